@@ -1,0 +1,98 @@
+"""`python -m bot`: start Mobilot with long polling until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sqlite3
+import sys
+
+from pydantic import ValidationError
+
+from bot.settings import Settings, describe_settings_error
+
+log = logging.getLogger("mobilot")
+
+NO_TOKEN = """\
+BOT_TOKEN is not set, so Mobilot cannot talk to Telegram.
+  1. In Telegram, open @BotFather, send /newbot and follow its questions.
+  2. Copy the token it gives you into a file named .env beside README.md:
+         BOT_TOKEN=123456789:AA...
+  3. Start again. The README lists the other settings (OPERATOR_CHAT_ID, TERRITORY_DEPARTMENTS…)."""
+
+
+class StartupError(Exception):
+    """A problem the person deploying the bot can fix; printed as one line, no traceback."""
+
+
+def load_settings() -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for line in describe_settings_error(error):
+            print(line, file=sys.stderr)
+        raise SystemExit(2) from None
+    if settings.bot_token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        raise SystemExit(2)
+    return settings
+
+
+async def run(settings: Settings) -> None:
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import create_bot
+
+    try:
+        mobilot = await create_bot(settings)
+    except ValueError as error:  # the only file read at start-up besides the database
+        raise StartupError(f"Setting LOCAL_PLACES_FILE: {error}") from None
+    except (OSError, sqlite3.Error) as error:
+        raise StartupError(
+            f"Setting DATABASE_PATH: cannot open {settings.database_path} ({error})."
+        ) from None
+    application = mobilot.application
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await mobilot.start()
+    except InvalidToken:
+        await mobilot.database.close()
+        raise StartupError("Setting BOT_TOKEN: Telegram refused this token (ask @BotFather).")
+    except NetworkError as error:
+        await mobilot.database.close()
+        raise StartupError(
+            f"Setting TELEGRAM_API_URL: cannot reach {settings.telegram_api_url} ({error})."
+        ) from None
+    try:
+        assert application.updater is not None
+        await application.updater.start_polling(
+            allowed_updates=["message", "edited_message", "callback_query"]
+        )
+        log.info("Mobilot is running as @%s; Ctrl-C to stop.", application.bot.username)
+        await stop.wait()
+        await application.updater.stop()
+    finally:
+        await mobilot.stop()
+
+
+def main() -> None:
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    settings = load_settings()
+    try:
+        asyncio.run(run(settings))
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""The assembly: settings, SQLite repositories, services and Telegram handlers put together.
+
+This module and `bot.__main__` are the only parts of the core that know Telegram.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from dataclasses import dataclass
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
+from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
+
+from bot.clock import Clock, SystemClock
+from bot.places.gazetteer import Gazetteer
+from bot.places.geocoder import OnlineGeocoder
+from bot.services.people import PeopleService
+from bot.services.places import PlaceService
+from bot.services.trips import TripService
+from bot.settings import Settings
+from handlers.common import CommonHandlers, set_command_menus
+from handlers.deps import Deps
+from handlers.offer import OfferConversation
+from handlers.trips import TripsHandlers
+from i18n import Translator
+from storage.db import Database
+from storage.people import SqlitePeopleRepository
+from storage.persistence import SqlitePersistence
+from storage.trips import SqliteTripRepository
+
+log = logging.getLogger(__name__)
+
+EARLY_GROUP = -1
+MAIN_GROUP = 0
+PERSIST_GROUP = 100
+
+
+@dataclass
+class Mobilot:
+    """A bot's parts, started and stopped together."""
+
+    application: Application  # type: ignore[type-arg]
+    database: Database
+    deps: Deps
+
+    async def start(self) -> None:
+        """Connect to the Bot API, set the command menus, start the job queue (not polling)."""
+        await self.application.initialize()
+        await set_command_menus(self.deps, self.application.bot)
+        await self.application.start()
+
+    async def stop(self) -> None:
+        """Stop handling updates, write what is pending, close the database."""
+        try:
+            if self.application.running:
+                await self.application.stop()
+            await self.application.shutdown()
+        finally:
+            await self.database.close()
+
+
+async def create_bot(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> Mobilot:
+    """Open the database (migrations included) and build the Telegram application.
+
+    `request` replaces the HTTP layer (tests pass a fake Bot API); every Bot API call goes to
+    `{TELEGRAM_API_URL}/bot{token}/METHOD`.
+    """
+    if settings.bot_token is None:
+        raise ValueError("BOT_TOKEN is not set")
+    clock = clock or SystemClock()
+    if gazetteer is None:
+        gazetteer = await asyncio.to_thread(
+            Gazetteer.load, settings.territory_departments, settings.local_places_file
+        )
+    database = await Database.open(settings.database_path)
+    online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
+    deps = Deps(
+        settings=settings,
+        t=Translator(settings.default_language),
+        people=PeopleService(SqlitePeopleRepository(database), clock, settings.default_language),
+        trips=TripService(SqliteTripRepository(database), clock),
+        places=PlaceService(gazetteer, online),
+    )
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(f"{settings.telegram_api_url}/bot{{token}}")
+        .base_file_url(f"{settings.telegram_api_url}/file/bot{{token}}")
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .persistence(SqlitePersistence(database))
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    register_handlers(application, deps)
+    return Mobilot(application=application, database=database, deps=deps)
+
+
+def register_handlers(application: Application, deps: Deps) -> None:  # type: ignore[type-arg]
+    common = CommonHandlers(deps)
+    with warnings.catch_warnings():
+        # Buttons inside the conversation are checked against its nonce, not per message.
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        offer = OfferConversation(deps).handler()
+    application.add_handlers(common.early_handlers(), group=EARLY_GROUP)
+    application.add_handler(offer, group=MAIN_GROUP)
+    application.add_handlers(TripsHandlers(deps).handlers(), group=MAIN_GROUP)
+    application.add_handlers(common.handlers(), group=MAIN_GROUP)
+    # Last in the same group: only what no handler above took reaches them.
+    application.add_handlers(common.last_handlers(), group=MAIN_GROUP)
+    application.add_handler(TypeHandler(Update, _persist_now), group=PERSIST_GROUP)
+    application.add_error_handler(common.on_error)
+
+
+async def _persist_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Write conversation state after every update, so a crash loses nothing typed."""
+    await context.application.update_persistence()

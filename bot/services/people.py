@@ -1,0 +1,62 @@
+"""Knowing who writes: a person per Telegram account, their language, their consents."""
+
+from __future__ import annotations
+
+from bot.clock import Clock
+from bot.domain import Person, TelegramIdentity
+from bot.ports import PeopleRepository
+from bot.settings import LANGUAGES, Language
+
+
+def language_from_telegram(language_code: str | None, default: Language) -> Language:
+    """French by default; Telegram's language when the bot speaks it."""
+    if language_code:
+        base = language_code.split("-")[0].lower()
+        for language in LANGUAGES:
+            if base == language:
+                return language
+    return default
+
+
+class PeopleService:
+    def __init__(self, people: PeopleRepository, clock: Clock, default_language: Language) -> None:
+        self._people = people
+        self._clock = clock
+        self._default_language = default_language
+
+    async def identify(self, identity: TelegramIdentity) -> Person:
+        """The person behind a Telegram account, created on first contact."""
+        person = await self._people.by_telegram_id(identity.user_id)
+        now = self._clock.now()
+        if person is None:
+            language = language_from_telegram(identity.language_code, self._default_language)
+            return await self._people.add_from_telegram(identity, language, now)
+        if (person.display_name, person.telegram_username) != (
+            identity.display_name,
+            identity.username,
+        ):
+            return await self._people.refresh_telegram_identity(person.id, identity, now)
+        return person
+
+    async def find_by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        return await self._people.by_telegram_id(telegram_user_id)
+
+    async def set_language(self, person: Person, language: Language) -> Person:
+        return await self._people.set_language(person.id, language, self._clock.now())
+
+    async def accept_privacy(self, person: Person) -> Person:
+        return await self._people.accept_privacy(person.id, self._clock.now())
+
+    async def set_phone(self, person: Person, phone: str | None, visible: bool) -> Person:
+        """Record a phone number; `visible` is the owner's consent to show it to matches."""
+        return await self._people.set_phone(
+            person.id, normalize_phone(phone) if phone else None, visible, self._clock.now()
+        )
+
+
+def normalize_phone(phone: str) -> str:
+    """Telegram's contact numbers come without "+" and with the country code."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if phone.strip().startswith("+") or (len(digits) > 10 and not digits.startswith("0")):
+        return "+" + digits
+    return digits

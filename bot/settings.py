@@ -1,0 +1,103 @@
+"""Settings, read from the environment or a `.env` file.
+
+A wrong value must stop start-up with one line that names the setting, so a territory
+deploying the bot alone knows what to fix: `describe_settings_error` turns pydantic's
+report into such lines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Language = Literal["fr", "en"]
+LANGUAGES: tuple[Language, ...] = ("fr", "en")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    bot_token: SecretStr | None = None
+    operator_chat_id: int | None = None
+    database_path: Path = Path("data/mobilot.sqlite3")
+    telegram_api_url: str = "https://api.telegram.org"
+    default_language: Language = "fr"
+    territory_departments: Annotated[tuple[str, ...], NoDecode] = ()
+    local_places_file: Path | None = None
+    timezone: str = "Europe/Paris"
+    online_geocoder: bool = False
+
+    # Matching (design notes, "Matching").
+    road_factor: float = Field(default=1.3, ge=1.0, le=3.0)
+    average_speed_kmh: float = Field(default=60.0, gt=5.0, le=130.0)
+    max_detour_minutes: float = Field(default=15.0, ge=0.0, le=120.0)
+    max_detour_ratio: float = Field(default=1.8, ge=1.0, le=5.0)
+    time_tolerance_minutes: float = Field(default=30.0, ge=0.0, le=240.0)
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("territory_departments", mode="before")
+    @classmethod
+    def _departments(cls, value: object) -> tuple[str, ...]:
+        if value is None or value == "":
+            return ()
+        items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        departments: list[str] = []
+        for item in items:
+            code = str(item).strip().upper()
+            if not code:
+                continue
+            if code.isdigit() and len(code) == 1:
+                code = "0" + code
+            if not (code.isdigit() and len(code) in (2, 3)) and code not in ("2A", "2B"):
+                raise ValueError(f"{item!r} is not a French department code (e.g. 46, 2A, 971)")
+            departments.append(code)
+        return tuple(departments)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r} (e.g. Europe/Paris)") from None
+        return value
+
+    @field_validator("local_places_file")
+    @classmethod
+    def _places_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"file {str(value)!r} does not exist")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def describe_settings_error(error: ValidationError) -> list[str]:
+    """One line per wrong setting, named as in `.env` (BOT_TOKEN, not bot_token)."""
+    lines = []
+    for item in error.errors():
+        name = str(item["loc"][0]).upper() if item["loc"] else "settings"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        value = item.get("input")
+        named = isinstance(value, str | int | float) and str(value) not in message
+        shown = f" (got {value!r})" if named else ""
+        lines.append(f"Setting {name}: {message}{shown}")
+    return lines

@@ -1,0 +1,203 @@
+"""What every user meets: /start, /aide, /langue, /confidentialite, /annuler, the command
+menus, and the answers to whatever nothing else understood (never silence)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.settings import LANGUAGES
+from handlers import keyboards as kb
+from handlers.deps import Deps
+from handlers.offer import load_session
+from handlers.replies import answer_button, edit, not_text_reason, send
+
+Context = ContextTypes.DEFAULT_TYPE
+log = logging.getLogger(__name__)
+
+# (French command, English command, catalog key of its description), in menu order.
+MENU = [
+    ("proposer", "offer", "menu.offer"),
+    ("mestrajets", "mytrips", "menu.mytrips"),
+    ("aide", "help", "menu.help"),
+    ("langue", "language", "menu.language"),
+    ("confidentialite", "privacy", "menu.privacy"),
+    ("annuler", "cancel", "menu.cancel"),
+]
+COMMANDS = {name for french, english, _ in MENU for name in (french, english)} | {"start"}
+# Come with the passengers' issue: answered, but not yet in the menu.
+FIND_COMMANDS = ["chercher", "find", "mesdemandes", "myrequests"]
+
+
+def menu_commands(deps: Deps, language: str) -> list[BotCommand]:
+    index = 0 if language == "fr" else 1
+    return [BotCommand(names[index], deps.t(language, names[2])) for names in MENU]
+
+
+async def set_command_menus(deps: Deps, bot: Bot) -> None:
+    """The menu per language (Telegram picks it from the user's app language)."""
+    for language in LANGUAGES:
+        await bot.set_my_commands(menu_commands(deps, language), language_code=language)
+    await bot.set_my_commands(menu_commands(deps, deps.settings.default_language))
+
+
+class CommonHandlers:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.t = deps.t
+
+    def early_handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        """Run before everything else (group -1)."""
+        return [
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited),
+            CommandHandler(sorted(COMMANDS | set(FIND_COMMANDS)), self.in_group, filters=filters.ChatType.GROUPS),
+        ]
+
+    def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        private = filters.ChatType.PRIVATE
+        return [
+            CommandHandler("start", self.start, filters=private),
+            CommandHandler(["aide", "help"], self.help, filters=private),
+            CommandHandler(["langue", "language"], self.language, filters=private),
+            CommandHandler(["confidentialite", "privacy"], self.privacy, filters=private),
+            CommandHandler(["annuler", "cancel"], self.nothing_to_cancel, filters=private),
+            CommandHandler(FIND_COMMANDS, self.find, filters=private),
+            CallbackQueryHandler(self.find, pattern=kb.pattern(kb.START, "find")),
+            CallbackQueryHandler(self.on_language, pattern=kb.pattern(kb.LANGUAGE)),
+        ]
+
+    def last_handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        """What nothing else took: an unknown command, a stray message, a stale button."""
+        private = filters.ChatType.PRIVATE
+        return [
+            MessageHandler(private & filters.COMMAND, self.unknown_command),
+            MessageHandler(private & filters.UpdateType.MESSAGE, self.not_understood),
+            CallbackQueryHandler(self.stale_button),
+        ]
+
+    async def start(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        first_name = person.display_name.split()[0]
+        await send(update, context, self.t(lang, "start.welcome", name=first_name))
+        if load_session(context) is not None:
+            await send(update, context, self.t(lang, "start.offer_in_progress"))
+            return
+        await send(update, context, self.t(lang, "start.what"), kb.start_menu(self.t, lang))
+
+    async def help(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        await send(update, context, self.t(person.language, "help.text"))
+
+    async def privacy(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        await send(update, context, self.t(person.language, "privacy.text"))
+
+    async def language(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        await send(update, context, self.t(lang, "language.ask"), kb.languages(self.t, lang))
+
+    async def on_language(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        data = kb.decode(update.callback_query.data if update.callback_query else None)
+        chosen = data.part(0) if data else None
+        if chosen not in LANGUAGES:
+            await answer_button(update, self.t(person.language, "common.old_button"))
+            return
+        await answer_button(update)
+        person = await self.deps.people.set_language(person, chosen)  # type: ignore[arg-type]
+        await edit(update, self.t(chosen, "language.set"))
+        chat = update.effective_chat
+        if chat is not None:
+            try:
+                await context.bot.set_my_commands(
+                    menu_commands(self.deps, chosen), scope=BotCommandScopeChat(chat.id)
+                )
+            except TelegramError:
+                log.warning("could not set the command menu of chat %s", chat.id)
+
+    async def nothing_to_cancel(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        await send(update, context, self.t(person.language, "cancel.nothing"))
+
+    async def find(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        await answer_button(update)
+        await send(update, context, self.t(person.language, "find.not_yet"))
+
+    async def in_group(self, update: Update, context: Context) -> None:
+        """Conversations happen in private: point there instead of chatting in the group."""
+        user = update.effective_user
+        lang = self.deps.settings.default_language
+        if user is not None:
+            person = await self.deps.people.find_by_telegram_id(user.id)
+            lang = person.language if person else lang
+        await send(
+            update,
+            context,
+            self.t(lang, "group.private_only"),
+            kb.private_chat_link(self.t, lang, context.bot.username),
+        )
+        raise ApplicationHandlerStop
+
+    async def on_edited(self, update: Update, context: Context) -> None:
+        chat = update.effective_chat
+        if chat is not None and chat.type == chat.PRIVATE:
+            person = await self.deps.person(update)
+            await send(update, context, self.t(person.language, "common.edited"))
+        raise ApplicationHandlerStop
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        message = update.effective_message
+        command = (message.text or "").split()[0] if message else ""
+        await send(update, context, self.t(lang, "common.unknown_command", command=command))
+
+    async def not_understood(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        message = update.effective_message
+        reason = "common.not_understood" if message and message.text else not_text_reason(update)
+        if reason == "common.text_expected":
+            reason = "common.not_understood"
+        await send(update, context, self.t(lang, reason))
+        await send(update, context, self.t(lang, "start.what"), kb.start_menu(self.t, lang))
+
+    async def stale_button(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        await answer_button(update, self.t(person.language, "common.old_button"))
+
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the fault; the person gets an apology, never a stack trace."""
+        log.error("error while handling an update", exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if update.effective_chat.type != update.effective_chat.PRIVATE:
+            return
+        language = None
+        if update.effective_user is not None:
+            try:
+                person = await self.deps.people.find_by_telegram_id(update.effective_user.id)
+                language = person.language if person else None
+            except Exception:  # the database may be what failed
+                language = None
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id, self.t(language, "common.error")
+            )
+        except TelegramError:
+            log.warning("could not apologise to chat %s", update.effective_chat.id)

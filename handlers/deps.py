@@ -1,0 +1,37 @@
+"""What the handlers are given by the assembly: services, translator, settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update
+
+from bot.domain import Person, TelegramIdentity
+from bot.services.people import PeopleService
+from bot.services.places import PlaceService
+from bot.services.trips import TripService
+from bot.settings import Settings
+from i18n import Translator
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: Settings
+    t: Translator
+    people: PeopleService
+    trips: TripService
+    places: PlaceService
+
+    async def person(self, update: Update) -> Person:
+        """The person writing; created on first contact, names refreshed from Telegram."""
+        user = update.effective_user
+        assert user is not None, "handlers that need a person only run on updates with a user"
+        return await self.people.identify(
+            TelegramIdentity(
+                user_id=user.id,
+                first_name=user.first_name,
+                last_name=user.last_name,
+                username=user.username,
+                language_code=user.language_code,
+            )
+        )

@@ -1,0 +1,71 @@
+"""Sending answers: one place for how the bot writes into a chat and answers a button."""
+
+from __future__ import annotations
+
+from telegram import (
+    ForceReply,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+async def send(
+    update: Update, context: Context, text: str, markup: ReplyMarkup | None = None
+) -> Message:
+    chat = update.effective_chat
+    assert chat is not None
+    return await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def answer_button(update: Update, text: str | None = None) -> None:
+    """Answer a button press; a text is shown as a dialog, hard to miss for anyone."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.answer(text, show_alert=bool(text))
+    except BadRequest:
+        # A press older than Telegram keeps queries for (about 15 minutes of a stopped bot)
+        # cannot be answered any more; the message below still reaches the person.
+        if text:
+            await query.get_bot().send_message(query.from_user.id, text)
+
+
+def not_text_reason(update: Update) -> str:
+    """Why a message cannot be used where text was expected, as a catalog key."""
+    message = update.effective_message
+    if message is None:
+        return "common.text_expected"
+    if message.sticker:
+        return "common.sticker"
+    if message.photo or message.video or message.animation or message.video_note:
+        return "common.photo"
+    if message.voice or message.audio:
+        return "common.voice"
+    if message.location or message.venue:
+        return "common.location_not_here"
+    if message.contact:
+        return "common.contact_not_here"
+    if message.document:
+        return "common.document"
+    return "common.text_expected"
+
+
+async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Rewrite the message whose button was pressed (a double press changes nothing)."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise

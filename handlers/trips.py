@@ -1,0 +1,84 @@
+"""/mestrajets (/mytrips): a driver's trips, with buttons to pause, resume and delete."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.domain import Person, Trip
+from bot.services.trips import TripChange
+from handlers import keyboards as kb
+from handlers import render
+from handlers.deps import Deps
+from handlers.replies import answer_button, edit, send
+from i18n import Html
+
+Context = ContextTypes.DEFAULT_TYPE
+
+_DONE_MESSAGE = {"pause": "trips.paused", "resume": "trips.resumed", "delete": "trips.deleted"}
+
+
+class TripsHandlers:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.t = deps.t
+
+    def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        return [
+            CommandHandler(["mestrajets", "mytrips"], self.list, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(self.on_button, pattern=kb.pattern(kb.TRIP)),
+        ]
+
+    async def list(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        trips = await self.deps.trips.trips_of(person)
+        if not trips:
+            await send(update, context, self.t(lang, "trips.none"))
+            return
+        await send(update, context, self.t(lang, "trips.header"))
+        for trip in trips:
+            await send(update, context, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        person = await self.deps.person(update)
+        lang = person.language
+        data = kb.decode(query.data)
+        trip_id, action = (data.part(0), data.part(1)) if data else (None, None)
+        if not trip_id or not trip_id.isdigit() or action not in ("pause", "resume", "delete", "keep"):
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        if action == "keep" or (action == "delete" and data and data.part(2) != "yes"):
+            trip = await self.deps.trips.trip_of(person, int(trip_id))
+            if trip is None:
+                await answer_button(update, self.t(lang, "trips.not_found"))
+                return
+            await answer_button(update)
+            if action == "keep":
+                await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
+            else:
+                text = self.t(lang, "trips.confirm_delete", trip=Html(self._line(person, trip)))
+                await edit(update, text, kb.confirm_delete(self.t, lang, trip))
+            return
+        result = await self.deps.trips.change(person, int(trip_id), action)
+        if result.outcome is TripChange.NOT_FOUND or result.trip is None:
+            await answer_button(update, self.t(lang, "trips.not_found"))
+            return
+        await answer_button(update)
+        trip = result.trip
+        if action == "delete":
+            text = self.t(lang, _DONE_MESSAGE[action], trip=Html(self._line(person, trip)))
+            await edit(update, text)
+            return
+        markup = kb.trip_actions(self.t, lang, trip)
+        shown = query.message.reply_markup if isinstance(query.message, Message) else None
+        if result.outcome is TripChange.UNCHANGED and shown == markup:
+            return  # a double press: the message already shows this state
+        await edit(update, self._line(person, trip), markup)
+        if result.outcome is TripChange.DONE:
+            await send(update, context, self.t(lang, _DONE_MESSAGE[action]))
+
+    def _line(self, person: Person, trip: Trip) -> str:
+        return render.trip_line(self.t, person.language, trip)

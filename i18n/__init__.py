@@ -1,0 +1,93 @@
+"""Message catalogs and the translator.
+
+Catalogs are gettext `.po` files read with Babel, one per language, keyed by a stable
+message id ("offer.ask_origin"). French is the default; English is complete (a test checks
+that both catalogs have exactly the same ids and placeholders). Values given to a message
+are HTML-escaped, since the bot sends HTML; pass `Html(...)` for a fragment already built
+from the catalogs.
+"""
+
+from __future__ import annotations
+
+import html
+import string
+from collections.abc import Iterable
+from datetime import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_time, get_day_names
+from babel.lists import format_list
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+LANGUAGES = ("fr", "en")
+
+
+class Html(str):
+    """A fragment that is already safe HTML (built from catalogs and escaped values)."""
+
+
+def escape(value: object) -> str:
+    return value if isinstance(value, Html) else html.escape(str(value), quote=False)
+
+
+@cache
+def load_catalog(language: str) -> dict[str, str]:
+    with (LOCALES_DIR / f"{language}.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    return {
+        str(message.id): str(message.string)
+        for message in catalog
+        if message.id and message.string
+    }
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+class Translator:
+    def __init__(self, default_language: str = "fr") -> None:
+        self.default_language = default_language
+        self._catalogs = {language: load_catalog(language) for language in LANGUAGES}
+
+    def language(self, language: str | None) -> str:
+        return language if language in self._catalogs else self.default_language
+
+    def has(self, key: str) -> bool:
+        return key in self._catalogs[self.default_language]
+
+    def __call__(self, language: str | None, key: str, **values: Any) -> str:
+        """The message `key` in `language`, with `values` escaped and filled in."""
+        catalog = self._catalogs[self.language(language)]
+        template = catalog.get(key) or self._catalogs[self.default_language].get(key)
+        if template is None:
+            raise KeyError(f"no message {key!r} in the catalogs")
+        if not values:
+            return Html(template)
+        return Html(template.format(**{name: escape(v) for name, v in values.items()}))
+
+    def time(self, language: str | None, value: time) -> str:
+        return format_time(value, self(language, "format.time"), locale=self.language(language))
+
+    def weekday(self, language: str | None, day: int, width: str = "wide") -> str:
+        return str(get_day_names(width, locale=self.language(language))[day])
+
+    def weekdays(self, language: str | None, days: Iterable[int]) -> str:
+        """"du lundi au vendredi", "lundi, mercredi et vendredi", "tous les jours"."""
+        chosen = sorted(set(days))
+        if len(chosen) == 7:
+            return self(language, "days.every_day")
+        if chosen == [0, 1, 2, 3, 4]:
+            return self(language, "days.working_days")
+        if len(chosen) >= 3 and chosen == list(range(chosen[0], chosen[-1] + 1)):
+            return self(
+                language,
+                "days.range",
+                first=self.weekday(language, chosen[0]),
+                last=self.weekday(language, chosen[-1]),
+            )
+        names = [self.weekday(language, day) for day in chosen]
+        return format_list(names, locale=self.language(language))

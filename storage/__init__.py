@@ -1,0 +1,1 @@
+"""The only code that speaks SQL: SQLite through aiosqlite, migrations, repositories."""

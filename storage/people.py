@@ -1,0 +1,105 @@
+"""People, whether they came through Telegram or were registered by an operator."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain import Person, TelegramIdentity
+from bot.settings import Language
+from storage.db import Database
+
+
+class SqlitePeopleRepository:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self._one("SELECT * FROM people WHERE id = ?", (person_id,))
+
+    async def by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        return await self._one(
+            "SELECT * FROM people WHERE telegram_user_id = ?", (telegram_user_id,)
+        )
+
+    async def add_from_telegram(
+        self, identity: TelegramIdentity, language: Language, now: datetime
+    ) -> Person:
+        # Two first updates of the same user may race: the UNIQUE constraint keeps one row.
+        await self._db.connection.execute(
+            "INSERT INTO people (display_name, telegram_user_id, telegram_username, language,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (telegram_user_id) DO NOTHING",
+            (
+                identity.display_name,
+                identity.user_id,
+                identity.username,
+                language,
+                now.isoformat(),
+                now.isoformat(),
+            ),
+        )
+        person = await self.by_telegram_id(identity.user_id)
+        assert person is not None
+        return person
+
+    async def refresh_telegram_identity(
+        self, person_id: int, identity: TelegramIdentity, now: datetime
+    ) -> Person:
+        return await self._update(
+            person_id,
+            now,
+            display_name=identity.display_name,
+            telegram_username=identity.username,
+        )
+
+    async def set_language(self, person_id: int, language: Language, now: datetime) -> Person:
+        return await self._update(person_id, now, language=language)
+
+    async def accept_privacy(self, person_id: int, now: datetime) -> Person:
+        return await self._update(person_id, now, privacy_accepted_at=now.isoformat())
+
+    async def set_phone(
+        self, person_id: int, phone: str | None, visible: bool, now: datetime
+    ) -> Person:
+        return await self._update(
+            person_id,
+            now,
+            phone=phone,
+            phone_visible=int(bool(phone) and visible),
+            phone_consent_at=now.isoformat() if phone and visible else None,
+        )
+
+    async def _update(self, person_id: int, now: datetime, **columns: Any) -> Person:
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        await self._db.connection.execute(
+            f"UPDATE people SET {assignments}, updated_at = ? WHERE id = ?",
+            (*columns.values(), now.isoformat(), person_id),
+        )
+        person = await self.get(person_id)
+        if person is None:
+            raise LookupError(f"no person {person_id}")
+        return person
+
+    async def _one(self, sql: str, parameters: tuple[Any, ...]) -> Person | None:
+        async with self._db.connection.execute(sql, parameters) as cursor:
+            row = await cursor.fetchone()
+        return _person(row) if row else None
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    return Person(
+        id=row["id"],
+        display_name=row["display_name"],
+        telegram_user_id=row["telegram_user_id"],
+        telegram_username=row["telegram_username"],
+        phone=row["phone"],
+        phone_visible=bool(row["phone_visible"]),
+        language=row["language"],
+        privacy_accepted_at=row["privacy_accepted_at"],
+        phone_consent_at=row["phone_consent_at"],
+        registered_by=row["registered_by"],
+        created_at=row["created_at"],
+    )

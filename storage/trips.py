@@ -1,0 +1,106 @@
+"""Drivers' regular trips."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+import aiosqlite
+
+from bot.domain import NewTrip, PlaceRef, Trip, TripStatus, Weekday
+from storage.db import Database
+
+
+def weekdays_to_mask(days: frozenset[Weekday]) -> int:
+    return sum(1 << day for day in days)
+
+
+def mask_to_weekdays(mask: int) -> frozenset[Weekday]:
+    return frozenset(Weekday(day) for day in range(7) if mask & (1 << day))
+
+
+class SqliteTripRepository:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def add(self, driver_id: int, trip: NewTrip, now: datetime) -> Trip:
+        cursor = await self._db.connection.execute(
+            "INSERT INTO trips (driver_id, origin_id, origin_name, origin_department, origin_lat,"
+            " origin_lon, destination_id, destination_name, destination_department,"
+            " destination_lat, destination_lon, weekdays, departure, return_time, seats, note,"
+            " status, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+            (
+                driver_id,
+                *_place_columns(trip.origin),
+                *_place_columns(trip.destination),
+                weekdays_to_mask(trip.weekdays),
+                trip.departure.strftime("%H:%M"),
+                trip.return_time.strftime("%H:%M") if trip.return_time else None,
+                trip.seats,
+                trip.note,
+                now.isoformat(),
+                now.isoformat(),
+            ),
+        )
+        trip_id = cursor.lastrowid
+        await cursor.close()
+        assert trip_id is not None
+        created = await self.get(trip_id)
+        assert created is not None
+        return created
+
+    async def get(self, trip_id: int) -> Trip | None:
+        async with self._db.connection.execute(
+            "SELECT * FROM trips WHERE id = ?", (trip_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _trip(row) if row else None
+
+    async def for_driver(self, driver_id: int) -> list[Trip]:
+        async with self._db.connection.execute(
+            "SELECT * FROM trips WHERE driver_id = ? AND status != 'deleted' ORDER BY id",
+            (driver_id,),
+        ) as cursor:
+            return [_trip(row) for row in await cursor.fetchall()]
+
+    async def set_status(self, trip_id: int, status: TripStatus, now: datetime) -> Trip:
+        await self._db.connection.execute(
+            "UPDATE trips SET status = ?, updated_at = ? WHERE id = ?",
+            (status.value, now.isoformat(), trip_id),
+        )
+        trip = await self.get(trip_id)
+        if trip is None:
+            raise LookupError(f"no trip {trip_id}")
+        return trip
+
+
+def _place_columns(place: PlaceRef) -> tuple[Any, ...]:
+    return (place.id, place.name, place.department, place.lat, place.lon)
+
+
+def _place(row: aiosqlite.Row, prefix: str) -> PlaceRef:
+    return PlaceRef(
+        id=row[f"{prefix}_id"],
+        name=row[f"{prefix}_name"],
+        department=row[f"{prefix}_department"],
+        lat=row[f"{prefix}_lat"],
+        lon=row[f"{prefix}_lon"],
+    )
+
+
+def _trip(row: aiosqlite.Row) -> Trip:
+    return Trip(
+        id=row["id"],
+        driver_id=row["driver_id"],
+        origin=_place(row, "origin"),
+        destination=_place(row, "destination"),
+        weekdays=mask_to_weekdays(row["weekdays"]),
+        departure=time.fromisoformat(row["departure"]),
+        return_time=time.fromisoformat(row["return_time"]) if row["return_time"] else None,
+        seats=row["seats"],
+        note=row["note"],
+        status=TripStatus(row["status"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )

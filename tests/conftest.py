@@ -1,0 +1,94 @@
+"""Shared fixtures: the gazetteer (loaded once) and a running Mobilot behind the fake Bot API."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import Mobilot, create_bot
+from bot.places.gazetteer import Gazetteer
+from bot.settings import Settings
+from tests.fakebot import FakeBotAPI
+
+DATA = Path(__file__).parent / "data"
+# As if a self-hosted Bot API server stood in for Telegram: nothing listens there, the fake
+# answers beneath python-telegram-bot and refuses any URL that does not start with it.
+API_URL = "http://127.0.0.1:8081"
+OPERATORS = -1001234567890
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load(("46",), DATA / "local_places.csv")
+
+
+class RunningBot:
+    """The real Application with every handler, on a real SQLite file, and the fake Bot API."""
+
+    def __init__(self, tmp_path: Path, gazetteer: Gazetteer, **settings: Any) -> None:
+        self.tmp_path = tmp_path
+        self.gazetteer = gazetteer
+        self.fake = FakeBotAPI(api_url=API_URL)
+        self.settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            bot_token=self.fake.token,
+            telegram_api_url=API_URL,
+            database_path=tmp_path / "mobilot.sqlite3",
+            operator_chat_id=OPERATORS,
+            territory_departments="46",
+            **settings,
+        )
+        self.mobilot: Mobilot | None = None
+
+    @property
+    def app(self) -> Mobilot:
+        assert self.mobilot is not None
+        return self.mobilot
+
+    async def start(self) -> None:
+        self.mobilot = await create_bot(self.settings, request=self.fake, gazetteer=self.gazetteer)
+        self.fake.attach(self.mobilot.application)
+        await self.mobilot.start()
+
+    async def stop(self) -> None:
+        if self.mobilot is not None:
+            await self.mobilot.stop()
+            self.mobilot = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def crash_and_restart(self) -> None:
+        """Restart from what is on disk right now, as after a power cut: no clean shutdown."""
+        crashed = self.tmp_path / f"after-crash-{len(list(self.tmp_path.iterdir()))}.sqlite3"
+        source = sqlite3.connect(self.settings.database_path)
+        target = sqlite3.connect(crashed)
+        source.backup(target)
+        source.close()
+        target.close()
+        await self.stop()
+        self.settings = self.settings.model_copy(update={"database_path": crashed})
+        await self.start()
+
+    async def rows(self, sql: str, *parameters: Any) -> list[dict[str, Any]]:
+        async with self.app.database.connection.execute(sql, parameters) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+
+    def assert_clean(self) -> None:
+        """Telegram refused nothing and no handler raised."""
+        assert self.fake.errors == []
+        assert self.fake.exceptions == []
+        assert all(url.startswith(f"{API_URL}/bot{self.fake.token}/") for url in self.fake.urls)
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[RunningBot]:
+    running = RunningBot(tmp_path, gazetteer)
+    await running.start()
+    yield running
+    await running.stop()

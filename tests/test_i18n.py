@@ -1,0 +1,78 @@
+import re
+from datetime import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from i18n import LANGUAGES, Html, Translator, load_catalog, placeholders
+
+ROOT = Path(__file__).resolve().parents[1]
+ALLOWED_TAGS = {"b", "i", "u", "s", "a", "code", "pre"}
+
+
+def test_english_is_complete_and_has_the_same_placeholders() -> None:
+    french, english = load_catalog("fr"), load_catalog("en")
+    assert set(french) == set(english)
+    for key in french:
+        assert placeholders(french[key]) == placeholders(english[key]), key
+
+
+def keys_used_in_code() -> set[str]:
+    used = set()
+    for folder in ("bot", "handlers", "i18n"):
+        for path in (ROOT / folder).rglob("*.py"):
+            used |= set(re.findall(r'"((?:[a-z]+)\.[a-z_]+)"', path.read_text()))
+    # Keys built from a step or field name.
+    used |= {f"offer.{step}_set" for step in ("origin", "destination")}
+    used |= {f"button.edit_{field}" for field in
+             ("origin", "destination", "days", "time", "return", "seats", "note", "contact")}
+    return used
+
+
+def test_every_message_the_code_uses_exists() -> None:
+    french = load_catalog("fr")
+    prefixes = {key.split(".")[0] for key in french}
+    wanted = {key for key in keys_used_in_code() if key.split(".")[0] in prefixes}
+    assert wanted - set(french) == set()
+    assert set(french) - wanted == set(), "unused messages"
+
+
+class TagChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        assert tag in ALLOWED_TAGS, tag
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open.pop() == tag, tag
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_messages_are_valid_telegram_html(language: str) -> None:
+    for key, text in load_catalog(language).items():
+        checker = TagChecker()
+        checker.feed(text)
+        assert checker.open == [], key
+        assert "<" not in re.sub(r"</?[a-z]+>", "", text), key
+
+
+def test_values_are_escaped_but_fragments_are_not() -> None:
+    t = Translator("fr")
+    text = t("fr", "offer.place_unknown", text="<b>Cahors & co</b>")
+    assert "&lt;b&gt;Cahors &amp; co&lt;/b&gt;" in text
+    assert t("fr", "trip.note", note=Html("<i>ok</i>")) == "« <i>ok</i> »"
+
+
+def test_dates_and_days_in_both_languages() -> None:
+    t = Translator("fr")
+    assert t.time("fr", time(7, 30)) == "7h30"
+    assert t.time("en", time(17, 5)) == "17:05"
+    assert t.weekdays("fr", range(5)) == "du lundi au vendredi"
+    assert t.weekdays("fr", [0, 2]) == "lundi et mercredi"
+    assert t.weekdays("en", [1, 2, 3]) == "Tuesday to Thursday"
+    assert t.weekdays("en", range(7)) == "every day"
+    assert t("de", "button.yes") == "Oui"  # an unknown language falls back to the default

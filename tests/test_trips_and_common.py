@@ -1,0 +1,176 @@
+"""End to end: managing trips, and what every user meets around the conversations."""
+
+from __future__ import annotations
+
+from tests.conftest import API_URL, RunningBot
+from tests.fakebot import FakeBotAPI
+from tests.test_offer_flow import register_trip
+
+
+async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
+    jo = bot.fake.user(201, "Jo")
+    await jo.command("mestrajets")
+    assert "Vous n'avez pas de trajet enregistré" in jo.last().text
+    await register_trip(jo, "Cahors", "Figeac", "7h30")
+    await register_trip(jo, "Gramat", "Rocamadour", "9h")
+
+    mark = jo.mark()
+    await jo.command("mestrajets")
+    header, first, second = jo.messages()[mark:]
+    assert header.text == "Vos trajets réguliers"
+    assert "Cahors (46) → Figeac (46)" in first.text and "✅ actif" in first.text
+    assert "Gramat (46) → Rocamadour (46)" in second.text
+    assert first.buttons == ["⏸ Mettre en pause", "🗑 Supprimer"]
+
+    old_pause = first.button("⏸ Mettre en pause")["callback_data"]
+    await jo.press("⏸ Mettre en pause", message=first)
+    assert "⏸ en pause" in first.text and first.buttons == ["▶️ Reprendre", "🗑 Supprimer"]
+    assert "Trajet mis en pause" in jo.last().text
+    statuses = await bot.rows("SELECT status FROM trips ORDER BY id")
+    assert [row["status"] for row in statuses] == ["paused", "active"]
+
+    # A double press (an old copy of the button) changes nothing and says nothing twice.
+    count = len(jo.messages())
+    await jo.press_data(old_pause, message=first)
+    assert len(jo.messages()) == count and "⏸ en pause" in first.text
+
+    await jo.press("▶️ Reprendre", message=first)
+    assert "✅ actif" in first.text and "Trajet repris" in jo.last().text
+
+    await jo.press("🗑 Supprimer", message=second)
+    assert second.text.startswith("Supprimer ce trajet ?")
+    await jo.press("Non, garder", message=second)
+    assert second.buttons == ["⏸ Mettre en pause", "🗑 Supprimer"]
+    await jo.press("🗑 Supprimer", message=second)
+    delete_yes = second.button("Oui, supprimer")["callback_data"]
+    await jo.press("Oui, supprimer", message=second)
+    assert second.text.startswith("🗑 Trajet supprimé.") and second.buttons == []
+    statuses = await bot.rows("SELECT status FROM trips ORDER BY id")
+    assert [row["status"] for row in statuses] == ["active", "deleted"]
+
+    await jo.press_data(delete_yes, message=second)  # pressed again from an old screen
+    assert jo.callback_answers()[-1]["text"].startswith("Ce trajet n'existe plus")
+
+    mark = jo.mark()
+    await jo.command("mytrips")
+    assert len(jo.messages()[mark:]) == 2  # the header and the remaining trip
+    bot.assert_clean()
+
+
+async def test_someone_elses_trip_cannot_be_touched(bot: RunningBot) -> None:
+    owner, other = bot.fake.user(202, "Owner"), bot.fake.user(203, "Other")
+    await register_trip(owner)
+    [trip] = await bot.rows("SELECT id FROM trips")
+    await other.command("start")
+    for forged in (f"tr:{trip['id']}:delete:yes", f"tr:{trip['id']}:pause", "tr:99999:pause"):
+        await other.press_data(forged)
+        assert other.callback_answers()[-1]["text"].startswith("Ce trajet n'existe plus")
+    for junk in ("tr:abc:pause", "tr:1:explode", "zz:1", "of:000000:day:1", "x" * 64):
+        await other.press_data(junk)
+        assert other.callback_answers()[-1]["text"].startswith("Ce bouton n'est plus actif")
+    [row] = await bot.rows("SELECT status FROM trips")
+    assert row["status"] == "active"
+    bot.assert_clean()
+
+
+async def test_command_menus_are_set_per_language(bot: RunningBot) -> None:
+    french = ["proposer", "mestrajets", "aide", "langue", "confidentialite", "annuler"]
+    english = ["offer", "mytrips", "help", "language", "privacy", "cancel"]
+    assert bot.fake.command_names(language_code="fr") == french
+    assert bot.fake.command_names(language_code="en") == english
+    assert bot.fake.command_names() == french  # the default language
+    bot.assert_clean()
+
+
+async def test_switching_language(bot: RunningBot) -> None:
+    sam = bot.fake.user(204, "Sam", language_code="fr")
+    await sam.command("langue")
+    assert sam.buttons() == ["🇫🇷 Français", "🇬🇧 English"]
+    await sam.press("🇬🇧 English")
+    assert sam.last().text == "Done, I will speak English with you from now on. 🇬🇧"
+    chat_scope = {"type": "chat", "chat_id": 204}
+    assert bot.fake.command_names(scope=chat_scope)[0] == "offer"
+    await sam.command("aide")  # French commands keep working
+    assert sam.last().text.startswith("How Mobilot works")
+    await sam.command("start")
+    assert sam.buttons() == ["🚗 I offer a trip", "🙋 I need a ride"]
+    [person] = await bot.rows("SELECT language FROM people")
+    assert person["language"] == "en"
+    bot.assert_clean()
+
+
+async def test_help_privacy_and_unknown_things(bot: RunningBot) -> None:
+    eve = bot.fake.user(205, "Ève", language_code="en")
+    await eve.command("help")
+    assert "/offer — register a trip" in eve.last().text
+    await eve.command("privacy")
+    assert "Your data and Mobilot" in eve.last().text
+    await eve.command("cancel")
+    assert "nothing in progress" in eve.last().text
+    await eve.command("teleport")
+    assert eve.last().text == "I do not know the command /teleport. Type /help to see the ones I know."
+    await eve.send("hello?")
+    assert eve.messages()[-2].text.startswith("I did not understand")
+    assert eve.buttons() == ["🚗 I offer a trip", "🙋 I need a ride"]
+    await eve.send_sticker()
+    assert eve.messages()[-2].text.startswith("Nice sticker!")
+    await eve.send("😀" * 3000)
+    assert eve.messages()[-2].text.startswith("I did not understand")
+    await eve.press("🙋 I need a ride")
+    assert "coming soon" in eve.last().text
+    bot.assert_clean()
+
+
+async def test_edited_messages_are_answered_not_taken(bot: RunningBot) -> None:
+    max_ = bot.fake.user(206, "Max")
+    await max_.command("proposer")
+    await max_.press("✅ J'accepte")
+    sent = await max_.send("Cahors")
+    await max_.edit(sent, "Figeac")
+    assert "je ne tiens compte que des nouveaux messages" in max_.last().text
+    await max_.send("Figeac")
+    assert "🏁 Arrivée : Figeac (46)" in max_.texts_since(0)
+    bot.assert_clean()
+
+
+async def test_commands_in_a_group_point_to_a_private_chat(bot: RunningBot) -> None:
+    group = bot.fake.group(-100555, "Habitants de Cajarc")
+    ana = bot.fake.user(207, "Ana")
+    await group.command(ana, "proposer")
+    reply = group.last()
+    assert "en message privé" in reply.text
+    assert reply.inline_keyboard[0][0]["url"] == "https://t.me/mobilot_test_bot"
+    mark = group.mark()
+    await group.send(ana, "bonjour à tous")  # privacy mode: the bot does not even see it
+    assert group.texts_since(mark) == []
+    assert await bot.rows("SELECT * FROM conversation_states") == []
+    bot.assert_clean()
+
+
+async def test_start_in_the_middle_of_a_registration_keeps_it(bot: RunningBot) -> None:
+    ida = bot.fake.user(208, "Ida")
+    await ida.command("proposer")
+    await ida.press("✅ J'accepte")
+    await ida.send("Cahors")
+    await ida.command("start")
+    assert "Vous étiez en train d'enregistrer un trajet" in ida.last().text
+    await ida.send("Figeac")
+    assert "Quels jours" in ida.last().text
+    bot.assert_clean()
+
+
+async def test_telegram_api_url_is_used_with_real_polling(bot: RunningBot) -> None:
+    fake: FakeBotAPI = bot.fake
+    fake.deliver = "polling"
+    application = bot.app.application
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        zoe = fake.user(209, "Zoé")
+        await zoe.command("start")
+        await fake.settle()
+        assert zoe.messages()[0].text.startswith("Bonjour Zoé !")
+    finally:
+        await application.updater.stop()
+    assert any(url == f"{API_URL}/bot{fake.token}/getUpdates" for url in fake.urls)
+    bot.assert_clean()
