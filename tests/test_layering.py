@@ -1,0 +1,38 @@
+"""The arrows of the house point toward the core (design notes, "Architecture")."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Only the assembly and the command-line entry put the core together with the outside world.
+ASSEMBLY = {ROOT / "bot" / "app.py", ROOT / "bot" / "__main__.py"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module.split(".")[0])
+    return modules
+
+
+def test_the_core_knows_neither_telegram_nor_storage_nor_handlers() -> None:
+    for path in (ROOT / "bot").rglob("*.py"):
+        if path in ASSEMBLY:
+            continue
+        forbidden = imported_modules(path) & {"telegram", "storage", "handlers", "aiosqlite"}
+        assert not forbidden, f"{path.relative_to(ROOT)} imports {forbidden}"
+
+
+def test_handlers_never_speak_sql() -> None:
+    for path in (ROOT / "handlers").rglob("*.py"):
+        assert not imported_modules(path) & {"storage", "aiosqlite", "sqlite3"}, path.name
+        assert "SELECT " not in path.read_text() and "INSERT " not in path.read_text()
+
+
+def test_storage_and_i18n_do_not_reach_into_handlers() -> None:
+    for folder in ("storage", "i18n"):
+        for path in (ROOT / folder).rglob("*.py"):
+            assert "handlers" not in imported_modules(path), path.name
