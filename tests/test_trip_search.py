@@ -1,0 +1,311 @@
+"""The spatial index of matching in SQLite (storage/trip_search.py), on a real database file."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import pytest
+
+from bot.domain import NewTrip, PlaceRef, TelegramIdentity, TripStatus, Weekday
+from bot.matching import (
+    MatchingParams,
+    NeedQuery,
+    Point,
+    TimeMode,
+    find_matches,
+    in_search_ellipse,
+    search_box,
+)
+from storage.db import Database, _statements, migrations
+from storage.people import SqlitePeopleRepository
+from storage.trip_search import SqliteTripSearch
+from storage.trips import SqliteTripRepository
+
+NOW = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
+WORKDAYS = frozenset(Weekday(day) for day in range(5))
+DEFAULT = MatchingParams()
+
+CAHORS = PlaceRef(id="insee:46042", name="Cahors", department="46", lat=44.4475, lon=1.4419)
+FIGEAC = PlaceRef(id="insee:46102", name="Figeac", department="46", lat=44.6086, lon=2.0317)
+CAJARC = PlaceRef(id="insee:46045", name="Cajarc", department="46", lat=44.4856, lon=1.8424)
+GRAMAT = PlaceRef(id="insee:46128", name="Gramat", department="46", lat=44.7797, lon=1.7193)
+SAINT_CERE = PlaceRef(id="insee:46267", name="Saint-Céré", department="46", lat=44.8606, lon=1.8908)
+TOULOUSE = PlaceRef(id="insee:31555", name="Toulouse", department="31", lat=43.6045, lon=1.4440)
+MONTAUBAN = PlaceRef(id="insee:82121", name="Montauban", department="82", lat=44.0176, lon=1.355)
+
+
+def point(place: PlaceRef) -> Point:
+    return Point(place.lat, place.lon)
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "mobilot.sqlite3")
+    yield database
+    await database.close()
+
+
+class World:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.people = SqlitePeopleRepository(database)
+        self.trips = SqliteTripRepository(database)
+        self.search = SqliteTripSearch(database, DEFAULT)
+        self._drivers = 0
+
+    async def driver(self) -> int:
+        self._drivers += 1
+        identity = TelegramIdentity(user_id=1000 + self._drivers, first_name=f"D{self._drivers}")
+        return (await self.people.add_from_telegram(identity, "fr", NOW)).id
+
+    async def trip(
+        self,
+        origin: PlaceRef,
+        destination: PlaceRef,
+        driver_id: int | None = None,
+        departure: time = time(7, 30),
+        return_time: time | None = time(17, 30),
+        weekdays: frozenset[Weekday] = WORKDAYS,
+        index: bool = True,
+    ) -> int:
+        new = NewTrip(
+            origin=origin,
+            destination=destination,
+            weekdays=weekdays,
+            departure=departure,
+            return_time=return_time,
+            seats=3,
+        )
+        trip = await self.trips.add(driver_id or await self.driver(), new, NOW)
+        if index:
+            await self.search.index(trip.id)
+        return trip.id
+
+    async def near(self, origin: PlaceRef, destination: PlaceRef) -> list[int]:
+        routes = await self.search.routes_near(point(origin), point(destination))
+        return [route.trip_id for route in routes]
+
+    async def boxes(self) -> dict[int, tuple[float, float, float, float]]:
+        async with self.database.connection.execute("SELECT * FROM trip_boxes") as cursor:
+            return {row[0]: (row[1], row[2], row[3], row[4]) for row in await cursor.fetchall()}
+
+
+@pytest.fixture
+def world(database: Database) -> World:
+    return World(database)
+
+
+async def test_routes_near_returns_the_active_trips_whose_area_holds_both_ends(
+    world: World,
+) -> None:
+    cahors_figeac = await world.trip(CAHORS, FIGEAC)
+    figeac_cahors = await world.trip(FIGEAC, CAHORS, return_time=None)
+    gramat_saint_cere = await world.trip(GRAMAT, SAINT_CERE)
+    toulouse_montauban = await world.trip(TOULOUSE, MONTAUBAN)
+    cahors_toulouse = await world.trip(CAHORS, TOULOUSE)
+
+    # Cajarc → Figeac lies along Cahors–Figeac, in either direction (the return leg may fit).
+    assert await world.near(CAJARC, FIGEAC) == [cahors_figeac, figeac_cahors]
+    assert await world.near(FIGEAC, CAJARC) == [cahors_figeac, figeac_cahors]
+    assert await world.near(GRAMAT, SAINT_CERE) == [gramat_saint_cere]
+    assert await world.near(MONTAUBAN, TOULOUSE) == [toulouse_montauban, cahors_toulouse]
+    assert await world.near(TOULOUSE, FIGEAC) == []
+
+    # The routes carry what matching needs.
+    (route,) = await world.search.routes_near(point(GRAMAT), point(SAINT_CERE))
+    assert route.origin == point(GRAMAT) and route.destination == point(SAINT_CERE)
+    assert route.weekdays == frozenset(range(5))
+    assert (route.departure, route.return_time) == (time(7, 30), time(17, 30))
+    everything = await world.search.all_active_routes()
+    assert [r.trip_id for r in everything] == sorted(
+        [cahors_figeac, figeac_cahors, gramat_saint_cere, toulouse_montauban, cahors_toulouse]
+    )
+    assert next(r for r in everything if r.trip_id == figeac_cahors).return_time is None
+
+
+async def test_paused_and_deleted_trips_are_not_returned(world: World) -> None:
+    paused = await world.trip(CAHORS, FIGEAC)
+    deleted = await world.trip(CAHORS, FIGEAC)
+    kept = await world.trip(CAHORS, FIGEAC)
+    await world.trips.set_status(paused, TripStatus.PAUSED, NOW)
+    await world.trips.set_status(deleted, TripStatus.DELETED, NOW)
+    # Even before the boxes are updated: the search reads the trips' status.
+    assert await world.near(CAJARC, FIGEAC) == [kept]
+    await world.search.index(paused)
+    await world.search.index(deleted)
+    assert set(await world.boxes()) == {kept}
+    assert await world.near(CAJARC, FIGEAC) == [kept]
+    assert [r.trip_id for r in await world.search.all_active_routes()] == [kept]
+    # Resumed: back in the index.
+    await world.trips.set_status(paused, TripStatus.ACTIVE, NOW)
+    await world.search.index(paused)
+    assert await world.near(CAJARC, FIGEAC) == [paused, kept]
+    await world.search.index(999)  # no such trip: nothing happens
+    assert set(await world.boxes()) == {paused, kept}
+
+
+async def test_the_index_agrees_with_the_boxes_and_with_a_plain_scan(world: World) -> None:
+    rng = random.Random(46)
+    lot = Point(44.62, 1.67)
+    places = [_place(rng, lot, 55, n) for n in range(60)]
+    drivers = [await world.driver() for _ in range(8)]
+    ids = []
+    for _ in range(150):
+        a, b = rng.sample(places, 2)
+        departure = time(rng.randrange(5, 19), rng.choice((0, 15, 30, 45)))
+        ids.append(
+            await world.trip(
+                a,
+                b,
+                driver_id=rng.choice(drivers),
+                departure=departure,
+                return_time=time(departure.hour + rng.randrange(1, 5), 0),
+                weekdays=frozenset(Weekday(d) for d in rng.sample(range(7), rng.randrange(1, 7))),
+            )
+        )
+    for trip_id in rng.sample(ids, 30):
+        await world.trips.set_status(trip_id, TripStatus.PAUSED, NOW)
+        await world.search.index(trip_id)
+    everything = await world.search.all_active_routes()
+    assert len(everything) == 120
+    margin_km = world.search.margin_minutes * DEFAULT.average_speed_kmh / 60
+    relaxed = DEFAULT.relaxed()
+    assert world.search.covers(DEFAULT) and world.search.covers(relaxed)
+    assert not world.search.covers(DEFAULT.relaxed(3))
+    total_candidates = total_matches = 0
+    for _ in range(40):
+        route = rng.choice(everything)
+        o = _near(rng, route.origin, route.destination)
+        d = _near(rng, route.origin, route.destination)
+        near = await world.search.routes_near(o, d)
+        in_box = {
+            r.trip_id
+            for r in everything
+            if all(
+                _inside(p, search_box(r.origin, r.destination, margin_km, DEFAULT.road_factor))
+                for p in (o, d)
+            )
+        }
+        assert {r.trip_id for r in near} == in_box  # exactly the R-tree's answer
+        in_ellipse = {
+            r.trip_id
+            for r in everything
+            if in_search_ellipse(o, r, relaxed) and in_search_ellipse(d, r, relaxed)
+        }
+        assert in_ellipse <= in_box
+        for params in (DEFAULT, relaxed):
+            need = NeedQuery(
+                origin=o,
+                destination=d,
+                weekdays=frozenset({rng.randrange(7)}),
+                mode=rng.choice(list(TimeMode)),
+                at=time(rng.randrange(6, 22), rng.randrange(60)),
+            )
+            found = find_matches(need, near, params)
+            assert found == find_matches(need, everything, params, prefilter=False)
+            total_matches += len(found)
+        total_candidates += len(near)
+    assert total_matches > 10 and total_candidates < 40 * 120 / 2
+
+
+async def test_reindex_all_and_ensure_index(database: Database, world: World) -> None:
+    first = await world.trip(CAHORS, FIGEAC, index=False)
+    second = await world.trip(GRAMAT, SAINT_CERE, index=False)
+    paused = await world.trip(CAHORS, TOULOUSE, index=False)
+    await world.trips.set_status(paused, TripStatus.PAUSED, NOW)
+    assert await world.near(CAJARC, FIGEAC) == []  # never indexed
+
+    # At start-up: nothing was ever indexed, active trips exist → everything is built.
+    await world.search.ensure_index()
+    assert set(await world.boxes()) == {first, second}
+    assert await world.near(CAJARC, FIGEAC) == [first]
+    assert await world.search.reindex_all() == 2
+
+    # Same settings: no rebuild (a box tampered with stays as it is), but what a lost
+    # index() call missed is repaired: a new trip gets its box, a paused one loses it.
+    await database.connection.execute(
+        "UPDATE trip_boxes SET min_lat = 0, max_lat = 1 WHERE trip_id = ?", (second,)
+    )
+    third = await world.trip(CAJARC, FIGEAC, index=False)
+    await world.trips.set_status(first, TripStatus.PAUSED, NOW)
+    await world.search.ensure_index()
+    boxes = await world.boxes()
+    assert set(boxes) == {second, third}
+    assert boxes[second][:2] == (0.0, 1.0)
+
+    # Another margin: everything is rebuilt, with wider boxes.
+    wider = SqliteTripSearch(database, DEFAULT, margin_minutes=60)
+    await wider.ensure_index()
+    rebuilt = await world.boxes()
+    assert set(rebuilt) == {second, third}
+    assert rebuilt[second][0] > 40
+    assert rebuilt[third][0] < boxes[third][0] and rebuilt[third][1] > boxes[third][1]
+    async with database.connection.execute(
+        "SELECT value FROM search_meta WHERE key = 'margin_minutes'"
+    ) as cursor:
+        assert [tuple(row) for row in await cursor.fetchall()] == [("60.0",)]
+
+    # Another road factor: rebuilt too; then stable.
+    other = SqliteTripSearch(database, MatchingParams(road_factor=1.5), margin_minutes=60)
+    tamper = "UPDATE trip_boxes SET min_lat = 0 WHERE trip_id = ?"
+    await database.connection.execute(tamper, (third,))
+    await other.ensure_index()
+    assert (await world.boxes())[third][0] > 40
+    await database.connection.execute(tamper, (third,))
+    await other.ensure_index()
+    assert (await world.boxes())[third][0] == 0.0
+
+
+async def test_an_empty_database_needs_no_index(database: Database) -> None:
+    search = SqliteTripSearch(database, DEFAULT)
+    await search.ensure_index()
+    assert await search.reindex_all() == 0
+    assert await search.routes_near(point(CAHORS), point(FIGEAC)) == []
+    assert await search.all_active_routes() == []
+
+
+async def test_the_migration_can_run_again(tmp_path: Path, database: Database) -> None:
+    assert await database.migrate() == []
+    version = await database.schema_version()
+    assert version >= 2
+    (sql,) = [sql for number, _, sql in migrations() if number == 2]
+    for statement in _statements(sql):  # IF NOT EXISTS everywhere
+        await database.connection.execute(statement)
+    trip_id = await World(database).trip(CAHORS, FIGEAC)
+    # a second start on the same file (as after a restart)
+    reopened = await Database.open(tmp_path / "mobilot.sqlite3")
+    try:
+        assert await reopened.schema_version() == version
+        search = SqliteTripSearch(reopened, DEFAULT)
+        await search.ensure_index()
+        found = await search.routes_near(point(CAJARC), point(FIGEAC))
+        assert [r.trip_id for r in found] == [trip_id]
+    finally:
+        await reopened.close()
+
+
+def _place(rng: random.Random, center: Point, radius_km: float, n: int) -> PlaceRef:
+    dlat = radius_km / 111.2
+    dlon = radius_km / (111.2 * math.cos(math.radians(center.lat)))
+    return PlaceRef(
+        id=f"point:{n}",
+        name=f"P{n}",
+        lat=round(center.lat + rng.uniform(-dlat, dlat), 5),
+        lon=round(center.lon + rng.uniform(-dlon, dlon), 5),
+    )
+
+
+def _near(rng: random.Random, a: Point, b: Point) -> Point:
+    t = rng.uniform(-0.1, 1.1)
+    return Point(
+        a.lat + t * (b.lat - a.lat) + rng.gauss(0, 0.03),
+        a.lon + t * (b.lon - a.lon) + rng.gauss(0, 0.04),
+    )
+
+
+def _inside(p: Point, box: tuple[float, float, float, float]) -> bool:
+    return box[0] <= p.lat <= box[1] and box[2] <= p.lon <= box[3]
