@@ -9,6 +9,7 @@ import asyncio
 import logging
 import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -23,20 +24,28 @@ from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock, SystemClock
+from bot.matching import MatchingParams
 from bot.places.gazetteer import Gazetteer
 from bot.places.geocoder import OnlineGeocoder
+from bot.services.needs import NeedService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.trips import TripService
 from bot.settings import Settings
 from handlers.common import CommonHandlers, set_command_menus
 from handlers.deps import Deps
+from handlers.find import FindConversation
+from handlers.introductions import IntroductionHandlers
+from handlers.notify import Notifier
 from handlers.offer import OfferConversation
 from handlers.trips import TripsHandlers
 from i18n import Translator
 from storage.db import Database
+from storage.introductions import SqliteIntroductionRepository
+from storage.needs import SqliteNeedRepository
 from storage.people import SqlitePeopleRepository
 from storage.persistence import SqlitePersistence
+from storage.trip_search import SqliteTripSearch
 from storage.trips import SqliteTripRepository
 
 log = logging.getLogger(__name__)
@@ -44,6 +53,8 @@ log = logging.getLogger(__name__)
 EARLY_GROUP = -1
 MAIN_GROUP = 0
 PERSIST_GROUP = 100
+EXPIRY_JOB = "expire-introductions"
+EXPIRY_CHECK_SECONDS = 60
 
 
 @dataclass
@@ -90,13 +101,29 @@ async def create_bot(
             Gazetteer.load, settings.territory_departments, settings.local_places_file
         )
     database = await Database.open(settings.database_path)
+    params = MatchingParams.from_settings(settings)
+    search = SqliteTripSearch(database, params)
+    await search.ensure_index()
+    people = SqlitePeopleRepository(database)
+    trips = SqliteTripRepository(database)
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
     deps = Deps(
         settings=settings,
         t=Translator(settings.default_language),
-        people=PeopleService(SqlitePeopleRepository(database), clock, settings.default_language),
-        trips=TripService(SqliteTripRepository(database), clock),
+        people=PeopleService(people, clock, settings.default_language),
+        trips=TripService(trips, search, clock),
         places=PlaceService(gazetteer, online),
+        needs=NeedService(
+            needs=SqliteNeedRepository(database),
+            introductions=SqliteIntroductionRepository(database),
+            trips=trips,
+            people=people,
+            search=search,
+            params=params,
+            clock=clock,
+            answer_delay=timedelta(hours=settings.introduction_timeout_hours),
+        ),
+        clock=clock,
     )
 
     builder = (
@@ -104,7 +131,11 @@ async def create_bot(
         .token(settings.bot_token.get_secret_value())
         .base_url(f"{settings.telegram_api_url}/bot{{token}}")
         .base_file_url(f"{settings.telegram_api_url}/file/bot{{token}}")
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+            )
+        )
         .persistence(SqlitePersistence(database))
     )
     if request is not None:
@@ -116,18 +147,28 @@ async def create_bot(
 
 def register_handlers(application: Application, deps: Deps) -> None:  # type: ignore[type-arg]
     common = CommonHandlers(deps)
+    notifier = Notifier(deps)
+    introductions = IntroductionHandlers(deps, notifier)
     with warnings.catch_warnings():
-        # Buttons inside the conversation are checked against its nonce, not per message.
+        # Buttons inside the conversations are checked against their nonce, not per message.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        offer = OfferConversation(deps).handler()
+        offer = OfferConversation(deps, notifier).handler()
+        find = FindConversation(deps, notifier).handler()
     application.add_handlers(common.early_handlers(), group=EARLY_GROUP)
     application.add_handler(offer, group=MAIN_GROUP)
-    application.add_handlers(TripsHandlers(deps).handlers(), group=MAIN_GROUP)
+    application.add_handler(find, group=MAIN_GROUP)
+    application.add_handlers(TripsHandlers(deps, notifier).handlers(), group=MAIN_GROUP)
+    application.add_handlers(introductions.handlers(), group=MAIN_GROUP)
     application.add_handlers(common.handlers(), group=MAIN_GROUP)
     # Last in the same group: only what no handler above took reaches them.
     application.add_handlers(common.last_handlers(), group=MAIN_GROUP)
     application.add_handler(TypeHandler(Update, _persist_now), group=PERSIST_GROUP)
     application.add_error_handler(common.on_error)
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        introductions.expire_job, interval=EXPIRY_CHECK_SECONDS, first=EXPIRY_CHECK_SECONDS,
+        name=EXPIRY_JOB,
+    )  # fmt: skip
 
 
 async def _persist_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

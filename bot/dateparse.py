@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, time, timedelta
 from functools import cache
 
 from babel.dates import get_day_names
 
 from bot.domain import WORKING_DAYS, Weekday
+from bot.timeparse import parse_time
 
 _ALL_DAYS = frozenset(Weekday)
 _PHRASES: dict[str, frozenset[Weekday]] = {
@@ -93,3 +95,111 @@ def _span(first: Weekday, last: Weekday) -> set[Weekday]:
         day = Weekday((day + 1) % 7)
         span.add(day)
     return span
+
+
+_RELATIVE = {
+    "aujourd hui": 0,
+    "aujourdhui": 0,
+    "ce jour": 0,
+    "today": 0,
+    "demain": 1,
+    "tomorrow": 1,
+    "apres demain": 2,
+    "day after tomorrow": 2,
+    "hier": -1,
+    "yesterday": -1,
+}
+_DATE_FILLERS = {"le", "du", "ce", "on", "the", "next", "prochain", "prochaine", "this", "for"}
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2}|\d{4}))?$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})(?:er|st|nd|rd|th)?(?: ([a-z]+))?(?: (\d{4}))?$")
+_MONTH_DAY = re.compile(r"^([a-z]+) (\d{1,2})(?:st|nd|rd|th)?(?: (\d{4}))?$")
+
+
+@cache
+def _month_words() -> dict[str, int]:
+    from babel.dates import get_month_names
+
+    words: dict[str, int] = {}
+    for locale in ("fr", "en"):
+        for width in ("wide", "abbreviated"):
+            for month, name in get_month_names(width, locale=locale).items():
+                folded = _fold(str(name))
+                words[folded] = month
+                words.setdefault(folded[:3], month)
+    return words
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """A day as people type it: "demain", "jeudi", "12/12", "le 3", "3 décembre", "Dec 3".
+
+    A date without a year is the next one to come; a date with a year may be in the past
+    (the caller says so). Anything else gives None.
+    """
+    if len(text) > 60:
+        return None
+    numeric = _NUMERIC_DATE.match(re.sub(r"^(le|du|on|the)\s+", "", text.strip().lower()))
+    if numeric:
+        day, month, year = int(numeric[1]), int(numeric[2]), numeric[3]
+        return _build(today, day, month, _year(year))
+    folded = _fold(text).replace(" - ", " ")
+    if not folded:
+        return None
+    if folded in _RELATIVE:
+        return today + timedelta(days=_RELATIVE[folded])
+    words = [word for word in folded.split(" ") if word and word not in _DATE_FILLERS]
+    phrase = " ".join(words)
+    if phrase in _RELATIVE:
+        return today + timedelta(days=_RELATIVE[phrase])
+    days = _day_words()
+    if len(words) == 1 and words[0] in days:
+        ahead = (days[words[0]] - today.weekday()) % 7 or 7
+        return today + timedelta(days=ahead)
+    if words and words[0] in days:  # "jeudi 12", "mardi 3 décembre"
+        words = words[1:]
+        phrase = " ".join(words)
+    months = _month_words()
+    day_month = _DAY_MONTH.match(phrase)
+    if day_month and (day_month[2] is None or day_month[2] in months):
+        month = months[day_month[2]] if day_month[2] else None
+        return _build(today, int(day_month[1]), month, _year(day_month[3]))
+    month_day = _MONTH_DAY.match(phrase)
+    if month_day and month_day[1] in months:
+        return _build(today, int(month_day[2]), months[month_day[1]], _year(month_day[3]))
+    return None
+
+
+def _year(text: str | None) -> int | None:
+    if text is None:
+        return None
+    return int(text) + (2000 if len(text) == 2 else 0)
+
+
+def _build(today: date, day: int, month: int | None, year: int | None) -> date | None:
+    """The date, or the next one to come when the month or the year is left out."""
+    try:
+        if month is None:
+            candidate = date(today.year, today.month, day) if day <= 31 else None
+            if candidate is not None and candidate < today:
+                following = today.replace(day=1) + timedelta(days=32)
+                candidate = date(following.year, following.month, day)
+            return candidate
+        if year is None:
+            candidate = date(today.year, month, day)
+            return candidate if candidate >= today else date(today.year + 1, month, day)
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_day_and_time(text: str, today: date) -> tuple[date, time | None] | None:
+    """ "demain", or "demain 9h" / "jeudi à 14h30": a day and, if given, a time."""
+    day = parse_date(text, today)
+    if day is not None:
+        return day, None
+    words = text.split()
+    for cut in range(len(words) - 1, 0, -1):
+        day = parse_date(" ".join(words[:cut]), today)
+        at = parse_time(" ".join(words[cut:]))
+        if day is not None and at is not None:
+            return day, at
+    return None

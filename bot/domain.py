@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Annotated, Any, Self
 
 from pydantic import (
@@ -17,6 +17,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bot.matching import TimeMode
 from bot.settings import Language
 
 MAX_SEATS = 8
@@ -195,3 +196,148 @@ class InvalidInput(ValueError):
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "draft"
         return cls(field, first["type"], **(first.get("ctx") or {}))
+
+
+class Purpose(enum.StrEnum):
+    HEALTH = "health"
+    WORK = "work"
+    SHOPPING = "shopping"
+    ADMIN = "admin"
+    FAMILY = "family"
+    OTHER = "other"
+
+
+class SpecialNeed(enum.StrEnum):
+    WHEELCHAIR = "wheelchair"
+    WALKING_HELP = "walking_help"
+    COMPANION = "companion"
+    PET = "pet"
+    LUGGAGE = "luggage"
+
+
+class NeedStatus(enum.StrEnum):
+    SEARCHING = "searching"  # matches shown, the person has not chosen yet
+    ASKING = "asking"  # a driver has been asked and has not answered yet
+    MATCHED = "matched"  # a driver accepted: both have each other's contact
+    WITH_OPERATORS = "with_operators"  # nothing matched (or the person asked): the team follows
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    CLOSED = "closed"
+
+
+OPEN_NEED_STATUSES = frozenset({NeedStatus.SEARCHING, NeedStatus.ASKING, NeedStatus.WITH_OPERATORS})
+
+
+class NeedDraft(BaseModel):
+    """A need being described, step by step; `today` guards against dates in the past."""
+
+    model_config = ConfigDict(frozen=True)
+
+    origin: PlaceRef | None = None
+    destination: PlaceRef | None = None
+    travel_date: date | None = None
+    weekdays: frozenset[Weekday] = frozenset()
+    regular: bool = False
+    time_mode: TimeMode | None = None
+    at: time | None = None
+    purpose: Purpose | None = None
+    special_needs: frozenset[SpecialNeed] = frozenset()
+    today: date | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        if self.origin and self.destination and _same_place(self.origin, self.destination):
+            raise PydanticCustomError("same_place", "destination equals origin")
+        if self.travel_date and self.today and self.travel_date < self.today:
+            raise PydanticCustomError("date_in_past", "the date has passed")
+        return self
+
+    def with_(self, **changes: Any) -> NeedDraft:
+        try:
+            return NeedDraft.model_validate({**self.model_dump(), **changes})
+        except ValidationError as error:
+            raise InvalidInput.from_validation(error) from None
+
+    @property
+    def missing(self) -> list[str]:
+        missing = [name for name in ("origin", "destination") if not getattr(self, name)]
+        if not (self.travel_date or (self.regular and self.weekdays)):
+            missing.append("when")
+        missing += [name for name in ("time_mode", "at", "purpose") if not getattr(self, name)]
+        return missing
+
+    def complete(self) -> NewNeed:
+        if self.missing:
+            raise InvalidInput(self.missing[0], "missing")
+        assert self.origin and self.destination and self.time_mode and self.at and self.purpose
+        return NewNeed(
+            origin=self.origin,
+            destination=self.destination,
+            travel_date=None if self.regular else self.travel_date,
+            weekdays=self.weekdays if self.regular else frozenset(),
+            time_mode=self.time_mode,
+            at=self.at,
+            purpose=self.purpose,
+            special_needs=self.special_needs,
+        )
+
+
+class NewNeed(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    origin: PlaceRef
+    destination: PlaceRef
+    travel_date: date | None = None  # a one-off need; else `weekdays` for a regular one
+    weekdays: frozenset[Weekday] = frozenset()
+    time_mode: TimeMode
+    at: time
+    purpose: Purpose
+    special_needs: frozenset[SpecialNeed] = frozenset()
+
+    @property
+    def days(self) -> frozenset[int]:
+        """The weekdays the need is about (the one of its date, or its regular days)."""
+        if self.travel_date is not None:
+            return frozenset({self.travel_date.weekday()})
+        return frozenset(int(day) for day in self.weekdays)
+
+
+class Need(NewNeed):
+    id: int
+    person_id: int
+    status: NeedStatus
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_NEED_STATUSES
+
+
+class IntroductionStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"  # no answer in time, or the driver could not be reached
+    CANCELLED = "cancelled"  # the need was cancelled while the driver was asked
+
+
+class Introduction(BaseModel):
+    """A passenger asked a driver: the driver's answer decides whether contacts are shared."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    need_id: int
+    trip_id: int
+    driver_id: int
+    passenger_id: int
+    leg: str
+    travel_day: int  # the weekday matched
+    pickup: time
+    dropoff: time
+    extra_minutes: float
+    status: IntroductionStatus
+    created_at: datetime
+    expires_at: datetime
+    answered_at: datetime | None = None

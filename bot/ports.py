@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Protocol
 
-from bot.domain import NewTrip, Person, TelegramIdentity, Trip, TripStatus
+from bot.domain import (
+    Introduction,
+    IntroductionStatus,
+    Need,
+    NeedStatus,
+    NewNeed,
+    NewTrip,
+    Person,
+    TelegramIdentity,
+    Trip,
+    TripStatus,
+)
+from bot.matching import Point, TripRoute
 from bot.settings import Language
 
 
@@ -41,3 +53,68 @@ class TripRepository(Protocol):
         ...
 
     async def set_status(self, trip_id: int, status: TripStatus, now: datetime) -> Trip: ...
+
+
+class NeedRepository(Protocol):
+    async def add(
+        self, person_id: int, need: NewNeed, status: NeedStatus, now: datetime
+    ) -> Need: ...
+
+    async def get(self, need_id: int) -> Need | None: ...
+
+    async def for_person(self, person_id: int, limit: int = 10) -> list[Need]: ...
+
+    async def waiting(self) -> list[Need]: ...
+
+    async def set_status(
+        self,
+        need_id: int,
+        status: NeedStatus,
+        now: datetime,
+        *,
+        actor_id: int | None = None,
+        event: str | None = None,
+        detail: str = "",
+    ) -> Need: ...
+
+    async def record_event(
+        self, need_id: int, now: datetime, kind: str, actor_id: int | None = None, detail: str = ""
+    ) -> None: ...
+
+    async def mark_announced(self, need_id: int, trip_id: int, now: datetime) -> bool: ...
+
+
+class IntroductionRepository(Protocol):
+    async def add(
+        self,
+        *,
+        need_id: int,
+        trip_id: int,
+        driver_id: int,
+        passenger_id: int,
+        leg: str,
+        travel_day: int,
+        pickup: time,
+        dropoff: time,
+        extra_minutes: float,
+        now: datetime,
+        expires_at: datetime,
+    ) -> Introduction: ...
+
+    async def get(self, introduction_id: int) -> Introduction | None: ...
+
+    async def for_need(self, need_id: int) -> list[Introduction]: ...
+
+    async def answer(
+        self, introduction_id: int, status: IntroductionStatus, now: datetime
+    ) -> bool: ...
+
+    async def due(self, now: datetime) -> list[Introduction]: ...
+
+
+class TripSearch(Protocol):
+    """Active trips whose search area holds both points (a spatial index)."""
+
+    async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]: ...
+
+    async def index(self, trip_id: int) -> None: ...

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     max_detour_minutes: float = Field(default=15.0, ge=0.0, le=120.0)
     max_detour_ratio: float = Field(default=1.8, ge=1.0, le=5.0)
     time_tolerance_minutes: float = Field(default=30.0, ge=0.0, le=240.0)
+    # A pickup this long after "leave after" (or a drop-off this long before "arrive before")
+    # is no longer an answer to the need.
+    max_wait_minutes: float = Field(default=180.0, gt=0.0, le=720.0)
+    # A driver asked by a passenger who has not answered after this counts as a decline.
+    introduction_timeout_hours: float = Field(default=12.0, gt=0.0, le=168.0)
 
     @field_validator("telegram_api_url")
     @classmethod

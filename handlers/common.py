@@ -20,7 +20,6 @@ from telegram.ext import (
 from bot.settings import LANGUAGES
 from handlers import keyboards as kb
 from handlers.deps import Deps
-from handlers.offer import load_session
 from handlers.replies import answer_button, edit, not_text_reason, send
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -28,16 +27,16 @@ log = logging.getLogger(__name__)
 
 # (French command, English command, catalog key of its description), in menu order.
 MENU = [
+    ("chercher", "find", "menu.find"),
     ("proposer", "offer", "menu.offer"),
     ("mestrajets", "mytrips", "menu.mytrips"),
+    ("mesdemandes", "myrequests", "menu.myrequests"),
     ("aide", "help", "menu.help"),
     ("langue", "language", "menu.language"),
     ("confidentialite", "privacy", "menu.privacy"),
     ("annuler", "cancel", "menu.cancel"),
 ]
 COMMANDS = {name for french, english, _ in MENU for name in (french, english)} | {"start"}
-# Come with the passengers' issue: answered, but not yet in the menu.
-FIND_COMMANDS = ["chercher", "find", "mesdemandes", "myrequests"]
 
 
 def menu_commands(deps: Deps, language: str) -> list[BotCommand]:
@@ -61,7 +60,7 @@ class CommonHandlers:
         """Run before everything else (group -1)."""
         return [
             MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited),
-            CommandHandler(sorted(COMMANDS | set(FIND_COMMANDS)), self.in_group, filters=filters.ChatType.GROUPS),
+            CommandHandler(sorted(COMMANDS), self.in_group, filters=filters.ChatType.GROUPS),
         ]
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
@@ -72,8 +71,6 @@ class CommonHandlers:
             CommandHandler(["langue", "language"], self.language, filters=private),
             CommandHandler(["confidentialite", "privacy"], self.privacy, filters=private),
             CommandHandler(["annuler", "cancel"], self.nothing_to_cancel, filters=private),
-            CommandHandler(FIND_COMMANDS, self.find, filters=private),
-            CallbackQueryHandler(self.find, pattern=kb.pattern(kb.START, "find")),
             CallbackQueryHandler(self.on_language, pattern=kb.pattern(kb.LANGUAGE)),
         ]
 
@@ -91,8 +88,8 @@ class CommonHandlers:
         lang = person.language
         first_name = person.display_name.split()[0]
         await send(update, context, self.t(lang, "start.welcome", name=first_name))
-        if load_session(context) is not None:
-            await send(update, context, self.t(lang, "start.offer_in_progress"))
+        if context.user_data and ("offer" in context.user_data or "find" in context.user_data):
+            await send(update, context, self.t(lang, "start.in_progress"))
             return
         await send(update, context, self.t(lang, "start.what"), kb.start_menu(self.t, lang))
 
@@ -131,11 +128,6 @@ class CommonHandlers:
     async def nothing_to_cancel(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)
         await send(update, context, self.t(person.language, "cancel.nothing"))
-
-    async def find(self, update: Update, context: Context) -> None:
-        person = await self.deps.person(update)
-        await answer_button(update)
-        await send(update, context, self.t(person.language, "find.not_yet"))
 
     async def in_group(self, update: Update, context: Context) -> None:
         """Conversations happen in private: point there instead of chatting in the group."""
@@ -179,7 +171,6 @@ class CommonHandlers:
     async def stale_button(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)
         await answer_button(update, self.t(person.language, "common.old_button"))
-
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log the fault; the person gets an apology, never a stack trace."""

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from telegram import Update
 
+from bot.clock import Clock
 from bot.domain import Person, TelegramIdentity
+from bot.services.needs import NeedService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.trips import TripService
@@ -21,6 +24,12 @@ class Deps:
     people: PeopleService
     trips: TripService
     places: PlaceService
+    needs: NeedService
+    clock: Clock
+
+    def today(self) -> date:
+        """Today in the territory (its time zone, not the server's)."""
+        return self.clock.now().astimezone(self.settings.zone).date()
 
     async def person(self, update: Update) -> Person:
         """The person writing; created on first contact, names refreshed from Telegram."""

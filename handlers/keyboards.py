@@ -17,10 +17,13 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.domain import MAX_SEATS, Trip, TripStatus, Weekday
+from bot.domain import Trip, TripStatus, Weekday
 from i18n import Translator
 
 OFFER = "of"
+FIND = "fd"
+NEED = "nd"
+INTRO = "in"
 TRIP = "tr"
 START = "st"
 LANGUAGE = "lg"
@@ -84,7 +87,7 @@ def share_location(t: Translator, lang: str) -> ReplyKeyboardMarkup:
         [[KeyboardButton(t(lang, "button.share_location"), request_location=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
-        input_field_placeholder=t(lang, "offer.place_placeholder"),
+        input_field_placeholder=t(lang, "steps.place_placeholder"),
     )
 
 
@@ -100,28 +103,28 @@ def share_phone(t: Translator, lang: str) -> ReplyKeyboardMarkup:
 
 
 def place_choices(
-    t: Translator, lang: str, nonce: str, labels: Sequence[str]
+    t: Translator, lang: str, kind: str, nonce: str, labels: Sequence[str]
 ) -> InlineKeyboardMarkup:
-    rows: list[Row] = [[(label, encode(OFFER, nonce, "pick", i))] for i, label in enumerate(labels)]
-    rows.append([(t(lang, "button.none_of_these"), encode(OFFER, nonce, "retype"))])
+    rows: list[Row] = [[(label, encode(kind, nonce, "pick", i))] for i, label in enumerate(labels)]
+    rows.append([(t(lang, "button.none_of_these"), encode(kind, nonce, "retype"))])
     return inline(*rows)
 
 
 def weekdays(
-    t: Translator, lang: str, nonce: str, selected: frozenset[Weekday]
+    t: Translator, lang: str, kind: str, nonce: str, selected: frozenset[Weekday]
 ) -> InlineKeyboardMarkup:
     def day(d: Weekday) -> tuple[str, str]:
         name = t.weekday(lang, d, "abbreviated")
-        return (f"✅ {name}" if d in selected else name, encode(OFFER, nonce, "day", int(d)))
+        return (f"✅ {name}" if d in selected else name, encode(kind, nonce, "day", int(d)))
 
     return inline(
         [day(Weekday(d)) for d in range(4)],
         [day(Weekday(d)) for d in range(4, 7)],
         [
-            (t(lang, "button.working_days"), encode(OFFER, nonce, "days", "work")),
-            (t(lang, "button.every_day"), encode(OFFER, nonce, "days", "all")),
+            (t(lang, "button.working_days"), encode(kind, nonce, "days", "work")),
+            (t(lang, "button.every_day"), encode(kind, nonce, "days", "all")),
         ],
-        [(t(lang, "button.days_done"), encode(OFFER, nonce, "days", "ok"))],
+        [(t(lang, "button.days_done"), encode(kind, nonce, "days", "ok"))],
     )
 
 
@@ -157,14 +160,93 @@ def consent(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
 
 
 SUMMARY_FIELDS = ("origin", "destination", "days", "time", "return", "seats", "note", "contact")
+FIND_SUMMARY_FIELDS = ("origin", "destination", "when", "mode", "purpose", "special")
 
 
-def summary(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
-    edits = [(t(lang, f"button.edit_{f}"), encode(OFFER, nonce, "edit", f)) for f in SUMMARY_FIELDS]
+def summary(
+    t: Translator,
+    lang: str,
+    nonce: str,
+    *,
+    kind: str = OFFER,
+    fields: Sequence[str] = SUMMARY_FIELDS,
+    confirm: str = "button.confirm",
+) -> InlineKeyboardMarkup:
+    edits = [(t(lang, f"button.edit_{f}"), encode(kind, nonce, "edit", f)) for f in fields]
     return inline(
-        [(t(lang, "button.confirm"), encode(OFFER, nonce, "confirm"))],
+        [(t(lang, confirm), encode(kind, nonce, "confirm"))],
         *[edits[i : i + 2] for i in range(0, len(edits), 2)],
-        [(t(lang, "button.cancel_registration"), encode(OFFER, nonce, "cancel"))],
+        [(t(lang, "button.cancel_registration"), encode(kind, nonce, "cancel"))],
+    )
+
+
+def when_choice(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
+    return inline(
+        [
+            (t(lang, "button.today"), encode(FIND, nonce, "when", "today")),
+            (t(lang, "button.tomorrow"), encode(FIND, nonce, "when", "tomorrow")),
+        ],
+        [(t(lang, "button.regular"), encode(FIND, nonce, "when", "regular"))],
+    )
+
+
+def mode_choice(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
+    return inline(
+        [(t(lang, "button.leave_after"), encode(FIND, nonce, "mode", "leave_after"))],
+        [(t(lang, "button.arrive_before"), encode(FIND, nonce, "mode", "arrive_before"))],
+    )
+
+
+def purposes(t: Translator, lang: str, nonce: str, choices: Sequence[str]) -> InlineKeyboardMarkup:
+    buttons = [(t(lang, f"purpose.{p}"), encode(FIND, nonce, "purpose", p)) for p in choices]
+    return inline(*[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def special_needs(
+    t: Translator, lang: str, nonce: str, choices: Sequence[str], selected: frozenset[str]
+) -> InlineKeyboardMarkup:
+    def button(need: str) -> tuple[str, str]:
+        label = t(lang, f"special.{need}")
+        return (f"✅ {label}" if need in selected else label, encode(FIND, nonce, "special", need))
+
+    return inline(
+        *[[button(need)] for need in choices],
+        [
+            (t(lang, "button.no_special"), encode(FIND, nonce, "special", "none")),
+            (t(lang, "button.special_done"), encode(FIND, nonce, "special", "ok")),
+        ],
+    )
+
+
+def candidates(
+    t: Translator, lang: str, need_id: int, choices: Sequence[tuple[str, int]]
+) -> InlineKeyboardMarkup:
+    rows: list[Row] = [
+        [(label, encode(NEED, need_id, "ask", trip_id))] for label, trip_id in choices
+    ]
+    rows.append([(t(lang, "button.ask_team"), encode(NEED, need_id, "team"))])
+    return inline(*rows)
+
+
+def introduction_answer(t: Translator, lang: str, introduction_id: int) -> InlineKeyboardMarkup:
+    return inline(
+        [
+            (t(lang, "button.accept_request"), encode(INTRO, introduction_id, "yes")),
+            (t(lang, "button.decline_request"), encode(INTRO, introduction_id, "no")),
+        ]
+    )
+
+
+def need_actions(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "button.cancel_need"), encode(NEED, need_id, "cancel"))])
+
+
+def confirm_cancel_need(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+    return inline(
+        [
+            (t(lang, "button.cancel_need_yes"), encode(NEED, need_id, "cancel", "yes")),
+            (t(lang, "button.cancel_need_no"), encode(NEED, need_id, "keep")),
+        ]
     )
 
 

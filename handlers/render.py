@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from bot.domain import Person, PlaceRef, Trip, TripDraft, TripStatus
+from bot.domain import (
+    Need,
+    NeedDraft,
+    Person,
+    PlaceRef,
+    SpecialNeed,
+    Trip,
+    TripDraft,
+    TripStatus,
+)
+from bot.services.needs import Candidate
 from i18n import Html, Translator
 
 
@@ -71,3 +81,103 @@ def trip_line(t: Translator, lang: str, trip: Trip) -> str:
         status=Html(status),
         note=note,
     )
+
+
+def need_when(t: Translator, lang: str, need: Need | NeedDraft) -> str:
+    if need.time_mode and need.at:
+        key = f"need.{need.time_mode.value}"
+        constraint = t(lang, key, time=t.time(lang, need.at))
+    else:
+        constraint = "…"
+    if need.travel_date and not (isinstance(need, NeedDraft) and need.regular):
+        return t(
+            lang, "need.when_date", date=t.date(lang, need.travel_date), constraint=Html(constraint)
+        )
+    days = t.weekdays(lang, need.weekdays) if need.weekdays else "…"
+    return t(lang, "need.when_regular", days=days, constraint=Html(constraint))
+
+
+def purpose(t: Translator, lang: str, need: Need | NeedDraft) -> str:
+    return t(lang, f"purpose.{need.purpose.value}") if need.purpose else "…"
+
+
+def special_needs(t: Translator, lang: str, need: Need | NeedDraft) -> str:
+    if not need.special_needs:
+        return t(lang, "special.none")
+    ordered = [s for s in SpecialNeed if s in need.special_needs]
+    return ", ".join(t(lang, f"special.{s.value}") for s in ordered)
+
+
+def need_summary(t: Translator, lang: str, draft: NeedDraft) -> str:
+    return t(
+        lang,
+        "find.summary",
+        origin=Html(place(t, lang, draft.origin)) if draft.origin else "…",
+        destination=Html(place(t, lang, draft.destination)) if draft.destination else "…",
+        when=Html(need_when(t, lang, draft)),
+        purpose=Html(purpose(t, lang, draft)),
+        special=Html(special_needs(t, lang, draft)),
+    )
+
+
+def need_item(t: Translator, lang: str, need: Need) -> str:
+    return t(
+        lang,
+        "need.item",
+        origin=Html(place(t, lang, need.origin)),
+        destination=Html(place(t, lang, need.destination)),
+        when=Html(need_when(t, lang, need)),
+        status=Html(t(lang, f"need.status.{need.status.value}")),
+    )
+
+
+def match_day(t: Translator, lang: str, need: Need, days: frozenset[int] | int) -> str:
+    """The day of a ride: the need's date, or the weekdays it runs on for a regular need."""
+    if need.travel_date is not None:
+        return t.date(lang, need.travel_date)
+    return t.weekdays(lang, {days} if isinstance(days, int) else days)
+
+
+def candidate_line(t: Translator, lang: str, need: Need, candidate: Candidate) -> str:
+    match = candidate.match
+    return t(
+        lang,
+        "candidates.line",
+        name=candidate.driver.short_name,
+        day=match_day(t, lang, need, match.weekdays),
+        pickup=t.time(lang, match.pickup),
+        dropoff=t.time(lang, match.dropoff),
+        detour=Html(detour(t, lang, match.extra_minutes, "detour.none")),
+    )
+
+
+def detour(t: Translator, lang: str, extra_minutes: float, none_key: str) -> str:
+    minutes = round(extra_minutes)
+    return t(lang, none_key) if minutes < 1 else t(lang, "detour.minutes", minutes=minutes)
+
+
+def candidate_button(t: Translator, lang: str, need: Need, candidate: Candidate) -> str:
+    match = candidate.match
+    if need.travel_date is not None:
+        day = t.weekday(lang, need.travel_date.weekday(), "abbreviated")
+    else:
+        day = ", ".join(t.weekday(lang, d, "abbreviated") for d in sorted(match.weekdays))
+    return t(lang, "button.ask_driver", name=candidate.driver.short_name, day=day,
+             time=t.time(lang, match.pickup))  # fmt: skip
+
+
+def reach(t: Translator, lang: str, person: Person) -> str:
+    """How to reach someone once an introduction is accepted (phone only with consent)."""
+    if person.telegram_username:
+        telegram = t(lang, "contact.username", username=person.telegram_username)
+    elif person.telegram_user_id:
+        telegram = t(
+            lang, "contact.profile_of", user_id=person.telegram_user_id, name=person.display_name
+        )
+    else:
+        telegram = ""
+    if person.phone and person.phone_visible:
+        if not telegram:
+            return person.phone
+        return t(lang, "contact.phone_too", telegram=Html(telegram), phone=person.phone)
+    return telegram

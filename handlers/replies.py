@@ -69,3 +69,10 @@ async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise
+
+
+async def drop_keyboard(update: Update) -> None:
+    """Remove the buttons of the message just answered, so they cannot be pressed twice."""
+    query = update.callback_query
+    if query and isinstance(query.message, Message) and query.message.reply_markup:
+        await query.message.edit_reply_markup(None)

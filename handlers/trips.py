@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    filters,
+)
 
 from bot.domain import Person, Trip
 from bot.services.trips import TripChange
 from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
+from handlers.notify import Notifier
 from handlers.replies import answer_button, edit, send
 from i18n import Html
 
@@ -19,9 +26,10 @@ _DONE_MESSAGE = {"pause": "trips.paused", "resume": "trips.resumed", "delete": "
 
 
 class TripsHandlers:
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, notifier: Notifier) -> None:
         self.deps = deps
         self.t = deps.t
+        self.notifier = notifier
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         return [
@@ -38,7 +46,9 @@ class TripsHandlers:
             return
         await send(update, context, self.t(lang, "trips.header"))
         for trip in trips:
-            await send(update, context, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
+            await send(
+                update, context, self._line(person, trip), kb.trip_actions(self.t, lang, trip)
+            )
 
     async def on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query
@@ -47,7 +57,11 @@ class TripsHandlers:
         lang = person.language
         data = kb.decode(query.data)
         trip_id, action = (data.part(0), data.part(1)) if data else (None, None)
-        if not trip_id or not trip_id.isdigit() or action not in ("pause", "resume", "delete", "keep"):
+        if (
+            not trip_id
+            or not trip_id.isdigit()
+            or action not in ("pause", "resume", "delete", "keep")
+        ):
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         if action == "keep" or (action == "delete" and data and data.part(2) != "yes"):
@@ -79,6 +93,8 @@ class TripsHandlers:
         await edit(update, self._line(person, trip), markup)
         if result.outcome is TripChange.DONE:
             await send(update, context, self.t(lang, _DONE_MESSAGE[action]))
+            if action == "resume":
+                await self.notifier.trip_available(context, trip)
 
     def _line(self, person: Person, trip: Trip) -> str:
         return render.trip_line(self.t, person.language, trip)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 import string
 from collections.abc import Iterable
-from datetime import time
+from datetime import date, time
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_time, get_day_names
+from babel.dates import format_date, format_time, get_day_names
 from babel.lists import format_list
 from babel.messages.pofile import read_po
 
@@ -38,9 +38,7 @@ def load_catalog(language: str) -> dict[str, str]:
     with (LOCALES_DIR / f"{language}.po").open("rb") as handle:
         catalog = read_po(handle, locale=language)
     return {
-        str(message.id): str(message.string)
-        for message in catalog
-        if message.id and message.string
+        str(message.id): str(message.string) for message in catalog if message.id and message.string
     }
 
 
@@ -72,11 +70,15 @@ class Translator:
     def time(self, language: str | None, value: time) -> str:
         return format_time(value, self(language, "format.time"), locale=self.language(language))
 
+    def date(self, language: str | None, value: date) -> str:
+        """ "mardi 24 novembre", "Tuesday 24 November"."""
+        return format_date(value, self(language, "format.date"), locale=self.language(language))
+
     def weekday(self, language: str | None, day: int, width: str = "wide") -> str:
         return str(get_day_names(width, locale=self.language(language))[day])
 
     def weekdays(self, language: str | None, days: Iterable[int]) -> str:
-        """"du lundi au vendredi", "lundi, mercredi et vendredi", "tous les jours"."""
+        """ "du lundi au vendredi", "lundi, mercredi et vendredi", "tous les jours"."""
         chosen = sorted(set(days))
         if len(chosen) == 7:
             return self(language, "days.every_day")

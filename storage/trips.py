@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
 
 import aiosqlite
 
-from bot.domain import NewTrip, PlaceRef, Trip, TripStatus, Weekday
+from bot.domain import NewTrip, Trip, TripStatus
 from storage.db import Database
-
-
-def weekdays_to_mask(days: frozenset[Weekday]) -> int:
-    return sum(1 << day for day in days)
-
-
-def mask_to_weekdays(mask: int) -> frozenset[Weekday]:
-    return frozenset(Weekday(day) for day in range(7) if mask & (1 << day))
+from storage.rows import (
+    mask_to_weekdays,
+    place_columns,
+    place_from_row,
+    weekdays_to_mask,
+)
 
 
 class SqliteTripRepository:
@@ -32,8 +29,8 @@ class SqliteTripRepository:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
             (
                 driver_id,
-                *_place_columns(trip.origin),
-                *_place_columns(trip.destination),
+                *place_columns(trip.origin),
+                *place_columns(trip.destination),
                 weekdays_to_mask(trip.weekdays),
                 trip.departure.strftime("%H:%M"),
                 trip.return_time.strftime("%H:%M") if trip.return_time else None,
@@ -75,26 +72,12 @@ class SqliteTripRepository:
         return trip
 
 
-def _place_columns(place: PlaceRef) -> tuple[Any, ...]:
-    return (place.id, place.name, place.department, place.lat, place.lon)
-
-
-def _place(row: aiosqlite.Row, prefix: str) -> PlaceRef:
-    return PlaceRef(
-        id=row[f"{prefix}_id"],
-        name=row[f"{prefix}_name"],
-        department=row[f"{prefix}_department"],
-        lat=row[f"{prefix}_lat"],
-        lon=row[f"{prefix}_lon"],
-    )
-
-
 def _trip(row: aiosqlite.Row) -> Trip:
     return Trip(
         id=row["id"],
         driver_id=row["driver_id"],
-        origin=_place(row, "origin"),
-        destination=_place(row, "destination"),
+        origin=place_from_row(row, "origin"),
+        destination=place_from_row(row, "destination"),
         weekdays=mask_to_weekdays(row["weekdays"]),
         departure=time.fromisoformat(row["departure"]),
         return_time=time.fromisoformat(row["return_time"]) if row["return_time"] else None,

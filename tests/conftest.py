@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import Mobilot, create_bot
+from bot.app import EXPIRY_JOB, Mobilot, create_bot
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
 from tests.fakebot import FakeBotAPI
@@ -19,6 +20,23 @@ DATA = Path(__file__).parent / "data"
 # answers beneath python-telegram-bot and refuses any URL that does not start with it.
 API_URL = "http://127.0.0.1:8081"
 OPERATORS = -1001234567890
+
+
+# Monday 23 November 2026, 10:00 in Cahors.
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """The services' clock, moved by the tests instead of sleeping."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +61,9 @@ class RunningBot:
             **settings,
         )
         self.mobilot: Mobilot | None = None
+        self.clock = FakeClock()
+        self.operators = self.fake.group(OPERATORS, "Équipe Mobilot")
+        self.fake.now = self.clock.current
 
     @property
     def app(self) -> Mobilot:
@@ -50,7 +71,9 @@ class RunningBot:
         return self.mobilot
 
     async def start(self) -> None:
-        self.mobilot = await create_bot(self.settings, request=self.fake, gazetteer=self.gazetteer)
+        self.mobilot = await create_bot(
+            self.settings, request=self.fake, gazetteer=self.gazetteer, clock=self.clock
+        )
         self.fake.attach(self.mobilot.application)
         await self.mobilot.start()
 
@@ -75,9 +98,22 @@ class RunningBot:
         self.settings = self.settings.model_copy(update={"database_path": crashed})
         await self.start()
 
+    async def later(self, **delta: float) -> None:
+        """Let time pass, then run the scheduled checks as the job queue would."""
+        self.clock.advance(**delta)
+        self.fake.now = self.clock.current
+        job_queue = self.app.application.job_queue
+        assert job_queue is not None
+        for job in job_queue.get_jobs_by_name(EXPIRY_JOB):
+            await job.run(self.app.application)
+
     async def rows(self, sql: str, *parameters: Any) -> list[dict[str, Any]]:
         async with self.app.database.connection.execute(sql, parameters) as cursor:
             return [dict(row) for row in await cursor.fetchall()]
+
+    def take_blocked_errors(self) -> None:
+        """Writing to a user who blocked the bot is refused, as the test wanted."""
+        self.fake.errors = [e for e in self.fake.errors if "blocked" not in e.description]
 
     def assert_clean(self) -> None:
         """Telegram refused nothing and no handler raised."""

@@ -27,7 +27,9 @@ async def register_trip(
 
 
 async def test_full_registration_in_french(bot: RunningBot) -> None:
-    jeanne = bot.fake.user(101, "Jeanne", last_name="Martin", username="jeanne_m", language_code="fr")
+    jeanne = bot.fake.user(
+        101, "Jeanne", last_name="Martin", username="jeanne_m", language_code="fr"
+    )
     await jeanne.command("start")
     assert jeanne.messages()[0].text.startswith("Bonjour Jeanne !")
     assert jeanne.buttons() == ["🚗 Je propose un trajet", "🙋 Je cherche un trajet"]
@@ -143,7 +145,12 @@ async def test_correction_at_the_summary(bot: RunningBot) -> None:
     assert "départ à 8h00, retour à 18h00" in summary and "💺 1 place(s)" in summary
     await paul.press("✅ Enregistrer ce trajet")
     [trip] = await bot.rows("SELECT destination_name, departure, return_time, seats FROM trips")
-    assert trip == {"destination_name": "Gramat", "departure": "08:00", "return_time": "18:00", "seats": 1}
+    assert trip == {
+        "destination_name": "Gramat",
+        "departure": "08:00",
+        "return_time": "18:00",
+        "seats": 1,
+    }
     bot.assert_clean()
 
 
@@ -173,7 +180,10 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
 
     # Origin: a sticker, nonsense, 5,000 characters, a typo, a homonym.
     await anne.send_sticker()
-    assert "Joli autocollant" in anne.messages()[-2].text or "tapez un nom de commune" in anne.messages()[-2].text
+    assert (
+        "Joli autocollant" in anne.messages()[-2].text
+        or "tapez un nom de commune" in anne.messages()[-2].text
+    )
     assert "D'où partez-vous ?" in anne.last().text
     await anne.send("zzzzqqq")
     assert "Je ne trouve pas « zzzzqqq »" in anne.last().text
@@ -254,7 +264,11 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     assert "Tout est juste ?" in anne.last().text
     await anne.press("✅ Enregistrer ce trajet")
     [trip] = await bot.rows("SELECT * FROM trips")
-    assert (trip["origin_name"], trip["destination_name"], trip["weekdays"]) == ("Cahors", "Figeac", 0b1001)
+    assert (trip["origin_name"], trip["destination_name"], trip["weekdays"]) == (
+        "Cahors",
+        "Figeac",
+        0b1001,
+    )
     assert (trip["departure"], trip["return_time"], trip["seats"]) == ("07:30", "17:00", 2)
     assert trip["note"] == "Départ place de la mairie"
     [person] = await bot.rows("SELECT phone FROM people")
@@ -320,7 +334,12 @@ async def test_a_restart_in_the_middle_loses_nothing(bot: RunningBot) -> None:
     assert "Lacapelle-Marival (46) → Figeac (46)" in rose.last().text
     await rose.press("✅ Enregistrer ce trajet")
     [trip] = await bot.rows("SELECT origin_name, weekdays, departure, seats FROM trips")
-    assert trip == {"origin_name": "Lacapelle-Marival", "weekdays": 0b1010, "departure": "08:15", "seats": 4}
+    assert trip == {
+        "origin_name": "Lacapelle-Marival",
+        "weekdays": 0b1010,
+        "departure": "08:15",
+        "seats": 4,
+    }
     bot.assert_clean()
 
 

@@ -12,8 +12,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("BOT_TOKEN", "OPERATOR_CHAT_ID", "TIMEZONE", "TERRITORY_DEPARTMENTS",
-                 "LOCAL_PLACES_FILE", "DEFAULT_LANGUAGE", "TELEGRAM_API_URL", "DATABASE_PATH"):
+    for name in (
+        "BOT_TOKEN",
+        "OPERATOR_CHAT_ID",
+        "TIMEZONE",
+        "TERRITORY_DEPARTMENTS",
+        "LOCAL_PLACES_FILE",
+        "DEFAULT_LANGUAGE",
+        "TELEGRAM_API_URL",
+        "DATABASE_PATH",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -61,15 +69,21 @@ def test_a_missing_places_file_is_named(tmp_path: Path) -> None:
 
 
 def test_bad_department_and_language() -> None:
-    assert errors_for(territory_departments="46,Lot")[0].startswith("Setting TERRITORY_DEPARTMENTS:")
+    assert errors_for(territory_departments="46,Lot")[0].startswith(
+        "Setting TERRITORY_DEPARTMENTS:"
+    )
     assert errors_for(default_language="de")[0].startswith("Setting DEFAULT_LANGUAGE:")
 
 
 def run_bot(tmp_path: Path, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **environment}
     return subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)},
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -92,8 +106,10 @@ def test_start_with_an_unreachable_api_says_so(tmp_path: Path) -> None:
     # Loopback port 9 (discard) has no Bot API: the start stops with one line, no traceback.
     result = run_bot(tmp_path, {"BOT_TOKEN": "1:abc", "TELEGRAM_API_URL": "http://127.0.0.1:9"})
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1].startswith(
-        "Setting TELEGRAM_API_URL: cannot reach http://127.0.0.1:9"
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("Setting TELEGRAM_API_URL: cannot reach http://127.0.0.1:9")
     )
     assert "Traceback" not in result.stderr
 

@@ -32,8 +32,13 @@ async def test_migrations_are_applied_once_and_safe_to_rerun(tmp_path: Path) -> 
 async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "db.sqlite3")
     trips = SqliteTripRepository(database)
-    new = NewTrip(origin=CAHORS, destination=FIGEAC, weekdays=frozenset({Weekday.MONDAY}),
-                  departure=time(7, 30), seats=3)
+    new = NewTrip(
+        origin=CAHORS,
+        destination=FIGEAC,
+        weekdays=frozenset({Weekday.MONDAY}),
+        departure=time(7, 30),
+        seats=3,
+    )
     with pytest.raises(Exception, match="FOREIGN KEY"):
         await trips.add(999, new, NOW)
     await database.close()
@@ -44,13 +49,23 @@ async def test_people_and_trips_round_trip(tmp_path: Path) -> None:
     people, trips = SqlitePeopleRepository(database), SqliteTripRepository(database)
     identity = TelegramIdentity(user_id=42, first_name="Jeanne", last_name="Martin", username="jm")
     person = await people.add_from_telegram(identity, "fr", NOW)
-    assert (person.display_name, person.short_name, person.language) == ("Jeanne Martin", "Jeanne M.", "fr")
+    assert (person.display_name, person.short_name, person.language) == (
+        "Jeanne Martin",
+        "Jeanne M.",
+        "fr",
+    )
     assert await people.add_from_telegram(identity, "en", NOW) == person  # same account, one row
     person = await people.set_phone(person.id, "+33612345678", True, NOW)
     assert person.phone_visible and person.phone_consent_at == NOW
-    new = NewTrip(origin=CAHORS, destination=FIGEAC,
-                  weekdays=frozenset({Weekday.MONDAY, Weekday.FRIDAY}),
-                  departure=time(7, 30), return_time=time(17, 45), seats=3, note="par Gramat")
+    new = NewTrip(
+        origin=CAHORS,
+        destination=FIGEAC,
+        weekdays=frozenset({Weekday.MONDAY, Weekday.FRIDAY}),
+        departure=time(7, 30),
+        return_time=time(17, 45),
+        seats=3,
+        note="par Gramat",
+    )
     trip = await trips.add(person.id, new, NOW)
     assert trip.model_dump(include=set(NewTrip.model_fields)) == new.model_dump()
     assert trip.status is TripStatus.ACTIVE

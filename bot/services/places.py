@@ -56,4 +56,3 @@ class PlaceService:
 
     def get(self, place_id: str) -> Place | None:
         return self._gazetteer.get(place_id)
-

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.domain import NewTrip, Person, Trip, TripStatus
-from bot.ports import TripRepository
+from bot.ports import TripRepository, TripSearch
 
 
 class TripChange(enum.StrEnum):
@@ -26,12 +26,15 @@ _TARGET = {"pause": TripStatus.PAUSED, "resume": TripStatus.ACTIVE, "delete": Tr
 
 
 class TripService:
-    def __init__(self, trips: TripRepository, clock: Clock) -> None:
+    def __init__(self, trips: TripRepository, search: TripSearch, clock: Clock) -> None:
         self._trips = trips
+        self._search = search
         self._clock = clock
 
     async def register(self, driver: Person, trip: NewTrip) -> Trip:
-        return await self._trips.add(driver.id, trip, self._clock.now())
+        registered = await self._trips.add(driver.id, trip, self._clock.now())
+        await self._search.index(registered.id)
+        return registered
 
     async def trips_of(self, driver: Person) -> list[Trip]:
         return await self._trips.for_driver(driver.id)
@@ -52,4 +55,5 @@ class TripService:
         if trip.status is target:
             return TripChangeResult(TripChange.UNCHANGED, trip)
         updated = await self._trips.set_status(trip.id, target, self._clock.now())
+        await self._search.index(trip.id)
         return TripChangeResult(TripChange.DONE, updated)

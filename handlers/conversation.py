@@ -1,0 +1,473 @@
+"""What the step-by-step conversations share (/proposer, /chercher).
+
+A conversation keeps its draft in `user_data[<name>]` (persisted in SQLite with the
+conversation state), so a restart resumes at the same question with every answer kept. Its
+buttons carry a nonce: a button from an earlier, finished conversation is recognised as stale.
+Each step accepts what a person may send: the expected answer moves on; anything else gets a
+clear message and the same question again. Places and weekdays are asked the same way in
+every conversation, so their steps live here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from telegram import Message, ReplyKeyboardRemove, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.dateparse import parse_weekdays
+from bot.domain import (
+    WORKING_DAYS,
+    InvalidInput,
+    NeedDraft,
+    Person,
+    PlaceRef,
+    TripDraft,
+    Weekday,
+)
+from bot.places.model import Resolution
+from bot.services.places import MAX_PLACE_TEXT, to_ref
+from handlers import keyboards as kb
+from handlers import render
+from handlers.deps import Deps
+from handlers.notify import Notifier
+from handlers.replies import answer_button, drop_keyboard, not_text_reason, send
+from i18n import Html
+
+Context = ContextTypes.DEFAULT_TYPE
+State = str | None
+Callback = Callable[[Update, Context], Awaitable[State]]
+Handlers = list[BaseHandler[Update, Context, State]]
+D = TypeVar("D", TripDraft, NeedDraft)
+
+ORIGIN, DESTINATION, DAYS = "origin", "destination", "days"
+NONCE = "[0-9a-f]+"
+CONVERSATION_COMMANDS = ["proposer", "offer", "chercher", "find"]
+PRIVATE = filters.ChatType.PRIVATE
+TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND
+
+
+class Session(BaseModel, Generic[D]):
+    nonce: str
+    draft: D
+    choices: list[PlaceRef] = []
+    editing: bool = False
+
+
+def text_of(update: Update) -> str:
+    return (update.message.text if update.message else None) or ""
+
+
+class DraftConversation(Generic[D]):
+    name: ClassVar[str]  # also the user_data key, the catalog prefix and the /start button
+    kind: ClassVar[str]  # the callback-data prefix of its buttons
+    commands: ClassVar[list[str]]  # French and English
+    draft_type: ClassVar[type]
+    next_step: ClassVar[dict[str, str]]
+    summary_step: ClassVar[str] = "summary"
+    button_steps: ClassVar[frozenset[str]] = frozenset()
+    # Steps after which a correction does not yet return to the summary.
+    chained_steps: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+        self.deps = deps
+        self.t = deps.t
+        self.notifier = notifier
+
+    # To be written by each conversation.
+
+    async def ask(
+        self, update: Update, context: Context, person: Person, session: Session[D], step: str
+    ) -> State:
+        raise NotImplementedError
+
+    async def begin(
+        self, update: Update, context: Context, person: Person, session: Session[D]
+    ) -> State:
+        raise NotImplementedError
+
+    # Sessions.
+
+    def new_session(self, **draft: Any) -> Session[D]:
+        return Session[self.draft_type](  # type: ignore[name-defined]
+            nonce=secrets.token_hex(3), draft=self.draft_type(**draft)
+        )
+
+    def load(self, context: Context) -> Session[D] | None:
+        data = (context.user_data or {}).get(self.name)
+        if not data:
+            return None
+        try:
+            return Session[self.draft_type].model_validate(data)  # type: ignore[name-defined]
+        except ValidationError:
+            return None
+
+    def save(self, context: Context, session: Session[D]) -> None:
+        assert context.user_data is not None
+        context.user_data[self.name] = session.model_dump(mode="json")
+
+    def clear(self, context: Context) -> None:
+        if context.user_data is not None:
+            context.user_data.pop(self.name, None)
+
+    # Assembly.
+
+    def button(self, action: str, callback: Callback) -> BaseHandler[Update, Context, State]:
+        return CallbackQueryHandler(callback, pattern=kb.pattern(self.kind, NONCE, action))
+
+    def place_handlers(self, step: str) -> Handlers:
+        return [
+            MessageHandler(TEXT, self._place_text(step)),
+            MessageHandler(PRIVATE & filters.LOCATION, self._place_location(step)),
+            self.button("pick", self._place_pick(step)),
+            self.button("retype", self._place_retype(step)),
+        ]
+
+    def days_handlers(self) -> Handlers:
+        return [
+            self.button("day", self.on_day),
+            self.button("days", self.on_days),
+            MessageHandler(TEXT, self.on_days_text),
+        ]
+
+    def conversation(self, states: dict[str, Handlers]) -> ConversationHandler[Context]:
+        entry_points: Handlers = [
+            CommandHandler(self.commands, self.start, filters=PRIVATE),
+            CallbackQueryHandler(self.start, pattern=kb.pattern(kb.START, self.name)),
+        ]
+        for step, handlers in states.items():
+            handlers.append(MessageHandler(PRIVATE & ~filters.COMMAND, self._unexpected(step)))
+            handlers.append(
+                CallbackQueryHandler(self._wrong_button(step), pattern=f"^{self.kind}:")
+            )
+        return ConversationHandler(
+            entry_points=entry_points,
+            states=states,  # type: ignore[arg-type]
+            fallbacks=[
+                CommandHandler(["annuler", "cancel"], self.cancel),
+                # Another conversation's door, while this one is open (its own door restarts it).
+                CommandHandler(CONVERSATION_COMMANDS, self.busy, filters=PRIVATE),
+                CallbackQueryHandler(self.busy, pattern=kb.pattern(kb.START)),
+            ],
+            name=self.name,
+            persistent=True,
+            allow_reentry=True,
+        )
+
+    # Entry, exit.
+
+    async def start(self, update: Update, context: Context) -> State:
+        if update.callback_query:
+            await update.callback_query.answer()
+            await drop_keyboard(update)
+        person = await self.deps.person(update)
+        session = self.new_session()
+        self.save(context, session)
+        return await self.begin(update, context, person, session)
+
+    async def cancel(self, update: Update, context: Context) -> State:
+        person = await self.deps.person(update)
+        self.clear(context)
+        text = self.t(person.language, f"{self.name}.cancelled")
+        await send(update, context, text, ReplyKeyboardRemove())
+        return ConversationHandler.END
+
+    async def busy(self, update: Update, context: Context) -> State:
+        person = await self.deps.person(update)
+        await answer_button(update)
+        await send(update, context, self.t(person.language, f"{self.name}.busy"))
+        return None
+
+    async def on_cancel_button(self, update: Update, context: Context) -> State:
+        if await self.pressed(update, context) is None:
+            return None
+        await drop_keyboard(update)
+        return await self.cancel(update, context)
+
+    async def advance(
+        self, update: Update, context: Context, person: Person, session: Session[D], step: str
+    ) -> State:
+        """Ask the question after `step`, or go back to the summary after a correction."""
+        following = self.next_step[step]
+        if session.editing and step not in self.chained_steps:
+            following = self.summary_step
+        self.save(context, session)
+        return await self.ask(update, context, person, session, following)
+
+    def change(self, session: Session[D], **changes: Any) -> None:
+        session.draft = session.draft.with_(**changes)  # type: ignore[assignment]
+
+    # Places.
+
+    async def ask_place(self, update: Update, context: Context, person: Person, step: str) -> None:
+        lang = person.language
+        await send(
+            update,
+            context,
+            self.t(lang, f"{self.name}.ask_{step}"),
+            kb.share_location(self.t, lang),
+        )
+
+    def _place_text(self, step: str) -> Callback:
+        async def handle(update: Update, context: Context) -> State:
+            loaded = await self.session(update, context)
+            if loaded is None:
+                return ConversationHandler.END
+            person, session = loaded
+            lang, t, typed = person.language, self.t, text_of(update)
+            if len(typed) > MAX_PLACE_TEXT:
+                await send(update, context, t(lang, "steps.place_too_long"))
+                return None
+            resolution = await self.deps.places.resolve(typed)
+            if not resolution.exact:
+                resolution = (
+                    await self.place_with_more(update, context, person, session, typed)
+                    or resolution
+                )
+            if resolution.unique is not None:
+                ref = to_ref(resolution.unique)
+                return await self.set_place(update, context, person, session, step, ref)
+            candidates = (resolution.exact or resolution.suggestions)[:6]
+            if not candidates:
+                text = t(lang, "steps.place_unknown", text=typed)
+                await send(update, context, text, kb.share_location(t, lang))
+                return None
+            session.choices = [to_ref(match.place) for match in candidates]
+            self.save(context, session)
+            key = "steps.place_homonyms" if resolution.exact else "steps.place_suggestions"
+            labels = [match.place.label for match in candidates]
+            markup = kb.place_choices(t, lang, self.kind, session.nonce, labels)
+            await send(update, context, t(lang, key, text=typed), markup)
+            return None
+
+        return handle
+
+    async def place_with_more(
+        self, update: Update, context: Context, person: Person, session: Session[D], typed: str
+    ) -> Resolution | None:
+        """A place followed by more ("cahors demain 9h"): the conversations that can use the
+        rest take it and return the place's resolution; by default, nothing is split."""
+        return None
+
+    def _place_location(self, step: str) -> Callback:
+        async def handle(update: Update, context: Context) -> State:
+            loaded = await self.session(update, context)
+            if loaded is None:
+                return ConversationHandler.END
+            person, session = loaded
+            assert update.message and update.message.location
+            location = update.message.location
+            ref = self.deps.places.from_location(location.latitude, location.longitude)
+            if ref is None:
+                await send(update, context, self.t(person.language, "steps.location_far"))
+                return None
+            return await self.set_place(update, context, person, session, step, ref)
+
+        return handle
+
+    def _place_pick(self, step: str) -> Callback:
+        async def handle(update: Update, context: Context) -> State:
+            pressed = await self.pressed(update, context)
+            if pressed is None:
+                return None
+            person, session, data = pressed
+            index = data.part(2)
+            if index is None or not index.isdigit() or int(index) >= len(session.choices):
+                return await self.other_step(update, context, person, session, step)
+            await drop_keyboard(update)
+            chosen = session.choices[int(index)]
+            return await self.set_place(update, context, person, session, step, chosen)
+
+        return handle
+
+    def _place_retype(self, step: str) -> Callback:
+        async def handle(update: Update, context: Context) -> State:
+            pressed = await self.pressed(update, context)
+            if pressed is None:
+                return None
+            person, session, _ = pressed
+            await drop_keyboard(update)
+            return await self.ask(update, context, person, session, step)
+
+        return handle
+
+    async def set_place(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: Session[D],
+        step: str,
+        place: PlaceRef,
+    ) -> State:
+        lang = person.language
+        try:
+            self.change(session, **{step: place})
+        except InvalidInput:
+            # The only way a valid place is refused: the same place at both ends.
+            await send(update, context, self.t(lang, "steps.same_place"))
+            return None
+        session.choices = []
+        shown = Html(render.place(self.t, lang, place))
+        text = self.t(lang, f"steps.{step}_set", place=shown)
+        await send(update, context, text, ReplyKeyboardRemove())
+        return await self.advance(update, context, person, session, step)
+
+    # Weekdays.
+
+    async def ask_days(
+        self, update: Update, context: Context, person: Person, session: Session[D], key: str
+    ) -> None:
+        markup = kb.weekdays(
+            self.t, person.language, self.kind, session.nonce, session.draft.weekdays
+        )
+        await send(update, context, self.t(person.language, key), markup)
+
+    async def on_day(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context)
+        if pressed is None:
+            return None
+        person, session, data = pressed
+        day = data.part(2)
+        if day is None or not day.isdigit() or int(day) > 6:
+            return await self.other_step(update, context, person, session, DAYS)
+        self.change(session, weekdays=session.draft.weekdays ^ {Weekday(int(day))})
+        self.save(context, session)
+        await self._refresh_days(update, person, session)
+        return None
+
+    async def on_days(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context, answer=False)
+        if pressed is None:
+            return None
+        person, session, data = pressed
+        query = update.callback_query
+        assert query is not None
+        choice = data.part(2)
+        if choice in ("work", "all"):
+            await query.answer()
+            self.change(session, weekdays=WORKING_DAYS if choice == "work" else frozenset(Weekday))
+            self.save(context, session)
+            await self._refresh_days(update, person, session)
+            return None
+        if choice != "ok":
+            await query.answer()
+            return await self.other_step(update, context, person, session, DAYS)
+        if not session.draft.weekdays:
+            await query.answer(self.t(person.language, "steps.days_empty"), show_alert=True)
+            return None
+        await query.answer()
+        await drop_keyboard(update)
+        return await self._days_chosen(update, context, person, session)
+
+    async def on_days_text(self, update: Update, context: Context) -> State:
+        loaded = await self.session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        days = parse_weekdays(text_of(update))
+        if days is None:
+            lang = person.language
+            text = self.t(lang, "steps.days_not_understood", text=text_of(update))
+            markup = kb.weekdays(self.t, lang, self.kind, session.nonce, session.draft.weekdays)
+            await send(update, context, text, markup)
+            return None
+        self.change(session, weekdays=days)
+        return await self._days_chosen(update, context, person, session)
+
+    async def _days_chosen(
+        self, update: Update, context: Context, person: Person, session: Session[D]
+    ) -> State:
+        lang = person.language
+        days = self.t.weekdays(lang, session.draft.weekdays)
+        await send(update, context, self.t(lang, "steps.days_set", days=days))
+        return await self.advance(update, context, person, session, DAYS)
+
+    async def _refresh_days(self, update: Update, person: Person, session: Session[D]) -> None:
+        query = update.callback_query
+        assert query is not None
+        markup = kb.weekdays(
+            self.t, person.language, self.kind, session.nonce, session.draft.weekdays
+        )
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(markup)
+
+    # Anything else.
+
+    def _unexpected(self, step: str) -> Callback:
+        """A message the step cannot use: say why, then ask the same question again."""
+
+        async def handle(update: Update, context: Context) -> State:
+            loaded = await self.session(update, context)
+            if loaded is None:
+                return ConversationHandler.END
+            person, session = loaded
+            if update.message and update.message.text and step in self.button_steps:
+                reason = "common.use_buttons"
+            elif step in (ORIGIN, DESTINATION):
+                reason = "steps.place_text_or_location"
+            else:
+                reason = self.unexpected_reason(step, update)
+            await send(update, context, self.t(person.language, reason))
+            return await self.ask(update, context, person, session, step)
+
+        return handle
+
+    def unexpected_reason(self, step: str, update: Update) -> str:
+        return not_text_reason(update)
+
+    def _wrong_button(self, step: str) -> Callback:
+        """A button of this conversation that does not answer the current question."""
+
+        async def handle(update: Update, context: Context) -> State:
+            pressed = await self.pressed(update, context)
+            if pressed is None:
+                return None
+            person, session, _ = pressed
+            return await self.other_step(update, context, person, session, step)
+
+        return handle
+
+    async def other_step(
+        self, update: Update, context: Context, person: Person, session: Session[D], step: str
+    ) -> State:
+        await send(update, context, self.t(person.language, "common.button_other_step"))
+        return await self.ask(update, context, person, session, step)
+
+    # Plumbing.
+
+    async def session(self, update: Update, context: Context) -> tuple[Person, Session[D]] | None:
+        person = await self.deps.person(update)
+        session = self.load(context)
+        if session is None:
+            # A state without its draft: should not happen, but never leave the person stuck.
+            await send(update, context, self.t(person.language, f"{self.name}.lost"))
+            return None
+        return person, session
+
+    async def pressed(
+        self, update: Update, context: Context, *, answer: bool = True
+    ) -> tuple[Person, Session[D], kb.Callback] | None:
+        """The session a button belongs to; None (and a polite word) for a stale button."""
+        query = update.callback_query
+        assert query is not None
+        person = await self.deps.person(update)
+        session = self.load(context)
+        data = kb.decode(query.data)
+        if session is None or data is None or data.part(0) != session.nonce:
+            await answer_button(update, self.t(person.language, "common.old_button"))
+            return None
+        if answer:
+            await query.answer()
+        return person, session, data

@@ -1,0 +1,202 @@
+"""After a need is recorded: choosing a driver, the driver's answer, /mesdemandes.
+
+These buttons live outside any conversation: they may be pressed hours later, twice, or
+by someone else (a forwarded message); each case gets a polite answer.
+"""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    filters,
+)
+
+from bot.domain import IntroductionStatus, Need
+from bot.services.needs import AnswerResult, AskResult
+from handlers import keyboards as kb
+from handlers import render
+from handlers.deps import Deps
+from handlers.notify import Notifier
+from handlers.replies import answer_button, drop_keyboard, edit, send
+from i18n import Html
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class IntroductionHandlers:
+    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+        self.deps = deps
+        self.t = deps.t
+        self.notifier = notifier
+
+    def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        return [
+            CommandHandler(
+                ["mesdemandes", "myrequests"], self.list, filters=filters.ChatType.PRIVATE
+            ),
+            CallbackQueryHandler(self.on_need_button, pattern=kb.pattern(kb.NEED)),
+            CallbackQueryHandler(self.on_answer, pattern=kb.pattern(kb.INTRO)),
+        ]
+
+    # /mesdemandes
+
+    async def list(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        needs = await self.deps.needs.needs_of(person)
+        if not needs:
+            await send(update, context, self.t(lang, "needs.none"))
+            return
+        await send(update, context, self.t(lang, "needs.header"))
+        for need in needs:
+            markup = kb.need_actions(self.t, lang, need.id) if _cancellable(need) else None
+            await send(update, context, render.need_item(self.t, lang, need), markup)
+
+    # A passenger's buttons: ask a driver, ask the team, cancel.
+
+    async def on_need_button(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        data = kb.decode(update.callback_query.data if update.callback_query else None)
+        need_id, action = (data.part(0), data.part(1)) if data else (None, None)
+        if not need_id or not need_id.isdigit():
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        if action == "ask" and data and (data.part(2) or "").isdigit():
+            await self._ask(update, context, int(need_id), int(data.part(2) or 0))
+        elif action == "team":
+            need = await self.deps.needs.ask_operators(person, int(need_id))
+            if need is None:
+                await answer_button(update, self.t(lang, "intro.closed"))
+                return
+            await answer_button(update)
+            await drop_keyboard(update)
+            await send(update, context, self.t(lang, "candidates.team_asked"))
+            await self.notifier.operators_need(context, need, person, "asked_operators")
+        elif action in ("cancel", "keep"):
+            await self._cancel(
+                update, context, int(need_id), action, data.part(2) if data else None
+            )
+        else:
+            await answer_button(update, self.t(lang, "common.old_button"))
+
+    async def _ask(self, update: Update, context: Context, need_id: int, trip_id: int) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        asked = await self.deps.needs.ask_driver(person, need_id, trip_id)
+        if asked.result is AskResult.NOT_FOUND:
+            await answer_button(update, self.t(lang, "common.old_button"))
+        elif asked.result is AskResult.BUSY:
+            await answer_button(update, self.t(lang, "intro.busy"))
+        elif asked.result is AskResult.CLOSED:
+            await answer_button(update, self.t(lang, "intro.closed"))
+        elif asked.result is AskResult.UNAVAILABLE:
+            await answer_button(update, self.t(lang, "intro.unavailable"))
+            assert asked.need is not None
+            if asked.candidates:
+                await self.notifier.show_candidates(
+                    context, person, asked.need, asked.candidates, "candidates.next"
+                )
+            else:
+                await drop_keyboard(update)
+                need = await self.deps.needs.ask_operators(person, asked.need.id)
+                await send(update, context, self.t(lang, "candidates.no_more"))
+                if need is not None:
+                    await self.notifier.operators_need(context, need, person, "no_more_drivers")
+        else:
+            await answer_button(update)
+            await drop_keyboard(update)
+            await self.notifier.ask_driver(context, person, asked)
+
+    async def _cancel(
+        self, update: Update, context: Context, need_id: int, action: str, confirm: str | None
+    ) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        need = await self.deps.needs.need_of(person, need_id)
+        if need is None or not _cancellable(need):
+            await answer_button(update, self.t(lang, "needs.not_found"))
+            return
+        await answer_button(update)
+        item = Html(render.need_item(self.t, lang, need))
+        if action == "keep":
+            await edit(update, item, kb.need_actions(self.t, lang, need.id))
+        elif confirm != "yes":
+            await edit(
+                update,
+                self.t(lang, "needs.confirm_cancel", need=item),
+                kb.confirm_cancel_need(self.t, lang, need.id),
+            )
+        else:
+            cancellation = await self.deps.needs.cancel(person, need.id)
+            if cancellation.need is None:
+                await edit(update, self.t(lang, "needs.not_found"))
+                return
+            await edit(
+                update,
+                self.t(
+                    lang,
+                    "needs.cancelled",
+                    need=Html(render.need_item(self.t, lang, cancellation.need)),
+                ),
+            )
+            await self.notifier.cancelled(context, person, cancellation)
+
+    # A driver's answer.
+
+    async def on_answer(self, update: Update, context: Context) -> None:
+        driver = await self.deps.person(update)
+        lang = driver.language
+        data = kb.decode(update.callback_query.data if update.callback_query else None)
+        intro_id, choice = (data.part(0), data.part(1)) if data else (None, None)
+        if not intro_id or not intro_id.isdigit() or choice not in ("yes", "no"):
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        answer = await self.deps.needs.answer(driver, int(intro_id), accept=choice == "yes")
+        if answer.result is AnswerResult.NOT_FOUND:
+            await answer_button(update, self.t(lang, "common.old_button"))
+        elif answer.result is AnswerResult.NOT_YOURS:
+            await answer_button(update, self.t(lang, "intro.not_yours"))
+        elif answer.result is AnswerResult.ALREADY:
+            settled = answer.introduction.status if answer.introduction else None
+            answered = settled in (IntroductionStatus.ACCEPTED, IntroductionStatus.DECLINED)
+            await answer_button(
+                update, self.t(lang, "intro.already" if answered else "intro.no_longer")
+            )
+            await drop_keyboard(update)
+        else:
+            await answer_button(update)
+            await _mark_answered(update, self.t(lang, f"intro.state_{answer.result.value}"))
+            if answer.result is AnswerResult.ACCEPTED:
+                await self.notifier.accepted(context, answer)
+            else:
+                if answer.passenger is not None:
+                    await send(
+                        update,
+                        context,
+                        self.t(lang, "intro.declined_driver", name=answer.passenger.short_name),
+                    )
+                await self.notifier.after_refusal(context, answer, "intro.declined_passenger")
+
+    # The clock.
+
+    async def expire_job(self, context: Context) -> None:
+        """Run every minute: drivers who did not answer in time count as a decline."""
+        for answer in await self.deps.needs.expire_due():
+            await self.notifier.expired(context, answer)
+
+
+def _cancellable(need: Need) -> bool:
+    return need.is_open or need.status.value == "matched"
+
+
+async def _mark_answered(update: Update, note: str) -> None:
+    """Keep the request readable but without its buttons, with the answer below it."""
+    query = update.callback_query
+    if query and isinstance(query.message, Message):
+        original = query.message.text_html or ""
+        await query.message.edit_text(f"{original}\n\n<b>{note}</b>", reply_markup=None)

@@ -1,0 +1,231 @@
+"""Telling people what the services decided: passengers, drivers and the operators' group.
+
+Each message goes to its reader in their own language; the operators' group reads the
+territory's default language. A person who blocked the bot (or never started it) cannot be
+written to: `tell` says so instead of failing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes
+
+from bot.domain import Need, Person, Trip
+from bot.services.needs import (
+    Answer,
+    AnswerResult,
+    Ask,
+    Cancellation,
+    Candidate,
+    Search,
+)
+from handlers import keyboards as kb
+from handlers import render
+from handlers.deps import Deps
+from i18n import Html
+
+Context = ContextTypes.DEFAULT_TYPE
+log = logging.getLogger(__name__)
+
+
+class Notifier:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.t = deps.t
+
+    async def tell(
+        self,
+        context: Context,
+        person: Person,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> bool:
+        """Write to a person in private; False if Telegram will not deliver it."""
+        if person.telegram_user_id is None:
+            return False
+        try:
+            await context.bot.send_message(person.telegram_user_id, text, reply_markup=markup)
+        except Forbidden:
+            log.info("person %s cannot be written to (blocked or never started)", person.id)
+            return False
+        except BadRequest as error:
+            if "chat not found" not in str(error).lower():
+                raise
+            return False
+        return True
+
+    # Passengers.
+
+    async def search_result(self, context: Context, passenger: Person, search: Search) -> None:
+        if search.candidates:
+            await self.show_candidates(
+                context, passenger, search.need, search.candidates, "candidates.found"
+            )
+            return
+        await self.tell(context, passenger, self.t(passenger.language, "candidates.none"))
+        await self.operators_need(context, search.need, passenger, "no_match")
+
+    async def show_candidates(
+        self, context: Context, passenger: Person, need: Need, candidates: list[Candidate], key: str
+    ) -> None:
+        lang, t = passenger.language, self.t
+        lines = "\n".join(render.candidate_line(t, lang, need, c) for c in candidates)
+        buttons = [(render.candidate_button(t, lang, need, c), c.trip.id) for c in candidates]
+        markup = kb.candidates(t, lang, need.id, buttons)
+        await self.tell(context, passenger, t(lang, key, lines=Html(lines)), markup)
+
+    async def trip_available(self, context: Context, trip: Trip) -> None:
+        """A new or resumed trip: tell the people still waiting that it can take them."""
+        for announcement in await self.deps.needs.announce_trip(trip):
+            passenger, need, lang = (
+                announcement.passenger,
+                announcement.need,
+                announcement.passenger.language,
+            )
+            line = render.candidate_line(self.t, lang, need, announcement.candidate)
+            text = self.t(
+                lang, "candidates.new_driver",
+                origin=Html(render.place(self.t, lang, need.origin)),
+                destination=Html(render.place(self.t, lang, need.destination)),
+                line=Html(line),
+            )  # fmt: skip
+            label = render.candidate_button(self.t, lang, need, announcement.candidate)
+            markup = kb.candidates(self.t, lang, need.id, [(label, trip.id)])
+            await self.tell(context, passenger, text, markup)
+
+    # Drivers.
+
+    async def ask_driver(self, context: Context, passenger: Person, asked: Ask) -> None:
+        """Send the request to the driver; one who cannot be reached counts as a decline."""
+        assert asked.need and asked.introduction and asked.candidate
+        need, introduction, candidate = asked.need, asked.introduction, asked.candidate
+        driver, trip, t = candidate.driver, candidate.trip, self.t
+        lang = driver.language
+        text = t(
+            lang, "intro.request",
+            passenger=passenger.short_name,
+            origin=need.origin.name,
+            destination=need.destination.name,
+            day=render.match_day(t, lang, need, introduction.travel_day),
+            pickup=t.time(lang, introduction.pickup),
+            dropoff=t.time(lang, introduction.dropoff),
+            trip_origin=trip.origin.name,
+            trip_destination=trip.destination.name,
+            trip_time=t.time(lang, trip.departure if introduction.leg == "outbound" else trip.return_time or trip.departure),
+            detour=Html(render.detour(t, lang, introduction.extra_minutes, "detour.none_driver")),
+            purpose=Html(render.purpose(t, lang, need)),
+            special=Html(render.special_needs(t, lang, need)),
+        )  # fmt: skip
+        markup = kb.introduction_answer(t, lang, introduction.id)
+        hours = round(self.deps.settings.introduction_timeout_hours)
+        if await self.tell(context, driver, text, markup):
+            asked_text = t(passenger.language, "intro.asked", name=driver.short_name, hours=hours)
+            await self.tell(context, passenger, asked_text)
+            return
+        unreachable = await self.deps.needs.driver_unreachable(introduction.id)
+        if unreachable is not None:
+            await self.after_refusal(context, unreachable, "intro.unreachable_passenger")
+
+    async def accepted(self, context: Context, answer: Answer) -> None:
+        assert answer.passenger and answer.driver and answer.introduction and answer.need
+        passenger, driver, introduction, need = (
+            answer.passenger,
+            answer.driver,
+            answer.introduction,
+            answer.need,
+        )
+        t = self.t
+        await self.tell(context, driver, t(
+            driver.language, "intro.accepted_driver",
+            name=passenger.display_name, contact=Html(render.reach(t, driver.language, passenger)),
+        ))  # fmt: skip
+        await self.tell(context, passenger, t(
+            passenger.language, "intro.accepted_passenger",
+            name=driver.display_name,
+            day=render.match_day(t, passenger.language, need, introduction.travel_day),
+            pickup=t.time(passenger.language, introduction.pickup),
+            contact=Html(render.reach(t, passenger.language, driver)),
+        ))  # fmt: skip
+
+    async def after_refusal(self, context: Context, answer: Answer, key: str) -> None:
+        """A driver said no, did not answer, or cannot be reached: the passenger goes on."""
+        passenger, driver, need = answer.passenger, answer.driver, answer.need
+        if passenger is None or need is None:
+            return
+        lang = passenger.language
+        name = driver.short_name if driver else ""
+        await self.tell(context, passenger, self.t(lang, key, name=name))
+        if answer.candidates:
+            await self.show_candidates(
+                context, passenger, need, answer.candidates, "candidates.next"
+            )
+        else:
+            await self.tell(context, passenger, self.t(lang, "candidates.no_more"))
+            await self.operators_need(context, need, passenger, "no_more_drivers")
+
+    async def expired(self, context: Context, answer: Answer) -> None:
+        if answer.result is not AnswerResult.DECLINED:
+            return
+        if answer.driver is not None and answer.passenger is not None:
+            text = self.t(
+                answer.driver.language, "intro.expired_driver", name=answer.passenger.short_name
+            )
+            await self.tell(context, answer.driver, text)
+        await self.after_refusal(context, answer, "intro.expired_passenger")
+
+    async def cancelled(
+        self, context: Context, passenger: Person, cancellation: Cancellation
+    ) -> None:
+        need, driver = cancellation.need, cancellation.driver
+        assert need is not None
+        if driver is not None:
+            lang = driver.language
+            if cancellation.driver_had_accepted:
+                text = self.t(
+                    lang, "intro.trip_cancelled_driver", name=passenger.short_name,
+                    day=render.match_day(self.t, lang, need, min(need.days)),
+                    pickup=self.t.time(lang, need.at),
+                )  # fmt: skip
+            else:
+                text = self.t(lang, "intro.need_cancelled_driver", name=passenger.short_name)
+            await self.tell(context, driver, text)
+        if cancellation.operators_following:
+            lang = self.deps.settings.default_language
+            text = self.t(
+                lang, "operators.need_cancelled", passenger=passenger.display_name, id=need.id,
+                origin=need.origin.name, destination=need.destination.name,
+            )  # fmt: skip
+            await self.to_operators(context, text)
+
+    # The operators' group.
+
+    async def operators_need(
+        self, context: Context, need: Need, passenger: Person, reason: str
+    ) -> None:
+        lang, t = self.deps.settings.default_language, self.t
+        text = t(
+            lang, "operators.need",
+            id=need.id,
+            passenger=passenger.display_name,
+            contact=Html(render.reach(t, lang, passenger) or "—"),
+            origin=Html(render.place(t, lang, need.origin)),
+            destination=Html(render.place(t, lang, need.destination)),
+            when=Html(render.need_when(t, lang, need)),
+            purpose=Html(render.purpose(t, lang, need)),
+            special=Html(render.special_needs(t, lang, need)),
+            reason=Html(t(lang, f"operators.reason.{reason}")),
+        )  # fmt: skip
+        await self.to_operators(context, text)
+
+    async def to_operators(self, context: Context, text: str) -> None:
+        chat_id = self.deps.settings.operator_chat_id
+        if chat_id is None:
+            log.warning("OPERATOR_CHAT_ID is not set: the operators were not told")
+            return
+        try:
+            await context.bot.send_message(chat_id, text)
+        except (Forbidden, BadRequest) as error:
+            log.error("cannot post to the operators' group %s: %s", chat_id, error)

@@ -1,0 +1,106 @@
+"""Introductions: a passenger's request to one driver, and the driver's answer."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import aiosqlite
+
+from bot.domain import Introduction, IntroductionStatus
+from storage.db import Database
+
+
+class SqliteIntroductionRepository:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def add(
+        self,
+        *,
+        need_id: int,
+        trip_id: int,
+        driver_id: int,
+        passenger_id: int,
+        leg: str,
+        travel_day: int,
+        pickup: time,
+        dropoff: time,
+        extra_minutes: float,
+        now: datetime,
+        expires_at: datetime,
+    ) -> Introduction:
+        cursor = await self._db.connection.execute(
+            "INSERT INTO introductions (need_id, trip_id, driver_id, passenger_id, leg,"
+            " travel_day, pickup, dropoff, extra_minutes, status, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+            (
+                need_id,
+                trip_id,
+                driver_id,
+                passenger_id,
+                leg,
+                travel_day,
+                pickup.strftime("%H:%M"),
+                dropoff.strftime("%H:%M"),
+                round(extra_minutes, 1),
+                now.isoformat(),
+                expires_at.isoformat(),
+            ),
+        )
+        introduction_id = cursor.lastrowid
+        await cursor.close()
+        assert introduction_id is not None
+        created = await self.get(introduction_id)
+        assert created is not None
+        return created
+
+    async def get(self, introduction_id: int) -> Introduction | None:
+        async with self._db.connection.execute(
+            "SELECT * FROM introductions WHERE id = ?", (introduction_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _introduction(row) if row else None
+
+    async def for_need(self, need_id: int) -> list[Introduction]:
+        async with self._db.connection.execute(
+            "SELECT * FROM introductions WHERE need_id = ? ORDER BY id", (need_id,)
+        ) as cursor:
+            return [_introduction(row) for row in await cursor.fetchall()]
+
+    async def answer(self, introduction_id: int, status: IntroductionStatus, now: datetime) -> bool:
+        """Settle a pending introduction; False if it was already settled (a double press)."""
+        cursor = await self._db.connection.execute(
+            "UPDATE introductions SET status = ?, answered_at = ?"
+            " WHERE id = ? AND status = 'pending'",
+            (status.value, now.isoformat(), introduction_id),
+        )
+        changed = cursor.rowcount == 1
+        await cursor.close()
+        return changed
+
+    async def due(self, now: datetime) -> list[Introduction]:
+        async with self._db.connection.execute(
+            "SELECT * FROM introductions WHERE status = 'pending' AND expires_at <= ?"
+            " ORDER BY expires_at",
+            (now.isoformat(),),
+        ) as cursor:
+            return [_introduction(row) for row in await cursor.fetchall()]
+
+
+def _introduction(row: aiosqlite.Row) -> Introduction:
+    return Introduction(
+        id=row["id"],
+        need_id=row["need_id"],
+        trip_id=row["trip_id"],
+        driver_id=row["driver_id"],
+        passenger_id=row["passenger_id"],
+        leg=row["leg"],
+        travel_day=row["travel_day"],
+        pickup=time.fromisoformat(row["pickup"]),
+        dropoff=time.fromisoformat(row["dropoff"]),
+        extra_minutes=row["extra_minutes"],
+        status=IntroductionStatus(row["status"]),
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        answered_at=row["answered_at"],
+    )

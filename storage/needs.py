@@ -1,0 +1,157 @@
+"""Passengers' needs, their history, and which trips were already announced for them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain import Need, NeedStatus, NewNeed, Purpose, SpecialNeed, TimeMode
+from storage.db import Database
+from storage.rows import (
+    mask_to_weekdays,
+    place_columns,
+    place_from_row,
+    time_from,
+    time_text,
+    weekdays_to_mask,
+)
+
+
+class SqliteNeedRepository:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def add(self, person_id: int, need: NewNeed, status: NeedStatus, now: datetime) -> Need:
+        async with self._db.transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO needs (person_id, origin_id, origin_name, origin_department,"
+                " origin_lat, origin_lon, destination_id, destination_name,"
+                " destination_department, destination_lat, destination_lon, travel_date,"
+                " weekdays, time_mode, at_time, purpose, special_needs, status, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    person_id,
+                    *place_columns(need.origin),
+                    *place_columns(need.destination),
+                    need.travel_date.isoformat() if need.travel_date else None,
+                    weekdays_to_mask(need.weekdays),
+                    need.time_mode.value,
+                    time_text(need.at),
+                    need.purpose.value,
+                    ",".join(sorted(special.value for special in need.special_needs)),
+                    status.value,
+                    now.isoformat(),
+                    now.isoformat(),
+                ),
+            )
+            need_id = cursor.lastrowid
+            await cursor.close()
+            assert need_id is not None
+            await _event(db, need_id, now, person_id, "created", "")
+        created = await self.get(need_id)
+        assert created is not None
+        return created
+
+    async def get(self, need_id: int) -> Need | None:
+        async with self._db.connection.execute(
+            "SELECT * FROM needs WHERE id = ?", (need_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _need(row) if row else None
+
+    async def for_person(self, person_id: int, limit: int = 10) -> list[Need]:
+        """The person's needs, open ones first, then the most recent."""
+        async with self._db.connection.execute(
+            "SELECT * FROM needs WHERE person_id = ? ORDER BY"
+            " status IN ('searching', 'asking', 'with_operators') DESC, id DESC LIMIT ?",
+            (person_id, limit),
+        ) as cursor:
+            return [_need(row) for row in await cursor.fetchall()]
+
+    async def waiting(self) -> list[Need]:
+        """Needs still waiting for a driver (not while one is being asked)."""
+        async with self._db.connection.execute(
+            "SELECT * FROM needs WHERE status IN ('searching', 'with_operators') ORDER BY id"
+        ) as cursor:
+            return [_need(row) for row in await cursor.fetchall()]
+
+    async def set_status(
+        self,
+        need_id: int,
+        status: NeedStatus,
+        now: datetime,
+        *,
+        actor_id: int | None = None,
+        event: str | None = None,
+        detail: str = "",
+    ) -> Need:
+        async with self._db.transaction() as db:
+            await db.execute(
+                "UPDATE needs SET status = ?, updated_at = ? WHERE id = ?",
+                (status.value, now.isoformat(), need_id),
+            )
+            await _event(db, need_id, now, actor_id, event or status.value, detail)
+        need = await self.get(need_id)
+        if need is None:
+            raise LookupError(f"no need {need_id}")
+        return need
+
+    async def record_event(
+        self, need_id: int, now: datetime, kind: str, actor_id: int | None = None, detail: str = ""
+    ) -> None:
+        await _event(self._db.connection, need_id, now, actor_id, kind, detail)
+
+    async def events(self, need_id: int) -> list[dict[str, Any]]:
+        async with self._db.connection.execute(
+            "SELECT at, actor_id, kind, detail FROM need_events WHERE need_id = ? ORDER BY id",
+            (need_id,),
+        ) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+
+    async def mark_announced(self, need_id: int, trip_id: int, now: datetime) -> bool:
+        """Remember that this trip was announced for this need; False if it already was."""
+        cursor = await self._db.connection.execute(
+            "INSERT INTO need_notifications (need_id, trip_id, at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (need_id, trip_id, now.isoformat()),
+        )
+        inserted = cursor.rowcount == 1
+        await cursor.close()
+        return inserted
+
+
+async def _event(
+    db: aiosqlite.Connection,
+    need_id: int,
+    now: datetime,
+    actor_id: int | None,
+    kind: str,
+    detail: str,
+) -> None:
+    await db.execute(
+        "INSERT INTO need_events (need_id, at, actor_id, kind, detail) VALUES (?, ?, ?, ?, ?)",
+        (need_id, now.isoformat(), actor_id, kind, detail),
+    )
+
+
+def _need(row: aiosqlite.Row) -> Need:
+    specials = row["special_needs"]
+    at = time_from(row["at_time"])
+    assert at is not None
+    return Need(
+        id=row["id"],
+        person_id=row["person_id"],
+        origin=place_from_row(row, "origin"),
+        destination=place_from_row(row, "destination"),
+        travel_date=date.fromisoformat(row["travel_date"]) if row["travel_date"] else None,
+        weekdays=mask_to_weekdays(row["weekdays"]),
+        time_mode=TimeMode(row["time_mode"]),
+        at=at,
+        purpose=Purpose(row["purpose"]),
+        special_needs=frozenset(SpecialNeed(s) for s in specials.split(",") if s),
+        status=NeedStatus(row["status"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )

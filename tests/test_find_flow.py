@@ -1,0 +1,346 @@
+"""End to end: a person without a car finds a driver, who accepts or declines."""
+
+from __future__ import annotations
+
+from tests.conftest import RunningBot
+from tests.fakebot import FakeUser
+from tests.test_offer_flow import register_trip
+
+
+async def driver(
+    bot: RunningBot,
+    user_id: int,
+    name: str,
+    username: str | None = None,
+    origin: str = "Cahors",
+    destination: str = "Figeac",
+    time: str = "7h30",
+    language: str = "fr",
+) -> FakeUser:
+    user = bot.fake.user(
+        user_id, name, last_name="Martin", username=username, language_code=language
+    )
+    await register_trip(user, origin, destination, time)
+    return user
+
+
+async def describe_need(
+    user: FakeUser,
+    origin: str = "Cahors",
+    destination: str = "Figeac",
+    when: str = "mardi",
+    mode: str = "🏁 Arriver avant une heure",
+    time: str | None = "9h",
+    purpose: str = "🩺 Santé",
+) -> None:
+    await user.command("chercher")
+    await user.send(origin)
+    await user.send(destination)
+    await user.send(when)
+    await user.press(mode)
+    if time is not None:
+        await user.send(time)
+    await user.press(purpose)
+    await user.press("Aucun")
+    await user.press("✅ Chercher un conducteur")
+
+
+def everything_seen_by(user: FakeUser) -> str:
+    return "\n".join(m.text + " " + " ".join(m.buttons) for m in user.messages())
+
+
+async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None:
+    jean = await driver(bot, 301, "Jean", username="jean_m")
+    marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
+    await marie.command("start")
+    await marie.press("🙋 Je cherche un trajet")
+    assert "D'où partez-vous ?" in marie.last().text
+    await marie.send("Cahors")
+    await marie.send("Figeac")
+    assert "Quand ?" in marie.last().text
+    assert marie.buttons() == ["Aujourd'hui", "Demain", "🔁 Chaque semaine"]
+    mark = marie.mark()
+    await marie.send("mardi")
+    assert "📅 Le mardi 24 novembre" in marie.texts_since(mark)
+    await marie.press("🏁 Arriver avant une heure")
+    assert "Avant quelle heure devez-vous arriver ?" in marie.last().text
+    await marie.send("9h")
+    await marie.press("🩺 Santé")
+    await marie.press("♿ Fauteuil roulant")
+    assert marie.buttons()[0] == "✅ ♿ Fauteuil roulant"
+    await marie.press("✔️ Valider")
+    summary = marie.last().text
+    assert "📍 Cahors (46) → Figeac (46)" in summary
+    assert "📅 mardi 24 novembre, arrivée avant 9h00" in summary
+    assert "🎯 🩺 Santé" in summary and "♿ ♿ Fauteuil roulant" in summary
+    await marie.press("✅ Chercher un conducteur")
+
+    found = marie.last()
+    assert "J'ai trouvé des conducteurs" in found.text
+    assert "Jean M. — mardi 24 novembre, prise en charge vers 7h30" in found.text
+    assert found.buttons == [
+        "🚗 Demander à Jean M. (mar. 7h30)",
+        "🤝 Demander plutôt à l'équipe locale",
+    ]
+    assert "jean_m" not in everything_seen_by(marie)
+
+    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    assert marie.last().text.startswith("J'ai envoyé votre demande à Jean M. :")
+    request = jean.last()
+    assert "Demande de covoiturage" in request.text and "Marie D. aimerait" in request.text
+    assert "mardi 24 novembre, prise en charge vers 7h30 à Cahors" in request.text
+    assert "🎯 🩺 Santé" in request.text and "♿ Fauteuil roulant" in request.text
+    assert "marie_d" not in everything_seen_by(jean) and "Delpech" not in everything_seen_by(jean)
+    accept = request.button("✅ J'accepte")["callback_data"]
+
+    await marie.press_data(accept, message=found)  # someone else presses the driver's button
+    assert marie.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
+    assert "jean_m" not in everything_seen_by(marie)
+
+    await jean.press("✅ J'accepte")
+    assert request.buttons == [] and "✅ Vous avez accepté." in request.text
+    assert "Voici comment joindre Marie Delpech : @marie_d" in jean.last().text
+    assert "Jean Martin accepte de vous emmener (mardi 24 novembre, vers 7h30)" in marie.last().text
+    assert "Contact : @jean_m" in marie.last().text
+
+    await jean.press_data(accept, message=request)  # a double press
+    assert jean.callback_answers()[-1]["text"] == "Vous avez déjà répondu à cette demande."
+    [need] = await bot.rows("SELECT status, purpose, special_needs, travel_date FROM needs")
+    assert need == {
+        "status": "matched",
+        "purpose": "health",
+        "special_needs": "wheelchair",
+        "travel_date": "2026-11-24",
+    }
+    [intro] = await bot.rows("SELECT status FROM introductions")
+    assert intro["status"] == "accepted"
+    assert bot.operators.messages() == []
+    bot.assert_clean()
+
+
+async def test_a_village_on_the_way_matches_one_far_off_does_not(bot: RunningBot) -> None:
+    await driver(bot, 311, "Jean", username="jean_m")
+    near, far = bot.fake.user(312, "Nina"), bot.fake.user(313, "Fabien")
+    await describe_need(near, origin="Livernon")  # near Gramat, about 6 minutes off the road
+    assert "Jean M." in near.last().text and "prise en charge vers 8h21" in near.last().text
+    await describe_need(far, origin="Rocamadour")  # 40 minutes off: too far for the driver
+    assert "Je n'ai pas trouvé de conducteur" in far.last().text
+    operators = bot.operators
+    posted = operators.last().text
+    assert "Demande sans conducteur" in posted and "Fabien" in posted
+    assert (
+        "Rocamadour (46) → Figeac (46)" in posted and "Aucun conducteur ne fait ce trajet" in posted
+    )
+    statuses = await bot.rows("SELECT status FROM needs ORDER BY id")
+    assert [row["status"] for row in statuses] == ["searching", "with_operators"]
+    bot.assert_clean()
+
+
+async def test_the_return_leg_and_a_regular_need(bot: RunningBot) -> None:
+    jean = bot.fake.user(321, "Jean", last_name="Martin")
+    await jean.command("proposer")
+    await jean.press("✅ J'accepte")
+    await jean.send("Cahors")
+    await jean.send("Figeac")
+    await jean.send("du lundi au vendredi")
+    await jean.send("7h30")
+    await jean.send("17h30")
+    await jean.press("2")
+    await jean.press("Passer")
+    await jean.press("Telegram seulement")
+    await jean.press("✅ Enregistrer ce trajet")
+    lou = bot.fake.user(322, "Lou")
+    await lou.command("chercher")
+    await lou.send("Figeac")
+    await lou.send("Cahors")
+    await lou.press("🔁 Chaque semaine")
+    await lou.send("lundi jeudi")
+    await lou.press("🕘 Partir après une heure")
+    await lou.send("17h")
+    await lou.press("💼 Travail ou formation")
+    await lou.press("Aucun")
+    assert "chaque semaine : lundi et jeudi, départ à partir de 17h00" in lou.last().text
+    await lou.press("✅ Chercher un conducteur")
+    assert "Jean M. — lundi et jeudi, prise en charge vers 17h30" in lou.last().text
+    bot.assert_clean()
+
+
+async def test_decline_then_no_answer_then_the_team(bot: RunningBot) -> None:
+    jean = await driver(bot, 331, "Jean", time="7h30")
+    paul = await driver(bot, 332, "Paul", time="7h45")
+    rose = bot.fake.user(333, "Rose", last_name="Vidal")
+    await describe_need(rose)
+    # Paul arrives closer to 9:00 (no detour for either): he comes first.
+    candidates = rose.last()
+    assert candidates.buttons[:2] == [
+        "🚗 Demander à Paul M. (mar. 7h45)",
+        "🚗 Demander à Jean M. (mar. 7h30)",
+    ]
+    ask_jean = candidates.button("🚗 Demander à Jean M. (mar. 7h30)")["callback_data"]
+    await rose.press("🚗 Demander à Paul M. (mar. 7h45)")
+    await rose.press_data(ask_jean, message=candidates)  # asking a second driver at once
+    assert (
+        rose.callback_answers()[-1]["text"]
+        == "Vous attendez déjà la réponse d'un conducteur pour cette demande."
+    )
+
+    mark = rose.mark()
+    await paul.press("Non, pas cette fois")
+    assert "Vous avez décliné." in paul.messages()[-2].text
+    assert "Rose V. va se voir proposer d'autres conducteurs" in paul.last().text
+    assert rose.texts_since(mark)[0] == "Paul M. ne peut pas cette fois."
+    assert rose.buttons() == [
+        "🚗 Demander à Jean M. (mar. 7h30)",
+        "🤝 Demander plutôt à l'équipe locale",
+    ]
+    await rose.press("🚗 Demander à Jean M. (mar. 7h30)")
+    assert "Demande de covoiturage" in jean.last().text
+
+    await bot.later(hours=11)  # not yet
+    assert "Demande de covoiturage" in jean.last().text
+    mark = rose.mark()
+    await bot.later(hours=1, minutes=1)
+    assert "a expiré faute de réponse" in jean.last().text
+    assert rose.texts_since(mark)[:2] == [
+        "Jean M. n'a pas répondu à temps.",
+        "Il n'y a pas d'autre conducteur pour l'instant. L'équipe locale est prévenue et va chercher une solution avec vous.",
+    ]
+    posted = bot.operators.last().text
+    assert "Les conducteurs possibles ont décliné ou n'ont pas répondu." in posted
+    await jean.press("✅ J'accepte")  # too late
+    assert jean.callback_answers()[-1]["text"] == "Cette demande n'est plus d'actualité."
+    statuses = await bot.rows("SELECT status FROM introductions ORDER BY id")
+    assert [row["status"] for row in statuses] == ["declined", "expired"]
+    await bot.later(hours=24)  # nothing fires twice
+    assert "Jean M. n'a pas répondu à temps." not in rose.texts_since(mark)[2:]
+    bot.assert_clean()
+
+
+async def test_a_driver_who_blocked_the_bot_counts_as_a_decline(bot: RunningBot) -> None:
+    jean = await driver(bot, 341, "Jean")
+    jean.blocked = True
+    ana = bot.fake.user(342, "Ana")
+    await describe_need(ana)
+    await ana.press("🚗 Demander à Jean M. (mar. 7h30)")
+    assert "Jean M. ne peut pas être joint(e) par Telegram pour l'instant." in ana.texts_since(0)
+    assert "L'équipe locale est prévenue" in ana.last().text
+    [intro] = await bot.rows("SELECT status FROM introductions")
+    assert intro["status"] == "expired"
+    bot.take_blocked_errors()
+    bot.assert_clean()
+
+
+async def test_a_new_trip_is_announced_to_a_waiting_passenger(bot: RunningBot) -> None:
+    ana = bot.fake.user(351, "Ana")
+    await describe_need(ana, origin="Assier")
+    assert "Je n'ai pas trouvé de conducteur" in ana.last().text
+    jean = await driver(bot, 352, "Jean")
+    announce = ana.last()
+    assert "Bonne nouvelle : un conducteur fait maintenant le trajet" in announce.text
+    assert announce.buttons == [
+        "🚗 Demander à Jean M. (mar. 8h26)",
+        "🤝 Demander plutôt à l'équipe locale",
+    ]
+    await driver(bot, 353, "Jeanne", origin="Cahors", destination="Gramat")  # not on her way
+    assert ana.last() is announce
+    await ana.press("🚗 Demander à Jean M. (mar. 8h26)")
+    assert "Demande de covoiturage" in jean.last().text
+    bot.assert_clean()
+
+
+async def test_cancelling_tells_the_driver_and_the_team(bot: RunningBot) -> None:
+    jean = await driver(bot, 361, "Jean")
+    ana = bot.fake.user(362, "Ana", last_name="Roux")
+    await describe_need(ana)
+    await ana.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await jean.press("✅ J'accepte")
+    await describe_need(ana, origin="Rocamadour")  # a second need, for the team
+    await ana.command("mesdemandes")
+    header, second, first = ana.messages()[-3:]
+    assert header.text == "Vos demandes"
+    assert "Rocamadour" in second.text and "suivie par l'équipe locale" in second.text
+    assert "un conducteur a accepté" in first.text
+    await ana.press("❌ Annuler cette demande", message=first)
+    await ana.press("Oui, annuler", message=first)
+    assert first.text.startswith("❌ Demande annulée.")
+    assert "Ana R. a annulé le trajet (mardi 24 novembre, vers 9h00)" in jean.last().text
+    await ana.press("❌ Annuler cette demande", message=second)
+    await ana.press("Oui, annuler", message=second)
+    assert "Ana Roux a annulé sa demande n° 2" in bot.operators.last().text
+    await ana.press_data("nd:1:cancel:yes", message=first)  # an old button, again
+    assert ana.callback_answers()[-1]["text"].startswith("Cette demande n'existe plus")
+    bot.assert_clean()
+
+
+async def test_english_and_bad_input_at_every_step(bot: RunningBot) -> None:
+    await driver(bot, 371, "John", username="john")  # registered in French, read in English below
+    kim = bot.fake.user(372, "Kim", language_code="en")
+    await kim.command("find")
+    await kim.send_sticker()
+    assert "Where do you leave from?" in kim.last().text
+    await kim.send("Nowhereville")
+    assert "I cannot find \u201cNowhereville\u201d" in kim.last().text
+    await kim.send("Cahors")
+    await kim.send("Cahors")
+    assert "The start and the destination are the same place" in kim.last().text
+    await kim.send("Figeac")
+    await kim.send("whenever")
+    assert "I did not understand \u201cwhenever\u201d as a day" in kim.last().text
+    await kim.send("yesterday")
+    assert "has already passed" in kim.last().text
+    await kim.send("tuesday 9am")  # a day and a time at once
+    await kim.send("arrive")
+    assert "Please answer with the buttons" in kim.messages()[-2].text
+    await kim.press("🏁 Arrive by a time")
+    assert "Arriving by 09:00" in kim.last().text or "What is it for?" in kim.last().text
+    await kim.send_photo()
+    assert "What is it for?" in kim.last().text
+    await kim.press("🩺 Health")
+    await kim.press("🐕 A pet")
+    await kim.press("✔️ Done")
+    summary = kim.last().text
+    assert "Tuesday 24 November, arriving by 09:00" in summary and "🐕 A pet" in summary
+    await kim.press("✏️ Time")
+    await kim.press("🕘 Leave after a time")
+    await kim.send("25h99")
+    assert "I did not understand \u201c25h99\u201d as a time" in kim.last().text
+    await kim.send("7:00")
+    assert "leaving from 07:00" in kim.last().text
+    await kim.press("✅ Find a driver")
+    assert "John M. — Tuesday 24 November, pickup around 07:30" in kim.last().text
+    bot.assert_clean()
+
+
+async def test_a_restart_in_the_middle_of_a_need_loses_nothing(bot: RunningBot) -> None:
+    await driver(bot, 381, "Jean")
+    eva = bot.fake.user(382, "Eva")
+    await eva.command("chercher")
+    await eva.send("Cahors")
+    await eva.send("Figeac")
+    await eva.send("demain 9h")
+    await bot.crash_and_restart()
+    await eva.press("🏁 Arriver avant une heure")
+    await eva.press("🛒 Courses")
+    await eva.press("Aucun")
+    assert "mardi 24 novembre, arrivée avant 9h00" in eva.last().text
+    await eva.press("✅ Chercher un conducteur")
+    assert "Jean M." in eva.last().text
+    bot.assert_clean()
+
+
+async def test_place_day_and_time_typed_at_once(bot: RunningBot) -> None:
+    await driver(bot, 391, "Jean")
+    odile = bot.fake.user(392, "Odile")
+    await odile.command("chercher")
+    await odile.send("cahors demain 9h")
+    assert "📅 Le mardi 24 novembre" in odile.texts_since(0)
+    assert "📍 Départ : Cahors (46)" in odile.texts_since(0)
+    await odile.send("Figeac")
+    assert "Qu'est-ce qui compte pour vous ?" in odile.last().text  # the day is not asked again
+    await odile.press("🏁 Arriver avant une heure")
+    assert "🏁 Arrivée avant 9h00" in odile.messages()[-2].text  # nor the time
+    await odile.press("📄 Démarches")
+    await odile.press("Aucun")
+    await odile.press("✅ Chercher un conducteur")
+    assert "Jean M. — mardi 24 novembre" in odile.last().text
+    bot.assert_clean()
