@@ -61,7 +61,9 @@ async def run(settings: Settings) -> None:
         await mobilot.start()
     except InvalidToken:
         await mobilot.database.close()
-        raise StartupError("Setting BOT_TOKEN: Telegram refused this token (ask @BotFather).")
+        raise StartupError(
+            "Setting BOT_TOKEN: Telegram refused this token (ask @BotFather)."
+        ) from None
     except NetworkError as error:
         await mobilot.database.close()
         raise StartupError(

@@ -28,6 +28,7 @@ from bot.matching import MatchingParams
 from bot.places.gazetteer import Gazetteer
 from bot.places.geocoder import OnlineGeocoder
 from bot.services.needs import NeedService
+from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.trips import TripService
@@ -38,6 +39,7 @@ from handlers.find import FindConversation
 from handlers.introductions import IntroductionHandlers
 from handlers.notify import Notifier
 from handlers.offer import OfferConversation
+from handlers.operators import OperatorDirectory, OperatorHandlers
 from handlers.trips import TripsHandlers
 from i18n import Translator
 from storage.db import Database
@@ -107,21 +109,33 @@ async def create_bot(
     people = SqlitePeopleRepository(database)
     trips = SqliteTripRepository(database)
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
+    need_repository = SqliteNeedRepository(database)
+    introductions = SqliteIntroductionRepository(database)
+    matching = NeedService(
+        needs=need_repository,
+        introductions=introductions,
+        trips=trips,
+        people=people,
+        search=search,
+        params=params,
+        clock=clock,
+        answer_delay=timedelta(hours=settings.introduction_timeout_hours),
+    )
     deps = Deps(
         settings=settings,
         t=Translator(settings.default_language),
         people=PeopleService(people, clock, settings.default_language),
         trips=TripService(trips, search, clock),
         places=PlaceService(gazetteer, online),
-        needs=NeedService(
-            needs=SqliteNeedRepository(database),
-            introductions=SqliteIntroductionRepository(database),
-            trips=trips,
+        needs=matching,
+        operators=OperatorService(
+            needs=need_repository,
+            follow_up=need_repository,
+            introductions=introductions,
             people=people,
-            search=search,
+            matching=matching,
             params=params,
             clock=clock,
-            answer_delay=timedelta(hours=settings.introduction_timeout_hours),
         ),
         clock=clock,
     )
@@ -159,6 +173,9 @@ def register_handlers(application: Application, deps: Deps) -> None:  # type: ig
     application.add_handler(find, group=MAIN_GROUP)
     application.add_handlers(TripsHandlers(deps, notifier).handlers(), group=MAIN_GROUP)
     application.add_handlers(introductions.handlers(), group=MAIN_GROUP)
+    directory = OperatorDirectory(deps.settings.operator_chat_id)
+    operators = OperatorHandlers(deps, notifier, directory)
+    application.add_handlers(operators.handlers(), group=MAIN_GROUP)
     application.add_handlers(common.handlers(), group=MAIN_GROUP)
     # Last in the same group: only what no handler above took reaches them.
     application.add_handlers(common.last_handlers(), group=MAIN_GROUP)

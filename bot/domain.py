@@ -302,12 +302,23 @@ class NewNeed(BaseModel):
         return frozenset(int(day) for day in self.weekdays)
 
 
+class CloseReason(enum.StrEnum):
+    SOLVED = "solved"  # a driver was found
+    SOLVED_OTHER = "solved_other"  # solved another way (family, taxi, transport à la demande)
+    NO_DRIVER = "no_driver"
+    PERSON_CANCELLED = "person_cancelled"
+
+
 class Need(NewNeed):
     id: int
     person_id: int
     status: NeedStatus
     created_at: datetime
     updated_at: datetime
+    # The operators' follow-up: their post about it, who claimed it, how it was closed.
+    operators_post_id: int | None = None
+    claimed_by: int | None = None
+    closed_reason: CloseReason | None = None
 
     @property
     def is_open(self) -> bool:

@@ -6,6 +6,7 @@ from datetime import datetime, time
 from typing import Protocol
 
 from bot.domain import (
+    CloseReason,
     Introduction,
     IntroductionStatus,
     Need,
@@ -118,3 +119,19 @@ class TripSearch(Protocol):
     async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]: ...
 
     async def index(self, trip_id: int) -> None: ...
+
+
+class NeedFollowUp(Protocol):
+    """What the operators' follow-up needs beyond NeedRepository."""
+
+    async def open_needs(self) -> list[Need]: ...
+
+    async def set_operators_post(self, need_id: int, post_id: int) -> None: ...
+
+    async def claim(self, need_id: int, operator_id: int, now: datetime) -> bool: ...
+
+    async def close(
+        self, need_id: int, reason: CloseReason, operator_id: int, now: datetime
+    ) -> Need: ...
+
+    async def events(self, need_id: int) -> list[dict[str, object]]: ...

@@ -49,6 +49,16 @@ async def set_command_menus(deps: Deps, bot: Bot) -> None:
     for language in LANGUAGES:
         await bot.set_my_commands(menu_commands(deps, language), language_code=language)
     await bot.set_my_commands(menu_commands(deps, deps.settings.default_language))
+    chat_id = deps.settings.operator_chat_id
+    if chat_id is not None:
+        # The operators' group gets the team's own menu, in the territory's language.
+        language = deps.settings.default_language
+        name = "ouvertes" if language == "fr" else "open"
+        team = [BotCommand(name, deps.t(language, "menu.open"))]
+        try:
+            await bot.set_my_commands(team, scope=BotCommandScopeChat(chat_id))
+        except TelegramError as error:
+            log.warning("could not set the operators' menu in %s: %s", chat_id, error)
 
 
 class CommonHandlers:

@@ -10,6 +10,7 @@ from telegram import Update
 from bot.clock import Clock
 from bot.domain import Person, TelegramIdentity
 from bot.services.needs import NeedService
+from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.trips import TripService
@@ -25,6 +26,7 @@ class Deps:
     trips: TripService
     places: PlaceService
     needs: NeedService
+    operators: OperatorService
     clock: Clock
 
     def today(self) -> date:

@@ -110,7 +110,7 @@ class IntroductionHandlers:
         else:
             await answer_button(update)
             await drop_keyboard(update)
-            await self.notifier.ask_driver(context, person, asked)
+            await self.notifier.ask_driver(context, asked)
 
     async def _cancel(
         self, update: Update, context: Context, need_id: int, action: str, confirm: str | None

@@ -25,6 +25,7 @@ FIND = "fd"
 NEED = "nd"
 INTRO = "in"
 TRIP = "tr"
+OPERATOR = "op"
 START = "st"
 LANGUAGE = "lg"
 
@@ -270,4 +271,34 @@ def confirm_delete(t: Translator, lang: str, trip: Trip) -> InlineKeyboardMarkup
 def private_chat_link(t: Translator, lang: str, bot_username: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(t(lang, "button.open_private"), url=f"https://t.me/{bot_username}")]]
+    )
+
+
+def operator_actions(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+    return inline(
+        [
+            (t(lang, "button.op_claim"), encode(OPERATOR, need_id, "claim")),
+            (t(lang, "button.op_candidates"), encode(OPERATOR, need_id, "drivers")),
+        ],
+        [(t(lang, "button.op_close"), encode(OPERATOR, need_id, "close"))],
+    )
+
+
+CLOSE_REASONS = ("solved", "solved_other", "no_driver", "person_cancelled")
+
+
+def operator_close_reasons(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+    rows: list[Row] = [
+        [(t(lang, f"close.{reason}"), encode(OPERATOR, need_id, "close", reason))]
+        for reason in CLOSE_REASONS
+    ]
+    rows.append([(t(lang, "button.op_back"), encode(OPERATOR, need_id, "back"))])
+    return inline(*rows)
+
+
+def operator_candidates(
+    t: Translator, lang: str, need_id: int, choices: Sequence[tuple[str, int]]
+) -> InlineKeyboardMarkup:
+    return inline(
+        *[[(label, encode(OPERATOR, need_id, "ask", trip_id))] for label, trip_id in choices]
     )

@@ -8,8 +8,9 @@ written to: `tell` says so instead of failing.
 from __future__ import annotations
 
 import logging
+from datetime import time
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
@@ -98,10 +99,12 @@ class Notifier:
 
     # Drivers.
 
-    async def ask_driver(self, context: Context, passenger: Person, asked: Ask) -> None:
+    async def ask_driver(self, context: Context, asked: Ask, *, by_operator: bool = False) -> None:
         """Send the request to the driver; one who cannot be reached counts as a decline."""
         assert asked.need and asked.introduction and asked.candidate
         need, introduction, candidate = asked.need, asked.introduction, asked.candidate
+        passenger = await self.deps.people.get(need.person_id)
+        assert passenger is not None
         driver, trip, t = candidate.driver, candidate.trip, self.t
         lang = driver.language
         text = t(
@@ -114,7 +117,7 @@ class Notifier:
             dropoff=t.time(lang, introduction.dropoff),
             trip_origin=trip.origin.name,
             trip_destination=trip.destination.name,
-            trip_time=t.time(lang, trip.departure if introduction.leg == "outbound" else trip.return_time or trip.departure),
+            trip_time=t.time(lang, _leg_start(trip, introduction.leg)),
             detour=Html(render.detour(t, lang, introduction.extra_minutes, "detour.none_driver")),
             purpose=Html(render.purpose(t, lang, need)),
             special=Html(render.special_needs(t, lang, need)),
@@ -124,6 +127,16 @@ class Notifier:
         if await self.tell(context, driver, text, markup):
             asked_text = t(passenger.language, "intro.asked", name=driver.short_name, hours=hours)
             await self.tell(context, passenger, asked_text)
+            if by_operator:
+                lang = self.deps.settings.default_language
+                text = t(
+                    lang,
+                    "operators.driver_asked",
+                    id=need.id,
+                    driver=driver.display_name,
+                    hours=hours,
+                )
+                await self.to_operators(context, text)
             return
         unreachable = await self.deps.needs.driver_unreachable(introduction.id)
         if unreachable is not None:
@@ -138,6 +151,7 @@ class Notifier:
             answer.need,
         )
         t = self.t
+        await self.followed_answer(context, answer, "operators.driver_accepted")
         await self.tell(context, driver, t(
             driver.language, "intro.accepted_driver",
             name=passenger.display_name, contact=Html(render.reach(t, driver.language, passenger)),
@@ -157,6 +171,7 @@ class Notifier:
             return
         lang = passenger.language
         name = driver.short_name if driver else ""
+        await self.followed_answer(context, answer, "operators.driver_refused")
         await self.tell(context, passenger, self.t(lang, key, name=name))
         if answer.candidates:
             await self.show_candidates(
@@ -199,33 +214,62 @@ class Notifier:
                 origin=need.origin.name, destination=need.destination.name,
             )  # fmt: skip
             await self.to_operators(context, text)
+        await self.refresh_post(context, need.id)
 
     # The operators' group.
+
+    async def followed_answer(self, context: Context, answer: Answer, key: str) -> None:
+        """A driver's answer to a need the team has posted: the group hears it too."""
+        need, driver = answer.need, answer.driver
+        if need is None or driver is None or need.operators_post_id is None:
+            return
+        lang = self.deps.settings.default_language
+        await self.to_operators(context, self.t(lang, key, id=need.id, driver=driver.display_name))
+        await self.refresh_post(context, need.id)
+
+    async def refresh_post(self, context: Context, need_id: int) -> None:
+        """Edit the need's post in the group to show where it stands now."""
+        view = await self.deps.operators.view(need_id)
+        chat_id = self.deps.settings.operator_chat_id
+        if view.need is None or view.need.operators_post_id is None or chat_id is None:
+            return
+        lang = self.deps.settings.default_language
+        text = render.operator_post(self.t, lang, view, None)
+        markup = kb.operator_actions(self.t, lang, need_id) if view.need.is_open else None
+        try:
+            await context.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=view.need.operators_post_id, reply_markup=markup
+            )
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                log.warning("could not update the post of need %s: %s", need_id, error)
 
     async def operators_need(
         self, context: Context, need: Need, passenger: Person, reason: str
     ) -> None:
-        lang, t = self.deps.settings.default_language, self.t
-        text = t(
-            lang, "operators.need",
-            id=need.id,
-            passenger=passenger.display_name,
-            contact=Html(render.reach(t, lang, passenger) or "—"),
-            origin=Html(render.place(t, lang, need.origin)),
-            destination=Html(render.place(t, lang, need.destination)),
-            when=Html(render.need_when(t, lang, need)),
-            purpose=Html(render.purpose(t, lang, need)),
-            special=Html(render.special_needs(t, lang, need)),
-            reason=Html(t(lang, f"operators.reason.{reason}")),
-        )  # fmt: skip
-        await self.to_operators(context, text)
+        """Post the need to the operators' group, with the buttons to follow it up."""
+        lang = self.deps.settings.default_language
+        view = await self.deps.operators.view(need.id)
+        text = render.operator_post(self.t, lang, view, reason)
+        markup = kb.operator_actions(self.t, lang, need.id)
+        message = await self.to_operators(context, text, markup)
+        if message is not None:
+            await self.deps.operators.posted(need.id, message.message_id)
 
-    async def to_operators(self, context: Context, text: str) -> None:
+    async def to_operators(
+        self, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> Message | None:
         chat_id = self.deps.settings.operator_chat_id
         if chat_id is None:
             log.warning("OPERATOR_CHAT_ID is not set: the operators were not told")
-            return
+            return None
         try:
-            await context.bot.send_message(chat_id, text)
+            return await context.bot.send_message(chat_id, text, reply_markup=markup)
         except (Forbidden, BadRequest) as error:
             log.error("cannot post to the operators' group %s: %s", chat_id, error)
+            return None
+
+
+def _leg_start(trip: Trip, leg: str) -> time:
+    """When the driver sets off on the leg the passenger joins."""
+    return trip.return_time if leg == "return" and trip.return_time else trip.departure

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain import (
     Need,
     NeedDraft,
+    NeedStatus,
     Person,
     PlaceRef,
     SpecialNeed,
@@ -13,6 +14,7 @@ from bot.domain import (
     TripStatus,
 )
 from bot.services.needs import Candidate
+from bot.services.operators import FollowUp
 from i18n import Html, Translator
 
 
@@ -181,3 +183,52 @@ def reach(t: Translator, lang: str, person: Person) -> str:
             return person.phone
         return t(lang, "contact.phone_too", telegram=Html(telegram), phone=person.phone)
     return telegram
+
+
+def operator_post(t: Translator, lang: str, view: FollowUp, reason: str | None) -> str:
+    """The need as the operators' group sees it, with where its follow-up stands."""
+    need, passenger = view.need, view.passenger
+    assert need is not None and passenger is not None
+    return t(
+        lang,
+        "operators.need",
+        id=need.id,
+        passenger=passenger.display_name,
+        contact=Html(reach(t, lang, passenger) or "—"),
+        origin=Html(place(t, lang, need.origin)),
+        destination=Html(place(t, lang, need.destination)),
+        when=Html(need_when(t, lang, need)),
+        purpose=Html(purpose(t, lang, need)),
+        special=Html(special_needs(t, lang, need)),
+        reason=Html(t(lang, f"operators.reason.{reason}") if reason else ""),
+        state=Html(operator_state(t, lang, view)),
+    )
+
+
+def operator_state(t: Translator, lang: str, view: FollowUp) -> str:
+    need = view.need
+    assert need is not None
+    if need.closed_reason is not None:
+        reason = Html(t(lang, f"close.{need.closed_reason.value}"))
+        return t(lang, "operators.state_closed", reason=reason)
+    # "Followed by the local team" goes without saying in the team's own group.
+    shown = (
+        {}
+        if need.status is NeedStatus.WITH_OPERATORS
+        else {"status": Html(t(lang, f"need.status.{need.status.value}"))}
+    )
+    suffix = "_with_status" if shown else ""
+    if view.claimer is not None:
+        return t(
+            lang, f"operators.state_claimed{suffix}", operator=view.claimer.display_name, **shown
+        )
+    return t(lang, f"operators.state_open{suffix}", **shown)
+
+
+def operator_candidate_line(t: Translator, lang: str, need: Need, candidate: Candidate) -> str:
+    return t(
+        lang,
+        "operators.candidate",
+        line=Html(candidate_line(t, lang, need, candidate)),
+        contact=Html(reach(t, lang, candidate.driver) or "—"),
+    )

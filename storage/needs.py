@@ -7,7 +7,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain import Need, NeedStatus, NewNeed, Purpose, SpecialNeed, TimeMode
+from bot.domain import CloseReason, Need, NeedStatus, NewNeed, Purpose, SpecialNeed, TimeMode
 from storage.db import Database
 from storage.rows import (
     mask_to_weekdays,
@@ -98,6 +98,46 @@ class SqliteNeedRepository:
             raise LookupError(f"no need {need_id}")
         return need
 
+    async def open_needs(self) -> list[Need]:
+        async with self._db.connection.execute(
+            "SELECT * FROM needs WHERE status IN ('searching', 'asking', 'with_operators')"
+            " ORDER BY id"
+        ) as cursor:
+            return [_need(row) for row in await cursor.fetchall()]
+
+    async def set_operators_post(self, need_id: int, post_id: int) -> None:
+        await self._db.connection.execute(
+            "UPDATE needs SET operator_message_id = ? WHERE id = ?", (post_id, need_id)
+        )
+
+    async def claim(self, need_id: int, operator_id: int, now: datetime) -> bool:
+        """Claim an unclaimed need for an operator; False if someone already holds it."""
+        async with self._db.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE needs SET claimed_by = ?, updated_at = ?"
+                " WHERE id = ? AND claimed_by IS NULL",
+                (operator_id, now.isoformat(), need_id),
+            )
+            claimed = cursor.rowcount == 1
+            await cursor.close()
+            if claimed:
+                await _event(db, need_id, now, operator_id, "claimed", "")
+        return claimed
+
+    async def close(
+        self, need_id: int, reason: CloseReason, operator_id: int, now: datetime
+    ) -> Need:
+        async with self._db.transaction() as db:
+            await db.execute(
+                "UPDATE needs SET status = 'closed', closed_reason = ?, updated_at = ?"
+                " WHERE id = ?",
+                (reason.value, now.isoformat(), need_id),
+            )
+            await _event(db, need_id, now, operator_id, "closed", reason.value)
+        need = await self.get(need_id)
+        assert need is not None
+        return need
+
     async def record_event(
         self, need_id: int, now: datetime, kind: str, actor_id: int | None = None, detail: str = ""
     ) -> None:
@@ -154,4 +194,7 @@ def _need(row: aiosqlite.Row) -> Need:
         status=NeedStatus(row["status"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        operators_post_id=row["operator_message_id"],
+        claimed_by=row["claimed_by"],
+        closed_reason=CloseReason(row["closed_reason"]) if row["closed_reason"] else None,
     )

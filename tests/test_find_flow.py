@@ -127,7 +127,7 @@ async def test_a_village_on_the_way_matches_one_far_off_does_not(bot: RunningBot
     assert "Je n'ai pas trouvé de conducteur" in far.last().text
     operators = bot.operators
     posted = operators.last().text
-    assert "Demande sans conducteur" in posted and "Fabien" in posted
+    assert "Demande n° 2" in posted and "Fabien" in posted
     assert (
         "Rocamadour (46) → Figeac (46)" in posted and "Aucun conducteur ne fait ce trajet" in posted
     )

@@ -24,7 +24,7 @@ def keys_used_in_code() -> set[str]:
         for path in (ROOT / folder).rglob("*.py"):
             used |= set(re.findall(r'"((?:[a-z]+)\.[a-z_]+)"', path.read_text()))
     # Keys built from a step, a field, a status or an enum value.
-    from bot.domain import NeedStatus, Purpose, SpecialNeed, TimeMode
+    from bot.domain import CloseReason, NeedStatus, Purpose, SpecialNeed, TimeMode
     from handlers.keyboards import FIND_SUMMARY_FIELDS, SUMMARY_FIELDS
 
     used |= {f"steps.{step}_set" for step in ("origin", "destination")}
@@ -42,6 +42,8 @@ def keys_used_in_code() -> set[str]:
     }
     used |= {f"operators.reason.{r}" for r in ("no_match", "no_more_drivers", "asked_operators")}
     used |= {"intro.state_accepted", "intro.state_declined"}
+    used |= {f"operators.state_{s}{w}" for s in ("open", "claimed") for w in ("", "_with_status")}
+    used |= {f"close.{r.value}" for r in CloseReason}
     return used
 
 

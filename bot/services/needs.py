@@ -146,7 +146,9 @@ class NeedService:
             need = await self._to_operators(need, "no_match")
         return Search(need, candidates)
 
-    async def candidates(self, need: Need) -> list[Candidate]:
+    async def candidates(
+        self, need: Need, params: MatchingParams | None = None, limit: int = MAX_CANDIDATES
+    ) -> list[Candidate]:
         """The best drivers for the need, never its own person nor a driver who said no."""
         introductions = await self._introductions.for_need(need.id)
         refused = {
@@ -156,7 +158,7 @@ class NeedService:
         }
         query = _query(need, frozenset(refused | {need.person_id}))
         routes = await self._search.routes_near(query.origin, query.destination)
-        matches = find_matches(query, routes, self._params, limit=MAX_CANDIDATES)
+        matches = find_matches(query, routes, params or self._params, limit=limit)
         return [c for c in [await self._candidate(m) for m in matches] if c is not None]
 
     async def needs_of(self, person: Person) -> list[Need]:
@@ -175,15 +177,23 @@ class NeedService:
 
     # Introductions.
 
-    async def ask_driver(self, person: Person, need_id: int, trip_id: int) -> Ask:
-        need = await self.need_of(person, need_id)
+    async def ask_driver(
+        self, person: Person, need_id: int, trip_id: int, *, as_operator: bool = False
+    ) -> Ask:
+        """The passenger (or an operator on their behalf) asks the driver of `trip_id`."""
+        need = (
+            await self._needs.get(need_id) if as_operator else await self.need_of(person, need_id)
+        )
         if need is None:
             return Ask(AskResult.NOT_FOUND)
         if need.status is NeedStatus.ASKING:
             return Ask(AskResult.BUSY, need)
         if not need.is_open:
             return Ask(AskResult.CLOSED, need)
-        candidates = await self.candidates(need)
+        params = self._params.relaxed(2.0) if as_operator else None
+        candidates = await self.candidates(
+            need, params, limit=20 if as_operator else MAX_CANDIDATES
+        )
         chosen = next((c for c in candidates if c.trip.id == trip_id), None)
         if chosen is None:
             return Ask(AskResult.UNAVAILABLE, need, candidates=candidates)
@@ -193,7 +203,7 @@ class NeedService:
             need_id=need.id,
             trip_id=chosen.trip.id,
             driver_id=chosen.driver.id,
-            passenger_id=person.id,
+            passenger_id=need.person_id,
             leg=match.leg.value,
             travel_day=min(match.weekdays),
             pickup=match.pickup,

@@ -38,6 +38,9 @@ class PeopleService:
             return await self._people.refresh_telegram_identity(person.id, identity, now)
         return person
 
+    async def get(self, person_id: int) -> Person | None:
+        return await self._people.get(person_id)
+
     async def find_by_telegram_id(self, telegram_user_id: int) -> Person | None:
         return await self._people.by_telegram_id(telegram_user_id)
 

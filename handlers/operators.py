@@ -1,0 +1,241 @@
+"""The operators' group: following up the needs the bot could not solve.
+
+Only members of the operators' group (`OPERATOR_CHAT_ID`) may use these buttons and
+commands, in the group or in a private chat; Telegram is asked who is a member, and the
+answer is kept a few minutes so a busy group does not call it at every press.
+"""
+
+from __future__ import annotations
+
+import logging
+import time as clock
+
+from telegram import Bot, Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.domain import CloseReason, Person
+from bot.services.operators import FollowUp, FollowUpResult
+from handlers import keyboards as kb
+from handlers import render
+from handlers.deps import Deps
+from handlers.notify import Notifier
+from handlers.replies import answer_button, send
+from i18n import Html
+
+Context = ContextTypes.DEFAULT_TYPE
+log = logging.getLogger(__name__)
+
+MEMBER_STATUSES = {
+    ChatMemberStatus.OWNER,
+    ChatMemberStatus.ADMINISTRATOR,
+    ChatMemberStatus.MEMBER,
+    ChatMemberStatus.RESTRICTED,
+}
+
+
+class OperatorDirectory:
+    """Who belongs to the operators' group, asked to Telegram and cached for `ttl` seconds."""
+
+    def __init__(self, chat_id: int | None, ttl: float = 300.0) -> None:
+        self.chat_id = chat_id
+        self.ttl = ttl
+        self._cache: dict[int, tuple[bool, float]] = {}
+
+    async def is_operator(self, bot: Bot, user_id: int) -> bool:
+        if self.chat_id is None:
+            return False
+        cached = self._cache.get(user_id)
+        if cached is not None and cached[1] > clock.monotonic():
+            return cached[0]
+        try:
+            member = await bot.get_chat_member(self.chat_id, user_id)
+            answer = member.status in MEMBER_STATUSES
+        except TelegramError as error:
+            log.warning("cannot check whether %s is an operator: %s", user_id, error)
+            answer = False
+        self._cache[user_id] = (answer, clock.monotonic() + self.ttl)
+        return answer
+
+
+class OperatorHandlers:
+    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
+        self.deps = deps
+        self.t = deps.t
+        self.notifier = notifier
+        self.directory = directory
+        self.lang = deps.settings.default_language
+
+    def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        return [
+            CommandHandler(["ouvertes", "open"], self.open_needs),
+            CallbackQueryHandler(self.on_button, pattern=kb.pattern(kb.OPERATOR)),
+        ]
+
+    async def _operator(self, update: Update) -> Person | None:
+        """The operator behind this update; a polite refusal to anyone else."""
+        user = update.effective_user
+        if user is None:
+            return None
+        if not await self.directory.is_operator(update.get_bot(), user.id):
+            person = await self.deps.people.find_by_telegram_id(user.id)
+            lang = person.language if person else self.lang
+            if update.callback_query:
+                await answer_button(update, self.t(lang, "operators.only"))
+            elif update.effective_chat is not None:
+                await update.get_bot().send_message(
+                    update.effective_chat.id, self.t(lang, "operators.only")
+                )
+            return None
+        return await self.deps.person(update)
+
+    # /ouvertes
+
+    async def open_needs(self, update: Update, context: Context) -> None:
+        operator = await self._operator(update)
+        if operator is None:
+            return
+        lang = (
+            operator.language
+            if update.effective_chat and update.effective_chat.type == "private"
+            else self.lang
+        )
+        views = await self.deps.operators.open_needs()
+        if not views:
+            await send(update, context, self.t(lang, "operators.open_none"))
+            return
+        lines = [self.t(lang, "operators.open_header", count=len(views))]
+        for view in views:
+            assert view.need and view.passenger
+            lines.append(self.t(
+                lang, "operators.open_item",
+                id=view.need.id, passenger=view.passenger.display_name,
+                origin=view.need.origin.name, destination=view.need.destination.name,
+                when=Html(render.need_when(self.t, lang, view.need)),
+                state=Html(render.operator_state(self.t, lang, view)),
+            ))  # fmt: skip
+        await send(update, context, "\n\n".join(lines))
+
+    # The buttons under a need's post.
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        operator = await self._operator(update)
+        if operator is None:
+            return
+        lang = self.lang
+        data = kb.decode(update.callback_query.data if update.callback_query else None)
+        need_id, action = (data.part(0), data.part(1)) if data else (None, None)
+        if not need_id or not need_id.isdigit():
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        if action == "claim":
+            await self._claim(update, context, operator, int(need_id))
+        elif action == "drivers":
+            await self._drivers(update, context, int(need_id))
+        elif action == "ask" and data and (data.part(2) or "").isdigit():
+            await self._ask(update, context, operator, int(need_id), int(data.part(2) or 0))
+        elif action == "close" and data and data.part(2):
+            await self._close(update, context, operator, int(need_id), data.part(2) or "")
+        elif action == "close":
+            await answer_button(update)
+            await update.callback_query.edit_message_reply_markup(  # type: ignore[union-attr]
+                kb.operator_close_reasons(self.t, lang, int(need_id))
+            )
+        elif action == "back":
+            await answer_button(update)
+            await self.notifier.refresh_post(context, int(need_id))  # buttons included
+        else:
+            await answer_button(update, self.t(lang, "common.old_button"))
+
+    async def _claim(
+        self, update: Update, context: Context, operator: Person, need_id: int
+    ) -> None:
+        followed = await self.deps.operators.claim(operator, need_id)
+        lang = self.lang
+        if followed.result is FollowUpResult.DONE:
+            await answer_button(update, self.t(lang, "operators.claimed"))
+            await self.notifier.refresh_post(context, need_id)
+        elif followed.result is FollowUpResult.ALREADY_YOURS:
+            await answer_button(update, self.t(lang, "operators.already_yours"))
+        elif followed.result is FollowUpResult.TAKEN and followed.claimer:
+            await answer_button(
+                update, self.t(lang, "operators.taken", operator=followed.claimer.display_name)
+            )
+        else:
+            await self._refused(update, followed)
+
+    async def _drivers(self, update: Update, context: Context, need_id: int) -> None:
+        followed = await self.deps.operators.wider_candidates(need_id)
+        lang = self.lang
+        if followed.need is None:
+            await self._refused(update, followed)
+            return
+        await answer_button(update)
+        need = followed.need
+        if not followed.candidates:
+            await send(update, context, self.t(lang, "operators.candidates_none", id=need.id))
+            return
+        lines = "\n".join(
+            render.operator_candidate_line(self.t, lang, need, c) for c in followed.candidates
+        )
+        buttons = [(self.t(lang, "operators.ask_label", name=c.driver.short_name), c.trip.id)
+                   for c in followed.candidates] if need.is_open else []  # fmt: skip
+        markup = kb.operator_candidates(self.t, lang, need.id, buttons) if buttons else None
+        await send(
+            update,
+            context,
+            self.t(lang, "operators.candidates", id=need.id, lines=Html(lines)),
+            markup,
+        )
+
+    async def _ask(
+        self, update: Update, context: Context, operator: Person, need_id: int, trip_id: int
+    ) -> None:
+        asked = await self.deps.needs.ask_driver(operator, need_id, trip_id, as_operator=True)
+        lang = self.lang
+        key = {
+            "not_found": "operators.not_found",
+            "closed": "operators.closed",
+            "busy": "intro.busy",
+            "unavailable": "intro.unavailable",
+        }.get(asked.result.value)
+        if key is not None:
+            await answer_button(update, self.t(lang, key))
+            return
+        await answer_button(update)
+        await self.notifier.ask_driver(context, asked, by_operator=True)
+        await self.notifier.refresh_post(context, need_id)
+
+    async def _close(
+        self, update: Update, context: Context, operator: Person, need_id: int, reason: str
+    ) -> None:
+        lang = self.lang
+        if reason not in {r.value for r in CloseReason}:
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        followed = await self.deps.operators.close(operator, need_id, CloseReason(reason))
+        if followed.result is not FollowUpResult.DONE or followed.need is None:
+            await self._refused(update, followed)
+            return
+        reason_text = Html(self.t(lang, f"close.{reason}"))
+        await answer_button(
+            update, self.t(lang, "operators.close_done", id=need_id, reason=reason_text)
+        )
+        await self.notifier.refresh_post(context, need_id)
+        passenger, need = followed.passenger, followed.need
+        if passenger is not None and reason != CloseReason.PERSON_CANCELLED:
+            plang = passenger.language
+            await self.notifier.tell(context, passenger, self.t(
+                plang, "operators.person_told_closed",
+                origin=need.origin.name, destination=need.destination.name,
+                reason=Html(self.t(plang, f"close.{reason}")),
+            ))  # fmt: skip
+
+    async def _refused(self, update: Update, followed: FollowUp) -> None:
+        key = (
+            "operators.closed"
+            if followed.result is FollowUpResult.CLOSED
+            else "operators.not_found"
+        )
+        await answer_button(update, self.t(self.lang, key))

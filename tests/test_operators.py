@@ -1,0 +1,107 @@
+"""End to end: the operators' group follows up what the bot could not solve."""
+
+from __future__ import annotations
+
+from tests.conftest import OPERATORS, RunningBot
+from tests.test_find_flow import describe_need, driver
+
+
+def team(bot: RunningBot) -> tuple:
+    olga = bot.fake.user(401, "Olga", last_name="Bru")
+    omar = bot.fake.user(402, "Omar", last_name="Said")
+    nadia = bot.fake.user(403, "Nadia")  # not (or no longer) in the operators' group
+    bot.fake.set_member(OPERATORS, olga.id, "administrator")
+    bot.fake.set_member(OPERATORS, omar.id, "member")
+    bot.fake.set_member(OPERATORS, nadia.id, "left")
+    return olga, omar, nadia
+
+
+async def test_claim_wider_search_ask_on_behalf_and_the_answer_back(bot: RunningBot) -> None:
+    olga, omar, nadia = team(bot)
+    jean = await driver(bot, 411, "Jean", username="jean_m")
+    lina = bot.fake.user(412, "Lina", last_name="Vern")
+    await describe_need(lina, origin="Lacapelle-Marival")  # 20 minutes off Jean's road: no match
+    post = bot.operators.last()
+    assert "Demande n° 1" in post.text and "Lina Vern" in post.text
+    assert "📌 Personne ne s'en occupe encore" in post.text
+    assert post.buttons == ["🙋 Je m'en occupe", "🔎 Conducteurs possibles", "🔒 Clore"]
+
+    await bot.operators.press(nadia, "🙋 Je m'en occupe")
+    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+    await bot.operators.press(olga, "🙋 Je m'en occupe")
+    assert olga.callback_answers()[-1]["text"] == "Vous suivez cette demande."
+    assert "🙋 Suivie par Olga Bru" in post.text  # the same post, edited
+    await bot.operators.press(omar, "🙋 Je m'en occupe", message=post)
+    assert omar.callback_answers()[-1]["text"] == "Olga Bru suit déjà cette demande."
+
+    await bot.operators.press(omar, "🔎 Conducteurs possibles", message=post)
+    found = bot.operators.last()
+    assert "Conducteurs possibles pour la demande n° 1" in found.text
+    assert "Jean M." in found.text and "@jean_m" in found.text  # how to reach him
+    await bot.operators.press(omar, "📨 Demander à Jean M.")
+    assert "Lina V. aimerait faire la route avec vous" in jean.last().text
+    assert "Jean Martin a été sollicité(e)" in bot.operators.last().text
+    assert "un conducteur a été sollicité" in post.text
+
+    await jean.press("✅ J'accepte")
+    assert "Demande n° 1 : Jean Martin accepte." in bot.operators.last().text
+    assert "Jean Martin accepte de vous emmener" in lina.last().text
+    assert "un conducteur a accepté" in post.text
+    events = await bot.rows("SELECT kind, actor_id FROM need_events WHERE need_id = 1 ORDER BY id")
+    assert [e["kind"] for e in events] == [
+        "created",
+        "no_match",
+        "claimed",
+        "asked_driver",
+        "accepted",
+    ]
+    bot.assert_clean()
+
+
+async def test_close_with_a_reason_and_list_open_needs(bot: RunningBot) -> None:
+    olga, _, nadia = team(bot)
+    paul = bot.fake.user(421, "Paul", last_name="Cros")
+    await describe_need(paul, origin="Rocamadour")
+    await describe_need(paul, origin="Gramat")
+    await paul.command("langue")
+    await paul.press("🇬🇧 English")  # he reads the team's answer in his language
+    await olga.command("ouvertes")
+    listing = olga.last().text
+    assert "Demandes ouvertes : 2" in listing and "Rocamadour → Figeac" in listing
+
+    post = bot.operators.messages()[0]
+    await bot.operators.press(olga, "🔒 Clore", message=post)
+    assert "❌ Non résolue : pas de conducteur" in post.buttons
+    await bot.operators.press(olga, "↩️ Retour", message=post)
+    assert post.buttons == ["🙋 Je m'en occupe", "🔎 Conducteurs possibles", "🔒 Clore"]
+    await bot.operators.press(olga, "🔒 Clore", message=post)
+    await bot.operators.press(olga, "✅ Résolue autrement", message=post)
+    assert "🔒 Close : ✅ Résolue autrement" in post.text and post.buttons == []
+    assert (
+        "The local team closed your request (Rocamadour → Figeac): ✅ Solved another way"
+        in paul.last().text
+    )
+    await bot.operators.press_data(olga, "op:1:close:no_driver", message=post)  # again
+    assert olga.callback_answers()[-1]["text"] == "Cette demande est déjà close."
+
+    await bot.operators.command(olga, "ouvertes")
+    assert "Demandes ouvertes : 1" in bot.operators.last().text
+    await nadia.command("ouvertes")
+    assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+    [need] = await bot.rows("SELECT status, closed_reason FROM needs WHERE id = 1")
+    assert need == {"status": "closed", "closed_reason": "solved_other"}
+    assert bot.fake.command_names(scope={"type": "chat", "chat_id": OPERATORS}) == ["ouvertes"]
+    bot.assert_clean()
+
+
+async def test_a_forged_operator_button_does_nothing(bot: RunningBot) -> None:
+    _, _, nadia = team(bot)
+    ana = bot.fake.user(431, "Ana")
+    await describe_need(ana, origin="Rocamadour")
+    post = bot.operators.last()
+    for data in ("op:1:claim", "op:1:close:solved", "op:1:drivers", "op:1:ask:1"):
+        await bot.operators.press_data(nadia, data, message=post)
+        assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+    [need] = await bot.rows("SELECT status, claimed_by FROM needs")
+    assert need == {"status": "with_operators", "claimed_by": None}
+    bot.assert_clean()
