@@ -31,6 +31,7 @@ from bot.services.needs import NeedService
 from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
+from bot.services.reports import ReportService
 from bot.services.trips import TripService
 from bot.settings import Settings
 from handlers.common import CommonHandlers, set_command_menus
@@ -47,6 +48,7 @@ from storage.introductions import SqliteIntroductionRepository
 from storage.needs import SqliteNeedRepository
 from storage.people import SqlitePeopleRepository
 from storage.persistence import SqlitePersistence
+from storage.reports import SqliteReports
 from storage.trip_search import SqliteTripSearch
 from storage.trips import SqliteTripRepository
 
@@ -137,6 +139,7 @@ async def create_bot(
             params=params,
             clock=clock,
         ),
+        reports=ReportService(SqliteReports(database), clock),
         clock=clock,
     )
 

@@ -53,8 +53,11 @@ async def set_command_menus(deps: Deps, bot: Bot) -> None:
     if chat_id is not None:
         # The operators' group gets the team's own menu, in the territory's language.
         language = deps.settings.default_language
-        name = "ouvertes" if language == "fr" else "open"
-        team = [BotCommand(name, deps.t(language, "menu.open"))]
+        team = [
+            BotCommand("ouvertes" if language == "fr" else "open", deps.t(language, "menu.open")),
+            BotCommand("stats", deps.t(language, "menu.stats")),
+            BotCommand("export", deps.t(language, "menu.export")),
+        ]
         try:
             await bot.set_my_commands(team, scope=BotCommandScopeChat(chat_id))
         except TelegramError as error:

@@ -13,6 +13,7 @@ from bot.services.needs import NeedService
 from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
+from bot.services.reports import ReportService
 from bot.services.trips import TripService
 from bot.settings import Settings
 from i18n import Translator
@@ -27,6 +28,7 @@ class Deps:
     places: PlaceService
     needs: NeedService
     operators: OperatorService
+    reports: ReportService
     clock: Clock
 
     def today(self) -> date:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import time as clock
 
-from telegram import Bot, Update
+from telegram import Bot, InputFile, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.domain import CloseReason, Person
 from bot.services.operators import FollowUp, FollowUpResult
+from bot.services.reports import Figures
 from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
@@ -70,6 +71,8 @@ class OperatorHandlers:
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         return [
             CommandHandler(["ouvertes", "open"], self.open_needs),
+            CommandHandler("stats", self.statistics),
+            CommandHandler("export", self.export),
             CallbackQueryHandler(self.on_button, pattern=kb.pattern(kb.OPERATOR)),
         ]
 
@@ -96,11 +99,7 @@ class OperatorHandlers:
         operator = await self._operator(update)
         if operator is None:
             return
-        lang = (
-            operator.language
-            if update.effective_chat and update.effective_chat.type == "private"
-            else self.lang
-        )
+        lang = self._language(update, operator)
         views = await self.deps.operators.open_needs()
         if not views:
             await send(update, context, self.t(lang, "operators.open_none"))
@@ -116,6 +115,57 @@ class OperatorHandlers:
                 state=Html(render.operator_state(self.t, lang, view)),
             ))  # fmt: skip
         await send(update, context, "\n\n".join(lines))
+
+    # /stats and /export
+
+    async def statistics(self, update: Update, context: Context) -> None:
+        operator = await self._operator(update)
+        if operator is None:
+            return
+        lang = self._language(update, operator)
+        stats = await self.deps.reports.statistics()
+        text = self.t(
+            lang, "stats.text",
+            recent=Html(self._figures(lang, stats.recent)),
+            overall=Html(self._figures(lang, stats.overall)),
+        )  # fmt: skip
+        await send(update, context, text)
+
+    def _figures(self, lang: str, figures: Figures) -> str:
+        def listing(prefix: str, counts: dict[str, int]) -> str:
+            parts = [
+                self.t(lang, "stats.part", name=Html(self.t(lang, f"{prefix}.{key}")), count=count)
+                for key, count in sorted(counts.items(), key=lambda item: -item[1])
+            ]
+            return ", ".join(parts) if parts else self.t(lang, "stats.nothing")
+
+        return self.t(
+            lang, "stats.figures",
+            drivers=figures.drivers, trips=figures.active_trips, needs=figures.needs,
+            accepted=figures.accepted,
+            by_status=Html(listing("need.status", figures.by_status)),
+            by_purpose=Html(listing("purpose", figures.by_purpose)),
+        )  # fmt: skip
+
+    async def export(self, update: Update, context: Context) -> None:
+        """CSV files, always into the operators' group (never into a private chat)."""
+        operator = await self._operator(update)
+        if operator is None:
+            return
+        chat_id = self.deps.settings.operator_chat_id
+        assert chat_id is not None  # an operator exists only when the group is set
+        for file in await self.deps.reports.export():
+            await context.bot.send_document(
+                chat_id, InputFile(file.content, filename=file.name), caption=file.name
+            )
+        chat = update.effective_chat
+        if chat is not None and chat.id != chat_id:
+            await send(update, context, self.t(self._language(update, operator), "export.sent"))
+
+    def _language(self, update: Update, operator: Person) -> str:
+        """The operator's language in private; the territory's in the shared group."""
+        chat = update.effective_chat
+        return operator.language if chat is not None and chat.type == chat.PRIVATE else self.lang
 
     # The buttons under a need's post.
 

@@ -51,6 +51,8 @@ def test_every_message_the_code_uses_exists() -> None:
     french = load_catalog("fr")
     prefixes = {key.split(".")[0] for key in french}
     wanted = {key for key in keys_used_in_code() if key.split(".")[0] in prefixes}
+    # A literal that is the prefix of a family of messages ("need.status") is not a message.
+    wanted = {key for key in wanted if not any(k.startswith(key + ".") for k in french)}
     assert wanted - set(french) == set()
     assert set(french) - wanted == set(), "unused messages"
 

@@ -90,7 +90,11 @@ async def test_close_with_a_reason_and_list_open_needs(bot: RunningBot) -> None:
     assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
     [need] = await bot.rows("SELECT status, closed_reason FROM needs WHERE id = 1")
     assert need == {"status": "closed", "closed_reason": "solved_other"}
-    assert bot.fake.command_names(scope={"type": "chat", "chat_id": OPERATORS}) == ["ouvertes"]
+    assert bot.fake.command_names(scope={"type": "chat", "chat_id": OPERATORS}) == [
+        "ouvertes",
+        "stats",
+        "export",
+    ]
     bot.assert_clean()
 
 
@@ -104,4 +108,44 @@ async def test_a_forged_operator_button_does_nothing(bot: RunningBot) -> None:
         assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
     [need] = await bot.rows("SELECT status, claimed_by FROM needs")
     assert need == {"status": "with_operators", "claimed_by": None}
+    bot.assert_clean()
+
+
+async def test_statistics_and_csv_exports(bot: RunningBot) -> None:
+    olga, _, nadia = team(bot)
+    await driver(bot, 441, "Jean", username="jean_m")
+    jeanne = await driver(bot, 442, "Jeanne")
+    # Jean agreed to show his phone; Jeanne's number is kept hidden.
+    await bot.rows("UPDATE people SET phone = '+33611111111', phone_visible = 1 WHERE id = 1")
+    await bot.rows("UPDATE people SET phone = '+33622222222', phone_visible = 0 WHERE id = 2")
+    lina = bot.fake.user(443, "Lina")
+    await describe_need(lina)
+    await lina.press("🚗 Demander à Jeanne M. (mar. 7h30)")
+    await jeanne.press("✅ J'accepte")
+    await describe_need(lina, origin="Rocamadour", purpose="🛒 Courses")  # for the team
+
+    await olga.command("stats")
+    text = olga.last().text
+    assert "Les 30 derniers jours" in text and "Depuis le début" in text
+    assert text.count("🚗 Conducteurs : 2 · trajets actifs : 2") == 2
+    assert "🙋 Demandes : 2 (✅ un conducteur a accepté : 1, 🤝 suivie par l'équipe locale : 1)" in text or (
+        "🙋 Demandes : 2 (🤝 suivie par l'équipe locale : 1, ✅ un conducteur a accepté : 1)" in text
+    )
+    assert "🩺 Santé : 1" in text and "🛒 Courses : 1" in text
+    assert "Mises en relation acceptées : 1" in text
+
+    await olga.command("export")
+    assert olga.last().text == "Les fichiers CSV ont été envoyés dans le groupe de l'équipe."
+    files = {m.document.filename: m.document.content.decode("utf-8-sig") for m in bot.operators.messages() if m.document}
+    trips = files["mobilot-trips-2026-11-23.csv"]
+    assert "+33611111111" in trips and "+33622222222" not in trips  # only with consent
+    needs = files["mobilot-needs-2026-11-23.csv"]
+    assert needs.splitlines()[0].startswith("id,person,phone,origin_name,destination_name")
+    assert "created" in needs and "no_match" in needs and "Rocamadour" in needs
+    introductions = files["mobilot-introductions-2026-11-23.csv"]
+    assert "Jeanne Martin,Lina" in introductions and "accepted" in introductions
+
+    await nadia.command("stats")
+    await nadia.command("export")
+    assert [m.text for m in nadia.messages()[-2:]] == ["Réservé à l'équipe locale de Mobilot."] * 2
     bot.assert_clean()
