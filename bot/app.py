@@ -34,6 +34,7 @@ from bot.services.places import PlaceService
 from bot.services.reports import ReportService
 from bot.services.trips import TripService
 from bot.settings import Settings
+from handlers.behalf import NeedOnBehalf, TripOnBehalf
 from handlers.common import CommonHandlers, set_command_menus
 from handlers.deps import Deps
 from handlers.find import FindConversation
@@ -111,6 +112,7 @@ async def create_bot(
     people = SqlitePeopleRepository(database)
     trips = SqliteTripRepository(database)
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
+    trip_service = TripService(trips, search, clock)
     need_repository = SqliteNeedRepository(database)
     introductions = SqliteIntroductionRepository(database)
     matching = NeedService(
@@ -127,7 +129,7 @@ async def create_bot(
         settings=settings,
         t=Translator(settings.default_language),
         people=PeopleService(people, clock, settings.default_language),
-        trips=TripService(trips, search, clock),
+        trips=trip_service,
         places=PlaceService(gazetteer, online),
         needs=matching,
         operators=OperatorService(
@@ -136,6 +138,7 @@ async def create_bot(
             introductions=introductions,
             people=people,
             matching=matching,
+            trips=trip_service,
             params=params,
             clock=clock,
         ),
@@ -165,18 +168,22 @@ async def create_bot(
 def register_handlers(application: Application, deps: Deps) -> None:  # type: ignore[type-arg]
     common = CommonHandlers(deps)
     notifier = Notifier(deps)
-    introductions = IntroductionHandlers(deps, notifier)
+    directory = OperatorDirectory(deps.settings.operator_chat_id)
+    introductions = IntroductionHandlers(deps, notifier, directory)
     with warnings.catch_warnings():
         # Buttons inside the conversations are checked against their nonce, not per message.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
         offer = OfferConversation(deps, notifier).handler()
         find = FindConversation(deps, notifier).handler()
+        need_on_behalf = NeedOnBehalf(deps, notifier, directory).handler()
+        trip_on_behalf = TripOnBehalf(deps, notifier, directory).handler()
     application.add_handlers(common.early_handlers(), group=EARLY_GROUP)
     application.add_handler(offer, group=MAIN_GROUP)
     application.add_handler(find, group=MAIN_GROUP)
+    application.add_handler(need_on_behalf, group=MAIN_GROUP)
+    application.add_handler(trip_on_behalf, group=MAIN_GROUP)
     application.add_handlers(TripsHandlers(deps, notifier).handlers(), group=MAIN_GROUP)
     application.add_handlers(introductions.handlers(), group=MAIN_GROUP)
-    directory = OperatorDirectory(deps.settings.operator_chat_id)
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
     application.add_handlers(common.handlers(), group=MAIN_GROUP)

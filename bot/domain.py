@@ -352,3 +352,19 @@ class Introduction(BaseModel):
     created_at: datetime
     expires_at: datetime
     answered_at: datetime | None = None
+
+
+class Caller(BaseModel):
+    """Someone who phoned the team, as the operator types them in."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
+    phone: str
+    phone_visible: bool = False
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if not 9 <= len(digits) <= 15 or any(ch.isalpha() for ch in value):
+            raise PydanticCustomError("phone", "not a phone number")
+        return ("+" if value.strip().startswith("+") else "") + digits

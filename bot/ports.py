@@ -37,6 +37,16 @@ class PeopleRepository(Protocol):
 
     async def set_language(self, person_id: int, language: Language, now: datetime) -> Person: ...
 
+    async def add_offline(
+        self,
+        name: str,
+        phone: str,
+        phone_visible: bool,
+        language: Language,
+        registered_by: int,
+        now: datetime,
+    ) -> Person: ...
+
     async def accept_privacy(self, person_id: int, now: datetime) -> Person: ...
 
     async def set_phone(

@@ -37,6 +37,8 @@ MENU = [
     ("annuler", "cancel", "menu.cancel"),
 ]
 COMMANDS = {name for french, english, _ in MENU for name in (french, english)} | {"start"}
+# The operators' conversations on someone's behalf also happen in private.
+BEHALF_COMMANDS = {"demande", "request", "conducteur", "driver"}
 
 
 def menu_commands(deps: Deps, language: str) -> list[BotCommand]:
@@ -73,7 +75,9 @@ class CommonHandlers:
         """Run before everything else (group -1)."""
         return [
             MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited),
-            CommandHandler(sorted(COMMANDS), self.in_group, filters=filters.ChatType.GROUPS),
+            CommandHandler(
+                sorted(COMMANDS | BEHALF_COMMANDS), self.in_group, filters=filters.ChatType.GROUPS
+            ),
         ]
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:

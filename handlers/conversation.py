@@ -53,7 +53,9 @@ D = TypeVar("D", TripDraft, NeedDraft)
 
 ORIGIN, DESTINATION, DAYS = "origin", "destination", "days"
 NONCE = "[0-9a-f]+"
-CONVERSATION_COMMANDS = ["proposer", "offer", "chercher", "find"]
+CONVERSATION_COMMANDS = [
+    "proposer", "offer", "chercher", "find", "demande", "request", "conducteur", "driver",
+]  # fmt: skip
 PRIVATE = filters.ChatType.PRIVATE
 TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND
 
@@ -63,6 +65,8 @@ class Session(BaseModel, Generic[D]):
     draft: D
     choices: list[PlaceRef] = []
     editing: bool = False
+    # Who the conversation is about, when an operator speaks for someone who phoned.
+    caller: dict[str, Any] = {}
 
 
 def text_of(update: Update) -> str:
@@ -146,6 +150,7 @@ class DraftConversation(Generic[D]):
             CommandHandler(self.commands, self.start, filters=PRIVATE),
             CallbackQueryHandler(self.start, pattern=kb.pattern(kb.START, self.name)),
         ]
+        states = {**states, **self.more_states()}
         for step, handlers in states.items():
             handlers.append(MessageHandler(PRIVATE & ~filters.COMMAND, self._unexpected(step)))
             handlers.append(
@@ -164,6 +169,10 @@ class DraftConversation(Generic[D]):
             persistent=True,
             allow_reentry=True,
         )
+
+    def more_states(self) -> dict[str, Handlers]:
+        """Steps a variant of the conversation adds before or after the usual ones."""
+        return {}
 
     # Entry, exit.
 

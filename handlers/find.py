@@ -297,16 +297,27 @@ class FindConversation(DraftConversation[NeedDraft]):
             self.change(session, today=self.deps.today())
             new_need = session.draft.complete()
         except InvalidInput as problem:
-            session.editing = True
-            self.save(context, session)
-            step = WHEN if problem.field in ("when", "travel_date", "draft") else problem.field
-            step = MODE if step in ("time_mode", "at") else step
-            return await self.ask(update, context, person, session, step)
+            return await self.ask_missing(update, context, person, session, problem)
         await drop_keyboard(update)
         self.clear(context)
         search = await self.deps.needs.submit(person, new_need)
         await self.notifier.search_result(context, person, search)
         return ConversationHandler.END
+
+    async def ask_missing(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: FindSession,
+        problem: InvalidInput,
+    ) -> State:
+        """A summary confirmed with something missing or out of date: ask it again."""
+        session.editing = True
+        self.save(context, session)
+        step = WHEN if problem.field in ("when", "travel_date", "draft") else problem.field
+        step = MODE if step in ("time_mode", "at") else step
+        return await self.ask(update, context, person, session, step)
 
     async def on_edit(self, update: Update, context: Context) -> State:
         pressed = await self.pressed(update, context)

@@ -21,6 +21,7 @@ from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
 from handlers.notify import Notifier
+from handlers.operators import OperatorDirectory
 from handlers.replies import answer_button, drop_keyboard, edit, send
 from i18n import Html
 
@@ -28,10 +29,11 @@ Context = ContextTypes.DEFAULT_TYPE
 
 
 class IntroductionHandlers:
-    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
         self.deps = deps
         self.t = deps.t
         self.notifier = notifier
+        self.directory = directory
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         return [
@@ -157,6 +159,11 @@ class IntroductionHandlers:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         answer = await self.deps.needs.answer(driver, int(intro_id), accept=choice == "yes")
+        if answer.result is AnswerResult.NOT_YOURS and await self._operator_in_group(update):
+            # A driver without Telegram: the operator who phoned them answers for them.
+            answer = await self.deps.needs.answer(
+                driver, int(intro_id), accept=choice == "yes", by_operator=True
+            )
         if answer.result is AnswerResult.NOT_FOUND:
             await answer_button(update, self.t(lang, "common.old_button"))
         elif answer.result is AnswerResult.NOT_YOURS:
@@ -181,6 +188,12 @@ class IntroductionHandlers:
                         self.t(lang, "intro.declined_driver", name=answer.passenger.short_name),
                     )
                 await self.notifier.after_refusal(context, answer, "intro.declined_passenger")
+
+    async def _operator_in_group(self, update: Update) -> bool:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.id != self.deps.settings.operator_chat_id:
+            return False
+        return await self.directory.is_operator(update.get_bot(), user.id)
 
     # The clock.
 

@@ -144,11 +144,11 @@ def contact_choice(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup
     )
 
 
-def yes_no(t: Translator, lang: str, nonce: str, action: str) -> InlineKeyboardMarkup:
+def yes_no(t: Translator, lang: str, kind: str, nonce: str, action: str) -> InlineKeyboardMarkup:
     return inline(
         [
-            (t(lang, "button.yes"), encode(OFFER, nonce, action, "yes")),
-            (t(lang, "button.no"), encode(OFFER, nonce, action, "no")),
+            (t(lang, "button.yes"), encode(kind, nonce, action, "yes")),
+            (t(lang, "button.no"), encode(kind, nonce, action, "no")),
         ]
     )
 

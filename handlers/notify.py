@@ -124,6 +124,10 @@ class Notifier:
         )  # fmt: skip
         markup = kb.introduction_answer(t, lang, introduction.id)
         hours = round(self.deps.settings.introduction_timeout_hours)
+        if driver.telegram_user_id is None:
+            # Registered by phone: the team calls and answers for them.
+            await self.call_driver(context, asked, passenger, hours)
+            return
         if await self.tell(context, driver, text, markup):
             asked_text = t(passenger.language, "intro.asked", name=driver.short_name, hours=hours)
             await self.tell(context, passenger, asked_text)
@@ -218,13 +222,50 @@ class Notifier:
 
     # The operators' group.
 
+    async def operator_candidates(
+        self, context: Context, chat_id: int, need: Need, candidates: list[Candidate], lang: str
+    ) -> None:
+        """Drivers for a need, with how to reach each, and buttons to ask them for the person."""
+        t = self.t
+        if not candidates:
+            await context.bot.send_message(
+                chat_id, t(lang, "operators.candidates_none", id=need.id)
+            )
+            return
+        lines = "\n".join(render.operator_candidate_line(t, lang, need, c) for c in candidates)
+        buttons = [(t(lang, "operators.ask_label", name=c.driver.short_name), c.trip.id)
+                   for c in candidates] if need.is_open else []  # fmt: skip
+        markup = kb.operator_candidates(t, lang, need.id, buttons) if buttons else None
+        text = t(lang, "operators.candidates", id=need.id, lines=Html(lines))
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
+
+    async def call_driver(
+        self, context: Context, asked: Ask, passenger: Person, hours: int
+    ) -> None:
+        assert asked.need and asked.introduction and asked.candidate
+        need, introduction, driver = asked.need, asked.introduction, asked.candidate.driver
+        lang, t = self.deps.settings.default_language, self.t
+        text = t(
+            lang, "operators.call_driver",
+            id=need.id, driver=driver.display_name, phone=driver.phone or "—",
+            passenger=passenger.short_name,
+            origin=need.origin.name, destination=need.destination.name,
+            day=render.match_day(t, lang, need, introduction.travel_day),
+            pickup=t.time(lang, introduction.pickup), hours=hours,
+        )  # fmt: skip
+        await self.to_operators(context, text, kb.introduction_answer(t, lang, introduction.id))
+        asked_text = t(passenger.language, "intro.asked", name=driver.short_name, hours=hours)
+        await self.tell(context, passenger, asked_text)
+
     async def followed_answer(self, context: Context, answer: Answer, key: str) -> None:
         """A driver's answer to a need the team has posted: the group hears it too."""
         need, driver = answer.need, answer.driver
         if need is None or driver is None or need.operators_post_id is None:
             return
         lang = self.deps.settings.default_language
-        await self.to_operators(context, self.t(lang, key, id=need.id, driver=driver.display_name))
+        contact = Html(render.reach(self.t, lang, driver) or "—")
+        text = self.t(lang, key, id=need.id, driver=driver.display_name, contact=contact)
+        await self.to_operators(context, text)
         await self.refresh_post(context, need.id)
 
     async def refresh_post(self, context: Context, need_id: int) -> None:

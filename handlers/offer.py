@@ -131,7 +131,7 @@ class OfferConversation(DraftConversation[TripDraft]):
             await send(update, context, t(lang, "offer.ask_phone"), kb.share_phone(t, lang))
         elif step == PHONE_VISIBLE:
             question = t(lang, "offer.ask_phone_visible", phone=person.phone or "")
-            await send(update, context, question, kb.yes_no(t, lang, nonce, "show"))
+            await send(update, context, question, kb.yes_no(t, lang, kb.OFFER, nonce, "show"))
         elif step == SUMMARY:
             text = render.draft_summary(t, lang, draft, person)
             await send(update, context, text, kb.summary(t, lang, nonce))
@@ -331,10 +331,7 @@ class OfferConversation(DraftConversation[TripDraft]):
         try:
             new_trip = session.draft.complete()
         except InvalidInput as missing:
-            session.editing = True
-            self.save(context, session)
-            step = STEP_OF_FIELD.get(missing.field, missing.field)
-            return await self.ask(update, context, person, session, step)
+            return await self.ask_missing(update, context, person, session, missing)
         await drop_keyboard(update)
         trip = await self.deps.trips.register(person, new_trip)
         self.clear(context)
@@ -343,6 +340,19 @@ class OfferConversation(DraftConversation[TripDraft]):
         await send(update, context, self.t(lang, "offer.saved", trip=line), ReplyKeyboardRemove())
         await self.notifier.trip_available(context, trip)
         return ConversationHandler.END
+
+    async def ask_missing(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: OfferSession,
+        missing: InvalidInput,
+    ) -> State:
+        session.editing = True
+        self.save(context, session)
+        step = STEP_OF_FIELD.get(missing.field, missing.field)
+        return await self.ask(update, context, person, session, step)
 
     async def on_edit(self, update: Update, context: Context) -> State:
         pressed = await self.pressed(update, context)

@@ -222,21 +222,10 @@ class OperatorHandlers:
             await self._refused(update, followed)
             return
         await answer_button(update)
-        need = followed.need
-        if not followed.candidates:
-            await send(update, context, self.t(lang, "operators.candidates_none", id=need.id))
-            return
-        lines = "\n".join(
-            render.operator_candidate_line(self.t, lang, need, c) for c in followed.candidates
-        )
-        buttons = [(self.t(lang, "operators.ask_label", name=c.driver.short_name), c.trip.id)
-                   for c in followed.candidates] if need.is_open else []  # fmt: skip
-        markup = kb.operator_candidates(self.t, lang, need.id, buttons) if buttons else None
-        await send(
-            update,
-            context,
-            self.t(lang, "operators.candidates", id=need.id, lines=Html(lines)),
-            markup,
+        chat = update.effective_chat
+        assert chat is not None
+        await self.notifier.operator_candidates(
+            context, chat.id, followed.need, followed.candidates, lang
         )
 
     async def _ask(

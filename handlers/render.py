@@ -33,6 +33,10 @@ def telegram_contact(t: Translator, lang: str, person: Person) -> str:
 
 
 def contact(t: Translator, lang: str, person: Person) -> str:
+    if person.telegram_user_id is None:  # registered by the team: reached by phone only
+        if person.phone and person.phone_visible:
+            return t(lang, "contact.phone_only", phone=person.phone)
+        return t(lang, "contact.through_team")
     telegram = Html(telegram_contact(t, lang, person))
     if person.phone and person.phone_visible:
         return t(lang, "contact.with_phone", telegram=telegram, phone=person.phone)

@@ -45,6 +45,39 @@ class SqlitePeopleRepository:
         assert person is not None
         return person
 
+    async def add_offline(
+        self,
+        name: str,
+        phone: str,
+        phone_visible: bool,
+        language: Language,
+        registered_by: int,
+        now: datetime,
+    ) -> Person:
+        """Someone who phoned the team: no Telegram account; the operator vouches for consent."""
+        cursor = await self._db.connection.execute(
+            "INSERT INTO people (display_name, phone, phone_visible, language,"
+            " privacy_accepted_at, phone_consent_at, registered_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                phone,
+                int(phone_visible),
+                language,
+                now.isoformat(),
+                now.isoformat() if phone_visible else None,
+                registered_by,
+                now.isoformat(),
+                now.isoformat(),
+            ),
+        )
+        person_id = cursor.lastrowid
+        await cursor.close()
+        assert person_id is not None
+        person = await self.get(person_id)
+        assert person is not None
+        return person
+
     async def refresh_telegram_identity(
         self, person_id: int, identity: TelegramIdentity, now: datetime
     ) -> Person:

@@ -22,7 +22,7 @@ def keys_used_in_code() -> set[str]:
     used = set()
     for folder in ("bot", "handlers", "i18n"):
         for path in (ROOT / folder).rglob("*.py"):
-            used |= set(re.findall(r'"((?:[a-z]+)\.[a-z_]+)"', path.read_text()))
+            used |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', path.read_text()))
     # Keys built from a step, a field, a status or an enum value.
     from bot.domain import CloseReason, NeedStatus, Purpose, SpecialNeed, TimeMode
     from handlers.keyboards import FIND_SUMMARY_FIELDS, SUMMARY_FIELDS
@@ -31,7 +31,7 @@ def keys_used_in_code() -> set[str]:
     used |= {f"button.edit_{field}" for field in (*SUMMARY_FIELDS, *FIND_SUMMARY_FIELDS)}
     used |= {
         f"{name}.{what}"
-        for name in ("offer", "find")
+        for name in ("offer", "find", "behalf_need", "behalf_driver")
         for what in ("cancelled", "lost", "busy", "ask_origin", "ask_destination")
     }
     used |= {f"purpose.{p.value}" for p in Purpose} | {f"special.{s.value}" for s in SpecialNeed}
@@ -41,7 +41,8 @@ def keys_used_in_code() -> set[str]:
         f"find.time_set_{m.value}" for m in TimeMode
     }
     used |= {f"operators.reason.{r}" for r in ("no_match", "no_more_drivers", "asked_operators")}
-    used |= {"intro.state_accepted", "intro.state_declined"}
+    used |= {"intro.state_accepted", "intro.state_declined", "button.edit_caller"}
+    used |= {"behalf_need.intro", "behalf_driver.intro", "operators.reason.on_behalf"}
     used |= {f"operators.state_{s}{w}" for s in ("open", "claimed") for w in ("", "_with_status")}
     used |= {f"close.{r.value}" for r in CloseReason}
     return used

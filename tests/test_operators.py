@@ -44,7 +44,7 @@ async def test_claim_wider_search_ask_on_behalf_and_the_answer_back(bot: Running
     assert "un conducteur a été sollicité" in post.text
 
     await jean.press("✅ J'accepte")
-    assert "Demande n° 1 : Jean Martin accepte." in bot.operators.last().text
+    assert "Demande n° 1 : Jean Martin accepte (@jean_m)." in bot.operators.last().text
     assert "Jean Martin accepte de vous emmener" in lina.last().text
     assert "un conducteur a accepté" in post.text
     events = await bot.rows("SELECT kind, actor_id FROM need_events WHERE need_id = 1 ORDER BY id")
@@ -148,4 +148,84 @@ async def test_statistics_and_csv_exports(bot: RunningBot) -> None:
     await nadia.command("stats")
     await nadia.command("export")
     assert [m.text for m in nadia.messages()[-2:]] == ["Réservé à l'équipe locale de Mobilot."] * 2
+    bot.assert_clean()
+
+
+async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningBot) -> None:
+    olga, omar, nadia = team(bot)
+    # A driver phoned Omar: registered with the same questions as /proposer.
+    await omar.command("conducteur")
+    assert "Enregistrons le trajet régulier d'un conducteur" in omar.messages()[-2].text
+    await omar.send("Roger Lafon")
+    await omar.send("pas de téléphone")
+    assert "n'est pas un numéro de téléphone" in omar.last().text
+    await omar.send("06 12 34 56 78")
+    assert "accepte-t-elle que le 0612345678 soit donné" in omar.last().text
+    await omar.press("Oui")
+    await omar.send("Cahors")
+    await omar.send("Figeac")
+    await omar.press("Lun → ven")
+    await omar.press("✔️ Valider les jours")
+    await omar.send("7h30")
+    await omar.press("Pas de retour")
+    await omar.press("3")
+    await omar.press("Passer")
+    summary = omar.last().text
+    assert "👤 Roger Lafon · 📞 0612345678 (donné lors d'une mise en relation)" in summary
+    assert "📞 téléphone 0612345678" in summary
+    await omar.press("✅ Enregistrer ce trajet")
+    assert "Trajet de Roger Lafon enregistré" in omar.last().text
+
+    # A passenger phoned Olga.
+    await olga.command("demande")
+    await olga.send("Yvette Combes")
+    await olga.send("05 65 00 00 00")
+    await olga.press("Non")
+    await olga.send("Cahors")
+    await olga.send("Figeac")
+    await olga.send("mardi")
+    await olga.press("🏁 Arriver avant une heure")
+    await olga.send("9h")
+    await olga.press("🩺 Santé")
+    await olga.press("🦯 Aide pour marcher")
+    await olga.press("✔️ Valider")
+    assert "👤 Yvette Combes · 📞 0565000000 (gardé par l'équipe)" in olga.messages()[-2].text
+    await olga.press("✅ Chercher un conducteur")
+    post = bot.operators.last()
+    assert "Demande n° 1" in post.text and "Yvette Combes" in post.text
+    assert "🙋 Suivie par Olga Bru" in post.text
+    found = olga.last()
+    assert "Roger L." in found.text and "0612345678" in found.text  # how to reach him
+
+    await olga.press("📨 Demander à Roger L.")
+    call = bot.operators.last()
+    assert "À appeler" in call.text and "Roger Lafon (sans Telegram) : 0612345678" in call.text
+    await bot.operators.press(nadia, "✅ J'accepte", message=call)
+    assert nadia.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
+    await bot.operators.press(omar, "✅ J'accepte", message=call)  # after calling Roger
+    assert "✅ Vous avez accepté." in call.text
+    assert "Demande n° 1 : Roger Lafon accepte (0612345678)." in bot.operators.last().text
+    assert "un conducteur a accepté" in post.text
+    people = await bot.rows(
+        "SELECT p.display_name, p.telegram_user_id, p.phone, p.phone_visible,"
+        " r.display_name AS registered_by FROM people p JOIN people r ON r.id = p.registered_by"
+        " WHERE p.telegram_user_id IS NULL ORDER BY p.id"
+    )
+    assert people == [
+        {"display_name": "Roger Lafon", "telegram_user_id": None, "phone": "0612345678",
+         "phone_visible": 1, "registered_by": "Omar Said"},
+        {"display_name": "Yvette Combes", "telegram_user_id": None, "phone": "0565000000",
+         "phone_visible": 0, "registered_by": "Olga Bru"},
+    ]
+    bot.assert_clean()
+
+
+async def test_only_operators_register_people(bot: RunningBot) -> None:
+    _, _, nadia = team(bot)
+    await nadia.command("demande")
+    assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+    await nadia.command("conducteur")
+    assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+    await nadia.send("Roger")
+    assert "Je n'ai pas compris" in nadia.messages()[-2].text
     bot.assert_clean()

@@ -218,11 +218,19 @@ class NeedService:
         )  # fmt: skip
         return Ask(AskResult.ASKED, need, introduction, chosen)
 
-    async def answer(self, driver: Person, introduction_id: int, accept: bool) -> Answer:
+    async def answer(
+        self, driver: Person, introduction_id: int, accept: bool, *, by_operator: bool = False
+    ) -> Answer:
+        """The driver's answer; an operator answers for a driver who has no Telegram."""
         introduction = await self._introductions.get(introduction_id)
         if introduction is None:
             return Answer(AnswerResult.NOT_FOUND)
-        if introduction.driver_id != driver.id:
+        if by_operator:
+            offline = await self._people.get(introduction.driver_id)
+            if offline is None or offline.telegram_user_id is not None:
+                return Answer(AnswerResult.NOT_YOURS)
+            driver = offline
+        elif introduction.driver_id != driver.id:
             return Answer(AnswerResult.NOT_YOURS)
         status = IntroductionStatus.ACCEPTED if accept else IntroductionStatus.DECLINED
         if not await self._introductions.answer(introduction.id, status, self._clock.now()):

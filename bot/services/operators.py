@@ -6,10 +6,21 @@ import enum
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
-from bot.domain import CloseReason, IntroductionStatus, Need, NeedStatus, Person
+from bot.domain import (
+    Caller,
+    CloseReason,
+    IntroductionStatus,
+    Need,
+    NeedStatus,
+    NewNeed,
+    NewTrip,
+    Person,
+    Trip,
+)
 from bot.matching import MatchingParams
 from bot.ports import IntroductionRepository, NeedFollowUp, NeedRepository, PeopleRepository
 from bot.services.needs import Candidate, NeedService
+from bot.services.trips import TripService
 
 
 class FollowUpResult(enum.StrEnum):
@@ -38,6 +49,7 @@ class OperatorService:
         introductions: IntroductionRepository,
         people: PeopleRepository,
         matching: NeedService,
+        trips: TripService,
         params: MatchingParams,
         clock: Clock,
     ) -> None:
@@ -46,6 +58,7 @@ class OperatorService:
         self._introductions = introductions
         self._people = people
         self._matching = matching
+        self._trips = trips
         self._relaxed = params.relaxed(2.0)
         self._clock = clock
 
@@ -100,6 +113,30 @@ class OperatorService:
                 await self._introductions.answer(introduction.id, IntroductionStatus.CANCELLED, now)
         closed = await self._follow_up.close(need.id, reason, operator.id, now)
         return await self._view(FollowUpResult.DONE, closed)
+
+    async def register_need(self, operator: Person, caller: Caller, new_need: NewNeed) -> FollowUp:
+        """A need phoned in: the caller is recorded, the need is followed by this operator."""
+        now = self._clock.now()
+        person = await self._people.add_offline(
+            caller.name, caller.phone, caller.phone_visible, operator.language, operator.id, now
+        )
+        need = await self._needs.add(person.id, new_need, NeedStatus.WITH_OPERATORS, now)
+        await self._needs.record_event(need.id, now, "registered_by_operator", operator.id)
+        await self._follow_up.claim(need.id, operator.id, now)
+        fresh = await self._needs.get(need.id)
+        assert fresh is not None
+        candidates = await self._matching.candidates(fresh, self._relaxed, limit=8)
+        return FollowUp(FollowUpResult.DONE, fresh, person, operator, candidates)
+
+    async def register_driver(
+        self, operator: Person, caller: Caller, new_trip: NewTrip
+    ) -> tuple[Person, Trip]:
+        """A driver phoned in: reached through the team, by phone."""
+        person = await self._people.add_offline(
+            caller.name, caller.phone, caller.phone_visible, operator.language, operator.id,
+            self._clock.now(),
+        )  # fmt: skip
+        return person, await self._trips.register(person, new_trip)
 
     async def history(self, need_id: int) -> list[dict[str, object]]:
         return await self._follow_up.events(need_id)

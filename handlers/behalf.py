@@ -1,0 +1,238 @@
+"""/demande (/request) and /conducteur (/driver): an operator registers, for someone who
+phoned the team, a need or a regular trip. The questions are those of /chercher and
+/proposer, after the caller's name and phone; the caller has no Telegram account and is
+reached by phone, through the team.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import ConversationHandler, MessageHandler
+
+from bot.domain import Caller, InvalidInput, Person
+from handlers import keyboards as kb
+from handlers import render
+from handlers.conversation import ORIGIN, TEXT, Context, Handlers, Session, State, text_of
+from handlers.deps import Deps
+from handlers.find import FindConversation
+from handlers.notify import Notifier
+from handlers.offer import NOTE, SUMMARY, OfferConversation
+from handlers.operators import OperatorDirectory
+from handlers.replies import drop_keyboard, send
+from i18n import Html
+
+NAME, PHONE_NUMBER, SHOWS_PHONE = "caller_name", "caller_phone", "caller_shows_phone"
+CALLER_STEPS = {NAME: PHONE_NUMBER, PHONE_NUMBER: SHOWS_PHONE, SHOWS_PHONE: ORIGIN}
+
+
+class OnBehalf:
+    """The caller's steps and the operator check, mixed into a conversation."""
+
+    directory: OperatorDirectory
+    deps: Deps
+    t: object
+    name: str
+
+    async def start(self, update: Update, context: Context) -> State:
+        user = update.effective_user
+        assert user is not None
+        if not await self.directory.is_operator(update.get_bot(), user.id):
+            person = await self.deps.people.find_by_telegram_id(user.id)
+            lang = person.language if person else self.deps.settings.default_language
+            await send(update, context, self.deps.t(lang, "operators.only"))
+            return ConversationHandler.END
+        return await super().start(update, context)  # type: ignore[misc]
+
+    async def begin(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: Session,  # type: ignore[type-arg]
+    ) -> State:
+        await send(update, context, self.deps.t(person.language, f"{self.name}.intro"))
+        return await self.ask(update, context, person, session, NAME)  # type: ignore[attr-defined]
+
+    def more_states(self) -> dict[str, Handlers]:
+        return {
+            NAME: [MessageHandler(TEXT, self.on_name)],
+            PHONE_NUMBER: [MessageHandler(TEXT, self.on_phone_number)],
+            SHOWS_PHONE: [self.button("shows", self.on_shows_phone)],  # type: ignore[attr-defined]
+        }
+
+    async def ask_caller(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: Session,
+        step: str,  # type: ignore[type-arg]
+    ) -> None:
+        t, lang = self.deps.t, person.language
+        if step == NAME:
+            await send(update, context, t(lang, "behalf.ask_name"))
+        elif step == PHONE_NUMBER:
+            await send(update, context, t(lang, "behalf.ask_phone", name=session.caller["name"]))
+        else:
+            question = t(lang, "behalf.ask_phone_visible", phone=session.caller["phone"])
+            markup = kb.yes_no(t, lang, self.kind, session.nonce, "shows")  # type: ignore[attr-defined]
+            await send(update, context, question, markup)
+
+    async def on_name(self, update: Update, context: Context) -> State:
+        loaded = await self.session(update, context)  # type: ignore[attr-defined]
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        name = " ".join(text_of(update).split())
+        if not 2 <= len(name) <= 80:
+            await send(update, context, self.deps.t(person.language, "behalf.name_invalid"))
+            return None
+        session.caller = {**session.caller, "name": name}
+        return await self.advance(update, context, person, session, NAME)  # type: ignore[attr-defined]
+
+    async def on_phone_number(self, update: Update, context: Context) -> State:
+        loaded = await self.session(update, context)  # type: ignore[attr-defined]
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        try:
+            caller = Caller(name=session.caller.get("name", "??"), phone=text_of(update))
+        except ValidationError:
+            text = self.deps.t(person.language, "behalf.phone_invalid", text=text_of(update))
+            await send(update, context, text)
+            return None
+        session.caller = {**session.caller, "phone": caller.phone}
+        return await self.advance(update, context, person, session, PHONE_NUMBER)  # type: ignore[attr-defined]
+
+    async def on_shows_phone(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context)  # type: ignore[attr-defined]
+        if pressed is None:
+            return None
+        person, session, data = pressed
+        await drop_keyboard(update)
+        session.caller = {**session.caller, "phone_visible": data.part(2) == "yes"}
+        return await self.advance(update, context, person, session, SHOWS_PHONE)  # type: ignore[attr-defined]
+
+    def caller_of(self, session: Session) -> Caller:  # type: ignore[type-arg]
+        return Caller(**session.caller)
+
+    def caller_line(self, lang: str, session: Session) -> str:  # type: ignore[type-arg]
+        caller = self.caller_of(session)
+        key = "behalf.caller_shown" if caller.phone_visible else "behalf.caller_hidden"
+        return self.deps.t(lang, key, name=caller.name, phone=caller.phone)
+
+
+class NeedOnBehalf(OnBehalf, FindConversation):
+    name = "behalf_need"
+    commands = ["demande", "request"]
+    next_step = {**CALLER_STEPS, **FindConversation.next_step}
+    chained_steps = frozenset({NAME, PHONE_NUMBER, *FindConversation.chained_steps})
+
+    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
+        super().__init__(deps, notifier)
+        self.directory = directory
+
+    async def ask(
+        self, update: Update, context: Context, person: Person, session, step: str
+    ) -> State:  # type: ignore[no-untyped-def]
+        if step in CALLER_STEPS:
+            await self.ask_caller(update, context, person, session, step)
+            return step
+        if step == "summary":
+            await send(update, context, self.caller_line(person.language, session))
+        return await super().ask(update, context, person, session, step)
+
+    async def on_confirm(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context)
+        if pressed is None:
+            return None
+        operator, session, _ = pressed
+        try:
+            self.change(session, today=self.deps.today())
+            new_need = session.draft.complete()
+        except InvalidInput as problem:
+            return await self.ask_missing(update, context, operator, session, problem)
+        await drop_keyboard(update)
+        self.clear(context)
+        followed = await self.deps.operators.register_need(
+            operator, self.caller_of(session), new_need
+        )
+        assert followed.need is not None and followed.passenger is not None
+        await self.notifier.operators_need(context, followed.need, followed.passenger, "on_behalf")
+        await self.notifier.operator_candidates(
+            context, update.effective_chat.id if update.effective_chat else 0,
+            followed.need, followed.candidates, operator.language,
+        )  # fmt: skip
+        return ConversationHandler.END
+
+
+class TripOnBehalf(OnBehalf, OfferConversation):
+    name = "behalf_driver"
+    commands = ["conducteur", "driver"]
+    # The caller's phone is how passengers reach them: no Telegram contact to ask about.
+    next_step = {**CALLER_STEPS, **OfferConversation.next_step, NOTE: SUMMARY}
+    chained_steps = frozenset({NAME, PHONE_NUMBER})
+
+    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
+        super().__init__(deps, notifier)
+        self.directory = directory
+
+    async def ask(
+        self, update: Update, context: Context, person: Person, session, step: str
+    ) -> State:  # type: ignore[no-untyped-def]
+        if step in CALLER_STEPS:
+            await self.ask_caller(update, context, person, session, step)
+            return step
+        if step == SUMMARY:
+            caller = self.caller_of(session)
+            stand_in = Person(
+                id=0, display_name=caller.name, phone=caller.phone,
+                phone_visible=caller.phone_visible, created_at=datetime.now(UTC),
+            )  # fmt: skip
+            lang = person.language
+            text = Html(
+                self.caller_line(lang, session)
+                + "\n\n"
+                + render.draft_summary(self.t, lang, session.draft, stand_in)
+            )
+            fields = [f for f in kb.SUMMARY_FIELDS if f != "contact"] + ["caller"]
+            await send(
+                update, context, text, kb.summary(self.t, lang, session.nonce, fields=fields)
+            )
+            return step
+        return await super().ask(update, context, person, session, step)
+
+    async def on_edit(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context, answer=False)
+        if pressed is not None and pressed[2].part(2) == "caller":
+            await update.callback_query.answer()  # type: ignore[union-attr]
+            person, session, _ = pressed
+            await drop_keyboard(update)
+            session.editing = True
+            self.save(context, session)
+            return await self.ask(update, context, person, session, NAME)
+        return await super().on_edit(update, context)
+
+    async def on_confirm(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context)
+        if pressed is None:
+            return None
+        operator, session, _ = pressed
+        try:
+            new_trip = session.draft.complete()
+        except InvalidInput as problem:
+            return await self.ask_missing(update, context, operator, session, problem)
+        await drop_keyboard(update)
+        self.clear(context)
+        driver, trip = await self.deps.operators.register_driver(
+            operator, self.caller_of(session), new_trip
+        )
+        lang = operator.language
+        line = Html(render.trip_line(self.t, lang, trip))
+        text = self.t(lang, "behalf_driver.saved", name=driver.display_name, trip=line)
+        await send(update, context, text, ReplyKeyboardRemove())
+        await self.notifier.trip_available(context, trip)
+        return ConversationHandler.END
