@@ -36,6 +36,8 @@ class Notifier:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.t = deps.t
+        # What each need's post shows now, so that an unchanged post is not edited again.
+        self._shown: dict[int, tuple[str, bool]] = {}
 
     async def tell(
         self,
@@ -268,7 +270,7 @@ class Notifier:
         await self.to_operators(context, text)
         await self.refresh_post(context, need.id)
 
-    async def refresh_post(self, context: Context, need_id: int) -> None:
+    async def refresh_post(self, context: Context, need_id: int, *, force: bool = False) -> None:
         """Edit the need's post in the group to show where it stands now."""
         view = await self.deps.operators.view(need_id)
         chat_id = self.deps.settings.operator_chat_id
@@ -277,6 +279,9 @@ class Notifier:
         lang = self.deps.settings.default_language
         text = render.operator_post(self.t, lang, view, None)
         markup = kb.operator_actions(self.t, lang, need_id) if view.need.is_open else None
+        if not force and self._shown.get(need_id) == (text, markup is not None):
+            return
+        self._shown[need_id] = (text, markup is not None)
         try:
             await context.bot.edit_message_text(
                 text, chat_id=chat_id, message_id=view.need.operators_post_id, reply_markup=markup
@@ -291,6 +296,13 @@ class Notifier:
         """Post the need to the operators' group, with the buttons to follow it up."""
         lang = self.deps.settings.default_language
         view = await self.deps.operators.view(need.id)
+        if view.need is not None and view.need.operators_post_id is not None:
+            # Already posted: a short word, and the post itself brought up to date.
+            note = self.t(lang, "operators.back_to_team", id=need.id,
+                          reason=Html(self.t(lang, f"operators.reason.{reason}")))  # fmt: skip
+            await self.to_operators(context, note)
+            await self.refresh_post(context, need.id)
+            return
         text = render.operator_post(self.t, lang, view, reason)
         markup = kb.operator_actions(self.t, lang, need.id)
         message = await self.to_operators(context, text, markup)

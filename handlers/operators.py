@@ -194,7 +194,8 @@ class OperatorHandlers:
             )
         elif action == "back":
             await answer_button(update)
-            await self.notifier.refresh_post(context, int(need_id))  # buttons included
+            # The reasons' keyboard is replaced by the usual one, even if the text is the same.
+            await self.notifier.refresh_post(context, int(need_id), force=True)
         else:
             await answer_button(update, self.t(lang, "common.old_button"))
 
