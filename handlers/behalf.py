@@ -175,6 +175,8 @@ class TripOnBehalf(OnBehalf, OfferConversation):
     # The caller's phone is how passengers reach them: no Telegram contact to ask about.
     next_step = {**CALLER_STEPS, **OfferConversation.next_step, NOTE: SUMMARY}
     chained_steps = frozenset({NAME, PHONE_NUMBER})
+    summary_fields = (*(f for f in kb.SUMMARY_FIELDS if f != "contact"), "caller")
+    step_of_field = {**OfferConversation.step_of_field, "caller": NAME}
 
     def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
         super().__init__(deps, notifier)
@@ -204,17 +206,6 @@ class TripOnBehalf(OnBehalf, OfferConversation):
             )
             return step
         return await super().ask(update, context, person, session, step)
-
-    async def on_edit(self, update: Update, context: Context) -> State:
-        pressed = await self.pressed(update, context, answer=False)
-        if pressed is not None and pressed[2].part(2) == "caller":
-            await update.callback_query.answer()  # type: ignore[union-attr]
-            person, session, _ = pressed
-            await drop_keyboard(update)
-            session.editing = True
-            self.save(context, session)
-            return await self.ask(update, context, person, session, NAME)
-        return await super().on_edit(update, context)
 
     async def on_confirm(self, update: Update, context: Context) -> State:
         pressed = await self.pressed(update, context)

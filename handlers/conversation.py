@@ -83,6 +83,9 @@ class DraftConversation(Generic[D]):
     button_steps: ClassVar[frozenset[str]] = frozenset()
     # Steps after which a correction does not yet return to the summary.
     chained_steps: ClassVar[frozenset[str]] = frozenset()
+    # The summary's "correct" buttons, and the step that asks a field again.
+    summary_fields: ClassVar[tuple[str, ...]] = ()
+    step_of_field: ClassVar[dict[str, str]] = {}
 
     def __init__(self, deps: Deps, notifier: Notifier) -> None:
         self.deps = deps
@@ -411,6 +414,37 @@ class DraftConversation(Generic[D]):
         )
         if isinstance(query.message, Message):
             await query.message.edit_reply_markup(markup)
+
+    # Corrections from the summary.
+
+    async def on_edit(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context)
+        if pressed is None:
+            return None
+        person, session, data = pressed
+        field = data.part(2)
+        if field not in self.summary_fields:
+            return await self.other_step(update, context, person, session, self.summary_step)
+        await drop_keyboard(update)
+        session.editing = True
+        self.save(context, session)
+        return await self.ask(
+            update, context, person, session, self.step_of_field.get(field, field)
+        )
+
+    async def ask_missing(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: Session[D],
+        problem: InvalidInput,
+    ) -> State:
+        """A summary confirmed with something missing or out of date: ask it again."""
+        session.editing = True
+        self.save(context, session)
+        step = self.step_of_field.get(problem.field, problem.field)
+        return await self.ask(update, context, person, session, step)
 
     # Anything else.
 

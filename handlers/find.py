@@ -58,6 +58,8 @@ class FindConversation(DraftConversation[NeedDraft]):
     button_steps = frozenset({MODE, PURPOSE, SPECIAL, SUMMARY})
     # Correcting the time asks "leave after / arrive before" and then the time itself.
     chained_steps = frozenset({MODE})
+    summary_fields = kb.FIND_SUMMARY_FIELDS
+    step_of_field = {"travel_date": WHEN, "draft": WHEN, "time_mode": MODE, "at": MODE}
 
     def handler(self) -> ConversationHandler[Context]:
         button = self.button
@@ -303,31 +305,3 @@ class FindConversation(DraftConversation[NeedDraft]):
         search = await self.deps.needs.submit(person, new_need)
         await self.notifier.search_result(context, person, search)
         return ConversationHandler.END
-
-    async def ask_missing(
-        self,
-        update: Update,
-        context: Context,
-        person: Person,
-        session: FindSession,
-        problem: InvalidInput,
-    ) -> State:
-        """A summary confirmed with something missing or out of date: ask it again."""
-        session.editing = True
-        self.save(context, session)
-        step = WHEN if problem.field in ("when", "travel_date", "draft") else problem.field
-        step = MODE if step in ("time_mode", "at") else step
-        return await self.ask(update, context, person, session, step)
-
-    async def on_edit(self, update: Update, context: Context) -> State:
-        pressed = await self.pressed(update, context)
-        if pressed is None:
-            return None
-        person, session, data = pressed
-        field = data.part(2)
-        if field not in kb.FIND_SUMMARY_FIELDS:
-            return await self.other_step(update, context, person, session, SUMMARY)
-        await drop_keyboard(update)
-        session.editing = True
-        self.save(context, session)
-        return await self.ask(update, context, person, session, field)

@@ -55,6 +55,8 @@ class OfferConversation(DraftConversation[TripDraft]):
     }
     button_steps = frozenset({CONSENT, CONTACT, PHONE_VISIBLE, SUMMARY})
     chained_steps = frozenset({PHONE})
+    summary_fields = kb.SUMMARY_FIELDS
+    step_of_field = STEP_OF_FIELD
 
     def handler(self) -> ConversationHandler[Context]:
         button = self.button
@@ -340,29 +342,3 @@ class OfferConversation(DraftConversation[TripDraft]):
         await send(update, context, self.t(lang, "offer.saved", trip=line), ReplyKeyboardRemove())
         await self.notifier.trip_available(context, trip)
         return ConversationHandler.END
-
-    async def ask_missing(
-        self,
-        update: Update,
-        context: Context,
-        person: Person,
-        session: OfferSession,
-        missing: InvalidInput,
-    ) -> State:
-        session.editing = True
-        self.save(context, session)
-        step = STEP_OF_FIELD.get(missing.field, missing.field)
-        return await self.ask(update, context, person, session, step)
-
-    async def on_edit(self, update: Update, context: Context) -> State:
-        pressed = await self.pressed(update, context)
-        if pressed is None:
-            return None
-        person, session, data = pressed
-        field = data.part(2)
-        if field not in kb.SUMMARY_FIELDS:
-            return await self.other_step(update, context, person, session, SUMMARY)
-        await drop_keyboard(update)
-        session.editing = True
-        self.save(context, session)
-        return await self.ask(update, context, person, session, STEP_OF_FIELD.get(field, field))
