@@ -29,8 +29,18 @@ class Html(str):
     """A fragment that is already safe HTML (built from catalogs and escaped values)."""
 
 
+# A value is shown at most this long: echoing 5,000 typed characters back would exceed
+# Telegram's 4,096 and lose the answer.
+MAX_VALUE_LENGTH = 400
+
+
 def escape(value: object) -> str:
-    return value if isinstance(value, Html) else html.escape(str(value), quote=False)
+    if isinstance(value, Html):
+        return value
+    text = str(value)
+    if len(text) > MAX_VALUE_LENGTH:
+        text = text[: MAX_VALUE_LENGTH - 1] + "…"
+    return html.escape(text, quote=False)
 
 
 @cache

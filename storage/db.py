@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,6 +34,8 @@ class Database:
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.connection = connection
+        # One connection is shared (updates and the expiry job): transactions take turns.
+        self._transaction_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -53,13 +56,14 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        await self.connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.connection
-        except BaseException:
-            await self.connection.execute("ROLLBACK")
-            raise
-        await self.connection.execute("COMMIT")
+        async with self._transaction_lock:
+            await self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                await self.connection.execute("ROLLBACK")
+                raise
+            await self.connection.execute("COMMIT")
 
     async def migrate(self) -> list[int]:
         """Apply the migrations not yet applied; safe to run at every start."""

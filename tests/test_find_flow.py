@@ -344,3 +344,17 @@ async def test_place_day_and_time_typed_at_once(bot: RunningBot) -> None:
     await odile.press("✅ Chercher un conducteur")
     assert "Jean M. — mardi 24 novembre" in odile.last().text
     bot.assert_clean()
+
+
+async def test_five_thousand_characters_anywhere_get_an_answer(bot: RunningBot) -> None:
+    kim = bot.fake.user(395, "Kim")
+    await kim.command("chercher")
+    await kim.send("Cahors")
+    await kim.send("Figeac")
+    await kim.send("x" * 5000)  # at "when"
+    assert "comme un jour" in kim.last().text and len(kim.last().text) < 1200
+    await kim.send("mardi")
+    await kim.press("🕘 Partir après une heure")
+    await kim.send("y" * 5000)  # at "time"
+    assert "comme une heure" in kim.last().text
+    bot.assert_clean()

@@ -72,3 +72,22 @@ async def test_people_and_trips_round_trip(tmp_path: Path) -> None:
     await trips.set_status(trip.id, TripStatus.DELETED, NOW)
     assert await trips.for_driver(person.id) == []
     await database.close()
+
+
+async def test_concurrent_transactions_take_turns(tmp_path: Path) -> None:
+    import asyncio
+
+    database = await Database.open(tmp_path / "db.sqlite3")
+    people = SqlitePeopleRepository(database)
+
+    async def write(n: int) -> None:
+        async with database.transaction() as db:
+            await db.execute("CREATE TABLE IF NOT EXISTS t (n INTEGER)")
+            await asyncio.sleep(0)
+            await db.execute("INSERT INTO t VALUES (?)", (n,))
+
+    await asyncio.gather(*(write(n) for n in range(10)))
+    async with database.connection.execute("SELECT COUNT(*) FROM t") as cursor:
+        assert (await cursor.fetchone())[0] == 10
+    assert people is not None
+    await database.close()
