@@ -53,6 +53,7 @@ D = TypeVar("D", TripDraft, NeedDraft)
 
 ORIGIN, DESTINATION, DAYS = "origin", "destination", "days"
 NONCE = "[0-9a-f]+"
+CONVERSATION_NAMES = frozenset({"offer", "find", "behalf_need", "behalf_driver"})
 CONVERSATION_COMMANDS = [
     "proposer", "offer", "chercher", "find", "demande", "request", "conducteur", "driver",
 ]  # fmt: skip
@@ -184,6 +185,11 @@ class DraftConversation(Generic[D]):
             await update.callback_query.answer()
             await drop_keyboard(update)
         person = await self.deps.person(update)
+        for other in CONVERSATION_NAMES - {self.name}:
+            if context.user_data and other in context.user_data:
+                # Another conversation is open: finish or cancel it first, lose nothing.
+                await send(update, context, self.t(person.language, f"{other}.busy"))
+                return ConversationHandler.END
         session = self.new_session()
         self.save(context, session)
         return await self.begin(update, context, person, session)

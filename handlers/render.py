@@ -76,7 +76,7 @@ def draft_summary(t: Translator, lang: str, draft: TripDraft, person: Person) ->
 
 
 def trip_line(t: Translator, lang: str, trip: Trip) -> str:
-    status = t(lang, "trip.paused") if trip.status is TripStatus.PAUSED else t(lang, "trip.active")
+    status = t(lang, f"trip.{trip.status.value}")
     note = Html(t(lang, "trip.note", note=trip.note) if trip.note else "")
     return t(
         lang,

@@ -187,7 +187,7 @@ async def test_decline_then_no_answer_then_the_team(bot: RunningBot) -> None:
     mark = rose.mark()
     await paul.press("Non, pas cette fois")
     assert "Vous avez décliné." in paul.messages()[-2].text
-    assert "Rose V. va se voir proposer d'autres conducteurs" in paul.last().text
+    assert "Je préviens Rose V." in paul.last().text
     assert rose.texts_since(mark)[0] == "Paul M. ne peut pas cette fois."
     assert rose.buttons() == [
         "🚗 Demander à Jean M. (mar. 7h30)",
@@ -357,4 +357,15 @@ async def test_five_thousand_characters_anywhere_get_an_answer(bot: RunningBot) 
     await kim.press("🕘 Partir après une heure")
     await kim.send("y" * 5000)  # at "time"
     assert "comme une heure" in kim.last().text
+    bot.assert_clean()
+
+
+async def test_one_conversation_at_a_time_whichever_is_first(bot: RunningBot) -> None:
+    ugo = bot.fake.user(396, "Ugo")
+    await ugo.command("chercher")
+    await ugo.send("Cahors")
+    await ugo.command("proposer")
+    assert "Vous êtes en train de décrire une demande" in ugo.last().text
+    await ugo.send("Figeac")  # the search goes on
+    assert "Quand ?" in ugo.last().text
     bot.assert_clean()

@@ -24,7 +24,7 @@ def keys_used_in_code() -> set[str]:
         for path in (ROOT / folder).rglob("*.py"):
             used |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', path.read_text()))
     # Keys built from a step, a field, a status or an enum value.
-    from bot.domain import CloseReason, NeedStatus, Purpose, SpecialNeed, TimeMode
+    from bot.domain import CloseReason, NeedStatus, Purpose, SpecialNeed, TimeMode, TripStatus
     from handlers.keyboards import FIND_SUMMARY_FIELDS, SUMMARY_FIELDS
 
     used |= {f"steps.{step}_set" for step in ("origin", "destination")}
@@ -36,7 +36,7 @@ def keys_used_in_code() -> set[str]:
     }
     used |= {f"purpose.{p.value}" for p in Purpose} | {f"special.{s.value}" for s in SpecialNeed}
     used |= {f"need.status.{s.value}" for s in NeedStatus}
-    used |= {f"need.{m.value}" for m in TimeMode}
+    used |= {f"need.{m.value}" for m in TimeMode} | {f"trip.{s.value}" for s in TripStatus}
     used |= {f"find.ask_time_{m.value}" for m in TimeMode} | {
         f"find.time_set_{m.value}" for m in TimeMode
     }
