@@ -36,7 +36,7 @@ from bot.domain import (
     TripDraft,
     Weekday,
 )
-from bot.places.model import Resolution
+from bot.places.model import PlaceMatch, Resolution
 from bot.services.places import MAX_PLACE_TEXT, to_ref
 from handlers import keyboards as kb
 from handlers import render
@@ -256,20 +256,39 @@ class DraftConversation(Generic[D]):
             if resolution.unique is not None:
                 ref = to_ref(resolution.unique)
                 return await self.set_place(update, context, person, session, step, ref)
-            candidates = (resolution.exact or resolution.suggestions)[:6]
+            candidates = self.closest_first(resolution)
             if not candidates:
                 text = t(lang, "steps.place_unknown", text=typed)
                 await send(update, context, text, kb.share_location(t, lang))
                 return None
             session.choices = [to_ref(match.place) for match in candidates]
             self.save(context, session)
-            key = "steps.place_homonyms" if resolution.exact else "steps.place_suggestions"
+            homonyms = len(candidates) > 1 and all(match.exact for match in candidates)
+            key = "steps.place_homonyms" if homonyms else "steps.place_suggestions"
             labels = [match.place.label for match in candidates]
             markup = kb.place_choices(t, lang, self.kind, session.nonce, labels)
             await send(update, context, t(lang, key, text=typed), markup)
             return None
 
         return handle
+
+    def closest_first(self, resolution: Resolution) -> list[PlaceMatch]:
+        """Exact names and near ones together, the territory's own places and departments
+        first: "lacapelle" in the Lot means Lacapelle-Marival before La Capelle (02)."""
+        territory = set(self.deps.settings.territory_departments)
+        seen = {match.place.id for match in resolution.exact}
+        matches = [
+            *resolution.exact,
+            *(m for m in resolution.suggestions if m.place.id not in seen),
+        ]
+        matches.sort(
+            key=lambda m: (
+                m.place.kind != "local",
+                m.place.department not in territory,
+                not m.exact,
+            )
+        )
+        return matches[:6]
 
     async def place_with_more(
         self, update: Update, context: Context, person: Person, session: Session[D], typed: str

@@ -11,7 +11,6 @@ from bot.domain import (
     SpecialNeed,
     Trip,
     TripDraft,
-    TripStatus,
 )
 from bot.services.needs import Candidate
 from bot.services.operators import FollowUp

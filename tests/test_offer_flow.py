@@ -357,3 +357,20 @@ async def test_two_drivers_at_once_do_not_mix(bot: RunningBot) -> None:
     assert "📍 Départ : Figeac (46)" in b.texts_since(0)
     assert "🏁 Arrivée : Gramat (46)" in b.texts_since(0)
     bot.assert_clean()
+
+
+async def test_the_territory_comes_first_among_similar_names(bot: RunningBot) -> None:
+    eli = bot.fake.user(110, "Éli")
+    await eli.command("proposer")
+    await eli.press("✅ J'accepte")
+    for typed, first in (
+        ("lacapelle", "Lacapelle-Marival (46)"),
+        ("St Cirq", "Saint-Cirq-Lapopie (46)"),
+        ("le vigan", "Le Vigan-en-Quercy (46)"),
+    ):
+        await eli.send(typed)
+        assert eli.buttons()[0] == first, (typed, eli.buttons())
+        await eli.press("Aucun de ceux-là, je retape")
+    await eli.send("hôpital")
+    assert "Centre hospitalier de Cahors" in " ".join(eli.buttons()[:3]), eli.buttons()
+    bot.assert_clean()
