@@ -142,6 +142,17 @@ class DraftConversation(Generic[D]):
             self.button("retype", self._place_retype(step)),
         ]
 
+    def summary_handlers(self) -> Handlers:
+        """Confirm, correct a field, or give up: the last step of every conversation."""
+        return [
+            self.button("confirm", self.on_confirm),
+            self.button("edit", self.on_edit),
+            self.button("cancel", self.on_cancel_button),
+        ]
+
+    async def on_confirm(self, update: Update, context: Context) -> State:
+        raise NotImplementedError
+
     def days_handlers(self) -> Handlers:
         return [
             self.button("day", self.on_day),

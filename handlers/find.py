@@ -73,11 +73,7 @@ class FindConversation(DraftConversation[NeedDraft]):
                 TIME: [MessageHandler(TEXT, self.on_time_text)],
                 PURPOSE: [button("purpose", self.on_purpose)],
                 SPECIAL: [button("special", self.on_special)],
-                SUMMARY: [
-                    button("confirm", self.on_confirm),
-                    button("edit", self.on_edit),
-                    button("cancel", self.on_cancel_button),
-                ],
+                SUMMARY: self.summary_handlers(),
             },
         )
 

@@ -82,11 +82,7 @@ class OfferConversation(DraftConversation[TripDraft]):
                     MessageHandler(TEXT, self.on_phone_text),
                 ],
                 PHONE_VISIBLE: [button("show", self.on_phone_visible)],
-                SUMMARY: [
-                    button("confirm", self.on_confirm),
-                    button("edit", self.on_edit),
-                    button("cancel", self.on_cancel_button),
-                ],
+                SUMMARY: self.summary_handlers(),
             },
         )
 
