@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import aiosqlite
 
@@ -29,13 +30,21 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+class Written(NamedTuple):
+    lastrowid: int | None
+    rowcount: int
+
+
 class Database:
     """One aiosqlite connection shared by the repositories (SQLite serialises writes anyway)."""
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.connection = connection
-        # One connection is shared (updates and the expiry job): transactions take turns.
+        # One connection is shared (updates and the agenda's job): transactions take turns.
+        # A transaction opened inside another one by the same task joins it, so that a
+        # service can make several repositories' writes (and the agenda they cause) atomic.
         self._transaction_lock = asyncio.Lock()
+        self._transaction_owner: asyncio.Task[object] | None = None
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -56,14 +65,34 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        task = asyncio.current_task()
+        if task is not None and self._transaction_owner is task:
+            yield self.connection  # the outer transaction commits or rolls back
+            return
         async with self._transaction_lock:
-            await self.connection.execute("BEGIN IMMEDIATE")
+            self._transaction_owner = task
             try:
-                yield self.connection
-            except BaseException:
-                await self.connection.execute("ROLLBACK")
-                raise
-            await self.connection.execute("COMMIT")
+                await self.connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.connection
+                except BaseException:
+                    await self.connection.execute("ROLLBACK")
+                    raise
+                await self.connection.execute("COMMIT")
+            finally:
+                self._transaction_owner = None
+
+    async def write(self, sql: str, parameters: tuple[Any, ...] = ()) -> Written:
+        """One statement that writes, in its own transaction or in the caller's.
+
+        Never straight on the shared connection: inside another task's open transaction it
+        would be committed or rolled back with that one.
+        """
+        async with self.transaction() as db:
+            cursor = await db.execute(sql, parameters)
+            written = Written(cursor.lastrowid, cursor.rowcount)
+            await cursor.close()
+        return written
 
     async def migrate(self) -> list[int]:
         """Apply the migrations not yet applied; safe to run at every start."""

@@ -29,7 +29,7 @@ class SqliteIntroductionRepository:
         now: datetime,
         expires_at: datetime,
     ) -> Introduction:
-        cursor = await self._db.connection.execute(
+        written = await self._db.write(
             "INSERT INTO introductions (need_id, trip_id, driver_id, passenger_id, leg,"
             " travel_day, pickup, dropoff, extra_minutes, status, created_at, expires_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
@@ -47,8 +47,7 @@ class SqliteIntroductionRepository:
                 expires_at.isoformat(),
             ),
         )
-        introduction_id = cursor.lastrowid
-        await cursor.close()
+        introduction_id = written.lastrowid
         assert introduction_id is not None
         created = await self.get(introduction_id)
         assert created is not None
@@ -69,13 +68,12 @@ class SqliteIntroductionRepository:
 
     async def answer(self, introduction_id: int, status: IntroductionStatus, now: datetime) -> bool:
         """Settle a pending introduction; False if it was already settled (a double press)."""
-        cursor = await self._db.connection.execute(
+        written = await self._db.write(
             "UPDATE introductions SET status = ?, answered_at = ?"
             " WHERE id = ? AND status = 'pending'",
             (status.value, now.isoformat(), introduction_id),
         )
-        changed = cursor.rowcount == 1
-        await cursor.close()
+        changed = written.rowcount == 1
         return changed
 
     async def due(self, now: datetime) -> list[Introduction]:

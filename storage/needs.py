@@ -25,7 +25,7 @@ class SqliteNeedRepository:
 
     async def add(self, person_id: int, need: NewNeed, status: NeedStatus, now: datetime) -> Need:
         async with self._db.transaction() as db:
-            cursor = await db.execute(
+            written = await self._db.write(
                 "INSERT INTO needs (person_id, origin_id, origin_name, origin_department,"
                 " origin_lat, origin_lon, destination_id, destination_name,"
                 " destination_department, destination_lat, destination_lon, travel_date,"
@@ -46,8 +46,7 @@ class SqliteNeedRepository:
                     now.isoformat(),
                 ),
             )
-            need_id = cursor.lastrowid
-            await cursor.close()
+            need_id = written.lastrowid
             assert need_id is not None
             await _event(db, need_id, now, person_id, "created", "")
         created = await self.get(need_id)
@@ -106,20 +105,19 @@ class SqliteNeedRepository:
             return [_need(row) for row in await cursor.fetchall()]
 
     async def set_operators_post(self, need_id: int, post_id: int) -> None:
-        await self._db.connection.execute(
+        await self._db.write(
             "UPDATE needs SET operator_message_id = ? WHERE id = ?", (post_id, need_id)
         )
 
     async def claim(self, need_id: int, operator_id: int, now: datetime) -> bool:
         """Claim an unclaimed need for an operator; False if someone already holds it."""
         async with self._db.transaction() as db:
-            cursor = await db.execute(
+            written = await self._db.write(
                 "UPDATE needs SET claimed_by = ?, updated_at = ?"
                 " WHERE id = ? AND claimed_by IS NULL",
                 (operator_id, now.isoformat(), need_id),
             )
-            claimed = cursor.rowcount == 1
-            await cursor.close()
+            claimed = written.rowcount == 1
             if claimed:
                 await _event(db, need_id, now, operator_id, "claimed", "")
         return claimed
@@ -141,7 +139,8 @@ class SqliteNeedRepository:
     async def record_event(
         self, need_id: int, now: datetime, kind: str, actor_id: int | None = None, detail: str = ""
     ) -> None:
-        await _event(self._db.connection, need_id, now, actor_id, kind, detail)
+        async with self._db.transaction() as db:
+            await _event(db, need_id, now, actor_id, kind, detail)
 
     async def events(self, need_id: int) -> list[dict[str, Any]]:
         async with self._db.connection.execute(
@@ -152,13 +151,12 @@ class SqliteNeedRepository:
 
     async def mark_announced(self, need_id: int, trip_id: int, now: datetime) -> bool:
         """Remember that this trip was announced for this need; False if it already was."""
-        cursor = await self._db.connection.execute(
+        written = await self._db.write(
             "INSERT INTO need_notifications (need_id, trip_id, at) VALUES (?, ?, ?)"
             " ON CONFLICT DO NOTHING",
             (need_id, trip_id, now.isoformat()),
         )
-        inserted = cursor.rowcount == 1
-        await cursor.close()
+        inserted = written.rowcount == 1
         return inserted
 
 

@@ -28,7 +28,7 @@ class SqlitePeopleRepository:
         self, identity: TelegramIdentity, language: Language, now: datetime
     ) -> Person:
         # Two first updates of the same user may race: the UNIQUE constraint keeps one row.
-        await self._db.connection.execute(
+        await self._db.write(
             "INSERT INTO people (display_name, telegram_user_id, telegram_username, language,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (telegram_user_id) DO NOTHING",
@@ -55,7 +55,7 @@ class SqlitePeopleRepository:
         now: datetime,
     ) -> Person:
         """Someone who phoned the team: no Telegram account; the operator vouches for consent."""
-        cursor = await self._db.connection.execute(
+        written = await self._db.write(
             "INSERT INTO people (display_name, phone, phone_visible, language,"
             " privacy_accepted_at, phone_consent_at, registered_by, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -71,8 +71,7 @@ class SqlitePeopleRepository:
                 now.isoformat(),
             ),
         )
-        person_id = cursor.lastrowid
-        await cursor.close()
+        person_id = written.lastrowid
         assert person_id is not None
         person = await self.get(person_id)
         assert person is not None
@@ -107,7 +106,7 @@ class SqlitePeopleRepository:
 
     async def _update(self, person_id: int, now: datetime, **columns: Any) -> Person:
         assignments = ", ".join(f"{name} = ?" for name in columns)
-        await self._db.connection.execute(
+        await self._db.write(
             f"UPDATE people SET {assignments}, updated_at = ? WHERE id = ?",
             (*columns.values(), now.isoformat(), person_id),
         )

@@ -60,12 +60,12 @@ class SqlitePersistence(BasePersistence[UserData, dict[str, Any], dict[str, Any]
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
         if new_state is None:
-            await self._db.connection.execute(
+            await self._db.write(
                 "DELETE FROM conversation_states WHERE conversation = ? AND chat_key = ?",
                 (name, json.dumps(list(key))),
             )
             return
-        await self._db.connection.execute(
+        await self._db.write(
             "INSERT INTO conversation_states (conversation, chat_key, state) VALUES (?, ?, ?)"
             " ON CONFLICT (conversation, chat_key) DO UPDATE SET state = excluded.state",
             (name, json.dumps(list(key)), json.dumps(new_state)),
@@ -75,14 +75,14 @@ class SqlitePersistence(BasePersistence[UserData, dict[str, Any], dict[str, Any]
         if not data:
             await self.drop_user_data(user_id)
             return
-        await self._db.connection.execute(
+        await self._db.write(
             "INSERT INTO persisted_data (scope, key, data) VALUES ('user', ?, ?)"
             " ON CONFLICT (scope, key) DO UPDATE SET data = excluded.data",
             (str(user_id), json.dumps(data)),
         )
 
     async def drop_user_data(self, user_id: int) -> None:
-        await self._db.connection.execute(
+        await self._db.write(
             "DELETE FROM persisted_data WHERE scope = 'user' AND key = ?", (str(user_id),)
         )
 

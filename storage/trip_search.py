@@ -69,9 +69,9 @@ class SqliteTripSearch:
         ) as cursor:
             row = await cursor.fetchone()
         if row is None:
-            await connection.execute("DELETE FROM trip_boxes WHERE trip_id = ?", (trip_id,))
+            await self._db.write("DELETE FROM trip_boxes WHERE trip_id = ?", (trip_id,))
             return
-        await connection.execute(
+        await self._db.write(
             "INSERT OR REPLACE INTO trip_boxes (trip_id, min_lat, max_lat, min_lon, max_lon)"
             " VALUES (?, ?, ?, ?, ?)",
             self._box_row(row),

@@ -21,7 +21,7 @@ class SqliteTripRepository:
         self._db = database
 
     async def add(self, driver_id: int, trip: NewTrip, now: datetime) -> Trip:
-        cursor = await self._db.connection.execute(
+        written = await self._db.write(
             "INSERT INTO trips (driver_id, origin_id, origin_name, origin_department, origin_lat,"
             " origin_lon, destination_id, destination_name, destination_department,"
             " destination_lat, destination_lon, weekdays, departure, return_time, seats, note,"
@@ -40,8 +40,7 @@ class SqliteTripRepository:
                 now.isoformat(),
             ),
         )
-        trip_id = cursor.lastrowid
-        await cursor.close()
+        trip_id = written.lastrowid
         assert trip_id is not None
         created = await self.get(trip_id)
         assert created is not None
@@ -62,7 +61,7 @@ class SqliteTripRepository:
             return [_trip(row) for row in await cursor.fetchall()]
 
     async def set_status(self, trip_id: int, status: TripStatus, now: datetime) -> Trip:
-        await self._db.connection.execute(
+        await self._db.write(
             "UPDATE trips SET status = ?, updated_at = ? WHERE id = ?",
             (status.value, now.isoformat(), trip_id),
         )
