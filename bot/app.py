@@ -9,7 +9,6 @@ import asyncio
 import logging
 import warnings
 from dataclasses import dataclass
-from datetime import timedelta
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -23,17 +22,22 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
+from bot.agenda import Timing
 from bot.clock import Clock, SystemClock
 from bot.matching import MatchingParams
 from bot.places.gazetteer import Gazetteer
 from bot.places.geocoder import OnlineGeocoder
+from bot.services.agenda import AgendaService
+from bot.services.digest import DigestService
 from bot.services.needs import NeedService
 from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.reports import ReportService
+from bot.services.rides import RideService
 from bot.services.trips import TripService
 from bot.settings import Settings
+from handlers.agenda import AgendaRunner
 from handlers.behalf import NeedOnBehalf, TripOnBehalf
 from handlers.common import CommonHandlers, set_command_menus
 from handlers.deps import Deps
@@ -42,8 +46,10 @@ from handlers.introductions import IntroductionHandlers
 from handlers.notify import Notifier
 from handlers.offer import OfferConversation
 from handlers.operators import OperatorDirectory, OperatorHandlers
+from handlers.rides import RideHandlers
 from handlers.trips import TripsHandlers
 from i18n import Translator
+from storage.agenda import SqliteAgenda
 from storage.db import Database
 from storage.introductions import SqliteIntroductionRepository
 from storage.needs import SqliteNeedRepository
@@ -58,8 +64,9 @@ log = logging.getLogger(__name__)
 EARLY_GROUP = -1
 MAIN_GROUP = 0
 PERSIST_GROUP = 100
-EXPIRY_JOB = "expire-introductions"
-EXPIRY_CHECK_SECONDS = 60
+AGENDA_JOB = "agenda"
+# How often the agenda looks for what is due: the precision of every reminder.
+AGENDA_TICK_SECONDS = 30
 
 
 @dataclass
@@ -74,6 +81,8 @@ class Mobilot:
         """Connect to the Bot API, set the command menus, start the job queue (not polling)."""
         await self.application.initialize()
         await set_command_menus(self.deps, self.application.bot)
+        if self.deps.settings.operator_chat_id is not None:
+            await self.deps.digest.ensure_scheduled()
         await self.application.start()
 
     async def stop(self) -> None:
@@ -112,7 +121,11 @@ async def create_bot(
     people = SqlitePeopleRepository(database)
     trips = SqliteTripRepository(database)
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
-    trip_service = TripService(trips, search, clock)
+    agenda = SqliteAgenda(database)
+    timing = Timing.from_settings(settings)
+    trip_service = TripService(
+        trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing
+    )
     need_repository = SqliteNeedRepository(database)
     introductions = SqliteIntroductionRepository(database)
     matching = NeedService(
@@ -123,7 +136,30 @@ async def create_bot(
         search=search,
         params=params,
         clock=clock,
-        answer_delay=timedelta(hours=settings.introduction_timeout_hours),
+        agenda=agenda,
+        unit_of_work=database,
+        timing=timing,
+    )
+    operators = OperatorService(
+        needs=need_repository,
+        follow_up=need_repository,
+        introductions=introductions,
+        people=people,
+        matching=matching,
+        trips=trip_service,
+        params=params,
+        clock=clock,
+        agenda=agenda,
+        unit_of_work=database,
+        timing=timing,
+    )
+    rides = RideService(
+        introductions=introductions,
+        needs=need_repository,
+        people=people,
+        trips=trips,
+        clock=clock,
+        calendar=timing.calendar,
     )
     deps = Deps(
         settings=settings,
@@ -132,17 +168,22 @@ async def create_bot(
         trips=trip_service,
         places=PlaceService(gazetteer, online),
         needs=matching,
-        operators=OperatorService(
+        operators=operators,
+        reports=ReportService(SqliteReports(database), clock),
+        rides=rides,
+        digest=DigestService(
+            operators=operators,
+            rides=rides,
             needs=need_repository,
-            follow_up=need_repository,
             introductions=introductions,
             people=people,
-            matching=matching,
-            trips=trip_service,
-            params=params,
+            trips=trips,
             clock=clock,
+            agenda=agenda,
+            unit_of_work=database,
+            timing=timing,
         ),
-        reports=ReportService(SqliteReports(database), clock),
+        agenda=AgendaService(agenda, clock),
         clock=clock,
     )
 
@@ -170,6 +211,7 @@ def register_handlers(application: Application, deps: Deps) -> None:  # type: ig
     notifier = Notifier(deps)
     directory = OperatorDirectory(deps.settings.operator_chat_id)
     introductions = IntroductionHandlers(deps, notifier, directory)
+    runner = AgendaRunner(deps, notifier)
     with warnings.catch_warnings():
         # Buttons inside the conversations are checked against their nonce, not per message.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
@@ -182,7 +224,8 @@ def register_handlers(application: Application, deps: Deps) -> None:  # type: ig
     application.add_handler(find, group=MAIN_GROUP)
     application.add_handler(need_on_behalf, group=MAIN_GROUP)
     application.add_handler(trip_on_behalf, group=MAIN_GROUP)
-    application.add_handlers(TripsHandlers(deps, notifier).handlers(), group=MAIN_GROUP)
+    application.add_handlers(TripsHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
+    application.add_handlers(RideHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(introductions.handlers(), group=MAIN_GROUP)
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
@@ -193,9 +236,8 @@ def register_handlers(application: Application, deps: Deps) -> None:  # type: ig
     application.add_error_handler(common.on_error)
     assert application.job_queue is not None
     application.job_queue.run_repeating(
-        introductions.expire_job, interval=EXPIRY_CHECK_SECONDS, first=EXPIRY_CHECK_SECONDS,
-        name=EXPIRY_JOB,
-    )  # fmt: skip
+        runner.tick, interval=AGENDA_TICK_SECONDS, first=AGENDA_TICK_SECONDS, name=AGENDA_JOB
+    )
 
 
 async def _persist_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

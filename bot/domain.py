@@ -330,7 +330,15 @@ class IntroductionStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     EXPIRED = "expired"  # no answer in time, or the driver could not be reached
-    CANCELLED = "cancelled"  # the need was cancelled while the driver was asked
+    CANCELLED = "cancelled"  # called off: the need cancelled or closed, or the driver withdrew
+
+
+class RideOutcome(enum.StrEnum):
+    """What the passenger says of the ride the day after."""
+
+    HAPPENED = "happened"
+    NOT_HAPPENED = "not_happened"
+    NO_SHOW = "no_show"  # the driver did not come
 
 
 class Introduction(BaseModel):
@@ -352,6 +360,8 @@ class Introduction(BaseModel):
     created_at: datetime
     expires_at: datetime
     answered_at: datetime | None = None
+    ride_date: date | None = None  # the first ride, once accepted
+    ride_outcome: RideOutcome | None = None
 
 
 class Caller(BaseModel):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
-from typing import Protocol
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
+from datetime import date, datetime, time
+from typing import Any, Protocol
 
+from bot.agenda import AgendaEntry, Due, FailedEntry, Kind
 from bot.domain import (
     CloseReason,
     Introduction,
@@ -14,6 +17,7 @@ from bot.domain import (
     NewNeed,
     NewTrip,
     Person,
+    RideOutcome,
     TelegramIdentity,
     Trip,
     TripStatus,
@@ -65,6 +69,18 @@ class TripRepository(Protocol):
 
     async def set_status(self, trip_id: int, status: TripStatus, now: datetime) -> Trip: ...
 
+    async def check_asked(self, trip_id: int, now: datetime) -> None:
+        """The driver was just asked whether the trip still runs."""
+        ...
+
+    async def confirmed(self, trip_id: int, now: datetime) -> None:
+        """The driver said (or showed, by resuming it) that the trip still runs."""
+        ...
+
+    async def freshness(self, trip_id: int) -> tuple[datetime | None, datetime | None]:
+        """When the driver was last asked, and last confirmed."""
+        ...
+
 
 class NeedRepository(Protocol):
     async def add(
@@ -94,6 +110,10 @@ class NeedRepository(Protocol):
 
     async def mark_announced(self, need_id: int, trip_id: int, now: datetime) -> bool: ...
 
+    async def created_since(self, since: datetime) -> list[Need]: ...
+
+    async def last_event_at(self, need_id: int) -> datetime | None: ...
+
 
 class IntroductionRepository(Protocol):
     async def add(
@@ -120,7 +140,49 @@ class IntroductionRepository(Protocol):
         self, introduction_id: int, status: IntroductionStatus, now: datetime
     ) -> bool: ...
 
-    async def due(self, now: datetime) -> list[Introduction]: ...
+    async def set_ride_date(self, introduction_id: int, ride_date: date) -> None: ...
+
+    async def withdraw(self, introduction_id: int, now: datetime) -> bool:
+        """An accepted introduction called off by its driver; False if it was not accepted."""
+        ...
+
+    async def record_outcome(
+        self, introduction_id: int, outcome: RideOutcome, now: datetime
+    ) -> bool:
+        """Whether the ride happened; False if an answer was already recorded."""
+        ...
+
+    async def accepted_rides(self) -> list[Introduction]:
+        """Accepted introductions of needs still matched (for the rides planned on a day)."""
+        ...
+
+
+class Agenda(Protocol):
+    """What is due when (bot/agenda.py), kept in the database."""
+
+    async def schedule(self, dues: Iterable[Due], now: datetime) -> None: ...
+
+    async def schedule_once(self, due: Due, now: datetime) -> bool: ...
+
+    async def due(self, now: datetime, limit: int) -> list[AgendaEntry]: ...
+
+    async def next_due(self) -> datetime | None: ...
+
+    async def pending(self, kind: Kind, subject_id: int) -> AgendaEntry | None: ...
+
+    async def finish(self, entry_id: int, outcome: str, now: datetime) -> bool: ...
+
+    async def retry(self, entry_id: int, at: datetime, error: str) -> None: ...
+
+    async def fail(self, entry_id: int, reason: str, now: datetime) -> None: ...
+
+    async def failed_since(self, since: datetime) -> list[FailedEntry]: ...
+
+
+class UnitOfWork(Protocol):
+    """Writes made inside `transaction()` (by any repository) commit or roll back together."""
+
+    def transaction(self) -> AbstractAsyncContextManager[Any]: ...
 
 
 class TripSearch(Protocol):

@@ -48,6 +48,15 @@ class Settings(BaseSettings):
     # A driver asked by a passenger who has not answered after this counts as a decline.
     introduction_timeout_hours: float = Field(default=12.0, gt=0.0, le=168.0)
 
+    # A ride's life over time (local hours in TIMEZONE).
+    reminder_hour: int = Field(default=18, ge=0, le=23)  # the evening before a ride
+    follow_up_hour: int = Field(default=10, ge=0, le=23)  # questions: did it happen, still on?
+    digest_hour: int = Field(default=8, ge=0, le=23)  # the operators' daily digest
+    trip_check_weeks: int = Field(default=4, ge=1, le=52)
+    trip_check_answer_days: int = Field(default=7, ge=1, le=60)
+    repost_unclaimed_hours: float = Field(default=24.0, ge=1.0, le=720.0)
+    claimed_reminder_days: float = Field(default=3.0, ge=0.5, le=60.0)
+
     @field_validator("telegram_api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:

@@ -9,11 +9,14 @@ from telegram import Update
 
 from bot.clock import Clock
 from bot.domain import Person, TelegramIdentity
+from bot.services.agenda import AgendaService
+from bot.services.digest import DigestService
 from bot.services.needs import NeedService
 from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.reports import ReportService
+from bot.services.rides import RideService
 from bot.services.trips import TripService
 from bot.settings import Settings
 from i18n import Translator
@@ -29,6 +32,9 @@ class Deps:
     needs: NeedService
     operators: OperatorService
     reports: ReportService
+    rides: RideService
+    digest: DigestService
+    agenda: AgendaService
     clock: Clock
 
     def today(self) -> date:

@@ -6,7 +6,7 @@ by someone else (a forwarded message); each case gets a polite answer.
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -22,7 +22,7 @@ from handlers import render
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
-from handlers.replies import answer_button, drop_keyboard, edit, send
+from handlers.replies import answer_button, drop_keyboard, edit, mark_answered, send
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -177,7 +177,7 @@ class IntroductionHandlers:
             await drop_keyboard(update)
         else:
             await answer_button(update)
-            await _mark_answered(update, self.t(lang, f"intro.state_{answer.result.value}"))
+            await mark_answered(update, self.t(lang, f"intro.state_{answer.result.value}"))
             if answer.result is AnswerResult.ACCEPTED:
                 await self.notifier.accepted(context, answer)
             else:
@@ -195,21 +195,6 @@ class IntroductionHandlers:
             return False
         return await self.directory.is_operator(update.get_bot(), user.id)
 
-    # The clock.
-
-    async def expire_job(self, context: Context) -> None:
-        """Run every minute: drivers who did not answer in time count as a decline."""
-        for answer in await self.deps.needs.expire_due():
-            await self.notifier.expired(context, answer)
-
 
 def _cancellable(need: Need) -> bool:
     return need.is_open or need.status.value == "matched"
-
-
-async def _mark_answered(update: Update, note: str) -> None:
-    """Keep the request readable but without its buttons, with the answer below it."""
-    query = update.callback_query
-    if query and isinstance(query.message, Message):
-        original = query.message.text_html or ""
-        await query.message.edit_text(f"{original}\n\n<b>{note}</b>", reply_markup=None)

@@ -28,6 +28,8 @@ TRIP = "tr"
 OPERATOR = "op"
 START = "st"
 LANGUAGE = "lg"
+RIDE = "rd"
+CHECK = "tc"
 
 
 @dataclass(frozen=True)
@@ -302,3 +304,68 @@ def operator_candidates(
     return inline(
         *[[(label, encode(OPERATOR, need_id, "ask", trip_id))] for label, trip_id in choices]
     )
+
+
+# A ride's life: reminders, the question the day after, the trips' freshness, the digest.
+
+
+def ride_reminder_passenger(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "button.cancel_ride"), encode(NEED, need_id, "cancel"))])
+
+
+def ride_reminder_driver(t: Translator, lang: str, introduction_id: int) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "button.withdraw"), encode(INTRO, introduction_id, "withdraw"))])
+
+
+def confirm_withdraw(
+    t: Translator, lang: str, introduction_id: int, name: str
+) -> InlineKeyboardMarkup:
+    return inline(
+        [(t(lang, "button.withdraw_yes", name=name),
+          encode(INTRO, introduction_id, "withdraw", "yes"))],
+        [(t(lang, "button.withdraw_no", name=name), encode(INTRO, introduction_id, "stay"))],
+    )  # fmt: skip
+
+
+RIDE_OUTCOMES = ("happened", "not_happened", "no_show")
+
+
+def ride_outcome(t: Translator, lang: str, introduction_id: int) -> InlineKeyboardMarkup:
+    return inline(
+        *[
+            [(t(lang, f"button.ride_{outcome}"), encode(RIDE, introduction_id, outcome))]
+            for outcome in RIDE_OUTCOMES
+        ]
+    )
+
+
+def trip_check(t: Translator, lang: str, trip_id: int) -> InlineKeyboardMarkup:
+    return inline(
+        [(t(lang, "button.trip_still_runs"), encode(CHECK, trip_id, "keep"))],
+        [
+            (t(lang, "button.pause"), encode(CHECK, trip_id, "pause")),
+            (t(lang, "button.delete"), encode(CHECK, trip_id, "delete")),
+        ],
+    )
+
+
+def confirm_check_delete(t: Translator, lang: str, trip_id: int) -> InlineKeyboardMarkup:
+    return inline(
+        [
+            (t(lang, "button.delete_yes"), encode(CHECK, trip_id, "delete", "yes")),
+            (t(lang, "button.delete_no"), encode(CHECK, trip_id, "back")),
+        ]
+    )
+
+
+def resume_trip(t: Translator, lang: str, trip_id: int) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "button.resume"), encode(TRIP, trip_id, "resume"))])
+
+
+def digest(
+    t: Translator, lang: str, needs: Sequence[tuple[str, int]]
+) -> InlineKeyboardMarkup | None:
+    buttons = [(label, encode(OPERATOR, need_id, "show")) for label, need_id in needs]
+    if not buttons:
+        return None
+    return inline(*[buttons[i : i + 2] for i in range(0, len(buttons), 2)])

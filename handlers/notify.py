@@ -23,6 +23,7 @@ from bot.services.needs import (
     Candidate,
     Search,
 )
+from bot.services.operators import FollowUp
 from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
@@ -170,15 +171,22 @@ class Notifier:
             contact=Html(render.reach(t, passenger.language, driver)),
         ))  # fmt: skip
 
-    async def after_refusal(self, context: Context, answer: Answer, key: str) -> None:
-        """A driver said no, did not answer, or cannot be reached: the passenger goes on."""
+    async def after_refusal(
+        self,
+        context: Context,
+        answer: Answer,
+        key: str,
+        team_key: str = "operators.driver_refused",
+    ) -> bool:
+        """A driver said no, did not answer, cannot be reached, or pulled out: the passenger
+        goes on with the next drivers or the team. False if the passenger cannot be told."""
         passenger, driver, need = answer.passenger, answer.driver, answer.need
         if passenger is None or need is None:
-            return
+            return False
         lang = passenger.language
         name = driver.short_name if driver else ""
-        await self.followed_answer(context, answer, "operators.driver_refused")
-        await self.tell(context, passenger, self.t(lang, key, name=name))
+        await self.followed_answer(context, answer, team_key)
+        told = await self.tell(context, passenger, self.t(lang, key, name=name))
         if answer.candidates:
             await self.show_candidates(
                 context, passenger, need, answer.candidates, "candidates.next"
@@ -186,6 +194,7 @@ class Notifier:
         else:
             await self.tell(context, passenger, self.t(lang, "candidates.no_more"))
             await self.operators_need(context, need, passenger, "no_more_drivers")
+        return told
 
     async def expired(self, context: Context, answer: Answer) -> None:
         if answer.result is not AnswerResult.DECLINED:
@@ -204,11 +213,16 @@ class Notifier:
         assert need is not None
         if driver is not None:
             lang = driver.language
-            if cancellation.driver_had_accepted:
+            accepted = cancellation.introduction
+            if cancellation.driver_had_accepted and accepted is not None:
+                day = (
+                    self.t.date(lang, accepted.ride_date)
+                    if accepted.ride_date
+                    else render.match_day(self.t, lang, need, accepted.travel_day)
+                )
                 text = self.t(
-                    lang, "intro.trip_cancelled_driver", name=passenger.short_name,
-                    day=render.match_day(self.t, lang, need, min(need.days)),
-                    pickup=self.t.time(lang, need.at),
+                    lang, "intro.trip_cancelled_driver", name=passenger.short_name, day=day,
+                    pickup=self.t.time(lang, accepted.pickup),
                 )  # fmt: skip
             else:
                 text = self.t(lang, "intro.need_cancelled_driver", name=passenger.short_name)
@@ -308,6 +322,44 @@ class Notifier:
         message = await self.to_operators(context, text, markup)
         if message is not None:
             await self.deps.operators.posted(need.id, message.message_id)
+
+    async def repost(self, context: Context, view: FollowUp) -> Message | None:
+        """Post a need again (nobody claimed it): the new post carries the buttons, the old
+        one loses them."""
+        assert view.need is not None
+        lang = self.deps.settings.default_language
+        text = render.operator_post(self.t, lang, view, "unclaimed")
+        markup = kb.operator_actions(self.t, lang, view.need.id)
+        message = await self.to_operators(context, text, markup)
+        if message is not None:
+            await self._drop_old_post(context, view.need.operators_post_id)
+            self._shown.pop(view.need.id, None)
+        return message
+
+    async def show_need(self, context: Context, chat_id: int, need_id: int) -> bool:
+        """An operator asks for a need's post (from the digest): it is posted anew where
+        asked; in the group, the new post becomes the one kept up to date."""
+        view = await self.deps.operators.view(need_id)
+        if view.need is None:
+            return False
+        lang = self.deps.settings.default_language
+        markup = kb.operator_actions(self.t, lang, need_id) if view.need.is_open else None
+        text = render.operator_post(self.t, lang, view, None)
+        message = await context.bot.send_message(chat_id, text, reply_markup=markup)
+        if chat_id == self.deps.settings.operator_chat_id and view.need.is_open:
+            await self._drop_old_post(context, view.need.operators_post_id)
+            self._shown.pop(need_id, None)
+            await self.deps.operators.posted(need_id, message.message_id)
+        return True
+
+    async def _drop_old_post(self, context: Context, post_id: int | None) -> None:
+        chat_id = self.deps.settings.operator_chat_id
+        if post_id is None or chat_id is None:
+            return
+        try:
+            await context.bot.edit_message_reply_markup(chat_id, post_id, reply_markup=None)
+        except BadRequest as error:  # deleted by someone, or already without buttons
+            log.info("could not take the buttons off post %s: %s", post_id, error)
 
     async def to_operators(
         self, context: Context, text: str, markup: InlineKeyboardMarkup | None = None

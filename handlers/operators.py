@@ -142,7 +142,7 @@ class OperatorHandlers:
         return self.t(
             lang, "stats.figures",
             drivers=figures.drivers, trips=figures.active_trips, needs=figures.needs,
-            accepted=figures.accepted,
+            accepted=figures.accepted, happened=figures.happened,
             by_status=Html(listing("need.status", figures.by_status)),
             by_purpose=Html(listing("purpose", figures.by_purpose)),
         )  # fmt: skip
@@ -192,6 +192,11 @@ class OperatorHandlers:
             await update.callback_query.edit_message_reply_markup(  # type: ignore[union-attr]
                 kb.operator_close_reasons(self.t, lang, int(need_id))
             )
+        elif action == "show":
+            chat = update.effective_chat
+            assert chat is not None
+            shown = await self.notifier.show_need(context, chat.id, int(need_id))
+            await answer_button(update, None if shown else self.t(lang, "operators.not_found"))
         elif action == "back":
             await answer_button(update)
             # The reasons' keyboard is replaced by the usual one, even if the text is the same.

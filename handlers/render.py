@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from bot.agenda import Outcome
 from bot.domain import (
     Need,
     NeedDraft,
@@ -12,6 +15,7 @@ from bot.domain import (
     Trip,
     TripDraft,
 )
+from bot.services.digest import Digest
 from bot.services.needs import Candidate
 from bot.services.operators import FollowUp
 from i18n import Html, Translator
@@ -235,3 +239,68 @@ def operator_candidate_line(t: Translator, lang: str, need: Need, candidate: Can
         line=Html(candidate_line(t, lang, need, candidate)),
         contact=Html(reach(t, lang, candidate.driver) or "—"),
     )
+
+
+# The operators' daily digest: each section shows this many lines at most (a message has a
+# length limit, and a long list helps nobody in a hurry).
+DIGEST_LINES = 10
+
+
+def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
+    def listing(lines: list[str]) -> str:
+        if not lines:
+            return t(lang, "digest.none")
+        shown = lines[:DIGEST_LINES]
+        if len(lines) > DIGEST_LINES:
+            shown.append(t(lang, "digest.more", count=len(lines) - DIGEST_LINES))
+        return "\n".join(shown)
+
+    def need_line(view: FollowUp) -> str:
+        assert view.need is not None and view.passenger is not None
+        return t(
+            lang, "digest.need", id=view.need.id, passenger=view.passenger.display_name,
+            origin=view.need.origin.name, destination=view.need.destination.name,
+            when=Html(need_when(t, lang, view.need)), state=Html(operator_state(t, lang, view)),
+        )  # fmt: skip
+
+    rides = [
+        t(
+            lang,
+            "digest.ride",
+            pickup=t.time(lang, ride.introduction.pickup),
+            passenger=ride.passenger.display_name,
+            driver=ride.driver.display_name,
+            origin=ride.need.origin.name,
+            destination=ride.need.destination.name,
+        )  # fmt: skip
+        for ride in found.rides_today
+    ]
+    undelivered = [
+        t(
+            lang,
+            "digest.undelivered_line",
+            what=Html(t(lang, f"agenda.kind.{item.kind.value}")),
+            person=item.person.display_name if item.person else Html(t(lang, "digest.the_team")),
+            reason=Html(
+                t(
+                    lang,
+                    "digest.reason_unreachable"
+                    if item.reason == Outcome.UNREACHABLE
+                    else "digest.reason_error",
+                )
+            ),
+        )  # fmt: skip
+        for item in found.undelivered
+    ]
+    section = (
+        t(lang, "digest.undelivered", count=len(undelivered), lines=Html(listing(undelivered)))
+        if undelivered
+        else ""
+    )
+    return t(
+        lang, "digest.text", date=t.date(lang, today),
+        new_count=len(found.new_needs), new=Html(listing([need_line(v) for v in found.new_needs])),
+        open_count=len(found.still_open),
+        open=Html(listing([need_line(v) for v in found.still_open])),
+        rides_count=len(rides), rides=Html(listing(rides)), undelivered=Html(section),
+    )  # fmt: skip

@@ -76,3 +76,23 @@ async def drop_keyboard(update: Update) -> None:
     query = update.callback_query
     if query and isinstance(query.message, Message) and query.message.reply_markup:
         await query.message.edit_reply_markup(None)
+
+
+async def mark_answered(update: Update, note: str) -> None:
+    """Keep the message readable but without its buttons, with the answer below it."""
+    query = update.callback_query
+    if query and isinstance(query.message, Message):
+        original = query.message.text_html or ""
+        await query.message.edit_text(f"{original}\n\n<b>{note}</b>", reply_markup=None)
+
+
+async def swap_keyboard(update: Update, markup: InlineKeyboardMarkup) -> None:
+    """Show other buttons under the same text (a confirmation, then back)."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise

@@ -17,24 +17,35 @@ from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.replies import answer_button, edit, send
+from handlers.operators import OperatorDirectory
+from handlers.replies import (
+    answer_button,
+    drop_keyboard,
+    edit,
+    mark_answered,
+    send,
+    swap_keyboard,
+)
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
 
+_CHECK_ANSWERS = ("keep", "pause", "delete", "back")
 _DONE_MESSAGE = {"pause": "trips.paused", "resume": "trips.resumed", "delete": "trips.deleted"}
 
 
 class TripsHandlers:
-    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
         self.deps = deps
         self.t = deps.t
         self.notifier = notifier
+        self.directory = directory
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         return [
             CommandHandler(["mestrajets", "mytrips"], self.list, filters=filters.ChatType.PRIVATE),
             CallbackQueryHandler(self.on_button, pattern=kb.pattern(kb.TRIP)),
+            CallbackQueryHandler(self.on_check, pattern=kb.pattern(kb.CHECK)),
         ]
 
     async def list(self, update: Update, context: Context) -> None:
@@ -95,6 +106,52 @@ class TripsHandlers:
             await send(update, context, self.t(lang, _DONE_MESSAGE[action]))
             if action == "resume":
                 await self.notifier.trip_available(context, trip)
+
+    # The freshness question: does the trip still run? (keep, pause, delete)
+
+    async def on_check(self, update: Update, context: Context) -> None:
+        """The driver answers; in the operators' group, an operator answers for a driver
+        registered by phone."""
+        person = await self.deps.person(update)
+        chat = update.effective_chat
+        in_group = chat is not None and chat.id == self.deps.settings.operator_chat_id
+        as_operator = in_group and await self.directory.is_operator(
+            update.get_bot(), person.telegram_user_id or 0
+        )
+        lang = self.deps.settings.default_language if in_group else person.language
+        data = kb.decode(update.callback_query.data if update.callback_query else None)
+        trip_id, action = (data.part(0), data.part(1)) if data else (None, None)
+        if not trip_id or not trip_id.isdigit() or action not in _CHECK_ANSWERS:
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        confirmed = data is not None and data.part(2) == "yes"
+        if action == "back" or (action == "delete" and not confirmed):
+            markup = (
+                kb.trip_check(self.t, lang, int(trip_id))
+                if action == "back"
+                else kb.confirm_check_delete(self.t, lang, int(trip_id))
+            )
+            await answer_button(update)
+            await swap_keyboard(update, markup)
+            return
+        if action == "keep":
+            result = await self.deps.trips.still_runs(person, int(trip_id), as_operator=as_operator)
+        else:
+            result = await self.deps.trips.change(
+                person, int(trip_id), action, as_operator=as_operator
+            )
+        if result.outcome is TripChange.NOT_FOUND or result.trip is None:
+            await answer_button(update, self.t(lang, "trips.not_found"))
+            await drop_keyboard(update)
+            return
+        await answer_button(update)
+        weeks = self.deps.settings.trip_check_weeks
+        note = {
+            "keep": self.t(lang, "tripcheck.kept", weeks=weeks),
+            "pause": self.t(lang, "tripcheck.paused_now"),
+            "delete": self.t(lang, "tripcheck.deleted_now"),
+        }[action]
+        await mark_answered(update, note)
 
     def _line(self, person: Person, trip: Trip) -> str:
         return render.trip_line(self.t, person.language, trip)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import aiosqlite
 
-from bot.domain import Introduction, IntroductionStatus
+from bot.domain import Introduction, IntroductionStatus, RideOutcome
 from storage.db import Database
 
 
@@ -76,11 +76,35 @@ class SqliteIntroductionRepository:
         changed = written.rowcount == 1
         return changed
 
-    async def due(self, now: datetime) -> list[Introduction]:
+    async def set_ride_date(self, introduction_id: int, ride_date: date) -> None:
+        await self._db.write(
+            "UPDATE introductions SET ride_date = ? WHERE id = ?",
+            (ride_date.isoformat(), introduction_id),
+        )
+
+    async def withdraw(self, introduction_id: int, now: datetime) -> bool:
+        written = await self._db.write(
+            "UPDATE introductions SET status = 'cancelled', answered_at = ?"
+            " WHERE id = ? AND status = 'accepted'",
+            (now.isoformat(), introduction_id),
+        )
+        return written.rowcount == 1
+
+    async def record_outcome(
+        self, introduction_id: int, outcome: RideOutcome, now: datetime
+    ) -> bool:
+        written = await self._db.write(
+            "UPDATE introductions SET ride_outcome = ?, ride_outcome_at = ?"
+            " WHERE id = ? AND ride_outcome IS NULL",
+            (outcome.value, now.isoformat(), introduction_id),
+        )
+        return written.rowcount == 1
+
+    async def accepted_rides(self) -> list[Introduction]:
         async with self._db.connection.execute(
-            "SELECT * FROM introductions WHERE status = 'pending' AND expires_at <= ?"
-            " ORDER BY expires_at",
-            (now.isoformat(),),
+            "SELECT i.* FROM introductions i JOIN needs n ON n.id = i.need_id"
+            " WHERE i.status = 'accepted' AND n.status = 'matched' AND i.ride_date IS NOT NULL"
+            " ORDER BY i.pickup, i.id"
         ) as cursor:
             return [_introduction(row) for row in await cursor.fetchall()]
 
@@ -101,4 +125,6 @@ def _introduction(row: aiosqlite.Row) -> Introduction:
         created_at=row["created_at"],
         expires_at=row["expires_at"],
         answered_at=row["answered_at"],
+        ride_date=date.fromisoformat(row["ride_date"]) if row["ride_date"] else None,
+        ride_outcome=RideOutcome(row["ride_outcome"]) if row["ride_outcome"] else None,
     )

@@ -149,6 +149,19 @@ class SqliteNeedRepository:
         ) as cursor:
             return [dict(row) for row in await cursor.fetchall()]
 
+    async def created_since(self, since: datetime) -> list[Need]:
+        async with self._db.connection.execute(
+            "SELECT * FROM needs WHERE created_at > ? ORDER BY id", (since.isoformat(),)
+        ) as cursor:
+            return [_need(row) for row in await cursor.fetchall()]
+
+    async def last_event_at(self, need_id: int) -> datetime | None:
+        async with self._db.connection.execute(
+            "SELECT at FROM need_events WHERE need_id = ? ORDER BY id DESC LIMIT 1", (need_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
     async def mark_announced(self, need_id: int, trip_id: int, now: datetime) -> bool:
         """Remember that this trip was announced for this need; False if it already was."""
         written = await self._db.write(

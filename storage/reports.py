@@ -13,7 +13,8 @@ class SqliteReports:
         self._db = database
 
     async def counts(self, since: datetime | None) -> dict[str, Any]:
-        """Drivers, active trips, needs by status and purpose, accepted introductions."""
+        """Drivers, active trips, needs by status and purpose, accepted introductions, and
+        rides that happened (as their passengers said)."""
         after = since.isoformat() if since else ""
         figures: dict[str, Any] = {
             "drivers": await self._scalar(
@@ -27,6 +28,11 @@ class SqliteReports:
             "needs": await self._scalar("SELECT COUNT(*) FROM needs WHERE created_at >= ?", after),
             "accepted": await self._scalar(
                 "SELECT COUNT(*) FROM introductions WHERE status = 'accepted' AND created_at >= ?",
+                after,
+            ),
+            "happened": await self._scalar(
+                "SELECT COUNT(*) FROM introductions"
+                " WHERE ride_outcome = 'happened' AND created_at >= ?",
                 after,
             ),
         }
@@ -61,7 +67,8 @@ class SqliteReports:
         return await self._rows(
             "SELECT i.id, i.need_id, i.trip_id, d.display_name AS driver,"
             " s.display_name AS passenger, i.leg, i.travel_day, i.pickup, i.dropoff,"
-            " i.extra_minutes, i.status, i.created_at, i.answered_at"
+            " i.extra_minutes, i.status, i.created_at, i.answered_at, i.ride_date,"
+            " i.ride_outcome"
             " FROM introductions i JOIN people d ON d.id = i.driver_id"
             " JOIN people s ON s.id = i.passenger_id ORDER BY i.id"
         )

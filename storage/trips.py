@@ -70,6 +70,29 @@ class SqliteTripRepository:
             raise LookupError(f"no trip {trip_id}")
         return trip
 
+    async def check_asked(self, trip_id: int, now: datetime) -> None:
+        await self._db.write(
+            "UPDATE trips SET check_asked_at = ? WHERE id = ?", (now.isoformat(), trip_id)
+        )
+
+    async def confirmed(self, trip_id: int, now: datetime) -> None:
+        await self._db.write(
+            "UPDATE trips SET confirmed_at = ? WHERE id = ?", (now.isoformat(), trip_id)
+        )
+
+    async def freshness(self, trip_id: int) -> tuple[datetime | None, datetime | None]:
+        async with self._db.connection.execute(
+            "SELECT check_asked_at, confirmed_at FROM trips WHERE id = ?", (trip_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None, None
+        return _moment(row["check_asked_at"]), _moment(row["confirmed_at"])
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
 
 def _trip(row: aiosqlite.Row) -> Trip:
     return Trip(

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import EXPIRY_JOB, Mobilot, create_bot
+from bot.app import AGENDA_JOB, Mobilot, create_bot
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
 from tests.fakebot import FakeBotAPI
@@ -99,13 +99,31 @@ class RunningBot:
         await self.start()
 
     async def later(self, **delta: float) -> None:
-        """Let time pass, then run the scheduled checks as the job queue would."""
-        self.clock.advance(**delta)
-        self.fake.now = self.clock.current
+        """Let time pass, running the agenda's job at every moment something falls due (as
+        the job queue would within its tick), then at the end."""
+        await self.run_until(self.clock.current + timedelta(**delta))
+
+    async def run_until(self, target: datetime) -> None:
+        for _ in range(100_000):
+            next_due = await self.app.deps.agenda.next_due()
+            if next_due is None or next_due > target:
+                break
+            self._set_time(max(self.clock.current, next_due))
+            await self.tick()
+        else:
+            raise AssertionError("the agenda keeps having something due")
+        self._set_time(target)
+        await self.tick()
+
+    async def tick(self) -> None:
         job_queue = self.app.application.job_queue
         assert job_queue is not None
-        for job in job_queue.get_jobs_by_name(EXPIRY_JOB):
-            await job.run(self.app.application)
+        [job] = job_queue.get_jobs_by_name(AGENDA_JOB)
+        await job.run(self.app.application)
+
+    def _set_time(self, moment: datetime) -> None:
+        self.clock.current = moment
+        self.fake.now = moment
 
     async def rows(self, sql: str, *parameters: Any) -> list[dict[str, Any]]:
         async with self.app.database.connection.execute(sql, parameters) as cursor:

@@ -263,7 +263,7 @@ async def test_cancelling_tells_the_driver_and_the_team(bot: RunningBot) -> None
     await ana.press("❌ Annuler cette demande", message=first)
     await ana.press("Oui, annuler", message=first)
     assert first.text.startswith("❌ Demande annulée.")
-    assert "Ana R. a annulé le trajet (mardi 24 novembre, vers 9h00)" in jean.last().text
+    assert "Ana R. a annulé le trajet (mardi 24 novembre, vers 7h30)" in jean.last().text
     await ana.press("❌ Annuler cette demande", message=second)
     await ana.press("Oui, annuler", message=second)
     assert "Ana Roux a annulé sa demande n° 2" in bot.operators.last().text

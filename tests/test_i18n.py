@@ -45,6 +45,15 @@ def keys_used_in_code() -> set[str]:
     used |= {"behalf_need.intro", "behalf_driver.intro", "operators.reason.on_behalf"}
     used |= {f"operators.state_{s}{w}" for s in ("open", "claimed") for w in ("", "_with_status")}
     used |= {f"close.{r.value}" for r in CloseReason}
+    from bot.agenda import Kind
+    from bot.domain import RideOutcome
+
+    used |= {f"agenda.kind.{k.value}" for k in Kind} | {"operators.reason.unclaimed"}
+    used |= {
+        f"{prefix}_{o.value}"
+        for o in RideOutcome
+        for prefix in ("button.ride", "outcome.answer", "outcome.thanks")
+    }
     return used
 
 

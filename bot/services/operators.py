@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import (
     Caller,
@@ -18,7 +20,14 @@ from bot.domain import (
     Trip,
 )
 from bot.matching import MatchingParams
-from bot.ports import IntroductionRepository, NeedFollowUp, NeedRepository, PeopleRepository
+from bot.ports import (
+    Agenda,
+    IntroductionRepository,
+    NeedFollowUp,
+    NeedRepository,
+    PeopleRepository,
+    UnitOfWork,
+)
 from bot.services.needs import Candidate, NeedService
 from bot.services.trips import TripService
 
@@ -52,6 +61,9 @@ class OperatorService:
         trips: TripService,
         params: MatchingParams,
         clock: Clock,
+        agenda: Agenda,
+        unit_of_work: UnitOfWork,
+        timing: Timing,
     ) -> None:
         self._needs = needs
         self._follow_up = follow_up
@@ -61,6 +73,9 @@ class OperatorService:
         self._trips = trips
         self._relaxed = params.relaxed(2.0)
         self._clock = clock
+        self._agenda = agenda
+        self._uow = unit_of_work
+        self._timing = timing
 
     async def view(self, need_id: int) -> FollowUp:
         need = await self._needs.get(need_id)
@@ -74,7 +89,63 @@ class OperatorService:
         ]
 
     async def posted(self, need_id: int, post_id: int) -> None:
-        await self._follow_up.set_operators_post(need_id, post_id)
+        """The need's post in the group; unclaimed, it is posted again after a while."""
+        now = self._clock.now()
+        async with self._uow.transaction():
+            await self._follow_up.set_operators_post(need_id, post_id)
+            await self._schedule_repost(need_id, now)
+
+    async def to_repost(self, entry: AgendaEntry) -> FollowUp | None:
+        """A need to post again because nobody claimed it; None when there is nothing to do
+        now (closed or claimed; or the bot is asking a driver, then it looks again later)."""
+        need = await self._needs.get(entry.subject_id)
+        if need is None or not need.is_open or need.claimed_by is not None:
+            return None
+        if need.status is not NeedStatus.WITH_OPERATORS:
+            now = self._clock.now()
+            async with self._uow.transaction():
+                await self._agenda.finish(entry.id, Outcome.SKIPPED, now)
+                await self._schedule_repost(need.id, now)
+            return None
+        return await self._view(FollowUpResult.DONE, need)
+
+    async def reposted(self, entry: AgendaEntry, post_id: int | None) -> None:
+        """Posted again (`post_id`, the new post) or not (None: the group refused it)."""
+        now = self._clock.now()
+        async with self._uow.transaction():
+            await self._agenda.finish(
+                entry.id, Outcome.SENT if post_id else Outcome.UNREACHABLE, now
+            )
+            if post_id is not None:
+                await self.posted(entry.subject_id, post_id)
+
+    async def _schedule_repost(self, need_id: int, now: datetime) -> None:
+        repost = Due(Kind.NEED_REPOST, need_id, now + self._timing.repost_after)
+        await self._agenda.schedule([repost], now)
+
+    async def to_remind_claimer(self, entry: AgendaEntry) -> FollowUp | None:
+        """A claimed need without news for a while: its operator is reminded. With news
+        since, the reminder moves to that long after the news."""
+        need = await self._needs.get(entry.subject_id)
+        if need is None or not need.is_open or need.claimed_by is None:
+            return None
+        now = self._clock.now()
+        quiet = self._timing.claimed_quiet
+        last_news = await self._needs.last_event_at(need.id) or need.updated_at
+        if last_news + quiet > now:
+            async with self._uow.transaction():
+                await self._agenda.finish(entry.id, Outcome.SKIPPED, now)
+                later = Due(Kind.CLAIMED_REMINDER, need.id, last_news + quiet)
+                await self._agenda.schedule([later], now)
+            return None
+        return await self._view(FollowUpResult.DONE, need)
+
+    async def claimer_reminded(self, entry: AgendaEntry, outcome: Outcome) -> None:
+        now = self._clock.now()
+        async with self._uow.transaction():
+            await self._agenda.finish(entry.id, outcome, now)
+            again = Due(Kind.CLAIMED_REMINDER, entry.subject_id, now + self._timing.claimed_quiet)
+            await self._agenda.schedule([again], now)
 
     async def claim(self, operator: Person, need_id: int) -> FollowUp:
         need = await self._needs.get(need_id)
@@ -84,7 +155,7 @@ class OperatorService:
             return await self._view(FollowUpResult.CLOSED, need)
         if need.claimed_by == operator.id:
             return await self._view(FollowUpResult.ALREADY_YOURS, need)
-        if not await self._follow_up.claim(need.id, operator.id, self._clock.now()):
+        if not await self._claim(need.id, operator.id):
             fresh = await self._needs.get(need.id)
             assert fresh is not None
             return await self._view(FollowUpResult.TAKEN, fresh)
@@ -120,9 +191,9 @@ class OperatorService:
         person = await self._people.add_offline(
             caller.name, caller.phone, caller.phone_visible, operator.language, operator.id, now
         )
-        need = await self._needs.add(person.id, new_need, NeedStatus.WITH_OPERATORS, now)
+        need = await self._matching.record(person.id, new_need, NeedStatus.WITH_OPERATORS)
         await self._needs.record_event(need.id, now, "registered_by_operator", operator.id)
-        await self._follow_up.claim(need.id, operator.id, now)
+        await self._claim(need.id, operator.id)
         fresh = await self._needs.get(need.id)
         assert fresh is not None
         candidates = await self._matching.candidates(fresh, self._relaxed, limit=8)
@@ -137,6 +208,16 @@ class OperatorService:
             self._clock.now(),
         )  # fmt: skip
         return person, await self._trips.register(person, new_trip)
+
+    async def _claim(self, need_id: int, operator_id: int) -> bool:
+        """Claim the need; without news for a while, its operator will be reminded."""
+        now = self._clock.now()
+        async with self._uow.transaction():
+            if not await self._follow_up.claim(need_id, operator_id, now):
+                return False
+            reminder = Due(Kind.CLAIMED_REMINDER, need_id, now + self._timing.claimed_quiet)
+            await self._agenda.schedule([reminder], now)
+        return True
 
     async def history(self, need_id: int) -> list[dict[str, object]]:
         return await self._follow_up.events(need_id)

@@ -29,6 +29,7 @@ class Figures:
     active_trips: int
     needs: int
     accepted: int
+    happened: int
     by_status: dict[str, int]
     by_purpose: dict[str, int]
 

@@ -1,13 +1,15 @@
-"""Drivers' regular trips: register, list, pause, resume, delete."""
+"""Drivers' regular trips: register, list, pause, resume, delete, and keep them fresh."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
+from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import NewTrip, Person, Trip, TripStatus
-from bot.ports import TripRepository, TripSearch
+from bot.ports import Agenda, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 
 
 class TripChange(enum.StrEnum):
@@ -22,18 +24,41 @@ class TripChangeResult:
     trip: Trip | None = None
 
 
+@dataclass(frozen=True)
+class TripWithDriver:
+    trip: Trip
+    driver: Person
+
+
 _TARGET = {"pause": TripStatus.PAUSED, "resume": TripStatus.ACTIVE, "delete": TripStatus.DELETED}
 
 
 class TripService:
-    def __init__(self, trips: TripRepository, search: TripSearch, clock: Clock) -> None:
+    def __init__(
+        self,
+        trips: TripRepository,
+        search: TripSearch,
+        clock: Clock,
+        *,
+        people: PeopleRepository,
+        agenda: Agenda,
+        unit_of_work: UnitOfWork,
+        timing: Timing,
+    ) -> None:
         self._trips = trips
         self._search = search
         self._clock = clock
+        self._people = people
+        self._agenda = agenda
+        self._uow = unit_of_work
+        self._timing = timing
 
     async def register(self, driver: Person, trip: NewTrip) -> Trip:
-        registered = await self._trips.add(driver.id, trip, self._clock.now())
-        await self._search.index(registered.id)
+        now = self._clock.now()
+        async with self._uow.transaction():
+            registered = await self._trips.add(driver.id, trip, now)
+            await self._search.index(registered.id)
+            await self._schedule_check(registered.id, now)
         return registered
 
     async def trips_of(self, driver: Person) -> list[Trip]:
@@ -46,14 +71,99 @@ class TripService:
             return None
         return trip
 
-    async def change(self, driver: Person, trip_id: int, action: str) -> TripChangeResult:
-        """Apply "pause", "resume" or "delete" to one of the driver's trips."""
+    async def _answerable(self, person: Person, trip_id: int, as_operator: bool) -> Trip | None:
+        """The trip if `person` is its driver, or an operator answering for a driver who
+        has no Telegram (registered by phone)."""
+        if not as_operator:
+            return await self.trip_of(person, trip_id)
+        trip = await self._trips.get(trip_id)
+        if trip is None or trip.status is TripStatus.DELETED:
+            return None
+        driver = await self._people.get(trip.driver_id)
+        return trip if driver is not None and driver.telegram_user_id is None else None
+
+    async def change(
+        self, driver: Person, trip_id: int, action: str, *, as_operator: bool = False
+    ) -> TripChangeResult:
+        """Apply "pause", "resume" or "delete" to one of the driver's trips.
+
+        Resuming a trip says it runs: its next freshness question is weeks away again.
+        """
         target = _TARGET[action]
-        trip = await self.trip_of(driver, trip_id)
+        trip = await self._answerable(driver, trip_id, as_operator)
         if trip is None:
             return TripChangeResult(TripChange.NOT_FOUND)
         if trip.status is target:
             return TripChangeResult(TripChange.UNCHANGED, trip)
-        updated = await self._trips.set_status(trip.id, target, self._clock.now())
-        await self._search.index(trip.id)
+        now = self._clock.now()
+        async with self._uow.transaction():
+            updated = await self._trips.set_status(trip.id, target, now)
+            await self._search.index(trip.id)
+            if target is TripStatus.ACTIVE:
+                await self._trips.confirmed(trip.id, now)
+                await self._schedule_check(trip.id, now)
         return TripChangeResult(TripChange.DONE, updated)
+
+    # Freshness: every few weeks, does the trip still run?
+
+    async def check_due(self, trip_id: int) -> TripWithDriver | None:
+        """The trip to ask about, if it is still active."""
+        trip = await self._trips.get(trip_id)
+        if trip is None or trip.status is not TripStatus.ACTIVE:
+            return None
+        driver = await self._people.get(trip.driver_id)
+        return TripWithDriver(trip, driver) if driver else None
+
+    async def check_sent(self, entry: AgendaEntry, outcome: Outcome) -> None:
+        """The question went out (or could not): without an answer, the trip pauses later."""
+        now = self._clock.now()
+        async with self._uow.transaction():
+            await self._trips.check_asked(entry.subject_id, now)
+            await self._agenda.finish(entry.id, outcome, now)
+            timeout = Due(
+                Kind.TRIP_CHECK_TIMEOUT, entry.subject_id, now + self._timing.trip_check_answer
+            )
+            await self._agenda.schedule([timeout], now)
+
+    async def still_runs(
+        self, driver: Person, trip_id: int, *, as_operator: bool = False
+    ) -> TripChangeResult:
+        """The driver's answer: yes, it still runs; asked again in a few weeks."""
+        trip = await self._answerable(driver, trip_id, as_operator)
+        if trip is None:
+            return TripChangeResult(TripChange.NOT_FOUND)
+        now = self._clock.now()
+        async with self._uow.transaction():
+            await self._trips.confirmed(trip.id, now)
+            if trip.status is TripStatus.ACTIVE:
+                await self._schedule_check(trip.id, now)
+        return TripChangeResult(TripChange.DONE, trip)
+
+    async def pause_unconfirmed(self, entry: AgendaEntry) -> Outcome:
+        """The agenda's action: nobody said the trip still runs since the question, so it
+        is paused (never deleted), and its driver told how to resume it."""
+        now = self._clock.now()
+        async with self._uow.transaction():
+            trip = await self._trips.get(entry.subject_id)
+            asked, confirmed = await self._trips.freshness(entry.subject_id)
+            answered = confirmed is not None and (asked is None or confirmed >= asked)
+            if trip is None or trip.status is not TripStatus.ACTIVE or answered:
+                await self._agenda.finish(entry.id, Outcome.SKIPPED, now)
+                return Outcome.SKIPPED
+            await self._trips.set_status(trip.id, TripStatus.PAUSED, now)
+            await self._search.index(trip.id)
+            await self._agenda.schedule([Due(Kind.TRIP_PAUSED_NOTICE, trip.id, now)], now)
+            await self._agenda.finish(entry.id, Outcome.DONE, now)
+        return Outcome.DONE
+
+    async def paused_unconfirmed(self, trip_id: int) -> TripWithDriver | None:
+        """A trip paused for want of an answer, if it still is."""
+        trip = await self._trips.get(trip_id)
+        if trip is None or trip.status is not TripStatus.PAUSED:
+            return None
+        driver = await self._people.get(trip.driver_id)
+        return TripWithDriver(trip, driver) if driver else None
+
+    async def _schedule_check(self, trip_id: int, now: datetime) -> None:
+        check = Due(Kind.TRIP_CHECK, trip_id, self._timing.trip_check_after(now))
+        await self._agenda.schedule([check], now)

@@ -1,0 +1,141 @@
+"""Accepted rides over time: the reminder the evening before, and whether the ride happened."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from bot.agenda import Calendar
+from bot.clock import Clock
+from bot.domain import (
+    Introduction,
+    IntroductionStatus,
+    Need,
+    NeedStatus,
+    Person,
+    RideOutcome,
+    Trip,
+)
+from bot.ports import IntroductionRepository, NeedRepository, PeopleRepository, TripRepository
+
+
+@dataclass(frozen=True)
+class Ride:
+    """An accepted introduction with everything a message about it shows."""
+
+    introduction: Introduction
+    need: Need
+    passenger: Person
+    driver: Person
+    trip: Trip | None
+    ride_date: date
+
+
+class OutcomeResult(enum.StrEnum):
+    RECORDED = "recorded"
+    ALREADY = "already"
+    NOT_YOURS = "not_yours"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class RecordedOutcome:
+    result: OutcomeResult
+    ride: Ride | None = None
+    outcome: RideOutcome | None = None
+
+
+class RideService:
+    def __init__(
+        self,
+        *,
+        introductions: IntroductionRepository,
+        needs: NeedRepository,
+        people: PeopleRepository,
+        trips: TripRepository,
+        clock: Clock,
+        calendar: Calendar,
+    ) -> None:
+        self._introductions = introductions
+        self._needs = needs
+        self._people = people
+        self._trips = trips
+        self._clock = clock
+        self._calendar = calendar
+
+    async def ride(self, introduction_id: int) -> Ride | None:
+        """The ride, if its introduction was accepted (and has a date)."""
+        introduction = await self._introductions.get(introduction_id)
+        if introduction is None or introduction.ride_date is None:
+            return None
+        need = await self._needs.get(introduction.need_id)
+        passenger = await self._people.get(introduction.passenger_id)
+        driver = await self._people.get(introduction.driver_id)
+        if need is None or passenger is None or driver is None:
+            return None
+        trip = await self._trips.get(introduction.trip_id)
+        return Ride(introduction, need, passenger, driver, trip, introduction.ride_date)
+
+    async def to_remind(self, introduction_id: int) -> Ride | None:
+        """The ride to remind both of, if it still stands and is still ahead."""
+        ride = await self.ride(introduction_id)
+        if ride is None or not _standing(ride):
+            return None
+        leaves = self._calendar.moment(ride.ride_date, ride.introduction.pickup)
+        return ride if leaves > self._clock.now() else None
+
+    async def to_ask_about(self, introduction_id: int) -> Ride | None:
+        """The ride to ask the passenger about, unless it was called off or already told."""
+        ride = await self.ride(introduction_id)
+        if ride is None or not _standing(ride) or ride.introduction.ride_outcome is not None:
+            return None
+        return ride
+
+    async def record_outcome(
+        self,
+        person: Person,
+        introduction_id: int,
+        outcome: RideOutcome,
+        *,
+        as_operator: bool = False,
+    ) -> RecordedOutcome:
+        """The passenger says whether the ride happened (an operator, for one who has no
+        Telegram)."""
+        ride = await self.ride(introduction_id)
+        if ride is None:
+            return RecordedOutcome(OutcomeResult.NOT_FOUND)
+        if as_operator:
+            if ride.passenger.telegram_user_id is not None:
+                return RecordedOutcome(OutcomeResult.NOT_YOURS)
+        elif ride.passenger.id != person.id:
+            return RecordedOutcome(OutcomeResult.NOT_YOURS)
+        now = self._clock.now()
+        if not await self._introductions.record_outcome(ride.introduction.id, outcome, now):
+            return RecordedOutcome(OutcomeResult.ALREADY, ride, ride.introduction.ride_outcome)
+        await self._needs.record_event(
+            ride.need.id, now, f"ride_{outcome.value}", person.id,
+            f"introduction {ride.introduction.id}",
+        )  # fmt: skip
+        return RecordedOutcome(OutcomeResult.RECORDED, ride, outcome)
+
+    async def planned_on(self, day: date) -> list[Ride]:
+        """Rides on that day: first rides dated so, and regular ones on that weekday since."""
+        rides = []
+        for introduction in await self._introductions.accepted_rides():
+            first = introduction.ride_date
+            if first is None or first > day:
+                continue
+            regular_later = first < day and introduction.travel_day == day.weekday()
+            if first == day or regular_later:
+                ride = await self.ride(introduction.id)
+                if ride is not None and (first == day or ride.need.travel_date is None):
+                    rides.append(ride)
+        return rides
+
+
+def _standing(ride: Ride) -> bool:
+    return (
+        ride.introduction.status is IntroductionStatus.ACCEPTED
+        and ride.need.status is NeedStatus.MATCHED
+    )

@@ -1,0 +1,108 @@
+"""The agenda's job: every few seconds, carry out what is due (bot/agenda.py).
+
+Each entry is tried on its own: one that fails because Telegram is down is tried again
+later, waiting longer each time, and recorded as failed after the last attempt; one whose
+person blocked the bot is recorded at once. Nothing is dropped without a trace, and an
+entry done is marked so in the database, so a restart never repeats it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.agenda import AgendaEntry, Kind, Outcome
+from handlers.deps import Deps
+from handlers.followups import FollowUpMessages
+from handlers.notify import Notifier
+
+Context = ContextTypes.DEFAULT_TYPE
+log = logging.getLogger(__name__)
+
+BATCH = 100
+# Actions schedule messages due at once: they go out in the same tick, a few rounds at most.
+MAX_ROUNDS = 20
+
+Step = Callable[[Context, AgendaEntry], Awaitable[Outcome]]
+
+
+class AgendaRunner:
+    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+        self.deps = deps
+        messages = FollowUpMessages(deps, notifier)
+        self._steps: dict[Kind, Step] = {
+            Kind.INTRODUCTION_TIMEOUT: self._action(deps.needs.time_out),
+            Kind.NEED_EXPIRY: self._action(deps.needs.expire),
+            Kind.TRIP_CHECK_TIMEOUT: self._action(deps.trips.pause_unconfirmed),
+            Kind.INTRODUCTION_EXPIRED_DRIVER: messages.introduction_expired_driver,
+            Kind.INTRODUCTION_EXPIRED_PASSENGER: messages.introduction_expired_passenger,
+            Kind.RIDE_REMINDER_PASSENGER: messages.ride_reminder_passenger,
+            Kind.RIDE_REMINDER_DRIVER: messages.ride_reminder_driver,
+            Kind.RIDE_OUTCOME_QUESTION: messages.ride_outcome_question,
+            Kind.TRIP_CHECK: messages.trip_check,
+            Kind.TRIP_PAUSED_NOTICE: messages.trip_paused,
+            Kind.NEED_EXPIRED_NOTICE: messages.need_expired,
+            Kind.NEED_REPOST: messages.need_repost,
+            Kind.CLAIMED_REMINDER: messages.claimed_reminder,
+            Kind.DIGEST: messages.digest,
+        }
+        self._lock = asyncio.Lock()
+
+    @staticmethod
+    def _action(use_case: Callable[[AgendaEntry], Awaitable[Outcome]]) -> Step:
+        async def step(context: Context, entry: AgendaEntry) -> Outcome:
+            return await use_case(entry)
+
+        return step
+
+    async def tick(self, context: Context) -> int:
+        """Carry out everything due now; returns how many entries were tried."""
+        tried = 0
+        async with self._lock:  # a slow tick and the next one never overlap
+            for _ in range(MAX_ROUNDS):
+                entries = await self.deps.agenda.due(BATCH)
+                if not entries:
+                    break
+                for entry in entries:
+                    await self._run(context, entry)
+                tried += len(entries)
+        return tried
+
+    async def _run(self, context: Context, entry: AgendaEntry) -> None:
+        step = self._steps.get(entry.kind)
+        try:
+            if step is None:
+                raise LookupError(f"no step for {entry.kind}")
+            outcome = await step(context, entry)
+        except RetryAfter as error:
+            await self.deps.agenda.attempt_failed(entry, str(error), _flood_wait(error))
+        except Forbidden as error:  # the operators' group removed the bot, for instance
+            log.warning("agenda entry %s (%s) refused: %s", entry.id, entry.kind, error)
+            await self.deps.agenda.finish(entry, Outcome.UNREACHABLE)
+        except TelegramError as error:
+            log.warning("agenda entry %s (%s) failed: %s", entry.id, entry.kind, error)
+            await self._failed(entry, f"{type(error).__name__}: {error}")
+        except Exception as error:
+            log.exception("agenda entry %s (%s) raised", entry.id, entry.kind)
+            await self._failed(entry, f"{type(error).__name__}: {error}")
+        else:
+            await self.deps.agenda.finish(entry, outcome)
+
+    async def _failed(self, entry: AgendaEntry, error: str) -> None:
+        if not await self.deps.agenda.attempt_failed(entry, error):
+            log.error("agenda entry %s (%s) given up: %s", entry.id, entry.kind, error)
+
+
+def _flood_wait(error: RetryAfter) -> timedelta:
+    """How long Telegram asks to wait (an int of seconds in PTB 22, a timedelta later)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = error.retry_after
+    return wait if isinstance(wait, timedelta) else timedelta(seconds=wait)

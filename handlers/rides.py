@@ -1,0 +1,122 @@
+"""Accepted rides: a driver who can no longer go, and whether the ride happened.
+
+The buttons come with the evening-before reminder and the day-after question, so they are
+pressed late, twice, or by someone else; each case gets an answer.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from bot.domain import RideOutcome
+from bot.services.needs import AnswerResult
+from bot.services.rides import OutcomeResult
+from handlers import keyboards as kb
+from handlers import render
+from handlers.deps import Deps
+from handlers.notify import Notifier
+from handlers.operators import OperatorDirectory
+from handlers.replies import answer_button, drop_keyboard, mark_answered, send, swap_keyboard
+from i18n import Html
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class RideHandlers:
+    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
+        self.deps = deps
+        self.t = deps.t
+        self.notifier = notifier
+        self.directory = directory
+
+    def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        # Before the introductions' own handler, which takes every other "in:" button.
+        return [
+            CallbackQueryHandler(self.on_withdraw, pattern=r"^in:\d+:(withdraw|stay)(:|$)"),
+            CallbackQueryHandler(self.on_outcome, pattern=kb.pattern(kb.RIDE)),
+        ]
+
+    # The driver can no longer take the passenger.
+
+    async def on_withdraw(self, update: Update, context: Context) -> None:
+        driver = await self.deps.person(update)
+        lang = driver.language
+        data = kb.decode(update.callback_query.data if update.callback_query else None)
+        assert data is not None  # the pattern matched
+        introduction_id, action, confirm = int(data.part(0) or 0), data.part(1), data.part(2)
+        ride = await self.deps.rides.ride(introduction_id)
+        if ride is None:
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        if ride.driver.id != driver.id:
+            await answer_button(update, self.t(lang, "intro.not_yours"))
+            return
+        if await self.deps.rides.to_remind(introduction_id) is None:  # cancelled, or gone by
+            await answer_button(update, self.t(lang, "intro.no_longer"))
+            await drop_keyboard(update)
+            return
+        name = ride.passenger.display_name
+        if action == "stay":
+            await answer_button(update, self.t(lang, "rides.kept", name=name))
+            await swap_keyboard(update, kb.ride_reminder_driver(self.t, lang, introduction_id))
+            return
+        if confirm != "yes":
+            await answer_button(update)
+            await swap_keyboard(update, kb.confirm_withdraw(self.t, lang, introduction_id, name))
+            return
+        answer = await self.deps.needs.withdraw(driver, introduction_id)
+        if answer.result is not AnswerResult.DECLINED:
+            await answer_button(update, self.t(lang, "intro.no_longer"))
+            await drop_keyboard(update)
+            return
+        await answer_button(update)
+        await mark_answered(update, self.t(lang, "rides.withdrawn_driver", name=name))
+        await self.notifier.after_refusal(
+            context, answer, "rides.withdrawn_passenger", "operators.driver_withdrew"
+        )
+
+    # The day after: did the ride happen?
+
+    async def on_outcome(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        data = kb.decode(update.callback_query.data if update.callback_query else None)
+        introduction_id, choice = (data.part(0), data.part(1)) if data else (None, None)
+        in_group = self._in_operators_group(update)
+        lang = self.deps.settings.default_language if in_group else person.language
+        if not introduction_id or not introduction_id.isdigit() or choice not in kb.RIDE_OUTCOMES:
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        outcome = RideOutcome(choice)
+        as_operator = in_group and await self.directory.is_operator(
+            update.get_bot(), person.telegram_user_id or 0
+        )
+        recorded = await self.deps.rides.record_outcome(
+            person, int(introduction_id), outcome, as_operator=as_operator
+        )
+        if recorded.result is OutcomeResult.NOT_FOUND:
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        if recorded.result is OutcomeResult.NOT_YOURS:
+            await answer_button(update, self.t(lang, "outcome.not_yours"))
+            return
+        if recorded.result is OutcomeResult.ALREADY:
+            await answer_button(update, self.t(lang, "outcome.already"))
+            return
+        ride = recorded.ride
+        assert ride is not None
+        await answer_button(update)
+        await mark_answered(update, self.t(lang, f"outcome.answer_{choice}"))
+        if not as_operator:
+            await send(update, context, self.t(lang, f"outcome.thanks_{choice}"))
+        if outcome is RideOutcome.NO_SHOW:
+            team = self.deps.settings.default_language
+            await self.notifier.to_operators(context, self.t(
+                team, "operators.no_show", id=ride.need.id, passenger=ride.passenger.display_name,
+                driver=ride.driver.display_name, date=self.t.date(team, ride.ride_date),
+                contact=Html(render.reach(self.t, team, ride.driver) or "—"),
+            ))  # fmt: skip
+
+    def _in_operators_group(self, update: Update) -> bool:
+        chat = update.effective_chat
+        return chat is not None and chat.id == self.deps.settings.operator_chat_id
