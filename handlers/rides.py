@@ -91,6 +91,9 @@ class RideHandlers:
         as_operator = in_group and await self.directory.is_operator(
             update.get_bot(), person.telegram_user_id or 0
         )
+        if in_group and not as_operator:
+            await answer_button(update, self.t(lang, "operators.only"))
+            return
         recorded = await self.deps.rides.record_outcome(
             person, int(introduction_id), outcome, as_operator=as_operator
         )

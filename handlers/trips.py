@@ -119,6 +119,9 @@ class TripsHandlers:
             update.get_bot(), person.telegram_user_id or 0
         )
         lang = self.deps.settings.default_language if in_group else person.language
+        if in_group and not as_operator:
+            await answer_button(update, self.t(lang, "operators.only"))
+            return
         data = kb.decode(update.callback_query.data if update.callback_query else None)
         trip_id, action = (data.part(0), data.part(1)) if data else (None, None)
         if not trip_id or not trip_id.isdigit() or action not in _CHECK_ANSWERS:

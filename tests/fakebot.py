@@ -22,6 +22,8 @@ Wiring (the same instance serves both PTB request slots; `initialize`/`shutdown`
         await alice.press("Oui")
     assert fake.errors == []
 
+`fake.outage = True` makes every call fail as when Telegram is down (502 Bad Gateway).
+
 Telegram's behaviour that the fake reproduces (each failure answers like Telegram, 400 or 403, and
 is recorded in `fake.errors`): empty or too long texts, HTML that does not parse, too long
 callback_data, buttons without text or without action, "message is not modified", editing or
@@ -769,6 +771,9 @@ class FakeBotAPI(BaseRequest):
         self.chat_actions: list[tuple[int, str]] = []
 
         self.deliver: Literal["direct", "polling"] = "direct"
+        # While True, every method but getUpdates answers 502 Bad Gateway, as when Telegram
+        # is down (python-telegram-bot raises NetworkError).
+        self.outage = False
         self.max_poll_wait = 1.0  # seconds a getUpdates long poll waits at most
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
 
@@ -824,6 +829,9 @@ class FakeBotAPI(BaseRequest):
             raise RuntimeError("This FakeBotAPI was shut down (request after shutdown)")
         if name != "getUpdates":
             self._touch()
+            if self.outage:
+                self.errors.append(FakeError(name, 502, "Bad Gateway (fake outage)", call.params))
+                return self._answer_error(ApiError(HTTPStatus.BAD_GATEWAY, "Bad Gateway"))
         impl = self.METHODS.get(name) or self._methods_lower().get(name.lower())
         try:
             if impl is None:
@@ -1491,9 +1499,7 @@ class FakeBotAPI(BaseRequest):
     async def _m_delete_message(self, call: ApiCall) -> Any:
         chat = self._target_chat(call.params, writing=False)
         message_id = _int_param(call.params, "message_id")
-        if message_id in chat.user_message_ids and (
-            chat.is_private or self._bot_is_admin(chat.id)
-        ):
+        if message_id in chat.user_message_ids and (chat.is_private or self._bot_is_admin(chat.id)):
             chat.user_message_ids.discard(message_id)  # bots may delete incoming private messages
             return True
         self._bot_message(chat, call.params, action="delete").deleted = True
