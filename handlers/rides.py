@@ -52,7 +52,7 @@ class RideHandlers:
         if ride.driver.id != driver.id:
             await answer_button(update, self.t(lang, "intro.not_yours"))
             return
-        if await self.deps.rides.to_remind(introduction_id) is None:  # cancelled, or gone by
+        if await self.deps.rides.standing(introduction_id) is None:  # cancelled, or gone by
             await answer_button(update, self.t(lang, "intro.no_longer"))
             await drop_keyboard(update)
             return

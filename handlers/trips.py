@@ -96,6 +96,7 @@ class TripsHandlers:
         if action == "delete":
             text = self.t(lang, _DONE_MESSAGE[action], trip=Html(self._line(person, trip)))
             await edit(update, text)
+            await self._rides_still_on(update, context, person, trip)
             return
         markup = kb.trip_actions(self.t, lang, trip)
         shown = query.message.reply_markup if isinstance(query.message, Message) else None
@@ -106,6 +107,27 @@ class TripsHandlers:
             await send(update, context, self.t(lang, _DONE_MESSAGE[action]))
             if action == "resume":
                 await self.notifier.trip_available(context, trip)
+            else:
+                await self._rides_still_on(update, context, person, trip)
+
+    async def _rides_still_on(
+        self, update: Update, context: Context, driver: Person, trip: Trip
+    ) -> None:
+        """Pausing or deleting a trip stops new requests, not the rides already promised:
+        the driver is reminded of each, with a button to call it off."""
+        lang = driver.language
+        for ride in await self.deps.rides.to_come_on_trip(trip.id):
+            when = (
+                self.t.date(lang, ride.ride_date)
+                if ride.need.travel_date is not None
+                else self.t.weekdays(lang, {ride.introduction.travel_day})
+            )
+            text = self.t(
+                lang, "trips.ride_still_on", passenger=ride.passenger.display_name,
+                when=when, pickup=self.t.time(lang, ride.introduction.pickup),
+            )  # fmt: skip
+            markup = kb.ride_reminder_driver(self.t, lang, ride.introduction.id)
+            await send(update, context, text, markup)
 
     # The freshness question: does the trip still run? (keep, pause, delete)
 
@@ -155,6 +177,8 @@ class TripsHandlers:
             "delete": self.t(lang, "tripcheck.deleted_now"),
         }[action]
         await mark_answered(update, note)
+        if action != "keep" and not as_operator:
+            await self._rides_still_on(update, context, person, result.trip)
 
     def _line(self, person: Person, trip: Trip) -> str:
         return render.trip_line(self.t, person.language, trip)

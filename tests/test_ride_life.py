@@ -473,3 +473,27 @@ async def test_forged_and_stale_buttons_of_the_ride_messages(bot: RunningBot) ->
     [trip] = await bot.rows("SELECT status FROM trips")
     assert trip == {"status": "deleted"}
     bot.assert_clean()
+
+
+async def test_a_driver_pausing_a_trip_is_reminded_of_the_rides_already_promised(
+    bot: RunningBot,
+) -> None:
+    jean, marie = await matched_ride(bot)
+    await jean.command("mestrajets")
+    await jean.press("⏸ Mettre en pause")
+    promised = jean.last()
+    assert promised.text == (
+        "ℹ️ Vous aviez accepté d'emmener Marie Delpech (mardi 24 novembre, vers 7h30) : cela"
+        " reste prévu. Si vous ne pouvez plus, dites-le avec le bouton ci-dessous, je la ou le"
+        " préviendrai."
+    )
+    mark = marie.mark()
+    await jean.press("❌ Je ne peux plus", message=promised)
+    await jean.press("Oui, je ne peux plus emmener Marie Delpech", message=promised)
+    assert marie.texts_since(mark)[0] == "😕 Jean M. ne peut finalement plus vous emmener. Désolé !"
+    await bot.run_until(paris("2026-11-24 12:00"))
+    assert not containing(marie, "Rappel") and not containing(jean, "Rappel")
+    await jean.press("▶️ Reprendre")
+    await jean.press("⏸ Mettre en pause")
+    assert "Vous aviez accepté" not in jean.last().text  # nothing promised any more
+    bot.assert_clean()

@@ -85,6 +85,26 @@ class RideService:
         leaves = self._calendar.moment(ride.ride_date, ride.introduction.pickup)
         return ride if leaves > self._clock.now() else None
 
+    async def standing(self, introduction_id: int) -> Ride | None:
+        """The ride, if it still stands and is to come (a regular need's rides go on)."""
+        ride = await self.ride(introduction_id)
+        if ride is None or not _standing(ride):
+            return None
+        if ride.need.travel_date is None:
+            return ride
+        leaves = self._calendar.moment(ride.ride_date, ride.introduction.pickup)
+        return ride if leaves > self._clock.now() else None
+
+    async def to_come_on_trip(self, trip_id: int) -> list[Ride]:
+        """Rides the driver of this trip has accepted and that are still to come."""
+        rides = []
+        for introduction in await self._introductions.accepted_rides():
+            if introduction.trip_id == trip_id:
+                ride = await self.standing(introduction.id)
+                if ride is not None:
+                    rides.append(ride)
+        return rides
+
     async def to_ask_about(self, introduction_id: int) -> Ride | None:
         """The ride to ask the passenger about, unless it was called off or already told."""
         ride = await self.ride(introduction_id)
