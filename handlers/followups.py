@@ -51,35 +51,35 @@ class FollowUpMessages:
     # Accepted rides: the evening before, and the day after.
 
     async def ride_reminder_passenger(self, context: Context, entry: AgendaEntry) -> Outcome:
-        ride = await self.deps.rides.to_remind(entry.subject_id)
-        if ride is None:
-            return Outcome.SKIPPED
-        passenger, driver = ride.passenger, ride.driver
-        if passenger.telegram_user_id is None:
-            return await self._call_to_remind(context, ride, passenger)
-        lang = passenger.language
-        text = self.t(
-            lang, "reminder.passenger", **self._ride_values(ride, lang),
-            driver=driver.display_name, contact=Html(render.reach(self.t, lang, driver) or "—"),
-        )  # fmt: skip
-        markup = kb.ride_reminder_passenger(self.t, lang, ride.need.id)
-        return await self._tell(context, passenger, text, markup)
+        return await self._ride_reminder(context, entry, for_driver=False)
 
     async def ride_reminder_driver(self, context: Context, entry: AgendaEntry) -> Outcome:
+        return await self._ride_reminder(context, entry, for_driver=True)
+
+    async def _ride_reminder(
+        self, context: Context, entry: AgendaEntry, *, for_driver: bool
+    ) -> Outcome:
         ride = await self.deps.rides.to_remind(entry.subject_id)
         if ride is None:
             return Outcome.SKIPPED
-        passenger, driver = ride.passenger, ride.driver
-        if driver.telegram_user_id is None:
-            return await self._call_to_remind(context, ride, driver)
-        lang = driver.language
+        reader, other = (
+            (ride.driver, ride.passenger) if for_driver else (ride.passenger, ride.driver)
+        )
+        if reader.telegram_user_id is None:
+            return await self._call_to_remind(context, ride, reader)
+        lang = reader.language
         text = self.t(
-            lang, "reminder.driver", **self._ride_values(ride, lang),
-            passenger=passenger.display_name,
-            contact=Html(render.reach(self.t, lang, passenger) or "—"),
+            lang, "reminder.driver" if for_driver else "reminder.passenger",
+            **self._ride_values(ride, lang),
+            driver=ride.driver.display_name, passenger=ride.passenger.display_name,
+            contact=Html(render.reach(self.t, lang, other) or "—"),
         )  # fmt: skip
-        markup = kb.ride_reminder_driver(self.t, lang, ride.introduction.id)
-        return await self._tell(context, driver, text, markup)
+        markup = (
+            kb.ride_reminder_driver(self.t, lang, ride.introduction.id)
+            if for_driver
+            else kb.ride_reminder_passenger(self.t, lang, ride.need.id)
+        )
+        return await self._tell(context, reader, text, markup)
 
     async def ride_outcome_question(self, context: Context, entry: AgendaEntry) -> Outcome:
         ride = await self.deps.rides.to_ask_about(entry.subject_id)
