@@ -39,7 +39,7 @@ class AgendaRunner:
         messages = FollowUpMessages(deps, notifier)
         self._steps: dict[Kind, Step] = {
             Kind.INTRODUCTION_TIMEOUT: self._action(deps.needs.time_out),
-            Kind.NEED_EXPIRY: self._action(deps.needs.expire),
+            Kind.NEED_EXPIRY: messages.need_expiry,
             Kind.TRIP_CHECK_TIMEOUT: self._action(deps.trips.pause_unconfirmed),
             Kind.INTRODUCTION_EXPIRED_DRIVER: messages.introduction_expired_driver,
             Kind.INTRODUCTION_EXPIRED_PASSENGER: messages.introduction_expired_passenger,
@@ -52,6 +52,16 @@ class AgendaRunner:
             Kind.NEED_REPOST: messages.need_repost,
             Kind.CLAIMED_REMINDER: messages.claimed_reminder,
             Kind.DIGEST: messages.digest,
+        }
+        # Recurring entries schedule their next occurrence when done; one given up on must
+        # still do so, or the chain (a daily digest, a trip's checks) would stop for good.
+        self._after_giving_up: dict[Kind, Callable[[AgendaEntry], Awaitable[None]]] = {
+            Kind.DIGEST: lambda entry: deps.digest.sent(entry, Outcome.UNREACHABLE),
+            Kind.TRIP_CHECK: deps.trips.check_undelivered,
+            Kind.NEED_REPOST: lambda entry: deps.operators.reposted(entry, None),
+            Kind.CLAIMED_REMINDER: lambda entry: deps.operators.claimer_reminded(
+                entry, Outcome.UNREACHABLE
+            ),
         }
         self._lock = asyncio.Lock()
 
@@ -86,6 +96,9 @@ class AgendaRunner:
         except Forbidden as error:  # the operators' group removed the bot, for instance
             log.warning("agenda entry %s (%s) refused: %s", entry.id, entry.kind, error)
             await self.deps.agenda.finish(entry, Outcome.UNREACHABLE)
+            carry_on = self._after_giving_up.get(entry.kind)
+            if carry_on is not None:
+                await carry_on(entry)
         except TelegramError as error:
             log.warning("agenda entry %s (%s) failed: %s", entry.id, entry.kind, error)
             await self._failed(entry, f"{type(error).__name__}: {error}")
@@ -96,8 +109,12 @@ class AgendaRunner:
             await self.deps.agenda.finish(entry, outcome)
 
     async def _failed(self, entry: AgendaEntry, error: str) -> None:
-        if not await self.deps.agenda.attempt_failed(entry, error):
-            log.error("agenda entry %s (%s) given up: %s", entry.id, entry.kind, error)
+        if await self.deps.agenda.attempt_failed(entry, error):
+            return
+        log.error("agenda entry %s (%s) given up: %s", entry.id, entry.kind, error)
+        carry_on = self._after_giving_up.get(entry.kind)
+        if carry_on is not None:
+            await carry_on(entry)
 
 
 def _flood_wait(error: RetryAfter) -> timedelta:

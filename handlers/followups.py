@@ -79,7 +79,11 @@ class FollowUpMessages:
             if for_driver
             else kb.ride_reminder_passenger(self.t, lang, ride.need.id)
         )
-        return await self._tell(context, reader, text, markup)
+        if await self.notifier.tell(context, reader, text, markup):
+            return Outcome.SENT
+        # Blocked the bot: the team can still phone them before the ride.
+        await self._call_to_remind(context, ride, reader)
+        return Outcome.UNREACHABLE
 
     async def ride_outcome_question(self, context: Context, entry: AgendaEntry) -> Outcome:
         ride = await self.deps.rides.to_ask_about(entry.subject_id)
@@ -109,7 +113,7 @@ class FollowUpMessages:
         text = self.t(
             lang, "reminder.call", **self._ride_values(ride, lang), id=ride.need.id,
             passenger=ride.passenger.display_name, driver=ride.driver.display_name,
-            name=person.display_name, phone=person.phone or "—",
+            name=person.display_name, phone=person.phone or self.t(lang, "contact.no_phone"),
         )  # fmt: skip
         return await self._to_team(context, text)
 
@@ -157,12 +161,19 @@ class FollowUpMessages:
                 lang, "tripcheck.paused_call", driver=driver.display_name,
                 phone=driver.phone or "—", trip=Html(render.trip_line(self.t, lang, trip)),
             )  # fmt: skip
-            return await self._to_team(context, text)
+            return await self._to_team(context, text, kb.resume_checked_trip(self.t, lang, trip.id))
         lang = driver.language
         text = self.t(lang, "tripcheck.paused", trip=Html(render.trip_line(self.t, lang, trip)))
         return await self._tell(context, driver, text, kb.resume_trip(self.t, lang, trip.id))
 
     # Needs.
+
+    async def need_expiry(self, context: Context, entry: AgendaEntry) -> Outcome:
+        """The action at midnight; the team's post shows it at once (an edit wakes nobody)."""
+        outcome = await self.deps.needs.expire(entry)
+        if outcome is Outcome.DONE:
+            await self.notifier.refresh_post(context, entry.subject_id)
+        return outcome
 
     async def need_expired(self, context: Context, entry: AgendaEntry) -> Outcome:
         found = await self.deps.needs.expired(entry.subject_id)

@@ -15,14 +15,21 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain import IntroductionStatus, Need
+from bot.domain import IntroductionStatus
 from bot.services.needs import AnswerResult, AskResult
 from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
-from handlers.replies import answer_button, drop_keyboard, edit, mark_answered, send
+from handlers.replies import (
+    answer_button,
+    drop_keyboard,
+    edit,
+    mark_answered,
+    send,
+    swap_keyboard,
+)
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -55,7 +62,8 @@ class IntroductionHandlers:
             return
         await send(update, context, self.t(lang, "needs.header"))
         for need in needs:
-            markup = kb.need_actions(self.t, lang, need.id) if _cancellable(need) else None
+            cancellable = await self.deps.needs.cancellable(need)
+            markup = kb.need_actions(self.t, lang, need.id) if cancellable else None
             await send(update, context, render.need_item(self.t, lang, need), markup)
 
     # A passenger's buttons: ask a driver, ask the team, cancel.
@@ -79,6 +87,20 @@ class IntroductionHandlers:
             await drop_keyboard(update)
             await send(update, context, self.t(lang, "candidates.team_asked"))
             await self.notifier.operators_need(context, need, person, "asked_operators")
+        elif action in ("cancel_ride", "keep_ride"):
+            # From the evening-before reminder: the reminder stays as it is until confirmed.
+            need = await self.deps.needs.need_of(person, int(need_id))
+            if need is None or not await self.deps.needs.cancellable(need):
+                await answer_button(update, self.t(lang, "needs.not_found"))
+                await drop_keyboard(update)
+                return
+            await answer_button(update)
+            markup = (
+                kb.confirm_cancel_ride(self.t, lang, need.id)
+                if action == "cancel_ride"
+                else kb.ride_reminder_passenger(self.t, lang, need.id)
+            )
+            await swap_keyboard(update, markup)
         elif action in ("cancel", "keep"):
             await self._cancel(
                 update, context, int(need_id), action, data.part(2) if data else None
@@ -120,7 +142,7 @@ class IntroductionHandlers:
         person = await self.deps.person(update)
         lang = person.language
         need = await self.deps.needs.need_of(person, need_id)
-        if need is None or not _cancellable(need):
+        if need is None or not await self.deps.needs.cancellable(need):
             await answer_button(update, self.t(lang, "needs.not_found"))
             return
         await answer_button(update)
@@ -194,7 +216,3 @@ class IntroductionHandlers:
         if chat is None or user is None or chat.id != self.deps.settings.operator_chat_id:
             return False
         return await self.directory.is_operator(update.get_bot(), user.id)
-
-
-def _cancellable(need: Need) -> bool:
-    return need.is_open or need.status.value == "matched"

@@ -310,7 +310,14 @@ def operator_candidates(
 
 
 def ride_reminder_passenger(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
-    return inline([(t(lang, "button.cancel_ride"), encode(NEED, need_id, "cancel"))])
+    return inline([(t(lang, "button.cancel_ride"), encode(NEED, need_id, "cancel_ride"))])
+
+
+def confirm_cancel_ride(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+    return inline(
+        [(t(lang, "button.cancel_ride_yes"), encode(NEED, need_id, "cancel", "yes"))],
+        [(t(lang, "button.cancel_ride_no"), encode(NEED, need_id, "keep_ride"))],
+    )
 
 
 def ride_reminder_driver(t: Translator, lang: str, introduction_id: int) -> InlineKeyboardMarkup:
@@ -356,6 +363,12 @@ def confirm_check_delete(t: Translator, lang: str, trip_id: int) -> InlineKeyboa
             (t(lang, "button.delete_no"), encode(CHECK, trip_id, "back")),
         ]
     )
+
+
+def resume_checked_trip(t: Translator, lang: str, trip_id: int) -> InlineKeyboardMarkup:
+    """Resume a trip paused by its freshness check (also pressed by the team for a driver
+    registered by phone): it says the trip still runs."""
+    return inline([(t(lang, "button.resume"), encode(CHECK, trip_id, "keep"))])
 
 
 def resume_trip(t: Translator, lang: str, trip_id: int) -> InlineKeyboardMarkup:

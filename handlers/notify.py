@@ -226,7 +226,18 @@ class Notifier:
                 )  # fmt: skip
             else:
                 text = self.t(lang, "intro.need_cancelled_driver", name=passenger.short_name)
-            await self.tell(context, driver, text)
+            if driver.telegram_user_id is None and accepted is not None:
+                # Registered by phone: the team, who would otherwise remind them, calls.
+                team = self.deps.settings.default_language
+                await self.to_operators(context, self.t(
+                    team, "operators.call_driver_cancelled", id=need.id,
+                    passenger=passenger.display_name, driver=driver.display_name,
+                    phone=driver.phone or "—", pickup=self.t.time(team, accepted.pickup),
+                    day=self.t.date(team, accepted.ride_date) if accepted.ride_date
+                    else render.match_day(self.t, team, need, accepted.travel_day),
+                ))  # fmt: skip
+            else:
+                await self.tell(context, driver, text)
         if cancellation.operators_following:
             lang = self.deps.settings.default_language
             text = self.t(

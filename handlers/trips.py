@@ -171,13 +171,22 @@ class TripsHandlers:
             return
         await answer_button(update)
         weeks = self.deps.settings.trip_check_weeks
-        note = {
-            "keep": self.t(lang, "tripcheck.kept", weeks=weeks),
-            "pause": self.t(lang, "tripcheck.paused_now"),
-            "delete": self.t(lang, "tripcheck.deleted_now"),
-        }[action]
-        await mark_answered(update, note)
-        if action != "keep" and not as_operator:
+        if action == "keep":
+            resumed = result.outcome is TripChange.DONE
+            key = "tripcheck.resumed" if resumed else "tripcheck.kept"
+            await mark_answered(update, self.t(lang, key, weeks=weeks))
+            if resumed:
+                await self.notifier.trip_available(context, result.trip)
+            return
+        if action == "pause":
+            # The team resumes a phoned-in driver's trip from here (they have no /mestrajets).
+            key = "tripcheck.paused_team" if as_operator else "tripcheck.paused_now"
+            await mark_answered(update, self.t(lang, key))
+            if as_operator:
+                await swap_keyboard(update, kb.resume_checked_trip(self.t, lang, result.trip.id))
+        else:
+            await mark_answered(update, self.t(lang, "tripcheck.deleted_now"))
+        if not as_operator:
             await self._rides_still_on(update, context, person, result.trip)
 
     def _line(self, person: Person, trip: Trip) -> str:

@@ -268,3 +268,46 @@ async def _the_18h_reminder(
     digests = [m for m in bot.operators.messages() if m.text.startswith("📋")]
     assert [m.date.astimezone(UTC).hour for m in digests] == digest_utc_hours
     bot.assert_clean()
+
+
+async def test_recurring_messages_go_on_after_one_is_given_up(bot: RunningBot) -> None:
+    jean = await driver(bot, 301, "Jean")
+    await bot.run_until(paris("2026-11-24 07:59"))
+    bot.fake.outage = True  # Telegram down the whole morning: the digest is given up
+    await bot.run_until(paris("2026-11-24 13:00"))
+    bot.fake.outage = False
+    bot.fake.take_errors()
+    assert not [m for m in bot.operators.messages() if m.text.startswith("📋")]
+    await bot.run_until(paris("2026-11-25 08:00"))
+    [digest] = [m for m in bot.operators.messages() if m.text.startswith("📋")]
+    assert sent_at(digest) == "2026-11-25 08:00"
+    assert "• point du jour — l'équipe (Telegram indisponible, plusieurs essais)" in digest.text
+
+    await bot.run_until(paris("2026-12-21 09:59"))
+    bot.fake.outage = True  # and on the day Jean's trip is checked
+    await bot.run_until(paris("2026-12-21 16:00"))
+    bot.fake.outage = False
+    bot.fake.take_errors()
+    assert not containing(jean, "toujours lieu ?")
+    await bot.run_until(paris("2026-12-22 10:00"))  # asked the next morning instead
+    [question] = containing(jean, "toujours lieu ?")
+    assert sent_at(question) == "2026-12-22 10:00"
+    await bot.run_until(paris("2026-12-29 09:59"))
+    [trip] = await bot.rows("SELECT status FROM trips")
+    assert trip == {"status": "active"}  # a week after he was really asked, not before
+    await bot.run_until(paris("2026-12-29 10:00"))
+    [trip] = await bot.rows("SELECT status FROM trips")
+    assert trip == {"status": "paused"}
+    bot.assert_clean()
+
+
+async def test_a_reminder_that_cannot_reach_its_person_goes_to_the_team(bot: RunningBot) -> None:
+    jean, marie = await matched_ride(bot)
+    marie.blocked = True
+    await bot.run_until(paris("2026-11-23 18:00"))
+    call = bot.operators.last()
+    assert call.text.startswith("📞 Rappel à faire par téléphone (demande n° 1)")
+    assert "À appeler : Marie Delpech — pas de numéro enregistré" in call.text
+    assert len(containing(jean, "Rappel")) == 1
+    bot.take_blocked_errors()
+    bot.assert_clean()

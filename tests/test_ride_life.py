@@ -114,7 +114,11 @@ async def test_the_passenger_cancels_from_the_reminder_and_the_driver_is_told(
     await bot.run_until(paris("2026-11-23 18:00"))
     reminder = marie.last()
     await marie.press("❌ Annuler ce trajet")
-    await marie.press("Oui, annuler", message=reminder)
+    assert reminder.buttons == ["Oui, annuler ce trajet", "Non, je garde ce trajet"]
+    await marie.press("Non, je garde ce trajet")
+    assert reminder.text.startswith("🔔 Rappel") and reminder.buttons == ["❌ Annuler ce trajet"]
+    await marie.press("❌ Annuler ce trajet")
+    await marie.press("Oui, annuler ce trajet", message=reminder)
     assert reminder.text.startswith("❌ Demande annulée.")
     assert jean.last().text.startswith(
         "Marie D. a annulé le trajet (mardi 24 novembre, vers 7h30) pour lequel vous aviez accepté."
@@ -231,9 +235,14 @@ async def test_a_dated_need_expires_once_its_day_is_over(bot: RunningBot) -> Non
     post = bot.operators.last()
     assert post.buttons == ["🙋 Je m'en occupe", "🔎 Conducteurs possibles", "🔒 Clore"]
     mark = lina.mark()
-    await bot.run_until(paris("2026-11-26 23:59"))
-    assert lina.texts_since(mark) == []
     await bot.run_until(paris("2026-11-27 00:00"))
+    [need] = await bot.rows("SELECT status FROM needs")
+    assert need == {"status": "expired"}  # at midnight, but told in the morning
+    current = [m for m in bot.operators.messages() if "Demande n° 1" in m.text][-1]
+    assert current.buttons == []
+    await bot.run_until(paris("2026-11-27 09:59"))
+    assert lina.texts_since(mark) == []
+    await bot.run_until(paris("2026-11-27 10:00"))
     [expired] = lina.messages()[mark:]
     assert expired.text.startswith("⌛ La date de cette demande est passée, je la ferme :")
     assert "⌛ passée" in expired.text
@@ -438,15 +447,24 @@ async def test_a_driver_without_telegram_is_checked_through_the_team(bot: Runnin
     await bot.operators.press(nadia, "⏸ Mettre en pause", message=question)
     assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
     await bot.operators.press(omar, "⏸ Mettre en pause", message=question)
-    assert question.text.endswith("⏸ Trajet mis en pause. Pour le reprendre : /mestrajets")
+    assert question.text.endswith("⏸ Trajet mis en pause. Le bouton ci-dessous le reprend.")
+    assert question.buttons == ["▶️ Reprendre"]
     [trip] = await bot.rows("SELECT status FROM trips")
     assert trip == {"status": "paused"}
     mark = bot.operators.mark()
     await bot.run_until(paris("2026-12-28 10:00"))
     assert bot.operators.texts_since(mark)[-1].startswith("📋 Le point du jour")  # nothing else
+    await bot.operators.press(olga, "▶️ Reprendre", message=question)
+    assert question.text.endswith(
+        "▶️ Merci ! Le trajet est repris : il est de nouveau proposé aux passagers. Je reposerai"
+        " la question dans 4 semaines."
+    )
+    [trip] = await bot.rows("SELECT status FROM trips")
+    assert trip == {"status": "active"}
     bot.assert_clean()
 
 
+NOT_FOUND = "Cette demande n'existe plus ou est déjà terminée. Vos demandes : /mesdemandes"
 OLD = "Ce bouton n'est plus actif (il vient d'un ancien message). Utilisez le dernier message, ou tapez /aide."
 
 
@@ -496,4 +514,74 @@ async def test_a_driver_pausing_a_trip_is_reminded_of_the_rides_already_promised
     await jean.press("▶️ Reprendre")
     await jean.press("⏸ Mettre en pause")
     assert "Vous aviez accepté" not in jean.last().text  # nothing promised any more
+    bot.assert_clean()
+
+
+async def test_a_ride_gone_by_can_no_longer_be_cancelled(bot: RunningBot) -> None:
+    jean, marie = await matched_ride(bot)
+    await bot.run_until(paris("2026-11-23 18:00"))
+    reminder = marie.last()
+    await marie.press_data("rd:1:happened", message=reminder)  # forged: the ride is to come
+    assert marie.callback_answers()[-1]["text"] == OLD
+    await bot.run_until(paris("2026-11-24 07:31"))  # Jean picked her up a minute ago
+    mark = jean.mark()
+    await marie.press("❌ Annuler ce trajet", message=reminder)
+    assert marie.callback_answers()[-1]["text"] == NOT_FOUND
+    assert reminder.buttons == []
+    await marie.press_data("nd:1:cancel:yes", message=reminder)
+    assert marie.callback_answers()[-1]["text"] == NOT_FOUND
+    await marie.command("mesdemandes")
+    assert "un conducteur a accepté" in marie.last().text and marie.last().buttons == []
+    assert jean.texts_since(mark) == []
+    await bot.run_until(paris("2026-11-25 10:00"))
+    assert marie.last().text.startswith("Bonjour ! Votre trajet avec Jean M.")
+    bot.assert_clean()
+
+
+async def test_a_paused_trip_resumes_when_its_driver_says_it_still_runs(bot: RunningBot) -> None:
+    jean = await driver(bot, 301, "Jean")
+    await bot.run_until(paris("2026-12-28 10:00"))  # asked on the 21st, paused on the 28th
+    question = containing(jean, "a-t-il toujours lieu ?")[0]
+    await jean.press("✅ Oui, il a toujours lieu", message=question)
+    assert question.text.endswith("Je reposerai la question dans 4 semaines.")
+    assert question.text.split("\n\n")[-1].startswith("▶️ Merci ! Le trajet est repris")
+    [trip] = await bot.rows("SELECT status FROM trips")
+    assert trip == {"status": "active"}
+    await bot.run_until(paris("2027-01-25 10:00"))
+    assert len(containing(jean, "a-t-il toujours lieu ?")) == 2
+    bot.assert_clean()
+
+
+async def test_cancelling_a_ride_with_a_driver_without_telegram_asks_the_team_to_call(
+    bot: RunningBot,
+) -> None:
+    olga, omar, _ = team(bot)
+    await olga.start()
+    await olga.command("conducteur")
+    await olga.send("René Causse")
+    await olga.send("06 11 22 33 44")
+    await olga.press("Oui")
+    await olga.send("Cahors")
+    await olga.send("Figeac")
+    await olga.press("Lun → ven")
+    await olga.press("✔️ Valider les jours")
+    await olga.send("7h30")
+    await olga.press("Pas de retour")
+    await olga.press("2")
+    await olga.press("Passer")
+    await olga.press(olga.buttons()[0])
+    marie = bot.fake.user(302, "Marie", last_name="Delpech")
+    await describe_need(marie)
+    await marie.press("🚗 Demander à René C. (mar. 7h30)")
+    await bot.operators.press(omar, "✅ J'accepte")
+    await marie.command("mesdemandes")
+    await marie.press("❌ Annuler cette demande")
+    await marie.press("Oui, annuler")
+    assert bot.operators.last().text == (
+        "📞 Demande n° 1 : Marie Delpech a annulé le trajet (mardi 24 novembre, vers 7h30)."
+        " Prévenez René Causse : 0611223344"
+    )
+    mark = bot.operators.mark()
+    await bot.run_until(paris("2026-11-23 18:00"))
+    assert not [t for t in bot.operators.texts_since(mark) if "Rappel" in t]
     bot.assert_clean()

@@ -83,8 +83,8 @@ async def test_a_week_of_the_service(bot: RunningBot) -> None:
         ("2026-11-27 10:30", "emma", "Thank you! Glad it worked. 🙂 For another ride: /find"),
         ("2026-11-28 08:00", "team", "📋 Le point du jour — samedi 28 novembre"),
         ("2026-11-28 11:00", "team", "⏰ Olga Bru, demande n° 3 sans nouvelles depuis 3 jours"),
-        ("2026-11-29 00:00", "lina", "⌛ La date de cette demande est passée, je la ferme :"),
         ("2026-11-29 08:00", "team", "📋 Le point du jour — dimanche 29 novembre"),
+        ("2026-11-29 10:00", "lina", "⌛ La date de cette demande est passée, je la ferme :"),
         ("2026-11-30 08:00", "team", "📋 Le point du jour — lundi 30 novembre"),
     ]  # fmt: skip
     bot.take_blocked_errors()  # Olga never opened a private chat: reminded in the group instead

@@ -361,11 +361,25 @@ class NeedService:
                 return None
             return await self._refused(introduction, "driver_unreachable")
 
+    async def cancellable(self, need: Need) -> bool:
+        """Open, or matched with a ride still to come (not one that has already left)."""
+        if need.is_open:
+            return True
+        if need.status is not NeedStatus.MATCHED:
+            return False
+        if need.travel_date is None:
+            return True  # regular rides go on week after week
+        now = self._clock.now()
+        accepted = [
+            i
+            for i in await self._introductions.for_need(need.id)
+            if i.status is IntroductionStatus.ACCEPTED
+        ]
+        return any(self._ride_moment(need, i.pickup, now) > now for i in accepted)
+
     async def cancel(self, person: Person, need_id: int) -> Cancellation:
         need = await self.need_of(person, need_id)
-        if need is None or need.status in (
-            NeedStatus.CANCELLED, NeedStatus.EXPIRED, NeedStatus.CLOSED,
-        ):  # fmt: skip
+        if need is None or not await self.cancellable(need):
             return Cancellation(None)
         now = self._clock.now()
         driver, accepted = None, None
@@ -409,7 +423,9 @@ class NeedService:
                         introduction.id, IntroductionStatus.EXPIRED, now
                     )
             await self._needs.set_status(need.id, NeedStatus.EXPIRED, now, event="date_passed")
-            await self._agenda.schedule([Due(Kind.NEED_EXPIRED_NOTICE, need.id, now)], now)
+            # Expired at midnight, told in the morning: nobody's phone buzzes at night.
+            morning = self._calendar.next_at(now, self._timing.follow_up_hour)
+            await self._agenda.schedule([Due(Kind.NEED_EXPIRED_NOTICE, need.id, morning)], now)
             await self._agenda.finish(entry.id, Outcome.DONE, now)
         return Outcome.DONE
 

@@ -110,7 +110,8 @@ class OperatorService:
         return await self._view(FollowUpResult.DONE, need)
 
     async def reposted(self, entry: AgendaEntry, post_id: int | None) -> None:
-        """Posted again (`post_id`, the new post) or not (None: the group refused it)."""
+        """Posted again (`post_id`, the new post) or not (None: the group refused it, tried
+        again a day later all the same)."""
         now = self._clock.now()
         async with self._uow.transaction():
             await self._agenda.finish(
@@ -118,6 +119,8 @@ class OperatorService:
             )
             if post_id is not None:
                 await self.posted(entry.subject_id, post_id)
+            else:
+                await self._schedule_repost(entry.subject_id, now)
 
     async def _schedule_repost(self, need_id: int, now: datetime) -> None:
         repost = Due(Kind.NEED_REPOST, need_id, now + self._timing.repost_after)

@@ -123,14 +123,14 @@ class RideService:
         """The passenger says whether the ride happened (an operator, for one who has no
         Telegram)."""
         ride = await self.ride(introduction_id)
-        if ride is None:
-            return RecordedOutcome(OutcomeResult.NOT_FOUND)
+        now = self._clock.now()
+        if ride is None or self._calendar.moment(ride.ride_date, ride.introduction.pickup) > now:
+            return RecordedOutcome(OutcomeResult.NOT_FOUND)  # no such ride, or not yet
         if as_operator:
             if ride.passenger.telegram_user_id is not None:
                 return RecordedOutcome(OutcomeResult.NOT_YOURS)
         elif ride.passenger.id != person.id:
             return RecordedOutcome(OutcomeResult.NOT_YOURS)
-        now = self._clock.now()
         if not await self._introductions.record_outcome(ride.introduction.id, outcome, now):
             return RecordedOutcome(OutcomeResult.ALREADY, ride, ride.introduction.ride_outcome)
         await self._needs.record_event(

@@ -125,19 +125,30 @@ class TripService:
             )
             await self._agenda.schedule([timeout], now)
 
+    async def check_undelivered(self, entry: AgendaEntry) -> None:
+        """The question could not be sent at all (Telegram down for hours): asked again the
+        next morning rather than pausing a trip whose driver was never asked."""
+        now = self._clock.now()
+        morning = self._timing.calendar.next_at(now, self._timing.follow_up_hour)
+        await self._agenda.schedule([Due(Kind.TRIP_CHECK, entry.subject_id, morning)], now)
+
     async def still_runs(
         self, driver: Person, trip_id: int, *, as_operator: bool = False
     ) -> TripChangeResult:
-        """The driver's answer: yes, it still runs; asked again in a few weeks."""
+        """The driver's answer: yes, it still runs; asked again in a few weeks. A trip paused
+        meanwhile (nobody answered in time) is resumed: UNCHANGED says it was active."""
         trip = await self._answerable(driver, trip_id, as_operator)
         if trip is None:
             return TripChangeResult(TripChange.NOT_FOUND)
         now = self._clock.now()
         async with self._uow.transaction():
             await self._trips.confirmed(trip.id, now)
+            await self._schedule_check(trip.id, now)
             if trip.status is TripStatus.ACTIVE:
-                await self._schedule_check(trip.id, now)
-        return TripChangeResult(TripChange.DONE, trip)
+                return TripChangeResult(TripChange.UNCHANGED, trip)
+            resumed = await self._trips.set_status(trip.id, TripStatus.ACTIVE, now)
+            await self._search.index(trip.id)
+        return TripChangeResult(TripChange.DONE, resumed)
 
     async def pause_unconfirmed(self, entry: AgendaEntry) -> Outcome:
         """The agenda's action: nobody said the trip still runs since the question, so it
