@@ -22,7 +22,7 @@ from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.replies import answer_button, send
+from handlers.replies import answer_button, mark_answered, send, swap_keyboard
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -173,20 +173,20 @@ class OperatorHandlers:
         operator = await self._operator(update)
         if operator is None:
             return
-        lang = self.lang
+        lang = self._language(update, operator)
         data = kb.decode(update.callback_query.data if update.callback_query else None)
         need_id, action = (data.part(0), data.part(1)) if data else (None, None)
         if not need_id or not need_id.isdigit():
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         if action == "claim":
-            await self._claim(update, context, operator, int(need_id))
+            await self._claim(update, context, operator, int(need_id), lang)
         elif action == "drivers":
-            await self._drivers(update, context, int(need_id))
+            await self._drivers(update, context, int(need_id), lang)
         elif action == "ask" and data and (data.part(2) or "").isdigit():
-            await self._ask(update, context, operator, int(need_id), int(data.part(2) or 0))
+            await self._ask(update, context, operator, int(need_id), int(data.part(2) or 0), lang)
         elif action == "close" and data and data.part(2):
-            await self._close(update, context, operator, int(need_id), data.part(2) or "")
+            await self._close(update, context, operator, int(need_id), data.part(2) or "", lang)
         elif action == "close":
             await answer_button(update)
             await update.callback_query.edit_message_reply_markup(  # type: ignore[union-attr]
@@ -199,16 +199,18 @@ class OperatorHandlers:
             await answer_button(update, None if shown else self.t(lang, "operators.not_found"))
         elif action == "back":
             await answer_button(update)
-            # The reasons' keyboard is replaced by the usual one, even if the text is the same.
-            await self.notifier.refresh_post(context, int(need_id), force=True)
+            if self._in_group(update):
+                # The reasons' keyboard is replaced by the usual one, even if the text is the same.
+                await self.notifier.refresh_post(context, int(need_id), force=True)
+            else:  # a reminder in a private chat: its own buttons come back
+                await swap_keyboard(update, kb.operator_actions(self.t, lang, int(need_id)))
         else:
             await answer_button(update, self.t(lang, "common.old_button"))
 
     async def _claim(
-        self, update: Update, context: Context, operator: Person, need_id: int
+        self, update: Update, context: Context, operator: Person, need_id: int, lang: str
     ) -> None:
         followed = await self.deps.operators.claim(operator, need_id)
-        lang = self.lang
         if followed.result is FollowUpResult.DONE:
             await answer_button(update, self.t(lang, "operators.claimed"))
             await self.notifier.refresh_post(context, need_id)
@@ -219,13 +221,12 @@ class OperatorHandlers:
                 update, self.t(lang, "operators.taken", operator=followed.claimer.display_name)
             )
         else:
-            await self._refused(update, followed)
+            await self._refused(update, followed, lang)
 
-    async def _drivers(self, update: Update, context: Context, need_id: int) -> None:
+    async def _drivers(self, update: Update, context: Context, need_id: int, lang: str) -> None:
         followed = await self.deps.operators.wider_candidates(need_id)
-        lang = self.lang
         if followed.need is None:
-            await self._refused(update, followed)
+            await self._refused(update, followed, lang)
             return
         await answer_button(update)
         chat = update.effective_chat
@@ -235,10 +236,15 @@ class OperatorHandlers:
         )
 
     async def _ask(
-        self, update: Update, context: Context, operator: Person, need_id: int, trip_id: int
+        self,
+        update: Update,
+        context: Context,
+        operator: Person,
+        need_id: int,
+        trip_id: int,
+        lang: str,
     ) -> None:
         asked = await self.deps.needs.ask_driver(operator, need_id, trip_id, as_operator=True)
-        lang = self.lang
         key = {
             "not_found": "operators.not_found",
             "closed": "operators.closed",
@@ -253,21 +259,30 @@ class OperatorHandlers:
         await self.notifier.refresh_post(context, need_id)
 
     async def _close(
-        self, update: Update, context: Context, operator: Person, need_id: int, reason: str
+        self,
+        update: Update,
+        context: Context,
+        operator: Person,
+        need_id: int,
+        reason: str,
+        lang: str,
     ) -> None:
-        lang = self.lang
         if reason not in {r.value for r in CloseReason}:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         followed = await self.deps.operators.close(operator, need_id, CloseReason(reason))
         if followed.result is not FollowUpResult.DONE or followed.need is None:
-            await self._refused(update, followed)
+            await self._refused(update, followed, lang)
             return
         reason_text = Html(self.t(lang, f"close.{reason}"))
         await answer_button(
             update, self.t(lang, "operators.close_done", id=need_id, reason=reason_text)
         )
         await self.notifier.refresh_post(context, need_id)
+        if not self._in_group(update):
+            await mark_answered(
+                update, self.t(lang, "operators.close_done", id=need_id, reason=reason_text)
+            )
         passenger, need = followed.passenger, followed.need
         if passenger is not None and reason != CloseReason.PERSON_CANCELLED:
             plang = passenger.language
@@ -277,10 +292,14 @@ class OperatorHandlers:
                 reason=Html(self.t(plang, f"close.{reason}")),
             ))  # fmt: skip
 
-    async def _refused(self, update: Update, followed: FollowUp) -> None:
+    async def _refused(self, update: Update, followed: FollowUp, lang: str) -> None:
         key = (
             "operators.closed"
             if followed.result is FollowUpResult.CLOSED
             else "operators.not_found"
         )
-        await answer_button(update, self.t(self.lang, key))
+        await answer_button(update, self.t(lang, key))
+
+    def _in_group(self, update: Update) -> bool:
+        chat = update.effective_chat
+        return chat is not None and chat.id == self.deps.settings.operator_chat_id

@@ -585,3 +585,27 @@ async def test_cancelling_a_ride_with_a_driver_without_telegram_asks_the_team_to
     await bot.run_until(paris("2026-11-23 18:00"))
     assert not [t for t in bot.operators.texts_since(mark) if "Rappel" in t]
     bot.assert_clean()
+
+
+async def test_an_operator_answers_a_private_reminder_in_their_own_language(
+    bot: RunningBot,
+) -> None:
+    olga, _, _ = team(bot)
+    await olga.command("language")
+    await olga.press("🇬🇧 English")
+    lina = bot.fake.user(312, "Lina", last_name="Vern")
+    await describe_need(lina, origin="Lacapelle-Marival", when="10/12")
+    await bot.operators.press(olga, "🙋 Je m'en occupe")
+    await bot.run_until(paris("2026-11-26 10:00"))
+    reminder = olga.last()
+    assert reminder.text.startswith("⏰ Request no. 1 without news for 3 days")
+    await olga.press("🔒 Close", message=reminder)
+    assert reminder.buttons[-1] == "↩️ Back"
+    await olga.press("↩️ Back", message=reminder)
+    assert reminder.buttons == ["🙋 I'll take it", "🔎 Possible drivers", "🔒 Close"]
+    await olga.press("🔒 Close", message=reminder)
+    await olga.press(reminder.buttons[1], message=reminder)
+    assert reminder.buttons == [] and "Request no. 1 closed" in reminder.text
+    [need] = await bot.rows("SELECT status FROM needs")
+    assert need == {"status": "closed"}
+    bot.assert_clean()
