@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
-from bot.agenda import AgendaEntry, Due, FailedEntry, Kind
+from bot.agenda import AgendaEntry, Due, FailedEntry
 from bot.domain import (
     CloseReason,
     Introduction,
@@ -167,8 +167,6 @@ class Agenda(Protocol):
     async def due(self, now: datetime, limit: int) -> list[AgendaEntry]: ...
 
     async def next_due(self) -> datetime | None: ...
-
-    async def pending(self, kind: Kind, subject_id: int) -> AgendaEntry | None: ...
 
     async def finish(self, entry_id: int, outcome: str, now: datetime) -> bool: ...
 

@@ -17,7 +17,6 @@ from telegram.ext import ContextTypes
 from bot.domain import Need, Person, Trip
 from bot.services.needs import (
     Answer,
-    AnswerResult,
     Ask,
     Cancellation,
     Candidate,
@@ -195,16 +194,6 @@ class Notifier:
             await self.tell(context, passenger, self.t(lang, "candidates.no_more"))
             await self.operators_need(context, need, passenger, "no_more_drivers")
         return told
-
-    async def expired(self, context: Context, answer: Answer) -> None:
-        if answer.result is not AnswerResult.DECLINED:
-            return
-        if answer.driver is not None and answer.passenger is not None:
-            text = self.t(
-                answer.driver.language, "intro.expired_driver", name=answer.passenger.short_name
-            )
-            await self.tell(context, answer.driver, text)
-        await self.after_refusal(context, answer, "intro.expired_passenger")
 
     async def cancelled(
         self, context: Context, passenger: Person, cancellation: Cancellation
