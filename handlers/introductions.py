@@ -181,7 +181,8 @@ class IntroductionHandlers:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         answer = await self.deps.needs.answer(driver, int(intro_id), accept=choice == "yes")
-        if answer.result is AnswerResult.NOT_YOURS and await self._operator_in_group(update):
+        by_team = answer.result is AnswerResult.NOT_YOURS
+        if by_team and await self.directory.operator_in_group(update):
             # A driver without Telegram: the operator who phoned them answers for them.
             answer = await self.deps.needs.answer(
                 driver, int(intro_id), accept=choice == "yes", by_operator=True
@@ -210,9 +211,3 @@ class IntroductionHandlers:
                         self.t(lang, "intro.declined_driver", name=answer.passenger.short_name),
                     )
                 await self.notifier.after_refusal(context, answer, "intro.declined_passenger")
-
-    async def _operator_in_group(self, update: Update) -> bool:
-        chat, user = update.effective_chat, update.effective_user
-        if chat is None or user is None or chat.id != self.deps.settings.operator_chat_id:
-            return False
-        return await self.directory.is_operator(update.get_bot(), user.id)

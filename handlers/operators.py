@@ -59,6 +59,18 @@ class OperatorDirectory:
         self._cache[user_id] = (answer, clock.monotonic() + self.ttl)
         return answer
 
+    def in_group(self, update: Update) -> bool:
+        """Pressed or typed in the operators' group itself."""
+        chat = update.effective_chat
+        return chat is not None and self.chat_id is not None and chat.id == self.chat_id
+
+    async def operator_in_group(self, update: Update) -> bool:
+        """An operator acting in the group, e.g. for someone who has no Telegram."""
+        user = update.effective_user
+        if user is None or not self.in_group(update):
+            return False
+        return await self.is_operator(update.get_bot(), user.id)
+
 
 class OperatorHandlers:
     def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
@@ -199,7 +211,7 @@ class OperatorHandlers:
             await answer_button(update, None if shown else self.t(lang, "operators.not_found"))
         elif action == "back":
             await answer_button(update)
-            if self._in_group(update):
+            if self.directory.in_group(update):
                 # The reasons' keyboard is replaced by the usual one, even if the text is the same.
                 await self.notifier.refresh_post(context, int(need_id), force=True)
             else:  # a reminder in a private chat: its own buttons come back
@@ -279,7 +291,7 @@ class OperatorHandlers:
             update, self.t(lang, "operators.close_done", id=need_id, reason=reason_text)
         )
         await self.notifier.refresh_post(context, need_id)
-        if not self._in_group(update):
+        if not self.directory.in_group(update):
             await mark_answered(
                 update, self.t(lang, "operators.close_done", id=need_id, reason=reason_text)
             )
@@ -299,7 +311,3 @@ class OperatorHandlers:
             else "operators.not_found"
         )
         await answer_button(update, self.t(lang, key))
-
-    def _in_group(self, update: Update) -> bool:
-        chat = update.effective_chat
-        return chat is not None and chat.id == self.deps.settings.operator_chat_id

@@ -82,15 +82,13 @@ class RideHandlers:
         person = await self.deps.person(update)
         data = kb.decode(update.callback_query.data if update.callback_query else None)
         introduction_id, choice = (data.part(0), data.part(1)) if data else (None, None)
-        in_group = self._in_operators_group(update)
+        in_group = self.directory.in_group(update)
         lang = self.deps.settings.default_language if in_group else person.language
         if not introduction_id or not introduction_id.isdigit() or choice not in kb.RIDE_OUTCOMES:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         outcome = RideOutcome(choice)
-        as_operator = in_group and await self.directory.is_operator(
-            update.get_bot(), person.telegram_user_id or 0
-        )
+        as_operator = await self.directory.operator_in_group(update)
         if in_group and not as_operator:
             await answer_button(update, self.t(lang, "operators.only"))
             return
@@ -119,7 +117,3 @@ class RideHandlers:
                 driver=ride.driver.display_name, date=self.t.date(team, ride.ride_date),
                 contact=Html(render.reach(self.t, team, ride.driver) or "—"),
             ))  # fmt: skip
-
-    def _in_operators_group(self, update: Update) -> bool:
-        chat = update.effective_chat
-        return chat is not None and chat.id == self.deps.settings.operator_chat_id

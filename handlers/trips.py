@@ -135,11 +135,8 @@ class TripsHandlers:
         """The driver answers; in the operators' group, an operator answers for a driver
         registered by phone."""
         person = await self.deps.person(update)
-        chat = update.effective_chat
-        in_group = chat is not None and chat.id == self.deps.settings.operator_chat_id
-        as_operator = in_group and await self.directory.is_operator(
-            update.get_bot(), person.telegram_user_id or 0
-        )
+        in_group = self.directory.in_group(update)
+        as_operator = await self.directory.operator_in_group(update)
         lang = self.deps.settings.default_language if in_group else person.language
         if in_group and not as_operator:
             await answer_button(update, self.t(lang, "operators.only"))
