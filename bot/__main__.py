@@ -58,7 +58,7 @@ async def run(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await mobilot.start()
+        await mobilot.start(background=True, polling=True)
     except InvalidToken:
         await mobilot.database.close()
         raise StartupError(
@@ -70,13 +70,8 @@ async def run(settings: Settings) -> None:
             f"Setting TELEGRAM_API_URL: cannot reach {settings.telegram_api_url} ({error})."
         ) from None
     try:
-        assert application.updater is not None
-        await application.updater.start_polling(
-            allowed_updates=["message", "edited_message", "callback_query"]
-        )
         log.info("Mobilot is running as @%s; Ctrl-C to stop.", application.bot.username)
         await stop.wait()
-        await application.updater.stop()
     finally:
         await mobilot.stop()
 

@@ -76,6 +76,13 @@ class Person(BaseModel):
     phone_consent_at: datetime | None = None
     registered_by: int | None = None
     created_at: datetime
+    # Telegram refused to deliver to them (they blocked the bot): the team phones instead.
+    unreachable_at: datetime | None = None
+
+    @property
+    def reachable(self) -> bool:
+        """Whether a message to them in Telegram can arrive."""
+        return self.telegram_user_id is not None and self.unreachable_at is None
 
     @property
     def short_name(self) -> str:

@@ -8,6 +8,15 @@ from datetime import date, datetime, time
 from typing import Any, Protocol
 
 from bot.agenda import AgendaEntry, Due, FailedEntry
+from bot.delivery import (
+    JSON,
+    Backlog,
+    DeliveryStatus,
+    InboxEntry,
+    OutboxEntry,
+    Outgoing,
+    UndeliveredNotice,
+)
 from bot.domain import (
     CloseReason,
     Introduction,
@@ -56,6 +65,10 @@ class PeopleRepository(Protocol):
     async def set_phone(
         self, person_id: int, phone: str | None, visible: bool, now: datetime
     ) -> Person: ...
+
+    async def set_unreachable(self, person_id: int, since: datetime | None) -> None: ...
+
+    async def by_chat(self, chat_id: int) -> Person | None: ...
 
 
 class TripRepository(Protocol):
@@ -205,3 +218,42 @@ class NeedFollowUp(Protocol):
     ) -> Need: ...
 
     async def events(self, need_id: int) -> list[dict[str, object]]: ...
+
+
+class Inbox(Protocol):
+    """Updates as received, until they are handled (bot/delivery.py)."""
+
+    async def record(self, updates: Iterable[tuple[int, JSON]], now: datetime) -> int:
+        """Store updates not seen before; returns how many were new."""
+        ...
+
+    async def pending(self, limit: int) -> list[InboxEntry]: ...
+
+    async def finish(self, update_id: int, now: datetime, error: str | None = None) -> None: ...
+
+    async def prune(self, before: datetime) -> None: ...
+
+
+class Outbox(Protocol):
+    """Messages to send, in order, until each is sent or settled (bot/delivery.py)."""
+
+    async def add(self, message: Outgoing, now: datetime) -> int: ...
+
+    async def due(self, now: datetime, limit: int) -> list[OutboxEntry]:
+        """Pending messages whose time has come, oldest first, skipping those behind a
+        message to the same chat that must wait."""
+        ...
+
+    async def next_attempt(self) -> datetime | None: ...
+
+    async def sent(self, entry_id: int, message_id: int | None, now: datetime) -> None: ...
+
+    async def retry(self, entry_id: int, at: datetime, error: str) -> None: ...
+
+    async def settle(
+        self, entry_id: int, status: DeliveryStatus, error: str, now: datetime
+    ) -> None: ...
+
+    async def backlog(self) -> Backlog: ...
+
+    async def undelivered_since(self, since: datetime) -> list[UndeliveredNotice]: ...

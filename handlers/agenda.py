@@ -1,9 +1,10 @@
 """The agenda's job: every few seconds, carry out what is due (bot/agenda.py).
 
-Each entry is tried on its own: one that fails because Telegram is down is tried again
-later, waiting longer each time, and recorded as failed after the last attempt; one whose
-person blocked the bot is recorded at once. Nothing is dropped without a trace, and an
-entry done is marked so in the database, so a restart never repeats it.
+Each entry is carried out in one transaction with the messages it causes, which go to the
+outbox and are sent by the deliverer (one way out for every message, retried there). An entry
+whose step fails is rolled back and tried again later, waiting longer each time, and recorded
+as failed after the last attempt. An entry done is marked so in the same transaction as its
+messages, so a restart never repeats it nor loses them.
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ from telegram.ext import ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.agenda import AgendaEntry, Kind, Outcome
+from bot.ports import UnitOfWork
+from bot.services.delivery import DeliveryService
+from handlers.deliverer import Deliverer
 from handlers.deps import Deps
 from handlers.followups import FollowUpMessages
 from handlers.notify import Notifier
+from handlers.outbox_bot import about, recording
 
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger(__name__)
@@ -34,8 +39,18 @@ Step = Callable[[Context, AgendaEntry], Awaitable[Outcome]]
 
 
 class AgendaRunner:
-    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        notifier: Notifier,
+        unit_of_work: UnitOfWork,
+        delivery: DeliveryService,
+        deliverer: Deliverer,
+    ) -> None:
         self.deps = deps
+        self._uow = unit_of_work
+        self._delivery = delivery
+        self._deliverer = deliverer
         messages = FollowUpMessages(deps, notifier)
         self._steps: dict[Kind, Step] = {
             Kind.INTRODUCTION_TIMEOUT: self._action(deps.needs.time_out),
@@ -83,6 +98,7 @@ class AgendaRunner:
                 for entry in entries:
                     await self._run(context, entry)
                 tried += len(entries)
+        await self._deliverer.flush()
         return tried
 
     async def _run(self, context: Context, entry: AgendaEntry) -> None:
@@ -90,7 +106,10 @@ class AgendaRunner:
         try:
             if step is None:
                 raise LookupError(f"no step for {entry.kind}")
-            outcome = await step(context, entry)
+            async with recording(self._uow, self._delivery):
+                with about(topic=entry.kind.value):
+                    outcome = await step(context, entry)
+                await self.deps.agenda.finish(entry, outcome)
         except RetryAfter as error:
             await self.deps.agenda.attempt_failed(entry, str(error), _flood_wait(error))
         except Forbidden as error:  # the operators' group removed the bot, for instance
@@ -105,8 +124,6 @@ class AgendaRunner:
         except Exception as error:
             log.exception("agenda entry %s (%s) raised", entry.id, entry.kind)
             await self._failed(entry, f"{type(error).__name__}: {error}")
-        else:
-            await self.deps.agenda.finish(entry, outcome)
 
     async def _failed(self, entry: AgendaEntry, error: str) -> None:
         if await self.deps.agenda.attempt_failed(entry, error):

@@ -21,6 +21,7 @@ from bot.settings import LANGUAGES
 from handlers import keyboards as kb
 from handlers.deps import Deps
 from handlers.replies import answer_button, edit, not_text_reason, send
+from handlers.updates import handler_failed
 
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger(__name__)
@@ -192,7 +193,14 @@ class CommonHandlers:
     async def on_error(self, update: object, context: Context) -> None:
         """Log the fault; the person gets an apology, never a stack trace."""
         log.error("error while handling an update", exc_info=context.error)
-        if not isinstance(update, Update) or update.effective_chat is None:
+        if handler_failed(context.error):
+            return  # its effects are rolled back, and the runner apologises
+        if isinstance(update, Update):
+            await self.apologise(update, context.bot)
+
+    async def apologise(self, update: Update, bot: Bot) -> None:
+        """Something went wrong on our side: say so, in private (the group is not told)."""
+        if update.effective_chat is None:
             return
         if update.effective_chat.type != update.effective_chat.PRIVATE:
             return
@@ -204,8 +212,6 @@ class CommonHandlers:
             except Exception:  # the database may be what failed
                 language = None
         try:
-            await context.bot.send_message(
-                update.effective_chat.id, self.t(language, "common.error")
-            )
+            await bot.send_message(update.effective_chat.id, self.t(language, "common.error"))
         except TelegramError:
             log.warning("could not apologise to chat %s", update.effective_chat.id)

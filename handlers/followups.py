@@ -8,10 +8,11 @@ the message with the number to call and the buttons to answer for them.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardMarkup
 from telegram.ext import ContextTypes
 
 from bot.agenda import AgendaEntry, Outcome
+from bot.delivery import FollowUp
 from bot.domain import Person
 from bot.services.rides import Ride
 from handlers import keyboards as kb
@@ -65,7 +66,7 @@ class FollowUpMessages:
         reader, other = (
             (ride.driver, ride.passenger) if for_driver else (ride.passenger, ride.driver)
         )
-        if reader.telegram_user_id is None:
+        if not reader.reachable:
             return await self._call_to_remind(context, ride, reader)
         lang = reader.language
         text = self.t(
@@ -79,9 +80,10 @@ class FollowUpMessages:
             if for_driver
             else kb.ride_reminder_passenger(self.t, lang, ride.need.id)
         )
-        if await self.notifier.tell(context, reader, text, markup):
-            return Outcome.SENT
         # Blocked the bot: the team can still phone them before the ride.
+        call = self.notifier.to_team_instead(self._call_to_remind_text(ride, reader))
+        if await self.notifier.tell(context, reader, text, markup, if_unreachable=call):
+            return Outcome.SENT
         await self._call_to_remind(context, ride, reader)
         return Outcome.UNREACHABLE
 
@@ -90,32 +92,38 @@ class FollowUpMessages:
         if ride is None:
             return Outcome.SKIPPED
         passenger = ride.passenger
-        if passenger.telegram_user_id is None:
-            lang = self.team_lang
-            text = self.t(
-                lang, "outcome.call", **self._ride_values(ride, lang), id=ride.need.id,
-                passenger=passenger.display_name, phone=passenger.phone or "—",
-                driver=ride.driver.display_name,
-            )  # fmt: skip
-            markup = kb.ride_outcome(self.t, lang, ride.introduction.id)
-            return await self._to_team(context, text, markup)
+        # Without Telegram, or blocked: the team asks by phone and presses the answer.
+        team = self.team_lang
+        call = self.t(
+            team, "outcome.call", **self._ride_values(ride, team), id=ride.need.id,
+            passenger=passenger.display_name, phone=passenger.phone or "—",
+            driver=ride.driver.display_name,
+        )  # fmt: skip
+        call_markup = kb.ride_outcome(self.t, team, ride.introduction.id)
+        if not passenger.reachable:
+            return await self._to_team(context, call, call_markup)
         lang = passenger.language
         text = self.t(
             lang, "outcome.question", **self._ride_values(ride, lang),
             driver=ride.driver.short_name,
         )  # fmt: skip
         markup = kb.ride_outcome(self.t, lang, ride.introduction.id)
-        return await self._tell(context, passenger, text, markup)
+        return await self._tell(
+            context, passenger, text, markup,
+            if_unreachable=self.notifier.to_team_instead(call, call_markup),
+        )  # fmt: skip
 
     async def _call_to_remind(self, context: Context, ride: Ride, person: Person) -> Outcome:
         """Someone without Telegram: the team is asked to phone them."""
+        return await self._to_team(context, self._call_to_remind_text(ride, person))
+
+    def _call_to_remind_text(self, ride: Ride, person: Person) -> str:
         lang = self.team_lang
-        text = self.t(
+        return self.t(
             lang, "reminder.call", **self._ride_values(ride, lang), id=ride.need.id,
             passenger=ride.passenger.display_name, driver=ride.driver.display_name,
             name=person.display_name, phone=person.phone or self.t(lang, "contact.no_phone"),
         )  # fmt: skip
-        return await self._to_team(context, text)
 
     def _ride_values(self, ride: Ride, lang: str) -> dict[str, object]:
         return {
@@ -133,20 +141,24 @@ class FollowUpMessages:
             return Outcome.SKIPPED
         trip, driver = found.trip, found.driver
         days = self.deps.settings.trip_check_answer_days
-        if driver.telegram_user_id is None:
-            lang = self.team_lang
-            text = self.t(
-                lang, "tripcheck.call", driver=driver.display_name, phone=driver.phone or "—",
-                trip=Html(render.trip_line(self.t, lang, trip)), days=days,
-            )  # fmt: skip
-            outcome = await self._to_team(context, text, kb.trip_check(self.t, lang, trip.id))
+        team = self.team_lang
+        call = self.t(
+            team, "tripcheck.call", driver=driver.display_name, phone=driver.phone or "—",
+            trip=Html(render.trip_line(self.t, team, trip)), days=days,
+        )  # fmt: skip
+        call_markup = kb.trip_check(self.t, team, trip.id)
+        if not driver.reachable:
+            outcome = await self._to_team(context, call, call_markup)
         else:
             lang = driver.language
             text = self.t(
                 lang, "tripcheck.question", trip=Html(render.trip_line(self.t, lang, trip)),
                 days=days,
             )  # fmt: skip
-            outcome = await self._tell(context, driver, text, kb.trip_check(self.t, lang, trip.id))
+            outcome = await self._tell(
+                context, driver, text, kb.trip_check(self.t, lang, trip.id),
+                if_unreachable=self.notifier.to_team_instead(call, call_markup),
+            )  # fmt: skip
         await self.deps.trips.check_sent(entry, outcome)
         return outcome
 
@@ -191,9 +203,9 @@ class FollowUpMessages:
         view = await self.deps.operators.to_repost(entry)
         if view is None:
             return Outcome.SKIPPED
-        message = await self.notifier.repost(context, view)
-        await self.deps.operators.reposted(entry, message.message_id if message else None)
-        return Outcome.SENT if message else Outcome.UNREACHABLE
+        written = await self.notifier.repost(context, view)
+        await self.deps.operators.repost_written(entry, written)
+        return Outcome.SENT if written else Outcome.UNREACHABLE
 
     async def claimed_reminder(self, context: Context, entry: AgendaEntry) -> Outcome:
         view = await self.deps.operators.to_remind_claimer(entry)
@@ -205,21 +217,24 @@ class FollowUpMessages:
             "id": need.id, "passenger": view.passenger.display_name,
             "origin": need.origin.name, "destination": need.destination.name, "days": days,
         }  # fmt: skip
+        # Never opened a private chat with the bot: in the group, by name.
+        team = self.team_lang
+        group_text = self.t(
+            team, "operators.claimed_quiet_group", **values, operator=claimer.display_name,
+            when=Html(render.need_when(self.t, team, need)),
+        )  # fmt: skip
+        group_markup = kb.operator_actions(self.t, team, need.id)
         lang = claimer.language
         text = self.t(
             lang, "operators.claimed_quiet", **values,
             when=Html(render.need_when(self.t, lang, need)),
         )  # fmt: skip
         markup = kb.operator_actions(self.t, lang, need.id)
-        if await self.notifier.tell(context, claimer, text, markup):
+        in_group = self.notifier.to_team_instead(group_text, group_markup)
+        if await self.notifier.tell(context, claimer, text, markup, if_unreachable=in_group):
             outcome = Outcome.SENT
-        else:  # never opened a private chat with the bot: in the group, by name
-            lang = self.team_lang
-            text = self.t(
-                lang, "operators.claimed_quiet_group", **values, operator=claimer.display_name,
-                when=Html(render.need_when(self.t, lang, need)),
-            )  # fmt: skip
-            outcome = await self._to_team(context, text, kb.operator_actions(self.t, lang, need.id))
+        else:
+            outcome = await self._to_team(context, group_text, group_markup)
         await self.deps.operators.claimer_reminded(entry, outcome)
         return outcome
 
@@ -247,12 +262,16 @@ class FollowUpMessages:
         person: Person,
         text: str,
         markup: InlineKeyboardMarkup | None = None,
+        *,
+        if_unreachable: FollowUp | None = None,
     ) -> Outcome:
-        told = await self.notifier.tell(context, person, text, markup)
+        told = await self.notifier.tell(
+            context, person, text, markup, if_unreachable=if_unreachable
+        )
         return Outcome.SENT if told else Outcome.UNREACHABLE
 
     async def _to_team(
         self, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
     ) -> Outcome:
-        message: Message | None = await self.notifier.to_operators(context, text, markup)
-        return Outcome.SENT if message is not None else Outcome.UNREACHABLE
+        written = await self.notifier.to_operators(context, text, markup)
+        return Outcome.SENT if written else Outcome.UNREACHABLE

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 from datetime import time
+from types import SimpleNamespace
+from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, Forbidden
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.ext import ContextTypes
 
+from bot.delivery import FollowUp
 from bot.domain import Need, Person, Trip
 from bot.services.needs import (
     Answer,
@@ -22,14 +24,21 @@ from bot.services.needs import (
     Candidate,
     Search,
 )
-from bot.services.operators import FollowUp
+from bot.services.operators import FollowUp as TeamView
 from handlers import keyboards as kb
 from handlers import render
+from handlers.deliverer import Deliverer
 from handlers.deps import Deps
+from handlers.outbox_bot import about
+from handlers.replies import SEND_STEP
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger(__name__)
+
+# Steps the deliverer runs for these notices (bot/delivery.py, FollowUp).
+NEED_POSTED = "need_posted"
+DRIVER_UNREACHABLE = "driver_unreachable"
 
 
 class Notifier:
@@ -39,25 +48,70 @@ class Notifier:
         # What each need's post shows now, so that an unchanged post is not edited again.
         self._shown: dict[int, tuple[str, bool]] = {}
 
+    def register_steps(self, deliverer: Deliverer, bot: Bot) -> None:
+        """What the deliverer does once a notice is sent, or when its reader is unreachable."""
+        self._bot = bot
+        deliverer.on(SEND_STEP, self._send_step)
+        deliverer.on(NEED_POSTED, self._need_posted)
+        deliverer.on(DRIVER_UNREACHABLE, self._driver_unreachable)
+
+    def _context(self) -> Context:
+        # The steps run outside any update: they only need the bot.
+        return SimpleNamespace(bot=self._bot)  # type: ignore[return-value]
+
+    async def _send_step(self, follow_up: FollowUp, message_id: int | None) -> None:
+        values = follow_up.values
+        if values.get("chat_id") is None or not values.get("text"):
+            return
+        await self._bot.send_message(
+            values["chat_id"], values["text"], reply_markup=_markup(values.get("reply_markup"))
+        )
+
+    async def _need_posted(self, follow_up: FollowUp, message_id: int | None) -> None:
+        """The need's post is in the group: it becomes the one kept up to date."""
+        if message_id is None:
+            return
+        need_id = int(follow_up.values["need_id"])
+        old_post = follow_up.values.get("old_post_id")
+        await self.deps.operators.posted(need_id, message_id)
+        self._shown.pop(need_id, None)
+        if old_post is not None and old_post != message_id:
+            await self._drop_old_post(self._context(), int(old_post))
+
+    async def _driver_unreachable(self, follow_up: FollowUp, message_id: int | None) -> None:
+        answer = await self.deps.needs.driver_unreachable(int(follow_up.values["introduction_id"]))
+        if answer is not None:
+            await self.after_refusal(self._context(), answer, "intro.unreachable_passenger")
+
+    def to_team_instead(
+        self, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> FollowUp | None:
+        """A message for the team, sent only if its person turns out to be unreachable."""
+        chat_id = self.deps.settings.operator_chat_id
+        if chat_id is None:
+            return None
+        values: dict[str, Any] = {"chat_id": chat_id, "text": text}
+        if markup is not None:
+            values["reply_markup"] = markup.to_dict()
+        return FollowUp(SEND_STEP, values)
+
     async def tell(
         self,
         context: Context,
         person: Person,
         text: str,
         markup: InlineKeyboardMarkup | None = None,
+        *,
+        if_unreachable: FollowUp | None = None,
     ) -> bool:
-        """Write to a person in private; False if Telegram will not deliver it."""
-        if person.telegram_user_id is None:
+        """Write to a person in private; False if Telegram is known not to deliver it (no
+        Telegram account, or they blocked the bot). A refusal found at delivery runs
+        `if_unreachable` instead."""
+        if not person.reachable:
             return False
-        try:
+        assert person.telegram_user_id is not None
+        with about(person_id=person.id, if_unreachable=if_unreachable):
             await context.bot.send_message(person.telegram_user_id, text, reply_markup=markup)
-        except Forbidden:
-            log.info("person %s cannot be written to (blocked or never started)", person.id)
-            return False
-        except BadRequest as error:
-            if "chat not found" not in str(error).lower():
-                raise
-            return False
         return True
 
     # Passengers.
@@ -130,7 +184,10 @@ class Notifier:
             # Registered by phone: the team calls and answers for them.
             await self.call_driver(context, asked, passenger, hours)
             return
-        if await self.tell(context, driver, text, markup):
+        if await self.tell(
+            context, driver, text, markup,
+            if_unreachable=FollowUp(DRIVER_UNREACHABLE, {"introduction_id": introduction.id}),
+        ):  # fmt: skip
             asked_text = t(passenger.language, "intro.asked", name=driver.short_name, hours=hours)
             await self.tell(context, passenger, asked_text)
             if by_operator:
@@ -296,13 +353,9 @@ class Notifier:
         if not force and self._shown.get(need_id) == (text, markup is not None):
             return
         self._shown[need_id] = (text, markup is not None)
-        try:
-            await context.bot.edit_message_text(
-                text, chat_id=chat_id, message_id=view.need.operators_post_id, reply_markup=markup
-            )
-        except BadRequest as error:
-            if "not modified" not in str(error).lower():
-                log.warning("could not update the post of need %s: %s", need_id, error)
+        await context.bot.edit_message_text(
+            text, chat_id=chat_id, message_id=view.need.operators_post_id, reply_markup=markup
+        )
 
     async def operators_need(
         self, context: Context, need: Need, passenger: Person, reason: str
@@ -319,22 +372,21 @@ class Notifier:
             return
         text = render.operator_post(self.t, lang, view, reason)
         markup = kb.operator_actions(self.t, lang, need.id)
-        message = await self.to_operators(context, text, markup)
-        if message is not None:
-            await self.deps.operators.posted(need.id, message.message_id)
+        with about(after_sent=FollowUp(NEED_POSTED, {"need_id": need.id})):
+            await self.to_operators(context, text, markup)
 
-    async def repost(self, context: Context, view: FollowUp) -> Message | None:
+    async def repost(self, context: Context, view: TeamView) -> bool:
         """Post a need again (nobody claimed it): the new post carries the buttons, the old
-        one loses them."""
+        one loses them once the new one is there."""
         assert view.need is not None
         lang = self.deps.settings.default_language
         text = render.operator_post(self.t, lang, view, "unclaimed")
         markup = kb.operator_actions(self.t, lang, view.need.id)
-        message = await self.to_operators(context, text, markup)
-        if message is not None:
-            await self._drop_old_post(context, view.need.operators_post_id)
-            self._shown.pop(view.need.id, None)
-        return message
+        posted = FollowUp(
+            NEED_POSTED, {"need_id": view.need.id, "old_post_id": view.need.operators_post_id}
+        )
+        with about(after_sent=posted):
+            return await self.to_operators(context, text, markup)
 
     async def show_need(self, context: Context, chat_id: int, need_id: int) -> bool:
         """An operator asks for a need's post (from the digest): it is posted anew where
@@ -345,34 +397,36 @@ class Notifier:
         lang = self.deps.settings.default_language
         markup = kb.operator_actions(self.t, lang, need_id) if view.need.is_open else None
         text = render.operator_post(self.t, lang, view, None)
-        message = await context.bot.send_message(chat_id, text, reply_markup=markup)
         if chat_id == self.deps.settings.operator_chat_id and view.need.is_open:
-            await self._drop_old_post(context, view.need.operators_post_id)
-            self._shown.pop(need_id, None)
-            await self.deps.operators.posted(need_id, message.message_id)
+            posted = FollowUp(
+                NEED_POSTED, {"need_id": need_id, "old_post_id": view.need.operators_post_id}
+            )
+            with about(after_sent=posted):
+                await context.bot.send_message(chat_id, text, reply_markup=markup)
+        else:
+            await context.bot.send_message(chat_id, text, reply_markup=markup)
         return True
 
     async def _drop_old_post(self, context: Context, post_id: int | None) -> None:
         chat_id = self.deps.settings.operator_chat_id
         if post_id is None or chat_id is None:
             return
-        try:
-            await context.bot.edit_message_reply_markup(chat_id, post_id, reply_markup=None)
-        except BadRequest as error:  # deleted by someone, or already without buttons
-            log.info("could not take the buttons off post %s: %s", post_id, error)
+        # Deleted by someone, or already without buttons: the deliverer lets it go.
+        await context.bot.edit_message_reply_markup(chat_id, post_id, reply_markup=None)
 
     async def to_operators(
         self, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
-    ) -> Message | None:
+    ) -> bool:
         chat_id = self.deps.settings.operator_chat_id
         if chat_id is None:
             log.warning("OPERATOR_CHAT_ID is not set: the operators were not told")
-            return None
-        try:
-            return await context.bot.send_message(chat_id, text, reply_markup=markup)
-        except (Forbidden, BadRequest) as error:
-            log.error("cannot post to the operators' group %s: %s", chat_id, error)
-            return None
+            return False
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
+        return True
+
+
+def _markup(data: dict[str, Any] | None) -> InlineKeyboardMarkup | None:
+    return InlineKeyboardMarkup.de_json(data, None) if data else None
 
 
 def _leg_start(trip: Trip, leg: str) -> time:

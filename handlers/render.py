@@ -246,6 +246,10 @@ def operator_candidate_line(t: Translator, lang: str, need: Need, candidate: Can
 DIGEST_LINES = 10
 
 
+# What an undelivered message is called when it was none of the agenda's.
+ANY_MESSAGE = "agenda.kind.message"
+
+
 def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
     def listing(lines: list[str]) -> str:
         if not lines:
@@ -279,13 +283,15 @@ def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
         t(
             lang,
             "digest.undelivered_line",
-            what=Html(t(lang, f"agenda.kind.{item.kind.value}")),
+            what=Html(
+                t(lang, ANY_MESSAGE if item.kind == "message" else f"agenda.kind.{item.kind}")
+            ),
             person=item.person.display_name if item.person else Html(t(lang, "digest.the_team")),
             reason=Html(
                 t(
                     lang,
                     "digest.reason_unreachable"
-                    if item.reason == Outcome.UNREACHABLE
+                    if item.reason in (Outcome.UNREACHABLE, "unreachable")
                     else "digest.reason_error",
                 )
             ),

@@ -13,6 +13,12 @@ from telegram import (
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.delivery import FollowUp
+from handlers.outbox_bot import about
+
+# The deliverer's step that sends a message written in advance (see Deliverer.on).
+SEND_STEP = "send"
+
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -31,13 +37,11 @@ async def answer_button(update: Update, text: str | None = None) -> None:
     query = update.callback_query
     if query is None:
         return
-    try:
+    # A press older than Telegram keeps queries for (about 15 minutes of a stopped bot)
+    # cannot be answered any more: the text then comes as a message.
+    too_late = FollowUp(SEND_STEP, {"chat_id": query.from_user.id, "text": text}) if text else None
+    with about(if_unreachable=too_late):
         await query.answer(text, show_alert=bool(text))
-    except BadRequest:
-        # A press older than Telegram keeps queries for (about 15 minutes of a stopped bot)
-        # cannot be answered any more; the message below still reaches the person.
-        if text:
-            await query.get_bot().send_message(query.from_user.id, text)
 
 
 def not_text_reason(update: Update) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -40,11 +41,16 @@ class Database:
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.connection = connection
-        # One connection is shared (updates and the agenda's job): transactions take turns.
-        # A transaction opened inside another one by the same task joins it, so that a
-        # service can make several repositories' writes (and the agenda they cause) atomic.
+        # One connection is shared (updates, the agenda, the deliverer): transactions take
+        # turns. A transaction opened inside another one joins it, so that a service can make
+        # several repositories' writes (and the agenda and notices they cause) atomic, and so
+        # that one update's whole effect commits at once. "Inside" follows the context, not the
+        # task: python-telegram-bot writes conversation states from tasks it gathers.
         self._transaction_lock = asyncio.Lock()
-        self._transaction_owner: asyncio.Task[object] | None = None
+        self._open: object | None = None
+        self._inside: contextvars.ContextVar[object | None] = contextvars.ContextVar(
+            f"transaction-{id(self)}", default=None
+        )
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -65,12 +71,13 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        task = asyncio.current_task()
-        if task is not None and self._transaction_owner is task:
+        if self._open is not None and self._inside.get() is self._open:
             yield self.connection  # the outer transaction commits or rolls back
             return
         async with self._transaction_lock:
-            self._transaction_owner = task
+            token = object()
+            self._open = token
+            reset = self._inside.set(token)
             try:
                 await self.connection.execute("BEGIN IMMEDIATE")
                 try:
@@ -80,7 +87,13 @@ class Database:
                     raise
                 await self.connection.execute("COMMIT")
             finally:
-                self._transaction_owner = None
+                self._open = None
+                self._inside.reset(reset)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether the caller is inside an open transaction (its writes commit with it)."""
+        return self._open is not None and self._inside.get() is self._open
 
     async def write(self, sql: str, parameters: tuple[Any, ...] = ()) -> Written:
         """One statement that writes, in its own transaction or in the caller's.

@@ -104,6 +104,16 @@ class SqlitePeopleRepository:
             phone_consent_at=now.isoformat() if phone and visible else None,
         )
 
+    async def set_unreachable(self, person_id: int, since: datetime | None) -> None:
+        """Telegram refused to deliver to them (since then), or they wrote again (None)."""
+        await self._db.write(
+            "UPDATE people SET unreachable_at = ? WHERE id = ?",
+            (since.isoformat() if since else None, person_id),
+        )
+
+    async def by_chat(self, chat_id: int) -> Person | None:
+        return await self.by_telegram_id(chat_id) if chat_id > 0 else None
+
     async def _update(self, person_id: int, now: datetime, **columns: Any) -> Person:
         assignments = ", ".join(f"{name} = ?" for name in columns)
         await self._db.write(
@@ -134,4 +144,5 @@ def _person(row: aiosqlite.Row) -> Person:
         phone_consent_at=row["phone_consent_at"],
         registered_by=row["registered_by"],
         created_at=row["created_at"],
+        unreachable_at=row["unreachable_at"],
     )

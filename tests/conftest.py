@@ -72,9 +72,14 @@ class RunningBot:
 
     async def start(self) -> None:
         self.mobilot = await create_bot(
-            self.settings, request=self.fake, gazetteer=self.gazetteer, clock=self.clock
+            self.settings,
+            request=self.fake,
+            gazetteer=self.gazetteer,
+            clock=self.clock,
+            rate_limit=False,  # the fake clock moves, not the rate limiter's: no real waits
         )
         self.fake.attach(self.mobilot.application)
+        self.fake.receiver = self.mobilot.receive
         await self.mobilot.start()
 
     async def stop(self) -> None:
@@ -105,7 +110,15 @@ class RunningBot:
 
     async def run_until(self, target: datetime) -> None:
         for _ in range(100_000):
-            next_due = await self.app.deps.agenda.next_due()
+            dues = [
+                moment
+                for moment in (
+                    await self.app.deps.agenda.next_due(),
+                    await self.app.core.delivery.next_attempt(),
+                )
+                if moment is not None
+            ]
+            next_due = min(dues, default=None)
             if next_due is None or next_due > target:
                 break
             self._set_time(max(self.clock.current, next_due))
@@ -120,6 +133,7 @@ class RunningBot:
         assert job_queue is not None
         [job] = job_queue.get_jobs_by_name(AGENDA_JOB)
         await job.run(self.app.application)
+        await self.app.settle()
 
     def _set_time(self, moment: datetime) -> None:
         self.clock.current = moment

@@ -64,6 +64,7 @@ __all__ = [
     "ApiError",
     "FakeBotAPI",
     "FakeError",
+    "Fault",
     "FakeGroup",
     "FakeUser",
     "HTMLParseError",
@@ -136,6 +137,19 @@ class FakeError:
 
     def __str__(self) -> str:
         return f"{self.method}: {self.status} {self.description}"
+
+
+@dataclass
+class Fault:
+    """An error the fake answers instead of a method's result (FakeBotAPI.inject)."""
+
+    method: str
+    status: int
+    description: str
+    retry_after: int | None
+    times: int
+    match: Callable[[JSONDict], bool] | None = None
+    hits: int = 0
 
 
 @dataclass
@@ -771,6 +785,11 @@ class FakeBotAPI(BaseRequest):
         self.chat_actions: list[tuple[int, str]] = []
 
         self.deliver: Literal["direct", "polling"] = "direct"
+        # In direct mode, who receives each update (Mobilot.receive: recorded, handled, its
+        # messages sent); without one, application.process_update.
+        self.receiver: Callable[[JSONDict], Awaitable[None]] | None = None
+        # Faults to answer instead of the method's result (see inject).
+        self.faults: list[Fault] = []
         # While True, every method but getUpdates answers 502 Bad Gateway, as when Telegram
         # is down (python-telegram-bot raises NetworkError).
         self.outage = False
@@ -829,6 +848,10 @@ class FakeBotAPI(BaseRequest):
             raise RuntimeError("This FakeBotAPI was shut down (request after shutdown)")
         if name != "getUpdates":
             self._touch()
+            fault = self._fault_for(name, call.params)
+            if fault is not None:
+                self.errors.append(FakeError(name, fault.status, fault.description, call.params))
+                return self._answer_fault(fault)
             if self.outage:
                 self.errors.append(FakeError(name, 502, "Bad Gateway (fake outage)", call.params))
                 return self._answer_error(ApiError(HTTPStatus.BAD_GATEWAY, "Bad Gateway"))
@@ -844,6 +867,48 @@ class FakeBotAPI(BaseRequest):
             self.errors.append(FakeError(name, 500, f"fake internal error: {exc!r}", call.params))
             raise
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def inject(
+        self,
+        method: str,
+        status: int = 502,
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
+        match: Callable[[JSONDict], bool] | None = None,
+    ) -> Fault:
+        """The next `times` calls of `method` (whose parameters `match`) fail: 429 with
+        `retry_after` (seconds), 502 Bad Gateway, or any other status."""
+        if status == 429:
+            description = f"Too Many Requests: retry after {retry_after or 1}"
+        elif status == 502:
+            description = "Bad Gateway"
+        else:
+            description = f"Error {status}"
+        fault = Fault(method, status, description, retry_after, times, match)
+        self.faults.append(fault)
+        return fault
+
+    def _fault_for(self, name: str, params: JSONDict) -> Fault | None:
+        for fault in self.faults:
+            if (
+                fault.times > 0
+                and fault.method == name
+                and (fault.match is None or fault.match(params))
+            ):
+                fault.times -= 1
+                fault.hits += 1
+                return fault
+        return None
+
+    @staticmethod
+    def _answer_fault(fault: Fault) -> tuple[int, bytes]:
+        body: JSONDict = {
+            "ok": False, "error_code": fault.status, "description": fault.description,
+        }  # fmt: skip
+        if fault.status == 429:
+            body["parameters"] = {"retry_after": fault.retry_after or 1}
+        return fault.status, json.dumps(body).encode()
 
     @classmethod
     def _methods_lower(cls) -> dict[str, _MethodImpl]:
@@ -993,6 +1058,9 @@ class FakeBotAPI(BaseRequest):
         if self.deliver == "polling":
             self._pending_updates.append(update)
             self._updates_event.set()
+            return
+        if self.receiver is not None:
+            await self.receiver(json.loads(json.dumps(update)))
             return
         if self.application is None:
             raise RuntimeError("call fake.attach(application) first (or set fake.deliver)")

@@ -373,9 +373,7 @@ async def test_text_and_button_checks(env: tuple[FakeBotAPI, App]) -> None:
     message = await bot.send_message(
         alice.id,
         "json",
-        api_kwargs={
-            "reply_markup": '{"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}'
-        },
+        api_kwargs={"reply_markup": '{"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}'},
     )
     assert message.reply_markup is not None
     assert alice.buttons() == ["A"]

@@ -222,7 +222,7 @@ async def test_a_driver_who_blocked_the_bot_counts_as_a_decline(bot: RunningBot)
     ana = bot.fake.user(342, "Ana")
     await describe_need(ana)
     await ana.press("🚗 Demander à Jean M. (mar. 7h30)")
-    assert "Jean M. ne peut pas être joint(e) par Telegram pour l'instant." in ana.texts_since(0)
+    assert "Telegram ne remet plus nos messages à Jean M. pour l'instant." in ana.texts_since(0)
     assert "L'équipe locale est prévenue" in ana.last().text
     [intro] = await bot.rows("SELECT status FROM introductions")
     assert intro["status"] == "expired"

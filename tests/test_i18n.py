@@ -49,6 +49,9 @@ def keys_used_in_code() -> set[str]:
     from bot.domain import RideOutcome
 
     used |= {f"agenda.kind.{k.value}" for k in Kind} | {"operators.reason.unclaimed"}
+    from handlers.render import ANY_MESSAGE
+
+    used.add(ANY_MESSAGE)
     used |= {
         f"{prefix}_{o.value}"
         for o in RideOutcome

@@ -40,7 +40,7 @@ async def test_claim_wider_search_ask_on_behalf_and_the_answer_back(bot: Running
     assert "Jean M." in found.text and "@jean_m" in found.text  # how to reach him
     await bot.operators.press(omar, "📨 Demander à Jean M.")
     assert "Lina V. aimerait faire la route avec vous" in jean.last().text
-    assert "Jean Martin a été sollicité(e)" in bot.operators.last().text
+    assert "la demande est partie chez Jean Martin" in bot.operators.last().text
     assert "un conducteur a été sollicité" in post.text
 
     await jean.press("✅ J'accepte")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from tests.conftest import OPERATORS, RunningBot
+from tests.conftest import RunningBot
 from tests.fakebot import FakeUser, SentMessage
 from tests.test_find_flow import describe_need, driver
 from tests.test_operators import team
@@ -182,7 +182,7 @@ async def test_the_driver_did_not_come_reaches_the_team(bot: RunningBot) -> None
     await marie.press("🚫 Le conducteur n'est pas venu")
     assert marie.last().text.startswith("Nous en sommes désolés. L'équipe locale est prévenue")
     assert bot.operators.last().text == (
-        "🚫 Demande n° 1 : Marie Delpech dit que Jean Martin n'est pas venu(e) le mardi"
+        "🚫 Demande n° 1 : Marie Delpech dit que Jean Martin n'était pas au rendez-vous le mardi"
         " 24 novembre. Contact du conducteur : @jean_m"
     )
     events = await bot.rows("SELECT kind FROM need_events WHERE need_id = 1 ORDER BY id")

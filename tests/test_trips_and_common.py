@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.conftest import API_URL, RunningBot
 from tests.fakebot import FakeBotAPI
 from tests.test_offer_flow import register_trip
@@ -175,15 +177,18 @@ async def test_start_in_the_middle_of_a_registration_keeps_it(bot: RunningBot) -
 async def test_telegram_api_url_is_used_with_real_polling(bot: RunningBot) -> None:
     fake: FakeBotAPI = bot.fake
     fake.deliver = "polling"
-    application = bot.app.application
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    bot.app.updates.start(polling=True)
+    bot.app.deliverer.start()
     try:
         zoe = fake.user(209, "Zoé")
         await zoe.command("start")
-        await fake.settle()
+        for _ in range(500):
+            if zoe.messages():
+                break
+            await asyncio.sleep(0.01)
         assert zoe.messages()[0].text.startswith("Bonjour Zoé !")
     finally:
-        await application.updater.stop()
+        await bot.app.updates.stop()
+        await bot.app.deliverer.stop()
     assert any(url == f"{API_URL}/bot{fake.token}/getUpdates" for url in fake.urls)
     bot.assert_clean()

@@ -12,6 +12,7 @@ from bot.ports import (
     Agenda,
     IntroductionRepository,
     NeedRepository,
+    Outbox,
     PeopleRepository,
     TripRepository,
     UnitOfWork,
@@ -32,7 +33,7 @@ _TRIP_KINDS = {Kind.TRIP_CHECK, Kind.TRIP_PAUSED_NOTICE}
 class Undelivered:
     """A message that could not be delivered, and to whom (None: the operators' group)."""
 
-    kind: Kind
+    kind: str  # an agenda kind, or what else the message was ("message")
     person: Person | None
     reason: str
 
@@ -56,10 +57,12 @@ class DigestService:
         people: PeopleRepository,
         trips: TripRepository,
         agenda: Agenda,
+        outbox: Outbox,
         unit_of_work: UnitOfWork,
         clock: Clock,
         timing: Timing,
     ) -> None:
+        self._outbox = outbox
         self._operators = operators
         self._rides = rides
         self._needs = needs
@@ -84,10 +87,13 @@ class DigestService:
         new_ids = {need.id for need in await self._needs.created_since(since)}
         today = self._timing.calendar.today(now)
         undelivered = [
-            Undelivered(entry.kind, await self._recipient(entry.kind, entry.subject_id),
+            Undelivered(entry.kind.value, await self._recipient(entry.kind, entry.subject_id),
                         entry.outcome)
             for entry in await self._agenda.failed_since(since)
         ]  # fmt: skip
+        for notice in await self._outbox.undelivered_since(since):
+            person = await self._people.get(notice.person_id) if notice.person_id else None
+            undelivered.append(Undelivered(notice.topic, person, notice.status.value))
         return Digest(
             new_needs=[view for view in open_needs if view.need and view.need.id in new_ids],
             still_open=[view for view in open_needs if view.need and view.need.id not in new_ids],

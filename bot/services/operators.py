@@ -122,6 +122,16 @@ class OperatorService:
             else:
                 await self._schedule_repost(entry.subject_id, now)
 
+    async def repost_written(self, entry: AgendaEntry, written: bool) -> None:
+        """The new post is on its way (its id is recorded once it is sent), or the team
+        cannot be written to: in both cases it is looked at again after a while."""
+        now = self._clock.now()
+        async with self._uow.transaction():
+            await self._agenda.finish(
+                entry.id, Outcome.SENT if written else Outcome.UNREACHABLE, now
+            )
+            await self._schedule_repost(entry.subject_id, now)
+
     async def _schedule_repost(self, need_id: int, now: datetime) -> None:
         repost = Due(Kind.NEED_REPOST, need_id, now + self._timing.repost_after)
         await self._agenda.schedule([repost], now)

@@ -31,6 +31,9 @@ class PeopleService:
         if person is None:
             language = language_from_telegram(identity.language_code, self._default_language)
             return await self._people.add_from_telegram(identity, language, now)
+        if person.unreachable_at is not None:  # writing to the bot unblocks it
+            await self._people.set_unreachable(person.id, None)
+            person = person.model_copy(update={"unreachable_at": None})
         if (person.display_name, person.telegram_username) != (
             identity.display_name,
             identity.username,

@@ -1,0 +1,152 @@
+"""The core put together without Telegram: settings, database, clock and services.
+
+The Telegram application (bot/app.py), the HTTP side (handlers/http) and, later, the try
+page and the partner platforms' API all run on one `Core`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from bot.agenda import Timing
+from bot.clock import Clock, SystemClock
+from bot.matching import MatchingParams
+from bot.places.gazetteer import Gazetteer
+from bot.places.geocoder import OnlineGeocoder
+from bot.services.agenda import AgendaService
+from bot.services.delivery import DeliveryService, InboxService
+from bot.services.digest import DigestService
+from bot.services.needs import NeedService
+from bot.services.operators import OperatorService
+from bot.services.people import PeopleService
+from bot.services.places import PlaceService
+from bot.services.reports import ReportService
+from bot.services.rides import RideService
+from bot.services.trips import TripService
+from bot.settings import Settings
+from storage.agenda import SqliteAgenda
+from storage.db import Database
+from storage.inbox import SqliteInbox
+from storage.introductions import SqliteIntroductionRepository
+from storage.needs import SqliteNeedRepository
+from storage.outbox import SqliteOutbox
+from storage.people import SqlitePeopleRepository
+from storage.reports import SqliteReports
+from storage.trip_search import SqliteTripSearch
+from storage.trips import SqliteTripRepository
+
+
+@dataclass(frozen=True)
+class Core:
+    settings: Settings
+    database: Database
+    clock: Clock
+    people: PeopleService
+    trips: TripService
+    places: PlaceService
+    needs: NeedService
+    operators: OperatorService
+    reports: ReportService
+    rides: RideService
+    digest: DigestService
+    agenda: AgendaService
+    inbox: InboxService
+    delivery: DeliveryService
+
+    async def close(self) -> None:
+        await self.database.close()
+
+    async def database_reachable(self) -> bool:
+        try:
+            await self.database.schema_version()
+        except Exception:
+            return False
+        return True
+
+
+async def build_core(
+    settings: Settings, *, clock: Clock | None = None, gazetteer: Gazetteer | None = None
+) -> Core:
+    """Open the database (migrations included) and assemble the services."""
+    clock = clock or SystemClock()
+    if gazetteer is None:
+        gazetteer = await asyncio.to_thread(
+            Gazetteer.load, settings.territory_departments, settings.local_places_file
+        )
+    database = await Database.open(settings.database_path)
+    params = MatchingParams.from_settings(settings)
+    search = SqliteTripSearch(database, params)
+    await search.ensure_index()
+    people = SqlitePeopleRepository(database)
+    trips = SqliteTripRepository(database)
+    online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
+    agenda = SqliteAgenda(database)
+    timing = Timing.from_settings(settings)
+    trip_service = TripService(
+        trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing
+    )
+    need_repository = SqliteNeedRepository(database)
+    introductions = SqliteIntroductionRepository(database)
+    matching = NeedService(
+        needs=need_repository,
+        introductions=introductions,
+        trips=trips,
+        people=people,
+        search=search,
+        params=params,
+        clock=clock,
+        agenda=agenda,
+        unit_of_work=database,
+        timing=timing,
+    )
+    operators = OperatorService(
+        needs=need_repository,
+        follow_up=need_repository,
+        introductions=introductions,
+        people=people,
+        matching=matching,
+        trips=trip_service,
+        params=params,
+        clock=clock,
+        agenda=agenda,
+        unit_of_work=database,
+        timing=timing,
+    )
+    outbox = SqliteOutbox(database)
+    rides = RideService(
+        introductions=introductions,
+        needs=need_repository,
+        people=people,
+        trips=trips,
+        clock=clock,
+        calendar=timing.calendar,
+    )
+    return Core(
+        settings=settings,
+        database=database,
+        clock=clock,
+        people=PeopleService(people, clock, settings.default_language),
+        trips=trip_service,
+        places=PlaceService(gazetteer, online),
+        needs=matching,
+        operators=operators,
+        reports=ReportService(SqliteReports(database), clock),
+        rides=rides,
+        digest=DigestService(
+            operators=operators,
+            rides=rides,
+            needs=need_repository,
+            introductions=introductions,
+            people=people,
+            trips=trips,
+            clock=clock,
+            agenda=agenda,
+            outbox=outbox,
+            unit_of_work=database,
+            timing=timing,
+        ),
+        agenda=AgendaService(agenda, clock),
+        inbox=InboxService(SqliteInbox(database), clock),
+        delivery=DeliveryService(outbox, people, clock),
+    )

@@ -1,0 +1,114 @@
+"""The inbox of updates and the outbox of notices: what arrived, what must go out, and what
+became of each message (bot/delivery.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.delivery import (
+    GIVE_UP_AFTER,
+    JSON,
+    Backlog,
+    DeliveryStatus,
+    FollowUp,
+    InboxEntry,
+    OutboxEntry,
+    Outgoing,
+    UndeliveredNotice,
+    retry_after_failure,
+)
+from bot.ports import Inbox, Outbox, PeopleRepository
+
+# Handled updates are kept this long, so that one Telegram delivers twice is dropped.
+KEEP_HANDLED_UPDATES = timedelta(days=2)
+
+
+class InboxService:
+    def __init__(self, inbox: Inbox, clock: Clock) -> None:
+        self._inbox = inbox
+        self._clock = clock
+
+    async def record(self, updates: list[tuple[int, JSON]]) -> int:
+        return await self._inbox.record(updates, self._clock.now())
+
+    async def pending(self, limit: int) -> list[InboxEntry]:
+        return await self._inbox.pending(limit)
+
+    async def handled(self, update_id: int) -> None:
+        await self._inbox.finish(update_id, self._clock.now())
+
+    async def failed(self, update_id: int, error: str) -> None:
+        await self._inbox.finish(update_id, self._clock.now(), error[:500] or "error")
+
+    async def prune(self) -> None:
+        await self._inbox.prune(self._clock.now() - KEEP_HANDLED_UPDATES)
+
+
+class DeliveryService:
+    def __init__(self, outbox: Outbox, people: PeopleRepository, clock: Clock) -> None:
+        self._outbox = outbox
+        self._people = people
+        self._clock = clock
+
+    async def write(self, message: Outgoing) -> int:
+        """Add a message to the outbox, in the caller's transaction if there is one."""
+        if message.person_id is None and message.chat_id > 0:
+            person = await self._people.by_chat(message.chat_id)
+            if person is not None:
+                message = Outgoing(
+                    chat_id=message.chat_id,
+                    method=message.method,
+                    params=message.params,
+                    person_id=person.id,
+                    if_unreachable=message.if_unreachable,
+                    after_sent=message.after_sent,
+                    urgent=message.urgent,
+                    topic=message.topic,
+                )
+        return await self._outbox.add(message, self._clock.now())
+
+    async def due(self, limit: int) -> list[OutboxEntry]:
+        return await self._outbox.due(self._clock.now(), limit)
+
+    async def next_attempt(self) -> datetime | None:
+        return await self._outbox.next_attempt()
+
+    async def sent(self, entry: OutboxEntry, message_id: int | None) -> FollowUp | None:
+        """Delivered; returns what to do next, if anything."""
+        await self._outbox.sent(entry.id, message_id, self._clock.now())
+        return entry.after_sent
+
+    async def not_yet(self, entry: OutboxEntry, error: str, wait: timedelta | None = None) -> bool:
+        """Telegram could not take it now (flood limit, server error, network): try again
+        after `wait` (as asked) or a growing delay; False once it has been given up."""
+        now = self._clock.now()
+        if now - entry.created_at >= GIVE_UP_AFTER:
+            await self._outbox.settle(entry.id, DeliveryStatus.FAILED, error, now)
+            return False
+        delay = wait if wait is not None else retry_after_failure(entry.attempts + 1)
+        await self._outbox.retry(entry.id, now + delay, error)
+        return True
+
+    async def unreachable(self, entry: OutboxEntry, error: str) -> FollowUp | None:
+        """The reader blocked the bot (or never started it): marked so, and whoever else must
+        know is told (what the notice's author decided when writing it)."""
+        now = self._clock.now()
+        await self._outbox.settle(entry.id, DeliveryStatus.UNREACHABLE, error, now)
+        if entry.person_id is not None:
+            await self._people.set_unreachable(entry.person_id, now)
+        return entry.if_unreachable
+
+    async def refused(self, entry: OutboxEntry, error: str) -> None:
+        """Telegram refused it for good (a bug of ours): recorded for the digest."""
+        await self._outbox.settle(entry.id, DeliveryStatus.FAILED, error, self._clock.now())
+
+    async def dropped(self, entry: OutboxEntry, why: str) -> None:
+        """No longer needed: an edit of a message deleted meanwhile, an answer too late."""
+        await self._outbox.settle(entry.id, DeliveryStatus.DROPPED, why, self._clock.now())
+
+    async def backlog(self) -> Backlog:
+        return await self._outbox.backlog()
+
+    async def undelivered_since(self, since: datetime) -> list[UndeliveredNotice]:
+        return await self._outbox.undelivered_since(since)

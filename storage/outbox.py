@@ -1,0 +1,143 @@
+"""The durable outbox of notices (bot/delivery.py)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import aiosqlite
+
+from bot.agenda import utc_text
+from bot.delivery import (
+    Backlog,
+    DeliveryStatus,
+    FollowUp,
+    OutboxEntry,
+    Outgoing,
+    UndeliveredNotice,
+)
+from storage.db import Database
+
+
+class SqliteOutbox:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def add(self, message: Outgoing, now: datetime) -> int:
+        written = await self._db.write(
+            "INSERT INTO outbox (chat_id, person_id, method, params, if_unreachable, after_sent,"
+            " urgent, topic, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                message.chat_id,
+                message.person_id,
+                message.method,
+                json.dumps(message.params, ensure_ascii=False),
+                _follow_up(message.if_unreachable),
+                _follow_up(message.after_sent),
+                int(message.urgent),
+                message.topic,
+                utc_text(now),
+                utc_text(now),
+            ),
+        )
+        assert written.lastrowid is not None
+        return written.lastrowid
+
+    async def due(self, now: datetime, limit: int) -> list[OutboxEntry]:
+        # A message waiting for its retry holds back the later ones to the same chat: each
+        # reader gets their messages in the order they were written.
+        async with self._db.connection.execute(
+            "SELECT * FROM outbox AS o WHERE o.status = 'pending' AND o.next_attempt_at <= ?"
+            " AND (o.chat_id = 0 OR NOT EXISTS (SELECT 1 FROM outbox AS e"
+            "   WHERE e.status = 'pending' AND e.chat_id = o.chat_id AND e.id < o.id"
+            "   AND e.next_attempt_at > ?))"
+            " ORDER BY o.id LIMIT ?",
+            (utc_text(now), utc_text(now), limit),
+        ) as cursor:
+            return [_entry(row) for row in await cursor.fetchall()]
+
+    async def next_attempt(self) -> datetime | None:
+        async with self._db.connection.execute(
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    async def sent(self, entry_id: int, message_id: int | None, now: datetime) -> None:
+        await self._db.write(
+            "UPDATE outbox SET status = 'sent', attempts = attempts + 1,"
+            " telegram_message_id = ?, finished_at = ? WHERE id = ?",
+            (message_id, utc_text(now), entry_id),
+        )
+
+    async def retry(self, entry_id: int, at: datetime, error: str) -> None:
+        await self._db.write(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+            " WHERE id = ?",
+            (utc_text(at), error[:500], entry_id),
+        )
+
+    async def settle(
+        self, entry_id: int, status: DeliveryStatus, error: str, now: datetime
+    ) -> None:
+        await self._db.write(
+            "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?,"
+            " finished_at = ? WHERE id = ?",
+            (status.value, error[:500], utc_text(now), entry_id),
+        )
+
+    async def backlog(self) -> Backlog:
+        async with self._db.connection.execute(
+            "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE status = 'pending'"
+        ) as cursor:
+            pending = await cursor.fetchone()
+        async with self._db.connection.execute(
+            "SELECT MAX(finished_at) FROM outbox WHERE status = 'sent'"
+        ) as cursor:
+            sent = await cursor.fetchone()
+        assert pending is not None and sent is not None
+        return Backlog(
+            pending=int(pending[0]),
+            oldest_pending_at=datetime.fromisoformat(pending[1]) if pending[1] else None,
+            last_sent_at=datetime.fromisoformat(sent[0]) if sent[0] else None,
+        )
+
+    async def undelivered_since(self, since: datetime) -> list[UndeliveredNotice]:
+        async with self._db.connection.execute(
+            "SELECT chat_id, person_id, topic, status, last_error, finished_at FROM outbox"
+            " WHERE status IN ('unreachable', 'failed') AND finished_at >= ?"
+            " AND method NOT IN ('answerCallbackQuery', 'editMessageText',"
+            "   'editMessageReplyMarkup', 'deleteMessage') ORDER BY id",
+            (utc_text(since),),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            UndeliveredNotice(
+                row[0],
+                row[1],
+                row[2],
+                DeliveryStatus(row[3]),
+                row[4] or "",
+                datetime.fromisoformat(row[5]),
+            )  # fmt: skip
+            for row in rows
+        ]
+
+
+def _follow_up(follow_up: FollowUp | None) -> str | None:
+    return json.dumps(follow_up.to_json(), ensure_ascii=False) if follow_up else None
+
+
+def _entry(row: aiosqlite.Row) -> OutboxEntry:
+    return OutboxEntry(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        person_id=row["person_id"],
+        method=row["method"],
+        params=json.loads(row["params"]),
+        if_unreachable=FollowUp.from_json(json.loads(row["if_unreachable"] or "null")),
+        after_sent=FollowUp.from_json(json.loads(row["after_sent"] or "null")),
+        attempts=row["attempts"],
+        next_attempt_at=datetime.fromisoformat(row["next_attempt_at"]),
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )
