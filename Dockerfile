@@ -6,4 +6,5 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 ENV DATABASE_PATH=/data/mobilot.sqlite3
 VOLUME ["/data"]
+EXPOSE 8000
 CMD ["uv", "run", "--frozen", "--no-dev", "python", "-m", "bot"]

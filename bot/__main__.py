@@ -43,6 +43,7 @@ async def run(settings: Settings) -> None:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import create_bot
+    from handlers.http.server import CannotListen
 
     try:
         mobilot = await create_bot(settings)
@@ -58,7 +59,10 @@ async def run(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await mobilot.start(background=True, polling=True)
+        await mobilot.start(background=True, serve_http=True)
+    except CannotListen as error:
+        await mobilot.stop()
+        raise StartupError(f"Setting HTTP_PORT: {error} (another program uses it?).") from None
     except InvalidToken:
         await mobilot.database.close()
         raise StartupError(

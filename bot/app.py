@@ -6,6 +6,7 @@ This module and `bot.__main__` are the only parts of the core that know Telegram
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import warnings
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from handlers.common import CommonHandlers, set_command_menus
 from handlers.deliverer import Deliverer
 from handlers.deps import Deps
 from handlers.find import FindConversation
+from handlers.http import create_http_app
+from handlers.http.context import HttpContext
+from handlers.http.server import HttpServer
 from handlers.introductions import IntroductionHandlers
 from handlers.notify import Notifier
 from handlers.offer import OfferConversation
@@ -33,7 +37,7 @@ from handlers.operators import OperatorDirectory, OperatorHandlers
 from handlers.outbox_bot import OutboxBot
 from handlers.rides import RideHandlers
 from handlers.trips import TripsHandlers
-from handlers.updates import POLL_TIMEOUT, UpdateRunner
+from handlers.updates import ALLOWED_UPDATES, POLL_TIMEOUT, UpdateRunner
 from i18n import Translator
 from storage.persistence import SqlitePersistence
 
@@ -55,28 +59,54 @@ class Mobilot:
     deps: Deps
     updates: UpdateRunner
     deliverer: Deliverer
+    http: HttpServer | None = None
 
     @property
     def database(self):  # type: ignore[no-untyped-def]
         return self.core.database
 
-    async def start(self, *, background: bool = False, polling: bool = False) -> None:
+    async def start(self, *, background: bool = False, serve_http: bool = False) -> None:
         """Connect to the Bot API, set the command menus, start the job queue, then handle
         what a crash left: updates recorded but not handled, messages not yet sent.
 
-        `background` runs the update runner and the deliverer as tasks (the deployed bot);
-        without it, `receive` and `settle` do their work (the tests)."""
+        `background` runs the update runner and the deliverer as tasks, with long polling
+        unless WEBHOOK_URL is set (the deployed bot); without it, `receive` and `settle` do
+        their work (the tests). `serve_http` serves the HTTP side on HTTP_HOST:HTTP_PORT."""
+        settings = self.deps.settings
         await self.application.initialize()
         await set_command_menus(self.deps, self.application.bot)
-        if self.deps.settings.operator_chat_id is not None:
+        if settings.operator_chat_id is not None:
             await self.deps.digest.ensure_scheduled()
         await self.application.start()
         await self.core.inbox.prune()
-        if background:
-            self.deliverer.start()
-            self.updates.start(polling=polling)
-        else:
+        if serve_http and settings.http_port is not None:
+            app = create_http_app(self.http_context())
+            self.http = HttpServer(app, settings.http_host, settings.http_port)
+            await self.http.start()
+        if not background:
             await self.settle()
+            return
+        bot = self.application.bot
+        if settings.webhook_url is not None:
+            await bot.set_webhook(
+                settings.webhook_url, secret_token=webhook_secret(settings),
+                allowed_updates=ALLOWED_UPDATES,
+            )  # fmt: skip
+        else:
+            await bot.delete_webhook()  # getUpdates is refused while a webhook is set
+        self.deliverer.start()
+        self.updates.start(polling=settings.webhook_url is None)
+
+    def http_context(self) -> HttpContext:
+        settings = self.deps.settings
+        bot = self.application.bot
+        assert isinstance(bot, OutboxBot)
+        return HttpContext(
+            core=self.core,
+            last_telegram_success=lambda: bot.last_success,
+            receive_update=self.updates.receive_one if settings.webhook_url else None,
+            webhook_secret=webhook_secret(settings) if settings.webhook_url else None,
+        )
 
     async def receive(self, payload: dict[str, object]) -> None:
         """An update from Telegram: recorded, handled, and its messages sent (as far as
@@ -91,6 +121,8 @@ class Mobilot:
     async def stop(self) -> None:
         """Stop handling updates and sending, close the database (pending work stays)."""
         try:
+            if self.http is not None:
+                await self.http.stop()
             await self.updates.stop()
             await self.deliverer.stop()
             if self.application.running:
@@ -98,6 +130,15 @@ class Mobilot:
             await self.application.shutdown()
         finally:
             await self.core.close()
+
+
+def webhook_secret(settings: Settings) -> str:
+    """WEBHOOK_SECRET, or one derived from the token (stable across restarts, never shown)."""
+    if settings.webhook_secret is not None:
+        return settings.webhook_secret.get_secret_value()
+    assert settings.bot_token is not None
+    token = settings.bot_token.get_secret_value().encode()
+    return hashlib.sha256(b"mobilot-webhook:" + token).hexdigest()
 
 
 async def create_bot(
@@ -143,6 +184,7 @@ async def create_bot(
         trips=core.trips,
         places=core.places,
         needs=core.needs,
+        introductions=core.introductions,
         operators=core.operators,
         reports=core.reports,
         rides=core.rides,

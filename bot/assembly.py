@@ -15,8 +15,10 @@ from bot.matching import MatchingParams
 from bot.places.gazetteer import Gazetteer
 from bot.places.geocoder import OnlineGeocoder
 from bot.services.agenda import AgendaService
+from bot.services.announcements import AnnouncementService
 from bot.services.delivery import DeliveryService, InboxService
 from bot.services.digest import DigestService
+from bot.services.introductions import IntroductionService
 from bot.services.needs import NeedService
 from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
@@ -46,6 +48,8 @@ class Core:
     trips: TripService
     places: PlaceService
     needs: NeedService
+    introductions: IntroductionService
+    announcements: AnnouncementService
     operators: OperatorService
     reports: ReportService
     rides: RideService
@@ -83,9 +87,6 @@ async def build_core(
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
     agenda = SqliteAgenda(database)
     timing = Timing.from_settings(settings)
-    trip_service = TripService(
-        trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing
-    )
     need_repository = SqliteNeedRepository(database)
     introductions = SqliteIntroductionRepository(database)
     matching = NeedService(
@@ -94,6 +95,31 @@ async def build_core(
         trips=trips,
         people=people,
         search=search,
+        params=params,
+        clock=clock,
+        agenda=agenda,
+        unit_of_work=database,
+        timing=timing,
+    )
+    announcements = AnnouncementService(
+        needs=matching,
+        need_repository=need_repository,
+        introductions=introductions,
+        trips=trips,
+        people=people,
+        params=params,
+        clock=clock,
+    )
+    trip_service = TripService(
+        trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing,
+        announcer=announcements,
+    )  # fmt: skip
+    introduction_service = IntroductionService(
+        needs=matching,
+        need_repository=need_repository,
+        introductions=introductions,
+        trips=trips,
+        people=people,
         params=params,
         clock=clock,
         agenda=agenda,
@@ -130,6 +156,8 @@ async def build_core(
         trips=trip_service,
         places=PlaceService(gazetteer, online),
         needs=matching,
+        introductions=introduction_service,
+        announcements=announcements,
         operators=operators,
         reports=ReportService(SqliteReports(database), clock),
         rides=rides,

@@ -64,7 +64,7 @@ class DeliveryStatus(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class FollowUp:
+class Step:
     """A named step to run about a notice (when it is sent, or cannot be), with its values.
 
     The adapter registers the steps by name; the core decides which one a notice carries.
@@ -77,7 +77,7 @@ class FollowUp:
         return {"name": self.name, "values": self.values}
 
     @classmethod
-    def from_json(cls, data: JSON | None) -> FollowUp | None:
+    def from_json(cls, data: JSON | None) -> Step | None:
         if not data:
             return None
         return cls(str(data["name"]), dict(data.get("values") or {}))
@@ -91,8 +91,8 @@ class Outgoing:
     method: str
     params: JSON
     person_id: int | None = None
-    if_unreachable: FollowUp | None = None
-    after_sent: FollowUp | None = None
+    if_unreachable: Step | None = None
+    after_sent: Step | None = None
     urgent: bool = True
     topic: str = "message"
 
@@ -104,8 +104,8 @@ class OutboxEntry:
     person_id: int | None
     method: str
     params: JSON
-    if_unreachable: FollowUp | None
-    after_sent: FollowUp | None
+    if_unreachable: Step | None
+    after_sent: Step | None
     attempts: int
     next_attempt_at: datetime
     created_at: datetime

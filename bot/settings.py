@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Language = Literal["fr", "en"]
@@ -57,6 +57,15 @@ class Settings(BaseSettings):
     repost_unclaimed_hours: float = Field(default=24.0, ge=1.0, le=720.0)
     claimed_reminder_days: float = Field(default=3.0, ge=0.5, le=60.0)
 
+    # The HTTP side (health check, webhook; later the partners' API and the try page).
+    http_port: int | None = Field(default=None, ge=1, le=65535)
+    http_host: str = "127.0.0.1"
+    # Set: Telegram sends updates to this public HTTPS address, which must lead to
+    # http://HTTP_HOST:HTTP_PORT/telegram (a reverse proxy); unset: long polling.
+    webhook_url: str | None = None
+    # Checked on every webhook call; derived from the token when not set.
+    webhook_secret: SecretStr | None = None
+
     @field_validator("telegram_api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:
@@ -99,6 +108,32 @@ class Settings(BaseSettings):
             raise ValueError(f"file {str(value)!r} does not exist")
         return value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not value.startswith("https://"):
+            raise ValueError("must start with https:// (Telegram only calls HTTPS webhooks)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        secret = value.get_secret_value()
+        if not (1 <= len(secret) <= 256) or not all(c.isalnum() or c in "_-" for c in secret):
+            raise ValueError("1 to 256 characters among A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_port(self) -> Settings:
+        if self.webhook_url is not None and self.http_port is None:
+            raise ValueError("WEBHOOK_URL needs HTTP_PORT: the webhook is served there")
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -108,8 +143,11 @@ def describe_settings_error(error: ValidationError) -> list[str]:
     """One line per wrong setting, named as in `.env` (BOT_TOKEN, not bot_token)."""
     lines = []
     for item in error.errors():
-        name = str(item["loc"][0]).upper() if item["loc"] else "settings"
         message = str(item["msg"]).removeprefix("Value error, ")
+        if not item["loc"]:  # a rule about several settings names them itself
+            lines.append(f"Settings: {message}")
+            continue
+        name = str(item["loc"][0]).upper()
         value = item.get("input")
         named = isinstance(value, str | int | float) and str(value) not in message
         shown = f" (got {value!r})" if named else ""

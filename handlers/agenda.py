@@ -53,7 +53,7 @@ class AgendaRunner:
         self._deliverer = deliverer
         messages = FollowUpMessages(deps, notifier)
         self._steps: dict[Kind, Step] = {
-            Kind.INTRODUCTION_TIMEOUT: self._action(deps.needs.time_out),
+            Kind.INTRODUCTION_TIMEOUT: self._action(deps.introductions.time_out),
             Kind.NEED_EXPIRY: messages.need_expiry,
             Kind.TRIP_CHECK_TIMEOUT: self._action(deps.trips.pause_unconfirmed),
             Kind.INTRODUCTION_EXPIRED_DRIVER: messages.introduction_expired_driver,

@@ -161,7 +161,7 @@ class NeedOnBehalf(OnBehalf, FindConversation):
             operator, self.caller_of(session), new_need
         )
         assert followed.need is not None and followed.passenger is not None
-        await self.notifier.operators_need(context, followed.need, followed.passenger, "on_behalf")
+        await self.notifier.write(context, followed.notices)
         await self.notifier.operator_candidates(
             context, update.effective_chat.id if update.effective_chat else 0,
             followed.need, followed.candidates, operator.language,
@@ -218,12 +218,13 @@ class TripOnBehalf(OnBehalf, OfferConversation):
             return await self.ask_missing(update, context, operator, session, problem)
         await drop_keyboard(update)
         self.clear(context)
-        driver, trip = await self.deps.operators.register_driver(
+        driver, registered = await self.deps.operators.register_driver(
             operator, self.caller_of(session), new_trip
         )
+        trip = registered.trip
         lang = operator.language
         line = Html(render.trip_line(self.t, lang, trip))
         text = self.t(lang, "behalf_driver.saved", name=driver.display_name, trip=line)
         await send(update, context, text, ReplyKeyboardRemove())
-        await self.notifier.trip_available(context, trip)
+        await self.notifier.write(context, registered.notices)
         return ConversationHandler.END

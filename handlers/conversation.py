@@ -331,7 +331,7 @@ class DraftConversation(Generic[D]):
                 return None
             person, session, data = pressed
             index = data.part(2)
-            if index is None or not index.isdigit() or int(index) >= len(session.choices):
+            if index is None or not kb.is_number(index) or int(index) >= len(session.choices):
                 return await self.other_step(update, context, person, session, step)
             await drop_keyboard(update)
             chosen = session.choices[int(index)]
@@ -388,7 +388,7 @@ class DraftConversation(Generic[D]):
             return None
         person, session, data = pressed
         day = data.part(2)
-        if day is None or not day.isdigit() or int(day) > 6:
+        if day is None or not kb.is_number(day) or int(day) > 6:
             return await self.other_step(update, context, person, session, DAYS)
         self.change(session, weekdays=session.draft.weekdays ^ {Weekday(int(day))})
         self.save(context, session)

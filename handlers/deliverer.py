@@ -24,7 +24,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
-from bot.delivery import FollowUp, OutboxEntry
+from bot.delivery import OutboxEntry, Step
 from bot.ports import UnitOfWork
 from bot.services.delivery import DeliveryService
 from handlers.outbox_bot import OutboxBot, recording
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 50
 # A step run after a message was sent (with its Telegram message id) or could not be.
-FollowUpStep = Callable[[FollowUp, int | None], Awaitable[None]]
+StepRunner = Callable[[Step, int | None], Awaitable[None]]
 
 _GONE = ("message to edit not found", "message can't be edited", "message to delete not found",
          "message can't be deleted", "query is too old", "query id is invalid")  # fmt: skip
@@ -52,14 +52,14 @@ class Deliverer:
         self._delivery = delivery
         self._uow = unit_of_work
         self._clock = clock
-        self._steps: dict[str, FollowUpStep] = {}
+        self._steps: dict[str, StepRunner] = {}
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.last_success: datetime | None = None
 
-    def on(self, name: str, step: FollowUpStep) -> None:
-        """Register the step a notice may name (`FollowUp.name`)."""
+    def on(self, name: str, step: StepRunner) -> None:
+        """Register the step a notice may name (`Step.name`)."""
         self._steps[name] = step
 
     def wake(self) -> None:
@@ -138,12 +138,12 @@ class Deliverer:
             if entry.if_unreachable is not None:
                 await self._run(entry.if_unreachable, None)
 
-    async def _run(self, follow_up: FollowUp, message_id: int | None) -> None:
-        step = self._steps.get(follow_up.name)
-        if step is None:
-            log.error("no step %r for a notice", follow_up.name)
+    async def _run(self, step: Step, message_id: int | None) -> None:
+        runner = self._steps.get(step.name)
+        if runner is None:
+            log.error("no step %r for a notice", step.name)
             return
-        await step(follow_up, message_id)
+        await runner(step, message_id)
 
     # In the background, for the deployed bot (tests call flush themselves).
 

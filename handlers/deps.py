@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.domain import Person, TelegramIdentity
 from bot.services.agenda import AgendaService
 from bot.services.digest import DigestService
+from bot.services.introductions import IntroductionService
 from bot.services.needs import NeedService
 from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
@@ -30,6 +31,7 @@ class Deps:
     trips: TripService
     places: PlaceService
     needs: NeedService
+    introductions: IntroductionService
     operators: OperatorService
     reports: ReportService
     rides: RideService

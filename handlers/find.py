@@ -299,5 +299,5 @@ class FindConversation(DraftConversation[NeedDraft]):
         await drop_keyboard(update)
         self.clear(context)
         search = await self.deps.needs.submit(person, new_need)
-        await self.notifier.search_result(context, person, search)
+        await self.notifier.write(context, search.notices)
         return ConversationHandler.END

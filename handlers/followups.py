@@ -12,7 +12,7 @@ from telegram import InlineKeyboardMarkup
 from telegram.ext import ContextTypes
 
 from bot.agenda import AgendaEntry, Outcome
-from bot.delivery import FollowUp
+from bot.delivery import Step
 from bot.domain import Person
 from bot.services.rides import Ride
 from handlers import keyboards as kb
@@ -34,7 +34,7 @@ class FollowUpMessages:
     # Introductions nobody answered.
 
     async def introduction_expired_driver(self, context: Context, entry: AgendaEntry) -> Outcome:
-        news = await self.deps.needs.expiry_news(entry.subject_id)
+        news = await self.deps.introductions.expiry_news(entry.subject_id)
         if news is None or news[0].telegram_user_id is None:
             return Outcome.SKIPPED  # a driver reached by phone: the team saw it lapse
         driver, passenger = news
@@ -42,12 +42,12 @@ class FollowUpMessages:
         return await self._tell(context, driver, text)
 
     async def introduction_expired_passenger(self, context: Context, entry: AgendaEntry) -> Outcome:
-        answer = await self.deps.needs.timed_out(entry.subject_id)
+        answer = await self.deps.introductions.timed_out(entry.subject_id)
         if answer is None or answer.passenger is None:
             return Outcome.SKIPPED
-        told = await self.notifier.after_refusal(context, answer, "intro.expired_passenger")
+        await self.notifier.write(context, answer.notices)
         offline = answer.passenger.telegram_user_id is None
-        return Outcome.SENT if told or offline else Outcome.UNREACHABLE
+        return Outcome.SENT if answer.passenger.reachable or offline else Outcome.UNREACHABLE
 
     # Accepted rides: the evening before, and the day after.
 
@@ -263,7 +263,7 @@ class FollowUpMessages:
         text: str,
         markup: InlineKeyboardMarkup | None = None,
         *,
-        if_unreachable: FollowUp | None = None,
+        if_unreachable: Step | None = None,
     ) -> Outcome:
         told = await self.notifier.tell(
             context, person, text, markup, if_unreachable=if_unreachable

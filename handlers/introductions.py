@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot.domain import IntroductionStatus
-from bot.services.needs import AnswerResult, AskResult
+from bot.services.introductions import AnswerResult, AskResult
 from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
@@ -73,20 +73,20 @@ class IntroductionHandlers:
         lang = person.language
         data = kb.decode(update.callback_query.data if update.callback_query else None)
         need_id, action = (data.part(0), data.part(1)) if data else (None, None)
-        if not need_id or not need_id.isdigit():
+        if not need_id or not kb.is_number(need_id):
             await answer_button(update, self.t(lang, "common.old_button"))
             return
-        if action == "ask" and data and (data.part(2) or "").isdigit():
+        if action == "ask" and data and kb.is_number(data.part(2) or ""):
             await self._ask(update, context, int(need_id), int(data.part(2) or 0))
         elif action == "team":
-            need = await self.deps.needs.ask_operators(person, int(need_id))
-            if need is None:
+            handed = await self.deps.needs.ask_operators(person, int(need_id))
+            if handed is None:
                 await answer_button(update, self.t(lang, "intro.closed"))
                 return
             await answer_button(update)
             await drop_keyboard(update)
             await send(update, context, self.t(lang, "candidates.team_asked"))
-            await self.notifier.operators_need(context, need, person, "asked_operators")
+            await self.notifier.write(context, handed.notices)
         elif action in ("cancel_ride", "keep_ride"):
             # From the evening-before reminder: the reminder stays as it is until confirmed.
             need = await self.deps.needs.need_of(person, int(need_id))
@@ -111,7 +111,7 @@ class IntroductionHandlers:
     async def _ask(self, update: Update, context: Context, need_id: int, trip_id: int) -> None:
         person = await self.deps.person(update)
         lang = person.language
-        asked = await self.deps.needs.ask_driver(person, need_id, trip_id)
+        asked = await self.deps.introductions.ask_driver(person, need_id, trip_id)
         if asked.result is AskResult.NOT_FOUND:
             await answer_button(update, self.t(lang, "common.old_button"))
         elif asked.result is AskResult.BUSY:
@@ -120,21 +120,13 @@ class IntroductionHandlers:
             await answer_button(update, self.t(lang, "intro.closed"))
         elif asked.result is AskResult.UNAVAILABLE:
             await answer_button(update, self.t(lang, "intro.unavailable"))
-            assert asked.need is not None
-            if asked.candidates:
-                await self.notifier.show_candidates(
-                    context, person, asked.need, asked.candidates, "candidates.next"
-                )
-            else:
+            if not asked.candidates:
                 await drop_keyboard(update)
-                need = await self.deps.needs.ask_operators(person, asked.need.id)
-                await send(update, context, self.t(lang, "candidates.no_more"))
-                if need is not None:
-                    await self.notifier.operators_need(context, need, person, "no_more_drivers")
+            await self.notifier.write(context, asked.notices)
         else:
             await answer_button(update)
             await drop_keyboard(update)
-            await self.notifier.ask_driver(context, asked)
+            await self.notifier.write(context, asked.notices)
 
     async def _cancel(
         self, update: Update, context: Context, need_id: int, action: str, confirm: str | None
@@ -168,7 +160,7 @@ class IntroductionHandlers:
                     need=Html(render.need_item(self.t, lang, cancellation.need)),
                 ),
             )
-            await self.notifier.cancelled(context, person, cancellation)
+            await self.notifier.write(context, cancellation.notices)
 
     # A driver's answer.
 
@@ -177,16 +169,14 @@ class IntroductionHandlers:
         lang = driver.language
         data = kb.decode(update.callback_query.data if update.callback_query else None)
         intro_id, choice = (data.part(0), data.part(1)) if data else (None, None)
-        if not intro_id or not intro_id.isdigit() or choice not in ("yes", "no"):
+        if not intro_id or not kb.is_number(intro_id) or choice not in ("yes", "no"):
             await answer_button(update, self.t(lang, "common.old_button"))
             return
-        answer = await self.deps.needs.answer(driver, int(intro_id), accept=choice == "yes")
-        by_team = answer.result is AnswerResult.NOT_YOURS
-        if by_team and await self.directory.operator_in_group(update):
-            # A driver without Telegram: the operator who phoned them answers for them.
-            answer = await self.deps.needs.answer(
-                driver, int(intro_id), accept=choice == "yes", by_operator=True
-            )
+        # In the team's group: an operator answers for a driver without Telegram.
+        by_team = await self.directory.operator_in_group(update)
+        answer = await self.deps.introductions.answer(
+            driver, int(intro_id), accept=choice == "yes", by_operator=by_team
+        )
         if answer.result is AnswerResult.NOT_FOUND:
             await answer_button(update, self.t(lang, "common.old_button"))
         elif answer.result is AnswerResult.NOT_YOURS:
@@ -201,13 +191,7 @@ class IntroductionHandlers:
         else:
             await answer_button(update)
             await mark_answered(update, self.t(lang, f"intro.state_{answer.result.value}"))
-            if answer.result is AnswerResult.ACCEPTED:
-                await self.notifier.accepted(context, answer)
-            else:
-                if answer.passenger is not None:
-                    await send(
-                        update,
-                        context,
-                        self.t(lang, "intro.declined_driver", name=answer.passenger.short_name),
-                    )
-                await self.notifier.after_refusal(context, answer, "intro.declined_passenger")
+            if answer.result is AnswerResult.DECLINED and answer.passenger is not None:
+                text = self.t(lang, "intro.declined_driver", name=answer.passenger.short_name)
+                await send(update, context, text)
+            await self.notifier.write(context, answer.notices)

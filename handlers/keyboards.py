@@ -7,6 +7,7 @@ conversation is recognised as stale instead of acting on the current one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,6 +41,11 @@ class Callback:
     def part(self, index: int) -> str | None:
         return self.parts[index] if index < len(self.parts) else None
 
+    def number(self, index: int) -> int | None:
+        """The part as a record id, or None when it is not one."""
+        part = self.part(index)
+        return int(part) if is_number(part) else None
+
 
 def encode(kind: str, *parts: object) -> str:
     data = ":".join([kind, *(str(part) for part in parts)])
@@ -48,11 +54,21 @@ def encode(kind: str, *parts: object) -> str:
     return data
 
 
+# What our own buttons carry: a kind and parts of letters, digits, "_" and "-". Anything else
+# (forged by a client, or from an older version of the bot) reads as an old button.
+_CALLBACK = re.compile(r"[a-z]{2}(:[A-Za-z0-9_-]*)*")
+
+
 def decode(data: str | None) -> Callback | None:
-    if not data or len(data) > 64:
+    if not data or len(data) > 64 or not _CALLBACK.fullmatch(data):
         return None
     kind, *parts = data.split(":")
     return Callback(kind, tuple(parts))
+
+
+def is_number(text: str | None) -> bool:
+    """A record id as our buttons write it: ASCII digits ("²" is a digit for str.isdigit)."""
+    return text is not None and 0 < len(text) <= 12 and text.isascii() and text.isdigit()
 
 
 def pattern(kind: str, *parts: str) -> str:

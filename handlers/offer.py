@@ -331,10 +331,11 @@ class OfferConversation(DraftConversation[TripDraft]):
         except InvalidInput as missing:
             return await self.ask_missing(update, context, person, session, missing)
         await drop_keyboard(update)
-        trip = await self.deps.trips.register(person, new_trip)
+        registered = await self.deps.trips.register(person, new_trip)
+        trip = registered.trip
         self.clear(context)
         lang = person.language
         line = Html(render.trip_line(self.t, lang, trip))
         await send(update, context, self.t(lang, "offer.saved", trip=line), ReplyKeyboardRemove())
-        await self.notifier.trip_available(context, trip)
+        await self.notifier.write(context, registered.notices)
         return ConversationHandler.END

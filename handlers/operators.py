@@ -7,13 +7,17 @@ answer is kept a few minutes so a busy group does not call it at every press.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time as clock
+import warnings
+from datetime import timedelta
 
 from telegram import Bot, InputFile, Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain import CloseReason, Person
 from bot.services.operators import FollowUp, FollowUpResult
@@ -28,6 +32,10 @@ from i18n import Html
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger(__name__)
 
+# A membership check is tried this many times; a flood wait longer than this is not waited.
+CHECK_ATTEMPTS = 3
+LONGEST_CHECK_WAIT = 5.0
+
 MEMBER_STATUSES = {
     ChatMemberStatus.OWNER,
     ChatMemberStatus.ADMINISTRATOR,
@@ -37,7 +45,12 @@ MEMBER_STATUSES = {
 
 
 class OperatorDirectory:
-    """Who belongs to the operators' group, asked to Telegram and cached for `ttl` seconds."""
+    """Who belongs to the operators' group, asked to Telegram and cached for `ttl` seconds.
+
+    Only Telegram's answers are cached. A check that fails (a flood limit, a network error)
+    is tried again at once, then gives up for this update only: the person gets the usual
+    apology and tries again; a real operator is never locked out for the cache's lifetime.
+    """
 
     def __init__(self, chat_id: int | None, ttl: float = 300.0) -> None:
         self.chat_id = chat_id
@@ -50,12 +63,27 @@ class OperatorDirectory:
         cached = self._cache.get(user_id)
         if cached is not None and cached[1] > clock.monotonic():
             return cached[0]
-        try:
-            member = await bot.get_chat_member(self.chat_id, user_id)
-            answer = member.status in MEMBER_STATUSES
-        except TelegramError as error:
-            log.warning("cannot check whether %s is an operator: %s", user_id, error)
-            answer = False
+        for attempt in range(CHECK_ATTEMPTS):
+            try:
+                member = await bot.get_chat_member(self.chat_id, user_id)
+            except RetryAfter as error:
+                wait = _seconds(error)
+                if wait > LONGEST_CHECK_WAIT or attempt == CHECK_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(wait)
+            except BadRequest as error:
+                if "not found" not in str(error).lower():
+                    raise
+                answer = False  # Telegram knows no such member: not one of the team
+                break
+            except (NetworkError, TelegramError) as error:
+                log.warning("cannot check whether %s is an operator: %s", user_id, error)
+                if attempt == CHECK_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.2 * (attempt + 1))
+            else:
+                answer = member.status in MEMBER_STATUSES
+                break
         self._cache[user_id] = (answer, clock.monotonic() + self.ttl)
         return answer
 
@@ -70,6 +98,13 @@ class OperatorDirectory:
         if user is None or not self.in_group(update):
             return False
         return await self.is_operator(update.get_bot(), user.id)
+
+
+def _seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
 class OperatorHandlers:
@@ -188,14 +223,14 @@ class OperatorHandlers:
         lang = self._language(update, operator)
         data = kb.decode(update.callback_query.data if update.callback_query else None)
         need_id, action = (data.part(0), data.part(1)) if data else (None, None)
-        if not need_id or not need_id.isdigit():
+        if not need_id or not kb.is_number(need_id):
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         if action == "claim":
             await self._claim(update, context, operator, int(need_id), lang)
         elif action == "drivers":
             await self._drivers(update, context, int(need_id), lang)
-        elif action == "ask" and data and (data.part(2) or "").isdigit():
+        elif action == "ask" and data and kb.is_number(data.part(2) or ""):
             await self._ask(update, context, operator, int(need_id), int(data.part(2) or 0), lang)
         elif action == "close" and data and data.part(2):
             await self._close(update, context, operator, int(need_id), data.part(2) or "", lang)
@@ -225,7 +260,7 @@ class OperatorHandlers:
         followed = await self.deps.operators.claim(operator, need_id)
         if followed.result is FollowUpResult.DONE:
             await answer_button(update, self.t(lang, "operators.claimed"))
-            await self.notifier.refresh_post(context, need_id)
+            await self.notifier.write(context, followed.notices)
         elif followed.result is FollowUpResult.ALREADY_YOURS:
             await answer_button(update, self.t(lang, "operators.already_yours"))
         elif followed.result is FollowUpResult.TAKEN and followed.claimer:
@@ -256,7 +291,9 @@ class OperatorHandlers:
         trip_id: int,
         lang: str,
     ) -> None:
-        asked = await self.deps.needs.ask_driver(operator, need_id, trip_id, as_operator=True)
+        asked = await self.deps.introductions.ask_driver(
+            operator, need_id, trip_id, as_operator=True
+        )
         key = {
             "not_found": "operators.not_found",
             "closed": "operators.closed",
@@ -267,8 +304,7 @@ class OperatorHandlers:
             await answer_button(update, self.t(lang, key))
             return
         await answer_button(update)
-        await self.notifier.ask_driver(context, asked, by_operator=True)
-        await self.notifier.refresh_post(context, need_id)
+        await self.notifier.write(context, asked.notices)
 
     async def _close(
         self,
@@ -290,19 +326,11 @@ class OperatorHandlers:
         await answer_button(
             update, self.t(lang, "operators.close_done", id=need_id, reason=reason_text)
         )
-        await self.notifier.refresh_post(context, need_id)
         if not self.directory.in_group(update):
             await mark_answered(
                 update, self.t(lang, "operators.close_done", id=need_id, reason=reason_text)
             )
-        passenger, need = followed.passenger, followed.need
-        if passenger is not None and reason != CloseReason.PERSON_CANCELLED:
-            plang = passenger.language
-            await self.notifier.tell(context, passenger, self.t(
-                plang, "operators.person_told_closed",
-                origin=need.origin.name, destination=need.destination.name,
-                reason=Html(self.t(plang, f"close.{reason}")),
-            ))  # fmt: skip
+        await self.notifier.write(context, followed.notices)
 
     async def _refused(self, update: Update, followed: FollowUp, lang: str) -> None:
         key = (

@@ -22,7 +22,7 @@ from telegram import InputFile
 from telegram.ext import ExtBot
 from telegram.request._requestparameter import RequestParameter
 
-from bot.delivery import JSON, FollowUp, Outgoing
+from bot.delivery import JSON, Outgoing, Step
 from bot.ports import UnitOfWork
 from bot.services.delivery import DeliveryService
 
@@ -52,8 +52,8 @@ class About:
     reached, and once it is sent."""
 
     person_id: int | None = None
-    if_unreachable: FollowUp | None = None
-    after_sent: FollowUp | None = None
+    if_unreachable: Step | None = None
+    after_sent: Step | None = None
     urgent: bool = True
     topic: str = "message"
 
@@ -87,8 +87,8 @@ async def recording(unit_of_work: UnitOfWork, delivery: DeliveryService) -> Asyn
 def about(
     *,
     person_id: int | None = None,
-    if_unreachable: FollowUp | None = None,
-    after_sent: FollowUp | None = None,
+    if_unreachable: Step | None = None,
+    after_sent: Step | None = None,
     urgent: bool = True,
     topic: str | None = None,
 ) -> Iterator[None]:
@@ -107,12 +107,22 @@ def capturing() -> bool:
 
 
 class OutboxBot(ExtBot[None]):
+    # When a call to Telegram last succeeded (for the health check); "_" because PTB's
+    # objects refuse other new attributes.
+    _last_success: datetime | None = None
+
+    @property
+    def last_success(self) -> datetime | None:
+        return self._last_success
+
     async def _do_post(  # type: ignore[override]
         self, endpoint: str, data: JSON, **timeouts: Any
     ) -> bool | JSON | list[JSON]:
         delivery = _capturing.get()
         if delivery is None or endpoint not in DEFERRED:
-            return await super()._do_post(endpoint, data, **timeouts)
+            result = await super()._do_post(endpoint, data, **timeouts)
+            self._last_success = datetime.now(UTC)
+            return result
         params = _storable(data)
         chat_id = _chat_of(endpoint, params)
         context = _about.get() or _NOTHING_SAID
@@ -142,7 +152,7 @@ class OutboxBot(ExtBot[None]):
         """Send a message taken from the outbox (never captured again)."""
         token = _capturing.set(None)
         try:
-            return await super()._do_post(method, _sendable(params))
+            return await self._do_post(method, _sendable(params))
         finally:
             _capturing.reset(token)
 

@@ -16,7 +16,7 @@ from bot.domain import (
     TripDraft,
 )
 from bot.services.digest import Digest
-from bot.services.needs import Candidate
+from bot.services.candidates import Candidate
 from bot.services.operators import FollowUp
 from i18n import Html, Translator
 

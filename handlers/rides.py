@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.domain import RideOutcome
-from bot.services.needs import AnswerResult
+from bot.services.introductions import AnswerResult
 from bot.services.rides import OutcomeResult
 from handlers import keyboards as kb
 from handlers import render
@@ -43,10 +43,10 @@ class RideHandlers:
         driver = await self.deps.person(update)
         lang = driver.language
         data = kb.decode(update.callback_query.data if update.callback_query else None)
-        assert data is not None  # the pattern matched
-        introduction_id, action, confirm = int(data.part(0) or 0), data.part(1), data.part(2)
-        ride = await self.deps.rides.ride(introduction_id)
-        if ride is None:
+        introduction_id = data.number(0) if data else None
+        action, confirm = (data.part(1), data.part(2)) if data else (None, None)
+        ride = await self.deps.rides.ride(introduction_id) if introduction_id else None
+        if ride is None or introduction_id is None:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         if ride.driver.id != driver.id:
@@ -65,16 +65,14 @@ class RideHandlers:
             await answer_button(update)
             await swap_keyboard(update, kb.confirm_withdraw(self.t, lang, introduction_id, name))
             return
-        answer = await self.deps.needs.withdraw(driver, introduction_id)
+        answer = await self.deps.introductions.withdraw(driver, introduction_id)
         if answer.result is not AnswerResult.DECLINED:
             await answer_button(update, self.t(lang, "intro.no_longer"))
             await drop_keyboard(update)
             return
         await answer_button(update)
         await mark_answered(update, self.t(lang, "rides.withdrawn_driver", name=name))
-        await self.notifier.after_refusal(
-            context, answer, "rides.withdrawn_passenger", "operators.driver_withdrew"
-        )
+        await self.notifier.write(context, answer.notices)
 
     # The day after: did the ride happen?
 
@@ -84,7 +82,11 @@ class RideHandlers:
         introduction_id, choice = (data.part(0), data.part(1)) if data else (None, None)
         in_group = self.directory.in_group(update)
         lang = self.deps.settings.default_language if in_group else person.language
-        if not introduction_id or not introduction_id.isdigit() or choice not in kb.RIDE_OUTCOMES:
+        if (
+            not introduction_id
+            or not kb.is_number(introduction_id)
+            or choice not in kb.RIDE_OUTCOMES
+        ):
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         outcome = RideOutcome(choice)

@@ -70,7 +70,7 @@ class TripsHandlers:
         trip_id, action = (data.part(0), data.part(1)) if data else (None, None)
         if (
             not trip_id
-            or not trip_id.isdigit()
+            or not kb.is_number(trip_id)
             or action not in ("pause", "resume", "delete", "keep")
         ):
             await answer_button(update, self.t(lang, "common.old_button"))
@@ -106,7 +106,7 @@ class TripsHandlers:
         if result.outcome is TripChange.DONE:
             await send(update, context, self.t(lang, _DONE_MESSAGE[action]))
             if action == "resume":
-                await self.notifier.trip_available(context, trip)
+                await self.notifier.write(context, result.notices)
             else:
                 await self._rides_still_on(update, context, person, trip)
 
@@ -143,7 +143,7 @@ class TripsHandlers:
             return
         data = kb.decode(update.callback_query.data if update.callback_query else None)
         trip_id, action = (data.part(0), data.part(1)) if data else (None, None)
-        if not trip_id or not trip_id.isdigit() or action not in _CHECK_ANSWERS:
+        if not trip_id or not kb.is_number(trip_id) or action not in _CHECK_ANSWERS:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         confirmed = data is not None and data.part(2) == "yes"
@@ -173,7 +173,7 @@ class TripsHandlers:
             key = "tripcheck.resumed" if resumed else "tripcheck.kept"
             await mark_answered(update, self.t(lang, key, weeks=weeks))
             if resumed:
-                await self.notifier.trip_available(context, result.trip)
+                await self.notifier.write(context, result.notices)
             return
         if action == "pause":
             # The team resumes a phoned-in driver's trip from here (they have no /mestrajets).

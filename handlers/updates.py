@@ -94,6 +94,9 @@ class UpdateRunner:
         self._wake.set()
         return new
 
+    async def receive_one(self, payload: JSON) -> int:
+        return await self.receive([payload])
+
     async def handle_pending(self) -> int:
         """Handle every update recorded and not yet handled, in order."""
         done = 0

@@ -11,9 +11,9 @@ from bot.agenda import utc_text
 from bot.delivery import (
     Backlog,
     DeliveryStatus,
-    FollowUp,
     OutboxEntry,
     Outgoing,
+    Step,
     UndeliveredNotice,
 )
 from storage.db import Database
@@ -124,7 +124,7 @@ class SqliteOutbox:
         ]
 
 
-def _follow_up(follow_up: FollowUp | None) -> str | None:
+def _follow_up(follow_up: Step | None) -> str | None:
     return json.dumps(follow_up.to_json(), ensure_ascii=False) if follow_up else None
 
 
@@ -135,8 +135,8 @@ def _entry(row: aiosqlite.Row) -> OutboxEntry:
         person_id=row["person_id"],
         method=row["method"],
         params=json.loads(row["params"]),
-        if_unreachable=FollowUp.from_json(json.loads(row["if_unreachable"] or "null")),
-        after_sent=FollowUp.from_json(json.loads(row["after_sent"] or "null")),
+        if_unreachable=Step.from_json(json.loads(row["if_unreachable"] or "null")),
+        after_sent=Step.from_json(json.loads(row["after_sent"] or "null")),
         attempts=row["attempts"],
         next_attempt_at=datetime.fromisoformat(row["next_attempt_at"]),
         created_at=datetime.fromisoformat(row["created_at"]),

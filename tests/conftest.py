@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,7 +72,7 @@ class RunningBot:
         assert self.mobilot is not None
         return self.mobilot
 
-    async def start(self) -> None:
+    async def start(self, *, background: bool = False, serve_http: bool = False) -> None:
         self.mobilot = await create_bot(
             self.settings,
             request=self.fake,
@@ -80,7 +82,7 @@ class RunningBot:
         )
         self.fake.attach(self.mobilot.application)
         self.fake.receiver = self.mobilot.receive
-        await self.mobilot.start()
+        await self.mobilot.start(background=background, serve_http=serve_http)
 
     async def stop(self) -> None:
         if self.mobilot is not None:
@@ -157,6 +159,21 @@ class RunningBot:
         assert self.fake.errors == []
         assert self.fake.exceptions == []
         assert all(url.startswith(f"{API_URL}/bot{self.fake.token}/") for url in self.fake.urls)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait (really) until `check()` holds: for tests of the background tasks."""
+    for _ in range(int(timeout / 0.01)):
+        if check():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("still not so after %s s" % timeout)
 
 
 @pytest.fixture

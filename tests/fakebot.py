@@ -784,7 +784,12 @@ class FakeBotAPI(BaseRequest):
         self.files: dict[str, SentFile] = {}
         self.chat_actions: list[tuple[int, str]] = []
 
-        self.deliver: Literal["direct", "polling"] = "direct"
+        self.deliver: Literal["direct", "polling", "webhook"] = "direct"
+        # The webhook Telegram was given (setWebhook), and where the fake really posts each
+        # update in "webhook" mode (the bot's loopback address, as a reverse proxy would).
+        self.webhook: JSONDict | None = None
+        self.webhook_target: str | None = None
+        self.webhook_answers: list[int] = []
         # In direct mode, who receives each update (Mobilot.receive: recorded, handled, its
         # messages sent); without one, application.process_update.
         self.receiver: Callable[[JSONDict], Awaitable[None]] | None = None
@@ -1059,6 +1064,9 @@ class FakeBotAPI(BaseRequest):
             self._pending_updates.append(update)
             self._updates_event.set()
             return
+        if self.deliver == "webhook":
+            await self._post_to_webhook(update)
+            return
         if self.receiver is not None:
             await self.receiver(json.loads(json.dumps(update)))
             return
@@ -1066,6 +1074,23 @@ class FakeBotAPI(BaseRequest):
             raise RuntimeError("call fake.attach(application) first (or set fake.deliver)")
         app = self.application
         await app.process_update(Update.de_json(json.loads(json.dumps(update)), app.bot))
+
+    async def _post_to_webhook(self, update: JSONDict) -> None:
+        """As Telegram does: POST the update with the secret token; anything but 200 means
+        it was not taken, and it is posted again (here: at once, three times at most)."""
+        import httpx
+
+        if self.webhook is None or self.webhook_target is None:
+            raise RuntimeError("no webhook set (setWebhook) or no fake.webhook_target")
+        headers = {}
+        if self.webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = str(self.webhook["secret_token"])
+        async with httpx.AsyncClient() as client:
+            for _ in range(3):
+                answer = await client.post(self.webhook_target, json=update, headers=headers)
+                self.webhook_answers.append(answer.status_code)
+                if answer.status_code == 200:
+                    return
 
     async def settle(self, *, timeout: float = 5.0, quiet: float = 0.05) -> None:
         """Waits until every queued update was fetched by getUpdates and confirmed (offset past
@@ -1449,12 +1474,21 @@ class FakeBotAPI(BaseRequest):
     async def _m_delete_webhook(self, call: ApiCall) -> Any:
         if call.params.get("drop_pending_updates"):
             self._pending_updates.clear()
+        self.webhook = None
+        return True
+
+    @_api("setWebhook")
+    async def _m_set_webhook(self, call: ApiCall) -> Any:
+        url = str(call.params.get("url", ""))
+        if not url.startswith("https://"):
+            raise _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        self.webhook = dict(call.params)
         return True
 
     @_api("getWebhookInfo")
     async def _m_get_webhook_info(self, call: ApiCall) -> Any:
         return {
-            "url": "",
+            "url": self.webhook["url"] if self.webhook else "",
             "has_custom_certificate": False,
             "pending_update_count": len(self._pending_updates),
         }

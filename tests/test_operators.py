@@ -214,9 +214,17 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     assert "À appeler" in call.text and "Roger Lafon (sans Telegram) : 0612345678" in call.text
     await bot.operators.press(nadia, "✅ J'accepte", message=call)
     assert nadia.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
+    mark = bot.operators.mark()
     await bot.operators.press(omar, "✅ J'accepte", message=call)  # after calling Roger
     assert "✅ Vous avez accepté." in call.text
-    assert "Demande n° 1 : Roger Lafon accepte (0612345678)." in bot.operators.last().text
+    said = bot.operators.texts_since(mark)
+    assert said[0] == "✅ Demande n° 1 : Roger Lafon accepte (0612345678)."
+    # Neither has Telegram: the team puts them in touch. Yvette did not agree to share her
+    # number, so it is not passed on: the team arranges the meeting with each of them.
+    assert "Roger Lafon (0612345678) emmène Yvette Combes" in said[1]
+    assert "le contact de Yvette Combes : numéro non partagé" in said[1]
+    assert "Dites à Yvette Combes (0565000000) que Roger Lafon l'emmène" in said[2]
+    assert "Contact de Roger Lafon : 0612345678" in said[2]
     assert "un conducteur a accepté" in post.text
     people = await bot.rows(
         "SELECT p.display_name, p.telegram_user_id, p.phone, p.phone_visible,"

@@ -11,10 +11,10 @@ from bot.delivery import (
     JSON,
     Backlog,
     DeliveryStatus,
-    FollowUp,
     InboxEntry,
     OutboxEntry,
     Outgoing,
+    Step,
     UndeliveredNotice,
     retry_after_failure,
 )
@@ -74,7 +74,7 @@ class DeliveryService:
     async def next_attempt(self) -> datetime | None:
         return await self._outbox.next_attempt()
 
-    async def sent(self, entry: OutboxEntry, message_id: int | None) -> FollowUp | None:
+    async def sent(self, entry: OutboxEntry, message_id: int | None) -> Step | None:
         """Delivered; returns what to do next, if anything."""
         await self._outbox.sent(entry.id, message_id, self._clock.now())
         return entry.after_sent
@@ -90,7 +90,7 @@ class DeliveryService:
         await self._outbox.retry(entry.id, now + delay, error)
         return True
 
-    async def unreachable(self, entry: OutboxEntry, error: str) -> FollowUp | None:
+    async def unreachable(self, entry: OutboxEntry, error: str) -> Step | None:
         """The reader blocked the bot (or never started it): marked so, and whoever else must
         know is told (what the notice's author decided when writing it)."""
         now = self._clock.now()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
@@ -17,9 +15,9 @@ from bot.domain import (
     NewNeed,
     NewTrip,
     Person,
-    Trip,
 )
 from bot.matching import MatchingParams
+from bot.notices import to_person
 from bot.ports import (
     Agenda,
     IntroductionRepository,
@@ -28,25 +26,10 @@ from bot.ports import (
     PeopleRepository,
     UnitOfWork,
 )
-from bot.services.needs import Candidate, NeedService
-from bot.services.trips import TripService
-
-
-class FollowUpResult(enum.StrEnum):
-    DONE = "done"
-    ALREADY_YOURS = "already_yours"
-    TAKEN = "taken"  # another operator follows it
-    CLOSED = "closed"
-    NOT_FOUND = "not_found"
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    result: FollowUpResult
-    need: Need | None = None
-    passenger: Person | None = None
-    claimer: Person | None = None
-    candidates: list[Candidate] = field(default_factory=list)
+from bot.services import telling
+from bot.services.needs import NeedService
+from bot.services.trips import Registered, TripService
+from bot.services.views import FollowUp, FollowUpResult
 
 
 class OperatorService:
@@ -174,7 +157,9 @@ class OperatorService:
             return await self._view(FollowUpResult.TAKEN, fresh)
         fresh = await self._needs.get(need.id)
         assert fresh is not None
-        return await self._view(FollowUpResult.DONE, fresh)
+        view = await self._view(FollowUpResult.DONE, fresh)
+        return FollowUp(view.result, view.need, view.passenger, view.claimer,
+                        notices=[telling.refresh_post(fresh)])  # fmt: skip
 
     async def wider_candidates(self, need_id: int) -> FollowUp:
         """Drivers with relaxed limits (twice the detour and tolerance), for a phone call."""
@@ -196,31 +181,43 @@ class OperatorService:
             if introduction.status is IntroductionStatus.PENDING:
                 await self._introductions.answer(introduction.id, IntroductionStatus.CANCELLED, now)
         closed = await self._follow_up.close(need.id, reason, operator.id, now)
-        return await self._view(FollowUpResult.DONE, closed)
+        view = await self._view(FollowUpResult.DONE, closed)
+        notices = [telling.refresh_post(closed)]
+        if view.passenger is not None and reason is not CloseReason.PERSON_CANCELLED:
+            notices.append(
+                to_person(view.passenger, "operators.person_told_closed", need=closed,
+                          reason=reason.value)
+            )  # fmt: skip
+        return FollowUp(view.result, view.need, view.passenger, view.claimer, notices=notices)
 
     async def register_need(self, operator: Person, caller: Caller, new_need: NewNeed) -> FollowUp:
         """A need phoned in: the caller is recorded, the need is followed by this operator."""
         now = self._clock.now()
-        person = await self._people.add_offline(
-            caller.name, caller.phone, caller.phone_visible, operator.language, operator.id, now
-        )
-        need = await self._matching.record(person.id, new_need, NeedStatus.WITH_OPERATORS)
-        await self._needs.record_event(need.id, now, "registered_by_operator", operator.id)
-        await self._claim(need.id, operator.id)
-        fresh = await self._needs.get(need.id)
-        assert fresh is not None
-        candidates = await self._matching.candidates(fresh, self._relaxed, limit=8)
-        return FollowUp(FollowUpResult.DONE, fresh, person, operator, candidates)
+        async with self._uow.transaction():
+            person = await self._people.add_offline(
+                caller.name, caller.phone, caller.phone_visible, operator.language, operator.id,
+                now,
+            )  # fmt: skip
+            need = await self._matching.record(person.id, new_need, NeedStatus.WITH_OPERATORS)
+            await self._needs.record_event(need.id, now, "registered_by_operator", operator.id)
+            await self._claim(need.id, operator.id)
+            fresh = await self._needs.get(need.id)
+            assert fresh is not None
+            candidates = await self._matching.candidates(fresh, self._relaxed, limit=8)
+            view = FollowUp(FollowUpResult.DONE, fresh, person, operator)
+            notices = telling.need_to_team(view, "on_behalf")
+        return FollowUp(FollowUpResult.DONE, fresh, person, operator, candidates, notices)
 
     async def register_driver(
         self, operator: Person, caller: Caller, new_trip: NewTrip
-    ) -> tuple[Person, Trip]:
+    ) -> tuple[Person, Registered]:
         """A driver phoned in: reached through the team, by phone."""
-        person = await self._people.add_offline(
-            caller.name, caller.phone, caller.phone_visible, operator.language, operator.id,
-            self._clock.now(),
-        )  # fmt: skip
-        return person, await self._trips.register(person, new_trip)
+        async with self._uow.transaction():
+            person = await self._people.add_offline(
+                caller.name, caller.phone, caller.phone_visible, operator.language, operator.id,
+                self._clock.now(),
+            )  # fmt: skip
+            return person, await self._trips.register(person, new_trip)
 
     async def _claim(self, need_id: int, operator_id: int) -> bool:
         """Claim the need; without news for a while, its operator will be reminded."""

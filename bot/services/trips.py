@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import NewTrip, Person, Trip, TripStatus
+from bot.notices import Notice
 from bot.ports import Agenda, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 
 
@@ -22,6 +24,18 @@ class TripChange(enum.StrEnum):
 class TripChangeResult:
     outcome: TripChange
     trip: Trip | None = None
+    # A trip resumed: the passengers still waiting whom it can take are told.
+    notices: list[Notice] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Registered:
+    trip: Trip
+    notices: list[Notice] = field(default_factory=list)
+
+
+class Announcer(Protocol):
+    async def announce_trip(self, trip: Trip) -> list[Notice]: ...
 
 
 @dataclass(frozen=True)
@@ -44,7 +58,9 @@ class TripService:
         agenda: Agenda,
         unit_of_work: UnitOfWork,
         timing: Timing,
+        announcer: Announcer | None = None,
     ) -> None:
+        self._announcer = announcer
         self._trips = trips
         self._search = search
         self._clock = clock
@@ -53,13 +69,18 @@ class TripService:
         self._uow = unit_of_work
         self._timing = timing
 
-    async def register(self, driver: Person, trip: NewTrip) -> Trip:
+    async def register(self, driver: Person, trip: NewTrip) -> Registered:
+        """A new trip, and the passengers still waiting whom it can take, told."""
         now = self._clock.now()
         async with self._uow.transaction():
             registered = await self._trips.add(driver.id, trip, now)
             await self._search.index(registered.id)
             await self._schedule_check(registered.id, now)
-        return registered
+            notices = await self._announce(registered)
+        return Registered(registered, notices)
+
+    async def _announce(self, trip: Trip) -> list[Notice]:
+        return await self._announcer.announce_trip(trip) if self._announcer else []
 
     async def trips_of(self, driver: Person) -> list[Trip]:
         return await self._trips.for_driver(driver.id)
@@ -99,10 +120,12 @@ class TripService:
         async with self._uow.transaction():
             updated = await self._trips.set_status(trip.id, target, now)
             await self._search.index(trip.id)
+            notices: list[Notice] = []
             if target is TripStatus.ACTIVE:
                 await self._trips.confirmed(trip.id, now)
                 await self._schedule_check(trip.id, now)
-        return TripChangeResult(TripChange.DONE, updated)
+                notices = await self._announce(updated)
+        return TripChangeResult(TripChange.DONE, updated, notices)
 
     # Freshness: every few weeks, does the trip still run?
 
@@ -148,7 +171,8 @@ class TripService:
                 return TripChangeResult(TripChange.UNCHANGED, trip)
             resumed = await self._trips.set_status(trip.id, TripStatus.ACTIVE, now)
             await self._search.index(trip.id)
-        return TripChangeResult(TripChange.DONE, resumed)
+            notices = await self._announce(resumed)
+        return TripChangeResult(TripChange.DONE, resumed, notices)
 
     async def pause_unconfirmed(self, entry: AgendaEntry) -> Outcome:
         """The agenda's action: nobody said the trip still runs since the question, so it

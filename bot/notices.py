@@ -1,0 +1,71 @@
+"""Notices: what the core decides to tell whom, before anyone words it.
+
+A use case returns, beside what happened, the notices it causes: to a person or to the team,
+a message key, the facts to word it with (domain objects and numbers, never sentences), and
+the buttons as neutral offers. The adapter words each one in its reader's language and puts
+it in the outbox in the same transaction (handlers/notices.py); the deliverer sends it.
+
+Who is told, and what happens when someone cannot be reached, is decided here and in the
+services: a person registered by phone is reached through the team ("call them, here is the
+other one's contact"); a person whose Telegram refuses the message at delivery triggers the
+notice's `if_unreachable` (other notices, or a step of the core such as "the driver cannot be
+reached: ask the next one").
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.delivery import Step
+from bot.domain import Person
+
+# Steps of the core a notice may ask for once sent, or when its reader is unreachable; the
+# adapter runs them by these names (bot/delivery.py, Step).
+NEED_POSTED = "need_posted"  # values: need_id, old_post_id
+DRIVER_UNREACHABLE = "driver_unreachable"  # values: introduction_id
+
+# Message keys that are not a catalog's sentence but a whole post the adapter composes.
+NEED_POST = "team.need_post"  # values: view, reason
+NEED_POST_REFRESH = "team.need_post_refresh"  # values: need_id
+
+
+class Offer(enum.StrEnum):
+    """Buttons under a notice, in neutral form (the adapter draws them)."""
+
+    ANSWER_INTRODUCTION = "answer_introduction"  # subject: the introduction
+    CHOOSE_DRIVER = "choose_driver"  # subject: the need; the drivers are values["candidates"]
+    FOLLOW_NEED = "follow_need"  # the team's buttons under a need; subject: the need
+
+
+@dataclass(frozen=True)
+class Button:
+    offer: Offer
+    subject_id: int
+
+
+@dataclass(frozen=True)
+class Notice:
+    key: str
+    # The reader; None is the team (the operators' group).
+    to: Person | None
+    values: Mapping[str, Any] = field(default_factory=dict)
+    buttons: tuple[Button, ...] = ()
+    # Told instead when Telegram refuses the message at delivery: notices (worded now,
+    # sent only then), or a step of the core.
+    if_unreachable: tuple[Notice, ...] | Step = ()
+    after_sent: Step | None = None
+
+    @property
+    def for_team(self) -> bool:
+        return self.to is None
+
+
+def to_team(key: str, buttons: tuple[Button, ...] = (), **values: Any) -> Notice:
+    return Notice(key, None, values, buttons)
+
+
+def to_person(person: Person, key: str, buttons: tuple[Button, ...] = (), **values: Any) -> Notice:
+    return Notice(key, person, values, buttons)

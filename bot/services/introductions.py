@@ -1,0 +1,379 @@
+"""Introductions: a passenger (or the team for them) asks a driver, the driver answers, or
+does not in time, or pulls out later; each time, who must hear of it (bot/services/telling.py).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
+from bot.clock import Clock
+from bot.domain import Introduction, IntroductionStatus, Need, NeedStatus, Person, Trip
+from bot.matching import MatchingParams
+from bot.notices import Notice
+from bot.ports import (
+    Agenda,
+    IntroductionRepository,
+    NeedRepository,
+    PeopleRepository,
+    TripRepository,
+    UnitOfWork,
+)
+from bot.services import telling
+from bot.services.candidates import Candidate
+from bot.services.needs import MAX_CANDIDATES, NeedService
+from bot.services.views import team_view
+
+# A driver asked for a one-off ride must answer this long before it at the latest…
+ANSWER_BEFORE_RIDE = timedelta(hours=2)
+# …but is always given at least this long.
+SHORTEST_ANSWER_DELAY = timedelta(minutes=30)
+
+
+class AskResult(enum.StrEnum):
+    ASKED = "asked"
+    NOT_FOUND = "not_found"  # not this person's need, or no such need
+    CLOSED = "closed"  # the need is matched, cancelled or expired
+    BUSY = "busy"  # a driver is already being asked for this need
+    UNAVAILABLE = "unavailable"  # the trip no longer fits (paused, deleted, changed)
+
+
+@dataclass(frozen=True)
+class Ask:
+    result: AskResult
+    need: Need | None = None
+    introduction: Introduction | None = None
+    candidate: Candidate | None = None
+    # For UNAVAILABLE: the drivers who can still take the passenger.
+    candidates: list[Candidate] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+
+class AnswerResult(enum.StrEnum):
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    ALREADY = "already"  # answered before (a double press), expired or cancelled
+    NOT_YOURS = "not_yours"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A driver's answer (or its absence), with what the passenger should hear next."""
+
+    result: AnswerResult
+    introduction: Introduction | None = None
+    need: Need | None = None
+    passenger: Person | None = None
+    driver: Person | None = None
+    trip: Trip | None = None
+    # After a decline or an expiry: the next drivers; empty means the team was told.
+    candidates: list[Candidate] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+
+class IntroductionService:
+    def __init__(
+        self,
+        *,
+        needs: NeedService,
+        need_repository: NeedRepository,
+        introductions: IntroductionRepository,
+        trips: TripRepository,
+        people: PeopleRepository,
+        params: MatchingParams,
+        clock: Clock,
+        agenda: Agenda,
+        unit_of_work: UnitOfWork,
+        timing: Timing,
+    ) -> None:
+        self._matching = needs
+        self._needs = need_repository
+        self._introductions = introductions
+        self._trips = trips
+        self._people = people
+        self._params = params
+        self._clock = clock
+        self._agenda = agenda
+        self._uow = unit_of_work
+        self._timing = timing
+        self._calendar = timing.calendar
+
+    @property
+    def _hours(self) -> int:
+        return round(self._timing.answer_delay.total_seconds() / 3600)
+
+    async def ask_driver(
+        self, person: Person, need_id: int, trip_id: int, *, as_operator: bool = False
+    ) -> Ask:
+        """The passenger (or an operator on their behalf) asks the driver of `trip_id`."""
+        need = (
+            await self._needs.get(need_id)
+            if as_operator
+            else await self._matching.need_of(person, need_id)
+        )
+        if need is None:
+            return Ask(AskResult.NOT_FOUND)
+        if need.status is NeedStatus.ASKING:
+            return Ask(AskResult.BUSY, need)
+        if not need.is_open:
+            return Ask(AskResult.CLOSED, need)
+        params = self._params.relaxed(2.0) if as_operator else None
+        candidates = await self._matching.candidates(
+            need, params, limit=20 if as_operator else MAX_CANDIDATES
+        )
+        chosen = next((c for c in candidates if c.trip.id == trip_id), None)
+        if chosen is None:
+            return await self._unavailable(person, need, candidates, as_operator)
+        now = self._clock.now()
+        match = chosen.match
+        deadline = now + self._timing.answer_delay
+        if need.travel_date is not None:
+            ride = self._matching.ride_moment(need, match.pickup, now)
+            deadline = max(min(deadline, ride - ANSWER_BEFORE_RIDE), now + SHORTEST_ANSWER_DELAY)
+        async with self._uow.transaction():
+            introduction = await self._introductions.add(
+                need_id=need.id,
+                trip_id=chosen.trip.id,
+                driver_id=chosen.driver.id,
+                passenger_id=need.person_id,
+                leg=match.leg.value,
+                travel_day=min(match.weekdays),
+                pickup=match.pickup,
+                dropoff=match.dropoff,
+                extra_minutes=match.extra_minutes,
+                now=now,
+                expires_at=deadline,
+            )
+            need = await self._needs.set_status(
+                need.id, NeedStatus.ASKING, now, actor_id=person.id, event="asked_driver",
+                detail=f"introduction {introduction.id}, trip {chosen.trip.id}",
+            )  # fmt: skip
+            timeout = Due(Kind.INTRODUCTION_TIMEOUT, introduction.id, deadline)
+            await self._agenda.schedule([timeout], now)
+            if not chosen.driver.reachable and chosen.driver.telegram_user_id is not None:
+                # Known to refuse our messages: as if the driver had declined, at once.
+                await self._introductions.answer(introduction.id, IntroductionStatus.EXPIRED, now)
+                refused = await self._refused(
+                    introduction, "driver_unreachable", "intro.unreachable_passenger"
+                )
+                return Ask(AskResult.ASKED, refused.need, introduction, chosen,
+                           notices=refused.notices)  # fmt: skip
+            passenger = await self._people.get(need.person_id)
+            assert passenger is not None
+            notices = telling.driver_asked(
+                need, introduction, chosen, passenger, self._hours, by_operator=as_operator
+            )
+        return Ask(AskResult.ASKED, need, introduction, chosen, notices=notices)
+
+    async def _unavailable(
+        self, person: Person, need: Need, candidates: list[Candidate], as_operator: bool
+    ) -> Ask:
+        """The trip chosen no longer fits (paused, deleted, full): the others, or the team."""
+        if as_operator:
+            return Ask(AskResult.UNAVAILABLE, need, candidates=candidates)
+        if candidates:
+            notice = telling.drivers_for(person, need, candidates, "candidates.next")
+            return Ask(AskResult.UNAVAILABLE, need, candidates=candidates, notices=[notice])
+        async with self._uow.transaction():
+            if need.status is NeedStatus.SEARCHING:
+                need = await self._matching.to_operators(need, "no_more_drivers", person.id)
+            view = await team_view(self._needs, self._people, need.id)
+            notices = telling.nobody_left(person, view, "no_more_drivers")
+        return Ask(AskResult.UNAVAILABLE, need, notices=notices)
+
+    async def answer(
+        self, driver: Person, introduction_id: int, accept: bool, *, by_operator: bool = False
+    ) -> Answer:
+        """The driver's answer; an operator answers for a driver who has no Telegram."""
+        introduction = await self._introductions.get(introduction_id)
+        if introduction is None:
+            return Answer(AnswerResult.NOT_FOUND)
+        if by_operator:
+            offline = await self._people.get(introduction.driver_id)
+            if offline is None or offline.telegram_user_id is not None:
+                return Answer(AnswerResult.NOT_YOURS)
+            driver = offline
+        elif introduction.driver_id != driver.id:
+            return Answer(AnswerResult.NOT_YOURS)
+        status = IntroductionStatus.ACCEPTED if accept else IntroductionStatus.DECLINED
+        async with self._uow.transaction():
+            if not await self._introductions.answer(introduction.id, status, self._clock.now()):
+                settled = await self._introductions.get(introduction.id)
+                return Answer(AnswerResult.ALREADY, settled)
+            if accept:
+                return await self._accepted(introduction, driver)
+            return await self._refused(
+                introduction, "declined", "intro.declined_passenger", actor_id=driver.id
+            )
+
+    async def time_out(self, entry: AgendaEntry) -> Outcome:
+        """The agenda's action: a driver who has not answered in time counts as a decline;
+        both hear of it right after (two messages, each retried on its own)."""
+        now = self._clock.now()
+        async with self._uow.transaction():
+            introduction = await self._introductions.get(entry.subject_id)
+            if introduction is None or not await self._introductions.answer(
+                introduction.id, IntroductionStatus.EXPIRED, now
+            ):
+                await self._agenda.finish(entry.id, Outcome.SKIPPED, now)
+                return Outcome.SKIPPED
+            need = await self._needs.get(introduction.need_id)
+            if need is not None and need.status is NeedStatus.ASKING:
+                await self._needs.set_status(
+                    need.id, NeedStatus.SEARCHING, now, event="expired",
+                    detail=f"introduction {introduction.id}",
+                )  # fmt: skip
+            await self._agenda.schedule(
+                [
+                    Due(Kind.INTRODUCTION_EXPIRED_DRIVER, introduction.id, now),
+                    Due(Kind.INTRODUCTION_EXPIRED_PASSENGER, introduction.id, now),
+                ],
+                now,
+            )
+            await self._agenda.finish(entry.id, Outcome.DONE, now)
+        return Outcome.DONE
+
+    async def timed_out(self, introduction_id: int) -> Answer | None:
+        """After a time-out: the passenger's next drivers, or the team (None: nothing to say)."""
+        introduction = await self._introductions.get(introduction_id)
+        if introduction is None or introduction.status is not IntroductionStatus.EXPIRED:
+            return None
+        need = await self._needs.get(introduction.need_id)
+        if need is None or need.status not in (NeedStatus.SEARCHING, NeedStatus.WITH_OPERATORS):
+            return None  # cancelled, closed, or another driver asked meanwhile
+        return await self._next_drivers(introduction, need, "intro.expired_passenger")
+
+    async def expiry_news(self, introduction_id: int) -> tuple[Person, Person] | None:
+        """The driver who let a request expire, and its passenger."""
+        introduction = await self._introductions.get(introduction_id)
+        if introduction is None or introduction.status is not IntroductionStatus.EXPIRED:
+            return None
+        driver = await self._people.get(introduction.driver_id)
+        passenger = await self._people.get(introduction.passenger_id)
+        return (driver, passenger) if driver and passenger else None
+
+    async def withdraw(self, driver: Person, introduction_id: int) -> Answer:
+        """A driver who had accepted can no longer take the passenger: the search goes on."""
+        introduction = await self._introductions.get(introduction_id)
+        if introduction is None:
+            return Answer(AnswerResult.NOT_FOUND)
+        if introduction.driver_id != driver.id:
+            return Answer(AnswerResult.NOT_YOURS)
+        now = self._clock.now()
+        async with self._uow.transaction():
+            need = await self._needs.get(introduction.need_id)
+            if (
+                need is None
+                or need.status is not NeedStatus.MATCHED
+                or not await self._introductions.withdraw(introduction.id, now)
+            ):
+                return Answer(AnswerResult.ALREADY, introduction, need)
+            need = await self._needs.set_status(
+                need.id, NeedStatus.SEARCHING, now, actor_id=driver.id, event="driver_withdrew",
+                detail=f"introduction {introduction.id}",
+            )  # fmt: skip
+            return await self._next_drivers(
+                introduction, need, "rides.withdrawn_passenger", "operators.driver_withdrew"
+            )
+
+    async def driver_unreachable(self, introduction_id: int) -> Answer | None:
+        """The driver blocked the bot (or never started it): as if they had declined."""
+        introduction = await self._introductions.get(introduction_id)
+        async with self._uow.transaction():
+            if introduction is None or not await self._introductions.answer(
+                introduction.id, IntroductionStatus.EXPIRED, self._clock.now()
+            ):
+                return None
+            return await self._refused(
+                introduction, "driver_unreachable", "intro.unreachable_passenger"
+            )
+
+    async def _accepted(self, introduction: Introduction, driver: Person) -> Answer:
+        now = self._clock.now()
+        need = await self._needs.set_status(
+            introduction.need_id, NeedStatus.MATCHED, now, actor_id=driver.id,
+            event="accepted", detail=f"introduction {introduction.id}",
+        )  # fmt: skip
+        await self._schedule_ride(introduction, need, now)
+        passenger = await self._people.get(introduction.passenger_id)
+        trip = await self._trips.get(introduction.trip_id)
+        settled = await self._introductions.get(introduction.id)
+        assert passenger is not None and settled is not None
+        notices = telling.accepted(need, settled, passenger, driver)
+        return Answer(
+            AnswerResult.ACCEPTED, settled, need, passenger, driver, trip, notices=notices
+        )
+
+    async def _refused(
+        self, introduction: Introduction, event: str, key: str, actor_id: int | None = None
+    ) -> Answer:
+        now = self._clock.now()
+        need = await self._needs.get(introduction.need_id)
+        assert need is not None
+        if need.status is not NeedStatus.ASKING:  # cancelled meanwhile: nothing to go on with
+            return Answer(AnswerResult.DECLINED, introduction, need)
+        need = await self._needs.set_status(
+            need.id, NeedStatus.SEARCHING, now, actor_id=actor_id, event=event,
+            detail=f"introduction {introduction.id}",
+        )  # fmt: skip
+        return await self._next_drivers(introduction, need, key)
+
+    async def _next_drivers(
+        self,
+        introduction: Introduction,
+        need: Need,
+        key: str,
+        team_key: str = "operators.driver_refused",
+    ) -> Answer:
+        """After a driver drops out: the next ones for the passenger, or else the team (also
+        for a passenger without Telegram, who cannot choose a driver alone)."""
+        passenger = await self._people.get(introduction.passenger_id)
+        choosing = need.status is NeedStatus.SEARCHING
+        reachable = passenger is not None and passenger.telegram_user_id is not None
+        candidates = await self._matching.candidates(need) if choosing and reachable else []
+        view = None
+        if not candidates:
+            if choosing:
+                need = await self._matching.to_operators(need, "no_more_drivers")
+            view = await team_view(self._needs, self._people, need.id)
+        driver = await self._people.get(introduction.driver_id)
+        settled = await self._introductions.get(introduction.id)
+        notices = telling.driver_dropped_out(
+            need, passenger, driver, candidates, view, key, team_key
+        )
+        return Answer(
+            AnswerResult.DECLINED, settled, need, passenger, driver, candidates=candidates,
+            notices=notices,
+        )  # fmt: skip
+
+    async def _schedule_ride(self, introduction: Introduction, need: Need, now: datetime) -> None:
+        """An accepted ride: a reminder to both the evening before, a question the day after.
+
+        A regular need is followed up for its first ride only: after that, the two people
+        know each other.
+        """
+        if need.travel_date is not None:
+            ride_date = need.travel_date
+        else:
+            ride_date = self._calendar.next_weekday(
+                now, introduction.travel_day, introduction.pickup
+            )
+        await self._introductions.set_ride_date(introduction.id, ride_date)
+        calendar, timing = self._calendar, self._timing
+        reminder = calendar.at(ride_date - timedelta(days=1), timing.reminder_hour)
+        dues = [
+            Due(
+                Kind.RIDE_OUTCOME_QUESTION,
+                introduction.id,
+                calendar.at(ride_date + timedelta(days=1), timing.follow_up_hour),
+            )
+        ]
+        if reminder > now:  # accepted later than that: they have just been introduced
+            dues += [
+                Due(Kind.RIDE_REMINDER_PASSENGER, introduction.id, reminder),
+                Due(Kind.RIDE_REMINDER_DRIVER, introduction.id, reminder),
+            ]
+        await self._agenda.schedule(dues, now)

@@ -1,0 +1,49 @@
+"""uvicorn serving the HTTP app inside the bot's event loop (one process, one loop)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Generator
+
+import uvicorn
+from starlette.applications import Starlette
+
+
+class CannotListen(Exception):
+    """The address is taken or not ours: a setting to fix."""
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        # Ctrl-C and SIGTERM are the bot's: it stops the HTTP side with everything else.
+        yield
+
+
+class HttpServer:
+    def __init__(self, app: Starlette, host: str, port: int) -> None:
+        config = uvicorn.Config(
+            app, host=host, port=port, lifespan="off", access_log=False, log_level="warning"
+        )
+        self._server = _Server(config)
+        self._task: asyncio.Task[None] | None = None
+        self.host, self.port = host, port
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._server.serve(), name="http")
+        while not self._server.started:
+            if self._task.done():
+                # uvicorn logs the reason and exits when it cannot bind.
+                with contextlib.suppress(BaseException):
+                    self._task.result()
+                raise CannotListen(f"cannot listen on {self.host}:{self.port}")
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self._server.should_exit = True
+        with contextlib.suppress(BaseException):
+            await self._task
+        self._task = None
