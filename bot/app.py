@@ -167,8 +167,10 @@ async def create_bot(
         defaults=Defaults(
             parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
         ),
-        # Retries are the deliverer's (it keeps each chat's order): none here.
-        rate_limiter=AIORateLimiter(max_retries=0) if rate_limit else None,
+        # Retries are the deliverer's (it keeps each chat's order): none here. The ignore:
+        # OutboxBot is an ExtBot[None] (no per-call rate-limit arguments), which PTB types as
+        # wanting a BaseRateLimiter[None], while AIORateLimiter is a BaseRateLimiter[int].
+        rate_limiter=AIORateLimiter(max_retries=0) if rate_limit else None,  # type: ignore[arg-type]
     )
     application = (
         ApplicationBuilder()

@@ -139,8 +139,7 @@ def parse_date(text: str, today: date) -> date | None:
         return None
     numeric = _NUMERIC_DATE.match(re.sub(r"^(le|du|on|the)\s+", "", text.strip().lower()))
     if numeric:
-        day, month, year = int(numeric[1]), int(numeric[2]), numeric[3]
-        return _build(today, day, month, _year(year))
+        return _build(today, int(numeric[1]), int(numeric[2]), _year(numeric[3]))
     folded = _fold(text).replace(" - ", " ")
     if not folded:
         return None
@@ -160,8 +159,8 @@ def parse_date(text: str, today: date) -> date | None:
     months = _month_words()
     day_month = _DAY_MONTH.match(phrase)
     if day_month and (day_month[2] is None or day_month[2] in months):
-        month = months[day_month[2]] if day_month[2] else None
-        return _build(today, int(day_month[1]), month, _year(day_month[3]))
+        named_month = months[day_month[2]] if day_month[2] else None
+        return _build(today, int(day_month[1]), named_month, _year(day_month[3]))
     month_day = _MONTH_DAY.match(phrase)
     if month_day and month_day[1] in months:
         return _build(today, int(month_day[2]), months[month_day[1]], _year(month_day[3]))

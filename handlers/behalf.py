@@ -12,14 +12,24 @@ from pydantic import ValidationError
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ConversationHandler, MessageHandler
 
-from bot.domain import Caller, InvalidInput, Person
+from bot.domain import Caller, InvalidInput, NeedDraft, Person, TripDraft
 from handlers import keyboards as kb
 from handlers import render
-from handlers.conversation import ORIGIN, TEXT, Context, Handlers, Session, State, text_of
+from handlers.conversation import (
+    ORIGIN,
+    TEXT,
+    Context,
+    D,
+    DraftConversation,
+    Handlers,
+    Session,
+    State,
+    text_of,
+)
 from handlers.deps import Deps
-from handlers.find import FindConversation
+from handlers.find import FindConversation, FindSession
 from handlers.notify import Notifier
-from handlers.offer import NOTE, SUMMARY, OfferConversation
+from handlers.offer import NOTE, SUMMARY, OfferConversation, OfferSession
 from handlers.operators import OperatorDirectory
 from handlers.replies import drop_keyboard, send
 from i18n import Html
@@ -28,13 +38,11 @@ NAME, PHONE_NUMBER, SHOWS_PHONE = "caller_name", "caller_phone", "caller_shows_p
 CALLER_STEPS = {NAME: PHONE_NUMBER, PHONE_NUMBER: SHOWS_PHONE, SHOWS_PHONE: ORIGIN}
 
 
-class OnBehalf:
-    """The caller's steps and the operator check, mixed into a conversation."""
+class OnBehalf(DraftConversation[D]):
+    """The caller's steps and the operator check, mixed into a conversation (placed before
+    it among the bases: `class NeedOnBehalf(OnBehalf[NeedDraft], FindConversation)`)."""
 
     directory: OperatorDirectory
-    deps: Deps
-    t: object
-    name: str
 
     async def start(self, update: Update, context: Context) -> State:
         user = update.effective_user
@@ -44,32 +52,23 @@ class OnBehalf:
             lang = person.language if person else self.deps.settings.default_language
             await send(update, context, self.deps.t(lang, "operators.only"))
             return ConversationHandler.END
-        return await super().start(update, context)  # type: ignore[misc]
+        return await super().start(update, context)
 
     async def begin(
-        self,
-        update: Update,
-        context: Context,
-        person: Person,
-        session: Session,  # type: ignore[type-arg]
+        self, update: Update, context: Context, person: Person, session: Session[D]
     ) -> State:
         await send(update, context, self.deps.t(person.language, f"{self.name}.intro"))
-        return await self.ask(update, context, person, session, NAME)  # type: ignore[attr-defined]
+        return await self.ask(update, context, person, session, NAME)
 
     def more_states(self) -> dict[str, Handlers]:
         return {
             NAME: [MessageHandler(TEXT, self.on_name)],
             PHONE_NUMBER: [MessageHandler(TEXT, self.on_phone_number)],
-            SHOWS_PHONE: [self.button("shows", self.on_shows_phone)],  # type: ignore[attr-defined]
+            SHOWS_PHONE: [self.button("shows", self.on_shows_phone)],
         }
 
     async def ask_caller(
-        self,
-        update: Update,
-        context: Context,
-        person: Person,
-        session: Session,
-        step: str,  # type: ignore[type-arg]
+        self, update: Update, context: Context, person: Person, session: Session[D], step: str
     ) -> None:
         t, lang = self.deps.t, person.language
         if step == NAME:
@@ -78,11 +77,11 @@ class OnBehalf:
             await send(update, context, t(lang, "behalf.ask_phone", name=session.caller["name"]))
         else:
             question = t(lang, "behalf.ask_phone_visible", phone=session.caller["phone"])
-            markup = kb.yes_no(t, lang, self.kind, session.nonce, "shows")  # type: ignore[attr-defined]
+            markup = kb.yes_no(t, lang, self.kind, session.nonce, "shows")
             await send(update, context, question, markup)
 
     async def on_name(self, update: Update, context: Context) -> State:
-        loaded = await self.session(update, context)  # type: ignore[attr-defined]
+        loaded = await self.session(update, context)
         if loaded is None:
             return ConversationHandler.END
         person, session = loaded
@@ -91,10 +90,10 @@ class OnBehalf:
             await send(update, context, self.deps.t(person.language, "behalf.name_invalid"))
             return None
         session.caller = {**session.caller, "name": name}
-        return await self.advance(update, context, person, session, NAME)  # type: ignore[attr-defined]
+        return await self.advance(update, context, person, session, NAME)
 
     async def on_phone_number(self, update: Update, context: Context) -> State:
-        loaded = await self.session(update, context)  # type: ignore[attr-defined]
+        loaded = await self.session(update, context)
         if loaded is None:
             return ConversationHandler.END
         person, session = loaded
@@ -105,27 +104,27 @@ class OnBehalf:
             await send(update, context, text)
             return None
         session.caller = {**session.caller, "phone": caller.phone}
-        return await self.advance(update, context, person, session, PHONE_NUMBER)  # type: ignore[attr-defined]
+        return await self.advance(update, context, person, session, PHONE_NUMBER)
 
     async def on_shows_phone(self, update: Update, context: Context) -> State:
-        pressed = await self.pressed(update, context)  # type: ignore[attr-defined]
+        pressed = await self.pressed(update, context)
         if pressed is None:
             return None
         person, session, data = pressed
         await drop_keyboard(update)
         session.caller = {**session.caller, "phone_visible": data.part(2) == "yes"}
-        return await self.advance(update, context, person, session, SHOWS_PHONE)  # type: ignore[attr-defined]
+        return await self.advance(update, context, person, session, SHOWS_PHONE)
 
-    def caller_of(self, session: Session) -> Caller:  # type: ignore[type-arg]
+    def caller_of(self, session: Session[D]) -> Caller:
         return Caller(**session.caller)
 
-    def caller_line(self, lang: str, session: Session) -> str:  # type: ignore[type-arg]
+    def caller_line(self, lang: str, session: Session[D]) -> str:
         caller = self.caller_of(session)
         key = "behalf.caller_shown" if caller.phone_visible else "behalf.caller_hidden"
         return self.deps.t(lang, key, name=caller.name, phone=caller.phone)
 
 
-class NeedOnBehalf(OnBehalf, FindConversation):
+class NeedOnBehalf(OnBehalf[NeedDraft], FindConversation):
     name = "behalf_need"
     commands = ["demande", "request"]
     next_step = {**CALLER_STEPS, **FindConversation.next_step}
@@ -136,8 +135,8 @@ class NeedOnBehalf(OnBehalf, FindConversation):
         self.directory = directory
 
     async def ask(
-        self, update: Update, context: Context, person: Person, session, step: str
-    ) -> State:  # type: ignore[no-untyped-def]
+        self, update: Update, context: Context, person: Person, session: FindSession, step: str
+    ) -> State:
         if step in CALLER_STEPS:
             await self.ask_caller(update, context, person, session, step)
             return step
@@ -169,7 +168,7 @@ class NeedOnBehalf(OnBehalf, FindConversation):
         return ConversationHandler.END
 
 
-class TripOnBehalf(OnBehalf, OfferConversation):
+class TripOnBehalf(OnBehalf[TripDraft], OfferConversation):
     name = "behalf_driver"
     commands = ["conducteur", "driver"]
     # The caller's phone is how passengers reach them: no Telegram contact to ask about.
@@ -183,8 +182,8 @@ class TripOnBehalf(OnBehalf, OfferConversation):
         self.directory = directory
 
     async def ask(
-        self, update: Update, context: Context, person: Person, session, step: str
-    ) -> State:  # type: ignore[no-untyped-def]
+        self, update: Update, context: Context, person: Person, session: OfferSession, step: str
+    ) -> State:
         if step in CALLER_STEPS:
             await self.ask_caller(update, context, person, session, step)
             return step

@@ -11,7 +11,7 @@ every conversation, so their steps live here.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -46,9 +46,14 @@ from handlers.replies import answer_button, drop_keyboard, not_text_reason, send
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
-State = str | None
-Callback = Callable[[Update, Context], Awaitable[State]]
-Handlers = list[BaseHandler[Update, Context, State]]
+# What a step returns: the name of the next step, None to stay at this one, or
+# ConversationHandler.END (an int) to finish.
+State = str | int | None
+# PTB wants coroutine functions (its HandlerCallback), not any callable returning an awaitable.
+Callback = Callable[[Update, Context], Coroutine[Any, Any, State]]
+# ConversationHandler takes handlers of any return type (BaseHandler is invariant in it).
+Handler = BaseHandler[Update, Context, object]
+Handlers = list[Handler]
 D = TypeVar("D", TripDraft, NeedDraft)
 
 ORIGIN, DESTINATION, DAYS = "origin", "destination", "days"
@@ -131,7 +136,7 @@ class DraftConversation(Generic[D]):
 
     # Assembly.
 
-    def button(self, action: str, callback: Callback) -> BaseHandler[Update, Context, State]:
+    def button(self, action: str, callback: Callback) -> Handler:
         return CallbackQueryHandler(callback, pattern=kb.pattern(self.kind, NONCE, action))
 
     def place_handlers(self, step: str) -> Handlers:
@@ -173,7 +178,8 @@ class DraftConversation(Generic[D]):
             )
         return ConversationHandler(
             entry_points=entry_points,
-            states=states,  # type: ignore[arg-type]
+            # Its states are keyed by `object`, and a dict[str, ...] is not a dict[object, ...].
+            states=dict(states.items()),
             fallbacks=[
                 CommandHandler(["annuler", "cancel"], self.cancel),
                 # Another conversation's door, while this one is open (its own door restarts it).
@@ -235,7 +241,7 @@ class DraftConversation(Generic[D]):
         return await self.ask(update, context, person, session, following)
 
     def change(self, session: Session[D], **changes: Any) -> None:
-        session.draft = session.draft.with_(**changes)  # type: ignore[assignment]
+        session.draft = session.draft.with_(**changes)
 
     # Places.
 
@@ -287,7 +293,7 @@ class DraftConversation(Generic[D]):
         """Exact names and near ones together, the territory's own places and departments
         first: "lacapelle" in the Lot means Lacapelle-Marival before La Capelle (02)."""
         territory = set(self.deps.settings.territory_departments)
-        seen = {match.place.id for match in resolution.exact}
+        seen: set[str] = {match.place.id for match in resolution.exact}
         matches = [
             *resolution.exact,
             *(m for m in resolution.suggestions if m.place.id not in seen),

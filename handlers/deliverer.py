@@ -89,7 +89,8 @@ class Deliverer:
         try:
             result = await self._bot.deliver(entry.method, entry.params)
         except RetryAfter as error:
-            await self._delivery.not_yet(entry, str(error), _flood_wait(error))
+            wait = _flood_wait(error)
+            await self._delivery.not_yet(entry, f"flood limit: retry after {wait}", wait)
             return False
         except Forbidden as error:
             await self._unreachable(entry, str(error))

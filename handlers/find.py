@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from telegram import Update
 from telegram.ext import (
@@ -181,7 +181,7 @@ class FindConversation(DraftConversation[NeedDraft]):
         return await self._set_date(update, context, person, session, day)
 
     async def _set_date(
-        self, update: Update, context: Context, person: Person, session: FindSession, day: object
+        self, update: Update, context: Context, person: Person, session: FindSession, day: date
     ) -> State:
         lang = person.language
         try:
@@ -193,7 +193,7 @@ class FindConversation(DraftConversation[NeedDraft]):
                 today=self.deps.today(),
             )
         except InvalidInput:
-            text = self.t(lang, "find.date_in_past", date=self.t.date(lang, day))  # type: ignore[arg-type]
+            text = self.t(lang, "find.date_in_past", date=self.t.date(lang, day))
             await send(update, context, text, kb.when_choice(self.t, lang, session.nonce))
             return None
         assert session.draft.travel_date is not None

@@ -44,7 +44,7 @@ class Callback:
     def number(self, index: int) -> int | None:
         """The part as a record id, or None when it is not one."""
         part = self.part(index)
-        return int(part) if is_number(part) else None
+        return int(part) if part is not None and is_number(part) else None
 
 
 def encode(kind: str, *parts: object) -> str:

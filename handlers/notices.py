@@ -149,7 +149,8 @@ class NoticeWords:
         passenger: Person = values["passenger"]
         return self.t(
             lang, "intro.trip_cancelled_driver", name=passenger.short_name,
-            day=self._ride_day(lang, values), pickup=self.t.time(lang, values["introduction"].pickup),
+            day=self._ride_day(lang, values),
+            pickup=self.t.time(lang, values["introduction"].pickup),
         )  # fmt: skip
 
     def _need_cancelled_driver(self, key: str, lang: str, values: Values) -> str:
@@ -202,7 +203,8 @@ class NoticeWords:
         return self.t(
             lang, "operators.call_driver_cancelled", id=need.id,
             passenger=passenger.display_name, driver=driver.display_name,
-            phone=self._phone(lang, driver), pickup=self.t.time(lang, values["introduction"].pickup),
+            phone=self._phone(lang, driver),
+            pickup=self.t.time(lang, values["introduction"].pickup),
             day=self._ride_day(lang, values),
         )  # fmt: skip
 

@@ -242,8 +242,3 @@ class Notifier:
 
 def _markup(data: dict[str, Any] | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup.de_json(data, None) if data else None
-
-
-def _leg_start(trip: Trip, leg: str) -> time:
-    """When the driver sets off on the leg the passenger joins."""
-    return trip.return_time if leg == "return" and trip.return_time else trip.departure

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import (
     ConversationHandler,
@@ -55,7 +57,9 @@ class OfferConversation(DraftConversation[TripDraft]):
     }
     button_steps = frozenset({CONSENT, CONTACT, PHONE_VISIBLE, SUMMARY})
     chained_steps = frozenset({PHONE})
-    summary_fields = kb.SUMMARY_FIELDS
+    # Declared again so that a variant may correct other fields (the base's type, not the
+    # exact tuple of kb.SUMMARY_FIELDS).
+    summary_fields: ClassVar[tuple[str, ...]] = kb.SUMMARY_FIELDS
     step_of_field = STEP_OF_FIELD
 
     def handler(self) -> ConversationHandler[Context]:

@@ -162,11 +162,14 @@ def _storable(data: JSON) -> JSON:
     params: JSON = {}
     for key, value in data.items():
         if isinstance(value, InputFile):
+            content = value.input_file_content
+            if not isinstance(content, bytes):  # a file handle: read it now, it may be gone later
+                content = content.read()
             params[key] = {
                 _FILE: {
                     "name": value.filename,
                     "mime": value.mimetype,
-                    "content": base64.b64encode(value.input_file_content).decode(),
+                    "content": base64.b64encode(content).decode(),
                 }
             }
             continue

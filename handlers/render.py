@@ -15,8 +15,8 @@ from bot.domain import (
     Trip,
     TripDraft,
 )
-from bot.services.digest import Digest
 from bot.services.candidates import Candidate
+from bot.services.digest import Digest
 from bot.services.operators import FollowUp
 from i18n import Html, Translator
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date, time
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from babel.dates import format_date, format_time, get_day_names
 from babel.lists import format_list
@@ -84,7 +84,12 @@ class Translator:
         """ "mardi 24 novembre", "Tuesday 24 November"."""
         return format_date(value, self(language, "format.date"), locale=self.language(language))
 
-    def weekday(self, language: str | None, day: int, width: str = "wide") -> str:
+    def weekday(
+        self,
+        language: str | None,
+        day: int,
+        width: Literal["abbreviated", "narrow", "short", "wide"] = "wide",
+    ) -> str:
         return str(get_day_names(width, locale=self.language(language))[day])
 
     def weekdays(self, language: str | None, days: Iterable[int]) -> str:

@@ -57,8 +57,11 @@ class SqliteOutbox:
             return [_entry(row) for row in await cursor.fetchall()]
 
     async def next_attempt(self) -> datetime | None:
+        # The first pending message of each chat: the ones behind it wait for it, not a time.
         async with self._db.connection.execute(
-            "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'"
+            "SELECT MIN(o.next_attempt_at) FROM outbox AS o WHERE o.status = 'pending'"
+            " AND (o.chat_id = 0 OR NOT EXISTS (SELECT 1 FROM outbox AS e"
+            "   WHERE e.status = 'pending' AND e.chat_id = o.chat_id AND e.id < o.id))"
         ) as cursor:
             row = await cursor.fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None

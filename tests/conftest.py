@@ -173,7 +173,7 @@ async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
         if check():
             return
         await asyncio.sleep(0.01)
-    raise AssertionError("still not so after %s s" % timeout)
+    raise AssertionError(f"still not so after {timeout} s")
 
 
 @pytest.fixture
