@@ -101,6 +101,14 @@ async def build_core(
         unit_of_work=database,
         timing=timing,
     )
+    rides = RideService(
+        introductions=introductions,
+        needs=need_repository,
+        people=people,
+        trips=trips,
+        clock=clock,
+        calendar=timing.calendar,
+    )
     announcements = AnnouncementService(
         needs=matching,
         need_repository=need_repository,
@@ -112,7 +120,7 @@ async def build_core(
     )
     trip_service = TripService(
         trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing,
-        announcer=announcements,
+        announcer=announcements, rides=rides,
     )  # fmt: skip
     introduction_service = IntroductionService(
         needs=matching,
@@ -140,14 +148,6 @@ async def build_core(
         timing=timing,
     )
     outbox = SqliteOutbox(database)
-    rides = RideService(
-        introductions=introductions,
-        needs=need_repository,
-        people=people,
-        trips=trips,
-        clock=clock,
-        calendar=timing.calendar,
-    )
     return Core(
         settings=settings,
         database=database,

@@ -38,6 +38,7 @@ class Offer(enum.StrEnum):
     ANSWER_INTRODUCTION = "answer_introduction"  # subject: the introduction
     CHOOSE_DRIVER = "choose_driver"  # subject: the need; the drivers are values["candidates"]
     FOLLOW_NEED = "follow_need"  # the team's buttons under a need; subject: the need
+    WITHDRAW_RIDE = "withdraw_ride"  # a driver calls off a ride; subject: the introduction
 
 
 @dataclass(frozen=True)

@@ -56,13 +56,12 @@ class IntroductionHandlers:
     async def list(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)
         lang = person.language
-        needs = await self.deps.needs.needs_of(person)
+        needs = await self.deps.needs.listing(person)
         if not needs:
             await send(update, context, self.t(lang, "needs.none"))
             return
         await send(update, context, self.t(lang, "needs.header"))
-        for need in needs:
-            cancellable = await self.deps.needs.cancellable(need)
+        for need, cancellable in needs:
             markup = kb.need_actions(self.t, lang, need.id) if cancellable else None
             await send(update, context, render.need_item(self.t, lang, need), markup)
 
@@ -79,32 +78,13 @@ class IntroductionHandlers:
         if action == "ask" and data and kb.is_number(data.part(2) or ""):
             await self._ask(update, context, int(need_id), int(data.part(2) or 0))
         elif action == "team":
-            handed = await self.deps.needs.ask_operators(person, int(need_id))
-            if handed is None:
-                await answer_button(update, self.t(lang, "intro.closed"))
-                return
-            await answer_button(update)
-            await drop_keyboard(update)
-            await send(update, context, self.t(lang, "candidates.team_asked"))
-            await self.notifier.write(context, handed.notices)
+            await self._to_team(update, context, int(need_id))
         elif action in ("cancel_ride", "keep_ride"):
-            # From the evening-before reminder: the reminder stays as it is until confirmed.
-            need = await self.deps.needs.need_of(person, int(need_id))
-            if need is None or not await self.deps.needs.cancellable(need):
-                await answer_button(update, self.t(lang, "needs.not_found"))
-                await drop_keyboard(update)
-                return
-            await answer_button(update)
-            markup = (
-                kb.confirm_cancel_ride(self.t, lang, need.id)
-                if action == "cancel_ride"
-                else kb.ride_reminder_passenger(self.t, lang, need.id)
-            )
-            await swap_keyboard(update, markup)
+            await self._ride_buttons(update, int(need_id), action)
+        elif action == "cancel" and data and data.part(2) == "yes":
+            await self._cancel(update, context, int(need_id))
         elif action in ("cancel", "keep"):
-            await self._cancel(
-                update, context, int(need_id), action, data.part(2) if data else None
-            )
+            await self._confirm_cancel(update, int(need_id), action)
         else:
             await answer_button(update, self.t(lang, "common.old_button"))
 
@@ -128,39 +108,65 @@ class IntroductionHandlers:
             await drop_keyboard(update)
             await self.notifier.write(context, asked.notices)
 
-    async def _cancel(
-        self, update: Update, context: Context, need_id: int, action: str, confirm: str | None
-    ) -> None:
+    async def _to_team(self, update: Update, context: Context, need_id: int) -> None:
         person = await self.deps.person(update)
         lang = person.language
-        need = await self.deps.needs.need_of(person, need_id)
-        if need is None or not await self.deps.needs.cancellable(need):
+        handed = await self.deps.needs.ask_operators(person, need_id)
+        if handed is None:
+            await answer_button(update, self.t(lang, "intro.closed"))
+            return
+        await answer_button(update)
+        await drop_keyboard(update)
+        await send(update, context, self.t(lang, "candidates.team_asked"))
+        await self.notifier.write(context, handed.notices)
+
+    async def _ride_buttons(self, update: Update, need_id: int, action: str) -> None:
+        """From the evening-before reminder: the reminder stays as it is until confirmed."""
+        person = await self.deps.person(update)
+        lang = person.language
+        need = await self.deps.needs.cancellable_need(person, need_id)
+        if need is None:
+            await answer_button(update, self.t(lang, "needs.not_found"))
+            await drop_keyboard(update)
+            return
+        await answer_button(update)
+        markup = (
+            kb.confirm_cancel_ride(self.t, lang, need.id)
+            if action == "cancel_ride"
+            else kb.ride_reminder_passenger(self.t, lang, need.id)
+        )
+        await swap_keyboard(update, markup)
+
+    async def _confirm_cancel(self, update: Update, need_id: int, action: str) -> None:
+        """ "Cancel" asks to confirm; "keep" goes back to the need's buttons."""
+        person = await self.deps.person(update)
+        lang = person.language
+        need = await self.deps.needs.cancellable_need(person, need_id)
+        if need is None:
             await answer_button(update, self.t(lang, "needs.not_found"))
             return
         await answer_button(update)
         item = Html(render.need_item(self.t, lang, need))
         if action == "keep":
             await edit(update, item, kb.need_actions(self.t, lang, need.id))
-        elif confirm != "yes":
+        else:
             await edit(
                 update,
                 self.t(lang, "needs.confirm_cancel", need=item),
                 kb.confirm_cancel_need(self.t, lang, need.id),
             )
-        else:
-            cancellation = await self.deps.needs.cancel(person, need.id)
-            if cancellation.need is None:
-                await edit(update, self.t(lang, "needs.not_found"))
-                return
-            await edit(
-                update,
-                self.t(
-                    lang,
-                    "needs.cancelled",
-                    need=Html(render.need_item(self.t, lang, cancellation.need)),
-                ),
-            )
-            await self.notifier.write(context, cancellation.notices)
+
+    async def _cancel(self, update: Update, context: Context, need_id: int) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        cancellation = await self.deps.needs.cancel(person, need_id)
+        if cancellation.need is None:
+            await answer_button(update, self.t(lang, "needs.not_found"))
+            return
+        await answer_button(update)
+        cancelled = Html(render.need_item(self.t, lang, cancellation.need))
+        await edit(update, self.t(lang, "needs.cancelled", need=cancelled))
+        await self.notifier.write(context, cancellation.notices)
 
     # A driver's answer.
 

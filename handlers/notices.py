@@ -51,6 +51,7 @@ class NoticeWords:
             "operators.call_passenger_offline": self._call_passenger,
             "operators.connect_driver": self._connect_driver,
             "operators.person_told_closed": self._told_closed,
+            "trips.ride_still_on": self._ride_still_on,
         }
 
     def word(self, notice: Notice, lang: str) -> Worded:
@@ -71,6 +72,8 @@ class NoticeWords:
                 return kb.introduction_answer(self.t, lang, button.subject_id)
             if button.offer is Offer.FOLLOW_NEED:
                 return kb.operator_actions(self.t, lang, button.subject_id)
+            if button.offer is Offer.WITHDRAW_RIDE:
+                return kb.ride_reminder_driver(self.t, lang, button.subject_id)
             if button.offer is Offer.CHOOSE_DRIVER:
                 need: Need = values["need"]
                 candidates: list[Candidate] = values["candidates"]
@@ -242,6 +245,18 @@ class NoticeWords:
             day=render.match_day(self.t, lang, need, introduction.travel_day),
             pickup=self.t.time(lang, introduction.pickup),
             contact=Html(render.reach(self.t, lang, passenger) or self._relay(lang)),
+        )  # fmt: skip
+
+    def _ride_still_on(self, key: str, lang: str, values: Values) -> str:
+        ride = values["ride"]
+        when = (
+            self.t.date(lang, ride.ride_date)
+            if ride.need.travel_date is not None
+            else self.t.weekdays(lang, {ride.introduction.travel_day})
+        )
+        return self.t(
+            lang, key, passenger=ride.passenger.display_name, when=when,
+            pickup=self.t.time(lang, ride.introduction.pickup),
         )  # fmt: skip
 
     def _told_closed(self, key: str, lang: str, values: Values) -> str:

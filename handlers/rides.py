@@ -40,37 +40,56 @@ class RideHandlers:
     # The driver can no longer take the passenger.
 
     async def on_withdraw(self, update: Update, context: Context) -> None:
-        driver = await self.deps.person(update)
-        lang = driver.language
         data = kb.decode(update.callback_query.data if update.callback_query else None)
         introduction_id = data.number(0) if data else None
         action, confirm = (data.part(1), data.part(2)) if data else (None, None)
-        ride = await self.deps.rides.ride(introduction_id) if introduction_id else None
-        if ride is None or introduction_id is None:
+        if introduction_id is not None and action != "stay" and confirm == "yes":
+            await self._withdraw(update, context, introduction_id)
+        else:
+            await self._withdraw_buttons(update, introduction_id, action)
+
+    async def _withdraw_buttons(
+        self, update: Update, introduction_id: int | None, action: str | None
+    ) -> None:
+        """ "I can no longer" asks to confirm; "I still can" puts the reminder's button back."""
+        driver = await self.deps.person(update)
+        lang = driver.language
+        if introduction_id is None:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
-        if ride.driver.id != driver.id:
+        state, ride = await self.deps.rides.withdrawable(driver, introduction_id)
+        if state == "not_found" or ride is None:
+            await answer_button(update, self.t(lang, "common.old_button"))
+        elif state == "not_yours":
             await answer_button(update, self.t(lang, "intro.not_yours"))
-            return
-        if await self.deps.rides.standing(introduction_id) is None:  # cancelled, or gone by
+        elif state == "no_longer":
             await answer_button(update, self.t(lang, "intro.no_longer"))
             await drop_keyboard(update)
-            return
-        name = ride.passenger.display_name
-        if action == "stay":
+        elif action == "stay":
+            name = ride.passenger.display_name
             await answer_button(update, self.t(lang, "rides.kept", name=name))
             await swap_keyboard(update, kb.ride_reminder_driver(self.t, lang, introduction_id))
-            return
-        if confirm != "yes":
+        else:
+            name = ride.passenger.display_name
             await answer_button(update)
             await swap_keyboard(update, kb.confirm_withdraw(self.t, lang, introduction_id, name))
-            return
+
+    async def _withdraw(self, update: Update, context: Context, introduction_id: int) -> None:
+        driver = await self.deps.person(update)
+        lang = driver.language
         answer = await self.deps.introductions.withdraw(driver, introduction_id)
-        if answer.result is not AnswerResult.DECLINED:
+        if answer.result is AnswerResult.NOT_FOUND:
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        if answer.result is AnswerResult.NOT_YOURS:
+            await answer_button(update, self.t(lang, "intro.not_yours"))
+            return
+        if answer.result is not AnswerResult.DECLINED or answer.passenger is None:
             await answer_button(update, self.t(lang, "intro.no_longer"))
             await drop_keyboard(update)
             return
         await answer_button(update)
+        name = answer.passenger.display_name
         await mark_answered(update, self.t(lang, "rides.withdrawn_driver", name=name))
         await self.notifier.write(context, answer.notices)
 

@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.domain import Person, Trip
-from bot.services.trips import TripChange
+from bot.services.trips import TripChange, TripChangeResult
 from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
@@ -76,18 +76,31 @@ class TripsHandlers:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         if action == "keep" or (action == "delete" and data and data.part(2) != "yes"):
-            trip = await self.deps.trips.trip_of(person, int(trip_id))
-            if trip is None:
-                await answer_button(update, self.t(lang, "trips.not_found"))
-                return
-            await answer_button(update)
-            if action == "keep":
-                await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
-            else:
-                text = self.t(lang, "trips.confirm_delete", trip=Html(self._line(person, trip)))
-                await edit(update, text, kb.confirm_delete(self.t, lang, trip))
+            await self._show_again(update, person, int(trip_id), action)
             return
-        result = await self.deps.trips.change(person, int(trip_id), action)
+        await self._change(update, context, person, int(trip_id), action)
+
+    async def _show_again(self, update: Update, person: Person, trip_id: int, action: str) -> None:
+        """Back to the trip's buttons, or the question "really delete it?"."""
+        lang = person.language
+        trip = await self.deps.trips.trip_of(person, trip_id)
+        if trip is None:
+            await answer_button(update, self.t(lang, "trips.not_found"))
+            return
+        await answer_button(update)
+        if action == "keep":
+            await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
+        else:
+            text = self.t(lang, "trips.confirm_delete", trip=Html(self._line(person, trip)))
+            await edit(update, text, kb.confirm_delete(self.t, lang, trip))
+
+    async def _change(
+        self, update: Update, context: Context, person: Person, trip_id: int, action: str
+    ) -> None:
+        query = update.callback_query
+        assert query is not None
+        lang = person.language
+        result = await self.deps.trips.change(person, trip_id, action)
         if result.outcome is TripChange.NOT_FOUND or result.trip is None:
             await answer_button(update, self.t(lang, "trips.not_found"))
             return
@@ -96,7 +109,7 @@ class TripsHandlers:
         if action == "delete":
             text = self.t(lang, _DONE_MESSAGE[action], trip=Html(self._line(person, trip)))
             await edit(update, text)
-            await self._rides_still_on(update, context, person, trip)
+            await self.notifier.write(context, result.notices)
             return
         markup = kb.trip_actions(self.t, lang, trip)
         shown = query.message.reply_markup if isinstance(query.message, Message) else None
@@ -105,29 +118,7 @@ class TripsHandlers:
         await edit(update, self._line(person, trip), markup)
         if result.outcome is TripChange.DONE:
             await send(update, context, self.t(lang, _DONE_MESSAGE[action]))
-            if action == "resume":
-                await self.notifier.write(context, result.notices)
-            else:
-                await self._rides_still_on(update, context, person, trip)
-
-    async def _rides_still_on(
-        self, update: Update, context: Context, driver: Person, trip: Trip
-    ) -> None:
-        """Pausing or deleting a trip stops new requests, not the rides already promised:
-        the driver is reminded of each, with a button to call it off."""
-        lang = driver.language
-        for ride in await self.deps.rides.to_come_on_trip(trip.id):
-            when = (
-                self.t.date(lang, ride.ride_date)
-                if ride.need.travel_date is not None
-                else self.t.weekdays(lang, {ride.introduction.travel_day})
-            )
-            text = self.t(
-                lang, "trips.ride_still_on", passenger=ride.passenger.display_name,
-                when=when, pickup=self.t.time(lang, ride.introduction.pickup),
-            )  # fmt: skip
-            markup = kb.ride_reminder_driver(self.t, lang, ride.introduction.id)
-            await send(update, context, text, markup)
+            await self.notifier.write(context, result.notices)
 
     # The freshness question: does the trip still run? (keep, pause, delete)
 
@@ -156,12 +147,7 @@ class TripsHandlers:
             await answer_button(update)
             await swap_keyboard(update, markup)
             return
-        if action == "keep":
-            result = await self.deps.trips.still_runs(person, int(trip_id), as_operator=as_operator)
-        else:
-            result = await self.deps.trips.change(
-                person, int(trip_id), action, as_operator=as_operator
-            )
+        result = await self._answer_check(person, int(trip_id), action, as_operator)
         if result.outcome is TripChange.NOT_FOUND or result.trip is None:
             await answer_button(update, self.t(lang, "trips.not_found"))
             await drop_keyboard(update)
@@ -183,8 +169,19 @@ class TripsHandlers:
                 await swap_keyboard(update, kb.resume_checked_trip(self.t, lang, result.trip.id))
         else:
             await mark_answered(update, self.t(lang, "tripcheck.deleted_now"))
-        if not as_operator:
-            await self._rides_still_on(update, context, person, result.trip)
+        await self.notifier.write(context, result.notices)
+
+    async def _answer_check(
+        self, person: Person, trip_id: int, action: str, as_operator: bool
+    ) -> TripChangeResult:
+        if action == "keep":
+            return await self.deps.trips.still_runs(person, trip_id, as_operator=as_operator)
+        return await self._change_checked(person, trip_id, action, as_operator)
+
+    async def _change_checked(
+        self, person: Person, trip_id: int, action: str, as_operator: bool
+    ) -> TripChangeResult:
+        return await self.deps.trips.change(person, trip_id, action, as_operator=as_operator)
 
     def _line(self, person: Person, trip: Trip) -> str:
         return render.trip_line(self.t, person.language, trip)

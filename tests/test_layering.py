@@ -43,3 +43,46 @@ def test_storage_and_i18n_do_not_reach_into_handlers() -> None:
     for folder in ("storage", "i18n"):
         for path in (ROOT / folder).rglob("*.py"):
             assert "handlers" not in imported_modules(path), path.name
+
+
+# The agenda's steps (not updates) read what is due, then say what became of it.
+AGENDA_STEPS = {"agenda.py", "followups.py"}
+
+
+def service_calls(function: ast.AST) -> set[str]:
+    """The `self.deps.<service>.<use case>(...)` calls in a function's body."""
+    calls = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if (
+                isinstance(owner, ast.Attribute)
+                and isinstance(owner.value, ast.Attribute)
+                and owner.value.attr == "deps"
+            ):
+                calls.add(f"{owner.attr}.{node.func.attr}")
+    return calls
+
+
+def test_a_handler_calls_one_use_case_for_one_update() -> None:
+    """A handler parses, calls one use case, renders its reply: who else must be told comes
+    back from that use case as notices, never from a second call. Each path an update can
+    take is one function here, so no function may call two."""
+    offenders = []
+    for path in sorted((ROOT / "handlers").rglob("*.py")):
+        if path.name in AGENDA_STEPS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                calls = service_calls(node)
+                if len(calls) > 1:
+                    offenders.append(f"{path.name}:{node.name} calls {sorted(calls)}")
+    assert offenders == []
+
+
+def test_the_check_above_sees_a_second_call() -> None:
+    two = ast.parse(
+        "async def f(self):\n    await self.deps.needs.cancel(p, 1)\n"
+        "    await self.deps.operators.view(1)\n"
+    )
+    assert service_calls(two) == {"needs.cancel", "operators.view"}

@@ -265,9 +265,15 @@ class IntroductionService:
         now = self._clock.now()
         async with self._uow.transaction():
             need = await self._needs.get(introduction.need_id)
+            gone_by = (
+                need is not None
+                and need.travel_date is not None
+                and self._matching.ride_moment(need, introduction.pickup, now) <= now
+            )
             if (
                 need is None
                 or need.status is not NeedStatus.MATCHED
+                or gone_by
                 or not await self._introductions.withdraw(introduction.id, now)
             ):
                 return Answer(AnswerResult.ALREADY, introduction, need)

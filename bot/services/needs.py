@@ -144,6 +144,15 @@ class NeedService:
     async def needs_of(self, person: Person) -> list[Need]:
         return await self._needs.for_person(person.id)
 
+    async def listing(self, person: Person) -> list[tuple[Need, bool]]:
+        """The person's needs, newest first, each with whether it can still be cancelled."""
+        return [(need, await self.cancellable(need)) for need in await self.needs_of(person)]
+
+    async def cancellable_need(self, person: Person, need_id: int) -> Need | None:
+        """The person's need, if it can still be cancelled."""
+        need = await self.need_of(person, need_id)
+        return need if need is not None and await self.cancellable(need) else None
+
     async def need_of(self, person: Person, need_id: int) -> Need | None:
         need = await self._needs.get(need_id)
         return need if need is not None and need.person_id == person.id else None

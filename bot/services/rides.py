@@ -85,6 +85,18 @@ class RideService:
         leaves = self._calendar.moment(ride.ride_date, ride.introduction.pickup)
         return ride if leaves > self._clock.now() else None
 
+    async def withdrawable(self, driver: Person, introduction_id: int) -> tuple[str, Ride | None]:
+        """Whether this driver can still call off this ride: "ok", "not_found", "not_yours"
+        or "no_longer" (cancelled, or gone by)."""
+        ride = await self.ride(introduction_id)
+        if ride is None:
+            return "not_found", None
+        if ride.driver.id != driver.id:
+            return "not_yours", ride
+        if await self.standing(introduction_id) is None:
+            return "no_longer", ride
+        return "ok", ride
+
     async def standing(self, introduction_id: int) -> Ride | None:
         """The ride, if it still stands and is to come (a regular need's rides go on)."""
         ride = await self.ride(introduction_id)

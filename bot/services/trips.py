@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import NewTrip, Person, Trip, TripStatus
-from bot.notices import Notice
+from bot.notices import Button, Notice, Offer, to_person
 from bot.ports import Agenda, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 
 
@@ -38,6 +38,10 @@ class Announcer(Protocol):
     async def announce_trip(self, trip: Trip) -> list[Notice]: ...
 
 
+class RidesToCome(Protocol):
+    async def to_come_on_trip(self, trip_id: int) -> list[Any]: ...
+
+
 @dataclass(frozen=True)
 class TripWithDriver:
     trip: Trip
@@ -59,8 +63,10 @@ class TripService:
         unit_of_work: UnitOfWork,
         timing: Timing,
         announcer: Announcer | None = None,
+        rides: RidesToCome | None = None,
     ) -> None:
         self._announcer = announcer
+        self._rides = rides
         self._trips = trips
         self._search = search
         self._clock = clock
@@ -120,12 +126,31 @@ class TripService:
         async with self._uow.transaction():
             updated = await self._trips.set_status(trip.id, target, now)
             await self._search.index(trip.id)
-            notices: list[Notice] = []
             if target is TripStatus.ACTIVE:
                 await self._trips.confirmed(trip.id, now)
                 await self._schedule_check(trip.id, now)
                 notices = await self._announce(updated)
+            else:
+                notices = await self._promised(updated)
         return TripChangeResult(TripChange.DONE, updated, notices)
+
+    async def _promised(self, trip: Trip) -> list[Notice]:
+        """Pausing or deleting a trip stops new requests, not the rides already promised:
+        the driver is reminded of each, with a button to call it off."""
+        if self._rides is None:
+            return []
+        driver = await self._people.get(trip.driver_id)
+        if driver is None:
+            return []
+        return [
+            to_person(
+                driver,
+                "trips.ride_still_on",
+                (Button(Offer.WITHDRAW_RIDE, ride.introduction.id),),
+                ride=ride,
+            )  # fmt: skip
+            for ride in await self._rides.to_come_on_trip(trip.id)
+        ]
 
     # Freshness: every few weeks, does the trip still run?
 
