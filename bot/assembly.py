@@ -176,5 +176,5 @@ async def build_core(
         ),
         agenda=AgendaService(agenda, clock),
         inbox=InboxService(SqliteInbox(database), clock),
-        delivery=DeliveryService(outbox, people, clock),
+        delivery=DeliveryService(outbox, people, clock, timing.calendar),
     )

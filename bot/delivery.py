@@ -26,8 +26,10 @@ JSON = dict[str, Any]
 BACKOFF = (
     timedelta(seconds=1),
     timedelta(seconds=2),
+    timedelta(seconds=3),
     timedelta(seconds=5),
     timedelta(seconds=10),
+    timedelta(seconds=15),
     timedelta(seconds=30),
     timedelta(minutes=1),
     timedelta(minutes=2),
@@ -35,6 +37,9 @@ BACKOFF = (
 )
 # A notice still not delivered after this long is given up and reported in the digest.
 GIVE_UP_AFTER = timedelta(hours=24)
+# Local hours when a message that is not urgent (a reminder, a question, the digest) held up
+# by an outage waits for the morning rather than waking someone up.
+QUIET_FROM, QUIET_UNTIL = 21, 8
 
 
 def retry_after_failure(attempts: int) -> timedelta:
@@ -107,6 +112,7 @@ class OutboxEntry:
     if_unreachable: Step | None
     after_sent: Step | None
     attempts: int
+    urgent: bool
     next_attempt_at: datetime
     created_at: datetime
 

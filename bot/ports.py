@@ -250,6 +250,10 @@ class Outbox(Protocol):
 
     async def retry(self, entry_id: int, at: datetime, error: str) -> None: ...
 
+    async def hurry(self, now: datetime) -> None:
+        """Messages waiting after a server or network failure (not a flood limit) are due."""
+        ...
+
     async def settle(
         self, entry_id: int, status: DeliveryStatus, error: str, now: datetime
     ) -> None: ...

@@ -107,7 +107,8 @@ class AgendaRunner:
             if step is None:
                 raise LookupError(f"no step for {entry.kind}")
             async with recording(self._uow, self._delivery):
-                with about(topic=entry.kind.value):
+                # Planned at a decent hour: held up by an outage, it waits for the morning.
+                with about(topic=entry.kind.value, urgent=False):
                     outcome = await step(context, entry)
                 await self.deps.agenda.finish(entry, outcome)
         except RetryAfter as error:

@@ -3,7 +3,8 @@ sent or settled (bot/delivery.py).
 
 Telegram's answers, and what they mean here:
 - 429 Too Many Requests: wait as long as it asks, then again;
-- 5xx, a network failure or a time-out: again after a growing delay (1 s, 2 s, 5 s… 5 min);
+- 5xx, a network failure or a time-out: again after a growing delay (1 s, 2 s, 3 s… 5 min),
+  and as soon as another message goes through again (Telegram is back);
 - 403 (blocked, never started) or "chat not found": the reader is unreachable; the step the
   notice carries for that case runs (the team is asked to phone, the next driver is asked…);
 - "message is not modified": done (a double press changes nothing);
@@ -57,6 +58,8 @@ class Deliverer:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.last_success: datetime | None = None
+        # A server or network failure since the last success: Telegram may be down.
+        self._troubled = False
 
     def on(self, name: str, step: StepRunner) -> None:
         """Register the step a notice may name (`Step.name`)."""
@@ -109,12 +112,16 @@ class Deliverer:
                 await self._delivery.refused(entry, str(error))
             return True
         except (NetworkError, TelegramError) as error:  # 5xx, time-outs, no network
+            self._troubled = True
             if not await self._delivery.not_yet(entry, f"{type(error).__name__}: {error}"):
                 log.error("outbox message %s given up: %s", entry.id, error)
                 return True
             return False
         message_id = result.get("message_id") if isinstance(result, dict) else None
         await self._sent(entry, message_id if isinstance(message_id, int) else None)
+        if self._troubled:  # Telegram is back: those waiting after a failure go now
+            self._troubled = False
+            await self._delivery.telegram_back()
         return True
 
     async def _sent(self, entry: OutboxEntry, message_id: int | None) -> None:

@@ -89,13 +89,21 @@ def about(
     person_id: int | None = None,
     if_unreachable: Step | None = None,
     after_sent: Step | None = None,
-    urgent: bool = True,
+    urgent: bool | None = None,
     topic: str | None = None,
 ) -> Iterator[None]:
-    """The messages written within are about this (see `About`); the topic, unless given,
-    is the enclosing one's."""
-    topic = topic or (_about.get() or _NOTHING_SAID).topic
-    token = _about.set(About(person_id, if_unreachable, after_sent, urgent, topic))
+    """The messages written within are about this (see `About`); the topic and whether it
+    is urgent, unless given, are the enclosing ones'."""
+    outer = _about.get() or _NOTHING_SAID
+    token = _about.set(
+        About(
+            person_id,
+            if_unreachable,
+            after_sent,
+            outer.urgent if urgent is None else urgent,
+            topic or outer.topic,
+        )  # fmt: skip
+    )
     try:
         yield
     finally:

@@ -80,6 +80,13 @@ class SqliteOutbox:
             (utc_text(at), error[:500], entry_id),
         )
 
+    async def hurry(self, now: datetime) -> None:
+        await self._db.write(
+            "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending'"
+            " AND attempts > 0 AND next_attempt_at > ? AND last_error NOT LIKE 'flood limit%'",
+            (utc_text(now), utc_text(now)),
+        )
+
     async def settle(
         self, entry_id: int, status: DeliveryStatus, error: str, now: datetime
     ) -> None:
@@ -141,6 +148,7 @@ def _entry(row: aiosqlite.Row) -> OutboxEntry:
         if_unreachable=Step.from_json(json.loads(row["if_unreachable"] or "null")),
         after_sent=Step.from_json(json.loads(row["after_sent"] or "null")),
         attempts=row["attempts"],
+        urgent=bool(row["urgent"]),
         next_attempt_at=datetime.fromisoformat(row["next_attempt_at"]),
         created_at=datetime.fromisoformat(row["created_at"]),
     )

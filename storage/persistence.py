@@ -3,6 +3,11 @@
 Conversation states and what a person has typed so far (user_data) survive a restart, so a
 driver interrupted mid-registration finds their answers where they left them. Values are
 stored as JSON: the handlers only keep plain JSON-friendly values in user_data.
+
+They are written only inside the transaction of the update that changed them (the update
+runner asks for it before committing), so the conversation on disk always matches the effects
+on disk. python-telegram-bot's own writes outside any update (every minute, at shutdown) are
+ignored: they could hold the state of an update that was rolled back or cut short.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
 
 class SqlitePersistence(BasePersistence[UserData, dict[str, Any], dict[str, Any]]):
-    def __init__(self, database: Database, update_interval: float = 60) -> None:
+    # python-telegram-bot's periodic write is not wanted (see above): it would also take the
+    # changes the update runner is about to write in its transaction, and lose them.
+    def __init__(self, database: Database, update_interval: float = 10**8) -> None:
         super().__init__(
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=True, callback_data=False
@@ -59,6 +66,8 @@ class SqlitePersistence(BasePersistence[UserData, dict[str, Any], dict[str, Any]
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
+        if not self._db.in_transaction:
+            return
         if new_state is None:
             await self._db.write(
                 "DELETE FROM conversation_states WHERE conversation = ? AND chat_key = ?",
@@ -72,6 +81,8 @@ class SqlitePersistence(BasePersistence[UserData, dict[str, Any], dict[str, Any]
         )
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
+        if not self._db.in_transaction:
+            return
         if not data:
             await self.drop_user_data(user_id)
             return
@@ -82,6 +93,8 @@ class SqlitePersistence(BasePersistence[UserData, dict[str, Any], dict[str, Any]
         )
 
     async def drop_user_data(self, user_id: int) -> None:
+        if not self._db.in_transaction:
+            return
         await self._db.write(
             "DELETE FROM persisted_data WHERE scope = 'user' AND key = ?", (str(user_id),)
         )

@@ -351,3 +351,19 @@ async def test_forged_or_doubled_buttons_get_a_plain_answer(bot: RunningBot) -> 
     bot.fake.take_errors()
     assert bot.fake.exceptions == []
     bot.assert_clean()
+
+
+async def test_when_telegram_is_back_those_waiting_go_at_once(bot: RunningBot) -> None:
+    """Messages held up by server errors do not wait out their growing delay once another
+    message goes through again."""
+    zoe, ada = bot.fake.user(305, "Zoé"), bot.fake.user(306, "Ada")
+    bot.fake.inject("sendMessage", 502, times=6, match=to_chat(zoe.id))
+    await zoe.command("start")
+    await bot.later(seconds=12)  # tried after 1, 2, 3 and 5 s: the next try is 10 s later
+    assert zoe.messages() == []
+    bot.fake.faults.clear()
+    await ada.command("start")  # goes through: Telegram is back
+    assert count(ada, "Bonjour Ada") == 1
+    assert count(zoe, "Bonjour Zoé") == 1  # at once, not at the end of its delay
+    bot.fake.take_errors()
+    bot.assert_clean()

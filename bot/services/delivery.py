@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.agenda import Calendar
 from bot.clock import Clock
 from bot.delivery import (
     GIVE_UP_AFTER,
     JSON,
+    QUIET_FROM,
+    QUIET_UNTIL,
     Backlog,
     DeliveryStatus,
     InboxEntry,
@@ -46,10 +49,13 @@ class InboxService:
 
 
 class DeliveryService:
-    def __init__(self, outbox: Outbox, people: PeopleRepository, clock: Clock) -> None:
+    def __init__(
+        self, outbox: Outbox, people: PeopleRepository, clock: Clock, calendar: Calendar
+    ) -> None:
         self._outbox = outbox
         self._people = people
         self._clock = clock
+        self._calendar = calendar
 
     async def write(self, message: Outgoing) -> int:
         """Add a message to the outbox, in the caller's transaction if there is one."""
@@ -87,8 +93,22 @@ class DeliveryService:
             await self._outbox.settle(entry.id, DeliveryStatus.FAILED, error, now)
             return False
         delay = wait if wait is not None else retry_after_failure(entry.attempts + 1)
-        await self._outbox.retry(entry.id, now + delay, error)
+        at = now + delay
+        if not entry.urgent:
+            at = self._after_quiet_hours(at)
+        await self._outbox.retry(entry.id, at, error)
         return True
+
+    def _after_quiet_hours(self, moment: datetime) -> datetime:
+        hour = self._calendar.local(moment).hour
+        if QUIET_UNTIL <= hour < QUIET_FROM:
+            return moment
+        return self._calendar.next_at(moment, QUIET_UNTIL)
+
+    async def telegram_back(self) -> None:
+        """A message went through after failures: the others waiting after a server or
+        network failure are tried now, not at the end of their growing delay."""
+        await self._outbox.hurry(self._clock.now())
 
     async def unreachable(self, entry: OutboxEntry, error: str) -> Step | None:
         """The reader blocked the bot (or never started it): marked so, and whoever else must
