@@ -238,13 +238,16 @@ class NoticeWords:
         introduction: Introduction = values["introduction"]
         passenger: Person = values["passenger"]
         driver: Person = values["driver"]
+        # The driver has no Telegram: only a number its owner agreed to share is passed on.
+        shared = passenger.phone if passenger.phone and passenger.phone_visible else None
         return self.t(
-            lang, "operators.connect_driver", id=need.id,
+            lang, key, id=need.id,
             driver=driver.display_name, driver_phone=self._phone(lang, driver),
             passenger=passenger.display_name,
             day=render.match_day(self.t, lang, need, introduction.travel_day),
             pickup=self.t.time(lang, introduction.pickup),
-            contact=Html(render.reach(self.t, lang, passenger) or self._relay(lang)),
+            passenger_phone=shared or self._relay(lang),
+            contact=Html(render.reach(self.t, lang, passenger) or self._phone(lang, passenger)),
         )  # fmt: skip
 
     def _ride_still_on(self, key: str, lang: str, values: Values) -> str:

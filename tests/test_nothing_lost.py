@@ -303,7 +303,8 @@ async def test_a_driver_by_phone_who_keeps_his_number_private_is_reached_through
     assert "Contact : \n" not in good_news and "0612345678" not in good_news
     to_team = "\n".join(bot.operators.texts_since(mark))
     assert "Roger Lafon (0612345678) emmène Marie Delpech" in to_team
-    assert "Donnez à Roger Lafon le contact de Marie Delpech : @marie_d" in to_team
+    assert "Numéro de Marie Delpech à donner à Roger Lafon : numéro non partagé" in to_team
+    assert "Pour joindre Marie Delpech : @marie_d" in to_team
     bot.assert_clean()
 
 
