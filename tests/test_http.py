@@ -111,3 +111,23 @@ async def test_a_webhook_call_without_the_secret_is_refused_and_records_nothing(
         )
     assert (none.status_code, wrong.status_code, garbage.status_code) == (403, 403, 400)
     assert await webhooked.rows("SELECT * FROM inbox") == []
+
+
+async def test_the_deployed_bot_keeps_within_telegrams_rates(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    from telegram.ext import AIORateLimiter
+
+    from bot.app import create_bot
+
+    running = RunningBot(tmp_path, gazetteer)
+    mobilot = await create_bot(running.settings, request=running.fake, gazetteer=gazetteer)
+    try:
+        limiter = mobilot.application.bot.rate_limiter
+        assert isinstance(limiter, AIORateLimiter)
+        # About 30 messages a second overall, 20 a minute per group; retries are ours.
+        assert limiter._base_limiter.max_rate == 30  # type: ignore[attr-defined]
+        assert limiter._group_max_rate == 20  # type: ignore[attr-defined]
+        assert limiter._max_retries == 0  # type: ignore[attr-defined]
+    finally:
+        await mobilot.core.close()
