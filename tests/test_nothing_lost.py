@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeUser
 from tests.test_find_flow import describe_need, driver
-from tests.test_offer_flow import register_trip
+from tests.test_offer_flow import register_trip, register_trip_until_summary
 from tests.test_operators import team
 
 APOLOGY = "Désolé, un problème est survenu de notre côté"
@@ -95,17 +95,7 @@ async def test_a_saved_trip_is_confirmed_late_rather_than_apologised_for(
     ida = bot.fake.user(304, "Ida", last_name="Roux")
     bot.fake.inject("sendMessage", 429, retry_after=3, match=saying("Trajet enregistré"))
     bot.fake.inject("sendMessage", 502, times=2, match=saying("Trajet enregistré"))
-    await ida.command("proposer")
-    await ida.press("✅ J'accepte")
-    await ida.send("Cahors")
-    await ida.send("Figeac")
-    await ida.press("Lun → ven")
-    await ida.press("✔️ Valider les jours")
-    await ida.send("7h30")
-    await ida.press("Pas de retour")
-    await ida.press("3")
-    await ida.press("Passer")
-    await ida.press("Telegram seulement")
+    await register_trip_until_summary(ida)
     await ida.press("✅ Enregistrer ce trajet")
     assert count(ida, "Trajet enregistré") == 0
     await bot.later(seconds=30)
@@ -205,17 +195,7 @@ async def test_a_conversation_resumes_exactly_after_a_crash_draft_included(
     bot: RunningBot,
 ) -> None:
     ida = bot.fake.user(304, "Ida", last_name="Roux")
-    await ida.command("proposer")
-    await ida.press("✅ J'accepte")
-    await ida.send("Cahors")
-    await ida.send("Figeac")
-    await ida.press("Lun → ven")
-    await ida.press("✔️ Valider les jours")
-    await ida.send("7h30")
-    await ida.press("Pas de retour")
-    await ida.press("3")
-    await ida.press("Passer")
-    await ida.press("Telegram seulement")
+    await register_trip_until_summary(ida)
     summary = ida.last()
     await bot.crash_and_restart()  # no clean shutdown, no periodic flush
     assert "7h30" in summary.text and "départ à …" not in summary.text
