@@ -39,6 +39,11 @@ class Offer(enum.StrEnum):
     CHOOSE_DRIVER = "choose_driver"  # subject: the need; the drivers are values["candidates"]
     FOLLOW_NEED = "follow_need"  # the team's buttons under a need; subject: the need
     WITHDRAW_RIDE = "withdraw_ride"  # a driver calls off a ride; subject: the introduction
+    CANCEL_RIDE = "cancel_ride"  # a passenger calls off a ride; subject: the need
+    RIDE_OUTCOME = "ride_outcome"  # did it happen? subject: the introduction
+    TRIP_CHECK = "trip_check"  # does the trip still run? subject: the trip
+    RESUME_TRIP = "resume_trip"  # subject: the trip
+    RESUME_CHECKED_TRIP = "resume_checked_trip"  # the team resumes it; subject: the trip
 
 
 @dataclass(frozen=True)

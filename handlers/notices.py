@@ -16,6 +16,7 @@ from telegram import InlineKeyboardMarkup
 from bot.domain import Introduction, Need, Person, Trip
 from bot.notices import NEED_POST, Button, Notice, Offer
 from bot.services.candidates import Candidate
+from bot.services.rides import Ride
 from handlers import keyboards as kb
 from handlers import render
 from i18n import Html, Translator
@@ -52,6 +53,18 @@ class NoticeWords:
             "operators.connect_driver": self._connect_driver,
             "operators.person_told_closed": self._told_closed,
             "trips.ride_still_on": self._ride_still_on,
+            "reminder.driver": self._reminder,
+            "reminder.passenger": self._reminder,
+            "reminder.call": self._reminder_call,
+            "outcome.question": self._question,
+            "outcome.call": self._question_call,
+            "tripcheck.question": self._trip_check,
+            "tripcheck.call": self._trip_check,
+            "tripcheck.paused": self._trip_check,
+            "tripcheck.paused_call": self._trip_check,
+            "needs.expired": self._need_expired,
+            "operators.claimed_quiet": self._claimed_quiet,
+            "operators.claimed_quiet_group": self._claimed_quiet,
         }
 
     def word(self, notice: Notice, lang: str) -> Worded:
@@ -74,6 +87,16 @@ class NoticeWords:
                 return kb.operator_actions(self.t, lang, button.subject_id)
             if button.offer is Offer.WITHDRAW_RIDE:
                 return kb.ride_reminder_driver(self.t, lang, button.subject_id)
+            if button.offer is Offer.CANCEL_RIDE:
+                return kb.ride_reminder_passenger(self.t, lang, button.subject_id)
+            if button.offer is Offer.RIDE_OUTCOME:
+                return kb.ride_outcome(self.t, lang, button.subject_id)
+            if button.offer is Offer.TRIP_CHECK:
+                return kb.trip_check(self.t, lang, button.subject_id)
+            if button.offer is Offer.RESUME_TRIP:
+                return kb.resume_trip(self.t, lang, button.subject_id)
+            if button.offer is Offer.RESUME_CHECKED_TRIP:
+                return kb.resume_checked_trip(self.t, lang, button.subject_id)
             if button.offer is Offer.CHOOSE_DRIVER:
                 need: Need = values["need"]
                 candidates: list[Candidate] = values["candidates"]
@@ -260,6 +283,68 @@ class NoticeWords:
         return self.t(
             lang, key, passenger=ride.passenger.display_name, when=when,
             pickup=self.t.time(lang, ride.introduction.pickup),
+        )  # fmt: skip
+
+    # The agenda's reminders and questions.
+
+    def _ride(self, lang: str, ride: Ride) -> Values:
+        return {
+            "date": self.t.date(lang, ride.ride_date),
+            "pickup": self.t.time(lang, ride.introduction.pickup),
+            "origin": ride.need.origin.name,
+            "destination": ride.need.destination.name,
+        }
+
+    def _reminder(self, key: str, lang: str, values: Values) -> str:
+        ride: Ride = values["ride"]
+        other = ride.passenger if key == "reminder.driver" else ride.driver
+        return self.t(
+            lang, key, **self._ride(lang, ride),
+            driver=ride.driver.display_name, passenger=ride.passenger.display_name,
+            contact=Html(render.reach(self.t, lang, other) or "—"),
+        )  # fmt: skip
+
+    def _reminder_call(self, key: str, lang: str, values: Values) -> str:
+        ride: Ride = values["ride"]
+        person: Person = values["person"]
+        return self.t(
+            lang, key, **self._ride(lang, ride), id=ride.need.id,
+            passenger=ride.passenger.display_name, driver=ride.driver.display_name,
+            name=person.display_name, phone=self._phone(lang, person),
+        )  # fmt: skip
+
+    def _question(self, key: str, lang: str, values: Values) -> str:
+        ride: Ride = values["ride"]
+        return self.t(lang, key, **self._ride(lang, ride), driver=ride.driver.short_name)
+
+    def _question_call(self, key: str, lang: str, values: Values) -> str:
+        ride: Ride = values["ride"]
+        return self.t(
+            lang, key, **self._ride(lang, ride), id=ride.need.id,
+            passenger=ride.passenger.display_name, phone=ride.passenger.phone or "—",
+            driver=ride.driver.display_name,
+        )  # fmt: skip
+
+    def _trip_check(self, key: str, lang: str, values: Values) -> str:
+        extra: Values = {"trip": Html(render.trip_line(self.t, lang, values["trip"]))}
+        if "days" in values:
+            extra["days"] = values["days"]
+        driver: Person | None = values.get("driver")
+        if driver is not None:
+            extra |= {"driver": driver.display_name, "phone": driver.phone or "—"}
+        return self.t(lang, key, **extra)
+
+    def _need_expired(self, key: str, lang: str, values: Values) -> str:
+        return self.t(lang, key, need=Html(render.need_item(self.t, lang, values["need"])))
+
+    def _claimed_quiet(self, key: str, lang: str, values: Values) -> str:
+        view = values["view"]
+        need: Need = view.need
+        extra: Values = {"operator": view.claimer.display_name} if key.endswith("_group") else {}
+        return self.t(
+            lang, key, id=need.id, passenger=view.passenger.display_name,
+            origin=need.origin.name, destination=need.destination.name, days=values["days"],
+            when=Html(render.need_when(self.t, lang, need)), **extra,
         )  # fmt: skip
 
     def _told_closed(self, key: str, lang: str, values: Values) -> str:

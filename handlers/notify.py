@@ -56,25 +56,29 @@ class Notifier:
 
     # The core's notices.
 
-    async def write(self, context: Context, notices: list[Notice]) -> None:
+    async def write(self, context: Context, notices: list[Notice]) -> int:
+        """Word and write each notice; returns how many messages went to the outbox."""
+        written = 0
         for notice in notices:
-            await self._write(context, notice)
+            written += await self._write(context, notice)
+        return written
 
-    async def _write(self, context: Context, notice: Notice) -> None:
+    async def _write(self, context: Context, notice: Notice) -> int:
         if notice.key == NEED_POST_REFRESH:
             await self.refresh_post(context, int(notice.values["need_id"]))
-            return
+            return 0
         reader = notice.to
         lang = reader.language if reader is not None else self.team_lang
         text, markup = self.words.word(notice, lang)
         if reader is None:
             with about(after_sent=notice.after_sent):
-                await self.to_operators(context, text, markup)
-            return
-        told = await self.tell(context, reader, text, markup, if_unreachable=self._instead(notice))
-        if not told and isinstance(notice.if_unreachable, tuple):
+                return int(await self.to_operators(context, text, markup))
+        if await self.tell(context, reader, text, markup, if_unreachable=self._instead(notice)):
+            return 1
+        if isinstance(notice.if_unreachable, tuple):
             # Known to be out of reach already: those who must know are told now.
-            await self.write(context, list(notice.if_unreachable))
+            return await self.write(context, list(notice.if_unreachable))
+        return 0
 
     def _instead(self, notice: Notice) -> Step | None:
         """What the deliverer does if Telegram refuses this notice: a step of the core, or

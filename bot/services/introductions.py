@@ -246,14 +246,16 @@ class IntroductionService:
             return None  # cancelled, closed, or another driver asked meanwhile
         return await self._next_drivers(introduction, need, "intro.expired_passenger")
 
-    async def expiry_news(self, introduction_id: int) -> tuple[Person, Person] | None:
-        """The driver who let a request expire, and its passenger."""
+    async def expiry_news(self, introduction_id: int) -> list[Notice] | None:
+        """A word to the driver who let a request expire (None: it did not expire)."""
         introduction = await self._introductions.get(introduction_id)
         if introduction is None or introduction.status is not IntroductionStatus.EXPIRED:
             return None
         driver = await self._people.get(introduction.driver_id)
         passenger = await self._people.get(introduction.passenger_id)
-        return (driver, passenger) if driver and passenger else None
+        if driver is None or passenger is None:
+            return None
+        return telling.request_expired_driver(driver, passenger)
 
     async def withdraw(self, driver: Person, introduction_id: int) -> Answer:
         """A driver who had accepted can no longer take the passenger: the search goes on."""

@@ -236,12 +236,13 @@ class NeedService:
             await self._agenda.finish(entry.id, Outcome.DONE, now)
         return Outcome.DONE
 
-    async def expired(self, need_id: int) -> tuple[Need, Person] | None:
+    async def expired(self, need_id: int) -> list[Notice] | None:
+        """What to say of a need whose day has passed (None: it did not expire after all)."""
         need = await self._needs.get(need_id)
         if need is None or need.status is not NeedStatus.EXPIRED:
             return None
         person = await self._people.get(need.person_id)
-        return (need, person) if person else None
+        return telling.need_expired(need, person) if person else None
 
     async def to_operators(self, need: Need, event: str, actor_id: int | None = None) -> Need:
         return await self._needs.set_status(

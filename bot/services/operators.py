@@ -134,7 +134,10 @@ class OperatorService:
                 later = Due(Kind.CLAIMED_REMINDER, need.id, last_news + quiet)
                 await self._agenda.schedule([later], now)
             return None
-        return await self._view(FollowUpResult.DONE, need)
+        view = await self._view(FollowUpResult.DONE, need)
+        days = round(quiet.total_seconds() / 86400)
+        return FollowUp(view.result, view.need, view.passenger, view.claimer,
+                        notices=telling.claimed_quiet(view, days))  # fmt: skip
 
     async def claimer_reminded(self, entry: AgendaEntry, outcome: Outcome) -> None:
         now = self._clock.now()

@@ -17,7 +17,9 @@ from bot.domain import (
     RideOutcome,
     Trip,
 )
+from bot.notices import Notice
 from bot.ports import IntroductionRepository, NeedRepository, PeopleRepository, TripRepository
+from bot.services import telling
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,17 @@ class RideService:
             return None
         leaves = self._calendar.moment(ride.ride_date, ride.introduction.pickup)
         return ride if leaves > self._clock.now() else None
+
+    async def reminder(self, introduction_id: int, *, for_driver: bool) -> list[Notice] | None:
+        """The evening-before reminder to the driver or the passenger (None: nothing to say:
+        the ride was called off, or has left)."""
+        ride = await self.to_remind(introduction_id)
+        return telling.ride_reminder(ride, for_driver) if ride is not None else None
+
+    async def question(self, introduction_id: int) -> list[Notice] | None:
+        """The day-after question, unless the ride was called off or already told."""
+        ride = await self.to_ask_about(introduction_id)
+        return telling.ride_question(ride) if ride is not None else None
 
     async def withdrawable(self, driver: Person, introduction_id: int) -> tuple[str, Ride | None]:
         """Whether this driver can still call off this ride: "ok", "not_found", "not_yours"

@@ -15,8 +15,10 @@ notices it causes (bot/notices.py). The rules, in one place:
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.delivery import Step
-from bot.domain import Introduction, Need, Person
+from bot.domain import Introduction, Need, Person, Trip
 from bot.notices import (
     DRIVER_UNREACHABLE,
     NEED_POST,
@@ -249,3 +251,85 @@ def need_cancelled(
         notices.append(to_team("operators.need_cancelled", need=need, passenger=passenger))
     notices += refreshed(need)
     return notices
+
+
+# The agenda's messages: reminders and questions, to the person or, for someone without
+# Telegram or who blocked the bot, as a call for the team.
+
+
+def _to_them_or_the_team(reader: Person, to_them: Notice, to_team_instead: Notice) -> Notices:
+    if not reader.reachable:
+        return [to_team_instead]
+    return [
+        Notice(
+            to_them.key,
+            reader,
+            to_them.values,
+            to_them.buttons,
+            if_unreachable=(to_team_instead,),
+        )  # fmt: skip
+    ]
+
+
+def ride_reminder(ride: Any, for_driver: bool) -> Notices:
+    """The evening before: both are reminded; the team phones who cannot be written to."""
+    reader = ride.driver if for_driver else ride.passenger
+    button = (
+        Button(Offer.WITHDRAW_RIDE, ride.introduction.id)
+        if for_driver
+        else Button(Offer.CANCEL_RIDE, ride.need.id)
+    )
+    key = "reminder.driver" if for_driver else "reminder.passenger"
+    call = to_team("reminder.call", ride=ride, person=reader)
+    return _to_them_or_the_team(reader, to_person(reader, key, (button,), ride=ride), call)
+
+
+def ride_question(ride: Any) -> Notices:
+    """The day after: did the ride happen? Asked by the team, by phone, if need be."""
+    buttons = (Button(Offer.RIDE_OUTCOME, ride.introduction.id),)
+    question = to_person(ride.passenger, "outcome.question", buttons, ride=ride)
+    return _to_them_or_the_team(
+        ride.passenger, question, to_team("outcome.call", buttons, ride=ride)
+    )
+
+
+def trip_check(trip: Trip, driver: Person, days: int) -> Notices:
+    buttons = (Button(Offer.TRIP_CHECK, trip.id),)
+    question = to_person(driver, "tripcheck.question", buttons, trip=trip, days=days)
+    call = to_team("tripcheck.call", buttons, trip=trip, driver=driver, days=days)
+    return _to_them_or_the_team(driver, question, call)
+
+
+def trip_paused(trip: Trip, driver: Person) -> Notices:
+    told_driver = to_person(driver, "tripcheck.paused", (Button(Offer.RESUME_TRIP, trip.id),),
+                            trip=trip)  # fmt: skip
+    call = to_team(
+        "tripcheck.paused_call", (Button(Offer.RESUME_CHECKED_TRIP, trip.id),),
+        trip=trip, driver=driver,
+    )  # fmt: skip
+    return _to_them_or_the_team(driver, told_driver, call)
+
+
+def need_expired(need: Need, person: Person) -> Notices:
+    """The team's post already reads "expired"; the person hears it in the morning."""
+    notices = refreshed(need)
+    if person.telegram_user_id is not None:
+        notices.append(to_person(person, "needs.expired", need=need))
+    return notices
+
+
+def request_expired_driver(driver: Person, passenger: Person) -> Notices:
+    """A driver reached by phone: the team saw the request lapse in the group."""
+    if driver.telegram_user_id is None:
+        return []
+    return [to_person(driver, "intro.expired_driver", name=passenger.short_name)]
+
+
+def claimed_quiet(view: FollowUp, days: int) -> Notices:
+    """A claimed need without news: its operator is reminded, in private or else in the
+    group by name."""
+    assert view.need is not None and view.claimer is not None
+    buttons = (Button(Offer.FOLLOW_NEED, view.need.id),)
+    in_group = to_team("operators.claimed_quiet_group", buttons, view=view, days=days)
+    reminder = to_person(view.claimer, "operators.claimed_quiet", buttons, view=view, days=days)
+    return _to_them_or_the_team(view.claimer, reminder, in_group)

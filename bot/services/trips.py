@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.domain import NewTrip, Person, Trip, TripStatus
 from bot.notices import Button, Notice, Offer, to_person
 from bot.ports import Agenda, PeopleRepository, TripRepository, TripSearch, UnitOfWork
+from bot.services import telling
 
 
 class TripChange(enum.StrEnum):
@@ -46,6 +47,7 @@ class RidesToCome(Protocol):
 class TripWithDriver:
     trip: Trip
     driver: Person
+    notices: list[Notice] = field(default_factory=list)
 
 
 _TARGET = {"pause": TripStatus.PAUSED, "resume": TripStatus.ACTIVE, "delete": TripStatus.DELETED}
@@ -160,7 +162,10 @@ class TripService:
         if trip is None or trip.status is not TripStatus.ACTIVE:
             return None
         driver = await self._people.get(trip.driver_id)
-        return TripWithDriver(trip, driver) if driver else None
+        if driver is None:
+            return None
+        days = self._timing.trip_check_answer.days
+        return TripWithDriver(trip, driver, telling.trip_check(trip, driver, days))
 
     async def check_sent(self, entry: AgendaEntry, outcome: Outcome) -> None:
         """The question went out (or could not): without an answer, the trip pauses later."""
@@ -222,7 +227,9 @@ class TripService:
         if trip is None or trip.status is not TripStatus.PAUSED:
             return None
         driver = await self._people.get(trip.driver_id)
-        return TripWithDriver(trip, driver) if driver else None
+        if driver is None:
+            return None
+        return TripWithDriver(trip, driver, telling.trip_paused(trip, driver))
 
     async def _schedule_check(self, trip_id: int, now: datetime) -> None:
         check = Due(Kind.TRIP_CHECK, trip_id, self._timing.trip_check_after(now))
