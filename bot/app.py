@@ -79,6 +79,7 @@ class Mobilot:
             await self.deps.digest.ensure_scheduled()
         await self.application.start()
         await self.core.inbox.prune()
+        await self.core.delivery.prune()
         if serve_http and settings.http_port is not None:
             app = create_http_app(self.http_context())
             self.http = HttpServer(app, settings.http_host, settings.http_port)

@@ -96,6 +96,12 @@ class SqliteOutbox:
             (status.value, error[:500], utc_text(now), entry_id),
         )
 
+    async def prune(self, before: datetime) -> None:
+        """Forget messages settled before `before` (the digest looks back one day only)."""
+        await self._db.write(
+            "DELETE FROM outbox WHERE status != 'pending' AND finished_at < ?", (utc_text(before),)
+        )
+
     async def backlog(self) -> Backlog:
         async with self._db.connection.execute(
             "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE status = 'pending'"

@@ -478,6 +478,12 @@ class MemoryOutbox:
         row = self.rows[entry_id]
         row.update(status=status, error=error, finished=now, attempts=row["attempts"] + 1)
 
+    async def prune(self, before: datetime) -> None:
+        for entry_id in [
+            i for i, r in self.rows.items() if r["finished"] and r["finished"] < before
+        ]:
+            del self.rows[entry_id]
+
     async def backlog(self) -> Backlog:
         pending = self._pending()
         sent = [r["finished"] for r in self.rows.values() if r["status"] is DeliveryStatus.SENT]

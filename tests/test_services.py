@@ -343,3 +343,13 @@ async def test_a_reader_who_blocked_the_bot_is_marked_and_the_fallback_returned(
     assert await world.delivery.unreachable(entry, "Forbidden: bot was blocked") == fallback
     assert world.people.rows[marie.id].unreachable_at == world.clock.now()
     assert not world.people.rows[marie.id].reachable
+
+
+async def test_settled_messages_are_forgotten_after_a_week(world: World) -> None:
+    await world.delivery.write(Outgoing(302, "sendMessage", {"chat_id": 302, "text": "x"}))
+    await world.delivery.write(Outgoing(303, "sendMessage", {"chat_id": 303, "text": "y"}))
+    [sent, _] = await world.delivery.due(10)
+    await world.delivery.sent(sent, 7)
+    world.clock.advance(days=8)
+    await world.delivery.prune()
+    assert list(world.outbox.rows) == [2]  # the one still pending stays

@@ -25,6 +25,8 @@ from bot.ports import Inbox, Outbox, PeopleRepository
 
 # Handled updates are kept this long, so that one Telegram delivers twice is dropped.
 KEEP_HANDLED_UPDATES = timedelta(days=2)
+# Settled messages are kept this long: what the digest reports, and a trace for the team.
+KEEP_SETTLED_MESSAGES = timedelta(days=7)
 
 
 class InboxService:
@@ -129,6 +131,9 @@ class DeliveryService:
 
     async def backlog(self) -> Backlog:
         return await self._outbox.backlog()
+
+    async def prune(self) -> None:
+        await self._outbox.prune(self._clock.now() - KEEP_SETTLED_MESSAGES)
 
     async def undelivered_since(self, since: datetime) -> list[UndeliveredNotice]:
         return await self._outbox.undelivered_since(since)
