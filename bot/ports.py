@@ -251,7 +251,8 @@ class Outbox(Protocol):
     async def retry(self, entry_id: int, at: datetime, error: str) -> None: ...
 
     async def hurry(self, now: datetime) -> None:
-        """Messages waiting after a server or network failure (not a flood limit) are due."""
+        """Urgent messages waiting after a server or network failure (not a flood limit)
+        are due now; the others keep their time (a reminder held for the morning stays so)."""
         ...
 
     async def settle(

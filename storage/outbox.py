@@ -82,7 +82,7 @@ class SqliteOutbox:
 
     async def hurry(self, now: datetime) -> None:
         await self._db.write(
-            "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending'"
+            "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND urgent = 1"
             " AND attempts > 0 AND next_attempt_at > ? AND last_error NOT LIKE 'flood limit%'",
             (utc_text(now), utc_text(now)),
         )

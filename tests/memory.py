@@ -1,27 +1,45 @@
 """In-memory adapters of the core's ports (bot/ports.py), for the services' own tests.
 
-They follow the SQLite repositories' rules where the services rely on them (an answer only
-changes a pending introduction, scheduling moves a pending agenda entry, the outbox keeps each
-chat's order). The unit of work does not roll back: these tests never make a use case fail
-half-way.
+Plain dicts and lists, no SQL. They follow the SQLite repositories of storage/ where the
+services rely on them:
+
+- values come back as SQLite gives them: times of day to the minute ("%H:%M"), a detour
+  rounded to a tenth of a minute, the agenda's and the outbox's moments in UTC to the second
+  (bot.agenda.utc_text), a message's parameters and steps through JSON;
+- an answer only settles a pending introduction (a withdrawal only an accepted one), a
+  need's change of status records an event, scheduling moves the pending agenda entry of the
+  same kind and subject, the outbox keeps each chat's order;
+- the constraints the schema enforces are checked: a reference to a row that does not exist,
+  a second pending introduction for a need, raise `IntegrityError`.
+
+All the repositories of one `MemoryStore` share its tables, as those of one database do; the
+unit of work of that store rolls every table back when its transaction raises.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import json
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from bot.agenda import AgendaEntry, Due, FailedEntry, Kind, Outcome
+from bot.agenda import AgendaEntry, Due, FailedEntry, Kind, Outcome, utc_text
 from bot.delivery import (
+    JSON,
     Backlog,
     DeliveryStatus,
+    InboxEntry,
+    InboxStatus,
     OutboxEntry,
     Outgoing,
+    Step,
     UndeliveredNotice,
 )
 from bot.domain import (
+    OPEN_NEED_STATUSES,
     CloseReason,
     Introduction,
     IntroductionStatus,
@@ -38,13 +56,161 @@ from bot.domain import (
 from bot.matching import Point, TripRoute
 from bot.settings import Language
 
+WAITING_STATUSES = (NeedStatus.SEARCHING, NeedStatus.WITH_OPERATORS)
+# Messages that are not notices: a failure of theirs is not reported in the digest.
+NOT_NOTICES = frozenset(
+    {"answerCallbackQuery", "editMessageText", "editMessageReplyMarkup", "deleteMessage"}
+)
+
+
+class IntegrityError(Exception):
+    """What SQLite would refuse: a foreign key to nothing, a unique index broken."""
+
+
+def minute(value: time) -> time:
+    """A time of day as stored ("%H:%M")."""
+    return value.replace(second=0, microsecond=0)
+
+
+def utc(moment: datetime) -> datetime:
+    """A moment as the agenda and the outbox store it: UTC, to the second."""
+    return datetime.fromisoformat(utc_text(moment))
+
+
+def through_json(value: Any) -> Any:
+    return json.loads(json.dumps(value, ensure_ascii=False))
+
+
+def step_through_json(step: Step | None) -> Step | None:
+    return Step.from_json(through_json(step.to_json())) if step else None
+
+
+@dataclass
+class NeedEvent:
+    id: int
+    need_id: int
+    at: datetime
+    actor_id: int | None
+    kind: str
+    detail: str
+
+
+@dataclass
+class AgendaRow:
+    id: int
+    kind: Kind
+    subject_id: int
+    due_at: datetime
+    created_at: datetime
+    status: str = "pending"  # pending, done, failed
+    attempts: int = 0
+    outcome: str | None = None
+    finished_at: datetime | None = None
+
+
+@dataclass
+class OutboxRow:
+    id: int
+    chat_id: int
+    person_id: int | None
+    method: str
+    params: JSON
+    if_unreachable: Step | None
+    after_sent: Step | None
+    urgent: bool
+    topic: str
+    next_attempt_at: datetime
+    created_at: datetime
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    attempts: int = 0
+    last_error: str | None = None
+    finished_at: datetime | None = None
+    telegram_message_id: int | None = None
+
+
+@dataclass
+class InboxRow:
+    update_id: int
+    payload: JSON
+    received_at: datetime
+    status: InboxStatus = InboxStatus.PENDING
+    handled_at: datetime | None = None
+    error: str | None = None
+
+
+@dataclass
+class MemoryStore:
+    """The tables, shared by the repositories built on them."""
+
+    people: dict[int, Person] = field(default_factory=dict)
+    trips: dict[int, Trip] = field(default_factory=dict)
+    # trip id: (check_asked_at, confirmed_at)
+    trip_freshness: dict[int, tuple[datetime | None, datetime | None]] = field(default_factory=dict)
+    needs: dict[int, Need] = field(default_factory=dict)
+    need_events: list[NeedEvent] = field(default_factory=list)
+    # (need id, trip id): when the trip was announced for the need
+    need_notifications: dict[tuple[int, int], datetime] = field(default_factory=dict)
+    introductions: dict[int, Introduction] = field(default_factory=dict)
+    ride_outcome_at: dict[int, datetime] = field(default_factory=dict)
+    agenda: dict[int, AgendaRow] = field(default_factory=dict)
+    outbox: dict[int, OutboxRow] = field(default_factory=dict)
+    inbox: dict[int, InboxRow] = field(default_factory=dict)
+
+    @staticmethod
+    def next_id(table: dict[int, Any]) -> int:
+        """As SQLite picks a rowid: one more than the largest."""
+        return max(table, default=0) + 1
+
+    def require(self, table: dict[int, Any], key: int | None, what: str) -> None:
+        if key is not None and key not in table:
+            raise IntegrityError(f"FOREIGN KEY constraint failed: no {what} {key}")
+
+    def snapshot(self) -> dict[str, Any]:
+        return copy.deepcopy(self.__dict__)
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        for name, table in snapshot.items():
+            current = getattr(self, name)
+            current.clear()
+            (current.extend if isinstance(current, list) else current.update)(table)
+
+
+class MemoryUnitOfWork:
+    """`transaction()` as storage.db.Database's: one opened inside another joins it; the
+    outermost one rolls every table of the store back if its block raises.
+
+    Unlike SQLite, transactions of concurrent tasks do not take turns: these tests run one
+    use case at a time.
+    """
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._depth = 0
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[MemoryStore]:
+        if self._depth:
+            yield self._store  # the outer transaction commits or rolls back
+            return
+        before = self._store.snapshot()
+        self._depth = 1
+        try:
+            yield self._store
+        except BaseException:
+            self._store.restore(before)
+            raise
+        finally:
+            self._depth = 0
+
 
 class MemoryPeople:
-    def __init__(self) -> None:
-        self.rows: dict[int, Person] = {}
-
-    def _new_id(self) -> int:
-        return len(self.rows) + 1
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.rows = store.people
 
     async def get(self, person_id: int) -> Person | None:
         return self.rows.get(person_id)
@@ -59,10 +225,10 @@ class MemoryPeople:
         self, identity: TelegramIdentity, language: Language, now: datetime
     ) -> Person:
         existing = await self.by_telegram_id(identity.user_id)
-        if existing is not None:
+        if existing is not None:  # ON CONFLICT (telegram_user_id) DO NOTHING
             return existing
         person = Person(
-            id=self._new_id(), display_name=identity.display_name,
+            id=self._store.next_id(self.rows), display_name=identity.display_name,
             telegram_user_id=identity.user_id, telegram_username=identity.username,
             language=language, created_at=now,
         )  # fmt: skip
@@ -78,17 +244,14 @@ class MemoryPeople:
         registered_by: int,
         now: datetime,
     ) -> Person:
+        self._store.require(self.rows, registered_by, "person")
         person = Person(
-            id=self._new_id(), display_name=name, phone=phone, phone_visible=phone_visible,
-            language=language, privacy_accepted_at=now, registered_by=registered_by,
+            id=self._store.next_id(self.rows), display_name=name, phone=phone,
+            phone_visible=phone_visible, language=language, privacy_accepted_at=now,
+            phone_consent_at=now if phone_visible else None, registered_by=registered_by,
             created_at=now,
         )  # fmt: skip
         self.rows[person.id] = person
-        return person
-
-    def _update(self, person_id: int, **changes: Any) -> Person:
-        person = self.rows[person_id].model_copy(update=changes)
-        self.rows[person_id] = person
         return person
 
     async def refresh_telegram_identity(
@@ -107,22 +270,44 @@ class MemoryPeople:
     async def set_phone(
         self, person_id: int, phone: str | None, visible: bool, now: datetime
     ) -> Person:
-        return self._update(person_id, phone=phone, phone_visible=bool(phone) and visible)
+        shared = bool(phone) and visible
+        return self._update(
+            person_id, phone=phone, phone_visible=shared,
+            phone_consent_at=now if shared else None,
+        )  # fmt: skip
 
     async def set_unreachable(self, person_id: int, since: datetime | None) -> None:
-        self._update(person_id, unreachable_at=since)
+        if person_id in self.rows:  # an UPDATE of no row changes nothing
+            self._update(person_id, unreachable_at=since)
+
+    def _update(self, person_id: int, **changes: Any) -> Person:
+        person = self.rows.get(person_id)
+        if person is None:
+            raise LookupError(f"no person {person_id}")
+        person = person.model_copy(update=changes)
+        self.rows[person_id] = person
+        return person
 
 
 class MemoryTrips:
-    def __init__(self) -> None:
-        self.rows: dict[int, Trip] = {}
-        self.checks: dict[int, tuple[datetime | None, datetime | None]] = {}
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.rows = store.trips
 
     async def add(self, driver_id: int, trip: NewTrip, now: datetime) -> Trip:
-        stored = Trip(
-            **trip.model_dump(), id=len(self.rows) + 1, driver_id=driver_id,
-            status=TripStatus.ACTIVE, created_at=now, updated_at=now,
-        )  # fmt: skip
+        self._store.require(self._store.people, driver_id, "person")
+        stored = Trip.model_validate(
+            {
+                **trip.model_dump(),
+                "departure": minute(trip.departure),
+                "return_time": minute(trip.return_time) if trip.return_time else None,
+                "id": self._store.next_id(self.rows),
+                "driver_id": driver_id,
+                "status": TripStatus.ACTIVE,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         self.rows[stored.id] = stored
         return stored
 
@@ -131,77 +316,98 @@ class MemoryTrips:
 
     async def for_driver(self, driver_id: int) -> list[Trip]:
         return [
-            t for t in self.rows.values()
-            if t.driver_id == driver_id and t.status is not TripStatus.DELETED
-        ]  # fmt: skip
+            trip
+            for _, trip in sorted(self.rows.items())
+            if trip.driver_id == driver_id and trip.status is not TripStatus.DELETED
+        ]
 
     async def set_status(self, trip_id: int, status: TripStatus, now: datetime) -> Trip:
-        trip = self.rows[trip_id].model_copy(update={"status": status, "updated_at": now})
+        trip = self.rows.get(trip_id)
+        if trip is None:
+            raise LookupError(f"no trip {trip_id}")
+        trip = trip.model_copy(update={"status": status, "updated_at": now})
         self.rows[trip_id] = trip
         return trip
 
     async def check_asked(self, trip_id: int, now: datetime) -> None:
-        self.checks[trip_id] = (now, self.checks.get(trip_id, (None, None))[1])
+        if trip_id in self.rows:
+            _, confirmed = await self.freshness(trip_id)
+            self._store.trip_freshness[trip_id] = (now, confirmed)
 
     async def confirmed(self, trip_id: int, now: datetime) -> None:
-        self.checks[trip_id] = (self.checks.get(trip_id, (None, None))[0], now)
+        if trip_id in self.rows:
+            asked, _ = await self.freshness(trip_id)
+            self._store.trip_freshness[trip_id] = (asked, now)
 
     async def freshness(self, trip_id: int) -> tuple[datetime | None, datetime | None]:
-        return self.checks.get(trip_id, (None, None))
+        return self._store.trip_freshness.get(trip_id, (None, None))
 
 
 class MemoryTripSearch:
-    """Every active trip: the prefilter only ever narrows what matching then checks."""
+    """Every active trip, by id: the prefilter may keep too many (matching decides), never
+    too few. `indexed` lists the trips the services asked to (re)index."""
 
-    def __init__(self, trips: MemoryTrips) -> None:
-        self._trips = trips
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.indexed: list[int] = []
 
     async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
         return [
             TripRoute(
-                trip_id=t.id,
-                driver_id=t.driver_id,
-                origin=Point(t.origin.lat, t.origin.lon),
-                destination=Point(t.destination.lat, t.destination.lon),
-                weekdays=frozenset(int(d) for d in t.weekdays),
-                departure=t.departure,
-                return_time=t.return_time,
-            )  # fmt: skip
-            for t in self._trips.rows.values()
-            if t.status is TripStatus.ACTIVE
+                trip_id=trip.id,
+                driver_id=trip.driver_id,
+                origin=Point(trip.origin.lat, trip.origin.lon),
+                destination=Point(trip.destination.lat, trip.destination.lon),
+                weekdays=frozenset(int(day) for day in trip.weekdays),
+                departure=trip.departure,
+                return_time=trip.return_time,
+            )
+            for _, trip in sorted(self._store.trips.items())
+            if trip.status is TripStatus.ACTIVE
         ]
 
     async def index(self, trip_id: int) -> None:
-        return None
+        self.indexed.append(trip_id)
 
 
 class MemoryNeeds:
-    """NeedRepository and NeedFollowUp."""
+    """NeedRepository and NeedFollowUp, as storage/needs.py's SqliteNeedRepository."""
 
-    def __init__(self) -> None:
-        self.rows: dict[int, Need] = {}
-        self.history: list[tuple[int, str, int | None]] = []
-        self.announced: set[tuple[int, int]] = set()
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.rows = store.needs
 
     async def add(self, person_id: int, need: NewNeed, status: NeedStatus, now: datetime) -> Need:
-        stored = Need(
-            **need.model_dump(), id=len(self.rows) + 1, person_id=person_id, status=status,
-            created_at=now, updated_at=now,
-        )  # fmt: skip
+        self._store.require(self._store.people, person_id, "person")
+        stored = Need.model_validate(
+            {
+                **need.model_dump(),
+                "at": minute(need.at),
+                "id": self._store.next_id(self.rows),
+                "person_id": person_id,
+                "status": status,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         self.rows[stored.id] = stored
-        self.history.append((stored.id, "created", person_id))
+        self._event(stored.id, now, person_id, "created", "")
         return stored
 
     async def get(self, need_id: int) -> Need | None:
         return self.rows.get(need_id)
 
     async def for_person(self, person_id: int, limit: int = 10) -> list[Need]:
+        """The person's needs, open ones first, then the most recent."""
         mine = [n for n in self.rows.values() if n.person_id == person_id]
-        return sorted(mine, key=lambda n: n.id, reverse=True)[:limit]
+        mine.sort(key=lambda n: (n.status in OPEN_NEED_STATUSES, n.id), reverse=True)
+        return mine[:limit]
 
     async def waiting(self) -> list[Need]:
-        waiting = (NeedStatus.SEARCHING, NeedStatus.WITH_OPERATORS)
-        return [n for n in self.rows.values() if n.status in waiting]
+        return [n for _, n in sorted(self.rows.items()) if n.status in WAITING_STATUSES]
+
+    async def open_needs(self) -> list[Need]:
+        return [n for _, n in sorted(self.rows.items()) if n.status in OPEN_NEED_STATUSES]
 
     async def set_status(
         self,
@@ -213,58 +419,81 @@ class MemoryNeeds:
         event: str | None = None,
         detail: str = "",
     ) -> Need:
-        need = self.rows[need_id].model_copy(update={"status": status, "updated_at": now})
-        self.rows[need_id] = need
-        self.history.append((need_id, event or status.value, actor_id))
+        need = self._updated(need_id, status=status, updated_at=now)
+        self._event(need_id, now, actor_id, event or status.value, detail)
         return need
 
-    async def record_event(
-        self, need_id: int, now: datetime, kind: str, actor_id: int | None = None, detail: str = ""
-    ) -> None:
-        self.history.append((need_id, kind, actor_id))
-
-    async def mark_announced(self, need_id: int, trip_id: int, now: datetime) -> bool:
-        if (need_id, trip_id) in self.announced:
-            return False
-        self.announced.add((need_id, trip_id))
-        return True
-
-    async def created_since(self, since: datetime) -> list[Need]:
-        return [n for n in self.rows.values() if n.created_at >= since]
-
-    async def last_event_at(self, need_id: int) -> datetime | None:
-        need = self.rows.get(need_id)
-        return need.updated_at if need else None
-
-    async def open_needs(self) -> list[Need]:
-        return [n for n in self.rows.values() if n.is_open]
-
     async def set_operators_post(self, need_id: int, post_id: int) -> None:
-        self.rows[need_id] = self.rows[need_id].model_copy(update={"operators_post_id": post_id})
+        if need_id in self.rows:
+            self._updated(need_id, operators_post_id=post_id)
 
     async def claim(self, need_id: int, operator_id: int, now: datetime) -> bool:
-        need = self.rows[need_id]
-        if need.claimed_by is not None:
+        need = self.rows.get(need_id)
+        if need is None or need.claimed_by is not None:
             return False
-        self.rows[need_id] = need.model_copy(update={"claimed_by": operator_id})
+        self._store.require(self._store.people, operator_id, "person")
+        self._updated(need_id, claimed_by=operator_id, updated_at=now)
+        self._event(need_id, now, operator_id, "claimed", "")
         return True
 
     async def close(
         self, need_id: int, reason: CloseReason, operator_id: int, now: datetime
     ) -> Need:
-        need = self.rows[need_id].model_copy(
-            update={"status": NeedStatus.CLOSED, "closed_reason": reason}
+        need = self._updated(
+            need_id, status=NeedStatus.CLOSED, closed_reason=reason, updated_at=now
         )
+        self._event(need_id, now, operator_id, "closed", reason.value)
+        return need
+
+    async def record_event(
+        self, need_id: int, now: datetime, kind: str, actor_id: int | None = None, detail: str = ""
+    ) -> None:
+        self._event(need_id, now, actor_id, kind, detail)
+
+    async def events(self, need_id: int) -> list[dict[str, object]]:
+        """As the SQLite rows: `at` is the text stored."""
+        return [
+            {"at": e.at.isoformat(), "actor_id": e.actor_id, "kind": e.kind, "detail": e.detail}
+            for e in self._store.need_events
+            if e.need_id == need_id
+        ]
+
+    async def created_since(self, since: datetime) -> list[Need]:
+        return [n for _, n in sorted(self.rows.items()) if n.created_at > since]
+
+    async def last_event_at(self, need_id: int) -> datetime | None:
+        mine = [e.at for e in self._store.need_events if e.need_id == need_id]
+        return mine[-1] if mine else None
+
+    async def mark_announced(self, need_id: int, trip_id: int, now: datetime) -> bool:
+        self._store.require(self.rows, need_id, "need")
+        self._store.require(self._store.trips, trip_id, "trip")
+        if (need_id, trip_id) in self._store.need_notifications:
+            return False
+        self._store.need_notifications[need_id, trip_id] = now
+        return True
+
+    def _updated(self, need_id: int, **changes: Any) -> Need:
+        need = self.rows.get(need_id)
+        if need is None:
+            raise LookupError(f"no need {need_id}")
+        need = need.model_copy(update=changes)
         self.rows[need_id] = need
         return need
 
-    async def events(self, need_id: int) -> list[dict[str, object]]:
-        return [{"kind": kind} for nid, kind, _ in self.history if nid == need_id]
+    def _event(
+        self, need_id: int, now: datetime, actor_id: int | None, kind: str, detail: str
+    ) -> None:
+        self._store.require(self.rows, need_id, "need")
+        self._store.require(self._store.people, actor_id, "person")
+        events = self._store.need_events
+        events.append(NeedEvent(len(events) + 1, need_id, now, actor_id, kind, detail))
 
 
 class MemoryIntroductions:
-    def __init__(self) -> None:
-        self.rows: dict[int, Introduction] = {}
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.rows = store.introductions
 
     async def add(
         self,
@@ -281,10 +510,21 @@ class MemoryIntroductions:
         now: datetime,
         expires_at: datetime,
     ) -> Introduction:
+        store = self._store
+        store.require(store.needs, need_id, "need")
+        store.require(store.trips, trip_id, "trip")
+        store.require(store.people, driver_id, "person")
+        store.require(store.people, passenger_id, "person")
+        if any(
+            i.need_id == need_id and i.status is IntroductionStatus.PENDING
+            for i in self.rows.values()
+        ):
+            raise IntegrityError("UNIQUE constraint failed: one_pending_introduction")
         introduction = Introduction(
-            id=len(self.rows) + 1, need_id=need_id, trip_id=trip_id, driver_id=driver_id,
-            passenger_id=passenger_id, leg=leg, travel_day=travel_day, pickup=pickup,
-            dropoff=dropoff, extra_minutes=extra_minutes, status=IntroductionStatus.PENDING,
+            id=store.next_id(self.rows), need_id=need_id, trip_id=trip_id,
+            driver_id=driver_id, passenger_id=passenger_id, leg=leg, travel_day=travel_day,
+            pickup=minute(pickup), dropoff=minute(dropoff),
+            extra_minutes=round(extra_minutes, 1), status=IntroductionStatus.PENDING,
             created_at=now, expires_at=expires_at,
         )  # fmt: skip
         self.rows[introduction.id] = introduction
@@ -294,222 +534,318 @@ class MemoryIntroductions:
         return self.rows.get(introduction_id)
 
     async def for_need(self, need_id: int) -> list[Introduction]:
-        return [i for i in self.rows.values() if i.need_id == need_id]
+        return [i for _, i in sorted(self.rows.items()) if i.need_id == need_id]
 
     async def answer(self, introduction_id: int, status: IntroductionStatus, now: datetime) -> bool:
+        """Settle a pending introduction; False if it was already settled (a double press)."""
+        return self._settle(introduction_id, IntroductionStatus.PENDING, status, now)
+
+    async def withdraw(self, introduction_id: int, now: datetime) -> bool:
+        return self._settle(
+            introduction_id, IntroductionStatus.ACCEPTED, IntroductionStatus.CANCELLED, now
+        )
+
+    async def set_ride_date(self, introduction_id: int, ride_date: date) -> None:
         introduction = self.rows.get(introduction_id)
-        if introduction is None or introduction.status is not IntroductionStatus.PENDING:
+        if introduction is not None:
+            self.rows[introduction_id] = introduction.model_copy(update={"ride_date": ride_date})
+
+    async def record_outcome(
+        self, introduction_id: int, outcome: RideOutcome, now: datetime
+    ) -> bool:
+        introduction = self.rows.get(introduction_id)
+        if introduction is None or introduction.ride_outcome is not None:
+            return False
+        self.rows[introduction_id] = introduction.model_copy(update={"ride_outcome": outcome})
+        self._store.ride_outcome_at[introduction_id] = now
+        return True
+
+    async def accepted_rides(self) -> list[Introduction]:
+        """Accepted, dated, of a need still matched; by pickup time, then id."""
+        needs = self._store.needs
+        rides = [
+            i
+            for i in self.rows.values()
+            if i.status is IntroductionStatus.ACCEPTED
+            and i.ride_date is not None
+            and i.need_id in needs
+            and needs[i.need_id].status is NeedStatus.MATCHED
+        ]
+        return sorted(rides, key=lambda i: (i.pickup, i.id))
+
+    def _settle(
+        self,
+        introduction_id: int,
+        expected: IntroductionStatus,
+        status: IntroductionStatus,
+        now: datetime,
+    ) -> bool:
+        introduction = self.rows.get(introduction_id)
+        if introduction is None or introduction.status is not expected:
             return False
         self.rows[introduction_id] = introduction.model_copy(
             update={"status": status, "answered_at": now}
         )
         return True
 
-    async def set_ride_date(self, introduction_id: int, ride_date: date) -> None:
-        self.rows[introduction_id] = self.rows[introduction_id].model_copy(
-            update={"ride_date": ride_date}
-        )
-
-    async def withdraw(self, introduction_id: int, now: datetime) -> bool:
-        introduction = self.rows.get(introduction_id)
-        if introduction is None or introduction.status is not IntroductionStatus.ACCEPTED:
-            return False
-        self.rows[introduction_id] = introduction.model_copy(
-            update={"status": IntroductionStatus.CANCELLED}
-        )
-        return True
-
-    async def record_outcome(
-        self, introduction_id: int, outcome: RideOutcome, now: datetime
-    ) -> bool:
-        introduction = self.rows[introduction_id]
-        if introduction.ride_outcome is not None:
-            return False
-        self.rows[introduction_id] = introduction.model_copy(update={"ride_outcome": outcome})
-        return True
-
-    async def accepted_rides(self) -> list[Introduction]:
-        return [i for i in self.rows.values() if i.status is IntroductionStatus.ACCEPTED]
-
 
 class MemoryAgenda:
-    def __init__(self) -> None:
-        self.entries: dict[int, dict[str, Any]] = {}
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.rows = store.agenda
 
-    def pending(self) -> list[tuple[Kind, int, datetime]]:
-        return sorted(
-            (e["kind"], e["subject_id"], e["due_at"])
-            for e in self.entries.values()
-            if e["status"] == "pending"
-        )
+    # For the tests (and as SqliteAgenda.pending).
+
+    async def pending(self, kind: Kind, subject_id: int) -> AgendaEntry | None:
+        row = self._pending_row(kind, subject_id)
+        return _agenda_entry(row) if row else None
+
+    def scheduled(self) -> list[tuple[Kind, int, datetime]]:
+        """(kind, subject, due at) of every pending entry, by time."""
+        rows = sorted(self._pending_rows(), key=lambda r: (r.due_at, r.id))
+        return [(r.kind, r.subject_id, r.due_at) for r in rows]
+
+    # The port.
 
     async def schedule(self, dues: Iterable[Due], now: datetime) -> None:
+        """Add entries; one already pending for the same kind and subject is moved instead."""
         for due in dues:
-            for entry in self.entries.values():
-                if entry["status"] == "pending" and (entry["kind"], entry["subject_id"]) == (
-                    due.kind, due.subject_id,
-                ):  # fmt: skip
-                    entry["due_at"] = due.at
-                    break
+            row = self._pending_row(due.kind, due.subject_id)
+            if row is not None:
+                row.due_at = utc(due.at)
             else:
-                await self.schedule_once(due, now)
+                self._add(due, now)
 
     async def schedule_once(self, due: Due, now: datetime) -> bool:
-        if any(
-            e["status"] == "pending" and (e["kind"], e["subject_id"]) == (due.kind, due.subject_id)
-            for e in self.entries.values()
-        ):
+        if self._pending_row(due.kind, due.subject_id) is not None:
             return False
-        entry_id = len(self.entries) + 1
-        self.entries[entry_id] = {
-            "kind": due.kind, "subject_id": due.subject_id, "due_at": due.at,
-            "status": "pending", "attempts": 0, "outcome": None, "finished_at": None,
-        }  # fmt: skip
+        self._add(due, now)
         return True
 
     async def due(self, now: datetime, limit: int) -> list[AgendaEntry]:
-        due = [
-            AgendaEntry(i, e["kind"], e["subject_id"], e["due_at"], e["attempts"])
-            for i, e in self.entries.items()
-            if e["status"] == "pending" and e["due_at"] <= now
-        ]
-        return sorted(due, key=lambda e: (e.due_at, e.id))[:limit]
+        rows = [r for r in self._pending_rows() if r.due_at <= utc(now)]
+        rows.sort(key=lambda r: (r.due_at, r.id))
+        return [_agenda_entry(r) for r in rows[:limit]]
 
     async def next_due(self) -> datetime | None:
-        times = [e["due_at"] for e in self.entries.values() if e["status"] == "pending"]
-        return min(times, default=None)
+        return min((r.due_at for r in self._pending_rows()), default=None)
 
     async def finish(self, entry_id: int, outcome: str, now: datetime) -> bool:
-        entry = self.entries[entry_id]
-        if entry["status"] != "pending":
+        row = self.rows.get(entry_id)
+        if row is None or row.status != "pending":
             return False
-        entry.update(
-            status="failed" if outcome == Outcome.UNREACHABLE else "done",
-            outcome=outcome, finished_at=now, attempts=entry["attempts"] + 1,
-        )  # fmt: skip
+        row.status = "failed" if outcome == Outcome.UNREACHABLE else "done"
+        row.outcome, row.finished_at = outcome, utc(now)
+        row.attempts += 1
         return True
 
     async def retry(self, entry_id: int, at: datetime, error: str) -> None:
-        entry = self.entries[entry_id]
-        entry.update(due_at=at, attempts=entry["attempts"] + 1, outcome=error)
+        row = self.rows.get(entry_id)
+        if row is not None and row.status == "pending":
+            row.due_at, row.outcome = utc(at), error[:500]
+            row.attempts += 1
 
     async def fail(self, entry_id: int, reason: str, now: datetime) -> None:
-        self.entries[entry_id].update(status="failed", outcome=reason, finished_at=now)
+        row = self.rows.get(entry_id)
+        if row is not None and row.status == "pending":
+            row.status, row.outcome, row.finished_at = "failed", reason[:500], utc(now)
+            row.attempts += 1
 
     async def failed_since(self, since: datetime) -> list[FailedEntry]:
-        return [
-            FailedEntry(e["kind"], e["subject_id"], e["outcome"], e["finished_at"])
-            for e in self.entries.values()
-            if e["status"] == "failed" and e["finished_at"] >= since
+        rows = [
+            r
+            for r in self.rows.values()
+            if r.status == "failed" and r.finished_at is not None and r.finished_at > utc(since)
         ]
+        rows.sort(key=lambda r: (r.finished_at, r.id))
+        return [
+            FailedEntry(r.kind, r.subject_id, r.outcome or "", r.finished_at)
+            for r in rows
+            if r.finished_at is not None
+        ]
+
+    def _add(self, due: Due, now: datetime) -> None:
+        entry_id = self._store.next_id(self.rows)
+        self.rows[entry_id] = AgendaRow(
+            entry_id, Kind(due.kind), due.subject_id, utc(due.at), utc(now)
+        )
+
+    def _pending_rows(self) -> list[AgendaRow]:
+        return [r for _, r in sorted(self.rows.items()) if r.status == "pending"]
+
+    def _pending_row(self, kind: Kind, subject_id: int) -> AgendaRow | None:
+        return next(
+            (r for r in self._pending_rows() if (r.kind, r.subject_id) == (kind, subject_id)),
+            None,
+        )
+
+
+def _agenda_entry(row: AgendaRow) -> AgendaEntry:
+    return AgendaEntry(row.id, row.kind, row.subject_id, row.due_at, row.attempts)
 
 
 class MemoryOutbox:
-    def __init__(self) -> None:
-        self.rows: dict[int, dict[str, Any]] = {}
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.rows = store.outbox
 
     async def add(self, message: Outgoing, now: datetime) -> int:
-        entry_id = len(self.rows) + 1
-        self.rows[entry_id] = {
-            "message": message, "status": DeliveryStatus.PENDING, "attempts": 0,
-            "next": now, "created": now, "error": "", "finished": None, "message_id": None,
-        }  # fmt: skip
+        self._store.require(self._store.people, message.person_id, "person")
+        entry_id = self._store.next_id(self.rows)
+        self.rows[entry_id] = OutboxRow(
+            id=entry_id, chat_id=message.chat_id, person_id=message.person_id,
+            method=message.method, params=through_json(message.params),
+            if_unreachable=step_through_json(message.if_unreachable),
+            after_sent=step_through_json(message.after_sent), urgent=message.urgent,
+            topic=message.topic, next_attempt_at=utc(now), created_at=utc(now),
+        )  # fmt: skip
         return entry_id
 
-    def _entry(self, entry_id: int) -> OutboxEntry:
-        row = self.rows[entry_id]
-        message: Outgoing = row["message"]
-        return OutboxEntry(
-            id=entry_id, chat_id=message.chat_id, person_id=message.person_id,
-            method=message.method, params=message.params,
-            if_unreachable=message.if_unreachable, after_sent=message.after_sent,
-            attempts=row["attempts"], urgent=message.urgent, next_attempt_at=row["next"],
-            created_at=row["created"],
-        )  # fmt: skip
-
-    def _pending(self) -> list[int]:
-        return sorted(i for i, r in self.rows.items() if r["status"] is DeliveryStatus.PENDING)
-
-    def _heads(self) -> list[int]:
-        """The first pending message of each chat (chat 0 keeps no order)."""
-        seen: set[int] = set()
-        heads = []
-        for entry_id in self._pending():
-            chat = self.rows[entry_id]["message"].chat_id
-            if chat == 0 or chat not in seen:
-                heads.append(entry_id)
-                seen.add(chat)
-        return heads
-
     async def due(self, now: datetime, limit: int) -> list[OutboxEntry]:
+        """Pending messages whose time has come, by id; one waiting for its retry holds back
+        the later ones to its chat (chat 0 keeps no order)."""
+        moment = utc(now)
         waiting: set[int] = set()
         due = []
-        for entry_id in self._pending():
-            row = self.rows[entry_id]
-            chat = row["message"].chat_id
-            if chat != 0 and chat in waiting:
+        for row in self._pending():
+            if row.chat_id != 0 and row.chat_id in waiting:
                 continue
-            if row["next"] > now:
-                waiting.add(chat)
+            if row.next_attempt_at > moment:
+                waiting.add(row.chat_id)
                 continue
-            due.append(self._entry(entry_id))
+            due.append(_outbox_entry(row))
         return due[:limit]
 
     async def next_attempt(self) -> datetime | None:
-        return min((self.rows[i]["next"] for i in self._heads()), default=None)
+        """The soonest attempt among the first pending message of each chat: the ones behind
+        it wait for it, not for a time."""
+        seen: set[int] = set()
+        heads = []
+        for row in self._pending():
+            if row.chat_id == 0 or row.chat_id not in seen:
+                heads.append(row.next_attempt_at)
+                seen.add(row.chat_id)
+        return min(heads, default=None)
 
     async def sent(self, entry_id: int, message_id: int | None, now: datetime) -> None:
-        self.rows[entry_id].update(status=DeliveryStatus.SENT, message_id=message_id, finished=now)
-        self.rows[entry_id]["attempts"] += 1
+        row = self.rows.get(entry_id)
+        if row is not None:
+            row.status, row.telegram_message_id, row.finished_at = (
+                DeliveryStatus.SENT, message_id, utc(now),
+            )  # fmt: skip
+            row.attempts += 1
 
     async def retry(self, entry_id: int, at: datetime, error: str) -> None:
-        row = self.rows[entry_id]
-        row.update(next=at, error=error, attempts=row["attempts"] + 1)
+        row = self.rows.get(entry_id)
+        if row is not None:
+            row.next_attempt_at, row.last_error = utc(at), error[:500]
+            row.attempts += 1
 
     async def hurry(self, now: datetime) -> None:
-        for entry_id in self._pending():
-            row = self.rows[entry_id]
-            if row["attempts"] and row["next"] > now and not row["error"].startswith("flood"):
-                row["next"] = now
+        """Urgent ones waiting after a failure that was not a flood limit are due now."""
+        moment = utc(now)
+        for row in self._pending():
+            if (
+                row.urgent
+                and row.attempts > 0
+                and row.next_attempt_at > moment
+                and row.last_error is not None
+                and not row.last_error.lower().startswith("flood limit")  # NOT LIKE
+            ):
+                row.next_attempt_at = moment
 
     async def settle(
         self, entry_id: int, status: DeliveryStatus, error: str, now: datetime
     ) -> None:
-        row = self.rows[entry_id]
-        row.update(status=status, error=error, finished=now, attempts=row["attempts"] + 1)
+        row = self.rows.get(entry_id)
+        if row is not None:
+            row.status, row.last_error, row.finished_at = status, error[:500], utc(now)
+            row.attempts += 1
 
     async def prune(self, before: datetime) -> None:
+        """Forget messages settled before `before`."""
         for entry_id in [
-            i for i, r in self.rows.items() if r["finished"] and r["finished"] < before
+            i
+            for i, row in self.rows.items()
+            if row.status is not DeliveryStatus.PENDING
+            and row.finished_at is not None
+            and row.finished_at < utc(before)
         ]:
             del self.rows[entry_id]
 
     async def backlog(self) -> Backlog:
         pending = self._pending()
-        sent = [r["finished"] for r in self.rows.values() if r["status"] is DeliveryStatus.SENT]
+        sent = [
+            r.finished_at
+            for r in self.rows.values()
+            if r.status is DeliveryStatus.SENT and r.finished_at is not None
+        ]
         return Backlog(
-            len(pending),
-            min((self.rows[i]["created"] for i in pending), default=None),
-            max(sent, default=None),
+            pending=len(pending),
+            oldest_pending_at=min((r.created_at for r in pending), default=None),
+            last_sent_at=max(sent, default=None),
         )
 
     async def undelivered_since(self, since: datetime) -> list[UndeliveredNotice]:
         return [
             UndeliveredNotice(
-                r["message"].chat_id,
-                r["message"].person_id,
-                r["message"].topic,
-                r["status"],
-                r["error"],
-                r["finished"],
+                row.chat_id,
+                row.person_id,
+                row.topic,
+                row.status,
+                row.last_error or "",
+                row.finished_at,
             )  # fmt: skip
-            for r in self.rows.values()
-            if r["status"] in (DeliveryStatus.UNREACHABLE, DeliveryStatus.FAILED)
-            and r["finished"] >= since
+            for _, row in sorted(self.rows.items())
+            if row.status in (DeliveryStatus.UNREACHABLE, DeliveryStatus.FAILED)
+            and row.finished_at is not None
+            and row.finished_at >= utc(since)
+            and row.method not in NOT_NOTICES
         ]
 
+    def _pending(self) -> list[OutboxRow]:
+        return [r for _, r in sorted(self.rows.items()) if r.status is DeliveryStatus.PENDING]
 
-class MemoryUnitOfWork:
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
-        yield
+
+def _outbox_entry(row: OutboxRow) -> OutboxEntry:
+    return OutboxEntry(
+        id=row.id, chat_id=row.chat_id, person_id=row.person_id, method=row.method,
+        params=through_json(row.params), if_unreachable=row.if_unreachable,
+        after_sent=row.after_sent, attempts=row.attempts, urgent=row.urgent,
+        next_attempt_at=row.next_attempt_at, created_at=row.created_at,
+    )  # fmt: skip
+
+
+class MemoryInbox:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.rows = store.inbox
+
+    async def record(self, updates: Iterable[tuple[int, JSON]], now: datetime) -> int:
+        new = 0
+        for update_id, payload in updates:
+            if update_id not in self.rows:  # ON CONFLICT (update_id) DO NOTHING
+                self.rows[update_id] = InboxRow(update_id, through_json(payload), utc(now))
+                new += 1
+        return new
+
+    async def pending(self, limit: int) -> list[InboxEntry]:
+        rows = [r for _, r in sorted(self.rows.items()) if r.status is InboxStatus.PENDING]
+        return [
+            InboxEntry(r.update_id, through_json(r.payload), r.received_at) for r in rows[:limit]
+        ]
+
+    async def finish(self, update_id: int, now: datetime, error: str | None = None) -> None:
+        row = self.rows.get(update_id)
+        if row is not None:
+            row.status = InboxStatus.FAILED if error else InboxStatus.HANDLED
+            row.handled_at, row.error = utc(now), error
+
+    async def prune(self, before: datetime) -> None:
+        """Forget handled updates received before `before`."""
+        for update_id in [
+            i
+            for i, row in self.rows.items()
+            if row.status is not InboxStatus.PENDING and row.received_at < utc(before)
+        ]:
+            del self.rows[update_id]

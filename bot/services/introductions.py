@@ -12,7 +12,7 @@ from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import Introduction, IntroductionStatus, Need, NeedStatus, Person, Trip
 from bot.matching import MatchingParams
-from bot.notices import Notice
+from bot.notices import Notice, to_person
 from bot.ports import (
     Agenda,
     IntroductionRepository,
@@ -177,9 +177,11 @@ class IntroductionService:
         if candidates:
             notice = telling.drivers_for(person, need, candidates, "candidates.next")
             return Ask(AskResult.UNAVAILABLE, need, candidates=candidates, notices=[notice])
+        if need.status is not NeedStatus.SEARCHING:  # the team already follows it
+            notice = to_person(person, "candidates.no_more")
+            return Ask(AskResult.UNAVAILABLE, need, notices=[notice])
         async with self._uow.transaction():
-            if need.status is NeedStatus.SEARCHING:
-                need = await self._matching.to_operators(need, "no_more_drivers", person.id)
+            need = await self._matching.to_operators(need, "no_more_drivers", person.id)
             view = await team_view(self._needs, self._people, need.id)
             notices = telling.nobody_left(person, view, "no_more_drivers")
         return Ask(AskResult.UNAVAILABLE, need, notices=notices)
@@ -340,7 +342,8 @@ class IntroductionService:
         for a passenger without Telegram, who cannot choose a driver alone)."""
         passenger = await self._people.get(introduction.passenger_id)
         choosing = need.status is NeedStatus.SEARCHING
-        reachable = passenger is not None and passenger.telegram_user_id is not None
+        # Without Telegram, or known to have blocked the bot: the team chooses for them.
+        reachable = passenger is not None and passenger.reachable
         candidates = await self._matching.candidates(need) if choosing and reachable else []
         view = None
         if not candidates:

@@ -222,27 +222,18 @@ def need_cancelled(
 ) -> Notices:
     notices: Notices = []
     if driver is not None:
-        if driver.telegram_user_id is None and accepted_introduction is not None:
-            # Registered by phone: the team, who would otherwise remind them, calls.
-            notices.append(
-                to_team(
-                    "operators.call_driver_cancelled",
-                    need=need,
-                    passenger=passenger,
-                    driver=driver,
-                    introduction=accepted_introduction,
-                )  # fmt: skip
-            )
-        elif accepted_introduction is not None:
-            notices.append(
-                to_person(
-                    driver,
-                    "intro.trip_cancelled_driver",
-                    need=need,
-                    passenger=passenger,
-                    introduction=accepted_introduction,
-                )  # fmt: skip
-            )
+        if accepted_introduction is not None:
+            # Registered by phone, or blocked the bot: the team, who would otherwise remind
+            # them, calls.
+            call = to_team(
+                "operators.call_driver_cancelled", need=need, passenger=passenger,
+                driver=driver, introduction=accepted_introduction,
+            )  # fmt: skip
+            told = to_person(
+                driver, "intro.trip_cancelled_driver", need=need, passenger=passenger,
+                introduction=accepted_introduction,
+            )  # fmt: skip
+            notices += _to_them_or_the_team(driver, told, call)
         elif driver.telegram_user_id is not None:
             notices.append(to_person(driver, "intro.need_cancelled_driver", passenger=passenger))
         else:
