@@ -21,7 +21,14 @@ import warnings
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
@@ -111,12 +118,21 @@ class Deliverer:
                           entry.id, entry.method, error)  # fmt: skip
                 await self._delivery.refused(entry, str(error))
             return True
+        except ChatMigrated as error:  # the group became a supergroup: a setting to change
+            log.error("chat %s moved to %s: set OPERATOR_CHAT_ID to it", entry.chat_id,
+                      error.new_chat_id)  # fmt: skip
+            await self._delivery.refused(entry, f"chat moved to {error.new_chat_id}")
+            return True
         except (NetworkError, TelegramError) as error:  # 5xx, time-outs, no network
             self._troubled = True
             if not await self._delivery.not_yet(entry, f"{type(error).__name__}: {error}"):
                 log.error("outbox message %s given up: %s", entry.id, error)
                 return True
             return False
+        except Exception as error:  # a message we cannot even send: never block the chat
+            log.exception("outbox message %s cannot be sent", entry.id)
+            await self._delivery.refused(entry, f"{type(error).__name__}: {error}")
+            return True
         message_id = result.get("message_id") if isinstance(result, dict) else None
         await self._sent(entry, message_id if isinstance(message_id, int) else None)
         if self._troubled:  # Telegram is back: those waiting after a failure go now
@@ -126,25 +142,30 @@ class Deliverer:
 
     async def _sent(self, entry: OutboxEntry, message_id: int | None) -> None:
         self.last_success = self._clock.now()
-        async with recording(self._uow, self._delivery):
-            follow_up = await self._delivery.sent(entry, message_id)
-            if follow_up is not None:
-                await self._run(follow_up, message_id)
+        # Recorded on its own first: a step that fails must not send the message again.
+        step = await self._delivery.sent(entry, message_id)
+        await self._follow(step, message_id)
 
     async def _unreachable(self, entry: OutboxEntry, error: str) -> None:
         log.info("outbox message %s: chat %s unreachable (%s)", entry.id, entry.chat_id, error)
-        async with recording(self._uow, self._delivery):
-            follow_up = await self._delivery.unreachable(entry, error)
-            if follow_up is not None:
-                await self._run(follow_up, None)
+        await self._follow(await self._delivery.unreachable(entry, error), None)
 
     async def _gone(self, entry: OutboxEntry, error: str) -> None:
         """Too late for this one (a button answer after Telegram forgot the press): the
         notice's own fall-back, if it has one, says it another way."""
-        async with recording(self._uow, self._delivery):
-            await self._delivery.dropped(entry, error)
-            if entry.if_unreachable is not None:
-                await self._run(entry.if_unreachable, None)
+        await self._delivery.dropped(entry, error)
+        await self._follow(entry.if_unreachable, None)
+
+    async def _follow(self, step: Step | None, message_id: int | None) -> None:
+        """Run a notice's step with the messages it writes, in one transaction; a step that
+        fails is logged and rolled back, and the message stays settled."""
+        if step is None:
+            return
+        try:
+            async with recording(self._uow, self._delivery):
+                await self._run(step, message_id)
+        except Exception:
+            log.exception("the step %r after a message failed", step.name)
 
     async def _run(self, step: Step, message_id: int | None) -> None:
         runner = self._steps.get(step.name)

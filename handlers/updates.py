@@ -110,7 +110,12 @@ class UpdateRunner:
 
     async def _handle(self, entry: InboxEntry) -> None:
         application = self._application
-        update = Update.de_json(entry.payload, application.bot)
+        try:
+            update = Update.de_json(entry.payload, application.bot)
+        except Exception as unreadable:  # not an update we can read: never block the ones after
+            log.exception("update %s cannot be read", entry.update_id)
+            await self._inbox.failed(entry.update_id, f"unreadable: {unreadable}")
+            return
         handling = _Handling()
         token = _handling.set(handling)
         try:
@@ -179,6 +184,12 @@ class UpdateRunner:
                 await asyncio.sleep(min(30, failures))
                 continue
             failures = 0
-            if updates:
+            if not updates:
+                continue
+            try:
                 await self.receive([update.to_dict() for update in updates])
-                offset = max(update.update_id for update in updates) + 1
+            except Exception:  # the database, say: not acknowledged, so fetched again
+                log.exception("updates could not be recorded; again in 5 s")
+                await asyncio.sleep(5)
+                continue
+            offset = max(update.update_id for update in updates) + 1

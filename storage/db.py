@@ -82,10 +82,12 @@ class Database:
                 await self.connection.execute("BEGIN IMMEDIATE")
                 try:
                     yield self.connection
+                    await self.connection.execute("COMMIT")
                 except BaseException:
-                    await self.connection.execute("ROLLBACK")
+                    # Also after a failed COMMIT: the next transaction must start clean.
+                    if self.connection.in_transaction:
+                        await self.connection.execute("ROLLBACK")
                     raise
-                await self.connection.execute("COMMIT")
             finally:
                 self._open = None
                 self._inside.reset(reset)

@@ -348,3 +348,37 @@ async def test_when_telegram_is_back_those_waiting_go_at_once(bot: RunningBot) -
     assert count(zoe, "Bonjour Zoé") == 1  # at once, not at the end of its delay
     bot.fake.take_errors()
     bot.assert_clean()
+
+
+async def test_a_step_that_fails_after_a_send_does_not_send_it_again(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team(bot)
+    operators = bot.app.core.operators
+    real_posted = operators.posted
+    calls = 0
+
+    async def broken_once(need_id: int, post_id: int) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("the disk is full")
+        await real_posted(need_id, post_id)
+
+    monkeypatch.setattr(operators, "posted", broken_once)
+    rose = bot.fake.user(303, "Rose", last_name="Vidal")
+    await describe_need(rose)
+    await bot.later(seconds=30)
+    posts = [m for m in bot.operators.messages() if "Demande n° 1" in m.text]
+    assert len(posts) == 1  # sent once; only the record of its id was lost
+    [sent] = await bot.rows("SELECT status FROM outbox WHERE chat_id = ?", OPERATORS)
+    assert sent == {"status": "sent"}
+
+
+async def test_an_unreadable_update_does_not_block_the_next_ones(bot: RunningBot) -> None:
+    await bot.app.updates.receive([{"update_id": 999_999, "message": {"what": "no"}}])
+    zoe = bot.fake.user(305, "Zoé")
+    await zoe.command("start")
+    assert count(zoe, "Bonjour Zoé") == 1
+    [unreadable] = await bot.rows("SELECT status FROM inbox WHERE update_id = 999999")
+    assert unreadable == {"status": "failed"}
