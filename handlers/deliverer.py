@@ -81,13 +81,17 @@ class Deliverer:
         async with self._lock:  # one sender at a time: each chat's order is kept
             while True:
                 entries = await self._delivery.due(BATCH)
-                waiting: set[int] = set()
+                # Chats where a message now waits: every later one waits too, or only the
+                # ones that are not urgent when the waiting one is not (see Outbox.due).
+                waiting: dict[int, bool] = {}
                 progressed = False
                 for entry in entries:
-                    if entry.chat_id != 0 and entry.chat_id in waiting:
-                        continue
+                    urgent_waits = waiting.get(entry.chat_id)
+                    if entry.chat_id != 0 and urgent_waits is not None:
+                        if urgent_waits or not entry.urgent:
+                            continue
                     if not await self._send(entry):
-                        waiting.add(entry.chat_id)
+                        waiting[entry.chat_id] = waiting.get(entry.chat_id, False) or entry.urgent
                     progressed = True
                     tried += 1
                 if not entries or not progressed:

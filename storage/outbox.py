@@ -18,6 +18,13 @@ from bot.delivery import (
 )
 from storage.db import Database
 
+# An earlier pending message that `o` must wait for: to the same chat (chat 0, the callback
+# answers, keeps no order), urgent, or `o` itself is not.
+_HELD_BACK = (
+    "SELECT 1 FROM outbox AS e WHERE e.status = 'pending' AND o.chat_id != 0"
+    " AND e.chat_id = o.chat_id AND e.id < o.id AND (e.urgent = 1 OR o.urgent = 0)"
+)
+
 
 class SqliteOutbox:
     def __init__(self, database: Database) -> None:
@@ -45,12 +52,11 @@ class SqliteOutbox:
 
     async def due(self, now: datetime, limit: int) -> list[OutboxEntry]:
         # A message waiting for its retry holds back the later ones to the same chat: each
-        # reader gets their messages in the order they were written.
+        # reader gets their messages in the order they were written. A reminder waiting for
+        # the morning does not hold back what is urgent (a driver's request, a reply).
         async with self._db.connection.execute(
             "SELECT * FROM outbox AS o WHERE o.status = 'pending' AND o.next_attempt_at <= ?"
-            " AND (o.chat_id = 0 OR NOT EXISTS (SELECT 1 FROM outbox AS e"
-            "   WHERE e.status = 'pending' AND e.chat_id = o.chat_id AND e.id < o.id"
-            "   AND e.next_attempt_at > ?))"
+            f" AND NOT EXISTS ({_HELD_BACK} AND e.next_attempt_at > ?)"
             " ORDER BY o.id LIMIT ?",
             (utc_text(now), utc_text(now), limit),
         ) as cursor:
@@ -60,8 +66,7 @@ class SqliteOutbox:
         # The first pending message of each chat: the ones behind it wait for it, not a time.
         async with self._db.connection.execute(
             "SELECT MIN(o.next_attempt_at) FROM outbox AS o WHERE o.status = 'pending'"
-            " AND (o.chat_id = 0 OR NOT EXISTS (SELECT 1 FROM outbox AS e"
-            "   WHERE e.status = 'pending' AND e.chat_id = o.chat_id AND e.id < o.id))"
+            f" AND NOT EXISTS ({_HELD_BACK})"
         ) as cursor:
             row = await cursor.fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None

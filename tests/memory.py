@@ -701,30 +701,31 @@ class MemoryOutbox:
         )  # fmt: skip
         return entry_id
 
+    def _held_back_by(self, row: OutboxRow) -> list[OutboxRow]:
+        """Earlier pending messages `row` waits for: same chat (not chat 0), and urgent or
+        `row` itself is not (a reminder kept for the morning holds back no request)."""
+        if row.chat_id == 0:
+            return []
+        return [
+            e for e in self._pending()
+            if e.chat_id == row.chat_id and e.id < row.id and (e.urgent or not row.urgent)
+        ]  # fmt: skip
+
     async def due(self, now: datetime, limit: int) -> list[OutboxEntry]:
-        """Pending messages whose time has come, by id; one waiting for its retry holds back
-        the later ones to its chat (chat 0 keeps no order)."""
+        """Pending messages whose time has come, by id, unless an earlier one they wait for
+        is waiting for its retry."""
         moment = utc(now)
-        waiting: set[int] = set()
-        due = []
-        for row in self._pending():
-            if row.chat_id != 0 and row.chat_id in waiting:
-                continue
-            if row.next_attempt_at > moment:
-                waiting.add(row.chat_id)
-                continue
-            due.append(_outbox_entry(row))
+        due = [
+            _outbox_entry(row)
+            for row in self._pending()
+            if row.next_attempt_at <= moment
+            and not any(e.next_attempt_at > moment for e in self._held_back_by(row))
+        ]
         return due[:limit]
 
     async def next_attempt(self) -> datetime | None:
-        """The soonest attempt among the first pending message of each chat: the ones behind
-        it wait for it, not for a time."""
-        seen: set[int] = set()
-        heads = []
-        for row in self._pending():
-            if row.chat_id == 0 or row.chat_id not in seen:
-                heads.append(row.next_attempt_at)
-                seen.add(row.chat_id)
+        """The soonest attempt among the messages that wait for nobody."""
+        heads = [r.next_attempt_at for r in self._pending() if not self._held_back_by(r)]
         return min(heads, default=None)
 
     async def sent(self, entry_id: int, message_id: int | None, now: datetime) -> None:

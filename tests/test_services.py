@@ -828,3 +828,20 @@ async def test_a_trip_nobody_confirms_is_paused_and_its_driver_told(world: World
     paused = await world.trips.paused_unconfirmed(trip.id)
     assert paused is not None and told(paused.notices) == [("tripcheck.paused", "Jean Martin")]
     assert paused.notices[0].buttons == (Button(Offer.RESUME_TRIP, trip.id),)
+
+
+async def test_a_reminder_kept_for_the_morning_does_not_hold_back_a_request(
+    world: World,
+) -> None:
+    world.clock.current = paris(MONDAY, 20, 59, 58)
+    await world.delivery.write(message(302, "Rappel", urgent=False))
+    [reminder] = await world.delivery.due(10)
+    await world.delivery.not_yet(reminder, "Bad Gateway", timedelta(seconds=5))  # → 08:00
+    await world.delivery.write(message(302, "Demande de covoiturage"))
+    await world.delivery.write(message(302, "Autre rappel", urgent=False))
+    assert [e.params["text"] for e in await world.delivery.due(10)] == ["Demande de covoiturage"]
+    [request] = await world.delivery.due(10)
+    await world.delivery.not_yet(request, "Bad Gateway")  # an urgent one waiting holds all
+    await world.delivery.write(message(302, "Réponse"))
+    assert await world.delivery.due(10) == []
+    assert await world.delivery.next_attempt() == world.clock.now() + timedelta(seconds=1)
