@@ -107,6 +107,7 @@ class Mobilot:
             last_telegram_success=lambda: bot.last_success,
             receive_update=self.updates.receive_one if settings.webhook_url else None,
             webhook_secret=webhook_secret(settings) if settings.webhook_url else None,
+            polling=lambda: self.updates.polling,
         )
 
     async def receive(self, payload: dict[str, object]) -> None:

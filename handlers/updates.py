@@ -87,6 +87,7 @@ class UpdateRunner:
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.handled = 0
+        self.polling = False
 
     async def receive(self, payloads: list[JSON]) -> int:
         """Record updates (committed when this returns); returns how many were new."""
@@ -144,6 +145,7 @@ class UpdateRunner:
     def start(self, *, polling: bool) -> None:
         self._tasks.append(asyncio.create_task(self._handle_forever(), name="updates"))
         if polling:
+            self.polling = True
             self._tasks.append(asyncio.create_task(self._poll_forever(), name="polling"))
 
     async def stop(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -131,3 +132,15 @@ async def test_the_deployed_bot_keeps_within_telegrams_rates(
         assert limiter._max_retries == 0  # type: ignore[attr-defined]
     finally:
         await mobilot.core.close()
+
+
+async def test_health_is_503_when_polling_has_not_reached_telegram_for_minutes(
+    served: RunningBot,
+) -> None:
+    served.app.updates.polling = True  # as the deployed bot; its poller is not started here
+    bot = served.app.application.bot
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(url(served, "/healthz"))).status_code == 200  # menus at start
+        bot._last_success = bot.last_success - timedelta(minutes=4)  # type: ignore[operator]
+        deaf = await client.get(url(served, "/healthz"))
+    assert deaf.status_code == 503 and deaf.json()["status"] == "not polling"

@@ -18,3 +18,5 @@ class HttpContext:
     # Records an update (committed when it returns); None when updates come by polling.
     receive_update: Callable[[JSON], Awaitable[int]] | None = None
     webhook_secret: str | None = None
+    # Long polling calls Telegram every 30 s at least: silence longer than that is a fault.
+    polling: Callable[[], bool] = lambda: False
