@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
-from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.agenda import AgendaEntry, Kind, Outcome
 from bot.ports import UnitOfWork
@@ -111,18 +107,7 @@ class AgendaRunner:
                 with about(topic=entry.kind.value, urgent=False):
                     outcome = await step(context, entry)
                 await self.deps.agenda.finish(entry, outcome)
-        except RetryAfter as error:
-            await self.deps.agenda.attempt_failed(entry, str(error), _flood_wait(error))
-        except Forbidden as error:  # the operators' group removed the bot, for instance
-            log.warning("agenda entry %s (%s) refused: %s", entry.id, entry.kind, error)
-            await self.deps.agenda.finish(entry, Outcome.UNREACHABLE)
-            carry_on = self._after_giving_up.get(entry.kind)
-            if carry_on is not None:
-                await carry_on(entry)
-        except TelegramError as error:
-            log.warning("agenda entry %s (%s) failed: %s", entry.id, entry.kind, error)
-            await self._failed(entry, f"{type(error).__name__}: {error}")
-        except Exception as error:
+        except Exception as error:  # its messages only go to the outbox: a fault of ours
             log.exception("agenda entry %s (%s) raised", entry.id, entry.kind)
             await self._failed(entry, f"{type(error).__name__}: {error}")
 
@@ -133,11 +118,3 @@ class AgendaRunner:
         carry_on = self._after_giving_up.get(entry.kind)
         if carry_on is not None:
             await carry_on(entry)
-
-
-def _flood_wait(error: RetryAfter) -> timedelta:
-    """How long Telegram asks to wait (an int of seconds in PTB 22, a timedelta later)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = error.retry_after
-    return wait if isinstance(wait, timedelta) else timedelta(seconds=wait)

@@ -103,7 +103,7 @@ class Deliverer:
         try:
             result = await self._bot.deliver(entry.method, entry.params)
         except RetryAfter as error:
-            wait = _flood_wait(error)
+            wait = flood_wait(error)
             await self._delivery.not_yet(entry, f"flood limit: retry after {wait}", wait)
             return False
         except Forbidden as error:
@@ -210,7 +210,7 @@ class Deliverer:
         return max(0.05, min(60.0, (next_attempt - self._clock.now()).total_seconds()))
 
 
-def _flood_wait(error: RetryAfter) -> timedelta:
+def flood_wait(error: RetryAfter) -> timedelta:
     """How long Telegram asks to wait (an int of seconds in PTB 22, a timedelta later)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)

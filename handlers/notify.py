@@ -130,16 +130,6 @@ class Notifier:
         if answer is not None:
             await self.write(self._context(), answer.notices)
 
-    def to_team_instead(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Step | None:
-        """A message for the team, sent only if its person turns out to be unreachable."""
-        chat_id = self.deps.settings.operator_chat_id
-        if chat_id is None:
-            return None
-        values: dict[str, Any] = {"chat_id": chat_id, "text": text}
-        if markup is not None:
-            values["reply_markup"] = markup.to_dict()
-        return Step(SEND_STEP, values)
-
     async def tell(
         self,
         context: Context,

@@ -10,20 +10,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time as clock
-import warnings
-from datetime import timedelta
 
 from telegram import Bot, InputFile, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain import CloseReason, Person
 from bot.services.operators import FollowUp, FollowUpResult
 from bot.services.reports import Figures
 from handlers import keyboards as kb
 from handlers import render
+from handlers.deliverer import flood_wait
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.replies import answer_button, mark_answered, send, swap_keyboard
@@ -67,7 +65,7 @@ class OperatorDirectory:
             try:
                 member = await bot.get_chat_member(self.chat_id, user_id)
             except RetryAfter as error:
-                wait = _seconds(error)
+                wait = flood_wait(error).total_seconds()
                 if wait > LONGEST_CHECK_WAIT or attempt == CHECK_ATTEMPTS - 1:
                     raise
                 await asyncio.sleep(wait)
@@ -98,13 +96,6 @@ class OperatorDirectory:
         if user is None or not self.in_group(update):
             return False
         return await self.is_operator(update.get_bot(), user.id)
-
-
-def _seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = error.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
 class OperatorHandlers:
