@@ -43,13 +43,26 @@ def escape(value: object) -> str:
     return html.escape(text, quote=False)
 
 
+def catalog_files(language: str) -> list[Path]:
+    """The main catalog, then one per feature area (`locales/<area>/<language>.po`), so that
+    features written side by side do not all edit one file."""
+    return [LOCALES_DIR / f"{language}.po", *sorted(LOCALES_DIR.glob(f"*/{language}.po"))]
+
+
 @cache
 def load_catalog(language: str) -> dict[str, str]:
-    with (LOCALES_DIR / f"{language}.po").open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    return {
-        str(message.id): str(message.string) for message in catalog if message.id and message.string
-    }
+    messages: dict[str, str] = {}
+    for path in catalog_files(language):
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        for message in catalog:
+            if not (message.id and message.string):
+                continue
+            key = str(message.id)
+            if key in messages:
+                raise ValueError(f"message {key!r} is defined twice ({path})")
+            messages[key] = str(message.string)
+    return messages
 
 
 def placeholders(text: str) -> set[str]:

@@ -108,3 +108,24 @@ def test_dates_and_days_in_both_languages() -> None:
     assert t.weekdays("en", [1, 2, 3]) == "Tuesday to Thursday"
     assert t.weekdays("en", range(7)) == "every day"
     assert t("de", "button.yes") == "Oui"  # an unknown language falls back to the default
+
+
+def test_area_catalogs_join_the_main_one_and_a_key_defined_twice_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import i18n
+
+    area = tmp_path / "aids"
+    area.mkdir()
+    (tmp_path / "fr.po").write_text('msgid "a.one"\nmsgstr "Un"\n')
+    (area / "fr.po").write_text('msgid "b.two"\nmsgstr "Deux"\n')
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    load_catalog.cache_clear()
+    try:
+        assert load_catalog("fr") == {"a.one": "Un", "b.two": "Deux"}
+        (area / "fr.po").write_text('msgid "a.one"\nmsgstr "Encore"\n')
+        load_catalog.cache_clear()
+        with pytest.raises(ValueError, match="a.one"):
+            load_catalog("fr")
+    finally:
+        load_catalog.cache_clear()
