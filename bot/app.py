@@ -35,6 +35,7 @@ from handlers.notify import Notifier
 from handlers.offer import OfferConversation
 from handlers.operators import OperatorDirectory, OperatorHandlers
 from handlers.outbox_bot import OutboxBot
+from handlers.privacy import PrivacyHandlers
 from handlers.rides import RideHandlers
 from handlers.trips import TripsHandlers
 from handlers.updates import ALLOWED_UPDATES, POLL_TIMEOUT, UpdateRunner
@@ -77,6 +78,7 @@ class Mobilot:
         await set_command_menus(self.deps, self.application.bot)
         if settings.operator_chat_id is not None:
             await self.deps.digest.ensure_scheduled()
+        await self.core.privacy.ensure_scheduled()
         await self.application.start()
         await self.core.inbox.prune()
         await self.core.delivery.prune()
@@ -195,6 +197,8 @@ async def create_bot(
         digest=core.digest,
         agenda=core.agenda,
         clock=core.clock,
+        consents=core.consents,
+        privacy=core.privacy,
     )
     deliverer = Deliverer(bot, core.delivery, core.database, core.clock)
     common = CommonHandlers(deps)
@@ -237,6 +241,8 @@ def register_handlers(
     application.add_handlers(TripsHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(RideHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(introductions.handlers(), group=MAIN_GROUP)
+    privacy = PrivacyHandlers(deps, notifier, directory)
+    application.add_handlers(privacy.handlers(), group=MAIN_GROUP)
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
     application.add_handlers(common.handlers(), group=MAIN_GROUP)

@@ -16,6 +16,7 @@ from bot.places.gazetteer import Gazetteer
 from bot.places.geocoder import OnlineGeocoder
 from bot.services.agenda import AgendaService
 from bot.services.announcements import AnnouncementService
+from bot.services.consents import ConsentService
 from bot.services.delivery import DeliveryService, InboxService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
@@ -23,17 +24,20 @@ from bot.services.needs import NeedService
 from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
+from bot.services.privacy import PrivacyService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.trips import TripService
 from bot.settings import Settings
 from storage.agenda import SqliteAgenda
+from storage.consents import SqliteConsents
 from storage.db import Database
 from storage.inbox import SqliteInbox
 from storage.introductions import SqliteIntroductionRepository
 from storage.needs import SqliteNeedRepository
 from storage.outbox import SqliteOutbox
 from storage.people import SqlitePeopleRepository
+from storage.personal_data import NeedsHeld, core_holders
 from storage.reports import SqliteReports
 from storage.trip_search import SqliteTripSearch
 from storage.trips import SqliteTripRepository
@@ -57,6 +61,8 @@ class Core:
     agenda: AgendaService
     inbox: InboxService
     delivery: DeliveryService
+    consents: ConsentService
+    privacy: PrivacyService
 
     async def close(self) -> None:
         await self.database.close()
@@ -134,6 +140,7 @@ async def build_core(
         unit_of_work=database,
         timing=timing,
     )
+    consents = SqliteConsents(database)
     operators = OperatorService(
         needs=need_repository,
         follow_up=need_repository,
@@ -146,8 +153,29 @@ async def build_core(
         agenda=agenda,
         unit_of_work=database,
         timing=timing,
+        consents=consents,
     )
     outbox = SqliteOutbox(database)
+    privacy = PrivacyService(
+        people=people,
+        consents=consents,
+        need_repository=need_repository,
+        introduction_repository=introductions,
+        needs=matching,
+        introductions=introduction_service,
+        trips=trip_service,
+        rides=rides,
+        anonymiser=NeedsHeld(database),
+        clock=clock,
+        agenda=agenda,
+        unit_of_work=database,
+        calendar=timing.calendar,
+        retention_months=settings.retention_months,
+        inactive_months=settings.inactive_months,
+        run_hour=settings.follow_up_hour,
+    )
+    for holder in core_holders(database):
+        privacy.register(holder)
     return Core(
         settings=settings,
         database=database,
@@ -177,4 +205,6 @@ async def build_core(
         agenda=AgendaService(agenda, clock),
         inbox=InboxService(SqliteInbox(database), clock),
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
+        consents=ConsentService(consents, clock),
+        privacy=privacy,
     )

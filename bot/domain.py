@@ -18,6 +18,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bot.matching import TimeMode
+from bot.phones import parse_phone
 from bot.settings import Language
 
 MAX_SEATS = 8
@@ -78,6 +79,10 @@ class Person(BaseModel):
     created_at: datetime
     # Telegram refused to deliver to them (they blocked the bot): the team phones instead.
     unreachable_at: datetime | None = None
+    last_seen_at: datetime | None = None
+    forgotten_at: datetime | None = None
+    # The team suspended them: no more matches until it is lifted.
+    suspended_at: datetime | None = None
 
     @property
     def reachable(self) -> bool:
@@ -377,11 +382,27 @@ class Caller(BaseModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
     phone: str
     phone_visible: bool = False
+    # The operator confirmed that the person agreed to what Mobilot keeps (bot/services/
+    # consents.py); nothing is stored without it.
+    agreed: bool = False
 
     @field_validator("phone")
     @classmethod
     def _phone(cls, value: str) -> str:
-        digits = "".join(ch for ch in value if ch.isdigit())
-        if not 9 <= len(digits) <= 15 or any(ch.isalpha() for ch in value):
+        parsed = parse_phone(value)
+        if parsed is None:
             raise PydanticCustomError("phone", "not a phone number")
-        return ("+" if value.strip().startswith("+") else "") + digits
+        return parsed
+
+
+class Consent(BaseModel):
+    """A person agreed to a text (its topic and version), themselves or through the team."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    person_id: int
+    topic: str
+    version: str
+    given_at: datetime
+    confirmed_by: int | None = None

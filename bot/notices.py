@@ -44,6 +44,7 @@ class Offer(enum.StrEnum):
     TRIP_CHECK = "trip_check"  # does the trip still run? subject: the trip
     RESUME_TRIP = "resume_trip"  # subject: the trip
     RESUME_CHECKED_TRIP = "resume_checked_trip"  # the team resumes it; subject: the trip
+    STAY = "stay"  # an inactive person stays (or is forgotten); subject: the person
 
 
 @dataclass(frozen=True)

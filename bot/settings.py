@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     repost_unclaimed_hours: float = Field(default=24.0, ge=1.0, le=720.0)
     claimed_reminder_days: float = Field(default=3.0, ge=0.5, le=60.0)
 
+    # Privacy (bot/services/privacy.py): needs, introductions and their history lose their
+    # details after this many months; people inactive this long are asked whether to stay.
+    retention_months: int = Field(default=24, ge=1, le=120)
+    inactive_months: int = Field(default=36, ge=1, le=240)
+
     # The HTTP side (health check, webhook; later the partners' API and the try page).
     http_port: int | None = Field(default=None, ge=1, le=65535)
     http_host: str = "127.0.0.1"

@@ -23,6 +23,7 @@ from handlers.deps import Deps
 from handlers.followups import FollowUpMessages
 from handlers.notify import Notifier
 from handlers.outbox_bot import about, recording
+from handlers.privacy import RetentionStep
 
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class AgendaRunner:
             Kind.NEED_REPOST: messages.need_repost,
             Kind.CLAIMED_REMINDER: messages.claimed_reminder,
             Kind.DIGEST: messages.digest,
+            Kind.RETENTION: RetentionStep(deps, notifier),
         }
         # Recurring entries schedule their next occurrence when done; one given up on must
         # still do so, or the chain (a daily digest, a trip's checks) would stop for good.

@@ -13,6 +13,7 @@ from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.domain import Caller, InvalidInput, NeedDraft, Person, TripDraft
+from bot.phones import show_phone
 from handlers import keyboards as kb
 from handlers import render
 from handlers.conversation import (
@@ -31,11 +32,14 @@ from handlers.find import FindConversation, FindSession
 from handlers.notify import Notifier
 from handlers.offer import NOTE, SUMMARY, OfferConversation, OfferSession
 from handlers.operators import OperatorDirectory
+from handlers.privacy import AGREED, ask_caller_agreed
 from handlers.replies import drop_keyboard, send
 from i18n import Html
 
 NAME, PHONE_NUMBER, SHOWS_PHONE = "caller_name", "caller_phone", "caller_shows_phone"
-CALLER_STEPS = {NAME: PHONE_NUMBER, PHONE_NUMBER: SHOWS_PHONE, SHOWS_PHONE: ORIGIN}
+CALLER_STEPS = {
+    NAME: PHONE_NUMBER, PHONE_NUMBER: SHOWS_PHONE, SHOWS_PHONE: AGREED, AGREED: ORIGIN,
+}  # fmt: skip
 
 
 class OnBehalf(DraftConversation[D]):
@@ -65,6 +69,7 @@ class OnBehalf(DraftConversation[D]):
             NAME: [MessageHandler(TEXT, self.on_name)],
             PHONE_NUMBER: [MessageHandler(TEXT, self.on_phone_number)],
             SHOWS_PHONE: [self.button("shows", self.on_shows_phone)],
+            AGREED: [self.button("agreed", self.on_agreed)],
         }
 
     async def ask_caller(
@@ -73,10 +78,14 @@ class OnBehalf(DraftConversation[D]):
         t, lang = self.deps.t, person.language
         if step == NAME:
             await send(update, context, t(lang, "behalf.ask_name"))
+        elif step == AGREED:
+            await ask_caller_agreed(update, context, t, lang, self.kind, session)
         elif step == PHONE_NUMBER:
             await send(update, context, t(lang, "behalf.ask_phone", name=session.caller["name"]))
         else:
-            question = t(lang, "behalf.ask_phone_visible", phone=session.caller["phone"])
+            question = t(
+                lang, "behalf.ask_phone_visible", phone=show_phone(session.caller["phone"])
+            )
             markup = kb.yes_no(t, lang, self.kind, session.nonce, "shows")
             await send(update, context, question, markup)
 
@@ -115,13 +124,26 @@ class OnBehalf(DraftConversation[D]):
         session.caller = {**session.caller, "phone_visible": data.part(2) == "yes"}
         return await self.advance(update, context, person, session, SHOWS_PHONE)
 
+    async def on_agreed(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context)
+        if pressed is None:
+            return None
+        person, session, data = pressed
+        await drop_keyboard(update)
+        if data.part(2) != "yes":
+            self.clear(context)
+            await send(update, context, self.deps.t(person.language, "privacy.caller_refused"))
+            return ConversationHandler.END
+        session.caller = {**session.caller, "agreed": True}
+        return await self.advance(update, context, person, session, AGREED)
+
     def caller_of(self, session: Session[D]) -> Caller:
         return Caller(**session.caller)
 
     def caller_line(self, lang: str, session: Session[D]) -> str:
         caller = self.caller_of(session)
         key = "behalf.caller_shown" if caller.phone_visible else "behalf.caller_hidden"
-        return self.deps.t(lang, key, name=caller.name, phone=caller.phone)
+        return self.deps.t(lang, key, name=caller.name, phone=show_phone(caller.phone))
 
 
 class NeedOnBehalf(OnBehalf[NeedDraft], FindConversation):

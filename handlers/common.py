@@ -35,6 +35,8 @@ MENU = [
     ("aide", "help", "menu.help"),
     ("langue", "language", "menu.language"),
     ("confidentialite", "privacy", "menu.privacy"),
+    ("mesdonnees", "mydata", "privacy.menu_mydata"),
+    ("oublier", "forgetme", "privacy.menu_forgetme"),
     ("annuler", "cancel", "menu.cancel"),
 ]
 COMMANDS = {name for french, english, _ in MENU for name in (french, english)} | {"start"}
@@ -117,7 +119,11 @@ class CommonHandlers:
 
     async def privacy(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)
-        await send(update, context, self.t(person.language, "privacy.text"))
+        await send(
+            update, context,
+            self.t(person.language, "privacy.text", months=self.deps.settings.retention_months,
+                   inactive=self.deps.settings.inactive_months),
+        )  # fmt: skip
 
     async def language(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)

@@ -10,12 +10,14 @@ from telegram import Update
 from bot.clock import Clock
 from bot.domain import Person, TelegramIdentity
 from bot.services.agenda import AgendaService
+from bot.services.consents import ConsentService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
 from bot.services.needs import NeedService
 from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
+from bot.services.privacy import PrivacyService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.trips import TripService
@@ -38,6 +40,8 @@ class Deps:
     digest: DigestService
     agenda: AgendaService
     clock: Clock
+    consents: ConsentService
+    privacy: PrivacyService
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""

@@ -22,11 +22,11 @@ from handlers.conversation import (
     ORIGIN,
     TEXT,
     Context,
-    DraftConversation,
     Session,
     State,
     text_of,
 )
+from handlers.privacy import CONSENT, NeedConsentStep
 from handlers.replies import drop_keyboard, send
 
 WHEN, MODE, TIME, PURPOSE, SPECIAL, SUMMARY = (
@@ -40,7 +40,7 @@ WHEN, MODE, TIME, PURPOSE, SPECIAL, SUMMARY = (
 FindSession = Session[NeedDraft]
 
 
-class FindConversation(DraftConversation[NeedDraft]):
+class FindConversation(NeedConsentStep):
     name = "find"
     commands = ["chercher", "find"]
     kind = kb.FIND
@@ -55,7 +55,7 @@ class FindConversation(DraftConversation[NeedDraft]):
         PURPOSE: SPECIAL,
         SPECIAL: SUMMARY,
     }
-    button_steps = frozenset({MODE, PURPOSE, SPECIAL, SUMMARY})
+    button_steps = frozenset({CONSENT, MODE, PURPOSE, SPECIAL, SUMMARY})
     # Correcting the time asks "leave after / arrive before" and then the time itself.
     chained_steps = frozenset({MODE})
     summary_fields = kb.FIND_SUMMARY_FIELDS
@@ -65,6 +65,7 @@ class FindConversation(DraftConversation[NeedDraft]):
         button = self.button
         return self.conversation(
             {
+                CONSENT: self.consent_handlers(),
                 ORIGIN: self.place_handlers(ORIGIN),
                 DESTINATION: self.place_handlers(DESTINATION),
                 WHEN: [button("when", self.on_when), MessageHandler(TEXT, self.on_when_text)],
@@ -80,6 +81,8 @@ class FindConversation(DraftConversation[NeedDraft]):
     async def begin(
         self, update: Update, context: Context, person: Person, session: FindSession
     ) -> State:
+        if await self.needs_consent(person):
+            return await self.ask(update, context, person, session, CONSENT)
         await send(update, context, self.t(person.language, "find.intro"))
         return await self.ask(update, context, person, session, ORIGIN)
 
@@ -89,6 +92,8 @@ class FindConversation(DraftConversation[NeedDraft]):
         lang, t, nonce, draft = person.language, self.t, session.nonce, session.draft
         if step in (ORIGIN, DESTINATION):
             await self.ask_place(update, context, person, step)
+        elif step == CONSENT:
+            await self.ask_need_consent(update, context, person, session)
         elif step == WHEN:
             await send(update, context, t(lang, "find.ask_when"), kb.when_choice(t, lang, nonce))
         elif step == DAYS:

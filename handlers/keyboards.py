@@ -162,6 +162,16 @@ def contact_choice(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup
     )
 
 
+def stay(t: Translator, lang: str, person_id: int, *, for_team: bool) -> InlineKeyboardMarkup:
+    """An inactive person stays or goes: pressed by them, or by the team for someone who
+    phoned."""
+    go = encode("pv", "caller", person_id) if for_team else encode("pv", "forget", "yes")
+    return inline(
+        [(t(lang, "privacy.button_stay"), encode("pv", "stay", person_id))],
+        [(t(lang, "privacy.button_go"), go)],
+    )
+
+
 def yes_no(t: Translator, lang: str, kind: str, nonce: str, action: str) -> InlineKeyboardMarkup:
     return inline(
         [
@@ -298,7 +308,10 @@ def operator_actions(t: Translator, lang: str, need_id: int) -> InlineKeyboardMa
             (t(lang, "button.op_claim"), encode(OPERATOR, need_id, "claim")),
             (t(lang, "button.op_candidates"), encode(OPERATOR, need_id, "drivers")),
         ],
-        [(t(lang, "button.op_close"), encode(OPERATOR, need_id, "close"))],
+        [
+            (t(lang, "button.op_close"), encode(OPERATOR, need_id, "close")),
+            (t(lang, "privacy.button_history"), encode(OPERATOR, need_id, "history")),
+        ],
     )
 
 

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain import Introduction, Need, Person, Trip
 from bot.notices import NEED_POST, Button, Notice, Offer
+from bot.phones import show_phone
 from bot.services.candidates import Candidate
 from bot.services.rides import Ride
 from handlers import keyboards as kb
@@ -95,6 +96,8 @@ class NoticeWords:
                 return kb.trip_check(self.t, lang, button.subject_id)
             if button.offer is Offer.RESUME_TRIP:
                 return kb.resume_trip(self.t, lang, button.subject_id)
+            if button.offer is Offer.STAY:
+                return kb.stay(self.t, lang, button.subject_id, for_team="name" in values)
             if button.offer is Offer.RESUME_CHECKED_TRIP:
                 return kb.resume_checked_trip(self.t, lang, button.subject_id)
             if button.offer is Offer.CHOOSE_DRIVER:
@@ -262,7 +265,9 @@ class NoticeWords:
         passenger: Person = values["passenger"]
         driver: Person = values["driver"]
         # The driver has no Telegram: only a number its owner agreed to share is passed on.
-        shared = passenger.phone if passenger.phone and passenger.phone_visible else None
+        shared = (
+            show_phone(passenger.phone) if passenger.phone and passenger.phone_visible else None
+        )
         return self.t(
             lang, key, id=need.id,
             driver=driver.display_name, driver_phone=self._phone(lang, driver),
@@ -321,7 +326,7 @@ class NoticeWords:
         ride: Ride = values["ride"]
         return self.t(
             lang, key, **self._ride(lang, ride), id=ride.need.id,
-            passenger=ride.passenger.display_name, phone=ride.passenger.phone or "—",
+            passenger=ride.passenger.display_name, phone=show_phone(ride.passenger.phone) or "—",
             driver=ride.driver.display_name,
         )  # fmt: skip
 
@@ -331,7 +336,7 @@ class NoticeWords:
             extra["days"] = values["days"]
         driver: Person | None = values.get("driver")
         if driver is not None:
-            extra |= {"driver": driver.display_name, "phone": driver.phone or "—"}
+            extra |= {"driver": driver.display_name, "phone": show_phone(driver.phone) or "—"}
         return self.t(lang, key, **extra)
 
     def _need_expired(self, key: str, lang: str, values: Values) -> str:
@@ -358,7 +363,7 @@ class NoticeWords:
 
     def _phone(self, lang: str, person: Person) -> str:
         """For the team, whose job is to call: the number if there is one."""
-        return person.phone or self.t(lang, "contact.no_phone")
+        return show_phone(person.phone) or self.t(lang, "contact.no_phone")
 
     def _relay(self, lang: str) -> str:
         """No contact its owner agreed to share: the team arranges the meeting itself."""

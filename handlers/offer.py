@@ -12,6 +12,7 @@ from telegram.ext import (
 )
 
 from bot.domain import MAX_NOTE_LENGTH, MAX_SEATS, InvalidInput, Person, TripDraft
+from bot.phones import show_phone
 from bot.timeparse import parse_time
 from handlers import keyboards as kb
 from handlers import render
@@ -132,7 +133,7 @@ class OfferConversation(DraftConversation[TripDraft]):
         elif step == PHONE:
             await send(update, context, t(lang, "offer.ask_phone"), kb.share_phone(t, lang))
         elif step == PHONE_VISIBLE:
-            question = t(lang, "offer.ask_phone_visible", phone=person.phone or "")
+            question = t(lang, "offer.ask_phone_visible", phone=show_phone(person.phone))
             await send(update, context, question, kb.yes_no(t, lang, kb.OFFER, nonce, "show"))
         elif step == SUMMARY:
             text = render.draft_summary(t, lang, draft, person)

@@ -18,13 +18,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.domain import CloseReason, Person
 from bot.services.operators import FollowUp, FollowUpResult
-from bot.services.reports import Figures
+from bot.services.reports import Figures, csv_bytes
 from handlers import keyboards as kb
 from handlers import render
 from handlers.deliverer import flood_wait
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.replies import answer_button, mark_answered, send, swap_keyboard
+from handlers.team_views import need_diary, worded_rows
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -192,9 +193,12 @@ class OperatorHandlers:
             return
         chat_id = self.deps.settings.operator_chat_id
         assert chat_id is not None  # an operator exists only when the group is set
-        for file in await self.deps.reports.export():
+        zone = self.deps.settings.zone
+        for table in await self.deps.reports.export():
+            rows = worded_rows(self.t, self.lang, table.table, table.rows, zone)
+            content = csv_bytes(rows)
             await context.bot.send_document(
-                chat_id, InputFile(file.content, filename=file.name), caption=file.name
+                chat_id, InputFile(content, filename=table.name), caption=table.name
             )
         chat = update.effective_chat
         if chat is not None and chat.id != chat_id:
@@ -230,6 +234,8 @@ class OperatorHandlers:
             await update.callback_query.edit_message_reply_markup(  # type: ignore[union-attr]
                 kb.operator_close_reasons(self.t, lang, int(need_id))
             )
+        elif action == "history":
+            await self._history(update, context, int(need_id), lang)
         elif action == "show":
             chat = update.effective_chat
             assert chat is not None
@@ -322,6 +328,15 @@ class OperatorHandlers:
                 update, self.t(lang, "operators.close_done", id=need_id, reason=reason_text)
             )
         await self.notifier.write(context, followed.notices)
+
+    async def _history(self, update: Update, context: Context, need_id: int, lang: str) -> None:
+        """The need's diary, posted where the button was pressed (the team's eyes only)."""
+        diary = await self.deps.operators.diary(need_id)
+        if diary is None:
+            await answer_button(update, self.t(lang, "operators.not_found"))
+            return
+        await answer_button(update)
+        await send(update, context, need_diary(self.t, lang, diary, self.deps.settings.zone))
 
     async def _refused(self, update: Update, followed: FollowUp, lang: str) -> None:
         key = (

@@ -15,6 +15,7 @@ from bot.domain import (
     Trip,
     TripDraft,
 )
+from bot.phones import show_phone
 from bot.services.candidates import Candidate
 from bot.services.digest import Digest
 from bot.services.operators import FollowUp
@@ -38,11 +39,11 @@ def telegram_contact(t: Translator, lang: str, person: Person) -> str:
 def contact(t: Translator, lang: str, person: Person) -> str:
     if person.telegram_user_id is None:  # registered by the team: reached by phone only
         if person.phone and person.phone_visible:
-            return t(lang, "contact.phone_only", phone=person.phone)
+            return t(lang, "contact.phone_only", phone=show_phone(person.phone))
         return t(lang, "contact.through_team")
     telegram = Html(telegram_contact(t, lang, person))
     if person.phone and person.phone_visible:
-        return t(lang, "contact.with_phone", telegram=telegram, phone=person.phone)
+        return t(lang, "contact.with_phone", telegram=telegram, phone=show_phone(person.phone))
     return t(lang, "contact.telegram_only", telegram=telegram)
 
 
@@ -187,8 +188,8 @@ def reach(t: Translator, lang: str, person: Person) -> str:
         telegram = ""
     if person.phone and person.phone_visible:
         if not telegram:
-            return person.phone
-        return t(lang, "contact.phone_too", telegram=Html(telegram), phone=person.phone)
+            return show_phone(person.phone)
+        return t(lang, "contact.phone_too", telegram=Html(telegram), phone=show_phone(person.phone))
     return telegram
 
 

@@ -114,6 +114,90 @@ class SqlitePeopleRepository:
     async def by_chat(self, chat_id: int) -> Person | None:
         return await self.by_telegram_id(chat_id) if chat_id > 0 else None
 
+    async def seen(self, person_id: int, now: datetime) -> None:
+        """They wrote to the bot: not inactive, and no longer waiting to say they stay."""
+        await self._db.write(
+            "UPDATE people SET last_seen_at = ?, stay_asked_at = NULL WHERE id = ?",
+            (now.isoformat(), person_id),
+        )
+
+    async def offline_with_phone(self, phone: str) -> list[Person]:
+        """People the team registered by phone (no Telegram) with this number."""
+        async with self._db.connection.execute(
+            "SELECT * FROM people WHERE phone = ? AND telegram_user_id IS NULL"
+            " AND forgotten_at IS NULL ORDER BY id",
+            (phone,),
+        ) as cursor:
+            return [_person(row) for row in await cursor.fetchall()]
+
+    async def merge(self, into_id: int, from_id: int) -> None:
+        """`from_id` was the same person as `into_id`, known another way: everything of
+        theirs moves over, and the duplicate goes."""
+        moves = (
+            ("trips", "driver_id"),
+            ("needs", "person_id"),
+            ("introductions", "driver_id"),
+            ("introductions", "passenger_id"),
+            ("need_events", "actor_id"),
+            ("consents", "person_id"),
+            ("person_reports", "reporter_id"),
+            ("person_reports", "reported_id"),
+            ("outbox", "person_id"),
+        )
+        async with self._db.transaction() as db:
+            for table, column in moves:
+                await db.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (into_id, from_id)
+                )
+            await db.execute("UPDATE people SET registered_by = NULL WHERE registered_by = ?",
+                             (from_id,))  # fmt: skip
+            await db.execute(
+                "UPDATE people SET suspended_at = COALESCE(suspended_at,"
+                " (SELECT suspended_at FROM people WHERE id = ?)) WHERE id = ?",
+                (from_id, into_id),
+            )
+            await db.execute("DELETE FROM people WHERE id = ?", (from_id,))
+
+    async def forget(self, person_id: int, now: datetime) -> None:
+        """Empty the person's row; it stays (without identity) for the statistics' counts."""
+        await self._db.write(
+            "UPDATE people SET display_name = '', telegram_user_id = NULL,"
+            " telegram_username = NULL, phone = NULL, phone_visible = 0,"
+            " privacy_accepted_at = NULL, phone_consent_at = NULL, unreachable_at = NULL,"
+            " last_seen_at = NULL, stay_asked_at = NULL, forgotten_at = ?, updated_at = ?"
+            " WHERE id = ?",
+            (now.isoformat(), now.isoformat(), person_id),
+        )
+
+    async def set_suspended(self, person_id: int, since: datetime | None) -> None:
+        await self._db.write(
+            "UPDATE people SET suspended_at = ? WHERE id = ?",
+            (since.isoformat() if since else None, person_id),
+        )
+
+    async def inactive(self, before: datetime, limit: int) -> list[Person]:
+        """People on Telegram not seen since `before` and not yet asked whether to stay."""
+        async with self._db.connection.execute(
+            "SELECT * FROM people WHERE forgotten_at IS NULL AND stay_asked_at IS NULL"
+            " AND COALESCE(last_seen_at, created_at) < ? ORDER BY id LIMIT ?",
+            (before.isoformat(), limit),
+        ) as cursor:
+            return [_person(row) for row in await cursor.fetchall()]
+
+    async def stay_asked(self, person_id: int, now: datetime) -> None:
+        await self._db.write(
+            "UPDATE people SET stay_asked_at = ? WHERE id = ?", (now.isoformat(), person_id)
+        )
+
+    async def asked_to_stay_before(self, before: datetime) -> list[Person]:
+        """People asked whether to stay before `before` who have not written since."""
+        async with self._db.connection.execute(
+            "SELECT * FROM people WHERE forgotten_at IS NULL AND stay_asked_at IS NOT NULL"
+            " AND stay_asked_at < ? ORDER BY id",
+            (before.isoformat(),),
+        ) as cursor:
+            return [_person(row) for row in await cursor.fetchall()]
+
     async def _update(self, person_id: int, now: datetime, **columns: Any) -> Person:
         assignments = ", ".join(f"{name} = ?" for name in columns)
         await self._db.write(
@@ -145,4 +229,7 @@ def _person(row: aiosqlite.Row) -> Person:
         registered_by=row["registered_by"],
         created_at=row["created_at"],
         unreachable_at=row["unreachable_at"],
+        last_seen_at=row["last_seen_at"],
+        forgotten_at=row["forgotten_at"],
+        suspended_at=row["suspended_at"],
     )

@@ -211,6 +211,7 @@ class MemoryPeople:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self.rows = store.people
+        self.asked_at: dict[int, datetime] = {}
 
     async def get(self, person_id: int) -> Person | None:
         return self.rows.get(person_id)
@@ -279,6 +280,62 @@ class MemoryPeople:
     async def set_unreachable(self, person_id: int, since: datetime | None) -> None:
         if person_id in self.rows:  # an UPDATE of no row changes nothing
             self._update(person_id, unreachable_at=since)
+
+    async def seen(self, person_id: int, now: datetime) -> None:
+        if person_id in self.rows:
+            self._update(person_id, last_seen_at=now)
+            self.asked_at.pop(person_id, None)
+
+    async def offline_with_phone(self, phone: str) -> list[Person]:
+        return [
+            p for p in self.rows.values()
+            if p.phone == phone and p.telegram_user_id is None and p.forgotten_at is None
+        ]  # fmt: skip
+
+    async def merge(self, into_id: int, from_id: int) -> None:
+        for trip in list(self._store.trips.values()):
+            if trip.driver_id == from_id:
+                self._store.trips[trip.id] = trip.model_copy(update={"driver_id": into_id})
+        for need in list(self._store.needs.values()):
+            if need.person_id == from_id:
+                self._store.needs[need.id] = need.model_copy(update={"person_id": into_id})
+        for intro in list(self._store.introductions.values()):
+            changes = {}
+            if intro.driver_id == from_id:
+                changes["driver_id"] = into_id
+            if intro.passenger_id == from_id:
+                changes["passenger_id"] = into_id
+            if changes:
+                self._store.introductions[intro.id] = intro.model_copy(update=changes)
+        self.rows.pop(from_id, None)
+
+    async def forget(self, person_id: int, now: datetime) -> None:
+        self._update(
+            person_id, display_name="", telegram_user_id=None, telegram_username=None,
+            phone=None, phone_visible=False, privacy_accepted_at=None, phone_consent_at=None,
+            unreachable_at=None, last_seen_at=None, forgotten_at=now,
+        )  # fmt: skip
+        self.asked_at.pop(person_id, None)
+
+    async def set_suspended(self, person_id: int, since: datetime | None) -> None:
+        if person_id in self.rows:
+            self._update(person_id, suspended_at=since)
+
+    async def inactive(self, before: datetime, limit: int) -> list[Person]:
+        return [
+            p for p in self.rows.values()
+            if p.forgotten_at is None and p.id not in self.asked_at
+            and (p.last_seen_at or p.created_at) < before
+        ][:limit]  # fmt: skip
+
+    async def stay_asked(self, person_id: int, now: datetime) -> None:
+        self.asked_at[person_id] = now
+
+    async def asked_to_stay_before(self, before: datetime) -> list[Person]:
+        return [
+            self.rows[i] for i, at in sorted(self.asked_at.items())
+            if at < before and i in self.rows and self.rows[i].forgotten_at is None
+        ]  # fmt: skip
 
     def _update(self, person_id: int, **changes: Any) -> Person:
         person = self.rows.get(person_id)
@@ -535,6 +592,9 @@ class MemoryIntroductions:
 
     async def for_need(self, need_id: int) -> list[Introduction]:
         return [i for _, i in sorted(self.rows.items()) if i.need_id == need_id]
+
+    async def for_driver(self, driver_id: int) -> list[Introduction]:
+        return [i for _, i in sorted(self.rows.items()) if i.driver_id == driver_id]
 
     async def answer(self, introduction_id: int, status: IntroductionStatus, now: datetime) -> bool:
         """Settle a pending introduction; False if it was already settled (a double press)."""

@@ -6,6 +6,14 @@ from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
 from tests.test_offer_flow import register_trip
 
+AGREE = ("✅ J'accepte", "✅ I agree")
+
+
+async def agree_if_asked(user: FakeUser) -> None:
+    """The consent asked before a first need (or a new version of its text)."""
+    if user.messages() and any(b in AGREE for b in user.buttons()):
+        await user.press(next(b for b in user.buttons() if b in AGREE))
+
 
 async def driver(
     bot: RunningBot,
@@ -34,6 +42,7 @@ async def describe_need(
     purpose: str = "🩺 Santé",
 ) -> None:
     await user.command("chercher")
+    await agree_if_asked(user)
     await user.send(origin)
     await user.send(destination)
     await user.send(when)
@@ -54,6 +63,7 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     await marie.command("start")
     await marie.press("🙋 Je cherche un trajet")
+    await agree_if_asked(marie)
     assert "D'où partez-vous ?" in marie.last().text
     await marie.send("Cahors")
     await marie.send("Figeac")
@@ -151,6 +161,7 @@ async def test_the_return_leg_and_a_regular_need(bot: RunningBot) -> None:
     await jean.press("✅ Enregistrer ce trajet")
     lou = bot.fake.user(322, "Lou")
     await lou.command("chercher")
+    await agree_if_asked(lou)
     await lou.send("Figeac")
     await lou.send("Cahors")
     await lou.press("🔁 Chaque semaine")
@@ -276,6 +287,7 @@ async def test_english_and_bad_input_at_every_step(bot: RunningBot) -> None:
     await driver(bot, 371, "John", username="john")  # registered in French, read in English below
     kim = bot.fake.user(372, "Kim", language_code="en")
     await kim.command("find")
+    await agree_if_asked(kim)
     await kim.send_sticker()
     assert "Where do you leave from?" in kim.last().text
     await kim.send("Nowhereville")
@@ -315,6 +327,7 @@ async def test_a_restart_in_the_middle_of_a_need_loses_nothing(bot: RunningBot) 
     await driver(bot, 381, "Jean")
     eva = bot.fake.user(382, "Eva")
     await eva.command("chercher")
+    await agree_if_asked(eva)
     await eva.send("Cahors")
     await eva.send("Figeac")
     await eva.send("demain 9h")
@@ -332,6 +345,7 @@ async def test_place_day_and_time_typed_at_once(bot: RunningBot) -> None:
     await driver(bot, 391, "Jean")
     odile = bot.fake.user(392, "Odile")
     await odile.command("chercher")
+    await agree_if_asked(odile)
     await odile.send("cahors demain 9h")
     assert "📅 Le mardi 24 novembre" in odile.texts_since(0)
     assert "📍 Départ : Cahors (46)" in odile.texts_since(0)
@@ -349,6 +363,7 @@ async def test_place_day_and_time_typed_at_once(bot: RunningBot) -> None:
 async def test_five_thousand_characters_anywhere_get_an_answer(bot: RunningBot) -> None:
     kim = bot.fake.user(395, "Kim")
     await kim.command("chercher")
+    await agree_if_asked(kim)
     await kim.send("Cahors")
     await kim.send("Figeac")
     await kim.send("x" * 5000)  # at "when"
@@ -363,6 +378,7 @@ async def test_five_thousand_characters_anywhere_get_an_answer(bot: RunningBot) 
 async def test_one_conversation_at_a_time_whichever_is_first(bot: RunningBot) -> None:
     ugo = bot.fake.user(396, "Ugo")
     await ugo.command("chercher")
+    await agree_if_asked(ugo)
     await ugo.send("Cahors")
     await ugo.command("proposer")
     assert "Vous êtes en train de décrire une demande" in ugo.last().text

@@ -52,6 +52,9 @@ def keys_used_in_code() -> set[str]:
     from handlers.render import ANY_MESSAGE
 
     used.add(ANY_MESSAGE)
+    from handlers.team_views import built_keys
+
+    used |= built_keys()
     used |= {
         f"{prefix}_{o.value}"
         for o in RideOutcome

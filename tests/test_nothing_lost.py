@@ -260,6 +260,7 @@ async def test_a_driver_by_phone_who_keeps_his_number_private_is_reached_through
     await omar.send("Roger Lafon")
     await omar.send("06 12 34 56 78")
     await omar.press("Non")  # his number stays with the team
+    await omar.press("✅ Oui, la personne est d'accord")
     await omar.send("Cahors")
     await omar.send("Figeac")
     await omar.press("Lun → ven")
@@ -274,15 +275,15 @@ async def test_a_driver_by_phone_who_keeps_his_number_private_is_reached_through
     assert "Roger L." in marie.last().text
     await marie.press(marie.buttons()[0])
     call = bot.operators.last()
-    assert "Roger Lafon (sans Telegram) : 0612345678" in call.text
+    assert "Roger Lafon (sans Telegram) : 06 12 34 56 78" in call.text
     mark = bot.operators.mark()
     await bot.operators.press(omar, "✅ J'accepte", message=call)
     good_news = marie.last().text
     assert "Roger Lafon accepte de vous emmener" in good_news
     assert "l'équipe locale vous contacte bientôt" in good_news
-    assert "Contact : \n" not in good_news and "0612345678" not in good_news
+    assert "Contact : \n" not in good_news and "06 12 34 56 78" not in good_news
     to_team = "\n".join(bot.operators.texts_since(mark))
-    assert "Roger Lafon (0612345678) emmène Marie Delpech" in to_team
+    assert "Roger Lafon (06 12 34 56 78) emmène Marie Delpech" in to_team
     assert "Numéro de Marie Delpech à donner à Roger Lafon : numéro non partagé" in to_team
     assert "Pour joindre Marie Delpech : @marie_d" in to_team
     bot.assert_clean()

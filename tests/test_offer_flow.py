@@ -66,7 +66,7 @@ async def test_full_registration_in_french(bot: RunningBot) -> None:
     keyboard = jeanne.reply_keyboard()
     assert keyboard and keyboard[0]["request_contact"] is True
     await jeanne.send_contact("33612345678")
-    assert "Montrer le +33612345678" in jeanne.last().text
+    assert "Montrer le 06 12 34 56 78" in jeanne.last().text
     await jeanne.press("Oui")
 
     summary = jeanne.last().text
@@ -74,7 +74,7 @@ async def test_full_registration_in_french(bot: RunningBot) -> None:
     assert "lundi, mercredi et vendredi, départ à 7h30, retour à 17h45" in summary
     assert "💺 3 place(s)" in summary
     assert "« Je passe par Gramat, <pas d'animaux> & merci »" in summary
-    assert "@jeanne_m et téléphone +33612345678" in summary
+    assert "@jeanne_m et téléphone 06 12 34 56 78" in summary
     await jeanne.press("✅ Enregistrer ce trajet")
     assert "Trajet enregistré !" in jeanne.last().text
 

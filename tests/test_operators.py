@@ -24,7 +24,12 @@ async def test_claim_wider_search_ask_on_behalf_and_the_answer_back(bot: Running
     post = bot.operators.last()
     assert "Demande n° 1" in post.text and "Lina Vern" in post.text
     assert "📌 Personne ne s'en occupe encore" in post.text
-    assert post.buttons == ["🙋 Je m'en occupe", "🔎 Conducteurs possibles", "🔒 Clore"]
+    assert post.buttons == [
+        "🙋 Je m'en occupe",
+        "🔎 Conducteurs possibles",
+        "🔒 Clore",
+        "📜 Historique",
+    ]
 
     await bot.operators.press(nadia, "🙋 Je m'en occupe")
     assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
@@ -74,7 +79,12 @@ async def test_close_with_a_reason_and_list_open_needs(bot: RunningBot) -> None:
     assert "❌ Non résolue : pas de conducteur" in post.buttons
     for _ in range(2):  # back and forth twice
         await bot.operators.press(olga, "↩️ Retour", message=post)
-        assert post.buttons == ["🙋 Je m'en occupe", "🔎 Conducteurs possibles", "🔒 Clore"]
+        assert post.buttons == [
+            "🙋 Je m'en occupe",
+            "🔎 Conducteurs possibles",
+            "🔒 Clore",
+            "📜 Historique",
+        ]
         await bot.operators.press(olga, "🔒 Clore", message=post)
     await bot.operators.press(olga, "↩️ Retour", message=post)
     await bot.operators.press(olga, "🔒 Clore", message=post)
@@ -150,12 +160,14 @@ async def test_statistics_and_csv_exports(bot: RunningBot) -> None:
         if m.document
     }
     trips = files["mobilot-trips-2026-11-23.csv"]
-    assert "+33611111111" in trips and "+33622222222" not in trips  # only with consent
+    assert "06 11 11 11 11" in trips and "06 22 22 22 22" not in trips  # only with consent
     needs = files["mobilot-needs-2026-11-23.csv"]
     assert needs.splitlines()[0].startswith("id,person,phone,origin_name,destination_name")
-    assert "created" in needs and "no_match" in needs and "Rocamadour" in needs
+    assert "demande enregistrée" in needs and "aucun conducteur trouvé" in needs
+    assert "Rocamadour" in needs
     introductions = files["mobilot-introductions-2026-11-23.csv"]
-    assert "Jeanne Martin,Lina" in introductions and "accepted" in introductions
+    assert "Jeanne Martin,Lina,aller,mar,07:30" in introductions
+    assert ",acceptée,2026-11-23 10:00," in introductions  # local time, to the minute
 
     await nadia.command("stats")
     await nadia.command("export")
@@ -172,8 +184,9 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     await omar.send("pas de téléphone")
     assert "n'est pas un numéro de téléphone" in omar.last().text
     await omar.send("06 12 34 56 78")
-    assert "accepte-t-elle que le 0612345678 soit donné" in omar.last().text
+    assert "accepte-t-elle que le 06 12 34 56 78 soit donné" in omar.last().text
     await omar.press("Oui")
+    await omar.press("✅ Oui, la personne est d'accord")
     await omar.send("Cahors")
     await omar.send("Figeac")
     await omar.press("Lun → ven")
@@ -183,8 +196,8 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     await omar.press("3")
     await omar.press("Passer")
     summary = omar.last().text
-    assert "👤 Roger Lafon · 📞 0612345678 (donné lors d'une mise en relation)" in summary
-    assert "📞 téléphone 0612345678" in summary
+    assert "👤 Roger Lafon · 📞 06 12 34 56 78 (donné lors d'une mise en relation)" in summary
+    assert "📞 téléphone 06 12 34 56 78" in summary
     await omar.press("✅ Enregistrer ce trajet")
     assert "Trajet de Roger Lafon enregistré" in omar.last().text
 
@@ -193,6 +206,7 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     await olga.send("Yvette Combes")
     await olga.send("05 65 00 00 00")
     await olga.press("Non")
+    await olga.press("✅ Oui, la personne est d'accord")
     await olga.send("Cahors")
     await olga.send("Figeac")
     await olga.send("mardi")
@@ -201,31 +215,31 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     await olga.press("🩺 Santé")
     await olga.press("🦯 Aide pour marcher")
     await olga.press("✔️ Valider")
-    assert "👤 Yvette Combes · 📞 0565000000 (gardé par l'équipe)" in olga.messages()[-2].text
+    assert "👤 Yvette Combes · 📞 05 65 00 00 00 (gardé par l'équipe)" in olga.messages()[-2].text
     await olga.press("✅ Chercher un conducteur")
     post = bot.operators.last()
     assert "Demande n° 1" in post.text and "Yvette Combes" in post.text
     assert "🙋 Suivie par Olga Bru" in post.text
     found = olga.last()
-    assert "Roger L." in found.text and "0612345678" in found.text  # how to reach him
+    assert "Roger L." in found.text and "06 12 34 56 78" in found.text  # how to reach him
 
     await olga.press("📨 Demander à Roger L.")
     call = bot.operators.last()
-    assert "À appeler" in call.text and "Roger Lafon (sans Telegram) : 0612345678" in call.text
+    assert "À appeler" in call.text and "Roger Lafon (sans Telegram) : 06 12 34 56 78" in call.text
     await bot.operators.press(nadia, "✅ J'accepte", message=call)
     assert nadia.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
     mark = bot.operators.mark()
     await bot.operators.press(omar, "✅ J'accepte", message=call)  # after calling Roger
     assert "✅ Vous avez accepté." in call.text
     said = bot.operators.texts_since(mark)
-    assert said[0] == "✅ Demande n° 1 : Roger Lafon accepte (0612345678)."
+    assert said[0] == "✅ Demande n° 1 : Roger Lafon accepte (06 12 34 56 78)."
     # Neither has Telegram: the team puts them in touch. Yvette did not agree to share her
     # number, so it is not passed on: the team arranges the meeting with each of them.
-    assert "Roger Lafon (0612345678) emmène Yvette Combes" in said[1]
+    assert "Roger Lafon (06 12 34 56 78) emmène Yvette Combes" in said[1]
     assert "Numéro de Yvette Combes à donner à Roger Lafon : numéro non partagé" in said[1]
-    assert "Pour joindre Yvette Combes : 0565000000" in said[1]
-    assert "Dites à Yvette Combes (0565000000) que Roger Lafon l'emmène" in said[2]
-    assert "Contact de Roger Lafon : 0612345678" in said[2]
+    assert "Pour joindre Yvette Combes : 05 65 00 00 00" in said[1]
+    assert "Dites à Yvette Combes (05 65 00 00 00) que Roger Lafon l'emmène" in said[2]
+    assert "Contact de Roger Lafon : 06 12 34 56 78" in said[2]
     assert "un conducteur a accepté" in post.text
     people = await bot.rows(
         "SELECT p.display_name, p.telegram_user_id, p.phone, p.phone_visible,"
@@ -236,14 +250,14 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
         {
             "display_name": "Roger Lafon",
             "telegram_user_id": None,
-            "phone": "0612345678",
+            "phone": "+33612345678",
             "phone_visible": 1,
             "registered_by": "Omar Said",
         },
         {
             "display_name": "Yvette Combes",
             "telegram_user_id": None,
-            "phone": "0565000000",
+            "phone": "+33565000000",
             "phone_visible": 0,
             "registered_by": "Olga Bru",
         },

@@ -200,6 +200,7 @@ async def test_people_without_telegram_are_reminded_and_asked_through_the_team(
     await olga.send("Germaine Laval")
     await olga.send("05 65 00 00 00")
     await olga.press("Oui")
+    await olga.press("✅ Oui, la personne est d'accord")
     await olga.send("Cahors")
     await olga.send("Figeac")
     await olga.send("mardi")
@@ -215,13 +216,13 @@ async def test_people_without_telegram_are_reminded_and_asked_through_the_team(
     await bot.run_until(paris("2026-11-23 18:00"))
     [call] = bot.operators.messages()[mark:]
     assert call.text.startswith("📞 Rappel à faire par téléphone (demande n° 1)")
-    assert "À appeler : Germaine Laval — 0565000000" in call.text
+    assert "À appeler : Germaine Laval — 05 65 00 00 00" in call.text
     assert "Rappel : vous emmenez quelqu'un demain" in jean.last().text
 
     await bot.run_until(paris("2026-11-25 10:00"))
     question = bot.operators.last()
     assert question.text.startswith("📞 Demande n° 1 : le trajet a-t-il eu lieu ?")
-    assert "Appelez Germaine Laval (0565000000)" in question.text
+    assert "Appelez Germaine Laval (05 65 00 00 00)" in question.text
     await bot.operators.press(omar, "✅ Oui, il a eu lieu")
     assert question.text.endswith("✅ Le trajet a eu lieu.") and question.buttons == []
     [ride] = await bot.rows("SELECT ride_outcome FROM introductions")
@@ -233,7 +234,12 @@ async def test_a_dated_need_expires_once_its_day_is_over(bot: RunningBot) -> Non
     lina = bot.fake.user(312, "Lina", last_name="Vern")
     await describe_need(lina, origin="Lacapelle-Marival", when="jeudi")  # nobody drives it
     post = bot.operators.last()
-    assert post.buttons == ["🙋 Je m'en occupe", "🔎 Conducteurs possibles", "🔒 Clore"]
+    assert post.buttons == [
+        "🙋 Je m'en occupe",
+        "🔎 Conducteurs possibles",
+        "🔒 Clore",
+        "📜 Historique",
+    ]
     mark = lina.mark()
     await bot.run_until(paris("2026-11-27 00:00"))
     [need] = await bot.rows("SELECT status FROM needs")
@@ -308,7 +314,12 @@ async def test_unclaimed_needs_are_posted_again_daily_and_quiet_claimed_ones_rem
     # Olga never opened a private chat with the bot: she is reminded in the group, by name.
     reminder = bot.operators.last()
     assert reminder.text.startswith("⏰ Olga Bru, demande n° 1 sans nouvelles depuis 3 jours")
-    assert reminder.buttons == ["🙋 Je m'en occupe", "🔎 Conducteurs possibles", "🔒 Clore"]
+    assert reminder.buttons == [
+        "🙋 Je m'en occupe",
+        "🔎 Conducteurs possibles",
+        "🔒 Clore",
+        "📜 Historique",
+    ]
 
     await olga.start()
     await bot.run_until(paris("2026-11-29 09:00"))
@@ -430,6 +441,7 @@ async def test_a_driver_without_telegram_is_checked_through_the_team(bot: Runnin
     await olga.send("René Causse")
     await olga.send("06 11 22 33 44")
     await olga.press("Oui")
+    await olga.press("✅ Oui, la personne est d'accord")
     await olga.send("Gramat")
     await olga.send("Cahors")
     await olga.press("Lun → ven")
@@ -442,7 +454,7 @@ async def test_a_driver_without_telegram_is_checked_through_the_team(bot: Runnin
     await bot.run_until(paris("2026-12-21 10:00"))
     question = bot.operators.last()
     assert question.text.startswith("📞 Trajet à vérifier par téléphone")
-    assert "Appelez René Causse (0611223344)" in question.text
+    assert "Appelez René Causse (06 11 22 33 44)" in question.text
     nadia = bot.fake.users[403]  # not in the operators' group
     await bot.operators.press(nadia, "⏸ Mettre en pause", message=question)
     assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
@@ -561,6 +573,7 @@ async def test_cancelling_a_ride_with_a_driver_without_telegram_asks_the_team_to
     await olga.send("René Causse")
     await olga.send("06 11 22 33 44")
     await olga.press("Oui")
+    await olga.press("✅ Oui, la personne est d'accord")
     await olga.send("Cahors")
     await olga.send("Figeac")
     await olga.press("Lun → ven")
@@ -579,7 +592,7 @@ async def test_cancelling_a_ride_with_a_driver_without_telegram_asks_the_team_to
     await marie.press("Oui, annuler")
     assert bot.operators.last().text == (
         "📞 Demande n° 1 : Marie Delpech a annulé le trajet (mardi 24 novembre, vers 7h30)."
-        " Prévenez René Causse : 0611223344"
+        " Prévenez René Causse : 06 11 22 33 44"
     )
     mark = bot.operators.mark()
     await bot.run_until(paris("2026-11-23 18:00"))
@@ -602,7 +615,7 @@ async def test_an_operator_answers_a_private_reminder_in_their_own_language(
     await olga.press("🔒 Close", message=reminder)
     assert reminder.buttons[-1] == "↩️ Back"
     await olga.press("↩️ Back", message=reminder)
-    assert reminder.buttons == ["🙋 I'll take it", "🔎 Possible drivers", "🔒 Close"]
+    assert reminder.buttons == ["🙋 I'll take it", "🔎 Possible drivers", "🔒 Close", "📜 History"]
     await olga.press("🔒 Close", message=reminder)
     await olga.press(reminder.buttons[1], message=reminder)
     assert reminder.buttons == [] and "Request no. 1 closed" in reminder.text

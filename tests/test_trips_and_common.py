@@ -6,6 +6,7 @@ import asyncio
 
 from tests.conftest import API_URL, RunningBot
 from tests.fakebot import FakeBotAPI
+from tests.test_find_flow import agree_if_asked
 from tests.test_offer_flow import register_trip
 
 
@@ -84,9 +85,22 @@ async def test_command_menus_are_set_per_language(bot: RunningBot) -> None:
         "aide",
         "langue",
         "confidentialite",
+        "mesdonnees",
+        "oublier",
         "annuler",
     ]
-    english = ["find", "offer", "mytrips", "myrequests", "help", "language", "privacy", "cancel"]
+    english = [
+        "find",
+        "offer",
+        "mytrips",
+        "myrequests",
+        "help",
+        "language",
+        "privacy",
+        "mydata",
+        "forgetme",
+        "cancel",
+    ]
     assert bot.fake.command_names(language_code="fr") == french
     assert bot.fake.command_names(language_code="en") == english
     assert bot.fake.command_names() == french  # the default language
@@ -130,6 +144,7 @@ async def test_help_privacy_and_unknown_things(bot: RunningBot) -> None:
     await eve.send("😀" * 3000)
     assert eve.messages()[-2].text.startswith("I did not understand")
     await eve.press("🙋 I need a ride")
+    await agree_if_asked(eve)
     assert "Where do you leave from?" in eve.last().text
     bot.assert_clean()
 
@@ -168,6 +183,7 @@ async def test_start_in_the_middle_of_a_registration_keeps_it(bot: RunningBot) -
     await ida.command("start")
     assert "Vous étiez en train de répondre à mes questions" in ida.last().text
     await ida.command("chercher")  # another conversation waits until this one ends
+    await agree_if_asked(ida)
     assert "Vous êtes en train d'enregistrer un trajet" in ida.last().text
     await ida.send("Figeac")
     assert "Quels jours" in ida.last().text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser, SentMessage
-from tests.test_find_flow import describe_need, driver
+from tests.test_find_flow import agree_if_asked, describe_need, driver
 from tests.test_operators import team
 from tests.test_ride_life import paris, sent_at
 
@@ -36,6 +36,7 @@ async def test_a_week_of_the_service(bot: RunningBot) -> None:
     await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
     await jean.press("✅ J'accepte")
     await emma.command("find")
+    await agree_if_asked(emma)
     await emma.send("Cahors")
     await emma.send("Figeac")
     await emma.send("thursday")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
@@ -10,6 +11,7 @@ from bot.domain import (
     Caller,
     CloseReason,
     IntroductionStatus,
+    InvalidInput,
     Need,
     NeedStatus,
     NewNeed,
@@ -27,9 +29,25 @@ from bot.ports import (
     UnitOfWork,
 )
 from bot.services import telling
+from bot.services.consents import NEED as NEED_CONSENT
+from bot.services.consents import VERSIONS, ConsentRepository
 from bot.services.needs import NeedService
 from bot.services.trips import Registered, TripService
 from bot.services.views import FollowUp, FollowUpResult
+
+
+@dataclass(frozen=True)
+class DiaryLine:
+    at: datetime
+    kind: str  # an event of the need (created, claimed, asked_driver, accepted, closed…)
+    actor: Person | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class Diary:
+    need: Need
+    lines: list[DiaryLine]
 
 
 class OperatorService:
@@ -47,7 +65,9 @@ class OperatorService:
         agenda: Agenda,
         unit_of_work: UnitOfWork,
         timing: Timing,
+        consents: ConsentRepository | None = None,
     ) -> None:
+        self._consents = consents
         self._needs = needs
         self._follow_up = follow_up
         self._introductions = introductions
@@ -197,10 +217,7 @@ class OperatorService:
         """A need phoned in: the caller is recorded, the need is followed by this operator."""
         now = self._clock.now()
         async with self._uow.transaction():
-            person = await self._people.add_offline(
-                caller.name, caller.phone, caller.phone_visible, operator.language, operator.id,
-                now,
-            )  # fmt: skip
+            person = await self._add_caller(operator, caller)
             need = await self._matching.record(person.id, new_need, NeedStatus.WITH_OPERATORS)
             await self._needs.record_event(need.id, now, "registered_by_operator", operator.id)
             await self._claim(need.id, operator.id)
@@ -216,11 +233,21 @@ class OperatorService:
     ) -> tuple[Person, Registered]:
         """A driver phoned in: reached through the team, by phone."""
         async with self._uow.transaction():
-            person = await self._people.add_offline(
-                caller.name, caller.phone, caller.phone_visible, operator.language, operator.id,
-                self._clock.now(),
-            )  # fmt: skip
+            person = await self._add_caller(operator, caller)
             return person, await self._trips.register(person, new_trip)
+
+    async def _add_caller(self, operator: Person, caller: Caller) -> Person:
+        """Someone who phoned, with the operator's word that they agreed (who and when)."""
+        if not caller.agreed:
+            raise InvalidInput("agreed", "missing")
+        now = self._clock.now()
+        person = await self._people.add_offline(
+            caller.name, caller.phone, caller.phone_visible, operator.language, operator.id, now
+        )
+        if self._consents is not None:
+            await self._consents.add(person.id, NEED_CONSENT, VERSIONS[NEED_CONSENT], now,
+                                     operator.id)  # fmt: skip
+        return person
 
     async def _claim(self, need_id: int, operator_id: int) -> bool:
         """Claim the need; without news for a while, its operator will be reminded."""
@@ -234,6 +261,22 @@ class OperatorService:
 
     async def history(self, need_id: int) -> list[dict[str, object]]:
         return await self._follow_up.events(need_id)
+
+    async def diary(self, need_id: int) -> Diary | None:
+        """The need's history as the team reads it under its post: who did what, when."""
+        need = await self._needs.get(need_id)
+        if need is None:
+            return None
+        lines = []
+        for event in await self._follow_up.events(need_id):
+            actor_id = event.get("actor_id")
+            actor = await self._people.get(int(str(actor_id))) if actor_id is not None else None
+            at = event["at"]
+            moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+            lines.append(
+                DiaryLine(moment, str(event["kind"]), actor, str(event.get("detail") or ""))
+            )
+        return Diary(need, lines)
 
     async def _view(self, result: FollowUpResult, need: Need) -> FollowUp:
         passenger = await self._people.get(need.person_id)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.clock import Clock
 from bot.domain import Person, TelegramIdentity
+from bot.phones import parse_phone
 from bot.ports import PeopleRepository
 from bot.settings import LANGUAGES, Language
+
+SEEN_PRECISION = timedelta(days=1)
 
 
 def language_from_telegram(language_code: str | None, default: Language) -> Language:
@@ -31,6 +36,10 @@ class PeopleService:
         if person is None:
             language = language_from_telegram(identity.language_code, self._default_language)
             return await self._people.add_from_telegram(identity, language, now)
+        if person.last_seen_at is None or now - person.last_seen_at > SEEN_PRECISION:
+            # Written at most once a day: enough to tell who is inactive for months.
+            await self._people.seen(person.id, now)
+            person = person.model_copy(update={"last_seen_at": now})
         if person.unreachable_at is not None:  # writing to the bot unblocks it
             await self._people.set_unreachable(person.id, None)
             person = person.model_copy(update={"unreachable_at": None})
@@ -54,15 +63,12 @@ class PeopleService:
         return await self._people.accept_privacy(person.id, self._clock.now())
 
     async def set_phone(self, person: Person, phone: str | None, visible: bool) -> Person:
-        """Record a phone number; `visible` is the owner's consent to show it to matches."""
-        return await self._people.set_phone(
-            person.id, normalize_phone(phone) if phone else None, visible, self._clock.now()
-        )
-
-
-def normalize_phone(phone: str) -> str:
-    """Telegram's contact numbers come without "+" and with the country code."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if phone.strip().startswith("+") or (len(digits) > 10 and not digits.startswith("0")):
-        return "+" + digits
-    return digits
+        """Record their own phone number, as Telegram vouches for it (a shared contact);
+        `visible` is the owner's consent to show it to matches. Someone the team registered
+        by phone with that number is the same person: what the team recorded becomes theirs."""
+        stored = parse_phone(phone) if phone else None
+        if stored is not None:
+            for duplicate in await self._people.offline_with_phone(stored):
+                if duplicate.id != person.id:
+                    await self._people.merge(person.id, duplicate.id)
+        return await self._people.set_phone(person.id, stored, visible, self._clock.now())

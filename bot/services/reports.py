@@ -41,9 +41,13 @@ class Statistics:
 
 
 @dataclass(frozen=True)
-class ExportFile:
+class ExportTable:
+    """One CSV file: its name, its table ("trips", "needs", "introductions") and its rows, with
+    codes as stored; the adapter words them in the team's language."""
+
     name: str
-    content: bytes
+    table: str
+    rows: list[dict[str, Any]]
 
 
 class ReportService:
@@ -56,22 +60,37 @@ class ReportService:
         overall = await self._reports.counts(None)
         return Statistics(Figures(**recent), Figures(**overall))
 
-    async def export(self) -> list[ExportFile]:
+    async def export(self) -> list[ExportTable]:
         stamp = self._clock.now().strftime("%Y-%m-%d")
         return [
-            ExportFile(f"mobilot-trips-{stamp}.csv", _csv(await self._reports.trips())),
-            ExportFile(f"mobilot-needs-{stamp}.csv", _csv(await self._reports.needs())),
-            ExportFile(
-                f"mobilot-introductions-{stamp}.csv", _csv(await self._reports.introductions())
+            ExportTable(f"mobilot-trips-{stamp}.csv", "trips", await self._reports.trips()),
+            ExportTable(f"mobilot-needs-{stamp}.csv", "needs", await self._reports.needs()),
+            ExportTable(
+                f"mobilot-introductions-{stamp}.csv",
+                "introductions",
+                await self._reports.introductions(),
             ),
         ]
 
 
-def _csv(rows: list[dict[str, Any]]) -> bytes:
-    """UTF-8 with a byte-order mark, so that a spreadsheet opens accents right."""
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection):
+# anyone chooses their own display name and trip note.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that a spreadsheet would read as a formula, made plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_bytes(rows: list[dict[str, Any]]) -> bytes:
+    """UTF-8 with a byte-order mark, so that a spreadsheet opens accents right; every cell
+    neutralised."""
     buffer = io.StringIO()
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

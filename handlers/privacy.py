@@ -1,0 +1,287 @@
+"""A person's data: consent before a need is kept, /mesdonnees (/mydata), /oublier
+(/forgetme), the question to people inactive for long, and the team's side of it (erasing
+someone who phoned, confirming a caller agreed).
+
+The decisions are the core's (bot/services/consents.py, bot/services/privacy.py); this module
+asks, words and sends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram import InputFile, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    filters,
+)
+
+from bot.agenda import AgendaEntry, Outcome
+from bot.domain import NeedDraft, Person
+from bot.phones import show_phone
+from bot.services.privacy import ForgetResult, PersonalData
+from handlers import keyboards as kb
+from handlers.conversation import ORIGIN, DraftConversation, Handlers, Session, State
+from handlers.deps import Deps
+from handlers.notify import Notifier
+from handlers.operators import OperatorDirectory
+from handlers.replies import answer_button, drop_keyboard, edit, send
+from i18n import Html, Translator
+
+Context = ContextTypes.DEFAULT_TYPE
+
+PRIVACY = "pv"  # the callback-data kind of this module's buttons
+CONSENT = "need_consent"  # a step of /chercher
+AGREED = "caller_agreed"  # a step of /demande and /conducteur
+# The summary's lines, in this order; a section another feature adds gets a line of its own.
+SUMMARY_SECTIONS = ("trips", "needs", "introductions", "consents", "reports", "drafts")
+
+
+# The consent before a need is kept (a step of /chercher).
+
+
+class NeedConsentStep(DraftConversation[NeedDraft]):
+    """Asked before the first question of /chercher while the person has not agreed to the
+    current version of the text; a refusal keeps nothing."""
+
+    def consent_handlers(self) -> Handlers:
+        return [self.button("consent", self.on_need_consent)]
+
+    async def needs_consent(self, person: Person) -> bool:
+        return await self.deps.consents.to_ask(person)
+
+    async def ask_need_consent(
+        self, update: Update, context: Context, person: Person, session: Session[NeedDraft]
+    ) -> None:
+        t, lang = self.t, person.language
+        text = t(lang, "privacy.consent_need", months=self.deps.settings.retention_months)
+        nonce = session.nonce
+        markup = kb.inline(
+            [(t(lang, "privacy.button_agree"), kb.encode(self.kind, nonce, "consent", "yes"))],
+            [(t(lang, "privacy.button_disagree"), kb.encode(self.kind, nonce, "consent", "no"))],
+        )
+        await send(update, context, text, markup)
+
+    async def on_need_consent(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context)
+        if pressed is None:
+            return None
+        person, session, data = pressed
+        await drop_keyboard(update)
+        if data.part(2) != "yes":
+            self.clear(context)
+            await send(update, context, self.t(person.language, "privacy.consent_refused"))
+            return ConversationHandler.END
+        await self.deps.consents.give(person)
+        await send(update, context, self.t(person.language, "find.intro"))
+        return await self.ask(update, context, person, session, ORIGIN)
+
+
+async def ask_caller_agreed(
+    update: Update, context: Context, t: Translator, lang: str, kind: str, session: Session[Any]
+) -> None:
+    """The operator confirms that the person on the phone agreed (recorded with who, when)."""
+    nonce = session.nonce
+    markup = kb.inline(
+        [(t(lang, "privacy.button_caller_agreed"), kb.encode(kind, nonce, "agreed", "yes"))],
+        [(t(lang, "privacy.button_caller_refused"), kb.encode(kind, nonce, "agreed", "no"))],
+    )
+    text = t(lang, "privacy.ask_caller_agreed", name=session.caller.get("name", ""))
+    await send(update, context, text, markup)
+
+
+# /mesdonnees, /oublier, and the question to people inactive for long.
+
+
+class PrivacyHandlers:
+    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
+        self.deps = deps
+        self.t = deps.t
+        self.notifier = notifier
+        self.directory = directory
+
+    def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        private = filters.ChatType.PRIVATE
+        return [
+            CommandHandler(["mesdonnees", "mydata"], self.my_data, filters=private),
+            CommandHandler(["oublier", "forgetme"], self.forget_me, filters=private),
+            CallbackQueryHandler(self.on_button, pattern=kb.pattern(PRIVACY)),
+        ]
+
+    async def my_data(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        data = await self.deps.privacy.export(person)
+        lang = person.language
+        await send(update, context, my_data_summary(self.t, lang, data))
+        stamp = self.deps.today().isoformat()
+        name = self.t(lang, "privacy.file_name", date=stamp)
+        chat = update.effective_chat
+        assert chat is not None
+        await context.bot.send_document(
+            chat.id, InputFile(data.as_json(), filename=name), caption=name
+        )
+
+    async def forget_me(self, update: Update, context: Context) -> None:
+        """/oublier: confirm first. An operator may add the phone number of someone the team
+        registered (/oublier 06 12 34 56 78) to erase them at their request."""
+        user = update.effective_user
+        assert user is not None
+        typed = " ".join(context.args or [])
+        if typed and await self.directory.is_operator(update.get_bot(), user.id):
+            await self._caller_to_forget(update, context, typed)
+            return
+        person = await self.deps.person(update)
+        t, lang = self.t, person.language
+        markup = kb.inline(
+            [(t(lang, "privacy.button_forget"), kb.encode(PRIVACY, "forget", "yes"))],
+            [(t(lang, "privacy.button_keep"), kb.encode(PRIVACY, "forget", "no"))],
+        )
+        await send(update, context, t(lang, "privacy.forget_confirm"), markup)
+
+    async def _caller_to_forget(self, update: Update, context: Context, typed: str) -> None:
+        found = await self.deps.privacy.registered_by_phone(typed)
+        lang = self.deps.settings.default_language
+        if found.person is None:
+            await send(update, context, self.t(lang, "privacy.caller_not_found", phone=typed))
+            return
+        person = found.person
+        markup = kb.inline(
+            [(self.t(lang, "privacy.button_forget_caller"),
+              kb.encode(PRIVACY, "caller", person.id))],
+            [(self.t(lang, "privacy.button_keep"), kb.encode(PRIVACY, "forget", "no"))],
+        )  # fmt: skip
+        text = self.t(
+            lang, "privacy.caller_confirm", name=person.display_name,
+            phone=show_phone(person.phone),
+        )  # fmt: skip
+        await send(update, context, text, markup)
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        data = kb.decode(update.callback_query.data if update.callback_query else None)
+        action, value = (data.part(0), data.part(1)) if data else (None, None)
+        if action == "forget" and value == "yes":
+            await self._forget(update, context)
+        elif action == "forget":
+            await self._kept(update, context)
+        elif action == "caller" and kb.is_number(value):
+            await self._forget_caller(update, context, int(value or 0))
+        elif action == "stay" and kb.is_number(value):
+            await self._stay(update, context, int(value or 0))
+        else:
+            await answer_button(update, self.t(None, "common.old_button"))
+
+    async def _kept(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        await answer_button(update)
+        await edit(update, self.t(person.language, "privacy.forget_cancelled"))
+
+    async def _forget(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        await answer_button(update)
+        forgotten = await self.deps.privacy.forget(person)
+        # The drafts in memory go too (the rows on disk are gone already).
+        if context.user_data is not None:
+            context.user_data.clear()
+        await edit(update, self.t(person.language, "privacy.forgotten"))
+        await self.notifier.write(context, forgotten.notices)
+
+    async def _forget_caller(self, update: Update, context: Context, person_id: int) -> None:
+        user = update.effective_user
+        assert user is not None
+        lang = self.deps.settings.default_language
+        if not await self.directory.is_operator(update.get_bot(), user.id):
+            await answer_button(update, self.t(lang, "operators.only"))
+            return
+        operator = await self.deps.person(update)
+        forgotten = await self.deps.privacy.forget_for_caller(operator, person_id)
+        if forgotten.result is not ForgetResult.DONE or forgotten.person is None:
+            key = (
+                "privacy.caller_has_telegram"
+                if forgotten.result is ForgetResult.HAS_TELEGRAM
+                else "privacy.caller_gone"
+            )
+            await answer_button(update, self.t(lang, key))
+            return
+        await answer_button(update)
+        await edit(update, self.t(lang, "privacy.caller_forgotten",
+                                  name=forgotten.person.display_name))  # fmt: skip
+        await self.notifier.write(context, forgotten.notices)
+
+    async def _stay(self, update: Update, context: Context, person_id: int) -> None:
+        """Pressed by the person (writing to the bot is staying), or by the team for someone
+        who has no Telegram."""
+        person = await self.deps.person(update)
+        if person.id == person_id:
+            await answer_button(update)
+            await edit(update, self.t(person.language, "privacy.stayed"))
+            return
+        lang = self.deps.settings.default_language
+        if not self.directory.in_group(update) or not await self.directory.is_operator(
+            update.get_bot(), person.telegram_user_id or 0
+        ):
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        stays = await self.deps.privacy.stays(person, person_id)
+        await answer_button(update)
+        if stays is not None:
+            await edit(update, self.t(lang, "privacy.caller_stays", name=stays.display_name))
+
+
+class RetentionStep:
+    """The agenda's daily pass (bot/services/privacy.py): what it erases needs no words; the
+    question to people inactive for long does."""
+
+    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+        self.deps = deps
+        self.notifier = notifier
+
+    async def __call__(self, context: Context, entry: AgendaEntry) -> Outcome:
+        outcome, notices = await self.deps.privacy.retention(entry)
+        await self.notifier.write(context, notices)
+        return outcome
+
+
+def my_data_summary(t: Translator, lang: str, data: PersonalData) -> str:
+    """What Mobilot keeps about the person, in a few lines; the file holds the detail."""
+    person = data.person
+    counts = data.counts()
+    if person.phone:
+        key = "privacy.phone_shown" if person.phone_visible else "privacy.phone_hidden"
+        phone = t(lang, key, phone=show_phone(person.phone))
+    else:
+        phone = t(lang, "privacy.phone_none")
+    username = f" (@{person.telegram_username})" if person.telegram_username else ""
+    lines = [
+        t(lang, f"privacy.count.{section}", count=counts[section])
+        for section in SUMMARY_SECTIONS
+        if section in counts
+    ]
+    lines += [
+        t(lang, "privacy.count.other", section=section, count=count)
+        for section, count in counts.items()
+        if section not in SUMMARY_SECTIONS
+    ]
+    consents = data.sections.get("consents", [])
+    agreed = (
+        t(lang, "privacy.last_consent", version=consents[-1]["version"],
+          date=t.date(lang, _moment(consents[-1]["given_at"]).date()))
+        if consents else t(lang, "privacy.no_consent")
+    )  # fmt: skip
+    return t(
+        lang,
+        "privacy.mydata_summary",
+        name=person.display_name + username,
+        phone=Html(phone),
+        since=t.date(lang, person.created_at.date()),
+        lines=Html("\n".join(lines)),
+        consent=Html(agreed),
+    )
+
+
+def _moment(value: object) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))

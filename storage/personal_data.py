@@ -1,0 +1,231 @@
+"""What the core's features keep about one person, to hand it over (/mesdonnees) or erase it
+(/oublier): one holder per feature, registered with bot/services/privacy.py.
+
+Erasing keeps what statistics count (a need's purpose, status and dates, an introduction's
+outcome) without anything that points to the person: names, usernames, phones, notes, special
+needs, shared positions, conversation drafts, messages.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from storage.db import Database
+
+# A position someone shared is their own doorstep: kept only to about 10 km once erased.
+_BLUR = {
+    f"{end}_{column}": (
+        f"CASE WHEN {end}_id LIKE 'point:%' THEN {expression} ELSE {end}_{column} END"
+    )
+    for end in ("origin", "destination")
+    for column, expression in (
+        ("name", "''"),
+        ("lat", f"ROUND({end}_lat, 1)"),
+        ("lon", f"ROUND({end}_lon, 1)"),
+        ("id", "'erased'"),
+    )
+}
+# The id last: the others test it.
+_BLURRED = ", ".join(
+    f"{column} = {expression}"
+    for column, expression in sorted(_BLUR.items(), key=lambda item: item[0].endswith("_id"))
+)
+
+
+class _Holder:
+    section = ""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def _rows(self, sql: str, *parameters: Any) -> list[dict[str, Any]]:
+        async with self._db.connection.execute(sql, parameters) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+
+
+class TripsHeld(_Holder):
+    section = "trips"
+
+    async def export(self, person_id: int) -> list[dict[str, Any]]:
+        return await self._rows(
+            "SELECT id, origin_name, destination_name, weekdays, departure, return_time,"
+            " seats, note, status, created_at, updated_at FROM trips"
+            " WHERE driver_id = ? ORDER BY id",
+            person_id,
+        )
+
+    async def forget(self, person_id: int, now: datetime) -> None:
+        await self._db.write(
+            f"UPDATE trips SET note = NULL, status = 'deleted', {_BLURRED}, updated_at = ?"
+            " WHERE driver_id = ?",
+            (now.isoformat(), person_id),
+        )
+        await self._db.write(
+            "DELETE FROM trip_boxes WHERE trip_id IN (SELECT id FROM trips WHERE driver_id = ?)",
+            (person_id,),
+        )
+
+
+class NeedsHeld(_Holder):
+    """Needs with their history (who claimed, asked, answered, closed, when)."""
+
+    section = "needs"
+
+    async def export(self, person_id: int) -> list[dict[str, Any]]:
+        needs = await self._rows(
+            "SELECT id, origin_name, destination_name, travel_date, weekdays, time_mode,"
+            " at_time, purpose, special_needs, status, closed_reason, created_at, updated_at"
+            " FROM needs WHERE person_id = ? ORDER BY id",
+            person_id,
+        )
+        for need in needs:
+            need["history"] = await self._rows(
+                "SELECT e.at, e.kind, CASE WHEN e.actor_id IS NULL THEN 'mobilot'"
+                " WHEN e.actor_id = ? THEN 'you' WHEN e.actor_id IN"
+                "  (SELECT driver_id FROM introductions WHERE need_id = e.need_id)"
+                "  THEN 'driver' ELSE 'team' END AS by_whom"
+                " FROM need_events e WHERE e.need_id = ? ORDER BY e.id",
+                person_id,
+                need["id"],
+            )
+        return needs
+
+    async def forget(self, person_id: int, now: datetime) -> None:
+        await self.anonymise("person_id = ?", (person_id,), now)
+
+    async def anonymise(self, where: str, parameters: tuple[Any, ...], now: datetime) -> int:
+        """Erase the details of the needs `where` says, keep what statistics count."""
+        async with self._db.transaction() as db:
+            await db.execute(
+                "UPDATE need_events SET detail = '' WHERE need_id IN"
+                f" (SELECT id FROM needs WHERE {where})",
+                parameters,
+            )
+            cursor = await db.execute(
+                f"UPDATE needs SET special_needs = '', {_BLURRED}, anonymised_at = ?"
+                f" WHERE anonymised_at IS NULL AND ({where})",
+                (now.isoformat(), *parameters),
+            )
+            count = cursor.rowcount
+            await cursor.close()
+        return count
+
+
+class IntroductionsHeld(_Holder):
+    """Kept for the statistics once the person is forgotten: they hold only ids and times."""
+
+    section = "introductions"
+
+    async def export(self, person_id: int) -> list[dict[str, Any]]:
+        return await self._rows(
+            "SELECT i.id, i.need_id, CASE WHEN i.driver_id = ? THEN 'driver' ELSE 'passenger'"
+            " END AS you_were, CASE WHEN i.driver_id = ? THEN s.display_name"
+            " ELSE d.display_name END AS with_whom, i.travel_day, i.pickup, i.dropoff,"
+            " i.status, i.created_at, i.answered_at, i.ride_date, i.ride_outcome"
+            " FROM introductions i JOIN people d ON d.id = i.driver_id"
+            " JOIN people s ON s.id = i.passenger_id"
+            " WHERE i.driver_id = ? OR i.passenger_id = ? ORDER BY i.id",
+            person_id,
+            person_id,
+            person_id,
+            person_id,
+        )
+
+    async def forget(self, person_id: int, now: datetime) -> None:
+        return None
+
+
+class ConsentsHeld(_Holder):
+    section = "consents"
+
+    async def export(self, person_id: int) -> list[dict[str, Any]]:
+        return await self._rows(
+            "SELECT c.topic, c.version, c.given_at,"
+            " CASE WHEN c.confirmed_by IS NULL THEN 'you' ELSE 'team' END AS given_through"
+            " FROM consents c WHERE c.person_id = ? ORDER BY c.id",
+            person_id,
+        )
+
+    async def forget(self, person_id: int, now: datetime) -> None:
+        await self._db.write("DELETE FROM consents WHERE person_id = ?", (person_id,))
+
+
+class ReportsHeld(_Holder):
+    """Reports the person made (the reason and their words); those about them go with them."""
+
+    section = "reports"
+
+    async def export(self, person_id: int) -> list[dict[str, Any]]:
+        return await self._rows(
+            "SELECT r.reason, r.words, r.created_at, p.display_name AS about"
+            " FROM person_reports r JOIN people p ON p.id = r.reported_id"
+            " WHERE r.reporter_id = ? ORDER BY r.id",
+            person_id,
+        )
+
+    async def forget(self, person_id: int, now: datetime) -> None:
+        await self._db.write(
+            "DELETE FROM person_reports WHERE reporter_id = ? OR reported_id = ?",
+            (person_id, person_id),
+        )
+
+
+class DraftsHeld(_Holder):
+    """What a person had typed in a conversation not finished (python-telegram-bot's
+    persistence), and the messages exchanged with them still kept by the delivery."""
+
+    section = "drafts"
+
+    async def _telegram_id(self, person_id: int) -> int | None:
+        rows = await self._rows("SELECT telegram_user_id FROM people WHERE id = ?", person_id)
+        return rows[0]["telegram_user_id"] if rows else None
+
+    async def export(self, person_id: int) -> list[dict[str, Any]]:
+        user_id = await self._telegram_id(person_id)
+        if user_id is None:
+            return []
+        rows = await self._rows(
+            "SELECT data FROM persisted_data WHERE scope = 'user' AND key = ?", str(user_id)
+        )
+        return [json.loads(row["data"]) for row in rows if row["data"] not in ("{}", "")]
+
+    async def forget(self, person_id: int, now: datetime) -> None:
+        user_id = await self._telegram_id(person_id)
+        if user_id is None:
+            return
+        async with self._db.transaction() as db:
+            await db.execute(
+                "DELETE FROM persisted_data WHERE scope = 'user' AND key = ?", (str(user_id),)
+            )
+            # python-telegram-bot keys a private conversation by [chat id, user id].
+            await db.execute(
+                "DELETE FROM conversation_states WHERE chat_key = ?",
+                (json.dumps([user_id, user_id]),),
+            )
+            # Messages already sent or settled; what is still to be sent (the answer to
+            # /oublier itself) goes out and is pruned with the others.
+            await db.execute(
+                "DELETE FROM outbox WHERE (chat_id = ? OR person_id = ?) AND status != 'pending'",
+                (user_id, person_id),
+            )
+            await db.execute(
+                "DELETE FROM inbox WHERE status != 'pending' AND ("
+                " json_extract(payload, '$.message.from.id') = ?"
+                " OR json_extract(payload, '$.callback_query.from.id') = ?"
+                " OR json_extract(payload, '$.edited_message.from.id') = ?)",
+                (user_id, user_id, user_id),
+            )
+
+
+def core_holders(database: Database) -> list[Any]:
+    """The core's holders, drafts first (they need the person's Telegram id)."""
+    return [
+        DraftsHeld(database),
+        ConsentsHeld(database),
+        TripsHeld(database),
+        NeedsHeld(database),
+        IntroductionsHeld(database),
+        ReportsHeld(database),
+    ]
