@@ -315,6 +315,10 @@ def operator_actions(t: Translator, lang: str, need_id: int) -> InlineKeyboardMa
     )
 
 
+def operator_history(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "privacy.button_history"), encode(OPERATOR, need_id, "history"))])
+
+
 CLOSE_REASONS = ("solved", "solved_other", "no_driver", "person_cancelled")
 
 

@@ -177,6 +177,7 @@ class Notifier:
         lang = self.deps.settings.default_language
         text = render.operator_post(self.t, lang, view, None)
         markup = kb.operator_actions(self.t, lang, need_id) if view.need.is_open else None
+        markup = markup or kb.operator_history(self.t, lang, need_id)  # closed: its diary stays
         if not force and self._shown.get(need_id) == (text, markup is not None):
             return
         self._shown[need_id] = (text, markup is not None)

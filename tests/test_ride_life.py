@@ -245,7 +245,7 @@ async def test_a_dated_need_expires_once_its_day_is_over(bot: RunningBot) -> Non
     [need] = await bot.rows("SELECT status FROM needs")
     assert need == {"status": "expired"}  # at midnight, but told in the morning
     current = [m for m in bot.operators.messages() if "Demande n° 1" in m.text][-1]
-    assert current.buttons == []
+    assert current.buttons == ["📜 Historique"]
     await bot.run_until(paris("2026-11-27 09:59"))
     assert lina.texts_since(mark) == []
     await bot.run_until(paris("2026-11-27 10:00"))
@@ -253,7 +253,7 @@ async def test_a_dated_need_expires_once_its_day_is_over(bot: RunningBot) -> Non
     assert expired.text.startswith("⌛ La date de cette demande est passée, je la ferme :")
     assert "⌛ passée" in expired.text
     current = [m for m in bot.operators.messages() if "Demande n° 1" in m.text][-1]
-    assert "⌛ passée" in current.text and current.buttons == []
+    assert "⌛ passée" in current.text and current.buttons == ["📜 Historique"]
     [need] = await bot.rows("SELECT status FROM needs")
     assert need == {"status": "expired"}
     await lina.command("mesdemandes")

