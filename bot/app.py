@@ -38,6 +38,7 @@ from handlers.outbox_bot import OutboxBot
 from handlers.privacy import PrivacyHandlers
 from handlers.rides import RideHandlers
 from handlers.trips import TripsHandlers
+from handlers.trust import ReportConversation, SuspensionButtons
 from handlers.updates import ALLOWED_UPDATES, POLL_TIMEOUT, UpdateRunner
 from i18n import Translator
 from storage.persistence import SqlitePersistence
@@ -199,6 +200,7 @@ async def create_bot(
         clock=core.clock,
         consents=core.consents,
         privacy=core.privacy,
+        trust=core.trust,
     )
     deliverer = Deliverer(bot, core.delivery, core.database, core.clock)
     common = CommonHandlers(deps)
@@ -233,6 +235,7 @@ def register_handlers(
         find = FindConversation(deps, notifier).handler()
         need_on_behalf = NeedOnBehalf(deps, notifier, directory).handler()
         trip_on_behalf = TripOnBehalf(deps, notifier, directory).handler()
+        report = ReportConversation(deps, notifier).handler()
     application.add_handlers(common.early_handlers(), group=EARLY_GROUP)
     application.add_handler(offer, group=MAIN_GROUP)
     application.add_handler(find, group=MAIN_GROUP)
@@ -243,6 +246,9 @@ def register_handlers(
     application.add_handlers(introductions.handlers(), group=MAIN_GROUP)
     privacy = PrivacyHandlers(deps, notifier, directory)
     application.add_handlers(privacy.handlers(), group=MAIN_GROUP)
+    application.add_handler(report, group=MAIN_GROUP)
+    suspensions = SuspensionButtons(deps, notifier, directory)
+    application.add_handlers(suspensions.handlers(), group=MAIN_GROUP)
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
     application.add_handlers(common.handlers(), group=MAIN_GROUP)

@@ -28,6 +28,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.trips import TripService
+from bot.services.trust import MatchGuard, TrustService
 from bot.settings import Settings
 from storage.agenda import SqliteAgenda
 from storage.consents import SqliteConsents
@@ -41,6 +42,7 @@ from storage.personal_data import NeedsHeld, core_holders
 from storage.reports import SqliteReports
 from storage.trip_search import SqliteTripSearch
 from storage.trips import SqliteTripRepository
+from storage.trust import SqlitePersonReports
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Core:
     delivery: DeliveryService
     consents: ConsentService
     privacy: PrivacyService
+    trust: TrustService
 
     async def close(self) -> None:
         await self.database.close()
@@ -95,6 +98,7 @@ async def build_core(
     timing = Timing.from_settings(settings)
     need_repository = SqliteNeedRepository(database)
     introductions = SqliteIntroductionRepository(database)
+    person_reports = SqlitePersonReports(database)
     matching = NeedService(
         needs=need_repository,
         introductions=introductions,
@@ -106,6 +110,7 @@ async def build_core(
         agenda=agenda,
         unit_of_work=database,
         timing=timing,
+        guard=MatchGuard(people, person_reports),
     )
     rides = RideService(
         introductions=introductions,
@@ -207,4 +212,8 @@ async def build_core(
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
         consents=ConsentService(consents, clock),
         privacy=privacy,
-    )
+        trust=TrustService(
+            reports=person_reports, people=people, needs=need_repository,
+            introductions=introductions, clock=clock, unit_of_work=database,
+        ),
+    )  # fmt: skip

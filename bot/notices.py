@@ -45,6 +45,8 @@ class Offer(enum.StrEnum):
     RESUME_TRIP = "resume_trip"  # subject: the trip
     RESUME_CHECKED_TRIP = "resume_checked_trip"  # the team resumes it; subject: the trip
     STAY = "stay"  # an inactive person stays (or is forgotten); subject: the person
+    SUSPEND = "suspend"  # the team suspends someone reported; subject: the person
+    LIFT = "lift"  # the team lifts a suspension; subject: the person
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.trips import TripService
+from bot.services.trust import TrustService
 from bot.settings import Settings
 from i18n import Translator
 
@@ -42,6 +43,7 @@ class Deps:
     clock: Clock
     consents: ConsentService
     privacy: PrivacyService
+    trust: TrustService
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""

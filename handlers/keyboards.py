@@ -315,6 +315,11 @@ def operator_actions(t: Translator, lang: str, need_id: int) -> InlineKeyboardMa
     )
 
 
+def suspension(t: Translator, lang: str, person_id: int, action: str) -> InlineKeyboardMarkup:
+    """The team suspends someone reported, or lifts it."""
+    return inline([(t(lang, f"privacy.button_{action}"), encode("ts", action, person_id))])
+
+
 def operator_history(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
     return inline([(t(lang, "privacy.button_history"), encode(OPERATOR, need_id, "history"))])
 

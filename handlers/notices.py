@@ -66,6 +66,7 @@ class NoticeWords:
             "needs.expired": self._need_expired,
             "operators.claimed_quiet": self._claimed_quiet,
             "operators.claimed_quiet_group": self._claimed_quiet,
+            "privacy.report_team": self._report,
         }
 
     def word(self, notice: Notice, lang: str) -> Worded:
@@ -73,6 +74,13 @@ class NoticeWords:
         words = self._words.get(notice.key)
         text = words(notice.key, lang, values) if words else self._plain(notice.key, lang, values)
         return text, self._buttons(notice.buttons, lang, values)
+
+    def _report(self, key: str, lang: str, values: Values) -> str:
+        """A report to the team: its reason in words, and the reporter's own, if any."""
+        reason = Html(self.t(lang, f"privacy.reason.{values['reason']}"))
+        words = values.get("words") or ""
+        said = Html(self.t(lang, "privacy.report_words", words=words) if words else "")
+        return self.t(lang, key, **{**values, "reason": reason, "words": said})
 
     def _plain(self, key: str, lang: str, values: Values) -> str:
         """A catalog sentence whose values are plain (names, numbers)."""
@@ -96,6 +104,8 @@ class NoticeWords:
                 return kb.trip_check(self.t, lang, button.subject_id)
             if button.offer is Offer.RESUME_TRIP:
                 return kb.resume_trip(self.t, lang, button.subject_id)
+            if button.offer in (Offer.SUSPEND, Offer.LIFT):
+                return kb.suspension(self.t, lang, button.subject_id, button.offer.value)
             if button.offer is Offer.STAY:
                 return kb.stay(self.t, lang, button.subject_id, for_team="name" in values)
             if button.offer is Offer.RESUME_CHECKED_TRIP:

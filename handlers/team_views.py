@@ -154,4 +154,9 @@ def built_keys() -> set[str]:
     keys |= {f"privacy.csv.outcome.{outcome.value}" for outcome in RideOutcome}
     keys |= {f"privacy.csv.{mode.value}" for mode in TimeMode}
     keys |= {"privacy.csv.outbound", "privacy.csv.return", "privacy.count.other"}
+    from bot.services.trust import REASONS, TrustResult
+
+    keys |= {f"privacy.reason.{reason}" for reason in REASONS}
+    keys |= {f"privacy.trust_{result.value}" for result in TrustResult}
+    keys |= {"privacy.button_suspend", "privacy.button_lift"}
     return keys

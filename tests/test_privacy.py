@@ -405,3 +405,75 @@ async def test_a_needs_history_is_readable_in_the_group(bot: RunningBot) -> None
     assert bot.operators.last().text == diary
     assert OPERATORS
     bot.assert_clean()
+
+
+# 6. Report and block.
+
+
+async def test_a_report_reaches_the_team_which_suspends_and_lifts(bot: RunningBot) -> None:
+    olga, _, nadia = team(bot)
+    jean = await driver(bot, 591, "Jean", username="jean_m")
+    marie = bot.fake.user(592, "Marie", last_name="Delpech")
+    await marie.command("signaler")
+    assert "il n'y a personne à signaler" in marie.last().text
+    await describe_need(marie)
+    await marie.press(marie.buttons()[0])
+    await jean.press("✅ J'accepte")
+
+    jean_mark = jean.mark()
+    await marie.command("signaler")
+    assert marie.last().buttons == ["🚩 Jean M. (demande n° 1)"]
+    await marie.send("lui")  # text where a button is expected
+    assert "Répondez avec les boutons ci-dessus" in marie.last().text
+    await marie.press("🚩 Jean M. (demande n° 1)")
+    assert marie.last().buttons[0] == "🚫 Rendez-vous manqué"
+    await marie.press("🚫 Rendez-vous manqué")
+    await marie.send("Personne au rendez-vous, <et> pas de nouvelles")
+    assert "l'équipe locale a reçu votre signalement" in marie.last().text
+    report = bot.operators.last()
+    assert report.text == (
+        "🚩 Signalement (demande n° 1)\nMarie Delpech signale Jean Martin : 🚫 Rendez-vous manqué"
+        "\n« Personne au rendez-vous, <et> pas de nouvelles »"
+    )
+    assert report.buttons == ["⏸ Suspendre cette personne"]
+    assert jean.texts_since(jean_mark) == []  # Jean is not told
+
+    await bot.operators.press(nadia, "⏸ Suspendre cette personne", message=report)
+    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+    await bot.operators.press(olga, "⏸ Suspendre cette personne", message=report)
+    assert "mis votre compte en pause" in jean.last().text
+    suspended = bot.operators.last()
+    assert "Olga Bru a suspendu Jean Martin" in suspended.text
+    assert suspended.buttons == ["▶️ Lever la suspension"]
+
+    lina = bot.fake.user(593, "Lina", last_name="Vern")
+    await describe_need(lina)
+    assert "Jean M." not in lina.last().text  # no more matches for him
+    await bot.operators.press(olga, "▶️ Lever la suspension", message=suspended)
+    assert "fonctionne de nouveau normalement" in jean.last().text
+    await describe_need(lina, when="jeudi")
+    assert "Jean M." in lina.last().text
+    bot.assert_clean()
+
+
+async def test_two_people_who_reported_each_other_are_never_matched_again(
+    bot: RunningBot,
+) -> None:
+    jean = await driver(bot, 601, "Jean", username="jean_m")
+    await driver(bot, 602, "Jeanne", time="7h40")
+    marie = bot.fake.user(603, "Marie", last_name="Delpech")
+    await describe_need(marie)
+    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await jean.press("✅ J'accepte")
+    for reporter in (marie, jean):
+        await reporter.command("signaler")
+        await reporter.press(reporter.buttons()[0])
+        await reporter.press("😠 Comportement déplacé")
+        await reporter.press("Envoyer sans rien ajouter")
+    await describe_need(marie, when="jeudi")
+    offered = marie.last().text
+    assert "Jeanne M." in offered and "Jean M. —" not in offered
+    suspended = bot.fake.user(604, "Paul")
+    await describe_need(suspended, when="jeudi")
+    assert "Jean M." in suspended.last().text  # a report one way only blocks nobody else
+    bot.assert_clean()

@@ -57,6 +57,10 @@ class AnnouncementService:
                 continue
             passenger = await self._people.get(need.person_id)
             candidate = await self._candidate(match)
+            if candidate is not None and not await self._matching.may_propose(
+                need.person_id, candidate.driver
+            ):
+                continue
             if passenger is not None and candidate is not None:
                 announcements.append(telling.new_driver(passenger, need, candidate))
         return announcements

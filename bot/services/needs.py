@@ -42,6 +42,7 @@ from bot.ports import (
 )
 from bot.services import telling
 from bot.services.candidates import Candidate
+from bot.services.trust import MatchGuard
 from bot.services.views import team_view
 
 MAX_CANDIDATES = 5
@@ -81,7 +82,9 @@ class NeedService:
         agenda: Agenda,
         unit_of_work: UnitOfWork,
         timing: Timing,
+        guard: MatchGuard | None = None,
     ) -> None:
+        self._guard = guard
         self._needs = needs
         self._introductions = introductions
         self._trips = trips
@@ -124,12 +127,31 @@ class NeedService:
         nor a ride that has already left."""
         introductions = await self._introductions.for_need(need.id)
         refused = {i.driver_id for i in introductions if i.status in REFUSALS}
+        if self._guard is not None:
+            never = await self._guard.excluded_drivers(need.person_id)
+            if never is None:  # the passenger is suspended
+                return []
+            refused |= never
         query = need_query(need, frozenset(refused | {need.person_id}))
         routes = await self._search.routes_near(query.origin, query.destination)
         matches = find_matches(query, routes, params or self._params, limit=limit)
         now = self._clock.now()
         ahead = [m for m in matches if self.ride_moment(need, m.pickup, now) > now]
-        return [c for c in [await self._candidate(m) for m in ahead] if c is not None]
+        found = [c for c in [await self._candidate(m) for m in ahead] if c is not None]
+        if self._guard is None:
+            return found
+        return [c for c in found if await self._guard.driver_allowed(c.driver)]
+
+    async def may_propose(self, passenger_id: int, driver: Person) -> bool:
+        """Neither suspended, and they have not reported each other."""
+        if self._guard is None:
+            return True
+        never = await self._guard.excluded_drivers(passenger_id)
+        return (
+            never is not None
+            and driver.id not in never
+            and (await self._guard.driver_allowed(driver))
+        )
 
     def ride_moment(self, need: Need, pickup: time, now: datetime) -> datetime:
         """When the ride leaves: on the need's date, or for a regular need the next time."""
