@@ -1,0 +1,120 @@
+"""The README's "who sees what" table, line by line, on one story: Jean drives Cahors → Figeac
+and agreed to show his phone; Marie (on Telegram) needs a ride to a health appointment in a
+wheelchair; Yvette phoned the team; the team follows what the bot cannot solve."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from handlers.http import create_http_app
+from tests.conftest import OPERATORS, RunningBot
+from tests.fakebot import FakeUser
+from tests.test_find_flow import agree_if_asked, driver
+from tests.test_operators import team
+from tests.test_privacy import registered_by_phone
+
+PHONE = re.compile(r"0\d( \d\d){4}|\+33\d{9}")
+
+
+async def story(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser]:
+    olga, _, _ = team(bot)
+    jean = await driver(bot, 701, "Jean", username="jean_m")
+    await bot.rows("UPDATE people SET phone = '+33611111111', phone_visible = 1 WHERE id = 1")
+    marie = bot.fake.user(702, "Marie", last_name="Delpech", username="marie_d")
+    await marie.command("chercher")
+    await agree_if_asked(marie)
+    await marie.send("Cahors")
+    await marie.send("Figeac")
+    await marie.send("mardi")
+    await marie.press("🏁 Arriver avant une heure")
+    await marie.send("9h")
+    await marie.press("🩺 Santé")
+    await marie.press("♿ Fauteuil roulant")
+    await marie.press("✔️ Valider")
+    await marie.press("✅ Chercher un conducteur")
+    return olga, jean, marie
+
+
+async def test_a_passenger_before_a_driver_accepts(bot: RunningBot) -> None:
+    _, _, marie = await story(bot)
+    shown = marie.last().text + " ".join(marie.buttons())
+    assert "Jean M." in shown and "7h30" in shown
+    assert "Martin" not in shown and "jean_m" not in shown and not PHONE.search(shown)
+
+
+async def test_a_driver_asked_before_accepting(bot: RunningBot) -> None:
+    _, jean, marie = await story(bot)
+    await marie.press(marie.buttons()[0])
+    request = jean.last().text
+    assert "Marie D." in request and "Cahors" in request and "mardi 24 novembre" in request
+    assert "Santé" in request and "Fauteuil roulant" in request  # to know whether he can
+    assert "Delpech" not in request and "marie_d" not in request and not PHONE.search(request)
+
+
+async def test_both_once_the_driver_accepts_and_a_phone_only_with_consent(
+    bot: RunningBot,
+) -> None:
+    _, jean, marie = await story(bot)
+    hidden = await driver(bot, 703, "Jeanne", time="7h40")  # no phone given: none is shown
+    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await jean.press("✅ J'accepte")
+    to_marie, to_jean = marie.last().text, jean.last().text
+    assert "Jean Martin" in to_marie and "@jean_m" in to_marie and "06 11 11 11 11" in to_marie
+    assert "Marie Delpech" in to_jean and "@marie_d" in to_jean and not PHONE.search(to_jean)
+    assert hidden.messages()[-1].text.startswith("✅ Trajet enregistré")  # Jeanne saw nothing
+
+
+async def test_someone_reported_is_not_told(bot: RunningBot) -> None:
+    _, jean, marie = await story(bot)
+    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await jean.press("✅ J'accepte")
+    mark = jean.mark()
+    await marie.command("signaler")
+    await marie.press(marie.buttons()[0])
+    await marie.press("🚫 Rendez-vous manqué")
+    await marie.press("Envoyer sans rien ajouter")
+    assert jean.texts_since(mark) == []
+    assert "Marie Delpech signale Jean Martin" in bot.operators.last().text
+
+
+async def test_the_team_sees_what_it_follows_and_phones_only_with_consent(
+    bot: RunningBot,
+) -> None:
+    olga, _, _ = team(bot)
+    await driver(bot, 711, "Jean", username="jean_m")
+    await bot.rows("UPDATE people SET phone = '+33611111111', phone_visible = 0 WHERE id = 1")
+    lina = bot.fake.user(712, "Lina", last_name="Vern")
+    await lina.command("chercher")
+    await agree_if_asked(lina)
+    for typed in ("Lacapelle-Marival", "Figeac", "mardi"):
+        await lina.send(typed)
+    await lina.press("🏁 Arriver avant une heure")
+    await lina.send("9h")
+    await lina.press("🩺 Santé")
+    await lina.press("Aucun")
+    await lina.press("✅ Chercher un conducteur")
+    post = bot.operators.last().text
+    assert "Lina Vern" in post and "Santé" in post and "Lacapelle-Marival" in post
+    await registered_by_phone(olga, "Yvette Combes", "05 65 00 00 00")
+    assert "05 65 00 00 00" in bot.operators.last().text  # the team calls her
+    await olga.command("export")
+    files = [m.document.content.decode() for m in bot.operators.messages() if m.document]
+    assert "06 11 11 11 11" not in "".join(files)  # Jean keeps his number hidden
+    await olga.command("mesdonnees")  # her own data only, never anyone else's
+    data = json.loads(olga.messages()[-1].document.content)
+    assert data["profile"]["name"] == "Olga Bru" and data["needs"] == []
+
+
+async def test_nobody_else_receives_anything_no_funder_no_partner_yet(bot: RunningBot) -> None:
+    olga, jean, marie = await story(bot)
+    await marie.press(marie.buttons()[0])
+    await jean.press("✅ J'accepte")
+    await olga.command("export")
+    allowed = {OPERATORS, olga.id, jean.id, marie.id}
+    written = {chat_id for chat_id, chat in bot.fake._chats.items() if chat.messages}
+    assert written <= allowed  # Omar and Nadia (not involved), and nobody outside, got nothing
+    # No partner platform is served our data: the HTTP side has no such route.
+    app = create_http_app(bot.app.http_context())
+    paths = {getattr(route, "path", "") for route in app.routes}
+    assert not any(path.startswith("/api/") for path in paths)
