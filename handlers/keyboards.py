@@ -165,7 +165,7 @@ def contact_choice(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup
 def stay(t: Translator, lang: str, person_id: int, *, for_team: bool) -> InlineKeyboardMarkup:
     """An inactive person stays or goes: pressed by them, or by the team for someone who
     phoned."""
-    go = encode("pv", "caller", person_id) if for_team else encode("pv", "forget", "yes")
+    go = encode("pv", "caller", person_id) if for_team else encode("pv", "forget", "yes", person_id)
     return inline(
         [(t(lang, "privacy.button_stay"), encode("pv", "stay", person_id))],
         [(t(lang, "privacy.button_go"), go)],

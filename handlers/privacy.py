@@ -114,9 +114,29 @@ class PrivacyHandlers:
         ]
 
     async def my_data(self, update: Update, context: Context) -> None:
+        """/mesdonnees; an operator may add the phone number of someone the team registered
+        (/mesdonnees 06 12 34 56 78) to hand it over to them."""
+        user = update.effective_user
+        assert user is not None
+        typed = " ".join(context.args or [])
+        if typed and await self.directory.is_operator(update.get_bot(), user.id):
+            await self._caller_data(update, context, typed)
+            return
         person = await self.deps.person(update)
         data = await self.deps.privacy.export(person)
-        lang = person.language
+        await self._send_data(update, context, data, person.language)
+
+    async def _caller_data(self, update: Update, context: Context, typed: str) -> None:
+        data = await self.deps.privacy.export_for_caller(typed)
+        lang = self.deps.settings.default_language
+        if data is None:
+            await send(update, context, self.t(lang, "privacy.caller_not_found", phone=typed))
+            return
+        await self._send_data(update, context, data, lang)
+
+    async def _send_data(
+        self, update: Update, context: Context, data: PersonalData, lang: str
+    ) -> None:
         await send(update, context, my_data_summary(self.t, lang, data))
         stamp = self.deps.today().isoformat()
         name = self.t(lang, "privacy.file_name", date=stamp)
@@ -138,7 +158,7 @@ class PrivacyHandlers:
         person = await self.deps.person(update)
         t, lang = self.t, person.language
         markup = kb.inline(
-            [(t(lang, "privacy.button_forget"), kb.encode(PRIVACY, "forget", "yes"))],
+            [(t(lang, "privacy.button_forget"), kb.encode(PRIVACY, "forget", "yes", person.id))],
             [(t(lang, "privacy.button_keep"), kb.encode(PRIVACY, "forget", "no"))],
         )
         await send(update, context, t(lang, "privacy.forget_confirm"), markup)
@@ -164,8 +184,8 @@ class PrivacyHandlers:
     async def on_button(self, update: Update, context: Context) -> None:
         data = kb.decode(update.callback_query.data if update.callback_query else None)
         action, value = (data.part(0), data.part(1)) if data else (None, None)
-        if action == "forget" and value == "yes":
-            await self._forget(update, context)
+        if action == "forget" and value == "yes" and data and data.number(2) is not None:
+            await self._forget(update, context, data.number(2) or 0)
         elif action == "forget":
             await self._kept(update, context)
         elif action == "caller" and kb.is_number(value):
@@ -180,8 +200,11 @@ class PrivacyHandlers:
         await answer_button(update)
         await edit(update, self.t(person.language, "privacy.forget_cancelled"))
 
-    async def _forget(self, update: Update, context: Context) -> None:
+    async def _forget(self, update: Update, context: Context, person_id: int) -> None:
         person = await self.deps.person(update)
+        if person.id != person_id:  # pressed again once forgotten, or someone else's button
+            await answer_button(update, self.t(person.language, "common.old_button"))
+            return
         await answer_button(update)
         forgotten = await self.deps.privacy.forget(person)
         # The drafts in memory go too (the rows on disk are gone already).

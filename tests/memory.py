@@ -41,6 +41,7 @@ from bot.delivery import (
 from bot.domain import (
     OPEN_NEED_STATUSES,
     CloseReason,
+    Consent,
     Introduction,
     IntroductionStatus,
     Need,
@@ -910,3 +911,57 @@ class MemoryInbox:
             if row.status is not InboxStatus.PENDING and row.received_at < utc(before)
         ]:
             del self.rows[update_id]
+
+
+class MemoryConsents:
+    """storage/consents.py's SqliteConsents."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.rows: list[Consent] = []
+
+    async def add(
+        self, person_id: int, topic: str, version: str, now: datetime, confirmed_by: int | None
+    ) -> Consent:
+        self._store.require(self._store.people, person_id, "person")
+        self._store.require(self._store.people, confirmed_by, "person")
+        consent = Consent(
+            id=len(self.rows) + 1, person_id=person_id, topic=topic, version=version,
+            given_at=now, confirmed_by=confirmed_by,
+        )  # fmt: skip
+        self.rows.append(consent)
+        return consent
+
+    async def latest(self, person_id: int, topic: str) -> Consent | None:
+        found = [c for c in self.rows if c.person_id == person_id and c.topic == topic]
+        return found[-1] if found else None
+
+    async def for_person(self, person_id: int) -> list[Consent]:
+        return [c for c in self.rows if c.person_id == person_id]
+
+
+class MemoryPersonReports:
+    """storage/trust.py's SqlitePersonReports."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        # (reporter, reported, introduction, reason, words)
+        self.rows: list[tuple[int, int, int | None, str, str]] = []
+
+    async def add(
+        self,
+        reporter_id: int,
+        reported_id: int,
+        introduction_id: int | None,
+        reason: str,
+        words: str,
+        now: datetime,
+    ) -> int:
+        self._store.require(self._store.people, reporter_id, "person")
+        self._store.require(self._store.people, reported_id, "person")
+        self.rows.append((reporter_id, reported_id, introduction_id, reason, words))
+        return len(self.rows)
+
+    async def reported_each_other(self, person_id: int) -> set[int]:
+        reported = {b for a, b, *_ in self.rows if a == person_id}
+        return {a for a, b, *_ in self.rows if b == person_id and a in reported}

@@ -224,6 +224,8 @@ async def test_forget_me_erases_everything_and_tells_the_driver(bot: RunningBot)
     await marie.command("forgetme")
     await marie.press("🗑 Oui, tout effacer")
     assert "Mobilot a effacé tout ce qui vous concerne" in marie.last().text
+    await marie.press_data("pv:forget:yes:2")  # pressed again (a double press)
+    assert marie.callback_answers()[-1]["text"].startswith("Ce bouton")
     told = "\n".join(jean.texts_since(mark))
     assert "Marie D. a annulé le trajet" in told  # his accepted ride is off
 
@@ -274,6 +276,11 @@ async def test_a_driver_who_is_forgotten_frees_the_passenger_for_the_next_one(
 async def test_the_team_erases_someone_who_phoned(bot: RunningBot) -> None:
     olga, _, nadia = team(bot)
     await registered_by_phone(olga, "Yvette Combes", "05 65 00 00 00")
+    await olga.command("mesdonnees", "05 65 00 00 00")  # she asked on the phone: handed over
+    summary, file = olga.messages()[-2:]
+    assert "👤 Yvette Combes" in summary.text and "05 65 00 00 00, donné" in summary.text
+    assert file.document is not None
+    assert json.loads(file.document.content)["needs"][0]["destination_name"] == "Figeac"
     await olga.command("oublier", "05 65 00 00 01")
     assert "Personne n'a été inscrit par l'équipe avec le numéro" in olga.last().text
     await olga.command("oublier", "05 65 00 00 00")

@@ -148,6 +148,12 @@ class PrivacyService:
         sections = {h.section: await h.export(person.id) for h in self._holders}
         return PersonalData(person, sections, self._clock.now())
 
+    async def export_for_caller(self, typed_phone: str) -> PersonalData | None:
+        """What Mobilot keeps about someone the team registered by phone, for the team to
+        hand over (None: nobody registered with that number)."""
+        found = await self.registered_by_phone(typed_phone)
+        return await self.export(found.person) if found.person is not None else None
+
     # /oublier
 
     async def forget(self, person: Person) -> Forgotten:
