@@ -210,7 +210,7 @@ async def build_core(
         agenda=AgendaService(agenda, clock),
         inbox=InboxService(SqliteInbox(database), clock),
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
-        consents=ConsentService(consents, clock),
+        consents=ConsentService(consents, clock, people),
         privacy=privacy,
         trust=TrustService(
             reports=person_reports, people=people, needs=need_repository,

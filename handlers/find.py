@@ -90,6 +90,8 @@ class FindConversation(NeedConsentStep):
         self, update: Update, context: Context, person: Person, session: FindSession, step: str
     ) -> State:
         lang, t, nonce, draft = person.language, self.t, session.nonce, session.draft
+        if step in (PURPOSE, SPECIAL) and not await self.sensitive_allowed(person, session):
+            return await self.without_sensitive(update, context, person, session)
         if step in (ORIGIN, DESTINATION):
             await self.ask_place(update, context, person, step)
         elif step == CONSENT:

@@ -13,6 +13,7 @@ from telegram.ext import (
 
 from bot.domain import MAX_NOTE_LENGTH, MAX_SEATS, InvalidInput, Person, TripDraft
 from bot.phones import show_phone
+from bot.services.consents import TRIP
 from bot.timeparse import parse_time
 from handlers import keyboards as kb
 from handlers import render
@@ -94,7 +95,7 @@ class OfferConversation(DraftConversation[TripDraft]):
     async def begin(
         self, update: Update, context: Context, person: Person, session: OfferSession
     ) -> State:
-        if person.privacy_accepted_at is None:
+        if person.privacy_accepted_at is None or await self.deps.consents.to_ask(person, TRIP):
             return await self.ask(update, context, person, session, CONSENT)
         await send(update, context, self.t(person.language, "offer.intro"))
         return await self.ask(update, context, person, session, ORIGIN)
@@ -155,7 +156,7 @@ class OfferConversation(DraftConversation[TripDraft]):
             self.clear(context)
             await send(update, context, self.t(person.language, "offer.consent_refused"))
             return ConversationHandler.END
-        person = await self.deps.people.accept_privacy(person)
+        person = await self.deps.consents.give(person, TRIP)
         await send(update, context, self.t(person.language, "offer.intro"))
         return await self.ask(update, context, person, session, ORIGIN)
 

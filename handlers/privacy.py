@@ -22,8 +22,9 @@ from telegram.ext import (
 )
 
 from bot.agenda import AgendaEntry, Outcome
-from bot.domain import NeedDraft, Person
+from bot.domain import NeedDraft, Person, Purpose
 from bot.phones import show_phone
+from bot.services import consents
 from bot.services.privacy import ForgetResult, PersonalData
 from handlers import keyboards as kb
 from handlers.conversation import ORIGIN, DraftConversation, Handlers, Session, State
@@ -45,7 +46,23 @@ SUMMARY_SECTIONS = ("trips", "needs", "introductions", "consents", "reports", "d
 # The consent before a need is kept (a step of /chercher).
 
 
-class NeedConsentStep(DraftConversation[NeedDraft]):
+class SensitiveStep(DraftConversation[NeedDraft]):
+    """The purpose and special needs are asked only of who agreed to give them."""
+
+    async def sensitive_allowed(self, person: Person, session: Session[NeedDraft]) -> bool:
+        # On someone's behalf, the operator confirmed the caller agreed to all of it.
+        return bool(session.caller) or await self.deps.consents.allows(person, consents.SENSITIVE)
+
+    async def without_sensitive(
+        self, update: Update, context: Context, person: Person, session: Session[NeedDraft]
+    ) -> State:
+        self.change(session, purpose=Purpose.OTHER, special_needs=frozenset())
+        self.save(context, session)
+        await send(update, context, self.t(person.language, "privacy.sensitive_skipped"))
+        return await self.ask(update, context, person, session, self.summary_step)
+
+
+class NeedConsentStep(SensitiveStep):
     """Asked before the first question of /chercher while the person has not agreed to the
     current version of the text; a refusal keeps nothing."""
 
@@ -63,8 +80,10 @@ class NeedConsentStep(DraftConversation[NeedDraft]):
         nonce = session.nonce
         markup = kb.inline(
             [(t(lang, "privacy.button_agree"), kb.encode(self.kind, nonce, "consent", "yes"))],
+            [(t(lang, "privacy.button_agree_basic"),
+              kb.encode(self.kind, nonce, "consent", "basic"))],
             [(t(lang, "privacy.button_disagree"), kb.encode(self.kind, nonce, "consent", "no"))],
-        )
+        )  # fmt: skip
         await send(update, context, text, markup)
 
     async def on_need_consent(self, update: Update, context: Context) -> State:
@@ -73,11 +92,13 @@ class NeedConsentStep(DraftConversation[NeedDraft]):
             return None
         person, session, data = pressed
         await drop_keyboard(update)
-        if data.part(2) != "yes":
+        choice = data.part(2)
+        if choice not in ("yes", "basic"):
             self.clear(context)
             await send(update, context, self.t(person.language, "privacy.consent_refused"))
             return ConversationHandler.END
-        await self.deps.consents.give(person)
+        topics = (consents.NEED, consents.SENSITIVE) if choice == "yes" else (consents.NEED,)
+        await self.deps.consents.give(person, *topics)
         await send(update, context, self.t(person.language, "find.intro"))
         return await self.ask(update, context, person, session, ORIGIN)
 

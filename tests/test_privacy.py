@@ -56,11 +56,12 @@ async def test_a_need_is_kept_only_once_its_person_agreed(
     await marie.command("chercher")
     asked = marie.last()
     assert "Avant de chercher un trajet" in asked.text and "/confidentialite" in asked.text
-    assert "Rien ne vous oblige à les donner" in asked.text  # purpose and special needs
+    assert "rien ne vous oblige à les donner" in asked.text  # purpose and special needs
     assert "au plus tard 24 mois après" in asked.text
-    assert asked.buttons == ["✅ J'accepte", "Non merci"]
+    buttons = ["✅ J'accepte", "✅ Oui, sans motif ni aide", "Non merci"]
+    assert asked.buttons == buttons
     await marie.send("Cahors")  # typed instead of pressing: asked again, nothing lost
-    assert marie.last().buttons == ["✅ J'accepte", "Non merci"]
+    assert marie.last().buttons == buttons
     await marie.press("Non merci")
     assert "rien n'est enregistré" in marie.last().text
     assert await bot.rows("SELECT * FROM consents") == []
@@ -68,8 +69,9 @@ async def test_a_need_is_kept_only_once_its_person_agreed(
 
     await describe_need(marie)  # asked again, and agreed this time
     assert "J'ai trouvé des conducteurs" in marie.last().text or "équipe" in marie.last().text
-    [consent] = await bot.rows("SELECT * FROM consents")
-    assert consent["topic"] == "need" and consent["version"] == consents.VERSIONS["need"]
+    consent, health = await bot.rows("SELECT * FROM consents ORDER BY id")
+    assert (consent["topic"], health["topic"]) == ("need", "health")
+    assert consent["version"] == consents.VERSIONS["need"]
     assert consent["given_at"].startswith("2026-11-23T09:00") and consent["confirmed_by"] is None
     assert len(await bot.rows("SELECT * FROM needs")) == 1
 
@@ -79,11 +81,10 @@ async def test_a_need_is_kept_only_once_its_person_agreed(
 
     monkeypatch.setitem(consents.VERSIONS, "need", "2027-01-01")  # the text changed
     await marie.command("chercher")
-    assert marie.last().buttons == ["✅ J'accepte", "Non merci"]
+    assert marie.last().buttons == buttons
     await marie.press("✅ J'accepte")
-    versions = [row["version"] for row in await bot.rows("SELECT * FROM consents ORDER BY id")]
-    assert versions == [consents.VERSIONS["need"].replace("2027-01-01", "2026-12-01"),
-                        "2027-01-01"]  # fmt: skip
+    rows = await bot.rows("SELECT version FROM consents WHERE topic = 'need' ORDER BY id")
+    assert [row["version"] for row in rows] == ["2026-12-01", "2027-01-01"]
     bot.assert_clean()
 
 
@@ -97,9 +98,52 @@ async def test_the_operator_confirms_a_caller_agreed_and_it_is_recorded(bot: Run
     await registered_by_phone(olga, "Yvette Combes", "05 65 00 00 00")
     [yvette] = await bot.rows("SELECT id FROM people WHERE display_name = 'Yvette Combes'")
     [olga_row] = await bot.rows("SELECT id FROM people WHERE telegram_user_id = ?", olga.id)
-    [consent] = await bot.rows("SELECT * FROM consents")
-    assert consent["person_id"] == yvette["id"] and consent["confirmed_by"] == olga_row["id"]
-    assert consent["version"] == consents.VERSIONS["need"] and consent["given_at"]
+    agreed = await bot.rows("SELECT * FROM consents ORDER BY id")
+    assert [c["topic"] for c in agreed] == ["need", "health"]  # the operator read it all
+    for consent in agreed:
+        assert consent["person_id"] == yvette["id"] and consent["confirmed_by"] == olga_row["id"]
+        assert consent["version"] == consents.VERSIONS["need"] and consent["given_at"]
+    bot.assert_clean()
+
+
+async def test_a_drivers_consent_is_versioned_too(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jean = await driver(bot, 507, "Jean", username="jean_m")
+    [trip] = await bot.rows("SELECT topic, version FROM consents")
+    assert trip == {"topic": "trip", "version": consents.VERSIONS["trip"]}
+    await jean.command("proposer")
+    assert "D'où partez-vous" in jean.last().text  # agreed already
+    await jean.command("annuler")
+    monkeypatch.setitem(consents.VERSIONS, "trip", "2027-01-01")
+    await jean.command("proposer")
+    assert "✅ J'accepte" in jean.buttons()  # the text changed: asked again
+    bot.assert_clean()
+
+
+async def test_without_the_sensitive_part_the_purpose_and_special_needs_are_not_asked(
+    bot: RunningBot,
+) -> None:
+    await driver(bot, 505, "Jean", username="jean_m")
+    paul = bot.fake.user(506, "Paul", last_name="Cros")
+    await paul.command("chercher")
+    await paul.press("✅ Oui, sans motif ni aide")
+    await paul.send("Cahors")
+    await paul.send("Figeac")
+    await paul.send("mardi")
+    await paul.press("🏁 Arriver avant une heure")
+    mark = paul.mark()
+    await paul.send("9h")
+    said = paul.texts_since(mark)
+    assert any("je ne vous les demande pas" in text for text in said)
+    assert "Pour quoi" not in "".join(said) and "🎯 Autre" in paul.last().text
+    await paul.press("✏️ Motif")  # correcting it: still not asked
+    assert "je ne vous les demande pas" in paul.messages()[-2].text
+    await paul.press("✅ Chercher un conducteur")
+    [need] = await bot.rows("SELECT purpose, special_needs FROM needs")
+    assert need == {"purpose": "other", "special_needs": ""}
+    topics = await bot.rows("SELECT topic FROM consents WHERE person_id = 2")
+    assert [t["topic"] for t in topics] == ["need"]
     bot.assert_clean()
 
 
@@ -189,8 +233,9 @@ async def test_my_data_is_a_file_and_a_readable_summary(bot: RunningBot) -> None
     [introduction] = data["introductions"]
     assert introduction["you_were"] == "passenger" and introduction["with_whom"] == "Jean Martin"
     assert introduction["status"] == "accepted"
-    [consent] = data["consents"]
-    assert consent["topic"] == "need" and consent["given_through"] == "you"
+    assert [(c["topic"], c["given_through"]) for c in data["consents"]] == [
+        ("need", "you"), ("health", "you"),
+    ]  # fmt: skip
     assert data["trips"] == []
     assert "offer" in data["drafts"][0]  # /proposer, begun
     # Nothing of Jean's but what Marie was given when he accepted.
@@ -236,7 +281,7 @@ async def test_forget_me_erases_everything_and_tells_the_driver(bot: RunningBot)
     [need] = await bot.rows("SELECT * FROM needs")
     assert need["status"] == "cancelled" and need["special_needs"] == ""
     assert need["purpose"] == "health"  # statistics keep what they count, without identity
-    assert await bot.rows("SELECT * FROM consents") == []
+    assert await bot.rows("SELECT * FROM consents WHERE person_id = 2") == []
     drafts = await bot.rows("SELECT key FROM persisted_data")
     assert [d["key"] for d in drafts] == [str(jean.id)] or drafts == []
     assert await bot.rows("SELECT * FROM conversation_states WHERE chat_key LIKE '%532%'") == []

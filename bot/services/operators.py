@@ -30,7 +30,7 @@ from bot.ports import (
 )
 from bot.services import telling
 from bot.services.consents import NEED as NEED_CONSENT
-from bot.services.consents import VERSIONS, ConsentRepository
+from bot.services.consents import SENSITIVE, TRIP, VERSIONS, ConsentRepository
 from bot.services.needs import NeedService
 from bot.services.trips import Registered, TripService
 from bot.services.views import FollowUp, FollowUpResult
@@ -217,7 +217,7 @@ class OperatorService:
         """A need phoned in: the caller is recorded, the need is followed by this operator."""
         now = self._clock.now()
         async with self._uow.transaction():
-            person = await self._add_caller(operator, caller)
+            person = await self._add_caller(operator, caller, NEED_CONSENT, SENSITIVE)
             need = await self._matching.record(person.id, new_need, NeedStatus.WITH_OPERATORS)
             await self._needs.record_event(need.id, now, "registered_by_operator", operator.id)
             await self._claim(need.id, operator.id)
@@ -233,10 +233,10 @@ class OperatorService:
     ) -> tuple[Person, Registered]:
         """A driver phoned in: reached through the team, by phone."""
         async with self._uow.transaction():
-            person = await self._add_caller(operator, caller)
+            person = await self._add_caller(operator, caller, TRIP)
             return person, await self._trips.register(person, new_trip)
 
-    async def _add_caller(self, operator: Person, caller: Caller) -> Person:
+    async def _add_caller(self, operator: Person, caller: Caller, *topics: str) -> Person:
         """Someone who phoned, with the operator's word that they agreed (who and when)."""
         if not caller.agreed:
             raise InvalidInput("agreed", "missing")
@@ -245,8 +245,8 @@ class OperatorService:
             caller.name, caller.phone, caller.phone_visible, operator.language, operator.id, now
         )
         if self._consents is not None:
-            await self._consents.add(person.id, NEED_CONSENT, VERSIONS[NEED_CONSENT], now,
-                                     operator.id)  # fmt: skip
+            for topic in topics:
+                await self._consents.add(person.id, topic, VERSIONS[topic], now, operator.id)
         return person
 
     async def _claim(self, need_id: int, operator_id: int) -> bool:
