@@ -42,6 +42,8 @@ MENU = [
 COMMANDS = {name for french, english, _ in MENU for name in (french, english)} | {"start"}
 # The operators' conversations on someone's behalf also happen in private.
 BEHALF_COMMANDS = {"demande", "request", "conducteur", "driver"}
+# Private too, though not in the menu: reporting someone to the team (handlers/trust.py).
+REPORT_COMMANDS = {"signaler", "report"}
 
 
 def menu_commands(deps: Deps, language: str) -> list[BotCommand]:
@@ -79,7 +81,9 @@ class CommonHandlers:
         return [
             MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited),
             CommandHandler(
-                sorted(COMMANDS | BEHALF_COMMANDS), self.in_group, filters=filters.ChatType.GROUPS
+                sorted(COMMANDS | BEHALF_COMMANDS | REPORT_COMMANDS),
+                self.in_group,
+                filters=filters.ChatType.GROUPS,
             ),
         ]
 
