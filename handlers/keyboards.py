@@ -166,8 +166,9 @@ def stay(t: Translator, lang: str, person_id: int, *, for_team: bool) -> InlineK
     """An inactive person stays or goes: pressed by them, or by the team for someone who
     phoned."""
     go = encode("pv", "caller", person_id) if for_team else encode("pv", "forget", "yes", person_id)
+    stays = "privacy.button_stay_team" if for_team else "privacy.button_stay"
     return inline(
-        [(t(lang, "privacy.button_stay"), encode("pv", "stay", person_id))],
+        [(t(lang, stays), encode("pv", "stay", person_id))],
         [(t(lang, "privacy.button_go"), go)],
     )
 

@@ -61,15 +61,19 @@ def need_diary(t: Translator, lang: str, diary: Diary, zone: ZoneInfo) -> str:
             t(lang, "privacy.diary_by", name=line.actor.display_name or "—")
             if line.actor is not None else ""
         )  # fmt: skip
+        what = _what(t, lang, line.kind)
+        if line.kind == "closed" and line.detail:  # and why
+            reason = plain(t, lang, f"close.{line.detail}")
+            what = t(lang, "privacy.diary_closed", what=what, reason=reason)
         lines.append(
             t(
                 lang,
                 "privacy.diary_line",
                 date=t.date(lang, local.date()),
                 time=t.time(lang, local.time()),
-                what=Html(_what(t, lang, line.kind)),
+                what=what,
                 by=Html(by),
-            )  # fmt: skip
+            )
         )
     return t(lang, "privacy.diary", id=diary.need.id, lines=Html("\n".join(lines) or "—"))
 

@@ -393,6 +393,31 @@ async def test_someone_who_answers_stays(bot: RunningBot) -> None:
     bot.assert_clean()
 
 
+async def test_someone_who_phoned_is_asked_through_the_team(bot: RunningBot) -> None:
+    olga, _, _ = team(bot)
+    await registered_by_phone(olga, "Yvette Combes", "05 65 00 00 00")
+    await registered_by_phone(olga, "Roger Lafon", "06 12 34 56 78", need=False)
+    for _ in range(3):  # Olga keeps using the bot all along
+        bot._set_time(bot.clock.current + timedelta(days=365))
+        await olga.command("stats")
+    bot._set_time(bot.clock.current + timedelta(days=30))
+    await olga.command("stats")
+    mark = bot.operators.mark()
+    await bot.tick()
+    calls = [m for m in bot.operators.messages()[mark:] if "n'a pas utilisé Mobilot" in m.text]
+    assert [c.text.split(" (")[0] for c in calls] == ["📞 Yvette Combes", "📞 Roger Lafon"]
+    assert "(05 65 00 00 00)" in calls[0].text
+    assert calls[0].buttons == ["✅ Cette personne reste", "🗑 Tout effacer"]
+    await bot.operators.press(olga, "✅ Cette personne reste", message=calls[0])
+    assert "C'est noté : Yvette Combes reste." in calls[0].text
+    await bot.operators.press(olga, "🗑 Tout effacer", message=calls[1])
+    assert "tout ce qui concernait Roger Lafon est effacé" in calls[1].text
+    await bot.later(days=31)
+    forgotten = await bot.rows("SELECT id FROM people WHERE forgotten_at IS NOT NULL")
+    assert [p["id"] for p in forgotten] == [3]  # Roger, at the team's word; Yvette stays
+    bot.assert_clean()
+
+
 # 7. Exports the team can open safely.
 
 
@@ -451,7 +476,7 @@ async def test_a_needs_history_is_readable_in_the_group(bot: RunningBot) -> None
     assert diary.startswith("📜 Historique de la demande n° 1")
     assert "lundi 23 novembre, 10h00 — demande enregistrée (Lina Vern)" in diary
     assert "10h00 — prise en charge (Olga Bru)" in diary
-    assert "10h05 — close (Olga Bru)" in diary
+    assert "10h05 — close : Non résolue : pas de conducteur (Olga Bru)" in diary
     await bot.operators.press_data(nadia, "op:1:history", message=post)
     assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
     assert bot.operators.last().text == diary
