@@ -34,6 +34,10 @@ _BLURRED = ", ".join(
 )
 
 
+# The stand-in's mark: forgotten "at the beginning of time", which no real person can be.
+ANONYMOUS = "1970-01-01T00:00:00+00:00"
+
+
 class _Holder:
     section = ""
 
@@ -93,24 +97,59 @@ class NeedsHeld(_Holder):
         return needs
 
     async def forget(self, person_id: int, now: datetime) -> None:
-        await self.anonymise("person_id = ?", (person_id,), now)
+        await self.anonymise("person_id = ?", (person_id,), now, unlink=False)
 
-    async def anonymise(self, where: str, parameters: tuple[Any, ...], now: datetime) -> int:
-        """Erase the details of the needs `where` says, keep what statistics count."""
+    async def anonymise(
+        self, where: str, parameters: tuple[Any, ...], now: datetime, *, unlink: bool = True
+    ) -> int:
+        """Erase the details of the needs `where` says, keep what statistics count. With
+        `unlink` (retention: the people are still there), the needs, their introductions and
+        their history no longer point to anyone: they go to an anonymous stand-in."""
         async with self._db.transaction() as db:
+            chosen = f"SELECT id FROM needs WHERE anonymised_at IS NULL AND ({where})"
+            async with db.execute(chosen, parameters) as cursor:
+                ids = [int(row[0]) for row in await cursor.fetchall()]
+            if not ids:
+                return 0
+            await db.execute("CREATE TEMP TABLE IF NOT EXISTS erased_needs (id INTEGER)")
+            await db.execute("DELETE FROM erased_needs")
+            await db.executemany("INSERT INTO erased_needs (id) VALUES (?)", [(i,) for i in ids])
+            inside = "IN (SELECT id FROM erased_needs)"
+            actor = ", actor_id = NULL" if unlink else ""
+            await db.execute(f"UPDATE need_events SET detail = ''{actor} WHERE need_id {inside}")
             await db.execute(
-                "UPDATE need_events SET detail = '' WHERE need_id IN"
-                f" (SELECT id FROM needs WHERE {where})",
-                parameters,
-            )
-            cursor = await db.execute(
                 f"UPDATE needs SET special_needs = '', {_BLURRED}, anonymised_at = ?"
-                f" WHERE anonymised_at IS NULL AND ({where})",
-                (now.isoformat(), *parameters),
+                f" WHERE id {inside}",
+                (now.isoformat(),),
             )
-            count = cursor.rowcount
-            await cursor.close()
-        return count
+            if unlink:
+                nobody = await self._anonymous(db, now)
+                await db.execute(
+                    f"UPDATE needs SET person_id = ?, claimed_by = NULL WHERE id {inside}",
+                    (nobody,),
+                )
+                await db.execute(
+                    "UPDATE introductions SET driver_id = ?, passenger_id = ?"
+                    f" WHERE need_id {inside}",
+                    (nobody, nobody),
+                )
+            await db.execute("DELETE FROM erased_needs")
+        return len(ids)
+
+    async def _anonymous(self, db: Any, now: datetime) -> int:
+        """The one row that anonymised records point to (no name, forgotten from the start)."""
+        async with db.execute(
+            "SELECT id FROM people WHERE forgotten_at = ? ORDER BY id LIMIT 1", (ANONYMOUS,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is not None:
+            return int(row[0])
+        cursor = await db.execute(
+            "INSERT INTO people (display_name, created_at, updated_at, forgotten_at)"
+            " VALUES ('', ?, ?, ?)",
+            (ANONYMOUS, ANONYMOUS, ANONYMOUS),
+        )
+        return int(cursor.lastrowid)
 
 
 class IntroductionsHeld(_Holder):

@@ -554,3 +554,32 @@ async def test_two_people_who_reported_each_other_are_never_matched_again(
     await describe_need(suspended, when="jeudi")
     assert "Jean M." in suspended.last().text  # a report one way only blocks nobody else
     bot.assert_clean()
+
+
+async def test_retention_unlinks_old_needs_and_introductions_from_people(bot: RunningBot) -> None:
+    jean = await driver(bot, 611, "Jean", username="jean_m")
+    marie = bot.fake.user(612, "Marie", last_name="Delpech")
+    await describe_need(marie)
+    await marie.press(marie.buttons()[0])
+    await jean.press("✅ J'accepte")
+    bot._set_time(bot.clock.current + timedelta(days=365 * 2 + 30))
+    await marie.command("start")  # both still use the bot
+    await jean.command("start")
+    await bot.tick()
+    [need] = await bot.rows("SELECT person_id, anonymised_at, special_needs FROM needs")
+    [nobody] = await bot.rows("SELECT * FROM people WHERE id = ?", need["person_id"])
+    assert nobody["display_name"] == "" and nobody["telegram_user_id"] is None
+    assert need["anonymised_at"] and need["person_id"] not in (1, 2)
+    [introduction] = await bot.rows("SELECT driver_id, passenger_id, status FROM introductions")
+    assert introduction == {
+        "driver_id": nobody["id"], "passenger_id": nobody["id"], "status": "accepted",
+    }  # fmt: skip
+    assert await bot.rows("SELECT * FROM need_events WHERE actor_id IS NOT NULL") == []
+    await marie.command("mesdonnees")
+    assert "🙋 Demandes (avec leur historique) : 0" in marie.messages()[-2].text
+    olga, _, _ = team(bot)
+    await olga.command("stats")
+    assert "Depuis le début" in olga.last().text and "Mises en relation acceptées : 1" in (
+        olga.last().text
+    )
+    bot.assert_clean()
