@@ -78,11 +78,32 @@ def need_diary(t: Translator, lang: str, diary: Diary, zone: ZoneInfo) -> str:
     return t(lang, "privacy.diary", id=diary.need.id, lines=Html("\n".join(lines) or "—"))
 
 
+COLUMNS = (
+    "id", "driver", "phone", "origin_name", "destination_name", "weekdays", "departure",
+    "return_time", "seats", "note", "status", "created_at", "person", "travel_date",
+    "time_mode", "at_time", "purpose", "special_needs", "closed_reason", "followed_by",
+    "history", "need_id", "trip_id", "passenger", "leg", "travel_day", "pickup", "dropoff",
+    "extra_minutes", "answered_at", "ride_date", "ride_outcome",
+)  # fmt: skip
+
+
 def worded_rows(
     t: Translator, lang: str, table: str, rows: list[dict[str, Any]], zone: ZoneInfo
 ) -> list[dict[str, Any]]:
-    """The export's rows with codes in words: "lun, mar", "arriver avant", "santé"."""
-    return [_worded(t, lang, table, row, zone) for row in rows]
+    """The export's rows with codes in words ("lun, mar", "arriver avant", "santé"), under
+    headers in the team's language."""
+    return [
+        {
+            _header(t, lang, column): value
+            for column, value in _worded(t, lang, table, row, zone).items()
+        }
+        for row in rows
+    ]
+
+
+def _header(t: Translator, lang: str, column: str) -> str:
+    key = f"privacy.column.{column}"
+    return t(lang, key) if t.has(key) else column
 
 
 def _worded(
@@ -153,6 +174,7 @@ def built_keys() -> set[str]:
     from handlers.privacy import SUMMARY_SECTIONS
 
     keys = {f"privacy.event.{kind}" for kind in EVENT_KINDS}
+    keys |= {f"privacy.column.{column}" for column in COLUMNS}
     keys |= {f"privacy.count.{section}" for section in SUMMARY_SECTIONS}
     keys |= {f"privacy.csv.intro.{status.value}" for status in IntroductionStatus}
     keys |= {f"privacy.csv.outcome.{outcome.value}" for outcome in RideOutcome}

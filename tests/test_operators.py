@@ -163,7 +163,7 @@ async def test_statistics_and_csv_exports(bot: RunningBot) -> None:
     trips = files["mobilot-trips-2026-11-23.csv"]
     assert "06 11 11 11 11" in trips and "06 22 22 22 22" not in trips  # only with consent
     needs = files["mobilot-needs-2026-11-23.csv"]
-    assert needs.splitlines()[0].startswith("id,person,phone,origin_name,destination_name")
+    assert needs.splitlines()[0].startswith("n°,personne,téléphone,départ,arrivée,date,jours")
     assert "demande enregistrée" in needs and "aucun conducteur trouvé" in needs
     assert "Rocamadour" in needs
     introductions = files["mobilot-introductions-2026-11-23.csv"]
