@@ -163,7 +163,6 @@ async def build_core(
     outbox = SqliteOutbox(database)
     privacy = PrivacyService(
         people=people,
-        consents=consents,
         need_repository=need_repository,
         introduction_repository=introductions,
         needs=matching,

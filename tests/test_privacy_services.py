@@ -50,8 +50,7 @@ def privacy_of(world: World) -> tuple[PrivacyService, HeldInMemory]:
 
     timing = Timing.from_settings(settings)
     service = PrivacyService(
-        people=world.people, consents=MemoryConsents(world.store),
-        need_repository=world.need_rows, introduction_repository=world.introduction_rows,
+        people=world.people, need_repository=world.need_rows, introduction_repository=world.introduction_rows,
         needs=world.needs, introductions=world.introductions, trips=world.trips,
         rides=RideService(
             introductions=world.introduction_rows, needs=world.need_rows, people=world.people,

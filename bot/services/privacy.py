@@ -22,7 +22,6 @@ from bot.domain import IntroductionStatus, Person
 from bot.notices import Button, Notice, Offer, to_person, to_team
 from bot.phones import parse_phone, show_phone
 from bot.ports import Agenda, IntroductionRepository, NeedRepository, PeopleRepository, UnitOfWork
-from bot.services.consents import ConsentRepository
 from bot.services.introductions import IntroductionService
 from bot.services.needs import NeedService
 from bot.services.rides import RideService
@@ -98,7 +97,6 @@ class PrivacyService:
         self,
         *,
         people: PeopleRepository,
-        consents: ConsentRepository,
         need_repository: NeedRepository,
         introduction_repository: IntroductionRepository,
         needs: NeedService,
@@ -115,7 +113,6 @@ class PrivacyService:
         run_hour: int,
     ) -> None:
         self._people = people
-        self._consents = consents
         self._need_repository = need_repository
         self._introduction_repository = introduction_repository
         self._needs = needs
