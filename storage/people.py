@@ -130,6 +130,14 @@ class SqlitePeopleRepository:
         ) as cursor:
             return [_person(row) for row in await cursor.fetchall()]
 
+    async def with_phone(self, phone: str) -> Person | None:
+        """Someone already known with this number: on Telegram first, then by phone."""
+        return await self._one(
+            "SELECT * FROM people WHERE phone = ? AND forgotten_at IS NULL"
+            " ORDER BY telegram_user_id IS NULL, id LIMIT 1",
+            (phone,),
+        )
+
     async def merge(self, into_id: int, from_id: int) -> None:
         """`from_id` was the same person as `into_id`, known another way: everything of
         theirs moves over, and the duplicate goes."""

@@ -293,6 +293,11 @@ class MemoryPeople:
             if p.phone == phone and p.telegram_user_id is None and p.forgotten_at is None
         ]  # fmt: skip
 
+    async def with_phone(self, phone: str) -> Person | None:
+        known = [p for p in self.rows.values() if p.phone == phone and p.forgotten_at is None]
+        known.sort(key=lambda p: (p.telegram_user_id is None, p.id))
+        return known[0] if known else None
+
     async def merge(self, into_id: int, from_id: int) -> None:
         for trip in list(self._store.trips.values()):
             if trip.driver_id == from_id:

@@ -200,6 +200,30 @@ async def test_a_driver_typed_in_by_the_team_who_later_shares_his_contact_is_one
     bot.assert_clean()
 
 
+async def test_someone_the_team_already_knows_by_phone_is_not_registered_twice(
+    bot: RunningBot,
+) -> None:
+    olga, omar, _ = team(bot)
+    await registered_by_phone(olga, "Yvette Combes", "05 65 00 00 00")
+    await registered_by_phone(omar, "Mme Combes", "+33 5 65 00 00 00", need=False)
+    people = await bot.rows("SELECT id, display_name FROM people WHERE phone = '+33565000000'")
+    assert [p["display_name"] for p in people] == ["Yvette Combes"]
+    [need] = await bot.rows("SELECT person_id FROM needs")
+    [trip] = await bot.rows("SELECT driver_id FROM trips")
+    assert need["person_id"] == trip["driver_id"] == people[0]["id"]
+    # Jeanne shared her number on Telegram; the team types it in: her need reaches her there.
+    jeanne = bot.fake.user(513, "Jeanne", last_name="Roux")
+    await jeanne.command("proposer")
+    await jeanne.press("✅ J'accepte")
+    await bot.rows("UPDATE people SET phone = '+33699999999' WHERE telegram_user_id = 513")
+    await jeanne.command("annuler")
+    await registered_by_phone(olga, "Jeanne Roux", "06 99 99 99 99")
+    [row] = await bot.rows("SELECT person_id FROM needs WHERE id = 2")
+    [known] = await bot.rows("SELECT id FROM people WHERE telegram_user_id = 513")
+    assert row["person_id"] == known["id"]
+    bot.assert_clean()
+
+
 # 2. /mesdonnees
 
 

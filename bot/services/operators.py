@@ -241,7 +241,8 @@ class OperatorService:
         if not caller.agreed:
             raise InvalidInput("agreed", "missing")
         now = self._clock.now()
-        person = await self._people.add_offline(
+        # Someone who phoned before, or who uses Telegram with this number, is the same person.
+        person = await self._people.with_phone(caller.phone) or await self._people.add_offline(
             caller.name, caller.phone, caller.phone_visible, operator.language, operator.id, now
         )
         if self._consents is not None:
