@@ -155,7 +155,7 @@ async def main(people: int) -> None:
         await timed("/mesdonnees of one person", export())
         await timed("/oublier of one person", forget())
         await timed("a phoned-in person found by phone", shared_contact())
-        await timed("the daily retention pass (everything)", retention())
+        await timed("a retention pass (2,000 needs at most)", retention())
         await core.close()
 
 

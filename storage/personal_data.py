@@ -100,14 +100,20 @@ class NeedsHeld(_Holder):
         await self.anonymise("person_id = ?", (person_id,), now, unlink=False)
 
     async def anonymise(
-        self, where: str, parameters: tuple[Any, ...], now: datetime, *, unlink: bool = True
+        self,
+        where: str,
+        parameters: tuple[Any, ...],
+        now: datetime,
+        *,
+        unlink: bool = True,
+        limit: int = -1,
     ) -> int:
         """Erase the details of the needs `where` says, keep what statistics count. With
         `unlink` (retention: the people are still there), the needs, their introductions and
         their history no longer point to anyone: they go to an anonymous stand-in."""
         async with self._db.transaction() as db:
-            chosen = f"SELECT id FROM needs WHERE anonymised_at IS NULL AND ({where})"
-            async with db.execute(chosen, parameters) as cursor:
+            chosen = f"SELECT id FROM needs WHERE anonymised_at IS NULL AND ({where}) LIMIT ?"
+            async with db.execute(chosen, (*parameters, limit)) as cursor:
                 ids = [int(row[0]) for row in await cursor.fetchall()]
             if not ids:
                 return 0

@@ -607,3 +607,26 @@ async def test_retention_unlinks_old_needs_and_introductions_from_people(bot: Ru
         olga.last().text
     )
     bot.assert_clean()
+
+
+async def test_a_long_retention_is_done_in_short_passes(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.services import privacy
+
+    monkeypatch.setattr(privacy, "ANONYMISE_BATCH", 1)
+    lina = bot.fake.user(621, "Lina", last_name="Vern")
+    await describe_need(lina, origin="Rocamadour")
+    await describe_need(lina, origin="Gramat", when="jeudi")
+    for need_id in (1, 2):
+        await lina.press_data(f"nd:{need_id}:cancel:yes")
+    assert [n["status"] for n in await bot.rows("SELECT status FROM needs")] == ["cancelled"] * 2
+    bot._set_time(bot.clock.current + timedelta(days=365 * 2 + 30))
+    await lina.command("start")
+    await bot.tick()
+    erased = await bot.rows("SELECT id FROM needs WHERE anonymised_at IS NOT NULL")
+    assert len(erased) == 1  # one per pass here; the next pass a minute later
+    await bot.later(minutes=2)
+    erased = await bot.rows("SELECT id FROM needs WHERE anonymised_at IS NOT NULL")
+    assert len(erased) == 2
+    bot.assert_clean()

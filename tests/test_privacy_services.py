@@ -40,7 +40,9 @@ class HeldInMemory:
 
 
 class NoAnonymiser:
-    async def anonymise(self, where: str, parameters: tuple[Any, ...], now: datetime) -> int:
+    async def anonymise(
+        self, where: str, parameters: tuple[Any, ...], now: datetime, *, limit: int = -1
+    ) -> int:
         return 0
 
 

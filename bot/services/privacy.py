@@ -31,6 +31,10 @@ from bot.services.trips import TripService
 STAY_ANSWER_DAYS = 30
 # The retention's daily pass looks at this many inactive people at most (the next day, more).
 INACTIVE_BATCH = 200
+# Needs erased per pass: a pass is one transaction, which holds up the bot's other work; with
+# more to do, the next pass comes a minute later.
+ANONYMISE_BATCH = 2_000
+MORE_TO_DO = timedelta(minutes=1)
 ALL = 100_000
 
 
@@ -45,7 +49,9 @@ class DataHolder(Protocol):
 
 
 class NeedAnonymiser(Protocol):
-    async def anonymise(self, where: str, parameters: tuple[Any, ...], now: datetime) -> int: ...
+    async def anonymise(
+        self, where: str, parameters: tuple[Any, ...], now: datetime, *, limit: int = -1
+    ) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -219,11 +225,12 @@ class PrivacyService:
         notices: list[Notice] = []
         async with self._uow.transaction():
             cutoff = (now - self._retention).isoformat()
-            await self._anonymiser.anonymise(
+            erased = await self._anonymiser.anonymise(
                 "updated_at < ? AND status NOT IN ('searching', 'asking', 'with_operators')"
                 " AND NOT (status = 'matched' AND travel_date IS NULL)",
                 (cutoff,),
                 now,
+                limit=ANONYMISE_BATCH,
             )
             for person in await self._people.asked_to_stay_before(
                 now - timedelta(days=STAY_ANSWER_DAYS)
@@ -236,8 +243,8 @@ class PrivacyService:
                 notices += _stay_question(person, STAY_ANSWER_DAYS)
             # Finished before the next is scheduled: scheduling a pending kind moves it.
             await self._agenda.finish(entry.id, Outcome.DONE, now)
-            tomorrow = Due(Kind.RETENTION, NO_SUBJECT, self._next_run(now))
-            await self._agenda.schedule([tomorrow], now)
+            later = now + MORE_TO_DO if erased >= ANONYMISE_BATCH else self._next_run(now)
+            await self._agenda.schedule([Due(Kind.RETENTION, NO_SUBJECT, later)], now)
         return Outcome.DONE, notices
 
     async def stays(self, operator: Person, person_id: int) -> Person | None:
