@@ -298,6 +298,6 @@ class FindConversation(DraftConversation[NeedDraft]):
             return await self.ask_missing(update, context, person, session, problem)
         await drop_keyboard(update)
         self.clear(context)
-        search = await self.deps.needs.submit(person, new_need)
+        search = await self.deps.finding.submit(person, new_need)
         await self.notifier.write(context, search.notices)
         return ConversationHandler.END

@@ -31,6 +31,8 @@ START = "st"
 LANGUAGE = "lg"
 RIDE = "rd"
 CHECK = "tc"
+BOOKING = "bk"  # a partner platform's passenger asks one of our drivers
+SHARE = "sh"  # show a need to the partner platforms
 
 
 @dataclass(frozen=True)
@@ -398,3 +400,16 @@ def digest(
     if not buttons:
         return None
     return inline(*[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def booking_answer(t: Translator, lang: str, number: int) -> InlineKeyboardMarkup:
+    return inline(
+        [
+            (t(lang, "button.accept_request"), encode(BOOKING, number, "yes")),
+            (t(lang, "button.decline_request"), encode(BOOKING, number, "no")),
+        ]
+    )
+
+
+def share_need(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "interop.button_share"), encode(SHARE, need_id))])

@@ -1,0 +1,45 @@
+"""Calling a partner platform's search routes (standard covoiturage) with httpx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from bot.interop.partners import Partner
+from bot.interop.ports import PartnerUnavailable
+
+MAX_ANSWER = 2_000_000  # bytes: a search answer is a few KB
+
+
+class HttpxPartnerClient:
+    def __init__(self, timeout_s: float, transport: httpx.AsyncBaseTransport | None = None):
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout_s), transport=transport, follow_redirects=False
+        )
+
+    async def search(self, partner: Partner, route: str, params: dict[str, str]) -> list[Any]:
+        assert partner.api_url is not None
+        headers = {"Accept": "application/json"}
+        if partner.api_key:
+            headers["X-API-Key"] = partner.api_key
+        try:
+            answer = await self._client.get(
+                f"{partner.api_url}/{route}", params=params, headers=headers
+            )
+        except httpx.HTTPError as error:
+            raise PartnerUnavailable(f"{type(error).__name__}: {error}") from None
+        if answer.status_code != 200:
+            raise PartnerUnavailable(f"HTTP {answer.status_code}")
+        if len(answer.content) > MAX_ANSWER:
+            raise PartnerUnavailable("answer too large")
+        try:
+            body = answer.json()
+        except ValueError:
+            raise PartnerUnavailable("not JSON") from None
+        if not isinstance(body, list):
+            raise PartnerUnavailable("not a JSON array")
+        return body
+
+    async def close(self) -> None:
+        await self._client.aclose()
