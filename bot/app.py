@@ -101,6 +101,8 @@ class Mobilot:
             await bot.delete_webhook()  # getUpdates is refused while a webhook is set
         self.deliverer.start()
         self.updates.start(polling=settings.webhook_url is None)
+        if self.core.partner_updates is not None:
+            self.core.partner_updates.start()
 
     def http_context(self) -> HttpContext:
         settings = self.deps.settings
@@ -137,6 +139,8 @@ class Mobilot:
         try:
             if self.http is not None:
                 await self.http.stop()
+            if self.core.partner_updates is not None:
+                await self.core.partner_updates.stop()
             await self.updates.stop()
             await self.deliverer.stop()
             if self.application.running:

@@ -14,6 +14,7 @@ from bot.clock import Clock, SystemClock
 from bot.interop.partners import Partner, load_partners
 from bot.interop.ports import PartnerClient
 from bot.interop.served import PartnerApi
+from bot.interop.telling_partners import PartnerUpdates
 from bot.interop.theirs import PartnerSearch, SearchWithPartners
 from bot.matching import MatchingParams
 from bot.places.gazetteer import Gazetteer
@@ -66,6 +67,8 @@ class Core:
     finding: SearchWithPartners
     # The partners' API; None unless INTEROP_OPERATOR is set.
     partner_api: PartnerApi | None = None
+    # Tells partners what became of their bookings; None without the API or a client.
+    partner_updates: PartnerUpdates | None = None
 
     async def close(self) -> None:
         await self.database.close()
@@ -219,4 +222,9 @@ async def build_core(
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
         finding=SearchWithPartners(matching, their_journeys, serving=partner_api is not None),
         partner_api=partner_api,
+        partner_updates=(
+            PartnerUpdates(partner_api, partner_client, settings.interop_timeout_s)
+            if partner_api is not None and partner_client is not None
+            else None
+        ),
     )

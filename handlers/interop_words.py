@@ -9,7 +9,6 @@ from typing import Any
 
 from bot.domain import Person, Trip
 from bot.interop.theirs import TheirJourney
-from handlers import render
 from i18n import Html, Translator
 
 Values = dict[str, Any]
@@ -23,10 +22,15 @@ def interop_words(t: Translator) -> dict[str, Callable[[str, str, Values], str]]
     def booking_request(key: str, lang: str, values: Values) -> str:
         trip: Trip = values["trip"]
         message = values.get("message") or ""
+        outbound = values.get("leg", "outbound") == "outbound"
+        start, end = (
+            (trip.origin, trip.destination) if outbound else (trip.destination, trip.origin)
+        )
+        leaves = trip.departure if outbound or trip.return_time is None else trip.return_time
         return t(
             lang, key, platform=values["platform"], passenger=values["passenger"],
             day=t.date(lang, values["day"]), pickup=t.time(lang, values["pickup"]),
-            route=Html(render.route(t, lang, trip)),
+            origin=start.name, destination=end.name, time=t.time(lang, leaves),
             message=Html(t(lang, "interop.booking_message", text=message) if message else ""),
         )  # fmt: skip
 

@@ -38,11 +38,12 @@ class SqliteBookings:
     ) -> Booking:
         written = await self._db.write(
             "INSERT INTO interop_bookings (id, partner, driver_id, trip_id, leg, ride_date,"
-            " pickup_at, passenger_alias, status, dialect, body, message, created_at,"
-            " updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " pickup_at, passenger_alias, status, told_status, dialect, body, message,"
+            " created_at, updated_at, expires_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 id, partner, driver_id, trip_id, leg, ride_date.isoformat(),
-                pickup_at.isoformat(), passenger_alias, status.value, dialect.value,
+                pickup_at.isoformat(), passenger_alias, status.value, status.value, dialect.value,
                 json.dumps(body, ensure_ascii=False), message, now.isoformat(),
                 now.isoformat(), expires_at.isoformat(),
             ),
@@ -67,6 +68,28 @@ class SqliteBookings:
             (status.value, now.isoformat(), number, expected.value),
         )
         return written.rowcount == 1
+
+    async def untold(self, limit: int = 100) -> list[Booking]:
+        async with self._db.connection.execute(
+            "SELECT * FROM interop_bookings WHERE status != told_status ORDER BY updated_at"
+            " LIMIT ?",
+            (limit,),
+        ) as cursor:
+            return [_booking(row) for row in await cursor.fetchall()]
+
+    async def told(self, number: int, status: BookingStatus) -> None:
+        await self._db.write(
+            "UPDATE interop_bookings SET told_status = ? WHERE number = ?", (status.value, number)
+        )
+
+    async def waiting_until(self, now: datetime) -> list[Booking]:
+        async with self._db.connection.execute(
+            "SELECT * FROM interop_bookings WHERE status IN ('INITIATED',"
+            " 'WAITING_DRIVER_CONFIRMATION', 'WAITING_PASSENGER_CONFIRMATION')"
+            " AND expires_at <= ?",
+            (now.isoformat(),),
+        ) as cursor:
+            return [_booking(row) for row in await cursor.fetchall()]
 
     async def confirmed_on(self, trip_id: int, leg: str, ride_date: date) -> int:
         async with self._db.connection.execute(

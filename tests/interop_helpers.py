@@ -135,8 +135,17 @@ class FakePartner:
                 return Response(status_code=self.status)
             return JSONResponse(self.answer(route, params))
 
+        self.patches: list[tuple[str, str, str | None]] = []
+
+        async def patch(request: Request) -> Response:
+            self.patches.append((request.path_params["booking_id"],
+                                 request.query_params.get("status", ""),
+                                 request.headers.get("x-api-key")))  # fmt: skip
+            return Response(status_code=self.status)
+
         app = Starlette(routes=[
             Route("/v1/driver_journeys", search), Route("/v1/driver_regular_trips", search),
+            Route("/v1/bookings/{booking_id}", patch, methods=["PATCH"]),
         ])  # fmt: skip
         config = uvicorn.Config(
             app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"

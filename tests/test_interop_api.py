@@ -248,10 +248,16 @@ async def test_a_partners_passenger_books_our_driver_who_answers_in_telegram(
     assert hidden.status_code == 404 and hidden.json() == {"error": "missing_booking"}
     check(hidden)
 
+    updates = interop.bot.app.core.partner_updates
+    assert updates is not None
+    assert await updates.run_once() == 0  # nothing new for Karos yet
     await jean.press("✅ J'accepte")
     assert "✅ Vous avez accepté." in request.text
     assert "Karos le voit et prévient Lucie B." in jean.last().text
     assert (await interop.get(path)).json()["status"] == "CONFIRMED"
+    # Karos is told on its own API, in its own words, once.
+    assert await updates.run_once() == 1 and await updates.run_once() == 0
+    assert interop.partner.patches == [(asked["id"], "CONFIRMED", "our-key-at-karos")]
     again = await interop.send("PATCH", path, status="CONFIRMED")
     assert again.status_code == 409 and again.json() == {"error": "status_already_set"}
     check(again)
@@ -285,6 +291,7 @@ async def test_a_partners_passenger_books_our_driver_who_answers_in_telegram(
     assert "Plus besoin" in jean.last().text
     assert (await interop.get(path)).json()["status"] == "CANCELLED"
     assert "jean_m" not in (await interop.get(path)).text
+    assert await updates.run_once() == 0  # Karos cancelled it: it knows
     interop.bot.assert_clean()
 
 
@@ -325,10 +332,24 @@ async def test_the_proposals_statuses_are_understood_and_answered_in_kind(
     ):  # fmt: skip
         refused = await interop.send("POST", "/bookings", wrong)
         assert refused.status_code == 400 and "error" in refused.json(), wrong
-    # Unanswered until two hours before the ride: it expires.
+    # Karos is told of the decline, in PR #51's words; and again later if it was down.
+    updates = interop.bot.app.core.partner_updates
+    assert updates is not None
+    interop.partner.status = 503
+    assert await updates.run_once() == 0
+    interop.partner.status = 200
+    assert await updates.run_once() == 1
+    assert interop.partner.patches[-1][:2] == (split["id"], "CANCELLED")
+    # Unanswered for twelve hours: they expire (this one and the INITIATED one), and Karos
+    # hears of it.
     expiring = booking(journey)
     await interop.send("POST", "/bookings", expiring)
-    interop.bot.clock.advance(hours=20)
+    interop.bot.clock.advance(hours=13)
+    assert await updates.run_once() == 2
+    assert sorted(interop.partner.patches[-2:]) == sorted(
+        [(initiated["id"], "CANCELLED", "our-key-at-karos"),
+         (expiring["id"], "CANCELLED", "our-key-at-karos")]
+    )  # fmt: skip
     assert (await interop.get(f"/bookings/{expiring['id']}")).json()["status"] == "CANCELLED"
 
 

@@ -43,11 +43,13 @@ FAR_OFF = Point(44.2, 0.6)
 class MemoryBookings:
     def __init__(self) -> None:
         self.rows: dict[int, Booking] = {}
+        self.told_status: dict[int, BookingStatus] = {}
 
     async def add(self, **values: Any) -> Booking:
         now = values.pop("now")
         booking = Booking(number=len(self.rows) + 1, created_at=now, updated_at=now, **values)
         self.rows[booking.number] = booking
+        self.told_status[booking.number] = booking.status
         return booking
 
     async def get(self, booking_id: str) -> Booking | None:
@@ -66,6 +68,15 @@ class MemoryBookings:
 
         self.rows[number] = replace(booking, status=status, updated_at=now)
         return True
+
+    async def untold(self, limit: int = 100) -> list[Booking]:
+        return [b for b in self.rows.values() if b.status is not self.told_status[b.number]]
+
+    async def told(self, number: int, status: BookingStatus) -> None:
+        self.told_status[number] = status
+
+    async def waiting_until(self, now: datetime) -> list[Booking]:
+        return [b for b in self.rows.values() if b.waiting and b.expires_at <= now]
 
     async def confirmed_on(self, trip_id: int, leg: str, ride_date: date) -> int:
         held = (BookingStatus.CONFIRMED, BookingStatus.COMPLETED_PENDING_VALIDATION)

@@ -44,6 +44,16 @@ class BookingRepository(Protocol):
         """How many seats confirmed bookings hold on that ride."""
         ...
 
+    async def untold(self, limit: int = 100) -> list[Booking]:
+        """Bookings whose status the partner does not know yet, oldest change first."""
+        ...
+
+    async def told(self, number: int, status: BookingStatus) -> None: ...
+
+    async def waiting_until(self, now: datetime) -> list[Booking]:
+        """Requests still unanswered whose time to answer is over."""
+        ...
+
 
 class SharedNeeds(Protocol):
     """Needs whose owners agreed to show them to other platforms."""
@@ -64,4 +74,8 @@ class PartnerClient(Protocol):
 
     async def search(self, partner: Partner, route: str, params: dict[str, str]) -> list[Any]:
         """The decoded JSON array the partner answered; raises PartnerUnavailable."""
+        ...
+
+    async def update_booking(self, partner: Partner, booking_id: str, status: str) -> None:
+        """PATCH the partner's copy of a booking; raises PartnerUnavailable."""
         ...

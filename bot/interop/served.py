@@ -271,7 +271,7 @@ class PartnerApi:
             )  # fmt: skip
             notice = to_person(
                 driver, "interop.booking_request", (Button(Offer.ANSWER_BOOKING, booking.number),),
-                platform=partner.name, passenger=booking.passenger_alias, trip=trip,
+                platform=partner.name, passenger=booking.passenger_alias, trip=trip, leg=leg,
                 day=day, pickup=booking.pickup_at.astimezone(self._zone).time(),
                 message=booking.message or "",
             )  # fmt: skip
@@ -327,6 +327,7 @@ class PartnerApi:
                 return Result(Outcome.BAD, booking, error=move.value)
             now = self._clock.now()
             await self._bookings.set_status(booking.number, booking.status, wanted, now)
+            await self._bookings.told(booking.number, wanted)
             updated = await self._bookings.get(booking_id)
             assert updated is not None
             notices = []
@@ -445,6 +446,26 @@ class PartnerApi:
                 need.id, self._clock.now(), "shown_to_partners", person.id
             )
         return Shared.SHARED
+
+    # Telling the passenger's platform what became of its bookings.
+
+    async def to_tell(self) -> list[tuple[Partner, Booking]]:
+        """Bookings whose new status (our driver's answer, an expiry) the partner must hear
+        of; those of partners without an API are settled as told."""
+        async with self._uow.transaction():
+            for booking in await self._bookings.waiting_until(self._clock.now()):
+                await self._expired(booking)
+            found = []
+            for booking in await self._bookings.untold():
+                partner = self.partner_named(booking.partner)
+                if partner is None or not partner.searchable:
+                    await self._bookings.told(booking.number, booking.status)
+                else:
+                    found.append((partner, booking))
+        return found
+
+    async def told(self, booking: Booking) -> None:
+        await self._bookings.told(booking.number, booking.status)
 
     def today(self) -> date:
         return self._calendar.today(self._clock.now())

@@ -41,5 +41,19 @@ class HttpxPartnerClient:
             raise PartnerUnavailable("not a JSON array")
         return body
 
+    async def update_booking(self, partner: Partner, booking_id: str, status: str) -> None:
+        assert partner.api_url is not None
+        headers = {"X-API-Key": partner.api_key} if partner.api_key else {}
+        try:
+            answer = await self._client.patch(
+                f"{partner.api_url}/bookings/{booking_id}", params={"status": status},
+                headers=headers,
+            )  # fmt: skip
+        except httpx.HTTPError as error:
+            raise PartnerUnavailable(f"{type(error).__name__}: {error}") from None
+        # 409: it knew already; anything else but 200 is worth trying again later.
+        if answer.status_code not in (200, 409):
+            raise PartnerUnavailable(f"HTTP {answer.status_code}")
+
     async def close(self) -> None:
         await self._client.aclose()

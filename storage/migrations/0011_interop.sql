@@ -10,6 +10,8 @@ CREATE TABLE interop_bookings (
     pickup_at TEXT NOT NULL,
     passenger_alias TEXT NOT NULL,
     status TEXT NOT NULL,
+    -- The status the partner last knew of (it posted it, set it, or we told it).
+    told_status TEXT NOT NULL,
     dialect TEXT NOT NULL CHECK (dialect IN ('alpha', 'split')),
     body TEXT NOT NULL,
     message TEXT,
