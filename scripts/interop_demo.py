@@ -64,7 +64,7 @@ async def say(user: FakeUser, kind: str, value: str) -> None:
 
 
 def curl(*args: str) -> str:
-    command = ["curl", "-s", "-w", "\\nHTTP %{http_code}\\n", *args]
+    command = ["curl", "-s", "-w", "\\nHTTP %{http_code} in %{time_total} s\\n", *args]
     shown = " ".join(shlex.quote(a) for a in command[:1] + command[4:])
     print(f"$ {shown}")
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout

@@ -234,6 +234,7 @@ async def test_a_partners_passenger_books_our_driver_who_answers_in_telegram(
     request = jean.last()
     assert "Demande venue de Karos" in request.text and "Lucie B. aimerait" in request.text
     assert "mardi 24 novembre, prise en charge vers 7h30" in request.text
+    assert "votre trajet Cahors → Figeac de 7h30" in request.text
     assert request.buttons == ["✅ J'accepte", "Non, pas cette fois"]
 
     path = f"/bookings/{asked['id']}"

@@ -338,6 +338,25 @@ async def test_partners_are_asked_once_per_search_cached_and_left_alone_after_a_
     assert len(client.calls) == 3
 
 
+async def test_partners_asked_while_the_summary_is_read_answer_at_once_on_confirming() -> None:
+    clock = FakeClock(START)
+    client = ScriptedClient()
+    search = PartnerSearch([KAROS], client, clock, Calendar(ZONE), MatchingParams(), 0.5)
+    need = NewNeed(origin=CAHORS, destination=FIGEAC, travel_date=TUESDAY,
+                   time_mode=TimeMode.LEAVE_AFTER, at=time(8, 0), purpose=Purpose.WORK)  # fmt: skip
+    pickup = int(paris(TUESDAY, 8, 30).timestamp())
+    client.answer = [{"driver": {"alias": "Paul K."}, "passengerPickupDate": pickup}]
+    client.delay = 0.2
+    search.prefetch(need)
+    search.prefetch(need)  # the summary shown again: still one call
+    await asyncio.sleep(0.3)  # the person reads
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    [journey] = await search.journeys_for(need)
+    assert loop.time() - began < 0.1  # answered from what the prefetch brought
+    assert journey.driver == "Paul K." and len(client.calls) == 1
+
+
 def test_the_partners_file_is_read_or_refused_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_text("operator,name,key,api_url,api_key\n"

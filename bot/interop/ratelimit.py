@@ -18,6 +18,8 @@ class RateLimit:
 
     def check(self, key: str, now: datetime) -> int | None:
         """None if the call may go on (and it is counted); else seconds to wait."""
+        if len(self._seen) > 10_000:  # callers by address come and go: forget the idle ones
+            self._seen = {k: v for k, v in self._seen.items() if v and now - v[-1] < self.window}
         seen = self._seen.setdefault(key, deque())
         while seen and now - seen[0] >= self.window:
             seen.popleft()

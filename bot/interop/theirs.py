@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.domain import NewNeed, Person
 from bot.interop.journeys import WEEKDAY_CODES
 from bot.interop.partners import Partner
-from bot.interop.ports import PartnerClient, PartnerUnavailable
+from bot.interop.ports import PartnerClient
 from bot.matching import MatchingParams, Point, TimeMode, minutes, road_km
 from bot.notices import Button, Notice, Offer, to_person
 from bot.services.needs import NeedService, Search
@@ -32,6 +32,9 @@ PAUSE_AFTER_FAILURE = timedelta(minutes=2)
 # Around the passenger's own places: a partner's driver passing this close can take them.
 SEARCH_RADIUS_KM = 5.0
 MAX_SHOWN_PER_PARTNER = 3
+
+
+Key = tuple[str, str, tuple[tuple[str, str], ...]]
 
 
 @dataclass(frozen=True)
@@ -63,12 +66,22 @@ class PartnerSearch:
         self._calendar = calendar
         self._params = params
         self._timeout = timeout_s
-        self._cache: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[datetime, Any]] = {}
+        self._cache: dict[Key, tuple[datetime, Any]] = {}
+        self._asking: dict[Key, asyncio.Task[Any]] = {}
         self._paused_until: dict[str, datetime] = {}
 
     @property
     def active(self) -> bool:
         return bool(self._partners)
+
+    def prefetch(self, need: NewNeed) -> None:
+        """Start asking the partners now (the person is reading the summary), so that the
+        answers are there when the need is confirmed; what they answer is cached."""
+        if not self._partners:
+            return
+        route, params = self._query(need)
+        for partner in self._partners:
+            self._start(partner, route, params)
 
     async def journeys_for(self, need: NewNeed) -> list[TheirJourney]:
         """Every partner's journeys for the need, at the same time; never raises."""
@@ -113,6 +126,19 @@ class PartnerSearch:
         return "driver_regular_trips", params
 
     async def _ask(self, partner: Partner, route: str, params: dict[str, str]) -> Any:
+        """The partner's answer: cached, or being asked already (a prefetch), or asked now;
+        None when it fails or is paused. Never waits longer than the timeout."""
+        task = self._start(partner, route, params)
+        if not isinstance(task, asyncio.Task):
+            return task
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), self._timeout)
+        except TimeoutError:
+            return None
+
+    def _start(self, partner: Partner, route: str, params: dict[str, str]) -> Any:
+        """The task asking the partner (started if not yet), or what is known without
+        asking: a cached answer, or None while the partner is paused."""
         now = self._clock.now()
         if self._paused_until.get(partner.operator, now) > now:
             return None
@@ -120,11 +146,20 @@ class PartnerSearch:
         cached = self._cache.get(key)
         if cached is not None and cached[0] > now:
             return cached[1]
+        task = self._asking.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch(partner, route, params, key))
+            self._asking[key] = task
+            task.add_done_callback(lambda _: self._asking.pop(key, None))
+        return task
+
+    async def _fetch(self, partner: Partner, route: str, params: dict[str, str], key: Key) -> Any:
+        now = self._clock.now()
         try:
             answer = await asyncio.wait_for(
                 self._client.search(partner, route, params), self._timeout
             )
-        except (TimeoutError, PartnerUnavailable) as error:
+        except Exception as error:  # timeout, refusal, or anything odd: never the search's
             if partner.operator not in self._paused_until:
                 log.warning(
                     "partner %s does not answer (%s)", partner.operator, str(error) or "timeout"
@@ -228,6 +263,11 @@ class SearchWithPartners:
         self._needs = needs
         self._partners = partners
         self._serving = serving
+
+    def prefetch(self, need: NewNeed) -> None:
+        """The person reads the summary of their need: the partners are asked already."""
+        if self._partners is not None:
+            self._partners.prefetch(need)
 
     async def submit(self, person: Person, new_need: NewNeed) -> Search:
         theirs = (
