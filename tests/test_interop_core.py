@@ -390,3 +390,22 @@ def test_ids_are_read_back() -> None:
     assert j.parse_ride_id("trip-12-out-20261332") is None
     assert j.parse_ride_id("trip-x-out-20261124") is None
     assert datetime(2026, 11, 24, tzinfo=UTC).date() == TUESDAY
+
+
+async def test_a_one_off_trip_runs_on_its_date_only() -> None:
+    """The seam for one-off trips (a `date` on the trip): one punctual journey, no regular
+    trip."""
+    world = World()
+    jean = await world.person(1, "Jean")
+    regular = await world.trip(jean.id)
+    once = regular.model_copy(update={"date": TUESDAY})
+    assert j.runs_on(once, TUESDAY) and not j.runs_on(once, TUESDAY + timedelta(days=7))
+    assert j.runs_on(regular, TUESDAY + timedelta(days=7))
+    query = j.RegularQuery(area(), time(7, 30))
+    params = MatchingParams()
+    assert j.regular_offer(once, jean, query, params, ZONE, START) is None
+    assert j.regular_offer(regular, jean, query, params, ZONE, START) is not None
+    wide = dated(paris(TUESDAY, 7, 30), 7 * 86400)
+    assert [r.id for r in j.dated_rides(once, jean, wide, params, ZONE, START)] == [
+        "trip-1-out-20261124"
+    ]

@@ -150,10 +150,10 @@ def need_ride_id(need_id: int, day: date) -> str:
 
 def runs_on(trip: Trip, day: date) -> bool:
     """Whether the trip runs that date (a regular trip: on its weekdays). The one seam for
-    one-off trips, which run on their own date."""
-    ride_date = getattr(trip, "ride_date", None) or getattr(trip, "travel_date", None)
-    if isinstance(ride_date, date):
-        return day == ride_date
+    one-off trips, which run on their own `date` only (their weekdays are that date's)."""
+    once = getattr(trip, "date", None)
+    if isinstance(once, date):
+        return day == once
     return day.weekday() in {int(d) for d in trip.weekdays}
 
 
@@ -225,8 +225,8 @@ def regular_offer(
         if pickup is None or not _within(pickup, query.time_of_day, query.time_delta):
             continue
         days = frozenset(int(d) for d in trip.weekdays) & query.weekdays
-        if not days:
-            continue
+        if not days or isinstance(getattr(trip, "date", None), date):
+            continue  # a one-off trip is a punctual journey, not a regular trip
         low, high = _bounds(query, now)
         rides = [
             _ride(trip, driver, course, query.area, day, zone)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import enum
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.agenda import Calendar
 from bot.clock import Clock
-from bot.domain import Need, Person, TripStatus
+from bot.domain import Need, Person, Trip, TripStatus
 from bot.interop import journeys as j
 from bot.interop.bookings import (
     OPENING,
@@ -182,7 +182,7 @@ class PartnerApi:
         offers.sort(key=lambda o: (_gap(o.pickup_time, query), o.trip.id))
         return offers[: query.count] if query.count is not None else offers
 
-    async def _trips_near(self, area: j.Area) -> list[tuple[Any, Person]]:
+    async def _trips_near(self, area: j.Area) -> list[tuple[Trip, Person]]:
         found = []
         for route in await self._search.routes_near(area.departure, area.arrival):
             trip = await self._trips.get(route.trip_id)
@@ -472,8 +472,6 @@ class PartnerApi:
 
 
 def _with_seats(ride: j.DriverRide, seats: int) -> j.DriverRide:
-    from dataclasses import replace
-
     return replace(ride, seats=seats)
 
 
