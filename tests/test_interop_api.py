@@ -330,6 +330,8 @@ async def test_the_proposals_statuses_are_understood_and_answered_in_kind(
         {**booking(journey), "status": "CONFIRMED"},
         {**booking(journey), "passenger": {"id": "x", "operator": "other.example.net",
                                            "alias": "X"}},
+        {**booking(journey), "passengerPickupLat": journey["passengerPickupLat"] + 0.4},
+        {**booking(journey), "passengerPickupDate": journey["passengerPickupDate"] + 7200},
     ):  # fmt: skip
         refused = await interop.send("POST", "/bookings", wrong)
         assert refused.status_code == 400 and "error" in refused.json(), wrong

@@ -30,7 +30,7 @@ from bot.interop.bookings import (
 from bot.interop.partners import Partner
 from bot.interop.ports import BookingRepository, SharedNeeds
 from bot.interop.ratelimit import RateLimit
-from bot.matching import MatchingParams
+from bot.matching import MatchingParams, Point
 from bot.notices import Button, Notice, Offer, to_person, to_team
 from bot.ports import NeedRepository, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 
@@ -39,6 +39,9 @@ ANSWER_BEFORE_RIDE = timedelta(hours=2)
 # …but is always given at least this long.
 SHORTEST_ANSWER_DELAY = timedelta(minutes=30)
 MAX_MESSAGE = 500
+# A booking's pickup time may differ this much from the journey's (rounding, a partner's
+# own estimate).
+BOOKING_TIME_SLACK = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ class BookingRequest:
     driver_journey_id: str | None
     message: str | None
     body: dict[str, Any]
+    pickup: Point | None = None
+    drop: Point | None = None
 
 
 class Outcome(enum.StrEnum):
@@ -295,6 +300,19 @@ class PartnerApi:
             return Result(Outcome.BAD, error="missing_journey: this journey is not offered")
         if request.pickup_at <= now:
             return Result(Outcome.BAD, error="passengerPickupDate has passed")
+        if request.pickup is not None and request.drop is not None:
+            # The journey as booked must still be one we offer: this leg passing there, then.
+            fitting = [
+                c for c in j.courses(trip, j.Area(request.pickup, request.drop), self._params)
+                if c.leg is leg
+            ]  # fmt: skip
+            if not fitting:
+                return Result(Outcome.BAD, error="missing_journey: this trip does not pass there")
+            expected = j.pickup_moment(day, fitting[0], self._zone)
+            if abs(expected - request.pickup_at) > BOOKING_TIME_SLACK:
+                return Result(
+                    Outcome.BAD, error="passengerPickupDate is not this journey's pickup time"
+                )
         taken = await self._bookings.confirmed_on(trip.id, leg.value, day)
         if taken >= trip.seats:
             return Result(Outcome.BAD, error="no seat left on this journey")

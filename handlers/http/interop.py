@@ -301,18 +301,19 @@ def _booking_request(body: dict[str, Any]) -> BookingRequest:
     price = body.get("price")
     if not isinstance(price, dict) or price.get("type") not in ("FREE", "PAYING", "UNKNOWN"):
         raise BadParameter("price is required, with type FREE, PAYING or UNKNOWN")
-    pickup = body.get("passengerPickupDate")
-    if isinstance(pickup, bool) or not isinstance(pickup, int | float):
+    pickup_date = body.get("passengerPickupDate")
+    if isinstance(pickup_date, bool) or not isinstance(pickup_date, int | float):
         raise BadParameter("passengerPickupDate is required (UNIX seconds)")
-    for name, limit in (("passengerPickupLat", 90), ("passengerPickupLng", 180),
-                        ("passengerDropLat", 90), ("passengerDropLng", 180)):  # fmt: skip
-        _coordinate(body, name, limit)
+    pickup = Point(_coordinate(body, "passengerPickupLat", 90),
+                   _coordinate(body, "passengerPickupLng", 180))  # fmt: skip
+    drop = Point(_coordinate(body, "passengerDropLat", 90),
+                 _coordinate(body, "passengerDropLng", 180))  # fmt: skip
     journey = body.get("driverJourneyId")
     message = body.get("message")
     if message is not None and (not isinstance(message, str) or len(message) > 500):
         raise BadParameter("message: a string of at most 500 characters")
     try:
-        pickup_at = datetime.fromtimestamp(pickup, UTC)
+        pickup_at = datetime.fromtimestamp(pickup_date, UTC)
     except (OverflowError, OSError, ValueError):
         raise BadParameter("passengerPickupDate is not a UNIX timestamp in seconds") from None
     return BookingRequest(
@@ -326,6 +327,8 @@ def _booking_request(body: dict[str, Any]) -> BookingRequest:
         driver_journey_id=journey if isinstance(journey, str) else None,
         message=message,
         body={key: value for key, value in body.items() if key != "message"},
+        pickup=pickup,
+        drop=drop,
     )
 
 
