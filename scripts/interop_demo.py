@@ -183,6 +183,13 @@ async def main() -> None:
         await say(jean, "press", "✅ J'accepte")
         print("  Bot: " + jean.last().text.replace("\n", "\n  ") + "\n")
         curl("-H", f"X-API-Key: {KEY}", f"{base}/bookings/{booking_id}")
+        deadline = time.monotonic() + 15
+        while not partner.patches and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        print(
+            f"Karos's own API received: PATCH /v1/bookings/{partner.patches[0][0]}"
+            f"?status={partner.patches[0][1]} with X-API-Key {partner.patches[0][2]}\n"
+        )
         curl("-X", "PATCH", "-H", f"X-API-Key: {KEY}",
              f"{base}/bookings/{booking_id}?status=CONFIRMED")  # fmt: skip
         curl("-X", "PATCH", "-H", f"X-API-Key: {KEY}",
