@@ -411,5 +411,18 @@ def booking_answer(t: Translator, lang: str, number: int) -> InlineKeyboardMarku
     )
 
 
+def booking_withdraw(t: Translator, lang: str, number: int) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "button.withdraw"), encode(BOOKING, number, "off"))])
+
+
+def booking_confirm_withdraw(
+    t: Translator, lang: str, number: int, name: str
+) -> InlineKeyboardMarkup:
+    return inline(
+        [(t(lang, "button.withdraw_yes", name=name), encode(BOOKING, number, "off_yes"))],
+        [(t(lang, "button.withdraw_no", name=name), encode(BOOKING, number, "keep"))],
+    )
+
+
 def share_need(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
     return inline([(t(lang, "interop.button_share"), encode(SHARE, need_id))])

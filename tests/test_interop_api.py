@@ -483,3 +483,35 @@ def test_a_wrong_partners_file_stops_the_start_naming_the_file_and_line(tmp_path
         Settings(_env_file=None, interop_partners_file=path)  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="INTEROP_OPERATOR|interop_operator"):
         Settings(_env_file=None, interop_operator="not a domain")  # type: ignore[call-arg]
+
+
+async def test_a_driver_who_accepted_can_call_it_off_and_the_partner_hears_of_it(
+    interop: Interop,
+) -> None:
+    jean = await driver(interop.bot, 301, "Jean")
+    where = await places(interop.bot)
+    [journey] = (await interop.get("/driver_journeys", **where, departureDate=TUESDAY_0730)).json()
+    asked = booking(journey)
+    await interop.send("POST", "/bookings", asked)
+    await jean.press("✅ J'accepte")
+    thanks = jean.last()
+    assert thanks.buttons == ["❌ Je ne peux plus"]
+    await jean.press("❌ Je ne peux plus")
+    assert thanks.buttons == [
+        "Oui, je ne peux plus emmener Lucie B.",
+        "Non, j'emmène bien Lucie B.",
+    ]
+    await jean.press("Non, j'emmène bien Lucie B.")
+    assert thanks.buttons == ["❌ Je ne peux plus"]
+    await jean.press("❌ Je ne peux plus")
+    await jean.press("Oui, je ne peux plus emmener Lucie B.")
+    assert thanks.buttons == []
+    assert "C'est noté : Karos prévient Lucie B." in jean.last().text
+    assert (await interop.get(f"/bookings/{asked['id']}")).json()["status"] == "CANCELLED"
+    updates = interop.bot.app.core.partner_updates
+    assert updates is not None and await updates.run_once() == 1
+    assert interop.partner.patches == [(asked["id"], "CANCELLED", "our-key-at-karos")]
+    # The old button, pressed again: too late, politely.
+    await jean.press_data("bk:1:off_yes", message=thanks)
+    assert "n'est plus d'actualité" in jean.last().text
+    interop.bot.assert_clean()

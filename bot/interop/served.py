@@ -94,6 +94,7 @@ class MessageRequest:
 class DriverAnswer(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # accepted, then called off by the driver
     TOO_LATE = "too_late"  # cancelled by the partner, or expired, or answered before
     NOT_YOURS = "not_yours"
 
@@ -391,6 +392,36 @@ class PartnerApi:
             settled = await self._bookings.by_number(number)
         result = DriverAnswer.ACCEPTED if accept else DriverAnswer.DECLINED
         return Answered(result, settled, platform)
+
+    async def withdraw(self, driver: Person, number: int) -> Answered:
+        """Our driver can no longer take a partner's passenger they had accepted: the
+        booking is cancelled, and the partner told (bot/interop/telling_partners.py)."""
+        now = self._clock.now()
+        async with self._uow.transaction():
+            booking = await self._bookings.by_number(number)
+            if booking is None or booking.driver_id != driver.id:
+                return Answered(DriverAnswer.NOT_YOURS)
+            partner = self.partner_named(booking.partner)
+            platform = partner.name if partner else booking.partner
+            if (
+                booking.status is not BookingStatus.CONFIRMED
+                or booking.pickup_at <= now
+                or not await self._bookings.set_status(
+                    booking.number, booking.status, BookingStatus.CANCELLED, now
+                )
+            ):
+                return Answered(DriverAnswer.TOO_LATE, booking, platform)
+            settled = await self._bookings.by_number(number)
+        return Answered(DriverAnswer.WITHDRAWN, settled, platform)
+
+    async def booking_of(self, driver: Person, number: int) -> Booking | None:
+        """The driver's own booking, while it can still be called off."""
+        booking = await self._bookings.by_number(number)
+        if booking is None or booking.driver_id != driver.id:
+            return None
+        if booking.status is not BookingStatus.CONFIRMED or booking.pickup_at <= self._clock.now():
+            return None
+        return booking
 
     # Messages.
 
