@@ -18,7 +18,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import Need, Person, Trip
-from bot.matching import Leg, MatchingParams, Point, TimeMode, distance_km, minutes, road_km
+from bot.matching import (
+    Leg,
+    MatchingParams,
+    Point,
+    TimeMode,
+    TripRoute,
+    distance_km,
+    minutes,
+    road_km,
+)
 
 DEFAULT_RADIUS_KM = 1.0
 DEFAULT_TIME_DELTA = timedelta(seconds=900)
@@ -148,7 +157,7 @@ def need_ride_id(need_id: int, day: date) -> str:
 # Our trips.
 
 
-def runs_on(trip: Trip, day: date) -> bool:
+def runs_on(trip: Trip | TripRoute, day: date) -> bool:
     """Whether the trip runs that date (a regular trip: on its weekdays). The one seam for
     one-off trips, which run on their own `date` only (their weekdays are that date's)."""
     once = getattr(trip, "date", None)
@@ -157,9 +166,9 @@ def runs_on(trip: Trip, day: date) -> bool:
     return day.weekday() in {int(d) for d in trip.weekdays}
 
 
-def courses(trip: Trip, area: Area, params: MatchingParams) -> list[Course]:
+def courses(trip: Trip | TripRoute, area: Area, params: MatchingParams) -> list[Course]:
     """The trip's legs that can carry a passenger from the departure to the arrival point
-    within Mobilot's detour limits."""
+    within Mobilot's detour limits (from the trip, or from its route alone: the same)."""
     a = Point(trip.origin.lat, trip.origin.lon)
     b = Point(trip.destination.lat, trip.destination.lon)
     p, q = area.departure, area.arrival
@@ -186,6 +195,30 @@ def pickup_moment(day: date, course: Course, zone: ZoneInfo) -> datetime:
     return (start + timedelta(minutes=course.to_pickup_minutes)).astimezone(UTC)
 
 
+def dated_moments(
+    trip: Trip | TripRoute,
+    query: DatedQuery,
+    params: MatchingParams,
+    zone: ZoneInfo,
+    now: datetime,
+) -> list[tuple[Course, date]]:
+    """The legs and dates whose pickup falls within ±timeDelta of the requested moment
+    (still to come). Computed from the route alone: trips are read only when it fits."""
+    delta = min(query.time_delta, LONGEST_TIME_DELTA)
+    first = (query.departure - delta).astimezone(zone).date() - timedelta(days=1)
+    last = (query.departure + delta).astimezone(zone).date()
+    found = []
+    for course in courses(trip, query.area, params):
+        day = first
+        while day <= last:
+            if runs_on(trip, day):
+                pickup_at = pickup_moment(day, course, zone)
+                if abs(pickup_at - query.departure) <= delta and pickup_at > now:
+                    found.append((course, day))
+            day += timedelta(days=1)
+    return found
+
+
 def dated_rides(
     trip: Trip,
     driver: Person,
@@ -195,19 +228,21 @@ def dated_rides(
     now: datetime,
 ) -> list[DriverRide]:
     """The trip's rides whose pickup falls within ±timeDelta of the requested moment."""
-    delta = min(query.time_delta, LONGEST_TIME_DELTA)
-    first = (query.departure - delta).astimezone(zone).date() - timedelta(days=1)
-    last = (query.departure + delta).astimezone(zone).date()
-    rides = []
+    return [
+        _ride(trip, driver, course, query.area, day, zone)
+        for course, day in dated_moments(trip, query, params, zone, now)
+    ]
+
+
+def regular_fits(trip: Trip | TripRoute, query: RegularQuery, params: MatchingParams) -> bool:
+    """Whether a leg of the trip may answer the regular query (before reading the trip)."""
+    if not frozenset(int(d) for d in trip.weekdays) & query.weekdays:
+        return False
     for course in courses(trip, query.area, params):
-        day = first
-        while day <= last:
-            if runs_on(trip, day):
-                ride = _ride(trip, driver, course, query.area, day, zone)
-                if abs(ride.pickup_at - query.departure) <= delta and ride.pickup_at > now:
-                    rides.append(ride)
-            day += timedelta(days=1)
-    return rides
+        pickup = _wall(course.start, course.to_pickup_minutes)
+        if pickup is not None and _within(pickup, query.time_of_day, query.time_delta):
+            return True
+    return False
 
 
 def regular_offer(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -30,7 +31,7 @@ from bot.interop.bookings import (
 from bot.interop.partners import Partner
 from bot.interop.ports import BookingRepository, SharedNeeds
 from bot.interop.ratelimit import RateLimit
-from bot.matching import MatchingParams, Point
+from bot.matching import MatchingParams, Point, TripRoute
 from bot.notices import Button, Notice, Offer, to_person, to_team
 from bot.ports import NeedRepository, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 
@@ -170,7 +171,10 @@ class PartnerApi:
     async def driver_journeys(self, query: j.DatedQuery) -> list[j.DriverRide]:
         now = self._clock.now()
         rides: list[j.DriverRide] = []
-        for trip, driver in await self._trips_near(query.area):
+        fits = lambda route: bool(  # noqa: E731
+            j.dated_moments(route, query, self._params, self._zone, now)
+        )
+        for trip, driver in await self._trips_near(query.area, fits):
             for ride in j.dated_rides(trip, driver, query, self._params, self._zone, now):
                 seats = await self._seats_left(ride)
                 if seats > 0:
@@ -181,16 +185,23 @@ class PartnerApi:
     async def driver_regular_trips(self, query: j.RegularQuery) -> list[j.DriverRegular]:
         now = self._clock.now()
         offers = []
-        for trip, driver in await self._trips_near(query.area):
+        fits = lambda route: j.regular_fits(route, query, self._params)  # noqa: E731
+        for trip, driver in await self._trips_near(query.area, fits):
             offer = j.regular_offer(trip, driver, query, self._params, self._zone, now)
             if offer is not None:
                 offers.append(offer)
         offers.sort(key=lambda o: (_gap(o.pickup_time, query), o.trip.id))
         return offers[: query.count] if query.count is not None else offers
 
-    async def _trips_near(self, area: j.Area) -> list[tuple[Trip, Person]]:
+    async def _trips_near(
+        self, area: j.Area, fits: Callable[[TripRoute], bool]
+    ) -> list[tuple[Trip, Person]]:
+        """Active trips that may answer (`fits`, from their route alone), read with their
+        drivers."""
         found = []
         for route in await self._search.routes_near(area.departure, area.arrival):
+            if not fits(route):
+                continue
             trip = await self._trips.get(route.trip_id)
             driver = await self._people.get(route.driver_id)
             # A driver without Telegram answers through the team, by phone: not bookable
