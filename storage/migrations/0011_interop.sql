@@ -1,10 +1,11 @@
 -- Standard covoiturage: partners' bookings of our drivers, and needs shown to partners.
+-- Forgetting a person, a trip or a need forgets what is here about them (ON DELETE CASCADE).
 CREATE TABLE interop_bookings (
     number INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     partner TEXT NOT NULL,
-    driver_id INTEGER NOT NULL REFERENCES people (id),
-    trip_id INTEGER NOT NULL REFERENCES trips (id),
+    driver_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    trip_id INTEGER NOT NULL REFERENCES trips (id) ON DELETE CASCADE,
     leg TEXT NOT NULL CHECK (leg IN ('outbound', 'return')),
     ride_date TEXT NOT NULL,
     pickup_at TEXT NOT NULL,
@@ -23,6 +24,6 @@ CREATE TABLE interop_bookings (
 CREATE INDEX interop_bookings_by_ride ON interop_bookings (trip_id, leg, ride_date, status);
 
 CREATE TABLE interop_shared_needs (
-    need_id INTEGER PRIMARY KEY REFERENCES needs (id),
+    need_id INTEGER PRIMARY KEY REFERENCES needs (id) ON DELETE CASCADE,
     shared_at TEXT NOT NULL
 );
