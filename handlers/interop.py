@@ -125,11 +125,32 @@ class InteropHandlers:
         api = self.deps.partner_api
         if api is None or need_id is None:
             await answer_button(update, self.t(lang, "common.old_button"))
-            return
+        elif data is not None and data.part(1) == "off":
+            await self._unshare(update, context, person, api, need_id)
+        else:
+            await self._share(update, context, person, api, need_id)
+
+    async def _share(
+        self, update: Update, context: Context, person: Person, api: PartnerApi, need_id: int
+    ) -> None:
+        lang = person.language
         shared = await api.share_need(person, need_id)
         await answer_button(update)
         await drop_keyboard(update)
         if shared is Shared.NOT_FOUND:
             await send(update, context, self.t(lang, "interop.share_closed"))
         else:
-            await send(update, context, self.t(lang, "interop.shared"))
+            markup = kb.unshare_need(self.t, lang, need_id)
+            await send(update, context, self.t(lang, "interop.shared"), markup)
+
+    async def _unshare(
+        self, update: Update, context: Context, person: Person, api: PartnerApi, need_id: int
+    ) -> None:
+        lang = person.language
+        hidden = await api.unshare_need(person, need_id)
+        await answer_button(update)
+        await drop_keyboard(update)
+        if hidden is Shared.NOT_FOUND:
+            await send(update, context, self.t(lang, "common.old_button"))
+        else:
+            await send(update, context, self.t(lang, "interop.unshared"))

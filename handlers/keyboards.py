@@ -426,3 +426,7 @@ def booking_confirm_withdraw(
 
 def share_need(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
     return inline([(t(lang, "interop.button_share"), encode(SHARE, need_id))])
+
+
+def unshare_need(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "interop.button_unshare"), encode(SHARE, need_id, "off"))])

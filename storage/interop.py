@@ -139,6 +139,12 @@ class SqliteSharedNeeds:
         )
         return written.rowcount == 1
 
+    async def unshare(self, need_id: int) -> bool:
+        written = await self._db.write(
+            "DELETE FROM interop_shared_needs WHERE need_id = ?", (need_id,)
+        )
+        return written.rowcount == 1
+
     async def is_shared(self, need_id: int) -> bool:
         async with self._db.connection.execute(
             "SELECT 1 FROM interop_shared_needs WHERE need_id = ?", (need_id,)

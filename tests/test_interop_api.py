@@ -386,6 +386,11 @@ async def test_a_need_is_shown_to_partners_only_once_its_owner_agrees(interop: I
     sent = await interop.send("POST", "/messages", note)
     assert sent.status_code == 201
     assert "Message de Paul K., venu de Karos" in marie.last().text
+    # She changes her mind: no longer shown, and no longer written to.
+    await marie.press("🙈 Ne plus la montrer")
+    assert "n'est plus montrée aux autres sites" in marie.last().text
+    assert (await interop.get("/passenger_journeys", **query)).json() == []
+    assert (await interop.send("POST", "/messages", note)).status_code == 404
 
 
 def karos_journey(params: dict[str, str]) -> list[dict[str, Any]]:

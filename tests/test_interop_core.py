@@ -97,6 +97,12 @@ class MemoryShared:
         self.ids.add(need_id)
         return True
 
+    async def unshare(self, need_id: int) -> bool:
+        if need_id not in self.ids:
+            return False
+        self.ids.discard(need_id)
+        return True
+
     async def is_shared(self, need_id: int) -> bool:
         return need_id in self.ids
 

@@ -111,6 +111,7 @@ class Shared(enum.StrEnum):
     SHARED = "shared"
     ALREADY = "already"
     NOT_FOUND = "not_found"  # not theirs, or no longer open
+    HIDDEN = "hidden"  # no longer shown
 
 
 class PartnerApi:
@@ -526,6 +527,19 @@ class PartnerApi:
 
     async def told(self, booking: Booking) -> None:
         await self._bookings.told(booking.number, booking.status)
+
+    async def unshare_need(self, person: Person, need_id: int) -> Shared:
+        """The person changes their mind: the need is no longer shown."""
+        need = await self._needs.get(need_id)
+        if need is None or need.person_id != person.id:
+            return Shared.NOT_FOUND
+        async with self._uow.transaction():
+            if not await self._shared.unshare(need.id):
+                return Shared.ALREADY
+            await self._needs.record_event(
+                need.id, self._clock.now(), "hidden_from_partners", person.id
+            )
+        return Shared.HIDDEN
 
     def today(self) -> date:
         return self._calendar.today(self._clock.now())
