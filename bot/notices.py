@@ -47,6 +47,8 @@ class Offer(enum.StrEnum):
     STAY = "stay"  # an inactive person stays (or is forgotten); subject: the person
     SUSPEND = "suspend"  # the team suspends someone reported; subject: the person
     LIFT = "lift"  # the team lifts a suspension; subject: the person
+    ANSWER_BOOKING = "answer_booking"  # a partner's passenger asks; subject: the booking number
+    SHARE_NEED = "share_need"  # show the need to other platforms? subject: the need
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from telegram import Update
 
 from bot.clock import Clock
 from bot.domain import Person, TelegramIdentity
+from bot.interop.served import PartnerApi
+from bot.interop.theirs import SearchWithPartners
 from bot.services.agenda import AgendaService
 from bot.services.consents import ConsentService
 from bot.services.digest import DigestService
@@ -44,6 +46,9 @@ class Deps:
     consents: ConsentService
     privacy: PrivacyService
     trust: TrustService
+    # A need recorded with the partner platforms' journeys; their API (None when not served).
+    finding: SearchWithPartners
+    partner_api: PartnerApi | None = None
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""
