@@ -40,7 +40,9 @@ PRIVACY = "pv"  # the callback-data kind of this module's buttons
 CONSENT = "need_consent"  # a step of /chercher
 AGREED = "caller_agreed"  # a step of /demande and /conducteur
 # The summary's lines, in this order; a section another feature adds gets a line of its own.
-SUMMARY_SECTIONS = ("trips", "needs", "introductions", "consents", "reports", "drafts")
+SUMMARY_SECTIONS = (
+    "trips", "needs", "introductions", "consents", "reports", "partner_platforms", "drafts",
+)  # fmt: skip
 
 
 # The consent before a need is kept (a step of /chercher).

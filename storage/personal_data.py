@@ -264,6 +264,42 @@ class DraftsHeld(_Holder):
             )
 
 
+class PartnerBookingsHeld(_Holder):
+    """What the partner platforms (standard covoiturage) hold with us about a person: the
+    bookings of our driver by their passengers, and the needs the person chose to show them.
+    Forgetting a driver calls off the bookings still ahead (the partner is told, as when the
+    driver calls one off); a need shown is shown no more."""
+
+    section = "partner_platforms"
+
+    async def export(self, person_id: int) -> list[dict[str, Any]]:
+        bookings = await self._rows(
+            "SELECT partner, ride_date, pickup_at, passenger_alias, status, created_at"
+            " FROM interop_bookings WHERE driver_id = ? ORDER BY number",
+            person_id,
+        )
+        shown = await self._rows(
+            "SELECT s.need_id, s.shared_at FROM interop_shared_needs s"
+            " JOIN needs n ON n.id = s.need_id WHERE n.person_id = ? ORDER BY s.need_id",
+            person_id,
+        )
+        return [{"booking": row} for row in bookings] + [{"need_shown": row} for row in shown]
+
+    async def forget(self, person_id: int, now: datetime) -> None:
+        async with self._db.transaction() as db:
+            await db.execute(
+                "UPDATE interop_bookings SET status = 'CANCELLED', updated_at = ?"
+                " WHERE driver_id = ? AND pickup_at > ? AND status NOT IN"
+                " ('CANCELLED', 'VALIDATED', 'COMPLETED_PENDING_VALIDATION')",
+                (now.isoformat(), person_id, now.isoformat()),
+            )
+            await db.execute(
+                "DELETE FROM interop_shared_needs WHERE need_id IN"
+                " (SELECT id FROM needs WHERE person_id = ?)",
+                (person_id,),
+            )
+
+
 def core_holders(database: Database) -> list[Any]:
     """The core's holders, drafts first (they need the person's Telegram id)."""
     return [
@@ -273,4 +309,5 @@ def core_holders(database: Database) -> list[Any]:
         NeedsHeld(database),
         IntroductionsHeld(database),
         ReportsHeld(database),
+        PartnerBookingsHeld(database),
     ]

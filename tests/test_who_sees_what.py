@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the `interop` fixture, imported from tests/test_interop_api.py)
 """The README's "who sees what" table, line by line, on one story: Jean drives Cahors → Figeac
 and agreed to show his phone; Marie (on Telegram) needs a ride to a health appointment in a
 wheelchair; Yvette phoned the team; the team follows what the bot cannot solve."""
@@ -11,6 +12,7 @@ from handlers.http import create_http_app
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeUser
 from tests.test_find_flow import agree_if_asked, driver
+from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places  # noqa: F401
 from tests.test_operators import team
 from tests.test_privacy import registered_by_phone
 
@@ -106,7 +108,7 @@ async def test_the_team_sees_what_it_follows_and_phones_only_with_consent(
     assert data["profile"]["name"] == "Olga Bru" and data["needs"] == []
 
 
-async def test_nobody_else_receives_anything_no_funder_no_partner_yet(bot: RunningBot) -> None:
+async def test_nobody_else_receives_anything_no_funder_yet(bot: RunningBot) -> None:
     olga, jean, marie = await story(bot)
     await marie.press(marie.buttons()[0])
     await jean.press("✅ J'accepte")
@@ -114,7 +116,67 @@ async def test_nobody_else_receives_anything_no_funder_no_partner_yet(bot: Runni
     allowed = {OPERATORS, olga.id, jean.id, marie.id}
     written = {chat_id for chat_id, chat in bot.fake._chats.items() if chat.messages}
     assert written <= allowed  # Omar and Nadia (not involved), and nobody outside, got nothing
-    # No partner platform is served our data: the HTTP side has no such route.
+    # Without INTEROP_OPERATOR, no partner platform is served anything.
     app = create_http_app(bot.app.http_context())
     paths = {getattr(route, "path", "") for route in app.routes}
     assert not any(path.startswith("/api/") for path in paths)
+
+
+async def test_a_partner_platform_sees_aliases_and_only_needs_shown_to_it(
+    interop: Interop,
+) -> None:
+    bot = interop.bot
+    olga, _, _ = team(bot)
+    jean = await driver(bot, 721, "Jean", username="jean_m")
+    await bot.rows("UPDATE people SET phone = '+33611111111', phone_visible = 1 WHERE id = 2")
+    where = await places(bot)
+    answer = await interop.get("/driver_journeys", **where, departureDate=TUESDAY_0730)
+    [journey] = answer.json()
+    assert journey["driver"]["alias"] == "Jean M."
+    assert "Martin" not in answer.text and "jean_m" not in answer.text
+    assert not PHONE.search(answer.text) and "33611111111" not in answer.text
+    # Needs: none until their owner presses "show my request"; never the purpose.
+    marie = bot.fake.user(722, "Marie", last_name="Delpech")
+    await marie.command("chercher")
+    await agree_if_asked(marie)
+    for typed in ("Lacapelle-Marival", "Gramat", "mardi"):
+        await marie.send(typed)
+    await marie.press("🏁 Arriver avant une heure")
+    await marie.send("9h")
+    await marie.press("🩺 Santé")
+    await marie.press("♿ Fauteuil roulant")
+    await marie.press("✔️ Valider")
+    await marie.press("✅ Chercher un conducteur")
+    [need] = await bot.rows(
+        "SELECT origin_lat, origin_lon, destination_lat, destination_lon FROM needs"
+    )
+    near = {
+        "departureLat": need["origin_lat"], "departureLng": need["origin_lon"],
+        "arrivalLat": need["destination_lat"], "arrivalLng": need["destination_lon"],
+        "departureDate": TUESDAY_0730 + 1800, "timeDelta": 7200,
+    }  # fmt: skip
+    assert (await interop.get("/passenger_journeys", **near)).json() == []
+    await marie.press("👍 Oui, montrer ma demande")
+    shown = await interop.get("/passenger_journeys", **near)
+    [seen] = shown.json()
+    assert seen["passenger"]["alias"] == "Marie D."
+    assert "Delpech" not in shown.text and "health" not in shown.text
+    assert "wheelchair" not in shown.text.lower() and "fauteuil" not in shown.text.lower()
+    # A person the team suspends is shown to partners no more, driver or passenger.
+    await bot.rows("UPDATE people SET suspended_at = '2026-11-23T09:00:00+00:00'")
+    assert (await interop.get("/driver_journeys", **where, departureDate=TUESDAY_0730)).json() == []
+    assert (await interop.get("/passenger_journeys", **near)).json() == []
+    await bot.rows("UPDATE people SET suspended_at = NULL")
+    # A driver who is forgotten: the partner's passenger's booking is called off, and told.
+    asked = booking(journey)
+    await interop.send("POST", "/bookings", asked)
+    await jean.press("✅ J'accepte")
+    updates = bot.app.core.partner_updates
+    assert updates is not None and await updates.run_once() == 1
+    await jean.command("oublier")
+    await jean.press("🗑 Oui, tout effacer")
+    assert (await interop.get(f"/bookings/{asked['id']}")).json()["status"] == "CANCELLED"
+    assert await updates.run_once() == 1
+    assert interop.partner.patches[-1] == (asked["id"], "CANCELLED", "our-key-at-karos")
+    assert (await interop.get("/driver_journeys", **where, departureDate=TUESDAY_0730)).json() == []
+    assert olga

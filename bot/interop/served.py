@@ -206,12 +206,13 @@ class PartnerApi:
             trip = await self._trips.get(route.trip_id)
             driver = await self._people.get(route.driver_id)
             # A driver without Telegram answers through the team, by phone: not bookable
-            # by a partner's machine.
+            # by a partner's machine; one the team suspended is offered to nobody.
             if (
                 trip is None
                 or trip.status is not TripStatus.ACTIVE
                 or driver is None
                 or driver.telegram_user_id is None
+                or driver.suspended_at is not None
             ):
                 continue
             found.append((trip, driver))
@@ -249,7 +250,7 @@ class PartnerApi:
         found = []
         for need in await self._shared.open_shared():
             person = await self._people.get(need.person_id)
-            if person is not None:
+            if person is not None and person.suspended_at is None and person.forgotten_at is None:
                 found.append((need, person))
         return found
 
