@@ -156,6 +156,10 @@ async def test_a_partner_platform_sees_aliases_and_only_needs_shown_to_it(
         "departureDate": TUESDAY_0730 + 1800, "timeDelta": 7200,
     }  # fmt: skip
     assert (await interop.get("/passenger_journeys", **near)).json() == []
+    # Marie's search asked Karos for its journeys: places and times, never who.
+    asked_karos = " ".join(str(params) for _, params, _ in interop.partner.calls)
+    assert "departureLat" in asked_karos
+    assert "Marie" not in asked_karos and "Delpech" not in asked_karos and "722" not in asked_karos
     await marie.press("👍 Oui, montrer ma demande")
     shown = await interop.get("/passenger_journeys", **near)
     [seen] = shown.json()
