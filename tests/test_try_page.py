@@ -164,13 +164,14 @@ def test_a_driver_and_a_passenger_meet_on_the_try_page(try_mode: str) -> None:
             expect(jeanne.locator(".messages")).to_contain_text("🔔 Rappel", timeout=WAIT_MS)
             team = page.locator(".phone[data-chat^='-']")
             expect(team).to_contain_text("Le point du jour", timeout=WAIT_MS)
-            page.screenshot(path=ARTIFACTS / "4-a-week-later.png")
             expect(page.locator('button[data-move="month"]')).to_be_enabled(timeout=WAIT_MS)
+            page.screenshot(path=ARTIFACTS / "4-a-week-later.png")
             page.locator('button[data-move="month"]').click()
             expect(paul.locator(".messages")).to_contain_text("a-t-il eu lieu ?", timeout=WAIT_MS)
             expect(jeanne.locator(".messages")).to_contain_text(
                 "Votre trajet a-t-il toujours lieu ?", timeout=WAIT_MS
             )
+            expect(page.locator('button[data-move="month"]')).to_be_enabled(timeout=WAIT_MS)
             page.screenshot(path=ARTIFACTS / "5-four-weeks-later.png")
             assert errors == []
         except Exception:
