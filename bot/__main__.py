@@ -45,6 +45,8 @@ async def run_try(settings: Settings) -> None:
     from bot.try_mode import TryMode
     from handlers.http.server import CannotListen
 
+    for chatty in ("apscheduler", "telegram.ext"):  # their start-up lines would bury the address
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     mode = TryMode(settings, settings.try_port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

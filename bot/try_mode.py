@@ -18,10 +18,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from bot.app import AGENDA_JOB, Mobilot, create_bot
 from bot.places.gazetteer import Gazetteer
-from bot.settings import Settings
+from bot.settings import LANGUAGES, Settings
 from handlers.http.server import HttpServer
 from handlers.tryout import page, standin
 from handlers.tryout.botapi import FakeBotAPI
@@ -67,6 +69,7 @@ class TryMode:
         self._server: HttpServer | None = None
         self._lock = asyncio.Lock()
         self._ids = itertools.count(3001)
+        self.language: str = self.settings.default_language
 
     # What the page needs (handlers/tryout/page.TryControl).
 
@@ -94,7 +97,7 @@ class TryMode:
         user_id = next(self._ids)
         phone = f"+33 6 30 00 {user_id // 100 % 100:02d} {user_id % 100:02d}"
         role = "operator" if operator else "person"
-        language = language if language in ("fr", "en") else self.default_language
+        language = language if language in LANGUAGES else self.default_language
         person = TryPerson(user_id, first, last, None, phone, role, language)
         add_to_telegram(self.standin, person)
         self.people.append(person)
@@ -124,8 +127,11 @@ class TryMode:
             await self._run_agenda(mobilot)
             self.standin.changed()
 
-    async def reset(self) -> None:
+    async def reset(self, language: str | None = None) -> None:
+        """Everything from the start again; the people's Telegram in `language` if given."""
         async with self._lock:
+            if language in LANGUAGES:
+                self.language = language
             old = self._current
             await old.mobilot.stop()
             old.standin.wake_waiters()
@@ -143,7 +149,13 @@ class TryMode:
             Gazetteer.load, self.settings.territory_departments, self.settings.local_places_file
         )
         self._session = await self._open()
-        app = Starlette(routes=[*standin.routes(lambda: self.standin), *page.routes(self)])
+        # Only pages served from this computer's own names: another site cannot reach the page
+        # by pointing a name of its own at 127.0.0.1 (DNS rebinding).
+        hosts = ["127.0.0.1", "localhost"]
+        app = Starlette(
+            routes=[*standin.routes(lambda: self.standin), *page.routes(self)],
+            middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)],
+        )
         self._server = HttpServer(app, HOST, self.port)
         try:
             await self._server.start()
@@ -179,10 +191,12 @@ class TryMode:
         fake.max_poll_wait = 25.0
         # No rate limiter: Telegram's limits are not the stand-in's, and moving the clock a
         # month sends a month of digests to one group at once.
+        # The page's language is the territory's, for the team's group too.
+        settings = self.settings.model_copy(update={"default_language": self.language})
         mobilot = await create_bot(
-            self.settings, clock=self.clock, gazetteer=self._gazetteer, rate_limit=False
+            settings, clock=self.clock, gazetteer=self._gazetteer, rate_limit=False
         )
-        people = await seed(mobilot.core, fake)
+        people = await seed(mobilot.core, fake, self.language)
         return _Session(fake, mobilot, people)
 
     @staticmethod

@@ -57,6 +57,8 @@ async def test_the_page_talks_to_the_real_bot_and_bad_requests_get_a_clear_answe
     async with httpx.AsyncClient(base_url=mode.url) as client:
         page = await client.get("/")
         assert page.status_code == 200 and "page.js" in page.text
+        elsewhere = await client.get("/try/api/state", headers={"Host": "evil.example"})
+        assert elsewhere.status_code == 400  # a page of another site, by DNS rebinding
         texts = (await client.get("/try/api/texts?lang=en")).json()["texts"]
         assert texts["try.reset"] == "🔄 Start again"
         assert (await client.get("/try/api/texts?lang=xx")).json()["language"] == "fr"
@@ -110,11 +112,14 @@ async def test_the_page_talks_to_the_real_bot_and_bad_requests_get_a_clear_answe
         digests = [i for i in await chat(client, -1004600000001) if "Le point du jour" in i["html"]]
         assert len(digests) == 7
 
-        assert (await client.post("/try/api/reset")).status_code == 200
+        reset = await client.post("/try/api/reset", json={"language": "en"})
+        assert reset.status_code == 200
         assert await chat(client, JEANNE) == []
         assert mode.now() - before < timedelta(hours=1)  # the clock is back to now
         state = (await client.get("/try/api/state")).json()
         assert [p["id"] for p in state["people"] if p["shown"]] == [1001, 1002, 1003]
+        assert (await client.post("/try/api/act", json=said)).status_code == 200
+        await answered(client, JEANNE, "Hello Jeanne")  # the page's language, after a reset
 
 
 def test_formatting_is_rendered_safely() -> None:

@@ -3,7 +3,7 @@ few drivers with regular trips, and the three people the page opens with."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import time
 
 from bot.assembly import Core
@@ -108,13 +108,16 @@ async def _place(core: Core, name: str) -> PlaceRef:
     return to_ref(found.exact[0].place)  # the territory's own first (there are 3 Gourdon)
 
 
-async def seed(core: Core, standin: FakeBotAPI) -> list[TryPerson]:
-    """The operators' group, the page's people and the demo drivers with their trips."""
+async def seed(core: Core, standin: FakeBotAPI, language: str) -> list[TryPerson]:
+    """The operators' group, the page's people and the demo drivers with their trips, all
+    with their Telegram set to `language` (the page's)."""
     standin.group(OPERATORS_GROUP, "Équipe Mobilot du Lot")
-    people = [*PEOPLE, *(driver for driver, _ in DEMO_DRIVERS)]
+    people = [replace(p, language=language) for p in PEOPLE]
+    drivers = [(replace(p, language=language), trip) for p, trip in DEMO_DRIVERS]
+    people += [driver for driver, _ in drivers]
     for person in people:
         add_to_telegram(standin, person)
-    for person, trip in DEMO_DRIVERS:
+    for person, trip in drivers:
         identity = TelegramIdentity(
             user_id=person.user_id, first_name=person.first_name, last_name=person.last_name,
             username=person.username, language_code=person.language,

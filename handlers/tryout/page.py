@@ -35,7 +35,7 @@ PAGE_TEXTS = (
     "try.role_person", "try.group", "try.write", "try.send", "try.attach",
     "try.share_location", "try.share_contact", "try.send_photo", "try.send_document",
     "try.send_sticker", "try.pick_place", "try.pick_on_map", "try.cancel", "try.edited",
-    "try.location", "try.photo", "try.as_person", "try.move_hour", "try.move_day",
+    "try.location_at", "try.photo", "try.as_person", "try.move_hour", "try.move_day",
     "try.move_week", "try.move_month", "try.tomorrow_at", "try.moving", "try.language",
     "try.sticker", "try.voice", "try.download", "try.error", "try.open_chat",
     "try.group_hint", "try.empty_chat",
@@ -59,7 +59,7 @@ class TryControl(Protocol):
     def now(self) -> datetime: ...
     def add_person(self, name: str, operator: bool, language: str) -> TryPerson: ...
     async def move_clock(self, to: datetime) -> None: ...
-    async def reset(self) -> None: ...
+    async def reset(self, language: str | None = None) -> None: ...
 
 
 def texts(language: str) -> dict[str, str]:
@@ -86,6 +86,7 @@ def state(control: TryControl) -> dict[str, Any]:
     return {
         "version": standin.version,
         "now": control.now().astimezone(control.zone).isoformat(),
+        "zone": str(control.zone),
         "bot": standin.bot_username,
         "group": {"id": OPERATORS_GROUP, "title": standin.groups[OPERATORS_GROUP].title},
         "people": [
@@ -229,7 +230,12 @@ def routes(control: TryControl) -> list[BaseRoute]:
         return JSONResponse({"now": control.now().astimezone(control.zone).isoformat()})
 
     async def post_reset(request: Request) -> Response:
-        await control.reset()
+        try:
+            body = json.loads(await request.body() or b"{}")
+            language = str(body.get("language", "")) if isinstance(body, dict) else ""
+        except ValueError:
+            language = ""
+        await control.reset(language or None)
         return JSONResponse({"ok": True})
 
     async def file(request: Request) -> Response:

@@ -98,7 +98,7 @@ async function moveClock(move) {
 
 function showClock() {
   const now = new Date(state.now);
-  const zone = "Europe/Paris";
+  const zone = state.zone;
   const text = new Intl.DateTimeFormat(lang, {
     weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", timeZone: zone,
   }).format(now);
@@ -230,7 +230,7 @@ function nearestPlace(lat, lon) {
 
 function content(item) {
   const body = el("div", { class: "body" });
-  if (item.kind === "location") body.append("📍 " + t("location") + " : " + nearestPlace(item.lat, item.lon));
+  if (item.kind === "location") body.append("📍 " + t("location_at", { place: nearestPlace(item.lat, item.lon) }));
   else if (item.kind === "contact") body.append("👤 " + item.name + " · " + item.phone);
   else if (item.kind === "photo") body.append(el("div", { class: "photo" }, "🖼️ " + t("photo")));
   else if (item.kind === "sticker") body.append(el("div", { class: "sticker" }, item.emoji || "🙂"));
@@ -339,15 +339,15 @@ function drawMap(onPick) {
   const back = document.createElementNS(ns, "rect");
   Object.entries({ x: 0, y: 0, width: 600, height: 420, class: "land" }).forEach(([k, v]) => back.setAttribute(k, v));
   svg.append(back);
-  const river = document.createElementNS(ns, "path");
-  river.setAttribute("d", "M0,310 C80,300 120,330 180,300 S260,250 330,280 S430,330 470,260 S560,200 600,190");
-  river.setAttribute("class", "river");
-  svg.append(river);
+  const drawn = [];
   for (const place of state.places) {
     const dot = document.createElementNS(ns, "circle");
     Object.entries({ cx: x(place.lon), cy: y(place.lat), r: 6, class: "town" }).forEach(([k, v]) => dot.setAttribute(k, v));
     const label = document.createElementNS(ns, "text");
-    Object.entries({ x: x(place.lon) + 9, y: y(place.lat) + 4 }).forEach(([k, v]) => label.setAttribute(k, v));
+    // A place beside one already named (the hospital beside its town) is named below it.
+    const crowded = drawn.some((p) => Math.abs(x(p.lon) - x(place.lon)) < 40 && Math.abs(y(p.lat) - y(place.lat)) < 14);
+    drawn.push(place);
+    Object.entries({ x: x(place.lon) + 9, y: y(place.lat) + (crowded ? 20 : 4) }).forEach(([k, v]) => label.setAttribute(k, v));
     label.textContent = place.name;
     svg.append(dot, label);
   }
@@ -398,7 +398,7 @@ async function main() {
   document.getElementById("reset").addEventListener("click", async () => {
     if (!confirm(t("reset_confirm"))) return;
     opened.clear();
-    try { await api("/try/api/reset", {}); } catch (error) { showError(error); }
+    try { await api("/try/api/reset", { language: lang }); } catch (error) { showError(error); }
   });
   poll();
 }
