@@ -156,13 +156,18 @@ def test_a_driver_and_a_passenger_meet_on_the_try_page(try_mode: str) -> None:
             expect(jeanne.locator(".messages")).to_contain_text("@paul_castel", timeout=WAIT_MS)
             page.screenshot(path=ARTIFACTS / "3-contacts-shared.png")
 
+            # The team's member opens the group's command menu: nothing is waiting for them.
+            team = page.locator(".phone[data-chat^='-']")
+            team.locator(".composer .menu").click()
+            team.locator(".command-menu button", has_text="/ouvertes —").click()
+            expect(team.locator(".bubble.bot").last).to_contain_text("Aucune demande ouverte")
+
             # The clock moves: a week on, both were reminded the evening before the ride and
             # the team had its digest every morning; four weeks on, the passenger was asked
             # whether the ride happened and the driver whether her trip still runs.
             page.locator('button[data-move="week"]').click()
             expect(paul.locator(".messages")).to_contain_text("🔔 Rappel", timeout=WAIT_MS)
             expect(jeanne.locator(".messages")).to_contain_text("🔔 Rappel", timeout=WAIT_MS)
-            team = page.locator(".phone[data-chat^='-']")
             expect(team).to_contain_text("Le point du jour", timeout=WAIT_MS)
             expect(page.locator('button[data-move="month"]')).to_be_enabled(timeout=WAIT_MS)
             page.screenshot(path=ARTIFACTS / "4-a-week-later.png")

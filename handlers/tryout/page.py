@@ -34,7 +34,7 @@ PAGE_TEXTS = (
     "try.close", "try.role_driver", "try.role_passenger", "try.role_operator",
     "try.role_person", "try.group", "try.write", "try.send", "try.attach",
     "try.share_location", "try.share_contact", "try.send_photo", "try.send_document",
-    "try.send_sticker", "try.pick_place", "try.pick_on_map", "try.cancel", "try.edited",
+    "try.send_sticker", "try.menu", "try.pick_place", "try.pick_on_map", "try.cancel", "try.edited",
     "try.location_at", "try.photo", "try.as_person", "try.move_hour", "try.move_day",
     "try.move_week", "try.move_month", "try.tomorrow_at", "try.moving", "try.language",
     "try.sticker", "try.voice", "try.download", "try.error", "try.open_chat",
@@ -80,9 +80,13 @@ def state(control: TryControl) -> dict[str, Any]:
         if chat_id > 0:
             bot_messages = standin.users[chat_id].messages()
             keyboard = reply_keyboard(bot_messages, last_written(items))
+            # The menu Telegram shows: the one set for the person's language, else the default.
+            language = standin.users[chat_id].language_code or ""
+            commands = standin.commands(None, language) or standin.commands(None, "")
         else:
             keyboard = None
-        chats[str(chat_id)] = {"items": items, "keyboard": keyboard}
+            commands = standin.commands({"type": "chat", "chat_id": chat_id}, "")
+        chats[str(chat_id)] = {"items": items, "keyboard": keyboard, "commands": commands}
     return {
         "version": standin.version,
         "now": control.now().astimezone(control.zone).isoformat(),

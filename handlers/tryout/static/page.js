@@ -144,6 +144,22 @@ function composer(chatId, personId) {
     });
     parts.push(menu, fileInput, el("button", { class: "attach", title: t("attach"), "aria-label": t("attach"), onclick: () => { menu.hidden = !menu.hidden; } }, "📎"));
   }
+  // Telegram's "Menu" button: the commands the bot set for this chat.
+  const commands = el("div", { class: "attach-menu command-menu", hidden: true });
+  parts.unshift(commands, el("button", {
+    class: "menu", title: t("menu"), "aria-label": t("menu"),
+    onclick: () => {
+      const chat = state && state.chats[String(chatId)];
+      commands.replaceChildren(...((chat && chat.commands) || []).map((c) => el("button", {
+        onclick: () => {
+          commands.hidden = true;
+          const speaker = chatId < 0 ? groupSpeaker.id : personId;
+          act({ action: "text", user_id: speaker, chat_id: chatId, text: "/" + c.command });
+        },
+      }, "/" + c.command + " — " + c.description)));
+      commands.hidden = !commands.hidden;
+    },
+  }, "☰"));
   parts.push(input, el("button", { class: "send", title: t("send"), "aria-label": t("send"), onclick: send }, "➤"));
   return el("div", { class: "composer" }, parts);
 }
