@@ -73,6 +73,15 @@ async def test_the_page_talks_to_the_real_bot_and_bad_requests_get_a_clear_answe
                    "message_id": menu["id"], "data": menu["buttons"][0][0]["data"]}  # fmt: skip
         assert (await client.post("/try/api/act", json=pressed)).status_code == 200
         await answered(client, JEANNE, "Êtes-vous d'accord ?")
+        forged = {**pressed, "data": "nothing:of:ours"}  # an old or forged button
+        assert (await client.post("/try/api/act", json=forged)).status_code == 200
+        for _ in range(100):
+            answers = (await client.get("/try/api/state")).json()["answers"]
+            if answers:
+                break
+            await asyncio.sleep(0.05)
+        assert answers[-1]["user_id"] == JEANNE and answers[-1]["alert"]  # shown over her chat
+        assert answers[-1]["text"].startswith("Ce bouton n'est plus actif")
         helped = {"action": "text", "user_id": JEANNE, "chat_id": JEANNE, "text": "/aide"}
         assert (await client.post("/try/api/act", json=helped)).status_code == 200
         await answered(client, JEANNE, "<b>")  # formatting comes through as HTML

@@ -11,6 +11,7 @@ import json
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from starlette.datastructures import UploadFile
@@ -105,6 +106,12 @@ def state(control: TryControl) -> dict[str, Any]:
             for p in control.people
         ],
         "chats": chats,
+        # Telegram shows a button's answer over the chat, briefly or as an alert to close.
+        "answers": [
+            {"n": n, "user_id": a["user_id"], "text": a["text"], "alert": a["show_alert"]}
+            for n, a in enumerate(standin.callback_answers)
+            if a.get("text")
+        ][-20:],
         "places": [{"name": n, "lat": lat, "lon": lon} for n, lat, lon in PLACES],
     }
 
@@ -266,6 +273,4 @@ def routes(control: TryControl) -> list[BaseRoute]:
 
 
 def _quote(name: str) -> str:
-    from urllib.parse import quote
-
     return quote(name, safe="")

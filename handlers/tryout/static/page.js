@@ -262,10 +262,15 @@ function content(item) {
   return body;
 }
 
-function openLink(url) {
+function openLink(url, personId) {
+  // A link to the bot itself opens that person's private chat with it.
   const match = url.match(/^https:\/\/t\.me\/([A-Za-z0-9_]+)/);
   if (match && match[1] === state.bot) {
-    document.querySelector('.phone[data-chat]:not([data-chat^="-"]) .text')?.focus();
+    opened.add(personId);
+    layout();
+    render();
+    const panel = document.querySelector('.phone[data-person="' + personId + '"]');
+    if (panel) { panel.scrollIntoView({ behavior: "smooth", inline: "center" }); panel.querySelector("textarea").focus(); }
     return;
   }
   window.open(url, "_blank", "noopener");
@@ -283,8 +288,8 @@ function bubble(chatId, item) {
       rows.append(el("div", { class: "row" }, row.map((button) => el("button", {
         class: "inline-button",
         onclick: () => {
-          if (button.url) { openLink(button.url); return; }
           const speaker = chatId < 0 ? groupSpeaker.id : chatId;
+          if (button.url) { openLink(button.url, speaker); return; }
           act({ action: "press", user_id: speaker, chat_id: chatId, message_id: item.id, data: button.data });
         },
       }, button.text + (button.url ? " ↗" : "")))));
@@ -331,9 +336,27 @@ function renderChat(panel, chatId, chat) {
   }
 }
 
+let answersSeen = null;
+
+function showAnswers() {
+  const fresh = state.answers.filter((a) => answersSeen !== null && a.n > answersSeen);
+  if (state.answers.length) answersSeen = Math.max(answersSeen ?? -1, ...state.answers.map((a) => a.n));
+  else if (answersSeen === null) answersSeen = -1;
+  for (const answer of fresh) {
+    const panel = document.querySelector('.phone[data-person="' + answer.user_id + '"]')
+      || document.querySelector(".phone[data-chat^='-']");
+    if (!panel) continue;
+    const box = el("div", { class: "answer" + (answer.alert ? " alert" : ""), role: "status" }, answer.text);
+    if (answer.alert) box.append(el("button", { onclick: () => box.remove() }, "OK"));
+    panel.append(box);
+    if (!answer.alert) setTimeout(() => box.remove(), 4000);
+  }
+}
+
 function render() {
   showClock();
   layout();
+  showAnswers();
   for (const panel of document.querySelectorAll(".phone[data-chat]")) {
     const chatId = Number(panel.dataset.chat);
     const chat = state.chats[String(chatId)];
