@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,8 +28,6 @@ from handlers.tryout import page, standin
 from handlers.tryout.botapi import FakeBotAPI
 from handlers.tryout.clock import MovableClock
 from handlers.tryout.demo import DEPARTMENTS, OPERATORS_GROUP, TryPerson, add_to_telegram, seed
-
-log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"  # loopback only: the page lets anyone play anyone
 TRY_DATABASE = Path("data/try.sqlite3")
@@ -109,6 +106,7 @@ class TryMode:
         question, the digest, a message waiting for the morning), as the agenda's job would."""
         async with self._lock:
             mobilot = self._current.mobilot
+            last: datetime | None = None
             for _ in range(MAX_STEPS):
                 dues = [
                     moment
@@ -119,8 +117,9 @@ class TryMode:
                     if moment is not None
                 ]
                 due = min(dues, default=None)
-                if due is None or due > to:
+                if due is None or due > to or due == last:  # nothing more, or stuck: on to `to`
                     break
+                last = due
                 self.clock.move_to(due)
                 await self._run_agenda(mobilot)
             self.clock.move_to(to)
@@ -189,9 +188,9 @@ class TryMode:
         )  # fmt: skip
         fake.deliver = "polling"
         fake.max_poll_wait = 25.0
-        # No rate limiter: Telegram's limits are not the stand-in's, and moving the clock a
-        # month sends a month of digests to one group at once.
-        # The page's language is the territory's, for the team's group too.
+        # The page's language is the territory's, for the team's group too. No rate limiter:
+        # Telegram's limits are not the stand-in's, and moving the clock a month sends a
+        # month of digests to one group at once.
         settings = self.settings.model_copy(update={"default_language": self.language})
         mobilot = await create_bot(
             settings, clock=self.clock, gazetteer=self._gazetteer, rate_limit=False

@@ -102,7 +102,7 @@ def state(control: TryControl) -> dict[str, Any]:
                 "username": p.username,
                 "role": p.role,
                 "shown": p.shown,
-            }  # fmt: skip
+            }
             for p in control.people
         ],
         "chats": chats,
