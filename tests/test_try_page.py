@@ -184,3 +184,13 @@ def test_a_driver_and_a_passenger_meet_on_the_try_page(try_mode: str) -> None:
             raise
         finally:
             browser.close()
+
+
+def test_without_the_browser_ci_fails_and_a_laptop_skips(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", Path("/nowhere/chromium"))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="/nowhere/chromium"):
+        browser_or_skip()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        browser_or_skip()

@@ -208,7 +208,9 @@ function layout() {
   for (const person of state.people) {
     if (person.shown || opened.has(person.id)) wanted.push(person);
   }
-  const key = JSON.stringify([lang, wanted.map((p) => p.id), state.people.length]);
+  // A hidden person's messages are counted on the button that opens their phone.
+  const waiting = (person) => state.chats[String(person.id)].items.filter((i) => i.from_bot).length;
+  const key = JSON.stringify([lang, wanted.map((p) => p.id), state.people.map(waiting)]);
   if (phones.dataset.key === key) return;
   phones.dataset.key = key;
   phones.replaceChildren();
@@ -222,8 +224,9 @@ function layout() {
   const demo = card.querySelector(".demo-people");
   for (const person of state.people) {
     if (person.shown || opened.has(person.id)) continue;
+    const count = waiting(person);
     demo.append(el("button", { class: "open-person", onclick: () => { opened.add(person.id); layout(); render(); } },
-      t("open_chat", { name: person.name })));
+      t("open_chat", { name: person.name }), count ? el("span", { class: "badge" }, "🔔 " + count) : null));
   }
   phones.append(card);
   const select = phones.querySelector(".speaker");
@@ -347,7 +350,7 @@ function showAnswers() {
       || document.querySelector(".phone[data-chat^='-']");
     if (!panel) continue;
     const box = el("div", { class: "answer" + (answer.alert ? " alert" : ""), role: "status" }, answer.text);
-    if (answer.alert) box.append(el("button", { onclick: () => box.remove() }, "OK"));
+    if (answer.alert) box.append(el("button", { onclick: () => box.remove() }, t("ok")));
     panel.append(box);
     if (!answer.alert) setTimeout(() => box.remove(), 4000);
   }
