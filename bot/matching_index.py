@@ -175,6 +175,13 @@ class TripIndex:
         order = np.lexsort((self._trip[slots], lower_bounds))
         return self._exact(need, params, slots[order], lower_bounds[order], limit)
 
+    def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
+        """The trips whose search box (with the index's margin) holds both points, by trip
+        id: what the R-tree of ``storage.trip_search`` returns, for searches of their own."""
+        need = NeedQuery(origin, destination, frozenset(range(7)), TimeMode.LEAVE_AFTER, time())
+        slots = self._box_candidates(need, self._params)
+        return sorted((self._route(int(slot)) for slot in slots), key=lambda r: r.trip_id)
+
     def _box_candidates(self, need: NeedQuery, params: MatchingParams) -> IntArray:
         n = self._size
         o, d = need.origin, need.destination

@@ -31,7 +31,7 @@ from bot.domain import (
     Trip,
     TripStatus,
 )
-from bot.matching import Match, MatchingParams, NeedQuery
+from bot.matching import Match, MatchingParams, NeedQuery, Point, TripRoute
 from bot.settings import Language
 
 
@@ -211,6 +211,11 @@ class TripSearch(Protocol):
         self, need: NeedQuery, params: MatchingParams, limit: int | None = None
     ) -> list[Match]:
         """Exactly ``bot.matching.find_matches(need, every active trip, params, limit)``."""
+        ...
+
+    async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
+        """Active trips whose search area may hold both points, by trip id (a superset:
+        the caller decides), for searches other than matching a need."""
         ...
 
     async def index(self, trip_id: int) -> None: ...

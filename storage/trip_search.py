@@ -298,6 +298,9 @@ class IndexedTripSearch:
     ) -> list[Match]:
         return self._index.matches(need, params, limit)
 
+    async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
+        return self._index.routes_near(origin, destination)
+
     async def all_active_routes(self) -> list[TripRoute]:
         async with self._db.connection.execute(
             f"SELECT {_ROUTE_COLUMNS} FROM trips t WHERE t.status = 'active' ORDER BY t.id"
