@@ -11,6 +11,7 @@ from bot.services import consents
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeUser
 from tests.test_find_flow import describe_need, driver
+from tests.test_offer_flow import register_trip
 from tests.test_operators import team
 
 
@@ -629,4 +630,22 @@ async def test_a_long_retention_is_done_in_short_passes(
     await bot.later(minutes=2)
     erased = await bot.rows("SELECT id FROM needs WHERE anonymised_at IS NOT NULL")
     assert len(erased) == 2
+    bot.assert_clean()
+
+
+async def test_a_suspended_driver_is_not_announced_to_waiting_passengers(bot: RunningBot) -> None:
+    olga, _, _ = team(bot)
+    lina = bot.fake.user(631, "Lina", last_name="Vern")
+    await describe_need(lina)  # nobody drives it yet: the team follows it
+    jean = bot.fake.user(632, "Jean", last_name="Martin")
+    await jean.command("start")
+    await bot.rows("UPDATE people SET suspended_at = '2026-11-23T09:00:00+00:00' WHERE id = 2")
+    mark = lina.mark()
+    await register_trip(jean)
+    assert lina.texts_since(mark) == []  # not told of a driver the team suspended
+    await bot.rows("UPDATE people SET suspended_at = NULL WHERE id = 2")
+    jeanne = bot.fake.user(633, "Jeanne", last_name="Roux")
+    await register_trip(jeanne)
+    assert any("Jeanne R." in text for text in lina.texts_since(mark))
+    assert olga
     bot.assert_clean()
