@@ -25,6 +25,7 @@ from handlers.conversation import (
     Session,
     State,
     text_of,
+    yes_no_words,
 )
 from handlers.deps import Deps
 from handlers.find import FindConversation, FindSession
@@ -64,7 +65,10 @@ class OnBehalf(DraftConversation[D]):
         return {
             NAME: [MessageHandler(TEXT, self.on_name)],
             PHONE_NUMBER: [MessageHandler(TEXT, self.on_phone_number)],
-            SHOWS_PHONE: [self.button("shows", self.on_shows_phone)],
+            SHOWS_PHONE: [
+                self.button("shows", self.on_shows_phone),
+                self.words(SHOWS_PHONE, yes_no_words("shows"), self.on_shows_phone),
+            ],
         }
 
     async def ask_caller(

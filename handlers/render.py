@@ -310,3 +310,8 @@ def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
         open=Html(listing([need_line(v) for v in found.still_open])),
         rides_count=len(rides), rides=Html(listing(rides)), undelivered=Html(section),
     )  # fmt: skip
+
+
+def place_label(ref: PlaceRef) -> str:
+    """How a place is told apart from its namesakes on a button: "Gourdon (71)"."""
+    return f"{ref.name} ({ref.department})" if ref.department else ref.name

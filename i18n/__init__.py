@@ -9,9 +9,10 @@ from the catalogs.
 
 from __future__ import annotations
 
+import gettext
 import html
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, time
 from functools import cache
 from pathlib import Path
@@ -58,11 +59,26 @@ def load_catalog(language: str) -> dict[str, str]:
         for message in catalog:
             if not (message.id and message.string):
                 continue
-            key = str(message.id)
+            if message.pluralizable:
+                # "key" is the first form, "key[1]"… the others (see Translator.plural).
+                key = str(message.id[0])
+                forms = list(message.string)
+                entries = {key: forms[0], **{f"{key}[{i}]": f for i, f in enumerate(forms)}}
+            else:
+                key = str(message.id)
+                entries = {key: str(message.string)}
             if key in messages:
                 raise ValueError(f"message {key!r} is defined twice ({path})")
-            messages[key] = str(message.string)
+            messages.update(entries)
     return messages
+
+
+@cache
+def plural_rule(language: str) -> Callable[[int], int]:
+    """Which plural form a count takes, from the main catalog's Plural-Forms header."""
+    with (LOCALES_DIR / f"{language}.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    return gettext.c2py(catalog.plural_expr)
 
 
 def placeholders(text: str) -> set[str]:
@@ -89,6 +105,17 @@ class Translator:
         if not values:
             return Html(template)
         return Html(template.format(**{name: escape(v) for name, v in values.items()}))
+
+    def plural(self, language: str | None, key: str, n: int, **values: Any) -> str:
+        """The form of `key` for the count `n` ("1 place", "2 places"; "1 hour", "2 hours"),
+        by each language's own plural rule."""
+        lang = self.language(language)
+        form = plural_rule(lang)(n)
+        catalog = self._catalogs[lang]
+        chosen = f"{key}[{form}]"
+        if chosen not in catalog:
+            chosen = key
+        return self(lang, chosen, **values)
 
     def time(self, language: str | None, value: time) -> str:
         return format_time(value, self(language, "format.time"), locale=self.language(language))

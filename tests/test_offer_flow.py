@@ -172,9 +172,9 @@ async def register_trip_until_summary(user: FakeUser) -> None:
 async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     anne = bot.fake.user(104, "Anne")
     await anne.command("proposer")
-    # Consent: text where a button is expected.
-    await anne.send("oui")
-    assert "répondre avec les boutons" in anne.messages()[-2].text
+    # Consent: words that say neither yes nor no, where buttons are offered.
+    await anne.send("peut-être")
+    assert "Je n'ai pas compris « peut-être »" in anne.messages()[-2].text
     assert anne.buttons() == ["✅ J'accepte", "Non merci"]
     await anne.press("✅ J'accepte")
 
@@ -248,15 +248,15 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     assert "Je ne peux pas écouter les messages vocaux" in anne.messages()[-2].text
     await anne.send("Départ place de la mairie")
 
-    # Contact: text instead of a button; a typed number; someone else's contact.
+    # Contact: words that are no answer; someone else's contact; a typed number.
+    await anne.send("bof")
+    assert "Je n'ai pas compris « bof »" in anne.messages()[-2].text
     await anne.send("téléphone")
-    assert "répondre avec les boutons" in anne.messages()[-2].text
-    await anne.press("📞 Aussi mon téléphone")
-    await anne.send("06 12 34 56 78")
-    assert "utilisez le bouton « 📞 Partager mon numéro »" in anne.last().text
     await anne.send_contact("33699999999", own=False, first_name="Voisin")
     assert "Ce numéro n'est pas le vôtre" in anne.last().text
-    await anne.send("Telegram seulement")
+    await anne.send("06 12 34 56 78")
+    assert "Montrer le 0612345678" in anne.last().text
+    await anne.send("non")
     assert "Tout est juste ?" in anne.last().text
 
     # Summary: a photo, then confirm.
