@@ -131,6 +131,7 @@ class OnBehalf(DraftConversation[D]):
 class NeedOnBehalf(OnBehalf[NeedDraft], FindConversation):
     name = "behalf_need"
     commands = ["demande", "request"]
+    words_start = False  # an operator's words are about someone else: no search for them
     next_step = {**CALLER_STEPS, **FindConversation.next_step}
     chained_steps = frozenset({NAME, PHONE_NUMBER, *FindConversation.chained_steps})
 

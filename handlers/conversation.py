@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Coroutine
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from telegram import Message, ReplyKeyboardRemove, Update
@@ -239,8 +239,10 @@ class DraftConversation(Generic[D]):
         entry_points: Handlers = [
             CommandHandler(self.commands, self.start, filters=PRIVATE),
             CallbackQueryHandler(self.start, pattern=kb.pattern(kb.START, self.name)),
+            *self.more_entry_points(),
         ]
         states = {**states, **self.more_states()}
+        self._states = states
         for step, handlers in states.items():
             handlers.append(self.button("other", self._another_place(step)))
             handlers.append(MessageHandler(PRIVATE & ~filters.COMMAND, self._unexpected(step)))
@@ -287,6 +289,22 @@ class DraftConversation(Generic[D]):
         await self.ask(update, context, person, session, session.pending)
         return True
 
+    def more_entry_points(self) -> Handlers:
+        """Other ways in than the command and the /start button."""
+        return []
+
+    async def answer_pending(self, update: Update, context: Context) -> State | None:
+        """An update that an entry point took while this conversation is open: handled by
+        the question it answers (None if none is pending)."""
+        session = self.load(context)
+        if session is None or session.pending not in self._states:
+            return None
+        for handler in self._states[session.pending]:
+            check = handler.check_update(update)
+            if check is not None and check is not False:
+                return cast(State, await handler.callback(update, context))
+        return None
+
     def more_states(self) -> dict[str, Handlers]:
         """Steps a variant of the conversation adds before or after the usual ones."""
         return {}
@@ -298,14 +316,19 @@ class DraftConversation(Generic[D]):
             await update.callback_query.answer()
             await drop_keyboard(update)
         person = await self.deps.person(update)
-        for other in CONVERSATION_NAMES - {self.name}:
-            if context.user_data and other in context.user_data:
-                # Another conversation is open: finish or cancel it first, lose nothing.
-                await send(update, context, self.t(person.language, f"{other}.busy"))
-                return ConversationHandler.END
+        if await self.other_open(update, context, person):
+            return ConversationHandler.END
         session = self.new_session()
         self.save(context, session)
         return await self.begin(update, context, person, session)
+
+    async def other_open(self, update: Update, context: Context, person: Person) -> bool:
+        """Another conversation is open: finish or cancel it first, lose nothing."""
+        for other in CONVERSATION_NAMES - {self.name}:
+            if context.user_data and other in context.user_data:
+                await send(update, context, self.t(person.language, f"{other}.busy"))
+                return True
+        return False
 
     async def cancel(self, update: Update, context: Context) -> State:
         person = await self.deps.person(update)

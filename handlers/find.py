@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import ClassVar
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     ConversationHandler,
     MessageHandler,
 )
+from telegram.ext.filters import MessageFilter
 
 from bot.domain import InvalidInput, NeedDraft, Person, Purpose, SpecialNeed, TimeMode
-from bot.services.places import PlaceReading
+from bot.services.places import PlaceReading, to_ref
 from bot.understand import (
     TimeWish,
     read_day_and_time,
     read_purpose,
+    read_request,
     read_special_needs,
     read_time_wish,
     read_weekdays,
@@ -30,11 +34,13 @@ from handlers.conversation import (
     TEXT,
     Context,
     DraftConversation,
+    Handlers,
     Session,
     State,
     text_of,
 )
 from handlers.replies import drop_keyboard, send
+from i18n import Html
 
 WHEN, MODE, TIME, PURPOSE, SPECIAL, SUMMARY = (
     "when",
@@ -95,6 +101,52 @@ class FindConversation(DraftConversation[NeedDraft]):
     ) -> State:
         await send(update, context, self.t(person.language, "find.intro"))
         return await self.ask(update, context, person, session, ORIGIN)
+
+    # A trip asked in one message, before any command: "cahors demain 9h".
+
+    words_start: ClassVar[bool] = True
+
+    def more_entry_points(self) -> Handlers:
+        if not self.words_start:
+            return []
+        return [MessageHandler(TEXT & _Request(self.deps.today), self.start_from_words)]
+
+    async def start_from_words(self, update: Update, context: Context) -> State:
+        answered = await self.answer_pending(update, context)
+        if answered is not None or self.load(context) is not None:
+            return answered  # open already: the words answer its question
+        person = await self.deps.person(update)
+        request = read_request(text_of(update), self.deps.today())
+        if request is None or await self.other_open(update, context, person):
+            return ConversationHandler.END
+        lang, t = person.language, self.t
+        session = self.new_session()
+        await send(update, context, t(lang, "words.request_understood"))
+        if request.day is not None:
+            try:
+                self.change(
+                    session, travel_date=request.day, regular=False, today=self.deps.today()
+                )
+                await send(
+                    update, context, t(lang, "find.date_set", date=t.date(lang, request.day))
+                )
+            except InvalidInput:
+                pass  # a day gone by: asked at its own step
+        self.take_wish(session, request.wish)
+        for step, typed in ((DESTINATION, request.destination), (ORIGIN, request.origin)):
+            reading = await self.deps.places.understand(typed) if typed else None
+            if reading is None or reading.taken is None:
+                continue
+            try:
+                self.change(session, **{step: to_ref(reading.taken, reading.name)})
+            except InvalidInput:
+                continue  # the same place twice: asked again
+            shown = Html(render.place(t, lang, getattr(session.draft, step)))
+            await send(update, context, t(lang, f"steps.{step}_set", place=shown))
+        self.save(context, session)
+        if session.draft.origin is None:
+            return await self.ask(update, context, person, session, ORIGIN)
+        return await self.advance(update, context, person, session, ORIGIN)
 
     async def ask(
         self, update: Update, context: Context, person: Person, session: FindSession, step: str
@@ -386,3 +438,14 @@ class FindConversation(DraftConversation[NeedDraft]):
 def _purpose(typed: str) -> str | None:
     purpose = read_purpose(typed)
     return f"purpose:{purpose.value}" if purpose else None
+
+
+class _Request(MessageFilter):
+    """A message that asks for a trip in one go (it names a day): "cahors demain 9h"."""
+
+    def __init__(self, today: Callable[[], date]) -> None:
+        super().__init__(name="trip request")
+        self._today = today
+
+    def filter(self, message: Message) -> bool:
+        return read_request(message.text or "", self._today()) is not None

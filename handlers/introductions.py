@@ -12,6 +12,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    MessageHandler,
     filters,
 )
 
@@ -49,7 +50,42 @@ class IntroductionHandlers:
             ),
             CallbackQueryHandler(self.on_need_button, pattern=kb.pattern(kb.NEED)),
             CallbackQueryHandler(self.on_answer, pattern=kb.pattern(kb.INTRO)),
+            # Words outside any conversation: a driver named among those shown.
+            MessageHandler(
+                filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, self.on_words
+            ),
         ]
+
+    async def on_words(self, update: Update, context: Context) -> None:
+        """ "Jean", "le premier", "oui": the driver to ask, said rather than pressed."""
+        person = await self.deps.person(update)
+        lang = person.language
+        typed = update.effective_message.text if update.effective_message else ""
+        asked = await self.deps.introductions.ask_by_words(person, typed or "")
+        if asked is None:
+            await send(update, context, self.t(lang, "words.free_text_hint"))
+            await send(update, context, self.t(lang, "start.what"), kb.start_menu(self.t, lang))
+            return
+        if asked.result is AskResult.UNCLEAR and asked.need is not None:
+            need = asked.need
+            labels = [
+                (render.candidate_button(self.t, lang, need, c), c.trip.id)
+                for c in asked.candidates
+            ]
+            text = self.t(lang, "words.which_driver", text=typed or "")
+            await send(update, context, text, kb.candidates(self.t, lang, need.id, labels))
+            return
+        key = {
+            AskResult.BUSY: "intro.busy",
+            AskResult.CLOSED: "intro.closed",
+            AskResult.NOT_FOUND: "intro.closed",
+        }.get(asked.result)
+        if key is not None:
+            await send(update, context, self.t(lang, key))
+            return
+        if asked.result is AskResult.UNAVAILABLE:
+            await send(update, context, self.t(lang, "intro.unavailable"))
+        await self.notifier.write(context, asked.notices)
 
     # /mesdemandes
 

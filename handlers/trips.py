@@ -157,7 +157,8 @@ class TripsHandlers:
         if action == "keep":
             resumed = result.outcome is TripChange.DONE
             key = "tripcheck.resumed" if resumed else "tripcheck.kept"
-            await mark_answered(update, self.t(lang, key, weeks=weeks))
+            weeks_said = Html(self.t.plural(lang, "words.weeks", weeks, n=weeks))
+            await mark_answered(update, self.t(lang, key, weeks=weeks_said))
             if resumed:
                 await self.notifier.write(context, result.notices)
             return

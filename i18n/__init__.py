@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import html
+import re
 import string
 from collections.abc import Callable, Iterable
 from datetime import date, time
@@ -81,6 +82,22 @@ def plural_rule(language: str) -> Callable[[int], int]:
     return gettext.c2py(catalog.plural_expr)
 
 
+# French drops the vowel of "de", "que" before a vowel or a mute h: "d'Albert", "qu'Yvette".
+_ELIDABLE = re.compile(r"\b([Dd]e|[Qq]ue) \{(\w+)\}")
+_VOWELS = tuple("aeiouyhàâäéèêëîïôöûüœAEIOUYHÀÂÄÉÈÊËÎÏÔÖÛÜŒ")
+
+
+def elide(template: str, values: dict[str, Any]) -> str:
+    def spoken(match: re.Match[str]) -> str:
+        word, name = match[1], match[2]
+        value = str(values.get(name, ""))
+        if value.startswith(_VOWELS):
+            return f"{word[:-1]}'{{{name}}}"
+        return match[0]
+
+    return _ELIDABLE.sub(spoken, template)
+
+
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
@@ -104,9 +121,11 @@ class Translator:
             raise KeyError(f"no message {key!r} in the catalogs")
         if not values:
             return Html(template)
+        if self.language(language) == "fr":
+            template = elide(template, values)
         return Html(template.format(**{name: escape(v) for name, v in values.items()}))
 
-    def plural(self, language: str | None, key: str, n: int, **values: Any) -> str:
+    def plural(self, language: str | None, key: str, n: int, /, **values: Any) -> str:
         """The form of `key` for the count `n` ("1 place", "2 places"; "1 hour", "2 hours"),
         by each language's own plural rule."""
         lang = self.language(language)

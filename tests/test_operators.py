@@ -222,7 +222,7 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     # Neither has Telegram: the team puts them in touch. Yvette did not agree to share her
     # number, so it is not passed on: the team arranges the meeting with each of them.
     assert "Roger Lafon (0612345678) emmène Yvette Combes" in said[1]
-    assert "Numéro de Yvette Combes à donner à Roger Lafon : numéro non partagé" in said[1]
+    assert "Numéro d'Yvette Combes à donner à Roger Lafon : numéro non partagé" in said[1]
     assert "Pour joindre Yvette Combes : 0565000000" in said[1]
     assert "Dites à Yvette Combes (0565000000) que Roger Lafon l'emmène" in said[2]
     assert "Contact de Roger Lafon : 0612345678" in said[2]

@@ -69,7 +69,7 @@ async def test_someone_elses_trip_cannot_be_touched(bot: RunningBot) -> None:
         assert other.callback_answers()[-1]["text"].startswith("Ce trajet n'existe plus")
     for junk in ("tr:abc:pause", "tr:1:explode", "zz:1", "of:000000:day:1", "x" * 64):
         await other.press_data(junk)
-        assert other.callback_answers()[-1]["text"].startswith("Ce bouton n'est plus actif")
+        assert other.callback_answers()[-1]["text"].startswith("Ce bouton ne sert plus")
     [row] = await bot.rows("SELECT status FROM trips")
     assert row["status"] == "active"
     bot.assert_clean()
@@ -113,7 +113,7 @@ async def test_switching_language(bot: RunningBot) -> None:
 async def test_help_privacy_and_unknown_things(bot: RunningBot) -> None:
     eve = bot.fake.user(205, "Ève", language_code="en")
     await eve.command("help")
-    assert "/offer — register a trip" in eve.last().text
+    assert "/offer — offer a trip" in eve.last().text
     await eve.command("privacy")
     assert "Your data and Mobilot" in eve.last().text
     await eve.command("cancel")

@@ -1,0 +1,160 @@
+"""End to end: people who type their own words where the bot offers buttons."""
+
+from __future__ import annotations
+
+from tests.conftest import RunningBot
+from tests.fakebot import FakeUser
+from tests.test_find_flow import driver
+
+
+class Transcript:
+    """What a person typed and what the bot answered, in order (for the closing note)."""
+
+    def __init__(self, user: FakeUser, who: str) -> None:
+        self.user, self.who, self.lines = user, who, []
+
+    async def say(self, text: str) -> list[str]:
+        mark = self.user.mark()
+        await self.user.send(text)
+        self.lines.append(f"{self.who}: {text}")
+        answers = self.user.messages()[mark:]
+        for message in answers:
+            buttons = f"   [{' | '.join(message.buttons)}]" if message.buttons else ""
+            self.lines.append("  Mobilot: " + message.text.replace("\n", "\n           ") + buttons)
+        return [m.text for m in answers]
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+async def test_an_old_man_in_his_own_words_from_a_sentence_to_a_drivers_yes(
+    bot: RunningBot,
+) -> None:
+    paul = await driver(bot, 401, "Paul", username="paul_r", origin="Gourdon", destination="Cahors",
+                        time="8h")  # fmt: skip
+    albert = bot.fake.user(402, "Albert", last_name="Vidal", username="albert_v")
+    words = Transcript(albert, "Albert")
+
+    said = await words.say("cahors demain 9h")
+    assert "📅 Le mardi 24 novembre" in said and "🏁 Arrivée : Cahors (46)" in said
+    assert "D'où partez-vous ?" in said[-1]
+
+    said = await words.say("de Gourdon")
+    assert "📍 Départ : Gourdon (46)" in said
+    assert any("autres lieux possibles" in text for text in said)  # Gourdon (71), (06), (07)
+    assert "Qu'est-ce qui compte pour vous ?" in said[-1]
+
+    said = await words.say("je dois y être à 9h")
+    assert "🏁 Arrivée avant 9h00" in said and "C'est pour quoi ?" in said[-1]
+    await words.say("c'est pour le médecin")
+    said = await words.say("non")
+    assert "Votre demande" in said[-1] and "arrivée avant 9h00" in said[-1]
+    said = await words.say("oui")
+    assert "Paul" in said[-1] and "J'ai trouvé des conducteurs" in said[-1]
+
+    said = await words.say("Paul")
+    assert said[-1].startswith("J'ai envoyé votre demande à Paul M.")
+    request = paul.last()
+    assert "Albert V. aimerait faire la route avec vous" in request.text
+    await paul.press("✅ J'accepte")
+    assert "Paul Martin accepte de vous emmener" in albert.last().text
+    assert "@paul_r" in albert.last().text
+    [need] = await bot.rows("SELECT status, purpose, travel_date, time_mode FROM needs")
+    assert need == {
+        "status": "matched", "purpose": "health", "travel_date": "2026-11-24",
+        "time_mode": "arrive_before",
+    }  # fmt: skip
+    assert albert.callback_answers() == []  # not one button pressed
+    words.lines.append(f"  (Paul presses « ✅ J'accepte »)\n  Mobilot: {albert.last().text}")
+    bot.assert_clean()
+    print(words.text())
+
+
+async def test_another_place_than_the_territorys_namesake(bot: RunningBot) -> None:
+    rose = bot.fake.user(403, "Rose")
+    await rose.command("chercher")
+    await rose.send("Gourdon")
+    assert "📍 Départ : Gourdon (46)" in rose.texts_since(0)
+    await rose.press("🔁 Un autre lieu")
+    assert "Lequel ?" in rose.last().text
+    assert "Gourdon (71)" in rose.buttons()
+    await rose.send("celui du 71")
+    assert "📍 Départ : Gourdon (71)" in rose.messages()[-2].text
+    # Back to the question that was waiting: where to.
+    assert "Où voulez-vous aller ?" in rose.last().text
+
+
+async def test_landmarks_postcodes_and_prepositions_without_a_places_file(
+    bot: RunningBot,
+) -> None:
+    # The test territory has no "hôpital de Gourdon" nor "mairie de Gramat" of its own.
+    lise = bot.fake.user(404, "Lise")
+    await lise.command("chercher")
+    await lise.send("au Vigan")
+    assert "Le Vigan-en-Quercy (46)" in lise.buttons()
+    await lise.send("le premier")
+    mark = lise.mark()
+    await lise.send("mairie de Gramat")
+    assert "🏁 Arrivée : Mairie de Gramat (46)" in lise.texts_since(mark)
+    await lise.send("en semaine")
+    assert "📅 Jours : du lundi au vendredi" in lise.texts_since(mark)
+    await lise.send("à partir de 14h")
+    assert "🕘 Départ à partir de 14h00" in lise.texts_since(mark)
+    await lise.send("des courses")
+    await lise.send("un fauteuil roulant")
+    assert "♿ Fauteuil roulant" in lise.last().text
+    await lise.send("changer l'heure")
+    assert "Qu'est-ce qui compte pour vous ?" in lise.last().text
+    await lise.send("avant 17h")
+    assert "Votre demande" in lise.last().text and "arrivée avant 17h00" in lise.last().text
+    await lise.send("oui")
+    [need] = await bot.rows("SELECT destination_name, weekdays, at_time, purpose FROM needs")
+    assert need["destination_name"] == "Mairie de Gramat"
+    assert (need["at_time"], need["purpose"]) == ("17:00", "shopping")
+
+    mark = lise.mark()
+    await lise.command("chercher")
+    await lise.send("46100")
+    assert "📍 Départ : Figeac (46)" in lise.texts_since(mark)
+
+
+async def test_a_driver_types_every_answer(bot: RunningBot) -> None:
+    jo = bot.fake.user(405, "Jo")
+    await jo.command("proposer")
+    for typed in ("oui", "de Cahors", "vers Figeac", "ben comme d'habitude, en semaine",
+                  "7h30", "non", "trois places", "non", "mon téléphone", "06 12 34 56 78",
+                  "oui"):  # fmt: skip
+        await jo.send(typed)
+    summary = jo.last().text
+    assert "Tout est juste ?" in summary and "3 places" in summary
+    await jo.send("oui")
+    assert "Trajet enregistré" in jo.last().text
+    [trip] = await bot.rows("SELECT weekdays, departure, return_time, seats, note FROM trips")
+    assert trip == {"weekdays": 0b11111, "departure": "07:30", "return_time": None, "seats": 3,
+                    "note": None}  # fmt: skip
+    [person] = await bot.rows("SELECT phone, phone_visible FROM people")
+    assert person == {"phone": "0612345678", "phone_visible": 1}
+
+
+async def test_the_pending_question_comes_back_after_an_aside(bot: RunningBot) -> None:
+    ines = bot.fake.user(406, "Inès")
+    await ines.command("chercher")
+    await ines.send("Cahors")
+    assert "Où voulez-vous aller ?" in ines.last().text
+    for aside in ("aide", "mestrajets", "mesdemandes"):
+        await ines.command(aside)
+        assert "Où voulez-vous aller ?" in ines.last().text, aside
+        assert "Reprenons là où nous en étions" in ines.messages()[-2].text
+    await ines.command("langue")
+    await ines.press("🇬🇧 English")
+    assert "Where do you want to go?" in ines.last().text
+    await ines.send("Figeac")
+    assert "When?" in ines.last().text
+
+
+async def test_words_before_any_command_that_say_no_trip(bot: RunningBot) -> None:
+    max_ = bot.fake.user(407, "Max")
+    await max_.send("bonjour")
+    assert "Cahors demain 9h" in max_.messages()[-2].text
+    assert "commandes et des boutons" not in max_.messages()[-2].text
+    assert max_.buttons() == ["🚗 Je propose un trajet", "🙋 Je cherche un trajet"]
