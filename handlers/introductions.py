@@ -19,7 +19,7 @@ from telegram.ext import (
 from bot.domain import IntroductionStatus
 from bot.services.introductions import AnswerResult, AskResult
 from handlers import keyboards as kb
-from handlers import render
+from handlers import pages, render
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
@@ -34,6 +34,7 @@ from handlers.replies import (
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
+NEED_PAGES = "needs"
 
 
 class IntroductionHandlers:
@@ -50,6 +51,7 @@ class IntroductionHandlers:
             ),
             CallbackQueryHandler(self.on_need_button, pattern=kb.pattern(kb.NEED)),
             CallbackQueryHandler(self.on_answer, pattern=kb.pattern(kb.INTRO)),
+            CallbackQueryHandler(self.list, pattern=kb.pattern(kb.PAGE, NEED_PAGES)),
             # Words outside any conversation: a driver named among those shown.
             MessageHandler(
                 filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, self.on_words
@@ -90,16 +92,28 @@ class IntroductionHandlers:
     # /mesdemandes
 
     async def list(self, update: Update, context: Context) -> None:
+        """The needs a few at a time, each with its button; "show more" for the next ones."""
         person = await self.deps.person(update)
         lang = person.language
         needs = await self.deps.needs.listing(person)
+        page = 0
+        if update.callback_query:
+            page = pages.page_number(kb.decode(update.callback_query.data)) or 0
+            await answer_button(update)
+            await drop_keyboard(update)
         if not needs:
             await send(update, context, self.t(lang, "needs.none"))
             return
-        await send(update, context, self.t(lang, "needs.header"))
-        for need, cancellable in needs:
+        if page == 0:
+            await send(update, context, self.t(lang, "needs.header"))
+        shown = needs[page * pages.ITEMS_PER_PAGE : (page + 1) * pages.ITEMS_PER_PAGE]
+        for need, cancellable in shown:
             markup = kb.need_actions(self.t, lang, need.id) if cancellable else None
             await send(update, context, render.need_item(self.t, lang, need), markup)
+        seen = page * pages.ITEMS_PER_PAGE + len(shown)
+        if seen < len(needs):
+            text = self.t(lang, "words.more_items", shown=seen, total=len(needs))
+            await send(update, context, text, pages.more_button(self.t, lang, NEED_PAGES, page + 1))
 
     # A passenger's buttons: ask a driver, ask the team, cancel.
 

@@ -31,6 +31,7 @@ START = "st"
 LANGUAGE = "lg"
 RIDE = "rd"
 CHECK = "tc"
+PAGE = "pg"
 
 
 @dataclass(frozen=True)
