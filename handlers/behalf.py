@@ -33,9 +33,22 @@ from handlers.notify import Notifier
 from handlers.offer import NOTE, SUMMARY, OfferConversation, OfferSession
 from handlers.operators import OperatorDirectory
 from handlers.replies import drop_keyboard, send
-from i18n import Html
+from i18n import Html, Voiced
 
 NAME, PHONE_NUMBER, SHOWS_PHONE = "caller_name", "caller_phone", "caller_shows_phone"
+# The questions that speak of "la personne" rather than "vous" (i18n.Voiced), by conversation.
+SPOKEN_FOR_THE_CALLER = {
+    "behalf_need": (
+        "behalf_need.date_in_past", "behalf_need.ask_mode", "behalf_need.ask_time_leave_after",
+        "behalf_need.ask_time_arrive_before", "behalf_need.ask_special", "behalf_need.summary",
+        "behalf_need.same_place", "behalf_need.before_or_after",
+    ),
+    "behalf_driver": (
+        "behalf_driver.ask_days", "behalf_driver.ask_time", "behalf_driver.departure_after_return",
+        "behalf_driver.ask_return", "behalf_driver.return_before_departure",
+        "behalf_driver.ask_seats", "behalf_driver.summary", "behalf_driver.same_place",
+    ),
+}  # fmt: skip
 CALLER_STEPS = {NAME: PHONE_NUMBER, PHONE_NUMBER: SHOWS_PHONE, SHOWS_PHONE: ORIGIN}
 
 
@@ -44,6 +57,10 @@ class OnBehalf(DraftConversation[D]):
     it among the bases: `class NeedOnBehalf(OnBehalf[NeedDraft], FindConversation)`)."""
 
     directory: OperatorDirectory
+
+    def speak_for_the_caller(self) -> None:
+        """Every question of the conversation speaks of the caller, never "vous"."""
+        self.t = Voiced(self.deps.t, self.name)
 
     async def start(self, update: Update, context: Context) -> State:
         user = update.effective_user
@@ -138,6 +155,7 @@ class NeedOnBehalf(OnBehalf[NeedDraft], FindConversation):
     def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
         super().__init__(deps, notifier)
         self.directory = directory
+        self.speak_for_the_caller()
 
     async def ask(
         self, update: Update, context: Context, person: Person, session: FindSession, step: str
@@ -185,6 +203,7 @@ class TripOnBehalf(OnBehalf[TripDraft], OfferConversation):
     def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
         super().__init__(deps, notifier)
         self.directory = directory
+        self.speak_for_the_caller()
 
     async def ask(
         self, update: Update, context: Context, person: Person, session: OfferSession, step: str

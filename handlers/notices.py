@@ -226,8 +226,12 @@ class NoticeWords:
     def _driver_answer(self, key: str, lang: str, values: Values) -> str:
         need: Need = values["need"]
         driver: Person = values["driver"]
+        passenger: Person | None = values.get("passenger")
         contact = Html(render.reach(self.t, lang, driver) or self._phone(lang, driver))
-        return self.t(lang, key, id=need.id, driver=driver.display_name, contact=contact)
+        who = passenger.display_name if passenger else Html(self.t(lang, "words.the_person"))
+        return self.t(
+            lang, key, id=need.id, driver=driver.display_name, contact=contact, passenger=who
+        )
 
     def _call_driver_cancelled(self, key: str, lang: str, values: Values) -> str:
         need: Need = values["need"]

@@ -167,3 +167,22 @@ class Translator:
             )
         names = [self.weekday(language, day) for day in chosen]
         return format_list(names, locale=self.language(language))
+
+
+class Voiced(Translator):
+    """The same catalogs, speaking for someone else: a message `<voice>.<name>` replaces
+    `find.<name>`, `offer.<name>`, `steps.<name>` or `words.<name>` where it exists ("Où
+    va la personne ?" rather than "Où allez-vous ?" when an operator registers a caller)."""
+
+    SPOKEN = ("find", "offer", "steps", "words")
+
+    def __init__(self, base: Translator, voice: str) -> None:
+        self.default_language = base.default_language
+        self._catalogs = base._catalogs
+        self.voice = voice
+
+    def __call__(self, language: str | None, key: str, **values: Any) -> str:
+        area, _, name = key.partition(".")
+        if area in self.SPOKEN and self.has(f"{self.voice}.{name}"):
+            key = f"{self.voice}.{name}"
+        return super().__call__(language, key, **values)
