@@ -133,6 +133,8 @@ class FindConversation(DraftConversation[NeedDraft]):
             except InvalidInput:
                 pass  # a day gone by: asked at its own step
         self.take_wish(session, request.wish)
+        if session.draft.time_mode is not None and session.draft.at is not None:
+            await self._time_said(update, context, person, session)
         for step, typed in ((DESTINATION, request.destination), (ORIGIN, request.origin)):
             reading = await self.deps.places.understand(typed) if typed else None
             if reading is None or reading.taken is None:

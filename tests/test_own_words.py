@@ -158,3 +158,18 @@ async def test_words_before_any_command_that_say_no_trip(bot: RunningBot) -> Non
     assert "Cahors demain 9h" in max_.messages()[-2].text
     assert "commandes et des boutons" not in max_.messages()[-2].text
     assert max_.buttons() == ["🚗 Je propose un trajet", "🙋 Je cherche un trajet"]
+
+
+async def test_in_english_too(bot: RunningBot) -> None:
+    kim = bot.fake.user(408, "Kim", language_code="en")
+    await kim.send("Figeac tomorrow by 9")
+    said = kim.texts_since(0)
+    assert "📅 On Tuesday 24 November" in said and "🏁 To: Figeac (46)" in said
+    assert "🏁 Arriving by 09:00" in said  # "by 9": the time and "arrive before" at once
+    await kim.send("from Cahors")
+    assert "What is it for?" in kim.last().text
+    await kim.send("a doctor's appointment")
+    await kim.send("no")
+    await kim.send("yes")
+    [need] = await bot.rows("SELECT purpose, time_mode, at_time FROM needs")
+    assert need == {"purpose": "health", "time_mode": "arrive_before", "at_time": "09:00"}
