@@ -71,7 +71,9 @@ YES = _phrases(
 NO = _phrases(
     "non", "nan", "nom", "pas du tout", "non merci", "surtout pas", "jamais", "pas question",
     "je refuse", "refuse", "pas d accord", "je ne veux pas", "je veux pas", "aucun",
-    "aucune", "rien", "no", "nope", "nah", "no thanks", "no thank you", "not at all", "never",
+    "aucune", "rien", "pas cette fois", "je ne peux pas", "je peux pas", "impossible",
+    "no", "nope", "nah", "no thanks", "no thank you", "not at all", "never", "not this time",
+    "i can t", "i cannot",
 )  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 
 from bot.domain import IntroductionStatus
-from bot.services.introductions import AnswerResult, AskResult
+from bot.services.introductions import Answer, AnswerResult, AskResult
 from handlers import keyboards as kb
 from handlers import pages, render
 from handlers.deps import Deps
@@ -59,11 +59,15 @@ class IntroductionHandlers:
         ]
 
     async def on_words(self, update: Update, context: Context) -> None:
-        """ "Jean", "le premier", "oui": the driver to ask, said rather than pressed."""
+        """Said rather than pressed: "oui" / "non" to a driver's request, or the driver to
+        ask ("Jean", "le premier")."""
         person = await self.deps.person(update)
         lang = person.language
         typed = update.effective_message.text if update.effective_message else ""
-        asked = await self.deps.introductions.ask_by_words(person, typed or "")
+        asked = await self.deps.introductions.by_words(person, typed or "")
+        if isinstance(asked, Answer):
+            await self._answered_by_words(update, context, lang, asked)
+            return
         if asked is None:
             await send(update, context, self.t(lang, "words.free_text_hint"))
             await send(update, context, self.t(lang, "start.what"), kb.start_menu(self.t, lang))
@@ -217,6 +221,18 @@ class IntroductionHandlers:
         cancelled = Html(render.need_item(self.t, lang, cancellation.need))
         await edit(update, self.t(lang, "needs.cancelled", need=cancelled))
         await self.notifier.write(context, cancellation.notices)
+
+    async def _answered_by_words(
+        self, update: Update, context: Context, lang: str, answer: Answer
+    ) -> None:
+        if answer.result not in (AnswerResult.ACCEPTED, AnswerResult.DECLINED):
+            await send(update, context, self.t(lang, "intro.no_longer"))
+            return
+        await send(update, context, self.t(lang, f"intro.state_{answer.result.value}"))
+        if answer.result is AnswerResult.DECLINED and answer.passenger is not None:
+            text = self.t(lang, "intro.declined_driver", name=answer.passenger.short_name)
+            await send(update, context, text)
+        await self.notifier.write(context, answer.notices)
 
     # A driver's answer.
 

@@ -173,3 +173,23 @@ async def test_in_english_too(bot: RunningBot) -> None:
     await kim.send("yes")
     [need] = await bot.rows("SELECT purpose, time_mode, at_time FROM needs")
     assert need == {"purpose": "health", "time_mode": "arrive_before", "at_time": "09:00"}
+
+
+async def test_a_driver_answers_a_request_in_words(bot: RunningBot) -> None:
+    jean = await driver(bot, 409, "Jean", username="jean_m")
+    rose = bot.fake.user(410, "Rose", username="rose_v")
+    await rose.send("figeac mardi avant 9h")
+    await rose.send("depuis Cahors")
+    await rose.send("santé")
+    await rose.send("rien")
+    await rose.send("oui")
+    await rose.send("le premier")
+    assert "Rose aimerait faire la route avec vous" in jean.last().text
+    await jean.send("oui")
+    assert "✅ Vous avez accepté." in jean.messages()[-2].text
+    assert "Voici comment joindre Rose" in jean.last().text
+    assert "Jean Martin accepte de vous emmener" in rose.last().text
+    [intro] = await bot.rows("SELECT status FROM introductions")
+    assert intro["status"] == "accepted"
+    await jean.send("oui")  # nothing waits for an answer any more
+    assert "Cahors demain 9h" in jean.messages()[-2].text

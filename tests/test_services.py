@@ -43,7 +43,13 @@ from bot.notices import (
 )
 from bot.services.announcements import AnnouncementService
 from bot.services.delivery import DeliveryService, InboxService
-from bot.services.introductions import AnswerResult, Ask, AskResult, IntroductionService
+from bot.services.introductions import (
+    Answer,
+    AnswerResult,
+    Ask,
+    AskResult,
+    IntroductionService,
+)
 from bot.services.needs import NeedService, Search
 from bot.services.rides import RideService
 from bot.services.trips import TripService
@@ -287,6 +293,29 @@ async def test_asking_a_driver_on_telegram(world: World) -> None:
     # One driver at a time.
     again = await world.introductions.ask_driver(marie, asked.need.id, introduction.trip_id)
     assert again.result is AskResult.BUSY and again.notices == []
+
+
+async def test_words_choose_a_driver_and_answer_a_request(world: World) -> None:
+    jean = await world.on_telegram(301, "Jean Martin", "jean_m")
+    marie = await world.on_telegram(302, "Marie Dupont", "marie_d")
+    assert await world.introductions.by_words(marie, "Jean") is None  # nothing shown yet
+    trip = await world.trip(jean)
+    search = await world.submit(marie)
+    unclear = await world.introductions.by_words(marie, "Paul")
+    assert isinstance(unclear, Ask) and unclear.result is AskResult.UNCLEAR
+    assert [c.trip.id for c in unclear.candidates] == [trip.id] and unclear.notices == []
+    asked = await world.introductions.by_words(marie, "le premier")
+    assert isinstance(asked, Ask) and asked.result is AskResult.ASKED
+    assert told(asked.notices) == [
+        ("intro.request", "Jean Martin"),
+        ("intro.asked", "Marie Dupont"),
+    ]
+    assert world.status(search.need.id) is NeedStatus.ASKING
+    assert await world.introductions.by_words(jean, "peut-être") is None
+    answered = await world.introductions.by_words(jean, "oui")
+    assert isinstance(answered, Answer) and answered.result is AnswerResult.ACCEPTED
+    assert world.status(search.need.id) is NeedStatus.MATCHED
+    assert await world.introductions.by_words(jean, "oui") is None  # nothing waits any more
 
 
 async def test_a_driver_registered_by_phone_is_asked_through_the_team(world: World) -> None:
