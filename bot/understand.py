@@ -77,8 +77,10 @@ NO = _phrases(
 )  # fmt: skip
 
 
-def read_yes_no(text: str) -> bool | None:
-    """ "oui", "d'accord", "yes" → True; "non", "non merci", "no" → False; else None."""
+def read_yes_no(text: str, *, strict: bool = False) -> bool | None:
+    """ "oui", "d'accord", "yes" → True; "non", "non merci", "no" → False; else None. Not
+    `strict`, a first "oui" or "non" says it ("non, pas cette fois"); `strict` where the
+    words could be an answer of their own ("Non fumeur" as a note for passengers)."""
     if len(text) > MAX_TEXT:
         return None
     folded = fold(text)
@@ -90,6 +92,8 @@ def read_yes_no(text: str) -> bool | None:
         return True
     if folded in NO:
         return False
+    if strict:
+        return None
     first = folded.split(" ", 1)[0] if folded else ""
     # "oui, tout est juste", "non pas cette fois": the first word says it.
     if first in ("oui", "yes", "ouais", "ok", "okay"):

@@ -293,17 +293,17 @@ class DraftConversation(Generic[D]):
         """Other ways in than the command and the /start button."""
         return []
 
-    async def answer_pending(self, update: Update, context: Context) -> State | None:
+    async def answer_pending(self, update: Update, context: Context) -> tuple[bool, State]:
         """An update that an entry point took while this conversation is open: handled by
-        the question it answers (None if none is pending)."""
+        the question it answers. (False, None) when no question is known to be pending."""
         session = self.load(context)
         if session is None or session.pending not in self._states:
-            return None
+            return False, None
         for handler in self._states[session.pending]:
             check = handler.check_update(update)
             if check is not None and check is not False:
-                return cast(State, await handler.callback(update, context))
-        return None
+                return True, cast(State, await handler.callback(update, context))
+        return False, None
 
     def more_states(self) -> dict[str, Handlers]:
         """Steps a variant of the conversation adds before or after the usual ones."""

@@ -112,9 +112,9 @@ class FindConversation(DraftConversation[NeedDraft]):
         return [MessageHandler(TEXT & _Request(self.deps.today), self.start_from_words)]
 
     async def start_from_words(self, update: Update, context: Context) -> State:
-        answered = await self.answer_pending(update, context)
-        if answered is not None or self.load(context) is not None:
-            return answered  # open already: the words answer its question
+        answered, state = await self.answer_pending(update, context)
+        if answered:
+            return state  # open already: the words answer its question
         person = await self.deps.person(update)
         request = read_request(text_of(update), self.deps.today())
         if request is None or await self.other_open(update, context, person):

@@ -200,10 +200,10 @@ class OfferConversation(DraftConversation[TripDraft]):
         person, session = loaded
         lang = person.language
         typed = text_of(update)
-        if read_yes_no(typed) is False or _says_no_return(typed):
-            return await self.on_no_return(update, context)
         wish = read_time_wish(typed)
         back = wish.at if wish is not None else None
+        if back is None and (read_yes_no(typed) is False or _says_no_return(typed)):
+            return await self.on_no_return(update, context)
         if back is None:
             text = self.t(lang, "steps.time_not_understood", text=text_of(update))
             await send(update, context, text)
@@ -269,7 +269,7 @@ class OfferConversation(DraftConversation[TripDraft]):
             return ConversationHandler.END
         person, session = loaded
         lang, typed = person.language, text_of(update)
-        if read_yes_no(typed) is False:  # "non", "rien": no message for passengers
+        if read_yes_no(typed, strict=True) is False:  # "non", "rien": no message
             self.change(session, note=None)
             return await self.advance(update, context, person, session, NOTE)
         if len(typed.strip()) > MAX_NOTE_LENGTH:

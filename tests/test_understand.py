@@ -283,3 +283,9 @@ def test_long_texts_are_not_understood() -> None:
 
 def test_at_least_sixty_phrasings() -> None:
     assert len(TIMES) + len(DAYS) + len(DATES) + len(PLACES) + len(NUMBERS) + len(YES_NO) >= 60
+
+
+def test_a_strict_no_is_the_whole_answer() -> None:
+    assert read_yes_no("Non fumeur") is False
+    assert read_yes_no("Non fumeur", strict=True) is None
+    assert read_yes_no("non merci", strict=True) is False
