@@ -48,6 +48,8 @@ class PlaceReading:
     others: tuple[Place, ...] = ()
 
 
+# The other places offered with "another one" (a postcode may have 18 communes).
+MAX_OTHERS = 8
 _POSTCODE = re.compile(r"\s*\d{5}\s*")
 
 
@@ -90,7 +92,10 @@ class PlaceService:
             reading = self._take(found, landmark=words.landmark)
             if reading is not None:
                 return reading
-            if fallback.empty and not found.empty and words.landmark is None:
+            if words.landmark is None and (
+                (fallback.empty and not found.empty) or (not fallback.exact and found.exact)
+            ):
+                # "à Beaumont": the namesakes of Beaumont, not what "à Beaumont" looks like.
                 fallback = found
         return PlaceReading(fallback)
 
@@ -101,7 +106,7 @@ class PlaceService:
             name = None
             if landmark is not None and place.kind != LOCAL:
                 name = landmark_name(landmark, place.name)
-            return PlaceReading(resolution, place, name, tuple(others))
+            return PlaceReading(resolution, place, name, tuple(others[:MAX_OTHERS]))
 
         if resolution.unique is not None:
             return taken(resolution.unique, [])
