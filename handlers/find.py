@@ -265,7 +265,7 @@ class FindConversation(DraftConversation[NeedDraft]):
             if days is None:
                 self.save(context, session)
                 return await self.ask(update, context, person, session, DAYS)
-            return await self._days_chosen(update, context, person, session)
+            return await self.days_chosen(update, context, person, session)
         if parsed is None:
             text = self.t(person.language, "find.when_not_understood", text=typed)
             await send(
