@@ -326,7 +326,8 @@ class DraftConversation(Generic[D]):
         """Another conversation is open: finish or cancel it first, lose nothing."""
         for other in CONVERSATION_NAMES - {self.name}:
             if context.user_data and other in context.user_data:
-                await send(update, context, self.t(person.language, f"{other}.busy"))
+                # The other conversation's own words (never this one's voice).
+                await send(update, context, self.deps.t(person.language, f"{other}.busy"))
                 return True
         return False
 
