@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date, time
 
 from bot.domain import NeedStatus, NewNeed, PlaceRef, Purpose, TimeMode
+from handlers import pages
+from i18n import Translator
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import utf16_len
+from tests.test_find_flow import describe_need, driver
 from tests.test_offer_flow import register_trip
 
 CAHORS = PlaceRef(id="insee:46042", name="Cahors", department="46", lat=44.4475, lon=1.4419)
@@ -61,4 +64,45 @@ async def test_many_trips_are_shown_a_few_at_a_time(bot: RunningBot) -> None:
     assert jean.texts_since(mark)[-1].count("🚗") == 1  # the 12th trip, last of the list
     assert sum(text.count("départ à") for text in jean.texts_since(mark)) == 12
     assert "▶️ Voir la suite" not in jean.buttons()
+    bot.assert_clean()
+
+
+def test_pages_are_cut_by_length_and_keep_every_item() -> None:
+    items = [f"{i:03} " + "x" * (i * 7 % 300) for i in range(500)]
+    found = pages.chunks(items, 3500)
+    assert [item for run in found for item in run] == items
+    assert all(len("\n\n".join(run)) <= 3500 for run in found)
+    assert pages.pages([]) == [""]
+    assert pages.chunks(["y" * 5000], 3500) == [["y" * 3499 + "…"]]
+
+
+def test_page_buttons_go_back_and_forth() -> None:
+    t = Translator("fr")
+    assert pages.page_buttons(t, "fr", "open", 0, 1) is None
+    first = pages.page_buttons(t, "fr", "open", 0, 3)
+    middle = pages.page_buttons(t, "fr", "open", 1, 3)
+    assert first is not None and middle is not None
+    assert [b.text for b in first.inline_keyboard[0]] == ["1 / 3", "Suivantes ▶️"]
+    assert [b.callback_data for b in middle.inline_keyboard[0]] == [
+        "pg:open:0", "pg:open:1", "pg:open:2",
+    ]  # fmt: skip
+
+
+async def test_many_drivers_for_the_team_in_messages_that_fit(bot: RunningBot) -> None:
+    olga = bot.fake.user(504, "Olga")
+    bot.fake.set_member(OPERATORS, olga.id, "administrator")
+    long_name = "Jean-Baptiste-Marie-Joseph-Emmanuel-Dieudonné"
+    for i in range(10):
+        await driver(
+            bot, 600 + i, f"{long_name}{i:02}", username=f"driver_number_{i:02}_of_the_lot"
+        )
+    lina = bot.fake.user(505, "Lina")
+    await describe_need(lina, origin="Lacapelle-Marival")  # off their road: to the team
+    post = bot.operators.last()
+    mark = bot.operators.mark()
+    await bot.operators.press(olga, "🔎 Conducteurs possibles", message=post)
+    lists = bot.operators.messages()[mark:]
+    assert lists and all(utf16_len(m.text) < 4096 for m in lists)
+    asked = [b for m in lists for b in m.buttons]
+    assert len(asked) == 8 and all(b.startswith("📨 Demander à Jean-Baptiste") for b in asked)
     bot.assert_clean()
