@@ -194,6 +194,7 @@ async def create_bot(
         operators=core.operators,
         reports=core.reports,
         rides=core.rides,
+        words=core.words,
         digest=core.digest,
         agenda=core.agenda,
         clock=core.clock,

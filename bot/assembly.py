@@ -26,6 +26,7 @@ from bot.services.places import PlaceService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.trips import TripService
+from bot.services.words import WordsService
 from bot.settings import Settings
 from storage.agenda import SqliteAgenda
 from storage.db import Database
@@ -53,6 +54,7 @@ class Core:
     operators: OperatorService
     reports: ReportService
     rides: RideService
+    words: WordsService
     digest: DigestService
     agenda: AgendaService
     inbox: InboxService
@@ -161,6 +163,7 @@ async def build_core(
         operators=operators,
         reports=ReportService(SqliteReports(database), clock),
         rides=rides,
+        words=WordsService(introduction_service, rides),
         digest=DigestService(
             operators=operators,
             rides=rides,

@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from bot.domain import IntroductionStatus
 from bot.services.introductions import Answer, AnswerResult, AskResult
+from bot.services.rides import OutcomeResult, RecordedOutcome
 from handlers import keyboards as kb
 from handlers import pages, render
 from handlers.deps import Deps
@@ -64,9 +65,15 @@ class IntroductionHandlers:
         person = await self.deps.person(update)
         lang = person.language
         typed = update.effective_message.text if update.effective_message else ""
-        asked = await self.deps.introductions.by_words(person, typed or "")
+        asked = await self.deps.words.answer(person, typed or "")
         if isinstance(asked, Answer):
             await self._answered_by_words(update, context, lang, asked)
+            return
+        if isinstance(asked, RecordedOutcome):
+            thanks = "outcome.already"
+            if asked.result is OutcomeResult.RECORDED and asked.outcome is not None:
+                thanks = f"outcome.thanks_{asked.outcome.value}"
+            await send(update, context, self.t(lang, thanks))
             return
         if asked is None:
             await send(update, context, self.t(lang, "words.free_text_hint"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
 from tests.test_find_flow import driver
+from tests.test_services import TUESDAY, paris
 
 
 class Transcript:
@@ -193,3 +196,10 @@ async def test_a_driver_answers_a_request_in_words(bot: RunningBot) -> None:
     assert intro["status"] == "accepted"
     await jean.send("oui")  # nothing waits for an answer any more
     assert "Cahors demain 9h" in jean.messages()[-2].text
+
+    await bot.run_until(paris(TUESDAY + timedelta(days=1), 10, 30))  # the day after the ride
+    assert "a-t-il eu lieu ?" in rose.last().text
+    await rose.send("oui merci")
+    assert rose.last().text.startswith("Merci ! Ravi que cela ait marché.")
+    [intro] = await bot.rows("SELECT ride_outcome FROM introductions")
+    assert intro["ride_outcome"] == "happened"

@@ -25,7 +25,7 @@ from bot.services import telling
 from bot.services.candidates import Candidate
 from bot.services.needs import MAX_CANDIDATES, NeedService
 from bot.services.views import team_view
-from bot.understand import read_choice, read_yes_no
+from bot.understand import read_choice
 
 # A driver asked for a one-off ride must answer this long before it at the latest…
 ANSWER_BEFORE_RIDE = timedelta(hours=2)
@@ -170,16 +170,13 @@ class IntroductionService:
             )
         return Ask(AskResult.ASKED, need, introduction, chosen, notices=notices)
 
-    async def by_words(self, person: Person, words: str) -> Ask | Answer | None:
-        """Words typed outside any conversation: a driver's "oui" or "non" to the one
-        request waiting for them, or the passenger naming a driver shown; None if they are
-        neither."""
-        accept = read_yes_no(words)
-        if accept is not None:
-            waiting = await self._introductions.waiting_for_driver(person.id)
-            if len(waiting) == 1:
-                return await self.answer(person, waiting[0].id, accept)
-        return await self.ask_by_words(person, words)
+    async def answer_waiting(self, driver: Person, accept: bool) -> Answer | None:
+        """A driver's yes or no said in words: the answer to the one request waiting for
+        them (None when there is none, or several)."""
+        waiting = await self._introductions.waiting_for_driver(driver.id)
+        if len(waiting) != 1:
+            return None
+        return await self.answer(driver, waiting[0].id, accept)
 
     async def ask_by_words(self, person: Person, words: str) -> Ask | None:
         """The passenger names, in words, one of the drivers shown for their newest open

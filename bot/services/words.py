@@ -1,0 +1,29 @@
+"""Words typed outside any conversation, taken as the answer to the one question they can
+answer: a driver's "oui" or "non" to the request waiting for them, a passenger's "oui" to
+"did the ride happen?", or the driver a passenger names among those shown ("Jean", "le
+premier")."""
+
+from __future__ import annotations
+
+from bot.domain import Person
+from bot.services.introductions import Answer, Ask, IntroductionService
+from bot.services.rides import RecordedOutcome, RideService
+from bot.understand import read_yes_no
+
+
+class WordsService:
+    def __init__(self, introductions: IntroductionService, rides: RideService) -> None:
+        self._introductions = introductions
+        self._rides = rides
+
+    async def answer(self, person: Person, words: str) -> Ask | Answer | RecordedOutcome | None:
+        """What the words answered, and what came of it; None when they answer nothing."""
+        yes = read_yes_no(words)
+        if yes is not None:
+            answered = await self._introductions.answer_waiting(person, yes)
+            if answered is not None:
+                return answered
+            recorded = await self._rides.outcome_said(person, yes)
+            if recorded is not None:
+                return recorded
+        return await self._introductions.ask_by_words(person, words)
