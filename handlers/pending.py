@@ -1,5 +1,5 @@
 """The question a conversation was waiting on, asked again after a command taken in between
-(/aide, /mestrajets, /mesdemandes, /confidentialite) or a language chosen with /langue, so
+(/start, /aide, /mestrajets, /mesdemandes, /confidentialite) or a language chosen with /langue, so
 that nobody is left wondering where they were."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from handlers import keyboards as kb
 from handlers.conversation import DraftConversation
 
 Context = ContextTypes.DEFAULT_TYPE
-ASIDES = ["aide", "help", "mestrajets", "mytrips", "mesdemandes", "myrequests",
+ASIDES = ["start", "aide", "help", "mestrajets", "mytrips", "mesdemandes", "myrequests",
           "confidentialite", "privacy"]  # fmt: skip
 
 

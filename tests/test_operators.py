@@ -92,6 +92,14 @@ async def test_close_with_a_reason_and_list_open_needs(bot: RunningBot) -> None:
 
     await bot.operators.command(olga, "ouvertes")
     assert "Demandes ouvertes : 1" in bot.operators.last().text
+    # No driver found: a kind word, and what the person can still do.
+    second = bot.operators.messages()[1]
+    await bot.operators.press(olga, "🔒 Clore", message=second)
+    await bot.operators.press(olga, "❌ Non résolue : pas de conducteur", message=second)
+    assert paul.last().text.startswith("😔 Sorry: the local team found no driver")
+    assert "Gramat → Figeac" in paul.last().text and "ask again" in paul.last().text
+    await bot.operators.command(olga, "ouvertes")
+    assert "Aucune demande ouverte" in bot.operators.last().text
     await nadia.command("ouvertes")
     assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
     [need] = await bot.rows("SELECT status, closed_reason FROM needs WHERE id = 1")

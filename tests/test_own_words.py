@@ -144,7 +144,7 @@ async def test_the_pending_question_comes_back_after_an_aside(bot: RunningBot) -
     await ines.command("chercher")
     await ines.send("Cahors")
     assert "Où voulez-vous aller ?" in ines.last().text
-    for aside in ("aide", "mestrajets", "mesdemandes"):
+    for aside in ("aide", "mestrajets", "mesdemandes", "start", "confidentialite"):
         await ines.command(aside)
         assert "Où voulez-vous aller ?" in ines.last().text, aside
         assert "Reprenons là où nous en étions" in ines.messages()[-2].text
