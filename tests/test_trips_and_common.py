@@ -120,7 +120,8 @@ async def test_help_privacy_and_unknown_things(bot: RunningBot) -> None:
     assert "nothing in progress" in eve.last().text
     await eve.command("teleport")
     assert (
-        eve.last().text == "I do not know the command /teleport. Type /help to see the ones I know."
+        eve.last().text
+        == "I do not know /teleport. Type /help to see what I can do, or just write where and when you want to go."
     )
     await eve.send("hello?")
     assert eve.messages()[-2].text.startswith("I did not understand")
