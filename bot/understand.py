@@ -499,7 +499,7 @@ def read_request(text: str, today: date) -> Request | None:
     folded = re.sub(r"\b(?:s il vous plait|svp|merci|please)\b", " ", folded)
     words = folded.split()
     # The day and time come last ("cahors demain 9h"), or first ("demain 9h cahors").
-    for start in range(1, len(words)):
+    for start in range(len(words)):
         said = read_day_and_time(" ".join(words[start:]), today)
         if said is not None:
             return _request(" ".join(words[:start]), *said)

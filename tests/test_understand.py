@@ -260,6 +260,7 @@ REQUESTS: list[tuple[str, Request | None]] = [
         Request("a figeac", None, date(2026, 11, 24), None),
     ),
     ("demain hopital cahors", Request("hopital cahors", None, date(2026, 11, 24), None)),
+    ("demain 9h", Request(None, None, date(2026, 11, 24), TimeWish(None, time(9)))),
     ("bonjour", None),
 ]
 
