@@ -163,7 +163,7 @@ async def build_core(
         operators=operators,
         reports=ReportService(SqliteReports(database), clock),
         rides=rides,
-        words=WordsService(introduction_service, rides),
+        words=WordsService(introduction_service, rides, trip_service),
         digest=DigestService(
             operators=operators,
             rides=rides,

@@ -19,6 +19,7 @@ from telegram.ext import (
 from bot.domain import IntroductionStatus
 from bot.services.introductions import Answer, AnswerResult, AskResult
 from bot.services.rides import OutcomeResult, RecordedOutcome
+from bot.services.trips import TripChange, TripChangeResult
 from handlers import keyboards as kb
 from handlers import pages, render
 from handlers.deps import Deps
@@ -68,6 +69,14 @@ class IntroductionHandlers:
         asked = await self.deps.words.answer(person, typed or "")
         if isinstance(asked, Answer):
             await self._answered_by_words(update, context, lang, asked)
+            return
+        if isinstance(asked, TripChangeResult):
+            weeks = self.deps.settings.trip_check_weeks
+            weeks_said = Html(self.t.plural(lang, "words.weeks", weeks, n=weeks))
+            resumed = asked.outcome is TripChange.DONE
+            said = "tripcheck.resumed" if resumed else "tripcheck.kept"
+            await send(update, context, self.t(lang, said, weeks=weeks_said))
+            await self.notifier.write(context, asked.notices)
             return
         if isinstance(asked, RecordedOutcome):
             thanks = "outcome.already"

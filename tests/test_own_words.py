@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
@@ -203,3 +203,13 @@ async def test_a_driver_answers_a_request_in_words(bot: RunningBot) -> None:
     assert rose.last().text.startswith("Merci ! Ravi que cela ait marché.")
     [intro] = await bot.rows("SELECT ride_outcome FROM introductions")
     assert intro["ride_outcome"] == "happened"
+
+
+async def test_a_driver_says_the_trip_still_runs_in_words(bot: RunningBot) -> None:
+    jean = await driver(bot, 411, "Jean")
+    await bot.run_until(paris(date(2026, 12, 21), 10))
+    assert jean.last().text.startswith("🚗 Votre trajet a-t-il toujours lieu ?")
+    await jean.send("oui toujours")
+    assert jean.last().text.startswith("✅ Merci ! Le trajet reste proposé")
+    [trip] = await bot.rows("SELECT status, confirmed_at FROM trips")
+    assert trip["status"] == "active" and trip["confirmed_at"] is not None

@@ -169,6 +169,10 @@ def world() -> World:
     # An operator of the team, already known (people registered by phone are theirs).
     operator = Person(id=1, display_name="Olga Bru", telegram_user_id=900, created_at=clock.now())
     people.rows[operator.id] = operator
+    trip_service = TripService(
+        trips, search, clock, people=people, agenda=agenda, unit_of_work=uow,
+        timing=timing, announcer=announcements, rides=rides,
+    )  # fmt: skip
     introduction_service = IntroductionService(
         needs=matching, need_repository=needs, introductions=introductions, trips=trips,
         people=people, params=params, clock=clock, agenda=agenda, unit_of_work=uow,
@@ -178,15 +182,12 @@ def world() -> World:
         clock, store, people, trips, needs, introductions, agenda, outbox, inbox, search,
         needs=matching,
         introductions=introduction_service,
-        trips=TripService(
-            trips, search, clock, people=people, agenda=agenda, unit_of_work=uow,
-            timing=timing, announcer=announcements, rides=rides,
-        ),
+        trips=trip_service,
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
         inbox=InboxService(inbox, clock),
         operator=operator,
         rides=rides,
-        words=WordsService(introduction_service, rides),
+        words=WordsService(introduction_service, rides, trip_service),
     )  # fmt: skip
 
 

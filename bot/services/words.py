@@ -1,22 +1,28 @@
 """Words typed outside any conversation, taken as the answer to the one question they can
 answer: a driver's "oui" or "non" to the request waiting for them, a passenger's "oui" to
-"did the ride happen?", or the driver a passenger names among those shown ("Jean", "le
-premier")."""
+"did the ride happen?", a driver's "oui" to "does your trip still run?", or the driver a
+passenger names among those shown ("Jean", "le premier")."""
 
 from __future__ import annotations
 
 from bot.domain import Person
 from bot.services.introductions import Answer, Ask, IntroductionService
 from bot.services.rides import RecordedOutcome, RideService
+from bot.services.trips import TripChangeResult, TripService
 from bot.understand import read_yes_no
 
 
 class WordsService:
-    def __init__(self, introductions: IntroductionService, rides: RideService) -> None:
+    def __init__(
+        self, introductions: IntroductionService, rides: RideService, trips: TripService
+    ) -> None:
         self._introductions = introductions
         self._rides = rides
+        self._trips = trips
 
-    async def answer(self, person: Person, words: str) -> Ask | Answer | RecordedOutcome | None:
+    async def answer(
+        self, person: Person, words: str
+    ) -> Ask | Answer | RecordedOutcome | TripChangeResult | None:
         """What the words answered, and what came of it; None when they answer nothing."""
         yes = read_yes_no(words)
         if yes is not None:
@@ -26,4 +32,8 @@ class WordsService:
             recorded = await self._rides.outcome_said(person, yes)
             if recorded is not None:
                 return recorded
+        if yes:  # "non" could mean pause it or delete it: its buttons say which
+            kept = await self._trips.still_runs_said(person)
+            if kept is not None:
+                return kept
         return await self._introductions.ask_by_words(person, words)
