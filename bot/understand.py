@@ -561,3 +561,32 @@ def read_summary(text: str, fields: tuple[str, ...] | list[str]) -> str | None:
         if named in FIELD_WORDS.get(field, ()):
             return f"edit:{field}"
     return "no" if answer is False else None
+
+
+# "Another one": a place taken without asking was not the one meant.
+
+_ANOTHER = re.compile(
+    r"^(?:non |no )?(?:(?:un |une |l |the )?autres?|(?:an|the )?other|another"
+    r"|(?:ce n est |c est )?pas (?:celui|celle) (?:la|ci)"
+    r"|(?:ce n est |c est )?pas (?:le|la) bon(?:ne)?"
+    r"|pas (?:ce|cet|cette)|not (?:that|this)(?: one)?|wrong)(?: (?P<rest>.+))?$"
+)
+_PLACE_WORDS = frozenset("lieu commune endroit ville village one place town".split())
+
+
+def may_say_another(text: str) -> bool:
+    """Whether the words could be an "another one" (checked against the place by
+    `read_another`)."""
+    return len(text) <= MAX_TEXT and _ANOTHER.match(fold(text)) is not None
+
+
+def read_another(text: str, place_name: str) -> bool:
+    """ "un autre", "un autre Gourdon", "pas celui-là", "pas ce Gourdon", "another one":
+    the place just taken (`place_name`) was not the one meant."""
+    if len(text) > MAX_TEXT:
+        return False
+    found = _ANOTHER.match(fold(text))
+    if found is None:
+        return False
+    rest = [w for w in (found["rest"] or "").split() if w not in ("le", "la", "les", "l", "de")]
+    return all(w in _PLACE_WORDS for w in rest) or " ".join(rest) == fold(place_name)

@@ -25,6 +25,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.ext.filters import MessageFilter
 
 from bot.domain import (
     WORKING_DAYS,
@@ -37,7 +38,14 @@ from bot.domain import (
 )
 from bot.places.model import PlaceMatch, Resolution
 from bot.services.places import MAX_PLACE_TEXT, PlaceReading, to_ref
-from bot.understand import read_choice, read_summary, read_weekdays, read_yes_no
+from bot.understand import (
+    may_say_another,
+    read_another,
+    read_choice,
+    read_summary,
+    read_weekdays,
+    read_yes_no,
+)
 from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
@@ -244,6 +252,7 @@ class DraftConversation(Generic[D]):
         states = {**states, **self.more_states()}
         self._states = states
         for step, handlers in states.items():
+            handlers.insert(0, MessageHandler(TEXT & _MaySayAnother(), self._another_typed(step)))
             handlers.append(self.button("other", self._another_place(step)))
             handlers.append(MessageHandler(PRIVATE & ~filters.COMMAND, self._unexpected(step)))
             handlers.append(
@@ -518,6 +527,32 @@ class DraftConversation(Generic[D]):
             await send(update, context, text, kb.one_button(label, data))
         return await self.advance(update, context, person, session, step)
 
+    def _another_typed(self, step: str) -> Callback:
+        """ "Un autre", "pas ce Gourdon": said rather than pressed, about the place last
+        taken without asking; any other words go to the question's own handlers."""
+
+        async def handle(update: Update, context: Context) -> State:
+            session = self.load(context)
+            typed = text_of(update)
+            for place_step in reversed(list(session.others) if session else []):
+                place = getattr(session.draft, place_step, None) if session else None
+                if session and session.others[place_step] and place is not None:
+                    if read_another(typed, place.name):
+                        data = kb.Callback(self.kind, (session.nonce, "other", place_step))
+                        self._typed[id(update)] = data
+                        try:
+                            return await self._another_place(step)(update, context)
+                        finally:
+                            self._typed.pop(id(update), None)
+                    break
+            for handler in self._states[step][1:]:
+                check = handler.check_update(update)
+                if check is not None and check is not False:
+                    return cast(State, await handler.callback(update, context))
+            return None
+
+        return handle
+
     def _another_place(self, step: str) -> Callback:
         """ "Another Gourdon": the namesakes of a place taken without asking."""
 
@@ -726,3 +761,10 @@ class DraftConversation(Generic[D]):
         if answer:
             await query.answer()
         return person, session, data
+
+
+class _MaySayAnother(MessageFilter):
+    """Words that may ask for another place than the one taken ("un autre")."""
+
+    def filter(self, message: Message) -> bool:
+        return may_say_another(message.text or "")

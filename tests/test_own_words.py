@@ -87,6 +87,20 @@ async def test_another_place_than_the_territorys_namesake(bot: RunningBot) -> No
     assert "Où voulez-vous aller ?" in rose.last().text
 
 
+async def test_another_place_said_in_words(bot: RunningBot) -> None:
+    rose = bot.fake.user(411, "Rose")
+    await rose.command("chercher")
+    await rose.send("de Gourdon")
+    assert "Où voulez-vous aller ?" in rose.last().text
+    await rose.send("non, pas ce Gourdon")
+    assert "Lequel ?" in rose.last().text and "Gourdon (06)" in rose.buttons()
+    await rose.send("celui du 06")
+    assert "📍 Départ : Gourdon (06)" in rose.messages()[-2].text
+    assert "Où voulez-vous aller ?" in rose.last().text
+    await rose.send("un autre")  # nothing left to offer: taken as a place, not found
+    assert "Je ne trouve pas « un autre »" in rose.last().text
+
+
 async def test_landmarks_postcodes_and_prepositions_without_a_places_file(
     bot: RunningBot,
 ) -> None:

@@ -14,6 +14,7 @@ from bot.understand import (
     Request,
     TimeWish,
     landmark_name,
+    read_another,
     read_choice,
     read_date,
     read_day_and_time,
@@ -290,3 +291,21 @@ def test_a_strict_no_is_the_whole_answer() -> None:
     assert read_yes_no("Non fumeur") is False
     assert read_yes_no("Non fumeur", strict=True) is None
     assert read_yes_no("non merci", strict=True) is False
+
+
+@pytest.mark.parametrize(
+    ("typed", "understood"),
+    [
+        ("un autre", True),
+        ("un autre Gourdon", True),
+        ("pas celui-là", True),
+        ("non, pas ce Gourdon", True),
+        ("l'autre", True),
+        ("another one", True),
+        ("un autre lieu", True),
+        ("un autre jour peut-être", False),  # a note for passengers, not about the place
+        ("Gourdon", False),
+    ],
+)
+def test_another_place(typed: str, understood: bool) -> None:
+    assert read_another(typed, "Gourdon") is understood
