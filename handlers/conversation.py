@@ -518,14 +518,28 @@ class DraftConversation(Generic[D]):
         shown = Html(render.place(self.t, lang, place))
         text = self.t(lang, f"steps.{step}_set", place=shown)
         await send(update, context, text, ReplyKeyboardRemove())
-        others = session.others.get(step) or []
-        if others and not any(other.id == place.id for other in others):
-            label = self.t(lang, "words.another_place")
-            data = kb.encode(self.kind, session.nonce, "other", step)
-            count = len(others)
-            text = self.t.plural(lang, "words.namesakes", count, count=count, name=place.name)
-            await send(update, context, text, kb.one_button(label, data))
+        await self.offer_others(update, context, person, session, step, place)
         return await self.advance(update, context, person, session, step)
+
+    async def offer_others(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: Session[D],
+        step: str,
+        place: PlaceRef,
+    ) -> None:
+        """The place was taken without asking: a button for its namesakes elsewhere."""
+        others = session.others.get(step) or []
+        if not others or any(other.id == place.id for other in others):
+            return
+        lang = person.language
+        label = self.t(lang, "words.another_place")
+        data = kb.encode(self.kind, session.nonce, "other", step)
+        count = len(others)
+        text = self.t.plural(lang, "words.namesakes", count, count=count, name=place.name)
+        await send(update, context, text, kb.one_button(label, data))
 
     def _another_typed(self, step: str) -> Callback:
         """ "Un autre", "pas ce Gourdon": said rather than pressed, about the place last

@@ -139,12 +139,15 @@ class FindConversation(DraftConversation[NeedDraft]):
             reading = await self.deps.places.understand(typed) if typed else None
             if reading is None or reading.taken is None:
                 continue
+            place = to_ref(reading.taken, reading.name)
             try:
-                self.change(session, **{step: to_ref(reading.taken, reading.name)})
+                self.change(session, **{step: place})
             except InvalidInput:
                 continue  # the same place twice: asked again
-            shown = Html(render.place(t, lang, getattr(session.draft, step)))
+            shown = Html(render.place(t, lang, place))
             await send(update, context, t(lang, f"steps.{step}_set", place=shown))
+            session.others = {**session.others, step: [to_ref(p) for p in reading.others]}
+            await self.offer_others(update, context, person, session, step, place)
         self.save(context, session)
         if session.draft.origin is None:
             return await self.ask(update, context, person, session, ORIGIN)

@@ -227,3 +227,13 @@ async def test_a_driver_says_the_trip_still_runs_in_words(bot: RunningBot) -> No
     assert jean.last().text.startswith("✅ Merci ! Le trajet reste proposé")
     [trip] = await bot.rows("SELECT status, confirmed_at FROM trips")
     assert trip["status"] == "active" and trip["confirmed_at"] is not None
+
+
+async def test_a_namesake_in_a_sentence_can_be_changed_too(bot: RunningBot) -> None:
+    leo = bot.fake.user(412, "Léo")
+    await leo.send("gourdon demain 10h")
+    assert any("autres lieux possibles" in text for text in leo.texts_since(0))
+    await leo.send("un autre Gourdon")
+    await leo.send("Gourdon (07)")
+    assert "🏁 Arrivée : Gourdon (07)" in leo.texts_since(0)
+    assert "D'où partez-vous ?" in leo.last().text
