@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, time
 
 from bot.domain import NeedStatus, NewNeed, PlaceRef, Purpose, TimeMode
+from bot.interop.theirs import TheirJourney
 from handlers import pages
+from handlers.interop_words import interop_words
 from i18n import Translator
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import utf16_len
@@ -106,3 +108,15 @@ async def test_many_drivers_for_the_team_in_messages_that_fit(bot: RunningBot) -
     asked = [b for m in lists for b in m.buttons]
     assert len(asked) == 8 and all(b.startswith("📨 Demander à Jean-Baptiste") for b in asked)
     bot.assert_clean()
+
+
+def test_partners_journeys_fit_in_one_message_whatever_their_number() -> None:
+    t = Translator("fr")
+    words = interop_words(t)["interop.their_journeys"]
+    journey = TheirJourney(
+        platform="Covoit'Occitanie", driver="Bernard", pickup_at=None, pickup_time=time(8),
+        days=frozenset({0, 1, 2, 3, 4}), web_url="https://example.org/" + "j" * 150, seats=3,
+    )  # fmt: skip
+    text = words("interop.their_journeys", "fr", {"journeys": [journey] * 100})
+    assert len(text) < 4096 and text.count("Bernard") < 100
+    assert "… et " in text and " de plus" in text
