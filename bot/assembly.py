@@ -193,11 +193,12 @@ async def build_core(
         if partner_client is not None
         else None
     )
+    people_service = PeopleService(people, clock, settings.default_language)
     return Core(
         settings=settings,
         database=database,
         clock=clock,
-        people=PeopleService(people, clock, settings.default_language),
+        people=people_service,
         trips=trip_service,
         places=PlaceService(gazetteer, online),
         needs=matching,
@@ -206,7 +207,7 @@ async def build_core(
         operators=operators,
         reports=ReportService(SqliteReports(database), clock),
         rides=rides,
-        words=WordsService(introduction_service, rides, trip_service),
+        words=WordsService(introduction_service, rides, trip_service, people_service),
         digest=DigestService(
             operators=operators,
             rides=rides,

@@ -18,6 +18,7 @@ from datetime import date, time
 
 from bot.dateparse import parse_date, parse_weekdays
 from bot.domain import Purpose, SpecialNeed, TimeMode, Weekday
+from bot.settings import Language
 from bot.timeparse import NUMBER_WORDS, parse_time
 
 MAX_TEXT = 200
@@ -590,3 +591,25 @@ def read_another(text: str, place_name: str) -> bool:
         return False
     rest = [w for w in (found["rest"] or "").split() if w not in ("le", "la", "les", "l", "de")]
     return all(w in _PLACE_WORDS for w in rest) or " ".join(rest) == fold(place_name)
+
+
+# A language, named in either language ("anglais", "English", "en français").
+
+LANGUAGE_WORDS: dict[Language, tuple[str, ...]] = {
+    "fr": ("francais", "en francais", "french", "in french", "fr"),
+    "en": ("anglais", "en anglais", "english", "in english", "en"),
+}
+
+
+def read_language(text: str) -> Language | None:
+    """ "English", "en français" → "en", "fr"; anything else None."""
+    if len(text) > MAX_TEXT:
+        return None
+    folded = without_fillers(text)
+    folded = re.sub(
+        r"^(?:je veux |je voudrais |parle(?:z)? |parlez moi |speak |please )+", "", folded
+    )
+    for language, words in LANGUAGE_WORDS.items():
+        if folded in words:
+            return language
+    return None

@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain import IntroductionStatus
+from bot.domain import IntroductionStatus, Person
 from bot.services.introductions import Answer, AnswerResult, AskResult
 from bot.services.rides import OutcomeResult, RecordedOutcome
 from bot.services.trips import TripChange, TripChangeResult
@@ -69,6 +69,9 @@ class IntroductionHandlers:
         asked = await self.deps.words.answer(person, typed or "")
         if isinstance(asked, Answer):
             await self._answered_by_words(update, context, lang, asked)
+            return
+        if isinstance(asked, Person):  # "English": the language they asked for
+            await send(update, context, self.t(asked.language, "language.set"))
             return
         if isinstance(asked, TripChangeResult):
             weeks = self.deps.settings.trip_check_weeks

@@ -237,3 +237,11 @@ async def test_a_namesake_in_a_sentence_can_be_changed_too(bot: RunningBot) -> N
     await leo.send("Gourdon (07)")
     assert "🏁 Arrivée : Gourdon (07)" in leo.texts_since(0)
     assert "D'où partez-vous ?" in leo.last().text
+
+
+async def test_a_language_said_in_words(bot: RunningBot) -> None:
+    ann = bot.fake.user(413, "Ann")
+    await ann.send("English please")
+    assert ann.last().text == "Done, I will speak English with you from now on. 🇬🇧"
+    await ann.send("en français")
+    assert "je vous parle désormais en français" in ann.last().text

@@ -52,6 +52,7 @@ from bot.services.introductions import (
     IntroductionService,
 )
 from bot.services.needs import NeedService, Search
+from bot.services.people import PeopleService
 from bot.services.rides import RecordedOutcome, RideService
 from bot.services.trips import TripService
 from bot.services.words import WordsService
@@ -187,7 +188,9 @@ def world() -> World:
         inbox=InboxService(inbox, clock),
         operator=operator,
         rides=rides,
-        words=WordsService(introduction_service, rides, trip_service),
+        words=WordsService(
+            introduction_service, rides, trip_service, PeopleService(people, clock, "fr")
+        ),
     )  # fmt: skip
 
 

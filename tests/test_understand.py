@@ -18,6 +18,7 @@ from bot.understand import (
     read_choice,
     read_date,
     read_day_and_time,
+    read_language,
     read_number,
     read_phone,
     read_place,
@@ -309,3 +310,11 @@ def test_a_strict_no_is_the_whole_answer() -> None:
 )
 def test_another_place(typed: str, understood: bool) -> None:
     assert read_another(typed, "Gourdon") is understood
+
+
+@pytest.mark.parametrize(
+    ("typed", "understood"),
+    [("English please", "en"), ("en français", "fr"), ("anglais", "en"), ("Cahors", None)],
+)
+def test_languages(typed: str, understood: str | None) -> None:
+    assert read_language(typed) == understood

@@ -1,29 +1,39 @@
 """Words typed outside any conversation, taken as the answer to the one question they can
 answer: a driver's "oui" or "non" to the request waiting for them, a passenger's "oui" to
-"did the ride happen?", a driver's "oui" to "does your trip still run?", or the driver a
-passenger names among those shown ("Jean", "le premier")."""
+"did the ride happen?", a driver's "oui" to "does your trip still run?", the driver a
+passenger names among those shown ("Jean", "le premier"), or a language ("English")."""
 
 from __future__ import annotations
 
 from bot.domain import Person
 from bot.services.introductions import Answer, Ask, IntroductionService
+from bot.services.people import PeopleService
 from bot.services.rides import RecordedOutcome, RideService
 from bot.services.trips import TripChangeResult, TripService
-from bot.understand import read_yes_no
+from bot.understand import read_language, read_yes_no
 
 
 class WordsService:
     def __init__(
-        self, introductions: IntroductionService, rides: RideService, trips: TripService
+        self,
+        introductions: IntroductionService,
+        rides: RideService,
+        trips: TripService,
+        people: PeopleService,
     ) -> None:
         self._introductions = introductions
         self._rides = rides
         self._trips = trips
+        self._people = people
 
     async def answer(
         self, person: Person, words: str
-    ) -> Ask | Answer | RecordedOutcome | TripChangeResult | None:
-        """What the words answered, and what came of it; None when they answer nothing."""
+    ) -> Ask | Answer | RecordedOutcome | TripChangeResult | Person | None:
+        """What the words answered, and what came of it (the person, in the language they
+        asked for); None when they answer nothing."""
+        language = read_language(words)
+        if language is not None:
+            return await self._people.set_language(person, language)
         yes = read_yes_no(words)
         if yes is not None:
             answered = await self._introductions.answer_waiting(person, yes)
