@@ -10,9 +10,14 @@ from handlers import pages
 from handlers.interop_words import interop_words
 from i18n import Translator
 from tests.conftest import OPERATORS, RunningBot
-from tests.fakebot import utf16_len
 from tests.test_find_flow import describe_need, driver
 from tests.test_offer_flow import register_trip
+
+
+def utf16_len(text: str) -> int:
+    """What Telegram counts against its 4,096 characters."""
+    return len(text.encode("utf-16-le")) // 2
+
 
 CAHORS = PlaceRef(id="insee:46042", name="Cahors", department="46", lat=44.4475, lon=1.4419)
 FIGEAC = PlaceRef(id="insee:46102", name="Figeac", department="46", lat=44.6086, lon=2.0317)
