@@ -31,6 +31,7 @@ from bot.services.places import PlaceService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.trips import TripService
+from bot.services.words import WordsService
 from bot.settings import Settings
 from storage.agenda import SqliteAgenda
 from storage.db import Database
@@ -59,6 +60,7 @@ class Core:
     operators: OperatorService
     reports: ReportService
     rides: RideService
+    words: WordsService
     digest: DigestService
     agenda: AgendaService
     inbox: InboxService
@@ -211,11 +213,12 @@ async def build_core(
         if partner_client is not None
         else None
     )
+    people_service = PeopleService(people, clock, settings.default_language)
     return Core(
         settings=settings,
         database=database,
         clock=clock,
-        people=PeopleService(people, clock, settings.default_language),
+        people=people_service,
         trips=trip_service,
         places=PlaceService(gazetteer, online),
         needs=matching,
@@ -224,6 +227,7 @@ async def build_core(
         operators=operators,
         reports=ReportService(SqliteReports(database), clock),
         rides=rides,
+        words=WordsService(introduction_service, rides, trip_service, people_service),
         digest=DigestService(
             operators=operators,
             rides=rides,
