@@ -27,7 +27,14 @@ from bot.phones import show_phone
 from bot.services import consents
 from bot.services.privacy import ForgetResult, PersonalData
 from handlers import keyboards as kb
-from handlers.conversation import ORIGIN, DraftConversation, Handlers, Session, State
+from handlers.conversation import (
+    ORIGIN,
+    DraftConversation,
+    Handlers,
+    Session,
+    State,
+    yes_no_words,
+)
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
@@ -69,7 +76,10 @@ class NeedConsentStep(SensitiveStep):
     current version of the text; a refusal keeps nothing."""
 
     def consent_handlers(self) -> Handlers:
-        return [self.button("consent", self.on_need_consent)]
+        return [
+            self.button("consent", self.on_need_consent),
+            self.words(CONSENT, yes_no_words("consent"), self.on_need_consent),
+        ]
 
     async def needs_consent(self, person: Person) -> bool:
         return await self.deps.consents.to_ask(person)
@@ -102,7 +112,10 @@ class NeedConsentStep(SensitiveStep):
         topics = (consents.NEED, consents.SENSITIVE) if choice == "yes" else (consents.NEED,)
         await self.deps.consents.give(person, *topics)
         await send(update, context, self.t(person.language, "find.intro"))
-        return await self.ask(update, context, person, session, ORIGIN)
+        if session.draft.origin is None:
+            return await self.ask(update, context, person, session, ORIGIN)
+        # Begun with a whole sentence ("cahors demain 9h"): what it said is kept.
+        return await self.advance(update, context, person, session, ORIGIN)
 
 
 async def ask_caller_agreed(
