@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import signal
@@ -281,8 +282,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--needs", type=int, default=10_000)
     parser.add_argument("--people", type=int, default=20)
     parser.add_argument("--seed", type=int, default=46)
+    parser.add_argument("--json", type=Path, help="also write the figures there")
     args = parser.parse_args(argv)
     result = asyncio.run(run(args))
+    if args.json:
+        every = result["every"]
+        figures = {
+            "startup_s": result["startup"],
+            "rss_mib": result["rss"],
+            "p50_ms": statistics.median(every),
+            "p99_ms": percentile(every, 0.99),
+        }
+        args.json.write_text(json.dumps(figures))
     print(
         f"database: {args.trips:,} active trips, {args.needs:,} open needs"
         f" (filled in {result['filled']:.1f} s)"
