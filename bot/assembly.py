@@ -25,8 +25,11 @@ from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
+from bot.services.transit import TransitService
 from bot.services.trips import TripService
-from bot.settings import Settings
+from bot.settings import SettingFileError, Settings
+from bot.transit.catalog import read_services
+from bot.transit.planner import TransitPlanner
 from storage.agenda import SqliteAgenda
 from storage.db import Database
 from storage.inbox import SqliteInbox
@@ -35,6 +38,7 @@ from storage.needs import SqliteNeedRepository
 from storage.outbox import SqliteOutbox
 from storage.people import SqlitePeopleRepository
 from storage.reports import SqliteReports
+from storage.transit import SqliteTimetable
 from storage.trip_search import SqliteTripSearch
 from storage.trips import SqliteTripRepository
 
@@ -57,6 +61,7 @@ class Core:
     agenda: AgendaService
     inbox: InboxService
     delivery: DeliveryService
+    transit: TransitService
 
     async def close(self) -> None:
         await self.database.close()
@@ -88,6 +93,28 @@ async def build_core(
     agenda = SqliteAgenda(database)
     timing = Timing.from_settings(settings)
     need_repository = SqliteNeedRepository(database)
+    timetable = SqliteTimetable(database)
+    # A feed whose file changed since the last start is imported again; the others are kept.
+    try:
+        await timetable.import_feeds(settings.gtfs_files)
+    except ValueError as error:
+        raise SettingFileError("GTFS_FILES", str(error)) from None
+    try:
+        services = (
+            await asyncio.to_thread(read_services, settings.services_file, gazetteer)
+            if settings.services_file
+            else []
+        )
+    except ValueError as error:
+        raise SettingFileError("SERVICES_FILE", str(error)) from None
+    transit = TransitService(
+        planner=TransitPlanner(timetable) if settings.gtfs_files else None,
+        services=services,
+        gazetteer=gazetteer,
+        clock=clock,
+        calendar=timing.calendar,
+        max_wait_minutes=settings.max_wait_minutes,
+    )
     introductions = SqliteIntroductionRepository(database)
     matching = NeedService(
         needs=need_repository,
@@ -100,6 +127,7 @@ async def build_core(
         agenda=agenda,
         unit_of_work=database,
         timing=timing,
+        alternatives=transit,
     )
     rides = RideService(
         introductions=introductions,
@@ -177,4 +205,5 @@ async def build_core(
         agenda=AgendaService(agenda, clock),
         inbox=InboxService(SqliteInbox(database), clock),
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
+        transit=transit,
     )

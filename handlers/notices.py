@@ -19,6 +19,7 @@ from bot.services.candidates import Candidate
 from bot.services.rides import Ride
 from handlers import keyboards as kb
 from handlers import render
+from handlers.transit_words import TransitWords
 from i18n import Html, Translator
 
 Worded = tuple[str, InlineKeyboardMarkup | None]
@@ -65,6 +66,7 @@ class NoticeWords:
             "needs.expired": self._need_expired,
             "operators.claimed_quiet": self._claimed_quiet,
             "operators.claimed_quiet_group": self._claimed_quiet,
+            **TransitWords(t).words(),
         }
 
     def word(self, notice: Notice, lang: str) -> Worded:
