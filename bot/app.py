@@ -77,6 +77,7 @@ class Mobilot:
         await set_command_menus(self.deps, self.application.bot)
         if settings.operator_chat_id is not None:
             await self.deps.digest.ensure_scheduled()
+            await self.deps.dashboard.ensure_scheduled()
         await self.application.start()
         await self.core.inbox.prune()
         await self.core.delivery.prune()
@@ -195,6 +196,7 @@ async def create_bot(
         digest=core.digest,
         agenda=core.agenda,
         clock=core.clock,
+        dashboard=core.dashboard,
     )
     deliverer = Deliverer(bot, core.delivery, core.database, core.clock)
     common = CommonHandlers(deps)

@@ -16,6 +16,7 @@ from bot.places.gazetteer import Gazetteer
 from bot.places.geocoder import OnlineGeocoder
 from bot.services.agenda import AgendaService
 from bot.services.announcements import AnnouncementService
+from bot.services.dashboard import DashboardService
 from bot.services.delivery import DeliveryService, InboxService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
@@ -31,6 +32,7 @@ from bot.settings import SettingFileError, Settings
 from bot.transit.catalog import read_services
 from bot.transit.planner import TransitPlanner
 from storage.agenda import SqliteAgenda
+from storage.dashboard import SqliteDashboard
 from storage.db import Database
 from storage.inbox import SqliteInbox
 from storage.introductions import SqliteIntroductionRepository
@@ -62,6 +64,7 @@ class Core:
     inbox: InboxService
     delivery: DeliveryService
     transit: TransitService
+    dashboard: DashboardService
 
     async def close(self) -> None:
         await self.database.close()
@@ -176,6 +179,7 @@ async def build_core(
         timing=timing,
     )
     outbox = SqliteOutbox(database)
+    reports = ReportService(SqliteReports(database), clock)
     return Core(
         settings=settings,
         database=database,
@@ -187,7 +191,7 @@ async def build_core(
         introductions=introduction_service,
         announcements=announcements,
         operators=operators,
-        reports=ReportService(SqliteReports(database), clock),
+        reports=reports,
         rides=rides,
         digest=DigestService(
             operators=operators,
@@ -206,4 +210,13 @@ async def build_core(
         inbox=InboxService(SqliteInbox(database), clock),
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
         transit=transit,
+        dashboard=DashboardService(
+            facts=SqliteDashboard(database),
+            reports=reports,
+            clock=clock,
+            calendar=timing.calendar,
+            agenda=agenda,
+            unit_of_work=database,
+            report_hour=settings.digest_hour,
+        ),
     )

@@ -10,6 +10,7 @@ from telegram import Update
 from bot.clock import Clock
 from bot.domain import Person, TelegramIdentity
 from bot.services.agenda import AgendaService
+from bot.services.dashboard import DashboardService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
 from bot.services.needs import NeedService
@@ -38,6 +39,7 @@ class Deps:
     digest: DigestService
     agenda: AgendaService
     clock: Clock
+    dashboard: DashboardService
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""
