@@ -37,6 +37,7 @@ from handlers.operators import OperatorDirectory, OperatorHandlers
 from handlers.outbox_bot import OutboxBot
 from handlers.rides import RideHandlers
 from handlers.trips import TripsHandlers
+from handlers.tus import TusHandlers
 from handlers.updates import ALLOWED_UPDATES, POLL_TIMEOUT, UpdateRunner
 from i18n import Translator
 from storage.persistence import SqlitePersistence
@@ -197,6 +198,7 @@ async def create_bot(
         agenda=core.agenda,
         clock=core.clock,
         dashboard=core.dashboard,
+        tus=core.tus,
     )
     deliverer = Deliverer(bot, core.delivery, core.database, core.clock)
     common = CommonHandlers(deps)
@@ -241,6 +243,7 @@ def register_handlers(
     application.add_handlers(introductions.handlers(), group=MAIN_GROUP)
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
+    application.add_handlers(TusHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(common.handlers(), group=MAIN_GROUP)
     # Last in the same group: only what no handler above took reaches them.
     application.add_handlers(common.last_handlers(), group=MAIN_GROUP)

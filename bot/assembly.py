@@ -28,6 +28,7 @@ from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.transit import TransitService
 from bot.services.trips import TripService
+from bot.services.tus import TusService
 from bot.settings import SettingFileError, Settings
 from bot.transit.catalog import read_services
 from bot.transit.planner import TransitPlanner
@@ -43,6 +44,7 @@ from storage.reports import SqliteReports
 from storage.transit import SqliteTimetable
 from storage.trip_search import SqliteTripSearch
 from storage.trips import SqliteTripRepository
+from storage.tus import SqliteTusRegister
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Core:
     delivery: DeliveryService
     transit: TransitService
     dashboard: DashboardService
+    tus: TusService
 
     async def close(self) -> None:
         await self.database.close()
@@ -154,6 +157,7 @@ async def build_core(
         announcer=announcements, rides=rides,
     )  # fmt: skip
     introduction_service = IntroductionService(
+        cost_share_eur_per_km=settings.cost_share_eur_per_km,
         needs=matching,
         need_repository=need_repository,
         introductions=introductions,
@@ -218,5 +222,13 @@ async def build_core(
             agenda=agenda,
             unit_of_work=database,
             report_hour=settings.digest_hour,
+        ),
+        tus=TusService(
+            register=SqliteTusRegister(database),
+            gazetteer=gazetteer,
+            clock=clock,
+            unit_of_work=database,
+            eur_per_km=settings.tus_eur_per_km,
+            road_factor=settings.road_factor,
         ),
     )

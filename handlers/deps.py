@@ -20,6 +20,7 @@ from bot.services.places import PlaceService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.trips import TripService
+from bot.services.tus import TusService
 from bot.settings import Settings
 from i18n import Translator
 
@@ -40,6 +41,7 @@ class Deps:
     agenda: AgendaService
     clock: Clock
     dashboard: DashboardService
+    tus: TusService
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""

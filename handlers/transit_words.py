@@ -31,7 +31,25 @@ class TransitWords:
             "transit.options": self._options,
             "transit.services": self._services,
             "transit.for_team": self._for_team,
+            "transit.cost_share": self._cost_share,
+            "transit.cost_share_call": self._cost_share,
         }
+
+    def _cost_share(self, key: str, lang: str, values: Values) -> str:
+        km: int = values["km"]
+        rate: float = values["eur_per_km"]
+        person = values.get("person")
+        return self.t(
+            lang, key, km=km, rate=self.euros(lang, rate),
+            amount=self.euros(lang, km * rate), id=values["need"].id,
+            name=person.display_name if person else "", phone=person.phone if person else "",
+        )  # fmt: skip
+
+    def euros(self, lang: str, amount: float) -> str:
+        text = f"{amount:.2f}"
+        if lang == "fr":
+            return text.replace(".", ",") + " €"
+        return "€" + text
 
     def _options(self, key: str, lang: str, values: Values) -> str:
         options: list[TransitOption] = values["options"]

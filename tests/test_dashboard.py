@@ -18,7 +18,9 @@ async def some_needs(bot: RunningBot) -> None:
     await jean.press("✅ J'accepte")
     for user_id, name in ((503, "Paul"), (504, "Rose")):
         person = bot.fake.user(user_id, name)
-        await describe_need(person, origin="Montcuq-en-Quercy-Blanc", destination="Cahors")  # nobody
+        await describe_need(
+            person, origin="Montcuq-en-Quercy-Blanc", destination="Cahors"
+        )  # nobody
     await describe_need(bot.fake.user(505, "Yves"), origin="Gourdon 46", destination="Souillac")
 
 

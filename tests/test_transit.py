@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from bot.transit.planner import TransitPlanner, TransitQuery
 from storage.db import Database
 from storage.transit import SqliteTimetable
 from tests.conftest import RunningBot
-from tests.test_find_flow import describe_need
+from tests.test_find_flow import describe_need, driver
 from tests.transit_feed import write_lot_feed
 
 VERS = (44.48590, 1.55382)
@@ -190,3 +191,36 @@ async def test_a_passenger_between_two_villages_with_no_driver_sees_the_coach(
         bot.assert_clean()
     finally:
         await bot.stop()
+
+
+async def test_a_cost_sharing_guide_on_introductions(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    bot = RunningBot(tmp_path, gazetteer, cost_share_eur_per_km=0.10)
+    await bot.start()
+    try:
+        jean = await driver(bot, 301, "Jean")
+        lina = bot.fake.user(302, "Lina")
+        await describe_need(lina)
+        await lina.press("🚗 Demander à Jean M. (mar. 7h30)")
+        await jean.press("✅ J'accepte")
+        guide = re.compile(
+            r"Repère pour partager les frais : environ (\d+) km × 0,10 € par km = (\d+,\d\d) €"
+        )
+        for person in (lina, jean):
+            [text] = [t for t in person.texts_since(0) if "partager les frais" in t]
+            found = guide.search(text)
+            assert found is not None, text
+            km = int(found[1])
+            assert 60 <= km <= 80  # Cahors → Figeac, about 55 km as the crow flies
+            assert found[2] == f"{km * 0.10:.2f}".replace(".", ",")
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_without_a_guide_rides_are_free(bot: RunningBot) -> None:
+    jean = await driver(bot, 301, "Jean")
+    lina = bot.fake.user(302, "Lina")
+    await describe_need(lina)
+    await lina.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await jean.press("✅ J'accepte")
+    assert not any("partager les frais" in t for t in lina.texts_since(0) + jean.texts_since(0))

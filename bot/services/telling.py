@@ -195,6 +195,21 @@ def driver_asked(
 # The driver's answer.
 
 
+def cost_share(
+    need: Need, passenger: Person, driver: Person, km: int, eur_per_km: float
+) -> Notices:
+    """The territory's cost-sharing guide, with the ride's distance, to both; through the
+    team for whoever has no Telegram."""
+    notices = []
+    for reader in (passenger, driver):
+        values = {"need": need, "km": km, "eur_per_km": eur_per_km}
+        if reader.telegram_user_id is not None:
+            notices.append(Notice("transit.cost_share", reader, values))
+        else:
+            notices.append(Notice("transit.cost_share_call", None, {**values, "person": reader}))
+    return notices
+
+
 def accepted(need: Need, introduction: Introduction, passenger: Person, driver: Person) -> Notices:
     """Both get each other's contact; through the team when one has no Telegram, or when the
     passenger's Telegram refuses our message."""
