@@ -19,6 +19,7 @@ from bot.services.candidates import Candidate
 from bot.services.rides import Ride
 from handlers import keyboards as kb
 from handlers import render
+from handlers.interop_words import interop_words
 from handlers.transit_words import TransitWords
 from i18n import Html, Translator
 
@@ -67,6 +68,7 @@ class NoticeWords:
             "operators.claimed_quiet": self._claimed_quiet,
             "operators.claimed_quiet_group": self._claimed_quiet,
             **TransitWords(t).words(),
+            **interop_words(t),
         }
 
     def word(self, notice: Notice, lang: str) -> Worded:
@@ -85,6 +87,10 @@ class NoticeWords:
         for button in buttons:  # one keyboard per notice
             if button.offer is Offer.ANSWER_INTRODUCTION:
                 return kb.introduction_answer(self.t, lang, button.subject_id)
+            if button.offer is Offer.ANSWER_BOOKING:
+                return kb.booking_answer(self.t, lang, button.subject_id)
+            if button.offer is Offer.SHARE_NEED:
+                return kb.share_need(self.t, lang, button.subject_id)
             if button.offer is Offer.FOLLOW_NEED:
                 return kb.operator_actions(self.t, lang, button.subject_id)
             if button.offer is Offer.WITHDRAW_RIDE:
