@@ -61,6 +61,9 @@ def draw_chart(t: Translator, lang: str, dashboard: Dashboard) -> bytes:
               linewidth=2, label=_plain(t(lang, "dashboard.rides")))  # fmt: skip
     axes.plot(positions, [w.drivers for w in dashboard.weeks], color="#CC79A7", marker="s",
               linestyle="--", linewidth=2, label=_plain(t(lang, "dashboard.drivers")))  # fmt: skip
+    highest = max([*bottom, *(w.rides for w in dashboard.weeks),
+                   *(w.drivers for w in dashboard.weeks), 1])  # fmt: skip
+    axes.set_ylim(0, highest * 1.35 + 0.5)  # room for the legend above the bars
     axes.set_xticks(positions, labels, rotation=45, ha="right", fontsize=8)
     axes.set_title(_plain(t(lang, "dashboard.title")))
     axes.set_xlabel(_plain(t(lang, "dashboard.weeks")))

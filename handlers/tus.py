@@ -16,6 +16,7 @@ import io
 from datetime import date, timedelta
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler
 
@@ -107,10 +108,14 @@ class TusHandlers(OperatorHandlers):
         assert joined.refusal is not None
         eligibility = joined.eligibility
         town = eligibility.urban_neighbour if eligibility else None
+        key = REFUSALS[joined.refusal]
+        if town is not None and joined.commune is not None and town.id == joined.commune.id:
+            key = "tus.refused_town"  # the commune itself is the large town
         return self.t(
-            lang, REFUSALS[joined.refusal], text=typed, name=joined.name,
+            lang, key, text=typed, name=joined.name,
             commune=joined.commune.name if joined.commune else typed,
-            town=town.name if town else "", population=town.population if town else 0,
+            town=town.name if town else "",
+            population=format_decimal(town.population if town else 0, locale=self.t.language(lang)),
             benefits=", ".join(b.value for b in Benefit),
         )  # fmt: skip
 
@@ -182,7 +187,7 @@ class TusHandlers(OperatorHandlers):
         )  # fmt: skip
         chat = update.effective_chat
         if chat is not None and chat.id != chat_id:
-            await send(update, context, self.t(lang, "export.sent"))
+            await send(update, context, self.t(lang, "tus.file_sent"))
 
 
 def year_report_text(t: Translator, lang: str, report: YearReport) -> str:

@@ -37,6 +37,8 @@ async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) 
         assert "Je ne connais pas cette prestation" in olga.last().text
         await olga.command("tus", "adherent Marc Issaly ; Pradines ; AAH")
         assert "reçoit une prestation (AAH)" in olga.last().text
+        await olga.command("tus", "adherent Jeanne Roux ; Cahors")
+        assert "Cahors compte 19\u202f878 habitants, plus de 12 000" in olga.last().text
         await olga.command("tus", "adherent odette vialard ; Cajarc")
         assert "déjà au registre" in olga.last().text
 
@@ -71,7 +73,7 @@ async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) 
         assert "Adhérents au registre : 2" in report
         assert "Personnes transportées dans l'année : 2" in report
         assert "Trajets : 2" in report
-        assert "  novembre : 2 trajets" in report and "  mars : 0 trajets" in report
+        assert "  novembre : 2 · " in report and "  mars : 0 · 0,0 km" in report
 
         await nadia.command("tus", "registre")
         assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
