@@ -17,6 +17,7 @@ from storage.db import Database
 from storage.transit import SqliteTimetable
 from tests.conftest import RunningBot
 from tests.test_find_flow import describe_need, driver
+from tests.test_operators import team
 from tests.transit_feed import write_lot_feed
 
 VERS = (44.48590, 1.55382)
@@ -105,9 +106,14 @@ async def test_one_change_when_nothing_is_direct(timetable: SqliteTimetable) -> 
 
 async def test_a_train_that_arrives_after_midnight(timetable: SqliteTimetable) -> None:
     planner = TransitPlanner(timetable)
-    [option] = await planner.options(query(FIGEAC, CAHORS, date(2026, 11, 24), time(22, 0)))
+    option, later = await planner.options(query(FIGEAC, CAHORS, date(2026, 11, 24), time(22, 0)))
+    assert hhmm(later.departure) == "24:10"
     assert option.legs[0].line == "TER Figeac - Cahors"  # no short name: the long one
     assert option.arrival == 24 * 3600 + 40 * 60
+    # The Friday's 24:10 train is Saturday's 00:10; nothing runs after Sunday midnight.
+    [night] = await planner.options(query(FIGEAC, CAHORS, date(2026, 11, 28), time(0, 0)))
+    assert (hhmm(night.departure), hhmm(night.arrival)) == ("00:10", "01:05")
+    assert await planner.options(query(FIGEAC, CAHORS, date(2026, 11, 30), time(0, 0))) == []
 
 
 async def test_a_feed_is_imported_again_only_when_its_file_changed(tmp_path: Path) -> None:
@@ -115,7 +121,7 @@ async def test_a_feed_is_imported_again_only_when_its_file_changed(tmp_path: Pat
     table = SqliteTimetable(database)
     feed = write_lot_feed(tmp_path / "lot.zip")
     [first] = await table.import_feeds([feed])
-    assert first.imported and first.stops == 7 and first.trips == 7
+    assert first.imported and first.stops == 7 and first.trips == 8
     [again] = await table.import_feeds([feed])
     assert not again.imported
     write_lot_feed(feed, extra_run=False)  # the market coach is withdrawn
@@ -224,3 +230,32 @@ async def test_without_a_guide_rides_are_free(bot: RunningBot) -> None:
     await lina.press("🚗 Demander à Jean M. (mar. 7h30)")
     await jean.press("✅ J'accepte")
     assert not any("partager les frais" in t for t in lina.texts_since(0) + jean.texts_since(0))
+
+
+async def test_a_need_phoned_in_shows_the_team_the_coach_and_the_services(
+    transit_bot: RunningBot,
+) -> None:
+    bot = transit_bot
+    try:
+        olga, _, _ = team(bot)
+        await olga.command("demande")
+        await olga.send("Yvette Combes")
+        await olga.send("05 65 00 00 00")
+        await olga.press("Non")
+        await olga.send("Saint-Cirq-Lapopie")
+        await olga.send("Cajarc")
+        await olga.send("mardi")
+        await olga.press("🏁 Arriver avant une heure")
+        await olga.send("9h")
+        await olga.press("🩺 Santé")
+        await olga.press("✔️ Valider")
+        await olga.press("✅ Chercher un conducteur")
+        other = next(
+            m.text for m in bot.operators.messages() if "autres solutions possibles" in m.text
+        )
+        assert "Demande n° 1 (Saint-Cirq-Lapopie (46) → Cajarc (46))" in other
+        assert "Ligne 881 : départ à 8h05" in other and "arrivée à 8h25" in other
+        assert "TAD Causses et Vallée du Lot" in other and "05 65 00 11 22" in other
+        bot.assert_clean()
+    finally:
+        await bot.stop()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.places.gazetteer import Gazetteer
-from tests.conftest import RunningBot
+from tests.conftest import OPERATORS, RunningBot
 from tests.test_operators import team
 
 
@@ -75,6 +75,10 @@ async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) 
         assert "Trajets : 2" in report
         assert "  novembre : 2 · " in report and "  mars : 0 · 0,0 km" in report
 
+        # In the group too; its menu has the command.
+        await bot.operators.command(olga, "tus")
+        assert "/tus adherent Nom ; Commune" in bot.operators.last().text
+        assert bot.fake.command_names(scope={"type": "chat", "chat_id": OPERATORS})[-1] == "tus"
         await nadia.command("tus", "registre")
         assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
         bot.assert_clean()

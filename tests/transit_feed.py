@@ -4,7 +4,8 @@
   coach on Friday 25 December 2026 (an exception day) and one extra run on Saturday
   28 November 2026 (the Figeac market);
 - line 875 Cahors – Labastide-Marnhac – Lalbenque, on working days;
-- a late train from Figeac to Cahors that arrives past midnight (24:40:00).
+- late trains from Figeac to Cahors past midnight (23:30 → 24:40:00, 24:10:00 → 25:05:00):
+  the second one, of a Friday's service, leaves in the first minutes of the Saturday.
 
 Montcuq is on no line; Lalbenque → Cajarc needs a change at Cahors.
 """
@@ -40,6 +41,8 @@ TRIPS = [
      [("CAH", "17:45"), ("LBM", "18:00"), ("LAL", "18:15")]),
     ("TER-9", "TER", "SEM", "Cahors",
      [("FIG", "23:30"), ("CAH", "24:40")]),
+    ("TER-11", "TER", "SEM", "Cahors",
+     [("FIG", "24:10"), ("CAH", "25:05")]),
 ]  # fmt: skip
 
 ROUTES = [
