@@ -120,6 +120,7 @@ async def build_core(
     try:
         await timetable.import_feeds(settings.gtfs_files)
     except ValueError as error:
+        await database.close()  # or its thread keeps the process from exiting
         raise SettingFileError("GTFS_FILES", str(error)) from None
     try:
         services = (
@@ -128,6 +129,7 @@ async def build_core(
             else []
         )
     except ValueError as error:
+        await database.close()
         raise SettingFileError("SERVICES_FILE", str(error)) from None
     transit = TransitService(
         planner=TransitPlanner(timetable) if settings.gtfs_files else None,

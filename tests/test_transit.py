@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from datetime import date, time
 from pathlib import Path
 
@@ -259,3 +260,21 @@ async def test_a_need_phoned_in_shows_the_team_the_coach_and_the_services(
         bot.assert_clean()
     finally:
         await bot.stop()
+
+
+def test_a_feed_or_services_file_that_cannot_be_read_stops_the_start(tmp_path: Path) -> None:
+    from tests.test_settings import run_bot
+
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("stops.txt", "stop_id,stop_name,stop_lat,stop_lon\nA,A,x,1\n")
+    result = run_bot(tmp_path, {"BOT_TOKEN": "1:abc", "GTFS_FILES": str(broken)})
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Setting GTFS_FILES:") and "broken.zip: no routes.txt" in line
+    services = tmp_path / "services.csv"
+    services.write_text("name,phone,communes\nTAD,05 00,Nowhereville\n", encoding="utf-8")
+    result = run_bot(tmp_path, {"BOT_TOKEN": "1:abc", "SERVICES_FILE": str(services)})
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Setting SERVICES_FILE:") and "line 2" in line
