@@ -43,7 +43,7 @@ async def answered(client: httpx.AsyncClient, chat_id: int, text: str) -> list[d
         found[:] = await chat(client, chat_id)
         return any(item["from_bot"] and text in item["html"] for item in found)
 
-    for _ in range(200):
+    for _ in range(600):  # patient: CI machines are shared and slow at times
         if await check():
             return found
         await asyncio.sleep(0.05)
@@ -75,13 +75,13 @@ async def test_the_page_talks_to_the_real_bot_and_bad_requests_get_a_clear_answe
         await answered(client, JEANNE, "Êtes-vous d'accord ?")
         forged = {**pressed, "data": "nothing:of:ours"}  # an old or forged button
         assert (await client.post("/try/api/act", json=forged)).status_code == 200
-        for _ in range(100):
+        for _ in range(600):
             answers = (await client.get("/try/api/state")).json()["answers"]
             if answers:
                 break
             await asyncio.sleep(0.05)
         assert answers[-1]["user_id"] == JEANNE and answers[-1]["alert"]  # shown over her chat
-        assert answers[-1]["text"].startswith("Ce bouton n'est plus actif")
+        assert answers[-1]["text"].startswith("Ce bouton ne sert plus")
         helped = {"action": "text", "user_id": JEANNE, "chat_id": JEANNE, "text": "/aide"}
         assert (await client.post("/try/api/act", json=helped)).status_code == 200
         await answered(client, JEANNE, "<b>")  # formatting comes through as HTML
