@@ -42,6 +42,7 @@ class Kind(enum.StrEnum):
     CLAIMED_REMINDER = "claimed_reminder"
     DIGEST = "digest"
     RETENTION = "retention"  # the daily pass of bot/services/privacy.py
+    MONTHLY_REPORT = "monthly_report"
 
 
 # The digest is about the whole service, not one subject.

@@ -44,6 +44,7 @@ from handlers.privacy import PrivacyHandlers
 from handlers.rides import RideHandlers
 from handlers.trips import TripsHandlers
 from handlers.trust import ReportConversation, SuspensionButtons
+from handlers.tus import TusHandlers
 from handlers.updates import ALLOWED_UPDATES, POLL_TIMEOUT, UpdateRunner
 from i18n import Translator
 from storage.persistence import SqlitePersistence
@@ -85,6 +86,7 @@ class Mobilot:
         await set_command_menus(self.deps, self.application.bot)
         if settings.operator_chat_id is not None:
             await self.deps.digest.ensure_scheduled()
+            await self.deps.dashboard.ensure_scheduled()
         await self.core.privacy.ensure_scheduled()
         await self.application.start()
         await self.core.inbox.prune()
@@ -226,6 +228,8 @@ async def create_bot(
         consents=core.consents,
         privacy=core.privacy,
         trust=core.trust,
+        dashboard=core.dashboard,
+        tus=core.tus,
         finding=core.finding,
         partner_api=core.partner_api,
     )
@@ -284,6 +288,7 @@ def register_handlers(
     application.add_handlers(InteropHandlers(deps).handlers(), group=MAIN_GROUP)
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
+    application.add_handlers(TusHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(common.handlers(), group=MAIN_GROUP)
     # Last in the same group: only what no handler above took reaches them.
     application.add_handlers(common.last_handlers(), group=MAIN_GROUP)

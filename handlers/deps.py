@@ -13,6 +13,7 @@ from bot.interop.served import PartnerApi
 from bot.interop.theirs import SearchWithPartners
 from bot.services.agenda import AgendaService
 from bot.services.consents import ConsentService
+from bot.services.dashboard import DashboardService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
 from bot.services.needs import NeedService
@@ -24,6 +25,7 @@ from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.trips import TripService
 from bot.services.trust import TrustService
+from bot.services.tus import TusService
 from bot.services.words import WordsService
 from bot.settings import Settings
 from i18n import Translator
@@ -48,6 +50,8 @@ class Deps:
     consents: ConsentService
     privacy: PrivacyService
     trust: TrustService
+    dashboard: DashboardService
+    tus: TusService
     # A need recorded with the partner platforms' journeys; their API (None when not served).
     finding: SearchWithPartners
     partner_api: PartnerApi | None = None

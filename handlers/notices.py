@@ -21,6 +21,7 @@ from bot.services.rides import Ride
 from handlers import keyboards as kb
 from handlers import render
 from handlers.interop_words import interop_words
+from handlers.transit_words import TransitWords
 from i18n import Html, Translator
 
 Worded = tuple[str, InlineKeyboardMarkup | None]
@@ -70,6 +71,7 @@ class NoticeWords:
             "operators.claimed_quiet": self._claimed_quiet,
             "operators.claimed_quiet_group": self._claimed_quiet,
             "privacy.report_team": self._report,
+            **TransitWords(t).words(),
             **interop_words(t),
         }
 

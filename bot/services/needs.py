@@ -41,6 +41,7 @@ from bot.ports import (
 )
 from bot.services import telling
 from bot.services.candidates import Candidate
+from bot.services.transit import NONE, Alternatives, TransitService
 from bot.services.trust import MatchGuard
 from bot.services.views import team_view
 
@@ -82,8 +83,10 @@ class NeedService:
         unit_of_work: UnitOfWork,
         timing: Timing,
         guard: MatchGuard | None = None,
+        alternatives: TransitService | None = None,
     ) -> None:
         self._guard = guard
+        self._alternatives = alternatives
         self._needs = needs
         self._introductions = introductions
         self._trips = trips
@@ -106,7 +109,13 @@ class NeedService:
             if not candidates:
                 need = await self.to_operators(need, "no_match")
             view = await team_view(self._needs, self._people, need.id)
-        return Search(need, candidates, telling.search_result(person, view, candidates))
+        # Beside the drivers: the coaches, trains and local services of the territory.
+        alternatives = await self.alternatives(need)
+        notices = telling.search_result(person, view, candidates, alternatives)
+        return Search(need, candidates, notices)
+
+    async def alternatives(self, need: Need) -> Alternatives:
+        return await self._alternatives.for_need(need) if self._alternatives else NONE
 
     async def record(self, person_id: int, new_need: NewNeed, status: NeedStatus) -> Need:
         """Store a need; a one-off need expires once its day is over."""

@@ -226,6 +226,7 @@ class OperatorService:
             candidates = await self._matching.candidates(fresh, self._relaxed, limit=8)
             view = FollowUp(FollowUpResult.DONE, fresh, person, operator)
             notices = telling.need_to_team(view, "on_behalf")
+            notices += telling.alternatives_to_team(fresh, await self._matching.alternatives(fresh))
         return FollowUp(FollowUpResult.DONE, fresh, person, operator, candidates, notices)
 
     async def register_driver(
