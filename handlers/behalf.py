@@ -173,7 +173,7 @@ class TripOnBehalf(OnBehalf[TripDraft], OfferConversation):
     commands = ["conducteur", "driver"]
     # The caller's phone is how passengers reach them: no Telegram contact to ask about.
     next_step = {**CALLER_STEPS, **OfferConversation.next_step, NOTE: SUMMARY}
-    chained_steps = frozenset({NAME, PHONE_NUMBER})
+    chained_steps = frozenset({NAME, PHONE_NUMBER, *OfferConversation.chained_steps})
     summary_fields = (*(f for f in kb.SUMMARY_FIELDS if f != "contact"), "caller")
     step_of_field = {**OfferConversation.step_of_field, "caller": NAME}
 
@@ -212,6 +212,7 @@ class TripOnBehalf(OnBehalf[TripDraft], OfferConversation):
             return None
         operator, session, _ = pressed
         try:
+            self.change(session, today=self.deps.today())
             new_trip = session.draft.complete()
         except InvalidInput as problem:
             return await self.ask_missing(update, context, operator, session, problem)

@@ -423,7 +423,7 @@ class DraftConversation(Generic[D]):
             return None
         await query.answer()
         await drop_keyboard(update)
-        return await self._days_chosen(update, context, person, session)
+        return await self.days_chosen(update, context, person, session)
 
     async def on_days_text(self, update: Update, context: Context) -> State:
         loaded = await self.session(update, context)
@@ -438,9 +438,9 @@ class DraftConversation(Generic[D]):
             await send(update, context, text, markup)
             return None
         self.change(session, weekdays=days)
-        return await self._days_chosen(update, context, person, session)
+        return await self.days_chosen(update, context, person, session)
 
-    async def _days_chosen(
+    async def days_chosen(
         self, update: Update, context: Context, person: Person, session: Session[D]
     ) -> State:
         lang = person.language

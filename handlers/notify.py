@@ -38,7 +38,7 @@ class Notifier:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.t = deps.t
-        self.words = NoticeWords(deps.t)
+        self.words = NoticeWords(deps.t, deps.settings.zone)
         self.team_lang = deps.settings.default_language
         # What each need's post shows now, so that an unchanged post is not edited again.
         self._shown: dict[int, tuple[str, bool]] = {}
@@ -162,8 +162,9 @@ class Notifier:
             )
             return
         lines = "\n".join(render.operator_candidate_line(t, lang, need, c) for c in candidates)
+        # A trip full that day is shown (the team may call its driver), not offered to ask.
         buttons = [(t(lang, "operators.ask_label", name=c.driver.short_name), c.trip.id)
-                   for c in candidates] if need.is_open else []  # fmt: skip
+                   for c in candidates if not c.match.full] if need.is_open else []  # fmt: skip
         markup = kb.operator_candidates(t, lang, need.id, buttons) if buttons else None
         text = t(lang, "operators.candidates", id=need.id, lines=Html(lines))
         await context.bot.send_message(chat_id, text, reply_markup=markup)

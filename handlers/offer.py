@@ -1,7 +1,9 @@
-"""/proposer (/offer): a driver registers a regular trip, one question at a time."""
+"""/proposer (/offer): a driver registers a trip, made every week or once, one question at
+a time."""
 
 from __future__ import annotations
 
+from datetime import date, time, timedelta
 from typing import ClassVar
 
 from telegram import ReplyKeyboardRemove, Update
@@ -13,6 +15,7 @@ from telegram.ext import (
 
 from bot.domain import MAX_NOTE_LENGTH, MAX_SEATS, InvalidInput, Person, TripDraft
 from bot.timeparse import parse_time
+from bot.tripwhen import TripWhen, understand_trip_date, understand_trip_when
 from handlers import keyboards as kb
 from handlers import render
 from handlers.conversation import (
@@ -32,8 +35,14 @@ from i18n import Html
 
 CONSENT, TIME, RETURN, SEATS, NOTE = "consent", "time", "return", "seats", "note"
 CONTACT, PHONE, PHONE_VISIBLE, SUMMARY = "contact", "phone", "phone_visible", "summary"
-# Summary buttons name what they correct; most are the step's own name.
-STEP_OF_FIELD = {"weekdays": DAYS, "departure": TIME, "return_time": RETURN}
+# "Every week, or once?", then the days (DAYS) or the date (ON_DATE).
+HOW_OFTEN, ON_DATE = "how_often", "on_date"
+# Summary buttons name what they correct; most are the step's own name. A date that has
+# passed meanwhile (a draft kept overnight) is a problem of the whole draft: its date.
+STEP_OF_FIELD = {
+    "days": HOW_OFTEN, "weekdays": HOW_OFTEN, "one_off": HOW_OFTEN, "date": ON_DATE,
+    "draft": ON_DATE, "departure": TIME, "return_time": RETURN,
+}  # fmt: skip
 
 OfferSession = Session[TripDraft]
 
@@ -45,8 +54,10 @@ class OfferConversation(DraftConversation[TripDraft]):
     draft_type = TripDraft
     next_step = {
         ORIGIN: DESTINATION,
-        DESTINATION: DAYS,
+        DESTINATION: HOW_OFTEN,
+        HOW_OFTEN: DAYS,  # or ON_DATE: the answer says which
         DAYS: TIME,
+        ON_DATE: TIME,
         TIME: RETURN,
         RETURN: SEATS,
         SEATS: NOTE,
@@ -56,7 +67,8 @@ class OfferConversation(DraftConversation[TripDraft]):
         PHONE_VISIBLE: SUMMARY,
     }
     button_steps = frozenset({CONSENT, CONTACT, PHONE_VISIBLE, SUMMARY})
-    chained_steps = frozenset({PHONE})
+    # Correcting the days asks "every week, or once?" and then the days or the date.
+    chained_steps = frozenset({PHONE, HOW_OFTEN})
     # Declared again so that a variant may correct other fields (the base's type, not the
     # exact tuple of kb.SUMMARY_FIELDS).
     summary_fields: ClassVar[tuple[str, ...]] = kb.SUMMARY_FIELDS
@@ -69,7 +81,12 @@ class OfferConversation(DraftConversation[TripDraft]):
                 CONSENT: [button("consent", self.on_consent)],
                 ORIGIN: self.place_handlers(ORIGIN),
                 DESTINATION: self.place_handlers(DESTINATION),
+                HOW_OFTEN: [
+                    button("often", self.on_how_often),
+                    MessageHandler(TEXT, self.on_how_often_text),
+                ],
                 DAYS: self.days_handlers(),
+                ON_DATE: [button("date", self.on_date), MessageHandler(TEXT, self.on_date_text)],
                 TIME: [MessageHandler(TEXT, self.on_time_text)],
                 RETURN: [
                     MessageHandler(TEXT, self.on_return_text),
@@ -106,8 +123,13 @@ class OfferConversation(DraftConversation[TripDraft]):
             await send(update, context, t(lang, "offer.consent"), kb.consent(t, lang, nonce))
         elif step in (ORIGIN, DESTINATION):
             await self.ask_place(update, context, person, step)
+        elif step == HOW_OFTEN:
+            markup = kb.how_often(t, lang, nonce)
+            await send(update, context, t(lang, "rides.ask_how_often"), markup)
         elif step == DAYS:
             await self.ask_days(update, context, person, session, "offer.ask_days")
+        elif step == ON_DATE:
+            await send(update, context, t(lang, "rides.ask_date"), kb.trip_date(t, lang, nonce))
         elif step == TIME:
             await send(update, context, t(lang, "offer.ask_time"))
         elif step == RETURN:
@@ -157,6 +179,109 @@ class OfferConversation(DraftConversation[TripDraft]):
         person = await self.deps.people.accept_privacy(person)
         await send(update, context, self.t(person.language, "offer.intro"))
         return await self.ask(update, context, person, session, ORIGIN)
+
+    # Every week, or once.
+
+    async def on_how_often(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context)
+        if pressed is None:
+            return None
+        person, session, data = pressed
+        await drop_keyboard(update)
+        once = data.part(2) == "once"
+        return await self._how_often(update, context, person, session, TripWhen(once=once,
+                                     weekly=not once))  # fmt: skip
+
+    async def on_how_often_text(self, update: Update, context: Context) -> State:
+        loaded = await self.session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        understood = understand_trip_when(text_of(update), self.deps.today())
+        if understood is None:
+            lang = person.language
+            text = self.t(lang, "rides.how_often_not_understood", text=text_of(update))
+            await send(update, context, text, kb.how_often(self.t, lang, session.nonce))
+            return None
+        return await self._how_often(update, context, person, session, understood)
+
+    async def _how_often(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: OfferSession,
+        when: TripWhen,
+    ) -> State:
+        if when.date is not None:
+            return await self._set_date(update, context, person, session, when.date, when.at)
+        if when.weekdays:
+            self.change(session, one_off=False, date=None, weekdays=when.weekdays)
+            return await self.days_chosen(update, context, person, session)
+        if when.once:
+            self.change(session, one_off=True, weekdays=frozenset())
+            self.save(context, session)
+            return await self.ask(update, context, person, session, ON_DATE)
+        self.change(session, one_off=False, date=None)
+        self.save(context, session)
+        return await self.ask(update, context, person, session, DAYS)
+
+    async def on_date(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context)
+        if pressed is None:
+            return None
+        person, session, data = pressed
+        choice = data.part(2)
+        if choice not in ("today", "tomorrow"):
+            return await self.other_step(update, context, person, session, ON_DATE)
+        await drop_keyboard(update)
+        today = self.deps.today()
+        day = today + timedelta(days=1) if choice == "tomorrow" else today
+        return await self._set_date(update, context, person, session, day, None)
+
+    async def on_date_text(self, update: Update, context: Context) -> State:
+        loaded = await self.session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        understood = understand_trip_date(text_of(update), self.deps.today())
+        if understood is None or understood.date is None:
+            lang = person.language
+            text = self.t(lang, "rides.date_not_understood", text=text_of(update))
+            await send(update, context, text, kb.trip_date(self.t, lang, session.nonce))
+            return None
+        return await self._set_date(
+            update, context, person, session, understood.date, understood.at
+        )
+
+    async def _set_date(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: OfferSession,
+        day: date,
+        at: time | None,
+    ) -> State:
+        lang = person.language
+        try:
+            self.change(
+                session, one_off=True, weekdays=frozenset(), date=day, today=self.deps.today()
+            )
+        except InvalidInput:
+            text = self.t(lang, "rides.date_in_past", date=self.t.date(lang, day))
+            await send(update, context, text, kb.trip_date(self.t, lang, session.nonce))
+            return None
+        await send(update, context, self.t(lang, "rides.date_set", date=self.t.date(lang, day)))
+        if at is not None and not session.editing:
+            try:
+                self.change(session, departure=at)
+            except InvalidInput:
+                return await self.advance(update, context, person, session, ON_DATE)
+            shown = self.t.time(lang, at)
+            await send(update, context, self.t(lang, "offer.time_set", time=shown))
+            return await self.advance(update, context, person, session, TIME)
+        return await self.advance(update, context, person, session, ON_DATE)
 
     # Times.
 
@@ -331,6 +456,7 @@ class OfferConversation(DraftConversation[TripDraft]):
             return None
         person, session, _ = pressed
         try:
+            self.change(session, today=self.deps.today())
             new_trip = session.draft.complete()
         except InvalidInput as missing:
             return await self.ask_missing(update, context, person, session, missing)

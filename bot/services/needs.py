@@ -23,10 +23,12 @@ from bot.domain import (
     Trip,
 )
 from bot.matching import (
+    NO_SEATS_TAKEN,
     Match,
     MatchingParams,
     NeedQuery,
     Point,
+    SeatsTaken,
     TripRoute,
     find_matches,
 )
@@ -103,6 +105,7 @@ class NeedService:
             candidates = await self.candidates(need)
             if not candidates:
                 need = await self.to_operators(need, "no_match")
+            await self.shown(need, candidates)
             view = await team_view(self._needs, self._people, need.id)
         return Search(need, candidates, telling.search_result(person, view, candidates))
 
@@ -118,18 +121,50 @@ class NeedService:
         return need
 
     async def candidates(
-        self, need: Need, params: MatchingParams | None = None, limit: int = MAX_CANDIDATES
+        self,
+        need: Need,
+        params: MatchingParams | None = None,
+        limit: int = MAX_CANDIDATES,
+        *,
+        include_full: bool = False,
     ) -> list[Candidate]:
         """The best drivers for the need, never its own person nor a driver who said no,
-        nor a ride that has already left."""
+        nor a ride that has already left, nor a trip without a seat left that day (the
+        team's wider search asks for those too, `include_full`, and sees them as full)."""
         introductions = await self._introductions.for_need(need.id)
         refused = {i.driver_id for i in introductions if i.status in REFUSALS}
-        query = need_query(need, frozenset(refused | {need.person_id}))
-        routes = await self._search.routes_near(query.origin, query.destination)
-        matches = find_matches(query, routes, params or self._params, limit=limit)
         now = self._clock.now()
+        query = need_query(need, frozenset(refused | {need.person_id}), self.not_before(need, now))
+        params = params or self._params
+        routes = await self._search.routes_near(query.origin, query.destination, need.travel_date)
+        # Seats are counted for the trips that can take the passenger, not for every trip near.
+        fitting = {m.trip_id for m in find_matches(query, routes, params, include_full=True)}
+        routes = [route for route in routes if route.trip_id in fitting]
+        taken = await self._introductions.seats_taken(fitting, self._calendar.today(now))
+        matches = find_matches(
+            query, routes, params, limit=limit, seats_taken=taken, include_full=include_full
+        )
         ahead = [m for m in matches if self.ride_moment(need, m.pickup, now) > now]
         return [c for c in [await self._candidate(m) for m in ahead] if c is not None]
+
+    async def seats_taken(self, trip: Trip) -> SeatsTaken:
+        """The seats the trip has promised from today on."""
+        today = self._calendar.today(self._clock.now())
+        return (await self._introductions.seats_taken([trip.id], today)).get(
+            trip.id, NO_SEATS_TAKEN
+        )
+
+    async def shown(self, need: Need, candidates: list[Candidate]) -> None:
+        """The person saw these drivers: a trip of theirs is not news later."""
+        now = self._clock.now()
+        for candidate in candidates:
+            await self._needs.mark_announced(need.id, candidate.trip.id, now)
+
+    def not_before(self, need: Need, now: datetime) -> time | None:
+        """For a need today, the time now: a pickup before it has gone by."""
+        if need.travel_date is not None and need.travel_date == self._calendar.today(now):
+            return self._calendar.local(now).time().replace(second=0, microsecond=0)
+        return None
 
     def ride_moment(self, need: Need, pickup: time, now: datetime) -> datetime:
         """When the ride leaves: on the need's date, or for a regular need the next time."""
@@ -257,7 +292,9 @@ class NeedService:
         return Candidate(match, trip, driver)
 
 
-def need_query(need: Need, excluded_drivers: frozenset[int]) -> NeedQuery:
+def need_query(
+    need: Need, excluded_drivers: frozenset[int], not_before: time | None = None
+) -> NeedQuery:
     return NeedQuery(
         origin=Point(need.origin.lat, need.origin.lon),
         destination=Point(need.destination.lat, need.destination.lon),
@@ -265,6 +302,8 @@ def need_query(need: Need, excluded_drivers: frozenset[int]) -> NeedQuery:
         mode=need.time_mode,
         at=need.at,
         excluded_drivers=excluded_drivers,
+        date=need.travel_date,
+        not_before=not_before,
     )
 
 
@@ -277,4 +316,6 @@ def trip_route(trip: Trip) -> TripRoute:
         weekdays=frozenset(int(day) for day in trip.weekdays),
         departure=trip.departure,
         return_time=trip.return_time,
+        date=trip.date,
+        seats=trip.seats,
     )

@@ -169,7 +169,9 @@ class OperatorService:
         need = await self._needs.get(need_id)
         if need is None:
             return FollowUp(FollowUpResult.NOT_FOUND)
-        candidates = await self._matching.candidates(need, self._relaxed, limit=8)
+        candidates = await self._matching.candidates(
+            need, self._relaxed, limit=8, include_full=True
+        )
         view = await self._view(FollowUpResult.DONE, need)
         return FollowUp(view.result, view.need, view.passenger, view.claimer, candidates)
 

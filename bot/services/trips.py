@@ -1,15 +1,16 @@
-"""Drivers' regular trips: register, list, pause, resume, delete, and keep them fresh."""
+"""Drivers' trips: register, list, pause, resume, delete, change the seats, keep regular
+trips fresh and end one-off trips once their day is over."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
-from bot.domain import NewTrip, Person, Trip, TripStatus
+from bot.domain import MAX_SEATS, NewTrip, Person, Trip, TripStatus
 from bot.notices import Button, Notice, Offer, to_person
 from bot.ports import Agenda, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 from bot.services import telling
@@ -18,7 +19,8 @@ from bot.services import telling
 class TripChange(enum.StrEnum):
     DONE = "done"
     UNCHANGED = "unchanged"  # already in that state: a double press, an old button
-    NOT_FOUND = "not_found"  # no such trip, deleted, or someone else's: the same answer
+    ENDED = "ended"  # the driver's trip, deleted or over (`trip` says which): a late press
+    NOT_FOUND = "not_found"  # no such trip, or someone else's: the same answer
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,12 @@ class TripService:
         async with self._uow.transaction():
             registered = await self._trips.add(driver.id, trip, now)
             await self._search.index(registered.id)
-            await self._schedule_check(registered.id, now)
+            if registered.date is not None:
+                # Made once: nobody is asked whether it still runs; it ends after its day.
+                end = self._timing.calendar.at(registered.date + timedelta(days=1), 0)
+                await self._agenda.schedule([Due(Kind.TRIP_EXPIRY, registered.id, end)], now)
+            else:
+                await self._schedule_check(registered.id, now)
             notices = await self._announce(registered)
         return Registered(registered, notices)
 
@@ -96,18 +103,18 @@ class TripService:
     async def trip_of(self, driver: Person, trip_id: int) -> Trip | None:
         """The trip, if it is this driver's and not deleted; else None (never someone else's)."""
         trip = await self._trips.get(trip_id)
-        if trip is None or trip.driver_id != driver.id or trip.status is TripStatus.DELETED:
+        if trip is None or trip.driver_id != driver.id or trip.ended:
             return None
         return trip
 
     async def _answerable(self, person: Person, trip_id: int, as_operator: bool) -> Trip | None:
-        """The trip if `person` is its driver, or an operator answering for a driver who
-        has no Telegram (registered by phone)."""
-        if not as_operator:
-            return await self.trip_of(person, trip_id)
+        """The trip, even ended, if `person` is its driver, or an operator answering for a
+        driver who has no Telegram (registered by phone)."""
         trip = await self._trips.get(trip_id)
-        if trip is None or trip.status is TripStatus.DELETED:
+        if trip is None:
             return None
+        if not as_operator:
+            return trip if trip.driver_id == person.id else None
         driver = await self._people.get(trip.driver_id)
         return trip if driver is not None and driver.telegram_user_id is None else None
 
@@ -122,6 +129,8 @@ class TripService:
         trip = await self._answerable(driver, trip_id, as_operator)
         if trip is None:
             return TripChangeResult(TripChange.NOT_FOUND)
+        if trip.ended:
+            return TripChangeResult(TripChange.ENDED, trip)
         if trip.status is target:
             return TripChangeResult(TripChange.UNCHANGED, trip)
         now = self._clock.now()
@@ -135,6 +144,40 @@ class TripService:
             else:
                 notices = await self._promised(updated)
         return TripChangeResult(TripChange.DONE, updated, notices)
+
+    async def set_seats(self, driver: Person, trip_id: int, seats: int) -> TripChangeResult:
+        """The driver changes how many seats the trip offers. Seats already promised stay
+        promised; with more seats, the passengers still waiting whom it can now take are
+        told."""
+        trip = await self._answerable(driver, trip_id, False)
+        if trip is None:
+            return TripChangeResult(TripChange.NOT_FOUND)
+        if trip.ended:
+            return TripChangeResult(TripChange.ENDED, trip)
+        if not 1 <= seats <= MAX_SEATS:
+            raise ValueError(f"seats out of range: {seats}")
+        if trip.seats == seats:
+            return TripChangeResult(TripChange.UNCHANGED, trip)
+        now = self._clock.now()
+        async with self._uow.transaction():
+            updated = await self._trips.set_seats(trip.id, seats, now)
+            notices = await self._announce(updated) if seats > trip.seats else []
+        return TripChangeResult(TripChange.DONE, updated, notices)
+
+    async def expire(self, entry: AgendaEntry) -> Outcome:
+        """The agenda's action: a one-off trip whose day is over ends (out of the search and
+        of /mestrajets); the rides it had are followed up as usual."""
+        now = self._clock.now()
+        async with self._uow.transaction():
+            trip = await self._trips.get(entry.subject_id)
+            today = self._timing.calendar.today(now)
+            if trip is None or trip.ended or trip.date is None or trip.date >= today:
+                await self._agenda.finish(entry.id, Outcome.SKIPPED, now)
+                return Outcome.SKIPPED
+            await self._trips.set_status(trip.id, TripStatus.EXPIRED, now)
+            await self._search.index(trip.id)
+            await self._agenda.finish(entry.id, Outcome.DONE, now)
+        return Outcome.DONE
 
     async def _promised(self, trip: Trip) -> list[Notice]:
         """Pausing or deleting a trip stops new requests, not the rides already promised:
@@ -193,6 +236,8 @@ class TripService:
         trip = await self._answerable(driver, trip_id, as_operator)
         if trip is None:
             return TripChangeResult(TripChange.NOT_FOUND)
+        if trip.ended:
+            return TripChangeResult(TripChange.ENDED, trip)
         now = self._clock.now()
         async with self._uow.transaction():
             await self._trips.confirmed(trip.id, now)
