@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from bot.domain import (
 from bot.services.candidates import Candidate
 from bot.services.digest import Digest
 from bot.services.operators import FollowUp
+from bot.services.rides import Ride
 from i18n import Html, Translator
 
 
@@ -100,6 +102,18 @@ def trip_line(t: Translator, lang: str, trip: Trip) -> str:
         status=Html(status),
         note=note,
     )
+
+
+def seats_taken(t: Translator, lang: str, rides: Sequence[Ride]) -> list[str]:
+    """Who takes a seat when, on a trip: a date, or every week on a weekday."""
+    lines = []
+    for ride in rides:
+        if ride.need.travel_date is not None:
+            when = t.date(lang, ride.ride_date)
+        else:
+            when = t(lang, "rides.every", days=t.weekdays(lang, {ride.introduction.travel_day}))
+        lines.append(t(lang, "rides.seat_taken", when=when, name=ride.passenger.display_name))
+    return lines
 
 
 def need_when(t: Translator, lang: str, need: Need | NeedDraft) -> str:

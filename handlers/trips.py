@@ -59,15 +59,17 @@ class TripsHandlers:
     async def list(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)
         lang = person.language
-        trips = await self.deps.trips.trips_of(person)
-        if not trips:
+        listing = await self.deps.trips.listing(person)
+        if not listing:
             await send(update, context, self.t(lang, "trips.none"))
             return
         await send(update, context, self.t(lang, "trips.header"))
-        for trip in trips:
-            await send(
-                update, context, self._line(person, trip), kb.trip_actions(self.t, lang, trip)
+        for listed in listing:
+            trip = listed.trip
+            text = "\n".join(
+                [self._line(person, trip), *render.seats_taken(self.t, lang, listed.rides)]
             )
+            await send(update, context, text, kb.trip_actions(self.t, lang, trip))
 
     async def on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query

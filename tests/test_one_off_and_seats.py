@@ -254,6 +254,8 @@ async def test_a_one_seat_trip_and_three_passengers(bot: RunningBot) -> None:
     await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
     await jean.press("✅ J'accepte")
     assert "Jean Martin accepte de vous emmener" in marie.last().text
+    await jean.command("mestrajets")
+    assert "👥 mardi 24 novembre : Marie Delpech vient avec vous" in jean.last().text
 
     await describe_need(lina, when="mardi")  # the same Tuesday: his seat is taken
     assert "Je n'ai pas trouvé de conducteur" in lina.last().text

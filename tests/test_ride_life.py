@@ -164,7 +164,9 @@ async def test_a_driver_who_can_no_longer_go_frees_the_passenger_for_the_next_on
         "🤝 Demander plutôt à l'équipe locale",
     ]
     await jean.press_data(confirm, message=reminder)  # a double press
-    assert jean.callback_answers()[-1]["text"] == "Cette demande n'est plus d'actualité."
+    assert jean.callback_answers()[-1]["text"] == (
+        "C'est déjà fait : ce trajet est annulé, la personne est prévenue."
+    )
 
     await marie.press("🚗 Demander à Paul M. (mar. 7h45)")
     await paul.press("✅ J'accepte")

@@ -44,6 +44,9 @@ async def test_a_one_off_trip_keeps_its_date_and_ends_after_it(world: World) -> 
     assert trip.date == TUESDAY and trip.weekdays == {Weekday.TUESDAY} and trip.one_off
     due = world.scheduled(trip.id)
     assert due == {Kind.TRIP_EXPIRY: paris(TUESDAY + timedelta(days=1), 0)}  # no freshness check
+    await world.trips.change(jean, trip.id, "pause")
+    await world.trips.change(jean, trip.id, "resume")  # resumed: still no freshness check
+    assert set(world.scheduled(trip.id)) == {Kind.TRIP_EXPIRY}
     expiry = await entry(world, Kind.TRIP_EXPIRY, trip.id)
     world.clock.current = paris(TUESDAY, 23, 59)
     assert await world.trips.expire(expiry) is Outcome.SKIPPED  # its day is not over
@@ -145,3 +148,14 @@ async def test_pausing_twice_says_it_is_paused_and_deleting_twice_that_it_is_gon
     assert gone.trip.status is TripStatus.DELETED
     other = await world.on_telegram(305, "Other")
     assert (await world.trips.change(other, trip.id, "pause")).outcome is TripChange.NOT_FOUND
+
+
+async def test_a_new_one_off_trip_is_told_to_the_needs_of_its_date_only(world: World) -> None:
+    marie, lina = await world.on_telegram(302, "Marie D"), await world.on_telegram(303, "Lina V")
+    rose = await world.on_telegram(304, "Rose B")
+    await world.needs.submit(marie, need_on(TUESDAY))
+    await world.needs.submit(lina, need_on(TUESDAY + timedelta(days=7)))  # another Tuesday
+    await world.needs.submit(rose, need_on(TUESDAY + timedelta(days=1)))
+    jean = await world.on_telegram(301, "Jean Martin")
+    registered = await world.trips.register(jean, once(TUESDAY))
+    assert told(registered.notices) == [("candidates.new_driver", "Marie D")]

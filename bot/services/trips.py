@@ -46,6 +46,14 @@ class RidesToCome(Protocol):
 
 
 @dataclass(frozen=True)
+class TripListing:
+    """A trip as its driver sees it in /mestrajets: with the rides promised on it."""
+
+    trip: Trip
+    rides: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class TripWithDriver:
     trip: Trip
     driver: Person
@@ -90,7 +98,7 @@ class TripService:
                 end = self._timing.calendar.at(registered.date + timedelta(days=1), 0)
                 await self._agenda.schedule([Due(Kind.TRIP_EXPIRY, registered.id, end)], now)
             else:
-                await self._schedule_check(registered.id, now)
+                await self._schedule_check(registered, now)
             notices = await self._announce(registered)
         return Registered(registered, notices)
 
@@ -99,6 +107,15 @@ class TripService:
 
     async def trips_of(self, driver: Person) -> list[Trip]:
         return await self._trips.for_driver(driver.id)
+
+    async def listing(self, driver: Person) -> list[TripListing]:
+        """The driver's trips, each with the rides still to come on it (who takes a seat
+        when)."""
+        listed = []
+        for trip in await self._trips.for_driver(driver.id):
+            rides = await self._rides.to_come_on_trip(trip.id) if self._rides else []
+            listed.append(TripListing(trip, rides))
+        return listed
 
     async def trip_of(self, driver: Person, trip_id: int) -> Trip | None:
         """The trip, if it is this driver's and not deleted; else None (never someone else's)."""
@@ -139,7 +156,7 @@ class TripService:
             await self._search.index(trip.id)
             if target is TripStatus.ACTIVE:
                 await self._trips.confirmed(trip.id, now)
-                await self._schedule_check(trip.id, now)
+                await self._schedule_check(trip, now)
                 notices = await self._announce(updated)
             else:
                 notices = await self._promised(updated)
@@ -241,7 +258,7 @@ class TripService:
         now = self._clock.now()
         async with self._uow.transaction():
             await self._trips.confirmed(trip.id, now)
-            await self._schedule_check(trip.id, now)
+            await self._schedule_check(trip, now)
             if trip.status is TripStatus.ACTIVE:
                 return TripChangeResult(TripChange.UNCHANGED, trip)
             resumed = await self._trips.set_status(trip.id, TripStatus.ACTIVE, now)
@@ -276,6 +293,8 @@ class TripService:
             return None
         return TripWithDriver(trip, driver, telling.trip_paused(trip, driver))
 
-    async def _schedule_check(self, trip_id: int, now: datetime) -> None:
-        check = Due(Kind.TRIP_CHECK, trip_id, self._timing.trip_check_after(now))
+    async def _schedule_check(self, trip: Trip, now: datetime) -> None:
+        if trip.one_off:
+            return  # made once: it ends after its day, nobody asks whether it still runs
+        check = Due(Kind.TRIP_CHECK, trip.id, self._timing.trip_check_after(now))
         await self._agenda.schedule([check], now)
