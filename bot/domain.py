@@ -296,6 +296,9 @@ class NeedDraft(BaseModel):
     purpose: Purpose | None = None
     special_needs: frozenset[SpecialNeed] = frozenset()
     today: date | None = None
+    # The local time now, given with `today`: arriving before a time already gone by today
+    # cannot be, and no driver would be found for it.
+    now: time | None = None
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:
@@ -303,6 +306,16 @@ class NeedDraft(BaseModel):
             raise PydanticCustomError("same_place", "destination equals origin")
         if self.travel_date and self.today and self.travel_date < self.today:
             raise PydanticCustomError("date_in_past", "the date has passed")
+        if (
+            self.travel_date is not None
+            and self.travel_date == self.today
+            and not self.regular
+            and self.now is not None
+            and self.at is not None
+            and self.time_mode is TimeMode.ARRIVE_BEFORE
+            and self.at <= self.now
+        ):
+            raise PydanticCustomError("time_passed", "that time has passed today")
         return self
 
     def with_(self, **changes: Any) -> NeedDraft:

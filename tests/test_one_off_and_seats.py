@@ -433,3 +433,40 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     await jean.press_data(accept, message=request)
     assert jean.callback_answers()[-1]["text"] == "Vous avez déjà répondu à cette demande."
     bot.assert_clean()
+
+
+async def test_arriving_before_a_time_already_gone_today_is_asked_again(bot: RunningBot) -> None:
+    await driver(bot, 301, "Jean", time="10h30")
+    marie = bot.fake.user(302, "Marie", last_name="Delpech")
+    await marie.command("chercher")
+    await marie.send("Cahors")
+    await marie.send("Figeac")
+    await marie.press("Aujourd'hui")
+    await marie.press("🏁 Arriver avant une heure")
+    await marie.send("9h")  # it is 10:00
+    assert marie.last().text.startswith("Il est déjà 10h00 : arriver avant 9h00 aujourd'hui")
+    await marie.send("midi")
+    await marie.press("🩺 Santé")
+    await marie.press("Aucun")
+    await marie.press("✅ Chercher un conducteur")
+    assert "Jean M." in marie.last().text
+    assert await bot.rows("SELECT at_time FROM needs") == [{"at_time": "12:00"}]
+    bot.assert_clean()
+
+
+async def test_a_need_confirmed_after_its_time_has_gone_is_asked_again(bot: RunningBot) -> None:
+    marie = bot.fake.user(302, "Marie", last_name="Delpech")
+    await marie.command("chercher")
+    await marie.send("Cahors")
+    await marie.send("Figeac")
+    await marie.press("Aujourd'hui")
+    await marie.press("🏁 Arriver avant une heure")
+    await marie.send("10h30")
+    await marie.press("🩺 Santé")
+    await marie.press("Aucun")
+    await bot.later(minutes=45)  # the summary waits while the time goes by
+    await marie.press("✅ Chercher un conducteur")
+    assert "Il est déjà 10h45 : arriver avant 10h30 aujourd'hui" in marie.messages()[-2].text
+    assert "Qu'est-ce qui compte pour vous ?" in marie.last().text
+    assert await bot.rows("SELECT * FROM needs") == []
+    bot.assert_clean()
