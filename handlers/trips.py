@@ -104,6 +104,10 @@ class TripsHandlers:
         if trip is None:
             await answer_button(update, self.t(lang, "trips.not_found"))
             return
+        if trip.ended:
+            await answer_button(update, self.t(lang, _ALREADY[trip.status]))
+            await drop_keyboard(update)
+            return
         await answer_button(update)
         if action == "keep":
             await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
@@ -150,6 +154,10 @@ class TripsHandlers:
         trip = await self.deps.trips.trip_of(person, trip_id)
         if trip is None:
             await answer_button(update, self.t(lang, "trips.not_found"))
+            return
+        if trip.ended:
+            await answer_button(update, self.t(lang, _ALREADY[trip.status]))
+            await drop_keyboard(update)
             return
         await answer_button(update)
         await swap_keyboard(update, kb.trip_seats(self.t, lang, trip, MAX_SEATS))

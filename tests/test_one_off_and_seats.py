@@ -432,6 +432,17 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     await jean.press("✅ J'accepte", message=request)
     await jean.press_data(accept, message=request)
     assert jean.callback_answers()[-1]["text"] == "Vous avez déjà répondu à cette demande."
+
+    # Deleting, then pressing the trip's old buttons.
+    await jean.command("mestrajets")
+    listed = jean.last()
+    delete = listed.button("🗑 Supprimer")["callback_data"]
+    seats = listed.button("💺 Changer les places")["callback_data"]
+    await jean.press("🗑 Supprimer", message=listed)
+    await jean.press("Oui, supprimer", message=listed)
+    for old in (delete, seats, pause):
+        await jean.press_data(old, message=trip_message)
+        assert jean.callback_answers()[-1]["text"] == "Ce trajet a déjà été supprimé.", old
     bot.assert_clean()
 
 

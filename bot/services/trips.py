@@ -118,9 +118,10 @@ class TripService:
         return listed
 
     async def trip_of(self, driver: Person, trip_id: int) -> Trip | None:
-        """The trip, if it is this driver's and not deleted; else None (never someone else's)."""
+        """The trip, if it is this driver's (even deleted or over: `trip.ended` says so);
+        else None (never someone else's)."""
         trip = await self._trips.get(trip_id)
-        if trip is None or trip.driver_id != driver.id or trip.ended:
+        if trip is None or trip.driver_id != driver.id:
             return None
         return trip
 
