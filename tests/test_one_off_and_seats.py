@@ -353,7 +353,7 @@ async def test_a_pickup_outside_the_window_is_shown_with_a_word(bot: RunningBot)
     await describe_need(marie, when="mardi", mode="🕘 Partir après une heure", time="10h")
     found = marie.last().text
     assert "Jean M. — mardi 24 novembre, prise en charge vers 9h35" in found
-    assert "⚠️ passe 25 min avant 10h00, l'heure que vous avez donnée" in found
+    assert "⚠️ passe 25 min avant 10h00, l'heure demandée" in found
     assert "(sur sa route)\n⚠️" in found  # the warning comes with the line, never without
     bot.assert_clean()
 

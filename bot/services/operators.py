@@ -208,7 +208,9 @@ class OperatorService:
             await self._claim(need.id, operator.id)
             fresh = await self._needs.get(need.id)
             assert fresh is not None
-            candidates = await self._matching.candidates(fresh, self._relaxed, limit=8)
+            candidates = await self._matching.candidates(
+                fresh, self._relaxed, limit=8, include_full=True
+            )
             view = FollowUp(FollowUpResult.DONE, fresh, person, operator)
             notices = telling.need_to_team(view, "on_behalf")
         return FollowUp(FollowUpResult.DONE, fresh, person, operator, candidates, notices)
