@@ -67,7 +67,7 @@ class TripsHandlers:
         for listed in listing:
             trip = listed.trip
             text = "\n".join(
-                [self._line(person, trip), *render.seats_taken(self.t, lang, listed.rides)]
+                [self._line(person, trip).rstrip(), *render.seats_taken(self.t, lang, listed.rides)]
             )
             await send(update, context, text, kb.trip_actions(self.t, lang, trip))
 

@@ -213,6 +213,8 @@ async def test_one_seat_taken_by_the_first_passenger_the_second_is_offered_other
     await script.tap(marie, "🚗 Demander à Jean M. (mar. 7h30)")
     await script.tap(jean, "✅ J'accepte")
     assert "Jean Martin accepte de vous emmener" in marie.last().text
+    await script.command(jean, "mestrajets")
+    assert "👥 mardi 24 novembre : Marie Delpech vient avec vous" in jean.last().text
 
     await script.command(lina, "chercher")
     await script.say(lina, "Cahors")
