@@ -483,3 +483,28 @@ async def test_a_need_confirmed_after_its_time_has_gone_is_asked_again(bot: Runn
     assert "Qu'est-ce qui compte pour vous ?" in marie.last().text
     assert await bot.rows("SELECT * FROM needs") == []
     bot.assert_clean()
+
+
+async def test_a_one_off_trip_in_english(bot: RunningBot) -> None:
+    tom = bot.fake.user(102, "Tom", language_code="en")
+    await tom.command("offer")
+    await tom.press("✅ I agree")
+    await tom.send("Cahors")
+    await tom.send("Figeac")
+    assert tom.buttons() == ["🔁 Every week", "📅 Just once"]
+    await tom.send("just once")
+    assert "Which day?" in tom.last().text
+    mark = tom.mark()
+    await tom.send("next Tuesday")
+    assert "📅 On Tuesday 24 November" in tom.texts_since(mark)
+    await tom.send("7:30 am")
+    await tom.press("No return trip")
+    await tom.send("2")
+    await tom.press("Skip")
+    await tom.press("Telegram only")
+    assert "just once, on Tuesday 24 November, leaving at 07:30" in tom.last().text
+    await tom.press("✅ Save this trip")
+    await tom.command("mytrips")
+    assert tom.messages()[-2].text == "Your trips"
+    assert "just once, on Tuesday 24 November" in tom.last().text
+    bot.assert_clean()
