@@ -226,6 +226,13 @@ class OfferConversation(DraftConversation[TripDraft]):
         self.save(context, session)
         return await self.ask(update, context, person, session, DAYS)
 
+    async def days_chosen(
+        self, update: Update, context: Context, person: Person, session: OfferSession
+    ) -> State:
+        # Days chosen make a regular trip (also for a draft begun before trips made once).
+        self.change(session, one_off=False, date=None)
+        return await super().days_chosen(update, context, person, session)
+
     async def on_date(self, update: Update, context: Context) -> State:
         pressed = await self.pressed(update, context)
         if pressed is None:

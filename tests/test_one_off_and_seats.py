@@ -508,3 +508,29 @@ async def test_a_one_off_trip_in_english(bot: RunningBot) -> None:
     assert tom.messages()[-2].text == "Your trips"
     assert "just once, on Tuesday 24 November" in tom.last().text
     bot.assert_clean()
+
+
+async def test_correcting_the_days_switches_between_every_week_and_once(bot: RunningBot) -> None:
+    jean = bot.fake.user(301, "Jean")
+    await jean.command("proposer")
+    await jean.press("✅ J'accepte")
+    await jean.send("Cahors")
+    await jean.send("Figeac")
+    await jean.send("demain 7h30")  # the day and the time at once
+    assert "Revenez-vous le même jour ?" in jean.last().text
+    await jean.press("Pas de retour")
+    await jean.press("2")
+    await jean.press("Passer")
+    await jean.press("Telegram seulement")
+    assert "une seule fois, le mardi 24 novembre, départ à 7h30" in jean.last().text
+    await jean.press("✏️ Jours")
+    await jean.send("du lundi au vendredi")
+    assert "📅 du lundi au vendredi, départ à 7h30" in jean.last().text
+    await jean.press("✏️ Jours")
+    await jean.press("📅 Une seule fois")
+    await jean.send("le 12/12")
+    assert "une seule fois, le samedi 12 décembre, départ à 7h30" in jean.last().text
+    await jean.press("✅ Enregistrer ce trajet")
+    [trip] = await bot.rows("SELECT trip_date, weekdays FROM trips")
+    assert trip == {"trip_date": "2026-12-12", "weekdays": 0b100000}
+    bot.assert_clean()
