@@ -137,6 +137,7 @@ class TripDraft(BaseModel):
     seats: Seats | None = None
     note: Note | None = None
     today: dt.date | None = None
+    now: time | None = None  # the local time now, given with `today`
 
     @field_validator("note")
     @classmethod
@@ -151,6 +152,15 @@ class TripDraft(BaseModel):
             raise PydanticCustomError("return_before_departure", "return must be later")
         if self.date and self.today and self.date < self.today:
             raise PydanticCustomError("date_in_past", "the date has passed")
+        if (
+            self.one_off
+            and self.date is not None
+            and self.date == self.today
+            and self.now is not None
+            and self.departure is not None
+            and self.departure <= self.now
+        ):
+            raise PydanticCustomError("departure_passed", "that time has passed today")
         return self
 
     def with_(self, **changes: Any) -> TripDraft:

@@ -187,10 +187,12 @@ class OfferConversation(DraftConversation[TripDraft]):
         if pressed is None:
             return None
         person, session, data = pressed
+        choice = data.part(2)
+        if choice not in ("weekly", "once"):
+            return await self.other_step(update, context, person, session, HOW_OFTEN)
         await drop_keyboard(update)
-        once = data.part(2) == "once"
-        return await self._how_often(update, context, person, session, TripWhen(once=once,
-                                     weekly=not once))  # fmt: skip
+        when = TripWhen(once=choice == "once", weekly=choice == "weekly")
+        return await self._how_often(update, context, person, session, when)
 
     async def on_how_often_text(self, update: Update, context: Context) -> State:
         loaded = await self.session(update, context)
@@ -273,8 +275,9 @@ class OfferConversation(DraftConversation[TripDraft]):
         lang = person.language
         try:
             self.change(
-                session, one_off=True, weekdays=frozenset(), date=day, today=self.deps.today()
-            )
+                session, one_off=True, weekdays=frozenset(), date=day, today=self.deps.today(),
+                now=None,
+            )  # fmt: skip
         except InvalidInput:
             text = self.t(lang, "rides.date_in_past", date=self.t.date(lang, day))
             await send(update, context, text, kb.trip_date(self.t, lang, session.nonce))
@@ -282,8 +285,10 @@ class OfferConversation(DraftConversation[TripDraft]):
         await send(update, context, self.t(lang, "rides.date_set", date=self.t.date(lang, day)))
         if at is not None and not session.editing:
             try:
-                self.change(session, departure=at)
-            except InvalidInput:
+                self.change(session, departure=at, now=self.deps.now_time())
+            except InvalidInput as problem:
+                if problem.reason == "departure_passed":
+                    await self._departure_passed(update, context, person, at)
                 return await self.advance(update, context, person, session, ON_DATE)
             shown = self.t.time(lang, at)
             await send(update, context, self.t(lang, "offer.time_set", time=shown))
@@ -304,8 +309,13 @@ class OfferConversation(DraftConversation[TripDraft]):
             await send(update, context, text)
             return None
         try:
-            self.change(session, departure=departure)
-        except InvalidInput:
+            self.change(
+                session, departure=departure, today=self.deps.today(), now=self.deps.now_time()
+            )
+        except InvalidInput as problem:
+            if problem.reason == "departure_passed":
+                await self._departure_passed(update, context, person, departure)
+                return None
             assert session.draft.return_time is not None
             back = self.t.time(lang, session.draft.return_time)
             await send(update, context, self.t(lang, "offer.departure_after_return", back=back))
@@ -313,6 +323,17 @@ class OfferConversation(DraftConversation[TripDraft]):
         shown = self.t.time(lang, departure)
         await send(update, context, self.t(lang, "offer.time_set", time=shown))
         return await self.advance(update, context, person, session, TIME)
+
+    async def _departure_passed(
+        self, update: Update, context: Context, person: Person, departure: time
+    ) -> None:
+        """A trip made today, leaving at a time already gone: said plainly, asked again."""
+        lang = person.language
+        text = self.t(
+            lang, "rides.departure_passed", time=self.t.time(lang, departure),
+            now=self.t.time(lang, self.deps.now_time()),
+        )  # fmt: skip
+        await send(update, context, text)
 
     async def on_return_text(self, update: Update, context: Context) -> State:
         loaded = await self.session(update, context)
@@ -463,9 +484,12 @@ class OfferConversation(DraftConversation[TripDraft]):
             return None
         person, session, _ = pressed
         try:
-            self.change(session, today=self.deps.today())
+            self.change(session, today=self.deps.today(), now=self.deps.now_time())
             new_trip = session.draft.complete()
         except InvalidInput as missing:
+            if missing.reason == "departure_passed" and session.draft.departure is not None:
+                await self._departure_passed(update, context, person, session.draft.departure)
+                missing = InvalidInput("departure", "departure_passed")
             return await self.ask_missing(update, context, person, session, missing)
         await drop_keyboard(update)
         registered = await self.deps.trips.register(person, new_trip)

@@ -534,3 +534,31 @@ async def test_correcting_the_days_switches_between_every_week_and_once(bot: Run
     [trip] = await bot.rows("SELECT trip_date, weekdays FROM trips")
     assert trip == {"trip_date": "2026-12-12", "weekdays": 0b100000}
     bot.assert_clean()
+
+
+async def test_the_new_questions_take_anything_a_person_may_send(bot: RunningBot) -> None:
+    jean = bot.fake.user(301, "Jean")
+    await jean.command("proposer")
+    await jean.press("✅ J'accepte")
+    await jean.send("Cahors")
+    await jean.send("Figeac")
+    question = jean.last()
+    nonce = question.button("📅 Une seule fois")["callback_data"].split(":")[1]
+    await jean.send_sticker()
+    assert "chaque semaine, ou une seule fois ?" in jean.last().text
+    await jean.press_data(f"of:{nonce}:often:sometimes")
+    assert "chaque semaine, ou une seule fois ?" in jean.last().text
+    await jean.send("x" * 5000)
+    assert "Je n'ai pas compris" in jean.last().text
+    await jean.press("📅 Une seule fois")
+    await jean.send_photo()
+    assert "Quel jour ?" in jean.last().text
+    await jean.press_data(f"of:{nonce}:date:someday")
+    assert "Quel jour ?" in jean.last().text
+    await jean.press("Aujourd'hui")
+    assert "📅 Le lundi 23 novembre" in jean.messages()[-2].text
+    await jean.send("7h30")  # it is 10:00
+    assert jean.last().text.startswith("Il est déjà 10h00 : un départ à 7h30 aujourd'hui est passé")
+    await jean.send("11h")
+    assert "Revenez-vous le même jour ?" in jean.last().text
+    bot.assert_clean()
