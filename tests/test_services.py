@@ -156,6 +156,7 @@ def world() -> World:
         needs=matching, need_repository=needs, introductions=introductions, trips=trips,
         people=people, params=params, clock=clock,
     )  # fmt: skip
+    matching.announce_freed_seats_with(announcements)
     # An operator of the team, already known (people registered by phone are theirs).
     operator = Person(id=1, display_name="Olga Bru", telegram_user_id=900, created_at=clock.now())
     people.rows[operator.id] = operator

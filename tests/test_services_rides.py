@@ -159,3 +159,20 @@ async def test_a_new_one_off_trip_is_told_to_the_needs_of_its_date_only(world: W
     jean = await world.on_telegram(301, "Jean Martin")
     registered = await world.trips.register(jean, once(TUESDAY))
     assert told(registered.notices) == [("candidates.new_driver", "Marie D")]
+
+
+async def test_a_ride_called_off_frees_its_seat_for_a_passenger_waiting_that_day(
+    world: World,
+) -> None:
+    jean = await world.on_telegram(301, "Jean Martin")
+    trip = (await world.trips.register(jean, once(TUESDAY))).trip
+    marie, lina = await world.on_telegram(302, "Marie D"), await world.on_telegram(303, "Lina V")
+    first = await world.needs.submit(marie, need_on(TUESDAY))
+    asked = await world.introductions.ask_driver(marie, first.need.id, trip.id)
+    assert asked.introduction is not None
+    await world.introductions.answer(jean, asked.introduction.id, True)
+    waiting = await world.needs.submit(lina, need_on(TUESDAY))
+    assert waiting.candidates == []
+    cancelled = await world.needs.cancel(marie, first.need.id)
+    assert ("candidates.new_driver", "Lina V") in told(cancelled.notices)
+    assert ("intro.trip_cancelled_driver", "Jean Martin") in told(cancelled.notices)

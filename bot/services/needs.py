@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Protocol
 
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
@@ -47,6 +48,12 @@ from bot.services.candidates import Candidate
 from bot.services.views import team_view
 
 MAX_CANDIDATES = 5
+
+
+class Announcer(Protocol):
+    async def announce_trip(self, trip: Trip) -> list[Notice]: ...
+
+
 # Drivers whose introduction ended this way are not proposed again for the same need.
 REFUSALS = (IntroductionStatus.DECLINED, IntroductionStatus.EXPIRED, IntroductionStatus.CANCELLED)
 
@@ -95,6 +102,12 @@ class NeedService:
         self._uow = unit_of_work
         self._timing = timing
         self._calendar = timing.calendar
+        self._announcer: Announcer | None = None
+
+    def announce_freed_seats_with(self, announcer: Announcer) -> None:
+        """Who tells waiting passengers of a seat freed by a cancelled ride (the
+        announcements, built on this service: given once both exist)."""
+        self._announcer = announcer
 
     # A need and its drivers.
 
@@ -239,8 +252,17 @@ class NeedService:
             need = await self._needs.set_status(
                 need.id, NeedStatus.CANCELLED, now, actor_id=person.id
             )
-        notices = telling.need_cancelled(person, need, driver, accepted, following)
+            notices = telling.need_cancelled(person, need, driver, accepted, following)
+            notices += await self._seat_freed(accepted)
         return Cancellation(need, driver, accepted is not None, following, accepted, notices)
+
+    async def _seat_freed(self, accepted: Introduction | None) -> list[Notice]:
+        """A ride called off frees its seat: the passengers waiting for that trip's day who
+        have not seen its driver hear of it."""
+        if accepted is None or self._announcer is None:
+            return []
+        trip = await self._trips.get(accepted.trip_id)
+        return await self._announcer.announce_trip(trip) if trip is not None else []
 
     # A one-off need whose day is over.
 
