@@ -215,9 +215,7 @@ class TripOnBehalf(OnBehalf[TripDraft], OfferConversation):
             self.change(session, today=self.deps.today(), now=self.deps.now_time())
             new_trip = session.draft.complete()
         except InvalidInput as problem:
-            if problem.reason == "departure_passed" and session.draft.departure is not None:
-                await self._departure_passed(update, context, operator, session.draft.departure)
-                problem = InvalidInput("departure", "departure_passed")
+            problem = await self.gone_by(update, context, operator, session, problem)
             return await self.ask_missing(update, context, operator, session, problem)
         await drop_keyboard(update)
         self.clear(context)

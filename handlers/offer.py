@@ -324,6 +324,28 @@ class OfferConversation(DraftConversation[TripDraft]):
         await send(update, context, self.t(lang, "offer.time_set", time=shown))
         return await self.advance(update, context, person, session, TIME)
 
+    async def gone_by(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: OfferSession,
+        problem: InvalidInput,
+    ) -> InvalidInput:
+        """At the summary, a date or a departure gone by meanwhile (a draft kept overnight):
+        said plainly; the question to ask again."""
+        draft = session.draft
+        if problem.reason == "departure_passed" and draft.departure is not None:
+            await self._departure_passed(update, context, person, draft.departure)
+            return InvalidInput("departure", problem.reason)
+        if problem.reason == "date_in_past" and draft.date is not None:
+            lang = person.language
+            await send(
+                update, context, self.t(lang, "rides.date_gone", date=self.t.date(lang, draft.date))
+            )
+            return InvalidInput("date", problem.reason)
+        return problem
+
     async def _departure_passed(
         self, update: Update, context: Context, person: Person, departure: time
     ) -> None:
@@ -486,11 +508,9 @@ class OfferConversation(DraftConversation[TripDraft]):
         try:
             self.change(session, today=self.deps.today(), now=self.deps.now_time())
             new_trip = session.draft.complete()
-        except InvalidInput as missing:
-            if missing.reason == "departure_passed" and session.draft.departure is not None:
-                await self._departure_passed(update, context, person, session.draft.departure)
-                missing = InvalidInput("departure", "departure_passed")
-            return await self.ask_missing(update, context, person, session, missing)
+        except InvalidInput as problem:
+            problem = await self.gone_by(update, context, person, session, problem)
+            return await self.ask_missing(update, context, person, session, problem)
         await drop_keyboard(update)
         registered = await self.deps.trips.register(person, new_trip)
         trip = registered.trip

@@ -562,3 +562,25 @@ async def test_the_new_questions_take_anything_a_person_may_send(bot: RunningBot
     await jean.send("11h")
     assert "Revenez-vous le même jour ?" in jean.last().text
     bot.assert_clean()
+
+
+async def test_a_trip_confirmed_after_its_day_is_asked_its_day_again(bot: RunningBot) -> None:
+    jean = bot.fake.user(301, "Jean")
+    await jean.command("proposer")
+    await jean.press("✅ J'accepte")
+    await jean.send("Cahors")
+    await jean.send("Figeac")
+    await jean.send("demain 7h30")
+    await jean.press("Pas de retour")
+    await jean.press("1")
+    await jean.press("Passer")
+    await jean.press("Telegram seulement")
+    await bot.run_until(paris("2026-11-25 09:00"))  # the summary waited two days
+    await jean.press("✅ Enregistrer ce trajet")
+    assert jean.messages()[-2].text == "Le mardi 24 novembre est passé entre-temps."
+    assert "Quel jour ?" in jean.last().text
+    await jean.press("Demain")
+    assert "une seule fois, le jeudi 26 novembre" in jean.last().text
+    await jean.press("✅ Enregistrer ce trajet")
+    assert await bot.rows("SELECT trip_date FROM trips") == [{"trip_date": "2026-11-26"}]
+    bot.assert_clean()
