@@ -44,6 +44,8 @@ class Offer(enum.StrEnum):
     TRIP_CHECK = "trip_check"  # does the trip still run? subject: the trip
     RESUME_TRIP = "resume_trip"  # subject: the trip
     RESUME_CHECKED_TRIP = "resume_checked_trip"  # the team resumes it; subject: the trip
+    ANSWER_BOOKING = "answer_booking"  # a partner's passenger asks; subject: the booking number
+    SHARE_NEED = "share_need"  # show the need to other platforms? subject: the need
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from telegram import Update
 
 from bot.clock import Clock
 from bot.domain import Person, TelegramIdentity
+from bot.interop.served import PartnerApi
+from bot.interop.theirs import SearchWithPartners
 from bot.services.agenda import AgendaService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
@@ -38,6 +40,9 @@ class Deps:
     digest: DigestService
     agenda: AgendaService
     clock: Clock
+    # A need recorded with the partner platforms' journeys; their API (None when not served).
+    finding: SearchWithPartners
+    partner_api: PartnerApi | None = None
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""
