@@ -216,8 +216,8 @@ class TripSearch(Protocol):
     async def routes_near(
         self, origin: Point, destination: Point, day: date | None = None
     ) -> list[TripRoute]:
-        """For a need on `day`: regular trips and that day's one-off trips; without a day
-        (a regular need), regular trips only."""
+        """Active trips near both points; with a `day`, only regular trips and that day's
+        one-off trips."""
         ...
 
     async def index(self, trip_id: int) -> None: ...

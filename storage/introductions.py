@@ -107,7 +107,8 @@ class SqliteIntroductionRepository:
     ) -> dict[int, SeatsTaken]:
         """The seats each trip has promised from `since` on: accepted introductions of needs
         still matched, a dated need on its date, a regular one on its weekdays every week
-        (those the trip runs on). `leaving_out` is an introduction not to count."""
+        (those the trip runs on); and partners' confirmed bookings on their date.
+        `leaving_out` is an introduction not to count."""
         ids = sorted(set(trip_ids))
         if not ids:
             return {}
@@ -126,6 +127,14 @@ class SqliteIntroductionRepository:
                 (*part, leaving_out or 0, since.isoformat()),
             ) as cursor:
                 rows = await cursor.fetchall()
+            # Passengers of partner platforms (standard covoiturage) booked on a date too.
+            async with self._db.connection.execute(
+                "SELECT trip_id, ride_date, 0 FROM interop_bookings"
+                f" WHERE trip_id IN ({marks}) AND ride_date >= ? AND status IN"
+                " ('CONFIRMED', 'COMPLETED_PENDING_VALIDATION', 'VALIDATED')",
+                (*part, since.isoformat()),
+            ) as cursor:
+                rows = [*rows, *await cursor.fetchall()]
             for trip_id, travel_date, days in rows:
                 if travel_date is not None:
                     on = dated.setdefault(trip_id, {})

@@ -29,9 +29,8 @@ _ROUTE_COLUMNS = (
     "t.id, t.driver_id, t.origin_lat, t.origin_lon, t.destination_lat, t.destination_lon,"
     " t.weekdays, t.departure, t.return_time, t.trip_date, t.seats"
 )
-# A one-off trip answers a need of its own date only; a regular need, never.
+# On a day: the regular trips, and the one-off trips of that day.
 _ON_DAY = " AND (t.trip_date IS NULL OR t.trip_date = ?)"
-_REGULAR_ONLY = " AND t.trip_date IS NULL"
 _BOX_COLUMNS = "id, origin_lat, origin_lon, destination_lat, destination_lon"
 
 _WEEKDAYS: tuple[frozenset[int], ...] = tuple(
@@ -142,9 +141,9 @@ class SqliteTripSearch:
         self, origin: Point, destination: Point, day: date | None = None
     ) -> list[TripRoute]:
         """Active trips whose box contains both points, by trip id: the candidates of a need
-        from ``origin`` to ``destination`` (a superset of those whose ellipse does). For a
-        need on ``day``, regular trips and the one-off trips of that day; for a regular need
-        (no day), regular trips only."""
+        from ``origin`` to ``destination`` (a superset of those whose ellipse does). With a
+        ``day``, only the regular trips and the one-off trips of that day; without, every
+        one (matching keeps one-off trips for needs of their date)."""
         # CROSS JOIN keeps the R-tree as the outer loop (SQLite does not reorder it).
         box = (
             min(origin.lat, destination.lat),
@@ -152,9 +151,7 @@ class SqliteTripSearch:
             min(origin.lon, destination.lon),
             max(origin.lon, destination.lon),
         )
-        when, parameters = (
-            (_ON_DAY, (*box, day.isoformat())) if day is not None else (_REGULAR_ONLY, box)
-        )
+        when, parameters = (_ON_DAY, (*box, day.isoformat())) if day is not None else ("", box)
         return await self._routes(
             f"SELECT {_ROUTE_COLUMNS} FROM trip_boxes b CROSS JOIN trips t ON t.id = b.trip_id"
             " WHERE b.min_lat <= ? AND b.max_lat >= ? AND b.min_lon <= ? AND b.max_lon >= ?"

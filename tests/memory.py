@@ -375,7 +375,8 @@ class MemoryTripSearch:
                 seats=trip.seats,
             )
             for _, trip in sorted(self._store.trips.items())
-            if trip.status is TripStatus.ACTIVE and (trip.date is None or trip.date == day)
+            if trip.status is TripStatus.ACTIVE
+            and (day is None or trip.date is None or trip.date == day)
         ]
 
     async def index(self, trip_id: int) -> None:
