@@ -31,7 +31,7 @@ from bot.domain import (
     Trip,
     TripStatus,
 )
-from bot.matching import Point, SeatsTaken, TripRoute
+from bot.matching import Match, MatchingParams, NeedQuery, Point, SeatsTaken, TripRoute
 from bot.settings import Language
 
 
@@ -108,6 +108,14 @@ class NeedRepository(Protocol):
 
     async def waiting(self) -> list[Need]: ...
 
+    async def waiting_near(
+        self, box: tuple[float, float, float, float], weekdays: frozenset[int]
+    ) -> list[Need]:
+        """Waiting needs whose two ends lie in the box (min_lat, max_lat, min_lon, max_lon)
+        and which fall on one of the weekdays (0 = Monday), by id: the reverse search of a new
+        trip (an index, not a scan of every need)."""
+        ...
+
     async def set_status(
         self,
         need_id: int,
@@ -156,6 +164,10 @@ class IntroductionRepository(Protocol):
     async def get(self, introduction_id: int) -> Introduction | None: ...
 
     async def for_need(self, need_id: int) -> list[Introduction]: ...
+
+    async def waiting_for_driver(self, driver_id: int) -> list[Introduction]:
+        """The driver's requests still without an answer, oldest first."""
+        ...
 
     async def answer(
         self, introduction_id: int, status: IntroductionStatus, now: datetime
@@ -211,13 +223,21 @@ class UnitOfWork(Protocol):
 
 
 class TripSearch(Protocol):
-    """Active trips whose search area holds both points (a spatial index)."""
+    """Matching over every active trip (an index kept in step with the trips)."""
+
+    async def matches(
+        self, need: NeedQuery, params: MatchingParams, limit: int | None = None
+    ) -> list[Match]:
+        """Exactly ``bot.matching.find_matches(need, every active trip, params, limit)``,
+        seats aside: the index knows the routes, not the seats taken (NeedService counts
+        them on what this returns)."""
+        ...
 
     async def routes_near(
         self, origin: Point, destination: Point, day: date | None = None
     ) -> list[TripRoute]:
-        """Active trips near both points; with a `day`, only regular trips and that day's
-        one-off trips."""
+        """Active trips whose search area may hold both points, by trip id (a superset:
+        the caller decides); with a `day`, one-off trips of other days may be left out."""
         ...
 
     async def index(self, trip_id: int) -> None: ...

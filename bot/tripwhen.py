@@ -3,7 +3,8 @@
 time if said: "demain 8h"), or just which of the two ("chaque semaine", "une fois").
 
 The one place where the offer's answers about days and dates are read: it relies on
-bot.dateparse, so whatever that understands is understood here too.
+bot.understand (and bot.dateparse beneath it), so whatever those understand is understood
+here too ("ben comme d'habitude, en semaine", "mardi prochain à partir de 8h").
 """
 
 from __future__ import annotations
@@ -13,13 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, time
 
-from bot.dateparse import parse_day_and_time, parse_weekdays
 from bot.domain import Weekday
+from bot.understand import read_day_and_time, read_weekdays, says_regular
 
-_WEEKLY = {
-    "chaque semaine", "toutes les semaines", "tous les semaines", "regulier", "regulierement",
-    "chaque fois", "every week", "weekly", "regular", "regularly", "each week",
-}  # fmt: skip
 _ONCE = {
     "une fois", "une seule fois", "1 fois", "juste une fois", "une fois seulement",
     "ponctuel", "exceptionnel", "once", "just once", "one time", "only once", "one off",
@@ -49,22 +46,22 @@ def understand_trip_when(text: str, today: date) -> TripWhen | None:
     folded = _fold(text)
     if not folded or len(text) > 120:
         return None
-    if folded in _WEEKLY:
-        return TripWhen(weekly=True)
     if folded in _ONCE:
         return TripWhen(once=True)
     # Asked "every week, or once?", bare days ("le mardi", "lundi et jeudi") are the days of
     # a regular trip; a day that names one date ("mardi prochain", "ce mardi", "le 12") is once.
-    days = parse_weekdays(text)
+    days = read_weekdays(text)
     if days is not None:
         return TripWhen(weekdays=days)
+    if says_regular(text):
+        return TripWhen(weekly=True)
     return understand_trip_date(text, today)
 
 
 def understand_trip_date(text: str, today: date) -> TripWhen | None:
     """A one-off trip's day, and its time if said with it ("demain 8h")."""
-    parsed = parse_day_and_time(text, today)
+    parsed = read_day_and_time(text, today)
     if parsed is None:
         return None
-    day, at = parsed
-    return TripWhen(once=True, date=day, at=at)
+    day, wish = parsed
+    return TripWhen(once=True, date=day, at=wish.at if wish is not None else None)

@@ -15,7 +15,7 @@ from telegram.ext import (
 from bot.domain import MAX_SEATS, Person, Trip, TripStatus
 from bot.services.trips import TripChange, TripChangeResult
 from handlers import keyboards as kb
-from handlers import render
+from handlers import pages, render
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
@@ -32,6 +32,7 @@ from i18n import Html
 Context = ContextTypes.DEFAULT_TYPE
 
 _CHECK_ANSWERS = ("keep", "pause", "delete", "back")
+TRIP_PAGES = "trips"
 _DONE_MESSAGE = {"pause": "trips.paused", "resume": "trips.resumed", "delete": "trips.deleted"}
 # What a press says when the trip already is where it would take it (a double tap).
 _ALREADY = {
@@ -54,22 +55,35 @@ class TripsHandlers:
             CommandHandler(["mestrajets", "mytrips"], self.list, filters=filters.ChatType.PRIVATE),
             CallbackQueryHandler(self.on_button, pattern=kb.pattern(kb.TRIP)),
             CallbackQueryHandler(self.on_check, pattern=kb.pattern(kb.CHECK)),
+            CallbackQueryHandler(self.list, pattern=kb.pattern(kb.PAGE, TRIP_PAGES)),
         ]
 
     async def list(self, update: Update, context: Context) -> None:
+        """The trips a few at a time, each with its buttons; "show more" for the next ones."""
         person = await self.deps.person(update)
         lang = person.language
         listing = await self.deps.trips.listing(person)
+        page = 0
+        if update.callback_query:
+            page = pages.page_number(kb.decode(update.callback_query.data)) or 0
+            await answer_button(update)
+            await drop_keyboard(update)
         if not listing:
             await send(update, context, self.t(lang, "trips.none"))
             return
-        await send(update, context, self.t(lang, "trips.header"))
-        for listed in listing:
+        if page == 0:
+            await send(update, context, self.t(lang, "trips.header"))
+        shown = listing[page * pages.ITEMS_PER_PAGE : (page + 1) * pages.ITEMS_PER_PAGE]
+        for listed in shown:
             trip = listed.trip
             text = "\n".join(
                 [self._line(person, trip).rstrip(), *render.seats_taken(self.t, lang, listed.rides)]
             )
             await send(update, context, text, kb.trip_actions(self.t, lang, trip))
+        seen = page * pages.ITEMS_PER_PAGE + len(shown)
+        if seen < len(listing):
+            text = self.t(lang, "words.more_items", shown=seen, total=len(listing))
+            await send(update, context, text, pages.more_button(self.t, lang, TRIP_PAGES, page + 1))
 
     async def on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query
@@ -230,7 +244,8 @@ class TripsHandlers:
         if action == "keep":
             resumed = result.outcome is TripChange.DONE
             key = "tripcheck.resumed" if resumed else "tripcheck.kept"
-            await mark_answered(update, self.t(lang, key, weeks=weeks))
+            weeks_said = Html(self.t.plural(lang, "words.weeks", weeks, n=weeks))
+            await mark_answered(update, self.t(lang, key, weeks=weeks_said))
             if resumed:
                 await self.notifier.write(context, result.notices)
             return

@@ -22,6 +22,7 @@ from bot.domain import (
     NewNeed,
     Person,
     Trip,
+    TripStatus,
 )
 from bot.matching import (
     NO_SEATS_TAKEN,
@@ -149,11 +150,16 @@ class NeedService:
         now = self._clock.now()
         query = need_query(need, frozenset(refused | {need.person_id}), self.not_before(need, now))
         params = params or self._params
-        routes = await self._search.routes_near(query.origin, query.destination, need.travel_date)
-        # Seats are counted for the trips that can take the passenger, not for every trip near.
-        fitting = {m.trip_id for m in find_matches(query, routes, params, include_full=True)}
-        routes = [route for route in routes if route.trip_id in fitting]
-        taken = await self._introductions.seats_taken(fitting, self._calendar.today(now))
+        # Every trip that fits by road and time (the index), then the rules it does not hold,
+        # on those few trips as stored: their date, and the seats taken that day.
+        fitting = await self._search.matches(query, params)
+        routes = [
+            trip_route(trip)
+            for trip in [await self._trips.get(m.trip_id) for m in fitting]
+            if trip is not None and trip.status is TripStatus.ACTIVE
+        ]
+        ids = [route.trip_id for route in routes]
+        taken = await self._introductions.seats_taken(ids, self._calendar.today(now))
         matches = find_matches(
             query, routes, params, limit=limit, seats_taken=taken, include_full=include_full
         )
