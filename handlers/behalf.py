@@ -47,6 +47,8 @@ SPOKEN_FOR_THE_CALLER = {
         "behalf_driver.ask_days", "behalf_driver.ask_time", "behalf_driver.departure_after_return",
         "behalf_driver.ask_return", "behalf_driver.return_before_departure",
         "behalf_driver.ask_seats", "behalf_driver.summary", "behalf_driver.same_place",
+        "behalf_driver.ask_how_often", "behalf_driver.date_in_past",
+        "behalf_driver.departure_passed",
     ),
 }  # fmt: skip
 CALLER_STEPS = {NAME: PHONE_NUMBER, PHONE_NUMBER: SHOWS_PHONE, SHOWS_PHONE: ORIGIN}

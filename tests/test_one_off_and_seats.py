@@ -147,8 +147,13 @@ async def test_the_team_registers_a_one_off_trip_for_a_driver_who_phoned(bot: Ru
     await omar.press("Oui")
     await omar.send("Gramat")
     await omar.send("Figeac")
+    assert "La personne fait-elle ce trajet chaque semaine, ou une seule fois ?" in (
+        omar.last().text
+    )
     await omar.send("une seule fois")
     assert "Quel jour ?" in omar.last().text
+    await omar.send("22/11/2026")
+    assert "Quel jour la personne fait-elle ce trajet ?" in omar.last().text
     await omar.send("le 12/12")
     await omar.send("8h")
     await omar.press("Pas de retour")
