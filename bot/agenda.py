@@ -42,6 +42,7 @@ class Kind(enum.StrEnum):
     NEED_REPOST = "need_repost"
     CLAIMED_REMINDER = "claimed_reminder"
     DIGEST = "digest"
+    MONTHLY_REPORT = "monthly_report"
 
 
 # The digest is about the whole service, not one subject.

@@ -42,6 +42,7 @@ from handlers.outbox_bot import OutboxBot, recording
 from handlers.pending import PendingQuestions
 from handlers.rides import RideHandlers
 from handlers.trips import TripsHandlers
+from handlers.tus import TusHandlers
 from handlers.updates import ALLOWED_UPDATES, POLL_TIMEOUT, UpdateRunner
 from i18n import Translator
 from storage.persistence import SqlitePersistence
@@ -83,6 +84,7 @@ class Mobilot:
         await set_command_menus(self.deps, self.application.bot)
         if settings.operator_chat_id is not None:
             await self.deps.digest.ensure_scheduled()
+            await self.deps.dashboard.ensure_scheduled()
         await self.application.start()
         await self.core.inbox.prune()
         await self.core.delivery.prune()
@@ -220,6 +222,8 @@ async def create_bot(
         digest=core.digest,
         agenda=core.agenda,
         clock=core.clock,
+        dashboard=core.dashboard,
+        tus=core.tus,
         finding=core.finding,
         partner_api=core.partner_api,
     )
@@ -271,6 +275,7 @@ def register_handlers(
     application.add_handlers(InteropHandlers(deps).handlers(), group=MAIN_GROUP)
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
+    application.add_handlers(TusHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(common.handlers(), group=MAIN_GROUP)
     # Last in the same group: only what no handler above took reaches them.
     application.add_handlers(common.last_handlers(), group=MAIN_GROUP)

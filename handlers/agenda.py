@@ -64,11 +64,13 @@ class AgendaRunner:
             Kind.NEED_REPOST: messages.need_repost,
             Kind.CLAIMED_REMINDER: messages.claimed_reminder,
             Kind.DIGEST: messages.digest,
+            Kind.MONTHLY_REPORT: messages.monthly_report,
         }
         # Recurring entries schedule their next occurrence when done; one given up on must
         # still do so, or the chain (a daily digest, a trip's checks) would stop for good.
         self._after_giving_up: dict[Kind, Callable[[AgendaEntry], Awaitable[None]]] = {
             Kind.DIGEST: lambda entry: deps.digest.sent(entry, Outcome.UNREACHABLE),
+            Kind.MONTHLY_REPORT: lambda entry: deps.dashboard.reported(entry, Outcome.UNREACHABLE),
             Kind.TRIP_CHECK: deps.trips.check_undelivered,
             Kind.NEED_REPOST: lambda entry: deps.operators.reposted(entry, None),
             Kind.CLAIMED_REMINDER: lambda entry: deps.operators.claimer_reminded(

@@ -12,6 +12,7 @@ from bot.domain import Person, TelegramIdentity
 from bot.interop.served import PartnerApi
 from bot.interop.theirs import SearchWithPartners
 from bot.services.agenda import AgendaService
+from bot.services.dashboard import DashboardService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
 from bot.services.needs import NeedService
@@ -21,6 +22,7 @@ from bot.services.places import PlaceService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.trips import TripService
+from bot.services.tus import TusService
 from bot.services.words import WordsService
 from bot.settings import Settings
 from i18n import Translator
@@ -42,6 +44,8 @@ class Deps:
     digest: DigestService
     agenda: AgendaService
     clock: Clock
+    dashboard: DashboardService
+    tus: TusService
     # A need recorded with the partner platforms' journeys; their API (None when not served).
     finding: SearchWithPartners
     partner_api: PartnerApi | None = None

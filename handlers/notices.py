@@ -21,6 +21,7 @@ from bot.services.rides import Ride
 from handlers import keyboards as kb
 from handlers import render
 from handlers.interop_words import interop_words
+from handlers.transit_words import TransitWords
 from i18n import Html, Translator
 
 Worded = tuple[str, InlineKeyboardMarkup | None]
@@ -71,6 +72,7 @@ class NoticeWords:
             "needs.expired": self._need_expired,
             "operators.claimed_quiet": self._claimed_quiet,
             "operators.claimed_quiet_group": self._claimed_quiet,
+            **TransitWords(t).words(),
             **interop_words(t),
         }
 

@@ -21,6 +21,7 @@ from bot.services.operators import FollowUp, FollowUpResult
 from bot.services.reports import Figures
 from handlers import keyboards as kb
 from handlers import pages, render
+from handlers.dashboard import send_chart
 from handlers.deliverer import flood_wait
 from handlers.deps import Deps
 from handlers.notify import Notifier
@@ -188,12 +189,17 @@ class OperatorHandlers:
         if operator is None:
             return
         lang = self._language(update, operator)
-        stats = await self.deps.reports.statistics()
+        overview = await self.deps.dashboard.overview()
+        stats = overview.statistics
         text = self.t(
             lang, "stats.text",
             recent=Html(self._figures(lang, stats.recent)),
             overall=Html(self._figures(lang, stats.overall)),
         )  # fmt: skip
+        chat = update.effective_chat
+        assert chat is not None
+        # The chart first, the figures last: they stay under the reader's eyes.
+        await send_chart(context, self.t, lang, chat.id, overview.dashboard)
         await send(update, context, text)
 
     def _figures(self, lang: str, figures: Figures) -> str:

@@ -24,6 +24,7 @@ from bot.ports import (
 from bot.services import telling
 from bot.services.candidates import Candidate
 from bot.services.needs import MAX_CANDIDATES, NeedService, need_query, trip_route
+from bot.services.places import great_circle_km
 from bot.services.views import team_view
 from bot.understand import read_choice
 
@@ -93,7 +94,9 @@ class IntroductionService:
         agenda: Agenda,
         unit_of_work: UnitOfWork,
         timing: Timing,
+        cost_share_eur_per_km: float | None = None,
     ) -> None:
+        self._cost_share = cost_share_eur_per_km
         self._matching = needs
         self._needs = need_repository
         self._introductions = introductions
@@ -360,6 +363,12 @@ class IntroductionService:
         settled = await self._introductions.get(introduction.id)
         assert passenger is not None and settled is not None
         notices = telling.accepted(need, settled, passenger, driver)
+        if self._cost_share is not None:
+            km = great_circle_km(
+                need.origin.lat, need.origin.lon, need.destination.lat, need.destination.lon
+            )
+            km = round(km * self._params.road_factor)
+            notices += telling.cost_share(need, passenger, driver, km, self._cost_share)
         return Answer(
             AnswerResult.ACCEPTED, settled, need, passenger, driver, trip, notices=notices
         )

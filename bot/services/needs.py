@@ -46,6 +46,7 @@ from bot.ports import (
 )
 from bot.services import telling
 from bot.services.candidates import Candidate
+from bot.services.transit import NONE, Alternatives, TransitService
 from bot.services.views import team_view
 
 MAX_CANDIDATES = 5
@@ -91,7 +92,9 @@ class NeedService:
         agenda: Agenda,
         unit_of_work: UnitOfWork,
         timing: Timing,
+        alternatives: TransitService | None = None,
     ) -> None:
+        self._alternatives = alternatives
         self._needs = needs
         self._introductions = introductions
         self._trips = trips
@@ -121,7 +124,13 @@ class NeedService:
                 need = await self.to_operators(need, "no_match")
             await self.shown(need, candidates)
             view = await team_view(self._needs, self._people, need.id)
-        return Search(need, candidates, telling.search_result(person, view, candidates))
+        # Beside the drivers: the coaches, trains and local services of the territory.
+        alternatives = await self.alternatives(need)
+        notices = telling.search_result(person, view, candidates, alternatives)
+        return Search(need, candidates, notices)
+
+    async def alternatives(self, need: Need) -> Alternatives:
+        return await self._alternatives.for_need(need) if self._alternatives else NONE
 
     async def record(self, person_id: int, new_need: NewNeed, status: NeedStatus) -> Need:
         """Store a need; a one-off need expires once its day is over."""

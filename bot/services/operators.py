@@ -213,6 +213,7 @@ class OperatorService:
             )
             view = FollowUp(FollowUpResult.DONE, fresh, person, operator)
             notices = telling.need_to_team(view, "on_behalf")
+            notices += telling.alternatives_to_team(fresh, await self._matching.alternatives(fresh))
         return FollowUp(FollowUpResult.DONE, fresh, person, operator, candidates, notices)
 
     async def register_driver(

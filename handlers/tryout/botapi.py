@@ -212,6 +212,7 @@ class SentMessage:
     edits: list[str] = field(default_factory=list)
     deleted: bool = False
     document: SentFile | None = None
+    photo: bool = False  # the file was sent with sendPhoto
 
     @property
     def inline_keyboard(self) -> list[list[JSONDict]]:
@@ -1403,6 +1404,7 @@ class FakeBotAPI(BaseRequest):
         raw_text: str,
         *,
         document: SentFile | None = None,
+        photo: bool = False,
     ) -> SentMessage:
         markup = _markup(params)
         date = self.now
@@ -1417,6 +1419,7 @@ class FakeBotAPI(BaseRequest):
             raw_text=raw_text,
             entities=entities,
             document=document,
+            photo=photo,
         )
         message.json = self._message_json(chat, message)
         reply_to = _reply_to_message_id(params)
@@ -1439,7 +1442,10 @@ class FakeBotAPI(BaseRequest):
         if edit_date is not None:
             data["edit_date"] = edit_date
         if message.document is not None:
-            data["document"] = _document_json(message.document)
+            if message.photo:
+                data["photo"] = [_photo_json(message.document)]
+            else:
+                data["document"] = _document_json(message.document)
             if message.text:
                 data["caption"] = message.text
                 if message.entities:
@@ -1587,6 +1593,24 @@ class FakeBotAPI(BaseRequest):
         )
         _check_reply_markup(call.params)
         return self._store_message(chat, call.params, plain, entities, raw, document=stored).json
+
+    @_api("sendPhoto")
+    async def _m_send_photo(self, call: ApiCall) -> Any:
+        chat = self._target_chat(call.params)
+        upload = call.file("photo")
+        if upload is None:
+            raise _bad_request("there is no photo in the request")
+        filename, content, mime = upload
+        if not content.startswith(b"\x89PNG") and not content.startswith(b"\xff\xd8"):
+            raise _bad_request("IMAGE_PROCESS_FAILED")
+        stored = self._new_file(filename, content, mime)
+        plain, entities, raw = self._formatted(
+            call.params, "caption", "caption_entities", MAX_CAPTION_LENGTH, caption=True
+        )
+        _check_reply_markup(call.params)
+        return self._store_message(
+            chat, call.params, plain, entities, raw, document=stored, photo=True
+        ).json
 
     @_api("getFile")
     async def _m_get_file(self, call: ApiCall) -> Any:
@@ -1826,6 +1850,16 @@ def _document_json(stored: SentFile) -> JSONDict:
         "file_unique_id": stored.file_unique_id,
         "file_name": stored.filename,
         "mime_type": stored.mime_type,
+        "file_size": len(stored.content),
+    }
+
+
+def _photo_json(stored: SentFile) -> JSONDict:
+    return {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "width": 900,
+        "height": 480,
         "file_size": len(stored.content),
     }
 
