@@ -29,6 +29,7 @@ class Kind(enum.StrEnum):
     INTRODUCTION_TIMEOUT = "introduction_timeout"
     NEED_EXPIRY = "need_expiry"
     TRIP_CHECK_TIMEOUT = "trip_check_timeout"
+    TRIP_EXPIRY = "trip_expiry"  # a one-off trip whose day is over
     # Messages.
     INTRODUCTION_EXPIRED_DRIVER = "introduction_expired_driver"
     INTRODUCTION_EXPIRED_PASSENGER = "introduction_expired_passenger"

@@ -203,6 +203,7 @@ async def build_core(
         params=params,
         clock=clock,
     )
+    matching.announce_freed_seats_with(announcements)
     trip_service = TripService(
         trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing,
         announcer=announcements, rides=rides,

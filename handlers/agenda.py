@@ -53,6 +53,7 @@ class AgendaRunner:
             Kind.INTRODUCTION_TIMEOUT: self._action(deps.introductions.time_out),
             Kind.NEED_EXPIRY: messages.need_expiry,
             Kind.TRIP_CHECK_TIMEOUT: self._action(deps.trips.pause_unconfirmed),
+            Kind.TRIP_EXPIRY: self._action(deps.trips.expire),
             Kind.INTRODUCTION_EXPIRED_DRIVER: messages.introduction_expired_driver,
             Kind.INTRODUCTION_EXPIRED_PASSENGER: messages.introduction_expired_passenger,
             Kind.RIDE_REMINDER_PASSENGER: messages.ride_reminder_passenger,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from telegram import Update
 
@@ -59,6 +59,12 @@ class Deps:
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""
         return self.clock.now().astimezone(self.settings.zone).date()
+
+    def now_time(self) -> time:
+        """The time now in the territory, to the minute."""
+        return (
+            self.clock.now().astimezone(self.settings.zone).time().replace(second=0, microsecond=0)
+        )
 
     async def person(self, update: Update) -> Person:
         """The person writing; created on first contact, names refreshed from Telegram."""

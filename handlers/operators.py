@@ -211,13 +211,15 @@ class OperatorHandlers:
             ]
             return ", ".join(parts) if parts else self.t(lang, "stats.nothing")
 
-        return self.t(
+        text = self.t(
             lang, "stats.figures",
             drivers=figures.drivers, trips=figures.active_trips, needs=figures.needs,
             accepted=figures.accepted, happened=figures.happened,
             by_status=Html(listing("need.status", figures.by_status)),
             by_purpose=Html(listing("purpose", figures.by_purpose)),
         )  # fmt: skip
+        one_off = self.t(lang, "rides.stats_one_off", count=figures.one_off_trips)
+        return f"{text}\n{one_off}"
 
     async def export(self, update: Update, context: Context) -> None:
         """CSV files, always into the operators' group (never into a private chat)."""

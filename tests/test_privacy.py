@@ -38,6 +38,7 @@ async def registered_by_phone(
         await operator.press("Aucun")
         await operator.press("✅ Chercher un conducteur")
         return
+    await operator.press("🔁 Chaque semaine")
     await operator.press("Lun → ven")
     await operator.press("✔️ Valider les jours")
     await operator.send("7h30")
@@ -179,6 +180,7 @@ async def test_a_driver_typed_in_by_the_team_who_later_shares_his_contact_is_one
     await roger.press("✅ J'accepte")
     await roger.send("Gramat")
     await roger.send("Cahors")
+    await roger.press("🔁 Chaque semaine")
     await roger.press("Lun → ven")
     await roger.press("✔️ Valider les jours")
     await roger.send("8h")
@@ -453,6 +455,7 @@ async def test_exports_neutralise_formulas(bot: RunningBot) -> None:
     await evil.press("✅ J'accepte")
     await evil.send("Cahors")
     await evil.send("Figeac")
+    await evil.press("🔁 Chaque semaine")
     await evil.press("Lun → ven")
     await evil.press("✔️ Valider les jours")
     await evil.send("7h30")

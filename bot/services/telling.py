@@ -166,19 +166,24 @@ def driver_asked(
     introduction: Introduction,
     candidate: Candidate,
     passenger: Person,
-    hours: int,
     *,
     by_operator: bool,
 ) -> Notices:
     """The request to the driver (through the team for a driver without Telegram), and a word
-    to the passenger; a driver who turns out not to be reachable counts as a decline."""
+    to the passenger; a driver who turns out not to be reachable counts as a decline. Each is
+    told the answer's deadline as stored (`introduction.expires_at`): the one the agenda
+    keeps."""
     driver, trip = candidate.driver, candidate.trip
+    deadline = introduction.expires_at
     answer = (Button(Offer.ANSWER_INTRODUCTION, introduction.id),)
-    asked = to_person(passenger, "intro.asked", name=driver.short_name, hours=hours)
+    asked = to_person(
+        passenger, "intro.asked", name=driver.short_name, deadline=deadline,
+        asked_at=introduction.created_at,
+    )  # fmt: skip
     if driver.telegram_user_id is None:  # registered by phone: the team calls, answers for them
         call = to_team(
             "operators.call_driver", answer, need=need, driver=driver, passenger=passenger,
-            introduction=introduction, hours=hours,
+            introduction=introduction, deadline=deadline, asked_at=introduction.created_at,
         )  # fmt: skip
         return [call, asked, *refreshed(need)]
     request = Notice(
@@ -190,7 +195,15 @@ def driver_asked(
     )
     notices = [request, asked]
     if by_operator:
-        notices.append(to_team("operators.driver_asked", need=need, driver=driver, hours=hours))
+        notices.append(
+            to_team(
+                "operators.driver_asked",
+                need=need,
+                driver=driver,
+                deadline=deadline,
+                asked_at=introduction.created_at,
+            )  # fmt: skip
+        )
     return [*notices, *refreshed(need)]
 
 
