@@ -41,6 +41,9 @@ class Kind(enum.StrEnum):
     NEED_REPOST = "need_repost"
     CLAIMED_REMINDER = "claimed_reminder"
     DIGEST = "digest"
+    # Mobility aids: proofs deleted after the decision, applications anonymised later.
+    AID_PROOF_EXPIRY = "aid_proof_expiry"
+    AID_APPLICATION_ANONYMISE = "aid_application_anonymise"
 
 
 # The digest is about the whole service, not one subject.

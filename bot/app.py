@@ -22,6 +22,8 @@ from bot.clock import Clock
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
 from handlers.agenda import AgendaRunner
+from handlers.aids import AidsConversation
+from handlers.applications import ApplyConversation, ReviewConversation, ReviewHandlers
 from handlers.behalf import NeedOnBehalf, TripOnBehalf
 from handlers.common import CommonHandlers, set_command_menus
 from handlers.deliverer import Deliverer
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 
 EARLY_GROUP = -1
 MAIN_GROUP = 0
+AFTER_GROUP = 1
 AGENDA_JOB = "agenda"
 # How often the agenda looks for what is due: the precision of every reminder.
 AGENDA_TICK_SECONDS = 30
@@ -195,6 +198,8 @@ async def create_bot(
         digest=core.digest,
         agenda=core.agenda,
         clock=core.clock,
+        aids=core.aids,
+        applications=core.applications,
     )
     deliverer = Deliverer(bot, core.delivery, core.database, core.clock)
     common = CommonHandlers(deps)
@@ -229,7 +234,18 @@ def register_handlers(
         find = FindConversation(deps, notifier).handler()
         need_on_behalf = NeedOnBehalf(deps, notifier, directory).handler()
         trip_on_behalf = TripOnBehalf(deps, notifier, directory).handler()
+        aids = AidsConversation(deps)
+        aids_conversation = aids.handler()
+        apply = ApplyConversation(deps, notifier).handler()
+        review = ReviewConversation(deps, notifier, directory).handler()
+    reviews = ReviewHandlers(deps, notifier, directory)
     application.add_handlers(common.early_handlers(), group=EARLY_GROUP)
+    # A reviewer typing an amount, then someone applying, before any other conversation.
+    application.add_handler(review, group=MAIN_GROUP)
+    application.add_handler(apply, group=MAIN_GROUP)
+    application.add_handler(aids_conversation, group=MAIN_GROUP)
+    application.add_handlers(aids.handlers(), group=MAIN_GROUP)
+    application.add_handlers(reviews.handlers(), group=MAIN_GROUP)
     application.add_handler(offer, group=MAIN_GROUP)
     application.add_handler(find, group=MAIN_GROUP)
     application.add_handler(need_on_behalf, group=MAIN_GROUP)
@@ -242,6 +258,8 @@ def register_handlers(
     application.add_handlers(common.handlers(), group=MAIN_GROUP)
     # Last in the same group: only what no handler above took reaches them.
     application.add_handlers(common.last_handlers(), group=MAIN_GROUP)
+    # /mesdemandes: the aid applications, after the needs listed in the main group.
+    application.add_handlers(reviews.mine_handlers(), group=AFTER_GROUP)
     application.add_error_handler(common.on_error)
     assert application.job_queue is not None
     application.job_queue.run_repeating(

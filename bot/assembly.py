@@ -10,12 +10,16 @@ import asyncio
 from dataclasses import dataclass
 
 from bot.agenda import Timing
+from bot.aids.catalogue import load_catalogue
+from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.matching import MatchingParams
 from bot.places.gazetteer import Gazetteer
 from bot.places.geocoder import OnlineGeocoder
 from bot.services.agenda import AgendaService
+from bot.services.aids import AidService
 from bot.services.announcements import AnnouncementService
+from bot.services.applications import ApplicationService
 from bot.services.delivery import DeliveryService, InboxService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
@@ -28,6 +32,7 @@ from bot.services.rides import RideService
 from bot.services.trips import TripService
 from bot.settings import Settings
 from storage.agenda import SqliteAgenda
+from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
 from storage.db import Database
 from storage.inbox import SqliteInbox
 from storage.introductions import SqliteIntroductionRepository
@@ -57,6 +62,8 @@ class Core:
     agenda: AgendaService
     inbox: InboxService
     delivery: DeliveryService
+    aids: AidService
+    applications: ApplicationService
 
     async def close(self) -> None:
         await self.database.close()
@@ -148,6 +155,23 @@ async def build_core(
         timing=timing,
     )
     outbox = SqliteOutbox(database)
+    catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
+    # The proofs live beside the database, never in a group's history.
+    proofs = ProofFolder(settings.database_path.parent / "proofs")
+    aids = AidService(
+        catalogue, SqliteAidAnswers(database), need_repository, trips, clock, settings
+    )
+    applications = ApplicationService(
+        catalogue=catalogue,
+        funders=load_funders(settings.funders_file, settings.operator_chat_id, "Mobilot"),
+        applications=SqliteApplications(database),
+        people=people,
+        files=proofs,
+        agenda=agenda,
+        clock=clock,
+        unit_of_work=database,
+        proof_retention_days=settings.proof_retention_days,
+    )
     return Core(
         settings=settings,
         database=database,
@@ -177,4 +201,6 @@ async def build_core(
         agenda=AgendaService(agenda, clock),
         inbox=InboxService(SqliteInbox(database), clock),
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
+        aids=aids,
+        applications=applications,
     )

@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     repost_unclaimed_hours: float = Field(default=24.0, ge=1.0, le=720.0)
     claimed_reminder_days: float = Field(default=3.0, ge=0.5, le=60.0)
 
+    # Mobility aids: the territory's own aids (FabMob's columns and eligibility rules), who
+    # reviews which aid in which group, and how long proofs are kept after a decision.
+    aids_file: Path | None = None
+    funders_file: Path | None = None
+    proof_retention_days: int = Field(default=90, ge=1, le=3650)
+
     # The HTTP side (health check, webhook; later the partners' API and the try page).
     http_port: int | None = Field(default=None, ge=1, le=65535)
     http_host: str = "127.0.0.1"
@@ -106,6 +112,27 @@ class Settings(BaseSettings):
     def _places_file(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
             raise ValueError(f"file {str(value)!r} does not exist")
+        return value
+
+    @field_validator("aids_file")
+    @classmethod
+    def _aids_file(cls, value: Path | None) -> Path | None:
+        """Read at once: a wrong line stops the start, naming the file and the line."""
+        if value is None or str(value) == "":
+            return None
+        from bot.aids.catalogue import read_aids_file
+
+        read_aids_file(value)
+        return value
+
+    @field_validator("funders_file")
+    @classmethod
+    def _funders_file(cls, value: Path | None) -> Path | None:
+        if value is None or str(value) == "":
+            return None
+        from bot.aids.funders import read_funders_file
+
+        read_funders_file(value)
         return value
 
     @field_validator("webhook_url")

@@ -63,6 +63,8 @@ class AgendaRunner:
             Kind.NEED_REPOST: messages.need_repost,
             Kind.CLAIMED_REMINDER: messages.claimed_reminder,
             Kind.DIGEST: messages.digest,
+            Kind.AID_PROOF_EXPIRY: self._action(deps.applications.expire_proofs),
+            Kind.AID_APPLICATION_ANONYMISE: self._action(deps.applications.anonymise),
         }
         # Recurring entries schedule their next occurrence when done; one given up on must
         # still do so, or the chain (a daily digest, a trip's checks) would stop for good.

@@ -32,6 +32,7 @@ MENU = [
     ("proposer", "offer", "menu.offer"),
     ("mestrajets", "mytrips", "menu.mytrips"),
     ("mesdemandes", "myrequests", "menu.myrequests"),
+    ("aides", "aids", "menu.aids"),
     ("aide", "help", "menu.help"),
     ("langue", "language", "menu.language"),
     ("confidentialite", "privacy", "menu.privacy"),

@@ -10,6 +10,8 @@ from telegram import Update
 from bot.clock import Clock
 from bot.domain import Person, TelegramIdentity
 from bot.services.agenda import AgendaService
+from bot.services.aids import AidService
+from bot.services.applications import ApplicationService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
 from bot.services.needs import NeedService
@@ -38,6 +40,8 @@ class Deps:
     digest: DigestService
     agenda: AgendaService
     clock: Clock
+    aids: AidService
+    applications: ApplicationService
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""

@@ -209,6 +209,8 @@ class SentMessage:
     edits: list[str] = field(default_factory=list)
     deleted: bool = False
     document: SentFile | None = None
+    # The file was sent as a photo (sendPhoto), not as a document.
+    photo: bool = False
 
     @property
     def inline_keyboard(self) -> list[list[JSONDict]]:
@@ -641,9 +643,11 @@ class FakeUser(_ChatView):
             self, self.chat_id, self._fake._sticker_content(emoji), None
         )
 
-    async def send_photo(self, caption: str | None = None) -> JSONDict:
+    async def send_photo(
+        self, caption: str | None = None, content: bytes | None = None
+    ) -> JSONDict:
         return await self._fake._user_message(
-            self, self.chat_id, self._fake._photo_content(caption), None
+            self, self.chat_id, self._fake._photo_content(caption, content), None
         )
 
     async def send_voice(self, duration: int = 3) -> JSONDict:
@@ -1235,8 +1239,14 @@ class FakeBotAPI(BaseRequest):
         }
         return {"sticker": sticker}
 
-    def _photo_content(self, caption: str | None) -> JSONDict:
-        stored = self._new_file("photo.jpg", b"\xff\xd8\xff fake jpeg", "image/jpeg")
+    def _photo_content(self, caption: str | None, content: bytes | None = None) -> JSONDict:
+        stored = self._new_file("photo.jpg", content or b"\xff\xd8\xff fake jpeg", "image/jpeg")
+        for width in (90, 320, 800):  # each size can be downloaded or sent again, as in Telegram
+            size_id = f"{stored.file_id}_{width}"
+            self.files[size_id] = SentFile(
+                size_id, f"{stored.file_unique_id}_{width}", f"photo_{width}.jpg",
+                stored.content, stored.mime_type,
+            )  # fmt: skip
         sizes = [
             {
                 "file_id": f"{stored.file_id}_{width}",
@@ -1247,10 +1257,10 @@ class FakeBotAPI(BaseRequest):
             }
             for width in (90, 320, 800)
         ]
-        content: JSONDict = {"photo": sizes}
+        message: JSONDict = {"photo": sizes}
         if caption:
-            content["caption"] = caption
-        return content
+            message["caption"] = caption
+        return message
 
     def _voice_content(self, duration: int) -> JSONDict:
         stored = self._new_file("voice.ogg", b"OggS fake voice", "audio/ogg")
@@ -1360,6 +1370,7 @@ class FakeBotAPI(BaseRequest):
         raw_text: str,
         *,
         document: SentFile | None = None,
+        photo: bool = False,
     ) -> SentMessage:
         markup = _markup(params)
         date = self.now
@@ -1374,6 +1385,7 @@ class FakeBotAPI(BaseRequest):
             raw_text=raw_text,
             entities=entities,
             document=document,
+            photo=photo,
         )
         message.json = self._message_json(chat, message)
         reply_to = _reply_to_message_id(params)
@@ -1395,7 +1407,14 @@ class FakeBotAPI(BaseRequest):
         }
         if edit_date is not None:
             data["edit_date"] = edit_date
-        if message.document is not None:
+        if message.document is not None and message.photo:
+            data["photo"] = [
+                {"file_id": message.document.file_id, "file_unique_id":
+                 message.document.file_unique_id, "width": 800, "height": 600}
+            ]  # fmt: skip
+            if message.text:
+                data["caption"] = message.text
+        elif message.document is not None:
             data["document"] = _document_json(message.document)
             if message.text:
                 data["caption"] = message.text
@@ -1544,6 +1563,26 @@ class FakeBotAPI(BaseRequest):
         )
         _check_reply_markup(call.params)
         return self._store_message(chat, call.params, plain, entities, raw, document=stored).json
+
+    @_api("sendPhoto")
+    async def _m_send_photo(self, call: ApiCall) -> Any:
+        chat = self._target_chat(call.params)
+        upload = call.file("photo")
+        if upload is not None:
+            filename, content, mime = upload
+            stored = self._new_file(filename, content, mime)
+        else:
+            known = self.files.get(str(call.params.get("photo")))
+            if known is None:
+                raise _bad_request("wrong file identifier/HTTP URL specified")
+            stored = known
+        plain, entities, raw = self._formatted(
+            call.params, "caption", "caption_entities", MAX_CAPTION_LENGTH, caption=True
+        )
+        _check_reply_markup(call.params)
+        return self._store_message(
+            chat, call.params, plain, entities, raw, document=stored, photo=True
+        ).json
 
     @_api("getFile")
     async def _m_get_file(self, call: ApiCall) -> Any:

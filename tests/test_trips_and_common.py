@@ -81,12 +81,15 @@ async def test_command_menus_are_set_per_language(bot: RunningBot) -> None:
         "proposer",
         "mestrajets",
         "mesdemandes",
+        "aides",
         "aide",
         "langue",
         "confidentialite",
         "annuler",
     ]
-    english = ["find", "offer", "mytrips", "myrequests", "help", "language", "privacy", "cancel"]
+    english = [
+        "find", "offer", "mytrips", "myrequests", "aids", "help", "language", "privacy", "cancel",
+    ]  # fmt: skip
     assert bot.fake.command_names(language_code="fr") == french
     assert bot.fake.command_names(language_code="en") == english
     assert bot.fake.command_names() == french  # the default language

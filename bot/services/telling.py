@@ -86,7 +86,9 @@ def search_result(passenger: Person, view: FollowUp, candidates: list[Candidate]
     assert view.need is not None
     if candidates:
         return [drivers_for(passenger, view.need, candidates, "candidates.found")]
-    return [to_person(passenger, "candidates.none"), *need_to_team(view, "no_match")]
+    # No driver: maybe an aid helps (a licence, a train pass…); /aides is offered.
+    shown = (Button(Offer.SHOW_AIDS, 0),)
+    return [to_person(passenger, "candidates.none", shown), *need_to_team(view, "no_match")]
 
 
 def nobody_left(passenger: Person, view: FollowUp | None, reason: str) -> Notices:

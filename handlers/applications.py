@@ -1,0 +1,599 @@
+"""Applying for an aid in the bot (its own questions, the proofs as photos or PDF files,
+consent, submit), and the funder's reviewers deciding in their group: see the proofs (sent
+in private to who pressed), validate with an amount, reject with a reason.
+
+Who may act on an application is the core's call (bot/services/applications.py); here the
+presser's membership of a group is asked to Telegram (getChatMember, cached a few minutes).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from telegram import InputFile, Message, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.aids.amounts import parse_amount
+from bot.aids.model import MAX_OTHER_REASON, MAX_PROOFS, Aid, Application, RejectReason
+from bot.domain import Person
+from bot.services.applications import Done, Result
+from handlers import aid_keyboards as aid_kb
+from handlers import keyboards as kb
+from handlers.aid_words import euros, status_line
+from handlers.aids import profile_in
+from handlers.conversation import CONVERSATION_NAMES, PRIVATE, TEXT, Context, State, text_of
+from handlers.deps import Deps
+from handlers.notify import Notifier
+from handlers.operators import OperatorDirectory
+from handlers.replies import answer_button, drop_keyboard, send, swap_keyboard
+
+NAME = "apply"
+REVIEW = "aid_review"
+FIELD, PROOFS, CONSENT = "field", "proofs", "consent"
+AMOUNT, OTHER = "amount", "other"
+# A proof that came as a photo is shown again as a photo (Telegram keeps them apart).
+PHOTO = "photo:"
+Membership = Callable[[int], Awaitable[bool]]
+AnyHandler = BaseHandler[Any, Any, Any]
+
+
+class ApplySession(BaseModel):
+    nonce: str
+    application_id: int
+    aid_id: str
+
+
+def membership(update: Update, directory: OperatorDirectory) -> Membership:
+    """Whether the person behind this update belongs to a group, asked to Telegram."""
+    user = update.effective_user
+    bot = update.get_bot()
+
+    async def check(chat_id: int) -> bool:
+        return user is not None and await directory.is_member(bot, chat_id, user.id)
+
+    return check
+
+
+class ApplyConversation:
+    def __init__(self, deps: Deps, notifier: Notifier) -> None:
+        self.deps = deps
+        self.t = deps.t
+        self.notifier = notifier
+
+    def handler(self) -> ConversationHandler[Context]:
+        def button(action: str, callback: Any) -> AnyHandler:
+            return CallbackQueryHandler(
+                callback, pattern=kb.pattern(aid_kb.APPLY, "[0-9a-f]+", action)
+            )
+
+        cancel = button("cancel", self.on_give_up)
+        states: dict[object, list[AnyHandler]] = {
+            FIELD: [MessageHandler(TEXT, self.on_answer), cancel],
+            PROOFS: [
+                MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL), self.on_proof),
+                button("done", self.on_done),
+                cancel,
+            ],
+            CONSENT: [button("submit", self.on_submit), cancel],
+        }
+        for step, handlers in states.items():
+            handlers.append(MessageHandler(PRIVATE & ~filters.COMMAND, self._unexpected(str(step))))
+            handlers.append(CallbackQueryHandler(self._stale, pattern=f"^{aid_kb.APPLY}:"))
+        return ConversationHandler(
+            entry_points=[
+                CallbackQueryHandler(self.start, pattern=kb.pattern(aid_kb.APPLY, "new"))
+            ],
+            states=states,
+            fallbacks=[CommandHandler(["annuler", "cancel"], self.cancel)],
+            name=NAME,
+            persistent=True,
+            allow_reentry=True,
+        )
+
+    async def start(self, update: Update, context: Context) -> State:
+        person = await self.deps.person(update)
+        lang = person.language
+        data = kb.decode(update.callback_query.data if update.callback_query else None)
+        aid_id = data.part(1) if data else None
+        for other in CONVERSATION_NAMES - {NAME}:
+            if context.user_data and other in context.user_data:
+                await answer_button(update)
+                await send(update, context, self.t(lang, f"{other}.busy"))
+                return ConversationHandler.END
+        started = await self.deps.applications.start(person, aid_id or "", profile_in(context))
+        if started.result is not Result.DONE or started.application is None or not started.aid:
+            await answer_button(update, self.t(lang, "aids.apply_unavailable"))
+            return ConversationHandler.END
+        await answer_button(update)
+        session = ApplySession(
+            nonce=secrets.token_hex(3), application_id=started.application.id, aid_id=started.aid.id
+        )
+        self._save(context, session)
+        await send(update, context, self.t(lang, "aids.apply_intro", title=started.aid.title))
+        return await self._next(update, context, person, session, started.application, started.aid,
+                                started.count)  # fmt: skip
+
+    async def _next(
+        self, update: Update, context: Context, person: Person, session: ApplySession,
+        application: Application, aid: Aid, count: int,
+    ) -> State:  # fmt: skip
+        """The aid's next own question, else the proofs."""
+        t, lang = self.t, person.language
+        if len(application.answers) < len(aid.fields):
+            question = aid.fields[len(application.answers)]
+            await send(update, context, t(lang, "aids.ask_field", question=question))
+            return FIELD
+        proofs = "\n".join(f"• {p}" for p in aid.proofs) or t(lang, "aids.proofs_any")
+        text = t(lang, "aids.ask_proofs", proofs=proofs, count=count, most=MAX_PROOFS)
+        await send(update, context, text, aid_kb.proofs_done(t, lang, session.nonce))
+        return PROOFS
+
+    async def on_answer(self, update: Update, context: Context) -> State:
+        loaded = await self._session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        done = await self.deps.applications.answer(person, session.application_id, text_of(update))
+        if done.result is Result.TOO_LONG:
+            await send(update, context, self.t(person.language, "aids.answer_too_long"))
+            return None
+        if done.result is not Result.DONE or done.application is None or done.aid is None:
+            return await self._gone(update, context, person)
+        return await self._next(update, context, person, session, done.application, done.aid, 0)
+
+    async def on_proof(self, update: Update, context: Context) -> State:
+        loaded = await self._session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        message = update.effective_message
+        assert message is not None
+        if message.photo:
+            biggest = message.photo[-1]
+            file_id, size, shown = biggest.file_id, biggest.file_size, PHOTO + biggest.file_id
+        else:
+            assert message.document is not None
+            file_id, size = message.document.file_id, message.document.file_size
+            shown = file_id
+        bot = context.bot
+
+        async def download() -> bytes:
+            telegram_file = await bot.get_file(file_id)
+            return bytes(await telegram_file.download_as_bytearray())
+
+        added = await self.deps.applications.add_proof(
+            person, session.application_id, size, shown, download
+        )
+        t, lang = self.t, person.language
+        if added.result is Result.NOT_DRAFT:
+            return await self._gone(update, context, person)
+        key = {
+            Result.DONE: "aids.proof_added",
+            Result.TOO_BIG: "aids.proof_too_big",
+            Result.WRONG_KIND: "aids.proof_wrong_kind",
+            Result.TOO_MANY: "aids.proof_too_many",
+        }[added.result]
+        markup = aid_kb.proofs_done(t, lang, session.nonce)
+        await send(update, context, t(lang, key, count=added.count, most=MAX_PROOFS), markup)
+        return None
+
+    async def on_done(self, update: Update, context: Context) -> State:
+        pressed = await self._pressed(update, context)
+        if pressed is None:
+            return None
+        person, session, _ = pressed
+        aid = self.deps.applications.catalogue.get(session.aid_id)
+        await drop_keyboard(update)
+        funder = aid.funder_name if aid else ""
+        t, lang = self.t, person.language
+        await send(
+            update, context, t(lang, "aids.ask_consent", funder=funder),
+            aid_kb.submit(t, lang, session.nonce),
+        )  # fmt: skip
+        return CONSENT
+
+    async def on_submit(self, update: Update, context: Context) -> State:
+        pressed = await self._pressed(update, context)
+        if pressed is None:
+            return None
+        person, session, _ = pressed
+        submitted = await self.deps.applications.submit(person, session.application_id)
+        t, lang = self.t, person.language
+        if submitted.result is Result.NO_PROOF:
+            await drop_keyboard(update)
+            await send(update, context, t(lang, "aids.no_proof"),
+                       aid_kb.proofs_done(t, lang, session.nonce))  # fmt: skip
+            return PROOFS
+        if submitted.result is not Result.DONE:
+            await drop_keyboard(update)
+            return await self._gone(update, context, person)
+        await drop_keyboard(update)
+        self._clear(context)
+        await self.notifier.write(context, submitted.notices)
+        return ConversationHandler.END
+
+    async def on_give_up(self, update: Update, context: Context) -> State:
+        pressed = await self._pressed(update, context)
+        if pressed is None:
+            return None
+        person, session, _ = pressed
+        await drop_keyboard(update)
+        return await self._give_up(update, context, person, session)
+
+    async def cancel(self, update: Update, context: Context) -> State:
+        loaded = await self._session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        return await self._give_up(update, context, person, session)
+
+    async def _give_up(
+        self, update: Update, context: Context, person: Person, session: ApplySession
+    ) -> State:
+        await self.deps.applications.forget_draft(person, session.application_id)
+        self._clear(context)
+        await send(update, context, self.t(person.language, "aids.given_up"))
+        return ConversationHandler.END
+
+    async def _gone(self, update: Update, context: Context, person: Person) -> State:
+        self._clear(context)
+        await send(update, context, self.t(person.language, "aids.apply_unavailable"))
+        return ConversationHandler.END
+
+    def _unexpected(self, step: str) -> Any:
+        async def handle(update: Update, context: Context) -> State:
+            loaded = await self._session(update, context)
+            if loaded is None:
+                return ConversationHandler.END
+            person, session = loaded
+            t, lang = self.t, person.language
+            if step == PROOFS:
+                markup = aid_kb.proofs_done(t, lang, session.nonce)
+                await send(update, context, t(lang, "aids.proof_expected"), markup)
+            elif step == CONSENT:
+                await send(update, context, t(lang, "common.use_buttons"),
+                           aid_kb.submit(t, lang, session.nonce))  # fmt: skip
+            else:
+                await send(update, context, t(lang, "common.text_expected"))
+            return None
+
+        return handle
+
+    async def _stale(self, update: Update, context: Context) -> State:
+        person = await self.deps.person(update)
+        await answer_button(update, self.t(person.language, "common.old_button"))
+        return None
+
+    def _save(self, context: Context, session: ApplySession) -> None:
+        assert context.user_data is not None
+        context.user_data[NAME] = session.model_dump(mode="json")
+
+    def _clear(self, context: Context) -> None:
+        if context.user_data is not None:
+            context.user_data.pop(NAME, None)
+
+    def _load(self, context: Context) -> ApplySession | None:
+        data = (context.user_data or {}).get(NAME)
+        try:
+            return ApplySession.model_validate(data) if data else None
+        except ValidationError:
+            return None
+
+    async def _session(
+        self, update: Update, context: Context
+    ) -> tuple[Person, ApplySession] | None:
+        person = await self.deps.person(update)
+        session = self._load(context)
+        if session is None:
+            await send(update, context, self.t(person.language, "aids.lost"))
+            return None
+        return person, session
+
+    async def _pressed(
+        self, update: Update, context: Context
+    ) -> tuple[Person, ApplySession, kb.Callback] | None:
+        query = update.callback_query
+        assert query is not None
+        person = await self.deps.person(update)
+        session = self._load(context)
+        data = kb.decode(query.data)
+        if session is None or data is None or data.part(0) != session.nonce:
+            await answer_button(update, self.t(person.language, "common.old_button"))
+            return None
+        await query.answer()
+        return person, session, data
+
+
+class ReviewSession(BaseModel):
+    application_id: int
+    post_chat_id: int | None = None
+    post_message_id: int | None = None
+
+
+class ReviewConversation:
+    """Validate (the amount) or reject for another reason (its words): pressed in the
+    funder's group, answered in the reviewer's private chat."""
+
+    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
+        self.deps = deps
+        self.t = deps.t
+        self.notifier = notifier
+        self.directory = directory
+        self.lang = deps.settings.default_language
+
+    def handler(self) -> ConversationHandler[Context]:
+        return ConversationHandler(
+            entry_points=[
+                CallbackQueryHandler(self.on_validate, pattern=rf"^{aid_kb.REVIEW}:\d+:validate$"),
+                CallbackQueryHandler(self.on_other, pattern=rf"^{aid_kb.REVIEW}:\d+:reason:other$"),
+            ],
+            states={
+                AMOUNT: [MessageHandler(TEXT, self.on_amount)],
+                OTHER: [MessageHandler(TEXT, self.on_other_text)],
+            },
+            fallbacks=[
+                CommandHandler(["annuler", "cancel"], self.cancel, filters=PRIVATE),
+            ],
+            name=REVIEW,
+            persistent=True,
+            per_chat=False,
+            allow_reentry=True,
+        )
+
+    async def on_validate(self, update: Update, context: Context) -> State:
+        return await self._begin(update, context, AMOUNT)
+
+    async def on_other(self, update: Update, context: Context) -> State:
+        return await self._begin(update, context, OTHER)
+
+    async def _begin(self, update: Update, context: Context, step: str) -> State:
+        query = update.callback_query
+        assert query is not None
+        data = kb.decode(query.data)
+        application_id = data.number(0) if data else None
+        lang = await self._lang(update)
+        if application_id is None:
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return ConversationHandler.END
+        allowed = await self.deps.applications.may_review(
+            application_id, membership(update, self.directory)
+        )
+        if allowed.result is not Result.DONE or allowed.application is None:
+            await refuse(self.t, update, lang, allowed)
+            return ConversationHandler.END
+        post = query.message if isinstance(query.message, Message) else None
+        session = ReviewSession(
+            application_id=application_id,
+            post_chat_id=post.chat.id if post else None,
+            post_message_id=post.message_id if post else None,
+        )
+        assert context.user_data is not None
+        context.user_data[REVIEW] = session.model_dump()
+        await answer_button(update, self.t(lang, "aids.review_in_private"))
+        key = "aids.ask_amount" if step == AMOUNT else "aids.ask_other_reason"
+        text = self.t(lang, key, id=application_id, title=allowed.application.aid_title,
+                      most=MAX_OTHER_REASON)  # fmt: skip
+        await context.bot.send_message(query.from_user.id, text)
+        return step
+
+    async def on_amount(self, update: Update, context: Context) -> State:
+        session = self._load(context)
+        reviewer = await self.deps.person(update)
+        lang = reviewer.language
+        if session is None:
+            return ConversationHandler.END
+        parsed = parse_amount(text_of(update))
+        if parsed is None:
+            await send(update, context, self.t(lang, "aids.amount_not_understood"))
+            return None
+        cents, frequency = parsed
+        done = await self.deps.applications.validate(
+            reviewer, session.application_id, cents, frequency, membership(update, self.directory)
+        )
+        return await self._decided(update, context, reviewer, session, done)
+
+    async def on_other_text(self, update: Update, context: Context) -> State:
+        session = self._load(context)
+        reviewer = await self.deps.person(update)
+        if session is None:
+            return ConversationHandler.END
+        done = await self.deps.applications.reject(
+            reviewer, session.application_id, RejectReason.OTHER, text_of(update),
+            membership(update, self.directory),
+        )  # fmt: skip
+        if done.result is Result.TOO_LONG:
+            text = self.t(reviewer.language, "aids.other_too_long", most=MAX_OTHER_REASON)
+            await send(update, context, text)
+            return None
+        return await self._decided(update, context, reviewer, session, done)
+
+    async def _decided(
+        self, update: Update, context: Context, reviewer: Person, session: ReviewSession,
+        done: Done,
+    ) -> State:  # fmt: skip
+        lang = reviewer.language
+        if context.user_data is not None:
+            context.user_data.pop(REVIEW, None)
+        if done.result is not Result.DONE or done.application is None:
+            await send(update, context, self.t(lang, refusal_key(done)))
+            return ConversationHandler.END
+        await send(update, context, self.t(lang, "aids.decision_recorded", id=done.application.id))
+        if session.post_chat_id is not None and session.post_message_id is not None:
+            # The post keeps its text, without the buttons: decided, nothing more to press.
+            await context.bot.edit_message_reply_markup(
+                session.post_chat_id, session.post_message_id, reply_markup=None
+            )
+        await self.notifier.write(context, done.notices)
+        return ConversationHandler.END
+
+    async def cancel(self, update: Update, context: Context) -> State:
+        person = await self.deps.person(update)
+        if context.user_data is not None:
+            context.user_data.pop(REVIEW, None)
+        await send(update, context, self.t(person.language, "aids.review_cancelled"))
+        return ConversationHandler.END
+
+    def _load(self, context: Context) -> ReviewSession | None:
+        data = (context.user_data or {}).get(REVIEW)
+        try:
+            return ReviewSession.model_validate(data) if data else None
+        except ValidationError:
+            return None
+
+    async def _lang(self, update: Update) -> str:
+        person = await self.deps.person(update)
+        return person.language
+
+
+def refusal_key(done: Done) -> str:
+    return {
+        Result.NOT_MEMBER: "aids.reviewers_only",
+        Result.DECIDED: "aids.already_decided",
+    }.get(done.result, "common.old_button")
+
+
+async def refuse(t: Any, update: Update, lang: str, done: Done) -> None:
+    await answer_button(update, t(lang, refusal_key(done)))
+
+
+class ReviewHandlers:
+    """The buttons under an application's post (but validate and "other"), and the funder
+    group's commands: /statsaides, /exportaides."""
+
+    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
+        self.deps = deps
+        self.t = deps.t
+        self.notifier = notifier
+        self.directory = directory
+        self.lang = deps.settings.default_language
+
+    def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        return [
+            CallbackQueryHandler(self.on_button, pattern=kb.pattern(aid_kb.REVIEW)),
+            CommandHandler(["statsaides", "aidstats"], self.statistics),
+            CommandHandler(["exportaides", "aidexport"], self.export),
+        ]
+
+    def mine_handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        """/mesdemandes shows the aid applications after the needs (another group)."""
+        return [CommandHandler(["mesdemandes", "myrequests"], self.mine, filters=PRIVATE)]
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        data = kb.decode(update.callback_query.data if update.callback_query else None)
+        application_id = data.number(0) if data else None
+        action = data.part(1) if data else None
+        if application_id is None or data is None:
+            await answer_button(update, self.t(lang, "common.old_button"))
+        elif action == "proofs":
+            await self._proofs(update, context, person, application_id)
+        elif action in ("reject", "back"):
+            await self._reasons(update, application_id, lang, show=action == "reject")
+        elif action == "reason" and data.part(2) in {r.value for r in RejectReason}:
+            await self._reject(update, context, person, application_id, data.part(2) or "")
+        else:
+            await answer_button(update, self.t(lang, "common.old_button"))
+
+    async def _proofs(
+        self, update: Update, context: Context, reviewer: Person, application_id: int
+    ) -> None:
+        """Sent to the reviewer who pressed, in private; never into the group."""
+        lang = reviewer.language
+        shown = await self.deps.applications.proofs_for(
+            reviewer, application_id, membership(update, self.directory)
+        )
+        if shown.result is not Result.DONE:
+            await refuse(self.t, update, lang, shown)
+            return
+        if not shown.proofs:
+            await answer_button(update, self.t(lang, "aids.proofs_none"))
+            return
+        assert reviewer.telegram_user_id is not None
+        chat = reviewer.telegram_user_id
+        for number, proof in enumerate(shown.proofs, start=1):
+            caption = self.t(lang, "aids.proof_caption", id=application_id, number=number,
+                             count=len(shown.proofs))  # fmt: skip
+            if proof.telegram_file_id.startswith(PHOTO):
+                await context.bot.send_photo(
+                    chat, proof.telegram_file_id.removeprefix(PHOTO), caption=caption
+                )
+            else:
+                await context.bot.send_document(chat, proof.telegram_file_id, caption=caption)
+        await answer_button(update, self.t(lang, "aids.proofs_sent", count=len(shown.proofs)))
+
+    async def _reasons(self, update: Update, application_id: int, lang: str, *, show: bool) -> None:
+        await answer_button(update)
+        markup = (
+            aid_kb.reject_reasons(self.t, self.lang, application_id)
+            if show else aid_kb.review(self.t, self.lang, application_id)
+        )  # fmt: skip
+        await swap_keyboard(update, markup)
+
+    async def _reject(
+        self, update: Update, context: Context, reviewer: Person, application_id: int, reason: str
+    ) -> None:
+        done = await self.deps.applications.reject(
+            reviewer, application_id, RejectReason(reason), None,
+            membership(update, self.directory),
+        )  # fmt: skip
+        if done.result is not Result.DONE:
+            await refuse(self.t, update, reviewer.language, done)
+            return
+        await answer_button(update)
+        await drop_keyboard(update)
+        await self.notifier.write(context, done.notices)
+
+    async def statistics(self, update: Update, context: Context) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        figures = await self.deps.applications.statistics(
+            chat.id, membership(update, self.directory)
+        )
+        if figures is None:
+            await send(update, context, self.t(self.lang, "aids.reviewers_only"))
+            return
+        lang = self.lang
+        lines = [self.t(lang, "aids.stats_header", funder=figures.funder.name)]
+        for aid in figures.aids:
+            counts = aid.by_status
+            lines.append(self.t(
+                lang, "aids.stats_line", title=aid.aid_title,
+                to_process=counts.get("to_process", 0), validated=counts.get("validated", 0),
+                rejected=counts.get("rejected", 0), amount=euros(self.t, lang, aid.validated_cents),
+            ))  # fmt: skip
+        if not figures.aids:
+            lines.append(self.t(lang, "aids.stats_none"))
+        await send(update, context, "\n".join(lines))
+
+    async def export(self, update: Update, context: Context) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        content = await self.deps.applications.export(chat.id, membership(update, self.directory))
+        if content is None:
+            await send(update, context, self.t(self.lang, "aids.reviewers_only"))
+            return
+        name = "aides-validees.csv"
+        await context.bot.send_document(
+            chat.id, InputFile(content.encode("utf-8-sig"), filename=name), caption=name
+        )
+
+    async def mine(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        applications = await self.deps.applications.listing(person)
+        if not applications:
+            return
+        lines = [self.t(lang, "aids.mine_header")]
+        lines += [status_line(self.t, lang, a) for a in applications]
+        await send(update, context, "\n".join(lines))

@@ -1,0 +1,341 @@
+"""End to end: /aides, applying with proofs, and a funder's reviewers deciding."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.places.gazetteer import Gazetteer
+from tests.conftest import DATA, OPERATORS, RunningBot
+from tests.fakebot import FakeGroup, FakeUser
+from tests.test_find_flow import describe_need
+from tests.test_settings import run_bot
+
+FUNDER = -1009876543210
+PDF = b"%PDF-1.4\n% a devis from the driving school\n"
+PNG = b"\x89PNG\r\n\x1a\n fake png of an identity card"
+JPEG = b"\xff\xd8\xff\xe0 fake jpeg of a bill"
+SHOWING = os.environ.get("MOBILOT_TRANSCRIPT") == "1"
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[RunningBot]:
+    running = RunningBot(
+        tmp_path, gazetteer, aids_file=DATA / "aids.csv", funders_file=DATA / "funders.csv"
+    )
+    running.funder = running.fake.group(FUNDER, "Département du Lot : aides")  # type: ignore[attr-defined]
+    await running.start()
+    yield running
+    await running.stop()
+
+
+class Transcript:
+    """What a person reads, as it happens: printed with MOBILOT_TRANSCRIPT=1 (pytest -s)."""
+
+    def __init__(self, *chats: FakeUser | FakeGroup) -> None:
+        self.chats = chats
+        self.marks = {id(chat): chat.mark() for chat in chats}
+        self.lines: list[str] = []
+
+    def said(self, who: str, what: str) -> None:
+        self.flush()
+        self.lines.append(f"\n>>> {who}: {what}")
+
+    def flush(self) -> None:
+        for chat in self.chats:
+            new = chat._chat().messages[self.marks[id(chat)] :]
+            self.marks[id(chat)] = chat.mark()
+            for message in new:
+                where = "group " + str(chat.chat_id) if chat.chat_id < 0 else f"to {chat!r}"
+                kind = " [photo]" if message.photo else " [document]" if message.document else ""
+                self.lines.append(f"--- bot ({where}){kind}:\n{message.text}")
+                if message.buttons:
+                    self.lines.append("    [" + "] [".join(message.buttons) + "]")
+
+    def show(self) -> None:
+        self.flush()
+        if SHOWING:
+            print("\n".join(self.lines))
+
+
+async def answer_questions(user: FakeUser, age: str, situation: str, commune: str) -> None:
+    await user.command("aides")
+    await user.send(age)
+    await user.press(situation)
+    await user.send(commune)
+
+
+def titles(user: FakeUser) -> list[str]:
+    return [m.text.split("\n")[0] for m in user.messages() if "Montant :" in m.text]
+
+
+async def test_a_young_job_seeker_in_the_lot_and_a_retired_person(bot: RunningBot) -> None:
+    lea = bot.fake.user(501, "Léa", last_name="Roux")
+    await answer_questions(lea, "24 ans", "Je cherche un emploi", "Cahors")
+    seen = titles(lea)
+    assert "Aide au permis de conduire B (France Travail)" in seen
+    assert "liO gratuit pour les jeunes (« + = 0 »)" in seen
+    # The territory's own aid first (most local), the one past its date not at all.
+    assert seen[0] == "Coup de pouce permis du Lot"
+    assert "Ancienne aide du Lot" not in seen
+    licence = next(m for m in lea.messages() if m.text.startswith("Aide au permis de conduire B"))
+    assert "Jusqu'à 1 200 €" in licence.text and "Formulaire 303" in licence.text
+    assert "conseiller France Travail" in licence.text and "Vérifié le" in licence.text
+    assert lea.last().buttons == ["Oui, gardez mes réponses", "Non, merci"]
+
+    rene = bot.fake.user(502, "René", last_name="Bos")
+    await answer_questions(rene, "70", "Je suis à la retraite", "Cahors")
+    seen = titles(rene)
+    assert seen and "Aide au permis de conduire B (France Travail)" not in seen
+    assert not any("liO" in title for title in seen)
+    assert "Coup de pouce permis du Lot" not in seen
+    bot.assert_clean()
+
+
+async def test_answers_kept_only_with_consent(bot: RunningBot) -> None:
+    lea = bot.fake.user(501, "Léa")
+    await answer_questions(lea, "24", "Je cherche un emploi", "Cahors")
+    await lea.press("Non, merci")
+    assert await bot.rows("SELECT * FROM aid_answers") == []
+    await answer_questions(lea, "24", "Je cherche un emploi", "Cahors")
+    await lea.press("Oui, gardez mes réponses")
+    [kept] = await bot.rows("SELECT age, situation, commune_code FROM aid_answers")
+    assert kept == {"age": 24, "situation": "job_seeker", "commune_code": "46042"}
+    mark = lea.mark()
+    await lea.command("aides")  # no questions this time
+    assert not any("Quel âge" in text for text in lea.texts_since(mark))
+    assert "Coup de pouce permis du Lot" in "\n".join(lea.texts_since(mark))
+    assert lea.last().buttons == ["Changer mes réponses"]
+    bot.assert_clean()
+
+
+async def test_no_driver_found_offers_the_aids(bot: RunningBot) -> None:
+    lina = bot.fake.user(503, "Lina")
+    await describe_need(lina, origin="Lacapelle-Marival")  # nobody drives there
+    nothing = next(m for m in lina.messages() if "pas trouvé de conducteur" in m.text)
+    assert nothing.buttons == ["💶 Voir les aides pour se déplacer"]
+    await lina.press("💶 Voir les aides pour se déplacer")
+    assert "Quel âge avez-vous" in lina.last().text
+    await lina.send("24")
+    await lina.press("Je cherche un emploi")
+    # The commune she travels from is offered.
+    assert lina.last().buttons == ["📍 Lacapelle-Marival"]
+    await lina.press("📍 Lacapelle-Marival")
+    assert "Coup de pouce permis du Lot" in titles(lina)
+    bot.take_blocked_errors()
+    bot.assert_clean()
+
+
+def reviewer(bot: RunningBot, user_id: int = 601, name: str = "Régine") -> FakeUser:
+    user = bot.fake.user(user_id, name, last_name="Lafon")
+    bot.fake.set_member(FUNDER, user.id, "member")
+    return user
+
+
+async def apply(bot: RunningBot, user: FakeUser, files: list[tuple[str, bytes]]) -> None:
+    await answer_questions(user, "24", "Je cherche un emploi", "Cahors")
+    await user.press("📝 Faire la demande ici")
+    await user.send("Auto-école du Quercy")
+    for kind, content in files:
+        if kind == "photo":
+            await user.send_photo(content=content)
+        else:
+            await user.send_document(kind, content)
+    await user.press("✅ J'ai tout envoyé")
+    await user.press("✅ Envoyer ma demande")
+
+
+def no_file_in_any_group(bot: RunningBot) -> bool:
+    return all(
+        message.document is None
+        for group in (bot.operators, bot.funder)  # type: ignore[attr-defined]
+        for message in group.messages(include_deleted=True)
+    )
+
+
+async def test_from_aides_to_a_validated_application(bot: RunningBot, tmp_path: Path) -> None:
+    funder: FakeGroup = bot.funder  # type: ignore[attr-defined]
+    lea = bot.fake.user(501, "Léa", last_name="Roux")
+    regine = reviewer(bot)
+    await regine.command("start")  # a reviewer starts the bot once, to get proofs in private
+    script = Transcript(lea, funder, regine)
+
+    script.said("Léa", "/aides")
+    await lea.command("aides")
+    script.said("Léa", "24 ans")
+    await lea.send("24 ans")
+    script.said("Léa", "[Je cherche un emploi]")
+    await lea.press("Je cherche un emploi")
+    script.said("Léa", "Cahors")
+    await lea.send("Cahors")
+    script.said("Léa", "[📝 Faire la demande ici] (under « Coup de pouce permis du Lot »)")
+    await lea.press("📝 Faire la demande ici")
+    script.said("Léa", "Auto-école du Quercy")
+    await lea.send("Auto-école du Quercy")
+    script.said("Léa", "(a photo of her identity card)")
+    await lea.send_photo(content=JPEG)
+    script.said("Léa", "(a photo of an electricity bill)")
+    await lea.send_photo(content=JPEG + b" bill")
+    script.said("Léa", "(devis.pdf, the driving school's quote)")
+    await lea.send_document("devis.pdf", PDF)
+    script.said("Léa", "[✅ J'ai tout envoyé]")
+    await lea.press("✅ J'ai tout envoyé")
+    script.said("Léa", "[✅ Envoyer ma demande]")
+    await lea.press("✅ Envoyer ma demande")
+
+    post = funder.last()
+    assert "Demande d'aide n° 1" in post.text and "Léa Roux, 24 ans" in post.text
+    assert "Nom de votre auto-école : Auto-école du Quercy" in post.text
+    assert "Justificatifs envoyés : 3" in post.text
+    assert post.buttons == ["📎 Voir les justificatifs (en privé)", "✅ Accepter", "❌ Refuser"]
+    assert "envoyée à Département du Lot" in lea.last().text
+    stored = sorted((tmp_path / "proofs" / "1").iterdir())
+    assert len(stored) == 3 and {p.suffix for p in stored} == {".jpg", ".pdf"}
+
+    script.said("Régine (in the group)", "[📎 Voir les justificatifs (en privé)]")
+    await funder.press(regine, "📎 Voir les justificatifs (en privé)", message=post)
+    shown = [m for m in regine.messages() if m.document is not None]
+    assert [m.photo for m in shown] == [True, True, False]
+    assert shown[2].document is not None and shown[2].document.content == PDF
+    assert (
+        regine.callback_answers()[-1]["text"] == "Je vous ai envoyé les justificatifs en privé (3)."
+    )
+
+    script.said("Régine (in the group)", "[✅ Accepter]")
+    await funder.press(regine, "✅ Accepter", message=post)
+    assert "quel montant accepter" in regine.last().text
+    script.said("Régine (in private)", "500")
+    await regine.send("500")
+    script.show()
+
+    assert "est acceptée. Montant : 500 €, en une fois." in lea.last().text
+    assert "Demande n° 1 acceptée par Régine Lafon : 500 € en une fois" in funder.last().text
+    assert post.buttons == []  # decided: nothing more to press
+    [row] = await bot.rows(
+        "SELECT status, amount_cents, frequency, decided_by FROM aid_applications"
+    )
+    assert row["status"] == "validated" and row["amount_cents"] == 50000
+    assert row["frequency"] == "once"
+    events = await bot.rows("SELECT to_status FROM aid_application_events ORDER BY id")
+    assert [e["to_status"] for e in events] == ["draft", "to_process", "validated"]
+
+    await lea.command("mesdemandes")
+    assert "Coup de pouce permis du Lot (n° 1) : acceptée, 500 € en une fois" in lea.last().text
+
+    await funder.command(regine, "statsaides")
+    assert "Coup de pouce permis du Lot : 0 à étudier, 1 acceptées (500 €)" in funder.last().text
+    await funder.command(regine, "exportaides")
+    export = funder.last().document
+    assert export is not None and b"lot-permis" in export.content and b"500.00" in export.content
+    assert no_file_in_any_group(bot) or all(
+        m.document is None or m.document.filename == "aides-validees.csv" for m in funder.messages()
+    )
+    assert all(m.document is None for m in bot.operators.messages())
+
+    # The proofs go PROOF_RETENTION_DAYS (90) after the decision.
+    await bot.later(days=89)
+    assert len(list((tmp_path / "proofs" / "1").iterdir())) == 3
+    await bot.later(days=2)
+    assert list((tmp_path / "proofs" / "1").iterdir()) == []
+    assert await bot.rows("SELECT * FROM aid_proofs") == []
+    bot.assert_clean()
+
+
+async def test_a_rejection_for_a_missing_proof(bot: RunningBot, tmp_path: Path) -> None:
+    funder: FakeGroup = bot.funder  # type: ignore[attr-defined]
+    lea = bot.fake.user(501, "Léa", last_name="Roux")
+    regine = reviewer(bot)
+    await apply(bot, lea, [("photo", JPEG)])
+    post = funder.last()
+    await funder.press(regine, "❌ Refuser", message=post)
+    assert "Il manque un justificatif" in post.buttons
+    await funder.press(regine, "↩️ Retour", message=post)
+    assert post.buttons[0] == "📎 Voir les justificatifs (en privé)"
+    await funder.press(regine, "❌ Refuser", message=post)
+    await funder.press(regine, "Il manque un justificatif", message=post)
+    assert "est refusée. Raison : Il manque un justificatif." in lea.last().text
+    assert "Vos justificatifs sont effacés" in lea.last().text
+    assert "refusée par Régine Lafon : Il manque un justificatif" in funder.last().text
+    assert list((tmp_path / "proofs" / "1").iterdir()) == []  # deleted on rejection
+    [row] = await bot.rows("SELECT status, reason, answers FROM aid_applications")
+    assert row == {"status": "rejected", "reason": "missing_proof", "answers": "[]"}
+    assert post.buttons == []
+    await funder.press_data(regine, "ar:1:proofs", message=post)  # an old press, say
+    assert regine.callback_answers()[-1]["text"].startswith("Il n'y a pas (ou plus)")
+    bot.take_blocked_errors()
+    bot.assert_clean()
+
+
+async def test_a_forged_or_stale_press_is_refused(bot: RunningBot) -> None:
+    funder: FakeGroup = bot.funder  # type: ignore[attr-defined]
+    lea = bot.fake.user(501, "Léa", last_name="Roux")
+    regine = reviewer(bot)
+    nadia = bot.fake.user(602, "Nadia")  # not in the funder's group
+    bot.fake.set_member(OPERATORS, nadia.id, "member")  # an operator is no reviewer of it
+    await apply(bot, lea, [("photo", JPEG)])
+    post = funder.last()
+    for data in ("ar:1:validate", "ar:1:reason:conditions_not_met", "ar:1:proofs"):
+        await funder.press_data(nadia, data, message=post)
+        assert nadia.callback_answers()[-1]["text"] == (
+            "Seules les personnes du groupe qui étudie cette aide peuvent faire ça."
+        )
+    await nadia.command("start")
+    await nadia.press_data("ar:1:validate")  # in private, too
+    assert nadia.callback_answers()[-1]["text"].startswith("Seules les personnes du groupe")
+    assert all(m.document is None for m in nadia.messages())
+    [row] = await bot.rows("SELECT status FROM aid_applications")
+    assert row["status"] == "to_process"
+    assert "acceptée" not in lea.last().text
+
+    await funder.press_data(regine, "ar:999:validate", message=post)
+    assert regine.callback_answers()[-1]["text"].startswith("Ce bouton n'est plus actif")
+    await funder.press(regine, "✅ Accepter", message=post)
+    await regine.send("50 par mois")
+    assert "Montant : 50 € par mois." in lea.last().text
+    await funder.press_data(regine, "ar:1:reason:already_granted", message=post)
+    assert regine.callback_answers()[-1]["text"] == "Cette demande a déjà reçu une réponse."
+    bot.take_blocked_errors()
+    bot.assert_clean()
+
+
+async def test_a_big_file_and_a_program_renamed_pdf_are_refused_kindly(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    lea = bot.fake.user(501, "Léa")
+    await answer_questions(lea, "24", "Je cherche un emploi", "Cahors")
+    await lea.press("📝 Faire la demande ici")
+    await lea.send("Auto-école du Quercy")
+    await lea.send_document("scan.pdf", b"%PDF-1.4\n" + b"0" * 12_000_000)
+    assert "trop gros (10 Mo au plus)" in lea.last().text
+    await lea.send_document("facture.pdf", b"MZ\x90\x00 this is a Windows program")
+    assert "seulement les photos (JPEG, PNG) et les PDF" in lea.last().text
+    await lea.send_document("carte.png", PNG)
+    assert "Papiers reçus : 1" in lea.last().text
+    await lea.send_sticker()
+    assert "Envoyez une photo ou un fichier PDF" in lea.last().text
+    assert len(list((tmp_path / "proofs" / "1").iterdir())) == 1
+    await lea.press("✅ J'ai tout envoyé")
+    await lea.send("ok")  # text where a button is expected
+    assert lea.last().buttons == ["✅ Envoyer ma demande", "Abandonner la demande"]
+    await lea.press("Abandonner la demande")
+    assert "abandonnée, vos papiers sont effacés" in lea.last().text
+    assert list((tmp_path / "proofs" / "1").iterdir()) == []
+    bot.assert_clean()
+
+
+def test_a_wrong_aids_file_line_stops_the_start_with_its_number(tmp_path: Path) -> None:
+    lines = (DATA / "aids.csv").read_text(encoding="utf-8").splitlines()
+    header, first = lines[0], lines[1]
+    wrong = first.replace(",18,30,", ",soixante,30,")
+    assert wrong != first
+    bad = tmp_path / "aides.csv"
+    bad.write_text("\n".join([header, first.replace("lot-permis", "lot-a"), wrong]) + "\n")
+    result = run_bot(tmp_path, {"BOT_TOKEN": "1:abc", "AIDS_FILE": str(bad)})
+    assert result.returncode == 2
+    assert f"Setting AIDS_FILE: {bad}, line 3: minAge 'soixante' is not a whole number" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
