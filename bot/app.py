@@ -22,6 +22,7 @@ from bot.clock import Clock
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
 from handlers.agenda import AgendaRunner
+from handlers.aid_behalf import ApplyForCaller
 from handlers.aids import AidsConversation
 from handlers.applications import ApplyConversation, ReviewConversation, ReviewHandlers
 from handlers.behalf import NeedOnBehalf, TripOnBehalf
@@ -237,12 +238,14 @@ def register_handlers(
         aids = AidsConversation(deps)
         aids_conversation = aids.handler()
         apply = ApplyConversation(deps, notifier).handler()
+        apply_for = ApplyForCaller(deps, notifier, directory).handler()
         review = ReviewConversation(deps, notifier, directory).handler()
     reviews = ReviewHandlers(deps, notifier, directory)
     application.add_handlers(common.early_handlers(), group=EARLY_GROUP)
     # A reviewer typing an amount, then someone applying, before any other conversation.
     application.add_handler(review, group=MAIN_GROUP)
     application.add_handler(apply, group=MAIN_GROUP)
+    application.add_handler(apply_for, group=MAIN_GROUP)
     application.add_handler(aids_conversation, group=MAIN_GROUP)
     application.add_handlers(aids.handlers(), group=MAIN_GROUP)
     application.add_handlers(reviews.handlers(), group=MAIN_GROUP)

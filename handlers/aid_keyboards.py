@@ -20,18 +20,22 @@ def show_aids(t: Translator, lang: str) -> InlineKeyboardMarkup:
     return inline([(t(lang, "aids.button_show"), encode(START, "aids"))])
 
 
-def situations(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
+def situations(t: Translator, lang: str, nonce: str, kind: str = AIDS) -> InlineKeyboardMarkup:
     rows: list[Row] = [
-        [(t(lang, f"aids.situation.{s.value}"), encode(AIDS, nonce, "situation", s.value))]
+        [(t(lang, f"aids.situation.{s.value}"), encode(kind, nonce, "situation", s.value))]
         for s in Situation
     ]
     return inline(*rows)
 
 
 def commune_choices(
-    t: Translator, lang: str, nonce: str, labels: Sequence[str]
+    t: Translator, lang: str, nonce: str, labels: Sequence[str], kind: str = AIDS
 ) -> InlineKeyboardMarkup:
-    return inline(*[[(label, encode(AIDS, nonce, "pick", i))] for i, label in enumerate(labels)])
+    return inline(*[[(label, encode(kind, nonce, "pick", i))] for i, label in enumerate(labels)])
+
+
+def aids_for_caller(nonce: str, aids: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+    return inline(*[[(title, encode(APPLY, nonce, "aid", aid_id))] for aid_id, title in aids])
 
 
 def known_commune(t: Translator, lang: str, nonce: str, name: str) -> InlineKeyboardMarkup:

@@ -49,8 +49,13 @@ AnyHandler = BaseHandler[Any, Any, Any]
 
 class ApplySession(BaseModel):
     nonce: str
-    application_id: int
-    aid_id: str
+    application_id: int = 0
+    aid_id: str = ""
+    # An operator applying for someone who phoned: who, and what they said.
+    caller: dict[str, Any] = {}
+    age: int | None = None
+    situation: str | None = None
+    choices: list[dict[str, Any]] = []
 
 
 def membership(update: Update, directory: OperatorDirectory) -> Membership:
@@ -65,17 +70,25 @@ def membership(update: Update, directory: OperatorDirectory) -> Membership:
 
 
 class ApplyConversation:
+    name = NAME
+    button_steps: frozenset[str] = frozenset()
+
     def __init__(self, deps: Deps, notifier: Notifier) -> None:
         self.deps = deps
         self.t = deps.t
         self.notifier = notifier
 
-    def handler(self) -> ConversationHandler[Context]:
-        def button(action: str, callback: Any) -> AnyHandler:
-            return CallbackQueryHandler(
-                callback, pattern=kb.pattern(aid_kb.APPLY, "[0-9a-f]+", action)
-            )
+    def button(self, action: str, callback: Any) -> AnyHandler:
+        return CallbackQueryHandler(callback, pattern=kb.pattern(aid_kb.APPLY, "[0-9a-f]+", action))
 
+    def entry_points(self) -> list[AnyHandler]:
+        return [CallbackQueryHandler(self.start, pattern=kb.pattern(aid_kb.APPLY, "new"))]
+
+    def more_states(self) -> dict[object, list[AnyHandler]]:
+        return {}
+
+    def handler(self) -> ConversationHandler[Context]:
+        button = self.button
         cancel = button("cancel", self.on_give_up)
         states: dict[object, list[AnyHandler]] = {
             FIELD: [MessageHandler(TEXT, self.on_answer), cancel],
@@ -85,17 +98,16 @@ class ApplyConversation:
                 cancel,
             ],
             CONSENT: [button("submit", self.on_submit), cancel],
+            **self.more_states(),
         }
         for step, handlers in states.items():
             handlers.append(MessageHandler(PRIVATE & ~filters.COMMAND, self._unexpected(str(step))))
             handlers.append(CallbackQueryHandler(self._stale, pattern=f"^{aid_kb.APPLY}:"))
         return ConversationHandler(
-            entry_points=[
-                CallbackQueryHandler(self.start, pattern=kb.pattern(aid_kb.APPLY, "new"))
-            ],
+            entry_points=self.entry_points(),
             states=states,
             fallbacks=[CommandHandler(["annuler", "cancel"], self.cancel)],
-            name=NAME,
+            name=self.name,
             persistent=True,
             allow_reentry=True,
         )
@@ -105,11 +117,8 @@ class ApplyConversation:
         lang = person.language
         data = kb.decode(update.callback_query.data if update.callback_query else None)
         aid_id = data.part(1) if data else None
-        for other in CONVERSATION_NAMES - {NAME}:
-            if context.user_data and other in context.user_data:
-                await answer_button(update)
-                await send(update, context, self.t(lang, f"{other}.busy"))
-                return ConversationHandler.END
+        if await self.busy(update, context, lang):
+            return ConversationHandler.END
         started = await self.deps.applications.start(person, aid_id or "", profile_in(context))
         if started.result is not Result.DONE or started.application is None or not started.aid:
             await answer_button(update, self.t(lang, "aids.apply_unavailable"))
@@ -122,6 +131,15 @@ class ApplyConversation:
         await send(update, context, self.t(lang, "aids.apply_intro", title=started.aid.title))
         return await self._next(update, context, person, session, started.application, started.aid,
                                 started.count)  # fmt: skip
+
+    async def busy(self, update: Update, context: Context, lang: str) -> bool:
+        """Another conversation is open: finish or cancel it first, lose nothing."""
+        for other in CONVERSATION_NAMES - {self.name}:
+            if context.user_data and other in context.user_data:
+                await answer_button(update)
+                await send(update, context, self.t(lang, f"{other}.busy"))
+                return True
+        return False
 
     async def _next(
         self, update: Update, context: Context, person: Person, session: ApplySession,
@@ -196,10 +214,11 @@ class ApplyConversation:
         await drop_keyboard(update)
         funder = aid.funder_name if aid else ""
         t, lang = self.t, person.language
-        await send(
-            update, context, t(lang, "aids.ask_consent", funder=funder),
-            aid_kb.submit(t, lang, session.nonce),
-        )  # fmt: skip
+        if session.caller:  # the operator asks the caller on the phone
+            text = t(lang, "aids.ask_consent_caller", name=session.caller["name"], funder=funder)
+        else:
+            text = t(lang, "aids.ask_consent", funder=funder)
+        await send(update, context, text, aid_kb.submit(t, lang, session.nonce))
         return CONSENT
 
     async def on_submit(self, update: Update, context: Context) -> State:
@@ -219,6 +238,8 @@ class ApplyConversation:
             return await self._gone(update, context, person)
         await drop_keyboard(update)
         self._clear(context)
+        if session.caller:
+            await send(update, context, t(lang, "aids.filed_for", name=session.caller["name"]))
         await self.notifier.write(context, submitted.notices)
         return ConversationHandler.END
 
@@ -263,6 +284,8 @@ class ApplyConversation:
             elif step == CONSENT:
                 await send(update, context, t(lang, "common.use_buttons"),
                            aid_kb.submit(t, lang, session.nonce))  # fmt: skip
+            elif step in self.button_steps:
+                await send(update, context, t(lang, "common.use_buttons"))
             else:
                 await send(update, context, t(lang, "common.text_expected"))
             return None
@@ -276,14 +299,14 @@ class ApplyConversation:
 
     def _save(self, context: Context, session: ApplySession) -> None:
         assert context.user_data is not None
-        context.user_data[NAME] = session.model_dump(mode="json")
+        context.user_data[self.name] = session.model_dump(mode="json")
 
     def _clear(self, context: Context) -> None:
         if context.user_data is not None:
-            context.user_data.pop(NAME, None)
+            context.user_data.pop(self.name, None)
 
     def _load(self, context: Context) -> ApplySession | None:
-        data = (context.user_data or {}).get(NAME)
+        data = (context.user_data or {}).get(self.name)
         try:
             return ApplySession.model_validate(data) if data else None
         except ValidationError:

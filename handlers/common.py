@@ -40,7 +40,7 @@ MENU = [
 ]
 COMMANDS = {name for french, english, _ in MENU for name in (french, english)} | {"start"}
 # The operators' conversations on someone's behalf also happen in private.
-BEHALF_COMMANDS = {"demande", "request", "conducteur", "driver"}
+BEHALF_COMMANDS = {"demande", "request", "conducteur", "driver", "aidepour", "applyfor"}
 
 
 def menu_commands(deps: Deps, language: str) -> list[BotCommand]:

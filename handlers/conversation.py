@@ -61,7 +61,7 @@ NONCE = "[0-9a-f]+"
 CONVERSATION_NAMES = frozenset({"offer", "find", "behalf_need", "behalf_driver", "aids", "apply"})
 CONVERSATION_COMMANDS = [
     "proposer", "offer", "chercher", "find", "demande", "request", "conducteur", "driver",
-    "aides", "aids",
+    "aides", "aids", "aidepour", "applyfor",
 ]  # fmt: skip
 PRIVATE = filters.ChatType.PRIVATE
 TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND

@@ -339,3 +339,66 @@ def test_a_wrong_aids_file_line_stops_the_start_with_its_number(tmp_path: Path) 
         result.stderr
     )
     assert "Traceback" not in result.stderr
+
+
+async def test_an_operator_applies_for_someone_who_phoned(bot: RunningBot, tmp_path: Path) -> None:
+    funder: FakeGroup = bot.funder  # type: ignore[attr-defined]
+    olga = bot.fake.user(401, "Olga", last_name="Bru")
+    bot.fake.set_member(OPERATORS, olga.id, "member")
+    stranger = bot.fake.user(402, "Sam")
+    await stranger.command("aidepour")
+    assert stranger.last().text == "Réservé à l'équipe locale de Mobilot."
+
+    await olga.command("aidepour")
+    await olga.send("Jeanne Mas")
+    await olga.send("06 12 34 56 78")
+    assert "Quel âge a Jeanne Mas" in olga.last().text
+    await olga.send("24")
+    await olga.send("chômeuse")  # a word where a button is expected
+    assert olga.last().text == "Merci de répondre avec les boutons sous la question."
+    await olga.press("Je cherche un emploi")
+    await olga.send("Cahors")
+    assert any("Aide au permis de conduire B" in text for text in olga.texts_since(0))
+    await olga.press("Coup de pouce permis du Lot")
+    await olga.send("Auto-école du Quercy")
+    await olga.send_photo(content=JPEG)  # her papers, photographed at the town hall
+    await olga.send_photo(content=JPEG + b" 2")
+    await olga.press("✅ J'ai tout envoyé")
+    assert "Demandez à Jeanne Mas au téléphone" in olga.last().text
+    await olga.press("✅ Envoyer ma demande")
+    assert "C'est envoyé pour Jeanne Mas" in "\n".join(olga.texts_since(0))
+    post = funder.last()
+    assert "Jeanne Mas, 24 ans" in post.text
+    assert "Demande faite par téléphone avec Olga Bru" in post.text
+    assert "06" not in post.text  # her phone stays with the team
+    assert "À appeler : Jeanne Mas (0612345678)" in bot.operators.last().text
+    assert "est envoyée à Département du Lot" in bot.operators.last().text
+
+    regine = reviewer(bot)
+    await funder.press(regine, "✅ Accepter", message=post)
+    await regine.send("300")
+    call = bot.operators.last().text
+    assert "À appeler : Jeanne Mas (0612345678)" in call
+    assert "est acceptée. Montant : 300 €, en une fois." in call
+    operator = await bot.app.core.people.find_by_telegram_id(olga.id)
+    [row] = await bot.rows("SELECT filed_by, status FROM aid_applications")
+    assert operator is not None and row == {"filed_by": operator.id, "status": "validated"}
+    bot.take_blocked_errors()
+    bot.assert_clean()
+
+
+async def test_everything_about_a_person_and_forgetting_them(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    lea = bot.fake.user(501, "Léa", last_name="Roux")
+    await apply(bot, lea, [("photo", JPEG), ("devis.pdf", PDF)])
+    person = await bot.app.core.people.find_by_telegram_id(lea.id)
+    assert person is not None
+    [(application, proofs)] = await bot.app.core.applications.everything_about(person.id)
+    assert application.aid_id == "lot-permis" and len(proofs) == 2
+    assert application.answers == ("Auto-école du Quercy",)
+    assert await bot.app.core.applications.forget(person.id) == 1
+    assert await bot.app.core.applications.everything_about(person.id) == []
+    assert list((tmp_path / "proofs" / "1").iterdir()) == []
+    [row] = await bot.rows("SELECT person_id, age, answers, status FROM aid_applications")
+    assert row == {"person_id": None, "age": None, "answers": "[]", "status": "to_process"}

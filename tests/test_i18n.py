@@ -57,7 +57,7 @@ def keys_used_in_code() -> set[str]:
     used |= {f"aids.situation.{s.value}" for s in Situation}
     used |= {f"aids.reason.{r.value}" for r in RejectReason}
     used |= {f"aids.{w}_{f.value}" for f in Frequency for w in ("validated", "amount")}
-    used |= {f"aids.mine_{s.value}" for s in Status} | {"aids.busy", "apply.busy"}
+    used |= {f"aids.mine_{s.value}" for s in Status} | {"aids.busy", "apply.busy", "apply_for.busy"}
     used |= {
         f"{prefix}_{o.value}"
         for o in RideOutcome

@@ -37,7 +37,7 @@ from bot.aids.model import (
 from bot.aids.ports import AidFigures, Applications, ProofFiles
 from bot.aids.proofs import kind_of, too_big
 from bot.clock import Clock
-from bot.domain import Person
+from bot.domain import Caller, Person
 from bot.notices import Button, Notice, Offer
 from bot.ports import Agenda, PeopleRepository, UnitOfWork
 
@@ -129,6 +129,21 @@ class ApplicationService:
             )
         return Done(Result.DONE, draft, aid=aid)
 
+    async def file_for(
+        self, operator: Person, caller: Caller, aid_id: str, profile: Profile
+    ) -> Done:
+        """An operator applies for someone who phoned: the caller is recorded (no Telegram;
+        reached by phone, through the team), the draft is the operator's to fill."""
+        aid = self.catalogue.get(aid_id)
+        if aid is None or not aid.apply_here or not aid.shown_on(self._clock.now().date()):
+            return Done(Result.NOT_FOUND)
+        async with self._uow.transaction():
+            person = await self._people.add_offline(
+                caller.name, caller.phone, caller.phone_visible, operator.language, operator.id,
+                self._clock.now(),
+            )  # fmt: skip
+            return await self.start(person, aid_id, profile, filed_by=operator)
+
     async def answer(self, person: Person, application_id: int, text: str) -> Done:
         """The answer to the aid's next own question."""
         draft = await self._draft(person, application_id)
@@ -171,10 +186,11 @@ class ApplicationService:
         )
         return Done(Result.DONE, draft, count=len(proofs) + 1)
 
-    async def submit(self, person: Person, application_id: int) -> Done:
+    async def submit(self, actor: Person, application_id: int) -> Done:
         """With the person's consent to show it to the funder: to its group, to process."""
-        draft = await self._draft(person, application_id)
-        if draft is None:
+        draft = await self._draft(actor, application_id)
+        person = await self._people.get(draft.person_id) if draft and draft.person_id else None
+        if draft is None or person is None:
             return Done(Result.NOT_DRAFT)
         aid = self.catalogue.get(draft.aid_id)
         proofs = await self._applications.proofs(draft.id)
@@ -392,9 +408,10 @@ class ApplicationService:
 
     # Plumbing.
 
-    async def _draft(self, person: Person, application_id: int) -> Application | None:
+    async def _draft(self, actor: Person, application_id: int) -> Application | None:
+        """A draft the actor may fill: their own, or one an operator files for a caller."""
         application = await self._applications.get(application_id)
-        if application is None or application.person_id != person.id:
+        if application is None or actor.id not in (application.person_id, application.filed_by):
             return None
         return application if application.status is Status.DRAFT else None
 
