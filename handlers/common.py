@@ -66,6 +66,23 @@ async def set_command_menus(deps: Deps, bot: Bot) -> None:
             await bot.set_my_commands(team, scope=BotCommandScopeChat(chat_id))
         except TelegramError as error:
             log.warning("could not set the operators' menu in %s: %s", chat_id, error)
+    await set_funder_menus(deps, bot)
+
+
+async def set_funder_menus(deps: Deps, bot: Bot) -> None:
+    """Each funder's group gets its reviewers' menu (figures, CSV), in the territory's words."""
+    language = deps.settings.default_language
+    french = language == "fr"
+    menu = [
+        BotCommand("statsaides" if french else "aidstats", deps.t(language, "menu.aidstats")),
+        BotCommand("exportaides" if french else "aidexport", deps.t(language, "menu.aidexport")),
+    ]
+    chats = {f.chat_id for f in deps.applications.funders.funders}
+    for chat_id in sorted(chats - {deps.settings.operator_chat_id}):
+        try:
+            await bot.set_my_commands(menu, scope=BotCommandScopeChat(chat_id))
+        except TelegramError as error:
+            log.warning("could not set the reviewers' menu in %s: %s", chat_id, error)
 
 
 class CommonHandlers:

@@ -129,6 +129,11 @@ async def test_no_driver_found_offers_the_aids(bot: RunningBot) -> None:
     bot.assert_clean()
 
 
+async def test_the_funder_group_has_its_menu(bot: RunningBot) -> None:
+    scope = {"type": "chat", "chat_id": FUNDER}
+    assert bot.fake.command_names(scope) == ["statsaides", "exportaides"]
+
+
 def reviewer(bot: RunningBot, user_id: int = 601, name: str = "Régine") -> FakeUser:
     user = bot.fake.user(user_id, name, last_name="Lafon")
     bot.fake.set_member(FUNDER, user.id, "member")
@@ -200,9 +205,8 @@ async def test_from_aides_to_a_validated_application(bot: RunningBot, tmp_path: 
     shown = [m for m in regine.messages() if m.document is not None]
     assert [m.photo for m in shown] == [True, True, False]
     assert shown[2].document is not None and shown[2].document.content == PDF
-    assert (
-        regine.callback_answers()[-1]["text"] == "Je vous ai envoyé les justificatifs en privé (3)."
-    )
+    answer = regine.callback_answers()[-1]["text"]
+    assert answer.startswith("Je vous ai envoyé les justificatifs en privé (3).")
 
     script.said("Régine (in the group)", "[✅ Accepter]")
     await funder.press(regine, "✅ Accepter", message=post)
@@ -289,6 +293,11 @@ async def test_a_forged_or_stale_press_is_refused(bot: RunningBot) -> None:
     [row] = await bot.rows("SELECT status FROM aid_applications")
     assert row["status"] == "to_process"
     assert "acceptée" not in lea.last().text
+
+    for command in ("statsaides", "exportaides"):
+        await funder.command(nadia, command)
+        assert funder.last().text.startswith("Seules les personnes du groupe")
+    assert all(m.document is None for m in funder.messages())
 
     await funder.press_data(regine, "ar:999:validate", message=post)
     assert regine.callback_answers()[-1]["text"].startswith("Ce bouton n'est plus actif")
@@ -402,3 +411,20 @@ async def test_everything_about_a_person_and_forgetting_them(
     assert list((tmp_path / "proofs" / "1").iterdir()) == []
     [row] = await bot.rows("SELECT person_id, age, answers, status FROM aid_applications")
     assert row == {"person_id": None, "age": None, "answers": "[]", "status": "to_process"}
+
+
+async def test_a_draft_left_alone_loses_its_papers_and_old_applications_are_anonymised(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    lea = bot.fake.user(501, "Léa", last_name="Roux")
+    await answer_questions(lea, "24", "Je cherche un emploi", "Cahors")
+    await lea.press("📝 Faire la demande ici")
+    await lea.send("Auto-école du Quercy")
+    await lea.send_photo(content=JPEG)  # then she goes away
+    await bot.later(days=91)
+    assert list((tmp_path / "proofs" / "1").iterdir()) == []
+    bot.clock.advance(days=3 * 365)  # one tick then: not a digest a day for three years
+    await bot.tick()
+    [row] = await bot.rows("SELECT person_id, anonymised_at FROM aid_applications")
+    assert row["person_id"] is None and row["anonymised_at"] is not None
+    bot.take_blocked_errors()

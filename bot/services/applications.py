@@ -181,9 +181,15 @@ class ApplicationService:
         if kind is None:
             return Done(Result.WRONG_KIND, draft, count=len(proofs))
         path = await self._files.save(draft.id, kind, content)
-        await self._applications.add_proof(
-            draft.id, kind, len(content), telegram_file_id, path, self._clock.now()
-        )
+        now = self._clock.now()
+        async with self._uow.transaction():
+            await self._applications.add_proof(
+                draft.id, kind, len(content), telegram_file_id, path, now
+            )
+            # A draft left as it is does not keep its papers for ever (a decision moves this).
+            await self._agenda.schedule(
+                [Due(Kind.AID_PROOF_EXPIRY, draft.id, now + self._retention)], now
+            )
         return Done(Result.DONE, draft, count=len(proofs) + 1)
 
     async def submit(self, actor: Person, application_id: int) -> Done:
@@ -375,8 +381,8 @@ class ApplicationService:
 
     async def expire_proofs(self, entry: AgendaEntry) -> Outcome:
         application = await self._applications.get(entry.subject_id)
-        if application is None or application.proofs_deleted_at is not None:
-            return Outcome.SKIPPED
+        if application is None or application.status is Status.TO_PROCESS:
+            return Outcome.SKIPPED  # its reviewers need them; the decision sets the date
         await self._drop_proofs(application.id)
         return Outcome.DONE
 
