@@ -31,7 +31,15 @@ from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
 from handlers.aid_words import euros, status_line
 from handlers.aids import profile_in
-from handlers.conversation import CONVERSATION_NAMES, PRIVATE, TEXT, Context, State, text_of
+from handlers.conversation import (
+    CONVERSATION_COMMANDS,
+    CONVERSATION_NAMES,
+    PRIVATE,
+    TEXT,
+    Context,
+    State,
+    text_of,
+)
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
@@ -366,6 +374,8 @@ class ReviewConversation:
             },
             fallbacks=[
                 CommandHandler(["annuler", "cancel"], self.cancel, filters=PRIVATE),
+                # Another conversation wanted: the amount is not asked any more.
+                CommandHandler(CONVERSATION_COMMANDS, self.set_aside, filters=PRIVATE),
             ],
             name=REVIEW,
             persistent=True,
@@ -464,6 +474,15 @@ class ReviewConversation:
         if context.user_data is not None:
             context.user_data.pop(REVIEW, None)
         await send(update, context, self.t(person.language, "aids.review_cancelled"))
+        return ConversationHandler.END
+
+    async def set_aside(self, update: Update, context: Context) -> State:
+        person = await self.deps.person(update)
+        session = self._load(context)
+        if context.user_data is not None:
+            context.user_data.pop(REVIEW, None)
+        number = session.application_id if session else 0
+        await send(update, context, self.t(person.language, "aids.review_set_aside", id=number))
         return ConversationHandler.END
 
     def _load(self, context: Context) -> ReviewSession | None:

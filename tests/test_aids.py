@@ -302,6 +302,14 @@ async def test_a_forged_or_stale_press_is_refused(bot: RunningBot) -> None:
     await funder.press_data(regine, "ar:999:validate", message=post)
     assert regine.callback_answers()[-1]["text"].startswith("Ce bouton n'est plus actif")
     await funder.press(regine, "✅ Accepter", message=post)
+    await regine.send("beaucoup")
+    assert "Je n'ai pas compris ce montant" in regine.last().text
+    await regine.command("chercher")  # something else to do first: the amount waits
+    assert "laissée de côté" in regine.last().text
+    await regine.send("Cahors")
+    assert "Je n'ai pas compris ce montant" not in regine.last().text
+    await regine.command("annuler")
+    await funder.press(regine, "✅ Accepter", message=post)
     await regine.send("50 par mois")
     assert "Montant : 50 € par mois." in lea.last().text
     await funder.press_data(regine, "ar:1:reason:already_granted", message=post)
@@ -428,3 +436,28 @@ async def test_a_draft_left_alone_loses_its_papers_and_old_applications_are_anon
     [row] = await bot.rows("SELECT person_id, anonymised_at FROM aid_applications")
     assert row["person_id"] is None and row["anonymised_at"] is not None
     bot.take_blocked_errors()
+
+
+async def test_in_english_and_whatever_a_person_sends(bot: RunningBot) -> None:
+    tom = bot.fake.user(505, "Tom", language_code="en")
+    await tom.command("aids")
+    assert "How old are you?" in tom.last().text
+    await tom.send_sticker()
+    assert "How old are you?" in tom.last().text  # asked again, after saying why
+    await tom.send("x" * 5000)
+    assert "Type your age in numbers" in tom.last().text
+    await tom.send("30")
+    await tom.send("employee")  # a word where buttons are expected
+    assert "buttons" in tom.texts_since(0)[-2]
+    await tom.press("I work (employee)")
+    await tom.send("Figeak")  # a typo: suggestions
+    await tom.press("Figeac (46)")
+    texts = "\n".join(tom.texts_since(0))
+    assert "Here are the aids you might get in Figeac" in texts
+    assert "Aide au permis de conduire B" not in texts  # for job seekers only
+    assert "Location sociale de voiture électrique" in texts
+    await tom.press_data("ai:ffffff:situation:retired")  # a forged, stale button
+    assert tom.callback_answers()[-1]["text"].startswith("This button is no longer active")
+    await tom.press_data("ap:new:ft-permis-b")  # not applied for in the bot
+    assert tom.callback_answers()[-1]["text"].startswith("This application is no longer")
+    bot.assert_clean()
