@@ -38,6 +38,7 @@ class Transcript:
     def __init__(self, *chats: FakeUser | FakeGroup) -> None:
         self.chats = chats
         self.marks = {id(chat): chat.mark() for chat in chats}
+        self.answers = {id(c): len(c.callback_answers()) for c in chats if isinstance(c, FakeUser)}
         self.lines: list[str] = []
 
     def said(self, who: str, what: str) -> None:
@@ -46,10 +47,22 @@ class Transcript:
 
     def flush(self) -> None:
         for chat in self.chats:
+            if isinstance(chat, FakeUser):
+                answers = chat.callback_answers()
+                for answer in answers[self.answers[id(chat)] :]:
+                    if answer.get("text"):
+                        self.lines.append(
+                            f"--- bot (pop-up to {chat.first_name}): {answer['text']}"
+                        )
+                self.answers[id(chat)] = len(answers)
             new = chat._chat().messages[self.marks[id(chat)] :]
             self.marks[id(chat)] = chat.mark()
             for message in new:
-                where = "group " + str(chat.chat_id) if chat.chat_id < 0 else f"to {chat!r}"
+                where = (
+                    f"in the group « {chat.title} »"
+                    if isinstance(chat, FakeGroup)
+                    else f"to {chat.first_name}, in private"
+                )
                 kind = " [photo]" if message.photo else " [document]" if message.document else ""
                 self.lines.append(f"--- bot ({where}){kind}:\n{message.text}")
                 if message.buttons:
@@ -213,7 +226,6 @@ async def test_from_aides_to_a_validated_application(bot: RunningBot, tmp_path: 
     assert "quel montant accepter" in regine.last().text
     script.said("Régine (in private)", "500")
     await regine.send("500")
-    script.show()
 
     assert "est acceptée. Montant : 500 €, en une fois." in lea.last().text
     assert "Demande n° 1 acceptée par Régine Lafon : 500 € en une fois" in funder.last().text
@@ -226,13 +238,18 @@ async def test_from_aides_to_a_validated_application(bot: RunningBot, tmp_path: 
     events = await bot.rows("SELECT to_status FROM aid_application_events ORDER BY id")
     assert [e["to_status"] for e in events] == ["draft", "to_process", "validated"]
 
+    script.said("Léa", "/mesdemandes")
     await lea.command("mesdemandes")
     assert "Coup de pouce permis du Lot (n° 1) : acceptée, 500 € en une fois" in lea.last().text
-
+    script.said("Régine (in the group)", "/statsaides")
     await funder.command(regine, "statsaides")
     assert "Coup de pouce permis du Lot : 0 à étudier, 1 acceptées (500 €)" in funder.last().text
+    script.said("Régine (in the group)", "/exportaides")
     await funder.command(regine, "exportaides")
+    script.show()
     export = funder.last().document
+    if SHOWING and export is not None:
+        print("(the CSV file)\n" + export.content.decode("utf-8-sig"))
     assert export is not None and b"lot-permis" in export.content and b"500.00" in export.content
     assert no_file_in_any_group(bot) or all(
         m.document is None or m.document.filename == "aides-validees.csv" for m in funder.messages()
