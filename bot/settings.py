@@ -161,6 +161,23 @@ class Settings(BaseSettings):
             raise ValueError("WEBHOOK_URL needs HTTP_PORT: the webhook is served there")
         return self
 
+    @model_validator(mode="after")
+    def _funders_review_known_aids(self) -> Settings:
+        if self.funders_file is None:
+            return self
+        from bot.aids.catalogue import load_catalogue
+        from bot.aids.funders import read_funders_file
+
+        known = {aid.id for aid in load_catalogue(self.aids_file).aids}
+        for funder in read_funders_file(self.funders_file):
+            unknown = sorted(funder.aids - known)
+            if unknown:
+                raise ValueError(
+                    f"FUNDERS_FILE {self.funders_file}: {funder.name} reviews unknown aids "
+                    f"{', '.join(unknown)} (see AIDS_FILE)"
+                )
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

@@ -431,6 +431,11 @@ async def test_everything_about_a_person_and_forgetting_them(
     [(application, proofs)] = await bot.app.core.applications.everything_about(person.id)
     assert application.aid_id == "lot-permis" and len(proofs) == 2
     assert application.answers == ("Auto-école du Quercy",)
+    assert await bot.app.core.aids.kept_answers(person.id) is None  # she was not asked yet
+    await lea.press("Oui, gardez mes réponses")
+    assert await bot.app.core.aids.kept_answers(person.id) is not None
+    assert await bot.app.core.aids.forget(person.id)
+    assert await bot.app.core.aids.kept_answers(person.id) is None
     assert await bot.app.core.applications.forget(person.id) == 1
     assert await bot.app.core.applications.everything_about(person.id) == []
     assert list((tmp_path / "proofs" / "1").iterdir()) == []

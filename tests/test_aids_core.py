@@ -157,3 +157,12 @@ def test_proofs_are_known_by_their_content() -> None:
     assert kind_of(b"\xff\xd8\xff\xe0...") == "jpeg"
     assert kind_of(b"MZ\x90\x00 a program") is None
     assert kind_of(b"PK\x03\x04 a zip named .pdf") is None
+
+
+def test_a_funder_of_an_unknown_aid_stops_the_start(tmp_path: Path) -> None:
+    funders = tmp_path / "funders.csv"
+    funders.write_text("name,chat_id,aids\nLot,-1001234567,lot-permis lot-velo\n")
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, aids_file=DATA / "aids.csv", funders_file=funders)  # type: ignore[call-arg]
+    [line] = describe_settings_error(caught.value)
+    assert "Lot reviews unknown aids lot-velo" in line

@@ -69,8 +69,14 @@ class AidService:
         """The person agreed: next time, no questions."""
         await self._answers.keep(person.id, profile, self._clock.now())
 
-    async def forget_answers(self, person: Person) -> bool:
-        return await self._answers.forget(person.id)
+    # Privacy (issue "Privacy, consent and trust": /mesdonnees and forget-me wire these in).
+
+    async def kept_answers(self, person_id: int) -> Profile | None:
+        """What /aides keeps about a person (only if they agreed)."""
+        return await self._answers.get(person_id)
+
+    async def forget(self, person_id: int) -> bool:
+        return await self._answers.forget(person_id)
 
     def aid(self, aid_id: str) -> Aid | None:
         aid = self.catalogue.get(aid_id)
