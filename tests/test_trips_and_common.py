@@ -107,7 +107,7 @@ async def test_switching_language(bot: RunningBot) -> None:
     await sam.command("aide")  # French commands keep working
     assert sam.last().text.startswith("How Mobilot works")
     await sam.command("start")
-    assert sam.buttons() == ["🚗 I offer a trip", "🙋 I need a ride"]
+    assert sam.buttons() == ["🚗 I offer a trip", "🙋 I need a ride", "💶 See the travel aids"]
     [person] = await bot.rows("SELECT language FROM people")
     assert person["language"] == "en"
     bot.assert_clean()
@@ -127,7 +127,7 @@ async def test_help_privacy_and_unknown_things(bot: RunningBot) -> None:
     )
     await eve.send("hello?")
     assert eve.messages()[-2].text.startswith("I did not understand")
-    assert eve.buttons() == ["🚗 I offer a trip", "🙋 I need a ride"]
+    assert eve.buttons() == ["🚗 I offer a trip", "🙋 I need a ride", "💶 See the travel aids"]
     await eve.send_sticker()
     assert eve.messages()[-2].text.startswith("Nice sticker!")
     await eve.send("😀" * 3000)
