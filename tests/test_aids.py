@@ -483,3 +483,22 @@ async def test_in_english_and_whatever_a_person_sends(bot: RunningBot) -> None:
     await tom.press_data("ap:new:ft-permis-b")  # not applied for in the bot
     assert tom.callback_answers()[-1]["text"].startswith("This application is no longer")
     bot.assert_clean()
+
+
+async def test_a_rejection_for_another_reason_typed_in_private(bot: RunningBot) -> None:
+    funder: FakeGroup = bot.funder  # type: ignore[attr-defined]
+    lea = bot.fake.user(501, "Léa", last_name="Roux")
+    regine = reviewer(bot)
+    await regine.command("start")
+    await apply(bot, lea, [("devis.pdf", PDF)])
+    post = funder.last()
+    await funder.press(regine, "❌ Refuser", message=post)
+    await funder.press(regine, "Autre raison", message=post)
+    assert "tapez la raison du refus, en 80 caractères au plus" in regine.last().text
+    await regine.send("x" * 81)
+    assert regine.last().text == "C'est trop long : 80 caractères au plus."
+    await regine.send("Vous habitez hors du Lot")
+    assert "est refusée. Raison : Vous habitez hors du Lot." in lea.last().text
+    assert "refusée par Régine Lafon : Vous habitez hors du Lot" in funder.last().text
+    assert post.buttons == []
+    bot.assert_clean()
