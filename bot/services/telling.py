@@ -92,7 +92,7 @@ def search_result(passenger: Person, view: FollowUp, candidates: list[Candidate]
 
 
 def nobody_left(passenger: Person, view: FollowUp | None, reason: str) -> Notices:
-    notices = [to_person(passenger, "candidates.no_more")]
+    notices = [to_person(passenger, "candidates.no_more", (Button(Offer.SHOW_AIDS, 0),))]
     if view is not None and view.need is not None:
         notices += need_to_team(view, reason)
     return notices
