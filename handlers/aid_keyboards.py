@@ -28,6 +28,16 @@ def situations(t: Translator, lang: str, nonce: str, kind: str = AIDS) -> Inline
     return inline(*rows)
 
 
+BENEFITS = ("rsa", "rqth", "both", "none", "unsaid")
+
+
+def benefits(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
+    rows: list[Row] = [
+        [(t(lang, f"aids.benefit.{b}"), encode(AIDS, nonce, "benefits", b))] for b in BENEFITS
+    ]
+    return inline(*rows)
+
+
 def commune_choices(
     t: Translator, lang: str, nonce: str, labels: Sequence[str], kind: str = AIDS
 ) -> InlineKeyboardMarkup:

@@ -30,7 +30,12 @@ from handlers.conversation import CONVERSATION_NAMES, PRIVATE, TEXT, Context, St
 from handlers.deps import Deps
 from handlers.replies import answer_button, drop_keyboard, not_text_reason, send
 
-AGE, SITUATION, COMMUNE = "age", "situation", "commune"
+AGE, SITUATION, BENEFITS, COMMUNE = "age", "situation", "benefits", "commune"
+# The answer to "RSA or AAH? RQTH?": (rsa_or_aah, rqth), None where not said.
+BENEFIT_ANSWERS: dict[str, tuple[bool | None, bool | None]] = {
+    "rsa": (True, False), "rqth": (False, True), "both": (True, True), "none": (False, False),
+    "unsaid": (None, None),
+}  # fmt: skip
 NAME = "aids"
 # What the person answered, while they may still apply (a conversation's working memory,
 # not the answers kept for next time: those need their consent).
@@ -42,6 +47,7 @@ class AidsSession(BaseModel):
     nonce: str
     age: int | None = None
     situation: Situation | None = None
+    benefits: str | None = None
     known: PlaceRef | None = None
     choices: list[PlaceRef] = []
 
@@ -57,6 +63,8 @@ def profile_in(context: Context) -> Profile | None:
             commune_code=data.get("commune_code"),
             commune_name=data.get("commune_name"),
             department=data.get("department"),
+            rsa_or_aah=data.get("rsa_or_aah"),
+            rqth=data.get("rqth"),
         )
     except (KeyError, ValueError, TypeError):
         return None
@@ -70,6 +78,8 @@ def remember(context: Context, profile: Profile) -> None:
         "commune_code": profile.commune_code,
         "commune_name": profile.commune_name,
         "department": profile.department,
+        "rsa_or_aah": profile.rsa_or_aah,
+        "rqth": profile.rqth,
     }
 
 
@@ -95,6 +105,7 @@ class AidsConversation:
         states: dict[object, list[BaseHandler[Any, Any, Any]]] = {
             AGE: [MessageHandler(TEXT, self.on_age)],
             SITUATION: [button("situation", self.on_situation)],
+            BENEFITS: [button("benefits", self.on_benefits)],
             COMMUNE: [
                 MessageHandler(TEXT, self.on_commune_text),
                 MessageHandler(PRIVATE & filters.LOCATION, self.on_commune_location),
@@ -166,6 +177,11 @@ class AidsConversation:
                 update, context, t(lang, "aids.ask_situation"),
                 aid_kb.situations(t, lang, session.nonce),
             )  # fmt: skip
+        elif step == BENEFITS:
+            await send(
+                update, context, t(lang, "aids.ask_benefits"),
+                aid_kb.benefits(t, lang, session.nonce),
+            )  # fmt: skip
         else:
             markup = (
                 aid_kb.known_commune(t, lang, session.nonce, session.known.name)
@@ -199,6 +215,18 @@ class AidsConversation:
         await drop_keyboard(update)
         label = self.t(person.language, f"aids.situation.{session.situation.value}")
         await send(update, context, self.t(person.language, "aids.situation_set", situation=label))
+        self._save(context, session)
+        return await self._ask(update, context, person, session, BENEFITS)
+
+    async def on_benefits(self, update: Update, context: Context) -> State:
+        pressed = await self._pressed(update, context)
+        if pressed is None:
+            return None
+        person, session, data = pressed
+        if data.part(2) not in BENEFIT_ANSWERS:
+            return await self._ask(update, context, person, session, BENEFITS)
+        await drop_keyboard(update)
+        session.benefits = data.part(2)
         self._save(context, session)
         return await self._ask(update, context, person, session, COMMUNE)
 
@@ -272,9 +300,11 @@ class AidsConversation:
         if session.age is None or session.situation is None:
             return await self._ask(update, context, person, session, AGE)
         code = place.id.removeprefix("insee:") if place.id.startswith("insee:") else None
+        rsa_or_aah, rqth = BENEFIT_ANSWERS.get(session.benefits or "unsaid", (None, None))
         profile = Profile(
             age=session.age, situation=session.situation, commune_code=code,
             commune_name=place.name, department=place.department or None,
+            rsa_or_aah=rsa_or_aah, rqth=rqth,
         )  # fmt: skip
         self._clear(context)
         found = await self.deps.aids.find(person, profile)
@@ -328,7 +358,7 @@ class AidsConversation:
                 return ConversationHandler.END
             person, session = loaded
             message = update.effective_message
-            if message is not None and message.text and step == SITUATION:
+            if message is not None and message.text and step in (SITUATION, BENEFITS):
                 reason = "common.use_buttons"
             elif step == COMMUNE:
                 reason = "steps.place_text_or_location"

@@ -36,12 +36,15 @@ class SqliteAidAnswers:
     async def keep(self, person_id: int, profile: Profile, now: datetime) -> None:
         await self._db.write(
             "INSERT INTO aid_answers (person_id, age, situation, commune_code, commune_name,"
-            " department, kept_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE"
+            " department, rsa_or_aah, rqth, kept_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (person_id) DO UPDATE"
             " SET age = excluded.age, situation = excluded.situation,"
             " commune_code = excluded.commune_code, commune_name = excluded.commune_name,"
-            " department = excluded.department, kept_at = excluded.kept_at",
+            " department = excluded.department, rsa_or_aah = excluded.rsa_or_aah,"
+            " rqth = excluded.rqth, kept_at = excluded.kept_at",
             (person_id, profile.age, profile.situation.value, profile.commune_code,
-             profile.commune_name, profile.department, now.isoformat()),
+             profile.commune_name, profile.department, profile.rsa_or_aah, profile.rqth,
+             now.isoformat()),
         )  # fmt: skip
 
     async def get(self, person_id: int) -> Profile | None:
@@ -57,6 +60,8 @@ class SqliteAidAnswers:
             commune_code=row["commune_code"],
             commune_name=row["commune_name"],
             department=row["department"],
+            rsa_or_aah=None if row["rsa_or_aah"] is None else bool(row["rsa_or_aah"]),
+            rqth=None if row["rqth"] is None else bool(row["rqth"]),
         )
 
     async def forget(self, person_id: int) -> bool:

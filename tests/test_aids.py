@@ -74,10 +74,13 @@ class Transcript:
             print("\n".join(self.lines))
 
 
-async def answer_questions(user: FakeUser, age: str, situation: str, commune: str) -> None:
+async def answer_questions(
+    user: FakeUser, age: str, situation: str, commune: str, benefits: str = "Ni l'un ni l'autre"
+) -> None:
     await user.command("aides")
     await user.send(age)
     await user.press(situation)
+    await user.press(benefits)
     await user.send(commune)
 
 
@@ -94,6 +97,7 @@ async def test_a_young_job_seeker_in_the_lot_and_a_retired_person(bot: RunningBo
     # The territory's own aid first (most local), the one past its date not at all.
     assert seen[0] == "Coup de pouce permis du Lot"
     assert "Ancienne aide du Lot" not in seen
+    assert "Agefiph : aide à la mobilité" not in seen  # she said she has no RQTH
     licence = next(m for m in lea.messages() if m.text.startswith("Aide au permis de conduire B"))
     assert "Jusqu'à 1 200 €" in licence.text and "Formulaire 303" in licence.text
     assert "conseiller France Travail" in licence.text and "Vérifié le" in licence.text
@@ -134,6 +138,7 @@ async def test_no_driver_found_offers_the_aids(bot: RunningBot) -> None:
     assert "Quel âge avez-vous" in lina.last().text
     await lina.send("24")
     await lina.press("Je cherche un emploi")
+    await lina.press("Je préfère ne pas répondre")
     # The commune she travels from is offered.
     assert lina.last().buttons == ["📍 Lacapelle-Marival"]
     await lina.press("📍 Lacapelle-Marival")
@@ -187,6 +192,8 @@ async def test_from_aides_to_a_validated_application(bot: RunningBot, tmp_path: 
     await lea.send("24 ans")
     script.said("Léa", "[Je cherche un emploi]")
     await lea.press("Je cherche un emploi")
+    script.said("Léa", "[Ni l'un ni l'autre]")
+    await lea.press("Ni l'un ni l'autre")
     script.said("Léa", "Cahors")
     await lea.send("Cahors")
     script.said("Léa", "[📝 Faire la demande ici] (under « Coup de pouce permis du Lot »)")
@@ -472,12 +479,14 @@ async def test_in_english_and_whatever_a_person_sends(bot: RunningBot) -> None:
     await tom.send("employee")  # a word where buttons are expected
     assert "buttons" in tom.texts_since(0)[-2]
     await tom.press("I work (employee)")
+    await tom.press("I have an RQTH")
     await tom.send("Figeak")  # a typo: suggestions
     await tom.press("Figeac (46)")
     texts = "\n".join(tom.texts_since(0))
     assert "Here are the aids you might get in Figeac" in texts
     assert "Aide au permis de conduire B" not in texts  # for job seekers only
     assert "Location sociale de voiture électrique" in texts
+    assert "Agefiph : aide à la mobilité" in texts  # for people with an RQTH
     await tom.press_data("ai:ffffff:situation:retired")  # a forged, stale button
     assert tom.callback_answers()[-1]["text"].startswith("This button is no longer active")
     await tom.press_data("ap:new:ft-permis-b")  # not applied for in the bot

@@ -135,6 +135,15 @@ def test_eligibility_rules() -> None:
     assert {"apprenti-permis", "lio-gratuite-jeunes", "permis-1-euro"} <= found
 
 
+def test_benefits_exclude_only_when_answered() -> None:
+    catalogue = load_catalogue()
+    base = Profile(40, Situation.EMPLOYEE, "46042", "Cahors", "46")
+    for rqth, shown in ((None, True), (True, True), (False, False)):
+        profile = Profile(**{**base.__dict__, "rqth": rqth})
+        found = {aid.id for aid in catalogue.for_profile(profile, TODAY)}
+        assert ("agefiph-mobilite" in found) is shown, rqth
+
+
 def test_amounts_as_typed() -> None:
     assert parse_amount("500") == (50000, Frequency.ONCE)
     assert parse_amount("1 200 €") == (120000, Frequency.ONCE)

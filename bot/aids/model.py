@@ -44,9 +44,9 @@ class IncentiveType(enum.StrEnum):
 class Rules:
     """Machine-readable eligibility, after aides-jeunes' `conditions_generales` and `profils`.
 
-    Only age, situation and place are asked in the chat; the other rules (RSA or AAH, RQTH,
-    income) are kept and shown as conditions, since a chat should not ask for one's income
-    before anyone knows there is something to gain."""
+    Age, situation and place are asked in the chat, and (optionally) RSA or AAH and RQTH;
+    income is not asked (a chat should not ask for one's income before anyone knows there is
+    something to gain): that rule is shown with the conditions."""
 
     min_age: int | None = None
     max_age: int | None = None
@@ -69,6 +69,11 @@ class Rules:
         return Scale.NATIONAL
 
     def allows(self, profile: Profile) -> bool:
+        # Unanswered (None) rules on benefits do not exclude: the conditions say them.
+        if self.rsa_or_aah and profile.rsa_or_aah is False:
+            return False
+        if self.rqth and profile.rqth is False:
+            return False
         if self.min_age is not None and profile.age < self.min_age:
             return False
         if self.max_age is not None and profile.age > self.max_age:
@@ -128,6 +133,9 @@ class Profile:
     commune_code: str | None = None
     commune_name: str | None = None
     department: str | None = None
+    # Receives the RSA or the AAH; has a disability recognition (RQTH). None: not said.
+    rsa_or_aah: bool | None = None
+    rqth: bool | None = None
 
     @property
     def region(self) -> str | None:

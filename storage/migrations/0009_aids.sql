@@ -7,6 +7,9 @@ CREATE TABLE aid_answers (
     commune_code TEXT,
     commune_name TEXT,
     department TEXT,
+    -- 1 / 0, or NULL when the person preferred not to say.
+    rsa_or_aah INTEGER,
+    rqth INTEGER,
     kept_at TEXT NOT NULL
 );
 
