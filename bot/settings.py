@@ -114,11 +114,16 @@ class Settings(BaseSettings):
             raise ValueError(f"file {str(value)!r} does not exist")
         return value
 
+    @field_validator("aids_file", "funders_file", mode="before")
+    @classmethod
+    def _unset_file(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("aids_file")
     @classmethod
     def _aids_file(cls, value: Path | None) -> Path | None:
         """Read at once: a wrong line stops the start, naming the file and the line."""
-        if value is None or str(value) == "":
+        if value is None:
             return None
         from bot.aids.catalogue import read_aids_file
 
@@ -128,7 +133,7 @@ class Settings(BaseSettings):
     @field_validator("funders_file")
     @classmethod
     def _funders_file(cls, value: Path | None) -> Path | None:
-        if value is None or str(value) == "":
+        if value is None:
             return None
         from bot.aids.funders import read_funders_file
 
