@@ -69,6 +69,18 @@ def status_line(t: Translator, lang: str, application: Application) -> str:
     return t(lang, f"aids.mine_{status}", title=application.aid_title, id=application.id)
 
 
+def decision_note(t: Translator, lang: str, application: Application, reviewer: str) -> str:
+    """What the application's post says once decided (its buttons gone)."""
+    if application.amount_cents and application.frequency:
+        amount = t(lang, f"aids.amount_{application.frequency.value}",
+                   amount=euros(t, lang, application.amount_cents))  # fmt: skip
+        return t(lang, "aids.post_validated", reviewer=reviewer, amount=amount)
+    reason = application.other_reason or (
+        t(lang, f"aids.reason.{application.reason.value}") if application.reason else ""
+    )
+    return t(lang, "aids.post_rejected", reviewer=reviewer, reason=reason)
+
+
 def application_post(t: Translator, lang: str, values: Values) -> str:
     application: Application = values["application"]
     aid: Aid = values["aid"]

@@ -29,7 +29,7 @@ from bot.domain import Person
 from bot.services.applications import Done, Result
 from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
-from handlers.aid_words import euros, status_line
+from handlers.aid_words import decision_note, euros, status_line
 from handlers.aids import profile_in
 from handlers.conversation import (
     CONVERSATION_COMMANDS,
@@ -43,7 +43,7 @@ from handlers.conversation import (
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
-from handlers.replies import answer_button, drop_keyboard, send, swap_keyboard
+from handlers.replies import answer_button, drop_keyboard, mark_answered, send, swap_keyboard
 
 NAME = "apply"
 REVIEW = "aid_review"
@@ -349,6 +349,7 @@ class ReviewSession(BaseModel):
     application_id: int
     post_chat_id: int | None = None
     post_message_id: int | None = None
+    post_html: str = ""
 
 
 class ReviewConversation:
@@ -409,6 +410,7 @@ class ReviewConversation:
             application_id=application_id,
             post_chat_id=post.chat.id if post else None,
             post_message_id=post.message_id if post else None,
+            post_html=(post.text_html or "") if post else "",
         )
         assert context.user_data is not None
         context.user_data[REVIEW] = session.model_dump()
@@ -463,9 +465,11 @@ class ReviewConversation:
         await send(update, context, self.t(lang, "aids.decision_recorded", id=done.application.id))
         if session.post_chat_id is not None and session.post_message_id is not None:
             # The post keeps its text, without the buttons: decided, nothing more to press.
-            await context.bot.edit_message_reply_markup(
-                session.post_chat_id, session.post_message_id, reply_markup=None
-            )
+            note = decision_note(self.t, self.lang, done.application, reviewer.display_name)
+            await context.bot.edit_message_text(
+                f"{session.post_html}\n\n<b>{note}</b>", chat_id=session.post_chat_id,
+                message_id=session.post_message_id, reply_markup=None,
+            )  # fmt: skip
         await self.notifier.write(context, done.notices)
         return ConversationHandler.END
 
@@ -593,7 +597,10 @@ class ReviewHandlers:
             await refuse(self.t, update, reviewer.language, done)
             return
         await answer_button(update)
-        await drop_keyboard(update)
+        assert done.application is not None
+        await mark_answered(
+            update, decision_note(self.t, self.lang, done.application, reviewer.display_name)
+        )
         await self.notifier.write(context, done.notices)
 
     async def statistics(self, update: Update, context: Context) -> None:

@@ -237,6 +237,8 @@ async def test_from_aides_to_a_validated_application(bot: RunningBot, tmp_path: 
     assert "est acceptée. Montant : 500 €, en une fois." in lea.last().text
     assert "Demande n° 1 acceptée par Régine Lafon : 500 € en une fois" in funder.last().text
     assert post.buttons == []  # decided: nothing more to press
+    assert post.text.endswith("✅ Acceptée par Régine Lafon : 500 € en une fois")
+    assert "Léa Roux, 24 ans" in post.text
     [row] = await bot.rows(
         "SELECT status, amount_cents, frequency, decided_by FROM aid_applications"
     )
@@ -288,6 +290,7 @@ async def test_a_rejection_for_a_missing_proof(bot: RunningBot, tmp_path: Path) 
     assert "Vos justificatifs sont effacés" in lea.last().text
     assert "refusée par Régine Lafon : Il manque un justificatif" in funder.last().text
     assert list((tmp_path / "proofs" / "1").iterdir()) == []  # deleted on rejection
+    assert post.text.endswith("❌ Refusée par Régine Lafon : Il manque un justificatif")
     [row] = await bot.rows("SELECT status, reason, answers FROM aid_applications")
     assert row == {"status": "rejected", "reason": "missing_proof", "answers": "[]"}
     assert post.buttons == []
