@@ -68,6 +68,10 @@ class Transcript:
                 if message.buttons:
                     self.lines.append("    [" + "] [".join(message.buttons) + "]")
 
+    def note(self, text: str) -> None:
+        self.flush()
+        self.lines.append(text)
+
     def show(self) -> None:
         self.flush()
         if SHOWING:
@@ -247,6 +251,7 @@ async def test_from_aides_to_a_validated_application(bot: RunningBot, tmp_path: 
     events = await bot.rows("SELECT to_status FROM aid_application_events ORDER BY id")
     assert [e["to_status"] for e in events] == ["draft", "to_process", "validated"]
 
+    script.note(f"--- the group's post is now (edited, buttons gone):\n{post.text}")
     script.said("Léa", "/mesdemandes")
     await lea.command("mesdemandes")
     assert "Coup de pouce permis du Lot (n° 1) : acceptée, 500 € en une fois" in lea.last().text
