@@ -24,7 +24,7 @@ from bot.settings import Settings
 from handlers.agenda import AgendaRunner
 from handlers.aid_behalf import ApplyForCaller
 from handlers.aids import AidsConversation
-from handlers.applications import ApplyConversation, ReviewConversation, ReviewHandlers
+from handlers.applications import ApplyConversation
 from handlers.behalf import NeedOnBehalf, TripOnBehalf
 from handlers.common import CommonHandlers, set_command_menus
 from handlers.deliverer import Deliverer
@@ -38,6 +38,7 @@ from handlers.notify import Notifier
 from handlers.offer import OfferConversation
 from handlers.operators import OperatorDirectory, OperatorHandlers
 from handlers.outbox_bot import OutboxBot
+from handlers.reviews import ReviewConversation, ReviewHandlers
 from handlers.rides import RideHandlers
 from handlers.trips import TripsHandlers
 from handlers.updates import ALLOWED_UPDATES, POLL_TIMEOUT, UpdateRunner
