@@ -10,6 +10,7 @@ import hashlib
 import logging
 import warnings
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -19,6 +20,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.assembly import Core, build_core
 from bot.clock import Clock
+from bot.interop.ports import PartnerClient
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
 from handlers.agenda import AgendaRunner
@@ -31,13 +33,15 @@ from handlers.deliverer import Deliverer
 from handlers.deps import Deps
 from handlers.find import FindConversation
 from handlers.http import create_http_app
-from handlers.http.context import HttpContext
+from handlers.http.context import HttpContext, Telling
+from handlers.http.partner_client import HttpxPartnerClient
 from handlers.http.server import HttpServer
+from handlers.interop import InteropHandlers
 from handlers.introductions import IntroductionHandlers
 from handlers.notify import Notifier
 from handlers.offer import OfferConversation
 from handlers.operators import OperatorDirectory, OperatorHandlers
-from handlers.outbox_bot import OutboxBot
+from handlers.outbox_bot import OutboxBot, recording
 from handlers.reviews import ReviewConversation, ReviewHandlers
 from handlers.rides import RideHandlers
 from handlers.trips import TripsHandlers
@@ -102,17 +106,27 @@ class Mobilot:
             await bot.delete_webhook()  # getUpdates is refused while a webhook is set
         self.deliverer.start()
         self.updates.start(polling=settings.webhook_url is None)
+        if self.core.partner_updates is not None:
+            self.core.partner_updates.start()
 
     def http_context(self) -> HttpContext:
         settings = self.deps.settings
         bot = self.application.bot
         assert isinstance(bot, OutboxBot)
+        notifier = Notifier(self.deps)
+        context = SimpleNamespace(bot=bot)
+        core = self.core
         return HttpContext(
-            core=self.core,
+            core=core,
             last_telegram_success=lambda: bot.last_success,
             receive_update=self.updates.receive_one if settings.webhook_url else None,
             webhook_secret=webhook_secret(settings) if settings.webhook_url else None,
             polling=lambda: self.updates.polling,
+            telling=Telling(
+                recording=lambda: recording(core.database, core.delivery),
+                write=lambda notices: notifier.write(context, notices),  # type: ignore[arg-type]
+                wake=self.deliverer.wake,
+            ),
         )
 
     async def receive(self, payload: dict[str, object]) -> None:
@@ -130,6 +144,8 @@ class Mobilot:
         try:
             if self.http is not None:
                 await self.http.stop()
+            if self.core.partner_updates is not None:
+                await self.core.partner_updates.stop()
             await self.updates.stop()
             await self.deliverer.stop()
             if self.application.running:
@@ -155,6 +171,7 @@ async def create_bot(
     clock: Clock | None = None,
     gazetteer: Gazetteer | None = None,
     rate_limit: bool = True,
+    partner_client: PartnerClient | None = None,
 ) -> Mobilot:
     """Open the database (migrations included) and build the Telegram application.
 
@@ -164,7 +181,12 @@ async def create_bot(
     """
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
-    core = await build_core(settings, clock=clock, gazetteer=gazetteer)
+    core = await build_core(
+        settings,
+        clock=clock,
+        gazetteer=gazetteer,
+        partner_client=partner_client or HttpxPartnerClient(settings.interop_timeout_s),
+    )
     bot = OutboxBot(
         token=settings.bot_token.get_secret_value(),
         base_url=f"{settings.telegram_api_url}/bot{{token}}",
@@ -202,6 +224,8 @@ async def create_bot(
         clock=core.clock,
         aids=core.aids,
         applications=core.applications,
+        finding=core.finding,
+        partner_api=core.partner_api,
     )
     deliverer = Deliverer(bot, core.delivery, core.database, core.clock)
     common = CommonHandlers(deps)
@@ -257,6 +281,7 @@ def register_handlers(
     application.add_handlers(TripsHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(RideHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(introductions.handlers(), group=MAIN_GROUP)
+    application.add_handlers(InteropHandlers(deps).handlers(), group=MAIN_GROUP)
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
     application.add_handlers(common.handlers(), group=MAIN_GROUP)

@@ -13,6 +13,11 @@ from bot.agenda import Timing
 from bot.aids.catalogue import load_catalogue
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
+from bot.interop.partners import Partner, load_partners
+from bot.interop.ports import PartnerClient
+from bot.interop.served import PartnerApi
+from bot.interop.telling_partners import PartnerUpdates
+from bot.interop.theirs import PartnerSearch, SearchWithPartners
 from bot.matching import MatchingParams
 from bot.places.gazetteer import Gazetteer
 from bot.places.geocoder import OnlineGeocoder
@@ -35,6 +40,7 @@ from storage.agenda import SqliteAgenda
 from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
 from storage.db import Database
 from storage.inbox import SqliteInbox
+from storage.interop import SqliteBookings, SqliteSharedNeeds
 from storage.introductions import SqliteIntroductionRepository
 from storage.needs import SqliteNeedRepository
 from storage.outbox import SqliteOutbox
@@ -64,6 +70,12 @@ class Core:
     delivery: DeliveryService
     aids: AidService
     applications: ApplicationService
+    # A need recorded, with the partner platforms' journeys (standard covoiturage).
+    finding: SearchWithPartners
+    # The partners' API; None unless INTEROP_OPERATOR is set.
+    partner_api: PartnerApi | None = None
+    # Tells partners what became of their bookings; None without the API or a client.
+    partner_updates: PartnerUpdates | None = None
 
     async def close(self) -> None:
         await self.database.close()
@@ -77,7 +89,11 @@ class Core:
 
 
 async def build_core(
-    settings: Settings, *, clock: Clock | None = None, gazetteer: Gazetteer | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    gazetteer: Gazetteer | None = None,
+    partner_client: PartnerClient | None = None,
 ) -> Core:
     """Open the database (migrations included) and assemble the services."""
     clock = clock or SystemClock()
@@ -172,6 +188,33 @@ async def build_core(
         unit_of_work=database,
         proof_retention_days=settings.proof_retention_days,
     )
+    partners: list[Partner] = (
+        load_partners(settings.interop_partners_file) if settings.interop_partners_file else []
+    )
+    partner_api = None
+    if settings.interop_operator is not None:
+        partner_api = PartnerApi(
+            operator=settings.interop_operator,
+            partners=partners,
+            trips=trips,
+            people=people,
+            needs=need_repository,
+            search=search,
+            bookings=SqliteBookings(database),
+            shared=SqliteSharedNeeds(database),
+            params=params,
+            clock=clock,
+            calendar=timing.calendar,
+            unit_of_work=database,
+            answer_delay=timing.answer_delay,
+        )
+    their_journeys = (
+        PartnerSearch(
+            partners, partner_client, clock, timing.calendar, params, settings.interop_timeout_s
+        )
+        if partner_client is not None
+        else None
+    )
     return Core(
         settings=settings,
         database=database,
@@ -203,4 +246,11 @@ async def build_core(
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
         aids=aids,
         applications=applications,
+        finding=SearchWithPartners(matching, their_journeys, serving=partner_api is not None),
+        partner_api=partner_api,
+        partner_updates=(
+            PartnerUpdates(partner_api, partner_client, settings.interop_timeout_s)
+            if partner_api is not None and partner_client is not None
+            else None
+        ),
     )

@@ -46,6 +46,8 @@ class Offer(enum.StrEnum):
     RESUME_CHECKED_TRIP = "resume_checked_trip"  # the team resumes it; subject: the trip
     REVIEW_APPLICATION = "review_application"  # a funder's buttons; subject: the application
     SHOW_AIDS = "show_aids"  # open /aides; subject: none (0)
+    ANSWER_BOOKING = "answer_booking"  # a partner's passenger asks; subject: the booking number
+    SHARE_NEED = "share_need"  # show the need to other platforms? subject: the need
 
 
 @dataclass(frozen=True)

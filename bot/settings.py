@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.interop.partners import is_operator_id, load_partners
+
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
 
@@ -71,6 +73,12 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     # Checked on every webhook call; derived from the token when not set.
     webhook_secret: SecretStr | None = None
+
+    # Standard covoiturage: our operator id (a domain name; the partners' API is served only
+    # when set), the partner platforms, and how long a partner may take to answer a search.
+    interop_operator: str | None = None
+    interop_partners_file: Path | None = None
+    interop_timeout_s: float = Field(default=2.0, gt=0.0, le=30.0)
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -138,6 +146,26 @@ class Settings(BaseSettings):
         from bot.aids.funders import read_funders_file
 
         read_funders_file(value)
+        return value
+
+    @field_validator("interop_operator")
+    @classmethod
+    def _interop_operator(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().lower()
+        if not is_operator_id(value):
+            raise ValueError("must be a domain name you own, e.g. covoiturage.example.org")
+        return value
+
+    @field_validator("interop_partners_file")
+    @classmethod
+    def _partners_file(cls, value: Path | None) -> Path | None:
+        if value is None or not str(value).strip():
+            return None
+        if not value.is_file():
+            raise ValueError(f"file {str(value)!r} does not exist")
+        load_partners(value)  # a wrong line stops the start, named
         return value
 
     @field_validator("webhook_url")

@@ -9,6 +9,8 @@ from telegram import Update
 
 from bot.clock import Clock
 from bot.domain import Person, TelegramIdentity
+from bot.interop.served import PartnerApi
+from bot.interop.theirs import SearchWithPartners
 from bot.services.agenda import AgendaService
 from bot.services.aids import AidService
 from bot.services.applications import ApplicationService
@@ -42,6 +44,9 @@ class Deps:
     clock: Clock
     aids: AidService
     applications: ApplicationService
+    # A need recorded with the partner platforms' journeys; their API (None when not served).
+    finding: SearchWithPartners
+    partner_api: PartnerApi | None = None
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""

@@ -106,12 +106,22 @@ class FindConversation(DraftConversation[NeedDraft]):
             markup = kb.special_needs(t, lang, nonce, [s.value for s in SpecialNeed], selected)
             await send(update, context, t(lang, "find.ask_special"), markup)
         elif step == SUMMARY:
+            self._ask_partners_early(draft)
             markup = kb.summary(
                 t, lang, nonce, kind=kb.FIND, fields=kb.FIND_SUMMARY_FIELDS,
                 confirm="button.confirm_need",
             )  # fmt: skip
             await send(update, context, render.need_summary(t, lang, draft), markup)
         return step
+
+    def _ask_partners_early(self, draft: NeedDraft) -> None:
+        """Other platforms are asked while the person reads the summary (their answers
+        come after our drivers', once confirmed): a slow partner then delays nothing."""
+        try:
+            need = draft.complete()
+        except InvalidInput:
+            return
+        self.deps.finding.prefetch(need)
 
     async def place_with_more(
         self, update: Update, context: Context, person: Person, session: FindSession, typed: str
@@ -298,6 +308,6 @@ class FindConversation(DraftConversation[NeedDraft]):
             return await self.ask_missing(update, context, person, session, problem)
         await drop_keyboard(update)
         self.clear(context)
-        search = await self.deps.needs.submit(person, new_need)
+        search = await self.deps.finding.submit(person, new_need)
         await self.notifier.write(context, search.notices)
         return ConversationHandler.END

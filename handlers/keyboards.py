@@ -31,6 +31,8 @@ START = "st"
 LANGUAGE = "lg"
 RIDE = "rd"
 CHECK = "tc"
+BOOKING = "bk"  # a partner platform's passenger asks one of our drivers
+SHARE = "sh"  # show a need to the partner platforms
 
 
 @dataclass(frozen=True)
@@ -399,3 +401,33 @@ def digest(
     if not buttons:
         return None
     return inline(*[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def booking_answer(t: Translator, lang: str, number: int) -> InlineKeyboardMarkup:
+    return inline(
+        [
+            (t(lang, "button.accept_request"), encode(BOOKING, number, "yes")),
+            (t(lang, "button.decline_request"), encode(BOOKING, number, "no")),
+        ]
+    )
+
+
+def booking_withdraw(t: Translator, lang: str, number: int) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "button.withdraw"), encode(BOOKING, number, "off"))])
+
+
+def booking_confirm_withdraw(
+    t: Translator, lang: str, number: int, name: str
+) -> InlineKeyboardMarkup:
+    return inline(
+        [(t(lang, "button.withdraw_yes", name=name), encode(BOOKING, number, "off_yes"))],
+        [(t(lang, "button.withdraw_no", name=name), encode(BOOKING, number, "keep"))],
+    )
+
+
+def share_need(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "interop.button_share"), encode(SHARE, need_id))])
+
+
+def unshare_need(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "interop.button_unshare"), encode(SHARE, need_id, "off"))])

@@ -21,6 +21,7 @@ from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
 from handlers import render
 from handlers.aid_words import AidWords
+from handlers.interop_words import interop_words
 from i18n import Html, Translator
 
 Worded = tuple[str, InlineKeyboardMarkup | None]
@@ -68,6 +69,7 @@ class NoticeWords:
             "operators.claimed_quiet": self._claimed_quiet,
             "operators.claimed_quiet_group": self._claimed_quiet,
             **AidWords(t).table(),
+            **interop_words(t),
         }
 
     def word(self, notice: Notice, lang: str) -> Worded:
@@ -86,6 +88,10 @@ class NoticeWords:
         for button in buttons:  # one keyboard per notice
             if button.offer is Offer.ANSWER_INTRODUCTION:
                 return kb.introduction_answer(self.t, lang, button.subject_id)
+            if button.offer is Offer.ANSWER_BOOKING:
+                return kb.booking_answer(self.t, lang, button.subject_id)
+            if button.offer is Offer.SHARE_NEED:
+                return kb.share_need(self.t, lang, button.subject_id)
             if button.offer is Offer.FOLLOW_NEED:
                 return kb.operator_actions(self.t, lang, button.subject_id)
             if button.offer is Offer.WITHDRAW_RIDE:

@@ -9,8 +9,9 @@ a second source of truth. FastAPI is Starlette underneath, should that change.
 Each feature is one module with its routes, mounted here:
 - `health.py`: GET /healthz;
 - `webhook.py`: POST /telegram, Telegram's updates when WEBHOOK_URL is set;
-- the partner platforms' API (standard covoiturage) goes in `interop.py` under
-  /api/covoiturage/, and the try page in `try_page.py`.
+- `interop.py`: the partner platforms' API (standard covoiturage) under /api/covoiturage/,
+  when INTEROP_OPERATOR is set;
+- the try page goes in `try_page.py`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
-from handlers.http import health, webhook
+from handlers.http import health, interop, webhook
 from handlers.http.context import HttpContext
 
 
@@ -26,4 +27,6 @@ def create_http_app(context: HttpContext) -> Starlette:
     routes: list[BaseRoute] = [*health.routes(context)]
     if context.receive_update is not None:
         routes += webhook.routes(context)
+    if context.core.partner_api is not None and context.telling is not None:
+        routes += interop.routes(context)
     return Starlette(routes=routes)

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.assembly import Core
 from bot.delivery import JSON
+from bot.notices import Notice
+
+
+@dataclass(frozen=True)
+class Telling:
+    """How a route's use case and the messages it causes commit together: inside
+    `recording()`, `write` puts the notices in the outbox; `wake` sends them now."""
+
+    recording: Callable[[], AbstractAsyncContextManager[None]]
+    write: Callable[[list[Notice]], Awaitable[int]]
+    wake: Callable[[], None]
 
 
 @dataclass(frozen=True)
@@ -20,3 +32,5 @@ class HttpContext:
     webhook_secret: str | None = None
     # Long polling calls Telegram every 30 s at least: silence longer than that is a fault.
     polling: Callable[[], bool] = lambda: False
+    # For the partners' API, whose bookings and messages reach people in Telegram.
+    telling: Telling | None = None
