@@ -44,6 +44,7 @@ class Kind(enum.StrEnum):
     # Mobility aids: proofs deleted after the decision, applications anonymised later.
     AID_PROOF_EXPIRY = "aid_proof_expiry"
     AID_APPLICATION_ANONYMISE = "aid_application_anonymise"
+    AID_REVIEW_REMINDER = "aid_review_reminder"
 
 
 # The digest is about the whole service, not one subject.

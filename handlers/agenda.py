@@ -65,6 +65,7 @@ class AgendaRunner:
             Kind.DIGEST: messages.digest,
             Kind.AID_PROOF_EXPIRY: self._action(deps.applications.expire_proofs),
             Kind.AID_APPLICATION_ANONYMISE: self._action(deps.applications.anonymise),
+            Kind.AID_REVIEW_REMINDER: messages.aid_review_reminder,
         }
         # Recurring entries schedule their next occurrence when done; one given up on must
         # still do so, or the chain (a daily digest, a trip's checks) would stop for good.

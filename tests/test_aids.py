@@ -279,6 +279,31 @@ async def test_from_aides_to_a_validated_application(bot: RunningBot, tmp_path: 
     bot.assert_clean()
 
 
+async def test_an_application_nobody_answered_is_shown_again(bot: RunningBot) -> None:
+    funder: FakeGroup = bot.funder  # type: ignore[attr-defined]
+    lea, regine = bot.fake.user(501, "Léa", last_name="Roux"), reviewer(bot)
+    await apply(bot, lea, [("photo", JPEG)])
+    await bot.later(days=6)
+    assert "attend une réponse" not in funder.last().text
+    await bot.later(days=1)
+    reminder = funder.last()
+    assert "La demande d'aide n° 1 (Coup de pouce permis du Lot) attend une réponse depuis 7" in (
+        reminder.text
+    )
+    assert reminder.buttons == ["📎 Voir les justificatifs (en privé)", "✅ Accepter", "❌ Refuser"]
+    await funder.press(regine, "✅ Accepter", message=reminder)
+    await regine.send("400")
+    assert "Montant : 400 €, en une fois." in lea.last().text
+    await apply(bot, lea, [("photo", JPEG)])  # a second one, answered at once: no reminder
+    await funder.press(regine, "❌ Refuser")
+    await funder.press(regine, "L'aide a déjà été accordée")
+    mark = funder.mark()
+    await bot.later(days=8)
+    assert not any("attend une réponse" in text for text in funder.texts_since(mark))
+    bot.take_blocked_errors()
+    bot.assert_clean()
+
+
 async def test_a_rejection_for_a_missing_proof(bot: RunningBot, tmp_path: Path) -> None:
     funder: FakeGroup = bot.funder  # type: ignore[attr-defined]
     lea = bot.fake.user(501, "Léa", last_name="Roux")

@@ -43,6 +43,8 @@ from bot.ports import Agenda, PeopleRepository, UnitOfWork
 
 Membership = Callable[[int], Awaitable[bool]]
 ANONYMISE_AFTER = timedelta(days=3 * 365)
+# An application nobody has answered is shown again to its funder's group after this.
+REVIEW_REMINDER_AFTER = timedelta(days=7)
 # The composed post of an application in its funder's group (handlers word it).
 APPLICATION_POST = "funder.application_post"  # values: application, aid, person, proofs, filer
 
@@ -215,6 +217,9 @@ class ApplicationService:
             await self._applications.record_event(
                 draft.id, Status.DRAFT, Status.TO_PROCESS, draft.filed_by or person.id, now
             )
+            await self._agenda.schedule(
+                [Due(Kind.AID_REVIEW_REMINDER, draft.id, now + REVIEW_REMINDER_AFTER)], now
+            )
         filer = await self._people.get(draft.filed_by) if draft.filed_by else None
         post = Notice(
             APPLICATION_POST, None,
@@ -378,6 +383,22 @@ class ApplicationService:
         return out.getvalue()
 
     # The agenda.
+
+    async def review_reminder(self, application_id: int) -> list[Notice] | None:
+        """Still waiting for an answer: its funder's group sees it again, with its buttons."""
+        application = await self._applications.get(application_id)
+        if application is None or application.status is not Status.TO_PROCESS:
+            return None
+        waited = (self._clock.now() - (application.submitted_at or self._clock.now())).days
+        return [
+            Notice(
+                "aids.review_waiting",
+                None,
+                {"id": application.id, "title": application.aid_title, "days": waited},
+                (Button(Offer.REVIEW_APPLICATION, application.id),),
+                chat_id=application.funder_chat_id,
+            )  # fmt: skip
+        ]
 
     async def expire_proofs(self, entry: AgendaEntry) -> Outcome:
         application = await self._applications.get(entry.subject_id)
