@@ -1,4 +1,5 @@
-"""`python -m bot`: start Mobilot with long polling until Ctrl-C or SIGTERM."""
+"""`python -m bot`: start Mobilot with long polling until Ctrl-C or SIGTERM; without BOT_TOKEN,
+start try mode (a local page where the real bot talks to a stand-in for Telegram)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ from bot.settings import Settings, describe_settings_error
 
 log = logging.getLogger("mobilot")
 
-NO_TOKEN = """\
-BOT_TOKEN is not set, so Mobilot cannot talk to Telegram.
+TRY_MODE = """\
+No BOT_TOKEN: Mobilot starts in TRY MODE, without Telegram.
+  Open {url} in a browser: a driver, a passenger and the team chat with the real bot
+  (a demo territory in the Lot, its own database {database}, a clock you can move).
+  Only this computer can open it. Ctrl-C to stop.
+To go live on Telegram:
   1. In Telegram, open @BotFather, send /newbot and follow its questions.
   2. Copy the token it gives you into a file named .env beside README.md:
          BOT_TOKEN=123456789:AA...
@@ -33,10 +38,31 @@ def load_settings() -> Settings:
         for line in describe_settings_error(error):
             print(line, file=sys.stderr)
         raise SystemExit(2) from None
-    if settings.bot_token is None:
-        print(NO_TOKEN, file=sys.stderr)
-        raise SystemExit(2)
     return settings
+
+
+async def run_try(settings: Settings) -> None:
+    from bot.try_mode import TryMode
+    from handlers.http.server import CannotListen
+
+    for chatty in ("apscheduler", "telegram.ext"):  # their start-up lines would bury the address
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    mode = TryMode(settings, settings.try_port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await mode.start()
+    except CannotListen as error:
+        raise StartupError(f"Setting TRY_PORT: {error} (another program uses it?).") from None
+    except ValueError as error:
+        raise StartupError(f"Setting LOCAL_PLACES_FILE: {error}") from None
+    print(TRY_MODE.format(url=mode.url, database=mode.database), flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await mode.stop()
 
 
 async def run(settings: Settings) -> None:
@@ -87,7 +113,7 @@ def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = load_settings()
     try:
-        asyncio.run(run(settings))
+        asyncio.run(run(settings) if settings.bot_token is not None else run_try(settings))
     except StartupError as error:
         print(error, file=sys.stderr)
         raise SystemExit(2) from None

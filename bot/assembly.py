@@ -46,7 +46,7 @@ from storage.needs import SqliteNeedRepository
 from storage.outbox import SqliteOutbox
 from storage.people import SqlitePeopleRepository
 from storage.reports import SqliteReports
-from storage.trip_search import SqliteTripSearch
+from storage.trip_search import IndexedTripSearch
 from storage.trips import SqliteTripRepository
 
 
@@ -103,7 +103,7 @@ async def build_core(
         )
     database = await Database.open(settings.database_path)
     params = MatchingParams.from_settings(settings)
-    search = SqliteTripSearch(database, params)
+    search = IndexedTripSearch(database, params)
     await search.ensure_index()
     people = SqlitePeopleRepository(database)
     trips = SqliteTripRepository(database)

@@ -31,7 +31,7 @@ from bot.domain import (
     Trip,
     TripStatus,
 )
-from bot.matching import Point, TripRoute
+from bot.matching import Match, MatchingParams, NeedQuery, Point, TripRoute
 from bot.settings import Language
 
 
@@ -105,6 +105,14 @@ class NeedRepository(Protocol):
     async def for_person(self, person_id: int, limit: int = 10) -> list[Need]: ...
 
     async def waiting(self) -> list[Need]: ...
+
+    async def waiting_near(
+        self, box: tuple[float, float, float, float], weekdays: frozenset[int]
+    ) -> list[Need]:
+        """Waiting needs whose two ends lie in the box (min_lat, max_lat, min_lon, max_lon)
+        and which fall on one of the weekdays (0 = Monday), by id: the reverse search of a new
+        trip (an index, not a scan of every need)."""
+        ...
 
     async def set_status(
         self,
@@ -197,9 +205,18 @@ class UnitOfWork(Protocol):
 
 
 class TripSearch(Protocol):
-    """Active trips whose search area holds both points (a spatial index)."""
+    """Matching over every active trip (an index kept in step with the trips)."""
 
-    async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]: ...
+    async def matches(
+        self, need: NeedQuery, params: MatchingParams, limit: int | None = None
+    ) -> list[Match]:
+        """Exactly ``bot.matching.find_matches(need, every active trip, params, limit)``."""
+        ...
+
+    async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
+        """Active trips whose search area may hold both points, by trip id (a superset:
+        the caller decides), for searches other than matching a need."""
+        ...
 
     async def index(self, trip_id: int) -> None: ...
 

@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     # Checked on every webhook call; derived from the token when not set.
     webhook_secret: SecretStr | None = None
+    # Try mode (no BOT_TOKEN): the local page's port, on 127.0.0.1 only.
+    try_port: int = Field(default=8080, ge=1, le=65535)
 
     # Standard covoiturage: our operator id (a domain name; the partners' API is served only
     # when set), the partner platforms, and how long a partner may take to answer a search.

@@ -22,20 +22,19 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_matching import REGION, Territory, random_trip_row  # noqa: E402
 
 from bot.agenda import Calendar  # noqa: E402
 from bot.clock import Clock  # noqa: E402
 from bot.interop import journeys as j  # noqa: E402
 from bot.interop.served import PartnerApi  # noqa: E402
 from bot.matching import MatchingParams  # noqa: E402
+from bot.places.gazetteer import Gazetteer  # noqa: E402
+from scripts.bench_matching import REGION, Territory, Workload  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.interop import SqliteBookings, SqliteSharedNeeds  # noqa: E402
 from storage.needs import SqliteNeedRepository  # noqa: E402
 from storage.people import SqlitePeopleRepository  # noqa: E402
-from storage.trip_search import SqliteTripSearch  # noqa: E402
+from storage.trip_search import IndexedTripSearch  # noqa: E402
 from storage.trips import SqliteTripRepository  # noqa: E402
 
 NOW = datetime(2025, 3, 3, 6, 0, tzinfo=UTC)  # a Monday
@@ -53,13 +52,14 @@ def ms(values: list[float]) -> str:
 
 
 async def bench(args: argparse.Namespace) -> None:
-    territory = Territory.load(REGION.split(","))
-    rng = random.Random(args.seed)
     params = MatchingParams()
+    territory = Territory.load(Gazetteer.load(()), REGION.split(","))
+    workload = Workload("region", territory, params, hard=False)
+    rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as folder:
         database = await Database.open(Path(folder) / "bench.sqlite3")
         stamp = NOW.isoformat()
-        rows = [random_trip_row(rng, territory, n, 1 + n // 3, stamp)
+        rows = [workload.trip_row(workload.trip(rng, n), stamp)
                 for n in range(1, args.trips + 1)]  # fmt: skip
         drivers = range(1, 2 + args.trips // 3)
         async with database.transaction() as connection:
@@ -76,8 +76,8 @@ async def bench(args: argparse.Namespace) -> None:
                 " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
                 rows,
             )
-        search = SqliteTripSearch(database, params)
-        await search.reindex_all()
+        search = IndexedTripSearch(database, params)
+        await search.ensure_index()
         api = PartnerApi(
             operator="bench.example.org", partners=[], trips=SqliteTripRepository(database),
             people=SqlitePeopleRepository(database), needs=SqliteNeedRepository(database),

@@ -28,10 +28,8 @@ import uvicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from fault_run import FaultyBotAPI, free_port, stand_in_app  # noqa: E402
-
+from scripts.fault_run import FaultyBotAPI, free_port, stand_in_app  # noqa: E402
 from tests.fakebot import FakeUser  # noqa: E402
 from tests.interop_helpers import FakePartner  # noqa: E402
 

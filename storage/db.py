@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import re
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -48,6 +49,7 @@ class Database:
         # task: python-telegram-bot writes conversation states from tasks it gathers.
         self._transaction_lock = asyncio.Lock()
         self._open: object | None = None
+        self._after_commit: list[Callable[[], None]] = []
         self._inside: contextvars.ContextVar[object | None] = contextvars.ContextVar(
             f"transaction-{id(self)}", default=None
         )
@@ -88,9 +90,21 @@ class Database:
                     if self.connection.in_transaction:
                         await self.connection.execute("ROLLBACK")
                     raise
+                committed, self._after_commit = self._after_commit, []
+                for action in committed:
+                    action()
             finally:
                 self._open = None
+                self._after_commit = []
                 self._inside.reset(reset)
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the caller's transaction has committed (never if it rolls
+        back), or now outside a transaction: for what lives beside the database in memory."""
+        if self.in_transaction:
+            self._after_commit.append(action)
+        else:
+            action()
 
     @property
     def in_transaction(self) -> bool:
@@ -140,4 +154,15 @@ class Database:
 def _statements(sql: str) -> list[str]:
     """Split a migration into statements (executescript would commit our transaction)."""
     lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+    statements: list[str] = []
+    pending = ""
+    for part in "\n".join(lines).split(";"):
+        # a trigger's body holds semicolons: gather parts until SQLite sees a whole statement
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip().removesuffix(";").strip())
+            pending = ""
+    if pending.strip(" \n;"):
+        statements.append(pending.strip().removesuffix(";").strip())
+    return statements

@@ -19,7 +19,19 @@ from collections.abc import Iterable, Sequence
 from datetime import time
 from typing import Any
 
-from bot.matching import MatchingParams, Point, TripRoute, search_box
+import numpy as np
+import numpy.typing as npt
+
+from bot.matching import (
+    Match,
+    MatchingParams,
+    NeedQuery,
+    Point,
+    TripRoute,
+    find_matches,
+    search_box,
+)
+from bot.matching_index import NO_RETURN, TripColumns, TripIndex
 from storage.db import Database
 
 # Bump when search_box() changes, so that ensure_index() rebuilds the boxes.
@@ -28,6 +40,11 @@ BOX_VERSION = "1"
 _ROUTE_COLUMNS = (
     "t.id, t.driver_id, t.origin_lat, t.origin_lon, t.destination_lat, t.destination_lon,"
     " t.weekdays, t.departure, t.return_time"
+)
+# "07:30" or "07:30:15" as seconds after midnight, in SQL
+_SECONDS = (
+    "(CAST(substr({0}, 1, 2) AS INTEGER) * 3600 + CAST(substr({0}, 4, 2) AS INTEGER) * 60"
+    " + CAST(coalesce(nullif(substr({0}, 7, 2), ''), '0') AS INTEGER))"
 )
 _BOX_COLUMNS = "id, origin_lat, origin_lon, destination_lat, destination_lon"
 
@@ -151,6 +168,12 @@ class SqliteTripSearch:
             ),
         )
 
+    async def matches(
+        self, need: NeedQuery, params: MatchingParams, limit: int | None = None
+    ) -> list[Match]:
+        routes = await self.routes_near(need.origin, need.destination)
+        return find_matches(need, routes, params, limit)
+
     async def all_active_routes(self) -> list[TripRoute]:
         """Every active trip, by trip id (a plain scan: for checks and benchmarks)."""
         return await self._routes(
@@ -208,3 +231,82 @@ def _time(text: str) -> time:
     if value is None:
         value = _TIMES[text] = time.fromisoformat(text)
     return value
+
+
+class IndexedTripSearch:
+    """The active trips held in memory as columns (``bot.matching_index.TripIndex``), loaded
+    at start-up and kept in step with the database: a trip's change reaches the index when the
+    transaction that made it commits, and never if it rolls back."""
+
+    def __init__(
+        self, database: Database, params: MatchingParams, margin_minutes: float | None = None
+    ) -> None:
+        self._db = database
+        self._index = TripIndex(params, margin_minutes)
+
+    def covers(self, params: MatchingParams) -> bool:
+        return self._index.covers(params)
+
+    async def ensure_index(self) -> None:
+        """Load every active trip (at start-up), as columns: a few hundred milliseconds for
+        100,000 trips, where building each trip's route would take seconds."""
+        async with self._db.connection.execute(
+            "SELECT id, driver_id, origin_lat, origin_lon, destination_lat, destination_lon,"
+            f" weekdays, {_SECONDS.format('departure')},"
+            f" CASE WHEN return_time IS NULL OR return_time = '' THEN {NO_RETURN}"
+            f" ELSE {_SECONDS.format('return_time')} END"
+            " FROM trips WHERE status = 'active' ORDER BY id"
+        ) as cursor:
+            rows = list(await cursor.fetchall())
+        if not rows:
+            return
+
+        def column(number: int, dtype: type) -> npt.NDArray[Any]:
+            return np.fromiter((row[number] for row in rows), dtype=dtype, count=len(rows))
+
+        ints, floats = np.int64, np.float64
+        self._index.load(
+            TripColumns(
+                trip=column(0, ints),
+                driver=column(1, ints),
+                lat_a=column(2, floats),
+                lon_a=column(3, floats),
+                lat_b=column(4, floats),
+                lon_b=column(5, floats),
+                weekdays=column(6, ints) & 127,
+                departure=column(7, ints),
+                back=column(8, ints),
+            )
+        )
+
+    async def index(self, trip_id: int) -> None:
+        """Read the trip as the caller's transaction leaves it; apply at its commit."""
+        async with self._db.connection.execute(
+            f"SELECT {_ROUTE_COLUMNS} FROM trips t WHERE t.id = ? AND t.status = 'active'",
+            (trip_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        routes = _to_routes(rows)
+        if routes:
+            route = routes[0]
+            self._db.after_commit(lambda: self._index.put(route))
+        else:
+            self._db.after_commit(lambda: self._index.remove(trip_id))
+
+    async def matches(
+        self, need: NeedQuery, params: MatchingParams, limit: int | None = None
+    ) -> list[Match]:
+        return self._index.matches(need, params, limit)
+
+    async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
+        return self._index.routes_near(origin, destination)
+
+    async def all_active_routes(self) -> list[TripRoute]:
+        async with self._db.connection.execute(
+            f"SELECT {_ROUTE_COLUMNS} FROM trips t WHERE t.status = 'active' ORDER BY t.id"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return _to_routes(rows)
+
+    def __len__(self) -> int:
+        return len(self._index)

@@ -48,12 +48,13 @@ from bot.domain import (
     NewNeed,
     NewTrip,
     Person,
+    PlaceRef,
     RideOutcome,
     TelegramIdentity,
     Trip,
     TripStatus,
 )
-from bot.matching import Point, TripRoute
+from bot.matching import Match, MatchingParams, NeedQuery, Point, TripRoute, find_matches
 from bot.settings import Language
 
 WAITING_STATUSES = (NeedStatus.SEARCHING, NeedStatus.WITH_OPERATORS)
@@ -351,7 +352,15 @@ class MemoryTripSearch:
         self._store = store
         self.indexed: list[int] = []
 
+    async def matches(
+        self, need: NeedQuery, params: MatchingParams, limit: int | None = None
+    ) -> list[Match]:
+        return find_matches(need, self.routes(), params, limit, prefilter=False)
+
     async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
+        return self.routes()
+
+    def routes(self) -> list[TripRoute]:
         return [
             TripRoute(
                 trip_id=trip.id,
@@ -405,6 +414,18 @@ class MemoryNeeds:
 
     async def waiting(self) -> list[Need]:
         return [n for _, n in sorted(self.rows.items()) if n.status in WAITING_STATUSES]
+
+    async def waiting_near(
+        self, box: tuple[float, float, float, float], weekdays: frozenset[int]
+    ) -> list[Need]:
+        def inside(place: PlaceRef) -> bool:
+            return box[0] <= place.lat <= box[1] and box[2] <= place.lon <= box[3]
+
+        return [
+            n
+            for n in await self.waiting()
+            if inside(n.origin) and inside(n.destination) and n.days & weekdays
+        ]
 
     async def open_needs(self) -> list[Need]:
         return [n for _, n in sorted(self.rows.items()) if n.status in OPEN_NEED_STATUSES]

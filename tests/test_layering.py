@@ -5,8 +5,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # Only the assemblies and the command-line entry put the core together with the outside world:
-# bot/assembly.py with storage (no Telegram, no HTTP), bot/app.py and bot/__main__.py with all.
-ASSEMBLY = {ROOT / "bot" / "app.py", ROOT / "bot" / "__main__.py"}
+# bot/assembly.py with storage (no Telegram, no HTTP), bot/app.py, bot/try_mode.py and
+# bot/__main__.py with all.
+ASSEMBLY = {ROOT / "bot" / "app.py", ROOT / "bot" / "__main__.py", ROOT / "bot" / "try_mode.py"}
 CORE_ASSEMBLY = ROOT / "bot" / "assembly.py"
 OUTSIDE = {"telegram", "starlette", "uvicorn", "fastapi", "httpx", "handlers"}
 

@@ -1,3 +1,4 @@
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -87,11 +88,24 @@ def run_bot(tmp_path: Path, environment: dict[str, str]) -> subprocess.Completed
     )
 
 
-def test_start_without_token_says_what_to_do(tmp_path: Path) -> None:
-    result = run_bot(tmp_path, {})
+def test_start_without_token_and_a_busy_try_port_says_so(tmp_path: Path) -> None:
+    # Without a token the start is try mode (tests/test_try_page.py runs it for real).
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_bot(tmp_path, {"TRY_PORT": str(port)})
     assert result.returncode == 2
-    assert "BOT_TOKEN" in result.stderr and "BotFather" in result.stderr
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"Setting TRY_PORT: cannot listen on 127.0.0.1:{port}")
+    )
     assert "Traceback" not in result.stderr
+
+
+def test_a_wrong_try_port_is_named() -> None:
+    assert errors_for(try_port="80800")[0].startswith("Setting TRY_PORT:")
 
 
 def test_start_with_a_wrong_setting_prints_one_line(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.domain import Trip, TripStatus
-from bot.matching import Match, MatchingParams, match_route
+from bot.matching import Match, MatchingParams, match_route, search_box
 from bot.notices import Notice
 from bot.ports import IntroductionRepository, NeedRepository, PeopleRepository, TripRepository
 from bot.services import telling
@@ -38,9 +38,17 @@ class AnnouncementService:
         if trip.status is not TripStatus.ACTIVE:
             return []
         route = trip_route(trip)
+        box = search_box(
+            route.origin,
+            route.destination,
+            self._params.max_extra_road_km,
+            self._params.road_factor,
+        )
         now = self._clock.now()
         announcements = []
-        for need in await self._needs.waiting():
+        # Only the needs whose two ends lie in the trip's search box: both must lie in its
+        # ellipse for any leg to fit (bot/matching.py), and the box holds the ellipse.
+        for need in await self._needs.waiting_near(box, route.weekdays):
             if need.person_id == trip.driver_id:
                 continue
             refused = {

@@ -28,7 +28,6 @@ from bot.matching import (
     NeedQuery,
     Point,
     TripRoute,
-    find_matches,
 )
 from bot.notices import Notice
 from bot.ports import (
@@ -125,8 +124,7 @@ class NeedService:
         introductions = await self._introductions.for_need(need.id)
         refused = {i.driver_id for i in introductions if i.status in REFUSALS}
         query = need_query(need, frozenset(refused | {need.person_id}))
-        routes = await self._search.routes_near(query.origin, query.destination)
-        matches = find_matches(query, routes, params or self._params, limit=limit)
+        matches = await self._search.matches(query, params or self._params, limit=limit)
         now = self._clock.now()
         ahead = [m for m in matches if self.ride_moment(need, m.pickup, now) > now]
         return [c for c in [await self._candidate(m) for m in ahead] if c is not None]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import Generator
 
 import uvicorn
@@ -31,7 +32,17 @@ class HttpServer:
         self.host, self.port = host, port
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._server.serve(), name="http")
+        # Bound here rather than by uvicorn, which exits the whole process when it cannot.
+        listening = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
+        try:
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listening.bind((self.host, self.port))
+        except OSError as error:
+            listening.close()
+            raise CannotListen(
+                f"cannot listen on {self.host}:{self.port} ({error.strerror})"
+            ) from None
+        self._task = asyncio.create_task(self._server.serve(sockets=[listening]), name="http")
         while not self._server.started:
             if self._task.done():
                 # uvicorn logs the reason and exits when it cannot bind.

@@ -1,4 +1,7 @@
-"""A fake Telegram Bot API for end-to-end tests.
+"""A stand-in for Telegram's Bot API: the tests' fake, and try mode's Telegram.
+
+The end-to-end tests play it beneath python-telegram-bot (see below); try mode
+(`handlers/tryout`) serves it over loopback HTTP to the real bot and shows its chats on a page.
 
 `FakeBotAPI` answers Bot API methods *beneath* python-telegram-bot, at its request layer: it is a
 `telegram.request.BaseRequest`, so everything the bot sends goes through PTB's real serialization
@@ -449,6 +452,8 @@ class _Chat:
     next_message_id: int = 1
     messages: list[SentMessage] = field(default_factory=list)  # the bot's, in order
     user_message_ids: set[int] = field(default_factory=set)
+    # What people wrote here (the Message objects), in order: for the try page's chats.
+    user_messages: list[JSONDict] = field(default_factory=list)
 
     def new_message_id(self) -> int:
         message_id = self.next_message_id
@@ -767,6 +772,7 @@ class FakeBotAPI(BaseRequest):
         bot_username: str = "mobilot_test_bot",
         bot_id: int = 123456,
         bot_first_name: str = "Mobilot",
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.token = token
@@ -806,6 +812,10 @@ class FakeBotAPI(BaseRequest):
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
 
         self._now: datetime | None = None
+        self._clock = clock
+        # Bumped at every change people could see (try page: wait_for_change).
+        self.version = 0
+        self._changed = asyncio.Event()
         self._chats: dict[int, _Chat] = {}
         self._pending_updates: list[JSONDict] = []
         self._updates_event = asyncio.Event()
@@ -875,6 +885,8 @@ class FakeBotAPI(BaseRequest):
         except Exception as exc:  # a bug of the fake: make it loud
             self.errors.append(FakeError(name, 500, f"fake internal error: {exc!r}", call.params))
             raise
+        if name != "getUpdates":
+            self.changed()
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def inject(
@@ -940,7 +952,9 @@ class FakeBotAPI(BaseRequest):
     @property
     def now(self) -> datetime:
         """The fake's clock (used for message dates); the real UTC time unless set."""
-        return self._now if self._now is not None else datetime.now(UTC)
+        if self._now is not None:
+            return self._now
+        return self._clock() if self._clock is not None else datetime.now(UTC)
 
     @now.setter
     def now(self, value: datetime) -> None:
@@ -1051,6 +1065,33 @@ class FakeBotAPI(BaseRequest):
         errors, self.errors = self.errors, []
         return errors
 
+    def changed(self) -> None:
+        self.version += 1
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def wake_waiters(self) -> None:
+        """Long polls (getUpdates, a page waiting for a change) answer now: before a stop."""
+        self._updates_event.set()
+        self.changed()
+
+    async def wait_for_change(self, seen: int, timeout: float) -> int:
+        """The version once it differs from `seen` (or after `timeout` seconds)."""
+        if self.version == seen:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), timeout)
+        return self.version
+
+    def transcript(self, chat_id: int) -> list[tuple[JSONDict, SentMessage | None]]:
+        """Everything in a chat, in order: (Message JSON, the bot's record or None for what a
+        person wrote)."""
+        chat = self._chat(chat_id)
+        items: list[tuple[JSONDict, SentMessage | None]] = [
+            (m.json, m) for m in chat.messages if not m.deleted
+        ]
+        items += [(m, None) for m in chat.user_messages if m["message_id"] in chat.user_message_ids]
+        return sorted(items, key=lambda item: int(item[0]["message_id"]))
+
     # -- delivery --------------------------------------------------------------------------
 
     def _touch(self) -> None:
@@ -1157,6 +1198,8 @@ class FakeBotAPI(BaseRequest):
             **content,
         }
         chat.user_message_ids.add(message["message_id"])
+        chat.user_messages.append(message)
+        self.changed()
         if reply_to is not None:
             message["reply_to_message"] = reply_to.json
         update = self._new_update(message=message)

@@ -1,0 +1,196 @@
+"""Try mode in a real browser: `python -m bot` without a token, its page in headless Chromium
+(Debian's, driven by Playwright). A driver registers a trip, a passenger finds her and asks,
+she accepts, both see each other's contact; a week later both were reminded. Screenshots are
+kept in test-artifacts/try/.
+
+Without the browser the test is skipped, except in CI (CI=true), where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts" / "try"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]  # fmt: skip
+WAIT_MS = 15_000
+
+
+def browser_or_skip() -> Any:
+    """Playwright's sync API, or a skip (a failure in CI) saying what is missing."""
+    missing = None
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing = "the playwright package"
+    if missing is None and not CHROMIUM.exists():
+        missing = f"{CHROMIUM} (apt-get install chromium)"
+    if missing is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser test needs {missing}")
+        pytest.skip(f"no {missing}")
+    return sync_api
+
+
+@pytest.fixture
+def try_mode(tmp_path: Path) -> Iterator[str]:
+    """The README's start, without a token, in an empty folder (no .env, its own data/)."""
+    port = free_port()
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
+           "PYTHONPATH": str(ROOT), "TRY_PORT": str(port)}  # fmt: skip
+    output = tmp_path / "output.txt"
+    with output.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdout=sink, stderr=sink
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while url not in output.read_text() and process.poll() is None:
+        assert time.monotonic() < deadline, output.read_text()
+        time.sleep(0.1)
+    try:
+        assert url in output.read_text(), output.read_text()
+        assert "TRY MODE" in output.read_text() and "@BotFather" in output.read_text()
+        assert (tmp_path / "data" / "try.sqlite3").exists()
+        yield url
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    assert process.returncode == 0
+    assert "Traceback" not in output.read_text(), output.read_text()
+
+
+def test_a_driver_and_a_passenger_meet_on_the_try_page(try_mode: str) -> None:
+    sync_api = browser_or_skip()
+    expect = sync_api.expect
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(try_mode)
+            jeanne = page.locator('.phone[data-person="1001"]')
+            paul = page.locator('.phone[data-person="1002"]')
+            expect(jeanne).to_contain_text("Jeanne Martin", timeout=WAIT_MS)
+            expect(page.locator(".phone")).to_have_count(5)  # 3 people, the group, "add"
+
+            def say(phone: Any, text: str) -> None:
+                box = phone.locator(".composer textarea")
+                box.fill(text)
+                box.press("Enter")
+
+            def press(phone: Any, text: str) -> None:
+                """A button of the bot's newest message, or of the keyboard under it."""
+                newest = phone.locator(".bubble.bot").last.get_by_role("button", name=text,
+                                                                          exact=True)  # fmt: skip
+                keyboard = phone.locator(".keyboard").get_by_role("button", name=text, exact=True)
+                newest.or_(keyboard).first.click(timeout=WAIT_MS)
+
+            def last_says(phone: Any, text: str) -> None:
+                expect(phone.locator(".bubble.bot").last).to_contain_text(text, timeout=WAIT_MS)
+
+            # The driver registers a trip, with a wrong time on the way.
+            say(jeanne, "/proposer")
+            press(jeanne, "✅ J'accepte")
+            say(jeanne, "Cahors")
+            say(jeanne, "Figeac")
+            press(jeanne, "Lun → ven")
+            press(jeanne, "✔️ Valider les jours")
+            say(jeanne, "n'importe quand")
+            last_says(jeanne, "heure")
+            say(jeanne, "7h30")
+            press(jeanne, "Pas de retour")
+            press(jeanne, "3")
+            press(jeanne, "Passer")
+            press(jeanne, "Telegram seulement")
+            press(jeanne, "✅ Enregistrer ce trajet")
+            last_says(jeanne, "Trajet enregistré")
+            page.screenshot(path=ARTIFACTS / "1-trip-registered.png")
+
+            # The passenger shares where he leaves from, and finds her.
+            say(paul, "/chercher")
+            last_says(paul, "D'où partez-vous ?")
+            press(paul, "📍 Partager ma position")
+            page.locator("#place-picker").get_by_role(
+                "button", name="📍 Cahors", exact=True
+            ).click()
+            expect(paul.locator(".bubble.mine").last).to_contain_text("Cahors")
+            last_says(paul, "Où voulez-vous aller ?")
+            say(paul, "Figeac")
+            say(paul, "mardi")
+            press(paul, "🏁 Arriver avant une heure")
+            say(paul, "9h")
+            press(paul, "🩺 Santé")
+            press(paul, "Aucun")
+            press(paul, "✅ Chercher un conducteur")
+            candidate = paul.locator(".bubble.bot").last.locator(
+                ".inline-button", has_text="Jeanne"
+            )
+            candidate.first.click(timeout=WAIT_MS)
+            last_says(jeanne, "Paul")
+            page.screenshot(path=ARTIFACTS / "2-driver-asked.png")
+
+            # She accepts: each sees the other's contact.
+            press(jeanne, "✅ J'accepte")
+            expect(paul.locator(".messages")).to_contain_text("@jeanne_lot", timeout=WAIT_MS)
+            expect(jeanne.locator(".messages")).to_contain_text("@paul_castel", timeout=WAIT_MS)
+            page.screenshot(path=ARTIFACTS / "3-contacts-shared.png")
+
+            # The team's member opens the group's command menu: nothing is waiting for them.
+            team = page.locator(".phone[data-chat^='-']")
+            team.locator(".composer .menu").click()
+            team.locator(".command-menu button", has_text="/ouvertes —").click()
+            expect(team.locator(".bubble.bot").last).to_contain_text("Aucune demande ouverte")
+
+            # The clock moves: a week on, both were reminded the evening before the ride and
+            # the team had its digest every morning; four weeks on, the passenger was asked
+            # whether the ride happened and the driver whether her trip still runs.
+            page.locator('button[data-move="week"]').click()
+            expect(paul.locator(".messages")).to_contain_text("🔔 Rappel", timeout=WAIT_MS)
+            expect(jeanne.locator(".messages")).to_contain_text("🔔 Rappel", timeout=WAIT_MS)
+            expect(team).to_contain_text("Le point du jour", timeout=WAIT_MS)
+            expect(page.locator('button[data-move="month"]')).to_be_enabled(timeout=WAIT_MS)
+            page.screenshot(path=ARTIFACTS / "4-a-week-later.png")
+            page.locator('button[data-move="month"]').click()
+            expect(paul.locator(".messages")).to_contain_text("a-t-il eu lieu ?", timeout=WAIT_MS)
+            expect(jeanne.locator(".messages")).to_contain_text(
+                "Votre trajet a-t-il toujours lieu ?", timeout=WAIT_MS
+            )
+            expect(page.locator('button[data-move="month"]')).to_be_enabled(timeout=WAIT_MS)
+            page.screenshot(path=ARTIFACTS / "5-four-weeks-later.png")
+            assert errors == []
+        except Exception:
+            page.screenshot(path=ARTIFACTS / "failure.png")
+            raise
+        finally:
+            browser.close()
+
+
+def test_without_the_browser_ci_fails_and_a_laptop_skips(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", Path("/nowhere/chromium"))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="/nowhere/chromium"):
+        browser_or_skip()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        browser_or_skip()
