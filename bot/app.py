@@ -42,6 +42,7 @@ from handlers.notify import Notifier
 from handlers.offer import OfferConversation
 from handlers.operators import OperatorDirectory, OperatorHandlers
 from handlers.outbox_bot import OutboxBot, recording
+from handlers.pending import PendingQuestions
 from handlers.reviews import ReviewConversation, ReviewHandlers
 from handlers.rides import RideHandlers
 from handlers.trips import TripsHandlers
@@ -53,7 +54,9 @@ log = logging.getLogger(__name__)
 
 EARLY_GROUP = -1
 MAIN_GROUP = 0
-AFTER_GROUP = 1
+# /mesdemandes lists the aid applications after the needs, before any pending question.
+APPLICATIONS_GROUP = 1
+AFTER_GROUP = 2
 AGENDA_JOB = "agenda"
 # How often the agenda looks for what is due: the precision of every reminder.
 AGENDA_TICK_SECONDS = 30
@@ -219,6 +222,7 @@ async def create_bot(
         operators=core.operators,
         reports=core.reports,
         rides=core.rides,
+        words=core.words,
         digest=core.digest,
         agenda=core.agenda,
         clock=core.clock,
@@ -256,10 +260,13 @@ def register_handlers(
     with warnings.catch_warnings():
         # Buttons inside the conversations are checked against their nonce, not per message.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        offer = OfferConversation(deps, notifier).handler()
-        find = FindConversation(deps, notifier).handler()
-        need_on_behalf = NeedOnBehalf(deps, notifier, directory).handler()
-        trip_on_behalf = TripOnBehalf(deps, notifier, directory).handler()
+        conversations = (
+            OfferConversation(deps, notifier),
+            FindConversation(deps, notifier),
+            NeedOnBehalf(deps, notifier, directory),
+            TripOnBehalf(deps, notifier, directory),
+        )
+        offer, find, need_on_behalf, trip_on_behalf = (c.handler() for c in conversations)
         aids = AidsConversation(deps)
         aids_conversation = aids.handler()
         apply = ApplyConversation(deps, notifier).handler()
@@ -275,9 +282,10 @@ def register_handlers(
     application.add_handlers(aids.handlers(), group=MAIN_GROUP)
     application.add_handlers(reviews.handlers(), group=MAIN_GROUP)
     application.add_handler(offer, group=MAIN_GROUP)
-    application.add_handler(find, group=MAIN_GROUP)
     application.add_handler(need_on_behalf, group=MAIN_GROUP)
     application.add_handler(trip_on_behalf, group=MAIN_GROUP)
+    # After the others: its entry by words ("cahors demain 9h") must not take their answers.
+    application.add_handler(find, group=MAIN_GROUP)
     application.add_handlers(TripsHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(RideHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(introductions.handlers(), group=MAIN_GROUP)
@@ -288,7 +296,9 @@ def register_handlers(
     # Last in the same group: only what no handler above took reaches them.
     application.add_handlers(common.last_handlers(), group=MAIN_GROUP)
     # /mesdemandes: the aid applications, after the needs listed in the main group.
-    application.add_handlers(reviews.mine_handlers(), group=AFTER_GROUP)
+    application.add_handlers(reviews.mine_handlers(), group=APPLICATIONS_GROUP)
+    # Once an aside (/aide, /mestrajets…) is answered, the pending question comes back.
+    application.add_handlers(PendingQuestions(conversations).handlers(), group=AFTER_GROUP)
     application.add_error_handler(common.on_error)
     assert application.job_queue is not None
     application.job_queue.run_repeating(

@@ -35,6 +35,7 @@ from bot.services.places import PlaceService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.trips import TripService
+from bot.services.words import WordsService
 from bot.settings import Settings
 from storage.agenda import SqliteAgenda
 from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
@@ -64,6 +65,7 @@ class Core:
     operators: OperatorService
     reports: ReportService
     rides: RideService
+    words: WordsService
     digest: DigestService
     agenda: AgendaService
     inbox: InboxService
@@ -97,14 +99,34 @@ async def build_core(
 ) -> Core:
     """Open the database (migrations included) and assemble the services."""
     clock = clock or SystemClock()
-    if gazetteer is None:
-        gazetteer = await asyncio.to_thread(
+    # The places load in a thread while the trips load from the database: on two cores,
+    # start-up takes the longer of the two, not their sum.
+    places = (
+        asyncio.to_thread(
             Gazetteer.load, settings.territory_departments, settings.local_places_file
         )
-    database = await Database.open(settings.database_path)
-    params = MatchingParams.from_settings(settings)
-    search = IndexedTripSearch(database, params)
-    await search.ensure_index()
+        if gazetteer is None
+        else None
+    )
+    loading = asyncio.ensure_future(places) if places is not None else None
+    try:
+        database = await Database.open(settings.database_path)
+    except BaseException:
+        if loading is not None:
+            await asyncio.gather(loading, return_exceptions=True)
+        raise
+    try:
+        params = MatchingParams.from_settings(settings)
+        search = IndexedTripSearch(database, params)
+        await search.ensure_index()
+        if loading is not None:
+            gazetteer = await loading
+    except BaseException:
+        # a wrong places file stops the start: the database's thread must not keep it alive
+        await asyncio.gather(*[loading] if loading else [], return_exceptions=True)
+        await database.close()
+        raise
+    assert gazetteer is not None
     people = SqlitePeopleRepository(database)
     trips = SqliteTripRepository(database)
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
@@ -215,11 +237,12 @@ async def build_core(
         if partner_client is not None
         else None
     )
+    people_service = PeopleService(people, clock, settings.default_language)
     return Core(
         settings=settings,
         database=database,
         clock=clock,
-        people=PeopleService(people, clock, settings.default_language),
+        people=people_service,
         trips=trip_service,
         places=PlaceService(gazetteer, online),
         needs=matching,
@@ -228,6 +251,7 @@ async def build_core(
         operators=operators,
         reports=ReportService(SqliteReports(database), clock),
         rides=rides,
+        words=WordsService(introduction_service, rides, trip_service, people_service),
         digest=DigestService(
             operators=operators,
             rides=rides,

@@ -157,6 +157,10 @@ class IntroductionRepository(Protocol):
 
     async def for_need(self, need_id: int) -> list[Introduction]: ...
 
+    async def waiting_for_driver(self, driver_id: int) -> list[Introduction]:
+        """The driver's requests still without an answer, oldest first."""
+        ...
+
     async def answer(
         self, introduction_id: int, status: IntroductionStatus, now: datetime
     ) -> bool: ...

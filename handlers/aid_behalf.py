@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler
 
 from bot.aids.model import Profile, Situation
+from bot.aids.words import situation_in
 from bot.domain import Caller, Person, PlaceRef
 from bot.services.applications import Result
 from bot.services.places import MAX_PLACE_TEXT, to_ref
@@ -46,7 +47,10 @@ class ApplyForCaller(ApplyConversation):
             NAME: [MessageHandler(TEXT, self.on_name)],
             PHONE: [MessageHandler(TEXT, self.on_phone)],
             AGE: [MessageHandler(TEXT, self.on_age)],
-            SITUATION: [self.button("situation", self.on_situation)],
+            SITUATION: [
+                self.button("situation", self.on_situation),
+                MessageHandler(TEXT, self.on_situation_text),
+            ],
             COMMUNE: [MessageHandler(TEXT, self.on_commune), self.button("pick", self.on_pick)],
             AID: [self.button("aid", self.on_aid)],
         }
@@ -123,6 +127,24 @@ class ApplyForCaller(ApplyConversation):
         await drop_keyboard(update)
         session.situation = data.part(2)
         self._save(context, session)
+        await send(update, context, self.t(operator.language, "aids.behalf_ask_commune"))
+        return COMMUNE
+
+    async def on_situation_text(self, update: Update, context: Context) -> State:
+        loaded = await self._session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        operator, session = loaded
+        situation = situation_in(text_of(update))
+        if situation is None:
+            await send(update, context, self.t(operator.language, "common.use_buttons"))
+            return None
+        session.situation = situation.value
+        self._save(context, session)
+        label = self.t(operator.language, f"aids.situation.{situation.value}")
+        await send(
+            update, context, self.t(operator.language, "aids.situation_set", situation=label)
+        )
         await send(update, context, self.t(operator.language, "aids.behalf_ask_commune"))
         return COMMUNE
 

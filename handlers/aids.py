@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot.aids.model import MAX_AGE, Profile, Situation
+from bot.aids.words import benefits_in, situation_in
 from bot.domain import Person, PlaceRef
 from bot.services.aids import Found
 from bot.services.places import MAX_PLACE_TEXT, to_ref
@@ -104,8 +105,14 @@ class AidsConversation:
 
         states: dict[object, list[BaseHandler[Any, Any, Any]]] = {
             AGE: [MessageHandler(TEXT, self.on_age)],
-            SITUATION: [button("situation", self.on_situation)],
-            BENEFITS: [button("benefits", self.on_benefits)],
+            SITUATION: [
+                button("situation", self.on_situation),
+                MessageHandler(TEXT, self.on_situation_text),
+            ],
+            BENEFITS: [
+                button("benefits", self.on_benefits),
+                MessageHandler(TEXT, self.on_benefits_text),
+            ],
             COMMUNE: [
                 MessageHandler(TEXT, self.on_commune_text),
                 MessageHandler(PRIVATE & filters.LOCATION, self.on_commune_location),
@@ -209,11 +216,30 @@ class AidsConversation:
             return None
         person, session, data = pressed
         try:
-            session.situation = Situation(data.part(2) or "")
+            situation = Situation(data.part(2) or "")
         except ValueError:
             return await self._ask(update, context, person, session, SITUATION)
         await drop_keyboard(update)
-        label = self.t(person.language, f"aids.situation.{session.situation.value}")
+        return await self._situation(update, context, person, session, situation)
+
+    async def on_situation_text(self, update: Update, context: Context) -> State:
+        """ "je cherche du travail", "retraitée": the words for a button."""
+        loaded = await self._session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        situation = situation_in(text_of(update))
+        if situation is None:
+            await send(update, context, self.t(person.language, "common.use_buttons"))
+            return await self._ask(update, context, person, session, SITUATION)
+        return await self._situation(update, context, person, session, situation)
+
+    async def _situation(
+        self, update: Update, context: Context, person: Person, session: AidsSession,
+        situation: Situation,
+    ) -> State:  # fmt: skip
+        session.situation = situation
+        label = self.t(person.language, f"aids.situation.{situation.value}")
         await send(update, context, self.t(person.language, "aids.situation_set", situation=label))
         self._save(context, session)
         return await self._ask(update, context, person, session, BENEFITS)
@@ -228,6 +254,21 @@ class AidsConversation:
         await drop_keyboard(update)
         session.benefits = data.part(2)
         self._save(context, session)
+        return await self._ask(update, context, person, session, COMMUNE)
+
+    async def on_benefits_text(self, update: Update, context: Context) -> State:
+        loaded = await self._session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        answer = benefits_in(text_of(update))
+        if answer is None:
+            await send(update, context, self.t(person.language, "common.use_buttons"))
+            return await self._ask(update, context, person, session, BENEFITS)
+        session.benefits = answer
+        self._save(context, session)
+        label = self.t(person.language, f"aids.benefit.{answer}")
+        await send(update, context, self.t(person.language, "aids.benefits_set", answer=label))
         return await self._ask(update, context, person, session, COMMUNE)
 
     async def on_commune_text(self, update: Update, context: Context) -> State:

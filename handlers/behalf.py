@@ -25,6 +25,7 @@ from handlers.conversation import (
     Session,
     State,
     text_of,
+    yes_no_words,
 )
 from handlers.deps import Deps
 from handlers.find import FindConversation, FindSession
@@ -32,9 +33,22 @@ from handlers.notify import Notifier
 from handlers.offer import NOTE, SUMMARY, OfferConversation, OfferSession
 from handlers.operators import OperatorDirectory
 from handlers.replies import drop_keyboard, send
-from i18n import Html
+from i18n import Html, Voiced
 
 NAME, PHONE_NUMBER, SHOWS_PHONE = "caller_name", "caller_phone", "caller_shows_phone"
+# The questions that speak of "la personne" rather than "vous" (i18n.Voiced), by conversation.
+SPOKEN_FOR_THE_CALLER = {
+    "behalf_need": (
+        "behalf_need.date_in_past", "behalf_need.ask_mode", "behalf_need.ask_time_leave_after",
+        "behalf_need.ask_time_arrive_before", "behalf_need.ask_special", "behalf_need.summary",
+        "behalf_need.same_place", "behalf_need.before_or_after",
+    ),
+    "behalf_driver": (
+        "behalf_driver.ask_days", "behalf_driver.ask_time", "behalf_driver.departure_after_return",
+        "behalf_driver.ask_return", "behalf_driver.return_before_departure",
+        "behalf_driver.ask_seats", "behalf_driver.summary", "behalf_driver.same_place",
+    ),
+}  # fmt: skip
 CALLER_STEPS = {NAME: PHONE_NUMBER, PHONE_NUMBER: SHOWS_PHONE, SHOWS_PHONE: ORIGIN}
 
 
@@ -43,6 +57,10 @@ class OnBehalf(DraftConversation[D]):
     it among the bases: `class NeedOnBehalf(OnBehalf[NeedDraft], FindConversation)`)."""
 
     directory: OperatorDirectory
+
+    def speak_for_the_caller(self) -> None:
+        """Every question of the conversation speaks of the caller, never "vous"."""
+        self.t = Voiced(self.deps.t, self.name)
 
     async def start(self, update: Update, context: Context) -> State:
         user = update.effective_user
@@ -64,7 +82,10 @@ class OnBehalf(DraftConversation[D]):
         return {
             NAME: [MessageHandler(TEXT, self.on_name)],
             PHONE_NUMBER: [MessageHandler(TEXT, self.on_phone_number)],
-            SHOWS_PHONE: [self.button("shows", self.on_shows_phone)],
+            SHOWS_PHONE: [
+                self.button("shows", self.on_shows_phone),
+                self.words(SHOWS_PHONE, yes_no_words("shows"), self.on_shows_phone),
+            ],
         }
 
     async def ask_caller(
@@ -127,12 +148,14 @@ class OnBehalf(DraftConversation[D]):
 class NeedOnBehalf(OnBehalf[NeedDraft], FindConversation):
     name = "behalf_need"
     commands = ["demande", "request"]
+    words_start = False  # an operator's words are about someone else: no search for them
     next_step = {**CALLER_STEPS, **FindConversation.next_step}
     chained_steps = frozenset({NAME, PHONE_NUMBER, *FindConversation.chained_steps})
 
     def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
         super().__init__(deps, notifier)
         self.directory = directory
+        self.speak_for_the_caller()
 
     async def ask(
         self, update: Update, context: Context, person: Person, session: FindSession, step: str
@@ -180,6 +203,7 @@ class TripOnBehalf(OnBehalf[TripDraft], OfferConversation):
     def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
         super().__init__(deps, notifier)
         self.directory = directory
+        self.speak_for_the_caller()
 
     async def ask(
         self, update: Update, context: Context, person: Person, session: OfferSession, step: str

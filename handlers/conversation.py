@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Coroutine
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from telegram import Message, ReplyKeyboardRemove, Update
@@ -25,8 +25,8 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.ext.filters import MessageFilter
 
-from bot.dateparse import parse_weekdays
 from bot.domain import (
     WORKING_DAYS,
     InvalidInput,
@@ -37,7 +37,15 @@ from bot.domain import (
     Weekday,
 )
 from bot.places.model import PlaceMatch, Resolution
-from bot.services.places import MAX_PLACE_TEXT, to_ref
+from bot.services.places import MAX_PLACE_TEXT, PlaceReading, to_ref
+from bot.understand import (
+    may_say_another,
+    read_another,
+    read_choice,
+    read_summary,
+    read_weekdays,
+    read_yes_no,
+)
 from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
@@ -74,10 +82,26 @@ class Session(BaseModel, Generic[D]):
     editing: bool = False
     # Who the conversation is about, when an operator speaks for someone who phoned.
     caller: dict[str, Any] = {}
+    # A place taken without asking, per step: its namesakes, for "another one".
+    others: dict[str, list[PlaceRef]] = {}
+    # The question to come back to once "another one" is chosen.
+    back_to: str | None = None
+    # The question waiting for an answer, asked again after /aide or /mestrajets.
+    pending: str | None = None
 
 
 def text_of(update: Update) -> str:
     return (update.message.text if update.message else None) or ""
+
+
+def yes_no_words(action: str) -> Callable[[str], str | None]:
+    """ "oui" / "non" typed for a yes-no question's buttons."""
+
+    def read(typed: str) -> str | None:
+        answer = read_yes_no(typed)
+        return None if answer is None else f"{action}:{'yes' if answer else 'no'}"
+
+    return read
 
 
 class DraftConversation(Generic[D]):
@@ -98,6 +122,8 @@ class DraftConversation(Generic[D]):
         self.deps = deps
         self.t = deps.t
         self.notifier = notifier
+        # Typed answers understood as a button of the question, while they are handled.
+        self._typed: dict[int, kb.Callback] = {}
 
     # To be written by each conversation.
 
@@ -154,7 +180,59 @@ class DraftConversation(Generic[D]):
             self.button("confirm", self.on_confirm),
             self.button("edit", self.on_edit),
             self.button("cancel", self.on_cancel_button),
+            MessageHandler(TEXT, self.on_summary_text),
         ]
+
+    def words(self, step: str, read: Callable[[str], str | None], callback: Callback) -> Handler:
+        """Typed words where buttons are offered: `read` turns them into what a button of
+        the question carries ("seats:3", "mode:arrive_before"), and `callback` takes them as
+        if it had been pressed; words it cannot read get the question again."""
+
+        async def handle(update: Update, context: Context) -> State:
+            loaded = await self.session(update, context)
+            if loaded is None:
+                return ConversationHandler.END
+            person, session = loaded
+            part: str | None = read(text_of(update))
+            if part is None:
+                return await self.not_understood(update, context, person, session, step)
+            self._typed[id(update)] = kb.Callback(self.kind, (session.nonce, *str(part).split(":")))
+            try:
+                return await callback(update, context)
+            finally:
+                self._typed.pop(id(update), None)
+
+        return MessageHandler(TEXT, handle)
+
+    async def not_understood(
+        self, update: Update, context: Context, person: Person, session: Session[D], step: str
+    ) -> State:
+        text = self.t(person.language, "words.not_understood", text=text_of(update))
+        await send(update, context, text)
+        return await self.ask(update, context, person, session, step)
+
+    async def on_summary_text(self, update: Update, context: Context) -> State:
+        """ "oui" confirms, "annuler" gives up, "l'heure" corrects it; "non" asks what to
+        correct."""
+        loaded = await self.session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        said: str | None = read_summary(text_of(update), self.summary_fields)
+        if said is None:
+            return await self.not_understood(update, context, person, session, self.summary_step)
+        if said == "no":
+            await send(update, context, self.t(person.language, "words.what_to_change"))
+            return await self.ask(update, context, person, session, self.summary_step)
+        self._typed[id(update)] = kb.Callback(self.kind, (session.nonce, *str(said).split(":")))
+        try:
+            if said == "confirm":
+                return await self.on_confirm(update, context)
+            if said == "cancel":
+                return await self.on_cancel_button(update, context)
+            return await self.on_edit(update, context)
+        finally:
+            self._typed.pop(id(update), None)
 
     async def on_confirm(self, update: Update, context: Context) -> State:
         raise NotImplementedError
@@ -170,13 +248,19 @@ class DraftConversation(Generic[D]):
         entry_points: Handlers = [
             CommandHandler(self.commands, self.start, filters=PRIVATE),
             CallbackQueryHandler(self.start, pattern=kb.pattern(kb.START, self.name)),
+            *self.more_entry_points(),
         ]
         states = {**states, **self.more_states()}
+        self._states = states
         for step, handlers in states.items():
+            handlers.insert(0, MessageHandler(TEXT & _MaySayAnother(), self._another_typed(step)))
+            handlers.append(self.button("other", self._another_place(step)))
             handlers.append(MessageHandler(PRIVATE & ~filters.COMMAND, self._unexpected(step)))
             handlers.append(
                 CallbackQueryHandler(self._wrong_button(step), pattern=f"^{self.kind}:")
             )
+        for handler in [*entry_points, *(h for hs in states.values() for h in hs)]:
+            handler.callback = self._noting_pending(handler.callback)
         return ConversationHandler(
             entry_points=entry_points,
             # Its states are keyed by `object`, and a dict[str, ...] is not a dict[object, ...].
@@ -192,6 +276,45 @@ class DraftConversation(Generic[D]):
             allow_reentry=True,
         )
 
+    def _noting_pending(self, callback: Any) -> Any:
+        """Remember the question each answer leads to, to ask it again after a command
+        taken in between (/aide, /mestrajets…)."""
+
+        async def noted(update: Update, context: Context) -> State:
+            state = await callback(update, context)
+            data = (context.user_data or {}).get(self.name)
+            if isinstance(state, str) and isinstance(data, dict):
+                data["pending"] = state
+            return state  # type: ignore[no-any-return]
+
+        return noted
+
+    async def ask_again(self, update: Update, context: Context) -> bool:
+        """The pending question again, if this conversation is open (False if not)."""
+        session = self.load(context)
+        if session is None or session.pending is None:
+            return False
+        person = await self.deps.person(update)
+        await send(update, context, self.t(person.language, "words.back_to_question"))
+        await self.ask(update, context, person, session, session.pending)
+        return True
+
+    def more_entry_points(self) -> Handlers:
+        """Other ways in than the command and the /start button."""
+        return []
+
+    async def answer_pending(self, update: Update, context: Context) -> tuple[bool, State]:
+        """An update that an entry point took while this conversation is open: handled by
+        the question it answers. (False, None) when no question is known to be pending."""
+        session = self.load(context)
+        if session is None or session.pending not in self._states:
+            return False, None
+        for handler in self._states[session.pending]:
+            check = handler.check_update(update)
+            if check is not None and check is not False:
+                return True, cast(State, await handler.callback(update, context))
+        return False, None
+
     def more_states(self) -> dict[str, Handlers]:
         """Steps a variant of the conversation adds before or after the usual ones."""
         return {}
@@ -203,14 +326,20 @@ class DraftConversation(Generic[D]):
             await update.callback_query.answer()
             await drop_keyboard(update)
         person = await self.deps.person(update)
-        for other in CONVERSATION_NAMES - {self.name}:
-            if context.user_data and other in context.user_data:
-                # Another conversation is open: finish or cancel it first, lose nothing.
-                await send(update, context, self.t(person.language, f"{other}.busy"))
-                return ConversationHandler.END
+        if await self.other_open(update, context, person):
+            return ConversationHandler.END
         session = self.new_session()
         self.save(context, session)
         return await self.begin(update, context, person, session)
+
+    async def other_open(self, update: Update, context: Context, person: Person) -> bool:
+        """Another conversation is open: finish or cancel it first, lose nothing."""
+        for other in CONVERSATION_NAMES - {self.name}:
+            if context.user_data and other in context.user_data:
+                # The other conversation's own words (never this one's voice).
+                await send(update, context, self.deps.t(person.language, f"{other}.busy"))
+                return True
+        return False
 
     async def cancel(self, update: Update, context: Context) -> State:
         person = await self.deps.person(update)
@@ -238,6 +367,9 @@ class DraftConversation(Generic[D]):
         following = self.next_step[step]
         if session.editing and step not in self.chained_steps:
             following = self.summary_step
+        if session.back_to is not None:
+            # "Another one" was chosen for a place answered before: back to where we were.
+            following, session.back_to = session.back_to, None
         self.save(context, session)
         return await self.ask(update, context, person, session, following)
 
@@ -265,14 +397,24 @@ class DraftConversation(Generic[D]):
             if len(typed) > MAX_PLACE_TEXT:
                 await send(update, context, t(lang, "steps.place_too_long"))
                 return None
-            resolution = await self.deps.places.resolve(typed)
-            if not resolution.exact:
-                resolution = (
-                    await self.place_with_more(update, context, person, session, typed)
-                    or resolution
-                )
-            if resolution.unique is not None:
-                ref = to_ref(resolution.unique)
+            if session.choices:
+                # Choices are shown: "le premier", "Gourdon (71)", "46" pick one of them.
+                labels = [render.place_label(choice) for choice in session.choices]
+                index = read_choice(typed, labels)
+                if index is not None:
+                    chosen = session.choices[index]
+                    return await self.set_place(update, context, person, session, step, chosen)
+            reading = await self.deps.places.understand(typed)
+            if reading.taken is None and not reading.resolution.exact:
+                more = await self.place_with_more(update, context, person, session, typed)
+                reading = more or reading
+            resolution = reading.resolution
+            if reading.taken is not None:
+                ref = to_ref(reading.taken, reading.name)
+                session.others = {
+                    **session.others,
+                    step: [to_ref(place) for place in reading.others],
+                }
                 return await self.set_place(update, context, person, session, step, ref)
             candidates = self.closest_first(resolution)
             if not candidates:
@@ -310,7 +452,7 @@ class DraftConversation(Generic[D]):
 
     async def place_with_more(
         self, update: Update, context: Context, person: Person, session: Session[D], typed: str
-    ) -> Resolution | None:
+    ) -> PlaceReading | None:
         """A place followed by more ("cahors demain 9h"): the conversations that can use the
         rest take it and return the place's resolution; by default, nothing is split."""
         return None
@@ -377,7 +519,79 @@ class DraftConversation(Generic[D]):
         shown = Html(render.place(self.t, lang, place))
         text = self.t(lang, f"steps.{step}_set", place=shown)
         await send(update, context, text, ReplyKeyboardRemove())
+        await self.offer_others(update, context, person, session, step, place)
         return await self.advance(update, context, person, session, step)
+
+    async def offer_others(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: Session[D],
+        step: str,
+        place: PlaceRef,
+    ) -> None:
+        """The place was taken without asking: a button for its namesakes elsewhere."""
+        others = session.others.get(step) or []
+        if not others or any(other.id == place.id for other in others):
+            return
+        lang = person.language
+        label = self.t(lang, "words.another_place")
+        data = kb.encode(self.kind, session.nonce, "other", step)
+        count = len(others)
+        text = self.t.plural(lang, "words.namesakes", count, count=count, name=place.name)
+        await send(update, context, text, kb.one_button(label, data))
+
+    def _another_typed(self, step: str) -> Callback:
+        """ "Un autre", "pas ce Gourdon": said rather than pressed, about the place last
+        taken without asking; any other words go to the question's own handlers."""
+
+        async def handle(update: Update, context: Context) -> State:
+            session = self.load(context)
+            typed = text_of(update)
+            for place_step in reversed(list(session.others) if session else []):
+                place = getattr(session.draft, place_step, None) if session else None
+                if session and session.others[place_step] and place is not None:
+                    if read_another(typed, place.name):
+                        data = kb.Callback(self.kind, (session.nonce, "other", place_step))
+                        self._typed[id(update)] = data
+                        try:
+                            return await self._another_place(step)(update, context)
+                        finally:
+                            self._typed.pop(id(update), None)
+                    break
+            for handler in self._states[step][1:]:
+                check = handler.check_update(update)
+                if check is not None and check is not False:
+                    return cast(State, await handler.callback(update, context))
+            return None
+
+        return handle
+
+    def _another_place(self, step: str) -> Callback:
+        """ "Another Gourdon": the namesakes of a place taken without asking."""
+
+        async def handle(update: Update, context: Context) -> State:
+            pressed = await self.pressed(update, context)
+            if pressed is None:
+                return None
+            person, session, data = pressed
+            place_step = data.part(2) or ""
+            others = session.others.get(place_step) or []
+            if not others:
+                return await self.other_step(update, context, person, session, step)
+            await drop_keyboard(update)
+            session.choices = others
+            session.others = {**session.others, place_step: []}
+            session.back_to = None if step == place_step else step
+            self.save(context, session)
+            lang = person.language
+            labels = [render.place_label(choice) for choice in others]
+            markup = kb.place_choices(self.t, lang, self.kind, session.nonce, labels)
+            await send(update, context, self.t(lang, "words.which_place"), markup)
+            return place_step
+
+        return handle
 
     # Weekdays.
 
@@ -424,14 +638,14 @@ class DraftConversation(Generic[D]):
             return None
         await query.answer()
         await drop_keyboard(update)
-        return await self._days_chosen(update, context, person, session)
+        return await self.days_chosen(update, context, person, session)
 
     async def on_days_text(self, update: Update, context: Context) -> State:
         loaded = await self.session(update, context)
         if loaded is None:
             return ConversationHandler.END
         person, session = loaded
-        days = parse_weekdays(text_of(update))
+        days = read_weekdays(text_of(update))
         if days is None:
             lang = person.language
             text = self.t(lang, "steps.days_not_understood", text=text_of(update))
@@ -439,9 +653,9 @@ class DraftConversation(Generic[D]):
             await send(update, context, text, markup)
             return None
         self.change(session, weekdays=days)
-        return await self._days_chosen(update, context, person, session)
+        return await self.days_chosen(update, context, person, session)
 
-    async def _days_chosen(
+    async def days_chosen(
         self, update: Update, context: Context, person: Person, session: Session[D]
     ) -> State:
         lang = person.language
@@ -545,11 +759,16 @@ class DraftConversation(Generic[D]):
     async def pressed(
         self, update: Update, context: Context, *, answer: bool = True
     ) -> tuple[Person, Session[D], kb.Callback] | None:
-        """The session a button belongs to; None (and a polite word) for a stale button."""
+        """The session a button belongs to; None (and a polite word) for a stale button.
+        Typed words understood as one of the question's buttons come here too."""
         query = update.callback_query
-        assert query is not None
         person = await self.deps.person(update)
         session = self.load(context)
+        if query is None:
+            typed = self._typed.get(id(update))
+            if session is None or typed is None:
+                return None
+            return person, session, typed
         data = kb.decode(query.data)
         if session is None or data is None or data.part(0) != session.nonce:
             await answer_button(update, self.t(person.language, "common.old_button"))
@@ -557,3 +776,10 @@ class DraftConversation(Generic[D]):
         if answer:
             await query.answer()
         return person, session, data
+
+
+class _MaySayAnother(MessageFilter):
+    """Words that may ask for another place than the one taken ("un autre")."""
+
+    def filter(self, message: Message) -> bool:
+        return may_say_another(message.text or "")

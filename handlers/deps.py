@@ -23,6 +23,7 @@ from bot.services.places import PlaceService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.trips import TripService
+from bot.services.words import WordsService
 from bot.settings import Settings
 from i18n import Translator
 
@@ -39,6 +40,7 @@ class Deps:
     operators: OperatorService
     reports: ReportService
     rides: RideService
+    words: WordsService
     digest: DigestService
     agenda: AgendaService
     clock: Clock

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import ClassVar
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     ConversationHandler,
     MessageHandler,
 )
+from telegram.ext.filters import MessageFilter
 
-from bot.dateparse import parse_day_and_time
 from bot.domain import InvalidInput, NeedDraft, Person, Purpose, SpecialNeed, TimeMode
-from bot.places.model import Resolution
-from bot.timeparse import parse_time
+from bot.services.places import PlaceReading, to_ref
+from bot.understand import (
+    TimeWish,
+    read_day_and_time,
+    read_purpose,
+    read_request,
+    read_special_needs,
+    read_time_wish,
+    read_weekdays,
+    says_regular,
+)
 from handlers import keyboards as kb
 from handlers import render
 from handlers.conversation import (
@@ -23,11 +34,13 @@ from handlers.conversation import (
     TEXT,
     Context,
     DraftConversation,
+    Handlers,
     Session,
     State,
     text_of,
 )
 from handlers.replies import drop_keyboard, send
+from i18n import Html
 
 WHEN, MODE, TIME, PURPOSE, SPECIAL, SUMMARY = (
     "when",
@@ -69,10 +82,16 @@ class FindConversation(DraftConversation[NeedDraft]):
                 DESTINATION: self.place_handlers(DESTINATION),
                 WHEN: [button("when", self.on_when), MessageHandler(TEXT, self.on_when_text)],
                 DAYS: self.days_handlers(),
-                MODE: [button("mode", self.on_mode)],
+                MODE: [button("mode", self.on_mode), MessageHandler(TEXT, self.on_mode_text)],
                 TIME: [MessageHandler(TEXT, self.on_time_text)],
-                PURPOSE: [button("purpose", self.on_purpose)],
-                SPECIAL: [button("special", self.on_special)],
+                PURPOSE: [
+                    button("purpose", self.on_purpose),
+                    self.words(PURPOSE, _purpose, self.on_purpose),
+                ],
+                SPECIAL: [
+                    button("special", self.on_special),
+                    MessageHandler(TEXT, self.on_special_text),
+                ],
                 SUMMARY: self.summary_handlers(),
             },
         )
@@ -82,6 +101,57 @@ class FindConversation(DraftConversation[NeedDraft]):
     ) -> State:
         await send(update, context, self.t(person.language, "find.intro"))
         return await self.ask(update, context, person, session, ORIGIN)
+
+    # A trip asked in one message, before any command: "cahors demain 9h".
+
+    words_start: ClassVar[bool] = True
+
+    def more_entry_points(self) -> Handlers:
+        if not self.words_start:
+            return []
+        return [MessageHandler(TEXT & _Request(self.deps.today), self.start_from_words)]
+
+    async def start_from_words(self, update: Update, context: Context) -> State:
+        answered, state = await self.answer_pending(update, context)
+        if answered:
+            return state  # open already: the words answer its question
+        person = await self.deps.person(update)
+        request = read_request(text_of(update), self.deps.today())
+        if request is None or await self.other_open(update, context, person):
+            return ConversationHandler.END
+        lang, t = person.language, self.t
+        session = self.new_session()
+        await send(update, context, t(lang, "words.request_understood"))
+        if request.day is not None:
+            try:
+                self.change(
+                    session, travel_date=request.day, regular=False, today=self.deps.today()
+                )
+                await send(
+                    update, context, t(lang, "find.date_set", date=t.date(lang, request.day))
+                )
+            except InvalidInput:
+                pass  # a day gone by: asked at its own step
+        self.take_wish(session, request.wish)
+        if session.draft.time_mode is not None and session.draft.at is not None:
+            await self._time_said(update, context, person, session)
+        for step, typed in ((DESTINATION, request.destination), (ORIGIN, request.origin)):
+            reading = await self.deps.places.understand(typed) if typed else None
+            if reading is None or reading.taken is None:
+                continue
+            place = to_ref(reading.taken, reading.name)
+            try:
+                self.change(session, **{step: place})
+            except InvalidInput:
+                continue  # the same place twice: asked again
+            shown = Html(render.place(t, lang, place))
+            await send(update, context, t(lang, f"steps.{step}_set", place=shown))
+            session.others = {**session.others, step: [to_ref(p) for p in reading.others]}
+            await self.offer_others(update, context, person, session, step, place)
+        self.save(context, session)
+        if session.draft.origin is None:
+            return await self.ask(update, context, person, session, ORIGIN)
+        return await self.advance(update, context, person, session, ORIGIN)
 
     async def ask(
         self, update: Update, context: Context, person: Person, session: FindSession, step: str
@@ -125,36 +195,57 @@ class FindConversation(DraftConversation[NeedDraft]):
 
     async def place_with_more(
         self, update: Update, context: Context, person: Person, session: FindSession, typed: str
-    ) -> Resolution | None:
+    ) -> PlaceReading | None:
         """ "cahors demain 9h": the place, and the day and time said with it."""
         words = typed.split()
         for cut in range(len(words) - 1, 0, -1):
             rest = " ".join(words[cut:])
-            parsed = parse_day_and_time(rest, self.deps.today())
+            parsed = read_day_and_time(rest, self.deps.today())
             if parsed is None:
                 continue
-            resolution = await self.deps.places.resolve(" ".join(words[:cut]))
-            if resolution.unique is None:
+            reading = await self.deps.places.understand(" ".join(words[:cut]))
+            if reading.taken is None:
                 return None
-            day, at = parsed
+            day, wish = parsed
             try:
                 self.change(session, travel_date=day, regular=False, today=self.deps.today())
             except InvalidInput:
                 return None  # a past day: asked again at its own step
-            if at is not None:
-                self.change(session, at=at)
+            self.take_wish(session, wish)
             lang = person.language
             await send(update, context, self.t(lang, "find.date_set", date=self.t.date(lang, day)))
-            return resolution
+            return reading
         return None
+
+    def take_wish(self, session: FindSession, wish: TimeWish | None) -> None:
+        if wish is not None and wish.at is not None:
+            self.change(session, at=wish.at)
+        if wish is not None and wish.mode is not None:
+            self.change(session, time_mode=wish.mode)
 
     async def advance(
         self, update: Update, context: Context, person: Person, session: FindSession, step: str
     ) -> State:
-        if step == DESTINATION and session.draft.travel_date and not session.editing:
-            # The day came with a place ("cahors demain 9h"): no need to ask it.
-            return await super().advance(update, context, person, session, WHEN)
+        if not session.editing and session.back_to is None:
+            # What came with other words ("cahors demain 9h") is not asked again.
+            while step in self.next_step and self._answered(session, self.next_step[step]):
+                step = self.next_step[step]
         return await super().advance(update, context, person, session, step)
+
+    @staticmethod
+    def _answered(session: FindSession, step: str) -> bool:
+        draft = session.draft
+        if step == ORIGIN:
+            return draft.origin is not None
+        if step == DESTINATION:
+            return draft.destination is not None
+        if step == WHEN:
+            return draft.travel_date is not None
+        if step == MODE:
+            return draft.time_mode is not None
+        if step == TIME:
+            return draft.time_mode is not None and draft.at is not None
+        return False
 
     # When.
 
@@ -178,16 +269,24 @@ class FindConversation(DraftConversation[NeedDraft]):
         if loaded is None:
             return ConversationHandler.END
         person, session = loaded
-        parsed = parse_day_and_time(text_of(update), self.deps.today())
+        typed = text_of(update)
+        parsed = read_day_and_time(typed, self.deps.today())
+        days = read_weekdays(typed) if parsed is None or says_regular(typed) else None
+        if days is not None or says_regular(typed):
+            # "chaque semaine", "en semaine", "ben comme d'habitude, le lundi".
+            self.change(session, regular=True, travel_date=None, weekdays=days or frozenset())
+            if days is None:
+                self.save(context, session)
+                return await self.ask(update, context, person, session, DAYS)
+            return await self.days_chosen(update, context, person, session)
         if parsed is None:
-            text = self.t(person.language, "find.when_not_understood", text=text_of(update))
+            text = self.t(person.language, "find.when_not_understood", text=typed)
             await send(
                 update, context, text, kb.when_choice(self.t, person.language, session.nonce)
             )
             return None
-        day, at = parsed
-        if at is not None:
-            session.draft = session.draft.with_(at=at)
+        day, wish = parsed
+        self.take_wish(session, wish)
         return await self._set_date(update, context, person, session, day)
 
     async def _set_date(
@@ -232,17 +331,43 @@ class FindConversation(DraftConversation[NeedDraft]):
             return await self.advance(update, context, person, session, TIME)
         return await self.advance(update, context, person, session, MODE)
 
+    async def on_mode_text(self, update: Update, context: Context) -> State:
+        """ "avant 9h" answers "leave after or arrive before?" and the time at once."""
+        loaded = await self.session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        wish = read_time_wish(text_of(update))
+        if wish is None:
+            return await self.not_understood(update, context, person, session, MODE)
+        if wish.at is not None:
+            self.change(session, at=wish.at)
+        if wish.mode is None and wish.at is not None:
+            # A time without "before" or "after": asked again, the time kept.
+            self.save(context, session)
+            lang = person.language
+            text = self.t(lang, "words.before_or_after", time=self.t.time(lang, wish.at))
+            await send(update, context, text, kb.mode_choice(self.t, lang, session.nonce))
+            return None
+        if wish.mode is None:
+            return await self.not_understood(update, context, person, session, MODE)
+        self.change(session, time_mode=wish.mode)
+        if wish.at is not None or (session.draft.at is not None and not session.editing):
+            await self._time_said(update, context, person, session)
+            return await self.advance(update, context, person, session, TIME)
+        return await self.advance(update, context, person, session, MODE)
+
     async def on_time_text(self, update: Update, context: Context) -> State:
         loaded = await self.session(update, context)
         if loaded is None:
             return ConversationHandler.END
         person, session = loaded
-        at = parse_time(text_of(update))
-        if at is None:
+        wish = read_time_wish(text_of(update))
+        if wish is None or wish.at is None:
             text = self.t(person.language, "steps.time_not_understood", text=text_of(update))
             await send(update, context, text)
             return None
-        self.change(session, at=at)
+        self.take_wish(session, wish)
         await self._time_said(update, context, person, session)
         return await self.advance(update, context, person, session, TIME)
 
@@ -294,6 +419,18 @@ class FindConversation(DraftConversation[NeedDraft]):
         await query.edit_message_reply_markup(markup)
         return None
 
+    async def on_special_text(self, update: Update, context: Context) -> State:
+        """ "non", "rien" → none; "un fauteuil roulant" → that one; then the summary."""
+        loaded = await self.session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        needs = read_special_needs(text_of(update))
+        if needs is None:
+            return await self.not_understood(update, context, person, session, SPECIAL)
+        self.change(session, special_needs=needs)
+        return await self.advance(update, context, person, session, SPECIAL)
+
     # Summary.
 
     async def on_confirm(self, update: Update, context: Context) -> State:
@@ -311,3 +448,19 @@ class FindConversation(DraftConversation[NeedDraft]):
         search = await self.deps.finding.submit(person, new_need)
         await self.notifier.write(context, search.notices)
         return ConversationHandler.END
+
+
+def _purpose(typed: str) -> str | None:
+    purpose = read_purpose(typed)
+    return f"purpose:{purpose.value}" if purpose else None
+
+
+class _Request(MessageFilter):
+    """A message that asks for a trip in one go (it names a day): "cahors demain 9h"."""
+
+    def __init__(self, today: Callable[[], date]) -> None:
+        super().__init__(name="trip request")
+        self._today = today
+
+    def filter(self, message: Message) -> bool:
+        return read_request(message.text or "", self._today()) is not None

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.domain import Person, Trip
 from bot.interop.theirs import TheirJourney
+from handlers.pages import PAGE_LIMIT, chunks
 from i18n import Html, Translator
 
 Values = dict[str, Any]
@@ -16,8 +17,13 @@ Values = dict[str, Any]
 
 def interop_words(t: Translator) -> dict[str, Callable[[str, str, Values], str]]:
     def their_journeys(key: str, lang: str, values: Values) -> str:
-        lines = "\n".join(_their_line(t, lang, j) for j in values["journeys"])
-        return t(lang, key, lines=Html(lines))
+        # However many partners answer, one message under Telegram's length: the first
+        # journeys, and how many more.
+        lines = [_their_line(t, lang, j) for j in values["journeys"]]
+        shown = chunks(lines, PAGE_LIMIT - 200, separator="\n")[0]
+        if len(shown) < len(lines):
+            shown.append(t(lang, "digest.more", count=len(lines) - len(shown)))
+        return t(lang, key, lines=Html("\n".join(shown)))
 
     def booking_request(key: str, lang: str, values: Values) -> str:
         trip: Trip = values["trip"]

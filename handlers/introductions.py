@@ -12,13 +12,16 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    MessageHandler,
     filters,
 )
 
-from bot.domain import IntroductionStatus
-from bot.services.introductions import AnswerResult, AskResult
+from bot.domain import IntroductionStatus, Person
+from bot.services.introductions import Answer, AnswerResult, AskResult
+from bot.services.rides import OutcomeResult, RecordedOutcome
+from bot.services.trips import TripChange, TripChangeResult
 from handlers import keyboards as kb
-from handlers import render
+from handlers import pages, render
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
@@ -33,6 +36,7 @@ from handlers.replies import (
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
+NEED_PAGES = "needs"
 
 
 class IntroductionHandlers:
@@ -49,21 +53,90 @@ class IntroductionHandlers:
             ),
             CallbackQueryHandler(self.on_need_button, pattern=kb.pattern(kb.NEED)),
             CallbackQueryHandler(self.on_answer, pattern=kb.pattern(kb.INTRO)),
+            CallbackQueryHandler(self.list, pattern=kb.pattern(kb.PAGE, NEED_PAGES)),
+            # Words outside any conversation: a driver named among those shown.
+            MessageHandler(
+                filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, self.on_words
+            ),
         ]
+
+    async def on_words(self, update: Update, context: Context) -> None:
+        """Said rather than pressed: "oui" / "non" to a driver's request, or the driver to
+        ask ("Jean", "le premier")."""
+        person = await self.deps.person(update)
+        lang = person.language
+        typed = update.effective_message.text if update.effective_message else ""
+        asked = await self.deps.words.answer(person, typed or "")
+        if isinstance(asked, Answer):
+            await self._answered_by_words(update, context, lang, asked)
+            return
+        if isinstance(asked, Person):  # "English": the language they asked for
+            await send(update, context, self.t(asked.language, "language.set"))
+            return
+        if isinstance(asked, TripChangeResult):
+            weeks = self.deps.settings.trip_check_weeks
+            weeks_said = Html(self.t.plural(lang, "words.weeks", weeks, n=weeks))
+            resumed = asked.outcome is TripChange.DONE
+            said = "tripcheck.resumed" if resumed else "tripcheck.kept"
+            await send(update, context, self.t(lang, said, weeks=weeks_said))
+            await self.notifier.write(context, asked.notices)
+            return
+        if isinstance(asked, RecordedOutcome):
+            thanks = "outcome.already"
+            if asked.result is OutcomeResult.RECORDED and asked.outcome is not None:
+                thanks = f"outcome.thanks_{asked.outcome.value}"
+            await send(update, context, self.t(lang, thanks))
+            return
+        if asked is None:
+            await send(update, context, self.t(lang, "words.free_text_hint"))
+            await send(update, context, self.t(lang, "start.what"), kb.start_menu(self.t, lang))
+            return
+        if asked.result is AskResult.UNCLEAR and asked.need is not None:
+            need = asked.need
+            labels = [
+                (render.candidate_button(self.t, lang, need, c), c.trip.id)
+                for c in asked.candidates
+            ]
+            text = self.t(lang, "words.which_driver", text=typed or "")
+            await send(update, context, text, kb.candidates(self.t, lang, need.id, labels))
+            return
+        key = {
+            AskResult.BUSY: "intro.busy",
+            AskResult.CLOSED: "intro.closed",
+            AskResult.NOT_FOUND: "intro.closed",
+        }.get(asked.result)
+        if key is not None:
+            await send(update, context, self.t(lang, key))
+            return
+        if asked.result is AskResult.UNAVAILABLE:
+            await send(update, context, self.t(lang, "intro.unavailable"))
+        await self.notifier.write(context, asked.notices)
 
     # /mesdemandes
 
     async def list(self, update: Update, context: Context) -> None:
+        """The needs a few at a time, each with its button; "show more" for the next ones."""
         person = await self.deps.person(update)
         lang = person.language
         needs = await self.deps.needs.listing(person)
+        page = 0
+        if update.callback_query:
+            page = pages.page_number(kb.decode(update.callback_query.data)) or 0
+            await answer_button(update)
+            await drop_keyboard(update)
         if not needs:
             await send(update, context, self.t(lang, "needs.none"))
             return
-        await send(update, context, self.t(lang, "needs.header"))
-        for need, cancellable in needs:
+        if page == 0:
+            await send(update, context, self.t(lang, "needs.header"))
+        shown = needs[page * pages.ITEMS_PER_PAGE : (page + 1) * pages.ITEMS_PER_PAGE]
+        for need, cancellable in shown:
             markup = kb.need_actions(self.t, lang, need.id) if cancellable else None
             await send(update, context, render.need_item(self.t, lang, need), markup)
+        seen = page * pages.ITEMS_PER_PAGE + len(shown)
+        if seen < len(needs):
+            text = self.t(lang, "words.more_items", shown=seen, total=len(needs))
+            await send(update, context, text, pages.more_button(self.t, lang, NEED_PAGES, page + 1))
 
     # A passenger's buttons: ask a driver, ask the team, cancel.
 
@@ -167,6 +240,18 @@ class IntroductionHandlers:
         cancelled = Html(render.need_item(self.t, lang, cancellation.need))
         await edit(update, self.t(lang, "needs.cancelled", need=cancelled))
         await self.notifier.write(context, cancellation.notices)
+
+    async def _answered_by_words(
+        self, update: Update, context: Context, lang: str, answer: Answer
+    ) -> None:
+        if answer.result not in (AnswerResult.ACCEPTED, AnswerResult.DECLINED):
+            await send(update, context, self.t(lang, "intro.no_longer"))
+            return
+        await send(update, context, self.t(lang, f"intro.state_{answer.result.value}"))
+        if answer.result is AnswerResult.DECLINED and answer.passenger is not None:
+            text = self.t(lang, "intro.declined_driver", name=answer.passenger.short_name)
+            await send(update, context, text)
+        await self.notifier.write(context, answer.notices)
 
     # A driver's answer.
 

@@ -33,6 +33,7 @@ RIDE = "rd"
 CHECK = "tc"
 BOOKING = "bk"  # a partner platform's passenger asks one of our drivers
 SHARE = "sh"  # show a need to the partner platforms
+PAGE = "pg"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from handlers.interop_words import interop_words
 from i18n import Html, Translator
 
 Worded = tuple[str, InlineKeyboardMarkup | None]
+# The counts a notice may carry, and the message that says each with its unit.
+COUNTED = {"hours": "words.hours", "days": "words.days", "weeks": "words.weeks"}
 Values = dict[str, Any]
 
 
@@ -74,6 +76,11 @@ class NoticeWords:
 
     def word(self, notice: Notice, lang: str) -> Worded:
         values = dict(notice.values)
+        for unit, key in COUNTED.items():
+            # Counts are said with their unit, in each language's plural: "1 heure", "12 hours".
+            count = values.get(unit)
+            if isinstance(count, int):
+                values[unit] = Html(self.t.plural(lang, key, count, n=count))
         words = self._words.get(notice.key)
         text = words(notice.key, lang, values) if words else self._plain(notice.key, lang, values)
         return text, self._buttons(notice.buttons, lang, values)
@@ -232,8 +239,12 @@ class NoticeWords:
     def _driver_answer(self, key: str, lang: str, values: Values) -> str:
         need: Need = values["need"]
         driver: Person = values["driver"]
+        passenger: Person | None = values.get("passenger")
         contact = Html(render.reach(self.t, lang, driver) or self._phone(lang, driver))
-        return self.t(lang, key, id=need.id, driver=driver.display_name, contact=contact)
+        who = passenger.display_name if passenger else Html(self.t(lang, "words.the_person"))
+        return self.t(
+            lang, key, id=need.id, driver=driver.display_name, contact=contact, passenger=who
+        )
 
     def _call_driver_cancelled(self, key: str, lang: str, values: Values) -> str:
         need: Need = values["need"]
@@ -362,6 +373,12 @@ class NoticeWords:
 
     def _told_closed(self, key: str, lang: str, values: Values) -> str:
         need: Need = values["need"]
+        if values["reason"] == "no_driver":
+            # Not a file closed: what the person can still do.
+            return self.t(
+                lang, "words.told_no_driver",
+                origin=need.origin.name, destination=need.destination.name,
+            )  # fmt: skip
         return self.t(
             lang, key, origin=need.origin.name, destination=need.destination.name,
             reason=Html(self.t(lang, f"close.{values['reason']}")),

@@ -22,7 +22,7 @@ from bot.notices import DRIVER_UNREACHABLE, NEED_POST_REFRESH, NEED_POSTED, Noti
 from bot.services.candidates import Candidate
 from bot.services.views import FollowUp as TeamView
 from handlers import keyboards as kb
-from handlers import render
+from handlers import pages, render
 from handlers.deliverer import Deliverer
 from handlers.deps import Deps
 from handlers.notices import NoticeWords
@@ -165,12 +165,20 @@ class Notifier:
                 chat_id, t(lang, "operators.candidates_none", id=need.id)
             )
             return
-        lines = "\n".join(render.operator_candidate_line(t, lang, need, c) for c in candidates)
-        buttons = [(t(lang, "operators.ask_label", name=c.driver.short_name), c.trip.id)
-                   for c in candidates] if need.is_open else []  # fmt: skip
-        markup = kb.operator_candidates(t, lang, need.id, buttons) if buttons else None
-        text = t(lang, "operators.candidates", id=need.id, lines=Html(lines))
-        await context.bot.send_message(chat_id, text, reply_markup=markup)
+        # As many messages as it takes to stay under Telegram's length, each with the
+        # buttons of the drivers it shows.
+        lines = [render.operator_candidate_line(t, lang, need, c) for c in candidates]
+        header = t(lang, "operators.candidates", id=need.id, lines="")
+        start = 0
+        for run in pages.chunks(lines, pages.PAGE_LIMIT - len(header), separator="\n"):
+            shown = candidates[start : start + len(run)]
+            start += len(run)
+            page = "\n".join(run)
+            buttons = [(t(lang, "operators.ask_label", name=c.driver.short_name), c.trip.id)
+                       for c in shown] if need.is_open else []  # fmt: skip
+            markup = kb.operator_candidates(t, lang, need.id, buttons) if buttons else None
+            text = t(lang, "operators.candidates", id=need.id, lines=Html(page))
+            await context.bot.send_message(chat_id, text, reply_markup=markup)
 
     async def refresh_post(self, context: Context, need_id: int, *, force: bool = False) -> None:
         """Edit the need's post in the group to show where it stands now."""

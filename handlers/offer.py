@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.domain import MAX_NOTE_LENGTH, MAX_SEATS, InvalidInput, Person, TripDraft
-from bot.timeparse import parse_time
+from bot.understand import fold, read_number, read_phone, read_time_wish, read_yes_no
 from handlers import keyboards as kb
 from handlers import render
 from handlers.conversation import (
@@ -26,6 +26,7 @@ from handlers.conversation import (
     Session,
     State,
     text_of,
+    yes_no_words,
 )
 from handlers.replies import drop_keyboard, not_text_reason, send
 from i18n import Html
@@ -66,7 +67,10 @@ class OfferConversation(DraftConversation[TripDraft]):
         button = self.button
         return self.conversation(
             {
-                CONSENT: [button("consent", self.on_consent)],
+                CONSENT: [
+                    button("consent", self.on_consent),
+                    self.words(CONSENT, yes_no_words("consent"), self.on_consent),
+                ],
                 ORIGIN: self.place_handlers(ORIGIN),
                 DESTINATION: self.place_handlers(DESTINATION),
                 DAYS: self.days_handlers(),
@@ -80,12 +84,18 @@ class OfferConversation(DraftConversation[TripDraft]):
                     MessageHandler(TEXT, self.on_note_text),
                     button("skipnote", self.on_skip_note),
                 ],
-                CONTACT: [button("contact", self.on_contact_choice)],
+                CONTACT: [
+                    button("contact", self.on_contact_choice),
+                    MessageHandler(TEXT, self.on_contact_text),
+                ],
                 PHONE: [
                     MessageHandler(PRIVATE & filters.CONTACT, self.on_phone_contact),
                     MessageHandler(TEXT, self.on_phone_text),
                 ],
-                PHONE_VISIBLE: [button("show", self.on_phone_visible)],
+                PHONE_VISIBLE: [
+                    button("show", self.on_phone_visible),
+                    self.words(PHONE_VISIBLE, yes_no_words("show"), self.on_phone_visible),
+                ],
                 SUMMARY: self.summary_handlers(),
             },
         )
@@ -166,7 +176,8 @@ class OfferConversation(DraftConversation[TripDraft]):
             return ConversationHandler.END
         person, session = loaded
         lang = person.language
-        departure = parse_time(text_of(update))
+        wish = read_time_wish(text_of(update))
+        departure = wish.at if wish is not None else None
         if departure is None:
             text = self.t(lang, "steps.time_not_understood", text=text_of(update))
             await send(update, context, text)
@@ -188,7 +199,11 @@ class OfferConversation(DraftConversation[TripDraft]):
             return ConversationHandler.END
         person, session = loaded
         lang = person.language
-        back = parse_time(text_of(update))
+        typed = text_of(update)
+        wish = read_time_wish(typed)
+        back = wish.at if wish is not None else None
+        if back is None and (read_yes_no(typed) is False or _says_no_return(typed)):
+            return await self.on_no_return(update, context)
         if back is None:
             text = self.t(lang, "steps.time_not_understood", text=text_of(update))
             await send(update, context, text)
@@ -205,10 +220,11 @@ class OfferConversation(DraftConversation[TripDraft]):
         return await self.advance(update, context, person, session, RETURN)
 
     async def on_no_return(self, update: Update, context: Context) -> State:
-        pressed = await self.pressed(update, context)
-        if pressed is None:
+        pressed = await self.pressed(update, context) if update.callback_query else None
+        loaded = pressed[:2] if pressed else await self.session(update, context)
+        if loaded is None:
             return None
-        person, session, _ = pressed
+        person, session = loaded
         await drop_keyboard(update)
         self.change(session, return_time=None)
         await send(update, context, self.t(person.language, "offer.no_return_set"))
@@ -235,8 +251,11 @@ class OfferConversation(DraftConversation[TripDraft]):
         self, update: Update, context: Context, person: Person, session: OfferSession, typed: str
     ) -> State:
         lang = person.language
+        seats = read_number(typed)  # "3", "3 places", "trois"
         try:
-            self.change(session, seats=int(typed.strip()))
+            if seats is None:
+                raise ValueError(typed)
+            self.change(session, seats=seats)
         except (ValueError, InvalidInput):
             text = self.t(lang, "offer.seats_invalid", max=MAX_SEATS)
             await send(update, context, text, kb.seats(session.nonce))
@@ -250,6 +269,9 @@ class OfferConversation(DraftConversation[TripDraft]):
             return ConversationHandler.END
         person, session = loaded
         lang, typed = person.language, text_of(update)
+        if read_yes_no(typed, strict=True) is False:  # "non", "rien": no message
+            self.change(session, note=None)
+            return await self.advance(update, context, person, session, NOTE)
         if len(typed.strip()) > MAX_NOTE_LENGTH:
             text = self.t(lang, "offer.note_too_long", max=MAX_NOTE_LENGTH, length=len(typed))
             await send(update, context, text)
@@ -281,6 +303,34 @@ class OfferConversation(DraftConversation[TripDraft]):
         person = await self.deps.people.set_phone(person, None, visible=False)
         return await self.advance(update, context, person, session, CONTACT)
 
+    async def on_contact_text(self, update: Update, context: Context) -> State:
+        """ "Telegram seulement", "non" → Telegram only; "oui", "mon téléphone", or the number
+        itself → the phone too."""
+        loaded = await self.session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        typed = text_of(update)
+        phone = read_phone(typed)
+        if phone is not None:
+            return await self._phone_typed(update, context, person, session, phone)
+        choice = _contact_choice(typed)
+        if choice is None:
+            return await self.not_understood(update, context, person, session, CONTACT)
+        self._typed[id(update)] = kb.Callback(self.kind, (session.nonce, "contact", choice))
+        try:
+            return await self.on_contact_choice(update, context)
+        finally:
+            self._typed.pop(id(update), None)
+
+    async def _phone_typed(
+        self, update: Update, context: Context, person: Person, session: OfferSession, phone: str
+    ) -> State:
+        person = await self.deps.people.set_phone(person, phone, visible=False)
+        text = self.t(person.language, "offer.phone_received")
+        await send(update, context, text, ReplyKeyboardRemove())
+        return await self.ask(update, context, person, session, PHONE_VISIBLE)
+
     async def on_phone_contact(self, update: Update, context: Context) -> State:
         loaded = await self.session(update, context)
         if loaded is None:
@@ -302,7 +352,12 @@ class OfferConversation(DraftConversation[TripDraft]):
             return ConversationHandler.END
         person, session = loaded
         lang = person.language
-        if text_of(update).strip() == self.t(lang, "button.telegram_only"):
+        phone = read_phone(text_of(update))
+        if phone is not None:  # typed "06 12 34 56 78" rather than shared
+            return await self._phone_typed(update, context, person, session, phone)
+        if text_of(update).strip() == self.t(lang, "button.telegram_only") or (
+            read_yes_no(text_of(update)) is False
+        ):
             text = self.t(lang, "offer.telegram_only_set")
             await send(update, context, text, ReplyKeyboardRemove())
             return await self.advance(update, context, person, session, PHONE_VISIBLE)
@@ -343,3 +398,17 @@ class OfferConversation(DraftConversation[TripDraft]):
         await send(update, context, self.t(lang, "offer.saved", trip=line), ReplyKeyboardRemove())
         await self.notifier.write(context, registered.notices)
         return ConversationHandler.END
+
+
+def _says_no_return(typed: str) -> bool:
+    folded = fold(typed)
+    return folded in ("pas de retour", "sans retour", "aucun retour", "no return", "one way")
+
+
+def _contact_choice(typed: str) -> str | None:
+    folded = fold(typed)
+    if "telegram" in folded or read_yes_no(typed) is False:
+        return "tg"
+    if read_yes_no(typed) is True or any(w in folded for w in ("telephone", "phone", "numero")):
+        return "phone"
+    return None

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time as clock
 
-from telegram import Bot, InputFile, Update
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
@@ -20,11 +20,11 @@ from bot.domain import CloseReason, Person
 from bot.services.operators import FollowUp, FollowUpResult
 from bot.services.reports import Figures
 from handlers import keyboards as kb
-from handlers import render
+from handlers import pages, render
 from handlers.deliverer import flood_wait
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.replies import answer_button, mark_answered, send, swap_keyboard
+from handlers.replies import answer_button, edit, mark_answered, send, swap_keyboard
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 # A membership check is tried this many times; a flood wait longer than this is not waited.
 CHECK_ATTEMPTS = 3
+OPEN_PAGES = "open"
 LONGEST_CHECK_WAIT = 5.0
 
 MEMBER_STATUSES = {
@@ -116,6 +117,7 @@ class OperatorHandlers:
             CommandHandler("stats", self.statistics),
             CommandHandler("export", self.export),
             CallbackQueryHandler(self.on_button, pattern=kb.pattern(kb.OPERATOR)),
+            CallbackQueryHandler(self.on_open_page, pattern=kb.pattern(kb.PAGE, OPEN_PAGES)),
         ]
 
     async def _operator(self, update: Update) -> Person | None:
@@ -146,17 +148,42 @@ class OperatorHandlers:
         if not views:
             await send(update, context, self.t(lang, "operators.open_none"))
             return
-        lines = [self.t(lang, "operators.open_header", count=len(views))]
+        await send(update, context, *self._open_page(lang, views, 0))
+
+    async def on_open_page(self, update: Update, context: Context) -> None:
+        """Another page of /ouvertes, in the same message."""
+        operator = await self._operator(update)
+        if operator is None:
+            return
+        lang = self._language(update, operator)
+        page = pages.page_number(
+            kb.decode(update.callback_query.data if update.callback_query else None)
+        )
+        views = await self.deps.operators.open_needs()
+        await answer_button(update)
+        if not views:
+            await edit(update, self.t(lang, "operators.open_none"))
+            return
+        await edit(update, *self._open_page(lang, views, page or 0))
+
+    def _open_page(
+        self, lang: str, views: list[FollowUp], page: int
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
+        items = []
         for view in views:
             assert view.need and view.passenger
-            lines.append(self.t(
+            items.append(self.t(
                 lang, "operators.open_item",
                 id=view.need.id, passenger=view.passenger.display_name,
                 origin=view.need.origin.name, destination=view.need.destination.name,
                 when=Html(render.need_when(self.t, lang, view.need)),
                 state=Html(render.operator_state(self.t, lang, view)),
             ))  # fmt: skip
-        await send(update, context, "\n\n".join(lines))
+        found = pages.pages(items)
+        page = min(max(page, 0), len(found) - 1)
+        header = self.t(lang, "operators.open_header", count=len(views))
+        markup = pages.page_buttons(self.t, lang, OPEN_PAGES, page, len(found))
+        return f"{header}\n\n{found[page]}", markup
 
     # /stats and /export
 

@@ -66,13 +66,17 @@ def route(t: Translator, lang: str, trip: Trip | TripDraft) -> str:
     return t(lang, "trip.route", origin=origin, destination=destination)
 
 
+def seats(t: Translator, lang: str, count: int) -> str:
+    return t.plural(lang, "words.seats", count, n=count)
+
+
 def draft_summary(t: Translator, lang: str, draft: TripDraft, person: Person) -> str:
     return t(
         lang,
         "offer.summary",
         route=Html(route(t, lang, draft)),
         schedule=Html(schedule(t, lang, draft)),
-        seats=draft.seats or "…",
+        seats=Html(seats(t, lang, draft.seats)) if draft.seats else "…",
         note=Html(t(lang, "trip.note", note=draft.note) if draft.note else t(lang, "trip.no_note")),
         contact=Html(contact(t, lang, person)),
     )
@@ -86,7 +90,7 @@ def trip_line(t: Translator, lang: str, trip: Trip) -> str:
         "trips.item",
         route=Html(route(t, lang, trip)),
         schedule=Html(schedule(t, lang, trip)),
-        seats=trip.seats,
+        seats=Html(seats(t, lang, trip.seats)),
         status=Html(status),
         note=note,
     )
@@ -310,3 +314,8 @@ def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
         open=Html(listing([need_line(v) for v in found.still_open])),
         rides_count=len(rides), rides=Html(listing(rides)), undelivered=Html(section),
     )  # fmt: skip
+
+
+def place_label(ref: PlaceRef) -> str:
+    """How a place is told apart from its namesakes on a button: "Gourdon (71)"."""
+    return f"{ref.name} ({ref.department})" if ref.department else ref.name

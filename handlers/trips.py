@@ -14,7 +14,7 @@ from telegram.ext import (
 from bot.domain import Person, Trip
 from bot.services.trips import TripChange, TripChangeResult
 from handlers import keyboards as kb
-from handlers import render
+from handlers import pages, render
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
@@ -31,6 +31,7 @@ from i18n import Html
 Context = ContextTypes.DEFAULT_TYPE
 
 _CHECK_ANSWERS = ("keep", "pause", "delete", "back")
+TRIP_PAGES = "trips"
 _DONE_MESSAGE = {"pause": "trips.paused", "resume": "trips.resumed", "delete": "trips.deleted"}
 
 
@@ -46,20 +47,33 @@ class TripsHandlers:
             CommandHandler(["mestrajets", "mytrips"], self.list, filters=filters.ChatType.PRIVATE),
             CallbackQueryHandler(self.on_button, pattern=kb.pattern(kb.TRIP)),
             CallbackQueryHandler(self.on_check, pattern=kb.pattern(kb.CHECK)),
+            CallbackQueryHandler(self.list, pattern=kb.pattern(kb.PAGE, TRIP_PAGES)),
         ]
 
     async def list(self, update: Update, context: Context) -> None:
+        """The trips a few at a time, each with its buttons; "show more" for the next ones."""
         person = await self.deps.person(update)
         lang = person.language
         trips = await self.deps.trips.trips_of(person)
+        page = 0
+        if update.callback_query:
+            page = pages.page_number(kb.decode(update.callback_query.data)) or 0
+            await answer_button(update)
+            await drop_keyboard(update)
         if not trips:
             await send(update, context, self.t(lang, "trips.none"))
             return
-        await send(update, context, self.t(lang, "trips.header"))
-        for trip in trips:
+        if page == 0:
+            await send(update, context, self.t(lang, "trips.header"))
+        shown = trips[page * pages.ITEMS_PER_PAGE : (page + 1) * pages.ITEMS_PER_PAGE]
+        for trip in shown:
             await send(
                 update, context, self._line(person, trip), kb.trip_actions(self.t, lang, trip)
             )
+        seen = page * pages.ITEMS_PER_PAGE + len(shown)
+        if seen < len(trips):
+            text = self.t(lang, "words.more_items", shown=seen, total=len(trips))
+            await send(update, context, text, pages.more_button(self.t, lang, TRIP_PAGES, page + 1))
 
     async def on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query
@@ -157,7 +171,8 @@ class TripsHandlers:
         if action == "keep":
             resumed = result.outcome is TripChange.DONE
             key = "tripcheck.resumed" if resumed else "tripcheck.kept"
-            await mark_answered(update, self.t(lang, key, weeks=weeks))
+            weeks_said = Html(self.t.plural(lang, "words.weeks", weeks, n=weeks))
+            await mark_answered(update, self.t(lang, key, weeks=weeks_said))
             if resumed:
                 await self.notifier.write(context, result.notices)
             return

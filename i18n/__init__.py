@@ -9,9 +9,11 @@ from the catalogs.
 
 from __future__ import annotations
 
+import gettext
 import html
+import re
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, time
 from functools import cache
 from pathlib import Path
@@ -58,11 +60,42 @@ def load_catalog(language: str) -> dict[str, str]:
         for message in catalog:
             if not (message.id and message.string):
                 continue
-            key = str(message.id)
+            if message.pluralizable:
+                # "key" is the first form, "key[1]"… the others (see Translator.plural).
+                key = str(message.id[0])
+                forms = list(message.string)
+                entries = {key: forms[0], **{f"{key}[{i}]": f for i, f in enumerate(forms)}}
+            else:
+                key = str(message.id)
+                entries = {key: str(message.string)}
             if key in messages:
                 raise ValueError(f"message {key!r} is defined twice ({path})")
-            messages[key] = str(message.string)
+            messages.update(entries)
     return messages
+
+
+@cache
+def plural_rule(language: str) -> Callable[[int], int]:
+    """Which plural form a count takes, from the main catalog's Plural-Forms header."""
+    with (LOCALES_DIR / f"{language}.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    return gettext.c2py(catalog.plural_expr)
+
+
+# French drops the vowel of "de", "que" before a vowel or a mute h: "d'Albert", "qu'Yvette".
+_ELIDABLE = re.compile(r"\b([Dd]e|[Qq]ue) \{(\w+)\}")
+_VOWELS = tuple("aeiouyhàâäéèêëîïôöûüœAEIOUYHÀÂÄÉÈÊËÎÏÔÖÛÜŒ")
+
+
+def elide(template: str, values: dict[str, Any]) -> str:
+    def spoken(match: re.Match[str]) -> str:
+        word, name = match[1], match[2]
+        value = str(values.get(name, ""))
+        if value.startswith(_VOWELS):
+            return f"{word[:-1]}'{{{name}}}"
+        return match[0]
+
+    return _ELIDABLE.sub(spoken, template)
 
 
 def placeholders(text: str) -> set[str]:
@@ -88,7 +121,20 @@ class Translator:
             raise KeyError(f"no message {key!r} in the catalogs")
         if not values:
             return Html(template)
+        if self.language(language) == "fr":
+            template = elide(template, values)
         return Html(template.format(**{name: escape(v) for name, v in values.items()}))
+
+    def plural(self, language: str | None, key: str, n: int, /, **values: Any) -> str:
+        """The form of `key` for the count `n` ("1 place", "2 places"; "1 hour", "2 hours"),
+        by each language's own plural rule."""
+        lang = self.language(language)
+        form = plural_rule(lang)(n)
+        catalog = self._catalogs[lang]
+        chosen = f"{key}[{form}]"
+        if chosen not in catalog:
+            chosen = key
+        return self(lang, chosen, **values)
 
     def time(self, language: str | None, value: time) -> str:
         return format_time(value, self(language, "format.time"), locale=self.language(language))
@@ -121,3 +167,22 @@ class Translator:
             )
         names = [self.weekday(language, day) for day in chosen]
         return format_list(names, locale=self.language(language))
+
+
+class Voiced(Translator):
+    """The same catalogs, speaking for someone else: a message `<voice>.<name>` replaces
+    `find.<name>`, `offer.<name>`, `steps.<name>` or `words.<name>` where it exists ("Où
+    va la personne ?" rather than "Où allez-vous ?" when an operator registers a caller)."""
+
+    SPOKEN = ("find", "offer", "steps", "words")
+
+    def __init__(self, base: Translator, voice: str) -> None:
+        self.default_language = base.default_language
+        self._catalogs = base._catalogs
+        self.voice = voice
+
+    def __call__(self, language: str | None, key: str, **values: Any) -> str:
+        area, _, name = key.partition(".")
+        if area in self.SPOKEN and self.has(f"{self.voice}.{name}"):
+            key = f"{self.voice}.{name}"
+        return super().__call__(language, key, **values)

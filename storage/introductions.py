@@ -66,6 +66,13 @@ class SqliteIntroductionRepository:
         ) as cursor:
             return [_introduction(row) for row in await cursor.fetchall()]
 
+    async def waiting_for_driver(self, driver_id: int) -> list[Introduction]:
+        async with self._db.connection.execute(
+            "SELECT * FROM introductions WHERE driver_id = ? AND status = 'pending' ORDER BY id",
+            (driver_id,),
+        ) as cursor:
+            return [_introduction(row) for row in await cursor.fetchall()]
+
     async def answer(self, introduction_id: int, status: IntroductionStatus, now: datetime) -> bool:
         """Settle a pending introduction; False if it was already settled (a double press)."""
         written = await self._db.write(

@@ -557,6 +557,13 @@ class MemoryIntroductions:
     async def for_need(self, need_id: int) -> list[Introduction]:
         return [i for _, i in sorted(self.rows.items()) if i.need_id == need_id]
 
+    async def waiting_for_driver(self, driver_id: int) -> list[Introduction]:
+        return [
+            i
+            for _, i in sorted(self.rows.items())
+            if i.driver_id == driver_id and i.status is IntroductionStatus.PENDING
+        ]
+
     async def answer(self, introduction_id: int, status: IntroductionStatus, now: datetime) -> bool:
         """Settle a pending introduction; False if it was already settled (a double press)."""
         return self._settle(introduction_id, IntroductionStatus.PENDING, status, now)

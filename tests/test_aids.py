@@ -357,7 +357,7 @@ async def test_a_forged_or_stale_press_is_refused(bot: RunningBot) -> None:
     assert all(m.document is None for m in funder.messages())
 
     await funder.press_data(regine, "ar:999:validate", message=post)
-    assert regine.callback_answers()[-1]["text"].startswith("Ce bouton n'est plus actif")
+    assert regine.callback_answers()[-1]["text"].startswith("Ce bouton ne sert plus")
     await funder.press(regine, "✅ Accepter", message=post)
     await regine.send("beaucoup")
     assert "Je n'ai pas compris ce montant" in regine.last().text
@@ -428,9 +428,10 @@ async def test_an_operator_applies_for_someone_who_phoned(bot: RunningBot, tmp_p
     await olga.send("06 12 34 56 78")
     assert "Quel âge a Jeanne Mas" in olga.last().text
     await olga.send("24")
-    await olga.send("chômeuse")  # a word where a button is expected
-    assert olga.last().text == "Merci de répondre avec les boutons sous la question."
-    await olga.press("Je cherche un emploi")
+    await olga.send("bof")  # words that say nothing the question can use
+    assert olga.last().text.startswith("Répondez avec un bouton sous la question")
+    await olga.send("chômeuse")  # words for a button
+    assert "C'est noté : Je cherche un emploi." in olga.texts_since(0)[-2]
     await olga.send("Cahors")
     assert any("Aide au permis de conduire B" in text for text in olga.texts_since(0))
     await olga.press("Coup de pouce permis du Lot")
@@ -509,10 +510,12 @@ async def test_in_english_and_whatever_a_person_sends(bot: RunningBot) -> None:
     await tom.send("x" * 5000)
     assert "Type your age in numbers" in tom.last().text
     await tom.send("30")
-    await tom.send("employee")  # a word where buttons are expected
-    assert "buttons" in tom.texts_since(0)[-2]
-    await tom.press("I work (employee)")
-    await tom.press("I have an RQTH")
+    await tom.send("hmm")  # words that say nothing the question can use
+    assert "Answer with a button" in tom.texts_since(0)[-2]
+    await tom.send("I work")  # words for a button
+    assert "Noted: I work (employee)." in tom.texts_since(0)[-2]
+    await tom.send("rqth")
+    assert "Noted: I have an RQTH." in tom.texts_since(0)[-2]
     await tom.send("Figeak")  # a typo: suggestions
     await tom.press("Figeac (46)")
     texts = "\n".join(tom.texts_since(0))
@@ -521,7 +524,7 @@ async def test_in_english_and_whatever_a_person_sends(bot: RunningBot) -> None:
     assert "Location sociale de voiture électrique" in texts
     assert "Agefiph : aide à la mobilité" in texts  # for people with an RQTH
     await tom.press_data("ai:ffffff:situation:retired")  # a forged, stale button
-    assert tom.callback_answers()[-1]["text"].startswith("This button is no longer active")
+    assert tom.callback_answers()[-1]["text"].startswith("This button no longer works")
     await tom.press_data("ap:new:ft-permis-b")  # not applied for in the bot
     assert tom.callback_answers()[-1]["text"].startswith("This application is no longer")
     bot.assert_clean()

@@ -177,3 +177,25 @@ def test_a_funder_of_an_unknown_aid_stops_the_start(tmp_path: Path) -> None:
         Settings(_env_file=None, aids_file=DATA / "aids.csv", funders_file=funders)  # type: ignore[call-arg]
     [line] = describe_settings_error(caught.value)
     assert "Lot reviews unknown aids lot-velo" in line
+
+
+def test_words_for_the_buttons() -> None:
+    from bot.aids.words import benefits_in, situation_in
+
+    said = {
+        "Je cherche un emploi": Situation.JOB_SEEKER, "chômeuse": Situation.JOB_SEEKER,
+        "je cherche du travail": Situation.JOB_SEEKER, "je travaille": Situation.EMPLOYEE,
+        "salarié en CDI": Situation.EMPLOYEE, "retraitée": Situation.RETIRED,
+        "apprentie": Situation.APPRENTICE, "étudiant": Situation.STUDENT,
+        "I am retired": Situation.RETIRED, "unemployed": Situation.JOB_SEEKER,
+    }  # fmt: skip
+    for words, situation in said.items():
+        assert situation_in(words) is situation, words
+    assert situation_in("bof") is None and situation_in("x" * 300) is None
+    answers = {
+        "aucun": "none", "non": "none", "j'ai le RSA": "rsa", "RQTH": "rqth",
+        "les deux": "both", "RSA et RQTH": "both", "je préfère ne pas répondre": "unsaid",
+    }  # fmt: skip
+    for words, answer in answers.items():
+        assert benefits_in(words) == answer, words
+    assert benefits_in("bof") is None

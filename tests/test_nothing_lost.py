@@ -320,7 +320,7 @@ async def test_forged_or_doubled_buttons_get_a_plain_answer(bot: RunningBot) -> 
     await register_trip(ida)
     for forged in ("tr:²:pause", "tr:١٢:pause", "rd:abc:withdraw:yes", "in:9999999999999:yes"):
         await ida.press_data(forged)
-        assert "ancien message" in ida.callback_answers()[-1]["text"], forged
+        assert "Ce bouton ne sert plus" in ida.callback_answers()[-1]["text"], forged
     await ida.command("proposer")
     await ida.press("✅ J'accepte") if "✅ J'accepte" in ida.buttons() else None
     await ida.send("Cahors")

@@ -37,7 +37,7 @@ async def test_full_registration_in_french(bot: RunningBot) -> None:
     ]  # fmt: skip
 
     await jeanne.press("🚗 Je propose un trajet")
-    assert "un mot sur vos données" in jeanne.last().text
+    assert "Avant votre premier trajet" in jeanne.last().text
     await jeanne.press("✅ J'accepte")
     assert "D'où partez-vous ?" in jeanne.last().text
     keyboard = jeanne.reply_keyboard()
@@ -74,7 +74,7 @@ async def test_full_registration_in_french(bot: RunningBot) -> None:
     summary = jeanne.last().text
     assert "🚗 Cahors (46) → Figeac (46)" in summary
     assert "lundi, mercredi et vendredi, départ à 7h30, retour à 17h45" in summary
-    assert "💺 3 place(s)" in summary
+    assert "💺 3 places" in summary
     assert "« Je passe par Gramat, <pas d'animaux> & merci »" in summary
     assert "@jeanne_m et téléphone +33612345678" in summary
     await jeanne.press("✅ Enregistrer ce trajet")
@@ -96,7 +96,7 @@ async def test_full_registration_in_french(bot: RunningBot) -> None:
 async def test_full_registration_in_english_with_a_shared_location(bot: RunningBot) -> None:
     tom = bot.fake.user(102, "Tom", language_code="en-GB")  # no username
     await tom.command("offer")
-    assert "Before you register your first trip" in tom.last().text
+    assert "Before your first trip" in tom.last().text
     await tom.press("✅ I agree")
     mark = tom.mark()
     await tom.send_location(44.7797, 1.7193)  # in Gramat
@@ -108,12 +108,12 @@ async def test_full_registration_in_english_with_a_shared_location(bot: RunningB
     await tom.press("No return trip")
     await tom.send("2")
     await tom.press("Skip")
-    assert "You have no Telegram username" in tom.last().text
+    assert "Depending on your Telegram settings, that link may not be enough" in tom.last().text
     await tom.press("Telegram only")
     summary = tom.last().text
     assert "🚗 near Gramat → Rocamadour (46)" in summary
     assert "Monday to Friday, leaving at 07:30, no return" in summary
-    assert "💺 2 seat(s)" in summary and "no note" in summary
+    assert "💺 2 seats" in summary and "no note" in summary
     assert "Telegram only: your Telegram profile" in summary
     await tom.press("✅ Save this trip")
     assert "Trip saved!" in tom.last().text
@@ -144,7 +144,7 @@ async def test_correction_at_the_summary(bot: RunningBot) -> None:
     await paul.press("✏️ Places")
     await paul.press("1")
     summary = paul.last().text
-    assert "départ à 8h00, retour à 18h00" in summary and "💺 1 place(s)" in summary
+    assert "départ à 8h00, retour à 18h00" in summary and "💺 1 place" in summary
     await paul.press("✅ Enregistrer ce trajet")
     [trip] = await bot.rows("SELECT destination_name, departure, return_time, seats FROM trips")
     assert trip == {
@@ -174,9 +174,9 @@ async def register_trip_until_summary(user: FakeUser) -> None:
 async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     anne = bot.fake.user(104, "Anne")
     await anne.command("proposer")
-    # Consent: text where a button is expected.
-    await anne.send("oui")
-    assert "répondre avec les boutons" in anne.messages()[-2].text
+    # Consent: words that say neither yes nor no, where buttons are offered.
+    await anne.send("peut-être")
+    assert "Je n'ai pas compris « peut-être »" in anne.messages()[-2].text
     assert anne.buttons() == ["✅ J'accepte", "Non merci"]
     await anne.press("✅ J'accepte")
 
@@ -250,15 +250,15 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     assert "Je ne peux pas écouter les messages vocaux" in anne.messages()[-2].text
     await anne.send("Départ place de la mairie")
 
-    # Contact: text instead of a button; a typed number; someone else's contact.
+    # Contact: words that are no answer; someone else's contact; a typed number.
+    await anne.send("bof")
+    assert "Je n'ai pas compris « bof »" in anne.messages()[-2].text
     await anne.send("téléphone")
-    assert "répondre avec les boutons" in anne.messages()[-2].text
-    await anne.press("📞 Aussi mon téléphone")
-    await anne.send("06 12 34 56 78")
-    assert "utilisez le bouton « 📞 Partager mon numéro »" in anne.last().text
     await anne.send_contact("33699999999", own=False, first_name="Voisin")
     assert "Ce numéro n'est pas le vôtre" in anne.last().text
-    await anne.send("Telegram seulement")
+    await anne.send("06 12 34 56 78")
+    assert "Montrer le 0612345678" in anne.last().text
+    await anne.send("non")
     assert "Tout est juste ?" in anne.last().text
 
     # Summary: a photo, then confirm.
@@ -291,7 +291,7 @@ async def test_cancel_midway_and_old_buttons_afterwards(bot: RunningBot) -> None
     assert await bot.rows("SELECT * FROM conversation_states") == []
 
     await marc.press("lun.", message=days_question)
-    assert marc.callback_answers()[-1]["text"].startswith("Ce bouton n'est plus actif")
+    assert marc.callback_answers()[-1]["text"].startswith("Ce bouton ne sert plus")
     assert marc.callback_answers()[-1]["show_alert"] is True
     await marc.command("annuler")
     assert "Il n'y a rien en cours à annuler" in marc.last().text
@@ -300,7 +300,7 @@ async def test_cancel_midway_and_old_buttons_afterwards(bot: RunningBot) -> None
     await marc.command("proposer")
     assert "D'où partez-vous ?" in marc.last().text
     await marc.press("lun.", message=days_question)  # still stale: it belongs to the old one
-    assert marc.callback_answers()[-1]["text"].startswith("Ce bouton n'est plus actif")
+    assert marc.callback_answers()[-1]["text"].startswith("Ce bouton ne sert plus")
     bot.assert_clean()
 
 

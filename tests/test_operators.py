@@ -44,7 +44,10 @@ async def test_claim_wider_search_ask_on_behalf_and_the_answer_back(bot: Running
     assert "un conducteur a été sollicité" in post.text
 
     await jean.press("✅ J'accepte")
-    assert "Demande n° 1 : Jean Martin accepte (@jean_m)." in bot.operators.last().text
+    assert (
+        "Demande n° 1 : Jean Martin a accepté d'emmener Lina Vern (@jean_m)."
+        in bot.operators.last().text
+    )
     assert "Jean Martin accepte de vous emmener" in lina.last().text
     assert "un conducteur a accepté" in post.text
     events = await bot.rows("SELECT kind, actor_id FROM need_events WHERE need_id = 1 ORDER BY id")
@@ -89,6 +92,14 @@ async def test_close_with_a_reason_and_list_open_needs(bot: RunningBot) -> None:
 
     await bot.operators.command(olga, "ouvertes")
     assert "Demandes ouvertes : 1" in bot.operators.last().text
+    # No driver found: a kind word, and what the person can still do.
+    second = bot.operators.messages()[1]
+    await bot.operators.press(olga, "🔒 Clore", message=second)
+    await bot.operators.press(olga, "❌ Non résolue : pas de conducteur", message=second)
+    assert paul.last().text.startswith("😔 Sorry: the local team found no driver")
+    assert "Gramat → Figeac" in paul.last().text and "ask again" in paul.last().text
+    await bot.operators.command(olga, "ouvertes")
+    assert "Aucune demande ouverte" in bot.operators.last().text
     await nadia.command("ouvertes")
     assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
     [need] = await bot.rows("SELECT status, closed_reason FROM needs WHERE id = 1")
@@ -176,13 +187,18 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     await omar.press("Oui")
     await omar.send("Cahors")
     await omar.send("Figeac")
+    assert "Quels jours la personne fait-elle ce trajet ?" in omar.last().text
     await omar.press("Lun → ven")
     await omar.press("✔️ Valider les jours")
+    assert "À quelle heure la personne part-elle ?" in omar.last().text
     await omar.send("7h30")
+    assert "La personne revient-elle le même jour ?" in omar.last().text
     await omar.press("Pas de retour")
+    assert "Combien de places la personne peut-elle offrir ?" in omar.last().text
     await omar.press("3")
     await omar.press("Passer")
     summary = omar.last().text
+    assert "Le trajet de la personne" in summary and "vous" not in summary
     assert "👤 Roger Lafon · 📞 0612345678 (donné lors d'une mise en relation)" in summary
     assert "📞 téléphone 0612345678" in summary
     await omar.press("✅ Enregistrer ce trajet")
@@ -196,12 +212,16 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     await olga.send("Cahors")
     await olga.send("Figeac")
     await olga.send("mardi")
+    assert "Qu'est-ce qui compte pour la personne ?" in olga.last().text
     await olga.press("🏁 Arriver avant une heure")
+    assert "Avant quelle heure la personne doit-elle arriver ?" in olga.last().text
     await olga.send("9h")
     await olga.press("🩺 Santé")
+    assert "La personne a-t-elle un besoin particulier ?" in olga.last().text
     await olga.press("🦯 Aide pour marcher")
     await olga.press("✔️ Valider")
     assert "👤 Yvette Combes · 📞 0565000000 (gardé par l'équipe)" in olga.messages()[-2].text
+    assert "La demande de la personne" in olga.last().text
     await olga.press("✅ Chercher un conducteur")
     post = bot.operators.last()
     assert "Demande n° 1" in post.text and "Yvette Combes" in post.text
@@ -218,11 +238,13 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     await bot.operators.press(omar, "✅ J'accepte", message=call)  # after calling Roger
     assert "✅ Vous avez accepté." in call.text
     said = bot.operators.texts_since(mark)
-    assert said[0] == "✅ Demande n° 1 : Roger Lafon accepte (0612345678)."
+    assert (
+        said[0] == "✅ Demande n° 1 : Roger Lafon a accepté d'emmener Yvette Combes (0612345678)."
+    )
     # Neither has Telegram: the team puts them in touch. Yvette did not agree to share her
     # number, so it is not passed on: the team arranges the meeting with each of them.
     assert "Roger Lafon (0612345678) emmène Yvette Combes" in said[1]
-    assert "Numéro de Yvette Combes à donner à Roger Lafon : numéro non partagé" in said[1]
+    assert "Numéro d'Yvette Combes à donner à Roger Lafon : numéro non partagé" in said[1]
     assert "Pour joindre Yvette Combes : 0565000000" in said[1]
     assert "Dites à Yvette Combes (0565000000) que Roger Lafon l'emmène" in said[2]
     assert "Contact de Roger Lafon : 0612345678" in said[2]
@@ -272,7 +294,9 @@ async def test_a_decline_comes_back_to_the_group_and_english_in_private(bot: Run
     await bot.operators.press(omar, "📨 Demander à Jean M.")
     await jean.press("Non, pas cette fois")
     said = [m.text for m in bot.operators.messages()]
-    assert "↩️ Demande n° 1 : Jean Martin a décliné ou n'a pas répondu." in said
+    assert (
+        "↩️ Demande n° 1 : Jean Martin ne peut pas emmener Lina (refus ou pas de réponse)." in said
+    )
     assert said[-1].startswith("Demande n° 1 revient à l'équipe")  # no second full post
     assert "Jean M. ne peut pas cette fois." in lina.texts_since(0)
     assert "📌 Personne ne s'en occupe encore" in post.text and post.buttons

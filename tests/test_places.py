@@ -19,6 +19,7 @@ from bot.places.gazetteer import Gazetteer, bounded_distance, max_distance
 from bot.places.geocoder import OnlineGeocoder
 from bot.places.model import LOCAL, POINT, Place, PlaceMatch, Resolution
 from bot.places.normalize import keys_of, slug, tokens
+from bot.services.places import PlaceService
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_FILE = Path(__file__).resolve().parent / "data" / "local_places.csv"
@@ -673,3 +674,41 @@ async def test_geocoder_skips_garbage_without_calling(lot: Gazetteer) -> None:
 def test_geocoder_default_is_ban_france_without_network(lot: Gazetteer) -> None:
     geocoder = OnlineGeocoder(lot)  # builds geopy's BANFrance, sends nothing
     assert type(geocoder._geocoder).__name__ == "BANFrance"
+
+
+# A place in a person's own words (bot.services.places.PlaceService.understand).
+
+
+@pytest.mark.parametrize(
+    ("typed", "taken", "name", "others"),
+    [
+        ("de Gourdon", "Gourdon (46)", None, 3),  # its namesakes kept for "another one"
+        ("vers Figeac", "Figeac (46)", None, 0),
+        ("à Cahors", "Cahors (46)", None, 0),
+        ("46100", "Figeac (46)", None, 8),  # the postcode's main commune, 8 others offered
+        ("hopital cahors", "Cahors (46)", "Hôpital de Cahors", 0),
+        ("gare de figeac", "Figeac (46)", "Gare de Figeac", 0),
+        ("marché de Gramat", "Gramat (46)", "Marché de Gramat", 0),
+    ],
+)
+async def test_places_in_own_words_without_a_places_file(
+    lot: Gazetteer, typed: str, taken: str, name: str | None, others: int
+) -> None:
+    reading = await PlaceService(lot).understand(typed)
+    assert reading.taken is not None and reading.taken.label == taken
+    assert reading.name == name and len(reading.others) == others
+
+
+async def test_own_words_leave_the_doubtful_to_ask(lot: Gazetteer, nowhere: Gazetteer) -> None:
+    beaumont = await PlaceService(lot).understand("à Beaumont")  # none of them in the Lot
+    assert beaumont.taken is None and len(beaumont.resolution.exact) > 2
+    gourdon = await PlaceService(nowhere).understand("Gourdon")  # no territory: ask
+    assert gourdon.taken is None and len(gourdon.resolution.exact) == 4
+    vigan = await PlaceService(lot).understand("au Vigan")  # Le Vigan (30), Le Vigan-en-Quercy
+    assert vigan.taken is None and vigan.resolution.suggestions
+
+
+async def test_a_places_file_wins_over_a_landmark_read_in_words(local: Gazetteer) -> None:
+    reading = await PlaceService(local).understand("hopital cahors")
+    assert reading.taken is not None and reading.taken.name == "Centre hospitalier de Cahors"
+    assert reading.name is None

@@ -377,7 +377,7 @@ async def test_regular_trips_are_checked_every_four_weeks_and_paused_without_an_
         question = person.last()
         assert sent_at(question) == "2026-12-21 10:00"
         assert question.text.startswith("🚗 Votre trajet a-t-il toujours lieu ?")
-        assert "Sans réponse dans 7 jours, je le mettrai en pause" in question.text
+        assert "Sans réponse dans 7 jours, je le mets en pause" in question.text
         assert question.buttons == [
             "✅ Oui, il a toujours lieu",
             "⏸ Mettre en pause",
@@ -465,7 +465,7 @@ async def test_a_driver_without_telegram_is_checked_through_the_team(bot: Runnin
 
 
 NOT_FOUND = "Cette demande n'existe plus ou est déjà terminée. Vos demandes : /mesdemandes"
-OLD = "Ce bouton n'est plus actif (il vient d'un ancien message). Utilisez le dernier message, ou tapez /aide."
+OLD = "Ce bouton ne sert plus. Utilisez le dernier message, ou tapez /aide."
 
 
 async def test_forged_and_stale_buttons_of_the_ride_messages(bot: RunningBot) -> None:
@@ -502,8 +502,8 @@ async def test_a_driver_pausing_a_trip_is_reminded_of_the_rides_already_promised
     promised = jean.last()
     assert promised.text == (
         "ℹ️ Vous aviez accepté d'emmener Marie Delpech (mardi 24 novembre, vers 7h30) : cela"
-        " reste prévu. Si vous ne pouvez plus, dites-le avec le bouton ci-dessous, je la ou le"
-        " préviendrai."
+        " reste prévu. Si vous ne pouvez plus, dites-le avec le bouton ci-dessous, je préviendrai"
+        " Marie Delpech."
     )
     mark = marie.mark()
     await jean.press("❌ Je ne peux plus", message=promised)

@@ -25,6 +25,7 @@ from bot.domain import (
     Person,
     PlaceRef,
     Purpose,
+    RideOutcome,
     TelegramIdentity,
     TimeMode,
     Trip,
@@ -43,10 +44,18 @@ from bot.notices import (
 )
 from bot.services.announcements import AnnouncementService
 from bot.services.delivery import DeliveryService, InboxService
-from bot.services.introductions import AnswerResult, Ask, AskResult, IntroductionService
+from bot.services.introductions import (
+    Answer,
+    AnswerResult,
+    Ask,
+    AskResult,
+    IntroductionService,
+)
 from bot.services.needs import NeedService, Search
-from bot.services.rides import RideService
+from bot.services.people import PeopleService
+from bot.services.rides import RecordedOutcome, RideService
 from bot.services.trips import TripService
+from bot.services.words import WordsService
 from bot.settings import Settings
 from tests.conftest import START, FakeClock
 from tests.memory import (
@@ -92,6 +101,8 @@ class World:
     delivery: DeliveryService
     inbox: InboxService
     operator: Person
+    rides: RideService
+    words: WordsService
 
     async def on_telegram(self, user_id: int, name: str, username: str | None = None) -> Person:
         identity = TelegramIdentity(user_id=user_id, first_name=name, username=username)
@@ -159,21 +170,27 @@ def world() -> World:
     # An operator of the team, already known (people registered by phone are theirs).
     operator = Person(id=1, display_name="Olga Bru", telegram_user_id=900, created_at=clock.now())
     people.rows[operator.id] = operator
+    trip_service = TripService(
+        trips, search, clock, people=people, agenda=agenda, unit_of_work=uow,
+        timing=timing, announcer=announcements, rides=rides,
+    )  # fmt: skip
+    introduction_service = IntroductionService(
+        needs=matching, need_repository=needs, introductions=introductions, trips=trips,
+        people=people, params=params, clock=clock, agenda=agenda, unit_of_work=uow,
+        timing=timing,
+    )  # fmt: skip
     return World(
         clock, store, people, trips, needs, introductions, agenda, outbox, inbox, search,
         needs=matching,
-        introductions=IntroductionService(
-            needs=matching, need_repository=needs, introductions=introductions, trips=trips,
-            people=people, params=params, clock=clock, agenda=agenda, unit_of_work=uow,
-            timing=timing,
-        ),
-        trips=TripService(
-            trips, search, clock, people=people, agenda=agenda, unit_of_work=uow,
-            timing=timing, announcer=announcements, rides=rides,
-        ),
+        introductions=introduction_service,
+        trips=trip_service,
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
         inbox=InboxService(inbox, clock),
         operator=operator,
+        rides=rides,
+        words=WordsService(
+            introduction_service, rides, trip_service, PeopleService(people, clock, "fr")
+        ),
     )  # fmt: skip
 
 
@@ -287,6 +304,39 @@ async def test_asking_a_driver_on_telegram(world: World) -> None:
     # One driver at a time.
     again = await world.introductions.ask_driver(marie, asked.need.id, introduction.trip_id)
     assert again.result is AskResult.BUSY and again.notices == []
+
+
+async def test_words_choose_a_driver_answer_a_request_and_say_the_ride_happened(
+    world: World,
+) -> None:
+    jean = await world.on_telegram(301, "Jean Martin", "jean_m")
+    marie = await world.on_telegram(302, "Marie Dupont", "marie_d")
+    assert await world.words.answer(marie, "Jean") is None  # nothing shown yet
+    trip = await world.trip(jean)
+    search = await world.submit(marie)
+    unclear = await world.words.answer(marie, "Paul")
+    assert isinstance(unclear, Ask) and unclear.result is AskResult.UNCLEAR
+    assert [c.trip.id for c in unclear.candidates] == [trip.id] and unclear.notices == []
+    asked = await world.words.answer(marie, "le premier")
+    assert isinstance(asked, Ask) and asked.result is AskResult.ASKED
+    assert told(asked.notices) == [
+        ("intro.request", "Jean Martin"),
+        ("intro.asked", "Marie Dupont"),
+    ]
+    assert world.status(search.need.id) is NeedStatus.ASKING
+    assert await world.words.answer(jean, "peut-être") is None
+    answered = await world.words.answer(jean, "oui")
+    assert isinstance(answered, Answer) and answered.result is AnswerResult.ACCEPTED
+    assert world.status(search.need.id) is NeedStatus.MATCHED
+    assert await world.words.answer(jean, "oui") is None  # nothing waits any more
+    assert await world.words.answer(marie, "oui") is None  # the ride is still to come
+    world.clock.current = paris(TUESDAY, 10)
+    said = await world.words.answer(marie, "oui, très bien")
+    assert isinstance(said, RecordedOutcome) and said.outcome is RideOutcome.HAPPENED
+    assert answered.introduction is not None
+    stored = world.introduction_rows.rows[answered.introduction.id]
+    assert stored.ride_outcome is RideOutcome.HAPPENED
+    assert await world.words.answer(marie, "oui") is None  # told once
 
 
 async def test_a_driver_registered_by_phone_is_asked_through_the_team(world: World) -> None:

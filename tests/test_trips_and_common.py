@@ -69,7 +69,7 @@ async def test_someone_elses_trip_cannot_be_touched(bot: RunningBot) -> None:
         assert other.callback_answers()[-1]["text"].startswith("Ce trajet n'existe plus")
     for junk in ("tr:abc:pause", "tr:1:explode", "zz:1", "of:000000:day:1", "x" * 64):
         await other.press_data(junk)
-        assert other.callback_answers()[-1]["text"].startswith("Ce bouton n'est plus actif")
+        assert other.callback_answers()[-1]["text"].startswith("Ce bouton ne sert plus")
     [row] = await bot.rows("SELECT status FROM trips")
     assert row["status"] == "active"
     bot.assert_clean()
@@ -116,14 +116,15 @@ async def test_switching_language(bot: RunningBot) -> None:
 async def test_help_privacy_and_unknown_things(bot: RunningBot) -> None:
     eve = bot.fake.user(205, "Ève", language_code="en")
     await eve.command("help")
-    assert "/offer — register a trip" in eve.last().text
+    assert "/offer — offer a trip" in eve.last().text
     await eve.command("privacy")
     assert "Your data and Mobilot" in eve.last().text
     await eve.command("cancel")
     assert "nothing in progress" in eve.last().text
     await eve.command("teleport")
     assert (
-        eve.last().text == "I do not know the command /teleport. Type /help to see the ones I know."
+        eve.last().text
+        == "I do not know /teleport. Type /help to see what I can do, or just write where and when you want to go."
     )
     await eve.send("hello?")
     assert eve.messages()[-2].text.startswith("I did not understand")
@@ -169,7 +170,8 @@ async def test_start_in_the_middle_of_a_registration_keeps_it(bot: RunningBot) -
     await ida.press("✅ J'accepte")
     await ida.send("Cahors")
     await ida.command("start")
-    assert "Vous étiez en train de répondre à mes questions" in ida.last().text
+    assert "Vous étiez en train de répondre à mes questions" in ida.messages()[-3].text
+    assert "Où allez-vous ?" in ida.last().text  # the question comes back
     await ida.command("chercher")  # another conversation waits until this one ends
     assert "Vous êtes en train d'enregistrer un trajet" in ida.last().text
     await ida.send("Figeac")

@@ -81,7 +81,7 @@ async def test_the_page_talks_to_the_real_bot_and_bad_requests_get_a_clear_answe
                 break
             await asyncio.sleep(0.05)
         assert answers[-1]["user_id"] == JEANNE and answers[-1]["alert"]  # shown over her chat
-        assert answers[-1]["text"].startswith("Ce bouton n'est plus actif")
+        assert answers[-1]["text"].startswith("Ce bouton ne sert plus")
         helped = {"action": "text", "user_id": JEANNE, "chat_id": JEANNE, "text": "/aide"}
         assert (await client.post("/try/api/act", json=helped)).status_code == 200
         await answered(client, JEANNE, "<b>")  # formatting comes through as HTML

@@ -25,6 +25,7 @@ from bot.services import telling
 from bot.services.candidates import Candidate
 from bot.services.needs import MAX_CANDIDATES, NeedService
 from bot.services.views import team_view
+from bot.understand import read_choice
 
 # A driver asked for a one-off ride must answer this long before it at the latest…
 ANSWER_BEFORE_RIDE = timedelta(hours=2)
@@ -38,6 +39,7 @@ class AskResult(enum.StrEnum):
     CLOSED = "closed"  # the need is matched, cancelled or expired
     BUSY = "busy"  # a driver is already being asked for this need
     UNAVAILABLE = "unavailable"  # the trip no longer fits (paused, deleted, changed)
+    UNCLEAR = "unclear"  # words that name none of the drivers shown (or several)
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,35 @@ class IntroductionService:
                 need, introduction, chosen, passenger, self._hours, by_operator=as_operator
             )
         return Ask(AskResult.ASKED, need, introduction, chosen, notices=notices)
+
+    async def answer_waiting(self, driver: Person, accept: bool) -> Answer | None:
+        """A driver's yes or no said in words: the answer to the one request waiting for
+        them (None when there is none, or several)."""
+        waiting = await self._introductions.waiting_for_driver(driver.id)
+        if len(waiting) != 1:
+            return None
+        return await self.answer(driver, waiting[0].id, accept)
+
+    async def ask_by_words(self, person: Person, words: str) -> Ask | None:
+        """The passenger names, in words, one of the drivers shown for their newest open
+        need ("Jean", "le premier", "oui" when there is one); None when no choice of
+        drivers is waiting."""
+        waiting = [
+            need
+            for need in await self._needs.for_person(person.id)
+            if need.is_open and need.status is not NeedStatus.ASKING
+        ]
+        if not waiting:
+            return None
+        need = max(waiting, key=lambda n: n.id)
+        candidates = await self._matching.candidates(need)
+        if not candidates:
+            return None
+        names = [c.driver.short_name for c in candidates]
+        index = read_choice(words, names)
+        if index is None:
+            return Ask(AskResult.UNCLEAR, need, candidates=candidates)
+        return await self.ask_driver(person, need.id, candidates[index].trip.id)
 
     async def _unavailable(
         self, person: Person, need: Need, candidates: list[Candidate], as_operator: bool

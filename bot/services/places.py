@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.domain import PlaceRef
 from bot.places.gazetteer import Gazetteer
-from bot.places.model import Place, PlaceMatch, Resolution
+from bot.places.model import LOCAL, Place, PlaceMatch, Resolution
+from bot.understand import landmark_name, read_place
 
 MAX_PLACE_TEXT = 120
 # A shared location farther than this from any commune is not in France (or is at sea).
@@ -18,10 +21,36 @@ class OnlineLookup(Protocol):
     async def geocode(self, text: str) -> Place | None: ...
 
 
-def to_ref(place: Place) -> PlaceRef:
+def to_ref(place: Place, name: str | None = None) -> PlaceRef:
+    """`name`: what the meeting point is called, when it is more than its commune
+    ("Gare de Figeac" in a territory without its own places file)."""
     return PlaceRef(
-        id=place.id, name=place.name, department=place.department, lat=place.lat, lon=place.lon
+        id=place.id,
+        name=name or place.name,
+        department=place.department,
+        lat=place.lat,
+        lon=place.lon,
     )
+
+
+@dataclass(frozen=True)
+class PlaceReading:
+    """What a typed place was understood as.
+
+    ``taken``: the place meant, without asking (``name`` is its meeting point's name if a
+    landmark was said with it); ``others``: the namesakes elsewhere, offered with "another
+    one"; ``resolution``: what to offer as choices when nothing was taken.
+    """
+
+    resolution: Resolution
+    taken: Place | None = None
+    name: str | None = None
+    others: tuple[Place, ...] = ()
+
+
+# The other places offered with "another one" (a postcode may have 18 communes).
+MAX_OTHERS = 8
+_POSTCODE = re.compile(r"\s*\d{5}\s*")
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -46,6 +75,55 @@ class PlaceService:
             return resolution
         # An online answer is a guess: the person confirms it like a typo suggestion.
         return Resolution(exact=(), suggestions=(PlaceMatch(place=found, exact=False, score=0.5),))
+
+    async def understand(self, text: str) -> PlaceReading:
+        """A place typed in a person's own words: "de Gourdon", "au Vigan", "46100",
+        "gare de figeac". A name found once among the territory's departments is taken
+        (its namesakes elsewhere kept for "another one"); so is the main commune of a
+        postcode; a landmark with a commune keeps its name as the meeting point's."""
+        text = text[:MAX_PLACE_TEXT]
+        resolution = await self.resolve(text)
+        reading = self._take(resolution, postcode=bool(_POSTCODE.fullmatch(text)))
+        if reading is not None:
+            return reading
+        fallback = resolution
+        for words in read_place(text):
+            found = self._gazetteer.resolve(words.name)
+            reading = self._take(found, landmark=words.landmark)
+            if reading is not None:
+                return reading
+            if words.landmark is None and (
+                (fallback.empty and not found.empty) or (not fallback.exact and found.exact)
+            ):
+                # "à Beaumont": the namesakes of Beaumont, not what "à Beaumont" looks like.
+                fallback = found
+        return PlaceReading(fallback)
+
+    def _take(
+        self, resolution: Resolution, *, postcode: bool = False, landmark: str | None = None
+    ) -> PlaceReading | None:
+        def taken(place: Place, others: list[Place]) -> PlaceReading:
+            name = None
+            if landmark is not None and place.kind != LOCAL:
+                name = landmark_name(landmark, place.name)
+            return PlaceReading(resolution, place, name, tuple(others[:MAX_OTHERS]))
+
+        if resolution.unique is not None:
+            return taken(resolution.unique, [])
+        exact = [m.place for m in resolution.exact]
+        if not exact or any(p.kind == LOCAL for p in exact) or resolution.suggestions:
+            return None
+        if postcode:
+            # The commune a postcode is named after is by far its largest.
+            main = max(exact, key=lambda p: p.population)
+            if main.population > sum(p.population for p in exact if p is not main):
+                return taken(main, [p for p in exact if p is not main])
+            return None
+        territory = self._gazetteer.territory_departments
+        home = [p for p in exact if p.department in territory]
+        if len(home) == 1:
+            return taken(home[0], [p for p in exact if p is not home[0]])
+        return None
 
     def from_location(self, lat: float, lon: float) -> PlaceRef | None:
         """The exact shared point, named after the nearest commune; None far from France."""

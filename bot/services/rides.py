@@ -164,6 +164,25 @@ class RideService:
         )  # fmt: skip
         return RecordedOutcome(OutcomeResult.RECORDED, ride, outcome)
 
+    async def outcome_said(self, passenger: Person, happened: bool) -> RecordedOutcome | None:
+        """ "oui" or "non" to "did the ride happen?": the one ride gone by of this passenger
+        still without an answer (None when there is none, or several)."""
+        now = self._clock.now()
+        asked = []
+        for introduction in await self._introductions.accepted_rides():
+            if introduction.passenger_id != passenger.id or introduction.ride_outcome:
+                continue
+            ride = await self.to_ask_about(introduction.id)
+            if (
+                ride is not None
+                and self._calendar.moment(ride.ride_date, ride.introduction.pickup) <= now
+            ):
+                asked.append(ride)
+        if len(asked) != 1:
+            return None
+        outcome = RideOutcome.HAPPENED if happened else RideOutcome.NOT_HAPPENED
+        return await self.record_outcome(passenger, asked[0].introduction.id, outcome)
+
     async def planned_on(self, day: date) -> list[Ride]:
         """Rides on that day: first rides dated so, and regular ones on that weekday since."""
         rides = []

@@ -65,11 +65,13 @@ def refreshed(need: Need | None) -> Notices:
     return [refresh_post(need)] if need is not None and need.operators_post_id is not None else []
 
 
-def followed_answer(need: Need | None, driver: Person | None, key: str) -> Notices:
-    """A driver's answer to a need the team has posted: the group hears it too."""
+def followed_answer(
+    need: Need | None, driver: Person | None, key: str, passenger: Person | None = None
+) -> Notices:
+    """A driver's answer to a need the team has posted: the group hears who did what."""
     if need is None or driver is None or need.operators_post_id is None:
         return []
-    return [to_team(key, need=need, driver=driver), refresh_post(need)]
+    return [to_team(key, need=need, driver=driver, passenger=passenger), refresh_post(need)]
 
 
 # The passenger and the drivers who can take them.
@@ -151,7 +153,7 @@ def driver_asked(
 def accepted(need: Need, introduction: Introduction, passenger: Person, driver: Person) -> Notices:
     """Both get each other's contact; through the team when one has no Telegram, or when the
     passenger's Telegram refuses our message."""
-    notices = followed_answer(need, driver, "operators.driver_accepted")
+    notices = followed_answer(need, driver, "operators.driver_accepted", passenger)
     facts = {"need": need, "introduction": introduction, "passenger": passenger, "driver": driver}
     blocked = Notice("operators.call_passenger_accepted", None, facts)
     if driver.telegram_user_id is None:
@@ -203,7 +205,7 @@ def driver_dropped_out(
     on with the next drivers, or the team takes over (`view` is then the need as it stands)."""
     if passenger is None or need is None:
         return []
-    notices = followed_answer(need, driver, team_key)
+    notices = followed_answer(need, driver, team_key, passenger)
     notices.append(to_person(passenger, key, name=driver.short_name if driver else ""))
     if candidates:
         notices.append(drivers_for(passenger, need, candidates, "candidates.next"))

@@ -204,6 +204,18 @@ class TripService:
             notices = await self._announce(resumed)
         return TripChangeResult(TripChange.DONE, resumed, notices)
 
+    async def still_runs_said(self, driver: Person) -> TripChangeResult | None:
+        """ "Oui" to "does your trip still run?": the one trip of the driver whose question
+        is still without an answer (None when there is none, or several)."""
+        waiting = []
+        for trip in await self._trips.for_driver(driver.id):
+            asked, confirmed = await self._trips.freshness(trip.id)
+            if asked is not None and (confirmed is None or confirmed < asked):
+                waiting.append(trip)
+        if len(waiting) != 1:
+            return None
+        return await self.still_runs(driver, waiting[0].id)
+
     async def pause_unconfirmed(self, entry: AgendaEntry) -> Outcome:
         """The agenda's action: nobody said the trip still runs since the question, so it
         is paused (never deleted), and its driver told how to resume it."""
