@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import signal
@@ -242,9 +243,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "OPERATOR_CHAT_ID": "-1001234567890",
         "TERRITORY_DEPARTMENTS": "46",
     }
+    root = args.root or ROOT
+    # another checkout (to compare before and after in one run) runs with its own packages
+    python = str(root / ".venv" / "bin" / "python") if args.root else sys.executable
     began = clock.monotonic()
     bot = subprocess.Popen(
-        [sys.executable, "-m", "bot"], cwd=ROOT, env=env,
+        [python, "-m", "bot"], cwd=root, env=env,
         stdout=subprocess.DEVNULL, stderr=open(folder / "bot.log", "ab"),
     )  # fmt: skip
     try:
@@ -281,8 +285,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--needs", type=int, default=10_000)
     parser.add_argument("--people", type=int, default=20)
     parser.add_argument("--seed", type=int, default=46)
+    parser.add_argument("--json", type=Path, help="also write the figures there")
+    parser.add_argument(
+        "--root", type=Path, help="start the bot of another checkout (its .venv), to compare"
+    )
     args = parser.parse_args(argv)
     result = asyncio.run(run(args))
+    if args.json:
+        every = result["every"]
+        figures = {
+            "startup_s": result["startup"],
+            "rss_mib": result["rss"],
+            "p50_ms": statistics.median(every),
+            "p99_ms": percentile(every, 0.99),
+        }
+        args.json.write_text(json.dumps(figures))
     print(
         f"database: {args.trips:,} active trips, {args.needs:,} open needs"
         f" (filled in {result['filled']:.1f} s)"

@@ -33,6 +33,7 @@ import argparse
 import asyncio
 import bisect
 import itertools
+import json
 import random
 import statistics
 import sys
@@ -63,6 +64,7 @@ from storage.trip_search import IndexedTripSearch, SqliteTripSearch
 REGION = "46,12,82,81,31,19,15,24,47"  # the Lot and its neighbours
 HARD = "46,12,19,24,82"
 EVERY_DAY = frozenset(range(7))
+CHANGE_TIMES: list[float] = []  # median ms of a changed trip, per workload
 PASSENGER_LIMIT, TEAM_LIMIT = 5, 20  # as bot/services (MAX_CANDIDATES, the operators' 20)
 
 
@@ -352,6 +354,7 @@ async def changes(
         s1 = clock.perf_counter()
         search._index.put(changed)
         put_times.append(clock.perf_counter() - s1)
+    CHANGE_TIMES.append(statistics.median(index_times) * 1000)
     return [
         f"{workload.name} {in_database:,} trips in SQLite: loaded into the index at start-up in"
         f" {loaded:.2f} s",
@@ -372,6 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="small sizes: checks the answers, not the times"
     )
+    parser.add_argument("--json", type=Path, help="also write the figures there")
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.needs = "300,3000", 60
@@ -385,6 +389,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     for note in notes:
         print(note)
     print(f"total time {clock.perf_counter() - started:.0f} s")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "rows": [
+                        {
+                            "workload": r.workload,
+                            "size": r.size,
+                            "search": r.search,
+                            "way": r.way,
+                            "median_ms": statistics.median(r.times) * 1000,
+                            "p99_ms": percentile(r.times, 0.99) * 1000,
+                        }
+                        for r in rows
+                    ],
+                    "change_ms": max(CHANGE_TIMES) if CHANGE_TIMES else None,
+                    "failures": failures,
+                }
+            )
+        )
     if failures:
         print(f"FAILED: {failures} answers differ from the plain scan")
         return 1
