@@ -12,7 +12,7 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.settings import Settings, describe_settings_error
+from bot.settings import SettingFileError, Settings, describe_settings_error
 
 log = logging.getLogger("mobilot")
 
@@ -83,6 +83,8 @@ async def run(settings: Settings) -> None:
 
     try:
         mobilot = await create_bot(settings)
+    except SettingFileError as error:
+        raise StartupError(f"Setting {error.setting}: {error}") from None
     except ValueError as error:  # the only file read at start-up besides the database
         raise StartupError(f"Setting LOCAL_PLACES_FILE: {error}") from None
     except (OSError, sqlite3.Error) as error:

@@ -29,6 +29,7 @@ class Kind(enum.StrEnum):
     INTRODUCTION_TIMEOUT = "introduction_timeout"
     NEED_EXPIRY = "need_expiry"
     TRIP_CHECK_TIMEOUT = "trip_check_timeout"
+    TRIP_EXPIRY = "trip_expiry"  # a one-off trip whose day is over
     # Messages.
     INTRODUCTION_EXPIRED_DRIVER = "introduction_expired_driver"
     INTRODUCTION_EXPIRED_PASSENGER = "introduction_expired_passenger"
@@ -45,6 +46,7 @@ class Kind(enum.StrEnum):
     AID_PROOF_EXPIRY = "aid_proof_expiry"
     AID_APPLICATION_ANONYMISE = "aid_application_anonymise"
     AID_REVIEW_REMINDER = "aid_review_reminder"
+    MONTHLY_REPORT = "monthly_report"
 
 
 # The digest is about the whole service, not one subject.

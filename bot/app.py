@@ -46,6 +46,7 @@ from handlers.pending import PendingQuestions
 from handlers.reviews import ReviewConversation, ReviewHandlers
 from handlers.rides import RideHandlers
 from handlers.trips import TripsHandlers
+from handlers.tus import TusHandlers
 from handlers.updates import ALLOWED_UPDATES, POLL_TIMEOUT, UpdateRunner
 from i18n import Translator
 from storage.persistence import SqlitePersistence
@@ -89,6 +90,7 @@ class Mobilot:
         await set_command_menus(self.deps, self.application.bot)
         if settings.operator_chat_id is not None:
             await self.deps.digest.ensure_scheduled()
+            await self.deps.dashboard.ensure_scheduled()
         await self.application.start()
         await self.core.inbox.prune()
         await self.core.delivery.prune()
@@ -228,6 +230,8 @@ async def create_bot(
         clock=core.clock,
         aids=core.aids,
         applications=core.applications,
+        dashboard=core.dashboard,
+        tus=core.tus,
         finding=core.finding,
         partner_api=core.partner_api,
     )
@@ -292,6 +296,7 @@ def register_handlers(
     application.add_handlers(InteropHandlers(deps).handlers(), group=MAIN_GROUP)
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
+    application.add_handlers(TusHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(common.handlers(), group=MAIN_GROUP)
     # Last in the same group: only what no handler above took reaches them.
     application.add_handlers(common.last_handlers(), group=MAIN_GROUP)

@@ -25,6 +25,7 @@ from bot.services.agenda import AgendaService
 from bot.services.aids import AidService
 from bot.services.announcements import AnnouncementService
 from bot.services.applications import ApplicationService
+from bot.services.dashboard import DashboardService
 from bot.services.delivery import DeliveryService, InboxService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
@@ -34,11 +35,16 @@ from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
+from bot.services.transit import TransitService
 from bot.services.trips import TripService
+from bot.services.tus import TusService
 from bot.services.words import WordsService
-from bot.settings import Settings
+from bot.settings import SettingFileError, Settings
+from bot.transit.catalog import read_services
+from bot.transit.planner import TransitPlanner
 from storage.agenda import SqliteAgenda
 from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
+from storage.dashboard import SqliteDashboard
 from storage.db import Database
 from storage.inbox import SqliteInbox
 from storage.interop import SqliteBookings, SqliteSharedNeeds
@@ -47,8 +53,10 @@ from storage.needs import SqliteNeedRepository
 from storage.outbox import SqliteOutbox
 from storage.people import SqlitePeopleRepository
 from storage.reports import SqliteReports
+from storage.transit import SqliteTimetable
 from storage.trip_search import IndexedTripSearch
 from storage.trips import SqliteTripRepository
+from storage.tus import SqliteTusRegister
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,9 @@ class Core:
     delivery: DeliveryService
     aids: AidService
     applications: ApplicationService
+    transit: TransitService
+    dashboard: DashboardService
+    tus: TusService
     # A need recorded, with the partner platforms' journeys (standard covoiturage).
     finding: SearchWithPartners
     # The partners' API; None unless INTEROP_OPERATOR is set.
@@ -133,6 +144,30 @@ async def build_core(
     agenda = SqliteAgenda(database)
     timing = Timing.from_settings(settings)
     need_repository = SqliteNeedRepository(database)
+    timetable = SqliteTimetable(database)
+    # A feed whose file changed since the last start is imported again; the others are kept.
+    try:
+        await timetable.import_feeds(settings.gtfs_files)
+    except ValueError as error:
+        await database.close()  # or its thread keeps the process from exiting
+        raise SettingFileError("GTFS_FILES", str(error)) from None
+    try:
+        services = (
+            await asyncio.to_thread(read_services, settings.services_file, gazetteer)
+            if settings.services_file
+            else []
+        )
+    except ValueError as error:
+        await database.close()
+        raise SettingFileError("SERVICES_FILE", str(error)) from None
+    transit = TransitService(
+        planner=TransitPlanner(timetable) if settings.gtfs_files else None,
+        services=services,
+        gazetteer=gazetteer,
+        clock=clock,
+        calendar=timing.calendar,
+        max_wait_minutes=settings.max_wait_minutes,
+    )
     introductions = SqliteIntroductionRepository(database)
     matching = NeedService(
         needs=need_repository,
@@ -145,6 +180,7 @@ async def build_core(
         agenda=agenda,
         unit_of_work=database,
         timing=timing,
+        alternatives=transit,
     )
     rides = RideService(
         introductions=introductions,
@@ -163,11 +199,13 @@ async def build_core(
         params=params,
         clock=clock,
     )
+    matching.announce_freed_seats_with(announcements)
     trip_service = TripService(
         trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing,
         announcer=announcements, rides=rides,
     )  # fmt: skip
     introduction_service = IntroductionService(
+        cost_share_eur_per_km=settings.cost_share_eur_per_km,
         needs=matching,
         need_repository=need_repository,
         introductions=introductions,
@@ -210,6 +248,7 @@ async def build_core(
         unit_of_work=database,
         proof_retention_days=settings.proof_retention_days,
     )
+    reports = ReportService(SqliteReports(database), clock)
     partners: list[Partner] = (
         load_partners(settings.interop_partners_file) if settings.interop_partners_file else []
     )
@@ -249,7 +288,7 @@ async def build_core(
         introductions=introduction_service,
         announcements=announcements,
         operators=operators,
-        reports=ReportService(SqliteReports(database), clock),
+        reports=reports,
         rides=rides,
         words=WordsService(introduction_service, rides, trip_service, people_service),
         digest=DigestService(
@@ -270,6 +309,24 @@ async def build_core(
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
         aids=aids,
         applications=applications,
+        transit=transit,
+        dashboard=DashboardService(
+            facts=SqliteDashboard(database),
+            reports=reports,
+            clock=clock,
+            calendar=timing.calendar,
+            agenda=agenda,
+            unit_of_work=database,
+            report_hour=settings.digest_hour,
+        ),
+        tus=TusService(
+            register=SqliteTusRegister(database),
+            gazetteer=gazetteer,
+            clock=clock,
+            unit_of_work=database,
+            eur_per_km=settings.tus_eur_per_km,
+            road_factor=settings.road_factor,
+        ),
         finding=SearchWithPartners(matching, their_journeys, serving=partner_api is not None),
         partner_api=partner_api,
         partner_updates=(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from datetime import date, datetime, time
 from typing import Annotated, Any, Self
@@ -42,6 +43,11 @@ class TripStatus(enum.StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     DELETED = "deleted"
+    EXPIRED = "expired"  # a one-off trip whose day is over
+
+
+# A trip in these states is gone for good: neither offered nor changed any more.
+ENDED_TRIP_STATUSES = frozenset({TripStatus.DELETED, TripStatus.EXPIRED})
 
 
 class PlaceRef(BaseModel):
@@ -113,17 +119,25 @@ Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NO
 
 
 class TripDraft(BaseModel):
-    """A regular trip being registered, step by step; every change is validated."""
+    """A trip being registered, step by step; every change is validated.
+
+    A regular trip runs on `weekdays`; a one-off trip (`one_off`) on its `date` only.
+    `today` guards against a date in the past.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     origin: PlaceRef | None = None
     destination: PlaceRef | None = None
+    one_off: bool | None = None  # None: not asked yet
     weekdays: frozenset[Weekday] = frozenset()
+    date: dt.date | None = None
     departure: time | None = None
     return_time: time | None = None
     seats: Seats | None = None
     note: Note | None = None
+    today: dt.date | None = None
+    now: time | None = None  # the local time now, given with `today`
 
     @field_validator("note")
     @classmethod
@@ -136,6 +150,17 @@ class TripDraft(BaseModel):
             raise PydanticCustomError("same_place", "destination equals origin")
         if self.departure and self.return_time and self.return_time <= self.departure:
             raise PydanticCustomError("return_before_departure", "return must be later")
+        if self.date and self.today and self.date < self.today:
+            raise PydanticCustomError("date_in_past", "the date has passed")
+        if (
+            self.one_off
+            and self.date is not None
+            and self.date == self.today
+            and self.now is not None
+            and self.departure is not None
+            and self.departure <= self.now
+        ):
+            raise PydanticCustomError("departure_passed", "that time has passed today")
         return self
 
     def with_(self, **changes: Any) -> TripDraft:
@@ -147,8 +172,15 @@ class TripDraft(BaseModel):
 
     @property
     def missing(self) -> list[str]:
-        required = ("origin", "destination", "weekdays", "departure", "seats")
-        return [name for name in required if not getattr(self, name)]
+        missing = [name for name in ("origin", "destination") if not getattr(self, name)]
+        if self.one_off is None:
+            missing.append("one_off")
+        elif self.one_off and self.date is None:
+            missing.append("date")
+        elif not self.one_off and not self.weekdays:
+            missing.append("weekdays")
+        missing += [name for name in ("departure", "seats") if not getattr(self, name)]
+        return missing
 
     def complete(self) -> NewTrip:
         if self.missing:
@@ -157,7 +189,8 @@ class TripDraft(BaseModel):
         return NewTrip(
             origin=self.origin,
             destination=self.destination,
-            weekdays=self.weekdays,
+            weekdays=self.weekdays if not self.one_off else frozenset(),
+            date=self.date if self.one_off else None,
             departure=self.departure,
             return_time=self.return_time,
             seats=self.seats,
@@ -170,15 +203,33 @@ def _same_place(a: PlaceRef, b: PlaceRef) -> bool:
 
 
 class NewTrip(BaseModel):
+    """A trip as offered: regular (on `weekdays`, every week) or one-off (on `date` only;
+    its `weekdays` are then the one weekday of that date, filled in)."""
+
     model_config = ConfigDict(frozen=True)
 
     origin: PlaceRef
     destination: PlaceRef
-    weekdays: frozenset[Weekday] = Field(min_length=1)
+    weekdays: frozenset[Weekday] = frozenset()
+    date: dt.date | None = None  # a one-off trip; None for a regular one
     departure: time
     return_time: time | None = None
     seats: Seats
     note: Note | None = None
+
+    @model_validator(mode="after")
+    def _days(self) -> Self:
+        if self.date is not None:
+            if self.weekdays and self.weekdays != {Weekday(self.date.weekday())}:
+                raise PydanticCustomError("weekday_of_date", "weekdays must be the date's")
+            object.__setattr__(self, "weekdays", frozenset({Weekday(self.date.weekday())}))
+        elif not self.weekdays:
+            raise PydanticCustomError("no_weekdays", "a regular trip needs weekdays")
+        return self
+
+    @property
+    def one_off(self) -> bool:
+        return self.date is not None
 
 
 class Trip(NewTrip):
@@ -187,6 +238,11 @@ class Trip(NewTrip):
     status: TripStatus
     created_at: datetime
     updated_at: datetime
+
+    @property
+    def ended(self) -> bool:
+        """Deleted by its driver, or a one-off trip whose day is over."""
+        return self.status in ENDED_TRIP_STATUSES
 
 
 class InvalidInput(ValueError):
@@ -250,6 +306,9 @@ class NeedDraft(BaseModel):
     purpose: Purpose | None = None
     special_needs: frozenset[SpecialNeed] = frozenset()
     today: date | None = None
+    # The local time now, given with `today`: arriving before a time already gone by today
+    # cannot be, and no driver would be found for it.
+    now: time | None = None
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:
@@ -257,6 +316,16 @@ class NeedDraft(BaseModel):
             raise PydanticCustomError("same_place", "destination equals origin")
         if self.travel_date and self.today and self.travel_date < self.today:
             raise PydanticCustomError("date_in_past", "the date has passed")
+        if (
+            self.travel_date is not None
+            and self.travel_date == self.today
+            and not self.regular
+            and self.now is not None
+            and self.at is not None
+            and self.time_mode is TimeMode.ARRIVE_BEFORE
+            and self.at <= self.now
+        ):
+            raise PydanticCustomError("time_passed", "that time has passed today")
         return self
 
     def with_(self, **changes: Any) -> NeedDraft:

@@ -1,4 +1,4 @@
-"""Matching a passenger's need with drivers' regular trips (design notes, "Matching").
+"""Matching a passenger's need with drivers' trips (design notes, "Matching").
 
 Pure and synchronous: plain values in, plain values out. Knows nothing of Telegram nor of
 storage; the storage layer gives it candidate routes (see ``storage.trip_search``).
@@ -8,10 +8,23 @@ trip A→B and a need O→D, the driver's extra distance is d(A,O) + d(O,D) + d(
 leg qualifies when that extra costs at most ``max_detour_minutes`` and the detoured length is at
 most ``max_detour_ratio`` × the original one. The return leg is B→A at ``return_time``.
 
-Schedule. The trip must run on one of the need's weekdays. The pickup is the leg's start time
-plus the time from the leg's start to O, the drop-off the pickup plus the time from O to D.
-"Leave after T" fits when T − tolerance ≤ pickup ≤ T + max_wait; "arrive before T" when
-T − max_wait ≤ drop-off ≤ T + tolerance. Times never wrap past midnight.
+Schedule. A regular trip must run on one of the need's weekdays; a one-off trip (``date``)
+answers only a need dated that same day. The pickup is the leg's start time plus the time
+from the leg's start to O, the drop-off the pickup plus the time from O to D. "Leave after
+T" is answered when T − tolerance ≤ pickup ≤ T + max_wait; "arrive before T" when
+T − max_wait ≤ drop-off ≤ T + tolerance. Times never wrap past midnight. A need for today
+gives ``not_before`` (the time now): a pickup already gone by answers nothing.
+
+Honest about time. The tolerance lets a ride a little outside the passenger's window be
+shown, never as fitting: ``Match.minutes_outside`` says by how much the pickup comes before
+"leave after" (or the drop-off after "arrive before"), and such matches rank after every
+ride inside the window.
+
+Seats. A trip's seats are taken, per ride date, by accepted introductions (``SeatsTaken``:
+one-off rides on their date, regular passengers on their weekday every week). A trip with
+no seat left on the need's date (or, for a regular need, on every day they share) is not
+offered; the team's wider search asks for ``include_full`` and gets it marked ``full``,
+after the others.
 
 Prefilter. By the triangle inequality, d(A,O) + d(O,B) ≤ d(A,O) + d(O,D) + d(D,B), so a leg can
 only qualify when O — and likewise D — lies in the ellipse with foci A and B whose distance sum
@@ -21,10 +34,11 @@ is d(A,B) + the largest straight-line extra allowed. The ellipse is the same for
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from typing import TYPE_CHECKING
@@ -123,7 +137,8 @@ class Leg(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TripRoute:
-    """What matching needs of a regular trip. Weekdays: 0 = Monday."""
+    """What matching needs of a trip. Weekdays: 0 = Monday; a one-off trip has its `date`
+    (and the weekday of that date)."""
 
     trip_id: int
     driver_id: int
@@ -132,6 +147,8 @@ class TripRoute:
     weekdays: frozenset[int]
     departure: time
     return_time: time | None
+    date: dt.date | None = None
+    seats: int = 1
     _length_km: float = field(init=False, repr=False, compare=False)  # great circle A→B
 
     def __post_init__(self) -> None:
@@ -149,6 +166,29 @@ class NeedQuery:
     # The person themselves, drivers who declined.
     excluded_drivers: frozenset[int] = frozenset()
     excluded_trips: frozenset[int] = frozenset()
+    date: dt.date | None = None  # a dated need's day (None: a regular need)
+    # For a need today: the time now, before which no pickup can happen any more.
+    not_before: time | None = None
+
+
+@dataclass(frozen=True)
+class SeatsTaken:
+    """A trip's seats promised by accepted introductions: to one-off passengers on their
+    date, and to regular passengers on their weekday, every week."""
+
+    on_dates: Mapping[dt.date, int] = field(default_factory=dict)
+    every_week: Mapping[int, int] = field(default_factory=dict)
+
+    def on(self, day: dt.date) -> int:
+        """Seats taken on that date."""
+        return self.on_dates.get(day, 0) + self.every_week.get(day.weekday(), 0)
+
+    def weekly(self, weekday: int) -> int:
+        """Seats taken every week on that weekday."""
+        return self.every_week.get(weekday, 0)
+
+
+NO_SEATS_TAKEN = SeatsTaken()
 
 
 BANDS: tuple[tuple[float, str], ...] = ((5.0, "0-5"), (20.0, "5-20"), (45.0, "20-45"))
@@ -164,6 +204,14 @@ class Match:
     dropoff: time
     extra_minutes: float  # the driver's extra time
     time_gap_minutes: float  # closeness to the passenger's constraint (0 = perfect)
+    # How far outside the passenger's window (a pickup before "leave after", a drop-off after
+    # "arrive before"), within the tolerance; 0 inside it.
+    minutes_outside: float = 0.0
+    full: bool = False  # no seat left that day (only with include_full)
+
+    @property
+    def fits_window(self) -> bool:
+        return self.minutes_outside <= _EPSILON
 
     @property
     def band(self) -> str:
@@ -198,9 +246,20 @@ def minutes(km: float, params: MatchingParams) -> float:
 # ----------------------------------------------------------------------------- matching
 
 
-def match_route(route: TripRoute, need: NeedQuery, params: MatchingParams) -> Match | None:
+SeatsByTrip = Mapping[int, SeatsTaken]
+
+
+def match_route(
+    route: TripRoute,
+    need: NeedQuery,
+    params: MatchingParams,
+    seats_taken: SeatsTaken = NO_SEATS_TAKEN,
+    *,
+    include_full: bool = False,
+) -> Match | None:
     """The best of the trip's outbound and return legs for this need, or None."""
-    return _match(route, need, params, distance_km(need.origin, need.destination))
+    d_od = distance_km(need.origin, need.destination)
+    return _match(route, need, params, d_od, seats_taken, include_full)
 
 
 def find_matches(
@@ -210,11 +269,15 @@ def find_matches(
     limit: int | None = None,
     *,
     prefilter: bool = True,
+    seats_taken: SeatsByTrip | None = None,
+    include_full: bool = False,
 ) -> list[Match]:
-    """Every trip that fits, best first: fewest extra minutes, then closest in time, then
-    trip id. ``prefilter=False`` skips the ellipse test (same result, slower: for checks)."""
+    """Every trip that answers, best first: inside the passenger's window before outside
+    it, seats left before full, then fewest extra minutes, closest in time, trip id.
+    ``prefilter=False`` skips the ellipse test (same result, slower: for checks)."""
     o, d = need.origin, need.destination
     d_od = distance_km(o, d)
+    taken = seats_taken or {}
     found: list[Match] = []
     if prefilter:
         extra_km = params.max_extra_road_km / params.road_factor
@@ -228,12 +291,14 @@ def find_matches(
                 continue
             if distance_km(a, d) + distance_km(d, b) > allowed:
                 continue
-            match = _match(route, need, params, d_od)
+            seats = taken.get(route.trip_id, NO_SEATS_TAKEN)
+            match = _match(route, need, params, d_od, seats, include_full)
             if match is not None:
                 found.append(match)
     else:
         for route in routes:
-            match = _match(route, need, params, d_od)
+            seats = taken.get(route.trip_id, NO_SEATS_TAKEN)
+            match = _match(route, need, params, d_od, seats, include_full)
             if match is not None:
                 found.append(match)
     if limit is not None:
@@ -261,16 +326,51 @@ def _straight_extra(length_km: float, time_extra_km: float, ratio_slack: float) 
     return min(time_extra_km, ratio_slack * length_km)
 
 
-def _rank(match: Match) -> tuple[float, float, int]:
-    return (match.extra_minutes, match.time_gap_minutes, match.trip_id)
+def _rank(match: Match) -> tuple[bool, bool, float, float, int]:
+    return (
+        not match.fits_window,
+        match.full,
+        match.extra_minutes,
+        match.time_gap_minutes,
+        match.trip_id,
+    )
 
 
-def _match(route: TripRoute, need: NeedQuery, params: MatchingParams, d_od: float) -> Match | None:
+def ride_days(route: TripRoute, need: NeedQuery) -> frozenset[int]:
+    """The need's weekdays this trip runs on: a one-off trip only for a need of its date."""
+    if route.date is not None:
+        return frozenset({route.date.weekday()}) if need.date == route.date else frozenset()
+    return need.weekdays & route.weekdays
+
+
+def days_with_seats(
+    route: TripRoute, need: NeedQuery, days: frozenset[int], taken: SeatsTaken
+) -> frozenset[int]:
+    """Of `days`, those with a seat left: on the need's date, or every week for a regular
+    need."""
+    if need.date is not None:
+        return days if taken.on(need.date) < route.seats else frozenset()
+    return frozenset(day for day in days if taken.weekly(day) < route.seats)
+
+
+def _match(
+    route: TripRoute,
+    need: NeedQuery,
+    params: MatchingParams,
+    d_od: float,
+    taken: SeatsTaken = NO_SEATS_TAKEN,
+    include_full: bool = False,
+) -> Match | None:
     if route.driver_id in need.excluded_drivers or route.trip_id in need.excluded_trips:
         return None
-    days = need.weekdays & route.weekdays
+    days = ride_days(route, need)
     if not days:
         return None
+    with_seats = days_with_seats(route, need, days, taken)
+    full = not with_seats
+    if full and not include_full:
+        return None
+    days = with_seats or days
     a, b, o, d = route.origin, route.destination, need.origin, need.destination
     length = route._length_km
     outbound = _leg(
@@ -298,7 +398,7 @@ def _match(route: TripRoute, need: NeedQuery, params: MatchingParams, d_od: floa
     best = outbound if back is None or (outbound is not None and outbound <= back) else back
     if best is None:
         return None
-    extra, gap, leg, pickup, dropoff = best
+    _, extra, gap, leg, pickup, dropoff, outside = best
     return Match(
         trip_id=route.trip_id,
         driver_id=route.driver_id,
@@ -308,6 +408,8 @@ def _match(route: TripRoute, need: NeedQuery, params: MatchingParams, d_od: floa
         dropoff=_clock(dropoff),
         extra_minutes=extra,
         time_gap_minutes=gap,
+        minutes_outside=outside,
+        full=full,
     )
 
 
@@ -320,9 +422,10 @@ def _leg(
     length_km: float,
     need: NeedQuery,
     params: MatchingParams,
-) -> tuple[float, float, Leg, float, float] | None:
-    """(extra minutes, time gap, leg, pickup, drop-off in minutes after midnight) if the leg
-    fits. Distances are great-circle; the road factor and the speed apply here."""
+) -> tuple[bool, float, float, Leg, float, float, float] | None:
+    """(outside the window?, extra minutes, time gap, leg, pickup, drop-off in minutes after
+    midnight, minutes outside the window) if the leg answers the need. Distances are
+    great-circle; the road factor and the speed apply here."""
     factor = params.road_factor
     detoured = (to_origin_km + ride_km + from_destination_km) * factor
     original = length_km * factor
@@ -336,6 +439,8 @@ def _leg(
     dropoff = pickup + minutes(ride_km * factor, params)
     if dropoff >= MINUTES_PER_DAY:  # no wrapping past midnight (pickup ≤ drop-off)
         return None
+    if need.not_before is not None and _clock(pickup) < need.not_before:
+        return None  # today, and already gone by
     at = _minutes_of(need.at)
     if need.mode is TimeMode.LEAVE_AFTER:
         if not at - params.time_tolerance_minutes - _EPSILON <= pickup:
@@ -343,13 +448,17 @@ def _leg(
         if not pickup <= at + params.max_wait_minutes + _EPSILON:
             return None
         gap = abs(pickup - at)
+        outside = max(0.0, at - pickup)
     else:
         if not at - params.max_wait_minutes - _EPSILON <= dropoff:
             return None
         if not dropoff <= at + params.time_tolerance_minutes + _EPSILON:
             return None
         gap = abs(at - dropoff)
-    return (extra, gap, leg, pickup, dropoff)
+        outside = max(0.0, dropoff - at)
+    if outside <= _EPSILON:
+        outside = 0.0
+    return (outside > 0.0, extra, gap, leg, pickup, dropoff, outside)
 
 
 def _minutes_of(moment: time) -> float:

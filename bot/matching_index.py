@@ -45,6 +45,7 @@ from bot.matching import (
     match_route,
     search_box,
 )
+from bot.matching import _rank as matching_rank
 
 # Limits are loosened by this much in stage 2 (minutes, or km for the ratio): NumPy and math
 # may round a sine differently in the last bit; a millionth of a minute is far above that.
@@ -261,9 +262,11 @@ class TripIndex:
         for position in range(slots.size):
             if limit is not None and len(found) >= limit:
                 # the kept ones are the best so far; nothing cheaper can follow a bound
-                # above the worst kept (ties on extra minutes still compete on time gap)
+                # above the worst kept (ties on extra minutes still compete on time gap),
+                # when that worst fits the passenger's window: one outside it ranks after
+                # any fitting ride, however long its detour (bot.matching's ranking)
                 worst = max(found, key=_rank)
-                if lower_bounds[position] > worst.extra_minutes + _LOOSE:
+                if worst.fits_window and lower_bounds[position] > worst.extra_minutes + _LOOSE:
                     break
             match = match_route(self._route(int(slots[position])), need, params)
             if match is None:
@@ -490,8 +493,9 @@ def _unit(point: Point) -> tuple[float, float, float]:
     return (cos * math.cos(lam), cos * math.sin(lam), math.sin(phi))
 
 
-def _rank(match: Match) -> tuple[float, float, int]:
-    return (match.extra_minutes, match.time_gap_minutes, match.trip_id)
+def _rank(match: Match) -> tuple[bool, bool, float, float, int]:
+    """The order of bot.matching.find_matches (window, seats, detour, time, id)."""
+    return matching_rank(match)
 
 
 def _seconds(moment: time) -> int:

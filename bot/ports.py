@@ -31,7 +31,7 @@ from bot.domain import (
     Trip,
     TripStatus,
 )
-from bot.matching import Match, MatchingParams, NeedQuery, Point, TripRoute
+from bot.matching import Match, MatchingParams, NeedQuery, Point, SeatsTaken, TripRoute
 from bot.settings import Language
 
 
@@ -82,6 +82,8 @@ class TripRepository(Protocol):
 
     async def set_status(self, trip_id: int, status: TripStatus, now: datetime) -> Trip: ...
 
+    async def set_seats(self, trip_id: int, seats: int, now: datetime) -> Trip: ...
+
     async def check_asked(self, trip_id: int, now: datetime) -> None:
         """The driver was just asked whether the trip still runs."""
         ...
@@ -129,7 +131,13 @@ class NeedRepository(Protocol):
         self, need_id: int, now: datetime, kind: str, actor_id: int | None = None, detail: str = ""
     ) -> None: ...
 
-    async def mark_announced(self, need_id: int, trip_id: int, now: datetime) -> bool: ...
+    async def mark_announced(self, need_id: int, trip_id: int, now: datetime) -> bool:
+        """Remember that this trip was shown or announced for this need; False if it was."""
+        ...
+
+    async def seen_drivers(self, need_id: int) -> set[int]:
+        """Drivers whose trips were already shown or announced for this need."""
+        ...
 
     async def created_since(self, since: datetime) -> list[Need]: ...
 
@@ -181,6 +189,12 @@ class IntroductionRepository(Protocol):
         """Accepted introductions of needs still matched (for the rides planned on a day)."""
         ...
 
+    async def seats_taken(
+        self, trip_ids: Iterable[int], since: date, *, leaving_out: int | None = None
+    ) -> dict[int, SeatsTaken]:
+        """Seats each trip has promised to passengers from `since` on (see SeatsTaken)."""
+        ...
+
 
 class Agenda(Protocol):
     """What is due when (bot/agenda.py), kept in the database."""
@@ -214,12 +228,16 @@ class TripSearch(Protocol):
     async def matches(
         self, need: NeedQuery, params: MatchingParams, limit: int | None = None
     ) -> list[Match]:
-        """Exactly ``bot.matching.find_matches(need, every active trip, params, limit)``."""
+        """Exactly ``bot.matching.find_matches(need, every active trip, params, limit)``,
+        seats aside: the index knows the routes, not the seats taken (NeedService counts
+        them on what this returns)."""
         ...
 
-    async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
+    async def routes_near(
+        self, origin: Point, destination: Point, day: date | None = None
+    ) -> list[TripRoute]:
         """Active trips whose search area may hold both points, by trip id (a superset:
-        the caller decides), for searches other than matching a need."""
+        the caller decides); with a `day`, one-off trips of other days may be left out."""
         ...
 
     async def index(self, trip_id: int) -> None: ...

@@ -17,7 +17,18 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.interop.partners import is_operator_id, load_partners
 
 Language = Literal["fr", "en"]
+# The most a Transport d'Utilité Sociale may ask per kilometre (décret 2019-850, as summed up
+# by the réseau APREVA): a higher TUS_EUR_PER_KM stops the start.
+TUS_LEGAL_CAP_EUR_PER_KM = 0.32
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
+
+
+class SettingFileError(ValueError):
+    """A file named by a setting cannot be used; the start stops naming the setting."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 class Settings(BaseSettings):
@@ -81,6 +92,55 @@ class Settings(BaseSettings):
     interop_operator: str | None = None
     interop_partners_file: Path | None = None
     interop_timeout_s: float = Field(default=2.0, gt=0.0, le=30.0)
+
+    # What else the territory offers when no driver can (public transport, local services),
+    # and the tools of a Transport d'Utilité Sociale.
+    gtfs_files: Annotated[tuple[Path, ...], NoDecode] = ()
+    services_file: Path | None = None
+    tus_eur_per_km: float | None = Field(default=None, ge=0.0)
+    # Unset: rides are free; set: introductions show the trip's distance and this guide.
+    cost_share_eur_per_km: float | None = Field(default=None, ge=0.0, le=2.0)
+
+    @field_validator("gtfs_files", mode="before")
+    @classmethod
+    def _gtfs_files(cls, value: object) -> tuple[Path, ...]:
+        if value is None or value == "":
+            return ()
+        items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        paths = []
+        for item in items:
+            text = str(item).strip()
+            if not text:
+                continue
+            path = Path(text)
+            if not path.is_file():
+                raise ValueError(f"file {text!r} does not exist")
+            if path.suffix.lower() != ".zip":
+                raise ValueError(f"{text!r} is not a .zip file (a GTFS feed is a zip)")
+            paths.append(path)
+        return tuple(paths)
+
+    @field_validator("services_file")
+    @classmethod
+    def _services_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"file {str(value)!r} does not exist")
+        return value
+
+    @field_validator("tus_eur_per_km", "cost_share_eur_per_km", "services_file", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("tus_eur_per_km")
+    @classmethod
+    def _tus_cap(cls, value: float | None) -> float | None:
+        if value is not None and value > TUS_LEGAL_CAP_EUR_PER_KM:
+            raise ValueError(
+                f"{value} €/km is above the legal cap of a Transport d'Utilité Sociale"
+                f" ({TUS_LEGAL_CAP_EUR_PER_KM} €/km)"
+            )
+        return value
 
     @field_validator("telegram_api_url")
     @classmethod

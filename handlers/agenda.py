@@ -52,6 +52,7 @@ class AgendaRunner:
             Kind.INTRODUCTION_TIMEOUT: self._action(deps.introductions.time_out),
             Kind.NEED_EXPIRY: messages.need_expiry,
             Kind.TRIP_CHECK_TIMEOUT: self._action(deps.trips.pause_unconfirmed),
+            Kind.TRIP_EXPIRY: self._action(deps.trips.expire),
             Kind.INTRODUCTION_EXPIRED_DRIVER: messages.introduction_expired_driver,
             Kind.INTRODUCTION_EXPIRED_PASSENGER: messages.introduction_expired_passenger,
             Kind.RIDE_REMINDER_PASSENGER: messages.ride_reminder_passenger,
@@ -66,11 +67,13 @@ class AgendaRunner:
             Kind.AID_PROOF_EXPIRY: self._action(deps.applications.expire_proofs),
             Kind.AID_APPLICATION_ANONYMISE: self._action(deps.applications.anonymise),
             Kind.AID_REVIEW_REMINDER: messages.aid_review_reminder,
+            Kind.MONTHLY_REPORT: messages.monthly_report,
         }
         # Recurring entries schedule their next occurrence when done; one given up on must
         # still do so, or the chain (a daily digest, a trip's checks) would stop for good.
         self._after_giving_up: dict[Kind, Callable[[AgendaEntry], Awaitable[None]]] = {
             Kind.DIGEST: lambda entry: deps.digest.sent(entry, Outcome.UNREACHABLE),
+            Kind.MONTHLY_REPORT: lambda entry: deps.dashboard.reported(entry, Outcome.UNREACHABLE),
             Kind.TRIP_CHECK: deps.trips.check_undelivered,
             Kind.NEED_REPOST: lambda entry: deps.operators.reposted(entry, None),
             Kind.CLAIMED_REMINDER: lambda entry: deps.operators.claimer_reminded(

@@ -47,6 +47,8 @@ SPOKEN_FOR_THE_CALLER = {
         "behalf_driver.ask_days", "behalf_driver.ask_time", "behalf_driver.departure_after_return",
         "behalf_driver.ask_return", "behalf_driver.return_before_departure",
         "behalf_driver.ask_seats", "behalf_driver.summary", "behalf_driver.same_place",
+        "behalf_driver.ask_how_often", "behalf_driver.date_in_past",
+        "behalf_driver.departure_passed",
     ),
 }  # fmt: skip
 CALLER_STEPS = {NAME: PHONE_NUMBER, PHONE_NUMBER: SHOWS_PHONE, SHOWS_PHONE: ORIGIN}
@@ -196,7 +198,7 @@ class TripOnBehalf(OnBehalf[TripDraft], OfferConversation):
     commands = ["conducteur", "driver"]
     # The caller's phone is how passengers reach them: no Telegram contact to ask about.
     next_step = {**CALLER_STEPS, **OfferConversation.next_step, NOTE: SUMMARY}
-    chained_steps = frozenset({NAME, PHONE_NUMBER})
+    chained_steps = frozenset({NAME, PHONE_NUMBER, *OfferConversation.chained_steps})
     summary_fields = (*(f for f in kb.SUMMARY_FIELDS if f != "contact"), "caller")
     step_of_field = {**OfferConversation.step_of_field, "caller": NAME}
 
@@ -236,8 +238,10 @@ class TripOnBehalf(OnBehalf[TripDraft], OfferConversation):
             return None
         operator, session, _ = pressed
         try:
+            self.change(session, today=self.deps.today(), now=self.deps.now_time())
             new_trip = session.draft.complete()
         except InvalidInput as problem:
+            problem = await self.gone_by(update, context, operator, session, problem)
             return await self.ask_missing(update, context, operator, session, problem)
         await drop_keyboard(update)
         self.clear(context)

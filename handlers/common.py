@@ -62,6 +62,8 @@ async def set_command_menus(deps: Deps, bot: Bot) -> None:
             BotCommand("stats", deps.t(language, "menu.stats")),
             BotCommand("export", deps.t(language, "menu.export")),
         ]
+        if deps.tus.enabled:  # an association running a Transport d'Utilité Sociale
+            team.append(BotCommand("tus", deps.t(language, "menu.tus")))
         try:
             await bot.set_my_commands(team, scope=BotCommandScopeChat(chat_id))
         except TelegramError as error:

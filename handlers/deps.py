@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from telegram import Update
 
@@ -14,6 +14,7 @@ from bot.interop.theirs import SearchWithPartners
 from bot.services.agenda import AgendaService
 from bot.services.aids import AidService
 from bot.services.applications import ApplicationService
+from bot.services.dashboard import DashboardService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
 from bot.services.needs import NeedService
@@ -23,6 +24,7 @@ from bot.services.places import PlaceService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.trips import TripService
+from bot.services.tus import TusService
 from bot.services.words import WordsService
 from bot.settings import Settings
 from i18n import Translator
@@ -46,6 +48,8 @@ class Deps:
     clock: Clock
     aids: AidService
     applications: ApplicationService
+    dashboard: DashboardService
+    tus: TusService
     # A need recorded with the partner platforms' journeys; their API (None when not served).
     finding: SearchWithPartners
     partner_api: PartnerApi | None = None
@@ -53,6 +57,12 @@ class Deps:
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""
         return self.clock.now().astimezone(self.settings.zone).date()
+
+    def now_time(self) -> time:
+        """The time now in the territory, to the minute."""
+        return (
+            self.clock.now().astimezone(self.settings.zone).time().replace(second=0, microsecond=0)
+        )
 
     async def person(self, update: Update) -> Person:
         """The person writing; created on first contact, names refreshed from Telegram."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import ClassVar
 
 from telegram import Message, Update
@@ -367,9 +367,25 @@ class FindConversation(DraftConversation[NeedDraft]):
             text = self.t(person.language, "steps.time_not_understood", text=text_of(update))
             await send(update, context, text)
             return None
-        self.take_wish(session, wish)
+        try:
+            self.take_wish(session, wish)
+            self.change(session, today=self.deps.today(), now=self.deps.now_time())
+        except InvalidInput:
+            await self._time_passed(update, context, person, wish.at)
+            return None
         await self._time_said(update, context, person, session)
         return await self.advance(update, context, person, session, TIME)
+
+    async def _time_passed(
+        self, update: Update, context: Context, person: Person, at: time
+    ) -> None:
+        """Arriving before a time already gone by today: said plainly, the time asked again."""
+        lang = person.language
+        text = self.t(
+            lang, "rides.time_passed", time=self.t.time(lang, at),
+            now=self.t.time(lang, self.deps.now_time()),
+        )  # fmt: skip
+        await send(update, context, text)
 
     async def _time_said(
         self, update: Update, context: Context, person: Person, session: FindSession
@@ -439,9 +455,12 @@ class FindConversation(DraftConversation[NeedDraft]):
             return None
         person, session, _ = pressed
         try:
-            self.change(session, today=self.deps.today())
+            self.change(session, today=self.deps.today(), now=self.deps.now_time())
             new_need = session.draft.complete()
         except InvalidInput as problem:
+            if problem.reason == "time_passed" and session.draft.at is not None:
+                await self._time_passed(update, context, person, session.draft.at)
+                problem = InvalidInput("at", "time_passed")
             return await self.ask_missing(update, context, person, session, problem)
         await drop_keyboard(update)
         self.clear(context)

@@ -15,6 +15,7 @@ from bot.agenda import AgendaEntry, Outcome
 from bot.notices import Notice
 from handlers import keyboards as kb
 from handlers import render
+from handlers.dashboard import monthly_text, send_chart
 from handlers.deps import Deps
 from handlers.notify import Notifier
 
@@ -126,3 +127,16 @@ class FollowUpMessages:
         outcome = Outcome.SENT if written else Outcome.UNREACHABLE
         await self.deps.digest.sent(entry, outcome)
         return outcome
+
+    async def monthly_report(self, context: Context, entry: AgendaEntry) -> Outcome:
+        """On the first of the month: last month's report and the chart, in the group."""
+        chat_id = self.deps.settings.operator_chat_id
+        if chat_id is None:
+            await self.deps.dashboard.reported(entry, Outcome.SKIPPED)
+            return Outcome.SKIPPED
+        report = await self.deps.dashboard.monthly()
+        t, lang = self.deps.t, self.deps.settings.default_language
+        await self.notifier.to_operators(context, monthly_text(t, lang, report))
+        await send_chart(context, t, lang, chat_id, report.dashboard)
+        await self.deps.dashboard.reported(entry, Outcome.SENT)
+        return Outcome.SENT

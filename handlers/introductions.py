@@ -272,6 +272,8 @@ class IntroductionHandlers:
             await answer_button(update, self.t(lang, "common.old_button"))
         elif answer.result is AnswerResult.NOT_YOURS:
             await answer_button(update, self.t(lang, "intro.not_yours"))
+        elif answer.result is AnswerResult.FULL:
+            await answer_button(update, self.t(lang, "rides.full_cannot_accept"))
         elif answer.result is AnswerResult.ALREADY:
             settled = answer.introduction.status if answer.introduction else None
             answered = settled in (IntroductionStatus.ACCEPTED, IntroductionStatus.DECLINED)

@@ -151,6 +151,24 @@ def weekdays(
     )
 
 
+def how_often(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
+    """ "Every week, or once?" when a trip is offered."""
+    return inline(
+        [(t(lang, "rides.button_weekly"), encode(OFFER, nonce, "often", "weekly"))],
+        [(t(lang, "rides.button_once"), encode(OFFER, nonce, "often", "once"))],
+    )
+
+
+def trip_date(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
+    """The day of a one-off trip: today, tomorrow, or typed."""
+    return inline(
+        [
+            (t(lang, "button.today"), encode(OFFER, nonce, "date", "today")),
+            (t(lang, "button.tomorrow"), encode(OFFER, nonce, "date", "tomorrow")),
+        ]
+    )
+
+
 def one_button(text: str, data: str) -> InlineKeyboardMarkup:
     return inline([(text, data)])
 
@@ -278,7 +296,23 @@ def trip_actions(t: Translator, lang: str, trip: Trip) -> InlineKeyboardMarkup:
         toggle = (t(lang, "button.resume"), encode(TRIP, trip.id, "resume"))
     else:
         toggle = (t(lang, "button.pause"), encode(TRIP, trip.id, "pause"))
-    return inline([toggle, (t(lang, "button.delete"), encode(TRIP, trip.id, "delete"))])
+    return inline(
+        [toggle, (t(lang, "button.delete"), encode(TRIP, trip.id, "delete"))],
+        [(t(lang, "rides.button_seats"), encode(TRIP, trip.id, "seats"))],
+    )
+
+
+def trip_seats(t: Translator, lang: str, trip: Trip, most: int) -> InlineKeyboardMarkup:
+    """How many seats the trip offers: the current number ticked."""
+
+    def seat(n: int) -> tuple[str, str]:
+        return (f"✅ {n}" if n == trip.seats else str(n), encode(TRIP, trip.id, "seats", n))
+
+    return inline(
+        [seat(n) for n in range(1, min(most, 4) + 1)],
+        [seat(n) for n in range(5, most + 1)],
+        [(t(lang, "rides.button_back"), encode(TRIP, trip.id, "keep"))],
+    )
 
 
 def confirm_delete(t: Translator, lang: str, trip: Trip) -> InlineKeyboardMarkup:

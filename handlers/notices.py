@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
@@ -22,6 +23,7 @@ from handlers import keyboards as kb
 from handlers import render
 from handlers.aid_words import AidWords
 from handlers.interop_words import interop_words
+from handlers.transit_words import TransitWords
 from i18n import Html, Translator
 
 Worded = tuple[str, InlineKeyboardMarkup | None]
@@ -31,9 +33,11 @@ Values = dict[str, Any]
 
 
 class NoticeWords:
-    def __init__(self, t: Translator) -> None:
+    def __init__(self, t: Translator, zone: ZoneInfo | None = None) -> None:
         self.t = t
+        self.zone = zone or ZoneInfo("Europe/Paris")
         self._words: dict[str, Callable[[str, str, Values], str]] = {
+            "intro.asked": self._asked,
             "candidates.found": self._candidates,
             "candidates.next": self._candidates,
             "candidates.new_driver": self._new_driver,
@@ -71,6 +75,7 @@ class NoticeWords:
             "operators.claimed_quiet": self._claimed_quiet,
             "operators.claimed_quiet_group": self._claimed_quiet,
             **AidWords(t).table(),
+            **TransitWords(t).words(),
             **interop_words(t),
         }
 
@@ -145,6 +150,12 @@ class NoticeWords:
             line=Html(render.candidate_line(self.t, lang, need, candidate)),
         )  # fmt: skip
 
+    def _asked(self, key: str, lang: str, values: Values) -> str:
+        return self.t(lang, key, name=values["name"], deadline=self._deadline(lang, values))
+
+    def _deadline(self, lang: str, values: Values) -> str:
+        return render.deadline(self.t, lang, values["deadline"], values["asked_at"], self.zone)
+
     def _accepted_passenger(self, key: str, lang: str, values: Values) -> str:
         need: Need = values["need"]
         introduction: Introduction = values["introduction"]
@@ -164,6 +175,12 @@ class NoticeWords:
         trip: Trip = values["trip"]
         passenger: Person = values["passenger"]
         t = self.t
+        answer_by = t(
+            lang, "rides.answer_by",
+            deadline=render.deadline(
+                t, lang, introduction.expires_at, introduction.created_at, self.zone
+            ),
+        )  # fmt: skip
         return t(
             lang, "intro.request",
             passenger=passenger.short_name,
@@ -178,7 +195,7 @@ class NoticeWords:
             detour=Html(render.detour(t, lang, introduction.extra_minutes, "detour.none_driver")),
             purpose=Html(render.purpose(t, lang, need)),
             special=Html(render.special_needs(t, lang, need)),
-        )  # fmt: skip
+        ) + "\n" + answer_by  # fmt: skip
 
     def _accepted_driver(self, key: str, lang: str, values: Values) -> str:
         passenger: Person = values["passenger"]
@@ -218,7 +235,7 @@ class NoticeWords:
         driver: Person = values["driver"]
         return self.t(
             lang, "operators.driver_asked", id=need.id, driver=driver.display_name,
-            hours=values["hours"],
+            deadline=self._deadline(lang, values),
         )  # fmt: skip
 
     def _call_driver(self, key: str, lang: str, values: Values) -> str:
@@ -233,7 +250,7 @@ class NoticeWords:
             passenger=passenger.short_name,
             origin=need.origin.name, destination=need.destination.name,
             day=render.match_day(t, lang, need, introduction.travel_day),
-            pickup=t.time(lang, introduction.pickup), hours=values["hours"],
+            pickup=t.time(lang, introduction.pickup), deadline=self._deadline(lang, values),
         )  # fmt: skip
 
     def _driver_answer(self, key: str, lang: str, values: Values) -> str:

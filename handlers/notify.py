@@ -38,7 +38,7 @@ class Notifier:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.t = deps.t
-        self.words = NoticeWords(deps.t)
+        self.words = NoticeWords(deps.t, deps.settings.zone)
         self.team_lang = deps.settings.default_language
         # What each need's post shows now, so that an unchanged post is not edited again.
         self._shown: dict[int, tuple[str, bool]] = {}
@@ -166,7 +166,8 @@ class Notifier:
             )
             return
         # As many messages as it takes to stay under Telegram's length, each with the
-        # buttons of the drivers it shows.
+        # buttons of the drivers it shows; a trip full that day is shown (the team may call
+        # its driver), not offered to ask.
         lines = [render.operator_candidate_line(t, lang, need, c) for c in candidates]
         header = t(lang, "operators.candidates", id=need.id, lines="")
         start = 0
@@ -175,7 +176,7 @@ class Notifier:
             start += len(run)
             page = "\n".join(run)
             buttons = [(t(lang, "operators.ask_label", name=c.driver.short_name), c.trip.id)
-                       for c in shown] if need.is_open else []  # fmt: skip
+                       for c in shown if not c.match.full] if need.is_open else []  # fmt: skip
             markup = kb.operator_candidates(t, lang, need.id, buttons) if buttons else None
             text = t(lang, "operators.candidates", id=need.id, lines=Html(page))
             await context.bot.send_message(chat_id, text, reply_markup=markup)

@@ -1,7 +1,9 @@
-"""/proposer (/offer): a driver registers a regular trip, one question at a time."""
+"""/proposer (/offer): a driver registers a trip, made every week or once, one question at
+a time."""
 
 from __future__ import annotations
 
+from datetime import date, time, timedelta
 from typing import ClassVar
 
 from telegram import ReplyKeyboardRemove, Update
@@ -12,6 +14,7 @@ from telegram.ext import (
 )
 
 from bot.domain import MAX_NOTE_LENGTH, MAX_SEATS, InvalidInput, Person, TripDraft
+from bot.tripwhen import TripWhen, understand_trip_date, understand_trip_when
 from bot.understand import fold, read_number, read_phone, read_time_wish, read_yes_no
 from handlers import keyboards as kb
 from handlers import render
@@ -33,8 +36,14 @@ from i18n import Html
 
 CONSENT, TIME, RETURN, SEATS, NOTE = "consent", "time", "return", "seats", "note"
 CONTACT, PHONE, PHONE_VISIBLE, SUMMARY = "contact", "phone", "phone_visible", "summary"
-# Summary buttons name what they correct; most are the step's own name.
-STEP_OF_FIELD = {"weekdays": DAYS, "departure": TIME, "return_time": RETURN}
+# "Every week, or once?", then the days (DAYS) or the date (ON_DATE).
+HOW_OFTEN, ON_DATE = "how_often", "on_date"
+# Summary buttons name what they correct; most are the step's own name. A date that has
+# passed meanwhile (a draft kept overnight) is a problem of the whole draft: its date.
+STEP_OF_FIELD = {
+    "days": HOW_OFTEN, "weekdays": HOW_OFTEN, "one_off": HOW_OFTEN, "date": ON_DATE,
+    "draft": ON_DATE, "departure": TIME, "return_time": RETURN,
+}  # fmt: skip
 
 OfferSession = Session[TripDraft]
 
@@ -46,8 +55,10 @@ class OfferConversation(DraftConversation[TripDraft]):
     draft_type = TripDraft
     next_step = {
         ORIGIN: DESTINATION,
-        DESTINATION: DAYS,
+        DESTINATION: HOW_OFTEN,
+        HOW_OFTEN: DAYS,  # or ON_DATE: the answer says which
         DAYS: TIME,
+        ON_DATE: TIME,
         TIME: RETURN,
         RETURN: SEATS,
         SEATS: NOTE,
@@ -57,7 +68,8 @@ class OfferConversation(DraftConversation[TripDraft]):
         PHONE_VISIBLE: SUMMARY,
     }
     button_steps = frozenset({CONSENT, CONTACT, PHONE_VISIBLE, SUMMARY})
-    chained_steps = frozenset({PHONE})
+    # Correcting the days asks "every week, or once?" and then the days or the date.
+    chained_steps = frozenset({PHONE, HOW_OFTEN})
     # Declared again so that a variant may correct other fields (the base's type, not the
     # exact tuple of kb.SUMMARY_FIELDS).
     summary_fields: ClassVar[tuple[str, ...]] = kb.SUMMARY_FIELDS
@@ -73,7 +85,12 @@ class OfferConversation(DraftConversation[TripDraft]):
                 ],
                 ORIGIN: self.place_handlers(ORIGIN),
                 DESTINATION: self.place_handlers(DESTINATION),
+                HOW_OFTEN: [
+                    button("often", self.on_how_often),
+                    MessageHandler(TEXT, self.on_how_often_text),
+                ],
                 DAYS: self.days_handlers(),
+                ON_DATE: [button("date", self.on_date), MessageHandler(TEXT, self.on_date_text)],
                 TIME: [MessageHandler(TEXT, self.on_time_text)],
                 RETURN: [
                     MessageHandler(TEXT, self.on_return_text),
@@ -116,8 +133,13 @@ class OfferConversation(DraftConversation[TripDraft]):
             await send(update, context, t(lang, "offer.consent"), kb.consent(t, lang, nonce))
         elif step in (ORIGIN, DESTINATION):
             await self.ask_place(update, context, person, step)
+        elif step == HOW_OFTEN:
+            markup = kb.how_often(t, lang, nonce)
+            await send(update, context, t(lang, "rides.ask_how_often"), markup)
         elif step == DAYS:
             await self.ask_days(update, context, person, session, "offer.ask_days")
+        elif step == ON_DATE:
+            await send(update, context, t(lang, "rides.ask_date"), kb.trip_date(t, lang, nonce))
         elif step == TIME:
             await send(update, context, t(lang, "offer.ask_time"))
         elif step == RETURN:
@@ -168,6 +190,121 @@ class OfferConversation(DraftConversation[TripDraft]):
         await send(update, context, self.t(person.language, "offer.intro"))
         return await self.ask(update, context, person, session, ORIGIN)
 
+    # Every week, or once.
+
+    async def on_how_often(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context)
+        if pressed is None:
+            return None
+        person, session, data = pressed
+        choice = data.part(2)
+        if choice not in ("weekly", "once"):
+            return await self.other_step(update, context, person, session, HOW_OFTEN)
+        await drop_keyboard(update)
+        when = TripWhen(once=choice == "once", weekly=choice == "weekly")
+        return await self._how_often(update, context, person, session, when)
+
+    async def on_how_often_text(self, update: Update, context: Context) -> State:
+        loaded = await self.session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        understood = understand_trip_when(text_of(update), self.deps.today())
+        if understood is None:
+            lang = person.language
+            text = self.t(lang, "rides.how_often_not_understood", text=text_of(update))
+            await send(update, context, text, kb.how_often(self.t, lang, session.nonce))
+            return None
+        return await self._how_often(update, context, person, session, understood)
+
+    async def _how_often(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: OfferSession,
+        when: TripWhen,
+    ) -> State:
+        if when.date is not None:
+            return await self._set_date(update, context, person, session, when.date, when.at)
+        if when.weekdays:
+            self.change(session, one_off=False, date=None, weekdays=when.weekdays)
+            return await self.days_chosen(update, context, person, session)
+        if when.once:
+            self.change(session, one_off=True, weekdays=frozenset())
+            self.save(context, session)
+            return await self.ask(update, context, person, session, ON_DATE)
+        self.change(session, one_off=False, date=None)
+        self.save(context, session)
+        return await self.ask(update, context, person, session, DAYS)
+
+    async def days_chosen(
+        self, update: Update, context: Context, person: Person, session: OfferSession
+    ) -> State:
+        # Days chosen make a regular trip (also for a draft begun before trips made once).
+        self.change(session, one_off=False, date=None)
+        return await super().days_chosen(update, context, person, session)
+
+    async def on_date(self, update: Update, context: Context) -> State:
+        pressed = await self.pressed(update, context)
+        if pressed is None:
+            return None
+        person, session, data = pressed
+        choice = data.part(2)
+        if choice not in ("today", "tomorrow"):
+            return await self.other_step(update, context, person, session, ON_DATE)
+        await drop_keyboard(update)
+        today = self.deps.today()
+        day = today + timedelta(days=1) if choice == "tomorrow" else today
+        return await self._set_date(update, context, person, session, day, None)
+
+    async def on_date_text(self, update: Update, context: Context) -> State:
+        loaded = await self.session(update, context)
+        if loaded is None:
+            return ConversationHandler.END
+        person, session = loaded
+        understood = understand_trip_date(text_of(update), self.deps.today())
+        if understood is None or understood.date is None:
+            lang = person.language
+            text = self.t(lang, "rides.date_not_understood", text=text_of(update))
+            await send(update, context, text, kb.trip_date(self.t, lang, session.nonce))
+            return None
+        return await self._set_date(
+            update, context, person, session, understood.date, understood.at
+        )
+
+    async def _set_date(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: OfferSession,
+        day: date,
+        at: time | None,
+    ) -> State:
+        lang = person.language
+        try:
+            self.change(
+                session, one_off=True, weekdays=frozenset(), date=day, today=self.deps.today(),
+                now=None,
+            )  # fmt: skip
+        except InvalidInput:
+            text = self.t(lang, "rides.date_in_past", date=self.t.date(lang, day))
+            await send(update, context, text, kb.trip_date(self.t, lang, session.nonce))
+            return None
+        await send(update, context, self.t(lang, "rides.date_set", date=self.t.date(lang, day)))
+        if at is not None and not session.editing:
+            try:
+                self.change(session, departure=at, now=self.deps.now_time())
+            except InvalidInput as problem:
+                if problem.reason == "departure_passed":
+                    await self._departure_passed(update, context, person, at)
+                return await self.advance(update, context, person, session, ON_DATE)
+            shown = self.t.time(lang, at)
+            await send(update, context, self.t(lang, "offer.time_set", time=shown))
+            return await self.advance(update, context, person, session, TIME)
+        return await self.advance(update, context, person, session, ON_DATE)
+
     # Times.
 
     async def on_time_text(self, update: Update, context: Context) -> State:
@@ -183,8 +320,13 @@ class OfferConversation(DraftConversation[TripDraft]):
             await send(update, context, text)
             return None
         try:
-            self.change(session, departure=departure)
-        except InvalidInput:
+            self.change(
+                session, departure=departure, today=self.deps.today(), now=self.deps.now_time()
+            )
+        except InvalidInput as problem:
+            if problem.reason == "departure_passed":
+                await self._departure_passed(update, context, person, departure)
+                return None
             assert session.draft.return_time is not None
             back = self.t.time(lang, session.draft.return_time)
             await send(update, context, self.t(lang, "offer.departure_after_return", back=back))
@@ -192,6 +334,39 @@ class OfferConversation(DraftConversation[TripDraft]):
         shown = self.t.time(lang, departure)
         await send(update, context, self.t(lang, "offer.time_set", time=shown))
         return await self.advance(update, context, person, session, TIME)
+
+    async def gone_by(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        session: OfferSession,
+        problem: InvalidInput,
+    ) -> InvalidInput:
+        """At the summary, a date or a departure gone by meanwhile (a draft kept overnight):
+        said plainly; the question to ask again."""
+        draft = session.draft
+        if problem.reason == "departure_passed" and draft.departure is not None:
+            await self._departure_passed(update, context, person, draft.departure)
+            return InvalidInput("departure", problem.reason)
+        if problem.reason == "date_in_past" and draft.date is not None:
+            lang = person.language
+            await send(
+                update, context, self.t(lang, "rides.date_gone", date=self.t.date(lang, draft.date))
+            )
+            return InvalidInput("date", problem.reason)
+        return problem
+
+    async def _departure_passed(
+        self, update: Update, context: Context, person: Person, departure: time
+    ) -> None:
+        """A trip made today, leaving at a time already gone: said plainly, asked again."""
+        lang = person.language
+        text = self.t(
+            lang, "rides.departure_passed", time=self.t.time(lang, departure),
+            now=self.t.time(lang, self.deps.now_time()),
+        )  # fmt: skip
+        await send(update, context, text)
 
     async def on_return_text(self, update: Update, context: Context) -> State:
         loaded = await self.session(update, context)
@@ -386,9 +561,11 @@ class OfferConversation(DraftConversation[TripDraft]):
             return None
         person, session, _ = pressed
         try:
+            self.change(session, today=self.deps.today(), now=self.deps.now_time())
             new_trip = session.draft.complete()
-        except InvalidInput as missing:
-            return await self.ask_missing(update, context, person, session, missing)
+        except InvalidInput as problem:
+            problem = await self.gone_by(update, context, person, session, problem)
+            return await self.ask_missing(update, context, person, session, problem)
         await drop_keyboard(update)
         registered = await self.deps.trips.register(person, new_trip)
         trip = registered.trip

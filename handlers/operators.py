@@ -21,6 +21,7 @@ from bot.services.operators import FollowUp, FollowUpResult
 from bot.services.reports import Figures
 from handlers import keyboards as kb
 from handlers import pages, render
+from handlers.dashboard import send_chart
 from handlers.deliverer import flood_wait
 from handlers.deps import Deps
 from handlers.notify import Notifier
@@ -192,12 +193,17 @@ class OperatorHandlers:
         if operator is None:
             return
         lang = self._language(update, operator)
-        stats = await self.deps.reports.statistics()
+        overview = await self.deps.dashboard.overview()
+        stats = overview.statistics
         text = self.t(
             lang, "stats.text",
             recent=Html(self._figures(lang, stats.recent)),
             overall=Html(self._figures(lang, stats.overall)),
         )  # fmt: skip
+        chat = update.effective_chat
+        assert chat is not None
+        # The chart first, the figures last: they stay under the reader's eyes.
+        await send_chart(context, self.t, lang, chat.id, overview.dashboard)
         await send(update, context, text)
 
     def _figures(self, lang: str, figures: Figures) -> str:
@@ -208,13 +214,15 @@ class OperatorHandlers:
             ]
             return ", ".join(parts) if parts else self.t(lang, "stats.nothing")
 
-        return self.t(
+        text = self.t(
             lang, "stats.figures",
             drivers=figures.drivers, trips=figures.active_trips, needs=figures.needs,
             accepted=figures.accepted, happened=figures.happened,
             by_status=Html(listing("need.status", figures.by_status)),
             by_purpose=Html(listing("purpose", figures.by_purpose)),
         )  # fmt: skip
+        one_off = self.t(lang, "rides.stats_one_off", count=figures.one_off_trips)
+        return f"{text}\n{one_off}"
 
     async def export(self, update: Update, context: Context) -> None:
         """CSV files, always into the operators' group (never into a private chat)."""

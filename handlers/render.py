@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.agenda import Outcome
 from bot.domain import (
@@ -18,6 +20,7 @@ from bot.domain import (
 from bot.services.candidates import Candidate
 from bot.services.digest import Digest
 from bot.services.operators import FollowUp
+from bot.services.rides import Ride
 from i18n import Html, Translator
 
 
@@ -46,8 +49,17 @@ def contact(t: Translator, lang: str, person: Person) -> str:
     return t(lang, "contact.telegram_only", telegram=telegram)
 
 
+def trip_days(t: Translator, lang: str, trip: Trip | TripDraft) -> str:
+    """ "lundi et jeudi" for a regular trip, "mardi 24 novembre" for a one-off one."""
+    if trip.date is not None:
+        return t(lang, "rides.once_on", date=t.date(lang, trip.date))
+    if isinstance(trip, TripDraft) and trip.one_off:
+        return "…"
+    return t.weekdays(lang, trip.weekdays) if trip.weekdays else "…"
+
+
 def schedule(t: Translator, lang: str, trip: Trip | TripDraft) -> str:
-    days = t.weekdays(lang, trip.weekdays) if trip.weekdays else "…"
+    days = trip_days(t, lang, trip)
     departure = t.time(lang, trip.departure) if trip.departure else "…"
     if trip.return_time:
         return t(
@@ -94,6 +106,18 @@ def trip_line(t: Translator, lang: str, trip: Trip) -> str:
         status=Html(status),
         note=note,
     )
+
+
+def seats_taken(t: Translator, lang: str, rides: Sequence[Ride]) -> list[str]:
+    """Who takes a seat when, on a trip: a date, or every week on a weekday."""
+    lines = []
+    for ride in rides:
+        if ride.need.travel_date is not None:
+            when = t.date(lang, ride.ride_date)
+        else:
+            when = t(lang, "rides.every", days=t.weekdays(lang, {ride.introduction.travel_day}))
+        lines.append(t(lang, "rides.seat_taken", when=when, name=ride.passenger.display_name))
+    return lines
 
 
 def need_when(t: Translator, lang: str, need: Need | NeedDraft) -> str:
@@ -153,7 +177,7 @@ def match_day(t: Translator, lang: str, need: Need, days: frozenset[int] | int) 
 
 def candidate_line(t: Translator, lang: str, need: Need, candidate: Candidate) -> str:
     match = candidate.match
-    return t(
+    line = t(
         lang,
         "candidates.line",
         name=candidate.driver.short_name,
@@ -162,6 +186,30 @@ def candidate_line(t: Translator, lang: str, need: Need, candidate: Candidate) -
         dropoff=t.time(lang, match.dropoff),
         detour=Html(detour(t, lang, match.extra_minutes, "detour.none")),
     )
+    notes = [outside_window(t, lang, need, candidate)] if not match.fits_window else []
+    if match.full:
+        notes.append(t(lang, "rides.full_that_day"))
+    return "\n".join([line, *notes])
+
+
+def outside_window(t: Translator, lang: str, need: Need, candidate: Candidate) -> str:
+    """Never shown as fitting: by how much the ride misses the time the person gave."""
+    minutes = max(1, round(candidate.match.minutes_outside))
+    at = t.time(lang, need.at)
+    if need.time_mode.value == "leave_after":
+        return t(lang, "rides.pickup_early", minutes=minutes, time=at)
+    return t(lang, "rides.dropoff_late", minutes=minutes, time=at)
+
+
+def deadline(t: Translator, lang: str, moment: datetime, asked_at: datetime, zone: ZoneInfo) -> str:
+    """When an answer is due, in the territory's time: "avant 5h45", "demain avant 5h45"."""
+    local, asked = moment.astimezone(zone), asked_at.astimezone(zone)
+    at = t.time(lang, local.time().replace(second=0, microsecond=0))
+    if local.date() == asked.date():
+        return t(lang, "rides.deadline_today", time=at)
+    if local.date() == asked.date() + timedelta(days=1):
+        return t(lang, "rides.deadline_tomorrow", time=at)
+    return t(lang, "rides.deadline_on", date=t.date(lang, local.date()), time=at)
 
 
 def detour(t: Translator, lang: str, extra_minutes: float, none_key: str) -> str:

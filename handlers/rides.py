@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot.domain import RideOutcome
+from bot.domain import IntroductionStatus, NeedStatus, RideOutcome
 from bot.services.introductions import AnswerResult
 from bot.services.rides import OutcomeResult
 from handlers import keyboards as kb
@@ -85,7 +85,15 @@ class RideHandlers:
             await answer_button(update, self.t(lang, "intro.not_yours"))
             return
         if answer.result is not AnswerResult.DECLINED or answer.passenger is None:
-            await answer_button(update, self.t(lang, "intro.no_longer"))
+            # Pressed twice: the driver already called it off (the passenger did not).
+            withdrawn = (
+                answer.introduction is not None
+                and answer.introduction.status is IntroductionStatus.CANCELLED
+                and answer.need is not None
+                and answer.need.status is not NeedStatus.CANCELLED
+            )
+            key = "rides.already_withdrawn" if withdrawn else "intro.no_longer"
+            await answer_button(update, self.t(lang, key))
             await drop_keyboard(update)
             return
         await answer_button(update)

@@ -1,4 +1,5 @@
-"""/mestrajets (/mytrips): a driver's trips, with buttons to pause, resume and delete."""
+"""/mestrajets (/mytrips): a driver's trips, with buttons to pause, resume, delete and
+change the seats. A button pressed twice (or late) says where the trip stands."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain import Person, Trip
+from bot.domain import MAX_SEATS, Person, Trip, TripStatus
 from bot.services.trips import TripChange, TripChangeResult
 from handlers import keyboards as kb
 from handlers import pages, render
@@ -33,6 +34,13 @@ Context = ContextTypes.DEFAULT_TYPE
 _CHECK_ANSWERS = ("keep", "pause", "delete", "back")
 TRIP_PAGES = "trips"
 _DONE_MESSAGE = {"pause": "trips.paused", "resume": "trips.resumed", "delete": "trips.deleted"}
+# What a press says when the trip already is where it would take it (a double tap).
+_ALREADY = {
+    TripStatus.PAUSED: "rides.already_paused",
+    TripStatus.ACTIVE: "rides.already_active",
+    TripStatus.DELETED: "rides.already_deleted",
+    TripStatus.EXPIRED: "rides.already_over",
+}
 
 
 class TripsHandlers:
@@ -54,25 +62,27 @@ class TripsHandlers:
         """The trips a few at a time, each with its buttons; "show more" for the next ones."""
         person = await self.deps.person(update)
         lang = person.language
-        trips = await self.deps.trips.trips_of(person)
+        listing = await self.deps.trips.listing(person)
         page = 0
         if update.callback_query:
             page = pages.page_number(kb.decode(update.callback_query.data)) or 0
             await answer_button(update)
             await drop_keyboard(update)
-        if not trips:
+        if not listing:
             await send(update, context, self.t(lang, "trips.none"))
             return
         if page == 0:
             await send(update, context, self.t(lang, "trips.header"))
-        shown = trips[page * pages.ITEMS_PER_PAGE : (page + 1) * pages.ITEMS_PER_PAGE]
-        for trip in shown:
-            await send(
-                update, context, self._line(person, trip), kb.trip_actions(self.t, lang, trip)
+        shown = listing[page * pages.ITEMS_PER_PAGE : (page + 1) * pages.ITEMS_PER_PAGE]
+        for listed in shown:
+            trip = listed.trip
+            text = "\n".join(
+                [self._line(person, trip).rstrip(), *render.seats_taken(self.t, lang, listed.rides)]
             )
+            await send(update, context, text, kb.trip_actions(self.t, lang, trip))
         seen = page * pages.ITEMS_PER_PAGE + len(shown)
-        if seen < len(trips):
-            text = self.t(lang, "words.more_items", shown=seen, total=len(trips))
+        if seen < len(listing):
+            text = self.t(lang, "words.more_items", shown=seen, total=len(listing))
             await send(update, context, text, pages.more_button(self.t, lang, TRIP_PAGES, page + 1))
 
     async def on_button(self, update: Update, context: Context) -> None:
@@ -85,9 +95,16 @@ class TripsHandlers:
         if (
             not trip_id
             or not kb.is_number(trip_id)
-            or action not in ("pause", "resume", "delete", "keep")
+            or action not in ("pause", "resume", "delete", "keep", "seats")
         ):
             await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        if action == "seats":
+            chosen = data.part(2) if data else None
+            if chosen is None:
+                await self._seat_choices(update, person, int(trip_id))
+            else:
+                await self._set_seats(update, context, person, int(trip_id), chosen)
             return
         if action == "keep" or (action == "delete" and data and data.part(2) != "yes"):
             await self._show_again(update, person, int(trip_id), action)
@@ -100,6 +117,10 @@ class TripsHandlers:
         trip = await self.deps.trips.trip_of(person, trip_id)
         if trip is None:
             await answer_button(update, self.t(lang, "trips.not_found"))
+            return
+        if trip.ended:
+            await answer_button(update, self.t(lang, _ALREADY[trip.status]))
+            await drop_keyboard(update)
             return
         await answer_button(update)
         if action == "keep":
@@ -118,7 +139,14 @@ class TripsHandlers:
         if result.outcome is TripChange.NOT_FOUND or result.trip is None:
             await answer_button(update, self.t(lang, "trips.not_found"))
             return
-        await answer_button(update)
+        if result.outcome is TripChange.ENDED:
+            await answer_button(update, self.t(lang, _ALREADY[result.trip.status]))
+            await drop_keyboard(update)
+            return
+        if result.outcome is TripChange.UNCHANGED:
+            await answer_button(update, self.t(lang, _ALREADY[result.trip.status]))
+        else:
+            await answer_button(update)
         trip = result.trip
         if action == "delete":
             text = self.t(lang, _DONE_MESSAGE[action], trip=Html(self._line(person, trip)))
@@ -132,6 +160,43 @@ class TripsHandlers:
         await edit(update, self._line(person, trip), markup)
         if result.outcome is TripChange.DONE:
             await send(update, context, self.t(lang, _DONE_MESSAGE[action]))
+            await self.notifier.write(context, result.notices)
+
+    async def _seat_choices(self, update: Update, person: Person, trip_id: int) -> None:
+        """ "Change the seats": the numbers to choose from."""
+        lang = person.language
+        trip = await self.deps.trips.trip_of(person, trip_id)
+        if trip is None:
+            await answer_button(update, self.t(lang, "trips.not_found"))
+            return
+        if trip.ended:
+            await answer_button(update, self.t(lang, _ALREADY[trip.status]))
+            await drop_keyboard(update)
+            return
+        await answer_button(update)
+        await swap_keyboard(update, kb.trip_seats(self.t, lang, trip, MAX_SEATS))
+
+    async def _set_seats(
+        self, update: Update, context: Context, person: Person, trip_id: int, chosen: str
+    ) -> None:
+        """The number chosen: the trip shown with its new seats."""
+        lang = person.language
+        if not kb.is_number(chosen) or not 1 <= int(chosen) <= MAX_SEATS:
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        result = await self.deps.trips.set_seats(person, trip_id, int(chosen))
+        if result.outcome is TripChange.NOT_FOUND or result.trip is None:
+            await answer_button(update, self.t(lang, "trips.not_found"))
+            return
+        if result.outcome is TripChange.ENDED:
+            await answer_button(update, self.t(lang, _ALREADY[result.trip.status]))
+            await drop_keyboard(update)
+            return
+        await answer_button(update)
+        trip = result.trip
+        await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
+        if result.outcome is TripChange.DONE:
+            await send(update, context, self.t(lang, "rides.seats_changed", seats=trip.seats))
             await self.notifier.write(context, result.notices)
 
     # The freshness question: does the trip still run? (keep, pause, delete)
@@ -165,6 +230,14 @@ class TripsHandlers:
         if result.outcome is TripChange.NOT_FOUND or result.trip is None:
             await answer_button(update, self.t(lang, "trips.not_found"))
             await drop_keyboard(update)
+            return
+        if result.outcome is TripChange.ENDED or (
+            result.outcome is TripChange.UNCHANGED and (action != "keep" or _answered(update))
+        ):
+            # Pressed twice, or after the trip changed: say where it stands, change nothing.
+            await answer_button(update, self.t(lang, _ALREADY[result.trip.status]))
+            if not as_operator or result.outcome is TripChange.ENDED:
+                await drop_keyboard(update)
             return
         await answer_button(update)
         weeks = self.deps.settings.trip_check_weeks
@@ -200,3 +273,10 @@ class TripsHandlers:
 
     def _line(self, person: Person, trip: Trip) -> str:
         return render.trip_line(self.t, person.language, trip)
+
+
+def _answered(update: Update) -> bool:
+    """The question was answered already: its buttons are gone (a double tap)."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    return not isinstance(message, Message) or message.reply_markup is None

@@ -171,10 +171,11 @@ class Translator:
 
 class Voiced(Translator):
     """The same catalogs, speaking for someone else: a message `<voice>.<name>` replaces
-    `find.<name>`, `offer.<name>`, `steps.<name>` or `words.<name>` where it exists ("Où
-    va la personne ?" rather than "Où allez-vous ?" when an operator registers a caller)."""
+    `find.<name>`, `offer.<name>`, `steps.<name>`, `words.<name>` or `rides.<name>` where it
+    exists ("Où va la personne ?" rather than "Où allez-vous ?" when an operator registers a
+    caller)."""
 
-    SPOKEN = ("find", "offer", "steps", "words")
+    SPOKEN = ("find", "offer", "steps", "words", "rides")
 
     def __init__(self, base: Translator, voice: str) -> None:
         self.default_language = base.default_language

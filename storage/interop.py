@@ -92,12 +92,22 @@ class SqliteBookings:
             return [_booking(row) for row in await cursor.fetchall()]
 
     async def confirmed_on(self, trip_id: int, leg: str, ride_date: date) -> int:
+        """Confirmed bookings on that ride, and our own passengers the driver accepted that
+        day (a dated need of that date, or a regular one on that weekday): their seats are
+        taken whichever leg they ride (seats are counted per ride date)."""
         async with self._db.connection.execute(
-            "SELECT COUNT(*) FROM interop_bookings WHERE trip_id = ? AND leg = ?"
+            "SELECT (SELECT COUNT(*) FROM interop_bookings WHERE trip_id = ? AND leg = ?"
             " AND ride_date = ? AND status IN"
-            " ('CONFIRMED', 'COMPLETED_PENDING_VALIDATION', 'VALIDATED')",
-            (trip_id, leg, ride_date.isoformat()),
-        ) as cursor:
+            " ('CONFIRMED', 'COMPLETED_PENDING_VALIDATION', 'VALIDATED'))"
+            " + (SELECT COUNT(*) FROM introductions i JOIN needs n ON n.id = i.need_id"
+            " JOIN trips t ON t.id = i.trip_id WHERE i.trip_id = ? AND i.status = 'accepted'"
+            " AND n.status = 'matched' AND (n.travel_date = ?"
+            " OR (n.travel_date IS NULL AND (n.weekdays & t.weekdays & ?) != 0)))",
+            (
+                trip_id, leg, ride_date.isoformat(), trip_id, ride_date.isoformat(),
+                1 << ride_date.weekday(),
+            ),
+        ) as cursor:  # fmt: skip
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 
 import aiosqlite
 
 from bot.domain import Introduction, IntroductionStatus, RideOutcome
+from bot.matching import SeatsTaken
 from storage.db import Database
 
 
@@ -106,6 +108,54 @@ class SqliteIntroductionRepository:
             (outcome.value, now.isoformat(), introduction_id),
         )
         return written.rowcount == 1
+
+    async def seats_taken(
+        self, trip_ids: Iterable[int], since: date, *, leaving_out: int | None = None
+    ) -> dict[int, SeatsTaken]:
+        """The seats each trip has promised from `since` on: accepted introductions of needs
+        still matched, a dated need on its date, a regular one on its weekdays every week
+        (those the trip runs on); and partners' confirmed bookings on their date.
+        `leaving_out` is an introduction not to count."""
+        ids = sorted(set(trip_ids))
+        if not ids:
+            return {}
+        dated: dict[int, dict[date, int]] = {}
+        weekly: dict[int, dict[int, int]] = {}
+        for chunk in range(0, len(ids), 500):  # SQLite's limit on parameters
+            part = ids[chunk : chunk + 500]
+            marks = ", ".join("?" * len(part))
+            async with self._db.connection.execute(
+                "SELECT i.trip_id, n.travel_date, n.weekdays & t.weekdays AS days"
+                " FROM introductions i JOIN needs n ON n.id = i.need_id"
+                " JOIN trips t ON t.id = i.trip_id"
+                f" WHERE i.trip_id IN ({marks}) AND i.status = 'accepted'"
+                " AND n.status = 'matched' AND i.id != ?"
+                " AND (n.travel_date IS NULL OR n.travel_date >= ?)",
+                (*part, leaving_out or 0, since.isoformat()),
+            ) as cursor:
+                rows = await cursor.fetchall()
+            # Passengers of partner platforms (standard covoiturage) booked on a date too.
+            async with self._db.connection.execute(
+                "SELECT trip_id, ride_date, 0 FROM interop_bookings"
+                f" WHERE trip_id IN ({marks}) AND ride_date >= ? AND status IN"
+                " ('CONFIRMED', 'COMPLETED_PENDING_VALIDATION', 'VALIDATED')",
+                (*part, since.isoformat()),
+            ) as cursor:
+                rows = [*rows, *await cursor.fetchall()]
+            for trip_id, travel_date, days in rows:
+                if travel_date is not None:
+                    on = dated.setdefault(trip_id, {})
+                    day = date.fromisoformat(travel_date)
+                    on[day] = on.get(day, 0) + 1
+                else:
+                    every = weekly.setdefault(trip_id, {})
+                    for weekday in range(7):
+                        if days & (1 << weekday):
+                            every[weekday] = every.get(weekday, 0) + 1
+        return {
+            trip_id: SeatsTaken(dated.get(trip_id, {}), weekly.get(trip_id, {}))
+            for trip_id in set(dated) | set(weekly)
+        }
 
     async def accepted_rides(self) -> list[Introduction]:
         async with self._db.connection.execute(

@@ -196,6 +196,14 @@ class SqliteNeedRepository:
         inserted = written.rowcount == 1
         return inserted
 
+    async def seen_drivers(self, need_id: int) -> set[int]:
+        async with self._db.connection.execute(
+            "SELECT DISTINCT t.driver_id FROM need_notifications n"
+            " JOIN trips t ON t.id = n.trip_id WHERE n.need_id = ?",
+            (need_id,),
+        ) as cursor:
+            return {row[0] for row in await cursor.fetchall()}
+
 
 async def _event(
     db: aiosqlite.Connection,

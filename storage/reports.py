@@ -25,6 +25,12 @@ class SqliteReports:
             "active_trips": await self._scalar(
                 "SELECT COUNT(*) FROM trips WHERE status = 'active' AND created_at >= ?", after
             ),
+            # Made once, still to come or over (not those their driver deleted).
+            "one_off_trips": await self._scalar(
+                "SELECT COUNT(*) FROM trips WHERE trip_date IS NOT NULL"
+                " AND (status != 'deleted' OR expired_at IS NOT NULL) AND created_at >= ?",
+                after,
+            ),
             "needs": await self._scalar("SELECT COUNT(*) FROM needs WHERE created_at >= ?", after),
             "accepted": await self._scalar(
                 "SELECT COUNT(*) FROM introductions WHERE status = 'accepted' AND created_at >= ?",
@@ -44,8 +50,10 @@ class SqliteReports:
         return await self._rows(
             "SELECT t.id, p.display_name AS driver,"
             " CASE WHEN p.phone_visible = 1 THEN p.phone END AS phone,"
-            " t.origin_name, t.destination_name, t.weekdays, t.departure, t.return_time,"
-            " t.seats, t.note, t.status, t.created_at"
+            " t.origin_name, t.destination_name, t.weekdays, t.trip_date, t.departure,"
+            " t.return_time, t.seats, t.note,"
+            " CASE WHEN t.expired_at IS NOT NULL THEN 'expired' ELSE t.status END AS status,"
+            " t.created_at"
             " FROM trips t JOIN people p ON p.id = t.driver_id ORDER BY t.id"
         )
 

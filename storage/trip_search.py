@@ -16,7 +16,7 @@ the margin, the road factor or the speed changed and otherwise adds what is miss
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 import numpy as np
@@ -38,8 +38,10 @@ BOX_VERSION = "1"
 
 _ROUTE_COLUMNS = (
     "t.id, t.driver_id, t.origin_lat, t.origin_lon, t.destination_lat, t.destination_lon,"
-    " t.weekdays, t.departure, t.return_time"
+    " t.weekdays, t.departure, t.return_time, t.trip_date, t.seats"
 )
+# On a day: the regular trips, and the one-off trips of that day.
+_ON_DAY = " AND (t.trip_date IS NULL OR t.trip_date = ?)"
 _LOAD_CHUNK = 20_000
 # "07:30" or "07:30:15" as seconds after midnight, in SQL
 _SECONDS = (
@@ -152,20 +154,26 @@ class SqliteTripSearch:
 
     # ------------------------------------------------------------------------ searching
 
-    async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
+    async def routes_near(
+        self, origin: Point, destination: Point, day: date | None = None
+    ) -> list[TripRoute]:
         """Active trips whose box contains both points, by trip id: the candidates of a need
-        from ``origin`` to ``destination`` (a superset of those whose ellipse does)."""
+        from ``origin`` to ``destination`` (a superset of those whose ellipse does). With a
+        ``day``, only the regular trips and the one-off trips of that day; without, every
+        one (matching keeps one-off trips for needs of their date)."""
         # CROSS JOIN keeps the R-tree as the outer loop (SQLite does not reorder it).
+        box = (
+            min(origin.lat, destination.lat),
+            max(origin.lat, destination.lat),
+            min(origin.lon, destination.lon),
+            max(origin.lon, destination.lon),
+        )
+        when, parameters = (_ON_DAY, (*box, day.isoformat())) if day is not None else ("", box)
         return await self._routes(
             f"SELECT {_ROUTE_COLUMNS} FROM trip_boxes b CROSS JOIN trips t ON t.id = b.trip_id"
             " WHERE b.min_lat <= ? AND b.max_lat >= ? AND b.min_lon <= ? AND b.max_lon >= ?"
-            " AND t.status = 'active' ORDER BY t.id",
-            (
-                min(origin.lat, destination.lat),
-                max(origin.lat, destination.lat),
-                min(origin.lon, destination.lon),
-                max(origin.lon, destination.lon),
-            ),
+            f" AND t.status = 'active'{when} ORDER BY t.id",
+            parameters,
         )
 
     async def matches(
@@ -220,6 +228,8 @@ def _to_routes(rows: Iterable[Sequence[Any]]) -> list[TripRoute]:
             weekdays=_WEEKDAYS[row[6] & 127],
             departure=_time(row[7]),
             return_time=_time(row[8]) if row[8] else None,
+            date=date.fromisoformat(row[9]) if row[9] else None,
+            seats=row[10],
         )
         for row in rows
     ]
@@ -294,7 +304,11 @@ class IndexedTripSearch:
     ) -> list[Match]:
         return self._index.matches(need, params, limit)
 
-    async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
+    async def routes_near(
+        self, origin: Point, destination: Point, day: date | None = None
+    ) -> list[TripRoute]:
+        # The index keeps no dates: every trip near, one-off ones of other days included
+        # (a superset; the caller reads each trip as stored).
         return self._index.routes_near(origin, destination)
 
     async def all_active_routes(self) -> list[TripRoute]:

@@ -1,8 +1,12 @@
-"""Drivers' regular trips."""
+"""Drivers' trips, regular or one-off.
+
+An expired one-off trip is stored as 'deleted' with `expired_at` set (see migration 0007):
+every query about active trips leaves it out, and it reads back as TripStatus.EXPIRED.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import aiosqlite
 
@@ -24,14 +28,15 @@ class SqliteTripRepository:
         written = await self._db.write(
             "INSERT INTO trips (driver_id, origin_id, origin_name, origin_department, origin_lat,"
             " origin_lon, destination_id, destination_name, destination_department,"
-            " destination_lat, destination_lon, weekdays, departure, return_time, seats, note,"
-            " status, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+            " destination_lat, destination_lon, weekdays, trip_date, departure, return_time,"
+            " seats, note, status, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
             (
                 driver_id,
                 *place_columns(trip.origin),
                 *place_columns(trip.destination),
                 weekdays_to_mask(trip.weekdays),
+                trip.date.isoformat() if trip.date else None,
                 trip.departure.strftime("%H:%M"),
                 trip.return_time.strftime("%H:%M") if trip.return_time else None,
                 trip.seats,
@@ -61,9 +66,21 @@ class SqliteTripRepository:
             return [_trip(row) for row in await cursor.fetchall()]
 
     async def set_status(self, trip_id: int, status: TripStatus, now: datetime) -> Trip:
+        stored = TripStatus.DELETED if status is TripStatus.EXPIRED else status
+        expired = now.isoformat() if status is TripStatus.EXPIRED else None
         await self._db.write(
-            "UPDATE trips SET status = ?, updated_at = ? WHERE id = ?",
-            (status.value, now.isoformat(), trip_id),
+            "UPDATE trips SET status = ?, expired_at = ?, updated_at = ? WHERE id = ?",
+            (stored.value, expired, now.isoformat(), trip_id),
+        )
+        trip = await self.get(trip_id)
+        if trip is None:
+            raise LookupError(f"no trip {trip_id}")
+        return trip
+
+    async def set_seats(self, trip_id: int, seats: int, now: datetime) -> Trip:
+        await self._db.write(
+            "UPDATE trips SET seats = ?, updated_at = ? WHERE id = ?",
+            (seats, now.isoformat(), trip_id),
         )
         trip = await self.get(trip_id)
         if trip is None:
@@ -95,17 +112,21 @@ def _moment(text: str | None) -> datetime | None:
 
 
 def _trip(row: aiosqlite.Row) -> Trip:
+    status = TripStatus(row["status"])
+    if status is TripStatus.DELETED and row["expired_at"]:
+        status = TripStatus.EXPIRED
     return Trip(
         id=row["id"],
         driver_id=row["driver_id"],
         origin=place_from_row(row, "origin"),
         destination=place_from_row(row, "destination"),
         weekdays=mask_to_weekdays(row["weekdays"]),
+        date=date.fromisoformat(row["trip_date"]) if row["trip_date"] else None,
         departure=time.fromisoformat(row["departure"]),
         return_time=time.fromisoformat(row["return_time"]) if row["return_time"] else None,
         seats=row["seats"],
         note=row["note"],
-        status=TripStatus(row["status"]),
+        status=status,
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )

@@ -54,7 +54,15 @@ from bot.domain import (
     Trip,
     TripStatus,
 )
-from bot.matching import Match, MatchingParams, NeedQuery, Point, TripRoute, find_matches
+from bot.matching import (
+    Match,
+    MatchingParams,
+    NeedQuery,
+    Point,
+    SeatsTaken,
+    TripRoute,
+    find_matches,
+)
 from bot.settings import Language
 
 WAITING_STATUSES = (NeedStatus.SEARCHING, NeedStatus.WITH_OPERATORS)
@@ -319,7 +327,7 @@ class MemoryTrips:
         return [
             trip
             for _, trip in sorted(self.rows.items())
-            if trip.driver_id == driver_id and trip.status is not TripStatus.DELETED
+            if trip.driver_id == driver_id and not trip.ended
         ]
 
     async def set_status(self, trip_id: int, status: TripStatus, now: datetime) -> Trip:
@@ -327,6 +335,14 @@ class MemoryTrips:
         if trip is None:
             raise LookupError(f"no trip {trip_id}")
         trip = trip.model_copy(update={"status": status, "updated_at": now})
+        self.rows[trip_id] = trip
+        return trip
+
+    async def set_seats(self, trip_id: int, seats: int, now: datetime) -> Trip:
+        trip = self.rows.get(trip_id)
+        if trip is None:
+            raise LookupError(f"no trip {trip_id}")
+        trip = trip.model_copy(update={"seats": seats, "updated_at": now})
         self.rows[trip_id] = trip
         return trip
 
@@ -357,10 +373,12 @@ class MemoryTripSearch:
     ) -> list[Match]:
         return find_matches(need, self.routes(), params, limit, prefilter=False)
 
-    async def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
-        return self.routes()
+    async def routes_near(
+        self, origin: Point, destination: Point, day: date | None = None
+    ) -> list[TripRoute]:
+        return self.routes(day)
 
-    def routes(self) -> list[TripRoute]:
+    def routes(self, day: date | None = None) -> list[TripRoute]:
         return [
             TripRoute(
                 trip_id=trip.id,
@@ -370,9 +388,12 @@ class MemoryTripSearch:
                 weekdays=frozenset(int(day) for day in trip.weekdays),
                 departure=trip.departure,
                 return_time=trip.return_time,
+                date=trip.date,
+                seats=trip.seats,
             )
             for _, trip in sorted(self._store.trips.items())
             if trip.status is TripStatus.ACTIVE
+            and (day is None or trip.date is None or trip.date == day)
         ]
 
     async def index(self, trip_id: int) -> None:
@@ -494,6 +515,14 @@ class MemoryNeeds:
         self._store.need_notifications[need_id, trip_id] = now
         return True
 
+    async def seen_drivers(self, need_id: int) -> set[int]:
+        trips = self._store.trips
+        return {
+            trips[trip_id].driver_id
+            for (seen_need, trip_id) in self._store.need_notifications
+            if seen_need == need_id and trip_id in trips
+        }
+
     def _updated(self, need_id: int, **changes: Any) -> Need:
         need = self.rows.get(need_id)
         if need is None:
@@ -600,6 +629,35 @@ class MemoryIntroductions:
             and needs[i.need_id].status is NeedStatus.MATCHED
         ]
         return sorted(rides, key=lambda i: (i.pickup, i.id))
+
+    async def seats_taken(
+        self, trip_ids: Iterable[int], since: date, *, leaving_out: int | None = None
+    ) -> dict[int, SeatsTaken]:
+        wanted, needs, trips = set(trip_ids), self._store.needs, self._store.trips
+        dated: dict[int, dict[date, int]] = {}
+        weekly: dict[int, dict[int, int]] = {}
+        for i in self.rows.values():
+            need = needs.get(i.need_id)
+            if (
+                i.trip_id not in wanted
+                or i.id == leaving_out
+                or i.status is not IntroductionStatus.ACCEPTED
+                or need is None
+                or need.status is not NeedStatus.MATCHED
+            ):
+                continue
+            if need.travel_date is not None:
+                if need.travel_date >= since:
+                    on = dated.setdefault(i.trip_id, {})
+                    on[need.travel_date] = on.get(need.travel_date, 0) + 1
+                continue
+            every = weekly.setdefault(i.trip_id, {})
+            for day in need.days & {int(d) for d in trips[i.trip_id].weekdays}:
+                every[day] = every.get(day, 0) + 1
+        return {
+            trip_id: SeatsTaken(dated.get(trip_id, {}), weekly.get(trip_id, {}))
+            for trip_id in set(dated) | set(weekly)
+        }
 
     def _settle(
         self,

@@ -262,6 +262,7 @@ async def test_a_driver_by_phone_who_keeps_his_number_private_is_reached_through
     await omar.press("Non")  # his number stays with the team
     await omar.send("Cahors")
     await omar.send("Figeac")
+    await omar.press("🔁 Chaque semaine")
     await omar.press("Lun → ven")
     await omar.press("✔️ Valider les jours")
     await omar.send("7h30")
@@ -325,6 +326,7 @@ async def test_forged_or_doubled_buttons_get_a_plain_answer(bot: RunningBot) -> 
     await ida.press("✅ J'accepte") if "✅ J'accepte" in ida.buttons() else None
     await ida.send("Cahors")
     await ida.send("Figeac")
+    await ida.press("🔁 Chaque semaine")
     days = ida.last()
     await ida.press("Lun → ven", message=days)
     await ida.press("Lun → ven", message=days)  # twice: "message is not modified" is fine

@@ -15,6 +15,7 @@ async def register_trip(
         await user.press("✅ J'accepte")
     await user.send(origin)
     await user.send(destination)
+    await user.press("🔁 Chaque semaine")
     await user.press("Lun → ven")
     await user.press("✔️ Valider les jours")
     await user.send(time)
@@ -48,6 +49,8 @@ async def test_full_registration_in_french(bot: RunningBot) -> None:
     assert jeanne.texts_since(mark)[0] == "📍 Départ : Cahors (46)"
     assert "Où allez-vous ?" in jeanne.last().text
     await jeanne.send("FIGEAC")
+    assert "chaque semaine, ou une seule fois ?" in jeanne.last().text
+    await jeanne.press("🔁 Chaque semaine")
     assert "Quels jours" in jeanne.last().text
     assert jeanne.buttons()[:4] == ["lun.", "mar.", "mer.", "jeu."]
     await jeanne.press("lun.")
@@ -161,6 +164,7 @@ async def register_trip_until_summary(user: FakeUser) -> None:
     await user.press("✅ J'accepte")
     await user.send("Cahors")
     await user.send("Figeac")
+    await user.press("🔁 Chaque semaine")
     await user.press("Lun → ven")
     await user.press("✔️ Valider les jours")
     await user.send("7h30")
@@ -213,6 +217,8 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     # An old button from an earlier question (a client that still shows it).
     await anne.press_data(old_pick, message=suggestions)
     assert "Ce bouton répond à une question précédente" in anne.messages()[-2].text
+    assert "chaque semaine, ou une seule fois ?" in anne.last().text
+    await anne.press("🔁 Chaque semaine")
     assert "Quels jours" in anne.last().text
 
     # Days: none chosen, words that are not days, a photo.
@@ -284,6 +290,7 @@ async def test_cancel_midway_and_old_buttons_afterwards(bot: RunningBot) -> None
     await marc.press("✅ J'accepte")
     await marc.send("Cajarc")
     await marc.send("Figeac")
+    await marc.press("🔁 Chaque semaine")
     days_question = marc.last()
     await marc.command("annuler")
     assert "C'est arrêté : rien n'a été enregistré" in marc.last().text
@@ -322,6 +329,7 @@ async def test_a_restart_in_the_middle_loses_nothing(bot: RunningBot) -> None:
     await rose.press("✅ J'accepte")
     await rose.send("Lacapelle-Marival")
     await rose.send("Figeac")
+    await rose.press("🔁 Chaque semaine")
     await rose.press("mar.")
     await rose.press("jeu.")
     await bot.crash_and_restart()  # the toggled days are kept too

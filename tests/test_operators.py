@@ -187,6 +187,7 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     await omar.press("Oui")
     await omar.send("Cahors")
     await omar.send("Figeac")
+    await omar.press("🔁 Chaque semaine")
     assert "Quels jours la personne fait-elle ce trajet ?" in omar.last().text
     await omar.press("Lun → ven")
     await omar.press("✔️ Valider les jours")

@@ -64,7 +64,7 @@ async def test_many_trips_are_shown_a_few_at_a_time(bot: RunningBot) -> None:
     mark = jean.mark()
     await jean.command("mestrajets")
     shown = jean.texts_since(mark)
-    assert shown[0] == "Vos trajets réguliers" and len(shown) == 1 + 5 + 1
+    assert shown[0] == "Vos trajets" and len(shown) == 1 + 5 + 1
     assert shown[-1] == "5 sur 12."
     await jean.press("▶️ Voir la suite")
     await jean.press("▶️ Voir la suite")

@@ -164,7 +164,9 @@ async def test_a_driver_who_can_no_longer_go_frees_the_passenger_for_the_next_on
         "🤝 Demander plutôt à l'équipe locale",
     ]
     await jean.press_data(confirm, message=reminder)  # a double press
-    assert jean.callback_answers()[-1]["text"] == "Cette demande n'est plus d'actualité."
+    assert jean.callback_answers()[-1]["text"] == (
+        "C'est déjà fait : ce trajet est annulé, la personne est prévenue."
+    )
 
     await marie.press("🚗 Demander à Paul M. (mar. 7h45)")
     await paul.press("✅ J'accepte")
@@ -260,7 +262,9 @@ async def test_a_request_to_a_driver_lapses_before_the_ride_at_the_latest(bot: R
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
     await describe_need(marie, when="aujourd'hui", mode="🕘 Partir après une heure", time="13h")
     await marie.press("🚗 Demander à Paul M. (lun. 14h00)")
-    assert "au plus tard dans 12 h" in marie.last().text
+    # Told the deadline the agenda keeps (two hours before he leaves), not "within 12 h".
+    assert "(attendue avant 12h00)" in marie.last().text
+    assert paul.last().text.endswith("⏳ Merci de répondre avant 12h00.")
     mark = marie.mark()
     await bot.run_until(paris("2026-11-23 11:59"))  # two hours before he leaves at the latest
     assert marie.texts_since(mark) == []
@@ -432,6 +436,7 @@ async def test_a_driver_without_telegram_is_checked_through_the_team(bot: Runnin
     await olga.press("Oui")
     await olga.send("Gramat")
     await olga.send("Cahors")
+    await olga.press("🔁 Chaque semaine")
     await olga.press("Lun → ven")
     await olga.press("✔️ Valider les jours")
     await olga.send("8h")
@@ -563,6 +568,7 @@ async def test_cancelling_a_ride_with_a_driver_without_telegram_asks_the_team_to
     await olga.press("Oui")
     await olga.send("Cahors")
     await olga.send("Figeac")
+    await olga.press("🔁 Chaque semaine")
     await olga.press("Lun → ven")
     await olga.press("✔️ Valider les jours")
     await olga.send("7h30")

@@ -167,6 +167,7 @@ def world() -> World:
         needs=matching, need_repository=needs, introductions=introductions, trips=trips,
         people=people, params=params, clock=clock,
     )  # fmt: skip
+    matching.announce_freed_seats_with(announcements)
     # An operator of the team, already known (people registered by phone are theirs).
     operator = Person(id=1, display_name="Olga Bru", telegram_user_id=900, created_at=clock.now())
     people.rows[operator.id] = operator
@@ -266,11 +267,15 @@ async def test_a_new_trip_is_told_once_to_each_passenger_it_can_take(world: Worl
     assert news.buttons == (Button(Offer.CHOOSE_DRIVER, search.need.id),)
     [candidate] = news.values["candidates"]
     assert candidate.trip == first.trip and candidate.driver == jean
-    # Paused and resumed, the same trip is not news again; another trip is.
+    # Paused and resumed, the same trip is not news again; nor is another trip of a driver
+    # Marie already knows of; another driver's is.
     await world.trips.change(jean, first.trip.id, "pause")
     resumed = await world.trips.change(jean, first.trip.id, "resume")
     assert resumed.notices == []
-    second = await world.trips.register(jean, new)
+    again = await world.trips.register(jean, new)
+    assert again.notices == []
+    paul = await world.on_telegram(303, "Paul Martin", "paul_m")
+    second = await world.trips.register(paul, new)
     assert told(second.notices) == [("candidates.new_driver", "Marie Dupont")]
     assert set(world.store.need_notifications) == {
         (search.need.id, first.trip.id), (search.need.id, second.trip.id),
@@ -294,7 +299,10 @@ async def test_asking_a_driver_on_telegram(world: World) -> None:
     assert request.if_unreachable == Step(DRIVER_UNREACHABLE, {"introduction_id": introduction.id})
     assert request.buttons == (Button(Offer.ANSWER_INTRODUCTION, introduction.id),)
     assert request.values["passenger"] == marie and request.values["introduction"] == introduction
-    assert dict(word.values) == {"name": "Jean M.", "hours": 12}
+    assert dict(word.values) == {
+        "name": "Jean M.", "deadline": introduction.expires_at, "asked_at": introduction.created_at,
+    }  # fmt: skip
+    assert introduction.expires_at == introduction.created_at + timedelta(hours=12)
     # Stored: the need waits for the answer, until 12 hours from now at the latest.
     assert world.status(asked.need.id) is NeedStatus.ASKING
     stored = world.introduction_rows.rows[introduction.id]

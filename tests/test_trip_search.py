@@ -309,3 +309,20 @@ def _near(rng: random.Random, a: Point, b: Point) -> Point:
 
 def _inside(p: Point, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= p.lat <= box[1] and box[2] <= p.lon <= box[3]
+
+
+async def test_one_off_trips_come_on_their_day_and_without_a_day(world: World) -> None:
+    from datetime import date
+
+    regular = await world.trip(CAHORS, FIGEAC)
+    tuesday = date(2026, 12, 8)
+    new = NewTrip(origin=CAHORS, destination=FIGEAC, date=tuesday, departure=time(8), seats=1)
+    once = (await world.trips.add(await world.driver(), new, NOW)).id
+    await world.search.index(once)
+    assert await world.near(CAJARC, FIGEAC) == [regular, once]  # every trip (the partners')
+    on_the_day = await world.search.routes_near(point(CAJARC), point(FIGEAC), tuesday)
+    assert [(r.trip_id, r.date, r.seats) for r in on_the_day] == [
+        (regular, None, 3), (once, tuesday, 1),
+    ]  # fmt: skip
+    other_day = await world.search.routes_near(point(CAJARC), point(FIGEAC), date(2026, 12, 9))
+    assert [r.trip_id for r in other_day] == [regular]

@@ -19,14 +19,15 @@ async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
     mark = jo.mark()
     await jo.command("mestrajets")
     header, first, second = jo.messages()[mark:]
-    assert header.text == "Vos trajets réguliers"
+    assert header.text == "Vos trajets"
     assert "Cahors (46) → Figeac (46)" in first.text and "✅ actif" in first.text
     assert "Gramat (46) → Rocamadour (46)" in second.text
-    assert first.buttons == ["⏸ Mettre en pause", "🗑 Supprimer"]
+    assert first.buttons == ["⏸ Mettre en pause", "🗑 Supprimer", "💺 Changer les places"]
 
     old_pause = first.button("⏸ Mettre en pause")["callback_data"]
     await jo.press("⏸ Mettre en pause", message=first)
-    assert "⏸ en pause" in first.text and first.buttons == ["▶️ Reprendre", "🗑 Supprimer"]
+    assert "⏸ en pause" in first.text
+    assert first.buttons == ["▶️ Reprendre", "🗑 Supprimer", "💺 Changer les places"]
     assert "Trajet mis en pause" in jo.last().text
     statuses = await bot.rows("SELECT status FROM trips ORDER BY id")
     assert [row["status"] for row in statuses] == ["paused", "active"]
@@ -42,7 +43,7 @@ async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
     await jo.press("🗑 Supprimer", message=second)
     assert second.text.startswith("Supprimer ce trajet ?")
     await jo.press("Non, garder", message=second)
-    assert second.buttons == ["⏸ Mettre en pause", "🗑 Supprimer"]
+    assert second.buttons == ["⏸ Mettre en pause", "🗑 Supprimer", "💺 Changer les places"]
     await jo.press("🗑 Supprimer", message=second)
     delete_yes = second.button("Oui, supprimer")["callback_data"]
     await jo.press("Oui, supprimer", message=second)
@@ -51,7 +52,7 @@ async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
     assert [row["status"] for row in statuses] == ["active", "deleted"]
 
     await jo.press_data(delete_yes, message=second)  # pressed again from an old screen
-    assert jo.callback_answers()[-1]["text"].startswith("Ce trajet n'existe plus")
+    assert jo.callback_answers()[-1]["text"] == "Ce trajet a déjà été supprimé."
 
     mark = jo.mark()
     await jo.command("mytrips")
@@ -175,7 +176,7 @@ async def test_start_in_the_middle_of_a_registration_keeps_it(bot: RunningBot) -
     await ida.command("chercher")  # another conversation waits until this one ends
     assert "Vous êtes en train d'enregistrer un trajet" in ida.last().text
     await ida.send("Figeac")
-    assert "Quels jours" in ida.last().text
+    assert "chaque semaine, ou une seule fois ?" in ida.last().text
     bot.assert_clean()
 
 

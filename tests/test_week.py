@@ -67,7 +67,7 @@ async def test_a_week_of_the_service(bot: RunningBot) -> None:
         ("2026-11-23 22:00", "emma", "Here are other possible drivers:"),
         ("2026-11-23 22:00", "paul", "Emma S.'s request expired without an answer. Please answer next time, even to say no."),
         ("2026-11-24 08:00", "team", "📋 Le point du jour — mardi 24 novembre"),
-        ("2026-11-24 09:00", "emma", "I have sent your request to Jean M.: I will tell you as soon as I have the answer (within 12 hours at most)."),
+        ("2026-11-24 09:00", "emma", "I have sent your request to Jean M.: I will tell you as soon as I have the answer (expected by 21:00)."),
         ("2026-11-24 09:00", "emma", "🎉 Jean Martin agrees to take you (Thursday 26 November, around 07:30)!"),
         ("2026-11-24 09:00", "jean", "🙋 Demande de covoiturage"),
         ("2026-11-24 09:00", "jean", "✅ Merci ! Voici comment joindre Emma Stone : @emma_s"),

@@ -45,6 +45,7 @@ class AnnouncementService:
             self._params.road_factor,
         )
         now = self._clock.now()
+        taken = await self._matching.seats_taken(trip)
         announcements = []
         # Only the needs whose two ends lie in the trip's search box: both must lie in its
         # ellipse for any leg to fit (bot/matching.py), and the box holds the ellipse.
@@ -58,7 +59,13 @@ class AnnouncementService:
             }
             if trip.driver_id in refused:
                 continue
-            match = match_route(route, need_query(need, frozenset({need.person_id})), self._params)
+            # A driver the person already saw (this trip or another of theirs) is no news.
+            if trip.driver_id in await self._needs.seen_drivers(need.id):
+                continue
+            query = need_query(
+                need, frozenset({need.person_id}), self._matching.not_before(need, now)
+            )
+            match = match_route(route, query, self._params, taken)
             if match is None or self._matching.ride_moment(need, match.pickup, now) <= now:
                 continue
             if not await self._needs.mark_announced(need.id, trip.id, self._clock.now()):

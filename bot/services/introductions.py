@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import Introduction, IntroductionStatus, Need, NeedStatus, Person, Trip
-from bot.matching import MatchingParams
+from bot.matching import NO_SEATS_TAKEN, MatchingParams, days_with_seats, ride_days
 from bot.notices import Notice, to_person
 from bot.ports import (
     Agenda,
@@ -23,7 +23,8 @@ from bot.ports import (
 )
 from bot.services import telling
 from bot.services.candidates import Candidate
-from bot.services.needs import MAX_CANDIDATES, NeedService
+from bot.services.needs import MAX_CANDIDATES, NeedService, need_query, trip_route
+from bot.services.places import great_circle_km
 from bot.services.views import team_view
 from bot.understand import read_choice
 
@@ -57,6 +58,9 @@ class AnswerResult(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     ALREADY = "already"  # answered before (a double press), expired or cancelled
+    # Accepting would promise a seat the trip no longer has that day (another passenger
+    # was accepted meanwhile): nothing changes, the driver may add a seat or decline.
+    FULL = "full"
     NOT_YOURS = "not_yours"
     NOT_FOUND = "not_found"
 
@@ -90,7 +94,9 @@ class IntroductionService:
         agenda: Agenda,
         unit_of_work: UnitOfWork,
         timing: Timing,
+        cost_share_eur_per_km: float | None = None,
     ) -> None:
+        self._cost_share = cost_share_eur_per_km
         self._matching = needs
         self._needs = need_repository
         self._introductions = introductions
@@ -102,10 +108,6 @@ class IntroductionService:
         self._uow = unit_of_work
         self._timing = timing
         self._calendar = timing.calendar
-
-    @property
-    def _hours(self) -> int:
-        return round(self._timing.answer_delay.total_seconds() / 3600)
 
     async def ask_driver(
         self, person: Person, need_id: int, trip_id: int, *, as_operator: bool = False
@@ -128,7 +130,8 @@ class IntroductionService:
         )
         chosen = next((c for c in candidates if c.trip.id == trip_id), None)
         if chosen is None:
-            return await self._unavailable(person, need, candidates, as_operator)
+            async with self._uow.transaction():
+                return await self._unavailable(person, need, candidates, as_operator)
         now = self._clock.now()
         match = chosen.match
         deadline = now + self._timing.answer_delay
@@ -166,7 +169,7 @@ class IntroductionService:
             passenger = await self._people.get(need.person_id)
             assert passenger is not None
             notices = telling.driver_asked(
-                need, introduction, chosen, passenger, self._hours, by_operator=as_operator
+                need, introduction, chosen, passenger, by_operator=as_operator
             )
         return Ask(AskResult.ASKED, need, introduction, chosen, notices=notices)
 
@@ -206,6 +209,7 @@ class IntroductionService:
         if as_operator:
             return Ask(AskResult.UNAVAILABLE, need, candidates=candidates)
         if candidates:
+            await self._matching.shown(need, candidates)
             notice = telling.drivers_for(person, need, candidates, "candidates.next")
             return Ask(AskResult.UNAVAILABLE, need, candidates=candidates, notices=[notice])
         if need.status is not NeedStatus.SEARCHING:  # the team already follows it
@@ -232,6 +236,11 @@ class IntroductionService:
         elif introduction.driver_id != driver.id:
             return Answer(AnswerResult.NOT_YOURS)
         status = IntroductionStatus.ACCEPTED if accept else IntroductionStatus.DECLINED
+        if accept and introduction.status is IntroductionStatus.PENDING:
+            trip = await self._trips.get(introduction.trip_id)
+            need = await self._needs.get(introduction.need_id)
+            if trip is not None and need is not None and await self._full(introduction, need, trip):
+                return Answer(AnswerResult.FULL, introduction, need, driver=driver, trip=trip)
         async with self._uow.transaction():
             if not await self._introductions.answer(introduction.id, status, self._clock.now()):
                 settled = await self._introductions.get(introduction.id)
@@ -241,6 +250,16 @@ class IntroductionService:
             return await self._refused(
                 introduction, "declined", "intro.declined_passenger", actor_id=driver.id
             )
+
+    async def _full(self, introduction: Introduction, need: Need, trip: Trip) -> bool:
+        """Whether the trip has no seat left for this ride (others were accepted since)."""
+        today = self._calendar.today(self._clock.now())
+        taken = (
+            await self._introductions.seats_taken([trip.id], today, leaving_out=introduction.id)
+        ).get(trip.id, NO_SEATS_TAKEN)
+        route, query = trip_route(trip), need_query(need, frozenset())
+        days = ride_days(route, query)
+        return bool(days) and not days_with_seats(route, query, days, taken)
 
     async def time_out(self, entry: AgendaEntry) -> Outcome:
         """The agenda's action: a driver who has not answered in time counts as a decline;
@@ -344,6 +363,12 @@ class IntroductionService:
         settled = await self._introductions.get(introduction.id)
         assert passenger is not None and settled is not None
         notices = telling.accepted(need, settled, passenger, driver)
+        if self._cost_share is not None:
+            km = great_circle_km(
+                need.origin.lat, need.origin.lon, need.destination.lat, need.destination.lon
+            )
+            km = round(km * self._params.road_factor)
+            notices += telling.cost_share(need, passenger, driver, km, self._cost_share)
         return Answer(
             AnswerResult.ACCEPTED, settled, need, passenger, driver, trip, notices=notices
         )
@@ -376,6 +401,7 @@ class IntroductionService:
         # Without Telegram, or known to have blocked the bot: the team chooses for them.
         reachable = passenger is not None and passenger.reachable
         candidates = await self._matching.candidates(need) if choosing and reachable else []
+        await self._matching.shown(need, candidates)
         view = None
         if not candidates:
             if choosing:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Protocol
 
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
@@ -21,13 +22,17 @@ from bot.domain import (
     NewNeed,
     Person,
     Trip,
+    TripStatus,
 )
 from bot.matching import (
+    NO_SEATS_TAKEN,
     Match,
     MatchingParams,
     NeedQuery,
     Point,
+    SeatsTaken,
     TripRoute,
+    find_matches,
 )
 from bot.notices import Notice
 from bot.ports import (
@@ -41,9 +46,16 @@ from bot.ports import (
 )
 from bot.services import telling
 from bot.services.candidates import Candidate
+from bot.services.transit import NONE, Alternatives, TransitService
 from bot.services.views import team_view
 
 MAX_CANDIDATES = 5
+
+
+class Announcer(Protocol):
+    async def announce_trip(self, trip: Trip) -> list[Notice]: ...
+
+
 # Drivers whose introduction ended this way are not proposed again for the same need.
 REFUSALS = (IntroductionStatus.DECLINED, IntroductionStatus.EXPIRED, IntroductionStatus.CANCELLED)
 
@@ -80,7 +92,9 @@ class NeedService:
         agenda: Agenda,
         unit_of_work: UnitOfWork,
         timing: Timing,
+        alternatives: TransitService | None = None,
     ) -> None:
+        self._alternatives = alternatives
         self._needs = needs
         self._introductions = introductions
         self._trips = trips
@@ -92,6 +106,12 @@ class NeedService:
         self._uow = unit_of_work
         self._timing = timing
         self._calendar = timing.calendar
+        self._announcer: Announcer | None = None
+
+    def announce_freed_seats_with(self, announcer: Announcer) -> None:
+        """Who tells waiting passengers of a seat freed by a cancelled ride (the
+        announcements, built on this service: given once both exist)."""
+        self._announcer = announcer
 
     # A need and its drivers.
 
@@ -102,8 +122,15 @@ class NeedService:
             candidates = await self.candidates(need)
             if not candidates:
                 need = await self.to_operators(need, "no_match")
+            await self.shown(need, candidates)
             view = await team_view(self._needs, self._people, need.id)
-        return Search(need, candidates, telling.search_result(person, view, candidates))
+        # Beside the drivers: the coaches, trains and local services of the territory.
+        alternatives = await self.alternatives(need)
+        notices = telling.search_result(person, view, candidates, alternatives)
+        return Search(need, candidates, notices)
+
+    async def alternatives(self, need: Need) -> Alternatives:
+        return await self._alternatives.for_need(need) if self._alternatives else NONE
 
     async def record(self, person_id: int, new_need: NewNeed, status: NeedStatus) -> Need:
         """Store a need; a one-off need expires once its day is over."""
@@ -117,17 +144,55 @@ class NeedService:
         return need
 
     async def candidates(
-        self, need: Need, params: MatchingParams | None = None, limit: int = MAX_CANDIDATES
+        self,
+        need: Need,
+        params: MatchingParams | None = None,
+        limit: int = MAX_CANDIDATES,
+        *,
+        include_full: bool = False,
     ) -> list[Candidate]:
         """The best drivers for the need, never its own person nor a driver who said no,
-        nor a ride that has already left."""
+        nor a ride that has already left, nor a trip without a seat left that day (the
+        team's wider search asks for those too, `include_full`, and sees them as full)."""
         introductions = await self._introductions.for_need(need.id)
         refused = {i.driver_id for i in introductions if i.status in REFUSALS}
-        query = need_query(need, frozenset(refused | {need.person_id}))
-        matches = await self._search.matches(query, params or self._params, limit=limit)
         now = self._clock.now()
+        query = need_query(need, frozenset(refused | {need.person_id}), self.not_before(need, now))
+        params = params or self._params
+        # Every trip that fits by road and time (the index), then the rules it does not hold,
+        # on those few trips as stored: their date, and the seats taken that day.
+        fitting = await self._search.matches(query, params)
+        routes = [
+            trip_route(trip)
+            for trip in [await self._trips.get(m.trip_id) for m in fitting]
+            if trip is not None and trip.status is TripStatus.ACTIVE
+        ]
+        ids = [route.trip_id for route in routes]
+        taken = await self._introductions.seats_taken(ids, self._calendar.today(now))
+        matches = find_matches(
+            query, routes, params, limit=limit, seats_taken=taken, include_full=include_full
+        )
         ahead = [m for m in matches if self.ride_moment(need, m.pickup, now) > now]
         return [c for c in [await self._candidate(m) for m in ahead] if c is not None]
+
+    async def seats_taken(self, trip: Trip) -> SeatsTaken:
+        """The seats the trip has promised from today on."""
+        today = self._calendar.today(self._clock.now())
+        return (await self._introductions.seats_taken([trip.id], today)).get(
+            trip.id, NO_SEATS_TAKEN
+        )
+
+    async def shown(self, need: Need, candidates: list[Candidate]) -> None:
+        """The person saw these drivers: a trip of theirs is not news later."""
+        now = self._clock.now()
+        for candidate in candidates:
+            await self._needs.mark_announced(need.id, candidate.trip.id, now)
+
+    def not_before(self, need: Need, now: datetime) -> time | None:
+        """For a need today, the time now: a pickup before it has gone by."""
+        if need.travel_date is not None and need.travel_date == self._calendar.today(now):
+            return self._calendar.local(now).time().replace(second=0, microsecond=0)
+        return None
 
     def ride_moment(self, need: Need, pickup: time, now: datetime) -> datetime:
         """When the ride leaves: on the need's date, or for a regular need the next time."""
@@ -202,8 +267,17 @@ class NeedService:
             need = await self._needs.set_status(
                 need.id, NeedStatus.CANCELLED, now, actor_id=person.id
             )
-        notices = telling.need_cancelled(person, need, driver, accepted, following)
+            notices = telling.need_cancelled(person, need, driver, accepted, following)
+            notices += await self._seat_freed(accepted)
         return Cancellation(need, driver, accepted is not None, following, accepted, notices)
+
+    async def _seat_freed(self, accepted: Introduction | None) -> list[Notice]:
+        """A ride called off frees its seat: the passengers waiting for that trip's day who
+        have not seen its driver hear of it."""
+        if accepted is None or self._announcer is None:
+            return []
+        trip = await self._trips.get(accepted.trip_id)
+        return await self._announcer.announce_trip(trip) if trip is not None else []
 
     # A one-off need whose day is over.
 
@@ -255,7 +329,9 @@ class NeedService:
         return Candidate(match, trip, driver)
 
 
-def need_query(need: Need, excluded_drivers: frozenset[int]) -> NeedQuery:
+def need_query(
+    need: Need, excluded_drivers: frozenset[int], not_before: time | None = None
+) -> NeedQuery:
     return NeedQuery(
         origin=Point(need.origin.lat, need.origin.lon),
         destination=Point(need.destination.lat, need.destination.lon),
@@ -263,6 +339,8 @@ def need_query(need: Need, excluded_drivers: frozenset[int]) -> NeedQuery:
         mode=need.time_mode,
         at=need.at,
         excluded_drivers=excluded_drivers,
+        date=need.travel_date,
+        not_before=not_before,
     )
 
 
@@ -275,4 +353,6 @@ def trip_route(trip: Trip) -> TripRoute:
         weekdays=frozenset(int(day) for day in trip.weekdays),
         departure=trip.departure,
         return_time=trip.return_time,
+        date=trip.date,
+        seats=trip.seats,
     )

@@ -169,7 +169,9 @@ class OperatorService:
         need = await self._needs.get(need_id)
         if need is None:
             return FollowUp(FollowUpResult.NOT_FOUND)
-        candidates = await self._matching.candidates(need, self._relaxed, limit=8)
+        candidates = await self._matching.candidates(
+            need, self._relaxed, limit=8, include_full=True
+        )
         view = await self._view(FollowUpResult.DONE, need)
         return FollowUp(view.result, view.need, view.passenger, view.claimer, candidates)
 
@@ -206,9 +208,12 @@ class OperatorService:
             await self._claim(need.id, operator.id)
             fresh = await self._needs.get(need.id)
             assert fresh is not None
-            candidates = await self._matching.candidates(fresh, self._relaxed, limit=8)
+            candidates = await self._matching.candidates(
+                fresh, self._relaxed, limit=8, include_full=True
+            )
             view = FollowUp(FollowUpResult.DONE, fresh, person, operator)
             notices = telling.need_to_team(view, "on_behalf")
+            notices += telling.alternatives_to_team(fresh, await self._matching.alternatives(fresh))
         return FollowUp(FollowUpResult.DONE, fresh, person, operator, candidates, notices)
 
     async def register_driver(

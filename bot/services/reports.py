@@ -27,6 +27,7 @@ class Reports(Protocol):
 class Figures:
     drivers: int
     active_trips: int
+    one_off_trips: int
     needs: int
     accepted: int
     happened: int

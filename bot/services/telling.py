@@ -31,6 +31,7 @@ from bot.notices import (
     to_team,
 )
 from bot.services.candidates import Candidate
+from bot.services.transit import NONE, Alternatives
 from bot.services.views import FollowUp
 
 Notices = list[Notice]
@@ -83,14 +84,61 @@ def drivers_for(passenger: Person, need: Need, candidates: list[Candidate], key:
     )
 
 
-def search_result(passenger: Person, view: FollowUp, candidates: list[Candidate]) -> Notices:
-    """A need just described: the drivers who can take it, or the team."""
-    assert view.need is not None
+def search_result(
+    passenger: Person,
+    view: FollowUp,
+    candidates: list[Candidate],
+    alternatives: Alternatives = NONE,
+) -> Notices:
+    """A need just described: the drivers who can take it, or the team; beside them, the
+    coaches and trains, and the local services whose area the need falls in (the team sees
+    those too when no driver can)."""
+    need = view.need
+    assert need is not None
     if candidates:
-        return [drivers_for(passenger, view.need, candidates, "candidates.found")]
+        return [
+            drivers_for(passenger, need, candidates, "candidates.found"),
+            *alternatives_for(passenger, need, alternatives, found_driver=True),
+        ]
     # No driver: maybe an aid helps (a licence, a train pass…); /aides is offered.
-    shown = (Button(Offer.SHOW_AIDS, 0),)
-    return [to_person(passenger, "candidates.none", shown), *need_to_team(view, "no_match")]
+    notices = [to_person(passenger, "candidates.none", (Button(Offer.SHOW_AIDS, 0),))]
+    notices += alternatives_for(passenger, need, alternatives, found_driver=False)
+    notices += need_to_team(view, "no_match")
+    return notices + alternatives_to_team(need, alternatives)
+
+
+def alternatives_to_team(need: Need, alternatives: Alternatives) -> Notices:
+    """For a need the team follows: what else could take the person."""
+    if not alternatives:
+        return []
+    return [
+        to_team(
+            "transit.for_team",
+            need=need,
+            options=alternatives.transit,
+            services=alternatives.services,
+        )  # fmt: skip
+    ]
+
+
+def alternatives_for(
+    passenger: Person, need: Need, alternatives: Alternatives, *, found_driver: bool
+) -> Notices:
+    notices = []
+    if alternatives.transit:
+        notices.append(
+            to_person(passenger, "transit.options", need=need, options=alternatives.transit)
+        )
+    if alternatives.services:
+        notices.append(
+            to_person(
+                passenger,
+                "transit.services",
+                services=alternatives.services,
+                found_driver=found_driver,
+            )  # fmt: skip
+        )
+    return notices
 
 
 def nobody_left(passenger: Person, view: FollowUp | None, reason: str) -> Notices:
@@ -119,19 +167,24 @@ def driver_asked(
     introduction: Introduction,
     candidate: Candidate,
     passenger: Person,
-    hours: int,
     *,
     by_operator: bool,
 ) -> Notices:
     """The request to the driver (through the team for a driver without Telegram), and a word
-    to the passenger; a driver who turns out not to be reachable counts as a decline."""
+    to the passenger; a driver who turns out not to be reachable counts as a decline. Each is
+    told the answer's deadline as stored (`introduction.expires_at`): the one the agenda
+    keeps."""
     driver, trip = candidate.driver, candidate.trip
+    deadline = introduction.expires_at
     answer = (Button(Offer.ANSWER_INTRODUCTION, introduction.id),)
-    asked = to_person(passenger, "intro.asked", name=driver.short_name, hours=hours)
+    asked = to_person(
+        passenger, "intro.asked", name=driver.short_name, deadline=deadline,
+        asked_at=introduction.created_at,
+    )  # fmt: skip
     if driver.telegram_user_id is None:  # registered by phone: the team calls, answers for them
         call = to_team(
             "operators.call_driver", answer, need=need, driver=driver, passenger=passenger,
-            introduction=introduction, hours=hours,
+            introduction=introduction, deadline=deadline, asked_at=introduction.created_at,
         )  # fmt: skip
         return [call, asked, *refreshed(need)]
     request = Notice(
@@ -143,11 +196,34 @@ def driver_asked(
     )
     notices = [request, asked]
     if by_operator:
-        notices.append(to_team("operators.driver_asked", need=need, driver=driver, hours=hours))
+        notices.append(
+            to_team(
+                "operators.driver_asked",
+                need=need,
+                driver=driver,
+                deadline=deadline,
+                asked_at=introduction.created_at,
+            )  # fmt: skip
+        )
     return [*notices, *refreshed(need)]
 
 
 # The driver's answer.
+
+
+def cost_share(
+    need: Need, passenger: Person, driver: Person, km: int, eur_per_km: float
+) -> Notices:
+    """The territory's cost-sharing guide, with the ride's distance, to both; through the
+    team for whoever has no Telegram."""
+    notices = []
+    for reader in (passenger, driver):
+        values = {"need": need, "km": km, "eur_per_km": eur_per_km}
+        if reader.telegram_user_id is not None:
+            notices.append(Notice("transit.cost_share", reader, values))
+        else:
+            notices.append(Notice("transit.cost_share_call", None, {**values, "person": reader}))
+    return notices
 
 
 def accepted(need: Need, introduction: Introduction, passenger: Person, driver: Person) -> Notices:

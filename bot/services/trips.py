@@ -1,15 +1,16 @@
-"""Drivers' regular trips: register, list, pause, resume, delete, and keep them fresh."""
+"""Drivers' trips: register, list, pause, resume, delete, change the seats, keep regular
+trips fresh and end one-off trips once their day is over."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
-from bot.domain import NewTrip, Person, Trip, TripStatus
+from bot.domain import MAX_SEATS, NewTrip, Person, Trip, TripStatus
 from bot.notices import Button, Notice, Offer, to_person
 from bot.ports import Agenda, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 from bot.services import telling
@@ -18,7 +19,8 @@ from bot.services import telling
 class TripChange(enum.StrEnum):
     DONE = "done"
     UNCHANGED = "unchanged"  # already in that state: a double press, an old button
-    NOT_FOUND = "not_found"  # no such trip, deleted, or someone else's: the same answer
+    ENDED = "ended"  # the driver's trip, deleted or over (`trip` says which): a late press
+    NOT_FOUND = "not_found"  # no such trip, or someone else's: the same answer
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,14 @@ class Announcer(Protocol):
 
 class RidesToCome(Protocol):
     async def to_come_on_trip(self, trip_id: int) -> list[Any]: ...
+
+
+@dataclass(frozen=True)
+class TripListing:
+    """A trip as its driver sees it in /mestrajets: with the rides promised on it."""
+
+    trip: Trip
+    rides: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -83,7 +93,12 @@ class TripService:
         async with self._uow.transaction():
             registered = await self._trips.add(driver.id, trip, now)
             await self._search.index(registered.id)
-            await self._schedule_check(registered.id, now)
+            if registered.date is not None:
+                # Made once: nobody is asked whether it still runs; it ends after its day.
+                end = self._timing.calendar.at(registered.date + timedelta(days=1), 0)
+                await self._agenda.schedule([Due(Kind.TRIP_EXPIRY, registered.id, end)], now)
+            else:
+                await self._schedule_check(registered, now)
             notices = await self._announce(registered)
         return Registered(registered, notices)
 
@@ -93,21 +108,31 @@ class TripService:
     async def trips_of(self, driver: Person) -> list[Trip]:
         return await self._trips.for_driver(driver.id)
 
+    async def listing(self, driver: Person) -> list[TripListing]:
+        """The driver's trips, each with the rides still to come on it (who takes a seat
+        when)."""
+        listed = []
+        for trip in await self._trips.for_driver(driver.id):
+            rides = await self._rides.to_come_on_trip(trip.id) if self._rides else []
+            listed.append(TripListing(trip, rides))
+        return listed
+
     async def trip_of(self, driver: Person, trip_id: int) -> Trip | None:
-        """The trip, if it is this driver's and not deleted; else None (never someone else's)."""
+        """The trip, if it is this driver's (even deleted or over: `trip.ended` says so);
+        else None (never someone else's)."""
         trip = await self._trips.get(trip_id)
-        if trip is None or trip.driver_id != driver.id or trip.status is TripStatus.DELETED:
+        if trip is None or trip.driver_id != driver.id:
             return None
         return trip
 
     async def _answerable(self, person: Person, trip_id: int, as_operator: bool) -> Trip | None:
-        """The trip if `person` is its driver, or an operator answering for a driver who
-        has no Telegram (registered by phone)."""
-        if not as_operator:
-            return await self.trip_of(person, trip_id)
+        """The trip, even ended, if `person` is its driver, or an operator answering for a
+        driver who has no Telegram (registered by phone)."""
         trip = await self._trips.get(trip_id)
-        if trip is None or trip.status is TripStatus.DELETED:
+        if trip is None:
             return None
+        if not as_operator:
+            return trip if trip.driver_id == person.id else None
         driver = await self._people.get(trip.driver_id)
         return trip if driver is not None and driver.telegram_user_id is None else None
 
@@ -122,6 +147,8 @@ class TripService:
         trip = await self._answerable(driver, trip_id, as_operator)
         if trip is None:
             return TripChangeResult(TripChange.NOT_FOUND)
+        if trip.ended:
+            return TripChangeResult(TripChange.ENDED, trip)
         if trip.status is target:
             return TripChangeResult(TripChange.UNCHANGED, trip)
         now = self._clock.now()
@@ -130,11 +157,45 @@ class TripService:
             await self._search.index(trip.id)
             if target is TripStatus.ACTIVE:
                 await self._trips.confirmed(trip.id, now)
-                await self._schedule_check(trip.id, now)
+                await self._schedule_check(trip, now)
                 notices = await self._announce(updated)
             else:
                 notices = await self._promised(updated)
         return TripChangeResult(TripChange.DONE, updated, notices)
+
+    async def set_seats(self, driver: Person, trip_id: int, seats: int) -> TripChangeResult:
+        """The driver changes how many seats the trip offers. Seats already promised stay
+        promised; with more seats, the passengers still waiting whom it can now take are
+        told."""
+        trip = await self._answerable(driver, trip_id, False)
+        if trip is None:
+            return TripChangeResult(TripChange.NOT_FOUND)
+        if trip.ended:
+            return TripChangeResult(TripChange.ENDED, trip)
+        if not 1 <= seats <= MAX_SEATS:
+            raise ValueError(f"seats out of range: {seats}")
+        if trip.seats == seats:
+            return TripChangeResult(TripChange.UNCHANGED, trip)
+        now = self._clock.now()
+        async with self._uow.transaction():
+            updated = await self._trips.set_seats(trip.id, seats, now)
+            notices = await self._announce(updated) if seats > trip.seats else []
+        return TripChangeResult(TripChange.DONE, updated, notices)
+
+    async def expire(self, entry: AgendaEntry) -> Outcome:
+        """The agenda's action: a one-off trip whose day is over ends (out of the search and
+        of /mestrajets); the rides it had are followed up as usual."""
+        now = self._clock.now()
+        async with self._uow.transaction():
+            trip = await self._trips.get(entry.subject_id)
+            today = self._timing.calendar.today(now)
+            if trip is None or trip.ended or trip.date is None or trip.date >= today:
+                await self._agenda.finish(entry.id, Outcome.SKIPPED, now)
+                return Outcome.SKIPPED
+            await self._trips.set_status(trip.id, TripStatus.EXPIRED, now)
+            await self._search.index(trip.id)
+            await self._agenda.finish(entry.id, Outcome.DONE, now)
+        return Outcome.DONE
 
     async def _promised(self, trip: Trip) -> list[Notice]:
         """Pausing or deleting a trip stops new requests, not the rides already promised:
@@ -193,10 +254,12 @@ class TripService:
         trip = await self._answerable(driver, trip_id, as_operator)
         if trip is None:
             return TripChangeResult(TripChange.NOT_FOUND)
+        if trip.ended:
+            return TripChangeResult(TripChange.ENDED, trip)
         now = self._clock.now()
         async with self._uow.transaction():
             await self._trips.confirmed(trip.id, now)
-            await self._schedule_check(trip.id, now)
+            await self._schedule_check(trip, now)
             if trip.status is TripStatus.ACTIVE:
                 return TripChangeResult(TripChange.UNCHANGED, trip)
             resumed = await self._trips.set_status(trip.id, TripStatus.ACTIVE, now)
@@ -243,6 +306,8 @@ class TripService:
             return None
         return TripWithDriver(trip, driver, telling.trip_paused(trip, driver))
 
-    async def _schedule_check(self, trip_id: int, now: datetime) -> None:
-        check = Due(Kind.TRIP_CHECK, trip_id, self._timing.trip_check_after(now))
+    async def _schedule_check(self, trip: Trip, now: datetime) -> None:
+        if trip.one_off:
+            return  # made once: it ends after its day, nobody asks whether it still runs
+        check = Due(Kind.TRIP_CHECK, trip.id, self._timing.trip_check_after(now))
         await self._agenda.schedule([check], now)

@@ -212,8 +212,7 @@ class SentMessage:
     edits: list[str] = field(default_factory=list)
     deleted: bool = False
     document: SentFile | None = None
-    # The file was sent as a photo (sendPhoto), not as a document.
-    photo: bool = False
+    photo: bool = False  # the file was sent with sendPhoto
 
     @property
     def inline_keyboard(self) -> list[list[JSONDict]]:
@@ -1450,15 +1449,11 @@ class FakeBotAPI(BaseRequest):
         }
         if edit_date is not None:
             data["edit_date"] = edit_date
-        if message.document is not None and message.photo:
-            data["photo"] = [
-                {"file_id": message.document.file_id, "file_unique_id":
-                 message.document.file_unique_id, "width": 800, "height": 600}
-            ]  # fmt: skip
-            if message.text:
-                data["caption"] = message.text
-        elif message.document is not None:
-            data["document"] = _document_json(message.document)
+        if message.document is not None:
+            if message.photo:
+                data["photo"] = [_photo_json(message.document)]
+            else:
+                data["document"] = _document_json(message.document)
             if message.text:
                 data["caption"] = message.text
                 if message.entities:
@@ -1613,8 +1608,10 @@ class FakeBotAPI(BaseRequest):
         upload = call.file("photo")
         if upload is not None:
             filename, content, mime = upload
+            if not content.startswith(b"\x89PNG") and not content.startswith(b"\xff\xd8"):
+                raise _bad_request("IMAGE_PROCESS_FAILED")
             stored = self._new_file(filename, content, mime)
-        else:
+        else:  # a photo Telegram already has, sent again by its file_id
             known = self.files.get(str(call.params.get("photo")))
             if known is None:
                 raise _bad_request("wrong file identifier/HTTP URL specified")
@@ -1865,6 +1862,16 @@ def _document_json(stored: SentFile) -> JSONDict:
         "file_unique_id": stored.file_unique_id,
         "file_name": stored.filename,
         "mime_type": stored.mime_type,
+        "file_size": len(stored.content),
+    }
+
+
+def _photo_json(stored: SentFile) -> JSONDict:
+    return {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "width": 900,
+        "height": 480,
         "file_size": len(stored.content),
     }
 

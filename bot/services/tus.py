@@ -1,0 +1,269 @@
+"""Transport d'Utilité Sociale (Code des transports L3133-1, décret 2019-850): the tools of an
+association that runs one — who may be a member, the register of members, trips of at most
+100 km with a participation per kilometre, and the yearly activity report for the préfet.
+
+Eligibility by residence asks for "a rural commune or an urban unit of fewer than 12,000
+inhabitants". The gazetteer has each commune's population but not INSEE's urban units, so
+a documented approximation stands in: a commune counts when it has fewer than 12,000
+inhabitants and no commune of 12,000 or more lies within URBAN_NEIGHBOUR_KM (a suburb of a
+town belongs to that town's urban unit). The team can always record one of the listed
+benefits instead, which makes anyone eligible wherever they live.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.domain import Person
+from bot.places.gazetteer import Gazetteer, distance_km
+from bot.places.model import COMMUNE, Place
+from bot.ports import UnitOfWork
+
+MAX_TRIP_KM = 100.0
+URBAN_UNIT_LIMIT = 12_000
+URBAN_NEIGHBOUR_KM = 6.0
+MAX_NAME = 80
+
+
+class Benefit(enum.StrEnum):
+    """The benefits of article R3133-1 that make a person eligible wherever they live."""
+
+    CSS = "css"  # complémentaire santé solidaire (formerly CMU-C)
+    RSA = "rsa"
+    ASS = "ass"  # allocation de solidarité spécifique
+    ASPA = "aspa"  # minimum vieillesse
+    ASI = "asi"  # allocation supplémentaire d'invalidité
+    AAH = "aah"  # allocation aux adultes handicapés
+    ADA = "ada"  # allocation pour demandeur d'asile
+    ATA = "ata"  # allocation temporaire d'attente
+    VEUVAGE = "veuvage"  # allocation veuvage
+
+
+class Refusal(enum.StrEnum):
+    NAME = "name"  # empty or too long
+    UNKNOWN_PLACE = "unknown_place"  # not one commune (several, or none)
+    NOT_ELIGIBLE = "not_eligible"  # lives in a large urban unit and declared no benefit
+    UNKNOWN_BENEFIT = "unknown_benefit"
+    UNKNOWN_MEMBER = "unknown_member"
+    TOO_FAR = "too_far"  # more than 100 km
+    ALREADY_MEMBER = "already_member"
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    name: str
+    phone: str | None
+    commune_code: str
+    commune_name: str
+    eligible_by: str  # "residence" or "benefit"
+    benefit: str | None
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class TusTrip:
+    id: int
+    member_id: int
+    day: date
+    origin: str
+    destination: str
+    km: float
+    participation_cents: int
+
+
+class TusRegister(Protocol):
+    async def add_member(
+        self, name: str, phone: str | None, commune: Place, eligible_by: str,
+        benefit: str | None, now: datetime, operator_id: int,
+    ) -> Member: ...  # fmt: skip
+
+    async def member_named(self, name: str) -> Member | None: ...
+
+    async def members(self) -> list[Member]: ...
+
+    async def add_trip(
+        self, member: Member, day: date, origin: str, destination: str, km: float,
+        cents: int, now: datetime, operator_id: int,
+    ) -> TusTrip: ...  # fmt: skip
+
+    async def trips_in(self, year: int) -> list[TusTrip]: ...
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    by: str | None  # "residence" or "benefit"
+    population: int
+    urban_neighbour: Place | None  # the town whose urban unit it likely belongs to
+
+
+@dataclass(frozen=True)
+class Joined:
+    name: str
+    member: Member | None
+    refusal: Refusal | None = None
+    eligibility: Eligibility | None = None
+    commune: Place | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    trip: TusTrip | None
+    member: Member | None = None
+    refusal: Refusal | None = None
+    km: float = 0.0
+    eur_per_km: float = 0.0
+
+
+@dataclass(frozen=True)
+class YearReport:
+    year: int
+    members: list[Member]  # everyone in the register at the end of the year
+    trips: list[TusTrip]
+    eur_per_km: float
+
+    @property
+    def beneficiaries(self) -> int:
+        return len({trip.member_id for trip in self.trips})
+
+    @property
+    def km(self) -> float:
+        return round(sum(trip.km for trip in self.trips), 1)
+
+    @property
+    def participation_cents(self) -> int:
+        return sum(trip.participation_cents for trip in self.trips)
+
+    def by_month(self) -> list[tuple[int, int, float]]:
+        """(month, trips, km) for each month of the year."""
+        rows = []
+        for month in range(1, 13):
+            trips = [t for t in self.trips if t.day.month == month]
+            rows.append((month, len(trips), round(sum(t.km for t in trips), 1)))
+        return rows
+
+
+class TusService:
+    def __init__(
+        self,
+        *,
+        register: TusRegister,
+        gazetteer: Gazetteer,
+        clock: Clock,
+        unit_of_work: UnitOfWork,
+        eur_per_km: float | None,
+        road_factor: float,
+    ) -> None:
+        self._register = register
+        self._gazetteer = gazetteer
+        self._clock = clock
+        self._uow = unit_of_work
+        self.eur_per_km = eur_per_km
+        self._road_factor = road_factor
+
+    @property
+    def enabled(self) -> bool:
+        return self.eur_per_km is not None
+
+    def commune(self, text: str) -> Place | None:
+        resolution = self._gazetteer.resolve(text)
+        place = resolution.unique
+        if place is None:
+            communes = [m.place for m in resolution.exact if m.place.kind == COMMUNE]
+            ours = [p for p in communes if p.department in self._gazetteer.territory_departments]
+            # A homonym elsewhere in France: the territory's own commune is the one meant.
+            place = communes[0] if len(communes) == 1 else ours[0] if len(ours) == 1 else None
+        return place
+
+    def eligibility(self, commune: Place, benefit: Benefit | None) -> Eligibility:
+        population = commune.population
+        neighbour = self._urban_neighbour(commune)
+        by_residence = population < URBAN_UNIT_LIMIT and neighbour is None
+        if by_residence:
+            return Eligibility(True, "residence", population, None)
+        if benefit is not None:
+            return Eligibility(True, "benefit", population, neighbour)
+        return Eligibility(False, None, population, neighbour)
+
+    def _urban_neighbour(self, commune: Place) -> Place | None:
+        if commune.population >= URBAN_UNIT_LIMIT:
+            return commune
+        for place in self._gazetteer:
+            if (
+                place.kind == COMMUNE
+                and place.commune is None
+                and place.population >= URBAN_UNIT_LIMIT
+                and abs(place.lat - commune.lat) < 0.1
+                and distance_km(place.lat, place.lon, commune.lat, commune.lon)
+                <= URBAN_NEIGHBOUR_KM
+            ):
+                return place
+        return None
+
+    async def join(
+        self, operator: Person, name: str, commune_text: str, benefit_text: str,
+        phone: str | None,
+    ) -> Joined:  # fmt: skip
+        """A person joins the association's TUS, if they may."""
+        name = " ".join(name.split())
+        if not name or len(name) > MAX_NAME:
+            return Joined(name, None, Refusal.NAME)
+        commune = self.commune(commune_text)
+        if commune is None:
+            return Joined(name, None, Refusal.UNKNOWN_PLACE)
+        benefit: Benefit | None = None
+        if benefit_text.strip():
+            try:
+                benefit = Benefit(benefit_text.strip().lower())
+            except ValueError:
+                return Joined(name, None, Refusal.UNKNOWN_BENEFIT, commune=commune)
+        eligibility = self.eligibility(commune, benefit)
+        if not eligibility.eligible:
+            return Joined(name, None, Refusal.NOT_ELIGIBLE, eligibility, commune)
+        async with self._uow.transaction():
+            if await self._register.member_named(name) is not None:
+                return Joined(name, None, Refusal.ALREADY_MEMBER, eligibility, commune)
+            member = await self._register.add_member(
+                name, phone, commune, eligibility.by or "residence",
+                benefit.value if benefit else None, self._clock.now(), operator.id,
+            )  # fmt: skip
+        return Joined(name, member, None, eligibility, commune)
+
+    async def record_trip(
+        self, operator: Person, name: str, origin_text: str, destination_text: str, day: date
+    ) -> Recorded:
+        """A member's trip: at most 100 km, the participation at the association's rate."""
+        assert self.eur_per_km is not None
+        member = await self._register.member_named(" ".join(name.split()))
+        if member is None:
+            return Recorded(None, refusal=Refusal.UNKNOWN_MEMBER)
+        origin, destination = self.commune(origin_text), self.commune(destination_text)
+        if origin is None or destination is None:
+            return Recorded(None, member, Refusal.UNKNOWN_PLACE)
+        km = round(
+            distance_km(origin.lat, origin.lon, destination.lat, destination.lon)
+            * self._road_factor,
+            1,
+        )
+        if km > MAX_TRIP_KM:
+            return Recorded(None, member, Refusal.TOO_FAR, km, self.eur_per_km)
+        cents = round(km * self.eur_per_km * 100)
+        async with self._uow.transaction():
+            trip = await self._register.add_trip(
+                member, day, origin.name, destination.name, km, cents, self._clock.now(),
+                operator.id,
+            )  # fmt: skip
+        return Recorded(trip, member, None, km, self.eur_per_km)
+
+    async def year_report(self, year: int) -> YearReport:
+        end = datetime(year + 1, 1, 1).date()
+        members = [m for m in await self._register.members() if m.joined_at.date() < end]
+        return YearReport(year, members, await self._register.trips_in(year), self.eur_per_km or 0)
+
+    async def members(self) -> list[Member]:
+        return await self._register.members()

@@ -1,0 +1,138 @@
+"""Wording what else the territory offers (bot/services/transit.py): coach and train times,
+local mobility services. Used by handlers/notices.py for the `transit.*` notices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import time
+from typing import Any
+
+from bot.domain import Need
+from bot.transit.catalog import MobilityService
+from bot.transit.planner import DAY, TransitOption
+from handlers import render
+from i18n import Html, Translator
+
+Values = dict[str, Any]
+KINDS = {
+    "tad": "transit.kind_tad",
+    "tus": "transit.kind_tus",
+    "call_centre": "transit.kind_call_centre",
+    "other": "transit.kind_other",
+}
+
+
+class TransitWords:
+    def __init__(self, t: Translator) -> None:
+        self.t = t
+
+    def words(self) -> dict[str, Callable[[str, str, Values], str]]:
+        return {
+            "transit.options": self._options,
+            "transit.services": self._services,
+            "transit.for_team": self._for_team,
+            "transit.cost_share": self._cost_share,
+            "transit.cost_share_call": self._cost_share,
+        }
+
+    def _cost_share(self, key: str, lang: str, values: Values) -> str:
+        km: int = values["km"]
+        rate: float = values["eur_per_km"]
+        person = values.get("person")
+        return self.t(
+            lang, key, km=km, rate=self.euros(lang, rate),
+            amount=self.euros(lang, km * rate), id=values["need"].id,
+            name=person.display_name if person else "", phone=person.phone if person else "",
+        )  # fmt: skip
+
+    def euros(self, lang: str, amount: float) -> str:
+        text = f"{amount:.2f}"
+        if lang == "fr":
+            return text.replace(".", ",") + " €"
+        return "€" + text
+
+    def _options(self, key: str, lang: str, values: Values) -> str:
+        options: list[TransitOption] = values["options"]
+        return self.t(
+            lang, "transit.options", day=self.t.date(lang, options[0].day),
+            lines=Html(self.option_lines(lang, options)),
+        )  # fmt: skip
+
+    def _services(self, key: str, lang: str, values: Values) -> str:
+        heading = "transit.services_none" if not values["found_driver"] else "transit.services"
+        return self.t(lang, heading, lines=Html(self.service_lines(lang, values["services"])))
+
+    def _for_team(self, key: str, lang: str, values: Values) -> str:
+        need: Need = values["need"]
+        parts = []
+        if values["options"]:
+            day = self.t.date(lang, values["options"][0].day)
+            parts.append(
+                self.t(lang, "transit.team_options", day=day,
+                       lines=Html(self.option_lines(lang, values["options"])))
+            )  # fmt: skip
+        if values["services"]:
+            parts.append(
+                self.t(lang, "transit.team_services",
+                       lines=Html(self.service_lines(lang, values["services"])))
+            )  # fmt: skip
+        return self.t(
+            lang, "transit.for_team", id=need.id,
+            origin=Html(render.place(self.t, lang, need.origin)),
+            destination=Html(render.place(self.t, lang, need.destination)),
+            parts=Html("\n".join(parts)),
+        )  # fmt: skip
+
+    # Pieces.
+
+    def option_lines(self, lang: str, options: list[TransitOption]) -> str:
+        return "\n".join(self.option(lang, option) for option in options)
+
+    def option(self, lang: str, option: TransitOption) -> str:
+        first, last = option.legs[0], option.legs[-1]
+        common = {
+            "line": first.line,
+            "departure": self.clock(lang, first.departure),
+            "stop": first.board_name,
+            "walk": self.distance(lang, option.walk_to_m),
+            "end": last.alight_name,
+            "walk_end": self.distance(lang, option.walk_from_m),
+        }
+        if option.changes == 0:
+            return self.t(lang, "transit.direct", arrival=self.clock(lang, first.arrival), **common)
+        return self.t(
+            lang, "transit.one_change", change=first.alight_name,
+            change_arrival=self.clock(lang, first.arrival), line2=last.line,
+            change_departure=self.clock(lang, last.departure),
+            arrival=self.clock(lang, last.arrival), **common,
+        )  # fmt: skip
+
+    def clock(self, lang: str, seconds: int) -> str:
+        """A GTFS time of the day asked; past midnight it says so."""
+        minutes = (seconds % DAY) // 60
+        shown = self.t.time(lang, time(minutes // 60, minutes % 60))
+        if seconds >= DAY:
+            return self.t(lang, "transit.next_day", time=shown)
+        return shown
+
+    def distance(self, lang: str, metres: int) -> str:
+        if metres < 100:
+            return self.t(lang, "transit.walk_near")
+        if metres < 1000:
+            return self.t(lang, "transit.walk_m", metres=metres)
+        km = f"{metres / 1000:.1f}"
+        return self.t(lang, "transit.walk_km", km=km.replace(".", ",") if lang == "fr" else km)
+
+    def service_lines(self, lang: str, services: list[MobilityService]) -> str:
+        return "\n".join(self.service(lang, service) for service in services)
+
+    def service(self, lang: str, service: MobilityService) -> str:
+        text = self.t(
+            lang, "transit.service", name=service.name,
+            kind=Html(self.t(lang, KINDS[service.kind])), phone=service.phone,
+        )  # fmt: skip
+        if service.booking:
+            text += " " + self.t(lang, "transit.service_booking", booking=service.booking)
+        if service.who:
+            text += " " + self.t(lang, "transit.service_who", who=service.who)
+        return text

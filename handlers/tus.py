@@ -1,0 +1,216 @@
+"""/tus: the tools of an association that runs a Transport d'Utilité Sociale, for its team.
+
+    /tus adherent Nom ; Commune ; prestation (facultatif) ; téléphone (facultatif)
+    /tus trajet Nom ; Départ ; Arrivée ; jour (facultatif, aujourd'hui sinon)
+    /tus registre          the register of members (CSV file, into the group)
+    /tus rapport 2026      the year's activity report for the préfet (file, into the group)
+
+English words work too (member, trip, register, report). Only the team may use it, and only
+once TUS_EUR_PER_KM is set.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from telegram import InputFile, Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.dateparse import parse_day_and_time
+from bot.domain import Person
+from bot.services.tus import Benefit, Joined, Recorded, Refusal, YearReport
+from handlers.operators import Context, OperatorHandlers
+from handlers.replies import send
+from i18n import Html, Translator
+
+WORDS = {
+    "adherent": "member", "adhérent": "member", "adherente": "member", "member": "member",
+    "trajet": "trip", "trip": "trip",
+    "registre": "register", "register": "register",
+    "rapport": "report", "report": "report",
+}  # fmt: skip
+ELIGIBLE_BY = {"residence": "tus.by_residence", "benefit": "tus.by_benefit"}
+REFUSALS = {
+    Refusal.NAME: "tus.refused_name",
+    Refusal.UNKNOWN_PLACE: "tus.refused_place",
+    Refusal.NOT_ELIGIBLE: "tus.refused_not_eligible",
+    Refusal.UNKNOWN_BENEFIT: "tus.refused_benefit",
+    Refusal.UNKNOWN_MEMBER: "tus.refused_member",
+    Refusal.TOO_FAR: "tus.refused_too_far",
+    Refusal.ALREADY_MEMBER: "tus.refused_already",
+}
+
+
+def euros(lang: str, cents: int) -> str:
+    text = f"{cents / 100:.2f}"
+    return (text.replace(".", ",") + " €") if lang == "fr" else "€" + text
+
+
+def km_text(lang: str, km: float) -> str:
+    text = f"{km:.1f}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+class TusHandlers(OperatorHandlers):
+    def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        return [CommandHandler("tus", self.tus)]
+
+    async def tus(self, update: Update, context: Context) -> None:
+        operator = await self._operator(update)
+        if operator is None:
+            return
+        lang = self._language(update, operator)
+        if not self.deps.tus.enabled:
+            await send(update, context, self.t(lang, "tus.off"))
+            return
+        text = update.effective_message.text if update.effective_message else ""
+        _, _, rest = (text or "").partition(" ")
+        word, _, fields = rest.strip().partition(" ")
+        action = WORDS.get(word.lower())
+        parts = [part.strip() for part in fields.split(";")]
+        if action == "member" and len(parts) >= 2:
+            await self.join(update, context, operator, lang, parts)
+        elif action == "trip" and len(parts) >= 3:
+            await self.trip(update, context, operator, lang, parts)
+        elif action == "register":
+            await self.register(update, context, lang)
+        elif action == "report":
+            await self.report(update, context, lang, fields.strip())
+        else:
+            benefits = ", ".join(b.value for b in Benefit)
+            await send(update, context, self.t(lang, "tus.help", benefits=benefits))
+
+    async def join(
+        self, update: Update, context: Context, operator: Person, lang: str, parts: list[str]
+    ) -> None:
+        name, commune = parts[0], parts[1]
+        benefit = parts[2] if len(parts) > 2 else ""
+        phone = parts[3] if len(parts) > 3 and parts[3] else None
+        joined = await self.deps.tus.join(operator, name, commune, benefit, phone)
+        await send(update, context, self._joined(lang, joined, commune))
+
+    def _joined(self, lang: str, joined: Joined, typed: str) -> str:
+        if joined.member is not None:
+            member = joined.member
+            key = (
+                "tus.joined_residence"
+                if member.eligible_by == "residence"
+                else "tus.joined_benefit"
+            )
+            return self.t(
+                lang, key, id=member.id, name=member.name, commune=member.commune_name,
+                benefit=(member.benefit or "").upper(),
+            )  # fmt: skip
+        assert joined.refusal is not None
+        eligibility = joined.eligibility
+        town = eligibility.urban_neighbour if eligibility else None
+        key = REFUSALS[joined.refusal]
+        if town is not None and joined.commune is not None and town.id == joined.commune.id:
+            key = "tus.refused_town"  # the commune itself is the large town
+        return self.t(
+            lang, key, text=typed, name=joined.name,
+            commune=joined.commune.name if joined.commune else typed,
+            town=town.name if town else "",
+            population=format_decimal(town.population if town else 0, locale=self.t.language(lang)),
+            benefits=", ".join(b.value for b in Benefit),
+        )  # fmt: skip
+
+    async def trip(
+        self, update: Update, context: Context, operator: Person, lang: str, parts: list[str]
+    ) -> None:
+        day = self.deps.today()
+        if len(parts) > 3 and parts[3]:
+            parsed = parse_day_and_time(parts[3], day)
+            if parsed is None:
+                await send(update, context, self.t(lang, "tus.refused_day", text=parts[3]))
+                return
+            day = parsed[0]
+            if day > self.deps.today() + timedelta(days=7):
+                # "20/11" said on the 23rd is the trip just made, not next year's date.
+                day = date(day.year - 1, day.month, min(day.day, 28 if day.month == 2 else 31))
+        recorded = await self.deps.tus.record_trip(operator, parts[0], parts[1], parts[2], day)
+        await send(update, context, self._recorded(lang, recorded, parts))
+
+    def _recorded(self, lang: str, recorded: Recorded, parts: list[str]) -> str:
+        if recorded.trip is not None:
+            trip = recorded.trip
+            return self.t(
+                lang, "tus.trip_recorded", name=recorded.member.name if recorded.member else "",
+                origin=trip.origin, destination=trip.destination,
+                day=self.t.date(lang, trip.day), km=km_text(lang, trip.km),
+                rate=euros(lang, round(recorded.eur_per_km * 100)),
+                participation=euros(lang, trip.participation_cents),
+            )  # fmt: skip
+        assert recorded.refusal is not None
+        return self.t(
+            lang, REFUSALS[recorded.refusal], text=f"{parts[1]} → {parts[2]}", commune=parts[1],
+            name=parts[0], km=km_text(lang, recorded.km), town="", population=0,
+            benefits="",
+        )  # fmt: skip
+
+    async def register(self, update: Update, context: Context, lang: str) -> None:
+        members = await self.deps.tus.members()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(self.t(lang, "tus.register_header").split(","))
+        for m in members:
+            writer.writerow(
+                [m.id, m.name, m.phone or "", m.commune_name, m.commune_code,
+                 self.t(lang, ELIGIBLE_BY[m.eligible_by]), (m.benefit or "").upper(),
+                 m.joined_at.date().isoformat()]
+            )  # fmt: skip
+        content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        await self._to_group(update, context, lang, content, "tus-registre.csv", len(members))
+
+    async def report(self, update: Update, context: Context, lang: str, year_text: str) -> None:
+        today = self.deps.today()
+        year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else today.year - 1
+        report = await self.deps.tus.year_report(year)
+        content = year_report_text(self.t, lang, report).encode("utf-8")
+        await self._to_group(
+            update, context, lang, content, f"tus-rapport-{year}.txt", len(report.trips)
+        )
+
+    async def _to_group(
+        self, update: Update, context: Context, lang: str, content: bytes, name: str, count: int
+    ) -> None:
+        """Names and phones: into the team's group only, like /export."""
+        chat_id = self.deps.settings.operator_chat_id
+        assert chat_id is not None  # an operator exists only when the group is set
+        await context.bot.send_document(
+            chat_id, InputFile(content, filename=name),
+            caption=self.t(self.lang, "tus.file_caption", name=name, count=count),
+        )  # fmt: skip
+        chat = update.effective_chat
+        if chat is not None and chat.id != chat_id:
+            await send(update, context, self.t(lang, "tus.file_sent"))
+
+
+def year_report_text(t: Translator, lang: str, report: YearReport) -> str:
+    """The activity report, as plain text a préfecture can read and file."""
+    by_residence = sum(1 for m in report.members if m.eligible_by == "residence")
+    months = "\n".join(
+        t(lang, "tus.report_month", month=_month(t, lang, report.year, month), trips=trips,
+          km=km_text(lang, km))
+        for month, trips, km in report.by_month()
+    )  # fmt: skip
+    text = t(
+        lang, "tus.report", year=report.year, members=len(report.members),
+        by_residence=by_residence, by_benefit=len(report.members) - by_residence,
+        beneficiaries=report.beneficiaries, trips=len(report.trips),
+        km=km_text(lang, report.km), rate=euros(lang, round(report.eur_per_km * 100)),
+        participation=euros(lang, report.participation_cents), months=Html(months),
+    )  # fmt: skip
+    return _plain(text) + "\n"
+
+
+def _month(t: Translator, lang: str, year: int, month: int) -> str:
+    return format_date(date(year, month, 1), "LLLL", locale=t.language(lang))
+
+
+def _plain(text: str) -> str:
+    return text.replace("<b>", "").replace("</b>", "")

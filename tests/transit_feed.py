@@ -1,0 +1,98 @@
+"""A small Lot-like GTFS feed, written by the tests themselves (no licence question).
+
+- line 881 Cahors – Vers – Saint-Cirq-Lapopie – Cajarc – Figeac, on working days, with no
+  coach on Friday 25 December 2026 (an exception day) and one extra run on Saturday
+  28 November 2026 (the Figeac market);
+- line 875 Cahors – Labastide-Marnhac – Lalbenque, on working days;
+- late trains from Figeac to Cahors past midnight (23:30 → 24:40:00, 24:10:00 → 25:05:00):
+  the second one, of a Friday's service, leaves in the first minutes of the Saturday.
+
+Montcuq is on no line; Lalbenque → Cajarc needs a change at Cahors.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+STOPS = [
+    ("CAH", "Cahors Gare routière", 44.44760, 1.44150),
+    ("VER", "Vers Place", 44.48600, 1.55400),
+    ("SCL", "Saint-Cirq-Lapopie Parking", 44.46500, 1.67100),
+    ("CAJ", "Cajarc Tour de ville", 44.48500, 1.84300),
+    ("FIG", "Figeac Gare routière", 44.60900, 2.03300),
+    ("LBM", "Labastide-Marnhac Église", 44.38650, 1.39850),
+    ("LAL", "Lalbenque Place", 44.33830, 1.54600),
+]
+
+# trip, route, service, headsign, [(stop, "HH:MM")...]
+TRIPS = [
+    ("881-1", "881", "SEM", "Figeac",
+     [("CAH", "07:30"), ("VER", "07:50"), ("SCL", "08:05"), ("CAJ", "08:25"), ("FIG", "09:00")]),
+    ("881-2", "881", "SEM", "Figeac",
+     [("CAH", "12:15"), ("VER", "12:35"), ("SCL", "12:50"), ("CAJ", "13:10"), ("FIG", "13:45")]),
+    ("881-3", "881", "SEM", "Cahors",
+     [("FIG", "17:00"), ("CAJ", "17:35"), ("SCL", "17:55"), ("VER", "18:10"), ("CAH", "18:30")]),
+    ("881-M", "881", "MARCHE", "Figeac",
+     [("CAH", "08:00"), ("VER", "08:20"), ("CAJ", "08:55"), ("FIG", "09:30")]),
+    ("875-1", "875", "SEM", "Cahors",
+     [("LAL", "06:40"), ("LBM", "06:55"), ("CAH", "07:10")]),
+    ("875-2", "875", "SEM", "Lalbenque",
+     [("CAH", "17:45"), ("LBM", "18:00"), ("LAL", "18:15")]),
+    ("TER-9", "TER", "SEM", "Cahors",
+     [("FIG", "23:30"), ("CAH", "24:40")]),
+    ("TER-11", "TER", "SEM", "Cahors",
+     [("FIG", "24:10"), ("CAH", "25:05")]),
+]  # fmt: skip
+
+ROUTES = [
+    ("881", "liO", "881", "Cahors - Cajarc - Figeac", "3"),
+    ("875", "liO", "875", "Cahors - Lalbenque", "3"),
+    ("TER", "TER", "", "TER Figeac - Cahors", "2"),
+]
+
+
+def _csv(rows: list[list[str]]) -> str:
+    return "\n".join(",".join(row) for row in rows) + "\n"
+
+
+def write_lot_feed(path: Path, *, extra_run: bool = True) -> Path:
+    """The feed as a GTFS zip at `path` (`extra_run`: the market Saturday's coach)."""
+    stop_times = [["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"]]
+    for trip_id, _, _, _, calls in TRIPS:
+        for seq, (stop, at) in enumerate(calls, start=1):
+            stop_times.append([trip_id, f"{at}:00", f"{at}:00", stop, str(seq)])
+    calendar_dates = [["service_id", "date", "exception_type"], ["SEM", "20261225", "2"]]
+    if extra_run:
+        calendar_dates.append(["MARCHE", "20261128", "1"])
+    files = {
+        "agency.txt": _csv(
+            [["agency_id", "agency_name", "agency_url", "agency_timezone"],
+             ["liO", "liO Occitanie", "https://lio.laregion.fr", "Europe/Paris"],
+             ["TER", "TER Occitanie", "https://www.ter.sncf.com", "Europe/Paris"]]
+        ),
+        "stops.txt": _csv(
+            [["stop_id", "stop_name", "stop_lat", "stop_lon"]]
+            + [[s, n, f"{lat}", f"{lon}"] for s, n, lat, lon in STOPS]
+        ),
+        "routes.txt": _csv(
+            [["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"]]
+            + [list(r) for r in ROUTES]
+        ),
+        "trips.txt": _csv(
+            [["route_id", "service_id", "trip_id", "trip_headsign"]]
+            + [[r, s, t, h] for t, r, s, h, _ in TRIPS]
+        ),
+        "calendar.txt": _csv(
+            [["service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+              "sunday", "start_date", "end_date"],
+             ["SEM", "1", "1", "1", "1", "1", "0", "0", "20260901", "20270705"],
+             ["MARCHE", "0", "0", "0", "0", "0", "0", "0", "20260901", "20270705"]]
+        ),
+        "calendar_dates.txt": _csv(calendar_dates),
+        "stop_times.txt": _csv(stop_times),
+    }  # fmt: skip
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return path
