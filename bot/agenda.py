@@ -42,6 +42,10 @@ class Kind(enum.StrEnum):
     NEED_REPOST = "need_repost"
     CLAIMED_REMINDER = "claimed_reminder"
     DIGEST = "digest"
+    # Mobility aids: proofs deleted after the decision, applications anonymised later.
+    AID_PROOF_EXPIRY = "aid_proof_expiry"
+    AID_APPLICATION_ANONYMISE = "aid_application_anonymise"
+    AID_REVIEW_REMINDER = "aid_review_reminder"
     MONTHLY_REPORT = "monthly_report"
 
 

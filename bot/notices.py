@@ -44,6 +44,8 @@ class Offer(enum.StrEnum):
     TRIP_CHECK = "trip_check"  # does the trip still run? subject: the trip
     RESUME_TRIP = "resume_trip"  # subject: the trip
     RESUME_CHECKED_TRIP = "resume_checked_trip"  # the team resumes it; subject: the trip
+    REVIEW_APPLICATION = "review_application"  # a funder's buttons; subject: the application
+    SHOW_AIDS = "show_aids"  # open /aides; subject: none (0)
     ANSWER_BOOKING = "answer_booking"  # a partner's passenger asks; subject: the booking number
     SHARE_NEED = "share_need"  # show the need to other platforms? subject: the need
 
@@ -65,6 +67,8 @@ class Notice:
     # sent only then), or a step of the core.
     if_unreachable: tuple[Notice, ...] | Step = ()
     after_sent: Step | None = None
+    # With `to` None: a group other than the team's (a funder's reviewers).
+    chat_id: int | None = None
 
     @property
     def for_team(self) -> bool:

@@ -12,6 +12,8 @@ from bot.domain import Person, TelegramIdentity
 from bot.interop.served import PartnerApi
 from bot.interop.theirs import SearchWithPartners
 from bot.services.agenda import AgendaService
+from bot.services.aids import AidService
+from bot.services.applications import ApplicationService
 from bot.services.dashboard import DashboardService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
@@ -44,6 +46,8 @@ class Deps:
     digest: DigestService
     agenda: AgendaService
     clock: Clock
+    aids: AidService
+    applications: ApplicationService
     dashboard: DashboardService
     tus: TusService
     # A need recorded with the partner platforms' journeys; their API (None when not served).
