@@ -43,6 +43,10 @@ class Kind(enum.StrEnum):
     CLAIMED_REMINDER = "claimed_reminder"
     DIGEST = "digest"
     RETENTION = "retention"  # the daily pass of bot/services/privacy.py
+    # Mobility aids: proofs deleted after the decision, applications anonymised later.
+    AID_PROOF_EXPIRY = "aid_proof_expiry"
+    AID_APPLICATION_ANONYMISE = "aid_application_anonymise"
+    AID_REVIEW_REMINDER = "aid_review_reminder"
     MONTHLY_REPORT = "monthly_report"
 
 

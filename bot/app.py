@@ -24,6 +24,9 @@ from bot.interop.ports import PartnerClient
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
 from handlers.agenda import AgendaRunner
+from handlers.aid_behalf import ApplyForCaller
+from handlers.aids import AidsConversation
+from handlers.applications import ApplyConversation
 from handlers.behalf import NeedOnBehalf, TripOnBehalf
 from handlers.common import CommonHandlers, set_command_menus
 from handlers.deliverer import Deliverer
@@ -41,6 +44,7 @@ from handlers.operators import OperatorDirectory, OperatorHandlers
 from handlers.outbox_bot import OutboxBot, recording
 from handlers.pending import PendingQuestions
 from handlers.privacy import PrivacyHandlers
+from handlers.reviews import ReviewConversation, ReviewHandlers
 from handlers.rides import RideHandlers
 from handlers.trips import TripsHandlers
 from handlers.trust import ReportConversation, SuspensionButtons
@@ -53,7 +57,9 @@ log = logging.getLogger(__name__)
 
 EARLY_GROUP = -1
 MAIN_GROUP = 0
-AFTER_GROUP = 1
+# /mesdemandes lists the aid applications after the needs, before any pending question.
+APPLICATIONS_GROUP = 1
+AFTER_GROUP = 2
 AGENDA_JOB = "agenda"
 # How often the agenda looks for what is due: the precision of every reminder.
 AGENDA_TICK_SECONDS = 30
@@ -228,6 +234,8 @@ async def create_bot(
         consents=core.consents,
         privacy=core.privacy,
         trust=core.trust,
+        aids=core.aids,
+        applications=core.applications,
         dashboard=core.dashboard,
         tus=core.tus,
         finding=core.finding,
@@ -270,7 +278,20 @@ def register_handlers(
         )
         offer, find, need_on_behalf, trip_on_behalf = (c.handler() for c in conversations)
         report = ReportConversation(deps, notifier).handler()
+        aids = AidsConversation(deps)
+        aids_conversation = aids.handler()
+        apply = ApplyConversation(deps, notifier).handler()
+        apply_for = ApplyForCaller(deps, notifier, directory).handler()
+        review = ReviewConversation(deps, notifier, directory).handler()
+    reviews = ReviewHandlers(deps, notifier, directory)
     application.add_handlers(common.early_handlers(), group=EARLY_GROUP)
+    # A reviewer typing an amount, then someone applying, before any other conversation.
+    application.add_handler(review, group=MAIN_GROUP)
+    application.add_handler(apply, group=MAIN_GROUP)
+    application.add_handler(apply_for, group=MAIN_GROUP)
+    application.add_handler(aids_conversation, group=MAIN_GROUP)
+    application.add_handlers(aids.handlers(), group=MAIN_GROUP)
+    application.add_handlers(reviews.handlers(), group=MAIN_GROUP)
     application.add_handler(offer, group=MAIN_GROUP)
     application.add_handler(need_on_behalf, group=MAIN_GROUP)
     application.add_handler(trip_on_behalf, group=MAIN_GROUP)
@@ -292,6 +313,8 @@ def register_handlers(
     application.add_handlers(common.handlers(), group=MAIN_GROUP)
     # Last in the same group: only what no handler above took reaches them.
     application.add_handlers(common.last_handlers(), group=MAIN_GROUP)
+    # /mesdemandes: the aid applications, after the needs listed in the main group.
+    application.add_handlers(reviews.mine_handlers(), group=APPLICATIONS_GROUP)
     # Once an aside (/aide, /mestrajets…) is answered, the pending question comes back.
     application.add_handlers(PendingQuestions(conversations).handlers(), group=AFTER_GROUP)
     application.add_error_handler(common.on_error)

@@ -10,6 +10,8 @@ import asyncio
 from dataclasses import dataclass
 
 from bot.agenda import Timing
+from bot.aids.catalogue import load_catalogue
+from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.interop.partners import Partner, load_partners
 from bot.interop.ports import PartnerClient
@@ -20,7 +22,9 @@ from bot.matching import MatchingParams
 from bot.places.gazetteer import Gazetteer
 from bot.places.geocoder import OnlineGeocoder
 from bot.services.agenda import AgendaService
+from bot.services.aids import AidService
 from bot.services.announcements import AnnouncementService
+from bot.services.applications import ApplicationService
 from bot.services.consents import ConsentService
 from bot.services.dashboard import DashboardService
 from bot.services.delivery import DeliveryService, InboxService
@@ -42,6 +46,7 @@ from bot.settings import SettingFileError, Settings
 from bot.transit.catalog import read_services
 from bot.transit.planner import TransitPlanner
 from storage.agenda import SqliteAgenda
+from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
 from storage.consents import SqliteConsents
 from storage.dashboard import SqliteDashboard
 from storage.db import Database
@@ -51,7 +56,7 @@ from storage.introductions import SqliteIntroductionRepository
 from storage.needs import SqliteNeedRepository
 from storage.outbox import SqliteOutbox
 from storage.people import SqlitePeopleRepository
-from storage.personal_data import NeedsHeld, core_holders
+from storage.personal_data import AidsHeld, NeedsHeld, core_holders
 from storage.reports import SqliteReports
 from storage.transit import SqliteTimetable
 from storage.trip_search import IndexedTripSearch
@@ -82,6 +87,8 @@ class Core:
     consents: ConsentService
     privacy: PrivacyService
     trust: TrustService
+    aids: AidService
+    applications: ApplicationService
     transit: TransitService
     dashboard: DashboardService
     tus: TusService
@@ -256,6 +263,25 @@ async def build_core(
     )
     for holder in core_holders(database):
         privacy.register(holder)
+    catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
+    # The proofs live beside the database, never in a group's history.
+    proofs = ProofFolder(settings.database_path.parent / "proofs")
+    aids = AidService(
+        catalogue, SqliteAidAnswers(database), need_repository, trips, clock, settings
+    )
+    applications = ApplicationService(
+        catalogue=catalogue,
+        funders=load_funders(settings.funders_file, settings.operator_chat_id, "Mobilot"),
+        applications=SqliteApplications(database),
+        people=people,
+        files=proofs,
+        agenda=agenda,
+        clock=clock,
+        unit_of_work=database,
+        proof_retention_days=settings.proof_retention_days,
+    )
+    # Aid applications go with the rest of a person's data (/mesdonnees, /oublier).
+    privacy.register(AidsHeld(database, [applications.forget, aids.forget]))
     reports = ReportService(SqliteReports(database), clock)
     partners: list[Partner] = (
         load_partners(settings.interop_partners_file) if settings.interop_partners_file else []
@@ -325,6 +351,8 @@ async def build_core(
             clock=clock,
             unit_of_work=database,
         ),
+        aids=aids,
+        applications=applications,
         transit=transit,
         dashboard=DashboardService(
             facts=SqliteDashboard(database),

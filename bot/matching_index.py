@@ -22,6 +22,7 @@ stage 3 (memory stays near 120 bytes a trip). Changing a trip is a write into a 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 from datetime import time
@@ -100,6 +101,8 @@ class TripIndex:
         self._driver[slot] = route.driver_id
         self._weekdays[slot] = sum(1 << day for day in route.weekdays)
         self._departure[slot] = _seconds(route.departure)
+        self._date[slot] = _ordinal(route.date)
+        self._seats[slot] = route.seats
         self._return[slot] = NO_RETURN if route.return_time is None else _seconds(route.return_time)
         self._lat_a[slot], self._lon_a[slot] = route.origin.lat, route.origin.lon
         self._lat_b[slot], self._lon_b[slot] = route.destination.lat, route.destination.lon
@@ -134,6 +137,8 @@ class TripIndex:
         self._weekdays[start:stop] = trips.weekdays
         self._departure[start:stop] = trips.departure
         self._return[start:stop] = trips.back
+        self._date[start:stop] = trips.date
+        self._seats[start:stop] = trips.seats
         self._lat_a[start:stop], self._lon_a[start:stop] = trips.lat_a, trips.lon_a
         self._lat_b[start:stop], self._lon_b[start:stop] = trips.lat_b, trips.lon_b
         phi_a, lam_a = np.radians(trips.lat_a), np.radians(trips.lon_a)
@@ -188,6 +193,11 @@ class TripIndex:
         o, d = need.origin, need.destination
         mask = sum(1 << day for day in need.weekdays)
         keep = (self._weekdays[:n] & mask) != 0
+        if need.date is not None:
+            # a one-off trip answers only a need of its date (bot.matching.ride_days; a
+            # regular need leaves them to the matcher: routes_near wants them all)
+            day = self._date[:n]
+            keep &= (day == 0) | (day == need.date.toordinal())
         if self.covers(params):
             keep &= self._min_lat[:n] <= min(o.lat, d.lat)
             keep &= self._max_lat[:n] >= max(o.lat, d.lat)
@@ -289,6 +299,8 @@ class TripIndex:
             weekdays=frozenset(d for d in range(7) if int(self._weekdays[slot]) & (1 << d)),
             departure=_time(int(self._departure[slot])),
             return_time=None if back == NO_RETURN else _time(back),
+            date=_from_ordinal(int(self._date[slot])),
+            seats=int(self._seats[slot]),
         )
 
     def _next_slot(self) -> int:
@@ -303,6 +315,9 @@ class TripIndex:
         self._weekdays: IntArray = _grown(getattr(self, "_weekdays", None), capacity)
         self._departure: IntArray = _grown(getattr(self, "_departure", None), capacity)
         self._return: IntArray = _grown(getattr(self, "_return", None), capacity)
+        # a one-off trip's date as a proleptic ordinal (0: a regular trip), its seats
+        self._date: IntArray = _grown(getattr(self, "_date", None), capacity)
+        self._seats: IntArray = _grown(getattr(self, "_seats", None), capacity)
         self._lat_a: FloatArray = _grown(getattr(self, "_lat_a", None), capacity, np.float64)
         self._lon_a: FloatArray = _grown(getattr(self, "_lon_a", None), capacity, np.float64)
         self._lat_b: FloatArray = _grown(getattr(self, "_lat_b", None), capacity, np.float64)
@@ -347,10 +362,14 @@ class TripColumns:
         weekdays: IntArray,
         departure: IntArray,
         back: IntArray,
+        date: IntArray | None = None,
+        seats: IntArray | None = None,
     ) -> None:
         self.trip, self.driver, self.weekdays = trip, driver, weekdays
         self.lat_a, self.lon_a, self.lat_b, self.lon_b = lat_a, lon_a, lat_b, lon_b
         self.departure, self.back = departure, back
+        self.date = np.zeros(len(trip), dtype=np.int64) if date is None else date
+        self.seats = np.ones(len(trip), dtype=np.int64) if seats is None else seats
 
     def select(self, keep: npt.NDArray[np.bool_]) -> TripColumns:
         return TripColumns(
@@ -363,6 +382,8 @@ class TripColumns:
             self.weekdays[keep],
             self.departure[keep],
             self.back[keep],
+            self.date[keep],
+            self.seats[keep],
         )
 
     def route(self, position: int) -> TripRoute:
@@ -375,6 +396,8 @@ class TripColumns:
             weekdays=frozenset(d for d in range(7) if int(self.weekdays[position]) & (1 << d)),
             departure=_time(int(self.departure[position])),
             return_time=None if back == NO_RETURN else _time(back),
+            date=_from_ordinal(int(self.date[position])),
+            seats=int(self.seats[position]),
         )
 
 
@@ -496,6 +519,14 @@ def _unit(point: Point) -> tuple[float, float, float]:
 def _rank(match: Match) -> tuple[bool, bool, float, float, int]:
     """The order of bot.matching.find_matches (window, seats, detour, time, id)."""
     return matching_rank(match)
+
+
+def _ordinal(day: dt.date | None) -> int:
+    return 0 if day is None else day.toordinal()
+
+
+def _from_ordinal(ordinal: int) -> dt.date | None:
+    return None if ordinal == 0 else dt.date.fromordinal(ordinal)
 
 
 def _seconds(moment: time) -> int:

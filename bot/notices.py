@@ -47,6 +47,8 @@ class Offer(enum.StrEnum):
     STAY = "stay"  # an inactive person stays (or is forgotten); subject: the person
     SUSPEND = "suspend"  # the team suspends someone reported; subject: the person
     LIFT = "lift"  # the team lifts a suspension; subject: the person
+    REVIEW_APPLICATION = "review_application"  # a funder's buttons; subject: the application
+    SHOW_AIDS = "show_aids"  # open /aides; subject: none (0)
     ANSWER_BOOKING = "answer_booking"  # a partner's passenger asks; subject: the booking number
     SHARE_NEED = "share_need"  # show the need to other platforms? subject: the need
 
@@ -68,6 +70,8 @@ class Notice:
     # sent only then), or a step of the core.
     if_unreachable: tuple[Notice, ...] | Step = ()
     after_sent: Step | None = None
+    # With `to` None: a group other than the team's (a funder's reviewers).
+    chat_id: int | None = None
 
     @property
     def for_team(self) -> bool:

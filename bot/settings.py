@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     # details after this many months; people inactive this long are asked whether to stay.
     retention_months: int = Field(default=24, ge=1, le=120)
     inactive_months: int = Field(default=36, ge=1, le=240)
+    # Mobility aids: the territory's own aids (FabMob's columns and eligibility rules), who
+    # reviews which aid in which group, and how long proofs are kept after a decision.
+    aids_file: Path | None = None
+    funders_file: Path | None = None
+    proof_retention_days: int = Field(default=90, ge=1, le=3650)
 
     # The HTTP side (health check, webhook; later the partners' API and the try page).
     http_port: int | None = Field(default=None, ge=1, le=65535)
@@ -183,6 +188,32 @@ class Settings(BaseSettings):
             raise ValueError(f"file {str(value)!r} does not exist")
         return value
 
+    @field_validator("aids_file", "funders_file", mode="before")
+    @classmethod
+    def _unset_file(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("aids_file")
+    @classmethod
+    def _aids_file(cls, value: Path | None) -> Path | None:
+        """Read at once: a wrong line stops the start, naming the file and the line."""
+        if value is None:
+            return None
+        from bot.aids.catalogue import read_aids_file
+
+        read_aids_file(value)
+        return value
+
+    @field_validator("funders_file")
+    @classmethod
+    def _funders_file(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        from bot.aids.funders import read_funders_file
+
+        read_funders_file(value)
+        return value
+
     @field_validator("interop_operator")
     @classmethod
     def _interop_operator(cls, value: str | None) -> str | None:
@@ -227,6 +258,23 @@ class Settings(BaseSettings):
     def _webhook_needs_a_port(self) -> Settings:
         if self.webhook_url is not None and self.http_port is None:
             raise ValueError("WEBHOOK_URL needs HTTP_PORT: the webhook is served there")
+        return self
+
+    @model_validator(mode="after")
+    def _funders_review_known_aids(self) -> Settings:
+        if self.funders_file is None:
+            return self
+        from bot.aids.catalogue import load_catalogue
+        from bot.aids.funders import read_funders_file
+
+        known = {aid.id for aid in load_catalogue(self.aids_file).aids}
+        for funder in read_funders_file(self.funders_file):
+            unknown = sorted(funder.aids - known)
+            if unknown:
+                raise ValueError(
+                    f"FUNDERS_FILE {self.funders_file}: {funder.name} reviews unknown aids "
+                    f"{', '.join(unknown)} (see AIDS_FILE)"
+                )
         return self
 
     @property

@@ -66,6 +66,9 @@ class AgendaRunner:
             Kind.CLAIMED_REMINDER: messages.claimed_reminder,
             Kind.DIGEST: messages.digest,
             Kind.RETENTION: RetentionStep(deps, notifier),
+            Kind.AID_PROOF_EXPIRY: self._action(deps.applications.expire_proofs),
+            Kind.AID_APPLICATION_ANONYMISE: self._action(deps.applications.anonymise),
+            Kind.AID_REVIEW_REMINDER: messages.aid_review_reminder,
             Kind.MONTHLY_REPORT: messages.monthly_report,
         }
         # Recurring entries schedule their next occurrence when done; one given up on must

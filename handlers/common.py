@@ -32,6 +32,7 @@ MENU = [
     ("proposer", "offer", "menu.offer"),
     ("mestrajets", "mytrips", "menu.mytrips"),
     ("mesdemandes", "myrequests", "menu.myrequests"),
+    ("aides", "aids", "menu.aids"),
     ("aide", "help", "menu.help"),
     ("langue", "language", "menu.language"),
     ("confidentialite", "privacy", "menu.privacy"),
@@ -41,7 +42,7 @@ MENU = [
 ]
 COMMANDS = {name for french, english, _ in MENU for name in (french, english)} | {"start"}
 # The operators' conversations on someone's behalf also happen in private.
-BEHALF_COMMANDS = {"demande", "request", "conducteur", "driver"}
+BEHALF_COMMANDS = {"demande", "request", "conducteur", "driver", "aidepour", "applyfor"}
 # Private too, though not in the menu: reporting someone to the team (handlers/trust.py).
 REPORT_COMMANDS = {"signaler", "report"}
 
@@ -71,6 +72,23 @@ async def set_command_menus(deps: Deps, bot: Bot) -> None:
             await bot.set_my_commands(team, scope=BotCommandScopeChat(chat_id))
         except TelegramError as error:
             log.warning("could not set the operators' menu in %s: %s", chat_id, error)
+    await set_funder_menus(deps, bot)
+
+
+async def set_funder_menus(deps: Deps, bot: Bot) -> None:
+    """Each funder's group gets its reviewers' menu (figures, CSV), in the territory's words."""
+    language = deps.settings.default_language
+    french = language == "fr"
+    menu = [
+        BotCommand("statsaides" if french else "aidstats", deps.t(language, "menu.aidstats")),
+        BotCommand("exportaides" if french else "aidexport", deps.t(language, "menu.aidexport")),
+    ]
+    chats = {f.chat_id for f in deps.applications.funders.funders}
+    for chat_id in sorted(chats - {deps.settings.operator_chat_id}):
+        try:
+            await bot.set_my_commands(menu, scope=BotCommandScopeChat(chat_id))
+        except TelegramError as error:
+            log.warning("could not set the reviewers' menu in %s: %s", chat_id, error)
 
 
 class CommonHandlers:

@@ -66,9 +66,10 @@ D = TypeVar("D", TripDraft, NeedDraft)
 
 ORIGIN, DESTINATION, DAYS = "origin", "destination", "days"
 NONCE = "[0-9a-f]+"
-CONVERSATION_NAMES = frozenset({"offer", "find", "behalf_need", "behalf_driver"})
+CONVERSATION_NAMES = frozenset({"offer", "find", "behalf_need", "behalf_driver", "aids", "apply"})
 CONVERSATION_COMMANDS = [
     "proposer", "offer", "chercher", "find", "demande", "request", "conducteur", "driver",
+    "aides", "aids", "aidepour", "applyfor",
 ]  # fmt: skip
 PRIVATE = filters.ChatType.PRIVATE
 TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND

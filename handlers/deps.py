@@ -12,6 +12,8 @@ from bot.domain import Person, TelegramIdentity
 from bot.interop.served import PartnerApi
 from bot.interop.theirs import SearchWithPartners
 from bot.services.agenda import AgendaService
+from bot.services.aids import AidService
+from bot.services.applications import ApplicationService
 from bot.services.consents import ConsentService
 from bot.services.dashboard import DashboardService
 from bot.services.digest import DigestService
@@ -50,6 +52,8 @@ class Deps:
     consents: ConsentService
     privacy: PrivacyService
     trust: TrustService
+    aids: AidService
+    applications: ApplicationService
     dashboard: DashboardService
     tus: TusService
     # A need recorded with the partner platforms' journeys; their API (None when not served).

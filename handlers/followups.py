@@ -33,6 +33,13 @@ class FollowUpMessages:
         written = await self.notifier.write(context, notices)
         return Outcome.SENT if written or not notices else Outcome.UNREACHABLE
 
+    # Aid applications nobody answered.
+
+    async def aid_review_reminder(self, context: Context, entry: AgendaEntry) -> Outcome:
+        return await self._write(
+            context, await self.deps.applications.review_reminder(entry.subject_id)
+        )
+
     # Introductions nobody answered.
 
     async def introduction_expired_driver(self, context: Context, entry: AgendaEntry) -> Outcome:

@@ -92,6 +92,7 @@ def start_menu(t: Translator, lang: str) -> InlineKeyboardMarkup:
     return inline(
         [(t(lang, "button.offer"), encode(START, "offer"))],
         [(t(lang, "button.find"), encode(START, "find"))],
+        [(t(lang, "aids.button_show"), encode(START, "aids"))],
     )
 
 

@@ -19,8 +19,10 @@ from bot.notices import NEED_POST, Button, Notice, Offer
 from bot.phones import show_phone
 from bot.services.candidates import Candidate
 from bot.services.rides import Ride
+from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
 from handlers import render
+from handlers.aid_words import AidWords
 from handlers.interop_words import interop_words
 from handlers.transit_words import TransitWords
 from i18n import Html, Translator
@@ -74,6 +76,7 @@ class NoticeWords:
             "operators.claimed_quiet": self._claimed_quiet,
             "operators.claimed_quiet_group": self._claimed_quiet,
             "privacy.report_team": self._report,
+            **AidWords(t).table(),
             **TransitWords(t).words(),
             **interop_words(t),
         }
@@ -128,6 +131,10 @@ class NoticeWords:
                 return kb.stay(self.t, lang, button.subject_id, for_team="name" in values)
             if button.offer is Offer.RESUME_CHECKED_TRIP:
                 return kb.resume_checked_trip(self.t, lang, button.subject_id)
+            if button.offer is Offer.REVIEW_APPLICATION:
+                return aid_kb.review(self.t, lang, button.subject_id)
+            if button.offer is Offer.SHOW_AIDS:
+                return aid_kb.show_aids(self.t, lang)
             if button.offer is Offer.CHOOSE_DRIVER:
                 need: Need = values["need"]
                 candidates: list[Candidate] = values["candidates"]

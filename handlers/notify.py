@@ -70,6 +70,10 @@ class Notifier:
         reader = notice.to
         lang = reader.language if reader is not None else self.team_lang
         text, markup = self.words.word(notice, lang)
+        if reader is None and notice.chat_id is not None:  # a funder's group
+            with about(after_sent=notice.after_sent):
+                await context.bot.send_message(notice.chat_id, text, reply_markup=markup)
+            return 1
         if reader is None:
             with about(after_sent=notice.after_sent):
                 return int(await self.to_operators(context, text, markup))

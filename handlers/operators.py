@@ -56,17 +56,21 @@ class OperatorDirectory:
     def __init__(self, chat_id: int | None, ttl: float = 300.0) -> None:
         self.chat_id = chat_id
         self.ttl = ttl
-        self._cache: dict[int, tuple[bool, float]] = {}
+        self._cache: dict[tuple[int, int], tuple[bool, float]] = {}
 
     async def is_operator(self, bot: Bot, user_id: int) -> bool:
         if self.chat_id is None:
             return False
-        cached = self._cache.get(user_id)
+        return await self.is_member(bot, self.chat_id, user_id)
+
+    async def is_member(self, bot: Bot, chat_id: int, user_id: int) -> bool:
+        """Whether the user belongs to that group (the operators', or a funder's)."""
+        cached = self._cache.get((chat_id, user_id))
         if cached is not None and cached[1] > clock.monotonic():
             return cached[0]
         for attempt in range(CHECK_ATTEMPTS):
             try:
-                member = await bot.get_chat_member(self.chat_id, user_id)
+                member = await bot.get_chat_member(chat_id, user_id)
             except RetryAfter as error:
                 wait = flood_wait(error).total_seconds()
                 if wait > LONGEST_CHECK_WAIT or attempt == CHECK_ATTEMPTS - 1:
@@ -85,7 +89,7 @@ class OperatorDirectory:
             else:
                 answer = member.status in MEMBER_STATUSES
                 break
-        self._cache[user_id] = (answer, clock.monotonic() + self.ttl)
+        self._cache[(chat_id, user_id)] = (answer, clock.monotonic() + self.ttl)
         return answer
 
     def in_group(self, update: Update) -> bool:

@@ -48,7 +48,8 @@ CONSENT = "need_consent"  # a step of /chercher
 AGREED = "caller_agreed"  # a step of /demande and /conducteur
 # The summary's lines, in this order; a section another feature adds gets a line of its own.
 SUMMARY_SECTIONS = (
-    "trips", "needs", "introductions", "consents", "reports", "partner_platforms", "drafts",
+    "trips", "needs", "introductions", "aid_applications", "consents", "reports",
+    "partner_platforms", "drafts",
 )  # fmt: skip
 
 

@@ -197,6 +197,9 @@ async def driver(timer: Timer, user: FakeUser) -> None:
         await step("button", user, lambda: user.press("✅ J'accepte"), "✅ J'accepte")
     await step("typed origin", user, lambda: user.send("Gramat"))
     await step("typed destination", user, lambda: user.send("Cahors"))
+    weekly = "🔁 Chaque semaine"  # asked since one-off trips (not by older checkouts)
+    if any(weekly in m.buttons for m in user.messages()):
+        await step("button", user, lambda: user.press(weekly), weekly)
     await step("button", user, lambda: user.press("Lun → ven"), "Lun → ven")
     await step("button", user, lambda: user.press("✔️ Valider les jours"), "✔️ Valider les jours")
     await step("typed time", user, lambda: user.send("7h30"))

@@ -41,7 +41,7 @@ import tempfile
 import time as clock
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -65,7 +65,9 @@ REGION = "46,12,82,81,31,19,15,24,47"  # the Lot and its neighbours
 HARD = "46,12,19,24,82"
 EVERY_DAY = frozenset(range(7))
 CHANGE_TIMES: list[float] = []  # median ms of a changed trip, per workload
-PASSENGER_LIMIT, TEAM_LIMIT = 5, 20  # as bot/services (MAX_CANDIDATES, the operators' 20)
+PASSENGER_LIMIT, TEAM_LIMIT = 5, 20
+ONE_OFF_SHARE = 0.1  # of the region's trips, made once on a date of the next four weeks
+FIRST_DAY = date(2026, 12, 7)  # as bot/services (MAX_CANDIDATES, the operators' 20)
 
 
 @dataclass
@@ -132,6 +134,10 @@ class Workload:
             later = departure + rng.randrange(60, 10 * 60, 5)
             if later < 23 * 60 + 30:
                 back = _clock(later)
+        day: date | None = None
+        if not self.hard and rng.random() < ONE_OFF_SHARE:  # made once: its date, its weekday
+            day = FIRST_DAY + timedelta(days=rng.randrange(28))
+            days = frozenset({day.weekday()})
         return TripRoute(
             trip_id=trip_id,
             driver_id=1 + trip_id // 3,
@@ -140,9 +146,12 @@ class Workload:
             weekdays=days,
             departure=_clock(departure),
             return_time=back,
+            date=day,
+            seats=rng.randrange(1, 5),
         )
 
     def need(self, rng: random.Random) -> NeedQuery:
+        day: date | None = None
         if self.hard:
             a, b = self.territory.two(rng)
             days = EVERY_DAY
@@ -151,8 +160,9 @@ class Workload:
                 a, b = self.territory.pair(rng)
             else:  # anywhere to anywhere in the region, often nothing fits
                 a, b = self.territory.two(rng)
-            if rng.random() < 0.6:
-                days = frozenset({rng.randrange(7)})  # a dated need: its weekday
+            if rng.random() < 0.6:  # a dated need: its date and weekday
+                day = FIRST_DAY + timedelta(days=rng.randrange(28))
+                days = frozenset({day.weekday()})
             else:
                 days = frozenset(rng.sample(range(5), rng.randrange(1, 6)))
         return NeedQuery(
@@ -162,6 +172,7 @@ class Workload:
             mode=rng.choice((TimeMode.LEAVE_AFTER, TimeMode.ARRIVE_BEFORE)),
             at=time(rng.randrange(6, 21), rng.randrange(0, 60, 5)),
             excluded_drivers=frozenset({rng.randrange(1, 1000)}),
+            date=day,
         )
 
     def trip_row(self, route: TripRoute, now: str) -> tuple[object, ...]:
@@ -183,7 +194,8 @@ class Workload:
             mask,
             route.departure.strftime("%H:%M"),
             back,
-            3,
+            route.seats,
+            route.date.isoformat() if route.date else None,
             now,
             now,
         )
@@ -209,8 +221,8 @@ async def add_trips(database: Database, rows: list[tuple[object, ...]], drivers:
             "INSERT INTO trips (id, driver_id, origin_id, origin_name, origin_department,"
             " origin_lat, origin_lon, destination_id, destination_name, destination_department,"
             " destination_lat, destination_lon, weekdays, departure, return_time, seats,"
-            " status, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+            " trip_date, status, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
             rows,
         )
 

@@ -9,6 +9,7 @@ needs, shared positions, conversation drafts, messages.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -298,6 +299,44 @@ class PartnerBookingsHeld(_Holder):
                 " (SELECT id FROM needs WHERE person_id = ?)",
                 (person_id,),
             )
+
+
+class AidsHeld(_Holder):
+    """Mobility aids (issue 12): the answers kept to check eligibility, the applications with
+    their history and which papers were sent (never the papers themselves). Forgetting goes
+    through the aids' own services, which delete the papers' files and anonymise the
+    applications (the funders' figures keep their counts)."""
+
+    section = "aid_applications"
+
+    def __init__(
+        self, database: Database, forgetting: list[Callable[[int], Awaitable[object]]]
+    ) -> None:
+        super().__init__(database)
+        self._forgetting = forgetting
+
+    async def export(self, person_id: int) -> list[dict[str, Any]]:
+        answers = await self._rows("SELECT * FROM aid_answers WHERE person_id = ?", person_id)
+        applications = await self._rows(
+            "SELECT * FROM aid_applications WHERE person_id = ? ORDER BY id", person_id
+        )
+        for application in applications:
+            application["papers"] = await self._rows(
+                "SELECT kind, size, uploaded_at FROM aid_proofs"
+                " WHERE application_id = ? ORDER BY id",
+                application["id"],
+            )
+            application["history"] = await self._rows(
+                "SELECT * FROM aid_application_events WHERE application_id = ? ORDER BY id",
+                application["id"],
+            )
+        return [{"answers": row} for row in answers] + [
+            {"application": row} for row in applications
+        ]
+
+    async def forget(self, person_id: int, now: datetime) -> None:
+        for forget in self._forgetting:
+            await forget(person_id)
 
 
 def core_holders(database: Database) -> list[Any]:

@@ -264,7 +264,9 @@ class IndexedTripSearch:
             "SELECT id, driver_id, origin_lat, origin_lon, destination_lat, destination_lon,"
             f" weekdays, {_SECONDS.format('departure')},"
             f" CASE WHEN return_time IS NULL OR return_time = '' THEN {NO_RETURN}"
-            f" ELSE {_SECONDS.format('return_time')} END"
+            f" ELSE {_SECONDS.format('return_time')} END,"
+            # a one-off trip's date as Python's proleptic ordinal (0001-01-01 is 1), else 0
+            " coalesce(CAST(julianday(trip_date) - 1721424.5 AS INTEGER), 0), seats"
             " FROM trips WHERE status = 'active' ORDER BY id"
         ) as cursor:
             cursor.row_factory = None  # type: ignore[assignment]  # plain tuples: 3× faster
@@ -282,6 +284,8 @@ class IndexedTripSearch:
                         weekdays=columns[6].astype(np.int64) & 127,
                         departure=columns[7].astype(np.int64),
                         back=columns[8].astype(np.int64),
+                        date=columns[9].astype(np.int64),
+                        seats=columns[10].astype(np.int64),
                     )
                 )
 

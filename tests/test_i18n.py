@@ -55,6 +55,15 @@ def keys_used_in_code() -> set[str]:
     from handlers.team_views import built_keys
 
     used |= built_keys()
+    from bot.aids.model import Frequency, RejectReason, Situation, Status
+
+    used |= {f"aids.situation.{s.value}" for s in Situation}
+    from handlers.aid_keyboards import BENEFITS
+
+    used |= {f"aids.benefit.{b}" for b in BENEFITS}
+    used |= {f"aids.reason.{r.value}" for r in RejectReason}
+    used |= {f"aids.{w}_{f.value}" for f in Frequency for w in ("validated", "amount")}
+    used |= {f"aids.mine_{s.value}" for s in Status} | {"aids.busy", "apply.busy", "apply_for.busy"}
     used |= {
         f"{prefix}_{o.value}"
         for o in RideOutcome

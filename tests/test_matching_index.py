@@ -247,3 +247,35 @@ async def test_the_reverse_search_finds_waiting_needs_in_the_box_on_the_trips_da
     assert await near(1) == []
     await needs.set_status(dated, NeedStatus.WITH_OPERATORS, NOW)  # waiting again
     assert await near(1) == [dated]
+
+
+def test_one_off_trips_are_matched_for_their_date_only_as_a_plain_scan_does() -> None:
+    import dataclasses
+    from datetime import date, timedelta
+
+    rng = random.Random(12)
+    monday = date(2026, 12, 7)
+    routes = []
+    for n in range(1, 301):
+        route = random_route(rng, n)
+        if rng.random() < 0.4:  # a one-off trip: its date, and that date's weekday
+            day = monday + timedelta(days=rng.randrange(14))
+            route = dataclasses.replace(route, date=day, weekdays=frozenset({day.weekday()}))
+        routes.append(dataclasses.replace(route, seats=rng.randrange(1, 5)))
+    index = TripIndex(DEFAULT)
+    index.put_all(routes)
+    one_off_found = 0
+    for _ in range(300):
+        need = random_need(rng, routes)
+        if rng.random() < 0.6:
+            day = monday + timedelta(days=rng.randrange(14))
+            need = dataclasses.replace(need, date=day, weekdays=frozenset({day.weekday()}))
+        for params in (DEFAULT, DEFAULT.relaxed()):
+            plain = find_matches(need, routes, params, 5, prefilter=False)
+            assert index.matches(need, params, 5) == plain
+            one_off_found += sum(1 for m in plain if index.route(m.trip_id).date)  # type: ignore[union-attr]
+    assert one_off_found > 20
+    assert index.route(routes[0].trip_id) == routes[0]  # date and seats kept
+    once = next(r for r in routes if r.date is not None)
+    # other searches (partner platforms) get one-off trips whatever the date
+    assert once in index.routes_near(once.origin, once.destination)

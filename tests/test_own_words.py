@@ -180,7 +180,9 @@ async def test_words_before_any_command_that_say_no_trip(bot: RunningBot) -> Non
     await max_.send("bonjour")
     assert "Cahors demain 9h" in max_.messages()[-2].text
     assert "commandes et des boutons" not in max_.messages()[-2].text
-    assert max_.buttons() == ["🚗 Je propose un trajet", "🙋 Je cherche un trajet"]
+    assert max_.buttons() == [
+        "🚗 Je propose un trajet", "🙋 Je cherche un trajet", "💶 Voir les aides pour se déplacer",
+    ]  # fmt: skip
 
 
 async def test_in_english_too(bot: RunningBot) -> None:

@@ -83,6 +83,7 @@ async def test_command_menus_are_set_per_language(bot: RunningBot) -> None:
         "proposer",
         "mestrajets",
         "mesdemandes",
+        "aides",
         "aide",
         "langue",
         "confidentialite",
@@ -91,17 +92,9 @@ async def test_command_menus_are_set_per_language(bot: RunningBot) -> None:
         "annuler",
     ]
     english = [
-        "find",
-        "offer",
-        "mytrips",
-        "myrequests",
-        "help",
-        "language",
-        "privacy",
-        "mydata",
-        "forgetme",
-        "cancel",
-    ]
+        "find", "offer", "mytrips", "myrequests", "aids", "help", "language", "privacy",
+        "mydata", "forgetme", "cancel",
+    ]  # fmt: skip
     assert bot.fake.command_names(language_code="fr") == french
     assert bot.fake.command_names(language_code="en") == english
     assert bot.fake.command_names() == french  # the default language
@@ -119,7 +112,7 @@ async def test_switching_language(bot: RunningBot) -> None:
     await sam.command("aide")  # French commands keep working
     assert sam.last().text.startswith("How Mobilot works")
     await sam.command("start")
-    assert sam.buttons() == ["🚗 I offer a trip", "🙋 I need a ride"]
+    assert sam.buttons() == ["🚗 I offer a trip", "🙋 I need a ride", "💶 See the travel aids"]
     [person] = await bot.rows("SELECT language FROM people")
     assert person["language"] == "en"
     bot.assert_clean()
@@ -140,7 +133,7 @@ async def test_help_privacy_and_unknown_things(bot: RunningBot) -> None:
     )
     await eve.send("hello?")
     assert eve.messages()[-2].text.startswith("I did not understand")
-    assert eve.buttons() == ["🚗 I offer a trip", "🙋 I need a ride"]
+    assert eve.buttons() == ["🚗 I offer a trip", "🙋 I need a ride", "💶 See the travel aids"]
     await eve.send_sticker()
     assert eve.messages()[-2].text.startswith("Nice sticker!")
     await eve.send("😀" * 3000)

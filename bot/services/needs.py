@@ -167,19 +167,27 @@ class NeedService:
         now = self._clock.now()
         query = need_query(need, frozenset(refused | {need.person_id}), self.not_before(need, now))
         params = params or self._params
-        # Every trip that fits by road and time (the index), then the rules it does not hold,
-        # on those few trips as stored: their date, and the seats taken that day.
-        fitting = await self._search.matches(query, params)
-        routes = [
-            trip_route(trip)
-            for trip in [await self._trips.get(m.trip_id) for m in fitting]
-            if trip is not None and trip.status is TripStatus.ACTIVE
-        ]
-        ids = [route.trip_id for route in routes]
-        taken = await self._introductions.seats_taken(ids, self._calendar.today(now))
-        matches = find_matches(
-            query, routes, params, limit=limit, seats_taken=taken, include_full=include_full
-        )
+        # The best trips by road, date and time (the index), then the seats taken, read for
+        # those trips only. Seats only drop or demote a trip, never reorder the others: once
+        # `limit` trips with a seat are among the best ones read, they are the answer; else
+        # read more (rarely: a full trip is the exception).
+        wanted = 2 * limit + 3
+        while True:
+            fitting = await self._search.matches(query, params, limit=wanted)
+            routes = [
+                trip_route(trip)
+                for trip in [await self._trips.get(m.trip_id) for m in fitting]
+                if trip is not None and trip.status is TripStatus.ACTIVE
+            ]
+            ids = [route.trip_id for route in routes]
+            taken = await self._introductions.seats_taken(ids, self._calendar.today(now))
+            matches = find_matches(
+                query, routes, params, limit=limit, seats_taken=taken, include_full=include_full
+            )
+            with_seats = sum(1 for m in matches if not m.full)
+            if len(fitting) < wanted or with_seats >= limit:
+                break
+            wanted *= 4
         ahead = [m for m in matches if self.ride_moment(need, m.pickup, now) > now]
         found = [c for c in [await self._candidate(m) for m in ahead] if c is not None]
         if self._guard is None:

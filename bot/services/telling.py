@@ -100,7 +100,8 @@ def search_result(
             drivers_for(passenger, need, candidates, "candidates.found"),
             *alternatives_for(passenger, need, alternatives, found_driver=True),
         ]
-    notices = [to_person(passenger, "candidates.none")]
+    # No driver: maybe an aid helps (a licence, a train pass…); /aides is offered.
+    notices = [to_person(passenger, "candidates.none", (Button(Offer.SHOW_AIDS, 0),))]
     notices += alternatives_for(passenger, need, alternatives, found_driver=False)
     notices += need_to_team(view, "no_match")
     return notices + alternatives_to_team(need, alternatives)
@@ -141,7 +142,7 @@ def alternatives_for(
 
 
 def nobody_left(passenger: Person, view: FollowUp | None, reason: str) -> Notices:
-    notices = [to_person(passenger, "candidates.no_more")]
+    notices = [to_person(passenger, "candidates.no_more", (Button(Offer.SHOW_AIDS, 0),))]
     if view is not None and view.need is not None:
         notices += need_to_team(view, reason)
     return notices

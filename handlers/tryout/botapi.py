@@ -647,9 +647,11 @@ class FakeUser(_ChatView):
             self, self.chat_id, self._fake._sticker_content(emoji), None
         )
 
-    async def send_photo(self, caption: str | None = None) -> JSONDict:
+    async def send_photo(
+        self, caption: str | None = None, content: bytes | None = None
+    ) -> JSONDict:
         return await self._fake._user_message(
-            self, self.chat_id, self._fake._photo_content(caption), None
+            self, self.chat_id, self._fake._photo_content(caption, content), None
         )
 
     async def send_voice(self, duration: int = 3) -> JSONDict:
@@ -1279,8 +1281,14 @@ class FakeBotAPI(BaseRequest):
         }
         return {"sticker": sticker}
 
-    def _photo_content(self, caption: str | None) -> JSONDict:
-        stored = self._new_file("photo.jpg", b"\xff\xd8\xff fake jpeg", "image/jpeg")
+    def _photo_content(self, caption: str | None, content: bytes | None = None) -> JSONDict:
+        stored = self._new_file("photo.jpg", content or b"\xff\xd8\xff fake jpeg", "image/jpeg")
+        for width in (90, 320, 800):  # each size can be downloaded or sent again, as in Telegram
+            size_id = f"{stored.file_id}_{width}"
+            self.files[size_id] = SentFile(
+                size_id, f"{stored.file_unique_id}_{width}", f"photo_{width}.jpg",
+                stored.content, stored.mime_type,
+            )  # fmt: skip
         sizes = [
             {
                 "file_id": f"{stored.file_id}_{width}",
@@ -1291,10 +1299,10 @@ class FakeBotAPI(BaseRequest):
             }
             for width in (90, 320, 800)
         ]
-        content: JSONDict = {"photo": sizes}
+        message: JSONDict = {"photo": sizes}
         if caption:
-            content["caption"] = caption
-        return content
+            message["caption"] = caption
+        return message
 
     def _voice_content(self, duration: int) -> JSONDict:
         stored = self._new_file("voice.ogg", b"OggS fake voice", "audio/ogg")
@@ -1598,12 +1606,16 @@ class FakeBotAPI(BaseRequest):
     async def _m_send_photo(self, call: ApiCall) -> Any:
         chat = self._target_chat(call.params)
         upload = call.file("photo")
-        if upload is None:
-            raise _bad_request("there is no photo in the request")
-        filename, content, mime = upload
-        if not content.startswith(b"\x89PNG") and not content.startswith(b"\xff\xd8"):
-            raise _bad_request("IMAGE_PROCESS_FAILED")
-        stored = self._new_file(filename, content, mime)
+        if upload is not None:
+            filename, content, mime = upload
+            if not content.startswith(b"\x89PNG") and not content.startswith(b"\xff\xd8"):
+                raise _bad_request("IMAGE_PROCESS_FAILED")
+            stored = self._new_file(filename, content, mime)
+        else:  # a photo Telegram already has, sent again by its file_id
+            known = self.files.get(str(call.params.get("photo")))
+            if known is None:
+                raise _bad_request("wrong file identifier/HTTP URL specified")
+            stored = known
         plain, entities, raw = self._formatted(
             call.params, "caption", "caption_entities", MAX_CAPTION_LENGTH, caption=True
         )

@@ -1,0 +1,1 @@
+"""Mobility aids: the catalogue, who may get what, funders and proofs (no Telegram)."""

@@ -1,0 +1,266 @@
+"""The catalogue of aids: the one shipped with Mobilot, then the territory's own file.
+
+Both are CSV files whose columns follow FabMob's mobility-aids schema v0.2.0 (`id, title,
+description, territoryName, funderName, incentiveType, conditions, paymentMethod,
+allocatedAmount, minAmount, transportList, attachments, additionalInfos, contact,
+validityDuration, validityDate, isMCMStaff, subscriptionLink, source`) plus Mobilot's own:
+`checkedOn`, `howToApply`, `fields` and the eligibility rules `minAge, maxAge, situations,
+regionCodes, departmentCodes, communeCodes, rsaOrAah, rqth, maxIncomePerShare`. A row of
+the territory's file with the id of a shipped aid replaces it. A wrong row stops the start
+with the file and its line named: a territory fixes its file, it does not debug Python.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from bot.aids.model import MAX_AGE, Aid, IncentiveType, Profile, Rules, Situation
+from bot.aids.regions import DEPARTMENTS, REGIONS
+
+SHIPPED = "catalogue.csv"
+REQUIRED = (
+    "id", "title", "description", "territoryName", "funderName", "incentiveType",
+    "conditions", "paymentMethod", "allocatedAmount",
+)  # fmt: skip
+OPTIONAL = (
+    "minAmount", "transportList", "attachments", "additionalInfos", "contact",
+    "validityDuration", "validityDate", "isMCMStaff", "subscriptionLink", "source",
+    "checkedOn", "howToApply", "fields", "minAge", "maxAge", "situations", "regionCodes",
+    "departmentCodes", "communeCodes", "rsaOrAah", "rqth", "maxIncomePerShare",
+)  # fmt: skip
+TRANSPORTS = frozenset(
+    {"transportsCommun", "velo", "voiture", "libreService", "electrique", "autopartage",
+     "covoiturage"}
+)  # fmt: skip
+TRUE = frozenset({"true", "1", "yes", "oui", "vrai"})
+FALSE = frozenset({"false", "0", "no", "non", "faux", ""})
+_COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+class AidsFileError(ValueError):
+    """A wrong row or column: says which file and which line."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    aids: tuple[Aid, ...]
+
+    def get(self, aid_id: str) -> Aid | None:
+        return next((aid for aid in self.aids if aid.id == aid_id), None)
+
+    def for_profile(self, profile: Profile, today: date) -> list[Aid]:
+        """The aids this person may be entitled to, most local first (commune, department,
+        region, national); at the same level, the territory's own before the shipped ones."""
+        found = [a for a in self.aids if a.shown_on(today) and a.rules.allows(profile)]
+        order = {aid.id: index for index, aid in enumerate(self.aids)}
+        found.sort(key=lambda a: (a.rules.scale, not a.from_territory, order[a.id]))
+        return found
+
+
+def load_catalogue(territory_file: Path | None = None) -> Catalogue:
+    shipped = resources.files("bot.aids").joinpath("data", SHIPPED).read_text(encoding="utf-8")
+    aids: dict[str, Aid] = {aid.id: aid for aid in parse_aids(shipped, SHIPPED)}
+    if territory_file is not None:
+        for aid in read_aids_file(territory_file):
+            aids[aid.id] = aid
+    return Catalogue(tuple(aids.values()))
+
+
+def read_aids_file(path: Path) -> list[Aid]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise AidsFileError(f"{path}: cannot be read ({error})") from None
+    return parse_aids(text, str(path), from_territory=True)
+
+
+def parse_aids(text: str, name: str, *, from_territory: bool = False) -> list[Aid]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    missing = [column for column in REQUIRED if column not in header]
+    if missing:
+        raise AidsFileError(f"{name}, line 1: missing columns {', '.join(missing)}")
+    unknown = [c for c in header if c not in REQUIRED and c not in OPTIONAL]
+    if unknown:
+        raise AidsFileError(f"{name}, line 1: unknown columns {', '.join(unknown)}")
+    aids: list[Aid] = []
+    seen: set[str] = set()
+    for line, row in _rows(reader):
+        try:
+            aid = _aid(row, from_territory)
+        except ValueError as error:
+            raise AidsFileError(f"{name}, line {line}: {error}") from None
+        if aid.id in seen:
+            raise AidsFileError(f"{name}, line {line}: id {aid.id!r} is used twice")
+        seen.add(aid.id)
+        aids.append(aid)
+    return aids
+
+
+def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row with the line it starts on (a quoted cell may hold several lines)."""
+    start = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise AidsFileError(f"line {start}: {error}") from None
+        if None in row:
+            raise AidsFileError(f"line {start}: more cells than columns")
+        if any((value or "").strip() for value in row.values()):
+            yield start, {key: (value or "").strip() for key, value in row.items()}
+        start = reader.line_num + 1
+
+
+def _aid(row: dict[str, str], from_territory: bool) -> Aid:
+    for column in REQUIRED:
+        if not row.get(column):
+            raise ValueError(f"{column} is empty")
+    if not _ID.match(row["id"]):
+        raise ValueError(f"id {row['id']!r}: letters, digits, - and _ only, at most 40")
+    try:
+        incentive = IncentiveType(row["incentiveType"])
+    except ValueError:
+        choices = ", ".join(t.value for t in IncentiveType)
+        raise ValueError(
+            f"incentiveType {row['incentiveType']!r} is not one of {choices}"
+        ) from None
+    transports = _list(row.get("transportList", ""), "transportList")
+    odd = [t for t in transports if t not in TRANSPORTS]
+    if odd:
+        raise ValueError(
+            f"transportList: {', '.join(odd)} not among {', '.join(sorted(TRANSPORTS))}"
+        )
+    apply_here = _bool(row.get("isMCMStaff", ""), "isMCMStaff")
+    source = row.get("source", "")
+    if source and not source.startswith(("http://", "https://")):
+        raise ValueError(f"source {source!r} is not a web address")
+    return Aid(
+        id=row["id"],
+        title=row["title"],
+        description=row["description"],
+        territory_name=row["territoryName"],
+        funder_name=row["funderName"],
+        incentive_type=incentive,
+        conditions=row["conditions"],
+        payment_method=row["paymentMethod"],
+        amount=row["allocatedAmount"],
+        rules=_rules(row),
+        min_amount=row.get("minAmount", ""),
+        transports=tuple(transports),
+        proofs=tuple(_list(row.get("attachments", ""), "attachments")),
+        additional_infos=row.get("additionalInfos", ""),
+        contact=row.get("contact", ""),
+        validity_duration=row.get("validityDuration", ""),
+        valid_until=_date(row.get("validityDate", ""), "validityDate"),
+        apply_here=apply_here,
+        link=row.get("subscriptionLink", ""),
+        source=source,
+        checked_on=_date(row.get("checkedOn", ""), "checkedOn"),
+        how_to_apply=row.get("howToApply", ""),
+        fields=tuple(_list(row.get("fields", ""), "fields")),
+        from_territory=from_territory,
+    )
+
+
+def _rules(row: dict[str, str]) -> Rules:
+    min_age = _int(row.get("minAge", ""), "minAge", 0, MAX_AGE)
+    max_age = _int(row.get("maxAge", ""), "maxAge", 0, MAX_AGE)
+    if min_age is not None and max_age is not None and min_age > max_age:
+        raise ValueError(f"minAge {min_age} is above maxAge {max_age}")
+    situations = []
+    for word in _codes(row.get("situations", "")):
+        try:
+            situations.append(Situation(word))
+        except ValueError:
+            choices = ", ".join(s.value for s in Situation)
+            raise ValueError(f"situations: {word!r} is not one of {choices}") from None
+    regions = _codes(row.get("regionCodes", ""))
+    if odd := [code for code in regions if code not in REGIONS]:
+        raise ValueError(f"regionCodes: {', '.join(odd)} is not a region code (e.g. 76)")
+    departments = [_department(code) for code in _codes(row.get("departmentCodes", ""))]
+    if odd := [code for code in departments if code not in DEPARTMENTS]:
+        raise ValueError(f"departmentCodes: {', '.join(odd)} is not a department (e.g. 46)")
+    communes = [code.upper() for code in _codes(row.get("communeCodes", ""))]
+    if odd := [code for code in communes if not _COMMUNE.match(code)]:
+        raise ValueError(f"communeCodes: {', '.join(odd)} is not an INSEE code (e.g. 46042)")
+    return Rules(
+        min_age=min_age,
+        max_age=max_age,
+        situations=frozenset(situations),
+        region_codes=frozenset(regions),
+        department_codes=frozenset(departments),
+        commune_codes=frozenset(communes),
+        rsa_or_aah=_bool(row.get("rsaOrAah", ""), "rsaOrAah"),
+        rqth=_bool(row.get("rqth", ""), "rqth"),
+        max_income_per_share=_int(row.get("maxIncomePerShare", ""), "maxIncomePerShare", 0, 10**7),
+    )
+
+
+def _department(code: str) -> str:
+    code = code.upper()
+    return "0" + code if code.isdigit() and len(code) == 1 else code
+
+
+def _codes(text: str) -> list[str]:
+    return [part for part in re.split(r"[\s,;]+", text) if part]
+
+
+def _list(text: str, column: str) -> list[str]:
+    """A JSON list as in FabMob's example (["a", "b"]), or items separated by "|"."""
+    if not text:
+        return []
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError:
+            raise ValueError(f'{column} is not a list like ["a", "b"]') from None
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ValueError(f"{column} is not a list of texts")
+        return [item.strip() for item in items if item.strip()]
+    return [item.strip() for item in text.split("|") if item.strip()]
+
+
+def _bool(text: str, column: str) -> bool:
+    word = text.strip().lower()
+    if word in TRUE:
+        return True
+    if word in FALSE:
+        return False
+    raise ValueError(f"{column} {text!r} is neither true nor false")
+
+
+def _int(text: str, column: str, low: int, high: int) -> int | None:
+    if not text:
+        return None
+    try:
+        value = int(text.replace(" ", ""))
+    except ValueError:
+        raise ValueError(f"{column} {text!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ValueError(f"{column} {value} is not between {low} and {high}")
+    return value
+
+
+def _date(text: str, column: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{column} {text!r} is not a date like 2026-12-31") from None
+
+
+def aid_ids(aids: Iterable[Aid]) -> set[str]:
+    return {aid.id for aid in aids}

@@ -1,0 +1,73 @@
+"""Funders: who reviews which aid, in which Telegram group (FUNDERS_FILE).
+
+A CSV file with the columns `name, chat_id, aids` (`aids`: the aid ids separated by spaces
+or commas, or empty or `*` for every aid). The first funder that reviews an aid gets its
+applications; an aid no funder reviews goes to the operators' group.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.aids.model import Funder
+
+COLUMNS = ("name", "chat_id", "aids")
+
+
+class FundersFileError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Funders:
+    funders: tuple[Funder, ...]
+    # The operators' group: reviews what no funder of the file does.
+    default: Funder | None
+
+    def for_aid(self, aid_id: str) -> Funder | None:
+        for funder in self.funders:
+            if funder.reviews(aid_id):
+                return funder
+        return self.default
+
+    def by_chat(self, chat_id: int) -> list[Funder]:
+        found = [f for f in self.funders if f.chat_id == chat_id]
+        if self.default is not None and self.default.chat_id == chat_id:
+            found.append(self.default)
+        return found
+
+
+def load_funders(path: Path | None, operators_chat: int | None, team_name: str) -> Funders:
+    default = Funder(team_name, operators_chat) if operators_chat is not None else None
+    if path is None:
+        return Funders((), default)
+    return Funders(tuple(read_funders_file(path)), default)
+
+
+def read_funders_file(path: Path) -> list[Funder]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FundersFileError(f"{path}: cannot be read ({error})") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise FundersFileError(f"{path}, line 1: missing columns {', '.join(missing)}")
+    funders = []
+    for row in reader:
+        line = reader.line_num
+        name = (row.get("name") or "").strip()
+        chat = (row.get("chat_id") or "").strip()
+        if not name:
+            raise FundersFileError(f"{path}, line {line}: name is empty")
+        if not re.fullmatch(r"-\d{5,20}", chat):
+            raise FundersFileError(
+                f"{path}, line {line}: chat_id {chat!r} is not a group id (e.g. -1001234567890)"
+            )
+        aids = {a for a in re.split(r"[\s,;]+", (row.get("aids") or "").strip()) if a}
+        funders.append(Funder(name, int(chat), frozenset() if aids <= {"*"} else frozenset(aids)))
+    return funders

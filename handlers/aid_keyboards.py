@@ -1,0 +1,100 @@
+"""The keyboards of /aides, of applying, and of a funder's reviewers (codec in keyboards)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup
+
+from bot.aids.model import RejectReason, Situation
+from handlers.keyboards import START, Row, encode, inline
+from i18n import Translator
+
+AIDS = "ai"  # the /aides questions (with the conversation's nonce)
+APPLY = "ap"  # an application being made (with its nonce); "ap:new:<aid>" starts one
+REVIEW = "ar"  # a funder's reviewers: "ar:<application>:<action>[:<reason>]"
+KEEP = "ak"  # keep the answers of /aides for next time: "ak:yes" / "ak:no"
+
+
+def show_aids(t: Translator, lang: str) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "aids.button_show"), encode(START, "aids"))])
+
+
+def situations(t: Translator, lang: str, nonce: str, kind: str = AIDS) -> InlineKeyboardMarkup:
+    rows: list[Row] = [
+        [(t(lang, f"aids.situation.{s.value}"), encode(kind, nonce, "situation", s.value))]
+        for s in Situation
+    ]
+    return inline(*rows)
+
+
+BENEFITS = ("rsa", "rqth", "both", "none", "unsaid")
+
+
+def benefits(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
+    rows: list[Row] = [
+        [(t(lang, f"aids.benefit.{b}"), encode(AIDS, nonce, "benefits", b))] for b in BENEFITS
+    ]
+    return inline(*rows)
+
+
+def commune_choices(
+    t: Translator, lang: str, nonce: str, labels: Sequence[str], kind: str = AIDS
+) -> InlineKeyboardMarkup:
+    return inline(*[[(label, encode(kind, nonce, "pick", i))] for i, label in enumerate(labels)])
+
+
+def aids_for_caller(nonce: str, aids: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+    return inline(*[[(title, encode(APPLY, nonce, "aid", aid_id))] for aid_id, title in aids])
+
+
+def known_commune(t: Translator, lang: str, nonce: str, name: str) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "aids.button_known_commune", name=name), encode(AIDS, nonce, "known"))])
+
+
+def change_answers(t: Translator, lang: str) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "aids.button_change"), encode(START, "aids_again"))])
+
+
+def apply_here(t: Translator, lang: str, aid_id: str) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "aids.button_apply"), encode(APPLY, "new", aid_id))])
+
+
+def keep_answers(t: Translator, lang: str) -> InlineKeyboardMarkup:
+    return inline(
+        [(t(lang, "aids.button_keep"), encode(KEEP, "yes"))],
+        [(t(lang, "aids.button_dont_keep"), encode(KEEP, "no"))],
+    )
+
+
+def proofs_done(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
+    return inline(
+        [(t(lang, "aids.button_proofs_done"), encode(APPLY, nonce, "done"))],
+        [(t(lang, "aids.button_give_up"), encode(APPLY, nonce, "cancel"))],
+    )
+
+
+def submit(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
+    return inline(
+        [(t(lang, "aids.button_submit"), encode(APPLY, nonce, "submit"))],
+        [(t(lang, "aids.button_give_up"), encode(APPLY, nonce, "cancel"))],
+    )
+
+
+def review(t: Translator, lang: str, application_id: int) -> InlineKeyboardMarkup:
+    return inline(
+        [(t(lang, "aids.button_see_proofs"), encode(REVIEW, application_id, "proofs"))],
+        [
+            (t(lang, "aids.button_validate"), encode(REVIEW, application_id, "validate")),
+            (t(lang, "aids.button_reject"), encode(REVIEW, application_id, "reject")),
+        ],
+    )
+
+
+def reject_reasons(t: Translator, lang: str, application_id: int) -> InlineKeyboardMarkup:
+    rows: list[Row] = [
+        [(t(lang, f"aids.reason.{r.value}"), encode(REVIEW, application_id, "reason", r.value))]
+        for r in RejectReason
+    ]
+    rows.append([(t(lang, "aids.button_back"), encode(REVIEW, application_id, "back"))])
+    return inline(*rows)
