@@ -177,9 +177,11 @@ class TripIndex:
         slots = self._box_candidates(need, params)
         if slots.size == 0:
             return []
-        slots, lower_bounds = self._leg_candidates(need, params, slots)
-        order = np.lexsort((self._trip[slots], lower_bounds))
-        return self._exact(need, params, slots[order], lower_bounds[order], limit)
+        slots, lower_bounds, outside = self._leg_candidates(need, params, slots)
+        # bot.matching ranks rides inside the passenger's window first: the lower bound of a
+        # candidate's rank is (surely outside?, its least extra minutes)
+        order = np.lexsort((self._trip[slots], lower_bounds, outside))
+        return self._exact(need, params, slots[order], lower_bounds[order], outside[order], limit)
 
     def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
         """The trips whose search box (with the index's margin) holds both points, by trip
@@ -214,20 +216,24 @@ class TripIndex:
 
     def _leg_candidates(
         self, need: NeedQuery, params: MatchingParams, slots: IntArray
-    ) -> tuple[IntArray, FloatArray]:
-        """The slots one of whose legs may fit, with a lower bound of their extra minutes."""
+    ) -> tuple[IntArray, FloatArray, npt.NDArray[np.bool_]]:
+        """The slots one of whose legs may answer, with a lower bound of their extra minutes
+        and whether every such leg is surely outside the passenger's window."""
         slots, a_to_o, b_to_o, d_to_a, d_to_b = self._ellipse_candidates(need, params, slots)
         ride = distance_km(need.origin, need.destination)
         length = self._length[slots]
         departure = self._departure[slots]
         back = self._return[slots]
-        out_ok, out_extra = _legs(a_to_o, ride, d_to_b, length, departure, need, params)
-        back_ok, back_extra = _legs(b_to_o, ride, d_to_a, length, back, need, params)
+        out_ok, out_extra, out_outside = _legs(
+            a_to_o, ride, d_to_b, length, departure, need, params
+        )
+        back_ok, back_extra, back_outside = _legs(b_to_o, ride, d_to_a, length, back, need, params)
         back_ok &= back != NO_RETURN
         either = out_ok | back_ok
         inf = np.inf
         bound = np.minimum(np.where(out_ok, out_extra, inf), np.where(back_ok, back_extra, inf))
-        return slots[either], bound[either]
+        inside = (out_ok & ~out_outside) | (back_ok & ~back_outside)
+        return slots[either], bound[either], ~inside[either]
 
     def _ellipse_candidates(
         self, need: NeedQuery, params: MatchingParams, slots: IntArray
@@ -266,17 +272,22 @@ class TripIndex:
         params: MatchingParams,
         slots: IntArray,
         lower_bounds: FloatArray,
+        outside: npt.NDArray[np.bool_],
         limit: int | None,
     ) -> list[Match]:
+        """The matcher on the candidates, in the order of the lower bounds of their ranks
+        (surely outside the window?, least extra minutes): once ``limit`` are kept, a bound
+        above the worst kept one's rank means nothing left can enter (ties on extra minutes
+        still compete on time gap)."""
         found: list[Match] = []
         for position in range(slots.size):
             if limit is not None and len(found) >= limit:
-                # the kept ones are the best so far; nothing cheaper can follow a bound
-                # above the worst kept (ties on extra minutes still compete on time gap),
-                # when that worst fits the passenger's window: one outside it ranks after
-                # any fitting ride, however long its detour (bot.matching's ranking)
                 worst = max(found, key=_rank)
-                if worst.fits_window and lower_bounds[position] > worst.extra_minutes + _LOOSE:
+                worst_outside = not worst.fits_window
+                if bool(outside[position]) > worst_outside or (
+                    bool(outside[position]) == worst_outside
+                    and lower_bounds[position] > worst.extra_minutes + _LOOSE
+                ):
                     break
             match = match_route(self._route(int(slots[position])), need, params)
             if match is None:
@@ -468,9 +479,9 @@ def _legs(
     start_seconds: IntArray,
     need: NeedQuery,
     params: MatchingParams,
-) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+) -> tuple[npt.NDArray[np.bool_], FloatArray, npt.NDArray[np.bool_]]:
     """``bot.matching._leg`` for many legs at once, every limit loosened by ``_LOOSE``:
-    (may fit, extra minutes)."""
+    (may answer, a lower bound of the extra minutes, surely outside the passenger's window)."""
     factor = params.road_factor
     per_km = 60.0 / params.average_speed_kmh
     detoured = (to_origin + ride + from_destination) * factor
@@ -488,10 +499,12 @@ def _legs(
     if need.mode is TimeMode.LEAVE_AFTER:
         ok &= pickup >= at - params.time_tolerance_minutes - slack
         ok &= pickup <= at + params.max_wait_minutes + slack
+        outside = at - pickup
     else:
         ok &= dropoff >= at - params.max_wait_minutes - slack
         ok &= dropoff <= at + params.time_tolerance_minutes + slack
-    return ok, extra - _LOOSE
+        outside = dropoff - at
+    return ok, extra - _LOOSE, outside > slack
 
 
 def _chord(

@@ -170,6 +170,9 @@ async def passenger(timer: Timer, user: FakeUser) -> None:
     await step("/start", user, lambda: user.command("start"))
     await step("/aide", user, lambda: user.command("aide"))
     await step("/chercher", user, lambda: user.command("chercher"))
+    agree = "✅ J'accepte"  # the consent before a first need (not asked by older checkouts)
+    if any(agree in m.buttons for m in user.messages()):
+        await step("button", user, lambda: user.press(agree), agree)
     await step("typed origin", user, lambda: user.send("Cahors"))
     await step("typed destination", user, lambda: user.send("Figeac"))
     await step("typed day", user, lambda: user.send("mardi"))
