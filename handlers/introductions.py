@@ -273,7 +273,9 @@ class IntroductionHandlers:
         elif answer.result is AnswerResult.NOT_YOURS:
             await answer_button(update, self.t(lang, "intro.not_yours"))
         elif answer.result is AnswerResult.FULL:
-            await answer_button(update, self.t(lang, "rides.full_cannot_accept"))
+            await answer_button(update)
+            await mark_answered(update, self.t(lang, "rides.full_cannot_accept"))
+            await self.notifier.write(context, answer.notices)
         elif answer.result is AnswerResult.ALREADY:
             settled = answer.introduction.status if answer.introduction else None
             answered = settled in (IntroductionStatus.ACCEPTED, IntroductionStatus.DECLINED)

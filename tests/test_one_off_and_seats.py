@@ -311,7 +311,7 @@ async def test_a_button_for_a_seat_taken_meanwhile_offers_the_other_drivers(
     bot.assert_clean()
 
 
-async def test_a_driver_cannot_accept_a_second_passenger_for_a_seat_already_taken(
+async def test_a_full_car_is_a_kind_no_for_the_second_passenger_not_a_silent_wait(
     bot: RunningBot,
 ) -> None:
     jean = bot.fake.user(301, "Jean", last_name="Martin", username="jean_m")
@@ -326,17 +326,18 @@ async def test_a_driver_cannot_accept_a_second_passenger_for_a_seat_already_take
     to_lina = jean.last()
     await jean.press("✅ J'accepte", message=to_marie)
     await jean.press("✅ J'accepte", message=to_lina)
-    assert jean.callback_answers()[-1]["text"].startswith("Il ne reste plus de place ce jour-là")
-    assert to_lina.buttons[0] == "✅ J'accepte"  # still to answer
-    [pending] = await bot.rows("SELECT status FROM introductions WHERE passenger_id ="
+    # Jean is told why, on the request itself; Lina hears it at once, not at the deadline.
+    assert "Il ne reste plus de place ce jour-là" in to_lina.text
+    assert to_lina.buttons == []
+    assert any("Jean M. n'a plus de place ce jour-là" in m.text for m in lina.messages())
+    [settled] = await bot.rows("SELECT status FROM introductions WHERE passenger_id ="
                                " (SELECT id FROM people WHERE telegram_user_id = 303)")  # fmt: skip
-    assert pending["status"] == "pending"
-    # With a second seat, he can.
-    await jean.command("mestrajets")
-    await jean.press("💺 Changer les places")
-    await jean.press("2")
-    await jean.press("✅ J'accepte", message=to_lina)
-    assert "Jean Martin accepte de vous emmener" in lina.last().text
+    assert settled["status"] == "declined"
+    # The deadline passes: nobody is told off for a request that was answered.
+    seen_by_jean = len(jean.messages())
+    await bot.run_until(paris("2026-11-24 06:00"))
+    assert not any("expiré" in m.text for m in jean.messages()[seen_by_jean:])
+    assert not any("n'a pas répondu" in m.text for m in lina.messages())
     bot.assert_clean()
 
 

@@ -87,7 +87,7 @@ async def test_seats_are_counted_per_ride_date(world: World) -> None:
     assert (await world.trips.set_seats(jean, trip.id, 2)).outcome is TripChange.UNCHANGED
 
 
-async def test_a_second_acceptance_for_the_last_seat_is_refused_until_a_seat_is_added(
+async def test_a_second_acceptance_for_the_last_seat_tells_that_passenger_the_car_is_full(
     world: World,
 ) -> None:
     jean = await world.on_telegram(301, "Jean Martin")
@@ -101,10 +101,12 @@ async def test_a_second_acceptance_for_the_last_seat_is_refused_until_a_seat_is_
         ids.append(asked.introduction.id)
     assert (await world.introductions.answer(jean, ids[0], True)).result is AnswerResult.ACCEPTED
     full = await world.introductions.answer(jean, ids[1], True)
-    assert full.result is AnswerResult.FULL and full.notices == []
-    assert world.introduction_rows.rows[ids[1]].status.value == "pending"
-    await world.trips.set_seats(jean, trip.id, 2)
-    assert (await world.introductions.answer(jean, ids[1], True)).result is AnswerResult.ACCEPTED
+    assert full.result is AnswerResult.FULL
+    assert world.introduction_rows.rows[ids[1]].status.value == "declined"
+    told = [n for n in full.notices if n.key == "rides.full_passenger"]
+    assert [n.to.id for n in told if n.to is not None] == [lina.id]
+    again = await world.introductions.answer(jean, ids[1], True)
+    assert again.result is AnswerResult.ALREADY
 
 
 async def test_the_deadline_told_is_the_one_stored(world: World) -> None:

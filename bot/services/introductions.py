@@ -240,7 +240,22 @@ class IntroductionService:
             trip = await self._trips.get(introduction.trip_id)
             need = await self._needs.get(introduction.need_id)
             if trip is not None and need is not None and await self._full(introduction, need, trip):
-                return Answer(AnswerResult.FULL, introduction, need, driver=driver, trip=trip)
+                # The seat went to someone else: this passenger hears it at once, with the
+                # next drivers, rather than waiting for a deadline that tells them nothing.
+                async with self._uow.transaction():
+                    if not await self._introductions.answer(
+                        introduction.id, IntroductionStatus.DECLINED, self._clock.now()
+                    ):
+                        return Answer(
+                            AnswerResult.ALREADY, await self._introductions.get(introduction.id)
+                        )
+                    refused = await self._refused(
+                        introduction, "declined", "rides.full_passenger", actor_id=driver.id
+                    )
+                return Answer(
+                    AnswerResult.FULL, introduction, refused.need, driver=driver, trip=trip,
+                    candidates=refused.candidates, notices=refused.notices,
+                )  # fmt: skip
         async with self._uow.transaction():
             if not await self._introductions.answer(introduction.id, status, self._clock.now()):
                 settled = await self._introductions.get(introduction.id)
