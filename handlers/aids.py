@@ -8,7 +8,6 @@ import re
 import secrets
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -30,6 +29,7 @@ from handlers.aid_words import aid_block
 from handlers.conversation import CONVERSATION_NAMES, PRIVATE, TEXT, Context, State, text_of
 from handlers.deps import Deps
 from handlers.replies import answer_button, drop_keyboard, not_text_reason, send
+from handlers.sessions import NoncedSession, SessionSteps
 
 AGE, SITUATION, BENEFITS, COMMUNE = "age", "situation", "benefits", "commune"
 # The answer to "RSA or AAH? RQTH?": (rsa_or_aah, rqth), None where not said.
@@ -44,8 +44,7 @@ PROFILE = "aids_profile"
 _NUMBER = re.compile(r"\d{1,3}")
 
 
-class AidsSession(BaseModel):
-    nonce: str
+class AidsSession(NoncedSession):
     age: int | None = None
     situation: Situation | None = None
     benefits: str | None = None
@@ -92,7 +91,10 @@ def parse_age(text: str) -> int | None:
     return age if 1 <= age <= MAX_AGE else None
 
 
-class AidsConversation:
+class AidsConversation(SessionSteps[AidsSession]):
+    name = NAME
+    session_model = AidsSession
+
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.t = deps.t
@@ -424,34 +426,3 @@ class AidsConversation:
     def _clear(self, context: Context) -> None:
         if context.user_data is not None:
             context.user_data.pop(NAME, None)
-
-    def _load(self, context: Context) -> AidsSession | None:
-        data = (context.user_data or {}).get(NAME)
-        if not data:
-            return None
-        try:
-            return AidsSession.model_validate(data)
-        except ValidationError:
-            return None
-
-    async def _session(self, update: Update, context: Context) -> tuple[Person, AidsSession] | None:
-        person = await self.deps.person(update)
-        session = self._load(context)
-        if session is None:
-            await send(update, context, self.t(person.language, "aids.lost"))
-            return None
-        return person, session
-
-    async def _pressed(
-        self, update: Update, context: Context
-    ) -> tuple[Person, AidsSession, kb.Callback] | None:
-        query = update.callback_query
-        assert query is not None
-        person = await self.deps.person(update)
-        session = self._load(context)
-        data = kb.decode(query.data)
-        if session is None or data is None or data.part(0) != session.nonce:
-            await answer_button(update, self.t(person.language, "common.old_button"))
-            return None
-        await query.answer()
-        return person, session, data

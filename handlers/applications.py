@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -29,6 +28,7 @@ from handlers.conversation import CONVERSATION_NAMES, PRIVATE, TEXT, Context, St
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.replies import answer_button, drop_keyboard, send
+from handlers.sessions import NoncedSession, SessionSteps
 
 NAME = "apply"
 FIELD, PROOFS, CONSENT = "field", "proofs", "consent"
@@ -37,8 +37,7 @@ PHOTO = "photo:"
 AnyHandler = BaseHandler[Any, Any, Any]
 
 
-class ApplySession(BaseModel):
-    nonce: str
+class ApplySession(NoncedSession):
     application_id: int = 0
     aid_id: str = ""
     # An operator applying for someone who phoned: who, and what they said.
@@ -48,7 +47,8 @@ class ApplySession(BaseModel):
     choices: list[dict[str, Any]] = []
 
 
-class ApplyConversation:
+class ApplyConversation(SessionSteps[ApplySession]):
+    session_model = ApplySession
     name = NAME
     button_steps: frozenset[str] = frozenset()
 
@@ -283,34 +283,3 @@ class ApplyConversation:
     def _clear(self, context: Context) -> None:
         if context.user_data is not None:
             context.user_data.pop(self.name, None)
-
-    def _load(self, context: Context) -> ApplySession | None:
-        data = (context.user_data or {}).get(self.name)
-        try:
-            return ApplySession.model_validate(data) if data else None
-        except ValidationError:
-            return None
-
-    async def _session(
-        self, update: Update, context: Context
-    ) -> tuple[Person, ApplySession] | None:
-        person = await self.deps.person(update)
-        session = self._load(context)
-        if session is None:
-            await send(update, context, self.t(person.language, "aids.lost"))
-            return None
-        return person, session
-
-    async def _pressed(
-        self, update: Update, context: Context
-    ) -> tuple[Person, ApplySession, kb.Callback] | None:
-        query = update.callback_query
-        assert query is not None
-        person = await self.deps.person(update)
-        session = self._load(context)
-        data = kb.decode(query.data)
-        if session is None or data is None or data.part(0) != session.nonce:
-            await answer_button(update, self.t(person.language, "common.old_button"))
-            return None
-        await query.answer()
-        return person, session, data
