@@ -27,7 +27,7 @@ from handlers.agenda import AgendaRunner
 from handlers.aid_behalf import ApplyForCaller
 from handlers.aids import AidsConversation
 from handlers.applications import ApplyConversation
-from handlers.behalf import NeedOnBehalf, TripOnBehalf
+from handlers.behalf import NeedOnBehalf
 from handlers.common import CommonHandlers, set_command_menus
 from handlers.deliverer import Deliverer
 from handlers.deps import Deps
@@ -39,13 +39,13 @@ from handlers.http.server import HttpServer
 from handlers.interop import InteropHandlers
 from handlers.introductions import IntroductionHandlers
 from handlers.notify import Notifier
-from handlers.offer import OfferConversation
 from handlers.operators import OperatorDirectory, OperatorHandlers
 from handlers.outbox_bot import OutboxBot, recording
 from handlers.pending import PendingQuestions
 from handlers.privacy import PrivacyHandlers
 from handlers.reviews import ReviewConversation, ReviewHandlers
 from handlers.rides import RideHandlers
+from handlers.talk import TelegramConversations
 from handlers.trips import TripsHandlers
 from handlers.trust import ReportConversation, SuspensionButtons
 from handlers.tus import TusHandlers
@@ -55,7 +55,9 @@ from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
 
-EARLY_GROUP = -1
+EARLY_GROUP = -2
+# The conversations of the engine (handlers/talk.py): what they take goes no further.
+CONVERSATIONS_GROUP = -1
 MAIN_GROUP = 0
 # /mesdemandes lists the aid applications after the needs, before any pending question.
 APPLICATIONS_GROUP = 1
@@ -240,6 +242,7 @@ async def create_bot(
         tus=core.tus,
         finding=core.finding,
         partner_api=core.partner_api,
+        conversations=core.conversations,
     )
     deliverer = Deliverer(bot, core.delivery, core.database, core.clock)
     common = CommonHandlers(deps)
@@ -270,13 +273,8 @@ def register_handlers(
     with warnings.catch_warnings():
         # Buttons inside the conversations are checked against their nonce, not per message.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        conversations = (
-            OfferConversation(deps, notifier),
-            FindConversation(deps, notifier),
-            NeedOnBehalf(deps, notifier, directory),
-            TripOnBehalf(deps, notifier, directory),
-        )
-        offer, find, need_on_behalf, trip_on_behalf = (c.handler() for c in conversations)
+        conversations = (FindConversation(deps, notifier), NeedOnBehalf(deps, notifier, directory))
+        find, need_on_behalf = (c.handler() for c in conversations)
         report = ReportConversation(deps, notifier).handler()
         aids = AidsConversation(deps)
         aids_conversation = aids.handler()
@@ -285,6 +283,8 @@ def register_handlers(
         review = ReviewConversation(deps, notifier, directory).handler()
     reviews = ReviewHandlers(deps, notifier, directory)
     application.add_handlers(common.early_handlers(), group=EARLY_GROUP)
+    talk = TelegramConversations(deps, notifier, directory)
+    application.add_handler(talk, group=CONVERSATIONS_GROUP)
     # A reviewer typing an amount, then someone applying, before any other conversation.
     application.add_handler(review, group=MAIN_GROUP)
     application.add_handler(apply, group=MAIN_GROUP)
@@ -292,9 +292,7 @@ def register_handlers(
     application.add_handler(aids_conversation, group=MAIN_GROUP)
     application.add_handlers(aids.handlers(), group=MAIN_GROUP)
     application.add_handlers(reviews.handlers(), group=MAIN_GROUP)
-    application.add_handler(offer, group=MAIN_GROUP)
     application.add_handler(need_on_behalf, group=MAIN_GROUP)
-    application.add_handler(trip_on_behalf, group=MAIN_GROUP)
     # /signaler: while it is open, its answers are its own, not words for the others.
     application.add_handler(report, group=MAIN_GROUP)
     # After the others: its entry by words ("cahors demain 9h") must not take their answers.
@@ -316,7 +314,7 @@ def register_handlers(
     # /mesdemandes: the aid applications, after the needs listed in the main group.
     application.add_handlers(reviews.mine_handlers(), group=APPLICATIONS_GROUP)
     # Once an aside (/aide, /mestrajets…) is answered, the pending question comes back.
-    application.add_handlers(PendingQuestions(conversations).handlers(), group=AFTER_GROUP)
+    application.add_handlers(PendingQuestions(talk, conversations).handlers(), group=AFTER_GROUP)
     application.add_error_handler(common.on_error)
     assert application.job_queue is not None
     application.job_queue.run_repeating(

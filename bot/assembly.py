@@ -13,6 +13,8 @@ from bot.agenda import Timing
 from bot.aids.catalogue import load_catalogue
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
+from bot.conversations.engine import Conversations
+from bot.conversations.offer import OfferFlow
 from bot.interop.partners import Partner, load_partners
 from bot.interop.ports import PartnerClient
 from bot.interop.served import PartnerApi
@@ -48,6 +50,7 @@ from bot.transit.planner import TransitPlanner
 from storage.agenda import SqliteAgenda
 from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
 from storage.consents import SqliteConsents
+from storage.conversations import SqliteConversations
 from storage.dashboard import SqliteDashboard
 from storage.db import Database
 from storage.inbox import SqliteInbox
@@ -95,7 +98,9 @@ class Core:
     # A need recorded, with the partner platforms' journeys (standard covoiturage).
     finding: SearchWithPartners
     # The partners' API; None unless INTEROP_OPERATOR is set.
-    partner_api: PartnerApi | None = None
+    partner_api: PartnerApi | None
+    # People's conversations in progress, whatever the channel.
+    conversations: Conversations
     # Tells partners what became of their bookings; None without the API or a client.
     partner_updates: PartnerUpdates | None = None
 
@@ -311,13 +316,22 @@ async def build_core(
         else None
     )
     people_service = PeopleService(people, clock, settings.default_language)
+    place_service = PlaceService(gazetteer, online)
+    consent_service = ConsentService(consents, clock, people)
+    offer_flows = [
+        OfferFlow(
+            place_service, settings.territory_departments, consent_service, people_service,
+            trip_service, operators, for_caller=for_caller,
+        )
+        for for_caller in (False, True)
+    ]  # fmt: skip
     return Core(
         settings=settings,
         database=database,
         clock=clock,
         people=people_service,
         trips=trip_service,
-        places=PlaceService(gazetteer, online),
+        places=place_service,
         needs=matching,
         introductions=introduction_service,
         announcements=announcements,
@@ -341,7 +355,7 @@ async def build_core(
         agenda=AgendaService(agenda, clock),
         inbox=InboxService(SqliteInbox(database), clock),
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
-        consents=ConsentService(consents, clock, people),
+        consents=consent_service,
         privacy=privacy,
         trust=TrustService(
             reports=person_reports,
@@ -373,6 +387,9 @@ async def build_core(
         ),
         finding=SearchWithPartners(matching, their_journeys, serving=partner_api is not None),
         partner_api=partner_api,
+        conversations=Conversations(
+            SqliteConversations(database, clock), offer_flows, clock, settings.zone
+        ),
         partner_updates=(
             PartnerUpdates(partner_api, partner_client, settings.interop_timeout_s)
             if partner_api is not None and partner_client is not None

@@ -26,7 +26,7 @@ from bot.services.places import MAX_PLACE_TEXT, to_ref
 from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
 from handlers.aid_words import aid_block
-from handlers.conversation import CONVERSATION_NAMES, PRIVATE, TEXT, Context, State, text_of
+from handlers.conversation import PRIVATE, TEXT, Context, State, open_elsewhere, text_of
 from handlers.deps import Deps
 from handlers.replies import answer_button, drop_keyboard, not_text_reason, send
 from handlers.sessions import NoncedSession, SessionSteps
@@ -154,10 +154,10 @@ class AidsConversation(SessionSteps[AidsSession]):
             await answer_button(update)
         person = await self.deps.person(update)
         lang = person.language
-        for other in CONVERSATION_NAMES - {NAME}:
-            if context.user_data and other in context.user_data:
-                await send(update, context, self.t(lang, f"{other}.busy"))
-                return ConversationHandler.END
+        other = await open_elsewhere(self.deps, context, person, NAME)
+        if other is not None:
+            await send(update, context, self.t(lang, f"{other}.busy"))
+            return ConversationHandler.END
         known = await self.deps.aids.start(person, ask_again=ask_again)
         if known.found is not None:
             await self.show(update, context, person, known.found, kept=True)

@@ -24,7 +24,7 @@ from bot.services.applications import Result
 from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
 from handlers.aids import profile_in
-from handlers.conversation import CONVERSATION_NAMES, PRIVATE, TEXT, Context, State, text_of
+from handlers.conversation import PRIVATE, TEXT, Context, State, open_elsewhere, text_of
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.replies import answer_button, drop_keyboard, send
@@ -113,11 +113,12 @@ class ApplyConversation(SessionSteps[ApplySession]):
 
     async def busy(self, update: Update, context: Context, lang: str) -> bool:
         """Another conversation is open: finish or cancel it first, lose nothing."""
-        for other in CONVERSATION_NAMES - {self.name}:
-            if context.user_data and other in context.user_data:
-                await answer_button(update)
-                await send(update, context, self.t(lang, f"{other}.busy"))
-                return True
+        person = await self.deps.person(update)
+        other = await open_elsewhere(self.deps, context, person, self.name)
+        if other is not None:
+            await answer_button(update)
+            await send(update, context, self.t(lang, f"{other}.busy"))
+            return True
         return False
 
     async def _next(

@@ -1,21 +1,18 @@
-"""/demande (/request) and /conducteur (/driver): an operator registers, for someone who
-phoned the team, a need or a regular trip. The questions are those of /chercher and
-/proposer, after the caller's name and phone; the caller has no Telegram account and is
-reached by phone, through the team.
+"""/demande (/request): an operator registers, for someone who phoned the team, a need. The
+questions are those of /chercher, after the caller's name and phone; the caller has no
+Telegram account and is reached by phone, through the team. (/conducteur is the engine's:
+bot/conversations/offer.py.)
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pydantic import ValidationError
-from telegram import ReplyKeyboardRemove, Update
+from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler
 
-from bot.domain import Caller, InvalidInput, NeedDraft, Person, TripDraft
+from bot.domain import Caller, InvalidInput, NeedDraft, Person
 from bot.phones import show_phone
 from handlers import keyboards as kb
-from handlers import render
 from handlers.conversation import (
     ORIGIN,
     TEXT,
@@ -31,11 +28,10 @@ from handlers.conversation import (
 from handlers.deps import Deps
 from handlers.find import FindConversation, FindSession
 from handlers.notify import Notifier
-from handlers.offer import NOTE, SUMMARY, OfferConversation, OfferSession
 from handlers.operators import OperatorDirectory
 from handlers.privacy import AGREED, ask_caller_agreed
 from handlers.replies import drop_keyboard, send
-from i18n import Html, Voiced
+from i18n import Voiced
 
 NAME, PHONE_NUMBER, SHOWS_PHONE = "caller_name", "caller_phone", "caller_shows_phone"
 # The questions that speak of "la personne" rather than "vous" (i18n.Voiced), by conversation.
@@ -215,68 +211,4 @@ class NeedOnBehalf(OnBehalf[NeedDraft], FindConversation):
             context, update.effective_chat.id if update.effective_chat else 0,
             followed.need, followed.candidates, operator.language,
         )  # fmt: skip
-        return ConversationHandler.END
-
-
-class TripOnBehalf(OnBehalf[TripDraft], OfferConversation):
-    name = "behalf_driver"
-    commands = ["conducteur", "driver"]
-    # The caller's phone is how passengers reach them: no Telegram contact to ask about.
-    next_step = {**CALLER_STEPS, **OfferConversation.next_step, NOTE: SUMMARY}
-    chained_steps = frozenset({NAME, PHONE_NUMBER, *OfferConversation.chained_steps})
-    summary_fields = (*(f for f in kb.SUMMARY_FIELDS if f != "contact"), "caller")
-    step_of_field = {**OfferConversation.step_of_field, "caller": NAME}
-
-    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
-        super().__init__(deps, notifier)
-        self.directory = directory
-        self.speak_for_the_caller()
-
-    async def ask(
-        self, update: Update, context: Context, person: Person, session: OfferSession, step: str
-    ) -> State:
-        if step in CALLER_STEPS:
-            await self.ask_caller(update, context, person, session, step)
-            return step
-        if step == SUMMARY:
-            caller = self.caller_of(session)
-            stand_in = Person(
-                id=0, display_name=caller.name, phone=caller.phone,
-                phone_visible=caller.phone_visible, created_at=datetime.now(UTC),
-            )  # fmt: skip
-            lang = person.language
-            text = Html(
-                self.caller_line(lang, session)
-                + "\n\n"
-                + render.draft_summary(self.t, lang, session.draft, stand_in)
-            )
-            fields = [f for f in kb.SUMMARY_FIELDS if f != "contact"] + ["caller"]
-            await send(
-                update, context, text, kb.summary(self.t, lang, session.nonce, fields=fields)
-            )
-            return step
-        return await super().ask(update, context, person, session, step)
-
-    async def on_confirm(self, update: Update, context: Context) -> State:
-        pressed = await self.pressed(update, context)
-        if pressed is None:
-            return None
-        operator, session, _ = pressed
-        try:
-            self.change(session, today=self.deps.today(), now=self.deps.now_time())
-            new_trip = session.draft.complete()
-        except InvalidInput as problem:
-            problem = await self.gone_by(update, context, operator, session, problem)
-            return await self.ask_missing(update, context, operator, session, problem)
-        await drop_keyboard(update)
-        self.clear(context)
-        driver, registered = await self.deps.operators.register_driver(
-            operator, self.caller_of(session), new_trip
-        )
-        trip = registered.trip
-        lang = operator.language
-        line = Html(render.trip_line(self.t, lang, trip))
-        text = self.t(lang, "behalf_driver.saved", name=driver.display_name, trip=line)
-        await send(update, context, text, ReplyKeyboardRemove())
-        await self.notifier.write(context, registered.notices)
         return ConversationHandler.END

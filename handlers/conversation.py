@@ -90,6 +90,16 @@ class Session(BaseModel, Generic[D]):
     pending: str | None = None
 
 
+async def open_elsewhere(deps: Deps, context: Context, person: Person, me: str) -> str | None:
+    """The conversation other than `me` that the person has open, if any: one written here
+    (its draft in the chat data) or one of the engine's (bot/conversations)."""
+    for other in CONVERSATION_NAMES - {me}:
+        if context.user_data and other in context.user_data:
+            return other
+    current = await deps.conversations.current(person)
+    return current.flow if current is not None and current.flow != me else None
+
+
 def text_of(update: Update) -> str:
     return (update.message.text if update.message else None) or ""
 
@@ -334,11 +344,11 @@ class DraftConversation(Generic[D]):
 
     async def other_open(self, update: Update, context: Context, person: Person) -> bool:
         """Another conversation is open: finish or cancel it first, lose nothing."""
-        for other in CONVERSATION_NAMES - {self.name}:
-            if context.user_data and other in context.user_data:
-                # The other conversation's own words (never this one's voice).
-                await send(update, context, self.deps.t(person.language, f"{other}.busy"))
-                return True
+        other = await open_elsewhere(self.deps, context, person, self.name)
+        if other is not None:
+            # The other conversation's own words (never this one's voice).
+            await send(update, context, self.deps.t(person.language, f"{other}.busy"))
+            return True
         return False
 
     async def cancel(self, update: Update, context: Context) -> State:

@@ -8,6 +8,7 @@ from datetime import date, time
 from telegram import Update
 
 from bot.clock import Clock
+from bot.conversations.engine import Conversations
 from bot.domain import Person, TelegramIdentity
 from bot.interop.served import PartnerApi
 from bot.interop.theirs import SearchWithPartners
@@ -58,6 +59,8 @@ class Deps:
     tus: TusService
     # A need recorded with the partner platforms' journeys; their API (None when not served).
     finding: SearchWithPartners
+    # People's conversations in progress (bot/conversations), whatever the channel.
+    conversations: Conversations
     partner_api: PartnerApi | None = None
 
     def today(self) -> date:

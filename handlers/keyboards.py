@@ -151,37 +151,8 @@ def weekdays(
     )
 
 
-def how_often(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
-    """ "Every week, or once?" when a trip is offered."""
-    return inline(
-        [(t(lang, "rides.button_weekly"), encode(OFFER, nonce, "often", "weekly"))],
-        [(t(lang, "rides.button_once"), encode(OFFER, nonce, "often", "once"))],
-    )
-
-
-def trip_date(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
-    """The day of a one-off trip: today, tomorrow, or typed."""
-    return inline(
-        [
-            (t(lang, "button.today"), encode(OFFER, nonce, "date", "today")),
-            (t(lang, "button.tomorrow"), encode(OFFER, nonce, "date", "tomorrow")),
-        ]
-    )
-
-
 def one_button(text: str, data: str) -> InlineKeyboardMarkup:
     return inline([(text, data)])
-
-
-def seats(nonce: str) -> InlineKeyboardMarkup:
-    return inline([(str(n), encode(OFFER, nonce, "seats", n)) for n in range(1, 5)])
-
-
-def contact_choice(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
-    return inline(
-        [(t(lang, "button.telegram_only"), encode(OFFER, nonce, "contact", "tg"))],
-        [(t(lang, "button.also_phone"), encode(OFFER, nonce, "contact", "phone"))],
-    )
 
 
 def stay(t: Translator, lang: str, person_id: int, *, for_team: bool) -> InlineKeyboardMarkup:
@@ -201,13 +172,6 @@ def yes_no(t: Translator, lang: str, kind: str, nonce: str, action: str) -> Inli
             (t(lang, "button.yes"), encode(kind, nonce, action, "yes")),
             (t(lang, "button.no"), encode(kind, nonce, action, "no")),
         ]
-    )
-
-
-def consent(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
-    return inline(
-        [(t(lang, "button.accept_privacy"), encode(OFFER, nonce, "consent", "yes"))],
-        [(t(lang, "button.refuse_privacy"), encode(OFFER, nonce, "consent", "no"))],
     )
 
 

@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers import keyboards as kb
 from handlers.conversation import DraftConversation
+from handlers.talk import TelegramConversations
 
 Context = ContextTypes.DEFAULT_TYPE
 ASIDES = ["start", "aide", "help", "mestrajets", "mytrips", "mesdemandes", "myrequests",
@@ -19,7 +20,10 @@ ASIDES = ["start", "aide", "help", "mestrajets", "mytrips", "mesdemandes", "myre
 
 
 class PendingQuestions:
-    def __init__(self, conversations: Sequence[DraftConversation[Any]]) -> None:
+    def __init__(
+        self, talk: TelegramConversations, conversations: Sequence[DraftConversation[Any]]
+    ) -> None:
+        self.talk = talk
         self.conversations = conversations
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
@@ -30,6 +34,8 @@ class PendingQuestions:
         ]
 
     async def ask_again(self, update: Update, context: Context) -> None:
+        if await self.talk.ask_again(update, context):
+            return
         for conversation in self.conversations:
             if await conversation.ask_again(update, context):
                 return

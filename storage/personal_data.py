@@ -229,15 +229,20 @@ class DraftsHeld(_Holder):
         return rows[0]["telegram_user_id"] if rows else None
 
     async def export(self, person_id: int) -> list[dict[str, Any]]:
+        open_ = await self._rows(
+            "SELECT flow, state FROM conversations WHERE person_id = ?", person_id
+        )
+        drafts = [{row["flow"]: json.loads(row["state"])} for row in open_]
         user_id = await self._telegram_id(person_id)
         if user_id is None:
-            return []
+            return drafts
         rows = await self._rows(
             "SELECT data FROM persisted_data WHERE scope = 'user' AND key = ?", str(user_id)
         )
-        return [json.loads(row["data"]) for row in rows if row["data"] not in ("{}", "")]
+        return drafts + [json.loads(row["data"]) for row in rows if row["data"] not in ("{}", "")]
 
     async def forget(self, person_id: int, now: datetime) -> None:
+        await self._db.write("DELETE FROM conversations WHERE person_id = ?", (person_id,))
         user_id = await self._telegram_id(person_id)
         if user_id is None:
             return

@@ -291,7 +291,7 @@ async def test_forget_me_erases_everything_and_tells_the_driver(bot: RunningBot)
     assert marie.last().buttons == ["🗑 Oui, tout effacer", "Non, garder"]
     await marie.press("Non, garder")
     assert marie.last().text == "Rien n'a été effacé."
-    assert len(await bot.rows("SELECT * FROM persisted_data")) == 1  # Marie's draft
+    assert len(await bot.rows("SELECT * FROM conversations")) == 1  # Marie's draft
     mark = jean.mark()
     await marie.command("forgetme")
     await marie.press("🗑 Oui, tout effacer")
@@ -312,6 +312,7 @@ async def test_forget_me_erases_everything_and_tells_the_driver(bot: RunningBot)
     drafts = await bot.rows("SELECT key FROM persisted_data")
     assert [d["key"] for d in drafts] == [str(jean.id)] or drafts == []
     assert await bot.rows("SELECT * FROM conversation_states WHERE chat_key LIKE '%532%'") == []
+    assert await bot.rows("SELECT * FROM conversations") == []
     # Of the messages exchanged with her, only the answer to /oublier remains (for a week).
     kept = await bot.rows("SELECT params FROM outbox WHERE chat_id = 532")
     assert [json.loads(k["params"]).get("text", "")[:20] for k in kept] == ["C'est fait : Mobilot"]

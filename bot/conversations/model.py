@@ -1,0 +1,202 @@
+"""What a conversation says and hears, in neutral form: no channel, no wording.
+
+A step asks a `Question` (a message key, its values as domain values, the choices as
+`Option`s, and what else it can take: a place or a phone); the engine answers a person's
+`Answer` with a `Reply`: the sentences to say, the next question, the notices to send. A
+channel words each `Text` in its reader's language and draws the choices its own way
+(Telegram: buttons; a simple phone: numbered lines).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.domain import Caller, Person, PlaceRef, Trip, TripDraft
+from bot.notices import Notice
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A phone number (E.164) to show the national way."""
+
+    e164: str
+
+
+@dataclass(frozen=True)
+class ContactOf:
+    """How a person is reached on their own channel (a Telegram handle or profile link)."""
+
+    person: Person
+
+
+@dataclass(frozen=True)
+class TripDraftView:
+    """The summary of a trip being registered; `caller` when the team speaks for them."""
+
+    draft: TripDraft
+    driver: Person
+    caller: Caller | None = None
+
+
+@dataclass(frozen=True)
+class Days:
+    weekdays: frozenset[int]
+
+
+# What a Text's values may hold: plain values, and the domain values a channel knows how
+# to show (a place, a time, a date, days, a phone, a contact, a summary, a trip).
+Value = str | int | float | time | date | PlaceRef | Days | Phone | ContactOf | TripDraftView | Trip
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence to word: a catalog key and its values; `count` picks a plural form."""
+
+    key: str
+    values: Mapping[str, Value] = field(default_factory=dict)
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice under a question. `value` is what pressing it answers ("often:weekly");
+    `label` is a sentence, or a literal (a place's label, a number); `checked` marks a
+    choice already taken in a question that toggles (the days)."""
+
+    value: str
+    label: Text | str
+    checked: bool = False
+    # A day of the week shown by its short name (the days' keyboard).
+    weekday: int | None = None
+
+
+class Expect(enum.StrEnum):
+    """What a question takes beside its choices and words."""
+
+    WORDS = "words"
+    PLACE = "place"  # a shared location too
+    PHONE = "phone"  # a shared contact too ("Telegram only" as the way out)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: Text
+    rows: tuple[tuple[Option, ...], ...] = ()
+    expect: Expect = Expect.WORDS
+
+    @property
+    def options(self) -> list[Option]:
+        return [option for row in self.rows for option in row]
+
+
+@dataclass(frozen=True)
+class Say:
+    text: Text
+    # Take away the keyboard a question put under the typing field (a place, a phone).
+    clear_keyboard: bool = False
+
+
+@dataclass(frozen=True)
+class Redraw:
+    """The choices of the question just answered, drawn again in place (a day toggled)."""
+
+    question: Question
+
+
+Output = Say | Question | Redraw
+
+
+# What a person answers.
+
+
+@dataclass(frozen=True)
+class Press:
+    """A choice taken (a button pressed, "2" texted to a numbered list)."""
+
+    value: str
+    nonce: str | None = None
+
+    @property
+    def action(self) -> str:
+        return self.value.partition(":")[0]
+
+    @property
+    def argument(self) -> str:
+        return self.value.partition(":")[2]
+
+
+@dataclass(frozen=True)
+class Words:
+    text: str
+
+
+@dataclass(frozen=True)
+class Location:
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class SharedContact:
+    phone: str
+    # The contact is the sender's own (not someone else's card).
+    own: bool
+
+
+class Unusable(enum.StrEnum):
+    """Something a step cannot read, by what it is."""
+
+    STICKER = "sticker"
+    PHOTO = "photo"
+    VOICE = "voice"
+    LOCATION = "location"
+    CONTACT = "contact"
+    DOCUMENT = "document"
+    OTHER = "other"
+
+
+Answer = Press | Words | Location | SharedContact | Unusable
+
+
+@dataclass
+class Reply:
+    """What the engine answers: the button pressed is acknowledged (with `alert` shown
+    if set), its choices taken away when `drop_choices`, then the outputs in order; the
+    notices go to the outbox in the same transaction."""
+
+    outputs: list[Output] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    alert: Text | None = None
+    drop_choices: bool = False
+    # The press came from a question no longer asked (an old button): said as an alert.
+    stale: bool = False
+    ended: bool = False
+    # The flow the conversation belongs to, and its voice when the team speaks for someone.
+    flow: str = ""
+    voice: str | None = None
+
+
+class ConversationState(BaseModel):
+    """A person's conversation in progress, as stored: which one, at which step, the draft
+    and what the step offered. Kept in Mobilot's own table, in the update's transaction, so
+    any process continues any conversation."""
+
+    flow: str
+    step: str
+    nonce: str
+    draft: dict[str, Any] = {}
+    # Places offered to choose from, and the namesakes of a place taken without asking.
+    choices: list[PlaceRef] = []
+    others: dict[str, list[PlaceRef]] = {}
+    # The question to come back to once "another one" is chosen.
+    back_to: str | None = None
+    # Correcting a field from the summary: back to the summary after it.
+    editing: bool = False
+    # Who the conversation is about, when the team speaks for someone who phoned.
+    caller: dict[str, Any] = {}

@@ -1,0 +1,295 @@
+"""The Telegram side of Mobilot's conversations (bot/conversations): an update becomes an
+answer for the engine, and its reply becomes messages, buttons and edits.
+
+Nothing here decides what comes next: a command opens a conversation, a press or words go
+to the person's open conversation, and the reply is rendered. Updates that belong to no
+conversation of the engine go on to the other handlers (the group after this one).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from telegram import (
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes
+
+from bot.conversations.engine import Conversations
+from bot.conversations.model import (
+    Answer,
+    ContactOf,
+    Days,
+    Expect,
+    Location,
+    Option,
+    Phone,
+    Press,
+    Question,
+    Redraw,
+    Reply,
+    Say,
+    SharedContact,
+    Text,
+    TripDraftView,
+    Unusable,
+    Words,
+)
+from bot.domain import Person, PlaceRef, Trip
+from bot.phones import show_phone
+from handlers import keyboards as kb
+from handlers import render
+from handlers.deps import Deps
+from handlers.notify import Notifier
+from handlers.operators import OperatorDirectory
+from handlers.replies import answer_button, drop_keyboard, send
+from i18n import Html, Translator, Voiced
+
+Context = ContextTypes.DEFAULT_TYPE
+
+# The commands that open a conversation of the engine, and its buttons' kind.
+OPENED_BY = {"proposer": "offer", "offer": "offer", "conducteur": "behalf_driver",
+             "driver": "behalf_driver"}  # fmt: skip
+KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER}
+FOR_THE_TEAM = frozenset({"behalf_driver"})
+# The doors of the conversations still written on python-telegram-bot (handlers/conversation.py).
+LEGACY_NAMES = frozenset({"find", "behalf_need", "aids", "apply"})
+LEGACY_COMMANDS = frozenset({"chercher", "find", "demande", "request", "aides", "aids",
+                             "aidepour", "applyfor"})  # fmt: skip
+
+
+def word(t: Translator, lang: str, text: Text) -> str:
+    """A sentence of the core in the reader's language, its values shown the reader's way."""
+    values: dict[str, Any] = {}
+    for name, value in text.values.items():
+        values[name] = _shown(t, lang, value)
+    view = text.values.get("view")
+    if isinstance(view, TripDraftView):
+        return _draft_summary(t, lang, view)
+    if text.count is not None:
+        return t.plural(lang, text.key, text.count, **values)
+    return t(lang, text.key, **values)
+
+
+def _shown(t: Translator, lang: str, value: object) -> object:
+    if isinstance(value, PlaceRef):
+        return Html(render.place(t, lang, value))
+    if isinstance(value, time):
+        return t.time(lang, value)
+    if isinstance(value, date):
+        return t.date(lang, value)
+    if isinstance(value, Days):
+        return t.weekdays(lang, value.weekdays)
+    if isinstance(value, Phone):
+        return show_phone(value.e164)
+    if isinstance(value, ContactOf):
+        return Html(render.telegram_contact(t, lang, value.person))
+    if isinstance(value, Trip):
+        return Html(render.trip_line(t, lang, value))
+    return value
+
+
+def _draft_summary(t: Translator, lang: str, view: TripDraftView) -> str:
+    if view.caller is None:
+        return render.draft_summary(t, lang, view.draft, view.driver)
+    caller = view.caller
+    key = "behalf.caller_shown" if caller.phone_visible else "behalf.caller_hidden"
+    line = t(lang, key, name=caller.name, phone=show_phone(caller.phone))
+    stand_in = Person(
+        id=0, display_name=caller.name, phone=caller.phone, phone_visible=caller.phone_visible,
+        created_at=datetime.now(UTC),
+    )  # fmt: skip
+    return Html(line + "\n\n" + render.draft_summary(t, lang, view.draft, stand_in))
+
+
+def answer_of(message: Message, user_id: int) -> Answer:
+    """What a message answers, whatever the step."""
+    if message.text is not None:
+        return Words(message.text)
+    if message.location is not None:
+        return Location(message.location.latitude, message.location.longitude)
+    if message.contact is not None:
+        return SharedContact(message.contact.phone_number, own=message.contact.user_id == user_id)
+    if message.sticker:
+        return Unusable.STICKER
+    if message.photo or message.video or message.animation or message.video_note:
+        return Unusable.PHOTO
+    if message.voice or message.audio:
+        return Unusable.VOICE
+    if message.document:
+        return Unusable.DOCUMENT
+    return Unusable.OTHER
+
+
+def _command(message: Message) -> str | None:
+    text = message.text or ""
+    if not text.startswith("/"):
+        return None
+    return text[1:].split(maxsplit=1)[0].split("@")[0].lower() if len(text) > 1 else ""
+
+
+class TelegramConversations(BaseHandler[Update, Context, None]):
+    """Registered in a group of its own before the others: what it takes stops there."""
+
+    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
+        super().__init__(self._handle)
+        self.deps = deps
+        self.t = deps.t
+        self.conversations: Conversations = deps.conversations
+        self.notifier = notifier
+        self.directory = directory
+
+    def check_update(self, update: object) -> bool:
+        if not isinstance(update, Update) or update.effective_user is None:
+            return False
+        chat = update.effective_chat
+        if chat is None or chat.type != "private":
+            return False
+        if update.callback_query is not None:
+            data = kb.decode(update.callback_query.data)
+            if data is None:
+                return False
+            return data.kind in KIND_OF.values() or (
+                data.kind == kb.START and data.part(0) in OPENED_BY.values()
+            )
+        return update.message is not None
+
+    async def _handle(self, update: Update, context: Context) -> None:
+        if await self.take(update, context):
+            raise ApplicationHandlerStop
+
+    async def take(self, update: Update, context: Context) -> bool:
+        """Handle the update if it belongs to the engine's conversations; False if not."""
+        person = await self.deps.person(update)
+        reply: Reply | None
+        query = update.callback_query
+        if query is not None:
+            data = kb.decode(query.data)
+            assert data is not None
+            if data.kind == kb.START:
+                reply = await self.start(context, person, data.part(0) or "")
+                reply.drop_choices = True  # the menu's buttons, once one is chosen
+                await self.render(update, context, person, reply)
+                return True
+            value = ":".join(data.parts[1:])
+            reply = await self.conversations.answer(person, Press(value, nonce=data.part(0)))
+            if reply is None:
+                return False  # no conversation: an old button, said by the last handlers
+            await self.render(update, context, person, reply)
+            return True
+        message = update.message
+        assert message is not None
+        command = _command(message)
+        if command is not None:
+            reply = await self.on_command(update, context, person, command)
+            if reply is None:
+                return False
+            await self.render(update, context, person, reply)
+            return True
+        assert update.effective_user is not None
+        answer = answer_of(message, update.effective_user.id)
+        reply = await self.conversations.answer(person, answer)
+        if reply is None:
+            return False
+        await self.render(update, context, person, reply)
+        return True
+
+    async def on_command(
+        self, update: Update, context: Context, person: Person, command: str
+    ) -> Reply | None:
+        flow = OPENED_BY.get(command)
+        if flow is not None:
+            if flow in FOR_THE_TEAM:
+                assert update.effective_user is not None
+                if not await self.directory.is_operator(update.get_bot(), update.effective_user.id):
+                    return _said("operators.only")
+            return await self.start(context, person, flow)
+        current = await self.conversations.current(person)
+        if current is None:
+            return None
+        if command in ("annuler", "cancel"):
+            return await self.conversations.cancel(person)
+        if command in LEGACY_COMMANDS:
+            # Another conversation's door, while this one is open.
+            return self.conversations.busy(current.flow)
+        return None  # an aside (/aide, /mestrajets…): answered, then the question again
+
+    async def start(self, context: Context, person: Person, flow: str) -> Reply:
+        for other in LEGACY_NAMES:
+            if context.user_data and other in context.user_data:
+                return self.conversations.busy(other)
+        return await self.conversations.start(person, flow)
+
+    async def ask_again(self, update: Update, context: Context) -> bool:
+        """The pending question again after an aside, if a conversation is open."""
+        person = await self.deps.person(update)
+        reply = await self.conversations.ask_again(person)
+        if reply is None:
+            return False
+        await self.render(update, context, person, reply)
+        return True
+
+    # Rendering.
+
+    def translator(self, reply: Reply) -> Translator:
+        return Voiced(self.t, reply.voice) if reply.voice else self.t
+
+    async def render(self, update: Update, context: Context, person: Person, reply: Reply) -> None:
+        t, lang = self.translator(reply), person.language
+        query = update.callback_query
+        if query is not None:
+            await answer_button(update, word(t, lang, reply.alert) if reply.alert else None)
+            if reply.drop_choices:
+                await drop_keyboard(update)
+        kind = KIND_OF.get(reply.flow, kb.OFFER)
+        state = await self.conversations.current(person)
+        nonce = state.nonce if state is not None else ""
+        for output in reply.outputs:
+            if isinstance(output, Say):
+                markup = ReplyKeyboardRemove() if output.clear_keyboard else None
+                await send(update, context, word(t, lang, output.text), markup)
+            elif isinstance(output, Question):
+                markup_ = self.markup(t, lang, output, kind, nonce)
+                await send(update, context, word(t, lang, output.text), markup_)
+            elif isinstance(output, Redraw) and query is not None:
+                inline = self.markup(t, lang, output.question, kind, nonce)
+                if isinstance(query.message, Message) and isinstance(inline, InlineKeyboardMarkup):
+                    await query.message.edit_reply_markup(inline)
+        if reply.notices:
+            await self.notifier.write(context, reply.notices)
+
+    def markup(
+        self, t: Translator, lang: str, question: Question, kind: str, nonce: str
+    ) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+        if question.expect is Expect.PLACE:
+            return kb.share_location(t, lang)
+        if question.expect is Expect.PHONE:
+            return kb.share_phone(t, lang)
+        if not question.rows:
+            return None
+        return kb.inline(
+            *[
+                [(self.label(t, lang, option), kb.encode(kind, nonce, *option.value.split(":")))
+                 for option in row]
+                for row in question.rows
+            ]
+        )  # fmt: skip
+
+    def label(self, t: Translator, lang: str, option: Option) -> str:
+        if option.weekday is not None:
+            name = t.weekday(lang, option.weekday, "abbreviated")
+            return f"✅ {name}" if option.checked else name
+        if isinstance(option.label, Text):
+            return word(t, lang, option.label)
+        return option.label
+
+
+def _said(key: str) -> Reply:
+    reply = Reply(ended=True)
+    reply.outputs.append(Say(Text(key)))
+    return reply
