@@ -84,8 +84,8 @@ class ScheduledWork:
             Kind.NEED_EXPIRY: self._need_expiry,
             Kind.TRIP_CHECK_TIMEOUT: self._action(trips.pause_unconfirmed),
             Kind.TRIP_EXPIRY: self._action(trips.expire),
-            Kind.AID_PROOF_EXPIRY: self._action(applications.expire_proofs),
-            Kind.AID_APPLICATION_ANONYMISE: self._action(applications.anonymise),
+            Kind.AID_PROOF_EXPIRY: self._action(lambda e: self._applications.expire_proofs(e)),
+            Kind.AID_APPLICATION_ANONYMISE: self._action(lambda e: self._applications.anonymise(e)),
             Kind.RETENTION: self._retention,
             # Messages.
             Kind.INTRODUCTION_EXPIRED_DRIVER: self._introduction_expired_driver,
