@@ -123,7 +123,7 @@ class Mobilot:
         settings = self.deps.settings
         bot = self.application.bot
         assert isinstance(bot, OutboxBot)
-        notifier = Notifier(self.deps)
+        notifier = Notifier(self.deps, self.core.database.after_commit)
         context = SimpleNamespace(bot=bot)
         core = self.core
         return HttpContext(
@@ -265,11 +265,11 @@ def register_handlers(
     deliverer: Deliverer,
     core: Core,
 ) -> None:
-    notifier = Notifier(deps)
-    notifier.register_steps(deliverer, application.bot)
+    notifier = Notifier(deps, core.database.after_commit)
+    deliverer.use(notifier.steps(application.bot))
     directory = OperatorDirectory(deps.settings.operator_chat_id)
     introductions = IntroductionHandlers(deps, notifier, directory)
-    runner = AgendaRunner(deps, notifier, core.database, core.delivery, deliverer)
+    runner = AgendaRunner(core.scheduled, notifier, core.database, core.delivery, deliverer)
     with warnings.catch_warnings():
         # Buttons inside the conversations are checked against their nonce, not per message.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")

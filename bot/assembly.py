@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from functools import cached_property
 
-from bot.agenda import Timing
+from bot.agenda import Calendar, Timing
 from bot.aids.catalogue import load_catalogue
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
@@ -39,6 +40,7 @@ from bot.services.places import PlaceService
 from bot.services.privacy import PrivacyService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
+from bot.services.scheduled import ScheduledWork
 from bot.services.transit import TransitService
 from bot.services.trips import TripService
 from bot.services.trust import MatchGuard, TrustService
@@ -103,6 +105,26 @@ class Core:
     conversations: Conversations
     # Tells partners what became of their bookings; None without the API or a client.
     partner_updates: PartnerUpdates | None = None
+
+    @cached_property
+    def scheduled(self) -> ScheduledWork:
+        """What each agenda entry does (bot/services/scheduled.py)."""
+        return ScheduledWork(
+            agenda=self.agenda,
+            unit_of_work=self.database,
+            clock=self.clock,
+            calendar=Calendar(self.settings.zone),
+            team_chat=self.settings.operator_chat_id is not None,
+            introductions=self.introductions,
+            needs=self.needs,
+            trips=self.trips,
+            rides=self.rides,
+            operators=self.operators,
+            digest=self.digest,
+            dashboard=self.dashboard,
+            privacy=self.privacy,
+            applications=self.applications,
+        )
 
     async def close(self) -> None:
         await self.database.close()

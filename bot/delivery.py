@@ -15,11 +15,14 @@ sent again. Nothing here knows Telegram: a notice holds a platform method and it
 from __future__ import annotations
 
 import enum
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 JSON = dict[str, Any]
+log = logging.getLogger(__name__)
 
 # Waiting between attempts after a server error or a network failure: short at first (an
 # outage of a few seconds costs seconds), then at most every five minutes.
@@ -68,24 +71,162 @@ class DeliveryStatus(enum.StrEnum):
     DROPPED = "dropped"  # no longer needed (an edit of a message gone, an answer too late)
 
 
+class StepKind(enum.StrEnum):
+    """The steps the deliverer may run about a notice: once it is sent (`after_sent`), or when
+    its reader turns out to be unreachable (`if_unreachable`). Stored by these names."""
+
+    SEND = "send"  # send messages worded in advance (SendMessages)
+    NEED_POSTED = "need_posted"  # a need's post is in the team's group (NeedPosted)
+    DRIVER_UNREACHABLE = "driver_unreachable"  # ask the next driver (DriverUnreachable)
+
+
 @dataclass(frozen=True)
 class Step:
-    """A named step to run about a notice (when it is sent, or cannot be), with its values.
+    """A step to run about a notice, as stored with it: its kind and its values (JSON).
 
-    The adapter registers the steps by name; the core decides which one a notice carries.
+    The core builds one from a typed payload (`NeedPosted(...).step()`…); the deliverer
+    reads it back with `payload()` and runs it through `Steps`, which has exactly one runner
+    for each kind. An unknown kind is refused when the step is made, not when it is run.
     """
 
-    name: str
+    kind: StepKind
     values: JSON = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", StepKind(self.kind))
+
+    @property
+    def name(self) -> str:
+        return self.kind.value
+
+    def payload(self) -> StepPayload:
+        return _PAYLOADS[self.kind].from_values(self.values)
+
     def to_json(self) -> JSON:
-        return {"name": self.name, "values": self.values}
+        return {"name": self.kind.value, "values": self.values}
 
     @classmethod
     def from_json(cls, data: JSON | None) -> Step | None:
+        """A stored step (the same form since steps were named by strings); None for a kind
+        this version no longer runs."""
         if not data:
             return None
-        return cls(str(data["name"]), dict(data.get("values") or {}))
+        try:
+            return cls(StepKind(str(data["name"])), dict(data.get("values") or {}))
+        except ValueError:
+            log.error("a stored step of unknown kind %r is ignored", data.get("name"))
+            return None
+
+
+@dataclass(frozen=True)
+class WordedMessage:
+    """A message worded in advance (by the adapter), sent only if a step asks for it."""
+
+    chat_id: int
+    text: str
+    reply_markup: JSON | None = None
+
+    def to_json(self) -> JSON:
+        data: JSON = {"chat_id": self.chat_id, "text": self.text}
+        if self.reply_markup is not None:
+            data["reply_markup"] = self.reply_markup
+        return data
+
+
+@dataclass(frozen=True)
+class SendMessages:
+    """Send these messages (what to tell instead of a notice that could not be delivered)."""
+
+    messages: tuple[WordedMessage, ...]
+
+    kind: ClassVar[StepKind] = StepKind.SEND
+
+    @classmethod
+    def from_values(cls, values: JSON) -> SendMessages:
+        # Before the list, a step held one message as its values.
+        stored = values.get("messages") or [values]
+        return cls(
+            tuple(
+                WordedMessage(int(m["chat_id"]), str(m["text"]), m.get("reply_markup") or None)
+                for m in stored
+                if m.get("chat_id") is not None and m.get("text")
+            )
+        )
+
+    def step(self) -> Step:
+        return Step(self.kind, {"messages": [m.to_json() for m in self.messages]})
+
+
+@dataclass(frozen=True)
+class NeedPosted:
+    """A need's post is in the team's group: it becomes the one kept up to date (and the
+    older one, if any, loses its buttons)."""
+
+    need_id: int
+    old_post_id: int | None = None
+
+    kind: ClassVar[StepKind] = StepKind.NEED_POSTED
+
+    @classmethod
+    def from_values(cls, values: JSON) -> NeedPosted:
+        old = values.get("old_post_id")
+        return cls(int(values["need_id"]), int(old) if old is not None else None)
+
+    def step(self) -> Step:
+        values: JSON = {"need_id": self.need_id}
+        if self.old_post_id is not None:
+            values["old_post_id"] = self.old_post_id
+        return Step(self.kind, values)
+
+
+@dataclass(frozen=True)
+class DriverUnreachable:
+    """The driver asked cannot be reached: the core moves on (the next driver, the team)."""
+
+    introduction_id: int
+
+    kind: ClassVar[StepKind] = StepKind.DRIVER_UNREACHABLE
+
+    @classmethod
+    def from_values(cls, values: JSON) -> DriverUnreachable:
+        return cls(int(values["introduction_id"]))
+
+    def step(self) -> Step:
+        return Step(self.kind, {"introduction_id": self.introduction_id})
+
+
+StepPayload = SendMessages | NeedPosted | DriverUnreachable
+_PAYLOADS: dict[StepKind, type[SendMessages] | type[NeedPosted] | type[DriverUnreachable]] = {
+    payload.kind: payload for payload in (SendMessages, NeedPosted, DriverUnreachable)
+}
+assert set(_PAYLOADS) == set(StepKind), "every kind of step has its payload"
+
+P = TypeVar("P", SendMessages, NeedPosted, DriverUnreachable)
+# Runs a step: its payload, and the id of the message sent (None when it was not).
+StepRunner = Callable[[P, int | None], Awaitable[None]]
+
+
+class Steps:
+    """The runners of the steps, one for each kind; `check()` at assembly refuses a set with
+    a kind left without one."""
+
+    def __init__(self) -> None:
+        self._runners: dict[StepKind, StepRunner[Any]] = {}
+
+    def on(self, payload: type[P], runner: StepRunner[P]) -> Steps:
+        if payload.kind in self._runners:
+            raise ValueError(f"two runners for the step {payload.kind.value!r}")
+        self._runners[payload.kind] = runner
+        return self
+
+    def check(self) -> Steps:
+        missing = sorted(kind.value for kind in StepKind if kind not in self._runners)
+        if missing:
+            raise ValueError(f"no runner for the steps {', '.join(missing)}")
+        return self
+
+    async def run(self, step: Step, message_id: int | None) -> None:
+        await self._runners[step.kind](step.payload(), message_id)
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.delivery import Step
+from bot.delivery import Step, StepKind
 from bot.domain import Person
 
-# Steps of the core a notice may ask for once sent, or when its reader is unreachable; the
-# adapter runs them by these names (bot/delivery.py, Step).
-NEED_POSTED = "need_posted"  # values: need_id, old_post_id
-DRIVER_UNREACHABLE = "driver_unreachable"  # values: introduction_id
+# Steps of the core a notice may ask for once sent, or when its reader is unreachable: typed
+# in bot/delivery.py (NeedPosted, DriverUnreachable, SendMessages), each with one runner.
+NEED_POSTED = StepKind.NEED_POSTED
+DRIVER_UNREACHABLE = StepKind.DRIVER_UNREACHABLE
 
 # Message keys that are not a catalog's sentence but a whole post the adapter composes.
 NEED_POST = "team.need_post"  # values: view, reason
-NEED_POST_REFRESH = "team.need_post_refresh"  # values: need_id
+# values: need_id, and view (what the post must show, read by the core after the change)
+NEED_POST_REFRESH = "team.need_post_refresh"
+TEAM_DIGEST = "team.digest"  # values: digest, today
+MONTHLY_REPORT = "team.monthly_report"  # values: report (its text, then its chart)
 
 
 class Offer(enum.StrEnum):

@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import logging
 import warnings
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from telegram.error import (
@@ -32,7 +31,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
-from bot.delivery import OutboxEntry, Step
+from bot.delivery import OutboxEntry, Step, Steps
 from bot.ports import UnitOfWork
 from bot.services.delivery import DeliveryService
 from handlers.outbox_bot import OutboxBot, recording
@@ -40,8 +39,6 @@ from handlers.outbox_bot import OutboxBot, recording
 log = logging.getLogger(__name__)
 
 BATCH = 50
-# A step run after a message was sent (with its Telegram message id) or could not be.
-StepRunner = Callable[[Step, int | None], Awaitable[None]]
 
 _GONE = ("message to edit not found", "message can't be edited", "message to delete not found",
          "message can't be deleted", "query is too old", "query id is invalid")  # fmt: skip
@@ -60,7 +57,9 @@ class Deliverer:
         self._delivery = delivery
         self._uow = unit_of_work
         self._clock = clock
-        self._steps: dict[str, StepRunner] = {}
+        # The steps run after a message was sent (with its Telegram message id) or could
+        # not be: one runner for each kind (bot/delivery.py), given at assembly.
+        self._steps = Steps()
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -68,9 +67,9 @@ class Deliverer:
         # A server or network failure since the last success: Telegram may be down.
         self._troubled = False
 
-    def on(self, name: str, step: StepRunner) -> None:
-        """Register the step a notice may name (`Step.name`)."""
-        self._steps[name] = step
+    def use(self, steps: Steps) -> None:
+        """The runners of the steps notices carry; refused unless every kind has one."""
+        self._steps = steps.check()
 
     def wake(self) -> None:
         self._wake.set()
@@ -172,11 +171,7 @@ class Deliverer:
             log.exception("the step %r after a message failed", step.name)
 
     async def _run(self, step: Step, message_id: int | None) -> None:
-        runner = self._steps.get(step.name)
-        if runner is None:
-            log.error("no step %r for a notice", step.name)
-            return
-        await runner(step, message_id)
+        await self._steps.run(step, message_id)
 
     # In the background, for the deployed bot (tests call flush themselves).
 

@@ -5,50 +5,73 @@ its reader's language (the operators' group reads the territory's), and puts it 
 outbox through the capturing bot, in the transaction of the update or agenda entry being
 handled. A notice to someone who turns out to be unreachable at delivery leaves, worded in
 advance, what the team must be told instead.
+
+The Notifier reads nothing from the core while it writes: what a team post must show comes
+with the notice (read by the core, or by `with_views` before the first message is written).
+What it keeps in memory (what each team post shows) changes only once the transaction that
+wrote the edit commits, so a rolled-back update leaves no stale memory.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import date
 from types import SimpleNamespace
-from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.ext import ContextTypes
 
-from bot.delivery import Step
+from bot.delivery import (
+    JSON,
+    DriverUnreachable,
+    NeedPosted,
+    SendMessages,
+    Step,
+    Steps,
+    WordedMessage,
+)
 from bot.domain import Need, Person
-from bot.notices import DRIVER_UNREACHABLE, NEED_POST_REFRESH, NEED_POSTED, Notice
+from bot.notices import MONTHLY_REPORT, NEED_POST_REFRESH, TEAM_DIGEST, Notice
 from bot.services.candidates import Candidate
+from bot.services.dashboard import MonthlyReport
+from bot.services.digest import Digest
 from bot.services.views import FollowUp as TeamView
 from handlers import keyboards as kb
 from handlers import pages, render
-from handlers.deliverer import Deliverer
+from handlers.dashboard import monthly_text, send_chart
 from handlers.deps import Deps
 from handlers.notices import NoticeWords
 from handlers.outbox_bot import about
-from handlers.replies import SEND_STEP
 from i18n import Html
+
+# Runs an action once the transaction under way commits (storage's Database.after_commit).
+AfterCommit = Callable[[Callable[[], None]], None]
 
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger(__name__)
 
 
 class Notifier:
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, after_commit: AfterCommit) -> None:
         self.deps = deps
         self.t = deps.t
         self.words = NoticeWords(deps.t, deps.settings.zone)
         self.team_lang = deps.settings.default_language
-        # What each need's post shows now, so that an unchanged post is not edited again.
+        self._after_commit = after_commit
+        # What each need's post shows now (committed edits only), so that an unchanged post
+        # is not edited again.
         self._shown: dict[int, tuple[str, bool]] = {}
 
-    def register_steps(self, deliverer: Deliverer, bot: Bot) -> None:
+    def steps(self, bot: Bot) -> Steps:
         """What the deliverer does once a notice is sent, or when its reader is unreachable."""
         self._bot = bot
-        deliverer.on(SEND_STEP, self._send_step)
-        deliverer.on(NEED_POSTED, self._need_posted)
-        deliverer.on(DRIVER_UNREACHABLE, self._driver_unreachable)
+        return (
+            Steps()
+            .on(SendMessages, self._send_step)
+            .on(NeedPosted, self._need_posted)
+            .on(DriverUnreachable, self._driver_unreachable)
+        )
 
     def _context(self) -> Context:
         # The steps run outside any update: they only need the bot.
@@ -58,6 +81,9 @@ class Notifier:
 
     async def write(self, context: Context, notices: list[Notice]) -> int:
         """Word and write each notice; returns how many messages went to the outbox."""
+        if any(n.key == NEED_POST_REFRESH and "view" not in n.values for n in notices):
+            # What the posts must show, read before anything is written.
+            notices = await self.deps.operators.with_views(notices)
         written = 0
         for notice in notices:
             written += await self._write(context, notice)
@@ -65,8 +91,12 @@ class Notifier:
 
     async def _write(self, context: Context, notice: Notice) -> int:
         if notice.key == NEED_POST_REFRESH:
-            await self.refresh_post(context, int(notice.values["need_id"]))
+            await self._edit_post(context, notice.values["view"])
             return 0
+        if notice.key == TEAM_DIGEST:
+            return int(await self._digest(context, notice.values["digest"], notice.values["today"]))
+        if notice.key == MONTHLY_REPORT:
+            return int(await self._monthly_report(context, notice.values["report"]))
         reader = notice.to
         lang = reader.language if reader is not None else self.team_lang
         text, markup = self.words.word(notice, lang)
@@ -89,7 +119,7 @@ class Notifier:
         messages worded now and sent only then."""
         if isinstance(notice.if_unreachable, Step):
             return notice.if_unreachable
-        messages = []
+        messages: list[WordedMessage] = []
         for other in notice.if_unreachable:
             lang = other.to.language if other.to is not None else self.team_lang
             chat_id = (
@@ -99,38 +129,33 @@ class Notifier:
             if chat_id is None:
                 continue
             text, markup = self.words.word(other, lang)
-            message: dict[str, Any] = {"chat_id": chat_id, "text": text}
-            if markup is not None:
-                message["reply_markup"] = markup.to_dict()
-            messages.append(message)
-        return Step(SEND_STEP, {"messages": messages}) if messages else None
+            messages.append(
+                WordedMessage(chat_id, text, markup.to_dict() if markup is not None else None)
+            )
+        return SendMessages(tuple(messages)).step() if messages else None
 
     # Steps run by the deliverer.
 
-    async def _send_step(self, step: Step, message_id: int | None) -> None:
-        messages = step.values.get("messages") or [step.values]
-        for message in messages:
-            if message.get("chat_id") is None or not message.get("text"):
-                continue
+    async def _send_step(self, step: SendMessages, message_id: int | None) -> None:
+        for message in step.messages:
             await self._bot.send_message(
-                message["chat_id"], message["text"],
-                reply_markup=_markup(message.get("reply_markup")),
-            )  # fmt: skip
+                message.chat_id, message.text, reply_markup=_markup(message.reply_markup)
+            )
 
-    async def _need_posted(self, step: Step, message_id: int | None) -> None:
+    async def _need_posted(self, step: NeedPosted, message_id: int | None) -> None:
         """The need's post is in the group: it becomes the one kept up to date."""
         if message_id is None:
             return
-        need_id = int(step.values["need_id"])
-        old_post = step.values.get("old_post_id")
-        await self.deps.operators.posted(need_id, message_id)
-        self._shown.pop(need_id, None)
-        if old_post is not None and old_post != message_id:
-            await self._drop_old_post(self._context(), int(old_post))
+        await self.deps.operators.posted(step.need_id, message_id)
+        self._after_commit(lambda: self._forget_shown(step.need_id))
+        if step.old_post_id is not None and step.old_post_id != message_id:
+            await self._drop_old_post(self._context(), step.old_post_id)
 
-    async def _driver_unreachable(self, step: Step, message_id: int | None) -> None:
-        introduction_id = int(step.values["introduction_id"])
-        answer = await self.deps.introductions.driver_unreachable(introduction_id)
+    def _forget_shown(self, need_id: int) -> None:
+        self._shown.pop(need_id, None)
+
+    async def _driver_unreachable(self, step: DriverUnreachable, message_id: int | None) -> None:
+        answer = await self.deps.introductions.driver_unreachable(step.introduction_id)
         if answer is not None:
             await self.write(self._context(), answer.notices)
 
@@ -182,34 +207,49 @@ class Notifier:
             await context.bot.send_message(chat_id, text, reply_markup=markup)
 
     async def refresh_post(self, context: Context, need_id: int, *, force: bool = False) -> None:
-        """Edit the need's post in the group to show where it stands now."""
-        view = await self.deps.operators.view(need_id)
+        """Edit the need's post in the group to show where it stands now (an operator asks
+        for its buttons back: read first, then written)."""
+        await self._edit_post(context, await self.deps.operators.view(need_id), force=force)
+
+    async def _edit_post(self, context: Context, view: TeamView, *, force: bool = False) -> None:
         chat_id = self.deps.settings.operator_chat_id
         if view.need is None or view.need.operators_post_id is None or chat_id is None:
             return
+        need_id = view.need.id
         lang = self.deps.settings.default_language
         text = render.operator_post(self.t, lang, view, None)
         markup = kb.operator_actions(self.t, lang, need_id) if view.need.is_open else None
         markup = markup or kb.operator_history(self.t, lang, need_id)  # closed: its diary stays
-        if not force and self._shown.get(need_id) == (text, markup is not None):
+        shown = (text, markup is not None)
+        if not force and self._shown.get(need_id) == shown:
             return
-        self._shown[need_id] = (text, markup is not None)
         await context.bot.edit_message_text(
             text, chat_id=chat_id, message_id=view.need.operators_post_id, reply_markup=markup
         )
+        # Remembered once the edit is in the outbox for good: rolled back, the post still
+        # shows what it showed, and the next refresh edits it.
+        self._after_commit(lambda: self._shown.__setitem__(need_id, shown))
 
-    async def repost(self, context: Context, view: TeamView) -> bool:
-        """Post a need again (nobody claimed it): the new post carries the buttons, the old
-        one loses them once the new one is there."""
-        assert view.need is not None
-        lang = self.deps.settings.default_language
-        text = render.operator_post(self.t, lang, view, "unclaimed")
-        markup = kb.operator_actions(self.t, lang, view.need.id)
-        posted = Step(
-            NEED_POSTED, {"need_id": view.need.id, "old_post_id": view.need.operators_post_id}
-        )
-        with about(after_sent=posted):
-            return await self.to_operators(context, text, markup)
+    async def _digest(self, context: Context, digest: Digest, today: date) -> bool:
+        """The team's morning digest, with a button for each need it lists."""
+        t, lang = self.t, self.team_lang
+        text = render.digest(t, lang, digest, today)
+        buttons = [
+            (t(lang, "button.digest_need", id=view.need.id,
+               name=view.passenger.short_name), view.need.id)
+            for view in [*digest.new_needs, *digest.still_open][: render.DIGEST_LINES]
+            if view.need and view.passenger
+        ]  # fmt: skip
+        return await self.to_operators(context, text, kb.digest(t, lang, buttons))
+
+    async def _monthly_report(self, context: Context, report: MonthlyReport) -> bool:
+        """Last month's report, then its chart, in the group."""
+        chat_id = self.deps.settings.operator_chat_id
+        if chat_id is None:
+            return False
+        await self.to_operators(context, monthly_text(self.t, self.team_lang, report))
+        await send_chart(context, self.t, self.team_lang, chat_id, report.dashboard)
+        return True
 
     async def show_need(self, context: Context, chat_id: int, need_id: int) -> bool:
         """An operator asks for a need's post (from the digest): it is posted anew where
@@ -221,9 +261,7 @@ class Notifier:
         markup = kb.operator_actions(self.t, lang, need_id) if view.need.is_open else None
         text = render.operator_post(self.t, lang, view, None)
         if chat_id == self.deps.settings.operator_chat_id and view.need.is_open:
-            posted = Step(
-                NEED_POSTED, {"need_id": need_id, "old_post_id": view.need.operators_post_id}
-            )
+            posted = NeedPosted(need_id, view.need.operators_post_id).step()
             with about(after_sent=posted):
                 await context.bot.send_message(chat_id, text, reply_markup=markup)
         else:
@@ -248,5 +286,5 @@ class Notifier:
         return True
 
 
-def _markup(data: dict[str, Any] | None) -> InlineKeyboardMarkup | None:
+def _markup(data: JSON | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup.de_json(data, None) if data else None

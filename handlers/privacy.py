@@ -21,7 +21,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.agenda import AgendaEntry, Outcome
 from bot.domain import NeedDraft, Person, Purpose
 from bot.phones import show_phone
 from bot.services import consents
@@ -290,20 +289,6 @@ class PrivacyHandlers:
         await answer_button(update)
         if stays is not None:
             await edit(update, self.t(lang, "privacy.caller_stays", name=stays.display_name))
-
-
-class RetentionStep:
-    """The agenda's daily pass (bot/services/privacy.py): what it erases needs no words; the
-    question to people inactive for long does."""
-
-    def __init__(self, deps: Deps, notifier: Notifier) -> None:
-        self.deps = deps
-        self.notifier = notifier
-
-    async def __call__(self, context: Context, entry: AgendaEntry) -> Outcome:
-        outcome, notices = await self.deps.privacy.retention(entry)
-        await self.notifier.write(context, notices)
-        return outcome
 
 
 def my_data_summary(t: Translator, lang: str, data: PersonalData) -> str:

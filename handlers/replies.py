@@ -13,11 +13,8 @@ from telegram import (
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.delivery import Step
+from bot.delivery import SendMessages, WordedMessage
 from handlers.outbox_bot import about
-
-# The deliverer's step that sends a message written in advance (see Deliverer.on).
-SEND_STEP = "send"
 
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
@@ -39,7 +36,7 @@ async def answer_button(update: Update, text: str | None = None) -> None:
         return
     # A press older than Telegram keeps queries for (about 15 minutes of a stopped bot)
     # cannot be answered any more: the text then comes as a message.
-    too_late = Step(SEND_STEP, {"chat_id": query.from_user.id, "text": text}) if text else None
+    too_late = SendMessages((WordedMessage(query.from_user.id, text),)).step() if text else None
     with about(if_unreachable=too_late):
         await query.answer(text, show_alert=bool(text))
 

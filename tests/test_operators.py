@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from bot.notices import NEED_POST_REFRESH, Notice
+from handlers.notify import Notifier
 from tests.conftest import OPERATORS, RunningBot
 from tests.test_find_flow import describe_need, driver
 
@@ -322,3 +328,40 @@ async def test_a_decline_comes_back_to_the_group_and_english_in_private(bot: Run
     await olga.command("open")  # in private, in her own language
     assert "Open requests: 1" in olga.last().text
     bot.assert_clean()
+
+
+async def test_a_rolled_back_update_leaves_the_team_post_and_its_memory_as_they_were(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the Notifier remembers of a post changes only once the edit commits: a claim
+    whose update fails after the edit was written leaves the post as it was, and the same
+    claim, once it works, edits it (no stale memory saying it is shown already)."""
+    olga, _, _ = team(bot)
+    lina = bot.fake.user(412, "Lina", last_name="Vern")
+    await describe_need(lina, origin="Lacapelle-Marival")
+    post = bot.operators.last()
+    assert "📌 Personne ne s'en occupe encore" in post.text
+    notifiers: list[Notifier] = []
+    write = Notifier.write
+    failing = True
+
+    async def write_then_fail(self: Notifier, context: Any, notices: list[Notice]) -> int:
+        notifiers.append(self)
+        written = await write(self, context, notices)
+        if failing and any(n.key == NEED_POST_REFRESH for n in notices):
+            raise RuntimeError("the disk is full")  # after the edit went to the outbox
+        return written
+
+    monkeypatch.setattr(Notifier, "write", write_then_fail)
+    text_before = post.text
+    await bot.operators.press(olga, "🙋 Je m'en occupe")
+    [notifier] = set(notifiers)
+    assert post.text == text_before  # the edit was rolled back with the claim
+    assert 1 not in notifier._shown  # nothing remembered as shown
+    [need] = await bot.rows("SELECT claimed_by FROM needs")
+    assert need == {"claimed_by": None}
+    failing = False
+    await bot.operators.press(olga, "🙋 Je m'en occupe", message=post)
+    assert "🙋 Suivie par Olga Bru" in post.text  # edited once it worked
+    assert "Suivie par Olga Bru" in notifier._shown[1][0]  # remembered once committed
+    bot.fake.exceptions.clear()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
@@ -19,7 +20,7 @@ from bot.domain import (
     Person,
 )
 from bot.matching import MatchingParams
-from bot.notices import to_person
+from bot.notices import NEED_POST_REFRESH, Notice, to_person
 from bot.ports import (
     Agenda,
     IntroductionRepository,
@@ -85,6 +86,28 @@ class OperatorService:
         if need is None:
             return FollowUp(FollowUpResult.NOT_FOUND)
         return await self._view(FollowUpResult.DONE, need)
+
+    async def with_views(self, notices: Sequence[Notice]) -> list[Notice]:
+        """The notices, each need's post to refresh carrying what the post must show now
+        (read once, after the change that caused them): the adapter only draws it. A need
+        refreshed twice in one go is refreshed once."""
+        out: list[Notice] = []
+        refreshed: set[int] = set()
+        for notice in notices:
+            if notice.key != NEED_POST_REFRESH:
+                out.append(notice)
+                continue
+            need_id = int(notice.values["need_id"])
+            if need_id in refreshed:
+                continue
+            refreshed.add(need_id)
+            view = notice.values.get("view")
+            if not isinstance(view, FollowUp):
+                view = await self.view(need_id)
+            if view.need is None or view.need.operators_post_id is None:
+                continue  # never posted, or gone: nothing to edit
+            out.append(replace(notice, values={**notice.values, "view": view}))
+        return out
 
     async def open_needs(self) -> list[FollowUp]:
         return [

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.delivery import Step
+from bot.delivery import DriverUnreachable, NeedPosted
 from bot.domain import Introduction, Need, Person, Trip
 from bot.notices import (
-    DRIVER_UNREACHABLE,
     NEED_POST,
     NEED_POST_REFRESH,
-    NEED_POSTED,
     Button,
     Notice,
     Offer,
@@ -52,9 +50,23 @@ def need_to_team(view: FollowUp, reason: str) -> Notices:
         None,
         {"view": view, "reason": reason},
         (Button(Offer.FOLLOW_NEED, need.id),),
-        after_sent=Step(NEED_POSTED, {"need_id": need.id}),
+        after_sent=NeedPosted(need.id).step(),
     )
     return [post]
+
+
+def repost(view: FollowUp) -> Notice:
+    """A need nobody claimed is posted again: the new post carries the buttons, the old one
+    loses them once the new one is there."""
+    need = view.need
+    assert need is not None
+    return Notice(
+        NEED_POST,
+        None,
+        {"view": view, "reason": "unclaimed"},
+        (Button(Offer.FOLLOW_NEED, need.id),),
+        after_sent=NeedPosted(need.id, need.operators_post_id).step(),
+    )
 
 
 def refresh_post(need: Need) -> Notice:
@@ -192,7 +204,7 @@ def driver_asked(
         driver,
         {"need": need, "passenger": passenger, "introduction": introduction, "trip": trip},
         answer,
-        if_unreachable=Step(DRIVER_UNREACHABLE, {"introduction_id": introduction.id}),
+        if_unreachable=DriverUnreachable(introduction.id).step(),
     )
     notices = [request, asked]
     if by_operator:

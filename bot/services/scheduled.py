@@ -1,0 +1,276 @@
+"""Scheduled work: what each agenda entry does, decided in the core (bot/agenda.py).
+
+One call per due entry, `carry_out`, in the entry's transaction: it asks the entry's use case
+whether there is still something to do (a ride cancelled meanwhile is not reminded), records
+what became of the entry (and what comes next: the trip's answer deadline, the next digest…),
+and returns the notices to send. The adapter only words them into the outbox and delivers.
+Whether a notice reaches its reader is known here: a person the bot cannot write to is
+reached through the team (the notice's `if_unreachable`), the team only when its group is
+set. An entry that keeps failing is given up by `failed`, which also keeps a recurring chain
+(the digest, a trip's checks, a need's reposts) going.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.agenda import AgendaEntry, Calendar, Kind, Outcome
+from bot.clock import Clock
+from bot.notices import MONTHLY_REPORT, NEED_POST_REFRESH, TEAM_DIGEST, Notice, to_team
+from bot.ports import UnitOfWork
+from bot.services import telling
+from bot.services.agenda import AgendaService
+from bot.services.applications import ApplicationService
+from bot.services.dashboard import DashboardService
+from bot.services.digest import DigestService
+from bot.services.introductions import IntroductionService
+from bot.services.needs import NeedService
+from bot.services.operators import OperatorService
+from bot.services.privacy import PrivacyService
+from bot.services.rides import RideService
+from bot.services.trips import TripService
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What became of an entry (recorded with it) and the notices to send."""
+
+    outcome: Outcome
+    notices: list[Notice] = field(default_factory=list)
+
+
+Work = Callable[[AgendaEntry], Awaitable[Carried]]
+
+
+class ScheduledWork:
+    def __init__(
+        self,
+        *,
+        agenda: AgendaService,
+        unit_of_work: UnitOfWork,
+        clock: Clock,
+        calendar: Calendar,
+        team_chat: bool,
+        introductions: IntroductionService,
+        needs: NeedService,
+        trips: TripService,
+        rides: RideService,
+        operators: OperatorService,
+        digest: DigestService,
+        dashboard: DashboardService,
+        privacy: PrivacyService,
+        applications: ApplicationService,
+    ) -> None:
+        self._agenda = agenda
+        self._uow = unit_of_work
+        self._clock = clock
+        self._calendar = calendar
+        # Whether the team has a group to be written to (OPERATOR_CHAT_ID).
+        self._team = team_chat
+        self._introductions = introductions
+        self._needs = needs
+        self._trips = trips
+        self._rides = rides
+        self._operators = operators
+        self._digest = digest
+        self._dashboard = dashboard
+        self._privacy = privacy
+        self._applications = applications
+        self._work: dict[Kind, Work] = {
+            # Actions.
+            Kind.INTRODUCTION_TIMEOUT: self._action(introductions.time_out),
+            Kind.NEED_EXPIRY: self._need_expiry,
+            Kind.TRIP_CHECK_TIMEOUT: self._action(trips.pause_unconfirmed),
+            Kind.TRIP_EXPIRY: self._action(trips.expire),
+            Kind.AID_PROOF_EXPIRY: self._action(lambda e: self._applications.expire_proofs(e)),
+            Kind.AID_APPLICATION_ANONYMISE: self._action(lambda e: self._applications.anonymise(e)),
+            Kind.RETENTION: self._retention,
+            # Messages.
+            Kind.INTRODUCTION_EXPIRED_DRIVER: self._introduction_expired_driver,
+            Kind.INTRODUCTION_EXPIRED_PASSENGER: self._introduction_expired_passenger,
+            Kind.RIDE_REMINDER_PASSENGER: self._ride_reminder_passenger,
+            Kind.RIDE_REMINDER_DRIVER: self._ride_reminder_driver,
+            Kind.RIDE_OUTCOME_QUESTION: self._ride_outcome_question,
+            Kind.TRIP_CHECK: self._trip_check,
+            Kind.TRIP_PAUSED_NOTICE: self._trip_paused,
+            Kind.NEED_EXPIRED_NOTICE: self._need_expired,
+            Kind.NEED_REPOST: self._need_repost,
+            Kind.CLAIMED_REMINDER: self._claimed_reminder,
+            Kind.DIGEST: self._send_digest,
+            Kind.MONTHLY_REPORT: self._monthly_report,
+            Kind.AID_REVIEW_REMINDER: self._aid_review_reminder,
+        }
+        missing = set(Kind) - set(self._work)
+        assert not missing, f"no work for {sorted(missing)}"
+        # Recurring entries schedule their next occurrence when done; one given up on must
+        # still do so, or the chain (a daily digest, a trip's checks) would stop for good.
+        self._after_giving_up: dict[Kind, Callable[[AgendaEntry], Awaitable[None]]] = {
+            Kind.DIGEST: lambda entry: digest.sent(entry, Outcome.UNREACHABLE),
+            Kind.MONTHLY_REPORT: lambda entry: dashboard.reported(entry, Outcome.UNREACHABLE),
+            Kind.TRIP_CHECK: trips.check_undelivered,
+            Kind.NEED_REPOST: lambda entry: operators.reposted(entry, None),
+            Kind.CLAIMED_REMINDER: lambda entry: operators.claimer_reminded(
+                entry, Outcome.UNREACHABLE
+            ),
+        }
+
+    async def due(self, limit: int) -> list[AgendaEntry]:
+        return await self._agenda.due(limit)
+
+    async def carry_out(self, entry: AgendaEntry) -> Carried:
+        """Do what the entry is for, record it done, and return the notices to send; all in
+        one transaction (the caller's, where the notices are written too)."""
+        async with self._uow.transaction():
+            carried = await self._work[entry.kind](entry)
+            notices = await self._operators.with_views(carried.notices)
+            # A no-op when the entry's own use case finished it already.
+            await self._agenda.finish(entry, carried.outcome)
+        return Carried(carried.outcome, notices)
+
+    async def failed(self, entry: AgendaEntry, error: str) -> bool:
+        """The entry's attempt failed (rolled back): tried again later, or given up after the
+        last attempt, a recurring one still scheduling its next occurrence. True while it is
+        still to be tried again."""
+        if await self._agenda.attempt_failed(entry, error):
+            return True
+        carry_on = self._after_giving_up.get(entry.kind)
+        if carry_on is not None:
+            await carry_on(entry)
+        return False
+
+    # Whether notices reach someone.
+
+    def reached(self, notices: Sequence[Notice]) -> int:
+        """How many messages the notices make: to a person the bot can write to, to a group
+        that is set, or, for a person out of reach, those told in their stead."""
+        count = 0
+        for notice in notices:
+            if notice.key == NEED_POST_REFRESH:
+                continue  # an edit: tells nobody
+            if notice.to is None:
+                count += 1 if notice.chat_id is not None or self._team else 0
+            elif notice.to.reachable:
+                count += 1
+            elif isinstance(notice.if_unreachable, tuple):
+                count += self.reached(notice.if_unreachable)
+        return count
+
+    def _told(self, notices: list[Notice] | None) -> Carried:
+        """A message entry: SKIPPED when there was nothing to say any more."""
+        if notices is None:
+            return Carried(Outcome.SKIPPED)
+        reached = self.reached(notices) or not notices
+        return Carried(Outcome.SENT if reached else Outcome.UNREACHABLE, notices)
+
+    @staticmethod
+    def _action(use_case: Callable[[AgendaEntry], Awaitable[Outcome]]) -> Work:
+        async def work(entry: AgendaEntry) -> Carried:
+            return Carried(await use_case(entry))
+
+        return work
+
+    # Actions.
+
+    async def _need_expiry(self, entry: AgendaEntry) -> Carried:
+        """At midnight; the team's post shows it at once (an edit wakes nobody)."""
+        outcome = await self._needs.expire(entry)
+        if outcome is not Outcome.DONE:
+            return Carried(outcome)
+        return Carried(outcome, [to_team(NEED_POST_REFRESH, need_id=entry.subject_id)])
+
+    async def _retention(self, entry: AgendaEntry) -> Carried:
+        outcome, notices = await self._privacy.retention(entry)
+        return Carried(outcome, notices)
+
+    # Introductions nobody answered.
+
+    async def _introduction_expired_driver(self, entry: AgendaEntry) -> Carried:
+        notices = await self._introductions.expiry_news(entry.subject_id)
+        return self._told(notices) if notices else Carried(Outcome.SKIPPED)
+
+    async def _introduction_expired_passenger(self, entry: AgendaEntry) -> Carried:
+        answer = await self._introductions.timed_out(entry.subject_id)
+        if answer is None or answer.passenger is None:
+            return Carried(Outcome.SKIPPED)
+        return self._told(answer.notices)
+
+    # Accepted rides: the evening before, and the day after.
+
+    async def _ride_reminder_passenger(self, entry: AgendaEntry) -> Carried:
+        return self._told(await self._rides.reminder(entry.subject_id, for_driver=False))
+
+    async def _ride_reminder_driver(self, entry: AgendaEntry) -> Carried:
+        return self._told(await self._rides.reminder(entry.subject_id, for_driver=True))
+
+    async def _ride_outcome_question(self, entry: AgendaEntry) -> Carried:
+        return self._told(await self._rides.question(entry.subject_id))
+
+    # Regular trips: still running?
+
+    async def _trip_check(self, entry: AgendaEntry) -> Carried:
+        found = await self._trips.check_due(entry.subject_id)
+        if found is None:
+            return Carried(Outcome.SKIPPED)
+        told = self._told(found.notices)
+        # Asked (or not even that): without an answer, the trip pauses later.
+        await self._trips.check_sent(entry, told.outcome)
+        return told
+
+    async def _trip_paused(self, entry: AgendaEntry) -> Carried:
+        found = await self._trips.paused_unconfirmed(entry.subject_id)
+        return self._told(found.notices if found else None)
+
+    # Needs.
+
+    async def _need_expired(self, entry: AgendaEntry) -> Carried:
+        notices = await self._needs.expired(entry.subject_id)
+        if notices is None:
+            return Carried(Outcome.SKIPPED)
+        told_someone = any(n.to is not None for n in notices)
+        return Carried(Outcome.SENT if told_someone else Outcome.DONE, notices)
+
+    async def _need_repost(self, entry: AgendaEntry) -> Carried:
+        view = await self._operators.to_repost(entry)
+        if view is None:
+            return Carried(Outcome.SKIPPED)
+        notices = [telling.repost(view)]
+        written = self.reached(notices) > 0
+        await self._operators.repost_written(entry, written)
+        return Carried(Outcome.SENT if written else Outcome.UNREACHABLE, notices)
+
+    async def _claimed_reminder(self, entry: AgendaEntry) -> Carried:
+        view = await self._operators.to_remind_claimer(entry)
+        if view is None or view.need is None or view.claimer is None or view.passenger is None:
+            return Carried(Outcome.SKIPPED)
+        told = self._told(view.notices)
+        await self._operators.claimer_reminded(entry, told.outcome)
+        return told
+
+    # The team's group.
+
+    async def _send_digest(self, entry: AgendaEntry) -> Carried:
+        if not self._team:
+            return Carried(Outcome.SKIPPED)
+        digest = await self._digest.digest()
+        notices = [to_team(TEAM_DIGEST, digest=digest, today=self._today())]
+        await self._digest.sent(entry, Outcome.SENT)
+        return Carried(Outcome.SENT, notices)
+
+    async def _monthly_report(self, entry: AgendaEntry) -> Carried:
+        """On the first of the month: last month's report and its chart, in the group."""
+        if not self._team:
+            await self._dashboard.reported(entry, Outcome.SKIPPED)
+            return Carried(Outcome.SKIPPED)
+        report = await self._dashboard.monthly()
+        await self._dashboard.reported(entry, Outcome.SENT)
+        return Carried(Outcome.SENT, [to_team(MONTHLY_REPORT, report=report)])
+
+    # Aid applications nobody answered.
+
+    async def _aid_review_reminder(self, entry: AgendaEntry) -> Carried:
+        return self._told(await self._applications.review_reminder(entry.subject_id))
+
+    def _today(self) -> date:
+        return self._calendar.today(self._clock.now())
