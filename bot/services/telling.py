@@ -15,10 +15,8 @@ notices it causes (bot/notices.py). The rules, in one place:
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.delivery import Step
-from bot.domain import Introduction, Need, Person, Trip
+from bot.domain import Introduction, Need, Person, Ride, Trip
 from bot.notices import (
     DRIVER_UNREACHABLE,
     NEED_POST,
@@ -342,7 +340,7 @@ def _to_them_or_the_team(reader: Person, to_them: Notice, to_team_instead: Notic
     ]
 
 
-def ride_reminder(ride: Any, for_driver: bool) -> Notices:
+def ride_reminder(ride: Ride, for_driver: bool) -> Notices:
     """The evening before: both are reminded; the team phones who cannot be written to."""
     reader = ride.driver if for_driver else ride.passenger
     button = (
@@ -355,7 +353,7 @@ def ride_reminder(ride: Any, for_driver: bool) -> Notices:
     return _to_them_or_the_team(reader, to_person(reader, key, (button,), ride=ride), call)
 
 
-def ride_question(ride: Any) -> Notices:
+def ride_question(ride: Ride) -> Notices:
     """The day after: did the ride happen? Asked by the team, by phone, if need be."""
     buttons = (Button(Offer.RIDE_OUTCOME, ride.introduction.id),)
     question = to_person(ride.passenger, "outcome.question", buttons, ride=ride)
