@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 
 from bot.delivery import Step
 from bot.domain import Need, Person
-from bot.notices import DRIVER_UNREACHABLE, NEED_POST_REFRESH, NEED_POSTED, Notice
+from bot.notices import DRIVER_UNREACHABLE, NEED_POSTED, NeedPostRefresh, Notice
 from bot.services.candidates import Candidate
 from bot.services.views import FollowUp as TeamView
 from handlers import keyboards as kb
@@ -64,8 +64,8 @@ class Notifier:
         return written
 
     async def _write(self, context: Context, notice: Notice) -> int:
-        if notice.key == NEED_POST_REFRESH:
-            await self.refresh_post(context, int(notice.values["need_id"]))
+        if isinstance(notice.values, NeedPostRefresh):
+            await self.refresh_post(context, notice.values.need_id)
             return 0
         reader = notice.to
         lang = reader.language if reader is not None else self.team_lang

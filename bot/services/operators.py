@@ -19,7 +19,7 @@ from bot.domain import (
     Person,
 )
 from bot.matching import MatchingParams
-from bot.notices import to_person
+from bot.notices import OperatorsPersonToldClosed, to_person
 from bot.ports import (
     Agenda,
     IntroductionRepository,
@@ -210,9 +210,8 @@ class OperatorService:
         notices = [telling.refresh_post(closed)]
         if view.passenger is not None and reason is not CloseReason.PERSON_CANCELLED:
             notices.append(
-                to_person(view.passenger, "operators.person_told_closed", need=closed,
-                          reason=reason.value)
-            )  # fmt: skip
+                to_person(view.passenger, OperatorsPersonToldClosed(closed, reason.value))
+            )
         return FollowUp(view.result, view.need, view.passenger, view.claimer, notices=notices)
 
     async def register_need(self, operator: Person, caller: Caller, new_need: NewNeed) -> FollowUp:

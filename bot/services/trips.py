@@ -11,7 +11,7 @@ from typing import Protocol
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import MAX_SEATS, NewTrip, Person, Ride, Trip, TripStatus
-from bot.notices import Button, Notice, Offer, to_person
+from bot.notices import Button, Notice, Offer, TripsRideStillOn, to_person
 from bot.ports import Agenda, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 from bot.services import telling
 
@@ -207,11 +207,8 @@ class TripService:
             return []
         return [
             to_person(
-                driver,
-                "trips.ride_still_on",
-                (Button(Offer.WITHDRAW_RIDE, ride.introduction.id),),
-                ride=ride,
-            )  # fmt: skip
+                driver, TripsRideStillOn(ride), (Button(Offer.WITHDRAW_RIDE, ride.introduction.id),)
+            )
             for ride in await self._rides.to_come_on_trip(trip.id)
         ]
 
