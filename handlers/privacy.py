@@ -43,7 +43,7 @@ from i18n import Html, Translator
 
 Context = ContextTypes.DEFAULT_TYPE
 
-PRIVACY = "pv"  # the callback-data kind of this module's buttons
+PRIVACY = kb.PRIVACY  # the callback-data kind of this module's buttons
 CONSENT = "need_consent"  # a step of /chercher
 AGREED = "caller_agreed"  # a step of /demande and /conducteur
 # The summary's lines, in this order; a section another feature adds gets a line of its own.
