@@ -129,6 +129,19 @@ class Share(NamedTuple):
     off: str | None = None
 
 
+class PrivacyButton(NamedTuple):
+    """ "pv:forget:yes:<person>", "pv:forget:no", "pv:caller:<person>", "pv:stay:<person>"."""
+
+    action: str
+    value: str | None = None  # "yes"/"no" to forget oneself; the person for the others
+    person: int | None = None  # the person who forgets themself
+
+    @property
+    def subject(self) -> int | None:
+        """The person a "caller" or "stay" button is about."""
+        return int(self.value) if self.value is not None and is_number(self.value) else None
+
+
 class Page(NamedTuple):
     """ "pg:<list>:<page>"."""
 
@@ -153,7 +166,7 @@ AIDS = ButtonKind("ai", Parts, "the /aides questions (the conversation's nonce, 
 APPLY = ButtonKind("ap", Parts, 'an application being made; "ap:new:<aid>" starts one')
 REVIEW = ButtonKind("ar", Parts, 'a funder\'s reviewers: "ar:<application>:<action>[:<reason>]"')
 KEEP = ButtonKind("ak", Parts, 'keep the answers of /aides for next time: "ak:yes" / "ak:no"')
-PRIVACY = ButtonKind("pv", Parts, 'forgetting someone, staying: "pv:<action>:<value>[:<person>]"')
+PRIVACY = ButtonKind("pv", PrivacyButton, "forgetting someone, staying (handlers/privacy.py)")
 TRUST = ButtonKind("ts", Parts, "reporting someone, suspending, lifting (handlers/trust.py)")
 
 
@@ -308,10 +321,14 @@ def contact_choice(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup
 def stay(t: Translator, lang: str, person_id: int, *, for_team: bool) -> InlineKeyboardMarkup:
     """An inactive person stays or goes: pressed by them, or by the team for someone who
     phoned."""
-    go = encode("pv", "caller", person_id) if for_team else encode("pv", "forget", "yes", person_id)
+    go = (
+        encode(PRIVACY, "caller", person_id)
+        if for_team
+        else encode(PRIVACY, "forget", "yes", person_id)
+    )
     stays = "privacy.button_stay_team" if for_team else "privacy.button_stay"
     return inline(
-        [(t(lang, stays), encode("pv", "stay", person_id))],
+        [(t(lang, stays), encode(PRIVACY, "stay", person_id))],
         [(t(lang, "privacy.button_go"), go)],
     )
 

@@ -44,6 +44,9 @@ def test_a_prefix_is_declared_once() -> None:
         (kb.SHARE, (8, "off"), kb.Share(8, "off")),
         (kb.PAGE, ("needs", 2), kb.Page("needs", 2)),
         (kb.LANGUAGE, ("en",), kb.Choice("en")),
+        (kb.PRIVACY, ("forget", "yes", 42), kb.PrivacyButton("forget", "yes", 42)),
+        (kb.PRIVACY, ("forget", "no"), kb.PrivacyButton("forget", "no")),
+        (kb.PRIVACY, ("stay", 42), kb.PrivacyButton("stay", "42")),
     ],
 )
 def test_old_buttons_read_as_typed_fields_and_are_written_the_same(
