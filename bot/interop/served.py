@@ -12,7 +12,7 @@ import enum
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.agenda import Calendar
@@ -306,7 +306,9 @@ class PartnerApi:
             notice = to_person(driver, asked, (Button(Offer.ANSWER_BOOKING, booking.number),))
         return Result(Outcome.DONE, booking, notices=[notice])
 
-    async def _bookable(self, request: BookingRequest, now: datetime) -> Any:
+    async def _bookable(
+        self, request: BookingRequest, now: datetime
+    ) -> Result | tuple[Trip, Person, str, date]:
         parsed = j.parse_ride_id(request.driver_journey_id or "")
         if parsed is None:
             return Result(Outcome.BAD, error="missing_journey: driverJourneyId is not one of ours")
@@ -562,7 +564,7 @@ def _with_seats(ride: j.DriverRide, seats: int) -> j.DriverRide:
     return replace(ride, seats=seats)
 
 
-def _gap(moment: Any, query: j.RegularQuery) -> int:
+def _gap(moment: time, query: j.RegularQuery) -> int:
     wanted = query.time_of_day
     return abs(
         (moment.hour * 3600 + moment.minute * 60 + moment.second)
