@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Annotated, Any, Self
 
@@ -475,3 +476,19 @@ class Consent(BaseModel):
     version: str
     given_at: datetime
     confirmed_by: int | None = None
+
+
+@dataclass(frozen=True)
+class Ride:
+    """An accepted introduction with everything a message about it shows.
+
+    Here, beside the records it gathers, so that the services that find rides, those that
+    say who is told about them (bot/services/telling.py) and the notices that carry them
+    can all name it without importing each other."""
+
+    introduction: Introduction
+    need: Need
+    passenger: Person
+    driver: Person
+    trip: Trip | None
+    ride_date: date

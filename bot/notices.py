@@ -1,9 +1,12 @@
 """Notices: what the core decides to tell whom, before anyone words it.
 
 A use case returns, beside what happened, the notices it causes: to a person or to the team,
-a message key, the facts to word it with (domain objects and numbers, never sentences), and
-the buttons as neutral offers. The adapter words each one in its reader's language and puts
-it in the outbox in the same transaction (handlers/notices.py); the deliverer sends it.
+the facts to word it with (domain objects and numbers, never sentences), and the buttons as
+neutral offers. Each kind of notice is a frozen dataclass of its values (`NoticeValues`),
+bound to its message key: what the wording (handlers/notices.py) reads is checked by mypy,
+and a kind without a wording is caught by a test that goes through `KINDS`. The adapter
+words each one in its reader's language and puts it in the outbox in the same transaction
+(handlers/notices.py); the deliverer sends it.
 
 Who is told, and what happens when someone cannot be reached, is decided here and in the
 services: a person registered by phone is reached through the team ("call them, here is the
@@ -14,32 +17,47 @@ reached: ask the next one").
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, ClassVar
 
 from bot.delivery import Step, StepKind
-from bot.domain import Person
+from bot.domain import Introduction, Need, Person, Ride, Trip
 
-# Steps of the core a notice may ask for once sent, or when its reader is unreachable: typed
-# in bot/delivery.py (NeedPosted, DriverUnreachable, SendMessages), each with one runner.
+if TYPE_CHECKING:  # they name notices themselves: only their types are needed here
+    from bot.aids.model import Aid, Application
+    from bot.interop.theirs import TheirJourney
+    from bot.services.candidates import Candidate
+    from bot.services.dashboard import MonthlyReport
+    from bot.services.digest import Digest
+    from bot.services.views import FollowUp
+    from bot.transit.catalog import MobilityService
+    from bot.transit.planner import TransitOption
+
+# Steps of the core a notice may ask for once sent, or when its reader is unreachable; the
+# adapter runs them by these names (bot/delivery.py, Step).
 NEED_POSTED = StepKind.NEED_POSTED
 DRIVER_UNREACHABLE = StepKind.DRIVER_UNREACHABLE
 
 # Message keys that are not a catalog's sentence but a whole post the adapter composes.
-NEED_POST = "team.need_post"  # values: view, reason
-# values: need_id, and view (what the post must show, read by the core after the change)
+NEED_POST = "team.need_post"
 NEED_POST_REFRESH = "team.need_post_refresh"
-TEAM_DIGEST = "team.digest"  # values: digest, today
-MONTHLY_REPORT = "team.monthly_report"  # values: report (its text, then its chart)
+TEAM_DIGEST = "team.digest"
+MONTHLY_REPORT = "team.monthly_report"
+APPLICATION_POST = "funder.application_post"
+
+# Every kind of notice, by its message key (filled as the kinds below are declared).
+KINDS: dict[str, type[NoticeValues]] = {}
 
 
 class Offer(enum.StrEnum):
     """Buttons under a notice, in neutral form (the adapter draws them)."""
 
     ANSWER_INTRODUCTION = "answer_introduction"  # subject: the introduction
-    CHOOSE_DRIVER = "choose_driver"  # subject: the need; the drivers are values["candidates"]
+    CHOOSE_DRIVER = "choose_driver"  # subject: the need; the drivers are the values' candidates
     FOLLOW_NEED = "follow_need"  # the team's buttons under a need; subject: the need
     WITHDRAW_RIDE = "withdraw_ride"  # a driver calls off a ride; subject: the introduction
     CANCEL_RIDE = "cancel_ride"  # a passenger calls off a ride; subject: the need
@@ -62,12 +80,61 @@ class Button:
     subject_id: int
 
 
+@dataclass(frozen=True, eq=False)
+class NoticeValues:
+    """The values of one kind of notice. A kind is a subclass that sets `key` (its message
+    key); a subclass without one only shares its fields with the kinds built on it."""
+
+    key: ClassVar[str]
+    # False for a kind that is not a message but an action of the adapter.
+    worded: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        key = cls.__dict__.get("key")
+        if key is None:
+            return
+        if key in KINDS:
+            raise TypeError(f"two kinds of notice for {key!r}: {KINDS[key]} and {cls}")
+        KINDS[key] = cls
+
+    def fields(self) -> dict[str, object]:
+        """The values by name, as they are (for a catalog sentence that shows them plainly)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    # Equal when of the same kind with equal values (each kind is declared with eq=False, so
+    # that this one serves them all), or to a dict of the same values.
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self.fields()) == dict(other)
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, NoticeValues)
+        return self.fields() == other.fields()
+
+    def __hash__(self) -> int:
+        return hash((type(self), *self.fields().values()))
+
+    # Read as a mapping of the values by name, as when values were a dict (older tests).
+
+    def keys(self) -> list[str]:
+        return [f.name for f in dataclasses.fields(self)]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.keys()
+
+    def __getitem__(self, name: str) -> object:
+        if name not in self.keys():
+            raise KeyError(name)
+        return getattr(self, name)
+
+
 @dataclass(frozen=True)
 class Notice:
-    key: str
     # The reader; None is the team (the operators' group).
     to: Person | None
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: NoticeValues
     buttons: tuple[Button, ...] = ()
     # Told instead when Telegram refuses the message at delivery: notices (worded now,
     # sent only then), or a step of the core.
@@ -77,13 +144,606 @@ class Notice:
     chat_id: int | None = None
 
     @property
+    def key(self) -> str:
+        return self.values.key
+
+    @property
     def for_team(self) -> bool:
         return self.to is None
 
 
-def to_team(key: str, buttons: tuple[Button, ...] = (), **values: Any) -> Notice:
-    return Notice(key, None, values, buttons)
+def to_team(values: NoticeValues, buttons: tuple[Button, ...] = ()) -> Notice:
+    return Notice(None, values, buttons)
 
 
-def to_person(person: Person, key: str, buttons: tuple[Button, ...] = (), **values: Any) -> Notice:
-    return Notice(key, person, values, buttons)
+def to_person(person: Person, values: NoticeValues, buttons: tuple[Button, ...] = ()) -> Notice:
+    return Notice(person, values, buttons)
+
+
+# The kinds of notices. Shapes shared by several kinds come first, without a key.
+
+# The passenger and the drivers who can take them.
+
+
+@dataclass(frozen=True, eq=False)
+class DriverChoices(NoticeValues):
+    """Drivers for the passenger to choose from (the CHOOSE_DRIVER buttons read them too)."""
+
+    need: Need
+    candidates: tuple[Candidate, ...]
+
+
+class CandidatesFound(DriverChoices):
+    key = "candidates.found"
+
+
+class CandidatesNext(DriverChoices):
+    key = "candidates.next"
+
+
+class CandidatesNewDriver(DriverChoices):
+    """A trip registered or resumed fits a need still waiting: one candidate."""
+
+    key = "candidates.new_driver"
+
+
+@dataclass(frozen=True, eq=False)
+class CandidatesNone(NoticeValues):
+    key = "candidates.none"
+
+
+@dataclass(frozen=True, eq=False)
+class CandidatesNoMore(NoticeValues):
+    key = "candidates.no_more"
+
+
+@dataclass(frozen=True, eq=False)
+class IntroAsked(NoticeValues):
+    key = "intro.asked"
+    name: str  # the driver's short name
+    deadline: datetime
+    asked_at: datetime
+
+
+@dataclass(frozen=True, eq=False)
+class DriverDroppedOut(NoticeValues):
+    """To the passenger: a driver will not take them (the next ones follow)."""
+
+    name: str  # the driver's short name, or ""
+
+
+class IntroDeclinedPassenger(DriverDroppedOut):
+    key = "intro.declined_passenger"
+
+
+class IntroExpiredPassenger(DriverDroppedOut):
+    key = "intro.expired_passenger"
+
+
+class IntroUnreachablePassenger(DriverDroppedOut):
+    key = "intro.unreachable_passenger"
+
+
+class RidesFullPassenger(DriverDroppedOut):
+    key = "rides.full_passenger"
+
+
+class RidesWithdrawnPassenger(DriverDroppedOut):
+    key = "rides.withdrawn_passenger"
+
+
+# A driver asked, and what follows an acceptance.
+
+
+@dataclass(frozen=True, eq=False)
+class IntroRequest(NoticeValues):
+    key = "intro.request"
+    need: Need
+    passenger: Person
+    introduction: Introduction
+    trip: Trip
+
+
+@dataclass(frozen=True, eq=False)
+class Accepted(NoticeValues):
+    """An accepted introduction: both people, the need and the ride."""
+
+    need: Need
+    introduction: Introduction
+    passenger: Person
+    driver: Person
+
+
+class IntroAcceptedDriver(Accepted):
+    key = "intro.accepted_driver"
+
+
+class IntroAcceptedPassenger(Accepted):
+    key = "intro.accepted_passenger"
+
+
+class IntroAcceptedPassengerViaTeam(Accepted):
+    key = "intro.accepted_passenger_via_team"
+
+
+class IntroPassengerUnreachableDriver(Accepted):
+    key = "intro.passenger_unreachable_driver"
+
+
+class OperatorsCallPassengerAccepted(Accepted):
+    key = "operators.call_passenger_accepted"
+
+
+class OperatorsCallPassengerOffline(Accepted):
+    key = "operators.call_passenger_offline"
+
+
+class OperatorsConnectDriver(Accepted):
+    key = "operators.connect_driver"
+
+
+@dataclass(frozen=True, eq=False)
+class IntroTripCancelledDriver(NoticeValues):
+    key = "intro.trip_cancelled_driver"
+    need: Need
+    passenger: Person
+    introduction: Introduction
+
+
+@dataclass(frozen=True, eq=False)
+class IntroNeedCancelledDriver(NoticeValues):
+    key = "intro.need_cancelled_driver"
+    passenger: Person
+
+
+@dataclass(frozen=True, eq=False)
+class IntroExpiredDriver(NoticeValues):
+    key = "intro.expired_driver"
+    name: str  # the passenger's short name
+
+
+# The team.
+
+
+@dataclass(frozen=True, eq=False)
+class NeedPost(NoticeValues):
+    """The need's whole post in the group, with its buttons."""
+
+    key = NEED_POST
+    view: FollowUp
+    reason: str
+
+
+@dataclass(frozen=True, eq=False)
+class NeedPostRefresh(NoticeValues):
+    """Not a message: the need's post is brought up to date (edited in place)."""
+
+    key = NEED_POST_REFRESH
+    worded = False
+    need_id: int
+    # What the post must show, read by the core after the change; None: read when written.
+    view: FollowUp | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class TeamDigest(NoticeValues):
+    """Not a sentence: the morning digest the adapter composes for the team."""
+
+    key = TEAM_DIGEST
+    worded = False
+    digest: Digest
+    today: date
+
+
+@dataclass(frozen=True, eq=False)
+class TeamMonthlyReport(NoticeValues):
+    """Not a sentence: the month's report (its text, then its chart) for the team."""
+
+    key = MONTHLY_REPORT
+    worded = False
+    report: MonthlyReport
+
+
+@dataclass(frozen=True, eq=False)
+class OperatorsBackToTeam(NoticeValues):
+    key = "operators.back_to_team"
+    need: Need
+    reason: str  # operators.reason.<reason>
+
+
+@dataclass(frozen=True, eq=False)
+class OperatorsDriverAsked(NoticeValues):
+    key = "operators.driver_asked"
+    need: Need
+    driver: Person
+    deadline: datetime
+    asked_at: datetime
+
+
+@dataclass(frozen=True, eq=False)
+class OperatorsCallDriver(NoticeValues):
+    key = "operators.call_driver"
+    need: Need
+    driver: Person
+    passenger: Person
+    introduction: Introduction
+    deadline: datetime
+    asked_at: datetime
+
+
+@dataclass(frozen=True, eq=False)
+class DriverAnswer(NoticeValues):
+    """A driver's answer to a need the team has posted."""
+
+    need: Need
+    driver: Person
+    passenger: Person | None
+
+
+class OperatorsDriverAccepted(DriverAnswer):
+    key = "operators.driver_accepted"
+
+
+class OperatorsDriverRefused(DriverAnswer):
+    key = "operators.driver_refused"
+
+
+class OperatorsDriverWithdrew(DriverAnswer):
+    key = "operators.driver_withdrew"
+
+
+@dataclass(frozen=True, eq=False)
+class OperatorsCallDriverCancelled(NoticeValues):
+    key = "operators.call_driver_cancelled"
+    need: Need
+    passenger: Person
+    driver: Person
+    introduction: Introduction
+
+
+@dataclass(frozen=True, eq=False)
+class OperatorsNeedCancelled(NoticeValues):
+    key = "operators.need_cancelled"
+    need: Need
+    passenger: Person
+
+
+@dataclass(frozen=True, eq=False)
+class OperatorsPersonToldClosed(NoticeValues):
+    key = "operators.person_told_closed"
+    need: Need
+    reason: str  # a CloseReason's value
+
+
+@dataclass(frozen=True, eq=False)
+class ClaimedQuiet(NoticeValues):
+    """A claimed need without news for `days`."""
+
+    view: FollowUp
+    days: int
+
+
+class OperatorsClaimedQuiet(ClaimedQuiet):
+    key = "operators.claimed_quiet"
+
+
+class OperatorsClaimedQuietGroup(ClaimedQuiet):
+    key = "operators.claimed_quiet_group"
+
+
+# Rides and trips over time (the agenda's reminders and questions).
+
+
+@dataclass(frozen=True, eq=False)
+class RideNotice(NoticeValues):
+    ride: Ride
+
+
+class TripsRideStillOn(RideNotice):
+    key = "trips.ride_still_on"
+
+
+class ReminderDriver(RideNotice):
+    key = "reminder.driver"
+
+
+class ReminderPassenger(RideNotice):
+    key = "reminder.passenger"
+
+
+class OutcomeQuestion(RideNotice):
+    key = "outcome.question"
+
+
+class OutcomeCall(RideNotice):
+    key = "outcome.call"
+
+
+@dataclass(frozen=True, eq=False)
+class ReminderCall(NoticeValues):
+    key = "reminder.call"
+    ride: Ride
+    person: Person  # whom the team phones
+
+
+@dataclass(frozen=True, eq=False)
+class TripCheckQuestion(NoticeValues):
+    key = "tripcheck.question"
+    trip: Trip
+    days: int
+
+
+@dataclass(frozen=True, eq=False)
+class TripCheckCall(NoticeValues):
+    key = "tripcheck.call"
+    trip: Trip
+    driver: Person
+    days: int
+
+
+@dataclass(frozen=True, eq=False)
+class TripCheckPaused(NoticeValues):
+    key = "tripcheck.paused"
+    trip: Trip
+
+
+@dataclass(frozen=True, eq=False)
+class TripCheckPausedCall(NoticeValues):
+    key = "tripcheck.paused_call"
+    trip: Trip
+    driver: Person
+
+
+@dataclass(frozen=True, eq=False)
+class NeedsExpired(NoticeValues):
+    key = "needs.expired"
+    need: Need
+
+
+# Privacy and trust.
+
+
+@dataclass(frozen=True, eq=False)
+class PrivacyReportTeam(NoticeValues):
+    key = "privacy.report_team"
+    reporter: str
+    reported: str
+    reason: str  # privacy.reason.<reason>
+    words: str  # the reporter's own, or ""
+    id: int  # the need
+
+
+@dataclass(frozen=True, eq=False)
+class TeamDid(NoticeValues):
+    """The team hears what one of them did to someone."""
+
+    name: str
+    operator: str
+
+
+class PrivacySuspendedTeam(TeamDid):
+    key = "privacy.suspended_team"
+
+
+class PrivacyLiftedTeam(TeamDid):
+    key = "privacy.lifted_team"
+
+
+class PrivacyTeamForgot(TeamDid):
+    key = "privacy.team_forgot"
+
+
+@dataclass(frozen=True, eq=False)
+class PrivacySuspendedPerson(NoticeValues):
+    key = "privacy.suspended_person"
+
+
+@dataclass(frozen=True, eq=False)
+class PrivacyLiftedPerson(NoticeValues):
+    key = "privacy.lifted_person"
+
+
+@dataclass(frozen=True, eq=False)
+class PrivacyStayQuestion(NoticeValues):
+    key = "privacy.stay_question"
+    days: int
+
+
+@dataclass(frozen=True, eq=False)
+class PrivacyStayCall(NoticeValues):
+    key = "privacy.stay_call"
+    name: str
+    phone: str  # shown, or "—"
+    days: int
+
+
+# What else the territory offers.
+
+
+@dataclass(frozen=True, eq=False)
+class TransitOptions(NoticeValues):
+    key = "transit.options"
+    need: Need
+    options: tuple[TransitOption, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class TransitServices(NoticeValues):
+    key = "transit.services"
+    services: tuple[MobilityService, ...]
+    found_driver: bool
+
+
+@dataclass(frozen=True, eq=False)
+class TransitForTeam(NoticeValues):
+    key = "transit.for_team"
+    need: Need
+    options: tuple[TransitOption, ...]
+    services: tuple[MobilityService, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class CostShare(NoticeValues):
+    """The territory's guide to sharing a ride's cost, with its distance."""
+
+    need: Need
+    km: int
+    eur_per_km: float
+
+
+class TransitCostShare(CostShare):
+    key = "transit.cost_share"
+
+
+@dataclass(frozen=True, eq=False)
+class TransitCostShareCall(CostShare):
+    key = "transit.cost_share_call"
+    person: Person  # whom the team phones
+
+
+# Partner platforms.
+
+
+@dataclass(frozen=True, eq=False)
+class InteropTheirJourneys(NoticeValues):
+    key = "interop.their_journeys"
+    journeys: tuple[TheirJourney, ...]
+    need: Need
+
+
+@dataclass(frozen=True, eq=False)
+class InteropShareOffer(NoticeValues):
+    key = "interop.share_offer"
+
+
+@dataclass(frozen=True, eq=False)
+class InteropBookingRequest(NoticeValues):
+    key = "interop.booking_request"
+    platform: str
+    passenger: str  # the partner's alias of its passenger
+    trip: Trip
+    leg: str  # "outbound" or "return"
+    day: date
+    pickup: time
+    message: str
+
+
+@dataclass(frozen=True, eq=False)
+class InteropBookingCancelledDriver(NoticeValues):
+    key = "interop.booking_cancelled_driver"
+    platform: str
+    passenger: str
+    day: date
+    message: str
+
+
+@dataclass(frozen=True, eq=False)
+class InteropMessage(NoticeValues):
+    key = "interop.message"
+    platform: str
+    sender: str
+    text: str
+
+
+@dataclass(frozen=True, eq=False)
+class InteropMessageCall(NoticeValues):
+    key = "interop.message_call"
+    platform: str
+    sender: str
+    person: Person
+    phone: str
+    text: str
+
+
+# Aids.
+
+
+@dataclass(frozen=True, eq=False)
+class ApplicationPost(NoticeValues):
+    """An application's whole post in its funder's group, with its buttons."""
+
+    key = APPLICATION_POST
+    application: Application
+    aid: Aid
+    person: Person
+    proofs: int
+    filer: Person | None
+
+
+@dataclass(frozen=True, eq=False)
+class AidsSubmitted(NoticeValues):
+    key = "aids.submitted"
+    title: str
+    funder: str
+    id: int
+
+
+@dataclass(frozen=True, eq=False)
+class Validated(NoticeValues):
+    title: str
+    amount: int  # cents
+    id: int
+
+
+class AidsValidatedOnce(Validated):
+    key = "aids.validated_once"
+
+
+class AidsValidatedMonthly(Validated):
+    key = "aids.validated_monthly"
+
+
+class AidsValidatedQuarterly(Validated):
+    key = "aids.validated_quarterly"
+
+
+@dataclass(frozen=True, eq=False)
+class Rejected(NoticeValues):
+    title: str
+    reason: str  # aids.reason.<reason>
+    other: str  # the reviewer's own reason, or ""
+    id: int
+
+
+class AidsRejected(Rejected):
+    key = "aids.rejected"
+
+
+class AidsRejectedOther(Rejected):
+    key = "aids.rejected_other"
+
+
+@dataclass(frozen=True, eq=False)
+class AidsGroupValidated(NoticeValues):
+    key = "aids.group_validated"
+    id: int
+    reviewer: str
+    amount: int  # cents
+    frequency: str
+
+
+@dataclass(frozen=True, eq=False)
+class AidsGroupRejected(NoticeValues):
+    key = "aids.group_rejected"
+    id: int
+    reviewer: str
+    reason: str
+    other: str
+
+
+@dataclass(frozen=True, eq=False)
+class AidsReviewWaiting(NoticeValues):
+    key = "aids.review_waiting"
+    id: int
+    title: str
+    days: int
+
+
+@dataclass(frozen=True, eq=False)
+class AidsCallPerson(NoticeValues):
+    """The team phones someone who cannot be written to, and says `message` for us."""
+
+    key = "aids.call_person"
+    name: str
+    phone: str
+    message: NoticeValues

@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardMarkup
 
 from bot.aids.model import RejectReason, Situation
+from handlers import keyboards as kb
 from handlers.keyboards import START, Row, encode, inline
 from i18n import Translator
 
-AIDS = "ai"  # the /aides questions (with the conversation's nonce)
-APPLY = "ap"  # an application being made (with its nonce); "ap:new:<aid>" starts one
-REVIEW = "ar"  # a funder's reviewers: "ar:<application>:<action>[:<reason>]"
-KEEP = "ak"  # keep the answers of /aides for next time: "ak:yes" / "ak:no"
+# The kinds of the aids' buttons, declared in the registry (handlers/keyboards.py).
+AIDS, APPLY, REVIEW, KEEP = kb.AIDS, kb.APPLY, kb.REVIEW, kb.KEEP
 
 
 def show_aids(t: Translator, lang: str) -> InlineKeyboardMarkup:

@@ -3,19 +3,15 @@ its funder's reviewers read it, and the notices about applications."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from bot import notices as n
 from bot.aids.model import Aid, Application
-from bot.domain import Person
 from bot.phones import show_phone
-from bot.services.applications import APPLICATION_POST
+from handlers.wordings import Wordings
 from i18n import Html, Translator, escape
 
-Values = dict[str, Any]
 # A long text of conditions is cut here: the link and the team tell the rest.
 MAX_CONDITIONS = 600
 
@@ -82,11 +78,8 @@ def decision_note(t: Translator, lang: str, application: Application, reviewer: 
     return t(lang, "aids.post_rejected", reviewer=reviewer, reason=reason)
 
 
-def application_post(t: Translator, lang: str, values: Values) -> str:
-    application: Application = values["application"]
-    aid: Aid = values["aid"]
-    person: Person = values["person"]
-    filer: Person | None = values.get("filer")
+def application_post(t: Translator, lang: str, values: n.ApplicationPost) -> str:
+    application, aid, person, filer = values.application, values.aid, values.person, values.filer
     unknown = t(lang, "aids.not_said")
     lines = [
         t(lang, "aids.post_header", id=application.id, title=aid.title),
@@ -98,7 +91,7 @@ def application_post(t: Translator, lang: str, values: Values) -> str:
     ]  # fmt: skip
     for question, answer in zip(aid.fields, application.answers, strict=False):
         lines.append(t(lang, "aids.post_answer", question=question, answer=answer))
-    lines.append(t(lang, "aids.post_proofs", count=values["proofs"]))
+    lines.append(t(lang, "aids.post_proofs", count=values.proofs))
     if filer is not None:
         lines.append(t(lang, "aids.post_filed_by", operator=filer.display_name))
     lines.append(t(lang, "aids.post_howto"))
@@ -108,43 +101,41 @@ def application_post(t: Translator, lang: str, values: Values) -> str:
 class AidWords:
     """The aids' message keys, for handlers/notices.py's table."""
 
-    def __init__(self, t: Translator) -> None:
+    def __init__(self, t: Translator, everything: Wordings) -> None:
         self.t = t
+        # All the wordings, for the message the team is asked to pass on by phone.
+        self.everything = everything
 
-    def table(self) -> dict[str, Callable[[str, str, Values], str]]:
-        return {
-            APPLICATION_POST: lambda key, lang, values: application_post(self.t, lang, values),
-            "aids.validated_once": self._validated,
-            "aids.validated_monthly": self._validated,
-            "aids.validated_quarterly": self._validated,
-            "aids.rejected": self._rejected,
-            "aids.rejected_other": self._rejected,
-            "aids.group_validated": self._group_validated,
-            "aids.group_rejected": self._group_rejected,
-            "aids.call_person": self._call_person,
-        }
+    def table(self) -> Wordings:
+        w = Wordings()
+        w.add(self._application_post, n.ApplicationPost)
+        w.add(
+            self._validated, n.AidsValidatedOnce, n.AidsValidatedMonthly, n.AidsValidatedQuarterly
+        )
+        w.add(self._rejected, n.AidsRejected, n.AidsRejectedOther)
+        w.add(self._group_validated, n.AidsGroupValidated)
+        w.add(self._group_rejected, n.AidsGroupRejected)
+        w.add(self._call_person, n.AidsCallPerson)
+        return w
 
-    def _validated(self, key: str, lang: str, values: Values) -> str:
-        return self.t(lang, key, title=values["title"], id=values["id"],
-                      amount=euros(self.t, lang, values["amount"]))  # fmt: skip
+    def _application_post(self, lang: str, v: n.ApplicationPost) -> str:
+        return application_post(self.t, lang, v)
 
-    def _rejected(self, key: str, lang: str, values: Values) -> str:
-        reason = Html(self.t(lang, f"aids.reason.{values['reason']}"))
-        return self.t(lang, key, title=values["title"], id=values["id"], reason=reason,
-                      other=values.get("other", ""))  # fmt: skip
+    def _validated(self, lang: str, v: n.Validated) -> str:
+        return self.t(lang, v.key, title=v.title, id=v.id, amount=euros(self.t, lang, v.amount))
 
-    def _group_validated(self, key: str, lang: str, values: Values) -> str:
-        amount = self.t(lang, f"aids.amount_{values['frequency']}",
-                        amount=euros(self.t, lang, values["amount"]))  # fmt: skip
-        return self.t(lang, key, id=values["id"], reviewer=values["reviewer"], amount=amount)
+    def _rejected(self, lang: str, v: n.Rejected) -> str:
+        reason = Html(self.t(lang, f"aids.reason.{v.reason}"))
+        return self.t(lang, v.key, title=v.title, id=v.id, reason=reason, other=v.other)
 
-    def _group_rejected(self, key: str, lang: str, values: Values) -> str:
-        reason = values.get("other") or self.t(lang, f"aids.reason.{values['reason']}")
-        return self.t(lang, key, id=values["id"], reviewer=values["reviewer"], reason=reason)
+    def _group_validated(self, lang: str, v: n.AidsGroupValidated) -> str:
+        amount = self.t(lang, f"aids.amount_{v.frequency}", amount=euros(self.t, lang, v.amount))
+        return self.t(lang, v.key, id=v.id, reviewer=v.reviewer, amount=amount)
 
-    def _call_person(self, key: str, lang: str, values: Values) -> str:
-        inner = dict(values)
-        name, phone, message_key = inner.pop("name"), inner.pop("phone"), inner.pop("message_key")
-        words = self.table().get(message_key)
-        message = words(message_key, lang, inner) if words else self.t(lang, message_key, **inner)
-        return self.t(lang, key, name=name, phone=show_phone(phone), message=Html(message))
+    def _group_rejected(self, lang: str, v: n.AidsGroupRejected) -> str:
+        reason = v.other or self.t(lang, f"aids.reason.{v.reason}")
+        return self.t(lang, v.key, id=v.id, reviewer=v.reviewer, reason=reason)
+
+    def _call_person(self, lang: str, v: n.AidsCallPerson) -> str:
+        message = self.everything.word(lang, v.message)
+        return self.t(lang, v.key, name=v.name, phone=show_phone(v.phone), message=Html(message))

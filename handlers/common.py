@@ -158,8 +158,8 @@ class CommonHandlers:
 
     async def on_language(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)
-        data = kb.decode(update.callback_query.data if update.callback_query else None)
-        chosen = data.part(0) if data else None
+        pressed = kb.LANGUAGE.read(update.callback_query.data if update.callback_query else None)
+        chosen = pressed.choice if pressed else None
         if chosen not in LANGUAGES:
             await answer_button(update, self.t(person.language, "common.old_button"))
             return

@@ -32,9 +32,9 @@ class InteropHandlers:
 
     async def on_booking(self, update: Update, context: Context) -> None:
         driver = await self.deps.person(update)
-        data = kb.decode(update.callback_query.data if update.callback_query else None)
-        number = data.number(0) if data else None
-        choice = data.part(1) if data else None
+        pressed = kb.BOOKING.read(update.callback_query.data if update.callback_query else None)
+        number = pressed.subject if pressed else None
+        choice = pressed.action if pressed else None
         api = self.deps.partner_api
         if api is None or number is None:
             choice = None
@@ -120,12 +120,12 @@ class InteropHandlers:
     async def on_share(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)
         lang = person.language
-        data = kb.decode(update.callback_query.data if update.callback_query else None)
-        need_id = data.number(0) if data else None
+        pressed = kb.SHARE.read(update.callback_query.data if update.callback_query else None)
+        need_id = pressed.need if pressed else None
         api = self.deps.partner_api
         if api is None or need_id is None:
             await answer_button(update, self.t(lang, "common.old_button"))
-        elif data is not None and data.part(1) == "off":
+        elif pressed is not None and pressed.off == "off":
             await self._unshare(update, context, person, api, need_id)
         else:
             await self._share(update, context, person, api, need_id)

@@ -4,64 +4,65 @@ and messages. Registered in handlers/notices.py."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Sequence
 
-from bot.domain import Person, Trip
+from bot import notices as n
 from bot.interop.theirs import TheirJourney
 from handlers.pages import PAGE_LIMIT, chunks
+from handlers.wordings import Wordings
 from i18n import Html, Translator
 
-Values = dict[str, Any]
+
+def their_journeys(t: Translator, lang: str, journeys: Sequence[TheirJourney]) -> str:
+    """However many partners answer, one message under Telegram's length: the first
+    journeys, and how many more."""
+    lines = [_their_line(t, lang, j) for j in journeys]
+    shown = chunks(lines, PAGE_LIMIT - 200, separator="\n")[0]
+    if len(shown) < len(lines):
+        shown.append(t(lang, "digest.more", count=len(lines) - len(shown)))
+    return t(lang, "interop.their_journeys", lines=Html("\n".join(shown)))
 
 
-def interop_words(t: Translator) -> dict[str, Callable[[str, str, Values], str]]:
-    def their_journeys(key: str, lang: str, values: Values) -> str:
-        # However many partners answer, one message under Telegram's length: the first
-        # journeys, and how many more.
-        lines = [_their_line(t, lang, j) for j in values["journeys"]]
-        shown = chunks(lines, PAGE_LIMIT - 200, separator="\n")[0]
-        if len(shown) < len(lines):
-            shown.append(t(lang, "digest.more", count=len(lines) - len(shown)))
-        return t(lang, key, lines=Html("\n".join(shown)))
+def interop_words(t: Translator) -> Wordings:
+    def journeys(lang: str, v: n.InteropTheirJourneys) -> str:
+        return their_journeys(t, lang, v.journeys)
 
-    def booking_request(key: str, lang: str, values: Values) -> str:
-        trip: Trip = values["trip"]
-        message = values.get("message") or ""
-        outbound = values.get("leg", "outbound") == "outbound"
+    def booking_request(lang: str, v: n.InteropBookingRequest) -> str:
+        trip = v.trip
+        message = v.message
+        outbound = v.leg == "outbound"
         start, end = (
             (trip.origin, trip.destination) if outbound else (trip.destination, trip.origin)
         )
         leaves = trip.departure if outbound or trip.return_time is None else trip.return_time
         return t(
-            lang, key, platform=values["platform"], passenger=values["passenger"],
-            day=t.date(lang, values["day"]), pickup=t.time(lang, values["pickup"]),
+            lang, v.key, platform=v.platform, passenger=v.passenger,
+            day=t.date(lang, v.day), pickup=t.time(lang, v.pickup),
             origin=start.name, destination=end.name, time=t.time(lang, leaves),
             message=Html(t(lang, "interop.booking_message", text=message) if message else ""),
         )  # fmt: skip
 
-    def booking_cancelled(key: str, lang: str, values: Values) -> str:
-        message = values.get("message") or ""
+    def booking_cancelled(lang: str, v: n.InteropBookingCancelledDriver) -> str:
+        message = v.message
         return t(
-            lang, key, platform=values["platform"], passenger=values["passenger"],
-            day=t.date(lang, values["day"]),
+            lang, v.key, platform=v.platform, passenger=v.passenger,
+            day=t.date(lang, v.day),
             message=Html(t(lang, "interop.booking_message", text=message) if message else ""),
         )  # fmt: skip
 
-    def message_call(key: str, lang: str, values: Values) -> str:
-        person: Person = values["person"]
+    def message_call(lang: str, v: n.InteropMessageCall) -> str:
         return t(
-            lang, key, platform=values["platform"], sender=values["sender"],
-            name=person.display_name, phone=values["phone"] or t(lang, "interop.no_phone"),
-            text=values["text"],
+            lang, v.key, platform=v.platform, sender=v.sender,
+            name=v.person.display_name, phone=v.phone or t(lang, "interop.no_phone"),
+            text=v.text,
         )  # fmt: skip
 
-    return {
-        "interop.their_journeys": their_journeys,
-        "interop.booking_request": booking_request,
-        "interop.booking_cancelled_driver": booking_cancelled,
-        "interop.message_call": message_call,
-    }
+    w = Wordings()
+    w.add(journeys, n.InteropTheirJourneys)
+    w.add(booking_request, n.InteropBookingRequest)
+    w.add(booking_cancelled, n.InteropBookingCancelledDriver)
+    w.add(message_call, n.InteropMessageCall)
+    return w
 
 
 def _their_line(t: Translator, lang: str, journey: TheirJourney) -> str:

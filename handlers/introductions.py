@@ -143,21 +143,21 @@ class IntroductionHandlers:
     async def on_need_button(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)
         lang = person.language
-        data = kb.decode(update.callback_query.data if update.callback_query else None)
-        need_id, action = (data.part(0), data.part(1)) if data else (None, None)
-        if not need_id or not kb.is_number(need_id):
+        pressed = kb.NEED.read(update.callback_query.data if update.callback_query else None)
+        if pressed is None:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
-        if action == "ask" and data and kb.is_number(data.part(2) or ""):
-            await self._ask(update, context, int(need_id), int(data.part(2) or 0))
+        need_id, action, detail = pressed
+        if action == "ask" and kb.is_number(detail):
+            await self._ask(update, context, need_id, int(detail or 0))
         elif action == "team":
-            await self._to_team(update, context, int(need_id))
+            await self._to_team(update, context, need_id)
         elif action in ("cancel_ride", "keep_ride"):
-            await self._ride_buttons(update, int(need_id), action)
-        elif action == "cancel" and data and data.part(2) == "yes":
-            await self._cancel(update, context, int(need_id))
+            await self._ride_buttons(update, need_id, action)
+        elif action == "cancel" and detail == "yes":
+            await self._cancel(update, context, need_id)
         elif action in ("cancel", "keep"):
-            await self._confirm_cancel(update, int(need_id), action)
+            await self._confirm_cancel(update, need_id, action)
         else:
             await answer_button(update, self.t(lang, "common.old_button"))
 
@@ -258,11 +258,11 @@ class IntroductionHandlers:
     async def on_answer(self, update: Update, context: Context) -> None:
         driver = await self.deps.person(update)
         lang = driver.language
-        data = kb.decode(update.callback_query.data if update.callback_query else None)
-        intro_id, choice = (data.part(0), data.part(1)) if data else (None, None)
-        if not intro_id or not kb.is_number(intro_id) or choice not in ("yes", "no"):
+        pressed = kb.INTRO.read(update.callback_query.data if update.callback_query else None)
+        if pressed is None or pressed.action not in ("yes", "no"):
             await answer_button(update, self.t(lang, "common.old_button"))
             return
+        intro_id, choice = pressed.subject, pressed.action
         # In the team's group: an operator answers for a driver without Telegram.
         by_team = await self.directory.operator_in_group(update)
         answer = await self.deps.introductions.answer(

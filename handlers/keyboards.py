@@ -3,13 +3,22 @@
 Callback data is "<kind>:<part>:<part>…" and at most 64 bytes (Telegram's limit). Buttons of
 a conversation carry that conversation's nonce, so a button from an earlier, finished
 conversation is recognised as stale instead of acting on the current one.
+
+Each kind of button is a `ButtonKind`: its two-letter prefix, declared once in the registry
+(a second kind with the same prefix is refused at import), and the named, typed fields its
+parts stand for (a NamedTuple), in the order they are written. `kind.read(data)` gives those
+fields, or None for data that is not (or no longer) such a button; `encode` writes the same
+bytes as ever, so buttons already in chats keep working.
 """
 
 from __future__ import annotations
 
 import re
+import types
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, NamedTuple, TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -21,19 +30,144 @@ from telegram import (
 from bot.domain import Trip, TripStatus, Weekday
 from i18n import Translator
 
-OFFER = "of"
-FIND = "fd"
-NEED = "nd"
-INTRO = "in"
-TRIP = "tr"
-OPERATOR = "op"
-START = "st"
-LANGUAGE = "lg"
-RIDE = "rd"
-CHECK = "tc"
-BOOKING = "bk"  # a partner platform's passenger asks one of our drivers
-SHARE = "sh"  # show a need to the partner platforms
-PAGE = "pg"
+F = TypeVar("F", bound=tuple[object, ...])
+
+# Every kind of button, by its prefix.
+REGISTRY: dict[str, ButtonKind[typing.Any]] = {}
+
+
+class Parts(NamedTuple):
+    """The parts of a conversation's buttons, read by the conversation itself."""
+
+
+class ButtonKind(str, Generic[F]):
+    """A kind of button: its prefix (the kind is that string, for the code that matches or
+    writes data by prefix) and the NamedTuple of the fields its parts stand for."""
+
+    fields: type[F]
+    purpose: str
+    _types: tuple[tuple[str, type, bool], ...]  # name, int or str, optional
+
+    def __new__(cls, prefix: str, fields: type[F], purpose: str = "") -> ButtonKind[F]:
+        if not re.fullmatch(r"[a-z]{2}", prefix):
+            raise ValueError(f"a button's prefix is two small letters, not {prefix!r}")
+        if prefix in REGISTRY:
+            raise ValueError(f"two kinds of button with the prefix {prefix!r}")
+        kind = super().__new__(cls, prefix)
+        kind.fields = fields
+        kind.purpose = purpose
+        hints = typing.get_type_hints(fields)
+        kind._types = tuple(
+            (name, _base(hints[name]), name in fields._field_defaults)  # type: ignore[attr-defined]
+            for name in fields._fields  # type: ignore[attr-defined]
+        )
+        REGISTRY[prefix] = kind
+        return kind
+
+    @property
+    def prefix(self) -> str:
+        return str.__str__(self)
+
+    def write(self, fields: F) -> str:
+        """The data of a button: the fields in order, without the unset ones at the end."""
+        parts = list(fields)
+        while parts and parts[-1] is None:
+            parts.pop()
+        return encode(self, *parts)
+
+    def read(self, data: str | Callback | None) -> F | None:
+        """The fields of a button of this kind, or None (another kind, or malformed)."""
+        callback = decode(data) if not isinstance(data, Callback) else data
+        if callback is None or callback.kind != self.prefix:
+            return None
+        if len(callback.parts) > len(self._types) and self._types:
+            return None
+        values: list[object] = []
+        for index, (name, base, optional) in enumerate(self._types):
+            part = callback.part(index)
+            if part is None or part == "":
+                if not optional:
+                    return None
+                values.append(self.fields._field_defaults[name])  # type: ignore[attr-defined]
+            elif base is int:
+                if not is_number(part):
+                    return None
+                values.append(int(part))
+            else:
+                values.append(part)
+        make: typing.Any = self.fields  # a NamedTuple: its fields in order
+        return typing.cast(F, make(*values))
+
+
+def _base(hint: object) -> type:
+    """int or str, from a field's type (`int`, `str | None`…)."""
+    args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    for arg in args:
+        if arg in (int, str):
+            return arg  # type: ignore[no-any-return]
+    raise TypeError(f"a button's field is an int or a str, not {hint}")
+
+
+class SubjectAction(NamedTuple):
+    """ "<kind>:<record id>:<action>[:<detail>]": most buttons about one record."""
+
+    subject: int
+    action: str
+    detail: str | None = None
+
+
+class Choice(NamedTuple):
+    """ "<kind>:<choice>": a choice among words (a language, a menu entry)."""
+
+    choice: str
+
+
+class Share(NamedTuple):
+    """ "sh:<need>[:off]"."""
+
+    need: int
+    off: str | None = None
+
+
+class PrivacyButton(NamedTuple):
+    """ "pv:forget:yes:<person>", "pv:forget:no", "pv:caller:<person>", "pv:stay:<person>"."""
+
+    action: str
+    value: str | None = None  # "yes"/"no" to forget oneself; the person for the others
+    person: int | None = None  # the person who forgets themself
+
+    @property
+    def subject(self) -> int | None:
+        """The person a "caller" or "stay" button is about."""
+        return int(self.value) if self.value is not None and is_number(self.value) else None
+
+
+class Page(NamedTuple):
+    """ "pg:<list>:<page>"."""
+
+    list: str
+    page: int
+
+
+OFFER = ButtonKind("of", Parts, "offering a trip (the conversation's nonce, then its step)")
+FIND = ButtonKind("fd", Parts, "finding a ride (the conversation's nonce, then its step)")
+NEED = ButtonKind("nd", SubjectAction, "a passenger's need: ask a driver, the team, cancel")
+INTRO = ButtonKind("in", SubjectAction, "a driver answers an introduction, or withdraws")
+TRIP = ButtonKind("tr", SubjectAction, "a driver's trip: pause, resume, delete, seats")
+OPERATOR = ButtonKind("op", SubjectAction, "the team's buttons under a need")
+START = ButtonKind("st", Choice, "the /start menu")
+LANGUAGE = ButtonKind("lg", Choice, "a language")
+RIDE = ButtonKind("rd", SubjectAction, "did the ride happen?")
+CHECK = ButtonKind("tc", SubjectAction, "does the trip still run?")
+BOOKING = ButtonKind("bk", SubjectAction, "a partner platform's passenger asks our driver")
+SHARE = ButtonKind("sh", Share, "show a need to the partner platforms")
+PAGE = ButtonKind("pg", Page, "a page of a long list")
+AIDS = ButtonKind("ai", Parts, "the /aides questions (the conversation's nonce, then its step)")
+APPLY = ButtonKind("ap", Parts, 'an application being made; "ap:new:<aid>" starts one')
+REVIEW = ButtonKind("ar", Parts, 'a funder\'s reviewers: "ar:<application>:<action>[:<reason>]"')
+KEEP = ButtonKind("ak", Parts, 'keep the answers of /aides for next time: "ak:yes" / "ak:no"')
+PRIVACY = ButtonKind("pv", PrivacyButton, "forgetting someone, staying (handlers/privacy.py)")
+TRUST = ButtonKind("ts", Parts, "reporting someone, suspending, lifting (handlers/trust.py)")
 
 
 @dataclass(frozen=True)
@@ -158,10 +292,14 @@ def one_button(text: str, data: str) -> InlineKeyboardMarkup:
 def stay(t: Translator, lang: str, person_id: int, *, for_team: bool) -> InlineKeyboardMarkup:
     """An inactive person stays or goes: pressed by them, or by the team for someone who
     phoned."""
-    go = encode("pv", "caller", person_id) if for_team else encode("pv", "forget", "yes", person_id)
+    go = (
+        encode(PRIVACY, "caller", person_id)
+        if for_team
+        else encode(PRIVACY, "forget", "yes", person_id)
+    )
     stays = "privacy.button_stay_team" if for_team else "privacy.button_stay"
     return inline(
-        [(t(lang, stays), encode("pv", "stay", person_id))],
+        [(t(lang, stays), encode(PRIVACY, "stay", person_id))],
         [(t(lang, "privacy.button_go"), go)],
     )
 

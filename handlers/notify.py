@@ -32,7 +32,7 @@ from bot.delivery import (
     WordedMessage,
 )
 from bot.domain import Need, Person
-from bot.notices import MONTHLY_REPORT, NEED_POST_REFRESH, TEAM_DIGEST, Notice
+from bot.notices import NeedPostRefresh, Notice, TeamDigest, TeamMonthlyReport
 from bot.services.candidates import Candidate
 from bot.services.dashboard import MonthlyReport
 from bot.services.digest import Digest
@@ -81,7 +81,7 @@ class Notifier:
 
     async def write(self, context: Context, notices: list[Notice]) -> int:
         """Word and write each notice; returns how many messages went to the outbox."""
-        if any(n.key == NEED_POST_REFRESH and "view" not in n.values for n in notices):
+        if any(isinstance(n.values, NeedPostRefresh) and n.values.view is None for n in notices):
             # What the posts must show, read before anything is written.
             notices = await self.deps.operators.with_views(notices)
         written = 0
@@ -90,13 +90,15 @@ class Notifier:
         return written
 
     async def _write(self, context: Context, notice: Notice) -> int:
-        if notice.key == NEED_POST_REFRESH:
-            await self._edit_post(context, notice.values["view"])
+        values = notice.values
+        if isinstance(values, NeedPostRefresh):
+            assert values.view is not None, "written by write(), which reads the views first"
+            await self._edit_post(context, values.view)
             return 0
-        if notice.key == TEAM_DIGEST:
-            return int(await self._digest(context, notice.values["digest"], notice.values["today"]))
-        if notice.key == MONTHLY_REPORT:
-            return int(await self._monthly_report(context, notice.values["report"]))
+        if isinstance(values, TeamDigest):
+            return int(await self._digest(context, values.digest, values.today))
+        if isinstance(values, TeamMonthlyReport):
+            return int(await self._monthly_report(context, values.report))
         reader = notice.to
         lang = reader.language if reader is not None else self.team_lang
         text, markup = self.words.word(notice, lang)

@@ -255,19 +255,19 @@ class OperatorHandlers:
         if operator is None:
             return
         lang = self._language(update, operator)
-        data = kb.decode(update.callback_query.data if update.callback_query else None)
-        need_id, action = (data.part(0), data.part(1)) if data else (None, None)
-        if not need_id or not kb.is_number(need_id):
+        pressed = kb.OPERATOR.read(update.callback_query.data if update.callback_query else None)
+        if pressed is None:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
+        need_id, action, detail = pressed
         if action == "claim":
-            await self._claim(update, context, operator, int(need_id), lang)
+            await self._claim(update, context, operator, need_id, lang)
         elif action == "drivers":
-            await self._drivers(update, context, int(need_id), lang)
-        elif action == "ask" and data and kb.is_number(data.part(2) or ""):
-            await self._ask(update, context, operator, int(need_id), int(data.part(2) or 0), lang)
-        elif action == "close" and data and data.part(2):
-            await self._close(update, context, operator, int(need_id), data.part(2) or "", lang)
+            await self._drivers(update, context, need_id, lang)
+        elif action == "ask" and kb.is_number(detail):
+            await self._ask(update, context, operator, need_id, int(detail or 0), lang)
+        elif action == "close" and detail:
+            await self._close(update, context, operator, need_id, detail, lang)
         elif action == "close":
             await answer_button(update)
             await update.callback_query.edit_message_reply_markup(  # type: ignore[union-attr]

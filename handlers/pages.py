@@ -68,4 +68,5 @@ def more_button(t: Translator, lang: str, name: str, page: int) -> InlineKeyboar
 
 def page_number(data: kb.Callback | None) -> int | None:
     """The page a page button asks for."""
-    return data.number(1) if data is not None else None
+    pressed = kb.PAGE.read(data)
+    return pressed.page if pressed is not None else None

@@ -42,7 +42,7 @@ from i18n import Html, Translator
 
 Context = ContextTypes.DEFAULT_TYPE
 
-PRIVACY = "pv"  # the callback-data kind of this module's buttons
+PRIVACY = kb.PRIVACY  # the callback-data kind of this module's buttons
 CONSENT = "need_consent"  # a step of /chercher
 AGREED = "caller_agreed"  # a step of /demande and /conducteur
 # The summary's lines, in this order; a section another feature adds gets a line of its own.
@@ -218,16 +218,17 @@ class PrivacyHandlers:
         await send(update, context, text, markup)
 
     async def on_button(self, update: Update, context: Context) -> None:
-        data = kb.decode(update.callback_query.data if update.callback_query else None)
-        action, value = (data.part(0), data.part(1)) if data else (None, None)
-        if action == "forget" and value == "yes" and data and data.number(2) is not None:
-            await self._forget(update, context, data.number(2) or 0)
+        pressed = kb.PRIVACY.read(update.callback_query.data if update.callback_query else None)
+        action = pressed.action if pressed else None
+        subject = pressed.subject if pressed else None
+        if pressed and action == "forget" and pressed.value == "yes" and pressed.person is not None:
+            await self._forget(update, context, pressed.person)
         elif action == "forget":
             await self._kept(update, context)
-        elif action == "caller" and kb.is_number(value):
-            await self._forget_caller(update, context, int(value or 0))
-        elif action == "stay" and kb.is_number(value):
-            await self._stay(update, context, int(value or 0))
+        elif action == "caller" and subject is not None:
+            await self._forget_caller(update, context, subject)
+        elif action == "stay" and subject is not None:
+            await self._stay(update, context, subject)
         else:
             await answer_button(update, self.t(None, "common.old_button"))
 

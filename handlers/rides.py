@@ -40,9 +40,9 @@ class RideHandlers:
     # The driver can no longer take the passenger.
 
     async def on_withdraw(self, update: Update, context: Context) -> None:
-        data = kb.decode(update.callback_query.data if update.callback_query else None)
-        introduction_id = data.number(0) if data else None
-        action, confirm = (data.part(1), data.part(2)) if data else (None, None)
+        pressed = kb.INTRO.read(update.callback_query.data if update.callback_query else None)
+        introduction_id = pressed.subject if pressed else None
+        action, confirm = (pressed.action, pressed.detail) if pressed else (None, None)
         if introduction_id is not None and action != "stay" and confirm == "yes":
             await self._withdraw(update, context, introduction_id)
         else:
@@ -105,15 +105,11 @@ class RideHandlers:
 
     async def on_outcome(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)
-        data = kb.decode(update.callback_query.data if update.callback_query else None)
-        introduction_id, choice = (data.part(0), data.part(1)) if data else (None, None)
+        pressed = kb.RIDE.read(update.callback_query.data if update.callback_query else None)
+        introduction_id, choice = (pressed.subject, pressed.action) if pressed else (None, None)
         in_group = self.directory.in_group(update)
         lang = self.deps.settings.default_language if in_group else person.language
-        if (
-            not introduction_id
-            or not kb.is_number(introduction_id)
-            or choice not in kb.RIDE_OUTCOMES
-        ):
+        if introduction_id is None or choice not in kb.RIDE_OUTCOMES:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         outcome = RideOutcome(choice)
@@ -122,7 +118,7 @@ class RideHandlers:
             await answer_button(update, self.t(lang, "operators.only"))
             return
         recorded = await self.deps.rides.record_outcome(
-            person, int(introduction_id), outcome, as_operator=as_operator
+            person, introduction_id, outcome, as_operator=as_operator
         )
         if recorded.result is OutcomeResult.NOT_FOUND:
             await answer_button(update, self.t(lang, "common.old_button"))

@@ -3,17 +3,16 @@ local mobility services. Used by handlers/notices.py for the `transit.*` notices
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import time
-from typing import Any
 
-from bot.domain import Need
+from bot import notices as n
 from bot.transit.catalog import MobilityService
 from bot.transit.planner import DAY, TransitOption
 from handlers import render
+from handlers.wordings import Wordings
 from i18n import Html, Translator
 
-Values = dict[str, Any]
 KINDS = {
     "tad": "transit.kind_tad",
     "tus": "transit.kind_tus",
@@ -26,22 +25,20 @@ class TransitWords:
     def __init__(self, t: Translator) -> None:
         self.t = t
 
-    def words(self) -> dict[str, Callable[[str, str, Values], str]]:
-        return {
-            "transit.options": self._options,
-            "transit.services": self._services,
-            "transit.for_team": self._for_team,
-            "transit.cost_share": self._cost_share,
-            "transit.cost_share_call": self._cost_share,
-        }
+    def words(self) -> Wordings:
+        w = Wordings()
+        w.add(self._options, n.TransitOptions)
+        w.add(self._services, n.TransitServices)
+        w.add(self._for_team, n.TransitForTeam)
+        w.add(self._cost_share, n.TransitCostShare, n.TransitCostShareCall)
+        return w
 
-    def _cost_share(self, key: str, lang: str, values: Values) -> str:
-        km: int = values["km"]
-        rate: float = values["eur_per_km"]
-        person = values.get("person")
+    def _cost_share(self, lang: str, v: n.CostShare) -> str:
+        km, rate = v.km, v.eur_per_km
+        person = v.person if isinstance(v, n.TransitCostShareCall) else None
         return self.t(
-            lang, key, km=km, rate=self.euros(lang, rate),
-            amount=self.euros(lang, km * rate), id=values["need"].id,
+            lang, v.key, km=km, rate=self.euros(lang, rate),
+            amount=self.euros(lang, km * rate), id=v.need.id,
             name=person.display_name if person else "", phone=person.phone if person else "",
         )  # fmt: skip
 
@@ -51,30 +48,30 @@ class TransitWords:
             return text.replace(".", ",") + " €"
         return "€" + text
 
-    def _options(self, key: str, lang: str, values: Values) -> str:
-        options: list[TransitOption] = values["options"]
+    def _options(self, lang: str, v: n.TransitOptions) -> str:
+        options = v.options
         return self.t(
             lang, "transit.options", day=self.t.date(lang, options[0].day),
             lines=Html(self.option_lines(lang, options)),
         )  # fmt: skip
 
-    def _services(self, key: str, lang: str, values: Values) -> str:
-        heading = "transit.services_none" if not values["found_driver"] else "transit.services"
-        return self.t(lang, heading, lines=Html(self.service_lines(lang, values["services"])))
+    def _services(self, lang: str, v: n.TransitServices) -> str:
+        heading = "transit.services_none" if not v.found_driver else "transit.services"
+        return self.t(lang, heading, lines=Html(self.service_lines(lang, v.services)))
 
-    def _for_team(self, key: str, lang: str, values: Values) -> str:
-        need: Need = values["need"]
+    def _for_team(self, lang: str, v: n.TransitForTeam) -> str:
+        need = v.need
         parts = []
-        if values["options"]:
-            day = self.t.date(lang, values["options"][0].day)
+        if v.options:
+            day = self.t.date(lang, v.options[0].day)
             parts.append(
                 self.t(lang, "transit.team_options", day=day,
-                       lines=Html(self.option_lines(lang, values["options"])))
+                       lines=Html(self.option_lines(lang, v.options)))
             )  # fmt: skip
-        if values["services"]:
+        if v.services:
             parts.append(
                 self.t(lang, "transit.team_services",
-                       lines=Html(self.service_lines(lang, values["services"])))
+                       lines=Html(self.service_lines(lang, v.services)))
             )  # fmt: skip
         return self.t(
             lang, "transit.for_team", id=need.id,
@@ -85,7 +82,7 @@ class TransitWords:
 
     # Pieces.
 
-    def option_lines(self, lang: str, options: list[TransitOption]) -> str:
+    def option_lines(self, lang: str, options: Sequence[TransitOption]) -> str:
         return "\n".join(self.option(lang, option) for option in options)
 
     def option(self, lang: str, option: TransitOption) -> str:
@@ -123,7 +120,7 @@ class TransitWords:
         km = f"{metres / 1000:.1f}"
         return self.t(lang, "transit.walk_km", km=km.replace(".", ",") if lang == "fr" else km)
 
-    def service_lines(self, lang: str, services: list[MobilityService]) -> str:
+    def service_lines(self, lang: str, services: Sequence[MobilityService]) -> str:
         return "\n".join(self.service(lang, service) for service in services)
 
     def service(self, lang: str, service: MobilityService) -> str:

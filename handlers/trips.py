@@ -90,23 +90,19 @@ class TripsHandlers:
         assert query is not None
         person = await self.deps.person(update)
         lang = person.language
-        data = kb.decode(query.data)
-        trip_id, action = (data.part(0), data.part(1)) if data else (None, None)
-        if (
-            not trip_id
-            or not kb.is_number(trip_id)
-            or action not in ("pause", "resume", "delete", "keep", "seats")
-        ):
+        pressed = kb.TRIP.read(query.data)
+        if pressed is None or pressed.action not in ("pause", "resume", "delete", "keep", "seats"):
             await answer_button(update, self.t(lang, "common.old_button"))
             return
+        trip_id, action, detail = pressed
         if action == "seats":
-            chosen = data.part(2) if data else None
+            chosen = detail
             if chosen is None:
                 await self._seat_choices(update, person, int(trip_id))
             else:
                 await self._set_seats(update, context, person, int(trip_id), chosen)
             return
-        if action == "keep" or (action == "delete" and data and data.part(2) != "yes"):
+        if action == "keep" or (action == "delete" and detail != "yes"):
             await self._show_again(update, person, int(trip_id), action)
             return
         await self._change(update, context, person, int(trip_id), action)
@@ -211,12 +207,12 @@ class TripsHandlers:
         if in_group and not as_operator:
             await answer_button(update, self.t(lang, "operators.only"))
             return
-        data = kb.decode(update.callback_query.data if update.callback_query else None)
-        trip_id, action = (data.part(0), data.part(1)) if data else (None, None)
-        if not trip_id or not kb.is_number(trip_id) or action not in _CHECK_ANSWERS:
+        pressed = kb.CHECK.read(update.callback_query.data if update.callback_query else None)
+        if pressed is None or pressed.action not in _CHECK_ANSWERS:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
-        confirmed = data is not None and data.part(2) == "yes"
+        trip_id, action, detail = pressed
+        confirmed = detail == "yes"
         if action == "back" or (action == "delete" and not confirmed):
             markup = (
                 kb.trip_check(self.t, lang, int(trip_id))

@@ -23,7 +23,7 @@ from handlers.operators import OperatorDirectory
 from handlers.replies import answer_button, drop_keyboard, mark_answered, send
 
 Context = ContextTypes.DEFAULT_TYPE
-TRUST = "ts"
+TRUST = kb.TRUST
 PICK, REASON, WORDS = "report_pick", "report_reason", "report_words"
 PRIVATE = filters.ChatType.PRIVATE
 TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND

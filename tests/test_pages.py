@@ -7,7 +7,7 @@ from datetime import date, time
 from bot.domain import NeedStatus, NewNeed, PlaceRef, Purpose, TimeMode
 from bot.interop.theirs import TheirJourney
 from handlers import pages
-from handlers.interop_words import interop_words
+from handlers.interop_words import their_journeys
 from i18n import Translator
 from tests.conftest import OPERATORS, RunningBot
 from tests.test_find_flow import describe_need, driver
@@ -117,11 +117,10 @@ async def test_many_drivers_for_the_team_in_messages_that_fit(bot: RunningBot) -
 
 def test_partners_journeys_fit_in_one_message_whatever_their_number() -> None:
     t = Translator("fr")
-    words = interop_words(t)["interop.their_journeys"]
     journey = TheirJourney(
         platform="Covoit'Occitanie", driver="Bernard", pickup_at=None, pickup_time=time(8),
         days=frozenset({0, 1, 2, 3, 4}), web_url="https://example.org/" + "j" * 150, seats=3,
     )  # fmt: skip
-    text = words("interop.their_journeys", "fr", {"journeys": [journey] * 100})
+    text = their_journeys(t, "fr", [journey] * 100)
     assert len(text) < 4096 and text.count("Bernard") < 100
     assert "… et " in text and " de plus" in text

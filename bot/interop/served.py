@@ -12,7 +12,7 @@ import enum
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.agenda import Calendar
@@ -32,7 +32,17 @@ from bot.interop.partners import Partner
 from bot.interop.ports import BookingRepository, SharedNeeds
 from bot.interop.ratelimit import RateLimit
 from bot.matching import MatchingParams, Point, TripRoute
-from bot.notices import Button, Notice, Offer, to_person, to_team
+from bot.notices import (
+    Button,
+    InteropBookingCancelledDriver,
+    InteropBookingRequest,
+    InteropMessage,
+    InteropMessageCall,
+    Notice,
+    Offer,
+    to_person,
+    to_team,
+)
 from bot.ports import NeedRepository, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 
 # A driver asked for a ride must answer this long before it at the latest…
@@ -288,15 +298,17 @@ class PartnerApi:
                 message=(request.message or "")[:MAX_MESSAGE] or None, now=now,
                 expires_at=deadline,
             )  # fmt: skip
-            notice = to_person(
-                driver, "interop.booking_request", (Button(Offer.ANSWER_BOOKING, booking.number),),
+            asked = InteropBookingRequest(
                 platform=partner.name, passenger=booking.passenger_alias, trip=trip, leg=leg,
                 day=day, pickup=booking.pickup_at.astimezone(self._zone).time(),
                 message=booking.message or "",
             )  # fmt: skip
+            notice = to_person(driver, asked, (Button(Offer.ANSWER_BOOKING, booking.number),))
         return Result(Outcome.DONE, booking, notices=[notice])
 
-    async def _bookable(self, request: BookingRequest, now: datetime) -> Any:
+    async def _bookable(
+        self, request: BookingRequest, now: datetime
+    ) -> Result | tuple[Trip, Person, str, date]:
         parsed = j.parse_ride_id(request.driver_journey_id or "")
         if parsed is None:
             return Result(Outcome.BAD, error="missing_journey: driverJourneyId is not one of ours")
@@ -368,12 +380,13 @@ class PartnerApi:
                 notices.append(
                     to_person(
                         driver,
-                        "interop.booking_cancelled_driver",
-                        platform=partner.name,
-                        passenger=booking.passenger_alias,
-                        day=booking.ride_date,
-                        message=(message or "")[:MAX_MESSAGE],
-                    )  # fmt: skip
+                        InteropBookingCancelledDriver(
+                            platform=partner.name,
+                            passenger=booking.passenger_alias,
+                            day=booking.ride_date,
+                            message=(message or "")[:MAX_MESSAGE],
+                        ),
+                    )
                 )
         return Result(Outcome.DONE, updated, notices=notices)
 
@@ -457,12 +470,13 @@ class PartnerApi:
             return Result(Outcome.MISSING_USER)
         text = request.text.strip()[:MAX_MESSAGE]
         call = to_team(
-            "interop.message_call", platform=partner.name, sender=request.sender_alias,
-            person=recipient, phone=recipient.phone or "", text=text,
+            InteropMessageCall(
+                platform=partner.name, sender=request.sender_alias,
+                person=recipient, phone=recipient.phone or "", text=text,
+            )
         )  # fmt: skip
         notice = Notice(
-            "interop.message", recipient,
-            {"platform": partner.name, "sender": request.sender_alias, "text": text},
+            recipient, InteropMessage(partner.name, request.sender_alias, text),
             if_unreachable=(call,),
         )  # fmt: skip
         return Result(Outcome.DONE, notices=[notice])
@@ -550,7 +564,7 @@ def _with_seats(ride: j.DriverRide, seats: int) -> j.DriverRide:
     return replace(ride, seats=seats)
 
 
-def _gap(moment: Any, query: j.RegularQuery) -> int:
+def _gap(moment: time, query: j.RegularQuery) -> int:
     wanted = query.time_of_day
     return abs(
         (moment.hour * 3600 + moment.minute * 60 + moment.second)

@@ -22,7 +22,7 @@ from bot.interop.journeys import WEEKDAY_CODES
 from bot.interop.partners import Partner
 from bot.interop.ports import PartnerClient
 from bot.matching import MatchingParams, Point, TimeMode, minutes, road_km
-from bot.notices import Button, Notice, Offer, to_person
+from bot.notices import Button, InteropShareOffer, InteropTheirJourneys, Offer, to_person
 from bot.services.needs import NeedService, Search
 
 log = logging.getLogger(__name__)
@@ -284,16 +284,9 @@ class SearchWithPartners:
         journeys = await theirs if theirs is not None else []
         notices = list(search.notices)
         if journeys:
-            notices.append(
-                to_person(person, "interop.their_journeys", journeys=journeys, need=search.need)
-            )
+            notices.append(to_person(person, InteropTheirJourneys(tuple(journeys), search.need)))
         if self._serving and search.need.is_open:
             notices.append(
-                Notice(
-                    "interop.share_offer",
-                    person,
-                    {},
-                    (Button(Offer.SHARE_NEED, search.need.id),),
-                )  # fmt: skip
+                to_person(person, InteropShareOffer(), (Button(Offer.SHARE_NEED, search.need.id),))
             )
         return replace(search, notices=notices)

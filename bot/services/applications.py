@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot import notices as n
 from bot.agenda import AgendaEntry, Due, Kind, Outcome
 from bot.aids.amounts import safe_cell
 from bot.aids.catalogue import Catalogue
@@ -38,15 +39,20 @@ from bot.aids.ports import AidFigures, Applications, ProofFiles
 from bot.aids.proofs import kind_of, too_big
 from bot.clock import Clock
 from bot.domain import Caller, Person
-from bot.notices import Button, Notice, Offer
+from bot.notices import Button, Notice, Offer, to_team
 from bot.ports import Agenda, PeopleRepository, UnitOfWork
 
 Membership = Callable[[int], Awaitable[bool]]
 ANONYMISE_AFTER = timedelta(days=3 * 365)
 # An application nobody has answered is shown again to its funder's group after this.
 REVIEW_REMINDER_AFTER = timedelta(days=7)
+# What the person is told of an aid granted, by how often it is paid.
+VALIDATED: dict[Frequency, type[n.Validated]] = {
+    Frequency.ONCE: n.AidsValidatedOnce,
+    Frequency.MONTHLY: n.AidsValidatedMonthly,
+    Frequency.QUARTERLY: n.AidsValidatedQuarterly,
+}
 # The composed post of an application in its funder's group (handlers word it).
-APPLICATION_POST = "funder.application_post"  # values: application, aid, person, proofs, filer
 
 
 class Result(enum.StrEnum):
@@ -222,14 +228,10 @@ class ApplicationService:
             )
         filer = await self._people.get(draft.filed_by) if draft.filed_by else None
         post = Notice(
-            APPLICATION_POST, None,
-            {"application": submitted, "aid": aid, "person": person, "proofs": len(proofs),
-             "filer": filer},
+            None, n.ApplicationPost(submitted, aid, person, len(proofs), filer),
             (Button(Offer.REVIEW_APPLICATION, submitted.id),), chat_id=funder.chat_id,
         )  # fmt: skip
-        told = self._tell(
-            person, "aids.submitted", title=aid.title, funder=funder.name, id=submitted.id
-        )
+        told = self._tell(person, n.AidsSubmitted(aid.title, funder.name, submitted.id))
         return Done(Result.DONE, submitted, [*told, post], count=len(proofs))
 
     async def listing(self, person: Person) -> list[Application]:
@@ -290,19 +292,13 @@ class ApplicationService:
         person = await self._people.get(application.person_id) if application.person_id else None
         notices: list[Notice] = []
         if person is not None:
-            notices += self._tell(
-                person, f"aids.validated_{frequency.value}", title=decided.aid_title,
-                amount=cents, id=decided.id,
-            )  # fmt: skip
+            validated = VALIDATED[frequency]
+            notices += self._tell(person, validated(decided.aid_title, cents, decided.id))
         notices.append(
             self._to_group(
                 decided,
-                "aids.group_validated",
-                id=decided.id,
-                reviewer=reviewer.display_name,
-                amount=cents,
-                frequency=frequency.value,
-            )  # fmt: skip
+                n.AidsGroupValidated(decided.id, reviewer.display_name, cents, frequency.value),
+            )
         )
         return Done(Result.DONE, decided, notices)
 
@@ -336,21 +332,16 @@ class ApplicationService:
             await self._drop_proofs(decided.id)
         person = await self._people.get(application.person_id) if application.person_id else None
         notices: list[Notice] = []
-        key = "aids.rejected_other" if reason is RejectReason.OTHER else "aids.rejected"
+        rejected = n.AidsRejectedOther if reason is RejectReason.OTHER else n.AidsRejected
         if person is not None:
             notices += self._tell(
-                person, key, title=decided.aid_title, reason=reason.value, other=other or "",
-                id=decided.id,
-            )  # fmt: skip
+                person, rejected(decided.aid_title, reason.value, other or "", decided.id)
+            )
         notices.append(
             self._to_group(
                 decided,
-                "aids.group_rejected",
-                id=decided.id,
-                reviewer=reviewer.display_name,
-                reason=reason.value,
-                other=other or "",
-            )  # fmt: skip
+                n.AidsGroupRejected(decided.id, reviewer.display_name, reason.value, other or ""),
+            )
         )
         return Done(Result.DONE, decided, notices)
 
@@ -392,9 +383,8 @@ class ApplicationService:
         waited = (self._clock.now() - (application.submitted_at or self._clock.now())).days
         return [
             Notice(
-                "aids.review_waiting",
                 None,
-                {"id": application.id, "title": application.aid_title, "days": waited},
+                n.AidsReviewWaiting(application.id, application.aid_title, waited),
                 (Button(Offer.REVIEW_APPLICATION, application.id),),
                 chat_id=application.funder_chat_id,
             )  # fmt: skip
@@ -472,14 +462,10 @@ class ApplicationService:
         for path in await self._applications.drop_proofs(application_id, self._clock.now()):
             await self._files.delete(path)
 
-    def _tell(self, person: Person, key: str, **values: object) -> list[Notice]:
+    def _tell(self, person: Person, values: n.NoticeValues) -> list[Notice]:
         """To the person; to the team, to phone them, if Telegram cannot reach them."""
-        call = Notice(
-            "aids.call_person", None,
-            {"name": person.display_name, "phone": person.phone or "", "message_key": key,
-             **values},
-        )  # fmt: skip
-        return [Notice(key, person, values, if_unreachable=(call,))]
+        call = to_team(n.AidsCallPerson(person.display_name, person.phone or "", values))
+        return [Notice(person, values, if_unreachable=(call,))]
 
-    def _to_group(self, application: Application, key: str, **values: object) -> Notice:
-        return Notice(key, None, values, chat_id=application.funder_chat_id)
+    def _to_group(self, application: Application, values: n.NoticeValues) -> Notice:
+        return Notice(None, values, chat_id=application.funder_chat_id)

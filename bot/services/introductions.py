@@ -8,6 +8,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot import notices as n
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import Introduction, IntroductionStatus, Need, NeedStatus, Person, Trip
@@ -162,7 +163,7 @@ class IntroductionService:
                 # Known to refuse our messages: as if the driver had declined, at once.
                 await self._introductions.answer(introduction.id, IntroductionStatus.EXPIRED, now)
                 refused = await self._refused(
-                    introduction, "driver_unreachable", "intro.unreachable_passenger"
+                    introduction, "driver_unreachable", n.IntroUnreachablePassenger
                 )
                 return Ask(AskResult.ASKED, refused.need, introduction, chosen,
                            notices=refused.notices)  # fmt: skip
@@ -210,10 +211,10 @@ class IntroductionService:
             return Ask(AskResult.UNAVAILABLE, need, candidates=candidates)
         if candidates:
             await self._matching.shown(need, candidates)
-            notice = telling.drivers_for(person, need, candidates, "candidates.next")
+            notice = telling.drivers_for(person, need, candidates, n.CandidatesNext)
             return Ask(AskResult.UNAVAILABLE, need, candidates=candidates, notices=[notice])
         if need.status is not NeedStatus.SEARCHING:  # the team already follows it
-            notice = to_person(person, "candidates.no_more")
+            notice = to_person(person, n.CandidatesNoMore())
             return Ask(AskResult.UNAVAILABLE, need, notices=[notice])
         async with self._uow.transaction():
             need = await self._matching.to_operators(need, "no_more_drivers", person.id)
@@ -250,7 +251,7 @@ class IntroductionService:
                             AnswerResult.ALREADY, await self._introductions.get(introduction.id)
                         )
                     refused = await self._refused(
-                        introduction, "declined", "rides.full_passenger", actor_id=driver.id
+                        introduction, "declined", n.RidesFullPassenger, actor_id=driver.id
                     )
                 return Answer(
                     AnswerResult.FULL, introduction, refused.need, driver=driver, trip=trip,
@@ -263,7 +264,7 @@ class IntroductionService:
             if accept:
                 return await self._accepted(introduction, driver)
             return await self._refused(
-                introduction, "declined", "intro.declined_passenger", actor_id=driver.id
+                introduction, "declined", n.IntroDeclinedPassenger, actor_id=driver.id
             )
 
     async def _full(self, introduction: Introduction, need: Need, trip: Trip) -> bool:
@@ -311,7 +312,7 @@ class IntroductionService:
         need = await self._needs.get(introduction.need_id)
         if need is None or need.status not in (NeedStatus.SEARCHING, NeedStatus.WITH_OPERATORS):
             return None  # cancelled, closed, or another driver asked meanwhile
-        return await self._next_drivers(introduction, need, "intro.expired_passenger")
+        return await self._next_drivers(introduction, need, n.IntroExpiredPassenger)
 
     async def expiry_news(self, introduction_id: int) -> list[Notice] | None:
         """A word to the driver who let a request expire (None: it did not expire)."""
@@ -351,7 +352,7 @@ class IntroductionService:
                 detail=f"introduction {introduction.id}",
             )  # fmt: skip
             return await self._next_drivers(
-                introduction, need, "rides.withdrawn_passenger", "operators.driver_withdrew"
+                introduction, need, n.RidesWithdrawnPassenger, n.OperatorsDriverWithdrew
             )
 
     async def driver_unreachable(self, introduction_id: int) -> Answer | None:
@@ -363,7 +364,7 @@ class IntroductionService:
             ):
                 return None
             return await self._refused(
-                introduction, "driver_unreachable", "intro.unreachable_passenger"
+                introduction, "driver_unreachable", n.IntroUnreachablePassenger
             )
 
     async def _accepted(self, introduction: Introduction, driver: Person) -> Answer:
@@ -389,7 +390,11 @@ class IntroductionService:
         )
 
     async def _refused(
-        self, introduction: Introduction, event: str, key: str, actor_id: int | None = None
+        self,
+        introduction: Introduction,
+        event: str,
+        told: type[n.DriverDroppedOut],
+        actor_id: int | None = None,
     ) -> Answer:
         now = self._clock.now()
         need = await self._needs.get(introduction.need_id)
@@ -400,14 +405,14 @@ class IntroductionService:
             need.id, NeedStatus.SEARCHING, now, actor_id=actor_id, event=event,
             detail=f"introduction {introduction.id}",
         )  # fmt: skip
-        return await self._next_drivers(introduction, need, key)
+        return await self._next_drivers(introduction, need, told)
 
     async def _next_drivers(
         self,
         introduction: Introduction,
         need: Need,
-        key: str,
-        team_key: str = "operators.driver_refused",
+        told: type[n.DriverDroppedOut],
+        team_kind: type[n.DriverAnswer] = n.OperatorsDriverRefused,
     ) -> Answer:
         """After a driver drops out: the next ones for the passenger, or else the team (also
         for a passenger without Telegram, who cannot choose a driver alone)."""
@@ -425,7 +430,7 @@ class IntroductionService:
         driver = await self._people.get(introduction.driver_id)
         settled = await self._introductions.get(introduction.id)
         notices = telling.driver_dropped_out(
-            need, passenger, driver, candidates, view, key, team_key
+            need, passenger, driver, candidates, view, told, team_kind
         )
         return Answer(
             AnswerResult.DECLINED, settled, need, passenger, driver, candidates=candidates,

@@ -20,7 +20,7 @@ from bot.domain import (
     Person,
 )
 from bot.matching import MatchingParams
-from bot.notices import NEED_POST_REFRESH, Notice, to_person
+from bot.notices import NeedPostRefresh, Notice, OperatorsPersonToldClosed, to_person
 from bot.ports import (
     Agenda,
     IntroductionRepository,
@@ -94,19 +94,17 @@ class OperatorService:
         out: list[Notice] = []
         refreshed: set[int] = set()
         for notice in notices:
-            if notice.key != NEED_POST_REFRESH:
+            values = notice.values
+            if not isinstance(values, NeedPostRefresh):
                 out.append(notice)
                 continue
-            need_id = int(notice.values["need_id"])
-            if need_id in refreshed:
+            if values.need_id in refreshed:
                 continue
-            refreshed.add(need_id)
-            view = notice.values.get("view")
-            if not isinstance(view, FollowUp):
-                view = await self.view(need_id)
+            refreshed.add(values.need_id)
+            view = values.view or await self.view(values.need_id)
             if view.need is None or view.need.operators_post_id is None:
                 continue  # never posted, or gone: nothing to edit
-            out.append(replace(notice, values={**notice.values, "view": view}))
+            out.append(replace(notice, values=replace(values, view=view)))
         return out
 
     async def open_needs(self) -> list[FollowUp]:
@@ -233,9 +231,8 @@ class OperatorService:
         notices = [telling.refresh_post(closed)]
         if view.passenger is not None and reason is not CloseReason.PERSON_CANCELLED:
             notices.append(
-                to_person(view.passenger, "operators.person_told_closed", need=closed,
-                          reason=reason.value)
-            )  # fmt: skip
+                to_person(view.passenger, OperatorsPersonToldClosed(closed, reason.value))
+            )
         return FollowUp(view.result, view.need, view.passenger, view.claimer, notices=notices)
 
     async def register_need(self, operator: Person, caller: Caller, new_need: NewNeed) -> FollowUp:

@@ -19,7 +19,15 @@ from typing import Any, Protocol
 from bot.agenda import NO_SUBJECT, AgendaEntry, Calendar, Due, Kind, Outcome
 from bot.clock import Clock
 from bot.domain import IntroductionStatus, Person
-from bot.notices import Button, Notice, Offer, to_person, to_team
+from bot.notices import (
+    Button,
+    Notice,
+    Offer,
+    PrivacyStayCall,
+    PrivacyStayQuestion,
+    PrivacyTeamForgot,
+    to_team,
+)
 from bot.phones import parse_phone, show_phone
 from bot.ports import Agenda, IntroductionRepository, NeedRepository, PeopleRepository, UnitOfWork
 from bot.services.introductions import IntroductionService
@@ -202,9 +210,7 @@ class PrivacyService:
         if person.telegram_user_id is not None:
             return Forgotten(ForgetResult.HAS_TELEGRAM, person)
         forgotten = await self.forget(person)
-        done = to_team(
-            "privacy.team_forgot", name=person.display_name, operator=operator.display_name
-        )
+        done = to_team(PrivacyTeamForgot(person.display_name, operator.display_name))
         return Forgotten(ForgetResult.DONE, person, [*forgotten.notices, done])
 
     # Retention, by the agenda.
@@ -263,10 +269,8 @@ def _about_them(notice: Notice, person: Person) -> bool:
 def _stay_question(person: Person, days: int) -> list[Notice]:
     buttons = (Button(Offer.STAY, person.id),)
     call = to_team(
-        "privacy.stay_call", buttons, name=person.display_name,
-        phone=show_phone(person.phone) or "—", days=days,
-    )  # fmt: skip
+        PrivacyStayCall(person.display_name, show_phone(person.phone) or "—", days), buttons
+    )
     if person.reachable:
-        question = to_person(person, "privacy.stay_question", buttons, days=days)
-        return [Notice(question.key, person, question.values, buttons, if_unreachable=(call,))]
+        return [Notice(person, PrivacyStayQuestion(days), buttons, if_unreachable=(call,))]
     return [call]

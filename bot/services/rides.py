@@ -9,29 +9,15 @@ from datetime import date
 from bot.agenda import Calendar
 from bot.clock import Clock
 from bot.domain import (
-    Introduction,
     IntroductionStatus,
-    Need,
     NeedStatus,
     Person,
     RideOutcome,
-    Trip,
 )
+from bot.domain import Ride as Ride  # where it lives, for the services that find rides
 from bot.notices import Notice
 from bot.ports import IntroductionRepository, NeedRepository, PeopleRepository, TripRepository
 from bot.services import telling
-
-
-@dataclass(frozen=True)
-class Ride:
-    """An accepted introduction with everything a message about it shows."""
-
-    introduction: Introduction
-    need: Need
-    passenger: Person
-    driver: Person
-    trip: Trip | None
-    ride_date: date
 
 
 class OutcomeResult(enum.StrEnum):

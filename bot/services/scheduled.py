@@ -18,7 +18,7 @@ from datetime import date
 
 from bot.agenda import AgendaEntry, Calendar, Kind, Outcome
 from bot.clock import Clock
-from bot.notices import MONTHLY_REPORT, NEED_POST_REFRESH, TEAM_DIGEST, Notice, to_team
+from bot.notices import NeedPostRefresh, Notice, TeamDigest, TeamMonthlyReport, to_team
 from bot.ports import UnitOfWork
 from bot.services import telling
 from bot.services.agenda import AgendaService
@@ -147,7 +147,7 @@ class ScheduledWork:
         that is set, or, for a person out of reach, those told in their stead."""
         count = 0
         for notice in notices:
-            if notice.key == NEED_POST_REFRESH:
+            if isinstance(notice.values, NeedPostRefresh):
                 continue  # an edit: tells nobody
             if notice.to is None:
                 count += 1 if notice.chat_id is not None or self._team else 0
@@ -178,7 +178,7 @@ class ScheduledWork:
         outcome = await self._needs.expire(entry)
         if outcome is not Outcome.DONE:
             return Carried(outcome)
-        return Carried(outcome, [to_team(NEED_POST_REFRESH, need_id=entry.subject_id)])
+        return Carried(outcome, [to_team(NeedPostRefresh(entry.subject_id))])
 
     async def _retention(self, entry: AgendaEntry) -> Carried:
         outcome, notices = await self._privacy.retention(entry)
@@ -254,7 +254,7 @@ class ScheduledWork:
         if not self._team:
             return Carried(Outcome.SKIPPED)
         digest = await self._digest.digest()
-        notices = [to_team(TEAM_DIGEST, digest=digest, today=self._today())]
+        notices = [to_team(TeamDigest(digest, self._today()))]
         await self._digest.sent(entry, Outcome.SENT)
         return Carried(Outcome.SENT, notices)
 
@@ -265,7 +265,7 @@ class ScheduledWork:
             return Carried(Outcome.SKIPPED)
         report = await self._dashboard.monthly()
         await self._dashboard.reported(entry, Outcome.SENT)
-        return Carried(Outcome.SENT, [to_team(MONTHLY_REPORT, report=report)])
+        return Carried(Outcome.SENT, [to_team(TeamMonthlyReport(report))])
 
     # Aid applications nobody answered.
 

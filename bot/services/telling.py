@@ -15,13 +15,12 @@ notices it causes (bot/notices.py). The rules, in one place:
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
+from bot import notices as n
 from bot.delivery import DriverUnreachable, NeedPosted
-from bot.domain import Introduction, Need, Person, Trip
+from bot.domain import Introduction, Need, Person, Ride, Trip
 from bot.notices import (
-    NEED_POST,
-    NEED_POST_REFRESH,
     Button,
     Notice,
     Offer,
@@ -44,11 +43,10 @@ def need_to_team(view: FollowUp, reason: str) -> Notices:
     need = view.need
     assert need is not None
     if need.operators_post_id is not None:
-        return [to_team("operators.back_to_team", need=need, reason=reason), refresh_post(need)]
+        return [to_team(n.OperatorsBackToTeam(need, reason)), refresh_post(need)]
     post = Notice(
-        NEED_POST,
         None,
-        {"view": view, "reason": reason},
+        n.NeedPost(view, reason),
         (Button(Offer.FOLLOW_NEED, need.id),),
         after_sent=NeedPosted(need.id).step(),
     )
@@ -61,9 +59,8 @@ def repost(view: FollowUp) -> Notice:
     need = view.need
     assert need is not None
     return Notice(
-        NEED_POST,
         None,
-        {"view": view, "reason": "unclaimed"},
+        n.NeedPost(view, "unclaimed"),
         (Button(Offer.FOLLOW_NEED, need.id),),
         after_sent=NeedPosted(need.id, need.operators_post_id).step(),
     )
@@ -71,7 +68,7 @@ def repost(view: FollowUp) -> Notice:
 
 def refresh_post(need: Need) -> Notice:
     """The need's post shows where it stands now (edited in place; nobody's phone buzzes)."""
-    return to_team(NEED_POST_REFRESH, need_id=need.id)
+    return to_team(n.NeedPostRefresh(need.id))
 
 
 def refreshed(need: Need | None) -> Notices:
@@ -79,20 +76,28 @@ def refreshed(need: Need | None) -> Notices:
 
 
 def followed_answer(
-    need: Need | None, driver: Person | None, key: str, passenger: Person | None = None
+    need: Need | None,
+    driver: Person | None,
+    kind: type[n.DriverAnswer],
+    passenger: Person | None = None,
 ) -> Notices:
     """A driver's answer to a need the team has posted: the group hears who did what."""
     if need is None or driver is None or need.operators_post_id is None:
         return []
-    return [to_team(key, need=need, driver=driver, passenger=passenger), refresh_post(need)]
+    return [to_team(kind(need, driver, passenger)), refresh_post(need)]
 
 
 # The passenger and the drivers who can take them.
 
 
-def drivers_for(passenger: Person, need: Need, candidates: list[Candidate], key: str) -> Notice:
+def drivers_for(
+    passenger: Person,
+    need: Need,
+    candidates: list[Candidate],
+    kind: type[n.CandidatesFound | n.CandidatesNext],
+) -> Notice:
     return to_person(
-        passenger, key, (Button(Offer.CHOOSE_DRIVER, need.id),), need=need, candidates=candidates
+        passenger, kind(need, tuple(candidates)), (Button(Offer.CHOOSE_DRIVER, need.id),)
     )
 
 
@@ -109,11 +114,11 @@ def search_result(
     assert need is not None
     if candidates:
         return [
-            drivers_for(passenger, need, candidates, "candidates.found"),
+            drivers_for(passenger, need, candidates, n.CandidatesFound),
             *alternatives_for(passenger, need, alternatives, found_driver=True),
         ]
     # No driver: maybe an aid helps (a licence, a train pass…); /aides is offered.
-    notices = [to_person(passenger, "candidates.none", (Button(Offer.SHOW_AIDS, 0),))]
+    notices = [to_person(passenger, n.CandidatesNone(), (Button(Offer.SHOW_AIDS, 0),))]
     notices += alternatives_for(passenger, need, alternatives, found_driver=False)
     notices += need_to_team(view, "no_match")
     return notices + alternatives_to_team(need, alternatives)
@@ -124,12 +129,7 @@ def alternatives_to_team(need: Need, alternatives: Alternatives) -> Notices:
     if not alternatives:
         return []
     return [
-        to_team(
-            "transit.for_team",
-            need=need,
-            options=alternatives.transit,
-            services=alternatives.services,
-        )  # fmt: skip
+        to_team(n.TransitForTeam(need, tuple(alternatives.transit), tuple(alternatives.services)))
     ]
 
 
@@ -138,23 +138,16 @@ def alternatives_for(
 ) -> Notices:
     notices = []
     if alternatives.transit:
-        notices.append(
-            to_person(passenger, "transit.options", need=need, options=alternatives.transit)
-        )
+        notices.append(to_person(passenger, n.TransitOptions(need, tuple(alternatives.transit))))
     if alternatives.services:
         notices.append(
-            to_person(
-                passenger,
-                "transit.services",
-                services=alternatives.services,
-                found_driver=found_driver,
-            )  # fmt: skip
+            to_person(passenger, n.TransitServices(tuple(alternatives.services), found_driver))
         )
     return notices
 
 
 def nobody_left(passenger: Person, view: FollowUp | None, reason: str) -> Notices:
-    notices = [to_person(passenger, "candidates.no_more", (Button(Offer.SHOW_AIDS, 0),))]
+    notices = [to_person(passenger, n.CandidatesNoMore(), (Button(Offer.SHOW_AIDS, 0),))]
     if view is not None and view.need is not None:
         notices += need_to_team(view, reason)
     return notices
@@ -164,10 +157,8 @@ def new_driver(passenger: Person, need: Need, candidate: Candidate) -> Notice:
     """A trip registered or resumed fits a need still waiting."""
     return to_person(
         passenger,
-        "candidates.new_driver",
+        n.CandidatesNewDriver(need, (candidate,)),
         (Button(Offer.CHOOSE_DRIVER, need.id),),
-        need=need,
-        candidates=[candidate],
     )
 
 
@@ -189,33 +180,25 @@ def driver_asked(
     driver, trip = candidate.driver, candidate.trip
     deadline = introduction.expires_at
     answer = (Button(Offer.ANSWER_INTRODUCTION, introduction.id),)
-    asked = to_person(
-        passenger, "intro.asked", name=driver.short_name, deadline=deadline,
-        asked_at=introduction.created_at,
-    )  # fmt: skip
+    asked = to_person(passenger, n.IntroAsked(driver.short_name, deadline, introduction.created_at))
     if driver.telegram_user_id is None:  # registered by phone: the team calls, answers for them
         call = to_team(
-            "operators.call_driver", answer, need=need, driver=driver, passenger=passenger,
-            introduction=introduction, deadline=deadline, asked_at=introduction.created_at,
-        )  # fmt: skip
+            n.OperatorsCallDriver(
+                need, driver, passenger, introduction, deadline, introduction.created_at
+            ),
+            answer,
+        )
         return [call, asked, *refreshed(need)]
     request = Notice(
-        "intro.request",
         driver,
-        {"need": need, "passenger": passenger, "introduction": introduction, "trip": trip},
+        n.IntroRequest(need, passenger, introduction, trip),
         answer,
         if_unreachable=DriverUnreachable(introduction.id).step(),
     )
     notices = [request, asked]
     if by_operator:
         notices.append(
-            to_team(
-                "operators.driver_asked",
-                need=need,
-                driver=driver,
-                deadline=deadline,
-                asked_at=introduction.created_at,
-            )  # fmt: skip
+            to_team(n.OperatorsDriverAsked(need, driver, deadline, introduction.created_at))
         )
     return [*notices, *refreshed(need)]
 
@@ -230,53 +213,46 @@ def cost_share(
     team for whoever has no Telegram."""
     notices = []
     for reader in (passenger, driver):
-        values = {"need": need, "km": km, "eur_per_km": eur_per_km}
         if reader.telegram_user_id is not None:
-            notices.append(Notice("transit.cost_share", reader, values))
+            notices.append(to_person(reader, n.TransitCostShare(need, km, eur_per_km)))
         else:
-            notices.append(Notice("transit.cost_share_call", None, {**values, "person": reader}))
+            notices.append(to_team(n.TransitCostShareCall(need, km, eur_per_km, reader)))
     return notices
 
 
 def accepted(need: Need, introduction: Introduction, passenger: Person, driver: Person) -> Notices:
     """Both get each other's contact; through the team when one has no Telegram, or when the
     passenger's Telegram refuses our message."""
-    notices = followed_answer(need, driver, "operators.driver_accepted", passenger)
-    facts = {"need": need, "introduction": introduction, "passenger": passenger, "driver": driver}
-    blocked = Notice("operators.call_passenger_accepted", None, facts)
+    notices = followed_answer(need, driver, n.OperatorsDriverAccepted, passenger)
+    facts = (need, introduction, passenger, driver)
+    blocked = to_team(n.OperatorsCallPassengerAccepted(*facts))
     if driver.telegram_user_id is None:
         # The team phoned the driver and answered for them: it gives them the passenger's
         # contact, and the passenger hears that the team will set up the meeting.
-        notices.append(Notice("operators.connect_driver", None, facts))
+        notices.append(to_team(n.OperatorsConnectDriver(*facts)))
         if passenger.telegram_user_id is None:
-            notices.append(Notice("operators.call_passenger_offline", None, facts))
+            notices.append(to_team(n.OperatorsCallPassengerOffline(*facts)))
         elif passenger.reachable:
             notices.append(
                 Notice(
-                    "intro.accepted_passenger_via_team",
-                    passenger,
-                    facts,
-                    if_unreachable=(blocked,),
-                )  # fmt: skip
+                    passenger, n.IntroAcceptedPassengerViaTeam(*facts), if_unreachable=(blocked,)
+                )
             )
         else:
             notices.append(blocked)
         return notices
-    notices.append(Notice("intro.accepted_driver", driver, facts))
+    notices.append(to_person(driver, n.IntroAcceptedDriver(*facts)))
     if passenger.telegram_user_id is None:  # registered by phone: the team calls them
-        notices.append(Notice("operators.call_passenger_offline", None, facts))
+        notices.append(to_team(n.OperatorsCallPassengerOffline(*facts)))
     elif passenger.reachable:
-        driver_note = Notice("intro.passenger_unreachable_driver", driver, facts)
+        driver_note = to_person(driver, n.IntroPassengerUnreachableDriver(*facts))
         notices.append(
             Notice(
-                "intro.accepted_passenger",
-                passenger,
-                facts,
-                if_unreachable=(blocked, driver_note),
-            )  # fmt: skip
+                passenger, n.IntroAcceptedPassenger(*facts), if_unreachable=(blocked, driver_note)
+            )
         )
     else:  # known to have blocked the bot
-        notices += [blocked, Notice("intro.passenger_unreachable_driver", driver, facts)]
+        notices += [blocked, to_person(driver, n.IntroPassengerUnreachableDriver(*facts))]
     return notices
 
 
@@ -286,17 +262,17 @@ def driver_dropped_out(
     driver: Person | None,
     candidates: list[Candidate],
     view: FollowUp | None,
-    key: str,
-    team_key: str = "operators.driver_refused",
+    told: type[n.DriverDroppedOut],
+    team_kind: type[n.DriverAnswer] = n.OperatorsDriverRefused,
 ) -> Notices:
     """A driver said no, did not answer, cannot be reached, or pulled out: the passenger goes
     on with the next drivers, or the team takes over (`view` is then the need as it stands)."""
     if passenger is None or need is None:
         return []
-    notices = followed_answer(need, driver, team_key, passenger)
-    notices.append(to_person(passenger, key, name=driver.short_name if driver else ""))
+    notices = followed_answer(need, driver, team_kind, passenger)
+    notices.append(to_person(passenger, told(driver.short_name if driver else "")))
     if candidates:
-        notices.append(drivers_for(passenger, need, candidates, "candidates.next"))
+        notices.append(drivers_for(passenger, need, candidates, n.CandidatesNext))
     elif view is not None:
         notices += nobody_left(passenger, view, "no_more_drivers")
     return notices
@@ -318,20 +294,18 @@ def need_cancelled(
             # Registered by phone, or blocked the bot: the team, who would otherwise remind
             # them, calls.
             call = to_team(
-                "operators.call_driver_cancelled", need=need, passenger=passenger,
-                driver=driver, introduction=accepted_introduction,
-            )  # fmt: skip
+                n.OperatorsCallDriverCancelled(need, passenger, driver, accepted_introduction)
+            )
             told = to_person(
-                driver, "intro.trip_cancelled_driver", need=need, passenger=passenger,
-                introduction=accepted_introduction,
-            )  # fmt: skip
+                driver, n.IntroTripCancelledDriver(need, passenger, accepted_introduction)
+            )
             notices += _to_them_or_the_team(driver, told, call)
         elif driver.telegram_user_id is not None:
-            notices.append(to_person(driver, "intro.need_cancelled_driver", passenger=passenger))
+            notices.append(to_person(driver, n.IntroNeedCancelledDriver(passenger)))
         else:
             team_following = True  # the team was asked to phone this driver
     if team_following:
-        notices.append(to_team("operators.need_cancelled", need=need, passenger=passenger))
+        notices.append(to_team(n.OperatorsNeedCancelled(need, passenger)))
     notices += refreshed(need)
     return notices
 
@@ -343,18 +317,10 @@ def need_cancelled(
 def _to_them_or_the_team(reader: Person, to_them: Notice, to_team_instead: Notice) -> Notices:
     if not reader.reachable:
         return [to_team_instead]
-    return [
-        Notice(
-            to_them.key,
-            reader,
-            to_them.values,
-            to_them.buttons,
-            if_unreachable=(to_team_instead,),
-        )  # fmt: skip
-    ]
+    return [replace(to_them, to=reader, if_unreachable=(to_team_instead,))]
 
 
-def ride_reminder(ride: Any, for_driver: bool) -> Notices:
+def ride_reminder(ride: Ride, for_driver: bool) -> Notices:
     """The evening before: both are reminded; the team phones who cannot be written to."""
     reader = ride.driver if for_driver else ride.passenger
     button = (
@@ -362,34 +328,30 @@ def ride_reminder(ride: Any, for_driver: bool) -> Notices:
         if for_driver
         else Button(Offer.CANCEL_RIDE, ride.need.id)
     )
-    key = "reminder.driver" if for_driver else "reminder.passenger"
-    call = to_team("reminder.call", ride=ride, person=reader)
-    return _to_them_or_the_team(reader, to_person(reader, key, (button,), ride=ride), call)
+    kind = n.ReminderDriver if for_driver else n.ReminderPassenger
+    call = to_team(n.ReminderCall(ride, reader))
+    return _to_them_or_the_team(reader, to_person(reader, kind(ride), (button,)), call)
 
 
-def ride_question(ride: Any) -> Notices:
+def ride_question(ride: Ride) -> Notices:
     """The day after: did the ride happen? Asked by the team, by phone, if need be."""
     buttons = (Button(Offer.RIDE_OUTCOME, ride.introduction.id),)
-    question = to_person(ride.passenger, "outcome.question", buttons, ride=ride)
-    return _to_them_or_the_team(
-        ride.passenger, question, to_team("outcome.call", buttons, ride=ride)
-    )
+    question = to_person(ride.passenger, n.OutcomeQuestion(ride), buttons)
+    return _to_them_or_the_team(ride.passenger, question, to_team(n.OutcomeCall(ride), buttons))
 
 
 def trip_check(trip: Trip, driver: Person, days: int) -> Notices:
     buttons = (Button(Offer.TRIP_CHECK, trip.id),)
-    question = to_person(driver, "tripcheck.question", buttons, trip=trip, days=days)
-    call = to_team("tripcheck.call", buttons, trip=trip, driver=driver, days=days)
+    question = to_person(driver, n.TripCheckQuestion(trip, days), buttons)
+    call = to_team(n.TripCheckCall(trip, driver, days), buttons)
     return _to_them_or_the_team(driver, question, call)
 
 
 def trip_paused(trip: Trip, driver: Person) -> Notices:
-    told_driver = to_person(driver, "tripcheck.paused", (Button(Offer.RESUME_TRIP, trip.id),),
-                            trip=trip)  # fmt: skip
+    told_driver = to_person(driver, n.TripCheckPaused(trip), (Button(Offer.RESUME_TRIP, trip.id),))
     call = to_team(
-        "tripcheck.paused_call", (Button(Offer.RESUME_CHECKED_TRIP, trip.id),),
-        trip=trip, driver=driver,
-    )  # fmt: skip
+        n.TripCheckPausedCall(trip, driver), (Button(Offer.RESUME_CHECKED_TRIP, trip.id),)
+    )
     return _to_them_or_the_team(driver, told_driver, call)
 
 
@@ -397,7 +359,7 @@ def need_expired(need: Need, person: Person) -> Notices:
     """The team's post already reads "expired"; the person hears it in the morning."""
     notices = refreshed(need)
     if person.telegram_user_id is not None:
-        notices.append(to_person(person, "needs.expired", need=need))
+        notices.append(to_person(person, n.NeedsExpired(need)))
     return notices
 
 
@@ -405,7 +367,7 @@ def request_expired_driver(driver: Person, passenger: Person) -> Notices:
     """A driver reached by phone: the team saw the request lapse in the group."""
     if driver.telegram_user_id is None:
         return []
-    return [to_person(driver, "intro.expired_driver", name=passenger.short_name)]
+    return [to_person(driver, n.IntroExpiredDriver(passenger.short_name))]
 
 
 def claimed_quiet(view: FollowUp, days: int) -> Notices:
@@ -413,6 +375,6 @@ def claimed_quiet(view: FollowUp, days: int) -> Notices:
     group by name."""
     assert view.need is not None and view.claimer is not None
     buttons = (Button(Offer.FOLLOW_NEED, view.need.id),)
-    in_group = to_team("operators.claimed_quiet_group", buttons, view=view, days=days)
-    reminder = to_person(view.claimer, "operators.claimed_quiet", buttons, view=view, days=days)
+    in_group = to_team(n.OperatorsClaimedQuietGroup(view, days), buttons)
+    reminder = to_person(view.claimer, n.OperatorsClaimedQuiet(view, days), buttons)
     return _to_them_or_the_team(view.claimer, reminder, in_group)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
-from bot.domain import MAX_SEATS, NewTrip, Person, Trip, TripStatus
-from bot.notices import Button, Notice, Offer, to_person
+from bot.domain import MAX_SEATS, NewTrip, Person, Ride, Trip, TripStatus
+from bot.notices import Button, Notice, Offer, TripsRideStillOn, to_person
 from bot.ports import Agenda, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 from bot.services import telling
 
@@ -42,7 +42,7 @@ class Announcer(Protocol):
 
 
 class RidesToCome(Protocol):
-    async def to_come_on_trip(self, trip_id: int) -> list[Any]: ...
+    async def to_come_on_trip(self, trip_id: int) -> list[Ride]: ...
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class TripListing:
     """A trip as its driver sees it in /mestrajets: with the rides promised on it."""
 
     trip: Trip
-    rides: list[Any] = field(default_factory=list)
+    rides: list[Ride] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -207,11 +207,8 @@ class TripService:
             return []
         return [
             to_person(
-                driver,
-                "trips.ride_still_on",
-                (Button(Offer.WITHDRAW_RIDE, ride.introduction.id),),
-                ride=ride,
-            )  # fmt: skip
+                driver, TripsRideStillOn(ride), (Button(Offer.WITHDRAW_RIDE, ride.introduction.id),)
+            )
             for ride in await self._rides.to_come_on_trip(trip.id)
         ]
 

@@ -11,7 +11,18 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.domain import Introduction, IntroductionStatus, Person
-from bot.notices import Button, Notice, Offer, to_person, to_team
+from bot.notices import (
+    Button,
+    Notice,
+    Offer,
+    PrivacyLiftedPerson,
+    PrivacyLiftedTeam,
+    PrivacyReportTeam,
+    PrivacySuspendedPerson,
+    PrivacySuspendedTeam,
+    to_person,
+    to_team,
+)
 from bot.ports import IntroductionRepository, NeedRepository, PeopleRepository, UnitOfWork
 
 REASONS = ("no_show", "behaviour", "unsafe", "other")
@@ -110,11 +121,11 @@ class TrustService:
             await self._reports.add(
                 person.id, other.id, introduction_id, reason, words, self._clock.now()
             )
-        team = to_team(
-            "privacy.report_team", (Button(Offer.SUSPEND, other.id),),
+        report = PrivacyReportTeam(
             reporter=person.display_name, reported=other.display_name,
             reason=reason, words=words, id=match[0].introduction.need_id,
         )  # fmt: skip
+        team = to_team(report, (Button(Offer.SUSPEND, other.id),))
         return TrustAnswer(TrustResult.DONE, other, [team])
 
     async def suspend(self, operator: Person, person_id: int) -> TrustAnswer:
@@ -125,11 +136,13 @@ class TrustService:
             return TrustAnswer(TrustResult.ALREADY, person)
         await self._people.set_suspended(person.id, self._clock.now())
         notices = [
-            to_team("privacy.suspended_team", (Button(Offer.LIFT, person.id),),
-                    name=person.display_name, operator=operator.display_name),
-        ]  # fmt: skip
+            to_team(
+                PrivacySuspendedTeam(person.display_name, operator.display_name),
+                (Button(Offer.LIFT, person.id),),
+            ),
+        ]
         if person.reachable:
-            notices.append(to_person(person, "privacy.suspended_person"))
+            notices.append(to_person(person, PrivacySuspendedPerson()))
         return TrustAnswer(TrustResult.DONE, person, notices)
 
     async def lift(self, operator: Person, person_id: int) -> TrustAnswer:
@@ -140,11 +153,10 @@ class TrustService:
             return TrustAnswer(TrustResult.ALREADY, person)
         await self._people.set_suspended(person.id, None)
         notices = [
-            to_team("privacy.lifted_team", name=person.display_name,
-                    operator=operator.display_name),
-        ]  # fmt: skip
+            to_team(PrivacyLiftedTeam(person.display_name, operator.display_name)),
+        ]
         if person.reachable:
-            notices.append(to_person(person, "privacy.lifted_person"))
+            notices.append(to_person(person, PrivacyLiftedPerson()))
         return TrustAnswer(TrustResult.DONE, person, notices)
 
 
