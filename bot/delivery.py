@@ -15,6 +15,7 @@ sent again. Nothing here knows Telegram: a notice holds a platform method and it
 from __future__ import annotations
 
 import enum
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,6 +41,67 @@ GIVE_UP_AFTER = timedelta(hours=24)
 # Local hours when a message that is not urgent (a reminder, a question, the digest) held up
 # by an outage waits for the morning rather than waking someone up.
 QUIET_FROM, QUIET_UNTIL = 21, 8
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` messages in any `per`."""
+
+    count: int
+    per: timedelta
+
+
+# Telegram's limits: about 30 messages a second overall, 20 a minute in one group.
+OVERALL_RATE = Rate(30, timedelta(seconds=1))
+GROUP_RATE = Rate(20, timedelta(minutes=1))
+
+
+class SendBudget:
+    """How many messages may go out now, without ever waiting for it.
+
+    The deliverer asks before each send: when the whole budget is spent, it sends nothing
+    until `full_until`; when one group's is, that group's messages stay due and wait for its
+    next slot (`group_full_until`) while every other chat goes on. Chat 0 (the answers to
+    button presses) is not a message and spends nothing.
+    """
+
+    def __init__(self, overall: Rate = OVERALL_RATE, per_group: Rate = GROUP_RATE) -> None:
+        self.overall = overall
+        self.per_group = per_group
+        self._sent: deque[datetime] = deque()
+        self._groups: dict[int, deque[datetime]] = {}
+
+    def full_until(self, now: datetime) -> datetime | None:
+        """None when a message may go now, else when there will be room again."""
+        self._forget(self._sent, now - self.overall.per)
+        if len(self._sent) < self.overall.count:
+            return None
+        return self._sent[0] + self.overall.per
+
+    def group_full_until(self, chat_id: int, now: datetime) -> datetime | None:
+        """For a group (chat_id < 0): None when it may have one more now, else when."""
+        sent = self._groups.get(chat_id)
+        if chat_id >= 0 or sent is None:
+            return None
+        self._forget(sent, now - self.per_group.per)
+        if not sent:
+            del self._groups[chat_id]
+            return None
+        if len(sent) < self.per_group.count:
+            return None
+        return sent[0] + self.per_group.per
+
+    def spend(self, chat_id: int, now: datetime) -> None:
+        if chat_id == 0:
+            return
+        self._sent.append(now)
+        if chat_id < 0:
+            self._groups.setdefault(chat_id, deque()).append(now)
+
+    @staticmethod
+    def _forget(sent: deque[datetime], before: datetime) -> None:
+        while sent and sent[0] <= before:
+            sent.popleft()
 
 
 def retry_after_failure(attempts: int) -> timedelta:
