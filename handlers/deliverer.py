@@ -40,7 +40,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
-from bot.delivery import OutboxEntry, SendBudget, Step
+from bot.delivery import JSON, OutboxEntry, SendBudget, Step
 from bot.ports import UnitOfWork
 from bot.services.delivery import DeliveryService
 from handlers.outbox_bot import OutboxBot, recording
@@ -161,7 +161,7 @@ class Deliverer:
                     if until is not None:
                         self._held[chat] = until  # skipped until its next slot
                         continue
-                    self._budget.spend(chat, now)
+                    self._budget.spend(chat)
                 self._start(entry)
                 started += 1
             return started
@@ -192,7 +192,7 @@ class Deliverer:
     async def _send(self, entry: OutboxEntry) -> bool:
         """Try once; True if the message is settled (sent, or settled otherwise)."""
         try:
-            result = await self._bot.deliver(entry.method, entry.params)
+            result = await self._call(entry)
         except RetryAfter as error:
             wait = flood_wait(error)
             await self._delivery.not_yet(entry, f"flood limit: retry after {wait}", wait)
@@ -234,6 +234,13 @@ class Deliverer:
             self._troubled = False
             await self._delivery.telegram_back()
         return True
+
+    async def _call(self, entry: OutboxEntry) -> bool | JSON | list[JSON]:
+        try:
+            return await self._bot.deliver(entry.method, entry.params)
+        finally:  # its slot in the budget counts from Telegram's answer
+            if self._budget is not None:
+                self._budget.settled(entry.chat_id, self._clock.now())
 
     async def _sent(self, entry: OutboxEntry, message_id: int | None) -> None:
         self.last_success = self._clock.now()
