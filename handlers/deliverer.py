@@ -119,8 +119,8 @@ class Deliverer:
             settled = self._settled
             started = await self._dispatch()
             tried += started
-            if not started:
-                if not self._flying:
+            if not started and not settled.is_set():  # (one that settled meanwhile may
+                if not self._flying:  # have freed the next message of its chat)
                     break
                 await settled.wait()
         if self._crash is not None and not self._flying:
