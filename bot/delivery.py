@@ -7,9 +7,11 @@
   chat, until it is sent, its reader turns out to be unreachable (then `if_unreachable` says who
   else must know), or it is given up (`GIVE_UP_AFTER`) and reported to the team.
 
-Delivery is at least once: after a crash between a send and its record, that one message is
-sent again. Nothing here knows Telegram: a notice holds a platform method and its parameters
-(what the adapter rendered), the chat, and the person it is for.
+Delivery is at least once: a message is recorded as sent only after it was accepted (sends
+are recorded in batches); after a crash between sends and their record, those are sent again.
+Sending keeps within the platform's limits without waiting for them (`SendBudget`). Nothing
+here knows Telegram: a notice holds a platform method and its parameters (what the adapter
+rendered), the chat, and the person it is for.
 """
 
 from __future__ import annotations

@@ -165,3 +165,19 @@ async def test_the_agenda_ticks_while_telegram_keeps_the_deliverer_busy(bot: Run
     finally:
         await bot.app.deliverer.stop()
     bot.assert_clean()
+
+
+async def test_no_more_than_thirty_a_second_go_out_and_the_rest_follow(
+    limited: RunningBot,
+) -> None:
+    bot = limited
+    people = [person(bot, 500 + n, f"P{n}") for n in range(20)]
+    await write(bot, [(p.id, f"{p.first_name}: {i}") for i in range(2) for p in people])
+    await bot.app.deliverer.flush()
+    assert len(bot.fake.sent_messages()) == 30  # Telegram's limit for one second
+    await seconds_later(bot, 0.5)
+    assert len(bot.fake.sent_messages()) == 30
+    await seconds_later(bot, 0.6)
+    for p in people:
+        assert texts(p) == [f"{p.first_name}: 0", f"{p.first_name}: 1"]
+    bot.assert_clean()
