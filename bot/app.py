@@ -14,12 +14,13 @@ from types import SimpleNamespace
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.assembly import Core, build_core
 from bot.clock import Clock
+from bot.delivery import SendBudget
 from bot.interop.ports import PartnerClient
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
@@ -29,7 +30,7 @@ from handlers.aids import AidsConversation
 from handlers.applications import ApplyConversation
 from handlers.behalf import NeedOnBehalf
 from handlers.common import CommonHandlers, set_command_menus
-from handlers.deliverer import Deliverer
+from handlers.deliverer import CONCURRENCY, Deliverer
 from handlers.deps import Deps
 from handlers.find import FindConversation
 from handlers.http import create_http_app
@@ -187,7 +188,8 @@ async def create_bot(
 
     `request` replaces the HTTP layer (tests pass a fake Bot API); every Bot API call goes to
     `{TELEGRAM_API_URL}/bot{token}/METHOD`. `rate_limit` keeps sends within Telegram's limits
-    (about 30 a second, 20 a minute per group).
+    (about 30 a second, 20 a minute per group) by the deliverer's budget, which never waits
+    inside a send.
     """
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
@@ -201,15 +203,14 @@ async def create_bot(
         token=settings.bot_token.get_secret_value(),
         base_url=f"{settings.telegram_api_url}/bot{{token}}",
         base_file_url=f"{settings.telegram_api_url}/file/bot{{token}}",
-        request=request or HTTPXRequest(connection_pool_size=8),
+        request=request or HTTPXRequest(connection_pool_size=CONCURRENCY + 4),
         get_updates_request=request or HTTPXRequest(read_timeout=POLL_TIMEOUT + 10),
         defaults=Defaults(
             parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
         ),
-        # Retries are the deliverer's (it keeps each chat's order): none here. The ignore:
-        # OutboxBot is an ExtBot[None] (no per-call rate-limit arguments), which PTB types as
-        # wanting a BaseRateLimiter[None], while AIORateLimiter is a BaseRateLimiter[int].
-        rate_limiter=AIORateLimiter(max_retries=0) if rate_limit else None,  # type: ignore[arg-type]
+        # No rate limiter here: python-telegram-bot's waits inside the call, holding up every
+        # other chat behind a busy group. Telegram's limits are the deliverer's budget, and
+        # retries its own (it keeps each chat's order).
     )
     application = (
         ApplicationBuilder()
@@ -244,7 +245,10 @@ async def create_bot(
         partner_api=core.partner_api,
         conversations=core.conversations,
     )
-    deliverer = Deliverer(bot, core.delivery, core.database, core.clock)
+    deliverer = Deliverer(
+        bot, core.delivery, core.database, core.clock,
+        budget=SendBudget() if rate_limit else None,
+    )  # fmt: skip
     common = CommonHandlers(deps)
     updates = UpdateRunner(
         application,

@@ -7,15 +7,18 @@
   chat, until it is sent, its reader turns out to be unreachable (then `if_unreachable` says who
   else must know), or it is given up (`GIVE_UP_AFTER`) and reported to the team.
 
-Delivery is at least once: after a crash between a send and its record, that one message is
-sent again. Nothing here knows Telegram: a notice holds a platform method and its parameters
-(what the adapter rendered), the chat, and the person it is for.
+Delivery is at least once: a message is recorded as sent only after it was accepted (sends
+are recorded in batches); after a crash between sends and their record, those are sent again.
+Sending keeps within the platform's limits without waiting for them (`SendBudget`). Nothing
+here knows Telegram: a notice holds a platform method and its parameters (what the adapter
+rendered), the chat, and the person it is for.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -43,6 +46,90 @@ GIVE_UP_AFTER = timedelta(hours=24)
 # Local hours when a message that is not urgent (a reminder, a question, the digest) held up
 # by an outage waits for the morning rather than waking someone up.
 QUIET_FROM, QUIET_UNTIL = 21, 8
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` messages in any `per`."""
+
+    count: int
+    per: timedelta
+
+
+# Telegram's limits: about 30 messages a second overall, 20 a minute in one group.
+OVERALL_RATE = Rate(30, timedelta(seconds=1))
+GROUP_RATE = Rate(20, timedelta(minutes=1))
+
+
+class SendBudget:
+    """How many messages may go out now, without ever waiting for it.
+
+    The deliverer asks before each send: when the whole budget is spent, it sends nothing
+    until `full_until`; when one group's is, that group's messages stay due and wait for its
+    next slot (`group_full_until`) while every other chat goes on. Chat 0 (the answers to
+    button presses) is not a message and spends nothing.
+
+    A send holds its slot from when it leaves (`spend`) until `per` after its answer came
+    back (`settled`): however the network delays each request, Telegram never sees more than
+    `count` of them in any `per`.
+    """
+
+    def __init__(self, overall: Rate = OVERALL_RATE, per_group: Rate = GROUP_RATE) -> None:
+        self.overall = overall
+        self.per_group = per_group
+        self._on_the_way = 0
+        self._sent: deque[datetime] = deque()  # when each answer came back, oldest first
+        self._groups: dict[int, _GroupSends] = {}
+
+    def full_until(self, now: datetime) -> datetime | None:
+        """None when a message may go now, else about when there will be room again."""
+        self._forget(self._sent, now - self.overall.per)
+        if self._on_the_way + len(self._sent) < self.overall.count:
+            return None
+        return self._sent[0] + self.overall.per if self._sent else now + self.overall.per
+
+    def group_full_until(self, chat_id: int, now: datetime) -> datetime | None:
+        """For a group (chat_id < 0): None when it may have one more now, else when."""
+        group = self._groups.get(chat_id)
+        if chat_id >= 0 or group is None:
+            return None
+        self._forget(group.sent, now - self.per_group.per)
+        if not group.sent and not group.on_the_way:
+            del self._groups[chat_id]
+            return None
+        if group.on_the_way + len(group.sent) < self.per_group.count:
+            return None
+        return group.sent[0] + self.per_group.per if group.sent else now + self.per_group.per
+
+    def spend(self, chat_id: int) -> None:
+        """A message leaves for `chat_id`."""
+        if chat_id == 0:
+            return
+        self._on_the_way += 1
+        if chat_id < 0:
+            self._groups.setdefault(chat_id, _GroupSends()).on_the_way += 1
+
+    def settled(self, chat_id: int, now: datetime) -> None:
+        """Telegram answered (whatever it said) the message that left for `chat_id`."""
+        if chat_id == 0:
+            return
+        self._on_the_way -= 1
+        self._sent.append(now)
+        if chat_id < 0:
+            group = self._groups.setdefault(chat_id, _GroupSends())
+            group.on_the_way = max(0, group.on_the_way - 1)
+            group.sent.append(now)
+
+    @staticmethod
+    def _forget(sent: deque[datetime], before: datetime) -> None:
+        while sent and sent[0] <= before:
+            sent.popleft()
+
+
+@dataclass
+class _GroupSends:
+    on_the_way: int = 0
+    sent: deque[datetime] = field(default_factory=deque)
 
 
 def retry_after_failure(attempts: int) -> timedelta:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime, time
 from typing import Any, Protocol
@@ -297,14 +297,18 @@ class Outbox(Protocol):
 
     async def add(self, message: Outgoing, now: datetime) -> int: ...
 
-    async def due(self, now: datetime, limit: int) -> list[OutboxEntry]:
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[OutboxEntry]:
         """Pending messages whose time has come, oldest first, skipping those behind a
-        message to the same chat that must wait."""
+        message to the same chat that must wait, and those to the chats in `skip`."""
         ...
 
-    async def next_attempt(self) -> datetime | None: ...
+    async def next_attempt(self, skip: Collection[int] = ()) -> datetime | None: ...
 
     async def sent(self, entry_id: int, message_id: int | None, now: datetime) -> None: ...
+
+    async def sent_many(self, sent: Sequence[tuple[int, int | None]], now: datetime) -> None:
+        """Several messages delivered, (id, message id) each, recorded at once."""
+        ...
 
     async def retry(self, entry_id: int, at: datetime, error: str) -> None: ...
 

@@ -59,7 +59,9 @@ class AgendaRunner:
                 for entry in entries:
                     await self._run(context, entry)
                 tried += len(entries)
-        await self._deliverer.flush()
+        # Their messages are in the outbox: the deliverer sends them as it can. Never wait
+        # for it here: the next tick must not depend on how busy Telegram's limits keep it.
+        self._deliverer.wake()
         return tried
 
     async def _run(self, context: Context, entry: AgendaEntry) -> None:

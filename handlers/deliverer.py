@@ -1,6 +1,14 @@
 """The deliverer: sends what the outbox holds, in order for each chat, until each message is
 sent or settled (bot/delivery.py).
 
+Several chats at once (at most `CONCURRENCY` sends on their way), one message at a time in
+each chat: the next one to a chat leaves once the previous one is settled. Telegram's limits
+(about 30 messages a second, 20 a minute in a group) are kept by a budget that never waits
+inside a send (`SendBudget`): a group that has used its minute is skipped, its messages stay
+due for its next slot, and every other chat goes on. Sends are recorded in batches (one
+transaction for those that came back together), always after Telegram accepted them: after a
+crash, a message is at worst sent again.
+
 Telegram's answers, and what they mean here:
 - 429 Too Many Requests: wait as long as it asks, then again;
 - 5xx, a network failure or a time-out: again after a growing delay (1 s, 2 s, 3 s… 5 min),
@@ -31,7 +39,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
-from bot.delivery import OutboxEntry, Step, Steps
+from bot.delivery import JSON, OutboxEntry, SendBudget, Step, Steps
 from bot.ports import UnitOfWork
 from bot.services.delivery import DeliveryService
 from handlers.outbox_bot import OutboxBot, recording
@@ -39,6 +47,15 @@ from handlers.outbox_bot import OutboxBot, recording
 log = logging.getLogger(__name__)
 
 BATCH = 50
+# Sends on their way at once, each to a different chat (chat 0, the answers to button presses,
+# keeps no order). At 50 ms a round trip, a dozen is several times Telegram's 30 a second.
+CONCURRENCY = 12
+# Seconds stop() lets the sends on their way finish.
+STOP_WAIT = 10.0
+# Seconds before recording sent messages again after the database refused it.
+RECORD_RETRY = 2.0
+# flush() tries at most this many, so that it returns even while messages keep coming.
+FLUSH_MOST = 2000
 
 _GONE = ("message to edit not found", "message can't be edited", "message to delete not found",
          "message can't be deleted", "query is too old", "query id is invalid")  # fmt: skip
@@ -52,17 +69,34 @@ class Deliverer:
         delivery: DeliveryService,
         unit_of_work: UnitOfWork,
         clock: Clock,
+        *,
+        budget: SendBudget | None = None,
+        concurrency: int = CONCURRENCY,
     ) -> None:
         self._bot = bot
         self._delivery = delivery
         self._uow = unit_of_work
         self._clock = clock
+        self._budget = budget
+        self._concurrency = concurrency
         # The steps run after a message was sent (with its Telegram message id) or could
         # not be: one runner for each kind (bot/delivery.py), given at assembly.
         self._steps = Steps()
-        self._lock = asyncio.Lock()
+        self._dispatching = asyncio.Lock()
+        # Sends on their way, by outbox id, and the chats they go to (chat 0 not included).
+        self._flying: dict[int, asyncio.Task[None]] = {}
+        self._busy: set[int] = set()
+        # Groups that used their budget, until their next slot.
+        self._held: dict[int, datetime] = {}
+        # Set when something may be sent: a new message (wake), a send settled.
         self._wake = asyncio.Event()
+        self._settled = asyncio.Event()
+        # Sends accepted by Telegram, waiting to be recorded together.
+        self._to_record: list[tuple[OutboxEntry, int | None, asyncio.Future[None]]] = []
+        self._recorder: asyncio.Task[None] | None = None
         self._task: asyncio.Task[None] | None = None
+        # What stopped the deliverer for good (SystemExit…): raised by flush and the loop.
+        self._crash: BaseException | None = None
         self.last_success: datetime | None = None
         # A server or network failure since the last success: Telegram may be down.
         self._troubled = False
@@ -72,35 +106,92 @@ class Deliverer:
         self._steps = steps.check()
 
     def wake(self) -> None:
+        """New messages in the outbox: the background deliverer looks at once."""
         self._wake.set()
 
     async def flush(self) -> int:
-        """Send everything due now (and what those sends cause); returns how many were tried."""
+        """Send what is due now (and what those sends cause), then return; returns how many
+        were tried. Not what falls due later (a retry, a group's next slot), and at most
+        `FLUSH_MOST`, so that it returns even while new messages keep coming."""
         tried = 0
-        async with self._lock:  # one sender at a time: each chat's order is kept
-            while True:
-                entries = await self._delivery.due(BATCH)
-                # Chats where a message now waits: every later one waits too, or only the
-                # ones that are not urgent when the waiting one is not (see Outbox.due).
-                waiting: dict[int, bool] = {}
-                progressed = False
-                for entry in entries:
-                    urgent_waits = waiting.get(entry.chat_id)
-                    if entry.chat_id != 0 and urgent_waits is not None:
-                        if urgent_waits or not entry.urgent:
-                            continue
-                    if not await self._send(entry):
-                        waiting[entry.chat_id] = waiting.get(entry.chat_id, False) or entry.urgent
-                    progressed = True
-                    tried += 1
-                if not entries or not progressed:
+        while tried < FLUSH_MOST:
+            settled = self._settled
+            started = await self._dispatch()
+            tried += started
+            if not started and not settled.is_set():  # (one that settled meanwhile may
+                if not self._flying:  # have freed the next message of its chat)
                     break
+                await settled.wait()
+        if self._crash is not None and not self._flying:
+            raise self._crash
         return tried
+
+    async def _dispatch(self) -> int:
+        """Start the sends that may go now (a free slot, a chat with nothing on its way, the
+        budget); returns how many started."""
+        async with self._dispatching:
+            room = self._concurrency - len(self._flying)
+            now = self._clock.now()
+            if (
+                self._crash is not None
+                or room <= 0
+                or (self._budget is not None and self._budget.full_until(now))
+            ):
+                return 0
+            self._held = {chat: until for chat, until in self._held.items() if until > now}
+            entries = await self._delivery.due(
+                BATCH + len(self._flying), self._busy | self._held.keys()
+            )
+            chosen: set[int] = set()
+            started = 0
+            for entry in entries:
+                if started >= room:
+                    break
+                chat = entry.chat_id
+                if entry.id in self._flying or chat in chosen or chat in self._busy:
+                    continue
+                if chat != 0:
+                    chosen.add(chat)  # the first due of a chat only: its order is kept
+                if self._budget is not None and chat != 0:
+                    now = self._clock.now()
+                    if self._budget.full_until(now):
+                        break
+                    until = self._budget.group_full_until(chat, now)
+                    if until is not None:
+                        self._held[chat] = until  # skipped until its next slot
+                        continue
+                    self._budget.spend(chat)
+                self._start(entry)
+                started += 1
+            return started
+
+    def _start(self, entry: OutboxEntry) -> None:
+        if entry.chat_id != 0:
+            self._busy.add(entry.chat_id)
+        self._flying[entry.id] = asyncio.create_task(
+            self._deliver(entry), name=f"deliver-{entry.id}"
+        )
+
+    async def _deliver(self, entry: OutboxEntry) -> None:
+        try:
+            await self._send(entry)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the database, say: the message stays pending, tried again
+            log.exception("outbox message %s: sending or recording failed", entry.id)
+        except BaseException as error:  # the process is going down: nothing more goes out
+            self._crash = error
+        finally:
+            del self._flying[entry.id]
+            self._busy.discard(entry.chat_id)
+            settled, self._settled = self._settled, asyncio.Event()
+            settled.set()
+            self._wake.set()
 
     async def _send(self, entry: OutboxEntry) -> bool:
         """Try once; True if the message is settled (sent, or settled otherwise)."""
         try:
-            result = await self._bot.deliver(entry.method, entry.params)
+            result = await self._call(entry)
         except RetryAfter as error:
             wait = flood_wait(error)
             await self._delivery.not_yet(entry, f"flood limit: retry after {wait}", wait)
@@ -143,11 +234,50 @@ class Deliverer:
             await self._delivery.telegram_back()
         return True
 
+    async def _call(self, entry: OutboxEntry) -> bool | JSON | list[JSON]:
+        try:
+            return await self._bot.deliver(entry.method, entry.params)
+        finally:  # its slot in the budget counts from Telegram's answer
+            if self._budget is not None:
+                self._budget.settled(entry.chat_id, self._clock.now())
+
     async def _sent(self, entry: OutboxEntry, message_id: int | None) -> None:
         self.last_success = self._clock.now()
-        # Recorded on its own first: a step that fails must not send the message again.
-        step = await self._delivery.sent(entry, message_id)
-        await self._follow(step, message_id)
+        # Recorded first (with the others sent meanwhile): a step that fails must not send
+        # the message again.
+        await self._record(entry, message_id)
+        await self._follow(entry.after_sent, message_id)
+
+    async def _record(self, entry: OutboxEntry, message_id: int | None) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._to_record.append((entry, message_id, done))
+        if self._recorder is None:
+            self._recorder = asyncio.create_task(self._record_batches(), name="record-sent")
+        await done
+
+    async def _record_batches(self) -> None:
+        """One transaction for every send that came back while the previous one was written."""
+        try:
+            while self._to_record:
+                batch, self._to_record = self._to_record, []
+                try:
+                    await self._delivery.sent_many([(e, m) for e, m, _ in batch])
+                except Exception:
+                    # Sent, but not recorded: never sent again by this process (their chats
+                    # wait); recorded once the database answers again.
+                    log.exception("recording %d sent messages failed; again in %g s",
+                                  len(batch), RECORD_RETRY)  # fmt: skip
+                    self._to_record[:0] = batch
+                    await asyncio.sleep(RECORD_RETRY)
+                    continue
+                except BaseException as error:  # cancelled, or the process going down
+                    for *_, done in batch:
+                        done.set_exception(error)
+                    return
+                for *_, done in batch:
+                    done.set_result(None)
+        finally:
+            self._recorder = None
 
     async def _unreachable(self, entry: OutboxEntry, error: str) -> None:
         log.info("outbox message %s: chat %s unreachable (%s)", entry.id, entry.chat_id, error)
@@ -185,24 +315,43 @@ class Deliverer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        # Those on their way finish (and are recorded), or are sent again after the restart.
+        flying = list(self._flying.values())
+        if flying:
+            _, late = await asyncio.wait(flying, timeout=STOP_WAIT)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late)
 
     async def _run_forever(self) -> None:
         while True:
+            if self._crash is not None:
+                raise self._crash
+            self._wake.clear()
             try:
-                await self.flush()
+                await self._dispatch()
                 wait = await self._until_next()
             except Exception:  # the database, say: never let the deliverer die
                 log.exception("the deliverer failed; trying again in 5 s")
                 wait = 5.0
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
 
     async def _until_next(self) -> float:
-        next_attempt = await self._delivery.next_attempt()
-        if next_attempt is None:
+        """Seconds until something may be sent (a send settling or a new message wakes the
+        deliverer sooner)."""
+        if len(self._flying) >= self._concurrency:
             return 60.0
-        return max(0.05, min(60.0, (next_attempt - self._clock.now()).total_seconds()))
+        now = self._clock.now()
+        moments = list(self._held.values())
+        next_attempt = await self._delivery.next_attempt(self._busy | self._held.keys())
+        if next_attempt is not None:
+            full = self._budget.full_until(now) if self._budget is not None else None
+            moments.append(max(next_attempt, full) if full is not None else next_attempt)
+        if not moments:
+            return 60.0
+        return max(0.05, min(60.0, (min(moments) - now).total_seconds()))
 
 
 def flood_wait(error: RetryAfter) -> timedelta:

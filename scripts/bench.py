@@ -1,7 +1,7 @@
 """Every benchmark, one table: each target of "Fast at the scale of a region and of a country"
 beside what this machine measured (figures, not a test: the machines are shared and noisy).
 
-    scripts/bench            # about five minutes on 2 cores
+    scripts/bench            # about six minutes on 2 cores
     scripts/bench --quick    # a minute: small sizes, checks that the answers are right
 
 Each benchmark runs in its own process (so that memory is measured alone) and writes its
@@ -37,6 +37,10 @@ def run(script: str, arguments: list[str], folder: Path) -> tuple[int, dict[str,
 
 def at_most(limit: float) -> Callable[[float], bool]:
     return lambda value: value <= limit
+
+
+def at_least(limit: float) -> Callable[[float], bool]:
+    return lambda value: value >= limit
 
 
 def matching_row(
@@ -80,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         bot_size = ["--trips", "3000", "--needs", "300", "--people", "1"] if args.quick else []
         code, deployed = run("bench_bot", bot_size, folder)
         failed += code != 0
+        code, deliverer = run("bench_deliverer", ["--seconds", "8" if args.quick else "40"], folder)
+        failed += code != 0
 
     lines: list[tuple[str, str, float | None, Callable[[float], bool]]] = []
 
@@ -113,6 +119,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         lines.append((label, target, deployed.get(key), at_most(limit)))
     lines.append(("places: typo searches, p99", "≤ 1 ms", places.get("typo_p99_ms"), at_most(1)))
+    for label, key, target, met in (
+        ("deliverer: messages/s, 50 ms round trip", "messages_per_s", "≥ 25", at_least(25)),
+        ("deliverer: oldest private waiting, max", "oldest_wait_max_s", "< 5 s", at_most(5)),
+        ("deliverer: oldest private waiting, p99", "oldest_wait_p99_s", "< 5 s", at_most(5)),
+        ("deliverer: agenda tick late, max", "tick_late_max_s", "< 1 s", at_most(1)),
+    ):
+        lines.append((label, target, deliverer.get(key), met))
 
     print(
         "\n"

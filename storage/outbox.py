@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 import aiosqlite
@@ -50,33 +51,44 @@ class SqliteOutbox:
         assert written.lastrowid is not None
         return written.lastrowid
 
-    async def due(self, now: datetime, limit: int) -> list[OutboxEntry]:
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[OutboxEntry]:
         # A message waiting for its retry holds back the later ones to the same chat: each
         # reader gets their messages in the order they were written. A reminder waiting for
-        # the morning does not hold back what is urgent (a driver's request, a reply).
+        # the morning does not hold back what is urgent (a driver's request, a reply). The
+        # chats in `skip` (a message on its way, a group out of its budget) are left out, so
+        # that a long queue to one chat never hides the others'.
+        skipped = _not_in(skip)
         async with self._db.connection.execute(
             "SELECT * FROM outbox AS o WHERE o.status = 'pending' AND o.next_attempt_at <= ?"
-            f" AND NOT EXISTS ({_HELD_BACK} AND e.next_attempt_at > ?)"
+            f" AND NOT EXISTS ({_HELD_BACK} AND e.next_attempt_at > ?){skipped}"
             " ORDER BY o.id LIMIT ?",
-            (utc_text(now), utc_text(now), limit),
+            (utc_text(now), utc_text(now), *skip, limit),
         ) as cursor:
             return [_entry(row) for row in await cursor.fetchall()]
 
-    async def next_attempt(self) -> datetime | None:
+    async def next_attempt(self, skip: Collection[int] = ()) -> datetime | None:
         # The first pending message of each chat: the ones behind it wait for it, not a time.
         async with self._db.connection.execute(
             "SELECT MIN(o.next_attempt_at) FROM outbox AS o WHERE o.status = 'pending'"
-            f" AND NOT EXISTS ({_HELD_BACK})"
+            f" AND NOT EXISTS ({_HELD_BACK}){_not_in(skip)}",
+            tuple(skip),
         ) as cursor:
             row = await cursor.fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     async def sent(self, entry_id: int, message_id: int | None, now: datetime) -> None:
-        await self._db.write(
-            "UPDATE outbox SET status = 'sent', attempts = attempts + 1,"
-            " telegram_message_id = ?, finished_at = ? WHERE id = ?",
-            (message_id, utc_text(now), entry_id),
-        )
+        await self.sent_many([(entry_id, message_id)], now)
+
+    async def sent_many(self, sent: Sequence[tuple[int, int | None]], now: datetime) -> None:
+        """Several messages delivered (id, Telegram's message id): one transaction."""
+        if not sent:
+            return
+        async with self._db.transaction() as db:
+            await db.executemany(
+                "UPDATE outbox SET status = 'sent', attempts = attempts + 1,"
+                " telegram_message_id = ?, finished_at = ? WHERE id = ?",
+                [(message_id, utc_text(now), entry_id) for entry_id, message_id in sent],
+            )
 
     async def retry(self, entry_id: int, at: datetime, error: str) -> None:
         await self._db.write(
@@ -143,6 +155,10 @@ class SqliteOutbox:
             )  # fmt: skip
             for row in rows
         ]
+
+
+def _not_in(chats: Collection[int]) -> str:
+    return f" AND o.chat_id NOT IN ({', '.join('?' * len(chats))})" if chats else ""
 
 
 def _follow_up(follow_up: Step | None) -> str | None:

@@ -50,8 +50,13 @@ def gazetteer() -> Gazetteer:
 class RunningBot:
     """The real Application with every handler, on a real SQLite file, and the fake Bot API."""
 
-    def __init__(self, tmp_path: Path, gazetteer: Gazetteer, **settings: Any) -> None:
+    def __init__(
+        self, tmp_path: Path, gazetteer: Gazetteer, *, rate_limit: bool = False, **settings: Any
+    ) -> None:
         self.tmp_path = tmp_path
+        # Telegram's limits, kept by the deliverer's budget on the tests' clock (not the real
+        # one): off unless a test is about them.
+        self.rate_limit = rate_limit
         self.gazetteer = gazetteer
         self.fake = FakeBotAPI(api_url=API_URL)
         self.settings = Settings(
@@ -79,7 +84,7 @@ class RunningBot:
             request=self.fake,
             gazetteer=self.gazetteer,
             clock=self.clock,
-            rate_limit=False,  # the fake clock moves, not the rate limiter's: no real waits
+            rate_limit=self.rate_limit,
         )
         self.fake.attach(self.mobilot.application)
         self.fake.receiver = self.mobilot.receive

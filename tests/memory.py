@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -863,21 +863,26 @@ class MemoryOutbox:
             if e.chat_id == row.chat_id and e.id < row.id and (e.urgent or not row.urgent)
         ]  # fmt: skip
 
-    async def due(self, now: datetime, limit: int) -> list[OutboxEntry]:
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[OutboxEntry]:
         """Pending messages whose time has come, by id, unless an earlier one they wait for
-        is waiting for its retry."""
+        is waiting for its retry, or their chat is one to skip."""
         moment = utc(now)
         due = [
             _outbox_entry(row)
             for row in self._pending()
             if row.next_attempt_at <= moment
+            and row.chat_id not in skip
             and not any(e.next_attempt_at > moment for e in self._held_back_by(row))
         ]
         return due[:limit]
 
-    async def next_attempt(self) -> datetime | None:
+    async def next_attempt(self, skip: Collection[int] = ()) -> datetime | None:
         """The soonest attempt among the messages that wait for nobody."""
-        heads = [r.next_attempt_at for r in self._pending() if not self._held_back_by(r)]
+        heads = [
+            r.next_attempt_at
+            for r in self._pending()
+            if not self._held_back_by(r) and r.chat_id not in skip
+        ]
         return min(heads, default=None)
 
     async def sent(self, entry_id: int, message_id: int | None, now: datetime) -> None:
@@ -887,6 +892,10 @@ class MemoryOutbox:
                 DeliveryStatus.SENT, message_id, utc(now),
             )  # fmt: skip
             row.attempts += 1
+
+    async def sent_many(self, sent: Sequence[tuple[int, int | None]], now: datetime) -> None:
+        for entry_id, message_id in sent:
+            await self.sent(entry_id, message_id, now)
 
     async def retry(self, entry_id: int, at: datetime, error: str) -> None:
         row = self.rows.get(entry_id)

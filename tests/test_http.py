@@ -117,19 +117,20 @@ async def test_a_webhook_call_without_the_secret_is_refused_and_records_nothing(
 async def test_the_deployed_bot_keeps_within_telegrams_rates(
     tmp_path: Path, gazetteer: Gazetteer
 ) -> None:
-    from telegram.ext import AIORateLimiter
-
     from bot.app import create_bot
+    from bot.delivery import SendBudget
 
     running = RunningBot(tmp_path, gazetteer)
     mobilot = await create_bot(running.settings, request=running.fake, gazetteer=gazetteer)
     try:
-        limiter = mobilot.application.bot.rate_limiter
-        assert isinstance(limiter, AIORateLimiter)
-        # About 30 messages a second overall, 20 a minute per group; retries are ours.
-        assert limiter._base_limiter.max_rate == 30  # type: ignore[attr-defined]
-        assert limiter._group_max_rate == 20  # type: ignore[attr-defined]
-        assert limiter._max_retries == 0  # type: ignore[attr-defined]
+        # No limiter that sleeps inside a call: the deliverer's budget, which skips a busy
+        # group instead; retries are the deliverer's too.
+        assert mobilot.application.bot.rate_limiter is None
+        budget = mobilot.deliverer._budget  # type: ignore[attr-defined]
+        assert isinstance(budget, SendBudget)
+        # About 30 messages a second overall, 20 a minute per group.
+        assert (budget.overall.count, budget.overall.per.total_seconds()) == (30, 1)
+        assert (budget.per_group.count, budget.per_group.per.total_seconds()) == (20, 60)
     finally:
         await mobilot.core.close()
 

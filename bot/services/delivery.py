@@ -3,6 +3,7 @@ became of each message (bot/delivery.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 from bot.agenda import Calendar
@@ -76,16 +77,24 @@ class DeliveryService:
                 )
         return await self._outbox.add(message, self._clock.now())
 
-    async def due(self, limit: int) -> list[OutboxEntry]:
-        return await self._outbox.due(self._clock.now(), limit)
+    async def due(self, limit: int, skip: Collection[int] = ()) -> list[OutboxEntry]:
+        """What can be sent now, oldest first, but to the chats in `skip`."""
+        return await self._outbox.due(self._clock.now(), limit, skip)
 
-    async def next_attempt(self) -> datetime | None:
-        return await self._outbox.next_attempt()
+    async def next_attempt(self, skip: Collection[int] = ()) -> datetime | None:
+        return await self._outbox.next_attempt(skip)
 
     async def sent(self, entry: OutboxEntry, message_id: int | None) -> Step | None:
         """Delivered; returns what to do next, if anything."""
         await self._outbox.sent(entry.id, message_id, self._clock.now())
         return entry.after_sent
+
+    async def sent_many(self, sent: Sequence[tuple[OutboxEntry, int | None]]) -> None:
+        """Several delivered (each with its message id), recorded in one transaction; the
+        caller runs their `after_sent` steps once this returns."""
+        await self._outbox.sent_many(
+            [(entry.id, message_id) for entry, message_id in sent], self._clock.now()
+        )
 
     async def not_yet(self, entry: OutboxEntry, error: str, wait: timedelta | None = None) -> bool:
         """Telegram could not take it now (flood limit, server error, network): try again
