@@ -72,6 +72,17 @@ class ConversationStore(Protocol):
     async def drop(self, person_id: int) -> None: ...
 
 
+# What a person typed, said back to them: enough to recognise it, never a wall of text.
+ECHO_LENGTH = 60
+
+
+def echo(typed: str) -> str:
+    """ "Je n'ai pas compris « … »": the words on one line, cut with "…" past a few dozen
+    characters (5,000 characters said back would not even fit in one message)."""
+    words = " ".join(typed.split())
+    return words if len(words) <= ECHO_LENGTH else words[: ECHO_LENGTH - 1].rstrip() + "…"
+
+
 def place_label(ref: PlaceRef) -> str:
     """How a place reads among choices: "Gourdon (46)"."""
     return f"{ref.name} ({ref.department})" if ref.department else ref.name
@@ -262,7 +273,7 @@ class Flow(Generic[D]):
         turn.ask(turn.state.step)
 
     def not_understood(self, turn: Turn[D], typed: str) -> None:
-        turn.say("words.not_understood", text=typed)
+        turn.say("words.not_understood", text=echo(typed))
         turn.ask(turn.state.step)
 
     def advance(self, turn: Turn[D], step: str) -> None:
@@ -296,7 +307,7 @@ class Flow(Generic[D]):
     def place_choices(self, key: str, typed: str | None, labels: Sequence[str]) -> Question:
         rows = [(Option(f"pick:{i}", label),) for i, label in enumerate(labels)]
         rows.append((Option("retype", Text("button.none_of_these")),))
-        values: dict[str, Value] = {} if typed is None else {"text": typed}
+        values: dict[str, Value] = {} if typed is None else {"text": echo(typed)}
         return Question(Text(key, values), tuple(rows))
 
     async def _place_words(self, turn: Turn[D], answer: Words) -> None:
@@ -317,7 +328,9 @@ class Flow(Generic[D]):
             return
         candidates = self.closest_first(reading.resolution)
         if not candidates:
-            turn.show(Question(Text("steps.place_unknown", {"text": typed}), expect=Expect.PLACE))
+            state.choices = []  # a number typed next is not a pick among an older list
+            unknown = Text("steps.place_unknown", {"text": echo(typed)})
+            turn.show(Question(unknown, expect=Expect.PLACE))
             return
         state.choices = [to_ref(match.place) for match in candidates]
         homonyms = len(candidates) > 1 and all(match.exact for match in candidates)
@@ -453,7 +466,7 @@ class Flow(Generic[D]):
     async def _days_words(self, turn: Turn[D], answer: Words) -> None:
         days = read_weekdays(answer.text)
         if days is None:
-            text = Text("steps.days_not_understood", {"text": answer.text})
+            text = Text("steps.days_not_understood", {"text": echo(answer.text)})
             turn.show(self.days_question(turn, "", text))
             return
         turn.change(weekdays=days)

@@ -18,6 +18,7 @@ from bot.conversations.engine import (
     Handler,
     On,
     Turn,
+    echo,
 )
 from bot.conversations.model import (
     ContactOf,
@@ -252,7 +253,7 @@ class OfferFlow(Flow[TripDraft]):
     async def on_how_often_words(self, turn: Offer, answer: Words) -> None:
         understood = understand_trip_when(answer.text, turn.today())
         if understood is None:
-            text = Text("rides.how_often_not_understood", {"text": answer.text})
+            text = Text("rides.how_often_not_understood", {"text": echo(answer.text)})
             turn.show(Question(text, how_often_rows()))
             return
         await self._how_often(turn, understood)
@@ -289,7 +290,9 @@ class OfferFlow(Flow[TripDraft]):
         understood = understand_trip_date(answer.text, turn.today())
         if understood is None or understood.date is None:
             turn.show(
-                Question(Text("rides.date_not_understood", {"text": answer.text}), date_rows())
+                Question(
+                    Text("rides.date_not_understood", {"text": echo(answer.text)}), date_rows()
+                )
             )
             return
         self._set_date(turn, understood.date, understood.at)
@@ -320,7 +323,7 @@ class OfferFlow(Flow[TripDraft]):
         wish = read_time_wish(answer.text)
         departure = wish.at if wish is not None else None
         if departure is None:
-            turn.say("steps.time_not_understood", text=answer.text)
+            turn.say("steps.time_not_understood", text=echo(answer.text))
             return
         try:
             turn.change(departure=departure, today=turn.today(), now=turn.now_time())
@@ -357,7 +360,7 @@ class OfferFlow(Flow[TripDraft]):
             await self.on_no_return(turn, Press("noreturn"))
             return
         if back is None:
-            turn.say("steps.time_not_understood", text=typed)
+            turn.say("steps.time_not_understood", text=echo(typed))
             return
         try:
             turn.change(return_time=back)
@@ -530,7 +533,7 @@ class OfferFlow(Flow[TripDraft]):
         try:
             caller = Caller(name=turn.state.caller.get("name", "??"), phone=answer.text)
         except ValidationError:
-            turn.say("behalf.phone_invalid", text=answer.text)
+            turn.say("behalf.phone_invalid", text=echo(answer.text))
             return
         turn.state.caller = {**turn.state.caller, "phone": caller.phone}
         self.advance(turn, PHONE_NUMBER)
