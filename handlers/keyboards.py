@@ -34,6 +34,7 @@ CHECK = "tc"
 BOOKING = "bk"  # a partner platform's passenger asks one of our drivers
 SHARE = "sh"  # show a need to the partner platforms
 PAGE = "pg"
+REPORT = "sg"  # /signaler's buttons (with the conversation's nonce)
 
 
 @dataclass(frozen=True)
