@@ -48,7 +48,7 @@ from handlers.reviews import ReviewConversation, ReviewHandlers
 from handlers.rides import RideHandlers
 from handlers.talk import TelegramConversations
 from handlers.trips import TripsHandlers
-from handlers.trust import ReportConversation, SuspensionButtons
+from handlers.trust import SuspensionButtons
 from handlers.tus import TusHandlers
 from handlers.updates import ALLOWED_UPDATES, POLL_TIMEOUT, UpdateRunner
 from i18n import Translator
@@ -279,7 +279,6 @@ def register_handlers(
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
         conversations = (FindConversation(deps, notifier), NeedOnBehalf(deps, notifier, directory))
         find, need_on_behalf = (c.handler() for c in conversations)
-        report = ReportConversation(deps, notifier).handler()
         aids = AidsConversation(deps)
         aids_conversation = aids.handler()
         apply = ApplyConversation(deps, notifier).handler()
@@ -297,8 +296,6 @@ def register_handlers(
     application.add_handlers(aids.handlers(), group=MAIN_GROUP)
     application.add_handlers(reviews.handlers(), group=MAIN_GROUP)
     application.add_handler(need_on_behalf, group=MAIN_GROUP)
-    # /signaler: while it is open, its answers are its own, not words for the others.
-    application.add_handler(report, group=MAIN_GROUP)
     # After the others: its entry by words ("cahors demain 9h") must not take their answers.
     application.add_handler(find, group=MAIN_GROUP)
     application.add_handlers(TripsHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)

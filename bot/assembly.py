@@ -9,13 +9,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from bot.agenda import Calendar, Timing
 from bot.aids.catalogue import load_catalogue
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
-from bot.conversations.engine import Conversations
+from bot.conversations.engine import Conversations, Flow
 from bot.conversations.offer import OfferFlow
+from bot.conversations.report import ReportFlow
 from bot.interop.partners import Partner, load_partners
 from bot.interop.ports import PartnerClient
 from bot.interop.served import PartnerApi
@@ -347,6 +349,18 @@ async def build_core(
         )
         for for_caller in (False, True)
     ]  # fmt: skip
+    trust = TrustService(
+        reports=person_reports,
+        people=people,
+        needs=need_repository,
+        introductions=introductions,
+        clock=clock,
+        unit_of_work=database,
+    )
+    flows: list[Flow[Any]] = [
+        *offer_flows,
+        ReportFlow(place_service, settings.territory_departments, trust),
+    ]
     return Core(
         settings=settings,
         database=database,
@@ -379,14 +393,7 @@ async def build_core(
         delivery=DeliveryService(outbox, people, clock, timing.calendar),
         consents=consent_service,
         privacy=privacy,
-        trust=TrustService(
-            reports=person_reports,
-            people=people,
-            needs=need_repository,
-            introductions=introductions,
-            clock=clock,
-            unit_of_work=database,
-        ),
+        trust=trust,
         aids=aids,
         applications=applications,
         transit=transit,
@@ -410,7 +417,7 @@ async def build_core(
         finding=SearchWithPartners(matching, their_journeys, serving=partner_api is not None),
         partner_api=partner_api,
         conversations=Conversations(
-            SqliteConversations(database, clock), offer_flows, clock, settings.zone
+            SqliteConversations(database, clock), flows, clock, settings.zone
         ),
         partner_updates=(
             PartnerUpdates(partner_api, partner_client, settings.interop_timeout_s)

@@ -43,7 +43,7 @@ MENU = [
 COMMANDS = {name for french, english, _ in MENU for name in (french, english)} | {"start"}
 # The operators' conversations on someone's behalf also happen in private.
 BEHALF_COMMANDS = {"demande", "request", "conducteur", "driver", "aidepour", "applyfor"}
-# Private too, though not in the menu: reporting someone to the team (handlers/trust.py).
+# Private too, though not in the menu: reporting someone to the team (bot/conversations/report.py).
 REPORT_COMMANDS = {"signaler", "report"}
 
 

@@ -168,6 +168,7 @@ REVIEW = ButtonKind("ar", Parts, 'a funder\'s reviewers: "ar:<application>:<acti
 KEEP = ButtonKind("ak", Parts, 'keep the answers of /aides for next time: "ak:yes" / "ak:no"')
 PRIVACY = ButtonKind("pv", PrivacyButton, "forgetting someone, staying (handlers/privacy.py)")
 TRUST = ButtonKind("ts", Parts, "reporting someone, suspending, lifting (handlers/trust.py)")
+REPORT = ButtonKind("sg", Parts, "/signaler (the conversation's nonce, then its step)")
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,8 @@ Context = ContextTypes.DEFAULT_TYPE
 
 # The commands that open a conversation of the engine, and its buttons' kind.
 OPENED_BY = {"proposer": "offer", "offer": "offer", "conducteur": "behalf_driver",
-             "driver": "behalf_driver"}  # fmt: skip
-KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER}
+             "driver": "behalf_driver", "signaler": "report", "report": "report"}  # fmt: skip
+KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER, "report": kb.REPORT}
 FOR_THE_TEAM = frozenset({"behalf_driver"})
 # The doors of the conversations still written on python-telegram-bot (handlers/conversation.py).
 LEGACY_NAMES = frozenset({"find", "behalf_need", "aids", "apply"})

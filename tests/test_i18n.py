@@ -34,6 +34,7 @@ def keys_used_in_code() -> set[str]:
         for name in ("offer", "find", "behalf_need", "behalf_driver")
         for what in ("cancelled", "lost", "busy", "ask_origin", "ask_destination")
     }
+    used |= {"report.busy", "report.lost"}  # the engine's, for /signaler
     used |= {f"purpose.{p.value}" for p in Purpose} | {f"special.{s.value}" for s in SpecialNeed}
     used |= {f"need.status.{s.value}" for s in NeedStatus}
     used |= {f"need.{m.value}" for m in TimeMode} | {f"trip.{s.value}" for s in TripStatus}

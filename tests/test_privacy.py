@@ -585,6 +585,34 @@ async def test_two_people_who_reported_each_other_are_never_matched_again(
     bot.assert_clean()
 
 
+async def test_report_buttons_from_before_the_upgrade_or_a_finished_report_are_old(
+    bot: RunningBot,
+) -> None:
+    jean = await driver(bot, 605, "Jean", username="jean_m")
+    marie = bot.fake.user(606, "Marie", last_name="Delpech")
+    await describe_need(marie)
+    await marie.press(marie.buttons()[0])
+    await jean.press("✅ J'accepte")
+    # /signaler's buttons as they were written before it moved to Mobilot's own conversations.
+    for data in ("ts:rp:1", "ts:rr:no_show", "ts:rw:skip"):
+        await marie.press_data(data)
+        assert marie.callback_answers()[-1]["text"].startswith("Ce bouton ne sert plus")
+    await marie.command("signaler")
+    markup = marie.last().reply_markup
+    assert markup is not None
+    old_pick = markup["inline_keyboard"][0][0]["callback_data"]
+    await marie.press("🚩 Jean M. (demande n° 1)")
+    await marie.press("Autre chose")
+    await marie.send("1")  # typed words are the report's words, not a choice
+    assert "l'équipe locale a reçu votre signalement" in marie.last().text
+    assert "« 1 »" in bot.operators.last().text
+    mark = marie.mark()
+    await marie.press_data(old_pick)  # the report is over: its buttons are old ones
+    assert marie.callback_answers()[-1]["text"].startswith("Ce bouton ne sert plus")
+    assert marie.texts_since(mark) == []
+    bot.assert_clean()
+
+
 async def test_retention_unlinks_old_needs_and_introductions_from_people(bot: RunningBot) -> None:
     jean = await driver(bot, 611, "Jean", username="jean_m")
     marie = bot.fake.user(612, "Marie", last_name="Delpech")
