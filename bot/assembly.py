@@ -14,6 +14,7 @@ from bot.agenda import Calendar, Timing
 from bot.aids.catalogue import load_catalogue
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
+from bot.conversations.aids import AidsFlow
 from bot.conversations.engine import Conversations
 from bot.conversations.offer import OfferFlow
 from bot.interop.partners import Partner, load_partners
@@ -293,9 +294,8 @@ async def build_core(
     catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
     # The proofs live beside the database, never in a group's history.
     proofs = ProofFolder(settings.database_path.parent / "proofs")
-    aids = AidService(
-        catalogue, SqliteAidAnswers(database), need_repository, trips, clock, settings
-    )
+    aid_answers = SqliteAidAnswers(database)
+    aids = AidService(catalogue, aid_answers, need_repository, trips, clock, settings)
     applications = ApplicationService(
         catalogue=catalogue,
         funders=load_funders(settings.funders_file, settings.operator_chat_id, "Mobilot"),
@@ -306,6 +306,7 @@ async def build_core(
         clock=clock,
         unit_of_work=database,
         proof_retention_days=settings.proof_retention_days,
+        answers=aid_answers,
     )
     # Aid applications go with the rest of a person's data (/mesdonnees, /oublier).
     privacy.register(AidsHeld(database, [applications.forget, aids.forget]))
@@ -410,7 +411,10 @@ async def build_core(
         finding=SearchWithPartners(matching, their_journeys, serving=partner_api is not None),
         partner_api=partner_api,
         conversations=Conversations(
-            SqliteConversations(database, clock), offer_flows, clock, settings.zone
+            SqliteConversations(database, clock),
+            [*offer_flows, AidsFlow(place_service, settings.territory_departments, aids)],
+            clock,
+            settings.zone,
         ),
         partner_updates=(
             PartnerUpdates(partner_api, partner_client, settings.interop_timeout_s)
