@@ -26,7 +26,7 @@ from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
 from handlers.agenda import AgendaRunner
 from handlers.aid_behalf import ApplyForCaller
-from handlers.aids import AidsConversation
+from handlers.aids import KeepAnswers
 from handlers.applications import ApplyConversation
 from handlers.behalf import NeedOnBehalf
 from handlers.common import CommonHandlers, set_command_menus
@@ -279,8 +279,7 @@ def register_handlers(
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
         conversations = (FindConversation(deps, notifier), NeedOnBehalf(deps, notifier, directory))
         find, need_on_behalf = (c.handler() for c in conversations)
-        aids = AidsConversation(deps)
-        aids_conversation = aids.handler()
+        aids = KeepAnswers(deps)
         apply = ApplyConversation(deps, notifier).handler()
         apply_for = ApplyForCaller(deps, notifier, directory).handler()
         review = ReviewConversation(deps, notifier, directory).handler()
@@ -292,7 +291,6 @@ def register_handlers(
     application.add_handler(review, group=MAIN_GROUP)
     application.add_handler(apply, group=MAIN_GROUP)
     application.add_handler(apply_for, group=MAIN_GROUP)
-    application.add_handler(aids_conversation, group=MAIN_GROUP)
     application.add_handlers(aids.handlers(), group=MAIN_GROUP)
     application.add_handlers(reviews.handlers(), group=MAIN_GROUP)
     application.add_handler(need_on_behalf, group=MAIN_GROUP)

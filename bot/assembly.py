@@ -15,6 +15,7 @@ from bot.agenda import Calendar, Timing
 from bot.aids.catalogue import load_catalogue
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
+from bot.conversations.aids import AidsFlow
 from bot.conversations.engine import Conversations, Flow
 from bot.conversations.offer import OfferFlow
 from bot.conversations.report import ReportFlow
@@ -295,9 +296,8 @@ async def build_core(
     catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
     # The proofs live beside the database, never in a group's history.
     proofs = ProofFolder(settings.database_path.parent / "proofs")
-    aids = AidService(
-        catalogue, SqliteAidAnswers(database), need_repository, trips, clock, settings
-    )
+    aid_answers = SqliteAidAnswers(database)
+    aids = AidService(catalogue, aid_answers, need_repository, trips, clock, settings)
     applications = ApplicationService(
         catalogue=catalogue,
         funders=load_funders(settings.funders_file, settings.operator_chat_id, "Mobilot"),
@@ -308,6 +308,7 @@ async def build_core(
         clock=clock,
         unit_of_work=database,
         proof_retention_days=settings.proof_retention_days,
+        answers=aid_answers,
     )
     # Aid applications go with the rest of a person's data (/mesdonnees, /oublier).
     privacy.register(AidsHeld(database, [applications.forget, aids.forget]))
@@ -360,6 +361,7 @@ async def build_core(
     flows: list[Flow[Any]] = [
         *offer_flows,
         ReportFlow(place_service, settings.territory_departments, trust),
+        AidsFlow(place_service, settings.territory_departments, aids),
     ]
     return Core(
         settings=settings,

@@ -12,12 +12,11 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler
 
 from bot.aids.model import Profile, Situation
-from bot.aids.words import situation_in
+from bot.aids.words import parse_age, situation_in
 from bot.domain import Caller, Person, PlaceRef
 from bot.services.applications import Result
 from bot.services.places import MAX_PLACE_TEXT, to_ref
 from handlers import aid_keyboards as aid_kb
-from handlers.aids import parse_age
 from handlers.applications import AnyHandler, ApplyConversation, ApplySession
 from handlers.conversation import PRIVATE, TEXT, Context, State, text_of
 from handlers.deps import Deps

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardMarkup
 
 from bot.aids.model import RejectReason, Situation
+from bot.conversations.aids import BENEFIT_ANSWERS
 from handlers import keyboards as kb
 from handlers.keyboards import START, Row, encode, inline
 from i18n import Translator
@@ -27,14 +28,9 @@ def situations(t: Translator, lang: str, nonce: str, kind: str = AIDS) -> Inline
     return inline(*rows)
 
 
-BENEFITS = ("rsa", "rqth", "both", "none", "unsaid")
-
-
-def benefits(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
-    rows: list[Row] = [
-        [(t(lang, f"aids.benefit.{b}"), encode(AIDS, nonce, "benefits", b))] for b in BENEFITS
-    ]
-    return inline(*rows)
+# The answers to "RSA or AAH? RQTH?", in the order of their buttons (/aides asks it in
+# bot/conversations/aids.py; an operator's application for someone asks it too).
+BENEFITS = tuple(BENEFIT_ANSWERS)
 
 
 def commune_choices(
@@ -45,10 +41,6 @@ def commune_choices(
 
 def aids_for_caller(nonce: str, aids: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
     return inline(*[[(title, encode(APPLY, nonce, "aid", aid_id))] for aid_id, title in aids])
-
-
-def known_commune(t: Translator, lang: str, nonce: str, name: str) -> InlineKeyboardMarkup:
-    return inline([(t(lang, "aids.button_known_commune", name=name), encode(AIDS, nonce, "known"))])
 
 
 def change_answers(t: Translator, lang: str) -> InlineKeyboardMarkup:

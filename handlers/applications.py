@@ -23,7 +23,6 @@ from bot.domain import Person
 from bot.services.applications import Result
 from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
-from handlers.aids import profile_in
 from handlers.conversation import PRIVATE, TEXT, Context, State, open_elsewhere, text_of
 from handlers.deps import Deps
 from handlers.notify import Notifier
@@ -98,7 +97,7 @@ class ApplyConversation(SessionSteps[ApplySession]):
         aid_id = data.part(1) if data else None
         if await self.busy(update, context, lang):
             return ConversationHandler.END
-        started = await self.deps.applications.start(person, aid_id or "", profile_in(context))
+        started = await self.deps.applications.start_from_answers(person, aid_id or "")
         if started.result is not Result.DONE or started.application is None or not started.aid:
             await answer_button(update, self.t(lang, "aids.apply_unavailable"))
             return ConversationHandler.END

@@ -8,6 +8,7 @@ conversation of the engine go on to the other handlers (the group after this one
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -20,6 +21,7 @@ from telegram import (
 )
 from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes
 
+from bot.conversations.aids import AidsShown
 from bot.conversations.engine import Conversations
 from bot.conversations.model import (
     Answer,
@@ -35,6 +37,8 @@ from bot.conversations.model import (
     Reply,
     Say,
     SharedContact,
+    Show,
+    Term,
     Text,
     TripDraftView,
     Unusable,
@@ -44,6 +48,7 @@ from bot.domain import Person, PlaceRef, Trip
 from bot.phones import show_phone
 from handlers import keyboards as kb
 from handlers import render
+from handlers.aids import show_found
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
@@ -54,13 +59,20 @@ Context = ContextTypes.DEFAULT_TYPE
 
 # The commands that open a conversation of the engine, and its buttons' kind.
 OPENED_BY = {"proposer": "offer", "offer": "offer", "conducteur": "behalf_driver",
-             "driver": "behalf_driver", "signaler": "report", "report": "report"}  # fmt: skip
-KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER, "report": kb.REPORT}
+             "driver": "behalf_driver", "signaler": "report", "report": "report", "aides": "aids",
+             "aids": "aids"}  # fmt: skip
+KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER, "report": kb.REPORT, "aids": kb.AIDS}
 FOR_THE_TEAM = frozenset({"behalf_driver"})
+# Menu buttons ("st:<name>") that open a flow another way: the flow, and how (Turn.opening).
+OPENINGS = {"aids_again": ("aids", "again")}
+# How a result the core shows in full (model.Show) is shown here, by its type.
+VIEWS: dict[type, Callable[[Update, Any, Translator, str, Any], Awaitable[None]]] = {
+    AidsShown: show_found,
+}
 # The doors of the conversations still written on python-telegram-bot (handlers/conversation.py).
-LEGACY_NAMES = frozenset({"find", "behalf_need", "aids", "apply"})
-LEGACY_COMMANDS = frozenset({"chercher", "find", "demande", "request", "aides", "aids",
-                             "aidepour", "applyfor"})  # fmt: skip
+LEGACY_NAMES = frozenset({"find", "behalf_need", "apply"})
+LEGACY_COMMANDS = frozenset({"chercher", "find", "demande", "request", "aidepour",
+                             "applyfor"})  # fmt: skip
 
 
 def word(t: Translator, lang: str, text: Text) -> str:
@@ -91,6 +103,8 @@ def _shown(t: Translator, lang: str, value: object) -> object:
         return Html(render.telegram_contact(t, lang, value.person))
     if isinstance(value, Trip):
         return Html(render.trip_line(t, lang, value))
+    if isinstance(value, Term):
+        return t(lang, value.key)
     return value
 
 
@@ -155,7 +169,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             if data is None:
                 return False
             return data.kind in KIND_OF.values() or (
-                data.kind == kb.START and data.part(0) in OPENED_BY.values()
+                data.kind == kb.START
+                and (data.part(0) in OPENED_BY.values() or data.part(0) in OPENINGS)
             )
         return update.message is not None
 
@@ -172,7 +187,9 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             data = kb.decode(query.data)
             assert data is not None
             if data.kind == kb.START:
-                reply = await self.start(context, person, data.part(0) or "")
+                name = data.part(0) or ""
+                flow, opening = OPENINGS.get(name, (name, ""))
+                reply = await self.start(context, person, flow, opening)
                 reply.drop_choices = True  # the menu's buttons, once one is chosen
                 await self.render(update, context, person, reply)
                 return True
@@ -219,11 +236,11 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             return self.conversations.busy(current.flow)
         return None  # an aside (/aide, /mestrajets…): answered, then the question again
 
-    async def start(self, context: Context, person: Person, flow: str) -> Reply:
+    async def start(self, context: Context, person: Person, flow: str, opening: str = "") -> Reply:
         for other in LEGACY_NAMES:
             if context.user_data and other in context.user_data:
                 return self.conversations.busy(other)
-        return await self.conversations.start(person, flow)
+        return await self.conversations.start(person, flow, opening=opening)
 
     async def ask_again(self, update: Update, context: Context) -> bool:
         """The pending question again after an aside, if a conversation is open."""
@@ -260,6 +277,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
                 inline = self.markup(t, lang, output.question, kind, nonce)
                 if isinstance(query.message, Message) and isinstance(inline, InlineKeyboardMarkup):
                     await query.message.edit_reply_markup(inline)
+            elif isinstance(output, Show):
+                await VIEWS[type(output.view)](update, context, t, lang, output.view)
         if reply.notices:
             await self.notifier.write(context, reply.notices)
 

@@ -48,8 +48,29 @@ class SqliteAidAnswers:
         )  # fmt: skip
 
     async def get(self, person_id: int) -> Profile | None:
+        return await self._profile("aid_answers", person_id)
+
+    async def give(self, person_id: int, profile: Profile, now: datetime) -> None:
+        await self._db.write(
+            "INSERT INTO aid_answers_given (person_id, age, situation, commune_code,"
+            " commune_name, department, rsa_or_aah, rqth, given_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (person_id) DO UPDATE"
+            " SET age = excluded.age, situation = excluded.situation,"
+            " commune_code = excluded.commune_code, commune_name = excluded.commune_name,"
+            " department = excluded.department, rsa_or_aah = excluded.rsa_or_aah,"
+            " rqth = excluded.rqth, given_at = excluded.given_at",
+            (person_id, profile.age, profile.situation.value, profile.commune_code,
+             profile.commune_name, profile.department, profile.rsa_or_aah, profile.rqth,
+             now.isoformat()),
+        )  # fmt: skip
+
+    async def given(self, person_id: int) -> Profile | None:
+        return await self._profile("aid_answers_given", person_id)
+
+    async def _profile(self, table: str, person_id: int) -> Profile | None:
         async with self._db.connection.execute(
-            "SELECT * FROM aid_answers WHERE person_id = ?", (person_id,)
+            f"SELECT * FROM {table} WHERE person_id = ?", (person_id,)
         ) as cursor:
             row = await cursor.fetchone()
         if row is None:
@@ -65,8 +86,13 @@ class SqliteAidAnswers:
         )
 
     async def forget(self, person_id: int) -> bool:
-        written = await self._db.write("DELETE FROM aid_answers WHERE person_id = ?", (person_id,))
-        return written.rowcount > 0
+        """The answers kept and the answers last given."""
+        async with self._db.transaction() as db:
+            kept = await db.execute("DELETE FROM aid_answers WHERE person_id = ?", (person_id,))
+            given = await db.execute(
+                "DELETE FROM aid_answers_given WHERE person_id = ?", (person_id,)
+            )
+        return kept.rowcount > 0 or given.rowcount > 0
 
 
 class SqliteApplications:

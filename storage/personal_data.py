@@ -219,8 +219,10 @@ class ReportsHeld(_Holder):
 
 
 class DraftsHeld(_Holder):
-    """What a person had typed in a conversation not finished (python-telegram-bot's
-    persistence), and the messages exchanged with them still kept by the delivery."""
+    """What a person had typed in a conversation not finished (Mobilot's own, or
+    python-telegram-bot's persistence), the answers last given in /aides (what applying
+    starts from, kept or not for next time), and the messages exchanged with them still kept
+    by the delivery."""
 
     section = "drafts"
 
@@ -233,6 +235,8 @@ class DraftsHeld(_Holder):
             "SELECT flow, state FROM conversations WHERE person_id = ?", person_id
         )
         drafts = [{row["flow"]: json.loads(row["state"])} for row in open_]
+        given = await self._rows("SELECT * FROM aid_answers_given WHERE person_id = ?", person_id)
+        drafts += [{"aids_profile": row} for row in given]
         user_id = await self._telegram_id(person_id)
         if user_id is None:
             return drafts
@@ -243,6 +247,7 @@ class DraftsHeld(_Holder):
 
     async def forget(self, person_id: int, now: datetime) -> None:
         await self._db.write("DELETE FROM conversations WHERE person_id = ?", (person_id,))
+        await self._db.write("DELETE FROM aid_answers_given WHERE person_id = ?", (person_id,))
         user_id = await self._telegram_id(person_id)
         if user_id is None:
             return

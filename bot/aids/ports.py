@@ -22,7 +22,13 @@ class AidAnswers(Protocol):
 
     async def get(self, person_id: int) -> Profile | None: ...
 
-    async def forget(self, person_id: int) -> bool: ...
+    async def give(self, person_id: int, profile: Profile, now: datetime) -> None:
+        """The answers last given, kept for applying and for "keep my answers"."""
+
+    async def given(self, person_id: int) -> Profile | None: ...
+
+    async def forget(self, person_id: int) -> bool:
+        """The answers kept and the answers last given; True if there were any."""
 
 
 class Applications(Protocol):

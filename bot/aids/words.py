@@ -1,12 +1,12 @@
 """What people type where /aides offers buttons: "je cherche du travail", "retraitée",
-"j'ai le RSA", "aucun"; None when it says nothing the question can use."""
+"j'ai le RSA", "aucun", "24 ans"; None when it says nothing the question can use."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from bot.aids.model import Situation
+from bot.aids.model import MAX_AGE, Situation
 
 _SITUATIONS: tuple[tuple[Situation, str], ...] = (
     (Situation.APPRENTICE, r"apprenti|alternan|apprentice"),
@@ -26,6 +26,18 @@ _RQTH = r"rqth|handicap|disab"
 def plain(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+_NUMBER = re.compile(r"\d{1,3}")
+
+
+def parse_age(text: str) -> int | None:
+    """ "24", "24 ans", "j'ai 67 ans"; None for anything else or an age out of bounds."""
+    match = _NUMBER.search(text)
+    if match is None or len(text) > 40:
+        return None
+    age = int(match[0])
+    return age if 1 <= age <= MAX_AGE else None
 
 
 def situation_in(text: str) -> Situation | None:

@@ -32,6 +32,7 @@ from bot.conversations.model import (
     Reply,
     Say,
     SharedContact,
+    Show,
     Text,
     Unusable,
     Value,
@@ -104,6 +105,8 @@ class Turn(Generic[D]):
         self.state = state
         self.draft = draft
         self.reply = Reply(flow=flow.name, voice=flow.voice)
+        # How the conversation was opened, when it can be opened several ways ("again").
+        self.opening = ""
         self._clock = clock
         self._zone = zone
 
@@ -126,6 +129,10 @@ class Turn(Generic[D]):
     def show(self, question: Question) -> None:
         """A question with choices that is not a step (a namesake's button, a retry)."""
         self.reply.outputs.append(question)
+
+    def present(self, view: Any) -> None:
+        """A result the channel shows its own way (`Show`)."""
+        self.reply.outputs.append(Show(view))
 
     def redraw(self, question: Question) -> None:
         self.reply.outputs.append(Redraw(question))
@@ -542,10 +549,12 @@ class Conversations:
         return await self._store.get(person.id)
 
     async def start(
-        self, person: Person, flow_name: str, *, caller: Mapping[str, Any] | None = None
-    ) -> Reply:
+        self, person: Person, flow_name: str, *, caller: Mapping[str, Any] | None = None,
+        opening: str = "",
+    ) -> Reply:  # fmt: skip
         """Begin `flow_name` (again, if it was open); another conversation open is finished
-        or cancelled first, nothing lost."""
+        or cancelled first, nothing lost. `opening` says how, for a flow opened several ways
+        (`Turn.opening`)."""
         state = await self._store.get(person.id)
         if state is not None and state.flow != flow_name and state.flow in self._flows:
             return self.busy(state.flow)
@@ -554,6 +563,7 @@ class Conversations:
             flow=flow_name, step="", nonce=secrets.token_hex(3), caller=dict(caller or {})
         )
         turn = Turn(flow, person, state, flow.new_draft(), self._clock, self._zone)
+        turn.opening = opening
         await flow.begin(turn)
         await self._keep(turn)
         return turn.reply

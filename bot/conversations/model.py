@@ -49,9 +49,19 @@ class Days:
     weekdays: frozenset[int]
 
 
+@dataclass(frozen=True)
+class Term:
+    """A word of the catalogs inside a sentence (a situation's name, an answer's label)."""
+
+    key: str
+
+
 # What a Text's values may hold: plain values, and the domain values a channel knows how
-# to show (a place, a time, a date, days, a phone, a contact, a summary, a trip).
-Value = str | int | float | time | date | PlaceRef | Days | Phone | ContactOf | TripDraftView | Trip
+# to show (a place, a time, a date, days, a phone, a contact, a summary, a trip, a term).
+Value = (
+    str | int | float | time | date | PlaceRef | Days | Phone | ContactOf | TripDraftView | Trip
+    | Term
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,15 @@ class Redraw:
     question: Question
 
 
-Output = Say | Question | Redraw
+@dataclass(frozen=True)
+class Show:
+    """A result of the core that the channel shows in full, its own way and with its own
+    buttons (the aids found: bot/conversations/aids.py `AidsShown`)."""
+
+    view: Any
+
+
+Output = Say | Question | Redraw | Show
 
 
 # What a person answers.

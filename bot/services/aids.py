@@ -63,11 +63,28 @@ class AidService:
         return Known(None, trips[-1].origin if trips else None)
 
     async def find(self, person: Person, profile: Profile) -> Found:
+        """The aids for these answers, which are remembered as the last given (for applying,
+        and for keeping them if the person agrees)."""
+        await self._answers.give(person.id, profile, self._clock.now())
         return Found(profile, self.catalogue.for_profile(profile, self._today()))
 
     async def keep(self, person: Person, profile: Profile) -> None:
         """The person agreed: next time, no questions."""
         await self._answers.keep(person.id, profile, self._clock.now())
+
+    async def answer_keep(self, person: Person, keep: bool) -> bool:
+        """ "Keep my answers?" answered: if yes, the answers last given are kept for next
+        time. False when there are none to keep (forgotten meanwhile: an old button)."""
+        profile = await self._answers.given(person.id)
+        if profile is None:
+            return False
+        if keep:
+            await self.keep(person, profile)
+        return True
+
+    async def answers_given(self, person_id: int) -> Profile | None:
+        """The answers last given in /aides (what an application starts from)."""
+        return await self._answers.given(person_id)
 
     # Privacy (issue "Privacy, consent and trust": /mesdonnees and forget-me wire these in).
 

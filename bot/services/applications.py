@@ -35,7 +35,7 @@ from bot.aids.model import (
     RejectReason,
     Status,
 )
-from bot.aids.ports import AidFigures, Applications, ProofFiles
+from bot.aids.ports import AidAnswers, AidFigures, Applications, ProofFiles
 from bot.aids.proofs import kind_of, too_big
 from bot.clock import Clock
 from bot.domain import Caller, Person
@@ -99,8 +99,11 @@ class ApplicationService:
         clock: Clock,
         unit_of_work: UnitOfWork,
         proof_retention_days: int,
+        answers: AidAnswers | None = None,
     ) -> None:
         self.catalogue = catalogue
+        # The answers last given in /aides, which applying from the aids shown starts from.
+        self._answers = answers
         self.funders = funders
         self._applications = applications
         self._people = people
@@ -111,6 +114,11 @@ class ApplicationService:
         self._retention = timedelta(days=proof_retention_days)
 
     # The person (or an operator for them).
+
+    async def start_from_answers(self, person: Person, aid_id: str) -> Done:
+        """A draft for this aid, with the answers the person last gave in /aides."""
+        profile = await self._answers.given(person.id) if self._answers is not None else None
+        return await self.start(person, aid_id, profile)
 
     async def start(
         self, person: Person, aid_id: str, profile: Profile | None, filed_by: Person | None = None
