@@ -43,8 +43,12 @@ class AgendaRunner:
         unit_of_work: UnitOfWork,
         delivery: DeliveryService,
         deliverer: Deliverer,
+        people_first: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.deps = deps
+        # People's updates go before scheduled work: a long catch-up waits for them between
+        # its entries (handlers/updates.py, UpdateRunner.people_first).
+        self._people_first = people_first
         self._uow = unit_of_work
         self._delivery = delivery
         self._deliverer = deliverer
@@ -100,6 +104,8 @@ class AgendaRunner:
                 if not entries:
                     break
                 for entry in entries:
+                    if self._people_first is not None:
+                        await self._people_first()
                     await self._run(context, entry)
                 tried += len(entries)
         await self._deliverer.flush()
