@@ -1,6 +1,10 @@
 """Answers from outside (Telegram, a partner platform, a file to download), asked before the
 update's write transaction and handed in: no network call runs inside a write transaction.
 
+The questions: who belongs to a group (getChatMember, handlers/operators.py), a proof's
+bytes (handlers/applications.py), the partners' journeys (bot/interop/theirs.py), a place
+from the online geocoder (bot/services/places.py).
+
 Why this shape. An update is handled by python-telegram-bot's handlers inside one write
 transaction (handlers/updates.py); which of them runs, and whether it needs to know if the
 sender is one of the team, the bytes of the file they sent or the partners' journeys, is only
@@ -36,6 +40,7 @@ T = TypeVar("T")
 MEMBERSHIP = "membership"
 FILE = "file"
 PARTNERS = "partners"
+PLACE = "place"  # the online geocoder, when switched on
 
 Fetch = Callable[[], Awaitable[Any]]
 

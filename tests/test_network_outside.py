@@ -20,7 +20,7 @@ from bot.places.gazetteer import Gazetteer
 from storage.agenda import SqliteAgenda
 from tests.conftest import OPERATORS, RunningBot, eventually, free_port
 from tests.interop_helpers import FakePartner
-from tests.test_find_flow import agree_if_asked, driver
+from tests.test_find_flow import agree_if_asked, describe_need, driver
 from tests.test_interop_api import KEY, karos_journey
 from tests.test_nothing_lost import APOLOGY
 from tests.test_operators import team
@@ -92,6 +92,25 @@ async def test_a_flood_limit_on_the_membership_check_gets_the_operator_a_clear_a
     assert "membership" in failed["error"]
     await olga.command("ouvertes")  # a moment later, it works: nothing was cached
     assert "Aucune demande ouverte" in olga.last().text
+    bot.fake.take_errors()
+    bot.assert_clean()
+
+
+async def test_a_flood_limit_on_the_check_for_a_button_is_said_in_the_buttons_answer(
+    bot: RunningBot,
+) -> None:
+    _, omar, _ = team(bot)
+    rose = bot.fake.user(303, "Rose", last_name="Vidal")
+    await describe_need(rose)  # nobody drives there: the team gets her request
+    post = bot.operators.last()
+    bot.fake.inject("getChatMember", 429, retry_after=60)
+    await bot.operators.press(omar, "🙋 Je m'en occupe", message=post)
+    answer = omar.callback_answers()[-1]
+    assert CANNOT_CHECK in answer["text"] and answer.get("show_alert")
+    [need] = await bot.rows("SELECT status FROM needs")
+    assert need == {"status": "with_operators"}  # not claimed: nothing was done
+    await bot.operators.press(omar, "🙋 Je m'en occupe", message=post)
+    assert omar.callback_answers()[-1]["text"] == "Vous suivez cette demande."
     bot.fake.take_errors()
     bot.assert_clean()
 
