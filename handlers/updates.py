@@ -82,6 +82,9 @@ class _RolledBack(Exception):
     pass
 
 
+_ABSENT = object()
+
+
 # An update asks the network at most this many times before it is given up (a loop of ours).
 MAX_QUESTIONS = 5
 
@@ -343,8 +346,11 @@ class UpdateRunner:
         for mapping, key in ((application.user_data, user), (application.chat_data, chat)):
             if key is not None:
                 kept.append((mapping, key.id, copy.deepcopy(dict(mapping.get(key.id, {})))))
+        # A conversation's key is its chat and/or its user (never per message here).
+        ids = [i.id for i in (chat, user) if i is not None]
+        keys = {tuple(ids), *((i,) for i in ids)}
         states = [
-            (conversations, dict(conversations))
+            (conversations, {key: conversations.get(key, _ABSENT) for key in keys})
             for handlers in application.handlers.values()
             for handler in handlers
             if isinstance(handler, ConversationHandler)
@@ -358,9 +364,13 @@ class UpdateRunner:
                     now.clear()
                     now.update(copy.deepcopy(before))
             for conversations, before_states in states:
-                if conversations != before_states:
-                    conversations.clear()
-                    conversations.update(before_states)
+                for key, state in before_states.items():
+                    if conversations.get(key, _ABSENT) is state:
+                        continue
+                    if state is _ABSENT:
+                        conversations.pop(key, None)
+                    else:
+                        conversations[key] = state
 
         return put_back
 

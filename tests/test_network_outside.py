@@ -215,3 +215,27 @@ async def test_peoples_updates_go_before_the_agendas_catch_up(
     assert answered == [False] + [True] * 19
     assert any("Bonjour Zoé" in m.text for m in zoe.messages())
     bot.assert_clean()
+
+
+async def test_a_rolled_back_update_leaves_the_draft_as_it_was(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What python-telegram-bot keeps in memory (the draft) is put back with the rollback: the
+    same press works again, as the apology promises ("your answers are kept")."""
+    await driver(bot, 301, "Jean")
+    marie = bot.fake.user(302, "Marie", last_name="Delpech")
+    finding = bot.app.deps.finding
+    real_submit = finding.submit
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(finding, "submit", broken)
+    await describe_need(marie)
+    assert APOLOGY in marie.last().text
+    monkeypatch.setattr(finding, "submit", real_submit)
+    summary = next(m for m in reversed(marie.messages()) if "Tout est juste" in m.text)
+    await marie.press("✅ Chercher un conducteur", message=summary)
+    assert any("J'ai trouvé des conducteurs" in m.text for m in marie.messages())
+    bot.fake.exceptions.clear()
+    bot.assert_clean()
