@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import warnings
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -257,8 +258,9 @@ async def create_bot(
         deliverer,
         core.database,
         apologise=lambda update: common.apologise(update, application.bot),
+        unavailable=lambda update, missing: common.unavailable(update, application.bot, missing),
     )
-    register_handlers(application, deps, common, deliverer, core)
+    register_handlers(application, deps, common, deliverer, core, updates.people_first)
     return Mobilot(application, core, deps, updates, deliverer)
 
 
@@ -268,12 +270,15 @@ def register_handlers(
     common: CommonHandlers,
     deliverer: Deliverer,
     core: Core,
+    people_first: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     notifier = Notifier(deps, core.database.after_commit)
     deliverer.use(notifier.steps(application.bot))
     directory = OperatorDirectory(deps.settings.operator_chat_id)
     introductions = IntroductionHandlers(deps, notifier, directory)
-    runner = AgendaRunner(core.scheduled, notifier, core.database, core.delivery, deliverer)
+    runner = AgendaRunner(
+        core.scheduled, notifier, core.database, core.delivery, deliverer, people_first
+    )
     with warnings.catch_warnings():
         # Buttons inside the conversations are checked against their nonce, not per message.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram.ext import ContextTypes
 
@@ -40,9 +41,13 @@ class AgendaRunner:
         unit_of_work: UnitOfWork,
         delivery: DeliveryService,
         deliverer: Deliverer,
+        people_first: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._work = work
         self._notifier = notifier
+        # People's updates go before scheduled work: a long catch-up waits for them between
+        # its entries (handlers/updates.py, UpdateRunner.people_first).
+        self._people_first = people_first
         self._uow = unit_of_work
         self._delivery = delivery
         self._deliverer = deliverer
@@ -57,6 +62,8 @@ class AgendaRunner:
                 if not entries:
                     break
                 for entry in entries:
+                    if self._people_first is not None:
+                        await self._people_first()
                     await self._run(context, entry)
                 tried += len(entries)
         # Their messages are in the outbox: the deliverer sends them as it can. Never wait

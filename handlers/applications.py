@@ -18,6 +18,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import outside
 from bot.aids.model import MAX_PROOFS, Aid, Application
 from bot.domain import Person
 from bot.services.applications import Result
@@ -164,9 +165,13 @@ class ApplyConversation(SessionSteps[ApplySession]):
             shown = file_id
         bot = context.bot
 
-        async def download() -> bytes:
+        async def fetch() -> bytes:
             telegram_file = await bot.get_file(file_id)
             return bytes(await telegram_file.download_as_bytearray())
+
+        async def download() -> bytes:
+            # Before the transaction (bot/outside.py); if it fails, the person sends it again.
+            return await outside.ask(outside.FILE, file_id, fetch)
 
         added = await self.deps.applications.add_proof(
             person, session.application_id, size, shown, download

@@ -17,6 +17,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot import outside
+from bot.outside import NotYetKnown, Unavailable
 from bot.settings import LANGUAGES
 from handlers import keyboards as kb
 from handlers.deps import Deps
@@ -224,11 +226,27 @@ class CommonHandlers:
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log the fault; the person gets an apology, never a stack trace."""
-        log.error("error while handling an update", exc_info=context.error)
-        if handler_failed(context.error):
+        error = context.error
+        if isinstance(error, NotYetKnown | Unavailable) and handler_failed(error):
+            # A question for the network (bot/outside.py), or its answer missing: the runner
+            # rolls back and asks, or tells the person. No other handler need run.
+            if isinstance(error, Unavailable):
+                log.warning("%s", error)
+            raise ApplicationHandlerStop
+        log.error("error while handling an update", exc_info=error)
+        if handler_failed(error):
             return  # its effects are rolled back, and the runner apologises
         if isinstance(update, Update):
             await self.apologise(update, context.bot)
+
+    async def _language(self, update: Update) -> str | None:
+        if update.effective_user is None:
+            return None
+        try:
+            person = await self.deps.people.find_by_telegram_id(update.effective_user.id)
+        except Exception:  # the database may be what failed
+            return None
+        return person.language if person else None
 
     async def apologise(self, update: Update, bot: Bot) -> None:
         """Something went wrong on our side: say so, in private (the group is not told)."""
@@ -236,14 +254,27 @@ class CommonHandlers:
             return
         if update.effective_chat.type != update.effective_chat.PRIVATE:
             return
-        language = None
-        if update.effective_user is not None:
-            try:
-                person = await self.deps.people.find_by_telegram_id(update.effective_user.id)
-                language = person.language if person else None
-            except Exception:  # the database may be what failed
-                language = None
+        language = await self._language(update)
         try:
             await bot.send_message(update.effective_chat.id, self.t(language, "common.error"))
         except TelegramError:
             log.warning("could not apologise to chat %s", update.effective_chat.id)
+
+    async def unavailable(self, update: Update, bot: Bot, missing: Unavailable) -> None:
+        """What the update needed from outside could not be had (Telegram would not say who
+        is in a group, a file could not be fetched): nothing was done; say what to do, where
+        it was asked (a button's answer, or the chat, the team's group included)."""
+        key = {outside.MEMBERSHIP: "common.cannot_check", outside.FILE: "common.file_failed"}.get(
+            missing.what
+        )
+        if key is None:
+            await self.apologise(update, bot)
+            return
+        text = self.t(await self._language(update), key)
+        try:
+            if update.callback_query is not None:
+                await bot.answer_callback_query(update.callback_query.id, text, show_alert=True)
+            elif update.effective_chat is not None:
+                await bot.send_message(update.effective_chat.id, text)
+        except TelegramError:
+            log.warning("could not tell %s what is missing", update.effective_chat)

@@ -16,6 +16,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot import outside
 from bot.domain import CloseReason, Person
 from bot.services.operators import FollowUp, FollowUpResult
 from bot.services.reports import Figures, csv_bytes
@@ -48,9 +49,12 @@ MEMBER_STATUSES = {
 class OperatorDirectory:
     """Who belongs to the operators' group, asked to Telegram and cached for `ttl` seconds.
 
-    Only Telegram's answers are cached. A check that fails (a flood limit, a network error)
-    is tried again at once, then gives up for this update only: the person gets the usual
-    apology and tries again; a real operator is never locked out for the cache's lifetime.
+    Telegram is asked outside the update's transaction (bot/outside.py): the update is
+    handled again once the answer is known. Only Telegram's answers are cached. A check that
+    fails (a flood limit, a network error) is tried again a few times, then gives up for this
+    update only: the person is told that we could not check who they are and to try again
+    in a minute (not the apology); a real operator is never locked out for the cache's
+    lifetime.
     """
 
     def __init__(self, chat_id: int | None, ttl: float = 300.0) -> None:
@@ -68,6 +72,12 @@ class OperatorDirectory:
         cached = self._cache.get((chat_id, user_id))
         if cached is not None and cached[1] > clock.monotonic():
             return cached[0]
+        return await outside.ask(
+            outside.MEMBERSHIP, (chat_id, user_id), lambda: self._check(bot, chat_id, user_id)
+        )
+
+    async def _check(self, bot: Bot, chat_id: int, user_id: int) -> bool:
+        """Telegram's answer, with retries: outside any transaction, this may wait."""
         for attempt in range(CHECK_ATTEMPTS):
             try:
                 member = await bot.get_chat_member(chat_id, user_id)

@@ -40,6 +40,8 @@ DEFERRED = frozenset(
         "editMessageCaption",
         "deleteMessage",
         "answerCallbackQuery",
+        # A person's command menu in their language: no network call inside the transaction.
+        "setMyCommands",
     }
 )
 _SENDS = frozenset({"sendMessage", "sendDocument", "sendPhoto", "sendLocation", "sendContact"})
@@ -205,4 +207,7 @@ def _chat_of(endpoint: str, params: JSON) -> int:
     if endpoint == "answerCallbackQuery":
         # Not a chat: the answers take the queue of no one (0) and never wait behind a message.
         return 0
+    if endpoint == "setMyCommands":  # the menu of one chat (its scope), or everyone's
+        scope = params.get("scope")
+        return int(scope.get("chat_id", 0)) if isinstance(scope, dict) else 0
     return int(params["chat_id"])

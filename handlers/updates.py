@@ -1,11 +1,23 @@
-"""Updates in: recorded in the inbox before Telegram is told they arrived, then handled one at
-a time, each in one transaction with everything it causes.
+"""Updates in: recorded in the inbox before Telegram is told they arrived, then handled, each
+in one transaction with everything it causes.
 
 Handling an update means running python-telegram-bot's handlers on it inside a transaction,
 with the bot capturing every message into the outbox (handlers/outbox_bot.py), then writing
 the conversations' states and drafts, then marking the update handled, and committing. If a
 handler raised, all of it is rolled back and the person gets an apology instead. After a
 crash, updates recorded but not handled are handled again at start.
+
+No network call runs inside that transaction: a handler that needs an answer from outside
+(is the sender one of the team, the bytes of their file, the partners' journeys) asks for it
+(bot/outside.py); the first time, the transaction is rolled back, the answer fetched outside
+any transaction, and the update handled again with it. If it cannot be had, the person is
+told what to do (send the file again, try again in a minute), not apologised to. What
+python-telegram-bot keeps in memory for the person (drafts, conversation states) is put back
+when a transaction rolls back.
+
+Each chat's updates are handled in order, one at a time; different chats' at the same time
+(their transactions still take turns), so that a slow answer from outside holds back only
+its own chat. The agenda lets people's updates go first (`people_first`).
 
 Updates arrive by long polling (the default: the offset that acknowledges them is sent only
 once they are recorded) or by the webhook (handlers/http, which answers 200 only once the
@@ -15,8 +27,10 @@ update is recorded).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import contextvars
+import copy
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -24,9 +38,10 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application
+from telegram.ext import Application, ConversationHandler
 
 from bot.delivery import JSON, InboxEntry
+from bot.outside import Answers, NotYetKnown, Unavailable, answering
 from bot.ports import UnitOfWork
 from bot.services.delivery import DeliveryService, InboxService
 from handlers.deliverer import Deliverer
@@ -67,7 +82,53 @@ class _RolledBack(Exception):
     pass
 
 
+_ABSENT = object()
+
+
+# An update asks the network at most this many times before it is given up (a loop of ours).
+MAX_QUESTIONS = 5
+
+Unavailability = Callable[[Update, Unavailable], Awaitable[None]]
+
+
+@dataclass(eq=False)
+class _Job:
+    """An update taken from the inbox, waiting in its chat's lane or being handled."""
+
+    entry: InboxEntry
+    lane: int
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+    error: BaseException | None = None
+    outside: bool = False  # asking the network (no transaction open, none waited for)
+
+
+def lane_of(payload: JSON) -> int:
+    """The chat whose updates are handled in order, one at a time (0: none to be found)."""
+    with contextlib.suppress(Exception):
+        for kind in ("message", "edited_message"):
+            message = payload.get(kind)
+            if isinstance(message, dict):
+                return int(message["chat"]["id"])
+        query = payload.get("callback_query")
+        if isinstance(query, dict):
+            message = query.get("message")
+            if isinstance(message, dict):
+                return int(message["chat"]["id"])
+            return int(query["from"]["id"])
+    return 0
+
+
 class UpdateRunner:
+    """Handles the inbox's updates: each chat's in order, one at a time; different chats at
+    the same time.
+
+    Their transactions still take turns on the one connection (storage/db.py), so at most one
+    update's handlers run at a time; what runs beside them is what waits outside any
+    transaction: a membership check, a download, a partner's search (bot/outside.py). A slow
+    one holds back only the updates of its own chat, never another person's, the deliverer
+    or the agenda.
+    """
+
     def __init__(
         self,
         application: Application,  # type: ignore[type-arg]
@@ -76,6 +137,7 @@ class UpdateRunner:
         deliverer: Deliverer,
         unit_of_work: UnitOfWork,
         apologise: Apology,
+        unavailable: Unavailability | None = None,
     ) -> None:
         self._application = application
         self._inbox = inbox
@@ -83,9 +145,18 @@ class UpdateRunner:
         self._deliverer = deliverer
         self._uow = unit_of_work
         self._apologise = apologise
-        self._lock = asyncio.Lock()
+        self._unavailable = unavailable
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        # In flight: by update, and by chat in order; the workers, one per busy chat.
+        self._jobs: dict[int, _Job] = {}
+        self._lanes: dict[int, collections.deque[_Job]] = {}
+        self._workers: set[asyncio.Task[None]] = set()
+        # One look at the inbox at a time; the updates finished meanwhile, which it may
+        # still have read as pending, are not taken again.
+        self._scan = asyncio.Lock()
+        self._finished_while_scanning: set[int] | None = None
+        self._changed = asyncio.Event()
         self.handled = 0
         self.polling = False
 
@@ -99,17 +170,108 @@ class UpdateRunner:
         return await self.receive([payload])
 
     async def handle_pending(self) -> int:
-        """Handle every update recorded and not yet handled, in order."""
-        done = 0
-        async with self._lock:
-            while entries := await self._inbox.pending(BATCH):
-                for entry in entries:
-                    await self._handle(entry)
-                    done += 1
-                    self._deliverer.wake()
-        return done
+        """Handle every update recorded and not yet handled (each chat's in order); returns
+        once those taken by this call are done. Those already being handled (taken by an
+        earlier call, the background task) are not waited for."""
+        jobs = await self._take_pending()
+        for job in jobs:
+            await job.finished.wait()
+        errors = [job.error for job in jobs if job.error is not None]
+        if errors:
+            raise errors[0]
+        return len(jobs)
 
-    async def _handle(self, entry: InboxEntry) -> None:
+    @property
+    def in_flight(self) -> list[int]:
+        """The updates taken from the inbox and not yet done."""
+        return list(self._jobs)
+
+    @property
+    def asking_outside(self) -> list[int]:
+        """The updates waiting for an answer from the network (no transaction open)."""
+        return [job.entry.update_id for job in self._jobs.values() if job.outside]
+
+    async def people_first(self) -> None:
+        """Scheduled work calls this between its entries: the updates people sent by now are
+        handled first. Not waited for: those asking the network, and those behind them in
+        their chat (they hold no transaction and may take a while)."""
+        await self._take_pending()
+        waiting = list(self._jobs.values())
+        while True:
+            changed = self._changed
+            if all(job.finished.is_set() or self._stalled(job) for job in waiting):
+                return
+            await changed.wait()
+
+    def _stalled(self, job: _Job) -> bool:
+        lane = self._lanes.get(job.lane)
+        return bool(lane) and lane[0].outside  # type: ignore[index]
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _take_pending(self) -> list[_Job]:
+        """Put every pending update not yet in flight in its chat's lane."""
+        taken: list[_Job] = []
+        async with self._scan:
+            self._finished_while_scanning = set()
+            try:
+                after: int | None = None
+                while entries := await self._inbox.pending(BATCH, after=after):
+                    for entry in entries:
+                        update_id = entry.update_id
+                        if update_id in self._jobs or update_id in self._finished_while_scanning:
+                            continue
+                        taken.append(self._enqueue(entry))
+                    after = entries[-1].update_id
+            finally:
+                self._finished_while_scanning = None
+        return taken
+
+    def _enqueue(self, entry: InboxEntry) -> _Job:
+        job = _Job(entry, lane_of(entry.payload))
+        self._jobs[entry.update_id] = job
+        lane = self._lanes.get(job.lane)
+        if lane is None:
+            lane = self._lanes[job.lane] = collections.deque()
+            worker = asyncio.create_task(self._work(lane, job.lane), name=f"chat-{job.lane}")
+            self._workers.add(worker)
+            worker.add_done_callback(self._workers.discard)
+        lane.append(job)
+        return job
+
+    async def _work(self, lane: collections.deque[_Job], key: int) -> None:
+        try:
+            while lane:
+                job = lane[0]
+                try:
+                    await self._handle(job)
+                except asyncio.CancelledError as stopped:
+                    job.error = stopped
+                    raise
+                except Exception as error:  # the database, say: left pending, taken again later
+                    log.exception("update %s could not be handled", job.entry.update_id)
+                    job.error = error
+                finally:
+                    lane.popleft()
+                    del self._jobs[job.entry.update_id]
+                    if self._finished_while_scanning is not None:
+                        self._finished_while_scanning.add(job.entry.update_id)
+                    job.finished.set()
+                    self._notify()
+                self._deliverer.wake()
+        finally:
+            for job in lane:  # stopped: what is left stays pending in the inbox
+                self._jobs.pop(job.entry.update_id, None)
+                job.error = job.error or asyncio.CancelledError()
+                job.finished.set()
+            lane.clear()
+            del self._lanes[key]
+            self._notify()
+
+    async def _handle(self, job: _Job) -> None:
+        entry = job.entry
         application = self._application
         try:
             update = Update.de_json(entry.payload, application.bot)
@@ -117,28 +279,100 @@ class UpdateRunner:
             log.exception("update %s cannot be read", entry.update_id)
             await self._inbox.failed(entry.update_id, f"unreadable: {unreadable}")
             return
-        handling = _Handling()
-        token = _handling.set(handling)
-        try:
-            async with recording(self._uow, self._delivery):
-                await application.process_update(update)
-                if handling.errors:
-                    raise _RolledBack
-                await application.update_persistence()
-                await self._inbox.handled(entry.update_id)
-            self.handled += 1
-            return
-        except _RolledBack:
-            error: BaseException = handling.errors[0]
-        except Exception as raised:  # outside any handler: the database, say
-            log.exception("update %s could not be handled", entry.update_id)
-            error = raised
-        finally:
-            _handling.reset(token)
+        answers = Answers()
+        while True:
+            error = await self._run(entry, update, answers)
+            if error is None:
+                self.handled += 1
+                return
+            if not isinstance(error, NotYetKnown) or error in answers:
+                break
+            if len(answers) >= MAX_QUESTIONS:
+                error = RuntimeError(f"more than {MAX_QUESTIONS} questions: {error}")
+                break
+            # Outside any transaction: others' updates, the deliverer and the agenda go on.
+            job.outside = True
+            self._notify()
+            try:
+                await answers.fetch(error)
+            finally:
+                job.outside = False
+                self._notify()
         async with recording(self._uow, self._delivery):
             await self._inbox.failed(entry.update_id, f"{type(error).__name__}: {error}")
             with contextlib.suppress(Exception):
-                await self._apologise(update)
+                if isinstance(error, Unavailable) and self._unavailable is not None:
+                    await self._unavailable(update, error)
+                else:
+                    await self._apologise(update)
+
+    async def _run(
+        self, entry: InboxEntry, update: Update, answers: Answers
+    ) -> BaseException | None:
+        """One run of the handlers in one transaction: None once committed, else what went
+        wrong (all of it rolled back)."""
+        handling = _Handling()
+        token = _handling.set(handling)
+        put_back = self._remember(update)
+        try:
+            with answering(answers):
+                async with recording(self._uow, self._delivery):
+                    await self._application.process_update(update)
+                    if handling.errors:
+                        raise _RolledBack
+                    await self._application.update_persistence()
+                    await self._inbox.handled(entry.update_id)
+            return None
+        except _RolledBack:
+            put_back()
+            return handling.errors[0]
+        except (NotYetKnown, Unavailable) as question:
+            put_back()
+            return question
+        except Exception as raised:  # outside any handler: the database, say
+            log.exception("update %s could not be handled", entry.update_id)
+            put_back()
+            return raised
+        finally:
+            _handling.reset(token)
+
+    def _remember(self, update: Update) -> Callable[[], None]:
+        """What python-telegram-bot keeps in memory for this person and chat (drafts, and
+        the conversations' states), to put back when the transaction is rolled back: the
+        update is then handled again, or not at all, from where it was."""
+        application = self._application
+        kept: list[tuple[Any, Any, dict[Any, Any]]] = []
+        user, chat = update.effective_user, update.effective_chat
+        for mapping, key in ((application.user_data, user), (application.chat_data, chat)):
+            if key is not None:
+                kept.append((mapping, key.id, copy.deepcopy(dict(mapping.get(key.id, {})))))
+        # A conversation's key is its chat and/or its user (never per message here).
+        ids = [i.id for i in (chat, user) if i is not None]
+        keys = {tuple(ids), *((i,) for i in ids)}
+        states = [
+            (conversations, {key: conversations.get(key, _ABSENT) for key in keys})
+            for handlers in application.handlers.values()
+            for handler in handlers
+            if isinstance(handler, ConversationHandler)
+            and (conversations := getattr(handler, "_conversations", None)) is not None
+        ]
+
+        def put_back() -> None:
+            for mapping, key, before in kept:
+                now = mapping.get(key)
+                if now is not None:
+                    now.clear()
+                    now.update(copy.deepcopy(before))
+            for conversations, before_states in states:
+                for key, state in before_states.items():
+                    if conversations.get(key, _ABSENT) is state:
+                        continue
+                    if state is _ABSENT:
+                        conversations.pop(key, None)
+                    else:
+                        conversations[key] = state
+
+        return put_back
 
     # In the background, for the deployed bot.
 
@@ -149,9 +383,9 @@ class UpdateRunner:
             self._tasks.append(asyncio.create_task(self._poll_forever(), name="polling"))
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        for task in [*self._tasks, *self._workers]:
             task.cancel()
-        for task in self._tasks:
+        for task in [*self._tasks, *self._workers]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
@@ -160,7 +394,7 @@ class UpdateRunner:
         while True:
             self._wake.clear()
             try:
-                await self.handle_pending()
+                await self._take_pending()
             except Exception:
                 log.exception("handling updates failed; trying again in 5 s")
                 await asyncio.sleep(5)

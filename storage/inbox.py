@@ -28,11 +28,11 @@ class SqliteInbox:
                 await cursor.close()
         return new
 
-    async def pending(self, limit: int) -> list[InboxEntry]:
+    async def pending(self, limit: int, after: int | None = None) -> list[InboxEntry]:
         async with self._db.connection.execute(
             "SELECT update_id, payload, received_at FROM inbox WHERE status = 'pending'"
-            " ORDER BY update_id LIMIT ?",
-            (limit,),
+            " AND update_id > ? ORDER BY update_id LIMIT ?",
+            (-(2**62) if after is None else after, limit),
         ) as cursor:
             rows = await cursor.fetchall()
         return [

@@ -72,6 +72,14 @@ class RunningBot:
         self.clock = FakeClock()
         self.operators = self.fake.group(OPERATORS, "Équipe Mobilot")
         self.fake.now = self.clock.current
+        # No network call inside a write transaction (bot/outside.py): every Bot API call
+        # that reaches the fake (membership checks, file downloads) is made outside one.
+        self.called_in_transaction: list[str] = []
+        self.fake.before_call.append(self._outside_transactions)
+
+    def _outside_transactions(self, method: str) -> None:
+        if self.mobilot is not None and self.mobilot.database.in_transaction:
+            self.called_in_transaction.append(method)
 
     @property
     def app(self) -> Mobilot:
@@ -94,6 +102,7 @@ class RunningBot:
         if self.mobilot is not None:
             await self.mobilot.stop()
             self.mobilot = None
+        assert self.called_in_transaction == [], "Bot API called inside a write transaction"
 
     async def restart(self) -> None:
         await self.stop()

@@ -124,11 +124,17 @@ class FakePartner:
         self.answer: Callable[[str, dict[str, str]], Any] = lambda route, params: []
         self.delay = 0.0
         self.status = 200
+        # A slow partner without sleeps: while `held` is an Event not set, searches wait.
+        self.held: asyncio.Event | None = None
+        self.searching = asyncio.Event()  # set when a search arrives
 
         async def search(request: Request) -> Response:
             route = request.url.path.rsplit("/", 1)[-1]
             params = dict(request.query_params)
             self.calls.append((route, params, request.headers.get("x-api-key")))
+            self.searching.set()
+            if self.held is not None:
+                await self.held.wait()
             if self.delay:
                 await asyncio.sleep(self.delay)
             if self.status != 200:

@@ -991,8 +991,12 @@ class MemoryInbox:
                 new += 1
         return new
 
-    async def pending(self, limit: int) -> list[InboxEntry]:
-        rows = [r for _, r in sorted(self.rows.items()) if r.status is InboxStatus.PENDING]
+    async def pending(self, limit: int, after: int | None = None) -> list[InboxEntry]:
+        rows = [
+            r
+            for i, r in sorted(self.rows.items())
+            if r.status is InboxStatus.PENDING and (after is None or i > after)
+        ]
         return [
             InboxEntry(r.update_id, through_json(r.payload), r.received_at) for r in rows[:limit]
         ]

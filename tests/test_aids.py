@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import AsyncIterator
@@ -566,3 +567,32 @@ async def test_an_application_goes_with_my_data_and_forget_me(bot: RunningBot) -
     [application] = await bot.rows("SELECT person_id, anonymised_at FROM aid_applications")
     assert application["person_id"] is None and application["anonymised_at"]
     assert await bot.rows("SELECT * FROM aid_proofs") == []
+
+
+async def test_a_paper_that_cannot_be_fetched_is_asked_again_and_a_slow_one_blocks_no_one(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    """Proofs are downloaded outside the update's transaction (bot/outside.py)."""
+    lea = bot.fake.user(501, "Léa")
+    await answer_questions(lea, "24", "Je cherche un emploi", "Cahors")
+    await lea.press("📝 Faire la demande ici")
+    await lea.send("Auto-école du Quercy")
+    bot.fake.inject("getFile", 502)
+    await lea.send_document("carte.png", PNG)
+    assert "Envoyez-le encore" in lea.last().text
+    assert "problème est survenu" not in lea.last().text
+    assert not (tmp_path / "proofs").exists() or not any((tmp_path / "proofs").rglob("*.*"))
+    # Telegram is slow to give the file: someone else is answered meanwhile.
+    slow = bot.fake.hold("getFile")
+    sending = asyncio.create_task(lea.send_document("carte.png", PNG))
+    await slow.entered.wait()
+    zoe = bot.fake.user(305, "Zoé")
+    await zoe.command("start")
+    assert any("Bonjour Zoé" in m.text for m in zoe.messages())
+    assert not sending.done()
+    slow.release()
+    await sending
+    assert "Papiers reçus : 1" in lea.last().text
+    assert len(list((tmp_path / "proofs" / "1").iterdir())) == 1
+    bot.fake.take_errors()
+    bot.assert_clean()

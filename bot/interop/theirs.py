@@ -1,10 +1,12 @@
 """Showing the partners' journeys to our passengers, after our own drivers.
 
-When a passenger's need is recorded, every partner with an API is asked at the same time as
-our own search (`driver_journeys` for a dated need, `driver_regular_trips` for a regular
-one), each within INTEROP_TIMEOUT_S. What they answer is kept a few minutes; a partner that
-fails is left alone for a while (and logged once, not at every search), so a slow or broken
-partner never breaks a search and delays it at most once per pause.
+When a passenger's need is recorded, every partner with an API is asked at the same time
+(`driver_journeys` for a dated need, `driver_regular_trips` for a regular one), each within
+INTEROP_TIMEOUT_S, before our own search and outside its write transaction (bot/outside.py);
+they were already asked while the person read the summary of their need (`prefetch`). What
+they answer is kept a few minutes; a partner that fails is left alone for a while (and logged
+once, not at every search), so a slow or broken partner never breaks a search and delays it
+at most once per pause.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from bot import outside
 from bot.agenda import Calendar
 from bot.clock import Clock
 from bot.domain import NewNeed, Person
@@ -270,18 +273,19 @@ class SearchWithPartners:
             self._partners.prefetch(need)
 
     async def submit(self, person: Person, new_need: NewNeed) -> Search:
-        theirs = (
-            asyncio.ensure_future(self._partners.journeys_for(new_need))
-            if self._partners is not None and self._partners.active
-            else None
-        )
-        try:
-            search = await self._needs.submit(person, new_need)
-        except BaseException:
-            if theirs is not None:
-                theirs.cancel()
-            raise
-        journeys = await theirs if theirs is not None else []
+        """Their journeys are asked first, outside the update's write transaction
+        (bot/outside.py): the update is handled again with them once they are in. A partner
+        slow or down is skipped (after INTEROP_TIMEOUT_S at most); our own drivers are shown
+        all the same."""
+        journeys: list[TheirJourney] = []
+        partners = self._partners
+        if partners is not None and partners.active:
+            journeys = await outside.ask(
+                outside.PARTNERS,
+                new_need.model_dump_json(),
+                lambda: partners.journeys_for(new_need),
+            )
+        search = await self._needs.submit(person, new_need)
         notices = list(search.notices)
         if journeys:
             notices.append(to_person(person, InteropTheirJourneys(tuple(journeys), search.need)))

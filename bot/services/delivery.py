@@ -38,8 +38,9 @@ class InboxService:
     async def record(self, updates: list[tuple[int, JSON]]) -> int:
         return await self._inbox.record(updates, self._clock.now())
 
-    async def pending(self, limit: int) -> list[InboxEntry]:
-        return await self._inbox.pending(limit)
+    async def pending(self, limit: int, after: int | None = None) -> list[InboxEntry]:
+        """The first `limit` updates not yet handled (after the update `after`), in order."""
+        return await self._inbox.pending(limit, after)
 
     async def handled(self, update_id: int) -> None:
         await self._inbox.finish(update_id, self._clock.now())

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot import outside
 from bot.domain import PlaceRef
 from bot.places.gazetteer import Gazetteer
 from bot.places.model import LOCAL, Place, PlaceMatch, Resolution
@@ -66,11 +67,14 @@ class PlaceService:
         self._online = online
 
     async def resolve(self, text: str) -> Resolution:
-        """Offline first; the online geocoder (if switched on) only when nothing is known."""
+        """Offline first; the online geocoder (if switched on) only when nothing is known,
+        asked outside the update's write transaction (bot/outside.py)."""
         resolution = self._gazetteer.resolve(text[:MAX_PLACE_TEXT])
-        if resolution.exact or resolution.suggestions or self._online is None:
+        online = self._online
+        if resolution.exact or resolution.suggestions or online is None:
             return resolution
-        found = await self._online.geocode(text[:MAX_PLACE_TEXT])
+        typed = text[:MAX_PLACE_TEXT]
+        found = await outside.ask(outside.PLACE, typed, lambda: online.geocode(typed))
         if found is None:
             return resolution
         # An online answer is a guess: the person confirms it like a typo suggestion.

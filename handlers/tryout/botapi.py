@@ -26,6 +26,9 @@ Wiring (the same instance serves both PTB request slots; `initialize`/`shutdown`
     assert fake.errors == []
 
 `fake.outage = True` makes every call fail as when Telegram is down (502 Bad Gateway).
+`fake.hold("getChatMember")` makes the next such call wait until the test releases it (a slow
+Telegram, without sleeps); `fake.before_call` functions see every call's method first (a
+download of a file is "file").
 
 Telegram's behaviour that the fake reproduces (each failure answers like Telegram, 400 or 403, and
 is recorded in `fake.errors`): empty or too long texts, HTML that does not parse, too long
@@ -153,6 +156,21 @@ class Fault:
     times: int
     match: Callable[[JSONDict], bool] | None = None
     hits: int = 0
+
+
+@dataclass
+class Hold:
+    """Calls that wait until the test lets them go (FakeBotAPI.hold): a slow Telegram."""
+
+    method: str
+    times: int
+    match: Callable[[JSONDict], bool] | None = None
+    hits: int = 0
+    entered: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def release(self) -> None:
+        self.released.set()
 
 
 @dataclass
@@ -807,6 +825,9 @@ class FakeBotAPI(BaseRequest):
         # While True, every method but getUpdates answers 502 Bad Gateway, as when Telegram
         # is down (python-telegram-bot raises NetworkError).
         self.outage = False
+        # Calls held until released (see hold), and what looks at each call before it runs.
+        self.holds: list[Hold] = []
+        self.before_call: list[Callable[[str], None]] = []
         self.max_poll_wait = 1.0  # seconds a getUpdates long poll waits at most
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
 
@@ -850,6 +871,8 @@ class FakeBotAPI(BaseRequest):
         self.urls.append(url)
         file_prefix = f"{self.api_url}/file/bot{self.token}/"
         if method == "GET" and unquote(url).startswith(file_prefix):
+            for look in self.before_call:
+                look("file")
             # PTB percent-encodes the path of file URLs (the token's ":" becomes %3A)
             return self._download(unquote(url).removeprefix(file_prefix))
         prefix = f"{self.api_url}/bot{self.token}/"
@@ -864,8 +887,14 @@ class FakeBotAPI(BaseRequest):
         if self._shut_down:  # like HTTPXRequest, whose client is closed by shutdown()
             self.errors.append(FakeError(name, 0, "fake: request after shutdown", call.params))
             raise RuntimeError("This FakeBotAPI was shut down (request after shutdown)")
+        for look in self.before_call:
+            look(name)
         if name != "getUpdates":
             self._touch()
+            held = self._hold_for(name, call.params)
+            if held is not None:
+                held.entered.set()
+                await held.released.wait()
             fault = self._fault_for(name, call.params)
             if fault is not None:
                 self.errors.append(FakeError(name, fault.status, fault.description, call.params))
@@ -908,6 +937,27 @@ class FakeBotAPI(BaseRequest):
         fault = Fault(method, status, description, retry_after, times, match)
         self.faults.append(fault)
         return fault
+
+    def hold(
+        self, method: str, *, times: int = 1, match: Callable[[JSONDict], bool] | None = None
+    ) -> Hold:
+        """The next `times` calls of `method` (whose parameters `match`) wait until
+        `hold.release()`; `hold.entered` is set once one of them is waiting."""
+        held = Hold(method, times, match)
+        self.holds.append(held)
+        return held
+
+    def _hold_for(self, name: str, params: JSONDict) -> Hold | None:
+        for held in self.holds:
+            if (
+                held.times > 0
+                and held.method == name
+                and (held.match is None or held.match(params))
+            ):
+                held.times -= 1
+                held.hits += 1
+                return held
+        return None
 
     def _fault_for(self, name: str, params: JSONDict) -> Fault | None:
         for fault in self.faults:
