@@ -210,7 +210,10 @@ function layout() {
   }
   // A hidden person's messages are counted on the button that opens their phone.
   const waiting = (person) => state.chats[String(person.id)].items.filter((i) => i.from_bot).length;
-  const key = JSON.stringify([lang, wanted.map((p) => p.id), state.people.map(waiting)]);
+  // Only what changes the phones shown, or a hidden person's count, lays them out again:
+  // laying out replaces every phone, and with it what someone was typing.
+  const hidden = state.people.filter((person) => !wanted.includes(person));
+  const key = JSON.stringify([lang, wanted.map((p) => p.id), hidden.map(waiting)]);
   if (phones.dataset.key === key) return;
   phones.dataset.key = key;
   phones.replaceChildren();
