@@ -248,7 +248,13 @@ async def build(out: Path) -> None:
     await pascale.send("10h")
     await pascale.press("🛒 Courses")
     await pascale.press("Aucun")
-    left(pascale, "find", "summary", [press(pascale, "✅ Chercher un conducteur")], "")
+    left(
+        pascale,
+        "find",
+        "summary",
+        [press(pascale, "✅ Chercher un conducteur")],
+        "Je n'ai pas trouvé de conducteur",
+    )
 
     # -- /demande: an operator registering a need for someone who phoned ------------------
     await olga.command("demande")
@@ -269,7 +275,7 @@ async def build(out: Path) -> None:
     lea = user(1021, "Léa", last_name="Roux")
     await lea.command("aides")
     await lea.send("24 ans")
-    left(lea, "aids", "situation", [press(lea, "Je cherche un emploi")], "")
+    left(lea, "aids", "situation", [press(lea, "Je cherche un emploi")], "RSA ou l'AAH")
 
     lucas = user(1022, "Lucas", last_name="Roux")
     await lucas.command("aides")
@@ -278,12 +284,18 @@ async def build(out: Path) -> None:
     await lucas.press("Ni l'un ni l'autre")
     await lucas.send("Cahors")
     await lucas.press("📝 Faire la demande ici")
-    left(lucas, "apply", "first_field", [typed("Auto-école du Quercy")], "")
+    left(
+        lucas,
+        "apply",
+        "first_field",
+        [typed("Auto-école du Quercy")],
+        "Envoyez-moi ici vos papiers",
+    )
 
     # -- /signaler at its reason, /oublier at its confirmation ----------------------------
     await marie.command("signaler")
     await marie.press(marie.buttons()[0])
-    left(marie, "report", "reason", [press(marie, "🚫 Rendez-vous manqué")], "")
+    left(marie, "report", "reason", [press(marie, "🚫 Rendez-vous manqué")], "quelques mots")
 
     oscar = user(1041, "Oscar")
     await oscar.command("start")
