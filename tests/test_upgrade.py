@@ -17,7 +17,6 @@ still have in their chats, and each person goes on. Every outcome is one of:
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +55,13 @@ KIND = [
                 "behalf_need.busy", "behalf_driver.busy")
     if t.has(key)
 ]  # fmt: skip
-A_COMMAND = re.compile(r"/[a-z]{3,}")
+# The command that starts each conversation again: a person whose draft could not be carried
+# must be told it (in a message that names it).
+RESTART = {
+    "offer": "/proposer", "offer_for": "/conducteur", "find": "/chercher",
+    "find_for": "/demande", "aids": "/aides", "apply": "/aides", "report": "/signaler",
+    "forget": "/oublier",
+}  # fmt: skip
 
 
 @dataclass
@@ -112,7 +117,7 @@ class Seen:
         return [s for s in popups + edited + new if s and s != "None"]
 
 
-def verdict(seen: Seen, said: list[str], expect: str) -> str:
+def verdict(seen: Seen, said: list[str], expect: str, restart: str = "") -> str:
     if seen.troubled() or not said:
         return "broken"
     if any(APOLOGY in s for s in said):
@@ -120,7 +125,7 @@ def verdict(seen: Seen, said: list[str], expect: str) -> str:
     if any(s.startswith(kind) for s in said for kind in KIND):
         return "kindly"
     if expect and not any(expect in s for s in said):
-        return "kindly" if any(A_COMMAND.search(s) for s in said) else "broken"
+        return "kindly" if restart and any(restart in s for s in said) else "broken"
     return "continues"
 
 
@@ -145,7 +150,7 @@ async def go_on(user: FakeUser, person: dict[str, Any]) -> Outcome:
         else:
             await user.send(step["type"])
     said = seen.said()
-    result = verdict(seen, said, person["expect"])
+    result = verdict(seen, said, person["expect"], RESTART[person["conversation"]])
     if result == "continues" and person.get("summary_has"):
         for step in person.get("summary_after", []):
             if "press_label" in step:
