@@ -15,6 +15,7 @@ from bot.aids.catalogue import load_catalogue
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.engine import Conversations
+from bot.conversations.forget import ForgetFlow
 from bot.conversations.offer import OfferFlow
 from bot.interop.partners import Partner, load_partners
 from bot.interop.ports import PartnerClient
@@ -410,7 +411,13 @@ async def build_core(
         finding=SearchWithPartners(matching, their_journeys, serving=partner_api is not None),
         partner_api=partner_api,
         conversations=Conversations(
-            SqliteConversations(database, clock), offer_flows, clock, settings.zone
+            SqliteConversations(database, clock),
+            [
+                *offer_flows,
+                ForgetFlow(place_service, settings.territory_departments, privacy),
+            ],
+            clock,
+            settings.zone,
         ),
         partner_updates=(
             PartnerUpdates(partner_api, partner_client, settings.interop_timeout_s)
