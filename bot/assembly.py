@@ -17,6 +17,7 @@ from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.aids import AidsFlow
 from bot.conversations.engine import Conversations, Flow
+from bot.conversations.forget import ForgetFlow
 from bot.conversations.offer import OfferFlow
 from bot.conversations.report import ReportFlow
 from bot.interop.partners import Partner, load_partners
@@ -362,6 +363,7 @@ async def build_core(
         *offer_flows,
         ReportFlow(place_service, settings.territory_departments, trust),
         AidsFlow(place_service, settings.territory_departments, aids),
+        ForgetFlow(place_service, settings.territory_departments, privacy),
     ]
     return Core(
         settings=settings,

@@ -167,6 +167,7 @@ APPLY = ButtonKind("ap", Parts, 'an application being made; "ap:new:<aid>" start
 REVIEW = ButtonKind("ar", Parts, 'a funder\'s reviewers: "ar:<application>:<action>[:<reason>]"')
 KEEP = ButtonKind("ak", Parts, 'keep the answers of /aides for next time: "ak:yes" / "ak:no"')
 PRIVACY = ButtonKind("pv", PrivacyButton, "forgetting someone, staying (handlers/privacy.py)")
+FORGET = ButtonKind("fg", Parts, "/oublier: the conversation's nonce, then the answer")
 TRUST = ButtonKind("ts", Parts, "reporting someone, suspending, lifting (handlers/trust.py)")
 REPORT = ButtonKind("sg", Parts, "/signaler (the conversation's nonce, then its step)")
 

@@ -1,6 +1,7 @@
-"""A person's data: consent before a need is kept, /mesdonnees (/mydata), /oublier
-(/forgetme), the question to people inactive for long, and the team's side of it (erasing
-someone who phoned, confirming a caller agreed).
+"""A person's data: consent before a need is kept, /mesdonnees (/mydata), the question to
+people inactive for long, and the team's side of it (erasing someone who phoned with
+/oublier <phone>, confirming a caller agreed). A person's own /oublier (/forgetme) is a
+conversation of the core: bot/conversations/forget.py.
 
 The decisions are the core's (bot/services/consents.py, bot/services/privacy.py); this module
 asks, words and sends.
@@ -143,9 +144,10 @@ class PrivacyHandlers:
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         private = filters.ChatType.PRIVATE
+        typed = private & filters.UpdateType.MESSAGE
         return [
             CommandHandler(["mesdonnees", "mydata"], self.my_data, filters=private),
-            CommandHandler(["oublier", "forgetme"], self.forget_me, filters=private),
+            CommandHandler(["oublier", "forgetme"], self.forget_me, filters=typed),
             CallbackQueryHandler(self.on_button, pattern=kb.pattern(PRIVACY)),
         ]
 
@@ -183,21 +185,14 @@ class PrivacyHandlers:
         )
 
     async def forget_me(self, update: Update, context: Context) -> None:
-        """/oublier: confirm first. An operator may add the phone number of someone the team
-        registered (/oublier 06 12 34 56 78) to erase them at their request."""
+        """/oublier 06 12 34 56 78 by the team: someone the team registered, erased at their
+        request (confirmed with a button). A person's own /oublier is a conversation of the
+        core (bot/conversations/forget.py), taken before this handler."""
         user = update.effective_user
         assert user is not None
         typed = " ".join(context.args or [])
         if typed and await self.directory.is_operator(update.get_bot(), user.id):
             await self._caller_to_forget(update, context, typed)
-            return
-        person = await self.deps.person(update)
-        t, lang = self.t, person.language
-        markup = kb.inline(
-            [(t(lang, "privacy.button_forget"), kb.encode(PRIVACY, "forget", "yes", person.id))],
-            [(t(lang, "privacy.button_keep"), kb.encode(PRIVACY, "forget", "no"))],
-        )
-        await send(update, context, t(lang, "privacy.forget_confirm"), markup)
 
     async def _caller_to_forget(self, update: Update, context: Context, typed: str) -> None:
         found = await self.deps.privacy.registered_by_phone(typed)
@@ -238,6 +233,8 @@ class PrivacyHandlers:
         await edit(update, self.t(person.language, "privacy.forget_cancelled"))
 
     async def _forget(self, update: Update, context: Context, person_id: int) -> None:
+        """ "Go" under the question to people inactive for long; and the confirmation of
+        /oublier as it was before it became a conversation (its buttons stay in chats)."""
         person = await self.deps.person(update)
         if person.id != person_id:  # pressed again once forgotten, or someone else's button
             await answer_button(update, self.t(person.language, "common.old_button"))

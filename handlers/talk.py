@@ -52,7 +52,7 @@ from handlers.aids import show_found
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
-from handlers.replies import answer_button, drop_keyboard, send
+from handlers.replies import answer_button, drop_keyboard, edit, send
 from i18n import Html, Translator, Voiced
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -60,8 +60,12 @@ Context = ContextTypes.DEFAULT_TYPE
 # The commands that open a conversation of the engine, and its buttons' kind.
 OPENED_BY = {"proposer": "offer", "offer": "offer", "conducteur": "behalf_driver",
              "driver": "behalf_driver", "signaler": "report", "report": "report", "aides": "aids",
-             "aids": "aids"}  # fmt: skip
-KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER, "report": kb.REPORT, "aids": kb.AIDS}
+             "aids": "aids", "oublier": "forget", "forgetme": "forget"}  # fmt: skip
+KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER, "report": kb.REPORT, "aids": kb.AIDS,
+           "forget": kb.FORGET}  # fmt: skip
+# Commands that, with words after them, are the team's about someone who phoned
+# (/oublier 06 12 34 56 78: handlers/privacy.py), not the conversation they open.
+FOR_A_CALLER = frozenset({"forget"})
 FOR_THE_TEAM = frozenset({"behalf_driver"})
 # Menu buttons ("st:<name>") that open a flow another way: the flow, and how (Turn.opening).
 OPENINGS = {"aids_again": ("aids", "again")}
@@ -220,6 +224,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         self, update: Update, context: Context, person: Person, command: str
     ) -> Reply | None:
         flow = OPENED_BY.get(command)
+        if flow in FOR_A_CALLER and _has_arguments(update) and await self._operator(update):
+            return None
         if flow is not None:
             if flow in FOR_THE_TEAM:
                 assert update.effective_user is not None
@@ -236,7 +242,13 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             return self.conversations.busy(current.flow)
         return None  # an aside (/aide, /mestrajets…): answered, then the question again
 
+    async def _operator(self, update: Update) -> bool:
+        assert update.effective_user is not None
+        return await self.directory.is_operator(update.get_bot(), update.effective_user.id)
+
     async def start(self, context: Context, person: Person, flow: str, opening: str = "") -> Reply:
+        if self.conversations.opens_over_others(flow):
+            return await self.conversations.start(person, flow, opening=opening)
         for other in LEGACY_NAMES:
             if context.user_data and other in context.user_data:
                 return self.conversations.busy(other)
@@ -267,7 +279,9 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         state = await self.conversations.current(person)
         nonce = state.nonce if state is not None else ""
         for output in reply.outputs:
-            if isinstance(output, Say):
+            if isinstance(output, Say) and output.replace and query is not None:
+                await edit(update, word(t, lang, output.text))
+            elif isinstance(output, Say):
                 markup = ReplyKeyboardRemove() if output.clear_keyboard else None
                 await send(update, context, word(t, lang, output.text), markup)
             elif isinstance(output, Question):
@@ -279,6 +293,9 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
                     await query.message.edit_reply_markup(inline)
             elif isinstance(output, Show):
                 await VIEWS[type(output.view)](update, context, t, lang, output.view)
+        if reply.erased and context.user_data is not None:
+            # The drafts python-telegram-bot keeps go too (the rows on disk are gone already).
+            context.user_data.clear()
         if reply.notices:
             await self.notifier.write(context, reply.notices)
 
@@ -306,6 +323,11 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         if isinstance(option.label, Text):
             return word(t, lang, option.label)
         return option.label
+
+
+def _has_arguments(update: Update) -> bool:
+    text = update.message.text if update.message is not None else None
+    return len((text or "").split(maxsplit=1)) > 1
 
 
 def _said(key: str) -> Reply:

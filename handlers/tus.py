@@ -13,26 +13,28 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.dateparse import parse_day_and_time
 from bot.domain import Person
-from bot.services.tus import Benefit, Joined, Recorded, Refusal, YearReport
+from bot.services.tus import (
+    Action,
+    Benefit,
+    Command,
+    Joined,
+    Recorded,
+    Refusal,
+    YearReport,
+    read_command,
+)
 from handlers.operators import Context, OperatorHandlers
 from handlers.replies import send
 from i18n import Html, Translator
 
-WORDS = {
-    "adherent": "member", "adhérent": "member", "adherente": "member", "member": "member",
-    "trajet": "trip", "trip": "trip",
-    "registre": "register", "register": "register",
-    "rapport": "report", "report": "report",
-}  # fmt: skip
 ELIGIBLE_BY = {"residence": "tus.by_residence", "benefit": "tus.by_benefit"}
 REFUSALS = {
     Refusal.NAME: "tus.refused_name",
@@ -68,28 +70,26 @@ class TusHandlers(OperatorHandlers):
             await send(update, context, self.t(lang, "tus.off"))
             return
         text = update.effective_message.text if update.effective_message else ""
-        _, _, rest = (text or "").partition(" ")
-        word, _, fields = rest.strip().partition(" ")
-        action = WORDS.get(word.lower())
-        parts = [part.strip() for part in fields.split(";")]
-        if action == "member" and len(parts) >= 2:
-            await self.join(update, context, operator, lang, parts)
-        elif action == "trip" and len(parts) >= 3:
-            await self.trip(update, context, operator, lang, parts)
-        elif action == "register":
+        _, _, typed = (text or "").partition(" ")  # what follows /tus, read by the core
+        command = read_command(typed, self.deps.today())
+        if command.action is Action.MEMBER:
+            await self.join(update, context, operator, lang, command)
+        elif command.action is Action.TRIP:
+            await self.trip(update, context, operator, lang, command)
+        elif command.action is Action.REGISTER:
             await self.register(update, context, lang)
-        elif action == "report":
-            await self.report(update, context, lang, fields.strip())
+        elif command.action is Action.REPORT:
+            assert command.year is not None
+            await self.report(update, context, lang, command.year)
         else:
             benefits = ", ".join(b.value for b in Benefit)
             await send(update, context, self.t(lang, "tus.help", benefits=benefits))
 
     async def join(
-        self, update: Update, context: Context, operator: Person, lang: str, parts: list[str]
+        self, update: Update, context: Context, operator: Person, lang: str, command: Command
     ) -> None:
-        name, commune = parts[0], parts[1]
-        benefit = parts[2] if len(parts) > 2 else ""
-        phone = parts[3] if len(parts) > 3 and parts[3] else None
+        name, commune, benefit = command.field(0), command.field(1), command.field(2)
+        phone = command.field(3) or None
         joined = await self.deps.tus.join(operator, name, commune, benefit, phone)
         await send(update, context, self._joined(lang, joined, commune))
 
@@ -120,22 +120,16 @@ class TusHandlers(OperatorHandlers):
         )  # fmt: skip
 
     async def trip(
-        self, update: Update, context: Context, operator: Person, lang: str, parts: list[str]
+        self, update: Update, context: Context, operator: Person, lang: str, command: Command
     ) -> None:
-        day = self.deps.today()
-        if len(parts) > 3 and parts[3]:
-            parsed = parse_day_and_time(parts[3], day)
-            if parsed is None:
-                await send(update, context, self.t(lang, "tus.refused_day", text=parts[3]))
-                return
-            day = parsed[0]
-            if day > self.deps.today() + timedelta(days=7):
-                # "20/11" said on the 23rd is the trip just made, not next year's date.
-                day = date(day.year - 1, day.month, min(day.day, 28 if day.month == 2 else 31))
-        recorded = await self.deps.tus.record_trip(operator, parts[0], parts[1], parts[2], day)
-        await send(update, context, self._recorded(lang, recorded, parts))
+        if command.day is None:
+            await send(update, context, self.t(lang, "tus.refused_day", text=command.unread_day))
+            return
+        name, origin, destination = command.field(0), command.field(1), command.field(2)
+        recorded = await self.deps.tus.record_trip(operator, name, origin, destination, command.day)
+        await send(update, context, self._recorded(lang, recorded, command.fields))
 
-    def _recorded(self, lang: str, recorded: Recorded, parts: list[str]) -> str:
+    def _recorded(self, lang: str, recorded: Recorded, parts: tuple[str, ...]) -> str:
         if recorded.trip is not None:
             trip = recorded.trip
             return self.t(
@@ -166,9 +160,7 @@ class TusHandlers(OperatorHandlers):
         content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
         await self._to_group(update, context, lang, content, "tus-registre.csv", len(members))
 
-    async def report(self, update: Update, context: Context, lang: str, year_text: str) -> None:
-        today = self.deps.today()
-        year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else today.year - 1
+    async def report(self, update: Update, context: Context, lang: str, year: int) -> None:
         report = await self.deps.tus.year_report(year)
         content = year_report_text(self.t, lang, report).encode("utf-8")
         await self._to_group(

@@ -122,9 +122,11 @@ class Turn(Generic[D]):
     # What to say.
 
     def say(
-        self, key: str, *, count: int | None = None, clear: bool = False, **values: Value
-    ) -> None:
-        self.reply.outputs.append(Say(Text(key, values, count), clear_keyboard=clear))
+        self, key: str, *, count: int | None = None, clear: bool = False, replace: bool = False,
+        **values: Value,
+    ) -> None:  # fmt: skip
+        text = Text(key, values, count)
+        self.reply.outputs.append(Say(text, clear_keyboard=clear, replace=replace))
 
     def show(self, question: Question) -> None:
         """A question with choices that is not a step (a namesake's button, a retry)."""
@@ -153,6 +155,11 @@ class Turn(Generic[D]):
 
     def end(self) -> None:
         self.reply.ended = True
+
+    def erased(self) -> None:
+        """The person's data is gone: this conversation ends, the one set aside with it."""
+        self.reply.ended = self.reply.erased = True
+        self.state.paused = None
 
     # The draft.
 
@@ -191,6 +198,9 @@ class Flow(Generic[D]):
     step_of_field: Mapping[str, str] = {}
     # Speaks for someone else: the catalogs' voice (i18n.Voiced), None for "vous".
     voice: str | None = None
+    # Opens over another conversation in progress (a question asked in passing, /oublier):
+    # that one is set aside, and goes on where it was once this one ends.
+    aside: bool = False
 
     def __init__(self, places: PlaceService, territory_departments: Sequence[str]) -> None:
         self.places = places
@@ -545,6 +555,10 @@ class Conversations:
     def names(self) -> frozenset[str]:
         return frozenset(self._flows)
 
+    def opens_over_others(self, flow_name: str) -> bool:
+        flow = self._flows.get(flow_name)
+        return flow is not None and flow.aside
+
     async def current(self, person: Person) -> ConversationState | None:
         return await self._store.get(person.id)
 
@@ -556,12 +570,17 @@ class Conversations:
         or cancelled first, nothing lost. `opening` says how, for a flow opened several ways
         (`Turn.opening`)."""
         state = await self._store.get(person.id)
-        if state is not None and state.flow != flow_name and state.flow in self._flows:
-            return self.busy(state.flow)
         flow = self._flows[flow_name]
+        paused: dict[str, Any] | None = None
+        if state is not None and flow.aside:
+            # Set aside, whatever it is (opened again: what it had set aside).
+            paused = state.paused if state.flow == flow_name else state.model_dump(mode="json")
+        elif state is not None and state.flow != flow_name and state.flow in self._flows:
+            return self.busy(state.flow)
         state = ConversationState(
-            flow=flow_name, step="", nonce=secrets.token_hex(3), caller=dict(caller or {})
-        )
+            flow=flow_name, step="", nonce=secrets.token_hex(3), caller=dict(caller or {}),
+            paused=paused,
+        )  # fmt: skip
         turn = Turn(flow, person, state, flow.new_draft(), self._clock, self._zone)
         turn.opening = opening
         await flow.begin(turn)
@@ -628,6 +647,11 @@ class Conversations:
 
     async def _keep(self, turn: Turn[Any]) -> None:
         if turn.reply.ended:
+            paused = turn.state.paused
+            if paused is not None and not turn.reply.erased:
+                # The conversation set aside goes on where it was.
+                await self._store.put(turn.person.id, ConversationState.model_validate(paused))
+                return
             await self._store.drop(turn.person.id)
             return
         turn.state.draft = turn.draft.model_dump(mode="json")

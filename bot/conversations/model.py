@@ -110,6 +110,9 @@ class Say:
     text: Text
     # Take away the keyboard a question put under the typing field (a place, a phone).
     clear_keyboard: bool = False
+    # Said instead of the question whose choice was pressed (Telegram rewrites that message;
+    # a channel without it just says it).
+    replace: bool = False
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,8 @@ class Reply:
     # The flow the conversation belongs to, and its voice when the team speaks for someone.
     flow: str = ""
     voice: str | None = None
+    # The person's data was erased: a channel forgets what it keeps about them too.
+    erased: bool = False
 
 
 class ConversationState(BaseModel):
@@ -218,3 +223,6 @@ class ConversationState(BaseModel):
     editing: bool = False
     # Who the conversation is about, when the team speaks for someone who phoned.
     caller: dict[str, Any] = {}
+    # The conversation set aside by a flow that opens over others (`Flow.aside`), as stored:
+    # it goes on where it was once that flow ends.
+    paused: dict[str, Any] | None = None

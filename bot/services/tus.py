@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.dateparse import parse_day_and_time
 from bot.domain import Person
 from bot.places.gazetteer import Gazetteer, distance_km
 from bot.places.model import COMMUNE, Place
@@ -267,3 +268,76 @@ class TusService:
 
     async def members(self) -> list[Member]:
         return await self._register.members()
+
+
+# What the team types after /tus, read the same on every channel.
+
+
+class Action(enum.StrEnum):
+    MEMBER = "member"
+    TRIP = "trip"
+    REGISTER = "register"
+    REPORT = "report"
+    HELP = "help"  # nothing, or words that are none of the above: how to use it
+
+
+WORDS = {
+    "adherent": Action.MEMBER, "adhérent": Action.MEMBER, "adherente": Action.MEMBER,
+    "member": Action.MEMBER,
+    "trajet": Action.TRIP, "trip": Action.TRIP,
+    "registre": Action.REGISTER, "register": Action.REGISTER,
+    "rapport": Action.REPORT, "report": Action.REPORT,
+}  # fmt: skip
+# The fields a member and a trip need at least (the others may be left out).
+LEAST_FIELDS = {Action.MEMBER: 2, Action.TRIP: 3}
+
+
+@dataclass(frozen=True)
+class Command:
+    """/tus read: what to do, with what.
+
+    `fields`: a member's name ; commune ; benefit ; phone, or a trip's member ; origin ;
+    destination ; day, as typed (trimmed). `day`: the trip's day (today unless given);
+    None with `unread_day` set when the day typed could not be read. `year`: the report's."""
+
+    action: Action
+    fields: tuple[str, ...] = ()
+    day: date | None = None
+    unread_day: str | None = None
+    year: int | None = None
+
+    def field(self, index: int) -> str:
+        return self.fields[index] if index < len(self.fields) else ""
+
+
+def read_command(typed: str, today: date) -> Command:
+    """ "adherent Odette Vialard ; Cajarc ; ; 05 65 11 22 33", "trajet Odette Vialard ;
+    Cajarc ; Figeac ; 20/11", "registre", "rapport 2026" (English words too)."""
+    word, _, rest = typed.strip().partition(" ")
+    action = WORDS.get(word.lower(), Action.HELP)
+    fields = tuple(part.strip() for part in rest.split(";"))
+    if len(fields) < LEAST_FIELDS.get(action, 0):
+        return Command(Action.HELP)
+    if action is Action.MEMBER:
+        return Command(action, fields)
+    if action is Action.TRIP:
+        return _trip(fields, today)
+    if action is Action.REPORT:
+        year_text = rest.strip()
+        year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else today.year - 1
+        return Command(action, year=year)
+    return Command(action)
+
+
+def _trip(fields: tuple[str, ...], today: date) -> Command:
+    day_text = fields[3] if len(fields) > 3 else ""
+    if not day_text:
+        return Command(Action.TRIP, fields, day=today)
+    parsed = parse_day_and_time(day_text, today)
+    if parsed is None:
+        return Command(Action.TRIP, fields, unread_day=day_text)
+    day = parsed[0]
+    if day > today + timedelta(days=7):
+        # "20/11" said on the 23rd is the trip just made, not next year's date.
+        day = date(day.year - 1, day.month, min(day.day, 28 if day.month == 2 else 31))
+    return Command(Action.TRIP, fields, day=day)
