@@ -15,6 +15,7 @@ from bot.aids.catalogue import load_catalogue
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.engine import Conversations
+from bot.conversations.find import FindFlow
 from bot.conversations.offer import OfferFlow
 from bot.interop.partners import Partner, load_partners
 from bot.interop.ports import PartnerClient
@@ -347,6 +348,14 @@ async def build_core(
         )
         for for_caller in (False, True)
     ]  # fmt: skip
+    finding = SearchWithPartners(matching, their_journeys, serving=partner_api is not None)
+    find_flows = [
+        FindFlow(
+            place_service, settings.territory_departments, consent_service, finding, operators,
+            settings.retention_months, for_caller=for_caller,
+        )
+        for for_caller in (False, True)
+    ]  # fmt: skip
     return Core(
         settings=settings,
         database=database,
@@ -407,10 +416,13 @@ async def build_core(
             eur_per_km=settings.tus_eur_per_km,
             road_factor=settings.road_factor,
         ),
-        finding=SearchWithPartners(matching, their_journeys, serving=partner_api is not None),
+        finding=finding,
         partner_api=partner_api,
         conversations=Conversations(
-            SqliteConversations(database, clock), offer_flows, clock, settings.zone
+            SqliteConversations(database, clock),
+            [*offer_flows, *find_flows],
+            clock,
+            settings.zone,
         ),
         partner_updates=(
             PartnerUpdates(partner_api, partner_client, settings.interop_timeout_s)

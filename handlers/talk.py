@@ -8,6 +8,7 @@ conversation of the engine go on to the other handlers (the group after this one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -18,7 +19,8 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes
+from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
+from telegram.ext.filters import MessageFilter
 
 from bot.conversations.engine import Conversations
 from bot.conversations.model import (
@@ -27,6 +29,7 @@ from bot.conversations.model import (
     Days,
     Expect,
     Location,
+    NeedDraftView,
     Option,
     Phone,
     Press,
@@ -35,6 +38,7 @@ from bot.conversations.model import (
     Reply,
     Say,
     SharedContact,
+    TeamCandidates,
     Text,
     TripDraftView,
     Unusable,
@@ -42,6 +46,7 @@ from bot.conversations.model import (
 )
 from bot.domain import Person, PlaceRef, Trip
 from bot.phones import show_phone
+from bot.understand import read_request
 from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
@@ -51,16 +56,19 @@ from handlers.replies import answer_button, drop_keyboard, send
 from i18n import Html, Translator, Voiced
 
 Context = ContextTypes.DEFAULT_TYPE
+TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 
 # The commands that open a conversation of the engine, and its buttons' kind.
 OPENED_BY = {"proposer": "offer", "offer": "offer", "conducteur": "behalf_driver",
-             "driver": "behalf_driver"}  # fmt: skip
-KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER}
-FOR_THE_TEAM = frozenset({"behalf_driver"})
+             "driver": "behalf_driver", "chercher": "find", "find": "find",
+             "demande": "behalf_need", "request": "behalf_need"}  # fmt: skip
+KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER, "find": kb.FIND, "behalf_need": kb.FIND}
+FOR_THE_TEAM = frozenset({"behalf_driver", "behalf_need"})
+# The conversation a trip asked in one message opens ("cahors demain 9h").
+OPENED_BY_WORDS = "find"
 # The doors of the conversations still written on python-telegram-bot (handlers/conversation.py).
-LEGACY_NAMES = frozenset({"find", "behalf_need", "aids", "apply"})
-LEGACY_COMMANDS = frozenset({"chercher", "find", "demande", "request", "aides", "aids",
-                             "aidepour", "applyfor"})  # fmt: skip
+LEGACY_NAMES = frozenset({"aids", "apply"})
+LEGACY_COMMANDS = frozenset({"aides", "aids", "aidepour", "applyfor"})
 
 
 def word(t: Translator, lang: str, text: Text) -> str:
@@ -71,6 +79,8 @@ def word(t: Translator, lang: str, text: Text) -> str:
     view = text.values.get("view")
     if isinstance(view, TripDraftView):
         return _draft_summary(t, lang, view)
+    if isinstance(view, NeedDraftView):
+        return render.need_summary(t, lang, view.draft)
     if text.count is not None:
         return t.plural(lang, text.key, text.count, **values)
     return t(lang, text.key, **values)
@@ -219,11 +229,25 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             return self.conversations.busy(current.flow)
         return None  # an aside (/aide, /mestrajets…): answered, then the question again
 
-    async def start(self, context: Context, person: Person, flow: str) -> Reply:
+    async def start(
+        self, context: Context, person: Person, flow: str, opening: Words | None = None
+    ) -> Reply:
         for other in LEGACY_NAMES:
             if context.user_data and other in context.user_data:
                 return self.conversations.busy(other)
-        return await self.conversations.start(person, flow)
+        return await self.conversations.start(person, flow, opening=opening)
+
+    def words_start(self) -> MessageHandler[Context, None]:
+        """A trip asked in one message, before any command ("cahors demain 9h"): registered
+        after the other conversations' handlers, so that it never takes their answers."""
+        return MessageHandler(TEXT & _Request(self.deps.today), self._start_from_words)
+
+    async def _start_from_words(self, update: Update, context: Context) -> None:
+        message = update.message
+        assert message is not None
+        person = await self.deps.person(update)
+        reply = await self.start(context, person, OPENED_BY_WORDS, Words(message.text or ""))
+        await self.render(update, context, person, reply)
 
     async def ask_again(self, update: Update, context: Context) -> bool:
         """The pending question again after an aside, if a conversation is open."""
@@ -262,6 +286,13 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
                     await query.message.edit_reply_markup(inline)
         if reply.notices:
             await self.notifier.write(context, reply.notices)
+        for output in reply.outputs:
+            if isinstance(output, TeamCandidates):
+                # After the notices, as the team's post about the need.
+                chat = update.effective_chat
+                await self.notifier.operator_candidates(
+                    context, chat.id if chat else 0, output.need, list(output.candidates), lang
+                )
 
     def markup(
         self, t: Translator, lang: str, question: Question, kind: str, nonce: str
@@ -284,9 +315,19 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         if option.weekday is not None:
             name = t.weekday(lang, option.weekday, "abbreviated")
             return f"✅ {name}" if option.checked else name
-        if isinstance(option.label, Text):
-            return word(t, lang, option.label)
-        return option.label
+        label = word(t, lang, option.label) if isinstance(option.label, Text) else option.label
+        return f"✅ {label}" if option.checked else label
+
+
+class _Request(MessageFilter):
+    """A message that asks for a trip in one go (it names a day): "cahors demain 9h"."""
+
+    def __init__(self, today: Callable[[], date]) -> None:
+        super().__init__(name="trip request")
+        self._today = today
+
+    def filter(self, message: Message) -> bool:
+        return read_request(message.text or "", self._today()) is not None
 
 
 def _said(key: str) -> Reply:

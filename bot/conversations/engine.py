@@ -40,7 +40,7 @@ from bot.conversations.model import (
 from bot.domain import WORKING_DAYS, InvalidInput, Person, PlaceRef, Weekday
 from bot.notices import Notice
 from bot.places.model import PlaceMatch, Resolution
-from bot.services.places import MAX_PLACE_TEXT, PlaceService, to_ref
+from bot.services.places import MAX_PLACE_TEXT, PlaceReading, PlaceService, to_ref
 from bot.understand import (
     may_say_another,
     read_another,
@@ -93,6 +93,8 @@ class Turn(Generic[D]):
         self.state = state
         self.draft = draft
         self.reply = Reply(flow=flow.name, voice=flow.voice)
+        # What the flow learnt for this answer and does not keep (a consent looked up).
+        self.facts: dict[str, Any] = {}
         self._clock = clock
         self._zone = zone
 
@@ -201,8 +203,17 @@ class Flow(Generic[D]):
     async def begin(self, turn: Turn[D]) -> None:
         raise NotImplementedError
 
+    async def begin_with(self, turn: Turn[D], opening: Words) -> None:
+        """Begun by what the person said first ("cahors demain 9h") rather than a command."""
+        await self.begin(turn)
+
     def question(self, turn: Turn[D], step: str) -> Question:
         raise NotImplementedError
+
+    async def place_with_more(self, turn: Turn[D], typed: str) -> PlaceReading | None:
+        """Words no place is named by, that may be a place followed by more ("cahors demain
+        9h"): a flow that can use the rest takes it and returns the place's reading."""
+        return None
 
     async def confirm(self, turn: Turn[D], answer: Press) -> None:
         raise NotImplementedError
@@ -311,6 +322,8 @@ class Flow(Generic[D]):
                 self.set_place(turn, step, state.choices[index])
                 return
         reading = await self.places.understand(typed)
+        if reading.taken is None and not reading.resolution.exact:
+            reading = await self.place_with_more(turn, typed) or reading
         if reading.taken is not None:
             state.others = {**state.others, step: [to_ref(place) for place in reading.others]}
             self.set_place(turn, step, to_ref(reading.taken, reading.name))
@@ -529,10 +542,16 @@ class Conversations:
         return await self._store.get(person.id)
 
     async def start(
-        self, person: Person, flow_name: str, *, caller: Mapping[str, Any] | None = None
+        self,
+        person: Person,
+        flow_name: str,
+        *,
+        caller: Mapping[str, Any] | None = None,
+        opening: Words | None = None,
     ) -> Reply:
-        """Begin `flow_name` (again, if it was open); another conversation open is finished
-        or cancelled first, nothing lost."""
+        """Begin `flow_name` (again, if it was open), from `opening` when words rather than a
+        command began it; another conversation open is finished or cancelled first, nothing
+        lost."""
         state = await self._store.get(person.id)
         if state is not None and state.flow != flow_name and state.flow in self._flows:
             return self.busy(state.flow)
@@ -541,7 +560,10 @@ class Conversations:
             flow=flow_name, step="", nonce=secrets.token_hex(3), caller=dict(caller or {})
         )
         turn = Turn(flow, person, state, flow.new_draft(), self._clock, self._zone)
-        await flow.begin(turn)
+        if opening is None:
+            await flow.begin(turn)
+        else:
+            await flow.begin_with(turn, opening)
         await self._keep(turn)
         return turn.reply
 

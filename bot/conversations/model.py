@@ -17,8 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.domain import Caller, Person, PlaceRef, Trip, TripDraft
+from bot.domain import Caller, Need, NeedDraft, Person, PlaceRef, Trip, TripDraft
 from bot.notices import Notice
+from bot.services.candidates import Candidate
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,23 @@ class TripDraftView:
 
 
 @dataclass(frozen=True)
+class NeedDraftView:
+    """The summary of a need being described."""
+
+    draft: NeedDraft
+
+
+@dataclass(frozen=True)
 class Days:
     weekdays: frozenset[int]
 
 
 # What a Text's values may hold: plain values, and the domain values a channel knows how
 # to show (a place, a time, a date, days, a phone, a contact, a summary, a trip).
-Value = str | int | float | time | date | PlaceRef | Days | Phone | ContactOf | TripDraftView | Trip
+Value = (
+    str | int | float | time | date | PlaceRef | Days | Phone | ContactOf | TripDraftView | Trip
+    | NeedDraftView
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -109,7 +120,16 @@ class Redraw:
     question: Question
 
 
-Output = Say | Question | Redraw
+@dataclass(frozen=True)
+class TeamCandidates:
+    """The drivers the team may call for a need, shown to the operator who registered it
+    (each with how to reach them, and a button to ask them for the person)."""
+
+    need: Need
+    candidates: tuple[Candidate, ...]
+
+
+Output = Say | Question | Redraw | TeamCandidates
 
 
 # What a person answers.
