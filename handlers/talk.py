@@ -69,6 +69,9 @@ OPENED_BY_WORDS = "find"
 # The doors of the conversations still written on python-telegram-bot (handlers/conversation.py).
 LEGACY_NAMES = frozenset({"aids", "apply"})
 LEGACY_COMMANDS = frozenset({"aides", "aids", "aidepour", "applyfor"})
+# Those that give way to another conversation's command, saying so themselves (a funder's
+# review: the amount waits): the command goes to them first.
+GIVING_WAY = frozenset({"aid_review"})
 
 
 def word(t: Translator, lang: str, text: Text) -> str:
@@ -213,6 +216,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         self, update: Update, context: Context, person: Person, command: str
     ) -> Reply | None:
         flow = OPENED_BY.get(command)
+        if flow is not None and context.user_data and GIVING_WAY & set(context.user_data):
+            return None
         if flow is not None:
             if flow in FOR_THE_TEAM:
                 assert update.effective_user is not None
