@@ -117,9 +117,7 @@ class FindFlow(CallerSteps[NeedDraft]):
 
     async def sensitive_allowed(self, turn: Find) -> bool:
         # On someone's behalf, the operator confirmed the caller agreed to all of it.
-        allowed = bool(turn.state.caller) or await self.consents.allows(
-            turn.person, topics.SENSITIVE
-        )
+        allowed = self.for_caller or await self.consents.allows(turn.person, topics.SENSITIVE)
         turn.facts[SENSITIVE] = allowed
         return allowed
 
