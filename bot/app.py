@@ -29,11 +29,9 @@ from handlers.agenda import AgendaRunner
 from handlers.aid_behalf import ApplyForCaller
 from handlers.aids import KeepAnswers
 from handlers.applications import ApplyConversation
-from handlers.behalf import NeedOnBehalf
 from handlers.common import CommonHandlers, set_command_menus
 from handlers.deliverer import CONCURRENCY, Deliverer
 from handlers.deps import Deps
-from handlers.find import FindConversation
 from handlers.http import create_http_app
 from handlers.http.context import HttpContext, Telling
 from handlers.http.partner_client import HttpxPartnerClient
@@ -282,8 +280,6 @@ def register_handlers(
     with warnings.catch_warnings():
         # Buttons inside the conversations are checked against their nonce, not per message.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        conversations = (FindConversation(deps, notifier), NeedOnBehalf(deps, notifier, directory))
-        find, need_on_behalf = (c.handler() for c in conversations)
         aids = KeepAnswers(deps)
         apply = ApplyConversation(deps, notifier).handler()
         apply_for = ApplyForCaller(deps, notifier, directory).handler()
@@ -298,9 +294,8 @@ def register_handlers(
     application.add_handler(apply_for, group=MAIN_GROUP)
     application.add_handlers(aids.handlers(), group=MAIN_GROUP)
     application.add_handlers(reviews.handlers(), group=MAIN_GROUP)
-    application.add_handler(need_on_behalf, group=MAIN_GROUP)
     # After the others: its entry by words ("cahors demain 9h") must not take their answers.
-    application.add_handler(find, group=MAIN_GROUP)
+    application.add_handler(talk.words_start(), group=MAIN_GROUP)
     application.add_handlers(TripsHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(RideHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
     application.add_handlers(introductions.handlers(), group=MAIN_GROUP)
@@ -318,7 +313,7 @@ def register_handlers(
     # /mesdemandes: the aid applications, after the needs listed in the main group.
     application.add_handlers(reviews.mine_handlers(), group=APPLICATIONS_GROUP)
     # Once an aside (/aide, /mestrajets…) is answered, the pending question comes back.
-    application.add_handlers(PendingQuestions(talk, conversations).handlers(), group=AFTER_GROUP)
+    application.add_handlers(PendingQuestions(talk).handlers(), group=AFTER_GROUP)
     application.add_error_handler(common.on_error)
     assert application.job_queue is not None
     application.job_queue.run_repeating(

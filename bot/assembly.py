@@ -17,6 +17,7 @@ from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.aids import AidsFlow
 from bot.conversations.engine import Conversations, Flow
+from bot.conversations.find import FindFlow
 from bot.conversations.forget import ForgetFlow
 from bot.conversations.offer import OfferFlow
 from bot.conversations.report import ReportFlow
@@ -351,6 +352,14 @@ async def build_core(
         )
         for for_caller in (False, True)
     ]  # fmt: skip
+    finding = SearchWithPartners(matching, their_journeys, serving=partner_api is not None)
+    find_flows = [
+        FindFlow(
+            place_service, settings.territory_departments, consent_service, finding, operators,
+            settings.retention_months, for_caller=for_caller,
+        )
+        for for_caller in (False, True)
+    ]  # fmt: skip
     trust = TrustService(
         reports=person_reports,
         people=people,
@@ -361,6 +370,7 @@ async def build_core(
     )
     flows: list[Flow[Any]] = [
         *offer_flows,
+        *find_flows,
         ReportFlow(place_service, settings.territory_departments, trust),
         AidsFlow(place_service, settings.territory_departments, aids),
         ForgetFlow(place_service, settings.territory_departments, privacy),
@@ -418,7 +428,7 @@ async def build_core(
             eur_per_km=settings.tus_eur_per_km,
             road_factor=settings.road_factor,
         ),
-        finding=SearchWithPartners(matching, their_journeys, serving=partner_api is not None),
+        finding=finding,
         partner_api=partner_api,
         conversations=Conversations(
             SqliteConversations(database, clock), flows, clock, settings.zone

@@ -134,9 +134,7 @@ class CommonHandlers:
         lang = person.language
         first_name = person.display_name.split()[0]
         await send(update, context, self.t(lang, "start.welcome", name=first_name))
-        if (context.user_data and "find" in context.user_data) or (
-            await self.deps.conversations.current(person)
-        ):
+        if await self.deps.conversations.current(person):
             await send(update, context, self.t(lang, "start.in_progress"))
             return
         await send(update, context, self.t(lang, "start.what"), kb.start_menu(self.t, lang))

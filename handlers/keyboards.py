@@ -27,7 +27,8 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.domain import Trip, TripStatus, Weekday
+from bot.conversations.find import SUMMARY_FIELDS as FIND_FIELDS
+from bot.domain import Trip, TripStatus
 from i18n import Translator
 
 F = TypeVar("F", bound=tuple[object, ...])
@@ -261,32 +262,6 @@ def share_phone(t: Translator, lang: str) -> ReplyKeyboardMarkup:
     )
 
 
-def place_choices(
-    t: Translator, lang: str, kind: str, nonce: str, labels: Sequence[str]
-) -> InlineKeyboardMarkup:
-    rows: list[Row] = [[(label, encode(kind, nonce, "pick", i))] for i, label in enumerate(labels)]
-    rows.append([(t(lang, "button.none_of_these"), encode(kind, nonce, "retype"))])
-    return inline(*rows)
-
-
-def weekdays(
-    t: Translator, lang: str, kind: str, nonce: str, selected: frozenset[Weekday]
-) -> InlineKeyboardMarkup:
-    def day(d: Weekday) -> tuple[str, str]:
-        name = t.weekday(lang, d, "abbreviated")
-        return (f"✅ {name}" if d in selected else name, encode(kind, nonce, "day", int(d)))
-
-    return inline(
-        [day(Weekday(d)) for d in range(4)],
-        [day(Weekday(d)) for d in range(4, 7)],
-        [
-            (t(lang, "button.working_days"), encode(kind, nonce, "days", "work")),
-            (t(lang, "button.every_day"), encode(kind, nonce, "days", "all")),
-        ],
-        [(t(lang, "button.days_done"), encode(kind, nonce, "days", "ok"))],
-    )
-
-
 def one_button(text: str, data: str) -> InlineKeyboardMarkup:
     return inline([(text, data)])
 
@@ -306,72 +281,8 @@ def stay(t: Translator, lang: str, person_id: int, *, for_team: bool) -> InlineK
     )
 
 
-def yes_no(t: Translator, lang: str, kind: str, nonce: str, action: str) -> InlineKeyboardMarkup:
-    return inline(
-        [
-            (t(lang, "button.yes"), encode(kind, nonce, action, "yes")),
-            (t(lang, "button.no"), encode(kind, nonce, action, "no")),
-        ]
-    )
-
-
 SUMMARY_FIELDS = ("origin", "destination", "days", "time", "return", "seats", "note", "contact")
-FIND_SUMMARY_FIELDS = ("origin", "destination", "when", "mode", "purpose", "special")
-
-
-def summary(
-    t: Translator,
-    lang: str,
-    nonce: str,
-    *,
-    kind: str = OFFER,
-    fields: Sequence[str] = SUMMARY_FIELDS,
-    confirm: str = "button.confirm",
-) -> InlineKeyboardMarkup:
-    edits = [(t(lang, f"button.edit_{f}"), encode(kind, nonce, "edit", f)) for f in fields]
-    return inline(
-        [(t(lang, confirm), encode(kind, nonce, "confirm"))],
-        *[edits[i : i + 2] for i in range(0, len(edits), 2)],
-        [(t(lang, "button.cancel_registration"), encode(kind, nonce, "cancel"))],
-    )
-
-
-def when_choice(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
-    return inline(
-        [
-            (t(lang, "button.today"), encode(FIND, nonce, "when", "today")),
-            (t(lang, "button.tomorrow"), encode(FIND, nonce, "when", "tomorrow")),
-        ],
-        [(t(lang, "button.regular"), encode(FIND, nonce, "when", "regular"))],
-    )
-
-
-def mode_choice(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
-    return inline(
-        [(t(lang, "button.leave_after"), encode(FIND, nonce, "mode", "leave_after"))],
-        [(t(lang, "button.arrive_before"), encode(FIND, nonce, "mode", "arrive_before"))],
-    )
-
-
-def purposes(t: Translator, lang: str, nonce: str, choices: Sequence[str]) -> InlineKeyboardMarkup:
-    buttons = [(t(lang, f"purpose.{p}"), encode(FIND, nonce, "purpose", p)) for p in choices]
-    return inline(*[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
-
-
-def special_needs(
-    t: Translator, lang: str, nonce: str, choices: Sequence[str], selected: frozenset[str]
-) -> InlineKeyboardMarkup:
-    def button(need: str) -> tuple[str, str]:
-        label = t(lang, f"special.{need}")
-        return (f"✅ {label}" if need in selected else label, encode(FIND, nonce, "special", need))
-
-    return inline(
-        *[[button(need)] for need in choices],
-        [
-            (t(lang, "button.no_special"), encode(FIND, nonce, "special", "none")),
-            (t(lang, "button.special_done"), encode(FIND, nonce, "special", "ok")),
-        ],
-    )
+FIND_SUMMARY_FIELDS = FIND_FIELDS
 
 
 def candidates(

@@ -4,14 +4,10 @@ that nobody is left wondering where they were."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers import keyboards as kb
-from handlers.conversation import DraftConversation
 from handlers.talk import TelegramConversations
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -20,11 +16,8 @@ ASIDES = ["start", "aide", "help", "mestrajets", "mytrips", "mesdemandes", "myre
 
 
 class PendingQuestions:
-    def __init__(
-        self, talk: TelegramConversations, conversations: Sequence[DraftConversation[Any]]
-    ) -> None:
+    def __init__(self, talk: TelegramConversations) -> None:
         self.talk = talk
-        self.conversations = conversations
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         """In a group after the main one: they run once the aside has been answered."""
@@ -34,8 +27,4 @@ class PendingQuestions:
         ]
 
     async def ask_again(self, update: Update, context: Context) -> None:
-        if await self.talk.ask_again(update, context):
-            return
-        for conversation in self.conversations:
-            if await conversation.ask_again(update, context):
-                return
+        await self.talk.ask_again(update, context)

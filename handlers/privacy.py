@@ -1,7 +1,7 @@
-"""A person's data: consent before a need is kept, /mesdonnees (/mydata), the question to
-people inactive for long, and the team's side of it (erasing someone who phoned with
-/oublier <phone>, confirming a caller agreed). A person's own /oublier (/forgetme) is a
-conversation of the core: bot/conversations/forget.py.
+"""A person's data: /mesdonnees (/mydata), the question to people inactive for long, and the
+team's side of it (erasing someone who phoned with /oublier <phone>, confirming a caller
+agreed). A person's own /oublier (/forgetme) is a conversation of the core:
+bot/conversations/forget.py; the consents asked in conversations are theirs too.
 
 The decisions are the core's (bot/services/consents.py, bot/services/privacy.py); this module
 asks, words and sends.
@@ -10,7 +10,6 @@ asks, words and sends.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from telegram import InputFile, Update
 from telegram.ext import (
@@ -18,118 +17,26 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     filters,
 )
 
-from bot.domain import NeedDraft, Person, Purpose
 from bot.phones import show_phone
-from bot.services import consents
 from bot.services.privacy import ForgetResult, PersonalData
 from handlers import keyboards as kb
-from handlers.conversation import (
-    ORIGIN,
-    DraftConversation,
-    Handlers,
-    Session,
-    State,
-    yes_no_words,
-)
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
-from handlers.replies import answer_button, drop_keyboard, edit, send
+from handlers.replies import answer_button, edit, send
 from i18n import Html, Translator
 
 Context = ContextTypes.DEFAULT_TYPE
 
 PRIVACY = kb.PRIVACY  # the callback-data kind of this module's buttons
-CONSENT = "need_consent"  # a step of /chercher
-AGREED = "caller_agreed"  # a step of /demande and /conducteur
 # The summary's lines, in this order; a section another feature adds gets a line of its own.
 SUMMARY_SECTIONS = (
     "trips", "needs", "introductions", "aid_applications", "consents", "reports",
     "partner_platforms", "drafts",
 )  # fmt: skip
-
-
-# The consent before a need is kept (a step of /chercher).
-
-
-class SensitiveStep(DraftConversation[NeedDraft]):
-    """The purpose and special needs are asked only of who agreed to give them."""
-
-    async def sensitive_allowed(self, person: Person, session: Session[NeedDraft]) -> bool:
-        # On someone's behalf, the operator confirmed the caller agreed to all of it.
-        return bool(session.caller) or await self.deps.consents.allows(person, consents.SENSITIVE)
-
-    async def without_sensitive(
-        self, update: Update, context: Context, person: Person, session: Session[NeedDraft]
-    ) -> State:
-        self.change(session, purpose=Purpose.OTHER, special_needs=frozenset())
-        self.save(context, session)
-        await send(update, context, self.t(person.language, "privacy.sensitive_skipped"))
-        return await self.ask(update, context, person, session, self.summary_step)
-
-
-class NeedConsentStep(SensitiveStep):
-    """Asked before the first question of /chercher while the person has not agreed to the
-    current version of the text; a refusal keeps nothing."""
-
-    def consent_handlers(self) -> Handlers:
-        return [
-            self.button("consent", self.on_need_consent),
-            self.words(CONSENT, yes_no_words("consent"), self.on_need_consent),
-        ]
-
-    async def needs_consent(self, person: Person) -> bool:
-        return await self.deps.consents.to_ask(person)
-
-    async def ask_need_consent(
-        self, update: Update, context: Context, person: Person, session: Session[NeedDraft]
-    ) -> None:
-        t, lang = self.t, person.language
-        text = t(lang, "privacy.consent_need", months=self.deps.settings.retention_months)
-        nonce = session.nonce
-        markup = kb.inline(
-            [(t(lang, "privacy.button_agree"), kb.encode(self.kind, nonce, "consent", "yes"))],
-            [(t(lang, "privacy.button_agree_basic"),
-              kb.encode(self.kind, nonce, "consent", "basic"))],
-            [(t(lang, "privacy.button_disagree"), kb.encode(self.kind, nonce, "consent", "no"))],
-        )  # fmt: skip
-        await send(update, context, text, markup)
-
-    async def on_need_consent(self, update: Update, context: Context) -> State:
-        pressed = await self.pressed(update, context)
-        if pressed is None:
-            return None
-        person, session, data = pressed
-        await drop_keyboard(update)
-        choice = data.part(2)
-        if choice not in ("yes", "basic"):
-            self.clear(context)
-            await send(update, context, self.t(person.language, "privacy.consent_refused"))
-            return ConversationHandler.END
-        topics = (consents.NEED, consents.SENSITIVE) if choice == "yes" else (consents.NEED,)
-        await self.deps.consents.give(person, *topics)
-        await send(update, context, self.t(person.language, "find.intro"))
-        if session.draft.origin is None:
-            return await self.ask(update, context, person, session, ORIGIN)
-        # Begun with a whole sentence ("cahors demain 9h"): what it said is kept.
-        return await self.advance(update, context, person, session, ORIGIN)
-
-
-async def ask_caller_agreed(
-    update: Update, context: Context, t: Translator, lang: str, kind: str, session: Session[Any]
-) -> None:
-    """The operator confirms that the person on the phone agreed (recorded with who, when)."""
-    nonce = session.nonce
-    markup = kb.inline(
-        [(t(lang, "privacy.button_caller_agreed"), kb.encode(kind, nonce, "agreed", "yes"))],
-        [(t(lang, "privacy.button_caller_refused"), kb.encode(kind, nonce, "agreed", "no"))],
-    )
-    text = t(lang, "privacy.ask_caller_agreed", name=session.caller.get("name", ""))
-    await send(update, context, text, markup)
 
 
 # /mesdonnees, /oublier, and the question to people inactive for long.

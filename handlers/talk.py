@@ -19,7 +19,8 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes
+from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
+from telegram.ext.filters import MessageFilter
 
 from bot.conversations.aids import AidsShown
 from bot.conversations.engine import Conversations
@@ -29,6 +30,7 @@ from bot.conversations.model import (
     Days,
     Expect,
     Location,
+    NeedDraftView,
     Option,
     Phone,
     Press,
@@ -38,6 +40,7 @@ from bot.conversations.model import (
     Say,
     SharedContact,
     Show,
+    TeamCandidates,
     Term,
     Text,
     TripDraftView,
@@ -46,6 +49,7 @@ from bot.conversations.model import (
 )
 from bot.domain import Person, PlaceRef, Trip
 from bot.phones import show_phone
+from bot.understand import read_request
 from handlers import keyboards as kb
 from handlers import render
 from handlers.aids import show_found
@@ -56,27 +60,33 @@ from handlers.replies import answer_button, drop_keyboard, edit, send
 from i18n import Html, Translator, Voiced
 
 Context = ContextTypes.DEFAULT_TYPE
+TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 
 # The commands that open a conversation of the engine, and its buttons' kind.
 OPENED_BY = {"proposer": "offer", "offer": "offer", "conducteur": "behalf_driver",
              "driver": "behalf_driver", "signaler": "report", "report": "report", "aides": "aids",
-             "aids": "aids", "oublier": "forget", "forgetme": "forget"}  # fmt: skip
+             "aids": "aids", "oublier": "forget", "forgetme": "forget", "chercher": "find",
+             "find": "find", "demande": "behalf_need", "request": "behalf_need"}  # fmt: skip
 KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER, "report": kb.REPORT, "aids": kb.AIDS,
-           "forget": kb.FORGET}  # fmt: skip
+           "forget": kb.FORGET, "find": kb.FIND, "behalf_need": kb.FIND}  # fmt: skip
 # Commands that, with words after them, are the team's about someone who phoned
 # (/oublier 06 12 34 56 78: handlers/privacy.py), not the conversation they open.
 FOR_A_CALLER = frozenset({"forget"})
-FOR_THE_TEAM = frozenset({"behalf_driver"})
+FOR_THE_TEAM = frozenset({"behalf_driver", "behalf_need"})
 # Menu buttons ("st:<name>") that open a flow another way: the flow, and how (Turn.opening).
 OPENINGS = {"aids_again": ("aids", "again")}
 # How a result the core shows in full (model.Show) is shown here, by its type.
 VIEWS: dict[type, Callable[[Update, Any, Translator, str, Any], Awaitable[None]]] = {
     AidsShown: show_found,
 }
+# The conversation a trip asked in one message opens ("cahors demain 9h").
+OPENED_BY_WORDS = "find"
 # The doors of the conversations still written on python-telegram-bot (handlers/conversation.py).
-LEGACY_NAMES = frozenset({"find", "behalf_need", "apply"})
-LEGACY_COMMANDS = frozenset({"chercher", "find", "demande", "request", "aidepour",
-                             "applyfor"})  # fmt: skip
+LEGACY_NAMES = frozenset({"apply"})
+LEGACY_COMMANDS = frozenset({"aidepour", "applyfor"})
+# Those that give way to another conversation's command, saying so themselves (a funder's
+# review: the amount waits): the command goes to them first.
+GIVING_WAY = frozenset({"aid_review"})
 
 
 def word(t: Translator, lang: str, text: Text) -> str:
@@ -87,6 +97,8 @@ def word(t: Translator, lang: str, text: Text) -> str:
     view = text.values.get("view")
     if isinstance(view, TripDraftView):
         return _draft_summary(t, lang, view)
+    if isinstance(view, NeedDraftView):
+        return render.need_summary(t, lang, view.draft)
     if text.count is not None:
         return t.plural(lang, text.key, text.count, **values)
     return t(lang, text.key, **values)
@@ -226,6 +238,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         flow = OPENED_BY.get(command)
         if flow in FOR_A_CALLER and _has_arguments(update) and await self._operator(update):
             return None
+        if flow is not None and context.user_data and GIVING_WAY & set(context.user_data):
+            return None
         if flow is not None:
             if flow in FOR_THE_TEAM:
                 assert update.effective_user is not None
@@ -246,13 +260,28 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         assert update.effective_user is not None
         return await self.directory.is_operator(update.get_bot(), update.effective_user.id)
 
-    async def start(self, context: Context, person: Person, flow: str, opening: str = "") -> Reply:
+    async def start(
+        self, context: Context, person: Person, flow: str, opening: str = "",
+        words: Words | None = None,
+    ) -> Reply:  # fmt: skip
         if self.conversations.opens_over_others(flow):
-            return await self.conversations.start(person, flow, opening=opening)
+            return await self.conversations.start(person, flow, opening=opening, words=words)
         for other in LEGACY_NAMES:
             if context.user_data and other in context.user_data:
                 return self.conversations.busy(other)
-        return await self.conversations.start(person, flow, opening=opening)
+        return await self.conversations.start(person, flow, opening=opening, words=words)
+
+    def words_start(self) -> MessageHandler[Context, None]:
+        """A trip asked in one message, before any command ("cahors demain 9h"): registered
+        after the other conversations' handlers, so that it never takes their answers."""
+        return MessageHandler(TEXT & _Request(self.deps.today), self._start_from_words)
+
+    async def _start_from_words(self, update: Update, context: Context) -> None:
+        message = update.message
+        assert message is not None
+        person = await self.deps.person(update)
+        reply = await self.start(context, person, OPENED_BY_WORDS, words=Words(message.text or ""))
+        await self.render(update, context, person, reply)
 
     async def ask_again(self, update: Update, context: Context) -> bool:
         """The pending question again after an aside, if a conversation is open."""
@@ -298,6 +327,13 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             context.user_data.clear()
         if reply.notices:
             await self.notifier.write(context, reply.notices)
+        for output in reply.outputs:
+            if isinstance(output, TeamCandidates):
+                # After the notices, as the team's post about the need.
+                chat = update.effective_chat
+                await self.notifier.operator_candidates(
+                    context, chat.id if chat else 0, output.need, list(output.candidates), lang
+                )
 
     def markup(
         self, t: Translator, lang: str, question: Question, kind: str, nonce: str
@@ -320,9 +356,19 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         if option.weekday is not None:
             name = t.weekday(lang, option.weekday, "abbreviated")
             return f"✅ {name}" if option.checked else name
-        if isinstance(option.label, Text):
-            return word(t, lang, option.label)
-        return option.label
+        label = word(t, lang, option.label) if isinstance(option.label, Text) else option.label
+        return f"✅ {label}" if option.checked else label
+
+
+class _Request(MessageFilter):
+    """A message that asks for a trip in one go (it names a day): "cahors demain 9h"."""
+
+    def __init__(self, today: Callable[[], date]) -> None:
+        super().__init__(name="trip request")
+        self._today = today
+
+    def filter(self, message: Message) -> bool:
+        return read_request(message.text or "", self._today()) is not None
 
 
 def _has_arguments(update: Update) -> bool:

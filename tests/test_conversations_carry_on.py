@@ -161,3 +161,93 @@ async def test_a_draft_begun_before_the_upgrade_goes_on_with_its_old_buttons(
         bot.assert_clean()
     finally:
         await bot.stop()
+
+
+# /chercher, answer by answer: the person's need, then the drivers shown.
+FIND_STEPS: list[tuple[str, str]] = [
+    ("press", "consent:yes"), ("send", "Cahors"), ("send", "Figeac"), ("press", "when:tomorrow"),
+    ("press", "mode:arrive_before"), ("send", "9h"), ("press", "purpose:health"),
+    ("press", "special:wheelchair"), ("press", "special:ok"), ("press", "confirm"),
+]  # fmt: skip
+
+
+async def assert_the_need(bot: RunningBot) -> None:
+    [need] = await bot.rows(
+        "SELECT origin_name, destination_name, travel_date, time_mode, at_time, purpose,"
+        " special_needs FROM needs"
+    )
+    assert need == {
+        "origin_name": "Cahors", "destination_name": "Figeac", "travel_date": "2026-11-24",
+        "time_mode": "arrive_before", "at_time": "09:00", "purpose": "health",
+        "special_needs": "wheelchair",
+    }  # fmt: skip
+    assert await bot.rows("SELECT * FROM conversations WHERE flow = 'find'") == []
+
+
+async def test_a_need_described_with_a_crash_before_every_answer(bot: RunningBot) -> None:
+    lea = bot.fake.user(711, "Léa", username="lea_m")
+    await lea.command("chercher")
+    for how, what in FIND_STEPS:
+        await bot.crash_and_restart()
+        await answer(lea, how, what)
+    await assert_the_need(bot)
+    bot.assert_clean()
+
+
+def database_with_a_need_before_the_upgrade(path: Path) -> None:
+    """Léa's draft of /chercher in python-telegram-bot's user data, waiting on "leave after
+    or arrive before?", as the bot left it before /chercher was Mobilot's."""
+    database_before_the_upgrade(path)
+    connection = sqlite3.connect(path)
+    cahors = {"id": "insee:46042", "name": "Cahors", "department": "46", "lat": 44.4475,
+              "lon": 1.4419}  # fmt: skip
+    figeac = {"id": "insee:46102", "name": "Figeac", "department": "46", "lat": 44.6086,
+              "lon": 2.0317}  # fmt: skip
+    connection.execute(
+        "INSERT INTO people (id, display_name, telegram_user_id, telegram_username, language,"
+        " privacy_accepted_at, created_at, updated_at) VALUES (2, 'Léa', 713, 'lea_m', 'fr',"
+        " '2026-11-20T09:00:00+00:00', '2026-11-20T09:00:00+00:00', '2026-11-20T09:00:00+00:00')"
+    )
+    for topic in ("need", "health"):
+        connection.execute(
+            "INSERT INTO consents (person_id, topic, version, given_at)"
+            " VALUES (2, ?, '2026-12-01', '2026-11-20T09:00:00+00:00')",
+            (topic,),
+        )
+    draft = {"origin": cahors, "destination": figeac, "travel_date": "2026-11-24",
+             "regular": False, "weekdays": []}  # fmt: skip
+    session = {"nonce": "d4e5f6", "draft": draft, "choices": [], "editing": False,
+               "caller": {}, "others": {}, "back_to": None, "pending": "mode"}  # fmt: skip
+    connection.execute(
+        "INSERT INTO persisted_data (scope, key, data) VALUES ('user', '713', ?)",
+        (json.dumps({"find": session, "lang_asked": True}),),
+    )
+    connection.execute(
+        "INSERT INTO conversation_states (conversation, chat_key, state)"
+        " VALUES ('find', '[713, 713]', '\"mode\"')"
+    )
+    connection.commit()
+    connection.close()
+
+
+async def test_a_need_begun_before_the_upgrade_goes_on_with_its_old_buttons(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    bot = RunningBot(tmp_path, gazetteer)
+    database_with_a_need_before_the_upgrade(bot.settings.database_path)
+    await bot.start()
+    try:
+        lea = bot.fake.user(713, "Léa", username="lea_m")
+        await lea.command("aide")  # where was I? The question waiting, asked again.
+        assert len(lea.buttons()) == 2
+        # The button as the bot wrote it before the upgrade: the same draft's nonce.
+        await lea.press_data("fd:d4e5f6:mode:arrive_before")
+        for how, what in FIND_STEPS[5:]:
+            await answer(lea, how, what)
+        await assert_the_need(bot)
+        rows = await bot.rows("SELECT data FROM persisted_data WHERE key = '713'")
+        assert json.loads(rows[0]["data"]) == {"lang_asked": True}  # the rest of it untouched
+        assert await bot.rows("SELECT * FROM conversation_states") == []
+        bot.assert_clean()
+    finally:
+        await bot.stop()

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from bot.aids.model import Profile, Situation
 from bot.aids.words import benefits_in, parse_age, situation_in
-from bot.conversations.engine import Flow, On, Turn, place_label
+from bot.conversations.engine import Flow, On, Turn, echo, place_label
 from bot.conversations.model import (
     Expect,
     Location,
@@ -208,11 +208,11 @@ class AidsFlow(Flow[AidsDraft]):
             return
         matches = self._closest(resolution.exact, resolution.suggestions)
         if not matches:
-            turn.say("steps.place_unknown", text=typed)
+            turn.say("steps.place_unknown", text=echo(typed))
             return
         state.choices = [to_ref(match.place) for match in matches]
         rows = tuple((Option(f"pick:{i}", m.place.label),) for i, m in enumerate(matches))
-        turn.show(Question(Text("steps.place_suggestions", {"text": typed}), rows))
+        turn.show(Question(Text("steps.place_suggestions", {"text": echo(typed)}), rows))
 
     def _closest(
         self, exact: Sequence[PlaceMatch], suggestions: Sequence[PlaceMatch]

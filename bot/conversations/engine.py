@@ -41,7 +41,7 @@ from bot.conversations.model import (
 from bot.domain import WORKING_DAYS, InvalidInput, Person, PlaceRef, Weekday
 from bot.notices import Notice
 from bot.places.model import PlaceMatch, Resolution
-from bot.services.places import MAX_PLACE_TEXT, PlaceService, to_ref
+from bot.services.places import MAX_PLACE_TEXT, PlaceReading, PlaceService, to_ref
 from bot.understand import (
     may_say_another,
     read_another,
@@ -107,6 +107,8 @@ class Turn(Generic[D]):
         self.reply = Reply(flow=flow.name, voice=flow.voice)
         # How the conversation was opened, when it can be opened several ways ("again").
         self.opening = ""
+        # What the flow learnt for this answer and does not keep (a consent looked up).
+        self.facts: dict[str, Any] = {}
         self._clock = clock
         self._zone = zone
 
@@ -229,8 +231,17 @@ class Flow(Generic[D]):
     async def begin(self, turn: Turn[D]) -> None:
         raise NotImplementedError
 
+    async def begin_with(self, turn: Turn[D], opening: Words) -> None:
+        """Begun by what the person said first ("cahors demain 9h") rather than a command."""
+        await self.begin(turn)
+
     def question(self, turn: Turn[D], step: str) -> Question:
         raise NotImplementedError
+
+    async def place_with_more(self, turn: Turn[D], typed: str) -> PlaceReading | None:
+        """Words no place is named by, that may be a place followed by more ("cahors demain
+        9h"): a flow that can use the rest takes it and returns the place's reading."""
+        return None
 
     async def confirm(self, turn: Turn[D], answer: Press) -> None:
         raise NotImplementedError
@@ -339,6 +350,8 @@ class Flow(Generic[D]):
                 self.set_place(turn, step, state.choices[index])
                 return
         reading = await self.places.understand(typed)
+        if reading.taken is None and not reading.resolution.exact:
+            reading = await self.place_with_more(turn, typed) or reading
         if reading.taken is not None:
             state.others = {**state.others, step: [to_ref(place) for place in reading.others]}
             self.set_place(turn, step, to_ref(reading.taken, reading.name))
@@ -563,12 +576,17 @@ class Conversations:
         return await self._store.get(person.id)
 
     async def start(
-        self, person: Person, flow_name: str, *, caller: Mapping[str, Any] | None = None,
+        self,
+        person: Person,
+        flow_name: str,
+        *,
+        caller: Mapping[str, Any] | None = None,
         opening: str = "",
-    ) -> Reply:  # fmt: skip
+        words: Words | None = None,
+    ) -> Reply:
         """Begin `flow_name` (again, if it was open); another conversation open is finished
         or cancelled first, nothing lost. `opening` says how, for a flow opened several ways
-        (`Turn.opening`)."""
+        (`Turn.opening`); `words`, when a whole sentence rather than a command began it."""
         state = await self._store.get(person.id)
         flow = self._flows[flow_name]
         paused: dict[str, Any] | None = None
@@ -583,7 +601,10 @@ class Conversations:
         )  # fmt: skip
         turn = Turn(flow, person, state, flow.new_draft(), self._clock, self._zone)
         turn.opening = opening
-        await flow.begin(turn)
+        if words is None:
+            await flow.begin(turn)
+        else:
+            await flow.begin_with(turn, words)
         await self._keep(turn)
         return turn.reply
 

@@ -17,8 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.domain import Caller, Person, PlaceRef, Trip, TripDraft
+from bot.domain import Caller, Need, NeedDraft, Person, PlaceRef, Trip, TripDraft
 from bot.notices import Notice
+from bot.services.candidates import Candidate
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,13 @@ class TripDraftView:
 
 
 @dataclass(frozen=True)
+class NeedDraftView:
+    """The summary of a need being described."""
+
+    draft: NeedDraft
+
+
+@dataclass(frozen=True)
 class Days:
     weekdays: frozenset[int]
 
@@ -60,7 +68,7 @@ class Term:
 # to show (a place, a time, a date, days, a phone, a contact, a summary, a trip, a term).
 Value = (
     str | int | float | time | date | PlaceRef | Days | Phone | ContactOf | TripDraftView | Trip
-    | Term
+    | Term | NeedDraftView
 )  # fmt: skip
 
 
@@ -130,7 +138,16 @@ class Show:
     view: Any
 
 
-Output = Say | Question | Redraw | Show
+@dataclass(frozen=True)
+class TeamCandidates:
+    """The drivers the team may call for a need, shown to the operator who registered it
+    (each with how to reach them, and a button to ask them for the person)."""
+
+    need: Need
+    candidates: tuple[Candidate, ...]
+
+
+Output = Say | Question | Redraw | Show | TeamCandidates
 
 
 # What a person answers.

@@ -7,15 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, time, timedelta
 
-from pydantic import ValidationError
-
+from bot.conversations.caller import NAME, PHONE_NUMBER, CallerSteps, caller_steps
 from bot.conversations.engine import (
     DAYS,
     DESTINATION,
     ORIGIN,
     SUMMARY,
-    Flow,
-    Handler,
     On,
     Turn,
     echo,
@@ -33,7 +30,7 @@ from bot.conversations.model import (
     Unusable,
     Words,
 )
-from bot.domain import MAX_NOTE_LENGTH, MAX_SEATS, Caller, InvalidInput, TripDraft
+from bot.domain import MAX_NOTE_LENGTH, MAX_SEATS, InvalidInput, TripDraft
 from bot.services.consents import TRIP, ConsentService
 from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
@@ -47,10 +44,7 @@ CONTACT, PHONE, PHONE_VISIBLE = "contact", "phone", "phone_visible"
 # "Every week, or once?", then the days (DAYS) or the date (ON_DATE).
 HOW_OFTEN, ON_DATE = "how_often", "on_date"
 # The caller's steps, when the team speaks for someone who phoned.
-NAME, PHONE_NUMBER, SHOWS_PHONE, AGREED = (
-    "caller_name", "caller_phone", "caller_shows_phone", "caller_agreed",
-)  # fmt: skip
-CALLER_STEPS = {NAME: PHONE_NUMBER, PHONE_NUMBER: SHOWS_PHONE, SHOWS_PHONE: AGREED, AGREED: ORIGIN}
+CALLER_STEPS = caller_steps(ORIGIN)
 
 SUMMARY_FIELDS = ("origin", "destination", "days", "time", "return", "seats", "note", "contact")
 # Summary buttons name what they correct; most are the step's own name. A date that has
@@ -77,7 +71,7 @@ NEXT_STEP = {
 Offer = Turn[TripDraft]
 
 
-class OfferFlow(Flow[TripDraft]):
+class OfferFlow(CallerSteps[TripDraft]):
     """`for_caller`: the team registers someone who phoned (the subject is the caller, the
     person answering is the operator); their phone is how passengers reach them."""
 
@@ -130,28 +124,9 @@ class OfferFlow(Flow[TripDraft]):
                     press={"show": self.on_phone_visible},
                     words=yes_no("show", self.on_phone_visible),
                 ),
-                NAME: On(words=self.on_caller_name),
-                PHONE_NUMBER: On(words=self.on_caller_phone),
-                SHOWS_PHONE: On(
-                    press={"shows": self.on_shows_phone}, words=yes_no("shows", self.on_shows_phone)
-                ),
-                AGREED: On(
-                    press={"agreed": self.on_agreed}, words=yes_no("agreed", self.on_agreed)
-                ),
+                **self.caller_handlers(),
             }
         )
-
-    def read_yes_no_as(self, action: str, handler: Handler) -> Handler:
-        """ "oui" / "non" typed for a yes-no question's choices."""
-
-        async def read(turn: Offer, answer: Words) -> None:
-            said = read_yes_no(answer.text)
-            if said is None:
-                self.not_understood(turn, answer.text)
-                return
-            await handler(turn, Press(f"{action}:{'yes' if said else 'no'}"))
-
-        return read
 
     async def begin(self, turn: Offer) -> None:
         person = turn.person
@@ -494,63 +469,6 @@ class OfferFlow(Flow[TripDraft]):
             registered = await self.trips.register(turn.person, new_trip)
             turn.say("offer.saved", clear=True, trip=registered.trip)
         turn.notify(registered.notices)
-
-    # The caller, when the team speaks for someone who phoned.
-
-    def caller_of(self, turn: Offer) -> Caller:
-        return Caller(**turn.state.caller)
-
-    def caller_question(self, turn: Offer, step: str) -> Question:
-        caller = turn.state.caller
-        if step == NAME:
-            return Question(Text("behalf.ask_name"))
-        if step == PHONE_NUMBER:
-            return Question(Text("behalf.ask_phone", {"name": caller.get("name", "")}))
-        if step == SHOWS_PHONE:
-            phone = Phone(caller.get("phone", ""))
-            return Question(
-                Text("behalf.ask_phone_visible", {"phone": phone}), self.yes_no("shows")
-            )
-        if step == AGREED:
-            return Question(
-                Text("privacy.ask_caller_agreed", {"name": caller.get("name", "")}),
-                (
-                    (Option("agreed:yes", Text("privacy.button_caller_agreed")),),
-                    (Option("agreed:no", Text("privacy.button_caller_refused")),),
-                ),
-            )
-        raise ValueError(f"no step {step!r} in {self.name}")
-
-    async def on_caller_name(self, turn: Offer, answer: Words) -> None:
-        name = " ".join(answer.text.split())
-        if not 2 <= len(name) <= 80:
-            turn.say("behalf.name_invalid")
-            return
-        turn.state.caller = {**turn.state.caller, "name": name}
-        self.advance(turn, NAME)
-
-    async def on_caller_phone(self, turn: Offer, answer: Words) -> None:
-        try:
-            caller = Caller(name=turn.state.caller.get("name", "??"), phone=answer.text)
-        except ValidationError:
-            turn.say("behalf.phone_invalid", text=echo(answer.text))
-            return
-        turn.state.caller = {**turn.state.caller, "phone": caller.phone}
-        self.advance(turn, PHONE_NUMBER)
-
-    async def on_shows_phone(self, turn: Offer, answer: Press) -> None:
-        turn.drop()
-        turn.state.caller = {**turn.state.caller, "phone_visible": answer.argument == "yes"}
-        self.advance(turn, SHOWS_PHONE)
-
-    async def on_agreed(self, turn: Offer, answer: Press) -> None:
-        turn.drop()
-        if answer.argument != "yes":
-            turn.say("privacy.caller_refused")
-            turn.end()
-            return
-        turn.state.caller = {**turn.state.caller, "agreed": True}
-        self.advance(turn, AGREED)
 
 
 def how_often_rows() -> tuple[tuple[Option, ...], ...]:
