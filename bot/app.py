@@ -26,9 +26,7 @@ from bot.interop.ports import PartnerClient
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
 from handlers.agenda import AgendaRunner
-from handlers.aid_behalf import ApplyForCaller
 from handlers.aids import KeepAnswers
-from handlers.applications import ApplyConversation
 from handlers.behalf import NeedOnBehalf
 from handlers.common import CommonHandlers, set_command_menus
 from handlers.deliverer import CONCURRENCY, Deliverer
@@ -285,17 +283,13 @@ def register_handlers(
         conversations = (FindConversation(deps, notifier), NeedOnBehalf(deps, notifier, directory))
         find, need_on_behalf = (c.handler() for c in conversations)
         aids = KeepAnswers(deps)
-        apply = ApplyConversation(deps, notifier).handler()
-        apply_for = ApplyForCaller(deps, notifier, directory).handler()
         review = ReviewConversation(deps, notifier, directory).handler()
     reviews = ReviewHandlers(deps, notifier, directory)
     application.add_handlers(common.early_handlers(), group=EARLY_GROUP)
     talk = TelegramConversations(deps, notifier, directory)
     application.add_handler(talk, group=CONVERSATIONS_GROUP)
-    # A reviewer typing an amount, then someone applying, before any other conversation.
+    # A reviewer typing an amount, before any other conversation.
     application.add_handler(review, group=MAIN_GROUP)
-    application.add_handler(apply, group=MAIN_GROUP)
-    application.add_handler(apply_for, group=MAIN_GROUP)
     application.add_handlers(aids.handlers(), group=MAIN_GROUP)
     application.add_handlers(reviews.handlers(), group=MAIN_GROUP)
     application.add_handler(need_on_behalf, group=MAIN_GROUP)

@@ -16,6 +16,7 @@ from bot.aids.catalogue import load_catalogue
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.aids import AidsFlow
+from bot.conversations.apply import ApplyFlow
 from bot.conversations.engine import Conversations, Flow
 from bot.conversations.offer import OfferFlow
 from bot.conversations.report import ReportFlow
@@ -362,7 +363,14 @@ async def build_core(
         *offer_flows,
         ReportFlow(place_service, settings.territory_departments, trust),
         AidsFlow(place_service, settings.territory_departments, aids),
-    ]
+        *(
+            ApplyFlow(
+                place_service, settings.territory_departments, applications, aids,
+                for_caller=for_caller,
+            )
+            for for_caller in (False, True)
+        ),
+    ]  # fmt: skip
     return Core(
         settings=settings,
         database=database,

@@ -1,7 +1,7 @@
 """/aides (/aids) on Telegram: the questions are a conversation of Mobilot's engine
 (bot/conversations/aids.py, rendered by handlers/talk.py); here, how the aids found are
 shown (each with how to apply, and a button to apply in the bot), and the answer to "keep my
-answers for next time?". Applying in the bot is handlers/applications.py."""
+answers for next time?". Applying in the bot is bot/conversations/apply.py."""
 
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ D = TypeVar("D", TripDraft, NeedDraft)
 
 ORIGIN, DESTINATION, DAYS = "origin", "destination", "days"
 NONCE = "[0-9a-f]+"
-CONVERSATION_NAMES = frozenset({"offer", "find", "behalf_need", "behalf_driver", "aids", "apply"})
+CONVERSATION_NAMES = frozenset({"offer", "find", "behalf_need", "behalf_driver", "aids"})
 CONVERSATION_COMMANDS = [
     "proposer", "offer", "chercher", "find", "demande", "request", "conducteur", "driver",
     "aides", "aids", "aidepour", "applyfor",

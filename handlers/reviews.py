@@ -28,12 +28,12 @@ from bot.services.applications import Done, Result
 from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
 from handlers.aid_words import decision_note, euros, status_line
-from handlers.applications import PHOTO
 from handlers.conversation import CONVERSATION_COMMANDS, PRIVATE, TEXT, Context, State, text_of
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
 from handlers.replies import answer_button, mark_answered, send, swap_keyboard
+from handlers.talk import PHOTO
 
 REVIEW = "aid_review"
 AMOUNT, OTHER = "amount", "other"

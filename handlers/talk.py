@@ -21,10 +21,12 @@ from telegram import (
 )
 from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes
 
+from bot import outside
 from bot.conversations.aids import AidsShown
 from bot.conversations.engine import Conversations
 from bot.conversations.model import (
     Answer,
+    Bullets,
     ContactOf,
     Days,
     Expect,
@@ -36,6 +38,7 @@ from bot.conversations.model import (
     Redraw,
     Reply,
     Say,
+    SentFile,
     SharedContact,
     Show,
     Term,
@@ -60,9 +63,15 @@ Context = ContextTypes.DEFAULT_TYPE
 # The commands that open a conversation of the engine, and its buttons' kind.
 OPENED_BY = {"proposer": "offer", "offer": "offer", "conducteur": "behalf_driver",
              "driver": "behalf_driver", "signaler": "report", "report": "report", "aides": "aids",
-             "aids": "aids"}  # fmt: skip
-KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER, "report": kb.REPORT, "aids": kb.AIDS}
-FOR_THE_TEAM = frozenset({"behalf_driver"})
+             "aids": "aids", "aidepour": "apply_for", "applyfor": "apply_for"}  # fmt: skip
+KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER, "report": kb.REPORT, "aids": kb.AIDS,
+           "apply": kb.APPLY, "apply_for": kb.APPLY}  # fmt: skip
+FOR_THE_TEAM = frozenset({"behalf_driver", "apply_for"})
+# Buttons outside any conversation that open one: (kind, first part) → the flow; the next
+# part is how it opens (Turn.opening): "ap:new:<aid>" applies for that aid.
+OPENED_BY_PRESS = {(str(kb.APPLY), "new"): "apply"}
+# A proof that came as a photo is shown again as a photo (Telegram keeps them apart).
+PHOTO = "photo:"
 # Menu buttons ("st:<name>") that open a flow another way: the flow, and how (Turn.opening).
 OPENINGS = {"aids_again": ("aids", "again")}
 # How a result the core shows in full (model.Show) is shown here, by its type.
@@ -70,9 +79,8 @@ VIEWS: dict[type, Callable[[Update, Any, Translator, str, Any], Awaitable[None]]
     AidsShown: show_found,
 }
 # The doors of the conversations still written on python-telegram-bot (handlers/conversation.py).
-LEGACY_NAMES = frozenset({"find", "behalf_need", "apply"})
-LEGACY_COMMANDS = frozenset({"chercher", "find", "demande", "request", "aidepour",
-                             "applyfor"})  # fmt: skip
+LEGACY_NAMES = frozenset({"find", "behalf_need"})
+LEGACY_COMMANDS = frozenset({"chercher", "find", "demande", "request"})
 
 
 def word(t: Translator, lang: str, text: Text) -> str:
@@ -105,6 +113,10 @@ def _shown(t: Translator, lang: str, value: object) -> object:
         return Html(render.trip_line(t, lang, value))
     if isinstance(value, Term):
         return t(lang, value.key)
+    if isinstance(value, Bullets):
+        if not value.items and value.empty:
+            return t(lang, value.empty)
+        return "\n".join(f"• {item}" for item in value.items)
     return value
 
 
@@ -138,6 +150,31 @@ def answer_of(message: Message, user_id: int) -> Answer:
     if message.document:
         return Unusable.DOCUMENT
     return Unusable.OTHER
+
+
+def file_of(message: Message, bot: Any) -> SentFile | None:
+    """A photo or a document, its bytes asked to Telegram outside the update's transaction
+    (bot/outside.py) when the conversation wants them."""
+    if message.photo:
+        biggest = message.photo[-1]
+        file_id, size, kind = biggest.file_id, biggest.file_size, "photo"
+        ref, name, mime = PHOTO + file_id, None, None
+    elif message.document is not None:
+        document = message.document
+        file_id, size, kind = document.file_id, document.file_size, "document"
+        ref, name, mime = file_id, document.file_name, document.mime_type
+    else:
+        return None
+
+    async def fetch() -> bytes:
+        telegram_file = await bot.get_file(file_id)
+        return bytes(await telegram_file.download_as_bytearray())
+
+    async def download() -> bytes:
+        # If it fails, the person is told to send it again (handlers/common.py).
+        return await outside.ask(outside.FILE, file_id, fetch)
+
+    return SentFile(kind, ref, size, download, name=name, mime=mime)
 
 
 def _command(message: Message) -> str | None:
@@ -186,6 +223,11 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         if query is not None:
             data = kb.decode(query.data)
             assert data is not None
+            opened = OPENED_BY_PRESS.get((data.kind, data.part(0) or ""))
+            if opened is not None:
+                reply = await self.start(context, person, opened, data.part(1) or "")
+                await self.render(update, context, person, reply)
+                return True
             if data.kind == kb.START:
                 name = data.part(0) or ""
                 flow, opening = OPENINGS.get(name, (name, ""))
@@ -209,7 +251,7 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             await self.render(update, context, person, reply)
             return True
         assert update.effective_user is not None
-        answer = answer_of(message, update.effective_user.id)
+        answer = file_of(message, context.bot) or answer_of(message, update.effective_user.id)
         reply = await self.conversations.answer(person, answer)
         if reply is None:
             return False

@@ -31,6 +31,7 @@ from bot.conversations.model import (
     Redraw,
     Reply,
     Say,
+    SentFile,
     SharedContact,
     Show,
     Text,
@@ -173,6 +174,8 @@ class On:
     words: Handler | None = None
     location: Handler | None = None
     contact: Handler | None = None
+    # A photo or a document sent (`SentFile`); without it, said unusable like a sticker.
+    file: Handler | None = None
 
 
 class Flow(Generic[D]):
@@ -258,6 +261,11 @@ class Flow(Generic[D]):
         if isinstance(answer, SharedContact) and on.contact is not None:
             await on.contact(turn, answer)
             return
+        if isinstance(answer, SentFile):
+            if on.file is not None:
+                await on.file(turn, answer)
+                return
+            answer = Unusable.PHOTO if answer.kind == "photo" else Unusable.DOCUMENT
         unusable = (
             answer
             if isinstance(answer, Unusable)
@@ -297,6 +305,11 @@ class Flow(Generic[D]):
     def cancel(self, turn: Turn[D]) -> None:
         turn.say(f"{self.name}.cancelled", clear=True)
         turn.end()
+
+    async def give_up(self, turn: Turn[D]) -> None:
+        """/annuler: `cancel`, for a flow that has something of the core to undo first
+        (the stored draft is `turn.state.draft`)."""
+        self.cancel(turn)
 
     def yes_no(self, action: str) -> tuple[tuple[Option, ...], ...]:
         return (
@@ -595,7 +608,7 @@ class Conversations:
             return None
         flow = self._flows[state.flow]
         turn = Turn(flow, person, state, flow.new_draft(), self._clock, self._zone)
-        flow.cancel(turn)
+        await flow.give_up(turn)
         await self._keep(turn)
         return turn.reply
 
