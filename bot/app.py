@@ -43,7 +43,7 @@ from handlers.operators import OperatorDirectory, OperatorHandlers
 from handlers.outbox_bot import OutboxBot, recording
 from handlers.pending import PendingQuestions
 from handlers.privacy import PrivacyHandlers
-from handlers.reviews import ReviewConversation, ReviewHandlers
+from handlers.reviews import ReviewHandlers, members_of_groups
 from handlers.rides import RideHandlers
 from handlers.talk import TelegramConversations
 from handlers.trips import TripsHandlers
@@ -273,6 +273,7 @@ def register_handlers(
     notifier = Notifier(deps, core.database.after_commit)
     deliverer.use(notifier.steps(application.bot))
     directory = OperatorDirectory(deps.settings.operator_chat_id)
+    core.group_members.check = members_of_groups(application.bot, directory)
     introductions = IntroductionHandlers(deps, notifier, directory)
     runner = AgendaRunner(
         core.scheduled, notifier, core.database, core.delivery, deliverer, people_first
@@ -283,13 +284,10 @@ def register_handlers(
         conversations = (FindConversation(deps, notifier), NeedOnBehalf(deps, notifier, directory))
         find, need_on_behalf = (c.handler() for c in conversations)
         aids = KeepAnswers(deps)
-        review = ReviewConversation(deps, notifier, directory).handler()
     reviews = ReviewHandlers(deps, notifier, directory)
     application.add_handlers(common.early_handlers(), group=EARLY_GROUP)
     talk = TelegramConversations(deps, notifier, directory)
     application.add_handler(talk, group=CONVERSATIONS_GROUP)
-    # A reviewer typing an amount, before any other conversation.
-    application.add_handler(review, group=MAIN_GROUP)
     application.add_handlers(aids.handlers(), group=MAIN_GROUP)
     application.add_handlers(reviews.handlers(), group=MAIN_GROUP)
     application.add_handler(need_on_behalf, group=MAIN_GROUP)

@@ -47,15 +47,18 @@ from bot.conversations.model import (
     Unusable,
     Words,
 )
+from bot.conversations.review import Decided
 from bot.domain import Person, PlaceRef, Trip
 from bot.phones import show_phone
 from handlers import keyboards as kb
 from handlers import render
+from handlers.aid_words import PHOTO
 from handlers.aids import show_found
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
 from handlers.replies import answer_button, drop_keyboard, send
+from handlers.reviews import show_decided
 from i18n import Html, Translator, Voiced
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -70,13 +73,20 @@ FOR_THE_TEAM = frozenset({"behalf_driver", "apply_for"})
 # Buttons outside any conversation that open one: (kind, first part) → the flow; the next
 # part is how it opens (Turn.opening): "ap:new:<aid>" applies for that aid.
 OPENED_BY_PRESS = {(str(kb.APPLY), "new"): "apply"}
-# A proof that came as a photo is shown again as a photo (Telegram keeps them apart).
-PHOTO = "photo:"
+# Buttons under a post in a group that open a conversation in private with who pressed:
+# (kind, action) → the flow, opened as "<action>:<first part>" ("ar:12:validate").
+OPENED_FROM_GROUPS = {
+    (str(kb.REVIEW), "validate"): "review",
+    (str(kb.REVIEW), "reason:other"): "review",
+}
+# Flows that another conversation's command sets aside rather than being refused.
+GIVE_WAY = frozenset({"review"})
 # Menu buttons ("st:<name>") that open a flow another way: the flow, and how (Turn.opening).
 OPENINGS = {"aids_again": ("aids", "again")}
 # How a result the core shows in full (model.Show) is shown here, by its type.
 VIEWS: dict[type, Callable[[Update, Any, Translator, str, Any], Awaitable[None]]] = {
     AidsShown: show_found,
+    Decided: show_decided,
 }
 # The doors of the conversations still written on python-telegram-bot (handlers/conversation.py).
 LEGACY_NAMES = frozenset({"find", "behalf_need"})
@@ -198,6 +208,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
     def check_update(self, update: object) -> bool:
         if not isinstance(update, Update) or update.effective_user is None:
             return False
+        if _opened_from_group(update) is not None:
+            return True
         chat = update.effective_chat
         if chat is None or chat.type != "private":
             return False
@@ -223,6 +235,11 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         if query is not None:
             data = kb.decode(query.data)
             assert data is not None
+            from_group = _opened_from_group(update)
+            if from_group is not None:
+                reply = await self.open_from_group(context, person, query, *from_group)
+                await self.render(update, context, person, reply)
+                return True
             opened = OPENED_BY_PRESS.get((data.kind, data.part(0) or ""))
             if opened is not None:
                 reply = await self.start(context, person, opened, data.part(1) or "")
@@ -262,6 +279,13 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         self, update: Update, context: Context, person: Person, command: str
     ) -> Reply | None:
         flow = OPENED_BY.get(command)
+        current = await self.conversations.current(person)
+        if (
+            current is not None
+            and current.flow in GIVE_WAY
+            and (flow is not None or command in LEGACY_COMMANDS)
+        ):
+            return await self.conversations.set_aside(person)
         if flow is not None:
             if flow in FOR_THE_TEAM:
                 assert update.effective_user is not None
@@ -277,6 +301,22 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             # Another conversation's door, while this one is open.
             return self.conversations.busy(current.flow)
         return None  # an aside (/aide, /mestrajets…): answered, then the question again
+
+    async def open_from_group(
+        self, context: Context, person: Person, query: Any, flow: str, opening: str
+    ) -> Reply:
+        """A button under a group's post: the conversation goes on in private; the post is
+        handed in as it is, to be shown decided at the end."""
+        post = query.message if isinstance(query.message, Message) else None
+        given = (
+            {"chat_id": post.chat.id, "message_id": post.message_id, "html": post.text_html or ""}
+            if post is not None
+            else {}
+        )
+        for other in LEGACY_NAMES:
+            if context.user_data and other in context.user_data:
+                return self.conversations.busy(other)
+        return await self.conversations.start(person, flow, opening=opening, given=given)
 
     async def start(self, context: Context, person: Person, flow: str, opening: str = "") -> Reply:
         for other in LEGACY_NAMES:
@@ -308,13 +348,22 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         kind = KIND_OF.get(reply.flow, kb.OFFER)
         state = await self.conversations.current(person)
         nonce = state.nonce if state is not None else ""
+        chat, user = update.effective_chat, update.effective_user
+
+        async def say(text: str, markup: Any) -> None:
+            if chat is not None and chat.type != "private" and user is not None:
+                # Pressed in a group: the conversation goes on in private.
+                await context.bot.send_message(user.id, text, reply_markup=markup)
+            else:
+                await send(update, context, text, markup)
+
         for output in reply.outputs:
             if isinstance(output, Say):
                 markup = ReplyKeyboardRemove() if output.clear_keyboard else None
-                await send(update, context, word(t, lang, output.text), markup)
+                await say(word(t, lang, output.text), markup)
             elif isinstance(output, Question):
                 markup_ = self.markup(t, lang, output, kind, nonce)
-                await send(update, context, word(t, lang, output.text), markup_)
+                await say(word(t, lang, output.text), markup_)
             elif isinstance(output, Redraw) and query is not None:
                 inline = self.markup(t, lang, output.question, kind, nonce)
                 if isinstance(query.message, Message) and isinstance(inline, InlineKeyboardMarkup):
@@ -348,6 +397,18 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         if isinstance(option.label, Text):
             return word(t, lang, option.label)
         return option.label
+
+
+def _opened_from_group(update: object) -> tuple[str, str] | None:
+    """The flow and its opening, for a button that opens a conversation from a group."""
+    if not isinstance(update, Update) or update.callback_query is None:
+        return None
+    data = kb.decode(update.callback_query.data)
+    if data is None or update.effective_user is None:
+        return None
+    action = ":".join(data.parts[1:])
+    flow = OPENED_FROM_GROUPS.get((data.kind, action))
+    return None if flow is None else (flow, f"{action}:{data.part(0)}")
 
 
 def _said(key: str) -> Reply:

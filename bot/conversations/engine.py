@@ -108,6 +108,8 @@ class Turn(Generic[D]):
         self.reply = Reply(flow=flow.name, voice=flow.voice)
         # How the conversation was opened, when it can be opened several ways ("again").
         self.opening = ""
+        # What the channel handed in with the opening, kept as it is (a group's post to edit).
+        self.given: dict[str, Any] = {}
         self._clock = clock
         self._zone = zone
 
@@ -305,6 +307,10 @@ class Flow(Generic[D]):
     def cancel(self, turn: Turn[D]) -> None:
         turn.say(f"{self.name}.cancelled", clear=True)
         turn.end()
+
+    def set_aside(self, turn: Turn[D]) -> None:
+        """Another conversation's command while this one is open (a flow that gives way)."""
+        self.cancel(turn)
 
     async def give_up(self, turn: Turn[D]) -> None:
         """/annuler: `cancel`, for a flow that has something of the core to undo first
@@ -563,7 +569,7 @@ class Conversations:
 
     async def start(
         self, person: Person, flow_name: str, *, caller: Mapping[str, Any] | None = None,
-        opening: str = "",
+        opening: str = "", given: Mapping[str, Any] | None = None,
     ) -> Reply:  # fmt: skip
         """Begin `flow_name` (again, if it was open); another conversation open is finished
         or cancelled first, nothing lost. `opening` says how, for a flow opened several ways
@@ -577,6 +583,7 @@ class Conversations:
         )
         turn = Turn(flow, person, state, flow.new_draft(), self._clock, self._zone)
         turn.opening = opening
+        turn.given = dict(given or {})
         await flow.begin(turn)
         await self._keep(turn)
         return turn.reply
@@ -609,6 +616,19 @@ class Conversations:
         flow = self._flows[state.flow]
         turn = Turn(flow, person, state, flow.new_draft(), self._clock, self._zone)
         await flow.give_up(turn)
+        await self._keep(turn)
+        return turn.reply
+
+    async def set_aside(self, person: Person) -> Reply | None:
+        """Another conversation's command, for a flow that gives way (`Flow.set_aside`)."""
+        state = await self._store.get(person.id)
+        if state is None or state.flow not in self._flows:
+            return None
+        flow = self._flows[state.flow]
+        turn = self._turn(flow, person, state)
+        if turn is None:
+            return await self._lost(person, flow)
+        flow.set_aside(turn)
         await self._keep(turn)
         return turn.reply
 
