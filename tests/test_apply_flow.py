@@ -15,7 +15,8 @@ from bot.aids.funders import Funders
 from bot.aids.model import Funder, Profile, Situation
 from bot.conversations.apply import ApplyFlow
 from bot.conversations.engine import Conversations
-from bot.conversations.model import Press, Reply, SentFile, Unusable
+from bot.conversations.model import Press, Reply, SentFile, Show, Unusable
+from bot.conversations.review import Decided, GroupMembers, ReviewFlow
 from bot.domain import Person, TelegramIdentity
 from bot.places.gazetteer import Gazetteer
 from bot.services.aids import AidService
@@ -230,7 +231,7 @@ def database_before_the_upgrade(path: Path) -> None:
             "INSERT INTO schema_migrations VALUES (?, ?, '2026-11-01T00:00:00+00:00')",
             (version, name),
         )
-    for pid, name, uid in ((1, "Léa", 711), (2, "Olga", 712)):
+    for pid, name, uid in ((1, "Léa", 711), (2, "Olga", 712), (3, "Régine", 713)):
         connection.execute(
             "INSERT INTO people (id, display_name, telegram_user_id, language, created_at,"
             " updated_at) VALUES (?, ?, ?, 'fr', '2026-11-20T09:00:00+00:00',"
@@ -242,6 +243,23 @@ def database_before_the_upgrade(path: Path) -> None:
         " created_at, updated_at) VALUES (1, 'lot-permis', 1, 'draft',"
         " 'Coup de pouce permis du Lot', '[\"Auto-école du Quercy\"]',"
         " '2026-11-20T09:00:00+00:00', '2026-11-20T09:00:00+00:00')"
+    )
+    connection.execute(
+        "INSERT INTO aid_applications (id, aid_id, person_id, status, aid_title, funder_name,"
+        " funder_chat_id, answers, created_at, submitted_at, updated_at) VALUES (2, 'lot-permis',"
+        " 1, 'to_process', 'Coup de pouce permis du Lot', 'Département du Lot', ?, '[]',"
+        " '2026-11-19T09:00:00+00:00', '2026-11-19T09:00:00+00:00', '2026-11-19T09:00:00+00:00')",
+        (FUNDER,),
+    )
+    review = {"application_id": 2, "post_chat_id": None, "post_message_id": None,
+              "post_html": ""}  # fmt: skip
+    connection.execute(
+        "INSERT INTO persisted_data (scope, key, data) VALUES ('user', '713', ?)",
+        (json.dumps({"aid_review": review}),),
+    )
+    connection.execute(
+        "INSERT INTO conversation_states (conversation, chat_key, state)"
+        " VALUES ('aid_review', '[713]', '\"amount\"')"
     )
     lea = {"nonce": "c0ffee", "application_id": 1, "aid_id": "lot-permis", "caller": {},
            "age": None, "situation": None, "choices": []}  # fmt: skip
@@ -282,6 +300,13 @@ async def test_applications_begun_before_the_upgrade_go_on(
         assert olga.last().text == "Quelle est votre situation ?"
         await olga.press_data("ap:bada55:situation:job_seeker")
         assert olga.last().text == "Dans quelle commune habite cette personne ?"
+        # Régine was asked the amount of application 2: her answer is taken.
+        regine = bot.fake.user(713, "Régine")
+        bot.fake.set_member(FUNDER, regine.id, "member")
+        await regine.send("300")
+        assert regine.last().text.startswith("C'est enregistré")
+        [decided] = await bot.rows("SELECT status, amount_cents FROM aid_applications WHERE id = 2")
+        assert decided == {"status": "validated", "amount_cents": 30000}
         data = await bot.rows("SELECT data FROM persisted_data ORDER BY key")
         assert [json.loads(row["data"]) for row in data] == [{"lang_asked": True}] * 2
         assert await bot.rows("SELECT * FROM conversation_states") == []
@@ -293,3 +318,92 @@ async def test_applications_begun_before_the_upgrade_go_on(
         bot.assert_clean()
     finally:
         await bot.stop()
+
+
+# The funder's review (bot/conversations/review.py).
+
+
+class Review:
+    def __init__(self, setup: Setup) -> None:
+        self.members: set[tuple[int, int]] = set()
+
+        async def check(person: Person, chat_id: int) -> bool:
+            return (person.id, chat_id) in self.members
+
+        self.group = GroupMembers()
+        self.group.check = check
+        self.store = MemoryConversations()
+        places = PlaceService.__new__(PlaceService)
+        flow = ReviewFlow(places, ("46",), setup.applications, self.group)
+        self.conversations = Conversations(self.store, [flow], FakeClock(NOW), UTC)
+
+    async def open(self, person: Person, opening: str) -> Reply:
+        return await self.conversations.start(
+            person, "review", opening=opening, given={"chat_id": FUNDER, "message_id": 7}
+        )
+
+
+async def submitted_by(setup: Setup, name: str, telegram: int) -> int:
+    person = await setup.person(name, telegram)
+    setup.answers.given_[person.id] = PROFILE
+    talk = ApplyTalk(setup.conversations, person, setup.store)
+    await talk.start()
+    await talk.say("Auto-école du Quercy")
+    await talk.answer(setup.file(JPEG))
+    await talk.answer(Press("done"))
+    reply = await talk.answer(Press("submit"))
+    assert reply.ended
+    return 1
+
+
+async def test_a_review_validated_in_a_reviewers_own_words(setup: Setup) -> None:
+    number = await submitted_by(setup, "Léa", 501)
+    review = Review(setup)
+    regine, nadia = await setup.person("Régine", 601), await setup.person("Nadia", 602)
+    review.members.add((regine.id, FUNDER))
+    # Not of the funder's group, a forged number, an unknown action: said on the button.
+    reply = await review.open(nadia, f"validate:{number}")
+    assert reply.ended and reply.alert is not None and reply.alert.key == "aids.reviewers_only"
+    for opening in ("validate:999", "validate:x", f"publish:{number}"):
+        reply = await review.open(regine, opening)
+        assert reply.ended and reply.alert is not None
+        assert reply.alert.key == "common.old_button"
+    reply = await review.open(regine, f"validate:{number}")
+    assert reply.alert is not None and reply.alert.key == "aids.review_in_private"
+    assert said(reply) == ["aids.ask_amount"]
+    talk = Talk(review.conversations, regine, review.store)
+    assert said(await talk.say("beaucoup")) == ["aids.amount_not_understood"]
+    assert said(await talk.answer(Unusable.STICKER)) == ["common.text_expected"]
+    reply = await talk.say("50 € par mois")
+    assert reply.ended and said(reply)[0] == "aids.decision_recorded"
+    [*_, view] = reply.outputs
+    assert isinstance(view, Show) and isinstance(view.view, Decided)
+    assert view.view.post == {"chat_id": FUNDER, "message_id": 7}
+    assert view.view.application.amount_cents == 5000 and reply.notices
+    reply = await review.open(regine, f"reason:other:{number}")  # decided: no more
+    assert reply.alert is not None and reply.alert.key == "aids.already_decided"
+
+
+async def test_a_rejection_typed_set_aside_or_cancelled(setup: Setup) -> None:
+    number = await submitted_by(setup, "Léa", 501)
+    review = Review(setup)
+    regine = await setup.person("Régine", 601)
+    review.members.add((regine.id, FUNDER))
+    talk = Talk(review.conversations, regine, review.store)
+    reply = await review.open(regine, f"reason:other:{number}")
+    assert said(reply) == ["aids.ask_other_reason"]
+    reply = await review.conversations.set_aside(regine)  # /chercher, say
+    assert reply is not None and reply.ended and said(reply) == ["aids.review_set_aside"]
+    await review.open(regine, f"reason:other:{number}")
+    reply = await review.conversations.cancel(regine)
+    assert reply is not None and said(reply) == ["aids.review_cancelled"]
+    await review.open(regine, f"reason:other:{number}")
+    assert said(await talk.say("x" * 81)) == ["aids.other_too_long"]
+    # Régine leaves the group meanwhile: her words decide nothing.
+    review.members.clear()
+    reply = await talk.say("Vous habitez hors du Lot")
+    assert reply.ended and said(reply) == ["aids.reviewers_only"] and not reply.notices
+    review.members.add((regine.id, FUNDER))
+    await review.open(regine, f"reason:other:{number}")
+    reply = await talk.say("Vous habitez hors du Lot")
+    assert reply.ended and said(reply)[0] == "aids.decision_recorded"

@@ -1,5 +1,5 @@
--- Applying for an aid and /aidepour (/applyfor) belong to Mobilot's conversations
--- (bot/conversations/apply.py).
+-- Applying for an aid, /aidepour (/applyfor) and a funder's review belong to Mobilot's
+-- conversations (bot/conversations/apply.py, review.py).
 
 -- Applications in progress before the upgrade (the session in the user's data under "apply"
 -- or "apply_for", the step waiting in python-telegram-bot's conversation_states) move to
@@ -57,3 +57,40 @@ WHERE scope = 'user' AND json_valid(data)
   AND (json_type(data, '$.apply') IS NOT NULL OR json_type(data, '$.apply_for') IS NOT NULL);
 
 DELETE FROM conversation_states WHERE conversation IN ('apply', 'apply_for');
+
+-- A reviewer asked for an amount or a reason before the upgrade (the review in the user's
+-- data under "aid_review", the step waiting in conversation_states, keyed by the reviewer
+-- alone): their answer is still taken, and the group's post still shown decided. Its
+-- question had no buttons, so a new nonce is as good as the old.
+INSERT OR IGNORE INTO conversations (person_id, flow, step, state, updated_at)
+SELECT p.id, 'review', json_extract(s.state, '$'),
+       json_object(
+           'flow', 'review',
+           'step', json_extract(s.state, '$'),
+           'nonce', lower(hex(randomblob(3))),
+           'draft', json_object(
+               'application_id', json_extract(d.data, '$.aid_review.application_id'),
+               'title', coalesce((SELECT a.aid_title FROM aid_applications a
+                   WHERE a.id = json_extract(d.data, '$.aid_review.application_id')), ''),
+               'post', CASE WHEN json_type(d.data, '$.aid_review.post_chat_id') = 'integer'
+                             AND json_type(d.data, '$.aid_review.post_message_id') = 'integer'
+                       THEN json_object(
+                           'chat_id', json_extract(d.data, '$.aid_review.post_chat_id'),
+                           'message_id', json_extract(d.data, '$.aid_review.post_message_id'),
+                           'html', coalesce(json_extract(d.data, '$.aid_review.post_html'), ''))
+                       ELSE json_object() END)),
+       strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+FROM persisted_data d
+JOIN people p ON p.telegram_user_id = CAST(d.key AS INTEGER)
+JOIN conversation_states s
+  ON s.conversation = 'aid_review' AND json_valid(s.chat_key) AND json_valid(s.state)
+ AND json_extract(s.chat_key, '$[0]') = CAST(d.key AS INTEGER)
+WHERE d.scope = 'user'
+  AND json_valid(d.data)
+  AND json_type(d.data, '$.aid_review.application_id') = 'integer'
+  AND json_extract(s.state, '$') IN ('amount', 'other');
+
+UPDATE persisted_data SET data = json_remove(data, '$.aid_review')
+WHERE scope = 'user' AND json_valid(data) AND json_type(data, '$.aid_review') IS NOT NULL;
+
+DELETE FROM conversation_states WHERE conversation = 'aid_review';
