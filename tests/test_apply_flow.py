@@ -182,6 +182,9 @@ async def test_the_team_applies_for_a_caller_in_their_words(setup: Setup) -> Non
     assert said(reply)[-1] == "aids.behalf_choose"
     assert "aid:lot-permis" in options(reply)
     assert said(await talk.say("le premier")) == ["common.use_buttons"]
+    reply = await setup.conversations.ask_again(olga)  # after an aside: the aids again
+    assert reply is not None and said(reply) == ["words.back_to_question", "aids.behalf_choose"]
+    assert "aid:lot-permis" in options(reply)
     reply = await talk.answer(Press("aid:nothing-here"))
     assert reply.alert is not None and reply.alert.key == "aids.apply_unavailable"
     reply = await talk.answer(Press("aid:lot-permis"))

@@ -62,6 +62,8 @@ class ApplyDraft(BaseModel):
     # The aid's own questions answered, and the papers received, so far.
     answered: int = 0
     proofs: int = 0
+    # The aids the caller may apply for here, offered to choose from: id → title.
+    offered: dict[str, str] = {}
 
     def with_(self, **changes: Any) -> ApplyDraft:
         return self.model_copy(update=changes)
@@ -140,9 +142,10 @@ class ApplyFlow(Flow[ApplyDraft]):
                 for s in Situation
             )
             return Question(Text("aids.ask_situation"), rows)
-        if step == COMMUNE:
-            return Question(Text("aids.behalf_ask_commune"))
-        raise ValueError(f"no step {step!r} in {self.name}")
+        if step == AID:
+            rows = tuple((Option(f"aid:{i}", title),) for i, title in turn.draft.offered.items())
+            return Question(Text("aids.behalf_choose", {"name": caller.get("name", "")}), rows)
+        return Question(Text("aids.behalf_ask_commune"))
 
     def _field(self, turn: Apply) -> str:
         aid = self.applications.catalogue.get(turn.draft.aid_id)
@@ -328,10 +331,8 @@ class ApplyFlow(Flow[ApplyDraft]):
             turn.say("aids.behalf_none_here")
             turn.end()
             return
-        turn.state.step = AID
-        rows = tuple((Option(f"aid:{aid.id}", aid.title),) for aid in here)
-        name = turn.state.caller.get("name", "")
-        turn.show(Question(Text("aids.behalf_choose", {"name": name}), rows))
+        turn.change(offered={aid.id: aid.title for aid in here})
+        turn.ask(AID)
 
     async def on_aid(self, turn: Apply, answer: Press) -> None:
         profile = self.profile(turn)
