@@ -26,9 +26,7 @@ from bot.interop.ports import PartnerClient
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
 from handlers.agenda import AgendaRunner
-from handlers.aid_behalf import ApplyForCaller
 from handlers.aids import KeepAnswers
-from handlers.applications import ApplyConversation
 from handlers.common import CommonHandlers, set_command_menus
 from handlers.deliverer import CONCURRENCY, Deliverer
 from handlers.deps import Deps
@@ -43,7 +41,7 @@ from handlers.operators import OperatorDirectory, OperatorHandlers
 from handlers.outbox_bot import OutboxBot, recording
 from handlers.pending import PendingQuestions
 from handlers.privacy import PrivacyHandlers
-from handlers.reviews import ReviewConversation, ReviewHandlers
+from handlers.reviews import ReviewHandlers, members_of_groups
 from handlers.rides import RideHandlers
 from handlers.talk import TelegramConversations
 from handlers.trips import TripsHandlers
@@ -273,6 +271,7 @@ def register_handlers(
     notifier = Notifier(deps, core.database.after_commit)
     deliverer.use(notifier.steps(application.bot))
     directory = OperatorDirectory(deps.settings.operator_chat_id)
+    core.group_members.check = members_of_groups(application.bot, directory)
     introductions = IntroductionHandlers(deps, notifier, directory)
     runner = AgendaRunner(
         core.scheduled, notifier, core.database, core.delivery, deliverer, people_first
@@ -281,17 +280,10 @@ def register_handlers(
         # Buttons inside the conversations are checked against their nonce, not per message.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
         aids = KeepAnswers(deps)
-        apply = ApplyConversation(deps, notifier).handler()
-        apply_for = ApplyForCaller(deps, notifier, directory).handler()
-        review = ReviewConversation(deps, notifier, directory).handler()
     reviews = ReviewHandlers(deps, notifier, directory)
     application.add_handlers(common.early_handlers(), group=EARLY_GROUP)
     talk = TelegramConversations(deps, notifier, directory)
     application.add_handler(talk, group=CONVERSATIONS_GROUP)
-    # A reviewer typing an amount, then someone applying, before any other conversation.
-    application.add_handler(review, group=MAIN_GROUP)
-    application.add_handler(apply, group=MAIN_GROUP)
-    application.add_handler(apply_for, group=MAIN_GROUP)
     application.add_handlers(aids.handlers(), group=MAIN_GROUP)
     application.add_handlers(reviews.handlers(), group=MAIN_GROUP)
     # After the others: its entry by words ("cahors demain 9h") must not take their answers.

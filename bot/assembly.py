@@ -7,7 +7,7 @@ page and the partner platforms' API all run on one `Core`.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -16,11 +16,13 @@ from bot.aids.catalogue import load_catalogue
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.aids import AidsFlow
+from bot.conversations.apply import ApplyFlow
 from bot.conversations.engine import Conversations, Flow
 from bot.conversations.find import FindFlow
 from bot.conversations.forget import ForgetFlow
 from bot.conversations.offer import OfferFlow
 from bot.conversations.report import ReportFlow
+from bot.conversations.review import GroupMembers, ReviewFlow
 from bot.interop.partners import Partner, load_partners
 from bot.interop.ports import PartnerClient
 from bot.interop.served import PartnerApi
@@ -110,6 +112,8 @@ class Core:
     conversations: Conversations
     # Tells partners what became of their bookings; None without the API or a client.
     partner_updates: PartnerUpdates | None = None
+    # Who belongs to a funder's group, as the channel knows it (set by the Telegram assembly).
+    group_members: GroupMembers = field(default_factory=GroupMembers)
 
     @cached_property
     def scheduled(self) -> ScheduledWork:
@@ -368,13 +372,22 @@ async def build_core(
         clock=clock,
         unit_of_work=database,
     )
+    group_members = GroupMembers()
     flows: list[Flow[Any]] = [
         *offer_flows,
         *find_flows,
         ReportFlow(place_service, settings.territory_departments, trust),
         AidsFlow(place_service, settings.territory_departments, aids),
         ForgetFlow(place_service, settings.territory_departments, privacy),
-    ]
+        *(
+            ApplyFlow(
+                place_service, settings.territory_departments, applications, aids,
+                for_caller=for_caller,
+            )
+            for for_caller in (False, True)
+        ),
+        ReviewFlow(place_service, settings.territory_departments, applications, group_members),
+    ]  # fmt: skip
     return Core(
         settings=settings,
         database=database,
@@ -438,4 +451,5 @@ async def build_core(
             if partner_api is not None and partner_client is not None
             else None
         ),
+        group_members=group_members,
     )

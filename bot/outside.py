@@ -2,7 +2,7 @@
 update's write transaction and handed in: no network call runs inside a write transaction.
 
 The questions: who belongs to a group (getChatMember, handlers/operators.py), a proof's
-bytes (handlers/applications.py), the partners' journeys (bot/interop/theirs.py), a place
+bytes (handlers/talk.py), the partners' journeys (bot/interop/theirs.py), a place
 from the online geocoder (bot/services/places.py).
 
 Why this shape. An update is handled by python-telegram-bot's handlers inside one write

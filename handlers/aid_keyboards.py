@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from telegram import InlineKeyboardMarkup
 
-from bot.aids.model import RejectReason, Situation
+from bot.aids.model import RejectReason
 from bot.conversations.aids import BENEFIT_ANSWERS
 from handlers import keyboards as kb
 from handlers.keyboards import START, Row, encode, inline
@@ -20,27 +18,9 @@ def show_aids(t: Translator, lang: str) -> InlineKeyboardMarkup:
     return inline([(t(lang, "aids.button_show"), encode(START, "aids"))])
 
 
-def situations(t: Translator, lang: str, nonce: str, kind: str = AIDS) -> InlineKeyboardMarkup:
-    rows: list[Row] = [
-        [(t(lang, f"aids.situation.{s.value}"), encode(kind, nonce, "situation", s.value))]
-        for s in Situation
-    ]
-    return inline(*rows)
-
-
 # The answers to "RSA or AAH? RQTH?", in the order of their buttons (/aides asks it in
 # bot/conversations/aids.py; an operator's application for someone asks it too).
 BENEFITS = tuple(BENEFIT_ANSWERS)
-
-
-def commune_choices(
-    t: Translator, lang: str, nonce: str, labels: Sequence[str], kind: str = AIDS
-) -> InlineKeyboardMarkup:
-    return inline(*[[(label, encode(kind, nonce, "pick", i))] for i, label in enumerate(labels)])
-
-
-def aids_for_caller(nonce: str, aids: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
-    return inline(*[[(title, encode(APPLY, nonce, "aid", aid_id))] for aid_id, title in aids])
 
 
 def change_answers(t: Translator, lang: str) -> InlineKeyboardMarkup:
@@ -55,20 +35,6 @@ def keep_answers(t: Translator, lang: str) -> InlineKeyboardMarkup:
     return inline(
         [(t(lang, "aids.button_keep"), encode(KEEP, "yes"))],
         [(t(lang, "aids.button_dont_keep"), encode(KEEP, "no"))],
-    )
-
-
-def proofs_done(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
-    return inline(
-        [(t(lang, "aids.button_proofs_done"), encode(APPLY, nonce, "done"))],
-        [(t(lang, "aids.button_give_up"), encode(APPLY, nonce, "cancel"))],
-    )
-
-
-def submit(t: Translator, lang: str, nonce: str) -> InlineKeyboardMarkup:
-    return inline(
-        [(t(lang, "aids.button_submit"), encode(APPLY, nonce, "submit"))],
-        [(t(lang, "aids.button_give_up"), encode(APPLY, nonce, "cancel"))],
     )
 
 

@@ -15,6 +15,10 @@ from i18n import Html, Translator, escape
 # A long text of conditions is cut here: the link and the team tell the rest.
 MAX_CONDITIONS = 600
 
+# A proof that came as a photo is shown again as a photo (Telegram keeps them apart): its
+# reference is kept as "photo:<file id>" (handlers/talk.py).
+PHOTO = "photo:"
+
 
 def euros(t: Translator, lang: str, cents: int) -> str:
     amount = format_decimal(cents / 100, format="#,##0.##", locale=t.language(lang))

@@ -1,21 +1,22 @@
 """/aides (/aids) on Telegram: the questions are a conversation of Mobilot's engine
 (bot/conversations/aids.py, rendered by handlers/talk.py); here, how the aids found are
 shown (each with how to apply, and a button to apply in the bot), and the answer to "keep my
-answers for next time?". Applying in the bot is handlers/applications.py."""
+answers for next time?". Applying in the bot is bot/conversations/apply.py."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.conversations.aids import AidsShown
 from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
 from handlers.aid_words import aid_block
-from handlers.conversation import Context
 from handlers.deps import Deps
 from handlers.replies import answer_button, drop_keyboard, send
 from i18n import Translator
+
+Context = ContextTypes.DEFAULT_TYPE
 
 
 async def show_found(

@@ -11,33 +11,26 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-from telegram import InputFile, Message, Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-)
+from telegram import Bot, InputFile, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.aids.amounts import parse_amount
-from bot.aids.model import MAX_OTHER_REASON, RejectReason
+from bot.aids.model import RejectReason
+from bot.conversations.review import Decided, refusal_key
 from bot.domain import Person
 from bot.services.applications import Done, Result
 from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
-from handlers.aid_words import decision_note, euros, status_line
-from handlers.applications import PHOTO
-from handlers.conversation import CONVERSATION_COMMANDS, PRIVATE, TEXT, Context, State, text_of
+from handlers.aid_words import PHOTO, decision_note, euros, status_line
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
 from handlers.replies import answer_button, mark_answered, send, swap_keyboard
 
-REVIEW = "aid_review"
-AMOUNT, OTHER = "amount", "other"
+Context = ContextTypes.DEFAULT_TYPE
+PRIVATE = filters.ChatType.PRIVATE
+
 Membership = Callable[[int], Awaitable[bool]]
+GroupCheck = Callable[[Person, int], Awaitable[bool]]
 
 
 def membership(update: Update, directory: OperatorDirectory) -> Membership:
@@ -51,167 +44,27 @@ def membership(update: Update, directory: OperatorDirectory) -> Membership:
     return check
 
 
-class ReviewSession(BaseModel):
-    application_id: int
-    post_chat_id: int | None = None
-    post_message_id: int | None = None
-    post_html: str = ""
+def members_of_groups(bot: Bot, directory: OperatorDirectory) -> GroupCheck:
+    """For the core's review (bot/conversations/review.py): whether a person belongs to a
+    group, asked to Telegram (outside the update's transaction, cached a few minutes)."""
+
+    async def check(person: Person, chat_id: int) -> bool:
+        user_id = person.telegram_user_id
+        return user_id is not None and await directory.is_member(bot, chat_id, user_id)
+
+    return check
 
 
-class ReviewConversation:
-    """Validate (the amount) or reject for another reason (its words): pressed in the
-    funder's group, answered in the reviewer's private chat."""
-
-    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
-        self.deps = deps
-        self.t = deps.t
-        self.notifier = notifier
-        self.directory = directory
-        self.lang = deps.settings.default_language
-
-    def handler(self) -> ConversationHandler[Context]:
-        return ConversationHandler(
-            entry_points=[
-                CallbackQueryHandler(self.on_validate, pattern=rf"^{aid_kb.REVIEW}:\d+:validate$"),
-                CallbackQueryHandler(self.on_other, pattern=rf"^{aid_kb.REVIEW}:\d+:reason:other$"),
-            ],
-            states={
-                AMOUNT: [MessageHandler(TEXT, self.on_amount)],
-                OTHER: [MessageHandler(TEXT, self.on_other_text)],
-            },
-            fallbacks=[
-                CommandHandler(["annuler", "cancel"], self.cancel, filters=PRIVATE),
-                # Another conversation wanted: the amount is not asked any more.
-                CommandHandler(CONVERSATION_COMMANDS, self.set_aside, filters=PRIVATE),
-            ],
-            name=REVIEW,
-            persistent=True,
-            per_chat=False,
-            allow_reentry=True,
-        )
-
-    async def on_validate(self, update: Update, context: Context) -> State:
-        return await self._begin(update, context, AMOUNT)
-
-    async def on_other(self, update: Update, context: Context) -> State:
-        return await self._begin(update, context, OTHER)
-
-    async def _begin(self, update: Update, context: Context, step: str) -> State:
-        query = update.callback_query
-        assert query is not None
-        data = kb.decode(query.data)
-        application_id = data.number(0) if data else None
-        lang = await self._lang(update)
-        if application_id is None:
-            await answer_button(update, self.t(lang, "common.old_button"))
-            return ConversationHandler.END
-        allowed = await self.deps.applications.may_review(
-            application_id, membership(update, self.directory)
-        )
-        if allowed.result is not Result.DONE or allowed.application is None:
-            await refuse(self.t, update, lang, allowed)
-            return ConversationHandler.END
-        post = query.message if isinstance(query.message, Message) else None
-        session = ReviewSession(
-            application_id=application_id,
-            post_chat_id=post.chat.id if post else None,
-            post_message_id=post.message_id if post else None,
-            post_html=(post.text_html or "") if post else "",
-        )
-        assert context.user_data is not None
-        context.user_data[REVIEW] = session.model_dump()
-        await answer_button(update, self.t(lang, "aids.review_in_private"))
-        key = "aids.ask_amount" if step == AMOUNT else "aids.ask_other_reason"
-        text = self.t(lang, key, id=application_id, title=allowed.application.aid_title,
-                      most=MAX_OTHER_REASON)  # fmt: skip
-        await context.bot.send_message(query.from_user.id, text)
-        return step
-
-    async def on_amount(self, update: Update, context: Context) -> State:
-        session = self._load(context)
-        reviewer = await self.deps.person(update)
-        lang = reviewer.language
-        if session is None:
-            return ConversationHandler.END
-        parsed = parse_amount(text_of(update))
-        if parsed is None:
-            await send(update, context, self.t(lang, "aids.amount_not_understood"))
-            return None
-        cents, frequency = parsed
-        done = await self.deps.applications.validate(
-            reviewer, session.application_id, cents, frequency, membership(update, self.directory)
-        )
-        return await self._decided(update, context, reviewer, session, done)
-
-    async def on_other_text(self, update: Update, context: Context) -> State:
-        session = self._load(context)
-        reviewer = await self.deps.person(update)
-        if session is None:
-            return ConversationHandler.END
-        done = await self.deps.applications.reject(
-            reviewer, session.application_id, RejectReason.OTHER, text_of(update),
-            membership(update, self.directory),
-        )  # fmt: skip
-        if done.result is Result.TOO_LONG:
-            text = self.t(reviewer.language, "aids.other_too_long", most=MAX_OTHER_REASON)
-            await send(update, context, text)
-            return None
-        return await self._decided(update, context, reviewer, session, done)
-
-    async def _decided(
-        self, update: Update, context: Context, reviewer: Person, session: ReviewSession,
-        done: Done,
-    ) -> State:  # fmt: skip
-        lang = reviewer.language
-        if context.user_data is not None:
-            context.user_data.pop(REVIEW, None)
-        if done.result is not Result.DONE or done.application is None:
-            await send(update, context, self.t(lang, refusal_key(done)))
-            return ConversationHandler.END
-        await send(update, context, self.t(lang, "aids.decision_recorded", id=done.application.id))
-        if session.post_chat_id is not None and session.post_message_id is not None:
-            # The post keeps its text, without the buttons: decided, nothing more to press.
-            note = decision_note(self.t, self.lang, done.application, reviewer.display_name)
-            await context.bot.edit_message_text(
-                f"{session.post_html}\n\n<b>{note}</b>", chat_id=session.post_chat_id,
-                message_id=session.post_message_id, reply_markup=None,
-            )  # fmt: skip
-        await self.notifier.write(context, done.notices)
-        return ConversationHandler.END
-
-    async def cancel(self, update: Update, context: Context) -> State:
-        person = await self.deps.person(update)
-        if context.user_data is not None:
-            context.user_data.pop(REVIEW, None)
-        await send(update, context, self.t(person.language, "aids.review_cancelled"))
-        return ConversationHandler.END
-
-    async def set_aside(self, update: Update, context: Context) -> State:
-        person = await self.deps.person(update)
-        session = self._load(context)
-        if context.user_data is not None:
-            context.user_data.pop(REVIEW, None)
-        number = session.application_id if session else 0
-        await send(update, context, self.t(person.language, "aids.review_set_aside", id=number))
-        return ConversationHandler.END
-
-    def _load(self, context: Context) -> ReviewSession | None:
-        data = (context.user_data or {}).get(REVIEW)
-        try:
-            return ReviewSession.model_validate(data) if data else None
-        except ValidationError:
-            return None
-
-    async def _lang(self, update: Update) -> str:
-        person = await self.deps.person(update)
-        return person.language
-
-
-def refusal_key(done: Done) -> str:
-    return {
-        Result.NOT_MEMBER: "aids.reviewers_only",
-        Result.DECIDED: "aids.already_decided",
-    }.get(done.result, "common.old_button")
+async def show_decided(update: Update, context: Context, t: Any, lang: str, view: Any) -> None:
+    """The application's post keeps its text, without the buttons: decided, nothing more to
+    press (in the group's language)."""
+    assert isinstance(view, Decided)
+    post, group = view.post, getattr(t, "default_language", lang)
+    note = decision_note(t, group, view.application, view.reviewer.display_name)
+    await context.bot.edit_message_text(
+        f"{post.get('html', '')}\n\n<b>{note}</b>", chat_id=post["chat_id"],
+        message_id=post["message_id"], reply_markup=None,
+    )  # fmt: skip
 
 
 async def refuse(t: Any, update: Update, lang: str, done: Done) -> None:
@@ -219,8 +72,9 @@ async def refuse(t: Any, update: Update, lang: str, done: Done) -> None:
 
 
 class ReviewHandlers:
-    """The buttons under an application's post (but validate and "other"), and the funder
-    group's commands: /statsaides, /exportaides."""
+    """The buttons under an application's post (but validate and "other", which open the
+    review of bot/conversations/review.py), and the funder group's commands: /statsaides,
+    /exportaides."""
 
     def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
         self.deps = deps

@@ -22,10 +22,12 @@ from telegram import (
 from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
 from telegram.ext.filters import MessageFilter
 
+from bot import outside
 from bot.conversations.aids import AidsShown
 from bot.conversations.engine import Conversations
 from bot.conversations.model import (
     Answer,
+    Bullets,
     ContactOf,
     Days,
     Expect,
@@ -38,6 +40,7 @@ from bot.conversations.model import (
     Redraw,
     Reply,
     Say,
+    SentFile,
     SharedContact,
     Show,
     TeamCandidates,
@@ -47,16 +50,19 @@ from bot.conversations.model import (
     Unusable,
     Words,
 )
+from bot.conversations.review import Decided
 from bot.domain import Person, PlaceRef, Trip
 from bot.phones import show_phone
 from bot.understand import read_request
 from handlers import keyboards as kb
 from handlers import render
+from handlers.aid_words import PHOTO
 from handlers.aids import show_found
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
 from handlers.replies import answer_button, drop_keyboard, edit, send
+from handlers.reviews import show_decided
 from i18n import Html, Translator, Voiced
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -66,27 +72,35 @@ TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 OPENED_BY = {"proposer": "offer", "offer": "offer", "conducteur": "behalf_driver",
              "driver": "behalf_driver", "signaler": "report", "report": "report", "aides": "aids",
              "aids": "aids", "oublier": "forget", "forgetme": "forget", "chercher": "find",
-             "find": "find", "demande": "behalf_need", "request": "behalf_need"}  # fmt: skip
+             "find": "find", "demande": "behalf_need", "request": "behalf_need",
+             "aidepour": "apply_for", "applyfor": "apply_for"}  # fmt: skip
 KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER, "report": kb.REPORT, "aids": kb.AIDS,
-           "forget": kb.FORGET, "find": kb.FIND, "behalf_need": kb.FIND}  # fmt: skip
+           "forget": kb.FORGET, "find": kb.FIND, "behalf_need": kb.FIND, "apply": kb.APPLY,
+           "apply_for": kb.APPLY}  # fmt: skip
 # Commands that, with words after them, are the team's about someone who phoned
 # (/oublier 06 12 34 56 78: handlers/privacy.py), not the conversation they open.
 FOR_A_CALLER = frozenset({"forget"})
-FOR_THE_TEAM = frozenset({"behalf_driver", "behalf_need"})
+FOR_THE_TEAM = frozenset({"behalf_driver", "behalf_need", "apply_for"})
+# Buttons outside any conversation that open one: (kind, first part) → the flow; the next
+# part is how it opens (Turn.opening): "ap:new:<aid>" applies for that aid.
+OPENED_BY_PRESS = {(str(kb.APPLY), "new"): "apply"}
+# Buttons under a post in a group that open a conversation in private with who pressed:
+# (kind, action) → the flow, opened as "<action>:<first part>" ("ar:12:validate").
+OPENED_FROM_GROUPS = {
+    (str(kb.REVIEW), "validate"): "review",
+    (str(kb.REVIEW), "reason:other"): "review",
+}
+# Flows that another conversation's command sets aside rather than being refused.
+GIVE_WAY = frozenset({"review"})
 # Menu buttons ("st:<name>") that open a flow another way: the flow, and how (Turn.opening).
 OPENINGS = {"aids_again": ("aids", "again")}
 # How a result the core shows in full (model.Show) is shown here, by its type.
 VIEWS: dict[type, Callable[[Update, Any, Translator, str, Any], Awaitable[None]]] = {
     AidsShown: show_found,
+    Decided: show_decided,
 }
 # The conversation a trip asked in one message opens ("cahors demain 9h").
 OPENED_BY_WORDS = "find"
-# The doors of the conversations still written on python-telegram-bot (handlers/conversation.py).
-LEGACY_NAMES = frozenset({"apply"})
-LEGACY_COMMANDS = frozenset({"aidepour", "applyfor"})
-# Those that give way to another conversation's command, saying so themselves (a funder's
-# review: the amount waits): the command goes to them first.
-GIVING_WAY = frozenset({"aid_review"})
 
 
 def word(t: Translator, lang: str, text: Text) -> str:
@@ -121,6 +135,10 @@ def _shown(t: Translator, lang: str, value: object) -> object:
         return Html(render.trip_line(t, lang, value))
     if isinstance(value, Term):
         return t(lang, value.key)
+    if isinstance(value, Bullets):
+        if not value.items and value.empty:
+            return t(lang, value.empty)
+        return "\n".join(f"• {item}" for item in value.items)
     return value
 
 
@@ -156,6 +174,31 @@ def answer_of(message: Message, user_id: int) -> Answer:
     return Unusable.OTHER
 
 
+def file_of(message: Message, bot: Any) -> SentFile | None:
+    """A photo or a document, its bytes asked to Telegram outside the update's transaction
+    (bot/outside.py) when the conversation wants them."""
+    if message.photo:
+        biggest = message.photo[-1]
+        file_id, size, kind = biggest.file_id, biggest.file_size, "photo"
+        ref, name, mime = PHOTO + file_id, None, None
+    elif message.document is not None:
+        document = message.document
+        file_id, size, kind = document.file_id, document.file_size, "document"
+        ref, name, mime = file_id, document.file_name, document.mime_type
+    else:
+        return None
+
+    async def fetch() -> bytes:
+        telegram_file = await bot.get_file(file_id)
+        return bytes(await telegram_file.download_as_bytearray())
+
+    async def download() -> bytes:
+        # If it fails, the person is told to send it again (handlers/common.py).
+        return await outside.ask(outside.FILE, file_id, fetch)
+
+    return SentFile(kind, ref, size, download, name=name, mime=mime)
+
+
 def _command(message: Message) -> str | None:
     text = message.text or ""
     if not text.startswith("/"):
@@ -177,6 +220,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
     def check_update(self, update: object) -> bool:
         if not isinstance(update, Update) or update.effective_user is None:
             return False
+        if _opened_from_group(update) is not None:
+            return True
         chat = update.effective_chat
         if chat is None or chat.type != "private":
             return False
@@ -202,6 +247,16 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         if query is not None:
             data = kb.decode(query.data)
             assert data is not None
+            from_group = _opened_from_group(update)
+            if from_group is not None:
+                reply = await self.open_from_group(context, person, query, *from_group)
+                await self.render(update, context, person, reply)
+                return True
+            opened = OPENED_BY_PRESS.get((data.kind, data.part(0) or ""))
+            if opened is not None:
+                reply = await self.start(context, person, opened, data.part(1) or "")
+                await self.render(update, context, person, reply)
+                return True
             if data.kind == kb.START:
                 name = data.part(0) or ""
                 flow, opening = OPENINGS.get(name, (name, ""))
@@ -225,7 +280,7 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             await self.render(update, context, person, reply)
             return True
         assert update.effective_user is not None
-        answer = answer_of(message, update.effective_user.id)
+        answer = file_of(message, context.bot) or answer_of(message, update.effective_user.id)
         reply = await self.conversations.answer(person, answer)
         if reply is None:
             return False
@@ -238,27 +293,35 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         flow = OPENED_BY.get(command)
         if flow in FOR_A_CALLER and _has_arguments(update) and await self._operator(update):
             return None
-        if flow is not None and context.user_data and GIVING_WAY & set(context.user_data):
-            return None
+        current = await self.conversations.current(person)
+        if current is not None and current.flow in GIVE_WAY and flow is not None:
+            return await self.conversations.set_aside(person)
         if flow is not None:
             if flow in FOR_THE_TEAM:
                 assert update.effective_user is not None
                 if not await self.directory.is_operator(update.get_bot(), update.effective_user.id):
                     return _said("operators.only")
             return await self.start(context, person, flow)
-        current = await self.conversations.current(person)
-        if current is None:
-            return None
-        if command in ("annuler", "cancel"):
+        if current is not None and command in ("annuler", "cancel"):
             return await self.conversations.cancel(person)
-        if command in LEGACY_COMMANDS:
-            # Another conversation's door, while this one is open.
-            return self.conversations.busy(current.flow)
         return None  # an aside (/aide, /mestrajets…): answered, then the question again
 
     async def _operator(self, update: Update) -> bool:
         assert update.effective_user is not None
         return await self.directory.is_operator(update.get_bot(), update.effective_user.id)
+
+    async def open_from_group(
+        self, context: Context, person: Person, query: Any, flow: str, opening: str
+    ) -> Reply:
+        """A button under a group's post: the conversation goes on in private; the post is
+        handed in as it is, to be shown decided at the end."""
+        post = query.message if isinstance(query.message, Message) else None
+        given = (
+            {"chat_id": post.chat.id, "message_id": post.message_id, "html": post.text_html or ""}
+            if post is not None
+            else {}
+        )
+        return await self.conversations.start(person, flow, opening=opening, given=given)
 
     async def start(
         self, context: Context, person: Person, flow: str, opening: str = "",
@@ -266,9 +329,6 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
     ) -> Reply:  # fmt: skip
         if self.conversations.opens_over_others(flow):
             return await self.conversations.start(person, flow, opening=opening, words=words)
-        for other in LEGACY_NAMES:
-            if context.user_data and other in context.user_data:
-                return self.conversations.busy(other)
         return await self.conversations.start(person, flow, opening=opening, words=words)
 
     def words_start(self) -> MessageHandler[Context, None]:
@@ -307,15 +367,24 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         kind = KIND_OF.get(reply.flow, kb.OFFER)
         state = await self.conversations.current(person)
         nonce = state.nonce if state is not None else ""
+        chat, user = update.effective_chat, update.effective_user
+
+        async def say(text: str, markup: Any) -> None:
+            if chat is not None and chat.type != "private" and user is not None:
+                # Pressed in a group: the conversation goes on in private.
+                await context.bot.send_message(user.id, text, reply_markup=markup)
+            else:
+                await send(update, context, text, markup)
+
         for output in reply.outputs:
             if isinstance(output, Say) and output.replace and query is not None:
                 await edit(update, word(t, lang, output.text))
             elif isinstance(output, Say):
                 markup = ReplyKeyboardRemove() if output.clear_keyboard else None
-                await send(update, context, word(t, lang, output.text), markup)
+                await say(word(t, lang, output.text), markup)
             elif isinstance(output, Question):
                 markup_ = self.markup(t, lang, output, kind, nonce)
-                await send(update, context, word(t, lang, output.text), markup_)
+                await say(word(t, lang, output.text), markup_)
             elif isinstance(output, Redraw) and query is not None:
                 inline = self.markup(t, lang, output.question, kind, nonce)
                 if isinstance(query.message, Message) and isinstance(inline, InlineKeyboardMarkup):
@@ -374,6 +443,18 @@ class _Request(MessageFilter):
 def _has_arguments(update: Update) -> bool:
     text = update.message.text if update.message is not None else None
     return len((text or "").split(maxsplit=1)) > 1
+
+
+def _opened_from_group(update: object) -> tuple[str, str] | None:
+    """The flow and its opening, for a button that opens a conversation from a group."""
+    if not isinstance(update, Update) or update.callback_query is None:
+        return None
+    data = kb.decode(update.callback_query.data)
+    if data is None or update.effective_user is None:
+        return None
+    action = ":".join(data.parts[1:])
+    flow = OPENED_FROM_GROUPS.get((data.kind, action))
+    return None if flow is None else (flow, f"{action}:{data.part(0)}")
 
 
 def _said(key: str) -> Reply:

@@ -38,7 +38,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ConversationHandler
+from telegram.ext import Application
 
 from bot.delivery import JSON, InboxEntry
 from bot.outside import Answers, NotYetKnown, Unavailable, answering
@@ -80,9 +80,6 @@ def handler_failed(error: BaseException | None) -> bool:
 
 class _RolledBack(Exception):
     pass
-
-
-_ABSENT = object()
 
 
 # An update asks the network at most this many times before it is given up (a loop of ours).
@@ -337,25 +334,16 @@ class UpdateRunner:
             _handling.reset(token)
 
     def _remember(self, update: Update) -> Callable[[], None]:
-        """What python-telegram-bot keeps in memory for this person and chat (drafts, and
-        the conversations' states), to put back when the transaction is rolled back: the
-        update is then handled again, or not at all, from where it was."""
+        """What python-telegram-bot keeps in memory for this person and chat, to put back
+        when the transaction is rolled back: the update is then handled again, or not at
+        all, from where it was. (Conversations are Mobilot's: their state rolls back with the
+        transaction.)"""
         application = self._application
         kept: list[tuple[Any, Any, dict[Any, Any]]] = []
         user, chat = update.effective_user, update.effective_chat
         for mapping, key in ((application.user_data, user), (application.chat_data, chat)):
             if key is not None:
                 kept.append((mapping, key.id, copy.deepcopy(dict(mapping.get(key.id, {})))))
-        # A conversation's key is its chat and/or its user (never per message here).
-        ids = [i.id for i in (chat, user) if i is not None]
-        keys = {tuple(ids), *((i,) for i in ids)}
-        states = [
-            (conversations, {key: conversations.get(key, _ABSENT) for key in keys})
-            for handlers in application.handlers.values()
-            for handler in handlers
-            if isinstance(handler, ConversationHandler)
-            and (conversations := getattr(handler, "_conversations", None)) is not None
-        ]
 
         def put_back() -> None:
             for mapping, key, before in kept:
@@ -363,14 +351,6 @@ class UpdateRunner:
                 if now is not None:
                     now.clear()
                     now.update(copy.deepcopy(before))
-            for conversations, before_states in states:
-                for key, state in before_states.items():
-                    if conversations.get(key, _ABSENT) is state:
-                        continue
-                    if state is _ABSENT:
-                        conversations.pop(key, None)
-                    else:
-                        conversations[key] = state
 
         return put_back
 

@@ -81,3 +81,24 @@ def test_the_check_above_sees_a_second_call() -> None:
         "    await self.deps.operators.view(1)\n"
     )
     assert service_calls(two) == {"needs.cancel", "operators.view"}
+
+
+def imported_names(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+    return names
+
+
+def test_conversations_are_mobilots_not_telegrams() -> None:
+    """A conversation's state lives in Mobilot's own table (bot/conversations): no adapter
+    keeps one in python-telegram-bot's ConversationHandler, which reads its states once into
+    one process's memory."""
+    for path in [*(ROOT / "handlers").rglob("*.py"), *(ROOT / "bot").rglob("*.py")]:
+        assert "ConversationHandler" not in imported_names(path), path.relative_to(ROOT)
+    conversations = ROOT / "bot" / "conversations"
+    flows = {path.stem for path in conversations.glob("*.py")} - {"__init__", "engine", "model"}
+    assert {"offer", "find", "caller", "aids", "apply", "review", "report", "forget"} <= flows

@@ -4,7 +4,8 @@ aids the person may be entitled to, most local first, each with how to apply.
 The answers given are remembered in Mobilot's own storage (bot/services/aids.py): applying
 for one of the aids shown starts from them, and "keep my answers" keeps them for next time,
 only if the person says so. With answers kept, /aides shows the aids at once; "change my
-answers" asks again. The channel shows the aids found its own way (`AidsShown`).
+answers" asks again. The channel shows the aids found its own way (`AidsShown`). A draft
+that cannot be read any more is said by the engine ("aids.lost").
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from bot.conversations.model import (
     Redraw,
     Reply,
     Say,
+    SentFile,
     SharedContact,
     Show,
     Text,
@@ -109,6 +110,8 @@ class Turn(Generic[D]):
         self.opening = ""
         # What the flow learnt for this answer and does not keep (a consent looked up).
         self.facts: dict[str, Any] = {}
+        # What the channel handed in with the opening, kept as it is (a group's post to edit).
+        self.given: dict[str, Any] = {}
         self._clock = clock
         self._zone = zone
 
@@ -182,6 +185,8 @@ class On:
     words: Handler | None = None
     location: Handler | None = None
     contact: Handler | None = None
+    # A photo or a document sent (`SentFile`); without it, said unusable like a sticker.
+    file: Handler | None = None
 
 
 class Flow(Generic[D]):
@@ -279,6 +284,11 @@ class Flow(Generic[D]):
         if isinstance(answer, SharedContact) and on.contact is not None:
             await on.contact(turn, answer)
             return
+        if isinstance(answer, SentFile):
+            if on.file is not None:
+                await on.file(turn, answer)
+                return
+            answer = Unusable.PHOTO if answer.kind == "photo" else Unusable.DOCUMENT
         unusable = (
             answer
             if isinstance(answer, Unusable)
@@ -318,6 +328,15 @@ class Flow(Generic[D]):
     def cancel(self, turn: Turn[D]) -> None:
         turn.say(f"{self.name}.cancelled", clear=True)
         turn.end()
+
+    def set_aside(self, turn: Turn[D]) -> None:
+        """Another conversation's command while this one is open (a flow that gives way)."""
+        self.cancel(turn)
+
+    async def give_up(self, turn: Turn[D]) -> None:
+        """/annuler: `cancel`, for a flow that has something of the core to undo first
+        (the stored draft is `turn.state.draft`)."""
+        self.cancel(turn)
 
     def yes_no(self, action: str) -> tuple[tuple[Option, ...], ...]:
         return (
@@ -583,6 +602,7 @@ class Conversations:
         caller: Mapping[str, Any] | None = None,
         opening: str = "",
         words: Words | None = None,
+        given: Mapping[str, Any] | None = None,
     ) -> Reply:
         """Begin `flow_name` (again, if it was open); another conversation open is finished
         or cancelled first, nothing lost. `opening` says how, for a flow opened several ways
@@ -601,6 +621,7 @@ class Conversations:
         )  # fmt: skip
         turn = Turn(flow, person, state, flow.new_draft(), self._clock, self._zone)
         turn.opening = opening
+        turn.given = dict(given or {})
         if words is None:
             await flow.begin(turn)
         else:
@@ -635,7 +656,20 @@ class Conversations:
             return None
         flow = self._flows[state.flow]
         turn = Turn(flow, person, state, flow.new_draft(), self._clock, self._zone)
-        flow.cancel(turn)
+        await flow.give_up(turn)
+        await self._keep(turn)
+        return turn.reply
+
+    async def set_aside(self, person: Person) -> Reply | None:
+        """Another conversation's command, for a flow that gives way (`Flow.set_aside`)."""
+        state = await self._store.get(person.id)
+        if state is None or state.flow not in self._flows:
+            return None
+        flow = self._flows[state.flow]
+        turn = self._turn(flow, person, state)
+        if turn is None:
+            return await self._lost(person, flow)
+        flow.set_aside(turn)
         await self._keep(turn)
         return turn.reply
 

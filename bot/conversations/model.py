@@ -10,7 +10,7 @@ channel words each `Text` in its reader's language and draws the choices its own
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
@@ -64,11 +64,20 @@ class Term:
     key: str
 
 
+@dataclass(frozen=True)
+class Bullets:
+    """Items shown one a line (the papers an aid asks for); `empty`: a catalog key said
+    instead when there is none."""
+
+    items: tuple[str, ...]
+    empty: str = ""
+
+
 # What a Text's values may hold: plain values, and the domain values a channel knows how
 # to show (a place, a time, a date, days, a phone, a contact, a summary, a trip, a term).
 Value = (
     str | int | float | time | date | PlaceRef | Days | Phone | ContactOf | TripDraftView | Trip
-    | Term | NeedDraftView
+    | Term | NeedDraftView | Bullets
 )  # fmt: skip
 
 
@@ -199,7 +208,21 @@ class Unusable(enum.StrEnum):
     OTHER = "other"
 
 
-Answer = Press | Words | Location | SharedContact | Unusable
+@dataclass(frozen=True)
+class SentFile:
+    """A photo or a document sent in the chat. `ref` is the channel's own reference, kept
+    to show the file again; `download` fetches its bytes (the channel asks for them outside
+    the update's write transaction, bot/outside.py), called only once the file is wanted."""
+
+    kind: str  # "photo" or "document"
+    ref: str
+    size: int | None
+    download: Callable[[], Awaitable[bytes]] = field(compare=False, repr=False)
+    name: str | None = None
+    mime: str | None = None
+
+
+Answer = Press | Words | Location | SharedContact | Unusable | SentFile
 
 
 @dataclass
