@@ -273,10 +273,14 @@ class Deliverer:
                     continue
                 except BaseException as error:  # cancelled, or the process going down
                     for *_, done in batch:
-                        done.set_exception(error)
+                        if not done.done():
+                            done.set_exception(error)
                     return
+                # A send cancelled meanwhile (stop() after STOP_WAIT) cancelled its future:
+                # never let it keep the others' from being resolved.
                 for *_, done in batch:
-                    done.set_result(None)
+                    if not done.done():
+                        done.set_result(None)
         finally:
             self._recorder = None
 
