@@ -95,6 +95,7 @@ class Deliverer:
         self._to_record: list[tuple[OutboxEntry, int | None, asyncio.Future[None]]] = []
         self._recorder: asyncio.Task[None] | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         # What stopped the deliverer for good (SystemExit…): raised by flush and the loop.
         self._crash: BaseException | None = None
         self.last_success: datetime | None = None
@@ -272,10 +273,14 @@ class Deliverer:
                     continue
                 except BaseException as error:  # cancelled, or the process going down
                     for *_, done in batch:
-                        done.set_exception(error)
+                        if not done.done():
+                            done.set_exception(error)
                     return
+                # A send cancelled meanwhile (stop() after STOP_WAIT) cancelled its future:
+                # never let it keep the others' from being resolved.
                 for *_, done in batch:
-                    done.set_result(None)
+                    if not done.done():
+                        done.set_result(None)
         finally:
             self._recorder = None
 
@@ -307,10 +312,14 @@ class Deliverer:
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._run_forever(), name="deliverer")
 
     async def stop(self) -> None:
         if self._task is not None:
+            # The flag too: a cancellation that is lost (see `wait_for_event`) still stops it.
+            self._stopping = True
+            self._wake.set()
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -325,7 +334,7 @@ class Deliverer:
                 await asyncio.wait(late)
 
     async def _run_forever(self) -> None:
-        while True:
+        while not self._stopping:
             if self._crash is not None:
                 raise self._crash
             self._wake.clear()
@@ -335,8 +344,7 @@ class Deliverer:
             except Exception:  # the database, say: never let the deliverer die
                 log.exception("the deliverer failed; trying again in 5 s")
                 wait = 5.0
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            await wait_for_event(self._wake, wait)
 
     async def _until_next(self) -> float:
         """Seconds until something may be sent (a send settling or a new message wakes the
@@ -352,6 +360,19 @@ class Deliverer:
         if not moments:
             return 60.0
         return max(0.05, min(60.0, (min(moments) - now).total_seconds()))
+
+
+async def wait_for_event(event: asyncio.Event, timeout: float) -> None:
+    """Wait until `event` is set, or `timeout` seconds.
+
+    Not `asyncio.wait_for(event.wait(), timeout)`: on Python 3.11 (the deployed image) it
+    swallows a cancellation that arrives just as the event is set (its inner task done, the
+    caller not yet resumed; CPython gh-86296, fixed in 3.12), so a background loop cancelled
+    by `stop()` right after a wake went on for ever and `stop()` never returned. The
+    `asyncio.timeout` context manager keeps the cancellation."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout):
+            await event.wait()
 
 
 def flood_wait(error: RetryAfter) -> timedelta:

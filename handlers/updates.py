@@ -44,7 +44,7 @@ from bot.delivery import JSON, InboxEntry
 from bot.outside import Answers, NotYetKnown, Unavailable, answering
 from bot.ports import UnitOfWork
 from bot.services.delivery import DeliveryService, InboxService
-from handlers.deliverer import Deliverer
+from handlers.deliverer import Deliverer, wait_for_event
 from handlers.outbox_bot import recording
 
 log = logging.getLogger(__name__)
@@ -156,6 +156,7 @@ class UpdateRunner:
         self._changed = asyncio.Event()
         self.handled = 0
         self.polling = False
+        self._stopping = False
 
     async def receive(self, payloads: list[JSON]) -> int:
         """Record updates (committed when this returns); returns how many were new."""
@@ -357,12 +358,16 @@ class UpdateRunner:
     # In the background, for the deployed bot.
 
     def start(self, *, polling: bool) -> None:
+        self._stopping = False
         self._tasks.append(asyncio.create_task(self._handle_forever(), name="updates"))
         if polling:
             self.polling = True
             self._tasks.append(asyncio.create_task(self._poll_forever(), name="polling"))
 
     async def stop(self) -> None:
+        # The flag too: a cancellation that is lost (deliverer.wait_for_event) still stops it.
+        self._stopping = True
+        self._wake.set()
         for task in [*self._tasks, *self._workers]:
             task.cancel()
         for task in [*self._tasks, *self._workers]:
@@ -371,7 +376,7 @@ class UpdateRunner:
         self._tasks.clear()
 
     async def _handle_forever(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 await self._take_pending()
@@ -379,8 +384,7 @@ class UpdateRunner:
                 log.exception("handling updates failed; trying again in 5 s")
                 await asyncio.sleep(5)
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=60)
+            await wait_for_event(self._wake, 60)
 
     async def _poll_forever(self) -> None:
         """Long polling. No offset at first: Telegram sends again whatever was not

@@ -38,9 +38,9 @@ class PartnerUpdates:
                 continue
             word = status_word(booking.status, booking.dialect)
             try:
-                await asyncio.wait_for(
-                    self._client.update_booking(partner, booking.id, word), self._timeout
-                )
+                # Not asyncio.wait_for: on Python 3.11 it can swallow stop()'s cancellation.
+                async with asyncio.timeout(self._timeout):
+                    await self._client.update_booking(partner, booking.id, word)
             except (TimeoutError, PartnerUnavailable) as error:
                 if partner.operator not in self._failing:
                     log.warning(
