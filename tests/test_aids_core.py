@@ -199,3 +199,13 @@ def test_words_for_the_buttons() -> None:
     for words, answer in answers.items():
         assert benefits_in(words) == answer, words
     assert benefits_in("bof") is None
+
+
+def test_an_age_is_a_number_of_years_not_a_time_nor_a_date() -> None:
+    from bot.aids.words import parse_age
+
+    ages = {"24": 24, "24 ans": 24, "j'ai 67 ans": 67, "I am 30": 30, "78 ans": 78}
+    for words, age in ages.items():
+        assert parse_age(words) == age, words
+    for words in ("25h99", "7h30", "8h", "le 12/12", "200", "12:30", "30 €", "entre 20 et 30"):
+        assert parse_age(words) is None, words

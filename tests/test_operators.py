@@ -365,3 +365,18 @@ async def test_a_rolled_back_update_leaves_the_team_post_and_its_memory_as_they_
     assert "🙋 Suivie par Olga Bru" in post.text  # edited once it worked
     assert "Suivie par Olga Bru" in notifier._shown[1][0]  # remembered once committed
     bot.fake.exceptions.clear()
+
+
+async def test_a_callers_name_with_a_number_is_asked_again(bot: RunningBot) -> None:
+    """A phone typed with the name would travel with it into every post of the team, whatever
+    the person agreed to about their number: the name alone is asked for."""
+    _, omar, _ = team(bot)
+    for opening in ("conducteur", "demande"):
+        await omar.command(opening)
+        for typed in ("Yvette Combes 0565000000", "06 12 34 56 78"):
+            await omar.send(typed)
+            assert "Le nom seul, sans numéro" in omar.last().text
+        await omar.send("Yvette Combes")
+        assert omar.last().text.startswith("Numéro de téléphone d'Yvette Combes")
+        await omar.command("annuler")
+    bot.assert_clean()

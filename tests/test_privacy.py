@@ -289,8 +289,11 @@ async def test_forget_me_erases_everything_and_tells_the_driver(bot: RunningBot)
     await marie.command("oublier")
     assert "Tout effacer ?" in marie.last().text
     assert marie.last().buttons == ["🗑 Oui, tout effacer", "Non, garder"]
+    mark = marie.mark()
     await marie.press("Non, garder")
-    assert marie.last().text == "Rien n'a été effacé."
+    # Nothing erased (the question's message says so), and her trip's question comes back.
+    assert any(m.text == "Rien n'a été effacé." for m in marie.messages())
+    assert "Êtes-vous d'accord ?" in marie.texts_since(mark)[-1]  # where /proposer was
     assert len(await bot.rows("SELECT * FROM conversations")) == 1  # Marie's draft
     mark = jean.mark()
     await marie.command("forgetme")

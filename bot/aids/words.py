@@ -31,12 +31,17 @@ def plain(text: str) -> str:
 _NUMBER = re.compile(r"\d{1,3}")
 
 
+# A number followed by what makes it a time, a date, an amount or a distance.
+_NOT_AN_AGE = re.compile(r"\d\s*(?:h\b|h\d|:|/|€|eur|km)", re.IGNORECASE)
+
+
 def parse_age(text: str) -> int | None:
-    """ "24", "24 ans", "j'ai 67 ans"; None for anything else or an age out of bounds."""
-    match = _NUMBER.search(text)
-    if match is None or len(text) > 40:
+    """ "24", "24 ans", "j'ai 67 ans"; None for anything else or an age out of bounds: a
+    time ("7h30", "25h99", "8h"), a date ("le 12/12"), two numbers."""
+    numbers = _NUMBER.findall(text)
+    if len(numbers) != 1 or len(text) > 40 or _NOT_AN_AGE.search(text):
         return None
-    age = int(match[0])
+    age = int(numbers[0])
     return age if 1 <= age <= MAX_AGE else None
 
 

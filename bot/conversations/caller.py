@@ -98,6 +98,11 @@ class CallerSteps(Flow[D]):
         if not 2 <= len(name) <= 80:
             turn.say("behalf.name_invalid")
             return
+        if any(character.isdigit() for character in name):
+            # A phone or an address typed with the name would travel with it everywhere the
+            # name is shown (the team's posts, the digest), whatever the person agreed to.
+            turn.say("behalf.name_without_number")
+            return
         turn.state.caller = {**turn.state.caller, "name": name}
         self.advance(turn, NAME)
 

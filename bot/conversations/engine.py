@@ -700,12 +700,26 @@ class Conversations:
         reply.outputs.append(Say(Text(f"{flow.name}.lost")))
         return reply
 
+    def _ask_again_after(self, turn: Turn[Any], restored: ConversationState) -> None:
+        """The question of the conversation given back, after what set it aside: the reply
+        speaks for that conversation from there on (its buttons, its voice)."""
+        flow = self._flows.get(restored.flow)
+        again = self._turn(flow, turn.person, restored) if flow is not None else None
+        if flow is None or again is None or not restored.step:
+            return
+        again.say("words.back_to_question")
+        again.ask(restored.step)
+        turn.reply.outputs.extend(again.reply.outputs)
+        turn.reply.flow, turn.reply.voice = flow.name, flow.voice
+
     async def _keep(self, turn: Turn[Any]) -> None:
         if turn.reply.ended:
             paused = turn.state.paused
             if paused is not None and not turn.reply.erased:
-                # The conversation set aside goes on where it was.
-                await self._store.put(turn.person.id, ConversationState.model_validate(paused))
+                # The conversation set aside goes on where it was, its question asked again.
+                restored = ConversationState.model_validate(paused)
+                await self._store.put(turn.person.id, restored)
+                self._ask_again_after(turn, restored)
                 return
             await self._store.drop(turn.person.id)
             return
