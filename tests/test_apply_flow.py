@@ -167,6 +167,7 @@ async def test_the_team_applies_for_a_caller_in_their_words(setup: Setup) -> Non
     reply = await talk.start("apply_for", "")
     assert said(reply) == ["aids.behalf_intro", "behalf.ask_name"]
     assert said(await talk.say("J")) == ["behalf.name_invalid"]
+    assert said(await talk.say("Jeanne Mas 0612345678")) == ["behalf.name_without_number"]
     assert said(await talk.say("Jeanne Mas")) == ["behalf.ask_phone"]
     assert said(await talk.say("pas de téléphone")) == ["behalf.phone_invalid"]
     assert said(await talk.say("06 12 34 56 78")) == ["aids.behalf_ask_age"]

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.aids.model import MAX_PROOFS, Aid, Application, Profile, Situation
 from bot.aids.words import parse_age, situation_in
+from bot.conversations.caller import take_caller_name, take_caller_phone
 from bot.conversations.engine import Flow, On, Turn
 from bot.conversations.model import (
     Bullets,
@@ -235,21 +236,13 @@ class ApplyFlow(Flow[ApplyDraft]):
     # The caller, when the team applies for someone who phoned.
 
     async def on_name(self, turn: Apply, answer: Words) -> None:
-        name = " ".join(answer.text.split())
-        if not 2 <= len(name) <= 80:
-            turn.say("behalf.name_invalid")
-            return
-        turn.state.caller = {"name": name}
-        turn.ask(PHONE)
+        turn.state.caller = {}
+        if take_caller_name(turn, answer):
+            turn.ask(PHONE)
 
     async def on_phone(self, turn: Apply, answer: Words) -> None:
-        try:
-            caller = Caller(name=turn.state.caller.get("name", "??"), phone=answer.text)
-        except ValidationError:
-            turn.say("behalf.phone_invalid", text=answer.text)
-            return
-        turn.state.caller = {**turn.state.caller, "phone": caller.phone}
-        turn.ask(AGE)
+        if take_caller_phone(turn, answer):
+            turn.ask(AGE)
 
     async def on_age(self, turn: Apply, answer: Words) -> None:
         age = parse_age(answer.text)

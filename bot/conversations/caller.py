@@ -4,6 +4,8 @@ The same conversation as the person's own then goes on, speaking of "la personne
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 
 from bot.conversations.engine import D, Flow, Handler, On, Turn, echo
@@ -94,26 +96,12 @@ class CallerSteps(Flow[D]):
         return Text(key, {"name": caller.name, "phone": Phone(caller.phone)})
 
     async def on_caller_name(self, turn: Turn[D], answer: Words) -> None:
-        name = " ".join(answer.text.split())
-        if not 2 <= len(name) <= 80:
-            turn.say("behalf.name_invalid")
-            return
-        if any(character.isdigit() for character in name):
-            # A phone or an address typed with the name would travel with it everywhere the
-            # name is shown (the team's posts, the digest), whatever the person agreed to.
-            turn.say("behalf.name_without_number")
-            return
-        turn.state.caller = {**turn.state.caller, "name": name}
-        self.advance(turn, NAME)
+        if take_caller_name(turn, answer):
+            self.advance(turn, NAME)
 
     async def on_caller_phone(self, turn: Turn[D], answer: Words) -> None:
-        try:
-            caller = Caller(name=turn.state.caller.get("name", "??"), phone=answer.text)
-        except ValidationError:
-            turn.say("behalf.phone_invalid", text=echo(answer.text))
-            return
-        turn.state.caller = {**turn.state.caller, "phone": caller.phone}
-        self.advance(turn, PHONE_NUMBER)
+        if take_caller_phone(turn, answer):
+            self.advance(turn, PHONE_NUMBER)
 
     async def on_shows_phone(self, turn: Turn[D], answer: Press) -> None:
         turn.drop()
@@ -128,3 +116,31 @@ class CallerSteps(Flow[D]):
             return
         turn.state.caller = {**turn.state.caller, "agreed": True}
         self.advance(turn, AGREED)
+
+
+def take_caller_name(turn: Turn[Any], answer: Words) -> bool:
+    """The caller's name as the team types it, kept in the conversation; False (and why
+    said) when it will not do."""
+    name = " ".join(answer.text.split())
+    if not 2 <= len(name) <= 80:
+        turn.say("behalf.name_invalid")
+        return False
+    if any(character.isdigit() for character in name):
+        # A phone or an address typed with the name would travel with it everywhere the
+        # name is shown (the team's posts, the digest), whatever the person agreed to.
+        turn.say("behalf.name_without_number")
+        return False
+    turn.state.caller = {**turn.state.caller, "name": name}
+    return True
+
+
+def take_caller_phone(turn: Turn[Any], answer: Words) -> bool:
+    """The caller's phone (E.164), kept in the conversation; False (and why said) when it
+    is not a phone number."""
+    try:
+        caller = Caller(name=turn.state.caller.get("name", "??"), phone=answer.text)
+    except ValidationError:
+        turn.say("behalf.phone_invalid", text=echo(answer.text))
+        return False
+    turn.state.caller = {**turn.state.caller, "phone": caller.phone}
+    return True
