@@ -93,6 +93,13 @@ async def set_funder_menus(deps: Deps, bot: Bot) -> None:
             log.warning("could not set the reviewers' menu in %s: %s", chat_id, error)
 
 
+class FromNoOne(BaseHandler[Update, Context, None]):
+    """An update without a user: a channel post, a message with no sender, a poll's state."""
+
+    def check_update(self, update: object) -> bool:
+        return isinstance(update, Update) and update.effective_user is None
+
+
 class CommonHandlers:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -101,6 +108,9 @@ class CommonHandlers:
     def early_handlers(self) -> list[BaseHandler[Update, Context, None]]:
         """Run before everything else (group -1)."""
         return [
+            # An update from no one (a channel post, a message without a sender): nobody to
+            # answer and no person to speak for; it is taken as handled and nothing is said.
+            FromNoOne(self.from_no_one),
             MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited),
             CommandHandler(
                 sorted(COMMANDS | BEHALF_COMMANDS | REPORT_COMMANDS),
@@ -192,6 +202,9 @@ class CommonHandlers:
             self.t(lang, "group.private_only"),
             kb.private_chat_link(self.t, lang, context.bot.username),
         )
+        raise ApplicationHandlerStop
+
+    async def from_no_one(self, update: Update, context: Context) -> None:
         raise ApplicationHandlerStop
 
     async def on_edited(self, update: Update, context: Context) -> None:

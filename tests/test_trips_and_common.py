@@ -204,3 +204,43 @@ async def test_telegram_api_url_is_used_with_real_polling(bot: RunningBot) -> No
         await bot.app.deliverer.stop()
     assert any(url == f"{API_URL}/bot{fake.token}/getUpdates" for url in fake.urls)
     bot.assert_clean()
+
+
+async def test_updates_without_a_user_are_ignored_quietly(bot: RunningBot) -> None:
+    """A channel post, or a message with no sender (Telegram sends some): nothing is said, no
+    handler raises, and the update is recorded as handled."""
+    channel = {"id": -100_777, "type": "channel", "title": "Le canal"}
+    group = {"id": -100_778, "type": "supergroup", "title": "Un groupe"}
+    private = {"id": 4242, "type": "private", "first_name": "Personne"}
+    updates: list[dict[str, object]] = []
+    for number, (chat, text) in enumerate(
+        [
+            (channel, "/start"),
+            (channel, "bonjour, je vais à Figeac demain"),
+            (group, "/proposer"),
+            (group, "/aide"),
+            (private, "/start"),
+            (private, "/proposer"),
+            (private, "Cahors Figeac demain 8h"),
+        ]
+    ):
+        message: dict[str, object] = {
+            "message_id": 10 + number,
+            "chat": chat,
+            "date": 1_700_000_000,
+            "text": text,
+        }
+        if text.startswith("/"):
+            end = text.find(" ") if " " in text else len(text)
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": end}]
+        if chat is channel:
+            update: dict[str, object] = {"update_id": 500 + number, "channel_post": message}
+        else:
+            update = {"update_id": 500 + number, "message": message}
+        updates.append(update)
+    for update in updates:
+        await bot.app.receive(update)
+    assert bot.fake.sent_messages() == []
+    bot.assert_clean()
+    rows = await bot.rows("SELECT status FROM inbox WHERE update_id >= 500 AND update_id < 600")
+    assert [row["status"] for row in rows] == ["handled"] * len(updates)
