@@ -260,8 +260,13 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             if data.kind == kb.START:
                 name = data.part(0) or ""
                 flow, opening = OPENINGS.get(name, (name, ""))
-                reply = await self.start(context, person, flow, opening)
-                reply.drop_choices = True  # the menu's buttons, once one is chosen
+                # Pressed twice (a double tap): the question asked at the first is not asked
+                # again, and the second finds the menu's buttons gone already.
+                menu = query.message.message_id if query.message is not None else ""
+                reply = await self.conversations.start(
+                    person, flow, opening=opening, source=f"menu:{menu}", anew=False
+                )
+                reply.drop_choices = bool(reply.outputs)  # the menu's buttons, once chosen
                 await self.render(update, context, person, reply)
                 return True
             value = ":".join(data.parts[1:])
@@ -327,8 +332,6 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         self, context: Context, person: Person, flow: str, opening: str = "",
         words: Words | None = None,
     ) -> Reply:  # fmt: skip
-        if self.conversations.opens_over_others(flow):
-            return await self.conversations.start(person, flow, opening=opening, words=words)
         return await self.conversations.start(person, flow, opening=opening, words=words)
 
     def words_start(self) -> MessageHandler[Context, None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
 
@@ -383,4 +385,27 @@ async def test_the_territory_comes_first_among_similar_names(bot: RunningBot) ->
         await eli.press("Aucun de ceux-là, je retape")
     await eli.send("hôpital")
     assert "Centre hospitalier de Cahors" in " ".join(eli.buttons()[:3]), eli.buttons()
+    bot.assert_clean()
+
+
+async def test_a_double_tap_on_the_menu_asks_once(bot: RunningBot) -> None:
+    """Both presses leave before the first is answered (the menu still has its buttons in
+    each): one consent question, whose buttons work."""
+    lea = bot.fake.user(131, "Léa")
+    await lea.command("start")
+    menu = lea.last()
+    mark = lea.mark()
+    await asyncio.gather(
+        lea.press("🚗 Je propose un trajet", message=menu),
+        lea.press("🚗 Je propose un trajet", message=menu),
+    )
+    asked = [text for text in lea.texts_since(mark) if "Avant votre premier trajet" in text]
+    assert len(asked) == 1
+    assert menu.buttons == []
+    # Once more on the same message, its buttons gone: still the one question.
+    await lea.press_data("st:offer", message=menu)
+    assert len(lea.messages()) == mark + 1
+    await lea.press("✅ J'accepte")
+    assert "D'où partez-vous ?" in lea.last().text
+    assert all(answer["text"] is None for answer in lea.callback_answers())
     bot.assert_clean()

@@ -603,12 +603,22 @@ class Conversations:
         opening: str = "",
         words: Words | None = None,
         given: Mapping[str, Any] | None = None,
+        source: str = "",
+        anew: bool = True,
     ) -> Reply:
         """Begin `flow_name` (again, if it was open); another conversation open is finished
         or cancelled first, nothing lost. `opening` says how, for a flow opened several ways
-        (`Turn.opening`); `words`, when a whole sentence rather than a command began it."""
+        (`Turn.opening`); `words`, when a whole sentence rather than a command began it.
+        `source` is what it was opened from (the channel's menu message). Unless `anew`, the
+        same flow opened the same way from the same source, still at its first question with
+        nothing answered, is left as it is and nothing is said (a button pressed twice)."""
         state = await self._store.get(person.id)
         flow = self._flows[flow_name]
+        plain = words is None and not given and not caller
+        begun_by = f"{opening}@{source}" if plain else None
+        if not anew and begun_by is not None and state is not None and state.flow == flow_name:
+            if state.begun_by == begun_by:
+                return Reply(flow=flow.name, voice=flow.voice)
         paused: dict[str, Any] | None = None
         if state is not None and flow.aside:
             # Set aside, whatever it is (opened again: what it had set aside).
@@ -617,7 +627,7 @@ class Conversations:
             return self.busy(state.flow)
         state = ConversationState(
             flow=flow_name, step="", nonce=secrets.token_hex(3), caller=dict(caller or {}),
-            paused=paused,
+            paused=paused, begun_by=begun_by,
         )  # fmt: skip
         turn = Turn(flow, person, state, flow.new_draft(), self._clock, self._zone)
         turn.opening = opening
@@ -646,6 +656,7 @@ class Conversations:
         turn = self._turn(flow, person, state)
         if turn is None:
             return await self._lost(person, flow)
+        state.begun_by = None  # answered: opening it again begins it anew
         await flow.take(turn, answer)
         await self._keep(turn)
         return turn.reply
@@ -669,6 +680,7 @@ class Conversations:
         turn = self._turn(flow, person, state)
         if turn is None:
             return await self._lost(person, flow)
+        state.begun_by = None
         flow.set_aside(turn)
         await self._keep(turn)
         return turn.reply

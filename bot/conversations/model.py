@@ -266,3 +266,6 @@ class ConversationState(BaseModel):
     # The conversation set aside by a flow that opens over others (`Flow.aside`), as stored:
     # it goes on where it was once that flow ends.
     paused: dict[str, Any] | None = None
+    # How and from what it was opened ("opening@source"), while nothing is answered yet; None
+    # after the first answer. A second press on the menu that opened it asks nothing again.
+    begun_by: str | None = None
