@@ -587,10 +587,6 @@ class Conversations:
     def names(self) -> frozenset[str]:
         return frozenset(self._flows)
 
-    def opens_over_others(self, flow_name: str) -> bool:
-        flow = self._flows.get(flow_name)
-        return flow is not None and flow.aside
-
     async def current(self, person: Person) -> ConversationState | None:
         return await self._store.get(person.id)
 
