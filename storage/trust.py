@@ -28,12 +28,12 @@ class SqlitePersonReports:
         assert written.lastrowid is not None
         return written.lastrowid
 
-    async def reported_each_other(self, person_id: int) -> set[int]:
-        """Everyone this person reported and who reported them too."""
+    async def never_matched_with(self, person_id: int) -> set[int]:
+        """Everyone this person reported and everyone who reported them: one report is
+        enough, whatever the team decides about a suspension."""
         async with self._db.connection.execute(
-            "SELECT DISTINCT a.reported_id FROM person_reports a JOIN person_reports b"
-            " ON b.reporter_id = a.reported_id AND b.reported_id = a.reporter_id"
-            " WHERE a.reporter_id = ?",
-            (person_id,),
+            "SELECT reported_id FROM person_reports WHERE reporter_id = ?"
+            " UNION SELECT reporter_id FROM person_reports WHERE reported_id = ?",
+            (person_id, person_id),
         ) as cursor:
             return {int(row[0]) for row in await cursor.fetchall()}

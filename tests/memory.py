@@ -1066,6 +1066,6 @@ class MemoryPersonReports:
         self.rows.append((reporter_id, reported_id, introduction_id, reason, words))
         return len(self.rows)
 
-    async def reported_each_other(self, person_id: int) -> set[int]:
+    async def never_matched_with(self, person_id: int) -> set[int]:
         reported = {b for a, b, *_ in self.rows if a == person_id}
-        return {a for a, b, *_ in self.rows if b == person_id and a in reported}
+        return reported | {a for a, b, *_ in self.rows if b == person_id}

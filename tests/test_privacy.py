@@ -588,6 +588,33 @@ async def test_two_people_who_reported_each_other_are_never_matched_again(
     bot.assert_clean()
 
 
+async def test_a_passenger_who_reported_her_driver_is_never_offered_him_again(
+    bot: RunningBot,
+) -> None:
+    jean = await driver(bot, 607, "Jean", username="jean_m")
+    await driver(bot, 608, "Jeanne", time="7h40")
+    marie = bot.fake.user(609, "Marie", last_name="Delpech")
+    await describe_need(marie)
+    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await jean.press("✅ J'accepte")
+    jean_mark = jean.mark()
+    await marie.command("signaler")
+    await marie.press("🚩 Jean M. (demande n° 1)")
+    await marie.press("😠 Comportement déplacé")
+    await marie.send("Je ne veux plus jamais voyager avec lui")
+    assert "l'équipe locale a reçu votre signalement" in marie.last().text
+    # Nobody suspends Jean: her very next search, the same trip, does not offer him.
+    await describe_need(marie, when="jeudi")
+    offered = marie.last().text
+    assert "Jeanne M." in offered and "Jean M. —" not in offered
+    assert all("Jean M. (" not in b for b in marie.buttons())
+    assert jean.texts_since(jean_mark) == []  # Jean is told nothing
+    paul = bot.fake.user(610, "Paul")
+    await describe_need(paul, when="jeudi")
+    assert "Jean M." in paul.last().text  # he is still offered to everyone else
+    bot.assert_clean()
+
+
 async def test_report_buttons_from_before_the_upgrade_or_a_finished_report_are_old(
     bot: RunningBot,
 ) -> None:

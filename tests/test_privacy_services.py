@@ -184,9 +184,10 @@ async def test_a_report_a_suspension_and_whom_the_matching_leaves_out(world: Wor
     await trust.lift(world.operator, jean.id)
     assert [c.driver.id for c in await guarded.candidates(lina_need)] == [jean.id]
 
-    # Marie reported Jean; once Jean reports Marie too, they are never matched again.
+    # Marie reported Jean: one report is enough, they are never matched again (issue 23),
+    # and a report back changes nothing.
     marie_again = (await world.submit(marie)).need
-    assert [c.driver.id for c in await guarded.candidates(marie_again)] == [jean.id]
+    assert await guarded.candidates(marie_again) == []
     await trust.report(jean, asked.introduction.id, "behaviour", "")
     assert await guarded.candidates(marie_again) == []
     assert [c.driver.id for c in await guarded.candidates(lina_need)] == [jean.id]
@@ -194,6 +195,55 @@ async def test_a_report_a_suspension_and_whom_the_matching_leaves_out(world: Wor
     # A suspended passenger is offered nobody.
     await trust.suspend(world.operator, lina.id)
     assert await guarded.candidates(lina_need) == []
+
+
+async def test_one_report_is_enough_never_to_be_matched_again_either_way(world: World) -> None:
+    from bot.matching import MatchingParams
+    from bot.services.announcements import AnnouncementService
+
+    trust, guarded = trust_of(world)
+    announcements = AnnouncementService(
+        needs=guarded, need_repository=world.need_rows, introductions=world.introduction_rows,
+        trips=world.trip_rows, people=world.people, clock=world.clock,
+        params=MatchingParams.from_settings(Settings(_env_file=None)),  # type: ignore[call-arg]
+    )  # fmt: skip
+    jean = await world.on_telegram(311, "Jean Martin", "jean_m")
+    marie = await world.on_telegram(312, "Marie Dupont")
+    paul = await world.on_telegram(313, "Paul Roc")
+    asked = await world.asked(jean, marie)
+    assert asked.introduction is not None
+    await world.introductions.answer(jean, asked.introduction.id, True)
+    # Marie reports Jean; the team suspends nobody. Jean is not told.
+    reported = await trust.report(marie, asked.introduction.id, "behaviour", "")
+    assert told(reported.notices) == [("privacy.report_team", "team")]
+
+    guarded.announce_freed_seats_with(announcements)
+    world.needs = guarded  # her next search, as bot/assembly.py puts the guard in
+    searched = await world.submit(marie)
+    assert searched.candidates == []
+    again = searched.need
+    assert await guarded.candidates(again) == []
+    assert await guarded.candidates(again, include_full=True) == []  # the team's search too
+    assert not await guarded.may_propose(marie.id, jean)
+    # A new trip of his is not announced to her (registered as TripService does, announced
+    # by the guarded announcements).
+    first = world.trip_rows.rows[asked.introduction.trip_id]
+    second = await world.trip_rows.add(jean.id, first, world.clock.now())
+    await world.search.index(second.id)
+    assert await announcements.announce_trip(second) == []
+    # Anyone else still gets Jean.
+    pauls = (await world.submit(paul)).need
+    assert [c.driver.id for c in await guarded.candidates(pauls)][:1] == [jean.id]
+
+    # A driver who reports a passenger is not offered her needs either (nor told of them).
+    lina = await world.on_telegram(314, "Lina Vern")
+    ride = await world.asked(paul, lina)
+    assert ride.introduction is not None
+    await world.introductions.answer(paul, ride.introduction.id, True)
+    await trust.report(paul, ride.introduction.id, "no_show", "")
+    linas = (await world.submit(lina)).need
+    assert paul.id not in {c.driver.id for c in await guarded.candidates(linas)}
+    assert not await guarded.may_propose(lina.id, paul)
 
 
 @pytest.mark.parametrize(

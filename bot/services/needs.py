@@ -155,8 +155,9 @@ class NeedService:
         include_full: bool = False,
     ) -> list[Candidate]:
         """The best drivers for the need, never its own person nor a driver who said no,
-        nor a ride that has already left, nor a trip without a seat left that day (the
-        team's wider search asks for those too, `include_full`, and sees them as full)."""
+        nor one its person reported or who reported them (`MatchGuard`), nor a ride that has
+        already left, nor a trip without a seat left that day (the team's wider search asks
+        for those too, `include_full`, and sees them as full)."""
         introductions = await self._introductions.for_need(need.id)
         refused = {i.driver_id for i in introductions if i.status in REFUSALS}
         if self._guard is not None:
@@ -195,7 +196,7 @@ class NeedService:
         return [c for c in found if await self._guard.driver_allowed(c.driver)]
 
     async def may_propose(self, passenger_id: int, driver: Person) -> bool:
-        """Neither suspended, and they have not reported each other."""
+        """Neither suspended, and neither has reported the other."""
         if self._guard is None:
             return True
         never = await self._guard.excluded_drivers(passenger_id)

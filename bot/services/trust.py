@@ -1,6 +1,7 @@
 """Trust: after an introduction, either person can report the other to the team; the team can
-suspend someone (no more matches, told kindly) and lift it; two people who reported each
-other are never matched again (bot/services/needs.py asks `may_match`)."""
+suspend someone (no more matches, told kindly) and lift it; someone who reported a person is
+never matched with them again, either way, whatever the team decides (and the person reported
+is not told): bot/services/needs.py asks the `MatchGuard` for every search."""
 
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ class PersonReports(Protocol):
         now: datetime,
     ) -> int: ...
 
-    async def reported_each_other(self, person_id: int) -> set[int]: ...
+    async def never_matched_with(self, person_id: int) -> set[int]:
+        """Everyone this person reported and everyone who reported them."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,8 @@ class TrustService:
 
 class MatchGuard:
     """Whom a passenger may be matched with: nobody while either is suspended, and never
-    someone they reported and who reported them."""
+    someone they reported or who reported them (one report is enough, and it holds whatever
+    the team decides about a suspension)."""
 
     def __init__(self, people: PeopleRepository, reports: PersonReports) -> None:
         self._people = people
@@ -174,7 +178,7 @@ class MatchGuard:
         passenger = await self._people.get(passenger_id)
         if passenger is None or passenger.suspended_at is not None:
             return None
-        return await self._reports.reported_each_other(passenger_id)
+        return await self._reports.never_matched_with(passenger_id)
 
     async def driver_allowed(self, driver: Person) -> bool:
         return driver.suspended_at is None and driver.forgotten_at is None
