@@ -3,12 +3,16 @@ its funder's reviewers read it, and the notices about applications."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot import notices as n
 from bot.aids.model import Aid, Application
 from bot.phones import show_phone
+from bot.spreadsheet import csv_table
+from handlers.team_views import local_moment, plain
 from handlers.wordings import Wordings
 from i18n import Html, Translator, escape
 
@@ -143,3 +147,22 @@ class AidWords:
     def _call_person(self, lang: str, v: n.AidsCallPerson) -> str:
         message = self.everything.word(lang, v.message)
         return self.t(lang, v.key, name=v.name, phone=show_phone(v.phone), message=Html(message))
+
+
+def validated_csv(
+    t: Translator, lang: str, applications: list[Application], zone: ZoneInfo
+) -> bytes:
+    """/exportaides' file: the situation and the frequency in the reader's words, times in
+    the territory's, to the minute (as the team's exports), through the one CSV writer."""
+    rows = [
+        (
+            a.id, a.aid_id, a.aid_title, a.commune_name or "", a.age or "",
+            plain(t, lang, f"aids.situation.{a.situation.value}") if a.situation else "",
+            local_moment(a.submitted_at, zone), local_moment(a.decided_at, zone),
+            f"{(a.amount_cents or 0) / 100:.2f}",
+            t(lang, f"aids.amount_{a.frequency.value}", amount="").strip()
+            if a.frequency else "",
+        )
+        for a in applications
+    ]  # fmt: skip
+    return csv_table(t(lang, "aids.export_header").split(","), rows)

@@ -19,7 +19,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot import outside
 from bot.domain import CloseReason, Person
 from bot.services.operators import FollowUp, FollowUpResult
-from bot.services.reports import Figures, csv_bytes
+from bot.services.reports import Figures
+from bot.spreadsheet import csv_bytes
 from handlers import keyboards as kb
 from handlers import pages, render
 from handlers.dashboard import send_chart

@@ -20,7 +20,7 @@ from bot.domain import Person
 from bot.services.applications import Done, Result
 from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
-from handlers.aid_words import PHOTO, decision_note, euros, status_line
+from handlers.aid_words import PHOTO, decision_note, euros, status_line, validated_csv
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import OperatorDirectory
@@ -188,14 +188,13 @@ class ReviewHandlers:
     async def export(self, update: Update, context: Context) -> None:
         chat = update.effective_chat
         assert chat is not None
-        content = await self.deps.applications.export(chat.id, membership(update, self.directory))
-        if content is None:
+        validated = await self.deps.applications.export(chat.id, membership(update, self.directory))
+        if validated is None:
             await send(update, context, self.t(self.lang, "aids.reviewers_only"))
             return
         name = "aides-validees.csv"
-        await context.bot.send_document(
-            chat.id, InputFile(content.encode("utf-8-sig"), filename=name), caption=name
-        )
+        content = validated_csv(self.t, self.lang, validated, self.deps.settings.zone)
+        await context.bot.send_document(chat.id, InputFile(content, filename=name), caption=name)
 
     async def mine(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)

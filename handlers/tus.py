@@ -11,8 +11,6 @@ once TUS_EUR_PER_KM is set.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from babel.dates import format_date
@@ -31,6 +29,7 @@ from bot.services.tus import (
     YearReport,
     read_command,
 )
+from bot.spreadsheet import csv_table
 from handlers.operators import Context, OperatorHandlers
 from handlers.replies import send
 from i18n import Html, Translator
@@ -148,16 +147,13 @@ class TusHandlers(OperatorHandlers):
 
     async def register(self, update: Update, context: Context, lang: str) -> None:
         members = await self.deps.tus.members()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(self.t(lang, "tus.register_header").split(","))
-        for m in members:
-            writer.writerow(
-                [m.id, m.name, m.phone or "", m.commune_name, m.commune_code,
-                 self.t(lang, ELIGIBLE_BY[m.eligible_by]), (m.benefit or "").upper(),
-                 m.joined_at.date().isoformat()]
-            )  # fmt: skip
-        content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        rows = [
+            [m.id, m.name, m.phone or "", m.commune_name, m.commune_code,
+             self.t(lang, ELIGIBLE_BY[m.eligible_by]), (m.benefit or "").upper(),
+             m.joined_at.date().isoformat()]
+            for m in members
+        ]  # fmt: skip
+        content = csv_table(self.t(lang, "tus.register_header").split(","), rows)
         await self._to_group(update, context, lang, content, "tus-registre.csv", len(members))
 
     async def report(self, update: Update, context: Context, lang: str, year: int) -> None:

@@ -306,6 +306,27 @@ async def test_an_application_nobody_answered_is_shown_again(bot: RunningBot) ->
     bot.assert_clean()
 
 
+async def test_the_validated_aids_file_is_in_words_and_local_times(bot: RunningBot) -> None:
+    funder: FakeGroup = bot.funder  # type: ignore[attr-defined]
+    lea, regine = bot.fake.user(501, "Léa", last_name="Roux"), reviewer(bot)
+    await regine.command("start")  # to be asked the amount in private
+    await apply(bot, lea, [("photo", JPEG)])
+    await bot.later(minutes=7, seconds=42)
+    await funder.press(regine, "✅ Accepter")
+    await regine.send("500")
+    await funder.command(regine, "exportaides")
+    export = funder.last().document
+    assert export is not None and export.filename == "aides-validees.csv"
+    lines = export.content.decode("utf-8-sig").split("\r\n")
+    assert lines[0].startswith("n° de demande,aide,intitulé,commune,âge,situation,déposée le")
+    assert "job_seeker" not in lines[1] and "Je cherche un emploi" in lines[1]
+    assert "en une fois" in lines[1] and "500.00" in lines[1] and "once" not in lines[1]
+    # 9:00 UTC on 23 November is 10:00 in Paris; to the minute, no seconds, no offset.
+    assert ",2026-11-23 10:00,2026-11-23 10:07," in lines[1]
+    assert "T09:" not in lines[1] and "+00:00" not in lines[1] and ":42" not in lines[1]
+    bot.assert_clean()
+
+
 async def test_a_rejection_for_a_missing_proof(bot: RunningBot, tmp_path: Path) -> None:
     funder: FakeGroup = bot.funder  # type: ignore[attr-defined]
     lea = bot.fake.user(501, "Léa", last_name="Roux")

@@ -86,6 +86,32 @@ async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) 
         await bot.stop()
 
 
+async def test_a_member_named_like_a_formula_is_written_as_text(tus_bot: RunningBot) -> None:
+    bot = tus_bot
+    try:
+        olga, _, _ = team(bot)
+        # As the team types it (";" parts the command's fields, so a "," in the formula)...
+        await olga.command("tus", 'adherent =HYPERLINK("http://x","clic") ; Cajarc')
+        assert "Inscription au registre faite" in olga.last().text
+        # ...and as a spreadsheet in French writes it, straight into the register.
+        await bot.rows(
+            "INSERT INTO tus_members (name, commune_code, commune_name, eligible_by, joined_at)"
+            " VALUES (?, '46045', 'Cajarc', 'residence', '2026-11-23T09:00:00+00:00')",
+            '=HYPERLINK("http://x";"clic")',
+        )
+        await olga.command("tus", "registre")
+        [register] = [m.document.content for m in bot.operators.messages()
+                      if m.document and m.document.filename == "tus-registre.csv"]  # fmt: skip
+        text = register.decode("utf-8-sig")
+        lines = text.split("\r\n")
+        assert lines[1].startswith('1,"\'=HYPERLINK(""http://x"",""clic"")",,Cajarc,46045,')
+        assert lines[2].startswith('2,"\'=HYPERLINK(""http://x"";""clic"")",,Cajarc,46045,')
+        assert ",=" not in text and '"=' not in text
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
 async def test_without_a_rate_the_tus_is_off(bot: RunningBot) -> None:
     olga, _, _ = team(bot)
     await olga.command("tus", "registre")

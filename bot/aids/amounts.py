@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.aids.model import Frequency
+from bot.spreadsheet import neutralise
 
 MAX_CENTS = 100_000_00  # 100,000 €: beyond that, a typing slip
 _AMOUNT = re.compile(r"(\d[\d\s\u202f\u00a0.]*(?:[,.]\d{1,2})?)")
@@ -36,8 +37,5 @@ def parse_amount(text: str) -> tuple[int, Frequency] | None:
 
 
 def safe_cell(value: object) -> str:
-    """A cell starting with = + - @ (or a tab or CR) would run as a formula: quote it."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
+    """One cell as text, neutralised by the one CSV writer's rule (bot/spreadsheet.py)."""
+    return str(neutralise("" if value is None else str(value)))

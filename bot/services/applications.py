@@ -10,16 +10,13 @@ anonymised three years after it was made.
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot import notices as n
 from bot.agenda import AgendaEntry, Due, Kind, Outcome
-from bot.aids.amounts import safe_cell
 from bot.aids.catalogue import Catalogue
 from bot.aids.funders import Funders
 from bot.aids.model import (
@@ -360,26 +357,13 @@ class ApplicationService:
             return None
         return FunderFigures(funder, await self._applications.figures(self._aids_of(funder)))
 
-    async def export(self, chat_id: int, membership: Membership) -> str | None:
-        """The validated applications of this funder's aids, as CSV (formulas neutralised)."""
+    async def export(self, chat_id: int, membership: Membership) -> list[Application] | None:
+        """The validated applications of this funder's aids (None for anyone else); the
+        adapter words them and writes the CSV (handlers/reviews.py)."""
         funder = await self._funder_of_chat(chat_id, membership)
         if funder is None:
             return None
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(
-            ["application", "aid", "aid_title", "commune", "age", "situation", "submitted_at",
-             "decided_at", "amount_eur", "frequency"]
-        )  # fmt: skip
-        for a in await self._applications.validated(self._aids_of(funder)):
-            writer.writerow([safe_cell(v) for v in (
-                a.id, a.aid_id, a.aid_title, a.commune_name or "", a.age or "",
-                a.situation.value if a.situation else "",
-                a.submitted_at.isoformat() if a.submitted_at else "",
-                a.decided_at.isoformat() if a.decided_at else "",
-                f"{(a.amount_cents or 0) / 100:.2f}", a.frequency.value if a.frequency else "",
-            )])  # fmt: skip
-        return out.getvalue()
+        return await self._applications.validated(self._aids_of(funder))
 
     # The agenda.
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.clock import Clock
+
+# The one CSV writer lives in bot/spreadsheet.py; known here by its former names too.
+from bot.spreadsheet import csv_bytes as csv_bytes
+from bot.spreadsheet import neutralise as neutralise
 
 RECENT_DAYS = 30
 
@@ -72,26 +74,3 @@ class ReportService:
                 await self._reports.introductions(),
             ),
         ]
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection):
-# anyone chooses their own display name and trip note.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would read as a formula, made plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def csv_bytes(rows: list[dict[str, Any]]) -> bytes:
-    """UTF-8 with a byte-order mark, so that a spreadsheet opens accents right; every cell
-    neutralised."""
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
