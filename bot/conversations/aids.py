@@ -138,12 +138,8 @@ class AidsFlow(Flow[AidsDraft]):
     # Age.
 
     async def on_age(self, turn: Aids, answer: Words) -> None:
-        age = parse_age(answer.text)
-        if age is None:
-            turn.say("aids.age_not_understood")
-            return
-        turn.change(age=age)
-        turn.ask(SITUATION)
+        if take_age(turn, answer):
+            turn.ask(SITUATION)
 
     # Situation: a button, or the person's words ("je cherche du travail", "retraitée").
 
@@ -265,3 +261,14 @@ class AidsFlow(Flow[AidsDraft]):
         found = await self.aids.find(turn.person, profile)
         turn.present(AidsShown(found, kept=False))
         turn.end()
+
+
+def take_age(turn: Turn[Any], answer: Words) -> bool:
+    """The age said ("24", "j'ai 67 ans") into the draft; False (and why said) when the
+    words are no age: a time, a date, two numbers."""
+    age = parse_age(answer.text)
+    if age is None:
+        turn.say("aids.age_not_understood")
+        return False
+    turn.change(age=age)
+    return True

@@ -17,9 +17,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bot.aids.model import MAX_PROOFS, Aid, Application, Profile, Situation
-from bot.aids.words import parse_age, situation_in
+from bot.aids.words import situation_in
+from bot.conversations.aids import take_age
 from bot.conversations.caller import take_caller_name, take_caller_phone
-from bot.conversations.engine import Flow, On, Turn
+from bot.conversations.engine import Flow, On, Turn, echo
 from bot.conversations.model import (
     Bullets,
     Option,
@@ -245,12 +246,8 @@ class ApplyFlow(Flow[ApplyDraft]):
             turn.ask(AGE)
 
     async def on_age(self, turn: Apply, answer: Words) -> None:
-        age = parse_age(answer.text)
-        if age is None:
-            turn.say("aids.age_not_understood")
-            return
-        turn.change(age=age)
-        turn.ask(SITUATION)
+        if take_age(turn, answer):
+            turn.ask(SITUATION)
 
     async def on_situation(self, turn: Apply, answer: Press) -> None:
         try:
@@ -282,11 +279,11 @@ class ApplyFlow(Flow[ApplyDraft]):
             return
         matches = [*resolution.exact, *resolution.suggestions][:MAX_COMMUNE_CHOICES]
         if not matches:
-            turn.say("steps.place_unknown", text=typed)
+            turn.say("steps.place_unknown", text=echo(typed))
             return
         turn.state.choices = [to_ref(match.place) for match in matches]
         rows = tuple((Option(f"pick:{i}", m.place.label),) for i, m in enumerate(matches))
-        turn.show(Question(Text("steps.place_suggestions", {"text": typed}), rows))
+        turn.show(Question(Text("steps.place_suggestions", {"text": echo(typed)}), rows))
 
     async def on_pick(self, turn: Apply, answer: Press) -> None:
         index, choices = answer.argument, turn.state.choices
