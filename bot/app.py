@@ -1,7 +1,9 @@
 """The Telegram assembly: the core (bot/assembly.py), the bot that writes to the outbox, the
 handlers, the inbox runner and the deliverer, put together.
 
-This module and `bot.__main__` are the only parts of the core that know Telegram.
+This module and `bot.__main__` are the only parts of the core that know Telegram. With
+SMS_GATEWAY_URL set, the SMS channel is assembled beside it (handlers/sms): texts in through
+the HTTP side, texts out through the same outbox and deliverer.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.assembly import Core, build_core
 from bot.clock import Clock
-from bot.delivery import SendBudget
+from bot.delivery import Report, SendBudget
 from bot.interop.ports import PartnerClient
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
@@ -31,7 +33,7 @@ from handlers.common import CommonHandlers, set_command_menus
 from handlers.deliverer import CONCURRENCY, Deliverer
 from handlers.deps import Deps
 from handlers.http import create_http_app
-from handlers.http.context import HttpContext, Telling
+from handlers.http.context import HttpContext, SmsRoutes, Telling
 from handlers.http.partner_client import HttpxPartnerClient
 from handlers.http.server import HttpServer
 from handlers.interop import InteropHandlers
@@ -43,6 +45,11 @@ from handlers.pending import PendingQuestions
 from handlers.privacy import PrivacyHandlers
 from handlers.reviews import ReviewHandlers, members_of_groups
 from handlers.rides import RideHandlers
+from handlers.sms.gateway import KannelGateway
+from handlers.sms.outgoing import TextWriter
+from handlers.sms.runner import TextRunner
+from handlers.sms.sending import TextSender
+from handlers.sms.talk import TextTalk
 from handlers.talk import TelegramConversations
 from handlers.trips import TripsHandlers
 from handlers.trust import SuspensionButtons
@@ -75,6 +82,9 @@ class Mobilot:
     updates: UpdateRunner
     deliverer: Deliverer
     http: HttpServer | None = None
+    # The SMS channel (None without SMS_GATEWAY_URL).
+    texts: TextRunner | None = None
+    sms_sender: TextSender | None = None
 
     @property
     def database(self):  # type: ignore[no-untyped-def]
@@ -114,6 +124,8 @@ class Mobilot:
             await bot.delete_webhook()  # getUpdates is refused while a webhook is set
         self.deliverer.start()
         self.updates.start(polling=settings.webhook_url is None)
+        if self.texts is not None:
+            self.texts.start()
         if self.core.partner_updates is not None:
             self.core.partner_updates.start()
 
@@ -121,10 +133,11 @@ class Mobilot:
         settings = self.deps.settings
         bot = self.application.bot
         assert isinstance(bot, OutboxBot)
-        notifier = Notifier(self.deps, self.core.database.after_commit)
+        notifier = Notifier(self.deps, self.core.database.after_commit, text_writer(self.core))
         context = SimpleNamespace(bot=bot)
         core = self.core
         return HttpContext(
+            sms=self._sms_routes(),
             core=core,
             last_telegram_success=lambda: bot.last_success,
             receive_update=self.updates.receive_one if settings.webhook_url else None,
@@ -137,6 +150,19 @@ class Mobilot:
             ),
         )
 
+    def _sms_routes(self) -> SmsRoutes | None:
+        settings, texts = self.deps.settings, self.texts
+        if texts is None or settings.sms_secret is None:
+            return None
+        core, deliverer = self.core, self.deliverer
+
+        async def reported(entry_id: int, report: Report, detail: str) -> None:
+            async with recording(core.database, core.delivery):
+                step = await core.delivery.report(entry_id, report, detail)
+            await deliverer.follow(step)
+
+        return SmsRoutes(settings.sms_secret.get_secret_value(), texts.receive, reported)
+
     async def receive(self, payload: dict[str, object]) -> None:
         """An update from Telegram: recorded, handled, and its messages sent (as far as
         Telegram lets them through now)."""
@@ -145,6 +171,8 @@ class Mobilot:
 
     async def settle(self) -> None:
         await self.updates.handle_pending()
+        if self.texts is not None:
+            await self.texts.handle_pending()
         await self.deliverer.flush()
 
     async def stop(self) -> None:
@@ -155,7 +183,11 @@ class Mobilot:
             if self.core.partner_updates is not None:
                 await self.core.partner_updates.stop()
             await self.updates.stop()
+            if self.texts is not None:
+                await self.texts.stop()
             await self.deliverer.stop()
+            if self.sms_sender is not None:
+                await self.sms_sender.close()
             if self.application.running:
                 await self.application.stop()
             await self.application.shutdown()
@@ -180,6 +212,7 @@ async def create_bot(
     gazetteer: Gazetteer | None = None,
     rate_limit: bool = True,
     partner_client: PartnerClient | None = None,
+    sms_gateway: KannelGateway | None = None,
 ) -> Mobilot:
     """Open the database (migrations included) and build the Telegram application.
 
@@ -217,6 +250,7 @@ async def create_bot(
         .build()
     )
     deps = Deps(
+        texts=core.texts if settings.sms_enabled else None,
         settings=settings,
         t=Translator(settings.default_language),
         people=core.people,
@@ -242,9 +276,10 @@ async def create_bot(
         partner_api=core.partner_api,
         conversations=core.conversations,
     )
+    sms_sender = sms_sender_for(settings, sms_gateway)
     deliverer = Deliverer(
         bot, core.delivery, core.database, core.clock,
-        budget=SendBudget() if rate_limit else None,
+        budget=SendBudget() if rate_limit else None, texts=sms_sender,
     )  # fmt: skip
     common = CommonHandlers(deps)
     updates = UpdateRunner(
@@ -256,8 +291,34 @@ async def create_bot(
         apologise=lambda update: common.apologise(update, application.bot),
         unavailable=lambda update, missing: common.unavailable(update, application.bot, missing),
     )
-    register_handlers(application, deps, common, deliverer, core, updates.people_first)
-    return Mobilot(application, core, deps, updates, deliverer)
+    notifier = register_handlers(application, deps, common, deliverer, core, updates.people_first)
+    texts = None
+    if deps.texts is not None and notifier.texts is not None:
+        context = SimpleNamespace(bot=bot)
+        talk = TextTalk(deps, notifier.texts, lambda notices: notifier.write(context, notices))  # type: ignore[arg-type]
+        texts = TextRunner(
+            deps.texts, talk, core.database, core.delivery, deliverer, notifier.texts, deps.t
+        )
+    return Mobilot(application, core, deps, updates, deliverer, texts=texts,
+                   sms_sender=sms_sender)  # fmt: skip
+
+
+def sms_sender_for(settings: Settings, gateway: KannelGateway | None) -> TextSender | None:
+    """The deliverer's way out for texts, when SMS_GATEWAY_URL is set."""
+    if not settings.sms_enabled or settings.sms_secret is None:
+        return None
+    assert settings.sms_gateway_url is not None
+    gateway = gateway or KannelGateway(
+        settings.sms_gateway_url, settings.sms_username,
+        settings.sms_password.get_secret_value(), settings.sms_number,
+    )  # fmt: skip
+    return TextSender(gateway, settings.sms_report_base, settings.sms_secret.get_secret_value())
+
+
+def text_writer(core: Core) -> TextWriter | None:
+    if not core.settings.sms_enabled or core.texts is None:
+        return None
+    return TextWriter(core.delivery, core.texts)
 
 
 def register_handlers(
@@ -267,8 +328,8 @@ def register_handlers(
     deliverer: Deliverer,
     core: Core,
     people_first: Callable[[], Awaitable[None]] | None = None,
-) -> None:
-    notifier = Notifier(deps, core.database.after_commit)
+) -> Notifier:
+    notifier = Notifier(deps, core.database.after_commit, text_writer(core))
     deliverer.use(notifier.steps(application.bot))
     directory = OperatorDirectory(deps.settings.operator_chat_id)
     core.group_members.check = members_of_groups(application.bot, directory)
@@ -311,3 +372,4 @@ def register_handlers(
     application.job_queue.run_repeating(
         runner.tick, interval=AGENDA_TICK_SECONDS, first=AGENDA_TICK_SECONDS, name=AGENDA_JOB
     )
+    return notifier

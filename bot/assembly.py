@@ -23,6 +23,7 @@ from bot.conversations.forget import ForgetFlow
 from bot.conversations.offer import OfferFlow
 from bot.conversations.report import ReportFlow
 from bot.conversations.review import GroupMembers, ReviewFlow
+from bot.conversations.welcome import WelcomeFlow
 from bot.interop.partners import Partner, load_partners
 from bot.interop.ports import PartnerClient
 from bot.interop.served import PartnerApi
@@ -48,6 +49,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.scheduled import ScheduledWork
+from bot.services.texts import TextService
 from bot.services.transit import TransitService
 from bot.services.trips import TripService
 from bot.services.trust import MatchGuard, TrustService
@@ -70,6 +72,7 @@ from storage.outbox import SqliteOutbox
 from storage.people import SqlitePeopleRepository
 from storage.personal_data import AidsHeld, NeedsHeld, core_holders
 from storage.reports import SqliteReports
+from storage.texts import SqliteTextInbox
 from storage.transit import SqliteTimetable
 from storage.trip_search import IndexedTripSearch
 from storage.trips import SqliteTripRepository
@@ -114,6 +117,8 @@ class Core:
     partner_updates: PartnerUpdates | None = None
     # Who belongs to a funder's group, as the channel knows it (set by the Telegram assembly).
     group_members: GroupMembers = field(default_factory=GroupMembers)
+    # Texts received from simple phones, and what texting costs (the SMS channel).
+    texts: TextService | None = None
 
     @cached_property
     def scheduled(self) -> ScheduledWork:
@@ -387,6 +392,8 @@ async def build_core(
             for for_caller in (False, True)
         ),
         ReviewFlow(place_service, settings.territory_departments, applications, group_members),
+        WelcomeFlow(place_service, settings.territory_departments, people_service,
+                    consent_service),
     ]  # fmt: skip
     return Core(
         settings=settings,
@@ -452,4 +459,12 @@ async def build_core(
             else None
         ),
         group_members=group_members,
+        texts=TextService(
+            SqliteTextInbox(database),
+            outbox,
+            people_service,
+            clock,
+            settings.zone,
+            settings.sms_monthly_segments,
+        ),
     )

@@ -212,11 +212,15 @@ class WordedMessage:
     chat_id: int
     text: str
     reply_markup: JSON | None = None
+    # A text (SMS) to this number rather than a message to the chat (then the person's lane).
+    sms_to: str | None = None
 
     def to_json(self) -> JSON:
         data: JSON = {"chat_id": self.chat_id, "text": self.text}
         if self.reply_markup is not None:
             data["reply_markup"] = self.reply_markup
+        if self.sms_to is not None:
+            data["sms_to"] = self.sms_to
         return data
 
 
@@ -234,7 +238,12 @@ class SendMessages:
         stored = values.get("messages") or [values]
         return cls(
             tuple(
-                WordedMessage(int(m["chat_id"]), str(m["text"]), m.get("reply_markup") or None)
+                WordedMessage(
+                    int(m["chat_id"]),
+                    str(m["text"]),
+                    m.get("reply_markup") or None,
+                    m.get("sms_to") or None,
+                )  # fmt: skip
                 for m in stored
                 if m.get("chat_id") is not None and m.get("text")
             )
@@ -328,6 +337,27 @@ class Outgoing:
     after_sent: Step | None = None
     urgent: bool = True
     topic: str = "message"
+    # What a text costs (SMS segments); 0 for a Telegram message.
+    segments: int = 0
+
+
+# A text (SMS) in the outbox: its method, and the lane of each person's texts, kept apart from
+# every Telegram chat (Telegram's ids stay far below it), so that a person's texts go in order.
+SMS = "sms"
+SMS_LANES = 1 << 60
+
+
+def sms_lane(person_id: int) -> int:
+    return SMS_LANES + person_id
+
+
+class Report(enum.StrEnum):
+    """What the SMS gateway reports of a text sent."""
+
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    # Taken by the operator's centre, not yet on the phone: nothing to do.
+    ON_ITS_WAY = "on_its_way"
 
 
 @dataclass(frozen=True)

@@ -90,11 +90,30 @@ class Person(BaseModel):
     forgotten_at: datetime | None = None
     # The team suspended them: no more matches until it is lifted.
     suspended_at: datetime | None = None
+    # Reached by SMS at `phone` since they agreed (by text, or told the team: `sms_consent_by`);
+    # they texted STOP (nothing is sent by SMS until START).
+    sms_since: datetime | None = None
+    sms_consent_by: int | None = None
+    sms_stopped_at: datetime | None = None
+
+    @property
+    def has_channel(self) -> bool:
+        """Reached on a channel of their own (Telegram, SMS), not only by the team's calls."""
+        return self.telegram_user_id is not None or self.by_sms
+
+    @property
+    def by_sms(self) -> bool:
+        """Written to by SMS (Telegram first, for someone on both)."""
+        return self.telegram_user_id is None and self.sms_since is not None and bool(self.phone)
 
     @property
     def reachable(self) -> bool:
-        """Whether a message to them in Telegram can arrive."""
-        return self.telegram_user_id is not None and self.unreachable_at is None
+        """Whether a message to them on their channel can arrive."""
+        if self.unreachable_at is not None:
+            return False
+        if self.telegram_user_id is not None:
+            return True
+        return self.by_sms and self.sms_stopped_at is None
 
     @property
     def short_name(self) -> str:

@@ -747,3 +747,35 @@ class AidsCallPerson(NoticeValues):
     name: str
     phone: str
     message: NoticeValues
+
+
+# Texts (SMS).
+
+
+@dataclass(frozen=True, eq=False)
+class AboutTexter(NoticeValues):
+    """The team, about someone reached by SMS (and the text at stake, if any)."""
+
+    person: Person
+    text: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class SmsStoppedTeam(AboutTexter):
+    """Someone texted STOP: no more texts; the team may phone them."""
+
+    key = "sms.team_stopped"
+
+
+@dataclass(frozen=True, eq=False)
+class SmsThroughTeam(AboutTexter):
+    """A text the month's budget cannot pay for: the team passes it on by phone."""
+
+    key = "sms.team_over_budget"
+
+
+@dataclass(frozen=True, eq=False)
+class SmsUndelivered(AboutTexter):
+    """The gateway says a text never reached the phone: the team phones instead."""
+
+    key = "sms.team_undelivered"

@@ -15,6 +15,7 @@ from bot.delivery import (
     InboxEntry,
     OutboxEntry,
     Outgoing,
+    Report,
     UndeliveredNotice,
 )
 from bot.domain import (
@@ -87,6 +88,20 @@ class PeopleRepository(Protocol):
     async def stay_asked(self, person_id: int, now: datetime) -> None: ...
 
     async def asked_to_stay_before(self, before: datetime) -> list[Person]: ...
+
+    async def add_from_sms(self, phone: str, language: Language, now: datetime) -> Person: ...
+
+    async def texting_from(self, phone: str) -> Person | None: ...
+
+    async def set_sms(
+        self, person_id: int, since: datetime | None, consent_by: int | None, now: datetime
+    ) -> Person: ...
+
+    async def set_sms_stopped(
+        self, person_id: int, at: datetime | None, now: datetime
+    ) -> Person: ...
+
+    async def set_name(self, person_id: int, name: str, now: datetime) -> Person: ...
 
 
 class TripRepository(Protocol):
@@ -326,3 +341,9 @@ class Outbox(Protocol):
     async def prune(self, before: datetime) -> None: ...
 
     async def undelivered_since(self, since: datetime) -> list[UndeliveredNotice]: ...
+
+    async def get(self, entry_id: int) -> OutboxEntry | None: ...
+
+    async def reported(self, entry_id: int, report: Report, now: datetime) -> bool:
+        """A text's delivery report, kept; False when one was already kept (repeated)."""
+        ...

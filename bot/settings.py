@@ -105,6 +105,18 @@ class Settings(BaseSettings):
     # Unset: rides are free; set: introductions show the trip's distance and this guide.
     cost_share_eur_per_km: float | None = Field(default=None, ge=0.0, le=2.0)
 
+    # Texts (SMS) through a Kannel gateway (../shared/reference/sms-kannel.md): smsbox's
+    # sendsms address and its user; the territory's number as people see it; the secret the
+    # gateway passes when it calls us; how the gateway reaches our HTTP side (its delivery
+    # reports), by default HTTP_HOST:HTTP_PORT; at most this many segments a month.
+    sms_gateway_url: str | None = None
+    sms_username: str = ""
+    sms_password: SecretStr = SecretStr("")
+    sms_number: str = ""
+    sms_secret: SecretStr | None = None
+    sms_callback_url: str | None = None
+    sms_monthly_segments: int | None = Field(default=None, ge=0)
+
     @field_validator("gtfs_files", mode="before")
     @classmethod
     def _gtfs_files(cls, value: object) -> tuple[Path, ...]:
@@ -259,6 +271,42 @@ class Settings(BaseSettings):
         if self.webhook_url is not None and self.http_port is None:
             raise ValueError("WEBHOOK_URL needs HTTP_PORT: the webhook is served there")
         return self
+
+    @field_validator("sms_gateway_url", "sms_callback_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @model_validator(mode="after")
+    def _sms_needs_its_settings(self) -> Settings:
+        if self.sms_gateway_url is None:
+            return self
+        missing = [
+            name
+            for name, value in (
+                ("SMS_NUMBER", self.sms_number),
+                ("SMS_SECRET", self.sms_secret and self.sms_secret.get_secret_value()),
+                ("HTTP_PORT", self.http_port),
+            )
+            if not value
+        ]
+        if missing:
+            raise ValueError(f"SMS_GATEWAY_URL needs {', '.join(missing)}")
+        return self
+
+    @property
+    def sms_enabled(self) -> bool:
+        return self.sms_gateway_url is not None
+
+    @property
+    def sms_report_base(self) -> str:
+        """Where the gateway reaches our HTTP side."""
+        return self.sms_callback_url or f"http://{self.http_host}:{self.http_port}"
 
     @model_validator(mode="after")
     def _funders_review_known_aids(self) -> Settings:

@@ -39,10 +39,12 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
-from bot.delivery import JSON, OutboxEntry, SendBudget, Step, Steps
+from bot.delivery import JSON, SMS, OutboxEntry, SendBudget, Step, Steps
 from bot.ports import UnitOfWork
 from bot.services.delivery import DeliveryService
 from handlers.outbox_bot import OutboxBot, recording
+from handlers.sms.gateway import GatewayDown, GatewayRefused
+from handlers.sms.sending import TextSender
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +74,11 @@ class Deliverer:
         *,
         budget: SendBudget | None = None,
         concurrency: int = CONCURRENCY,
+        texts: TextSender | None = None,
     ) -> None:
         self._bot = bot
+        # Texts (SMS) go through the gateway; None: none is sent (they wait).
+        self._texts = texts
         self._delivery = delivery
         self._uow = unit_of_work
         self._clock = clock
@@ -101,6 +106,7 @@ class Deliverer:
         self.last_success: datetime | None = None
         # A server or network failure since the last success: Telegram may be down.
         self._troubled = False
+        self._texts_troubled = False
 
     def use(self, steps: Steps) -> None:
         """The runners of the steps notices carry; refused unless every kind has one."""
@@ -153,7 +159,7 @@ class Deliverer:
                     continue
                 if chat != 0:
                     chosen.add(chat)  # the first due of a chat only: its order is kept
-                if self._budget is not None and chat != 0:
+                if self._budget is not None and chat != 0 and entry.method != SMS:
                     now = self._clock.now()
                     if self._budget.full_until(now):
                         break
@@ -191,6 +197,8 @@ class Deliverer:
 
     async def _send(self, entry: OutboxEntry) -> bool:
         """Try once; True if the message is settled (sent, or settled otherwise)."""
+        if entry.method == SMS:
+            return await self._send_text(entry)
         try:
             result = await self._call(entry)
         except RetryAfter as error:
@@ -234,6 +242,37 @@ class Deliverer:
             self._troubled = False
             await self._delivery.telegram_back()
         return True
+
+    async def _send_text(self, entry: OutboxEntry) -> bool:
+        """A text through the SMS gateway: retried while the gateway is down (its reports
+        say later whether it reached the phone)."""
+        if self._texts is None:  # SMS_GATEWAY_URL was unset since: whoever must know is told
+            await self._delivery.refused(entry, "no SMS gateway (SMS_GATEWAY_URL)")
+            await self._follow(entry.if_unreachable, None)
+            return True
+        try:
+            await self._texts.send(entry)
+        except GatewayDown as error:
+            self._texts_troubled = True
+            if not await self._delivery.not_yet(entry, f"SMS gateway: {error}"):
+                log.error("text %s given up: %s", entry.id, error)
+                return True
+            return False
+        except GatewayRefused as error:
+            log.error("the SMS gateway refused text %s: %s", entry.id, error)
+            await self._delivery.refused(entry, f"SMS gateway refused: {error}")
+            await self._follow(entry.if_unreachable, None)
+            return True
+        await self._sent(entry, None)
+        if self._texts_troubled:  # the gateway is back: those waiting go now
+            self._texts_troubled = False
+            await self._delivery.telegram_back()
+        return True
+
+    async def follow(self, step: Step | None) -> None:
+        """A step that a later report asks for (a text the gateway could not deliver)."""
+        await self._follow(step, None)
+        self.wake()
 
     async def _call(self, entry: OutboxEntry) -> bool | JSON | list[JSON]:
         try:

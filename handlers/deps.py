@@ -26,6 +26,7 @@ from bot.services.places import PlaceService
 from bot.services.privacy import PrivacyService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
+from bot.services.texts import TextService
 from bot.services.trips import TripService
 from bot.services.trust import TrustService
 from bot.services.tus import TusService
@@ -62,6 +63,8 @@ class Deps:
     # People's conversations in progress (bot/conversations), whatever the channel.
     conversations: Conversations
     partner_api: PartnerApi | None = None
+    # Texts from simple phones (None: no SMS gateway).
+    texts: TextService | None = None
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""

@@ -82,6 +82,7 @@ class NoticeWords:
         w.add(self._need_expired, n.NeedsExpired)
         w.add(self._claimed_quiet, n.OperatorsClaimedQuiet, n.OperatorsClaimedQuietGroup)
         w.add(self._report, n.PrivacyReportTeam)
+        w.add(self._about_texts, n.SmsStoppedTeam, n.SmsThroughTeam, n.SmsUndelivered)
         w.update(AidWords(t, self.wordings).table())
         w.update(TransitWords(t).words())
         w.update(interop_words(t))
@@ -110,6 +111,14 @@ class NoticeWords:
         return self.t(
             lang, v.key, reporter=v.reporter, reported=v.reported, reason=reason, words=said,
             id=v.id,
+        )  # fmt: skip
+
+    def _about_texts(self, lang: str, v: n.AboutTexter) -> str:
+        """The team, about someone reached by SMS: who, and the number to phone."""
+        person = v.person
+        return self.t(
+            lang, v.key, name=person.display_name or show_phone(person.phone),
+            phone=show_phone(person.phone), text=v.text,
         )  # fmt: skip
 
     def _buttons(

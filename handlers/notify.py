@@ -32,7 +32,15 @@ from bot.delivery import (
     WordedMessage,
 )
 from bot.domain import Need, Person
-from bot.notices import NeedPostRefresh, Notice, TeamDigest, TeamMonthlyReport
+from bot.notices import (
+    NeedPostRefresh,
+    Notice,
+    SmsThroughTeam,
+    SmsUndelivered,
+    TeamDigest,
+    TeamMonthlyReport,
+    to_team,
+)
 from bot.services.candidates import Candidate
 from bot.services.dashboard import MonthlyReport
 from bot.services.digest import Digest
@@ -42,7 +50,9 @@ from handlers import pages, render
 from handlers.dashboard import monthly_text, send_chart
 from handlers.deps import Deps
 from handlers.notices import NoticeWords
-from handlers.outbox_bot import about
+from handlers.outbox_bot import about, about_now
+from handlers.sms.notices import TextNotices
+from handlers.sms.outgoing import TextWriter, texted
 from i18n import Html
 
 # Runs an action once the transaction under way commits (storage's Database.after_commit).
@@ -53,10 +63,15 @@ log = logging.getLogger(__name__)
 
 
 class Notifier:
-    def __init__(self, deps: Deps, after_commit: AfterCommit) -> None:
+    def __init__(
+        self, deps: Deps, after_commit: AfterCommit, texts: TextWriter | None = None
+    ) -> None:
         self.deps = deps
         self.t = deps.t
         self.words = NoticeWords(deps.t, deps.settings.zone)
+        # Texts (SMS) to people reached that way; None without a gateway.
+        self.texts = texts
+        self.text_words = TextNotices(deps.t, self.words)
         self.team_lang = deps.settings.default_language
         self._after_commit = after_commit
         # What each need's post shows now (committed edits only), so that an unchanged post
@@ -100,6 +115,8 @@ class Notifier:
         if isinstance(values, TeamMonthlyReport):
             return int(await self._monthly_report(context, values.report))
         reader = notice.to
+        if reader is not None and reader.by_sms:
+            return await self._text(context, notice, reader)
         lang = reader.language if reader is not None else self.team_lang
         text, markup = self.words.word(notice, lang)
         if reader is None and notice.chat_id is not None:  # a funder's group
@@ -116,6 +133,32 @@ class Notifier:
             return await self.write(context, list(notice.if_unreachable))
         return 0
 
+    async def _text(self, context: Context, notice: Notice, reader: Person) -> int:
+        """A notice to someone reached by SMS: one short text; if it never reaches the phone,
+        whoever must know is told (the team, when the notice names no one)."""
+        text = self.text_words.word(notice, reader.language)
+        if self.texts is not None and reader.reachable:
+            instead = self._instead(notice) or self._instead_of_text(reader, text)
+            about = about_now()
+            written = await self.texts.write(
+                reader, text, if_unreachable=instead, urgent=about.urgent, topic=about.topic
+            )
+            if written:
+                return 1
+            # Over the month's budget: the team passes it on by phone.
+            return await self.write(context, [to_team(SmsThroughTeam(reader, text))])
+        if isinstance(notice.if_unreachable, tuple) and notice.if_unreachable:
+            return await self.write(context, list(notice.if_unreachable))
+        return await self.write(context, [to_team(SmsUndelivered(reader, text))])
+
+    def _instead_of_text(self, reader: Person, text: str) -> Step | None:
+        chat_id = self.deps.settings.operator_chat_id
+        if chat_id is None:
+            return None
+        told = to_team(SmsUndelivered(reader, text))
+        worded, markup = self.words.word(told, self.team_lang)
+        return SendMessages((WordedMessage(chat_id, worded, None),)).step()
+
     def _instead(self, notice: Notice) -> Step | None:
         """What the deliverer does if Telegram refuses this notice: a step of the core, or
         messages worded now and sent only then."""
@@ -123,6 +166,10 @@ class Notifier:
             return notice.if_unreachable
         messages: list[WordedMessage] = []
         for other in notice.if_unreachable:
+            if other.to is not None and other.to.by_sms:
+                lang = other.to.language
+                messages.append(texted(other.to, self.text_words.word(other, lang)))
+                continue
             lang = other.to.language if other.to is not None else self.team_lang
             chat_id = (
                 self.deps.settings.operator_chat_id if other.to is None
@@ -140,6 +187,10 @@ class Notifier:
 
     async def _send_step(self, step: SendMessages, message_id: int | None) -> None:
         for message in step.messages:
+            if message.sms_to is not None:
+                if self.texts is not None:
+                    await self.texts.write_worded(message)
+                continue
             await self._bot.send_message(
                 message.chat_id, message.text, reply_markup=_markup(message.reply_markup)
             )
@@ -173,9 +224,8 @@ class Notifier:
         """Write to a person in private; False if Telegram is known not to deliver it (no
         Telegram account, or they blocked the bot). A refusal found at delivery runs
         `if_unreachable` instead."""
-        if not person.reachable:
+        if not person.reachable or person.telegram_user_id is None:
             return False
-        assert person.telegram_user_id is not None
         with about(person_id=person.id, if_unreachable=if_unreachable):
             await context.bot.send_message(person.telegram_user_id, text, reply_markup=markup)
         return True

@@ -112,6 +112,11 @@ def about(
         _about.reset(token)
 
 
+def about_now() -> About:
+    """What the messages written now are about (the enclosing `about`)."""
+    return _about.get() or _NOTHING_SAID
+
+
 def capturing() -> bool:
     return _capturing.get() is not None
 

@@ -10,10 +10,12 @@ import aiosqlite
 
 from bot.agenda import utc_text
 from bot.delivery import (
+    SMS,
     Backlog,
     DeliveryStatus,
     OutboxEntry,
     Outgoing,
+    Report,
     Step,
     UndeliveredNotice,
 )
@@ -34,7 +36,8 @@ class SqliteOutbox:
     async def add(self, message: Outgoing, now: datetime) -> int:
         written = await self._db.write(
             "INSERT INTO outbox (chat_id, person_id, method, params, if_unreachable, after_sent,"
-            " urgent, topic, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " urgent, topic, segments, next_attempt_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 message.chat_id,
                 message.person_id,
@@ -44,12 +47,39 @@ class SqliteOutbox:
                 _follow_up(message.after_sent),
                 int(message.urgent),
                 message.topic,
+                message.segments,
                 utc_text(now),
                 utc_text(now),
             ),
         )
         assert written.lastrowid is not None
         return written.lastrowid
+
+    async def get(self, entry_id: int) -> OutboxEntry | None:
+        async with self._db.connection.execute(
+            "SELECT * FROM outbox WHERE id = ?", (entry_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _entry(row) if row else None
+
+    async def reported(self, entry_id: int, report: Report, now: datetime) -> bool:
+        """The gateway's report on a text; False when it was already told (a report repeated,
+        or one after the other: a failure after "delivered" changes nothing)."""
+        written = await self._db.write(
+            "UPDATE outbox SET reported = ?, reported_at = ? WHERE id = ? AND method = ?"
+            " AND (reported IS NULL OR reported = ?)",
+            (report.value, utc_text(now), entry_id, SMS, Report.ON_ITS_WAY.value),
+        )
+        return written.rowcount > 0
+
+    async def segments_since(self, since: datetime) -> int:
+        async with self._db.connection.execute(
+            "SELECT COALESCE(SUM(segments), 0) FROM outbox WHERE method = ?"
+            " AND status IN ('pending', 'sent') AND created_at >= ?",
+            (SMS, utc_text(since)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
 
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[OutboxEntry]:
         # A message waiting for its retry holds back the later ones to the same chat: each

@@ -77,6 +77,46 @@ class SqlitePeopleRepository:
         assert person is not None
         return person
 
+    async def add_from_sms(self, phone: str, language: Language, now: datetime) -> Person:
+        """Someone who texted the territory's number: known by it, not yet agreed to anything
+        (their name comes later)."""
+        written = await self._db.write(
+            "INSERT INTO people (display_name, phone, language, created_at, updated_at)"
+            " VALUES ('', ?, ?, ?, ?)",
+            (phone, language, now.isoformat(), now.isoformat()),
+        )
+        assert written.lastrowid is not None
+        person = await self.get(written.lastrowid)
+        assert person is not None
+        return person
+
+    async def texting_from(self, phone: str) -> Person | None:
+        """Who texts from this number: someone reached by SMS at it, else someone the team
+        registered with it, else someone on Telegram who gave it."""
+        return await self._one(
+            "SELECT * FROM people WHERE phone = ? AND forgotten_at IS NULL"
+            " ORDER BY sms_since IS NULL, telegram_user_id IS NOT NULL, id LIMIT 1",
+            (phone,),
+        )
+
+    async def set_sms(
+        self, person_id: int, since: datetime | None, consent_by: int | None, now: datetime
+    ) -> Person:
+        """Reached by SMS from `since` (None: no longer), as agreed by them or the team."""
+        return await self._update(
+            person_id,
+            now,
+            sms_since=since.isoformat() if since else None,
+            sms_consent_by=consent_by,
+            sms_stopped_at=None,
+        )
+
+    async def set_sms_stopped(self, person_id: int, at: datetime | None, now: datetime) -> Person:
+        return await self._update(person_id, now, sms_stopped_at=at.isoformat() if at else None)
+
+    async def set_name(self, person_id: int, name: str, now: datetime) -> Person:
+        return await self._update(person_id, now, display_name=name)
+
     async def refresh_telegram_identity(
         self, person_id: int, identity: TelegramIdentity, now: datetime
     ) -> Person:
@@ -172,6 +212,7 @@ class SqlitePeopleRepository:
             "UPDATE people SET display_name = '', telegram_user_id = NULL,"
             " telegram_username = NULL, phone = NULL, phone_visible = 0,"
             " privacy_accepted_at = NULL, phone_consent_at = NULL, unreachable_at = NULL,"
+            " sms_since = NULL, sms_consent_by = NULL, sms_stopped_at = NULL,"
             " last_seen_at = NULL, stay_asked_at = NULL, forgotten_at = ?, updated_at = ?"
             " WHERE id = ?",
             (now.isoformat(), now.isoformat(), person_id),
@@ -238,6 +279,9 @@ def _person(row: aiosqlite.Row) -> Person:
         created_at=row["created_at"],
         unreachable_at=row["unreachable_at"],
         last_seen_at=row["last_seen_at"],
+        sms_since=row["sms_since"],
+        sms_consent_by=row["sms_consent_by"],
+        sms_stopped_at=row["sms_stopped_at"],
         forgotten_at=row["forgotten_at"],
         suspended_at=row["suspended_at"],
     )

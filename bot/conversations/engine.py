@@ -694,6 +694,18 @@ class Conversations:
         turn.ask(state.step)
         return turn.reply
 
+    async def question_now(self, person: Person) -> tuple[ConversationState, Question] | None:
+        """The question the person's conversation waits on, as it was asked (a channel
+        without buttons reads "2" as its second choice)."""
+        state = await self._store.get(person.id)
+        if state is None or state.flow not in self._flows or not state.step:
+            return None
+        flow = self._flows[state.flow]
+        turn = self._turn(flow, person, state)
+        if turn is None:
+            return None
+        return state, flow.question(turn, state.step)
+
     def _turn(self, flow: Flow[Any], person: Person, state: ConversationState) -> Turn[Any] | None:
         try:
             draft = flow.draft_type.model_validate(state.draft)

@@ -243,6 +243,9 @@ class Reply:
     voice: str | None = None
     # The person's data was erased: a channel forgets what it keeps about them too.
     erased: bool = False
+    # Words to take again now the conversation ended, as if just sent (what a newcomer
+    # texted first, once they agreed: bot/conversations/welcome.py).
+    then: Words | None = None
 
 
 class ConversationState(BaseModel):

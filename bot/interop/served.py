@@ -221,7 +221,7 @@ class PartnerApi:
                 trip is None
                 or trip.status is not TripStatus.ACTIVE
                 or driver is None
-                or driver.telegram_user_id is None
+                or not driver.has_channel
                 or driver.suspended_at is not None
             ):
                 continue
@@ -321,7 +321,7 @@ class PartnerApi:
             or trip.status is not TripStatus.ACTIVE
             or str(driver.id) != request.driver_id
             or not j.runs_on(trip, day)
-            or driver.telegram_user_id is None
+            or not driver.has_channel
         ):
             return Result(Outcome.BAD, error="missing_journey: this journey is not offered")
         if request.pickup_at <= now:

@@ -18,6 +18,7 @@ from bot.delivery import (
     InboxEntry,
     OutboxEntry,
     Outgoing,
+    Report,
     Step,
     UndeliveredNotice,
     retry_after_failure,
@@ -130,6 +131,17 @@ class DeliveryService:
         if entry.person_id is not None:
             await self._people.set_unreachable(entry.person_id, now)
         return entry.if_unreachable
+
+    async def report(self, entry_id: int, report: Report, detail: str) -> Step | None:
+        """The SMS gateway's report on a text sent: kept; when it never reached the phone,
+        the person is marked so and whoever else must know is told, as for someone who
+        blocked the bot. A report repeated, or about no text of ours, changes nothing."""
+        entry = await self._outbox.get(entry_id)
+        if entry is None or not await self._outbox.reported(entry_id, report, self._clock.now()):
+            return None
+        if report is not Report.FAILED:
+            return None
+        return await self.unreachable(entry, f"not delivered: {detail}"[:500])
 
     async def refused(self, entry: OutboxEntry, error: str) -> None:
         """Telegram refused it for good (a bug of ours): recorded for the digest."""

@@ -159,7 +159,7 @@ class IntroductionService:
             )  # fmt: skip
             timeout = Due(Kind.INTRODUCTION_TIMEOUT, introduction.id, deadline)
             await self._agenda.schedule([timeout], now)
-            if not chosen.driver.reachable and chosen.driver.telegram_user_id is not None:
+            if not chosen.driver.reachable and chosen.driver.has_channel:
                 # Known to refuse our messages: as if the driver had declined, at once.
                 await self._introductions.answer(introduction.id, IntroductionStatus.EXPIRED, now)
                 refused = await self._refused(

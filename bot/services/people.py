@@ -50,6 +50,42 @@ class PeopleService:
             return await self._people.refresh_telegram_identity(person.id, identity, now)
         return person
 
+    async def identify_by_phone(self, phone: str) -> Person:
+        """The person texting from this number (E.164): whoever is known by it (someone the
+        team typed in is that person), else someone new, who has agreed to nothing yet."""
+        person = await self._people.texting_from(phone)
+        now = self._clock.now()
+        if person is None:
+            return await self._people.add_from_sms(phone, self._default_language, now)
+        if person.last_seen_at is None or now - person.last_seen_at > SEEN_PRECISION:
+            await self._people.seen(person.id, now)
+            person = person.model_copy(update={"last_seen_at": now})
+        if person.unreachable_at is not None and person.by_sms:  # a text came: it works
+            await self._people.set_unreachable(person.id, None)
+            person = person.model_copy(update={"unreachable_at": None})
+        return person
+
+    async def reach_by_sms(
+        self, person: Person, *, consent_by: Person | None = None, show_phone: bool = True
+    ) -> Person:
+        """From now on written to by SMS at their number, agreed by them in a text, or to the
+        team (`consent_by`); `show_phone`: they agree too that it is given to whom they are
+        introduced (someone the team registered keeps the choice they made then)."""
+        now = self._clock.now()
+        if show_phone and person.phone and not person.phone_visible:
+            person = await self._people.set_phone(person.id, person.phone, True, now)
+        by = consent_by.id if consent_by is not None else None
+        return await self._people.set_sms(person.id, now, by, now)
+
+    async def stop_sms(self, person: Person) -> Person:
+        return await self._people.set_sms_stopped(person.id, self._clock.now(), self._clock.now())
+
+    async def start_sms(self, person: Person) -> Person:
+        return await self._people.set_sms_stopped(person.id, None, self._clock.now())
+
+    async def set_name(self, person: Person, name: str) -> Person:
+        return await self._people.set_name(person.id, name, self._clock.now())
+
     async def get(self, person_id: int) -> Person | None:
         return await self._people.get(person_id)
 

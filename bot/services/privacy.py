@@ -243,7 +243,7 @@ class PrivacyService:
             ):
                 notices += (await self.forget(person)).notices
             for person in await self._people.inactive(now - self._inactive, INACTIVE_BATCH):
-                if person.registered_by is None and person.telegram_user_id is None:
+                if person.registered_by is None and not person.has_channel:
                     continue  # an operator's own row, or one forgotten already
                 await self._people.stay_asked(person.id, now)
                 notices += _stay_question(person, STAY_ANSWER_DAYS)

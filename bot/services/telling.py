@@ -181,7 +181,7 @@ def driver_asked(
     deadline = introduction.expires_at
     answer = (Button(Offer.ANSWER_INTRODUCTION, introduction.id),)
     asked = to_person(passenger, n.IntroAsked(driver.short_name, deadline, introduction.created_at))
-    if driver.telegram_user_id is None:  # registered by phone: the team calls, answers for them
+    if not driver.has_channel:  # registered by phone: the team calls, answers for them
         call = to_team(
             n.OperatorsCallDriver(
                 need, driver, passenger, introduction, deadline, introduction.created_at
@@ -213,7 +213,7 @@ def cost_share(
     team for whoever has no Telegram."""
     notices = []
     for reader in (passenger, driver):
-        if reader.telegram_user_id is not None:
+        if reader.has_channel:
             notices.append(to_person(reader, n.TransitCostShare(need, km, eur_per_km)))
         else:
             notices.append(to_team(n.TransitCostShareCall(need, km, eur_per_km, reader)))
@@ -226,11 +226,11 @@ def accepted(need: Need, introduction: Introduction, passenger: Person, driver: 
     notices = followed_answer(need, driver, n.OperatorsDriverAccepted, passenger)
     facts = (need, introduction, passenger, driver)
     blocked = to_team(n.OperatorsCallPassengerAccepted(*facts))
-    if driver.telegram_user_id is None:
+    if not driver.has_channel:
         # The team phoned the driver and answered for them: it gives them the passenger's
         # contact, and the passenger hears that the team will set up the meeting.
         notices.append(to_team(n.OperatorsConnectDriver(*facts)))
-        if passenger.telegram_user_id is None:
+        if not passenger.has_channel:
             notices.append(to_team(n.OperatorsCallPassengerOffline(*facts)))
         elif passenger.reachable:
             notices.append(
@@ -242,7 +242,7 @@ def accepted(need: Need, introduction: Introduction, passenger: Person, driver: 
             notices.append(blocked)
         return notices
     notices.append(to_person(driver, n.IntroAcceptedDriver(*facts)))
-    if passenger.telegram_user_id is None:  # registered by phone: the team calls them
+    if not passenger.has_channel:  # registered by phone: the team calls them
         notices.append(to_team(n.OperatorsCallPassengerOffline(*facts)))
     elif passenger.reachable:
         driver_note = to_person(driver, n.IntroPassengerUnreachableDriver(*facts))
@@ -300,7 +300,7 @@ def need_cancelled(
                 driver, n.IntroTripCancelledDriver(need, passenger, accepted_introduction)
             )
             notices += _to_them_or_the_team(driver, told, call)
-        elif driver.telegram_user_id is not None:
+        elif driver.has_channel:
             notices.append(to_person(driver, n.IntroNeedCancelledDriver(passenger)))
         else:
             team_following = True  # the team was asked to phone this driver
@@ -358,14 +358,14 @@ def trip_paused(trip: Trip, driver: Person) -> Notices:
 def need_expired(need: Need, person: Person) -> Notices:
     """The team's post already reads "expired"; the person hears it in the morning."""
     notices = refreshed(need)
-    if person.telegram_user_id is not None:
+    if person.has_channel:
         notices.append(to_person(person, n.NeedsExpired(need)))
     return notices
 
 
 def request_expired_driver(driver: Person, passenger: Person) -> Notices:
     """A driver reached by phone: the team saw the request lapse in the group."""
-    if driver.telegram_user_id is None:
+    if not driver.has_channel:
         return []
     return [to_person(driver, n.IntroExpiredDriver(passenger.short_name))]
 

@@ -11,6 +11,8 @@ Each feature is one module with its routes, mounted here:
 - `webhook.py`: POST /telegram, Telegram's updates when WEBHOOK_URL is set;
 - `interop.py`: the partner platforms' API (standard covoiturage) under /api/covoiturage/,
   when INTEROP_OPERATOR is set;
+- `sms.py`: GET /sms/incoming and /sms/report, the SMS gateway's calls, when
+  SMS_GATEWAY_URL is set;
 - the try page goes in `try_page.py`.
 """
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
-from handlers.http import health, interop, webhook
+from handlers.http import health, interop, sms, webhook
 from handlers.http.context import HttpContext
 
 
@@ -29,4 +31,6 @@ def create_http_app(context: HttpContext) -> Starlette:
         routes += webhook.routes(context)
     if context.core.partner_api is not None and context.telling is not None:
         routes += interop.routes(context)
+    if context.sms is not None:
+        routes += sms.routes(context.sms.secret, context.sms.receive, context.sms.reported)
     return Starlette(routes=routes)

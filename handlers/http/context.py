@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.assembly import Core
-from bot.delivery import JSON
+from bot.delivery import JSON, Report
 from bot.notices import Notice
 
 
@@ -34,3 +34,12 @@ class HttpContext:
     polling: Callable[[], bool] = lambda: False
     # For the partners' API, whose bookings and messages reach people in Telegram.
     telling: Telling | None = None
+    # The SMS gateway's calls (handlers/http/sms.py); None without SMS.
+    sms: SmsRoutes | None = None
+
+
+@dataclass(frozen=True)
+class SmsRoutes:
+    secret: str
+    receive: Callable[[str | None, str, str, str], Awaitable[bool]]
+    reported: Callable[[int, Report, str], Awaitable[None]]

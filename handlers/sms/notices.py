@@ -1,0 +1,166 @@
+"""The core's notices worded for a simple phone: short, plain, what to answer said in words.
+
+The notices a person reached by SMS gets most (a driver asked, the drivers found, an
+acceptance, the evening's reminder, "did it happen?") have short wordings of their own in
+the SMS catalogue (`sms.<key of the notice>`); any other is the Telegram wording made plain
+(handlers/sms/text.py). Buttons become what to text back: OUI or NON, or a number, read by
+the same readers of words as on Telegram (bot/services/words.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from bot import notices as n
+from bot.domain import Need, Person, Ride
+from bot.notices import Notice, NoticeValues, Offer
+from bot.phones import show_phone
+from handlers import render
+from handlers.notices import NoticeWords
+from handlers.sms.text import choices_hint, numbered, sms, yes_no_hint
+from i18n import Translator
+
+V = TypeVar("V", bound=NoticeValues)
+
+# Offers answered by texting OUI or NON (bot/services/words.py reads them).
+YES_NO = frozenset({Offer.ANSWER_INTRODUCTION, Offer.RIDE_OUTCOME})
+
+
+class TextNotices:
+    def __init__(self, t: Translator, words: NoticeWords) -> None:
+        self.t = t
+        self.words = words
+        self._short: dict[type[NoticeValues], Callable[[str, Any], str]] = {}
+        self._add(self._request, n.IntroRequest)
+        self._add(self._drivers, n.CandidatesFound, n.CandidatesNext, n.CandidatesNewDriver)
+        self._add(self._asked, n.IntroAsked)
+        self._add(self._accepted_passenger, n.IntroAcceptedPassenger)
+        self._add(self._accepted_driver, n.IntroAcceptedDriver)
+        self._add(self._reminder, n.ReminderDriver, n.ReminderPassenger)
+        self._add(self._outcome, n.OutcomeQuestion)
+        self._add(self._trip_check, n.TripCheckQuestion)
+        self._add(self._dropped_out, n.IntroDeclinedPassenger, n.IntroExpiredPassenger,
+                  n.IntroUnreachablePassenger, n.RidesFullPassenger,
+                  n.RidesWithdrawnPassenger)  # fmt: skip
+
+    def _add(self, words: Callable[[str, V], str], *kinds: type[V]) -> None:
+        for kind in kinds:
+            self._short[kind] = words
+
+    def word(self, notice: Notice, lang: str) -> str:
+        """The whole text: the notice, then what to answer."""
+        short = self._short.get(type(notice.values))
+        if short is not None:
+            text = short(lang, notice.values)
+        else:
+            text = sms(self.words.word(notice, lang)[0])
+        hint = self._hint(notice, lang)
+        return f"{text}\n{hint}" if hint else text
+
+    def _hint(self, notice: Notice, lang: str) -> str:
+        offers = {button.offer for button in notice.buttons}
+        if offers & YES_NO:
+            return yes_no_hint(self.t, lang)
+        if Offer.CHOOSE_DRIVER in offers and isinstance(notice.values, n.DriverChoices):
+            count = len(notice.values.candidates)
+            return choices_hint(self.t, lang, count) if count > 1 else yes_no_hint(self.t, lang)
+        if Offer.TRIP_CHECK in offers:
+            return sms(self.t(lang, "sms.hint_trip_check"))
+        return ""
+
+    # The passenger.
+
+    def _drivers(self, lang: str, v: n.DriverChoices) -> str:
+        t = self.t
+        lines = [
+            t(lang, "sms.driver_line", name=c.driver.short_name,
+              day=self._day(lang, v.need, c.match.weekdays), pickup=t.time(lang, c.match.pickup))
+            for c in v.candidates
+        ]  # fmt: skip
+        if len(lines) == 1:
+            return sms(t(lang, "sms.one_driver", line=lines[0]))
+        return sms(t(lang, "sms.drivers", count=len(lines)) + "\n" + numbered(lines))
+
+    def _asked(self, lang: str, v: n.IntroAsked) -> str:
+        return sms(self.t(lang, "sms.intro_asked", name=v.name))
+
+    def _accepted_passenger(self, lang: str, v: n.Accepted) -> str:
+        return sms(
+            self.t(
+                lang, "sms.intro_accepted_passenger", name=v.driver.display_name,
+                day=self._day(lang, v.need, v.introduction.travel_day),
+                pickup=self.t.time(lang, v.introduction.pickup),
+                contact=self._reach(lang, v.driver),
+            )
+        )  # fmt: skip
+
+    def _dropped_out(self, lang: str, v: n.DriverDroppedOut) -> str:
+        return sms(self.t(lang, "sms.driver_dropped_out", name=v.name or "?"))
+
+    # The driver.
+
+    def _request(self, lang: str, v: n.IntroRequest) -> str:
+        t, need, introduction = self.t, v.need, v.introduction
+        return sms(
+            t(
+                lang, "sms.intro_request", passenger=v.passenger.short_name,
+                day=self._day(lang, need, introduction.travel_day),
+                pickup=t.time(lang, introduction.pickup), origin=need.origin.name,
+                destination=need.destination.name,
+            )
+        )  # fmt: skip
+
+    def _accepted_driver(self, lang: str, v: n.Accepted) -> str:
+        return sms(
+            self.t(
+                lang, "sms.intro_accepted_driver", name=v.passenger.display_name,
+                contact=self._reach(lang, v.passenger),
+            )
+        )  # fmt: skip
+
+    def _trip_check(self, lang: str, v: n.TripCheckQuestion) -> str:
+        trip = v.trip
+        return sms(
+            self.t(lang, "sms.trip_check", origin=trip.origin.name,
+                   destination=trip.destination.name)
+        )  # fmt: skip
+
+    # Both.
+
+    def _reminder(self, lang: str, v: n.RideNotice) -> str:
+        ride = v.ride
+        other = ride.passenger if isinstance(v, n.ReminderDriver) else ride.driver
+        return sms(
+            self.t(
+                lang, "sms.reminder", name=other.display_name, **self._ride(lang, ride),
+                contact=self._reach(lang, other),
+            )
+        )  # fmt: skip
+
+    def _outcome(self, lang: str, v: n.RideNotice) -> str:
+        ride = v.ride
+        return sms(
+            self.t(lang, "sms.outcome_question", name=ride.driver.short_name,
+                   **self._ride(lang, ride))
+        )  # fmt: skip
+
+    # Values.
+
+    def _day(self, lang: str, need: Need, days: frozenset[int] | int) -> str:
+        return render.match_day(self.t, lang, need, days)
+
+    def _ride(self, lang: str, ride: Ride) -> dict[str, str]:
+        return {
+            "date": self.t.date(lang, ride.ride_date),
+            "pickup": self.t.time(lang, ride.introduction.pickup),
+            "origin": ride.need.origin.name,
+            "destination": ride.need.destination.name,
+        }
+
+    def _reach(self, lang: str, person: Person) -> str:
+        """How to reach them by phone (with their consent), else their Telegram, else the
+        team's relay."""
+        if person.phone and person.phone_visible:
+            return show_phone(person.phone)
+        reach = render.reach(self.t, lang, person)
+        return sms(reach) if reach else self.t(lang, "sms.through_team")

@@ -1,0 +1,95 @@
+"""Texts into the outbox: each one folded to the GSM alphabet, its segments counted, and
+what happens if it never reaches the phone decided before it leaves.
+
+A text is written in the transaction of the update, text or agenda entry that causes it,
+like a Telegram message (handlers/outbox_bot.py), and sent by the deliverer through the
+gateway (handlers/sms/sending.py). One the month's budget cannot pay for is not written: the
+caller tells the team instead (`False`)."""
+
+from __future__ import annotations
+
+from bot.delivery import SMS, SMS_LANES, Outgoing, Step, WordedMessage, sms_lane
+from bot.domain import Person
+from bot.services.delivery import DeliveryService
+from bot.services.texts import TextService
+from handlers.sms.text import fold, segments
+
+# The longest text sent: a concatenated message of 4 segments; more is never worth its cost
+# to someone reading on a small screen.
+MOST_SEGMENTS = 4
+MOST_CHARACTERS = 153 * MOST_SEGMENTS
+
+
+def cut(text: str) -> str:
+    """At most `MOST_SEGMENTS`, cut at a line or a word."""
+    text = fold(text).strip()
+    if segments(text) <= MOST_SEGMENTS:
+        return text
+    kept = text[: MOST_CHARACTERS - 3]
+    for separator in ("\n", " "):
+        if separator in kept[MOST_CHARACTERS // 2 :]:
+            kept = kept[: kept.rindex(separator)]
+            break
+    while segments(kept + "...") > MOST_SEGMENTS:
+        kept = kept[:-10]
+    return kept.rstrip() + "..."
+
+
+class TextWriter:
+    def __init__(self, delivery: DeliveryService, texts: TextService) -> None:
+        self._delivery = delivery
+        self._texts = texts
+
+    async def write(
+        self,
+        person: Person,
+        text: str,
+        *,
+        to: str | None = None,
+        if_unreachable: Step | None = None,
+        urgent: bool = True,
+        topic: str = "message",
+        within_budget: bool = True,
+    ) -> bool:
+        """A text to `person`, at `to` (the number they texted from) or their own; False
+        when it cannot go by SMS: no number, or over the month's budget (unless
+        `within_budget` is False: a word the person must get, such as STOP's answer)."""
+        number = to or person.phone
+        if not number:
+            return False
+        text = cut(text)
+        count = segments(text)
+        if within_budget and not await self._texts.affordable(count):
+            return False
+        await self._delivery.write(
+            Outgoing(
+                chat_id=sms_lane(person.id),
+                method=SMS,
+                params={"to": number, "text": text},
+                person_id=person.id,
+                if_unreachable=if_unreachable,
+                urgent=urgent,
+                topic=topic,
+                segments=count,
+            )
+        )
+        return True
+
+    async def write_worded(self, message: WordedMessage) -> None:
+        """A text worded earlier (a notice's fall-back), now that a step asks for it."""
+        if message.sms_to is None:
+            return
+        await self._delivery.write(
+            Outgoing(
+                chat_id=message.chat_id,
+                method=SMS,
+                params={"to": message.sms_to, "text": message.text},
+                person_id=message.chat_id - SMS_LANES,
+                segments=segments(message.text),
+            )
+        )
+
+
+def texted(person: Person, text: str) -> WordedMessage:
+    """A text worded now, sent only if a step asks for it (a notice's fall-back)."""
+    return WordedMessage(sms_lane(person.id), cut(text), None, sms_to=person.phone)
