@@ -1,0 +1,1 @@
+"""The SMS adapter: texts in and out through a Kannel gateway."""
