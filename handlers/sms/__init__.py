@@ -1,0 +1,1 @@
+"""The SMS adapter: texts in and out through the Kannel gateway."""
