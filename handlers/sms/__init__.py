@@ -1,1 +1,1 @@
-"""The SMS adapter: texts in and out through a Kannel gateway."""
+"""The SMS adapter: texts in and out through the Kannel gateway."""

@@ -1,0 +1,72 @@
+"""Every SMS Mobilot sends fits the segments it is allowed: one (160 GSM-7 characters) unless
+LONGER says otherwise. Each `sms.*` message of the catalogues is checked, filled with long
+but ordinary values, as a phone would receive it; a new one is picked up by itself."""
+
+import pytest
+
+from handlers.sms.text import SINGLE_GSM7, is_gsm7, segments, septets, sms
+from i18n import LANGUAGES, Translator, load_catalog, placeholders
+
+# Messages allowed more than one segment (each is paid): the key and how many.
+LONGER: dict[str, int] = {}
+
+# The longest a placeholder ordinarily gets. A value is one string, or one per language.
+SAMPLES: dict[str, str | dict[str, str]] = {
+    "name": "Marie-Christine D.",
+    "driver": "Marie-Christine D.",
+    "passenger": "Marie-Christine D.",
+    "person": "Marie-Christine D.",
+    "place": "Saint-Cirq-Lapopie",
+    "origin": "Saint-Cirq-Lapopie",
+    "destination": "Villefranche-de-Rouergue",
+    "from": "Saint-Cirq-Lapopie",
+    "to": "Villefranche-de-Rouergue",
+    "pickup": "Saint-Cirq-Lapopie",
+    "date": {"fr": "mercredi 30 décembre", "en": "Wednesday 30 December"},
+    "day": {"fr": "mercredi 30 décembre", "en": "Wednesday 30 December"},
+    "time": {"fr": "18h30", "en": "18:30"},
+    "when": {"fr": "mercredi 30 décembre à 18h30", "en": "Wednesday 30 December at 18:30"},
+    "phone": "06 12 34 56 78",
+    "number": "12",
+    "count": "12",
+    "seats": "4",
+    "id": "1234",
+    "code": "123456",
+    "choices": {"fr": "1, 2, 3 ou 4", "en": "1, 2, 3, or 4"},
+}
+
+
+# Plural forms come as "sms.x" and "sms.x[1]"…: each form is checked.
+SMS_KEYS = {
+    key for language in LANGUAGES for key in load_catalog(language) if key.startswith("sms.")
+}
+
+
+def sample(name: str, language: str) -> str:
+    if name not in SAMPLES:
+        pytest.fail(
+            f"no sample for the placeholder {{{name}}}: add its longest ordinary value to "
+            "SAMPLES in tests/test_sms_catalog.py"
+        )
+    value = SAMPLES[name]
+    return value if isinstance(value, str) else value[language]
+
+
+def test_there_are_sms_messages_and_longer_names_only_them() -> None:
+    assert {"sms.reply_numbers", "sms.reply_yes_no"} <= SMS_KEYS
+    assert set(LONGER) <= SMS_KEYS, "LONGER names a message that no longer exists"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("key", sorted(SMS_KEYS))
+def test_each_sms_fits_its_segments(key: str, language: str) -> None:
+    t = Translator("fr")
+    template = load_catalog(language)[key]
+    values = {name: sample(name, language) for name in placeholders(template)}
+    text = sms(t(language, key, **values))
+    assert is_gsm7(text), text
+    budget = LONGER.get(key, 1)
+    assert segments(text) <= budget, (
+        f"{key} ({language}) takes {segments(text)} segments, {septets(text)} septets "
+        f"(one segment is {SINGLE_GSM7}): shorten it, or allow it in LONGER\n{text}"
+    )
