@@ -251,6 +251,7 @@ async def create_bot(
     )
     deps = Deps(
         texts=core.texts if settings.sms_enabled else None,
+        texting=core.texting if settings.sms_enabled else None,
         settings=settings,
         t=Translator(settings.default_language),
         people=core.people,

@@ -49,6 +49,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.scheduled import ScheduledWork
+from bot.services.texting import Texting
 from bot.services.texts import TextService
 from bot.services.transit import TransitService
 from bot.services.trips import TripService
@@ -119,6 +120,17 @@ class Core:
     group_members: GroupMembers = field(default_factory=GroupMembers)
     # Texts received from simple phones, and what texting costs (the SMS channel).
     texts: TextService | None = None
+
+    @cached_property
+    def texting(self) -> Texting | None:
+        """What a text from a simple phone does (bot/services/texting.py)."""
+        if self.texts is None:
+            return None
+        zone = self.settings.zone
+        return Texting(
+            self.texts, self.people, self.conversations, self.words,
+            lambda: self.clock.now().astimezone(zone).date(),
+        )  # fmt: skip
 
     @cached_property
     def scheduled(self) -> ScheduledWork:

@@ -764,18 +764,18 @@ class AboutTexter(NoticeValues):
 class SmsStoppedTeam(AboutTexter):
     """Someone texted STOP: no more texts; the team may phone them."""
 
-    key = "sms.team_stopped"
+    key = "operators.sms_stopped"
 
 
 @dataclass(frozen=True, eq=False)
 class SmsThroughTeam(AboutTexter):
     """A text the month's budget cannot pay for: the team passes it on by phone."""
 
-    key = "sms.team_over_budget"
+    key = "operators.sms_over_budget"
 
 
 @dataclass(frozen=True, eq=False)
 class SmsUndelivered(AboutTexter):
     """The gateway says a text never reached the phone: the team phones instead."""
 
-    key = "sms.team_undelivered"
+    key = "operators.sms_undelivered"

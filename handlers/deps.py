@@ -26,6 +26,7 @@ from bot.services.places import PlaceService
 from bot.services.privacy import PrivacyService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
+from bot.services.texting import Texting
 from bot.services.texts import TextService
 from bot.services.trips import TripService
 from bot.services.trust import TrustService
@@ -65,6 +66,7 @@ class Deps:
     partner_api: PartnerApi | None = None
     # Texts from simple phones (None: no SMS gateway).
     texts: TextService | None = None
+    texting: Texting | None = None
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""

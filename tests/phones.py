@@ -5,6 +5,7 @@ the bot and reads what each phone received. The real gateway is tested against a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,7 +98,7 @@ class TextingBot(RunningBot):
         new = got[self._read.get(number, 0) :]
         self._read[number] = len(got)
         for text in new:
-            assert is_gsm7(text), f"not GSM-7: {text!r}"
+            assert_fit_for_a_simple_phone(text)
         return new
 
     def last_to(self, phone: str) -> SentText:
@@ -114,6 +115,16 @@ class TextingBot(RunningBot):
     def segments_to(self, phone: str) -> int:
         number = _e164(phone)
         return sum(segments(s.text) for s in self.network.sent if s.to == number)
+
+
+# What a simple phone cannot do: a Telegram command, a button, a link.
+TELEGRAM_ONLY = re.compile(r"(?<![\w/])/[a-z]{3,}|\b(?:bouton|button|appuyez|tapez|press|tap)\b|https?://",
+                           re.IGNORECASE)  # fmt: skip
+
+
+def assert_fit_for_a_simple_phone(text: str) -> None:
+    assert is_gsm7(text), f"not GSM-7: {text!r}"
+    assert not TELEGRAM_ONLY.search(text), f"asks what a simple phone cannot do: {text!r}"
 
 
 def _e164(phone: str) -> str:

@@ -21,7 +21,17 @@ SAMPLES: dict[str, str | dict[str, str]] = {
     "destination": "Villefranche-de-Rouergue",
     "from": "Saint-Cirq-Lapopie",
     "to": "Villefranche-de-Rouergue",
-    "pickup": "Saint-Cirq-Lapopie",
+    "line": {
+        "fr": "Marie-Christine D., mercredi 30 décembre vers 18h30",
+        "en": "Marie-Christine D., Wednesday 30 December around 18:30",
+    },
+    "max": "8",
+    "schedule": {
+        "fr": "du lundi au vendredi, départ à 7h30, retour à 17h45",
+        "en": "Monday to Friday, leaving at 7:30, back at 17:45",
+    },
+    # What the person typed, said back cut to 60 characters (bot/conversations/engine.py echo).
+    "text": "Saint-Cirq-Lapopie, a cote de la riviere, pres de l'eglise..",
     "date": {"fr": "mercredi 30 décembre", "en": "Wednesday 30 December"},
     "day": {"fr": "mercredi 30 décembre", "en": "Wednesday 30 December"},
     "time": {"fr": "18h30", "en": "18:30"},

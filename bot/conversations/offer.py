@@ -385,6 +385,13 @@ class OfferFlow(CallerSteps[TripDraft]):
         turn.change(note=typed)
         self.advance(turn, NOTE)
 
+    def advance(self, turn: Offer, step: str) -> None:
+        if step == NOTE and not self.for_caller and turn.person.by_sms:
+            # Texting from their phone: that number is how passengers reach them (they
+            # agreed to it when they first texted), there is nothing to choose.
+            step = CONTACT
+        super().advance(turn, step)
+
     async def on_skip_note(self, turn: Offer, answer: Press) -> None:
         turn.drop()
         turn.change(note=None)

@@ -19,7 +19,7 @@ from bot.services import consents as topics
 from bot.services.consents import ConsentService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
-from bot.understand import read_yes_no
+from bot.understand import read_yes_no, says_offering
 
 AGREE, NAME = "agree", "name"
 
@@ -58,8 +58,10 @@ class WelcomeFlow(Flow[WelcomeDraft]):
 
     def question(self, turn: Welcome, step: str) -> Question:
         if step == NAME:
-            return Question(Text("welcome.ask_name"))
-        return Question(Text("welcome.agree"), self.yes_no("agree"))
+            return Question(Text("sms.welcome_ask_name"))
+        if says_offering(turn.draft.first_words):
+            return Question(Text("sms.welcome_agree_driver"), self.yes_no("agree"))
+        return Question(Text("sms.welcome_agree"), self.yes_no("agree"))
 
     async def on_agree_words(self, turn: Welcome, answer: Words) -> None:
         said = read_yes_no(answer.text)
@@ -70,10 +72,12 @@ class WelcomeFlow(Flow[WelcomeDraft]):
 
     async def on_agree(self, turn: Welcome, answer: Press) -> None:
         if answer.argument != "yes":
-            turn.say("welcome.refused")
+            turn.say("sms.welcome_refused")
             turn.end()
             return
-        person = await self.consents.give(turn.person, topics.NEED)
+        # What they agreed to: their needs, or their trips when they came to drive.
+        driving = says_offering(turn.draft.first_words)
+        person = await self.consents.give(turn.person, topics.TRIP if driving else topics.NEED)
         person = await self.people.reach_by_sms(person)
         turn.person = await self.people.accept_privacy(person)
         if turn.person.display_name.strip():
@@ -84,7 +88,7 @@ class WelcomeFlow(Flow[WelcomeDraft]):
     async def on_name(self, turn: Welcome, answer: Words) -> None:
         name = " ".join(answer.text.split())
         if not 2 <= len(name) <= MAX_NAME_LENGTH or read_yes_no(name, strict=True) is not None:
-            turn.say("welcome.name_invalid")
+            turn.say("sms.welcome_name_invalid")
             turn.ask(NAME)
             return
         if any(character.isdigit() for character in name):
@@ -97,10 +101,10 @@ class WelcomeFlow(Flow[WelcomeDraft]):
         self.welcomed(turn)
 
     def welcomed(self, turn: Welcome) -> None:
-        turn.say("welcome.done")
+        turn.say("sms.welcome_done", name=turn.person.display_name.split()[0])
         turn.reply.then = Words(turn.draft.first_words) if turn.draft.first_words else None
         turn.end()
 
     def cancel(self, turn: Welcome) -> None:
-        turn.say("welcome.refused")
+        turn.say("sms.welcome_refused")
         turn.end()

@@ -22,8 +22,9 @@ from bot.domain import Person
 from bot.notices import Notice, SmsStoppedTeam, to_team
 from bot.services.people import PeopleService
 
-# More texts than this from one number within the window: it is slowed down.
-FLOOD_TEXTS = 10
+# More texts than this from one number within the window: it is slowed down (a whole
+# conversation by text takes about a dozen).
+FLOOD_TEXTS = 30
 FLOOD_WINDOW = timedelta(minutes=10)
 # Handled texts are kept this long (what the person sent, for a fault to be looked into).
 KEEP_HANDLED_TEXTS = timedelta(days=30)

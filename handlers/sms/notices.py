@@ -49,9 +49,12 @@ class TextNotices:
 
     def word(self, notice: Notice, lang: str) -> str:
         """The whole text: the notice, then what to answer."""
-        short = self._short.get(type(notice.values))
+        values = notice.values
+        short = self._short.get(type(values))
         if short is not None:
-            text = short(lang, notice.values)
+            text = short(lang, values)
+        elif self.t.has(f"sms.{values.key}"):  # a plain sentence, shorter by SMS
+            text = sms(self.t(lang, f"sms.{values.key}", **values.fields()))
         else:
             text = sms(self.words.word(notice, lang)[0])
         hint = self._hint(notice, lang)
@@ -74,12 +77,12 @@ class TextNotices:
         t = self.t
         lines = [
             t(lang, "sms.driver_line", name=c.driver.short_name,
-              day=self._day(lang, v.need, c.match.weekdays), pickup=t.time(lang, c.match.pickup))
+              day=self._day(lang, v.need, c.match.weekdays), time=t.time(lang, c.match.pickup))
             for c in v.candidates
         ]  # fmt: skip
         if len(lines) == 1:
             return sms(t(lang, "sms.one_driver", line=lines[0]))
-        return sms(t(lang, "sms.drivers", count=len(lines)) + "\n" + numbered(lines))
+        return sms(t(lang, "sms.drivers") + "\n" + numbered(lines))
 
     def _asked(self, lang: str, v: n.IntroAsked) -> str:
         return sms(self.t(lang, "sms.intro_asked", name=v.name))
@@ -89,8 +92,8 @@ class TextNotices:
             self.t(
                 lang, "sms.intro_accepted_passenger", name=v.driver.display_name,
                 day=self._day(lang, v.need, v.introduction.travel_day),
-                pickup=self.t.time(lang, v.introduction.pickup),
-                contact=self._reach(lang, v.driver),
+                time=self.t.time(lang, v.introduction.pickup),
+                phone=self._reach(lang, v.driver),
             )
         )  # fmt: skip
 
@@ -105,7 +108,7 @@ class TextNotices:
             t(
                 lang, "sms.intro_request", passenger=v.passenger.short_name,
                 day=self._day(lang, need, introduction.travel_day),
-                pickup=t.time(lang, introduction.pickup), origin=need.origin.name,
+                time=t.time(lang, introduction.pickup), origin=need.origin.name,
                 destination=need.destination.name,
             )
         )  # fmt: skip
@@ -114,7 +117,7 @@ class TextNotices:
         return sms(
             self.t(
                 lang, "sms.intro_accepted_driver", name=v.passenger.display_name,
-                contact=self._reach(lang, v.passenger),
+                phone=self._reach(lang, v.passenger),
             )
         )  # fmt: skip
 
@@ -133,7 +136,7 @@ class TextNotices:
         return sms(
             self.t(
                 lang, "sms.reminder", name=other.display_name, **self._ride(lang, ride),
-                contact=self._reach(lang, other),
+                phone=self._reach(lang, other),
             )
         )  # fmt: skip
 
@@ -152,7 +155,7 @@ class TextNotices:
     def _ride(self, lang: str, ride: Ride) -> dict[str, str]:
         return {
             "date": self.t.date(lang, ride.ride_date),
-            "pickup": self.t.time(lang, ride.introduction.pickup),
+            "time": self.t.time(lang, ride.introduction.pickup),
             "origin": ride.need.origin.name,
             "destination": ride.need.destination.name,
         }

@@ -115,7 +115,7 @@ class TextRunner:
         phone = parse_phone(text.sender)
         if phone is None:
             return
-        person = await self._talk.deps.people.identify_by_phone(phone)
+        person = await self._talk.deps.people.identify_by_phone(phone)  # (a rolled-back text)
         key = "sms.try_again" if isinstance(error, Unavailable) else "sms.sorry"
         said = sms_text(self._t, person.language, Text(key))
         await self._writer.write(person, said, to=phone)
