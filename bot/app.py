@@ -296,7 +296,12 @@ async def create_bot(
     texts = None
     if deps.texts is not None and notifier.texts is not None:
         context = SimpleNamespace(bot=bot)
-        talk = TextTalk(deps, notifier.texts, lambda notices: notifier.write(context, notices))  # type: ignore[arg-type]
+        talk = TextTalk(
+            deps,
+            notifier.texts,
+            lambda notices: notifier.write(context, notices),  # type: ignore[arg-type]
+            notifier.instead_of_text,
+        )
         texts = TextRunner(
             deps.texts, talk, core.database, core.delivery, deliverer, notifier.texts, deps.t
         )

@@ -283,6 +283,15 @@ class OperatorsConnectDriver(Accepted):
 
 
 @dataclass(frozen=True, eq=False)
+class OperatorsConnectTexter(Accepted):
+    """Someone reached by SMS, introduced to someone who shares no phone number: the team
+    calls the one who texts and says how to reach the other."""
+
+    key = "operators.connect_texter"
+    texter: Person
+
+
+@dataclass(frozen=True, eq=False)
 class IntroTripCancelledDriver(NoticeValues):
     key = "intro.trip_cancelled_driver"
     need: Need

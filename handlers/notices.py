@@ -69,6 +69,7 @@ class NoticeWords:
             self._call_passenger, n.OperatorsCallPassengerAccepted, n.OperatorsCallPassengerOffline
         )
         w.add(self._connect_driver, n.OperatorsConnectDriver)
+        w.add(self._connect_texter, n.OperatorsConnectTexter)
         w.add(self._told_closed, n.OperatorsPersonToldClosed)
         w.add(self._ride_still_on, n.TripsRideStillOn)
         w.add(self._reminder, n.ReminderDriver, n.ReminderPassenger)
@@ -320,6 +321,15 @@ class NoticeWords:
             pickup=self.t.time(lang, introduction.pickup),
             passenger_phone=shared or self._relay(lang),
             contact=Html(render.reach(self.t, lang, passenger) or self._phone(lang, passenger)),
+        )  # fmt: skip
+
+    def _connect_texter(self, lang: str, v: n.OperatorsConnectTexter) -> str:
+        texter = v.texter
+        other = v.driver if texter.id == v.passenger.id else v.passenger
+        return self.t(
+            lang, v.key, id=v.need.id, texter=texter.display_name, phone=show_phone(texter.phone),
+            other=other.display_name,
+            contact=Html(render.reach(self.t, lang, other) or self._phone(lang, other)),
         )  # fmt: skip
 
     def _ride_still_on(self, lang: str, v: n.RideNotice) -> str:

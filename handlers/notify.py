@@ -138,7 +138,7 @@ class Notifier:
         whoever must know is told (the team, when the notice names no one)."""
         text = self.text_words.word(notice, reader.language)
         if self.texts is not None and reader.reachable:
-            instead = self._instead(notice) or self._instead_of_text(reader, text)
+            instead = self._instead(notice) or self.instead_of_text(reader, text)
             about = about_now()
             written = await self.texts.write(
                 reader, text, if_unreachable=instead, urgent=about.urgent, topic=about.topic
@@ -151,7 +151,8 @@ class Notifier:
             return await self.write(context, list(notice.if_unreachable))
         return await self.write(context, [to_team(SmsUndelivered(reader, text))])
 
-    def _instead_of_text(self, reader: Person, text: str) -> Step | None:
+    def instead_of_text(self, reader: Person, text: str) -> Step | None:
+        """The team, told a text that never reached `reader` (the gateway's report)."""
         chat_id = self.deps.settings.operator_chat_id
         if chat_id is None:
             return None

@@ -93,7 +93,9 @@ class TextingBot(RunningBot):
 
     def inbox(self, phone: str) -> list[str]:
         """The texts `phone` received since last read (as the gateway was asked to send)."""
-        number = _e164(phone)
+        from bot.phones import parse_phone
+
+        number = parse_phone(phone) or phone
         got = [s.text for s in self.network.sent if s.to == number]
         new = got[self._read.get(number, 0) :]
         self._read[number] = len(got)

@@ -223,6 +223,24 @@ def cost_share(
 def accepted(need: Need, introduction: Introduction, passenger: Person, driver: Person) -> Notices:
     """Both get each other's contact; through the team when one has no Telegram, or when the
     passenger's Telegram refuses our message."""
+    facts = (need, introduction, passenger, driver)
+    return [*_accepted(*facts), *_texters_to_connect(*facts)]
+
+
+def _texters_to_connect(
+    need: Need, introduction: Introduction, passenger: Person, driver: Person
+) -> Notices:
+    """A simple phone cannot reach a Telegram account: who texts, introduced to someone who
+    shares no number, is called by the team with the other's contact."""
+    facts = (need, introduction, passenger, driver)
+    return [
+        to_team(n.OperatorsConnectTexter(*facts, texter=texter))
+        for texter, other in ((passenger, driver), (driver, passenger))
+        if texter.by_sms and not (other.phone and other.phone_visible)
+    ]
+
+
+def _accepted(need: Need, introduction: Introduction, passenger: Person, driver: Person) -> Notices:
     notices = followed_answer(need, driver, n.OperatorsDriverAccepted, passenger)
     facts = (need, introduction, passenger, driver)
     blocked = to_team(n.OperatorsCallPassengerAccepted(*facts))

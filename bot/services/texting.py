@@ -92,6 +92,13 @@ class Texting:
     async def _take(self, texted: Texted, words: str, depth: int) -> None:
         person = texted.person
         assert person is not None
+        if (
+            person.telegram_user_id is None
+            and person.sms_since is None
+            and (person.privacy_accepted_at is not None and person.display_name.strip())
+        ):
+            # Registered by the team, texting now: texts reach them from here on.
+            texted.person = person = await self._people.reach_by_sms(person, show_phone=False)
         keyword = read_keyword(words)
         if keyword is not None:
             await self._keyword(texted, person, keyword)
@@ -105,9 +112,6 @@ class Texting:
                 reply = await self._conversations.start(person, WELCOME, words=Words(words))
                 await self._add(texted, reply, depth)
                 return
-        elif person.telegram_user_id is None and person.sms_since is None:
-            # Registered by the team, texting now: texts reach them from here on.
-            texted.person = person = await self._people.reach_by_sms(person, show_phone=False)
         answered = await self._answer(person, words)
         if answered is None:
             answered = await self._outside(texted, person, words)

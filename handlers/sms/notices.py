@@ -161,9 +161,8 @@ class TextNotices:
         }
 
     def _reach(self, lang: str, person: Person) -> str:
-        """How to reach them by phone (with their consent), else their Telegram, else the
-        team's relay."""
+        """How to reach them from a simple phone: their number, when they agreed to give it;
+        else the team calls (bot/services/telling.py tells it to)."""
         if person.phone and person.phone_visible:
             return show_phone(person.phone)
-        reach = render.reach(self.t, lang, person)
-        return sms(reach) if reach else self.t(lang, "sms.through_team")
+        return self.t(lang, "sms.through_team")

@@ -19,7 +19,8 @@ from bot.conversations.model import (
     Text,
     TripDraftView,
 )
-from bot.domain import PlaceRef
+from bot.delivery import Step
+from bot.domain import Person, PlaceRef
 from bot.notices import Notice, SmsThroughTeam, to_team
 from bot.services.texting import yes_no_values
 from bot.services.texts import ReceivedText
@@ -31,14 +32,19 @@ from handlers.talk import word
 from i18n import Html, Translator, Voiced
 
 WriteNotices = Callable[[list[Notice]], Awaitable[int]]
+Undelivered = Callable[[Person, str], Step | None]
 
 
 class TextTalk:
-    def __init__(self, deps: Deps, writer: TextWriter, write_notices: WriteNotices) -> None:
+    def __init__(
+        self, deps: Deps, writer: TextWriter, write_notices: WriteNotices, undelivered: Undelivered
+    ) -> None:
         self.deps = deps
         self.t = deps.t
         self.writer = writer
         self.write_notices = write_notices
+        # Whom the gateway's report of a text that never arrived reaches (the team).
+        self.undelivered = undelivered
 
     async def handle(self, text: ReceivedText) -> None:
         """One text, in the transaction the caller holds (handlers/sms/runner.py): what it
@@ -52,8 +58,9 @@ class TextTalk:
         notices = list(reply.notices)
         # STOP's answer goes whatever the budget: the last text they get.
         if answer and not await self.writer.write(
-            person, answer, to=texted.phone, within_budget=not texted.last
-        ):
+            person, answer, to=texted.phone, within_budget=not texted.last,
+            if_unreachable=self.undelivered(person, answer),
+        ):  # fmt: skip
             notices.append(to_team(SmsThroughTeam(person, answer)))
         await self.write_notices(notices)
 

@@ -1,0 +1,281 @@
+"""End to end by SMS: people with a simple phone text the territory's number and get the same
+conversations as on Telegram, in short texts; the team and the Telegram users around them see
+what they would. The gateway beneath is a stand-in here (tests/phones.py); the same paths
+through a real Kannel are in tests/test_sms_kannel.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.delivery import Report
+from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
+from handlers.sms.text import segments
+from tests.conftest import free_port
+from tests.fakebot import FakeUser
+from tests.phones import NUMBER, SECRET, TextingBot, assert_fit_for_a_simple_phone
+from tests.test_find_flow import describe_need, driver
+
+MARIE = "06 12 34 56 78"
+PAUL = "06 45 11 22 33"
+
+
+@pytest.fixture
+async def texting(tmp_path: Path, gazetteer: Gazetteer) -> Any:
+    running = TextingBot(tmp_path, gazetteer)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+def pressing(user: FakeUser, kind: str, action: str) -> str:
+    """The data of the button, among the user's messages, of this kind that does `action`."""
+    for message in reversed(user.messages()):
+        for row in (message.reply_markup or {}).get("inline_keyboard", []):
+            for button in row:
+                data = str(button.get("callback_data", ""))
+                read = kb.decode(data)
+                if read is not None and read.kind == kind and action in read.parts:
+                    return data
+    raise AssertionError(f"no {kind} button does {action!r}")
+
+
+async def welcome(bot: TextingBot, phone: str, first: str, name: str) -> list[str]:
+    """A newcomer's first text, their OUI and their name; what they got back."""
+    got = await bot.text(phone, first)
+    assert "D'accord ?" in got[-1] and "OUI ou NON" in got[-1]
+    got = await bot.text(phone, "oui")
+    assert "prénom" in got[-1]
+    return await bot.text(phone, name)
+
+
+async def test_a_passenger_who_only_texts_goes_from_a_sentence_to_a_drivers_acceptance(
+    texting: TextingBot,
+) -> None:
+    bot = texting
+    jeanne = await driver(bot, 301, "Jeanne", username="jeanne_m")
+    got = await welcome(bot, MARIE, "figeac demain 9h", "marie dupont")
+    assert "Merci Marie" in got[-1]
+    assert "D'où partez-vous ?" in got[-1]
+    got = await bot.text(MARIE, "Cahors")
+    assert "1 Partir après une heure\n2 Arriver avant une heure\nRépondez 1 ou 2" in got[-1]
+    got = await bot.text(MARIE, "2")
+    assert "Votre demande : Cahors - Figeac, mardi 24 novembre, arrivée avant 9h00." in got[-1]
+    got = await bot.text(MARIE, "oui")
+    [offered] = got
+    assert "Jeanne M., mardi 24 novembre vers 7h30" in offered
+    assert offered.endswith("Répondez OUI ou NON")
+    got = await bot.text(MARIE, "oui")
+    assert got == ["J'ai demandé à Jeanne M.. Je vous écris dès sa réponse."] or (
+        "J'ai demandé à Jeanne M." in got[0]
+    )
+
+    # Jeanne, on Telegram, sees a first name and an initial, never a number, and accepts.
+    request = jeanne.last().text
+    assert "Marie D." in request and "06" not in request
+    await jeanne.press_data(pressing(jeanne, kb.INTRO, "yes"))
+    [told] = bot.inbox(MARIE)
+    assert "Bonne nouvelle : Jeanne Martin vous emmène mardi 24 novembre vers 7h30" in told
+    # Jeanne shares no number: a simple phone cannot reach her Telegram, the team calls.
+    assert "l'équipe vous appelle" in told
+    post = bot.operators.last().text
+    assert "À mettre en contact" in post and "06 12 34 56 78" in post and "@jeanne_m" in post
+    # Jeanne gets Marie's number, which Marie agreed to give when she first texted.
+    assert "06 12 34 56 78" in jeanne.last().text
+
+    [person] = await bot.rows(
+        "SELECT display_name, phone, phone_visible, sms_since FROM people WHERE phone = ?",
+        "+33612345678",
+    )
+    assert person["display_name"] == "Marie Dupont" and person["phone_visible"] == 1
+    assert person["sms_since"] is not None
+    # Nine texts from Marie; what she got back cost this many segments, each one counted.
+    [spent] = await bot.rows("SELECT SUM(segments) AS n FROM outbox WHERE method = 'sms'")
+    assert spent["n"] == bot.segments_to(MARIE) <= 12
+    bot.assert_clean()
+
+
+async def test_a_driver_who_only_texts_registers_a_trip_and_answers_oui(
+    texting: TextingBot,
+) -> None:
+    bot = texting
+    got = await welcome(bot, PAUL, "je propose un trajet", "Paul Durand")
+    assert "Enregistrons votre trajet" in got[-1] and "D'où partez-vous ?" in got[-1]
+    for words in ("Cahors", "Figeac", "du lundi au vendredi", "7h30", "non", "2", "non"):
+        got = await bot.text(PAUL, words)
+    assert "Votre trajet : Cahors - Figeac, du lundi au vendredi, départ à 7h30" in got[-1]
+    assert "2 places" in got[-1]
+    got = await bot.text(PAUL, "1")
+    assert "Trajet enregistré" in got[-1]
+
+    # A passenger on Telegram finds Paul and asks him.
+    lucie = bot.fake.user(401, "Lucie", last_name="Bernard", username="lucie_b")
+    await describe_need(lucie)
+    await lucie.press_data(pressing(lucie, kb.NEED, "ask"))
+    [asked] = bot.inbox(PAUL)
+    assert asked.startswith("Lucie B. voudrait venir avec vous mardi 24 novembre vers 7h30,")
+    assert "de Cahors à Figeac" in asked and asked.endswith("Répondez OUI ou NON")
+    assert segments(asked) == 1
+
+    got = await bot.text(PAUL, "OUI")
+    assert got[0] == "Vous avez accepté."
+    # Lucie gets Paul's number; Paul gets how to reach Lucie: she shares no number, the
+    # team calls him with her Telegram.
+    assert "06" not in got[0]
+    assert "06 45 11 22 33" in lucie.last().text
+    [contact] = [t for t in got + bot.inbox(PAUL) if "Lucie" in t]
+    assert "l'équipe vous appelle" in contact
+    assert "@lucie_b" in bot.operators.last().text
+    bot.assert_clean()
+
+
+async def test_stop_is_honoured_and_start_undoes_it(texting: TextingBot) -> None:
+    bot = texting
+    await driver(bot, 301, "Jeanne")
+    await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
+    got = await bot.text(MARIE, "STOP")
+    assert got == [
+        "C'est noté : vous ne recevrez plus de SMS de Mobilot. Pour reprendre, écrivez START."
+    ]
+    assert "Marie Dupont" in bot.operators.last().text and "STOP" in bot.operators.last().text
+    # Whatever she texts now is kept, and nothing is sent back.
+    assert await bot.text(MARIE, "cahors") == []
+    [kept] = await bot.rows("SELECT status, error FROM sms_inbox ORDER BY id DESC LIMIT 1")
+    assert kept == {"status": "ignored", "error": "STOP"}
+    got = await bot.text(MARIE, "start")
+    assert got == ["C'est noté : Mobilot vous écrit de nouveau par SMS. STOP pour arreter."]
+
+
+async def test_a_failed_delivery_report_reaches_the_team(texting: TextingBot) -> None:
+    bot = texting
+    await driver(bot, 301, "Jeanne")
+    await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
+    await bot.text(MARIE, "Cahors")
+    await bot.report(bot.last_to(MARIE), Report.FAILED)
+    post = bot.operators.last().text
+    assert "n'est pas arrivé chez" in post and "Marie Dupont" in post
+    assert "06 12 34 56 78" in post
+    # The same report again changes nothing; a report of success changes nothing either.
+    before = len(bot.operators.messages())
+    await bot.report(bot.last_to(MARIE), Report.FAILED)
+    await bot.report(bot.last_to(MARIE), Report.DELIVERED)
+    assert len(bot.operators.messages()) == before
+    # A text from her again: her phone works, she is reachable again.
+    await bot.text(MARIE, "aide")
+    [person] = await bot.rows("SELECT unreachable_at FROM people WHERE phone = '+33612345678'")
+    assert person["unreachable_at"] is None
+
+
+async def test_texts_wait_while_the_gateway_is_down_and_go_once_it_is_back(
+    texting: TextingBot,
+) -> None:
+    bot = texting
+    bot.network.down = True
+    assert await bot.text(MARIE, "bonjour") == []
+    [waiting] = await bot.rows("SELECT status, attempts, last_error FROM outbox")
+    assert waiting["status"] == "pending" and "SMS gateway" in waiting["last_error"]
+    bot.network.down = False
+    await bot.later(seconds=5)
+    [welcomed] = bot.inbox(MARIE)
+    assert "D'accord ?" in welcomed
+
+
+async def test_a_text_passed_on_twice_takes_effect_once(texting: TextingBot) -> None:
+    bot = texting
+    await bot.text(MARIE, "bonjour", gateway_id="k-1")
+    assert await bot.text(MARIE, "bonjour", gateway_id="k-1") == []
+    assert len(await bot.rows("SELECT id FROM sms_inbox")) == 1
+
+
+async def test_a_hundred_texts_in_a_minute_are_kept_and_slowed_down(texting: TextingBot) -> None:
+    bot = texting
+    answers: list[str] = []
+    for n in range(100):
+        answers += await bot.text(MARIE, f"message {n}")
+    assert len(await bot.rows("SELECT id FROM sms_inbox")) == 100
+    assert (
+        answers.count(
+            "Trop de messages d'un coup. Attendez quelques minutes avant d'écrire à nouveau."
+        )
+        == 1
+    )  # noqa: E501
+    assert len(answers) <= 31
+    # Ten minutes later, she is answered again.
+    bot.clock.advance(minutes=11)
+    assert await bot.text(MARIE, "aide") != []
+
+
+async def test_what_is_not_a_phone_gets_nothing_and_odd_texts_get_an_answer(
+    texting: TextingBot,
+) -> None:
+    bot = texting
+    assert await bot.text("36180", "Votre forfait est épuisé") == []
+    [ignored] = await bot.rows("SELECT status, error FROM sms_inbox")
+    assert ignored == {"status": "ignored", "error": "not a phone number"}
+    await welcome(bot, MARIE, "x" * 5000, "Marie Dupont")
+    got = await bot.text(MARIE, "Trifouilly-les-Oies")
+    assert "Je ne trouve pas" in got[-1]
+    got = await bot.text(MARIE, "")
+    assert "cahors demain 9h" in got[-1]
+    for reply in got:
+        assert_fit_for_a_simple_phone(reply)
+
+
+async def test_someone_the_team_registered_who_texts_is_that_person(
+    texting: TextingBot,
+) -> None:
+    from tests.test_operators import team
+    from tests.test_privacy import registered_by_phone
+
+    bot = texting
+    operator, *_ = team(bot)
+    await registered_by_phone(operator, "Yvette Roux", "06 98 76 54 32")
+    got = await bot.text("+33698765432", "aide")
+    assert "cahors demain 9h" in got[0]  # no welcome: the team already has her agreement
+    people = await bot.rows("SELECT sms_since, phone_visible FROM people WHERE phone = ?",
+                            "+33698765432")  # fmt: skip
+    assert len(people) == 1 and people[0]["sms_since"] is not None
+
+
+async def test_over_the_months_budget_texts_go_through_the_team(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    bot = TextingBot(tmp_path, gazetteer, sms_monthly_segments=4)
+    await bot.start()
+    try:
+        await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
+        got = await bot.text(MARIE, "Cahors")
+        assert got == []
+        post = bot.operators.last().text
+        assert "Budget SMS du mois atteint" in post and "06 12 34 56 78" in post
+        assert "Partir après une heure" in post
+        # STOP is answered whatever the budget: the last text she gets.
+        assert await bot.text(MARIE, "STOP") != []
+    finally:
+        await bot.stop()
+
+
+async def test_the_gateways_calls_need_the_secret(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    port = free_port()
+    bot = TextingBot(tmp_path, gazetteer, http_port=port)
+    await bot.start(serve_http=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        query = {"from": "+33612345678", "to": NUMBER, "text": "bonjour", "id": "abc"}
+        async with httpx.AsyncClient() as client:
+            refused = await client.get(f"{base}/sms/incoming", params=query)
+            forged = await client.get(f"{base}/sms/incoming", params={**query, "secret": "x"})
+            report = await client.get(f"{base}/sms/report", params={"id": 1, "type": 2})
+            assert (refused.status_code, forged.status_code, report.status_code) == (403,) * 3
+            assert "06" not in refused.text and "bonjour" not in refused.text
+            assert await bot.rows("SELECT id FROM sms_inbox") == []
+            taken = await client.get(f"{base}/sms/incoming", params={**query, "secret": SECRET})
+            again = await client.get(f"{base}/sms/incoming", params={**query, "secret": SECRET})
+            assert (taken.status_code, taken.text, again.status_code) == (200, "", 200)
+        assert len(await bot.rows("SELECT id FROM sms_inbox")) == 1
+    finally:
+        await bot.stop()
