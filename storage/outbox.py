@@ -64,10 +64,11 @@ class SqliteOutbox:
 
     async def reported(self, entry_id: int, report: Report, now: datetime) -> bool:
         """The gateway's report on a text; False when it was already told (a report repeated,
-        or one after the other: a failure after "delivered" changes nothing)."""
+        or one after the other: a failure after "delivered" changes nothing), or when the text
+        was settled otherwise (refused when sent: whoever must know was told then)."""
         written = await self._db.write(
             "UPDATE outbox SET reported = ?, reported_at = ? WHERE id = ? AND method = ?"
-            " AND (reported IS NULL OR reported = ?)",
+            " AND status = 'sent' AND (reported IS NULL OR reported = ?)",
             (report.value, utc_text(now), entry_id, SMS, Report.ON_ITS_WAY.value),
         )
         return written.rowcount > 0

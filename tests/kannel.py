@@ -134,8 +134,16 @@ class _Parts:
 class Kannel:
     """bearerbox and smsbox with a fake SMS centre, in `directory`, on free loopback ports."""
 
-    def __init__(self, directory: Path, get_url: str, *, number: str = NUMBER) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        get_url: str,
+        *,
+        number: str = NUMBER,
+        refused_prefix: str = REFUSED_PREFIX,
+    ) -> None:
         self.directory = directory
+        self.refused_prefix = refused_prefix
         self.directory.mkdir(parents=True, exist_ok=True)
         self.get_url = get_url
         self.number = number
@@ -181,7 +189,7 @@ smsc-id = fake
 port = {self.fake_port}
 our-host = 127.0.0.1
 connect-allow-ip = 127.0.0.1
-denied-prefix = "{REFUSED_PREFIX}"
+denied-prefix = "{self.refused_prefix}"
 
 group = smsbox
 bearerbox-host = 127.0.0.1

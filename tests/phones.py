@@ -54,7 +54,11 @@ class Network:
 class TextingBot(RunningBot):
     """The running bot with SMS_GATEWAY_URL set, its gateway a stand-in."""
 
-    def __init__(self, tmp_path: Path, gazetteer: Gazetteer, **settings: Any) -> None:
+    def __init__(
+        self, tmp_path: Path, gazetteer: Gazetteer, *, stand_in: bool = True, **settings: Any
+    ) -> None:
+        # Without the stand-in, the gateway is the one SMS_GATEWAY_URL names (a real Kannel).
+        self.stand_in = stand_in
         settings.setdefault("sms_gateway_url", GATEWAY)
         settings.setdefault("sms_username", "mobilot")
         settings.setdefault("sms_password", "pw")
@@ -69,8 +73,12 @@ class TextingBot(RunningBot):
     async def start(self, *, background: bool = False, serve_http: bool = False) -> None:
         from bot.app import create_bot
 
-        gateway = KannelGateway(
-            GATEWAY, "mobilot", "pw", NUMBER, transport=httpx.MockTransport(self.network.handle)
+        gateway = (
+            KannelGateway(
+                GATEWAY, "mobilot", "pw", NUMBER, transport=httpx.MockTransport(self.network.handle)
+            )
+            if self.stand_in
+            else None
         )
         self.mobilot = await create_bot(
             self.settings, request=self.fake, gazetteer=self.gazetteer, clock=self.clock,
