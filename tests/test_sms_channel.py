@@ -279,3 +279,66 @@ async def test_the_gateways_calls_need_the_secret(tmp_path: Path, gazetteer: Gaz
         assert len(await bot.rows("SELECT id FROM sms_inbox")) == 1
     finally:
         await bot.stop()
+
+
+async def sms_driver(bot: TextingBot, phone: str = PAUL, name: str = "Paul Durand") -> None:
+    """A driver registered by text only: Cahors → Figeac, weekdays at 7:30, 2 seats."""
+    await welcome(bot, phone, "je propose un trajet", name)
+    for words in ("Cahors", "Figeac", "du lundi au vendredi", "7h30", "non", "2", "non", "1"):
+        got = await bot.text(phone, words)
+    assert "Trajet enregistré" in got[-1]
+
+
+async def test_a_ride_by_text_reminded_asked_and_checked_by_text(texting: TextingBot) -> None:
+    from tests.test_ride_life import paris
+
+    bot = texting
+    await sms_driver(bot)
+    await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
+    for words in ("Cahors", "2", "oui", "oui"):
+        await bot.text(MARIE, words)
+    bot.inbox(PAUL)  # asked whether Marie may come
+    assert (await bot.text(PAUL, "oui"))[0] == "Vous avez accepté."
+    bot.inbox(MARIE)
+
+    # The evening before, both are reminded, each with the other's number.
+    await bot.run_until(paris("2026-11-23 18:00"))
+    [to_marie] = bot.inbox(MARIE)
+    [to_paul] = bot.inbox(PAUL)
+    assert to_marie == (
+        "Rappel : mardi 24 novembre vers 7h30, de Cahors à Figeac, avec Paul Durand :"
+        " 06 45 11 22 33."
+    )
+    assert "avec Marie Dupont : 06 12 34 56 78" in to_paul
+    # The day after, Marie is asked whether it happened, and answers by text.
+    await bot.run_until(paris("2026-11-25 10:00"))
+    [question] = bot.inbox(MARIE)
+    assert question == (
+        "Le trajet du mardi 24 novembre avec Paul D. a-t-il eu lieu ?\nRépondez OUI ou NON"
+    )
+    assert await bot.text(MARIE, "oui") == ["Merci ! Ravi que cela ait marché."]
+    [ride] = await bot.rows("SELECT ride_outcome FROM introductions")
+    assert ride == {"ride_outcome": "happened"}
+
+    # Four weeks on, Paul is asked whether his trip still runs; OUI keeps it.
+    await bot.run_until(paris("2026-12-21 10:00"))
+    assert bot.inbox(PAUL)[-1] == (
+        "Votre trajet Cahors - Figeac a-t-il toujours lieu ?\nRépondez OUI s'il a toujours lieu."
+    )
+    assert await bot.text(PAUL, "oui") == ["Merci ! Votre trajet reste proposé."]
+    bot.assert_clean()
+
+
+async def test_a_new_trip_is_announced_by_text_to_a_passenger_waiting(
+    texting: TextingBot,
+) -> None:
+    bot = texting
+    await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
+    for words in ("Cahors", "2"):
+        await bot.text(MARIE, words)
+    assert "Pas de conducteur pour l'instant" in (await bot.text(MARIE, "oui"))[-1]
+    await driver(bot, 301, "Jeanne")
+    [announced] = bot.inbox(MARIE)
+    assert "Jeanne M." in announced and "vers 7h30" in announced
+    assert announced.endswith("Répondez OUI ou NON") and segments(announced) <= 2
+    assert "J'ai demandé à Jeanne M." in (await bot.text(MARIE, "oui"))[0]
