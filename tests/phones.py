@@ -134,6 +134,8 @@ TELEGRAM_ONLY = re.compile(r"(?<![\w/])/[a-z]{3,}|\b(?:bouton|button|appuyez|tap
 
 def assert_fit_for_a_simple_phone(text: str) -> None:
     assert is_gsm7(text), f"not GSM-7: {text!r}"
+    # One segment, two for a summary with its numbered corrections.
+    assert segments(text) <= 2, f"{segments(text)} segments: {text!r}"
     assert not TELEGRAM_ONLY.search(text), f"asks what a simple phone cannot do: {text!r}"
 
 
