@@ -17,6 +17,7 @@ from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.aids import AidsFlow
 from bot.conversations.apply import ApplyFlow
+from bot.conversations.cancel_need import CancelNeedFlow
 from bot.conversations.engine import Conversations, Flow
 from bot.conversations.find import FindFlow
 from bot.conversations.forget import ForgetFlow
@@ -406,6 +407,7 @@ async def build_core(
         ReviewFlow(place_service, settings.territory_departments, applications, group_members),
         WelcomeFlow(place_service, settings.territory_departments, people_service,
                     consent_service),
+        CancelNeedFlow(place_service, settings.territory_departments, matching),
     ]  # fmt: skip
     return Core(
         settings=settings,

@@ -70,7 +70,7 @@ def keys_used_in_code() -> set[str]:
         for o in RideOutcome
         for prefix in ("button.ride", "outcome.answer", "outcome.thanks")
     }
-    used |= {"welcome.busy", "welcome.lost"}
+    used |= {"welcome.busy", "welcome.lost", "cancel_need.busy", "cancel_need.lost"}
     # A sentence's shorter wording for a simple phone (handlers/sms/talk.py sms_text).
     french = load_catalog("fr")
     used |= {f"sms.{key}" for key in used if f"sms.{key}" in french}

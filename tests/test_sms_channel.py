@@ -340,3 +340,29 @@ async def test_a_new_trip_is_announced_by_text_to_a_passenger_waiting(
     assert "Jeanne M." in announced and "vers 7h30" in announced
     assert announced.endswith("Répondez OUI ou NON") and segments(announced) <= 2
     assert "J'ai demandé à Jeanne M." in (await bot.text(MARIE, "oui"))[0]
+
+
+async def test_annuler_stops_the_conversation_or_calls_off_the_newest_need(
+    texting: TextingBot,
+) -> None:
+    bot = texting
+    jeanne = await driver(bot, 301, "Jeanne")
+    await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
+    assert await bot.text(MARIE, "annuler") == ["C'est arreté, rien n'est enregistré."]
+    assert await bot.text(MARIE, "ANNULER") == [
+        "Rien à annuler. Un trajet ? Ecrivez par ex. : cahors demain 9h."
+    ]
+    for words in ("figeac mardi 9h", "Cahors", "2", "oui", "oui"):
+        await bot.text(MARIE, words)
+    await jeanne.press_data(pressing(jeanne, kb.INTRO, "yes"))
+    bot.inbox(MARIE)
+    got = await bot.text(MARIE, "annuler")
+    assert got == ["Annuler votre demande Cahors - Figeac ?\nRépondez OUI ou NON"]
+    assert await bot.text(MARIE, "non") == ["D'accord, votre demande reste en place."]
+    await bot.text(MARIE, "annuler")
+    assert await bot.text(MARIE, "oui") == [
+        "C'est annulé. Si un conducteur avait accepté, il est prévenu."
+    ]
+    assert "Marie D." in jeanne.last().text and "annul" in jeanne.last().text
+    [need] = await bot.rows("SELECT status FROM needs")
+    assert need == {"status": "cancelled"}

@@ -3,7 +3,9 @@
 1. a number that is not a phone (a short code, an operator's service): nothing to answer;
 2. too many texts from that number in a short while: told once to wait, then nothing;
 3. someone who texted STOP: nothing, unless they text START;
-4. a keyword (STOP, START, AIDE, ANNULER, in both languages);
+4. a keyword (STOP, START, AIDE, ANNULER, in both languages): ANNULER stops the conversation
+   in progress or, with none, offers to call off the newest need
+   (bot/conversations/cancel_need.py);
 5. a newcomer: the agreement and their name first (bot/conversations/welcome.py), then what
    they texted first;
 6. the answer to the conversation in progress ("2" is its second choice, OUI and NON its yes
@@ -35,7 +37,7 @@ from bot.services.words import WordsService
 from bot.understand import Keyword, read_keyword, read_request, read_yes_no, says_offering
 
 # The conversations a text opens.
-FIND, OFFER, WELCOME = "find", "offer", "welcome"
+FIND, OFFER, WELCOME, CANCEL_NEED = "find", "offer", "welcome", "cancel_need"
 # A newcomer's first words taken again after the welcome, and at most this deep.
 MOST_THEN = 2
 
@@ -147,11 +149,11 @@ class Texting:
             _say(texted.reply, "sms.started")
             return
         if keyword is Keyword.CANCEL:
+            # The conversation in progress; with none, the person's newest need.
             reply = await self._conversations.cancel(person)
             if reply is None:
-                _say(texted.reply, "sms.nothing_to_cancel")
-            else:
-                await self._add(texted, reply, 0)
+                reply = await self._conversations.start(person, CANCEL_NEED)
+            await self._add(texted, reply, 0)
             return
         _say(texted.reply, "sms.help")
         again = await self._conversations.ask_again(person)
