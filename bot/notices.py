@@ -777,6 +777,13 @@ class SmsStoppedTeam(AboutTexter):
 
 
 @dataclass(frozen=True, eq=False)
+class SmsStoppedMessage(AboutTexter):
+    """A notice for someone who texted STOP: the team says it by phone, if it matters."""
+
+    key = "operators.sms_stopped_message"
+
+
+@dataclass(frozen=True, eq=False)
 class SmsThroughTeam(AboutTexter):
     """A text the month's budget cannot pay for: the team passes it on by phone."""
 

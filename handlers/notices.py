@@ -83,7 +83,10 @@ class NoticeWords:
         w.add(self._need_expired, n.NeedsExpired)
         w.add(self._claimed_quiet, n.OperatorsClaimedQuiet, n.OperatorsClaimedQuietGroup)
         w.add(self._report, n.PrivacyReportTeam)
-        w.add(self._about_texts, n.SmsStoppedTeam, n.SmsThroughTeam, n.SmsUndelivered)
+        w.add(
+            self._about_texts,
+            n.SmsStoppedTeam, n.SmsStoppedMessage, n.SmsThroughTeam, n.SmsUndelivered,
+        )  # fmt: skip
         w.update(AidWords(t, self.wordings).table())
         w.update(TransitWords(t).words())
         w.update(interop_words(t))

@@ -35,6 +35,7 @@ from bot.domain import Need, Person
 from bot.notices import (
     NeedPostRefresh,
     Notice,
+    SmsStoppedMessage,
     SmsThroughTeam,
     SmsUndelivered,
     TeamDigest,
@@ -149,6 +150,8 @@ class Notifier:
             return await self.write(context, [to_team(SmsThroughTeam(reader, text))])
         if isinstance(notice.if_unreachable, tuple) and notice.if_unreachable:
             return await self.write(context, list(notice.if_unreachable))
+        if reader.sms_stopped_at is not None:
+            return await self.write(context, [to_team(SmsStoppedMessage(reader, text))])
         return await self.write(context, [to_team(SmsUndelivered(reader, text))])
 
     def instead_of_text(self, reader: Person, text: str) -> Step | None:

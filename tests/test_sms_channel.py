@@ -133,8 +133,10 @@ async def test_a_driver_who_only_texts_registers_a_trip_and_answers_oui(
 
 async def test_stop_is_honoured_and_start_undoes_it(texting: TextingBot) -> None:
     bot = texting
-    await driver(bot, 301, "Jeanne")
     await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
+    for words in ("Cahors", "2"):
+        await bot.text(MARIE, words)
+    assert "Pas de conducteur" in (await bot.text(MARIE, "oui"))[-1]
     got = await bot.text(MARIE, "STOP")
     assert got == [
         "C'est noté : vous ne recevrez plus de SMS de Mobilot. Pour reprendre, écrivez START."
@@ -144,6 +146,11 @@ async def test_stop_is_honoured_and_start_undoes_it(texting: TextingBot) -> None
     assert await bot.text(MARIE, "cahors") == []
     [kept] = await bot.rows("SELECT status, error FROM sms_inbox ORDER BY id DESC LIMIT 1")
     assert kept == {"status": "ignored", "error": "STOP"}
+    # A driver for her need: no text, the team is told, to say it by phone if it matters.
+    await driver(bot, 301, "Jeanne")
+    assert bot.inbox(MARIE) == []
+    post = bot.operators.last().text
+    assert "a écrit STOP" in post and "06 12 34 56 78" in post and "Jeanne M." in post
     got = await bot.text(MARIE, "start")
     assert got == ["C'est noté : Mobilot vous écrit de nouveau par SMS. STOP pour arreter."]
 
