@@ -1,7 +1,8 @@
 """What a text from a simple phone does: read in one order, whatever it says.
 
 1. a number that is not a phone (a short code, an operator's service): nothing to answer;
-2. too many texts from that number in a short while: told once to wait, then nothing;
+2. too many texts from that number in a short while: nothing (and, unless they texted STOP,
+   told once to wait);
 3. someone who texted STOP: nothing, unless they text START;
 4. a keyword (STOP, START, AIDE, ANNULER, in both languages): ANNULER stops the conversation
    in progress or, with none, offers to call off the newest need
@@ -80,12 +81,12 @@ class Texting:
             await self._texts.ignored(text, "too many texts")
             return Texted(phone, None)
         person = await self._people.identify_by_phone(phone)
-        if flood is Flood.TOLD:
-            await self._texts.handled(text)
-            return Texted(phone, person, _said("sms.flood"))
         if person.sms_stopped_at is not None and read_keyword(text.text) is not Keyword.START:
             await self._texts.ignored(text, "STOP")  # they asked for no more texts: none
             return Texted(phone, person)
+        if flood is Flood.TOLD:
+            await self._texts.handled(text)
+            return Texted(phone, person, _said("sms.flood"))
         texted = Texted(phone, person)
         await self._take(texted, " ".join(text.text.split()), MOST_THEN)
         await self._texts.handled(text)
