@@ -296,12 +296,7 @@ async def create_bot(
     texts = None
     if deps.texts is not None and notifier.texts is not None:
         context = SimpleNamespace(bot=bot)
-        talk = TextTalk(
-            deps,
-            notifier.texts,
-            lambda notices: notifier.write(context, notices),  # type: ignore[arg-type]
-            notifier.instead_of_text,
-        )
+        talk = TextTalk(deps, notifier, context)  # type: ignore[arg-type]
         texts = TextRunner(
             deps.texts, talk, core.database, core.delivery, deliverer, notifier.texts, deps.t
         )

@@ -79,7 +79,7 @@ async def test_a_passenger_who_only_texts_goes_from_a_sentence_to_a_drivers_acce
     [told] = bot.inbox(MARIE)
     assert "Bonne nouvelle : Jeanne Martin vous emmène mardi 24 novembre vers 7h30" in told
     # Jeanne shares no number: a simple phone cannot reach her Telegram, the team calls.
-    assert "l'équipe vous appelle" in told
+    assert "L'équipe vous appelle pour vous mettre en relation" in told
     post = bot.operators.last().text
     assert "À mettre en contact" in post and "06 12 34 56 78" in post and "@jeanne_m" in post
     # Jeanne gets Marie's number, which Marie agreed to give when she first texted.
@@ -119,15 +119,14 @@ async def test_a_driver_who_only_texts_registers_a_trip_and_answers_oui(
     assert "de Cahors à Figeac" in asked and asked.endswith("Répondez OUI ou NON")
     assert segments(asked) == 1
 
-    got = await bot.text(PAUL, "OUI")
-    assert got[0] == "Vous avez accepté."
-    # Lucie gets Paul's number; Paul gets how to reach Lucie: she shares no number, the
-    # team calls him with her Telegram.
-    assert "06" not in got[0]
+    # One text back: his answer taken, and how he will reach Lucie, who shares no number:
+    # the team calls him with her Telegram.
+    assert await bot.text(PAUL, "OUI") == [
+        "Vous avez accepté.\nMerci ! L'équipe vous appelle pour vous mettre en relation avec"
+        " Lucie Bernard."
+    ]
     assert "06 45 11 22 33" in lucie.last().text
-    [contact] = [t for t in got + bot.inbox(PAUL) if "Lucie" in t]
-    assert "l'équipe vous appelle" in contact
-    assert "@lucie_b" in bot.operators.last().text
+    assert "@lucie_b" in bot.operators.last().text and "06 45 11 22 33" in bot.operators.last().text
     bot.assert_clean()
 
 
@@ -303,7 +302,7 @@ async def test_a_ride_by_text_reminded_asked_and_checked_by_text(texting: Textin
     for words in ("Cahors", "2", "oui", "oui"):
         await bot.text(MARIE, words)
     bot.inbox(PAUL)  # asked whether Marie may come
-    assert (await bot.text(PAUL, "oui"))[0] == "Vous avez accepté."
+    assert (await bot.text(PAUL, "oui"))[0].startswith("Vous avez accepté.\nMerci !")
     bot.inbox(MARIE)
 
     # The evening before, both are reminded, each with the other's number.

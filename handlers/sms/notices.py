@@ -88,12 +88,14 @@ class TextNotices:
         return sms(self.t(lang, "sms.intro_asked", name=v.name))
 
     def _accepted_passenger(self, lang: str, v: n.Accepted) -> str:
+        driver, introduction = v.driver, v.introduction
+        shared = driver.phone and driver.phone_visible
         return sms(
             self.t(
-                lang, "sms.intro_accepted_passenger", name=v.driver.display_name,
-                day=self._day(lang, v.need, v.introduction.travel_day),
-                time=self.t.time(lang, v.introduction.pickup),
-                phone=self._reach(lang, v.driver),
+                lang,
+                "sms.intro_accepted_passenger" if shared else "sms.intro_accepted_passenger_team",
+                name=driver.display_name, day=self._day(lang, v.need, introduction.travel_day),
+                time=self.t.time(lang, introduction.pickup), phone=show_phone(driver.phone),
             )
         )  # fmt: skip
 
@@ -114,10 +116,12 @@ class TextNotices:
         )  # fmt: skip
 
     def _accepted_driver(self, lang: str, v: n.Accepted) -> str:
+        passenger = v.passenger
+        shared = passenger.phone and passenger.phone_visible
         return sms(
             self.t(
-                lang, "sms.intro_accepted_driver", name=v.passenger.display_name,
-                phone=self._reach(lang, v.passenger),
+                lang, "sms.intro_accepted_driver" if shared else "sms.intro_accepted_driver_team",
+                name=passenger.display_name, phone=show_phone(passenger.phone),
             )
         )  # fmt: skip
 

@@ -7,8 +7,9 @@ which writes each to its reader's own channel.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
+
+from telegram.ext import ContextTypes
 
 from bot.conversations.model import (
     NeedDraftView,
@@ -19,50 +20,60 @@ from bot.conversations.model import (
     Text,
     TripDraftView,
 )
-from bot.delivery import Step
 from bot.domain import Person, PlaceRef
 from bot.notices import Notice, SmsThroughTeam, to_team
 from bot.services.texting import yes_no_values
 from bot.services.texts import ReceivedText
 from handlers import render
 from handlers.deps import Deps
-from handlers.sms.outgoing import TextWriter
+from handlers.notify import Notifier
 from handlers.sms.text import choices_hint, numbered, sms, yes_no_hint
 from handlers.talk import word
 from i18n import Html, Translator, Voiced
 
-WriteNotices = Callable[[list[Notice]], Awaitable[int]]
-Undelivered = Callable[[Person, str], Step | None]
+Context = ContextTypes.DEFAULT_TYPE
 
 
 class TextTalk:
-    def __init__(
-        self, deps: Deps, writer: TextWriter, write_notices: WriteNotices, undelivered: Undelivered
-    ) -> None:
+    def __init__(self, deps: Deps, notifier: Notifier, context: Context) -> None:
         self.deps = deps
         self.t = deps.t
-        self.writer = writer
-        self.write_notices = write_notices
-        # Whom the gateway's report of a text that never arrived reaches (the team).
-        self.undelivered = undelivered
+        self.notifier = notifier
+        # What the Notifier writes with: the bot whose messages go to the outbox.
+        self.context = context
 
     async def handle(self, text: ReceivedText) -> None:
         """One text, in the transaction the caller holds (handlers/sms/runner.py): what it
         does is the core's (bot/services/texting.py); here it is worded as one text."""
         assert self.deps.texting is not None, "the SMS channel runs only with its service"
+        writer = self.notifier.texts
+        assert writer is not None, "the SMS channel runs only with its writer"
         texted = await self.deps.texting.take(text)
         person, reply = texted.person, texted.reply
         if person is None or texted.phone is None:
             return
-        answer = render_reply(self.t, person.language, reply)
-        notices = list(reply.notices)
+        # What the core tells the same person now joins the answer: one text, not two.
+        joined = [n for n in reply.notices if _joins(n, person)]
+        others = [n for n in reply.notices if n not in joined]
+        parts = [render_reply(self.t, person.language, reply)]
+        parts += [self.notifier.text_words.word(n, person.language) for n in joined]
+        answer = "\n".join(part for part in parts if part)
         # STOP's answer goes whatever the budget: the last text they get.
-        if answer and not await self.writer.write(
+        if answer and not await writer.write(
             person, answer, to=texted.phone, within_budget=not texted.last,
-            if_unreachable=self.undelivered(person, answer),
+            if_unreachable=self.notifier.instead_of_text(person, answer),
         ):  # fmt: skip
-            notices.append(to_team(SmsThroughTeam(person, answer)))
-        await self.write_notices(notices)
+            others.append(to_team(SmsThroughTeam(person, answer)))
+        await self.notifier.write(self.context, others)
+
+
+def _joins(notice: Notice, person: Person) -> bool:
+    """A plain notice to the person who texted, on the same channel."""
+    reader = notice.to
+    return (
+        reader is not None and reader.id == person.id and reader.by_sms and reader.reachable
+        and not notice.if_unreachable and notice.after_sent is None
+    )  # fmt: skip
 
 
 def render_reply(t: Translator, lang: str, reply: Reply) -> str:
