@@ -92,8 +92,8 @@ async def test_a_passenger_who_only_texts_and_a_driver_who_only_texts(deployed: 
     assert asked.startswith("Marie D. voudrait venir avec vous mardi 24 novembre vers 7h30")
     assert "de Figeac à Cahors" in asked
     assert asked.endswith("Répondez OUI ou NON")
-    assert await deployed.text(PAUL, "OUI") == "Vous avez accepté."
-    to_paul = await deployed.reply(PAUL)
+    to_paul = await deployed.text(PAUL, "OUI")
+    assert to_paul.startswith("Vous avez accepté.\nMerci !")
     to_marie = await deployed.reply(MARIE)
     assert "Marie Dupont" in to_paul and "06 12 34 56 78" in to_paul
     assert "Paul Durand" in to_marie and "06 45 11 22 33" in to_marie
