@@ -2,14 +2,20 @@
 
 The real bot (`create_bot`, every handler, the inbox, the outbox and the deliverer, long
 polling) is pointed by TELEGRAM_API_URL at a stand-in for the Bot API served by the same HTTP
-server as the page, on 127.0.0.1:TRY_PORT. Try mode keeps its own database (TRY_DATABASE,
-emptied at each start and reset), never DATABASE_PATH, and a clock the page moves forward.
+server as the page, on 127.0.0.1:TRY_PORT. Its SMS channel is on too: SMS_GATEWAY_URL points
+at a stand-in for Kannel's sendsms on that same server (handlers/tryout/smsgate.py), which
+passes what the page's simple phones type to Mobilot's own HTTP side, served on another
+loopback port as a deployed bot serves it (HTTP_PORT), with a secret drawn at each start. Try
+mode keeps its own database (TRY_DATABASE, emptied at each start and reset), never
+DATABASE_PATH, and a clock the page moves forward.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import secrets
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,15 +30,24 @@ from bot.app import AGENDA_JOB, Mobilot, create_bot
 from bot.places.gazetteer import Gazetteer
 from bot.settings import LANGUAGES, Settings
 from handlers.http.server import HttpServer
-from handlers.tryout import page, standin
+from handlers.tryout import page, smsgate, standin
 from handlers.tryout.botapi import FakeBotAPI
 from handlers.tryout.clock import MovableClock
-from handlers.tryout.demo import DEPARTMENTS, OPERATORS_GROUP, TryPerson, add_to_telegram, seed
+from handlers.tryout.demo import (
+    DEPARTMENTS,
+    OPERATORS_GROUP,
+    SMS_NUMBER,
+    TryPerson,
+    add_to_telegram,
+    seed,
+)
+from handlers.tryout.smsgate import FakeKannel
 
 HOST = "127.0.0.1"  # loopback only: the page lets anyone play anyone
 TRY_DATABASE = Path("data/try.sqlite3")
 TOKEN = "4600000001:TRY-MODE-NOT-A-REAL-TOKEN"
 BOT_USERNAME = "mobilot_essai_bot"
+SMS_USERNAME = "mobilot"
 # Moving the clock runs each moment something falls due, in order; a bound against a loop.
 MAX_STEPS = 2_000
 
@@ -42,6 +57,7 @@ class _Session:
     standin: FakeBotAPI
     mobilot: Mobilot
     people: list[TryPerson]
+    sms: FakeKannel
 
 
 class TryMode:
@@ -57,8 +73,18 @@ class TryMode:
                 "database_path": database,
                 "operator_chat_id": OPERATORS_GROUP,
                 "territory_departments": settings.territory_departments or DEPARTMENTS,
-                "http_port": None,
+                "http_port": None,  # chosen at the start: Mobilot's HTTP side, for texts
+                "http_host": HOST,
                 "webhook_url": None,
+                # Whatever .env says of a real gateway: the stand-in, with credentials and a
+                # secret of this run only.
+                "sms_gateway_url": f"{self.url}{smsgate.SENDSMS}",
+                "sms_username": SMS_USERNAME,
+                "sms_password": SecretStr(secrets.token_urlsafe(16)),
+                "sms_number": SMS_NUMBER,
+                "sms_secret": SecretStr(secrets.token_urlsafe(24)),
+                "sms_callback_url": None,
+                "sms_monthly_segments": None,
             }
         )
         self._gazetteer: Gazetteer | None = None
@@ -77,6 +103,10 @@ class TryMode:
     @property
     def people(self) -> list[TryPerson]:
         return self._current.people
+
+    @property
+    def sms(self) -> FakeKannel:
+        return self._current.sms
 
     @property
     def zone(self) -> ZoneInfo:
@@ -133,10 +163,11 @@ class TryMode:
                 self.language = language
             old = self._current
             await old.mobilot.stop()
+            await old.sms.close()
             old.standin.wake_waiters()
             self.clock.offset = timedelta()
             self._session = await self._open()
-            await self._session.mobilot.start(background=True)
+            await self._session.mobilot.start(background=True, serve_http=True)
             # Pages waiting on the old stand-in look again, and see a version they never saw.
             self.standin.version = old.standin.version + 1
             old.standin.changed()
@@ -147,12 +178,19 @@ class TryMode:
         self._gazetteer = await asyncio.to_thread(
             Gazetteer.load, self.settings.territory_departments, self.settings.local_places_file
         )
+        # Mobilot's HTTP side (where the gateway passes texts on): a free loopback port, the
+        # same one after each reset.
+        self.settings = self.settings.model_copy(update={"http_port": _free_port()})
         self._session = await self._open()
         # Only pages served from this computer's own names: another site cannot reach the page
         # by pointing a name of its own at 127.0.0.1 (DNS rebinding).
         hosts = ["127.0.0.1", "localhost"]
         app = Starlette(
-            routes=[*standin.routes(lambda: self.standin), *page.routes(self)],
+            routes=[
+                *standin.routes(lambda: self.standin),
+                *smsgate.routes(lambda: self.sms),
+                *page.routes(self),
+            ],
             middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)],
         )
         self._server = HttpServer(app, HOST, self.port)
@@ -160,13 +198,19 @@ class TryMode:
             await self._server.start()
         except BaseException:
             await self._current.mobilot.stop()
+            await self._current.sms.close()
             raise
-        await self._current.mobilot.start(background=True)
+        try:
+            await self._current.mobilot.start(background=True, serve_http=True)
+        except BaseException:
+            await self.stop()
+            raise
 
     async def stop(self) -> None:
         try:
             if self._session is not None:
                 await self._session.mobilot.stop()
+                await self._session.sms.close()
         finally:
             if self._server is not None:
                 if self._session is not None:  # uvicorn waits for the requests in progress
@@ -196,7 +240,18 @@ class TryMode:
             settings, clock=self.clock, gazetteer=self._gazetteer, rate_limit=False
         )
         people = await seed(mobilot.core, fake, self.language)
-        return _Session(fake, mobilot, people)
+        sms_secret = settings.sms_secret.get_secret_value() if settings.sms_secret else ""
+        kannel = FakeKannel(
+            username=settings.sms_username,
+            password=settings.sms_password.get_secret_value(),
+            number=settings.sms_number,
+            # Kannel's sms-service get-url, as every territory's (the design notes).
+            get_url=f"http://{HOST}:{settings.http_port}/sms/incoming?secret={sms_secret}"
+            "&from=%p&to=%P&text=%a&id=%I",
+            clock=self.clock.now,
+            changed=fake.changed,
+        )
+        return _Session(fake, mobilot, people, kannel)
 
     @staticmethod
     async def _run_agenda(mobilot: Mobilot) -> None:
@@ -205,3 +260,10 @@ class TryMode:
         for job in job_queue.get_jobs_by_name(AGENDA_JOB):
             await job.run(mobilot.application)
         await mobilot.deliverer.flush()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port

@@ -1,7 +1,8 @@
 """Try mode in a real browser: `python -m bot` without a token, its page in headless Chromium
 (Debian's, driven by Playwright). A driver registers a trip, a passenger finds her and asks,
-she accepts, both see each other's contact; a week later both were reminded. Screenshots are
-kept in test-artifacts/try/.
+she accepts, both see each other's contact; a week later both were reminded. On a simple
+phone, a passenger texts "cahors demain 9h" and finds a driver reached by SMS, who answers
+OUI on his. Screenshots are kept in test-artifacts/try/.
 
 Without the browser the test is skipped, except in CI (CI=true), where it fails.
 """
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from handlers.sms.text import is_gsm7
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +94,8 @@ def test_a_driver_and_a_passenger_meet_on_the_try_page(try_mode: str) -> None:
             jeanne = page.locator('.phone[data-person="1001"]')
             paul = page.locator('.phone[data-person="1002"]')
             expect(jeanne).to_contain_text("Jeanne Martin", timeout=WAIT_MS)
-            expect(page.locator(".phone")).to_have_count(5)  # 3 people, the group, "add"
+            # 3 people, the simple phone (SMS), the group, "add"
+            expect(page.locator(".phone")).to_have_count(6)
 
             def say(phone: Any, text: str) -> None:
                 box = phone.locator(".composer textarea")
@@ -187,6 +190,86 @@ def test_a_driver_and_a_passenger_meet_on_the_try_page(try_mode: str) -> None:
             assert errors == []
         except Exception:
             page.screenshot(path=ARTIFACTS / "failure.png")
+            raise
+        finally:
+            browser.close()
+
+
+PASSENGER, DRIVER = "+33612345678", "+33620000005"  # the demo's simple phones
+
+
+def test_a_passenger_texts_from_a_simple_phone_and_a_driver_answers_by_sms(try_mode: str) -> None:
+    sync_api = browser_or_skip()
+    expect = sync_api.expect
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(try_mode)
+            phones = page.get_by_test_id("sms-phone")
+            passenger = phones.and_(page.locator(f'[data-sms="{PASSENGER}"]'))
+            expect(passenger).to_contain_text("06 12 34 56 78", timeout=WAIT_MS)
+            expect(phones).to_have_count(1)  # the driver's is opened when needed
+
+            def text(phone: Any, words: str) -> None:
+                phone.get_by_role("textbox").fill(words)
+                phone.get_by_test_id("sms-send").click()
+                expect(phone.get_by_test_id("sms-sent").last).to_contain_text(words)
+
+            def got(phone: Any, words: str, count: int | None = None) -> None:
+                """The phone's newest text says `words` (`count`: the texts it got in all)."""
+                received = phone.get_by_test_id("sms-received")
+                if count is not None:
+                    expect(received).to_have_count(count, timeout=WAIT_MS)
+                expect(received.last).to_contain_text(words, timeout=WAIT_MS)
+
+            # A first text, whatever it says: Mobilot's short privacy text comes first.
+            text(passenger, "cahors demain 9h")
+            got(passenger, "OUI ou NON", 1)
+            text(passenger, "OUI")
+            got(passenger, "?", 2)  # their name, asked
+            text(passenger, "Paul Martin")
+            got(passenger, "Paul", 3)
+            got(passenger, "Cahors")  # where to, read from the first text; asked where from
+            text(passenger, "Gramat")
+            got(passenger, "1 ou 2", 4)  # leave after 9h, or arrive before
+            text(passenger, "2")
+            got(passenger, "Gramat - Cahors", 5)  # the request to confirm, choices numbered
+            text(passenger, "1")
+            # The drivers found, in a text: the demo's driver without Telegram.
+            got(passenger, "Henri B.", 6)
+            got(passenger, "OUI ou NON")
+            page.screenshot(path=ARTIFACTS / "6-sms-driver-found.png")
+            text(passenger, "OUI")
+            got(passenger, "Henri B.", 7)
+
+            # The driver's simple phone got the request: the "add" card shows a text waiting.
+            opener = page.locator(f'.open-phone[data-number="{DRIVER}"]')
+            expect(opener.locator(".badge")).to_contain_text("1", timeout=WAIT_MS)
+            opener.click()
+            driver = phones.and_(page.locator(f'[data-sms="{DRIVER}"]'))
+            got(driver, "Paul M.", 1)  # a first name and an initial, no number yet
+            expect(driver.get_by_test_id("sms-received").last).not_to_contain_text("06 12")
+            got(driver, "OUI ou NON")
+            text(driver, "OUI")
+
+            # Each gets the other's number, by SMS.
+            expect(driver.get_by_test_id("sms-received")).to_contain_text(
+                ["06 12 34 56 78"], timeout=WAIT_MS
+            )
+            got(passenger, "06 20 00 00 05", 8)
+            for phone in (passenger, driver):
+                for shown in phone.get_by_test_id("sms-received").locator(".text").all():
+                    said = shown.inner_text()
+                    # GSM-7 all through: a phone shows "?" for what its alphabet lacks.
+                    assert is_gsm7(said) and "??" not in said, said
+            page.screenshot(path=ARTIFACTS / "7-sms-driver-accepted.png")
+            assert errors == []
+        except Exception:
+            page.screenshot(path=ARTIFACTS / "failure-sms.png")
             raise
         finally:
             browser.close()

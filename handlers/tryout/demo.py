@@ -1,5 +1,6 @@
 """The demo territory try mode starts from: the Lot (department 46), its operators' group, a
-few drivers with regular trips, and the three people the page opens with."""
+few drivers with regular trips, the three people the page opens with, and the simple phones
+(SMS): a passenger's, and a driver's who has no Telegram."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from handlers.tryout.botapi import FakeBotAPI
 
 DEPARTMENTS = ("46",)
 OPERATORS_GROUP = -1004600000001
+SMS_NUMBER = "36111"  # the territory's number, as people text it
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,26 @@ DEMO_DRIVERS = (
         ),  # fmt: skip
     ),
 )
+
+
+@dataclass(frozen=True)
+class SimplePhone:
+    """A phone without internet the page can play: it texts the territory's number."""
+
+    number: str  # E.164
+    name: str  # "" when only the number is known (the passenger, until they say)
+    role: str  # "driver", "passenger": the panel's title
+    shown: bool = True  # a panel on the page from the start
+
+
+SMS_PASSENGER = SimplePhone("+33612345678", "", "passenger")
+# A volunteer driver reached only by SMS, on the road every day: whoever texts "cahors demain
+# 9h" from Gramat, to arrive before 9h, is offered him, whatever day it is tomorrow.
+SMS_DRIVER = (
+    SimplePhone("+33620000005", "Henri Bouscarel", "driver", shown=False),
+    DemoTrip("Gramat", "Cahors", frozenset(Weekday), time(7, 45), time(17, 0), 3),
+)
+SIMPLE_PHONES = (SMS_PASSENGER, SMS_DRIVER[0])
 # Places a person can share as a location (name, latitude, longitude).
 PLACES = (
     ("Cahors", 44.4475, 1.4419),
@@ -109,6 +131,17 @@ async def _place(core: Core, name: str) -> PlaceRef:
     return to_ref(found.exact[0].place)  # the territory's own first (there are 3 Gourdon)
 
 
+async def _new_trip(core: Core, trip: DemoTrip) -> NewTrip:
+    return NewTrip(
+        origin=await _place(core, trip.origin),
+        destination=await _place(core, trip.destination),
+        weekdays=trip.weekdays,
+        departure=trip.departure,
+        return_time=trip.return_time,
+        seats=trip.seats,
+    )
+
+
 async def seed(core: Core, standin: FakeBotAPI, language: str) -> list[TryPerson]:
     """The operators' group, the page's people and the demo drivers with their trips, all
     with their Telegram set to `language` (the page's)."""
@@ -127,15 +160,17 @@ async def seed(core: Core, standin: FakeBotAPI, language: str) -> list[TryPerson
         driver = await core.consents.give(await core.people.identify(identity), TRIP)
         if person.username is None:  # reached by phone: the number is theirs to show
             driver = await core.people.set_phone(driver, person.phone, True)
-        await core.trips.register(
-            driver,
-            NewTrip(
-                origin=await _place(core, trip.origin),
-                destination=await _place(core, trip.destination),
-                weekdays=trip.weekdays,
-                departure=trip.departure,
-                return_time=trip.return_time,
-                seats=trip.seats,
-            ),  # fmt: skip
-        )
+        await core.trips.register(driver, await _new_trip(core, trip))
+    await _seed_texting_driver(core, *SMS_DRIVER)
     return people
+
+
+async def _seed_texting_driver(core: Core, phone: SimplePhone, trip: DemoTrip) -> None:
+    """A driver without Telegram, as if he had texted "je propose un trajet": agreed to the
+    drivers' text, to be texted, and to have his number given to the passengers he takes
+    (in the territory's language, the page's)."""
+    driver = await core.people.identify_by_phone(phone.number)
+    driver = await core.people.set_name(driver, phone.name)
+    driver = await core.consents.give(driver, TRIP)
+    driver = await core.people.reach_by_sms(driver, show_phone=True)
+    await core.trips.register(driver, await _new_trip(core, trip))

@@ -1,8 +1,9 @@
 """The try page and what it asks of try mode: the chats' state, people writing, pressing and
-sharing, a person added, the clock moved, everything reset.
+sharing, a person added, the clock moved, everything reset; and the simple phones' texts.
 
 Everything a person does goes through the stand-in exactly as a Telegram app would send it,
-so the bot cannot tell the page from Telegram.
+so the bot cannot tell the page from Telegram; what a simple phone texts goes through the
+stand-in for Kannel (smsgate.py) exactly as Kannel passes a text on.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.phones import show_phone
 from handlers.tryout.botapi import FakeBotAPI, FakeUser
-from handlers.tryout.demo import OPERATORS_GROUP, PLACES, TryPerson
+from handlers.tryout.demo import OPERATORS_GROUP, PLACES, SIMPLE_PHONES, SimplePhone, TryPerson
 from handlers.tryout.render import chat_item, reply_keyboard
+from handlers.tryout.smsgate import FakeKannel, NotSent, Sms
 from i18n import LANGUAGES, load_catalog
 
 STATIC = Path(__file__).parent / "static"
@@ -40,7 +43,8 @@ PAGE_TEXTS = (
     "try.location_at", "try.photo", "try.as_person", "try.move_hour", "try.move_day",
     "try.move_week", "try.move_month", "try.tomorrow_at", "try.moving", "try.language",
     "try.sticker", "try.voice", "try.download", "try.error", "try.open_chat",
-    "try.group_hint", "try.empty_chat",
+    "try.group_hint", "try.empty_chat", "try.sms_phone", "try.sms_write", "try.sms_empty",
+    "try.sms_hint_passenger", "try.sms_hint_driver", "try.sms_segments", "try.open_phone",
 )  # fmt: skip
 # The clock's moves: a step forward, or tomorrow at an hour (the reminders' and questions').
 STEPS = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1),
@@ -54,6 +58,8 @@ class TryControl(Protocol):
     def standin(self) -> FakeBotAPI: ...
     @property
     def people(self) -> list[TryPerson]: ...
+    @property
+    def sms(self) -> FakeKannel: ...
     @property
     def zone(self) -> ZoneInfo: ...
     @property
@@ -114,7 +120,42 @@ def state(control: TryControl) -> dict[str, Any]:
             if a.get("text")
         ][-20:],
         "places": [{"name": n, "lat": lat, "lon": lon} for n, lat, lon in PLACES],
+        "sms": {
+            "number": control.sms.number,
+            "phones": [simple_phone(control, phone) for phone in simple_phones(control)],
+        },
     }
+
+
+def simple_phone(control: TryControl, phone: SimplePhone) -> dict[str, Any]:
+    texts = control.sms.on_phone(phone.number)
+    return {"number": phone.number, "shown": show_phone(phone.number), "name": phone.name,
+            "role": phone.role, "open": phone.shown,
+            "items": [sms_item(sms, control.zone) for sms in texts]}  # fmt: skip
+
+
+def simple_phones(control: TryControl) -> list[SimplePhone]:
+    """The demo's simple phones, then any other number Mobilot texted (someone the team
+    registered by phone and reaches by SMS)."""
+    known = [phone.number for phone in SIMPLE_PHONES]
+    others = [n for n in control.sms.numbers() if n not in known]
+    return [*SIMPLE_PHONES, *(SimplePhone(n, "", "person", shown=False) for n in others)]
+
+
+def sms_item(sms: Sms, zone: ZoneInfo) -> dict[str, Any]:
+    when = sms.at.astimezone(zone)
+    return {"id": sms.n, "mine": sms.mine, "text": sms.text, "segments": sms.segments,
+            "time": when.strftime("%H:%M"), "day": when.date().isoformat()}  # fmt: skip
+
+
+async def text(control: TryControl, body: dict[str, Any]) -> None:
+    """A simple phone texts the territory's number."""
+    number = body.get("number")
+    if number not in [phone.number for phone in simple_phones(control)]:
+        raise LookupError("no such phone")
+    words = str(body.get("text", ""))[:MAX_TEXT]
+    if words.strip():
+        await control.sms.phone_sends(str(number), words)
 
 
 def last_written(items: list[dict[str, Any]]) -> int:
@@ -206,6 +247,18 @@ def routes(control: TryControl) -> list[BaseRoute]:
             return JSONResponse({"error": str(error)}, 400)
         return JSONResponse({"ok": True})
 
+    async def post_sms(request: Request) -> Response:
+        try:
+            body = json.loads(await request.body())
+            if not isinstance(body, dict):
+                raise ValueError("not an object")
+            await text(control, body)
+        except (ValueError, LookupError) as error:
+            return JSONResponse({"error": str(error)}, 400)
+        except NotSent as error:
+            return JSONResponse({"error": str(error)}, 502)
+        return JSONResponse({"ok": True})
+
     async def post_document(request: Request) -> Response:
         async with request.form(max_part_size=MAX_UPLOAD) as form:
             upload = form.get("file")
@@ -265,6 +318,7 @@ def routes(control: TryControl) -> list[BaseRoute]:
         Route("/try/api/texts", page_texts, methods=["GET"]),
         Route("/try/api/state", get_state, methods=["GET"]),
         Route("/try/api/act", post_act, methods=["POST"]),
+        Route("/try/api/sms", post_sms, methods=["POST"]),
         Route("/try/api/document", post_document, methods=["POST"]),
         Route("/try/api/people", post_person, methods=["POST"]),
         Route("/try/api/clock", post_clock, methods=["POST"]),

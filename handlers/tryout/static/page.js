@@ -1,5 +1,6 @@
 // Mobilot's try page: each panel is a person's Telegram, talking to the real bot through the
-// local stand-in. No build step: plain DOM code.
+// local stand-in, or a simple phone texting Mobilot's number through the stand-in for the SMS
+// gateway. No build step: plain DOM code.
 "use strict";
 
 const params = new URLSearchParams(location.search);
@@ -9,6 +10,7 @@ let state = null;
 let busy = false;
 const rendered = {};  // chat id -> JSON of what is shown (re-render only on change)
 const opened = new Set();  // people whose panel is open
+const openedPhones = new Set();  // simple phones (by number) opened from the "add" card
 const groupSpeaker = { id: null };
 
 function t(key, values) {
@@ -181,6 +183,56 @@ function phone(chatId, title, subtitle, personId) {
   return panel;
 }
 
+// A simple phone: no internet, no buttons; it texts the territory's number and shows the
+// texts it got, as plain text.
+function simplePhone(p) {
+  const input = el("textarea", { rows: 2, class: "sms-text", maxlength: 2000,
+    placeholder: t("sms_write", { number: state.sms.number }), "aria-label": t("sms_write", { number: state.sms.number }) });
+  const send = async () => {
+    const text = input.value;
+    if (!text.trim()) return;
+    input.value = "";
+    try { await api("/try/api/sms", { number: p.number, text }); } catch (error) { showError(error); }
+  };
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); send(); }
+  });
+  const hint = p.role === "driver" ? t("sms_hint_driver", { phone: p.shown })
+    : p.role === "passenger" ? t("sms_hint_passenger", { number: state.sms.number }) : null;
+  return el("section", { class: "phone simple", "data-sms": p.number, "data-testid": "sms-phone" },
+    el("header", {},
+      el("div", { class: "avatar" }, "📱"),
+      el("div", {}, el("div", { class: "name" }, p.name || p.shown),
+        el("div", { class: "role" }, (p.name ? p.shown + " · " : "") + roleLabel(p.role)),
+        el("div", { class: "role" }, t("sms_phone")))),
+    hint ? el("p", { class: "hint sms-hint" }, hint) : null,
+    el("div", { class: "screen" }, el("div", { class: "messages sms-messages" })),
+    el("div", { class: "composer sms-composer" }, input,
+      el("button", { class: "sms-send", "data-testid": "sms-send", onclick: send }, t("send"))));
+}
+
+function renderTexts(panel, p) {
+  const key = JSON.stringify([lang, p.items]);
+  if (rendered["sms:" + p.number] === key) return;
+  rendered["sms:" + p.number] = key;
+  const list = panel.querySelector(".messages");
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  list.replaceChildren();
+  if (!p.items.length) list.append(el("p", { class: "hint empty" }, t("sms_empty")));
+  let day = null;
+  for (const item of p.items) {
+    if (item.day !== day) {
+      day = item.day;
+      list.append(el("div", { class: "day" }, dayLabel(day)));
+    }
+    const meta = item.mine ? item.time : item.time + " · " + t("sms_segments", { count: item.segments });
+    list.append(el("div", { class: "bubble sms " + (item.mine ? "mine" : "bot"), "data-testid": item.mine ? "sms-sent" : "sms-received" },
+      el("div", { class: "text" }, item.text), el("div", { class: "meta" }, meta)));
+  }
+  if (atBottom || !panel.dataset.seen) list.scrollTop = list.scrollHeight;
+  panel.dataset.seen = "1";
+}
+
 function addCard() {
   const name = el("input", { class: "new-name", placeholder: t("add_name"), "aria-label": t("add_name"), maxlength: 40 });
   const team = el("input", { type: "checkbox", class: "new-team" });
@@ -208,12 +260,16 @@ function layout() {
   for (const person of state.people) {
     if (person.shown || opened.has(person.id)) wanted.push(person);
   }
+  const simple = state.sms.phones.filter((p) => p.open || openedPhones.has(p.number));
   // A hidden person's messages are counted on the button that opens their phone.
   const waiting = (person) => state.chats[String(person.id)].items.filter((i) => i.from_bot).length;
+  const texted = (p) => p.items.filter((i) => !i.mine).length;
   // Only what changes the phones shown, or a hidden person's count, lays them out again:
   // laying out replaces every phone, and with it what someone was typing.
   const hidden = state.people.filter((person) => !wanted.includes(person));
-  const key = JSON.stringify([lang, wanted.map((p) => p.id), hidden.map(waiting)]);
+  const hiddenSimple = state.sms.phones.filter((p) => !simple.includes(p));
+  const key = JSON.stringify([lang, wanted.map((p) => p.id), hidden.map(waiting),
+    simple.map((p) => [p.number, p.name]), hiddenSimple.map((p) => [p.number, texted(p)])]);
   if (phones.dataset.key === key) return;
   phones.dataset.key = key;
   phones.replaceChildren();
@@ -222,6 +278,7 @@ function layout() {
     const label = roleLabel(person.role) + (person.username ? " · @" + person.username : "");
     phones.append(phone(person.id, person.name, label, person.id));
   }
+  for (const p of simple) phones.append(simplePhone(p));
   phones.append(phone(state.group.id, state.group.title, t("group"), null));
   const card = addCard();
   const demo = card.querySelector(".demo-people");
@@ -230,6 +287,11 @@ function layout() {
     const count = waiting(person);
     demo.append(el("button", { class: "open-person", onclick: () => { opened.add(person.id); layout(); render(); } },
       t("open_chat", { name: person.name }), count ? el("span", { class: "badge" }, "🔔 " + count) : null));
+  }
+  for (const p of hiddenSimple) {
+    const count = texted(p);
+    demo.append(el("button", { class: "open-phone", "data-number": p.number, onclick: () => { openedPhones.add(p.number); layout(); render(); } },
+      t("open_phone", { name: p.name || p.shown }), count ? el("span", { class: "badge" }, "🔔 " + count) : null));
   }
   phones.append(card);
   const select = phones.querySelector(".speaker");
@@ -368,6 +430,10 @@ function render() {
     const chat = state.chats[String(chatId)];
     if (chat) renderChat(panel, chatId, chat);
   }
+  for (const panel of document.querySelectorAll(".phone[data-sms]")) {
+    const p = state.sms.phones.find((q) => q.number === panel.dataset.sms);
+    if (p) renderTexts(panel, p);
+  }
 }
 
 // ---- sharing a place -------------------------------------------------------------------
@@ -443,6 +509,7 @@ async function main() {
   document.getElementById("reset").addEventListener("click", async () => {
     if (!confirm(t("reset_confirm"))) return;
     opened.clear();
+    openedPhones.clear();
     try { await api("/try/api/reset", { language: lang }); } catch (error) { showError(error); }
   });
   poll();
