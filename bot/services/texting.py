@@ -174,7 +174,8 @@ class Texting:
     # Outside any conversation.
 
     async def _outside(self, texted: Texted, person: Person, words: str) -> Reply | None:
-        if read_request(words, self._today()) is not None:
+        # A bare number answers a list ("1": the first driver), never asks for a date.
+        if not words.isdigit() and read_request(words, self._today()) is not None:
             return await self._conversations.start(person, FIND, words=Words(words))
         if says_offering(words):
             return await self._conversations.start(person, OFFER)
@@ -198,8 +199,10 @@ class Texting:
             _say(said, "sms.which_driver")  # a choice of drivers waits: by their number
         elif isinstance(asked, Ask):
             _driver_asked(said, asked)
-        elif read_yes_no(words) is not None or _thanks(words):
-            _say(said, "sms.help")  # a plain "oui"/"merci" with nothing to answer
+        elif _thanks(words):
+            _say(said, "sms.you_are_welcome")
+        elif read_yes_no(words) is not None or words.isdigit():
+            _say(said, "sms.help")  # a plain "oui" or "2" with nothing to answer
         else:
             return await self._conversations.start(person, FIND)
         return None

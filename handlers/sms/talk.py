@@ -137,6 +137,10 @@ def render_question(t: Translator, lang: str, question: Question) -> str:
         # A way out the question already names ("ou NON"), or numbers that are the answer
         # themselves (seats): a list would only repeat them.
         return asked
+    if options[0].value.startswith("confirm"):
+        # A summary: OUI takes it as it is (read by the step), a number changes one thing.
+        hint = sms(t(lang, "sms.reply_confirm_or_change"))
+        return f"{asked}\n{hint}\n{numbered(labels[1:], start=2)}"
     return f"{asked}\n{numbered(labels)}\n{choices_hint(t, lang, len(labels))}"
 
 

@@ -319,12 +319,12 @@ def segments(text: str) -> int:
 # --- Answers by number -----------------------------------------------------------------------
 
 
-def numbered(labels: Sequence[str]) -> str:
+def numbered(labels: Sequence[str], start: int = 1) -> str:
     """Choices to answer by their number, one a line: "1 Cahors\\n2 Figeac". Labels are plain
     text (a place's name, not HTML), folded to GSM-7, each on one line."""
     return "\n".join(
         f"{number} {' '.join(fold(_without_pictures(label)).split())}"
-        for number, label in enumerate(labels, start=1)
+        for number, label in enumerate(labels, start=start)
     )
 
 
