@@ -47,6 +47,8 @@ class Kind(enum.StrEnum):
     AID_PROOF_EXPIRY = "aid_proof_expiry"
     AID_APPLICATION_ANONYMISE = "aid_application_anonymise"
     AID_REVIEW_REMINDER = "aid_review_reminder"
+    # Each week, the aids whose check is older than six months, shown to the team.
+    AID_CATALOGUE_REVIEW = "aid_catalogue_review"
     MONTHLY_REPORT = "monthly_report"
 
 

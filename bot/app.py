@@ -103,6 +103,8 @@ class Mobilot:
         if settings.operator_chat_id is not None:
             await self.deps.digest.ensure_scheduled()
             await self.deps.dashboard.ensure_scheduled()
+            if self.core.aid_review is not None:
+                await self.core.aid_review.ensure_scheduled()
         await self.core.privacy.ensure_scheduled()
         await self.application.start()
         await self.core.inbox.prune()

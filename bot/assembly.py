@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from bot.agenda import Calendar, Timing
-from bot.aids.catalogue import load_catalogue
+from bot.aids.catalogue import load_catalogue, say_untranslated
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.aids import AidsFlow
@@ -34,7 +34,7 @@ from bot.matching import MatchingParams
 from bot.places.gazetteer import Gazetteer
 from bot.places.geocoder import OnlineGeocoder
 from bot.services.agenda import AgendaService
-from bot.services.aids import AidService
+from bot.services.aids import AidService, CatalogueReview
 from bot.services.announcements import AnnouncementService
 from bot.services.applications import ApplicationService
 from bot.services.consents import ConsentService
@@ -121,6 +121,8 @@ class Core:
     group_members: GroupMembers = field(default_factory=GroupMembers)
     # Texts received from simple phones, and what texting costs (the SMS channel).
     texts: TextService | None = None
+    # Each week, the aids to check again, shown to the team.
+    aid_review: CatalogueReview | None = None
 
     @cached_property
     def texting(self) -> Texting | None:
@@ -151,6 +153,7 @@ class Core:
             dashboard=self.dashboard,
             privacy=self.privacy,
             applications=self.applications,
+            aid_review=self.aid_review,
         )
 
     async def close(self) -> None:
@@ -318,6 +321,7 @@ async def build_core(
     for holder in core_holders(database):
         privacy.register(holder)
     catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
+    say_untranslated(catalogue, settings.aids_file)
     # The proofs live beside the database, never in a group's history.
     proofs = ProofFolder(settings.database_path.parent / "proofs")
     aid_answers = SqliteAidAnswers(database)
@@ -480,5 +484,8 @@ async def build_core(
             clock,
             settings.zone,
             settings.sms_monthly_segments,
+        ),
+        aid_review=CatalogueReview(
+            catalogue, agenda, database, clock, timing.calendar, settings.digest_hour
         ),
     )

@@ -749,6 +749,15 @@ class AidsReviewWaiting(NoticeValues):
 
 
 @dataclass(frozen=True, eq=False)
+class AidsToReview(NoticeValues):
+    """The team's weekly look at the catalogue: the aids still shown whose check is older
+    than six months, or was never made (bot/services/aids.py)."""
+
+    key = "aidcheck.to_review"
+    aids: tuple[Aid, ...]
+
+
+@dataclass(frozen=True, eq=False)
 class AidsCallPerson(NoticeValues):
     """The team phones someone who cannot be written to, and says `message` for us."""
 

@@ -1,8 +1,9 @@
 """Answers from outside (Telegram, a partner platform, a file to download), asked before the
 update's write transaction and handed in: no network call runs inside a write transaction.
 
-The questions: who belongs to a group (getChatMember, handlers/operators.py), a proof's
-bytes (handlers/talk.py), the partners' journeys (bot/interop/theirs.py), a place
+The questions: who belongs to a group (getChatMember, handlers/operators.py), whether the
+bot can write to someone in private (handlers/reviews.py), a proof's bytes
+(handlers/talk.py), the partners' journeys (bot/interop/theirs.py), a place
 from the online geocoder (bot/services/places.py).
 
 Why this shape. An update is handled by python-telegram-bot's handlers inside one write
@@ -41,6 +42,7 @@ MEMBERSHIP = "membership"
 FILE = "file"
 PARTNERS = "partners"
 PLACE = "place"  # the online geocoder, when switched on
+PRIVATE_CHAT = "private_chat"  # has this person opened a chat with the bot?
 
 Fetch = Callable[[], Awaitable[Any]]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.aids.model import RejectReason
 from bot.conversations.aids import BENEFIT_ANSWERS
@@ -55,3 +55,17 @@ def reject_reasons(t: Translator, lang: str, application_id: int) -> InlineKeybo
     ]
     rows.append([(t(lang, "aids.button_back"), encode(REVIEW, application_id, "back"))])
     return inline(*rows)
+
+
+# What "Open the chat" starts the bot with, to send an application's papers (/start <this>).
+PROOFS_START = "proofs-"
+
+
+def open_chat_for_proofs(
+    t: Translator, lang: str, bot_username: str, application_id: int
+) -> InlineKeyboardMarkup:
+    """A link that opens a private chat with the bot, which then sends the papers."""
+    link = f"https://t.me/{bot_username}?start={PROOFS_START}{application_id}"
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t(lang, "aidcheck.button_open_chat"), url=link)]]
+    )

@@ -3,6 +3,7 @@ its funder's reviewers read it, and the notices about applications."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -18,6 +19,8 @@ from i18n import Html, Translator, escape
 
 # A long text of conditions is cut here: the link and the team tell the rest.
 MAX_CONDITIONS = 600
+# The team's weekly list of aids to check again shows this many (then how many more).
+MAX_TO_REVIEW = 15
 
 # A proof that came as a photo is shown again as a photo (Telegram keeps them apart): its
 # reference is kept as "photo:<file id>" (handlers/talk.py).
@@ -57,9 +60,24 @@ def aid_block(t: Translator, lang: str, aid: Aid) -> str:
     return "\n".join(parts)
 
 
-def status_line(t: Translator, lang: str, application: Application) -> str:
-    """ "Aide au permis (n° 3): accepted, 500 € once" for /mesdemandes."""
+def to_review_line(t: Translator, lang: str, aid: Aid) -> str:
+    """ "• Aide au permis (ft-permis-b): checked on 1 June 2026. Page: https://…" """
+    page = aid.source or aid.link or next(iter(aid.checked_against), "")
+    where = t(lang, "aidcheck.to_review_page", page=page) if page else ""
+    if aid.checked_on is None:
+        return t(lang, "aidcheck.to_review_never", title=aid.title, id=aid.id,
+                 note=aid.check_note, page=where)  # fmt: skip
+    checked = format_date(aid.checked_on, "d MMMM y", locale=t.language(lang))
+    return t(lang, "aidcheck.to_review_line", title=aid.title, id=aid.id, date=checked, page=where)
+
+
+def status_line(
+    t: Translator, lang: str, application: Application, title: str | None = None
+) -> str:
+    """ "Aide au permis (n° 3): accepted, 500 € once" for /mesdemandes (the aid's `title` in
+    the reader's language, when the catalogue still has it)."""
     status = application.status.value
+    application = replace(application, aid_title=title or application.aid_title)
     if application.amount_cents and application.frequency:
         detail = t(
             lang, f"aids.amount_{application.frequency.value}",
@@ -124,7 +142,14 @@ class AidWords:
         w.add(self._group_validated, n.AidsGroupValidated)
         w.add(self._group_rejected, n.AidsGroupRejected)
         w.add(self._call_person, n.AidsCallPerson)
+        w.add(self._to_review, n.AidsToReview)
         return w
+
+    def _to_review(self, lang: str, v: n.AidsToReview) -> str:
+        lines = [to_review_line(self.t, lang, aid) for aid in v.aids[:MAX_TO_REVIEW]]
+        if len(v.aids) > MAX_TO_REVIEW:
+            lines.append(self.t(lang, "aidcheck.to_review_more", count=len(v.aids) - MAX_TO_REVIEW))
+        return self.t(lang, v.key, count=len(v.aids), lines=Html("\n".join(lines)))
 
     def _application_post(self, lang: str, v: n.ApplicationPost) -> str:
         return application_post(self.t, lang, v)

@@ -22,17 +22,21 @@ Context = ContextTypes.DEFAULT_TYPE
 async def show_found(
     update: Update, context: Context, t: Translator, lang: str, view: AidsShown
 ) -> None:
-    """The aids found, most local first, then "keep my answers?" (or "change them")."""
+    """The aids found, most local first, then "keep my answers?" (or "change them"). Each in
+    the reader's language where the catalogue gives it; if some are in French only, the
+    reader is told so once, before them."""
     found = view.found
     place = found.profile.commune_name or t(lang, "aids.not_said")
     if not found.aids:
         await send(update, context, t(lang, "aids.none", commune=place))
     else:
         header = t(lang, "aids.found", count=len(found.aids), commune=place)
+        if not all(aid.written_in(lang) for aid in found.aids):
+            header += "\n" + t(lang, "aidcheck.french_only")
         await send(update, context, header)
         for aid in found.aids:
             markup = aid_kb.apply_here(t, lang, aid.id) if aid.apply_here else None
-            await send(update, context, aid_block(t, lang, aid), markup)
+            await send(update, context, aid_block(t, lang, aid.in_language(lang)), markup)
     if view.kept:
         await send(update, context, t(lang, "aids.from_kept"), aid_kb.change_answers(t, lang))
     else:

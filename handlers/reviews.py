@@ -3,7 +3,10 @@ never into the group), validate with an amount (asked in private), reject with a
 /statsaides and /exportaides; and /mesdemandes' list of a person's applications.
 
 Who may act on an application is the core's call (bot/services/applications.py); here the
-presser's membership of a group is asked to Telegram (getChatMember, cached a few minutes).
+presser's membership of a group is asked to Telegram (getChatMember, cached a few minutes),
+and whether the bot can write to them in private (a chat action, refused with 403 to someone
+who never opened a chat with it). A reviewer who has not is told so in the group, with a
+link that opens the chat and has the papers sent at once (/start proofs-<id>).
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Bot, InputFile, Update
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot import outside
 from bot.aids.model import RejectReason
 from bot.conversations.review import Decided, refusal_key
 from bot.domain import Person
@@ -42,6 +48,34 @@ def membership(update: Update, directory: OperatorDirectory) -> Membership:
         return user is not None and await directory.is_member(bot, chat_id, user.id)
 
     return check
+
+
+def private_chat(update: Update) -> Callable[[], Awaitable[bool]]:
+    """Whether the bot can write to the person behind this update in private: asked to
+    Telegram (outside the update's transaction) with a chat action, which Telegram refuses
+    (403) to someone who never opened a chat with the bot, or blocked it."""
+    user, chat, bot = update.effective_user, update.effective_chat, update.get_bot()
+
+    async def check() -> bool:
+        if user is None:
+            return False
+        if chat is not None and chat.id == user.id:
+            return True  # they are writing to the bot in private
+        return await outside.ask(outside.PRIVATE_CHAT, user.id, lambda: can_write(bot, user.id))
+
+    return check
+
+
+async def can_write(bot: Bot, user_id: int) -> bool:
+    try:
+        await bot.send_chat_action(user_id, ChatAction.UPLOAD_DOCUMENT)
+    except Forbidden:
+        return False
+    except BadRequest as error:
+        if "chat not found" in str(error).lower():
+            return False
+        raise
+    return True
 
 
 def members_of_groups(bot: Bot, directory: OperatorDirectory) -> GroupCheck:
@@ -84,7 +118,10 @@ class ReviewHandlers:
         self.lang = deps.settings.default_language
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        opened_for_proofs = filters.Regex(rf"^/start {aid_kb.PROOFS_START}\d{{1,12}}$")
         return [
+            # Before /start's welcome (handlers/common.py): the chat opened for the papers.
+            CommandHandler("start", self.opened_for_proofs, filters=PRIVATE & opened_for_proofs),
             CallbackQueryHandler(self.on_button, pattern=kb.pattern(aid_kb.REVIEW)),
             CommandHandler(["statsaides", "aidstats"], self.statistics),
             CommandHandler(["exportaides", "aidexport"], self.export),
@@ -105,7 +142,7 @@ class ReviewHandlers:
         elif action == "proofs":
             await self._proofs(update, context, person, application_id)
         elif action in ("reject", "back"):
-            await self._reasons(update, application_id, lang, show=action == "reject")
+            await self._reasons(update, person, application_id, show=action == "reject")
         elif action == "reason" and data.part(2) in {r.value for r in RejectReason}:
             await self._reject(update, context, person, application_id, data.part(2) or "")
         else:
@@ -114,19 +151,29 @@ class ReviewHandlers:
     async def _proofs(
         self, update: Update, context: Context, reviewer: Person, application_id: int
     ) -> None:
-        """Sent to the reviewer who pressed, in private; never into the group."""
+        """Sent to the reviewer who pressed, in private; never into the group. Someone the
+        bot cannot write to yet is told so in the group, with the link that opens the chat."""
         lang = reviewer.language
         shown = await self.deps.applications.proofs_for(
-            reviewer, application_id, membership(update, self.directory)
+            reviewer, application_id, membership(update, self.directory), private_chat(update)
         )
+        if shown.result is Result.NO_PRIVATE_CHAT:
+            await self._open_chat_first(update, context, reviewer, application_id)
+            return
         if shown.result is not Result.DONE:
             await refuse(self.t, update, lang, shown)
             return
         if not shown.proofs:
             await answer_button(update, self.t(lang, "aids.proofs_none"))
             return
+        await self._send_proofs(context, reviewer, application_id, shown)
+        await answer_button(update, self.t(lang, "aids.proofs_sent", count=len(shown.proofs)))
+
+    async def _send_proofs(
+        self, context: Context, reviewer: Person, application_id: int, shown: Done
+    ) -> None:
         assert reviewer.telegram_user_id is not None
-        chat = reviewer.telegram_user_id
+        lang, chat = reviewer.language, reviewer.telegram_user_id
         for number, proof in enumerate(shown.proofs, start=1):
             caption = self.t(lang, "aids.proof_caption", id=application_id, number=number,
                              count=len(shown.proofs))  # fmt: skip
@@ -136,9 +183,55 @@ class ReviewHandlers:
                 )
             else:
                 await context.bot.send_document(chat, proof.telegram_file_id, caption=caption)
-        await answer_button(update, self.t(lang, "aids.proofs_sent", count=len(shown.proofs)))
 
-    async def _reasons(self, update: Update, application_id: int, lang: str, *, show: bool) -> None:
+    async def _open_chat_first(
+        self, update: Update, context: Context, reviewer: Person, application_id: int
+    ) -> None:
+        """The bot cannot write to them yet: said on the button, and in the group (where the
+        link to open the chat is), in the group's language."""
+        await answer_button(update, self.t(reviewer.language, "aidcheck.open_chat_first_alert"))
+        chat = update.effective_chat
+        if chat is None:
+            return
+        markup = aid_kb.open_chat_for_proofs(
+            self.t, self.lang, context.bot.username, application_id
+        )
+        text = self.t(self.lang, "aidcheck.open_chat_first", name=reviewer.display_name,
+                      id=application_id)  # fmt: skip
+        await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+    async def opened_for_proofs(self, update: Update, context: Context) -> None:
+        """/start proofs-<id>: the chat opened from the group's link; the papers follow at
+        once (to a member of the funder's group, as on the button)."""
+        person = await self.deps.person(update)
+        lang = person.language
+        text = update.effective_message.text if update.effective_message else None
+        application_id = int((text or "").rsplit(aid_kb.PROOFS_START, 1)[-1])
+        shown = await self.deps.applications.proofs_for(
+            person, application_id, membership(update, self.directory)
+        )
+        if shown.result is not Result.DONE:
+            await send(update, context, self.t(lang, refusal_key(shown)))
+            return
+        if not shown.proofs:
+            await send(update, context, self.t(lang, "aids.proofs_none"))
+            return
+        await send(update, context, self.t(lang, "aidcheck.proofs_here", id=application_id,
+                                           count=len(shown.proofs)))  # fmt: skip
+        await self._send_proofs(context, person, application_id, shown)
+
+    async def _reasons(
+        self, update: Update, reviewer: Person, application_id: int, *, show: bool
+    ) -> None:
+        """The reasons under the post (or back to its buttons): only for a member of the
+        funder's group, and while it waits for an answer; anyone else is refused at once,
+        the post left as it is."""
+        allowed = await self.deps.applications.may_review(
+            application_id, membership(update, self.directory)
+        )
+        if allowed.result is not Result.DONE:
+            await refuse(self.t, update, reviewer.language, allowed)
+            return
         await answer_button(update)
         markup = (
             aid_kb.reject_reasons(self.t, self.lang, application_id)
@@ -203,5 +296,9 @@ class ReviewHandlers:
         if not applications:
             return
         lines = [self.t(lang, "aids.mine_header")]
-        lines += [status_line(self.t, lang, a) for a in applications]
+        catalogue = self.deps.applications.catalogue
+        for application in applications:
+            aid = catalogue.get(application.aid_id)
+            title = aid.in_language(lang).title if aid else application.aid_title
+            lines.append(status_line(self.t, lang, application, title))
         await send(update, context, "\n".join(lines))

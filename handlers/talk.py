@@ -32,6 +32,7 @@ from bot.conversations.model import (
     Days,
     Expect,
     Location,
+    Money,
     NeedDraftView,
     Option,
     Phone,
@@ -56,7 +57,7 @@ from bot.phones import show_phone
 from bot.understand import read_request
 from handlers import keyboards as kb
 from handlers import render
-from handlers.aid_words import PHOTO
+from handlers.aid_words import PHOTO, euros
 from handlers.aids import show_found
 from handlers.deps import Deps
 from handlers.notify import Notifier
@@ -139,6 +140,11 @@ def _shown(t: Translator, lang: str, value: object) -> object:
         if not value.items and value.empty:
             return t(lang, value.empty)
         return "\n".join(f"• {item}" for item in value.items)
+    if isinstance(value, Money):
+        amount = euros(t, lang, value.cents)
+        if not value.frequency:
+            return amount
+        return t(lang, f"aids.amount_{value.frequency}", amount=amount)
     return value
 
 

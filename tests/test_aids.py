@@ -544,8 +544,8 @@ async def test_in_english_and_whatever_a_person_sends(bot: RunningBot) -> None:
     texts = "\n".join(tom.texts_since(0))
     assert "Here are the aids you might get in Figeac" in texts
     assert "Aide au permis de conduire B" not in texts  # for job seekers only
-    assert "Location sociale de voiture électrique" in texts
-    assert "Agefiph : aide à la mobilité" in texts  # for people with an RQTH
+    assert "Social leasing of an electric car" in texts  # the shipped aids, in English
+    assert "Agefiph: mobility aid" in texts  # for people with an RQTH
     await tom.press_data("ai:ffffff:situation:retired")  # a forged, stale button
     assert tom.callback_answers()[-1]["text"].startswith("This button no longer works")
     await tom.press_data("ap:new:ft-permis-b")  # not applied for in the bot

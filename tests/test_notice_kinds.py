@@ -116,6 +116,7 @@ SAMPLES: dict[str, object] = {
     "tuple[TheirJourney, ...]": (JOURNEY,),
     "Application": APPLICATION,
     "Aid": AID,
+    "tuple[Aid, ...]": (AID, load_catalogue().get("fastt-location")),
     "NoticeValues": n.AidsValidatedOnce("Aide au permis", 500_00, 3),
     "datetime": NOW.replace(hour=21),
     "date": date(2026, 11, 30),

@@ -4,10 +4,14 @@ Both are CSV files whose columns follow FabMob's mobility-aids schema v0.2.0 (`i
 description, territoryName, funderName, incentiveType, conditions, paymentMethod,
 allocatedAmount, minAmount, transportList, attachments, additionalInfos, contact,
 validityDuration, validityDate, isMCMStaff, subscriptionLink, source`) plus Mobilot's own:
-`checkedOn`, `howToApply`, `fields` and the eligibility rules `minAge, maxAge, situations,
-regionCodes, departmentCodes, communeCodes, rsaOrAah, rqth, maxIncomePerShare`. A row of
-the territory's file with the id of a shipped aid replaces it. A wrong row stops the start
-with the file and its line named: a territory fixes its file, it does not debug Python.
+`checkedOn`, `checkedAgainst`, `checkNote` (when the aid was last checked, against what,
+what was found), `maxAmount` (the most a reviewer grants without confirming), `howToApply`,
+`fields` and the eligibility rules `minAge, maxAge, situations, regionCodes,
+departmentCodes, communeCodes, rsaOrAah, rqth, maxIncomePerShare`. The texts are in French;
+`<column>_en` gives a text in English (`title_en`, `conditions_en`…), and an aid without it
+is shown in French to an English reader, who is told so. A row of the territory's file with
+the id of a shipped aid replaces it. A wrong row stops the start with the file and its line
+named: a territory fixes its file, it does not debug Python.
 """
 
 from __future__ import annotations
@@ -15,15 +19,29 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 
-from bot.aids.model import MAX_AGE, Aid, IncentiveType, Profile, Rules, Situation
+from bot.aids.amounts import ceiling_in
+from bot.aids.model import (
+    BASE_LANGUAGE,
+    MAX_AGE,
+    Aid,
+    IncentiveType,
+    Profile,
+    Rules,
+    Situation,
+)
 from bot.aids.regions import DEPARTMENTS, REGIONS
+from bot.settings import LANGUAGES
+
+log = logging.getLogger(__name__)
 
 SHIPPED = "catalogue.csv"
 REQUIRED = (
@@ -35,7 +53,18 @@ OPTIONAL = (
     "validityDuration", "validityDate", "isMCMStaff", "subscriptionLink", "source",
     "checkedOn", "howToApply", "fields", "minAge", "maxAge", "situations", "regionCodes",
     "departmentCodes", "communeCodes", "rsaOrAah", "rqth", "maxIncomePerShare",
+    "maxAmount", "checkedAgainst", "checkNote",
 )  # fmt: skip
+# The columns that may be given in another language (`title_en`), and the Aid's field each
+# fills; the lists ("attachments", "fields") keep as many items as in French.
+TRANSLATED = {
+    "title": "title", "description": "description", "funderName": "funder_name",
+    "conditions": "conditions", "paymentMethod": "payment_method", "allocatedAmount": "amount",
+    "minAmount": "min_amount", "attachments": "proofs", "additionalInfos": "additional_infos",
+    "validityDuration": "validity_duration", "howToApply": "how_to_apply", "fields": "fields",
+}  # fmt: skip
+LISTS = frozenset({"attachments", "fields"})
+OTHER_LANGUAGES = tuple(language for language in LANGUAGES if language != BASE_LANGUAGE)
 TRANSPORTS = frozenset(
     {"transportsCommun", "velo", "voiture", "libreService", "electrique", "autopartage",
      "covoiturage"}
@@ -57,6 +86,12 @@ class Catalogue:
     def get(self, aid_id: str) -> Aid | None:
         return next((aid for aid in self.aids if aid.id == aid_id), None)
 
+    def to_review(self, today: date) -> list[Aid]:
+        """The aids still shown whose check is older than six months, or was never made
+        (shown to the team each week), the oldest check first."""
+        due = [aid for aid in self.aids if aid.check_due(today)]
+        return sorted(due, key=lambda aid: aid.checked_on or date.min)
+
     def for_profile(self, profile: Profile, today: date) -> list[Aid]:
         """The aids this person may be entitled to, most local first (commune, department,
         region, national); at the same level, the territory's own before the shipped ones."""
@@ -75,6 +110,18 @@ def load_catalogue(territory_file: Path | None = None) -> Catalogue:
     return Catalogue(tuple(aids.values()))
 
 
+def say_untranslated(catalogue: Catalogue, territory_file: Path | None) -> None:
+    """Said once at start-up: the territory's aids that readers of another language will
+    see in French (they are told so with the aids, handlers/aids.py)."""
+    for language in OTHER_LANGUAGES:
+        french = [a.id for a in catalogue.aids if a.from_territory and not a.written_in(language)]
+        if french:
+            log.warning(
+                "%s: %d aid(s) have no text in %r (%s): shown in French to those readers",
+                territory_file, len(french), language, ", ".join(french[:5]),
+            )  # fmt: skip
+
+
 def read_aids_file(path: Path) -> list[Aid]:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -89,7 +136,8 @@ def parse_aids(text: str, name: str, *, from_territory: bool = False) -> list[Ai
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise AidsFileError(f"{name}, line 1: missing columns {', '.join(missing)}")
-    unknown = [c for c in header if c not in REQUIRED and c not in OPTIONAL]
+    unknown = [c for c in header if c not in REQUIRED and c not in OPTIONAL
+               and _translated(c) is None]  # fmt: skip
     if unknown:
         raise AidsFileError(f"{name}, line 1: unknown columns {', '.join(unknown)}")
     aids: list[Aid] = []
@@ -121,6 +169,35 @@ def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
         if any((value or "").strip() for value in row.values()):
             yield start, {key: (value or "").strip() for key, value in row.items()}
         start = reader.line_num + 1
+
+
+def _translated(column: str) -> tuple[str, str] | None:
+    """("title", "en") for "title_en"; None for any other column."""
+    base, _, language = column.rpartition("_")
+    if base in TRANSLATED and language in OTHER_LANGUAGES:
+        return base, language
+    return None
+
+
+def _translations(row: dict[str, str]) -> dict[str, dict[str, str | tuple[str, ...]]]:
+    """The texts given in other languages, by language then the Aid's field name."""
+    found: dict[str, dict[str, str | tuple[str, ...]]] = {}
+    for column, value in row.items():
+        named = _translated(column)
+        if named is None or not value:
+            continue
+        base, language = named
+        text: str | tuple[str, ...] = value
+        if base in LISTS:
+            items = _list(value, column)
+            french = _list(row.get(base, ""), base)
+            if len(items) != len(french):
+                raise ValueError(
+                    f"{column} has {len(items)} items, {base} has {len(french)}: give them all"
+                )
+            text = tuple(items)
+        found.setdefault(language, {})[TRANSLATED[base]] = text
+    return found
 
 
 def _aid(row: dict[str, str], from_territory: bool) -> Aid:
@@ -171,6 +248,11 @@ def _aid(row: dict[str, str], from_territory: bool) -> Aid:
         how_to_apply=row.get("howToApply", ""),
         fields=tuple(_list(row.get("fields", ""), "fields")),
         from_territory=from_territory,
+        max_cents=_euros(row.get("maxAmount", ""), "maxAmount")
+        or ceiling_in(row["allocatedAmount"]),
+        checked_against=tuple(_addresses(row.get("checkedAgainst", ""), "checkedAgainst")),
+        check_note=row.get("checkNote", ""),
+        translations=MappingProxyType(_translations(row)),
     )
 
 
@@ -230,6 +312,27 @@ def _list(text: str, column: str) -> list[str]:
             raise ValueError(f"{column} is not a list of texts")
         return [item.strip() for item in items if item.strip()]
     return [item.strip() for item in text.split("|") if item.strip()]
+
+
+def _addresses(text: str, column: str) -> list[str]:
+    addresses = _list(text, column)
+    if odd := [a for a in addresses if not a.startswith(("http://", "https://"))]:
+        raise ValueError(f"{column}: {odd[0]!r} is not a web address")
+    return addresses
+
+
+def _euros(text: str, column: str) -> int | None:
+    """A sum in euros ("600", "1 200", "1200,50 €"), in cents."""
+    cleaned = re.sub(r"[\s\u202f\u00a0€]", "", text).replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        cents = round(float(cleaned) * 100)
+    except (ValueError, OverflowError):
+        raise ValueError(f"{column} {text!r} is not a sum in euros (e.g. 600)") from None
+    if not 0 < cents <= 100_000_00:
+        raise ValueError(f"{column} {text!r} is not between 0 and 100 000 €")
+    return cents
 
 
 def _bool(text: str, column: str) -> bool:

@@ -3,9 +3,12 @@ reference/mob-aids-model.md), free of any messaging platform."""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
 
 from bot.aids.regions import region_of
 
@@ -14,6 +17,15 @@ MAX_FIELD_ANSWER = 300
 MAX_PROOFS = 10
 MAX_PROOF_BYTES = 10_000_000
 MAX_AGE = 120
+# The language of the catalogue's own columns; `<column>_<language>` holds another one.
+BASE_LANGUAGE = "fr"
+# An aid whose check is older than this many months is shown to the team for review.
+CHECK_MONTHS = 6
+# The aid's texts a catalogue may give in another language, by the Aid's field names.
+TEXTS = (
+    "title", "description", "funder_name", "conditions", "payment_method", "amount",
+    "min_amount", "proofs", "additional_infos", "validity_duration", "how_to_apply", "fields",
+)  # fmt: skip
 
 
 class Situation(enum.StrEnum):
@@ -119,9 +131,54 @@ class Aid:
     fields: tuple[str, ...] = ()
     # From the territory's own file (AIDS_FILE), not the catalogue shipped with Mobilot.
     from_territory: bool = False
+    # The most a reviewer grants without being asked to confirm (None: no known ceiling).
+    max_cents: int | None = None
+    # What the last check was made against (web pages), and what it found or why it could
+    # not be made.
+    checked_against: tuple[str, ...] = ()
+    check_note: str = ""
+    # The texts in other languages, by language then field name (one of TEXTS).
+    translations: Mapping[str, Mapping[str, str | tuple[str, ...]]] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, hash=False
+    )
 
     def shown_on(self, day: date) -> bool:
+        """Never once its end date is past."""
         return self.valid_until is None or day <= self.valid_until
+
+    def check_due(self, day: date) -> bool:
+        """Never checked, or checked more than CHECK_MONTHS ago: the team should look again
+        (an aid that has ended needs no review: it is no longer shown)."""
+        if not self.shown_on(day):
+            return False
+        return self.checked_on is None or self.checked_on < months_before(day, CHECK_MONTHS)
+
+    def in_language(self, language: str) -> Aid:
+        """The aid with its texts in that language where the catalogue gives them (the
+        others stay in the catalogue's own, French)."""
+        texts = self.translations.get(language)
+        if not texts:
+            return self
+        return dataclasses.replace(self, **texts)  # type: ignore[arg-type]
+
+    def written_in(self, language: str) -> bool:
+        """Whether every text the aid has is given in that language."""
+        if language == BASE_LANGUAGE:
+            return True
+        texts = self.translations.get(language, {})
+        return all(name in texts for name in TEXTS if getattr(self, name))
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day of the month `months` earlier (the month's last day when it is shorter)."""
+    month = day.month - 1 - months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("every month has 28 days")
 
 
 @dataclass(frozen=True)

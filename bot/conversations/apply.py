@@ -114,7 +114,7 @@ class ApplyFlow(Flow[ApplyDraft]):
             turn.end()
             return
         turn.change(application_id=started.application.id, aid_id=started.aid.id)
-        turn.say("aids.apply_intro", title=started.aid.title)
+        turn.say("aids.apply_intro", title=started.aid.in_language(turn.person.language).title)
         self.next(turn, started.application, started.aid, started.count)
 
     def question(self, turn: Apply, step: str) -> Question:
@@ -124,7 +124,7 @@ class ApplyFlow(Flow[ApplyDraft]):
         if step == PROOFS:
             return self._proofs_question(turn, turn.draft.proofs)
         if step == CONSENT:
-            aid = self.applications.catalogue.get(turn.draft.aid_id)
+            aid = self._aid(turn)
             funder = aid.funder_name if aid else ""
             if self.for_caller:
                 text = Text("aids.ask_consent_caller", {"name": caller.get("name", ""),
@@ -149,13 +149,18 @@ class ApplyFlow(Flow[ApplyDraft]):
             return Question(Text("aids.behalf_choose", {"name": caller.get("name", "")}), rows)
         return Question(Text("aids.behalf_ask_commune"))
 
-    def _field(self, turn: Apply) -> str:
+    def _aid(self, turn: Apply) -> Aid | None:
+        """The aid applied for, in the language of whoever is applying (or filing)."""
         aid = self.applications.catalogue.get(turn.draft.aid_id)
+        return aid.in_language(turn.person.language) if aid else None
+
+    def _field(self, turn: Apply) -> str:
+        aid = self._aid(turn)
         fields = aid.fields if aid else ()
         return fields[turn.draft.answered] if turn.draft.answered < len(fields) else ""
 
     def _proofs_question(self, turn: Apply, count: int, key: str = "aids.ask_proofs") -> Question:
-        aid = self.applications.catalogue.get(turn.draft.aid_id)
+        aid = self._aid(turn)
         proofs = Bullets(tuple(aid.proofs) if aid else (), "aids.proofs_any")
         values: dict[str, Value] = {"proofs": proofs, "count": count, "most": MAX_PROOFS}
         return Question(Text(key, values), proofs_rows())
@@ -163,6 +168,7 @@ class ApplyFlow(Flow[ApplyDraft]):
     def next(self, turn: Apply, application: Application, aid: Aid, count: int) -> None:
         """The aid's next own question, else the proofs."""
         answered = len(application.answers)
+        aid = aid.in_language(turn.person.language)
         turn.change(answered=answered, proofs=count)
         if answered < len(aid.fields):
             turn.state.step = FIELD
@@ -314,14 +320,15 @@ class ApplyFlow(Flow[ApplyDraft]):
             return
         found = await self.aids.find(turn.person, profile)
         here = [aid for aid in found.aids if aid.apply_here]
-        elsewhere = tuple(aid.title for aid in found.aids if not aid.apply_here)
+        lang = turn.person.language
+        elsewhere = tuple(aid.in_language(lang).title for aid in found.aids if not aid.apply_here)
         if elsewhere:
             turn.say("aids.behalf_elsewhere", aids=Bullets(elsewhere))
         if not here:
             turn.say("aids.behalf_none_here")
             turn.end()
             return
-        turn.change(offered={aid.id: aid.title for aid in here})
+        turn.change(offered={aid.id: aid.in_language(lang).title for aid in here})
         turn.ask(AID)
 
     async def on_aid(self, turn: Apply, answer: Press) -> None:
@@ -340,7 +347,7 @@ class ApplyFlow(Flow[ApplyDraft]):
             return
         turn.drop()
         turn.change(application_id=filed.application.id, aid_id=filed.aid.id)
-        turn.say("aids.apply_intro", title=filed.aid.title)
+        turn.say("aids.apply_intro", title=filed.aid.in_language(turn.person.language).title)
         self.next(turn, filed.application, filed.aid, 0)
 
     # Anything else.

@@ -73,11 +73,20 @@ class Bullets:
     empty: str = ""
 
 
+@dataclass(frozen=True)
+class Money:
+    """A sum in euros, shown in the reader's way ("5 000 €", "€5,000"); with how often it is
+    paid ("once", "monthly", "quarterly") when `frequency` is set."""
+
+    cents: int
+    frequency: str = ""
+
+
 # What a Text's values may hold: plain values, and the domain values a channel knows how
 # to show (a place, a time, a date, days, a phone, a contact, a summary, a trip, a term).
 Value = (
     str | int | float | time | date | PlaceRef | Days | Phone | ContactOf | TripDraftView | Trip
-    | Term | NeedDraftView | Bullets
+    | Term | NeedDraftView | Bullets | Money
 )  # fmt: skip
 
 

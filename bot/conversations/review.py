@@ -1,6 +1,8 @@
 """A funder's reviewer validates an application (the amount) or rejects it for another reason
 (their words): pressed under the application's post in the funder's group ("ar:<id>:validate",
-"ar:<id>:reason:other"), asked and answered in the reviewer's private chat.
+"ar:<id>:reason:other"), asked and answered in the reviewer's private chat. An amount
+above the aid's ceiling, or far from its usual grants, is asked to be confirmed before
+anything is decided or anyone told (a new amount may be typed instead).
 
 Who may decide is the core's call (bot/services/applications.py): only a member of the
 funder's group, which the channel knows (`GroupMembers`; on Telegram getChatMember, asked
@@ -18,14 +20,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.aids.amounts import parse_amount
-from bot.aids.model import MAX_OTHER_REASON, Application, RejectReason
+from bot.aids.model import MAX_OTHER_REASON, Application, Frequency, RejectReason
 from bot.conversations.engine import Flow, On, Turn
-from bot.conversations.model import Question, Text, Unusable, Value, Words
+from bot.conversations.model import Money, Option, Press, Question, Text, Unusable, Value, Words
 from bot.domain import Person
-from bot.services.applications import ApplicationService, Done, Result
+from bot.services.applications import AmountCheck, ApplicationService, Done, Result
 from bot.services.places import PlaceService
+from bot.understand import read_yes_no
 
-AMOUNT, OTHER = "amount", "other"
+AMOUNT, OTHER, CONFIRM = "amount", "other", "confirm_amount"
 # How the review was opened (Turn.opening is "<action>:<application>"), and what it asks.
 STEP_OF = {"validate": AMOUNT, "reason:other": OTHER}
 # Why a reviewer cannot decide, by what the core said.
@@ -61,6 +64,12 @@ class ReviewDraft(BaseModel):
     application_id: int = 0
     title: str = ""
     post: dict[str, Any] = {}
+    # An unusual amount typed, waiting for the reviewer to confirm it (cents, how often),
+    # and why it is unusual: the aid's ceiling it is above, the usual grant it is far from.
+    cents: int = 0
+    frequency: Frequency = Frequency.ONCE
+    most: int | None = None
+    usual: int | None = None
 
 
 Review = Turn[ReviewDraft]
@@ -76,7 +85,16 @@ class ReviewFlow(Flow[ReviewDraft]):
     ) -> None:  # fmt: skip
         super().__init__(places, territory_departments)
         self.applications, self.members = applications, members
-        self.steps.update({AMOUNT: On(words=self.on_amount), OTHER: On(words=self.on_other)})
+        self.steps.update(
+            {
+                AMOUNT: On(words=self.on_amount),
+                OTHER: On(words=self.on_other),
+                CONFIRM: On(
+                    press={"grant": self.on_grant, "retype": self.on_retype},
+                    words=self.on_confirm_words,
+                ),
+            }
+        )
 
     def membership(self, turn: Review) -> Callable[[int], Awaitable[bool]]:
         async def check(chat_id: int) -> bool:
@@ -104,14 +122,31 @@ class ReviewFlow(Flow[ReviewDraft]):
         turn.ask(step)
 
     def question(self, turn: Review, step: str) -> Question:
-        key = "aids.ask_amount" if step == AMOUNT else "aids.ask_other_reason"
         draft = turn.draft
+        if step == CONFIRM:
+            return self.confirm_question(draft)
+        key = "aids.ask_amount" if step == AMOUNT else "aids.ask_other_reason"
         values: dict[str, Value] = {
             "id": draft.application_id,
             "title": draft.title,
             "most": MAX_OTHER_REASON,
         }
         return Question(Text(key, values))
+
+    def confirm_question(self, draft: ReviewDraft) -> Question:
+        """ "5 000 € once is more than this aid's most (600 €): grant it?" """
+        amount = Money(draft.cents, draft.frequency.value)
+        values: dict[str, Value] = {
+            "id": draft.application_id, "title": draft.title, "amount": amount,
+            "most": Money(draft.most or 0), "usual": Money(draft.usual or 0),
+        }  # fmt: skip
+        above = draft.most is not None
+        key = "aidcheck.confirm_above_most" if above else "aidcheck.confirm_unusual"
+        rows = (
+            (Option("grant", Text("aidcheck.button_grant", {"amount": amount})),),
+            (Option("retype", Text("aidcheck.button_other_amount")),),
+        )
+        return Question(Text(key, values), rows)
 
     async def on_amount(self, turn: Review, answer: Words) -> None:
         parsed = parse_amount(answer.text)
@@ -122,7 +157,50 @@ class ReviewFlow(Flow[ReviewDraft]):
         done = await self.applications.validate(
             turn.person, turn.draft.application_id, cents, frequency, self.membership(turn)
         )
+        if done.result is Result.UNUSUAL_AMOUNT and done.check is not None:
+            self.to_confirm(turn, done.check)
+            return
         self.decided(turn, done)
+
+    def to_confirm(self, turn: Review, check: AmountCheck) -> None:
+        """Nothing decided, nobody told: the reviewer is asked to confirm first."""
+        turn.draft = turn.draft.model_copy(
+            update={"cents": check.cents, "frequency": check.frequency, "most": check.most,
+                    "usual": check.usual}
+        )  # fmt: skip
+        turn.ask(CONFIRM)
+
+    async def on_grant(self, turn: Review, answer: Press) -> None:
+        turn.drop()
+        await self.grant(turn)
+
+    async def grant(self, turn: Review) -> None:
+        draft = turn.draft
+        if not draft.cents:
+            turn.ask(AMOUNT)
+            return
+        done = await self.applications.validate(
+            turn.person, draft.application_id, draft.cents, draft.frequency,
+            self.membership(turn), confirmed=True,
+        )  # fmt: skip
+        self.decided(turn, done)
+
+    async def on_retype(self, turn: Review, answer: Press) -> None:
+        turn.drop()
+        turn.ask(AMOUNT)
+
+    async def on_confirm_words(self, turn: Review, answer: Words) -> None:
+        """ "oui", "non", or another amount typed at once."""
+        said = read_yes_no(answer.text)
+        if said is True:
+            await self.grant(turn)
+        elif said is False:
+            turn.ask(AMOUNT)
+        elif parse_amount(answer.text) is not None:
+            await self.on_amount(turn, answer)
+        else:
+            turn.say("common.use_buttons")
+            turn.ask(CONFIRM)
 
     async def on_other(self, turn: Review, answer: Words) -> None:
         done = await self.applications.reject(
@@ -153,6 +231,10 @@ class ReviewFlow(Flow[ReviewDraft]):
         turn.end()
 
     def unexpected(self, turn: Review, reason: str) -> None:
+        if turn.state.step == CONFIRM:
+            turn.say("common.use_buttons")
+            turn.ask(CONFIRM)
+            return
         turn.say("common.text_expected")
 
     def unexpected_reason(self, step: str, answer: Unusable) -> str:

@@ -1,18 +1,25 @@
 """/aides: which aids a person may be entitled to, from a few answers (age, situation,
-commune), most local first; the answers are kept only if the person agrees."""
+commune), most local first; the answers are kept only if the person agrees. And the
+catalogue's freshness rule: an aid whose end date is past is never shown, and each week the
+team is shown the aids whose check is older than six months (or was never made)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
+from bot.agenda import NO_SUBJECT, AgendaEntry, Calendar, Due, Kind, Outcome
 from bot.aids.catalogue import Catalogue
 from bot.aids.model import Aid, Profile
 from bot.aids.ports import AidAnswers
 from bot.clock import Clock
 from bot.domain import Person, PlaceRef
-from bot.ports import NeedRepository, TripRepository
+from bot.notices import AidsToReview, Notice, to_team
+from bot.ports import Agenda, NeedRepository, TripRepository, UnitOfWork
 from bot.settings import Settings
+
+# The team's look at the catalogue comes on Mondays.
+REVIEW_WEEKDAY = 0
 
 
 @dataclass(frozen=True)
@@ -98,3 +105,50 @@ class AidService:
     def aid(self, aid_id: str) -> Aid | None:
         aid = self.catalogue.get(aid_id)
         return aid if aid is not None and aid.shown_on(self._today()) else None
+
+
+class CatalogueReview:
+    """The catalogue's freshness, through the agenda: each Monday at the team's morning hour,
+    the aids still shown whose check is older than six months, or was never made, are shown
+    to the team's group (nothing is said when there are none). The team checks them and
+    dates the check in AIDS_FILE (`checkedOn`; a shipped aid is replaced by a row with its
+    id), which takes them off the list."""
+
+    def __init__(
+        self, catalogue: Catalogue, agenda: Agenda, unit_of_work: UnitOfWork, clock: Clock,
+        calendar: Calendar, hour: int,
+    ) -> None:  # fmt: skip
+        self.catalogue = catalogue
+        self._agenda = agenda
+        self._uow = unit_of_work
+        self._clock = clock
+        self._calendar = calendar
+        self._hour = hour
+
+    def _next(self, now: datetime) -> datetime:
+        wall = time(self._hour)
+        return self._calendar.moment(self._calendar.next_weekday(now, REVIEW_WEEKDAY, wall), wall)
+
+    async def ensure_scheduled(self) -> None:
+        """At start-up: the next look is on the agenda (once)."""
+        now = self._clock.now()
+        await self._agenda.schedule_once(
+            Due(Kind.AID_CATALOGUE_REVIEW, NO_SUBJECT, self._next(now)), now
+        )
+
+    def due(self) -> list[Aid]:
+        return self.catalogue.to_review(self._calendar.today(self._clock.now()))
+
+    def notices(self) -> list[Notice]:
+        """To the team: the aids to check again (none: nothing to say)."""
+        due = self.due()
+        return [to_team(AidsToReview(tuple(due)))] if due else []
+
+    async def reviewed(self, entry: AgendaEntry, outcome: Outcome) -> None:
+        """Done for this week; the next look next Monday."""
+        now = self._clock.now()
+        async with self._uow.transaction():
+            await self._agenda.finish(entry.id, outcome, now)
+            await self._agenda.schedule(
+                [Due(Kind.AID_CATALOGUE_REVIEW, NO_SUBJECT, self._next(now))], now
+            )

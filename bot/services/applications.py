@@ -3,9 +3,11 @@ draft, to process, validated with an amount, rejected with a reason).
 
 Who may decide is the core's call: only a member of the funder's group, which the adapter
 checks with Telegram through `membership` (the group's chat id → is the presser a member).
-Proofs never leave for a group: a reviewer gets them in private. They are deleted when an
-application is rejected, and PROOF_RETENTION_DAYS after it is decided; an application is
-anonymised three years after it was made.
+An amount above the aid's ceiling, or far from what it usually grants, is only granted once
+the reviewer confirms it: the person is told nothing before. Proofs never leave for a
+group: a reviewer gets them in private, once they have opened a chat with the bot. They are
+deleted when an application is rejected, and PROOF_RETENTION_DAYS after it is decided; an
+application is anonymised three years after it was made.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ from bot.notices import Button, Notice, Offer, to_team
 from bot.ports import Agenda, PeopleRepository, UnitOfWork
 
 Membership = Callable[[int], Awaitable[bool]]
+# Whether the bot can write to the reviewer in private (they have opened a chat with it).
+PrivateChat = Callable[[], Awaitable[bool]]
 ANONYMISE_AFTER = timedelta(days=3 * 365)
 # An application nobody has answered is shown again to its funder's group after this.
 REVIEW_REMINDER_AFTER = timedelta(days=7)
@@ -50,6 +54,10 @@ VALIDATED: dict[Frequency, type[n.Validated]] = {
     Frequency.QUARTERLY: n.AidsValidatedQuarterly,
 }
 # The composed post of an application in its funder's group (handlers word it).
+# The usual amount of an aid is known after this many grants (at the same frequency); an
+# amount this many times above or below it is asked to be confirmed.
+USUAL_AFTER = 3
+FAR_FROM_USUAL = 3
 
 
 class Result(enum.StrEnum):
@@ -65,6 +73,24 @@ class Result(enum.StrEnum):
     MISSING_ANSWER = "missing_answer"
     NO_FUNDER = "no_funder"
     TOO_LONG = "too_long"
+    UNUSUAL_AMOUNT = "unusual_amount"  # to be confirmed by the reviewer first
+    NO_PRIVATE_CHAT = "no_private_chat"  # the reviewer must open a chat with the bot first
+
+
+@dataclass(frozen=True)
+class AmountCheck:
+    """An amount typed by a reviewer, against the aid's ceiling and its usual grants."""
+
+    cents: int
+    frequency: Frequency
+    # The aid's ceiling, when the amount is above it.
+    most: int | None = None
+    # The usual amount granted (the median of past grants), when the amount is far from it.
+    usual: int | None = None
+
+    @property
+    def unusual(self) -> bool:
+        return self.most is not None or self.usual is not None
 
 
 @dataclass(frozen=True)
@@ -75,6 +101,7 @@ class Done:
     proofs: list[Proof] = field(default_factory=list)
     count: int = 0
     aid: Aid | None = None
+    check: AmountCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -236,7 +263,8 @@ class ApplicationService:
             None, n.ApplicationPost(submitted, aid, person, len(proofs), filer),
             (Button(Offer.REVIEW_APPLICATION, submitted.id),), chat_id=funder.chat_id,
         )  # fmt: skip
-        told = self._tell(person, n.AidsSubmitted(aid.title, funder.name, submitted.id))
+        title = aid.in_language(person.language).title
+        told = self._tell(person, n.AidsSubmitted(title, funder.name, submitted.id))
         return Done(Result.DONE, submitted, [*told, post], count=len(proofs))
 
     async def listing(self, person: Person) -> list[Application]:
@@ -253,13 +281,21 @@ class ApplicationService:
     # The funder's reviewers.
 
     async def proofs_for(
-        self, reviewer: Person, application_id: int, membership: Membership
+        self,
+        reviewer: Person,
+        application_id: int,
+        membership: Membership,
+        private_chat: PrivateChat | None = None,
     ) -> Done:
-        """The proofs, for the reviewer who asked (the adapter sends them in private)."""
+        """The proofs, for the reviewer who asked (the adapter sends them in private); none
+        to a reviewer the bot cannot write to yet (NO_PRIVATE_CHAT: they open a chat first,
+        and ask again from there)."""
         application = await self._reviewable(application_id, membership, allow_decided=True)
         if isinstance(application, Done):
             return application
         proofs = await self._applications.proofs(application.id)
+        if proofs and private_chat is not None and not await private_chat():
+            return Done(Result.NO_PRIVATE_CHAT, application, count=len(proofs))
         return Done(Result.DONE, application, proofs=proofs, count=len(proofs))
 
     async def may_review(self, application_id: int, membership: Membership) -> Done:
@@ -276,10 +312,18 @@ class ApplicationService:
         cents: int,
         frequency: Frequency,
         membership: Membership,
+        *,
+        confirmed: bool = False,
     ) -> Done:
+        """Granted, and the person told; an unusual amount (above the aid's ceiling, or far
+        from its usual grants) only once `confirmed` (else UNUSUAL_AMOUNT, with why)."""
         application = await self._reviewable(application_id, membership)
         if isinstance(application, Done):
             return application
+        if not confirmed:
+            check = await self.amount_check(application, cents, frequency)
+            if check.unusual:
+                return Done(Result.UNUSUAL_AMOUNT, application, check=check)
         now = self._clock.now()
         async with self._uow.transaction():
             decided = await self._applications.validate(
@@ -298,7 +342,8 @@ class ApplicationService:
         notices: list[Notice] = []
         if person is not None:
             validated = VALIDATED[frequency]
-            notices += self._tell(person, validated(decided.aid_title, cents, decided.id))
+            title = self._title(decided, person)
+            notices += self._tell(person, validated(title, cents, decided.id))
         notices.append(
             self._to_group(
                 decided,
@@ -340,7 +385,8 @@ class ApplicationService:
         rejected = n.AidsRejectedOther if reason is RejectReason.OTHER else n.AidsRejected
         if person is not None:
             notices += self._tell(
-                person, rejected(decided.aid_title, reason.value, other or "", decided.id)
+                person,
+                rejected(self._title(decided, person), reason.value, other or "", decided.id),
             )
         notices.append(
             self._to_group(
@@ -349,6 +395,26 @@ class ApplicationService:
             )
         )
         return Done(Result.DONE, decided, notices)
+
+    async def amount_check(
+        self, application: Application, cents: int, frequency: Frequency
+    ) -> AmountCheck:
+        """Whether this amount is above the aid's ceiling, or far from what it usually
+        grants at that frequency (once it has been granted USUAL_AFTER times)."""
+        aid = self.catalogue.get(application.aid_id)
+        ceiling = aid.max_cents if aid is not None else None
+        most = ceiling if ceiling is not None and cents > ceiling else None
+        granted = sorted(
+            a.amount_cents
+            for a in await self._applications.validated(frozenset({application.aid_id}))
+            if a.amount_cents and a.frequency == frequency and a.id != application.id
+        )
+        usual = None
+        if len(granted) >= USUAL_AFTER:
+            middle = granted[len(granted) // 2]
+            if cents >= middle * FAR_FROM_USUAL or cents * FAR_FROM_USUAL <= middle:
+                usual = middle
+        return AmountCheck(cents, frequency, most, usual)
 
     async def statistics(self, chat_id: int, membership: Membership) -> FunderFigures | None:
         """Per aid, for the funder whose group this is (None for anyone else)."""
@@ -453,6 +519,11 @@ class ApplicationService:
     async def _drop_proofs(self, application_id: int) -> None:
         for path in await self._applications.drop_proofs(application_id, self._clock.now()):
             await self._files.delete(path)
+
+    def _title(self, application: Application, person: Person) -> str:
+        """The aid's title in the person's language (as the catalogue gives it now)."""
+        aid = self.catalogue.get(application.aid_id)
+        return aid.in_language(person.language).title if aid else application.aid_title
 
     def _tell(self, person: Person, values: n.NoticeValues) -> list[Notice]:
         """To the person; to the team, to phone them, if Telegram cannot reach them."""

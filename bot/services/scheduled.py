@@ -22,6 +22,7 @@ from bot.notices import NeedPostRefresh, Notice, TeamDigest, TeamMonthlyReport, 
 from bot.ports import UnitOfWork
 from bot.services import telling
 from bot.services.agenda import AgendaService
+from bot.services.aids import CatalogueReview
 from bot.services.applications import ApplicationService
 from bot.services.dashboard import DashboardService
 from bot.services.digest import DigestService
@@ -62,6 +63,7 @@ class ScheduledWork:
         dashboard: DashboardService,
         privacy: PrivacyService,
         applications: ApplicationService,
+        aid_review: CatalogueReview | None = None,
     ) -> None:
         self._agenda = agenda
         self._uow = unit_of_work
@@ -78,6 +80,7 @@ class ScheduledWork:
         self._dashboard = dashboard
         self._privacy = privacy
         self._applications = applications
+        self._aid_review = aid_review
         self._work: dict[Kind, Work] = {
             # Actions.
             Kind.INTRODUCTION_TIMEOUT: self._action(introductions.time_out),
@@ -101,6 +104,7 @@ class ScheduledWork:
             Kind.DIGEST: self._send_digest,
             Kind.MONTHLY_REPORT: self._monthly_report,
             Kind.AID_REVIEW_REMINDER: self._aid_review_reminder,
+            Kind.AID_CATALOGUE_REVIEW: self._aid_catalogue_review,
         }
         missing = set(Kind) - set(self._work)
         assert not missing, f"no work for {sorted(missing)}"
@@ -109,6 +113,7 @@ class ScheduledWork:
         self._after_giving_up: dict[Kind, Callable[[AgendaEntry], Awaitable[None]]] = {
             Kind.DIGEST: lambda entry: digest.sent(entry, Outcome.UNREACHABLE),
             Kind.MONTHLY_REPORT: lambda entry: dashboard.reported(entry, Outcome.UNREACHABLE),
+            Kind.AID_CATALOGUE_REVIEW: self._aid_catalogue_reviewed,
             Kind.TRIP_CHECK: trips.check_undelivered,
             Kind.NEED_REPOST: lambda entry: operators.reposted(entry, None),
             Kind.CLAIMED_REMINDER: lambda entry: operators.claimer_reminded(
@@ -271,6 +276,22 @@ class ScheduledWork:
 
     async def _aid_review_reminder(self, entry: AgendaEntry) -> Carried:
         return self._told(await self._applications.review_reminder(entry.subject_id))
+
+    # The catalogue of aids, each week.
+
+    async def _aid_catalogue_review(self, entry: AgendaEntry) -> Carried:
+        """Monday: the aids to check again, to the team (nothing when there are none)."""
+        review = self._aid_review
+        if review is None:
+            return Carried(Outcome.SKIPPED)
+        notices = review.notices() if self._team else []
+        outcome = Outcome.SENT if notices else Outcome.SKIPPED
+        await review.reviewed(entry, outcome)
+        return Carried(outcome, notices)
+
+    async def _aid_catalogue_reviewed(self, entry: AgendaEntry) -> None:
+        if self._aid_review is not None:
+            await self._aid_review.reviewed(entry, Outcome.UNREACHABLE)
 
     def _today(self) -> date:
         return self._calendar.today(self._clock.now())
