@@ -96,6 +96,15 @@ def test_a_driver_and_a_passenger_meet_on_the_try_page(try_mode: str) -> None:
             expect(jeanne).to_contain_text("Jeanne Martin", timeout=WAIT_MS)
             # 3 people, the simple phone (SMS), the group, "add"
             expect(page.locator(".phone")).to_have_count(6)
+            # At a laptop's width, every phone and "add a person" are there without scrolling
+            # sideways: they wrap.
+            for width in (1366, 1500):
+                page.set_viewport_size({"width": width, "height": 800})
+                for box in page.locator(".phone").all():
+                    right = box.bounding_box()
+                    assert right is not None and right["x"] + right["width"] <= width, width
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.set_viewport_size({"width": 1600, "height": 1000})
 
             def say(phone: Any, text: str) -> None:
                 box = phone.locator(".composer textarea")
