@@ -20,6 +20,7 @@ from bot.domain import IntroductionStatus, Person
 from bot.services.introductions import Answer, AnswerResult, AskResult
 from bot.services.rides import OutcomeResult, RecordedOutcome
 from bot.services.trips import TripChange, TripChangeResult
+from bot.understand import says_hello
 from handlers import keyboards as kb
 from handlers import pages, render
 from handlers.deps import Deps
@@ -86,6 +87,10 @@ class IntroductionHandlers:
             if asked.result is OutcomeResult.RECORDED and asked.outcome is not None:
                 thanks = f"outcome.thanks_{asked.outcome.value}"
             await send(update, context, self.t(lang, thanks))
+            return
+        if asked is None and says_hello(typed or ""):
+            # "Bonjour": greeted back, with what to say or press next.
+            await send(update, context, self.t(lang, "words.hello"), kb.start_menu(self.t, lang))
             return
         if asked is None:
             await send(update, context, self.t(lang, "words.free_text_hint"))
