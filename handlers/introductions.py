@@ -16,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.conversations.engine import echo
 from bot.domain import IntroductionStatus, Person
 from bot.services.introductions import Answer, AnswerResult, AskResult
 from bot.services.rides import OutcomeResult, RecordedOutcome
@@ -102,7 +103,7 @@ class IntroductionHandlers:
                 (render.candidate_button(self.t, lang, need, c), c.trip.id)
                 for c in asked.candidates
             ]
-            text = self.t(lang, "words.which_driver", text=typed or "")
+            text = self.t(lang, "words.which_driver", text=echo(typed or ""))
             await send(update, context, text, kb.candidates(self.t, lang, need.id, labels))
             return
         key = {
