@@ -107,3 +107,25 @@ async def test_a_long_message_where_a_driver_is_chosen_is_echoed_short_and_once(
     assert len(said[0]) < 200
     assert said[1].startswith("Votre message était très long")
     bot.assert_clean()
+
+
+# Item 17: /mesdonnees once forgotten.
+
+
+async def test_my_data_right_after_forget_me_says_nothing_is_kept(bot: RunningBot) -> None:
+    marie = bot.fake.user(2350, "Marie", last_name="Delpech", username="marie_d")
+    await describe_need(marie)
+    await marie.command("oublier")
+    await marie.press("🗑 Oui, tout effacer")
+    assert await bot.rows("SELECT id FROM people WHERE telegram_user_id = 2350") == []
+    mark = marie.mark()
+    await marie.command("mesdonnees")
+    assert marie.texts_since(mark) == [
+        "Mobilot ne garde rien sur vous : aucune donnée n'est enregistrée à votre nom."
+    ]
+    assert await bot.rows("SELECT id FROM people WHERE telegram_user_id = 2350") == []
+    tom = bot.fake.user(2351, "Tom", language_code="en")  # never came
+    await tom.command("mydata")
+    assert tom.last().text == "Mobilot keeps nothing about you: no data is stored in your name."
+    assert await bot.rows("SELECT id FROM people WHERE telegram_user_id = 2351") == []
+    bot.assert_clean()
