@@ -790,10 +790,25 @@ def _find_when(words: list[str], today: date) -> tuple[int, int, _When] | None:
         if words[start] not in _DAY_OPENERS and not words[start][:1].isdigit():
             continue
         for end in range(min(count - 1, start + 6), start, -1):
+            if words[end] not in _MORE_OF_A_REQUEST and not words[end][:1].isdigit():
+                continue  # "oui mardi ça s'est bien passé" is no request
             said = _when(" ".join(words[start:end]), today)
             if said is not None:
                 return start, end, said
     return None
+
+
+# Words after the day that may still be about the trip ("… demain 9h pour le médecin",
+# "… demain vers 25h"): only then is a sentence with words left over read as a request.
+_MORE_OF_A_REQUEST = frozenset(
+    "pour avec vers a au et de depuis d svp please for with at around from".split()
+)
+# Words before the day that name no place ("oui ce soir", "ok pour demain", "merci, à
+# demain"): the sentence answers something else, it asks no trip.
+_NO_PLACE = frozenset(
+    "a au aux de du des d vers pour oui ouais non ok okay d accord merci bien bon ca c est "
+    "alors ben yes no thanks see you for to".split()
+)
 
 
 _POLITE = frozenset("svp stp merci please".split())
@@ -847,6 +862,8 @@ def read_request(text: str, today: date) -> Request | None:
     if found is None:
         return None
     start, end, when = found
+    if start > 0 and all(word in _NO_PLACE for word in said.words[:start]):
+        return None
     count = len(said.words)
     places, rest = ((0, start), (end, count)) if start > 0 else ((end, count), (count, count))
     origin, destination = _route(said, *places)

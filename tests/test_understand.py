@@ -326,6 +326,9 @@ REQUESTS: list[tuple[str, Request | None]] = [
     ("demain hopital cahors", Request("hopital cahors", None, date(2026, 11, 24), None)),
     ("demain 9h", Request(None, None, date(2026, 11, 24), TimeWish(None, time(9)))),
     ("bonjour", None),
+    ("merci, à demain", None),  # words that answer something else ask no trip
+    ("ok pour demain", None),
+    ("je suis dispo demain si besoin", None),
     # Issue 23, item 9: the arrows kept, days of every week, what cannot be used said.
     (
         "figeac -> cahors demain 8h",
