@@ -13,7 +13,7 @@ from functools import cache
 from babel.dates import get_day_names
 
 from bot.domain import WORKING_DAYS, Weekday
-from bot.timeparse import parse_time
+from bot.timeparse import NUMBER_WORDS, parse_time
 
 _ALL_DAYS = frozenset(Weekday)
 _PHRASES: dict[str, frozenset[Weekday]] = {
@@ -109,6 +109,13 @@ _RELATIVE = {
     "hier": -1,
     "yesterday": -1,
 }
+# "dans 3 jours", "dans une semaine", "in 3 days": a count of days or weeks from today. In
+# French "dans huit jours" is a week and "dans quinze jours" two weeks (the same weekday).
+_IN_SOME = re.compile(
+    r"^(?:dans|in) (?P<count>[a-z0-9 ]+?) (?P<unit>jours?|semaines?|days?|weeks?)$"
+)
+_COUNT_WORDS = {**NUMBER_WORDS, "a": 1, "an": 1, "one": 1}
+_IDIOM_DAYS = {8: 7, 15: 14}
 _DATE_FILLERS = {"le", "du", "ce", "on", "the", "next", "prochain", "prochaine", "this", "for"}
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2}|\d{4}))?$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})(?:er|st|nd|rd|th)?(?: ([a-z]+))?(?: (\d{4}))?$")
@@ -145,6 +152,9 @@ def parse_date(text: str, today: date) -> date | None:
         return None
     if folded in _RELATIVE:
         return today + timedelta(days=_RELATIVE[folded])
+    later = _in_some(folded)
+    if later is not None:
+        return today + later
     words = [word for word in folded.split(" ") if word and word not in _DATE_FILLERS]
     phrase = " ".join(words)
     if phrase in _RELATIVE:
@@ -165,6 +175,22 @@ def parse_date(text: str, today: date) -> date | None:
     if month_day and month_day[1] in months:
         return _build(today, int(month_day[2]), months[month_day[1]], _year(month_day[3]))
     return None
+
+
+def _in_some(folded: str) -> timedelta | None:
+    """ "dans 3 jours", "dans une semaine", "dans quinze jours", "in 2 weeks"."""
+    found = _IN_SOME.match(folded)
+    if found is None:
+        return None
+    said = found["count"]
+    count = int(said) if said.isdigit() else _COUNT_WORDS.get(said)
+    if count is None or not 0 < count <= 365:
+        return None
+    if found["unit"].startswith(("semaine", "week")):
+        return timedelta(weeks=count) if count <= 52 else None
+    if found["unit"].startswith("jour"):
+        count = _IDIOM_DAYS.get(count, count)
+    return timedelta(days=count)
 
 
 def _year(text: str | None) -> int | None:

@@ -330,6 +330,9 @@ class NeedDraft(BaseModel):
     at: time | None = None
     purpose: Purpose | None = None
     special_needs: frozenset[SpecialNeed] = frozenset()
+    # Hours said rather than a time ("entre 8h et 9h", "le matin"), until "before or after"
+    # and a time within them are known: the draft's only, never the need's.
+    window: tuple[time, time] | None = None
     today: date | None = None
     # The local time now, given with `today`: arriving before a time already gone by today
     # cannot be, and no driver would be found for it.

@@ -14,11 +14,13 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from bot.dateparse import parse_date, parse_weekdays
 from bot.domain import Purpose, SpecialNeed, TimeMode, Weekday
+from bot.places.departments import department_named
 from bot.settings import Language
 from bot.timeparse import NUMBER_WORDS, parse_time
 
@@ -160,21 +162,125 @@ _MODE_ONLY = {
 }  # fmt: skip
 
 
+class DayPart(enum.StrEnum):
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+
+# The hours a part of the day stands for: too wide to search with, so the bot asks for a
+# time within it rather than take its first hour ("demain après-midi" is not "after 12:00").
+DAY_PARTS = {
+    DayPart.MORNING: (time(6), time(12)),
+    DayPart.AFTERNOON: (time(12), time(18)),
+    DayPart.EVENING: (time(18), time(22)),
+}
+_PART_WORDS = {
+    DayPart.MORNING: ("matin", "le matin", "au matin", "matinee", "la matinee", "en matinee",
+                      "dans la matinee", "morning", "the morning", "in the morning"),
+    DayPart.AFTERNOON: ("apres midi", "l apres midi", "dans l apres midi", "en apres midi",
+                        "aprem", "l aprem", "afternoon", "the afternoon", "in the afternoon"),
+    DayPart.EVENING: ("soir", "le soir", "soiree", "la soiree", "en soiree", "dans la soiree",
+                      "evening", "the evening", "in the evening"),
+}  # fmt: skip
+_PART_OF = {phrase: part for part, phrases in _PART_WORDS.items() for phrase in phrases}
+# Narrower parts of the day, said in words: a window of two hours.
+_NAMED_WINDOWS = {
+    "tot le matin": (time(6), time(8)), "de bon matin": (time(6), time(8)),
+    "early morning": (time(6), time(8)), "early in the morning": (time(6), time(8)),
+    "en debut de matinee": (time(8), time(10)), "en fin de matinee": (time(10), time(12)),
+    "late morning": (time(10), time(12)), "en debut d apres midi": (time(13), time(15)),
+    "early afternoon": (time(13), time(15)), "en fin d apres midi": (time(16), time(18)),
+    "late afternoon": (time(16), time(18)), "en fin de journee": (time(17), time(19)),
+}  # fmt: skip
+# "ce soir", "this morning": today, with a part of the day.
+_TODAY_PARTS = {
+    "ce matin": DayPart.MORNING, "cet apres midi": DayPart.AFTERNOON,
+    "cet aprem": DayPart.AFTERNOON, "ce soir": DayPart.EVENING, "this morning": DayPart.MORNING,
+    "this afternoon": DayPart.AFTERNOON, "this evening": DayPart.EVENING,
+    "tonight": DayPart.EVENING,
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class TimeWish:
     """What a person said about when: a time, and whether it is a "leave after" or an
-    "arrive before" (either may be missing: "vers 10h", "arriver avant")."""
+    "arrive before" (either may be missing: "vers 10h", "arriver avant"); or a window
+    ("entre 8h et 9h", "le matin": `part` names it when it is a part of the day), whose
+    use depends on the "before" or "after" said or asked."""
 
     mode: TimeMode | None = None
     at: time | None = None
+    window: tuple[time, time] | None = None
+    part: DayPart | None = None
+
+    @property
+    def said(self) -> bool:
+        """A time or a window, not only "before" or "after"."""
+        return self.at is not None or self.window is not None
+
+
+def part_wish(part: DayPart) -> TimeWish:
+    return TimeWish(window=DAY_PARTS[part], part=part)
+
+
+def part_of(window: tuple[time, time]) -> DayPart | None:
+    """The part of the day a window is, if it is one ("le matin")."""
+    return next((part for part, hours in DAY_PARTS.items() if hours == tuple(window)), None)
+
+
+def window_minutes(window: tuple[time, time]) -> int:
+    start, end = window
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def fit_in(at: time, window: tuple[time, time]) -> time:
+    """A time said after a part of the day, read in it: "3h" in the afternoon is 15:00."""
+    start, end = window
+    if not start <= at <= end and at.hour < 12:
+        later = time(at.hour + 12, at.minute)
+        if start <= later <= end:
+            return later
+    return at
+
+
+# "8h-9h", "8h30–9h": a dash between two times is "to".
+_DASH = re.compile(r"(?<=[\dhH])\s*[-–—]+\s*(?=\d)")
+_WINDOW = re.compile(
+    r"^(?P<link>entre |de |from |between )?(?P<start>.+?) "
+    r"(?:et|a|jusqu a|to|and|until|till) (?P<end>.+)$"
+)
+
+
+def _window(folded: str) -> TimeWish | None:
+    """ "entre 8h et 9h", "de 8h à 9h30", "8h-9h", "between 8 and 9am", "le matin"."""
+    part = _PART_OF.get(folded)
+    if part is not None:
+        return part_wish(part)
+    if folded in _NAMED_WINDOWS:
+        return TimeWish(window=_NAMED_WINDOWS[folded])
+    found = _WINDOW.match(folded)
+    if found is None:
+        return None
+    start, end = _clock(found["start"], bare=True), _clock(found["end"], bare=True)
+    said_start, said_end = parse_time(found["start"]), parse_time(found["end"])
+    if start is None or end is None or (found["link"] is None and not (said_start or said_end)):
+        return None  # "8 à 9" alone is not clearly two times
+    if start.hour < 12 <= end.hour and not re.search(r"[h:]", found["start"]):
+        later = time(start.hour + 12, start.minute)  # "entre 2 et 4h de l'après-midi"
+        start = later if later < end else start
+    if not start < end:
+        return None
+    return TimeWish(window=(start, end))
 
 
 def read_time_wish(text: str) -> TimeWish | None:
     """ "avant 9h" → arrive before 9:00; "à partir de 14h" → leave after 14:00; "vers 10h" →
-    10:00 alone; "arriver avant" → the mode alone; "by 9", "after 2pm", "around 10am"."""
+    10:00 alone; "arriver avant" → the mode alone; "by 9", "after 2pm", "around 10am";
+    "entre 8h et 9h", "8h-9h", "le matin" → a window."""
     if len(text) > MAX_TEXT:
         return None
-    folded = without_fillers(text)
+    folded = without_fillers(_DASH.sub(" à ", text))
     folded = re.sub(r"^(?:je (?:dois|veux|voudrais|peux)|il faut|i (?:must|need to|can|want to)) ",
                     "", folded)  # fmt: skip
     if not folded:
@@ -182,6 +288,9 @@ def read_time_wish(text: str) -> TimeWish | None:
     at = parse_time(folded)
     if at is not None:
         return TimeWish(None, at)
+    window = _window(folded)
+    if window is not None:
+        return window
     for mode, prefixes in ((TimeMode.ARRIVE_BEFORE, _BEFORE), (TimeMode.LEAVE_AFTER, _AFTER)):
         for prefix in sorted(prefixes, key=len, reverse=True):
             if folded.startswith(prefix + " "):
@@ -245,22 +354,120 @@ def read_date(text: str, today: date) -> date | None:
     return parse_date(stripped, today) if stripped and stripped != fold(text) else None
 
 
-def read_day_and_time(text: str, today: date) -> tuple[date, TimeWish | None] | None:
-    """ "demain", "demain 9h", "jeudi avant 9h", "mardi prochain à partir de 14h"."""
-    if len(text) > MAX_TEXT:
-        return None
+# A day and a time never take more words than this: longer texts are not read as one.
+_WHEN_WORDS = 12
+
+
+def _day(text: str, today: date) -> tuple[date, TimeWish | None] | None:
+    """A day, with the part of the day said with it: "demain", "ce soir", "jeudi matin"."""
     day = read_date(text, today)
     if day is not None:
         return day, None
+    folded = without_fillers(text)
+    if folded in _TODAY_PARTS:
+        return today, part_wish(_TODAY_PARTS[folded])
     words = text.split()
     for cut in range(len(words) - 1, 0, -1):
-        day = read_date(" ".join(words[:cut]), today)
-        if day is None:
+        part = read_time_wish(" ".join(words[cut:]))
+        if part is None or part.window is None or part.mode is not None:
             continue
+        day = read_date(" ".join(words[:cut]), today)
+        if day is not None:
+            return day, part
+    return None
+
+
+def read_day_and_time(text: str, today: date) -> tuple[date, TimeWish | None] | None:
+    """ "demain", "demain 9h", "jeudi avant 9h", "mardi prochain à partir de 14h",
+    "après-demain matin", "ce soir", "demain entre 8h et 9h", "dans 3 jours"."""
+    if len(text) > MAX_TEXT or len(text.split()) > _WHEN_WORDS:
+        return None
+    said = _day(text, today)
+    if said is not None:
+        return said
+    words = text.split()
+    for cut in range(len(words) - 1, 0, -1):
+        said = _day(" ".join(words[:cut]), today)
+        if said is None:
+            continue
+        day, part = said
         wish = read_time_wish(" ".join(words[cut:]))
-        if wish is not None and wish.at is not None:
+        if wish is not None and wish.said:
+            if part is not None and wish.at is not None and part.window is not None:
+                # "ce soir 8h" is 20:00.
+                wish = TimeWish(wish.mode, fit_in(wish.at, part.window))
             return day, wish
     return None
+
+
+_EACH = frozenset(
+    "chaque tous toutes every each lundis mardis mercredis jeudis vendredis samedis dimanches "
+    "mondays tuesdays wednesdays thursdays fridays saturdays sundays".split()
+)
+
+
+def _regular_days(text: str) -> frozenset[Weekday] | None:
+    """Days said as the days of every week: two days or more ("lundi et jeudi"), or one
+    with "chaque", "tous les", a plural ("les mardis"). One day alone is a date."""
+    days = read_weekdays(text)
+    if days is None:
+        return None
+    if len(days) > 1 or says_regular(text) or _EACH.intersection(fold(text).split()):
+        return days
+    return None
+
+
+def read_regular_days(text: str) -> tuple[frozenset[Weekday], TimeWish | None] | None:
+    """ "lundi et jeudi 8h", "tous les mardis avant 9h", "en semaine" → the days of every
+    week, and the time said with them."""
+    if len(text) > MAX_TEXT or len(text.split()) > _WHEN_WORDS:
+        return None
+    days = _regular_days(text)
+    if days is not None:
+        return days, None
+    words = text.split()
+    for cut in range(len(words) - 1, 0, -1):
+        days = _regular_days(" ".join(words[:cut]))
+        if days is None:
+            continue
+        wish = read_time_wish(" ".join(words[cut:]))
+        if wish is not None and wish.said:
+            return days, wish
+    return None
+
+
+_NEXT_WEEK = _phrases(
+    "la semaine prochaine", "semaine prochaine", "la semaine d apres", "la semaine qui vient",
+    "next week", "the week after",
+)  # fmt: skip
+
+
+def says_next_week(text: str) -> bool:
+    """ "la semaine prochaine": a week, not yet a day (the bot asks which)."""
+    return len(text) <= MAX_TEXT and without_fillers(text) in _NEXT_WEEK
+
+
+def next_week(today: date) -> list[date]:
+    """The days of the week after this one, Monday to Sunday."""
+    monday = today + timedelta(days=7 - today.weekday())
+    return [monday + timedelta(days=n) for n in range(7)]
+
+
+_GREETINGS = _phrases(
+    "bonjour", "bonsoir", "salut", "coucou", "allo", "hello", "hi", "hey", "good morning",
+    "good afternoon", "good evening",
+)  # fmt: skip
+
+
+_TO_WHOM = frozenset("madame monsieur mobilot a tous toi vous there".split())
+
+
+def says_hello(text: str) -> bool:
+    """ "Bonjour !", "bonjour madame", "Hello": a greeting and nothing more."""
+    if len(text) > 60:
+        return False
+    words = [w for w in fold(text).split() if w not in _TO_WHOM]
+    return " ".join(words) in _GREETINGS
 
 
 # Places.
@@ -295,25 +502,71 @@ _CONTRACTED = {"au": "le", "aux": "les", "du": "le", "des": "les"}
 @dataclass(frozen=True)
 class PlaceWords:
     """One way to read a typed place: the name to look up, and the landmark in it if any
-    ("gare de figeac" → name "figeac", landmark "Gare")."""
+    ("gare de figeac" → name "figeac", landmark "Gare"), or the street, as typed
+    ("12 rue de la République, Cahors" → name "cahors", street "12 rue de la République")."""
 
     name: str
     landmark: str | None = None
+    street: str | None = None
+
+
+# "Gramat (Lot)", "Beaumont, Puy-de-Dôme": a department said by its name.
+_WITH_DEPARTMENT = re.compile(
+    r"^(?P<name>[^(),]+?)\s*(?:\((?P<within>[^()]+)\)|,(?P<after>[^(),]+))$"
+)
+_STREET_WORDS = (
+    "rue|avenue|av|bd|boulevard|place|pl|chemin|impasse|imp|allee|quai|cours|faubourg|route"
+    "|rte|lieu dit|residence|square|passage|promenade|esplanade|voie|ruelle|sentier|hameau"
+    "|lotissement|cite|zone|za|zi"
+)
+_STREET = re.compile(rf"^(?:\d+ ?(?:bis|ter|[a-z])?,? )?(?:{_STREET_WORDS}) ")
+
+
+def _is_street(text: str) -> bool:
+    return _STREET.match(fold(text) + " ") is not None
+
+
+def _addresses(text: str) -> list[tuple[str, str]]:
+    """(street, commune) for an address: "12 rue de la République, Cahors", "Cahors, place
+    du Foirail", "3 avenue de Toulouse Gramat" (then the commune is one of the last words)."""
+    said = " ".join(unicodedata.normalize("NFKC", text).split())
+    parts = [part.strip() for part in said.split(",") if part.strip()]
+    if len(parts) == 2:
+        first, second = parts
+        if _is_street(first) and not _is_street(second):
+            return [(first, second)]
+        if _is_street(second) and not _is_street(first):
+            return [(second, first)]
+        return []
+    if len(parts) == 1 and _is_street(said):
+        words = said.split()
+        return [(" ".join(words[:-n]), " ".join(words[-n:])) for n in (3, 2, 1)
+                if len(words) - n >= 2]  # fmt: skip
+    return []
 
 
 def read_place(text: str) -> list[PlaceWords]:
     """Ways to read a place typed with the words around it, most literal first:
     "de Gourdon" → "Gourdon"; "au Vigan" → "le Vigan", "Vigan"; "hopital cahors" → Cahors
-    with the landmark "Hôpital". The text as typed is not among them (it was tried first)."""
+    with the landmark "Hôpital"; "Gramat (Lot)" → "gramat 46"; "12 rue de la République,
+    Cahors" → Cahors, the street kept. The text as typed is not among them (it was tried
+    first)."""
     if len(text) > MAX_TEXT:
         return []
     readings: list[PlaceWords] = []
 
-    def add(name: str, landmark: str | None = None) -> None:
+    def add(name: str, landmark: str | None = None, street: str | None = None) -> None:
         name = name.strip(" ,")
-        if name and PlaceWords(name, landmark) not in readings:
-            readings.append(PlaceWords(name, landmark))
+        if name and PlaceWords(name, landmark, street) not in readings:
+            readings.append(PlaceWords(name, landmark, street))
 
+    named = _WITH_DEPARTMENT.match(text.strip())
+    if named:
+        code = department_named(named["within"] or named["after"])
+        if code is not None:
+            add(f"{fold(named['name'])} {code}")
+    for street, commune in _addresses(text):
+        add(fold(commune), street=street.strip(" ,"))
     folded = fold(text).replace(" - ", " ")
     folded = re.sub(r"^(?:je vais |je pars |aller |go )", "", folded)
     for prefix in sorted(_PREPOSITIONS, key=len, reverse=True):
@@ -471,14 +724,19 @@ def read_choice(text: str, labels: list[str]) -> int | None:
 
 @dataclass(frozen=True)
 class Request:
-    """A trip asked in one message: "cahors demain 9h", "de Gourdon à Cahors jeudi avant 9h".
+    """A trip asked in one message: "cahors demain 9h", "de Gourdon à Cahors jeudi avant 9h",
+    "Gourdon Cahors lundi et jeudi 8h" (every week).
 
-    ``destination`` and ``origin`` are place texts still to be looked up."""
+    ``destination`` and ``origin`` are place texts still to be looked up (a destination
+    without an origin may name both: "gourdon cahors", see `two_places`); ``unused``, the
+    words after the day and time that say nothing the bot can use."""
 
     destination: str | None = None
     origin: str | None = None
     day: date | None = None
     wish: TimeWish | None = None
+    weekdays: frozenset[Weekday] = frozenset()
+    unused: str | None = None
 
 
 _OPENINGS = re.compile(
@@ -487,8 +745,105 @@ _OPENINGS = re.compile(
     r"|il me faut|i (?:would like|want|need)(?: to)?)\s+)?"
     r"(?:(?:aller|me rendre|partir|un trajet|une voiture|quelqu un|go|get|a ride)\s+)?"
 )
-_ROUTE = re.compile(r"^(?:de |depuis |from )?(?P<origin>.+?) (?:a|au|aux|vers|pour|to|->|>) "
-                    r"(?P<destination>.+)$")  # fmt: skip
+# "figeac -> cahors", "Gourdon → Cahors": an arrow is "to" (folding would drop it).
+_ARROWS = re.compile(r"\s*(?:-+>|=+>|[–—]+>|[→⇒⟶➜➔➝➞]|➡️?|>)\s*")
+_FROM = ("de", "depuis", "d", "from")
+# Words that may begin a day said in the middle of a sentence ("cahors demain 9h pour le
+# médecin"), so that not every span of every message is read as a date.
+_DAY_OPENERS = frozenset(
+    "demain apres aujourd aujourdhui ce cet dans le lundi mardi mercredi jeudi vendredi samedi "
+    "dimanche tomorrow today tonight this next on monday tuesday wednesday thursday friday "
+    "saturday sunday".split()
+)
+
+
+@dataclass(frozen=True)
+class _When:
+    day: date | None
+    weekdays: frozenset[Weekday]
+    wish: TimeWish | None
+
+
+def _when(text: str, today: date) -> _When | None:
+    regular = read_regular_days(text)
+    if regular is not None:
+        return _When(None, regular[0], regular[1])
+    said = read_day_and_time(text, today)
+    if said is not None:
+        return _When(said[0], frozenset(), said[1])
+    return None
+
+
+def _find_when(words: list[str], today: date) -> tuple[int, int, _When] | None:
+    """Where the day and time are: last ("cahors demain 9h"), first ("demain 9h cahors"),
+    or in between, before words the bot cannot use ("cahors demain 9h svp avec mon chien")."""
+    count = len(words)
+    for start in range(count):
+        said = _when(" ".join(words[start:]), today)
+        if said is not None:
+            return start, count, said
+    for end in range(count - 1, 0, -1):
+        said = _when(" ".join(words[:end]), today)
+        if said is not None:
+            return 0, end, said
+    for start in range(1, count - 1):
+        if words[start] not in _DAY_OPENERS and not words[start][:1].isdigit():
+            continue
+        for end in range(min(count - 1, start + 6), start, -1):
+            if words[end] not in _MORE_OF_A_REQUEST and not words[end][:1].isdigit():
+                continue  # "oui mardi ça s'est bien passé" is no request
+            said = _when(" ".join(words[start:end]), today)
+            if said is not None:
+                return start, end, said
+    return None
+
+
+# Words after the day that may still be about the trip ("… demain 9h pour le médecin",
+# "… demain vers 25h"): only then is a sentence with words left over read as a request.
+_MORE_OF_A_REQUEST = frozenset(
+    "pour avec vers a au et de depuis d svp please for with at around from".split()
+)
+# Words before the day that name no place ("oui ce soir", "ok pour demain", "merci, à
+# demain"): the sentence answers something else, it asks no trip.
+_NO_PLACE = frozenset(
+    "a au aux de du des d vers pour oui ouais non ok okay d accord merci bien bon ca c est "
+    "alors ben yes no thanks see you for to".split()
+)
+
+
+_POLITE = frozenset("svp stp merci please".split())
+_ROUTE_WORDS = frozenset("a au aux vers pour to".split())
+
+
+class _Said:
+    """A message as folded words, each knowing the word typed it came from: the places and
+    the words left over are given back as typed ("12 rue de la République", not folded)."""
+
+    def __init__(self, text: str) -> None:
+        self.typed = text.split()
+        self.words: list[str] = []
+        self.owner: list[int] = []
+        for index, token in enumerate(self.typed):
+            for word in fold(token).split():
+                self.words.append(word)
+                self.owner.append(index)
+
+    def drop(self, keep: Callable[[int], bool]) -> None:
+        kept = [i for i in range(len(self.words)) if keep(i)]
+        self.words = [self.words[i] for i in kept]
+        self.owner = [self.owner[i] for i in kept]
+
+    def typed_span(self, start: int, end: int) -> str:
+        """Words start to end as typed (folded when a typed word is cut in two)."""
+        if start >= end:
+            return ""
+        first, last = self.owner[start], self.owner[end - 1]
+        cut = (start > 0 and self.owner[start - 1] == first) or (
+            end < len(self.owner) and self.owner[end] == last
+        )
+        if cut:
+            return " ".join(self.words[start:end])
+        return " ".join(self.typed[first : last + 1]).strip(" ,;.!?")
 
 
 def read_request(text: str, today: date) -> Request | None:
@@ -496,28 +851,46 @@ def read_request(text: str, today: date) -> Request | None:
     the message names no day (it is then not clearly a request)."""
     if len(text) > MAX_TEXT:
         return None
-    folded = fold(text)
-    folded = _OPENINGS.sub("", folded).strip()
-    folded = re.sub(r"\b(?:s il vous plait|svp|merci|please)\b", " ", folded)
-    words = folded.split()
-    # The day and time come last ("cahors demain 9h"), or first ("demain 9h cahors").
-    for start in range(len(words)):
-        said = read_day_and_time(" ".join(words[start:]), today)
-        if said is not None:
-            return _request(" ".join(words[:start]), *said)
-    for end in range(len(words) - 1, 0, -1):
-        said = read_day_and_time(" ".join(words[:end]), today)
-        if said is not None:
-            return _request(" ".join(words[end:]), *said)
-    return None
+    said = _Said(_ARROWS.sub(" vers ", text))
+    opening = _OPENINGS.match(" ".join(said.words))
+    skip = len(opening.group().split()) if opening else 0
+    words = said.words
+    polite = {i for i in range(len(words) - 3) if words[i : i + 4] == ["s", "il", "vous", "plait"]}
+    polite |= {i + n for i in polite for n in range(1, 4)}
+    said.drop(lambda i: i >= skip and i not in polite and words[i] not in _POLITE)
+    found = _find_when(said.words, today)
+    if found is None:
+        return None
+    start, end, when = found
+    if start > 0 and all(word in _NO_PLACE for word in said.words[:start]):
+        return None
+    count = len(said.words)
+    places, rest = ((0, start), (end, count)) if start > 0 else ((end, count), (count, count))
+    origin, destination = _route(said, *places)
+    if origin is None and rest[1] - rest[0] > 1 and said.words[rest[0]] in _FROM:
+        # "cahors demain 9h depuis gourdon"
+        origin, rest = said.typed_span(rest[0] + 1, rest[1]), (count, count)
+    unused = said.typed_span(*rest)
+    return Request(destination or None, origin, when.day, when.wish, when.weekdays, unused or None)
 
 
-def _request(places: str, day: date, wish: TimeWish | None) -> Request:
-    places = places.strip()
-    route = _ROUTE.match(places)
-    if route:
-        return Request(route["destination"], route["origin"], day, wish)
-    return Request(places or None, None, day, wish)
+def _route(said: _Said, start: int, end: int) -> tuple[str | None, str]:
+    """ "de Gourdon à Cahors", "Gourdon vers Cahors": the origin and the destination."""
+    words = said.words
+    first = start + 1 if end - start > 2 and words[start] in _FROM else start
+    for middle in range(first + 1, end - 1):
+        if words[middle] in _ROUTE_WORDS:
+            return said.typed_span(first, middle), said.typed_span(middle + 1, end)
+    return None, said.typed_span(start, end)
+
+
+def two_places(text: str) -> list[tuple[str, str]]:
+    """The ways to cut words naming two places with nothing between ("gourdon cahors"):
+    (origin, destination), each cut once; none past a few words."""
+    words = text.split()
+    if not 2 <= len(words) <= 6:
+        return []
+    return [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, len(words))]
 
 
 # The summary: confirm, give up, or correct one thing.

@@ -47,6 +47,14 @@ COMMANDS = {name for french, english, _ in MENU for name in (french, english)} |
 BEHALF_COMMANDS = {"demande", "request", "conducteur", "driver", "aidepour", "applyfor"}
 # Private too, though not in the menu: reporting someone to the team (bot/conversations/report.py).
 REPORT_COMMANDS = {"signaler", "report"}
+# Telegram cuts a message longer than 4,096 characters into parts sent one after the other
+# (apps cut at a word, a little before): a text this long, and no longer, may have its rest
+# coming, at once (within a couple of seconds by Telegram's own clock).
+CUT_LENGTH, TELEGRAM_LENGTH = 4000, 4096
+REST_SECONDS = 3
+# Kept with what python-telegram-bot keeps for the person (stored, and rolled back with
+# the update's transaction): when their last text long enough to be cut was sent.
+CUT_SENT_AT = "long_text_sent_at"
 
 
 def menu_commands(deps: Deps, language: str) -> list[BotCommand]:
@@ -112,6 +120,10 @@ class CommonHandlers:
             # answer and no person to speak for; it is taken as handled and nothing is said.
             FromNoOne(self.from_no_one),
             MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited),
+            MessageHandler(
+                filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT,
+                self.rest_of_a_cut_text,
+            ),
             CommandHandler(
                 sorted(COMMANDS | BEHALF_COMMANDS | REPORT_COMMANDS),
                 self.in_group,
@@ -206,6 +218,21 @@ class CommonHandlers:
 
     async def from_no_one(self, update: Update, context: Context) -> None:
         raise ApplicationHandlerStop
+
+    async def rest_of_a_cut_text(self, update: Update, context: Context) -> None:
+        """The rest of a long message Telegram cut in two is not an answer of its own (nor
+        the next question's): the part before was answered; this is said, nothing taken."""
+        message = update.message
+        if message is None or message.text is None or context.user_data is None:
+            return
+        sent = message.date.timestamp()
+        before = context.user_data.pop(CUT_SENT_AT, None)
+        if CUT_LENGTH <= len(message.text) <= TELEGRAM_LENGTH:
+            context.user_data[CUT_SENT_AT] = sent
+        if isinstance(before, float | int) and 0 <= sent - before <= REST_SECONDS:
+            person = await self.deps.person(update)
+            await send(update, context, self.t(person.language, "common.rest_of_long_text"))
+            raise ApplicationHandlerStop
 
     async def on_edited(self, update: Update, context: Context) -> None:
         chat = update.effective_chat

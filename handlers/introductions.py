@@ -16,10 +16,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.conversations.engine import echo
 from bot.domain import IntroductionStatus, Person
 from bot.services.introductions import Answer, AnswerResult, AskResult
 from bot.services.rides import OutcomeResult, RecordedOutcome
 from bot.services.trips import TripChange, TripChangeResult
+from bot.understand import says_hello
 from handlers import keyboards as kb
 from handlers import pages, render
 from handlers.deps import Deps
@@ -87,6 +89,10 @@ class IntroductionHandlers:
                 thanks = f"outcome.thanks_{asked.outcome.value}"
             await send(update, context, self.t(lang, thanks))
             return
+        if asked is None and says_hello(typed or ""):
+            # "Bonjour": greeted back, with what to say or press next.
+            await send(update, context, self.t(lang, "words.hello"), kb.start_menu(self.t, lang))
+            return
         if asked is None:
             await send(update, context, self.t(lang, "words.free_text_hint"))
             await send(update, context, self.t(lang, "start.what"), kb.start_menu(self.t, lang))
@@ -97,7 +103,7 @@ class IntroductionHandlers:
                 (render.candidate_button(self.t, lang, need, c), c.trip.id)
                 for c in asked.candidates
             ]
-            text = self.t(lang, "words.which_driver", text=typed or "")
+            text = self.t(lang, "words.which_driver", text=echo(typed or ""))
             await send(update, context, text, kb.candidates(self.t, lang, need.id, labels))
             return
         key = {

@@ -442,8 +442,15 @@ class NoticeWords:
     # Pieces.
 
     def _phone(self, lang: str, person: Person) -> str:
-        """For the team, whose job is to call: the number if there is one."""
-        return show_phone(person.phone) or self.t(lang, "contact.no_phone")
+        """For the team, whose job is to call: the number if there is one; else their
+        Telegram account or profile, for the team to write to them from its own Telegram
+        (someone who blocked the bot still reads people)."""
+        if person.phone:
+            return show_phone(person.phone)
+        if person.telegram_username or person.telegram_user_id:
+            telegram = Html(render.reach(self.t, lang, person, named=False))
+            return Html(self.t(lang, "contact.no_phone_telegram", telegram=telegram))
+        return self.t(lang, "contact.no_phone")
 
     def _relay(self, lang: str) -> str:
         """No contact its owner agreed to share: the team arranges the meeting itself."""

@@ -67,9 +67,13 @@ class PrivacyHandlers:
         if typed and await self.directory.is_operator(update.get_bot(), user.id):
             await self._caller_data(update, context, typed)
             return
-        person = await self.deps.person(update)
-        data = await self.deps.privacy.export(person)
-        await self._send_data(update, context, data, person.language)
+        data = await self.deps.privacy.export_for_telegram(user.id)
+        if data is None:
+            # Nothing kept (never came, or just forgotten): said, and nobody made up.
+            lang = (user.language_code or "")[:2] or None  # their app's, if we speak it
+            await send(update, context, self.t(lang, "privacy.mydata_nothing"))
+            return
+        await self._send_data(update, context, data, data.person.language)
 
     async def _caller_data(self, update: Update, context: Context, typed: str) -> None:
         data = await self.deps.privacy.export_for_caller(typed)

@@ -228,10 +228,14 @@ def candidate_button(t: Translator, lang: str, need: Need, candidate: Candidate)
              time=t.time(lang, match.pickup))  # fmt: skip
 
 
-def reach(t: Translator, lang: str, person: Person) -> str:
-    """How to reach someone once an introduction is accepted (phone only with consent)."""
+def reach(t: Translator, lang: str, person: Person, *, named: bool = True) -> str:
+    """How to reach someone once an introduction is accepted (phone only with consent).
+    Not `named`: their name is shown just beside, so a profile link does not repeat it
+    ("Marie Delpech · profil Telegram", never "Marie Delpech · Marie Delpech sur Telegram")."""
     if person.telegram_username:
         telegram = t(lang, "contact.username", username=person.telegram_username)
+    elif person.telegram_user_id and not named:
+        telegram = t(lang, "contact.profile_link", user_id=person.telegram_user_id)
     elif person.telegram_user_id:
         telegram = t(
             lang, "contact.profile_of", user_id=person.telegram_user_id, name=person.display_name
@@ -254,7 +258,7 @@ def operator_post(t: Translator, lang: str, view: FollowUp, reason: str | None) 
         "operators.need",
         id=need.id,
         passenger=passenger.display_name,
-        contact=Html(reach(t, lang, passenger) or "—"),
+        contact=Html(reach(t, lang, passenger, named=False) or "—"),
         origin=Html(place(t, lang, need.origin)),
         destination=Html(place(t, lang, need.destination)),
         when=Html(need_when(t, lang, need)),

@@ -247,6 +247,13 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
 
     async def take(self, update: Update, context: Context) -> bool:
         """Handle the update if it belongs to the engine's conversations; False if not."""
+        message, user = update.message, update.effective_user
+        if message is not None and user is not None and _command(message) not in OPENED_BY:
+            if await self.deps.people.find_by_telegram_id(user.id) is None:
+                # Someone Mobilot keeps nothing about (never came, or forgotten): no
+                # conversation is open, and an aside (/mesdonnees) must not make them
+                # someone; what opens a conversation, or words said, does.
+                return False
         person = await self.deps.person(update)
         reply: Reply | None
         query = update.callback_query

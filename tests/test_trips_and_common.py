@@ -131,7 +131,7 @@ async def test_help_privacy_and_unknown_things(bot: RunningBot) -> None:
         eve.last().text
         == "I do not know /teleport. Type /help to see what I can do, or just write where and when you want to go."
     )
-    await eve.send("hello?")
+    await eve.send("hmm?")  # ("hello?" is greeted back: tests/test_words_understood.py)
     assert eve.messages()[-2].text.startswith("I did not understand")
     assert eve.buttons() == ["🚗 I offer a trip", "🙋 I need a ride", "💶 See the travel aids"]
     await eve.send_sticker()

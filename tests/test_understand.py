@@ -10,10 +10,13 @@ import pytest
 
 from bot.domain import Purpose, SpecialNeed, TimeMode, Weekday
 from bot.understand import (
+    DayPart,
     PlaceWords,
     Request,
     TimeWish,
     landmark_name,
+    next_week,
+    part_wish,
     read_another,
     read_choice,
     read_date,
@@ -23,11 +26,14 @@ from bot.understand import (
     read_phone,
     read_place,
     read_purpose,
+    read_regular_days,
     read_request,
     read_special_needs,
     read_time_wish,
     read_weekdays,
     read_yes_no,
+    says_hello,
+    says_next_week,
     says_regular,
 )
 
@@ -66,6 +72,16 @@ TIMES: list[tuple[str, TimeWish | None]] = [
     ("trois", None),
     ("7h30 ou 8h", None),
     ("avant 25h", None),
+    # Issue 23, item 10: hours rather than a time.
+    ("entre 8h et 9h", TimeWish(window=(time(8), time(9)))),
+    ("8h-9h", TimeWish(window=(time(8), time(9)))),
+    ("de 8h30 à 10h", TimeWish(window=(time(8, 30), time(10)))),
+    ("between 8 and 9am", TimeWish(window=(time(8), time(9)))),
+    ("entre 2 et 4h de l'après-midi", TimeWish(window=(time(14), time(16)))),
+    ("le matin", part_wish(DayPart.MORNING)),
+    ("après-midi", part_wish(DayPart.AFTERNOON)),  # not "after noon"
+    ("en fin de matinée", TimeWish(window=(time(10), time(12)))),
+    ("entre 9h et 8h", None),
 ]
 
 
@@ -102,6 +118,12 @@ DATES: list[tuple[str, date | None]] = [
     ("le 3 décembre", date(2026, 12, 3)),
     ("next friday", date(2026, 11, 27)),
     ("un de ces jours", None),
+    ("dans 3 jours", date(2026, 11, 26)),
+    ("dans trois jours", date(2026, 11, 26)),
+    ("dans une semaine", date(2026, 11, 30)),
+    ("dans huit jours", date(2026, 11, 30)),  # "huit jours" is a week
+    ("in 2 days", date(2026, 11, 25)),
+    ("la semaine prochaine", None),  # a week, not a day: asked (says_next_week)
 ]
 
 
@@ -118,6 +140,40 @@ def test_a_day_with_a_time_wish() -> None:
     assert read_day_and_time("demain 9h", TODAY) == (date(2026, 11, 24), TimeWish(None, time(9)))
 
 
+@pytest.mark.parametrize(
+    ("typed", "day", "wish"),
+    [
+        ("après-demain matin", date(2026, 11, 25), part_wish(DayPart.MORNING)),
+        ("ce soir", TODAY, part_wish(DayPart.EVENING)),
+        ("demain après-midi", date(2026, 11, 24), part_wish(DayPart.AFTERNOON)),
+        ("ce soir 8h", TODAY, TimeWish(None, time(20))),
+        ("demain matin vers 9h", date(2026, 11, 24), TimeWish(None, time(9))),
+        ("jeudi entre 8h et 9h", date(2026, 11, 26), TimeWish(window=(time(8), time(9)))),
+        ("dans 3 jours", date(2026, 11, 26), None),
+    ],
+)
+def test_a_day_with_hours(typed: str, day: date, wish: TimeWish | None) -> None:
+    """Issue 23, item 10: "demain après-midi" is the afternoon, never "after 12:00"."""
+    assert read_day_and_time(typed, TODAY) == (day, wish)
+
+
+def test_days_of_every_week_and_next_week() -> None:
+    assert read_regular_days("lundi et jeudi 8h") == (
+        frozenset({MON, THU}),
+        TimeWish(None, time(8)),
+    )
+    assert read_regular_days("tous les mardis") == (frozenset({TUE}), None)
+    assert read_regular_days("mardi 8h") is None  # one day is a date
+    assert says_next_week("la semaine prochaine") and says_next_week("euh, next week")
+    assert not says_next_week("mardi prochain")
+    assert next_week(TODAY)[0] == date(2026, 11, 30) and next_week(TODAY)[6] == date(2026, 12, 6)
+
+
+def test_greetings() -> None:
+    assert says_hello("Bonjour !") and says_hello("bonjour madame") and says_hello("Hello")
+    assert not says_hello("bonjour je voudrais aller à Cahors") and not says_hello("oui")
+
+
 PLACES: list[tuple[str, list[PlaceWords]]] = [
     ("de Gourdon", [PlaceWords("gourdon")]),
     ("vers Figeac", [PlaceWords("figeac")]),
@@ -129,6 +185,12 @@ PLACES: list[tuple[str, list[PlaceWords]]] = [
     ("à la mairie de Gramat", [PlaceWords("la mairie de gramat"), PlaceWords("gramat", "Mairie")]),
     ("pharmacie du Vigan", [PlaceWords("le vigan", "Pharmacie"), PlaceWords("vigan", "Pharmacie")]),
     ("Figeac", []),
+    ("Gramat (Lot)", [PlaceWords("gramat 46")]),
+    ("Beaumont, Puy-de-Dôme", [PlaceWords("beaumont 63")]),
+    (
+        "12 rue de la République, Cahors",
+        [PlaceWords("cahors", street="12 rue de la République")],
+    ),
 ]
 
 
@@ -255,15 +317,60 @@ REQUESTS: list[tuple[str, Request | None]] = [
     ("cahors demain 9h", Request("cahors", None, date(2026, 11, 24), TimeWish(None, time(9)))),
     (
         "de Gourdon à Cahors jeudi avant 9h",
-        Request("cahors", "gourdon", date(2026, 11, 26), TimeWish(BEFORE, time(9))),
+        Request("Cahors", "Gourdon", date(2026, 11, 26), TimeWish(BEFORE, time(9))),
     ),
     (
         "je voudrais aller à Figeac mardi prochain",
-        Request("a figeac", None, date(2026, 11, 24), None),
+        Request("à Figeac", None, date(2026, 11, 24), None),
     ),
     ("demain hopital cahors", Request("hopital cahors", None, date(2026, 11, 24), None)),
     ("demain 9h", Request(None, None, date(2026, 11, 24), TimeWish(None, time(9)))),
     ("bonjour", None),
+    ("merci, à demain", None),  # words that answer something else ask no trip
+    ("ok pour demain", None),
+    ("je suis dispo demain si besoin", None),
+    # Issue 23, item 9: the arrows kept, days of every week, what cannot be used said.
+    (
+        "figeac -> cahors demain 8h",
+        Request("cahors", "figeac", date(2026, 11, 24), TimeWish(None, time(8))),
+    ),
+    (
+        "Gourdon → Cahors mardi 8h",
+        Request("Cahors", "Gourdon", date(2026, 11, 24), TimeWish(None, time(8))),
+    ),
+    (
+        "Gourdon Cahors lundi et jeudi 8h",
+        Request("Gourdon Cahors", None, None, TimeWish(None, time(8)), frozenset({MON, THU})),
+    ),
+    (
+        "Figeac => Cahors tous les mardis avant 9h",
+        Request("Cahors", "Figeac", None, TimeWish(BEFORE, time(9)), frozenset({TUE})),
+    ),
+    (
+        "cahors demain 9h pour le médecin svp",
+        Request(
+            "cahors", None, date(2026, 11, 24), TimeWish(None, time(9)), unused="pour le médecin"
+        ),
+    ),
+    (
+        "cahors demain vers 25h",
+        Request("cahors", None, date(2026, 11, 24), None, unused="vers 25h"),
+    ),
+    (
+        "cahors demain 9h depuis Gourdon",
+        Request("cahors", "Gourdon", date(2026, 11, 24), TimeWish(None, time(9))),
+    ),
+    # Item 10: a morning is hours, not a time.
+    (
+        "je voudrais aller à cahors demain matin",
+        Request("à cahors", None, date(2026, 11, 24), part_wish(DayPart.MORNING)),
+    ),
+    (
+        "12 rue de la République, Cahors demain 9h",
+        Request(
+            "12 rue de la République, Cahors", None, date(2026, 11, 24), TimeWish(None, time(9))
+        ),
+    ),
 ]
 
 

@@ -4,7 +4,10 @@ caller's name, phone and agreement first, then the same questions about "la pers
 the drivers the team may call.
 
 A need may begin with a whole sentence rather than the command ("cahors demain 9h"): what it
-says is kept, and only what it leaves out is asked."""
+says is kept, what it says that cannot be used is said back, and only what it leaves out is
+asked. Hours said rather than a time ("entre 8h et 9h", "demain après-midi") are kept as a
+window: a narrow one is searched once "before or after" is known, a wide one is said back and
+narrowed by asking."""
 
 from __future__ import annotations
 
@@ -15,12 +18,14 @@ from bot.conversations.caller import NAME, PHONE_NUMBER, CallerSteps, caller_ste
 from bot.conversations.engine import DAYS, DESTINATION, ORIGIN, SUMMARY, On, Turn, echo
 from bot.conversations.model import (
     Answer,
+    Days,
     NeedDraftView,
     Option,
     Press,
     Question,
     Say,
     TeamCandidates,
+    Term,
     Text,
     Words,
 )
@@ -31,22 +36,35 @@ from bot.services.consents import ConsentService
 from bot.services.operators import OperatorService
 from bot.services.places import PlaceReading, PlaceService, to_ref
 from bot.understand import (
+    DayPart,
+    Request,
     TimeWish,
+    fit_in,
+    next_week,
+    part_of,
+    read_date,
     read_day_and_time,
     read_purpose,
+    read_regular_days,
     read_request,
     read_special_needs,
     read_time_wish,
     read_weekdays,
+    says_next_week,
     says_regular,
+    two_places,
+    window_minutes,
 )
 
 CONSENT = "need_consent"
 WHEN, MODE, TIME, PURPOSE, SPECIAL = "when", "mode", "time", "purpose", "special"
+# "La semaine prochaine": which day of it.
+WEEK = "week"
 NEXT_STEP = {
     ORIGIN: DESTINATION,
     DESTINATION: WHEN,
     WHEN: MODE,
+    WEEK: MODE,
     DAYS: MODE,
     MODE: TIME,
     TIME: PURPOSE,
@@ -57,6 +75,19 @@ SUMMARY_FIELDS = ("origin", "destination", "when", "mode", "purpose", "special")
 STEP_OF_FIELD = {"travel_date": WHEN, "draft": WHEN, "time_mode": MODE, "at": MODE}
 # Whether the purpose and special needs may be asked (a fact of the turn, looked up).
 SENSITIVE = "sensitive"
+# Hours said as a window no wider than this are searched as they are: "leave after" its
+# start, or "arrive before" its end (a driver up to three hours later or earlier still fits,
+# bot/matching.py max_wait_minutes). A wider one ("le matin") is narrowed by asking.
+NARROW_WINDOW_MINUTES = 180
+PART_TERMS = {
+    DayPart.MORNING: "find.part_morning",
+    DayPart.AFTERNOON: "find.part_afternoon",
+    DayPart.EVENING: "find.part_evening",
+}
+WINDOW_USED = {
+    TimeMode.LEAVE_AFTER: "find.window_used_leave_after",
+    TimeMode.ARRIVE_BEFORE: "find.window_used_arrive_before",
+}
 
 Find = Turn[NeedDraft]
 
@@ -66,7 +97,7 @@ class FindFlow(CallerSteps[NeedDraft]):
     caller, the person answering is the operator)."""
 
     draft_type = NeedDraft
-    button_steps = frozenset({CONSENT, MODE, PURPOSE, SPECIAL, SUMMARY})
+    button_steps = frozenset({CONSENT, MODE, WEEK, PURPOSE, SPECIAL, SUMMARY})
     summary_fields = SUMMARY_FIELDS
     step_of_field = STEP_OF_FIELD
 
@@ -102,6 +133,7 @@ class FindFlow(CallerSteps[NeedDraft]):
                     words=self.read_yes_no_as("consent", self.on_consent),
                 ),
                 WHEN: On(press={"when": self.on_when}, words=self.on_when_words),
+                WEEK: On(press={"when": self.on_when}, words=self.on_week_words),
                 MODE: On(press={"mode": self.on_mode}, words=self.on_mode_words),
                 TIME: On(words=self.on_time_words),
                 PURPOSE: On(press={"purpose": self.on_purpose}, words=self.on_purpose_words),
@@ -144,28 +176,35 @@ class FindFlow(CallerSteps[NeedDraft]):
             await self.begin(turn)
             return
         turn.say("words.request_understood")
-        if request.day is not None:
+        if request.weekdays:
+            # "Gourdon Cahors lundi et jeudi 8h": every week, on those days.
+            turn.change(regular=True, travel_date=None, weekdays=request.weekdays)
+            turn.say("steps.days_set", days=Days(frozenset(request.weekdays)))
+        elif request.day is not None:
             try:
                 turn.change(travel_date=request.day, regular=False, today=turn.today())
                 turn.say("find.date_set", date=request.day)
             except InvalidInput:
-                pass  # a day gone by: asked at its own step
+                turn.say("words.day_gone_by", date=request.day)  # asked at its own step
         self.take_wish(turn, request.wish)
         if turn.draft.time_mode is not None and turn.draft.at is not None:
             self.time_said(turn)
         state = turn.state
-        for step, typed in ((DESTINATION, request.destination), (ORIGIN, request.origin)):
-            reading = await self.places.understand(typed) if typed else None
+        for step, typed, reading in await self.request_places(request):
             if reading is None or reading.taken is None:
+                turn.say("words.place_not_kept", text=echo(typed))
                 continue
             place = to_ref(reading.taken, reading.name)
             try:
                 turn.change(**{step: place})
             except InvalidInput:
-                continue  # the same place twice: asked again
+                turn.say("steps.same_place")
+                continue
             turn.say(f"steps.{step}_set", place=place)
             state.others = {**state.others, step: [to_ref(p) for p in reading.others]}
             self.offer_others(turn, step, place)
+        if request.unused:
+            turn.say("words.part_not_used", text=echo(request.unused))
         if await self.needs_consent(turn):  # nothing is kept but this draft until then
             turn.ask(CONSENT)
             return
@@ -174,6 +213,25 @@ class FindFlow(CallerSteps[NeedDraft]):
             turn.ask(ORIGIN)
             return
         self.advance(turn, ORIGIN)
+
+    async def request_places(self, request: Request) -> list[tuple[str, str, PlaceReading | None]]:
+        """The places a sentence names, each with its words as typed: "de Gourdon à Cahors",
+        "Gourdon → Cahors", or "Gourdon Cahors" (two places with nothing between, tried
+        each way when the words name no one place)."""
+        named = [(ORIGIN, request.origin), (DESTINATION, request.destination)]
+        said = [(step, typed) for step, typed in named if typed]
+        if request.origin is not None or request.destination is None:
+            return [(step, typed, await self.places.understand(typed)) for step, typed in said]
+        whole = await self.places.understand(request.destination)
+        if whole.taken is None:
+            for origin, destination in two_places(request.destination):
+                first = await self.places.understand(origin, online=False)
+                if first.taken is None:
+                    continue
+                second = await self.places.understand(destination, online=False)
+                if second.taken is not None:
+                    return [(ORIGIN, origin, first), (DESTINATION, destination, second)]
+        return [(DESTINATION, request.destination, whole)]
 
     def offer_others(self, turn: Find, step: str, place: PlaceRef) -> None:
         """The place was taken without asking: a button for its namesakes elsewhere."""
@@ -218,11 +276,16 @@ class FindFlow(CallerSteps[NeedDraft]):
             return self.place_question(step)
         if step == WHEN:
             return Question(Text("find.ask_when"), when_rows())
+        if step == WEEK:
+            return Question(Text("find.ask_next_week"), week_rows(turn.today()))
         if step == DAYS:
             return self.days_question(turn, "find.ask_days")
         if step == MODE:
             return Question(Text("find.ask_mode"), mode_rows())
         if step == TIME:
+            if draft.window is not None:
+                # "Le matin": too wide to search with, said back before asking a time in it.
+                turn.reply.outputs.append(Say(self.window_text(draft.window, "wide")))
             mode = (draft.time_mode or TimeMode.LEAVE_AFTER).value
             return Question(Text(f"find.ask_time_{mode}"))
         if step == PURPOSE:
@@ -266,6 +329,11 @@ class FindFlow(CallerSteps[NeedDraft]):
         if not state.editing and state.back_to is None:
             while step in self.next_step and self._answered(turn.draft, self.next_step[step]):
                 step = self.next_step[step]
+        if state.editing and step in (WHEN, WEEK, DAYS) and turn.draft.window is not None:
+            # The day corrected with hours ("jeudi matin"): the time in them is asked
+            # before the summary.
+            turn.ask(MODE if turn.draft.time_mode is None else TIME)
+            return
         super().advance(turn, step)
 
     @staticmethod
@@ -275,7 +343,7 @@ class FindFlow(CallerSteps[NeedDraft]):
         if step == DESTINATION:
             return draft.destination is not None
         if step == WHEN:
-            return draft.travel_date is not None
+            return draft.travel_date is not None or (draft.regular and bool(draft.weekdays))
         if step == MODE:
             return draft.time_mode is not None
         if step == TIME:
@@ -303,25 +371,82 @@ class FindFlow(CallerSteps[NeedDraft]):
         return None
 
     def take_wish(self, turn: Find, wish: TimeWish | None) -> None:
-        if wish is not None and wish.at is not None:
-            turn.change(at=wish.at)
-        if wish is not None and wish.mode is not None:
+        """A time, a "before" or "after", or hours: a time said after hours ("le matin",
+        then "9") is read in them; hours are kept until they can be used."""
+        if wish is None:
+            return
+        if wish.mode is not None:
             turn.change(time_mode=wish.mode)
+        window = turn.draft.window
+        if wish.at is not None:
+            turn.change(at=fit_in(wish.at, window) if window else wish.at, window=None)
+        elif wish.window is not None:
+            start, end = wish.window
+            at = turn.draft.at
+            if at is not None and start <= at <= end:
+                return  # the time already given lies in these hours
+            turn.change(window=wish.window, at=None)
+            if not self.use_window(turn) and turn.draft.time_mode is None:
+                # Said back now; once "before or after" is known, a wide one is narrowed.
+                turn.reply.outputs.append(Say(self.window_text(wish.window, "noted")))
+
+    def use_window(self, turn: Find) -> bool:
+        """Hours narrow enough, once "before or after" is known, become the time searched
+        (said plainly: "between 8 and 9: a departure from 8"). Whether they did."""
+        draft = turn.draft
+        window, mode = draft.window, draft.time_mode
+        if window is None or mode is None or window_minutes(window) > NARROW_WINDOW_MINUTES:
+            return False
+        start, end = window
+        turn.change(at=start if mode is TimeMode.LEAVE_AFTER else end, window=None)
+        turn.say(WINDOW_USED[mode], start=start, end=end)
+        return True
+
+    @staticmethod
+    def window_text(window: tuple[time, time], how: str) -> Text:
+        """ "Noté pour le matin", "Entre 8h00 et 11h00, c'est large…" (`how`: noted, wide)."""
+        part = part_of(window)
+        if part is not None:
+            key = "find.window_noted_part" if how == "noted" else "find.window_wide_part"
+            return Text(key, {"part": Term(PART_TERMS[part])})
+        key = "find.window_noted_between" if how == "noted" else "find.window_wide_between"
+        return Text(key, {"start": window[0], "end": window[1]})
 
     # When.
 
     async def on_when(self, turn: Find, answer: Press) -> None:
         choice = answer.argument
-        turn.drop()
+        today = turn.today()
         if choice == "regular":
+            turn.drop()
             turn.change(regular=True, travel_date=None)
             turn.ask(DAYS)
             return
-        today = turn.today()
-        self._set_date(turn, today + timedelta(days=1) if choice == "tomorrow" else today)
+        if choice in ("today", "tomorrow"):
+            turn.drop()
+            self._set_date(turn, today + timedelta(days=1) if choice == "tomorrow" else today)
+            return
+        try:
+            day = date.fromisoformat(choice)  # a day of next week, pressed
+        except ValueError:
+            self.other_step(turn)
+            return
+        turn.drop()
+        self._set_date(turn, day)
 
     async def on_when_words(self, turn: Find, answer: Words) -> None:
         typed = answer.text
+        if says_next_week(typed):
+            turn.ask(WEEK)
+            return
+        regular = read_regular_days(typed)
+        if regular is not None:
+            # "lundi et jeudi 8h", "tous les mardis": every week, the time kept.
+            turn.change(regular=True, travel_date=None, weekdays=regular[0])
+            turn.say("steps.days_set", days=Days(frozenset(regular[0])))
+            self.take_wish(turn, regular[1])
+            self.advance(turn, DAYS)
+            return
         parsed = read_day_and_time(typed, turn.today())
         days = read_weekdays(typed) if parsed is None or says_regular(typed) else None
         if days is not None or says_regular(typed):
@@ -338,16 +463,36 @@ class FindFlow(CallerSteps[NeedDraft]):
             )
             return
         day, wish = parsed
-        self.take_wish(turn, wish)
+        self._set_date(turn, day, wish)
+
+    async def on_week_words(self, turn: Find, answer: Words) -> None:
+        """Which day of next week: "jeudi" is next week's, a date is that date."""
+        typed = answer.text
+        week = next_week(turn.today())
+        days = read_weekdays(typed)
+        if days is not None and len(days) == 1:
+            [weekday] = days
+            self._set_date(turn, week[weekday])
+            return
+        day = read_date(typed, turn.today())
+        if day is None:
+            turn.show(
+                Question(
+                    Text("find.when_not_understood", {"text": echo(typed)}),
+                    week_rows(turn.today()),
+                )
+            )
+            return
         self._set_date(turn, day)
 
-    def _set_date(self, turn: Find, day: date) -> None:
+    def _set_date(self, turn: Find, day: date, wish: TimeWish | None = None) -> None:
         try:
             turn.change(travel_date=day, regular=False, weekdays=frozenset(), today=turn.today())
         except InvalidInput:
             turn.show(Question(Text("find.date_in_past", {"date": day}), when_rows()))
             return
         turn.say("find.date_set", date=day)
+        self.take_wish(turn, wish)
         self.advance(turn, WHEN)
 
     # Time.
@@ -359,6 +504,10 @@ class FindFlow(CallerSteps[NeedDraft]):
             return
         turn.drop()
         turn.change(time_mode=TimeMode(choice))
+        if self.use_window(turn):
+            # Hours came with the day ("demain entre 8h et 9h"): now they say the time.
+            self.advance(turn, TIME)
+            return
         if turn.draft.at is not None and not turn.state.editing:
             # The time came with the day ("demain 9h"): say it back and go on.
             self.time_said(turn)
@@ -372,6 +521,11 @@ class FindFlow(CallerSteps[NeedDraft]):
         if wish is None:
             self.not_understood(turn, answer.text)
             return
+        if wish.window is not None:
+            # "entre 8h et 9h": kept, and "before or after" asked again.
+            self.take_wish(turn, wish)
+            turn.ask(MODE)
+            return
         if wish.at is not None:
             turn.change(at=wish.at)
         if wish.mode is None and wish.at is not None:
@@ -382,6 +536,9 @@ class FindFlow(CallerSteps[NeedDraft]):
             self.not_understood(turn, answer.text)
             return
         turn.change(time_mode=wish.mode)
+        if wish.at is None and self.use_window(turn):
+            self.advance(turn, TIME)
+            return
         if wish.at is not None or (turn.draft.at is not None and not turn.state.editing):
             self.time_said(turn)
             self.advance(turn, TIME)
@@ -390,16 +547,26 @@ class FindFlow(CallerSteps[NeedDraft]):
 
     async def on_time_words(self, turn: Find, answer: Words) -> None:
         wish = read_time_wish(answer.text)
-        if wish is None or wish.at is None:
+        if wish is None or not wish.said:
             turn.say("steps.time_not_understood", text=echo(answer.text))
             return
+        before = turn.draft
         try:
+            # The time now first, so that a time gone by is refused before anything is said.
+            turn.change(at=None, today=turn.today(), now=turn.now_time())
             self.take_wish(turn, wish)
-            turn.change(today=turn.today(), now=turn.now_time())
         except InvalidInput:
-            self.time_passed(turn, wish.at)
+            turn.draft = before
+            tried = wish.at if wish.at is not None else wish.window[1] if wish.window else None
+            if tried is not None:
+                self.time_passed(turn, tried)
             return
-        self.time_said(turn)
+        if turn.draft.at is None:
+            # Hours too wide to search with ("le matin"): a time in them is asked.
+            turn.ask(TIME)
+            return
+        if wish.at is not None:
+            self.time_said(turn)
         self.advance(turn, TIME)
 
     def time_passed(self, turn: Find, at: time) -> None:
@@ -487,6 +654,13 @@ def when_rows() -> tuple[tuple[Option, ...], ...]:
         ),
         (Option("when:regular", Text("button.regular")),),
     )
+
+
+def week_rows(today: date) -> tuple[tuple[Option, ...], ...]:
+    """The days of next week, two a row."""
+    days = [Option(f"when:{day.isoformat()}", Text("find.day_choice", {"date": day}))
+            for day in next_week(today)]  # fmt: skip
+    return tuple(tuple(days[i : i + 2]) for i in range(0, len(days), 2))
 
 
 def mode_rows() -> tuple[tuple[Option, ...], ...]:

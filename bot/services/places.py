@@ -66,50 +66,61 @@ class PlaceService:
         self._gazetteer = gazetteer
         self._online = online
 
-    async def resolve(self, text: str) -> Resolution:
-        """Offline first; the online geocoder (if switched on) only when nothing is known,
-        asked outside the update's write transaction (bot/outside.py)."""
+    async def resolve(self, text: str, *, online: bool = True) -> Resolution:
+        """Offline first; the online geocoder (if switched on, and `online`) only when
+        nothing is known, asked outside the update's write transaction (bot/outside.py)."""
         resolution = self._gazetteer.resolve(text[:MAX_PLACE_TEXT])
-        online = self._online
-        if resolution.exact or resolution.suggestions or online is None:
+        lookup = self._online if online else None
+        if resolution.exact or resolution.suggestions or lookup is None:
             return resolution
         typed = text[:MAX_PLACE_TEXT]
-        found = await outside.ask(outside.PLACE, typed, lambda: online.geocode(typed))
+        found = await outside.ask(outside.PLACE, typed, lambda: lookup.geocode(typed))
         if found is None:
             return resolution
         # An online answer is a guess: the person confirms it like a typo suggestion.
         return Resolution(exact=(), suggestions=(PlaceMatch(place=found, exact=False, score=0.5),))
 
-    async def understand(self, text: str) -> PlaceReading:
+    async def understand(self, text: str, *, online: bool = True) -> PlaceReading:
         """A place typed in a person's own words: "de Gourdon", "au Vigan", "46100",
-        "gare de figeac". A name found once among the territory's departments is taken
-        (its namesakes elsewhere kept for "another one"); so is the main commune of a
-        postcode; a landmark with a commune keeps its name as the meeting point's."""
+        "gare de figeac", "Gramat (Lot)", "12 rue de la République, Cahors". A name found
+        once among the territory's departments is taken (its namesakes elsewhere kept for
+        "another one"); so is the main commune of a postcode; a landmark or a street with a
+        commune keeps its name as the meeting point's. Not `online`: the gazetteer only
+        (words tried several ways, none worth asking the geocoder)."""
         text = text[:MAX_PLACE_TEXT]
-        resolution = await self.resolve(text)
+        resolution = await self.resolve(text, online=online)
         reading = self._take(resolution, postcode=bool(_POSTCODE.fullmatch(text)))
         if reading is not None:
             return reading
         fallback = resolution
         for words in read_place(text):
             found = self._gazetteer.resolve(words.name)
-            reading = self._take(found, landmark=words.landmark)
+            reading = self._take(found, landmark=words.landmark, street=words.street)
             if reading is not None:
                 return reading
-            if words.landmark is None and (
-                (fallback.empty and not found.empty) or (not fallback.exact and found.exact)
+            if (
+                words.landmark is None
+                and words.street is None
+                and ((fallback.empty and not found.empty) or (not fallback.exact and found.exact))
             ):
                 # "à Beaumont": the namesakes of Beaumont, not what "à Beaumont" looks like.
                 fallback = found
         return PlaceReading(fallback)
 
     def _take(
-        self, resolution: Resolution, *, postcode: bool = False, landmark: str | None = None
+        self,
+        resolution: Resolution,
+        *,
+        postcode: bool = False,
+        landmark: str | None = None,
+        street: str | None = None,
     ) -> PlaceReading | None:
         def taken(place: Place, others: list[Place]) -> PlaceReading:
             name = None
             if landmark is not None and place.kind != LOCAL:
                 name = landmark_name(landmark, place.name)
+            if street is not None and place.kind != LOCAL:
+                name = f"{street}, {place.name}"  # the meeting point, as the person wrote it
             return PlaceReading(resolution, place, name, tuple(others[:MAX_OTHERS]))
 
         if resolution.unique is not None:

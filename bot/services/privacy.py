@@ -159,6 +159,12 @@ class PrivacyService:
         sections = {h.section: await h.export(person.id) for h in self._holders}
         return PersonalData(person, sections, self._clock.now())
 
+    async def export_for_telegram(self, telegram_user_id: int) -> PersonalData | None:
+        """/mesdonnees from a Telegram account; None when Mobilot keeps nothing about it
+        (never came, or forgotten): nobody is made up to answer it."""
+        person = await self._people.by_telegram_id(telegram_user_id)
+        return await self.export(person) if person is not None else None
+
     async def export_for_caller(self, typed_phone: str) -> PersonalData | None:
         """What Mobilot keeps about someone the team registered by phone, for the team to
         hand over (None: nobody registered with that number)."""
