@@ -175,13 +175,13 @@ class TextNotices:
         else:
             leaves = self.t(lang, "sms.transit_leaves", time=words.clock(lang, first.departure))
         common = {
-            "line": first.line, "leaves": leaves, "stop": first.board_name,
+            "route": first.line, "leaves": leaves, "stop": first.board_name,
             "arrival": words.clock(lang, last.arrival), "end": last.alight_name,
         }  # fmt: skip
         if option.changes == 0:
             return self.t(lang, "sms.transit_direct", **common)
         return self.t(
-            lang, "sms.transit_one_change", change=first.alight_name, line2=last.line,
+            lang, "sms.transit_one_change", change=first.alight_name, route2=last.line,
             change_departure=words.clock(lang, last.departure), **common,
         )  # fmt: skip
 
