@@ -143,10 +143,6 @@ class Translator:
     def time(self, language: str | None, value: time) -> str:
         return format_time(value, self(language, "format.time"), locale=self.language(language))
 
-    def date(self, language: str | None, value: date) -> str:
-        """ "mardi 24 novembre", "mardi 1er décembre", "Tuesday 24 November"."""
-        return self.day(language, value, self(language, "format.date"))
-
     def day(self, language: str | None, value: date, pattern: str) -> str:
         """A date in a Babel pattern ("d MMMM y"); in French the first of a month is
         "1er" ("1er décembre")."""
@@ -154,6 +150,10 @@ class Translator:
         if lang == "fr" and value.day == 1:
             pattern = _DAY_OF_MONTH.sub("d'er'", pattern)
         return format_date(value, pattern, locale=lang)
+
+    def date(self, language: str | None, value: date) -> str:
+        """ "mardi 24 novembre", "mardi 1er décembre", "Tuesday 24 November"."""
+        return self.day(language, value, self(language, "format.date"))
 
     def weekday(
         self,
