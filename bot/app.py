@@ -106,6 +106,8 @@ class Mobilot:
             if self.core.aid_review is not None:
                 await self.core.aid_review.ensure_scheduled()
         await self.core.privacy.ensure_scheduled()
+        if self.core.pruning is not None:
+            await self.core.pruning.ensure_scheduled()
         await self.application.start()
         await self.core.inbox.prune()
         await self.core.delivery.prune()

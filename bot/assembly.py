@@ -47,6 +47,7 @@ from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.privacy import PrivacyService
+from bot.services.pruning import Pruning
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.scheduled import ScheduledWork
@@ -123,6 +124,8 @@ class Core:
     texts: TextService | None = None
     # Each week, the aids to check again, shown to the team.
     aid_review: CatalogueReview | None = None
+    # Every day, settled updates, messages and texts older than kept are forgotten.
+    pruning: Pruning | None = None
 
     @cached_property
     def texting(self) -> Texting | None:
@@ -154,6 +157,7 @@ class Core:
             privacy=self.privacy,
             applications=self.applications,
             aid_review=self.aid_review,
+            pruning=self.pruning,
         )
 
     async def close(self) -> None:
@@ -413,6 +417,16 @@ async def build_core(
                     consent_service),
         CancelNeedFlow(place_service, settings.territory_departments, matching),
     ]  # fmt: skip
+    inbox_service = InboxService(SqliteInbox(database), clock)
+    delivery_service = DeliveryService(outbox, people, clock, timing.calendar)
+    text_service = TextService(
+        SqliteTextInbox(database),
+        outbox,
+        people_service,
+        clock,
+        settings.zone,
+        settings.sms_monthly_segments,
+    )
     return Core(
         settings=settings,
         database=database,
@@ -441,8 +455,8 @@ async def build_core(
             timing=timing,
         ),
         agenda=AgendaService(agenda, clock),
-        inbox=InboxService(SqliteInbox(database), clock),
-        delivery=DeliveryService(outbox, people, clock, timing.calendar),
+        inbox=inbox_service,
+        delivery=delivery_service,
         consents=consent_service,
         privacy=privacy,
         trust=trust,
@@ -477,15 +491,16 @@ async def build_core(
             else None
         ),
         group_members=group_members,
-        texts=TextService(
-            SqliteTextInbox(database),
-            outbox,
-            people_service,
-            clock,
-            settings.zone,
-            settings.sms_monthly_segments,
-        ),
+        texts=text_service,
         aid_review=CatalogueReview(
             catalogue, agenda, database, clock, timing.calendar, settings.digest_hour
         ),
+        pruning=Pruning(
+            inbox=inbox_service,
+            delivery=delivery_service,
+            texts=text_service,
+            agenda=agenda,
+            clock=clock,
+            calendar=timing.calendar,
+        ),  # fmt: skip
     )
