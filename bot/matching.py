@@ -43,10 +43,11 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import TYPE_CHECKING
 
+from bot.geo import EARTH_RADIUS_KM
+
 if TYPE_CHECKING:
     from bot.settings import Settings
 
-EARTH_RADIUS_KM = 6371.0
 MINUTES_PER_DAY = 24 * 60
 _EPSILON = 1e-9  # absorbs rounding when a value lands exactly on a limit
 _SLACK_KM = 1e-6  # the prefilter errs on the side of keeping (a millimetre)

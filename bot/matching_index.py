@@ -31,10 +31,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bot.geo import EARTH_RADIUS_KM
 from bot.matching import (
     _DEGENERATE_KM,
     _EPSILON,
-    EARTH_RADIUS_KM,
     MINUTES_PER_DAY,
     Match,
     MatchingParams,

@@ -28,7 +28,8 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from bot.places.gazetteer import Gazetteer, distance_km
+from bot.geo import km_between
+from bot.places.gazetteer import Gazetteer
 from bot.places.model import COMMUNE, LOCAL, Place
 from bot.places.normalize import slug
 
@@ -108,7 +109,7 @@ def _place(cells: dict[str, str], communes: Gazetteer, where: str) -> LocalPlace
     lat = _coordinate(cells["lat"], "lat", 90.0, where)
     lon = _coordinate(cells["lon"], "lon", 180.0, where)
     nearest = communes.nearest(lat, lon)
-    far = distance_km(lat, lon, nearest.lat, nearest.lon)
+    far = km_between(lat, lon, nearest.lat, nearest.lon)
     if far > MAX_KM_FROM_COMMUNE:
         raise ValueError(
             f"{where}: {lat}, {lon} is {far:.0f} km from the nearest commune "
@@ -118,7 +119,7 @@ def _place(cells: dict[str, str], communes: Gazetteer, where: str) -> LocalPlace
     wanted = cells.get("commune", "")
     if wanted:
         commune = _commune(wanted, lat, lon, communes, where)
-        far = distance_km(lat, lon, commune.lat, commune.lon)
+        far = km_between(lat, lon, commune.lat, commune.lon)
         if far > MAX_KM_FROM_COMMUNE:
             raise ValueError(
                 f"{where}: {lat}, {lon} is {far:.0f} km from {commune.label}, its commune "
@@ -164,4 +165,4 @@ def _commune(wanted: str, lat: float, lon: float, communes: Gazetteer, where: st
     if not candidates:
         raise ValueError(f"{where}: unknown commune {wanted!r} (an INSEE code is safest)")
     # homonyms: the one nearest to the place
-    return min(candidates, key=lambda p: distance_km(lat, lon, p.lat, p.lon))
+    return min(candidates, key=lambda p: km_between(lat, lon, p.lat, p.lon))

@@ -12,6 +12,7 @@ from bot import notices as n
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import Introduction, IntroductionStatus, Need, NeedStatus, Person, Trip
+from bot.geo import km_between
 from bot.matching import NO_SEATS_TAKEN, MatchingParams, days_with_seats, ride_days
 from bot.notices import Notice, to_person
 from bot.ports import (
@@ -25,7 +26,6 @@ from bot.ports import (
 from bot.services import telling
 from bot.services.candidates import Candidate
 from bot.services.needs import MAX_CANDIDATES, NeedService, need_query, trip_route
-from bot.services.places import great_circle_km
 from bot.services.views import team_view
 from bot.understand import read_choice
 
@@ -380,7 +380,7 @@ class IntroductionService:
         assert passenger is not None and settled is not None
         notices = telling.accepted(need, settled, passenger, driver)
         if self._cost_share is not None:
-            km = great_circle_km(
+            km = km_between(
                 need.origin.lat, need.origin.lon, need.destination.lat, need.destination.lon
             )
             km = round(km * self._params.road_factor)

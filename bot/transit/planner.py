@@ -8,12 +8,12 @@ runs past midnight (GTFS times beyond 24:00) is brought to that day.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+from bot.geo import km_between
 from bot.matching import TimeMode
 
 DAY = 86_400
@@ -111,10 +111,7 @@ class Timetable(Protocol):
 
 def walk_m(lat1: float, lon1: float, lat2: float, lon2: float, factor: float) -> int:
     """Straight-line distance × a detour factor, in metres rounded to 50."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    metres = 6_371_008.8 * 2 * math.asin(min(1.0, math.sqrt(a))) * factor
+    metres = km_between(lat1, lon1, lat2, lon2) * 1000.0 * factor
     return int(round(metres / 50.0) * 50)
 
 
