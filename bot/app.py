@@ -39,12 +39,13 @@ from handlers.http.server import HttpServer
 from handlers.interop import InteropHandlers
 from handlers.introductions import IntroductionHandlers
 from handlers.notify import Notifier
-from handlers.operators import OperatorDirectory, OperatorHandlers
+from handlers.operators import OperatorHandlers
 from handlers.outbox_bot import OutboxBot, recording
 from handlers.pending import PendingQuestions
 from handlers.privacy import PrivacyHandlers
 from handlers.reviews import ReviewHandlers, members_of_groups
 from handlers.rides import RideHandlers
+from handlers.roles import OperatorDirectory
 from handlers.sms.gateway import KannelGateway
 from handlers.sms.outgoing import TextWriter
 from handlers.sms.runner import TextRunner

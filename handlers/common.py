@@ -18,8 +18,8 @@ from telegram.ext import (
 )
 
 from bot import outside
+from bot.languages import LANGUAGES
 from bot.outside import NotYetKnown, Unavailable
-from bot.settings import LANGUAGES
 from handlers import keyboards as kb
 from handlers.deps import Deps
 from handlers.replies import answer_button, edit, not_text_reason, send

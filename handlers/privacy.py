@@ -25,18 +25,15 @@ from bot.services.privacy import ForgetResult, PersonalData
 from handlers import keyboards as kb
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.operators import OperatorDirectory
 from handlers.replies import answer_button, edit, send
+from handlers.roles import OperatorDirectory
+from handlers.team_views import SUMMARY_SECTIONS
 from i18n import Html, Translator
 
 Context = ContextTypes.DEFAULT_TYPE
 
 PRIVACY = kb.PRIVACY  # the callback-data kind of this module's buttons
 # The summary's lines, in this order; a section another feature adds gets a line of its own.
-SUMMARY_SECTIONS = (
-    "trips", "needs", "introductions", "aid_applications", "consents", "reports",
-    "partner_platforms", "drafts",
-)  # fmt: skip
 
 
 # /mesdonnees, /oublier, and the question to people inactive for long.

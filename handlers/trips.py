@@ -18,7 +18,6 @@ from handlers import keyboards as kb
 from handlers import pages, render
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.operators import OperatorDirectory
 from handlers.replies import (
     answer_button,
     drop_keyboard,
@@ -27,6 +26,7 @@ from handlers.replies import (
     send,
     swap_keyboard,
 )
+from handlers.roles import OperatorDirectory
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE

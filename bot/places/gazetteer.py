@@ -42,6 +42,7 @@ from itertools import compress
 from pathlib import Path
 
 from bot.geo import km_between
+from bot.places.local import read_local_places
 from bot.places.model import COMMUNE, LOCAL, POINT, Place, PlaceMatch, Resolution
 from bot.places.normalize import boundaries, forms, keys_of, tokens
 
@@ -210,8 +211,6 @@ class Gazetteer:
         try:
             gazetteer = cls(*read_communes(data_file), territory_departments)
             if local_places_file is not None:
-                from bot.places.local import read_local_places
-
                 gazetteer._add_local(read_local_places(local_places_file, gazetteer))
         finally:
             if collecting:
@@ -228,8 +227,6 @@ class Gazetteer:
     def with_local_places(self, local_places_file: Path) -> Gazetteer:
         """These communes plus the places of another local places file (the indexes of the
         communes are shared, not rebuilt)."""
-        from bot.places.local import read_local_places
-
         entries = read_local_places(local_places_file, self)
         other = copy.copy(self)
         other._places = list(self._places)

@@ -26,11 +26,10 @@ import io
 import math
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from bot.geo import km_between
-from bot.places.gazetteer import Gazetteer
-from bot.places.model import COMMUNE, LOCAL, Place
+from bot.places.model import COMMUNE, LOCAL, Place, Resolution
 from bot.places.normalize import slug
 
 REQUIRED = ("name", "lat", "lon")
@@ -39,12 +38,23 @@ MAX_KM_FROM_COMMUNE = 30.0
 _INSEE = re.compile(r"^(?:[0-9]{5}|2[ABab][0-9]{3})$")
 
 
+class CommuneLookup(Protocol):
+    """What a local place needs of the communes (the gazetteer gives it): its commune by
+    code or name, and the nearest one to check it is not far."""
+
+    def get(self, place_id: str) -> Place | None: ...
+
+    def nearest(self, lat: float, lon: float) -> Place: ...
+
+    def resolve(self, text: str, limit: int = ...) -> Resolution: ...
+
+
 class LocalPlace(NamedTuple):
     place: Place
     aliases: tuple[str, ...]
 
 
-def read_local_places(path: Path, communes: Gazetteer) -> list[LocalPlace]:
+def read_local_places(path: Path, communes: CommuneLookup) -> list[LocalPlace]:
     """Parse and check the file; ``communes`` names the commune of each place."""
     try:
         raw = Path(path).read_bytes()
@@ -99,7 +109,7 @@ def read_local_places(path: Path, communes: Gazetteer) -> list[LocalPlace]:
     return places
 
 
-def _place(cells: dict[str, str], communes: Gazetteer, where: str) -> LocalPlace:
+def _place(cells: dict[str, str], communes: CommuneLookup, where: str) -> LocalPlace:
     name = " ".join(cells["name"].split())
     if not name:
         raise ValueError(f"{where}: the name is empty")
@@ -154,7 +164,7 @@ def _coordinate(text: str, column: str, limit: float, where: str) -> float:
     return value
 
 
-def _commune(wanted: str, lat: float, lon: float, communes: Gazetteer, where: str) -> Place:
+def _commune(wanted: str, lat: float, lon: float, communes: CommuneLookup, where: str) -> Place:
     if _INSEE.match(wanted):
         found = communes.get(f"insee:{wanted.upper()}")
         if found is None:

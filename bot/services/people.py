@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.domain import Person, TelegramIdentity
+from bot.languages import LANGUAGES, Language
 from bot.phones import parse_phone
 from bot.ports import PeopleRepository
-from bot.settings import LANGUAGES, Language
 
 SEEN_PRECISION = timedelta(days=1)
 
