@@ -216,6 +216,22 @@ async def test_a_services_file_row_in_the_same_shape(
         await bot.stop()
 
 
+def test_booking_on_the_day_and_up_to_the_moment(tmp_path: Path) -> None:
+    """Type 1: an hour's notice on the day; type 0: bookable until it leaves."""
+    hour = ["HEURE", "1", "60", "", "", "", TAD_PHONE, "https://tad.example.org"]
+    [service] = read_flex(write_flex_feed(tmp_path / "a.zip", booking_rule=hour), PARIS)
+    wednesday = date(2026, 12, 9)
+    assert service.deadline(wednesday, 9 * 3600) == paris("2026-12-09 08:00")
+    assert service.rule.booking_url == "https://tad.example.org"
+    now = ["LIBRE", "0", "", "", "", "", TAD_PHONE, ""]
+    [service] = read_flex(write_flex_feed(tmp_path / "b.zip", booking_rule=now), PARIS)
+    assert service.deadline(wednesday, 9 * 3600) == paris("2026-12-09 09:00")
+    # Past it, the next day it runs: Sunday has none.
+    assert service.possible(date(2026, 12, 12), 9 * 3600, paris("2026-12-12 09:30")) == (
+        date(2026, 12, 14), paris("2026-12-14 09:00"),
+    )  # fmt: skip
+
+
 def test_a_wrong_row_is_named(tmp_path: Path, gazetteer: Gazetteer) -> None:
     path = tmp_path / "services.csv"
     path.write_text(SERVICES_HEADER + SERVICES_ROW.format(counted="lun-dimanch"), "utf-8")
@@ -293,6 +309,30 @@ async def test_a_passenger_sees_the_shuttle_on_the_territorys_clock(
             lines = coach.splitlines()
             assert lines[1].startswith(f"• Ligne N1 : départ à {first} de l'arrêt"), lines
             assert len(lines) == 5  # three runs, 30 minutes apart
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_by_sms_the_same_line(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    from tests.phones import TextingBot
+    from tests.test_sms_channel import welcome
+
+    feed = write_flex_feed(tmp_path / "flex.zip")
+    bot = TextingBot(tmp_path, gazetteer, gtfs_files=str(feed))
+    bot.clock.current = bot.fake.now = paris("2026-12-07 10:00")
+    await bot.start()
+    try:
+        phone = "06 12 34 56 78"
+        await welcome(bot, phone, "figeac mercredi 10h", "odette vialard")
+        await bot.text(phone, "Cajarc")
+        await bot.text(phone, "2")  # arrive before
+        got = await bot.text(phone, "oui")
+        text = next(text for text in got if "Grand Figeac" in text)
+        assert text.endswith(
+            "\nTransport à la demande du Grand Figeac : réservez avant mardi 8 décembre à 16h"
+            " au 05 65 34 00 00."
+        )
         bot.assert_clean()
     finally:
         await bot.stop()

@@ -152,9 +152,9 @@ def write_flex_feed(
               "end_pickup_drop_off_window", "pickup_type", "drop_off_type",
               "pickup_booking_rule_id", "drop_off_booking_rule_id"],
              ["TAD-1", "1", "", "", "ZONE-CAJARC", "", "", "08:00:00", "12:00:00", "2", "1",
-              "VEILLE16", ""],
+              rule[0], ""],
              ["TAD-1", "2", "", "GARES", "", "", "", "08:00:00", "12:00:00", "1", "2",
-              "", "VEILLE16"]]
+              "", rule[0]]]
         ),
     }  # fmt: skip
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

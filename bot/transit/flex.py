@@ -31,14 +31,6 @@ from bot.transit.ondemand import (
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def has_flex(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return any(Path(n).name == "booking_rules.txt" for n in archive.namelist())
-    except (OSError, zipfile.BadZipFile):
-        return False
-
-
 def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
     try:
         archive = zipfile.ZipFile(path)
