@@ -197,6 +197,30 @@ async def test_no_reminder_after_the_deadline(tmp_path: Path, gazetteer: Gazette
         await bot.stop()
 
 
+async def test_no_reminder_for_a_need_called_off(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    bot = await flex_bot(tmp_path, gazetteer, "2026-12-07 10:00")
+    try:
+        odette = bot.fake.user(401, "Odette")
+        await ask(odette, "mercredi")
+        await odette.press("⏰ Me le rappeler mardi 8 décembre à 14h")
+        await odette.command("mesdemandes")
+        need = odette.messages()[-1]
+        await odette.press("❌ Annuler cette demande", message=need)
+        await odette.press("Oui, annuler", message=need)
+        mark = odette.mark()
+        await bot.run_until(paris("2026-12-08 18:00"))
+        assert not any("Rappel" in t for t in odette.texts_since(mark))
+        # Her old button, pressed again, schedules nothing.
+        await odette.press_data("od:1:remind")
+        assert odette.callback_answers()[-1]["text"].startswith("Ce bouton")
+        [entry] = await bot.rows("SELECT status, outcome FROM agenda WHERE kind = ?",
+                                 "on_demand_reminder")  # fmt: skip
+        assert entry == {"status": "done", "outcome": "skipped"}
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
 @pytest.mark.parametrize(
     ("counted", "deadline"),
     [("lun-sam", "samedi 12 décembre à 16h"), ("", "dimanche 13 décembre à 16h")],
