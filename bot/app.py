@@ -39,6 +39,7 @@ from handlers.http.server import HttpServer
 from handlers.interop import InteropHandlers
 from handlers.introductions import IntroductionHandlers
 from handlers.notify import Notifier
+from handlers.ondemand import OnDemandHandlers
 from handlers.operators import OperatorHandlers
 from handlers.outbox_bot import OutboxBot, recording
 from handlers.pending import PendingQuestions
@@ -278,6 +279,7 @@ async def create_bot(
         tus=core.tus,
         finding=core.finding,
         partner_api=core.partner_api,
+        transit=core.transit,
         conversations=core.conversations,
     )
     sms_sender = sms_sender_for(settings, sms_gateway)
@@ -361,6 +363,7 @@ def register_handlers(
     suspensions = SuspensionButtons(deps, notifier, directory)
     application.add_handlers(suspensions.handlers(), group=MAIN_GROUP)
     application.add_handlers(InteropHandlers(deps).handlers(), group=MAIN_GROUP)
+    application.add_handlers(OnDemandHandlers(deps).handlers(), group=MAIN_GROUP)
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
     application.add_handlers(TusHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from bot.agenda import Calendar, Timing
@@ -59,6 +60,7 @@ from bot.services.tus import TusService
 from bot.services.words import WordsService
 from bot.settings import SettingFileError, Settings
 from bot.transit.catalog import read_services
+from bot.transit.flex import read_flex
 from bot.transit.planner import TransitPlanner
 from storage.agenda import SqliteAgenda
 from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
@@ -154,6 +156,7 @@ class Core:
             privacy=self.privacy,
             applications=self.applications,
             aid_review=self.aid_review,
+            transit=self.transit,
         )
 
     async def close(self) -> None:
@@ -210,7 +213,7 @@ async def build_core(
     agenda = SqliteAgenda(database)
     timing = Timing.from_settings(settings)
     need_repository = SqliteNeedRepository(database)
-    timetable = SqliteTimetable(database)
+    timetable = SqliteTimetable(database, settings.zone)
     # A feed whose file changed since the last start is imported again; the others are kept.
     try:
         await timetable.import_feeds(settings.gtfs_files)
@@ -218,8 +221,15 @@ async def build_core(
         await database.close()  # or its thread keeps the process from exiting
         raise SettingFileError("GTFS_FILES", str(error)) from None
     try:
+        flex = []
+        for path in settings.gtfs_files:  # on-demand services: read at each start
+            flex += await asyncio.to_thread(read_flex, Path(path), settings.zone)
+    except ValueError as error:
+        await database.close()
+        raise SettingFileError("GTFS_FILES", str(error)) from None
+    try:
         services = (
-            await asyncio.to_thread(read_services, settings.services_file, gazetteer)
+            await asyncio.to_thread(read_services, settings.services_file, gazetteer, settings.zone)
             if settings.services_file
             else []
         )
@@ -233,6 +243,11 @@ async def build_core(
         clock=clock,
         calendar=timing.calendar,
         max_wait_minutes=settings.max_wait_minutes,
+        on_demand=flex,
+        needs=need_repository,
+        people=people,
+        agenda=agenda,
+        unit_of_work=database,
     )
     introductions = SqliteIntroductionRepository(database)
     person_reports = SqlitePersonReports(database)

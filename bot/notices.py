@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # they name notices themselves: only their types are needed h
     from bot.services.digest import Digest
     from bot.services.views import FollowUp
     from bot.transit.catalog import MobilityService
+    from bot.transit.ondemand import OnDemandAnswer
     from bot.transit.planner import TransitOption
 
 # Steps of the core a notice may ask for once sent, or when its reader is unreachable; the
@@ -72,6 +73,8 @@ class Offer(enum.StrEnum):
     SHOW_AIDS = "show_aids"  # open /aides; subject: none (0)
     ANSWER_BOOKING = "answer_booking"  # a partner's passenger asks; subject: the booking number
     SHARE_NEED = "share_need"  # show the need to other platforms? subject: the need
+    # remind me before the on-demand transport's booking deadline; subject: the need
+    REMIND_ON_DEMAND = "remind_on_demand"
 
 
 @dataclass(frozen=True)
@@ -589,6 +592,25 @@ class TransitForTeam(NoticeValues):
     need: Need
     options: tuple[TransitOption, ...]
     services: tuple[MobilityService, ...]
+    on_demand: tuple[OnDemandAnswer, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class TransitOnDemand(NoticeValues):
+    """On-demand transport for the need, each with its deadline to book (or the next date
+    still possible); a button offers the reminder when there is time for it."""
+
+    key = "flex.on_demand"
+    need: Need
+    answers: tuple[OnDemandAnswer, ...]
+    remind_at: datetime | None  # when the reminder would come (None: no button)
+
+
+@dataclass(frozen=True, eq=False)
+class TransitOnDemandReminder(NoticeValues):
+    key = "flex.reminder"
+    need: Need
+    answers: tuple[OnDemandAnswer, ...]
 
 
 @dataclass(frozen=True, eq=False)

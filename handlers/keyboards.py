@@ -171,6 +171,7 @@ PRIVACY = ButtonKind("pv", PrivacyButton, "forgetting someone, staying (handlers
 FORGET = ButtonKind("fg", Parts, "/oublier: the conversation's nonce, then the answer")
 TRUST = ButtonKind("ts", Parts, "reporting someone, suspending, lifting (handlers/trust.py)")
 REPORT = ButtonKind("sg", Parts, "/signaler (the conversation's nonce, then its step)")
+REMIND = ButtonKind("od", SubjectAction, "on-demand transport: remind me before the deadline")
 
 
 @dataclass(frozen=True)
@@ -504,3 +505,7 @@ def share_need(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
 
 def unshare_need(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
     return inline([(t(lang, "interop.button_unshare"), encode(SHARE, need_id, "off"))])
+
+
+def remind_on_demand(t: Translator, lang: str, need_id: int, when: str) -> InlineKeyboardMarkup:
+    return inline([(t(lang, "flex.button_remind", when=when), encode(REMIND, need_id, "remind"))])

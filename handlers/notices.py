@@ -88,7 +88,8 @@ class NoticeWords:
             n.SmsStoppedTeam, n.SmsStoppedMessage, n.SmsThroughTeam, n.SmsUndelivered,
         )  # fmt: skip
         w.update(AidWords(t, self.wordings).table())
-        w.update(TransitWords(t).words())
+        self.transit = TransitWords(t, self.zone)
+        w.update(self.transit.words())
         w.update(interop_words(t))
 
     def word(self, notice: Notice, lang: str) -> Worded:
@@ -156,6 +157,9 @@ class NoticeWords:
                 return kb.resume_checked_trip(self.t, lang, button.subject_id)
             if button.offer is Offer.REVIEW_APPLICATION:
                 return aid_kb.review(self.t, lang, button.subject_id)
+            if button.offer is Offer.REMIND_ON_DEMAND and isinstance(values, n.TransitOnDemand):
+                when = self.transit.moment(lang, values.remind_at) if values.remind_at else ""
+                return kb.remind_on_demand(self.t, lang, button.subject_id, when)
             if button.offer is Offer.SHOW_AIDS:
                 return aid_kb.show_aids(self.t, lang)
             if button.offer is Offer.CHOOSE_DRIVER and isinstance(values, n.DriverChoices):

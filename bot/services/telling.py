@@ -129,7 +129,14 @@ def alternatives_to_team(need: Need, alternatives: Alternatives) -> Notices:
     if not alternatives:
         return []
     return [
-        to_team(n.TransitForTeam(need, tuple(alternatives.transit), tuple(alternatives.services)))
+        to_team(
+            n.TransitForTeam(
+                need,
+                tuple(alternatives.transit),
+                tuple(alternatives.services),
+                tuple(alternatives.on_demand),
+            )  # fmt: skip
+        )
     ]
 
 
@@ -139,6 +146,13 @@ def alternatives_for(
     notices = []
     if alternatives.transit:
         notices.append(to_person(passenger, n.TransitOptions(need, tuple(alternatives.transit))))
+    if alternatives.on_demand:
+        at = alternatives.remind_at
+        buttons = (Button(Offer.REMIND_ON_DEMAND, need.id),) if at is not None else ()
+        notices.append(
+            to_person(passenger, n.TransitOnDemand(need, tuple(alternatives.on_demand), at),
+                      buttons)
+        )  # fmt: skip
     if alternatives.services:
         notices.append(
             to_person(passenger, n.TransitServices(tuple(alternatives.services), found_driver))

@@ -103,9 +103,12 @@ class Timetable(Protocol):
         services: Collection[str],
         leave_between: tuple[int, int] | None = None,
         arrive_between: tuple[int, int] | None = None,
+        day: date | None = None,
     ) -> list[Leg]:
         """Rides on one trip from a boarding stop to a later alighting stop (None: any), of
-        the services given, leaving or arriving within the bounds (service-day seconds)."""
+        the services given, leaving or arriving within the bounds (service-day seconds, on
+        the territory's clock; `day`, the service day, lets a feed in another time zone be
+        brought to it)."""
         ...
 
 
@@ -164,6 +167,7 @@ class TransitPlanner:
                 services=services,
                 leave_between=_shift(leave_between, offset),
                 arrive_between=_shift(arrive_between, offset),
+                day=day,
             )
             found += [leg.shifted(-offset) if offset else leg for leg in legs]
         return found
