@@ -8,11 +8,12 @@ deadline for a date, the next date still possible, whether a need's two ends and
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from bot.geo import km_between
 
 # booking_type
 REAL_TIME, SAME_DAY, PRIOR_DAYS = 0, 1, 2
@@ -85,7 +86,9 @@ class OnDemandService:
     def place_at_stop(self, lat: float, lon: float, codes: frozenset[str]) -> bool:
         if self.stop_communes & codes:
             return True
-        return any(_metres(lat, lon, s_lat, s_lon) <= NEAR_STOP_M for s_lat, s_lon in self.stops)
+        return any(
+            km_between(lat, lon, s_lat, s_lon) * 1000 <= NEAR_STOP_M for s_lat, s_lon in self.stops
+        )
 
     # When.
 
@@ -219,10 +222,3 @@ def _inside(ring: Sequence[tuple[float, float]], x: float, y: float) -> bool:
         if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
             inside = not inside
     return inside
-
-
-def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 6_371_008.8 * 2 * math.asin(min(1.0, math.sqrt(a)))
