@@ -413,6 +413,15 @@ async def build_core(
                     consent_service),
         CancelNeedFlow(place_service, settings.territory_departments, matching),
     ]  # fmt: skip
+    texts = TextService(
+        SqliteTextInbox(database),
+        outbox,
+        people_service,
+        clock,
+        settings.zone,
+        settings.sms_monthly_segments,
+        need_repository,
+    )
     return Core(
         settings=settings,
         database=database,
@@ -477,14 +486,7 @@ async def build_core(
             else None
         ),
         group_members=group_members,
-        texts=TextService(
-            SqliteTextInbox(database),
-            outbox,
-            people_service,
-            clock,
-            settings.zone,
-            settings.sms_monthly_segments,
-        ),
+        texts=texts,
         aid_review=CatalogueReview(
             catalogue, agenda, database, clock, timing.calendar, settings.digest_hour
         ),
