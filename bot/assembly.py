@@ -466,6 +466,7 @@ async def build_core(
             agenda=agenda,
             unit_of_work=database,
             report_hour=settings.digest_hour,
+            texts=texts if settings.sms_enabled else None,
         ),
         tus=TusService(
             register=SqliteTusRegister(database),

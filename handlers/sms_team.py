@@ -11,9 +11,10 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot.phones import show_phone
-from bot.services.texts import TeamSms, TeamSmsResult
+from bot.services.texts import TeamSms, TeamSmsResult, TextMonth
 from handlers.deps import Deps
 from handlers.replies import send
+from i18n import Translator
 
 if TYPE_CHECKING:  # handlers/operators.py shows this module's figures in /stats
     from handlers.notify import Notifier
@@ -92,3 +93,15 @@ class SmsTeamHandlers:
         if done.result is TeamSms.REACHED:
             values["number"] = self.deps.settings.sms_number or ""
         return self.t(lang, ANSWERS[done.result], **values)
+
+
+def month_text(t: Translator, lang: str, month: TextMonth) -> str:
+    """/stats: the texts and segments sent this month against the budget, and how many
+    messages the team passed on because the budget was reached."""
+    values = {"texts": month.texts, "segments": month.segments, "through": month.through_team}
+    if month.budget is None:
+        return t(lang, "smsteam.stats_no_budget", **values)
+    text = t(lang, "smsteam.stats", budget=month.budget, **values)
+    if month.segments >= month.budget:
+        text += "\n" + t(lang, "smsteam.stats_spent")
+    return text

@@ -183,6 +183,40 @@ async def test_an_unreachable_passenger_is_to_be_phoned(texting: TextingBot) -> 
     assert call.endswith(f"Pour joindre Lina Vern : {BY_PHONE}")
 
 
+async def test_stats_say_what_texting_cost_this_month(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    bot = TextingBot(tmp_path, gazetteer, sms_monthly_segments=3)
+    await bot.start()
+    try:
+        olga, _, _ = team(bot)
+        await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
+        assert await bot.text(MARIE, "Cahors") == []  # over the budget: through the team
+        assert "Budget SMS du mois atteint" in bot.operators.last().text
+        await olga.command("stats")
+        stats = olga.last().text
+        assert (
+            "✉️ SMS ce mois-ci\nEnvoyés : 3 (segments : 3 sur 3 prévus)\n"
+            "Passés par l'équipe, budget atteint : 1\n"
+            "⚠️ Budget du mois atteint : les messages aux personnes par SMS passent par l'équipe."
+        ) in stats
+        # A new month: the budget is whole again, and so are the counts.
+        await bot.run_until(paris("2026-12-01 09:00"))
+        await olga.command("stats")
+        stats = olga.last().text
+        assert "Envoyés : 0 (segments : 0 sur 3 prévus)" in stats
+        assert "Passés par l'équipe, budget atteint : 0" in stats and "⚠️" not in stats
+    finally:
+        await bot.stop()
+
+
+async def test_stats_without_a_budget(texting: TextingBot) -> None:
+    bot = texting
+    olga, _, _ = team(bot)
+    await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
+    await olga.command("stats")
+    sent = bot.segments_to(MARIE)
+    assert f"Envoyés : 3 (segments : {sent}, sans limite)" in olga.last().text
+
+
 def test_every_outcome_of_the_sms_command_has_an_answer() -> None:
     from bot.services.texts import TeamSms
     from handlers.sms_team import ANSWERS, read_sms_command

@@ -37,6 +37,9 @@ FLOOD_TEXTS = 30
 FLOOD_WINDOW = timedelta(minutes=10)
 # Handled texts are kept this long (what the person sent, for a fault to be looked into).
 KEEP_HANDLED_TEXTS = timedelta(days=30)
+# The topic of the team's posts that pass on a text the month's budget could not pay for
+# (counted in /stats).
+THROUGH_TEAM = "sms_over_budget"
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,12 @@ class TextUsage(Protocol):
     async def segments_since(self, since: datetime) -> int:
         """Segments of the texts written to the outbox since then (sent or waiting)."""
 
+    async def texts_since(self, since: datetime) -> tuple[int, int]:
+        """Texts written to the outbox since then (sent or waiting), and their segments."""
+
+    async def team_posts_since(self, topic: str, since: datetime) -> int:
+        """Posts to the team about `topic` written since then."""
+
 
 class Flood(enum.Enum):
     NO = "no"
@@ -75,6 +84,16 @@ class Flood(enum.Enum):
     TOLD = "told"
     # Still over it: nothing sent back.
     SILENT = "silent"
+
+
+@dataclass(frozen=True)
+class TextMonth:
+    """What texting cost this month, for the team's /stats."""
+
+    texts: int
+    segments: int
+    budget: int | None  # SMS_MONTHLY_SEGMENTS; None: no budget
+    through_team: int  # texts the budget could not pay for, passed on by the team
 
 
 class TeamSms(enum.StrEnum):
@@ -197,6 +216,12 @@ class TextService:
             for need in await self._needs.for_person(person.id)
             if need.is_open and need.operators_post_id is not None
         ]
+
+    async def month(self) -> TextMonth:
+        since = self._month_start()
+        texts, segments = await self._usage.texts_since(since)
+        through_team = await self._usage.team_posts_since(THROUGH_TEAM, since)
+        return TextMonth(texts, segments, self.monthly_segments, through_team)
 
     async def affordable(self, segments: int) -> bool:
         """Whether `segments` more fit in this month's budget (no budget: always)."""
