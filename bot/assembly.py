@@ -74,6 +74,7 @@ from storage.outbox import SqliteOutbox
 from storage.people import SqlitePeopleRepository
 from storage.personal_data import AidsHeld, NeedsHeld, core_holders
 from storage.reports import SqliteReports
+from storage.sms_channel import SmsChannelHeld
 from storage.texts import SqliteTextInbox
 from storage.transit import SqliteTimetable
 from storage.trip_search import IndexedTripSearch
@@ -320,6 +321,8 @@ async def build_core(
     )
     for holder in core_holders(database):
         privacy.register(holder)
+    # The SMS channel's consent, handed over with the rest (/mesdonnees).
+    privacy.register(SmsChannelHeld(database))
     catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
     say_untranslated(catalogue, settings.aids_file)
     # The proofs live beside the database, never in a group's history.

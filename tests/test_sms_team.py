@@ -5,6 +5,7 @@ texter's SMS channel. Driven end to end, the gateway a stand-in (tests/phones.py
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +216,45 @@ async def test_stats_without_a_budget(texting: TextingBot) -> None:
     await olga.command("stats")
     sent = bot.segments_to(MARIE)
     assert f"Envoyés : 3 (segments : {sent}, sans limite)" in olga.last().text
+
+
+async def test_my_data_says_what_is_kept_about_the_sms_channel(texting: TextingBot) -> None:
+    bot = texting
+    olga, _, _ = team(bot)
+    await olga.start()
+    # Marie agreed by text; the team hands her data over (she has no Telegram).
+    await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
+    await olga.command("mesdonnees", MARIE)
+    summary = olga.messages()[-2].text
+    assert (
+        "✉️ Le lundi 23 novembre, vous avez écrit à Mobilot par SMS et accepté ses SMS à ce numéro."
+    ) in summary
+    assert "sms_channel" not in summary
+    # She texts STOP: said too.
+    await bot.text(MARIE, "STOP")
+    await olga.command("mesdonnees", MARIE)
+    summary = olga.messages()[-2].text
+    assert "📵 Vous avez écrit STOP le lundi 23 novembre : Mobilot ne vous envoie plus de SMS." in (
+        summary
+    )
+    # Yvette agreed with Olga on the phone.
+    await registered_by_phone(olga, "Yvette Roux", YVETTE)
+    await bot.operators.command(olga, "sms", YVETTE)
+    await olga.command("mesdonnees", YVETTE)
+    summary = olga.messages()[-2].text
+    assert (
+        "✉️ Le lundi 23 novembre, vous avez dit à Olga Bru, de l'équipe, que Mobilot peut vous"
+        " écrire par SMS à ce numéro."
+    ) in summary
+    document = olga.last().document
+    assert document is not None
+    exported = json.loads(document.content)
+    [channel] = exported["sms_channel"]
+    assert channel["number"] == YVETTE_E164 and channel["consent_given_to"] == "Olga Bru"
+    assert channel["stopped_at"] is None and channel["since"]
+    # Someone on Telegram only has nothing of the kind.
+    await olga.command("mesdonnees")
+    assert "✉️" not in olga.messages()[-2].text
 
 
 def test_every_outcome_of_the_sms_command_has_an_answer() -> None:
