@@ -52,6 +52,7 @@ from handlers.sms.outgoing import TextWriter
 from handlers.sms.runner import TextRunner
 from handlers.sms.sending import TextSender
 from handlers.sms.talk import TextTalk
+from handlers.sms_team import SmsTeamHandlers
 from handlers.talk import TelegramConversations
 from handlers.trips import TripsHandlers
 from handlers.trust import SuspensionButtons
@@ -367,6 +368,9 @@ def register_handlers(
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
     application.add_handlers(TusHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
+    application.add_handlers(
+        SmsTeamHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP
+    )
     application.add_handlers(common.handlers(), group=MAIN_GROUP)
     # Last in the same group: only what no handler above took reaches them.
     application.add_handlers(common.last_handlers(), group=MAIN_GROUP)

@@ -76,6 +76,7 @@ from storage.outbox import SqliteOutbox
 from storage.people import SqlitePeopleRepository
 from storage.personal_data import AidsHeld, NeedsHeld, core_holders
 from storage.reports import SqliteReports
+from storage.sms_channel import SmsChannelHeld
 from storage.texts import SqliteTextInbox
 from storage.transit import SqliteTimetable
 from storage.trip_search import IndexedTripSearch
@@ -335,6 +336,8 @@ async def build_core(
     )
     for holder in core_holders(database):
         privacy.register(holder)
+    # The SMS channel's consent, handed over with the rest (/mesdonnees).
+    privacy.register(SmsChannelHeld(database))
     catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
     say_untranslated(catalogue, settings.aids_file)
     # The proofs live beside the database, never in a group's history.
@@ -428,6 +431,15 @@ async def build_core(
                     consent_service),
         CancelNeedFlow(place_service, settings.territory_departments, matching),
     ]  # fmt: skip
+    texts = TextService(
+        SqliteTextInbox(database),
+        outbox,
+        people_service,
+        clock,
+        settings.zone,
+        settings.sms_monthly_segments,
+        need_repository,
+    )
     return Core(
         settings=settings,
         database=database,
@@ -472,6 +484,7 @@ async def build_core(
             agenda=agenda,
             unit_of_work=database,
             report_hour=settings.digest_hour,
+            texts=texts if settings.sms_enabled else None,
         ),
         tus=TusService(
             register=SqliteTusRegister(database),
@@ -492,14 +505,7 @@ async def build_core(
             else None
         ),
         group_members=group_members,
-        texts=TextService(
-            SqliteTextInbox(database),
-            outbox,
-            people_service,
-            clock,
-            settings.zone,
-            settings.sms_monthly_segments,
-        ),
+        texts=texts,
         aid_review=CatalogueReview(
             catalogue, agenda, database, clock, timing.calendar, settings.digest_hour
         ),

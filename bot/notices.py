@@ -826,3 +826,11 @@ class SmsUndelivered(AboutTexter):
     """The gateway says a text never reached the phone: the team phones instead."""
 
     key = "operators.sms_undelivered"
+
+
+@dataclass(frozen=True, eq=False)
+class SmsTeamAgreed(NoticeValues):
+    """To someone the team registered: texts reach them from now on, as they told the team
+    (STOP to stop them)."""
+
+    key = "smsteam.person_agreed"

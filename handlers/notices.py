@@ -45,6 +45,7 @@ class NoticeWords:
             n.PrivacyLiftedTeam, n.PrivacyTeamForgot, n.PrivacySuspendedPerson,
             n.PrivacyLiftedPerson, n.PrivacyStayQuestion, n.PrivacyStayCall,
             n.InteropShareOffer, n.InteropMessage, n.AidsSubmitted, n.AidsReviewWaiting,
+            n.SmsTeamAgreed,
         )  # fmt: skip
         w.add(self._asked, n.IntroAsked)
         w.add(self._candidates, n.CandidatesFound, n.CandidatesNext)
@@ -312,7 +313,7 @@ class NoticeWords:
             day=render.match_day(self.t, lang, need, introduction.travel_day),
             pickup=self.t.time(lang, introduction.pickup),
             contact=Html(render.reach(self.t, lang, driver) or self._relay(lang)),
-        )  # fmt: skip
+        ) + "\n" + render.reached_line(self.t, lang, passenger, by_phone=True)  # fmt: skip
 
     def _connect_driver(self, lang: str, v: n.Accepted) -> str:
         need, introduction, passenger, driver = v.need, v.introduction, v.passenger, v.driver
@@ -376,7 +377,7 @@ class NoticeWords:
             lang, v.key, **self._ride(lang, ride), id=ride.need.id,
             passenger=ride.passenger.display_name, driver=ride.driver.display_name,
             name=person.display_name, phone=self._phone(lang, person),
-        )  # fmt: skip
+        ) + "\n" + render.reached_line(self.t, lang, person, by_phone=True)  # fmt: skip
 
     def _question(self, lang: str, v: n.RideNotice) -> str:
         ride = v.ride
@@ -388,7 +389,7 @@ class NoticeWords:
             lang, v.key, **self._ride(lang, ride), id=ride.need.id,
             passenger=ride.passenger.display_name, phone=show_phone(ride.passenger.phone) or "—",
             driver=ride.driver.display_name,
-        )  # fmt: skip
+        ) + "\n" + render.reached_line(self.t, lang, ride.passenger, by_phone=True)  # fmt: skip
 
     def _trip(self, lang: str, trip: Trip) -> Html:
         return Html(render.trip_line(self.t, lang, trip))
@@ -428,7 +429,7 @@ class NoticeWords:
             origin=need.origin.name, destination=need.destination.name,
             days=self._count(lang, "days", v.days),
             when=Html(render.need_when(self.t, lang, need)), **extra,
-        )  # fmt: skip
+        ) + "\n" + render.reached_line(self.t, lang, passenger)  # fmt: skip
 
     def _told_closed(self, lang: str, v: n.OperatorsPersonToldClosed) -> str:
         need = v.need

@@ -45,6 +45,7 @@ from bot.notices import (
 from bot.services.candidates import Candidate
 from bot.services.dashboard import MonthlyReport
 from bot.services.digest import Digest
+from bot.services.texts import THROUGH_TEAM
 from bot.services.views import FollowUp as TeamView
 from handlers import keyboards as kb
 from handlers import pages, render
@@ -125,7 +126,9 @@ class Notifier:
                 await context.bot.send_message(notice.chat_id, text, reply_markup=markup)
             return 1
         if reader is None:
-            with about(after_sent=notice.after_sent):
+            # A text passed on for lack of budget is counted as such (/stats).
+            topic = THROUGH_TEAM if isinstance(values, SmsThroughTeam) else None
+            with about(after_sent=notice.after_sent, topic=topic):
                 return int(await self.to_operators(context, text, markup))
         if await self.tell(context, reader, text, markup, if_unreachable=self._instead(notice)):
             return 1
