@@ -1,0 +1,88 @@
+"""End to end, what careful users found about seats, the team's post and reminders (issue 23,
+items 1, 15 and 16).
+
+The clock starts on Monday 23 November 2026, 10:00 in Cahors.
+"""
+
+from __future__ import annotations
+
+from tests.conftest import RunningBot
+from tests.fakebot import FakeUser
+from tests.test_find_flow import agree_if_asked, describe_need, driver
+from tests.test_one_off_and_seats import Transcript
+
+
+async def one_seat(jean: FakeUser) -> None:
+    await jean.command("mestrajets")
+    await jean.press("💺 Changer les places")
+    await jean.press("1")
+
+
+async def every_tuesday(user: FakeUser, script: Transcript | None = None) -> None:
+    """A regular need: Cahors → Figeac every Tuesday, arriving before 9:00."""
+    steps: list[tuple[str, str]] = [
+        ("command", "chercher"), ("agree", ""), ("say", "Cahors"), ("say", "Figeac"),
+        ("tap", "🔁 Chaque semaine"), ("say", "mardi"), ("tap", "🏁 Arriver avant une heure"),
+        ("say", "9h"), ("tap", "💼 Travail ou formation"), ("tap", "Aucun"),
+        ("tap", "✅ Chercher un conducteur"),
+    ]  # fmt: skip
+    for kind, value in steps:
+        if kind == "agree":
+            await agree_if_asked(user)
+        elif script is None:
+            await {"command": user.command, "say": user.send, "tap": user.press}[kind](value)
+        elif kind == "command":
+            await script.command(user, value)
+        elif kind == "say":
+            await script.say(user, value)
+        else:
+            await script.tap(user, value)
+
+
+# ----------------------------------------------------------------------------- item 1
+
+
+async def test_a_regular_passenger_is_not_given_a_seat_a_one_off_passenger_has_next_week(
+    bot: RunningBot,
+) -> None:
+    jean = await driver(bot, 301, "Jean", username="jean_m")  # weekdays, 7:30
+    await one_seat(jean)
+    marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
+    await describe_need(marie, when="mardi")  # Tuesday 24 November, once
+    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await jean.press("✅ J'accepte")
+
+    lou = bot.fake.user(303, "Lou", last_name="Garric", username="lou_g")
+    script = Transcript()
+    script.watch(lou)
+    await every_tuesday(lou, script)
+    print(f"\n{script}\n")
+    answer = lou.last().text
+    assert "Jean M." not in answer and "Je n'ai pas trouvé de conducteur" in answer
+    await jean.command("mestrajets")
+    assert "Lou" not in jean.last().text
+    bot.assert_clean()
+
+
+async def test_a_driver_cannot_accept_a_regular_passenger_on_a_seat_taken_one_tuesday(
+    bot: RunningBot,
+) -> None:
+    """Both asked him before he answered: he accepts the one-off passenger, then the regular
+    one: the regular one is told kindly, with the team, and his car stays at one a Tuesday."""
+    jean = await driver(bot, 301, "Jean", username="jean_m")
+    await one_seat(jean)
+    marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
+    lou = bot.fake.user(303, "Lou", last_name="Garric", username="lou_g")
+    await describe_need(marie, when="mardi")
+    await every_tuesday(lou)
+    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    asked_for_marie = jean.last()
+    await lou.press("🚗 Demander à Jean M. (mar. 7h30)")
+    asked_for_lou = jean.last()
+    await jean.press("✅ J'accepte", message=asked_for_marie)
+    await jean.press("✅ J'accepte", message=asked_for_lou)
+    assert "Il ne reste plus de place" in asked_for_lou.text  # the request, edited
+    assert "Jean Martin accepte" not in "\n".join(m.text for m in lou.messages())
+    [taken] = await bot.rows("SELECT COUNT(*) AS n FROM introductions WHERE status = 'accepted'")
+    assert taken["n"] == 1
+    bot.assert_clean()
