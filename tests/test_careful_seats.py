@@ -7,9 +7,12 @@ The clock starts on Monday 23 November 2026, 10:00 in Cahors.
 from __future__ import annotations
 
 from tests.conftest import RunningBot
+from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places
 from tests.fakebot import FakeUser
 from tests.test_find_flow import agree_if_asked, describe_need, driver
 from tests.test_one_off_and_seats import Transcript
+
+__all__ = ["interop"]  # the fixture, used by name
 
 
 async def one_seat(jean: FakeUser) -> None:
@@ -85,4 +88,45 @@ async def test_a_driver_cannot_accept_a_regular_passenger_on_a_seat_taken_one_tu
     assert "Jean Martin accepte" not in "\n".join(m.text for m in lou.messages())
     [taken] = await bot.rows("SELECT COUNT(*) AS n FROM introductions WHERE status = 'accepted'")
     assert taken["n"] == 1
+    bot.assert_clean()
+
+
+async def test_a_partners_bookings_never_take_more_seats_than_the_trip_has(
+    interop: Interop,
+) -> None:
+    """Five of a partner's passengers book the same 3-seat ride before the driver answers;
+    he says yes to each: three are confirmed, the last two refused, and the partner told."""
+    bot = interop.bot
+    jean = await driver(bot, 301, "Jean", username="jean_m")  # weekdays, 7:30, 3 seats
+    where = await places(bot)
+    [journey] = (await interop.get("/driver_journeys", **where, departureDate=TUESDAY_0730)).json()
+    assert journey["availableSeats"] == 3
+    names = ["Lucie B.", "Hugo P.", "Inès R.", "Marc T.", "Sara K."]
+    asked = []
+    for name in names:
+        body = booking(journey)
+        body["passenger"] = {**body["passenger"], "alias": name}
+        created = await interop.send("POST", "/bookings", body)
+        assert created.status_code == 201
+        asked.append((body["id"], jean.last()))
+    lines = []
+    for (booking_id, request), name in zip(asked, names, strict=True):
+        mark = jean.mark()
+        await jean.press("✅ J'accepte", message=request)
+        status = (await interop.get(f"/bookings/{booking_id}")).json()["status"]
+        lines.append(f"Jean → [✅ J'accepte] for {name}")
+        lines.append(f"   request now ends: {request.text.splitlines()[-1]}")
+        lines += [f"   bot → Jean: {text}" for text in jean.texts_since(mark)]
+        lines.append(f"   GET /bookings/{{id}} → {status}")
+    updates = bot.app.core.partner_updates
+    assert updates is not None
+    await updates.run_once()
+    lines += [f"   PATCH to Karos: {status}" for _, status, _ in interop.partner.patches]
+    print("\n" + "\n".join(lines) + "\n")
+    statuses = [(await interop.get(f"/bookings/{i}")).json()["status"] for i, _ in asked]
+    assert statuses == ["CONFIRMED"] * 3 + ["CANCELLED"] * 2
+    assert [s for _, s, _ in interop.partner.patches] == ["CONFIRMED"] * 3 + ["CANCELLED"] * 2
+    assert "Votre voiture est déjà pleine ce jour-là" in jean.last().text
+    assert "Sara K." in jean.last().text
+    assert (await interop.get("/driver_journeys", **where, departureDate=TUESDAY_0730)).json() == []
     bot.assert_clean()
