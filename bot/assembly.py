@@ -301,6 +301,7 @@ async def build_core(
         unit_of_work=database,
         timing=timing,
     )
+    trip_service.call_off_with(introduction_service)
     consents = SqliteConsents(database)
     operators = OperatorService(
         needs=need_repository,

@@ -215,6 +215,12 @@ class DriverDroppedOut(NoticeValues):
     name: str  # the driver's short name, or ""
 
 
+class SeatsCalledOffPassenger(DriverDroppedOut):
+    """The driver lowered his seats and can no longer take this passenger."""
+
+    key = "seats.called_off_passenger"
+
+
 class IntroDeclinedPassenger(DriverDroppedOut):
     key = "intro.declined_passenger"
 

@@ -28,7 +28,7 @@ from telegram import (
 )
 
 from bot.conversations.find import SUMMARY_FIELDS as FIND_FIELDS
-from bot.domain import Trip, TripStatus
+from bot.domain import Ride, Trip, TripStatus
 from i18n import Translator
 
 F = TypeVar("F", bound=tuple[object, ...])
@@ -340,6 +340,22 @@ def trip_seats(t: Translator, lang: str, trip: Trip, most: int) -> InlineKeyboar
         [seat(n) for n in range(5, most + 1)],
         [(t(lang, "rides.button_back"), encode(TRIP, trip.id, "keep"))],
     )
+
+
+def too_few_seats(
+    t: Translator, lang: str, trip: Trip, seats: int, rides: Sequence[Ride]
+) -> InlineKeyboardMarkup:
+    """Fewer seats than passengers: keep the seats, or call one of them off."""
+    return inline(
+        [(t(lang, "seats.button_keep", seats=trip.seats), encode(TRIP, trip.id, "seatskeep"))],
+        *[
+            [(
+                t(lang, "seats.button_call_off", name=ride.passenger.short_name),
+                encode(TRIP, trip.id, "seatsoff", f"{seats}-{ride.introduction.id}"),
+            )]
+            for ride in rides
+        ],
+    )  # fmt: skip
 
 
 def confirm_delete(t: Translator, lang: str, trip: Trip) -> InlineKeyboardMarkup:

@@ -47,6 +47,7 @@ class NoticeWords:
             n.InteropShareOffer, n.InteropMessage, n.AidsSubmitted, n.AidsReviewWaiting,
             n.SmsTeamAgreed,
         )  # fmt: skip
+        w.add(self._plain, n.SeatsCalledOffPassenger)
         w.add(self._asked, n.IntroAsked)
         w.add(self._candidates, n.CandidatesFound, n.CandidatesNext)
         w.add(self._new_driver, n.CandidatesNewDriver)

@@ -7,12 +7,32 @@ The clock starts on Monday 23 November 2026, 10:00 in Cahors.
 from __future__ import annotations
 
 from tests.conftest import RunningBot
-from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places
 from tests.fakebot import FakeUser
 from tests.test_find_flow import agree_if_asked, describe_need, driver
-from tests.test_one_off_and_seats import Transcript
+from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places
+from tests.test_one_off_and_seats import Transcript as NewMessages
 
 __all__ = ["interop"]  # the fixture, used by name
+
+
+class Transcript(NewMessages):
+    """The transcript, with the messages the bot changed in place (a question replacing a
+    trip's buttons) shown as they now read."""
+
+    async def _do(self, user: FakeUser, shown: str, action: object) -> None:
+        before = {
+            (chat.first_name, m.message_id): (m.text, tuple(m.buttons))
+            for chat in self._chats
+            for m in chat.messages()
+        }
+        await super()._do(user, shown, action)
+        for chat in self._chats:
+            for m in chat.messages():
+                was = before.get((chat.first_name, m.message_id))
+                if was is not None and was != (m.text, tuple(m.buttons)):
+                    buttons = f"   {m.buttons}" if m.buttons else ""
+                    text = m.text.replace("\n", "\n      ")
+                    self.lines.append(f"   bot ✎ {chat.first_name} (edited): {text}{buttons}")
 
 
 async def one_seat(jean: FakeUser) -> None:
@@ -129,4 +149,61 @@ async def test_a_partners_bookings_never_take_more_seats_than_the_trip_has(
     assert "Votre voiture est déjà pleine ce jour-là" in jean.last().text
     assert "Sara K." in jean.last().text
     assert (await interop.get("/driver_journeys", **where, departureDate=TUESDAY_0730)).json() == []
+    bot.assert_clean()
+
+
+async def two_passengers_on_two_seats(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser]:
+    """Jean (2 seats, weekdays) takes Marie on Tuesday 24 November and Lou every Tuesday."""
+    jean = await driver(bot, 301, "Jean", username="jean_m")
+    await jean.command("mestrajets")
+    await jean.press("💺 Changer les places")
+    await jean.press("2")
+    marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
+    lou = bot.fake.user(303, "Lou", last_name="Garric", username="lou_g")
+    await describe_need(marie, when="mardi")
+    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await jean.press("✅ J'accepte")
+    await every_tuesday(lou)
+    await lou.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await jean.press("✅ J'accepte")
+    return jean, marie, lou
+
+
+async def test_a_driver_lowering_his_seats_below_his_passengers_chooses(bot: RunningBot) -> None:
+    jean, marie, lou = await two_passengers_on_two_seats(bot)
+    await driver(bot, 304, "Paul", username="paul_c", time="7h15")
+    script = Transcript()
+    script.watch(jean, marie, lou)
+    await script.command(jean, "mestrajets")
+    await script.tap(jean, "💺 Changer les places")
+    await script.tap(jean, "1")
+    question = jean.last()
+    assert "C'est noté : 1 place" not in question.text
+    assert "mardi 24 novembre : Marie Delpech, Lou Garric" in question.text
+    assert question.buttons == [
+        "💺 Garder 2 places",
+        "❌ Ne plus prendre Marie D.",
+        "❌ Ne plus prendre Lou G.",
+    ]
+    [trip] = await bot.rows("SELECT seats FROM trips WHERE driver_id = 1")
+    assert trip["seats"] == 2
+    await script.tap(jean, "💺 Garder 2 places")
+    assert "vous gardez 2 places" in jean.last().text
+
+    await script.command(jean, "mestrajets")
+    await script.tap(jean, "💺 Changer les places")
+    await script.tap(jean, "1")
+    marks = {user: user.mark() for user in (marie, lou)}
+    await script.tap(jean, "❌ Ne plus prendre Marie D.")
+    print(f"\n{script}\n")
+    told = "\n".join(marie.texts_since(marks[marie]))
+    assert "Jean M. a moins de places dans sa voiture" in told and "Paul M." in told
+    assert lou.texts_since(marks[lou]) == []
+    assert "C'est noté : 1 place(s)" in jean.last().text
+    [trip] = await bot.rows("SELECT seats FROM trips WHERE driver_id = 1")
+    assert trip["seats"] == 1
+    mark = jean.mark()
+    await jean.command("mestrajets")
+    listed = "\n".join(jean.texts_since(mark))
+    assert "Lou Garric" in listed and "Marie Delpech" not in listed
     bot.assert_clean()

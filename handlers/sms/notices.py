@@ -41,7 +41,7 @@ class TextNotices:
         self._add(self._trip_check, n.TripCheckQuestion)
         self._add(self._dropped_out, n.IntroDeclinedPassenger, n.IntroExpiredPassenger,
                   n.IntroUnreachablePassenger, n.RidesFullPassenger,
-                  n.RidesWithdrawnPassenger)  # fmt: skip
+                  n.RidesWithdrawnPassenger, n.SeatsCalledOffPassenger)  # fmt: skip
 
     def _add(self, words: Callable[[str, V], str], *kinds: type[V]) -> None:
         for kind in kinds:
