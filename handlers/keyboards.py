@@ -373,12 +373,13 @@ def private_chat_link(t: Translator, lang: str, bot_username: str) -> InlineKeyb
     )
 
 
-def operator_actions(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+def operator_actions(
+    t: Translator, lang: str, need_id: int, *, claimed: bool = False
+) -> InlineKeyboardMarkup:
+    """A need's buttons for the team; once someone follows it, no more "I'll take it"."""
+    claim = [] if claimed else [(t(lang, "button.op_claim"), encode(OPERATOR, need_id, "claim"))]
     return inline(
-        [
-            (t(lang, "button.op_claim"), encode(OPERATOR, need_id, "claim")),
-            (t(lang, "button.op_candidates"), encode(OPERATOR, need_id, "drivers")),
-        ],
+        [*claim, (t(lang, "button.op_candidates"), encode(OPERATOR, need_id, "drivers"))],
         [
             (t(lang, "button.op_close"), encode(OPERATOR, need_id, "close")),
             (t(lang, "privacy.button_history"), encode(OPERATOR, need_id, "history")),

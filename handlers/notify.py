@@ -276,8 +276,12 @@ class Notifier:
             return
         need_id = view.need.id
         lang = self.deps.settings.default_language
-        text = render.operator_post(self.t, lang, view, None)
-        markup = kb.operator_actions(self.t, lang, need_id) if view.need.is_open else None
+        text = render.operator_post(self.t, lang, view, view.reason)
+        markup = (
+            kb.operator_actions(self.t, lang, need_id, claimed=view.claimer is not None)
+            if view.need.is_open
+            else None
+        )
         markup = markup or kb.operator_history(self.t, lang, need_id)  # closed: its diary stays
         shown = (text, markup is not None)
         if not force and self._shown.get(need_id) == shown:
@@ -317,8 +321,12 @@ class Notifier:
         if view.need is None:
             return False
         lang = self.deps.settings.default_language
-        markup = kb.operator_actions(self.t, lang, need_id) if view.need.is_open else None
-        text = render.operator_post(self.t, lang, view, None)
+        markup = (
+            kb.operator_actions(self.t, lang, need_id, claimed=view.claimer is not None)
+            if view.need.is_open
+            else None
+        )
+        text = render.operator_post(self.t, lang, view, view.reason)
         if chat_id == self.deps.settings.operator_chat_id and view.need.is_open:
             posted = NeedPosted(need_id, view.need.operators_post_id).step()
             with about(after_sent=posted):

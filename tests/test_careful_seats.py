@@ -11,6 +11,7 @@ from tests.fakebot import FakeUser
 from tests.test_find_flow import agree_if_asked, describe_need, driver
 from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places
 from tests.test_one_off_and_seats import Transcript as NewMessages
+from tests.test_operators import team
 
 __all__ = ["interop"]  # the fixture, used by name
 
@@ -206,4 +207,28 @@ async def test_a_driver_lowering_his_seats_below_his_passengers_chooses(bot: Run
     await jean.command("mestrajets")
     listed = "\n".join(jean.texts_since(mark))
     assert "Lou Garric" in listed and "Marie Delpech" not in listed
+    bot.assert_clean()
+
+
+# ----------------------------------------------------------------------------- item 15
+
+
+async def test_a_claimed_post_keeps_why_it_came_and_loses_the_claim_button(
+    bot: RunningBot,
+) -> None:
+    olga, _, _ = team(bot)
+    await driver(bot, 411, "Jean", username="jean_m")
+    lina = bot.fake.user(412, "Lina", last_name="Vern")
+    await describe_need(lina, origin="Lacapelle-Marival")  # off Jean's road: no match
+    post = bot.operators.last()
+    assert "Aucun conducteur ne fait ce trajet" in post.text
+    await bot.operators.press(olga, "🙋 Je m'en occupe", message=post)
+    assert "🙋 Suivie par Olga Bru" in post.text
+    assert "Aucun conducteur ne fait ce trajet" in post.text
+    assert post.buttons == ["🔎 Conducteurs possibles", "🔒 Clore", "📜 Historique"]
+    # Back from the reasons to close: still without the claim button.
+    await bot.operators.press(olga, "🔒 Clore", message=post)
+    await bot.operators.press(olga, "↩️ Retour", message=post)
+    assert post.buttons == ["🔎 Conducteurs possibles", "🔒 Clore", "📜 Historique"]
+    assert "Aucun conducteur ne fait ce trajet" in post.text
     bot.assert_clean()

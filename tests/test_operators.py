@@ -42,7 +42,8 @@ async def test_claim_wider_search_ask_on_behalf_and_the_answer_back(bot: Running
     await bot.operators.press(olga, "🙋 Je m'en occupe")
     assert olga.callback_answers()[-1]["text"] == "Vous suivez cette demande."
     assert "🙋 Suivie par Olga Bru" in post.text  # the same post, edited
-    await bot.operators.press(omar, "🙋 Je m'en occupe", message=post)
+    assert "🙋 Je m'en occupe" not in post.buttons  # claimed: the button goes (issue 23, 15)
+    await bot.operators.press_data(omar, "op:1:claim", message=post)  # pressed just before
     assert omar.callback_answers()[-1]["text"] == "Olga Bru suit déjà cette demande."
 
     await bot.operators.press(omar, "🔎 Conducteurs possibles", message=post)
