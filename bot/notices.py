@@ -396,6 +396,9 @@ class DriverAnswer(NoticeValues):
     need: Need
     driver: Person
     passenger: Person | None
+    # Nobody else can take the passenger: the need is back with the team (said in the same
+    # message, so that the group gets one message, not two in a row).
+    back_to_team: bool = False
 
 
 class OperatorsDriverAccepted(DriverAnswer):

@@ -285,9 +285,13 @@ class NoticeWords:
         need, driver, passenger = v.need, v.driver, v.passenger
         contact = Html(render.reach(self.t, lang, driver) or self._phone(lang, driver))
         who = passenger.display_name if passenger else Html(self.t(lang, "words.the_person"))
-        return self.t(
+        said = self.t(
             lang, v.key, id=need.id, driver=driver.display_name, contact=contact, passenger=who
         )
+        if not v.back_to_team:
+            return said
+        back = self.t(lang, "seats.back_to_team")
+        return f"{said}\n{back}"
 
     def _call_driver_cancelled(self, lang: str, v: n.OperatorsCallDriverCancelled) -> str:
         need, driver, passenger = v.need, v.driver, v.passenger

@@ -232,3 +232,26 @@ async def test_a_claimed_post_keeps_why_it_came_and_loses_the_claim_button(
     assert post.buttons == ["🔎 Conducteurs possibles", "🔒 Clore", "📜 Historique"]
     assert "Aucun conducteur ne fait ce trajet" in post.text
     bot.assert_clean()
+
+
+async def test_a_drivers_time_out_is_one_message_in_the_group(bot: RunningBot) -> None:
+    olga, _, _ = team(bot)
+    jean = await driver(bot, 411, "Jean", username="jean_m")
+    lina = bot.fake.user(412, "Lina", last_name="Vern")
+    await describe_need(lina, origin="Lacapelle-Marival")  # off Jean's road: to the team
+    post = bot.operators.last()
+    await bot.operators.press(olga, "🙋 Je m'en occupe", message=post)
+    await bot.operators.press(olga, "🔎 Conducteurs possibles", message=post)
+    await bot.operators.press(olga, "📨 Demander à Jean M.")
+    assert "Lina V. aimerait faire la route avec vous" in jean.last().text
+    mark = bot.operators.mark()
+    await bot.later(hours=30)  # Jean never answers
+    said = [text for text in bot.operators.texts_since(mark) if "Le point du jour" not in text]
+    assert len(said) == 1, said
+    assert "Jean Martin ne peut pas emmener Lina Vern" in said[0]
+    assert "la demande revient à l'équipe" in said[0]
+    # The post, still the one kept up to date, says where the need stands.
+    assert "🙋 Suivie par Olga Bru" in post.text
+    assert "Les conducteurs possibles ont décliné ou n'ont pas répondu" in post.text
+    assert post.buttons == ["🔎 Conducteurs possibles", "🔒 Clore", "📜 Historique"]
+    bot.assert_clean()
