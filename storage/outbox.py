@@ -227,4 +227,5 @@ def _entry(row: aiosqlite.Row) -> OutboxEntry:
         urgent=bool(row["urgent"]),
         next_attempt_at=datetime.fromisoformat(row["next_attempt_at"]),
         created_at=datetime.fromisoformat(row["created_at"]),
+        topic=row["topic"],
     )

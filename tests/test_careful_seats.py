@@ -12,6 +12,7 @@ from tests.test_find_flow import agree_if_asked, describe_need, driver
 from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places
 from tests.test_one_off_and_seats import Transcript as NewMessages
 from tests.test_operators import team
+from tests.test_ride_life import matched_ride, paris
 
 __all__ = ["interop"]  # the fixture, used by name
 
@@ -254,4 +255,44 @@ async def test_a_drivers_time_out_is_one_message_in_the_group(bot: RunningBot) -
     assert "🙋 Suivie par Olga Bru" in post.text
     assert "Les conducteurs possibles ont décliné ou n'ont pas répondu" in post.text
     assert post.buttons == ["🔎 Conducteurs possibles", "🔒 Clore", "📜 Historique"]
+    bot.assert_clean()
+
+
+async def test_a_reminder_held_by_a_night_long_outage_is_not_sent_on_the_day(
+    bot: RunningBot,
+) -> None:
+    jean, marie = await matched_ride(bot)  # for Tuesday 24 November, 7:30
+    await bot.run_until(paris("2026-11-23 17:59"))
+    marks = {user: user.mark() for user in (jean, marie)}
+    bot.fake.outage = True  # Telegram down from 18:00 until the morning
+    await bot.run_until(paris("2026-11-24 06:00"))
+    bot.fake.outage = False
+    bot.fake.take_errors()
+    await bot.run_until(paris("2026-11-24 09:00"))
+    for user in (jean, marie):
+        assert not [t for t in user.texts_since(marks[user]) if "Rappel" in t]
+    dropped = await bot.rows(
+        "SELECT topic FROM outbox WHERE status = 'dropped' AND topic LIKE 'ride_reminder%'"
+    )
+    assert sorted(row["topic"] for row in dropped) == [
+        "ride_reminder_driver",
+        "ride_reminder_passenger",
+    ]
+    bot.assert_clean()
+
+
+async def test_a_reminder_the_agenda_runs_only_on_the_day_says_nothing(bot: RunningBot) -> None:
+    """The bot was stopped the whole evening: the reminder entry runs at 8:00 on the day of
+    a ride at 10:30 (still ahead, but no longer "demain")."""
+    jean = await driver(bot, 301, "Jean", username="jean_m", time="10h30")
+    marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
+    await describe_need(marie, when="mardi", time="12h")
+    await marie.press(marie.buttons()[0])
+    await jean.press("✅ J'accepte")
+    await bot.run_until(paris("2026-11-23 17:59"))
+    marks = {user: user.mark() for user in (jean, marie)}
+    bot.clock.current = bot.fake.now = paris("2026-11-24 08:00")
+    await bot.tick()
+    for user in (jean, marie):
+        assert not [t for t in user.texts_since(marks[user]) if "demain" in t]
     bot.assert_clean()
