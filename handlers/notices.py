@@ -374,8 +374,13 @@ class NoticeWords:
         return self.t(
             lang, v.key, **self._ride(lang, ride),
             driver=ride.driver.display_name, passenger=ride.passenger.display_name,
-            contact=Html(render.reach(self.t, lang, other) or "—"),
+            contact=Html(render.reach(self.t, lang, other) or self._arranged_by_team(lang)),
         )  # fmt: skip
+
+    def _arranged_by_team(self, lang: str) -> str:
+        """No Telegram and no number shared (registered by the team, or reached by SMS): as
+        at the introduction, the team puts the two in touch."""
+        return self.t(lang, "seats.contact_by_team")
 
     def _reminder_call(self, lang: str, v: n.ReminderCall) -> str:
         ride, person = v.ride, v.person

@@ -296,3 +296,56 @@ async def test_a_reminder_the_agenda_runs_only_on_the_day_says_nothing(bot: Runn
     for user in (jean, marie):
         assert not [t for t in user.texts_since(marks[user]) if "demain" in t]
     bot.assert_clean()
+
+
+# ----------------------------------------------------------------------------- item 16
+
+
+async def phoned_driver(bot: RunningBot, operator: FakeUser, name: str, share: str) -> None:
+    """The team registers a driver who phoned (no Telegram): Cahors → Figeac, weekdays
+    7:30; `share` is "Oui" or "Non" for giving his number at an introduction."""
+    await operator.command("conducteur")
+    await operator.send(name)
+    await operator.send("06 12 34 56 78")
+    await operator.press(share)
+    await operator.press("✅ Oui, la personne est d'accord")
+    await operator.send("Cahors")
+    await operator.send("Figeac")
+    await operator.press("🔁 Chaque semaine")
+    await operator.press("Lun → ven")
+    await operator.press("✔️ Valider les jours")
+    await operator.send("7h30")
+    await operator.press("Pas de retour")
+    await operator.press("3")
+    await operator.press("Passer")
+    await operator.press("✅ Enregistrer ce trajet")
+
+
+async def reminded_of_a_phoned_driver(bot: RunningBot, share: str) -> str:
+    olga, _, _ = team(bot)
+    await phoned_driver(bot, olga, "Roger Lafon", share)
+    marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
+    await describe_need(marie, when="mardi")
+    await marie.press("🚗 Demander à Roger L. (mar. 7h30)")
+    call = bot.operators.last()
+    await bot.operators.press(olga, "✅ J'accepte", message=call)
+    mark = marie.mark()
+    await bot.run_until(paris("2026-11-23 18:00"))
+    [reminder] = marie.texts_since(mark)
+    bot.assert_clean()
+    return reminder
+
+
+async def test_the_reminder_of_a_driver_without_telegram_says_the_team_calls(
+    bot: RunningBot,
+) -> None:
+    reminder = await reminded_of_a_phoned_driver(bot, share="Non")
+    print(f"\n{reminder}\n")
+    assert "— —" not in reminder and "06 12 34 56 78" not in reminder
+    assert "🚗 avec Roger Lafon — sans Telegram : l'équipe locale vous appelle" in reminder
+
+
+async def test_the_reminder_of_a_driver_who_shares_his_number_gives_it(bot: RunningBot) -> None:
+    reminder = await reminded_of_a_phoned_driver(bot, share="Oui")
+    print(f"\n{reminder}\n")
+    assert "🚗 avec Roger Lafon — 06 12 34 56 78" in reminder
