@@ -286,7 +286,7 @@ async def build_core(
     matching.announce_freed_seats_with(announcements)
     trip_service = TripService(
         trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing,
-        announcer=announcements, rides=rides,
+        announcer=announcements, rides=rides, bookings=SqliteBookings(database),
     )  # fmt: skip
     introduction_service = IntroductionService(
         cost_share_eur_per_km=settings.cost_share_eur_per_km,

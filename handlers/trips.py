@@ -234,8 +234,18 @@ class TripsHandlers:
                 when = self.t.date(lang, day.on)
             else:
                 when = self.t(lang, "rides.every", days=self.t.weekdays(lang, {day.weekday or 0}))
-            names = ", ".join(ride.passenger.display_name for ride in day.rides)
+            names = ", ".join(
+                [ride.passenger.display_name for ride in day.rides]
+                + [
+                    self.t(
+                        lang, "seats.partner_passenger", name=b.passenger_alias, platform=b.partner
+                    )
+                    for b in day.partners
+                ]
+            )
             lines.append(self.t(lang, "seats.too_few_day", when=when, names=names))
+        if any(day.partners for day in crowded):
+            lines.append(self.t(lang, "seats.partner_hint"))
         lines.append(self.t(lang, "seats.too_few_choose"))
         return "\n".join(lines)
 

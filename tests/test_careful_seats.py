@@ -349,3 +349,34 @@ async def test_the_reminder_of_a_driver_who_shares_his_number_gives_it(bot: Runn
     reminder = await reminded_of_a_phoned_driver(bot, share="Oui")
     print(f"\n{reminder}\n")
     assert "🚗 avec Roger Lafon — 06 12 34 56 78" in reminder
+
+
+async def test_lowering_the_seats_counts_the_partners_passengers_too(interop: Interop) -> None:
+    bot = interop.bot
+    jean = await driver(bot, 301, "Jean", username="jean_m")  # 3 seats
+    where = await places(bot)
+    [journey] = (await interop.get("/driver_journeys", **where, departureDate=TUESDAY_0730)).json()
+    for name in ("Lucie B.", "Hugo P."):
+        body = booking(journey)
+        body["passenger"] = {**body["passenger"], "alias": name}
+        await interop.send("POST", "/bookings", body)
+        await jean.press("✅ J'accepte", message=jean.last())
+    marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
+    await describe_need(marie, when="mardi")
+    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await jean.press("✅ J'accepte")
+    await jean.command("mestrajets")
+    await jean.press("💺 Changer les places")
+    await jean.press("2")
+    question = jean.last()
+    print(f"\n{question.text}\n{question.buttons}\n")
+    assert (
+        "mardi 24 novembre : Marie Delpech, Lucie B. (karos.example.com),"
+        " Hugo P. (karos.example.com)" in question.text
+    )
+    assert "« ❌ Je ne peux plus » sous votre réponse à sa demande" in question.text
+    assert question.buttons == ["💺 Garder 3 places", "❌ Ne plus prendre Marie D."]
+    await jean.press("❌ Ne plus prendre Marie D.", message=question)
+    [trip] = await bot.rows("SELECT seats FROM trips")
+    assert trip["seats"] == 2
+    bot.assert_clean()

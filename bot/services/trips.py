@@ -11,6 +11,7 @@ from typing import Protocol
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import MAX_SEATS, NewTrip, Person, Ride, Trip, TripStatus
+from bot.interop.bookings import Booking
 from bot.notices import Button, Notice, Offer, TripsRideStillOn, to_person
 from bot.ports import Agenda, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 from bot.services import telling
@@ -34,6 +35,7 @@ class Crowded:
     rides: list[Ride]
     on: date | None = None
     weekday: int | None = None
+    partners: list[Booking] = field(default_factory=list)  # partners' passengers that date
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,12 @@ class RidesToCome(Protocol):
     async def to_come_on_trip(self, trip_id: int) -> list[Ride]: ...
 
 
+class PartnerPassengers(Protocol):
+    async def confirmed_from(self, trip_id: int, since: date) -> list[Booking]:
+        """Partners' confirmed bookings on the trip from `since` on."""
+        ...
+
+
 class RideCaller(Protocol):
     async def call_off_for_seats(self, driver: Person, introduction_id: int) -> list[Notice]:
         """The driver no longer takes this passenger (fewer seats): the notices it causes,
@@ -67,10 +75,15 @@ class RideCaller(Protocol):
         ...
 
 
-def crowded_days(rides: list[Ride], seats: int) -> list[Crowded]:
+def crowded_days(
+    rides: list[Ride], seats: int, bookings: list[Booking] | None = None
+) -> list[Crowded]:
     """The days the rides to come would need more than `seats` seats: each date with its
-    one-off passengers and the regular ones of its weekday; each weekday whose regular
-    passengers alone are too many."""
+    one-off passengers (ours and partners') and the regular ones of its weekday; each weekday
+    whose regular passengers alone are too many."""
+    booked: dict[date, list[Booking]] = {}
+    for booking in bookings or []:
+        booked.setdefault(booking.ride_date, []).append(booking)
     dated: dict[date, list[Ride]] = {}
     weekly: dict[int, list[Ride]] = {}
     for ride in rides:
@@ -83,10 +96,11 @@ def crowded_days(rides: list[Ride], seats: int) -> list[Crowded]:
     found = [
         Crowded(every, weekday=day) for day, every in sorted(weekly.items()) if len(every) > seats
     ]
-    for on, once in sorted(dated.items()):
+    for on in sorted(set(dated) | set(booked)):
+        once, theirs = dated.get(on, []), booked.get(on, [])
         every = weekly.get(on.weekday(), [])
-        if len(every) <= seats < len(once) + len(every):
-            found.append(Crowded(once + every, on=on))
+        if len(every) <= seats < len(once) + len(every) + len(theirs):
+            found.append(Crowded(once + every, on=on, partners=theirs))
     return found
 
 
@@ -121,7 +135,9 @@ class TripService:
         timing: Timing,
         announcer: Announcer | None = None,
         rides: RidesToCome | None = None,
+        bookings: PartnerPassengers | None = None,
     ) -> None:
+        self._bookings = bookings
         self._caller: RideCaller | None = None
         self._announcer = announcer
         self._rides = rides
@@ -239,7 +255,11 @@ class TripService:
             if called_off is not None and self._caller is not None:
                 notices = await self._caller.call_off_for_seats(driver, calling_off)
                 rides = [r for r in rides if r.introduction.id != calling_off]
-        crowded = crowded_days(rides, seats) if seats < trip.seats else []
+        crowded = []
+        if seats < trip.seats:
+            today = self._timing.calendar.today(self._clock.now())
+            booked = await self._bookings.confirmed_from(trip.id, today) if self._bookings else []
+            crowded = crowded_days(rides, seats, booked)
         if crowded:
             return TripChangeResult(
                 TripChange.TOO_FEW, trip, notices, crowded=crowded, called_off=called_off
