@@ -139,7 +139,11 @@ class NoticeWords:
             if button.offer is Offer.SHARE_NEED:
                 return kb.share_need(self.t, lang, button.subject_id)
             if button.offer is Offer.FOLLOW_NEED:
-                claimed = isinstance(values, n.NeedPost) and values.view.claimer is not None
+                # Followed by someone (a post of a need claimed, its claimer reminded): no
+                # "I'll take it" (issue 23, item 15).
+                claimed = isinstance(values, n.ClaimedQuiet) or (
+                    isinstance(values, n.NeedPost) and values.view.claimer is not None
+                )
                 return kb.operator_actions(self.t, lang, button.subject_id, claimed=claimed)
             if button.offer is Offer.WITHDRAW_RIDE:
                 return kb.ride_reminder_driver(self.t, lang, button.subject_id)
