@@ -51,6 +51,8 @@ class Kind(enum.StrEnum):
     # Each week, the aids whose check is older than six months, shown to the team.
     AID_CATALOGUE_REVIEW = "aid_catalogue_review"
     MONTHLY_REPORT = "monthly_report"
+    # On-demand transport: "remind me before the deadline to book"; subject: the need.
+    ON_DEMAND_REMINDER = "on_demand_reminder"
 
 
 # The digest is about the whole service, not one subject.

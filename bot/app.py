@@ -39,17 +39,20 @@ from handlers.http.server import HttpServer
 from handlers.interop import InteropHandlers
 from handlers.introductions import IntroductionHandlers
 from handlers.notify import Notifier
-from handlers.operators import OperatorDirectory, OperatorHandlers
+from handlers.ondemand import OnDemandHandlers
+from handlers.operators import OperatorHandlers
 from handlers.outbox_bot import OutboxBot, recording
 from handlers.pending import PendingQuestions
 from handlers.privacy import PrivacyHandlers
 from handlers.reviews import ReviewHandlers, members_of_groups
 from handlers.rides import RideHandlers
+from handlers.roles import OperatorDirectory
 from handlers.sms.gateway import KannelGateway
 from handlers.sms.outgoing import TextWriter
 from handlers.sms.runner import TextRunner
 from handlers.sms.sending import TextSender
 from handlers.sms.talk import TextTalk
+from handlers.sms_team import SmsTeamHandlers
 from handlers.talk import TelegramConversations
 from handlers.trips import TripsHandlers
 from handlers.trust import SuspensionButtons
@@ -279,6 +282,7 @@ async def create_bot(
         tus=core.tus,
         finding=core.finding,
         partner_api=core.partner_api,
+        transit=core.transit,
         conversations=core.conversations,
     )
     sms_sender = sms_sender_for(settings, sms_gateway)
@@ -362,9 +366,13 @@ def register_handlers(
     suspensions = SuspensionButtons(deps, notifier, directory)
     application.add_handlers(suspensions.handlers(), group=MAIN_GROUP)
     application.add_handlers(InteropHandlers(deps).handlers(), group=MAIN_GROUP)
+    application.add_handlers(OnDemandHandlers(deps).handlers(), group=MAIN_GROUP)
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
     application.add_handlers(TusHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
+    application.add_handlers(
+        SmsTeamHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP
+    )
     application.add_handlers(common.handlers(), group=MAIN_GROUP)
     # Last in the same group: only what no handler above took reaches them.
     application.add_handlers(common.last_handlers(), group=MAIN_GROUP)

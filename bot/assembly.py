@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from bot.agenda import Calendar, Timing
@@ -60,6 +61,7 @@ from bot.services.tus import TusService
 from bot.services.words import WordsService
 from bot.settings import SettingFileError, Settings
 from bot.transit.catalog import read_services
+from bot.transit.flex import read_flex
 from bot.transit.planner import TransitPlanner
 from storage.agenda import SqliteAgenda
 from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
@@ -75,6 +77,7 @@ from storage.outbox import SqliteOutbox
 from storage.people import SqlitePeopleRepository
 from storage.personal_data import AidsHeld, NeedsHeld, core_holders
 from storage.reports import SqliteReports
+from storage.sms_channel import SmsChannelHeld
 from storage.texts import SqliteTextInbox
 from storage.transit import SqliteTimetable
 from storage.trip_search import IndexedTripSearch
@@ -157,6 +160,7 @@ class Core:
             privacy=self.privacy,
             applications=self.applications,
             aid_review=self.aid_review,
+            transit=self.transit,
             pruning=self.pruning,
         )
 
@@ -214,7 +218,7 @@ async def build_core(
     agenda = SqliteAgenda(database)
     timing = Timing.from_settings(settings)
     need_repository = SqliteNeedRepository(database)
-    timetable = SqliteTimetable(database)
+    timetable = SqliteTimetable(database, settings.zone)
     # A feed whose file changed since the last start is imported again; the others are kept.
     try:
         await timetable.import_feeds(settings.gtfs_files)
@@ -222,8 +226,15 @@ async def build_core(
         await database.close()  # or its thread keeps the process from exiting
         raise SettingFileError("GTFS_FILES", str(error)) from None
     try:
+        flex = []
+        for path in settings.gtfs_files:  # on-demand services: read at each start
+            flex += await asyncio.to_thread(read_flex, Path(path), settings.zone)
+    except ValueError as error:
+        await database.close()
+        raise SettingFileError("GTFS_FILES", str(error)) from None
+    try:
         services = (
-            await asyncio.to_thread(read_services, settings.services_file, gazetteer)
+            await asyncio.to_thread(read_services, settings.services_file, gazetteer, settings.zone)
             if settings.services_file
             else []
         )
@@ -237,6 +248,11 @@ async def build_core(
         clock=clock,
         calendar=timing.calendar,
         max_wait_minutes=settings.max_wait_minutes,
+        on_demand=flex,
+        needs=need_repository,
+        people=people,
+        agenda=agenda,
+        unit_of_work=database,
     )
     introductions = SqliteIntroductionRepository(database)
     person_reports = SqlitePersonReports(database)
@@ -274,7 +290,7 @@ async def build_core(
     matching.announce_freed_seats_with(announcements)
     trip_service = TripService(
         trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing,
-        announcer=announcements, rides=rides,
+        announcer=announcements, rides=rides, bookings=SqliteBookings(database),
     )  # fmt: skip
     introduction_service = IntroductionService(
         cost_share_eur_per_km=settings.cost_share_eur_per_km,
@@ -289,6 +305,7 @@ async def build_core(
         unit_of_work=database,
         timing=timing,
     )
+    trip_service.call_off_with(introduction_service)
     consents = SqliteConsents(database)
     operators = OperatorService(
         needs=need_repository,
@@ -324,6 +341,8 @@ async def build_core(
     )
     for holder in core_holders(database):
         privacy.register(holder)
+    # The SMS channel's consent, handed over with the rest (/mesdonnees).
+    privacy.register(SmsChannelHeld(database))
     catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
     say_untranslated(catalogue, settings.aids_file)
     # The proofs live beside the database, never in a group's history.
@@ -419,13 +438,14 @@ async def build_core(
     ]  # fmt: skip
     inbox_service = InboxService(SqliteInbox(database), clock)
     delivery_service = DeliveryService(outbox, people, clock, timing.calendar)
-    text_service = TextService(
+    texts = TextService(
         SqliteTextInbox(database),
         outbox,
         people_service,
         clock,
         settings.zone,
         settings.sms_monthly_segments,
+        need_repository,
     )
     return Core(
         settings=settings,
@@ -471,6 +491,7 @@ async def build_core(
             agenda=agenda,
             unit_of_work=database,
             report_hour=settings.digest_hour,
+            texts=texts if settings.sms_enabled else None,
         ),
         tus=TusService(
             register=SqliteTusRegister(database),
@@ -491,14 +512,14 @@ async def build_core(
             else None
         ),
         group_members=group_members,
-        texts=text_service,
+        texts=texts,
         aid_review=CatalogueReview(
             catalogue, agenda, database, clock, timing.calendar, settings.digest_hour
         ),
         pruning=Pruning(
             inbox=inbox_service,
             delivery=delivery_service,
-            texts=text_service,
+            texts=texts,
             agenda=agenda,
             clock=clock,
             calendar=timing.calendar,

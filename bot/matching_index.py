@@ -31,10 +31,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bot.geo import EARTH_RADIUS_KM
 from bot.matching import (
     _DEGENERATE_KM,
     _EPSILON,
-    EARTH_RADIUS_KM,
     MINUTES_PER_DAY,
     Match,
     MatchingParams,
@@ -185,7 +185,7 @@ class TripIndex:
 
     def routes_near(self, origin: Point, destination: Point) -> list[TripRoute]:
         """The trips whose search box (with the index's margin) holds both points, by trip
-        id: what the R-tree of ``storage.trip_search`` returns, for searches of their own."""
+        id: for searches of their own (the partners' journeys)."""
         need = NeedQuery(origin, destination, frozenset(range(7)), TimeMode.LEAVE_AFTER, time())
         slots = self._box_candidates(need, self._params)
         return sorted((self._route(int(slot)) for slot in slots), key=lambda r: r.trip_id)

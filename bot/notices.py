@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # they name notices themselves: only their types are needed h
     from bot.services.digest import Digest
     from bot.services.views import FollowUp
     from bot.transit.catalog import MobilityService
+    from bot.transit.ondemand import OnDemandAnswer
     from bot.transit.planner import TransitOption
 
 # Steps of the core a notice may ask for once sent, or when its reader is unreachable; the
@@ -72,6 +73,8 @@ class Offer(enum.StrEnum):
     SHOW_AIDS = "show_aids"  # open /aides; subject: none (0)
     ANSWER_BOOKING = "answer_booking"  # a partner's passenger asks; subject: the booking number
     SHARE_NEED = "share_need"  # show the need to other platforms? subject: the need
+    # remind me before the on-demand transport's booking deadline; subject: the need
+    REMIND_ON_DEMAND = "remind_on_demand"
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,12 @@ class DriverDroppedOut(NoticeValues):
     """To the passenger: a driver will not take them (the next ones follow)."""
 
     name: str  # the driver's short name, or ""
+
+
+class SeatsCalledOffPassenger(DriverDroppedOut):
+    """The driver lowered his seats and can no longer take this passenger."""
+
+    key = "seats.called_off_passenger"
 
 
 class IntroDeclinedPassenger(DriverDroppedOut):
@@ -387,6 +396,9 @@ class DriverAnswer(NoticeValues):
     need: Need
     driver: Person
     passenger: Person | None
+    # Nobody else can take the passenger: the need is back with the team (said in the same
+    # message, so that the group gets one message, not two in a row).
+    back_to_team: bool = False
 
 
 class OperatorsDriverAccepted(DriverAnswer):
@@ -589,6 +601,25 @@ class TransitForTeam(NoticeValues):
     need: Need
     options: tuple[TransitOption, ...]
     services: tuple[MobilityService, ...]
+    on_demand: tuple[OnDemandAnswer, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class TransitOnDemand(NoticeValues):
+    """On-demand transport for the need, each with its deadline to book (or the next date
+    still possible); a button offers the reminder when there is time for it."""
+
+    key = "flex.on_demand"
+    need: Need
+    answers: tuple[OnDemandAnswer, ...]
+    remind_at: datetime | None  # when the reminder would come (None: no button)
+
+
+@dataclass(frozen=True, eq=False)
+class TransitOnDemandReminder(NoticeValues):
+    key = "flex.reminder"
+    need: Need
+    answers: tuple[OnDemandAnswer, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -804,3 +835,11 @@ class SmsUndelivered(AboutTexter):
     """The gateway says a text never reached the phone: the team phones instead."""
 
     key = "operators.sms_undelivered"
+
+
+@dataclass(frozen=True, eq=False)
+class SmsTeamAgreed(NoticeValues):
+    """To someone the team registered: texts reach them from now on, as they told the team
+    (STOP to stop them)."""
+
+    key = "smsteam.person_agreed"

@@ -8,19 +8,18 @@ report into such lines.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.interop.partners import is_operator_id, load_partners
+from bot.languages import Language
 
-Language = Literal["fr", "en"]
 # The most a Transport d'Utilité Sociale may ask per kilometre (décret 2019-850, as summed up
 # by the réseau APREVA): a higher TUS_EUR_PER_KM stops the start.
 TUS_LEGAL_CAP_EUR_PER_KM = 0.32
-LANGUAGES: tuple[Language, ...] = ("fr", "en")
 
 
 class SettingFileError(ValueError):

@@ -27,8 +27,9 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from bot.app import AGENDA_JOB, Mobilot, create_bot
+from bot.languages import LANGUAGES
 from bot.places.gazetteer import Gazetteer
-from bot.settings import LANGUAGES, Settings
+from bot.settings import Settings
 from handlers.http.server import HttpServer
 from handlers.tryout import page, smsgate, standin
 from handlers.tryout.botapi import FakeBotAPI

@@ -18,8 +18,8 @@ from telegram.ext import (
 )
 
 from bot import outside
+from bot.languages import LANGUAGES
 from bot.outside import NotYetKnown, Unavailable
-from bot.settings import LANGUAGES
 from handlers import keyboards as kb
 from handlers.deps import Deps
 from handlers.replies import answer_button, edit, not_text_reason, send
@@ -78,6 +78,8 @@ async def set_command_menus(deps: Deps, bot: Bot) -> None:
         ]
         if deps.tus.enabled:  # an association running a Transport d'Utilité Sociale
             team.append(BotCommand("tus", deps.t(language, "menu.tus")))
+        if deps.texts is not None:  # texts go out: the team gives them to its callers
+            team.append(BotCommand("sms", deps.t(language, "smsteam.menu")))
         try:
             await bot.set_my_commands(team, scope=BotCommandScopeChat(chat_id))
         except TelegramError as error:

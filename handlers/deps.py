@@ -28,6 +28,7 @@ from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.texting import Texting
 from bot.services.texts import TextService
+from bot.services.transit import TransitService
 from bot.services.trips import TripService
 from bot.services.trust import TrustService
 from bot.services.tus import TusService
@@ -67,6 +68,8 @@ class Deps:
     # Texts from simple phones (None: no SMS gateway).
     texts: TextService | None = None
     texting: Texting | None = None
+    # On-demand transport's reminders before the deadline to book.
+    transit: TransitService | None = None
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""

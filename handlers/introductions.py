@@ -26,7 +26,6 @@ from handlers import keyboards as kb
 from handlers import pages, render
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.operators import OperatorDirectory
 from handlers.replies import (
     answer_button,
     drop_keyboard,
@@ -35,6 +34,7 @@ from handlers.replies import (
     send,
     swap_keyboard,
 )
+from handlers.roles import OperatorDirectory
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE

@@ -29,8 +29,8 @@ from handlers import keyboards as kb
 from handlers.aid_words import PHOTO, decision_note, euros, status_line, validated_csv
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.operators import OperatorDirectory
 from handlers.replies import answer_button, mark_answered, send, swap_keyboard
+from handlers.roles import OperatorDirectory
 
 Context = ContextTypes.DEFAULT_TYPE
 PRIVATE = filters.ChatType.PRIVATE

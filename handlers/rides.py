@@ -16,8 +16,8 @@ from handlers import keyboards as kb
 from handlers import render
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.operators import OperatorDirectory
 from handlers.replies import answer_button, drop_keyboard, mark_answered, send, swap_keyboard
+from handlers.roles import OperatorDirectory
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE

@@ -61,9 +61,9 @@ from handlers.aid_words import PHOTO, euros
 from handlers.aids import show_found
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.operators import OperatorDirectory
 from handlers.replies import answer_button, drop_keyboard, edit, send
 from handlers.reviews import show_decided
+from handlers.roles import OperatorDirectory
 from i18n import Html, Translator, Voiced
 
 Context = ContextTypes.DEFAULT_TYPE

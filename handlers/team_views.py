@@ -167,11 +167,17 @@ EVENT_KINDS = (
 )  # fmt: skip
 
 
+# The sections of /mesdonnees' summary, each counted ("privacy.count.<section>").
+SUMMARY_SECTIONS = (
+    "trips", "needs", "introductions", "aid_applications", "consents", "reports",
+    "partner_platforms", "drafts",
+)  # fmt: skip
+
+
 def built_keys() -> set[str]:
     """The messages this area names from a code, for the catalogs' test."""
     from bot.domain import IntroductionStatus, RideOutcome
     from bot.matching import TimeMode
-    from handlers.privacy import SUMMARY_SECTIONS
 
     keys = {f"privacy.event.{kind}" for kind in EVENT_KINDS}
     keys |= {f"privacy.column.{column}" for column in COLUMNS}

@@ -4,10 +4,14 @@ local mobility services. Used by handlers/notices.py for the `transit.*` notices
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_time
 
 from bot import notices as n
 from bot.transit.catalog import MobilityService
+from bot.transit.ondemand import REAL_TIME, OnDemandAnswer
 from bot.transit.planner import DAY, TransitOption
 from handlers import render
 from handlers.wordings import Wordings
@@ -22,8 +26,9 @@ KINDS = {
 
 
 class TransitWords:
-    def __init__(self, t: Translator) -> None:
+    def __init__(self, t: Translator, zone: ZoneInfo | None = None) -> None:
         self.t = t
+        self.zone = zone or ZoneInfo("Europe/Paris")
 
     def words(self) -> Wordings:
         w = Wordings()
@@ -31,7 +36,52 @@ class TransitWords:
         w.add(self._services, n.TransitServices)
         w.add(self._for_team, n.TransitForTeam)
         w.add(self._cost_share, n.TransitCostShare, n.TransitCostShareCall)
+        w.add(self._on_demand, n.TransitOnDemand)
+        w.add(self._on_demand_reminder, n.TransitOnDemandReminder)
         return w
+
+    # On-demand transport and its deadline to book.
+
+    def _on_demand(self, lang: str, v: n.TransitOnDemand) -> str:
+        return self.t(lang, v.key, lines=Html(self.on_demand_lines(lang, v.answers)))
+
+    def _on_demand_reminder(self, lang: str, v: n.TransitOnDemandReminder) -> str:
+        return self.t(
+            lang, v.key, day=self.t.date(lang, v.answers[0].day),
+            lines=Html(self.on_demand_lines(lang, v.answers)),
+        )  # fmt: skip
+
+    def on_demand_lines(self, lang: str, answers: Sequence[OnDemandAnswer]) -> str:
+        return "\n".join(self.on_demand_line(lang, answer) for answer in answers)
+
+    def on_demand_line(self, lang: str, answer: OnDemandAnswer) -> str:
+        service, rule = answer.service, answer.service.rule
+        web = self.t(lang, "flex.web", url=rule.booking_url) if rule.booking_url else ""
+        common = {"name": service.name, "phone": rule.phone, "web": Html(web)}
+        if answer.too_late:
+            text = self.t(
+                lang, "flex.line_too_late", asked=self.t.date(lang, answer.asked),
+                missed=self.moment(lang, answer.missed()), day=self.t.date(lang, answer.day),
+                deadline=self.moment(lang, answer.deadline), **common,
+            )  # fmt: skip
+        elif rule.booking_type == REAL_TIME:
+            text = self.t(lang, "flex.line_now", **common)
+        else:
+            text = self.t(lang, "flex.line", deadline=self.moment(lang, answer.deadline), **common)
+        if rule.message:
+            text += "\n" + self.t(lang, "flex.message", message=rule.message)
+        return text
+
+    def moment(self, lang: str, moment: datetime) -> str:
+        """ "lundi 7 décembre à 16h", on the territory's clock."""
+        local = moment.astimezone(self.zone)
+        wall = local.time().replace(second=0, microsecond=0)
+        shown = (
+            format_time(wall, self.t(lang, "flex.format_hour"), locale=self.t.language(lang))
+            if wall.minute == 0
+            else self.t.time(lang, wall)
+        )
+        return self.t(lang, "flex.moment", day=self.t.date(lang, local.date()), time=shown)
 
     def _cost_share(self, lang: str, v: n.CostShare) -> str:
         km, rate = v.km, v.eur_per_km
@@ -68,6 +118,10 @@ class TransitWords:
                 self.t(lang, "transit.team_options", day=day,
                        lines=Html(self.option_lines(lang, v.options)))
             )  # fmt: skip
+        if v.on_demand:
+            parts.append(
+                self.t(lang, "flex.team", lines=Html(self.on_demand_lines(lang, v.on_demand)))
+            )
         if v.services:
             parts.append(
                 self.t(lang, "transit.team_services",

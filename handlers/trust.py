@@ -11,8 +11,8 @@ from bot.services.trust import TrustAnswer, TrustResult
 from handlers import keyboards as kb
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.operators import OperatorDirectory
 from handlers.replies import answer_button, mark_answered
+from handlers.roles import OperatorDirectory
 
 Context = ContextTypes.DEFAULT_TYPE
 # The kind of the team's buttons under a report. Buttons of /signaler made before it moved

@@ -1,4 +1,4 @@
-"""Benchmark of matching (not a test): the columnar index against the R-tree and a plain scan.
+"""Benchmark of matching (not a test): the columnar index against a plain scan.
 
     uv run python scripts/bench_matching.py [--sizes 1000,10000,100000,1000000] [--needs 200]
         [--big-needs 20] [--sql-max 100000] [--workloads region,hard] [--seed 46] [--quick]
@@ -14,17 +14,17 @@ Two workloads, each on a synthetic territory of real communes (fixed seed):
   worst case.
 
 For each size and each search (the passenger's: default limits, 5 drivers; the team's: the
-relaxed limits, 20 drivers), every need is searched three ways:
+relaxed limits, 20 drivers), every need is searched two ways:
 
 * index — ``TripIndex.matches`` (bot/matching_index.py), what the bot uses;
-* R-tree — ``SqliteTripSearch.routes_near`` (R-tree query + reading the candidate rows from
-  SQLite) + ``find_matches``, what the bot used before; up to ``--sql-max`` trips;
 * scan — ``find_matches`` over every trip held in memory, timed alone.
 
-Every need's index answer must equal the scan's (and the R-tree's); the script exits with status
-1 otherwise. Also timed: putting a changed trip into the index, and ``IndexedTripSearch.index``
-(reading the trip back from SQLite) on the largest database. Above ``--sql-max`` trips only the
-index and the scan run (on ``--big-needs`` needs: a scan of a million trips takes seconds).
+Every need's index answer must equal the scan's; the script exits with status 1 otherwise.
+(The SQLite R*Tree the bot used before is gone since migration 0027; to compare with it, run
+this script from an older checkout.) Also timed: loading the index from SQLite at start-up,
+putting a changed trip into the index, and ``IndexedTripSearch.index`` (reading the trip back
+from SQLite) on the largest database written (up to ``--sql-max`` trips). Above 100,000 trips
+the searches run on ``--big-needs`` needs: a scan of a million trips takes seconds.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ from bot.matching_index import TripIndex
 from bot.places.gazetteer import Gazetteer
 from bot.places.model import COMMUNE, Place
 from storage.db import Database
-from storage.trip_search import IndexedTripSearch, SqliteTripSearch
+from storage.trip_search import IndexedTripSearch
 
 REGION = "46,12,82,81,31,19,15,24,47"  # the Lot and its neighbours
 HARD = "46,12,19,24,82"
@@ -287,26 +287,23 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], list[str], int]:
         index = TripIndex(params)
         with tempfile.TemporaryDirectory() as folder:
             database = await Database.open(Path(folder) / "bench.sqlite3")
-            rtree = SqliteTripSearch(database, params)
             for size in sizes:
                 fresh = [workload.trip(rng, n) for n in range(len(routes) + 1, size + 1)]
                 routes.extend(fresh)
                 t0 = clock.perf_counter()
                 index.put_all(fresh)
                 put_seconds = clock.perf_counter() - t0
-                with_sql = size <= args.sql_max
-                if with_sql:
+                if size <= args.sql_max:
                     await add_trips(
                         database, [workload.trip_row(r, "2025") for r in fresh], 1 + size // 3
                     )
-                    await rtree.reindex_all()
                 notes.append(
                     f"{name} {size:,}: index filled in {put_seconds:.2f} s"
                     f" ({put_seconds / max(1, len(fresh)) * 1e6:.1f} µs a trip)"
                 )
                 asked = needs if size <= 100_000 else needs[: args.big_needs]
                 for label, search_params, limit in searches:
-                    times: dict[str, list[float]] = {"index": [], "R-tree": [], "scan": []}
+                    times: dict[str, list[float]] = {"index": [], "scan": []}
                     found_total = 0
                     for need in asked:
                         s0 = clock.perf_counter()
@@ -320,14 +317,6 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], list[str], int]:
                         if fast != plain:
                             failures += 1
                             print(f"MISMATCH index/scan ({name}, {label}, {size}): {need}")
-                        if with_sql:
-                            s3 = clock.perf_counter()
-                            near = await rtree.routes_near(need.origin, need.destination)
-                            old = find_matches(need, near, search_params, limit)
-                            times["R-tree"].append(clock.perf_counter() - s3)
-                            if old != plain:
-                                failures += 1
-                                print(f"MISMATCH R-tree/scan ({name}, {label}, {size}): {need}")
                     mean = found_total / len(asked)
                     for way, spent in times.items():
                         if spent:
@@ -381,7 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--needs", type=int, default=200)
     parser.add_argument("--big-needs", type=int, default=20, help="needs above 100,000 trips")
-    parser.add_argument("--sql-max", type=int, default=100_000, help="largest R-tree database")
+    parser.add_argument("--sql-max", type=int, default=100_000, help="largest SQLite database")
     parser.add_argument("--workloads", default="region,hard")
     parser.add_argument("--seed", type=int, default=46)
     parser.add_argument(
@@ -424,7 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if failures:
         print(f"FAILED: {failures} answers differ from the plain scan")
         return 1
-    print("every answer of the index (and of the R-tree) equals the plain scan's")
+    print("every answer of the index equals the plain scan's")
     return 0
 
 

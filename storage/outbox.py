@@ -89,6 +89,24 @@ class SqliteOutbox:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def texts_since(self, since: datetime) -> tuple[int, int]:
+        async with self._db.connection.execute(
+            "SELECT COUNT(*), COALESCE(SUM(segments), 0) FROM outbox WHERE method = ?"
+            " AND status IN ('pending', 'sent') AND created_at >= ?",
+            (SMS, utc_text(since)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    async def team_posts_since(self, topic: str, since: datetime) -> int:
+        async with self._db.connection.execute(
+            "SELECT COUNT(*) FROM outbox WHERE topic = ? AND person_id IS NULL"
+            " AND method = 'sendMessage' AND created_at >= ?",
+            (topic, utc_text(since)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[OutboxEntry]:
         # A message waiting for its retry holds back the later ones to the same chat: each
         # reader gets their messages in the order they were written. A reminder waiting for
@@ -219,4 +237,5 @@ def _entry(row: aiosqlite.Row) -> OutboxEntry:
         urgent=bool(row["urgent"]),
         next_attempt_at=datetime.fromisoformat(row["next_attempt_at"]),
         created_at=datetime.fromisoformat(row["created_at"]),
+        topic=row["topic"],
     )

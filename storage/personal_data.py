@@ -68,10 +68,6 @@ class TripsHeld(_Holder):
             " WHERE driver_id = ?",
             (now.isoformat(), person_id),
         )
-        await self._db.write(
-            "DELETE FROM trip_boxes WHERE trip_id IN (SELECT id FROM trips WHERE driver_id = ?)",
-            (person_id,),
-        )
 
 
 class NeedsHeld(_Holder):

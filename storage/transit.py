@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import zipfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.transit.gtfs import Feed, file_hash, read_feed
+from bot.transit.gtfs import Feed, FeedError, _zone, file_hash, read_feed
 from bot.transit.planner import Leg, NearStop, walk_m
 from storage.db import Database
 
@@ -32,8 +34,12 @@ class FeedImport:
 
 
 class SqliteTimetable:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, zone: ZoneInfo | None = None) -> None:
         self._db = database
+        # The territory's time zone; a feed whose agency_timezone differs has its times
+        # brought to the territory's clock (feed number → its zone).
+        self._zone = zone
+        self._zones: dict[int, ZoneInfo] = {}
 
     # Importing.
 
@@ -52,6 +58,14 @@ class SqliteTimetable:
                 continue
             feed = await asyncio.to_thread(read_feed, Path(path))
             done.append(await self._replace(key, digest, feed, row["id"] if row else None))
+        # Each feed's time zone, read again at each start (agency.txt is a few lines).
+        self._zones = {}
+        rows = await self._rows("SELECT id, path FROM gtfs_feeds")
+        for row in rows:
+            if row["path"] in named:
+                name = await asyncio.to_thread(agency_zone, Path(row["path"]))
+                if name and self._zone is not None and ZoneInfo(name) != self._zone:
+                    self._zones[row["id"]] = ZoneInfo(name)
         for path, row in known.items():
             if path not in named:
                 async with self._db.transaction() as db:
@@ -171,6 +185,33 @@ class SqliteTimetable:
         services: Collection[str],
         leave_between: tuple[int, int] | None = None,
         arrive_between: tuple[int, int] | None = None,
+        day: date | None = None,
+    ) -> list[Leg]:
+        """The rides, in the territory's clock: a feed counted in another zone (its
+        agency_timezone) is asked with bounds shifted to its clock, its times shifted back."""
+        if day is None or not self._zones or self._zone is None:
+            return await self._legs(boarding, alighting, services, leave_between, arrive_between)
+        by_shift: dict[int, list[str]] = {}
+        for service in services:
+            feed = int(service.split(":", 1)[0]) if service.split(":", 1)[0].isdigit() else 0
+            zone = self._zones.get(feed)
+            by_shift.setdefault(_shift_s(day, zone, self._zone) if zone else 0, []).append(service)
+        found: list[Leg] = []
+        for shift, chosen in by_shift.items():
+            legs = await self._legs(
+                boarding, alighting, chosen,
+                _minus(leave_between, shift), _minus(arrive_between, shift),
+            )  # fmt: skip
+            found += [leg.shifted(shift) if shift else leg for leg in legs]
+        return found
+
+    async def _legs(
+        self,
+        boarding: Collection[str] | None,
+        alighting: Collection[str] | None,
+        services: Collection[str],
+        leave_between: tuple[int, int] | None,
+        arrive_between: tuple[int, int] | None,
     ) -> list[Leg]:
         if boarding is None and alighting is None:
             raise ValueError("a ride needs a boarding or an alighting stop")
@@ -223,6 +264,40 @@ class SqliteTimetable:
     async def _rows(self, sql: str, *parameters: Any) -> list[dict[str, Any]]:
         async with self._db.connection.execute(sql, parameters) as cursor:
             return [dict(row) for row in await cursor.fetchall()]
+
+
+def agency_zone(path: Path) -> str:
+    """The first agency's agency_timezone in a GTFS zip ("" when none)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = {Path(n).name: n for n in archive.namelist()}
+            if "agency.txt" not in names:
+                return ""
+            text = archive.read(names["agency.txt"]).decode("utf-8-sig")
+    except (OSError, zipfile.BadZipFile, UnicodeDecodeError):
+        return ""
+    import csv
+    import io
+
+    for row in csv.DictReader(io.StringIO(text, newline="")):
+        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        try:
+            return _zone(row.get("agency_timezone", ""))
+        except ValueError as error:
+            raise FeedError(f"{path}, agency.txt: {error}") from None
+    return ""
+
+
+def _shift_s(day: date, feed_zone: ZoneInfo, territory: ZoneInfo) -> int:
+    """Seconds to add to a feed's time of that service day to read it on the territory's
+    clock (GTFS counts from noon minus 12 h of the service day, in the agency's zone)."""
+    feed_noon = datetime.combine(day, time(12), tzinfo=feed_zone)
+    territory_noon = datetime.combine(day, time(12), tzinfo=territory)
+    return int((feed_noon - territory_noon).total_seconds())
+
+
+def _minus(bounds: tuple[int, int] | None, by: int) -> tuple[int, int] | None:
+    return None if bounds is None else (bounds[0] - by, bounds[1] - by)
 
 
 def _marks(items: Collection[str]) -> str:

@@ -1,16 +1,9 @@
-"""The spatial prefilter of matching, in SQLite: an R*Tree of the trips' search boxes.
+"""The active trips' search index, beside the database: loaded at start-up, and kept in step
+with it as trips change (``bot.matching_index.TripIndex`` answers the searches in memory).
 
-For every active trip, ``trip_boxes`` holds the latitude/longitude box of its search ellipse
-(``bot.matching.search_box``: foci A and B, the detour of ``margin_minutes`` as extra). A need
-O→D can only match trips whose ellipse holds both O and D (see ``bot.matching``), so only
-trips whose box contains both points are read: one R-tree query. The margin defaults to twice
-the detour limit so that an operator's relaxed search (``MatchingParams.relaxed()``) is still
-answered from the index; ``covers()`` says whether a set of parameters is.
-
-The boxes must follow the trips: call ``index(trip_id)`` after a trip is added, paused,
-resumed or deleted (a paused or deleted trip is never returned anyway: the query joins
-``trips`` on its status), and ``ensure_index()`` at start-up, which rebuilds everything when
-the margin, the road factor or the speed changed and otherwise adds what is missing.
+An R*Tree of search boxes (``trip_boxes``) once did this in SQLite; only a benchmark still
+read it, so migration 0027 dropped it (``scripts/bench_matching.py`` compares the index with
+a plain scan).
 """
 
 from __future__ import annotations
@@ -27,8 +20,6 @@ from bot.matching import (
     NeedQuery,
     Point,
     TripRoute,
-    find_matches,
-    search_box,
 )
 from bot.matching_index import NO_RETURN, TripColumns, TripIndex
 from storage.db import Database
@@ -54,160 +45,6 @@ _WEEKDAYS: tuple[frozenset[int], ...] = tuple(
     frozenset(day for day in range(7) if mask & (1 << day)) for mask in range(128)
 )
 _TIMES: dict[str, time] = {}
-
-
-class SqliteTripSearch:
-    def __init__(
-        self, database: Database, params: MatchingParams, margin_minutes: float | None = None
-    ) -> None:
-        if margin_minutes is None:
-            margin_minutes = 2 * params.max_detour_minutes
-        if margin_minutes < 0:
-            raise ValueError("margin_minutes must not be negative")
-        self._db = database
-        self._params = params
-        self.margin_minutes = float(margin_minutes)
-        # the extra road distance the boxes allow
-        self._extra_km = self.margin_minutes * params.average_speed_kmh / 60.0
-
-    def covers(self, params: MatchingParams) -> bool:
-        """Whether ``routes_near`` finds every trip a search with ``params`` can match."""
-        return (
-            params.max_detour_minutes <= self.margin_minutes
-            and params.road_factor == self._params.road_factor
-            and params.average_speed_kmh == self._params.average_speed_kmh
-        )
-
-    # ------------------------------------------------------------------------ the boxes
-
-    async def index(self, trip_id: int) -> None:
-        """(Re)compute the box of this trip; remove it if the trip is not active (or gone)."""
-        connection = self._db.connection
-        async with connection.execute(
-            f"SELECT {_BOX_COLUMNS} FROM trips WHERE id = ? AND status = 'active'", (trip_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            await self._db.write("DELETE FROM trip_boxes WHERE trip_id = ?", (trip_id,))
-            return
-        await self._db.write(
-            "INSERT OR REPLACE INTO trip_boxes (trip_id, min_lat, max_lat, min_lon, max_lon)"
-            " VALUES (?, ?, ?, ?, ?)",
-            self._box_row(row),
-        )
-
-    async def reindex_all(self) -> int:
-        """Rebuild every box, in one transaction; returns how many active trips have one."""
-        async with self._db.transaction() as connection:
-            await connection.execute("DELETE FROM trip_boxes")
-            async with connection.execute(
-                f"SELECT {_BOX_COLUMNS} FROM trips WHERE status = 'active'"
-            ) as cursor:
-                rows = list(await cursor.fetchall())
-            await connection.executemany(
-                "INSERT INTO trip_boxes (trip_id, min_lat, max_lat, min_lon, max_lon)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [self._box_row(row) for row in rows],
-            )
-            await connection.executemany(
-                "INSERT INTO search_meta (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                sorted(self._meta().items()),
-            )
-        return len(rows)
-
-    async def ensure_index(self) -> None:
-        """At start-up: rebuild every box if they were computed with other settings (or
-        never, while active trips exist); else only add the missing boxes of active trips
-        and drop those of trips no longer active (a change whose ``index()`` was lost)."""
-        connection = self._db.connection
-        async with connection.execute("SELECT key, value FROM search_meta") as cursor:
-            stored = {row[0]: row[1] for row in await cursor.fetchall()}
-        if stored != self._meta():
-            await self.reindex_all()
-            return
-        async with connection.execute(
-            "SELECT EXISTS (SELECT 1 FROM trip_boxes),"
-            " EXISTS (SELECT 1 FROM trips WHERE status = 'active')"
-        ) as cursor:
-            row = await cursor.fetchone()
-        assert row is not None
-        has_boxes, has_active = bool(row[0]), bool(row[1])
-        if has_active and not has_boxes:
-            await self.reindex_all()
-            return
-        async with connection.execute(
-            f"SELECT {_BOX_COLUMNS} FROM trips t WHERE t.status = 'active'"
-            " AND NOT EXISTS (SELECT 1 FROM trip_boxes b WHERE b.trip_id = t.id)"
-        ) as cursor:
-            missing = await cursor.fetchall()
-        async with self._db.transaction() as connection:
-            await connection.execute(
-                "DELETE FROM trip_boxes WHERE trip_id NOT IN"
-                " (SELECT id FROM trips WHERE status = 'active')"
-            )
-            await connection.executemany(
-                "INSERT OR REPLACE INTO trip_boxes (trip_id, min_lat, max_lat, min_lon, max_lon)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [self._box_row(row) for row in missing],
-            )
-
-    # ------------------------------------------------------------------------ searching
-
-    async def routes_near(
-        self, origin: Point, destination: Point, day: date | None = None
-    ) -> list[TripRoute]:
-        """Active trips whose box contains both points, by trip id: the candidates of a need
-        from ``origin`` to ``destination`` (a superset of those whose ellipse does). With a
-        ``day``, only the regular trips and the one-off trips of that day; without, every
-        one (matching keeps one-off trips for needs of their date)."""
-        # CROSS JOIN keeps the R-tree as the outer loop (SQLite does not reorder it).
-        box = (
-            min(origin.lat, destination.lat),
-            max(origin.lat, destination.lat),
-            min(origin.lon, destination.lon),
-            max(origin.lon, destination.lon),
-        )
-        when, parameters = (_ON_DAY, (*box, day.isoformat())) if day is not None else ("", box)
-        return await self._routes(
-            f"SELECT {_ROUTE_COLUMNS} FROM trip_boxes b CROSS JOIN trips t ON t.id = b.trip_id"
-            " WHERE b.min_lat <= ? AND b.max_lat >= ? AND b.min_lon <= ? AND b.max_lon >= ?"
-            f" AND t.status = 'active'{when} ORDER BY t.id",
-            parameters,
-        )
-
-    async def matches(
-        self, need: NeedQuery, params: MatchingParams, limit: int | None = None
-    ) -> list[Match]:
-        routes = await self.routes_near(need.origin, need.destination)
-        return find_matches(need, routes, params, limit)
-
-    async def all_active_routes(self) -> list[TripRoute]:
-        """Every active trip, by trip id (a plain scan: for checks and benchmarks)."""
-        return await self._routes(
-            f"SELECT {_ROUTE_COLUMNS} FROM trips t WHERE t.status = 'active' ORDER BY t.id", ()
-        )
-
-    # ------------------------------------------------------------------------ helpers
-
-    async def _routes(self, sql: str, parameters: Sequence[Any]) -> list[TripRoute]:
-        async with self._db.connection.execute(sql, parameters) as cursor:
-            rows = await cursor.fetchall()
-        return _to_routes(rows)
-
-    def _box_row(self, row: Sequence[Any]) -> tuple[int, float, float, float, float]:
-        box = search_box(
-            Point(row[1], row[2]), Point(row[3], row[4]), self._extra_km, self._params.road_factor
-        )
-        return (row[0], *box)
-
-    def _meta(self) -> dict[str, str]:
-        return {
-            "box_version": BOX_VERSION,
-            "margin_minutes": repr(self.margin_minutes),
-            "road_factor": repr(float(self._params.road_factor)),
-            "average_speed_kmh": repr(float(self._params.average_speed_kmh)),
-        }
 
 
 def _to_routes(rows: Iterable[Sequence[Any]]) -> list[TripRoute]:

@@ -102,3 +102,52 @@ def test_conversations_are_mobilots_not_telegrams() -> None:
     conversations = ROOT / "bot" / "conversations"
     flows = {path.stem for path in conversations.glob("*.py")} - {"__init__", "engine", "model"}
     assert {"offer", "find", "caller", "aids", "apply", "review", "report", "forget"} <= flows
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Which of the project's modules each one imports, at run time (imports made only for
+    the type checker are left out; those inside functions count: they are cycles deferred)."""
+    paths = {}
+    for package in ("bot", "handlers", "storage", "i18n"):
+        for path in (ROOT / package).rglob("*.py"):
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            paths[name.removesuffix(".__init__")] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        tree = ast.parse(path.read_text())
+        for_checker = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+            for node in ast.walk(block)
+        }
+        targets = set()
+        for node in ast.walk(tree):
+            if id(node) in for_checker:
+                continue
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    targets.add(full if full in paths else node.module)
+            elif isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names}
+        graph[name] = targets & paths.keys()
+    return graph
+
+
+def test_no_import_cycle() -> None:
+    graph = module_graph()
+    done: set[str] = set()
+
+    def walk(module: str, path: list[str]) -> None:
+        if module in path:
+            cycle = path[path.index(module) :] + [module]
+            raise AssertionError("import cycle: " + " → ".join(cycle))
+        if module in done:
+            return
+        for target in sorted(graph[module]):
+            walk(target, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        walk(module, [])

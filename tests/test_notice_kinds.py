@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -29,6 +30,7 @@ from bot.matching import Leg, Match, TimeMode
 from bot.services.candidates import Candidate
 from bot.services.views import FollowUp, FollowUpResult
 from bot.transit.catalog import MobilityService
+from bot.transit.ondemand import BookingRule, OnDemandAnswer, OnDemandService
 from bot.transit.planner import Leg as TransitLeg
 from bot.transit.planner import TransitOption
 from handlers.notices import NoticeWords
@@ -89,6 +91,16 @@ SERVICE = MobilityService(
     name="TAD du Grand Figeac", kind="tad", communes=frozenset({"46102"}),
     departments=frozenset({"46"}), phone="05 65 00 00 00", booking="la veille", who="tous",
 )  # fmt: skip
+TAD = OnDemandService(
+    name="Transport à la demande du Grand Figeac", zone=ZoneInfo("Europe/Paris"),
+    rule=BookingRule(2, prior_notice_last_day=1, prior_notice_last_time=16 * 3600,
+                     phone="05 65 34 00 00", booking_url="https://example.org/tad",
+                     message="Prévoir l'appoint"),
+)  # fmt: skip
+ON_DEMAND = (
+    OnDemandAnswer(TAD, date(2026, 12, 9), date(2026, 12, 9), NOW, 9 * 3600),
+    OnDemandAnswer(TAD, date(2026, 12, 9), date(2026, 12, 10), NOW, 9 * 3600),
+)
 JOURNEY = TheirJourney(
     platform="Covoit'Occitanie", driver="Bernard", pickup_at=None, pickup_time=time(8),
     days=frozenset({0, 1}), web_url="https://example.org/j", seats=3,
@@ -114,6 +126,8 @@ SAMPLES: dict[str, object] = {
     "tuple[TransitOption, ...]": (OPTION,),
     "tuple[MobilityService, ...]": (SERVICE,),
     "tuple[TheirJourney, ...]": (JOURNEY,),
+    "tuple[OnDemandAnswer, ...]": ON_DEMAND,
+    "datetime | None": NOW,
     "Application": APPLICATION,
     "Aid": AID,
     "tuple[Aid, ...]": (AID, load_catalogue().get("fastt-location")),

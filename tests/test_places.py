@@ -351,7 +351,7 @@ def test_nearest_everywhere(lot: Gazetteer) -> None:
 def test_nearest_agrees_with_a_full_scan(lot: Gazetteer) -> None:
     import random
 
-    from bot.places.gazetteer import distance_km
+    from bot.geo import km_between as distance_km
 
     communes = [p for p in lot if p.kind == "commune"]
     rng = random.Random(4)

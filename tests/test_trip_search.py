@@ -1,4 +1,4 @@
-"""The spatial index of matching in SQLite (storage/trip_search.py), on a real database file."""
+"""The trips' search index (storage/trip_search.py), kept in step with a real database file."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from bot.matching import (
     in_search_ellipse,
     search_box,
 )
-from storage.db import Database, _statements, migrations
+from storage.db import Database
 from storage.people import SqlitePeopleRepository
-from storage.trip_search import SqliteTripSearch
+from storage.trip_search import IndexedTripSearch
 from storage.trips import SqliteTripRepository
 
 NOW = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
@@ -54,7 +54,7 @@ class World:
         self.database = database
         self.people = SqlitePeopleRepository(database)
         self.trips = SqliteTripRepository(database)
-        self.search = SqliteTripSearch(database, DEFAULT)
+        self.search = IndexedTripSearch(database, DEFAULT)
         self._drivers = 0
 
     async def driver(self) -> int:
@@ -88,10 +88,6 @@ class World:
     async def near(self, origin: PlaceRef, destination: PlaceRef) -> list[int]:
         routes = await self.search.routes_near(point(origin), point(destination))
         return [route.trip_id for route in routes]
-
-    async def boxes(self) -> dict[int, tuple[float, float, float, float]]:
-        async with self.database.connection.execute("SELECT * FROM trip_boxes") as cursor:
-            return {row[0]: (row[1], row[2], row[3], row[4]) for row in await cursor.fetchall()}
 
 
 @pytest.fixture
@@ -133,11 +129,8 @@ async def test_paused_and_deleted_trips_are_not_returned(world: World) -> None:
     kept = await world.trip(CAHORS, FIGEAC)
     await world.trips.set_status(paused, TripStatus.PAUSED, NOW)
     await world.trips.set_status(deleted, TripStatus.DELETED, NOW)
-    # Even before the boxes are updated: the search reads the trips' status.
-    assert await world.near(CAJARC, FIGEAC) == [kept]
     await world.search.index(paused)
     await world.search.index(deleted)
-    assert set(await world.boxes()) == {kept}
     assert await world.near(CAJARC, FIGEAC) == [kept]
     assert [r.trip_id for r in await world.search.all_active_routes()] == [kept]
     # Resumed: back in the index.
@@ -145,7 +138,7 @@ async def test_paused_and_deleted_trips_are_not_returned(world: World) -> None:
     await world.search.index(paused)
     assert await world.near(CAJARC, FIGEAC) == [paused, kept]
     await world.search.index(999)  # no such trip: nothing happens
-    assert set(await world.boxes()) == {paused, kept}
+    assert len(world.search) == 2
 
 
 async def test_the_index_agrees_with_the_boxes_and_with_a_plain_scan(world: World) -> None:
@@ -172,7 +165,7 @@ async def test_the_index_agrees_with_the_boxes_and_with_a_plain_scan(world: Worl
         await world.search.index(trip_id)
     everything = await world.search.all_active_routes()
     assert len(everything) == 120
-    margin_km = world.search.margin_minutes * DEFAULT.average_speed_kmh / 60
+    margin_km = 2 * DEFAULT.max_detour_minutes * DEFAULT.average_speed_kmh / 60
     relaxed = DEFAULT.relaxed()
     assert world.search.covers(DEFAULT) and world.search.covers(relaxed)
     assert not world.search.covers(DEFAULT.relaxed(3))
@@ -190,7 +183,7 @@ async def test_the_index_agrees_with_the_boxes_and_with_a_plain_scan(world: Worl
                 for p in (o, d)
             )
         }
-        assert {r.trip_id for r in near} == in_box  # exactly the R-tree's answer
+        assert {r.trip_id for r in near} == in_box  # exactly the trips whose box holds both
         in_ellipse = {
             r.trip_id
             for r in everything
@@ -212,80 +205,33 @@ async def test_the_index_agrees_with_the_boxes_and_with_a_plain_scan(world: Worl
     assert total_matches > 10 and total_candidates < 40 * 120 / 2
 
 
-async def test_reindex_all_and_ensure_index(database: Database, world: World) -> None:
-    first = await world.trip(CAHORS, FIGEAC, index=False)
-    second = await world.trip(GRAMAT, SAINT_CERE, index=False)
-    paused = await world.trip(CAHORS, TOULOUSE, index=False)
-    await world.trips.set_status(paused, TripStatus.PAUSED, NOW)
-    assert await world.near(CAJARC, FIGEAC) == []  # never indexed
-
-    # At start-up: nothing was ever indexed, active trips exist → everything is built.
-    await world.search.ensure_index()
-    assert set(await world.boxes()) == {first, second}
-    assert await world.near(CAJARC, FIGEAC) == [first]
-    assert await world.search.reindex_all() == 2
-
-    # Same settings: no rebuild (a box tampered with stays as it is), but what a lost
-    # index() call missed is repaired: a new trip gets its box, a paused one loses it.
-    await database.connection.execute(
-        "UPDATE trip_boxes SET min_lat = 0, max_lat = 1 WHERE trip_id = ?", (second,)
-    )
-    third = await world.trip(CAJARC, FIGEAC, index=False)
-    await world.trips.set_status(first, TripStatus.PAUSED, NOW)
-    await world.search.ensure_index()
-    boxes = await world.boxes()
-    assert set(boxes) == {second, third}
-    assert boxes[second][:2] == (0.0, 1.0)
-
-    # Another margin: everything is rebuilt, with wider boxes.
-    wider = SqliteTripSearch(database, DEFAULT, margin_minutes=60)
-    await wider.ensure_index()
-    rebuilt = await world.boxes()
-    assert set(rebuilt) == {second, third}
-    assert rebuilt[second][0] > 40
-    assert rebuilt[third][0] < boxes[third][0] and rebuilt[third][1] > boxes[third][1]
-    async with database.connection.execute(
-        "SELECT value FROM search_meta WHERE key = 'margin_minutes'"
-    ) as cursor:
-        assert [tuple(row) for row in await cursor.fetchall()] == [("60.0",)]
-
-    # Another road factor: rebuilt too; then stable.
-    other = SqliteTripSearch(database, MatchingParams(road_factor=1.5), margin_minutes=60)
-    tamper = "UPDATE trip_boxes SET min_lat = 0 WHERE trip_id = ?"
-    await database.connection.execute(tamper, (third,))
-    await other.ensure_index()
-    assert (await world.boxes())[third][0] > 40
-    await database.connection.execute(tamper, (third,))
-    await other.ensure_index()
-    assert (await world.boxes())[third][0] == 0.0
+async def test_a_restart_loads_the_active_trips_again(tmp_path: Path, database: Database) -> None:
+    first = await World(database).trip(CAHORS, FIGEAC)
+    paused = await World(database).trip(CAHORS, FIGEAC)
+    await SqliteTripRepository(database).set_status(paused, TripStatus.PAUSED, NOW)
+    reopened = await Database.open(tmp_path / "mobilot.sqlite3")
+    try:
+        search = IndexedTripSearch(reopened, DEFAULT)
+        await search.ensure_index()
+        found = await search.routes_near(point(CAJARC), point(FIGEAC))
+        assert [r.trip_id for r in found] == [first] and len(search) == 1
+    finally:
+        await reopened.close()
 
 
 async def test_an_empty_database_needs_no_index(database: Database) -> None:
-    search = SqliteTripSearch(database, DEFAULT)
+    search = IndexedTripSearch(database, DEFAULT)
     await search.ensure_index()
-    assert await search.reindex_all() == 0
     assert await search.routes_near(point(CAHORS), point(FIGEAC)) == []
     assert await search.all_active_routes() == []
 
 
-async def test_the_migration_can_run_again(tmp_path: Path, database: Database) -> None:
-    assert await database.migrate() == []
-    version = await database.schema_version()
-    assert version >= 2
-    (sql,) = [sql for number, _, sql in migrations() if number == 2]
-    for statement in _statements(sql):  # IF NOT EXISTS everywhere
-        await database.connection.execute(statement)
-    trip_id = await World(database).trip(CAHORS, FIGEAC)
-    # a second start on the same file (as after a restart)
-    reopened = await Database.open(tmp_path / "mobilot.sqlite3")
-    try:
-        assert await reopened.schema_version() == version
-        search = SqliteTripSearch(reopened, DEFAULT)
-        await search.ensure_index()
-        found = await search.routes_near(point(CAJARC), point(FIGEAC))
-        assert [r.trip_id for r in found] == [trip_id]
-    finally:
-        await reopened.close()
+async def test_the_old_boxes_are_gone_from_the_database(database: Database) -> None:
+    """The R*Tree of search boxes only a benchmark still read: dropped by a migration."""
+    async with database.connection.execute(
+        "SELECT name FROM sqlite_master WHERE name IN ('trip_boxes', 'search_meta')"
+    ) as cursor:
+        assert await cursor.fetchall() == []
 
 
 def _place(rng: random.Random, center: Point, radius_km: float, n: int) -> PlaceRef:
@@ -320,9 +266,8 @@ async def test_one_off_trips_come_on_their_day_and_without_a_day(world: World) -
     once = (await world.trips.add(await world.driver(), new, NOW)).id
     await world.search.index(once)
     assert await world.near(CAJARC, FIGEAC) == [regular, once]  # every trip (the partners')
-    on_the_day = await world.search.routes_near(point(CAJARC), point(FIGEAC), tuesday)
-    assert [(r.trip_id, r.date, r.seats) for r in on_the_day] == [
+    routes = await world.search.routes_near(point(CAJARC), point(FIGEAC), tuesday)
+    # The one-off trip carries its date: the matcher keeps it for that day only.
+    assert [(r.trip_id, r.date, r.seats) for r in routes] == [
         (regular, None, 3), (once, tuesday, 1),
     ]  # fmt: skip
-    other_day = await world.search.routes_near(point(CAJARC), point(FIGEAC), date(2026, 12, 9))
-    assert [r.trip_id for r in other_day] == [regular]

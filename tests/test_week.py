@@ -86,6 +86,7 @@ async def test_a_week_of_the_service(bot: RunningBot) -> None:
         ("2026-11-28 11:00", "team", "⏰ Olga Bru, demande n° 3 sans nouvelles depuis 3 jours"),
         ("2026-11-29 08:00", "team", "📋 Le point du jour — dimanche 29 novembre"),
         ("2026-11-29 10:00", "lina", "⌛ La date de cette demande est passée, je la ferme :"),
+        ("2026-11-30 08:00", "team", "🔎 Aides à vérifier encore (5) : la dernière vérification a plus de 6 mois, ou n'a jamais été faite. Regardez leur page. Puis, dans votre fichier des aides (AIDS_FILE), corrigez-les et mettez la date du jour dans checkedOn (pour une aide livrée avec Mobilot, copiez sa ligne dans votre fichier)."),  # the catalogue's weekly review
         ("2026-11-30 08:00", "team", "📋 Le point du jour — lundi 30 novembre"),
     ]  # fmt: skip
     bot.take_blocked_errors()  # Olga never opened a private chat: reminded in the group instead

@@ -104,3 +104,109 @@ def write_lot_feed(path: Path, *, extra_run: bool = True, night_coach: bool = Fa
         for name, text in files.items():
             archive.writestr(name, text)
     return path
+
+
+# On-demand transport (GTFS-Flex): the Grand Figeac's TAD takes people from anywhere in a
+# zone around Cajarc to Figeac's coach station, Monday to Saturday 8:00–12:00, booked the day
+# before by 16:00. `counted`: the days its notice counts ("TAD": its own days, Monday to
+# Saturday; "OUVRE": working days; "": calendar days).
+CAJARC_ZONE = [[1.75, 44.42], [1.95, 44.42], [1.95, 44.56], [1.75, 44.56], [1.75, 44.42]]
+TAD_NAME = "Transport à la demande du Grand Figeac"
+TAD_PHONE = "05 65 34 00 00"
+
+
+def write_flex_feed(
+    path: Path, *, counted: str = "TAD", booking_rule: list[str] | None = None
+) -> Path:
+    import json
+
+    rule = booking_rule or ["VEILLE16", "2", "", "1", "16:00:00", counted, TAD_PHONE, ""]
+    files = {
+        "agency.txt": _csv(
+            [["agency_id", "agency_name", "agency_url", "agency_timezone"],
+             ["GF", "Grand Figeac", "https://www.grand-figeac.fr", "Europe/Paris"]]
+        ),
+        "stops.txt": _csv(
+            [["stop_id", "stop_name", "stop_lat", "stop_lon"],
+             ["FIG", "Figeac Gare routière", "44.60900", "2.03300"]]
+        ),
+        "routes.txt": _csv(
+            [["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"],
+             ["TAD", "GF", "", TAD_NAME, "715"]]
+        ),
+        "trips.txt": _csv([["route_id", "service_id", "trip_id"], ["TAD", "TAD", "TAD-1"]]),
+        "calendar.txt": _csv(
+            [["service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+              "sunday", "start_date", "end_date"],
+             ["TAD", "1", "1", "1", "1", "1", "1", "0", "20260901", "20270705"],
+             ["OUVRE", "1", "1", "1", "1", "1", "0", "0", "20260901", "20270705"]]
+        ),
+        "booking_rules.txt": _csv(
+            [["booking_rule_id", "booking_type", "prior_notice_duration_min",
+              "prior_notice_last_day", "prior_notice_last_time", "prior_notice_service_id",
+              "phone_number", "booking_url"], rule]
+        ),
+        "location_groups.txt": _csv([["location_group_id", "location_group_name"],
+                                     ["GARES", "Gares routières"]]),
+        "location_group_stops.txt": _csv([["location_group_id", "stop_id"], ["GARES", "FIG"]]),
+        "locations.geojson": json.dumps(
+            {"type": "FeatureCollection", "features": [
+                {"type": "Feature", "id": "ZONE-CAJARC", "properties": {},
+                 "geometry": {"type": "Polygon", "coordinates": [CAJARC_ZONE]}}]}
+        ),
+        "stop_times.txt": _csv(
+            [["trip_id", "stop_sequence", "stop_id", "location_group_id", "location_id",
+              "arrival_time", "departure_time", "start_pickup_drop_off_window",
+              "end_pickup_drop_off_window", "pickup_type", "drop_off_type",
+              "pickup_booking_rule_id", "drop_off_booking_rule_id"],
+             ["TAD-1", "1", "", "", "ZONE-CAJARC", "", "", "08:00:00", "12:00:00", "2", "1",
+              rule[0], ""],
+             ["TAD-1", "2", "", "GARES", "", "", "", "08:00:00", "12:00:00", "1", "2",
+              "", rule[0]]]
+        ),
+    }  # fmt: skip
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return path
+
+
+def write_shuttle_feed(
+    path: Path, *, exact_times: str = "1", timezone: str = "Europe/Paris"
+) -> Path:
+    """A shuttle Cahors station → Cahors hospital... here Cahors → Labastide-Marnhac, every 30
+    minutes from 7:00 to 19:00 (frequencies.txt), in the agency's `timezone`."""
+    files = {
+        "agency.txt": _csv(
+            [["agency_id", "agency_name", "agency_url", "agency_timezone"],
+             ["NAV", "Navette", "https://example.org", timezone]]
+        ),
+        "stops.txt": _csv(
+            [["stop_id", "stop_name", "stop_lat", "stop_lon"],
+             ["CAH", "Cahors Gare routière", "44.44760", "1.44150"],
+             ["LBM", "Labastide-Marnhac Église", "44.38650", "1.39850"]]
+        ),
+        "routes.txt": _csv(
+            [["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"],
+             ["N1", "NAV", "N1", "Navette Cahors - Labastide", "3"]]
+        ),
+        "trips.txt": _csv([["route_id", "service_id", "trip_id"], ["N1", "ALL", "N1-run"]]),
+        "calendar.txt": _csv(
+            [["service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+              "sunday", "start_date", "end_date"],
+             ["ALL", "1", "1", "1", "1", "1", "1", "1", "20260901", "20270705"]]
+        ),
+        "stop_times.txt": _csv(
+            [["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"],
+             ["N1-run", "07:00:00", "07:00:00", "CAH", "1"],
+             ["N1-run", "07:20:00", "07:20:00", "LBM", "2"]]
+        ),
+        "frequencies.txt": _csv(
+            [["trip_id", "start_time", "end_time", "headway_secs", "exact_times"],
+             ["N1-run", "07:00:00", "19:00:00", "1800", exact_times]]
+        ),
+    }  # fmt: skip
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return path

@@ -39,7 +39,7 @@ from bot.aids.model import (
     Situation,
 )
 from bot.aids.regions import DEPARTMENTS, REGIONS
-from bot.settings import LANGUAGES
+from bot.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
 

@@ -41,6 +41,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress
 from pathlib import Path
 
+from bot.geo import km_between
+from bot.places.local import read_local_places
 from bot.places.model import COMMUNE, LOCAL, POINT, Place, PlaceMatch, Resolution
 from bot.places.normalize import boundaries, forms, keys_of, tokens
 
@@ -123,14 +125,6 @@ def _osa(masks: dict[str, int], m: int, text: str, bound: int) -> int:
         vn = d0 & hp
         pm_prev = pm
     return score if score <= bound else bound + 1
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (used to check local places; matching has its own)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 class Gazetteer:
@@ -217,8 +211,6 @@ class Gazetteer:
         try:
             gazetteer = cls(*read_communes(data_file), territory_departments)
             if local_places_file is not None:
-                from bot.places.local import read_local_places
-
                 gazetteer._add_local(read_local_places(local_places_file, gazetteer))
         finally:
             if collecting:
@@ -235,8 +227,6 @@ class Gazetteer:
     def with_local_places(self, local_places_file: Path) -> Gazetteer:
         """These communes plus the places of another local places file (the indexes of the
         communes are shared, not rebuilt)."""
-        from bot.places.local import read_local_places
-
         entries = read_local_places(local_places_file, self)
         other = copy.copy(self)
         other._places = list(self._places)
@@ -391,7 +381,7 @@ class Gazetteer:
         # far from every commune (at sea, abroad): look at all of them
         return min(
             (i for i, p in enumerate(places) if p.kind == COMMUNE),
-            key=lambda i: distance_km(lat, lon, places[i].lat, places[i].lon),
+            key=lambda i: km_between(lat, lon, places[i].lat, places[i].lon),
         )
 
     # ------------------------------------------------------------------------------ search

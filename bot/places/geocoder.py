@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
-from bot.places.gazetteer import Gazetteer, distance_km
+from bot.geo import km_between
+from bot.places.gazetteer import Gazetteer
 from bot.places.model import Place
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class OnlineGeocoder:
         if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90 or abs(lon) > 180:
             return None
         nearest = self._gazetteer.nearest(lat, lon)
-        if distance_km(lat, lon, nearest.lat, nearest.lon) > MAX_KM_FROM_COMMUNE:
+        if km_between(lat, lon, nearest.lat, nearest.lon) > MAX_KM_FROM_COMMUNE:
             return None
         raw = getattr(location, "raw", None)
         properties: Mapping[str, Any] = {}

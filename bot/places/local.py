@@ -26,10 +26,10 @@ import io
 import math
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
-from bot.places.gazetteer import Gazetteer, distance_km
-from bot.places.model import COMMUNE, LOCAL, Place
+from bot.geo import km_between
+from bot.places.model import COMMUNE, LOCAL, Place, Resolution
 from bot.places.normalize import slug
 
 REQUIRED = ("name", "lat", "lon")
@@ -38,12 +38,23 @@ MAX_KM_FROM_COMMUNE = 30.0
 _INSEE = re.compile(r"^(?:[0-9]{5}|2[ABab][0-9]{3})$")
 
 
+class CommuneLookup(Protocol):
+    """What a local place needs of the communes (the gazetteer gives it): its commune by
+    code or name, and the nearest one to check it is not far."""
+
+    def get(self, place_id: str) -> Place | None: ...
+
+    def nearest(self, lat: float, lon: float) -> Place: ...
+
+    def resolve(self, text: str, limit: int = ...) -> Resolution: ...
+
+
 class LocalPlace(NamedTuple):
     place: Place
     aliases: tuple[str, ...]
 
 
-def read_local_places(path: Path, communes: Gazetteer) -> list[LocalPlace]:
+def read_local_places(path: Path, communes: CommuneLookup) -> list[LocalPlace]:
     """Parse and check the file; ``communes`` names the commune of each place."""
     try:
         raw = Path(path).read_bytes()
@@ -98,7 +109,7 @@ def read_local_places(path: Path, communes: Gazetteer) -> list[LocalPlace]:
     return places
 
 
-def _place(cells: dict[str, str], communes: Gazetteer, where: str) -> LocalPlace:
+def _place(cells: dict[str, str], communes: CommuneLookup, where: str) -> LocalPlace:
     name = " ".join(cells["name"].split())
     if not name:
         raise ValueError(f"{where}: the name is empty")
@@ -108,7 +119,7 @@ def _place(cells: dict[str, str], communes: Gazetteer, where: str) -> LocalPlace
     lat = _coordinate(cells["lat"], "lat", 90.0, where)
     lon = _coordinate(cells["lon"], "lon", 180.0, where)
     nearest = communes.nearest(lat, lon)
-    far = distance_km(lat, lon, nearest.lat, nearest.lon)
+    far = km_between(lat, lon, nearest.lat, nearest.lon)
     if far > MAX_KM_FROM_COMMUNE:
         raise ValueError(
             f"{where}: {lat}, {lon} is {far:.0f} km from the nearest commune "
@@ -118,7 +129,7 @@ def _place(cells: dict[str, str], communes: Gazetteer, where: str) -> LocalPlace
     wanted = cells.get("commune", "")
     if wanted:
         commune = _commune(wanted, lat, lon, communes, where)
-        far = distance_km(lat, lon, commune.lat, commune.lon)
+        far = km_between(lat, lon, commune.lat, commune.lon)
         if far > MAX_KM_FROM_COMMUNE:
             raise ValueError(
                 f"{where}: {lat}, {lon} is {far:.0f} km from {commune.label}, its commune "
@@ -153,7 +164,7 @@ def _coordinate(text: str, column: str, limit: float, where: str) -> float:
     return value
 
 
-def _commune(wanted: str, lat: float, lon: float, communes: Gazetteer, where: str) -> Place:
+def _commune(wanted: str, lat: float, lon: float, communes: CommuneLookup, where: str) -> Place:
     if _INSEE.match(wanted):
         found = communes.get(f"insee:{wanted.upper()}")
         if found is None:
@@ -164,4 +175,4 @@ def _commune(wanted: str, lat: float, lon: float, communes: Gazetteer, where: st
     if not candidates:
         raise ValueError(f"{where}: unknown commune {wanted!r} (an INSEE code is safest)")
     # homonyms: the one nearest to the place
-    return min(candidates, key=lambda p: distance_km(lat, lon, p.lat, p.lon))
+    return min(candidates, key=lambda p: km_between(lat, lon, p.lat, p.lon))

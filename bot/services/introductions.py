@@ -12,6 +12,7 @@ from bot import notices as n
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import Introduction, IntroductionStatus, Need, NeedStatus, Person, Trip
+from bot.geo import km_between
 from bot.matching import NO_SEATS_TAKEN, MatchingParams, days_with_seats, ride_days
 from bot.notices import Notice, to_person
 from bot.ports import (
@@ -25,7 +26,6 @@ from bot.ports import (
 from bot.services import telling
 from bot.services.candidates import Candidate
 from bot.services.needs import MAX_CANDIDATES, NeedService, need_query, trip_route
-from bot.services.places import great_circle_km
 from bot.services.views import team_view
 from bot.understand import read_choice
 
@@ -325,7 +325,19 @@ class IntroductionService:
             return None
         return telling.request_expired_driver(driver, passenger)
 
-    async def withdraw(self, driver: Person, introduction_id: int) -> Answer:
+    async def call_off_for_seats(self, driver: Person, introduction_id: int) -> list[Notice]:
+        """The driver lowers his seats and calls this passenger off (bot/services/trips.py):
+        as a withdrawal, the passenger told why, kindly, with the next drivers."""
+        withdrawn = await self.withdraw(driver, introduction_id, told=n.SeatsCalledOffPassenger)
+        return withdrawn.notices
+
+    async def withdraw(
+        self,
+        driver: Person,
+        introduction_id: int,
+        *,
+        told: type[n.DriverDroppedOut] = n.RidesWithdrawnPassenger,
+    ) -> Answer:
         """A driver who had accepted can no longer take the passenger: the search goes on."""
         introduction = await self._introductions.get(introduction_id)
         if introduction is None:
@@ -351,9 +363,7 @@ class IntroductionService:
                 need.id, NeedStatus.SEARCHING, now, actor_id=driver.id, event="driver_withdrew",
                 detail=f"introduction {introduction.id}",
             )  # fmt: skip
-            return await self._next_drivers(
-                introduction, need, n.RidesWithdrawnPassenger, n.OperatorsDriverWithdrew
-            )
+            return await self._next_drivers(introduction, need, told, n.OperatorsDriverWithdrew)
 
     async def driver_unreachable(self, introduction_id: int) -> Answer | None:
         """The driver blocked the bot (or never started it): as if they had declined."""
@@ -380,7 +390,7 @@ class IntroductionService:
         assert passenger is not None and settled is not None
         notices = telling.accepted(need, settled, passenger, driver)
         if self._cost_share is not None:
-            km = great_circle_km(
+            km = km_between(
                 need.origin.lat, need.origin.lon, need.destination.lat, need.destination.lon
             )
             km = round(km * self._params.road_factor)

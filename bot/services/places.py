@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot import outside
 from bot.domain import PlaceRef
+from bot.geo import km_between
 from bot.places.gazetteer import Gazetteer
 from bot.places.model import LOCAL, Place, PlaceMatch, Resolution
 from bot.understand import landmark_name, read_place
@@ -52,13 +52,6 @@ class PlaceReading:
 # The other places offered with "another one" (a postcode may have 18 communes).
 MAX_OTHERS = 8
 _POSTCODE = re.compile(r"\s*\d{5}\s*")
-
-
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 class PlaceService:
@@ -143,7 +136,7 @@ class PlaceService:
     def from_location(self, lat: float, lon: float) -> PlaceRef | None:
         """The exact shared point, named after the nearest commune; None far from France."""
         nearest = self._gazetteer.nearest(lat, lon)
-        if great_circle_km(lat, lon, nearest.lat, nearest.lon) > MAX_SNAP_KM:
+        if km_between(lat, lon, nearest.lat, nearest.lon) > MAX_SNAP_KM:
             return None
         return to_ref(self._gazetteer.point(lat, lon))
 

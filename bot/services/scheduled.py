@@ -32,6 +32,7 @@ from bot.services.operators import OperatorService
 from bot.services.privacy import PrivacyService
 from bot.services.pruning import Pruning
 from bot.services.rides import RideService
+from bot.services.transit import TransitService
 from bot.services.trips import TripService
 
 
@@ -65,6 +66,7 @@ class ScheduledWork:
         privacy: PrivacyService,
         applications: ApplicationService,
         aid_review: CatalogueReview | None = None,
+        transit: TransitService | None = None,
         pruning: Pruning | None = None,
     ) -> None:
         self._agenda = agenda
@@ -83,6 +85,7 @@ class ScheduledWork:
         self._privacy = privacy
         self._applications = applications
         self._aid_review = aid_review
+        self._transit = transit
         self._pruning = pruning
         self._work: dict[Kind, Work] = {
             # Actions.
@@ -109,6 +112,7 @@ class ScheduledWork:
             Kind.MONTHLY_REPORT: self._monthly_report,
             Kind.AID_REVIEW_REMINDER: self._aid_review_reminder,
             Kind.AID_CATALOGUE_REVIEW: self._aid_catalogue_review,
+            Kind.ON_DEMAND_REMINDER: self._on_demand_reminder,
         }
         missing = set(Kind) - set(self._work)
         assert not missing, f"no work for {sorted(missing)}"
@@ -306,6 +310,14 @@ class ScheduledWork:
     async def _aid_catalogue_reviewed(self, entry: AgendaEntry) -> None:
         if self._aid_review is not None:
             await self._aid_review.reviewed(entry, Outcome.UNREACHABLE)
+
+    # On-demand transport: before the deadline to book.
+
+    async def _on_demand_reminder(self, entry: AgendaEntry) -> Carried:
+        if self._transit is None:
+            return Carried(Outcome.SKIPPED)
+        outcome, notices = await self._transit.reminder(entry)
+        return self._told(notices) if outcome is Outcome.SENT else Carried(outcome)
 
     def _today(self) -> date:
         return self._calendar.today(self._clock.now())

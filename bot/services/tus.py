@@ -20,7 +20,8 @@ from typing import Protocol
 from bot.clock import Clock
 from bot.dateparse import parse_day_and_time
 from bot.domain import Person
-from bot.places.gazetteer import Gazetteer, distance_km
+from bot.geo import km_between
+from bot.places.gazetteer import Gazetteer
 from bot.places.model import COMMUNE, Place
 from bot.ports import UnitOfWork
 
@@ -200,8 +201,7 @@ class TusService:
                 and place.commune is None
                 and place.population >= URBAN_UNIT_LIMIT
                 and abs(place.lat - commune.lat) < 0.1
-                and distance_km(place.lat, place.lon, commune.lat, commune.lon)
-                <= URBAN_NEIGHBOUR_KM
+                and km_between(place.lat, place.lon, commune.lat, commune.lon) <= URBAN_NEIGHBOUR_KM
             ):
                 return place
         return None
@@ -247,7 +247,7 @@ class TusService:
         if origin is None or destination is None:
             return Recorded(None, member, Refusal.UNKNOWN_PLACE)
         km = round(
-            distance_km(origin.lat, origin.lon, destination.lat, destination.lon)
+            km_between(origin.lat, origin.lon, destination.lat, destination.lon)
             * self._road_factor,
             1,
         )

@@ -1,9 +1,13 @@
 """Reading a GTFS feed (a zip of CSV files) with the standard library.
 
 Only what a "which coach from near here to near there on that day" question needs is kept:
-stops, routes, trips, calendar, calendar_dates and stop_times. Times stay seconds after
-midnight of the service day, since GTFS lets them pass 24:00:00 for a trip that runs past
-midnight. A feed that cannot be read stops the start with the file and the problem named.
+stops, routes, trips, calendar, calendar_dates and stop_times, the agency's time zone
+(`agency_timezone`, in which the feed's times are counted), and frequencies.txt: a trip run
+"every 30 minutes from 7:00 to 19:00" becomes one trip per run, its stop times shifted from
+the template's (exact_times 1 as given; 0, frequency-based, the same runs as a planner's
+best guess). Times stay seconds after midnight of the service day, since GTFS lets them pass
+24:00:00 for a trip that runs past midnight. A feed that cannot be read stops the start with
+the file and the problem named.
 """
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ class Feed:
     calendars: list[Calendar] = field(default_factory=list)
     calendar_dates: list[CalendarDate] = field(default_factory=list)
     stop_times: list[StopTime] = field(default_factory=list)
+    timezone: str = ""  # the first agency's agency_timezone ("" when not given)
 
 
 def file_hash(path: Path) -> str:
@@ -126,10 +131,10 @@ def read_feed(path: Path) -> Feed:
         at = [0]  # the line being read, for the error message
         try:
             current = "agency"
-            agencies = {
-                row.get("agency_id", ""): row.get("agency_name", "")
-                for row in _rows(archive, names, current, at)
-            }
+            agencies = {}
+            for row in _rows(archive, names, current, at):
+                agencies[row.get("agency_id", "")] = row.get("agency_name", "")
+                feed.timezone = feed.timezone or _zone(row.get("agency_timezone", ""))
             default_agency = next(iter(agencies.values()), "")
             current = "stops"
             for row in _rows(archive, names, current, at):
@@ -179,11 +184,73 @@ def read_feed(path: Path) -> Feed:
                     StopTime(row["trip_id"], int(row["stop_sequence"]), row["stop_id"], arrive,
                              leave)
                 )  # fmt: skip
+            current = "frequencies"
+            runs = []
+            for row in _rows(archive, names, current, at):
+                start, end = seconds(row["start_time"]), seconds(row["end_time"])
+                headway = int(row["headway_secs"])
+                if headway <= 0 or end < start:
+                    raise ValueError("headway_secs must be positive and end_time after start_time")
+                if row.get("exact_times", "") not in ("", "0", "1"):
+                    raise ValueError(f"exact_times must be 0 or 1, not {row['exact_times']!r}")
+                runs.append((row["trip_id"], start, end, headway))
         except KeyError as error:
             raise FeedError(f"{path}, {current}.txt line {at[0]}: no column {error}") from None
         except (ValueError, UnicodeDecodeError) as error:
             raise FeedError(f"{path}, {current}.txt line {at[0]}: {error}") from None
+    _expand_frequencies(feed, runs)
     return feed
+
+
+# A feed that runs a trip every minute all day would fill the tables: beyond this many runs
+# of one frequency row, the rest are left out (no rural shuttle comes near it).
+MAX_RUNS = 300
+
+
+def _expand_frequencies(feed: Feed, runs: list[tuple[str, int, int, int]]) -> None:
+    """One trip per run of a frequencies.txt row, named "<trip>@<start>"; the template trip
+    itself only runs through its frequencies, so it is replaced by its runs."""
+    if not runs:
+        return
+    templates = {trip_id for trip_id, *_ in runs}
+    calls: dict[str, list[StopTime]] = {}
+    for stop_time in feed.stop_times:
+        if stop_time.trip_id in templates:
+            calls.setdefault(stop_time.trip_id, []).append(stop_time)
+    rows = {trip.trip_id: trip for trip in feed.trips if trip.trip_id in templates}
+    feed.stop_times = [s for s in feed.stop_times if s.trip_id not in templates]
+    feed.trips = [t for t in feed.trips if t.trip_id not in templates]
+    for trip_id, start, end, headway in runs:
+        template, row = sorted(calls.get(trip_id, []), key=lambda s: s.seq), rows.get(trip_id)
+        if not template or row is None:
+            continue
+        first = template[0].departure
+        at = start
+        for _ in range(MAX_RUNS):
+            if at > end or (at == end and end > start):
+                break
+            run_id = f"{trip_id}@{at}"
+            feed.trips.append(TripRow(run_id, row.route_id, row.service_id, row.headsign))
+            shift = at - first
+            feed.stop_times += [
+                StopTime(run_id, s.seq, s.stop_id, s.arrival + shift, s.departure + shift)
+                for s in template
+            ]
+            at += headway
+
+
+def _zone(name: str) -> str:
+    """A valid IANA time zone name, or "" (then the territory's TIMEZONE is assumed)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = name.strip()
+    if not name:
+        return ""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"agency_timezone {name!r} is not a time zone") from None
+    return name
 
 
 def _rows(

@@ -8,12 +8,12 @@ runs past midnight (GTFS times beyond 24:00) is brought to that day.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+from bot.geo import km_between
 from bot.matching import TimeMode
 
 DAY = 86_400
@@ -103,18 +103,18 @@ class Timetable(Protocol):
         services: Collection[str],
         leave_between: tuple[int, int] | None = None,
         arrive_between: tuple[int, int] | None = None,
+        day: date | None = None,
     ) -> list[Leg]:
         """Rides on one trip from a boarding stop to a later alighting stop (None: any), of
-        the services given, leaving or arriving within the bounds (service-day seconds)."""
+        the services given, leaving or arriving within the bounds (service-day seconds, on
+        the territory's clock; `day`, the service day, lets a feed in another time zone be
+        brought to it)."""
         ...
 
 
 def walk_m(lat1: float, lon1: float, lat2: float, lon2: float, factor: float) -> int:
     """Straight-line distance × a detour factor, in metres rounded to 50."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    metres = 6_371_008.8 * 2 * math.asin(min(1.0, math.sqrt(a))) * factor
+    metres = km_between(lat1, lon1, lat2, lon2) * 1000.0 * factor
     return int(round(metres / 50.0) * 50)
 
 
@@ -167,6 +167,7 @@ class TransitPlanner:
                 services=services,
                 leave_between=_shift(leave_between, offset),
                 arrive_between=_shift(arrive_between, offset),
+                day=day,
             )
             found += [leg.shifted(-offset) if offset else leg for leg in legs]
         return found

@@ -44,7 +44,7 @@ class TextNotices:
         self._add(self._trip_check, n.TripCheckQuestion)
         self._add(self._dropped_out, n.IntroDeclinedPassenger, n.IntroExpiredPassenger,
                   n.IntroUnreachablePassenger, n.RidesFullPassenger,
-                  n.RidesWithdrawnPassenger)  # fmt: skip
+                  n.RidesWithdrawnPassenger, n.SeatsCalledOffPassenger)  # fmt: skip
         self._add(self._transit, n.TransitOptions)
 
     def _add(self, words: Callable[[str, V], str], *kinds: type[V]) -> None:
