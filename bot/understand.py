@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from bot import folding
 from bot.dateparse import parse_date, parse_weekdays
 from bot.domain import Purpose, SpecialNeed, TimeMode, Weekday
 from bot.places.departments import department_named
@@ -28,11 +29,9 @@ MAX_TEXT = 200
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, apostrophes and punctuation as spaces: "D'accord !" → "d accord"."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[’'`´\-]", " ", text)
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9:/. ]", " ", text)).strip(" .")
+    """Lower case, no accents, apostrophes and punctuation as spaces: "D'accord !" → "d accord"
+    (times, dates and decimals keep their ":", "/" and ".")."""
+    return folding.fold(text, keep=":/.").strip(" .")
 
 
 def _words(text: str) -> list[str]:
