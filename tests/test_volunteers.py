@@ -145,9 +145,24 @@ async def test_by_sms_the_same_conversation_with_numbered_choices(
         assert "C'est juste ? Répondez OUI" in summary
         got = await bot.text(PHONE, "oui")
         assert "C'est noté, merci" in got[-1]
-        [row] = await bot.rows("SELECT home_name, radius_km, slots FROM volunteers")
-        assert row == {"home_name": "Lalbenque", "radius_km": 25, "slots": 1 + 8}
-        print("\n---\n".join(transcript + got))
+        [row] = await bot.rows("SELECT person_id, home_name, radius_km, slots FROM volunteers")
+        assert row["home_name"] == "Lalbenque" and row["radius_km"] == 25
+        assert row["slots"] == 1 + 8  # Monday and Tuesday mornings
+
+        # Once the team checked his file, he is asked by text, and answers OUI.
+        olga, _, _ = team(bot)
+        await write_file(bot, olga, row["person_id"], "31/12/2027")
+        marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
+        await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
+        await marie.press(next(b for b in marie.last().buttons if "Rene" in b or "René" in b))
+        [asked] = bot.inbox(PHONE)
+        assert asked.startswith("Transport solidaire : Marie D. a besoin d'aller de Lalbenque")
+        assert "km depuis chez vous et retour, indemnité" in asked
+        assert asked.endswith("Répondez OUI ou NON")
+        got = await bot.text(PHONE, "oui")
+        assert "Marie Delpech" in "\n".join(got)
+        assert "accepte de vous emmener" in marie.last().text
+        print("\n---\n".join([*transcript, *got[:0], asked, *got]))
     finally:
         await bot.stop()
 
@@ -217,12 +232,17 @@ async def test_a_member_is_offered_the_volunteer_who_accepts(tus_bot: RunningBot
         olga, anne, bruno, claire = await three_volunteers(bot)
         # Claire is free on Tuesday afternoons only: not that morning.
         await declare(claire, "Pradines", days="mardi", part="☀️ L'après-midi")
+        # Denis's file is written but nobody checked it yet: not offered.
+        denis = await volunteer(bot, 604, "Denis", "Cahors")
+        await bot.operators.command(
+            olga, "fiche", f"{await person_id(bot, denis.id)} permis oui assurance 31/12/2027"
+        )
         marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
         await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
         found = marie.last()
         assert "Bruno L., conducteur bénévole de l'association — mardi 24 novembre" in found.text
         assert "Anne" not in found.text  # her insurance ended
-        assert "Claire" not in found.text
+        assert "Claire" not in found.text and "Denis" not in found.text
         await marie.press(next(b for b in found.buttons if "Bruno" in b))
         assert marie.last().text.startswith("J'ai envoyé votre demande à Bruno L.")
         request = bruno.last()
@@ -328,6 +348,34 @@ async def test_my_data_shows_the_file_and_forget_me_erases_it(tus_bot: RunningBo
         assert await bot.rows("SELECT * FROM volunteers") == []
         await bot.operators.command(olga, "benevoles")
         assert "Aucun conducteur bénévole" in bot.operators.last().text
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_in_english_too(tus_bot: RunningBot) -> None:
+    bot = tus_bot
+    try:
+        team(bot)
+        ruth = bot.fake.user(620, "Ruth", last_name="Lee", language_code="en")
+        await ruth.command("volunteer")
+        await agree_if_asked(ruth)
+        assert "Where do you live?" in ruth.last().text
+        await ruth.send("Figeac")
+        await ruth.send("every day")
+        assert "At what time of day?" in ruth.last().text
+        await ruth.send("afternoon and evening")
+        assert "How many kilometres from home" in ruth.last().text
+        await ruth.send("40")
+        await ruth.press("Yes")
+        summary = ruth.last().text
+        assert "🏠 Home: Figeac" in summary and "Up to 40 km from home" in summary
+        assert "all year" in summary
+        await ruth.send("yes")
+        assert "Noted, thank you!" in ruth.last().text
+        [row] = await bot.rows("SELECT radius_km, slots, not_in_august FROM volunteers")
+        afternoons_evenings = sum(0b110 << (3 * day) for day in range(7))
+        assert row == {"radius_km": 40, "slots": afternoons_evenings, "not_in_august": 0}
         bot.assert_clean()
     finally:
         await bot.stop()

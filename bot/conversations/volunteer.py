@@ -19,6 +19,7 @@ from bot.services.consents import TRIP, ConsentService
 from bot.services.places import PlaceService
 from bot.services.volunteers import (
     MAX_RADIUS,
+    PART_BUTTONS,
     PART_CHOICES,
     RADII,
     VolunteerDraft,
@@ -32,7 +33,8 @@ NAME = "volunteer"
 # The catalogue's words (literal, so that the catalogues' test finds them).
 PART_KEYS = {
     "m": "volunteers.parts_m", "a": "volunteers.parts_a", "e": "volunteers.parts_e",
-    "ma": "volunteers.parts_ma", "mae": "volunteers.parts_mae",
+    "ma": "volunteers.parts_ma", "ae": "volunteers.parts_ae", "me": "volunteers.parts_me",
+    "mae": "volunteers.parts_mae",
 }  # fmt: skip
 EDIT_KEYS = {
     "origin": "volunteers.edit_origin", "days": "volunteers.edit_days",
@@ -68,9 +70,7 @@ def read_parts(text: str) -> str | None:
         said += "a"
     if "soir" in folded or "evening" in folded:
         said += "e"
-    if said in PART_CHOICES:
-        return said
-    return "mae" if said == "me" or said == "ae" else None
+    return said if said in PART_CHOICES else None
 
 
 def read_radius(text: str) -> int | None:
@@ -133,7 +133,7 @@ class VolunteerFlow(Flow[VolunteerDraft]):
         if step == PARTS:
             return Question(
                 Text("volunteers.ask_parts"),
-                tuple((Option(f"parts:{code}", Text(PART_KEYS[code])),) for code in PART_CHOICES),
+                tuple((Option(f"parts:{code}", Text(PART_KEYS[code])),) for code in PART_BUTTONS),
             )
         if step == RADIUS:
             return Question(

@@ -60,8 +60,12 @@ PART_CHOICES: dict[str, frozenset[Part]] = {
     "a": frozenset({Part.AFTERNOON}),
     "e": frozenset({Part.EVENING}),
     "ma": frozenset({Part.MORNING, Part.AFTERNOON}),
+    "ae": frozenset({Part.AFTERNOON, Part.EVENING}),
+    "me": frozenset({Part.MORNING, Part.EVENING}),
     "mae": frozenset(Part),
 }
+# The ones offered as buttons (the others are said in words: "l'après-midi et le soir").
+PART_BUTTONS = ("m", "a", "e", "ma", "mae")
 
 
 def part_of(moment: time) -> Part:
