@@ -293,6 +293,7 @@ async def build_core(
         volunteers=SqliteVolunteers(database),
         people=people,
         trips=trips,
+        introductions=introductions,
         params=params,
         eur_per_km=settings.tus_eur_per_km,
         clock=clock,

@@ -264,6 +264,10 @@ async def test_a_member_is_offered_the_volunteer_who_accepts(tus_bot: RunningBot
             " JOIN volunteers v ON v.trip_id = i.trip_id"
         )
         assert introduction["status"] == "accepted"
+        # One ride a day: Bruno drives Marie on Tuesday, he is not offered to Paul that morning.
+        paul = bot.fake.user(611, "Paul", last_name="Roux")
+        await describe_need(paul, origin="Lalbenque", destination="Cahors", when="mardi")
+        assert "Bruno" not in paul.last().text
         print(found.text, "\n---\n", request.text)
         bot.assert_clean()
     finally:

@@ -10,7 +10,8 @@ counted is the whole one: home → passenger → destination → passenger → h
 is that distance at `TUS_EUR_PER_KM`.
 
 Asking a volunteer is asking a driver: the same introductions (bot/services/introductions.py),
-the same answers, deadline, next candidate on a decline, the team when nobody is left. An
+the same answers, deadline, next candidate on a decline, the team when nobody is left. One ride a
+day: a volunteer who already accepted one that day is not offered again. An
 introduction points to a trip: each volunteer has one standing row in `trips`, stored
 'deleted' so that no search, listing or index ever takes it for a trip (storage/volunteers.py).
 
@@ -35,7 +36,13 @@ from bot.clock import Clock
 from bot.domain import InvalidInput, Need, Person, PlaceRef, Weekday
 from bot.matching import Leg, Match, MatchingParams, Point, TimeMode, minutes, road_km
 from bot.notices import Notice, to_team
-from bot.ports import Agenda, PeopleRepository, TripRepository, UnitOfWork
+from bot.ports import (
+    Agenda,
+    IntroductionRepository,
+    PeopleRepository,
+    TripRepository,
+    UnitOfWork,
+)
 from bot.services.candidates import Candidate
 from bot.understand import fold
 
@@ -228,6 +235,7 @@ class VolunteerService:
         volunteers: VolunteerRepository,
         people: PeopleRepository,
         trips: TripRepository,
+        introductions: IntroductionRepository,
         params: MatchingParams,
         eur_per_km: float | None,
         clock: Clock,
@@ -239,6 +247,7 @@ class VolunteerService:
         self._volunteers = volunteers
         self._people = people
         self._trips = trips
+        self._introductions = introductions
         self._params = params
         self._eur_per_km = eur_per_km or 0.0
         self._clock = clock
@@ -371,6 +380,9 @@ class VolunteerService:
             to_passenger = road_km(home, origin, params)
             if to_passenger > available.radius_km:
                 continue
+            taken = await self._introductions.seats_taken([volunteer.trip_id], day)
+            if volunteer.trip_id in taken and taken[volunteer.trip_id].on(day) > 0:
+                continue  # one ride a day: already driving someone that day
             driver = await self._people.get(volunteer.person_id)
             trip = await self._trips.get(volunteer.trip_id)
             if driver is None or trip is None or driver.forgotten_at is not None:
