@@ -842,6 +842,8 @@ class VolunteerRequest(NoticeValues):
     introduction: Introduction
     km: int
     allowance_cents: int
+    # False when the territory set no rate per km (TUS_EUR_PER_KM): no sum is shown.
+    paid: bool = True
 
 
 @dataclass(frozen=True, eq=False)

@@ -98,7 +98,10 @@ def volunteer_words(t: Translator, zone: ZoneInfo) -> Wordings:
             pickup=t.time(lang, introduction.pickup),
             dropoff=t.time(lang, introduction.dropoff),
             km=v.km,
-            allowance=euros(lang, v.allowance_cents),
+            allowance=(
+                euros(lang, v.allowance_cents) if v.paid
+                else t(lang, "volunteers.allowance_unset")
+            ),
             purpose=Html(render.purpose(t, lang, need)),
             special=Html(render.special_needs(t, lang, need)),
         ) + "\n" + answer_by  # fmt: skip

@@ -156,8 +156,8 @@ async def test_by_sms_the_same_conversation_with_numbered_choices(
         await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
         await marie.press(next(b for b in marie.last().buttons if "Rene" in b or "René" in b))
         [asked] = bot.inbox(PHONE)
-        assert asked.startswith("Transport solidaire : Marie D. a besoin d'aller de Lalbenque")
-        assert "km depuis chez vous et retour, indemnité" in asked
+        assert asked.startswith("Transport solidaire : Marie D., Lalbenque - Cahors, mardi 24")
+        assert "et retour. 38 km, 11,40 €. Pouvez-vous ?" in asked
         assert asked.endswith("Répondez OUI ou NON")
         got = await bot.text(PHONE, "oui")
         assert "Marie Delpech" in "\n".join(got)
@@ -264,6 +264,11 @@ async def test_a_member_is_offered_the_volunteer_who_accepts(tus_bot: RunningBot
             " JOIN volunteers v ON v.trip_id = i.trip_id"
         )
         assert introduction["status"] == "accepted"
+        # The evening before, both are reminded as for any ride.
+        mark = bruno.mark()
+        await bot.later(hours=10)
+        assert any("Rappel : vous emmenez quelqu'un demain" in t for t in bruno.texts_since(mark))
+        assert any("Lalbenque, pour Cahors" in t for t in bruno.texts_since(mark))
         # One ride a day: Bruno drives Marie on Tuesday, he is not offered to Paul that morning.
         paul = bot.fake.user(611, "Paul", last_name="Roux")
         await describe_need(paul, origin="Lalbenque", destination="Cahors", when="mardi")
@@ -383,3 +388,16 @@ async def test_in_english_too(tus_bot: RunningBot) -> None:
         bot.assert_clean()
     finally:
         await bot.stop()
+
+
+async def test_without_a_rate_per_km_no_sum_is_promised(bot: RunningBot) -> None:
+    olga, _, _ = team(bot)
+    bruno = await volunteer(bot, 602, "Bruno", "Cahors")
+    await write_file(bot, olga, await person_id(bot, bruno.id), "31/12/2027")
+    marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
+    await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
+    await marie.press(next(b for b in marie.last().buttons if "Bruno" in b))
+    request = bruno.last().text
+    assert "km en tout" in request
+    assert "Indemnité : selon le barème de l'association" in request and "€" not in request
+    bot.assert_clean()

@@ -207,7 +207,9 @@ def driver_asked(
     values: n.NoticeValues = (
         n.IntroRequest(need, passenger, introduction, trip)
         if km is None  # a volunteer driver (bot/services/volunteers.py): the ride and allowance
-        else n.VolunteerRequest(need, passenger, introduction, km, cents)
+        else n.VolunteerRequest(
+            need, passenger, introduction, km, cents, getattr(candidate, "paid", True)
+        )
     )
     request = Notice(
         driver,

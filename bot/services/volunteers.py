@@ -200,6 +200,7 @@ class VolunteerCandidate(Candidate):
 
     km: int = 0
     allowance_cents: int = 0
+    paid: bool = True  # False without a rate per km (TUS_EUR_PER_KM)
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,7 @@ class VolunteerService:
         self._introductions = introductions
         self._params = params
         self._eur_per_km = eur_per_km or 0.0
+        self.paid = eur_per_km is not None
         self._clock = clock
         self._calendar = calendar
         self._agenda = agenda
@@ -399,7 +401,8 @@ class VolunteerService:
                 time_gap_minutes=0.0,
             )
             cents = round(km * self._eur_per_km * 100)
-            found.append((to_passenger, VolunteerCandidate(match, trip, driver, km, cents)))
+            candidate = VolunteerCandidate(match, trip, driver, km, cents, self.paid)
+            found.append((to_passenger, candidate))
         return [candidate for _, candidate in sorted(found, key=lambda pair: pair[0])]
 
     def allowance(self, candidate: Candidate) -> tuple[int, int] | None:

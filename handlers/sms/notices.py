@@ -126,7 +126,10 @@ class TextNotices:
                 day=self._day(lang, need, introduction.travel_day),
                 time=t.time(lang, introduction.pickup), origin=need.origin.name,
                 destination=need.destination.name, km=v.km,
-                allowance=euros(lang, v.allowance_cents),
+                allowance=(
+                    euros(lang, v.allowance_cents) if v.paid
+                    else t(lang, "volunteers.allowance_unset")
+                ),
             )
         )  # fmt: skip
 
