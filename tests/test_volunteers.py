@@ -346,12 +346,14 @@ async def test_my_data_shows_the_file_and_forget_me_erases_it(tus_bot: RunningBo
         await write_file(bot, olga, await person_id(bot, bruno.id), "31/12/2027")
         await bruno.command("mesdonnees")
         summary, document = bruno.messages()[-2:]
-        assert "volunteer : 1" in summary.text or "volunteer" in summary.text
+        assert "🤝 Fiche de conducteur bénévole : 1" in summary.text
+        assert "🚗 Trajets : 0" in summary.text  # the row introductions point to is no trip
         assert document.document is not None
         data = json.loads(document.document.content)
         [file] = data["volunteer"]
         assert file["home_name"] == "Cahors" and file["insurance_until"] == "2027-12-31"
         assert file["checked_by"] == "Olga Bru" and file["radius_km"] == 25
+        assert data["trips"] == []
         await bruno.command("oublier")
         await bruno.press("🗑 Oui, tout effacer")
         assert await bot.rows("SELECT * FROM volunteers") == []
