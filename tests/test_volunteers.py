@@ -41,7 +41,7 @@ async def declare(
     await user.press(part)
     await user.press(radius)
     await user.press(august)
-    await user.press("✅ Enregistrer ce trajet")
+    await user.press("✅ C'est juste, enregistrer")
 
 
 async def volunteer(
@@ -108,7 +108,7 @@ async def test_a_volunteer_says_when_and_how_far_they_can_drive(tus_bot: Running
         assert "🏠 Chez vous : Cahors" in summary
         assert "📅 mardi et jeudi, 🌅 Le matin" in summary
         assert "📏 Jusqu'à 25 km de chez vous" in summary and "pas en août" in summary
-        await bruno.press("✅ Enregistrer ce trajet")
+        await bruno.press("✅ C'est juste, enregistrer")
         assert "C'est noté, merci !" in bruno.last().text
         assert "L'équipe doit d'abord vérifier votre permis" in bruno.last().text
         [row] = await bot.rows("SELECT home_name, radius_km, slots, not_in_august FROM volunteers")

@@ -13,8 +13,18 @@ import re
 from collections.abc import Sequence
 
 from bot.conversations.engine import DAYS, ORIGIN, SUMMARY, Flow, On, Turn, echo
-from bot.conversations.model import Days, Option, Press, Question, Term, Text, Value, Words
-from bot.domain import InvalidInput
+from bot.conversations.model import (
+    Days,
+    Option,
+    Press,
+    Question,
+    Say,
+    Term,
+    Text,
+    Value,
+    Words,
+)
+from bot.domain import InvalidInput, PlaceRef
 from bot.services.consents import TRIP, ConsentService
 from bot.services.places import PlaceService
 from bot.services.volunteers import (
@@ -156,12 +166,22 @@ class VolunteerFlow(Flow[VolunteerDraft]):
             return Question(
                 Text("volunteers.summary", values),
                 (
-                    (Option("confirm", Text("button.confirm")),),
+                    (Option("confirm", Text("volunteers.confirm")),),
                     *(tuple(edits[i : i + 2]) for i in range(0, len(edits), 2)),
                     (Option("cancel", Text("button.cancel_registration")),),
                 ),
             )
         raise ValueError(step)
+
+    def set_place(self, turn: Volunteer, step: str, place: PlaceRef) -> None:
+        """The engine's place step, said as their home rather than a departure."""
+        super().set_place(turn, step, place)
+        turn.reply.outputs = [
+            Say(Text("volunteers.home_set", output.text.values), clear_keyboard=True)
+            if isinstance(output, Say) and output.text.key == "steps.origin_set"
+            else output
+            for output in turn.reply.outputs
+        ]
 
     # Consent.
 
