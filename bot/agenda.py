@@ -43,6 +43,7 @@ class Kind(enum.StrEnum):
     CLAIMED_REMINDER = "claimed_reminder"
     DIGEST = "digest"
     RETENTION = "retention"  # the daily pass of bot/services/privacy.py
+    PRUNE = "prune"  # the daily pass of bot/services/pruning.py: settled updates, messages, texts
     # Mobility aids: proofs deleted after the decision, applications anonymised later.
     AID_PROOF_EXPIRY = "aid_proof_expiry"
     AID_APPLICATION_ANONYMISE = "aid_application_anonymise"

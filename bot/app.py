@@ -52,6 +52,7 @@ from handlers.sms.outgoing import TextWriter
 from handlers.sms.runner import TextRunner
 from handlers.sms.sending import TextSender
 from handlers.sms.talk import TextTalk
+from handlers.sms_team import SmsTeamHandlers
 from handlers.talk import TelegramConversations
 from handlers.trips import TripsHandlers
 from handlers.trust import SuspensionButtons
@@ -109,6 +110,8 @@ class Mobilot:
             if self.core.aid_review is not None:
                 await self.core.aid_review.ensure_scheduled()
         await self.core.privacy.ensure_scheduled()
+        if self.core.pruning is not None:
+            await self.core.pruning.ensure_scheduled()
         await self.application.start()
         await self.core.inbox.prune()
         await self.core.delivery.prune()
@@ -371,6 +374,9 @@ def register_handlers(
     if core.volunteers is not None:  # the team's side of volunteer drivers (issue 24)
         volunteers = VolunteerHandlers(deps, notifier, directory, core.volunteers)
         application.add_handlers(volunteers.handlers(), group=MAIN_GROUP)
+    application.add_handlers(
+        SmsTeamHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP
+    )
     application.add_handlers(common.handlers(), group=MAIN_GROUP)
     # Last in the same group: only what no handler above took reaches them.
     application.add_handlers(common.last_handlers(), group=MAIN_GROUP)

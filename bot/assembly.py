@@ -49,6 +49,7 @@ from bot.services.operators import OperatorService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.privacy import PrivacyService
+from bot.services.pruning import Pruning
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.scheduled import ScheduledWork
@@ -78,6 +79,7 @@ from storage.outbox import SqliteOutbox
 from storage.people import SqlitePeopleRepository
 from storage.personal_data import AidsHeld, NeedsHeld, core_holders
 from storage.reports import SqliteReports
+from storage.sms_channel import SmsChannelHeld
 from storage.texts import SqliteTextInbox
 from storage.transit import SqliteTimetable
 from storage.trip_search import IndexedTripSearch
@@ -130,6 +132,8 @@ class Core:
     aid_review: CatalogueReview | None = None
     # Volunteer drivers of an association: availability and file (issue 24).
     volunteers: VolunteerService | None = None
+    # Every day, settled updates, messages and texts older than kept are forgotten.
+    pruning: Pruning | None = None
 
     @cached_property
     def texting(self) -> Texting | None:
@@ -163,6 +167,7 @@ class Core:
             aid_review=self.aid_review,
             transit=self.transit,
             volunteers=self.volunteers,
+            pruning=self.pruning,
         )
 
     async def close(self) -> None:
@@ -305,7 +310,7 @@ async def build_core(
     matching.match_volunteers_with(volunteers)
     trip_service = TripService(
         trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing,
-        announcer=announcements, rides=rides,
+        announcer=announcements, rides=rides, bookings=SqliteBookings(database),
     )  # fmt: skip
     introduction_service = IntroductionService(
         cost_share_eur_per_km=settings.cost_share_eur_per_km,
@@ -320,6 +325,7 @@ async def build_core(
         unit_of_work=database,
         timing=timing,
     )
+    trip_service.call_off_with(introduction_service)
     consents = SqliteConsents(database)
     operators = OperatorService(
         needs=need_repository,
@@ -356,6 +362,8 @@ async def build_core(
     for holder in core_holders(database):
         privacy.register(holder)
     privacy.register(VolunteersHeld(database))
+    # The SMS channel's consent, handed over with the rest (/mesdonnees).
+    privacy.register(SmsChannelHeld(database))
     catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
     say_untranslated(catalogue, settings.aids_file)
     # The proofs live beside the database, never in a group's history.
@@ -450,6 +458,17 @@ async def build_core(
         CancelNeedFlow(place_service, settings.territory_departments, matching),
         VolunteerFlow(place_service, settings.territory_departments, consent_service, volunteers),
     ]  # fmt: skip
+    inbox_service = InboxService(SqliteInbox(database), clock)
+    delivery_service = DeliveryService(outbox, people, clock, timing.calendar)
+    texts = TextService(
+        SqliteTextInbox(database),
+        outbox,
+        people_service,
+        clock,
+        settings.zone,
+        settings.sms_monthly_segments,
+        need_repository,
+    )
     return Core(
         settings=settings,
         database=database,
@@ -478,8 +497,8 @@ async def build_core(
             timing=timing,
         ),
         agenda=AgendaService(agenda, clock),
-        inbox=InboxService(SqliteInbox(database), clock),
-        delivery=DeliveryService(outbox, people, clock, timing.calendar),
+        inbox=inbox_service,
+        delivery=delivery_service,
         consents=consent_service,
         privacy=privacy,
         trust=trust,
@@ -494,6 +513,7 @@ async def build_core(
             agenda=agenda,
             unit_of_work=database,
             report_hour=settings.digest_hour,
+            texts=texts if settings.sms_enabled else None,
         ),
         tus=TusService(
             register=SqliteTusRegister(database),
@@ -514,16 +534,17 @@ async def build_core(
             else None
         ),
         group_members=group_members,
-        texts=TextService(
-            SqliteTextInbox(database),
-            outbox,
-            people_service,
-            clock,
-            settings.zone,
-            settings.sms_monthly_segments,
-        ),
+        texts=texts,
         aid_review=CatalogueReview(
             catalogue, agenda, database, clock, timing.calendar, settings.digest_hour
         ),
         volunteers=volunteers,
+        pruning=Pruning(
+            inbox=inbox_service,
+            delivery=delivery_service,
+            texts=texts,
+            agenda=agenda,
+            clock=clock,
+            calendar=timing.calendar,
+        ),  # fmt: skip
     )

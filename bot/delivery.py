@@ -373,6 +373,12 @@ class OutboxEntry:
     urgent: bool
     next_attempt_at: datetime
     created_at: datetime
+    topic: str = "message"  # what it is about: an agenda entry's kind, or "message"
+
+
+# Messages that are true only on the day they were written: the evening-before reminders
+# say "demain". Held up past midnight (a night-long outage), they are not sent.
+SAID_FOR_TOMORROW = frozenset({"ride_reminder_passenger", "ride_reminder_driver"})
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ ride inside the window.
 
 Seats. A trip's seats are taken, per ride date, by accepted introductions (``SeatsTaken``:
 one-off rides on their date, regular passengers on their weekday every week). A trip with
-no seat left on the need's date (or, for a regular need, on every day they share) is not
+no seat left on the need's date (or, for a regular need, on some date to come of every day
+they share: its passenger rides each week) is not
 offered; the team's wider search asks for ``include_full`` and gets it marked ``full``,
 after the others.
 
@@ -188,6 +189,12 @@ class SeatsTaken:
         """Seats taken every week on that weekday."""
         return self.every_week.get(weekday, 0)
 
+    def most_on(self, weekday: int) -> int:
+        """The most seats taken on any date to come of that weekday: every week's, and the
+        fullest of its dates (a one-off passenger, a partner's booking)."""
+        dated = (count for day, count in self.on_dates.items() if day.weekday() == weekday)
+        return self.weekly(weekday) + max(dated, default=0)
+
 
 NO_SEATS_TAKEN = SeatsTaken()
 
@@ -347,11 +354,12 @@ def ride_days(route: TripRoute, need: NeedQuery) -> frozenset[int]:
 def days_with_seats(
     route: TripRoute, need: NeedQuery, days: frozenset[int], taken: SeatsTaken
 ) -> frozenset[int]:
-    """Of `days`, those with a seat left: on the need's date, or every week for a regular
-    need."""
+    """Of `days`, those with a seat left: on the need's date, or, for a regular need, on
+    every date to come of that weekday (a seat promised to a one-off passenger next Tuesday
+    leaves no seat for someone who rides every Tuesday)."""
     if need.date is not None:
         return days if taken.on(need.date) < route.seats else frozenset()
-    return frozenset(day for day in days if taken.weekly(day) < route.seats)
+    return frozenset(day for day in days if taken.most_on(day) < route.seats)
 
 
 def _match(

@@ -215,6 +215,12 @@ class DriverDroppedOut(NoticeValues):
     name: str  # the driver's short name, or ""
 
 
+class SeatsCalledOffPassenger(DriverDroppedOut):
+    """The driver lowered his seats and can no longer take this passenger."""
+
+    key = "seats.called_off_passenger"
+
+
 class IntroDeclinedPassenger(DriverDroppedOut):
     key = "intro.declined_passenger"
 
@@ -390,6 +396,9 @@ class DriverAnswer(NoticeValues):
     need: Need
     driver: Person
     passenger: Person | None
+    # Nobody else can take the passenger: the need is back with the team (said in the same
+    # message, so that the group gets one message, not two in a row).
+    back_to_team: bool = False
 
 
 class OperatorsDriverAccepted(DriverAnswer):
@@ -865,3 +874,11 @@ class VolunteerInsuranceDue(NoticeValues):
     key = "volunteers.insurance_due"
     person: Person
     until: date
+
+
+@dataclass(frozen=True, eq=False)
+class SmsTeamAgreed(NoticeValues):
+    """To someone the team registered: texts reach them from now on, as they told the team
+    (STOP to stop them)."""
+
+    key = "smsteam.person_agreed"

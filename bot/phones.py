@@ -41,3 +41,16 @@ def show_phone(stored: str | None, region: str = DEFAULT_REGION) -> str:
     if phonenumbers.region_code_for_number(number) == region:
         return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+def is_mobile(stored: str, region: str = DEFAULT_REGION) -> bool:
+    """Whether a number (E.164) can receive texts: a mobile, not a landline."""
+    try:
+        number = phonenumbers.parse(stored, region)
+    except NumberParseException:
+        return False
+    kind = phonenumbers.number_type(number)
+    return kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )

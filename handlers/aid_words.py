@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot import notices as n
@@ -55,7 +54,7 @@ def aid_block(t: Translator, lang: str, aid: Aid) -> str:
         if aid.link:
             parts.append(t(lang, "aids.item_link", link=aid.link))
     if aid.checked_on is not None:
-        checked = format_date(aid.checked_on, "d MMMM y", locale=t.language(lang))
+        checked = t.day(lang, aid.checked_on, "d MMMM y")
         parts.append(t(lang, "aids.item_checked", date=checked))
     return "\n".join(parts)
 
@@ -67,7 +66,7 @@ def to_review_line(t: Translator, lang: str, aid: Aid) -> str:
     if aid.checked_on is None:
         return t(lang, "aidcheck.to_review_never", title=aid.title, id=aid.id,
                  note=aid.check_note, page=where)  # fmt: skip
-    checked = format_date(aid.checked_on, "d MMMM y", locale=t.language(lang))
+    checked = t.day(lang, aid.checked_on, "d MMMM y")
     return t(lang, "aidcheck.to_review_line", title=aid.title, id=aid.id, date=checked, page=where)
 
 

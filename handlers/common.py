@@ -78,6 +78,8 @@ async def set_command_menus(deps: Deps, bot: Bot) -> None:
         ]
         if deps.tus.enabled:  # an association running a Transport d'Utilité Sociale
             team.append(BotCommand("tus", deps.t(language, "menu.tus")))
+        if deps.texts is not None:  # texts go out: the team gives them to its callers
+            team.append(BotCommand("sms", deps.t(language, "smsteam.menu")))
         try:
             await bot.set_my_commands(team, scope=BotCommandScopeChat(chat_id))
         except TelegramError as error:

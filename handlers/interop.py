@@ -63,8 +63,13 @@ class InteropHandlers:
             return
         assert answered.booking is not None
         await answer_button(update)
-        await mark_answered(update, self.t(lang, f"intro.state_{answered.result.value}"))
         name, platform = answered.booking.passenger_alias, answered.platform
+        if answered.result is DriverAnswer.FULL:
+            await mark_answered(update, self.t(lang, "seats.booking_full_state"))
+            text = self.t(lang, "seats.booking_full_driver", passenger=name, platform=platform)
+            await send(update, context, text)
+            return
+        await mark_answered(update, self.t(lang, f"intro.state_{answered.result.value}"))
         if answered.result is DriverAnswer.ACCEPTED:
             text = self.t(lang, "interop.booking_accepted_driver", passenger=name,
                           platform=platform)  # fmt: skip

@@ -28,7 +28,7 @@ from telegram import (
 )
 
 from bot.conversations.find import SUMMARY_FIELDS as FIND_FIELDS
-from bot.domain import Trip, TripStatus
+from bot.domain import Ride, Trip, TripStatus
 from i18n import Translator
 
 F = TypeVar("F", bound=tuple[object, ...])
@@ -342,6 +342,22 @@ def trip_seats(t: Translator, lang: str, trip: Trip, most: int) -> InlineKeyboar
     )
 
 
+def too_few_seats(
+    t: Translator, lang: str, trip: Trip, seats: int, rides: Sequence[Ride]
+) -> InlineKeyboardMarkup:
+    """Fewer seats than passengers: keep the seats, or call one of them off."""
+    return inline(
+        [(t(lang, "seats.button_keep", seats=trip.seats), encode(TRIP, trip.id, "seatskeep"))],
+        *[
+            [(
+                t(lang, "seats.button_call_off", name=ride.passenger.short_name),
+                encode(TRIP, trip.id, "seatsoff", f"{seats}-{ride.introduction.id}"),
+            )]
+            for ride in rides
+        ],
+    )  # fmt: skip
+
+
 def confirm_delete(t: Translator, lang: str, trip: Trip) -> InlineKeyboardMarkup:
     return inline(
         [
@@ -357,12 +373,13 @@ def private_chat_link(t: Translator, lang: str, bot_username: str) -> InlineKeyb
     )
 
 
-def operator_actions(t: Translator, lang: str, need_id: int) -> InlineKeyboardMarkup:
+def operator_actions(
+    t: Translator, lang: str, need_id: int, *, claimed: bool = False
+) -> InlineKeyboardMarkup:
+    """A need's buttons for the team; once someone follows it, no more "I'll take it"."""
+    claim = [] if claimed else [(t(lang, "button.op_claim"), encode(OPERATOR, need_id, "claim"))]
     return inline(
-        [
-            (t(lang, "button.op_claim"), encode(OPERATOR, need_id, "claim")),
-            (t(lang, "button.op_candidates"), encode(OPERATOR, need_id, "drivers")),
-        ],
+        [*claim, (t(lang, "button.op_candidates"), encode(OPERATOR, need_id, "drivers"))],
         [
             (t(lang, "button.op_close"), encode(OPERATOR, need_id, "close")),
             (t(lang, "privacy.button_history"), encode(OPERATOR, need_id, "history")),

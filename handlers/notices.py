@@ -46,7 +46,9 @@ class NoticeWords:
             n.PrivacyLiftedTeam, n.PrivacyTeamForgot, n.PrivacySuspendedPerson,
             n.PrivacyLiftedPerson, n.PrivacyStayQuestion, n.PrivacyStayCall,
             n.InteropShareOffer, n.InteropMessage, n.AidsSubmitted, n.AidsReviewWaiting,
+            n.SmsTeamAgreed,
         )  # fmt: skip
+        w.add(self._plain, n.SeatsCalledOffPassenger)
         w.add(self._asked, n.IntroAsked)
         w.add(self._candidates, n.CandidatesFound, n.CandidatesNext)
         w.add(self._new_driver, n.CandidatesNewDriver)
@@ -139,7 +141,12 @@ class NoticeWords:
             if button.offer is Offer.SHARE_NEED:
                 return kb.share_need(self.t, lang, button.subject_id)
             if button.offer is Offer.FOLLOW_NEED:
-                return kb.operator_actions(self.t, lang, button.subject_id)
+                # Followed by someone (a post of a need claimed, its claimer reminded): no
+                # "I'll take it" (issue 23, item 15).
+                claimed = isinstance(values, n.ClaimedQuiet) or (
+                    isinstance(values, n.NeedPost) and values.view.claimer is not None
+                )
+                return kb.operator_actions(self.t, lang, button.subject_id, claimed=claimed)
             if button.offer is Offer.WITHDRAW_RIDE:
                 return kb.ride_reminder_driver(self.t, lang, button.subject_id)
             if button.offer is Offer.CANCEL_RIDE:
@@ -284,9 +291,13 @@ class NoticeWords:
         need, driver, passenger = v.need, v.driver, v.passenger
         contact = Html(render.reach(self.t, lang, driver) or self._phone(lang, driver))
         who = passenger.display_name if passenger else Html(self.t(lang, "words.the_person"))
-        return self.t(
+        said = self.t(
             lang, v.key, id=need.id, driver=driver.display_name, contact=contact, passenger=who
         )
+        if not v.back_to_team:
+            return said
+        back = self.t(lang, "seats.back_to_team")
+        return f"{said}\n{back}"
 
     def _call_driver_cancelled(self, lang: str, v: n.OperatorsCallDriverCancelled) -> str:
         need, driver, passenger = v.need, v.driver, v.passenger
@@ -314,7 +325,7 @@ class NoticeWords:
             day=render.match_day(self.t, lang, need, introduction.travel_day),
             pickup=self.t.time(lang, introduction.pickup),
             contact=Html(render.reach(self.t, lang, driver) or self._relay(lang)),
-        )  # fmt: skip
+        ) + "\n" + render.reached_line(self.t, lang, passenger, by_phone=True)  # fmt: skip
 
     def _connect_driver(self, lang: str, v: n.Accepted) -> str:
         need, introduction, passenger, driver = v.need, v.introduction, v.passenger, v.driver
@@ -369,8 +380,13 @@ class NoticeWords:
         return self.t(
             lang, v.key, **self._ride(lang, ride),
             driver=ride.driver.display_name, passenger=ride.passenger.display_name,
-            contact=Html(render.reach(self.t, lang, other) or "—"),
+            contact=Html(render.reach(self.t, lang, other) or self._arranged_by_team(lang)),
         )  # fmt: skip
+
+    def _arranged_by_team(self, lang: str) -> str:
+        """No Telegram and no number shared (registered by the team, or reached by SMS): as
+        at the introduction, the team puts the two in touch."""
+        return self.t(lang, "seats.contact_by_team")
 
     def _reminder_call(self, lang: str, v: n.ReminderCall) -> str:
         ride, person = v.ride, v.person
@@ -378,7 +394,7 @@ class NoticeWords:
             lang, v.key, **self._ride(lang, ride), id=ride.need.id,
             passenger=ride.passenger.display_name, driver=ride.driver.display_name,
             name=person.display_name, phone=self._phone(lang, person),
-        )  # fmt: skip
+        ) + "\n" + render.reached_line(self.t, lang, person, by_phone=True)  # fmt: skip
 
     def _question(self, lang: str, v: n.RideNotice) -> str:
         ride = v.ride
@@ -390,7 +406,7 @@ class NoticeWords:
             lang, v.key, **self._ride(lang, ride), id=ride.need.id,
             passenger=ride.passenger.display_name, phone=show_phone(ride.passenger.phone) or "—",
             driver=ride.driver.display_name,
-        )  # fmt: skip
+        ) + "\n" + render.reached_line(self.t, lang, ride.passenger, by_phone=True)  # fmt: skip
 
     def _trip(self, lang: str, trip: Trip) -> Html:
         return Html(render.trip_line(self.t, lang, trip))
@@ -430,7 +446,7 @@ class NoticeWords:
             origin=need.origin.name, destination=need.destination.name,
             days=self._count(lang, "days", v.days),
             when=Html(render.need_when(self.t, lang, need)), **extra,
-        )  # fmt: skip
+        ) + "\n" + render.reached_line(self.t, lang, passenger)  # fmt: skip
 
     def _told_closed(self, lang: str, v: n.OperatorsPersonToldClosed) -> str:
         need = v.need

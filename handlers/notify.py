@@ -45,6 +45,7 @@ from bot.notices import (
 from bot.services.candidates import Candidate
 from bot.services.dashboard import MonthlyReport
 from bot.services.digest import Digest
+from bot.services.texts import THROUGH_TEAM
 from bot.services.views import FollowUp as TeamView
 from handlers import keyboards as kb
 from handlers import pages, render
@@ -125,7 +126,9 @@ class Notifier:
                 await context.bot.send_message(notice.chat_id, text, reply_markup=markup)
             return 1
         if reader is None:
-            with about(after_sent=notice.after_sent):
+            # A text passed on for lack of budget is counted as such (/stats).
+            topic = THROUGH_TEAM if isinstance(values, SmsThroughTeam) else None
+            with about(after_sent=notice.after_sent, topic=topic):
                 return int(await self.to_operators(context, text, markup))
         if await self.tell(context, reader, text, markup, if_unreachable=self._instead(notice)):
             return 1
@@ -273,8 +276,12 @@ class Notifier:
             return
         need_id = view.need.id
         lang = self.deps.settings.default_language
-        text = render.operator_post(self.t, lang, view, None)
-        markup = kb.operator_actions(self.t, lang, need_id) if view.need.is_open else None
+        text = render.operator_post(self.t, lang, view, view.reason)
+        markup = (
+            kb.operator_actions(self.t, lang, need_id, claimed=view.claimer is not None)
+            if view.need.is_open
+            else None
+        )
         markup = markup or kb.operator_history(self.t, lang, need_id)  # closed: its diary stays
         shown = (text, markup is not None)
         if not force and self._shown.get(need_id) == shown:
@@ -314,8 +321,12 @@ class Notifier:
         if view.need is None:
             return False
         lang = self.deps.settings.default_language
-        markup = kb.operator_actions(self.t, lang, need_id) if view.need.is_open else None
-        text = render.operator_post(self.t, lang, view, None)
+        markup = (
+            kb.operator_actions(self.t, lang, need_id, claimed=view.claimer is not None)
+            if view.need.is_open
+            else None
+        )
+        text = render.operator_post(self.t, lang, view, view.reason)
         if chat_id == self.deps.settings.operator_chat_id and view.need.is_open:
             posted = NeedPosted(need_id, view.need.operators_post_id).step()
             with about(after_sent=posted):

@@ -23,6 +23,7 @@ from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.replies import answer_button, edit, mark_answered, send, swap_keyboard
 from handlers.roles import OperatorDirectory
+from handlers.sms_team import month_text
 from handlers.team_views import need_diary, worded_rows
 from i18n import Html
 
@@ -128,6 +129,8 @@ class OperatorHandlers:
             recent=Html(self._figures(lang, stats.recent)),
             overall=Html(self._figures(lang, stats.overall)),
         )  # fmt: skip
+        if overview.texts is not None:  # what texting cost this month
+            text += "\n\n" + month_text(self.t, lang, overview.texts)
         chat = update.effective_chat
         assert chat is not None
         # The chart first, the figures last: they stay under the reader's eyes.

@@ -34,6 +34,8 @@ Context = ContextTypes.DEFAULT_TYPE
 
 PRIVACY = kb.PRIVACY  # the callback-data kind of this module's buttons
 # The summary's lines, in this order; a section another feature adds gets a line of its own.
+# Sections said in words of their own, not counted.
+WORDED_SECTIONS = frozenset({"sms_channel"})
 
 
 # /mesdonnees, /oublier, and the question to people inactive for long.
@@ -206,6 +208,9 @@ def my_data_summary(t: Translator, lang: str, data: PersonalData) -> str:
         phone = t(lang, key, phone=show_phone(person.phone))
     else:
         phone = t(lang, "privacy.phone_none")
+    texted = sms_channel_lines(t, lang, data)
+    if texted:
+        phone = Html(f"{phone}\n{texted}")
     username = f" (@{person.telegram_username})" if person.telegram_username else ""
     lines = [
         t(lang, f"privacy.count.{section}", count=counts[section])
@@ -215,7 +220,7 @@ def my_data_summary(t: Translator, lang: str, data: PersonalData) -> str:
     lines += [
         t(lang, "privacy.count.other", section=section, count=count)
         for section, count in counts.items()
-        if section not in SUMMARY_SECTIONS
+        if section not in SUMMARY_SECTIONS and section not in WORDED_SECTIONS
     ]
     consents = data.sections.get("consents", [])
     agreed = (
@@ -232,6 +237,24 @@ def my_data_summary(t: Translator, lang: str, data: PersonalData) -> str:
         lines=Html("\n".join(lines)),
         consent=Html(agreed),
     )
+
+
+def sms_channel_lines(t: Translator, lang: str, data: PersonalData) -> str:
+    """What is kept about their SMS channel, in plain words: since when Mobilot texts them,
+    who they gave their consent to, when they texted STOP."""
+    lines = []
+    for channel in data.sections.get("sms_channel", []):
+        if channel.get("since"):
+            date = t.date(lang, _moment(channel["since"]).date())
+            if channel.get("consent_given_to_the_team"):
+                given_to = channel.get("consent_given_to") or t(lang, "smsteam.someone")
+                lines.append(t(lang, "smsteam.mydata_sms_team", date=date, operator=given_to))
+            else:
+                lines.append(t(lang, "smsteam.mydata_sms_self", date=date))
+        if channel.get("stopped_at"):
+            date = t.date(lang, _moment(channel["stopped_at"]).date())
+            lines.append(t(lang, "smsteam.mydata_sms_stopped", date=date))
+    return "\n".join(lines)
 
 
 def _moment(value: object) -> datetime:

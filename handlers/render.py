@@ -255,6 +255,25 @@ def reach(t: Translator, lang: str, person: Person, *, named: bool = True) -> st
     return telegram
 
 
+def how_reached(t: Translator, lang: str, person: Person) -> str:
+    """For the team: how Mobilot's messages reach this person, so it knows whether a text
+    will get there or someone must phone."""
+    if person.telegram_user_id is not None and person.reachable:
+        return t(lang, "smsteam.by_telegram")
+    if person.by_sms and person.reachable:
+        return t(lang, "smsteam.by_sms")
+    if person.by_sms and person.sms_stopped_at is not None:
+        return t(lang, "smsteam.by_phone_stopped")
+    return t(lang, "smsteam.by_phone")
+
+
+def reached_line(t: Translator, lang: str, person: Person, *, by_phone: bool = False) -> str:
+    """ "Pour joindre Marie Dupont : ✉️ par SMS", a line under a post to the team;
+    `by_phone`: the post is about a message that cannot reach them, the team phones."""
+    how = t(lang, "smsteam.by_phone") if by_phone else how_reached(t, lang, person)
+    return t(lang, "smsteam.reached_line", name=person.display_name, how=Html(how))
+
+
 def operator_post(t: Translator, lang: str, view: FollowUp, reason: str | None) -> str:
     """The need as the operators' group sees it, with where its follow-up stands."""
     need, passenger = view.need, view.passenger
@@ -264,7 +283,9 @@ def operator_post(t: Translator, lang: str, view: FollowUp, reason: str | None) 
         "operators.need",
         id=need.id,
         passenger=passenger.display_name,
-        contact=Html(reach(t, lang, passenger, named=False) or "—"),
+        contact=Html(
+            f"{reach(t, lang, passenger, named=False) or '—'} · {how_reached(t, lang, passenger)}"
+        ),
         origin=Html(place(t, lang, need.origin)),
         destination=Html(place(t, lang, need.destination)),
         when=Html(need_when(t, lang, need)),
@@ -300,7 +321,9 @@ def operator_candidate_line(t: Translator, lang: str, need: Need, candidate: Can
         lang,
         "operators.candidate",
         line=Html(candidate_line(t, lang, need, candidate)),
-        contact=Html(reach(t, lang, candidate.driver) or "—"),
+        contact=Html(
+            f"{reach(t, lang, candidate.driver) or '—'} · {how_reached(t, lang, candidate.driver)}"
+        ),
     )
 
 

@@ -4,7 +4,7 @@ local mobility services. Used by handlers/notices.py for the `transit.*` notices
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
@@ -149,21 +149,32 @@ class TransitWords:
             "end": last.alight_name,
             "walk_end": self.distance(lang, option.walk_from_m),
         }
+        # A coach of the evening before (a night one, arriving past midnight on the day
+        # asked): it says which evening, not just the hour.
+        eve: dict[str, str] = {}
+        if first.departure < 0:
+            common["departure"] = self.clock(lang, first.departure + DAY)
+            eve["eve"] = self.t.date(lang, option.day - timedelta(days=1))
         if option.changes == 0:
-            return self.t(lang, "transit.direct", arrival=self.clock(lang, first.arrival), **common)
+            key = "transit.direct_eve" if eve else "transit.direct"
+            return self.t(lang, key, arrival=self.clock(lang, first.arrival), **common, **eve)
+        key = "transit.one_change_eve" if eve else "transit.one_change"
         return self.t(
-            lang, "transit.one_change", change=first.alight_name,
+            lang, key, change=first.alight_name,
             change_arrival=self.clock(lang, first.arrival), line2=last.line,
             change_departure=self.clock(lang, last.departure),
-            arrival=self.clock(lang, last.arrival), **common,
+            arrival=self.clock(lang, last.arrival), **common, **eve,
         )  # fmt: skip
 
     def clock(self, lang: str, seconds: int) -> str:
-        """A GTFS time of the day asked; past midnight it says so."""
+        """A GTFS time of the day asked; past midnight, or before it (the evening before),
+        it says so."""
         minutes = (seconds % DAY) // 60
         shown = self.t.time(lang, time(minutes // 60, minutes % 60))
         if seconds >= DAY:
             return self.t(lang, "transit.next_day", time=shown)
+        if seconds < 0:
+            return self.t(lang, "transit.day_before", time=shown)
         return shown
 
     def distance(self, lang: str, metres: int) -> str:

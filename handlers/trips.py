@@ -3,6 +3,8 @@ change the seats. A button pressed twice (or late) says where the trip stands.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import Message, Update
 from telegram.ext import (
     BaseHandler,
@@ -12,8 +14,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain import MAX_SEATS, Person, Trip, TripStatus
-from bot.services.trips import TripChange, TripChangeResult
+from bot.domain import MAX_SEATS, Person, Ride, Trip, TripStatus
+from bot.services.trips import Crowded, TripChange, TripChangeResult
 from handlers import keyboards as kb
 from handlers import pages, render
 from handlers.deps import Deps
@@ -32,6 +34,7 @@ from i18n import Html
 Context = ContextTypes.DEFAULT_TYPE
 
 _CHECK_ANSWERS = ("keep", "pause", "delete", "back")
+_TRIP_ACTIONS = ("pause", "resume", "delete", "keep", "seats", "seatskeep", "seatsoff")
 TRIP_PAGES = "trips"
 _DONE_MESSAGE = {"pause": "trips.paused", "resume": "trips.resumed", "delete": "trips.deleted"}
 # What a press says when the trip already is where it would take it (a double tap).
@@ -91,10 +94,20 @@ class TripsHandlers:
         person = await self.deps.person(update)
         lang = person.language
         pressed = kb.TRIP.read(query.data)
-        if pressed is None or pressed.action not in ("pause", "resume", "delete", "keep", "seats"):
+        if pressed is None or pressed.action not in _TRIP_ACTIONS:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         trip_id, action, detail = pressed
+        if action == "seatskeep":
+            await self._keep_seats(update, context, person, int(trip_id))
+            return
+        if action == "seatsoff":
+            seats, _, introduction = (detail or "").partition("-")
+            if not kb.is_number(introduction):
+                await answer_button(update, self.t(lang, "common.old_button"))
+                return
+            await self._set_seats(update, context, person, int(trip_id), seats, int(introduction))
+            return
         if action == "seats":
             chosen = detail
             if chosen is None:
@@ -173,14 +186,17 @@ class TripsHandlers:
         await swap_keyboard(update, kb.trip_seats(self.t, lang, trip, MAX_SEATS))
 
     async def _set_seats(
-        self, update: Update, context: Context, person: Person, trip_id: int, chosen: str
-    ) -> None:
-        """The number chosen: the trip shown with its new seats."""
+        self, update: Update, context: Context, person: Person, trip_id: int, chosen: str,
+        calling_off: int | None = None,
+    ) -> None:  # fmt: skip
+        """The number chosen: the trip shown with its new seats; fewer seats than the
+        passengers accepted on a day: who, and the choice (keep, or call someone off)."""
         lang = person.language
         if not kb.is_number(chosen) or not 1 <= int(chosen) <= MAX_SEATS:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
-        result = await self.deps.trips.set_seats(person, trip_id, int(chosen))
+        seats = int(chosen)
+        result = await self.deps.trips.set_seats(person, trip_id, seats, calling_off=calling_off)
         if result.outcome is TripChange.NOT_FOUND or result.trip is None:
             await answer_button(update, self.t(lang, "trips.not_found"))
             return
@@ -190,10 +206,65 @@ class TripsHandlers:
             return
         await answer_button(update)
         trip = result.trip
+        await self.notifier.write(context, result.notices)
+        if result.called_off is not None:
+            name = result.called_off.passenger.display_name
+            await send(update, context, self.t(lang, "seats.called_off_driver", name=name))
+        if result.outcome is TripChange.TOO_FEW:
+            await edit(
+                update,
+                self._too_few(lang, trip, seats, result.crowded),
+                kb.too_few_seats(self.t, lang, trip, seats, _riders(result.crowded)),
+            )
+            return
         await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
         if result.outcome is TripChange.DONE:
             await send(update, context, self.t(lang, "rides.seats_changed", seats=trip.seats))
-            await self.notifier.write(context, result.notices)
+
+    def _too_few(self, lang: str, trip: Trip, seats: int, crowded: Sequence[Crowded]) -> str:
+        lines = [
+            self.t(
+                lang, "seats.too_few",
+                seats=Html(render.seats(self.t, lang, seats)),
+                now=Html(render.seats(self.t, lang, trip.seats)),
+            )
+        ]  # fmt: skip
+        for day in crowded:
+            if day.on is not None:
+                when = self.t.date(lang, day.on)
+            else:
+                when = self.t(lang, "rides.every", days=self.t.weekdays(lang, {day.weekday or 0}))
+            names = ", ".join(
+                [ride.passenger.display_name for ride in day.rides]
+                + [
+                    self.t(
+                        lang, "seats.partner_passenger", name=b.passenger_alias, platform=b.partner
+                    )
+                    for b in day.partners
+                ]
+            )
+            lines.append(self.t(lang, "seats.too_few_day", when=when, names=names))
+        if any(day.partners for day in crowded):
+            lines.append(self.t(lang, "seats.partner_hint"))
+        lines.append(self.t(lang, "seats.too_few_choose"))
+        return "\n".join(lines)
+
+    async def _keep_seats(
+        self, update: Update, context: Context, person: Person, trip_id: int
+    ) -> None:
+        """The driver keeps the seats he has: nobody is called off."""
+        lang = person.language
+        trip = await self.deps.trips.trip_of(person, trip_id)
+        if trip is None:
+            await answer_button(update, self.t(lang, "trips.not_found"))
+            return
+        if trip.ended:
+            await answer_button(update, self.t(lang, _ALREADY[trip.status]))
+            await drop_keyboard(update)
+            return
+        await answer_button(update)
+        await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
+        await send(update, context, self.t(lang, "seats.kept", seats=trip.seats))
 
     # The freshness question: does the trip still run? (keep, pause, delete)
 
@@ -276,3 +347,12 @@ def _answered(update: Update) -> bool:
     query = update.callback_query
     message = query.message if query is not None else None
     return not isinstance(message, Message) or message.reply_markup is None
+
+
+def _riders(crowded: list[Crowded]) -> list[Ride]:
+    """Everyone on a crowded day, once each, in order."""
+    seen: dict[int, Ride] = {}
+    for day in crowded:
+        for ride in day.rides:
+            seen.setdefault(ride.introduction.id, ride)
+    return list(seen.values())

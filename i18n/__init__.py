@@ -102,6 +102,10 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+# The day of the month in a Babel date pattern ("d", not "dd" nor inside quotes).
+_DAY_OF_MONTH = re.compile(r"(?<![d'])d(?![d'])")
+
+
 class Translator:
     def __init__(self, default_language: str = "fr") -> None:
         self.default_language = default_language
@@ -139,9 +143,17 @@ class Translator:
     def time(self, language: str | None, value: time) -> str:
         return format_time(value, self(language, "format.time"), locale=self.language(language))
 
+    def day(self, language: str | None, value: date, pattern: str) -> str:
+        """A date in a Babel pattern ("d MMMM y"); in French the first of a month is
+        "1er" ("1er décembre")."""
+        lang = self.language(language)
+        if lang == "fr" and value.day == 1:
+            pattern = _DAY_OF_MONTH.sub("d'er'", pattern)
+        return format_date(value, pattern, locale=lang)
+
     def date(self, language: str | None, value: date) -> str:
-        """ "mardi 24 novembre", "Tuesday 24 November"."""
-        return format_date(value, self(language, "format.date"), locale=self.language(language))
+        """ "mardi 24 novembre", "mardi 1er décembre", "Tuesday 24 November"."""
+        return self.day(language, value, self(language, "format.date"))
 
     def weekday(
         self,

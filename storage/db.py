@@ -6,7 +6,7 @@ import asyncio
 import contextvars
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -50,6 +50,7 @@ class Database:
         self._transaction_lock = asyncio.Lock()
         self._open: object | None = None
         self._after_commit: list[Callable[[], None]] = []
+        self._before_commit: list[Callable[[], Awaitable[None]]] = []
         self._inside: contextvars.ContextVar[object | None] = contextvars.ContextVar(
             f"transaction-{id(self)}", default=None
         )
@@ -84,6 +85,8 @@ class Database:
                 await self.connection.execute("BEGIN IMMEDIATE")
                 try:
                     yield self.connection
+                    while self._before_commit:
+                        await self._before_commit.pop(0)()
                     await self.connection.execute("COMMIT")
                 except BaseException:
                     # Also after a failed COMMIT: the next transaction must start clean.
@@ -96,6 +99,7 @@ class Database:
             finally:
                 self._open = None
                 self._after_commit = []
+                self._before_commit = []
                 self._inside.reset(reset)
 
     def after_commit(self, action: Callable[[], None]) -> None:
@@ -105,6 +109,14 @@ class Database:
             self._after_commit.append(action)
         else:
             action()
+
+    def before_commit(self, action: Callable[[], Awaitable[None]]) -> None:
+        """Run ``action`` in the caller's transaction once all its other writes are made,
+        just before it commits (and not at all if it rolls back first): for a write that must
+        also cover what the rest of the transaction writes. Outside a transaction: an error."""
+        if not self.in_transaction:
+            raise RuntimeError("before_commit outside a transaction")
+        self._before_commit.append(action)
 
     @property
     def in_transaction(self) -> bool:

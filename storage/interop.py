@@ -111,6 +111,17 @@ class SqliteBookings:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def confirmed_from(self, trip_id: int, since: date) -> list[Booking]:
+        """The trip's confirmed bookings from `since` on, by date: partners' passengers who
+        hold a seat (for a driver who lowers his seats)."""
+        async with self._db.connection.execute(
+            "SELECT * FROM interop_bookings WHERE trip_id = ? AND ride_date >= ? AND status IN"
+            " ('CONFIRMED', 'COMPLETED_PENDING_VALIDATION', 'VALIDATED')"
+            " ORDER BY ride_date, number",
+            (trip_id, since.isoformat()),
+        ) as cursor:
+            return [_booking(row) for row in await cursor.fetchall()]
+
     async def _one(self, sql: str, value: object) -> Booking | None:
         async with self._db.connection.execute(sql, (value,)) as cursor:
             row = await cursor.fetchone()

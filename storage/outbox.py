@@ -28,6 +28,13 @@ _HELD_BACK = (
     " AND e.chat_id = o.chat_id AND e.id < o.id AND (e.urgent = 1 OR o.urgent = 0)"
 )
 
+# A message that named someone forgotten meanwhile (storage/traces.py): once settled, nothing
+# of what it said is kept, only that it was sent, when, to which chat.
+_ERASE_ONCE_SENT = (
+    "UPDATE outbox SET params = '{}', if_unreachable = NULL, after_sent = NULL,"
+    " erase_once_sent = 0 WHERE id = ? AND erase_once_sent = 1"
+)
+
 
 class SqliteOutbox:
     def __init__(self, database: Database) -> None:
@@ -82,6 +89,24 @@ class SqliteOutbox:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def texts_since(self, since: datetime) -> tuple[int, int]:
+        async with self._db.connection.execute(
+            "SELECT COUNT(*), COALESCE(SUM(segments), 0) FROM outbox WHERE method = ?"
+            " AND status IN ('pending', 'sent') AND created_at >= ?",
+            (SMS, utc_text(since)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    async def team_posts_since(self, topic: str, since: datetime) -> int:
+        async with self._db.connection.execute(
+            "SELECT COUNT(*) FROM outbox WHERE topic = ? AND person_id IS NULL"
+            " AND method = 'sendMessage' AND created_at >= ?",
+            (topic, utc_text(since)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[OutboxEntry]:
         # A message waiting for its retry holds back the later ones to the same chat: each
         # reader gets their messages in the order they were written. A reminder waiting for
@@ -120,6 +145,7 @@ class SqliteOutbox:
                 " telegram_message_id = ?, finished_at = ? WHERE id = ?",
                 [(message_id, utc_text(now), entry_id) for entry_id, message_id in sent],
             )
+            await db.executemany(_ERASE_ONCE_SENT, [(entry_id,) for entry_id, _ in sent])
 
     async def retry(self, entry_id: int, at: datetime, error: str) -> None:
         await self._db.write(
@@ -138,11 +164,13 @@ class SqliteOutbox:
     async def settle(
         self, entry_id: int, status: DeliveryStatus, error: str, now: datetime
     ) -> None:
-        await self._db.write(
-            "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?,"
-            " finished_at = ? WHERE id = ?",
-            (status.value, error[:500], utc_text(now), entry_id),
-        )
+        async with self._db.transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?,"
+                " finished_at = ? WHERE id = ?",
+                (status.value, error[:500], utc_text(now), entry_id),
+            )
+            await db.execute(_ERASE_ONCE_SENT, (entry_id,))
 
     async def prune(self, before: datetime) -> None:
         """Forget messages settled before `before` (the digest looks back one day only)."""
@@ -209,4 +237,5 @@ def _entry(row: aiosqlite.Row) -> OutboxEntry:
         urgent=bool(row["urgent"]),
         next_attempt_at=datetime.fromisoformat(row["next_attempt_at"]),
         created_at=datetime.fromisoformat(row["created_at"]),
+        topic=row["topic"],
     )

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.db import Database
+from storage.traces import Traces
 
 # A position someone shared is their own doorstep: kept only to about 10 km once erased.
 _BLUR = {
@@ -243,8 +244,16 @@ class DraftsHeld(_Holder):
         return drafts + [json.loads(row["data"]) for row in rows if row["data"] not in ("{}", "")]
 
     async def forget(self, person_id: int, now: datetime) -> None:
+        # What names them in messages to others, in updates and in texts (while their name,
+        # handle and phone are still known).
+        await Traces(self._db).erase(person_id)
         await self._db.write("DELETE FROM conversations WHERE person_id = ?", (person_id,))
         await self._db.write("DELETE FROM aid_answers_given WHERE person_id = ?", (person_id,))
+        # Messages to them already sent or settled (texts too); what is still to be sent (the
+        # answer to /oublier itself) goes out and is pruned with the others.
+        await self._db.write(
+            "DELETE FROM outbox WHERE person_id = ? AND status != 'pending'", (person_id,)
+        )
         user_id = await self._telegram_id(person_id)
         if user_id is None:
             return

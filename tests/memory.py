@@ -974,7 +974,7 @@ def _outbox_entry(row: OutboxRow) -> OutboxEntry:
         id=row.id, chat_id=row.chat_id, person_id=row.person_id, method=row.method,
         params=through_json(row.params), if_unreachable=row.if_unreachable,
         after_sent=row.after_sent, attempts=row.attempts, urgent=row.urgent,
-        next_attempt_at=row.next_attempt_at, created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at, created_at=row.created_at, topic=row.topic,
     )  # fmt: skip
 
 

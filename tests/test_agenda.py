@@ -137,18 +137,18 @@ async def test_a_long_outage_delays_messages_and_who_blocked_the_bot_is_called_b
     marie.blocked = True
     await bot.run_until(paris("2026-11-23 17:59"))
     bot.fake.outage = True
-    await bot.run_until(paris("2026-11-24 07:30"))
+    await bot.run_until(paris("2026-11-23 20:30"))
     bot.fake.outage = False
     bot.fake.take_errors()
     assert not containing(jean, "Rappel")
-    await bot.run_until(paris("2026-11-24 07:59"))
-    assert not containing(jean, "Rappel")  # held up overnight: it waits for the morning
-    await bot.run_until(paris("2026-11-24 08:05"))
+    await bot.run_until(paris("2026-11-23 20:40"))
     [reminder] = containing(jean, "Rappel")  # late, but there, and once
-    assert sent_at(reminder) == "2026-11-24 08:00"
+    assert "2026-11-23 20:30" <= sent_at(reminder) <= "2026-11-23 20:40"
     calls = [m for m in bot.operators.messages() if "Rappel à faire par téléphone" in m.text]
     assert len(calls) == 1 and "À appeler : Marie Delpech" in calls[0].text
-    await bot.run_until(paris("2026-11-25 08:00"))
+    # (Held up past midnight, a reminder saying "demain" is not sent at all: issue 23, item
+    # 15, tests/test_careful_seats.py.)
+    await bot.run_until(paris("2026-11-24 08:00"))
     digest = bot.operators.last()
     assert "⚠️ Messages non remis (24 h) : 1" in digest.text
     assert (

@@ -282,7 +282,8 @@ async def test_the_team_is_shown_the_aids_to_check_each_monday(
         [notice] = [t for t in bot.operators.texts_since(mark) if "Aides à vérifier" in t]
         assert notice.startswith("🔎 Aides à vérifier encore (6)")
         assert (
-            "• Aide du Lot vérifiée au printemps (lot-vieux) : vérifiée le 1 avril 2026." in notice
+            "• Aide du Lot vérifiée au printemps (lot-vieux) : vérifiée le 1er avril 2026."
+            in notice
         )
         assert "Page : https://lot.fr/a" in notice
         assert "• libertiO' Jeunes (libertio-jeunes) : jamais vérifiée. Pas vérifiée" in notice

@@ -71,7 +71,7 @@ async def test_a_need_in_a_persons_own_words(
     assert said(reply) == ["find.intro", "find.ask_origin"]
     # A place said with the day and the time: only what is missing is asked.
     reply = await talk.say("cahors demain 9h")
-    assert said(reply) == ["find.date_set", "steps.origin_set", "find.ask_destination"]
+    assert said(reply) == ["find.date_set_tomorrow", "steps.origin_set", "find.ask_destination"]
     reply = await talk.say("figeac")
     assert said(reply) == ["steps.destination_set", "find.ask_mode"]
     reply = await talk.say("avant")
@@ -94,7 +94,7 @@ async def test_a_whole_sentence_begins_the_search(
     paul = await world.on_telegram(602, "Paul")
     talk = Talk(engine(world, gazetteer, store), paul, store)
     reply = await talk.start("de gourdon à cahors demain avant 9h")
-    assert said(reply)[:2] == ["words.request_understood", "find.date_set"]
+    assert said(reply)[:2] == ["words.request_understood", "find.date_set_tomorrow"]
     assert said(reply)[-1] == "privacy.consent_need"
     # Agreeing without the health questions: the purpose is not asked.
     reply = await talk.answer(choice(reply, "consent:basic"))
@@ -124,7 +124,7 @@ async def test_wrong_answers_get_a_reason_and_the_same_question(
     reply = await talk.answer(Unusable.PHOTO)
     assert said(reply) == ["common.photo", "find.ask_when"]
     reply = await talk.answer(choice(reply, "when:tomorrow"))
-    assert said(reply) == ["find.date_set", "find.ask_mode"]
+    assert said(reply) == ["find.date_set_tomorrow", "find.ask_mode"]
     reply = await talk.say("9h")  # a time without "before" or "after": kept, asked again
     assert said(reply) == ["words.before_or_after"]
     reply = await talk.answer(choice(reply, "mode:leave_after"))

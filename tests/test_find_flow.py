@@ -71,7 +71,7 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     assert marie.buttons() == ["Aujourd'hui", "Demain", "🔁 Chaque semaine"]
     mark = marie.mark()
     await marie.send("mardi")
-    assert "📅 Le mardi 24 novembre" in marie.texts_since(mark)
+    assert "📅 Le mardi 24 novembre, demain" in marie.texts_since(mark)
     await marie.press("🏁 Arriver avant une heure")
     assert "Avant quelle heure devez-vous arriver ?" in marie.last().text
     await marie.send("9h")
@@ -82,7 +82,7 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     summary = marie.last().text
     assert "📍 Cahors (46) → Figeac (46)" in summary
     assert "📅 mardi 24 novembre, arrivée avant 9h00" in summary
-    assert "🎯 🩺 Santé" in summary and "♿ ♿ Fauteuil roulant" in summary
+    assert "🎯 🩺 Santé" in summary and "\n♿ Fauteuil roulant\n" in summary
     await marie.press("✅ Chercher un conducteur")
 
     found = marie.last()
@@ -347,7 +347,7 @@ async def test_place_day_and_time_typed_at_once(bot: RunningBot) -> None:
     await odile.command("chercher")
     await agree_if_asked(odile)
     await odile.send("cahors demain 9h")
-    assert "📅 Le mardi 24 novembre" in odile.texts_since(0)
+    assert "📅 Le mardi 24 novembre, demain" in odile.texts_since(0)
     assert "📍 Départ : Cahors (46)" in odile.texts_since(0)
     await odile.send("Figeac")
     assert "Qu'est-ce qui compte pour vous ?" in odile.last().text  # the day is not asked again

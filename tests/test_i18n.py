@@ -71,6 +71,9 @@ def keys_used_in_code() -> set[str]:
         for prefix in ("button.ride", "outcome.answer", "outcome.thanks")
     }
     used |= {"welcome.busy", "welcome.lost", "cancel_need.busy", "cancel_need.lost"}
+    from bot.services.texts import THROUGH_TEAM
+
+    used.add(f"agenda.kind.{THROUGH_TEAM}")  # the digest names a team post by its topic
     # A sentence's shorter wording for a simple phone (handlers/sms/talk.py sms_text).
     french = load_catalog("fr")
     used |= {f"sms.{key}" for key in used if f"sms.{key}" in french}

@@ -87,7 +87,7 @@ async def test_a_one_off_trip_typed_in_words_is_matched_for_its_date_only(
     assert "Je n'ai pas compris « n'importe quoi »" in jean.last().text
     mark = jean.mark()
     await jean.send("mardi prochain")  # a date: made once
-    assert "📅 Le mardi 24 novembre" in jean.texts_since(mark)
+    assert "📅 Le mardi 24 novembre, demain" in jean.texts_since(mark)
     assert "À quelle heure partez-vous ?" in jean.last().text
     await jean.send("7h30")
     await jean.press("Pas de retour")
@@ -277,7 +277,7 @@ async def test_a_one_seat_trip_and_three_passengers(bot: RunningBot) -> None:
 
     # Another date still has its seat.
     await describe_need(rose, when="1/12")
-    assert "Jean M. — mardi 1 décembre" in rose.last().text
+    assert "Jean M. — mardi 1er décembre" in rose.last().text
 
     # Jean adds a seat: Lina, still waiting, is told; Marie and Rose, who saw him, are not.
     marks = {user: user.mark() for user in (marie, lina, rose)}
@@ -506,7 +506,7 @@ async def test_a_one_off_trip_in_english(bot: RunningBot) -> None:
     assert "Which day?" in tom.last().text
     mark = tom.mark()
     await tom.send("next Tuesday")
-    assert "📅 On Tuesday 24 November" in tom.texts_since(mark)
+    assert "📅 On Tuesday 24 November, tomorrow" in tom.texts_since(mark)
     await tom.send("7:30 am")
     await tom.press("No return trip")
     await tom.send("2")
@@ -566,7 +566,7 @@ async def test_the_new_questions_take_anything_a_person_may_send(bot: RunningBot
     await jean.press_data(f"of:{nonce}:date:someday")
     assert "Quel jour ?" in jean.last().text
     await jean.press("Aujourd'hui")
-    assert "📅 Le lundi 23 novembre" in jean.messages()[-2].text
+    assert "📅 Le lundi 23 novembre, aujourd'hui" in jean.messages()[-2].text
     await jean.send("7h30")  # it is 10:00
     assert jean.last().text.startswith("Il est déjà 10h00 : un départ à 7h30 aujourd'hui est passé")
     await jean.send("11h")

@@ -42,7 +42,8 @@ async def test_claim_wider_search_ask_on_behalf_and_the_answer_back(bot: Running
     await bot.operators.press(olga, "🙋 Je m'en occupe")
     assert olga.callback_answers()[-1]["text"] == "Vous suivez cette demande."
     assert "🙋 Suivie par Olga Bru" in post.text  # the same post, edited
-    await bot.operators.press(omar, "🙋 Je m'en occupe", message=post)
+    assert "🙋 Je m'en occupe" not in post.buttons  # claimed: the button goes (issue 23, 15)
+    await bot.operators.press_data(omar, "op:1:claim", message=post)  # pressed just before
     assert omar.callback_answers()[-1]["text"] == "Olga Bru suit déjà cette demande."
 
     await bot.operators.press(omar, "🔎 Conducteurs possibles", message=post)
@@ -317,10 +318,12 @@ async def test_a_decline_comes_back_to_the_group_and_english_in_private(bot: Run
     await bot.operators.press(omar, "📨 Demander à Jean M.")
     await jean.press("Non, pas cette fois")
     said = [m.text for m in bot.operators.messages()]
-    assert (
-        "↩️ Demande n° 1 : Jean Martin ne peut pas emmener Lina (refus ou pas de réponse)." in said
+    # One message, no second full post (issue 23, item 15).
+    assert said[-1] == (
+        "↩️ Demande n° 1 : Jean Martin ne peut pas emmener Lina (refus ou pas de réponse).\n"
+        "📌 Plus d'autre conducteur possible : la demande revient à l'équipe."
     )
-    assert said[-1].startswith("Demande n° 1 revient à l'équipe")  # no second full post
+    assert not said[-2].startswith("↩️")
     assert "Jean M. ne peut pas cette fois." in lina.texts_since(0)
     assert "📌 Personne ne s'en occupe encore" in post.text and post.buttons
     await olga.command("langue")

@@ -39,7 +39,7 @@ async def test_an_old_man_in_his_own_words_from_a_sentence_to_a_drivers_yes(
     words = Transcript(albert, "Albert")
 
     said = await words.say("cahors demain 9h")
-    assert "📅 Le mardi 24 novembre" in said and "🏁 Arrivée : Cahors (46)" in said
+    assert "📅 Le mardi 24 novembre, demain" in said and "🏁 Arrivée : Cahors (46)" in said
     assert "Avant de chercher un trajet" in said[-1]  # agreed before anything is kept
     said = await words.say("oui")
     assert "D'où partez-vous ?" in said[-1]
@@ -189,7 +189,7 @@ async def test_in_english_too(bot: RunningBot) -> None:
     kim = bot.fake.user(408, "Kim", language_code="en")
     await kim.send("Figeac tomorrow by 9")
     said = kim.texts_since(0)
-    assert "📅 On Tuesday 24 November" in said and "🏁 To: Figeac (46)" in said
+    assert "📅 On Tuesday 24 November, tomorrow" in said and "🏁 To: Figeac (46)" in said
     assert "🏁 Arriving by 09:00" in said  # "by 9": the time and "arrive before" at once
     await kim.send("yes")  # the consent before a first need
     await kim.send("from Cahors")

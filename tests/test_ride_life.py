@@ -318,8 +318,7 @@ async def test_unclaimed_needs_are_posted_again_daily_and_quiet_claimed_ones_rem
     # Olga never opened a private chat with the bot: she is reminded in the group, by name.
     reminder = bot.operators.last()
     assert reminder.text.startswith("⏰ Olga Bru, demande n° 1 sans nouvelles depuis 3 jours")
-    assert reminder.buttons == [
-        "🙋 Je m'en occupe",
+    assert reminder.buttons == [  # hers already: no "Je m'en occupe" (issue 23, item 15)
         "🔎 Conducteurs possibles",
         "🔒 Clore",
         "📜 Historique",

@@ -8,7 +8,12 @@ from handlers.sms.text import SINGLE_GSM7, is_gsm7, segments, septets, sms
 from i18n import LANGUAGES, Translator, load_catalog, placeholders
 
 # Messages allowed more than one segment (each is paid): the key and how many.
-LONGER: dict[str, int] = {}
+LONGER: dict[str, int] = {
+    # Coaches and trains: a line each, with where to change (issue 23, item 5).
+    "sms.transit_options": 2,
+    "sms.transit_direct": 2,
+    "sms.transit_one_change": 2,
+}
 
 # The longest a placeholder ordinarily gets. A value is one string, or one per language.
 SAMPLES: dict[str, str | dict[str, str]] = {
@@ -45,6 +50,25 @@ SAMPLES: dict[str, str | dict[str, str]] = {
     "choices": {"fr": "1, 2, 3 ou 4", "en": "1, 2, 3, or 4"},
     "km": "188",  # a volunteer's ride from home and back (issue 24)
     "allowance": {"fr": "60,16 €", "en": "€60.16"},
+    # Coaches and trains (handlers/sms/notices.py).
+    "route": "TER Figeac - Cahors",
+    "route2": "TER Figeac - Cahors",
+    "stop": "Villefranche-de-Rouergue Gare routiere",
+    "end": "Villefranche-de-Rouergue Gare routiere",
+    "change": "Cahors Gare routiere",
+    "eve": {"fr": "mercredi 30 décembre", "en": "Wednesday 30 December"},
+    "leaves": {
+        "fr": "la veille, mercredi 30 décembre, à 23h50",
+        "en": "the day before, Wednesday 30 December, at 23:50",
+    },
+    "arrival": {"fr": "18h30", "en": "18:30"},
+    "change_departure": {"fr": "18h30", "en": "18:30"},
+    "lines": {
+        "fr": "- Ligne 881 : départ à 8h05, arrêt Saint-Cirq-Lapopie Parking."
+        " Arrivée à 8h25, arrêt Cajarc Tour de ville.",
+        "en": "- Line 881: leaves at 8:05, stop Saint-Cirq-Lapopie Parking."
+        " Arrives at 8:25, stop Cajarc Tour de ville.",
+    },
 }
 
 

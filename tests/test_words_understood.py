@@ -41,7 +41,7 @@ async def test_arrows_between_two_places_keep_both(bot: RunningBot) -> None:
     words = Transcript(lea, "Léa")
     said = await words.say("figeac -> cahors demain 8h")
     assert "📍 Départ : Figeac (46)" in said and "🏁 Arrivée : Cahors (46)" in said
-    assert "📅 Le mardi 24 novembre" in said
+    assert "📅 Le mardi 24 novembre, demain" in said
     await agree_if_asked(lea)
     assert "Qu'est-ce qui compte pour vous ?" in lea.last().text  # neither place asked again
     await ask(lea, "leave_after")
@@ -88,7 +88,7 @@ async def test_what_the_bot_cannot_use_is_said(bot: RunningBot) -> None:
 
     noe = bot.fake.user(2306, "Noé")
     said = await Transcript(noe, "Noé").say("Cahors demain vers 25h avec mon chien Zorglub")
-    assert "📅 Le mardi 24 novembre" in said and "🏁 Arrivée : Cahors (46)" in said
+    assert "📅 Le mardi 24 novembre, demain" in said and "🏁 Arrivée : Cahors (46)" in said
     assert any("Je n'ai pas utilisé « vers 25h avec mon chien Zorglub »" in t for t in said)
     print(words.text())
     bot.assert_clean()
@@ -101,7 +101,7 @@ async def test_a_first_sentence_with_a_morning_and_a_greeting(bot: RunningBot) -
     ana = bot.fake.user(2307, "Ana")
     words = Transcript(ana, "Ana")
     said = await words.say("je voudrais aller à cahors demain matin")
-    assert "📅 Le mardi 24 novembre" in said and "🏁 Arrivée : Cahors (46)" in said
+    assert "📅 Le mardi 24 novembre, demain" in said and "🏁 Arrivée : Cahors (46)" in said
     assert "🕘 Noté : le matin. Je vous demande l'heure juste après." in said
     await agree_if_asked(ana)
     await words.say("Gramat")
@@ -168,7 +168,7 @@ async def test_days_said_at_the_day_step(bot: RunningBot) -> None:
 
 async def test_tonight_in_three_days_and_next_week(bot: RunningBot) -> None:
     for user_id, typed, shown in (
-        (2311, "ce soir", "📅 Le lundi 23 novembre"),
+        (2311, "ce soir", "📅 Le lundi 23 novembre, aujourd'hui"),
         (2312, "dans 3 jours", "📅 Le jeudi 26 novembre"),
     ):
         user = bot.fake.user(user_id, "Jo")

@@ -8,6 +8,9 @@
   the second one, of a Friday's service, leaves in the first minutes of the Saturday.
 
 Montcuq is on no line; Lalbenque → Cajarc needs a change at Cahors.
+
+With `night_coach`, a coach of the working days leaves Cahors at 23:50 and reaches Cajarc at
+24:30:00: a Wednesday's run arrives on the Thursday at 0:30.
 """
 
 from __future__ import annotations
@@ -56,10 +59,15 @@ def _csv(rows: list[list[str]]) -> str:
     return "\n".join(",".join(row) for row in rows) + "\n"
 
 
-def write_lot_feed(path: Path, *, extra_run: bool = True) -> Path:
-    """The feed as a GTFS zip at `path` (`extra_run`: the market Saturday's coach)."""
+NIGHT_COACH = ("881-N", "881", "SEM", "Cajarc", [("CAH", "23:50"), ("CAJ", "24:30")])
+
+
+def write_lot_feed(path: Path, *, extra_run: bool = True, night_coach: bool = False) -> Path:
+    """The feed as a GTFS zip at `path` (`extra_run`: the market Saturday's coach;
+    `night_coach`: the coach of the working days' evenings, arriving past midnight)."""
+    trips = [*TRIPS, NIGHT_COACH] if night_coach else TRIPS
     stop_times = [["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"]]
-    for trip_id, _, _, _, calls in TRIPS:
+    for trip_id, _, _, _, calls in trips:
         for seq, (stop, at) in enumerate(calls, start=1):
             stop_times.append([trip_id, f"{at}:00", f"{at}:00", stop, str(seq)])
     calendar_dates = [["service_id", "date", "exception_type"], ["SEM", "20261225", "2"]]
@@ -81,7 +89,7 @@ def write_lot_feed(path: Path, *, extra_run: bool = True) -> Path:
         ),
         "trips.txt": _csv(
             [["route_id", "service_id", "trip_id", "trip_headsign"]]
-            + [[r, s, t, h] for t, r, s, h, _ in TRIPS]
+            + [[r, s, t, h] for t, r, s, h, _ in trips]
         ),
         "calendar.txt": _csv(
             [["service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",

@@ -28,6 +28,7 @@ from bot.conversations.model import (
     Term,
     Text,
     Words,
+    date_set,
 )
 from bot.domain import InvalidInput, NeedDraft, PlaceRef, Purpose, SpecialNeed, TimeMode
 from bot.interop.theirs import SearchWithPartners
@@ -183,7 +184,7 @@ class FindFlow(CallerSteps[NeedDraft]):
         elif request.day is not None:
             try:
                 turn.change(travel_date=request.day, regular=False, today=turn.today())
-                turn.say("find.date_set", date=request.day)
+                turn.say(date_set("find.date_set", request.day, turn.today()), date=request.day)
             except InvalidInput:
                 turn.say("words.day_gone_by", date=request.day)  # asked at its own step
         self.take_wish(turn, request.wish)
@@ -366,7 +367,7 @@ class FindFlow(CallerSteps[NeedDraft]):
             except InvalidInput:
                 return None  # a past day: asked again at its own step
             self.take_wish(turn, wish)
-            turn.say("find.date_set", date=day)
+            turn.say(date_set("find.date_set", day, turn.today()), date=day)
             return reading
         return None
 
@@ -491,7 +492,7 @@ class FindFlow(CallerSteps[NeedDraft]):
         except InvalidInput:
             turn.show(Question(Text("find.date_in_past", {"date": day}), when_rows()))
             return
-        turn.say("find.date_set", date=day)
+        turn.say(date_set("find.date_set", day, turn.today()), date=day)
         self.take_wish(turn, wish)
         self.advance(turn, WHEN)
 

@@ -281,3 +281,21 @@ class ConversationState(BaseModel):
     # How and from what it was opened ("opening@source"), while nothing is answered yet; None
     # after the first answer. A second press on the menu that opened it asks nothing again.
     begun_by: str | None = None
+
+
+# A day said back, and its forms that also say "today" or "tomorrow".
+_DATE_SET = {
+    "find.date_set": ("find.date_set_today", "find.date_set_tomorrow"),
+    "rides.date_set": ("rides.date_set_today", "rides.date_set_tomorrow"),
+}
+
+
+def date_set(key: str, day: date, today: date) -> str:
+    """The message saying back a day chosen: `key` itself, or its form that also says
+    "today" or "tomorrow" ("mardi prochain" said on a Monday is tomorrow: it says so)."""
+    on_the_day, the_day_after = _DATE_SET[key]
+    if day == today:
+        return on_the_day
+    if (day - today).days == 1:
+        return the_day_after
+    return key

@@ -29,6 +29,7 @@ from bot.conversations.model import (
     TripDraftView,
     Unusable,
     Words,
+    date_set,
 )
 from bot.domain import MAX_NOTE_LENGTH, MAX_SEATS, InvalidInput, TripDraft
 from bot.services.consents import TRIP, ConsentService
@@ -278,7 +279,7 @@ class OfferFlow(CallerSteps[TripDraft]):
         except InvalidInput:
             turn.show(Question(Text("rides.date_in_past", {"date": day}), date_rows()))
             return
-        turn.say("rides.date_set", date=day)
+        turn.say(date_set("rides.date_set", day, turn.today()), date=day)
         if at is not None and not turn.state.editing:
             try:
                 turn.change(departure=at, now=turn.now_time())

@@ -107,6 +107,9 @@ class DriverAnswer(enum.StrEnum):
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"  # accepted, then called off by the driver
     TOO_LATE = "too_late"  # cancelled by the partner, or expired, or answered before
+    # A yes that would promise a seat the trip no longer has that day (other bookings or our
+    # own passengers accepted meanwhile): the booking is refused, the partner told.
+    FULL = "full"
     NOT_YOURS = "not_yours"
 
 
@@ -410,14 +413,31 @@ class PartnerApi:
             booking = await self._expired(booking)
             partner = self.partner_named(booking.partner)
             platform = partner.name if partner else booking.partner
-            status = BookingStatus.CONFIRMED if accept else BookingStatus.CANCELLED
+            full = accept and booking.waiting and not await self._seat_left(booking)
+            status = BookingStatus.CONFIRMED if accept and not full else BookingStatus.CANCELLED
             if not booking.waiting or not await self._bookings.set_status(
                 booking.number, booking.status, status, self._clock.now()
             ):
                 return Answered(DriverAnswer.TOO_LATE, booking, platform)
             settled = await self._bookings.by_number(number)
-        result = DriverAnswer.ACCEPTED if accept else DriverAnswer.DECLINED
+        result = (
+            DriverAnswer.FULL
+            if full
+            else DriverAnswer.ACCEPTED
+            if accept
+            else DriverAnswer.DECLINED
+        )
         return Answered(result, settled, platform)
+
+    async def _seat_left(self, booking: Booking) -> bool:
+        """Whether the trip still has a seat for this booking's ride: the README's promise
+        (partners get only the seats left) kept when the driver says yes, not only when the
+        partner asks (several bookings may wait for the same seat)."""
+        trip = await self._trips.get(booking.trip_id)
+        if trip is None:
+            return False
+        taken = await self._bookings.confirmed_on(trip.id, booking.leg, booking.ride_date)
+        return taken < trip.seats
 
     async def withdraw(self, driver: Person, number: int) -> Answered:
         """Our driver can no longer take a partner's passenger they had accepted: the

@@ -17,6 +17,7 @@ from bot.agenda import NO_SUBJECT, AgendaEntry, Calendar, Due, Kind, Outcome
 from bot.clock import Clock
 from bot.ports import Agenda, UnitOfWork
 from bot.services.reports import ReportService, Statistics
+from bot.services.texts import TextMonth, TextService
 
 WEEKS = 12
 AXES_DAYS = 90
@@ -92,6 +93,8 @@ class Dashboard:
 class Overview:
     statistics: Statistics
     dashboard: Dashboard
+    # What texting cost this month, when texts go out (the SMS channel).
+    texts: TextMonth | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,9 @@ class DashboardService:
         agenda: Agenda,
         unit_of_work: UnitOfWork,
         report_hour: int,
+        texts: TextService | None = None,
     ) -> None:
+        self._texts = texts
         self._facts = facts
         self._reports = reports
         self._clock = clock
@@ -126,7 +131,8 @@ class DashboardService:
 
     async def overview(self) -> Overview:
         """/stats: the figures, and what the chart shows."""
-        return Overview(await self._reports.statistics(), await self.dashboard())
+        month = await self._texts.month() if self._texts is not None else None
+        return Overview(await self._reports.statistics(), await self.dashboard(), month)
 
     async def dashboard(self, weeks: int = WEEKS) -> Dashboard:
         today = self._calendar.today(self._clock.now())

@@ -13,6 +13,7 @@ from bot.delivery import (
     JSON,
     QUIET_FROM,
     QUIET_UNTIL,
+    SAID_FOR_TOMORROW,
     Backlog,
     DeliveryStatus,
     InboxEntry,
@@ -80,8 +81,25 @@ class DeliveryService:
         return await self._outbox.add(message, self._clock.now())
 
     async def due(self, limit: int, skip: Collection[int] = ()) -> list[OutboxEntry]:
-        """What can be sent now, oldest first, but to the chats in `skip`."""
-        return await self._outbox.due(self._clock.now(), limit, skip)
+        """What can be sent now, oldest first, but to the chats in `skip`. A message no
+        longer true (a reminder saying "demain" on the day itself, held up by an outage) is
+        dropped, never sent."""
+        now = self._clock.now()
+        entries = await self._outbox.due(now, limit, skip)
+        fresh = []
+        for entry in entries:
+            if self._stale(entry, now):
+                await self._outbox.settle(
+                    entry.id, DeliveryStatus.DROPPED, "stale: its day has passed", now
+                )
+            else:
+                fresh.append(entry)
+        return fresh
+
+    def _stale(self, entry: OutboxEntry, now: datetime) -> bool:
+        return entry.topic in SAID_FOR_TOMORROW and self._calendar.today(
+            now
+        ) > self._calendar.today(entry.created_at)
 
     async def next_attempt(self, skip: Collection[int] = ()) -> datetime | None:
         return await self._outbox.next_attempt(skip)

@@ -325,7 +325,19 @@ class IntroductionService:
             return None
         return telling.request_expired_driver(driver, passenger)
 
-    async def withdraw(self, driver: Person, introduction_id: int) -> Answer:
+    async def call_off_for_seats(self, driver: Person, introduction_id: int) -> list[Notice]:
+        """The driver lowers his seats and calls this passenger off (bot/services/trips.py):
+        as a withdrawal, the passenger told why, kindly, with the next drivers."""
+        withdrawn = await self.withdraw(driver, introduction_id, told=n.SeatsCalledOffPassenger)
+        return withdrawn.notices
+
+    async def withdraw(
+        self,
+        driver: Person,
+        introduction_id: int,
+        *,
+        told: type[n.DriverDroppedOut] = n.RidesWithdrawnPassenger,
+    ) -> Answer:
         """A driver who had accepted can no longer take the passenger: the search goes on."""
         introduction = await self._introductions.get(introduction_id)
         if introduction is None:
@@ -351,9 +363,7 @@ class IntroductionService:
                 need.id, NeedStatus.SEARCHING, now, actor_id=driver.id, event="driver_withdrew",
                 detail=f"introduction {introduction.id}",
             )  # fmt: skip
-            return await self._next_drivers(
-                introduction, need, n.RidesWithdrawnPassenger, n.OperatorsDriverWithdrew
-            )
+            return await self._next_drivers(introduction, need, told, n.OperatorsDriverWithdrew)
 
     async def driver_unreachable(self, introduction_id: int) -> Answer | None:
         """The driver blocked the bot (or never started it): as if they had declined."""

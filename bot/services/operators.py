@@ -51,6 +51,15 @@ class Diary:
     lines: list[DiaryLine]
 
 
+# The need's history events that say why it came to the team, and how its post says it.
+_POST_REASONS = {
+    "no_match": "no_match",
+    "no_more_drivers": "no_more_drivers",
+    "asked_operators": "asked_operators",
+    "registered_by_operator": "on_behalf",
+}
+
+
 class OperatorService:
     def __init__(
         self,
@@ -82,10 +91,18 @@ class OperatorService:
         self._timing = timing
 
     async def view(self, need_id: int) -> FollowUp:
+        """The need as its post shows it, with why it came to the team (the post keeps its
+        facts when it is edited: a claim, a driver's answer)."""
         need = await self._needs.get(need_id)
         if need is None:
             return FollowUp(FollowUpResult.NOT_FOUND)
-        return await self._view(FollowUpResult.DONE, need)
+        view = await self._view(FollowUpResult.DONE, need)
+        reasons = [
+            _POST_REASONS[event["kind"]]
+            for event in await self._follow_up.events(need.id)
+            if event["kind"] in _POST_REASONS
+        ]
+        return replace(view, reason=reasons[-1] if reasons else None)
 
     async def with_views(self, notices: Sequence[Notice]) -> list[Notice]:
         """The notices, each need's post to refresh carrying what the post must show now

@@ -77,6 +77,21 @@ class PeopleService:
         by = consent_by.id if consent_by is not None else None
         return await self._people.set_sms(person.id, now, by, now)
 
+    async def no_sms(self, person: Person) -> Person:
+        """No longer texted (their consent withdrawn, told to the team): the team phones."""
+        return await self._people.set_sms(person.id, None, None, self._clock.now())
+
+    async def registered_with_phone(self, phone: str) -> Person | None:
+        """Someone without Telegram known by this number (E.164) who agreed to be kept:
+        registered by the team, or who texted and said yes."""
+        for person in await self._people.offline_with_phone(phone):
+            if person.privacy_accepted_at is not None and person.display_name.strip():
+                return person
+        return None
+
+    async def with_phone(self, phone: str) -> Person | None:
+        return await self._people.with_phone(phone)
+
     async def stop_sms(self, person: Person) -> Person:
         return await self._people.set_sms_stopped(person.id, self._clock.now(), self._clock.now())
 

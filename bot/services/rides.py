@@ -66,12 +66,16 @@ class RideService:
         return Ride(introduction, need, passenger, driver, trip, introduction.ride_date)
 
     async def to_remind(self, introduction_id: int) -> Ride | None:
-        """The ride to remind both of, if it still stands and is still ahead."""
+        """The ride to remind both of, if it still stands and is still tomorrow (the
+        reminder says "demain": run late, on the ride's day, it says nothing)."""
         ride = await self.ride(introduction_id)
         if ride is None or not _standing(ride):
             return None
+        now = self._clock.now()
         leaves = self._calendar.moment(ride.ride_date, ride.introduction.pickup)
-        return ride if leaves > self._clock.now() else None
+        if self._calendar.today(now) >= ride.ride_date:
+            return None
+        return ride if leaves > now else None
 
     async def reminder(self, introduction_id: int, *, for_driver: bool) -> list[Notice] | None:
         """The evening-before reminder to the driver or the passenger (None: nothing to say:

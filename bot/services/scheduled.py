@@ -30,6 +30,7 @@ from bot.services.introductions import IntroductionService
 from bot.services.needs import NeedService
 from bot.services.operators import OperatorService
 from bot.services.privacy import PrivacyService
+from bot.services.pruning import Pruning
 from bot.services.rides import RideService
 from bot.services.transit import TransitService
 from bot.services.trips import TripService
@@ -68,6 +69,7 @@ class ScheduledWork:
         aid_review: CatalogueReview | None = None,
         transit: TransitService | None = None,
         volunteers: VolunteerService | None = None,
+        pruning: Pruning | None = None,
     ) -> None:
         self._agenda = agenda
         self._uow = unit_of_work
@@ -87,6 +89,7 @@ class ScheduledWork:
         self._aid_review = aid_review
         self._transit = transit
         self._volunteers = volunteers
+        self._pruning = pruning
         self._work: dict[Kind, Work] = {
             # Actions.
             Kind.INTRODUCTION_TIMEOUT: self._action(introductions.time_out),
@@ -96,6 +99,7 @@ class ScheduledWork:
             Kind.AID_PROOF_EXPIRY: self._action(lambda e: self._applications.expire_proofs(e)),
             Kind.AID_APPLICATION_ANONYMISE: self._action(lambda e: self._applications.anonymise(e)),
             Kind.RETENTION: self._retention,
+            Kind.PRUNE: self._action(self._prune),
             # Messages.
             Kind.INTRODUCTION_EXPIRED_DRIVER: self._introduction_expired_driver,
             Kind.INTRODUCTION_EXPIRED_PASSENGER: self._introduction_expired_passenger,
@@ -122,6 +126,7 @@ class ScheduledWork:
             Kind.DIGEST: lambda entry: digest.sent(entry, Outcome.UNREACHABLE),
             Kind.MONTHLY_REPORT: lambda entry: dashboard.reported(entry, Outcome.UNREACHABLE),
             Kind.AID_CATALOGUE_REVIEW: self._aid_catalogue_reviewed,
+            Kind.PRUNE: self._pruned,
             Kind.TRIP_CHECK: trips.check_undelivered,
             Kind.NEED_REPOST: lambda entry: operators.reposted(entry, None),
             Kind.CLAIMED_REMINDER: lambda entry: operators.claimer_reminded(
@@ -192,6 +197,15 @@ class ScheduledWork:
         if outcome is not Outcome.DONE:
             return Carried(outcome)
         return Carried(outcome, [to_team(NeedPostRefresh(entry.subject_id))])
+
+    async def _prune(self, entry: AgendaEntry) -> Outcome:
+        if self._pruning is None:
+            return Outcome.SKIPPED
+        return await self._pruning.prune(entry)
+
+    async def _pruned(self, entry: AgendaEntry) -> None:
+        if self._pruning is not None:
+            await self._pruning.pruned(entry)
 
     async def _retention(self, entry: AgendaEntry) -> Carried:
         outcome, notices = await self._privacy.retention(entry)

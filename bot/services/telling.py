@@ -80,11 +80,14 @@ def followed_answer(
     driver: Person | None,
     kind: type[n.DriverAnswer],
     passenger: Person | None = None,
+    *,
+    back_to_team: bool = False,
 ) -> Notices:
-    """A driver's answer to a need the team has posted: the group hears who did what."""
+    """A driver's answer to a need the team has posted: the group hears who did what (and,
+    with `back_to_team`, that nobody else can take the passenger)."""
     if need is None or driver is None or need.operators_post_id is None:
         return []
-    return [to_team(kind(need, driver, passenger)), refresh_post(need)]
+    return [to_team(kind(need, driver, passenger, back_to_team)), refresh_post(need)]
 
 
 # The passenger and the drivers who can take them.
@@ -160,9 +163,12 @@ def alternatives_for(
     return notices
 
 
-def nobody_left(passenger: Person, view: FollowUp | None, reason: str) -> Notices:
+def nobody_left(
+    passenger: Person, view: FollowUp | None, reason: str, *, team_told: bool = False
+) -> Notices:
+    """No driver left for the passenger: they are told, the team too (unless `team_told`)."""
     notices = [to_person(passenger, n.CandidatesNoMore(), (Button(Offer.SHOW_AIDS, 0),))]
-    if view is not None and view.need is not None:
+    if view is not None and view.need is not None and not team_told:
         notices += need_to_team(view, reason)
     return notices
 
@@ -309,12 +315,14 @@ def driver_dropped_out(
     on with the next drivers, or the team takes over (`view` is then the need as it stands)."""
     if passenger is None or need is None:
         return []
-    notices = followed_answer(need, driver, team_kind, passenger)
+    back = not candidates and view is not None
+    notices = followed_answer(need, driver, team_kind, passenger, back_to_team=back)
     notices.append(to_person(passenger, told(driver.short_name if driver else "")))
     if candidates:
         notices.append(drivers_for(passenger, need, candidates, n.CandidatesNext))
     elif view is not None:
-        notices += nobody_left(passenger, view, "no_more_drivers")
+        # A need the team has posted: the word above says it is back (one message).
+        notices += nobody_left(passenger, view, "no_more_drivers", team_told=bool(notices[:-1]))
     return notices
 
 

@@ -19,7 +19,16 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.domain import Person
-from bot.notices import Notice, SmsStoppedTeam, to_team
+from bot.notices import (
+    NeedPostRefresh,
+    Notice,
+    SmsStoppedTeam,
+    SmsTeamAgreed,
+    to_person,
+    to_team,
+)
+from bot.phones import is_mobile, parse_phone
+from bot.ports import NeedRepository
 from bot.services.people import PeopleService
 
 # More texts than this from one number within the window: it is slowed down (a whole
@@ -28,6 +37,9 @@ FLOOD_TEXTS = 30
 FLOOD_WINDOW = timedelta(minutes=10)
 # Handled texts are kept this long (what the person sent, for a fault to be looked into).
 KEEP_HANDLED_TEXTS = timedelta(days=30)
+# The topic of the team's posts that pass on a text the month's budget could not pay for
+# (counted in /stats).
+THROUGH_TEAM = "sms_over_budget"
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,12 @@ class TextUsage(Protocol):
     async def segments_since(self, since: datetime) -> int:
         """Segments of the texts written to the outbox since then (sent or waiting)."""
 
+    async def texts_since(self, since: datetime) -> tuple[int, int]:
+        """Texts written to the outbox since then (sent or waiting), and their segments."""
+
+    async def team_posts_since(self, topic: str, since: datetime) -> int:
+        """Posts to the team about `topic` written since then."""
+
 
 class Flood(enum.Enum):
     NO = "no"
@@ -66,6 +84,37 @@ class Flood(enum.Enum):
     TOLD = "told"
     # Still over it: nothing sent back.
     SILENT = "silent"
+
+
+@dataclass(frozen=True)
+class TextMonth:
+    """What texting cost this month, for the team's /stats."""
+
+    texts: int
+    segments: int
+    budget: int | None  # SMS_MONTHLY_SEGMENTS; None: no budget
+    through_team: int  # texts the budget could not pay for, passed on by the team
+
+
+class TeamSms(enum.StrEnum):
+    """What the team's /sms <number> [non] did."""
+
+    REACHED = "reached"  # texts reach them from now on, as they agreed
+    WITHDRAWN = "withdrawn"  # no more texts: the team phones them
+    ALREADY = "already"  # texted already (nothing changed)
+    NOT_TEXTED = "not_texted"  # "non" for someone who was not texted
+    NOT_A_PHONE = "not_a_phone"
+    NOT_A_MOBILE = "not_a_mobile"  # a landline cannot get texts
+    NOT_FOUND = "not_found"  # nobody the team registered with that number
+    ON_TELEGRAM = "on_telegram"  # on Telegram: messages reach them there
+
+
+@dataclass(frozen=True)
+class TeamSmsResult:
+    result: TeamSms
+    phone: str | None = None  # E.164
+    person: Person | None = None
+    notices: list[Notice] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -83,6 +132,7 @@ class TextService:
         clock: Clock,
         zone: object,
         monthly_segments: int | None,
+        needs: NeedRepository | None = None,
     ) -> None:
         self._inbox = inbox
         self._usage = usage
@@ -90,6 +140,7 @@ class TextService:
         self._clock = clock
         self._zone = zone
         self.monthly_segments = monthly_segments
+        self._needs = needs
 
     async def receive(self, gateway_id: str | None, sender: str, receiver: str, text: str) -> bool:
         return await self._inbox.record(gateway_id, sender, receiver, text, self._clock.now())
@@ -119,7 +170,7 @@ class TextService:
             return Stopped(person)
         person = await self._people.stop_sms(person)
         notices = [to_team(SmsStoppedTeam(person))] if person.sms_since is not None else []
-        return Stopped(person, notices)
+        return Stopped(person, [*notices, *await self._posts_of(person)])
 
     async def start(self, person: Person) -> Person:
         """START: texts again (and agreed anew, if they had agreed before)."""
@@ -127,6 +178,50 @@ class TextService:
         if person.sms_since is None and person.privacy_accepted_at is not None:
             person = await self._people.reach_by_sms(person)
         return person
+
+    async def set_by_team(self, operator: Person, typed: str, agreed: bool) -> TeamSmsResult:
+        """The team says that someone it registered by phone agrees to be texted at this
+        number (`agreed`), or no longer does. Their consent is recorded with the team
+        member's name; texted from now on, they are told so in a first text (STOP undoes
+        it). Someone who later texts from that number is that same person."""
+        phone = parse_phone(typed)
+        if phone is None:
+            return TeamSmsResult(TeamSms.NOT_A_PHONE)
+        person = await self._people.registered_with_phone(phone)
+        if person is None:
+            known = await self._people.with_phone(phone)
+            if known is not None and known.telegram_user_id is not None:
+                return TeamSmsResult(TeamSms.ON_TELEGRAM, phone, known)
+            return TeamSmsResult(TeamSms.NOT_FOUND, phone)
+        if not agreed:
+            if person.sms_since is None:
+                return TeamSmsResult(TeamSms.NOT_TEXTED, phone, person)
+            person = await self._people.no_sms(person)
+            return TeamSmsResult(TeamSms.WITHDRAWN, phone, person, await self._posts_of(person))
+        if not is_mobile(phone):
+            return TeamSmsResult(TeamSms.NOT_A_MOBILE, phone, person)
+        if person.by_sms and person.sms_stopped_at is None:
+            return TeamSmsResult(TeamSms.ALREADY, phone, person)
+        # Told in person, their word stands for the STOP they once texted.
+        person = await self._people.reach_by_sms(person, consent_by=operator, show_phone=False)
+        told = [to_person(person, SmsTeamAgreed()), *await self._posts_of(person)]
+        return TeamSmsResult(TeamSms.REACHED, phone, person, told)
+
+    async def _posts_of(self, person: Person) -> list[Notice]:
+        """Their open needs' posts, drawn again: they say how the person is reached."""
+        if self._needs is None:
+            return []
+        return [
+            to_team(NeedPostRefresh(need.id))
+            for need in await self._needs.for_person(person.id)
+            if need.is_open and need.operators_post_id is not None
+        ]
+
+    async def month(self) -> TextMonth:
+        since = self._month_start()
+        texts, segments = await self._usage.texts_since(since)
+        through_team = await self._usage.team_posts_since(THROUGH_TEAM, since)
+        return TextMonth(texts, segments, self.monthly_segments, through_team)
 
     async def affordable(self, segments: int) -> bool:
         """Whether `segments` more fit in this month's budget (no budget: always)."""

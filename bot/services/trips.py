@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import MAX_SEATS, NewTrip, Person, Ride, Trip, TripStatus
+from bot.interop.bookings import Booking
 from bot.notices import Button, Notice, Offer, TripsRideStillOn, to_person
 from bot.ports import Agenda, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 from bot.services import telling
@@ -21,6 +22,20 @@ class TripChange(enum.StrEnum):
     UNCHANGED = "unchanged"  # already in that state: a double press, an old button
     ENDED = "ended"  # the driver's trip, deleted or over (`trip` says which): a late press
     NOT_FOUND = "not_found"  # no such trip, or someone else's: the same answer
+    # Fewer seats than passengers already accepted on some date: nothing changes until the
+    # driver chooses (keep the seats, or call someone off); `crowded` says who and when.
+    TOO_FEW = "too_few"
+
+
+@dataclass(frozen=True)
+class Crowded:
+    """A day the trip would carry more passengers than its new seats: a date (one-off
+    passengers, with those of every week on that weekday), or a weekday (every week)."""
+
+    rides: list[Ride]
+    on: date | None = None
+    weekday: int | None = None
+    partners: list[Booking] = field(default_factory=list)  # partners' passengers that date
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,8 @@ class TripChangeResult:
     trip: Trip | None = None
     # A trip resumed: the passengers still waiting whom it can take are told.
     notices: list[Notice] = field(default_factory=list)
+    crowded: list[Crowded] = field(default_factory=list)  # for TOO_FEW
+    called_off: Ride | None = None  # a passenger the driver called off to lower the seats
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,48 @@ class Announcer(Protocol):
 
 class RidesToCome(Protocol):
     async def to_come_on_trip(self, trip_id: int) -> list[Ride]: ...
+
+
+class PartnerPassengers(Protocol):
+    async def confirmed_from(self, trip_id: int, since: date) -> list[Booking]:
+        """Partners' confirmed bookings on the trip from `since` on."""
+        ...
+
+
+class RideCaller(Protocol):
+    async def call_off_for_seats(self, driver: Person, introduction_id: int) -> list[Notice]:
+        """The driver no longer takes this passenger (fewer seats): the notices it causes,
+        the passenger told kindly with the next drivers."""
+        ...
+
+
+def crowded_days(
+    rides: list[Ride], seats: int, bookings: list[Booking] | None = None
+) -> list[Crowded]:
+    """The days the rides to come would need more than `seats` seats: each date with its
+    one-off passengers (ours and partners') and the regular ones of its weekday; each weekday
+    whose regular passengers alone are too many."""
+    booked: dict[date, list[Booking]] = {}
+    for booking in bookings or []:
+        booked.setdefault(booking.ride_date, []).append(booking)
+    dated: dict[date, list[Ride]] = {}
+    weekly: dict[int, list[Ride]] = {}
+    for ride in rides:
+        if ride.need.travel_date is not None:
+            dated.setdefault(ride.need.travel_date, []).append(ride)
+        else:
+            days = ride.need.weekdays & (ride.trip.weekdays if ride.trip else ride.need.weekdays)
+            for day in days or {ride.introduction.travel_day}:
+                weekly.setdefault(int(day), []).append(ride)
+    found = [
+        Crowded(every, weekday=day) for day, every in sorted(weekly.items()) if len(every) > seats
+    ]
+    for on in sorted(set(dated) | set(booked)):
+        once, theirs = dated.get(on, []), booked.get(on, [])
+        every = weekly.get(on.weekday(), [])
+        if len(every) <= seats < len(once) + len(every) + len(theirs):
+            found.append(Crowded(once + every, on=on, partners=theirs))
+    return found
 
 
 @dataclass(frozen=True)
@@ -76,7 +135,10 @@ class TripService:
         timing: Timing,
         announcer: Announcer | None = None,
         rides: RidesToCome | None = None,
+        bookings: PartnerPassengers | None = None,
     ) -> None:
+        self._bookings = bookings
+        self._caller: RideCaller | None = None
         self._announcer = announcer
         self._rides = rides
         self._trips = trips
@@ -163,10 +225,21 @@ class TripService:
                 notices = await self._promised(updated)
         return TripChangeResult(TripChange.DONE, updated, notices)
 
-    async def set_seats(self, driver: Person, trip_id: int, seats: int) -> TripChangeResult:
-        """The driver changes how many seats the trip offers. Seats already promised stay
-        promised; with more seats, the passengers still waiting whom it can now take are
-        told."""
+    def call_off_with(self, caller: RideCaller) -> None:
+        """Who calls a passenger off when the driver lowers the seats (assembled later)."""
+        self._caller = caller
+
+    async def set_seats(
+        self, driver: Person, trip_id: int, seats: int, *, calling_off: int | None = None
+    ) -> TripChangeResult:
+        """The driver changes how many seats the trip offers; with more seats, the
+        passengers still waiting whom it can now take are told.
+
+        Seats already promised stay promised: fewer seats than the passengers accepted on
+        some day changes nothing (TOO_FEW, with who and when) until the driver chooses, to
+        keep the seats or to call one of them off (`calling_off`, an introduction of this
+        trip), who is told kindly and offered the next drivers; the seats are lowered once
+        everyone left has one."""
         trip = await self._answerable(driver, trip_id, False)
         if trip is None:
             return TripChangeResult(TripChange.NOT_FOUND)
@@ -174,13 +247,31 @@ class TripService:
             return TripChangeResult(TripChange.ENDED, trip)
         if not 1 <= seats <= MAX_SEATS:
             raise ValueError(f"seats out of range: {seats}")
+        rides = await self._rides.to_come_on_trip(trip.id) if self._rides else []
+        notices: list[Notice] = []
+        called_off = None
+        if calling_off is not None:
+            called_off = next((r for r in rides if r.introduction.id == calling_off), None)
+            if called_off is not None and self._caller is not None:
+                notices = await self._caller.call_off_for_seats(driver, calling_off)
+                rides = [r for r in rides if r.introduction.id != calling_off]
+        crowded = []
+        if seats < trip.seats:
+            today = self._timing.calendar.today(self._clock.now())
+            booked = await self._bookings.confirmed_from(trip.id, today) if self._bookings else []
+            crowded = crowded_days(rides, seats, booked)
+        if crowded:
+            return TripChangeResult(
+                TripChange.TOO_FEW, trip, notices, crowded=crowded, called_off=called_off
+            )
         if trip.seats == seats:
-            return TripChangeResult(TripChange.UNCHANGED, trip)
+            return TripChangeResult(TripChange.UNCHANGED, trip, notices, called_off=called_off)
         now = self._clock.now()
         async with self._uow.transaction():
             updated = await self._trips.set_seats(trip.id, seats, now)
-            notices = await self._announce(updated) if seats > trip.seats else []
-        return TripChangeResult(TripChange.DONE, updated, notices)
+            if seats > trip.seats:
+                notices += await self._announce(updated)
+        return TripChangeResult(TripChange.DONE, updated, notices, called_off=called_off)
 
     async def expire(self, entry: AgendaEntry) -> Outcome:
         """The agenda's action: a one-off trip whose day is over ends (out of the search and

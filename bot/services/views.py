@@ -28,6 +28,9 @@ class FollowUp:
     candidates: list[Candidate] = field(default_factory=list)
     # What the change causes (for the use cases that return a view).
     notices: list[Notice] = field(default_factory=list)
+    # Why the need went to the team ("no_match", "no_more_drivers"…), for its post to keep
+    # saying so when it is edited (filled by OperatorService.view).
+    reason: str | None = None
 
 
 async def team_view(needs: NeedRepository, people: PeopleRepository, need_id: int) -> FollowUp:

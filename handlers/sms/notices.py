@@ -9,15 +9,18 @@ the same readers of words as on Telegram (bot/services/words.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from bot import notices as n
 from bot.domain import Need, Person, Ride
 from bot.notices import Notice, NoticeValues, Offer
 from bot.phones import show_phone
+from bot.transit.planner import DAY, TransitOption
 from handlers import render
 from handlers.notices import NoticeWords
 from handlers.sms.text import choices_hint, numbered, sms, yes_no_hint
+from handlers.transit_words import TransitWords
 from handlers.volunteer_words import euros
 from i18n import Translator
 
@@ -43,7 +46,8 @@ class TextNotices:
         self._add(self._trip_check, n.TripCheckQuestion)
         self._add(self._dropped_out, n.IntroDeclinedPassenger, n.IntroExpiredPassenger,
                   n.IntroUnreachablePassenger, n.RidesFullPassenger,
-                  n.RidesWithdrawnPassenger)  # fmt: skip
+                  n.RidesWithdrawnPassenger, n.SeatsCalledOffPassenger)  # fmt: skip
+        self._add(self._transit, n.TransitOptions)
 
     def _add(self, words: Callable[[str, V], str], *kinds: type[V]) -> None:
         for kind in kinds:
@@ -167,6 +171,36 @@ class TextNotices:
         return sms(
             self.t(lang, "sms.outcome_question", name=ride.driver.short_name,
                    **self._ride(lang, ride))
+        )  # fmt: skip
+
+    # Coaches and trains.
+
+    def _transit(self, lang: str, v: n.TransitOptions) -> str:
+        lines = "\n".join(self._transit_option(lang, option) for option in v.options)
+        day = self.t.date(lang, v.options[0].day)
+        return sms(self.t(lang, "sms.transit_options", day=day, lines=lines))
+
+    def _transit_option(self, lang: str, option: TransitOption) -> str:
+        """One line: when and where it leaves (a night coach: "la veille, mercredi…"), where
+        to change, when it arrives."""
+        words = TransitWords(self.t)
+        first, last = option.legs[0], option.legs[-1]
+        if first.departure < 0:
+            leaves = self.t(
+                lang, "sms.transit_leaves_eve", time=words.clock(lang, first.departure + DAY),
+                eve=self.t.date(lang, option.day - timedelta(days=1)),
+            )  # fmt: skip
+        else:
+            leaves = self.t(lang, "sms.transit_leaves", time=words.clock(lang, first.departure))
+        common = {
+            "route": first.line, "leaves": leaves, "stop": first.board_name,
+            "arrival": words.clock(lang, last.arrival), "end": last.alight_name,
+        }  # fmt: skip
+        if option.changes == 0:
+            return self.t(lang, "sms.transit_direct", **common)
+        return self.t(
+            lang, "sms.transit_one_change", change=first.alight_name, route2=last.line,
+            change_departure=words.clock(lang, last.departure), **common,
         )  # fmt: skip
 
     # Values.

@@ -1,0 +1,107 @@
+"""The team's side of texting (issue 21): /sms <number> [non] gives someone the team
+registered by phone an SMS channel, with their consent recorded under the team member's
+name ("non" withdraws it). What it does is the core's (bot/services/texts.py,
+`TextService.set_by_team`); this module reads the command and words the answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+
+from bot.phones import show_phone
+from bot.services.texts import TeamSms, TeamSmsResult, TextMonth
+from handlers.deps import Deps
+from handlers.replies import send
+from i18n import Translator
+
+if TYPE_CHECKING:  # handlers/operators.py shows this module's figures in /stats
+    from handlers.notify import Notifier
+    from handlers.roles import OperatorDirectory
+
+Context = ContextTypes.DEFAULT_TYPE
+
+# The last word of /sms that withdraws the consent, or says it again.
+NO_WORDS = frozenset({"non", "no", "stop"})
+YES_WORDS = frozenset({"oui", "yes", "ok"})
+
+# The team's answer to /sms, by what it did.
+ANSWERS = {
+    TeamSms.REACHED: "smsteam.reached",
+    TeamSms.WITHDRAWN: "smsteam.withdrawn",
+    TeamSms.ALREADY: "smsteam.already",
+    TeamSms.NOT_TEXTED: "smsteam.not_texted",
+    TeamSms.NOT_A_PHONE: "smsteam.not_a_phone",
+    TeamSms.NOT_A_MOBILE: "smsteam.not_a_mobile",
+    TeamSms.NOT_FOUND: "smsteam.not_found",
+    TeamSms.ON_TELEGRAM: "smsteam.on_telegram",
+}
+
+
+def read_sms_command(args: list[str]) -> tuple[str, bool]:
+    """ "06 12 34 56 78 non" → ("06 12 34 56 78", False): the number, and whether the
+    person agrees."""
+    words = list(args)
+    agreed = True
+    if words and words[-1].strip(" .!").lower() in NO_WORDS | YES_WORDS:
+        agreed = words.pop().strip(" .!").lower() in YES_WORDS
+    return " ".join(words), agreed
+
+
+class SmsTeamHandlers:
+    def __init__(self, deps: Deps, notifier: Notifier, directory: OperatorDirectory) -> None:
+        self.deps = deps
+        self.t = deps.t
+        self.notifier = notifier
+        self.directory = directory
+
+    def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        return [CommandHandler("sms", self.sms)]
+
+    async def sms(self, update: Update, context: Context) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        team_lang = self.deps.settings.default_language
+        if not await self.directory.is_operator(update.get_bot(), user.id):
+            person = await self.deps.people.find_by_telegram_id(user.id)
+            await send(update, context, self.t(person.language if person else None,
+                                               "operators.only"))  # fmt: skip
+            return
+        operator = await self.deps.person(update)
+        lang = operator.language if chat.type == chat.PRIVATE else team_lang
+        texts = self.deps.texts
+        if texts is None:
+            await send(update, context, self.t(lang, "smsteam.not_set_up"))
+            return
+        typed, agreed = read_sms_command(context.args or [])
+        if not typed:
+            await send(update, context, self.t(lang, "smsteam.usage"))
+            return
+        done = await texts.set_by_team(operator, typed, agreed)
+        await send(update, context, self._answer(lang, done, typed, operator.display_name))
+        await self.notifier.write(context, done.notices)
+
+    def _answer(self, lang: str, done: TeamSmsResult, typed: str, operator: str) -> str:
+        person = done.person
+        values: dict[str, object] = {
+            "phone": show_phone(done.phone) if done.phone else typed,
+            "name": person.display_name if person is not None else "",
+            "operator": operator,
+        }
+        if done.result is TeamSms.REACHED:
+            values["number"] = self.deps.settings.sms_number or ""
+        return self.t(lang, ANSWERS[done.result], **values)
+
+
+def month_text(t: Translator, lang: str, month: TextMonth) -> str:
+    """/stats: the texts and segments sent this month against the budget, and how many
+    messages the team passed on because the budget was reached."""
+    values = {"texts": month.texts, "segments": month.segments, "through": month.through_team}
+    if month.budget is None:
+        return t(lang, "smsteam.stats_no_budget", **values)
+    text = t(lang, "smsteam.stats", budget=month.budget, **values)
+    if month.segments >= month.budget:
+        text += "\n" + t(lang, "smsteam.stats_spent")
+    return text
