@@ -403,3 +403,35 @@ async def test_without_a_rate_per_km_no_sum_is_promised(bot: RunningBot) -> None
     assert "km en tout" in request
     assert "Indemnité : selon le barème de l'association" in request and "€" not in request
     bot.assert_clean()
+
+
+async def test_a_wheelchair_goes_only_with_a_volunteer_whose_car_has_room(
+    tus_bot: RunningBot,
+) -> None:
+    bot = tus_bot
+    try:
+        olga, _, _ = team(bot)
+        bruno = await volunteer(bot, 602, "Bruno", "Cahors")
+        claire = await volunteer(bot, 603, "Claire", "Pradines")
+        await write_file(bot, olga, await person_id(bot, bruno.id), "31/12/2027")  # no wheelchair
+        await bot.operators.command(
+            olga, "fiche",
+            f"{await person_id(bot, claire.id)} permis oui assurance 31/12/2027 fauteuil oui",
+        )  # fmt: skip
+        await bot.operators.press(olga, "✅ Fiche vérifiée")
+        marie = bot.fake.user(610, "Marie", last_name="Delpech")
+        await marie.command("chercher")
+        await agree_if_asked(marie)
+        for said in ("Lalbenque", "Cahors", "mardi"):
+            await marie.send(said)
+        await marie.press("🏁 Arriver avant une heure")
+        await marie.send("9h")
+        await marie.press("🩺 Santé")
+        await marie.press("♿ Fauteuil roulant")
+        await marie.press("✔️ Valider")
+        await marie.press("✅ Chercher un conducteur")
+        found = marie.last().text
+        assert "Claire L." in found and "Bruno" not in found
+        bot.assert_clean()
+    finally:
+        await bot.stop()

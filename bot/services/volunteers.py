@@ -33,7 +33,7 @@ from pydantic import BaseModel, ValidationError, field_validator
 from bot import notices as n
 from bot.agenda import AgendaEntry, Calendar, Due, Kind, Outcome
 from bot.clock import Clock
-from bot.domain import InvalidInput, Need, Person, PlaceRef, Weekday
+from bot.domain import InvalidInput, Need, Person, PlaceRef, SpecialNeed, Weekday
 from bot.matching import Leg, Match, MatchingParams, Point, TimeMode, minutes, road_km
 from bot.notices import Notice, to_team
 from bot.ports import (
@@ -176,6 +176,18 @@ class Volunteer:
             and self.checked_on is not None
             and file.licence_seen
             and file.insurance_until >= day
+        )
+
+    def carries(self, needs: frozenset[SpecialNeed]) -> bool:
+        """Their vehicle has room for what the passenger needs: a wheelchair, a walking
+        frame, a pet (as the team wrote it in the file)."""
+        file = self.file
+        if file is None:
+            return False
+        return (
+            (SpecialNeed.WHEELCHAIR not in needs or file.wheelchair)
+            and (SpecialNeed.WALKING_HELP not in needs or file.walking_frame)
+            and (SpecialNeed.PET not in needs or file.pets)
         )
 
 
@@ -353,7 +365,8 @@ class VolunteerService:
     async def candidates(self, need: Need, excluded: frozenset[int]) -> list[VolunteerCandidate]:
         """The volunteers who can drive this one-off need: free that half-day, not in
         August if they said so, home within their radius of the passenger, file checked and
-        insurance running that day. Nearest first."""
+        insurance running that day, room in the vehicle for a wheelchair, a walking frame or
+        a pet if the passenger needs it. Nearest first."""
         day = need.travel_date
         if day is None:
             return []
@@ -376,7 +389,7 @@ class VolunteerService:
                 continue
             if not available.slots & slot or (available.not_in_august and day.month == 8):
                 continue
-            if not volunteer.may_drive_on(day):
+            if not volunteer.may_drive_on(day) or not volunteer.carries(need.special_needs):
                 continue
             home = Point(available.home.lat, available.home.lon)
             to_passenger = road_km(home, origin, params)
