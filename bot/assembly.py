@@ -25,6 +25,7 @@ from bot.conversations.forget import ForgetFlow
 from bot.conversations.offer import OfferFlow
 from bot.conversations.report import ReportFlow
 from bot.conversations.review import GroupMembers, ReviewFlow
+from bot.conversations.volunteer import VolunteerFlow
 from bot.conversations.welcome import WelcomeFlow
 from bot.interop.partners import Partner, load_partners
 from bot.interop.ports import PartnerClient
@@ -58,6 +59,7 @@ from bot.services.transit import TransitService
 from bot.services.trips import TripService
 from bot.services.trust import MatchGuard, TrustService
 from bot.services.tus import TusService
+from bot.services.volunteers import VolunteerService
 from bot.services.words import WordsService
 from bot.settings import SettingFileError, Settings
 from bot.transit.catalog import read_services
@@ -84,6 +86,7 @@ from storage.trip_search import IndexedTripSearch
 from storage.trips import SqliteTripRepository
 from storage.trust import SqlitePersonReports
 from storage.tus import SqliteTusRegister
+from storage.volunteers import SqliteVolunteers, VolunteersHeld
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,8 @@ class Core:
     texts: TextService | None = None
     # Each week, the aids to check again, shown to the team.
     aid_review: CatalogueReview | None = None
+    # Volunteer drivers of an association: availability and file (issue 24).
+    volunteers: VolunteerService | None = None
     # Every day, settled updates, messages and texts older than kept are forgotten.
     pruning: Pruning | None = None
 
@@ -161,6 +166,7 @@ class Core:
             applications=self.applications,
             aid_review=self.aid_review,
             transit=self.transit,
+            volunteers=self.volunteers,
             pruning=self.pruning,
         )
 
@@ -288,6 +294,20 @@ async def build_core(
         clock=clock,
     )
     matching.announce_freed_seats_with(announcements)
+    volunteers = VolunteerService(
+        volunteers=SqliteVolunteers(database),
+        people=people,
+        trips=trips,
+        introductions=introductions,
+        params=params,
+        eur_per_km=settings.tus_eur_per_km,
+        clock=clock,
+        calendar=timing.calendar,
+        agenda=agenda,
+        unit_of_work=database,
+        reminder_hour=settings.follow_up_hour,
+    )
+    matching.match_volunteers_with(volunteers)
     trip_service = TripService(
         trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing,
         announcer=announcements, rides=rides, bookings=SqliteBookings(database),
@@ -341,6 +361,7 @@ async def build_core(
     )
     for holder in core_holders(database):
         privacy.register(holder)
+    privacy.register(VolunteersHeld(database))
     # The SMS channel's consent, handed over with the rest (/mesdonnees).
     privacy.register(SmsChannelHeld(database))
     catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
@@ -435,6 +456,7 @@ async def build_core(
         WelcomeFlow(place_service, settings.territory_departments, people_service,
                     consent_service),
         CancelNeedFlow(place_service, settings.territory_departments, matching),
+        VolunteerFlow(place_service, settings.territory_departments, consent_service, volunteers),
     ]  # fmt: skip
     inbox_service = InboxService(SqliteInbox(database), clock)
     delivery_service = DeliveryService(outbox, people, clock, timing.calendar)
@@ -516,6 +538,7 @@ async def build_core(
         aid_review=CatalogueReview(
             catalogue, agenda, database, clock, timing.calendar, settings.digest_hour
         ),
+        volunteers=volunteers,
         pruning=Pruning(
             inbox=inbox_service,
             delivery=delivery_service,

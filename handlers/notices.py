@@ -23,6 +23,7 @@ from handlers import render
 from handlers.aid_words import AidWords
 from handlers.interop_words import interop_words
 from handlers.transit_words import TransitWords
+from handlers.volunteer_words import volunteer_words
 from handlers.wordings import Wordings
 from i18n import Html, Translator
 
@@ -93,6 +94,7 @@ class NoticeWords:
         self.transit = TransitWords(t, self.zone)
         w.update(self.transit.words())
         w.update(interop_words(t))
+        w.update(volunteer_words(t, self.zone))
 
     def word(self, notice: Notice, lang: str) -> Worded:
         text = self.wordings.word(lang, notice.values)

@@ -187,6 +187,12 @@ def candidate_line(t: Translator, lang: str, need: Need, candidate: Candidate) -
         dropoff=t.time(lang, match.dropoff),
         detour=Html(detour(t, lang, match.extra_minutes, "detour.none")),
     )
+    if getattr(candidate, "km", None) is not None:  # a volunteer driver of the association
+        line = t(
+            lang, "volunteers.candidate_line", name=candidate.driver.short_name,
+            day=match_day(t, lang, need, match.weekdays), pickup=t.time(lang, match.pickup),
+            dropoff=t.time(lang, match.dropoff),
+        )  # fmt: skip
     notes = [outside_window(t, lang, need, candidate)] if not match.fits_window else []
     if match.full:
         notes.append(t(lang, "rides.full_that_day"))

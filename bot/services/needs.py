@@ -8,6 +8,7 @@ bot/services/announcements.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Protocol
@@ -55,6 +56,12 @@ MAX_CANDIDATES = 5
 
 class Announcer(Protocol):
     async def announce_trip(self, trip: Trip) -> list[Notice]: ...
+
+
+class VolunteerMatcher(Protocol):
+    """The volunteer drivers free for a need (bot/services/volunteers.py)."""
+
+    async def candidates(self, need: Need, excluded: frozenset[int]) -> Sequence[Candidate]: ...
 
 
 # Drivers whose introduction ended this way are not proposed again for the same need.
@@ -110,6 +117,11 @@ class NeedService:
         self._timing = timing
         self._calendar = timing.calendar
         self._announcer: Announcer | None = None
+        self._volunteers: VolunteerMatcher | None = None
+
+    def match_volunteers_with(self, volunteers: VolunteerMatcher) -> None:
+        """Needs are matched against volunteers' availabilities as well as trips (issue 24)."""
+        self._volunteers = volunteers
 
     def announce_freed_seats_with(self, announcer: Announcer) -> None:
         """Who tells waiting passengers of a seat freed by a cancelled ride (the
@@ -191,6 +203,11 @@ class NeedService:
             wanted *= 4
         ahead = [m for m in matches if self.ride_moment(need, m.pickup, now) > now]
         found = [c for c in [await self._candidate(m) for m in ahead] if c is not None]
+        if self._volunteers is not None and len(found) < limit:
+            # After the trips: the volunteers free that half-day (bot/services/volunteers.py).
+            volunteers = await self._volunteers.candidates(need, query.excluded_drivers)
+            ahead_too = [c for c in volunteers if self.ride_moment(need, c.match.pickup, now) > now]
+            found += ahead_too[: limit - len(found)]
         if self._guard is None:
             return found
         return [c for c in found if await self._guard.driver_allowed(c.driver)]

@@ -209,9 +209,17 @@ def driver_asked(
             answer,
         )
         return [call, asked, *refreshed(need)]
+    km, cents = getattr(candidate, "km", None), getattr(candidate, "allowance_cents", 0)
+    values: n.NoticeValues = (
+        n.IntroRequest(need, passenger, introduction, trip)
+        if km is None  # a volunteer driver (bot/services/volunteers.py): the ride and allowance
+        else n.VolunteerRequest(
+            need, passenger, introduction, km, cents, getattr(candidate, "paid", True)
+        )
+    )
     request = Notice(
         driver,
-        n.IntroRequest(need, passenger, introduction, trip),
+        values,
         answer,
         if_unreachable=DriverUnreachable(introduction.id).step(),
     )

@@ -21,6 +21,7 @@ from handlers import render
 from handlers.notices import NoticeWords
 from handlers.sms.text import choices_hint, numbered, sms, yes_no_hint
 from handlers.transit_words import TransitWords
+from handlers.volunteer_words import euros
 from i18n import Translator
 
 V = TypeVar("V", bound=NoticeValues)
@@ -35,6 +36,7 @@ class TextNotices:
         self.words = words
         self._short: dict[type[NoticeValues], Callable[[str, Any], str]] = {}
         self._add(self._request, n.IntroRequest)
+        self._add(self._volunteer_request, n.VolunteerRequest)
         self._add(self._drivers, n.CandidatesFound, n.CandidatesNext, n.CandidatesNewDriver)
         self._add(self._asked, n.IntroAsked)
         self._add(self._accepted_passenger, n.IntroAcceptedPassenger)
@@ -116,6 +118,22 @@ class TextNotices:
                 day=self._day(lang, need, introduction.travel_day),
                 time=t.time(lang, introduction.pickup), origin=need.origin.name,
                 destination=need.destination.name,
+            )
+        )  # fmt: skip
+
+    def _volunteer_request(self, lang: str, v: n.VolunteerRequest) -> str:
+        """A volunteer driver asked (bot/services/volunteers.py): the ride and allowance."""
+        t, need, introduction = self.t, v.need, v.introduction
+        return sms(
+            t(
+                lang, "sms.volunteers.request", passenger=v.passenger.short_name,
+                day=self._day(lang, need, introduction.travel_day),
+                time=t.time(lang, introduction.pickup), origin=need.origin.name,
+                destination=need.destination.name, km=v.km,
+                allowance=(
+                    euros(lang, v.allowance_cents) if v.paid
+                    else t(lang, "volunteers.allowance_unset")
+                ),
             )
         )  # fmt: skip
 
