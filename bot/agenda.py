@@ -55,6 +55,9 @@ class Kind(enum.StrEnum):
     ON_DEMAND_REMINDER = "on_demand_reminder"
     # A month before a volunteer driver's insurance ends, to the team; subject: the person.
     VOLUNTEER_INSURANCE = "volunteer_insurance"
+    # The first of each month: each volunteer's statement of last month's rides, and the
+    # treasurer's CSV (bot/services/volunteer_rides.py); no subject.
+    VOLUNTEER_STATEMENTS = "volunteer_statements"
 
 
 # The digest is about the whole service, not one subject.

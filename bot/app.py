@@ -45,6 +45,7 @@ from handlers.outbox_bot import OutboxBot, recording
 from handlers.pending import PendingQuestions
 from handlers.privacy import PrivacyHandlers
 from handlers.reviews import ReviewHandlers, members_of_groups
+from handlers.ride_papers import RidePaperHandlers
 from handlers.rides import RideHandlers
 from handlers.roles import OperatorDirectory
 from handlers.sms.gateway import KannelGateway
@@ -110,6 +111,8 @@ class Mobilot:
             if self.core.aid_review is not None:
                 await self.core.aid_review.ensure_scheduled()
         await self.core.privacy.ensure_scheduled()
+        if self.core.volunteer_rides is not None:
+            await self.core.volunteer_rides.ensure_scheduled()
         if self.core.pruning is not None:
             await self.core.pruning.ensure_scheduled()
         await self.application.start()
@@ -374,6 +377,9 @@ def register_handlers(
     if core.volunteers is not None:  # the team's side of volunteer drivers (issue 24)
         volunteers = VolunteerHandlers(deps, notifier, directory, core.volunteers)
         application.add_handlers(volunteers.handlers(), group=MAIN_GROUP)
+    if core.volunteer_rides is not None:  # their rides on paper (issue 24, item 4)
+        papers = RidePaperHandlers(deps, notifier, directory, core.volunteer_rides)
+        application.add_handlers(papers.handlers(), group=MAIN_GROUP)
     application.add_handlers(
         SmsTeamHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP
     )

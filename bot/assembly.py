@@ -59,9 +59,10 @@ from bot.services.transit import TransitService
 from bot.services.trips import TripService
 from bot.services.trust import MatchGuard, TrustService
 from bot.services.tus import TusService
+from bot.services.volunteer_rides import VolunteerRideService
 from bot.services.volunteers import VolunteerService
 from bot.services.words import WordsService
-from bot.settings import SettingFileError, Settings
+from bot.settings import TUS_LEGAL_CAP_EUR_PER_KM, SettingFileError, Settings
 from bot.transit.catalog import read_services
 from bot.transit.flex import read_flex
 from bot.transit.planner import TransitPlanner
@@ -86,6 +87,7 @@ from storage.trip_search import IndexedTripSearch
 from storage.trips import SqliteTripRepository
 from storage.trust import SqlitePersonReports
 from storage.tus import SqliteTusRegister
+from storage.volunteer_rides import SqliteVolunteerRides
 from storage.volunteers import SqliteVolunteers, VolunteersHeld
 
 
@@ -132,6 +134,8 @@ class Core:
     aid_review: CatalogueReview | None = None
     # Volunteer drivers of an association: availability and file (issue 24).
     volunteers: VolunteerService | None = None
+    # Their rides on paper: receipts, monthly statements, donations (issue 24, item 4).
+    volunteer_rides: VolunteerRideService | None = None
     # Every day, settled updates, messages and texts older than kept are forgotten.
     pruning: Pruning | None = None
 
@@ -168,6 +172,7 @@ class Core:
             transit=self.transit,
             volunteers=self.volunteers,
             pruning=self.pruning,
+            volunteer_rides=self.volunteer_rides,
         )
 
     async def close(self) -> None:
@@ -308,6 +313,21 @@ async def build_core(
         reminder_hour=settings.follow_up_hour,
     )
     matching.match_volunteers_with(volunteers)
+    volunteer_rides = VolunteerRideService(
+        rides=SqliteVolunteerRides(database),
+        volunteers=SqliteVolunteers(database),
+        people=people,
+        params=params,
+        eur_per_km=settings.tus_eur_per_km,
+        legal_cap_eur_per_km=TUS_LEGAL_CAP_EUR_PER_KM,
+        scale_eur_per_km=settings.volunteer_scale_eur_per_km,
+        clock=clock,
+        calendar=timing.calendar,
+        agenda=agenda,
+        unit_of_work=database,
+        statement_hour=settings.digest_hour,
+    )
+    rides.keep_volunteer_rides_with(volunteer_rides.record)
     trip_service = TripService(
         trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing,
         announcer=announcements, rides=rides, bookings=SqliteBookings(database),
@@ -539,6 +559,7 @@ async def build_core(
             catalogue, agenda, database, clock, timing.calendar, settings.digest_hour
         ),
         volunteers=volunteers,
+        volunteer_rides=volunteer_rides,
         pruning=Pruning(
             inbox=inbox_service,
             delivery=delivery_service,

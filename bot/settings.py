@@ -101,6 +101,17 @@ class Settings(BaseSettings):
     gtfs_files: Annotated[tuple[Path, ...], NoDecode] = ()
     services_file: Path | None = None
     tus_eur_per_km: float | None = Field(default=None, ge=0.0)
+    # A volunteer driver who gives their allowance up may get a tax receipt for the donation
+    # of expenses; since 2022 their km are valued at the employees' scale (article 83 CGI,
+    # 3°, to which article 200 CGI refers; loi 2022-1157, article 21): its first band
+    # (up to 5,000 km a year) for a 5 CV car, 0.636 €/km in the scale of 2024; the
+    # association sets the year's figure (bot/services/volunteer_rides.py).
+    volunteer_scale_eur_per_km: float = Field(default=0.636, gt=0.0, le=2.0)
+    # The association's details, on receipts, statements and the préfet's report.
+    association_name: str = ""
+    association_address: str = ""
+    association_number: str = ""  # RNA (W…) or SIREN
+    association_phone: str = ""
     # Unset: rides are free; set: introductions show the trip's distance and this guide.
     cost_share_eur_per_km: float | None = Field(default=None, ge=0.0, le=2.0)
 

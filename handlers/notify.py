@@ -53,6 +53,7 @@ from handlers.dashboard import monthly_text, send_chart
 from handlers.deps import Deps
 from handlers.notices import NoticeWords
 from handlers.outbox_bot import about, about_now
+from handlers.ride_paper_notices import write_paper
 from handlers.sms.notices import TextNotices
 from handlers.sms.outgoing import TextWriter, texted
 from i18n import Html
@@ -116,6 +117,9 @@ class Notifier:
             return int(await self._digest(context, values.digest, values.today))
         if isinstance(values, TeamMonthlyReport):
             return int(await self._monthly_report(context, values.report))
+        papers = await write_paper(self, context, notice)  # rides with volunteers, as files
+        if papers is not None:
+            return papers
         reader = notice.to
         if reader is not None and reader.by_sms:
             return await self._text(context, notice, reader)

@@ -135,6 +135,8 @@ class RideHandlers:
         await mark_answered(update, self.t(lang, f"outcome.answer_{choice}"))
         if not as_operator:
             await send(update, context, self.t(lang, f"outcome.thanks_{choice}"))
+            if recorded.paper is not None:  # a ride with a volunteer: its receipt
+                await send(update, context, self.t(lang, "paper.receipt_hint"))
         if outcome is RideOutcome.NO_SHOW:
             team = self.deps.settings.default_language
             await self.notifier.to_operators(context, self.t(

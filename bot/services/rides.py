@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from bot.agenda import Calendar
 from bot.clock import Clock
@@ -32,6 +34,8 @@ class RecordedOutcome:
     result: OutcomeResult
     ride: Ride | None = None
     outcome: RideOutcome | None = None
+    # A ride with a volunteer driver, kept on paper (bot/services/volunteer_rides.py).
+    paper: Any = None
 
 
 class RideService:
@@ -51,6 +55,11 @@ class RideService:
         self._trips = trips
         self._clock = clock
         self._calendar = calendar
+        # Keeps the record of a ride with a volunteer once it happened (issue 24, item 4).
+        self._keep_paper: Callable[[Ride], Awaitable[Any]] | None = None
+
+    def keep_volunteer_rides_with(self, keep: Callable[[Ride], Awaitable[Any]]) -> None:
+        self._keep_paper = keep
 
     async def ride(self, introduction_id: int) -> Ride | None:
         """The ride, if its introduction was accepted (and has a date)."""
@@ -152,7 +161,11 @@ class RideService:
             ride.need.id, now, f"ride_{outcome.value}", person.id,
             f"introduction {ride.introduction.id}",
         )  # fmt: skip
-        return RecordedOutcome(OutcomeResult.RECORDED, ride, outcome)
+        # In the same transaction as the answer (the update's).
+        paper = None
+        if outcome is RideOutcome.HAPPENED and self._keep_paper is not None:
+            paper = await self._keep_paper(ride)
+        return RecordedOutcome(OutcomeResult.RECORDED, ride, outcome, paper)
 
     async def outcome_said(self, passenger: Person, happened: bool) -> RecordedOutcome | None:
         """ "oui" or "non" to "did the ride happen?": the one ride gone by of this passenger

@@ -34,6 +34,7 @@ from bot.services.pruning import Pruning
 from bot.services.rides import RideService
 from bot.services.transit import TransitService
 from bot.services.trips import TripService
+from bot.services.volunteer_rides import VolunteerRideService
 from bot.services.volunteers import VolunteerService
 
 
@@ -70,6 +71,7 @@ class ScheduledWork:
         transit: TransitService | None = None,
         volunteers: VolunteerService | None = None,
         pruning: Pruning | None = None,
+        volunteer_rides: VolunteerRideService | None = None,
     ) -> None:
         self._agenda = agenda
         self._uow = unit_of_work
@@ -90,6 +92,7 @@ class ScheduledWork:
         self._transit = transit
         self._volunteers = volunteers
         self._pruning = pruning
+        self._volunteer_rides = volunteer_rides
         self._work: dict[Kind, Work] = {
             # Actions.
             Kind.INTRODUCTION_TIMEOUT: self._action(introductions.time_out),
@@ -117,6 +120,7 @@ class ScheduledWork:
             Kind.AID_CATALOGUE_REVIEW: self._aid_catalogue_review,
             Kind.ON_DEMAND_REMINDER: self._on_demand_reminder,
             Kind.VOLUNTEER_INSURANCE: self._volunteer_insurance,
+            Kind.VOLUNTEER_STATEMENTS: self._volunteer_statements,
         }
         missing = set(Kind) - set(self._work)
         assert not missing, f"no work for {sorted(missing)}"
@@ -126,6 +130,7 @@ class ScheduledWork:
             Kind.DIGEST: lambda entry: digest.sent(entry, Outcome.UNREACHABLE),
             Kind.MONTHLY_REPORT: lambda entry: dashboard.reported(entry, Outcome.UNREACHABLE),
             Kind.AID_CATALOGUE_REVIEW: self._aid_catalogue_reviewed,
+            Kind.VOLUNTEER_STATEMENTS: self._volunteer_statements_given_up,
             Kind.PRUNE: self._pruned,
             Kind.TRIP_CHECK: trips.check_undelivered,
             Kind.NEED_REPOST: lambda entry: operators.reposted(entry, None),
@@ -330,6 +335,18 @@ class ScheduledWork:
             return Carried(Outcome.SKIPPED)
         outcome, notices = await self._volunteers.insurance_reminder(entry)
         return self._told(notices) if outcome is Outcome.SENT else Carried(outcome)
+
+    async def _volunteer_statements(self, entry: AgendaEntry) -> Carried:
+        """The first of the month: volunteers' statements, the treasurer's CSV."""
+        if self._volunteer_rides is None:
+            return Carried(Outcome.SKIPPED)
+        outcome, notices = await self._volunteer_rides.monthly(entry, self._team)
+        return self._told(notices) if outcome is Outcome.SENT else Carried(outcome)
+
+    async def _volunteer_statements_given_up(self, entry: AgendaEntry) -> None:
+        if self._volunteer_rides is not None:
+            async with self._uow.transaction():
+                await self._volunteer_rides.ensure_scheduled()
 
     def _today(self) -> date:
         return self._calendar.today(self._clock.now())

@@ -1,0 +1,127 @@
+"""Notices of rides with volunteer drivers written as files (bot/services/volunteer_rides.py):
+a volunteer's monthly statement (PDF, with "Je le donne à l'association"), the treasurer's CSV,
+the year's donations, a gift told to the team. Called by the Notifier (handlers/notify.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import InlineKeyboardMarkup, InputFile
+from telegram.ext import ContextTypes
+
+from bot.notices import Notice
+from bot.services.volunteer_rides import (
+    Statement,
+    TeamDonations,
+    TeamGift,
+    TeamStatements,
+    VolunteerStatementReady,
+    month_key,
+)
+from handlers import keyboards as kb
+from handlers.deps import Deps
+from handlers.outbox_bot import about
+from handlers.ride_pdf import (
+    donations_csv,
+    donations_text,
+    euros,
+    month_name,
+    statement_pdf,
+    statements_csv,
+)
+
+if TYPE_CHECKING:
+    from handlers.notify import Notifier
+
+Context = ContextTypes.DEFAULT_TYPE
+
+# The subject is the month as a number (202611); the action "ask", "yes" or "no".
+GIVE = kb.ButtonKind("vg", kb.SubjectAction, "a volunteer gives a month's allowance up")
+
+
+def give_button(deps: Deps, lang: str, statement: Statement) -> InlineKeyboardMarkup | None:
+    if statement.given_at is not None:
+        return None
+    subject = statement.year * 100 + statement.month
+    return kb.inline([(deps.t(lang, "paper.button_give"), kb.encode(GIVE, subject, "ask"))])
+
+
+async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> int | None:
+    """A notice of rides on paper written as files; None for any other notice."""
+    values = notice.values
+    deps, t = notifier.deps, notifier.t
+    team_lang, chat_id = notifier.team_lang, deps.settings.operator_chat_id
+    if isinstance(values, VolunteerStatementReady):
+        statement = values.statement
+        person = notice.to
+        assert person is not None
+        name = f"releve-{statement.key}-{person.id}.pdf"
+        if person.reachable and person.telegram_user_id is not None:
+            lang = person.language
+            content = statement_pdf(t, lang, deps.settings, statement)
+            with about(person_id=person.id):
+                await context.bot.send_document(
+                    person.telegram_user_id, InputFile(content, filename=name),
+                    caption=_statement_caption(notifier, lang, statement),
+                    reply_markup=give_button(deps, lang, statement),
+                )  # fmt: skip
+            return 1
+        if chat_id is None:
+            return 0
+        # No Telegram (a simple phone): the team prints it and hands it over.
+        content = statement_pdf(t, team_lang, deps.settings, statement)
+        month = month_name(t, team_lang, statement.year, statement.month)
+        await context.bot.send_document(
+            chat_id, InputFile(content, filename=name),
+            caption=t(team_lang, "paper.statement_for_team", name=person.display_name,
+                      id=person.id, month=month),
+        )  # fmt: skip
+        return 1
+    if isinstance(values, TeamStatements):
+        if chat_id is None:
+            return 0
+        content = statements_csv(t, team_lang, values.statements)
+        month = month_name(t, team_lang, values.year, values.month)
+        total = sum(s.allowance_cents for s in values.statements)
+        given = sum(s.allowance_cents for s in values.statements if s.given_at is not None)
+        name = f"benevoles-{month_key(values.year, values.month)}.csv"
+        await context.bot.send_document(
+            chat_id, InputFile(content, filename=name),
+            caption=t(team_lang, "paper.statements_caption", month=month,
+                      count=len(values.statements), total=euros(team_lang, total),
+                      given=euros(team_lang, given)),
+        )  # fmt: skip
+        return 1
+    if isinstance(values, TeamDonations):
+        if chat_id is None:
+            return 0
+        scale = deps.settings.volunteer_scale_eur_per_km
+        text = donations_text(t, team_lang, values.year, values.donations, scale)
+        await notifier.to_operators(context, text)
+        if values.donations:
+            await context.bot.send_document(
+                chat_id, InputFile(donations_csv(t, team_lang, values.donations),
+                                   filename=f"dons-benevoles-{values.year}.csv"),
+                caption=t(team_lang, "paper.donations_caption", year=values.year),
+            )  # fmt: skip
+        return 1
+    if isinstance(values, TeamGift):
+        statement = values.statement
+        text = t(
+            team_lang, "paper.team_gift", name=statement.volunteer.display_name,
+            id=statement.volunteer.id,
+            month=month_name(t, team_lang, statement.year, statement.month),
+            amount=euros(team_lang, statement.allowance_cents), km=statement.km,
+        )  # fmt: skip
+        return int(await notifier.to_operators(context, text))
+    return None
+
+
+def _statement_caption(notifier: Notifier, lang: str, statement: Statement) -> str:
+    t = notifier.t
+    month = month_name(t, lang, statement.year, statement.month)
+    key = "paper.statement_caption_given" if statement.given_at else "paper.statement_caption"
+    return t.plural(
+        lang, key, len(statement.rides), count=len(statement.rides), month=month,
+        km=statement.km, amount=euros(lang, statement.allowance_cents),
+    )  # fmt: skip

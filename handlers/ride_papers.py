@@ -1,0 +1,134 @@
+"""Rides with volunteer drivers, on paper (issue 24, item 4): what people do with the papers.
+
+    /recu (/receipt)            a passenger's receipt of their last ride with a volunteer (PDF)
+    /dons 2026 (/donations)     the team: the year's donations of expenses, the data for each
+                                tax receipt (CSV, into the group)
+    🎁 Je le donne à l'association   under a volunteer's monthly statement: the month's
+                                allowance given up (asked to confirm: it is for good)
+
+The statements themselves come through the agenda on the first of each month; their notices
+are written here (`write_paper`) as files. Deciding is the core's
+(bot/services/volunteer_rides.py); composing the files is handlers/ride_pdf.py's."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.services.volunteer_rides import (
+    GiveResult,
+    VolunteerRideService,
+    month_key,
+)
+from handlers import keyboards as kb
+from handlers.deps import Deps
+from handlers.notify import Notifier
+from handlers.operators import Context, OperatorHandlers
+from handlers.replies import answer_button, drop_keyboard, send, swap_keyboard
+from handlers.ride_paper_notices import GIVE, give_button
+from handlers.ride_pdf import euros, month_name, receipt_pdf
+from handlers.roles import OperatorDirectory
+
+
+class RidePaperHandlers(OperatorHandlers):
+    def __init__(
+        self,
+        deps: Deps,
+        notifier: Notifier,
+        directory: OperatorDirectory,
+        papers: VolunteerRideService,
+    ) -> None:
+        super().__init__(deps, notifier, directory)
+        self.papers = papers
+
+    def handlers(self) -> list[BaseHandler[Update, Context, None]]:
+        return [
+            CommandHandler(["recu", "receipt"], self.receipt),
+            CommandHandler(["dons", "donations"], self.donations),
+            CallbackQueryHandler(self.on_give, pattern=kb.pattern(GIVE)),
+        ]
+
+    async def receipt(self, update: Update, context: Context) -> None:
+        """The passenger's receipt of their last ride with a volunteer."""
+        person = await self.deps.person(update)
+        lang = person.language
+        ride = await self.papers.receipt(person)
+        if ride is None:
+            await send(update, context, self.t(lang, "paper.no_receipt"))
+            return
+        chat = update.effective_chat
+        assert chat is not None
+        content = receipt_pdf(self.t, lang, self.deps.settings, ride)
+        await context.bot.send_document(
+            chat.id, InputFile(content, filename=f"recu-{ride.introduction_id}.pdf"),
+            caption=self.t(lang, "paper.receipt_caption", date=self.t.date(lang, ride.ride_date),
+                           amount=euros(lang, ride.participation_cents)),
+        )  # fmt: skip
+
+    async def donations(self, update: Update, context: Context) -> None:
+        """The team: the year's donations of expenses (last year unless a year is given)."""
+        operator = await self._operator(update)
+        if operator is None:
+            return
+        lang = self._language(update, operator)
+        text = update.effective_message.text if update.effective_message else ""
+        _, _, typed = (text or "").partition(" ")
+        typed = typed.strip()
+        today = self.deps.today()
+        if typed and not (typed.isascii() and typed.isdigit() and len(typed) == 4):
+            await send(update, context, self.t(lang, "paper.donations_usage", text=typed))
+            return
+        year = int(typed) if typed else today.year - 1
+        await self.notifier.write(context, await self.papers.donations_told(year))
+        chat = update.effective_chat
+        if chat is not None and chat.id != self.deps.settings.operator_chat_id:
+            await send(update, context, self.t(lang, "tus.file_sent"))
+
+    async def on_give(self, update: Update, context: Context) -> None:
+        person = await self.deps.person(update)
+        lang = person.language
+        pressed = GIVE.read(update.callback_query.data if update.callback_query else None)
+        if pressed is None or pressed.action not in ("ask", "yes", "no"):
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        year, month = divmod(pressed.subject, 100)
+        if not 1 <= month <= 12:
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        statement = await self.papers.statement(person, year, month)
+        if not statement.rides:
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        if statement.given_at is not None:
+            await answer_button(update, self.t(lang, "paper.already_given"))
+            await drop_keyboard(update)
+            return
+        if pressed.action == "no":
+            await answer_button(update, self.t(lang, "paper.kept"))
+            markup = give_button(self.deps, lang, statement)
+            if markup is not None:
+                await swap_keyboard(update, markup)
+            return
+        words = {
+            "month": month_name(self.t, lang, year, month),
+            "amount": euros(lang, statement.allowance_cents),
+        }
+        if pressed.action == "ask":
+            await answer_button(update, self.t(lang, "paper.give_confirm", **words))
+            await swap_keyboard(update, kb.inline(
+                [(self.t(lang, "paper.button_give_yes"), kb.encode(GIVE, pressed.subject, "yes"))],
+                [(self.t(lang, "paper.button_give_no"), kb.encode(GIVE, pressed.subject, "no"))],
+            ))  # fmt: skip
+            return
+        given = await self.papers.give(person, month_key(year, month))
+        if given.result is GiveResult.ALREADY:
+            await answer_button(update, self.t(lang, "paper.already_given"))
+            await drop_keyboard(update)
+            return
+        if given.result is not GiveResult.GIVEN:
+            await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        await answer_button(update)
+        await drop_keyboard(update)
+        await send(update, context, self.t(lang, "paper.given", **words))
+        await self.notifier.write(context, given.notices)

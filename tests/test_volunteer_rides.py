@@ -1,0 +1,167 @@
+"""End to end: a ride with a volunteer driver, on paper (issue 24, items 4 and 5). A member's
+ride with a volunteer happens; the passenger gets a receipt, the volunteer the month's
+statement (PDF files, read back), the treasurer a CSV; the volunteer gives the allowance up;
+the year's figures come out in the préfet's report and in the tax-receipt data."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+
+from bot.places.gazetteer import Gazetteer
+from tests.conftest import RunningBot
+from tests.fakebot import FakeUser, SentMessage
+from tests.test_find_flow import describe_need
+from tests.test_operators import team
+from tests.test_volunteers import person_id, volunteer, write_file
+
+RATE = 0.30
+PARIS = ZoneInfo("Europe/Paris")
+ASSOCIATION = {
+    "association_name": "Transport solidaire du Causse",
+    "association_address": "2 place de la Mairie, 46230 Lalbenque",
+    "association_number": "W463001234",
+    "association_phone": "05 65 00 00 00",
+}
+
+
+def paris(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=PARIS).astimezone(UTC)
+
+
+def pdf_text(message: SentMessage) -> str:
+    assert message.document is not None and message.document.filename.endswith(".pdf")
+    reader = PdfReader(io.BytesIO(message.document.content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def csv_text(message: SentMessage) -> str:
+    assert message.document is not None
+    return message.document.content.decode("utf-8-sig")
+
+
+@pytest.fixture
+async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
+    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=RATE, **ASSOCIATION)
+    await running.start()
+    return running
+
+
+async def a_ride_that_happened(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser]:
+    """Marie, a member, asks for Tuesday 9:00 at the doctor in Cahors; Anne's insurance has
+    ended (not offered), Bruno accepts; on Wednesday Marie says the ride happened."""
+    olga, _, _ = team(bot)
+    anne = await volunteer(bot, 601, "Anne", "Cahors")
+    bruno = await volunteer(bot, 602, "Bruno", "Cahors", username="bruno_l")
+    await write_file(bot, olga, await person_id(bot, anne.id), "20/11/2026")
+    await write_file(bot, olga, await person_id(bot, bruno.id), "31/12/2027")
+    marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
+    await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
+    found = marie.last()
+    assert "Bruno L." in found.text and "Anne" not in found.text
+    await marie.press(next(b for b in found.buttons if "Bruno" in b))
+    await bruno.press("✅ J'accepte")
+    await bot.run_until(paris("2026-11-25 10:30"))
+    assert "a-t-il eu lieu ?" in marie.last().text
+    await marie.press("✅ Oui, il a eu lieu")
+    return olga, bruno, marie
+
+
+async def test_the_ride_is_kept_the_passenger_gets_a_receipt(tus_bot: RunningBot) -> None:
+    bot = tus_bot
+    try:
+        olga, bruno, marie = await a_ride_that_happened(bot)
+        assert marie.last().text == "🧾 Pour avoir votre reçu, tapez /recu."
+        [row] = await bot.rows("SELECT * FROM volunteer_rides")
+        bruno_id = await person_id(bot, bruno.id)
+        assert row["volunteer_id"] == bruno_id and row["ride_date"] == "2026-11-24"
+        assert (row["origin_name"], row["destination_name"]) == ("Lalbenque", "Cahors")
+        assert row["home_name"] == "Cahors"
+        # The participation: the passenger's km there and back at the association's rate.
+        assert row["participation_rate"] == RATE
+        assert row["participation_cents"] == round(row["passenger_km"] * RATE * 100)
+        assert row["allowance_cents"] == round(row["driven_km"] * RATE * 100)
+        await marie.command("recu")
+        receipt = marie.last()
+        assert receipt.text.startswith("🧾 Votre reçu du trajet du mardi 24 novembre")
+        text = pdf_text(receipt)
+        print(text)
+        assert "Transport solidaire du Causse" in text and "W463001234" in text
+        assert "Reçu de trajet n°" in text
+        assert "Passager : Marie Delpech" in text
+        assert "Conducteur bénévole : Bruno Lafon" in text
+        assert "Lalbenque → Cahors, aller et retour" in text
+        km = f"{row['passenger_km']:.1f}".replace(".", ",").removesuffix(",0")
+        participation = f"{row['participation_cents'] / 100:.2f}".replace(".", ",")
+        assert f"Participation : {km} km × 0,30 € = {participation} €" in text
+        assert "au plus 0,32 € par km" in text
+        # Someone without a ride with a volunteer has no receipt.
+        paul = bot.fake.user(611, "Paul", last_name="Roux")
+        await paul.command("recu")
+        assert "pas encore de trajet avec un conducteur bénévole" in paul.last().text
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_the_volunteer_gets_the_month_statement_and_gives_it_up(
+    tus_bot: RunningBot,
+) -> None:
+    bot = tus_bot
+    try:
+        olga, bruno, marie = await a_ride_that_happened(bot)
+        [row] = await bot.rows("SELECT driven_km, allowance_cents FROM volunteer_rides")
+        driven, allowance = row["driven_km"], row["allowance_cents"]
+        euros = f"{allowance / 100:.2f}".replace(".", ",") + " €"
+        bruno_mark, team_mark = len(bruno.messages()), len(bot.operators.messages())
+        await bot.run_until(paris("2026-12-01 07:59"))
+        assert len(bruno.messages()) == bruno_mark  # not before the first of the month
+        await bot.run_until(paris("2026-12-01 08:01"))
+        [statement] = [m for m in bruno.messages()[bruno_mark:] if m.document is not None]
+        assert statement.text == (
+            f"📄 Votre relevé de novembre 2026 : 1 trajet, {driven} km, indemnité {euros}."
+        )
+        assert statement.buttons == ["🎁 Je le donne à l'association"]
+        text = pdf_text(statement)
+        print(text)
+        assert "Relevé de trajets — novembre 2026" in text
+        assert "Conducteur bénévole : Bruno Lafon" in text
+        assert "Indemnité : 0,30 € par km, comptés depuis chez vous (Cahors) et retour." in text
+        assert "Cahors → Lalbenque → Cahors → Lalbenque → Cahors" in text
+        assert f"{driven} km" in text and euros in text
+        assert f"Total : 1 trajet, {driven} km, indemnité {euros}" in text
+        # The treasurer's CSV, in the team's group.
+        [table] = [
+            m for m in bot.operators.messages()[team_mark:]
+            if m.document is not None and m.document.filename == "benevoles-2026-11.csv"
+        ]  # fmt: skip
+        lines = csv_text(table).splitlines()
+        assert lines[0].startswith("mois,n° bénévole,bénévole,date,passager,départ,arrivée")
+        assert lines[1].startswith(f"2026-11,{await person_id(bot, bruno.id)},Bruno Lafon,")
+        assert f',{driven},"0,30","{euros.removesuffix(" €")}",' in lines[1]
+        assert "Marie Delpech,Lalbenque,Cahors,Cahors" in lines[1]
+        assert lines[1].endswith(",")  # not given (yet)
+
+        # Bruno gives it to the association: asked to confirm, then for good.
+        await bruno.press("🎁 Je le donne à l'association", message=statement)
+        assert "C'est définitif" in bruno.callback_answers()[-1]["text"]
+        assert statement.buttons == ["✅ Oui, je le donne", "↩️ Non, je le garde"]
+        await bruno.press("✅ Oui, je le donne", message=statement)
+        assert bruno.last().text.startswith(
+            f"🎁 Merci ! Votre indemnité de novembre 2026 ({euros}) est donnée à l'association."
+        )
+        assert statement.buttons == []
+        assert bot.operators.last().text == (
+            f"🎁 Bruno Lafon (n° {await person_id(bot, bruno.id)}) donne son indemnité de"
+            f" novembre 2026 à l'association : {euros} ({driven} km)."
+        )
+        [gift] = await bot.rows("SELECT month FROM volunteer_gifts")
+        assert gift["month"] == "2026-11"
+        bot.assert_clean()
+    finally:
+        await bot.stop()
