@@ -328,6 +328,15 @@ async def build_core(
         statement_hour=settings.digest_hour,
     )
     rides.keep_volunteer_rides_with(volunteer_rides.record)
+    tus = TusService(
+        register=SqliteTusRegister(database),
+        gazetteer=gazetteer,
+        clock=clock,
+        unit_of_work=database,
+        eur_per_km=settings.tus_eur_per_km,
+        road_factor=settings.road_factor,
+    )
+    tus.count_volunteer_rides_with(volunteer_rides.year_figures)
     trip_service = TripService(
         trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing,
         announcer=announcements, rides=rides, bookings=SqliteBookings(database),
@@ -535,14 +544,7 @@ async def build_core(
             report_hour=settings.digest_hour,
             texts=texts if settings.sms_enabled else None,
         ),
-        tus=TusService(
-            register=SqliteTusRegister(database),
-            gazetteer=gazetteer,
-            clock=clock,
-            unit_of_work=database,
-            eur_per_km=settings.tus_eur_per_km,
-            road_factor=settings.road_factor,
-        ),
+        tus=tus,
         finding=finding,
         partner_api=partner_api,
         conversations=Conversations(

@@ -29,6 +29,7 @@ from bot.services.tus import (
     YearReport,
     read_command,
 )
+from bot.settings import Settings
 from bot.spreadsheet import csv_table
 from handlers.operators import Context, OperatorHandlers
 from handlers.replies import send
@@ -158,9 +159,9 @@ class TusHandlers(OperatorHandlers):
 
     async def report(self, update: Update, context: Context, lang: str, year: int) -> None:
         report = await self.deps.tus.year_report(year)
-        content = year_report_text(self.t, lang, report).encode("utf-8")
+        content = year_report_text(self.t, lang, report, self.deps.settings).encode("utf-8")
         await self._to_group(
-            update, context, lang, content, f"tus-rapport-{year}.txt", len(report.trips)
+            update, context, lang, content, f"tus-rapport-{year}.txt", report.trip_count
         )
 
     async def _to_group(
@@ -178,8 +179,12 @@ class TusHandlers(OperatorHandlers):
             await send(update, context, self.t(lang, "tus.file_sent"))
 
 
-def year_report_text(t: Translator, lang: str, report: YearReport) -> str:
-    """The activity report, as plain text a préfecture can read and file."""
+def year_report_text(
+    t: Translator, lang: str, report: YearReport, settings: Settings | None = None
+) -> str:
+    """The activity report, as plain text a préfecture can read and file: the association,
+    its members, volunteer drivers and their vehicles, trips, km, mean distance and
+    participation (arrêté of 17 October 2019), from what was recorded."""
     by_residence = sum(1 for m in report.members if m.eligible_by == "residence")
     months = "\n".join(
         t(lang, "tus.report_month", month=_month(t, lang, report.year, month), trips=trips,
@@ -189,11 +194,44 @@ def year_report_text(t: Translator, lang: str, report: YearReport) -> str:
     text = t(
         lang, "tus.report", year=report.year, members=len(report.members),
         by_residence=by_residence, by_benefit=len(report.members) - by_residence,
-        beneficiaries=report.beneficiaries, trips=len(report.trips),
+        beneficiaries=report.beneficiaries, trips=report.trip_count,
         km=km_text(lang, report.km), rate=euros(lang, round(report.eur_per_km * 100)),
         participation=euros(lang, report.participation_cents), months=Html(months),
     )  # fmt: skip
+    # The catalogue's report: its title, the members and trips, the months; the association
+    # comes after the title, its volunteer drivers and vehicles after the trips.
+    title, _, rest = text.partition("\n\n")
+    body, _, months_part = rest.partition("\n\n")
+    parts = [title]
+    if settings is not None:
+        parts.append(_association(t, lang, settings))
+    parts.append(body)
+    if report.volunteers is not None:
+        parts.append(_volunteers(t, lang, report))
+    text = "\n\n".join([*parts, months_part])
     return _plain(text) + "\n"
+
+
+def _association(t: Translator, lang: str, settings: Settings) -> str:
+    unset = t(lang, "paper.report_unset")
+    return t(
+        lang, "paper.report_association",
+        name=settings.association_name or unset, address=settings.association_address or unset,
+        number=settings.association_number or unset, phone=settings.association_phone or unset,
+    )  # fmt: skip
+
+
+def _volunteers(t: Translator, lang: str, report: YearReport) -> str:
+    figures = report.volunteers
+    assert figures is not None
+    files = [v.file for v in figures.volunteers if v.file is not None]
+    return t(
+        lang, "paper.report_volunteers",
+        volunteers=len(figures.volunteers), vehicles=len(files),
+        seats=sum(f.seats for f in files), wheelchair=sum(1 for f in files if f.wheelchair),
+        rides=len(figures.rides), driven=figures.driven_km,
+        mean=km_text(lang, report.mean_km),
+    )  # fmt: skip
 
 
 def _month(t: Translator, lang: str, year: int, month: int) -> str:

@@ -165,3 +165,88 @@ async def test_the_volunteer_gets_the_month_statement_and_gives_it_up(
         bot.assert_clean()
     finally:
         await bot.stop()
+
+
+async def test_the_year_in_the_prefet_report_and_the_tax_receipt_data(
+    tus_bot: RunningBot,
+) -> None:
+    bot = tus_bot
+    try:
+        olga, bruno, marie = await a_ride_that_happened(bot)
+        bruno_id = await person_id(bot, bruno.id)
+        [row] = await bot.rows("SELECT * FROM volunteer_rides")
+        driven, passenger_km = row["driven_km"], row["passenger_km"]
+        # A member of the register and a trip the team wrote by hand, as before.
+        await olga.command("tus", "adherent Odette Vialard ; Cajarc")
+        await olga.command("tus", "trajet Odette Vialard ; Cajarc ; Figeac ; 20/11")
+        [trip] = await bot.rows("SELECT km, participation_cents FROM tus_trips")
+        await bot.run_until(paris("2026-12-01 08:01"))
+        statement = next(m for m in reversed(bruno.messages()) if m.document is not None)
+        await bruno.press("🎁 Je le donne à l'association", message=statement)
+        await bruno.press("✅ Oui, je le donne", message=statement)
+
+        # The préfet's report: the association, members, volunteers and their vehicles,
+        # trips, km, mean distance, participation, from what was recorded.
+        mark = len(bot.operators.messages())
+        await olga.command("tus", "rapport 2026")
+        [file] = [m for m in bot.operators.messages()[mark:] if m.document is not None]
+        assert file.document is not None and file.document.filename == "tus-rapport-2026.txt"
+        report = file.document.content.decode("utf-8")
+        print(report)
+        km = round(trip["km"] + passenger_km, 1)
+        assert "Association : Transport solidaire du Causse" in report
+        assert "Adresse : 2 place de la Mairie, 46230 Lalbenque" in report
+        assert "N° RNA ou SIREN : W463001234" in report
+        assert "Adhérents au registre : 1" in report
+        assert "Personnes transportées dans l'année : 2" in report
+        assert "Trajets : 2\n" in report
+        assert f"Kilomètres : {km:.1f}".replace(".", ",") in report
+        participation = (trip["participation_cents"] + row["participation_cents"]) / 100
+        assert f"{participation:.2f} € en tout".replace(".", ",") in report
+        assert f"Distance moyenne d'un trajet : {km / 2:.1f} km".replace(".", ",") in report
+        assert f"Dont trajets avec un conducteur bénévole : 1 ({driven} km" in report
+        assert "Conducteurs bénévoles : 2" in report  # Anne and Bruno
+        assert (
+            "Véhicules (ceux des bénévoles) : 2, 6 places pour les passagers en tout,"
+            " 0 avec de la place pour un fauteuil roulant"
+        ) in report
+        assert "  novembre : 2 · " in report
+
+        # The tax-receipt data: the km detail, the renunciation, the amount at the scale.
+        mark = len(bot.operators.messages())
+        await bot.operators.command(olga, "dons", "2026")
+        told, table = bot.operators.messages()[mark:]
+        amount = f"{driven * 0.636:.2f}".replace(".", ",") + " €"
+        allowance = f"{row['allowance_cents'] / 100:.2f}".replace(".", ",") + " €"
+        assert told.text == (
+            "🎁 Dons de frais 2026 (pour les reçus fiscaux, Cerfa 11580)\n"
+            "Kilomètres au barème des salariés (article 83 du CGI) : 0,636 € par km.\n"
+            f"• Bruno Lafon (n° {bruno_id}) : {driven} km, indemnité abandonnée {allowance},"
+            f" don au barème {amount}"
+        )
+        assert table.document is not None and table.document.filename == "dons-benevoles-2026.csv"
+        lines = csv_text(table).splitlines()
+        print("\n".join(lines))
+        assert lines[0] == (
+            "année,n° bénévole,bénévole,date,départ,arrivée,domicile du bénévole,km,"
+            "indemnité abandonnée €,renonciation le,barème €/km,montant du don €"
+        )
+        assert lines[1].startswith(
+            f"2026,{bruno_id},Bruno Lafon,2026-11-24,Lalbenque,Cahors,Cahors,{driven},"
+        )
+        assert ",2026-12-01," in lines[1]
+        assert lines[2].startswith(f"2026,{bruno_id},Bruno Lafon,total,,,,{driven},")
+        assert lines[2].endswith(f'"{amount.removesuffix(" €")}"')
+        await bot.operators.command(olga, "dons", "l'an dernier")
+        assert "Écrivez une année, par exemple : /dons 2026" in bot.operators.last().text
+        await marie.command("dons", "2026")  # only the team
+        assert marie.last().text == "Réservé à l'équipe locale de Mobilot."
+
+        # At year end, the same data comes to the group by itself.
+        mark = len(bot.operators.messages())
+        await bot.run_until(paris("2027-01-01 08:01"))
+        posted = [m for m in bot.operators.messages()[mark:] if m.document is not None]
+        assert "dons-benevoles-2026.csv" in [m.document.filename for m in posted if m.document]
+        bot.assert_clean()
+    finally:
+        await bot.stop()

@@ -13,9 +13,10 @@ benefits instead, which makes anyone eligible wherever they live.
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.clock import Clock
 from bot.dateparse import parse_day_and_time
@@ -24,6 +25,9 @@ from bot.geo import km_between
 from bot.places.gazetteer import Gazetteer
 from bot.places.model import COMMUNE, Place
 from bot.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.services.volunteer_rides import YearFigures
 
 MAX_TRIP_KM = 100.0
 URBAN_UNIT_LIMIT = 12_000
@@ -128,25 +132,42 @@ class YearReport:
     members: list[Member]  # everyone in the register at the end of the year
     trips: list[TusTrip]
     eur_per_km: float
+    # The rides volunteer drivers made and the volunteers (issue 24, item 5); None without.
+    volunteers: YearFigures | None = None
 
     @property
     def beneficiaries(self) -> int:
-        return len({trip.member_id for trip in self.trips})
+        """Members carried (register) and people carried by volunteers (the register is not
+        linked to people yet: one person in both counts twice)."""
+        carried = len(self.volunteers.passengers) if self.volunteers else 0
+        return len({trip.member_id for trip in self.trips}) + carried
+
+    @property
+    def trip_count(self) -> int:
+        return len(self.trips) + (len(self.volunteers.rides) if self.volunteers else 0)
 
     @property
     def km(self) -> float:
-        return round(sum(trip.km for trip in self.trips), 1)
+        rides = self.volunteers.km if self.volunteers else 0.0
+        return round(sum(trip.km for trip in self.trips) + rides, 1)
+
+    @property
+    def mean_km(self) -> float:
+        return round(self.km / self.trip_count, 1) if self.trip_count else 0.0
 
     @property
     def participation_cents(self) -> int:
-        return sum(trip.participation_cents for trip in self.trips)
+        rides = self.volunteers.participation_cents if self.volunteers else 0
+        return sum(trip.participation_cents for trip in self.trips) + rides
 
     def by_month(self) -> list[tuple[int, int, float]]:
-        """(month, trips, km) for each month of the year."""
+        """(month, trips, km) for each month of the year, the volunteers' rides included."""
+        rides = self.volunteers.rides if self.volunteers else []
         rows = []
         for month in range(1, 13):
-            trips = [t for t in self.trips if t.day.month == month]
-            rows.append((month, len(trips), round(sum(t.km for t in trips), 1)))
+            trips = [t.km for t in self.trips if t.day.month == month]
+            trips += [r.passenger_km for r in rides if r.ride_date.month == month]
+            rows.append((month, len(trips), round(sum(trips), 1)))
         return rows
 
 
@@ -167,6 +188,11 @@ class TusService:
         self._uow = unit_of_work
         self.eur_per_km = eur_per_km
         self._road_factor = road_factor
+        self._volunteer_year: Callable[[int], Awaitable[YearFigures]] | None = None
+
+    def count_volunteer_rides_with(self, figures: Callable[[int], Awaitable[YearFigures]]) -> None:
+        """The year's rides with volunteer drivers join the préfet's report."""
+        self._volunteer_year = figures
 
     @property
     def enabled(self) -> bool:
@@ -264,7 +290,10 @@ class TusService:
     async def year_report(self, year: int) -> YearReport:
         end = datetime(year + 1, 1, 1).date()
         members = [m for m in await self._register.members() if m.joined_at.date() < end]
-        return YearReport(year, members, await self._register.trips_in(year), self.eur_per_km or 0)
+        volunteers = await self._volunteer_year(year) if self._volunteer_year else None
+        return YearReport(
+            year, members, await self._register.trips_in(year), self.eur_per_km or 0, volunteers
+        )
 
     async def members(self) -> list[Member]:
         return await self._register.members()

@@ -389,7 +389,10 @@ class VolunteerRideService:
             notices.append(to_team(TeamStatements(last.year, last.month, statements)))
         if team and last.month == 12:
             notices.append(to_team(TeamDonations(last.year, await self.donations(last.year))))
+        outcome = Outcome.SENT if notices else Outcome.SKIPPED
+        # Done first: scheduling moves a pending entry of the same kind, this one included.
+        await self._agenda.finish(entry.id, outcome, now)
         await self._agenda.schedule(
             [Due(Kind.VOLUNTEER_STATEMENTS, NO_SUBJECT, self._next_month_start(now))], now
         )
-        return (Outcome.SENT if notices else Outcome.SKIPPED), notices
+        return outcome, notices
