@@ -58,6 +58,8 @@ class Kind(enum.StrEnum):
     # The first of each month: each volunteer's statement of last month's rides, and the
     # treasurer's CSV (bot/services/volunteer_rides.py); no subject.
     VOLUNTEER_STATEMENTS = "volunteer_statements"
+    # Each morning, the coordinator's day in the team's group (bot/services/coordinator.py).
+    COORDINATOR_DAY = "coordinator_day"
 
 
 # The digest is about the whole service, not one subject.

@@ -110,6 +110,8 @@ class Mobilot:
             await self.deps.dashboard.ensure_scheduled()
             if self.core.aid_review is not None:
                 await self.core.aid_review.ensure_scheduled()
+            if self.core.coordinator is not None:
+                await self.core.coordinator.ensure_scheduled()
         await self.core.privacy.ensure_scheduled()
         if self.core.volunteer_rides is not None:
             await self.core.volunteer_rides.ensure_scheduled()

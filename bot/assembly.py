@@ -40,6 +40,7 @@ from bot.services.aids import AidService, CatalogueReview
 from bot.services.announcements import AnnouncementService
 from bot.services.applications import ApplicationService
 from bot.services.consents import ConsentService
+from bot.services.coordinator import CoordinatorService
 from bot.services.dashboard import DashboardService
 from bot.services.delivery import DeliveryService, InboxService
 from bot.services.digest import DigestService
@@ -136,6 +137,8 @@ class Core:
     volunteers: VolunteerService | None = None
     # Their rides on paper: receipts, monthly statements, donations (issue 24, item 4).
     volunteer_rides: VolunteerRideService | None = None
+    # Each morning, the coordinator's day in the team's group (issue 24, item 6).
+    coordinator: CoordinatorService | None = None
     # Every day, settled updates, messages and texts older than kept are forgotten.
     pruning: Pruning | None = None
 
@@ -173,6 +176,7 @@ class Core:
             volunteers=self.volunteers,
             pruning=self.pruning,
             volunteer_rides=self.volunteer_rides,
+            coordinator=self.coordinator,
         )
 
     async def close(self) -> None:
@@ -562,6 +566,16 @@ async def build_core(
         ),
         volunteers=volunteers,
         volunteer_rides=volunteer_rides,
+        coordinator=CoordinatorService(
+            rides=rides,
+            operators=operators,
+            volunteers=SqliteVolunteers(database),
+            people=people,
+            agenda=agenda,
+            clock=clock,
+            calendar=timing.calendar,
+            hour=settings.digest_hour,
+        ),
         pruning=Pruning(
             inbox=inbox_service,
             delivery=delivery_service,

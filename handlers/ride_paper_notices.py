@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardMarkup, InputFile
 from telegram.ext import ContextTypes
 
+from bot.domain import Ride
 from bot.notices import Notice
+from bot.services.coordinator import CoordinatorDay, TeamCoordinatorDay
 from bot.services.volunteer_rides import (
     Statement,
     TeamDonations,
@@ -19,6 +21,7 @@ from bot.services.volunteer_rides import (
     month_key,
 )
 from handlers import keyboards as kb
+from handlers import render
 from handlers.deps import Deps
 from handlers.outbox_bot import about
 from handlers.ride_pdf import (
@@ -29,6 +32,8 @@ from handlers.ride_pdf import (
     statement_pdf,
     statements_csv,
 )
+from handlers.volunteer_words import availability_line
+from i18n import Html, Translator
 
 if TYPE_CHECKING:
     from handlers.notify import Notifier
@@ -105,6 +110,8 @@ async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> i
                 caption=t(team_lang, "paper.donations_caption", year=values.year),
             )  # fmt: skip
         return 1
+    if isinstance(values, TeamCoordinatorDay):
+        return int(await notifier.to_operators(context, coordinator_text(t, team_lang, values.day)))
     if isinstance(values, TeamGift):
         statement = values.statement
         text = t(
@@ -124,4 +131,47 @@ def _statement_caption(notifier: Notifier, lang: str, statement: Statement) -> s
     return t.plural(
         lang, key, len(statement.rides), count=len(statement.rides), month=month,
         km=statement.km, amount=euros(lang, statement.allowance_cents),
+    )  # fmt: skip
+
+
+LINES = 10  # at most so many lines per section; "and N more" after
+
+
+def coordinator_text(t: Translator, lang: str, day: CoordinatorDay) -> str:
+    """The coordinator's morning: the volunteers' rides today and tomorrow, the requests not
+    yet covered, who is free today."""
+
+    def listing(lines: list[str]) -> Html:
+        if not lines:
+            return Html(t(lang, "coordinator.none"))
+        more = [t(lang, "digest.more", count=len(lines) - LINES)] if len(lines) > LINES else []
+        return Html("\n".join(lines[:LINES] + more))
+
+    def ride_line(ride: Ride) -> str:
+        return t(
+            lang, "coordinator.ride", time=t.time(lang, ride.introduction.pickup),
+            passenger=ride.passenger.display_name, origin=ride.need.origin.name,
+            destination=ride.need.destination.name, volunteer=ride.driver.display_name,
+            id=ride.driver.id,
+        )  # fmt: skip
+
+    needs = [
+        t(lang, "coordinator.need", id=view.need.id,
+          passenger=view.passenger.display_name if view.passenger else "?",
+          origin=view.need.origin.name, destination=view.need.destination.name,
+          when=Html(render.need_when(t, lang, view.need)))
+        for view in day.uncovered
+        if view.need is not None
+    ]  # fmt: skip
+    free = [
+        t(lang, "coordinator.free_line", name=item.person.display_name, id=item.person.id,
+          availability=availability_line(t, lang, item.volunteer))
+        for item in day.free
+    ]  # fmt: skip
+    return t(
+        lang, "coordinator.day", date=t.date(lang, day.today),
+        today=listing([ride_line(r) for r in day.rides_today]),
+        tomorrow=listing([ride_line(r) for r in day.rides_tomorrow]),
+        uncovered_count=len(needs), uncovered=listing(needs),
+        free_count=len(free), free=listing(free),
     )  # fmt: skip

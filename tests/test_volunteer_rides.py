@@ -250,3 +250,37 @@ async def test_the_year_in_the_prefet_report_and_the_tax_receipt_data(
         bot.assert_clean()
     finally:
         await bot.stop()
+
+
+async def test_the_coordinator_sees_the_day_each_morning_in_the_group(
+    tus_bot: RunningBot,
+) -> None:
+    bot = tus_bot
+    try:
+        olga, _, _ = team(bot)
+        bruno = await volunteer(bot, 602, "Bruno", "Cahors", username="bruno_l")
+        claire = await volunteer(bot, 603, "Claire", "Pradines")
+        await write_file(bot, olga, await person_id(bot, bruno.id), "31/12/2027")
+        await write_file(bot, olga, await person_id(bot, claire.id), "31/12/2027")
+        marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
+        await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
+        await marie.press(next(b for b in marie.last().buttons if "Bruno" in b))
+        await bruno.press("✅ J'accepte")
+        # Paul needs to go where nobody drives: his request goes to the team.
+        paul = bot.fake.user(611, "Paul", last_name="Roux")
+        await describe_need(paul, origin="Figeac", destination="Toulouse", when="mardi")
+        print(paul.last().text, paul.last().buttons)
+        mark = len(bot.operators.messages())
+        await bot.run_until(paris("2026-11-24 08:01"))
+        [day] = [t for t in bot.operators.texts_since(mark) if "La journée des bénévoles" in t]
+        print(day)
+        today, tomorrow, uncovered, free = day.split("\n\n")[1:]
+        assert today.startswith("Aujourd'hui\n• ")
+        assert "Marie Delpech : Lalbenque → Cahors, avec Bruno Lafon" in today
+        assert tomorrow == "Demain\n• rien"
+        assert "Paul Roux : Figeac → Toulouse" in uncovered
+        # Claire is free on Tuesday mornings; Bruno drives Marie.
+        assert free.startswith("Bénévoles libres aujourd'hui : 1\n• Claire Lafon")
+        bot.assert_clean()
+    finally:
+        await bot.stop()

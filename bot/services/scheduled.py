@@ -24,6 +24,7 @@ from bot.services import telling
 from bot.services.agenda import AgendaService
 from bot.services.aids import CatalogueReview
 from bot.services.applications import ApplicationService
+from bot.services.coordinator import CoordinatorService
 from bot.services.dashboard import DashboardService
 from bot.services.digest import DigestService
 from bot.services.introductions import IntroductionService
@@ -72,6 +73,7 @@ class ScheduledWork:
         volunteers: VolunteerService | None = None,
         pruning: Pruning | None = None,
         volunteer_rides: VolunteerRideService | None = None,
+        coordinator: CoordinatorService | None = None,
     ) -> None:
         self._agenda = agenda
         self._uow = unit_of_work
@@ -93,6 +95,7 @@ class ScheduledWork:
         self._volunteers = volunteers
         self._pruning = pruning
         self._volunteer_rides = volunteer_rides
+        self._coordinator = coordinator
         self._work: dict[Kind, Work] = {
             # Actions.
             Kind.INTRODUCTION_TIMEOUT: self._action(introductions.time_out),
@@ -121,6 +124,7 @@ class ScheduledWork:
             Kind.ON_DEMAND_REMINDER: self._on_demand_reminder,
             Kind.VOLUNTEER_INSURANCE: self._volunteer_insurance,
             Kind.VOLUNTEER_STATEMENTS: self._volunteer_statements,
+            Kind.COORDINATOR_DAY: self._coordinator_day,
         }
         missing = set(Kind) - set(self._work)
         assert not missing, f"no work for {sorted(missing)}"
@@ -131,6 +135,7 @@ class ScheduledWork:
             Kind.MONTHLY_REPORT: lambda entry: dashboard.reported(entry, Outcome.UNREACHABLE),
             Kind.AID_CATALOGUE_REVIEW: self._aid_catalogue_reviewed,
             Kind.VOLUNTEER_STATEMENTS: self._volunteer_statements_given_up,
+            Kind.COORDINATOR_DAY: self._coordinator_day_given_up,
             Kind.PRUNE: self._pruned,
             Kind.TRIP_CHECK: trips.check_undelivered,
             Kind.NEED_REPOST: lambda entry: operators.reposted(entry, None),
@@ -347,6 +352,18 @@ class ScheduledWork:
         if self._volunteer_rides is not None:
             async with self._uow.transaction():
                 await self._volunteer_rides.ensure_scheduled()
+
+    async def _coordinator_day(self, entry: AgendaEntry) -> Carried:
+        """Each morning: the volunteers' rides, the requests not covered, who is free."""
+        if self._coordinator is None:
+            return Carried(Outcome.SKIPPED)
+        outcome, notices = await self._coordinator.morning(entry, self._team)
+        return self._told(notices) if outcome is Outcome.SENT else Carried(outcome)
+
+    async def _coordinator_day_given_up(self, entry: AgendaEntry) -> None:
+        if self._coordinator is not None:
+            async with self._uow.transaction():
+                await self._coordinator.ensure_scheduled()
 
     def _today(self) -> date:
         return self._calendar.today(self._clock.now())
