@@ -88,7 +88,7 @@ from storage.trip_search import IndexedTripSearch
 from storage.trips import SqliteTripRepository
 from storage.trust import SqlitePersonReports
 from storage.tus import SqliteTusRegister
-from storage.volunteer_rides import SqliteVolunteerRides
+from storage.volunteer_rides import SqliteVolunteerRides, VolunteerRidesHeld
 from storage.volunteers import SqliteVolunteers, VolunteersHeld
 
 
@@ -395,6 +395,7 @@ async def build_core(
     for holder in core_holders(database):
         privacy.register(holder)
     privacy.register(VolunteersHeld(database))
+    privacy.register(VolunteerRidesHeld(database))
     # The SMS channel's consent, handed over with the rest (/mesdonnees).
     privacy.register(SmsChannelHeld(database))
     catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)

@@ -170,7 +170,7 @@ EVENT_KINDS = (
 # The sections of /mesdonnees' summary, each counted ("privacy.count.<section>").
 SUMMARY_SECTIONS = (
     "trips", "needs", "introductions", "aid_applications", "consents", "reports",
-    "partner_platforms", "drafts", "volunteer",
+    "partner_platforms", "drafts", "volunteer", "volunteer_rides",
 )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.services.volunteer_rides import VolunteerRide
 from storage.db import Database
+from storage.personal_data import _Holder
 
 _COLUMNS = (
     "introduction_id", "volunteer_id", "passenger_id", "volunteer_name", "passenger_name",
@@ -101,3 +102,34 @@ def _ride(row: dict[str, Any]) -> VolunteerRide:
         allowance_cents=int(row["allowance_cents"]),
         recorded_at=datetime.fromisoformat(row["recorded_at"]),
     )
+
+
+class VolunteerRidesHeld(_Holder):
+    """/mesdonnees and /oublier: the rides a person drove as a volunteer or was driven on,
+    and the months they gave up. Forgotten, a ride keeps its date, places, km and sums (the
+    association's accounts and the préfet's report) but loses the names."""
+
+    section = "volunteer_rides"
+
+    async def export(self, person_id: int) -> list[dict[str, Any]]:
+        rides = await self._rows(
+            "SELECT CASE WHEN volunteer_id = ? THEN 'volunteer' ELSE 'passenger' END AS role,"
+            " ride_date, origin_name, destination_name, driven_km, passenger_km,"
+            " participation_cents, allowance_cents, recorded_at FROM volunteer_rides"
+            " WHERE volunteer_id = ? OR passenger_id = ? ORDER BY ride_date",
+            person_id, person_id, person_id,
+        )  # fmt: skip
+        gifts = await self._rows(
+            "SELECT 'gift' AS role, month, given_at FROM volunteer_gifts WHERE volunteer_id = ?"
+            " ORDER BY month",
+            person_id,
+        )
+        return rides + gifts
+
+    async def forget(self, person_id: int, now: datetime) -> None:
+        await self._db.write(
+            "UPDATE volunteer_rides SET passenger_name = '—' WHERE passenger_id = ?", (person_id,)
+        )
+        await self._db.write(
+            "UPDATE volunteer_rides SET volunteer_name = '—' WHERE volunteer_id = ?", (person_id,)
+        )

@@ -6,6 +6,7 @@ the year's figures come out in the préfet's report and in the tax-receipt data.
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -281,6 +282,49 @@ async def test_the_coordinator_sees_the_day_each_morning_in_the_group(
         assert "Paul Roux : Figeac → Toulouse" in uncovered
         # Claire is free on Tuesday mornings; Bruno drives Marie.
         assert free.startswith("Bénévoles libres aujourd'hui : 1\n• Claire Lafon")
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_my_data_shows_the_rides_and_forget_me_keeps_only_the_accounts(
+    tus_bot: RunningBot,
+) -> None:
+    bot = tus_bot
+    try:
+        olga, bruno, marie = await a_ride_that_happened(bot)
+        await marie.command("mesdonnees")
+        summary, document = marie.messages()[-2:]
+        assert "🧾 Trajets avec un conducteur bénévole et dons : 1" in summary.text
+        assert document.document is not None
+        [ride] = json.loads(document.document.content)["volunteer_rides"]
+        assert ride["role"] == "passenger" and ride["origin_name"] == "Lalbenque"
+        assert "volunteer_name" not in ride  # someone else's name is not hers
+        await marie.command("oublier")
+        await marie.press("🗑 Oui, tout effacer")
+        [row] = await bot.rows(
+            "SELECT passenger_name, volunteer_name, driven_km, participation_cents"
+            " FROM volunteer_rides"
+        )
+        assert row["passenger_name"] == "—" and row["volunteer_name"] == "Bruno Lafon"
+        assert row["driven_km"] > 0 and row["participation_cents"] > 0
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_in_english_the_receipt_too(tus_bot: RunningBot) -> None:
+    bot = tus_bot
+    try:
+        olga, bruno, marie = await a_ride_that_happened(bot)
+        await marie.command("langue")
+        await marie.press("🇬🇧 English")
+        await marie.command("receipt")
+        receipt = marie.last()
+        assert receipt.text.startswith("🧾 Your receipt of the ride of Tuesday 24 November")
+        text = pdf_text(receipt)
+        assert "Ride receipt no." in text and "Passenger: Marie Delpech" in text
+        assert "Participation: 38.2 km × €0.30 = €11.46" in text
         bot.assert_clean()
     finally:
         await bot.stop()
