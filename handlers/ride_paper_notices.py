@@ -44,11 +44,18 @@ Context = ContextTypes.DEFAULT_TYPE
 GIVE = kb.ButtonKind("vg", kb.SubjectAction, "a volunteer gives a month's allowance up")
 
 
-def give_button(deps: Deps, lang: str, statement: Statement) -> InlineKeyboardMarkup | None:
+def give_button(
+    deps: Deps, lang: str, statement: Statement, *, for_volunteer: int | None = None
+) -> InlineKeyboardMarkup | None:
+    """ "Je le donne à l'association"; in the team's group, for a volunteer without Telegram
+    (`for_volunteer`: their number) who said so by phone."""
     if statement.given_at is not None:
         return None
     subject = statement.year * 100 + statement.month
-    return kb.inline([(deps.t(lang, "paper.button_give"), kb.encode(GIVE, subject, "ask"))])
+    if for_volunteer is None:
+        return kb.inline([(deps.t(lang, "paper.button_give"), kb.encode(GIVE, subject, "ask"))])
+    label = deps.t(lang, "paper.button_give_team", name=statement.volunteer.short_name)
+    return kb.inline([(label, kb.encode(GIVE, subject, "ask", str(for_volunteer)))])
 
 
 async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> int | None:
@@ -74,12 +81,13 @@ async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> i
         if chat_id is None:
             return 0
         # No Telegram (a simple phone): the team prints it and hands it over.
-        content = statement_pdf(t, team_lang, deps.settings, statement)
+        content = statement_pdf(t, team_lang, deps.settings, statement, by_team=True)
         month = month_name(t, team_lang, statement.year, statement.month)
         await context.bot.send_document(
             chat_id, InputFile(content, filename=name),
             caption=t(team_lang, "paper.statement_for_team", name=person.display_name,
                       id=person.id, month=month),
+            reply_markup=give_button(deps, team_lang, statement, for_volunteer=person.id),
         )  # fmt: skip
         return 1
     if isinstance(values, TeamStatements):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.domain import Person
 from bot.services.volunteer_rides import (
     GiveResult,
     VolunteerRideService,
@@ -85,17 +86,31 @@ class RidePaperHandlers(OperatorHandlers):
             await send(update, context, self.t(lang, "tus.file_sent"))
 
     async def on_give(self, update: Update, context: Context) -> None:
-        person = await self.deps.person(update)
-        lang = person.language
+        """The volunteer gives the month up under their statement; or the team, under the
+        copy it printed, for a volunteer without Telegram who said so."""
         pressed = GIVE.read(update.callback_query.data if update.callback_query else None)
+        by_team = pressed is not None and pressed.detail is not None
+        if by_team:
+            operator = await self._operator(update)  # anyone else is refused, politely
+            if operator is None:
+                return
+            lang = self._language(update, operator)
+        else:
+            lang = (await self.deps.person(update)).language
         if pressed is None or pressed.action not in ("ask", "yes", "no"):
             await answer_button(update, self.t(lang, "common.old_button"))
             return
+        detail = pressed.detail
+        if detail is not None:
+            found = await self.deps.people.get(int(detail)) if kb.is_number(detail) else None
+        else:
+            found = await self.deps.person(update)
         year, month = divmod(pressed.subject, 100)
-        if not 1 <= month <= 12:
+        if found is None or not 1 <= month <= 12:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
-        statement = await self.papers.statement(person, year, month)
+        giver: Person = found
+        statement = await self.papers.statement(giver, year, month)
         if not statement.rides:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
@@ -103,24 +118,30 @@ class RidePaperHandlers(OperatorHandlers):
             await answer_button(update, self.t(lang, "paper.already_given"))
             await drop_keyboard(update)
             return
+        for_volunteer = giver.id if by_team else None
         if pressed.action == "no":
             await answer_button(update, self.t(lang, "paper.kept"))
-            markup = give_button(self.deps, lang, statement)
+            markup = give_button(self.deps, lang, statement, for_volunteer=for_volunteer)
             if markup is not None:
                 await swap_keyboard(update, markup)
             return
         words = {
             "month": month_name(self.t, lang, year, month),
             "amount": euros(lang, statement.allowance_cents),
+            "name": giver.display_name,
         }
         if pressed.action == "ask":
-            await answer_button(update, self.t(lang, "paper.give_confirm", **words))
+            key = "paper.give_confirm_team" if by_team else "paper.give_confirm"
+            await answer_button(update, self.t(lang, key, **words))
+            rest = [detail] if detail is not None else []
             await swap_keyboard(update, kb.inline(
-                [(self.t(lang, "paper.button_give_yes"), kb.encode(GIVE, pressed.subject, "yes"))],
-                [(self.t(lang, "paper.button_give_no"), kb.encode(GIVE, pressed.subject, "no"))],
+                [(self.t(lang, "paper.button_give_yes"),
+                  kb.encode(GIVE, pressed.subject, "yes", *rest))],
+                [(self.t(lang, "paper.button_give_no"),
+                  kb.encode(GIVE, pressed.subject, "no", *rest))],
             ))  # fmt: skip
             return
-        given = await self.papers.give(person, month_key(year, month))
+        given = await self.papers.give(giver, month_key(year, month))
         if given.result is GiveResult.ALREADY:
             await answer_button(update, self.t(lang, "paper.already_given"))
             await drop_keyboard(update)
@@ -130,5 +151,6 @@ class RidePaperHandlers(OperatorHandlers):
             return
         await answer_button(update)
         await drop_keyboard(update)
-        await send(update, context, self.t(lang, "paper.given", **words))
+        if not by_team:
+            await send(update, context, self.t(lang, "paper.given", **words))
         await self.notifier.write(context, given.notices)

@@ -125,8 +125,11 @@ def receipt_pdf(t: Translator, lang: str, settings: Settings, ride: VolunteerRid
     return paper.bytes()
 
 
-def statement_pdf(t: Translator, lang: str, settings: Settings, statement: Statement) -> bytes:
-    """A volunteer's month: each ride, its km from home and back, the allowance."""
+def statement_pdf(
+    t: Translator, lang: str, settings: Settings, statement: Statement, *, by_team: bool = False
+) -> bytes:
+    """A volunteer's month: each ride, its km from home and back, the allowance. `by_team`:
+    printed by the team for a volunteer without Telegram (who gives it up by telling them)."""
     paper = _Paper(t, lang, settings)
     month = month_name(t, lang, statement.year, statement.month)
     paper.line(t(lang, "paper.statement_title", month=month), bold=True, size=14)
@@ -140,8 +143,7 @@ def statement_pdf(t: Translator, lang: str, settings: Settings, statement: State
     header = t(lang, "paper.statement_header").split("|")
     rows = [
         [t.date(lang, r.ride_date),
-         t(lang, "paper.statement_route", home=r.home, origin=r.origin,
-           destination=r.destination, passenger=r.passenger_name),
+         _route(t, lang, r),
          f"{r.driven_km} km", euros(lang, r.allowance_cents)]
         for r in statement.rides
     ]  # fmt: skip
@@ -160,8 +162,17 @@ def statement_pdf(t: Translator, lang: str, settings: Settings, statement: State
         )
         paper.key("paper.renunciation", name=statement.volunteer.display_name)
     else:
-        paper.key("paper.statement_how_to_give")
+        paper.key("paper.statement_how_to_give_team" if by_team else "paper.statement_how_to_give")
     return paper.bytes()
+
+
+def _route(t: Translator, lang: str, ride: VolunteerRide) -> str:
+    """The whole ride from home and back; from home when the passenger lives there too."""
+    key = "paper.statement_route_home" if ride.home == ride.origin else "paper.statement_route"
+    return t(
+        lang, key, home=ride.home, origin=ride.origin, destination=ride.destination,
+        passenger=ride.passenger_name,
+    )  # fmt: skip
 
 
 def statements_csv(t: Translator, lang: str, statements: list[Statement]) -> bytes:

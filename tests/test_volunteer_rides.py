@@ -17,8 +17,10 @@ from pypdf import PdfReader
 from bot.places.gazetteer import Gazetteer
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser, SentMessage
+from tests.phones import TextingBot
 from tests.test_find_flow import describe_need
 from tests.test_operators import team
+from tests.test_sms_channel import welcome
 from tests.test_volunteers import person_id, volunteer, write_file
 
 RATE = 0.30
@@ -148,6 +150,12 @@ async def test_the_volunteer_gets_the_month_statement_and_gives_it_up(
         assert "Marie Delpech,Lalbenque,Cahors,Cahors" in lines[1]
         assert lines[1].endswith(",")  # not given (yet)
 
+        # Marie cannot press Bruno's button (an old message forwarded, a wrong chat).
+        give = statement.button("🎁 Je le donne à l'association")
+        assert give is not None
+        await marie.press_data(give["callback_data"], message=statement)
+        assert marie.callback_answers()[-1]["text"] != ""
+        assert await bot.rows("SELECT * FROM volunteer_gifts") == []
         # Bruno gives it to the association: asked to confirm, then for good.
         await bruno.press("🎁 Je le donne à l'association", message=statement)
         assert "C'est définitif" in bruno.callback_answers()[-1]["text"]
@@ -325,6 +333,61 @@ async def test_in_english_the_receipt_too(tus_bot: RunningBot) -> None:
         text = pdf_text(receipt)
         assert "Ride receipt no." in text and "Passenger: Marie Delpech" in text
         assert "Participation: 38.2 km × €0.30 = €11.46" in text
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_a_volunteer_who_only_texts_has_the_statement_printed_by_the_team(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    bot = TextingBot(tmp_path, gazetteer, tus_eur_per_km=RATE, **ASSOCIATION)
+    await bot.start()
+    try:
+        phone = "06 77 88 99 00"
+        got = await welcome(bot, phone, "benevole", "rene vidal")
+        while "Où habitez-vous" not in got[-1]:
+            got = await bot.text(phone, "oui")
+        for said in ("Lalbenque", "lundi mardi", "1", "2", "non", "oui"):
+            await bot.text(phone, said)
+        olga, omar, nadia = team(bot)
+        [row] = await bot.rows("SELECT person_id FROM volunteers")
+        await write_file(bot, olga, row["person_id"], "31/12/2027")
+        marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
+        await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
+        await marie.press(next(b for b in marie.last().buttons if "Ren" in b))
+        await bot.text(phone, "oui")
+        await bot.run_until(paris("2026-11-25 10:30"))
+        await marie.press("✅ Oui, il a eu lieu")
+        mark = len(bot.operators.messages())
+        await bot.run_until(paris("2026-12-01 08:01"))
+        [printed] = [
+            m for m in bot.operators.messages()[mark:]
+            if m.document is not None and m.document.filename.startswith("releve-")
+        ]  # fmt: skip
+        assert printed.text.startswith("📄 Relevé de novembre 2026 de Rene Vidal")
+        assert "qui n'a pas Telegram : à imprimer et à lui donner." in printed.text
+        text = pdf_text(printed)
+        print(text)
+        assert "Lalbenque → Cahors → Lalbenque (Marie Delpech)" in text
+        assert "Total : 1 trajet, 38 km, indemnité 11,40 €" in text
+        assert "Dites-le à l'équipe." in text and "sous ce fichier" not in text
+        # René says on the phone he gives it: the team records it (only the team may).
+        assert printed.buttons == ["🎁 Rene V. le donne à l'association"]
+        await bot.operators.press(nadia, "🎁 Rene V. le donne à l'association", message=printed)
+        assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+        await bot.operators.press(omar, "🎁 Rene V. le donne à l'association", message=printed)
+        assert omar.callback_answers()[-1]["text"] == (
+            "Rene Vidal donne son indemnité de novembre 2026 (11,40 €) à l'association ?"
+            " C'est définitif."
+        )
+        await bot.operators.press(omar, "✅ Oui, je le donne", message=printed)
+        assert printed.buttons == []
+        assert "🎁 Rene Vidal (n° 1) donne son indemnité de novembre 2026" in (
+            bot.operators.last().text
+        )
+        [gift] = await bot.rows("SELECT volunteer_id, month FROM volunteer_gifts")
+        assert gift == {"volunteer_id": row["person_id"], "month": "2026-11"}
         bot.assert_clean()
     finally:
         await bot.stop()
