@@ -85,8 +85,10 @@ async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> i
         month = month_name(t, team_lang, statement.year, statement.month)
         await context.bot.send_document(
             chat_id, InputFile(content, filename=name),
-            caption=t(team_lang, "paper.statement_for_team", name=person.display_name,
-                      id=person.id, month=month),
+            caption=t(team_lang,
+                      "paper.statement_for_team_given" if statement.given_at
+                      else "paper.statement_for_team",
+                      name=person.display_name, id=person.id, month=month),
             reply_markup=give_button(deps, team_lang, statement, for_volunteer=person.id),
         )  # fmt: skip
         return 1

@@ -119,9 +119,7 @@ def receipt_pdf(t: Translator, lang: str, settings: Settings, ride: VolunteerRid
     )  # fmt: skip
     paper.key("paper.receipt_cap", cap=rate(lang, TUS_LEGAL_CAP_EUR_PER_KM))
     paper.gap()
-    paper.key(
-        "paper.made_on", date=format_date(ride.recorded_at.date(), "long", locale=t.language(lang))
-    )
+    paper.key("paper.made_on", date=t.day(lang, ride.recorded_at.date(), "d MMMM y"))
     return paper.bytes()
 
 
@@ -147,7 +145,7 @@ def statement_pdf(
          f"{r.driven_km} km", euros(lang, r.allowance_cents)]
         for r in statement.rides
     ]  # fmt: skip
-    paper.table(header, rows, (30, 90, 20, 25))
+    paper.table(header, rows, (38, 88, 20, 24))
     paper.gap()
     paper.line(
         t.plural(lang, "paper.statement_total", len(statement.rides), count=len(statement.rides),
@@ -156,11 +154,13 @@ def statement_pdf(
     )  # fmt: skip
     paper.gap()
     if statement.given_at is not None:
-        given_on = format_date(statement.given_at.date(), "long", locale=t.language(lang))
+        given_on = t.day(lang, statement.given_at.date(), "d MMMM y")
         paper.key(
             "paper.statement_given", date=given_on, amount=euros(lang, statement.allowance_cents)
         )
         paper.key("paper.renunciation", name=statement.volunteer.display_name)
+        paper.gap()
+        paper.key("paper.signature")
     else:
         paper.key("paper.statement_how_to_give_team" if by_team else "paper.statement_how_to_give")
     return paper.bytes()

@@ -161,10 +161,26 @@ async def test_the_volunteer_gets_the_month_statement_and_gives_it_up(
         assert "C'est définitif" in bruno.callback_answers()[-1]["text"]
         assert statement.buttons == ["✅ Oui, je le donne", "↩️ Non, je le garde"]
         await bruno.press("✅ Oui, je le donne", message=statement)
-        assert bruno.last().text.startswith(
+        thanks, renounced = bruno.messages()[-2:]
+        assert thanks.text.startswith(
             f"🎁 Merci ! Votre indemnité de novembre 2026 ({euros}) est donnée à l'association."
         )
         assert statement.buttons == []
+        # The statement again, with the renunciation, to keep.
+        assert renounced.text == (
+            f"📄 Votre relevé de novembre 2026 : 1 trajet, {driven} km. Indemnité {euros}"
+            " donnée à l'association, merci !"
+        )
+        assert renounced.buttons == []
+        text = pdf_text(renounced)
+        print(text)
+        assert (
+            f"Vous avez donné cette somme ({euros}) à l'association le 1er décembre 2026." in text
+        )
+        assert (
+            "Je soussigné Bruno Lafon certifie renoncer au remboursement des frais ci-dessus et"
+            " les laisser à l'association en tant que don." in text.replace("\n", " ")
+        )
         assert bot.operators.last().text == (
             f"🎁 Bruno Lafon (n° {await person_id(bot, bruno.id)}) donne son indemnité de"
             f" novembre 2026 à l'association : {euros} ({driven} km)."
@@ -381,8 +397,13 @@ async def test_a_volunteer_who_only_texts_has_the_statement_printed_by_the_team(
             "Rene Vidal donne son indemnité de novembre 2026 (11,40 €) à l'association ?"
             " C'est définitif."
         )
+        mark = len(bot.operators.messages())
         await bot.operators.press(omar, "✅ Oui, je le donne", message=printed)
         assert printed.buttons == []
+        [signed] = [m for m in bot.operators.messages()[mark:] if m.document is not None]
+        assert signed.text.startswith("📄 Relevé de novembre 2026 de Rene Vidal (n° 1), avec sa")
+        assert "à imprimer, à faire signer et à garder" in signed.text
+        assert "Date et signature :" in pdf_text(signed)
         assert "🎁 Rene Vidal (n° 1) donne son indemnité de novembre 2026" in (
             bot.operators.last().text
         )

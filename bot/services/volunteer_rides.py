@@ -332,7 +332,13 @@ class VolunteerRideService:
             if not await self._rides.give(volunteer.id, key, self._clock.now()):
                 return Given(GiveResult.ALREADY, statement)
             statement = await self.statement(volunteer, *month)
-        return Given(GiveResult.GIVEN, statement, [to_team(TeamGift(statement))])
+        # The statement again, with the renunciation (to keep, or printed and signed), and the
+        # team told.
+        notices = [
+            to_person(volunteer, VolunteerStatementReady(statement)),
+            to_team(TeamGift(statement)),
+        ]
+        return Given(GiveResult.GIVEN, statement, notices)
 
     # The year: donations (tax receipts) and the préfet's figures.
 
@@ -384,7 +390,8 @@ class VolunteerRideService:
         notices: list[Notice] = []
         statements = await self.statements(last.year, last.month)
         for statement in statements:
-            notices.append(to_person(statement.volunteer, VolunteerStatementReady(statement)))
+            if statement.volunteer.forgotten_at is None:  # forgotten: the accounts only
+                notices.append(to_person(statement.volunteer, VolunteerStatementReady(statement)))
         if team and statements:
             notices.append(to_team(TeamStatements(last.year, last.month, statements)))
         if team and last.month == 12:
