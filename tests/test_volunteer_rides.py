@@ -20,6 +20,7 @@ from tests.fakebot import FakeUser, SentMessage
 from tests.phones import TextingBot
 from tests.test_find_flow import describe_need
 from tests.test_operators import team
+from tests.test_ride_life import matched_ride
 from tests.test_sms_channel import welcome
 from tests.test_volunteers import person_id, volunteer, write_file
 
@@ -91,7 +92,10 @@ async def test_the_ride_is_kept_the_passenger_gets_a_receipt(tus_bot: RunningBot
         assert row["allowance_cents"] == round(row["driven_km"] * RATE * 100)
         await marie.command("recu")
         receipt = marie.last()
-        assert receipt.text.startswith("🧾 Votre reçu du trajet du mardi 24 novembre")
+        participation = f"{row['participation_cents'] / 100:.2f}".replace(".", ",")
+        assert receipt.text == (
+            f"🧾 Votre reçu du trajet du mardi 24 novembre : participation {participation} €."
+        )
         text = pdf_text(receipt)
         print(text)
         assert "Transport solidaire du Causse" in text and "W463001234" in text
@@ -409,6 +413,21 @@ async def test_a_volunteer_who_only_texts_has_the_statement_printed_by_the_team(
         )
         [gift] = await bot.rows("SELECT volunteer_id, month FROM volunteer_gifts")
         assert gift == {"volunteer_id": row["person_id"], "month": "2026-11"}
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_a_ride_with_an_ordinary_driver_is_not_a_volunteer_ride(tus_bot: RunningBot) -> None:
+    bot = tus_bot
+    try:
+        jean, marie = await matched_ride(bot)
+        await bot.run_until(paris("2026-11-25 10:30"))
+        await marie.press("✅ Oui, il a eu lieu")
+        assert marie.last().text.startswith("Merci ! Ravi que cela ait marché.")
+        assert await bot.rows("SELECT * FROM volunteer_rides") == []
+        await marie.command("recu")
+        assert "pas encore de trajet avec un conducteur bénévole" in marie.last().text
         bot.assert_clean()
     finally:
         await bot.stop()
