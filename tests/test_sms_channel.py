@@ -64,7 +64,7 @@ async def test_a_passenger_who_only_texts_goes_from_a_sentence_to_a_drivers_acce
     got = await bot.text(MARIE, "Cahors")
     assert "1 Partir après une heure\n2 Arriver avant une heure\nRépondez 1 ou 2" in got[-1]
     got = await bot.text(MARIE, "2")
-    assert "Et le retour ?" in got[-1] and "1 Pas de retour" in got[-1]
+    assert "Et le retour, le meme jour ?" in got[-1] and "1 Pas de retour" in got[-1]
     got = await bot.text(MARIE, "pas de retour")
     assert "Votre demande : Cahors - Figeac, mardi 24 novembre, arrivée avant 9h00" in got[-1]
     got = await bot.text(MARIE, "oui")

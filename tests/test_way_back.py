@@ -5,17 +5,20 @@ carried by the driver's request, the acceptance, the evening's reminders and the
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
+from handlers.sms.text import segments
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
 from tests.phones import TextingBot, assert_fit_for_a_simple_phone
 from tests.test_find_flow import agree_if_asked
-from tests.test_sms_channel import MARIE, welcome
+from tests.test_sms_channel import MARIE, pressing, welcome
 
 
 async def offer(user: FakeUser, origin: str, destination: str, time: str, back: str | None) -> None:
@@ -52,6 +55,31 @@ async def paul_goes_only(bot: RunningBot) -> FakeUser:
     return paul
 
 
+class Recorder:
+    """What a person typed or pressed and what the bot answered them, in order, with the
+    buttons as they were then (for the closing note)."""
+
+    def __init__(self, user: FakeUser, who: str) -> None:
+        self.user, self.who, self.lines = user, who, []
+
+    async def say(self, text: str) -> None:
+        await self.during(f"{self.who}: {text}", self.user.send(text))
+
+    async def tap(self, button: str) -> None:
+        await self.during(f"{self.who}: [{button}]", self.user.press(button))
+
+    async def during(self, what: str, action: Awaitable[object]) -> None:
+        mark = self.user.mark()
+        await action
+        self.lines.append(what)
+        for message in self.user.messages()[mark:]:
+            buttons = f"   [{' | '.join(message.buttons)}]" if message.buttons else ""
+            self.lines.append("  Mobilot: " + message.text.replace("\n", "\n           ") + buttons)
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
 def transcript(user: FakeUser, since: int = 0) -> str:
     """What the person saw, as they saw it: each message, then its buttons."""
     lines = []
@@ -68,22 +96,23 @@ async def test_cahors_tomorrow_9_back_at_17_finds_one_driver_for_both_legs(
     jean = await jean_goes_and_comes_back(bot)
     paul = await paul_goes_only(bot)
     marie = bot.fake.user(401, "Marie", last_name="Delpech", username="marie_d")
+    words = Recorder(marie, "Marie")
 
-    await marie.send("cahors demain 9h retour 17h")
-    await agree_if_asked(marie)
+    await words.say("cahors demain 9h retour 17h")
+    await words.tap("✅ J'accepte")
     said = "\n".join(marie.texts_since(0))
     assert "↩️ Retour vers 17h00." in said
     assert "D'où partez-vous ?" in marie.last().text
-    await marie.send("Gourdon")
-    await marie.press("🏁 Arriver avant une heure")
+    await words.say("Gourdon")
+    await words.tap("🏁 Arriver avant une heure")
     # The way back was said: the next question is the purpose, not "Et le retour ?".
     assert "C'est pour quoi ?" in marie.last().text
-    await marie.press("🩺 Santé")
-    await marie.press("Aucun")
+    await words.tap("🩺 Santé")
+    await words.tap("Aucun")
     summary = marie.last().text
     assert "mardi 24 novembre, arrivée avant 9h00 · ↩️ retour vers 17h00" in summary
     assert "✏️ Retour" in marie.buttons()
-    await marie.press("✅ Chercher un conducteur")
+    await words.tap("✅ Chercher un conducteur")
 
     [need] = await bot.rows("SELECT way_back, back_at FROM needs")
     assert need == {"way_back": "at", "back_at": "17:00"}
@@ -95,7 +124,7 @@ async def test_cahors_tomorrow_9_back_at_17_finds_one_driver_for_both_legs(
     assert "personne pour l'instant" not in found
     assert bot.operators.messages() == []  # both legs have a driver: nothing for the team
 
-    await marie.press(next(b for b in marie.buttons() if "Jean" in b))
+    await words.tap(next(b for b in marie.buttons() if "Jean" in b))
     request = jean.last().text
     assert "Marie D." in request
     assert "prise en charge vers 8h00 à Gourdon" in request
@@ -103,7 +132,7 @@ async def test_cahors_tomorrow_9_back_at_17_finds_one_driver_for_both_legs(
     assert "à Gourdon" in request.split("↩️ Retour aussi")[1]
     assert not any("Demande de covoiturage" in text for text in paul.texts_since(0))
 
-    await jean.press("✅ J'accepte")
+    await words.during("(Jean accepte)", jean.press("✅ J'accepte"))
     accepted = marie.last().text
     assert "Jean Martin accepte de vous emmener" in accepted
     assert "↩️ Retour aussi : prise en charge vers 17h00 à Cahors" in accepted
@@ -119,7 +148,7 @@ async def test_cahors_tomorrow_9_back_at_17_finds_one_driver_for_both_legs(
     for reminder in (to_marie, to_jean):
         assert "prise en charge vers 8h00 à Gourdon, pour Cahors" in reminder
         assert "↩️ Retour aussi : prise en charge vers 17h00 à Cahors" in reminder
-    print("\n--- Marie ---\n" + transcript(marie))
+    print("\n--- Marie ---\n" + words.text() + "\n(the evening before)\n" + to_marie)
     print("\n--- Jean ---\n" + transcript(jean, 10))
 
 
@@ -132,7 +161,8 @@ async def test_the_question_after_the_time_reads_words_and_buttons(bot: RunningB
     await marie.send("Cahors")
     await marie.send("demain")
     await marie.press("🏁 Arriver avant une heure")
-    await marie.send("9h")
+    words = Recorder(marie, "Marie")
+    await words.say("9h")
     asked = marie.last().text
     assert "Et le retour ?" in asked and "de Cahors à Gourdon le même jour" in asked
     assert marie.buttons() == [
@@ -142,14 +172,15 @@ async def test_the_question_after_the_time_reads_words_and_buttons(bot: RunningB
     ]
 
     mark = marie.mark()
-    await marie.send("bof")  # not understood: said, and asked again with its buttons
+    await words.say("bof")  # not understood: said, and asked again with its buttons
     assert "Je n'ai pas compris « bof »" in marie.texts_since(mark)[0]
     assert "🕔 Retour à une heure" in marie.buttons()
-    await marie.send("8h")  # before the way there: refused, the time asked again
+    await words.say("8h")  # before the way there: refused, the time asked again
     assert "Le retour à 8h00 serait avant l'aller (9h00)" in "\n".join(marie.texts_since(mark))
     assert "À quelle heure voulez-vous repartir de Cahors ?" in marie.last().text
-    await marie.send("vers 17h")
+    await words.say("vers 17h")
     assert "↩️ Retour vers 17h00." in marie.texts_since(mark)
+    print("\n--- Marie, step by step ---\n" + words.text())
     await marie.press("🩺 Santé")
     await marie.press("Aucun")
     assert "↩️ retour vers 17h00" in marie.last().text
@@ -192,6 +223,7 @@ async def test_nobody_for_the_way_back_the_team_looks_and_its_post_carries_both_
     assert "📍 Gourdon (46) → Cahors (46)" in post.text
     assert "arrivée avant 9h00 · ↩️ retour vers 17h00" in post.text
     assert "personne pour le retour : à trouver" in post.text
+    print("\n--- the team's post, as posted ---\n" + transcript(bot.operators))
 
     await marie.press(next(b for b in marie.buttons() if "Paul" in b))
     request = paul.last().text
@@ -248,21 +280,28 @@ async def test_by_sms_the_way_back_is_a_numbered_choice_and_reads_words(
 ) -> None:
     bot = texting
     jean = await jean_goes_and_comes_back(bot)
-    got = await welcome(bot, MARIE, "cahors demain 9h", "marie dupont")
-    got = await bot.text(MARIE, "Gourdon")
-    got = await bot.text(MARIE, "2")
-    asked = got[-1]
-    assert "Et le retour ?" in asked
+    lines: list[str] = []
+
+    async def text(words: str) -> list[str]:
+        got = await bot.text(MARIE, words)
+        lines.extend([f"Marie > {words}", *(f"  < {text}" for text in got)])
+        return got
+
+    await welcome(bot, MARIE, "cahors demain 9h", "marie dupont")
+    await text("Gourdon")
+    asked = (await text("2"))[-1]
+    assert "Et le retour, le meme jour ?" in asked
     assert "1 Pas de retour\n2 Retour à une heure\n3 Je ne sais pas encore" in asked
-    assert asked.endswith("Répondez 1, 2 ou 3")
+    assert asked.endswith("Répondez 1, 2 ou 3") and segments(asked) == 1
     assert_fit_for_a_simple_phone(asked)
-    got = await bot.text(MARIE, "2")
-    assert "A quelle heure voulez-vous repartir de Cahors ?" in got[-1]
-    got = await bot.text(MARIE, "vers 17h")
-    assert "retour vers 17h00" in got[-1]
-    got = await bot.text(MARIE, "oui")
-    [offered] = got
-    assert "Jean M." in offered and "retour" in offered
-    got = await bot.text(MARIE, "oui")
+    assert "Repartir à quelle heure ? Ex. : 17h" in (await text("2"))[-1]
+    assert "retour vers 17h00" in (await text("vers 17h"))[-1]
+    [offered] = await text("oui")
+    assert "Jean M., mardi 24 novembre vers 8h00, retour vers 17h00" in offered
+    await text("oui")
     assert "Retour aussi : prise en charge vers 17h00 à Cahors" in jean.last().text
-    print("\n--- Marie by SMS ---\n" + "\n".join(got))
+    await jean.press_data(pressing(jean, kb.INTRO, "yes"))
+    [told] = bot.inbox(MARIE)
+    lines.append(f"  < {told}")
+    assert told.endswith("\nRetour aussi : vers 17h00, de Cahors à Gourdon.")
+    print("\n--- Marie by SMS ---\n" + "\n".join(lines))

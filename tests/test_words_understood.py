@@ -218,6 +218,6 @@ async def test_a_simple_phone_gets_the_same_reading(texting: TextingBot) -> None
     assert "D'où partez-vous ?" not in got[-1] and "Où allez-vous ?" not in got[-1]
     assert "Partir après une heure" in got[-1]
     got = await texting.text("06 11 22 33 44", "1")
-    assert "Et le retour ?" in got[-1]
+    assert "Et le retour, le meme jour ?" in got[-1]
     got = await texting.text("06 11 22 33 44", "1")
     assert "Gourdon - Cahors, mardi 24 novembre, départ à partir de 8h00" in got[-1]
