@@ -247,9 +247,8 @@ def test_a_passenger_texts_from_a_simple_phone_and_a_driver_answers_by_sms(try_m
             text(passenger, "Gramat")
             got(passenger, "1 ou 2", 4)  # leave after 9h, or arrive before
             text(passenger, "2")
-            got(
-                passenger, "Et le retour, le meme jour ?", 5
-            )  # none, at a time, not known yet: numbered
+            # The way back: none, at a time, not known yet, numbered.
+            got(passenger, "Et le retour, le meme jour ?", 5)
             text(passenger, "1")
             got(passenger, "Gramat - Cahors", 6)  # the request to confirm, choices numbered
             text(passenger, "1")

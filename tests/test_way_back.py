@@ -6,12 +6,15 @@ carried by the driver's request, the acceptance, the evening's reminders and the
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.domain import WayBack
 from bot.places.gazetteer import Gazetteer
+from bot.understand import BackWish, read_request, read_way_back
 from handlers import keyboards as kb
 from handlers.sms.text import segments
 from tests.conftest import RunningBot
@@ -19,6 +22,41 @@ from tests.fakebot import FakeUser
 from tests.phones import TextingBot, assert_fit_for_a_simple_phone
 from tests.test_find_flow import agree_if_asked
 from tests.test_sms_channel import MARIE, pressing, welcome
+
+
+@pytest.mark.parametrize(
+    ("words", "kind", "at"),
+    [
+        ("retour vers 17h", WayBack.AT, time(17)),
+        ("Retour à 16h30", WayBack.AT, time(16, 30)),
+        ("17h", WayBack.AT, time(17)),
+        ("return at 5pm", WayBack.AT, time(17)),
+        ("pas de retour", WayBack.NONE, None),
+        ("non, pas de retour", WayBack.NONE, None),
+        ("aller simple", WayBack.NONE, None),
+        ("no way back", WayBack.NONE, None),
+        ("je ne sais pas", WayBack.UNKNOWN, None),
+        ("je sais pas encore", WayBack.UNKNOWN, None),
+        ("I don't know yet", WayBack.UNKNOWN, None),
+        ("aller-retour", None, None),  # wanted, its time to ask
+    ],
+)
+def test_the_way_back_in_words(words: str, kind: WayBack | None, at: time | None) -> None:
+    assert read_way_back(words) == BackWish(kind, at)
+
+
+def test_a_first_message_with_its_way_back() -> None:
+    monday = date(2026, 11, 23)
+    request = read_request("cahors demain 9h retour 17h", monday)
+    assert request is not None
+    assert (request.destination, request.day) == ("cahors", date(2026, 11, 24))
+    assert request.back == BackWish(WayBack.AT, time(17)) and request.unused is None
+    request = read_request("de Gourdon à Cahors mardi avant 9h, retour je ne sais pas", monday)
+    assert request is not None and request.origin == "Gourdon"
+    assert request.back == BackWish(WayBack.UNKNOWN)
+    request = read_request("cahors demain 9h retour bof", monday)
+    assert request is not None and request.back is None and request.unused == "retour bof"
+    assert read_way_back("bof") is None
 
 
 async def offer(user: FakeUser, origin: str, destination: str, time: str, back: str | None) -> None:
