@@ -184,7 +184,8 @@ class NoticeWords:
 
     def _candidates(self, lang: str, v: n.DriverChoices) -> str:
         lines = "\n".join(render.candidate_line(self.t, lang, v.need, c) for c in v.candidates)
-        return self.t(lang, v.key, lines=Html(lines))
+        text = self.t(lang, v.key, lines=Html(lines))
+        return render.with_line(text, render.way_back_news(self.t, lang, v.need, v.candidates))
 
     def _new_driver(self, lang: str, v: n.CandidatesNewDriver) -> str:
         need = v.need
@@ -206,12 +207,14 @@ class NoticeWords:
 
     def _accepted_passenger(self, lang: str, v: n.Accepted) -> str:
         need, introduction, driver = v.need, v.introduction, v.driver
-        return self.t(
+        text = self.t(
             lang, v.key, name=driver.display_name,
             day=render.match_day(self.t, lang, need, introduction.travel_day),
             pickup=self.t.time(lang, introduction.pickup),
             contact=Html(render.reach(self.t, lang, driver)),
         )  # fmt: skip
+        back = render.way_back_ride(self.t, lang, need, introduction, for_driver=False)
+        return render.with_line(text, back, before_last=True)
 
     # The driver.
 
@@ -224,7 +227,7 @@ class NoticeWords:
                 t, lang, introduction.expires_at, introduction.created_at, self.zone
             ),
         )  # fmt: skip
-        return t(
+        request = t(
             lang, "intro.request",
             passenger=passenger.short_name,
             origin=need.origin.name,
@@ -238,14 +241,18 @@ class NoticeWords:
             detour=Html(render.detour(t, lang, introduction.extra_minutes, "detour.none_driver")),
             purpose=Html(render.purpose(t, lang, need)),
             special=Html(render.special_needs(t, lang, need)),
-        ) + "\n" + answer_by  # fmt: skip
+        )  # fmt: skip
+        back = render.way_back_ride(t, lang, need, introduction, for_driver=True)
+        return render.with_line(request, back, before_last=True) + "\n" + answer_by
 
     def _accepted_driver(self, lang: str, v: n.Accepted) -> str:
         passenger = v.passenger
-        return self.t(
+        text = self.t(
             lang, "intro.accepted_driver", name=passenger.display_name,
             contact=Html(render.reach(self.t, lang, passenger) or self._via_team(lang)),
         )  # fmt: skip
+        back = render.way_back_ride(self.t, lang, v.need, v.introduction, for_driver=True)
+        return render.with_line(text, back)
 
     def _passenger_unreachable(self, lang: str, v: n.Accepted) -> str:
         return self.t(lang, "intro.passenger_unreachable_driver", name=v.passenger.display_name)
@@ -376,12 +383,17 @@ class NoticeWords:
 
     def _reminder(self, lang: str, v: n.RideNotice) -> str:
         ride = v.ride
-        other = ride.passenger if isinstance(v, n.ReminderDriver) else ride.driver
-        return self.t(
+        for_driver = isinstance(v, n.ReminderDriver)
+        other = ride.passenger if for_driver else ride.driver
+        text = self.t(
             lang, v.key, **self._ride(lang, ride),
             driver=ride.driver.display_name, passenger=ride.passenger.display_name,
             contact=Html(render.reach(self.t, lang, other) or self._arranged_by_team(lang)),
         )  # fmt: skip
+        back = render.way_back_ride(
+            self.t, lang, ride.need, ride.introduction, for_driver=for_driver
+        )
+        return render.with_line(text, back)
 
     def _arranged_by_team(self, lang: str) -> str:
         """No Telegram and no number shared (registered by the team, or reached by SMS): as

@@ -622,6 +622,7 @@ class MemoryIntroductions:
         extra_minutes: float,
         now: datetime,
         expires_at: datetime,
+        back: tuple[int, time, time] | None = None,
     ) -> Introduction:
         store = self._store
         store.require(store.needs, need_id, "need")
@@ -639,6 +640,9 @@ class MemoryIntroductions:
             pickup=minute(pickup), dropoff=minute(dropoff),
             extra_minutes=round(extra_minutes, 1), status=IntroductionStatus.PENDING,
             created_at=now, expires_at=expires_at,
+            back_trip_id=back[0] if back else None,
+            back_pickup=minute(back[1]) if back else None,
+            back_dropoff=minute(back[2]) if back else None,
         )  # fmt: skip
         self.rows[introduction.id] = introduction
         return introduction

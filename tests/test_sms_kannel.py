@@ -82,7 +82,8 @@ async def test_a_passenger_who_only_texts_and_a_driver_who_only_texts(deployed: 
     assert "prénom" in await deployed.text(MARIE, "oui")
     assert "D'où partez-vous ?" in await deployed.text(MARIE, "Marie Dupont")
     assert "Répondez 1 ou 2" in await deployed.text(MARIE, "Figeac")
-    assert "C'est juste ?" in await deployed.text(MARIE, "2")
+    assert "Et le retour, le meme jour ?" in await deployed.text(MARIE, "2")
+    assert "C'est juste ?" in await deployed.text(MARIE, "1")
     offered = await deployed.text(MARIE, "oui")
     assert "Paul D., mardi 24 novembre vers 7h30" in offered
 
@@ -125,6 +126,7 @@ async def test_kannel_stopped_for_thirty_seconds_loses_nothing(deployed: Deploye
     await deployed.text(MARIE, "Marie Dupont")
     await deployed.text(MARIE, "Cahors")
     await deployed.text(MARIE, "2")
+    await deployed.text(MARIE, "1")  # no way back
     await deployed.text(MARIE, "oui")
     await deployed.text(MARIE, "oui")  # she asks Jeanne
 

@@ -426,6 +426,7 @@ async def test_a_wheelchair_goes_only_with_a_volunteer_whose_car_has_room(
             await marie.send(said)
         await marie.press("🏁 Arriver avant une heure")
         await marie.send("9h")
+        await marie.press("➡️ Pas de retour")
         await marie.press("🩺 Santé")
         await marie.press("♿ Fauteuil roulant")
         await marie.press("✔️ Valider")

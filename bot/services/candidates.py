@@ -15,3 +15,6 @@ class Candidate:
     match: Match
     trip: Trip
     driver: Person
+    # For a need with a way back at a time: the same driver bringing the passenger back
+    # (one of their trips from the destination to the origin, that day, around that time).
+    back: Candidate | None = None

@@ -9,7 +9,7 @@ bot/services/announcements.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Protocol
 
@@ -24,6 +24,7 @@ from bot.domain import (
     Person,
     Trip,
     TripStatus,
+    WayBack,
 )
 from bot.matching import (
     NO_SEATS_TAKEN,
@@ -32,6 +33,7 @@ from bot.matching import (
     NeedQuery,
     Point,
     SeatsTaken,
+    TimeMode,
     TripRoute,
     find_matches,
 )
@@ -208,9 +210,40 @@ class NeedService:
             volunteers = await self._volunteers.candidates(need, query.excluded_drivers)
             ahead_too = [c for c in volunteers if self.ride_moment(need, c.match.pickup, now) > now]
             found += ahead_too[: limit - len(found)]
-        if self._guard is None:
-            return found
-        return [c for c in found if await self._guard.driver_allowed(c.driver)]
+        if self._guard is not None:
+            found = [c for c in found if await self._guard.driver_allowed(c.driver)]
+        if need.way_back is WayBack.AT and found:
+            found = await self._with_way_back(need, found, params, include_full=include_full)
+        return found
+
+    async def way_back(
+        self, need: Need, params: MatchingParams | None = None, *, include_full: bool = False
+    ) -> list[Candidate]:
+        """The drivers who can bring the passenger back: the second leg, from the need's
+        destination to its origin, the same day, leaving around the return time; matched
+        against the trips like the first leg (none without a return time)."""
+        back = back_leg(need)
+        if back is None:
+            return []
+        return await self.candidates(back, params, limit=2 * MAX_CANDIDATES + 3,
+                                     include_full=include_full)  # fmt: skip
+
+    async def _with_way_back(
+        self,
+        need: Need,
+        found: list[Candidate],
+        params: MatchingParams | None,
+        *,
+        include_full: bool,
+    ) -> list[Candidate]:
+        """Each driver with the ride back they can give too, if any; those who can take both
+        legs first (one driver for the day is what a passenger hopes for)."""
+        back = await self.way_back(need, params, include_full=include_full)
+        by_driver: dict[int, Candidate] = {}
+        for candidate in back:
+            by_driver.setdefault(candidate.driver.id, candidate)
+        paired = [replace(c, back=by_driver.get(c.driver.id)) for c in found]
+        return sorted(paired, key=lambda c: c.back is None)
 
     async def may_propose(self, passenger_id: int, driver: Person) -> bool:
         """Neither suspended, and neither has reported the other."""
@@ -375,6 +408,23 @@ class NeedService:
         if trip is None or driver is None:
             return None
         return Candidate(match, trip, driver)
+
+
+def back_leg(need: Need) -> Need | None:
+    """The way back as a need of its own, to be matched like the first leg: from the
+    destination to the origin, the same day (or days), leaving after the return time."""
+    if need.way_back is not WayBack.AT or need.back_at is None:
+        return None
+    return need.model_copy(
+        update={
+            "origin": need.destination,
+            "destination": need.origin,
+            "time_mode": TimeMode.LEAVE_AFTER,
+            "at": need.back_at,
+            "way_back": WayBack.NONE,
+            "back_at": None,
+        }
+    )
 
 
 def need_query(

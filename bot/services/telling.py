@@ -53,6 +53,14 @@ def need_to_team(view: FollowUp, reason: str) -> Notices:
     return [post]
 
 
+def way_back_left(view: FollowUp) -> Notices:
+    """A driver accepted the way there only, for a passenger who needs a way back (at a
+    time, or not known yet): the team finds it, its post carrying both legs."""
+    need = view.need
+    assert need is not None
+    return need_to_team(view, f"way_back_left_{need.way_back.value}")
+
+
 def repost(view: FollowUp) -> Notice:
     """A need nobody claimed is posted again: the new post carries the buttons, the old one
     loses them once the new one is there."""
@@ -116,10 +124,15 @@ def search_result(
     need = view.need
     assert need is not None
     if candidates:
-        return [
+        notices = [
             drivers_for(passenger, need, candidates, n.CandidatesFound),
             *alternatives_for(passenger, need, alternatives, found_driver=True),
         ]
+        if need.wants_back and not any(c.back for c in candidates):
+            # Nobody shown brings them back (or its time is not known yet): the team looks,
+            # its post carrying both legs; the passenger reads so under the drivers.
+            notices += need_to_team(view, f"way_back_{need.way_back.value}")
+        return notices
     # No driver: maybe an aid helps (a licence, a train pass…); /aides is offered.
     notices = [to_person(passenger, n.CandidatesNone(), (Button(Offer.SHOW_AIDS, 0),))]
     notices += alternatives_for(passenger, need, alternatives, found_driver=False)

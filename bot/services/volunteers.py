@@ -414,7 +414,9 @@ class VolunteerService:
                 time_gap_minutes=0.0,
             )
             cents = round(km * self._eur_per_km * 100)
-            candidate = VolunteerCandidate(match, trip, driver, km, cents, self.paid)
+            candidate = VolunteerCandidate(
+                match, trip, driver, km=km, allowance_cents=cents, paid=self.paid
+            )
             found.append((to_passenger, candidate))
         return [candidate for _, candidate in sorted(found, key=lambda pair: pair[0])]
 
