@@ -60,6 +60,7 @@ from bot.services.trips import TripService
 from bot.services.trust import MatchGuard, TrustService
 from bot.services.tus import TusService
 from bot.services.volunteers import VolunteerService
+from bot.services.wiring import wire_matching
 from bot.services.words import WordsService
 from bot.settings import SettingFileError, Settings
 from bot.transit.catalog import read_services
@@ -262,38 +263,6 @@ async def build_core(
     )
     introductions = SqliteIntroductionRepository(database)
     person_reports = SqlitePersonReports(database)
-    matching = NeedService(
-        needs=need_repository,
-        introductions=introductions,
-        trips=trips,
-        people=people,
-        search=search,
-        params=params,
-        clock=clock,
-        agenda=agenda,
-        unit_of_work=database,
-        timing=timing,
-        guard=MatchGuard(people, person_reports),
-        alternatives=transit,
-    )
-    rides = RideService(
-        introductions=introductions,
-        needs=need_repository,
-        people=people,
-        trips=trips,
-        clock=clock,
-        calendar=timing.calendar,
-    )
-    announcements = AnnouncementService(
-        needs=matching,
-        need_repository=need_repository,
-        introductions=introductions,
-        trips=trips,
-        people=people,
-        params=params,
-        clock=clock,
-    )
-    matching.announce_freed_seats_with(announcements)
     volunteers = VolunteerService(
         volunteers=SqliteVolunteers(database),
         people=people,
@@ -307,25 +276,25 @@ async def build_core(
         unit_of_work=database,
         reminder_hour=settings.follow_up_hour,
     )
-    matching.match_volunteers_with(volunteers)
-    trip_service = TripService(
-        trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing,
-        announcer=announcements, rides=rides, bookings=SqliteBookings(database),
-    )  # fmt: skip
-    introduction_service = IntroductionService(
-        cost_share_eur_per_km=settings.cost_share_eur_per_km,
-        needs=matching,
-        need_repository=need_repository,
+    wired = wire_matching(
+        needs=need_repository,
         introductions=introductions,
         trips=trips,
         people=people,
-        params=params,
-        clock=clock,
+        search=search,
         agenda=agenda,
         unit_of_work=database,
+        params=params,
+        clock=clock,
         timing=timing,
+        guard=MatchGuard(people, person_reports),
+        alternatives=transit,
+        volunteers=volunteers,
+        bookings=SqliteBookings(database),
+        cost_share_eur_per_km=settings.cost_share_eur_per_km,
     )
-    trip_service.call_off_with(introduction_service)
+    matching, rides, announcements = wired.needs, wired.rides, wired.announcements
+    trip_service, introduction_service = wired.trips, wired.introductions
     consents = SqliteConsents(database)
     operators = OperatorService(
         needs=need_repository,

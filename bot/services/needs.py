@@ -27,7 +27,6 @@ from bot.domain import (
     WayBack,
 )
 from bot.matching import (
-    NO_SEATS_TAKEN,
     Match,
     MatchingParams,
     NeedQuery,
@@ -48,7 +47,7 @@ from bot.ports import (
     UnitOfWork,
 )
 from bot.services import telling
-from bot.services.candidates import Candidate
+from bot.services.candidates import Candidate, RideRules
 from bot.services.transit import NONE, Alternatives, TransitService
 from bot.services.trust import MatchGuard
 from bot.services.views import team_view
@@ -104,8 +103,14 @@ class NeedService:
         timing: Timing,
         guard: MatchGuard | None = None,
         alternatives: TransitService | None = None,
+        rules: RideRules | None = None,
+        announcer: Announcer | None = None,
+        volunteers: VolunteerMatcher | None = None,
     ) -> None:
-        self._guard = guard
+        """`announcer` tells waiting passengers of a seat freed by a cancelled ride;
+        `volunteers` are matched against their availabilities as well as trips (issue 24)."""
+        self.rules = rules or RideRules(introductions, clock, timing.calendar, guard)
+        self._guard = self.rules.guard
         self._alternatives = alternatives
         self._needs = needs
         self._introductions = introductions
@@ -118,17 +123,8 @@ class NeedService:
         self._uow = unit_of_work
         self._timing = timing
         self._calendar = timing.calendar
-        self._announcer: Announcer | None = None
-        self._volunteers: VolunteerMatcher | None = None
-
-    def match_volunteers_with(self, volunteers: VolunteerMatcher) -> None:
-        """Needs are matched against volunteers' availabilities as well as trips (issue 24)."""
-        self._volunteers = volunteers
-
-    def announce_freed_seats_with(self, announcer: Announcer) -> None:
-        """Who tells waiting passengers of a seat freed by a cancelled ride (the
-        announcements, built on this service: given once both exist)."""
         self._announcer = announcer
+        self._volunteers = volunteers
 
     # A need and its drivers.
 
@@ -246,22 +242,10 @@ class NeedService:
         return sorted(paired, key=lambda c: c.back is None)
 
     async def may_propose(self, passenger_id: int, driver: Person) -> bool:
-        """Neither suspended, and neither has reported the other."""
-        if self._guard is None:
-            return True
-        never = await self._guard.excluded_drivers(passenger_id)
-        return (
-            never is not None
-            and driver.id not in never
-            and (await self._guard.driver_allowed(driver))
-        )
+        return await self.rules.may_propose(passenger_id, driver)
 
     async def seats_taken(self, trip: Trip) -> SeatsTaken:
-        """The seats the trip has promised from today on."""
-        today = self._calendar.today(self._clock.now())
-        return (await self._introductions.seats_taken([trip.id], today)).get(
-            trip.id, NO_SEATS_TAKEN
-        )
+        return await self.rules.seats_taken(trip)
 
     async def shown(self, need: Need, candidates: list[Candidate]) -> None:
         """The person saw these drivers: a trip of theirs is not news later."""
@@ -270,20 +254,10 @@ class NeedService:
             await self._needs.mark_announced(need.id, candidate.trip.id, now)
 
     def not_before(self, need: Need, now: datetime) -> time | None:
-        """For a need today, the time now: a pickup before it has gone by."""
-        if need.travel_date is not None and need.travel_date == self._calendar.today(now):
-            return self._calendar.local(now).time().replace(second=0, microsecond=0)
-        return None
+        return self.rules.not_before(need, now)
 
     def ride_moment(self, need: Need, pickup: time, now: datetime) -> datetime:
-        """When the ride leaves: on the need's date, or for a regular need the next time."""
-        if need.travel_date is not None:
-            return self._calendar.moment(need.travel_date, pickup)
-        days = sorted(need.days)
-        return min(
-            self._calendar.moment(self._calendar.next_weekday(now, day, pickup), pickup)
-            for day in days
-        )
+        return self.rules.ride_moment(need, pickup, now)
 
     async def needs_of(self, person: Person) -> list[Need]:
         return await self._needs.for_person(person.id)
