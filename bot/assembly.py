@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.agenda import Calendar, Timing
-from bot.aids.catalogue import load_catalogue, say_untranslated
+from bot.aids.catalogue import Catalogue, load_catalogue, say_untranslated
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.aids import AidsFlow
@@ -63,8 +63,9 @@ from bot.services.volunteers import VolunteerService
 from bot.services.wiring import wire_matching
 from bot.services.words import WordsService
 from bot.settings import SettingFileError, Settings
-from bot.transit.catalog import read_services
+from bot.transit.catalog import MobilityService, read_services
 from bot.transit.flex import read_flex
+from bot.transit.ondemand import OnDemandService
 from bot.transit.planner import TransitPlanner
 from storage.agenda import SqliteAgenda
 from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
@@ -182,15 +183,22 @@ class Core:
         return True
 
 
-async def build_core(
-    settings: Settings,
-    *,
-    clock: Clock | None = None,
-    gazetteer: Gazetteer | None = None,
-    partner_client: PartnerClient | None = None,
-) -> Core:
-    """Open the database (migrations included) and assemble the services."""
-    clock = clock or SystemClock()
+@dataclass(frozen=True)
+class Loaded:
+    database: Database
+    gazetteer: Gazetteer
+    params: MatchingParams
+    search: IndexedTripSearch
+    timetable: SqliteTimetable
+    on_demand: list[OnDemandService]
+    services: list[MobilityService]
+    catalogue: Catalogue
+
+
+async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded:
+    """What the start reads before anything is wired: the database (migrations included),
+    the places, the trips' index, the timetables and the territory's files. A wrong file
+    stops the start naming it (SettingFileError), and leaves nothing open."""
     # The places load in a thread while the trips load from the database: on two cores,
     # start-up takes the longer of the two, not their sum.
     places = (
@@ -218,36 +226,68 @@ async def build_core(
         await asyncio.gather(*[loading] if loading else [], return_exceptions=True)
         await database.close()
         raise
-    assert gazetteer is not None
+    if gazetteer is None:  # only when the places' task was cancelled
+        await database.close()
+        raise RuntimeError("the places were not loaded")
+    try:
+        timetable = SqliteTimetable(database, settings.zone)
+        # A feed whose file changed since the last start is imported again; the others are kept.
+        try:
+            await timetable.import_feeds(settings.gtfs_files)
+        except ValueError as error:
+            raise SettingFileError("GTFS_FILES", str(error)) from None
+        try:
+            flex = []
+            for path in settings.gtfs_files:  # on-demand services: read at each start
+                flex += await asyncio.to_thread(read_flex, Path(path), settings.zone)
+        except ValueError as error:
+            raise SettingFileError("GTFS_FILES", str(error)) from None
+        try:
+            services = (
+                await asyncio.to_thread(
+                    read_services, settings.services_file, gazetteer, settings.zone
+                )
+                if settings.services_file
+                else []
+            )
+        except ValueError as error:
+            raise SettingFileError("SERVICES_FILE", str(error)) from None
+        catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
+    except BaseException:
+        await database.close()  # or its thread keeps the process from exiting
+        raise
+    return Loaded(database, gazetteer, params, search, timetable, flex, services, catalogue)
+
+
+async def build_core(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    gazetteer: Gazetteer | None = None,
+    partner_client: PartnerClient | None = None,
+) -> Core:
+    """Read what the start needs (`load`), then put the services together (`wire`)."""
+    return wire(settings, await load(settings, gazetteer), clock or SystemClock(), partner_client)
+
+
+def wire(
+    settings: Settings, loaded: Loaded, clock: Clock, partner_client: PartnerClient | None = None
+) -> Core:
+    """The services on the loaded database and files: nothing here reads a file or waits."""
+    database, gazetteer, params, search = (
+        loaded.database,
+        loaded.gazetteer,
+        loaded.params,
+        loaded.search,
+    )
+    timetable, flex, services = loaded.timetable, loaded.on_demand, loaded.services
+    catalogue = loaded.catalogue
     people = SqlitePeopleRepository(database)
     trips = SqliteTripRepository(database)
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
     agenda = SqliteAgenda(database)
     timing = Timing.from_settings(settings)
     need_repository = SqliteNeedRepository(database)
-    timetable = SqliteTimetable(database, settings.zone)
-    # A feed whose file changed since the last start is imported again; the others are kept.
-    try:
-        await timetable.import_feeds(settings.gtfs_files)
-    except ValueError as error:
-        await database.close()  # or its thread keeps the process from exiting
-        raise SettingFileError("GTFS_FILES", str(error)) from None
-    try:
-        flex = []
-        for path in settings.gtfs_files:  # on-demand services: read at each start
-            flex += await asyncio.to_thread(read_flex, Path(path), settings.zone)
-    except ValueError as error:
-        await database.close()
-        raise SettingFileError("GTFS_FILES", str(error)) from None
-    try:
-        services = (
-            await asyncio.to_thread(read_services, settings.services_file, gazetteer, settings.zone)
-            if settings.services_file
-            else []
-        )
-    except ValueError as error:
-        await database.close()
-        raise SettingFileError("SERVICES_FILE", str(error)) from None
     transit = TransitService(
         planner=TransitPlanner(timetable) if settings.gtfs_files else None,
         services=services,
@@ -333,7 +373,6 @@ async def build_core(
     privacy.register(VolunteersHeld(database))
     # The SMS channel's consent, handed over with the rest (/mesdonnees).
     privacy.register(SmsChannelHeld(database))
-    catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
     say_untranslated(catalogue, settings.aids_file)
     # The proofs live beside the database, never in a group's history.
     proofs = ProofFolder(settings.database_path.parent / "proofs")
