@@ -484,9 +484,9 @@ def test_a_wrong_partners_file_stops_the_start_naming_the_file_and_line(tmp_path
     )
     with pytest.raises(ValueError) as error:
         Settings(_env_file=None, interop_partners_file=path)  # type: ignore[call-arg]
-    assert f"{path} line 3: operator 'pas un domaine' is not a domain name" in str(error.value)
+    assert f"{path}, line 3: operator 'pas un domaine' is not a domain name" in str(error.value)
     path.write_text(f"operator,name,key\nkaros.example.com,Karos,{KEY}\n")
-    with pytest.raises(ValueError, match="line 1: the columns must be"):
+    with pytest.raises(ValueError, match="line 1: missing columns"):
         Settings(_env_file=None, interop_partners_file=path)  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="INTEROP_OPERATOR|interop_operator"):
         Settings(_env_file=None, interop_operator="not a domain")  # type: ignore[call-arg]

@@ -377,7 +377,7 @@ def test_the_partners_file_is_read_or_refused_with_its_line(tmp_path: Path) -> N
         ("x.org,X,karos-key-0123456789,,", "line 2: this key is already"),
         ("x.org,X,another-key-012345678,ftp://x,", "line 2: api_url must start"),
         ("x.org,X,another-key-012345678,,k", "line 2: api_key without api_url"),
-        ("x.org,X", "line 2: 2 columns, expected 5"),
+        ("x.org,X", "line 2: 2 fields instead of 5"),
     ):
         path.write_text("operator,name,key,api_url,api_key\n" + line + "\n"
                         + "karos.example.com,Karos,karos-key-0123456789,,\n")  # fmt: skip
