@@ -263,8 +263,8 @@ async def test_the_daily_pass_keeps_what_is_still_to_be_handled_or_sent(tmp_path
     await database.close()
 
 
-def test_the_kept_periods_are_the_readmes() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    assert KEEP_HANDLED_UPDATES == timedelta(days=2) and "| 2 days |" in readme
-    assert KEEP_SETTLED_MESSAGES == timedelta(days=7) and "| 7 days |" in readme
-    assert KEEP_HANDLED_TEXTS == timedelta(days=30) and "| 30 days |" in readme
+def test_the_kept_periods_are_the_privacy_pages() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "privacy.md").read_text(encoding="utf-8")
+    assert KEEP_HANDLED_UPDATES == timedelta(days=2) and "| 2 days |" in page
+    assert KEEP_SETTLED_MESSAGES == timedelta(days=7) and "| 7 days |" in page
+    assert KEEP_HANDLED_TEXTS == timedelta(days=30) and "| 30 days |" in page

@@ -1,7 +1,8 @@
 # ruff: noqa: F811 (the `interop` fixture, imported from tests/test_interop_api.py)
-"""The README's "who sees what" table, line by line, on one story: Jean drives Cahors → Figeac
-and agreed to show his phone; Marie (on Telegram) needs a ride to a health appointment in a
-wheelchair; Yvette phoned the team; the team follows what the bot cannot solve."""
+"""The "who sees what" table of docs/privacy.md, line by line, on one story: Jean drives
+Cahors → Figeac and agreed to show his phone; Marie (on Telegram) needs a ride to a health
+appointment in a wheelchair; Yvette phoned the team; the team follows what the bot cannot
+solve."""
 
 from __future__ import annotations
 

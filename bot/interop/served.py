@@ -430,9 +430,10 @@ class PartnerApi:
         return Answered(result, settled, platform)
 
     async def _seat_left(self, booking: Booking) -> bool:
-        """Whether the trip still has a seat for this booking's ride: the README's promise
-        (partners get only the seats left) kept when the driver says yes, not only when the
-        partner asks (several bookings may wait for the same seat)."""
+        """Whether the trip still has a seat for this booking's ride: the promise of
+        docs/architecture.md, "Matching" (partners get only the seats left), kept when the
+        driver says yes, not only when the partner asks (several bookings may wait for the
+        same seat)."""
         trip = await self._trips.get(booking.trip_id)
         if trip is None:
             return False
