@@ -24,6 +24,7 @@ from telegram.warnings import PTBUserWarning
 from bot.assembly import Core, build_core
 from bot.clock import Clock
 from bot.delivery import Report, SendBudget
+from bot.domain import NotWired
 from bot.interop.ports import PartnerClient
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
@@ -139,7 +140,8 @@ class Mobilot:
     def http_context(self) -> HttpContext:
         settings = self.deps.settings
         bot = self.application.bot
-        assert isinstance(bot, OutboxBot)
+        if not isinstance(bot, OutboxBot):
+            raise NotWired("the application's bot is not the outbox bot")
         notifier = Notifier(self.deps, self.core.database.after_commit, text_writer(self.core))
         context = SimpleNamespace(bot=bot)
         core = self.core
@@ -206,7 +208,8 @@ def webhook_secret(settings: Settings) -> str:
     """WEBHOOK_SECRET, or one derived from the token (stable across restarts, never shown)."""
     if settings.webhook_secret is not None:
         return settings.webhook_secret.get_secret_value()
-    assert settings.bot_token is not None
+    if settings.bot_token is None:
+        raise NotWired("no BOT_TOKEN to derive the webhook secret from")
     token = settings.bot_token.get_secret_value().encode()
     return hashlib.sha256(b"mobilot-webhook:" + token).hexdigest()
 
@@ -316,7 +319,8 @@ def sms_sender_for(settings: Settings, gateway: KannelGateway | None) -> TextSen
     """The deliverer's way out for texts, when SMS_GATEWAY_URL is set."""
     if not settings.sms_enabled or settings.sms_secret is None:
         return None
-    assert settings.sms_gateway_url is not None
+    if settings.sms_gateway_url is None:
+        raise NotWired("SMS is on without SMS_GATEWAY_URL")
     gateway = gateway or KannelGateway(
         settings.sms_gateway_url, settings.sms_username,
         settings.sms_password.get_secret_value(), settings.sms_number,
@@ -381,7 +385,8 @@ def register_handlers(
     # Once an aside (/aide, /mestrajets…) is answered, the pending question comes back.
     application.add_handlers(PendingQuestions(talk).handlers(), group=AFTER_GROUP)
     application.add_error_handler(common.on_error)
-    assert application.job_queue is not None
+    if application.job_queue is None:
+        raise NotWired("the application has no job queue")
     application.job_queue.run_repeating(
         runner.tick, interval=AGENDA_TICK_SECONDS, first=AGENDA_TICK_SECONDS, name=AGENDA_JOB
     )

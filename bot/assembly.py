@@ -26,6 +26,7 @@ from bot.conversations.offer import OfferFlow
 from bot.conversations.report import ReportFlow
 from bot.conversations.review import GroupMembers, ReviewFlow
 from bot.conversations.welcome import WelcomeFlow
+from bot.domain import NotWired
 from bot.interop.partners import Partner, load_partners
 from bot.interop.ports import PartnerClient
 from bot.interop.served import PartnerApi
@@ -211,7 +212,8 @@ async def build_core(
         await asyncio.gather(*[loading] if loading else [], return_exceptions=True)
         await database.close()
         raise
-    assert gazetteer is not None
+    if gazetteer is None:
+        raise NotWired("the places did not load")
     people = SqlitePeopleRepository(database)
     trips = SqliteTripRepository(database)
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None

@@ -111,9 +111,8 @@ class NoticeValues:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Mapping):
             return dict(self.fields()) == dict(other)
-        if type(other) is not type(self):
+        if not isinstance(other, NoticeValues) or type(other) is not type(self):
             return NotImplemented
-        assert isinstance(other, NoticeValues)
         return self.fields() == other.fields()
 
     def __hash__(self) -> int:

@@ -27,6 +27,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from bot.app import AGENDA_JOB, Mobilot, create_bot
+from bot.domain import NotWired
 from bot.languages import LANGUAGES
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
@@ -220,7 +221,8 @@ class TryMode:
 
     @property
     def _current(self) -> _Session:
-        assert self._session is not None, "try mode is not started"
+        if self._session is None:
+            raise NotWired("try mode is not started")
         return self._session
 
     async def _open(self) -> _Session:
@@ -257,7 +259,8 @@ class TryMode:
     @staticmethod
     async def _run_agenda(mobilot: Mobilot) -> None:
         job_queue = mobilot.application.job_queue
-        assert job_queue is not None
+        if job_queue is None:
+            raise NotWired("the application has no job queue")
         for job in job_queue.get_jobs_by_name(AGENDA_JOB):
             await job.run(mobilot.application)
         await mobilot.deliverer.flush()

@@ -10,11 +10,18 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot.domain import Person
+from bot.domain import Missing, Person
 from bot.interop.served import DriverAnswer, PartnerApi, Shared
 from handlers import keyboards as kb
 from handlers.deps import Deps
-from handlers.replies import answer_button, drop_keyboard, mark_answered, send, swap_keyboard
+from handlers.replies import (
+    IncompleteUpdate,
+    answer_button,
+    drop_keyboard,
+    mark_answered,
+    send,
+    swap_keyboard,
+)
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -51,7 +58,8 @@ class InteropHandlers:
         self, update: Update, context: Context, driver: Person, api: PartnerApi | None,
         number: int | None, accept: bool,
     ) -> None:  # fmt: skip
-        assert api is not None and number is not None
+        if api is None or number is None:
+            raise IncompleteUpdate("a partner's button without its partner or booking")
         lang = driver.language
         answered = await api.answer(driver, number, accept=accept)
         if answered.result is DriverAnswer.NOT_YOURS:
@@ -61,7 +69,8 @@ class InteropHandlers:
             await answer_button(update, self.t(lang, "intro.no_longer"))
             await drop_keyboard(update)
             return
-        assert answered.booking is not None
+        if answered.booking is None:
+            raise Missing(f"booking {number} is gone")
         await answer_button(update)
         name, platform = answered.booking.passenger_alias, answered.platform
         if answered.result is DriverAnswer.FULL:
@@ -84,7 +93,8 @@ class InteropHandlers:
         choice: str,
     ) -> None:  # fmt: skip
         """ "I can no longer" asks to confirm; "I do take them" goes back."""
-        assert api is not None and number is not None
+        if api is None or number is None:
+            raise IncompleteUpdate("a partner's button without its partner or booking")
         lang = driver.language
         booking = await api.booking_of(driver, number)
         if booking is None:
@@ -103,7 +113,8 @@ class InteropHandlers:
         self, update: Update, context: Context, driver: Person, api: PartnerApi | None,
         number: int | None,
     ) -> None:  # fmt: skip
-        assert api is not None and number is not None
+        if api is None or number is None:
+            raise IncompleteUpdate("a partner's button without its partner or booking")
         lang = driver.language
         withdrawn = await api.withdraw(driver, number)
         if withdrawn.result is DriverAnswer.NOT_YOURS:

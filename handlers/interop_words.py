@@ -7,6 +7,7 @@ import html
 from collections.abc import Sequence
 
 from bot import notices as n
+from bot.domain import Missing
 from bot.interop.theirs import TheirJourney
 from handlers.pages import PAGE_LIMIT, chunks
 from handlers.wordings import Wordings
@@ -72,7 +73,8 @@ def _their_line(t: Translator, lang: str, journey: TheirJourney) -> str:
             time=t.time(lang, journey.pickup_at.time()),
         )  # fmt: skip
     else:
-        assert journey.pickup_time is not None
+        if journey.pickup_time is None:
+            raise Missing("a journey with neither a pickup moment nor a pickup time")
         when = t(
             lang, "interop.their_when_regular", days=t.weekdays(lang, journey.days),
             time=t.time(lang, journey.pickup_time),

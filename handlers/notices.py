@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot import notices as n
-from bot.domain import Introduction, Need, Person, Ride, Trip
+from bot.domain import Introduction, Missing, Need, Person, Ride, Trip
 from bot.notices import Button, Notice, NoticeValues, Offer
 from bot.phones import show_phone
 from handlers import aid_keyboards as aid_kb
@@ -434,7 +434,8 @@ class NoticeWords:
     def _claimed_quiet(self, lang: str, v: n.ClaimedQuiet) -> str:
         view = v.view
         need, passenger, claimer = view.need, view.passenger, view.claimer
-        assert need is not None and passenger is not None and claimer is not None
+        if need is None or passenger is None or claimer is None:
+            raise Missing("the follow-up names no need, passenger or operator")
         extra = (
             {"operator": claimer.display_name}
             if isinstance(v, n.OperatorsClaimedQuietGroup) else {}

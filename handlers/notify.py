@@ -31,7 +31,7 @@ from bot.delivery import (
     Steps,
     WordedMessage,
 )
-from bot.domain import Need, Person
+from bot.domain import Missing, Need, Person
 from bot.notices import (
     NeedPostRefresh,
     Notice,
@@ -109,7 +109,8 @@ class Notifier:
     async def _write(self, context: Context, notice: Notice) -> int:
         values = notice.values
         if isinstance(values, NeedPostRefresh):
-            assert values.view is not None, "written by write(), which reads the views first"
+            if values.view is None:
+                raise Missing("written by write(), which reads the views first")
             await self._edit_post(context, values.view)
             return 0
         if isinstance(values, TeamDigest):

@@ -25,7 +25,7 @@ from bot.services.privacy import ForgetResult, PersonalData
 from handlers import keyboards as kb
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.replies import answer_button, edit, send
+from handlers.replies import IncompleteUpdate, answer_button, edit, send
 from handlers.roles import OperatorDirectory
 from handlers.team_views import SUMMARY_SECTIONS
 from i18n import Html, Translator
@@ -61,7 +61,8 @@ class PrivacyHandlers:
         """/mesdonnees; an operator may add the phone number of someone the team registered
         (/mesdonnees 06 12 34 56 78) to hand it over to them."""
         user = update.effective_user
-        assert user is not None
+        if user is None:
+            raise IncompleteUpdate("a command without its sender")
         typed = " ".join(context.args or [])
         if typed and await self.directory.is_operator(update.get_bot(), user.id):
             await self._caller_data(update, context, typed)
@@ -89,7 +90,8 @@ class PrivacyHandlers:
         stamp = self.deps.today().isoformat()
         name = self.t(lang, "privacy.file_name", date=stamp)
         chat = update.effective_chat
-        assert chat is not None
+        if chat is None:
+            raise IncompleteUpdate("a command without its chat")
         await context.bot.send_document(
             chat.id, InputFile(data.as_json(), filename=name), caption=name
         )
@@ -99,7 +101,8 @@ class PrivacyHandlers:
         request (confirmed with a button). A person's own /oublier is a conversation of the
         core (bot/conversations/forget.py), taken before this handler."""
         user = update.effective_user
-        assert user is not None
+        if user is None:
+            raise IncompleteUpdate("a command without its sender")
         typed = " ".join(context.args or [])
         if typed and await self.directory.is_operator(update.get_bot(), user.id):
             await self._caller_to_forget(update, context, typed)
@@ -159,7 +162,8 @@ class PrivacyHandlers:
 
     async def _forget_caller(self, update: Update, context: Context, person_id: int) -> None:
         user = update.effective_user
-        assert user is not None
+        if user is None:
+            raise IncompleteUpdate("a command without its sender")
         lang = self.deps.settings.default_language
         if not await self.directory.is_operator(update.get_bot(), user.id):
             await answer_button(update, self.t(lang, "operators.only"))

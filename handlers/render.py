@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.agenda import Outcome
 from bot.domain import (
+    Missing,
     Need,
     NeedDraft,
     NeedStatus,
@@ -271,7 +272,8 @@ def reached_line(t: Translator, lang: str, person: Person, *, by_phone: bool = F
 def operator_post(t: Translator, lang: str, view: FollowUp, reason: str | None) -> str:
     """The need as the operators' group sees it, with where its follow-up stands."""
     need, passenger = view.need, view.passenger
-    assert need is not None and passenger is not None
+    if need is None or passenger is None:
+        raise Missing("the follow-up names no need or passenger")
     return t(
         lang,
         "operators.need",
@@ -292,7 +294,8 @@ def operator_post(t: Translator, lang: str, view: FollowUp, reason: str | None) 
 
 def operator_state(t: Translator, lang: str, view: FollowUp) -> str:
     need = view.need
-    assert need is not None
+    if need is None:
+        raise Missing("the follow-up names no need")
     if need.closed_reason is not None:
         reason = Html(t(lang, f"close.{need.closed_reason.value}"))
         return t(lang, "operators.state_closed", reason=reason)
@@ -340,7 +343,8 @@ def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
         return "\n".join(shown)
 
     def need_line(view: FollowUp) -> str:
-        assert view.need is not None and view.passenger is not None
+        if view.need is None or view.passenger is None:
+            raise Missing("the follow-up names no need or passenger")
         return t(
             lang, "digest.need", id=view.need.id, passenger=view.passenger.display_name,
             origin=view.need.origin.name, destination=view.need.destination.name,

@@ -22,14 +22,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot import outside
 from bot.aids.model import RejectReason
 from bot.conversations.review import Decided, refusal_key
-from bot.domain import Person
+from bot.domain import Missing, Person
 from bot.services.applications import Done, Result
 from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
 from handlers.aid_words import PHOTO, decision_note, euros, status_line, validated_csv
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.replies import answer_button, mark_answered, send, swap_keyboard
+from handlers.replies import IncompleteUpdate, answer_button, mark_answered, send, swap_keyboard
 from handlers.roles import OperatorDirectory
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -92,7 +92,8 @@ def members_of_groups(bot: Bot, directory: OperatorDirectory) -> GroupCheck:
 async def show_decided(update: Update, context: Context, t: Any, lang: str, view: Any) -> None:
     """The application's post keeps its text, without the buttons: decided, nothing more to
     press (in the group's language)."""
-    assert isinstance(view, Decided)
+    if not isinstance(view, Decided):
+        raise Missing(f"not a decided application: {view!r}")
     post, group = view.post, getattr(t, "default_language", lang)
     note = decision_note(t, group, view.application, view.reviewer.display_name)
     await context.bot.edit_message_text(
@@ -172,7 +173,8 @@ class ReviewHandlers:
     async def _send_proofs(
         self, context: Context, reviewer: Person, application_id: int, shown: Done
     ) -> None:
-        assert reviewer.telegram_user_id is not None
+        if reviewer.telegram_user_id is None:
+            raise Missing(f"reviewer {reviewer.id} has no Telegram chat")
         lang, chat = reviewer.language, reviewer.telegram_user_id
         for number, proof in enumerate(shown.proofs, start=1):
             caption = self.t(lang, "aids.proof_caption", id=application_id, number=number,
@@ -250,7 +252,8 @@ class ReviewHandlers:
             await refuse(self.t, update, reviewer.language, done)
             return
         await answer_button(update)
-        assert done.application is not None
+        if done.application is None:
+            raise Missing("a decision without its application")
         await mark_answered(
             update, decision_note(self.t, self.lang, done.application, reviewer.display_name)
         )
@@ -258,7 +261,8 @@ class ReviewHandlers:
 
     async def statistics(self, update: Update, context: Context) -> None:
         chat = update.effective_chat
-        assert chat is not None
+        if chat is None:
+            raise IncompleteUpdate("a command without its chat")
         figures = await self.deps.applications.statistics(
             chat.id, membership(update, self.directory)
         )
@@ -280,7 +284,8 @@ class ReviewHandlers:
 
     async def export(self, update: Update, context: Context) -> None:
         chat = update.effective_chat
-        assert chat is not None
+        if chat is None:
+            raise IncompleteUpdate("a command without its chat")
         validated = await self.deps.applications.export(chat.id, membership(update, self.directory))
         if validated is None:
             await send(update, context, self.t(self.lang, "aids.reviewers_only"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot.domain import IntroductionStatus, NeedStatus, RideOutcome
+from bot.domain import IntroductionStatus, Missing, NeedStatus, RideOutcome
 from bot.services.introductions import AnswerResult
 from bot.services.rides import OutcomeResult
 from handlers import keyboards as kb
@@ -130,7 +130,8 @@ class RideHandlers:
             await answer_button(update, self.t(lang, "outcome.already"))
             return
         ride = recorded.ride
-        assert ride is not None
+        if ride is None:
+            raise Missing("a recorded outcome without its ride")
         await answer_button(update)
         await mark_answered(update, self.t(lang, f"outcome.answer_{choice}"))
         if not as_operator:

@@ -61,7 +61,7 @@ from handlers.aid_words import PHOTO, euros
 from handlers.aids import show_found
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.replies import answer_button, drop_keyboard, edit, send
+from handlers.replies import IncompleteUpdate, answer_button, drop_keyboard, edit, send
 from handlers.reviews import show_decided
 from handlers.roles import OperatorDirectory
 from i18n import Html, Translator, Voiced
@@ -259,7 +259,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         query = update.callback_query
         if query is not None:
             data = kb.decode(query.data)
-            assert data is not None
+            if data is None:
+                raise IncompleteUpdate("a button this bot did not make")
             from_group = _opened_from_group(update)
             if from_group is not None:
                 reply = await self.open_from_group(context, person, query, *from_group)
@@ -289,7 +290,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             await self.render(update, context, person, reply)
             return True
         message = update.message
-        assert message is not None
+        if message is None:
+            raise IncompleteUpdate("neither a button nor a message")
         command = _command(message)
         if command is not None:
             reply = await self.on_command(update, context, person, command)
@@ -297,7 +299,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
                 return False
             await self.render(update, context, person, reply)
             return True
-        assert update.effective_user is not None
+        if update.effective_user is None:
+            raise IncompleteUpdate("a message without its sender")
         answer = file_of(message, context.bot) or answer_of(message, update.effective_user.id)
         reply = await self.conversations.answer(person, answer)
         if reply is None:
@@ -316,7 +319,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             return await self.conversations.set_aside(person)
         if flow is not None:
             if flow in FOR_THE_TEAM:
-                assert update.effective_user is not None
+                if update.effective_user is None:
+                    raise IncompleteUpdate("a message without its sender")
                 if not await self.directory.is_operator(update.get_bot(), update.effective_user.id):
                     return _said("operators.only")
             return await self.start(context, person, flow)
@@ -325,7 +329,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         return None  # an aside (/aide, /mestrajets…): answered, then the question again
 
     async def _operator(self, update: Update) -> bool:
-        assert update.effective_user is not None
+        if update.effective_user is None:
+            raise IncompleteUpdate("an update without its sender")
         return await self.directory.is_operator(update.get_bot(), update.effective_user.id)
 
     async def open_from_group(
@@ -354,7 +359,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
 
     async def _start_from_words(self, update: Update, context: Context) -> None:
         message = update.message
-        assert message is not None
+        if message is None:
+            raise IncompleteUpdate("an update without its message")
         person = await self.deps.person(update)
         reply = await self.start(context, person, OPENED_BY_WORDS, words=Words(message.text or ""))
         await self.render(update, context, person, reply)

@@ -21,6 +21,7 @@ from handlers import pages, render
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.replies import (
+    IncompleteUpdate,
     answer_button,
     drop_keyboard,
     edit,
@@ -90,7 +91,8 @@ class TripsHandlers:
 
     async def on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query
-        assert query is not None
+        if query is None:
+            raise IncompleteUpdate("a button handler without a pressed button")
         person = await self.deps.person(update)
         lang = person.language
         pressed = kb.TRIP.read(query.data)
@@ -142,7 +144,8 @@ class TripsHandlers:
         self, update: Update, context: Context, person: Person, trip_id: int, action: str
     ) -> None:
         query = update.callback_query
-        assert query is not None
+        if query is None:
+            raise IncompleteUpdate("a button handler without a pressed button")
         lang = person.language
         result = await self.deps.trips.change(person, trip_id, action)
         if result.outcome is TripChange.NOT_FOUND or result.trip is None:

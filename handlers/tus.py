@@ -18,7 +18,7 @@ from babel.numbers import format_decimal
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.domain import Person
+from bot.domain import Missing, NotWired, Person
 from bot.services.tus import (
     Action,
     Benefit,
@@ -78,7 +78,8 @@ class TusHandlers(OperatorHandlers):
         elif command.action is Action.REGISTER:
             await self.register(update, context, lang)
         elif command.action is Action.REPORT:
-            assert command.year is not None
+            if command.year is None:
+                raise Missing("a report command without its year")
             await self.report(update, context, lang, command.year)
         else:
             benefits = ", ".join(b.value for b in Benefit)
@@ -104,7 +105,8 @@ class TusHandlers(OperatorHandlers):
                 lang, key, id=member.id, name=member.name, commune=member.commune_name,
                 benefit=(member.benefit or "").upper(),
             )  # fmt: skip
-        assert joined.refusal is not None
+        if joined.refusal is None:
+            raise Missing("neither a member nor a refusal")
         eligibility = joined.eligibility
         town = eligibility.urban_neighbour if eligibility else None
         key = REFUSALS[joined.refusal]
@@ -138,7 +140,8 @@ class TusHandlers(OperatorHandlers):
                 rate=euros(lang, round(recorded.eur_per_km * 100)),
                 participation=euros(lang, trip.participation_cents),
             )  # fmt: skip
-        assert recorded.refusal is not None
+        if recorded.refusal is None:
+            raise Missing("neither a trip nor a refusal")
         return self.t(
             lang, REFUSALS[recorded.refusal], text=f"{parts[1]} → {parts[2]}", commune=parts[1],
             name=parts[0], km=km_text(lang, recorded.km), town="", population=0,
@@ -168,7 +171,8 @@ class TusHandlers(OperatorHandlers):
     ) -> None:
         """Names and phones: into the team's group only, like /export."""
         chat_id = self.deps.settings.operator_chat_id
-        assert chat_id is not None  # an operator exists only when the group is set
+        if chat_id is None:
+            raise NotWired("no operators' group is set")
         await context.bot.send_document(
             chat_id, InputFile(content, filename=name),
             caption=self.t(self.lang, "tus.file_caption", name=name, count=count),

@@ -210,7 +210,8 @@ async def work(args: argparse.Namespace) -> None:
     mobilot = await create_bot(settings, gazetteer=Gazetteer.load(("46",)))
     await mobilot.start()  # no polling: the load is written to the outbox here
     application = mobilot.application
-    assert application.job_queue is not None
+    if application.job_queue is None:
+        raise SystemExit("the application has no job queue")
     [job] = application.job_queue.get_jobs_by_name(AGENDA_JOB)
     tick = job.callback
     job.schedule_removal()  # run by the stand-in below, to time it

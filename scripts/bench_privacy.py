@@ -127,7 +127,8 @@ async def main(people: int) -> None:
               f"{2 * people:,} introductions, {people // 3 + 1:,} trips "
               f"(filled in {time.perf_counter() - started:.1f} s)")  # fmt: skip
         person = await core.people.get(people // 2)
-        assert person is not None
+        if person is None:
+            raise SystemExit(f"no person {people // 2}")
 
         async def export() -> str:
             data = await core.privacy.export(person)

@@ -144,7 +144,8 @@ class Run:
         )  # fmt: skip
 
     def kill_bot(self) -> None:
-        assert self.bot is not None
+        if self.bot is None:
+            raise SystemExit("the bot is not running")
         self.bot.send_signal(signal.SIGKILL)
         self.bot.wait()
 

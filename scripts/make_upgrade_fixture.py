@@ -41,7 +41,8 @@ def data_of(user: FakeUser, text: str) -> str:
     """The callback data of the newest button `text` in the user's chat."""
     message = user._message_with_button(text)
     button = message.button(text)
-    assert button is not None
+    if button is None:
+        raise SystemExit(f"no button {text!r}")
     return str(button["callback_data"])
 
 
@@ -302,10 +303,8 @@ async def build(out: Path) -> None:
     await oscar.command("oublier")
     left(oscar, "forget", "confirm", [press(oscar, "Non, garder")], "Rien n'a été effacé")
 
-    assert bot.fake.errors == [] and bot.fake.exceptions == [], (
-        bot.fake.errors,
-        bot.fake.exceptions,
-    )
+    if bot.fake.errors or bot.fake.exceptions:
+        raise SystemExit(f"the walk went wrong: {bot.fake.errors} {bot.fake.exceptions}")
     for person in people:
         person["messages"] = messages_of(users[person["user_id"]])
     group = {"chat_id": OPERATORS, "messages": messages_of(bot.operators)}

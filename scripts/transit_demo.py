@@ -153,7 +153,8 @@ async def main() -> None:
             mark = len(bot.operators.messages())
             await bot.operators.command(olga, "stats")
             chart, figures = bot.operators.messages()[mark:]
-            assert chart.document is not None
+            if chart.document is None:
+                raise SystemExit("/stats sent no chart")
             (OUT / "stats-chart.png").write_bytes(chart.document.content)
             (OUT / "stats-reply.md").write_text(
                 f"Caption of the chart:\n\n{chart.text}\n\nThen:\n\n{figures.text}\n"
@@ -179,7 +180,8 @@ async def main() -> None:
                 m for m in reversed(bot.operators.messages())
                 if m.document and m.document.filename == "tus-rapport-2026.txt"
             )  # fmt: skip
-            assert report.document is not None
+            if report.document is None:
+                raise SystemExit("no TUS report")
             (OUT / "tus-rapport-2026.txt").write_bytes(report.document.content)
             bot.assert_clean()
         finally:

@@ -54,7 +54,8 @@ def main() -> None:
         try:
             deadline = time.monotonic() + 60
             while url not in output.read_text():
-                assert process.poll() is None and time.monotonic() < deadline, output.read_text()
+                if process.poll() is not None or time.monotonic() >= deadline:
+                    raise SystemExit(output.read_text())
                 time.sleep(0.1)
             with sync_api.sync_playwright() as playwright:
                 browser = playwright.chromium.launch(

@@ -22,6 +22,7 @@ from bot.aids.model import (
     Status,
 )
 from bot.aids.ports import AidFigures
+from bot.domain import Missing
 from storage.db import Database
 
 
@@ -120,9 +121,9 @@ class SqliteApplications:
                 filed_by, now.isoformat(), now.isoformat(),
             ),
         )  # fmt: skip
-        assert written.lastrowid is not None
-        application = await self.get(written.lastrowid)
-        assert application is not None
+        application = await self.get(written.new_id)
+        if application is None:
+            raise Missing(f"application {written.new_id} is gone")
         return application
 
     async def get(self, application_id: int) -> Application | None:
@@ -161,7 +162,8 @@ class SqliteApplications:
              application_id),
         )  # fmt: skip
         application = await self.get(application_id)
-        assert application is not None
+        if application is None:
+            raise Missing(f"application {application_id} is gone")
         return application
 
     async def validate(
@@ -228,8 +230,7 @@ class SqliteApplications:
             " uploaded_at) VALUES (?, ?, ?, ?, ?, ?)",
             (application_id, kind.value, size, telegram_file_id, path, now.isoformat()),
         )
-        assert written.lastrowid is not None
-        return Proof(written.lastrowid, application_id, kind, size, telegram_file_id, path, now)
+        return Proof(written.new_id, application_id, kind, size, telegram_file_id, path, now)
 
     async def proofs(self, application_id: int) -> list[Proof]:
         async with self._db.connection.execute(

@@ -22,9 +22,8 @@ class SqliteConsents:
             " VALUES (?, ?, ?, ?, ?)",
             (person_id, topic, version, now.isoformat(), confirmed_by),
         )
-        assert written.lastrowid is not None
         return Consent(
-            id=written.lastrowid, person_id=person_id, topic=topic, version=version,
+            id=written.new_id, person_id=person_id, topic=topic, version=version,
             given_at=now, confirmed_by=confirmed_by,
         )  # fmt: skip
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain import Need
+from bot.domain import Missing, Need
 from bot.interop.bookings import Booking, BookingStatus, Dialect
 from storage.db import Database
 from storage.needs import _need
@@ -48,9 +48,9 @@ class SqliteBookings:
                 now.isoformat(), expires_at.isoformat(),
             ),
         )  # fmt: skip
-        assert written.lastrowid is not None
-        booking = await self.by_number(written.lastrowid)
-        assert booking is not None
+        booking = await self.by_number(written.new_id)
+        if booking is None:
+            raise Missing(f"booking {written.new_id} is gone")
         return booking
 
     async def get(self, booking_id: str) -> Booking | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain import Missing
 from bot.transit.gtfs import Feed, FeedError, _zone, file_hash, read_feed
 from bot.transit.planner import Leg, NearStop, walk_m
 from storage.db import Database
@@ -88,7 +89,8 @@ class SqliteTimetable:
                     "INSERT INTO gtfs_feeds (path, sha256, imported_at) VALUES (?, ?, ?)",
                     (path, digest, now),
                 )
-                assert cursor.lastrowid is not None
+                if cursor.lastrowid is None:
+                    raise Missing("the feed's row was not inserted")
                 feed_id = cursor.lastrowid
             p = f"{feed_id}:"
             await self._many(

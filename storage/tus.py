@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from bot.domain import Missing
 from bot.places.model import Place
 from bot.services.tus import Member, TusTrip
 from storage.db import Database
@@ -24,9 +25,9 @@ class SqliteTusRegister:
             (name, phone, commune.id.removeprefix("insee:"), commune.name, eligible_by, benefit,
              now.isoformat(), operator_id),
         )  # fmt: skip
-        assert written.lastrowid is not None
-        member = await self._member("SELECT * FROM tus_members WHERE id = ?", written.lastrowid)
-        assert member is not None
+        member = await self._member("SELECT * FROM tus_members WHERE id = ?", written.new_id)
+        if member is None:
+            raise Missing(f"TUS member {written.new_id} is gone")
         return member
 
     async def member_named(self, name: str) -> Member | None:
@@ -47,8 +48,7 @@ class SqliteTusRegister:
             (member.id, day.isoformat(), origin, destination, km, cents, now.isoformat(),
              operator_id),
         )  # fmt: skip
-        assert written.lastrowid is not None
-        return TusTrip(written.lastrowid, member.id, day, origin, destination, km, cents)
+        return TusTrip(written.new_id, member.id, day, origin, destination, km, cents)
 
     async def trips_in(self, year: int) -> list[TusTrip]:
         rows = await self._rows(

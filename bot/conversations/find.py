@@ -30,7 +30,7 @@ from bot.conversations.model import (
     Words,
     date_set,
 )
-from bot.domain import InvalidInput, NeedDraft, PlaceRef, Purpose, SpecialNeed, TimeMode
+from bot.domain import InvalidInput, Missing, NeedDraft, PlaceRef, Purpose, SpecialNeed, TimeMode
 from bot.interop.theirs import SearchWithPartners
 from bot.services import consents as topics
 from bot.services.consents import ConsentService
@@ -576,7 +576,8 @@ class FindFlow(CallerSteps[NeedDraft]):
 
     def time_said(self, turn: Find) -> None:
         draft = turn.draft
-        assert draft.time_mode and draft.at
+        if not (draft.time_mode and draft.at):
+            raise Missing("the draft has no time yet")
         turn.say(f"find.time_set_{draft.time_mode.value}", time=draft.at)
 
     # Purpose and special needs.
@@ -642,7 +643,8 @@ class FindFlow(CallerSteps[NeedDraft]):
             turn.notify(search.notices)
             return
         followed = await self.operators.register_need(turn.person, self.caller_of(turn), new_need)
-        assert followed.need is not None
+        if followed.need is None:
+            raise Missing("the registered need is not in its follow-up")
         turn.notify(followed.notices)
         turn.reply.outputs.append(TeamCandidates(followed.need, tuple(followed.candidates)))
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.agenda import Calendar
 from bot.clock import Clock
-from bot.domain import Need, Person, Trip, TripStatus
+from bot.domain import Missing, Need, Person, Trip, TripStatus
 from bot.interop import journeys as j
 from bot.interop.bookings import (
     OPENING,
@@ -376,7 +376,8 @@ class PartnerApi:
             await self._bookings.set_status(booking.number, booking.status, wanted, now)
             await self._bookings.told(booking.number, wanted)
             updated = await self._bookings.get(booking_id)
-            assert updated is not None
+            if updated is None:
+                raise Missing(f"booking {booking_id} is gone")
             notices = []
             driver = await self._people.get(booking.driver_id)
             if wanted is BookingStatus.CANCELLED and driver is not None:
@@ -400,7 +401,8 @@ class PartnerApi:
                 booking.number, booking.status, BookingStatus.CANCELLED, now
             )
             settled = await self._bookings.get(booking.id)
-            assert settled is not None
+            if settled is None:
+                raise Missing(f"booking {booking.id} is gone")
             return settled
         return booking
 

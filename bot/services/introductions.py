@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from bot import notices as n
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
-from bot.domain import Introduction, IntroductionStatus, Need, NeedStatus, Person, Trip
+from bot.domain import Introduction, IntroductionStatus, Missing, Need, NeedStatus, Person, Trip
 from bot.geo import km_between
 from bot.matching import NO_SEATS_TAKEN, MatchingParams, days_with_seats, ride_days
 from bot.notices import Notice, to_person
@@ -168,7 +168,8 @@ class IntroductionService:
                 return Ask(AskResult.ASKED, refused.need, introduction, chosen,
                            notices=refused.notices)  # fmt: skip
             passenger = await self._people.get(need.person_id)
-            assert passenger is not None
+            if passenger is None:
+                raise Missing(f"person {need.person_id} is gone")
             notices = telling.driver_asked(
                 need, introduction, chosen, passenger, by_operator=as_operator
             )
@@ -387,7 +388,8 @@ class IntroductionService:
         passenger = await self._people.get(introduction.passenger_id)
         trip = await self._trips.get(introduction.trip_id)
         settled = await self._introductions.get(introduction.id)
-        assert passenger is not None and settled is not None
+        if passenger is None or settled is None:
+            raise Missing(f"introduction {introduction.id} lost its passenger or itself")
         notices = telling.accepted(need, settled, passenger, driver)
         if self._cost_share is not None:
             km = km_between(
@@ -408,7 +410,8 @@ class IntroductionService:
     ) -> Answer:
         now = self._clock.now()
         need = await self._needs.get(introduction.need_id)
-        assert need is not None
+        if need is None:
+            raise Missing(f"need {introduction.need_id} is gone")
         if need.status is not NeedStatus.ASKING:  # cancelled meanwhile: nothing to go on with
             return Answer(AnswerResult.DECLINED, introduction, need)
         need = await self._needs.set_status(

@@ -13,6 +13,7 @@ from bot.domain import (
     CloseReason,
     IntroductionStatus,
     InvalidInput,
+    Missing,
     Need,
     NeedStatus,
     NewNeed,
@@ -214,10 +215,12 @@ class OperatorService:
             return await self._view(FollowUpResult.ALREADY_YOURS, need)
         if not await self._claim(need.id, operator.id):
             fresh = await self._needs.get(need.id)
-            assert fresh is not None
+            if fresh is None:
+                raise Missing(f"need {need.id} is gone")
             return await self._view(FollowUpResult.TAKEN, fresh)
         fresh = await self._needs.get(need.id)
-        assert fresh is not None
+        if fresh is None:
+            raise Missing(f"need {need.id} is gone")
         view = await self._view(FollowUpResult.DONE, fresh)
         return FollowUp(view.result, view.need, view.passenger, view.claimer,
                         notices=[telling.refresh_post(fresh)])  # fmt: skip
@@ -261,7 +264,8 @@ class OperatorService:
             await self._needs.record_event(need.id, now, "registered_by_operator", operator.id)
             await self._claim(need.id, operator.id)
             fresh = await self._needs.get(need.id)
-            assert fresh is not None
+            if fresh is None:
+                raise Missing(f"need {need.id} is gone")
             candidates = await self._matching.candidates(
                 fresh, self._relaxed, limit=8, include_full=True
             )

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from bot import notices as n
 from bot.delivery import DriverUnreachable, NeedPosted
-from bot.domain import Introduction, Need, Person, Ride, Trip
+from bot.domain import Introduction, Missing, Need, Person, Ride, Trip
 from bot.notices import (
     Button,
     Notice,
@@ -41,7 +41,8 @@ def need_to_team(view: FollowUp, reason: str) -> Notices:
     """The need goes to the team: posted with its buttons, or, already posted, a word in
     the group and the post brought up to date."""
     need = view.need
-    assert need is not None
+    if need is None:
+        raise Missing("the follow-up names no need")
     if need.operators_post_id is not None:
         return [to_team(n.OperatorsBackToTeam(need, reason)), refresh_post(need)]
     post = Notice(
@@ -57,7 +58,8 @@ def repost(view: FollowUp) -> Notice:
     """A need nobody claimed is posted again: the new post carries the buttons, the old one
     loses them once the new one is there."""
     need = view.need
-    assert need is not None
+    if need is None:
+        raise Missing("the follow-up names no need")
     return Notice(
         None,
         n.NeedPost(view, "unclaimed"),
@@ -114,7 +116,8 @@ def search_result(
     coaches and trains, and the local services whose area the need falls in (the team sees
     those too when no driver can)."""
     need = view.need
-    assert need is not None
+    if need is None:
+        raise Missing("the follow-up names no need")
     if candidates:
         return [
             drivers_for(passenger, need, candidates, n.CandidatesFound),
@@ -413,7 +416,8 @@ def request_expired_driver(driver: Person, passenger: Person) -> Notices:
 def claimed_quiet(view: FollowUp, days: int) -> Notices:
     """A claimed need without news: its operator is reminded, in private or else in the
     group by name."""
-    assert view.need is not None and view.claimer is not None
+    if view.need is None or view.claimer is None:
+        raise Missing("the follow-up names no need or no operator")
     buttons = (Button(Offer.FOLLOW_NEED, view.need.id),)
     in_group = to_team(n.OperatorsClaimedQuietGroup(view, days), buttons)
     reminder = to_person(view.claimer, n.OperatorsClaimedQuiet(view, days), buttons)

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.dateparse import parse_day_and_time
-from bot.domain import Person
+from bot.domain import NotWired, Person
 from bot.geo import km_between
 from bot.places.gazetteer import Gazetteer
 from bot.places.model import COMMUNE, Place
@@ -239,7 +239,8 @@ class TusService:
         self, operator: Person, name: str, origin_text: str, destination_text: str, day: date
     ) -> Recorded:
         """A member's trip: at most 100 km, the participation at the association's rate."""
-        assert self.eur_per_km is not None
+        if self.eur_per_km is None:
+            raise NotWired("no rate per km is set for the TUS")
         member = await self._register.member_named(" ".join(name.split()))
         if member is None:
             return Recorded(None, refusal=Refusal.UNKNOWN_MEMBER)

@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -138,7 +138,7 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
     return list(dict.fromkeys(services))
 
 
-def _rule(row: dict[str, str], days_of: object) -> BookingRule:
+def _rule(row: dict[str, str], days_of: Callable[[str], ServiceDays]) -> BookingRule:
     kind = row["booking_type"]
     if kind not in ("0", "1", "2"):
         raise ValueError(f"booking_type must be 0, 1 or 2, not {kind!r}")
@@ -151,7 +151,6 @@ def _rule(row: dict[str, str], days_of: object) -> BookingRule:
     if booking_type == 2 and (not last_day.isdigit() or not last_time):
         raise ValueError("booking_type 2 needs prior_notice_last_day and prior_notice_last_time")
     service_id = row.get("prior_notice_service_id", "")
-    assert callable(days_of)
     return BookingRule(
         booking_type,
         prior_notice_duration_min=int(duration) if duration.isdigit() else 0,
@@ -171,7 +170,7 @@ def _service(
     trips: dict[str, tuple[str, str]],
     routes: dict[str, str],
     rules: dict[str, BookingRule],
-    days_of: object,
+    days_of: Callable[[str], ServiceDays],
     stops: dict[str, tuple[float, float]],
     groups: dict[str, list[tuple[float, float]]],
     areas: dict[str, Area],
@@ -216,7 +215,6 @@ def _service(
                     ends.append(seconds(row[key]))
     if rule is None:
         raise ValueError(f"trip {trip_id!r} has windows but no booking rule")
-    assert callable(days_of)
     return OnDemandService(
         name=routes.get(route_id, route_id),
         rule=rule,

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from bot.domain import NotWired
 from bot.interop.partners import Partner
 from bot.interop.ports import PartnerUnavailable
 
@@ -19,7 +20,8 @@ class HttpxPartnerClient:
         )
 
     async def search(self, partner: Partner, route: str, params: dict[str, str]) -> list[Any]:
-        assert partner.api_url is not None
+        if partner.api_url is None:
+            raise NotWired(f"partner {partner.name} has no API address")
         headers = {"Accept": "application/json"}
         if partner.api_key:
             headers["X-API-Key"] = partner.api_key
@@ -42,7 +44,8 @@ class HttpxPartnerClient:
         return body
 
     async def update_booking(self, partner: Partner, booking_id: str, status: str) -> None:
-        assert partner.api_url is not None
+        if partner.api_url is None:
+            raise NotWired(f"partner {partner.name} has no API address")
         headers = {"X-API-Key": partner.api_key} if partner.api_key else {}
         try:
             answer = await self._client.patch(

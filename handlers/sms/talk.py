@@ -20,7 +20,7 @@ from bot.conversations.model import (
     Text,
     TripDraftView,
 )
-from bot.domain import Person, PlaceRef
+from bot.domain import NotWired, Person, PlaceRef
 from bot.notices import Notice, SmsThroughTeam, to_team
 from bot.services.texting import yes_no_values
 from bot.services.texts import ReceivedText
@@ -45,9 +45,11 @@ class TextTalk:
     async def handle(self, text: ReceivedText) -> None:
         """One text, in the transaction the caller holds (handlers/sms/runner.py): what it
         does is the core's (bot/services/texting.py); here it is worded as one text."""
-        assert self.deps.texting is not None, "the SMS channel runs only with its service"
+        if self.deps.texting is None:
+            raise NotWired("the SMS channel runs only with its service")
         writer = self.notifier.texts
-        assert writer is not None, "the SMS channel runs only with its writer"
+        if writer is None:
+            raise NotWired("the SMS channel runs only with its writer")
         texted = await self.deps.texting.take(text)
         person, reply = texted.person, texted.reply
         if person is None or texted.phone is None:
