@@ -125,9 +125,10 @@ class Mobilot:
         bot = self.application.bot
         if settings.webhook_url is not None:
             await bot.set_webhook(
-                settings.webhook_url, secret_token=webhook_secret(settings),
+                settings.webhook_url,
+                secret_token=webhook_secret(settings),
                 allowed_updates=ALLOWED_UPDATES,
-            )  # fmt: skip
+            )
         else:
             await bot.delete_webhook()  # getUpdates is refused while a webhook is set
         self.deliverer.start()
@@ -290,9 +291,13 @@ async def create_bot(
     )
     sms_sender = sms_sender_for(settings, sms_gateway)
     deliverer = Deliverer(
-        bot, core.delivery, core.database, core.clock,
-        budget=SendBudget() if rate_limit else None, texts=sms_sender,
-    )  # fmt: skip
+        bot,
+        core.delivery,
+        core.database,
+        core.clock,
+        budget=SendBudget() if rate_limit else None,
+        texts=sms_sender,
+    )
     common = CommonHandlers(deps)
     updates = UpdateRunner(
         application,
@@ -311,8 +316,7 @@ async def create_bot(
         texts = TextRunner(
             deps.texts, talk, core.database, core.delivery, deliverer, notifier.texts, deps.t
         )
-    return Mobilot(application, core, deps, updates, deliverer, texts=texts,
-                   sms_sender=sms_sender)  # fmt: skip
+    return Mobilot(application, core, deps, updates, deliverer, texts=texts, sms_sender=sms_sender)
 
 
 def sms_sender_for(settings: Settings, gateway: KannelGateway | None) -> TextSender | None:
@@ -322,9 +326,11 @@ def sms_sender_for(settings: Settings, gateway: KannelGateway | None) -> TextSen
     if settings.sms_gateway_url is None:
         raise NotWired("SMS is on without SMS_GATEWAY_URL")
     gateway = gateway or KannelGateway(
-        settings.sms_gateway_url, settings.sms_username,
-        settings.sms_password.get_secret_value(), settings.sms_number,
-    )  # fmt: skip
+        settings.sms_gateway_url,
+        settings.sms_username,
+        settings.sms_password.get_secret_value(),
+        settings.sms_number,
+    )
     return TextSender(gateway, settings.sms_report_base, settings.sms_secret.get_secret_value())
 
 

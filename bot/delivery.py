@@ -245,7 +245,7 @@ class SendMessages:
                     str(m["text"]),
                     m.get("reply_markup") or None,
                     m.get("sms_to") or None,
-                )  # fmt: skip
+                )
                 for m in stored
                 if m.get("chat_id") is not None and m.get("text")
             )

@@ -230,9 +230,12 @@ class TryMode:
         for suffix in ("", "-wal", "-shm"):
             self.database.with_name(self.database.name + suffix).unlink(missing_ok=True)
         fake = FakeBotAPI(
-            api_url=self.settings.telegram_api_url, token=TOKEN, bot_id=int(TOKEN.split(":")[0]),
-            bot_username=BOT_USERNAME, clock=self.clock.now,
-        )  # fmt: skip
+            api_url=self.settings.telegram_api_url,
+            token=TOKEN,
+            bot_id=int(TOKEN.split(":")[0]),
+            bot_username=BOT_USERNAME,
+            clock=self.clock.now,
+        )
         fake.deliver = "polling"
         fake.max_poll_wait = 25.0
         # The page's language is the territory's, for the team's group too. No rate limiter:

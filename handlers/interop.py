@@ -55,9 +55,14 @@ class InteropHandlers:
             await answer_button(update, self.t(driver.language, "common.old_button"))
 
     async def _answer(
-        self, update: Update, context: Context, driver: Person, api: PartnerApi | None,
-        number: int | None, accept: bool,
-    ) -> None:  # fmt: skip
+        self,
+        update: Update,
+        context: Context,
+        driver: Person,
+        api: PartnerApi | None,
+        number: int | None,
+        accept: bool,
+    ) -> None:
         if api is None or number is None:
             raise IncompleteUpdate("a partner's button without its partner or booking")
         lang = driver.language
@@ -80,18 +85,24 @@ class InteropHandlers:
             return
         await mark_answered(update, self.t(lang, f"intro.state_{answered.result.value}"))
         if answered.result is DriverAnswer.ACCEPTED:
-            text = self.t(lang, "interop.booking_accepted_driver", passenger=name,
-                          platform=platform)  # fmt: skip
+            text = self.t(
+                lang, "interop.booking_accepted_driver", passenger=name, platform=platform
+            )
             await send(update, context, text, kb.booking_withdraw(self.t, lang, number))
         else:
-            text = self.t(lang, "interop.booking_declined_driver", passenger=name,
-                          platform=platform)  # fmt: skip
+            text = self.t(
+                lang, "interop.booking_declined_driver", passenger=name, platform=platform
+            )
             await send(update, context, text)
 
     async def _withdraw_buttons(
-        self, update: Update, driver: Person, api: PartnerApi | None, number: int | None,
+        self,
+        update: Update,
+        driver: Person,
+        api: PartnerApi | None,
+        number: int | None,
         choice: str,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """ "I can no longer" asks to confirm; "I do take them" goes back."""
         if api is None or number is None:
             raise IncompleteUpdate("a partner's button without its partner or booking")
@@ -110,9 +121,13 @@ class InteropHandlers:
         await swap_keyboard(update, markup)
 
     async def _withdraw(
-        self, update: Update, context: Context, driver: Person, api: PartnerApi | None,
+        self,
+        update: Update,
+        context: Context,
+        driver: Person,
+        api: PartnerApi | None,
         number: int | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         if api is None or number is None:
             raise IncompleteUpdate("a partner's button without its partner or booking")
         lang = driver.language
@@ -131,7 +146,7 @@ class InteropHandlers:
             passenger=withdrawn.booking.passenger_alias,
             platform=withdrawn.platform,
         )
-        await send(update, context, text)  # fmt: skip
+        await send(update, context, text)
 
     async def on_share(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)

@@ -110,13 +110,18 @@ class OperatorHandlers:
         for view in views:
             if not (view.need and view.passenger):
                 raise Missing("the follow-up names no need or passenger")
-            items.append(self.t(
-                lang, "operators.open_item",
-                id=view.need.id, passenger=view.passenger.display_name,
-                origin=view.need.origin.name, destination=view.need.destination.name,
-                when=Html(render.need_when(self.t, lang, view.need)),
-                state=Html(render.operator_state(self.t, lang, view)),
-            ))  # fmt: skip
+            items.append(
+                self.t(
+                    lang,
+                    "operators.open_item",
+                    id=view.need.id,
+                    passenger=view.passenger.display_name,
+                    origin=view.need.origin.name,
+                    destination=view.need.destination.name,
+                    when=Html(render.need_when(self.t, lang, view.need)),
+                    state=Html(render.operator_state(self.t, lang, view)),
+                )
+            )
         found = pages.pages(items)
         page = min(max(page, 0), len(found) - 1)
         header = self.t(lang, "operators.open_header", count=len(views))
@@ -133,10 +138,11 @@ class OperatorHandlers:
         overview = await self.deps.dashboard.overview()
         stats = overview.statistics
         text = self.t(
-            lang, "stats.text",
+            lang,
+            "stats.text",
             recent=Html(self._figures(lang, stats.recent)),
             overall=Html(self._figures(lang, stats.overall)),
-        )  # fmt: skip
+        )
         if overview.texts is not None:  # what texting cost this month
             text += "\n\n" + month_text(self.t, lang, overview.texts)
         chat = update.effective_chat
@@ -155,12 +161,16 @@ class OperatorHandlers:
             return ", ".join(parts) if parts else self.t(lang, "stats.nothing")
 
         text = self.t(
-            lang, "stats.figures",
-            drivers=figures.drivers, trips=figures.active_trips, needs=figures.needs,
-            accepted=figures.accepted, happened=figures.happened,
+            lang,
+            "stats.figures",
+            drivers=figures.drivers,
+            trips=figures.active_trips,
+            needs=figures.needs,
+            accepted=figures.accepted,
+            happened=figures.happened,
             by_status=Html(listing("need.status", figures.by_status)),
             by_purpose=Html(listing("purpose", figures.by_purpose)),
-        )  # fmt: skip
+        )
         one_off = self.t(lang, "rides.stats_one_off", count=figures.one_off_trips)
         return f"{text}\n{one_off}"
 

@@ -115,14 +115,20 @@ class PrivacyHandlers:
             return
         person = found.person
         markup = kb.inline(
-            [(self.t(lang, "privacy.button_forget_caller"),
-              kb.encode(PRIVACY, "caller", person.id))],
+            [
+                (
+                    self.t(lang, "privacy.button_forget_caller"),
+                    kb.encode(PRIVACY, "caller", person.id),
+                )
+            ],
             [(self.t(lang, "privacy.button_keep"), kb.encode(PRIVACY, "forget", "no"))],
-        )  # fmt: skip
+        )
         text = self.t(
-            lang, "privacy.caller_confirm", name=person.display_name,
+            lang,
+            "privacy.caller_confirm",
+            name=person.display_name,
             phone=show_phone(person.phone),
-        )  # fmt: skip
+        )
         await send(update, context, text, markup)
 
     async def on_button(self, update: Update, context: Context) -> None:
@@ -179,8 +185,9 @@ class PrivacyHandlers:
             await answer_button(update, self.t(lang, key))
             return
         await answer_button(update)
-        await edit(update, self.t(lang, "privacy.caller_forgotten",
-                                  name=forgotten.person.display_name))  # fmt: skip
+        await edit(
+            update, self.t(lang, "privacy.caller_forgotten", name=forgotten.person.display_name)
+        )
         await self.notifier.write(context, forgotten.notices)
 
     async def _stay(self, update: Update, context: Context, person_id: int) -> None:
@@ -228,10 +235,15 @@ def my_data_summary(t: Translator, lang: str, data: PersonalData) -> str:
     ]
     consents = data.sections.get("consents", [])
     agreed = (
-        t(lang, "privacy.last_consent", version=consents[-1]["version"],
-          date=t.date(lang, _moment(consents[-1]["given_at"]).date()))
-        if consents else t(lang, "privacy.no_consent")
-    )  # fmt: skip
+        t(
+            lang,
+            "privacy.last_consent",
+            version=consents[-1]["version"],
+            date=t.date(lang, _moment(consents[-1]["given_at"]).date()),
+        )
+        if consents
+        else t(lang, "privacy.no_consent")
+    )
     return t(
         lang,
         "privacy.mydata_summary",

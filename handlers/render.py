@@ -225,8 +225,13 @@ def candidate_button(t: Translator, lang: str, need: Need, candidate: Candidate)
         day = t.weekday(lang, need.travel_date.weekday(), "abbreviated")
     else:
         day = ", ".join(t.weekday(lang, d, "abbreviated") for d in sorted(match.weekdays))
-    return t(lang, "button.ask_driver", name=candidate.driver.short_name, day=day,
-             time=t.time(lang, match.pickup))  # fmt: skip
+    return t(
+        lang,
+        "button.ask_driver",
+        name=candidate.driver.short_name,
+        day=day,
+        time=t.time(lang, match.pickup),
+    )
 
 
 def reach(t: Translator, lang: str, person: Person, *, named: bool = True) -> str:
@@ -346,10 +351,15 @@ def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
         if view.need is None or view.passenger is None:
             raise Missing("the follow-up names no need or passenger")
         return t(
-            lang, "digest.need", id=view.need.id, passenger=view.passenger.display_name,
-            origin=view.need.origin.name, destination=view.need.destination.name,
-            when=Html(need_when(t, lang, view.need)), state=Html(operator_state(t, lang, view)),
-        )  # fmt: skip
+            lang,
+            "digest.need",
+            id=view.need.id,
+            passenger=view.passenger.display_name,
+            origin=view.need.origin.name,
+            destination=view.need.destination.name,
+            when=Html(need_when(t, lang, view.need)),
+            state=Html(operator_state(t, lang, view)),
+        )
 
     rides = [
         t(
@@ -360,7 +370,7 @@ def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
             driver=ride.driver.display_name,
             origin=ride.need.origin.name,
             destination=ride.need.destination.name,
-        )  # fmt: skip
+        )
         for ride in found.rides_today
     ]
     undelivered = [
@@ -379,7 +389,7 @@ def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
                     else "digest.reason_error",
                 )
             ),
-        )  # fmt: skip
+        )
         for item in found.undelivered
     ]
     section = (
@@ -388,12 +398,17 @@ def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
         else ""
     )
     return t(
-        lang, "digest.text", date=t.date(lang, today),
-        new_count=len(found.new_needs), new=Html(listing([need_line(v) for v in found.new_needs])),
+        lang,
+        "digest.text",
+        date=t.date(lang, today),
+        new_count=len(found.new_needs),
+        new=Html(listing([need_line(v) for v in found.new_needs])),
         open_count=len(found.still_open),
         open=Html(listing([need_line(v) for v in found.still_open])),
-        rides_count=len(rides), rides=Html(listing(rides)), undelivered=Html(section),
-    )  # fmt: skip
+        rides_count=len(rides),
+        rides=Html(listing(rides)),
+        undelivered=Html(section),
+    )
 
 
 def place_label(ref: PlaceRef) -> str:

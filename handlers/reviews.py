@@ -97,9 +97,11 @@ async def show_decided(update: Update, context: Context, t: Any, lang: str, view
     post, group = view.post, getattr(t, "default_language", lang)
     note = decision_note(t, group, view.application, view.reviewer.display_name)
     await context.bot.edit_message_text(
-        f"{post.get('html', '')}\n\n<b>{note}</b>", chat_id=post["chat_id"],
-        message_id=post["message_id"], reply_markup=None,
-    )  # fmt: skip
+        f"{post.get('html', '')}\n\n<b>{note}</b>",
+        chat_id=post["chat_id"],
+        message_id=post["message_id"],
+        reply_markup=None,
+    )
 
 
 async def refuse(t: Any, update: Update, lang: str, done: Done) -> None:
@@ -177,8 +179,13 @@ class ReviewHandlers:
             raise Missing(f"reviewer {reviewer.id} has no Telegram chat")
         lang, chat = reviewer.language, reviewer.telegram_user_id
         for number, proof in enumerate(shown.proofs, start=1):
-            caption = self.t(lang, "aids.proof_caption", id=application_id, number=number,
-                             count=len(shown.proofs))  # fmt: skip
+            caption = self.t(
+                lang,
+                "aids.proof_caption",
+                id=application_id,
+                number=number,
+                count=len(shown.proofs),
+            )
             if proof.telegram_file_id.startswith(PHOTO):
                 await context.bot.send_photo(
                     chat, proof.telegram_file_id.removeprefix(PHOTO), caption=caption
@@ -198,8 +205,9 @@ class ReviewHandlers:
         markup = aid_kb.open_chat_for_proofs(
             self.t, self.lang, context.bot.username, application_id
         )
-        text = self.t(self.lang, "aidcheck.open_chat_first", name=reviewer.display_name,
-                      id=application_id)  # fmt: skip
+        text = self.t(
+            self.lang, "aidcheck.open_chat_first", name=reviewer.display_name, id=application_id
+        )
         await context.bot.send_message(chat.id, text, reply_markup=markup)
 
     async def opened_for_proofs(self, update: Update, context: Context) -> None:
@@ -218,8 +226,11 @@ class ReviewHandlers:
         if not shown.proofs:
             await send(update, context, self.t(lang, "aids.proofs_none"))
             return
-        await send(update, context, self.t(lang, "aidcheck.proofs_here", id=application_id,
-                                           count=len(shown.proofs)))  # fmt: skip
+        await send(
+            update,
+            context,
+            self.t(lang, "aidcheck.proofs_here", id=application_id, count=len(shown.proofs)),
+        )
         await self._send_proofs(context, person, application_id, shown)
 
     async def _reasons(
@@ -237,17 +248,21 @@ class ReviewHandlers:
         await answer_button(update)
         markup = (
             aid_kb.reject_reasons(self.t, self.lang, application_id)
-            if show else aid_kb.review(self.t, self.lang, application_id)
-        )  # fmt: skip
+            if show
+            else aid_kb.review(self.t, self.lang, application_id)
+        )
         await swap_keyboard(update, markup)
 
     async def _reject(
         self, update: Update, context: Context, reviewer: Person, application_id: int, reason: str
     ) -> None:
         done = await self.deps.applications.reject(
-            reviewer, application_id, RejectReason(reason), None,
+            reviewer,
+            application_id,
+            RejectReason(reason),
+            None,
             membership(update, self.directory),
-        )  # fmt: skip
+        )
         if done.result is not Result.DONE:
             await refuse(self.t, update, reviewer.language, done)
             return
@@ -273,11 +288,17 @@ class ReviewHandlers:
         lines = [self.t(lang, "aids.stats_header", funder=figures.funder.name)]
         for aid in figures.aids:
             counts = aid.by_status
-            lines.append(self.t(
-                lang, "aids.stats_line", title=aid.aid_title,
-                to_process=counts.get("to_process", 0), validated=counts.get("validated", 0),
-                rejected=counts.get("rejected", 0), amount=euros(self.t, lang, aid.validated_cents),
-            ))  # fmt: skip
+            lines.append(
+                self.t(
+                    lang,
+                    "aids.stats_line",
+                    title=aid.aid_title,
+                    to_process=counts.get("to_process", 0),
+                    validated=counts.get("validated", 0),
+                    rejected=counts.get("rejected", 0),
+                    amount=euros(self.t, lang, aid.validated_cents),
+                )
+            )
         if not figures.aids:
             lines.append(self.t(lang, "aids.stats_none"))
         await send(update, context, "\n".join(lines))

@@ -138,8 +138,15 @@ class RideHandlers:
             await send(update, context, self.t(lang, f"outcome.thanks_{choice}"))
         if outcome is RideOutcome.NO_SHOW:
             team = self.deps.settings.default_language
-            await self.notifier.to_operators(context, self.t(
-                team, "operators.no_show", id=ride.need.id, passenger=ride.passenger.display_name,
-                driver=ride.driver.display_name, date=self.t.date(team, ride.ride_date),
-                contact=Html(render.reach(self.t, team, ride.driver) or "—"),
-            ))  # fmt: skip
+            await self.notifier.to_operators(
+                context,
+                self.t(
+                    team,
+                    "operators.no_show",
+                    id=ride.need.id,
+                    passenger=ride.passenger.display_name,
+                    driver=ride.driver.display_name,
+                    date=self.t.date(team, ride.ride_date),
+                    contact=Html(render.reach(self.t, team, ride.driver) or "—"),
+                ),
+            )

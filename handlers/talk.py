@@ -70,14 +70,35 @@ Context = ContextTypes.DEFAULT_TYPE
 TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 
 # The commands that open a conversation of the engine, and its buttons' kind.
-OPENED_BY = {"proposer": "offer", "offer": "offer", "conducteur": "behalf_driver",
-             "driver": "behalf_driver", "signaler": "report", "report": "report", "aides": "aids",
-             "aids": "aids", "oublier": "forget", "forgetme": "forget", "chercher": "find",
-             "find": "find", "demande": "behalf_need", "request": "behalf_need",
-             "aidepour": "apply_for", "applyfor": "apply_for"}  # fmt: skip
-KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER, "report": kb.REPORT, "aids": kb.AIDS,
-           "forget": kb.FORGET, "find": kb.FIND, "behalf_need": kb.FIND, "apply": kb.APPLY,
-           "apply_for": kb.APPLY}  # fmt: skip
+OPENED_BY = {
+    "proposer": "offer",
+    "offer": "offer",
+    "conducteur": "behalf_driver",
+    "driver": "behalf_driver",
+    "signaler": "report",
+    "report": "report",
+    "aides": "aids",
+    "aids": "aids",
+    "oublier": "forget",
+    "forgetme": "forget",
+    "chercher": "find",
+    "find": "find",
+    "demande": "behalf_need",
+    "request": "behalf_need",
+    "aidepour": "apply_for",
+    "applyfor": "apply_for",
+}
+KIND_OF = {
+    "offer": kb.OFFER,
+    "behalf_driver": kb.OFFER,
+    "report": kb.REPORT,
+    "aids": kb.AIDS,
+    "forget": kb.FORGET,
+    "find": kb.FIND,
+    "behalf_need": kb.FIND,
+    "apply": kb.APPLY,
+    "apply_for": kb.APPLY,
+}
 # Commands that, with words after them, are the team's about someone who phoned
 # (/oublier 06 12 34 56 78: handlers/privacy.py), not the conversation they open.
 FOR_A_CALLER = frozenset({"forget"})
@@ -155,9 +176,12 @@ def _draft_summary(t: Translator, lang: str, view: TripDraftView) -> str:
     key = "behalf.caller_shown" if caller.phone_visible else "behalf.caller_hidden"
     line = t(lang, key, name=caller.name, phone=show_phone(caller.phone))
     stand_in = Person(
-        id=0, display_name=caller.name, phone=caller.phone, phone_visible=caller.phone_visible,
+        id=0,
+        display_name=caller.name,
+        phone=caller.phone,
+        phone_visible=caller.phone_visible,
         created_at=datetime.now(UTC),
-    )  # fmt: skip
+    )
     return Html(line + "\n\n" + render.draft_summary(t, lang, view.draft, stand_in))
 
 
@@ -347,9 +371,13 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         return await self.conversations.start(person, flow, opening=opening, given=given)
 
     async def start(
-        self, context: Context, person: Person, flow: str, opening: str = "",
+        self,
+        context: Context,
+        person: Person,
+        flow: str,
+        opening: str = "",
         words: Words | None = None,
-    ) -> Reply:  # fmt: skip
+    ) -> Reply:
         return await self.conversations.start(person, flow, opening=opening, words=words)
 
     def words_start(self) -> MessageHandler[Context, None]:
@@ -437,11 +465,13 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             return None
         return kb.inline(
             *[
-                [(self.label(t, lang, option), kb.encode(kind, nonce, *option.value.split(":")))
-                 for option in row]
+                [
+                    (self.label(t, lang, option), kb.encode(kind, nonce, *option.value.split(":")))
+                    for option in row
+                ]
                 for row in question.rows
             ]
-        )  # fmt: skip
+        )
 
     def label(self, t: Translator, lang: str, option: Option) -> str:
         if option.weekday is not None:

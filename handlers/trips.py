@@ -189,9 +189,14 @@ class TripsHandlers:
         await swap_keyboard(update, kb.trip_seats(self.t, lang, trip, MAX_SEATS))
 
     async def _set_seats(
-        self, update: Update, context: Context, person: Person, trip_id: int, chosen: str,
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        trip_id: int,
+        chosen: str,
         calling_off: int | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """The number chosen: the trip shown with its new seats; fewer seats than the
         passengers accepted on a day: who, and the choice (keep, or call someone off)."""
         lang = person.language
@@ -227,11 +232,12 @@ class TripsHandlers:
     def _too_few(self, lang: str, trip: Trip, seats: int, crowded: Sequence[Crowded]) -> str:
         lines = [
             self.t(
-                lang, "seats.too_few",
+                lang,
+                "seats.too_few",
                 seats=Html(render.seats(self.t, lang, seats)),
                 now=Html(render.seats(self.t, lang, trip.seats)),
             )
-        ]  # fmt: skip
+        ]
         for day in crowded:
             if day.on is not None:
                 when = self.t.date(lang, day.on)

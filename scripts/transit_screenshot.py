@@ -42,9 +42,14 @@ def main() -> None:
         services = tmp / "services.csv"
         services.write_text(SERVICES_CSV, encoding="utf-8")
         port = free_port()
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp),
-               "PYTHONPATH": str(ROOT), "TRY_PORT": str(port), "GTFS_FILES": str(feed),
-               "SERVICES_FILE": str(services)}  # fmt: skip
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(tmp),
+            "PYTHONPATH": str(ROOT),
+            "TRY_PORT": str(port),
+            "GTFS_FILES": str(feed),
+            "SERVICES_FILE": str(services),
+        }
         output = tmp / "output.txt"
         with output.open("w") as sink:
             process = subprocess.Popen(

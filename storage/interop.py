@@ -42,12 +42,24 @@ class SqliteBookings:
             " created_at, updated_at, expires_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                id, partner, driver_id, trip_id, leg, ride_date.isoformat(),
-                pickup_at.isoformat(), passenger_alias, status.value, status.value, dialect.value,
-                json.dumps(body, ensure_ascii=False), message, now.isoformat(),
-                now.isoformat(), expires_at.isoformat(),
+                id,
+                partner,
+                driver_id,
+                trip_id,
+                leg,
+                ride_date.isoformat(),
+                pickup_at.isoformat(),
+                passenger_alias,
+                status.value,
+                status.value,
+                dialect.value,
+                json.dumps(body, ensure_ascii=False),
+                message,
+                now.isoformat(),
+                now.isoformat(),
+                expires_at.isoformat(),
             ),
-        )  # fmt: skip
+        )
         booking = await self.by_number(written.new_id)
         if booking is None:
             raise Missing(f"booking {written.new_id} is gone")
@@ -104,10 +116,14 @@ class SqliteBookings:
             " AND n.status = 'matched' AND (n.travel_date = ?"
             " OR (n.travel_date IS NULL AND (n.weekdays & t.weekdays & ?) != 0)))",
             (
-                trip_id, leg, ride_date.isoformat(), trip_id, ride_date.isoformat(),
+                trip_id,
+                leg,
+                ride_date.isoformat(),
+                trip_id,
+                ride_date.isoformat(),
                 1 << ride_date.weekday(),
             ),
-        ) as cursor:  # fmt: skip
+        ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 

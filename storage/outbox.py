@@ -212,7 +212,7 @@ class SqliteOutbox:
                 DeliveryStatus(row[3]),
                 row[4] or "",
                 datetime.fromisoformat(row[5]),
-            )  # fmt: skip
+            )
             for row in rows
         ]
 

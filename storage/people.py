@@ -197,8 +197,9 @@ class SqlitePeopleRepository:
                 await db.execute(
                     f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (into_id, from_id)
                 )
-            await db.execute("UPDATE people SET registered_by = NULL WHERE registered_by = ?",
-                             (from_id,))  # fmt: skip
+            await db.execute(
+                "UPDATE people SET registered_by = NULL WHERE registered_by = ?", (from_id,)
+            )
             await db.execute(
                 "UPDATE people SET suspended_at = COALESCE(suspended_at,"
                 " (SELECT suspended_at FROM people WHERE id = ?)) WHERE id = ?",

@@ -50,10 +50,15 @@ class Setup:
         self.applications = ApplicationService(
             catalogue=catalogue,
             funders=Funders((Funder("Lot", FUNDER, frozenset({"lot-permis"})),), None),
-            applications=MemoryApplications(), people=self.people, files=self.files,
-            agenda=MemoryAgenda(store), clock=clock, unit_of_work=MemoryUnitOfWork(store),
-            proof_retention_days=90, answers=self.answers,
-        )  # fmt: skip
+            applications=MemoryApplications(),
+            people=self.people,
+            files=self.files,
+            agenda=MemoryAgenda(store),
+            clock=clock,
+            unit_of_work=MemoryUnitOfWork(store),
+            proof_retention_days=90,
+            answers=self.answers,
+        )
         settings = Settings(_env_file=None, timezone="Europe/Paris")  # type: ignore[call-arg]
         aids = AidService(
             catalogue, self.answers, world.need_rows, world.trip_rows, clock, settings
@@ -255,8 +260,7 @@ def database_before_the_upgrade(path: Path) -> None:
         " '2026-11-19T09:00:00+00:00', '2026-11-19T09:00:00+00:00', '2026-11-19T09:00:00+00:00')",
         (FUNDER,),
     )
-    review = {"application_id": 2, "post_chat_id": None, "post_message_id": None,
-              "post_html": ""}  # fmt: skip
+    review = {"application_id": 2, "post_chat_id": None, "post_message_id": None, "post_html": ""}
     connection.execute(
         "INSERT INTO persisted_data (scope, key, data) VALUES ('user', '713', ?)",
         (json.dumps({"aid_review": review}),),
@@ -265,12 +269,28 @@ def database_before_the_upgrade(path: Path) -> None:
         "INSERT INTO conversation_states (conversation, chat_key, state)"
         " VALUES ('aid_review', '[713]', '\"amount\"')"
     )
-    lea = {"nonce": "c0ffee", "application_id": 1, "aid_id": "lot-permis", "caller": {},
-           "age": None, "situation": None, "choices": []}  # fmt: skip
-    olga = {"nonce": "bada55", "application_id": 0, "aid_id": "", "age": 24, "situation": None,
-            "caller": {"name": "Jeanne Mas", "phone": "+33612345678"}, "choices": []}  # fmt: skip
-    for uid, name, session, step in ((711, "apply", lea, "proofs"),
-                                     (712, "apply_for", olga, "caller_situation")):  # fmt: skip
+    lea = {
+        "nonce": "c0ffee",
+        "application_id": 1,
+        "aid_id": "lot-permis",
+        "caller": {},
+        "age": None,
+        "situation": None,
+        "choices": [],
+    }
+    olga = {
+        "nonce": "bada55",
+        "application_id": 0,
+        "aid_id": "",
+        "age": 24,
+        "situation": None,
+        "caller": {"name": "Jeanne Mas", "phone": "+33612345678"},
+        "choices": [],
+    }
+    for uid, name, session, step in (
+        (711, "apply", lea, "proofs"),
+        (712, "apply_for", olga, "caller_situation"),
+    ):
         connection.execute(
             "INSERT INTO persisted_data (scope, key, data) VALUES ('user', ?, ?)",
             (str(uid), json.dumps({name: session, "lang_asked": True})),

@@ -178,9 +178,15 @@ async def test_it_opens_over_a_trip_half_registered_which_goes_on_after_non(
     reply = await conversations.start(lea, "forget")  # opened again: still over the trip
     reply = await say(conversations, lea, "non")
     # Nothing erased, and the trip's question again.
-    assert said(reply) == [
-        "privacy.forget_cancelled", "words.back_to_question", "offer.ask_destination",
-    ] and reply.ended  # fmt: skip
+    assert (
+        said(reply)
+        == [
+            "privacy.forget_cancelled",
+            "words.back_to_question",
+            "offer.ask_destination",
+        ]
+        and reply.ended
+    )
     assert await store.get(lea.id) == offer  # where she was, with the same buttons
     reply = await say(conversations, lea, "Figeac")
     assert said(reply) == ["steps.destination_set", "rides.ask_how_often"]

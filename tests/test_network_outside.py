@@ -141,9 +141,12 @@ async def slow_partner(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[An
         f"karos.example.com,Karos,{KEY},{partner.url},our-key-at-karos\n"
     )
     running = RunningBot(
-        tmp_path, gazetteer, interop_operator="mobilot.example.org",
-        interop_partners_file=partners, interop_timeout_s=30,
-    )  # fmt: skip
+        tmp_path,
+        gazetteer,
+        interop_operator="mobilot.example.org",
+        interop_partners_file=partners,
+        interop_timeout_s=30,
+    )
     await running.start()
     yield running, partner
     await running.stop()

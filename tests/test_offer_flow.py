@@ -36,8 +36,10 @@ async def test_full_registration_in_french(bot: RunningBot) -> None:
     await jeanne.command("start")
     assert jeanne.messages()[0].text.startswith("Bonjour Jeanne !")
     assert jeanne.buttons() == [
-        "🚗 Je propose un trajet", "🙋 Je cherche un trajet", "💶 Voir les aides pour se déplacer",
-    ]  # fmt: skip
+        "🚗 Je propose un trajet",
+        "🙋 Je cherche un trajet",
+        "💶 Voir les aides pour se déplacer",
+    ]
 
     await jeanne.press("🚗 Je propose un trajet")
     assert "Avant votre premier trajet" in jeanne.last().text

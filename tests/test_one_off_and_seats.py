@@ -329,8 +329,10 @@ async def test_a_full_car_is_a_kind_no_for_the_second_passenger_not_a_silent_wai
     assert "Il ne reste plus de place ce jour-là" in to_lina.text
     assert to_lina.buttons == []
     assert any("Jean M. n'a plus de place ce jour-là" in m.text for m in lina.messages())
-    [settled] = await bot.rows("SELECT status FROM introductions WHERE passenger_id ="
-                               " (SELECT id FROM people WHERE telegram_user_id = 303)")  # fmt: skip
+    [settled] = await bot.rows(
+        "SELECT status FROM introductions WHERE passenger_id ="
+        " (SELECT id FROM people WHERE telegram_user_id = 303)"
+    )
     assert settled["status"] == "declined"
     # The deadline passes: nobody is told off for a request that was answered.
     seen_by_jean = len(jean.messages())

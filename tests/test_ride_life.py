@@ -126,8 +126,9 @@ async def test_the_passenger_cancels_from_the_reminder_and_the_driver_is_told(
     mark = marie.mark()
     await bot.run_until(paris("2026-11-26 12:00"))
     assert marie.texts_since(mark) == []  # no "did it happen?" for a cancelled ride
-    [question] = await bot.rows("SELECT status, outcome FROM agenda WHERE kind = ?",
-                                "ride_outcome_question")  # fmt: skip
+    [question] = await bot.rows(
+        "SELECT status, outcome FROM agenda WHERE kind = ?", "ride_outcome_question"
+    )
     assert question == {"status": "done", "outcome": "skipped"}
     bot.assert_clean()
 
@@ -155,8 +156,10 @@ async def test_a_driver_who_can_no_longer_go_frees_the_passenger_for_the_next_on
     confirm = reminder.button("Oui, je ne peux plus emmener Marie Delpech")["callback_data"]
     await jean.press("Oui, je ne peux plus emmener Marie Delpech")
     assert reminder.buttons == []
-    assert reminder.text.endswith("C'est noté : je préviens Marie Delpech et lui cherche quelqu'un"
-                                  " d'autre. Merci de l'avoir dit.")  # fmt: skip
+    assert reminder.text.endswith(
+        "C'est noté : je préviens Marie Delpech et lui cherche quelqu'un"
+        " d'autre. Merci de l'avoir dit."
+    )
     told, next_drivers = marie.messages()[mark:]
     assert told.text == "😕 Jean M. ne peut finalement plus vous emmener. Désolé !"
     assert next_drivers.buttons == [
@@ -486,8 +489,15 @@ OLD = "Ce bouton ne sert plus. Utilisez le dernier message, ou tapez /aide."
 
 async def test_forged_and_stale_buttons_of_the_ride_messages(bot: RunningBot) -> None:
     jean, marie = await matched_ride(bot)
-    for data in ("rd:999:happened", "rd:1:maybe", "rd:x", "tc:999:keep", "tc:1:explode",
-                 "in:999:withdraw", "op:1:show"):  # fmt: skip
+    for data in (
+        "rd:999:happened",
+        "rd:1:maybe",
+        "rd:x",
+        "tc:999:keep",
+        "tc:1:explode",
+        "in:999:withdraw",
+        "op:1:show",
+    ):
         await marie.press_data(data)
     answers = [a["text"] for a in marie.callback_answers()[-7:]]
     assert answers == [

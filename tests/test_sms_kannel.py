@@ -54,10 +54,15 @@ async def deployed(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[Deploy
     kannel = Kannel(tmp_path / "kannel", get_url, refused_prefix=REFUSED)
     await kannel.start()
     bot = TextingBot(
-        tmp_path, gazetteer, http_port=port, sms_gateway_url=kannel.sendsms_url,
-        sms_username=kannel.username, sms_password=kannel.password, sms_number=kannel.number,
+        tmp_path,
+        gazetteer,
+        http_port=port,
+        sms_gateway_url=kannel.sendsms_url,
+        sms_username=kannel.username,
+        sms_password=kannel.password,
+        sms_number=kannel.number,
         stand_in=False,
-    )  # fmt: skip
+    )
     try:
         await bot.start(background=True, serve_http=True)
         yield Deployed(bot, kannel)

@@ -66,9 +66,16 @@ TRANSLATED = {
 LISTS = frozenset({"attachments", "fields"})
 OTHER_LANGUAGES = tuple(language for language in LANGUAGES if language != BASE_LANGUAGE)
 TRANSPORTS = frozenset(
-    {"transportsCommun", "velo", "voiture", "libreService", "electrique", "autopartage",
-     "covoiturage"}
-)  # fmt: skip
+    {
+        "transportsCommun",
+        "velo",
+        "voiture",
+        "libreService",
+        "electrique",
+        "autopartage",
+        "covoiturage",
+    }
+)
 TRUE = frozenset({"true", "1", "yes", "oui", "vrai"})
 FALSE = frozenset({"false", "0", "no", "non", "faux", ""})
 _COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -118,8 +125,11 @@ def say_untranslated(catalogue: Catalogue, territory_file: Path | None) -> None:
         if french:
             log.warning(
                 "%s: %d aid(s) have no text in %r (%s): shown in French to those readers",
-                territory_file, len(french), language, ", ".join(french[:5]),
-            )  # fmt: skip
+                territory_file,
+                len(french),
+                language,
+                ", ".join(french[:5]),
+            )
 
 
 def read_aids_file(path: Path) -> list[Aid]:
@@ -136,8 +146,9 @@ def parse_aids(text: str, name: str, *, from_territory: bool = False) -> list[Ai
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise AidsFileError(f"{name}, line 1: missing columns {', '.join(missing)}")
-    unknown = [c for c in header if c not in REQUIRED and c not in OPTIONAL
-               and _translated(c) is None]  # fmt: skip
+    unknown = [
+        c for c in header if c not in REQUIRED and c not in OPTIONAL and _translated(c) is None
+    ]
     if unknown:
         raise AidsFileError(f"{name}, line 1: unknown columns {', '.join(unknown)}")
     aids: list[Aid] = []

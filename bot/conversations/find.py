@@ -661,8 +661,10 @@ def when_rows() -> tuple[tuple[Option, ...], ...]:
 
 def week_rows(today: date) -> tuple[tuple[Option, ...], ...]:
     """The days of next week, two a row."""
-    days = [Option(f"when:{day.isoformat()}", Text("find.day_choice", {"date": day}))
-            for day in next_week(today)]  # fmt: skip
+    days = [
+        Option(f"when:{day.isoformat()}", Text("find.day_choice", {"date": day}))
+        for day in next_week(today)
+    ]
     return tuple(tuple(days[i : i + 2]) for i in range(0, len(days), 2))
 
 

@@ -154,9 +154,13 @@ class IntroductionService:
                 expires_at=deadline,
             )
             need = await self._needs.set_status(
-                need.id, NeedStatus.ASKING, now, actor_id=person.id, event="asked_driver",
+                need.id,
+                NeedStatus.ASKING,
+                now,
+                actor_id=person.id,
+                event="asked_driver",
                 detail=f"introduction {introduction.id}, trip {chosen.trip.id}",
-            )  # fmt: skip
+            )
             timeout = Due(Kind.INTRODUCTION_TIMEOUT, introduction.id, deadline)
             await self._agenda.schedule([timeout], now)
             if not chosen.driver.reachable and chosen.driver.has_channel:
@@ -165,8 +169,9 @@ class IntroductionService:
                 refused = await self._refused(
                     introduction, "driver_unreachable", n.IntroUnreachablePassenger
                 )
-                return Ask(AskResult.ASKED, refused.need, introduction, chosen,
-                           notices=refused.notices)  # fmt: skip
+                return Ask(
+                    AskResult.ASKED, refused.need, introduction, chosen, notices=refused.notices
+                )
             passenger = await self._people.get(need.person_id)
             if passenger is None:
                 raise Missing(f"person {need.person_id} is gone")
@@ -255,9 +260,14 @@ class IntroductionService:
                         introduction, "declined", n.RidesFullPassenger, actor_id=driver.id
                     )
                 return Answer(
-                    AnswerResult.FULL, introduction, refused.need, driver=driver, trip=trip,
-                    candidates=refused.candidates, notices=refused.notices,
-                )  # fmt: skip
+                    AnswerResult.FULL,
+                    introduction,
+                    refused.need,
+                    driver=driver,
+                    trip=trip,
+                    candidates=refused.candidates,
+                    notices=refused.notices,
+                )
         async with self._uow.transaction():
             if not await self._introductions.answer(introduction.id, status, self._clock.now()):
                 settled = await self._introductions.get(introduction.id)
@@ -292,9 +302,12 @@ class IntroductionService:
             need = await self._needs.get(introduction.need_id)
             if need is not None and need.status is NeedStatus.ASKING:
                 await self._needs.set_status(
-                    need.id, NeedStatus.SEARCHING, now, event="expired",
+                    need.id,
+                    NeedStatus.SEARCHING,
+                    now,
+                    event="expired",
                     detail=f"introduction {introduction.id}",
-                )  # fmt: skip
+                )
             await self._agenda.schedule(
                 [
                     Due(Kind.INTRODUCTION_EXPIRED_DRIVER, introduction.id, now),
@@ -361,9 +374,13 @@ class IntroductionService:
             ):
                 return Answer(AnswerResult.ALREADY, introduction, need)
             need = await self._needs.set_status(
-                need.id, NeedStatus.SEARCHING, now, actor_id=driver.id, event="driver_withdrew",
+                need.id,
+                NeedStatus.SEARCHING,
+                now,
+                actor_id=driver.id,
+                event="driver_withdrew",
                 detail=f"introduction {introduction.id}",
-            )  # fmt: skip
+            )
             return await self._next_drivers(introduction, need, told, n.OperatorsDriverWithdrew)
 
     async def driver_unreachable(self, introduction_id: int) -> Answer | None:
@@ -381,9 +398,13 @@ class IntroductionService:
     async def _accepted(self, introduction: Introduction, driver: Person) -> Answer:
         now = self._clock.now()
         need = await self._needs.set_status(
-            introduction.need_id, NeedStatus.MATCHED, now, actor_id=driver.id,
-            event="accepted", detail=f"introduction {introduction.id}",
-        )  # fmt: skip
+            introduction.need_id,
+            NeedStatus.MATCHED,
+            now,
+            actor_id=driver.id,
+            event="accepted",
+            detail=f"introduction {introduction.id}",
+        )
         await self._schedule_ride(introduction, need, now)
         passenger = await self._people.get(introduction.passenger_id)
         trip = await self._trips.get(introduction.trip_id)
@@ -415,9 +436,13 @@ class IntroductionService:
         if need.status is not NeedStatus.ASKING:  # cancelled meanwhile: nothing to go on with
             return Answer(AnswerResult.DECLINED, introduction, need)
         need = await self._needs.set_status(
-            need.id, NeedStatus.SEARCHING, now, actor_id=actor_id, event=event,
+            need.id,
+            NeedStatus.SEARCHING,
+            now,
+            actor_id=actor_id,
+            event=event,
             detail=f"introduction {introduction.id}",
-        )  # fmt: skip
+        )
         return await self._next_drivers(introduction, need, told)
 
     async def _next_drivers(
@@ -446,9 +471,14 @@ class IntroductionService:
             need, passenger, driver, candidates, view, told, team_kind
         )
         return Answer(
-            AnswerResult.DECLINED, settled, need, passenger, driver, candidates=candidates,
+            AnswerResult.DECLINED,
+            settled,
+            need,
+            passenger,
+            driver,
+            candidates=candidates,
             notices=notices,
-        )  # fmt: skip
+        )
 
     async def _schedule_ride(self, introduction: Introduction, need: Need, now: datetime) -> None:
         """An accepted ride: a reminder to both the evening before, a question the day after.

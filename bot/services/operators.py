@@ -195,8 +195,13 @@ class OperatorService:
             return None
         view = await self._view(FollowUpResult.DONE, need)
         days = round(quiet.total_seconds() / 86400)
-        return FollowUp(view.result, view.need, view.passenger, view.claimer,
-                        notices=telling.claimed_quiet(view, days))  # fmt: skip
+        return FollowUp(
+            view.result,
+            view.need,
+            view.passenger,
+            view.claimer,
+            notices=telling.claimed_quiet(view, days),
+        )
 
     async def claimer_reminded(self, entry: AgendaEntry, outcome: Outcome) -> None:
         now = self._clock.now()
@@ -222,8 +227,13 @@ class OperatorService:
         if fresh is None:
             raise Missing(f"need {need.id} is gone")
         view = await self._view(FollowUpResult.DONE, fresh)
-        return FollowUp(view.result, view.need, view.passenger, view.claimer,
-                        notices=[telling.refresh_post(fresh)])  # fmt: skip
+        return FollowUp(
+            view.result,
+            view.need,
+            view.passenger,
+            view.claimer,
+            notices=[telling.refresh_post(fresh)],
+        )
 
     async def wider_candidates(self, need_id: int) -> FollowUp:
         """Drivers with relaxed limits (twice the detour and tolerance), for a phone call."""

@@ -141,7 +141,7 @@ def alternatives_to_team(need: Need, alternatives: Alternatives) -> Notices:
                 tuple(alternatives.transit),
                 tuple(alternatives.services),
                 tuple(alternatives.on_demand),
-            )  # fmt: skip
+            )
         )
     ]
 
@@ -156,9 +156,10 @@ def alternatives_for(
         at = alternatives.remind_at
         buttons = (Button(Offer.REMIND_ON_DEMAND, need.id),) if at is not None else ()
         notices.append(
-            to_person(passenger, n.TransitOnDemand(need, tuple(alternatives.on_demand), at),
-                      buttons)
-        )  # fmt: skip
+            to_person(
+                passenger, n.TransitOnDemand(need, tuple(alternatives.on_demand), at), buttons
+            )
+        )
     if alternatives.services:
         notices.append(
             to_person(passenger, n.TransitServices(tuple(alternatives.services), found_driver))

@@ -110,11 +110,15 @@ class TransitService:
             codes = communes_of(self._gazetteer, place.id, place.lat, place.lon)
             ends.append((place.lat, place.lon, codes, place.department))
         return answers(
-            self._on_demand, origin=ends[0], destination=ends[1], day=day,
+            self._on_demand,
+            origin=ends[0],
+            destination=ends[1],
+            day=day,
             at=need.at.hour * 3600 + need.at.minute * 60,
-            leave_after=need.time_mode is TimeMode.LEAVE_AFTER, wait_s=self._max_wait_s,
+            leave_after=need.time_mode is TimeMode.LEAVE_AFTER,
+            wait_s=self._max_wait_s,
             now=self._clock.now(),
-        )  # fmt: skip
+        )
 
     # The reminder before the deadline.
 

@@ -80,18 +80,31 @@ class TusTrip:
 
 class TusRegister(Protocol):
     async def add_member(
-        self, name: str, phone: str | None, commune: Place, eligible_by: str,
-        benefit: str | None, now: datetime, operator_id: int,
-    ) -> Member: ...  # fmt: skip
+        self,
+        name: str,
+        phone: str | None,
+        commune: Place,
+        eligible_by: str,
+        benefit: str | None,
+        now: datetime,
+        operator_id: int,
+    ) -> Member: ...
 
     async def member_named(self, name: str) -> Member | None: ...
 
     async def members(self) -> list[Member]: ...
 
     async def add_trip(
-        self, member: Member, day: date, origin: str, destination: str, km: float,
-        cents: int, now: datetime, operator_id: int,
-    ) -> TusTrip: ...  # fmt: skip
+        self,
+        member: Member,
+        day: date,
+        origin: str,
+        destination: str,
+        km: float,
+        cents: int,
+        now: datetime,
+        operator_id: int,
+    ) -> TusTrip: ...
 
     async def trips_in(self, year: int) -> list[TusTrip]: ...
 
@@ -207,9 +220,13 @@ class TusService:
         return None
 
     async def join(
-        self, operator: Person, name: str, commune_text: str, benefit_text: str,
+        self,
+        operator: Person,
+        name: str,
+        commune_text: str,
+        benefit_text: str,
         phone: str | None,
-    ) -> Joined:  # fmt: skip
+    ) -> Joined:
         """A person joins the association's TUS, if they may."""
         name = " ".join(name.split())
         if not name or len(name) > MAX_NAME:
@@ -230,9 +247,14 @@ class TusService:
             if await self._register.member_named(name) is not None:
                 return Joined(name, None, Refusal.ALREADY_MEMBER, eligibility, commune)
             member = await self._register.add_member(
-                name, phone, commune, eligibility.by or "residence",
-                benefit.value if benefit else None, self._clock.now(), operator.id,
-            )  # fmt: skip
+                name,
+                phone,
+                commune,
+                eligibility.by or "residence",
+                benefit.value if benefit else None,
+                self._clock.now(),
+                operator.id,
+            )
         return Joined(name, member, None, eligibility, commune)
 
     async def record_trip(
@@ -257,9 +279,15 @@ class TusService:
         cents = round(km * self.eur_per_km * 100)
         async with self._uow.transaction():
             trip = await self._register.add_trip(
-                member, day, origin.name, destination.name, km, cents, self._clock.now(),
+                member,
+                day,
+                origin.name,
+                destination.name,
+                km,
+                cents,
+                self._clock.now(),
                 operator.id,
-            )  # fmt: skip
+            )
         return Recorded(trip, member, None, km, self.eur_per_km)
 
     async def year_report(self, year: int) -> YearReport:

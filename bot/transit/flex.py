@@ -72,9 +72,12 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
             def days_of(service_id: str) -> ServiceDays:
                 base = calendars.get(service_id, ServiceDays("0000000"))
                 return ServiceDays(
-                    base.weekdays, base.start, base.end,
-                    frozenset(added.get(service_id, ())), frozenset(removed.get(service_id, ())),
-                )  # fmt: skip
+                    base.weekdays,
+                    base.start,
+                    base.end,
+                    frozenset(added.get(service_id, ())),
+                    frozenset(removed.get(service_id, ())),
+                )
 
             current = "booking_rules"
             rules: dict[str, BookingRule] = {}
@@ -115,9 +118,10 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
             calls: dict[str, list[dict[str, str]]] = {}
             for row in _rows(archive, names, _file(current), at):
                 if not (
-                    row.get("pickup_booking_rule_id") or row.get("drop_off_booking_rule_id")
+                    row.get("pickup_booking_rule_id")
+                    or row.get("drop_off_booking_rule_id")
                     or row.get("start_pickup_drop_off_window")
-                ):  # fmt: skip
+                ):
                     continue
                 row["line"] = str(at[0])
                 calls.setdefault(row["trip_id"], []).append(row)
@@ -127,9 +131,10 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
                     at[0] = int(rows[0]["line"])
                     raise ValueError(f"trip {trip_id!r} is not in trips.txt")
                 services.append(
-                    _service(trip_id, rows, trips, routes, rules, days_of, stops, groups,
-                             areas, tz, at)
-                )  # fmt: skip
+                    _service(
+                        trip_id, rows, trips, routes, rules, days_of, stops, groups, areas, tz, at
+                    )
+                )
         except KeyError as error:
             raise FeedError(f"{path}, {_file(current)} line {at[0]}: no column {error}") from None
         except (ValueError, UnicodeDecodeError) as error:

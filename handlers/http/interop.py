@@ -307,10 +307,12 @@ def _booking_request(body: dict[str, Any]) -> BookingRequest:
     pickup_date = body.get("passengerPickupDate")
     if isinstance(pickup_date, bool) or not isinstance(pickup_date, int | float):
         raise BadParameter("passengerPickupDate is required (UNIX seconds)")
-    pickup = Point(_coordinate(body, "passengerPickupLat", 90),
-                   _coordinate(body, "passengerPickupLng", 180))  # fmt: skip
-    drop = Point(_coordinate(body, "passengerDropLat", 90),
-                 _coordinate(body, "passengerDropLng", 180))  # fmt: skip
+    pickup = Point(
+        _coordinate(body, "passengerPickupLat", 90), _coordinate(body, "passengerPickupLng", 180)
+    )
+    drop = Point(
+        _coordinate(body, "passengerDropLat", 90), _coordinate(body, "passengerDropLng", 180)
+    )
     journey = body.get("driverJourneyId")
     message = body.get("message")
     if message is not None and (not isinstance(message, str) or len(message) > 500):

@@ -49,9 +49,10 @@ class HttpxPartnerClient:
         headers = {"X-API-Key": partner.api_key} if partner.api_key else {}
         try:
             answer = await self._client.patch(
-                f"{partner.api_url}/bookings/{booking_id}", params={"status": status},
+                f"{partner.api_url}/bookings/{booking_id}",
+                params={"status": status},
                 headers=headers,
-            )  # fmt: skip
+            )
         except httpx.HTTPError as error:
             raise PartnerUnavailable(f"{type(error).__name__}: {error}") from None
         # 409: it knew already; anything else but 200 is worth trying again later.

@@ -42,9 +42,15 @@ class TextNotices:
         self._add(self._reminder, n.ReminderDriver, n.ReminderPassenger)
         self._add(self._outcome, n.OutcomeQuestion)
         self._add(self._trip_check, n.TripCheckQuestion)
-        self._add(self._dropped_out, n.IntroDeclinedPassenger, n.IntroExpiredPassenger,
-                  n.IntroUnreachablePassenger, n.RidesFullPassenger,
-                  n.RidesWithdrawnPassenger, n.SeatsCalledOffPassenger)  # fmt: skip
+        self._add(
+            self._dropped_out,
+            n.IntroDeclinedPassenger,
+            n.IntroExpiredPassenger,
+            n.IntroUnreachablePassenger,
+            n.RidesFullPassenger,
+            n.RidesWithdrawnPassenger,
+            n.SeatsCalledOffPassenger,
+        )
         self._add(self._transit, n.TransitOptions)
 
     def _add(self, words: Callable[[str, V], str], *kinds: type[V]) -> None:
@@ -80,10 +86,15 @@ class TextNotices:
     def _drivers(self, lang: str, v: n.DriverChoices) -> str:
         t = self.t
         lines = [
-            t(lang, "sms.driver_line", name=c.driver.short_name,
-              day=self._day(lang, v.need, c.match.weekdays), time=t.time(lang, c.match.pickup))
+            t(
+                lang,
+                "sms.driver_line",
+                name=c.driver.short_name,
+                day=self._day(lang, v.need, c.match.weekdays),
+                time=t.time(lang, c.match.pickup),
+            )
             for c in v.candidates
-        ]  # fmt: skip
+        ]
         if len(lines) == 1:
             return sms(t(lang, "sms.one_driver", line=lines[0]))
         return sms(t(lang, "sms.drivers") + "\n" + numbered(lines))
@@ -98,10 +109,12 @@ class TextNotices:
             self.t(
                 lang,
                 "sms.intro_accepted_passenger" if shared else "sms.intro_accepted_passenger_team",
-                name=driver.display_name, day=self._day(lang, v.need, introduction.travel_day),
-                time=self.t.time(lang, introduction.pickup), phone=show_phone(driver.phone),
+                name=driver.display_name,
+                day=self._day(lang, v.need, introduction.travel_day),
+                time=self.t.time(lang, introduction.pickup),
+                phone=show_phone(driver.phone),
             )
-        )  # fmt: skip
+        )
 
     def _dropped_out(self, lang: str, v: n.DriverDroppedOut) -> str:
         return sms(self.t(lang, "sms.driver_dropped_out", name=v.name or "?"))
@@ -112,29 +125,35 @@ class TextNotices:
         t, need, introduction = self.t, v.need, v.introduction
         return sms(
             t(
-                lang, "sms.intro_request", passenger=v.passenger.short_name,
+                lang,
+                "sms.intro_request",
+                passenger=v.passenger.short_name,
                 day=self._day(lang, need, introduction.travel_day),
-                time=t.time(lang, introduction.pickup), origin=need.origin.name,
+                time=t.time(lang, introduction.pickup),
+                origin=need.origin.name,
                 destination=need.destination.name,
             )
-        )  # fmt: skip
+        )
 
     def _accepted_driver(self, lang: str, v: n.Accepted) -> str:
         passenger = v.passenger
         shared = passenger.phone and passenger.phone_visible
         return sms(
             self.t(
-                lang, "sms.intro_accepted_driver" if shared else "sms.intro_accepted_driver_team",
-                name=passenger.display_name, phone=show_phone(passenger.phone),
+                lang,
+                "sms.intro_accepted_driver" if shared else "sms.intro_accepted_driver_team",
+                name=passenger.display_name,
+                phone=show_phone(passenger.phone),
             )
-        )  # fmt: skip
+        )
 
     def _trip_check(self, lang: str, v: n.TripCheckQuestion) -> str:
         trip = v.trip
         return sms(
-            self.t(lang, "sms.trip_check", origin=trip.origin.name,
-                   destination=trip.destination.name)
-        )  # fmt: skip
+            self.t(
+                lang, "sms.trip_check", origin=trip.origin.name, destination=trip.destination.name
+            )
+        )
 
     # Both.
 
@@ -143,17 +162,21 @@ class TextNotices:
         other = ride.passenger if isinstance(v, n.ReminderDriver) else ride.driver
         return sms(
             self.t(
-                lang, "sms.reminder", name=other.display_name, **self._ride(lang, ride),
+                lang,
+                "sms.reminder",
+                name=other.display_name,
+                **self._ride(lang, ride),
                 phone=self._reach(lang, other),
             )
-        )  # fmt: skip
+        )
 
     def _outcome(self, lang: str, v: n.RideNotice) -> str:
         ride = v.ride
         return sms(
-            self.t(lang, "sms.outcome_question", name=ride.driver.short_name,
-                   **self._ride(lang, ride))
-        )  # fmt: skip
+            self.t(
+                lang, "sms.outcome_question", name=ride.driver.short_name, **self._ride(lang, ride)
+            )
+        )
 
     # Coaches and trains.
 
@@ -169,21 +192,30 @@ class TextNotices:
         first, last = option.legs[0], option.legs[-1]
         if first.departure < 0:
             leaves = self.t(
-                lang, "sms.transit_leaves_eve", time=words.clock(lang, first.departure + DAY),
+                lang,
+                "sms.transit_leaves_eve",
+                time=words.clock(lang, first.departure + DAY),
                 eve=self.t.date(lang, option.day - timedelta(days=1)),
-            )  # fmt: skip
+            )
         else:
             leaves = self.t(lang, "sms.transit_leaves", time=words.clock(lang, first.departure))
         common = {
-            "route": first.line, "leaves": leaves, "stop": first.board_name,
-            "arrival": words.clock(lang, last.arrival), "end": last.alight_name,
-        }  # fmt: skip
+            "route": first.line,
+            "leaves": leaves,
+            "stop": first.board_name,
+            "arrival": words.clock(lang, last.arrival),
+            "end": last.alight_name,
+        }
         if option.changes == 0:
             return self.t(lang, "sms.transit_direct", **common)
         return self.t(
-            lang, "sms.transit_one_change", change=first.alight_name, route2=last.line,
-            change_departure=words.clock(lang, last.departure), **common,
-        )  # fmt: skip
+            lang,
+            "sms.transit_one_change",
+            change=first.alight_name,
+            route2=last.line,
+            change_departure=words.clock(lang, last.departure),
+            **common,
+        )
 
     # Values.
 
