@@ -22,7 +22,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from bot.delivery import Step, StepKind
 from bot.domain import Introduction, Need, Person, Ride, Trip
@@ -126,7 +126,8 @@ class NoticeValues:
     def __contains__(self, name: object) -> bool:
         return name in self.keys()
 
-    def __getitem__(self, name: str) -> object:
+    def __getitem__(self, name: str) -> Any:
+        """The value named `name`, typed as any: each kind has its own fields."""
         if name not in self.keys():
             raise KeyError(name)
         return getattr(self, name)

@@ -29,12 +29,14 @@ from typing import Any
 from bot.agenda import AgendaEntry, Due, FailedEntry, Kind, Outcome, utc_text
 from bot.delivery import (
     JSON,
+    SMS,
     Backlog,
     DeliveryStatus,
     InboxEntry,
     InboxStatus,
     OutboxEntry,
     Outgoing,
+    Report,
     Step,
     UndeliveredNotice,
 )
@@ -136,6 +138,7 @@ class OutboxRow:
     last_error: str | None = None
     finished_at: datetime | None = None
     telegram_message_id: int | None = None
+    reported: Report | None = None
 
 
 @dataclass
@@ -373,6 +376,36 @@ class MemoryPeople:
             for i, at in sorted(self.asked_at.items())
             if at < before and i in self.rows and self.rows[i].forgotten_at is None
         ]
+
+    async def add_from_sms(self, phone: str, language: Language, now: datetime) -> Person:
+        person = Person(
+            id=self._store.next_id(self.rows),
+            display_name="",
+            phone=phone,
+            language=language,
+            created_at=now,
+        )
+        self.rows[person.id] = person
+        return person
+
+    async def texting_from(self, phone: str) -> Person | None:
+        """As SQLite: reached by SMS first, then registered by the team, then on Telegram."""
+        known = [p for p in self.rows.values() if p.phone == phone and p.forgotten_at is None]
+        known.sort(key=lambda p: (p.sms_since is None, p.telegram_user_id is not None, p.id))
+        return known[0] if known else None
+
+    async def set_sms(
+        self, person_id: int, since: datetime | None, consent_by: int | None, now: datetime
+    ) -> Person:
+        return self._update(
+            person_id, sms_since=since, sms_consent_by=consent_by, sms_stopped_at=None
+        )
+
+    async def set_sms_stopped(self, person_id: int, at: datetime | None, now: datetime) -> Person:
+        return self._update(person_id, sms_stopped_at=at)
+
+    async def set_name(self, person_id: int, name: str, now: datetime) -> Person:
+        return self._update(person_id, display_name=name)
 
     def _update(self, person_id: int, **changes: Any) -> Person:
         person = self.rows.get(person_id)
@@ -921,6 +954,23 @@ class MemoryOutbox:
             if not self._held_back_by(r) and r.chat_id not in skip
         ]
         return min(heads, default=None)
+
+    async def get(self, entry_id: int) -> OutboxEntry | None:
+        row = self.rows.get(entry_id)
+        return _outbox_entry(row) if row is not None else None
+
+    async def reported(self, entry_id: int, report: Report, now: datetime) -> bool:
+        """As SQLite: only a sent text takes a report, once (after "on its way", one more)."""
+        row = self.rows.get(entry_id)
+        if (
+            row is None
+            or row.method != SMS
+            or row.status is not DeliveryStatus.SENT
+            or row.reported not in (None, Report.ON_ITS_WAY)
+        ):
+            return False
+        row.reported = report
+        return True
 
     async def sent(self, entry_id: int, message_id: int | None, now: datetime) -> None:
         row = self.rows.get(entry_id)

@@ -118,7 +118,7 @@ def test_the_setting_names_the_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(ValidationError):
         Settings(_env_file=None, aids_file=tmp_path / "missing.csv")  # type: ignore[call-arg]
     assert read_aids_file(DATA / "aids.csv")[0].from_territory
-    unset = Settings(_env_file=None, aids_file="", funders_file=" ")  # type: ignore[call-arg]
+    unset = Settings(_env_file=None, aids_file="", funders_file=" ")  # type: ignore[call-arg, arg-type]
     assert unset.aids_file is None and unset.funders_file is None
 
 

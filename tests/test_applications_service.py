@@ -143,7 +143,11 @@ class MemoryApplications:
     async def anonymise(self, application_id: int, now: datetime) -> None:
         self._put(
             dataclasses.replace(
-                self.rows[application_id], person_id=None, age=None, answers=(), anonymised_at=now
+                self.rows[application_id],
+                person_id=None,  # type: ignore[arg-type]  # NULL, as the SQLite store writes
+                age=None,
+                answers=(),
+                anonymised_at=now,
             )
         )
 

@@ -188,9 +188,9 @@ async def test_the_team_applies_for_a_caller_in_their_words(setup: Setup) -> Non
     assert said(reply)[-1] == "aids.behalf_choose"
     assert "aid:lot-permis" in options(reply)
     assert said(await talk.say("le premier")) == ["common.use_buttons"]
-    reply = await setup.conversations.ask_again(olga)  # after an aside: the aids again
-    assert reply is not None and said(reply) == ["words.back_to_question", "aids.behalf_choose"]
-    assert "aid:lot-permis" in options(reply)
+    again = await setup.conversations.ask_again(olga)  # after an aside: the aids again
+    assert again is not None and said(again) == ["words.back_to_question", "aids.behalf_choose"]
+    assert "aid:lot-permis" in options(again)
     reply = await talk.answer(Press("aid:nothing-here"))
     assert reply.alert is not None and reply.alert.key == "aids.apply_unavailable"
     reply = await talk.answer(Press("aid:lot-permis"))
@@ -416,11 +416,11 @@ async def test_a_rejection_typed_set_aside_or_cancelled(setup: Setup) -> None:
     talk = Talk(review.conversations, regine, review.store)
     reply = await review.open(regine, f"reason:other:{number}")
     assert said(reply) == ["aids.ask_other_reason"]
-    reply = await review.conversations.set_aside(regine)  # /chercher, say
-    assert reply is not None and reply.ended and said(reply) == ["aids.review_set_aside"]
+    aside = await review.conversations.set_aside(regine)  # /chercher, say
+    assert aside is not None and aside.ended and said(aside) == ["aids.review_set_aside"]
     await review.open(regine, f"reason:other:{number}")
-    reply = await review.conversations.cancel(regine)
-    assert reply is not None and said(reply) == ["aids.review_cancelled"]
+    cancelled = await review.conversations.cancel(regine)
+    assert cancelled is not None and said(cancelled) == ["aids.review_cancelled"]
     await review.open(regine, f"reason:other:{number}")
     assert said(await talk.say("x" * 81)) == ["aids.other_too_long"]
     # Régine leaves the group meanwhile: her words decide nothing.

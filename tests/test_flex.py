@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -47,7 +48,7 @@ async def flex_bot(
     counted: str = "TAD",
     services: str | None = None,
 ) -> RunningBot:
-    settings: dict[str, object] = {}
+    settings: dict[str, Any] = {}
     if services is None:
         settings["gtfs_files"] = str(write_flex_feed(tmp_path / "flex.zip", counted=counted))
     else:

@@ -33,7 +33,9 @@ class Interop:
         self.bot, self.partner = bot, partner
         self.base = f"http://127.0.0.1:{bot.settings.http_port}/api/covoiturage"
 
-    async def get(self, path: str, key: str | None = KEY, **params: Any) -> httpx.Response:
+    async def get(self, path: str, **params: Any) -> httpx.Response:
+        """GET `path` with `params`; `key=` is the partner's key (None: none sent)."""
+        key = params.pop("key", KEY)
         headers = {"X-API-Key": key} if key else {}
         async with httpx.AsyncClient() as client:
             return await client.get(self.base + path, params=params, headers=headers)
@@ -176,7 +178,7 @@ async def test_keys_parameters_and_rate_are_refused_as_the_standard_says(
         refused = await interop.get("/driver_journeys", key=key, **query)
         assert refused.status_code == 401 and refused.content == b""
         check(refused)
-    bad = [
+    bad: list[dict[str, Any]] = [
         {k: v for k, v in query.items() if k != "departureLat"},
         {**query, "departureDate": "demain"},
         {**query, "departureLat": "95"},

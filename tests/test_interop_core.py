@@ -354,6 +354,7 @@ class ScriptedClient:
         self.calls: list[tuple[str, dict[str, str]]] = []
         self.answer: Any = []
         self.delay = 0.0
+        self.updates: list[tuple[str, str]] = []
 
     async def search(self, partner: Partner, route: str, params: dict[str, str]) -> list[Any]:
         self.calls.append((route, params))
@@ -362,6 +363,9 @@ class ScriptedClient:
         if isinstance(self.answer, Exception):
             raise self.answer
         return list(self.answer)
+
+    async def update_booking(self, partner: Partner, booking_id: str, status: str) -> None:
+        self.updates.append((booking_id, status))
 
 
 async def test_partners_are_asked_once_per_search_cached_and_left_alone_after_a_failure() -> None:

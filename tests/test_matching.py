@@ -14,6 +14,7 @@ import math
 import random
 from dataclasses import replace
 from datetime import time
+from typing import Any
 
 import pytest
 
@@ -77,7 +78,7 @@ def need(
     mode: TimeMode = TimeMode.ARRIVE_BEFORE,
     at: time = time(9, 0),
     weekdays: frozenset[int] = frozenset({TUESDAY}),
-    **exclusions: frozenset[int],
+    **exclusions: Any,
 ) -> NeedQuery:
     return NeedQuery(
         origin=origin, destination=destination, weekdays=weekdays, mode=mode, at=at, **exclusions

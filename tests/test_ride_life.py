@@ -77,8 +77,12 @@ async def test_both_are_reminded_the_evening_before_and_the_passenger_asked_the_
     ]
     assert len(jean.messages()) == jean_mark + 1  # the driver is not asked
 
-    yes = question.button("✅ Oui, il a eu lieu")["callback_data"]
-    no_show = question.button("🚫 Le conducteur n'est pas venu")["callback_data"]
+    yes_button = question.button("✅ Oui, il a eu lieu")
+    assert yes_button is not None
+    yes = yes_button["callback_data"]
+    no_show_button = question.button("🚫 Le conducteur n'est pas venu")
+    assert no_show_button is not None
+    no_show = no_show_button["callback_data"]
     await jean.press_data(yes, message=question)
     assert jean.callback_answers()[-1]["text"] == "Cette question ne vous est pas adressée."
     await marie.press("✅ Oui, il a eu lieu")
@@ -148,12 +152,16 @@ async def test_a_driver_who_can_no_longer_go_frees_the_passenger_for_the_next_on
     await jean.press("Non, j'emmène bien Marie Delpech")
     assert jean.callback_answers()[-1]["text"] == "Parfait, merci ! Bon trajet avec Marie Delpech."
     assert reminder.buttons == ["❌ Je ne peux plus"]
-    await marie.press_data(reminder.button("❌ Je ne peux plus")["callback_data"], message=reminder)
+    cannot_button = reminder.button("❌ Je ne peux plus")
+    assert cannot_button is not None
+    await marie.press_data(cannot_button["callback_data"], message=reminder)
     assert marie.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
 
     mark = marie.mark()
     await jean.press("❌ Je ne peux plus")
-    confirm = reminder.button("Oui, je ne peux plus emmener Marie Delpech")["callback_data"]
+    confirm_button = reminder.button("Oui, je ne peux plus emmener Marie Delpech")
+    assert confirm_button is not None
+    confirm = confirm_button["callback_data"]
     await jean.press("Oui, je ne peux plus emmener Marie Delpech")
     assert reminder.buttons == []
     assert reminder.text.endswith(

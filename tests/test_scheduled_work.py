@@ -77,8 +77,8 @@ def assemble(world: World, *, team: bool = True, digest: Any = None) -> Schedule
         trips=world.trips,
         rides=world.rides,
         operators=operators,
-        digest=digest or FakeDigest(),
-        dashboard=None,
+        digest=digest or FakeDigest(),  # type: ignore[arg-type]
+        dashboard=None,  # type: ignore[arg-type]
         privacy=None,  # type: ignore[arg-type]
         applications=None,  # type: ignore[arg-type]
     )

@@ -181,9 +181,9 @@ async def test_the_modem_unplugged_holds_texts_until_it_is_back(deployed: Deploy
     # A text that came in just before (none can come in now), answered while it is down.
     await texts.receive("before-unplugging", "+33612345678", kannel.number, "bonjour")
     await deployed.until(lambda: bot.app.deliverer.last_success is not None)
-    texts = await bot.rows("SELECT params, status FROM outbox WHERE method = 'sms'")
-    [welcome] = [row for row in texts if "D'accord ?" in row["params"]]
-    assert welcome["status"] == "sent", texts  # Kannel took it
+    sent = await bot.rows("SELECT params, status FROM outbox WHERE method = 'sms'")
+    [welcome] = [row for row in sent if "D'accord ?" in row["params"]]
+    assert welcome["status"] == "sent", sent  # Kannel took it
     await asyncio.sleep(1)
     assert kannel.unread("+33612345678") == 0
     await kannel.network_up()
