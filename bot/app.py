@@ -1,7 +1,8 @@
 """The Telegram assembly: the core (bot/assembly.py), the bot that writes to the outbox, the
 handlers, the inbox runner and the deliverer, put together.
 
-This module and `bot.__main__` are the only parts of the core that know Telegram. With
+Not part of the core: this module, `bot.__main__` and `bot.try_mode` are the only modules in
+bot/ that import Telegram or the handlers (the rest of bot/ imports neither). With
 SMS_GATEWAY_URL set, the SMS channel is assembled beside it (handlers/sms): texts in through
 the HTTP side, texts out through the same outbox and deliverer.
 """
