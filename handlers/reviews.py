@@ -93,7 +93,7 @@ async def show_decided(update: Update, context: Context, t: Any, lang: str, view
     """The application's post keeps its text, without the buttons: decided, nothing more to
     press (in the group's language)."""
     if not isinstance(view, Decided):
-        raise Missing(f"not a decided application: {view!r}")
+        raise TypeError(f"not a decided application: {view!r}")
     post, group = view.post, getattr(t, "default_language", lang)
     note = decision_note(t, group, view.application, view.reviewer.display_name)
     await context.bot.edit_message_text(
