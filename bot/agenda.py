@@ -59,6 +59,8 @@ class Kind(enum.StrEnum):
     MONTHLY_REPORT = "monthly_report"
     # On-demand transport: "remind me before the deadline to book"; subject: the need.
     ON_DEMAND_REMINDER = "on_demand_reminder"
+    # A month before a volunteer driver's insurance ends, to the team; subject: the person.
+    VOLUNTEER_INSURANCE = "volunteer_insurance"
 
 
 # The digest is about the whole service, not one subject.

@@ -60,6 +60,7 @@ from handlers.trips import TripsHandlers
 from handlers.trust import SuspensionButtons
 from handlers.tus import TusHandlers
 from handlers.updates import ALLOWED_UPDATES, POLL_TIMEOUT, UpdateRunner
+from handlers.volunteers import VolunteerHandlers
 from i18n import Translator
 from storage.persistence import SqlitePersistence
 
@@ -381,6 +382,9 @@ def register_handlers(
     operators = OperatorHandlers(deps, notifier, directory)
     application.add_handlers(operators.handlers(), group=MAIN_GROUP)
     application.add_handlers(TusHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP)
+    if core.volunteers is not None:  # the team's side of volunteer drivers (issue 24)
+        volunteers = VolunteerHandlers(deps, notifier, directory, core.volunteers)
+        application.add_handlers(volunteers.handlers(), group=MAIN_GROUP)
     application.add_handlers(
         SmsTeamHandlers(deps, notifier, directory).handlers(), group=MAIN_GROUP
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.agenda import Calendar, Timing
-from bot.aids.catalogue import load_catalogue, say_untranslated
+from bot.aids.catalogue import Catalogue, load_catalogue, say_untranslated
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.aids import AidsFlow
@@ -25,8 +25,8 @@ from bot.conversations.forget import ForgetFlow
 from bot.conversations.offer import OfferFlow
 from bot.conversations.report import ReportFlow
 from bot.conversations.review import GroupMembers, ReviewFlow
+from bot.conversations.volunteer import VolunteerFlow
 from bot.conversations.welcome import WelcomeFlow
-from bot.domain import NotWired
 from bot.interop.partners import Partner, load_partners
 from bot.interop.ports import PartnerClient
 from bot.interop.served import PartnerApi
@@ -59,10 +59,13 @@ from bot.services.transit import TransitService
 from bot.services.trips import TripService
 from bot.services.trust import MatchGuard, TrustService
 from bot.services.tus import TusService
+from bot.services.volunteers import VolunteerService
+from bot.services.wiring import wire_matching
 from bot.services.words import WordsService
 from bot.settings import SettingFileError, Settings
-from bot.transit.catalog import read_services
+from bot.transit.catalog import MobilityService, read_services
 from bot.transit.flex import read_flex
+from bot.transit.ondemand import OnDemandService
 from bot.transit.planner import TransitPlanner
 from storage.agenda import SqliteAgenda
 from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
@@ -85,6 +88,7 @@ from storage.trip_search import IndexedTripSearch
 from storage.trips import SqliteTripRepository
 from storage.trust import SqlitePersonReports
 from storage.tus import SqliteTusRegister
+from storage.volunteers import SqliteVolunteers, VolunteersHeld
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,8 @@ class Core:
     texts: TextService | None = None
     # Each week, the aids to check again, shown to the team.
     aid_review: CatalogueReview | None = None
+    # Volunteer drivers of an association: availability and file (issue 24).
+    volunteers: VolunteerService | None = None
     # Every day, settled updates, messages and texts older than kept are forgotten.
     pruning: Pruning | None = None
 
@@ -165,6 +171,7 @@ class Core:
             applications=self.applications,
             aid_review=self.aid_review,
             transit=self.transit,
+            volunteers=self.volunteers,
             pruning=self.pruning,
         )
 
@@ -179,15 +186,22 @@ class Core:
         return True
 
 
-async def build_core(
-    settings: Settings,
-    *,
-    clock: Clock | None = None,
-    gazetteer: Gazetteer | None = None,
-    partner_client: PartnerClient | None = None,
-) -> Core:
-    """Open the database (migrations included) and assemble the services."""
-    clock = clock or SystemClock()
+@dataclass(frozen=True)
+class Loaded:
+    database: Database
+    gazetteer: Gazetteer
+    params: MatchingParams
+    search: IndexedTripSearch
+    timetable: SqliteTimetable
+    on_demand: list[OnDemandService]
+    services: list[MobilityService]
+    catalogue: Catalogue
+
+
+async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded:
+    """What the start reads before anything is wired: the database (migrations included),
+    the places, the trips' index, the timetables and the territory's files. A wrong file
+    stops the start naming it (SettingFileError), and leaves nothing open."""
     # The places load in a thread while the trips load from the database: on two cores,
     # start-up takes the longer of the two, not their sum.
     places = (
@@ -215,37 +229,68 @@ async def build_core(
         await asyncio.gather(*[loading] if loading else [], return_exceptions=True)
         await database.close()
         raise
-    if gazetteer is None:
-        raise NotWired("the places did not load")
+    if gazetteer is None:  # only when the places' task was cancelled
+        await database.close()
+        raise RuntimeError("the places were not loaded")
+    try:
+        timetable = SqliteTimetable(database, settings.zone)
+        # A feed whose file changed since the last start is imported again; the others are kept.
+        try:
+            await timetable.import_feeds(settings.gtfs_files)
+        except ValueError as error:
+            raise SettingFileError("GTFS_FILES", str(error)) from None
+        try:
+            flex = []
+            for path in settings.gtfs_files:  # on-demand services: read at each start
+                flex += await asyncio.to_thread(read_flex, Path(path), settings.zone)
+        except ValueError as error:
+            raise SettingFileError("GTFS_FILES", str(error)) from None
+        try:
+            services = (
+                await asyncio.to_thread(
+                    read_services, settings.services_file, gazetteer, settings.zone
+                )
+                if settings.services_file
+                else []
+            )
+        except ValueError as error:
+            raise SettingFileError("SERVICES_FILE", str(error)) from None
+        catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
+    except BaseException:
+        await database.close()  # or its thread keeps the process from exiting
+        raise
+    return Loaded(database, gazetteer, params, search, timetable, flex, services, catalogue)
+
+
+async def build_core(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    gazetteer: Gazetteer | None = None,
+    partner_client: PartnerClient | None = None,
+) -> Core:
+    """Read what the start needs (`load`), then put the services together (`wire`)."""
+    return wire(settings, await load(settings, gazetteer), clock or SystemClock(), partner_client)
+
+
+def wire(
+    settings: Settings, loaded: Loaded, clock: Clock, partner_client: PartnerClient | None = None
+) -> Core:
+    """The services on the loaded database and files: nothing here reads a file or waits."""
+    database, gazetteer, params, search = (
+        loaded.database,
+        loaded.gazetteer,
+        loaded.params,
+        loaded.search,
+    )
+    timetable, flex, services = loaded.timetable, loaded.on_demand, loaded.services
+    catalogue = loaded.catalogue
     people = SqlitePeopleRepository(database)
     trips = SqliteTripRepository(database)
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
     agenda = SqliteAgenda(database)
     timing = Timing.from_settings(settings)
     need_repository = SqliteNeedRepository(database)
-    timetable = SqliteTimetable(database, settings.zone)
-    # A feed whose file changed since the last start is imported again; the others are kept.
-    try:
-        await timetable.import_feeds(settings.gtfs_files)
-    except ValueError as error:
-        await database.close()  # or its thread keeps the process from exiting
-        raise SettingFileError("GTFS_FILES", str(error)) from None
-    try:
-        flex = []
-        for path in settings.gtfs_files:  # on-demand services: read at each start
-            flex += await asyncio.to_thread(read_flex, Path(path), settings.zone)
-    except ValueError as error:
-        await database.close()
-        raise SettingFileError("GTFS_FILES", str(error)) from None
-    try:
-        services = (
-            await asyncio.to_thread(read_services, settings.services_file, gazetteer, settings.zone)
-            if settings.services_file
-            else []
-        )
-    except ValueError as error:
-        await database.close()
-        raise SettingFileError("SERVICES_FILE", str(error)) from None
     transit = TransitService(
         planner=TransitPlanner(timetable) if settings.gtfs_files else None,
         services=services,
@@ -261,64 +306,38 @@ async def build_core(
     )
     introductions = SqliteIntroductionRepository(database)
     person_reports = SqlitePersonReports(database)
-    matching = NeedService(
+    volunteers = VolunteerService(
+        volunteers=SqliteVolunteers(database),
+        people=people,
+        trips=trips,
+        introductions=introductions,
+        params=params,
+        eur_per_km=settings.tus_eur_per_km,
+        clock=clock,
+        calendar=timing.calendar,
+        agenda=agenda,
+        unit_of_work=database,
+        reminder_hour=settings.follow_up_hour,
+    )
+    wired = wire_matching(
         needs=need_repository,
         introductions=introductions,
         trips=trips,
         people=people,
         search=search,
-        params=params,
-        clock=clock,
         agenda=agenda,
         unit_of_work=database,
+        params=params,
+        clock=clock,
         timing=timing,
         guard=MatchGuard(people, person_reports),
         alternatives=transit,
-    )
-    rides = RideService(
-        introductions=introductions,
-        needs=need_repository,
-        people=people,
-        trips=trips,
-        clock=clock,
-        calendar=timing.calendar,
-    )
-    announcements = AnnouncementService(
-        needs=matching,
-        need_repository=need_repository,
-        introductions=introductions,
-        trips=trips,
-        people=people,
-        params=params,
-        clock=clock,
-    )
-    matching.announce_freed_seats_with(announcements)
-    trip_service = TripService(
-        trips,
-        search,
-        clock,
-        people=people,
-        agenda=agenda,
-        unit_of_work=database,
-        timing=timing,
-        announcer=announcements,
-        rides=rides,
+        volunteers=volunteers,
         bookings=SqliteBookings(database),
-    )
-    introduction_service = IntroductionService(
         cost_share_eur_per_km=settings.cost_share_eur_per_km,
-        needs=matching,
-        need_repository=need_repository,
-        introductions=introductions,
-        trips=trips,
-        people=people,
-        params=params,
-        clock=clock,
-        agenda=agenda,
-        unit_of_work=database,
-        timing=timing,
     )
-    trip_service.call_off_with(introduction_service)
+    matching, rides, announcements = wired.needs, wired.rides, wired.announcements
+    trip_service, introduction_service = wired.trips, wired.introductions
     consents = SqliteConsents(database)
     operators = OperatorService(
         needs=need_repository,
@@ -354,9 +373,9 @@ async def build_core(
     )
     for holder in core_holders(database):
         privacy.register(holder)
+    privacy.register(VolunteersHeld(database))
     # The SMS channel's consent, handed over with the rest (/mesdonnees).
     privacy.register(SmsChannelHeld(database))
-    catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
     say_untranslated(catalogue, settings.aids_file)
     # The proofs live beside the database, never in a group's history.
     proofs = ProofFolder(settings.database_path.parent / "proofs")
@@ -460,6 +479,7 @@ async def build_core(
         ReviewFlow(place_service, settings.territory_departments, applications, group_members),
         WelcomeFlow(place_service, settings.territory_departments, people_service, consent_service),
         CancelNeedFlow(place_service, settings.territory_departments, matching),
+        VolunteerFlow(place_service, settings.territory_departments, consent_service, volunteers),
     ]
     inbox_service = InboxService(SqliteInbox(database), clock)
     delivery_service = DeliveryService(outbox, people, clock, timing.calendar)
@@ -541,6 +561,7 @@ async def build_core(
         aid_review=CatalogueReview(
             catalogue, agenda, database, clock, timing.calendar, settings.digest_hour
         ),
+        volunteers=volunteers,
         pruning=Pruning(
             inbox=inbox_service,
             delivery=delivery_service,

@@ -6,13 +6,13 @@ and English), so "mer." and "Wednesday" both work. Anything else gives None.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, time, timedelta
 from functools import cache
 
 from babel.dates import get_day_names
 
 from bot.domain import WORKING_DAYS, Weekday
+from bot.folding import fold
 from bot.timeparse import NUMBER_WORDS, parse_time
 
 _ALL_DAYS = frozenset(Weekday)
@@ -36,9 +36,7 @@ _RANGE_WORDS = {"au", "a", "to", "through", "till", "until", "-"}
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9\- ]", " ", text.replace("-", " - "))).strip()
+    return fold(text.replace("-", " - "), keep="-")
 
 
 @cache

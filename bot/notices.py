@@ -837,6 +837,45 @@ class SmsUndelivered(AboutTexter):
     key = "operators.sms_undelivered"
 
 
+# Volunteer drivers of an association (bot/services/volunteers.py).
+
+
+@dataclass(frozen=True, eq=False)
+class VolunteerRequest(NoticeValues):
+    """A volunteer asked to drive a member: the whole ride from home and back, and the
+    allowance for it (the same answer buttons as a driver's request)."""
+
+    key = "volunteers.request"
+    need: Need
+    passenger: Person
+    introduction: Introduction
+    km: int
+    allowance_cents: int
+    # False when the territory set no rate per km (TUS_EUR_PER_KM): no sum is shown.
+    paid: bool = True
+
+
+@dataclass(frozen=True, eq=False)
+class VolunteerNewTeam(NoticeValues):
+    """Someone declared themself a volunteer driver: the team checks their file."""
+
+    key = "volunteers.new_team"
+    person: Person
+    home: str  # the commune's name
+    slots: int  # bit (3 * weekday + part of the day): bot/services/volunteers.py
+    radius_km: int
+    not_in_august: bool
+
+
+@dataclass(frozen=True, eq=False)
+class VolunteerInsuranceDue(NoticeValues):
+    """A month before a volunteer's insurance ends, to the team."""
+
+    key = "volunteers.insurance_due"
+    person: Person
+    until: date
+
+
 @dataclass(frozen=True, eq=False)
 class SmsTeamAgreed(NoticeValues):
     """To someone the team registered: texts reach them from now on, as they told the team

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from datetime import time
 
+from bot.folding import fold
+
 _WORDS = {
     "midi": time(12, 0),
     "noon": time(12, 0),
@@ -154,8 +156,6 @@ def _clean(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = fold(text, keep=":")
     text = re.sub(r"(\d)\s*h\s*(\d)", r"\1 h \2", text)
-    text = re.sub(r"(\d)h\b", r"\1 h", text)
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9: ]", " ", text)).strip()
+    return re.sub(r"(\d)h\b", r"\1 h", text)

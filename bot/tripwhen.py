@@ -9,12 +9,11 @@ here too ("ben comme d'habitude, en semaine", "mardi prochain à partir de 8h").
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, time
 
 from bot.domain import Weekday
+from bot.folding import fold
 from bot.understand import read_day_and_time, read_weekdays, says_regular
 
 _ONCE = {
@@ -36,9 +35,7 @@ class TripWhen:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9/ ]", " ", text)).strip()
+    return fold(text, keep="/")
 
 
 def understand_trip_when(text: str, today: date) -> TripWhen | None:

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from bot import folding
 from bot.dateparse import parse_date, parse_weekdays
-from bot.domain import Purpose, SpecialNeed, TimeMode, Weekday
+from bot.domain import Purpose, SpecialNeed, TimeMode, WayBack, Weekday
 from bot.places.departments import department_named
 from bot.settings import Language
 from bot.timeparse import NUMBER_WORDS, parse_time
@@ -28,11 +29,9 @@ MAX_TEXT = 200
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, apostrophes and punctuation as spaces: "D'accord !" → "d accord"."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[’'`´\-]", " ", text)
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9:/. ]", " ", text)).strip(" .")
+    """Lower case, no accents, apostrophes and punctuation as spaces: "D'accord !" → "d accord"
+    (times, dates and decimals keep their ":", "/" and ".")."""
+    return folding.fold(text, keep=":/.").strip(" .")
 
 
 def _words(text: str) -> list[str]:
@@ -860,6 +859,90 @@ def read_choice(text: str, labels: list[str]) -> int | None:
     return by_words[0] if len(by_words) == 1 else None
 
 
+# The way back (issue 23, item 11): "retour vers 17h", "pas de retour", "je ne sais pas".
+
+
+@dataclass(frozen=True)
+class BackWish:
+    """What was said of the way back: none, a time (`at`), not known yet; or only that one
+    is wanted (`kind` None: "aller-retour", "oui"), the time still to ask."""
+
+    kind: WayBack | None
+    at: time | None = None
+
+
+_BACK_NONE = _phrases(
+    "non", "pas de retour", "sans retour", "aucun retour", "pas besoin", "pas besoin de retour",
+    "aller simple", "juste l aller", "seulement l aller", "l aller seulement", "aller seulement",
+    "je rentre autrement", "je me debrouille", "quelqu un me ramene", "on me ramene", "rien",
+    "no", "no return", "none", "one way", "no way back", "not needed", "i ll manage",
+)  # fmt: skip
+_BACK_UNKNOWN = _phrases(
+    "je ne sais pas", "je ne sais pas encore", "je sais pas", "je sais pas encore", "sais pas",
+    "ne sais pas", "pas encore", "je ne sais pas l heure", "je ne connais pas l heure",
+    "je ne connais pas encore l heure", "on verra", "je verrai", "je vous dirai",
+    "je vous le dirai", "je ne sais pas quand", "je sais pas quand", "ca depend",
+    "pas sur", "pas sure", "inconnu", "plus tard", "je ne sais pas a quelle heure",
+    "i don t know", "don t know", "dont know", "i dont know", "not yet", "not sure",
+    "i don t know yet", "unknown", "later",
+)  # fmt: skip
+_BACK_WANTED = _phrases(
+    "oui", "yes", "aller retour", "un aller retour", "avec retour", "retour", "le retour",
+    "oui un retour", "oui retour", "il faut me ramener", "return", "round trip", "both ways",
+)  # fmt: skip
+# "retour vers 17h", "pour le retour, 17h", "return at 5pm": what comes first about the way.
+_BACK_LEAD = re.compile(
+    r"^(?:(?:et|avec|puis|pour)\s)?(?:(?:un|le)\s)?(?:aller\s)?(?:retour|return|back|revenir"
+    r"|rentrer|repartir)\s?(?:(?:a|le|l|est|:|par|sera)\s)*"
+)
+
+
+def read_way_back(text: str) -> BackWish | None:
+    """ "pas de retour" → none; "je ne sais pas encore" → not known yet; "retour vers 17h",
+    "17h", "après 16h30", "return at 5pm" → a time; "aller-retour", "oui" → a way back
+    wanted, its time not said; else None."""
+    if len(text) > MAX_TEXT:
+        return None
+    folded = without_fillers(text)
+    if not folded:
+        return None
+    for said in (folded, re.sub(r"^(?:non|no) (?=\S)", "", folded)):  # "non, pas de retour"
+        for phrases, kind in ((_BACK_UNKNOWN, WayBack.UNKNOWN), (_BACK_NONE, WayBack.NONE)):
+            if said in phrases:
+                return BackWish(kind)
+    if folded in _BACK_WANTED:
+        return BackWish(None)
+    rest = _BACK_LEAD.sub("", folded, count=1).strip()
+    for phrases, kind in ((_BACK_UNKNOWN, WayBack.UNKNOWN), (_BACK_NONE, WayBack.NONE)):
+        if rest in phrases:
+            return BackWish(kind)
+    if not rest:
+        return BackWish(None)
+    wish = read_time_wish(rest)
+    if wish is None or not wish.said:
+        return None
+    at = wish.at if wish.at is not None else wish.window[0] if wish.window else None
+    return BackWish(WayBack.AT, at)
+
+
+# "cahors demain 9h retour 17h": where the words about the way back begin.
+_BACK_IN_REQUEST = re.compile(
+    r"(?i)(?:[\s,;.!]+|^)(?:(?:et|avec|puis|pour)\s+)?(?:(?:le|un)\s+)?"
+    r"(?:aller[\s-]+)?(?:retour|return)\b"
+)
+
+
+def split_way_back(text: str) -> tuple[str, BackWish | None, str | None]:
+    """A request's words before the way back, what they say of it, and those words as typed
+    when they say nothing usable ("retour bof")."""
+    found = _BACK_IN_REQUEST.search(text)
+    if found is None or found.start() == 0:
+        return text, None, None
+    said = text[found.start() :].strip(" ,;.!")
+    wish = read_way_back(said)
+    return text[: found.start()], wish, (None if wish is not None else said)
+
+
 # A whole request typed at once.
 
 
@@ -878,6 +961,7 @@ class Request:
     wish: TimeWish | None = None
     weekdays: frozenset[Weekday] = frozenset()
     unused: str | None = None
+    back: BackWish | None = None  # "… retour 17h"
 
 
 _OPENINGS = re.compile(
@@ -992,6 +1076,7 @@ def read_request(text: str, today: date) -> Request | None:
     the message names no day (it is then not clearly a request)."""
     if len(text) > MAX_TEXT:
         return None
+    text, back, back_unused = split_way_back(text)
     said = _Said(_ARROWS.sub(" vers ", text))
     opening = _OPENINGS.match(" ".join(said.words))
     skip = len(opening.group().split()) if opening else 0
@@ -1011,8 +1096,10 @@ def read_request(text: str, today: date) -> Request | None:
     if origin is None and rest[1] - rest[0] > 1 and said.words[rest[0]] in _FROM:
         # "cahors demain 9h depuis gourdon"
         origin, rest = said.typed_span(rest[0] + 1, rest[1]), (count, count)
-    unused = said.typed_span(*rest)
-    return Request(destination or None, origin, when.day, when.wish, when.weekdays, unused or None)
+    unused = " ".join(part for part in (said.typed_span(*rest), back_unused) if part)
+    return Request(
+        destination or None, origin, when.day, when.wish, when.weekdays, unused or None, back
+    )
 
 
 def _route(said: _Said, start: int, end: int) -> tuple[str | None, str]:

@@ -23,6 +23,7 @@ from handlers import render
 from handlers.aid_words import AidWords
 from handlers.interop_words import interop_words
 from handlers.transit_words import TransitWords
+from handlers.volunteer_words import volunteer_words
 from handlers.wordings import Wordings
 from i18n import Html, Translator
 
@@ -111,6 +112,7 @@ class NoticeWords:
         self.transit = TransitWords(t, self.zone)
         w.update(self.transit.words())
         w.update(interop_words(t))
+        w.update(volunteer_words(t, self.zone))
 
     def word(self, notice: Notice, lang: str) -> Worded:
         text = self.wordings.word(lang, notice.values)
@@ -208,7 +210,8 @@ class NoticeWords:
 
     def _candidates(self, lang: str, v: n.DriverChoices) -> str:
         lines = "\n".join(render.candidate_line(self.t, lang, v.need, c) for c in v.candidates)
-        return self.t(lang, v.key, lines=Html(lines))
+        text = self.t(lang, v.key, lines=Html(lines))
+        return render.with_line(text, render.way_back_news(self.t, lang, v.need, v.candidates))
 
     def _new_driver(self, lang: str, v: n.CandidatesNewDriver) -> str:
         need = v.need
@@ -231,7 +234,7 @@ class NoticeWords:
 
     def _accepted_passenger(self, lang: str, v: n.Accepted) -> str:
         need, introduction, driver = v.need, v.introduction, v.driver
-        return self.t(
+        text = self.t(
             lang,
             v.key,
             name=driver.display_name,
@@ -239,6 +242,8 @@ class NoticeWords:
             pickup=self.t.time(lang, introduction.pickup),
             contact=Html(render.reach(self.t, lang, driver)),
         )
+        back = render.way_back_ride(self.t, lang, need, introduction, for_driver=False)
+        return render.with_line(text, back, before_last=True)
 
     # The driver.
 
@@ -252,37 +257,35 @@ class NoticeWords:
                 t, lang, introduction.expires_at, introduction.created_at, self.zone
             ),
         )
-        return (
-            t(
-                lang,
-                "intro.request",
-                passenger=passenger.short_name,
-                origin=need.origin.name,
-                destination=need.destination.name,
-                day=render.match_day(t, lang, need, introduction.travel_day),
-                pickup=t.time(lang, introduction.pickup),
-                dropoff=t.time(lang, introduction.dropoff),
-                trip_origin=trip.origin.name,
-                trip_destination=trip.destination.name,
-                trip_time=t.time(lang, _leg_start(trip, introduction.leg)),
-                detour=Html(
-                    render.detour(t, lang, introduction.extra_minutes, "detour.none_driver")
-                ),
-                purpose=Html(render.purpose(t, lang, need)),
-                special=Html(render.special_needs(t, lang, need)),
-            )
-            + "\n"
-            + answer_by
+        request = t(
+            lang,
+            "intro.request",
+            passenger=passenger.short_name,
+            origin=need.origin.name,
+            destination=need.destination.name,
+            day=render.match_day(t, lang, need, introduction.travel_day),
+            pickup=t.time(lang, introduction.pickup),
+            dropoff=t.time(lang, introduction.dropoff),
+            trip_origin=trip.origin.name,
+            trip_destination=trip.destination.name,
+            trip_time=t.time(lang, _leg_start(trip, introduction.leg)),
+            detour=Html(render.detour(t, lang, introduction.extra_minutes, "detour.none_driver")),
+            purpose=Html(render.purpose(t, lang, need)),
+            special=Html(render.special_needs(t, lang, need)),
         )
+        back = render.way_back_ride(t, lang, need, introduction, for_driver=True)
+        return render.with_line(request, back, before_last=True) + "\n" + answer_by
 
     def _accepted_driver(self, lang: str, v: n.Accepted) -> str:
         passenger = v.passenger
-        return self.t(
+        text = self.t(
             lang,
             "intro.accepted_driver",
             name=passenger.display_name,
             contact=Html(render.reach(self.t, lang, passenger) or self._via_team(lang)),
         )
+        back = render.way_back_ride(self.t, lang, v.need, v.introduction, for_driver=True)
+        return render.with_line(text, back)
 
     def _passenger_unreachable(self, lang: str, v: n.Accepted) -> str:
         return self.t(lang, "intro.passenger_unreachable_driver", name=v.passenger.display_name)
@@ -447,8 +450,9 @@ class NoticeWords:
 
     def _reminder(self, lang: str, v: n.RideNotice) -> str:
         ride = v.ride
-        other = ride.passenger if isinstance(v, n.ReminderDriver) else ride.driver
-        return self.t(
+        for_driver = isinstance(v, n.ReminderDriver)
+        other = ride.passenger if for_driver else ride.driver
+        text = self.t(
             lang,
             v.key,
             **self._ride(lang, ride),
@@ -456,6 +460,10 @@ class NoticeWords:
             passenger=ride.passenger.display_name,
             contact=Html(render.reach(self.t, lang, other) or self._arranged_by_team(lang)),
         )
+        back = render.way_back_ride(
+            self.t, lang, ride.need, ride.introduction, for_driver=for_driver
+        )
+        return render.with_line(text, back)
 
     def _arranged_by_team(self, lang: str) -> str:
         """No Telegram and no number shared (registered by the team, or reached by SMS): as

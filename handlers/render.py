@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.agenda import Outcome
 from bot.domain import (
+    Introduction,
     Missing,
     Need,
     NeedDraft,
@@ -17,6 +18,7 @@ from bot.domain import (
     SpecialNeed,
     Trip,
     TripDraft,
+    WayBack,
 )
 from bot.phones import show_phone
 from bot.services.candidates import Candidate
@@ -123,6 +125,27 @@ def seats_taken(t: Translator, lang: str, rides: Sequence[Ride]) -> list[str]:
 
 
 def need_when(t: Translator, lang: str, need: Need | NeedDraft) -> str:
+    """When, and the way back if one was asked for ("· ↩️ retour vers 17h00")."""
+    when = need_when_going(t, lang, need)
+    back = way_back(t, lang, need)
+    return t(lang, "back.when_with_back", when=Html(when), back=Html(back)) if back else when
+
+
+def way_back(t: Translator, lang: str, need: Need | NeedDraft) -> str:
+    """The way back in a few words; "" for a need without one (a draft's "no way back",
+    once answered, is said: the person sees their answer was kept)."""
+    if need.way_back is WayBack.AT and need.back_at is not None:
+        return t(lang, "back.at", time=t.time(lang, need.back_at))
+    if need.way_back is WayBack.AT:
+        return t(lang, "back.at_unsaid")
+    if need.way_back is WayBack.UNKNOWN:
+        return t(lang, "back.unknown")
+    if need.way_back is WayBack.NONE and isinstance(need, NeedDraft):
+        return t(lang, "back.none")
+    return ""
+
+
+def need_when_going(t: Translator, lang: str, need: Need | NeedDraft) -> str:
     if need.time_mode and need.at:
         key = f"need.{need.time_mode.value}"
         constraint = t(lang, key, time=t.time(lang, need.at))
@@ -188,10 +211,78 @@ def candidate_line(t: Translator, lang: str, need: Need, candidate: Candidate) -
         dropoff=t.time(lang, match.dropoff),
         detour=Html(detour(t, lang, match.extra_minutes, "detour.none")),
     )
+    if getattr(candidate, "km", None) is not None:  # a volunteer driver of the association
+        line = t(
+            lang,
+            "volunteers.candidate_line",
+            name=candidate.driver.short_name,
+            day=match_day(t, lang, need, match.weekdays),
+            pickup=t.time(lang, match.pickup),
+            dropoff=t.time(lang, match.dropoff),
+        )
     notes = [outside_window(t, lang, need, candidate)] if not match.fits_window else []
     if match.full:
         notes.append(t(lang, "rides.full_that_day"))
+    if need.way_back is WayBack.AT:
+        back = candidate.back
+        notes.append(
+            t(
+                lang,
+                "back.candidate_both",
+                pickup=t.time(lang, back.match.pickup),
+                dropoff=t.time(lang, back.match.dropoff),
+            )
+            if back is not None
+            else t(lang, "back.candidate_one_way")
+        )
     return "\n".join([line, *notes])
+
+
+def way_back_news(t: Translator, lang: str, need: Need, candidates: Sequence[Candidate]) -> str:
+    """Under the drivers found: who brings the passenger back, or that the team looks."""
+    if need.way_back is WayBack.UNKNOWN:
+        return t(lang, "back.passenger_unknown")
+    if need.way_back is WayBack.AT and need.back_at and not any(c.back for c in candidates):
+        return t(lang, "back.passenger_nobody", time=t.time(lang, need.back_at))
+    return ""
+
+
+def way_back_ride(
+    t: Translator, lang: str, need: Need, introduction: Introduction, *, for_driver: bool
+) -> str:
+    """The second leg of a ride, as both people read it (a request, an acceptance, the
+    evening's reminder): with this driver, or found by the team, or not known yet."""
+    if introduction.back_pickup is not None:
+        return t(
+            lang,
+            "back.ride_both",
+            pickup=t.time(lang, introduction.back_pickup),
+            dropoff=t.time(lang, introduction.back_dropoff or introduction.back_pickup),
+            origin=need.destination.name,
+            destination=need.origin.name,
+        )
+    if not need.wants_back:
+        return ""
+    if for_driver:
+        return t(lang, "back.ride_one_way_driver")
+    if need.way_back is WayBack.UNKNOWN:
+        return t(lang, "back.ride_unknown")
+    return t(lang, "back.ride_team", time=t.time(lang, need.back_at) if need.back_at else "…")
+
+
+def with_line(text: str, line: str, *, before_last: bool = False) -> str:
+    """A message with one more line: before its last paragraph (the question, the button's
+    explanation) when it has one, else before its last line (`before_last`), else at the
+    end."""
+    if not line:
+        return text
+    if "\n\n" in text:
+        head, tail = text.rsplit("\n\n", 1)
+        return f"{head}\n{line}\n\n{tail}"
+    if before_last and "\n" in text:
+        head, tail = text.rsplit("\n", 1)
+        return f"{head}\n{line}\n{tail}"
+    return f"{text}\n{line}"
 
 
 def outside_window(t: Translator, lang: str, need: Need, candidate: Candidate) -> str:

@@ -70,35 +70,15 @@ Context = ContextTypes.DEFAULT_TYPE
 TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 
 # The commands that open a conversation of the engine, and its buttons' kind.
-OPENED_BY = {
-    "proposer": "offer",
-    "offer": "offer",
-    "conducteur": "behalf_driver",
-    "driver": "behalf_driver",
-    "signaler": "report",
-    "report": "report",
-    "aides": "aids",
-    "aids": "aids",
-    "oublier": "forget",
-    "forgetme": "forget",
-    "chercher": "find",
-    "find": "find",
-    "demande": "behalf_need",
-    "request": "behalf_need",
-    "aidepour": "apply_for",
-    "applyfor": "apply_for",
-}
-KIND_OF = {
-    "offer": kb.OFFER,
-    "behalf_driver": kb.OFFER,
-    "report": kb.REPORT,
-    "aids": kb.AIDS,
-    "forget": kb.FORGET,
-    "find": kb.FIND,
-    "behalf_need": kb.FIND,
-    "apply": kb.APPLY,
-    "apply_for": kb.APPLY,
-}
+OPENED_BY = {"proposer": "offer", "offer": "offer", "conducteur": "behalf_driver",
+             "driver": "behalf_driver", "signaler": "report", "report": "report", "aides": "aids",
+             "aids": "aids", "oublier": "forget", "forgetme": "forget", "chercher": "find",
+             "find": "find", "demande": "behalf_need", "request": "behalf_need",
+             "aidepour": "apply_for", "applyfor": "apply_for", "benevole": "volunteer",
+             "volunteer": "volunteer"}  # fmt: skip
+KIND_OF = {"offer": kb.OFFER, "behalf_driver": kb.OFFER, "report": kb.REPORT, "aids": kb.AIDS,
+           "forget": kb.FORGET, "find": kb.FIND, "behalf_need": kb.FIND, "apply": kb.APPLY,
+           "apply_for": kb.APPLY, "volunteer": kb.OFFER}  # fmt: skip
 # Commands that, with words after them, are the team's about someone who phoned
 # (/oublier 06 12 34 56 78: handlers/privacy.py), not the conversation they open.
 FOR_A_CALLER = frozenset({"forget"})

@@ -171,7 +171,7 @@ EVENT_KINDS = (
 # The sections of /mesdonnees' summary, each counted ("privacy.count.<section>").
 SUMMARY_SECTIONS = (
     "trips", "needs", "introductions", "aid_applications", "consents", "reports",
-    "partner_platforms", "drafts",
+    "partner_platforms", "drafts", "volunteer",
 )  # fmt: skip
 
 

@@ -122,18 +122,27 @@ class TripsHandlers:
             return
         await self._change(update, context, person, int(trip_id), action)
 
-    async def _show_again(self, update: Update, person: Person, trip_id: int, action: str) -> None:
-        """Back to the trip's buttons, or the question "really delete it?"."""
+    async def _still_there(self, update: Update, person: Person, trip_id: int) -> Trip | None:
+        """The trip a button is about, its press answered; None (and said so) when it is
+        gone or has ended since the button was shown."""
         lang = person.language
         trip = await self.deps.trips.trip_of(person, trip_id)
         if trip is None:
             await answer_button(update, self.t(lang, "trips.not_found"))
-            return
+            return None
         if trip.ended:
             await answer_button(update, self.t(lang, _ALREADY[trip.status]))
             await drop_keyboard(update)
-            return
+            return None
         await answer_button(update)
+        return trip
+
+    async def _show_again(self, update: Update, person: Person, trip_id: int, action: str) -> None:
+        """Back to the trip's buttons, or the question "really delete it?"."""
+        lang = person.language
+        trip = await self._still_there(update, person, trip_id)
+        if trip is None:
+            return
         if action == "keep":
             await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
         else:
@@ -177,15 +186,9 @@ class TripsHandlers:
     async def _seat_choices(self, update: Update, person: Person, trip_id: int) -> None:
         """ "Change the seats": the numbers to choose from."""
         lang = person.language
-        trip = await self.deps.trips.trip_of(person, trip_id)
+        trip = await self._still_there(update, person, trip_id)
         if trip is None:
-            await answer_button(update, self.t(lang, "trips.not_found"))
             return
-        if trip.ended:
-            await answer_button(update, self.t(lang, _ALREADY[trip.status]))
-            await drop_keyboard(update)
-            return
-        await answer_button(update)
         await swap_keyboard(update, kb.trip_seats(self.t, lang, trip, MAX_SEATS))
 
     async def _set_seats(
@@ -263,15 +266,9 @@ class TripsHandlers:
     ) -> None:
         """The driver keeps the seats he has: nobody is called off."""
         lang = person.language
-        trip = await self.deps.trips.trip_of(person, trip_id)
+        trip = await self._still_there(update, person, trip_id)
         if trip is None:
-            await answer_button(update, self.t(lang, "trips.not_found"))
             return
-        if trip.ended:
-            await answer_button(update, self.t(lang, _ALREADY[trip.status]))
-            await drop_keyboard(update)
-            return
-        await answer_button(update)
         await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
         await send(update, context, self.t(lang, "seats.kept", seats=trip.seats))
 

@@ -183,6 +183,7 @@ async def passenger(timer: Timer, user: FakeUser) -> None:
         "🏁 Arriver avant une heure",
     )
     await step("typed time", user, lambda: user.send("9h"))
+    await step("button", user, lambda: user.press("➡️ Pas de retour"), "➡️ Pas de retour")
     await step("button", user, lambda: user.press("🩺 Santé"), "🩺 Santé")
     await step("button", user, lambda: user.press("Aucun"), "Aucun")
     await step(

@@ -266,7 +266,8 @@ async def main() -> None:
         )
         for kind, value in [
             ("command", "chercher"), ("text", "Cahors"), ("text", "Figeac"), ("text", day),
-            ("press", "🏁 Arriver avant une heure"), ("text", "9h"), ("press", "🩺 Santé"),
+            ("press", "🏁 Arriver avant une heure"), ("text", "9h"),
+            ("press", "➡️ Pas de retour"), ("press", "🩺 Santé"),
             ("press", "Aucun"), ("press", "✅ Chercher un conducteur"),
         ]:  # fmt: skip
             await say(marie, kind, value)

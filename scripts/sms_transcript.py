@@ -24,20 +24,9 @@ from tests.phones import TextingBot  # noqa: E402
 from tests.test_ride_life import paris  # noqa: E402
 
 PAUL, MARIE = "06 45 11 22 33", "06 12 34 56 78"
-DRIVER = [
-    "je propose un trajet",
-    "oui",
-    "Paul Durand",
-    "Cahors",
-    "Figeac",
-    "du lundi au vendredi",
-    "7h30",
-    "non",
-    "2",
-    "non",
-    "1",
-]
-PASSENGER = ["figeac mardi 9h", "oui", "Marie Dupont", "Cahors", "2", "oui", "oui"]
+DRIVER = ["je propose un trajet", "oui", "Paul Durand", "Cahors", "Figeac",
+          "du lundi au vendredi", "7h30", "non", "2", "non", "1"]  # fmt: skip
+PASSENGER = ["figeac mardi 9h", "oui", "Marie Dupont", "Cahors", "2", "1", "oui", "oui"]
 
 
 class Costs:

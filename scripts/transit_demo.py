@@ -66,7 +66,7 @@ async def search(
     mark = user.mark()
     steps = [
         "/chercher", origin, destination, when, "[🕘 Partir après une heure]", time,
-        "[🩺 Santé]", "[Aucun]", "[✅ Chercher un conducteur]",
+        "[➡️ Pas de retour]", "[🩺 Santé]", "[Aucun]", "[✅ Chercher un conducteur]",
     ]  # fmt: skip
     await describe_need(
         user,

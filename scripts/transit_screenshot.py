@@ -93,7 +93,8 @@ def main() -> None:
                 steps: list[tuple[Any, str]] = [
                     (say, "/chercher"), (say, "Saint-Cirq-Lapopie"), (say, "Cajarc"),
                     (say, "mardi"), (press, "🕘 Partir après une heure"), (say, "7h"),
-                    (press, "🩺 Santé"), (press, "Aucun"), (press, "✅ Chercher un conducteur"),
+                    (press, "➡️ Pas de retour"), (press, "🩺 Santé"), (press, "Aucun"),
+                    (press, "✅ Chercher un conducteur"),
                 ]  # fmt: skip
                 for step, text in steps:
                     step(text)

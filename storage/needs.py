@@ -16,6 +16,7 @@ from bot.domain import (
     Purpose,
     SpecialNeed,
     TimeMode,
+    WayBack,
 )
 from storage.db import Database
 from storage.rows import (
@@ -39,7 +40,8 @@ class SqliteNeedRepository:
                 " origin_lat, origin_lon, destination_id, destination_name,"
                 " destination_department, destination_lat, destination_lon, travel_date,"
                 " weekdays, time_mode, at_time, purpose, special_needs, status, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " updated_at, way_back, back_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     person_id,
                     *place_columns(need.origin),
@@ -53,6 +55,8 @@ class SqliteNeedRepository:
                     status.value,
                     now.isoformat(),
                     now.isoformat(),
+                    need.way_back.value,
+                    time_text(need.back_at) if need.back_at else None,
                 ),
             )
             need_id = written.new_id
@@ -251,4 +255,6 @@ def _need(row: aiosqlite.Row) -> Need:
         operators_post_id=row["operator_message_id"],
         claimed_by=row["claimed_by"],
         closed_reason=CloseReason(row["closed_reason"]) if row["closed_reason"] else None,
+        way_back=WayBack(row["way_back"]),
+        back_at=time_from(row["back_at"]),
     )

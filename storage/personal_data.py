@@ -58,7 +58,8 @@ class TripsHeld(_Holder):
         return await self._rows(
             "SELECT id, origin_name, destination_name, weekdays, departure, return_time,"
             " seats, note, status, created_at, updated_at FROM trips"
-            " WHERE driver_id = ? ORDER BY id",
+            " WHERE driver_id = ? AND id NOT IN (SELECT trip_id FROM volunteers)"  # not a trip
+            " ORDER BY id",
             person_id,
         )
 

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain import Missing
-from bot.transit.gtfs import Feed, FeedError, _zone, file_hash, read_feed
+from bot.transit.gtfs import Feed, FeedError, feed_zone, file_hash, read_feed
 from bot.transit.planner import Leg, NearStop, walk_m
 from storage.db import Database
 
@@ -315,7 +315,7 @@ def agency_zone(path: Path) -> str:
     for row in csv.DictReader(io.StringIO(text, newline="")):
         row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
         try:
-            return _zone(row.get("agency_timezone", ""))
+            return feed_zone(row.get("agency_timezone", ""))
         except ValueError as error:
             raise FeedError(f"{path}, agency.txt: {error}") from None
     return ""

@@ -677,6 +677,7 @@ class MemoryIntroductions:
         extra_minutes: float,
         now: datetime,
         expires_at: datetime,
+        back: tuple[int, time, time] | None = None,
     ) -> Introduction:
         store = self._store
         store.require(store.needs, need_id, "need")
@@ -702,6 +703,9 @@ class MemoryIntroductions:
             status=IntroductionStatus.PENDING,
             created_at=now,
             expires_at=expires_at,
+            back_trip_id=back[0] if back else None,
+            back_pickup=minute(back[1]) if back else None,
+            back_dropoff=minute(back[2]) if back else None,
         )
         self.rows[introduction.id] = introduction
         return introduction

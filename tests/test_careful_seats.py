@@ -50,7 +50,7 @@ async def every_tuesday(user: FakeUser, script: Transcript | None = None) -> Non
     steps: list[tuple[str, str]] = [
         ("command", "chercher"), ("agree", ""), ("say", "Cahors"), ("say", "Figeac"),
         ("tap", "🔁 Chaque semaine"), ("say", "mardi"), ("tap", "🏁 Arriver avant une heure"),
-        ("say", "9h"), ("tap", "💼 Travail ou formation"), ("tap", "Aucun"),
+        ("say", "9h"), ("tap", "➡️ Pas de retour"), ("tap", "💼 Travail ou formation"), ("tap", "Aucun"),
         ("tap", "✅ Chercher un conducteur"),
     ]  # fmt: skip
     for kind, value in steps:

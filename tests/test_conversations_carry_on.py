@@ -195,7 +195,8 @@ async def test_a_draft_begun_before_the_upgrade_goes_on_with_its_old_buttons(
 # /chercher, answer by answer: the person's need, then the drivers shown.
 FIND_STEPS: list[tuple[str, str]] = [
     ("press", "consent:yes"), ("send", "Cahors"), ("send", "Figeac"), ("press", "when:tomorrow"),
-    ("press", "mode:arrive_before"), ("send", "9h"), ("press", "purpose:health"),
+    ("press", "mode:arrive_before"), ("send", "9h"), ("press", "back:none"),
+    ("press", "purpose:health"),
     ("press", "special:wheelchair"), ("press", "special:ok"), ("press", "confirm"),
 ]  # fmt: skip
 

@@ -366,6 +366,7 @@ async def test_by_sms_the_same_line(tmp_path: Path, gazetteer: Gazetteer) -> Non
         await welcome(bot, phone, "figeac mercredi 10h", "odette vialard")
         await bot.text(phone, "Cajarc")
         await bot.text(phone, "2")  # arrive before
+        await bot.text(phone, "1")  # no way back
         got = await bot.text(phone, "oui")
         text = next(text for text in got if "Grand Figeac" in text)
         assert text.endswith(

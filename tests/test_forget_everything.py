@@ -143,6 +143,7 @@ async def test_the_team_forgets_someone_who_texts_and_nothing_keeps_her_number(
         await welcome(bot, MARIE, "figeac demain 9h", "marie dupont")
         await bot.text(MARIE, "Cahors")
         await bot.text(MARIE, "2")
+        await bot.text(MARIE, "1")  # no way back
         await bot.text(MARIE, "oui")
         await bot.text(MARIE, "oui")
         await jeanne.press_data(pressing(jeanne, kb.INTRO, "yes"))

@@ -470,6 +470,7 @@ async def test_a_passenger_sees_a_partners_journey_after_our_drivers(interop: In
     await paul.press("✔️ Valider les jours")
     await paul.press("🏁 Arriver avant une heure")
     await paul.send("9h")
+    await paul.press("➡️ Pas de retour")
     await paul.press("💼 Travail ou formation")
     await paul.press("Aucun")
     await paul.press("✅ Chercher un conducteur")

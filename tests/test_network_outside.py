@@ -165,6 +165,7 @@ async def test_a_slow_partner_holds_back_no_other_person(slow_partner: Any) -> N
         await marie.send(said)
     await marie.press("🏁 Arriver avant une heure")
     await marie.send("9h")
+    await marie.press("➡️ Pas de retour")
     await marie.press("🩺 Santé")
     await marie.press("Aucun")
     searching = asyncio.create_task(marie.press("✅ Chercher un conducteur"))

@@ -212,6 +212,7 @@ async def test_one_seat_taken_by_the_first_passenger_the_second_is_offered_other
     await script.say(marie, "mardi")
     await script.tap(marie, "🏁 Arriver avant une heure")
     await script.say(marie, "9h")
+    await script.tap(marie, "➡️ Pas de retour")
     await script.tap(marie, "🩺 Santé")
     await script.tap(marie, "Aucun")
     await script.tap(marie, "✅ Chercher un conducteur")
@@ -229,6 +230,7 @@ async def test_one_seat_taken_by_the_first_passenger_the_second_is_offered_other
     await script.say(lina, "mardi")
     await script.tap(lina, "🏁 Arriver avant une heure")
     await script.say(lina, "9h")
+    await script.tap(lina, "➡️ Pas de retour")
     await script.tap(lina, "🛒 Courses")
     await script.tap(lina, "Aucun")
     await script.tap(lina, "✅ Chercher un conducteur")
@@ -482,6 +484,7 @@ async def test_arriving_before_a_time_already_gone_today_is_asked_again(bot: Run
     await marie.send("9h")  # it is 10:00
     assert marie.last().text.startswith("Il est déjà 10h00 : arriver avant 9h00 aujourd'hui")
     await marie.send("midi")
+    await marie.press("➡️ Pas de retour")
     await marie.press("🩺 Santé")
     await marie.press("Aucun")
     await marie.press("✅ Chercher un conducteur")
@@ -499,6 +502,7 @@ async def test_a_need_confirmed_after_its_time_has_gone_is_asked_again(bot: Runn
     await marie.press("Aujourd'hui")
     await marie.press("🏁 Arriver avant une heure")
     await marie.send("10h30")
+    await marie.press("➡️ Pas de retour")
     await marie.press("🩺 Santé")
     await marie.press("Aucun")
     await bot.later(minutes=45)  # the summary waits while the time goes by

@@ -52,7 +52,9 @@ async def test_an_old_man_in_his_own_words_from_a_sentence_to_a_drivers_yes(
     assert "Qu'est-ce qui compte pour vous ?" in said[-1]
 
     said = await words.say("je dois y être à 9h")
-    assert "🏁 Arrivée avant 9h00" in said and "C'est pour quoi ?" in said[-1]
+    assert "🏁 Arrivée avant 9h00" in said and "Et le retour ?" in said[-1]
+    said = await words.say("non, pas de retour")
+    assert "➡️ Aller simple, sans retour." in said and "C'est pour quoi ?" in said[-1]
     await words.say("c'est pour le médecin")
     said = await words.say("non")
     assert "Votre demande" in said[-1] and "arrivée avant 9h00" in said[-1]
@@ -126,6 +128,7 @@ async def test_landmarks_postcodes_and_prepositions_without_a_places_file(
     assert "📅 Jours : du lundi au vendredi" in lise.texts_since(mark)
     await lise.send("à partir de 14h")
     assert "🕘 Départ à partir de 14h00" in lise.texts_since(mark)
+    await lise.send("pas de retour")
     await lise.send("des courses")
     await lise.send("un fauteuil roulant")
     assert "♿ Fauteuil roulant" in lise.last().text
@@ -214,6 +217,8 @@ async def test_in_english_too(bot: RunningBot) -> None:
     assert "🏁 Arriving by 09:00" in said  # "by 9": the time and "arrive before" at once
     await kim.send("yes")  # the consent before a first need
     await kim.send("from Cahors")
+    assert "And the way back?" in kim.last().text
+    await kim.send("no way back")
     assert "What is it for?" in kim.last().text
     await kim.send("a doctor's appointment")
     await kim.send("no")
@@ -228,6 +233,7 @@ async def test_a_driver_answers_a_request_in_words(bot: RunningBot) -> None:
     await rose.send("figeac mardi avant 9h")
     await rose.send("oui")  # the consent before a first need
     await rose.send("depuis Cahors")
+    await rose.send("pas de retour")
     await rose.send("santé")
     await rose.send("rien")
     await rose.send("oui")

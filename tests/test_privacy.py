@@ -34,6 +34,7 @@ async def registered_by_phone(
         await operator.send("mardi")
         await operator.press("🏁 Arriver avant une heure")
         await operator.send("9h")
+        await operator.press("➡️ Pas de retour")
         await operator.press("🩺 Santé")
         await operator.press("Aucun")
         await operator.press("✅ Chercher un conducteur")
@@ -134,8 +135,9 @@ async def test_without_the_sensitive_part_the_purpose_and_special_needs_are_not_
     await paul.send("Figeac")
     await paul.send("mardi")
     await paul.press("🏁 Arriver avant une heure")
-    mark = paul.mark()
     await paul.send("9h")
+    mark = paul.mark()
+    await paul.press("➡️ Pas de retour")
     said = paul.texts_since(mark)
     assert any("je ne vous les demande pas" in text for text in said)
     assert "Pour quoi" not in "".join(said) and "🎯 Autre" in paul.last().text

@@ -14,11 +14,11 @@ from bot.notices import Offer
 from bot.phones import parse_phone, show_phone
 from bot.services import consents
 from bot.services.consents import ConsentService
-from bot.services.needs import NeedService
 from bot.services.privacy import ForgetResult, PrivacyService
 from bot.services.reports import csv_bytes, neutralise
 from bot.services.rides import RideService
 from bot.services.trust import MatchGuard, TrustResult, TrustService
+from bot.services.wiring import Matching, wire_matching
 from bot.settings import Settings
 from tests.memory import MemoryConsents, MemoryPersonReports, MemoryUnitOfWork
 from tests.test_services import World, told, world  # noqa: F401 (the fixture)
@@ -146,7 +146,7 @@ async def test_the_team_forgets_only_people_it_registered_by_phone(world: World)
     assert again.result is ForgetResult.NOT_FOUND
 
 
-def trust_of(world: World) -> tuple[TrustService, NeedService]:
+def trust_of(world: World) -> tuple[TrustService, Matching]:
     reports = MemoryPersonReports(world.store)
     trust = TrustService(
         reports=reports,
@@ -160,16 +160,16 @@ def trust_of(world: World) -> tuple[TrustService, NeedService]:
     from bot.agenda import Timing
     from bot.matching import MatchingParams
 
-    guarded = NeedService(
+    guarded = wire_matching(
         needs=world.need_rows,
         introductions=world.introduction_rows,
         trips=world.trip_rows,
         people=world.people,
         search=world.search,
-        params=MatchingParams.from_settings(settings),
-        clock=world.clock,
         agenda=world.agenda,
         unit_of_work=MemoryUnitOfWork(world.store),
+        params=MatchingParams.from_settings(settings),
+        clock=world.clock,
         timing=Timing.from_settings(settings),
         guard=MatchGuard(world.people, reports),
     )
@@ -177,7 +177,8 @@ def trust_of(world: World) -> tuple[TrustService, NeedService]:
 
 
 async def test_a_report_a_suspension_and_whom_the_matching_leaves_out(world: World) -> None:
-    trust, guarded = trust_of(world)
+    trust, wired = trust_of(world)
+    guarded = wired.needs
     jean = await world.on_telegram(301, "Jean Martin", "jean_m")
     marie = await world.on_telegram(302, "Marie Dupont")
     asked = await world.asked(jean, marie)
@@ -222,19 +223,8 @@ async def test_a_report_a_suspension_and_whom_the_matching_leaves_out(world: Wor
 
 
 async def test_one_report_is_enough_never_to_be_matched_again_either_way(world: World) -> None:
-    from bot.matching import MatchingParams
-    from bot.services.announcements import AnnouncementService
-
-    trust, guarded = trust_of(world)
-    announcements = AnnouncementService(
-        needs=guarded,
-        need_repository=world.need_rows,
-        introductions=world.introduction_rows,
-        trips=world.trip_rows,
-        people=world.people,
-        clock=world.clock,
-        params=MatchingParams.from_settings(Settings(_env_file=None)),  # type: ignore[call-arg]
-    )
+    trust, wired = trust_of(world)
+    guarded, announcements = wired.needs, wired.announcements
     jean = await world.on_telegram(311, "Jean Martin", "jean_m")
     marie = await world.on_telegram(312, "Marie Dupont")
     paul = await world.on_telegram(313, "Paul Roc")
@@ -245,7 +235,6 @@ async def test_one_report_is_enough_never_to_be_matched_again_either_way(world: 
     reported = await trust.report(marie, asked.introduction.id, "behaviour", "")
     assert told(reported.notices) == [("privacy.report_team", "team")]
 
-    guarded.announce_freed_seats_with(announcements)
     world.needs = guarded  # her next search, as bot/assembly.py puts the guard in
     searched = await world.submit(marie)
     assert searched.candidates == []

@@ -219,6 +219,7 @@ async def test_people_without_telegram_are_reminded_and_asked_through_the_team(
     await olga.send("mardi")
     await olga.press("🏁 Arriver avant une heure")
     await olga.send("9h")
+    await olga.press("➡️ Pas de retour")
     await olga.press("🩺 Santé")
     await olga.press("Aucun")
     await olga.press(olga.buttons()[0])

@@ -42,7 +42,6 @@ from bot.notices import (
     Notice,
     Offer,
 )
-from bot.services.announcements import AnnouncementService
 from bot.services.delivery import DeliveryService, InboxService
 from bot.services.introductions import (
     Answer,
@@ -55,6 +54,7 @@ from bot.services.needs import NeedService, Search
 from bot.services.people import PeopleService
 from bot.services.rides import RecordedOutcome, RideService
 from bot.services.trips import TripService
+from bot.services.wiring import wire_matching
 from bot.services.words import WordsService
 from bot.settings import Settings
 from tests.conftest import START, FakeClock
@@ -162,62 +162,23 @@ def world() -> World:
     introductions, agenda = MemoryIntroductions(store), MemoryAgenda(store)
     outbox, inbox, search = MemoryOutbox(store), MemoryInbox(store), MemoryTripSearch(store)
     uow = MemoryUnitOfWork(store)
-    matching = NeedService(
+    wired = wire_matching(
         needs=needs,
         introductions=introductions,
         trips=trips,
         people=people,
         search=search,
-        params=params,
-        clock=clock,
         agenda=agenda,
         unit_of_work=uow,
-        timing=timing,
-    )
-    rides = RideService(
-        introductions=introductions,
-        needs=needs,
-        people=people,
-        trips=trips,
-        clock=clock,
-        calendar=timing.calendar,
-    )
-    announcements = AnnouncementService(
-        needs=matching,
-        need_repository=needs,
-        introductions=introductions,
-        trips=trips,
-        people=people,
         params=params,
         clock=clock,
+        timing=timing,
     )
-    matching.announce_freed_seats_with(announcements)
+    matching, rides = wired.needs, wired.rides
+    trip_service, introduction_service = wired.trips, wired.introductions
     # An operator of the team, already known (people registered by phone are theirs).
     operator = Person(id=1, display_name="Olga Bru", telegram_user_id=900, created_at=clock.now())
     people.rows[operator.id] = operator
-    trip_service = TripService(
-        trips,
-        search,
-        clock,
-        people=people,
-        agenda=agenda,
-        unit_of_work=uow,
-        timing=timing,
-        announcer=announcements,
-        rides=rides,
-    )
-    introduction_service = IntroductionService(
-        needs=matching,
-        need_repository=needs,
-        introductions=introductions,
-        trips=trips,
-        people=people,
-        params=params,
-        clock=clock,
-        agenda=agenda,
-        unit_of_work=uow,
-        timing=timing,
-    )
     return World(
         clock,
         store,

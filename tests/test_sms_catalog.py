@@ -48,6 +48,8 @@ SAMPLES: dict[str, str | dict[str, str]] = {
     "id": "1234",
     "code": "123456",
     "choices": {"fr": "1, 2, 3 ou 4", "en": "1, 2, 3, or 4"},
+    "km": "188",  # a volunteer's ride from home and back (issue 24)
+    "allowance": {"fr": "60,16 €", "en": "€60.16"},
     # Coaches and trains (handlers/sms/notices.py).
     "route": "TER Figeac - Cahors",
     "route2": "TER Figeac - Cahors",

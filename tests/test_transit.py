@@ -261,6 +261,7 @@ async def test_a_need_phoned_in_shows_the_team_the_coach_and_the_services(
         await olga.send("mardi")
         await olga.press("🏁 Arriver avant une heure")
         await olga.send("9h")
+        await olga.press("➡️ Pas de retour")
         await olga.press("🩺 Santé")
         await olga.press("✔️ Valider")
         await olga.press("✅ Chercher un conducteur")

@@ -170,6 +170,7 @@ def test_a_driver_and_a_passenger_meet_on_the_try_page(try_mode: str) -> None:
             say(paul, "mardi")
             press(paul, "🏁 Arriver avant une heure")
             say(paul, "9h")
+            press(paul, "➡️ Pas de retour")
             press(paul, "🩺 Santé")
             press(paul, "Aucun")
             press(paul, "✅ Chercher un conducteur")
@@ -258,14 +259,17 @@ def test_a_passenger_texts_from_a_simple_phone_and_a_driver_answers_by_sms(try_m
             text(passenger, "Gramat")
             got(passenger, "1 ou 2", 4)  # leave after 9h, or arrive before
             text(passenger, "2")
-            got(passenger, "Gramat - Cahors", 5)  # the request to confirm, choices numbered
+            # The way back: none, at a time, not known yet, numbered.
+            got(passenger, "Et le retour, le meme jour ?", 5)
+            text(passenger, "1")
+            got(passenger, "Gramat - Cahors", 6)  # the request to confirm, choices numbered
             text(passenger, "1")
             # The drivers found, in a text: the demo's driver without Telegram.
-            got(passenger, "Henri B.", 6)
+            got(passenger, "Henri B.", 7)
             got(passenger, "OUI ou NON")
             page.screenshot(path=ARTIFACTS / "6-sms-driver-found.png")
             text(passenger, "OUI")
-            got(passenger, "Henri B.", 7)
+            got(passenger, "Henri B.", 8)
 
             # The driver's simple phone got the request: the "add" card shows a text waiting.
             opener = page.locator(f'.open-phone[data-number="{DRIVER}"]')
@@ -281,7 +285,7 @@ def test_a_passenger_texts_from_a_simple_phone_and_a_driver_answers_by_sms(try_m
             expect(driver.get_by_test_id("sms-received")).to_contain_text(
                 ["06 12 34 56 78"], timeout=WAIT_MS
             )
-            got(passenger, "06 20 00 00 05", 8)
+            got(passenger, "06 20 00 00 05", 9)
             for phone in (passenger, driver):
                 for shown in phone.get_by_test_id("sms-received").locator(".text").all():
                     said = shown.inner_text()

@@ -15,7 +15,8 @@ __all__ = ["texting"]  # the SMS fixture, used below
 
 
 async def finish(user: FakeUser) -> None:
-    """The purpose, no special need, and "search"."""
+    """No way back, the purpose, no special need, and "search"."""
+    await user.press_data(button_doing(user, "back:none"))
     await user.press_data(button_doing(user, "purpose:health"))
     await user.press_data(button_doing(user, "special:none"))
     await user.press_data(button_doing(user, "confirm"))
@@ -230,5 +231,7 @@ async def test_a_simple_phone_gets_the_same_reading(texting: TextingBot) -> None
     assert "Merci Odile" in got[-1]
     assert "D'où partez-vous ?" not in got[-1] and "Où allez-vous ?" not in got[-1]
     assert "Partir après une heure" in got[-1]
+    got = await texting.text("06 11 22 33 44", "1")
+    assert "Et le retour, le meme jour ?" in got[-1]
     got = await texting.text("06 11 22 33 44", "1")
     assert "Gourdon - Cahors, mardi 24 novembre, départ à partir de 8h00" in got[-1]

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bot.aids.model import MAX_AGE, Situation
+from bot.folding import fold
 
 _SITUATIONS: tuple[tuple[Situation, str], ...] = (
     (Situation.APPRENTICE, r"apprenti|alternan|apprentice"),
@@ -21,11 +21,6 @@ _NONE = r"^(non|no|aucun\w*|ni\b|neither|none|rien)"
 _UNSAID = r"pas repondre|prefere pas|ne pas dire|not say|rather not|pass"
 _RSA = r"\brsa\b|\baah\b"
 _RQTH = r"rqth|handicap|disab"
-
-
-def plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 _NUMBER = re.compile(r"\d{1,3}")
@@ -46,7 +41,7 @@ def parse_age(text: str) -> int | None:
 
 
 def situation_in(text: str) -> Situation | None:
-    said = plain(text)
+    said = fold(text)
     if len(said) > 200:
         return None
     # "je cherche du travail" is a job seeker, though "travail" alone is work.
@@ -60,7 +55,7 @@ def situation_in(text: str) -> Situation | None:
 
 def benefits_in(text: str) -> str | None:
     """One of the buttons' answers: rsa, rqth, both, none, unsaid."""
-    said = plain(text)
+    said = fold(text)
     if len(said) > 200:
         return None
     if re.search(_UNSAID, said):

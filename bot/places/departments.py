@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from bot.folding import fold
 
 DEPARTMENTS = {
     "01": "Ain", "02": "Aisne", "03": "Allier", "04": "Alpes-de-Haute-Provence",
@@ -34,9 +33,7 @@ DEPARTMENTS = {
 
 
 def _key(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    return fold(text)
 
 
 _BY_NAME = {_key(name): code for code, name in DEPARTMENTS.items()}

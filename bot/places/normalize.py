@@ -13,9 +13,9 @@ starting with an article has two keys, with and without it ("Le Vigan" → ``vig
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator, Sequence
+
+from bot.folding import fold
 
 ARTICLES = frozenset({"le", "la", "les", "l", "aux", "las", "los"})
 
@@ -50,43 +50,6 @@ LINK_WORDS = frozenset(
         "sur",
     }
 )
-
-_SPECIAL = {
-    "œ": "oe",
-    "Œ": "oe",
-    "æ": "ae",
-    "Æ": "ae",
-    "ß": "ss",
-    "ẞ": "ss",
-    "ø": "o",
-    "Ø": "o",
-    "đ": "d",
-    "Đ": "d",
-    "ł": "l",
-    "Ł": "l",
-    "ı": "i",
-}
-
-
-def _fold_char(ch: str) -> str:
-    if ch in _SPECIAL:
-        return _SPECIAL[ch]
-    decomposed = unicodedata.normalize("NFKD", ch)
-    base = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return base if base.isascii() and base.isalnum() else " "
-
-
-# Latin-1 and Latin Extended-A/B folded through one C-level str.translate.
-_TABLE = {cp: _fold_char(chr(cp)) for cp in range(0x250)}
-_NOT_KEY = re.compile(r"[^a-z0-9]+")
-
-
-def fold(text: str) -> str:
-    """Lower case ASCII letters and digits, everything else one space; stripped."""
-    folded = text.translate(_TABLE)
-    if not folded.isascii():
-        folded = "".join(_fold_char(ch) if not ch.isascii() else ch for ch in folded)
-    return _NOT_KEY.sub(" ", folded).strip()
 
 
 def tokens(text: str) -> list[str]:

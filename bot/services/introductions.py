@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from bot import notices as n
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
@@ -81,6 +81,15 @@ class Answer:
     notices: list[Notice] = field(default_factory=list)
 
 
+def way_back_of(chosen: Candidate) -> tuple[int, time, time] | None:
+    """The ride back the driver is asked for too, if they can give it: its trip, pickup
+    and drop-off."""
+    back = chosen.back
+    if back is None:
+        return None
+    return back.trip.id, back.match.pickup, back.match.dropoff
+
+
 class IntroductionService:
     def __init__(
         self,
@@ -152,6 +161,7 @@ class IntroductionService:
                 extra_minutes=match.extra_minutes,
                 now=now,
                 expires_at=deadline,
+                back=way_back_of(chosen),
             )
             need = await self._needs.set_status(
                 need.id,
@@ -412,6 +422,9 @@ class IntroductionService:
         if passenger is None or settled is None:
             raise Missing(f"introduction {introduction.id} lost its passenger or itself")
         notices = telling.accepted(need, settled, passenger, driver)
+        if need.wants_back and settled.back_pickup is None:
+            # The way there is settled, the way back is not: the team looks for it.
+            notices += telling.way_back_left(await team_view(self._needs, self._people, need.id))
         if self._cost_share is not None:
             km = km_between(
                 need.origin.lat, need.origin.lon, need.destination.lat, need.destination.lon

@@ -35,6 +35,7 @@ from bot.services.pruning import Pruning
 from bot.services.rides import RideService
 from bot.services.transit import TransitService
 from bot.services.trips import TripService
+from bot.services.volunteers import VolunteerService
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class ScheduledWork:
         applications: ApplicationService,
         aid_review: CatalogueReview | None = None,
         transit: TransitService | None = None,
+        volunteers: VolunteerService | None = None,
         pruning: Pruning | None = None,
     ) -> None:
         self._agenda = agenda
@@ -87,6 +89,7 @@ class ScheduledWork:
         self._applications = applications
         self._aid_review = aid_review
         self._transit = transit
+        self._volunteers = volunteers
         self._pruning = pruning
         self._work: dict[Kind, Work] = {
             # Actions.
@@ -114,6 +117,7 @@ class ScheduledWork:
             Kind.AID_REVIEW_REMINDER: self._aid_review_reminder,
             Kind.AID_CATALOGUE_REVIEW: self._aid_catalogue_review,
             Kind.ON_DEMAND_REMINDER: self._on_demand_reminder,
+            Kind.VOLUNTEER_INSURANCE: self._volunteer_insurance,
         }
         missing = set(Kind) - set(self._work)
         if missing:
@@ -319,6 +323,14 @@ class ScheduledWork:
         if self._transit is None:
             return Carried(Outcome.SKIPPED)
         outcome, notices = await self._transit.reminder(entry)
+        return self._told(notices) if outcome is Outcome.SENT else Carried(outcome)
+
+    # Volunteer drivers: a month before an insurance ends.
+
+    async def _volunteer_insurance(self, entry: AgendaEntry) -> Carried:
+        if self._volunteers is None or not self._team:
+            return Carried(Outcome.SKIPPED)
+        outcome, notices = await self._volunteers.insurance_reminder(entry)
         return self._told(notices) if outcome is Outcome.SENT else Carried(outcome)
 
     def _today(self) -> date:

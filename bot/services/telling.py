@@ -54,6 +54,15 @@ def need_to_team(view: FollowUp, reason: str) -> Notices:
     return [post]
 
 
+def way_back_left(view: FollowUp) -> Notices:
+    """A driver accepted the way there only, for a passenger who needs a way back (at a
+    time, or not known yet): the team finds it, its post carrying both legs."""
+    need = view.need
+    if need is None:
+        raise Missing("the follow-up names no need")
+    return need_to_team(view, f"way_back_left_{need.way_back.value}")
+
+
 def repost(view: FollowUp) -> Notice:
     """A need nobody claimed is posted again: the new post carries the buttons, the old one
     loses them once the new one is there."""
@@ -119,10 +128,15 @@ def search_result(
     if need is None:
         raise Missing("the follow-up names no need")
     if candidates:
-        return [
+        notices = [
             drivers_for(passenger, need, candidates, n.CandidatesFound),
             *alternatives_for(passenger, need, alternatives, found_driver=True),
         ]
+        if need.wants_back and not any(c.back for c in candidates):
+            # Nobody shown brings them back (or its time is not known yet): the team looks,
+            # its post carrying both legs; the passenger reads so under the drivers.
+            notices += need_to_team(view, f"way_back_{need.way_back.value}")
+        return notices
     # No driver: maybe an aid helps (a licence, a train pass…); /aides is offered.
     notices = [to_person(passenger, n.CandidatesNone(), (Button(Offer.SHOW_AIDS, 0),))]
     notices += alternatives_for(passenger, need, alternatives, found_driver=False)
@@ -213,9 +227,17 @@ def driver_asked(
             answer,
         )
         return [call, asked, *refreshed(need)]
+    km, cents = getattr(candidate, "km", None), getattr(candidate, "allowance_cents", 0)
+    values: n.NoticeValues = (
+        n.IntroRequest(need, passenger, introduction, trip)
+        if km is None  # a volunteer driver (bot/services/volunteers.py): the ride and allowance
+        else n.VolunteerRequest(
+            need, passenger, introduction, km, cents, getattr(candidate, "paid", True)
+        )
+    )
     request = Notice(
         driver,
-        n.IntroRequest(need, passenger, introduction, trip),
+        values,
         answer,
         if_unreachable=DriverUnreachable(introduction.id).step(),
     )

@@ -27,6 +27,7 @@ from datetime import date
 
 from bot.conversations.engine import Conversations
 from bot.conversations.model import Press, Question, Reply, Say, Text, Words
+from bot.conversations.volunteer import says_volunteering
 from bot.domain import Missing, Person
 from bot.phones import parse_phone
 from bot.services.introductions import Answer, AnswerResult, Ask, AskResult
@@ -39,6 +40,7 @@ from bot.understand import Keyword, read_keyword, read_request, read_yes_no, say
 
 # The conversations a text opens.
 FIND, OFFER, WELCOME, CANCEL_NEED = "find", "offer", "welcome", "cancel_need"
+VOLUNTEER = "volunteer"
 # A newcomer's first words taken again after the welcome, and at most this deep.
 MOST_THEN = 2
 
@@ -179,6 +181,8 @@ class Texting:
         # A bare number answers a list ("1": the first driver), never asks for a date.
         if not words.isdigit() and read_request(words, self._today()) is not None:
             return await self._conversations.start(person, FIND, words=Words(words))
+        if says_volunteering(words):  # before "conducteur": a volunteer driver
+            return await self._conversations.start(person, VOLUNTEER)
         if says_offering(words):
             return await self._conversations.start(person, OFFER)
         said = texted.reply

@@ -13,14 +13,16 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from bot import notices as n
-from bot.domain import Need, Person, Ride
+from bot.domain import Introduction, Need, Person, Ride, WayBack
 from bot.notices import Notice, NoticeValues, Offer
 from bot.phones import show_phone
+from bot.services.candidates import Candidate
 from bot.transit.planner import DAY, TransitOption
 from handlers import render
 from handlers.notices import NoticeWords
 from handlers.sms.text import choices_hint, numbered, sms, yes_no_hint
 from handlers.transit_words import TransitWords
+from handlers.volunteer_words import euros
 from i18n import Translator
 
 V = TypeVar("V", bound=NoticeValues)
@@ -35,6 +37,7 @@ class TextNotices:
         self.words = words
         self._short: dict[type[NoticeValues], Callable[[str, Any], str]] = {}
         self._add(self._request, n.IntroRequest)
+        self._add(self._volunteer_request, n.VolunteerRequest)
         self._add(self._drivers, n.CandidatesFound, n.CandidatesNext, n.CandidatesNewDriver)
         self._add(self._asked, n.IntroAsked)
         self._add(self._accepted_passenger, n.IntroAcceptedPassenger)
@@ -86,18 +89,45 @@ class TextNotices:
     def _drivers(self, lang: str, v: n.DriverChoices) -> str:
         t = self.t
         lines = [
-            t(
+            self._with_back(
                 lang,
-                "sms.driver_line",
-                name=c.driver.short_name,
-                day=self._day(lang, v.need, c.match.weekdays),
-                time=t.time(lang, c.match.pickup),
+                v.need,
+                c,
+                t(
+                    lang,
+                    "sms.driver_line",
+                    name=c.driver.short_name,
+                    day=self._day(lang, v.need, c.match.weekdays),
+                    time=t.time(lang, c.match.pickup),
+                ),
             )
             for c in v.candidates
         ]
+        back = render.way_back_news(t, lang, v.need, v.candidates)
         if len(lines) == 1:
-            return sms(t(lang, "sms.one_driver", line=lines[0]))
-        return sms(t(lang, "sms.drivers") + "\n" + numbered(lines))
+            return sms(render.with_line(t(lang, "sms.one_driver", line=lines[0]), back))
+        return sms(render.with_line(t(lang, "sms.drivers") + "\n" + numbered(lines), back))
+
+    def _with_back(self, lang: str, need: Need, candidate: Candidate, line: str) -> str:
+        """A driver's line, with the way back they can give too (or not) when one is wanted."""
+        if need.way_back is not WayBack.AT:
+            return line
+        if candidate.back is None:
+            return self.t(lang, "sms.driver_line_one_way", line=line)
+        back = self.t.time(lang, candidate.back.match.pickup)
+        return self.t(lang, "sms.driver_line_back", line=line, time=back)
+
+    def _back_ride(self, lang: str, need: Need, introduction: Introduction, driver: bool) -> str:
+        """The way back of a ride, short: with this driver, or the longer word of Telegram."""
+        if introduction.back_pickup is not None:
+            return self.t(
+                lang,
+                "sms.back_ride",
+                time=self.t.time(lang, introduction.back_pickup),
+                origin=need.destination.name,
+                destination=need.origin.name,
+            )
+        return render.way_back_ride(self.t, lang, need, introduction, for_driver=driver)
 
     def _asked(self, lang: str, v: n.IntroAsked) -> str:
         return sms(self.t(lang, "sms.intro_asked", name=v.name))
@@ -105,14 +135,20 @@ class TextNotices:
     def _accepted_passenger(self, lang: str, v: n.Accepted) -> str:
         driver, introduction = v.driver, v.introduction
         shared = driver.phone and driver.phone_visible
+        back = self._back_ride(lang, v.need, introduction, False)
         return sms(
-            self.t(
-                lang,
-                "sms.intro_accepted_passenger" if shared else "sms.intro_accepted_passenger_team",
-                name=driver.display_name,
-                day=self._day(lang, v.need, introduction.travel_day),
-                time=self.t.time(lang, introduction.pickup),
-                phone=show_phone(driver.phone),
+            render.with_line(
+                self.t(
+                    lang,
+                    "sms.intro_accepted_passenger"
+                    if shared
+                    else "sms.intro_accepted_passenger_team",
+                    name=driver.display_name,
+                    day=self._day(lang, v.need, introduction.travel_day),
+                    time=self.t.time(lang, introduction.pickup),
+                    phone=show_phone(driver.phone),
+                ),
+                back,
             )
         )
 
@@ -123,15 +159,40 @@ class TextNotices:
 
     def _request(self, lang: str, v: n.IntroRequest) -> str:
         t, need, introduction = self.t, v.need, v.introduction
+        back = self._back_ride(lang, need, introduction, True)
+        return sms(
+            render.with_line(
+                t(
+                    lang,
+                    "sms.intro_request",
+                    passenger=v.passenger.short_name,
+                    day=self._day(lang, need, introduction.travel_day),
+                    time=t.time(lang, introduction.pickup),
+                    origin=need.origin.name,
+                    destination=need.destination.name,
+                ),
+                back,
+            )
+        )
+
+    def _volunteer_request(self, lang: str, v: n.VolunteerRequest) -> str:
+        """A volunteer driver asked (bot/services/volunteers.py): the ride and allowance."""
+        t, need, introduction = self.t, v.need, v.introduction
         return sms(
             t(
                 lang,
-                "sms.intro_request",
+                "sms.volunteers.request",
                 passenger=v.passenger.short_name,
                 day=self._day(lang, need, introduction.travel_day),
                 time=t.time(lang, introduction.pickup),
                 origin=need.origin.name,
                 destination=need.destination.name,
+                km=v.km,
+                allowance=(
+                    euros(lang, v.allowance_cents)
+                    if v.paid
+                    else t(lang, "volunteers.allowance_unset")
+                ),
             )
         )
 
@@ -159,14 +220,19 @@ class TextNotices:
 
     def _reminder(self, lang: str, v: n.RideNotice) -> str:
         ride = v.ride
-        other = ride.passenger if isinstance(v, n.ReminderDriver) else ride.driver
+        for_driver = isinstance(v, n.ReminderDriver)
+        other = ride.passenger if for_driver else ride.driver
+        back = self._back_ride(lang, ride.need, ride.introduction, for_driver)
         return sms(
-            self.t(
-                lang,
-                "sms.reminder",
-                name=other.display_name,
-                **self._ride(lang, ride),
-                phone=self._reach(lang, other),
+            render.with_line(
+                self.t(
+                    lang,
+                    "sms.reminder",
+                    name=other.display_name,
+                    **self._ride(lang, ride),
+                    phone=self._reach(lang, other),
+                ),
+                back,
             )
         )
 
