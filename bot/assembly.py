@@ -144,9 +144,12 @@ class Core:
             return None
         zone = self.settings.zone
         return Texting(
-            self.texts, self.people, self.conversations, self.words,
+            self.texts,
+            self.people,
+            self.conversations,
+            self.words,
             lambda: self.clock.now().astimezone(zone).date(),
-        )  # fmt: skip
+        )
 
     @cached_property
     def scheduled(self) -> ScheduledWork:
@@ -425,19 +428,29 @@ def wire(
     consent_service = ConsentService(consents, clock, people)
     offer_flows = [
         OfferFlow(
-            place_service, settings.territory_departments, consent_service, people_service,
-            trip_service, operators, for_caller=for_caller,
+            place_service,
+            settings.territory_departments,
+            consent_service,
+            people_service,
+            trip_service,
+            operators,
+            for_caller=for_caller,
         )
         for for_caller in (False, True)
-    ]  # fmt: skip
+    ]
     finding = SearchWithPartners(matching, their_journeys, serving=partner_api is not None)
     find_flows = [
         FindFlow(
-            place_service, settings.territory_departments, consent_service, finding, operators,
-            settings.retention_months, for_caller=for_caller,
+            place_service,
+            settings.territory_departments,
+            consent_service,
+            finding,
+            operators,
+            settings.retention_months,
+            for_caller=for_caller,
         )
         for for_caller in (False, True)
-    ]  # fmt: skip
+    ]
     trust = TrustService(
         reports=person_reports,
         people=people,
@@ -455,17 +468,19 @@ def wire(
         ForgetFlow(place_service, settings.territory_departments, privacy),
         *(
             ApplyFlow(
-                place_service, settings.territory_departments, applications, aids,
+                place_service,
+                settings.territory_departments,
+                applications,
+                aids,
                 for_caller=for_caller,
             )
             for for_caller in (False, True)
         ),
         ReviewFlow(place_service, settings.territory_departments, applications, group_members),
-        WelcomeFlow(place_service, settings.territory_departments, people_service,
-                    consent_service),
+        WelcomeFlow(place_service, settings.territory_departments, people_service, consent_service),
         CancelNeedFlow(place_service, settings.territory_departments, matching),
         VolunteerFlow(place_service, settings.territory_departments, consent_service, volunteers),
-    ]  # fmt: skip
+    ]
     inbox_service = InboxService(SqliteInbox(database), clock)
     delivery_service = DeliveryService(outbox, people, clock, timing.calendar)
     texts = TextService(
@@ -554,5 +569,5 @@ def wire(
             agenda=agenda,
             clock=clock,
             calendar=timing.calendar,
-        ),  # fmt: skip
+        ),
     )

@@ -208,9 +208,8 @@ class TripDraft(BaseModel):
         return missing
 
     def complete(self) -> NewTrip:
-        if self.missing:
-            raise InvalidInput(self.missing[0], "missing")
-        assert self.origin and self.destination and self.departure and self.seats
+        if self.missing or not (self.origin and self.destination and self.departure and self.seats):
+            raise InvalidInput(next(iter(self.missing), "draft"), "missing")
         return NewTrip(
             origin=self.origin,
             destination=self.destination,
@@ -268,6 +267,16 @@ class Trip(NewTrip):
     def ended(self) -> bool:
         """Deleted by its driver, or a one-off trip whose day is over."""
         return self.status in ENDED_TRIP_STATUSES
+
+
+class Missing(LookupError):
+    """What the code has every reason to find is not there (a row it has just written, the
+    need an introduction names, the person a text came from): the storage broke its word,
+    not a person's mistake."""
+
+
+class NotWired(RuntimeError):
+    """A part this way of running needs was not given: a setting, a service, the job queue."""
 
 
 class InvalidInput(ValueError):
@@ -387,9 +396,10 @@ class NeedDraft(BaseModel):
         return missing
 
     def complete(self) -> NewNeed:
-        if self.missing:
-            raise InvalidInput(self.missing[0], "missing")
-        assert self.origin and self.destination and self.time_mode and self.at and self.purpose
+        if self.missing or not (
+            self.origin and self.destination and self.time_mode and self.at and self.purpose
+        ):
+            raise InvalidInput(next(iter(self.missing), "draft"), "missing")
         return NewNeed(
             origin=self.origin,
             destination=self.destination,

@@ -64,20 +64,84 @@ def _phrases(*phrases: str) -> frozenset[str]:
 
 
 YES = _phrases(
-    "oui", "ouais", "ouai", "ok", "okay", "d accord", "dac", "bien sur", "volontiers",
-    "exact", "exactement", "parfait", "c est bon", "c est ca", "c est juste", "tout est juste",
-    "tout est bon", "ca marche", "ca va", "valider", "je valide", "je confirme", "confirme",
-    "entendu", "absolument", "evidemment", "j accepte", "accepte", "je suis d accord",
-    "pourquoi pas", "bien entendu", "oui oui", "yes", "yeah", "yep", "yup", "sure",
-    "of course", "correct", "right", "fine", "that s right", "all good", "i agree", "agreed",
-)  # fmt: skip
+    "oui",
+    "ouais",
+    "ouai",
+    "ok",
+    "okay",
+    "d accord",
+    "dac",
+    "bien sur",
+    "volontiers",
+    "exact",
+    "exactement",
+    "parfait",
+    "c est bon",
+    "c est ca",
+    "c est juste",
+    "tout est juste",
+    "tout est bon",
+    "ca marche",
+    "ca va",
+    "valider",
+    "je valide",
+    "je confirme",
+    "confirme",
+    "entendu",
+    "absolument",
+    "evidemment",
+    "j accepte",
+    "accepte",
+    "je suis d accord",
+    "pourquoi pas",
+    "bien entendu",
+    "oui oui",
+    "yes",
+    "yeah",
+    "yep",
+    "yup",
+    "sure",
+    "of course",
+    "correct",
+    "right",
+    "fine",
+    "that s right",
+    "all good",
+    "i agree",
+    "agreed",
+)
 NO = _phrases(
-    "non", "nan", "nom", "pas du tout", "non merci", "surtout pas", "jamais", "pas question",
-    "je refuse", "refuse", "pas d accord", "je ne veux pas", "je veux pas", "aucun",
-    "aucune", "rien", "pas cette fois", "je ne peux pas", "je peux pas", "impossible",
-    "no", "nope", "nah", "no thanks", "no thank you", "not at all", "never", "not this time",
-    "i can t", "i cannot",
-)  # fmt: skip
+    "non",
+    "nan",
+    "nom",
+    "pas du tout",
+    "non merci",
+    "surtout pas",
+    "jamais",
+    "pas question",
+    "je refuse",
+    "refuse",
+    "pas d accord",
+    "je ne veux pas",
+    "je veux pas",
+    "aucun",
+    "aucune",
+    "rien",
+    "pas cette fois",
+    "je ne peux pas",
+    "je peux pas",
+    "impossible",
+    "no",
+    "nope",
+    "nah",
+    "no thanks",
+    "no thank you",
+    "not at all",
+    "never",
+    "not this time",
+    "i can t",
+    "i cannot",
+)
 
 
 def read_yes_no(text: str, *, strict: bool = False) -> bool | None:
@@ -145,14 +209,52 @@ def read_phone(text: str) -> str | None:
 
 # Times, with their "before" or "after".
 
-_BEFORE = ("avant", "au plus tard a", "au plus tard", "pas apres", "pour", "y etre a",
-           "y etre pour", "etre a", "etre la a", "arriver a", "arriver avant", "arriver pour",
-           "arrivee a", "arrivee avant", "rdv a", "rendez vous a", "j ai rendez vous a",
-           "j ai rdv a", "rendez vous", "rdv", "by", "before", "arrive by", "arrive before",
-           "be there by", "no later than")  # fmt: skip
-_AFTER = ("apres", "a partir de", "des", "depuis", "partir a", "partir apres", "depart a",
-          "depart apres", "pas avant", "au plus tot a", "au plus tot", "after", "from",
-          "leave after", "leave at", "not before")  # fmt: skip
+_BEFORE = (
+    "avant",
+    "au plus tard a",
+    "au plus tard",
+    "pas apres",
+    "pour",
+    "y etre a",
+    "y etre pour",
+    "etre a",
+    "etre la a",
+    "arriver a",
+    "arriver avant",
+    "arriver pour",
+    "arrivee a",
+    "arrivee avant",
+    "rdv a",
+    "rendez vous a",
+    "j ai rendez vous a",
+    "j ai rdv a",
+    "rendez vous",
+    "rdv",
+    "by",
+    "before",
+    "arrive by",
+    "arrive before",
+    "be there by",
+    "no later than",
+)
+_AFTER = (
+    "apres",
+    "a partir de",
+    "des",
+    "depuis",
+    "partir a",
+    "partir apres",
+    "depart a",
+    "depart apres",
+    "pas avant",
+    "au plus tot a",
+    "au plus tot",
+    "after",
+    "from",
+    "leave after",
+    "leave at",
+    "not before",
+)
 _MODE_ONLY = {
     TimeMode.ARRIVE_BEFORE: ("arriver avant", "arriver avant une heure", "arrivee", "arriver",
                              "etre a l heure", "avant", "arrive before", "arrive", "before"),
@@ -280,8 +382,9 @@ def read_time_wish(text: str) -> TimeWish | None:
     if len(text) > MAX_TEXT:
         return None
     folded = without_fillers(_DASH.sub(" à ", text))
-    folded = re.sub(r"^(?:je (?:dois|veux|voudrais|peux)|il faut|i (?:must|need to|can|want to)) ",
-                    "", folded)  # fmt: skip
+    folded = re.sub(
+        r"^(?:je (?:dois|veux|voudrais|peux)|il faut|i (?:must|need to|can|want to)) ", "", folded
+    )
     if not folded:
         return None
     at = parse_time(folded)
@@ -318,9 +421,17 @@ def _clock(text: str, *, bare: bool = False) -> time | None:
 # Days: "tous les jours", "en semaine", "ben comme d'habitude, en semaine".
 
 _REGULAR = _phrases(
-    "chaque semaine", "toutes les semaines", "regulierement", "regulier", "reguliere",
-    "tout le temps", "every week", "weekly", "regularly", "regular",
-)  # fmt: skip
+    "chaque semaine",
+    "toutes les semaines",
+    "regulierement",
+    "regulier",
+    "reguliere",
+    "tout le temps",
+    "every week",
+    "weekly",
+    "regularly",
+    "regular",
+)
 
 
 def read_weekdays(text: str) -> frozenset[Weekday] | None:
@@ -436,9 +547,13 @@ def read_regular_days(text: str) -> tuple[frozenset[Weekday], TimeWish | None] |
 
 
 _NEXT_WEEK = _phrases(
-    "la semaine prochaine", "semaine prochaine", "la semaine d apres", "la semaine qui vient",
-    "next week", "the week after",
-)  # fmt: skip
+    "la semaine prochaine",
+    "semaine prochaine",
+    "la semaine d apres",
+    "la semaine qui vient",
+    "next week",
+    "the week after",
+)
 
 
 def says_next_week(text: str) -> bool:
@@ -453,9 +568,18 @@ def next_week(today: date) -> list[date]:
 
 
 _GREETINGS = _phrases(
-    "bonjour", "bonsoir", "salut", "coucou", "allo", "hello", "hi", "hey", "good morning",
-    "good afternoon", "good evening",
-)  # fmt: skip
+    "bonjour",
+    "bonsoir",
+    "salut",
+    "coucou",
+    "allo",
+    "hello",
+    "hi",
+    "hey",
+    "good morning",
+    "good afternoon",
+    "good evening",
+)
 
 
 _TO_WHOM = frozenset("madame monsieur mobilot a tous toi vous there".split())
@@ -539,8 +663,9 @@ def _addresses(text: str) -> list[tuple[str, str]]:
         return []
     if len(parts) == 1 and _is_street(said):
         words = said.split()
-        return [(" ".join(words[:-n]), " ".join(words[-n:])) for n in (3, 2, 1)
-                if len(words) - n >= 2]  # fmt: skip
+        return [
+            (" ".join(words[:-n]), " ".join(words[-n:])) for n in (3, 2, 1) if len(words) - n >= 2
+        ]
     return []
 
 
@@ -578,8 +703,10 @@ def read_place(text: str) -> list[PlaceWords]:
             break
     folded = re.sub(r"^(?:la |le |l |les |the )", "", folded)
     for said in sorted(LANDMARKS, key=len, reverse=True):
-        for pattern in (rf"^{said} (?P<link>de |d |du |des |a |in |of )?(?P<rest>.+)$",
-                        rf"^(?P<rest>.+?) (?:{said})$"):  # fmt: skip
+        for pattern in (
+            rf"^{said} (?P<link>de |d |du |des |a |in |of )?(?P<rest>.+)$",
+            rf"^(?P<rest>.+?) (?:{said})$",
+        ):
             found = re.match(pattern, folded)
             if found and found["rest"].strip():
                 rest = found["rest"].strip()
@@ -640,10 +767,24 @@ SPECIAL_WORDS = {
                           "suitcase", "bags"),
 }  # fmt: skip
 _NOTHING = _phrases(
-    "aucun", "aucune", "rien", "non", "non merci", "rien de special", "rien de particulier",
-    "pas de besoin", "aucun besoin", "pas besoin", "ca va", "rien du tout", "none",
-    "nothing", "no", "nope", "no thanks",
-)  # fmt: skip
+    "aucun",
+    "aucune",
+    "rien",
+    "non",
+    "non merci",
+    "rien de special",
+    "rien de particulier",
+    "pas de besoin",
+    "aucun besoin",
+    "pas besoin",
+    "ca va",
+    "rien du tout",
+    "none",
+    "nothing",
+    "no",
+    "nope",
+    "no thanks",
+)
 
 
 def _mentions(folded: str, phrase: str) -> bool:
@@ -998,9 +1139,19 @@ FIELD_WORDS = {
     "caller": ("nom", "le nom", "name"),
 }
 _CANCEL = _phrases(
-    "annuler", "abandonner", "laisser tomber", "laisse tomber", "j abandonne", "tout annuler",
-    "on arrete", "arreter", "stop", "cancel", "give up", "forget it",
-)  # fmt: skip
+    "annuler",
+    "abandonner",
+    "laisser tomber",
+    "laisse tomber",
+    "j abandonne",
+    "tout annuler",
+    "on arrete",
+    "arreter",
+    "stop",
+    "cancel",
+    "give up",
+    "forget it",
+)
 _CORRECT = re.compile(
     r"^(?:non |no )?(?:(?:il faut |je veux |je voudrais )?(?:corriger|changer|modifier)"
     r"|correct|change|fix)? ?(?:le |la |l |les |the )?"

@@ -21,6 +21,7 @@ from handlers import pages, render
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.replies import (
+    IncompleteUpdate,
     answer_button,
     drop_keyboard,
     edit,
@@ -90,7 +91,8 @@ class TripsHandlers:
 
     async def on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query
-        assert query is not None
+        if query is None:
+            raise IncompleteUpdate("a button handler without a pressed button")
         person = await self.deps.person(update)
         lang = person.language
         pressed = kb.TRIP.read(query.data)
@@ -151,7 +153,8 @@ class TripsHandlers:
         self, update: Update, context: Context, person: Person, trip_id: int, action: str
     ) -> None:
         query = update.callback_query
-        assert query is not None
+        if query is None:
+            raise IncompleteUpdate("a button handler without a pressed button")
         lang = person.language
         result = await self.deps.trips.change(person, trip_id, action)
         if result.outcome is TripChange.NOT_FOUND or result.trip is None:
@@ -189,9 +192,14 @@ class TripsHandlers:
         await swap_keyboard(update, kb.trip_seats(self.t, lang, trip, MAX_SEATS))
 
     async def _set_seats(
-        self, update: Update, context: Context, person: Person, trip_id: int, chosen: str,
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        trip_id: int,
+        chosen: str,
         calling_off: int | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """The number chosen: the trip shown with its new seats; fewer seats than the
         passengers accepted on a day: who, and the choice (keep, or call someone off)."""
         lang = person.language
@@ -227,11 +235,12 @@ class TripsHandlers:
     def _too_few(self, lang: str, trip: Trip, seats: int, crowded: Sequence[Crowded]) -> str:
         lines = [
             self.t(
-                lang, "seats.too_few",
+                lang,
+                "seats.too_few",
                 seats=Html(render.seats(self.t, lang, seats)),
                 now=Html(render.seats(self.t, lang, trip.seats)),
             )
-        ]  # fmt: skip
+        ]
         for day in crowded:
             if day.on is not None:
                 when = self.t.date(lang, day.on)

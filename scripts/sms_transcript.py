@@ -54,8 +54,10 @@ async def main() -> None:
             def shown(flow: str, who: str, text: str) -> None:
                 count = segments(text)
                 costs.add(flow, 1, count)
-                print(f"  < [{count} segment{'s' if count > 1 else ''}] "
-                      + text.replace("\n", "\n    "))  # fmt: skip
+                print(
+                    f"  < [{count} segment{'s' if count > 1 else ''}] "
+                    + text.replace("\n", "\n    ")
+                )
 
             print("== A driver registers a trip by text ==")
             await talk("driver registers", "Paul", PAUL, DRIVER)

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 import aiosqlite
 
-from bot.domain import Introduction, IntroductionStatus, RideOutcome
+from bot.domain import Introduction, IntroductionStatus, Missing, RideOutcome
 from bot.matching import SeatsTaken
 from storage.db import Database
 
@@ -55,10 +55,9 @@ class SqliteIntroductionRepository:
                 back_dropoff.strftime("%H:%M") if back_dropoff else None,
             ),
         )
-        introduction_id = written.lastrowid
-        assert introduction_id is not None
-        created = await self.get(introduction_id)
-        assert created is not None
+        created = await self.get(written.new_id)
+        if created is None:
+            raise Missing(f"introduction {written.new_id} is gone")
         return created
 
     async def get(self, introduction_id: int) -> Introduction | None:

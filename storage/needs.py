@@ -9,6 +9,7 @@ import aiosqlite
 
 from bot.domain import (
     CloseReason,
+    Missing,
     Need,
     NeedStatus,
     NewNeed,
@@ -58,11 +59,11 @@ class SqliteNeedRepository:
                     time_text(need.back_at) if need.back_at else None,
                 ),
             )
-            need_id = written.lastrowid
-            assert need_id is not None
+            need_id = written.new_id
             await _event(db, need_id, now, person_id, "created", "")
         created = await self.get(need_id)
-        assert created is not None
+        if created is None:
+            raise Missing(f"need {need_id} is gone")
         return created
 
     async def get(self, need_id: int) -> Need | None:
@@ -169,7 +170,8 @@ class SqliteNeedRepository:
             )
             await _event(db, need_id, now, operator_id, "closed", reason.value)
         need = await self.get(need_id)
-        assert need is not None
+        if need is None:
+            raise Missing(f"need {need_id} is gone")
         return need
 
     async def record_event(
@@ -234,7 +236,8 @@ async def _event(
 def _need(row: aiosqlite.Row) -> Need:
     specials = row["special_needs"]
     at = time_from(row["at_time"])
-    assert at is not None
+    if at is None:
+        raise Missing(f"need {row['id']} has no time")
     return Need(
         id=row["id"],
         person_id=row["person_id"],

@@ -103,7 +103,9 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     assert "mardi 24 novembre, prise en charge vers 7h30 à Cahors" in request.text
     assert "🎯 🩺 Santé" in request.text and "♿ Fauteuil roulant" in request.text
     assert "marie_d" not in everything_seen_by(jean) and "Delpech" not in everything_seen_by(jean)
-    accept = request.button("✅ J'accepte")["callback_data"]
+    accept_button = request.button("✅ J'accepte")
+    assert accept_button is not None
+    accept = accept_button["callback_data"]
 
     await marie.press_data(accept, message=found)  # someone else presses the driver's button
     assert marie.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
@@ -190,7 +192,9 @@ async def test_decline_then_no_answer_then_the_team(bot: RunningBot) -> None:
         "🚗 Demander à Paul M. (mar. 7h45)",
         "🚗 Demander à Jean M. (mar. 7h30)",
     ]
-    ask_jean = candidates.button("🚗 Demander à Jean M. (mar. 7h30)")["callback_data"]
+    ask_jean_button = candidates.button("🚗 Demander à Jean M. (mar. 7h30)")
+    assert ask_jean_button is not None
+    ask_jean = ask_jean_button["callback_data"]
     await rose.press("🚗 Demander à Paul M. (mar. 7h45)")
     await rose.press_data(ask_jean, message=candidates)  # asking a second driver at once
     assert (

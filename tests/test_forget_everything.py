@@ -244,8 +244,10 @@ async def test_the_daily_pass_keeps_what_is_still_to_be_handled_or_sent(tmp_path
         inbox=InboxService(SqliteInbox(database), clock),
         delivery=DeliveryService(outbox, SqlitePeopleRepository(database), clock, calendar),
         texts=TextService(SqliteTextInbox(database), outbox, cast(Any, None), clock, None, None),
-        agenda=agenda, clock=clock, calendar=calendar,
-    )  # fmt: skip
+        agenda=agenda,
+        clock=clock,
+        calendar=calendar,
+    )
     await pruning.ensure_scheduled()
     clock.advance(days=1)
     [entry] = await agenda.due(clock.now(), 10)

@@ -141,9 +141,12 @@ async def slow_partner(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[An
         f"karos.example.com,Karos,{KEY},{partner.url},our-key-at-karos\n"
     )
     running = RunningBot(
-        tmp_path, gazetteer, interop_operator="mobilot.example.org",
-        interop_partners_file=partners, interop_timeout_s=30,
-    )  # fmt: skip
+        tmp_path,
+        gazetteer,
+        interop_operator="mobilot.example.org",
+        interop_partners_file=partners,
+        interop_timeout_s=30,
+    )
     await running.start()
     yield running, partner
     await running.stop()
@@ -208,7 +211,7 @@ async def test_peoples_updates_go_before_the_agendas_catch_up(
 
     async def step(entry: Any) -> Any:
         if not answered:  # she writes while the agenda catches up (recorded, not yet handled)
-            bot.fake.receiver = bot.app.updates.receive_one
+            bot.fake.receiver = bot.app.updates.receive_one  # type: ignore[assignment]
             await zoe.command("start")
         rows = await bot.rows("SELECT id FROM outbox WHERE chat_id = ?", zoe.id)
         answered.append(bool(rows))

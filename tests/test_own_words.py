@@ -14,7 +14,8 @@ class Transcript:
     """What a person typed and what the bot answered, in order (for the closing note)."""
 
     def __init__(self, user: FakeUser, who: str) -> None:
-        self.user, self.who, self.lines = user, who, []
+        self.user, self.who = user, who
+        self.lines: list[str] = []
 
     async def say(self, text: str) -> list[str]:
         mark = self.user.mark()
@@ -33,8 +34,9 @@ class Transcript:
 async def test_an_old_man_in_his_own_words_from_a_sentence_to_a_drivers_yes(
     bot: RunningBot,
 ) -> None:
-    paul = await driver(bot, 401, "Paul", username="paul_r", origin="Gourdon", destination="Cahors",
-                        time="8h")  # fmt: skip
+    paul = await driver(
+        bot, 401, "Paul", username="paul_r", origin="Gourdon", destination="Cahors", time="8h"
+    )
     albert = bot.fake.user(402, "Albert", last_name="Vidal", username="albert_v")
     words = Transcript(albert, "Albert")
 
@@ -68,9 +70,11 @@ async def test_an_old_man_in_his_own_words_from_a_sentence_to_a_drivers_yes(
     assert "@paul_r" in albert.last().text
     [need] = await bot.rows("SELECT status, purpose, travel_date, time_mode FROM needs")
     assert need == {
-        "status": "matched", "purpose": "health", "travel_date": "2026-11-24",
+        "status": "matched",
+        "purpose": "health",
+        "travel_date": "2026-11-24",
         "time_mode": "arrive_before",
-    }  # fmt: skip
+    }
     assert albert.callback_answers() == []  # not one button pressed
     words.lines.append(f"  (Paul presses « ✅ J'accepte »)\n  Mobilot: {albert.last().text}")
     bot.assert_clean()
@@ -146,17 +150,32 @@ async def test_landmarks_postcodes_and_prepositions_without_a_places_file(
 async def test_a_driver_types_every_answer(bot: RunningBot) -> None:
     jo = bot.fake.user(405, "Jo")
     await jo.command("proposer")
-    for typed in ("oui", "de Cahors", "vers Figeac", "ben comme d'habitude, en semaine",
-                  "7h30", "non", "trois places", "non", "mon téléphone", "06 12 34 56 78",
-                  "oui"):  # fmt: skip
+    for typed in (
+        "oui",
+        "de Cahors",
+        "vers Figeac",
+        "ben comme d'habitude, en semaine",
+        "7h30",
+        "non",
+        "trois places",
+        "non",
+        "mon téléphone",
+        "06 12 34 56 78",
+        "oui",
+    ):
         await jo.send(typed)
     summary = jo.last().text
     assert "Tout est juste ?" in summary and "3 places" in summary
     await jo.send("oui")
     assert "Trajet enregistré" in jo.last().text
     [trip] = await bot.rows("SELECT weekdays, departure, return_time, seats, note FROM trips")
-    assert trip == {"weekdays": 0b11111, "departure": "07:30", "return_time": None, "seats": 3,
-                    "note": None}  # fmt: skip
+    assert trip == {
+        "weekdays": 0b11111,
+        "departure": "07:30",
+        "return_time": None,
+        "seats": 3,
+        "note": None,
+    }
     [person] = await bot.rows("SELECT phone, phone_visible FROM people")
     assert person == {"phone": "+33612345678", "phone_visible": 1}
 
@@ -184,8 +203,10 @@ async def test_words_before_any_command_that_say_no_trip(bot: RunningBot) -> Non
     assert "Cahors demain 9h" in max_.messages()[-2].text
     assert "commandes et des boutons" not in max_.messages()[-2].text
     assert max_.buttons() == [
-        "🚗 Je propose un trajet", "🙋 Je cherche un trajet", "💶 Voir les aides pour se déplacer",
-    ]  # fmt: skip
+        "🚗 Je propose un trajet",
+        "🙋 Je cherche un trajet",
+        "💶 Voir les aides pour se déplacer",
+    ]
 
 
 async def test_in_english_too(bot: RunningBot) -> None:

@@ -52,16 +52,29 @@ def privacy_of(world: World) -> tuple[PrivacyService, HeldInMemory]:
 
     timing = Timing.from_settings(settings)
     service = PrivacyService(
-        people=world.people, need_repository=world.need_rows, introduction_repository=world.introduction_rows,
-        needs=world.needs, introductions=world.introductions, trips=world.trips,
+        people=world.people,
+        need_repository=world.need_rows,
+        introduction_repository=world.introduction_rows,
+        needs=world.needs,
+        introductions=world.introductions,
+        trips=world.trips,
         rides=RideService(
-            introductions=world.introduction_rows, needs=world.need_rows, people=world.people,
-            trips=world.trip_rows, clock=world.clock, calendar=timing.calendar,
+            introductions=world.introduction_rows,
+            needs=world.need_rows,
+            people=world.people,
+            trips=world.trip_rows,
+            clock=world.clock,
+            calendar=timing.calendar,
         ),
-        anonymiser=NoAnonymiser(), clock=world.clock, agenda=world.agenda,
-        unit_of_work=MemoryUnitOfWork(world.store), calendar=timing.calendar,
-        retention_months=24, inactive_months=36, run_hour=10,
-    )  # fmt: skip
+        anonymiser=NoAnonymiser(),
+        clock=world.clock,
+        agenda=world.agenda,
+        unit_of_work=MemoryUnitOfWork(world.store),
+        calendar=timing.calendar,
+        retention_months=24,
+        inactive_months=36,
+        run_hour=10,
+    )
     holder = HeldInMemory()
     service.register(holder)
     return service, holder
@@ -136,21 +149,30 @@ async def test_the_team_forgets_only_people_it_registered_by_phone(world: World)
 def trust_of(world: World) -> tuple[TrustService, Matching]:
     reports = MemoryPersonReports(world.store)
     trust = TrustService(
-        reports=reports, people=world.people, needs=world.need_rows,
-        introductions=world.introduction_rows, clock=world.clock,
+        reports=reports,
+        people=world.people,
+        needs=world.need_rows,
+        introductions=world.introduction_rows,
+        clock=world.clock,
         unit_of_work=MemoryUnitOfWork(world.store),
-    )  # fmt: skip
+    )
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     from bot.agenda import Timing
     from bot.matching import MatchingParams
 
     guarded = wire_matching(
-        needs=world.need_rows, introductions=world.introduction_rows, trips=world.trip_rows,
-        people=world.people, search=world.search, agenda=world.agenda,
-        unit_of_work=MemoryUnitOfWork(world.store), params=MatchingParams.from_settings(settings),
-        clock=world.clock, timing=Timing.from_settings(settings),
+        needs=world.need_rows,
+        introductions=world.introduction_rows,
+        trips=world.trip_rows,
+        people=world.people,
+        search=world.search,
+        agenda=world.agenda,
+        unit_of_work=MemoryUnitOfWork(world.store),
+        params=MatchingParams.from_settings(settings),
+        clock=world.clock,
+        timing=Timing.from_settings(settings),
         guard=MatchGuard(world.people, reports),
-    )  # fmt: skip
+    )
     return trust, guarded
 
 
@@ -179,8 +201,9 @@ async def test_a_report_a_suspension_and_whom_the_matching_leaves_out(world: Wor
     assert [c.driver.id for c in await guarded.candidates(lina_need)] == [jean.id]
     suspended = await trust.suspend(world.operator, jean.id)
     assert told(suspended.notices) == [
-        ("privacy.suspended_team", "team"), ("privacy.suspended_person", "Jean Martin"),
-    ]  # fmt: skip
+        ("privacy.suspended_team", "team"),
+        ("privacy.suspended_person", "Jean Martin"),
+    ]
     assert (await trust.suspend(world.operator, jean.id)).result is TrustResult.ALREADY
     assert await guarded.candidates(lina_need) == []
     await trust.lift(world.operator, jean.id)

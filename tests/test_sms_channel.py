@@ -242,8 +242,9 @@ async def test_someone_the_team_registered_who_texts_is_that_person(
     await registered_by_phone(operator, "Yvette Roux", "06 98 76 54 32")
     got = await bot.text("+33698765432", "aide")
     assert "cahors demain 9h" in got[0]  # no welcome: the team already has her agreement
-    people = await bot.rows("SELECT sms_since, phone_visible FROM people WHERE phone = ?",
-                            "+33698765432")  # fmt: skip
+    people = await bot.rows(
+        "SELECT sms_since, phone_visible FROM people WHERE phone = ?", "+33698765432"
+    )
     assert len(people) == 1 and people[0]["sms_since"] is not None
 
 

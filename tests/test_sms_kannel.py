@@ -54,10 +54,15 @@ async def deployed(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[Deploy
     kannel = Kannel(tmp_path / "kannel", get_url, refused_prefix=REFUSED)
     await kannel.start()
     bot = TextingBot(
-        tmp_path, gazetteer, http_port=port, sms_gateway_url=kannel.sendsms_url,
-        sms_username=kannel.username, sms_password=kannel.password, sms_number=kannel.number,
+        tmp_path,
+        gazetteer,
+        http_port=port,
+        sms_gateway_url=kannel.sendsms_url,
+        sms_username=kannel.username,
+        sms_password=kannel.password,
+        sms_number=kannel.number,
         stand_in=False,
-    )  # fmt: skip
+    )
     try:
         await bot.start(background=True, serve_http=True)
         yield Deployed(bot, kannel)
@@ -184,9 +189,9 @@ async def test_the_modem_unplugged_holds_texts_until_it_is_back(deployed: Deploy
     # A text that came in just before (none can come in now), answered while it is down.
     await texts.receive("before-unplugging", "+33612345678", kannel.number, "bonjour")
     await deployed.until(lambda: bot.app.deliverer.last_success is not None)
-    texts = await bot.rows("SELECT params, status FROM outbox WHERE method = 'sms'")
-    [welcome] = [row for row in texts if "D'accord ?" in row["params"]]
-    assert welcome["status"] == "sent", texts  # Kannel took it
+    sent = await bot.rows("SELECT params, status FROM outbox WHERE method = 'sms'")
+    [welcome] = [row for row in sent if "D'accord ?" in row["params"]]
+    assert welcome["status"] == "sent", sent  # Kannel took it
     await asyncio.sleep(1)
     assert kannel.unread("+33612345678") == 0
     await kannel.network_up()

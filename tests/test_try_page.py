@@ -26,9 +26,16 @@ from tests.conftest import free_port
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "try"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WAIT_MS = 15_000
 
 
@@ -52,8 +59,12 @@ def browser_or_skip() -> Any:
 def try_mode(tmp_path: Path) -> Iterator[str]:
     """The README's start, without a token, in an empty folder (no .env, its own data/)."""
     port = free_port()
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
-           "PYTHONPATH": str(ROOT), "TRY_PORT": str(port)}  # fmt: skip
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "TRY_PORT": str(port),
+    }
     output = tmp_path / "output.txt"
     with output.open("w") as sink:
         process = subprocess.Popen(
@@ -113,8 +124,9 @@ def test_a_driver_and_a_passenger_meet_on_the_try_page(try_mode: str) -> None:
 
             def press(phone: Any, text: str) -> None:
                 """A button of the bot's newest message, or of the keyboard under it."""
-                newest = phone.locator(".bubble.bot").last.get_by_role("button", name=text,
-                                                                          exact=True)  # fmt: skip
+                newest = phone.locator(".bubble.bot").last.get_by_role(
+                    "button", name=text, exact=True
+                )
                 keyboard = phone.locator(".keyboard").get_by_role("button", name=text, exact=True)
                 newest.or_(keyboard).first.click(timeout=WAIT_MS)
 

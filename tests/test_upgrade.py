@@ -50,10 +50,16 @@ APOLOGY = t("fr", "common.error")
 # current one follows), or another conversation is open (answer it or /annuler).
 KIND = [
     t("fr", key).split("{")[0].split(":")[0]
-    for key in ("common.old_button", "common.button_other_step", "offer.busy", "find.busy",
-                "behalf_need.busy", "behalf_driver.busy")
+    for key in (
+        "common.old_button",
+        "common.button_other_step",
+        "offer.busy",
+        "find.busy",
+        "behalf_need.busy",
+        "behalf_driver.busy",
+    )
     if t.has(key)
-]  # fmt: skip
+]
 # The command that starts each conversation again: a person whose draft could not be carried
 # must be told it (in a message that names it).
 RESTART = {

@@ -18,7 +18,7 @@ from bot.understand import BackWish, read_request, read_way_back
 from handlers import keyboards as kb
 from handlers.sms.text import segments
 from tests.conftest import RunningBot
-from tests.fakebot import FakeUser
+from tests.fakebot import FakeGroup, FakeUser
 from tests.phones import TextingBot, assert_fit_for_a_simple_phone
 from tests.test_find_flow import agree_if_asked
 from tests.test_sms_channel import MARIE, pressing, welcome
@@ -98,7 +98,8 @@ class Recorder:
     buttons as they were then (for the closing note)."""
 
     def __init__(self, user: FakeUser, who: str) -> None:
-        self.user, self.who, self.lines = user, who, []
+        self.user, self.who = user, who
+        self.lines: list[str] = []
 
     async def say(self, text: str) -> None:
         await self.during(f"{self.who}: {text}", self.user.send(text))
@@ -118,7 +119,7 @@ class Recorder:
         return "\n".join(self.lines)
 
 
-def transcript(user: FakeUser, since: int = 0) -> str:
+def transcript(user: FakeUser | FakeGroup, since: int = 0) -> str:
     """What the person saw, as they saw it: each message, then its buttons."""
     lines = []
     for message in user.messages()[since:]:
@@ -224,15 +225,15 @@ async def test_the_question_after_the_time_reads_words_and_buttons(bot: RunningB
     assert "↩️ retour vers 17h00" in marie.last().text
 
     # Corrected from the summary, in words each time.
-    for words, shown in (
+    for typed, shown in (
         ("pas de retour", "➡️ aller simple"),
         ("je ne sais pas", "↩️ retour : heure pas encore connue"),
         ("retour vers 16h30", "↩️ retour vers 16h30"),
     ):
         await marie.press("✏️ Retour")
         assert "Et le retour ?" in marie.last().text
-        await marie.send(words)
-        assert shown in marie.last().text, words
+        await marie.send(typed)
+        assert shown in marie.last().text, typed
     # And with the buttons: "at a time" asks the time.
     await marie.press("✏️ Retour")
     await marie.press("🕔 Retour à une heure")

@@ -155,10 +155,13 @@ async def test_a_partner_platform_sees_aliases_and_only_needs_shown_to_it(
         "SELECT origin_lat, origin_lon, destination_lat, destination_lon FROM needs"
     )
     near = {
-        "departureLat": need["origin_lat"], "departureLng": need["origin_lon"],
-        "arrivalLat": need["destination_lat"], "arrivalLng": need["destination_lon"],
-        "departureDate": TUESDAY_0730 + 1800, "timeDelta": 7200,
-    }  # fmt: skip
+        "departureLat": need["origin_lat"],
+        "departureLng": need["origin_lon"],
+        "arrivalLat": need["destination_lat"],
+        "arrivalLng": need["destination_lon"],
+        "departureDate": TUESDAY_0730 + 1800,
+        "timeDelta": 7200,
+    }
     assert (await interop.get("/passenger_journeys", **near)).json() == []
     # Marie's search asked Karos for its journeys: places and times, never who.
     asked_karos = " ".join(str(params) for _, params, _ in interop.partner.calls)

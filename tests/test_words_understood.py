@@ -48,9 +48,13 @@ async def test_arrows_between_two_places_keep_both(bot: RunningBot) -> None:
     await ask(lea, "leave_after")
     await finish(lea)
     assert await the_need(bot) == {
-        "origin_name": "Figeac", "destination_name": "Cahors", "travel_date": "2026-11-24",
-        "weekdays": 0, "time_mode": "leave_after", "at": "08:00",
-    }  # fmt: skip
+        "origin_name": "Figeac",
+        "destination_name": "Cahors",
+        "travel_date": "2026-11-24",
+        "weekdays": 0,
+        "time_mode": "leave_after",
+        "at": "08:00",
+    }
 
     tom = bot.fake.user(2302, "Tom")
     said = await Transcript(tom, "Tom").say("Gourdon → Cahors mardi 8h")
@@ -71,9 +75,13 @@ async def test_two_places_and_two_days_are_a_trip_every_week(bot: RunningBot) ->
     await ask(rene, "leave_after")
     await finish(rene)
     assert await the_need(bot) == {
-        "origin_name": "Gourdon", "destination_name": "Cahors", "travel_date": None,
-        "weekdays": 9, "time_mode": "leave_after", "at": "08:00",
-    }  # fmt: skip
+        "origin_name": "Gourdon",
+        "destination_name": "Cahors",
+        "travel_date": None,
+        "weekdays": 9,
+        "time_mode": "leave_after",
+        "at": "08:00",
+    }
     print(words.text())
     bot.assert_clean()
 
@@ -116,8 +124,10 @@ async def test_a_first_sentence_with_a_morning_and_a_greeting(bot: RunningBot) -
     assert said[-1].startswith("Bonjour ! Je trouve des conducteurs")
     assert "Je n'ai pas compris" not in said[-1]
     assert max_.buttons() == [
-        "🚗 Je propose un trajet", "🙋 Je cherche un trajet", "💶 Voir les aides pour se déplacer",
-    ]  # fmt: skip
+        "🚗 Je propose un trajet",
+        "🙋 Je cherche un trajet",
+        "💶 Voir les aides pour se déplacer",
+    ]
     print(words.text())
     bot.assert_clean()
 
@@ -160,9 +170,13 @@ async def test_days_said_at_the_day_step(bot: RunningBot) -> None:
     assert "🕘 Entre 8h00 et 9h00 : je cherche un départ à partir de 8h00." in said
     await finish(zoe)
     assert await the_need(bot) == {
-        "origin_name": "Gramat", "destination_name": "12 rue de la République, Cahors",
-        "travel_date": "2026-11-25", "weekdays": 0, "time_mode": "leave_after", "at": "08:00",
-    }  # fmt: skip
+        "origin_name": "Gramat",
+        "destination_name": "12 rue de la République, Cahors",
+        "travel_date": "2026-11-25",
+        "weekdays": 0,
+        "time_mode": "leave_after",
+        "at": "08:00",
+    }
     print(words.text())
     bot.assert_clean()
 

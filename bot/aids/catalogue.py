@@ -65,9 +65,16 @@ TRANSLATED = {
 LISTS = frozenset({"attachments", "fields"})
 OTHER_LANGUAGES = tuple(language for language in LANGUAGES if language != BASE_LANGUAGE)
 TRANSPORTS = frozenset(
-    {"transportsCommun", "velo", "voiture", "libreService", "electrique", "autopartage",
-     "covoiturage"}
-)  # fmt: skip
+    {
+        "transportsCommun",
+        "velo",
+        "voiture",
+        "libreService",
+        "electrique",
+        "autopartage",
+        "covoiturage",
+    }
+)
 TRUE = frozenset({"true", "1", "yes", "oui", "vrai"})
 FALSE = frozenset({"false", "0", "no", "non", "faux", ""})
 _COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -117,8 +124,11 @@ def say_untranslated(catalogue: Catalogue, territory_file: Path | None) -> None:
         if french:
             log.warning(
                 "%s: %d aid(s) have no text in %r (%s): shown in French to those readers",
-                territory_file, len(french), language, ", ".join(french[:5]),
-            )  # fmt: skip
+                territory_file,
+                len(french),
+                language,
+                ", ".join(french[:5]),
+            )
 
 
 def read_aids_file(path: Path) -> list[Aid]:
@@ -131,9 +141,13 @@ def read_aids_file(path: Path) -> list[Aid]:
 
 def parse_aids(text: str, name: str, *, from_territory: bool = False) -> list[Aid]:
     rows = parse_territory_csv(
-        text, name, REQUIRED, OPTIONAL, others_allowed=lambda c: _translated(c) is not None,
+        text,
+        name,
+        REQUIRED,
+        OPTIONAL,
+        others_allowed=lambda column: _translated(column) is not None,
         error=AidsFileError,
-    )  # fmt: skip
+    )
     aids: list[Aid] = []
     seen: set[str] = set()
     for row in rows:

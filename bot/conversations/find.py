@@ -32,6 +32,7 @@ from bot.conversations.model import (
 )
 from bot.domain import (
     InvalidInput,
+    Missing,
     NeedDraft,
     PlaceRef,
     Purpose,
@@ -616,7 +617,8 @@ class FindFlow(CallerSteps[NeedDraft]):
 
     def time_said(self, turn: Find) -> None:
         draft = turn.draft
-        assert draft.time_mode and draft.at
+        if not (draft.time_mode and draft.at):
+            raise Missing("the draft has no time yet")
         turn.say(f"find.time_set_{draft.time_mode.value}", time=draft.at)
 
     # The way back.
@@ -754,7 +756,8 @@ class FindFlow(CallerSteps[NeedDraft]):
             turn.notify(search.notices)
             return
         followed = await self.operators.register_need(turn.person, self.caller_of(turn), new_need)
-        assert followed.need is not None
+        if followed.need is None:
+            raise Missing("the registered need is not in its follow-up")
         turn.notify(followed.notices)
         turn.reply.outputs.append(TeamCandidates(followed.need, tuple(followed.candidates)))
 
@@ -771,8 +774,10 @@ def when_rows() -> tuple[tuple[Option, ...], ...]:
 
 def week_rows(today: date) -> tuple[tuple[Option, ...], ...]:
     """The days of next week, two a row."""
-    days = [Option(f"when:{day.isoformat()}", Text("find.day_choice", {"date": day}))
-            for day in next_week(today)]  # fmt: skip
+    days = [
+        Option(f"when:{day.isoformat()}", Text("find.day_choice", {"date": day}))
+        for day in next_week(today)
+    ]
     return tuple(tuple(days[i : i + 2]) for i in range(0, len(days), 2))
 
 

@@ -221,8 +221,9 @@ class NeedService:
         back = back_leg(need)
         if back is None:
             return []
-        return await self.candidates(back, params, limit=2 * MAX_CANDIDATES + 3,
-                                     include_full=include_full)  # fmt: skip
+        return await self.candidates(
+            back, params, limit=2 * MAX_CANDIDATES + 3, include_full=include_full
+        )
 
     async def _with_way_back(
         self,

@@ -149,9 +149,12 @@ class RideService:
         if not await self._introductions.record_outcome(ride.introduction.id, outcome, now):
             return RecordedOutcome(OutcomeResult.ALREADY, ride, ride.introduction.ride_outcome)
         await self._needs.record_event(
-            ride.need.id, now, f"ride_{outcome.value}", person.id,
+            ride.need.id,
+            now,
+            f"ride_{outcome.value}",
+            person.id,
             f"introduction {ride.introduction.id}",
-        )  # fmt: skip
+        )
         return RecordedOutcome(OutcomeResult.RECORDED, ride, outcome)
 
     async def outcome_said(self, passenger: Person, happened: bool) -> RecordedOutcome | None:

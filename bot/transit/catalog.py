@@ -109,9 +109,14 @@ def read_services(
                 raise ValueError(f"{where}: booking_type is for on-demand rows (kind tad)")
             try:
                 on_demand = _on_demand(
-                    name, values, communes, frozenset(departments), gazetteer, where,
+                    name,
+                    values,
+                    communes,
+                    frozenset(departments),
+                    gazetteer,
+                    where,
                     zone or ZoneInfo("Europe/Paris"),
-                )  # fmt: skip
+                )
             except ValueError as error:
                 message = str(error)
                 raise ValueError(
@@ -127,7 +132,7 @@ def read_services(
                 values.get("booking", ""),
                 values.get("who", ""),
                 on_demand,
-            )  # fmt: skip
+            )
         )
     return services
 
@@ -144,7 +149,7 @@ _WEEKDAYS = {
             ("sam", "samedi", "sat", "saturday"),
             ("dim", "dimanche", "sun", "sunday"),
         )
-    )  # fmt: skip
+    )
     for name in names
 }
 
@@ -218,10 +223,15 @@ def _on_demand(
         message=values.get("message", ""),
     )
     return OnDemandService(
-        name=name, rule=rule, zone=zone,
+        name=name,
+        rule=rule,
+        zone=zone,
         days=ServiceDays(weekdays(days)) if days else EVERY_DAY,
-        window=window, communes=communes, departments=departments, stop_communes=stops,
-    )  # fmt: skip
+        window=window,
+        communes=communes,
+        departments=departments,
+        stop_communes=stops,
+    )
 
 
 def _clock(text: str) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -69,9 +70,12 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
             def days_of(service_id: str) -> ServiceDays:
                 base = calendars.get(service_id, ServiceDays("0000000"))
                 return ServiceDays(
-                    base.weekdays, base.start, base.end,
-                    frozenset(added.get(service_id, ())), frozenset(removed.get(service_id, ())),
-                )  # fmt: skip
+                    base.weekdays,
+                    base.start,
+                    base.end,
+                    frozenset(added.get(service_id, ())),
+                    frozenset(removed.get(service_id, ())),
+                )
 
             current = "booking_rules"
             rules: dict[str, BookingRule] = {}
@@ -112,9 +116,10 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
             calls: dict[str, list[dict[str, str]]] = {}
             for row in feed_rows(archive, names, _file(current), at):
                 if not (
-                    row.get("pickup_booking_rule_id") or row.get("drop_off_booking_rule_id")
+                    row.get("pickup_booking_rule_id")
+                    or row.get("drop_off_booking_rule_id")
                     or row.get("start_pickup_drop_off_window")
-                ):  # fmt: skip
+                ):
                     continue
                 row["line"] = str(at[0])
                 calls.setdefault(row["trip_id"], []).append(row)
@@ -124,9 +129,10 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
                     at[0] = int(rows[0]["line"])
                     raise ValueError(f"trip {trip_id!r} is not in trips.txt")
                 services.append(
-                    _service(trip_id, rows, trips, routes, rules, days_of, stops, groups,
-                             areas, tz, at)
-                )  # fmt: skip
+                    _service(
+                        trip_id, rows, trips, routes, rules, days_of, stops, groups, areas, tz, at
+                    )
+                )
         except KeyError as error:
             raise FeedError(f"{path}, {_file(current)} line {at[0]}: no column {error}") from None
         except (ValueError, UnicodeDecodeError) as error:
@@ -135,7 +141,7 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
     return list(dict.fromkeys(services))
 
 
-def _rule(row: dict[str, str], days_of: object) -> BookingRule:
+def _rule(row: dict[str, str], days_of: Callable[[str], ServiceDays]) -> BookingRule:
     kind = row["booking_type"]
     if kind not in ("0", "1", "2"):
         raise ValueError(f"booking_type must be 0, 1 or 2, not {kind!r}")
@@ -148,7 +154,6 @@ def _rule(row: dict[str, str], days_of: object) -> BookingRule:
     if booking_type == 2 and (not last_day.isdigit() or not last_time):
         raise ValueError("booking_type 2 needs prior_notice_last_day and prior_notice_last_time")
     service_id = row.get("prior_notice_service_id", "")
-    assert callable(days_of)
     return BookingRule(
         booking_type,
         prior_notice_duration_min=int(duration) if duration.isdigit() else 0,
@@ -168,7 +173,7 @@ def _service(
     trips: dict[str, tuple[str, str]],
     routes: dict[str, str],
     rules: dict[str, BookingRule],
-    days_of: object,
+    days_of: Callable[[str], ServiceDays],
     stops: dict[str, tuple[float, float]],
     groups: dict[str, list[tuple[float, float]]],
     areas: dict[str, Area],
@@ -213,7 +218,6 @@ def _service(
                     ends.append(seconds(row[key]))
     if rule is None:
         raise ValueError(f"trip {trip_id!r} has windows but no booking rule")
-    assert callable(days_of)
     return OnDemandService(
         name=routes.get(route_id, route_id),
         rule=rule,

@@ -141,30 +141,46 @@ def read_feed(path: Path) -> Feed:
                 if row.get("location_type", "0") not in ("", "0"):
                     continue  # stations and entrances: passengers board at their stops
                 feed.stops.append(
-                    Stop(row["stop_id"], row.get("stop_name", ""), float(row["stop_lat"]),
-                         float(row["stop_lon"]))
-                )  # fmt: skip
+                    Stop(
+                        row["stop_id"],
+                        row.get("stop_name", ""),
+                        float(row["stop_lat"]),
+                        float(row["stop_lon"]),
+                    )
+                )
             current = "routes"
             for row in feed_rows(archive, names, current, at):
                 agency = agencies.get(row.get("agency_id", ""), default_agency)
                 feed.routes.append(
-                    Route(row["route_id"], row.get("route_short_name", ""),
-                          row.get("route_long_name", ""), agency)
-                )  # fmt: skip
+                    Route(
+                        row["route_id"],
+                        row.get("route_short_name", ""),
+                        row.get("route_long_name", ""),
+                        agency,
+                    )
+                )
             current = "trips"
             for row in feed_rows(archive, names, current, at):
                 feed.trips.append(
-                    TripRow(row["trip_id"], row["route_id"], row["service_id"],
-                            row.get("trip_headsign", ""))
-                )  # fmt: skip
+                    TripRow(
+                        row["trip_id"],
+                        row["route_id"],
+                        row["service_id"],
+                        row.get("trip_headsign", ""),
+                    )
+                )
             current = "calendar"
             days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
             for row in feed_rows(archive, names, current, at):
                 weekdays = "".join("1" if row[d].strip() == "1" else "0" for d in days)
                 feed.calendars.append(
-                    Calendar(row["service_id"], weekdays, gtfs_date(row["start_date"]),
-                             gtfs_date(row["end_date"]))
-                )  # fmt: skip
+                    Calendar(
+                        row["service_id"],
+                        weekdays,
+                        gtfs_date(row["start_date"]),
+                        gtfs_date(row["end_date"]),
+                    )
+                )
             current = "calendar_dates"
             for row in feed_rows(archive, names, current, at):
                 kind = row["exception_type"].strip()
@@ -181,9 +197,10 @@ def read_feed(path: Path) -> Feed:
                 arrive = seconds(arrival or departure)
                 leave = seconds(departure or arrival)
                 feed.stop_times.append(
-                    StopTime(row["trip_id"], int(row["stop_sequence"]), row["stop_id"], arrive,
-                             leave)
-                )  # fmt: skip
+                    StopTime(
+                        row["trip_id"], int(row["stop_sequence"]), row["stop_id"], arrive, leave
+                    )
+                )
             current = "frequencies"
             runs = []
             for row in feed_rows(archive, names, current, at):

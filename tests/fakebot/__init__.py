@@ -247,9 +247,12 @@ class FakeBotAPI(botapi.FakeBotAPI):
     ) -> FakeUser:
         """A new user who has not started the bot yet (their first private message does)."""
         made = super().user(
-            user_id, first_name, last_name=last_name, username=username,
+            user_id,
+            first_name,
+            last_name=last_name,
+            username=username,
             language_code=language_code,
-        )  # fmt: skip
+        )
         return cast(FakeUser, made)
 
     def group(self, chat_id: int, title: str, *, privacy_mode: bool = True) -> FakeGroup:
