@@ -1,14 +1,20 @@
-"""The agenda: what is due when, kept in the database so a restart never loses nor repeats it.
+"""The agenda: what is due when, kept in the database so that a restart loses none of it.
 
 An entry is written in the same transaction as the change that causes it (a ride accepted
 schedules its reminders, a trip registered its first freshness check). A job ticks often and
-carries out what is due. Two sorts of entries:
+carries out what is due (handlers/agenda.py, bot/services/scheduled.py): an entry is marked
+done in the same transaction as its work and the messages it writes to the outbox, so an
+entry done is not done again. Its work may run more than once all the same: an attempt that
+fails is rolled back and tried again later (`retry_delay`), and given up after
+`MAX_ATTEMPTS`; and the recurring entries (the digest, the daily passes, a trip's checks, a
+need's reposts) schedule their next occurrence each time. Two sorts of entries:
 
 - actions change the state (an introduction left unanswered, a need whose date has passed, a
-  trip nobody confirmed) and, in the same transaction, are marked done and schedule the
-  messages that tell people about it;
-- messages send one message to one person or to the operators' group; one that fails is
-  tried again later (`retry_delay`), and one that cannot be delivered is recorded as failed.
+  trip nobody confirmed) and, in the same transaction, are marked done and say who must be
+  told about it;
+- messages tell one person or the operators' group, when still relevant (a reminder of a
+  ride cancelled meanwhile is skipped); what they say goes through the outbox, whose
+  deliverer sends it, tries again, and tells the team of what could not be delivered.
 
 Times are computed in the territory's time zone from calendar dates, so that 18:00 stays
 18:00 across daylight-saving changes.

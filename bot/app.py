@@ -1,7 +1,8 @@
 """The Telegram assembly: the core (bot/assembly.py), the bot that writes to the outbox, the
 handlers, the inbox runner and the deliverer, put together.
 
-This module and `bot.__main__` are the only parts of the core that know Telegram. With
+Not part of the core: this module, `bot.__main__` and `bot.try_mode` are the only modules in
+bot/ that import Telegram or the handlers (the rest of bot/ imports neither). With
 SMS_GATEWAY_URL set, the SMS channel is assembled beside it (handlers/sms): texts in through
 the HTTP side, texts out through the same outbox and deliverer.
 """
@@ -24,6 +25,7 @@ from telegram.warnings import PTBUserWarning
 from bot.assembly import Core, build_core
 from bot.clock import Clock
 from bot.delivery import Report, SendBudget
+from bot.domain import NotWired
 from bot.interop.ports import PartnerClient
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
@@ -130,9 +132,10 @@ class Mobilot:
         bot = self.application.bot
         if settings.webhook_url is not None:
             await bot.set_webhook(
-                settings.webhook_url, secret_token=webhook_secret(settings),
+                settings.webhook_url,
+                secret_token=webhook_secret(settings),
                 allowed_updates=ALLOWED_UPDATES,
-            )  # fmt: skip
+            )
         else:
             await bot.delete_webhook()  # getUpdates is refused while a webhook is set
         self.deliverer.start()
@@ -145,7 +148,8 @@ class Mobilot:
     def http_context(self) -> HttpContext:
         settings = self.deps.settings
         bot = self.application.bot
-        assert isinstance(bot, OutboxBot)
+        if not isinstance(bot, OutboxBot):
+            raise NotWired("the application's bot is not the outbox bot")
         notifier = Notifier(self.deps, self.core.database.after_commit, text_writer(self.core))
         context = SimpleNamespace(bot=bot)
         core = self.core
@@ -212,7 +216,8 @@ def webhook_secret(settings: Settings) -> str:
     """WEBHOOK_SECRET, or one derived from the token (stable across restarts, never shown)."""
     if settings.webhook_secret is not None:
         return settings.webhook_secret.get_secret_value()
-    assert settings.bot_token is not None
+    if settings.bot_token is None:
+        raise NotWired("no BOT_TOKEN to derive the webhook secret from")
     token = settings.bot_token.get_secret_value().encode()
     return hashlib.sha256(b"mobilot-webhook:" + token).hexdigest()
 
@@ -293,9 +298,13 @@ async def create_bot(
     )
     sms_sender = sms_sender_for(settings, sms_gateway)
     deliverer = Deliverer(
-        bot, core.delivery, core.database, core.clock,
-        budget=SendBudget() if rate_limit else None, texts=sms_sender,
-    )  # fmt: skip
+        bot,
+        core.delivery,
+        core.database,
+        core.clock,
+        budget=SendBudget() if rate_limit else None,
+        texts=sms_sender,
+    )
     common = CommonHandlers(deps)
     updates = UpdateRunner(
         application,
@@ -314,19 +323,21 @@ async def create_bot(
         texts = TextRunner(
             deps.texts, talk, core.database, core.delivery, deliverer, notifier.texts, deps.t
         )
-    return Mobilot(application, core, deps, updates, deliverer, texts=texts,
-                   sms_sender=sms_sender)  # fmt: skip
+    return Mobilot(application, core, deps, updates, deliverer, texts=texts, sms_sender=sms_sender)
 
 
 def sms_sender_for(settings: Settings, gateway: KannelGateway | None) -> TextSender | None:
     """The deliverer's way out for texts, when SMS_GATEWAY_URL is set."""
     if not settings.sms_enabled or settings.sms_secret is None:
         return None
-    assert settings.sms_gateway_url is not None
+    if settings.sms_gateway_url is None:
+        raise NotWired("SMS is on without SMS_GATEWAY_URL")
     gateway = gateway or KannelGateway(
-        settings.sms_gateway_url, settings.sms_username,
-        settings.sms_password.get_secret_value(), settings.sms_number,
-    )  # fmt: skip
+        settings.sms_gateway_url,
+        settings.sms_username,
+        settings.sms_password.get_secret_value(),
+        settings.sms_number,
+    )
     return TextSender(gateway, settings.sms_report_base, settings.sms_secret.get_secret_value())
 
 
@@ -393,7 +404,8 @@ def register_handlers(
     # Once an aside (/aide, /mestrajets…) is answered, the pending question comes back.
     application.add_handlers(PendingQuestions(talk).handlers(), group=AFTER_GROUP)
     application.add_error_handler(common.on_error)
-    assert application.job_queue is not None
+    if application.job_queue is None:
+        raise NotWired("the application has no job queue")
     application.job_queue.run_repeating(
         runner.tick, interval=AGENDA_TICK_SECONDS, first=AGENDA_TICK_SECONDS, name=AGENDA_JOB
     )

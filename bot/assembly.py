@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.agenda import Calendar, Timing
-from bot.aids.catalogue import load_catalogue, say_untranslated
+from bot.aids.catalogue import Catalogue, load_catalogue, say_untranslated
 from bot.aids.funders import load_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.aids import AidsFlow
@@ -62,10 +62,12 @@ from bot.services.trust import MatchGuard, TrustService
 from bot.services.tus import TusService
 from bot.services.volunteer_rides import VolunteerRideService
 from bot.services.volunteers import VolunteerService
+from bot.services.wiring import wire_matching
 from bot.services.words import WordsService
 from bot.settings import TUS_LEGAL_CAP_EUR_PER_KM, SettingFileError, Settings
-from bot.transit.catalog import read_services
+from bot.transit.catalog import MobilityService, read_services
 from bot.transit.flex import read_flex
+from bot.transit.ondemand import OnDemandService
 from bot.transit.planner import TransitPlanner
 from storage.agenda import SqliteAgenda
 from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
@@ -149,9 +151,12 @@ class Core:
             return None
         zone = self.settings.zone
         return Texting(
-            self.texts, self.people, self.conversations, self.words,
+            self.texts,
+            self.people,
+            self.conversations,
+            self.words,
             lambda: self.clock.now().astimezone(zone).date(),
-        )  # fmt: skip
+        )
 
     @cached_property
     def scheduled(self) -> ScheduledWork:
@@ -190,15 +195,22 @@ class Core:
         return True
 
 
-async def build_core(
-    settings: Settings,
-    *,
-    clock: Clock | None = None,
-    gazetteer: Gazetteer | None = None,
-    partner_client: PartnerClient | None = None,
-) -> Core:
-    """Open the database (migrations included) and assemble the services."""
-    clock = clock or SystemClock()
+@dataclass(frozen=True)
+class Loaded:
+    database: Database
+    gazetteer: Gazetteer
+    params: MatchingParams
+    search: IndexedTripSearch
+    timetable: SqliteTimetable
+    on_demand: list[OnDemandService]
+    services: list[MobilityService]
+    catalogue: Catalogue
+
+
+async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded:
+    """What the start reads before anything is wired: the database (migrations included),
+    the places, the trips' index, the timetables and the territory's files. A wrong file
+    stops the start naming it (SettingFileError), and leaves nothing open."""
     # The places load in a thread while the trips load from the database: on two cores,
     # start-up takes the longer of the two, not their sum.
     places = (
@@ -226,36 +238,68 @@ async def build_core(
         await asyncio.gather(*[loading] if loading else [], return_exceptions=True)
         await database.close()
         raise
-    assert gazetteer is not None
+    if gazetteer is None:  # only when the places' task was cancelled
+        await database.close()
+        raise RuntimeError("the places were not loaded")
+    try:
+        timetable = SqliteTimetable(database, settings.zone)
+        # A feed whose file changed since the last start is imported again; the others are kept.
+        try:
+            await timetable.import_feeds(settings.gtfs_files)
+        except ValueError as error:
+            raise SettingFileError("GTFS_FILES", str(error)) from None
+        try:
+            flex = []
+            for path in settings.gtfs_files:  # on-demand services: read at each start
+                flex += await asyncio.to_thread(read_flex, Path(path), settings.zone)
+        except ValueError as error:
+            raise SettingFileError("GTFS_FILES", str(error)) from None
+        try:
+            services = (
+                await asyncio.to_thread(
+                    read_services, settings.services_file, gazetteer, settings.zone
+                )
+                if settings.services_file
+                else []
+            )
+        except ValueError as error:
+            raise SettingFileError("SERVICES_FILE", str(error)) from None
+        catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
+    except BaseException:
+        await database.close()  # or its thread keeps the process from exiting
+        raise
+    return Loaded(database, gazetteer, params, search, timetable, flex, services, catalogue)
+
+
+async def build_core(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    gazetteer: Gazetteer | None = None,
+    partner_client: PartnerClient | None = None,
+) -> Core:
+    """Read what the start needs (`load`), then put the services together (`wire`)."""
+    return wire(settings, await load(settings, gazetteer), clock or SystemClock(), partner_client)
+
+
+def wire(
+    settings: Settings, loaded: Loaded, clock: Clock, partner_client: PartnerClient | None = None
+) -> Core:
+    """The services on the loaded database and files: nothing here reads a file or waits."""
+    database, gazetteer, params, search = (
+        loaded.database,
+        loaded.gazetteer,
+        loaded.params,
+        loaded.search,
+    )
+    timetable, flex, services = loaded.timetable, loaded.on_demand, loaded.services
+    catalogue = loaded.catalogue
     people = SqlitePeopleRepository(database)
     trips = SqliteTripRepository(database)
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
     agenda = SqliteAgenda(database)
     timing = Timing.from_settings(settings)
     need_repository = SqliteNeedRepository(database)
-    timetable = SqliteTimetable(database, settings.zone)
-    # A feed whose file changed since the last start is imported again; the others are kept.
-    try:
-        await timetable.import_feeds(settings.gtfs_files)
-    except ValueError as error:
-        await database.close()  # or its thread keeps the process from exiting
-        raise SettingFileError("GTFS_FILES", str(error)) from None
-    try:
-        flex = []
-        for path in settings.gtfs_files:  # on-demand services: read at each start
-            flex += await asyncio.to_thread(read_flex, Path(path), settings.zone)
-    except ValueError as error:
-        await database.close()
-        raise SettingFileError("GTFS_FILES", str(error)) from None
-    try:
-        services = (
-            await asyncio.to_thread(read_services, settings.services_file, gazetteer, settings.zone)
-            if settings.services_file
-            else []
-        )
-    except ValueError as error:
-        await database.close()
-        raise SettingFileError("SERVICES_FILE", str(error)) from None
     transit = TransitService(
         planner=TransitPlanner(timetable) if settings.gtfs_files else None,
         services=services,
@@ -271,38 +315,6 @@ async def build_core(
     )
     introductions = SqliteIntroductionRepository(database)
     person_reports = SqlitePersonReports(database)
-    matching = NeedService(
-        needs=need_repository,
-        introductions=introductions,
-        trips=trips,
-        people=people,
-        search=search,
-        params=params,
-        clock=clock,
-        agenda=agenda,
-        unit_of_work=database,
-        timing=timing,
-        guard=MatchGuard(people, person_reports),
-        alternatives=transit,
-    )
-    rides = RideService(
-        introductions=introductions,
-        needs=need_repository,
-        people=people,
-        trips=trips,
-        clock=clock,
-        calendar=timing.calendar,
-    )
-    announcements = AnnouncementService(
-        needs=matching,
-        need_repository=need_repository,
-        introductions=introductions,
-        trips=trips,
-        people=people,
-        params=params,
-        clock=clock,
-    )
-    matching.announce_freed_seats_with(announcements)
     volunteers = VolunteerService(
         volunteers=SqliteVolunteers(database),
         people=people,
@@ -316,7 +328,6 @@ async def build_core(
         unit_of_work=database,
         reminder_hour=settings.follow_up_hour,
     )
-    matching.match_volunteers_with(volunteers)
     volunteer_rides = VolunteerRideService(
         rides=SqliteVolunteerRides(database),
         volunteers=SqliteVolunteers(database),
@@ -331,7 +342,24 @@ async def build_core(
         unit_of_work=database,
         statement_hour=settings.digest_hour,
     )
-    rides.keep_volunteer_rides_with(volunteer_rides.record)
+    wired = wire_matching(
+        needs=need_repository,
+        introductions=introductions,
+        trips=trips,
+        people=people,
+        search=search,
+        agenda=agenda,
+        unit_of_work=database,
+        params=params,
+        clock=clock,
+        timing=timing,
+        guard=MatchGuard(people, person_reports),
+        alternatives=transit,
+        volunteers=volunteers,
+        bookings=SqliteBookings(database),
+        cost_share_eur_per_km=settings.cost_share_eur_per_km,
+        keep_paper=volunteer_rides.record,
+    )
     tus = TusService(
         register=SqliteTusRegister(database),
         gazetteer=gazetteer,
@@ -339,26 +367,10 @@ async def build_core(
         unit_of_work=database,
         eur_per_km=settings.tus_eur_per_km,
         road_factor=settings.road_factor,
+        volunteer_year=volunteer_rides.year_figures,
     )
-    tus.count_volunteer_rides_with(volunteer_rides.year_figures)
-    trip_service = TripService(
-        trips, search, clock, people=people, agenda=agenda, unit_of_work=database, timing=timing,
-        announcer=announcements, rides=rides, bookings=SqliteBookings(database),
-    )  # fmt: skip
-    introduction_service = IntroductionService(
-        cost_share_eur_per_km=settings.cost_share_eur_per_km,
-        needs=matching,
-        need_repository=need_repository,
-        introductions=introductions,
-        trips=trips,
-        people=people,
-        params=params,
-        clock=clock,
-        agenda=agenda,
-        unit_of_work=database,
-        timing=timing,
-    )
-    trip_service.call_off_with(introduction_service)
+    matching, rides, announcements = wired.needs, wired.rides, wired.announcements
+    trip_service, introduction_service = wired.trips, wired.introductions
     consents = SqliteConsents(database)
     operators = OperatorService(
         needs=need_repository,
@@ -398,7 +410,6 @@ async def build_core(
     privacy.register(VolunteerRidesHeld(database))
     # The SMS channel's consent, handed over with the rest (/mesdonnees).
     privacy.register(SmsChannelHeld(database))
-    catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
     say_untranslated(catalogue, settings.aids_file)
     # The proofs live beside the database, never in a group's history.
     proofs = ProofFolder(settings.database_path.parent / "proofs")
@@ -451,19 +462,29 @@ async def build_core(
     consent_service = ConsentService(consents, clock, people)
     offer_flows = [
         OfferFlow(
-            place_service, settings.territory_departments, consent_service, people_service,
-            trip_service, operators, for_caller=for_caller,
+            place_service,
+            settings.territory_departments,
+            consent_service,
+            people_service,
+            trip_service,
+            operators,
+            for_caller=for_caller,
         )
         for for_caller in (False, True)
-    ]  # fmt: skip
+    ]
     finding = SearchWithPartners(matching, their_journeys, serving=partner_api is not None)
     find_flows = [
         FindFlow(
-            place_service, settings.territory_departments, consent_service, finding, operators,
-            settings.retention_months, for_caller=for_caller,
+            place_service,
+            settings.territory_departments,
+            consent_service,
+            finding,
+            operators,
+            settings.retention_months,
+            for_caller=for_caller,
         )
         for for_caller in (False, True)
-    ]  # fmt: skip
+    ]
     trust = TrustService(
         reports=person_reports,
         people=people,
@@ -481,17 +502,19 @@ async def build_core(
         ForgetFlow(place_service, settings.territory_departments, privacy),
         *(
             ApplyFlow(
-                place_service, settings.territory_departments, applications, aids,
+                place_service,
+                settings.territory_departments,
+                applications,
+                aids,
                 for_caller=for_caller,
             )
             for for_caller in (False, True)
         ),
         ReviewFlow(place_service, settings.territory_departments, applications, group_members),
-        WelcomeFlow(place_service, settings.territory_departments, people_service,
-                    consent_service),
+        WelcomeFlow(place_service, settings.territory_departments, people_service, consent_service),
         CancelNeedFlow(place_service, settings.territory_departments, matching),
         VolunteerFlow(place_service, settings.territory_departments, consent_service, volunteers),
-    ]  # fmt: skip
+    ]
     inbox_service = InboxService(SqliteInbox(database), clock)
     delivery_service = DeliveryService(outbox, people, clock, timing.calendar)
     texts = TextService(
@@ -584,5 +607,5 @@ async def build_core(
             agenda=agenda,
             clock=clock,
             calendar=timing.calendar,
-        ),  # fmt: skip
+        ),
     )

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
+from bot.domain import NotWired
+
 JSON = dict[str, Any]
 log = logging.getLogger(__name__)
 
@@ -243,7 +245,7 @@ class SendMessages:
                     str(m["text"]),
                     m.get("reply_markup") or None,
                     m.get("sms_to") or None,
-                )  # fmt: skip
+                )
                 for m in stored
                 if m.get("chat_id") is not None and m.get("text")
             )
@@ -295,7 +297,8 @@ StepPayload = SendMessages | NeedPosted | DriverUnreachable
 _PAYLOADS: dict[StepKind, type[SendMessages] | type[NeedPosted] | type[DriverUnreachable]] = {
     payload.kind: payload for payload in (SendMessages, NeedPosted, DriverUnreachable)
 }
-assert set(_PAYLOADS) == set(StepKind), "every kind of step has its payload"
+if set(_PAYLOADS) != set(StepKind):
+    raise NotWired("every kind of step has its payload")
 
 P = TypeVar("P", SendMessages, NeedPosted, DriverUnreachable)
 # Runs a step: its payload, and the id of the message sent (None when it was not).

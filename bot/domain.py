@@ -208,9 +208,8 @@ class TripDraft(BaseModel):
         return missing
 
     def complete(self) -> NewTrip:
-        if self.missing:
-            raise InvalidInput(self.missing[0], "missing")
-        assert self.origin and self.destination and self.departure and self.seats
+        if self.missing or not (self.origin and self.destination and self.departure and self.seats):
+            raise InvalidInput(next(iter(self.missing), "draft"), "missing")
         return NewTrip(
             origin=self.origin,
             destination=self.destination,
@@ -270,6 +269,16 @@ class Trip(NewTrip):
         return self.status in ENDED_TRIP_STATUSES
 
 
+class Missing(LookupError):
+    """What the code has every reason to find is not there (a row it has just written, the
+    need an introduction names, the person a text came from): the storage broke its word,
+    not a person's mistake."""
+
+
+class NotWired(RuntimeError):
+    """A part this way of running needs was not given: a setting, a service, the job queue."""
+
+
 class InvalidInput(ValueError):
     """A value a person gave that the domain refuses; `reason` is a stable code to translate."""
 
@@ -316,6 +325,15 @@ class NeedStatus(enum.StrEnum):
 OPEN_NEED_STATUSES = frozenset({NeedStatus.SEARCHING, NeedStatus.ASKING, NeedStatus.WITH_OPERATORS})
 
 
+class WayBack(enum.StrEnum):
+    """The passenger's way back, asked with the need (issue 23, item 11): none, at a time
+    (`back_at`, leaving the destination for the origin the same day), or not known yet."""
+
+    NONE = "none"
+    AT = "at"
+    UNKNOWN = "unknown"
+
+
 class NeedDraft(BaseModel):
     """A need being described, step by step; `today` guards against dates in the past."""
 
@@ -330,6 +348,9 @@ class NeedDraft(BaseModel):
     at: time | None = None
     purpose: Purpose | None = None
     special_needs: frozenset[SpecialNeed] = frozenset()
+    # The way back: None until asked; AT with `back_at` (None while the time is asked).
+    way_back: WayBack | None = None
+    back_at: time | None = None
     # Hours said rather than a time ("entre 8h et 9h", "le matin"), until "before or after"
     # and a time within them are known: the draft's only, never the need's.
     window: tuple[time, time] | None = None
@@ -367,13 +388,18 @@ class NeedDraft(BaseModel):
         missing = [name for name in ("origin", "destination") if not getattr(self, name)]
         if not (self.travel_date or (self.regular and self.weekdays)):
             missing.append("when")
-        missing += [name for name in ("time_mode", "at", "purpose") if not getattr(self, name)]
+        missing += [name for name in ("time_mode", "at") if not getattr(self, name)]
+        if self.way_back is WayBack.AT and self.back_at is None:
+            missing.append("back_at")
+        if not self.purpose:
+            missing.append("purpose")
         return missing
 
     def complete(self) -> NewNeed:
-        if self.missing:
-            raise InvalidInput(self.missing[0], "missing")
-        assert self.origin and self.destination and self.time_mode and self.at and self.purpose
+        if self.missing or not (
+            self.origin and self.destination and self.time_mode and self.at and self.purpose
+        ):
+            raise InvalidInput(next(iter(self.missing), "draft"), "missing")
         return NewNeed(
             origin=self.origin,
             destination=self.destination,
@@ -383,6 +409,8 @@ class NeedDraft(BaseModel):
             at=self.at,
             purpose=self.purpose,
             special_needs=self.special_needs,
+            way_back=self.way_back or WayBack.NONE,
+            back_at=self.back_at if self.way_back is WayBack.AT else None,
         )
 
 
@@ -397,6 +425,13 @@ class NewNeed(BaseModel):
     at: time
     purpose: Purpose
     special_needs: frozenset[SpecialNeed] = frozenset()
+    way_back: WayBack = WayBack.NONE
+    back_at: time | None = None  # with WayBack.AT: leaving the destination around then
+
+    @property
+    def wants_back(self) -> bool:
+        """A way back was asked for (at a time, or not known yet)."""
+        return self.way_back is not WayBack.NONE
 
     @property
     def days(self) -> frozenset[int]:
@@ -466,6 +501,11 @@ class Introduction(BaseModel):
     answered_at: datetime | None = None
     ride_date: date | None = None  # the first ride, once accepted
     ride_outcome: RideOutcome | None = None
+    # The passenger's way back with the same driver, when the request covers it too: the
+    # trip that brings them back, and its pickup (at the need's destination) and drop-off.
+    back_trip_id: int | None = None
+    back_pickup: time | None = None
+    back_dropoff: time | None = None
 
 
 class Caller(BaseModel):

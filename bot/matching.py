@@ -1,7 +1,9 @@
 """Matching a passenger's need with drivers' trips (design notes, "Matching").
 
 Pure and synchronous: plain values in, plain values out. Knows nothing of Telegram nor of
-storage; the storage layer gives it candidate routes (see ``storage.trip_search``).
+storage. Over every active trip, the search runs in memory (``bot.matching_index.TripIndex``,
+kept in step with the database by ``storage.trip_search.IndexedTripSearch``): it applies the
+prefilter below to all trips at once, then this module's ``match_route`` to what is left.
 
 Geometry. Distances are great-circle × ``road_factor``, times at ``average_speed_kmh``. For a
 trip A→B and a need O→D, the driver's extra distance is d(A,O) + d(O,D) + d(D,B) − d(A,B). A

@@ -22,7 +22,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from bot.delivery import Step, StepKind
 from bot.domain import Introduction, Need, Person, Ride, Trip
@@ -111,9 +111,8 @@ class NoticeValues:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Mapping):
             return dict(self.fields()) == dict(other)
-        if type(other) is not type(self):
+        if not isinstance(other, NoticeValues) or type(other) is not type(self):
             return NotImplemented
-        assert isinstance(other, NoticeValues)
         return self.fields() == other.fields()
 
     def __hash__(self) -> int:
@@ -127,7 +126,8 @@ class NoticeValues:
     def __contains__(self, name: object) -> bool:
         return name in self.keys()
 
-    def __getitem__(self, name: str) -> object:
+    def __getitem__(self, name: str) -> Any:
+        """The value named `name`, typed as any: each kind has its own fields."""
         if name not in self.keys():
             raise KeyError(name)
         return getattr(self, name)

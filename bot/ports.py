@@ -192,6 +192,7 @@ class IntroductionRepository(Protocol):
         extra_minutes: float,
         now: datetime,
         expires_at: datetime,
+        back: tuple[int, time, time] | None = None,
     ) -> Introduction: ...
 
     async def get(self, introduction_id: int) -> Introduction | None: ...

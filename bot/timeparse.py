@@ -31,11 +31,28 @@ NUMBER_WORDS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
 # "et demie", "et quart", "moins le quart" after an hour.
-_FRACTIONS = {"et demi": 30, "et demie": 30, "et quart": 15, "moins le quart": -15,
-              "moins quart": -15, "thirty": 30}  # fmt: skip
+_FRACTIONS = {
+    "et demi": 30,
+    "et demie": 30,
+    "et quart": 15,
+    "moins le quart": -15,
+    "moins quart": -15,
+    "thirty": 30,
+}
 # Parts of the day that move an hour said on a 12-hour clock.
-_AFTERNOON = ("de l apres midi", "de l aprem", "l apres midi", "apres midi", "du soir", "le soir",
-              "soir", "in the afternoon", "in the evening", "at night", "de la nuit")  # fmt: skip
+_AFTERNOON = (
+    "de l apres midi",
+    "de l aprem",
+    "l apres midi",
+    "apres midi",
+    "du soir",
+    "le soir",
+    "soir",
+    "in the afternoon",
+    "in the evening",
+    "at night",
+    "de la nuit",
+)
 _MORNING = ("du matin", "le matin", "matin", "in the morning")
 
 _PATTERN = re.compile(

@@ -27,6 +27,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from bot.app import AGENDA_JOB, Mobilot, create_bot
+from bot.domain import NotWired
 from bot.languages import LANGUAGES
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
@@ -220,7 +221,8 @@ class TryMode:
 
     @property
     def _current(self) -> _Session:
-        assert self._session is not None, "try mode is not started"
+        if self._session is None:
+            raise NotWired("try mode is not started")
         return self._session
 
     async def _open(self) -> _Session:
@@ -228,9 +230,12 @@ class TryMode:
         for suffix in ("", "-wal", "-shm"):
             self.database.with_name(self.database.name + suffix).unlink(missing_ok=True)
         fake = FakeBotAPI(
-            api_url=self.settings.telegram_api_url, token=TOKEN, bot_id=int(TOKEN.split(":")[0]),
-            bot_username=BOT_USERNAME, clock=self.clock.now,
-        )  # fmt: skip
+            api_url=self.settings.telegram_api_url,
+            token=TOKEN,
+            bot_id=int(TOKEN.split(":")[0]),
+            bot_username=BOT_USERNAME,
+            clock=self.clock.now,
+        )
         fake.deliver = "polling"
         fake.max_poll_wait = 25.0
         # The page's language is the territory's, for the team's group too. No rate limiter:
@@ -257,7 +262,8 @@ class TryMode:
     @staticmethod
     async def _run_agenda(mobilot: Mobilot) -> None:
         job_queue = mobilot.application.job_queue
-        assert job_queue is not None
+        if job_queue is None:
+            raise NotWired("the application has no job queue")
         for job in job_queue.get_jobs_by_name(AGENDA_JOB):
             await job.run(mobilot.application)
         await mobilot.deliverer.flush()

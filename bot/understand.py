@@ -20,7 +20,7 @@ from datetime import date, time, timedelta
 
 from bot import folding
 from bot.dateparse import parse_date, parse_weekdays
-from bot.domain import Purpose, SpecialNeed, TimeMode, Weekday
+from bot.domain import Purpose, SpecialNeed, TimeMode, WayBack, Weekday
 from bot.places.departments import department_named
 from bot.settings import Language
 from bot.timeparse import NUMBER_WORDS, parse_time
@@ -64,20 +64,84 @@ def _phrases(*phrases: str) -> frozenset[str]:
 
 
 YES = _phrases(
-    "oui", "ouais", "ouai", "ok", "okay", "d accord", "dac", "bien sur", "volontiers",
-    "exact", "exactement", "parfait", "c est bon", "c est ca", "c est juste", "tout est juste",
-    "tout est bon", "ca marche", "ca va", "valider", "je valide", "je confirme", "confirme",
-    "entendu", "absolument", "evidemment", "j accepte", "accepte", "je suis d accord",
-    "pourquoi pas", "bien entendu", "oui oui", "yes", "yeah", "yep", "yup", "sure",
-    "of course", "correct", "right", "fine", "that s right", "all good", "i agree", "agreed",
-)  # fmt: skip
+    "oui",
+    "ouais",
+    "ouai",
+    "ok",
+    "okay",
+    "d accord",
+    "dac",
+    "bien sur",
+    "volontiers",
+    "exact",
+    "exactement",
+    "parfait",
+    "c est bon",
+    "c est ca",
+    "c est juste",
+    "tout est juste",
+    "tout est bon",
+    "ca marche",
+    "ca va",
+    "valider",
+    "je valide",
+    "je confirme",
+    "confirme",
+    "entendu",
+    "absolument",
+    "evidemment",
+    "j accepte",
+    "accepte",
+    "je suis d accord",
+    "pourquoi pas",
+    "bien entendu",
+    "oui oui",
+    "yes",
+    "yeah",
+    "yep",
+    "yup",
+    "sure",
+    "of course",
+    "correct",
+    "right",
+    "fine",
+    "that s right",
+    "all good",
+    "i agree",
+    "agreed",
+)
 NO = _phrases(
-    "non", "nan", "nom", "pas du tout", "non merci", "surtout pas", "jamais", "pas question",
-    "je refuse", "refuse", "pas d accord", "je ne veux pas", "je veux pas", "aucun",
-    "aucune", "rien", "pas cette fois", "je ne peux pas", "je peux pas", "impossible",
-    "no", "nope", "nah", "no thanks", "no thank you", "not at all", "never", "not this time",
-    "i can t", "i cannot",
-)  # fmt: skip
+    "non",
+    "nan",
+    "nom",
+    "pas du tout",
+    "non merci",
+    "surtout pas",
+    "jamais",
+    "pas question",
+    "je refuse",
+    "refuse",
+    "pas d accord",
+    "je ne veux pas",
+    "je veux pas",
+    "aucun",
+    "aucune",
+    "rien",
+    "pas cette fois",
+    "je ne peux pas",
+    "je peux pas",
+    "impossible",
+    "no",
+    "nope",
+    "nah",
+    "no thanks",
+    "no thank you",
+    "not at all",
+    "never",
+    "not this time",
+    "i can t",
+    "i cannot",
+)
 
 
 def read_yes_no(text: str, *, strict: bool = False) -> bool | None:
@@ -145,14 +209,52 @@ def read_phone(text: str) -> str | None:
 
 # Times, with their "before" or "after".
 
-_BEFORE = ("avant", "au plus tard a", "au plus tard", "pas apres", "pour", "y etre a",
-           "y etre pour", "etre a", "etre la a", "arriver a", "arriver avant", "arriver pour",
-           "arrivee a", "arrivee avant", "rdv a", "rendez vous a", "j ai rendez vous a",
-           "j ai rdv a", "rendez vous", "rdv", "by", "before", "arrive by", "arrive before",
-           "be there by", "no later than")  # fmt: skip
-_AFTER = ("apres", "a partir de", "des", "depuis", "partir a", "partir apres", "depart a",
-          "depart apres", "pas avant", "au plus tot a", "au plus tot", "after", "from",
-          "leave after", "leave at", "not before")  # fmt: skip
+_BEFORE = (
+    "avant",
+    "au plus tard a",
+    "au plus tard",
+    "pas apres",
+    "pour",
+    "y etre a",
+    "y etre pour",
+    "etre a",
+    "etre la a",
+    "arriver a",
+    "arriver avant",
+    "arriver pour",
+    "arrivee a",
+    "arrivee avant",
+    "rdv a",
+    "rendez vous a",
+    "j ai rendez vous a",
+    "j ai rdv a",
+    "rendez vous",
+    "rdv",
+    "by",
+    "before",
+    "arrive by",
+    "arrive before",
+    "be there by",
+    "no later than",
+)
+_AFTER = (
+    "apres",
+    "a partir de",
+    "des",
+    "depuis",
+    "partir a",
+    "partir apres",
+    "depart a",
+    "depart apres",
+    "pas avant",
+    "au plus tot a",
+    "au plus tot",
+    "after",
+    "from",
+    "leave after",
+    "leave at",
+    "not before",
+)
 _MODE_ONLY = {
     TimeMode.ARRIVE_BEFORE: ("arriver avant", "arriver avant une heure", "arrivee", "arriver",
                              "etre a l heure", "avant", "arrive before", "arrive", "before"),
@@ -280,8 +382,9 @@ def read_time_wish(text: str) -> TimeWish | None:
     if len(text) > MAX_TEXT:
         return None
     folded = without_fillers(_DASH.sub(" à ", text))
-    folded = re.sub(r"^(?:je (?:dois|veux|voudrais|peux)|il faut|i (?:must|need to|can|want to)) ",
-                    "", folded)  # fmt: skip
+    folded = re.sub(
+        r"^(?:je (?:dois|veux|voudrais|peux)|il faut|i (?:must|need to|can|want to)) ", "", folded
+    )
     if not folded:
         return None
     at = parse_time(folded)
@@ -318,9 +421,17 @@ def _clock(text: str, *, bare: bool = False) -> time | None:
 # Days: "tous les jours", "en semaine", "ben comme d'habitude, en semaine".
 
 _REGULAR = _phrases(
-    "chaque semaine", "toutes les semaines", "regulierement", "regulier", "reguliere",
-    "tout le temps", "every week", "weekly", "regularly", "regular",
-)  # fmt: skip
+    "chaque semaine",
+    "toutes les semaines",
+    "regulierement",
+    "regulier",
+    "reguliere",
+    "tout le temps",
+    "every week",
+    "weekly",
+    "regularly",
+    "regular",
+)
 
 
 def read_weekdays(text: str) -> frozenset[Weekday] | None:
@@ -436,9 +547,13 @@ def read_regular_days(text: str) -> tuple[frozenset[Weekday], TimeWish | None] |
 
 
 _NEXT_WEEK = _phrases(
-    "la semaine prochaine", "semaine prochaine", "la semaine d apres", "la semaine qui vient",
-    "next week", "the week after",
-)  # fmt: skip
+    "la semaine prochaine",
+    "semaine prochaine",
+    "la semaine d apres",
+    "la semaine qui vient",
+    "next week",
+    "the week after",
+)
 
 
 def says_next_week(text: str) -> bool:
@@ -453,9 +568,18 @@ def next_week(today: date) -> list[date]:
 
 
 _GREETINGS = _phrases(
-    "bonjour", "bonsoir", "salut", "coucou", "allo", "hello", "hi", "hey", "good morning",
-    "good afternoon", "good evening",
-)  # fmt: skip
+    "bonjour",
+    "bonsoir",
+    "salut",
+    "coucou",
+    "allo",
+    "hello",
+    "hi",
+    "hey",
+    "good morning",
+    "good afternoon",
+    "good evening",
+)
 
 
 _TO_WHOM = frozenset("madame monsieur mobilot a tous toi vous there".split())
@@ -539,8 +663,9 @@ def _addresses(text: str) -> list[tuple[str, str]]:
         return []
     if len(parts) == 1 and _is_street(said):
         words = said.split()
-        return [(" ".join(words[:-n]), " ".join(words[-n:])) for n in (3, 2, 1)
-                if len(words) - n >= 2]  # fmt: skip
+        return [
+            (" ".join(words[:-n]), " ".join(words[-n:])) for n in (3, 2, 1) if len(words) - n >= 2
+        ]
     return []
 
 
@@ -578,8 +703,10 @@ def read_place(text: str) -> list[PlaceWords]:
             break
     folded = re.sub(r"^(?:la |le |l |les |the )", "", folded)
     for said in sorted(LANDMARKS, key=len, reverse=True):
-        for pattern in (rf"^{said} (?P<link>de |d |du |des |a |in |of )?(?P<rest>.+)$",
-                        rf"^(?P<rest>.+?) (?:{said})$"):  # fmt: skip
+        for pattern in (
+            rf"^{said} (?P<link>de |d |du |des |a |in |of )?(?P<rest>.+)$",
+            rf"^(?P<rest>.+?) (?:{said})$",
+        ):
             found = re.match(pattern, folded)
             if found and found["rest"].strip():
                 rest = found["rest"].strip()
@@ -640,10 +767,24 @@ SPECIAL_WORDS = {
                           "suitcase", "bags"),
 }  # fmt: skip
 _NOTHING = _phrases(
-    "aucun", "aucune", "rien", "non", "non merci", "rien de special", "rien de particulier",
-    "pas de besoin", "aucun besoin", "pas besoin", "ca va", "rien du tout", "none",
-    "nothing", "no", "nope", "no thanks",
-)  # fmt: skip
+    "aucun",
+    "aucune",
+    "rien",
+    "non",
+    "non merci",
+    "rien de special",
+    "rien de particulier",
+    "pas de besoin",
+    "aucun besoin",
+    "pas besoin",
+    "ca va",
+    "rien du tout",
+    "none",
+    "nothing",
+    "no",
+    "nope",
+    "no thanks",
+)
 
 
 def _mentions(folded: str, phrase: str) -> bool:
@@ -718,6 +859,90 @@ def read_choice(text: str, labels: list[str]) -> int | None:
     return by_words[0] if len(by_words) == 1 else None
 
 
+# The way back (issue 23, item 11): "retour vers 17h", "pas de retour", "je ne sais pas".
+
+
+@dataclass(frozen=True)
+class BackWish:
+    """What was said of the way back: none, a time (`at`), not known yet; or only that one
+    is wanted (`kind` None: "aller-retour", "oui"), the time still to ask."""
+
+    kind: WayBack | None
+    at: time | None = None
+
+
+_BACK_NONE = _phrases(
+    "non", "pas de retour", "sans retour", "aucun retour", "pas besoin", "pas besoin de retour",
+    "aller simple", "juste l aller", "seulement l aller", "l aller seulement", "aller seulement",
+    "je rentre autrement", "je me debrouille", "quelqu un me ramene", "on me ramene", "rien",
+    "no", "no return", "none", "one way", "no way back", "not needed", "i ll manage",
+)  # fmt: skip
+_BACK_UNKNOWN = _phrases(
+    "je ne sais pas", "je ne sais pas encore", "je sais pas", "je sais pas encore", "sais pas",
+    "ne sais pas", "pas encore", "je ne sais pas l heure", "je ne connais pas l heure",
+    "je ne connais pas encore l heure", "on verra", "je verrai", "je vous dirai",
+    "je vous le dirai", "je ne sais pas quand", "je sais pas quand", "ca depend",
+    "pas sur", "pas sure", "inconnu", "plus tard", "je ne sais pas a quelle heure",
+    "i don t know", "don t know", "dont know", "i dont know", "not yet", "not sure",
+    "i don t know yet", "unknown", "later",
+)  # fmt: skip
+_BACK_WANTED = _phrases(
+    "oui", "yes", "aller retour", "un aller retour", "avec retour", "retour", "le retour",
+    "oui un retour", "oui retour", "il faut me ramener", "return", "round trip", "both ways",
+)  # fmt: skip
+# "retour vers 17h", "pour le retour, 17h", "return at 5pm": what comes first about the way.
+_BACK_LEAD = re.compile(
+    r"^(?:(?:et|avec|puis|pour)\s)?(?:(?:un|le)\s)?(?:aller\s)?(?:retour|return|back|revenir"
+    r"|rentrer|repartir)\s?(?:(?:a|le|l|est|:|par|sera)\s)*"
+)
+
+
+def read_way_back(text: str) -> BackWish | None:
+    """ "pas de retour" → none; "je ne sais pas encore" → not known yet; "retour vers 17h",
+    "17h", "après 16h30", "return at 5pm" → a time; "aller-retour", "oui" → a way back
+    wanted, its time not said; else None."""
+    if len(text) > MAX_TEXT:
+        return None
+    folded = without_fillers(text)
+    if not folded:
+        return None
+    for said in (folded, re.sub(r"^(?:non|no) (?=\S)", "", folded)):  # "non, pas de retour"
+        for phrases, kind in ((_BACK_UNKNOWN, WayBack.UNKNOWN), (_BACK_NONE, WayBack.NONE)):
+            if said in phrases:
+                return BackWish(kind)
+    if folded in _BACK_WANTED:
+        return BackWish(None)
+    rest = _BACK_LEAD.sub("", folded, count=1).strip()
+    for phrases, kind in ((_BACK_UNKNOWN, WayBack.UNKNOWN), (_BACK_NONE, WayBack.NONE)):
+        if rest in phrases:
+            return BackWish(kind)
+    if not rest:
+        return BackWish(None)
+    wish = read_time_wish(rest)
+    if wish is None or not wish.said:
+        return None
+    at = wish.at if wish.at is not None else wish.window[0] if wish.window else None
+    return BackWish(WayBack.AT, at)
+
+
+# "cahors demain 9h retour 17h": where the words about the way back begin.
+_BACK_IN_REQUEST = re.compile(
+    r"(?i)(?:[\s,;.!]+|^)(?:(?:et|avec|puis|pour)\s+)?(?:(?:le|un)\s+)?"
+    r"(?:aller[\s-]+)?(?:retour|return)\b"
+)
+
+
+def split_way_back(text: str) -> tuple[str, BackWish | None, str | None]:
+    """A request's words before the way back, what they say of it, and those words as typed
+    when they say nothing usable ("retour bof")."""
+    found = _BACK_IN_REQUEST.search(text)
+    if found is None or found.start() == 0:
+        return text, None, None
+    said = text[found.start() :].strip(" ,;.!")
+    wish = read_way_back(said)
+    return text[: found.start()], wish, (None if wish is not None else said)
+
+
 # A whole request typed at once.
 
 
@@ -736,6 +961,7 @@ class Request:
     wish: TimeWish | None = None
     weekdays: frozenset[Weekday] = frozenset()
     unused: str | None = None
+    back: BackWish | None = None  # "… retour 17h"
 
 
 _OPENINGS = re.compile(
@@ -850,6 +1076,7 @@ def read_request(text: str, today: date) -> Request | None:
     the message names no day (it is then not clearly a request)."""
     if len(text) > MAX_TEXT:
         return None
+    text, back, back_unused = split_way_back(text)
     said = _Said(_ARROWS.sub(" vers ", text))
     opening = _OPENINGS.match(" ".join(said.words))
     skip = len(opening.group().split()) if opening else 0
@@ -869,8 +1096,10 @@ def read_request(text: str, today: date) -> Request | None:
     if origin is None and rest[1] - rest[0] > 1 and said.words[rest[0]] in _FROM:
         # "cahors demain 9h depuis gourdon"
         origin, rest = said.typed_span(rest[0] + 1, rest[1]), (count, count)
-    unused = said.typed_span(*rest)
-    return Request(destination or None, origin, when.day, when.wish, when.weekdays, unused or None)
+    unused = " ".join(part for part in (said.typed_span(*rest), back_unused) if part)
+    return Request(
+        destination or None, origin, when.day, when.wish, when.weekdays, unused or None, back
+    )
 
 
 def _route(said: _Said, start: int, end: int) -> tuple[str | None, str]:
@@ -910,9 +1139,19 @@ FIELD_WORDS = {
     "caller": ("nom", "le nom", "name"),
 }
 _CANCEL = _phrases(
-    "annuler", "abandonner", "laisser tomber", "laisse tomber", "j abandonne", "tout annuler",
-    "on arrete", "arreter", "stop", "cancel", "give up", "forget it",
-)  # fmt: skip
+    "annuler",
+    "abandonner",
+    "laisser tomber",
+    "laisse tomber",
+    "j abandonne",
+    "tout annuler",
+    "on arrete",
+    "arreter",
+    "stop",
+    "cancel",
+    "give up",
+    "forget it",
+)
 _CORRECT = re.compile(
     r"^(?:non |no )?(?:(?:il faut |je veux |je voudrais )?(?:corriger|changer|modifier)"
     r"|correct|change|fix)? ?(?:le |la |l |les |the )?"

@@ -64,8 +64,14 @@ def to_review_line(t: Translator, lang: str, aid: Aid) -> str:
     page = aid.source or aid.link or next(iter(aid.checked_against), "")
     where = t(lang, "aidcheck.to_review_page", page=page) if page else ""
     if aid.checked_on is None:
-        return t(lang, "aidcheck.to_review_never", title=aid.title, id=aid.id,
-                 note=aid.check_note, page=where)  # fmt: skip
+        return t(
+            lang,
+            "aidcheck.to_review_never",
+            title=aid.title,
+            id=aid.id,
+            note=aid.check_note,
+            page=where,
+        )
     checked = t.day(lang, aid.checked_on, "d MMMM y")
     return t(lang, "aidcheck.to_review_line", title=aid.title, id=aid.id, date=checked, page=where)
 
@@ -79,23 +85,37 @@ def status_line(
     application = replace(application, aid_title=title or application.aid_title)
     if application.amount_cents and application.frequency:
         detail = t(
-            lang, f"aids.amount_{application.frequency.value}",
+            lang,
+            f"aids.amount_{application.frequency.value}",
             amount=euros(t, lang, application.amount_cents),
-        )  # fmt: skip
-        return t(lang, "aids.mine_validated", title=application.aid_title, id=application.id,
-                 detail=detail)  # fmt: skip
+        )
+        return t(
+            lang,
+            "aids.mine_validated",
+            title=application.aid_title,
+            id=application.id,
+            detail=detail,
+        )
     if application.reason is not None:
         reason = application.other_reason or t(lang, f"aids.reason.{application.reason.value}")
-        return t(lang, "aids.mine_rejected", title=application.aid_title, id=application.id,
-                 reason=reason)  # fmt: skip
+        return t(
+            lang,
+            "aids.mine_rejected",
+            title=application.aid_title,
+            id=application.id,
+            reason=reason,
+        )
     return t(lang, f"aids.mine_{status}", title=application.aid_title, id=application.id)
 
 
 def decision_note(t: Translator, lang: str, application: Application, reviewer: str) -> str:
     """What the application's post says once decided (its buttons gone)."""
     if application.amount_cents and application.frequency:
-        amount = t(lang, f"aids.amount_{application.frequency.value}",
-                   amount=euros(t, lang, application.amount_cents))  # fmt: skip
+        amount = t(
+            lang,
+            f"aids.amount_{application.frequency.value}",
+            amount=euros(t, lang, application.amount_cents),
+        )
         return t(lang, "aids.post_validated", reviewer=reviewer, amount=amount)
     reason = application.other_reason or (
         t(lang, f"aids.reason.{application.reason.value}") if application.reason else ""
@@ -108,12 +128,17 @@ def application_post(t: Translator, lang: str, values: n.ApplicationPost) -> str
     unknown = t(lang, "aids.not_said")
     lines = [
         t(lang, "aids.post_header", id=application.id, title=aid.title),
-        t(lang, "aids.post_person", name=person.display_name,
-          age=application.age if application.age is not None else unknown,
-          situation=Html(t(lang, f"aids.situation.{application.situation.value}"))
-          if application.situation else unknown,
-          commune=application.commune_name or unknown),
-    ]  # fmt: skip
+        t(
+            lang,
+            "aids.post_person",
+            name=person.display_name,
+            age=application.age if application.age is not None else unknown,
+            situation=Html(t(lang, f"aids.situation.{application.situation.value}"))
+            if application.situation
+            else unknown,
+            commune=application.commune_name or unknown,
+        ),
+    ]
     for question, answer in zip(aid.fields, application.answers, strict=False):
         lines.append(t(lang, "aids.post_answer", question=question, answer=answer))
     lines.append(t(lang, "aids.post_proofs", count=values.proofs))
@@ -180,13 +205,17 @@ def validated_csv(
     the territory's, to the minute (as the team's exports), through the one CSV writer."""
     rows = [
         (
-            a.id, a.aid_id, a.aid_title, a.commune_name or "", a.age or "",
+            a.id,
+            a.aid_id,
+            a.aid_title,
+            a.commune_name or "",
+            a.age or "",
             plain(t, lang, f"aids.situation.{a.situation.value}") if a.situation else "",
-            local_moment(a.submitted_at, zone), local_moment(a.decided_at, zone),
+            local_moment(a.submitted_at, zone),
+            local_moment(a.decided_at, zone),
             f"{(a.amount_cents or 0) / 100:.2f}",
-            t(lang, f"aids.amount_{a.frequency.value}", amount="").strip()
-            if a.frequency else "",
+            t(lang, f"aids.amount_{a.frequency.value}", amount="").strip() if a.frequency else "",
         )
         for a in applications
-    ]  # fmt: skip
+    ]
     return csv_table(t(lang, "aids.export_header").split(","), rows)

@@ -170,10 +170,15 @@ class CommonHandlers:
     async def privacy(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)
         await send(
-            update, context,
-            self.t(person.language, "privacy.text", months=self.deps.settings.retention_months,
-                   inactive=self.deps.settings.inactive_months),
-        )  # fmt: skip
+            update,
+            context,
+            self.t(
+                person.language,
+                "privacy.text",
+                months=self.deps.settings.retention_months,
+                inactive=self.deps.settings.inactive_months,
+            ),
+        )
 
     async def language(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)

@@ -48,21 +48,43 @@ def draw_chart(t: Translator, lang: str, dashboard: Dashboard) -> bytes:
 
     figure = Figure(figsize=(9, 4.8), dpi=100)
     axes = figure.subplots()
-    labels = [t(lang, "dashboard.week_label", day=week.start.day, month=week.start.month)
-              for week in dashboard.weeks]  # fmt: skip
+    labels = [
+        t(lang, "dashboard.week_label", day=week.start.day, month=week.start.month)
+        for week in dashboard.weeks
+    ]
     positions = list(range(len(labels)))
     bottom = [0] * len(labels)
     for outcome, colour in STACK:
         heights = [week.needs[outcome] for week in dashboard.weeks]
-        axes.bar(positions, heights, bottom=bottom, color=colour, width=0.7,
-                 label=_plain(t(lang, OUTCOME_KEYS[outcome])))  # fmt: skip
+        axes.bar(
+            positions,
+            heights,
+            bottom=bottom,
+            color=colour,
+            width=0.7,
+            label=_plain(t(lang, OUTCOME_KEYS[outcome])),
+        )
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-    axes.plot(positions, [w.rides for w in dashboard.weeks], color="#0072B2", marker="o",
-              linewidth=2, label=_plain(t(lang, "dashboard.rides")))  # fmt: skip
-    axes.plot(positions, [w.drivers for w in dashboard.weeks], color="#CC79A7", marker="s",
-              linestyle="--", linewidth=2, label=_plain(t(lang, "dashboard.drivers")))  # fmt: skip
-    highest = max([*bottom, *(w.rides for w in dashboard.weeks),
-                   *(w.drivers for w in dashboard.weeks), 1])  # fmt: skip
+    axes.plot(
+        positions,
+        [w.rides for w in dashboard.weeks],
+        color="#0072B2",
+        marker="o",
+        linewidth=2,
+        label=_plain(t(lang, "dashboard.rides")),
+    )
+    axes.plot(
+        positions,
+        [w.drivers for w in dashboard.weeks],
+        color="#CC79A7",
+        marker="s",
+        linestyle="--",
+        linewidth=2,
+        label=_plain(t(lang, "dashboard.drivers")),
+    )
+    highest = max(
+        [*bottom, *(w.rides for w in dashboard.weeks), *(w.drivers for w in dashboard.weeks), 1]
+    )
     axes.set_ylim(0, highest * 1.35 + 0.5)  # room for the legend above the bars
     axes.set_xticks(positions, labels, rotation=45, ha="right", fontsize=8)
     axes.set_title(_plain(t(lang, "dashboard.title")))
@@ -97,20 +119,25 @@ async def send_chart(
 ) -> None:
     png = await asyncio.to_thread(draw_chart, t, lang, dashboard)
     await context.bot.send_photo(
-        chat_id, InputFile(png, filename="mobilot-stats.png"),
+        chat_id,
+        InputFile(png, filename="mobilot-stats.png"),
         caption=axes_text(t, lang, dashboard.axes),
-    )  # fmt: skip
+    )
 
 
 def monthly_text(t: Translator, lang: str, report: MonthlyReport) -> str:
     needs = sum(report.needs.values())
     return t(
-        lang, "dashboard.monthly",
-        month=_month(t, lang, report), needs=needs,
+        lang,
+        "dashboard.monthly",
+        month=_month(t, lang, report),
+        needs=needs,
         found=report.needs[NeedOutcome.FOUND] + report.needs[NeedOutcome.OTHER_WAY],
-        unmet=report.needs[NeedOutcome.UNMET], rides=report.rides, drivers=report.drivers,
+        unmet=report.needs[NeedOutcome.UNMET],
+        rides=report.rides,
+        drivers=report.drivers,
         axes=Html(axes_text(t, lang, report.axes, month=True)),
-    )  # fmt: skip
+    )
 
 
 def _month(t: Translator, lang: str, report: MonthlyReport) -> str:

@@ -59,8 +59,14 @@ RECORD_RETRY = 2.0
 # flush() tries at most this many, so that it returns even while messages keep coming.
 FLUSH_MOST = 2000
 
-_GONE = ("message to edit not found", "message can't be edited", "message to delete not found",
-         "message can't be deleted", "query is too old", "query id is invalid")  # fmt: skip
+_GONE = (
+    "message to edit not found",
+    "message can't be edited",
+    "message to delete not found",
+    "message can't be deleted",
+    "query is too old",
+    "query id is invalid",
+)
 _UNREACHABLE = ("chat not found", "user not found", "have no rights to send")
 
 
@@ -217,13 +223,15 @@ class Deliverer:
             elif any(reason in text for reason in _UNREACHABLE) and entry.chat_id > 0:
                 await self._unreachable(entry, str(error))
             else:
-                log.error("Telegram refused outbox message %s (%s): %s",
-                          entry.id, entry.method, error)  # fmt: skip
+                log.error(
+                    "Telegram refused outbox message %s (%s): %s", entry.id, entry.method, error
+                )
                 await self._delivery.refused(entry, str(error))
             return True
         except ChatMigrated as error:  # the group became a supergroup: a setting to change
-            log.error("chat %s moved to %s: set OPERATOR_CHAT_ID to it", entry.chat_id,
-                      error.new_chat_id)  # fmt: skip
+            log.error(
+                "chat %s moved to %s: set OPERATOR_CHAT_ID to it", entry.chat_id, error.new_chat_id
+            )
             await self._delivery.refused(entry, f"chat moved to {error.new_chat_id}")
             return True
         except (NetworkError, TelegramError) as error:  # 5xx, time-outs, no network
@@ -305,8 +313,9 @@ class Deliverer:
                 except Exception:
                     # Sent, but not recorded: never sent again by this process (their chats
                     # wait); recorded once the database answers again.
-                    log.exception("recording %d sent messages failed; again in %g s",
-                                  len(batch), RECORD_RETRY)  # fmt: skip
+                    log.exception(
+                        "recording %d sent messages failed; again in %g s", len(batch), RECORD_RETRY
+                    )
                     self._to_record[:0] = batch
                     await asyncio.sleep(RECORD_RETRY)
                     continue

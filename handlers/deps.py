@@ -34,6 +34,7 @@ from bot.services.trust import TrustService
 from bot.services.tus import TusService
 from bot.services.words import WordsService
 from bot.settings import Settings
+from handlers.replies import IncompleteUpdate
 from i18n import Translator
 
 
@@ -84,7 +85,8 @@ class Deps:
     async def person(self, update: Update) -> Person:
         """The person writing; created on first contact, names refreshed from Telegram."""
         user = update.effective_user
-        assert user is not None, "handlers that need a person only run on updates with a user"
+        if user is None:
+            raise IncompleteUpdate("handlers that need a person only run on updates with a user")
         return await self.people.identify(
             TelegramIdentity(
                 user_id=user.id,

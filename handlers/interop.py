@@ -10,11 +10,18 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot.domain import Person
+from bot.domain import Missing, Person
 from bot.interop.served import DriverAnswer, PartnerApi, Shared
 from handlers import keyboards as kb
 from handlers.deps import Deps
-from handlers.replies import answer_button, drop_keyboard, mark_answered, send, swap_keyboard
+from handlers.replies import (
+    IncompleteUpdate,
+    answer_button,
+    drop_keyboard,
+    mark_answered,
+    send,
+    swap_keyboard,
+)
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -48,10 +55,16 @@ class InteropHandlers:
             await answer_button(update, self.t(driver.language, "common.old_button"))
 
     async def _answer(
-        self, update: Update, context: Context, driver: Person, api: PartnerApi | None,
-        number: int | None, accept: bool,
-    ) -> None:  # fmt: skip
-        assert api is not None and number is not None
+        self,
+        update: Update,
+        context: Context,
+        driver: Person,
+        api: PartnerApi | None,
+        number: int | None,
+        accept: bool,
+    ) -> None:
+        if api is None or number is None:
+            raise IncompleteUpdate("a partner's button without its partner or booking")
         lang = driver.language
         answered = await api.answer(driver, number, accept=accept)
         if answered.result is DriverAnswer.NOT_YOURS:
@@ -61,7 +74,8 @@ class InteropHandlers:
             await answer_button(update, self.t(lang, "intro.no_longer"))
             await drop_keyboard(update)
             return
-        assert answered.booking is not None
+        if answered.booking is None:
+            raise Missing(f"booking {number} is gone")
         await answer_button(update)
         name, platform = answered.booking.passenger_alias, answered.platform
         if answered.result is DriverAnswer.FULL:
@@ -71,20 +85,27 @@ class InteropHandlers:
             return
         await mark_answered(update, self.t(lang, f"intro.state_{answered.result.value}"))
         if answered.result is DriverAnswer.ACCEPTED:
-            text = self.t(lang, "interop.booking_accepted_driver", passenger=name,
-                          platform=platform)  # fmt: skip
+            text = self.t(
+                lang, "interop.booking_accepted_driver", passenger=name, platform=platform
+            )
             await send(update, context, text, kb.booking_withdraw(self.t, lang, number))
         else:
-            text = self.t(lang, "interop.booking_declined_driver", passenger=name,
-                          platform=platform)  # fmt: skip
+            text = self.t(
+                lang, "interop.booking_declined_driver", passenger=name, platform=platform
+            )
             await send(update, context, text)
 
     async def _withdraw_buttons(
-        self, update: Update, driver: Person, api: PartnerApi | None, number: int | None,
+        self,
+        update: Update,
+        driver: Person,
+        api: PartnerApi | None,
+        number: int | None,
         choice: str,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """ "I can no longer" asks to confirm; "I do take them" goes back."""
-        assert api is not None and number is not None
+        if api is None or number is None:
+            raise IncompleteUpdate("a partner's button without its partner or booking")
         lang = driver.language
         booking = await api.booking_of(driver, number)
         if booking is None:
@@ -100,10 +121,15 @@ class InteropHandlers:
         await swap_keyboard(update, markup)
 
     async def _withdraw(
-        self, update: Update, context: Context, driver: Person, api: PartnerApi | None,
+        self,
+        update: Update,
+        context: Context,
+        driver: Person,
+        api: PartnerApi | None,
         number: int | None,
-    ) -> None:  # fmt: skip
-        assert api is not None and number is not None
+    ) -> None:
+        if api is None or number is None:
+            raise IncompleteUpdate("a partner's button without its partner or booking")
         lang = driver.language
         withdrawn = await api.withdraw(driver, number)
         if withdrawn.result is DriverAnswer.NOT_YOURS:
@@ -120,7 +146,7 @@ class InteropHandlers:
             passenger=withdrawn.booking.passenger_alias,
             platform=withdrawn.platform,
         )
-        await send(update, context, text)  # fmt: skip
+        await send(update, context, text)
 
     async def on_share(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)

@@ -7,6 +7,7 @@ import html
 from collections.abc import Sequence
 
 from bot import notices as n
+from bot.domain import Missing
 from bot.interop.theirs import TheirJourney
 from handlers.pages import PAGE_LIMIT, chunks
 from handlers.wordings import Wordings
@@ -36,26 +37,39 @@ def interop_words(t: Translator) -> Wordings:
         )
         leaves = trip.departure if outbound or trip.return_time is None else trip.return_time
         return t(
-            lang, v.key, platform=v.platform, passenger=v.passenger,
-            day=t.date(lang, v.day), pickup=t.time(lang, v.pickup),
-            origin=start.name, destination=end.name, time=t.time(lang, leaves),
+            lang,
+            v.key,
+            platform=v.platform,
+            passenger=v.passenger,
+            day=t.date(lang, v.day),
+            pickup=t.time(lang, v.pickup),
+            origin=start.name,
+            destination=end.name,
+            time=t.time(lang, leaves),
             message=Html(t(lang, "interop.booking_message", text=message) if message else ""),
-        )  # fmt: skip
+        )
 
     def booking_cancelled(lang: str, v: n.InteropBookingCancelledDriver) -> str:
         message = v.message
         return t(
-            lang, v.key, platform=v.platform, passenger=v.passenger,
+            lang,
+            v.key,
+            platform=v.platform,
+            passenger=v.passenger,
             day=t.date(lang, v.day),
             message=Html(t(lang, "interop.booking_message", text=message) if message else ""),
-        )  # fmt: skip
+        )
 
     def message_call(lang: str, v: n.InteropMessageCall) -> str:
         return t(
-            lang, v.key, platform=v.platform, sender=v.sender,
-            name=v.person.display_name, phone=v.phone or t(lang, "interop.no_phone"),
+            lang,
+            v.key,
+            platform=v.platform,
+            sender=v.sender,
+            name=v.person.display_name,
+            phone=v.phone or t(lang, "interop.no_phone"),
             text=v.text,
-        )  # fmt: skip
+        )
 
     w = Wordings()
     w.add(journeys, n.InteropTheirJourneys)
@@ -68,15 +82,20 @@ def interop_words(t: Translator) -> Wordings:
 def _their_line(t: Translator, lang: str, journey: TheirJourney) -> str:
     if journey.pickup_at is not None:
         when = t(
-            lang, "interop.their_when_dated", day=t.date(lang, journey.pickup_at.date()),
+            lang,
+            "interop.their_when_dated",
+            day=t.date(lang, journey.pickup_at.date()),
             time=t.time(lang, journey.pickup_at.time()),
-        )  # fmt: skip
+        )
     else:
-        assert journey.pickup_time is not None
+        if journey.pickup_time is None:
+            raise Missing("a journey with neither a pickup moment nor a pickup time")
         when = t(
-            lang, "interop.their_when_regular", days=t.weekdays(lang, journey.days),
+            lang,
+            "interop.their_when_regular",
+            days=t.weekdays(lang, journey.days),
             time=t.time(lang, journey.pickup_time),
-        )  # fmt: skip
+        )
     link = (
         Html(
             t(
@@ -84,12 +103,16 @@ def _their_line(t: Translator, lang: str, journey: TheirJourney) -> str:
                 "interop.their_link",
                 platform=journey.platform,
                 url=Html(html.escape(journey.web_url, quote=True)),
-            )  # fmt: skip
+            )
         )
         if journey.web_url
         else ""
     )
     return t(
-        lang, "interop.their_line", platform=journey.platform, driver=journey.driver,
-        when=Html(when), link=link,
-    )  # fmt: skip
+        lang,
+        "interop.their_line",
+        platform=journey.platform,
+        driver=journey.driver,
+        when=Html(when),
+        link=link,
+    )

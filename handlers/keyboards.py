@@ -349,13 +349,15 @@ def too_few_seats(
     return inline(
         [(t(lang, "seats.button_keep", seats=trip.seats), encode(TRIP, trip.id, "seatskeep"))],
         *[
-            [(
-                t(lang, "seats.button_call_off", name=ride.passenger.short_name),
-                encode(TRIP, trip.id, "seatsoff", f"{seats}-{ride.introduction.id}"),
-            )]
+            [
+                (
+                    t(lang, "seats.button_call_off", name=ride.passenger.short_name),
+                    encode(TRIP, trip.id, "seatsoff", f"{seats}-{ride.introduction.id}"),
+                )
+            ]
             for ride in rides
         ],
-    )  # fmt: skip
+    )
 
 
 def confirm_delete(t: Translator, lang: str, trip: Trip) -> InlineKeyboardMarkup:
@@ -438,10 +440,14 @@ def confirm_withdraw(
     t: Translator, lang: str, introduction_id: int, name: str
 ) -> InlineKeyboardMarkup:
     return inline(
-        [(t(lang, "button.withdraw_yes", name=name),
-          encode(INTRO, introduction_id, "withdraw", "yes"))],
+        [
+            (
+                t(lang, "button.withdraw_yes", name=name),
+                encode(INTRO, introduction_id, "withdraw", "yes"),
+            )
+        ],
         [(t(lang, "button.withdraw_no", name=name), encode(INTRO, introduction_id, "stay"))],
-    )  # fmt: skip
+    )
 
 
 RIDE_OUTCOMES = ("happened", "not_happened", "no_show")

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot import notices as n
-from bot.domain import Introduction, Need, Person, Ride, Trip
+from bot.domain import Introduction, Missing, Need, Person, Ride, Trip
 from bot.notices import Button, Notice, NoticeValues, Offer
 from bot.phones import show_phone
 from handlers import aid_keyboards as aid_kb
@@ -40,14 +40,27 @@ class NoticeWords:
         # Catalog sentences whose values are shown as they are (names, numbers, counts).
         w.add(
             self._plain,
-            n.CandidatesNone, n.CandidatesNoMore, n.IntroDeclinedPassenger,
-            n.IntroExpiredPassenger, n.IntroUnreachablePassenger, n.RidesFullPassenger,
-            n.RidesWithdrawnPassenger, n.IntroExpiredDriver, n.PrivacySuspendedTeam,
-            n.PrivacyLiftedTeam, n.PrivacyTeamForgot, n.PrivacySuspendedPerson,
-            n.PrivacyLiftedPerson, n.PrivacyStayQuestion, n.PrivacyStayCall,
-            n.InteropShareOffer, n.InteropMessage, n.AidsSubmitted, n.AidsReviewWaiting,
+            n.CandidatesNone,
+            n.CandidatesNoMore,
+            n.IntroDeclinedPassenger,
+            n.IntroExpiredPassenger,
+            n.IntroUnreachablePassenger,
+            n.RidesFullPassenger,
+            n.RidesWithdrawnPassenger,
+            n.IntroExpiredDriver,
+            n.PrivacySuspendedTeam,
+            n.PrivacyLiftedTeam,
+            n.PrivacyTeamForgot,
+            n.PrivacySuspendedPerson,
+            n.PrivacyLiftedPerson,
+            n.PrivacyStayQuestion,
+            n.PrivacyStayCall,
+            n.InteropShareOffer,
+            n.InteropMessage,
+            n.AidsSubmitted,
+            n.AidsReviewWaiting,
             n.SmsTeamAgreed,
-        )  # fmt: skip
+        )
         w.add(self._plain, n.SeatsCalledOffPassenger)
         w.add(self._asked, n.IntroAsked)
         w.add(self._candidates, n.CandidatesFound, n.CandidatesNext)
@@ -64,8 +77,10 @@ class NoticeWords:
         w.add(self._call_driver, n.OperatorsCallDriver)
         w.add(
             self._driver_answer,
-            n.OperatorsDriverAccepted, n.OperatorsDriverRefused, n.OperatorsDriverWithdrew,
-        )  # fmt: skip
+            n.OperatorsDriverAccepted,
+            n.OperatorsDriverRefused,
+            n.OperatorsDriverWithdrew,
+        )
         w.add(self._call_driver_cancelled, n.OperatorsCallDriverCancelled)
         w.add(self._need_cancelled, n.OperatorsNeedCancelled)
         w.add(
@@ -88,8 +103,11 @@ class NoticeWords:
         w.add(self._report, n.PrivacyReportTeam)
         w.add(
             self._about_texts,
-            n.SmsStoppedTeam, n.SmsStoppedMessage, n.SmsThroughTeam, n.SmsUndelivered,
-        )  # fmt: skip
+            n.SmsStoppedTeam,
+            n.SmsStoppedMessage,
+            n.SmsThroughTeam,
+            n.SmsUndelivered,
+        )
         w.update(AidWords(t, self.wordings).table())
         self.transit = TransitWords(t, self.zone)
         w.update(self.transit.words())
@@ -118,17 +136,25 @@ class NoticeWords:
         reason = Html(self.t(lang, f"privacy.reason.{v.reason}"))
         said = Html(self.t(lang, "privacy.report_words", words=v.words) if v.words else "")
         return self.t(
-            lang, v.key, reporter=v.reporter, reported=v.reported, reason=reason, words=said,
+            lang,
+            v.key,
+            reporter=v.reporter,
+            reported=v.reported,
+            reason=reason,
+            words=said,
             id=v.id,
-        )  # fmt: skip
+        )
 
     def _about_texts(self, lang: str, v: n.AboutTexter) -> str:
         """The team, about someone reached by SMS: who, and the number to phone."""
         person = v.person
         return self.t(
-            lang, v.key, name=person.display_name or show_phone(person.phone),
-            phone=show_phone(person.phone), text=v.text,
-        )  # fmt: skip
+            lang,
+            v.key,
+            name=person.display_name or show_phone(person.phone),
+            phone=show_phone(person.phone),
+            text=v.text,
+        )
 
     def _buttons(
         self, buttons: tuple[Button, ...], lang: str, values: NoticeValues
@@ -184,17 +210,19 @@ class NoticeWords:
 
     def _candidates(self, lang: str, v: n.DriverChoices) -> str:
         lines = "\n".join(render.candidate_line(self.t, lang, v.need, c) for c in v.candidates)
-        return self.t(lang, v.key, lines=Html(lines))
+        text = self.t(lang, v.key, lines=Html(lines))
+        return render.with_line(text, render.way_back_news(self.t, lang, v.need, v.candidates))
 
     def _new_driver(self, lang: str, v: n.CandidatesNewDriver) -> str:
         need = v.need
         [candidate] = v.candidates
         return self.t(
-            lang, "candidates.new_driver",
+            lang,
+            "candidates.new_driver",
             origin=Html(render.place(self.t, lang, need.origin)),
             destination=Html(render.place(self.t, lang, need.destination)),
             line=Html(render.candidate_line(self.t, lang, need, candidate)),
-        )  # fmt: skip
+        )
 
     def _asked(self, lang: str, v: n.IntroAsked) -> str:
         return self.t(lang, v.key, name=v.name, deadline=self._deadline(lang, v))
@@ -206,12 +234,16 @@ class NoticeWords:
 
     def _accepted_passenger(self, lang: str, v: n.Accepted) -> str:
         need, introduction, driver = v.need, v.introduction, v.driver
-        return self.t(
-            lang, v.key, name=driver.display_name,
+        text = self.t(
+            lang,
+            v.key,
+            name=driver.display_name,
             day=render.match_day(self.t, lang, need, introduction.travel_day),
             pickup=self.t.time(lang, introduction.pickup),
             contact=Html(render.reach(self.t, lang, driver)),
-        )  # fmt: skip
+        )
+        back = render.way_back_ride(self.t, lang, need, introduction, for_driver=False)
+        return render.with_line(text, back, before_last=True)
 
     # The driver.
 
@@ -219,13 +251,15 @@ class NoticeWords:
         need, introduction, trip, passenger = v.need, v.introduction, v.trip, v.passenger
         t = self.t
         answer_by = t(
-            lang, "rides.answer_by",
+            lang,
+            "rides.answer_by",
             deadline=render.deadline(
                 t, lang, introduction.expires_at, introduction.created_at, self.zone
             ),
-        )  # fmt: skip
-        return t(
-            lang, "intro.request",
+        )
+        request = t(
+            lang,
+            "intro.request",
             passenger=passenger.short_name,
             origin=need.origin.name,
             destination=need.destination.name,
@@ -238,24 +272,32 @@ class NoticeWords:
             detour=Html(render.detour(t, lang, introduction.extra_minutes, "detour.none_driver")),
             purpose=Html(render.purpose(t, lang, need)),
             special=Html(render.special_needs(t, lang, need)),
-        ) + "\n" + answer_by  # fmt: skip
+        )
+        back = render.way_back_ride(t, lang, need, introduction, for_driver=True)
+        return render.with_line(request, back, before_last=True) + "\n" + answer_by
 
     def _accepted_driver(self, lang: str, v: n.Accepted) -> str:
         passenger = v.passenger
-        return self.t(
-            lang, "intro.accepted_driver", name=passenger.display_name,
+        text = self.t(
+            lang,
+            "intro.accepted_driver",
+            name=passenger.display_name,
             contact=Html(render.reach(self.t, lang, passenger) or self._via_team(lang)),
-        )  # fmt: skip
+        )
+        back = render.way_back_ride(self.t, lang, v.need, v.introduction, for_driver=True)
+        return render.with_line(text, back)
 
     def _passenger_unreachable(self, lang: str, v: n.Accepted) -> str:
         return self.t(lang, "intro.passenger_unreachable_driver", name=v.passenger.display_name)
 
     def _trip_cancelled_driver(self, lang: str, v: n.IntroTripCancelledDriver) -> str:
         return self.t(
-            lang, "intro.trip_cancelled_driver", name=v.passenger.short_name,
+            lang,
+            "intro.trip_cancelled_driver",
+            name=v.passenger.short_name,
             day=self._ride_day(lang, v.need, v.introduction),
             pickup=self.t.time(lang, v.introduction.pickup),
-        )  # fmt: skip
+        )
 
     def _need_cancelled_driver(self, lang: str, v: n.IntroNeedCancelledDriver) -> str:
         return self.t(lang, "intro.need_cancelled_driver", name=v.passenger.short_name)
@@ -271,21 +313,29 @@ class NoticeWords:
 
     def _driver_asked(self, lang: str, v: n.OperatorsDriverAsked) -> str:
         return self.t(
-            lang, "operators.driver_asked", id=v.need.id, driver=v.driver.display_name,
+            lang,
+            "operators.driver_asked",
+            id=v.need.id,
+            driver=v.driver.display_name,
             deadline=self._deadline(lang, v),
-        )  # fmt: skip
+        )
 
     def _call_driver(self, lang: str, v: n.OperatorsCallDriver) -> str:
         need, introduction, driver, passenger = v.need, v.introduction, v.driver, v.passenger
         t = self.t
         return t(
-            lang, "operators.call_driver",
-            id=need.id, driver=driver.display_name, phone=self._phone(lang, driver),
+            lang,
+            "operators.call_driver",
+            id=need.id,
+            driver=driver.display_name,
+            phone=self._phone(lang, driver),
             passenger=passenger.short_name,
-            origin=need.origin.name, destination=need.destination.name,
+            origin=need.origin.name,
+            destination=need.destination.name,
             day=render.match_day(t, lang, need, introduction.travel_day),
-            pickup=t.time(lang, introduction.pickup), deadline=self._deadline(lang, v),
-        )  # fmt: skip
+            pickup=t.time(lang, introduction.pickup),
+            deadline=self._deadline(lang, v),
+        )
 
     def _driver_answer(self, lang: str, v: n.DriverAnswer) -> str:
         need, driver, passenger = v.need, v.driver, v.passenger
@@ -302,30 +352,44 @@ class NoticeWords:
     def _call_driver_cancelled(self, lang: str, v: n.OperatorsCallDriverCancelled) -> str:
         need, driver, passenger = v.need, v.driver, v.passenger
         return self.t(
-            lang, "operators.call_driver_cancelled", id=need.id,
-            passenger=passenger.display_name, driver=driver.display_name,
+            lang,
+            "operators.call_driver_cancelled",
+            id=need.id,
+            passenger=passenger.display_name,
+            driver=driver.display_name,
             phone=self._phone(lang, driver),
             pickup=self.t.time(lang, v.introduction.pickup),
             day=self._ride_day(lang, need, v.introduction),
-        )  # fmt: skip
+        )
 
     def _need_cancelled(self, lang: str, v: n.OperatorsNeedCancelled) -> str:
         need, passenger = v.need, v.passenger
         return self.t(
-            lang, "operators.need_cancelled", passenger=passenger.display_name, id=need.id,
-            origin=need.origin.name, destination=need.destination.name,
-        )  # fmt: skip
+            lang,
+            "operators.need_cancelled",
+            passenger=passenger.display_name,
+            id=need.id,
+            origin=need.origin.name,
+            destination=need.destination.name,
+        )
 
     def _call_passenger(self, lang: str, v: n.Accepted) -> str:
         need, introduction, passenger, driver = v.need, v.introduction, v.passenger, v.driver
-        return self.t(
-            lang, v.key, id=need.id,
-            passenger=passenger.display_name, phone=self._phone(lang, passenger),
-            driver=driver.display_name,
-            day=render.match_day(self.t, lang, need, introduction.travel_day),
-            pickup=self.t.time(lang, introduction.pickup),
-            contact=Html(render.reach(self.t, lang, driver) or self._relay(lang)),
-        ) + "\n" + render.reached_line(self.t, lang, passenger, by_phone=True)  # fmt: skip
+        return (
+            self.t(
+                lang,
+                v.key,
+                id=need.id,
+                passenger=passenger.display_name,
+                phone=self._phone(lang, passenger),
+                driver=driver.display_name,
+                day=render.match_day(self.t, lang, need, introduction.travel_day),
+                pickup=self.t.time(lang, introduction.pickup),
+                contact=Html(render.reach(self.t, lang, driver) or self._relay(lang)),
+            )
+            + "\n"
+            + render.reached_line(self.t, lang, passenger, by_phone=True)
+        )
 
     def _connect_driver(self, lang: str, v: n.Accepted) -> str:
         need, introduction, passenger, driver = v.need, v.introduction, v.passenger, v.driver
@@ -334,23 +398,30 @@ class NoticeWords:
             show_phone(passenger.phone) if passenger.phone and passenger.phone_visible else None
         )
         return self.t(
-            lang, v.key, id=need.id,
-            driver=driver.display_name, driver_phone=self._phone(lang, driver),
+            lang,
+            v.key,
+            id=need.id,
+            driver=driver.display_name,
+            driver_phone=self._phone(lang, driver),
             passenger=passenger.display_name,
             day=render.match_day(self.t, lang, need, introduction.travel_day),
             pickup=self.t.time(lang, introduction.pickup),
             passenger_phone=shared or self._relay(lang),
             contact=Html(render.reach(self.t, lang, passenger) or self._phone(lang, passenger)),
-        )  # fmt: skip
+        )
 
     def _connect_texter(self, lang: str, v: n.OperatorsConnectTexter) -> str:
         texter = v.texter
         other = v.driver if texter.id == v.passenger.id else v.passenger
         return self.t(
-            lang, v.key, id=v.need.id, texter=texter.display_name, phone=show_phone(texter.phone),
+            lang,
+            v.key,
+            id=v.need.id,
+            texter=texter.display_name,
+            phone=show_phone(texter.phone),
             other=other.display_name,
             contact=Html(render.reach(self.t, lang, other) or self._phone(lang, other)),
-        )  # fmt: skip
+        )
 
     def _ride_still_on(self, lang: str, v: n.RideNotice) -> str:
         ride = v.ride
@@ -360,9 +431,12 @@ class NoticeWords:
             else self.t.weekdays(lang, {ride.introduction.travel_day})
         )
         return self.t(
-            lang, v.key, passenger=ride.passenger.display_name, when=when,
+            lang,
+            v.key,
+            passenger=ride.passenger.display_name,
+            when=when,
             pickup=self.t.time(lang, ride.introduction.pickup),
-        )  # fmt: skip
+        )
 
     # The agenda's reminders and questions.
 
@@ -376,12 +450,20 @@ class NoticeWords:
 
     def _reminder(self, lang: str, v: n.RideNotice) -> str:
         ride = v.ride
-        other = ride.passenger if isinstance(v, n.ReminderDriver) else ride.driver
-        return self.t(
-            lang, v.key, **self._ride(lang, ride),
-            driver=ride.driver.display_name, passenger=ride.passenger.display_name,
+        for_driver = isinstance(v, n.ReminderDriver)
+        other = ride.passenger if for_driver else ride.driver
+        text = self.t(
+            lang,
+            v.key,
+            **self._ride(lang, ride),
+            driver=ride.driver.display_name,
+            passenger=ride.passenger.display_name,
             contact=Html(render.reach(self.t, lang, other) or self._arranged_by_team(lang)),
-        )  # fmt: skip
+        )
+        back = render.way_back_ride(
+            self.t, lang, ride.need, ride.introduction, for_driver=for_driver
+        )
+        return render.with_line(text, back)
 
     def _arranged_by_team(self, lang: str) -> str:
         """No Telegram and no number shared (registered by the team, or reached by SMS): as
@@ -390,11 +472,20 @@ class NoticeWords:
 
     def _reminder_call(self, lang: str, v: n.ReminderCall) -> str:
         ride, person = v.ride, v.person
-        return self.t(
-            lang, v.key, **self._ride(lang, ride), id=ride.need.id,
-            passenger=ride.passenger.display_name, driver=ride.driver.display_name,
-            name=person.display_name, phone=self._phone(lang, person),
-        ) + "\n" + render.reached_line(self.t, lang, person, by_phone=True)  # fmt: skip
+        return (
+            self.t(
+                lang,
+                v.key,
+                **self._ride(lang, ride),
+                id=ride.need.id,
+                passenger=ride.passenger.display_name,
+                driver=ride.driver.display_name,
+                name=person.display_name,
+                phone=self._phone(lang, person),
+            )
+            + "\n"
+            + render.reached_line(self.t, lang, person, by_phone=True)
+        )
 
     def _question(self, lang: str, v: n.RideNotice) -> str:
         ride = v.ride
@@ -402,11 +493,19 @@ class NoticeWords:
 
     def _question_call(self, lang: str, v: n.RideNotice) -> str:
         ride = v.ride
-        return self.t(
-            lang, v.key, **self._ride(lang, ride), id=ride.need.id,
-            passenger=ride.passenger.display_name, phone=show_phone(ride.passenger.phone) or "—",
-            driver=ride.driver.display_name,
-        ) + "\n" + render.reached_line(self.t, lang, ride.passenger, by_phone=True)  # fmt: skip
+        return (
+            self.t(
+                lang,
+                v.key,
+                **self._ride(lang, ride),
+                id=ride.need.id,
+                passenger=ride.passenger.display_name,
+                phone=show_phone(ride.passenger.phone) or "—",
+                driver=ride.driver.display_name,
+            )
+            + "\n"
+            + render.reached_line(self.t, lang, ride.passenger, by_phone=True)
+        )
 
     def _trip(self, lang: str, trip: Trip) -> Html:
         return Html(render.trip_line(self.t, lang, trip))
@@ -436,30 +535,46 @@ class NoticeWords:
     def _claimed_quiet(self, lang: str, v: n.ClaimedQuiet) -> str:
         view = v.view
         need, passenger, claimer = view.need, view.passenger, view.claimer
-        assert need is not None and passenger is not None and claimer is not None
+        if need is None or passenger is None or claimer is None:
+            raise Missing("the follow-up names no need, passenger or operator")
         extra = (
             {"operator": claimer.display_name}
-            if isinstance(v, n.OperatorsClaimedQuietGroup) else {}
-        )  # fmt: skip
-        return self.t(
-            lang, v.key, id=need.id, passenger=passenger.display_name,
-            origin=need.origin.name, destination=need.destination.name,
-            days=self._count(lang, "days", v.days),
-            when=Html(render.need_when(self.t, lang, need)), **extra,
-        ) + "\n" + render.reached_line(self.t, lang, passenger)  # fmt: skip
+            if isinstance(v, n.OperatorsClaimedQuietGroup)
+            else {}
+        )
+        return (
+            self.t(
+                lang,
+                v.key,
+                id=need.id,
+                passenger=passenger.display_name,
+                origin=need.origin.name,
+                destination=need.destination.name,
+                days=self._count(lang, "days", v.days),
+                when=Html(render.need_when(self.t, lang, need)),
+                **extra,
+            )
+            + "\n"
+            + render.reached_line(self.t, lang, passenger)
+        )
 
     def _told_closed(self, lang: str, v: n.OperatorsPersonToldClosed) -> str:
         need = v.need
         if v.reason == "no_driver":
             # Not a file closed: what the person can still do.
             return self.t(
-                lang, "words.told_no_driver",
-                origin=need.origin.name, destination=need.destination.name,
-            )  # fmt: skip
+                lang,
+                "words.told_no_driver",
+                origin=need.origin.name,
+                destination=need.destination.name,
+            )
         return self.t(
-            lang, v.key, origin=need.origin.name, destination=need.destination.name,
+            lang,
+            v.key,
+            origin=need.origin.name,
+            destination=need.destination.name,
             reason=Html(self.t(lang, f"close.{v.reason}")),
-        )  # fmt: skip
+        )
 
     # Pieces.
 

@@ -31,7 +31,7 @@ from bot.delivery import (
     Steps,
     WordedMessage,
 )
-from bot.domain import Need, Person
+from bot.domain import Missing, Need, Person
 from bot.notices import (
     NeedPostRefresh,
     Notice,
@@ -110,7 +110,8 @@ class Notifier:
     async def _write(self, context: Context, notice: Notice) -> int:
         values = notice.values
         if isinstance(values, NeedPostRefresh):
-            assert values.view is not None, "written by write(), which reads the views first"
+            if values.view is None:
+                raise Missing("written by write(), which reads the views first")
             await self._edit_post(context, values.view)
             return 0
         if isinstance(values, TeamDigest):
@@ -183,9 +184,10 @@ class Notifier:
                 continue
             lang = other.to.language if other.to is not None else self.team_lang
             chat_id = (
-                self.deps.settings.operator_chat_id if other.to is None
+                self.deps.settings.operator_chat_id
+                if other.to is None
                 else other.to.telegram_user_id
-            )  # fmt: skip
+            )
             if chat_id is None:
                 continue
             text, markup = self.words.word(other, lang)
@@ -263,8 +265,15 @@ class Notifier:
             shown = candidates[start : start + len(run)]
             start += len(run)
             page = "\n".join(run)
-            buttons = [(t(lang, "operators.ask_label", name=c.driver.short_name), c.trip.id)
-                       for c in shown if not c.match.full] if need.is_open else []  # fmt: skip
+            buttons = (
+                [
+                    (t(lang, "operators.ask_label", name=c.driver.short_name), c.trip.id)
+                    for c in shown
+                    if not c.match.full
+                ]
+                if need.is_open
+                else []
+            )
             markup = kb.operator_candidates(t, lang, need.id, buttons) if buttons else None
             text = t(lang, "operators.candidates", id=need.id, lines=Html(page))
             await context.bot.send_message(chat_id, text, reply_markup=markup)
@@ -302,11 +311,13 @@ class Notifier:
         t, lang = self.t, self.team_lang
         text = render.digest(t, lang, digest, today)
         buttons = [
-            (t(lang, "button.digest_need", id=view.need.id,
-               name=view.passenger.short_name), view.need.id)
+            (
+                t(lang, "button.digest_need", id=view.need.id, name=view.passenger.short_name),
+                view.need.id,
+            )
             for view in [*digest.new_needs, *digest.still_open][: render.DIGEST_LINES]
             if view.need and view.passenger
-        ]  # fmt: skip
+        ]
         return await self.to_operators(context, text, kb.digest(t, lang, buttons))
 
     async def _monthly_report(self, context: Context, report: MonthlyReport) -> bool:

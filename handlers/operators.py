@@ -12,7 +12,7 @@ import logging
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.domain import CloseReason, Person
+from bot.domain import CloseReason, Missing, NotWired, Person
 from bot.services.operators import FollowUp, FollowUpResult
 from bot.services.reports import Figures
 from bot.spreadsheet import csv_bytes
@@ -21,7 +21,14 @@ from handlers import pages, render
 from handlers.dashboard import send_chart
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.replies import answer_button, edit, mark_answered, send, swap_keyboard
+from handlers.replies import (
+    IncompleteUpdate,
+    answer_button,
+    edit,
+    mark_answered,
+    send,
+    swap_keyboard,
+)
 from handlers.roles import OperatorDirectory
 from handlers.sms_team import month_text
 from handlers.team_views import need_diary, worded_rows
@@ -101,14 +108,20 @@ class OperatorHandlers:
     ) -> tuple[str, InlineKeyboardMarkup | None]:
         items = []
         for view in views:
-            assert view.need and view.passenger
-            items.append(self.t(
-                lang, "operators.open_item",
-                id=view.need.id, passenger=view.passenger.display_name,
-                origin=view.need.origin.name, destination=view.need.destination.name,
-                when=Html(render.need_when(self.t, lang, view.need)),
-                state=Html(render.operator_state(self.t, lang, view)),
-            ))  # fmt: skip
+            if not (view.need and view.passenger):
+                raise Missing("the follow-up names no need or passenger")
+            items.append(
+                self.t(
+                    lang,
+                    "operators.open_item",
+                    id=view.need.id,
+                    passenger=view.passenger.display_name,
+                    origin=view.need.origin.name,
+                    destination=view.need.destination.name,
+                    when=Html(render.need_when(self.t, lang, view.need)),
+                    state=Html(render.operator_state(self.t, lang, view)),
+                )
+            )
         found = pages.pages(items)
         page = min(max(page, 0), len(found) - 1)
         header = self.t(lang, "operators.open_header", count=len(views))
@@ -125,14 +138,16 @@ class OperatorHandlers:
         overview = await self.deps.dashboard.overview()
         stats = overview.statistics
         text = self.t(
-            lang, "stats.text",
+            lang,
+            "stats.text",
             recent=Html(self._figures(lang, stats.recent)),
             overall=Html(self._figures(lang, stats.overall)),
-        )  # fmt: skip
+        )
         if overview.texts is not None:  # what texting cost this month
             text += "\n\n" + month_text(self.t, lang, overview.texts)
         chat = update.effective_chat
-        assert chat is not None
+        if chat is None:
+            raise IncompleteUpdate("a command without its chat")
         # The chart first, the figures last: they stay under the reader's eyes.
         await send_chart(context, self.t, lang, chat.id, overview.dashboard)
         await send(update, context, text)
@@ -146,12 +161,16 @@ class OperatorHandlers:
             return ", ".join(parts) if parts else self.t(lang, "stats.nothing")
 
         text = self.t(
-            lang, "stats.figures",
-            drivers=figures.drivers, trips=figures.active_trips, needs=figures.needs,
-            accepted=figures.accepted, happened=figures.happened,
+            lang,
+            "stats.figures",
+            drivers=figures.drivers,
+            trips=figures.active_trips,
+            needs=figures.needs,
+            accepted=figures.accepted,
+            happened=figures.happened,
             by_status=Html(listing("need.status", figures.by_status)),
             by_purpose=Html(listing("purpose", figures.by_purpose)),
-        )  # fmt: skip
+        )
         one_off = self.t(lang, "rides.stats_one_off", count=figures.one_off_trips)
         return f"{text}\n{one_off}"
 
@@ -161,7 +180,8 @@ class OperatorHandlers:
         if operator is None:
             return
         chat_id = self.deps.settings.operator_chat_id
-        assert chat_id is not None  # an operator exists only when the group is set
+        if chat_id is None:
+            raise NotWired("no operators' group is set")
         zone = self.deps.settings.zone
         for table in await self.deps.reports.export():
             rows = worded_rows(self.t, self.lang, table.table, table.rows, zone)
@@ -207,7 +227,8 @@ class OperatorHandlers:
             await self._history(update, context, int(need_id), lang)
         elif action == "show":
             chat = update.effective_chat
-            assert chat is not None
+            if chat is None:
+                raise IncompleteUpdate("a button without its chat")
             shown = await self.notifier.show_need(context, chat.id, int(need_id))
             await answer_button(update, None if shown else self.t(lang, "operators.not_found"))
         elif action == "back":
@@ -243,7 +264,8 @@ class OperatorHandlers:
             return
         await answer_button(update)
         chat = update.effective_chat
-        assert chat is not None
+        if chat is None:
+            raise IncompleteUpdate("a button without its chat")
         await self.notifier.operator_candidates(
             context, chat.id, followed.need, followed.candidates, lang
         )

@@ -104,7 +104,7 @@ def about(
             after_sent,
             outer.urgent if urgent is None else urgent,
             topic or outer.topic,
-        )  # fmt: skip
+        )
     )
     try:
         yield

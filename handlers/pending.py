@@ -11,8 +11,17 @@ from handlers import keyboards as kb
 from handlers.talk import TelegramConversations
 
 Context = ContextTypes.DEFAULT_TYPE
-ASIDES = ["start", "aide", "help", "mestrajets", "mytrips", "mesdemandes", "myrequests",
-          "confidentialite", "privacy"]  # fmt: skip
+ASIDES = [
+    "start",
+    "aide",
+    "help",
+    "mestrajets",
+    "mytrips",
+    "mesdemandes",
+    "myrequests",
+    "confidentialite",
+    "privacy",
+]
 
 
 class PendingQuestions:

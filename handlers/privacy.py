@@ -25,7 +25,7 @@ from bot.services.privacy import ForgetResult, PersonalData
 from handlers import keyboards as kb
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.replies import answer_button, edit, send
+from handlers.replies import IncompleteUpdate, answer_button, edit, send
 from handlers.roles import OperatorDirectory
 from handlers.team_views import SUMMARY_SECTIONS
 from i18n import Html, Translator
@@ -61,7 +61,8 @@ class PrivacyHandlers:
         """/mesdonnees; an operator may add the phone number of someone the team registered
         (/mesdonnees 06 12 34 56 78) to hand it over to them."""
         user = update.effective_user
-        assert user is not None
+        if user is None:
+            raise IncompleteUpdate("a command without its sender")
         typed = " ".join(context.args or [])
         if typed and await self.directory.is_operator(update.get_bot(), user.id):
             await self._caller_data(update, context, typed)
@@ -89,7 +90,8 @@ class PrivacyHandlers:
         stamp = self.deps.today().isoformat()
         name = self.t(lang, "privacy.file_name", date=stamp)
         chat = update.effective_chat
-        assert chat is not None
+        if chat is None:
+            raise IncompleteUpdate("a command without its chat")
         await context.bot.send_document(
             chat.id, InputFile(data.as_json(), filename=name), caption=name
         )
@@ -99,7 +101,8 @@ class PrivacyHandlers:
         request (confirmed with a button). A person's own /oublier is a conversation of the
         core (bot/conversations/forget.py), taken before this handler."""
         user = update.effective_user
-        assert user is not None
+        if user is None:
+            raise IncompleteUpdate("a command without its sender")
         typed = " ".join(context.args or [])
         if typed and await self.directory.is_operator(update.get_bot(), user.id):
             await self._caller_to_forget(update, context, typed)
@@ -112,14 +115,20 @@ class PrivacyHandlers:
             return
         person = found.person
         markup = kb.inline(
-            [(self.t(lang, "privacy.button_forget_caller"),
-              kb.encode(PRIVACY, "caller", person.id))],
+            [
+                (
+                    self.t(lang, "privacy.button_forget_caller"),
+                    kb.encode(PRIVACY, "caller", person.id),
+                )
+            ],
             [(self.t(lang, "privacy.button_keep"), kb.encode(PRIVACY, "forget", "no"))],
-        )  # fmt: skip
+        )
         text = self.t(
-            lang, "privacy.caller_confirm", name=person.display_name,
+            lang,
+            "privacy.caller_confirm",
+            name=person.display_name,
             phone=show_phone(person.phone),
-        )  # fmt: skip
+        )
         await send(update, context, text, markup)
 
     async def on_button(self, update: Update, context: Context) -> None:
@@ -159,7 +168,8 @@ class PrivacyHandlers:
 
     async def _forget_caller(self, update: Update, context: Context, person_id: int) -> None:
         user = update.effective_user
-        assert user is not None
+        if user is None:
+            raise IncompleteUpdate("a command without its sender")
         lang = self.deps.settings.default_language
         if not await self.directory.is_operator(update.get_bot(), user.id):
             await answer_button(update, self.t(lang, "operators.only"))
@@ -175,8 +185,9 @@ class PrivacyHandlers:
             await answer_button(update, self.t(lang, key))
             return
         await answer_button(update)
-        await edit(update, self.t(lang, "privacy.caller_forgotten",
-                                  name=forgotten.person.display_name))  # fmt: skip
+        await edit(
+            update, self.t(lang, "privacy.caller_forgotten", name=forgotten.person.display_name)
+        )
         await self.notifier.write(context, forgotten.notices)
 
     async def _stay(self, update: Update, context: Context, person_id: int) -> None:
@@ -224,10 +235,15 @@ def my_data_summary(t: Translator, lang: str, data: PersonalData) -> str:
     ]
     consents = data.sections.get("consents", [])
     agreed = (
-        t(lang, "privacy.last_consent", version=consents[-1]["version"],
-          date=t.date(lang, _moment(consents[-1]["given_at"]).date()))
-        if consents else t(lang, "privacy.no_consent")
-    )  # fmt: skip
+        t(
+            lang,
+            "privacy.last_consent",
+            version=consents[-1]["version"],
+            date=t.date(lang, _moment(consents[-1]["given_at"]).date()),
+        )
+        if consents
+        else t(lang, "privacy.no_consent")
+    )
     return t(
         lang,
         "privacy.mydata_summary",

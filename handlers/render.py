@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from bot.agenda import Outcome
 from bot.domain import (
+    Introduction,
+    Missing,
     Need,
     NeedDraft,
     NeedStatus,
@@ -16,6 +18,7 @@ from bot.domain import (
     SpecialNeed,
     Trip,
     TripDraft,
+    WayBack,
 )
 from bot.phones import show_phone
 from bot.services.candidates import Candidate
@@ -122,6 +125,27 @@ def seats_taken(t: Translator, lang: str, rides: Sequence[Ride]) -> list[str]:
 
 
 def need_when(t: Translator, lang: str, need: Need | NeedDraft) -> str:
+    """When, and the way back if one was asked for ("· ↩️ retour vers 17h00")."""
+    when = need_when_going(t, lang, need)
+    back = way_back(t, lang, need)
+    return t(lang, "back.when_with_back", when=Html(when), back=Html(back)) if back else when
+
+
+def way_back(t: Translator, lang: str, need: Need | NeedDraft) -> str:
+    """The way back in a few words; "" for a need without one (a draft's "no way back",
+    once answered, is said: the person sees their answer was kept)."""
+    if need.way_back is WayBack.AT and need.back_at is not None:
+        return t(lang, "back.at", time=t.time(lang, need.back_at))
+    if need.way_back is WayBack.AT:
+        return t(lang, "back.at_unsaid")
+    if need.way_back is WayBack.UNKNOWN:
+        return t(lang, "back.unknown")
+    if need.way_back is WayBack.NONE and isinstance(need, NeedDraft):
+        return t(lang, "back.none")
+    return ""
+
+
+def need_when_going(t: Translator, lang: str, need: Need | NeedDraft) -> str:
     if need.time_mode and need.at:
         key = f"need.{need.time_mode.value}"
         constraint = t(lang, key, time=t.time(lang, need.at))
@@ -189,14 +213,76 @@ def candidate_line(t: Translator, lang: str, need: Need, candidate: Candidate) -
     )
     if getattr(candidate, "km", None) is not None:  # a volunteer driver of the association
         line = t(
-            lang, "volunteers.candidate_line", name=candidate.driver.short_name,
-            day=match_day(t, lang, need, match.weekdays), pickup=t.time(lang, match.pickup),
+            lang,
+            "volunteers.candidate_line",
+            name=candidate.driver.short_name,
+            day=match_day(t, lang, need, match.weekdays),
+            pickup=t.time(lang, match.pickup),
             dropoff=t.time(lang, match.dropoff),
-        )  # fmt: skip
+        )
     notes = [outside_window(t, lang, need, candidate)] if not match.fits_window else []
     if match.full:
         notes.append(t(lang, "rides.full_that_day"))
+    if need.way_back is WayBack.AT:
+        back = candidate.back
+        notes.append(
+            t(
+                lang,
+                "back.candidate_both",
+                pickup=t.time(lang, back.match.pickup),
+                dropoff=t.time(lang, back.match.dropoff),
+            )
+            if back is not None
+            else t(lang, "back.candidate_one_way")
+        )
     return "\n".join([line, *notes])
+
+
+def way_back_news(t: Translator, lang: str, need: Need, candidates: Sequence[Candidate]) -> str:
+    """Under the drivers found: who brings the passenger back, or that the team looks."""
+    if need.way_back is WayBack.UNKNOWN:
+        return t(lang, "back.passenger_unknown")
+    if need.way_back is WayBack.AT and need.back_at and not any(c.back for c in candidates):
+        return t(lang, "back.passenger_nobody", time=t.time(lang, need.back_at))
+    return ""
+
+
+def way_back_ride(
+    t: Translator, lang: str, need: Need, introduction: Introduction, *, for_driver: bool
+) -> str:
+    """The second leg of a ride, as both people read it (a request, an acceptance, the
+    evening's reminder): with this driver, or found by the team, or not known yet."""
+    if introduction.back_pickup is not None:
+        return t(
+            lang,
+            "back.ride_both",
+            pickup=t.time(lang, introduction.back_pickup),
+            dropoff=t.time(lang, introduction.back_dropoff or introduction.back_pickup),
+            origin=need.destination.name,
+            destination=need.origin.name,
+        )
+    if not need.wants_back:
+        return ""
+    if for_driver:
+        return t(lang, "back.ride_one_way_driver")
+    if need.way_back is WayBack.UNKNOWN:
+        return t(lang, "back.ride_unknown")
+    return t(lang, "back.ride_team", time=t.time(lang, need.back_at) if need.back_at else "…")
+
+
+def with_line(text: str, line: str, *, before_last: bool = False) -> str:
+    """A message with one more line: before its last paragraph (the question, the button's
+    explanation) when it has one, else before its last line (`before_last`), else at the
+    end."""
+    if not line:
+        return text
+    if "\n\n" in text:
+        head, tail = text.rsplit("\n\n", 1)
+        return f"{head}\n{line}\n\n{tail}"
+    if before_last and "\n" in text:
+        head, tail = text.rsplit("\n", 1)
+        return f"{head}\n{line}\n{tail}"
+    return f"{text}\n{line}"
 
 
 def outside_window(t: Translator, lang: str, need: Need, candidate: Candidate) -> str:
@@ -230,8 +316,13 @@ def candidate_button(t: Translator, lang: str, need: Need, candidate: Candidate)
         day = t.weekday(lang, need.travel_date.weekday(), "abbreviated")
     else:
         day = ", ".join(t.weekday(lang, d, "abbreviated") for d in sorted(match.weekdays))
-    return t(lang, "button.ask_driver", name=candidate.driver.short_name, day=day,
-             time=t.time(lang, match.pickup))  # fmt: skip
+    return t(
+        lang,
+        "button.ask_driver",
+        name=candidate.driver.short_name,
+        day=day,
+        time=t.time(lang, match.pickup),
+    )
 
 
 def reach(t: Translator, lang: str, person: Person, *, named: bool = True) -> str:
@@ -277,7 +368,8 @@ def reached_line(t: Translator, lang: str, person: Person, *, by_phone: bool = F
 def operator_post(t: Translator, lang: str, view: FollowUp, reason: str | None) -> str:
     """The need as the operators' group sees it, with where its follow-up stands."""
     need, passenger = view.need, view.passenger
-    assert need is not None and passenger is not None
+    if need is None or passenger is None:
+        raise Missing("the follow-up names no need or passenger")
     return t(
         lang,
         "operators.need",
@@ -298,7 +390,8 @@ def operator_post(t: Translator, lang: str, view: FollowUp, reason: str | None) 
 
 def operator_state(t: Translator, lang: str, view: FollowUp) -> str:
     need = view.need
-    assert need is not None
+    if need is None:
+        raise Missing("the follow-up names no need")
     if need.closed_reason is not None:
         reason = Html(t(lang, f"close.{need.closed_reason.value}"))
         return t(lang, "operators.state_closed", reason=reason)
@@ -346,12 +439,18 @@ def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
         return "\n".join(shown)
 
     def need_line(view: FollowUp) -> str:
-        assert view.need is not None and view.passenger is not None
+        if view.need is None or view.passenger is None:
+            raise Missing("the follow-up names no need or passenger")
         return t(
-            lang, "digest.need", id=view.need.id, passenger=view.passenger.display_name,
-            origin=view.need.origin.name, destination=view.need.destination.name,
-            when=Html(need_when(t, lang, view.need)), state=Html(operator_state(t, lang, view)),
-        )  # fmt: skip
+            lang,
+            "digest.need",
+            id=view.need.id,
+            passenger=view.passenger.display_name,
+            origin=view.need.origin.name,
+            destination=view.need.destination.name,
+            when=Html(need_when(t, lang, view.need)),
+            state=Html(operator_state(t, lang, view)),
+        )
 
     rides = [
         t(
@@ -362,7 +461,7 @@ def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
             driver=ride.driver.display_name,
             origin=ride.need.origin.name,
             destination=ride.need.destination.name,
-        )  # fmt: skip
+        )
         for ride in found.rides_today
     ]
     undelivered = [
@@ -381,7 +480,7 @@ def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
                     else "digest.reason_error",
                 )
             ),
-        )  # fmt: skip
+        )
         for item in found.undelivered
     ]
     section = (
@@ -390,12 +489,17 @@ def digest(t: Translator, lang: str, found: Digest, today: date) -> str:
         else ""
     )
     return t(
-        lang, "digest.text", date=t.date(lang, today),
-        new_count=len(found.new_needs), new=Html(listing([need_line(v) for v in found.new_needs])),
+        lang,
+        "digest.text",
+        date=t.date(lang, today),
+        new_count=len(found.new_needs),
+        new=Html(listing([need_line(v) for v in found.new_needs])),
         open_count=len(found.still_open),
         open=Html(listing([need_line(v) for v in found.still_open])),
-        rides_count=len(rides), rides=Html(listing(rides)), undelivered=Html(section),
-    )  # fmt: skip
+        rides_count=len(rides),
+        rides=Html(listing(rides)),
+        undelivered=Html(section),
+    )
 
 
 def place_label(ref: PlaceRef) -> str:

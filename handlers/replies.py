@@ -21,11 +21,17 @@ ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove |
 Context = ContextTypes.DEFAULT_TYPE
 
 
+class IncompleteUpdate(ValueError):
+    """An update without the part its handler is registered for (a chat, a sender, a message,
+    a pressed button): Telegram's side broke its word, not a person's mistake."""
+
+
 async def send(
     update: Update, context: Context, text: str, markup: ReplyMarkup | None = None
 ) -> Message:
     chat = update.effective_chat
-    assert chat is not None
+    if chat is None:
+        raise IncompleteUpdate("an update without its chat")
     return await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
@@ -64,7 +70,8 @@ def not_text_reason(update: Update) -> str:
 async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Rewrite the message whose button was pressed (a double press changes nothing)."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        raise IncompleteUpdate("an edit without a pressed button")
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:

@@ -22,14 +22,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot import outside
 from bot.aids.model import RejectReason
 from bot.conversations.review import Decided, refusal_key
-from bot.domain import Person
+from bot.domain import Missing, Person
 from bot.services.applications import Done, Result
 from handlers import aid_keyboards as aid_kb
 from handlers import keyboards as kb
 from handlers.aid_words import PHOTO, decision_note, euros, status_line, validated_csv
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.replies import answer_button, mark_answered, send, swap_keyboard
+from handlers.replies import IncompleteUpdate, answer_button, mark_answered, send, swap_keyboard
 from handlers.roles import OperatorDirectory
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -92,13 +92,16 @@ def members_of_groups(bot: Bot, directory: OperatorDirectory) -> GroupCheck:
 async def show_decided(update: Update, context: Context, t: Any, lang: str, view: Any) -> None:
     """The application's post keeps its text, without the buttons: decided, nothing more to
     press (in the group's language)."""
-    assert isinstance(view, Decided)
+    if not isinstance(view, Decided):
+        raise TypeError(f"not a decided application: {view!r}")
     post, group = view.post, getattr(t, "default_language", lang)
     note = decision_note(t, group, view.application, view.reviewer.display_name)
     await context.bot.edit_message_text(
-        f"{post.get('html', '')}\n\n<b>{note}</b>", chat_id=post["chat_id"],
-        message_id=post["message_id"], reply_markup=None,
-    )  # fmt: skip
+        f"{post.get('html', '')}\n\n<b>{note}</b>",
+        chat_id=post["chat_id"],
+        message_id=post["message_id"],
+        reply_markup=None,
+    )
 
 
 async def refuse(t: Any, update: Update, lang: str, done: Done) -> None:
@@ -172,11 +175,17 @@ class ReviewHandlers:
     async def _send_proofs(
         self, context: Context, reviewer: Person, application_id: int, shown: Done
     ) -> None:
-        assert reviewer.telegram_user_id is not None
+        if reviewer.telegram_user_id is None:
+            raise Missing(f"reviewer {reviewer.id} has no Telegram chat")
         lang, chat = reviewer.language, reviewer.telegram_user_id
         for number, proof in enumerate(shown.proofs, start=1):
-            caption = self.t(lang, "aids.proof_caption", id=application_id, number=number,
-                             count=len(shown.proofs))  # fmt: skip
+            caption = self.t(
+                lang,
+                "aids.proof_caption",
+                id=application_id,
+                number=number,
+                count=len(shown.proofs),
+            )
             if proof.telegram_file_id.startswith(PHOTO):
                 await context.bot.send_photo(
                     chat, proof.telegram_file_id.removeprefix(PHOTO), caption=caption
@@ -196,8 +205,9 @@ class ReviewHandlers:
         markup = aid_kb.open_chat_for_proofs(
             self.t, self.lang, context.bot.username, application_id
         )
-        text = self.t(self.lang, "aidcheck.open_chat_first", name=reviewer.display_name,
-                      id=application_id)  # fmt: skip
+        text = self.t(
+            self.lang, "aidcheck.open_chat_first", name=reviewer.display_name, id=application_id
+        )
         await context.bot.send_message(chat.id, text, reply_markup=markup)
 
     async def opened_for_proofs(self, update: Update, context: Context) -> None:
@@ -216,8 +226,11 @@ class ReviewHandlers:
         if not shown.proofs:
             await send(update, context, self.t(lang, "aids.proofs_none"))
             return
-        await send(update, context, self.t(lang, "aidcheck.proofs_here", id=application_id,
-                                           count=len(shown.proofs)))  # fmt: skip
+        await send(
+            update,
+            context,
+            self.t(lang, "aidcheck.proofs_here", id=application_id, count=len(shown.proofs)),
+        )
         await self._send_proofs(context, person, application_id, shown)
 
     async def _reasons(
@@ -235,22 +248,27 @@ class ReviewHandlers:
         await answer_button(update)
         markup = (
             aid_kb.reject_reasons(self.t, self.lang, application_id)
-            if show else aid_kb.review(self.t, self.lang, application_id)
-        )  # fmt: skip
+            if show
+            else aid_kb.review(self.t, self.lang, application_id)
+        )
         await swap_keyboard(update, markup)
 
     async def _reject(
         self, update: Update, context: Context, reviewer: Person, application_id: int, reason: str
     ) -> None:
         done = await self.deps.applications.reject(
-            reviewer, application_id, RejectReason(reason), None,
+            reviewer,
+            application_id,
+            RejectReason(reason),
+            None,
             membership(update, self.directory),
-        )  # fmt: skip
+        )
         if done.result is not Result.DONE:
             await refuse(self.t, update, reviewer.language, done)
             return
         await answer_button(update)
-        assert done.application is not None
+        if done.application is None:
+            raise Missing("a decision without its application")
         await mark_answered(
             update, decision_note(self.t, self.lang, done.application, reviewer.display_name)
         )
@@ -258,7 +276,8 @@ class ReviewHandlers:
 
     async def statistics(self, update: Update, context: Context) -> None:
         chat = update.effective_chat
-        assert chat is not None
+        if chat is None:
+            raise IncompleteUpdate("a command without its chat")
         figures = await self.deps.applications.statistics(
             chat.id, membership(update, self.directory)
         )
@@ -269,18 +288,25 @@ class ReviewHandlers:
         lines = [self.t(lang, "aids.stats_header", funder=figures.funder.name)]
         for aid in figures.aids:
             counts = aid.by_status
-            lines.append(self.t(
-                lang, "aids.stats_line", title=aid.aid_title,
-                to_process=counts.get("to_process", 0), validated=counts.get("validated", 0),
-                rejected=counts.get("rejected", 0), amount=euros(self.t, lang, aid.validated_cents),
-            ))  # fmt: skip
+            lines.append(
+                self.t(
+                    lang,
+                    "aids.stats_line",
+                    title=aid.aid_title,
+                    to_process=counts.get("to_process", 0),
+                    validated=counts.get("validated", 0),
+                    rejected=counts.get("rejected", 0),
+                    amount=euros(self.t, lang, aid.validated_cents),
+                )
+            )
         if not figures.aids:
             lines.append(self.t(lang, "aids.stats_none"))
         await send(update, context, "\n".join(lines))
 
     async def export(self, update: Update, context: Context) -> None:
         chat = update.effective_chat
-        assert chat is not None
+        if chat is None:
+            raise IncompleteUpdate("a command without its chat")
         validated = await self.deps.applications.export(chat.id, membership(update, self.directory))
         if validated is None:
             await send(update, context, self.t(self.lang, "aids.reviewers_only"))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardMarkup, InputFile
 from telegram.ext import ContextTypes
 
-from bot.domain import Ride
+from bot.domain import Missing, Ride
 from bot.notices import Notice
 from bot.services.coordinator import CoordinatorDay, TeamCoordinatorDay
 from bot.services.volunteer_rides import (
@@ -66,17 +66,19 @@ async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> i
     if isinstance(values, VolunteerStatementReady):
         statement = values.statement
         person = notice.to
-        assert person is not None
+        if person is None:
+            raise Missing("a volunteer's statement without its volunteer")
         name = f"releve-{statement.key}-{person.id}.pdf"
         if person.reachable and person.telegram_user_id is not None:
             lang = person.language
             content = statement_pdf(t, lang, deps.settings, statement)
             with about(person_id=person.id):
                 await context.bot.send_document(
-                    person.telegram_user_id, InputFile(content, filename=name),
+                    person.telegram_user_id,
+                    InputFile(content, filename=name),
                     caption=_statement_caption(notifier, lang, statement),
                     reply_markup=give_button(deps, lang, statement),
-                )  # fmt: skip
+                )
             return 1
         if chat_id is None:
             return 0
@@ -84,13 +86,19 @@ async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> i
         content = statement_pdf(t, team_lang, deps.settings, statement, by_team=True)
         month = month_name(t, team_lang, statement.year, statement.month)
         await context.bot.send_document(
-            chat_id, InputFile(content, filename=name),
-            caption=t(team_lang,
-                      "paper.statement_for_team_given" if statement.given_at
-                      else "paper.statement_for_team",
-                      name=person.display_name, id=person.id, month=month),
+            chat_id,
+            InputFile(content, filename=name),
+            caption=t(
+                team_lang,
+                "paper.statement_for_team_given"
+                if statement.given_at
+                else "paper.statement_for_team",
+                name=person.display_name,
+                id=person.id,
+                month=month,
+            ),
             reply_markup=give_button(deps, team_lang, statement, for_volunteer=person.id),
-        )  # fmt: skip
+        )
         return 1
     if isinstance(values, TeamStatements):
         if chat_id is None:
@@ -101,11 +109,17 @@ async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> i
         given = sum(s.allowance_cents for s in values.statements if s.given_at is not None)
         name = f"benevoles-{month_key(values.year, values.month)}.csv"
         await context.bot.send_document(
-            chat_id, InputFile(content, filename=name),
-            caption=t(team_lang, "paper.statements_caption", month=month,
-                      count=len(values.statements), total=euros(team_lang, total),
-                      given=euros(team_lang, given)),
-        )  # fmt: skip
+            chat_id,
+            InputFile(content, filename=name),
+            caption=t(
+                team_lang,
+                "paper.statements_caption",
+                month=month,
+                count=len(values.statements),
+                total=euros(team_lang, total),
+                given=euros(team_lang, given),
+            ),
+        )
         return 1
     if isinstance(values, TeamDonations):
         if chat_id is None:
@@ -115,21 +129,27 @@ async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> i
         await notifier.to_operators(context, text)
         if values.donations:
             await context.bot.send_document(
-                chat_id, InputFile(donations_csv(t, team_lang, values.donations),
-                                   filename=f"dons-benevoles-{values.year}.csv"),
+                chat_id,
+                InputFile(
+                    donations_csv(t, team_lang, values.donations),
+                    filename=f"dons-benevoles-{values.year}.csv",
+                ),
                 caption=t(team_lang, "paper.donations_caption", year=values.year),
-            )  # fmt: skip
+            )
         return 1
     if isinstance(values, TeamCoordinatorDay):
         return int(await notifier.to_operators(context, coordinator_text(t, team_lang, values.day)))
     if isinstance(values, TeamGift):
         statement = values.statement
         text = t(
-            team_lang, "paper.team_gift", name=statement.volunteer.display_name,
+            team_lang,
+            "paper.team_gift",
+            name=statement.volunteer.display_name,
             id=statement.volunteer.id,
             month=month_name(t, team_lang, statement.year, statement.month),
-            amount=euros(team_lang, statement.allowance_cents), km=statement.km,
-        )  # fmt: skip
+            amount=euros(team_lang, statement.allowance_cents),
+            km=statement.km,
+        )
         return int(await notifier.to_operators(context, text))
     return None
 
@@ -139,9 +159,14 @@ def _statement_caption(notifier: Notifier, lang: str, statement: Statement) -> s
     month = month_name(t, lang, statement.year, statement.month)
     key = "paper.statement_caption_given" if statement.given_at else "paper.statement_caption"
     return t.plural(
-        lang, key, len(statement.rides), count=len(statement.rides), month=month,
-        km=statement.km, amount=euros(lang, statement.allowance_cents),
-    )  # fmt: skip
+        lang,
+        key,
+        len(statement.rides),
+        count=len(statement.rides),
+        month=month,
+        km=statement.km,
+        amount=euros(lang, statement.allowance_cents),
+    )
 
 
 LINES = 10  # at most so many lines per section; "and N more" after
@@ -159,29 +184,47 @@ def coordinator_text(t: Translator, lang: str, day: CoordinatorDay) -> str:
 
     def ride_line(ride: Ride) -> str:
         return t(
-            lang, "coordinator.ride", time=t.time(lang, ride.introduction.pickup),
-            passenger=ride.passenger.display_name, origin=ride.need.origin.name,
-            destination=ride.need.destination.name, volunteer=ride.driver.display_name,
+            lang,
+            "coordinator.ride",
+            time=t.time(lang, ride.introduction.pickup),
+            passenger=ride.passenger.display_name,
+            origin=ride.need.origin.name,
+            destination=ride.need.destination.name,
+            volunteer=ride.driver.display_name,
             id=ride.driver.id,
-        )  # fmt: skip
+        )
 
     needs = [
-        t(lang, "coordinator.need", id=view.need.id,
-          passenger=view.passenger.display_name if view.passenger else "?",
-          origin=view.need.origin.name, destination=view.need.destination.name,
-          when=Html(render.need_when(t, lang, view.need)))
+        t(
+            lang,
+            "coordinator.need",
+            id=view.need.id,
+            passenger=view.passenger.display_name if view.passenger else "?",
+            origin=view.need.origin.name,
+            destination=view.need.destination.name,
+            when=Html(render.need_when(t, lang, view.need)),
+        )
         for view in day.uncovered
         if view.need is not None
-    ]  # fmt: skip
+    ]
     free = [
-        t(lang, "coordinator.free_line", name=item.person.display_name, id=item.person.id,
-          availability=availability_line(t, lang, item.volunteer))
+        t(
+            lang,
+            "coordinator.free_line",
+            name=item.person.display_name,
+            id=item.person.id,
+            availability=availability_line(t, lang, item.volunteer),
+        )
         for item in day.free
-    ]  # fmt: skip
+    ]
     return t(
-        lang, "coordinator.day", date=t.date(lang, day.today),
+        lang,
+        "coordinator.day",
+        date=t.date(lang, day.today),
         today=listing([ride_line(r) for r in day.rides_today]),
         tomorrow=listing([ride_line(r) for r in day.rides_tomorrow]),
-        uncovered_count=len(needs), uncovered=listing(needs),
-        free_count=len(free), free=listing(free),
-    )  # fmt: skip
+        uncovered_count=len(needs),
+        uncovered=listing(needs),
+        free_count=len(free),
+        free=listing(free),
+    )

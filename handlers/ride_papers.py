@@ -25,7 +25,7 @@ from handlers import keyboards as kb
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.operators import Context, OperatorHandlers
-from handlers.replies import answer_button, drop_keyboard, send, swap_keyboard
+from handlers.replies import IncompleteUpdate, answer_button, drop_keyboard, send, swap_keyboard
 from handlers.ride_paper_notices import GIVE, give_button
 from handlers.ride_pdf import euros, month_name, receipt_pdf
 from handlers.roles import OperatorDirectory
@@ -58,13 +58,19 @@ class RidePaperHandlers(OperatorHandlers):
             await send(update, context, self.t(lang, "paper.no_receipt"))
             return
         chat = update.effective_chat
-        assert chat is not None
+        if chat is None:
+            raise IncompleteUpdate("/recu without its chat")
         content = receipt_pdf(self.t, lang, self.deps.settings, ride)
         await context.bot.send_document(
-            chat.id, InputFile(content, filename=f"recu-{ride.introduction_id}.pdf"),
-            caption=self.t(lang, "paper.receipt_caption", date=self.t.date(lang, ride.ride_date),
-                           amount=euros(lang, ride.participation_cents)),
-        )  # fmt: skip
+            chat.id,
+            InputFile(content, filename=f"recu-{ride.introduction_id}.pdf"),
+            caption=self.t(
+                lang,
+                "paper.receipt_caption",
+                date=self.t.date(lang, ride.ride_date),
+                amount=euros(lang, ride.participation_cents),
+            ),
+        )
 
     async def donations(self, update: Update, context: Context) -> None:
         """The team: the year's donations of expenses (last year unless a year is given)."""
@@ -134,12 +140,23 @@ class RidePaperHandlers(OperatorHandlers):
             key = "paper.give_confirm_team" if by_team else "paper.give_confirm"
             await answer_button(update, self.t(lang, key, **words))
             rest = [detail] if detail is not None else []
-            await swap_keyboard(update, kb.inline(
-                [(self.t(lang, "paper.button_give_yes"),
-                  kb.encode(GIVE, pressed.subject, "yes", *rest))],
-                [(self.t(lang, "paper.button_give_no"),
-                  kb.encode(GIVE, pressed.subject, "no", *rest))],
-            ))  # fmt: skip
+            await swap_keyboard(
+                update,
+                kb.inline(
+                    [
+                        (
+                            self.t(lang, "paper.button_give_yes"),
+                            kb.encode(GIVE, pressed.subject, "yes", *rest),
+                        )
+                    ],
+                    [
+                        (
+                            self.t(lang, "paper.button_give_no"),
+                            kb.encode(GIVE, pressed.subject, "no", *rest),
+                        )
+                    ],
+                ),
+            )
             return
         given = await self.papers.give(giver, month_key(year, month))
         if given.result is GiveResult.ALREADY:

@@ -113,10 +113,15 @@ def receipt_pdf(t: Translator, lang: str, settings: Settings, ride: VolunteerRid
     paper.key("paper.receipt_km", km=km(lang, ride.passenger_km))
     paper.gap()
     paper.line(
-        t(lang, "paper.receipt_participation", km=km(lang, ride.passenger_km),
-          rate=rate(lang, ride.participation_rate), amount=euros(lang, ride.participation_cents)),
+        t(
+            lang,
+            "paper.receipt_participation",
+            km=km(lang, ride.passenger_km),
+            rate=rate(lang, ride.participation_rate),
+            amount=euros(lang, ride.participation_cents),
+        ),
         bold=True,
-    )  # fmt: skip
+    )
     paper.key("paper.receipt_cap", cap=rate(lang, TUS_LEGAL_CAP_EUR_PER_KM))
     paper.gap()
     paper.key("paper.made_on", date=t.day(lang, ride.recorded_at.date(), "d MMMM y"))
@@ -132,26 +137,38 @@ def statement_pdf(
     month = month_name(t, lang, statement.year, statement.month)
     paper.line(t(lang, "paper.statement_title", month=month), bold=True, size=14)
     paper.gap()
-    paper.key("paper.statement_volunteer", name=statement.volunteer.display_name,
-              id=statement.volunteer.id)  # fmt: skip
+    paper.key(
+        "paper.statement_volunteer",
+        name=statement.volunteer.display_name,
+        id=statement.volunteer.id,
+    )
     first = statement.rides[0] if statement.rides else None
     if first is not None:
         paper.key("paper.statement_rate", rate=rate(lang, first.allowance_rate), home=first.home)
     paper.gap()
     header = t(lang, "paper.statement_header").split("|")
     rows = [
-        [t.date(lang, r.ride_date),
-         _route(t, lang, r),
-         f"{r.driven_km} km", euros(lang, r.allowance_cents)]
+        [
+            t.date(lang, r.ride_date),
+            _route(t, lang, r),
+            f"{r.driven_km} km",
+            euros(lang, r.allowance_cents),
+        ]
         for r in statement.rides
-    ]  # fmt: skip
+    ]
     paper.table(header, rows, (38, 88, 20, 24))
     paper.gap()
     paper.line(
-        t.plural(lang, "paper.statement_total", len(statement.rides), count=len(statement.rides),
-                 km=statement.km, amount=euros(lang, statement.allowance_cents)),
+        t.plural(
+            lang,
+            "paper.statement_total",
+            len(statement.rides),
+            count=len(statement.rides),
+            km=statement.km,
+            amount=euros(lang, statement.allowance_cents),
+        ),
         bold=True,
-    )  # fmt: skip
+    )
     paper.gap()
     if statement.given_at is not None:
         given_on = t.day(lang, statement.given_at.date(), "d MMMM y")
@@ -170,22 +187,37 @@ def _route(t: Translator, lang: str, ride: VolunteerRide) -> str:
     """The whole ride from home and back; from home when the passenger lives there too."""
     key = "paper.statement_route_home" if ride.home == ride.origin else "paper.statement_route"
     return t(
-        lang, key, home=ride.home, origin=ride.origin, destination=ride.destination,
+        lang,
+        key,
+        home=ride.home,
+        origin=ride.origin,
+        destination=ride.destination,
         passenger=ride.passenger_name,
-    )  # fmt: skip
+    )
 
 
 def statements_csv(t: Translator, lang: str, statements: list[Statement]) -> bytes:
     """The treasurer's month: one line per ride, what to pay and what was given up."""
     rows = [
-        [s.key, s.volunteer.id, r.volunteer_name, r.ride_date.isoformat(), r.passenger_name,
-         r.origin, r.destination, r.home, r.driven_km, amount(lang, round(r.allowance_rate * 100)),
-         amount(lang, r.allowance_cents), km(lang, r.passenger_km),
-         amount(lang, r.participation_cents),
-         s.given_at.date().isoformat() if s.given_at else ""]
+        [
+            s.key,
+            s.volunteer.id,
+            r.volunteer_name,
+            r.ride_date.isoformat(),
+            r.passenger_name,
+            r.origin,
+            r.destination,
+            r.home,
+            r.driven_km,
+            amount(lang, round(r.allowance_rate * 100)),
+            amount(lang, r.allowance_cents),
+            km(lang, r.passenger_km),
+            amount(lang, r.participation_cents),
+            s.given_at.date().isoformat() if s.given_at else "",
+        ]
         for s in statements
         for r in s.rides
-    ]  # fmt: skip
+    ]
     return csv_table(t(lang, "paper.statements_header").split("|"), rows)
 
 
@@ -197,18 +229,37 @@ def donations_csv(t: Translator, lang: str, donations: list[Donation]) -> bytes:
         for r in d.rides:
             given = d.given.get(r.ride_date.strftime("%Y-%m"))
             rows.append(
-                [d.year, d.volunteer.id, d.volunteer.display_name, r.ride_date.isoformat(),
-                 r.origin, r.destination, r.home, r.driven_km, amount(lang, r.allowance_cents),
-                 given.date().isoformat() if given else "",
-                 rate(lang, d.scale_eur_per_km).removesuffix(" €").removeprefix("€"),
-                 amount(lang, round(r.driven_km * d.scale_eur_per_km * 100))]
-            )  # fmt: skip
+                [
+                    d.year,
+                    d.volunteer.id,
+                    d.volunteer.display_name,
+                    r.ride_date.isoformat(),
+                    r.origin,
+                    r.destination,
+                    r.home,
+                    r.driven_km,
+                    amount(lang, r.allowance_cents),
+                    given.date().isoformat() if given else "",
+                    rate(lang, d.scale_eur_per_km).removesuffix(" €").removeprefix("€"),
+                    amount(lang, round(r.driven_km * d.scale_eur_per_km * 100)),
+                ]
+            )
         rows.append(
-            [d.year, d.volunteer.id, d.volunteer.display_name, t(lang, "paper.donations_total"),
-             "", "", "", d.km, amount(lang, d.renounced_cents), "",
-             rate(lang, d.scale_eur_per_km).removesuffix(" €").removeprefix("€"),
-             amount(lang, d.amount_cents)]
-        )  # fmt: skip
+            [
+                d.year,
+                d.volunteer.id,
+                d.volunteer.display_name,
+                t(lang, "paper.donations_total"),
+                "",
+                "",
+                "",
+                d.km,
+                amount(lang, d.renounced_cents),
+                "",
+                rate(lang, d.scale_eur_per_km).removesuffix(" €").removeprefix("€"),
+                amount(lang, d.amount_cents),
+            ]
+        )
     return csv_table(t(lang, "paper.donations_header").split("|"), rows)
 
 
@@ -219,10 +270,17 @@ def donations_text(
     if not donations:
         return t(lang, "paper.donations_none", year=year)
     lines = [
-        t(lang, "paper.donations_line", name=d.volunteer.display_name, id=d.volunteer.id,
-          km=d.km, renounced=euros(lang, d.renounced_cents), amount=euros(lang, d.amount_cents))
+        t(
+            lang,
+            "paper.donations_line",
+            name=d.volunteer.display_name,
+            id=d.volunteer.id,
+            km=d.km,
+            renounced=euros(lang, d.renounced_cents),
+            amount=euros(lang, d.amount_cents),
+        )
         for d in donations
-    ]  # fmt: skip
+    ]
     return t(
         lang,
         "paper.donations",

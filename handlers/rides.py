@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot.domain import IntroductionStatus, NeedStatus, RideOutcome
+from bot.domain import IntroductionStatus, Missing, NeedStatus, RideOutcome
 from bot.services.introductions import AnswerResult
 from bot.services.rides import OutcomeResult
 from handlers import keyboards as kb
@@ -130,7 +130,8 @@ class RideHandlers:
             await answer_button(update, self.t(lang, "outcome.already"))
             return
         ride = recorded.ride
-        assert ride is not None
+        if ride is None:
+            raise Missing("a recorded outcome without its ride")
         await answer_button(update)
         await mark_answered(update, self.t(lang, f"outcome.answer_{choice}"))
         if not as_operator:
@@ -139,8 +140,15 @@ class RideHandlers:
                 await send(update, context, self.t(lang, "paper.receipt_hint"))
         if outcome is RideOutcome.NO_SHOW:
             team = self.deps.settings.default_language
-            await self.notifier.to_operators(context, self.t(
-                team, "operators.no_show", id=ride.need.id, passenger=ride.passenger.display_name,
-                driver=ride.driver.display_name, date=self.t.date(team, ride.ride_date),
-                contact=Html(render.reach(self.t, team, ride.driver) or "—"),
-            ))  # fmt: skip
+            await self.notifier.to_operators(
+                context,
+                self.t(
+                    team,
+                    "operators.no_show",
+                    id=ride.need.id,
+                    passenger=ride.passenger.display_name,
+                    driver=ride.driver.display_name,
+                    date=self.t.date(team, ride.ride_date),
+                    contact=Html(render.reach(self.t, team, ride.driver) or "—"),
+                ),
+            )

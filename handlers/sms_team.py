@@ -66,8 +66,9 @@ class SmsTeamHandlers:
         team_lang = self.deps.settings.default_language
         if not await self.directory.is_operator(update.get_bot(), user.id):
             person = await self.deps.people.find_by_telegram_id(user.id)
-            await send(update, context, self.t(person.language if person else None,
-                                               "operators.only"))  # fmt: skip
+            await send(
+                update, context, self.t(person.language if person else None, "operators.only")
+            )
             return
         operator = await self.deps.person(update)
         lang = operator.language if chat.type == chat.PRIVATE else team_lang

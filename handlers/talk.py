@@ -61,7 +61,7 @@ from handlers.aid_words import PHOTO, euros
 from handlers.aids import show_found
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.replies import answer_button, drop_keyboard, edit, send
+from handlers.replies import IncompleteUpdate, answer_button, drop_keyboard, edit, send
 from handlers.reviews import show_decided
 from handlers.roles import OperatorDirectory
 from i18n import Html, Translator, Voiced
@@ -156,9 +156,12 @@ def _draft_summary(t: Translator, lang: str, view: TripDraftView) -> str:
     key = "behalf.caller_shown" if caller.phone_visible else "behalf.caller_hidden"
     line = t(lang, key, name=caller.name, phone=show_phone(caller.phone))
     stand_in = Person(
-        id=0, display_name=caller.name, phone=caller.phone, phone_visible=caller.phone_visible,
+        id=0,
+        display_name=caller.name,
+        phone=caller.phone,
+        phone_visible=caller.phone_visible,
         created_at=datetime.now(UTC),
-    )  # fmt: skip
+    )
     return Html(line + "\n\n" + render.draft_summary(t, lang, view.draft, stand_in))
 
 
@@ -260,7 +263,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         query = update.callback_query
         if query is not None:
             data = kb.decode(query.data)
-            assert data is not None
+            if data is None:
+                raise IncompleteUpdate("a button this bot did not make")
             from_group = _opened_from_group(update)
             if from_group is not None:
                 reply = await self.open_from_group(context, person, query, *from_group)
@@ -290,7 +294,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             await self.render(update, context, person, reply)
             return True
         message = update.message
-        assert message is not None
+        if message is None:
+            raise IncompleteUpdate("neither a button nor a message")
         command = _command(message)
         if command is not None:
             reply = await self.on_command(update, context, person, command)
@@ -298,7 +303,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
                 return False
             await self.render(update, context, person, reply)
             return True
-        assert update.effective_user is not None
+        if update.effective_user is None:
+            raise IncompleteUpdate("a message without its sender")
         answer = file_of(message, context.bot) or answer_of(message, update.effective_user.id)
         reply = await self.conversations.answer(person, answer)
         if reply is None:
@@ -317,7 +323,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             return await self.conversations.set_aside(person)
         if flow is not None:
             if flow in FOR_THE_TEAM:
-                assert update.effective_user is not None
+                if update.effective_user is None:
+                    raise IncompleteUpdate("a message without its sender")
                 if not await self.directory.is_operator(update.get_bot(), update.effective_user.id):
                     return _said("operators.only")
             return await self.start(context, person, flow)
@@ -326,7 +333,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         return None  # an aside (/aide, /mestrajets…): answered, then the question again
 
     async def _operator(self, update: Update) -> bool:
-        assert update.effective_user is not None
+        if update.effective_user is None:
+            raise IncompleteUpdate("an update without its sender")
         return await self.directory.is_operator(update.get_bot(), update.effective_user.id)
 
     async def open_from_group(
@@ -343,9 +351,13 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         return await self.conversations.start(person, flow, opening=opening, given=given)
 
     async def start(
-        self, context: Context, person: Person, flow: str, opening: str = "",
+        self,
+        context: Context,
+        person: Person,
+        flow: str,
+        opening: str = "",
         words: Words | None = None,
-    ) -> Reply:  # fmt: skip
+    ) -> Reply:
         return await self.conversations.start(person, flow, opening=opening, words=words)
 
     def words_start(self) -> MessageHandler[Context, None]:
@@ -355,7 +367,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
 
     async def _start_from_words(self, update: Update, context: Context) -> None:
         message = update.message
-        assert message is not None
+        if message is None:
+            raise IncompleteUpdate("an update without its message")
         person = await self.deps.person(update)
         reply = await self.start(context, person, OPENED_BY_WORDS, words=Words(message.text or ""))
         await self.render(update, context, person, reply)
@@ -432,11 +445,13 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             return None
         return kb.inline(
             *[
-                [(self.label(t, lang, option), kb.encode(kind, nonce, *option.value.split(":")))
-                 for option in row]
+                [
+                    (self.label(t, lang, option), kb.encode(kind, nonce, *option.value.split(":")))
+                    for option in row
+                ]
                 for row in question.rows
             ]
-        )  # fmt: skip
+        )
 
     def label(self, t: Translator, lang: str, option: Option) -> str:
         if option.weekday is not None:

@@ -59,8 +59,9 @@ def need_diary(t: Translator, lang: str, diary: Diary, zone: ZoneInfo) -> str:
         local = line.at.astimezone(zone)
         by = (
             t(lang, "privacy.diary_by", name=line.actor.display_name or "—")
-            if line.actor is not None else ""
-        )  # fmt: skip
+            if line.actor is not None
+            else ""
+        )
         what = _what(t, lang, line.kind)
         if line.kind == "closed" and line.detail:  # and why
             reason = plain(t, lang, f"close.{line.detail}")
@@ -152,7 +153,7 @@ def _worded(
                         event.get("by") or "",
                     )
                     if part
-                )  # fmt: skip
+                )
                 for event in sorted(json.loads(str(value)), key=lambda e: e.get("id") or 0)
             )
     return out

@@ -47,9 +47,11 @@ class TransitWords:
 
     def _on_demand_reminder(self, lang: str, v: n.TransitOnDemandReminder) -> str:
         return self.t(
-            lang, v.key, day=self.t.date(lang, v.answers[0].day),
+            lang,
+            v.key,
+            day=self.t.date(lang, v.answers[0].day),
             lines=Html(self.on_demand_lines(lang, v.answers)),
-        )  # fmt: skip
+        )
 
     def on_demand_lines(self, lang: str, answers: Sequence[OnDemandAnswer]) -> str:
         return "\n".join(self.on_demand_line(lang, answer) for answer in answers)
@@ -60,10 +62,14 @@ class TransitWords:
         common = {"name": service.name, "phone": rule.phone, "web": Html(web)}
         if answer.too_late:
             text = self.t(
-                lang, "flex.line_too_late", asked=self.t.date(lang, answer.asked),
-                missed=self.moment(lang, answer.missed()), day=self.t.date(lang, answer.day),
-                deadline=self.moment(lang, answer.deadline), **common,
-            )  # fmt: skip
+                lang,
+                "flex.line_too_late",
+                asked=self.t.date(lang, answer.asked),
+                missed=self.moment(lang, answer.missed()),
+                day=self.t.date(lang, answer.day),
+                deadline=self.moment(lang, answer.deadline),
+                **common,
+            )
         elif rule.booking_type == REAL_TIME:
             text = self.t(lang, "flex.line_now", **common)
         else:
@@ -87,10 +93,15 @@ class TransitWords:
         km, rate = v.km, v.eur_per_km
         person = v.person if isinstance(v, n.TransitCostShareCall) else None
         return self.t(
-            lang, v.key, km=km, rate=self.euros(lang, rate),
-            amount=self.euros(lang, km * rate), id=v.need.id,
-            name=person.display_name if person else "", phone=person.phone if person else "",
-        )  # fmt: skip
+            lang,
+            v.key,
+            km=km,
+            rate=self.euros(lang, rate),
+            amount=self.euros(lang, km * rate),
+            id=v.need.id,
+            name=person.display_name if person else "",
+            phone=person.phone if person else "",
+        )
 
     def euros(self, lang: str, amount: float) -> str:
         text = f"{amount:.2f}"
@@ -101,9 +112,11 @@ class TransitWords:
     def _options(self, lang: str, v: n.TransitOptions) -> str:
         options = v.options
         return self.t(
-            lang, "transit.options", day=self.t.date(lang, options[0].day),
+            lang,
+            "transit.options",
+            day=self.t.date(lang, options[0].day),
             lines=Html(self.option_lines(lang, options)),
-        )  # fmt: skip
+        )
 
     def _services(self, lang: str, v: n.TransitServices) -> str:
         heading = "transit.services_none" if not v.found_driver else "transit.services"
@@ -115,24 +128,31 @@ class TransitWords:
         if v.options:
             day = self.t.date(lang, v.options[0].day)
             parts.append(
-                self.t(lang, "transit.team_options", day=day,
-                       lines=Html(self.option_lines(lang, v.options)))
-            )  # fmt: skip
+                self.t(
+                    lang,
+                    "transit.team_options",
+                    day=day,
+                    lines=Html(self.option_lines(lang, v.options)),
+                )
+            )
         if v.on_demand:
             parts.append(
                 self.t(lang, "flex.team", lines=Html(self.on_demand_lines(lang, v.on_demand)))
             )
         if v.services:
             parts.append(
-                self.t(lang, "transit.team_services",
-                       lines=Html(self.service_lines(lang, v.services)))
-            )  # fmt: skip
+                self.t(
+                    lang, "transit.team_services", lines=Html(self.service_lines(lang, v.services))
+                )
+            )
         return self.t(
-            lang, "transit.for_team", id=need.id,
+            lang,
+            "transit.for_team",
+            id=need.id,
             origin=Html(render.place(self.t, lang, need.origin)),
             destination=Html(render.place(self.t, lang, need.destination)),
             parts=Html("\n".join(parts)),
-        )  # fmt: skip
+        )
 
     # Pieces.
 
@@ -160,11 +180,16 @@ class TransitWords:
             return self.t(lang, key, arrival=self.clock(lang, first.arrival), **common, **eve)
         key = "transit.one_change_eve" if eve else "transit.one_change"
         return self.t(
-            lang, key, change=first.alight_name,
-            change_arrival=self.clock(lang, first.arrival), line2=last.line,
+            lang,
+            key,
+            change=first.alight_name,
+            change_arrival=self.clock(lang, first.arrival),
+            line2=last.line,
             change_departure=self.clock(lang, last.departure),
-            arrival=self.clock(lang, last.arrival), **common, **eve,
-        )  # fmt: skip
+            arrival=self.clock(lang, last.arrival),
+            **common,
+            **eve,
+        )
 
     def clock(self, lang: str, seconds: int) -> str:
         """A GTFS time of the day asked; past midnight, or before it (the evening before),
@@ -190,9 +215,12 @@ class TransitWords:
 
     def service(self, lang: str, service: MobilityService) -> str:
         text = self.t(
-            lang, "transit.service", name=service.name,
-            kind=Html(self.t(lang, KINDS[service.kind])), phone=service.phone,
-        )  # fmt: skip
+            lang,
+            "transit.service",
+            name=service.name,
+            kind=Html(self.t(lang, KINDS[service.kind])),
+            phone=service.phone,
+        )
         if service.booking:
             text += " " + self.t(lang, "transit.service_booking", booking=service.booking)
         if service.who:

@@ -21,6 +21,7 @@ from handlers import pages, render
 from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.replies import (
+    IncompleteUpdate,
     answer_button,
     drop_keyboard,
     edit,
@@ -90,7 +91,8 @@ class TripsHandlers:
 
     async def on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query
-        assert query is not None
+        if query is None:
+            raise IncompleteUpdate("a button handler without a pressed button")
         person = await self.deps.person(update)
         lang = person.language
         pressed = kb.TRIP.read(query.data)
@@ -120,18 +122,27 @@ class TripsHandlers:
             return
         await self._change(update, context, person, int(trip_id), action)
 
-    async def _show_again(self, update: Update, person: Person, trip_id: int, action: str) -> None:
-        """Back to the trip's buttons, or the question "really delete it?"."""
+    async def _still_there(self, update: Update, person: Person, trip_id: int) -> Trip | None:
+        """The trip a button is about, its press answered; None (and said so) when it is
+        gone or has ended since the button was shown."""
         lang = person.language
         trip = await self.deps.trips.trip_of(person, trip_id)
         if trip is None:
             await answer_button(update, self.t(lang, "trips.not_found"))
-            return
+            return None
         if trip.ended:
             await answer_button(update, self.t(lang, _ALREADY[trip.status]))
             await drop_keyboard(update)
-            return
+            return None
         await answer_button(update)
+        return trip
+
+    async def _show_again(self, update: Update, person: Person, trip_id: int, action: str) -> None:
+        """Back to the trip's buttons, or the question "really delete it?"."""
+        lang = person.language
+        trip = await self._still_there(update, person, trip_id)
+        if trip is None:
+            return
         if action == "keep":
             await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
         else:
@@ -142,7 +153,8 @@ class TripsHandlers:
         self, update: Update, context: Context, person: Person, trip_id: int, action: str
     ) -> None:
         query = update.callback_query
-        assert query is not None
+        if query is None:
+            raise IncompleteUpdate("a button handler without a pressed button")
         lang = person.language
         result = await self.deps.trips.change(person, trip_id, action)
         if result.outcome is TripChange.NOT_FOUND or result.trip is None:
@@ -174,21 +186,20 @@ class TripsHandlers:
     async def _seat_choices(self, update: Update, person: Person, trip_id: int) -> None:
         """ "Change the seats": the numbers to choose from."""
         lang = person.language
-        trip = await self.deps.trips.trip_of(person, trip_id)
+        trip = await self._still_there(update, person, trip_id)
         if trip is None:
-            await answer_button(update, self.t(lang, "trips.not_found"))
             return
-        if trip.ended:
-            await answer_button(update, self.t(lang, _ALREADY[trip.status]))
-            await drop_keyboard(update)
-            return
-        await answer_button(update)
         await swap_keyboard(update, kb.trip_seats(self.t, lang, trip, MAX_SEATS))
 
     async def _set_seats(
-        self, update: Update, context: Context, person: Person, trip_id: int, chosen: str,
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        trip_id: int,
+        chosen: str,
         calling_off: int | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """The number chosen: the trip shown with its new seats; fewer seats than the
         passengers accepted on a day: who, and the choice (keep, or call someone off)."""
         lang = person.language
@@ -224,11 +235,12 @@ class TripsHandlers:
     def _too_few(self, lang: str, trip: Trip, seats: int, crowded: Sequence[Crowded]) -> str:
         lines = [
             self.t(
-                lang, "seats.too_few",
+                lang,
+                "seats.too_few",
                 seats=Html(render.seats(self.t, lang, seats)),
                 now=Html(render.seats(self.t, lang, trip.seats)),
             )
-        ]  # fmt: skip
+        ]
         for day in crowded:
             if day.on is not None:
                 when = self.t.date(lang, day.on)
@@ -254,15 +266,9 @@ class TripsHandlers:
     ) -> None:
         """The driver keeps the seats he has: nobody is called off."""
         lang = person.language
-        trip = await self.deps.trips.trip_of(person, trip_id)
+        trip = await self._still_there(update, person, trip_id)
         if trip is None:
-            await answer_button(update, self.t(lang, "trips.not_found"))
             return
-        if trip.ended:
-            await answer_button(update, self.t(lang, _ALREADY[trip.status]))
-            await drop_keyboard(update)
-            return
-        await answer_button(update)
         await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
         await send(update, context, self.t(lang, "seats.kept", seats=trip.seats))
 

@@ -18,7 +18,7 @@ from babel.numbers import format_decimal
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.domain import Person
+from bot.domain import Missing, NotWired, Person
 from bot.services.tus import (
     Action,
     Benefit,
@@ -29,6 +29,7 @@ from bot.services.tus import (
     YearReport,
     read_command,
 )
+from bot.services.volunteer_rides import YearFigures
 from bot.settings import Settings
 from bot.spreadsheet import csv_table
 from handlers.operators import Context, OperatorHandlers
@@ -79,7 +80,8 @@ class TusHandlers(OperatorHandlers):
         elif command.action is Action.REGISTER:
             await self.register(update, context, lang)
         elif command.action is Action.REPORT:
-            assert command.year is not None
+            if command.year is None:
+                raise Missing("a report command without its year")
             await self.report(update, context, lang, command.year)
         else:
             benefits = ", ".join(b.value for b in Benefit)
@@ -102,22 +104,30 @@ class TusHandlers(OperatorHandlers):
                 else "tus.joined_benefit"
             )
             return self.t(
-                lang, key, id=member.id, name=member.name, commune=member.commune_name,
+                lang,
+                key,
+                id=member.id,
+                name=member.name,
+                commune=member.commune_name,
                 benefit=(member.benefit or "").upper(),
-            )  # fmt: skip
-        assert joined.refusal is not None
+            )
+        if joined.refusal is None:
+            raise Missing("neither a member nor a refusal")
         eligibility = joined.eligibility
         town = eligibility.urban_neighbour if eligibility else None
         key = REFUSALS[joined.refusal]
         if town is not None and joined.commune is not None and town.id == joined.commune.id:
             key = "tus.refused_town"  # the commune itself is the large town
         return self.t(
-            lang, key, text=typed, name=joined.name,
+            lang,
+            key,
+            text=typed,
+            name=joined.name,
             commune=joined.commune.name if joined.commune else typed,
             town=town.name if town else "",
             population=format_decimal(town.population if town else 0, locale=self.t.language(lang)),
             benefits=", ".join(b.value for b in Benefit),
-        )  # fmt: skip
+        )
 
     async def trip(
         self, update: Update, context: Context, operator: Person, lang: str, command: Command
@@ -133,27 +143,45 @@ class TusHandlers(OperatorHandlers):
         if recorded.trip is not None:
             trip = recorded.trip
             return self.t(
-                lang, "tus.trip_recorded", name=recorded.member.name if recorded.member else "",
-                origin=trip.origin, destination=trip.destination,
-                day=self.t.date(lang, trip.day), km=km_text(lang, trip.km),
+                lang,
+                "tus.trip_recorded",
+                name=recorded.member.name if recorded.member else "",
+                origin=trip.origin,
+                destination=trip.destination,
+                day=self.t.date(lang, trip.day),
+                km=km_text(lang, trip.km),
                 rate=euros(lang, round(recorded.eur_per_km * 100)),
                 participation=euros(lang, trip.participation_cents),
-            )  # fmt: skip
-        assert recorded.refusal is not None
+            )
+        if recorded.refusal is None:
+            raise Missing("neither a trip nor a refusal")
         return self.t(
-            lang, REFUSALS[recorded.refusal], text=f"{parts[1]} → {parts[2]}", commune=parts[1],
-            name=parts[0], km=km_text(lang, recorded.km), town="", population=0,
+            lang,
+            REFUSALS[recorded.refusal],
+            text=f"{parts[1]} → {parts[2]}",
+            commune=parts[1],
+            name=parts[0],
+            km=km_text(lang, recorded.km),
+            town="",
+            population=0,
             benefits="",
-        )  # fmt: skip
+        )
 
     async def register(self, update: Update, context: Context, lang: str) -> None:
         members = await self.deps.tus.members()
         rows = [
-            [m.id, m.name, m.phone or "", m.commune_name, m.commune_code,
-             self.t(lang, ELIGIBLE_BY[m.eligible_by]), (m.benefit or "").upper(),
-             m.joined_at.date().isoformat()]
+            [
+                m.id,
+                m.name,
+                m.phone or "",
+                m.commune_name,
+                m.commune_code,
+                self.t(lang, ELIGIBLE_BY[m.eligible_by]),
+                (m.benefit or "").upper(),
+                m.joined_at.date().isoformat(),
+            ]
             for m in members
-        ]  # fmt: skip
+        ]
         content = csv_table(self.t(lang, "tus.register_header").split(","), rows)
         await self._to_group(update, context, lang, content, "tus-registre.csv", len(members))
 
@@ -169,11 +197,13 @@ class TusHandlers(OperatorHandlers):
     ) -> None:
         """Names and phones: into the team's group only, like /export."""
         chat_id = self.deps.settings.operator_chat_id
-        assert chat_id is not None  # an operator exists only when the group is set
+        if chat_id is None:
+            raise NotWired("no operators' group is set")
         await context.bot.send_document(
-            chat_id, InputFile(content, filename=name),
+            chat_id,
+            InputFile(content, filename=name),
             caption=self.t(self.lang, "tus.file_caption", name=name, count=count),
-        )  # fmt: skip
+        )
         chat = update.effective_chat
         if chat is not None and chat.id != chat_id:
             await send(update, context, self.t(lang, "tus.file_sent"))
@@ -187,17 +217,29 @@ def year_report_text(
     participation (arrêté of 17 October 2019), from what was recorded."""
     by_residence = sum(1 for m in report.members if m.eligible_by == "residence")
     months = "\n".join(
-        t(lang, "tus.report_month", month=_month(t, lang, report.year, month), trips=trips,
-          km=km_text(lang, km))
+        t(
+            lang,
+            "tus.report_month",
+            month=_month(t, lang, report.year, month),
+            trips=trips,
+            km=km_text(lang, km),
+        )
         for month, trips, km in report.by_month()
-    )  # fmt: skip
+    )
     text = t(
-        lang, "tus.report", year=report.year, members=len(report.members),
-        by_residence=by_residence, by_benefit=len(report.members) - by_residence,
-        beneficiaries=report.beneficiaries, trips=report.trip_count,
-        km=km_text(lang, report.km), rate=euros(lang, round(report.eur_per_km * 100)),
-        participation=euros(lang, report.participation_cents), months=Html(months),
-    )  # fmt: skip
+        lang,
+        "tus.report",
+        year=report.year,
+        members=len(report.members),
+        by_residence=by_residence,
+        by_benefit=len(report.members) - by_residence,
+        beneficiaries=report.beneficiaries,
+        trips=report.trip_count,
+        km=km_text(lang, report.km),
+        rate=euros(lang, round(report.eur_per_km * 100)),
+        participation=euros(lang, report.participation_cents),
+        months=Html(months),
+    )
     # The catalogue's report: its title, the members and trips, the months; the association
     # comes after the title, its volunteer drivers and vehicles after the trips.
     title, _, rest = text.partition("\n\n")
@@ -207,7 +249,7 @@ def year_report_text(
         parts.append(_association(t, lang, settings))
     parts.append(body)
     if report.volunteers is not None:
-        parts.append(_volunteers(t, lang, report))
+        parts.append(_volunteers(t, lang, report, report.volunteers))
     text = "\n\n".join([*parts, months_part])
     return _plain(text) + "\n"
 
@@ -215,23 +257,28 @@ def year_report_text(
 def _association(t: Translator, lang: str, settings: Settings) -> str:
     unset = t(lang, "paper.report_unset")
     return t(
-        lang, "paper.report_association",
-        name=settings.association_name or unset, address=settings.association_address or unset,
-        number=settings.association_number or unset, phone=settings.association_phone or unset,
-    )  # fmt: skip
+        lang,
+        "paper.report_association",
+        name=settings.association_name or unset,
+        address=settings.association_address or unset,
+        number=settings.association_number or unset,
+        phone=settings.association_phone or unset,
+    )
 
 
-def _volunteers(t: Translator, lang: str, report: YearReport) -> str:
-    figures = report.volunteers
-    assert figures is not None
+def _volunteers(t: Translator, lang: str, report: YearReport, figures: YearFigures) -> str:
     files = [v.file for v in figures.volunteers if v.file is not None]
     return t(
-        lang, "paper.report_volunteers",
-        volunteers=len(figures.volunteers), vehicles=len(files),
-        seats=sum(f.seats for f in files), wheelchair=sum(1 for f in files if f.wheelchair),
-        rides=len(figures.rides), driven=figures.driven_km,
+        lang,
+        "paper.report_volunteers",
+        volunteers=len(figures.volunteers),
+        vehicles=len(files),
+        seats=sum(f.seats for f in files),
+        wheelchair=sum(1 for f in files if f.wheelchair),
+        rides=len(figures.rides),
+        driven=figures.driven_km,
         mean=km_text(lang, report.mean_km),
-    )  # fmt: skip
+    )
 
 
 def _month(t: Translator, lang: str, year: int, month: int) -> str:

@@ -395,9 +395,11 @@ class UpdateRunner:
         while True:
             try:
                 updates: Any = await bot.get_updates(
-                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES,
+                    offset=offset,
+                    timeout=POLL_TIMEOUT,
+                    allowed_updates=ALLOWED_UPDATES,
                     read_timeout=POLL_TIMEOUT + 10,
-                )  # fmt: skip
+                )
             except TelegramError as error:
                 failures += 1
                 log.warning("getUpdates failed (%s); again in %s s", error, min(30, failures))

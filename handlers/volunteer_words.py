@@ -31,21 +31,27 @@ def availability_line(t: Translator, lang: str, volunteer: Volunteer) -> str:
     """ "mardi et jeudi, le matin, jusqu'à 25 km de Cahors (pas en août)"."""
     available = volunteer.availability
     return availability_words(
-        t, lang, available.home.name, available.slots, available.radius_km,
+        t,
+        lang,
+        available.home.name,
+        available.slots,
+        available.radius_km,
         available.not_in_august,
-    )  # fmt: skip
+    )
 
 
 def availability_words(
     t: Translator, lang: str, home: str, slots: int, radius_km: int, not_in_august: bool
 ) -> str:
     return t(
-        lang, "volunteers.availability",
+        lang,
+        "volunteers.availability",
         days=t.weekdays(lang, slot_days(slots)),
         parts=t(lang, PART_KEYS[parts_code(slot_parts(slots))]),
-        km=radius_km, home=home,
+        km=radius_km,
+        home=home,
         august=t(lang, "volunteers.not_in_august") if not_in_august else "",
-    ).rstrip()  # fmt: skip
+    ).rstrip()
 
 
 def file_text(t: Translator, lang: str, volunteer: Volunteer, name: str) -> str:
@@ -61,7 +67,8 @@ def file_text(t: Translator, lang: str, volunteer: Volunteer, name: str) -> str:
         yes, no = t(lang, "button.yes"), t(lang, "button.no")
         lines.append(
             t(
-                lang, "volunteers.file_lines",
+                lang,
+                "volunteers.file_lines",
                 licence=yes if file.licence_seen else no,
                 until=long_date(t, lang, file.insurance_until),
                 seats=file.seats,
@@ -69,12 +76,16 @@ def file_text(t: Translator, lang: str, volunteer: Volunteer, name: str) -> str:
                 frame=yes if file.walking_frame else no,
                 pets=yes if file.pets else no,
             )
-        )  # fmt: skip
+        )
     if volunteer.checked_on is not None:
         lines.append(
-            t(lang, "volunteers.checked_line", date=long_date(t, lang, volunteer.checked_on),
-              by=volunteer.checked_by or "?")
-        )  # fmt: skip
+            t(
+                lang,
+                "volunteers.checked_line",
+                date=long_date(t, lang, volunteer.checked_on),
+                by=volunteer.checked_by or "?",
+            )
+        )
     else:
         lines.append(t(lang, "volunteers.not_checked"))
     return "\n".join(lines)
@@ -84,35 +95,43 @@ def volunteer_words(t: Translator, zone: ZoneInfo) -> Wordings:
     def request(lang: str, v: n.VolunteerRequest) -> str:
         need, introduction = v.need, v.introduction
         answer_by = t(
-            lang, "rides.answer_by",
+            lang,
+            "rides.answer_by",
             deadline=render.deadline(
                 t, lang, introduction.expires_at, introduction.created_at, zone
             ),
-        )  # fmt: skip
-        return t(
-            lang, v.key,
-            passenger=v.passenger.short_name,
-            origin=need.origin.name,
-            destination=need.destination.name,
-            day=render.match_day(t, lang, need, introduction.travel_day),
-            pickup=t.time(lang, introduction.pickup),
-            dropoff=t.time(lang, introduction.dropoff),
-            km=v.km,
-            allowance=(
-                euros(lang, v.allowance_cents) if v.paid
-                else t(lang, "volunteers.allowance_unset")
-            ),
-            purpose=Html(render.purpose(t, lang, need)),
-            special=Html(render.special_needs(t, lang, need)),
-        ) + "\n" + answer_by  # fmt: skip
+        )
+        return (
+            t(
+                lang,
+                v.key,
+                passenger=v.passenger.short_name,
+                origin=need.origin.name,
+                destination=need.destination.name,
+                day=render.match_day(t, lang, need, introduction.travel_day),
+                pickup=t.time(lang, introduction.pickup),
+                dropoff=t.time(lang, introduction.dropoff),
+                km=v.km,
+                allowance=(
+                    euros(lang, v.allowance_cents)
+                    if v.paid
+                    else t(lang, "volunteers.allowance_unset")
+                ),
+                purpose=Html(render.purpose(t, lang, need)),
+                special=Html(render.special_needs(t, lang, need)),
+            )
+            + "\n"
+            + answer_by
+        )
 
     def new_volunteer(lang: str, v: n.VolunteerNewTeam) -> str:
         return t(
-            lang, v.key, name=v.person.display_name, id=v.person.id,
-            availability=availability_words(
-                t, lang, v.home, v.slots, v.radius_km, v.not_in_august
-            ),
-        )  # fmt: skip
+            lang,
+            v.key,
+            name=v.person.display_name,
+            id=v.person.id,
+            availability=availability_words(t, lang, v.home, v.slots, v.radius_km, v.not_in_august),
+        )
 
     def insurance_due(lang: str, v: n.VolunteerInsuranceDue) -> str:
         return t(

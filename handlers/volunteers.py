@@ -72,18 +72,22 @@ class VolunteerHandlers(OperatorHandlers):
         for item in listed:
             volunteer = item.volunteer
             state = (
-                "volunteers.state_ok" if volunteer.may_drive_on(today)
+                "volunteers.state_ok"
+                if volunteer.may_drive_on(today)
                 else "volunteers.state_expired"
                 if volunteer.file is not None and volunteer.file.insurance_until < today
                 else "volunteers.state_unchecked"
-            )  # fmt: skip
+            )
             lines.append(
                 self.t(
-                    lang, "volunteers.list_item", id=volunteer.person_id,
-                    name=item.person.display_name, state=self.t(lang, state),
+                    lang,
+                    "volunteers.list_item",
+                    id=volunteer.person_id,
+                    name=item.person.display_name,
+                    state=self.t(lang, state),
                     availability=availability_line(self.t, lang, volunteer),
                 )
-            )  # fmt: skip
+            )
         await send(update, context, "\n\n".join(lines))
 
     async def file(self, update: Update, context: Context) -> None:
@@ -112,9 +116,11 @@ class VolunteerHandlers(OperatorHandlers):
         name = answer.person.display_name if answer.person else "?"
         said = self.t(lang, "volunteers.file_saved") + "\n\n" if command.file is not None else ""
         await send(
-            update, context, said + file_text(self.t, lang, answer.volunteer, name),
+            update,
+            context,
+            said + file_text(self.t, lang, answer.volunteer, name),
             self._check_button(lang, answer.volunteer),
-        )  # fmt: skip
+        )
 
     async def on_check(self, update: Update, context: Context) -> None:
         operator = await self._operator(update)  # anyone else is refused, politely

@@ -68,10 +68,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         failed = 0
         code, matching_figures = run(
             "bench_matching",
-            ["--sizes", sizes, "--needs", "60" if args.quick else "100", "--big-needs", "20",
-             "--sql-max", "3000" if args.quick else "10000"],
+            [
+                "--sizes",
+                sizes,
+                "--needs",
+                "60" if args.quick else "100",
+                "--big-needs",
+                "20",
+                "--sql-max",
+                "3000" if args.quick else "10000",
+            ],
             folder,
-        )  # fmt: skip
+        )
         failed += code != 0
         code, announcements = run(
             "bench_announcements",
@@ -133,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "QUICK RUN (small sizes: the answers are checked, the times mean little)\n"
             if args.quick
             else ""
-        )  # fmt: skip
+        )
         + f"{'what':<46} {'target':>11} {'measured':>10}  met"
     )
     print("-" * 76)

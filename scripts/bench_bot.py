@@ -183,6 +183,7 @@ async def passenger(timer: Timer, user: FakeUser) -> None:
         "🏁 Arriver avant une heure",
     )
     await step("typed time", user, lambda: user.send("9h"))
+    await step("button", user, lambda: user.press("➡️ Pas de retour"), "➡️ Pas de retour")
     await step("button", user, lambda: user.press("🩺 Santé"), "🩺 Santé")
     await step("button", user, lambda: user.press("Aucun"), "Aucun")
     await step(
@@ -234,9 +235,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     fake.deliver = "polling"
     fake.max_poll_wait = 1.0
     config = uvicorn.Config(
-        stand_in_app(fake), host="127.0.0.1", port=port, log_level="warning",
-        lifespan="off", access_log=False,
-    )  # fmt: skip
+        stand_in_app(fake),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        access_log=False,
+    )
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     while not server.started:
@@ -254,9 +259,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     python = str(root / ".venv" / "bin" / "python") if args.root else sys.executable
     began = clock.monotonic()
     bot = subprocess.Popen(
-        [python, "-m", "bot"], cwd=root, env=env,
-        stdout=subprocess.DEVNULL, stderr=open(folder / "bot.log", "ab"),
-    )  # fmt: skip
+        [python, "-m", "bot"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(folder / "bot.log", "ab"),
+    )
     try:
         while not fake.calls_to("getUpdates"):
             if bot.poll() is not None:

@@ -65,8 +65,9 @@ def stand_in(rtt: float, chats: int) -> Any:
             self._recent: deque[float] = deque()
             self._group: deque[float] = deque()
 
-        async def do_request(self, url: str, method: str, request_data: Any = None, *a: Any,
-                             **k: Any) -> tuple[int, bytes]:  # fmt: skip
+        async def do_request(
+            self, url: str, method: str, request_data: Any = None, *a: Any, **k: Any
+        ) -> tuple[int, bytes]:
             name = url.rsplit("/", 1)[-1]
             if name == "getUpdates":
                 return await super().do_request(url, method, request_data, *a, **k)
@@ -116,7 +117,7 @@ async def serve_and_run(args: argparse.Namespace, root: Path | None) -> dict[str
             log_level="warning",
             lifespan="off",
             access_log=False,
-        )  # fmt: skip
+        )
     )
     serving = asyncio.create_task(server.serve())
     while not server.started:
@@ -126,12 +127,32 @@ async def serve_and_run(args: argparse.Namespace, root: Path | None) -> dict[str
     python = str(code / ".venv" / "bin" / "python") if root else sys.executable
     report = folder / "worker.json"
     command = [
-        python, str(Path(__file__).resolve()), "--worker", "--code", str(code),
-        "--api-url", fake.api_url, "--database", str(folder / "mobilot.sqlite3"),
-        "--report", str(report), "--seconds", str(args.seconds), "--rate", str(args.rate),
-        "--chats", str(args.chats), "--group-backlog", str(args.group_backlog),
-        "--tick", str(args.tick), "--drain", str(args.drain), "--seed", str(args.seed),
-    ]  # fmt: skip
+        python,
+        str(Path(__file__).resolve()),
+        "--worker",
+        "--code",
+        str(code),
+        "--api-url",
+        fake.api_url,
+        "--database",
+        str(folder / "mobilot.sqlite3"),
+        "--report",
+        str(report),
+        "--seconds",
+        str(args.seconds),
+        "--rate",
+        str(args.rate),
+        "--chats",
+        str(args.chats),
+        "--group-backlog",
+        str(args.group_backlog),
+        "--tick",
+        str(args.tick),
+        "--drain",
+        str(args.drain),
+        "--seed",
+        str(args.seed),
+    ]
     try:
         process = await asyncio.create_subprocess_exec(
             *command, cwd=code, stderr=open(folder / "worker.log", "ab")
@@ -210,7 +231,8 @@ async def work(args: argparse.Namespace) -> None:
     mobilot = await create_bot(settings, gazetteer=Gazetteer.load(("46",)))
     await mobilot.start()  # no polling: the load is written to the outbox here
     application = mobilot.application
-    assert application.job_queue is not None
+    if application.job_queue is None:
+        raise SystemExit("the application has no job queue")
     [job] = application.job_queue.get_jobs_by_name(AGENDA_JOB)
     tick = job.callback
     job.schedule_removal()  # run by the stand-in below, to time it
@@ -281,7 +303,7 @@ async def work(args: argparse.Namespace) -> None:
                 "ticks_run": ticks_run,
                 "ticks_planned": int((ended - began) / args.tick) + 1,
             }
-        )  # fmt: skip
+        )
     )
 
 

@@ -59,8 +59,7 @@ async def bench(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = await Database.open(Path(folder) / "bench.sqlite3")
         stamp = NOW.isoformat()
-        rows = [workload.trip_row(workload.trip(rng, n), stamp)
-                for n in range(1, args.trips + 1)]  # fmt: skip
+        rows = [workload.trip_row(workload.trip(rng, n), stamp) for n in range(1, args.trips + 1)]
         drivers = range(1, 2 + args.trips // 3)
         async with database.transaction() as connection:
             await connection.executemany(
@@ -79,13 +78,20 @@ async def bench(args: argparse.Namespace) -> None:
         search = IndexedTripSearch(database, params)
         await search.ensure_index()
         api = PartnerApi(
-            operator="bench.example.org", partners=[], trips=SqliteTripRepository(database),
-            people=SqlitePeopleRepository(database), needs=SqliteNeedRepository(database),
-            search=search, bookings=SqliteBookings(database),
-            shared=SqliteSharedNeeds(database), params=params, clock=Fixed(),
+            operator="bench.example.org",
+            partners=[],
+            trips=SqliteTripRepository(database),
+            people=SqlitePeopleRepository(database),
+            needs=SqliteNeedRepository(database),
+            search=search,
+            bookings=SqliteBookings(database),
+            shared=SqliteSharedNeeds(database),
+            params=params,
+            clock=Fixed(),
             calendar=Calendar(__import__("zoneinfo").ZoneInfo("Europe/Paris")),
-            unit_of_work=database, answer_delay=timedelta(hours=12),
-        )  # fmt: skip
+            unit_of_work=database,
+            answer_delay=timedelta(hours=12),
+        )
         print(f"{args.trips:,} active trips in {len(territory.communes):,} communes")
         for name in ("driver_journeys", "driver_regular_trips"):
             times, found = [], []
@@ -104,9 +110,11 @@ async def bench(args: argparse.Namespace) -> None:
                     results = list(await api.driver_regular_trips(j.RegularQuery(area, at)))
                 times.append((clock.perf_counter() - began) * 1000)
                 found.append(len(results))
-            print(f"{name}: {args.queries} queries, {ms(times)}; results per query: "
-                  f"median {statistics.median(found):g}, max {max(found)}, "
-                  f"{sum(1 for f in found if f)} with some")  # fmt: skip
+            print(
+                f"{name}: {args.queries} queries, {ms(times)}; results per query: "
+                f"median {statistics.median(found):g}, max {max(found)}, "
+                f"{sum(1 for f in found if f)} with some"
+            )
         await database.close()
 
 

@@ -112,7 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         start = time.perf_counter()
         gazetteer = Gazetteer.load((args.territory,), LOCAL_SAMPLE)
         loads.append(time.perf_counter() - start)
-    assert gazetteer is not None
+    if gazetteer is None:
+        raise SystemExit("no gazetteer loaded (0 rounds?)")
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     del gazetteer

@@ -53,7 +53,7 @@ async def fill(core: object, people: int) -> None:
                 recent if i % 7 else long_ago,
             )
             for i in range(1, people + 1)
-        ],  # fmt: skip
+        ],
     )
     drivers = range(1, people + 1, 3)
     await db.executemany(
@@ -84,7 +84,7 @@ async def fill(core: object, people: int) -> None:
             (n[0], n[2], n[1], kind, "introduction 1")
             for n in needs
             for kind in ("created", "asked_driver", "accepted", "closed")
-        ],  # fmt: skip
+        ],
     )
     await db.executemany(
         "INSERT INTO introductions (need_id, trip_id, driver_id, passenger_id, leg, travel_day,"
@@ -101,7 +101,7 @@ async def fill(core: object, people: int) -> None:
                 n[2],
             )
             for n in needs
-        ],  # fmt: skip
+        ],
     )
     await db.execute("COMMIT")
 
@@ -123,11 +123,14 @@ async def main(people: int) -> None:
         core = await build_core(settings, clock=Clock(), gazetteer=gazetteer)  # type: ignore[arg-type]
         started = time.perf_counter()
         await fill(core, people)
-        print(f"{people:,} people, {2 * people:,} needs, {8 * people:,} events, "
-              f"{2 * people:,} introductions, {people // 3 + 1:,} trips "
-              f"(filled in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+        print(
+            f"{people:,} people, {2 * people:,} needs, {8 * people:,} events, "
+            f"{2 * people:,} introductions, {people // 3 + 1:,} trips "
+            f"(filled in {time.perf_counter() - started:.1f} s)"
+        )
         person = await core.people.get(people // 2)
-        assert person is not None
+        if person is None:
+            raise SystemExit(f"no person {people // 2}")
 
         async def export() -> str:
             data = await core.privacy.export(person)

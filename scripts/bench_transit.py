@@ -34,10 +34,14 @@ CENTRE = (44.45, 1.44)
 
 def write_feed(path: Path, rng: random.Random) -> None:
     stops = [
-        (f"S{i}", f"Arrêt {i}", CENTRE[0] + rng.uniform(-0.7, 0.7),
-         CENTRE[1] + rng.uniform(-0.95, 0.95))
+        (
+            f"S{i}",
+            f"Arrêt {i}",
+            CENTRE[0] + rng.uniform(-0.7, 0.7),
+            CENTRE[1] + rng.uniform(-0.95, 0.95),
+        )
         for i in range(STOPS)
-    ]  # fmt: skip
+    ]
     routes, trips, times = [], [], []
     for line in range(LINES):
         calls = rng.sample(range(STOPS), CALLS)
@@ -57,15 +61,17 @@ def write_feed(path: Path, rng: random.Random) -> None:
         "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"
         + "".join(f"{s},{n},{lat:.5f},{lon:.5f}\n" for s, n, lat, lon in stops),
         "routes.txt": "route_id,agency_id,route_short_name,route_long_name,route_type\n"
-        + "\n".join(routes) + "\n",
+        + "\n".join(routes)
+        + "\n",
         "trips.txt": "route_id,service_id,trip_id,trip_headsign\n" + "\n".join(trips) + "\n",
         "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
         "start_date,end_date\nSEM,1,1,1,1,1,0,0,20260901,20270705\n"
         "SAM,0,0,0,0,0,1,0,20260901,20270705\n",
         "calendar_dates.txt": "service_id,date,exception_type\nSEM,20261225,2\n",
         "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
-        + "\n".join(times) + "\n",
-    }  # fmt: skip
+        + "\n".join(times)
+        + "\n",
+    }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in files.items():
             archive.writestr(name, text)
@@ -87,28 +93,36 @@ async def main() -> None:
         again = time.perf_counter() - started
         size = (tmp / "bench.sqlite3").stat().st_size + (tmp / "bench.sqlite3-wal").stat().st_size
         zipped = feed.stat().st_size / 1e6
-        print(f"feed: {imported.stops} stops, {imported.trips} trips, "
-              f"{imported.stop_times} stop times ({zipped:.1f} MB zipped)")  # fmt: skip
-        print(f"import: {first:.2f} s; unchanged at the next start: {again * 1000:.0f} ms;"
-              f" database + WAL {size / 1e6:.0f} MB")  # fmt: skip
+        print(
+            f"feed: {imported.stops} stops, {imported.trips} trips, "
+            f"{imported.stop_times} stop times ({zipped:.1f} MB zipped)"
+        )
+        print(
+            f"import: {first:.2f} s; unchanged at the next start: {again * 1000:.0f} ms;"
+            f" database + WAL {size / 1e6:.0f} MB"
+        )
         planner = TransitPlanner(table)
         durations, answered, changes = [], 0, 0
         for _ in range(200):
             origin = (CENTRE[0] + rng.uniform(-0.6, 0.6), CENTRE[1] + rng.uniform(-0.8, 0.8))
             destination = (
-                CENTRE[0] + rng.uniform(-0.6, 0.6), CENTRE[1] + rng.uniform(-0.8, 0.8),
-            )  # fmt: skip
-            query = TransitQuery(origin, destination, date(2026, 11, 24), TimeMode.LEAVE_AFTER,
-                                 7 * 3600, 3 * 3600)  # fmt: skip
+                CENTRE[0] + rng.uniform(-0.6, 0.6),
+                CENTRE[1] + rng.uniform(-0.8, 0.8),
+            )
+            query = TransitQuery(
+                origin, destination, date(2026, 11, 24), TimeMode.LEAVE_AFTER, 7 * 3600, 3 * 3600
+            )
             started = time.perf_counter()
             options = await planner.options(query)
             durations.append(time.perf_counter() - started)
             answered += bool(options)
             changes += any(o.changes for o in options)
         durations.sort()
-        print(f"200 searches: median {statistics.median(durations) * 1000:.1f} ms, "
-              f"95th {durations[189] * 1000:.1f} ms, max {durations[-1] * 1000:.1f} ms; "
-              f"{answered} with an option ({changes} with one change)")  # fmt: skip
+        print(
+            f"200 searches: median {statistics.median(durations) * 1000:.1f} ms, "
+            f"95th {durations[189] * 1000:.1f} ms, max {durations[-1] * 1000:.1f} ms; "
+            f"{answered} with an option ({changes} with one change)"
+        )
         await database.close()
 
 

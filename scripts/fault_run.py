@@ -58,17 +58,21 @@ class FaultyBotAPI(FakeBotAPI):
         self.sent = _Sent()
         self.injected = 0
 
-    async def do_request(self, url: str, method: str, request_data: Any = None, *a: Any,
-                         **k: Any) -> tuple[int, bytes]:  # fmt: skip
+    async def do_request(
+        self, url: str, method: str, request_data: Any = None, *a: Any, **k: Any
+    ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         if name in SENDS and not self.outage:
             roll = random.random()
             if roll < self.flood_rate:
                 self.injected += 1
                 wait = random.choice((1, 2))
-                flood = {"ok": False, "error_code": 429,
-                        "description": f"Too Many Requests: retry after {wait}",
-                        "parameters": {"retry_after": wait}}  # fmt: skip
+                flood = {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {wait}",
+                    "parameters": {"retry_after": wait},
+                }
                 return 429, json.dumps(flood).encode()
             if roll < self.flood_rate + self.error_rate:
                 self.injected += 1
@@ -139,12 +143,16 @@ class Run:
             "TERRITORY_DEPARTMENTS": "46",
         }
         self.bot = subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=open(self.folder / "bot.log", "ab"),
-        )  # fmt: skip
+            [sys.executable, "-m", "bot"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.folder / "bot.log", "ab"),
+        )
 
     def kill_bot(self) -> None:
-        assert self.bot is not None
+        if self.bot is None:
+            raise SystemExit("the bot is not running")
         self.bot.send_signal(signal.SIGKILL)
         self.bot.wait()
 
@@ -229,9 +237,13 @@ class Run:
 async def scenario(name: str, people: int = 30) -> dict[str, Any]:
     run = Run(name, 100 if name == "latency" else people)
     config = uvicorn.Config(
-        stand_in_app(run.fake), host="127.0.0.1", port=run.port, log_level="warning",
-        lifespan="off", access_log=False,
-    )  # fmt: skip
+        stand_in_app(run.fake),
+        host="127.0.0.1",
+        port=run.port,
+        log_level="warning",
+        lifespan="off",
+        access_log=False,
+    )
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     while not server.started:

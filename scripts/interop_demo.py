@@ -83,25 +83,34 @@ async def main() -> None:
     fake = FaultyBotAPI(api_url=f"http://127.0.0.1:{api_port}")
     fake.deliver = "polling"
     fake.max_poll_wait = 1.0
-    server = uvicorn.Server(uvicorn.Config(stand_in_app(fake), host="127.0.0.1", port=api_port,
-                                           lifespan="off", log_level="warning"))  # fmt: skip
+    server = uvicorn.Server(
+        uvicorn.Config(
+            stand_in_app(fake), host="127.0.0.1", port=api_port, lifespan="off", log_level="warning"
+        )
+    )
     serving = asyncio.create_task(server.serve())
     partner = FakePartner(free_port())
     await partner.start()
 
     def karos(route: str, params: dict[str, str]) -> list[dict[str, Any]]:
         when = int(params.get("departureDate", "0")) + 600
-        return [{
-            "id": "karos-88412", "operator": "karos.fr", "type": "PLANNED",
-            "passengerPickupDate": when,
-            "passengerPickupLat": float(params["departureLat"]),
-            "passengerPickupLng": float(params["departureLng"]),
-            "passengerDropLat": float(params["arrivalLat"]),
-            "passengerDropLng": float(params["arrivalLng"]), "duration": 3300,
-            "driver": {"id": "u-311", "operator": "karos.fr", "alias": "Sophie L."},
-            "webUrl": "https://www.karos.fr/trajet/88412", "availableSeats": 2,
-            "price": {"type": "PAYING", "amount": 3.5, "currency": "EUR"},
-        }]  # fmt: skip
+        return [
+            {
+                "id": "karos-88412",
+                "operator": "karos.fr",
+                "type": "PLANNED",
+                "passengerPickupDate": when,
+                "passengerPickupLat": float(params["departureLat"]),
+                "passengerPickupLng": float(params["departureLng"]),
+                "passengerDropLat": float(params["arrivalLat"]),
+                "passengerDropLng": float(params["arrivalLng"]),
+                "duration": 3300,
+                "driver": {"id": "u-311", "operator": "karos.fr", "alias": "Sophie L."},
+                "webUrl": "https://www.karos.fr/trajet/88412",
+                "availableSeats": 2,
+                "price": {"type": "PAYING", "amount": 3.5, "currency": "EUR"},
+            }
+        ]
 
     partner.answer = karos
     partners = folder / "partners.csv"
@@ -110,15 +119,19 @@ async def main() -> None:
         f"karos.fr,Karos,{KEY},{partner.url},our-key-at-karos-0123\n"
     )
     env = {
-        **os.environ, "BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.api_url,
-        "DATABASE_PATH": str(folder / "mobilot.sqlite3"), "OPERATOR_CHAT_ID": "-1001234567890",
-        "TERRITORY_DEPARTMENTS": "46", "HTTP_PORT": str(http_port),
-        "INTEROP_OPERATOR": OPERATOR, "INTEROP_PARTNERS_FILE": str(partners),
+        **os.environ,
+        "BOT_TOKEN": fake.token,
+        "TELEGRAM_API_URL": fake.api_url,
+        "DATABASE_PATH": str(folder / "mobilot.sqlite3"),
+        "OPERATOR_CHAT_ID": "-1001234567890",
+        "TERRITORY_DEPARTMENTS": "46",
+        "HTTP_PORT": str(http_port),
+        "INTEROP_OPERATOR": OPERATOR,
+        "INTEROP_PARTNERS_FILE": str(partners),
         "INTEROP_TIMEOUT_S": "2",
-    }  # fmt: skip
+    }
     log = open(folder / "bot.log", "ab")
-    bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log,
-                           stderr=log)  # fmt: skip
+    bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         while not fake.calls_to("getUpdates"):
             await asyncio.sleep(0.05)
@@ -140,12 +153,13 @@ async def main() -> None:
         tomorrow = datetime.now(ZONE).date() + timedelta(days=1)
         while tomorrow.weekday() >= 5:
             tomorrow += timedelta(days=1)
-        at = datetime.combine(tomorrow, datetime.min.time().replace(hour=7, minute=30),
-                              tzinfo=ZONE)  # fmt: skip
+        at = datetime.combine(tomorrow, datetime.min.time().replace(hour=7, minute=30), tzinfo=ZONE)
         stamp = int(at.timestamp())
         cahors, figeac = (44.4475, 1.4419), (44.6086, 2.0317)
-        where = (f"departureLat={cahors[0]}&departureLng={cahors[1]}"
-                 f"&arrivalLat={figeac[0]}&arrivalLng={figeac[1]}")  # fmt: skip
+        where = (
+            f"departureLat={cahors[0]}&departureLng={cahors[1]}"
+            f"&arrivalLat={figeac[0]}&arrivalLng={figeac[1]}"
+        )
         print(f"Partners' calls ({tomorrow:%A %d %B} 7:30 in Cahors = {stamp}):\n")
         curl(f"{base}/status")
         curl(f"{base}/driver_journeys?{where}&departureDate={stamp}&departureRadius=2")
@@ -155,25 +169,43 @@ async def main() -> None:
             f"{base}/driver_journeys?{where}&departureDate={stamp}&departureRadius=2",
         )
         [journey] = json.loads(answer)
-        curl("-H", f"X-API-Key: {KEY}", f"{base}/driver_regular_trips?{where}"
-             "&departureTimeOfDay=07:40:00&departureWeekdays=MON,WED&count=1")  # fmt: skip
-        curl("-H", f"X-API-Key: {KEY}", f"{base}/driver_regular_trips?{where}"
-             "&departureTimeOfDay=7h30")  # fmt: skip
+        curl(
+            "-H",
+            f"X-API-Key: {KEY}",
+            f"{base}/driver_regular_trips?{where}"
+            "&departureTimeOfDay=07:40:00&departureWeekdays=MON,WED&count=1",
+        )
+        curl(
+            "-H",
+            f"X-API-Key: {KEY}",
+            f"{base}/driver_regular_trips?{where}&departureTimeOfDay=7h30",
+        )
         booking_id = str(uuid.uuid4())
         booking = {
-            "id": booking_id, "driver": journey["driver"],
+            "id": booking_id,
+            "driver": journey["driver"],
             "passenger": {"id": "u-4471", "operator": "karos.fr", "alias": "Lucie B."},
             "passengerPickupDate": journey["passengerPickupDate"],
             "passengerPickupLat": journey["passengerPickupLat"],
             "passengerPickupLng": journey["passengerPickupLng"],
             "passengerDropLat": journey["passengerDropLat"],
             "passengerDropLng": journey["passengerDropLng"],
-            "status": "WAITING_DRIVER_CONFIRMATION", "price": {"type": "FREE"},
+            "status": "WAITING_DRIVER_CONFIRMATION",
+            "price": {"type": "FREE"},
             "driverJourneyId": journey["id"],
-        }  # fmt: skip
+        }
         before = len(jean.messages())
-        curl("-X", "POST", "-H", f"X-API-Key: {KEY}", "-H", "Content-Type: application/json",
-             "-d", json.dumps(booking), f"{base}/bookings")  # fmt: skip
+        curl(
+            "-X",
+            "POST",
+            "-H",
+            f"X-API-Key: {KEY}",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            json.dumps(booking),
+            f"{base}/bookings",
+        )
         await quiet(jean, before)
         print("Jean, in Telegram, gets:")
         print("  " + jean.last().text.replace("\n", "\n  "))
@@ -188,18 +220,39 @@ async def main() -> None:
             f"Karos's own API received: PATCH /v1/bookings/{partner.patches[0][0]}"
             f"?status={partner.patches[0][1]} with X-API-Key {partner.patches[0][2]}\n"
         )
-        curl("-X", "PATCH", "-H", f"X-API-Key: {KEY}",
-             f"{base}/bookings/{booking_id}?status=CONFIRMED")  # fmt: skip
-        curl("-X", "PATCH", "-H", f"X-API-Key: {KEY}",
-             f"{base}/bookings/{uuid.uuid4()}?status=CANCELLED")  # fmt: skip
+        curl(
+            "-X",
+            "PATCH",
+            "-H",
+            f"X-API-Key: {KEY}",
+            f"{base}/bookings/{booking_id}?status=CONFIRMED",
+        )
+        curl(
+            "-X",
+            "PATCH",
+            "-H",
+            f"X-API-Key: {KEY}",
+            f"{base}/bookings/{uuid.uuid4()}?status=CANCELLED",
+        )
         message = {
-            "from": booking["passenger"], "to": journey["driver"],
-            "recipientCarpoolerType": "DRIVER", "bookingId": booking_id,
+            "from": booking["passenger"],
+            "to": journey["driver"],
+            "recipientCarpoolerType": "DRIVER",
+            "bookingId": booking_id,
             "message": "Bonjour, je serai devant la gare de Cahors. Lucie, 06 12 34 56 78",
-        }  # fmt: skip
+        }
         before = len(jean.messages())
-        curl("-X", "POST", "-H", f"X-API-Key: {KEY}", "-H", "Content-Type: application/json",
-             "-d", json.dumps(message, ensure_ascii=False), f"{base}/messages")  # fmt: skip
+        curl(
+            "-X",
+            "POST",
+            "-H",
+            f"X-API-Key: {KEY}",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            json.dumps(message, ensure_ascii=False),
+            f"{base}/messages",
+        )
         await quiet(jean, before)
         print("Jean gets: " + jean.last().text.replace("\n", "\n  ") + "\n")
 
@@ -213,7 +266,8 @@ async def main() -> None:
         )
         for kind, value in [
             ("command", "chercher"), ("text", "Cahors"), ("text", "Figeac"), ("text", day),
-            ("press", "🏁 Arriver avant une heure"), ("text", "9h"), ("press", "🩺 Santé"),
+            ("press", "🏁 Arriver avant une heure"), ("text", "9h"),
+            ("press", "➡️ Pas de retour"), ("press", "🩺 Santé"),
             ("press", "Aucun"), ("press", "✅ Chercher un conducteur"),
         ]:  # fmt: skip
             await say(marie, kind, value)
@@ -225,8 +279,10 @@ async def main() -> None:
                 print(f"  [{' | '.join(sent.buttons)}]")
             if links:
                 print(f"  (link: {', '.join(links)})")
-        print(f"\nThe partner was asked: {partner.calls[-1][0]} {partner.calls[-1][1]}"
-              f" with X-API-Key {partner.calls[-1][2]}\n")  # fmt: skip
+        print(
+            f"\nThe partner was asked: {partner.calls[-1][0]} {partner.calls[-1][1]}"
+            f" with X-API-Key {partner.calls[-1][2]}\n"
+        )
         await say(marie, "press", "👍 Oui, montrer ma demande")
         print("  Bot: " + marie.last().text + "\n")
         curl(
@@ -243,8 +299,10 @@ async def main() -> None:
         )
         await asyncio.sleep(1.5)
         print("Jean gets: " + jean.last().text.replace("\n", "\n  ") + "\n")
-        print("A phone number or a Telegram handle in the API's answers:",
-              "jean_m" in answer or "marie_d" in answer)  # fmt: skip
+        print(
+            "A phone number or a Telegram handle in the API's answers:",
+            "jean_m" in answer or "marie_d" in answer,
+        )
     finally:
         bot.terminate()
         bot.wait(timeout=20)

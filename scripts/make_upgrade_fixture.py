@@ -41,7 +41,8 @@ def data_of(user: FakeUser, text: str) -> str:
     """The callback data of the newest button `text` in the user's chat."""
     message = user._message_with_button(text)
     button = message.button(text)
-    assert button is not None
+    if button is None:
+        raise SystemExit(f"no button {text!r}")
     return str(button["callback_data"])
 
 
@@ -87,8 +88,15 @@ async def build(out: Path) -> None:
         users[uid] = bot.fake.user(uid, name, **kw)
         return users[uid]
 
-    def left(u: FakeUser, conversation: str, step: str, next_: list[dict[str, Any]],
-             expect: str, role: str = "in_progress", **more: Any) -> None:  # fmt: skip
+    def left(
+        u: FakeUser,
+        conversation: str,
+        step: str,
+        next_: list[dict[str, Any]],
+        expect: str,
+        role: str = "in_progress",
+        **more: Any,
+    ) -> None:
         people.append(
             {
                 "user_id": u.id,
@@ -179,22 +187,39 @@ async def build(out: Path) -> None:
 
     didier = user(1003, "Didier")
     await offer_until(didier, "days")
-    left(didier, "offer", "days", [press(didier, "✔️ Valider les jours")], "À quelle heure",
-         summary_after=[typed("7h30"), {"press_label": "Pas de retour"},
-                        {"press_label": "2"}, {"press_label": "Passer"},
-                        {"press_label": "Telegram seulement"}],
-         summary_has=["Cahors", "Figeac", "lun", "mer"])  # fmt: skip
+    left(
+        didier,
+        "offer",
+        "days",
+        [press(didier, "✔️ Valider les jours")],
+        "À quelle heure",
+        summary_after=[
+            typed("7h30"),
+            {"press_label": "Pas de retour"},
+            {"press_label": "2"},
+            {"press_label": "Passer"},
+            {"press_label": "Telegram seulement"},
+        ],
+        summary_has=["Cahors", "Figeac", "lun", "mer"],
+    )
 
     delphine = user(1004, "Delphine")
     await offer_until(delphine, "seats")
-    left(delphine, "offer", "seats", [press(delphine, "3")], "Un mot pour les passagers",
-         summary_after=[{"press_label": "Passer"}, {"press_label": "Telegram seulement"}],
-         summary_has=["Cahors", "Figeac", "7h30", "3 places"])  # fmt: skip
+    left(
+        delphine,
+        "offer",
+        "seats",
+        [press(delphine, "3")],
+        "Un mot pour les passagers",
+        summary_after=[{"press_label": "Passer"}, {"press_label": "Telegram seulement"}],
+        summary_has=["Cahors", "Figeac", "7h30", "3 places"],
+    )
 
     dorian = user(1005, "Dorian")
     await offer_until(dorian, "summary")
-    left(dorian, "offer", "summary", [press(dorian, "✅ Enregistrer ce trajet")],
-         "Trajet enregistré")  # fmt: skip
+    left(
+        dorian, "offer", "summary", [press(dorian, "✅ Enregistrer ce trajet")], "Trajet enregistré"
+    )
 
     # -- /conducteur: an operator registering a driver who phoned -------------------------
     await omar.command("conducteur")
@@ -207,10 +232,19 @@ async def build(out: Path) -> None:
     await omar.press("🔁 Chaque semaine")
     await omar.press("Lun → ven")
     await omar.press("✔️ Valider les jours")
-    left(omar, "offer_for", "departure", [typed("7h30")], "revient-elle le même jour",
-         summary_after=[{"press_label": "Pas de retour"}, {"press_label": "3"},
-                        {"press_label": "Passer"}],
-         summary_has=["Roger Lafon", "06 12 34 56 78", "Cahors", "Figeac", "7h30"])  # fmt: skip
+    left(
+        omar,
+        "offer_for",
+        "departure",
+        [typed("7h30")],
+        "revient-elle le même jour",
+        summary_after=[
+            {"press_label": "Pas de retour"},
+            {"press_label": "3"},
+            {"press_label": "Passer"},
+        ],
+        summary_has=["Roger Lafon", "06 12 34 56 78", "Cahors", "Figeac", "7h30"],
+    )
 
     # -- /chercher ------------------------------------------------------------------------
     paula = user(1011, "Paula")
@@ -218,10 +252,20 @@ async def build(out: Path) -> None:
     await paula.press(AGREE)
     await paula.send("Cahors")
     await paula.send("Figeac")
-    left(paula, "find", "when", [typed("mardi")], "Qu'est-ce qui compte",
-         summary_after=[{"press_label": "🏁 Arriver avant une heure"}, typed("9h"),
-                        {"press_label": "🩺 Santé"}, {"press_label": "Aucun"}],
-         summary_has=["Cahors", "Figeac", "mardi 24 novembre", "9h"])  # fmt: skip
+    left(
+        paula,
+        "find",
+        "when",
+        [typed("mardi")],
+        "Qu'est-ce qui compte",
+        summary_after=[
+            {"press_label": "🏁 Arriver avant une heure"},
+            typed("9h"),
+            {"press_label": "🩺 Santé"},
+            {"press_label": "Aucun"},
+        ],
+        summary_has=["Cahors", "Figeac", "mardi 24 novembre", "9h"],
+    )
 
     pierre = user(1012, "Pierre")
     await pierre.command("chercher")
@@ -233,11 +277,16 @@ async def build(out: Path) -> None:
         "origin_choice",
         [press(pierre, pierre.buttons()[0])],
         "Où voulez-vous aller",
-        summary_after=[typed("Figeac"), typed("mardi"),
-                       {"press_label": "🏁 Arriver avant une heure"}, typed("9h"),
-                       {"press_label": "🩺 Santé"}, {"press_label": "Aucun"}],
+        summary_after=[
+            typed("Figeac"),
+            typed("mardi"),
+            {"press_label": "🏁 Arriver avant une heure"},
+            typed("9h"),
+            {"press_label": "🩺 Santé"},
+            {"press_label": "Aucun"},
+        ],
         summary_has=["Saint-Cirq-Lapopie", "Figeac", "mardi 24 novembre"],
-    )  # fmt: skip
+    )
 
     pascale = user(1013, "Pascale")
     await pascale.command("chercher")
@@ -267,9 +316,15 @@ async def build(out: Path) -> None:
     await olga.send("mardi")
     await olga.press("🏁 Arriver avant une heure")
     await olga.send("9h")
-    left(olga, "find_for", "purpose", [press(olga, "🩺 Santé")], "besoin particulier",
-         summary_after=[{"press_label": "✔️ Valider"}],
-         summary_has=["Yvette Combes", "05 65 00 00 00", "Cahors", "Figeac", "Santé"])  # fmt: skip
+    left(
+        olga,
+        "find_for",
+        "purpose",
+        [press(olga, "🩺 Santé")],
+        "besoin particulier",
+        summary_after=[{"press_label": "✔️ Valider"}],
+        summary_has=["Yvette Combes", "05 65 00 00 00", "Cahors", "Figeac", "Santé"],
+    )
 
     # -- /aides: the questions, and an application ----------------------------------------
     lea = user(1021, "Léa", last_name="Roux")
@@ -302,10 +357,8 @@ async def build(out: Path) -> None:
     await oscar.command("oublier")
     left(oscar, "forget", "confirm", [press(oscar, "Non, garder")], "Rien n'a été effacé")
 
-    assert bot.fake.errors == [] and bot.fake.exceptions == [], (
-        bot.fake.errors,
-        bot.fake.exceptions,
-    )
+    if bot.fake.errors or bot.fake.exceptions:
+        raise SystemExit(f"the walk went wrong: {bot.fake.errors} {bot.fake.exceptions}")
     for person in people:
         person["messages"] = messages_of(users[person["user_id"]])
     group = {"chat_id": OPERATORS, "messages": messages_of(bot.operators)}

@@ -26,7 +26,7 @@ from tests.test_ride_life import paris  # noqa: E402
 PAUL, MARIE = "06 45 11 22 33", "06 12 34 56 78"
 DRIVER = ["je propose un trajet", "oui", "Paul Durand", "Cahors", "Figeac",
           "du lundi au vendredi", "7h30", "non", "2", "non", "1"]  # fmt: skip
-PASSENGER = ["figeac mardi 9h", "oui", "Marie Dupont", "Cahors", "2", "oui", "oui"]
+PASSENGER = ["figeac mardi 9h", "oui", "Marie Dupont", "Cahors", "2", "1", "oui", "oui"]
 
 
 class Costs:
@@ -54,8 +54,10 @@ async def main() -> None:
             def shown(flow: str, who: str, text: str) -> None:
                 count = segments(text)
                 costs.add(flow, 1, count)
-                print(f"  < [{count} segment{'s' if count > 1 else ''}] "
-                      + text.replace("\n", "\n    "))  # fmt: skip
+                print(
+                    f"  < [{count} segment{'s' if count > 1 else ''}] "
+                    + text.replace("\n", "\n    ")
+                )
 
             print("== A driver registers a trip by text ==")
             await talk("driver registers", "Paul", PAUL, DRIVER)

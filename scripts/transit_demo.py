@@ -55,18 +55,27 @@ class Transcript:
 
 
 async def search(
-    transcript: Transcript, user: FakeUser, name: str, origin: str, destination: str,
-    when: str, time: str,
-) -> None:  # fmt: skip
+    transcript: Transcript,
+    user: FakeUser,
+    name: str,
+    origin: str,
+    destination: str,
+    when: str,
+    time: str,
+) -> None:
     mark = user.mark()
     steps = [
         "/chercher", origin, destination, when, "[🕘 Partir après une heure]", time,
-        "[🩺 Santé]", "[Aucun]", "[✅ Chercher un conducteur]",
+        "[➡️ Pas de retour]", "[🩺 Santé]", "[Aucun]", "[✅ Chercher un conducteur]",
     ]  # fmt: skip
     await describe_need(
-        user, origin=origin, destination=destination, when=when,
-        mode="🕘 Partir après une heure", time=time,
-    )  # fmt: skip
+        user,
+        origin=origin,
+        destination=destination,
+        when=when,
+        mode="🕘 Partir après une heure",
+        time=time,
+    )
     transcript.said(name, " · ".join(steps))
     replies = user.messages()[mark:]
     # The conversation's questions are the find flow's; what matters here is its answer.
@@ -84,9 +93,15 @@ async def weeks_of_activity(bot: Any) -> None:
     for week in range(8):
         if week in (2, 4, 5):
             drivers.append(
-                await driver(bot, 601 + week, f"Conducteur{week}", origin="Cahors",
-                             destination="Figeac", time="7h30")
-            )  # fmt: skip
+                await driver(
+                    bot,
+                    601 + week,
+                    f"Conducteur{week}",
+                    origin="Cahors",
+                    destination="Figeac",
+                    time="7h30",
+                )
+            )
         for _ in range(1 + week % 3):
             lina = bot.fake.user(next(people), "Lina")
             passengers.append(lina)
@@ -98,11 +113,16 @@ async def weeks_of_activity(bot: Any) -> None:
             for d in drivers:
                 if d.buttons() and "✅ J'accepte" in d.buttons():
                     await d.press("✅ J'accepte")
-        unmet = [("Montcuq-en-Quercy-Blanc", "Cahors"), ("Gourdon 46", "Souillac"),
-                 ("Lalbenque", "Cahors"), ("Montcuq-en-Quercy-Blanc", "Cahors")]  # fmt: skip
+        unmet = [
+            ("Montcuq-en-Quercy-Blanc", "Cahors"),
+            ("Gourdon 46", "Souillac"),
+            ("Lalbenque", "Cahors"),
+            ("Montcuq-en-Quercy-Blanc", "Cahors"),
+        ]
         for origin, destination in unmet[: 2 + week % 3]:
-            await describe_need(bot.fake.user(next(people), "Paul"), origin=origin,
-                                destination=destination)  # fmt: skip
+            await describe_need(
+                bot.fake.user(next(people), "Paul"), origin=origin, destination=destination
+            )
         await bot.later(days=2)
         for user in passengers:
             if "✅ Oui, il a eu lieu" in user.buttons():
@@ -118,9 +138,12 @@ async def main() -> None:
         services = tmp / "services.csv"
         services.write_text(SERVICES_CSV, encoding="utf-8")
         bot = RunningBot(
-            tmp, gazetteer, gtfs_files=str(write_lot_feed(tmp / "lio-lot.zip")),
-            services_file=services, tus_eur_per_km=0.30,
-        )  # fmt: skip
+            tmp,
+            gazetteer,
+            gtfs_files=str(write_lot_feed(tmp / "lio-lot.zip")),
+            services_file=services,
+            tus_eur_per_km=0.30,
+        )
         # Monday 5 October 2026, 10:00 in Cahors: eight weeks later is the end of November.
         bot.clock.current = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
         bot.fake.now = bot.clock.current
@@ -128,16 +151,19 @@ async def main() -> None:
         try:
             transcript = Transcript()
             transcript.lines += [
-                "# A passenger between two villages served by a coach and by no driver", "",
+                "# A passenger between two villages served by a coach and by no driver",
+                "",
                 "Monday 5 October 2026. Feed: the tests' Lot-like GTFS (line 881 Cahors – Vers –"
                 " Saint-Cirq-Lapopie – Cajarc – Figeac on working days; line 875 Lalbenque –"
-                " Cahors). No driver is registered.", "",
-            ]  # fmt: skip
+                " Cahors). No driver is registered.",
+                "",
+            ]
             odette = bot.fake.user(401, "Odette", last_name="Vialard")
             await odette.command("start")
             group_mark = len(bot.operators.messages())
-            await search(transcript, odette, "Odette", "Saint-Cirq-Lapopie", "Cajarc",
-                         "mardi", "7h")  # fmt: skip
+            await search(
+                transcript, odette, "Odette", "Saint-Cirq-Lapopie", "Cajarc", "mardi", "7h"
+            )
             transcript.lines += ["## What the team's group got", ""]
             transcript.answered(bot.operators.messages()[group_mark:], "team group")
             transcript.lines += ["## Nothing direct: one change (Lalbenque → Cajarc)", ""]
@@ -153,7 +179,8 @@ async def main() -> None:
             mark = len(bot.operators.messages())
             await bot.operators.command(olga, "stats")
             chart, figures = bot.operators.messages()[mark:]
-            assert chart.document is not None
+            if chart.document is None:
+                raise SystemExit("/stats sent no chart")
             (OUT / "stats-chart.png").write_bytes(chart.document.content)
             (OUT / "stats-reply.md").write_text(
                 f"Caption of the chart:\n\n{chart.text}\n\nThen:\n\n{figures.text}\n"
@@ -176,10 +203,12 @@ async def main() -> None:
                 await olga.command("tus", args)
                 print(f"/tus {args}\n  → {olga.messages()[-1].text}\n")
             report = next(
-                m for m in reversed(bot.operators.messages())
+                m
+                for m in reversed(bot.operators.messages())
                 if m.document and m.document.filename == "tus-rapport-2026.txt"
-            )  # fmt: skip
-            assert report.document is not None
+            )
+            if report.document is None:
+                raise SystemExit("no TUS report")
             (OUT / "tus-rapport-2026.txt").write_bytes(report.document.content)
             bot.assert_clean()
         finally:

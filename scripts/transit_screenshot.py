@@ -42,9 +42,14 @@ def main() -> None:
         services = tmp / "services.csv"
         services.write_text(SERVICES_CSV, encoding="utf-8")
         port = free_port()
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp),
-               "PYTHONPATH": str(ROOT), "TRY_PORT": str(port), "GTFS_FILES": str(feed),
-               "SERVICES_FILE": str(services)}  # fmt: skip
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(tmp),
+            "PYTHONPATH": str(ROOT),
+            "TRY_PORT": str(port),
+            "GTFS_FILES": str(feed),
+            "SERVICES_FILE": str(services),
+        }
         output = tmp / "output.txt"
         with output.open("w") as sink:
             process = subprocess.Popen(
@@ -54,7 +59,8 @@ def main() -> None:
         try:
             deadline = time.monotonic() + 60
             while url not in output.read_text():
-                assert process.poll() is None and time.monotonic() < deadline, output.read_text()
+                if process.poll() is not None or time.monotonic() >= deadline:
+                    raise SystemExit(output.read_text())
                 time.sleep(0.1)
             with sync_api.sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
@@ -87,7 +93,8 @@ def main() -> None:
                 steps: list[tuple[Any, str]] = [
                     (say, "/chercher"), (say, "Saint-Cirq-Lapopie"), (say, "Cajarc"),
                     (say, "mardi"), (press, "🕘 Partir après une heure"), (say, "7h"),
-                    (press, "🩺 Santé"), (press, "Aucun"), (press, "✅ Chercher un conducteur"),
+                    (press, "➡️ Pas de retour"), (press, "🩺 Santé"), (press, "Aucun"),
+                    (press, "✅ Chercher un conducteur"),
                 ]  # fmt: skip
                 for step, text in steps:
                     step(text)

@@ -27,7 +27,7 @@ def main() -> int:
             "-s",
             "-p",
             "no:cacheprovider",
-        ],  # fmt: skip
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -22,6 +22,7 @@ from bot.aids.model import (
     Status,
 )
 from bot.aids.ports import AidFigures
+from bot.domain import Missing
 from storage.db import Database
 
 
@@ -42,10 +43,18 @@ class SqliteAidAnswers:
             " commune_code = excluded.commune_code, commune_name = excluded.commune_name,"
             " department = excluded.department, rsa_or_aah = excluded.rsa_or_aah,"
             " rqth = excluded.rqth, kept_at = excluded.kept_at",
-            (person_id, profile.age, profile.situation.value, profile.commune_code,
-             profile.commune_name, profile.department, profile.rsa_or_aah, profile.rqth,
-             now.isoformat()),
-        )  # fmt: skip
+            (
+                person_id,
+                profile.age,
+                profile.situation.value,
+                profile.commune_code,
+                profile.commune_name,
+                profile.department,
+                profile.rsa_or_aah,
+                profile.rqth,
+                now.isoformat(),
+            ),
+        )
 
     async def get(self, person_id: int) -> Profile | None:
         return await self._profile("aid_answers", person_id)
@@ -60,10 +69,18 @@ class SqliteAidAnswers:
             " commune_code = excluded.commune_code, commune_name = excluded.commune_name,"
             " department = excluded.department, rsa_or_aah = excluded.rsa_or_aah,"
             " rqth = excluded.rqth, given_at = excluded.given_at",
-            (person_id, profile.age, profile.situation.value, profile.commune_code,
-             profile.commune_name, profile.department, profile.rsa_or_aah, profile.rqth,
-             now.isoformat()),
-        )  # fmt: skip
+            (
+                person_id,
+                profile.age,
+                profile.situation.value,
+                profile.commune_code,
+                profile.commune_name,
+                profile.department,
+                profile.rsa_or_aah,
+                profile.rqth,
+                now.isoformat(),
+            ),
+        )
 
     async def given(self, person_id: int) -> Profile | None:
         return await self._profile("aid_answers_given", person_id)
@@ -113,16 +130,20 @@ class SqliteApplications:
             " commune_name, filed_by, created_at, updated_at)"
             " VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?)",
             (
-                aid_id, person_id, aid_title,
+                aid_id,
+                person_id,
+                aid_title,
                 profile.age if profile else None,
                 profile.situation.value if profile else None,
                 profile.commune_name if profile else None,
-                filed_by, now.isoformat(), now.isoformat(),
+                filed_by,
+                now.isoformat(),
+                now.isoformat(),
             ),
-        )  # fmt: skip
-        assert written.lastrowid is not None
-        application = await self.get(written.lastrowid)
-        assert application is not None
+        )
+        application = await self.get(written.new_id)
+        if application is None:
+            raise Missing(f"application {written.new_id} is gone")
         return application
 
     async def get(self, application_id: int) -> Application | None:
@@ -157,11 +178,18 @@ class SqliteApplications:
             "UPDATE aid_applications SET status = 'to_process', funder_name = ?,"
             " funder_chat_id = ?, consent_at = ?, submitted_at = ?, updated_at = ?"
             " WHERE id = ? AND status = 'draft'",
-            (funder_name, funder_chat_id, now.isoformat(), now.isoformat(), now.isoformat(),
-             application_id),
-        )  # fmt: skip
+            (
+                funder_name,
+                funder_chat_id,
+                now.isoformat(),
+                now.isoformat(),
+                now.isoformat(),
+                application_id,
+            ),
+        )
         application = await self.get(application_id)
-        assert application is not None
+        if application is None:
+            raise Missing(f"application {application_id} is gone")
         return application
 
     async def validate(
@@ -177,9 +205,15 @@ class SqliteApplications:
             "UPDATE aid_applications SET status = 'validated', decided_at = ?, decided_by = ?,"
             " amount_cents = ?, frequency = ?, updated_at = ?"
             " WHERE id = ? AND status = 'to_process'",
-            (now.isoformat(), reviewer_id, amount_cents, frequency.value, now.isoformat(),
-             application_id),
-        )  # fmt: skip
+            (
+                now.isoformat(),
+                reviewer_id,
+                amount_cents,
+                frequency.value,
+                now.isoformat(),
+                application_id,
+            ),
+        )
         return await self.get(application_id) if written.rowcount else None
 
     async def reject(
@@ -210,9 +244,15 @@ class SqliteApplications:
         await self._db.write(
             "INSERT INTO aid_application_events (application_id, from_status, to_status,"
             " actor_id, at, note) VALUES (?, ?, ?, ?, ?, ?)",
-            (application_id, from_status.value if from_status else None, to_status.value,
-             actor_id, now.isoformat(), note),
-        )  # fmt: skip
+            (
+                application_id,
+                from_status.value if from_status else None,
+                to_status.value,
+                actor_id,
+                now.isoformat(),
+                note,
+            ),
+        )
 
     async def add_proof(
         self,
@@ -228,8 +268,7 @@ class SqliteApplications:
             " uploaded_at) VALUES (?, ?, ?, ?, ?, ?)",
             (application_id, kind.value, size, telegram_file_id, path, now.isoformat()),
         )
-        assert written.lastrowid is not None
-        return Proof(written.lastrowid, application_id, kind, size, telegram_file_id, path, now)
+        return Proof(written.new_id, application_id, kind, size, telegram_file_id, path, now)
 
     async def proofs(self, application_id: int) -> list[Proof]:
         async with self._db.connection.execute(

@@ -22,11 +22,14 @@ class SqliteConsents:
             " VALUES (?, ?, ?, ?, ?)",
             (person_id, topic, version, now.isoformat(), confirmed_by),
         )
-        assert written.lastrowid is not None
         return Consent(
-            id=written.lastrowid, person_id=person_id, topic=topic, version=version,
-            given_at=now, confirmed_by=confirmed_by,
-        )  # fmt: skip
+            id=written.new_id,
+            person_id=person_id,
+            topic=topic,
+            version=version,
+            given_at=now,
+            confirmed_by=confirmed_by,
+        )
 
     async def latest(self, person_id: int, topic: str) -> Consent | None:
         async with self._db.connection.execute(
@@ -45,6 +48,10 @@ class SqliteConsents:
 
 def _consent(row: aiosqlite.Row) -> Consent:
     return Consent(
-        id=row["id"], person_id=row["person_id"], topic=row["topic"], version=row["version"],
-        given_at=row["given_at"], confirmed_by=row["confirmed_by"],
-    )  # fmt: skip
+        id=row["id"],
+        person_id=row["person_id"],
+        topic=row["topic"],
+        version=row["version"],
+        given_at=row["given_at"],
+        confirmed_by=row["confirmed_by"],
+    )

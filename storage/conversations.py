@@ -36,9 +36,14 @@ class SqliteConversations:
             "INSERT INTO conversations (person_id, flow, step, state, updated_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET flow = excluded.flow,"
             " step = excluded.step, state = excluded.state, updated_at = excluded.updated_at",
-            (person_id, state.flow, state.step, state.model_dump_json(),
-             self._clock.now().isoformat()),
-        )  # fmt: skip
+            (
+                person_id,
+                state.flow,
+                state.step,
+                state.model_dump_json(),
+                self._clock.now().isoformat(),
+            ),
+        )
 
     async def drop(self, person_id: int) -> None:
         await self._db.write("DELETE FROM conversations WHERE person_id = ?", (person_id,))

@@ -26,7 +26,7 @@ class SqliteDashboard:
                 row["closed_reason"],
                 row["origin_name"],
                 row["destination_name"],
-            )  # fmt: skip
+            )
             for row in rows
         ]
 

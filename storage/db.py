@@ -15,6 +15,8 @@ from typing import Any, NamedTuple
 
 import aiosqlite
 
+from bot.domain import Missing
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -35,6 +37,13 @@ def migrations() -> list[tuple[int, str, str]]:
 class Written(NamedTuple):
     lastrowid: int | None
     rowcount: int
+
+    @property
+    def new_id(self) -> int:
+        """The id of the row an INSERT has just made."""
+        if self.lastrowid is None:
+            raise Missing("the statement inserted no row")
+        return self.lastrowid
 
 
 class Database:

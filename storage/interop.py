@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain import Need
+from bot.domain import Missing, Need
 from bot.interop.bookings import Booking, BookingStatus, Dialect
 from storage.db import Database
 from storage.needs import _need
@@ -42,15 +42,27 @@ class SqliteBookings:
             " created_at, updated_at, expires_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                id, partner, driver_id, trip_id, leg, ride_date.isoformat(),
-                pickup_at.isoformat(), passenger_alias, status.value, status.value, dialect.value,
-                json.dumps(body, ensure_ascii=False), message, now.isoformat(),
-                now.isoformat(), expires_at.isoformat(),
+                id,
+                partner,
+                driver_id,
+                trip_id,
+                leg,
+                ride_date.isoformat(),
+                pickup_at.isoformat(),
+                passenger_alias,
+                status.value,
+                status.value,
+                dialect.value,
+                json.dumps(body, ensure_ascii=False),
+                message,
+                now.isoformat(),
+                now.isoformat(),
+                expires_at.isoformat(),
             ),
-        )  # fmt: skip
-        assert written.lastrowid is not None
-        booking = await self.by_number(written.lastrowid)
-        assert booking is not None
+        )
+        booking = await self.by_number(written.new_id)
+        if booking is None:
+            raise Missing(f"booking {written.new_id} is gone")
         return booking
 
     async def get(self, booking_id: str) -> Booking | None:
@@ -104,10 +116,14 @@ class SqliteBookings:
             " AND n.status = 'matched' AND (n.travel_date = ?"
             " OR (n.travel_date IS NULL AND (n.weekdays & t.weekdays & ?) != 0)))",
             (
-                trip_id, leg, ride_date.isoformat(), trip_id, ride_date.isoformat(),
+                trip_id,
+                leg,
+                ride_date.isoformat(),
+                trip_id,
+                ride_date.isoformat(),
                 1 << ride_date.weekday(),
             ),
-        ) as cursor:  # fmt: skip
+        ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 import aiosqlite
 
-from bot.domain import Introduction, IntroductionStatus, RideOutcome
+from bot.domain import Introduction, IntroductionStatus, Missing, RideOutcome
 from bot.matching import SeatsTaken
 from storage.db import Database
 
@@ -30,11 +30,14 @@ class SqliteIntroductionRepository:
         extra_minutes: float,
         now: datetime,
         expires_at: datetime,
+        back: tuple[int, time, time] | None = None,
     ) -> Introduction:
+        back_trip, back_pickup, back_dropoff = back or (None, None, None)
         written = await self._db.write(
             "INSERT INTO introductions (need_id, trip_id, driver_id, passenger_id, leg,"
-            " travel_day, pickup, dropoff, extra_minutes, status, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+            " travel_day, pickup, dropoff, extra_minutes, status, created_at, expires_at,"
+            " back_trip_id, back_pickup, back_dropoff)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
             (
                 need_id,
                 trip_id,
@@ -47,12 +50,14 @@ class SqliteIntroductionRepository:
                 round(extra_minutes, 1),
                 now.isoformat(),
                 expires_at.isoformat(),
+                back_trip,
+                back_pickup.strftime("%H:%M") if back_pickup else None,
+                back_dropoff.strftime("%H:%M") if back_dropoff else None,
             ),
         )
-        introduction_id = written.lastrowid
-        assert introduction_id is not None
-        created = await self.get(introduction_id)
-        assert created is not None
+        created = await self.get(written.new_id)
+        if created is None:
+            raise Missing(f"introduction {written.new_id} is gone")
         return created
 
     async def get(self, introduction_id: int) -> Introduction | None:
@@ -190,4 +195,7 @@ def _introduction(row: aiosqlite.Row) -> Introduction:
         answered_at=row["answered_at"],
         ride_date=date.fromisoformat(row["ride_date"]) if row["ride_date"] else None,
         ride_outcome=RideOutcome(row["ride_outcome"]) if row["ride_outcome"] else None,
+        back_trip_id=row["back_trip_id"],
+        back_pickup=time.fromisoformat(row["back_pickup"]) if row["back_pickup"] else None,
+        back_dropoff=time.fromisoformat(row["back_dropoff"]) if row["back_dropoff"] else None,
     )

@@ -7,7 +7,17 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain import CloseReason, Need, NeedStatus, NewNeed, Purpose, SpecialNeed, TimeMode
+from bot.domain import (
+    CloseReason,
+    Missing,
+    Need,
+    NeedStatus,
+    NewNeed,
+    Purpose,
+    SpecialNeed,
+    TimeMode,
+    WayBack,
+)
 from storage.db import Database
 from storage.rows import (
     mask_to_weekdays,
@@ -30,7 +40,8 @@ class SqliteNeedRepository:
                 " origin_lat, origin_lon, destination_id, destination_name,"
                 " destination_department, destination_lat, destination_lon, travel_date,"
                 " weekdays, time_mode, at_time, purpose, special_needs, status, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " updated_at, way_back, back_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     person_id,
                     *place_columns(need.origin),
@@ -44,13 +55,15 @@ class SqliteNeedRepository:
                     status.value,
                     now.isoformat(),
                     now.isoformat(),
+                    need.way_back.value,
+                    time_text(need.back_at) if need.back_at else None,
                 ),
             )
-            need_id = written.lastrowid
-            assert need_id is not None
+            need_id = written.new_id
             await _event(db, need_id, now, person_id, "created", "")
         created = await self.get(need_id)
-        assert created is not None
+        if created is None:
+            raise Missing(f"need {need_id} is gone")
         return created
 
     async def get(self, need_id: int) -> Need | None:
@@ -157,7 +170,8 @@ class SqliteNeedRepository:
             )
             await _event(db, need_id, now, operator_id, "closed", reason.value)
         need = await self.get(need_id)
-        assert need is not None
+        if need is None:
+            raise Missing(f"need {need_id} is gone")
         return need
 
     async def record_event(
@@ -222,7 +236,8 @@ async def _event(
 def _need(row: aiosqlite.Row) -> Need:
     specials = row["special_needs"]
     at = time_from(row["at_time"])
-    assert at is not None
+    if at is None:
+        raise Missing(f"need {row['id']} has no time")
     return Need(
         id=row["id"],
         person_id=row["person_id"],
@@ -240,4 +255,6 @@ def _need(row: aiosqlite.Row) -> Need:
         operators_post_id=row["operator_message_id"],
         claimed_by=row["claimed_by"],
         closed_reason=CloseReason(row["closed_reason"]) if row["closed_reason"] else None,
+        way_back=WayBack(row["way_back"]),
+        back_at=time_from(row["back_at"]),
     )

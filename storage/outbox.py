@@ -19,6 +19,7 @@ from bot.delivery import (
     Step,
     UndeliveredNotice,
 )
+from bot.domain import Missing
 from storage.db import Database
 
 # An earlier pending message that `o` must wait for: to the same chat (chat 0, the callback
@@ -59,8 +60,7 @@ class SqliteOutbox:
                 utc_text(now),
             ),
         )
-        assert written.lastrowid is not None
-        return written.lastrowid
+        return written.new_id
 
     async def get(self, entry_id: int) -> OutboxEntry | None:
         async with self._db.connection.execute(
@@ -187,7 +187,8 @@ class SqliteOutbox:
             "SELECT MAX(finished_at) FROM outbox WHERE status = 'sent'"
         ) as cursor:
             sent = await cursor.fetchone()
-        assert pending is not None and sent is not None
+        if pending is None or sent is None:
+            raise Missing("an aggregate query returned no row")
         return Backlog(
             pending=int(pending[0]),
             oldest_pending_at=datetime.fromisoformat(pending[1]) if pending[1] else None,
@@ -211,7 +212,7 @@ class SqliteOutbox:
                 DeliveryStatus(row[3]),
                 row[4] or "",
                 datetime.fromisoformat(row[5]),
-            )  # fmt: skip
+            )
             for row in rows
         ]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain import Person, TelegramIdentity
+from bot.domain import Missing, Person, TelegramIdentity
 from bot.settings import Language
 from storage.db import Database
 
@@ -42,7 +42,8 @@ class SqlitePeopleRepository:
             ),
         )
         person = await self.by_telegram_id(identity.user_id)
-        assert person is not None
+        if person is None:
+            raise Missing(f"the person of Telegram user {identity.user_id} is gone")
         return person
 
     async def add_offline(
@@ -71,10 +72,9 @@ class SqlitePeopleRepository:
                 now.isoformat(),
             ),
         )
-        person_id = written.lastrowid
-        assert person_id is not None
-        person = await self.get(person_id)
-        assert person is not None
+        person = await self.get(written.new_id)
+        if person is None:
+            raise Missing(f"person {written.new_id} is gone")
         return person
 
     async def add_from_sms(self, phone: str, language: Language, now: datetime) -> Person:
@@ -85,9 +85,9 @@ class SqlitePeopleRepository:
             " VALUES ('', ?, ?, ?, ?)",
             (phone, language, now.isoformat(), now.isoformat()),
         )
-        assert written.lastrowid is not None
-        person = await self.get(written.lastrowid)
-        assert person is not None
+        person = await self.get(written.new_id)
+        if person is None:
+            raise Missing(f"person {written.new_id} is gone")
         return person
 
     async def texting_from(self, phone: str) -> Person | None:
@@ -197,8 +197,9 @@ class SqlitePeopleRepository:
                 await db.execute(
                     f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (into_id, from_id)
                 )
-            await db.execute("UPDATE people SET registered_by = NULL WHERE registered_by = ?",
-                             (from_id,))  # fmt: skip
+            await db.execute(
+                "UPDATE people SET registered_by = NULL WHERE registered_by = ?", (from_id,)
+            )
             await db.execute(
                 "UPDATE people SET suspended_at = COALESCE(suspended_at,"
                 " (SELECT suspended_at FROM people WHERE id = ?)) WHERE id = ?",

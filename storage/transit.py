@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.transit.gtfs import Feed, FeedError, _zone, file_hash, read_feed
+from bot.domain import Missing
+from bot.transit.gtfs import Feed, FeedError, feed_zone, file_hash, read_feed
 from bot.transit.planner import Leg, NearStop, walk_m
 from storage.db import Database
 
@@ -88,49 +89,73 @@ class SqliteTimetable:
                     "INSERT INTO gtfs_feeds (path, sha256, imported_at) VALUES (?, ?, ?)",
                     (path, digest, now),
                 )
-                assert cursor.lastrowid is not None
+                if cursor.lastrowid is None:
+                    raise Missing("the feed's row was not inserted")
                 feed_id = cursor.lastrowid
             p = f"{feed_id}:"
             await self._many(
-                db, "INSERT OR REPLACE INTO gtfs_stops VALUES (?, ?, ?, ?, ?)",
+                db,
+                "INSERT OR REPLACE INTO gtfs_stops VALUES (?, ?, ?, ?, ?)",
                 [(p + s.stop_id, feed_id, s.name, s.lat, s.lon) for s in feed.stops],
-            )  # fmt: skip
+            )
             await self._many(
-                db, "INSERT OR REPLACE INTO gtfs_routes VALUES (?, ?, ?, ?, ?)",
-                [(p + r.route_id, feed_id, r.short_name, r.long_name, r.agency)
-                 for r in feed.routes],
-            )  # fmt: skip
+                db,
+                "INSERT OR REPLACE INTO gtfs_routes VALUES (?, ?, ?, ?, ?)",
+                [
+                    (p + r.route_id, feed_id, r.short_name, r.long_name, r.agency)
+                    for r in feed.routes
+                ],
+            )
             await self._many(
-                db, "INSERT OR REPLACE INTO gtfs_trips VALUES (?, ?, ?, ?, ?)",
-                [(p + t.trip_id, feed_id, p + t.route_id, p + t.service_id, t.headsign)
-                 for t in feed.trips],
-            )  # fmt: skip
+                db,
+                "INSERT OR REPLACE INTO gtfs_trips VALUES (?, ?, ?, ?, ?)",
+                [
+                    (p + t.trip_id, feed_id, p + t.route_id, p + t.service_id, t.headsign)
+                    for t in feed.trips
+                ],
+            )
             await self._many(
-                db, "INSERT OR REPLACE INTO gtfs_calendar VALUES (?, ?, ?, ?, ?)",
-                [(p + c.service_id, feed_id, c.weekdays, c.start.isoformat(), c.end.isoformat())
-                 for c in feed.calendars],
-            )  # fmt: skip
+                db,
+                "INSERT OR REPLACE INTO gtfs_calendar VALUES (?, ?, ?, ?, ?)",
+                [
+                    (p + c.service_id, feed_id, c.weekdays, c.start.isoformat(), c.end.isoformat())
+                    for c in feed.calendars
+                ],
+            )
             await self._many(
-                db, "INSERT OR REPLACE INTO gtfs_calendar_dates VALUES (?, ?, ?, ?)",
-                [(p + c.service_id, feed_id, c.day.isoformat(), int(c.added))
-                 for c in feed.calendar_dates],
-            )  # fmt: skip
+                db,
+                "INSERT OR REPLACE INTO gtfs_calendar_dates VALUES (?, ?, ?, ?)",
+                [
+                    (p + c.service_id, feed_id, c.day.isoformat(), int(c.added))
+                    for c in feed.calendar_dates
+                ],
+            )
             await self._many(
-                db, "INSERT OR REPLACE INTO gtfs_stop_times VALUES (?, ?, ?, ?, ?, ?)",
-                [(p + s.trip_id, feed_id, s.seq, p + s.stop_id, s.arrival, s.departure)
-                 for s in feed.stop_times],
-            )  # fmt: skip
+                db,
+                "INSERT OR REPLACE INTO gtfs_stop_times VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (p + s.trip_id, feed_id, s.seq, p + s.stop_id, s.arrival, s.departure)
+                    for s in feed.stop_times
+                ],
+            )
         log.info(
             "GTFS %s imported: %d stops, %d trips, %d stop times",
-            path, len(feed.stops), len(feed.trips), len(feed.stop_times),
-        )  # fmt: skip
+            path,
+            len(feed.stops),
+            len(feed.trips),
+            len(feed.stop_times),
+        )
         return FeedImport(path, True, len(feed.stops), len(feed.trips), len(feed.stop_times))
 
     async def _delete_feed(self, db: Any, feed_id: int) -> None:
         for table in (
-            "gtfs_stop_times", "gtfs_calendar_dates", "gtfs_calendar", "gtfs_trips",
-            "gtfs_routes", "gtfs_stops",
-        ):  # fmt: skip
+            "gtfs_stop_times",
+            "gtfs_calendar_dates",
+            "gtfs_calendar",
+            "gtfs_trips",
+            "gtfs_routes",
+            "gtfs_stops",
+        ):
             await db.execute(f"DELETE FROM {table} WHERE feed_id = ?", (feed_id,))
 
     async def _many(self, db: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
@@ -149,8 +174,11 @@ class SqliteTimetable:
         rows = await self._rows(
             "SELECT stop_id, name, lat, lon FROM gtfs_stops"
             " WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
-            lat - dlat, lat + dlat, lon - dlon, lon + dlon,
-        )  # fmt: skip
+            lat - dlat,
+            lat + dlat,
+            lon - dlon,
+            lon + dlon,
+        )
         near = []
         for row in rows:
             straight = walk_m(lat, lon, row["lat"], row["lon"], 1.0)
@@ -165,8 +193,10 @@ class SqliteTimetable:
         rows = await self._rows(
             "SELECT service_id FROM gtfs_calendar"
             " WHERE start_date <= ? AND end_date >= ? AND substr(weekdays, ?, 1) = '1'",
-            iso, iso, weekday,
-        )  # fmt: skip
+            iso,
+            iso,
+            weekday,
+        )
         services = {row["service_id"] for row in rows}
         for row in await self._rows(
             "SELECT service_id, added FROM gtfs_calendar_dates WHERE day = ?", iso
@@ -199,9 +229,12 @@ class SqliteTimetable:
         found: list[Leg] = []
         for shift, chosen in by_shift.items():
             legs = await self._legs(
-                boarding, alighting, chosen,
-                _minus(leave_between, shift), _minus(arrive_between, shift),
-            )  # fmt: skip
+                boarding,
+                alighting,
+                chosen,
+                _minus(leave_between, shift),
+                _minus(arrive_between, shift),
+            )
             found += [leg.shifted(shift) if shift else leg for leg in legs]
         return found
 
@@ -257,7 +290,7 @@ class SqliteTimetable:
                 row["alight_stop"],
                 row["alight_name"],
                 row["arrival"],
-            )  # fmt: skip
+            )
             for row in rows
         ]
 
@@ -282,7 +315,7 @@ def agency_zone(path: Path) -> str:
     for row in csv.DictReader(io.StringIO(text, newline="")):
         row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
         try:
-            return _zone(row.get("agency_timezone", ""))
+            return feed_zone(row.get("agency_timezone", ""))
         except ValueError as error:
             raise FeedError(f"{path}, agency.txt: {error}") from None
     return ""

@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 
 import aiosqlite
 
-from bot.domain import NewTrip, Trip, TripStatus
+from bot.domain import Missing, NewTrip, Trip, TripStatus
 from storage.db import Database
 from storage.rows import (
     mask_to_weekdays,
@@ -45,10 +45,9 @@ class SqliteTripRepository:
                 now.isoformat(),
             ),
         )
-        trip_id = written.lastrowid
-        assert trip_id is not None
-        created = await self.get(trip_id)
-        assert created is not None
+        created = await self.get(written.new_id)
+        if created is None:
+            raise Missing(f"trip {written.new_id} is gone")
         return created
 
     async def get(self, trip_id: int) -> Trip | None:

@@ -25,8 +25,7 @@ class SqlitePersonReports:
             " words, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (reporter_id, reported_id, introduction_id, reason, words, now.isoformat()),
         )
-        assert written.lastrowid is not None
-        return written.lastrowid
+        return written.new_id
 
     async def never_matched_with(self, person_id: int) -> set[int]:
         """Everyone this person reported and everyone who reported them: one report is

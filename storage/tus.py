@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from bot.domain import Missing
 from bot.places.model import Place
 from bot.services.tus import Member, TusTrip
 from storage.db import Database
@@ -15,18 +16,32 @@ class SqliteTusRegister:
         self._db = database
 
     async def add_member(
-        self, name: str, phone: str | None, commune: Place, eligible_by: str,
-        benefit: str | None, now: datetime, operator_id: int,
-    ) -> Member:  # fmt: skip
+        self,
+        name: str,
+        phone: str | None,
+        commune: Place,
+        eligible_by: str,
+        benefit: str | None,
+        now: datetime,
+        operator_id: int,
+    ) -> Member:
         written = await self._db.write(
             "INSERT INTO tus_members (name, phone, commune_code, commune_name, eligible_by,"
             " benefit, joined_at, registered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (name, phone, commune.id.removeprefix("insee:"), commune.name, eligible_by, benefit,
-             now.isoformat(), operator_id),
-        )  # fmt: skip
-        assert written.lastrowid is not None
-        member = await self._member("SELECT * FROM tus_members WHERE id = ?", written.lastrowid)
-        assert member is not None
+            (
+                name,
+                phone,
+                commune.id.removeprefix("insee:"),
+                commune.name,
+                eligible_by,
+                benefit,
+                now.isoformat(),
+                operator_id,
+            ),
+        )
+        member = await self._member("SELECT * FROM tus_members WHERE id = ?", written.new_id)
+        if member is None:
+            raise Missing(f"TUS member {written.new_id} is gone")
         return member
 
     async def member_named(self, name: str) -> Member | None:
@@ -38,23 +53,38 @@ class SqliteTusRegister:
         return [_member(row) for row in await self._rows("SELECT * FROM tus_members ORDER BY id")]
 
     async def add_trip(
-        self, member: Member, day: date, origin: str, destination: str, km: float,
-        cents: int, now: datetime, operator_id: int,
-    ) -> TusTrip:  # fmt: skip
+        self,
+        member: Member,
+        day: date,
+        origin: str,
+        destination: str,
+        km: float,
+        cents: int,
+        now: datetime,
+        operator_id: int,
+    ) -> TusTrip:
         written = await self._db.write(
             "INSERT INTO tus_trips (member_id, day, origin, destination, km,"
             " participation_cents, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (member.id, day.isoformat(), origin, destination, km, cents, now.isoformat(),
-             operator_id),
-        )  # fmt: skip
-        assert written.lastrowid is not None
-        return TusTrip(written.lastrowid, member.id, day, origin, destination, km, cents)
+            (
+                member.id,
+                day.isoformat(),
+                origin,
+                destination,
+                km,
+                cents,
+                now.isoformat(),
+                operator_id,
+            ),
+        )
+        return TusTrip(written.new_id, member.id, day, origin, destination, km, cents)
 
     async def trips_in(self, year: int) -> list[TusTrip]:
         rows = await self._rows(
             "SELECT * FROM tus_trips WHERE day >= ? AND day < ? ORDER BY day, id",
-            f"{year:04d}-01-01", f"{year + 1:04d}-01-01",
-        )  # fmt: skip
+            f"{year:04d}-01-01",
+            f"{year + 1:04d}-01-01",
+        )
         return [
             TusTrip(
                 row["id"],
@@ -64,7 +94,7 @@ class SqliteTusRegister:
                 row["destination"],
                 row["km"],
                 row["participation_cents"],
-            )  # fmt: skip
+            )
             for row in rows
         ]
 
@@ -79,6 +109,12 @@ class SqliteTusRegister:
 
 def _member(row: dict[str, Any]) -> Member:
     return Member(
-        row["id"], row["name"], row["phone"], row["commune_code"], row["commune_name"],
-        row["eligible_by"], row["benefit"], datetime.fromisoformat(row["joined_at"]),
-    )  # fmt: skip
+        row["id"],
+        row["name"],
+        row["phone"],
+        row["commune_code"],
+        row["commune_name"],
+        row["eligible_by"],
+        row["benefit"],
+        datetime.fromisoformat(row["joined_at"]),
+    )

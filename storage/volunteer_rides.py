@@ -11,11 +11,23 @@ from storage.db import Database
 from storage.personal_data import _Holder
 
 _COLUMNS = (
-    "introduction_id", "volunteer_id", "passenger_id", "volunteer_name", "passenger_name",
-    "ride_date", "home_name", "origin_name", "destination_name", "driven_km", "passenger_km",
-    "participation_rate", "participation_cents", "allowance_rate", "allowance_cents",
+    "introduction_id",
+    "volunteer_id",
+    "passenger_id",
+    "volunteer_name",
+    "passenger_name",
+    "ride_date",
+    "home_name",
+    "origin_name",
+    "destination_name",
+    "driven_km",
+    "passenger_km",
+    "participation_rate",
+    "participation_cents",
+    "allowance_rate",
+    "allowance_cents",
     "recorded_at",
-)  # fmt: skip
+)
 
 
 class SqliteVolunteerRides:
@@ -24,12 +36,23 @@ class SqliteVolunteerRides:
 
     async def add(self, ride: VolunteerRide) -> None:
         values = (
-            ride.introduction_id, ride.volunteer_id, ride.passenger_id, ride.volunteer_name,
-            ride.passenger_name, ride.ride_date.isoformat(), ride.home, ride.origin,
-            ride.destination, ride.driven_km, ride.passenger_km, ride.participation_rate,
-            ride.participation_cents, ride.allowance_rate, ride.allowance_cents,
+            ride.introduction_id,
+            ride.volunteer_id,
+            ride.passenger_id,
+            ride.volunteer_name,
+            ride.passenger_name,
+            ride.ride_date.isoformat(),
+            ride.home,
+            ride.origin,
+            ride.destination,
+            ride.driven_km,
+            ride.passenger_km,
+            ride.participation_rate,
+            ride.participation_cents,
+            ride.allowance_rate,
+            ride.allowance_cents,
             ride.recorded_at.isoformat(),
-        )  # fmt: skip
+        )
         marks = ", ".join("?" for _ in _COLUMNS)
         await self._db.write(
             f"INSERT OR IGNORE INTO volunteer_rides ({', '.join(_COLUMNS)}) VALUES ({marks})",
@@ -54,8 +77,9 @@ class SqliteVolunteerRides:
         rows = await self._rows(
             "SELECT * FROM volunteer_rides WHERE ride_date >= ? AND ride_date < ?"
             " ORDER BY ride_date, introduction_id",
-            start.isoformat(), end.isoformat(),
-        )  # fmt: skip
+            start.isoformat(),
+            end.isoformat(),
+        )
         return [_ride(row) for row in rows]
 
     async def give(self, volunteer_id: int, month: str, now: datetime) -> bool:
@@ -117,8 +141,10 @@ class VolunteerRidesHeld(_Holder):
             " ride_date, origin_name, destination_name, driven_km, passenger_km,"
             " participation_cents, allowance_cents, recorded_at FROM volunteer_rides"
             " WHERE volunteer_id = ? OR passenger_id = ? ORDER BY ride_date",
-            person_id, person_id, person_id,
-        )  # fmt: skip
+            person_id,
+            person_id,
+            person_id,
+        )
         gifts = await self._rows(
             "SELECT 'gift' AS role, month, given_at FROM volunteer_gifts WHERE volunteer_id = ?"
             " ORDER BY month",

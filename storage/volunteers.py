@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from bot.domain import PlaceRef
+from bot.domain import Missing, PlaceRef
 from bot.services.volunteers import Availability, Volunteer, VolunteerFile
 from storage.db import Database
 from storage.personal_data import _Holder
@@ -45,24 +45,38 @@ class SqliteVolunteers:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '00:00', 1, NULL, 'deleted', ?, ?)",
                 (person_id, *place, *place, ALL_DAYS, stamp, stamp),
             )
-            assert written.lastrowid is not None
             await self._db.write(
                 "INSERT INTO volunteers (person_id, home_id, home_name, home_department,"
                 " home_lat, home_lon, radius_km, slots, not_in_august, trip_id, created_at,"
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (person_id, *place, availability.radius_km, availability.slots,
-                 int(availability.not_in_august), written.lastrowid, stamp, stamp),
-            )  # fmt: skip
+                (
+                    person_id,
+                    *place,
+                    availability.radius_km,
+                    availability.slots,
+                    int(availability.not_in_august),
+                    written.new_id,
+                    stamp,
+                    stamp,
+                ),
+            )
         else:
             await self._db.write(
                 "UPDATE volunteers SET home_id = ?, home_name = ?, home_department = ?,"
                 " home_lat = ?, home_lon = ?, radius_km = ?, slots = ?, not_in_august = ?,"
                 " updated_at = ? WHERE person_id = ?",
-                (*place, availability.radius_km, availability.slots,
-                 int(availability.not_in_august), stamp, person_id),
-            )  # fmt: skip
+                (
+                    *place,
+                    availability.radius_km,
+                    availability.slots,
+                    int(availability.not_in_august),
+                    stamp,
+                    person_id,
+                ),
+            )
         saved = await self.get(person_id)
-        assert saved is not None
+        if saved is None:
+            raise Missing(f"the volunteer {person_id} is gone")
         return saved
 
     async def save_file(self, person_id: int, file: VolunteerFile, now: datetime) -> None:
@@ -71,10 +85,17 @@ class SqliteVolunteers:
             "UPDATE volunteers SET licence_seen = ?, insurance_until = ?, seats = ?,"
             " wheelchair = ?, walking_frame = ?, pets = ?, checked_on = NULL, checked_by = NULL,"
             " updated_at = ? WHERE person_id = ?",
-            (int(file.licence_seen), file.insurance_until.isoformat(), file.seats,
-             int(file.wheelchair), int(file.walking_frame), int(file.pets), now.isoformat(),
-             person_id),
-        )  # fmt: skip
+            (
+                int(file.licence_seen),
+                file.insurance_until.isoformat(),
+                file.seats,
+                int(file.wheelchair),
+                int(file.walking_frame),
+                int(file.pets),
+                now.isoformat(),
+                person_id,
+            ),
+        )
 
     async def checked(self, person_id: int, on: date, by: str, now: datetime) -> None:
         await self._db.write(
@@ -90,9 +111,12 @@ class SqliteVolunteers:
 
 def _volunteer(row: dict[str, Any]) -> Volunteer:
     home = PlaceRef(
-        id=row["home_id"], name=row["home_name"], department=row["home_department"],
-        lat=row["home_lat"], lon=row["home_lon"],
-    )  # fmt: skip
+        id=row["home_id"],
+        name=row["home_name"],
+        department=row["home_department"],
+        lat=row["home_lat"],
+        lon=row["home_lon"],
+    )
     file = None
     if row["insurance_until"] is not None:
         file = VolunteerFile(

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from pydantic import SecretStr
 
 from bot.app import AGENDA_JOB, Mobilot, create_bot
 from bot.places.gazetteer import Gazetteer
@@ -61,11 +62,11 @@ class RunningBot:
         self.fake = FakeBotAPI(api_url=API_URL)
         self.settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
-            bot_token=self.fake.token,
+            bot_token=SecretStr(self.fake.token),
             telegram_api_url=API_URL,
             database_path=tmp_path / "mobilot.sqlite3",
             operator_chat_id=OPERATORS,
-            territory_departments="46",
+            territory_departments=("46",),
             **settings,
         )
         self.mobilot: Mobilot | None = None

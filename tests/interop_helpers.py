@@ -44,14 +44,19 @@ def check(answer: httpx.Response, spec: OpenAPI = ALPHA, *, request_too: bool = 
     sent = answer.request
     path = sent.url.path.removeprefix(PREFIX)
     request = MockRequest(
-        "http://localhost", sent.method.lower(), path,
+        "http://localhost",
+        sent.method.lower(),
+        path,
         args=dict(sent.url.params.multi_items()),
-        headers=dict(sent.headers), data=sent.content or None,
-    )  # fmt: skip
+        headers=dict(sent.headers),
+        data=sent.content or None,
+    )
     response = MockResponse(
-        answer.content, answer.status_code, headers=dict(answer.headers),
+        answer.content,
+        answer.status_code,
+        headers=dict(answer.headers),
         content_type=answer.headers.get("content-type", "application/json").split(";")[0],
-    )  # fmt: skip
+    )
     if request_too and answer.status_code not in (400, 401):
         spec.validate_request(request)
     spec.validate_response(request, response)
@@ -144,15 +149,22 @@ class FakePartner:
         self.patches: list[tuple[str, str, str | None]] = []
 
         async def patch(request: Request) -> Response:
-            self.patches.append((request.path_params["booking_id"],
-                                 request.query_params.get("status", ""),
-                                 request.headers.get("x-api-key")))  # fmt: skip
+            self.patches.append(
+                (
+                    request.path_params["booking_id"],
+                    request.query_params.get("status", ""),
+                    request.headers.get("x-api-key"),
+                )
+            )
             return Response(status_code=self.status)
 
-        app = Starlette(routes=[
-            Route("/v1/driver_journeys", search), Route("/v1/driver_regular_trips", search),
-            Route("/v1/bookings/{booking_id}", patch, methods=["PATCH"]),
-        ])  # fmt: skip
+        app = Starlette(
+            routes=[
+                Route("/v1/driver_journeys", search),
+                Route("/v1/driver_regular_trips", search),
+                Route("/v1/bookings/{booking_id}", patch, methods=["PATCH"]),
+            ]
+        )
         config = uvicorn.Config(
             app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
         )

@@ -242,10 +242,15 @@ get-url = "{self.get_url}"
         log.flush()
         try:
             process = await asyncio.create_subprocess_exec(
-                str(program), "-v", "1", str(self.config),
-                stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
+                str(program),
+                "-v",
+                "1",
+                str(self.config),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         finally:
             log.close()
         self._processes.append(process)

@@ -29,12 +29,14 @@ from typing import Any
 from bot.agenda import AgendaEntry, Due, FailedEntry, Kind, Outcome, utc_text
 from bot.delivery import (
     JSON,
+    SMS,
     Backlog,
     DeliveryStatus,
     InboxEntry,
     InboxStatus,
     OutboxEntry,
     Outgoing,
+    Report,
     Step,
     UndeliveredNotice,
 )
@@ -136,6 +138,7 @@ class OutboxRow:
     last_error: str | None = None
     finished_at: datetime | None = None
     telegram_message_id: int | None = None
+    reported: Report | None = None
 
 
 @dataclass
@@ -239,10 +242,13 @@ class MemoryPeople:
         if existing is not None:  # ON CONFLICT (telegram_user_id) DO NOTHING
             return existing
         person = Person(
-            id=self._store.next_id(self.rows), display_name=identity.display_name,
-            telegram_user_id=identity.user_id, telegram_username=identity.username,
-            language=language, created_at=now,
-        )  # fmt: skip
+            id=self._store.next_id(self.rows),
+            display_name=identity.display_name,
+            telegram_user_id=identity.user_id,
+            telegram_username=identity.username,
+            language=language,
+            created_at=now,
+        )
         self.rows[person.id] = person
         return person
 
@@ -257,11 +263,16 @@ class MemoryPeople:
     ) -> Person:
         self._store.require(self.rows, registered_by, "person")
         person = Person(
-            id=self._store.next_id(self.rows), display_name=name, phone=phone,
-            phone_visible=phone_visible, language=language, privacy_accepted_at=now,
-            phone_consent_at=now if phone_visible else None, registered_by=registered_by,
+            id=self._store.next_id(self.rows),
+            display_name=name,
+            phone=phone,
+            phone_visible=phone_visible,
+            language=language,
+            privacy_accepted_at=now,
+            phone_consent_at=now if phone_visible else None,
+            registered_by=registered_by,
             created_at=now,
-        )  # fmt: skip
+        )
         self.rows[person.id] = person
         return person
 
@@ -283,9 +294,11 @@ class MemoryPeople:
     ) -> Person:
         shared = bool(phone) and visible
         return self._update(
-            person_id, phone=phone, phone_visible=shared,
+            person_id,
+            phone=phone,
+            phone_visible=shared,
             phone_consent_at=now if shared else None,
-        )  # fmt: skip
+        )
 
     async def set_unreachable(self, person_id: int, since: datetime | None) -> None:
         if person_id in self.rows:  # an UPDATE of no row changes nothing
@@ -298,9 +311,10 @@ class MemoryPeople:
 
     async def offline_with_phone(self, phone: str) -> list[Person]:
         return [
-            p for p in self.rows.values()
+            p
+            for p in self.rows.values()
             if p.phone == phone and p.telegram_user_id is None and p.forgotten_at is None
-        ]  # fmt: skip
+        ]
 
     async def with_phone(self, phone: str) -> Person | None:
         known = [p for p in self.rows.values() if p.phone == phone and p.forgotten_at is None]
@@ -326,10 +340,18 @@ class MemoryPeople:
 
     async def forget(self, person_id: int, now: datetime) -> None:
         self._update(
-            person_id, display_name="", telegram_user_id=None, telegram_username=None,
-            phone=None, phone_visible=False, privacy_accepted_at=None, phone_consent_at=None,
-            unreachable_at=None, last_seen_at=None, forgotten_at=now,
-        )  # fmt: skip
+            person_id,
+            display_name="",
+            telegram_user_id=None,
+            telegram_username=None,
+            phone=None,
+            phone_visible=False,
+            privacy_accepted_at=None,
+            phone_consent_at=None,
+            unreachable_at=None,
+            last_seen_at=None,
+            forgotten_at=now,
+        )
         self.asked_at.pop(person_id, None)
 
     async def set_suspended(self, person_id: int, since: datetime | None) -> None:
@@ -338,19 +360,52 @@ class MemoryPeople:
 
     async def inactive(self, before: datetime, limit: int) -> list[Person]:
         return [
-            p for p in self.rows.values()
-            if p.forgotten_at is None and p.id not in self.asked_at
+            p
+            for p in self.rows.values()
+            if p.forgotten_at is None
+            and p.id not in self.asked_at
             and (p.last_seen_at or p.created_at) < before
-        ][:limit]  # fmt: skip
+        ][:limit]
 
     async def stay_asked(self, person_id: int, now: datetime) -> None:
         self.asked_at[person_id] = now
 
     async def asked_to_stay_before(self, before: datetime) -> list[Person]:
         return [
-            self.rows[i] for i, at in sorted(self.asked_at.items())
+            self.rows[i]
+            for i, at in sorted(self.asked_at.items())
             if at < before and i in self.rows and self.rows[i].forgotten_at is None
-        ]  # fmt: skip
+        ]
+
+    async def add_from_sms(self, phone: str, language: Language, now: datetime) -> Person:
+        person = Person(
+            id=self._store.next_id(self.rows),
+            display_name="",
+            phone=phone,
+            language=language,
+            created_at=now,
+        )
+        self.rows[person.id] = person
+        return person
+
+    async def texting_from(self, phone: str) -> Person | None:
+        """As SQLite: reached by SMS first, then registered by the team, then on Telegram."""
+        known = [p for p in self.rows.values() if p.phone == phone and p.forgotten_at is None]
+        known.sort(key=lambda p: (p.sms_since is None, p.telegram_user_id is not None, p.id))
+        return known[0] if known else None
+
+    async def set_sms(
+        self, person_id: int, since: datetime | None, consent_by: int | None, now: datetime
+    ) -> Person:
+        return self._update(
+            person_id, sms_since=since, sms_consent_by=consent_by, sms_stopped_at=None
+        )
+
+    async def set_sms_stopped(self, person_id: int, at: datetime | None, now: datetime) -> Person:
+        return self._update(person_id, sms_stopped_at=at)
+
+    async def set_name(self, person_id: int, name: str, now: datetime) -> Person:
+        return self._update(person_id, display_name=name)
 
     def _update(self, person_id: int, **changes: Any) -> Person:
         person = self.rows.get(person_id)
@@ -622,6 +677,7 @@ class MemoryIntroductions:
         extra_minutes: float,
         now: datetime,
         expires_at: datetime,
+        back: tuple[int, time, time] | None = None,
     ) -> Introduction:
         store = self._store
         store.require(store.needs, need_id, "need")
@@ -634,12 +690,23 @@ class MemoryIntroductions:
         ):
             raise IntegrityError("UNIQUE constraint failed: one_pending_introduction")
         introduction = Introduction(
-            id=store.next_id(self.rows), need_id=need_id, trip_id=trip_id,
-            driver_id=driver_id, passenger_id=passenger_id, leg=leg, travel_day=travel_day,
-            pickup=minute(pickup), dropoff=minute(dropoff),
-            extra_minutes=round(extra_minutes, 1), status=IntroductionStatus.PENDING,
-            created_at=now, expires_at=expires_at,
-        )  # fmt: skip
+            id=store.next_id(self.rows),
+            need_id=need_id,
+            trip_id=trip_id,
+            driver_id=driver_id,
+            passenger_id=passenger_id,
+            leg=leg,
+            travel_day=travel_day,
+            pickup=minute(pickup),
+            dropoff=minute(dropoff),
+            extra_minutes=round(extra_minutes, 1),
+            status=IntroductionStatus.PENDING,
+            created_at=now,
+            expires_at=expires_at,
+            back_trip_id=back[0] if back else None,
+            back_pickup=minute(back[1]) if back else None,
+            back_dropoff=minute(back[2]) if back else None,
+        )
         self.rows[introduction.id] = introduction
         return introduction
 
@@ -845,12 +912,18 @@ class MemoryOutbox:
         self._store.require(self._store.people, message.person_id, "person")
         entry_id = self._store.next_id(self.rows)
         self.rows[entry_id] = OutboxRow(
-            id=entry_id, chat_id=message.chat_id, person_id=message.person_id,
-            method=message.method, params=through_json(message.params),
+            id=entry_id,
+            chat_id=message.chat_id,
+            person_id=message.person_id,
+            method=message.method,
+            params=through_json(message.params),
             if_unreachable=step_through_json(message.if_unreachable),
-            after_sent=step_through_json(message.after_sent), urgent=message.urgent,
-            topic=message.topic, next_attempt_at=utc(now), created_at=utc(now),
-        )  # fmt: skip
+            after_sent=step_through_json(message.after_sent),
+            urgent=message.urgent,
+            topic=message.topic,
+            next_attempt_at=utc(now),
+            created_at=utc(now),
+        )
         return entry_id
 
     def _held_back_by(self, row: OutboxRow) -> list[OutboxRow]:
@@ -859,9 +932,10 @@ class MemoryOutbox:
         if row.chat_id == 0:
             return []
         return [
-            e for e in self._pending()
+            e
+            for e in self._pending()
             if e.chat_id == row.chat_id and e.id < row.id and (e.urgent or not row.urgent)
-        ]  # fmt: skip
+        ]
 
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[OutboxEntry]:
         """Pending messages whose time has come, by id, unless an earlier one they wait for
@@ -885,12 +959,31 @@ class MemoryOutbox:
         ]
         return min(heads, default=None)
 
+    async def get(self, entry_id: int) -> OutboxEntry | None:
+        row = self.rows.get(entry_id)
+        return _outbox_entry(row) if row is not None else None
+
+    async def reported(self, entry_id: int, report: Report, now: datetime) -> bool:
+        """As SQLite: only a sent text takes a report, once (after "on its way", one more)."""
+        row = self.rows.get(entry_id)
+        if (
+            row is None
+            or row.method != SMS
+            or row.status is not DeliveryStatus.SENT
+            or row.reported not in (None, Report.ON_ITS_WAY)
+        ):
+            return False
+        row.reported = report
+        return True
+
     async def sent(self, entry_id: int, message_id: int | None, now: datetime) -> None:
         row = self.rows.get(entry_id)
         if row is not None:
             row.status, row.telegram_message_id, row.finished_at = (
-                DeliveryStatus.SENT, message_id, utc(now),
-            )  # fmt: skip
+                DeliveryStatus.SENT,
+                message_id,
+                utc(now),
+            )
             row.attempts += 1
 
     async def sent_many(self, sent: Sequence[tuple[int, int | None]], now: datetime) -> None:
@@ -957,7 +1050,7 @@ class MemoryOutbox:
                 row.status,
                 row.last_error or "",
                 row.finished_at,
-            )  # fmt: skip
+            )
             for _, row in sorted(self.rows.items())
             if row.status in (DeliveryStatus.UNREACHABLE, DeliveryStatus.FAILED)
             and row.finished_at is not None
@@ -971,11 +1064,19 @@ class MemoryOutbox:
 
 def _outbox_entry(row: OutboxRow) -> OutboxEntry:
     return OutboxEntry(
-        id=row.id, chat_id=row.chat_id, person_id=row.person_id, method=row.method,
-        params=through_json(row.params), if_unreachable=row.if_unreachable,
-        after_sent=row.after_sent, attempts=row.attempts, urgent=row.urgent,
-        next_attempt_at=row.next_attempt_at, created_at=row.created_at, topic=row.topic,
-    )  # fmt: skip
+        id=row.id,
+        chat_id=row.chat_id,
+        person_id=row.person_id,
+        method=row.method,
+        params=through_json(row.params),
+        if_unreachable=row.if_unreachable,
+        after_sent=row.after_sent,
+        attempts=row.attempts,
+        urgent=row.urgent,
+        next_attempt_at=row.next_attempt_at,
+        created_at=row.created_at,
+        topic=row.topic,
+    )
 
 
 class MemoryInbox:
@@ -1030,9 +1131,13 @@ class MemoryConsents:
         self._store.require(self._store.people, person_id, "person")
         self._store.require(self._store.people, confirmed_by, "person")
         consent = Consent(
-            id=len(self.rows) + 1, person_id=person_id, topic=topic, version=version,
-            given_at=now, confirmed_by=confirmed_by,
-        )  # fmt: skip
+            id=len(self.rows) + 1,
+            person_id=person_id,
+            topic=topic,
+            version=version,
+            given_at=now,
+            confirmed_by=confirmed_by,
+        )
         self.rows.append(consent)
         return consent
 

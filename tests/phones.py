@@ -81,9 +81,13 @@ class TextingBot(RunningBot):
             else None
         )
         self.mobilot = await create_bot(
-            self.settings, request=self.fake, gazetteer=self.gazetteer, clock=self.clock,
-            rate_limit=self.rate_limit, sms_gateway=gateway,
-        )  # fmt: skip
+            self.settings,
+            request=self.fake,
+            gazetteer=self.gazetteer,
+            clock=self.clock,
+            rate_limit=self.rate_limit,
+            sms_gateway=gateway,
+        )
         self.fake.attach(self.mobilot.application)
         self.fake.receiver = self.mobilot.receive
         await self.mobilot.start(background=background, serve_http=serve_http)
@@ -128,8 +132,9 @@ class TextingBot(RunningBot):
 
 
 # What a simple phone cannot do: a Telegram command, a button, a link.
-TELEGRAM_ONLY = re.compile(r"(?<![\w/])/[a-z]{3,}|\b(?:bouton|button|appuyez|tapez|press|tap)\b|https?://",
-                           re.IGNORECASE)  # fmt: skip
+TELEGRAM_ONLY = re.compile(
+    r"(?<![\w/])/[a-z]{3,}|\b(?:bouton|button|appuyez|tapez|press|tap)\b|https?://", re.IGNORECASE
+)
 
 
 def assert_fit_for_a_simple_phone(text: str) -> None:

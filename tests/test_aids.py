@@ -57,7 +57,7 @@ class Transcript:
                             f"--- bot (pop-up to {chat.first_name}): {answer['text']}"
                         )
                 self.answers[id(chat)] = len(answers)
-            new = chat._chat().messages[self.marks[id(chat)] :]
+            new = chat.messages(include_deleted=True)[self.marks[id(chat)] :]
             self.marks[id(chat)] = chat.mark()
             for message in new:
                 where = (

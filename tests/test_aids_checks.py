@@ -224,9 +224,12 @@ def test_every_shipped_aid_says_when_and_against_what_it_was_checked() -> None:
             assert aid.check_note.startswith("Pas vérifiée"), aid.id  # and why not
     unchecked = {aid.id for aid in catalogue.aids if aid.checked_on is None}
     assert unchecked == {
-        "libertio-jeunes", "eco-cheque-voiture", "eco-cheque-velo", "agefiph-mobilite",
+        "libertio-jeunes",
+        "eco-cheque-voiture",
+        "eco-cheque-velo",
+        "agefiph-mobilite",
         "fastt-location",
-    }  # fmt: skip
+    }
 
 
 def test_the_carpooling_bonus_has_ended_and_is_never_shown() -> None:
@@ -265,13 +268,18 @@ async def test_the_team_is_shown_the_aids_to_check_each_monday(
 ) -> None:
     own = tmp_path / "aids.csv"
     own.write_text(
-        HEADER + ",checkedOn,validityDate,source\n"
-        + row(id="lot-vieux", title="Aide du Lot vérifiée au printemps") + ",2026-04-01,,https://lot.fr/a\n"
-        + row(id="lot-frais", title="Aide du Lot vérifiée ce mois-ci") + ",2026-11-02,,\n"
-        + row(id="lot-fini", title="Aide du Lot finie") + ",2025-01-01,2026-06-30,\n"
-        + row(id="ft-permis-b", title="Aide au permis version du Lot") + ",2026-11-20,,\n",
+        HEADER
+        + ",checkedOn,validityDate,source\n"
+        + row(id="lot-vieux", title="Aide du Lot vérifiée au printemps")
+        + ",2026-04-01,,https://lot.fr/a\n"
+        + row(id="lot-frais", title="Aide du Lot vérifiée ce mois-ci")
+        + ",2026-11-02,,\n"
+        + row(id="lot-fini", title="Aide du Lot finie")
+        + ",2025-01-01,2026-06-30,\n"
+        + row(id="ft-permis-b", title="Aide au permis version du Lot")
+        + ",2026-11-20,,\n",
         encoding="utf-8",
-    )  # fmt: skip
+    )
     bot = RunningBot(tmp_path, gazetteer, aids_file=own)
     await bot.start()
     try:

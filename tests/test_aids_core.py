@@ -25,10 +25,16 @@ TODAY = date(2026, 11, 23)
 
 def row(**cells: str) -> str:
     values = {
-        "id": "a1", "title": "T", "description": "D", "territoryName": "Lot",
-        "funderName": "F", "incentiveType": "AideTerritoire", "conditions": "C",
-        "paymentMethod": "P", "allocatedAmount": "100 €",
-    } | cells  # fmt: skip
+        "id": "a1",
+        "title": "T",
+        "description": "D",
+        "territoryName": "Lot",
+        "funderName": "F",
+        "incentiveType": "AideTerritoire",
+        "conditions": "C",
+        "paymentMethod": "P",
+        "allocatedAmount": "100 €",
+    } | cells
     return ",".join(values.values())
 
 
@@ -112,7 +118,7 @@ def test_the_setting_names_the_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(ValidationError):
         Settings(_env_file=None, aids_file=tmp_path / "missing.csv")  # type: ignore[call-arg]
     assert read_aids_file(DATA / "aids.csv")[0].from_territory
-    unset = Settings(_env_file=None, aids_file="", funders_file=" ")  # type: ignore[call-arg]
+    unset = Settings(_env_file=None, aids_file="", funders_file=" ")  # type: ignore[call-arg, arg-type]
     assert unset.aids_file is None and unset.funders_file is None
 
 
@@ -158,8 +164,15 @@ def test_amounts_as_typed() -> None:
 
 def test_csv_cells_cannot_run_as_formulas() -> None:
     assert [safe_cell(v) for v in ("=1+1", "+33", "-2", "@SUM", "\tx", "\rx", "ok", 5)] == [
-        "'=1+1", "'+33", "'-2", "'@SUM", "'\tx", "'\rx", "ok", "5",
-    ]  # fmt: skip
+        "'=1+1",
+        "'+33",
+        "'-2",
+        "'@SUM",
+        "'\tx",
+        "'\rx",
+        "ok",
+        "5",
+    ]
 
 
 def test_proofs_are_known_by_their_content() -> None:

@@ -69,9 +69,13 @@ class Setup:
         settings = Settings(_env_file=None, timezone="Europe/Paris")  # type: ignore[call-arg]
         self.answers = MemoryAidAnswers()
         self.aids = AidService(
-            load_catalogue(DATA / "aids.csv"), self.answers, world.need_rows, world.trip_rows,
-            world.clock, settings,
-        )  # fmt: skip
+            load_catalogue(DATA / "aids.csv"),
+            self.answers,
+            world.need_rows,
+            world.trip_rows,
+            world.clock,
+            settings,
+        )
         self.store = MemoryConversations()
         flow = AidsFlow(PlaceService(gazetteer, None), ("46",), self.aids)
         self.conversations = Conversations(
@@ -125,8 +129,9 @@ async def test_the_questions_in_a_persons_own_words(world: World, setup: Setup) 
     assert reply.ended and await talk.step() is None
     view = shown(reply)
     assert view.kept is False
-    assert view.found.profile == Profile(24, Situation.JOB_SEEKER, "46042", "Cahors", "46",
-                                         False, False)  # fmt: skip
+    assert view.found.profile == Profile(
+        24, Situation.JOB_SEEKER, "46042", "Cahors", "46", False, False
+    )
     assert view.found.aids[0].id == "lot-permis"
     # Remembered for applying, not kept for next time: that needs her word.
     assert await setup.aids.answers_given(lea.id) == view.found.profile
@@ -265,10 +270,21 @@ def database_before_the_upgrade(path: Path) -> None:
             " '2026-11-20T09:00:00+00:00')",
             (pid, name, uid),
         )
-    lacapelle = {"id": "insee:46143", "name": "Lacapelle-Marival", "department": "46",
-                 "lat": 44.7286, "lon": 1.9264}  # fmt: skip
-    session = {"nonce": "c0ffee", "age": 24, "situation": "job_seeker", "benefits": None,
-               "known": lacapelle, "choices": []}  # fmt: skip
+    lacapelle = {
+        "id": "insee:46143",
+        "name": "Lacapelle-Marival",
+        "department": "46",
+        "lat": 44.7286,
+        "lon": 1.9264,
+    }
+    session = {
+        "nonce": "c0ffee",
+        "age": 24,
+        "situation": "job_seeker",
+        "benefits": None,
+        "known": lacapelle,
+        "choices": [],
+    }
     connection.execute(
         "INSERT INTO persisted_data (scope, key, data) VALUES ('user', '711', ?)",
         (json.dumps({"aids": session, "lang_asked": True}),),
@@ -277,9 +293,15 @@ def database_before_the_upgrade(path: Path) -> None:
         "INSERT INTO conversation_states (conversation, chat_key, state)"
         " VALUES ('aids', '[711, 711]', '\"benefits\"')"
     )
-    profile = {"age": 67, "situation": "retired", "commune_code": "46042",
-               "commune_name": "Cahors", "department": "46", "rsa_or_aah": None,
-               "rqth": False}  # fmt: skip
+    profile = {
+        "age": 67,
+        "situation": "retired",
+        "commune_code": "46042",
+        "commune_name": "Cahors",
+        "department": "46",
+        "rsa_or_aah": None,
+        "rqth": False,
+    }
     connection.execute(
         "INSERT INTO persisted_data (scope, key, data) VALUES ('user', '712', ?)",
         (json.dumps({"aids_profile": profile}),),

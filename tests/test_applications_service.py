@@ -43,22 +43,33 @@ class MemoryApplications:
         return application
 
     async def add(self, aid_id, aid_title, person_id, profile, filed_by, now):  # type: ignore[no-untyped-def]
-        return self._put(Application(
-            id=len(self.rows) + 1, aid_id=aid_id, person_id=person_id, status=Status.DRAFT,
-            created_at=now, aid_title=aid_title, age=profile.age if profile else None,
-            situation=profile.situation if profile else None,
-            commune_name=profile.commune_name if profile else None, filed_by=filed_by,
-        ))  # fmt: skip
+        return self._put(
+            Application(
+                id=len(self.rows) + 1,
+                aid_id=aid_id,
+                person_id=person_id,
+                status=Status.DRAFT,
+                created_at=now,
+                aid_title=aid_title,
+                age=profile.age if profile else None,
+                situation=profile.situation if profile else None,
+                commune_name=profile.commune_name if profile else None,
+                filed_by=filed_by,
+            )
+        )
 
     async def get(self, application_id: int) -> Application | None:
         return self.rows.get(application_id)
 
     async def draft_of(self, person_id: int, aid_id: str) -> Application | None:
         return next(
-            (a for a in self.rows.values()
-             if a.person_id == person_id and a.aid_id == aid_id and a.status is Status.DRAFT),
+            (
+                a
+                for a in self.rows.values()
+                if a.person_id == person_id and a.aid_id == aid_id and a.status is Status.DRAFT
+            ),
             None,
-        )  # fmt: skip
+        )
 
     async def for_person(self, person_id: int) -> list[Application]:
         return [a for a in self.rows.values() if a.person_id == person_id]
@@ -67,35 +78,55 @@ class MemoryApplications:
         self._put(dataclasses.replace(self.rows[application_id], answers=answers))
 
     async def submit(self, application_id, funder_name, funder_chat_id, now):  # type: ignore[no-untyped-def]
-        return self._put(dataclasses.replace(
-            self.rows[application_id], status=Status.TO_PROCESS, funder_name=funder_name,
-            funder_chat_id=funder_chat_id, submitted_at=now, consent_at=now,
-        ))  # fmt: skip
+        return self._put(
+            dataclasses.replace(
+                self.rows[application_id],
+                status=Status.TO_PROCESS,
+                funder_name=funder_name,
+                funder_chat_id=funder_chat_id,
+                submitted_at=now,
+                consent_at=now,
+            )
+        )
 
     async def validate(self, application_id, reviewer_id, amount_cents, frequency, now):  # type: ignore[no-untyped-def]
         current = self.rows[application_id]
         if current.status is not Status.TO_PROCESS:
             return None
-        return self._put(dataclasses.replace(
-            current, status=Status.VALIDATED, decided_at=now, decided_by=reviewer_id,
-            amount_cents=amount_cents, frequency=frequency,
-        ))  # fmt: skip
+        return self._put(
+            dataclasses.replace(
+                current,
+                status=Status.VALIDATED,
+                decided_at=now,
+                decided_by=reviewer_id,
+                amount_cents=amount_cents,
+                frequency=frequency,
+            )
+        )
 
     async def reject(self, application_id, reviewer_id, reason, other, now):  # type: ignore[no-untyped-def]
         current = self.rows[application_id]
         if current.status is not Status.TO_PROCESS:
             return None
-        return self._put(dataclasses.replace(
-            current, status=Status.REJECTED, decided_at=now, decided_by=reviewer_id,
-            reason=reason, other_reason=other, answers=(),
-        ))  # fmt: skip
+        return self._put(
+            dataclasses.replace(
+                current,
+                status=Status.REJECTED,
+                decided_at=now,
+                decided_by=reviewer_id,
+                reason=reason,
+                other_reason=other,
+                answers=(),
+            )
+        )
 
     async def record_event(self, application_id, from_status, to_status, actor_id, now, note=None):  # type: ignore[no-untyped-def]
         self.events.append((application_id, from_status, to_status, actor_id))
 
     async def add_proof(self, application_id, kind, size, telegram_file_id, path, now):  # type: ignore[no-untyped-def]
-        proof = Proof(len(self.proof_rows) + 1, application_id, kind, size, telegram_file_id,
-                      path, now)  # fmt: skip
+        proof = Proof(
+            len(self.proof_rows) + 1, application_id, kind, size, telegram_file_id, path, now
+        )
         self.proof_rows[proof.id] = proof
         return proof
 
@@ -110,9 +141,15 @@ class MemoryApplications:
         return [p.path for p in dropped]
 
     async def anonymise(self, application_id: int, now: datetime) -> None:
-        self._put(dataclasses.replace(
-            self.rows[application_id], person_id=None, age=None, answers=(), anonymised_at=now
-        ))  # fmt: skip
+        self._put(
+            dataclasses.replace(
+                self.rows[application_id],
+                person_id=None,  # type: ignore[arg-type]  # NULL, as the SQLite store writes
+                age=None,
+                answers=(),
+                anonymised_at=now,
+            )
+        )
 
     async def figures(self, aid_ids: frozenset[str] | None) -> list[AidFigures]:
         return []

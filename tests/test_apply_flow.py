@@ -50,10 +50,15 @@ class Setup:
         self.applications = ApplicationService(
             catalogue=catalogue,
             funders=Funders((Funder("Lot", FUNDER, frozenset({"lot-permis"})),), None),
-            applications=MemoryApplications(), people=self.people, files=self.files,
-            agenda=MemoryAgenda(store), clock=clock, unit_of_work=MemoryUnitOfWork(store),
-            proof_retention_days=90, answers=self.answers,
-        )  # fmt: skip
+            applications=MemoryApplications(),
+            people=self.people,
+            files=self.files,
+            agenda=MemoryAgenda(store),
+            clock=clock,
+            unit_of_work=MemoryUnitOfWork(store),
+            proof_retention_days=90,
+            answers=self.answers,
+        )
         settings = Settings(_env_file=None, timezone="Europe/Paris")  # type: ignore[call-arg]
         aids = AidService(
             catalogue, self.answers, world.need_rows, world.trip_rows, clock, settings
@@ -183,9 +188,9 @@ async def test_the_team_applies_for_a_caller_in_their_words(setup: Setup) -> Non
     assert said(reply)[-1] == "aids.behalf_choose"
     assert "aid:lot-permis" in options(reply)
     assert said(await talk.say("le premier")) == ["common.use_buttons"]
-    reply = await setup.conversations.ask_again(olga)  # after an aside: the aids again
-    assert reply is not None and said(reply) == ["words.back_to_question", "aids.behalf_choose"]
-    assert "aid:lot-permis" in options(reply)
+    again = await setup.conversations.ask_again(olga)  # after an aside: the aids again
+    assert again is not None and said(again) == ["words.back_to_question", "aids.behalf_choose"]
+    assert "aid:lot-permis" in options(again)
     reply = await talk.answer(Press("aid:nothing-here"))
     assert reply.alert is not None and reply.alert.key == "aids.apply_unavailable"
     reply = await talk.answer(Press("aid:lot-permis"))
@@ -255,8 +260,7 @@ def database_before_the_upgrade(path: Path) -> None:
         " '2026-11-19T09:00:00+00:00', '2026-11-19T09:00:00+00:00', '2026-11-19T09:00:00+00:00')",
         (FUNDER,),
     )
-    review = {"application_id": 2, "post_chat_id": None, "post_message_id": None,
-              "post_html": ""}  # fmt: skip
+    review = {"application_id": 2, "post_chat_id": None, "post_message_id": None, "post_html": ""}
     connection.execute(
         "INSERT INTO persisted_data (scope, key, data) VALUES ('user', '713', ?)",
         (json.dumps({"aid_review": review}),),
@@ -265,12 +269,28 @@ def database_before_the_upgrade(path: Path) -> None:
         "INSERT INTO conversation_states (conversation, chat_key, state)"
         " VALUES ('aid_review', '[713]', '\"amount\"')"
     )
-    lea = {"nonce": "c0ffee", "application_id": 1, "aid_id": "lot-permis", "caller": {},
-           "age": None, "situation": None, "choices": []}  # fmt: skip
-    olga = {"nonce": "bada55", "application_id": 0, "aid_id": "", "age": 24, "situation": None,
-            "caller": {"name": "Jeanne Mas", "phone": "+33612345678"}, "choices": []}  # fmt: skip
-    for uid, name, session, step in ((711, "apply", lea, "proofs"),
-                                     (712, "apply_for", olga, "caller_situation")):  # fmt: skip
+    lea = {
+        "nonce": "c0ffee",
+        "application_id": 1,
+        "aid_id": "lot-permis",
+        "caller": {},
+        "age": None,
+        "situation": None,
+        "choices": [],
+    }
+    olga = {
+        "nonce": "bada55",
+        "application_id": 0,
+        "aid_id": "",
+        "age": 24,
+        "situation": None,
+        "caller": {"name": "Jeanne Mas", "phone": "+33612345678"},
+        "choices": [],
+    }
+    for uid, name, session, step in (
+        (711, "apply", lea, "proofs"),
+        (712, "apply_for", olga, "caller_situation"),
+    ):
         connection.execute(
             "INSERT INTO persisted_data (scope, key, data) VALUES ('user', ?, ?)",
             (str(uid), json.dumps({name: session, "lang_asked": True})),
@@ -396,11 +416,11 @@ async def test_a_rejection_typed_set_aside_or_cancelled(setup: Setup) -> None:
     talk = Talk(review.conversations, regine, review.store)
     reply = await review.open(regine, f"reason:other:{number}")
     assert said(reply) == ["aids.ask_other_reason"]
-    reply = await review.conversations.set_aside(regine)  # /chercher, say
-    assert reply is not None and reply.ended and said(reply) == ["aids.review_set_aside"]
+    aside = await review.conversations.set_aside(regine)  # /chercher, say
+    assert aside is not None and aside.ended and said(aside) == ["aids.review_set_aside"]
     await review.open(regine, f"reason:other:{number}")
-    reply = await review.conversations.cancel(regine)
-    assert reply is not None and said(reply) == ["aids.review_cancelled"]
+    cancelled = await review.conversations.cancel(regine)
+    assert cancelled is not None and said(cancelled) == ["aids.review_cancelled"]
     await review.open(regine, f"reason:other:{number}")
     assert said(await talk.say("x" * 81)) == ["aids.other_too_long"]
     # Régine leaves the group meanwhile: her words decide nothing.

@@ -23,8 +23,27 @@ def test_a_prefix_is_declared_once() -> None:
         kb.ButtonKind("nd", Other)  # the passengers' needs already have it
     assert kb.REGISTRY["nd"] is kb.NEED
     # Every kind the handlers use is in the registry, each with its own prefix.
-    assert {"of", "fd", "nd", "in", "tr", "op", "st", "lg", "rd", "tc", "bk", "sh", "pg", "ai",
-            "ap", "ar", "ak", "pv", "ts"} <= set(kb.REGISTRY)  # fmt: skip
+    assert {
+        "of",
+        "fd",
+        "nd",
+        "in",
+        "tr",
+        "op",
+        "st",
+        "lg",
+        "rd",
+        "tc",
+        "bk",
+        "sh",
+        "pg",
+        "ai",
+        "ap",
+        "ar",
+        "ak",
+        "pv",
+        "ts",
+    } <= set(kb.REGISTRY)
 
 
 @pytest.mark.parametrize(

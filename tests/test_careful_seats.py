@@ -6,6 +6,8 @@ The clock starts on Monday 23 November 2026, 10:00 in Cahors.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
 from tests.test_find_flow import agree_if_asked, describe_need, driver
@@ -48,14 +50,19 @@ async def every_tuesday(user: FakeUser, script: Transcript | None = None) -> Non
     steps: list[tuple[str, str]] = [
         ("command", "chercher"), ("agree", ""), ("say", "Cahors"), ("say", "Figeac"),
         ("tap", "🔁 Chaque semaine"), ("say", "mardi"), ("tap", "🏁 Arriver avant une heure"),
-        ("say", "9h"), ("tap", "💼 Travail ou formation"), ("tap", "Aucun"),
+        ("say", "9h"), ("tap", "➡️ Pas de retour"), ("tap", "💼 Travail ou formation"), ("tap", "Aucun"),
         ("tap", "✅ Chercher un conducteur"),
     ]  # fmt: skip
     for kind, value in steps:
         if kind == "agree":
             await agree_if_asked(user)
         elif script is None:
-            await {"command": user.command, "say": user.send, "tap": user.press}[kind](value)
+            act: dict[str, Callable[[str], Awaitable[object]]] = {
+                "command": user.command,
+                "say": user.send,
+                "tap": user.press,
+            }
+            await act[kind](value)
         elif kind == "command":
             await script.command(user, value)
         elif kind == "say":

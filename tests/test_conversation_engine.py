@@ -242,8 +242,18 @@ async def test_two_processes_carry_on_one_conversation_in_turns(
     await first.connection.commit()
     stores = [SqliteConversations(first, world.clock), SqliteConversations(second, world.clock)]
     engines = [engine(world, gazetteer, store) for store in stores]
-    answers: list[Any] = ["oui", "Cahors", "Figeac", "lundi et jeudi", "7h30", "17h", "2",
-                          "Je passe par Gramat", "non", "oui"]  # fmt: skip
+    answers: list[Any] = [
+        "oui",
+        "Cahors",
+        "Figeac",
+        "lundi et jeudi",
+        "7h30",
+        "17h",
+        "2",
+        "Je passe par Gramat",
+        "non",
+        "oui",
+    ]
     talks = [Talk(e, paul, s) for e, s in zip(engines, stores, strict=True)]
     await talks[0].start()
     for turn, words in enumerate(answers):

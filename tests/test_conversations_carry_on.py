@@ -49,9 +49,14 @@ async def assert_the_trip(bot: RunningBot) -> None:
         " FROM trips"
     )
     assert trip == {
-        "origin_name": "Cahors", "destination_name": "Figeac", "weekdays": 0b1010,
-        "departure": "07:30", "return_time": "17:45", "seats": 2, "note": "Pas d'animaux",
-    }  # fmt: skip
+        "origin_name": "Cahors",
+        "destination_name": "Figeac",
+        "weekdays": 0b1010,
+        "departure": "07:30",
+        "return_time": "17:45",
+        "seats": 2,
+        "note": "Pas d'animaux",
+    }
     assert await bot.rows("SELECT * FROM conversations") == []
 
 
@@ -115,14 +120,38 @@ def database_before_the_upgrade(path: Path) -> None:
         " privacy_accepted_at, created_at, updated_at) VALUES (1, 'Rose', 703, 'rose_l', 'fr',"
         " '2026-11-20T09:00:00+00:00', '2026-11-20T09:00:00+00:00', '2026-11-20T09:00:00+00:00')"
     )
-    cahors = {"id": "insee:46042", "name": "Cahors", "department": "46", "lat": 44.4475,
-              "lon": 1.4419}  # fmt: skip
-    figeac = {"id": "insee:46102", "name": "Figeac", "department": "46", "lat": 44.6086,
-              "lon": 2.0317}  # fmt: skip
-    draft = {"origin": cahors, "destination": figeac, "one_off": False, "weekdays": [1, 3],
-             "departure": "07:30:00", "return_time": "17:45:00"}  # fmt: skip
-    session = {"nonce": "a1b2c3", "draft": draft, "choices": [], "editing": False,
-               "caller": {}, "others": {}, "back_to": None, "pending": "seats"}  # fmt: skip
+    cahors = {
+        "id": "insee:46042",
+        "name": "Cahors",
+        "department": "46",
+        "lat": 44.4475,
+        "lon": 1.4419,
+    }
+    figeac = {
+        "id": "insee:46102",
+        "name": "Figeac",
+        "department": "46",
+        "lat": 44.6086,
+        "lon": 2.0317,
+    }
+    draft = {
+        "origin": cahors,
+        "destination": figeac,
+        "one_off": False,
+        "weekdays": [1, 3],
+        "departure": "07:30:00",
+        "return_time": "17:45:00",
+    }
+    session = {
+        "nonce": "a1b2c3",
+        "draft": draft,
+        "choices": [],
+        "editing": False,
+        "caller": {},
+        "others": {},
+        "back_to": None,
+        "pending": "seats",
+    }
     connection.execute(
         "INSERT INTO persisted_data (scope, key, data) VALUES ('user', '703', ?)",
         (json.dumps({"offer": session, "lang_asked": True}),),
@@ -166,7 +195,8 @@ async def test_a_draft_begun_before_the_upgrade_goes_on_with_its_old_buttons(
 # /chercher, answer by answer: the person's need, then the drivers shown.
 FIND_STEPS: list[tuple[str, str]] = [
     ("press", "consent:yes"), ("send", "Cahors"), ("send", "Figeac"), ("press", "when:tomorrow"),
-    ("press", "mode:arrive_before"), ("send", "9h"), ("press", "purpose:health"),
+    ("press", "mode:arrive_before"), ("send", "9h"), ("press", "back:none"),
+    ("press", "purpose:health"),
     ("press", "special:wheelchair"), ("press", "special:ok"), ("press", "confirm"),
 ]  # fmt: skip
 
@@ -177,10 +207,14 @@ async def assert_the_need(bot: RunningBot) -> None:
         " special_needs FROM needs"
     )
     assert need == {
-        "origin_name": "Cahors", "destination_name": "Figeac", "travel_date": "2026-11-24",
-        "time_mode": "arrive_before", "at_time": "09:00", "purpose": "health",
+        "origin_name": "Cahors",
+        "destination_name": "Figeac",
+        "travel_date": "2026-11-24",
+        "time_mode": "arrive_before",
+        "at_time": "09:00",
+        "purpose": "health",
         "special_needs": "wheelchair",
-    }  # fmt: skip
+    }
     assert await bot.rows("SELECT * FROM conversations WHERE flow = 'find'") == []
 
 
@@ -199,10 +233,20 @@ def database_with_a_need_before_the_upgrade(path: Path) -> None:
     or arrive before?", as the bot left it before /chercher was Mobilot's."""
     database_before_the_upgrade(path)
     connection = sqlite3.connect(path)
-    cahors = {"id": "insee:46042", "name": "Cahors", "department": "46", "lat": 44.4475,
-              "lon": 1.4419}  # fmt: skip
-    figeac = {"id": "insee:46102", "name": "Figeac", "department": "46", "lat": 44.6086,
-              "lon": 2.0317}  # fmt: skip
+    cahors = {
+        "id": "insee:46042",
+        "name": "Cahors",
+        "department": "46",
+        "lat": 44.4475,
+        "lon": 1.4419,
+    }
+    figeac = {
+        "id": "insee:46102",
+        "name": "Figeac",
+        "department": "46",
+        "lat": 44.6086,
+        "lon": 2.0317,
+    }
     connection.execute(
         "INSERT INTO people (id, display_name, telegram_user_id, telegram_username, language,"
         " privacy_accepted_at, created_at, updated_at) VALUES (2, 'Léa', 713, 'lea_m', 'fr',"
@@ -214,10 +258,23 @@ def database_with_a_need_before_the_upgrade(path: Path) -> None:
             " VALUES (2, ?, '2026-12-01', '2026-11-20T09:00:00+00:00')",
             (topic,),
         )
-    draft = {"origin": cahors, "destination": figeac, "travel_date": "2026-11-24",
-             "regular": False, "weekdays": []}  # fmt: skip
-    session = {"nonce": "d4e5f6", "draft": draft, "choices": [], "editing": False,
-               "caller": {}, "others": {}, "back_to": None, "pending": "mode"}  # fmt: skip
+    draft = {
+        "origin": cahors,
+        "destination": figeac,
+        "travel_date": "2026-11-24",
+        "regular": False,
+        "weekdays": [],
+    }
+    session = {
+        "nonce": "d4e5f6",
+        "draft": draft,
+        "choices": [],
+        "editing": False,
+        "caller": {},
+        "others": {},
+        "back_to": None,
+        "pending": "mode",
+    }
     connection.execute(
         "INSERT INTO persisted_data (scope, key, data) VALUES ('user', '713', ?)",
         (json.dumps({"find": session, "lang_asked": True}),),

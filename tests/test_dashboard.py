@@ -97,15 +97,21 @@ async def test_the_weeks_and_axes_from_the_facts() -> None:
         NeedFact(at(23), "cancelled", None, "Gourdon", "Souillac"),
         NeedFact(at(23), "searching", None, "Cahors", "Figeac"),
     ]
-    trips = [TripFact(1, at(2), "active"), TripFact(2, at(19), "paused"),
-             TripFact(3, at(10), "deleted")]  # fmt: skip
+    trips = [
+        TripFact(1, at(2), "active"),
+        TripFact(2, at(19), "paused"),
+        TripFact(3, at(10), "deleted"),
+    ]
     store = MemoryStore()
     service = DashboardService(
         facts=Facts(needs, ["2026-11-17", "2026-11-24"], trips),
         reports=ReportService(None, FakeClock()),  # type: ignore[arg-type]
-        clock=FakeClock(), calendar=Calendar(ZoneInfo("Europe/Paris")),
-        agenda=MemoryAgenda(store), unit_of_work=MemoryUnitOfWork(store), report_hour=8,
-    )  # fmt: skip
+        clock=FakeClock(),
+        calendar=Calendar(ZoneInfo("Europe/Paris")),
+        agenda=MemoryAgenda(store),
+        unit_of_work=MemoryUnitOfWork(store),
+        report_hour=8,
+    )
     dashboard = await service.dashboard(weeks=2)
     last_week, this_week = dashboard.weeks
     assert (
@@ -121,5 +127,6 @@ async def test_the_weeks_and_axes_from_the_facts() -> None:
     # A removed trip's driver no longer counts; one paused does (they come back).
     assert (last_week.drivers, this_week.drivers) == (2, 2)
     assert [(a.origin, a.destination, a.unmet) for a in dashboard.axes] == [
-        ("Montcuq", "Cahors", 2), ("Gourdon", "Souillac", 1),
-    ]  # fmt: skip
+        ("Montcuq", "Cahors", 2),
+        ("Gourdon", "Souillac", 1),
+    ]

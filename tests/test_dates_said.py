@@ -74,6 +74,7 @@ async def test_no_special_need_has_no_wheelchair_sign(bot: RunningBot) -> None:
         await marie.send(words)
     await marie.press("🏁 Arriver avant une heure")
     await marie.send("9h")
+    await marie.press("➡️ Pas de retour")
     await marie.press("🩺 Santé")
     await marie.press("Aucun")
     summary = marie.last().text
@@ -86,6 +87,7 @@ async def test_no_special_need_has_no_wheelchair_sign(bot: RunningBot) -> None:
         await lise.send(words)
     await lise.press("🏁 Arriver avant une heure")
     await lise.send("9h")
+    await lise.press("➡️ Pas de retour")
     await lise.press("🩺 Santé")
     await lise.press("♿ Fauteuil roulant")
     await lise.press("✔️ Valider")

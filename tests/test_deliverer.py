@@ -70,8 +70,9 @@ class InFlight:
         self.held: dict[int, asyncio.Event] = {}
         bot.fake.do_request = self.do_request  # type: ignore[method-assign]
 
-    async def do_request(self, url: str, method: str, request_data: Any = None, *a: Any,
-                         **k: Any) -> tuple[int, bytes]:  # fmt: skip
+    async def do_request(
+        self, url: str, method: str, request_data: Any = None, *a: Any, **k: Any
+    ) -> tuple[int, bytes]:
         parameters = request_data.parameters if request_data is not None else {}
         chat = int(parameters.get("chat_id", 0) or 0)
         self.now += 1

@@ -3,6 +3,7 @@ own words, begun by a whole sentence, wrong answers at every step, old buttons."
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any, cast
 
 import pytest
@@ -75,7 +76,9 @@ async def test_a_need_in_a_persons_own_words(
     reply = await talk.say("figeac")
     assert said(reply) == ["steps.destination_set", "find.ask_mode"]
     reply = await talk.say("avant")
-    assert said(reply) == ["find.time_set_arrive_before", "find.ask_purpose"]
+    assert said(reply) == ["find.time_set_arrive_before", "find.ask_back"]
+    reply = await talk.say("retour vers 17h")
+    assert said(reply) == ["find.back_set_at", "find.ask_purpose"]
     reply = await talk.say("c'est pour le médecin")
     assert said(reply) == ["find.ask_special"]
     reply = await talk.say("rien")
@@ -85,6 +88,7 @@ async def test_a_need_in_a_persons_own_words(
     assert reply.ended and reply.notices
     [need] = world.need_rows.rows.values()
     assert (need.origin.name, need.destination.name, need.at.hour) == ("Cahors", "Figeac", 9)
+    assert (need.way_back.value, need.back_at) == ("at", time(17, 0))
     assert store.rows == {}
 
 
@@ -98,7 +102,9 @@ async def test_a_whole_sentence_begins_the_search(
     assert said(reply)[-1] == "privacy.consent_need"
     # Agreeing without the health questions: the purpose is not asked.
     reply = await talk.answer(choice(reply, "consent:basic"))
-    assert said(reply) == ["find.intro", "privacy.sensitive_skipped", "find.summary"]
+    assert said(reply) == ["find.intro", "find.ask_back"]
+    reply = await talk.answer(choice(reply, "back:none"))
+    assert said(reply) == ["find.back_set_none", "privacy.sensitive_skipped", "find.summary"]
 
 
 async def test_wrong_answers_get_a_reason_and_the_same_question(
@@ -128,7 +134,11 @@ async def test_wrong_answers_get_a_reason_and_the_same_question(
     reply = await talk.say("9h")  # a time without "before" or "after": kept, asked again
     assert said(reply) == ["words.before_or_after"]
     reply = await talk.answer(choice(reply, "mode:leave_after"))
-    assert said(reply) == ["find.time_set_leave_after", "find.ask_purpose"]
+    assert said(reply) == ["find.time_set_leave_after", "find.ask_back"]
+    reply = await talk.answer(Press("purpose:work"))  # a choice of the next question
+    assert said(reply) == ["common.button_other_step", "find.ask_back"]
+    reply = await talk.answer(choice(reply, "back:unknown"))
+    assert said(reply) == ["find.back_set_unknown", "find.ask_purpose"]
     reply = await talk.say("euh")
     assert said(reply) == ["words.not_understood", "find.ask_purpose"]
     reply = await talk.answer(choice(reply, "purpose:work"))

@@ -49,6 +49,7 @@ async def describe_need(
     await user.press(mode)
     if time is not None:
         await user.send(time)
+    await user.press("➡️ Pas de retour")
     await user.press(purpose)
     await user.press("Aucun")
     await user.press("✅ Chercher un conducteur")
@@ -75,6 +76,7 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     await marie.press("🏁 Arriver avant une heure")
     assert "Avant quelle heure devez-vous arriver ?" in marie.last().text
     await marie.send("9h")
+    await marie.press("➡️ Pas de retour")
     await marie.press("🩺 Santé")
     await marie.press("♿ Fauteuil roulant")
     assert marie.buttons()[0] == "✅ ♿ Fauteuil roulant"
@@ -101,7 +103,9 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     assert "mardi 24 novembre, prise en charge vers 7h30 à Cahors" in request.text
     assert "🎯 🩺 Santé" in request.text and "♿ Fauteuil roulant" in request.text
     assert "marie_d" not in everything_seen_by(jean) and "Delpech" not in everything_seen_by(jean)
-    accept = request.button("✅ J'accepte")["callback_data"]
+    accept_button = request.button("✅ J'accepte")
+    assert accept_button is not None
+    accept = accept_button["callback_data"]
 
     await marie.press_data(accept, message=found)  # someone else presses the driver's button
     assert marie.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
@@ -168,6 +172,7 @@ async def test_the_return_leg_and_a_regular_need(bot: RunningBot) -> None:
     await lou.send("lundi jeudi")
     await lou.press("🕘 Partir après une heure")
     await lou.send("17h")
+    await lou.press("➡️ Pas de retour")
     await lou.press("💼 Travail ou formation")
     await lou.press("Aucun")
     assert "chaque semaine : lundi et jeudi, départ à partir de 17h00" in lou.last().text
@@ -187,7 +192,9 @@ async def test_decline_then_no_answer_then_the_team(bot: RunningBot) -> None:
         "🚗 Demander à Paul M. (mar. 7h45)",
         "🚗 Demander à Jean M. (mar. 7h30)",
     ]
-    ask_jean = candidates.button("🚗 Demander à Jean M. (mar. 7h30)")["callback_data"]
+    ask_jean_button = candidates.button("🚗 Demander à Jean M. (mar. 7h30)")
+    assert ask_jean_button is not None
+    ask_jean = ask_jean_button["callback_data"]
     await rose.press("🚗 Demander à Paul M. (mar. 7h45)")
     await rose.press_data(ask_jean, message=candidates)  # asking a second driver at once
     assert (
@@ -304,7 +311,11 @@ async def test_english_and_bad_input_at_every_step(bot: RunningBot) -> None:
     await kim.send("soonish")
     assert "I did not understand “soonish”" in kim.messages()[-2].text
     await kim.send("arrive")  # the time came with the day
-    assert "Arriving by 09:00" in kim.messages()[-2].text and "What is it for?" in kim.last().text
+    assert "Arriving by 09:00" in kim.messages()[-2].text and "way back?" in kim.last().text
+    await kim.send_photo()
+    assert "And the way back?" in kim.last().text
+    await kim.send("no return")
+    assert "One way, no way back." in kim.messages()[-2].text
     await kim.send_photo()
     assert "What is it for?" in kim.last().text
     await kim.press("🩺 Health")
@@ -333,6 +344,7 @@ async def test_a_restart_in_the_middle_of_a_need_loses_nothing(bot: RunningBot) 
     await eva.send("demain 9h")
     await bot.crash_and_restart()
     await eva.press("🏁 Arriver avant une heure")
+    await eva.press("➡️ Pas de retour")
     await eva.press("🛒 Courses")
     await eva.press("Aucun")
     assert "mardi 24 novembre, arrivée avant 9h00" in eva.last().text
@@ -353,6 +365,7 @@ async def test_place_day_and_time_typed_at_once(bot: RunningBot) -> None:
     assert "Qu'est-ce qui compte pour vous ?" in odile.last().text  # the day is not asked again
     await odile.press("🏁 Arriver avant une heure")
     assert "🏁 Arrivée avant 9h00" in odile.messages()[-2].text  # nor the time
+    await odile.press("➡️ Pas de retour")
     await odile.press("📄 Démarches")
     await odile.press("Aucun")
     await odile.press("✅ Chercher un conducteur")

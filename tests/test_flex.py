@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -47,7 +48,7 @@ async def flex_bot(
     counted: str = "TAD",
     services: str | None = None,
 ) -> RunningBot:
-    settings: dict[str, object] = {}
+    settings: dict[str, Any] = {}
     if services is None:
         settings["gtfs_files"] = str(write_flex_feed(tmp_path / "flex.zip", counted=counted))
     else:
@@ -90,8 +91,14 @@ async def test_before_the_deadline_the_passenger_and_the_team_see_it(
         # In the afternoon, outside the service's hours (8h–12h): nothing either.
         jules = bot.fake.user(403, "Jules")
         mark = jules.mark()
-        await describe_need(jules, origin="Cajarc", destination="Figeac", when="mercredi",
-                            mode="🕘 Partir après une heure", time="15h")  # fmt: skip
+        await describe_need(
+            jules,
+            origin="Cajarc",
+            destination="Figeac",
+            when="mercredi",
+            mode="🕘 Partir après une heure",
+            time="15h",
+        )
         assert not any(t.startswith("🚐") for t in jules.texts_since(mark))
         bot.assert_clean()
     finally:
@@ -181,8 +188,9 @@ async def test_no_reminder_after_the_deadline(tmp_path: Path, gazetteer: Gazette
         await bot.tick()
         await bot.later(hours=2)
         assert odette.texts_since(mark) == []
-        [entry] = await bot.rows("SELECT status, outcome FROM agenda WHERE kind = ?",
-                                 "on_demand_reminder")  # fmt: skip
+        [entry] = await bot.rows(
+            "SELECT status, outcome FROM agenda WHERE kind = ?", "on_demand_reminder"
+        )
         assert entry == {"status": "done", "outcome": "skipped"}
         # A button pressed too late for a reminder says so.
         await ask(odette, "mercredi")  # too late for Wednesday: Thursday's deadline is 16h
@@ -213,8 +221,9 @@ async def test_no_reminder_for_a_need_called_off(tmp_path: Path, gazetteer: Gaze
         # Her old button, pressed again, schedules nothing.
         await odette.press_data("od:1:remind")
         assert odette.callback_answers()[-1]["text"].startswith("Ce bouton")
-        [entry] = await bot.rows("SELECT status, outcome FROM agenda WHERE kind = ?",
-                                 "on_demand_reminder")  # fmt: skip
+        [entry] = await bot.rows(
+            "SELECT status, outcome FROM agenda WHERE kind = ?", "on_demand_reminder"
+        )
         assert entry == {"status": "done", "outcome": "skipped"}
         bot.assert_clean()
     finally:
@@ -252,8 +261,9 @@ def test_booking_on_the_day_and_up_to_the_moment(tmp_path: Path) -> None:
     assert service.deadline(wednesday, 9 * 3600) == paris("2026-12-09 09:00")
     # Past it, the next day it runs: Sunday has none.
     assert service.possible(date(2026, 12, 12), 9 * 3600, paris("2026-12-12 09:30")) == (
-        date(2026, 12, 14), paris("2026-12-14 09:00"),
-    )  # fmt: skip
+        date(2026, 12, 14),
+        paris("2026-12-14 09:00"),
+    )
 
 
 def test_a_wrong_row_is_named(tmp_path: Path, gazetteer: Gazetteer) -> None:
@@ -327,8 +337,13 @@ async def test_a_passenger_sees_the_shuttle_on_the_territorys_clock(
         for user_id, asked, first in ((401, "7h", "8h00"), (402, "11h55", "12h00")):
             user = bot.fake.user(user_id, "Odette")
             mark = user.mark()
-            await describe_need(user, origin="Cahors", destination="Labastide-Marnhac",
-                                mode="🕘 Partir après une heure", time=asked)  # fmt: skip
+            await describe_need(
+                user,
+                origin="Cahors",
+                destination="Labastide-Marnhac",
+                mode="🕘 Partir après une heure",
+                time=asked,
+            )
             coach = next(t for t in user.texts_since(mark) if "En car ou en train" in t)
             lines = coach.splitlines()
             assert lines[1].startswith(f"• Ligne N1 : départ à {first} de l'arrêt"), lines
@@ -351,6 +366,7 @@ async def test_by_sms_the_same_line(tmp_path: Path, gazetteer: Gazetteer) -> Non
         await welcome(bot, phone, "figeac mercredi 10h", "odette vialard")
         await bot.text(phone, "Cajarc")
         await bot.text(phone, "2")  # arrive before
+        await bot.text(phone, "1")  # no way back
         got = await bot.text(phone, "oui")
         text = next(text for text in got if "Grand Figeac" in text)
         assert text.endswith(

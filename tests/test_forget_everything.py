@@ -143,6 +143,7 @@ async def test_the_team_forgets_someone_who_texts_and_nothing_keeps_her_number(
         await welcome(bot, MARIE, "figeac demain 9h", "marie dupont")
         await bot.text(MARIE, "Cahors")
         await bot.text(MARIE, "2")
+        await bot.text(MARIE, "1")  # no way back
         await bot.text(MARIE, "oui")
         await bot.text(MARIE, "oui")
         await jeanne.press_data(pressing(jeanne, kb.INTRO, "yes"))
@@ -243,8 +244,10 @@ async def test_the_daily_pass_keeps_what_is_still_to_be_handled_or_sent(tmp_path
         inbox=InboxService(SqliteInbox(database), clock),
         delivery=DeliveryService(outbox, SqlitePeopleRepository(database), clock, calendar),
         texts=TextService(SqliteTextInbox(database), outbox, cast(Any, None), clock, None, None),
-        agenda=agenda, clock=clock, calendar=calendar,
-    )  # fmt: skip
+        agenda=agenda,
+        clock=clock,
+        calendar=calendar,
+    )
     await pruning.ensure_scheduled()
     clock.advance(days=1)
     [entry] = await agenda.due(clock.now(), 10)
@@ -262,8 +265,8 @@ async def test_the_daily_pass_keeps_what_is_still_to_be_handled_or_sent(tmp_path
     await database.close()
 
 
-def test_the_kept_periods_are_the_readmes() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    assert KEEP_HANDLED_UPDATES == timedelta(days=2) and "| 2 days |" in readme
-    assert KEEP_SETTLED_MESSAGES == timedelta(days=7) and "| 7 days |" in readme
-    assert KEEP_HANDLED_TEXTS == timedelta(days=30) and "| 30 days |" in readme
+def test_the_kept_periods_are_the_privacy_pages() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "privacy.md").read_text(encoding="utf-8")
+    assert KEEP_HANDLED_UPDATES == timedelta(days=2) and "| 2 days |" in page
+    assert KEEP_SETTLED_MESSAGES == timedelta(days=7) and "| 7 days |" in page
+    assert KEEP_HANDLED_TEXTS == timedelta(days=30) and "| 30 days |" in page

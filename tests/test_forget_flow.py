@@ -9,7 +9,7 @@ from typing import Any, cast
 
 import pytest
 
-from bot.conversations.engine import Conversations
+from bot.conversations.engine import Conversations, Flow
 from bot.conversations.forget import ForgetFlow
 from bot.conversations.model import Press, Reply, Say, Unusable, Words
 from bot.conversations.offer import OfferFlow
@@ -33,7 +33,7 @@ def engine(world: World, gazetteer: Gazetteer, store: MemoryConversations) -> Co
     consents = ConsentService(MemoryConsents(world.store), world.clock, world.people)
     places = PlaceService(gazetteer, None)
     privacy, _ = privacy_of(world)
-    flows = [
+    flows: list[Flow[Any]] = [
         OfferFlow(places, ("46",), consents, people, world.trips, cast(Any, None)),
         ForgetFlow(places, ("46",), privacy),
     ]
@@ -178,23 +178,29 @@ async def test_it_opens_over_a_trip_half_registered_which_goes_on_after_non(
     reply = await conversations.start(lea, "forget")  # opened again: still over the trip
     reply = await say(conversations, lea, "non")
     # Nothing erased, and the trip's question again.
-    assert said(reply) == [
-        "privacy.forget_cancelled", "words.back_to_question", "offer.ask_destination",
-    ] and reply.ended  # fmt: skip
+    assert (
+        said(reply)
+        == [
+            "privacy.forget_cancelled",
+            "words.back_to_question",
+            "offer.ask_destination",
+        ]
+        and reply.ended
+    )
     assert await store.get(lea.id) == offer  # where she was, with the same buttons
     reply = await say(conversations, lea, "Figeac")
     assert said(reply) == ["steps.destination_set", "rides.ask_how_often"]
 
     # /annuler while the question waits keeps everything too.
     await conversations.start(lea, "forget")
-    reply = await conversations.cancel(lea)
-    assert reply is not None and said(reply)[0] == "privacy.forget_cancelled"
-    assert said(reply)[-1] == "rides.ask_how_often"  # the trip's question again
+    cancelled = await conversations.cancel(lea)
+    assert cancelled is not None and said(cancelled)[0] == "privacy.forget_cancelled"
+    assert said(cancelled)[-1] == "rides.ask_how_often"  # the trip's question again
     resumed = await store.get(lea.id)
     assert resumed is not None and resumed.flow == "offer" and resumed.step == "how_often"
     # The question again after an aside (/aide): the pending one is the trip's.
-    reply = await conversations.ask_again(lea)
-    assert reply is not None and said(reply)[-1] == "rides.ask_how_often"
+    again = await conversations.ask_again(lea)
+    assert again is not None and said(again)[-1] == "rides.ask_how_often"
 
 
 async def test_oui_over_a_trip_half_registered_erases_it_too(

@@ -96,9 +96,16 @@ async def test_updates_come_by_webhook_with_the_secret_and_are_answered(
 async def test_a_webhook_call_without_the_secret_is_refused_and_records_nothing(
     webhooked: RunningBot,
 ) -> None:
-    update = {"update_id": 77, "message": {"message_id": 1, "date": 0, "text": "/start",
-              "chat": {"id": 5, "type": "private"}, "from": {"id": 5, "is_bot": False,
-              "first_name": "Eve"}}}  # fmt: skip
+    update = {
+        "update_id": 77,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "text": "/start",
+            "chat": {"id": 5, "type": "private"},
+            "from": {"id": 5, "is_bot": False, "first_name": "Eve"},
+        },
+    }
     async with httpx.AsyncClient() as client:
         target = url(webhooked, "/telegram")
         none = await client.post(target, json=update)

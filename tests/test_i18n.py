@@ -74,6 +74,9 @@ def keys_used_in_code() -> set[str]:
     from bot.services.texts import THROUGH_TEAM
 
     used.add(f"agenda.kind.{THROUGH_TEAM}")  # the digest names a team post by its topic
+    # The way back (issue 23, item 11): the team's reasons, and /demande's voice.
+    used |= {f"operators.reason.way_back{w}_{k}" for w in ("", "_left") for k in ("at", "unknown")}
+    used |= {"behalf_need.ask_back", "behalf_need.ask_back_time"}
     # A sentence's shorter wording for a simple phone (handlers/sms/talk.py sms_text).
     french = load_catalog("fr")
     used |= {f"sms.{key}" for key in used if f"sms.{key}" in french}

@@ -33,7 +33,9 @@ class Interop:
         self.bot, self.partner = bot, partner
         self.base = f"http://127.0.0.1:{bot.settings.http_port}/api/covoiturage"
 
-    async def get(self, path: str, key: str | None = KEY, **params: Any) -> httpx.Response:
+    async def get(self, path: str, **params: Any) -> httpx.Response:
+        """GET `path` with `params`; `key=` is the partner's key (None: none sent)."""
+        key = params.pop("key", KEY)
         headers = {"X-API-Key": key} if key else {}
         async with httpx.AsyncClient() as client:
             return await client.get(self.base + path, params=params, headers=headers)
@@ -60,9 +62,13 @@ async def interop(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[Interop
         f"other.example.net,Autre,{OTHER_KEY},,\n"
     )
     running = RunningBot(
-        tmp_path, gazetteer, http_port=free_port(), interop_operator=OPERATOR,
-        interop_partners_file=partners, interop_timeout_s=0.5,
-    )  # fmt: skip
+        tmp_path,
+        gazetteer,
+        http_port=free_port(),
+        interop_operator=OPERATOR,
+        interop_partners_file=partners,
+        interop_timeout_s=0.5,
+    )
     await running.start(serve_http=True)
     yield Interop(running, partner)
     await running.stop()
@@ -74,9 +80,11 @@ async def places(bot: RunningBot) -> dict[str, float]:
         "SELECT origin_lat, origin_lon, destination_lat, destination_lon FROM trips"
     )
     return {
-        "departureLat": trip["origin_lat"], "departureLng": trip["origin_lon"],
-        "arrivalLat": trip["destination_lat"], "arrivalLng": trip["destination_lon"],
-    }  # fmt: skip
+        "departureLat": trip["origin_lat"],
+        "departureLng": trip["origin_lon"],
+        "arrivalLat": trip["destination_lat"],
+        "arrivalLng": trip["destination_lon"],
+    }
 
 
 async def test_partners_find_our_trips_for_a_date_and_every_answer_is_the_standards(
@@ -105,8 +113,10 @@ async def test_partners_find_our_trips_for_a_date_and_every_answer_is_the_standa
     check(answer)
     conformance(answer.json(), wide, OPERATOR)
     assert [j["id"] for j in answer.json()] == [
-        "trip-1-out-20261124", "trip-1-out-20261125", "trip-1-out-20261126",
-    ]  # fmt: skip
+        "trip-1-out-20261124",
+        "trip-1-out-20261125",
+        "trip-1-out-20261126",
+    ]
     counted = {**wide, "count": 2}
     answer = await interop.get("/driver_journeys", **counted)
     conformance(answer.json(), counted, OPERATOR)
@@ -168,7 +178,7 @@ async def test_keys_parameters_and_rate_are_refused_as_the_standard_says(
         refused = await interop.get("/driver_journeys", key=key, **query)
         assert refused.status_code == 401 and refused.content == b""
         check(refused)
-    bad = [
+    bad: list[dict[str, Any]] = [
         {k: v for k, v in query.items() if k != "departureLat"},
         {**query, "departureDate": "demain"},
         {**query, "departureLat": "95"},
@@ -183,18 +193,21 @@ async def test_keys_parameters_and_rate_are_refused_as_the_standard_says(
     answer = await interop.get("/driver_regular_trips", **regular)
     assert answer.status_code == 400 and "07:30:00" in answer.json()["error"]
     answer = await interop.get(
-        "/driver_regular_trips", **{**regular, "departureTimeOfDay": "07:30:00",
-                                    "departureWeekdays": "LUNDI"}
-    )  # fmt: skip
+        "/driver_regular_trips",
+        **{**regular, "departureTimeOfDay": "07:30:00", "departureWeekdays": "LUNDI"},
+    )
     assert answer.status_code == 400 and "MON" in answer.json()["error"]
     # The rate: 120 calls a minute per key; beyond, 429 with Retry-After; another key goes on.
     interop.bot.clock.advance(seconds=61)  # the calls above are forgotten
     async with httpx.AsyncClient() as client:
         codes = [
-            (await client.get(interop.base + "/driver_journeys", params=query,
-                              headers={"X-API-Key": KEY})).status_code
+            (
+                await client.get(
+                    interop.base + "/driver_journeys", params=query, headers={"X-API-Key": KEY}
+                )
+            ).status_code
             for _ in range(120)
-        ]  # fmt: skip
+        ]
     assert 429 not in codes
     limited = await interop.get("/driver_journeys", **query)
     assert limited.status_code == 429 and 1 <= int(limited.headers["Retry-After"]) <= 60
@@ -270,10 +283,12 @@ async def test_a_partners_passenger_books_our_driver_who_answers_in_telegram(
 
     # The passenger writes (with a phone number of her own): it reaches the driver.
     note = {
-        "from": asked["passenger"], "to": journey["driver"], "recipientCarpoolerType": "DRIVER",
+        "from": asked["passenger"],
+        "to": journey["driver"],
+        "recipientCarpoolerType": "DRIVER",
         "message": "Bonjour, je serai devant la gare. Lucie, 06 11 22 33 44",
         "bookingId": asked["id"],
-    }  # fmt: skip
+    }
     sent = await interop.send("POST", "/messages", note)
     assert sent.status_code == 201
     check(sent)
@@ -328,11 +343,13 @@ async def test_the_proposals_statuses_are_understood_and_answered_in_kind(
         {**booking(journey), "driverJourneyId": "trip-1-out-20261128"},
         {**booking(journey), "driverJourneyId": "elsewhere-42"},
         {**booking(journey), "status": "CONFIRMED"},
-        {**booking(journey), "passenger": {"id": "x", "operator": "other.example.net",
-                                           "alias": "X"}},
+        {
+            **booking(journey),
+            "passenger": {"id": "x", "operator": "other.example.net", "alias": "X"},
+        },
         {**booking(journey), "passengerPickupLat": journey["passengerPickupLat"] + 0.4},
         {**booking(journey), "passengerPickupDate": journey["passengerPickupDate"] + 7200},
-    ):  # fmt: skip
+    ):
         refused = await interop.send("POST", "/bookings", wrong)
         assert refused.status_code == 400 and "error" in refused.json(), wrong
     # Karos is told of the decline, in PR #51's words; and again later if it was down.
@@ -350,9 +367,11 @@ async def test_the_proposals_statuses_are_understood_and_answered_in_kind(
     interop.bot.clock.advance(hours=13)
     assert await updates.run_once() == 2
     assert sorted(interop.partner.patches[-2:]) == sorted(
-        [(initiated["id"], "CANCELLED", "our-key-at-karos"),
-         (expiring["id"], "CANCELLED", "our-key-at-karos")]
-    )  # fmt: skip
+        [
+            (initiated["id"], "CANCELLED", "our-key-at-karos"),
+            (expiring["id"], "CANCELLED", "our-key-at-karos"),
+        ]
+    )
     assert (await interop.get(f"/bookings/{expiring['id']}")).json()["status"] == "CANCELLED"
 
 
@@ -379,10 +398,13 @@ async def test_a_need_is_shown_to_partners_only_once_its_owner_agrees(interop: I
     check(answer)
     assert answer.json() == []  # hers is for one date
     # A partner's driver writes to her about it.
-    note = {"from": {"id": "k-9", "operator": "karos.example.com", "alias": "Paul K."},
-            "to": shown["passenger"], "recipientCarpoolerType": "PASSENGER",
-            "message": "Je passe par Cahors mardi, appelez-moi au 06 99 88 77 66",
-            "passengerJourneyId": shown["id"]}  # fmt: skip
+    note = {
+        "from": {"id": "k-9", "operator": "karos.example.com", "alias": "Paul K."},
+        "to": shown["passenger"],
+        "recipientCarpoolerType": "PASSENGER",
+        "message": "Je passe par Cahors mardi, appelez-moi au 06 99 88 77 66",
+        "passengerJourneyId": shown["id"],
+    }
     sent = await interop.send("POST", "/messages", note)
     assert sent.status_code == 201
     assert "Message de Paul K., venu de Karos" in marie.last().text
@@ -395,14 +417,22 @@ async def test_a_need_is_shown_to_partners_only_once_its_owner_agrees(interop: I
 
 def karos_journey(params: dict[str, str]) -> list[dict[str, Any]]:
     when = int(params.get("departureDate", TUESDAY_0730))
-    return [{
-        "id": "karos-1", "operator": "karos.example.com", "type": "PLANNED",
-        "passengerPickupDate": when, "passengerPickupLat": float(params["departureLat"]),
-        "passengerPickupLng": float(params["departureLng"]),
-        "passengerDropLat": float(params["arrivalLat"]), "passengerDropLng": float(params["arrivalLng"]),
-        "duration": 3000, "driver": {"id": "d1", "operator": "karos.example.com", "alias": "Paul K."},
-        "webUrl": "https://karos.example.com/trajet/1?a=1&b=2", "availableSeats": 2,
-    }]  # fmt: skip
+    return [
+        {
+            "id": "karos-1",
+            "operator": "karos.example.com",
+            "type": "PLANNED",
+            "passengerPickupDate": when,
+            "passengerPickupLat": float(params["departureLat"]),
+            "passengerPickupLng": float(params["departureLng"]),
+            "passengerDropLat": float(params["arrivalLat"]),
+            "passengerDropLng": float(params["arrivalLng"]),
+            "duration": 3000,
+            "driver": {"id": "d1", "operator": "karos.example.com", "alias": "Paul K."},
+            "webUrl": "https://karos.example.com/trajet/1?a=1&b=2",
+            "availableSeats": 2,
+        }
+    ]
 
 
 async def test_a_passenger_sees_a_partners_journey_after_our_drivers(interop: Interop) -> None:
@@ -424,10 +454,12 @@ async def test_a_passenger_sees_a_partners_journey_after_our_drivers(interop: In
     # Arrive before 9:00 in Figeac: the pickup window is centred before that, in UTC seconds.
     assert int(params["departureDate"]) < int(datetime(2026, 11, 24, 8, tzinfo=UTC).timestamp())
     # A regular need asks for regular trips.
-    interop.partner.answer = lambda route, params: [{
-        **karos_journey(params)[0], "schedules": [
-            {"passengerPickupDay": "MON", "passengerPickupTimeOfDay": "07:45:00"}],
-    }]  # fmt: skip
+    interop.partner.answer = lambda route, params: [
+        {
+            **karos_journey(params)[0],
+            "schedules": [{"passengerPickupDay": "MON", "passengerPickupTimeOfDay": "07:45:00"}],
+        }
+    ]
     paul = interop.bot.fake.user(303, "Paul")
     await paul.command("chercher")
     await agree_if_asked(paul)
@@ -438,6 +470,7 @@ async def test_a_passenger_sees_a_partners_journey_after_our_drivers(interop: In
     await paul.press("✔️ Valider les jours")
     await paul.press("🏁 Arriver avant une heure")
     await paul.send("9h")
+    await paul.press("➡️ Pas de retour")
     await paul.press("💼 Travail ou formation")
     await paul.press("Aucun")
     await paul.press("✅ Chercher un conducteur")
@@ -483,9 +516,9 @@ def test_a_wrong_partners_file_stops_the_start_naming_the_file_and_line(tmp_path
     )
     with pytest.raises(ValueError) as error:
         Settings(_env_file=None, interop_partners_file=path)  # type: ignore[call-arg]
-    assert f"{path} line 3: operator 'pas un domaine' is not a domain name" in str(error.value)
+    assert f"{path}, line 3: operator 'pas un domaine' is not a domain name" in str(error.value)
     path.write_text(f"operator,name,key\nkaros.example.com,Karos,{KEY}\n")
-    with pytest.raises(ValueError, match="line 1: the columns must be"):
+    with pytest.raises(ValueError, match="line 1: missing columns"):
         Settings(_env_file=None, interop_partners_file=path)  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="INTEROP_OPERATOR|interop_operator"):
         Settings(_env_file=None, interop_operator="not a domain")  # type: ignore[call-arg]

@@ -81,9 +81,10 @@ class MemoryBookings:
     async def confirmed_on(self, trip_id: int, leg: str, ride_date: date) -> int:
         held = (BookingStatus.CONFIRMED, BookingStatus.COMPLETED_PENDING_VALIDATION)
         return sum(
-            1 for b in self.rows.values()
+            1
+            for b in self.rows.values()
             if (b.trip_id, b.leg, b.ride_date) == (trip_id, leg, ride_date) and b.status in held
-        )  # fmt: skip
+        )
 
 
 class MemoryShared:
@@ -120,21 +121,36 @@ class World:
         self.bookings = MemoryBookings()
         self.shared = MemoryShared(self.needs)
         self.api = PartnerApi(
-            operator="mobilot.example.org", partners=[KAROS], trips=self.trips,
-            people=self.people, needs=self.needs, search=MemoryTripSearch(self.store),
-            bookings=self.bookings, shared=self.shared, params=MatchingParams(),
-            clock=self.clock, calendar=Calendar(ZONE), unit_of_work=MemoryUnitOfWork(self.store),
+            operator="mobilot.example.org",
+            partners=[KAROS],
+            trips=self.trips,
+            people=self.people,
+            needs=self.needs,
+            search=MemoryTripSearch(self.store),
+            bookings=self.bookings,
+            shared=self.shared,
+            params=MatchingParams(),
+            clock=self.clock,
+            calendar=Calendar(ZONE),
+            unit_of_work=MemoryUnitOfWork(self.store),
             answer_delay=timedelta(hours=12),
-        )  # fmt: skip
+        )
 
     async def person(self, user_id: int, first: str, last: str = "Martin") -> Any:
-        identity = TelegramIdentity(user_id=user_id, first_name=first, last_name=last,
-                                    username=f"{first.lower()}_tg")  # fmt: skip
+        identity = TelegramIdentity(
+            user_id=user_id, first_name=first, last_name=last, username=f"{first.lower()}_tg"
+        )
         return await self.people.add_from_telegram(identity, "fr", self.clock.now())
 
     async def trip(self, driver_id: int, at: time = time(7, 30), **more: Any) -> Any:
-        trip = NewTrip(origin=CAHORS, destination=FIGEAC, weekdays=frozenset(
-            Weekday(d) for d in range(5)), departure=at, seats=3, **more)  # fmt: skip
+        trip = NewTrip(
+            origin=CAHORS,
+            destination=FIGEAC,
+            weekdays=frozenset(Weekday(d) for d in range(5)),
+            departure=at,
+            seats=3,
+            **more,
+        )
         return await self.trips.add(driver_id, trip, self.clock.now())
 
 
@@ -159,12 +175,15 @@ async def test_a_trip_answers_at_its_time_on_its_days_and_only_there() -> None:
     assert await world.api.driver_journeys(dated(paris(date(2026, 11, 28), 7, 30))) == []  # Sat
     assert await world.api.driver_journeys(dated(paris(START.date(), 7, 30))) == []  # gone by
     # On the way, the driver comes to the door; off the road, not at all.
-    [near] = await world.api.driver_journeys(dated(paris(TUESDAY, 7, 50), 1800,
-                                                   where=area(ON_THE_WAY)))  # fmt: skip
+    [near] = await world.api.driver_journeys(
+        dated(paris(TUESDAY, 7, 50), 1800, where=area(ON_THE_WAY))
+    )
     assert near.pickup == ON_THE_WAY and near.course.extra_minutes > 0
     assert near.pickup_at > paris(TUESDAY, 7, 30)
-    assert await world.api.driver_journeys(dated(paris(TUESDAY, 7, 50), 3600,
-                                                 where=area(FAR_OFF))) == []  # fmt: skip
+    assert (
+        await world.api.driver_journeys(dated(paris(TUESDAY, 7, 50), 3600, where=area(FAR_OFF)))
+        == []
+    )
     # The return leg from Figeac at 17:00, searched the other way round.
     back = j.Area(Point(FIGEAC.lat, FIGEAC.lon), Point(CAHORS.lat, CAHORS.lon))
     [ride] = await world.api.driver_journeys(dated(paris(TUESDAY, 17, 0), where=back))
@@ -175,18 +194,29 @@ async def test_paused_trips_drivers_without_telegram_and_full_rides_are_not_offe
     world = World()
     jean = await world.person(1, "Jean")
     trip = await world.trip(jean.id)
-    offline = await world.people.add_offline("Paul Roux", "0611223344", False, "fr", jean.id,
-                                             world.clock.now())  # fmt: skip
+    offline = await world.people.add_offline(
+        "Paul Roux", "0611223344", False, "fr", jean.id, world.clock.now()
+    )
     await world.trip(offline.id)
     rides = await world.api.driver_journeys(dated(paris(TUESDAY, 7, 30)))
     assert [r.driver.id for r in rides] == [jean.id]
     for n in range(3):  # three seats taken by confirmed bookings
         await world.bookings.add(
-            id=f"b{n}", partner="karos.example.com", driver_id=jean.id, trip_id=trip.id,
-            leg="outbound", ride_date=TUESDAY, pickup_at=paris(TUESDAY, 7, 30),
-            passenger_alias="X", status=BookingStatus.CONFIRMED, dialect=Dialect.ALPHA, body={},
-            message=None, now=world.clock.now(), expires_at=world.clock.now(),
-        )  # fmt: skip
+            id=f"b{n}",
+            partner="karos.example.com",
+            driver_id=jean.id,
+            trip_id=trip.id,
+            leg="outbound",
+            ride_date=TUESDAY,
+            pickup_at=paris(TUESDAY, 7, 30),
+            passenger_alias="X",
+            status=BookingStatus.CONFIRMED,
+            dialect=Dialect.ALPHA,
+            body={},
+            message=None,
+            now=world.clock.now(),
+            expires_at=world.clock.now(),
+        )
     assert await world.api.driver_journeys(dated(paris(TUESDAY, 7, 30))) == []
     from bot.domain import TripStatus
 
@@ -212,19 +242,35 @@ async def test_regular_trips_by_weekday_time_and_bounds() -> None:
     )
     [offer] = await world.api.driver_regular_trips(bounded)
     assert [r.id for r in offer.rides] == ["trip-1-out-20261124"]
-    saturday = j.RegularQuery(area(), time(7, 30), frozenset({1}), min_departure=paris(
-        date(2026, 11, 28), 0), max_departure=paris(date(2026, 11, 29), 23))  # fmt: skip
+    saturday = j.RegularQuery(
+        area(),
+        time(7, 30),
+        frozenset({1}),
+        min_departure=paris(date(2026, 11, 28), 0),
+        max_departure=paris(date(2026, 11, 29), 23),
+    )
     assert await world.api.driver_regular_trips(saturday) == []
-    assert len(await world.api.driver_regular_trips(j.RegularQuery(area(), time(7, 30),
-                                                                   count=0))) == 0  # fmt: skip
+    assert (
+        len(await world.api.driver_regular_trips(j.RegularQuery(area(), time(7, 30), count=0))) == 0
+    )
 
 
 async def test_only_needs_their_owners_agreed_to_show_are_found() -> None:
     world = World()
     marie = await world.person(2, "Marie", "Delpech")
-    need = await world.needs.add(marie.id, NewNeed(
-        origin=CAHORS, destination=FIGEAC, travel_date=TUESDAY, time_mode=TimeMode.LEAVE_AFTER,
-        at=time(8, 0), purpose=Purpose.HEALTH), NeedStatus.SEARCHING, world.clock.now())  # fmt: skip
+    need = await world.needs.add(
+        marie.id,
+        NewNeed(
+            origin=CAHORS,
+            destination=FIGEAC,
+            travel_date=TUESDAY,
+            time_mode=TimeMode.LEAVE_AFTER,
+            at=time(8, 0),
+            purpose=Purpose.HEALTH,
+        ),
+        NeedStatus.SEARCHING,
+        world.clock.now(),
+    )
     query = dated(paris(TUESDAY, 8, 0))
     assert await world.api.passenger_journeys(query) == []
     stranger = await world.person(3, "Zoé")
@@ -233,8 +279,12 @@ async def test_only_needs_their_owners_agreed_to_show_are_found() -> None:
     assert (await world.api.share_need(marie, need.id)).value == "already"
     [ride] = await world.api.passenger_journeys(query)
     assert ride.id == "need-1-20261124" and ride.passenger.short_name == "Marie D."
-    assert await world.api.passenger_journeys(dated(paris(TUESDAY, 8, 0), where=area(
-        Point(CAHORS.lat + 0.02, CAHORS.lon))))  == []  # fmt: skip # 2 km away, 1 km radius
+    assert (
+        await world.api.passenger_journeys(
+            dated(paris(TUESDAY, 8, 0), where=area(Point(CAHORS.lat + 0.02, CAHORS.lon)))
+        )
+        == []
+    )  # 2 km away, 1 km radius
     await world.needs.set_status(need.id, NeedStatus.CANCELLED, world.clock.now())
     assert await world.api.passenger_journeys(query) == []
 
@@ -260,12 +310,17 @@ async def test_a_booking_asks_the_driver_and_follows_the_answer() -> None:
     jean = await world.person(1, "Jean")
     await world.trip(jean.id)
     request = BookingRequest(
-        id="6f1c5f40-0000-4000-8000-000000000001", driver_id=str(jean.id),
-        driver_operator="mobilot.example.org", passenger_operator="karos.example.com",
-        passenger_alias="Lucie B.", status="WAITING_CONFIRMATION",
-        pickup_at=paris(TUESDAY, 7, 30), driver_journey_id="trip-1-out-20261124",
-        message="Merci !", body={"id": "6f1c5f40-0000-4000-8000-000000000001"},
-    )  # fmt: skip
+        id="6f1c5f40-0000-4000-8000-000000000001",
+        driver_id=str(jean.id),
+        driver_operator="mobilot.example.org",
+        passenger_operator="karos.example.com",
+        passenger_alias="Lucie B.",
+        status="WAITING_CONFIRMATION",
+        pickup_at=paris(TUESDAY, 7, 30),
+        driver_journey_id="trip-1-out-20261124",
+        message="Merci !",
+        body={"id": "6f1c5f40-0000-4000-8000-000000000001"},
+    )
     made = await world.api.book(KAROS, request)
     assert made.outcome is Outcome.DONE and made.booking is not None
     [notice] = made.notices
@@ -299,6 +354,7 @@ class ScriptedClient:
         self.calls: list[tuple[str, dict[str, str]]] = []
         self.answer: Any = []
         self.delay = 0.0
+        self.updates: list[tuple[str, str]] = []
 
     async def search(self, partner: Partner, route: str, params: dict[str, str]) -> list[Any]:
         self.calls.append((route, params))
@@ -308,14 +364,29 @@ class ScriptedClient:
             raise self.answer
         return list(self.answer)
 
+    async def update_booking(self, partner: Partner, booking_id: str, status: str) -> None:
+        self.updates.append((booking_id, status))
+
 
 async def test_partners_are_asked_once_per_search_cached_and_left_alone_after_a_failure() -> None:
     clock = FakeClock(START)
     client = ScriptedClient()
-    search = PartnerSearch([KAROS, Partner("no.api.org", "Sans", "noapi-key-0123456789")],
-                           client, clock, Calendar(ZONE), MatchingParams(), 0.05)  # fmt: skip
-    need = NewNeed(origin=CAHORS, destination=FIGEAC, travel_date=TUESDAY,
-                   time_mode=TimeMode.LEAVE_AFTER, at=time(8, 0), purpose=Purpose.WORK)  # fmt: skip
+    search = PartnerSearch(
+        [KAROS, Partner("no.api.org", "Sans", "noapi-key-0123456789")],
+        client,
+        clock,
+        Calendar(ZONE),
+        MatchingParams(),
+        0.05,
+    )
+    need = NewNeed(
+        origin=CAHORS,
+        destination=FIGEAC,
+        travel_date=TUESDAY,
+        time_mode=TimeMode.LEAVE_AFTER,
+        at=time(8, 0),
+        purpose=Purpose.WORK,
+    )
     pickup = int(paris(TUESDAY, 8, 30).timestamp())
     client.answer = [
         {"driver": {"alias": "Paul K."}, "passengerPickupDate": pickup, "webUrl": "https://k/1"},
@@ -348,8 +419,14 @@ async def test_partners_asked_while_the_summary_is_read_answer_at_once_on_confir
     clock = FakeClock(START)
     client = ScriptedClient()
     search = PartnerSearch([KAROS], client, clock, Calendar(ZONE), MatchingParams(), 0.5)
-    need = NewNeed(origin=CAHORS, destination=FIGEAC, travel_date=TUESDAY,
-                   time_mode=TimeMode.LEAVE_AFTER, at=time(8, 0), purpose=Purpose.WORK)  # fmt: skip
+    need = NewNeed(
+        origin=CAHORS,
+        destination=FIGEAC,
+        travel_date=TUESDAY,
+        time_mode=TimeMode.LEAVE_AFTER,
+        at=time(8, 0),
+        purpose=Purpose.WORK,
+    )
     pickup = int(paris(TUESDAY, 8, 30).timestamp())
     client.answer = [{"driver": {"alias": "Paul K."}, "passengerPickupDate": pickup}]
     client.delay = 0.2
@@ -365,10 +442,12 @@ async def test_partners_asked_while_the_summary_is_read_answer_at_once_on_confir
 
 def test_the_partners_file_is_read_or_refused_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
-    path.write_text("operator,name,key,api_url,api_key\n"
-                    "Karos.Example.com,Karos,karos-key-0123456789,https://k.example.com/v1/,abc\n"
-                    "\n"
-                    "other.org,Autre,other-key-0123456789,,\n")  # fmt: skip
+    path.write_text(
+        "operator,name,key,api_url,api_key\n"
+        "Karos.Example.com,Karos,karos-key-0123456789,https://k.example.com/v1/,abc\n"
+        "\n"
+        "other.org,Autre,other-key-0123456789,,\n"
+    )
     karos, other = load_partners(path)
     assert karos.operator == "karos.example.com" and karos.api_url == "https://k.example.com/v1"
     assert other.api_url is None and not other.searchable
@@ -377,10 +456,14 @@ def test_the_partners_file_is_read_or_refused_with_its_line(tmp_path: Path) -> N
         ("x.org,X,karos-key-0123456789,,", "line 2: this key is already"),
         ("x.org,X,another-key-012345678,ftp://x,", "line 2: api_url must start"),
         ("x.org,X,another-key-012345678,,k", "line 2: api_key without api_url"),
-        ("x.org,X", "line 2: 2 columns, expected 5"),
+        ("x.org,X", "line 2: 2 fields instead of 5"),
     ):
-        path.write_text("operator,name,key,api_url,api_key\n" + line + "\n"
-                        + "karos.example.com,Karos,karos-key-0123456789,,\n")  # fmt: skip
+        path.write_text(
+            "operator,name,key,api_url,api_key\n"
+            + line
+            + "\n"
+            + "karos.example.com,Karos,karos-key-0123456789,,\n"
+        )
         if "already" in problem:
             path.write_text(
                 "operator,name,key,api_url,api_key\n"

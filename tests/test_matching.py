@@ -14,6 +14,7 @@ import math
 import random
 from dataclasses import replace
 from datetime import time
+from typing import Any
 
 import pytest
 
@@ -77,7 +78,7 @@ def need(
     mode: TimeMode = TimeMode.ARRIVE_BEFORE,
     at: time = time(9, 0),
     weekdays: frozenset[int] = frozenset({TUESDAY}),
-    **exclusions: frozenset[int],
+    **exclusions: Any,
 ) -> NeedQuery:
     return NeedQuery(
         origin=origin, destination=destination, weekdays=weekdays, mode=mode, at=at, **exclusions
@@ -327,9 +328,15 @@ def test_bands() -> None:
     base = Match(1, 1, Leg.OUTBOUND, frozenset({0}), time(8), time(9), 0.0, 0.0)
     bands = {x: replace(base, extra_minutes=x).band for x in (0, 4.9, 5, 5.1, 20, 30, 45, 46)}
     assert bands == {
-        0: "0-5", 4.9: "0-5", 5: "0-5", 5.1: "5-20", 20: "5-20", 30: "20-45", 45: "20-45",
+        0: "0-5",
+        4.9: "0-5",
+        5: "0-5",
+        5.1: "5-20",
+        20: "5-20",
+        30: "20-45",
+        45: "20-45",
         46: "45+",
-    }  # fmt: skip
+    }
 
 
 # ---------------------------------------------------------------------------- the prefilter

@@ -32,29 +32,45 @@ MONDAY, TUESDAY = 0, 1
 def once(day: date, trip_id: int = 1, seats: int = 1, departure: time = time(7, 30)) -> TripRoute:
     route = trip(trip_id=trip_id, weekdays=frozenset({day.weekday()}), departure=departure)
     return TripRoute(
-        trip_id=route.trip_id, driver_id=route.driver_id, origin=route.origin,
-        destination=route.destination, weekdays=route.weekdays, departure=route.departure,
-        return_time=None, date=day, seats=seats,
-    )  # fmt: skip
+        trip_id=route.trip_id,
+        driver_id=route.driver_id,
+        origin=route.origin,
+        destination=route.destination,
+        weekdays=route.weekdays,
+        departure=route.departure,
+        return_time=None,
+        date=day,
+        seats=seats,
+    )
 
 
 def weekly(trip_id: int = 1, seats: int = 1, **changes: object) -> TripRoute:
     route = trip(trip_id=trip_id, **changes)  # type: ignore[arg-type]
     return TripRoute(
-        trip_id=route.trip_id, driver_id=route.driver_id, origin=route.origin,
-        destination=route.destination, weekdays=route.weekdays, departure=route.departure,
-        return_time=route.return_time, seats=seats,
-    )  # fmt: skip
+        trip_id=route.trip_id,
+        driver_id=route.driver_id,
+        origin=route.origin,
+        destination=route.destination,
+        weekdays=route.weekdays,
+        departure=route.departure,
+        return_time=route.return_time,
+        seats=seats,
+    )
 
 
 def on(day: date, **changes: object) -> NeedQuery:
     """A need dated `day` (arrive in Figeac before 9:00 by default)."""
     query = need(weekdays=frozenset({day.weekday()}), **changes)  # type: ignore[arg-type]
     return NeedQuery(
-        origin=query.origin, destination=query.destination, weekdays=query.weekdays,
-        mode=query.mode, at=query.at, excluded_drivers=query.excluded_drivers, date=day,
+        origin=query.origin,
+        destination=query.destination,
+        weekdays=query.weekdays,
+        mode=query.mode,
+        at=query.at,
+        excluded_drivers=query.excluded_drivers,
+        date=day,
         not_before=query.not_before,
-    )  # fmt: skip
+    )
 
 
 # ---------------------------------------------------------------------------- one-off trips
@@ -91,17 +107,19 @@ def test_a_regular_passenger_takes_a_seat_every_week_on_their_days() -> None:
     both = need(weekdays=frozenset({MONDAY, TUESDAY}))
     match = match_route(weekly(seats=1), both, DEFAULT, every_monday)
     assert match is not None and match.weekdays == {TUESDAY}
-    assert match_route(weekly(seats=1), need(weekdays=frozenset({MONDAY})), DEFAULT,
-                       every_monday) is None  # fmt: skip
+    assert (
+        match_route(weekly(seats=1), need(weekdays=frozenset({MONDAY})), DEFAULT, every_monday)
+        is None
+    )
 
 
 def test_the_teams_wider_search_shows_a_full_trip_as_full_and_last() -> None:
     full, free = weekly(trip_id=1, seats=1), weekly(trip_id=2, seats=1, departure=time(7, 0))
     taken = {1: SeatsTaken(on_dates={TUESDAY_8: 1})}
-    assert [m.trip_id for m in find_matches(on(TUESDAY_8), [full, free], DEFAULT,
-                                            seats_taken=taken)] == [2]  # fmt: skip
-    shown = find_matches(on(TUESDAY_8), [full, free], DEFAULT, seats_taken=taken,
-                         include_full=True)  # fmt: skip
+    assert [
+        m.trip_id for m in find_matches(on(TUESDAY_8), [full, free], DEFAULT, seats_taken=taken)
+    ] == [2]
+    shown = find_matches(on(TUESDAY_8), [full, free], DEFAULT, seats_taken=taken, include_full=True)
     assert [(m.trip_id, m.full) for m in shown] == [(2, False), (1, True)]
 
 
@@ -111,14 +129,15 @@ def test_the_teams_wider_search_shows_a_full_trip_as_full_and_last() -> None:
 def test_a_pickup_before_leave_after_is_never_shown_as_fitting() -> None:
     leave_after_ten = need(mode=TimeMode.LEAVE_AFTER, at=time(10, 0))
     # Picking up at 9:15 when the passenger can only leave from 10:00: beyond the tolerance.
-    assert match_route(weekly(departure=time(9, 15), return_time=None), leave_after_ten,
-                       DEFAULT) is None  # fmt: skip
+    assert (
+        match_route(weekly(departure=time(9, 15), return_time=None), leave_after_ten, DEFAULT)
+        is None
+    )
     # At 9:35, within it: shown, with how early, and not as fitting.
     early = match_route(weekly(departure=time(9, 35), return_time=None), leave_after_ten, DEFAULT)
     assert early is not None and early.pickup == time(9, 35)
     assert not early.fits_window and round(early.minutes_outside) == 25
-    on_time = match_route(weekly(departure=time(10, 0), return_time=None), leave_after_ten,
-                          DEFAULT)  # fmt: skip
+    on_time = match_route(weekly(departure=time(10, 0), return_time=None), leave_after_ten, DEFAULT)
     assert on_time is not None and on_time.fits_window
 
 
@@ -164,12 +183,36 @@ def test_with_dates_and_seats_the_prefilter_still_equals_a_plain_scan() -> None:
         if rng.random() < 0.3:
             day = TUESDAY_8 + timedelta(days=7 * rng.randrange(2))
             base = once(day, trip_id=trip_id, seats=rng.randrange(1, 3), departure=departure)
-            routes.append(TripRoute(**{**{f: getattr(base, f) for f in (
-                "trip_id", "driver_id", "weekdays", "departure", "return_time", "date", "seats")},
-                "origin": a, "destination": b}))  # fmt: skip
+            routes.append(
+                TripRoute(
+                    **{
+                        **{
+                            f: getattr(base, f)
+                            for f in (
+                                "trip_id",
+                                "driver_id",
+                                "weekdays",
+                                "departure",
+                                "return_time",
+                                "date",
+                                "seats",
+                            )
+                        },
+                        "origin": a,
+                        "destination": b,
+                    }
+                )
+            )
         else:
-            routes.append(weekly(trip_id=trip_id, seats=rng.randrange(1, 3), origin=a,
-                                 destination=b, departure=departure))  # fmt: skip
+            routes.append(
+                weekly(
+                    trip_id=trip_id,
+                    seats=rng.randrange(1, 3),
+                    origin=a,
+                    destination=b,
+                    departure=departure,
+                )
+            )
         if rng.random() < 0.4:
             taken[trip_id] = SeatsTaken({TUESDAY_8: rng.randrange(3)}, {TUESDAY: rng.randrange(2)})
     for query in (
@@ -178,10 +221,17 @@ def test_with_dates_and_seats_the_prefilter_still_equals_a_plain_scan() -> None:
         need(weekdays=frozenset({MONDAY, TUESDAY}), mode=TimeMode.LEAVE_AFTER, at=time(8)),
     ):
         for include_full in (False, True):
-            fast = find_matches(query, routes, DEFAULT, seats_taken=taken,
-                                include_full=include_full)  # fmt: skip
-            plain = find_matches(query, routes, DEFAULT, prefilter=False, seats_taken=taken,
-                                 include_full=include_full)  # fmt: skip
+            fast = find_matches(
+                query, routes, DEFAULT, seats_taken=taken, include_full=include_full
+            )
+            plain = find_matches(
+                query,
+                routes,
+                DEFAULT,
+                prefilter=False,
+                seats_taken=taken,
+                include_full=include_full,
+            )
             assert fast == plain
             assert [m for m in fast if not m.full] == find_matches(
                 query, routes, DEFAULT, seats_taken=taken

@@ -141,9 +141,12 @@ async def slow_partner(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[An
         f"karos.example.com,Karos,{KEY},{partner.url},our-key-at-karos\n"
     )
     running = RunningBot(
-        tmp_path, gazetteer, interop_operator="mobilot.example.org",
-        interop_partners_file=partners, interop_timeout_s=30,
-    )  # fmt: skip
+        tmp_path,
+        gazetteer,
+        interop_operator="mobilot.example.org",
+        interop_partners_file=partners,
+        interop_timeout_s=30,
+    )
     await running.start()
     yield running, partner
     await running.stop()
@@ -162,6 +165,7 @@ async def test_a_slow_partner_holds_back_no_other_person(slow_partner: Any) -> N
         await marie.send(said)
     await marie.press("🏁 Arriver avant une heure")
     await marie.send("9h")
+    await marie.press("➡️ Pas de retour")
     await marie.press("🩺 Santé")
     await marie.press("Aucun")
     searching = asyncio.create_task(marie.press("✅ Chercher un conducteur"))
@@ -207,7 +211,7 @@ async def test_peoples_updates_go_before_the_agendas_catch_up(
 
     async def step(entry: Any) -> Any:
         if not answered:  # she writes while the agenda catches up (recorded, not yet handled)
-            bot.fake.receiver = bot.app.updates.receive_one
+            bot.fake.receiver = bot.app.updates.receive_one  # type: ignore[assignment]
             await zoe.command("start")
         rows = await bot.rows("SELECT id FROM outbox WHERE chat_id = ?", zoe.id)
         answered.append(bool(rows))

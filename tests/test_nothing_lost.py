@@ -131,7 +131,8 @@ async def test_updates_recorded_but_not_handled_before_a_crash_are_handled_after
     """As when the bot dies right after getUpdates: the updates are in the inbox, handled
     once at the next start, and their answers sent once."""
     app = bot.app
-    bot.fake.receiver = app.updates.receive_one  # recorded, and then the power goes off
+    # Recorded, and then the power goes off (the update's number it answers is not read).
+    bot.fake.receiver = app.updates.receive_one  # type: ignore[assignment]
     users = [bot.fake.user(400 + i, f"Personne{i}") for i in range(30)]
     for user in users:
         await user.command("start")

@@ -42,25 +42,55 @@ FIGEAC = PlaceRef(id="insee:46102", name="Figeac", department="46", lat=44.6086,
 
 MARIE = Person(id=1, display_name="Marie Dupont", telegram_user_id=11, created_at=NOW)
 JEAN = Person(
-    id=2, display_name="Jean Martin", telegram_user_id=12, telegram_username="jeanm",
-    phone="+33612345678", created_at=NOW,
-)  # fmt: skip
+    id=2,
+    display_name="Jean Martin",
+    telegram_user_id=12,
+    telegram_username="jeanm",
+    phone="+33612345678",
+    created_at=NOW,
+)
 TRIP = Trip(
-    id=5, driver_id=2, status=TripStatus.ACTIVE, origin=CAHORS, destination=FIGEAC,
-    weekdays=frozenset({Weekday.MONDAY}), departure=time(8), return_time=time(17), seats=3,
-    created_at=NOW, updated_at=NOW,
-)  # fmt: skip
+    id=5,
+    driver_id=2,
+    status=TripStatus.ACTIVE,
+    origin=CAHORS,
+    destination=FIGEAC,
+    weekdays=frozenset({Weekday.MONDAY}),
+    departure=time(8),
+    return_time=time(17),
+    seats=3,
+    created_at=NOW,
+    updated_at=NOW,
+)
 NEED = Need(
-    id=7, person_id=1, status=NeedStatus.SEARCHING, origin=CAHORS, destination=FIGEAC,
-    travel_date=date(2026, 11, 30), time_mode=TimeMode.ARRIVE_BEFORE, at=time(9),
-    purpose=Purpose.HEALTH, created_at=NOW, updated_at=NOW,
-)  # fmt: skip
+    id=7,
+    person_id=1,
+    status=NeedStatus.SEARCHING,
+    origin=CAHORS,
+    destination=FIGEAC,
+    travel_date=date(2026, 11, 30),
+    time_mode=TimeMode.ARRIVE_BEFORE,
+    at=time(9),
+    purpose=Purpose.HEALTH,
+    created_at=NOW,
+    updated_at=NOW,
+)
 INTRODUCTION = Introduction(
-    id=9, need_id=7, trip_id=5, driver_id=2, passenger_id=1, leg="outbound", travel_day=0,
-    pickup=time(8, 5), dropoff=time(8, 50), extra_minutes=4.0,
-    status=IntroductionStatus.ACCEPTED, created_at=NOW, expires_at=NOW.replace(hour=21),
+    id=9,
+    need_id=7,
+    trip_id=5,
+    driver_id=2,
+    passenger_id=1,
+    leg="outbound",
+    travel_day=0,
+    pickup=time(8, 5),
+    dropoff=time(8, 50),
+    extra_minutes=4.0,
+    status=IntroductionStatus.ACCEPTED,
+    created_at=NOW,
+    expires_at=NOW.replace(hour=21),
     ride_date=date(2026, 11, 30),
-)  # fmt: skip
+)
 CANDIDATE = Candidate(
     Match(
         trip_id=5,
@@ -79,38 +109,69 @@ OPTION = TransitOption(
     day=date(2026, 11, 30),
     legs=(
         TransitLeg(
-            trip_id="t1", line="875", line_name="Cahors - Figeac", agency="liO",
-            headsign="Figeac", board_stop="s1", board_name="Cahors gare", departure=7 * 3600,
-            alight_stop="s2", alight_name="Figeac gare", arrival=8 * 3600 + 600,
+            trip_id="t1",
+            line="875",
+            line_name="Cahors - Figeac",
+            agency="liO",
+            headsign="Figeac",
+            board_stop="s1",
+            board_name="Cahors gare",
+            departure=7 * 3600,
+            alight_stop="s2",
+            alight_name="Figeac gare",
+            arrival=8 * 3600 + 600,
         ),
     ),
     walk_to_m=300,
     walk_from_m=1200,
-)  # fmt: skip
+)
 SERVICE = MobilityService(
-    name="TAD du Grand Figeac", kind="tad", communes=frozenset({"46102"}),
-    departments=frozenset({"46"}), phone="05 65 00 00 00", booking="la veille", who="tous",
-)  # fmt: skip
+    name="TAD du Grand Figeac",
+    kind="tad",
+    communes=frozenset({"46102"}),
+    departments=frozenset({"46"}),
+    phone="05 65 00 00 00",
+    booking="la veille",
+    who="tous",
+)
 TAD = OnDemandService(
-    name="Transport à la demande du Grand Figeac", zone=ZoneInfo("Europe/Paris"),
-    rule=BookingRule(2, prior_notice_last_day=1, prior_notice_last_time=16 * 3600,
-                     phone="05 65 34 00 00", booking_url="https://example.org/tad",
-                     message="Prévoir l'appoint"),
-)  # fmt: skip
+    name="Transport à la demande du Grand Figeac",
+    zone=ZoneInfo("Europe/Paris"),
+    rule=BookingRule(
+        2,
+        prior_notice_last_day=1,
+        prior_notice_last_time=16 * 3600,
+        phone="05 65 34 00 00",
+        booking_url="https://example.org/tad",
+        message="Prévoir l'appoint",
+    ),
+)
 ON_DEMAND = (
     OnDemandAnswer(TAD, date(2026, 12, 9), date(2026, 12, 9), NOW, 9 * 3600),
     OnDemandAnswer(TAD, date(2026, 12, 9), date(2026, 12, 10), NOW, 9 * 3600),
 )
 JOURNEY = TheirJourney(
-    platform="Covoit'Occitanie", driver="Bernard", pickup_at=None, pickup_time=time(8),
-    days=frozenset({0, 1}), web_url="https://example.org/j", seats=3,
-)  # fmt: skip
+    platform="Covoit'Occitanie",
+    driver="Bernard",
+    pickup_at=None,
+    pickup_time=time(8),
+    days=frozenset({0, 1}),
+    web_url="https://example.org/j",
+    seats=3,
+)
 AID = load_catalogue().aids[0]
 APPLICATION = Application(
-    id=3, aid_id=AID.id, person_id=1, status=Status.TO_PROCESS, created_at=NOW,
-    aid_title=AID.title, funder_name=AID.funder_name, age=30, situation=Situation.JOB_SEEKER,
+    id=3,
+    aid_id=AID.id,
+    person_id=1,
+    status=Status.TO_PROCESS,
+    created_at=NOW,
+    aid_title=AID.title,
+    funder_name=AID.funder_name,
+    age=30,
+    situation=Situation.JOB_SEEKER,
     commune_name="Cahors",
-)  # fmt: skip
+)
 
 # A sample for each type of value a kind declares. A kind with a new type of value needs its
 # sample here: the test says which.

@@ -36,8 +36,10 @@ async def test_full_registration_in_french(bot: RunningBot) -> None:
     await jeanne.command("start")
     assert jeanne.messages()[0].text.startswith("Bonjour Jeanne !")
     assert jeanne.buttons() == [
-        "🚗 Je propose un trajet", "🙋 Je cherche un trajet", "💶 Voir les aides pour se déplacer",
-    ]  # fmt: skip
+        "🚗 Je propose un trajet",
+        "🙋 Je cherche un trajet",
+        "💶 Voir les aides pour se déplacer",
+    ]
 
     await jeanne.press("🚗 Je propose un trajet")
     assert "Avant votre premier trajet" in jeanne.last().text
@@ -201,7 +203,9 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     assert "Vouliez-vous dire" in anne.last().text
     assert "Cahors (46)" in anne.buttons()
     suggestions = anne.last()
-    old_pick = suggestions.button("Cahors (46)")["callback_data"]
+    old_pick_button = suggestions.button("Cahors (46)")
+    assert old_pick_button is not None
+    old_pick = old_pick_button["callback_data"]
     await anne.press("Cahors (46)")
     assert anne.buttons(suggestions) == []  # answered: its buttons are gone
 

@@ -212,6 +212,7 @@ async def test_one_seat_taken_by_the_first_passenger_the_second_is_offered_other
     await script.say(marie, "mardi")
     await script.tap(marie, "🏁 Arriver avant une heure")
     await script.say(marie, "9h")
+    await script.tap(marie, "➡️ Pas de retour")
     await script.tap(marie, "🩺 Santé")
     await script.tap(marie, "Aucun")
     await script.tap(marie, "✅ Chercher un conducteur")
@@ -229,6 +230,7 @@ async def test_one_seat_taken_by_the_first_passenger_the_second_is_offered_other
     await script.say(lina, "mardi")
     await script.tap(lina, "🏁 Arriver avant une heure")
     await script.say(lina, "9h")
+    await script.tap(lina, "➡️ Pas de retour")
     await script.tap(lina, "🛒 Courses")
     await script.tap(lina, "Aucun")
     await script.tap(lina, "✅ Chercher un conducteur")
@@ -329,8 +331,10 @@ async def test_a_full_car_is_a_kind_no_for_the_second_passenger_not_a_silent_wai
     assert "Il ne reste plus de place ce jour-là" in to_lina.text
     assert to_lina.buttons == []
     assert any("Jean M. n'a plus de place ce jour-là" in m.text for m in lina.messages())
-    [settled] = await bot.rows("SELECT status FROM introductions WHERE passenger_id ="
-                               " (SELECT id FROM people WHERE telegram_user_id = 303)")  # fmt: skip
+    [settled] = await bot.rows(
+        "SELECT status FROM introductions WHERE passenger_id ="
+        " (SELECT id FROM people WHERE telegram_user_id = 303)"
+    )
     assert settled["status"] == "declined"
     # The deadline passes: nobody is told off for a request that was answered.
     seen_by_jean = len(jean.messages())
@@ -410,11 +414,15 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     jean = await driver(bot, 301, "Jean")
     await jean.command("mestrajets")
     trip_message = jean.last()
-    pause = trip_message.button("⏸ Mettre en pause")["callback_data"]
+    pause_button = trip_message.button("⏸ Mettre en pause")
+    assert pause_button is not None
+    pause = pause_button["callback_data"]
     await jean.press("⏸ Mettre en pause", message=trip_message)
     await jean.press_data(pause, message=trip_message)
     assert jean.callback_answers()[-1]["text"] == "Ce trajet est déjà en pause."
-    resume = trip_message.button("▶️ Reprendre")["callback_data"]
+    resume_button = trip_message.button("▶️ Reprendre")
+    assert resume_button is not None
+    resume = resume_button["callback_data"]
     await jean.press("▶️ Reprendre", message=trip_message)
     await jean.press_data(resume, message=trip_message)
     assert jean.callback_answers()[-1]["text"] == "Ce trajet est déjà actif."
@@ -423,7 +431,9 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     await bot.later(days=29)
     question = jean.last()
     assert "Faites-vous toujours ce trajet" in question.text or question.buttons
-    pause_check = question.button("⏸ Mettre en pause")["callback_data"]
+    pause_check_button = question.button("⏸ Mettre en pause")
+    assert pause_check_button is not None
+    pause_check = pause_check_button["callback_data"]
     await jean.press("⏸ Mettre en pause", message=question)
     answered = question.text
     await jean.press_data(pause_check, message=question)
@@ -438,7 +448,9 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     await describe_need(marie, when="1/12")
     await marie.press(marie.last().buttons[0])
     request = jean.last()
-    accept = request.button("✅ J'accepte")["callback_data"]
+    accept_button = request.button("✅ J'accepte")
+    assert accept_button is not None
+    accept = accept_button["callback_data"]
     await jean.press("✅ J'accepte", message=request)
     await jean.press_data(accept, message=request)
     assert jean.callback_answers()[-1]["text"] == "Vous avez déjà répondu à cette demande."
@@ -446,8 +458,12 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     # Deleting, then pressing the trip's old buttons.
     await jean.command("mestrajets")
     listed = jean.last()
-    delete = listed.button("🗑 Supprimer")["callback_data"]
-    seats = listed.button("💺 Changer les places")["callback_data"]
+    delete_button = listed.button("🗑 Supprimer")
+    assert delete_button is not None
+    delete = delete_button["callback_data"]
+    seats_button = listed.button("💺 Changer les places")
+    assert seats_button is not None
+    seats = seats_button["callback_data"]
     await jean.press("🗑 Supprimer", message=listed)
     await jean.press("Oui, supprimer", message=listed)
     for old in (delete, seats, pause):
@@ -468,6 +484,7 @@ async def test_arriving_before_a_time_already_gone_today_is_asked_again(bot: Run
     await marie.send("9h")  # it is 10:00
     assert marie.last().text.startswith("Il est déjà 10h00 : arriver avant 9h00 aujourd'hui")
     await marie.send("midi")
+    await marie.press("➡️ Pas de retour")
     await marie.press("🩺 Santé")
     await marie.press("Aucun")
     await marie.press("✅ Chercher un conducteur")
@@ -485,6 +502,7 @@ async def test_a_need_confirmed_after_its_time_has_gone_is_asked_again(bot: Runn
     await marie.press("Aujourd'hui")
     await marie.press("🏁 Arriver avant une heure")
     await marie.send("10h30")
+    await marie.press("➡️ Pas de retour")
     await marie.press("🩺 Santé")
     await marie.press("Aucun")
     await bot.later(minutes=45)  # the summary waits while the time goes by
@@ -553,7 +571,9 @@ async def test_the_new_questions_take_anything_a_person_may_send(bot: RunningBot
     await jean.send("Cahors")
     await jean.send("Figeac")
     question = jean.last()
-    nonce = question.button("📅 Une seule fois")["callback_data"].split(":")[1]
+    nonce_button = question.button("📅 Une seule fois")
+    assert nonce_button is not None
+    nonce = nonce_button["callback_data"].split(":")[1]
     await jean.send_sticker()
     assert "chaque semaine, ou une seule fois ?" in jean.last().text
     await jean.press_data(f"of:{nonce}:often:sometimes")

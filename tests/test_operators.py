@@ -239,6 +239,7 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     await olga.press("🏁 Arriver avant une heure")
     assert "Avant quelle heure la personne doit-elle arriver ?" in olga.last().text
     await olga.send("9h")
+    await olga.press("➡️ Pas de retour")
     await olga.press("🩺 Santé")
     assert "La personne a-t-elle un besoin particulier ?" in olga.last().text
     await olga.press("🦯 Aide pour marcher")

@@ -14,7 +14,8 @@ class Transcript:
     """What a person typed and what the bot answered, in order (for the closing note)."""
 
     def __init__(self, user: FakeUser, who: str) -> None:
-        self.user, self.who, self.lines = user, who, []
+        self.user, self.who = user, who
+        self.lines: list[str] = []
 
     async def say(self, text: str) -> list[str]:
         mark = self.user.mark()
@@ -33,8 +34,9 @@ class Transcript:
 async def test_an_old_man_in_his_own_words_from_a_sentence_to_a_drivers_yes(
     bot: RunningBot,
 ) -> None:
-    paul = await driver(bot, 401, "Paul", username="paul_r", origin="Gourdon", destination="Cahors",
-                        time="8h")  # fmt: skip
+    paul = await driver(
+        bot, 401, "Paul", username="paul_r", origin="Gourdon", destination="Cahors", time="8h"
+    )
     albert = bot.fake.user(402, "Albert", last_name="Vidal", username="albert_v")
     words = Transcript(albert, "Albert")
 
@@ -50,7 +52,9 @@ async def test_an_old_man_in_his_own_words_from_a_sentence_to_a_drivers_yes(
     assert "Qu'est-ce qui compte pour vous ?" in said[-1]
 
     said = await words.say("je dois y être à 9h")
-    assert "🏁 Arrivée avant 9h00" in said and "C'est pour quoi ?" in said[-1]
+    assert "🏁 Arrivée avant 9h00" in said and "Et le retour ?" in said[-1]
+    said = await words.say("non, pas de retour")
+    assert "➡️ Aller simple, sans retour." in said and "C'est pour quoi ?" in said[-1]
     await words.say("c'est pour le médecin")
     said = await words.say("non")
     assert "Votre demande" in said[-1] and "arrivée avant 9h00" in said[-1]
@@ -66,9 +70,11 @@ async def test_an_old_man_in_his_own_words_from_a_sentence_to_a_drivers_yes(
     assert "@paul_r" in albert.last().text
     [need] = await bot.rows("SELECT status, purpose, travel_date, time_mode FROM needs")
     assert need == {
-        "status": "matched", "purpose": "health", "travel_date": "2026-11-24",
+        "status": "matched",
+        "purpose": "health",
+        "travel_date": "2026-11-24",
         "time_mode": "arrive_before",
-    }  # fmt: skip
+    }
     assert albert.callback_answers() == []  # not one button pressed
     words.lines.append(f"  (Paul presses « ✅ J'accepte »)\n  Mobilot: {albert.last().text}")
     bot.assert_clean()
@@ -122,6 +128,7 @@ async def test_landmarks_postcodes_and_prepositions_without_a_places_file(
     assert "📅 Jours : du lundi au vendredi" in lise.texts_since(mark)
     await lise.send("à partir de 14h")
     assert "🕘 Départ à partir de 14h00" in lise.texts_since(mark)
+    await lise.send("pas de retour")
     await lise.send("des courses")
     await lise.send("un fauteuil roulant")
     assert "♿ Fauteuil roulant" in lise.last().text
@@ -143,17 +150,32 @@ async def test_landmarks_postcodes_and_prepositions_without_a_places_file(
 async def test_a_driver_types_every_answer(bot: RunningBot) -> None:
     jo = bot.fake.user(405, "Jo")
     await jo.command("proposer")
-    for typed in ("oui", "de Cahors", "vers Figeac", "ben comme d'habitude, en semaine",
-                  "7h30", "non", "trois places", "non", "mon téléphone", "06 12 34 56 78",
-                  "oui"):  # fmt: skip
+    for typed in (
+        "oui",
+        "de Cahors",
+        "vers Figeac",
+        "ben comme d'habitude, en semaine",
+        "7h30",
+        "non",
+        "trois places",
+        "non",
+        "mon téléphone",
+        "06 12 34 56 78",
+        "oui",
+    ):
         await jo.send(typed)
     summary = jo.last().text
     assert "Tout est juste ?" in summary and "3 places" in summary
     await jo.send("oui")
     assert "Trajet enregistré" in jo.last().text
     [trip] = await bot.rows("SELECT weekdays, departure, return_time, seats, note FROM trips")
-    assert trip == {"weekdays": 0b11111, "departure": "07:30", "return_time": None, "seats": 3,
-                    "note": None}  # fmt: skip
+    assert trip == {
+        "weekdays": 0b11111,
+        "departure": "07:30",
+        "return_time": None,
+        "seats": 3,
+        "note": None,
+    }
     [person] = await bot.rows("SELECT phone, phone_visible FROM people")
     assert person == {"phone": "+33612345678", "phone_visible": 1}
 
@@ -181,8 +203,10 @@ async def test_words_before_any_command_that_say_no_trip(bot: RunningBot) -> Non
     assert "Cahors demain 9h" in max_.messages()[-2].text
     assert "commandes et des boutons" not in max_.messages()[-2].text
     assert max_.buttons() == [
-        "🚗 Je propose un trajet", "🙋 Je cherche un trajet", "💶 Voir les aides pour se déplacer",
-    ]  # fmt: skip
+        "🚗 Je propose un trajet",
+        "🙋 Je cherche un trajet",
+        "💶 Voir les aides pour se déplacer",
+    ]
 
 
 async def test_in_english_too(bot: RunningBot) -> None:
@@ -193,6 +217,8 @@ async def test_in_english_too(bot: RunningBot) -> None:
     assert "🏁 Arriving by 09:00" in said  # "by 9": the time and "arrive before" at once
     await kim.send("yes")  # the consent before a first need
     await kim.send("from Cahors")
+    assert "And the way back?" in kim.last().text
+    await kim.send("no way back")
     assert "What is it for?" in kim.last().text
     await kim.send("a doctor's appointment")
     await kim.send("no")
@@ -207,6 +233,7 @@ async def test_a_driver_answers_a_request_in_words(bot: RunningBot) -> None:
     await rose.send("figeac mardi avant 9h")
     await rose.send("oui")  # the consent before a first need
     await rose.send("depuis Cahors")
+    await rose.send("pas de retour")
     await rose.send("santé")
     await rose.send("rien")
     await rose.send("oui")

@@ -31,9 +31,13 @@ async def test_two_hundred_open_needs_in_pages(bot: RunningBot) -> None:
     person = await bot.app.deps.people.find_by_telegram_id(albert.id)
     assert person is not None
     need = NewNeed(
-        origin=CAHORS, destination=FIGEAC, travel_date=date(2026, 12, 1),
-        time_mode=TimeMode.ARRIVE_BEFORE, at=time(9), purpose=Purpose.HEALTH,
-    )  # fmt: skip
+        origin=CAHORS,
+        destination=FIGEAC,
+        travel_date=date(2026, 12, 1),
+        time_mode=TimeMode.ARRIVE_BEFORE,
+        at=time(9),
+        purpose=Purpose.HEALTH,
+    )
     for _ in range(200):
         await bot.app.deps.needs.record(person.id, need, NeedStatus.WITH_OPERATORS)
 
@@ -91,8 +95,10 @@ def test_page_buttons_go_back_and_forth() -> None:
     assert first is not None and middle is not None
     assert [b.text for b in first.inline_keyboard[0]] == ["1 / 3", "Suivantes ▶️"]
     assert [b.callback_data for b in middle.inline_keyboard[0]] == [
-        "pg:open:0", "pg:open:1", "pg:open:2",
-    ]  # fmt: skip
+        "pg:open:0",
+        "pg:open:1",
+        "pg:open:2",
+    ]
 
 
 async def test_many_drivers_for_the_team_in_messages_that_fit(bot: RunningBot) -> None:
@@ -118,9 +124,14 @@ async def test_many_drivers_for_the_team_in_messages_that_fit(bot: RunningBot) -
 def test_partners_journeys_fit_in_one_message_whatever_their_number() -> None:
     t = Translator("fr")
     journey = TheirJourney(
-        platform="Covoit'Occitanie", driver="Bernard", pickup_at=None, pickup_time=time(8),
-        days=frozenset({0, 1, 2, 3, 4}), web_url="https://example.org/" + "j" * 150, seats=3,
-    )  # fmt: skip
+        platform="Covoit'Occitanie",
+        driver="Bernard",
+        pickup_at=None,
+        pickup_time=time(8),
+        days=frozenset({0, 1, 2, 3, 4}),
+        web_url="https://example.org/" + "j" * 150,
+        seats=3,
+    )
     text = their_journeys(t, "fr", [journey] * 100)
     assert len(text) < 4096 and text.count("Bernard") < 100
     assert "… et " in text and " de plus" in text

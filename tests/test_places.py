@@ -474,7 +474,7 @@ HEADER = "name,aliases,lat,lon,commune\n"
 @pytest.mark.parametrize(
     ("content", "line", "message"),
     [
-        ("name,lat\nGare,44.4\n", 1, "missing: lon"),
+        ("name,lat\nGare,44.4\n", 1, "missing columns lon"),
         (HEADER + "Gare,,44.4,1.44,46042\nMarché,,quarante,1.4,\n", 3, "not a number"),
         (HEADER + "Gare,,44.4,181,46042\n", 2, "out of range"),
         (HEADER + "Gare,,44.4,1.44\n", 2, "4 fields instead of 5"),

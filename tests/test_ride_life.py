@@ -77,8 +77,12 @@ async def test_both_are_reminded_the_evening_before_and_the_passenger_asked_the_
     ]
     assert len(jean.messages()) == jean_mark + 1  # the driver is not asked
 
-    yes = question.button("✅ Oui, il a eu lieu")["callback_data"]
-    no_show = question.button("🚫 Le conducteur n'est pas venu")["callback_data"]
+    yes_button = question.button("✅ Oui, il a eu lieu")
+    assert yes_button is not None
+    yes = yes_button["callback_data"]
+    no_show_button = question.button("🚫 Le conducteur n'est pas venu")
+    assert no_show_button is not None
+    no_show = no_show_button["callback_data"]
     await jean.press_data(yes, message=question)
     assert jean.callback_answers()[-1]["text"] == "Cette question ne vous est pas adressée."
     await marie.press("✅ Oui, il a eu lieu")
@@ -126,8 +130,9 @@ async def test_the_passenger_cancels_from_the_reminder_and_the_driver_is_told(
     mark = marie.mark()
     await bot.run_until(paris("2026-11-26 12:00"))
     assert marie.texts_since(mark) == []  # no "did it happen?" for a cancelled ride
-    [question] = await bot.rows("SELECT status, outcome FROM agenda WHERE kind = ?",
-                                "ride_outcome_question")  # fmt: skip
+    [question] = await bot.rows(
+        "SELECT status, outcome FROM agenda WHERE kind = ?", "ride_outcome_question"
+    )
     assert question == {"status": "done", "outcome": "skipped"}
     bot.assert_clean()
 
@@ -147,16 +152,22 @@ async def test_a_driver_who_can_no_longer_go_frees_the_passenger_for_the_next_on
     await jean.press("Non, j'emmène bien Marie Delpech")
     assert jean.callback_answers()[-1]["text"] == "Parfait, merci ! Bon trajet avec Marie Delpech."
     assert reminder.buttons == ["❌ Je ne peux plus"]
-    await marie.press_data(reminder.button("❌ Je ne peux plus")["callback_data"], message=reminder)
+    cannot_button = reminder.button("❌ Je ne peux plus")
+    assert cannot_button is not None
+    await marie.press_data(cannot_button["callback_data"], message=reminder)
     assert marie.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
 
     mark = marie.mark()
     await jean.press("❌ Je ne peux plus")
-    confirm = reminder.button("Oui, je ne peux plus emmener Marie Delpech")["callback_data"]
+    confirm_button = reminder.button("Oui, je ne peux plus emmener Marie Delpech")
+    assert confirm_button is not None
+    confirm = confirm_button["callback_data"]
     await jean.press("Oui, je ne peux plus emmener Marie Delpech")
     assert reminder.buttons == []
-    assert reminder.text.endswith("C'est noté : je préviens Marie Delpech et lui cherche quelqu'un"
-                                  " d'autre. Merci de l'avoir dit.")  # fmt: skip
+    assert reminder.text.endswith(
+        "C'est noté : je préviens Marie Delpech et lui cherche quelqu'un"
+        " d'autre. Merci de l'avoir dit."
+    )
     told, next_drivers = marie.messages()[mark:]
     assert told.text == "😕 Jean M. ne peut finalement plus vous emmener. Désolé !"
     assert next_drivers.buttons == [
@@ -208,6 +219,7 @@ async def test_people_without_telegram_are_reminded_and_asked_through_the_team(
     await olga.send("mardi")
     await olga.press("🏁 Arriver avant une heure")
     await olga.send("9h")
+    await olga.press("➡️ Pas de retour")
     await olga.press("🩺 Santé")
     await olga.press("Aucun")
     await olga.press(olga.buttons()[0])
@@ -486,8 +498,15 @@ OLD = "Ce bouton ne sert plus. Utilisez le dernier message, ou tapez /aide."
 
 async def test_forged_and_stale_buttons_of_the_ride_messages(bot: RunningBot) -> None:
     jean, marie = await matched_ride(bot)
-    for data in ("rd:999:happened", "rd:1:maybe", "rd:x", "tc:999:keep", "tc:1:explode",
-                 "in:999:withdraw", "op:1:show"):  # fmt: skip
+    for data in (
+        "rd:999:happened",
+        "rd:1:maybe",
+        "rd:x",
+        "tc:999:keep",
+        "tc:1:explode",
+        "in:999:withdraw",
+        "op:1:show",
+    ):
         await marie.press_data(data)
     answers = [a["text"] for a in marie.callback_answers()[-7:]]
     assert answers == [

@@ -54,18 +54,34 @@ def assemble(world: World, *, team: bool = True, digest: Any = None) -> Schedule
     timing = Timing.from_settings(settings)
     uow = MemoryUnitOfWork(world.store)
     operators = OperatorService(
-        needs=world.need_rows, follow_up=world.need_rows, introductions=world.introduction_rows,
-        people=world.people, matching=world.needs, trips=world.trips,
-        params=MatchingParams.from_settings(settings), clock=world.clock, agenda=world.agenda,
-        unit_of_work=uow, timing=timing,
-    )  # fmt: skip
+        needs=world.need_rows,
+        follow_up=world.need_rows,
+        introductions=world.introduction_rows,
+        people=world.people,
+        matching=world.needs,
+        trips=world.trips,
+        params=MatchingParams.from_settings(settings),
+        clock=world.clock,
+        agenda=world.agenda,
+        unit_of_work=uow,
+        timing=timing,
+    )
     return ScheduledWork(
-        agenda=AgendaService(world.agenda, world.clock), unit_of_work=uow, clock=world.clock,
-        calendar=timing.calendar, team_chat=team, introductions=world.introductions,
-        needs=world.needs, trips=world.trips, rides=world.rides, operators=operators,
-        digest=digest or FakeDigest(), dashboard=None, privacy=None,  # type: ignore[arg-type]
+        agenda=AgendaService(world.agenda, world.clock),
+        unit_of_work=uow,
+        clock=world.clock,
+        calendar=timing.calendar,
+        team_chat=team,
+        introductions=world.introductions,
+        needs=world.needs,
+        trips=world.trips,
+        rides=world.rides,
+        operators=operators,
+        digest=digest or FakeDigest(),  # type: ignore[arg-type]
+        dashboard=None,  # type: ignore[arg-type]
+        privacy=None,  # type: ignore[arg-type]
         applications=None,  # type: ignore[arg-type]
-    )  # fmt: skip
+    )
 
 
 async def pending(world: World, kind: Kind, subject_id: int) -> AgendaEntry:
@@ -91,8 +107,9 @@ async def test_an_unanswered_request_tells_the_driver_then_the_passenger(world: 
     assert (done.outcome, done.notices) == (Outcome.DONE, [])
     assert outcome_of(world, timeout) == Outcome.DONE
 
-    driver = await work.carry_out(await pending(world, Kind.INTRODUCTION_EXPIRED_DRIVER,
-                                                introduction_id))  # fmt: skip
+    driver = await work.carry_out(
+        await pending(world, Kind.INTRODUCTION_EXPIRED_DRIVER, introduction_id)
+    )
     assert driver.outcome is Outcome.SENT
     assert [to for _, to in told(driver.notices)] == ["Jean Martin"]
     passenger_entry = await pending(world, Kind.INTRODUCTION_EXPIRED_PASSENGER, introduction_id)
@@ -106,9 +123,7 @@ async def test_an_unanswered_request_tells_the_driver_then_the_passenger(world: 
 
 async def test_a_reminder_of_nothing_is_skipped(world: World) -> None:
     work = assemble(world)
-    await world.agenda.schedule(
-        [_due(Kind.RIDE_REMINDER_DRIVER, 999, world)], world.clock.now()
-    )  # fmt: skip
+    await world.agenda.schedule([_due(Kind.RIDE_REMINDER_DRIVER, 999, world)], world.clock.now())
     entry = await pending(world, Kind.RIDE_REMINDER_DRIVER, 999)
     skipped = await work.carry_out(entry)
     assert (skipped.outcome, skipped.notices) == (Outcome.SKIPPED, [])
@@ -206,8 +221,11 @@ async def test_the_digest_goes_to_the_team_only_when_it_has_a_group(world: World
     sent = await assemble(world, digest=digest).carry_out(entry)
     assert sent.outcome is Outcome.SENT
     [notice] = sent.notices
-    assert (notice.key, notice.to, notice.values["digest"]) == (TEAM_DIGEST, None,
-                                                               "the day's digest")  # fmt: skip
+    assert (notice.key, notice.to, notice.values["digest"]) == (
+        TEAM_DIGEST,
+        None,
+        "the day's digest",
+    )
     assert digest.sent_with == [Outcome.SENT]
 
 
@@ -244,10 +262,15 @@ def test_steps_stored_before_the_upgrade_are_still_read() -> None:
     old = Step.from_json({"name": "send", "values": {"chat_id": 302, "text": "Trop tard"}})
     assert old is not None and old.payload() == SendMessages((WordedMessage(302, "Trop tard"),))
     listed = Step.from_json(
-        {"name": "send", "values": {"messages": [
-            {"chat_id": -100, "text": "Appelez", "reply_markup": {"inline_keyboard": []}},
-        ]}}
-    )  # fmt: skip
+        {
+            "name": "send",
+            "values": {
+                "messages": [
+                    {"chat_id": -100, "text": "Appelez", "reply_markup": {"inline_keyboard": []}},
+                ]
+            },
+        }
+    )
     assert listed is not None
     assert listed.payload() == SendMessages(
         (WordedMessage(-100, "Appelez", {"inline_keyboard": []}),)

@@ -42,7 +42,6 @@ from bot.notices import (
     Notice,
     Offer,
 )
-from bot.services.announcements import AnnouncementService
 from bot.services.delivery import DeliveryService, InboxService
 from bot.services.introductions import (
     Answer,
@@ -55,6 +54,7 @@ from bot.services.needs import NeedService, Search
 from bot.services.people import PeopleService
 from bot.services.rides import RecordedOutcome, RideService
 from bot.services.trips import TripService
+from bot.services.wiring import wire_matching
 from bot.services.words import WordsService
 from bot.settings import Settings
 from tests.conftest import START, FakeClock
@@ -116,16 +116,23 @@ class World:
 
     async def trip(self, driver: Person, weekdays: frozenset[Weekday] = WORKING_DAYS) -> Trip:
         new = NewTrip(
-            origin=CAHORS, destination=FIGEAC, weekdays=weekdays, departure=time(7, 30),
+            origin=CAHORS,
+            destination=FIGEAC,
+            weekdays=weekdays,
+            departure=time(7, 30),
             seats=3,
-        )  # fmt: skip
+        )
         return (await self.trips.register(driver, new)).trip
 
     async def submit(self, passenger: Person, day: date = TUESDAY) -> Search:
         new = NewNeed(
-            origin=CAHORS, destination=FIGEAC, travel_date=day,
-            time_mode=TimeMode.ARRIVE_BEFORE, at=time(9, 0), purpose=Purpose.HEALTH,
-        )  # fmt: skip
+            origin=CAHORS,
+            destination=FIGEAC,
+            travel_date=day,
+            time_mode=TimeMode.ARRIVE_BEFORE,
+            at=time(9, 0),
+            purpose=Purpose.HEALTH,
+        )
         return await self.needs.submit(passenger, new)
 
     async def asked(self, driver: Person, passenger: Person) -> Ask:
@@ -155,33 +162,34 @@ def world() -> World:
     introductions, agenda = MemoryIntroductions(store), MemoryAgenda(store)
     outbox, inbox, search = MemoryOutbox(store), MemoryInbox(store), MemoryTripSearch(store)
     uow = MemoryUnitOfWork(store)
-    matching = NeedService(
-        needs=needs, introductions=introductions, trips=trips, people=people, search=search,
-        params=params, clock=clock, agenda=agenda, unit_of_work=uow, timing=timing,
-    )  # fmt: skip
-    rides = RideService(
-        introductions=introductions, needs=needs, people=people, trips=trips, clock=clock,
-        calendar=timing.calendar,
-    )  # fmt: skip
-    announcements = AnnouncementService(
-        needs=matching, need_repository=needs, introductions=introductions, trips=trips,
-        people=people, params=params, clock=clock,
-    )  # fmt: skip
-    matching.announce_freed_seats_with(announcements)
+    wired = wire_matching(
+        needs=needs,
+        introductions=introductions,
+        trips=trips,
+        people=people,
+        search=search,
+        agenda=agenda,
+        unit_of_work=uow,
+        params=params,
+        clock=clock,
+        timing=timing,
+    )
+    matching, rides = wired.needs, wired.rides
+    trip_service, introduction_service = wired.trips, wired.introductions
     # An operator of the team, already known (people registered by phone are theirs).
     operator = Person(id=1, display_name="Olga Bru", telegram_user_id=900, created_at=clock.now())
     people.rows[operator.id] = operator
-    trip_service = TripService(
-        trips, search, clock, people=people, agenda=agenda, unit_of_work=uow,
-        timing=timing, announcer=announcements, rides=rides,
-    )  # fmt: skip
-    introduction_service = IntroductionService(
-        needs=matching, need_repository=needs, introductions=introductions, trips=trips,
-        people=people, params=params, clock=clock, agenda=agenda, unit_of_work=uow,
-        timing=timing,
-    )  # fmt: skip
     return World(
-        clock, store, people, trips, needs, introductions, agenda, outbox, inbox, search,
+        clock,
+        store,
+        people,
+        trips,
+        needs,
+        introductions,
+        agenda,
+        outbox,
+        inbox,
+        search,
         needs=matching,
         introductions=introduction_service,
         trips=trip_service,
@@ -192,7 +200,7 @@ def world() -> World:
         words=WordsService(
             introduction_service, rides, trip_service, PeopleService(people, clock, "fr")
         ),
-    )  # fmt: skip
+    )
 
 
 def told(notices: Sequence[Notice]) -> list[tuple[str, str]]:
@@ -278,8 +286,9 @@ async def test_a_new_trip_is_told_once_to_each_passenger_it_can_take(world: Worl
     second = await world.trips.register(paul, new)
     assert told(second.notices) == [("candidates.new_driver", "Marie Dupont")]
     assert set(world.store.need_notifications) == {
-        (search.need.id, first.trip.id), (search.need.id, second.trip.id),
-    }  # fmt: skip
+        (search.need.id, first.trip.id),
+        (search.need.id, second.trip.id),
+    }
 
 
 # Asking a driver.
@@ -300,8 +309,10 @@ async def test_asking_a_driver_on_telegram(world: World) -> None:
     assert request.buttons == (Button(Offer.ANSWER_INTRODUCTION, introduction.id),)
     assert request.values["passenger"] == marie and request.values["introduction"] == introduction
     assert dict(word.values) == {
-        "name": "Jean M.", "deadline": introduction.expires_at, "asked_at": introduction.created_at,
-    }  # fmt: skip
+        "name": "Jean M.",
+        "deadline": introduction.expires_at,
+        "asked_at": introduction.created_at,
+    }
     assert introduction.expires_at == introduction.created_at + timedelta(hours=12)
     # Stored: the need waits for the answer, until 12 hours from now at the latest.
     assert world.status(asked.need.id) is NeedStatus.ASKING
@@ -538,8 +549,13 @@ async def test_a_decline_offers_the_next_driver_then_the_team(world: World) -> N
     assert world.status(need_id) is NeedStatus.WITH_OPERATORS
     kinds = [e["kind"] for e in await world.need_rows.events(need_id)]
     assert kinds == [
-        "created", "asked_driver", "declined", "asked_driver", "declined", "no_more_drivers",
-    ]  # fmt: skip
+        "created",
+        "asked_driver",
+        "declined",
+        "asked_driver",
+        "declined",
+        "no_more_drivers",
+    ]
 
 
 async def test_a_decline_of_a_need_the_team_has_posted_is_told_in_the_group(
@@ -669,9 +685,15 @@ def message(
     topic: str = "message",
 ) -> Outgoing:
     return Outgoing(
-        chat_id, "sendMessage", {"chat_id": chat_id, "text": text}, person_id=person_id,
-        if_unreachable=if_unreachable, after_sent=after_sent, urgent=urgent, topic=topic,
-    )  # fmt: skip
+        chat_id,
+        "sendMessage",
+        {"chat_id": chat_id, "text": text},
+        person_id=person_id,
+        if_unreachable=if_unreachable,
+        after_sent=after_sent,
+        urgent=urgent,
+        topic=topic,
+    )
 
 
 async def test_a_message_is_for_the_person_of_its_chat(world: World) -> None:
@@ -805,8 +827,11 @@ async def test_a_message_is_given_up_after_a_day_and_reported(world: World) -> N
     assert world.outbox.rows[first.id].status is DeliveryStatus.FAILED
     [undelivered] = await world.delivery.undelivered_since(START)
     assert (undelivered.chat_id, undelivered.topic, undelivered.status, undelivered.error) == (
-        302, "reminder", DeliveryStatus.FAILED, "Bad Gateway",
-    )  # fmt: skip
+        302,
+        "reminder",
+        DeliveryStatus.FAILED,
+        "Bad Gateway",
+    )
     assert [e.params["text"] for e in await world.delivery.due(10)] == ["deux"]  # unblocked
 
 

@@ -27,9 +27,13 @@ def weekly(seats: int = 1, days: frozenset[Weekday] = frozenset({Weekday.TUESDAY
 
 def need_on(day: date, mode: TimeMode = TimeMode.ARRIVE_BEFORE, at: time = time(9)) -> NewNeed:
     return NewNeed(
-        origin=CAHORS, destination=FIGEAC, travel_date=day, time_mode=mode, at=at,
+        origin=CAHORS,
+        destination=FIGEAC,
+        travel_date=day,
+        time_mode=mode,
+        at=at,
         purpose=Purpose.HEALTH,
-    )  # fmt: skip
+    )
 
 
 async def entry(world: World, kind: Kind, subject_id: int) -> AgendaEntry:

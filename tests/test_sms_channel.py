@@ -64,7 +64,9 @@ async def test_a_passenger_who_only_texts_goes_from_a_sentence_to_a_drivers_acce
     got = await bot.text(MARIE, "Cahors")
     assert "1 Partir après une heure\n2 Arriver avant une heure\nRépondez 1 ou 2" in got[-1]
     got = await bot.text(MARIE, "2")
-    assert "Votre demande : Cahors - Figeac, mardi 24 novembre, arrivée avant 9h00." in got[-1]
+    assert "Et le retour, le meme jour ?" in got[-1] and "1 Pas de retour" in got[-1]
+    got = await bot.text(MARIE, "pas de retour")
+    assert "Votre demande : Cahors - Figeac, mardi 24 novembre, arrivée avant 9h00" in got[-1]
     got = await bot.text(MARIE, "oui")
     [offered] = got
     assert "Jeanne M., mardi 24 novembre vers 7h30" in offered
@@ -133,7 +135,7 @@ async def test_a_driver_who_only_texts_registers_a_trip_and_answers_oui(
 async def test_stop_is_honoured_and_start_undoes_it(texting: TextingBot) -> None:
     bot = texting
     await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
-    for words in ("Cahors", "2"):
+    for words in ("Cahors", "2", "1"):
         await bot.text(MARIE, words)
     assert "Pas de conducteur" in (await bot.text(MARIE, "oui"))[-1]
     got = await bot.text(MARIE, "STOP")
@@ -240,8 +242,9 @@ async def test_someone_the_team_registered_who_texts_is_that_person(
     await registered_by_phone(operator, "Yvette Roux", "06 98 76 54 32")
     got = await bot.text("+33698765432", "aide")
     assert "cahors demain 9h" in got[0]  # no welcome: the team already has her agreement
-    people = await bot.rows("SELECT sms_since, phone_visible FROM people WHERE phone = ?",
-                            "+33698765432")  # fmt: skip
+    people = await bot.rows(
+        "SELECT sms_since, phone_visible FROM people WHERE phone = ?", "+33698765432"
+    )
     assert len(people) == 1 and people[0]["sms_since"] is not None
 
 
@@ -300,7 +303,7 @@ async def test_a_ride_by_text_reminded_asked_and_checked_by_text(texting: Textin
     bot = texting
     await sms_driver(bot)
     await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
-    for words in ("Cahors", "2", "oui", "oui"):
+    for words in ("Cahors", "2", "1", "oui", "oui"):
         await bot.text(MARIE, words)
     bot.inbox(PAUL)  # asked whether Marie may come
     assert (await bot.text(PAUL, "oui"))[0].startswith("Vous avez accepté.\nMerci !")
@@ -339,7 +342,7 @@ async def test_a_new_trip_is_announced_by_text_to_a_passenger_waiting(
 ) -> None:
     bot = texting
     await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
-    for words in ("Cahors", "2"):
+    for words in ("Cahors", "2", "1"):
         await bot.text(MARIE, words)
     assert "Pas de conducteur pour l'instant" in (await bot.text(MARIE, "oui"))[-1]
     await driver(bot, 301, "Jeanne")
@@ -359,7 +362,7 @@ async def test_annuler_stops_the_conversation_or_calls_off_the_newest_need(
     assert await bot.text(MARIE, "ANNULER") == [
         "Rien à annuler. Un trajet ? Ecrivez par ex. : cahors demain 9h."
     ]
-    for words in ("figeac mardi 9h", "Cahors", "2", "oui", "oui"):
+    for words in ("figeac mardi 9h", "Cahors", "2", "1", "oui", "oui"):
         await bot.text(MARIE, words)
     await jeanne.press_data(pressing(jeanne, kb.INTRO, "yes"))
     bot.inbox(MARIE)

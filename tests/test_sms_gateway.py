@@ -215,10 +215,16 @@ async def test_what_sendsms_is_asked() -> None:
     gateway, seen = answering(202, "0: Accepted for delivery")
     await gateway.send(PHONE, "Départ 9h", report_url="http://bot:8000/sms/report?id=7&type=%d")
     assert dict(seen[0].url.params) == {
-        "username": "mobilot", "password": "pw", "to": "+33612345678", "from": "+33639980000",
-        "text": "Départ 9h", "charset": "UTF-8", "coding": "0",
-        "dlr-mask": "19", "dlr-url": "http://bot:8000/sms/report?id=7&type=%d",
-    }  # fmt: skip
+        "username": "mobilot",
+        "password": "pw",
+        "to": "+33612345678",
+        "from": "+33639980000",
+        "text": "Départ 9h",
+        "charset": "UTF-8",
+        "coding": "0",
+        "dlr-mask": "19",
+        "dlr-url": "http://bot:8000/sms/report?id=7&type=%d",
+    }
     await gateway.send(PHONE, "Sans accusé")
     assert "dlr-mask" not in seen[1].url.params and "dlr-url" not in seen[1].url.params
 
@@ -250,9 +256,12 @@ async def test_no_answer_in_time_is_down_and_the_password_is_not_told() -> None:
         raise httpx.ReadTimeout("timed out", request=request)
 
     gateway = KannelGateway(
-        "http://kannel:13013/cgi-bin/sendsms", "mobilot", "s3cret", "36111",
+        "http://kannel:13013/cgi-bin/sendsms",
+        "mobilot",
+        "s3cret",
+        "36111",
         transport=httpx.MockTransport(handler),
-    )  # fmt: skip
+    )
     with pytest.raises(GatewayDown) as caught:
         await gateway.send(PHONE, "Bonjour")
     assert "s3cret" not in str(caught.value)

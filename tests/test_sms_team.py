@@ -148,7 +148,7 @@ async def test_the_teams_posts_say_how_each_person_is_reached(texting: TextingBo
     olga, _, _ = team(bot)
     # Marie texts, Lina is on Telegram: no driver for either.
     await welcome(bot, MARIE, "figeac vendredi 9h", "Marie Dupont")
-    for words in ("Cahors", "2", "oui"):
+    for words in ("Cahors", "2", "1", "oui"):
         await bot.text(MARIE, words)
     lina = bot.fake.user(412, "Lina", last_name="Vern")
     await describe_need(lina)

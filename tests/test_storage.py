@@ -21,11 +21,17 @@ async def test_migrations_are_applied_once_and_safe_to_rerun(tmp_path: Path) -> 
     await database.close()
     again = await Database.open(path)  # a restart applies nothing twice
     async with again.connection.execute("SELECT COUNT(*) FROM schema_migrations") as cursor:
-        assert (await cursor.fetchone())[0] == len(migrations())
+        row = await cursor.fetchone()
+        assert row is not None
+        assert row[0] == len(migrations())
     async with again.connection.execute("PRAGMA journal_mode") as cursor:
-        assert (await cursor.fetchone())[0] == "wal"
+        row = await cursor.fetchone()
+        assert row is not None
+        assert row[0] == "wal"
     async with again.connection.execute("PRAGMA foreign_keys") as cursor:
-        assert (await cursor.fetchone())[0] == 1
+        row = await cursor.fetchone()
+        assert row is not None
+        assert row[0] == 1
     await again.close()
 
 
@@ -88,6 +94,8 @@ async def test_concurrent_transactions_take_turns(tmp_path: Path) -> None:
 
     await asyncio.gather(*(write(n) for n in range(10)))
     async with database.connection.execute("SELECT COUNT(*) FROM t") as cursor:
-        assert (await cursor.fetchone())[0] == 10
+        row = await cursor.fetchone()
+        assert row is not None
+        assert row[0] == 10
     assert people is not None
     await database.close()

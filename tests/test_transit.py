@@ -65,8 +65,10 @@ async def test_a_direct_coach_between_two_villages(timetable: SqliteTimetable) -
     [option] = await planner.options(query(VERS, CAJARC, tuesday, time(7, 0)))
     [leg] = option.legs
     assert (leg.line, leg.board_name, leg.alight_name) == (
-        "881", "Vers Place", "Cajarc Tour de ville",
-    )  # fmt: skip
+        "881",
+        "Vers Place",
+        "Cajarc Tour de ville",
+    )
     assert (hhmm(leg.departure), hhmm(leg.arrival)) == ("07:50", "08:25")
     assert option.walk_to_m <= 100 and option.walk_from_m <= 100
     # Later in the morning, the next coach (within MAX_WAIT_MINUTES, 3 hours here); to
@@ -96,11 +98,16 @@ async def test_one_change_when_nothing_is_direct(timetable: SqliteTimetable) -> 
     [option] = await planner.options(query(LALBENQUE, CAJARC, date(2026, 11, 24), time(6, 0)))
     first, second = option.legs
     assert (first.line, hhmm(first.departure), first.alight_name, hhmm(first.arrival)) == (
-        "875", "06:40", "Cahors Gare routière", "07:10",
-    )  # fmt: skip
+        "875",
+        "06:40",
+        "Cahors Gare routière",
+        "07:10",
+    )
     assert (second.line, hhmm(second.departure), hhmm(second.arrival)) == (
-        "881", "07:30", "08:25",
-    )  # fmt: skip
+        "881",
+        "07:30",
+        "08:25",
+    )
     # Montcuq is on no line: nothing to offer.
     assert await planner.options(query(MONTCUQ, CAJARC, date(2026, 11, 24), time(6, 0))) == []
 
@@ -159,9 +166,11 @@ async def transit_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
     services = tmp_path / "services.csv"
     services.write_text(SERVICES_CSV, encoding="utf-8")
     running = RunningBot(
-        tmp_path, gazetteer, gtfs_files=str(write_lot_feed(tmp_path / "lot.zip")),
+        tmp_path,
+        gazetteer,
+        gtfs_files=str(write_lot_feed(tmp_path / "lot.zip")),
         services_file=services,
-    )  # fmt: skip
+    )
     await running.start()
     return running
 
@@ -175,9 +184,12 @@ async def test_a_passenger_between_two_villages_with_no_driver_sees_the_coach(
         await odette.command("start")
         mark = odette.mark()
         await describe_need(
-            odette, origin="Saint-Cirq-Lapopie", destination="Cajarc", mode="🕘 Partir après une heure",
+            odette,
+            origin="Saint-Cirq-Lapopie",
+            destination="Cajarc",
+            mode="🕘 Partir après une heure",
             time="7h",
-        )  # fmt: skip
+        )
         seen = odette.texts_since(mark)
         coach = next(text for text in seen if "En car ou en train" in text)
         assert "mardi 24 novembre" in coach
@@ -249,6 +261,7 @@ async def test_a_need_phoned_in_shows_the_team_the_coach_and_the_services(
         await olga.send("mardi")
         await olga.press("🏁 Arriver avant une heure")
         await olga.send("9h")
+        await olga.press("➡️ Pas de retour")
         await olga.press("🩺 Santé")
         await olga.press("✔️ Valider")
         await olga.press("✅ Chercher un conducteur")

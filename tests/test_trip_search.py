@@ -269,5 +269,6 @@ async def test_one_off_trips_come_on_their_day_and_without_a_day(world: World) -
     routes = await world.search.routes_near(point(CAJARC), point(FIGEAC), tuesday)
     # The one-off trip carries its date: the matcher keeps it for that day only.
     assert [(r.trip_id, r.date, r.seats) for r in routes] == [
-        (regular, None, 3), (once, tuesday, 1),
-    ]  # fmt: skip
+        (regular, None, 3),
+        (once, tuesday, 1),
+    ]

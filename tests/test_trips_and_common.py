@@ -25,7 +25,9 @@ async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
     assert "Gramat (46) → Rocamadour (46)" in second.text
     assert first.buttons == ["⏸ Mettre en pause", "🗑 Supprimer", "💺 Changer les places"]
 
-    old_pause = first.button("⏸ Mettre en pause")["callback_data"]
+    old_pause_button = first.button("⏸ Mettre en pause")
+    assert old_pause_button is not None
+    old_pause = old_pause_button["callback_data"]
     await jo.press("⏸ Mettre en pause", message=first)
     assert "⏸ en pause" in first.text
     assert first.buttons == ["▶️ Reprendre", "🗑 Supprimer", "💺 Changer les places"]
@@ -46,7 +48,9 @@ async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
     await jo.press("Non, garder", message=second)
     assert second.buttons == ["⏸ Mettre en pause", "🗑 Supprimer", "💺 Changer les places"]
     await jo.press("🗑 Supprimer", message=second)
-    delete_yes = second.button("Oui, supprimer")["callback_data"]
+    delete_yes_button = second.button("Oui, supprimer")
+    assert delete_yes_button is not None
+    delete_yes = delete_yes_button["callback_data"]
     await jo.press("Oui, supprimer", message=second)
     assert second.text.startswith("🗑 Trajet supprimé.") and second.buttons == []
     statuses = await bot.rows("SELECT status FROM trips ORDER BY id")

@@ -74,8 +74,13 @@ async def test_the_page_talks_to_the_real_bot_and_bad_requests_get_a_clear_answe
         greeting = next(i for i in items if i["from_bot"])
         assert greeting["html"].startswith("Bonjour Jeanne")
         menu = next(i for i in items if i.get("buttons"))
-        pressed = {"action": "press", "user_id": JEANNE, "chat_id": JEANNE,
-                   "message_id": menu["id"], "data": menu["buttons"][0][0]["data"]}  # fmt: skip
+        pressed = {
+            "action": "press",
+            "user_id": JEANNE,
+            "chat_id": JEANNE,
+            "message_id": menu["id"],
+            "data": menu["buttons"][0][0]["data"],
+        }
         assert (await client.post("/try/api/act", json=pressed)).status_code == 200
         await answered(client, JEANNE, "Êtes-vous d'accord ?")
         forged = {**pressed, "data": "nothing:of:ours"}  # an old or forged button
@@ -112,9 +117,10 @@ async def test_the_page_talks_to_the_real_bot_and_bad_requests_get_a_clear_answe
         ).items()
 
         upload = await client.post(
-            "/try/api/document", data={"user_id": str(PAUL)},
+            "/try/api/document",
+            data={"user_id": str(PAUL)},
             files={"file": ("permis.pdf", b"%PDF-1.4 x", "application/pdf")},
-        )  # fmt: skip
+        )
         assert upload.status_code == 200
         items = await answered(client, PAUL, "fichiers")
         document = next(i for i in items if i["kind"] == "document")
@@ -207,11 +213,14 @@ async def test_the_sms_stand_in_answers_sendsms_as_kannel_does() -> None:
     now = datetime(2026, 12, 8, 8, 0, tzinfo=UTC)
     changes: list[int] = []
     kannel = FakeKannel(
-        username="mobilot", password="pw", number="36111",
+        username="mobilot",
+        password="pw",
+        number="36111",
         get_url="http://127.0.0.1:9/sms/incoming?secret=S&from=%p&to=%P&text=%a&id=%I",
-        clock=lambda: now, changed=lambda: changes.append(1),
+        clock=lambda: now,
+        changed=lambda: changes.append(1),
         transport=httpx.MockTransport(mobilot),
-    )  # fmt: skip
+    )
     sendsms = httpx.ASGITransport(app=Starlette(routes=smsgate.routes(lambda: kannel)))
     url = f"http://127.0.0.1:8080{smsgate.SENDSMS}"
     gateway = KannelGateway(url, "mobilot", "pw", "36111", transport=sendsms)
@@ -220,8 +229,11 @@ async def test_the_sms_stand_in_answers_sendsms_as_kannel_does() -> None:
         await gateway.send("+33612345678", "Départ à 9h, Ça va ?\n1 Oui", report_url=report)
         [kept] = kannel.on_phone("+33612345678")
         assert (kept.text, kept.mine, kept.at, kept.segments) == (
-            "Départ à 9h, Ça va ?\n1 Oui", False, now, 1,
-        )  # fmt: skip
+            "Départ à 9h, Ça va ?\n1 Oui",
+            False,
+            now,
+            1,
+        )
         await kannel.reported()
         assert [str(u) for u in calls] == [
             "http://127.0.0.1:9/sms/report?secret=S&id=42&type=1&answer="
@@ -236,8 +248,9 @@ async def test_the_sms_stand_in_answers_sendsms_as_kannel_does() -> None:
             assert (answer.status_code, answer.text) == (403, "Authorization failed for sendsms")
             answer = await kannel_client.get(url, params={**query, "to": ""})
             assert (answer.status_code, answer.text) == (
-                400, "Empty receiver number not allowed, rejected",
-            )  # fmt: skip
+                400,
+                "Empty receiver number not allowed, rejected",
+            )
         with pytest.raises(GatewayRefused, match="403: Authorization failed for sendsms"):
             await KannelGateway(url, "mobilot", "wrong", "36111", transport=sendsms).send(
                 "+33612345678", "Bonjour"
@@ -256,8 +269,11 @@ async def test_the_sms_stand_in_answers_sendsms_as_kannel_does() -> None:
         await kannel.phone_sends("+33612345678", "cahors   demain\n9h")
         first, second = (dict(u.params) for u in calls[1:])
         assert first.pop("id") != second.pop("id")
-        assert first == second == {"secret": "S", "from": "+33612345678", "to": "36111",
-                                   "text": "cahors demain 9h"}  # fmt: skip
+        assert (
+            first
+            == second
+            == {"secret": "S", "from": "+33612345678", "to": "36111", "text": "cahors demain 9h"}
+        )
         assert kannel.on_phone("+33612345678")[-1].mine
         assert len(changes) == len(kannel.texts)  # the page is told of each text
     finally:
@@ -265,9 +281,13 @@ async def test_the_sms_stand_in_answers_sendsms_as_kannel_does() -> None:
         await kannel.close()
 
     down = FakeKannel(
-        username="u", password="p", number="36111", get_url="http://127.0.0.1:9/x?t=%a",
-        clock=lambda: now, transport=httpx.MockTransport(lambda r: httpx.Response(403)),
-    )  # fmt: skip
+        username="u",
+        password="p",
+        number="36111",
+        get_url="http://127.0.0.1:9/x?t=%a",
+        clock=lambda: now,
+        transport=httpx.MockTransport(lambda r: httpx.Response(403)),
+    )
     with pytest.raises(NotSent, match="403"):
         await down.phone_sends("+33612345678", "bonjour")
     await down.close()

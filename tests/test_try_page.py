@@ -26,9 +26,16 @@ from tests.conftest import free_port
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "try"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WAIT_MS = 15_000
 
 
@@ -52,8 +59,12 @@ def browser_or_skip() -> Any:
 def try_mode(tmp_path: Path) -> Iterator[str]:
     """The README's start, without a token, in an empty folder (no .env, its own data/)."""
     port = free_port()
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
-           "PYTHONPATH": str(ROOT), "TRY_PORT": str(port)}  # fmt: skip
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "TRY_PORT": str(port),
+    }
     output = tmp_path / "output.txt"
     with output.open("w") as sink:
         process = subprocess.Popen(
@@ -113,8 +124,9 @@ def test_a_driver_and_a_passenger_meet_on_the_try_page(try_mode: str) -> None:
 
             def press(phone: Any, text: str) -> None:
                 """A button of the bot's newest message, or of the keyboard under it."""
-                newest = phone.locator(".bubble.bot").last.get_by_role("button", name=text,
-                                                                          exact=True)  # fmt: skip
+                newest = phone.locator(".bubble.bot").last.get_by_role(
+                    "button", name=text, exact=True
+                )
                 keyboard = phone.locator(".keyboard").get_by_role("button", name=text, exact=True)
                 newest.or_(keyboard).first.click(timeout=WAIT_MS)
 
@@ -158,6 +170,7 @@ def test_a_driver_and_a_passenger_meet_on_the_try_page(try_mode: str) -> None:
             say(paul, "mardi")
             press(paul, "🏁 Arriver avant une heure")
             say(paul, "9h")
+            press(paul, "➡️ Pas de retour")
             press(paul, "🩺 Santé")
             press(paul, "Aucun")
             press(paul, "✅ Chercher un conducteur")
@@ -246,14 +259,17 @@ def test_a_passenger_texts_from_a_simple_phone_and_a_driver_answers_by_sms(try_m
             text(passenger, "Gramat")
             got(passenger, "1 ou 2", 4)  # leave after 9h, or arrive before
             text(passenger, "2")
-            got(passenger, "Gramat - Cahors", 5)  # the request to confirm, choices numbered
+            # The way back: none, at a time, not known yet, numbered.
+            got(passenger, "Et le retour, le meme jour ?", 5)
+            text(passenger, "1")
+            got(passenger, "Gramat - Cahors", 6)  # the request to confirm, choices numbered
             text(passenger, "1")
             # The drivers found, in a text: the demo's driver without Telegram.
-            got(passenger, "Henri B.", 6)
+            got(passenger, "Henri B.", 7)
             got(passenger, "OUI ou NON")
             page.screenshot(path=ARTIFACTS / "6-sms-driver-found.png")
             text(passenger, "OUI")
-            got(passenger, "Henri B.", 7)
+            got(passenger, "Henri B.", 8)
 
             # The driver's simple phone got the request: the "add" card shows a text waiting.
             opener = page.locator(f'.open-phone[data-number="{DRIVER}"]')
@@ -269,7 +285,7 @@ def test_a_passenger_texts_from_a_simple_phone_and_a_driver_answers_by_sms(try_m
             expect(driver.get_by_test_id("sms-received")).to_contain_text(
                 ["06 12 34 56 78"], timeout=WAIT_MS
             )
-            got(passenger, "06 20 00 00 05", 8)
+            got(passenger, "06 20 00 00 05", 9)
             for phone in (passenger, driver):
                 for shown in phone.get_by_test_id("sms-received").locator(".text").all():
                     said = shown.inner_text()

@@ -60,8 +60,9 @@ async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) 
         # The register and the year's report go to the team's group, as files.
         await olga.command("tus", "registre")
         await olga.command("tus", "rapport 2026")
-        files = {m.document.filename: m.document.content for m in bot.operators.messages()
-                 if m.document}  # fmt: skip
+        files = {
+            m.document.filename: m.document.content for m in bot.operators.messages() if m.document
+        }
         register = files["tus-registre.csv"].decode("utf-8-sig").splitlines()
         assert (
             register[0] == "n°,nom,téléphone,commune,code INSEE,adhère par,prestation,inscription"
@@ -100,8 +101,11 @@ async def test_a_member_named_like_a_formula_is_written_as_text(tus_bot: Running
             '=HYPERLINK("http://x";"clic")',
         )
         await olga.command("tus", "registre")
-        [register] = [m.document.content for m in bot.operators.messages()
-                      if m.document and m.document.filename == "tus-registre.csv"]  # fmt: skip
+        [register] = [
+            m.document.content
+            for m in bot.operators.messages()
+            if m.document and m.document.filename == "tus-registre.csv"
+        ]
         text = register.decode("utf-8-sig")
         lines = text.split("\r\n")
         assert lines[1].startswith('1,"\'=HYPERLINK(""http://x"",""clic"")",,Cajarc,46045,')

@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.places.gazetteer import Gazetteer
-from handlers.tryout.botapi import FakeBotAPI, SentMessage, _ChatView
 from i18n import Translator
 from tests.conftest import DATA, START, RunningBot
-from tests.fakebot import FakeGroup, FakeUser
+from tests.fakebot import ChatView, FakeBotAPI, FakeGroup, FakeUser, SentMessage
 
 FIXTURE = DATA / "before_conversations"
 FUNDER = -1009876543210
@@ -51,10 +50,16 @@ APOLOGY = t("fr", "common.error")
 # current one follows), or another conversation is open (answer it or /annuler).
 KIND = [
     t("fr", key).split("{")[0].split(":")[0]
-    for key in ("common.old_button", "common.button_other_step", "offer.busy", "find.busy",
-                "behalf_need.busy", "behalf_driver.busy")
+    for key in (
+        "common.old_button",
+        "common.button_other_step",
+        "offer.busy",
+        "find.busy",
+        "behalf_need.busy",
+        "behalf_driver.busy",
+    )
     if t.has(key)
-]  # fmt: skip
+]
 # The command that starts each conversation again: a person whose draft could not be carried
 # must be told it (in a message that names it).
 RESTART = {
@@ -89,17 +94,17 @@ def restore(fake: FakeBotAPI, chat_id: int, messages: list[dict[str, Any]]) -> N
 class Seen:
     """What a chat shows from now on: new messages, edits, pop-ups."""
 
-    def __init__(self, chat: _ChatView, user: FakeUser | None) -> None:
+    def __init__(self, chat: ChatView, user: FakeUser | None) -> None:
         self.chat, self.user = chat, user
         self.mark = chat.mark()
         self.before = {m.message_id: (m.text, m.buttons) for m in chat.messages()}
         self.answers = len(user.callback_answers()) if user else 0
-        fake = chat._fake
+        fake = chat.fake
         self.troubles = (len(fake.errors), len(fake.exceptions))
 
     def troubled(self) -> bool:
         """Telegram refused something, or a handler raised, since."""
-        fake = self.chat._fake
+        fake = self.chat.fake
         return (len(fake.errors), len(fake.exceptions)) != self.troubles
 
     def said(self) -> list[str]:
@@ -137,7 +142,7 @@ def holder(chat_messages: list[dict[str, Any]], data: str) -> int:
     )
 
 
-def message(chat: _ChatView, message_id: int) -> SentMessage:
+def message(chat: ChatView, message_id: int) -> SentMessage:
     return next(m for m in chat.messages() if m.message_id == message_id)
 
 

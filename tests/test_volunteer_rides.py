@@ -9,6 +9,7 @@ import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,7 +27,7 @@ from tests.test_volunteers import person_id, volunteer, write_file
 
 RATE = 0.30
 PARIS = ZoneInfo("Europe/Paris")
-ASSOCIATION = {
+ASSOCIATION: dict[str, Any] = {
     "association_name": "Transport solidaire du Causse",
     "association_address": "2 place de la Mairie, 46230 Lalbenque",
     "association_number": "W463001234",

@@ -30,9 +30,13 @@ async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
 
 
 async def declare(
-    user: FakeUser, home: str, days: str = "mardi jeudi", part: str = "🌅 Le matin",
-    radius: str = "25 km", august: str = "Non",
-) -> None:  # fmt: skip
+    user: FakeUser,
+    home: str,
+    days: str = "mardi jeudi",
+    part: str = "🌅 Le matin",
+    radius: str = "25 km",
+    august: str = "Non",
+) -> None:
     """/benevole, answered to the end."""
     await user.command("benevole")
     await agree_if_asked(user)
@@ -55,10 +59,11 @@ async def volunteer(
 async def write_file(bot: RunningBot, operator: FakeUser, person_id: int, until: str) -> None:
     """The team writes the file in its group, then checks it."""
     await bot.operators.command(
-        operator, "fiche",
+        operator,
+        "fiche",
         f"{person_id} permis oui assurance {until} places 3 fauteuil non deambulateur oui"
         " animaux non",
-    )  # fmt: skip
+    )
     await bot.operators.press(operator, "✅ Fiche vérifiée")
 
 
@@ -94,9 +99,12 @@ async def test_a_volunteer_says_when_and_how_far_they_can_drive(tus_bot: Running
         assert "Quels jours pouvez-vous conduire ?" in bruno.last().text
         await bruno.send("mardi et jeudi")
         assert bruno.last().buttons == [
-            "🌅 Le matin", "☀️ L'après-midi", "🌙 Le soir", "🌅☀️ Le matin et l'après-midi",
+            "🌅 Le matin",
+            "☀️ L'après-midi",
+            "🌙 Le soir",
+            "🌅☀️ Le matin et l'après-midi",
             "🕘 Toute la journée",
-        ]  # fmt: skip
+        ]
         await bruno.press("🌅 Le matin")
         assert bruno.last().buttons == ["10 km", "25 km", "50 km"]
         await bruno.send("mille")
@@ -189,10 +197,11 @@ async def test_the_team_writes_and_checks_the_file_and_nobody_else_can(
         await bot.operators.command(olga, "fiche", "999 permis oui assurance 31/12/2027")
         assert "Il n'y a pas de bénévole n° 999" in bot.operators.last().text
         await bot.operators.command(
-            olga, "fiche",
+            olga,
+            "fiche",
             f"{bruno_id} permis oui assurance 31/12/2027 places 3 fauteuil non deambulateur oui"
             " animaux non",
-        )  # fmt: skip
+        )
         file = bot.operators.last()
         assert (
             "Fiche enregistrée" in file.text and "Assurance jusqu'au 31 décembre 2027" in file.text
@@ -415,9 +424,10 @@ async def test_a_wheelchair_goes_only_with_a_volunteer_whose_car_has_room(
         claire = await volunteer(bot, 603, "Claire", "Pradines")
         await write_file(bot, olga, await person_id(bot, bruno.id), "31/12/2027")  # no wheelchair
         await bot.operators.command(
-            olga, "fiche",
+            olga,
+            "fiche",
             f"{await person_id(bot, claire.id)} permis oui assurance 31/12/2027 fauteuil oui",
-        )  # fmt: skip
+        )
         await bot.operators.press(olga, "✅ Fiche vérifiée")
         marie = bot.fake.user(610, "Marie", last_name="Delpech")
         await marie.command("chercher")
@@ -426,6 +436,7 @@ async def test_a_wheelchair_goes_only_with_a_volunteer_whose_car_has_room(
             await marie.send(said)
         await marie.press("🏁 Arriver avant une heure")
         await marie.send("9h")
+        await marie.press("➡️ Pas de retour")
         await marie.press("🩺 Santé")
         await marie.press("♿ Fauteuil roulant")
         await marie.press("✔️ Valider")

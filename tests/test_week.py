@@ -42,6 +42,7 @@ async def test_a_week_of_the_service(bot: RunningBot) -> None:
     await emma.send("thursday")
     await emma.press("🏁 Arrive by a time")
     await emma.send("9am")
+    await emma.press("➡️ No way back")
     await emma.press("💼 Work or training")
     await emma.press("None")
     await emma.press("✅ Find a driver")

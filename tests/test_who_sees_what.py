@@ -1,7 +1,8 @@
 # ruff: noqa: F811 (the `interop` fixture, imported from tests/test_interop_api.py)
-"""The README's "who sees what" table, line by line, on one story: Jean drives Cahors → Figeac
-and agreed to show his phone; Marie (on Telegram) needs a ride to a health appointment in a
-wheelchair; Yvette phoned the team; the team follows what the bot cannot solve."""
+"""The "who sees what" table of docs/privacy.md, line by line, on one story: Jean drives
+Cahors → Figeac and agreed to show his phone; Marie (on Telegram) needs a ride to a health
+appointment in a wheelchair; Yvette phoned the team; the team follows what the bot cannot
+solve."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ async def story(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser]:
     await marie.send("mardi")
     await marie.press("🏁 Arriver avant une heure")
     await marie.send("9h")
+    await marie.press("➡️ Pas de retour")
     await marie.press("🩺 Santé")
     await marie.press("♿ Fauteuil roulant")
     await marie.press("✔️ Valider")
@@ -93,6 +95,7 @@ async def test_the_team_sees_what_it_follows_and_phones_only_with_consent(
         await lina.send(typed)
     await lina.press("🏁 Arriver avant une heure")
     await lina.send("9h")
+    await lina.press("➡️ Pas de retour")
     await lina.press("🩺 Santé")
     await lina.press("Aucun")
     await lina.press("✅ Chercher un conducteur")
@@ -143,6 +146,7 @@ async def test_a_partner_platform_sees_aliases_and_only_needs_shown_to_it(
         await marie.send(typed)
     await marie.press("🏁 Arriver avant une heure")
     await marie.send("9h")
+    await marie.press("➡️ Pas de retour")
     await marie.press("🩺 Santé")
     await marie.press("♿ Fauteuil roulant")
     await marie.press("✔️ Valider")
@@ -151,10 +155,13 @@ async def test_a_partner_platform_sees_aliases_and_only_needs_shown_to_it(
         "SELECT origin_lat, origin_lon, destination_lat, destination_lon FROM needs"
     )
     near = {
-        "departureLat": need["origin_lat"], "departureLng": need["origin_lon"],
-        "arrivalLat": need["destination_lat"], "arrivalLng": need["destination_lon"],
-        "departureDate": TUESDAY_0730 + 1800, "timeDelta": 7200,
-    }  # fmt: skip
+        "departureLat": need["origin_lat"],
+        "departureLng": need["origin_lon"],
+        "arrivalLat": need["destination_lat"],
+        "arrivalLng": need["destination_lon"],
+        "departureDate": TUESDAY_0730 + 1800,
+        "timeDelta": 7200,
+    }
     assert (await interop.get("/passenger_journeys", **near)).json() == []
     # Marie's search asked Karos for its journeys: places and times, never who.
     asked_karos = " ".join(str(params) for _, params, _ in interop.partner.calls)

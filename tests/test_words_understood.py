@@ -15,7 +15,8 @@ __all__ = ["texting"]  # the SMS fixture, used below
 
 
 async def finish(user: FakeUser) -> None:
-    """The purpose, no special need, and "search"."""
+    """No way back, the purpose, no special need, and "search"."""
+    await user.press_data(button_doing(user, "back:none"))
     await user.press_data(button_doing(user, "purpose:health"))
     await user.press_data(button_doing(user, "special:none"))
     await user.press_data(button_doing(user, "confirm"))
@@ -47,9 +48,13 @@ async def test_arrows_between_two_places_keep_both(bot: RunningBot) -> None:
     await ask(lea, "leave_after")
     await finish(lea)
     assert await the_need(bot) == {
-        "origin_name": "Figeac", "destination_name": "Cahors", "travel_date": "2026-11-24",
-        "weekdays": 0, "time_mode": "leave_after", "at": "08:00",
-    }  # fmt: skip
+        "origin_name": "Figeac",
+        "destination_name": "Cahors",
+        "travel_date": "2026-11-24",
+        "weekdays": 0,
+        "time_mode": "leave_after",
+        "at": "08:00",
+    }
 
     tom = bot.fake.user(2302, "Tom")
     said = await Transcript(tom, "Tom").say("Gourdon → Cahors mardi 8h")
@@ -70,9 +75,13 @@ async def test_two_places_and_two_days_are_a_trip_every_week(bot: RunningBot) ->
     await ask(rene, "leave_after")
     await finish(rene)
     assert await the_need(bot) == {
-        "origin_name": "Gourdon", "destination_name": "Cahors", "travel_date": None,
-        "weekdays": 9, "time_mode": "leave_after", "at": "08:00",
-    }  # fmt: skip
+        "origin_name": "Gourdon",
+        "destination_name": "Cahors",
+        "travel_date": None,
+        "weekdays": 9,
+        "time_mode": "leave_after",
+        "at": "08:00",
+    }
     print(words.text())
     bot.assert_clean()
 
@@ -115,8 +124,10 @@ async def test_a_first_sentence_with_a_morning_and_a_greeting(bot: RunningBot) -
     assert said[-1].startswith("Bonjour ! Je trouve des conducteurs")
     assert "Je n'ai pas compris" not in said[-1]
     assert max_.buttons() == [
-        "🚗 Je propose un trajet", "🙋 Je cherche un trajet", "💶 Voir les aides pour se déplacer",
-    ]  # fmt: skip
+        "🚗 Je propose un trajet",
+        "🙋 Je cherche un trajet",
+        "💶 Voir les aides pour se déplacer",
+    ]
     print(words.text())
     bot.assert_clean()
 
@@ -159,9 +170,13 @@ async def test_days_said_at_the_day_step(bot: RunningBot) -> None:
     assert "🕘 Entre 8h00 et 9h00 : je cherche un départ à partir de 8h00." in said
     await finish(zoe)
     assert await the_need(bot) == {
-        "origin_name": "Gramat", "destination_name": "12 rue de la République, Cahors",
-        "travel_date": "2026-11-25", "weekdays": 0, "time_mode": "leave_after", "at": "08:00",
-    }  # fmt: skip
+        "origin_name": "Gramat",
+        "destination_name": "12 rue de la République, Cahors",
+        "travel_date": "2026-11-25",
+        "weekdays": 0,
+        "time_mode": "leave_after",
+        "at": "08:00",
+    }
     print(words.text())
     bot.assert_clean()
 
@@ -216,5 +231,7 @@ async def test_a_simple_phone_gets_the_same_reading(texting: TextingBot) -> None
     assert "Merci Odile" in got[-1]
     assert "D'où partez-vous ?" not in got[-1] and "Où allez-vous ?" not in got[-1]
     assert "Partir après une heure" in got[-1]
+    got = await texting.text("06 11 22 33 44", "1")
+    assert "Et le retour, le meme jour ?" in got[-1]
     got = await texting.text("06 11 22 33 44", "1")
     assert "Gourdon - Cahors, mardi 24 novembre, départ à partir de 8h00" in got[-1]

@@ -16,12 +16,10 @@ named: a territory fixes its file, it does not debug Python.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -40,6 +38,7 @@ from bot.aids.model import (
 )
 from bot.aids.regions import DEPARTMENTS, REGIONS
 from bot.languages import LANGUAGES
+from bot.territory_csv import parse_territory_csv
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +65,16 @@ TRANSLATED = {
 LISTS = frozenset({"attachments", "fields"})
 OTHER_LANGUAGES = tuple(language for language in LANGUAGES if language != BASE_LANGUAGE)
 TRANSPORTS = frozenset(
-    {"transportsCommun", "velo", "voiture", "libreService", "electrique", "autopartage",
-     "covoiturage"}
-)  # fmt: skip
+    {
+        "transportsCommun",
+        "velo",
+        "voiture",
+        "libreService",
+        "electrique",
+        "autopartage",
+        "covoiturage",
+    }
+)
 TRUE = frozenset({"true", "1", "yes", "oui", "vrai"})
 FALSE = frozenset({"false", "0", "no", "non", "faux", ""})
 _COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -118,8 +124,11 @@ def say_untranslated(catalogue: Catalogue, territory_file: Path | None) -> None:
         if french:
             log.warning(
                 "%s: %d aid(s) have no text in %r (%s): shown in French to those readers",
-                territory_file, len(french), language, ", ".join(french[:5]),
-            )  # fmt: skip
+                territory_file,
+                len(french),
+                language,
+                ", ".join(french[:5]),
+            )
 
 
 def read_aids_file(path: Path) -> list[Aid]:
@@ -131,44 +140,26 @@ def read_aids_file(path: Path) -> list[Aid]:
 
 
 def parse_aids(text: str, name: str, *, from_territory: bool = False) -> list[Aid]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    missing = [column for column in REQUIRED if column not in header]
-    if missing:
-        raise AidsFileError(f"{name}, line 1: missing columns {', '.join(missing)}")
-    unknown = [c for c in header if c not in REQUIRED and c not in OPTIONAL
-               and _translated(c) is None]  # fmt: skip
-    if unknown:
-        raise AidsFileError(f"{name}, line 1: unknown columns {', '.join(unknown)}")
+    rows = parse_territory_csv(
+        text,
+        name,
+        REQUIRED,
+        OPTIONAL,
+        others_allowed=lambda column: _translated(column) is not None,
+        error=AidsFileError,
+    )
     aids: list[Aid] = []
     seen: set[str] = set()
-    for line, row in _rows(reader):
+    for row in rows:
         try:
-            aid = _aid(row, from_territory)
+            aid = _aid(row.cells, from_territory)
         except ValueError as error:
-            raise AidsFileError(f"{name}, line {line}: {error}") from None
+            raise AidsFileError(f"{row.where}: {error}") from None
         if aid.id in seen:
-            raise AidsFileError(f"{name}, line {line}: id {aid.id!r} is used twice")
+            raise AidsFileError(f"{row.where}: id {aid.id!r} is used twice")
         seen.add(aid.id)
         aids.append(aid)
     return aids
-
-
-def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each row with the line it starts on (a quoted cell may hold several lines)."""
-    start = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise AidsFileError(f"line {start}: {error}") from None
-        if None in row:
-            raise AidsFileError(f"line {start}: more cells than columns")
-        if any((value or "").strip() for value in row.values()):
-            yield start, {key: (value or "").strip() for key, value in row.items()}
-        start = reader.line_num + 1
 
 
 def _translated(column: str) -> tuple[str, str] | None:

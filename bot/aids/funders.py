@@ -7,13 +7,12 @@ applications; an aid no funder reviews goes to the operators' group.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.aids.model import Funder
+from bot.territory_csv import read_territory_csv
 
 COLUMNS = ("name", "chat_id", "aids")
 
@@ -49,25 +48,15 @@ def load_funders(path: Path | None, operators_chat: int | None, team_name: str) 
 
 
 def read_funders_file(path: Path) -> list[Funder]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise FundersFileError(f"{path}: cannot be read ({error})") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise FundersFileError(f"{path}, line 1: missing columns {', '.join(missing)}")
     funders = []
-    for row in reader:
-        line = reader.line_num
-        name = (row.get("name") or "").strip()
-        chat = (row.get("chat_id") or "").strip()
+    for row in read_territory_csv(path, COLUMNS, error=FundersFileError):
+        name, chat = row.get("name"), row.get("chat_id")
         if not name:
-            raise FundersFileError(f"{path}, line {line}: name is empty")
+            raise FundersFileError(f"{row.where}: name is empty")
         if not re.fullmatch(r"-\d{5,20}", chat):
             raise FundersFileError(
-                f"{path}, line {line}: chat_id {chat!r} is not a group id (e.g. -1001234567890)"
+                f"{row.where}: chat_id {chat!r} is not a group id (e.g. -1001234567890)"
             )
-        aids = {a for a in re.split(r"[\s,;]+", (row.get("aids") or "").strip()) if a}
+        aids = {a for a in re.split(r"[\s,;]+", row.get("aids")) if a}
         funders.append(Funder(name, int(chat), frozenset() if aids <= {"*"} else frozenset(aids)))
     return funders

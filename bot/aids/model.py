@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from calendar import monthrange
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -173,12 +174,7 @@ def months_before(day: date, months: int) -> date:
     """The same day of the month `months` earlier (the month's last day when it is shorter)."""
     month = day.month - 1 - months
     year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("every month has 28 days")
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,14 @@ class AidAnswers(Protocol):
 
 class Applications(Protocol):
     async def add(
-        self, aid_id: str, aid_title: str, person_id: int, profile: Profile | None,
-        filed_by: int | None, now: datetime,
-    ) -> Application: ...  # fmt: skip
+        self,
+        aid_id: str,
+        aid_title: str,
+        person_id: int,
+        profile: Profile | None,
+        filed_by: int | None,
+        now: datetime,
+    ) -> Application: ...
 
     async def get(self, application_id: int) -> Application | None: ...
 
@@ -52,24 +57,42 @@ class Applications(Protocol):
     ) -> Application: ...
 
     async def validate(
-        self, application_id: int, reviewer_id: int, amount_cents: int, frequency: Frequency,
+        self,
+        application_id: int,
+        reviewer_id: int,
+        amount_cents: int,
+        frequency: Frequency,
         now: datetime,
-    ) -> Application | None: ...  # fmt: skip
+    ) -> Application | None: ...
 
     async def reject(
-        self, application_id: int, reviewer_id: int, reason: RejectReason, other: str | None,
+        self,
+        application_id: int,
+        reviewer_id: int,
+        reason: RejectReason,
+        other: str | None,
         now: datetime,
-    ) -> Application | None: ...  # fmt: skip
+    ) -> Application | None: ...
 
     async def record_event(
-        self, application_id: int, from_status: Status | None, to_status: Status,
-        actor_id: int | None, now: datetime, note: str | None = None,
-    ) -> None: ...  # fmt: skip
+        self,
+        application_id: int,
+        from_status: Status | None,
+        to_status: Status,
+        actor_id: int | None,
+        now: datetime,
+        note: str | None = None,
+    ) -> None: ...
 
     async def add_proof(
-        self, application_id: int, kind: ProofKind, size: int, telegram_file_id: str, path: str,
+        self,
+        application_id: int,
+        kind: ProofKind,
+        size: int,
+        telegram_file_id: str,
+        path: str,
         now: datetime,
-    ) -> Proof: ...  # fmt: skip
+    ) -> Proof: ...
 
     async def proofs(self, application_id: int) -> list[Proof]: ...
 

@@ -253,10 +253,14 @@ class AidsFlow(Flow[AidsDraft]):
         code = place.id.removeprefix("insee:") if place.id.startswith("insee:") else None
         rsa_or_aah, rqth = BENEFIT_ANSWERS.get(draft.benefits or "unsaid", (None, None))
         profile = Profile(
-            age=draft.age, situation=draft.situation, commune_code=code,
-            commune_name=place.name, department=place.department or None,
-            rsa_or_aah=rsa_or_aah, rqth=rqth,
-        )  # fmt: skip
+            age=draft.age,
+            situation=draft.situation,
+            commune_code=code,
+            commune_name=place.name,
+            department=place.department or None,
+            rsa_or_aah=rsa_or_aah,
+            rqth=rqth,
+        )
         turn.state.choices = []
         found = await self.aids.find(turn.person, profile)
         turn.present(AidsShown(found, kept=False))

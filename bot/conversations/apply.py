@@ -41,9 +41,13 @@ from bot.services.places import MAX_PLACE_TEXT, PlaceService, to_ref
 # The steps keep the names they had before the engine (storage/migrations/0020).
 FIELD, PROOFS, CONSENT = "field", "proofs", "consent"
 NAME, PHONE, AGE, SITUATION, COMMUNE, AID = (
-    "caller_name", "caller_phone", "caller_age", "caller_situation", "caller_commune",
+    "caller_name",
+    "caller_phone",
+    "caller_age",
+    "caller_situation",
+    "caller_commune",
     "caller_aid",
-)  # fmt: skip
+)
 # The answer to a proof sent, by what the core made of it.
 PROOF_SAID = {
     Result.DONE: "aids.proof_added",
@@ -78,9 +82,14 @@ class ApplyFlow(Flow[ApplyDraft]):
     draft_type = ApplyDraft
 
     def __init__(
-        self, places: PlaceService, territory_departments: Any, applications: ApplicationService,
-        aids: AidService, *, for_caller: bool = False,
-    ) -> None:  # fmt: skip
+        self,
+        places: PlaceService,
+        territory_departments: Any,
+        applications: ApplicationService,
+        aids: AidService,
+        *,
+        for_caller: bool = False,
+    ) -> None:
         super().__init__(places, territory_departments)
         self.applications, self.aids = applications, aids
         self.for_caller = for_caller
@@ -127,8 +136,9 @@ class ApplyFlow(Flow[ApplyDraft]):
             aid = self._aid(turn)
             funder = aid.funder_name if aid else ""
             if self.for_caller:
-                text = Text("aids.ask_consent_caller", {"name": caller.get("name", ""),
-                                                        "funder": funder})  # fmt: skip
+                text = Text(
+                    "aids.ask_consent_caller", {"name": caller.get("name", ""), "funder": funder}
+                )
             else:
                 text = Text("aids.ask_consent", {"funder": funder})
             return Question(text, submit_rows())
@@ -306,9 +316,12 @@ class ApplyFlow(Flow[ApplyDraft]):
             return None
         code = place.id.removeprefix("insee:") if place.id.startswith("insee:") else None
         return Profile(
-            age=draft.age, situation=draft.situation or Situation.OTHER, commune_code=code,
-            commune_name=place.name, department=place.department or None,
-        )  # fmt: skip
+            age=draft.age,
+            situation=draft.situation or Situation.OTHER,
+            commune_code=code,
+            commune_name=place.name,
+            department=place.department or None,
+        )
 
     async def aids_here(self, turn: Apply, place: PlaceRef) -> None:
         """The aids the caller may apply for here (the others: as /aides shows them)."""

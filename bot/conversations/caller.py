@@ -14,8 +14,11 @@ from bot.domain import Caller
 from bot.understand import read_yes_no
 
 NAME, PHONE_NUMBER, SHOWS_PHONE, AGREED = (
-    "caller_name", "caller_phone", "caller_shows_phone", "caller_agreed",
-)  # fmt: skip
+    "caller_name",
+    "caller_phone",
+    "caller_shows_phone",
+    "caller_agreed",
+)
 
 # The questions that speak of "la personne" rather than "vous" (i18n.Voiced), by conversation.
 SPOKEN_FOR_THE_CALLER = {

@@ -98,9 +98,14 @@ class Turn(Generic[D]):
     the reply says so far."""
 
     def __init__(
-        self, flow: Flow[D], person: Person, state: ConversationState, draft: D, clock: Clock,
+        self,
+        flow: Flow[D],
+        person: Person,
+        state: ConversationState,
+        draft: D,
+        clock: Clock,
         zone: Any,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.flow = flow
         self.person = person
         self.state = state
@@ -127,9 +132,14 @@ class Turn(Generic[D]):
     # What to say.
 
     def say(
-        self, key: str, *, count: int | None = None, clear: bool = False, replace: bool = False,
+        self,
+        key: str,
+        *,
+        count: int | None = None,
+        clear: bool = False,
+        replace: bool = False,
         **values: Value,
-    ) -> None:  # fmt: skip
+    ) -> None:
         text = Text(key, values, count)
         self.reply.outputs.append(Say(text, clear_keyboard=clear, replace=replace))
 
@@ -622,9 +632,13 @@ class Conversations:
         elif state is not None and state.flow != flow_name and state.flow in self._flows:
             return self.busy(state.flow)
         state = ConversationState(
-            flow=flow_name, step="", nonce=secrets.token_hex(3), caller=dict(caller or {}),
-            paused=paused, begun_by=begun_by,
-        )  # fmt: skip
+            flow=flow_name,
+            step="",
+            nonce=secrets.token_hex(3),
+            caller=dict(caller or {}),
+            paused=paused,
+            begun_by=begun_by,
+        )
         turn = Turn(flow, person, state, flow.new_draft(), self._clock, self._zone)
         turn.opening = opening
         turn.given = dict(given or {})

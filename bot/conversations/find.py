@@ -30,13 +30,23 @@ from bot.conversations.model import (
     Words,
     date_set,
 )
-from bot.domain import InvalidInput, NeedDraft, PlaceRef, Purpose, SpecialNeed, TimeMode
+from bot.domain import (
+    InvalidInput,
+    Missing,
+    NeedDraft,
+    PlaceRef,
+    Purpose,
+    SpecialNeed,
+    TimeMode,
+    WayBack,
+)
 from bot.interop.theirs import SearchWithPartners
 from bot.services import consents as topics
 from bot.services.consents import ConsentService
 from bot.services.operators import OperatorService
 from bot.services.places import PlaceReading, PlaceService, to_ref
 from bot.understand import (
+    BackWish,
     DayPart,
     Request,
     TimeWish,
@@ -50,7 +60,9 @@ from bot.understand import (
     read_request,
     read_special_needs,
     read_time_wish,
+    read_way_back,
     read_weekdays,
+    read_yes_no,
     says_next_week,
     says_regular,
     two_places,
@@ -61,6 +73,8 @@ CONSENT = "need_consent"
 WHEN, MODE, TIME, PURPOSE, SPECIAL = "when", "mode", "time", "purpose", "special"
 # "La semaine prochaine": which day of it.
 WEEK = "week"
+# "Et le retour ?" (none, at a time, not known yet), and the time of it (issue 23, item 11).
+BACK, BACK_TIME = "back", "back_time"
 NEXT_STEP = {
     ORIGIN: DESTINATION,
     DESTINATION: WHEN,
@@ -68,12 +82,22 @@ NEXT_STEP = {
     WEEK: MODE,
     DAYS: MODE,
     MODE: TIME,
-    TIME: PURPOSE,
+    TIME: BACK,
+    BACK: PURPOSE,
+    BACK_TIME: PURPOSE,
     PURPOSE: SPECIAL,
     SPECIAL: SUMMARY,
 }
-SUMMARY_FIELDS = ("origin", "destination", "when", "mode", "purpose", "special")
-STEP_OF_FIELD = {"travel_date": WHEN, "draft": WHEN, "time_mode": MODE, "at": MODE}
+SUMMARY_FIELDS = ("origin", "destination", "when", "mode", "return", "purpose", "special")
+STEP_OF_FIELD = {
+    "travel_date": WHEN,
+    "draft": WHEN,
+    "time_mode": MODE,
+    "at": MODE,
+    "return": BACK,
+    "way_back": BACK,
+    "back_at": BACK_TIME,
+}
 # Whether the purpose and special needs may be asked (a fact of the turn, looked up).
 SENSITIVE = "sensitive"
 # Hours said as a window no wider than this are searched as they are: "leave after" its
@@ -85,6 +109,7 @@ PART_TERMS = {
     DayPart.AFTERNOON: "find.part_afternoon",
     DayPart.EVENING: "find.part_evening",
 }
+BACK_SET = {WayBack.NONE: "find.back_set_none", WayBack.UNKNOWN: "find.back_set_unknown"}
 WINDOW_USED = {
     TimeMode.LEAVE_AFTER: "find.window_used_leave_after",
     TimeMode.ARRIVE_BEFORE: "find.window_used_arrive_before",
@@ -98,7 +123,7 @@ class FindFlow(CallerSteps[NeedDraft]):
     caller, the person answering is the operator)."""
 
     draft_type = NeedDraft
-    button_steps = frozenset({CONSENT, MODE, WEEK, PURPOSE, SPECIAL, SUMMARY})
+    button_steps = frozenset({CONSENT, MODE, WEEK, BACK, PURPOSE, SPECIAL, SUMMARY})
     summary_fields = SUMMARY_FIELDS
     step_of_field = STEP_OF_FIELD
 
@@ -137,6 +162,8 @@ class FindFlow(CallerSteps[NeedDraft]):
                 WEEK: On(press={"when": self.on_when}, words=self.on_week_words),
                 MODE: On(press={"mode": self.on_mode}, words=self.on_mode_words),
                 TIME: On(words=self.on_time_words),
+                BACK: On(press={"back": self.on_back}, words=self.on_back_words),
+                BACK_TIME: On(press={"back": self.on_back}, words=self.on_back_time_words),
                 PURPOSE: On(press={"purpose": self.on_purpose}, words=self.on_purpose_words),
                 SPECIAL: On(press={"special": self.on_special}, words=self.on_special_words),
                 **self.caller_handlers(),
@@ -190,6 +217,8 @@ class FindFlow(CallerSteps[NeedDraft]):
         self.take_wish(turn, request.wish)
         if turn.draft.time_mode is not None and turn.draft.at is not None:
             self.time_said(turn)
+        if request.back is not None:
+            self.take_back(turn, request.back)
         state = turn.state
         for step, typed, reading in await self.request_places(request):
             if reading is None or reading.taken is None:
@@ -289,6 +318,14 @@ class FindFlow(CallerSteps[NeedDraft]):
                 turn.reply.outputs.append(Say(self.window_text(draft.window, "wide")))
             mode = (draft.time_mode or TimeMode.LEAVE_AFTER).value
             return Question(Text(f"find.ask_time_{mode}"))
+        if step == BACK and draft.way_back is WayBack.AT and draft.back_at is None:
+            # A way back was said ("aller-retour") without its time: the time is asked.
+            turn.state.step = BACK_TIME
+            return self.question(turn, BACK_TIME)
+        if step == BACK:
+            return Question(Text("find.ask_back", self.back_places(draft)), back_rows())
+        if step == BACK_TIME:
+            return Question(Text("find.ask_back_time", self.back_places(draft)), back_time_rows())
         if step == PURPOSE:
             options = [Option(f"purpose:{p.value}", Text(f"purpose.{p.value}")) for p in Purpose]
             return Question(
@@ -349,6 +386,10 @@ class FindFlow(CallerSteps[NeedDraft]):
             return draft.time_mode is not None
         if step == TIME:
             return draft.time_mode is not None and draft.at is not None
+        if step == BACK:
+            return draft.way_back is not None and (
+                draft.way_back is not WayBack.AT or draft.back_at is not None
+            )
         return False
 
     async def place_with_more(self, turn: Find, typed: str) -> PlaceReading | None:
@@ -576,8 +617,81 @@ class FindFlow(CallerSteps[NeedDraft]):
 
     def time_said(self, turn: Find) -> None:
         draft = turn.draft
-        assert draft.time_mode and draft.at
+        if not (draft.time_mode and draft.at):
+            raise Missing("the draft has no time yet")
         turn.say(f"find.time_set_{draft.time_mode.value}", time=draft.at)
+
+    # The way back.
+
+    @staticmethod
+    def back_places(draft: NeedDraft) -> dict[str, str]:
+        return {
+            "origin": draft.origin.name if draft.origin else "…",
+            "destination": draft.destination.name if draft.destination else "…",
+        }
+
+    async def on_back(self, turn: Find, answer: Press) -> None:
+        choice = answer.argument
+        if choice not in ("none", "at", "unknown"):
+            self.other_step(turn)
+            return
+        turn.drop()
+        if choice == "at":
+            turn.change(way_back=WayBack.AT, back_at=None)
+            turn.ask(BACK_TIME)
+            return
+        self.take_back(turn, BackWish(WayBack(choice)))
+        self.advance(turn, BACK)
+
+    async def on_back_words(self, turn: Find, answer: Words) -> None:
+        """ "retour vers 17h", "pas de retour", "je ne sais pas encore", "oui"."""
+        wish = read_way_back(answer.text)
+        if wish is None and read_yes_no(answer.text) is True:
+            wish = BackWish(None)  # "oui": its time is asked
+        if wish is None:
+            turn.show(
+                Question(Text("find.back_not_understood", {"text": echo(answer.text)}), back_rows())
+            )
+            return
+        self.after_back(turn, wish)
+
+    async def on_back_time_words(self, turn: Find, answer: Words) -> None:
+        """The time of the way back ("17h", "vers 17h30"), or after all none or not known."""
+        wish = read_way_back(answer.text)
+        if wish is None or wish.kind is None:
+            turn.show(
+                Question(
+                    Text("find.back_time_not_understood", {"text": echo(answer.text)}),
+                    back_time_rows(),
+                )
+            )
+            return
+        self.after_back(turn, wish)
+
+    def after_back(self, turn: Find, wish: BackWish) -> None:
+        if not self.take_back(turn, wish):
+            turn.ask(BACK_TIME)
+            return
+        self.advance(turn, BACK)
+
+    def take_back(self, turn: Find, wish: BackWish) -> bool:
+        """Keep what was said of the way back and say it back; False when its time is still
+        to ask (none said, or one before the way there)."""
+        if wish.kind is None:
+            turn.change(way_back=WayBack.AT, back_at=None)
+            return False
+        if wish.kind is not WayBack.AT or wish.at is None:
+            turn.change(way_back=wish.kind, back_at=None)
+            turn.say(BACK_SET[wish.kind])
+            return True
+        going = turn.draft.at
+        if going is not None and wish.at <= going:
+            turn.change(way_back=WayBack.AT, back_at=None)
+            turn.say("find.back_before_going", time=wish.at, going=going)
+            return False
+        turn.change(way_back=WayBack.AT, back_at=wish.at)
+        turn.say("find.back_set_at", time=wish.at)
+        return True
 
     # Purpose and special needs.
 
@@ -642,7 +756,8 @@ class FindFlow(CallerSteps[NeedDraft]):
             turn.notify(search.notices)
             return
         followed = await self.operators.register_need(turn.person, self.caller_of(turn), new_need)
-        assert followed.need is not None
+        if followed.need is None:
+            raise Missing("the registered need is not in its follow-up")
         turn.notify(followed.notices)
         turn.reply.outputs.append(TeamCandidates(followed.need, tuple(followed.candidates)))
 
@@ -659,9 +774,27 @@ def when_rows() -> tuple[tuple[Option, ...], ...]:
 
 def week_rows(today: date) -> tuple[tuple[Option, ...], ...]:
     """The days of next week, two a row."""
-    days = [Option(f"when:{day.isoformat()}", Text("find.day_choice", {"date": day}))
-            for day in next_week(today)]  # fmt: skip
+    days = [
+        Option(f"when:{day.isoformat()}", Text("find.day_choice", {"date": day}))
+        for day in next_week(today)
+    ]
     return tuple(tuple(days[i : i + 2]) for i in range(0, len(days), 2))
+
+
+def back_rows() -> tuple[tuple[Option, ...], ...]:
+    return (
+        (Option("back:none", Text("button.back_none")),),
+        (Option("back:at", Text("button.back_at")),),
+        (Option("back:unknown", Text("button.back_unknown")),),
+    )
+
+
+def back_time_rows() -> tuple[tuple[Option, ...], ...]:
+    """While the time of the way back is asked: still free to say none, or not known yet."""
+    return (
+        (Option("back:unknown", Text("button.back_unknown")),),
+        (Option("back:none", Text("button.back_none")),),
+    )
 
 
 def mode_rows() -> tuple[tuple[Option, ...], ...]:

@@ -85,9 +85,22 @@ class Money:
 # What a Text's values may hold: plain values, and the domain values a channel knows how
 # to show (a place, a time, a date, days, a phone, a contact, a summary, a trip, a term).
 Value = (
-    str | int | float | time | date | PlaceRef | Days | Phone | ContactOf | TripDraftView | Trip
-    | Term | NeedDraftView | Bullets | Money
-)  # fmt: skip
+    str
+    | int
+    | float
+    | time
+    | date
+    | PlaceRef
+    | Days
+    | Phone
+    | ContactOf
+    | TripDraftView
+    | Trip
+    | Term
+    | NeedDraftView
+    | Bullets
+    | Money
+)
 
 
 @dataclass(frozen=True)

@@ -80,9 +80,12 @@ class ReviewFlow(Flow[ReviewDraft]):
     draft_type = ReviewDraft
 
     def __init__(
-        self, places: PlaceService, territory_departments: Sequence[str],
-        applications: ApplicationService, members: GroupMembers,
-    ) -> None:  # fmt: skip
+        self,
+        places: PlaceService,
+        territory_departments: Sequence[str],
+        applications: ApplicationService,
+        members: GroupMembers,
+    ) -> None:
         super().__init__(places, territory_departments)
         self.applications, self.members = applications, members
         self.steps.update(
@@ -137,9 +140,12 @@ class ReviewFlow(Flow[ReviewDraft]):
         """ "5 000 € once is more than this aid's most (600 €): grant it?" """
         amount = Money(draft.cents, draft.frequency.value)
         values: dict[str, Value] = {
-            "id": draft.application_id, "title": draft.title, "amount": amount,
-            "most": Money(draft.most or 0), "usual": Money(draft.usual or 0),
-        }  # fmt: skip
+            "id": draft.application_id,
+            "title": draft.title,
+            "amount": amount,
+            "most": Money(draft.most or 0),
+            "usual": Money(draft.usual or 0),
+        }
         above = draft.most is not None
         key = "aidcheck.confirm_above_most" if above else "aidcheck.confirm_unusual"
         rows = (
@@ -165,9 +171,13 @@ class ReviewFlow(Flow[ReviewDraft]):
     def to_confirm(self, turn: Review, check: AmountCheck) -> None:
         """Nothing decided, nobody told: the reviewer is asked to confirm first."""
         turn.draft = turn.draft.model_copy(
-            update={"cents": check.cents, "frequency": check.frequency, "most": check.most,
-                    "usual": check.usual}
-        )  # fmt: skip
+            update={
+                "cents": check.cents,
+                "frequency": check.frequency,
+                "most": check.most,
+                "usual": check.usual,
+            }
+        )
         turn.ask(CONFIRM)
 
     async def on_grant(self, turn: Review, answer: Press) -> None:
@@ -180,9 +190,13 @@ class ReviewFlow(Flow[ReviewDraft]):
             turn.ask(AMOUNT)
             return
         done = await self.applications.validate(
-            turn.person, draft.application_id, draft.cents, draft.frequency,
-            self.membership(turn), confirmed=True,
-        )  # fmt: skip
+            turn.person,
+            draft.application_id,
+            draft.cents,
+            draft.frequency,
+            self.membership(turn),
+            confirmed=True,
+        )
         self.decided(turn, done)
 
     async def on_retype(self, turn: Review, answer: Press) -> None:
@@ -204,9 +218,12 @@ class ReviewFlow(Flow[ReviewDraft]):
 
     async def on_other(self, turn: Review, answer: Words) -> None:
         done = await self.applications.reject(
-            turn.person, turn.draft.application_id, RejectReason.OTHER, answer.text,
+            turn.person,
+            turn.draft.application_id,
+            RejectReason.OTHER,
+            answer.text,
             self.membership(turn),
-        )  # fmt: skip
+        )
         if done.result is Result.TOO_LONG:
             turn.say("aids.other_too_long", most=MAX_OTHER_REASON)
             return

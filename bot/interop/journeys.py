@@ -285,9 +285,17 @@ def _ride(
     pickup_at = pickup_moment(day, course, zone)
     departs_at = datetime.combine(day, course.start, tzinfo=zone).astimezone(UTC)
     return DriverRide(
-        ride_id(trip.id, course.leg, day), trip, driver, course, area.departure, area.arrival,
-        pickup_at, departs_at, trip.seats, day.weekday(),
-    )  # fmt: skip
+        ride_id(trip.id, course.leg, day),
+        trip,
+        driver,
+        course,
+        area.departure,
+        area.arrival,
+        pickup_at,
+        departs_at,
+        trip.seats,
+        day.weekday(),
+    )
 
 
 # Our passengers' needs (those their owners agreed to show).
@@ -321,9 +329,15 @@ def need_ride(
         return None
     pickup_at = datetime.combine(day, pickup, tzinfo=zone).astimezone(UTC)
     return PassengerRide(
-        need_ride_id(need.id, day), need, passenger, pickup_at, pickup_at, ride_km, ride_minutes,
+        need_ride_id(need.id, day),
+        need,
+        passenger,
+        pickup_at,
+        pickup_at,
+        ride_km,
+        ride_minutes,
         day.weekday(),
-    )  # fmt: skip
+    )
 
 
 def dated_need(

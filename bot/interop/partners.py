@@ -7,10 +7,11 @@ own API and our key there. A wrong file stops the start naming the file and the 
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.territory_csv import Row, read_territory_csv
 
 COLUMNS = ("operator", "name", "key", "api_url", "api_key")
 # A root domain or a fully qualified domain name, as the standard asks of an operator id.
@@ -40,28 +41,16 @@ def is_operator_id(value: str) -> bool:
 
 
 def load_partners(path: Path) -> list[Partner]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PartnersFileError(f"cannot read {path} ({error})") from None
-    rows = csv.reader(text.splitlines())
-    header = next(rows, None)
-    if header is None or tuple(cell.strip().lower() for cell in header) != COLUMNS:
-        raise PartnersFileError(f"{path} line 1: the columns must be {','.join(COLUMNS)}")
     partners: list[Partner] = []
-    for number, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        partners.append(_partner(path, number, row, partners))
+    for row in read_territory_csv(path, COLUMNS, error=PartnersFileError):
+        partners.append(_partner(row, partners))
     return partners
 
 
-def _partner(path: Path, number: int, row: list[str], seen: list[Partner]) -> Partner:
-    where = f"{path} line {number}"
-    if len(row) != len(COLUMNS):
-        raise PartnersFileError(f"{where}: {len(row)} columns, expected {len(COLUMNS)}")
-    operator, name, key, api_url, api_key = (cell.strip() for cell in row)
-    operator = operator.lower()
+def _partner(row: Row, seen: list[Partner]) -> Partner:
+    where = row.where
+    operator, name, key = row.get("operator").lower(), row.get("name"), row.get("key")
+    api_url, api_key = row.get("api_url"), row.get("api_key")
     if not is_operator_id(operator):
         raise PartnersFileError(f"{where}: operator {operator!r} is not a domain name")
     if not name:

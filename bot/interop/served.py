@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.agenda import Calendar
 from bot.clock import Clock
-from bot.domain import Need, Person, Trip, TripStatus
+from bot.domain import Missing, Need, Person, Trip, TripStatus
 from bot.interop import journeys as j
 from bot.interop.bookings import (
     OPENING,
@@ -293,19 +293,30 @@ class PartnerApi:
                 now + SHORTEST_ANSWER_DELAY,
             )
             booking = await self._bookings.add(
-                id=request.id, partner=partner.operator, driver_id=driver.id, trip_id=trip.id,
-                leg=leg, ride_date=day, pickup_at=request.pickup_at,
+                id=request.id,
+                partner=partner.operator,
+                driver_id=driver.id,
+                trip_id=trip.id,
+                leg=leg,
+                ride_date=day,
+                pickup_at=request.pickup_at,
                 passenger_alias=request.passenger_alias[:80],
                 status=BookingStatus.WAITING_DRIVER_CONFIRMATION,
-                dialect=dialect_of(request.status), body=request.body,
-                message=(request.message or "")[:MAX_MESSAGE] or None, now=now,
+                dialect=dialect_of(request.status),
+                body=request.body,
+                message=(request.message or "")[:MAX_MESSAGE] or None,
+                now=now,
                 expires_at=deadline,
-            )  # fmt: skip
+            )
             asked = InteropBookingRequest(
-                platform=partner.name, passenger=booking.passenger_alias, trip=trip, leg=leg,
-                day=day, pickup=booking.pickup_at.astimezone(self._zone).time(),
+                platform=partner.name,
+                passenger=booking.passenger_alias,
+                trip=trip,
+                leg=leg,
+                day=day,
+                pickup=booking.pickup_at.astimezone(self._zone).time(),
                 message=booking.message or "",
-            )  # fmt: skip
+            )
             notice = to_person(driver, asked, (Button(Offer.ANSWER_BOOKING, booking.number),))
         return Result(Outcome.DONE, booking, notices=[notice])
 
@@ -332,9 +343,10 @@ class PartnerApi:
         if request.pickup is not None and request.drop is not None:
             # The journey as booked must still be one we offer: this leg passing there, then.
             fitting = [
-                c for c in j.courses(trip, j.Area(request.pickup, request.drop), self._params)
+                c
+                for c in j.courses(trip, j.Area(request.pickup, request.drop), self._params)
                 if c.leg is leg
-            ]  # fmt: skip
+            ]
             if not fitting:
                 return Result(Outcome.BAD, error="missing_journey: this trip does not pass there")
             expected = j.pickup_moment(day, fitting[0], self._zone)
@@ -376,7 +388,8 @@ class PartnerApi:
             await self._bookings.set_status(booking.number, booking.status, wanted, now)
             await self._bookings.told(booking.number, wanted)
             updated = await self._bookings.get(booking_id)
-            assert updated is not None
+            if updated is None:
+                raise Missing(f"booking {booking_id} is gone")
             notices = []
             driver = await self._people.get(booking.driver_id)
             if wanted is BookingStatus.CANCELLED and driver is not None:
@@ -400,7 +413,8 @@ class PartnerApi:
                 booking.number, booking.status, BookingStatus.CANCELLED, now
             )
             settled = await self._bookings.get(booking.id)
-            assert settled is not None
+            if settled is None:
+                raise Missing(f"booking {booking.id} is gone")
             return settled
         return booking
 
@@ -430,9 +444,10 @@ class PartnerApi:
         return Answered(result, settled, platform)
 
     async def _seat_left(self, booking: Booking) -> bool:
-        """Whether the trip still has a seat for this booking's ride: the README's promise
-        (partners get only the seats left) kept when the driver says yes, not only when the
-        partner asks (several bookings may wait for the same seat)."""
+        """Whether the trip still has a seat for this booking's ride: the promise of
+        docs/architecture.md, "Matching" (partners get only the seats left), kept when the
+        driver says yes, not only when the partner asks (several bookings may wait for the
+        same seat)."""
         trip = await self._trips.get(booking.trip_id)
         if trip is None:
             return False
@@ -491,14 +506,18 @@ class PartnerApi:
         text = request.text.strip()[:MAX_MESSAGE]
         call = to_team(
             InteropMessageCall(
-                platform=partner.name, sender=request.sender_alias,
-                person=recipient, phone=recipient.phone or "", text=text,
+                platform=partner.name,
+                sender=request.sender_alias,
+                person=recipient,
+                phone=recipient.phone or "",
+                text=text,
             )
-        )  # fmt: skip
+        )
         notice = Notice(
-            recipient, InteropMessage(partner.name, request.sender_alias, text),
+            recipient,
+            InteropMessage(partner.name, request.sender_alias, text),
             if_unreachable=(call,),
-        )  # fmt: skip
+        )
         return Result(Outcome.DONE, notices=[notice])
 
     async def _involved(self, partner: Partner, person: Person, request: MessageRequest) -> bool:

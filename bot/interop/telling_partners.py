@@ -45,8 +45,10 @@ class PartnerUpdates:
                 if partner.operator not in self._failing:
                     log.warning(
                         "partner %s was not told of booking %s (%s); trying again later",
-                        partner.operator, booking.id, str(error) or "timeout",
-                    )  # fmt: skip
+                        partner.operator,
+                        booking.id,
+                        str(error) or "timeout",
+                    )
                     self._failing.add(partner.operator)
                 down.add(partner.operator)
                 continue

@@ -229,9 +229,14 @@ def _dated(
     if at <= now:
         return None
     return TheirJourney(
-        partner.name, alias, calendar.local(at), None, frozenset(), _url(item.get("webUrl")),
+        partner.name,
+        alias,
+        calendar.local(at),
+        None,
+        frozenset(),
+        _url(item.get("webUrl")),
         _seats(item.get("availableSeats")),
-    )  # fmt: skip
+    )
 
 
 def _regular(partner: Partner, item: dict[str, Any], calendar: Calendar) -> TheirJourney | None:
@@ -254,8 +259,9 @@ def _regular(partner: Partner, item: dict[str, Any], calendar: Calendar) -> Thei
                 url = url or _url(dated.get("webUrl"))
     if not days or pickup is None:
         return None
-    return TheirJourney(partner.name, alias, None, pickup.replace(tzinfo=None), frozenset(days),
-                        url, None)  # fmt: skip
+    return TheirJourney(
+        partner.name, alias, None, pickup.replace(tzinfo=None), frozenset(days), url, None
+    )
 
 
 class SearchWithPartners:

@@ -21,8 +21,6 @@ even if a commune has the same name.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from pathlib import Path
@@ -31,6 +29,7 @@ from typing import NamedTuple, Protocol
 from bot.geo import km_between
 from bot.places.model import COMMUNE, LOCAL, Place, Resolution
 from bot.places.normalize import slug
+from bot.territory_csv import read_territory_csv
 
 REQUIRED = ("name", "lat", "lon")
 OPTIONAL = ("aliases", "commune")
@@ -56,56 +55,16 @@ class LocalPlace(NamedTuple):
 
 def read_local_places(path: Path, communes: CommuneLookup) -> list[LocalPlace]:
     """Parse and check the file; ``communes`` names the commune of each place."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise ValueError(f"{path}: cannot read the local places file ({error.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ValueError(
-            f"{path}, line {line}: not UTF-8 text (save the file as CSV UTF-8)"
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
     places: list[LocalPlace] = []
     seen: dict[str, int] = {}
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if header is None:
-                header = [cell.strip().lower() for cell in row]
-                missing = [name for name in REQUIRED if name not in header]
-                if missing:
-                    raise ValueError(
-                        f"{path}, line {line}: the header must name the columns "
-                        f"name,aliases,lat,lon (and optionally commune); missing: "
-                        f"{', '.join(missing)}"
-                    )
-                continue
-            if row[0].strip().startswith("#"):
-                continue
-            if len(row) != len(header):
-                raise ValueError(
-                    f"{path}, line {line}: {len(row)} fields instead of {len(header)} "
-                    f"(a comma inside a name needs the name in double quotes)"
-                )
-            cells = {name: value.strip() for name, value in zip(header, row, strict=True)}
-            place = _place(cells, communes, f"{path}, line {line}")
-            if place.place.id in seen:
-                raise ValueError(
-                    f"{path}, line {line}: {place.place.name!r} is already defined "
-                    f"line {seen[place.place.id]}"
-                )
-            seen[place.place.id] = line
-            places.append(place)
-    except csv.Error as error:
-        raise ValueError(f"{path}, line {reader.line_num}: {error}") from None
-    if header is None:
-        raise ValueError(f"{path}: empty file (expected the header name,aliases,lat,lon)")
+    for row in read_territory_csv(path, REQUIRED, OPTIONAL, others_allowed=True):  # notes
+        place = _place(row.cells, communes, row.where)
+        if place.place.id in seen:
+            raise ValueError(
+                f"{row.where}: {place.place.name!r} is already defined line {seen[place.place.id]}"
+            )
+        seen[place.place.id] = row.line
+        places.append(place)
     return places
 
 

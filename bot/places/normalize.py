@@ -91,15 +91,6 @@ def keys_of(words: Sequence[str]) -> tuple[str, ...]:
     return tuple("".join(form) for form, tail in forms(words) if not tail)
 
 
-def name_keys(name: str) -> tuple[str, ...]:
-    return keys_of(tokens(name))
-
-
-def word_starts(words: Sequence[str]) -> list[str]:
-    """Keys of the name's tails that start on a meaningful word."""
-    return ["".join(form) for form, tail in forms(words) if tail]
-
-
 def boundaries(words: Sequence[str]) -> int:
     """Bit n set when a word of ``words`` ends n letters into their key (n < 64)."""
     mask, length = 0, 0

@@ -115,9 +115,14 @@ class CatalogueReview:
     id), which takes them off the list."""
 
     def __init__(
-        self, catalogue: Catalogue, agenda: Agenda, unit_of_work: UnitOfWork, clock: Clock,
-        calendar: Calendar, hour: int,
-    ) -> None:  # fmt: skip
+        self,
+        catalogue: Catalogue,
+        agenda: Agenda,
+        unit_of_work: UnitOfWork,
+        clock: Clock,
+        calendar: Calendar,
+        hour: int,
+    ) -> None:
         self.catalogue = catalogue
         self._agenda = agenda
         self._uow = unit_of_work

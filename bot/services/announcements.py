@@ -9,15 +9,15 @@ from bot.matching import Match, MatchingParams, match_route, search_box
 from bot.notices import Notice
 from bot.ports import IntroductionRepository, NeedRepository, PeopleRepository, TripRepository
 from bot.services import telling
-from bot.services.candidates import Candidate
-from bot.services.needs import REFUSALS, NeedService, need_query, trip_route
+from bot.services.candidates import Candidate, RideRules
+from bot.services.needs import REFUSALS, need_query, trip_route
 
 
 class AnnouncementService:
     def __init__(
         self,
         *,
-        needs: NeedService,
+        rules: RideRules,
         need_repository: NeedRepository,
         introductions: IntroductionRepository,
         trips: TripRepository,
@@ -25,7 +25,7 @@ class AnnouncementService:
         params: MatchingParams,
         clock: Clock,
     ) -> None:
-        self._matching = needs
+        self._rules = rules
         self._needs = need_repository
         self._introductions = introductions
         self._trips = trips
@@ -45,7 +45,7 @@ class AnnouncementService:
             self._params.road_factor,
         )
         now = self._clock.now()
-        taken = await self._matching.seats_taken(trip)
+        taken = await self._rules.seats_taken(trip)
         announcements = []
         # Only the needs whose two ends lie in the trip's search box: both must lie in its
         # ellipse for any leg to fit (bot/matching.py), and the box holds the ellipse.
@@ -62,17 +62,15 @@ class AnnouncementService:
             # A driver the person already saw (this trip or another of theirs) is no news.
             if trip.driver_id in await self._needs.seen_drivers(need.id):
                 continue
-            query = need_query(
-                need, frozenset({need.person_id}), self._matching.not_before(need, now)
-            )
+            query = need_query(need, frozenset({need.person_id}), self._rules.not_before(need, now))
             match = match_route(route, query, self._params, taken)
-            if match is None or self._matching.ride_moment(need, match.pickup, now) <= now:
+            if match is None or self._rules.ride_moment(need, match.pickup, now) <= now:
                 continue
             if not await self._needs.mark_announced(need.id, trip.id, self._clock.now()):
                 continue
             passenger = await self._people.get(need.person_id)
             candidate = await self._candidate(match)
-            if candidate is not None and not await self._matching.may_propose(
+            if candidate is not None and not await self._rules.may_propose(
                 need.person_id, candidate.driver
             ):
                 continue

@@ -179,9 +179,13 @@ class ApplicationService:
             return Done(Result.NOT_FOUND)
         async with self._uow.transaction():
             person = await self._people.add_offline(
-                caller.name, caller.phone, caller.phone_visible, operator.language, operator.id,
+                caller.name,
+                caller.phone,
+                caller.phone_visible,
+                operator.language,
+                operator.id,
                 self._clock.now(),
-            )  # fmt: skip
+            )
             return await self.start(person, aid_id, profile, filed_by=operator)
 
     async def answer(self, person: Person, application_id: int, text: str) -> Done:
@@ -260,9 +264,11 @@ class ApplicationService:
             )
         filer = await self._people.get(draft.filed_by) if draft.filed_by else None
         post = Notice(
-            None, n.ApplicationPost(submitted, aid, person, len(proofs), filer),
-            (Button(Offer.REVIEW_APPLICATION, submitted.id),), chat_id=funder.chat_id,
-        )  # fmt: skip
+            None,
+            n.ApplicationPost(submitted, aid, person, len(proofs), filer),
+            (Button(Offer.REVIEW_APPLICATION, submitted.id),),
+            chat_id=funder.chat_id,
+        )
         title = aid.in_language(person.language).title
         told = self._tell(person, n.AidsSubmitted(title, funder.name, submitted.id))
         return Done(Result.DONE, submitted, [*told, post], count=len(proofs))
@@ -332,9 +338,13 @@ class ApplicationService:
             if decided is None:
                 return Done(Result.DECIDED, application)
             await self._applications.record_event(
-                decided.id, Status.TO_PROCESS, Status.VALIDATED, reviewer.id, now,
+                decided.id,
+                Status.TO_PROCESS,
+                Status.VALIDATED,
+                reviewer.id,
+                now,
                 f"{cents} {frequency.value}",
-            )  # fmt: skip
+            )
             await self._agenda.schedule(
                 [Due(Kind.AID_PROOF_EXPIRY, decided.id, now + self._retention)], now
             )
@@ -445,7 +455,7 @@ class ApplicationService:
                 n.AidsReviewWaiting(application.id, application.aid_title, waited),
                 (Button(Offer.REVIEW_APPLICATION, application.id),),
                 chat_id=application.funder_chat_id,
-            )  # fmt: skip
+            )
         ]
 
     async def expire_proofs(self, entry: AgendaEntry) -> Outcome:

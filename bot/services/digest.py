@@ -87,10 +87,11 @@ class DigestService:
         new_ids = {need.id for need in await self._needs.created_since(since)}
         today = self._timing.calendar.today(now)
         undelivered = [
-            Undelivered(entry.kind.value, await self._recipient(entry.kind, entry.subject_id),
-                        entry.outcome)
+            Undelivered(
+                entry.kind.value, await self._recipient(entry.kind, entry.subject_id), entry.outcome
+            )
             for entry in await self._agenda.failed_since(since)
-        ]  # fmt: skip
+        ]
         for notice in await self._outbox.undelivered_since(since):
             person = await self._people.get(notice.person_id) if notice.person_id else None
             undelivered.append(Undelivered(notice.topic, person, notice.status.value))

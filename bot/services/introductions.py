@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from bot import notices as n
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
-from bot.domain import Introduction, IntroductionStatus, Need, NeedStatus, Person, Trip
+from bot.domain import Introduction, IntroductionStatus, Missing, Need, NeedStatus, Person, Trip
 from bot.geo import km_between
 from bot.matching import NO_SEATS_TAKEN, MatchingParams, days_with_seats, ride_days
 from bot.notices import Notice, to_person
@@ -79,6 +79,15 @@ class Answer:
     # After a decline or an expiry: the next drivers; empty means the team was told.
     candidates: list[Candidate] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+
+
+def way_back_of(chosen: Candidate) -> tuple[int, time, time] | None:
+    """The ride back the driver is asked for too, if they can give it: its trip, pickup
+    and drop-off."""
+    back = chosen.back
+    if back is None:
+        return None
+    return back.trip.id, back.match.pickup, back.match.dropoff
 
 
 class IntroductionService:
@@ -152,11 +161,16 @@ class IntroductionService:
                 extra_minutes=match.extra_minutes,
                 now=now,
                 expires_at=deadline,
+                back=way_back_of(chosen),
             )
             need = await self._needs.set_status(
-                need.id, NeedStatus.ASKING, now, actor_id=person.id, event="asked_driver",
+                need.id,
+                NeedStatus.ASKING,
+                now,
+                actor_id=person.id,
+                event="asked_driver",
                 detail=f"introduction {introduction.id}, trip {chosen.trip.id}",
-            )  # fmt: skip
+            )
             timeout = Due(Kind.INTRODUCTION_TIMEOUT, introduction.id, deadline)
             await self._agenda.schedule([timeout], now)
             if not chosen.driver.reachable and chosen.driver.has_channel:
@@ -165,10 +179,12 @@ class IntroductionService:
                 refused = await self._refused(
                     introduction, "driver_unreachable", n.IntroUnreachablePassenger
                 )
-                return Ask(AskResult.ASKED, refused.need, introduction, chosen,
-                           notices=refused.notices)  # fmt: skip
+                return Ask(
+                    AskResult.ASKED, refused.need, introduction, chosen, notices=refused.notices
+                )
             passenger = await self._people.get(need.person_id)
-            assert passenger is not None
+            if passenger is None:
+                raise Missing(f"person {need.person_id} is gone")
             notices = telling.driver_asked(
                 need, introduction, chosen, passenger, by_operator=as_operator
             )
@@ -254,9 +270,14 @@ class IntroductionService:
                         introduction, "declined", n.RidesFullPassenger, actor_id=driver.id
                     )
                 return Answer(
-                    AnswerResult.FULL, introduction, refused.need, driver=driver, trip=trip,
-                    candidates=refused.candidates, notices=refused.notices,
-                )  # fmt: skip
+                    AnswerResult.FULL,
+                    introduction,
+                    refused.need,
+                    driver=driver,
+                    trip=trip,
+                    candidates=refused.candidates,
+                    notices=refused.notices,
+                )
         async with self._uow.transaction():
             if not await self._introductions.answer(introduction.id, status, self._clock.now()):
                 settled = await self._introductions.get(introduction.id)
@@ -291,9 +312,12 @@ class IntroductionService:
             need = await self._needs.get(introduction.need_id)
             if need is not None and need.status is NeedStatus.ASKING:
                 await self._needs.set_status(
-                    need.id, NeedStatus.SEARCHING, now, event="expired",
+                    need.id,
+                    NeedStatus.SEARCHING,
+                    now,
+                    event="expired",
                     detail=f"introduction {introduction.id}",
-                )  # fmt: skip
+                )
             await self._agenda.schedule(
                 [
                     Due(Kind.INTRODUCTION_EXPIRED_DRIVER, introduction.id, now),
@@ -360,9 +384,13 @@ class IntroductionService:
             ):
                 return Answer(AnswerResult.ALREADY, introduction, need)
             need = await self._needs.set_status(
-                need.id, NeedStatus.SEARCHING, now, actor_id=driver.id, event="driver_withdrew",
+                need.id,
+                NeedStatus.SEARCHING,
+                now,
+                actor_id=driver.id,
+                event="driver_withdrew",
                 detail=f"introduction {introduction.id}",
-            )  # fmt: skip
+            )
             return await self._next_drivers(introduction, need, told, n.OperatorsDriverWithdrew)
 
     async def driver_unreachable(self, introduction_id: int) -> Answer | None:
@@ -380,15 +408,23 @@ class IntroductionService:
     async def _accepted(self, introduction: Introduction, driver: Person) -> Answer:
         now = self._clock.now()
         need = await self._needs.set_status(
-            introduction.need_id, NeedStatus.MATCHED, now, actor_id=driver.id,
-            event="accepted", detail=f"introduction {introduction.id}",
-        )  # fmt: skip
+            introduction.need_id,
+            NeedStatus.MATCHED,
+            now,
+            actor_id=driver.id,
+            event="accepted",
+            detail=f"introduction {introduction.id}",
+        )
         await self._schedule_ride(introduction, need, now)
         passenger = await self._people.get(introduction.passenger_id)
         trip = await self._trips.get(introduction.trip_id)
         settled = await self._introductions.get(introduction.id)
-        assert passenger is not None and settled is not None
+        if passenger is None or settled is None:
+            raise Missing(f"introduction {introduction.id} lost its passenger or itself")
         notices = telling.accepted(need, settled, passenger, driver)
+        if need.wants_back and settled.back_pickup is None:
+            # The way there is settled, the way back is not: the team looks for it.
+            notices += telling.way_back_left(await team_view(self._needs, self._people, need.id))
         if self._cost_share is not None:
             km = km_between(
                 need.origin.lat, need.origin.lon, need.destination.lat, need.destination.lon
@@ -408,13 +444,18 @@ class IntroductionService:
     ) -> Answer:
         now = self._clock.now()
         need = await self._needs.get(introduction.need_id)
-        assert need is not None
+        if need is None:
+            raise Missing(f"need {introduction.need_id} is gone")
         if need.status is not NeedStatus.ASKING:  # cancelled meanwhile: nothing to go on with
             return Answer(AnswerResult.DECLINED, introduction, need)
         need = await self._needs.set_status(
-            need.id, NeedStatus.SEARCHING, now, actor_id=actor_id, event=event,
+            need.id,
+            NeedStatus.SEARCHING,
+            now,
+            actor_id=actor_id,
+            event=event,
             detail=f"introduction {introduction.id}",
-        )  # fmt: skip
+        )
         return await self._next_drivers(introduction, need, told)
 
     async def _next_drivers(
@@ -443,9 +484,14 @@ class IntroductionService:
             need, passenger, driver, candidates, view, told, team_kind
         )
         return Answer(
-            AnswerResult.DECLINED, settled, need, passenger, driver, candidates=candidates,
+            AnswerResult.DECLINED,
+            settled,
+            need,
+            passenger,
+            driver,
+            candidates=candidates,
             notices=notices,
-        )  # fmt: skip
+        )
 
     async def _schedule_ride(self, introduction: Introduction, need: Need, now: datetime) -> None:
         """An accepted ride: a reminder to both the evening before, a question the day after.

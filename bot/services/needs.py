@@ -9,7 +9,7 @@ bot/services/announcements.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Protocol
 
@@ -24,14 +24,15 @@ from bot.domain import (
     Person,
     Trip,
     TripStatus,
+    WayBack,
 )
 from bot.matching import (
-    NO_SEATS_TAKEN,
     Match,
     MatchingParams,
     NeedQuery,
     Point,
     SeatsTaken,
+    TimeMode,
     TripRoute,
     find_matches,
 )
@@ -46,7 +47,7 @@ from bot.ports import (
     UnitOfWork,
 )
 from bot.services import telling
-from bot.services.candidates import Candidate
+from bot.services.candidates import Candidate, RideRules
 from bot.services.transit import NONE, Alternatives, TransitService
 from bot.services.trust import MatchGuard
 from bot.services.views import team_view
@@ -102,8 +103,14 @@ class NeedService:
         timing: Timing,
         guard: MatchGuard | None = None,
         alternatives: TransitService | None = None,
+        rules: RideRules | None = None,
+        announcer: Announcer | None = None,
+        volunteers: VolunteerMatcher | None = None,
     ) -> None:
-        self._guard = guard
+        """`announcer` tells waiting passengers of a seat freed by a cancelled ride;
+        `volunteers` are matched against their availabilities as well as trips (issue 24)."""
+        self.rules = rules or RideRules(introductions, clock, timing.calendar, guard)
+        self._guard = self.rules.guard
         self._alternatives = alternatives
         self._needs = needs
         self._introductions = introductions
@@ -116,17 +123,8 @@ class NeedService:
         self._uow = unit_of_work
         self._timing = timing
         self._calendar = timing.calendar
-        self._announcer: Announcer | None = None
-        self._volunteers: VolunteerMatcher | None = None
-
-    def match_volunteers_with(self, volunteers: VolunteerMatcher) -> None:
-        """Needs are matched against volunteers' availabilities as well as trips (issue 24)."""
-        self._volunteers = volunteers
-
-    def announce_freed_seats_with(self, announcer: Announcer) -> None:
-        """Who tells waiting passengers of a seat freed by a cancelled ride (the
-        announcements, built on this service: given once both exist)."""
         self._announcer = announcer
+        self._volunteers = volunteers
 
     # A need and its drivers.
 
@@ -208,27 +206,47 @@ class NeedService:
             volunteers = await self._volunteers.candidates(need, query.excluded_drivers)
             ahead_too = [c for c in volunteers if self.ride_moment(need, c.match.pickup, now) > now]
             found += ahead_too[: limit - len(found)]
-        if self._guard is None:
-            return found
-        return [c for c in found if await self._guard.driver_allowed(c.driver)]
+        if self._guard is not None:
+            found = [c for c in found if await self._guard.driver_allowed(c.driver)]
+        if need.way_back is WayBack.AT and found:
+            found = await self._with_way_back(need, found, params, include_full=include_full)
+        return found
+
+    async def way_back(
+        self, need: Need, params: MatchingParams | None = None, *, include_full: bool = False
+    ) -> list[Candidate]:
+        """The drivers who can bring the passenger back: the second leg, from the need's
+        destination to its origin, the same day, leaving around the return time; matched
+        against the trips like the first leg (none without a return time)."""
+        back = back_leg(need)
+        if back is None:
+            return []
+        return await self.candidates(
+            back, params, limit=2 * MAX_CANDIDATES + 3, include_full=include_full
+        )
+
+    async def _with_way_back(
+        self,
+        need: Need,
+        found: list[Candidate],
+        params: MatchingParams | None,
+        *,
+        include_full: bool,
+    ) -> list[Candidate]:
+        """Each driver with the ride back they can give too, if any; those who can take both
+        legs first (one driver for the day is what a passenger hopes for)."""
+        back = await self.way_back(need, params, include_full=include_full)
+        by_driver: dict[int, Candidate] = {}
+        for candidate in back:
+            by_driver.setdefault(candidate.driver.id, candidate)
+        paired = [replace(c, back=by_driver.get(c.driver.id)) for c in found]
+        return sorted(paired, key=lambda c: c.back is None)
 
     async def may_propose(self, passenger_id: int, driver: Person) -> bool:
-        """Neither suspended, and neither has reported the other."""
-        if self._guard is None:
-            return True
-        never = await self._guard.excluded_drivers(passenger_id)
-        return (
-            never is not None
-            and driver.id not in never
-            and (await self._guard.driver_allowed(driver))
-        )
+        return await self.rules.may_propose(passenger_id, driver)
 
     async def seats_taken(self, trip: Trip) -> SeatsTaken:
-        """The seats the trip has promised from today on."""
-        today = self._calendar.today(self._clock.now())
-        return (await self._introductions.seats_taken([trip.id], today)).get(
-            trip.id, NO_SEATS_TAKEN
-        )
+        return await self.rules.seats_taken(trip)
 
     async def shown(self, need: Need, candidates: list[Candidate]) -> None:
         """The person saw these drivers: a trip of theirs is not news later."""
@@ -237,20 +255,10 @@ class NeedService:
             await self._needs.mark_announced(need.id, candidate.trip.id, now)
 
     def not_before(self, need: Need, now: datetime) -> time | None:
-        """For a need today, the time now: a pickup before it has gone by."""
-        if need.travel_date is not None and need.travel_date == self._calendar.today(now):
-            return self._calendar.local(now).time().replace(second=0, microsecond=0)
-        return None
+        return self.rules.not_before(need, now)
 
     def ride_moment(self, need: Need, pickup: time, now: datetime) -> datetime:
-        """When the ride leaves: on the need's date, or for a regular need the next time."""
-        if need.travel_date is not None:
-            return self._calendar.moment(need.travel_date, pickup)
-        days = sorted(need.days)
-        return min(
-            self._calendar.moment(self._calendar.next_weekday(now, day, pickup), pickup)
-            for day in days
-        )
+        return self.rules.ride_moment(need, pickup, now)
 
     async def needs_of(self, person: Person) -> list[Need]:
         return await self._needs.for_person(person.id)
@@ -375,6 +383,23 @@ class NeedService:
         if trip is None or driver is None:
             return None
         return Candidate(match, trip, driver)
+
+
+def back_leg(need: Need) -> Need | None:
+    """The way back as a need of its own, to be matched like the first leg: from the
+    destination to the origin, the same day (or days), leaving after the return time."""
+    if need.way_back is not WayBack.AT or need.back_at is None:
+        return None
+    return need.model_copy(
+        update={
+            "origin": need.destination,
+            "destination": need.origin,
+            "time_mode": TimeMode.LEAVE_AFTER,
+            "at": need.back_at,
+            "way_back": WayBack.NONE,
+            "back_at": None,
+        }
+    )
 
 
 def need_query(

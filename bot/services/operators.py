@@ -13,6 +13,7 @@ from bot.domain import (
     CloseReason,
     IntroductionStatus,
     InvalidInput,
+    Missing,
     Need,
     NeedStatus,
     NewNeed,
@@ -194,8 +195,13 @@ class OperatorService:
             return None
         view = await self._view(FollowUpResult.DONE, need)
         days = round(quiet.total_seconds() / 86400)
-        return FollowUp(view.result, view.need, view.passenger, view.claimer,
-                        notices=telling.claimed_quiet(view, days))  # fmt: skip
+        return FollowUp(
+            view.result,
+            view.need,
+            view.passenger,
+            view.claimer,
+            notices=telling.claimed_quiet(view, days),
+        )
 
     async def claimer_reminded(self, entry: AgendaEntry, outcome: Outcome) -> None:
         now = self._clock.now()
@@ -214,13 +220,20 @@ class OperatorService:
             return await self._view(FollowUpResult.ALREADY_YOURS, need)
         if not await self._claim(need.id, operator.id):
             fresh = await self._needs.get(need.id)
-            assert fresh is not None
+            if fresh is None:
+                raise Missing(f"need {need.id} is gone")
             return await self._view(FollowUpResult.TAKEN, fresh)
         fresh = await self._needs.get(need.id)
-        assert fresh is not None
+        if fresh is None:
+            raise Missing(f"need {need.id} is gone")
         view = await self._view(FollowUpResult.DONE, fresh)
-        return FollowUp(view.result, view.need, view.passenger, view.claimer,
-                        notices=[telling.refresh_post(fresh)])  # fmt: skip
+        return FollowUp(
+            view.result,
+            view.need,
+            view.passenger,
+            view.claimer,
+            notices=[telling.refresh_post(fresh)],
+        )
 
     async def wider_candidates(self, need_id: int) -> FollowUp:
         """Drivers with relaxed limits (twice the detour and tolerance), for a phone call."""
@@ -261,7 +274,8 @@ class OperatorService:
             await self._needs.record_event(need.id, now, "registered_by_operator", operator.id)
             await self._claim(need.id, operator.id)
             fresh = await self._needs.get(need.id)
-            assert fresh is not None
+            if fresh is None:
+                raise Missing(f"need {need.id} is gone")
             candidates = await self._matching.candidates(
                 fresh, self._relaxed, limit=8, include_full=True
             )

@@ -5,7 +5,7 @@ texts received from simple phones (kept 30 days, for a fault to be looked into).
 still to be handled or sent is never touched, however old.
 
 A bot that runs for months keeps no more than these periods, and not every contact it ever
-sent (the README's "What is kept, and for how long").
+sent (docs/privacy.md, "What is kept, and for how long").
 """
 
 from __future__ import annotations

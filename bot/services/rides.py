@@ -48,6 +48,7 @@ class RideService:
         trips: TripRepository,
         clock: Clock,
         calendar: Calendar,
+        keep_paper: Callable[[Ride], Awaitable[Any]] | None = None,
     ) -> None:
         self._introductions = introductions
         self._needs = needs
@@ -56,10 +57,7 @@ class RideService:
         self._clock = clock
         self._calendar = calendar
         # Keeps the record of a ride with a volunteer once it happened (issue 24, item 4).
-        self._keep_paper: Callable[[Ride], Awaitable[Any]] | None = None
-
-    def keep_volunteer_rides_with(self, keep: Callable[[Ride], Awaitable[Any]]) -> None:
-        self._keep_paper = keep
+        self._keep_paper = keep_paper
 
     async def ride(self, introduction_id: int) -> Ride | None:
         """The ride, if its introduction was accepted (and has a date)."""
@@ -158,9 +156,12 @@ class RideService:
         if not await self._introductions.record_outcome(ride.introduction.id, outcome, now):
             return RecordedOutcome(OutcomeResult.ALREADY, ride, ride.introduction.ride_outcome)
         await self._needs.record_event(
-            ride.need.id, now, f"ride_{outcome.value}", person.id,
+            ride.need.id,
+            now,
+            f"ride_{outcome.value}",
+            person.id,
             f"introduction {ride.introduction.id}",
-        )  # fmt: skip
+        )
         # In the same transaction as the answer (the update's).
         paper = None
         if outcome is RideOutcome.HAPPENED and self._keep_paper is not None:

@@ -18,6 +18,7 @@ from datetime import date
 
 from bot.agenda import AgendaEntry, Calendar, Kind, Outcome
 from bot.clock import Clock
+from bot.domain import NotWired
 from bot.notices import NeedPostRefresh, Notice, TeamDigest, TeamMonthlyReport, to_team
 from bot.ports import UnitOfWork
 from bot.services import telling
@@ -127,7 +128,8 @@ class ScheduledWork:
             Kind.COORDINATOR_DAY: self._coordinator_day,
         }
         missing = set(Kind) - set(self._work)
-        assert not missing, f"no work for {sorted(missing)}"
+        if missing:
+            raise NotWired(f"no work for {sorted(missing)}")
         # Recurring entries schedule their next occurrence when done; one given up on must
         # still do so, or the chain (a daily digest, a trip's checks) would stop for good.
         self._after_giving_up: dict[Kind, Callable[[AgendaEntry], Awaitable[None]]] = {

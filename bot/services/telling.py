@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from bot import notices as n
 from bot.delivery import DriverUnreachable, NeedPosted
-from bot.domain import Introduction, Need, Person, Ride, Trip
+from bot.domain import Introduction, Missing, Need, Person, Ride, Trip
 from bot.notices import (
     Button,
     Notice,
@@ -41,7 +41,8 @@ def need_to_team(view: FollowUp, reason: str) -> Notices:
     """The need goes to the team: posted with its buttons, or, already posted, a word in
     the group and the post brought up to date."""
     need = view.need
-    assert need is not None
+    if need is None:
+        raise Missing("the follow-up names no need")
     if need.operators_post_id is not None:
         return [to_team(n.OperatorsBackToTeam(need, reason)), refresh_post(need)]
     post = Notice(
@@ -53,11 +54,21 @@ def need_to_team(view: FollowUp, reason: str) -> Notices:
     return [post]
 
 
+def way_back_left(view: FollowUp) -> Notices:
+    """A driver accepted the way there only, for a passenger who needs a way back (at a
+    time, or not known yet): the team finds it, its post carrying both legs."""
+    need = view.need
+    if need is None:
+        raise Missing("the follow-up names no need")
+    return need_to_team(view, f"way_back_left_{need.way_back.value}")
+
+
 def repost(view: FollowUp) -> Notice:
     """A need nobody claimed is posted again: the new post carries the buttons, the old one
     loses them once the new one is there."""
     need = view.need
-    assert need is not None
+    if need is None:
+        raise Missing("the follow-up names no need")
     return Notice(
         None,
         n.NeedPost(view, "unclaimed"),
@@ -114,12 +125,18 @@ def search_result(
     coaches and trains, and the local services whose area the need falls in (the team sees
     those too when no driver can)."""
     need = view.need
-    assert need is not None
+    if need is None:
+        raise Missing("the follow-up names no need")
     if candidates:
-        return [
+        notices = [
             drivers_for(passenger, need, candidates, n.CandidatesFound),
             *alternatives_for(passenger, need, alternatives, found_driver=True),
         ]
+        if need.wants_back and not any(c.back for c in candidates):
+            # Nobody shown brings them back (or its time is not known yet): the team looks,
+            # its post carrying both legs; the passenger reads so under the drivers.
+            notices += need_to_team(view, f"way_back_{need.way_back.value}")
+        return notices
     # No driver: maybe an aid helps (a licence, a train pass…); /aides is offered.
     notices = [to_person(passenger, n.CandidatesNone(), (Button(Offer.SHOW_AIDS, 0),))]
     notices += alternatives_for(passenger, need, alternatives, found_driver=False)
@@ -138,7 +155,7 @@ def alternatives_to_team(need: Need, alternatives: Alternatives) -> Notices:
                 tuple(alternatives.transit),
                 tuple(alternatives.services),
                 tuple(alternatives.on_demand),
-            )  # fmt: skip
+            )
         )
     ]
 
@@ -153,9 +170,10 @@ def alternatives_for(
         at = alternatives.remind_at
         buttons = (Button(Offer.REMIND_ON_DEMAND, need.id),) if at is not None else ()
         notices.append(
-            to_person(passenger, n.TransitOnDemand(need, tuple(alternatives.on_demand), at),
-                      buttons)
-        )  # fmt: skip
+            to_person(
+                passenger, n.TransitOnDemand(need, tuple(alternatives.on_demand), at), buttons
+            )
+        )
     if alternatives.services:
         notices.append(
             to_person(passenger, n.TransitServices(tuple(alternatives.services), found_driver))
@@ -421,7 +439,8 @@ def request_expired_driver(driver: Person, passenger: Person) -> Notices:
 def claimed_quiet(view: FollowUp, days: int) -> Notices:
     """A claimed need without news: its operator is reminded, in private or else in the
     group by name."""
-    assert view.need is not None and view.claimer is not None
+    if view.need is None or view.claimer is None:
+        raise Missing("the follow-up names no need or no operator")
     buttons = (Button(Offer.FOLLOW_NEED, view.need.id),)
     in_group = to_team(n.OperatorsClaimedQuietGroup(view, days), buttons)
     reminder = to_person(view.claimer, n.OperatorsClaimedQuiet(view, days), buttons)

@@ -28,7 +28,7 @@ from datetime import date
 from bot.conversations.engine import Conversations
 from bot.conversations.model import Press, Question, Reply, Say, Text, Words
 from bot.conversations.volunteer import says_volunteering
-from bot.domain import Person
+from bot.domain import Missing, Person
 from bot.phones import parse_phone
 from bot.services.introductions import Answer, AnswerResult, Ask, AskResult
 from bot.services.people import PeopleService
@@ -96,7 +96,8 @@ class Texting:
 
     async def _take(self, texted: Texted, words: str, depth: int) -> None:
         person = texted.person
-        assert person is not None
+        if person is None:
+            raise Missing("a text taken without its person")
         if (
             person.telegram_user_id is None
             and person.sms_since is None
@@ -133,7 +134,8 @@ class Texting:
             said.outputs.append(Say(reply.alert))
         if reply.erased:
             return
-        assert texted.person is not None
+        if texted.person is None:
+            raise Missing("a text taken without its person")
         texted.person = await self._people.get(texted.person.id) or texted.person
         if reply.then is not None and depth > 0:
             await self._take(texted, reply.then.text, depth - 1)

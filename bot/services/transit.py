@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from bot.agenda import AgendaEntry, Calendar, Due, Kind, Outcome
 from bot.clock import Clock
-from bot.domain import NewNeed
+from bot.domain import NewNeed, NotWired
 from bot.matching import TimeMode
 from bot.notices import Notice, TransitOnDemandReminder, to_person
 from bot.places.gazetteer import Gazetteer
@@ -110,18 +110,23 @@ class TransitService:
             codes = communes_of(self._gazetteer, place.id, place.lat, place.lon)
             ends.append((place.lat, place.lon, codes, place.department))
         return answers(
-            self._on_demand, origin=ends[0], destination=ends[1], day=day,
+            self._on_demand,
+            origin=ends[0],
+            destination=ends[1],
+            day=day,
             at=need.at.hour * 3600 + need.at.minute * 60,
-            leave_after=need.time_mode is TimeMode.LEAVE_AFTER, wait_s=self._max_wait_s,
+            leave_after=need.time_mode is TimeMode.LEAVE_AFTER,
+            wait_s=self._max_wait_s,
             now=self._clock.now(),
-        )  # fmt: skip
+        )
 
     # The reminder before the deadline.
 
     async def ask_reminder(self, person_id: int, need_id: int) -> ReminderSet:
         """The passenger pressed "remind me": the agenda reminds them once, before the
         deadline of the first service that can still be booked."""
-        assert self._needs and self._agenda and self._uow
+        if not (self._needs and self._agenda and self._uow):
+            raise NotWired("transit reminders need the needs, the agenda and a unit of work")
         now = self._clock.now()
         async with self._uow.transaction():
             need = await self._needs.get(need_id)
@@ -137,7 +142,8 @@ class TransitService:
     async def reminder(self, entry: AgendaEntry) -> tuple[Outcome, list[Notice]]:
         """The reminder falls due: the services whose deadline is still ahead, if the need
         is still open (a ride found meanwhile, a need cancelled: nothing)."""
-        assert self._needs and self._people
+        if not (self._needs and self._people):
+            raise NotWired("transit reminders need the needs and the people")
         need = await self._needs.get(entry.subject_id)
         if need is None or not need.is_open:
             return Outcome.SKIPPED, []

@@ -136,9 +136,11 @@ class TripService:
         announcer: Announcer | None = None,
         rides: RidesToCome | None = None,
         bookings: PartnerPassengers | None = None,
+        caller: RideCaller | None = None,
     ) -> None:
+        """`caller` calls a passenger off when the driver lowers the seats below them."""
         self._bookings = bookings
-        self._caller: RideCaller | None = None
+        self._caller = caller
         self._announcer = announcer
         self._rides = rides
         self._trips = trips
@@ -224,10 +226,6 @@ class TripService:
             else:
                 notices = await self._promised(updated)
         return TripChangeResult(TripChange.DONE, updated, notices)
-
-    def call_off_with(self, caller: RideCaller) -> None:
-        """Who calls a passenger off when the driver lowers the seats (assembled later)."""
-        self._caller = caller
 
     async def set_seats(
         self, driver: Person, trip_id: int, seats: int, *, calling_off: int | None = None

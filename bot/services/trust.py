@@ -95,8 +95,10 @@ class TrustService:
         for introduction in sorted(found, key=lambda i: i.id, reverse=True):
             if introduction.id in seen or introduction.answered_at is None:
                 continue
-            if introduction.status not in (IntroductionStatus.ACCEPTED,
-                                           IntroductionStatus.CANCELLED):  # fmt: skip
+            if introduction.status not in (
+                IntroductionStatus.ACCEPTED,
+                IntroductionStatus.CANCELLED,
+            ):
                 continue
             seen.add(introduction.id)
             other_id = (
@@ -125,9 +127,12 @@ class TrustService:
                 person.id, other.id, introduction_id, reason, words, self._clock.now()
             )
         report = PrivacyReportTeam(
-            reporter=person.display_name, reported=other.display_name,
-            reason=reason, words=words, id=match[0].introduction.need_id,
-        )  # fmt: skip
+            reporter=person.display_name,
+            reported=other.display_name,
+            reason=reason,
+            words=words,
+            id=match[0].introduction.need_id,
+        )
         team = to_team(report, (Button(Offer.SUSPEND, other.id),))
         return TrustAnswer(TrustResult.DONE, other, [team])
 

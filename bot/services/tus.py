@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.clock import Clock
 from bot.dateparse import parse_day_and_time
-from bot.domain import Person
+from bot.domain import NotWired, Person
 from bot.geo import km_between
 from bot.places.gazetteer import Gazetteer
 from bot.places.model import COMMUNE, Place
@@ -84,18 +84,31 @@ class TusTrip:
 
 class TusRegister(Protocol):
     async def add_member(
-        self, name: str, phone: str | None, commune: Place, eligible_by: str,
-        benefit: str | None, now: datetime, operator_id: int,
-    ) -> Member: ...  # fmt: skip
+        self,
+        name: str,
+        phone: str | None,
+        commune: Place,
+        eligible_by: str,
+        benefit: str | None,
+        now: datetime,
+        operator_id: int,
+    ) -> Member: ...
 
     async def member_named(self, name: str) -> Member | None: ...
 
     async def members(self) -> list[Member]: ...
 
     async def add_trip(
-        self, member: Member, day: date, origin: str, destination: str, km: float,
-        cents: int, now: datetime, operator_id: int,
-    ) -> TusTrip: ...  # fmt: skip
+        self,
+        member: Member,
+        day: date,
+        origin: str,
+        destination: str,
+        km: float,
+        cents: int,
+        now: datetime,
+        operator_id: int,
+    ) -> TusTrip: ...
 
     async def trips_in(self, year: int) -> list[TusTrip]: ...
 
@@ -181,6 +194,7 @@ class TusService:
         unit_of_work: UnitOfWork,
         eur_per_km: float | None,
         road_factor: float,
+        volunteer_year: Callable[[int], Awaitable[YearFigures]] | None = None,
     ) -> None:
         self._register = register
         self._gazetteer = gazetteer
@@ -188,11 +202,8 @@ class TusService:
         self._uow = unit_of_work
         self.eur_per_km = eur_per_km
         self._road_factor = road_factor
-        self._volunteer_year: Callable[[int], Awaitable[YearFigures]] | None = None
-
-    def count_volunteer_rides_with(self, figures: Callable[[int], Awaitable[YearFigures]]) -> None:
-        """The year's rides with volunteer drivers join the préfet's report."""
-        self._volunteer_year = figures
+        # The year's rides with volunteer drivers join the préfet's report (issue 24).
+        self._volunteer_year = volunteer_year
 
     @property
     def enabled(self) -> bool:
@@ -233,9 +244,13 @@ class TusService:
         return None
 
     async def join(
-        self, operator: Person, name: str, commune_text: str, benefit_text: str,
+        self,
+        operator: Person,
+        name: str,
+        commune_text: str,
+        benefit_text: str,
         phone: str | None,
-    ) -> Joined:  # fmt: skip
+    ) -> Joined:
         """A person joins the association's TUS, if they may."""
         name = " ".join(name.split())
         if not name or len(name) > MAX_NAME:
@@ -256,16 +271,22 @@ class TusService:
             if await self._register.member_named(name) is not None:
                 return Joined(name, None, Refusal.ALREADY_MEMBER, eligibility, commune)
             member = await self._register.add_member(
-                name, phone, commune, eligibility.by or "residence",
-                benefit.value if benefit else None, self._clock.now(), operator.id,
-            )  # fmt: skip
+                name,
+                phone,
+                commune,
+                eligibility.by or "residence",
+                benefit.value if benefit else None,
+                self._clock.now(),
+                operator.id,
+            )
         return Joined(name, member, None, eligibility, commune)
 
     async def record_trip(
         self, operator: Person, name: str, origin_text: str, destination_text: str, day: date
     ) -> Recorded:
         """A member's trip: at most 100 km, the participation at the association's rate."""
-        assert self.eur_per_km is not None
+        if self.eur_per_km is None:
+            raise NotWired("no rate per km is set for the TUS")
         member = await self._register.member_named(" ".join(name.split()))
         if member is None:
             return Recorded(None, refusal=Refusal.UNKNOWN_MEMBER)
@@ -282,9 +303,15 @@ class TusService:
         cents = round(km * self.eur_per_km * 100)
         async with self._uow.transaction():
             trip = await self._register.add_trip(
-                member, day, origin.name, destination.name, km, cents, self._clock.now(),
+                member,
+                day,
+                origin.name,
+                destination.name,
+                km,
+                cents,
+                self._clock.now(),
                 operator.id,
-            )  # fmt: skip
+            )
         return Recorded(trip, member, None, km, self.eur_per_km)
 
     async def year_report(self, year: int) -> YearReport:

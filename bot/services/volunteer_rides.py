@@ -348,16 +348,18 @@ class VolunteerRideService:
         found = []
         for volunteer_id in sorted({r.volunteer_id for r in rides}):
             given = {
-                key: at for (who, key), at in gifts.items()
+                key: at
+                for (who, key), at in gifts.items()
                 if who == volunteer_id and key.startswith(f"{year:04d}-")
-            }  # fmt: skip
+            }
             person = await self._people.get(volunteer_id)
             if not given or person is None:
                 continue
             mine = [
-                r for r in rides
+                r
+                for r in rides
                 if r.volunteer_id == volunteer_id and r.ride_date.strftime("%Y-%m") in given
-            ]  # fmt: skip
+            ]
             found.append(Donation(person, year, mine, given, self.scale_eur_per_km))
         return found
 

@@ -277,9 +277,8 @@ class VolunteerService:
 
     async def declare(self, person: Person, draft: VolunteerDraft) -> Saved:
         """Their availability, kept (again); the team hears of a new volunteer to check."""
-        if draft.missing:
-            raise InvalidInput(draft.missing[0], "missing")
-        assert draft.origin and draft.parts and draft.radius_km is not None
+        if draft.missing or not (draft.origin and draft.parts and draft.radius_km is not None):
+            raise InvalidInput(next(iter(draft.missing), "draft"), "missing")
         availability = Availability(
             home=draft.origin,
             radius_km=draft.radius_km,
@@ -297,12 +296,15 @@ class VolunteerService:
             else [
                 to_team(
                     n.VolunteerNewTeam(
-                        person, availability.home.name, availability.slots,
-                        availability.radius_km, availability.not_in_august,
+                        person,
+                        availability.home.name,
+                        availability.slots,
+                        availability.radius_km,
+                        availability.not_in_august,
                     )
                 )
             ]
-        )  # fmt: skip
+        )
         return Saved(volunteer, notices)
 
     # The team's side.
@@ -414,7 +416,9 @@ class VolunteerService:
                 time_gap_minutes=0.0,
             )
             cents = round(km * self._eur_per_km * 100)
-            candidate = VolunteerCandidate(match, trip, driver, km, cents, self.paid)
+            candidate = VolunteerCandidate(
+                match, trip, driver, km=km, allowance_cents=cents, paid=self.paid
+            )
             found.append((to_passenger, candidate))
         return [candidate for _, candidate in sorted(found, key=lambda pair: pair[0])]
 
@@ -496,9 +500,13 @@ def read_file_command(typed: str) -> FileCommand:
     if not seats_text.isdigit() or not 1 <= int(seats_text) <= 8:
         return FileCommand(person_id, problem=FileProblem.WORD, word=seats_text)
     file = VolunteerFile(
-        licence_seen=flags["licence"], insurance_until=until, seats=int(seats_text),
-        wheelchair=flags["wheelchair"], walking_frame=flags["frame"], pets=flags["pets"],
-    )  # fmt: skip
+        licence_seen=flags["licence"],
+        insurance_until=until,
+        seats=int(seats_text),
+        wheelchair=flags["wheelchair"],
+        walking_frame=flags["frame"],
+        pets=flags["pets"],
+    )
     return FileCommand(person_id, file)
 
 

@@ -35,8 +35,6 @@ with the file and the line named.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,11 +42,17 @@ from zoneinfo import ZoneInfo
 
 from bot.places.gazetteer import Gazetteer
 from bot.places.model import COMMUNE, Place
+from bot.territory_csv import read_territory_csv
 from bot.transit.gtfs import seconds
 from bot.transit.ondemand import EVERY_DAY, BookingRule, OnDemandService, ServiceDays
 
 KINDS = ("tad", "tus", "call_centre", "other")
 REQUIRED = ("name", "phone")
+OPTIONAL = (
+    "kind", "communes", "departments", "booking", "who", "booking_type",
+    "prior_notice_duration_min", "prior_notice_last_day", "prior_notice_last_time",
+    "prior_notice_service_id", "booking_url", "message", "days", "hours", "stops",
+)  # fmt: skip
 _INSEE = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$")
 _DEPARTMENT = re.compile(r"^(?:[0-9]{2}|2[AB]|97[1-6])$")
 
@@ -72,28 +76,10 @@ class MobilityService:
 def read_services(
     path: Path, gazetteer: Gazetteer, zone: ZoneInfo | None = None
 ) -> list[MobilityService]:
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise ValueError(f"{path}: cannot read the services file ({error.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ValueError(f"{path}, line {line}: not UTF-8 text (save as CSV UTF-8)") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise ValueError(f"{path}, line 1: missing column(s) {', '.join(missing)}")
-    reader.fieldnames = header
     services = []
-    for number, row in enumerate(reader, start=2):
-        values = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    for row in read_territory_csv(path, REQUIRED, OPTIONAL, others_allowed=True):
+        values, where = row.cells, row.where
         name = values.get("name", "")
-        if not any(values.values()) or name.startswith("#"):
-            continue
-        where = f"{path}, line {number}"
         if not name:
             raise ValueError(f"{where}: the name is empty")
         if not values.get("phone"):
@@ -123,9 +109,14 @@ def read_services(
                 raise ValueError(f"{where}: booking_type is for on-demand rows (kind tad)")
             try:
                 on_demand = _on_demand(
-                    name, values, communes, frozenset(departments), gazetteer, where,
+                    name,
+                    values,
+                    communes,
+                    frozenset(departments),
+                    gazetteer,
+                    where,
                     zone or ZoneInfo("Europe/Paris"),
-                )  # fmt: skip
+                )
             except ValueError as error:
                 message = str(error)
                 raise ValueError(
@@ -141,7 +132,7 @@ def read_services(
                 values.get("booking", ""),
                 values.get("who", ""),
                 on_demand,
-            )  # fmt: skip
+            )
         )
     return services
 
@@ -158,7 +149,7 @@ _WEEKDAYS = {
             ("sam", "samedi", "sat", "saturday"),
             ("dim", "dimanche", "sun", "sunday"),
         )
-    )  # fmt: skip
+    )
     for name in names
 }
 
@@ -232,10 +223,15 @@ def _on_demand(
         message=values.get("message", ""),
     )
     return OnDemandService(
-        name=name, rule=rule, zone=zone,
+        name=name,
+        rule=rule,
+        zone=zone,
         days=ServiceDays(weekdays(days)) if days else EVERY_DAY,
-        window=window, communes=communes, departments=departments, stop_communes=stops,
-    )  # fmt: skip
+        window=window,
+        communes=communes,
+        departments=departments,
+        stop_communes=stops,
+    )
 
 
 def _clock(text: str) -> int:

@@ -10,17 +10,15 @@ the start with the file and the line named.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.transit.gtfs import FeedError, _zone, gtfs_date, seconds
+from bot.transit.gtfs import FeedError, feed_rows, feed_zone, gtfs_date, seconds
 from bot.transit.ondemand import (
     Area,
     BookingRule,
@@ -46,14 +44,14 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
             current = "agency"
             agencies: dict[str, str] = {}
             zone = ""
-            for row in _rows(archive, names, _file(current), at):
+            for row in feed_rows(archive, names, _file(current), at):
                 agencies[row.get("agency_id", "")] = row.get("agency_name", "")
-                zone = zone or _zone(row.get("agency_timezone", ""))
+                zone = zone or feed_zone(row.get("agency_timezone", ""))
             tz = ZoneInfo(zone) if zone else territory
             default_agency = next(iter(agencies.values()), "")
             current = "calendar"
             calendars: dict[str, ServiceDays] = {}
-            for row in _rows(archive, names, _file(current), at):
+            for row in feed_rows(archive, names, _file(current), at):
                 weekdays = "".join("1" if row[d] == "1" else "0" for d in _DAYS)
                 calendars[row["service_id"]] = ServiceDays(
                     weekdays, gtfs_date(row["start_date"]), gtfs_date(row["end_date"])
@@ -61,7 +59,7 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
             current = "calendar_dates"
             added: dict[str, set[date]] = {}
             removed: dict[str, set[date]] = {}
-            for row in _rows(archive, names, _file(current), at):
+            for row in feed_rows(archive, names, _file(current), at):
                 kind = row["exception_type"]
                 if kind not in ("1", "2"):
                     raise ValueError(f"exception_type must be 1 or 2, not {kind!r}")
@@ -72,36 +70,39 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
             def days_of(service_id: str) -> ServiceDays:
                 base = calendars.get(service_id, ServiceDays("0000000"))
                 return ServiceDays(
-                    base.weekdays, base.start, base.end,
-                    frozenset(added.get(service_id, ())), frozenset(removed.get(service_id, ())),
-                )  # fmt: skip
+                    base.weekdays,
+                    base.start,
+                    base.end,
+                    frozenset(added.get(service_id, ())),
+                    frozenset(removed.get(service_id, ())),
+                )
 
             current = "booking_rules"
             rules: dict[str, BookingRule] = {}
-            for row in _rows(archive, names, _file(current), at):
+            for row in feed_rows(archive, names, _file(current), at):
                 rules[row["booking_rule_id"]] = _rule(row, days_of)
             current = "routes"
             routes: dict[str, str] = {}
-            for row in _rows(archive, names, _file(current), at):
+            for row in feed_rows(archive, names, _file(current), at):
                 agency = agencies.get(row.get("agency_id", ""), default_agency)
                 routes[row["route_id"]] = (
                     row.get("route_long_name") or row.get("route_short_name") or agency
                 )
             current = "trips"
             trips: dict[str, tuple[str, str]] = {}
-            for row in _rows(archive, names, _file(current), at):
+            for row in feed_rows(archive, names, _file(current), at):
                 trips[row["trip_id"]] = (row["route_id"], row["service_id"])
             current = "stops"
             stops: dict[str, tuple[float, float]] = {}
-            for row in _rows(archive, names, _file(current), at):
+            for row in feed_rows(archive, names, _file(current), at):
                 if row.get("stop_lat") and row.get("stop_lon"):
                     stops[row["stop_id"]] = (float(row["stop_lat"]), float(row["stop_lon"]))
             current = "location_groups"
             groups: dict[str, list[tuple[float, float]]] = {}
-            for row in _rows(archive, names, _file(current), at):
+            for row in feed_rows(archive, names, _file(current), at):
                 groups[row["location_group_id"]] = []
             current = "location_group_stops"
-            for row in _rows(archive, names, _file(current), at):
+            for row in feed_rows(archive, names, _file(current), at):
                 group, stop = row["location_group_id"], row["stop_id"]
                 if group not in groups:
                     raise ValueError(f"location group {group!r} is not in location_groups.txt")
@@ -113,11 +114,12 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
             areas = _areas(archive, names)
             current = "stop_times"
             calls: dict[str, list[dict[str, str]]] = {}
-            for row in _rows(archive, names, _file(current), at):
+            for row in feed_rows(archive, names, _file(current), at):
                 if not (
-                    row.get("pickup_booking_rule_id") or row.get("drop_off_booking_rule_id")
+                    row.get("pickup_booking_rule_id")
+                    or row.get("drop_off_booking_rule_id")
                     or row.get("start_pickup_drop_off_window")
-                ):  # fmt: skip
+                ):
                     continue
                 row["line"] = str(at[0])
                 calls.setdefault(row["trip_id"], []).append(row)
@@ -127,9 +129,10 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
                     at[0] = int(rows[0]["line"])
                     raise ValueError(f"trip {trip_id!r} is not in trips.txt")
                 services.append(
-                    _service(trip_id, rows, trips, routes, rules, days_of, stops, groups,
-                             areas, tz, at)
-                )  # fmt: skip
+                    _service(
+                        trip_id, rows, trips, routes, rules, days_of, stops, groups, areas, tz, at
+                    )
+                )
         except KeyError as error:
             raise FeedError(f"{path}, {_file(current)} line {at[0]}: no column {error}") from None
         except (ValueError, UnicodeDecodeError) as error:
@@ -138,7 +141,7 @@ def read_flex(path: Path, territory: ZoneInfo) -> list[OnDemandService]:
     return list(dict.fromkeys(services))
 
 
-def _rule(row: dict[str, str], days_of: object) -> BookingRule:
+def _rule(row: dict[str, str], days_of: Callable[[str], ServiceDays]) -> BookingRule:
     kind = row["booking_type"]
     if kind not in ("0", "1", "2"):
         raise ValueError(f"booking_type must be 0, 1 or 2, not {kind!r}")
@@ -151,7 +154,6 @@ def _rule(row: dict[str, str], days_of: object) -> BookingRule:
     if booking_type == 2 and (not last_day.isdigit() or not last_time):
         raise ValueError("booking_type 2 needs prior_notice_last_day and prior_notice_last_time")
     service_id = row.get("prior_notice_service_id", "")
-    assert callable(days_of)
     return BookingRule(
         booking_type,
         prior_notice_duration_min=int(duration) if duration.isdigit() else 0,
@@ -171,7 +173,7 @@ def _service(
     trips: dict[str, tuple[str, str]],
     routes: dict[str, str],
     rules: dict[str, BookingRule],
-    days_of: object,
+    days_of: Callable[[str], ServiceDays],
     stops: dict[str, tuple[float, float]],
     groups: dict[str, list[tuple[float, float]]],
     areas: dict[str, Area],
@@ -216,7 +218,6 @@ def _service(
                     ends.append(seconds(row[key]))
     if rule is None:
         raise ValueError(f"trip {trip_id!r} has windows but no booking rule")
-    assert callable(days_of)
     return OnDemandService(
         name=routes.get(route_id, route_id),
         rule=rule,
@@ -259,18 +260,3 @@ def _areas(archive: zipfile.ZipFile, names: dict[str, str]) -> dict[str, Area]:
 
 def _file(name: str) -> str:
     return name if "." in name else name + ".txt"
-
-
-def _rows(
-    archive: zipfile.ZipFile, names: dict[str, str], name: str, at: list[int]
-) -> Iterator[dict[str, str]]:
-    if name not in names:
-        return
-    with archive.open(names[name]) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        reader = csv.DictReader(text)
-        if reader.fieldnames:
-            reader.fieldnames = [f.strip() for f in reader.fieldnames]
-        for number, row in enumerate(reader, start=2):
-            at[0] = number
-            yield {k: (v or "").strip() for k, v in row.items() if k is not None}

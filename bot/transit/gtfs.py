@@ -132,41 +132,57 @@ def read_feed(path: Path) -> Feed:
         try:
             current = "agency"
             agencies = {}
-            for row in _rows(archive, names, current, at):
+            for row in feed_rows(archive, names, current, at):
                 agencies[row.get("agency_id", "")] = row.get("agency_name", "")
-                feed.timezone = feed.timezone or _zone(row.get("agency_timezone", ""))
+                feed.timezone = feed.timezone or feed_zone(row.get("agency_timezone", ""))
             default_agency = next(iter(agencies.values()), "")
             current = "stops"
-            for row in _rows(archive, names, current, at):
+            for row in feed_rows(archive, names, current, at):
                 if row.get("location_type", "0") not in ("", "0"):
                     continue  # stations and entrances: passengers board at their stops
                 feed.stops.append(
-                    Stop(row["stop_id"], row.get("stop_name", ""), float(row["stop_lat"]),
-                         float(row["stop_lon"]))
-                )  # fmt: skip
+                    Stop(
+                        row["stop_id"],
+                        row.get("stop_name", ""),
+                        float(row["stop_lat"]),
+                        float(row["stop_lon"]),
+                    )
+                )
             current = "routes"
-            for row in _rows(archive, names, current, at):
+            for row in feed_rows(archive, names, current, at):
                 agency = agencies.get(row.get("agency_id", ""), default_agency)
                 feed.routes.append(
-                    Route(row["route_id"], row.get("route_short_name", ""),
-                          row.get("route_long_name", ""), agency)
-                )  # fmt: skip
+                    Route(
+                        row["route_id"],
+                        row.get("route_short_name", ""),
+                        row.get("route_long_name", ""),
+                        agency,
+                    )
+                )
             current = "trips"
-            for row in _rows(archive, names, current, at):
+            for row in feed_rows(archive, names, current, at):
                 feed.trips.append(
-                    TripRow(row["trip_id"], row["route_id"], row["service_id"],
-                            row.get("trip_headsign", ""))
-                )  # fmt: skip
+                    TripRow(
+                        row["trip_id"],
+                        row["route_id"],
+                        row["service_id"],
+                        row.get("trip_headsign", ""),
+                    )
+                )
             current = "calendar"
             days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-            for row in _rows(archive, names, current, at):
+            for row in feed_rows(archive, names, current, at):
                 weekdays = "".join("1" if row[d].strip() == "1" else "0" for d in days)
                 feed.calendars.append(
-                    Calendar(row["service_id"], weekdays, gtfs_date(row["start_date"]),
-                             gtfs_date(row["end_date"]))
-                )  # fmt: skip
+                    Calendar(
+                        row["service_id"],
+                        weekdays,
+                        gtfs_date(row["start_date"]),
+                        gtfs_date(row["end_date"]),
+                    )
+                )
             current = "calendar_dates"
-            for row in _rows(archive, names, current, at):
+            for row in feed_rows(archive, names, current, at):
                 kind = row["exception_type"].strip()
                 if kind not in ("1", "2"):
                     raise ValueError(f"exception_type must be 1 or 2, not {kind!r}")
@@ -174,19 +190,20 @@ def read_feed(path: Path) -> Feed:
                     CalendarDate(row["service_id"], gtfs_date(row["date"]), kind == "1")
                 )
             current = "stop_times"
-            for row in _rows(archive, names, current, at):
+            for row in feed_rows(archive, names, current, at):
                 arrival, departure = row.get("arrival_time", ""), row.get("departure_time", "")
                 if not arrival.strip() and not departure.strip():
                     continue  # a timepoint without a time: nobody can be told to board there
                 arrive = seconds(arrival or departure)
                 leave = seconds(departure or arrival)
                 feed.stop_times.append(
-                    StopTime(row["trip_id"], int(row["stop_sequence"]), row["stop_id"], arrive,
-                             leave)
-                )  # fmt: skip
+                    StopTime(
+                        row["trip_id"], int(row["stop_sequence"]), row["stop_id"], arrive, leave
+                    )
+                )
             current = "frequencies"
             runs = []
-            for row in _rows(archive, names, current, at):
+            for row in feed_rows(archive, names, current, at):
                 start, end = seconds(row["start_time"]), seconds(row["end_time"])
                 headway = int(row["headway_secs"])
                 if headway <= 0 or end < start:
@@ -239,7 +256,7 @@ def _expand_frequencies(feed: Feed, runs: list[tuple[str, int, int, int]]) -> No
             at += headway
 
 
-def _zone(name: str) -> str:
+def feed_zone(name: str) -> str:
     """A valid IANA time zone name, or "" (then the territory's TIMEZONE is assumed)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -253,7 +270,7 @@ def _zone(name: str) -> str:
     return name
 
 
-def _rows(
+def feed_rows(
     archive: zipfile.ZipFile, names: dict[str, str], name: str, at: list[int]
 ) -> Iterator[dict[str, str]]:
     if name not in names:

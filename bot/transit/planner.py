@@ -50,10 +50,18 @@ class Leg:
 
     def shifted(self, by: int) -> Leg:
         return Leg(
-            self.trip_id, self.line, self.line_name, self.agency, self.headsign,
-            self.board_stop, self.board_name, self.departure + by,
-            self.alight_stop, self.alight_name, self.arrival + by,
-        )  # fmt: skip
+            self.trip_id,
+            self.line,
+            self.line_name,
+            self.agency,
+            self.headsign,
+            self.board_stop,
+            self.board_name,
+            self.departure + by,
+            self.alight_stop,
+            self.alight_name,
+            self.arrival + by,
+        )
 
 
 @dataclass(frozen=True)

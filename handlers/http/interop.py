@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from bot.domain import Missing, NotWired
 from bot.interop import journeys as j
 from bot.interop.bookings import Booking, status_word
 from bot.interop.partners import Partner
@@ -38,7 +39,8 @@ class BadParameter(ValueError):
 def routes(context: HttpContext) -> list[BaseRoute]:
     api = context.core.partner_api
     telling = context.telling
-    assert api is not None and telling is not None
+    if api is None or telling is None:
+        raise NotWired("the partner API is served without its service")
     zone = context.core.settings.zone
     operator = api.operator
 
@@ -223,7 +225,8 @@ def _moment(request: Request, name: str, required: bool = False) -> datetime | N
 def _dated(request: Request) -> j.DatedQuery:
     area = _area(request)
     departure = _moment(request, "departureDate", required=True)
-    assert departure is not None
+    if departure is None:
+        raise Missing("a required departureDate read as none")
     delta, count = _delta_and_count(request)
     return j.DatedQuery(area, departure, delta, count)
 
@@ -304,10 +307,12 @@ def _booking_request(body: dict[str, Any]) -> BookingRequest:
     pickup_date = body.get("passengerPickupDate")
     if isinstance(pickup_date, bool) or not isinstance(pickup_date, int | float):
         raise BadParameter("passengerPickupDate is required (UNIX seconds)")
-    pickup = Point(_coordinate(body, "passengerPickupLat", 90),
-                   _coordinate(body, "passengerPickupLng", 180))  # fmt: skip
-    drop = Point(_coordinate(body, "passengerDropLat", 90),
-                 _coordinate(body, "passengerDropLng", 180))  # fmt: skip
+    pickup = Point(
+        _coordinate(body, "passengerPickupLat", 90), _coordinate(body, "passengerPickupLng", 180)
+    )
+    drop = Point(
+        _coordinate(body, "passengerDropLat", 90), _coordinate(body, "passengerDropLng", 180)
+    )
     journey = body.get("driverJourneyId")
     message = body.get("message")
     if message is not None and (not isinstance(message, str) or len(message) > 500):

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from bot.domain import NotWired
 from bot.interop.partners import Partner
 from bot.interop.ports import PartnerUnavailable
 
@@ -19,7 +20,8 @@ class HttpxPartnerClient:
         )
 
     async def search(self, partner: Partner, route: str, params: dict[str, str]) -> list[Any]:
-        assert partner.api_url is not None
+        if partner.api_url is None:
+            raise NotWired(f"partner {partner.name} has no API address")
         headers = {"Accept": "application/json"}
         if partner.api_key:
             headers["X-API-Key"] = partner.api_key
@@ -42,13 +44,15 @@ class HttpxPartnerClient:
         return body
 
     async def update_booking(self, partner: Partner, booking_id: str, status: str) -> None:
-        assert partner.api_url is not None
+        if partner.api_url is None:
+            raise NotWired(f"partner {partner.name} has no API address")
         headers = {"X-API-Key": partner.api_key} if partner.api_key else {}
         try:
             answer = await self._client.patch(
-                f"{partner.api_url}/bookings/{booking_id}", params={"status": status},
+                f"{partner.api_url}/bookings/{booking_id}",
+                params={"status": status},
                 headers=headers,
-            )  # fmt: skip
+            )
         except httpx.HTTPError as error:
             raise PartnerUnavailable(f"{type(error).__name__}: {error}") from None
         # 409: it knew already; anything else but 200 is worth trying again later.

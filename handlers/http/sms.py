@@ -25,8 +25,13 @@ log = logging.getLogger(__name__)
 INCOMING, REPORT = "/sms/incoming", "/sms/report"
 # Kannel's report types (dlr-mask bits): 1 delivered to the phone, 2 not delivered to the
 # phone, 4 queued at the operator's centre, 8 delivered to the centre, 16 not delivered to it.
-REPORTS = {1: Report.DELIVERED, 2: Report.FAILED, 4: Report.ON_ITS_WAY, 8: Report.ON_ITS_WAY,
-           16: Report.FAILED}  # fmt: skip
+REPORTS = {
+    1: Report.DELIVERED,
+    2: Report.FAILED,
+    4: Report.ON_ITS_WAY,
+    8: Report.ON_ITS_WAY,
+    16: Report.FAILED,
+}
 MAX_TEXT = 5000
 
 Receive = Callable[[str | None, str, str, str], Awaitable[bool]]
@@ -62,5 +67,7 @@ def routes(secret: str, receive: Receive, reported: Reported) -> list[BaseRoute]
             await reported(entry_id, said, f"type {kind} {query.get('answer', '')}".strip())
         return Response(status_code=200)
 
-    return [Route(INCOMING, incoming, methods=["GET", "POST"]),
-            Route(REPORT, report, methods=["GET", "POST"])]  # fmt: skip
+    return [
+        Route(INCOMING, incoming, methods=["GET", "POST"]),
+        Route(REPORT, report, methods=["GET", "POST"]),
+    ]

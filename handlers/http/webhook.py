@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bot.domain import NotWired
 from handlers.http.context import HttpContext
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,8 @@ MAX_BODY = 1_000_000  # an update is a few KB; Telegram's largest stay far below
 def routes(context: HttpContext) -> list[BaseRoute]:
     receive = context.receive_update
     secret = context.webhook_secret or ""
-    assert receive is not None
+    if receive is None:
+        raise NotWired("the webhook is served without a receiver")
 
     async def telegram(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")

@@ -13,9 +13,10 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from bot import notices as n
-from bot.domain import Need, Person, Ride
+from bot.domain import Introduction, Need, Person, Ride, WayBack
 from bot.notices import Notice, NoticeValues, Offer
 from bot.phones import show_phone
+from bot.services.candidates import Candidate
 from bot.transit.planner import DAY, TransitOption
 from handlers import render
 from handlers.notices import NoticeWords
@@ -44,9 +45,15 @@ class TextNotices:
         self._add(self._reminder, n.ReminderDriver, n.ReminderPassenger)
         self._add(self._outcome, n.OutcomeQuestion)
         self._add(self._trip_check, n.TripCheckQuestion)
-        self._add(self._dropped_out, n.IntroDeclinedPassenger, n.IntroExpiredPassenger,
-                  n.IntroUnreachablePassenger, n.RidesFullPassenger,
-                  n.RidesWithdrawnPassenger, n.SeatsCalledOffPassenger)  # fmt: skip
+        self._add(
+            self._dropped_out,
+            n.IntroDeclinedPassenger,
+            n.IntroExpiredPassenger,
+            n.IntroUnreachablePassenger,
+            n.RidesFullPassenger,
+            n.RidesWithdrawnPassenger,
+            n.SeatsCalledOffPassenger,
+        )
         self._add(self._transit, n.TransitOptions)
 
     def _add(self, words: Callable[[str, V], str], *kinds: type[V]) -> None:
@@ -82,13 +89,45 @@ class TextNotices:
     def _drivers(self, lang: str, v: n.DriverChoices) -> str:
         t = self.t
         lines = [
-            t(lang, "sms.driver_line", name=c.driver.short_name,
-              day=self._day(lang, v.need, c.match.weekdays), time=t.time(lang, c.match.pickup))
+            self._with_back(
+                lang,
+                v.need,
+                c,
+                t(
+                    lang,
+                    "sms.driver_line",
+                    name=c.driver.short_name,
+                    day=self._day(lang, v.need, c.match.weekdays),
+                    time=t.time(lang, c.match.pickup),
+                ),
+            )
             for c in v.candidates
-        ]  # fmt: skip
+        ]
+        back = render.way_back_news(t, lang, v.need, v.candidates)
         if len(lines) == 1:
-            return sms(t(lang, "sms.one_driver", line=lines[0]))
-        return sms(t(lang, "sms.drivers") + "\n" + numbered(lines))
+            return sms(render.with_line(t(lang, "sms.one_driver", line=lines[0]), back))
+        return sms(render.with_line(t(lang, "sms.drivers") + "\n" + numbered(lines), back))
+
+    def _with_back(self, lang: str, need: Need, candidate: Candidate, line: str) -> str:
+        """A driver's line, with the way back they can give too (or not) when one is wanted."""
+        if need.way_back is not WayBack.AT:
+            return line
+        if candidate.back is None:
+            return self.t(lang, "sms.driver_line_one_way", line=line)
+        back = self.t.time(lang, candidate.back.match.pickup)
+        return self.t(lang, "sms.driver_line_back", line=line, time=back)
+
+    def _back_ride(self, lang: str, need: Need, introduction: Introduction, driver: bool) -> str:
+        """The way back of a ride, short: with this driver, or the longer word of Telegram."""
+        if introduction.back_pickup is not None:
+            return self.t(
+                lang,
+                "sms.back_ride",
+                time=self.t.time(lang, introduction.back_pickup),
+                origin=need.destination.name,
+                destination=need.origin.name,
+            )
+        return render.way_back_ride(self.t, lang, need, introduction, for_driver=driver)
 
     def _asked(self, lang: str, v: n.IntroAsked) -> str:
         return sms(self.t(lang, "sms.intro_asked", name=v.name))
@@ -96,14 +135,22 @@ class TextNotices:
     def _accepted_passenger(self, lang: str, v: n.Accepted) -> str:
         driver, introduction = v.driver, v.introduction
         shared = driver.phone and driver.phone_visible
+        back = self._back_ride(lang, v.need, introduction, False)
         return sms(
-            self.t(
-                lang,
-                "sms.intro_accepted_passenger" if shared else "sms.intro_accepted_passenger_team",
-                name=driver.display_name, day=self._day(lang, v.need, introduction.travel_day),
-                time=self.t.time(lang, introduction.pickup), phone=show_phone(driver.phone),
+            render.with_line(
+                self.t(
+                    lang,
+                    "sms.intro_accepted_passenger"
+                    if shared
+                    else "sms.intro_accepted_passenger_team",
+                    name=driver.display_name,
+                    day=self._day(lang, v.need, introduction.travel_day),
+                    time=self.t.time(lang, introduction.pickup),
+                    phone=show_phone(driver.phone),
+                ),
+                back,
             )
-        )  # fmt: skip
+        )
 
     def _dropped_out(self, lang: str, v: n.DriverDroppedOut) -> str:
         return sms(self.t(lang, "sms.driver_dropped_out", name=v.name or "?"))
@@ -112,66 +159,90 @@ class TextNotices:
 
     def _request(self, lang: str, v: n.IntroRequest) -> str:
         t, need, introduction = self.t, v.need, v.introduction
+        back = self._back_ride(lang, need, introduction, True)
         return sms(
-            t(
-                lang, "sms.intro_request", passenger=v.passenger.short_name,
-                day=self._day(lang, need, introduction.travel_day),
-                time=t.time(lang, introduction.pickup), origin=need.origin.name,
-                destination=need.destination.name,
+            render.with_line(
+                t(
+                    lang,
+                    "sms.intro_request",
+                    passenger=v.passenger.short_name,
+                    day=self._day(lang, need, introduction.travel_day),
+                    time=t.time(lang, introduction.pickup),
+                    origin=need.origin.name,
+                    destination=need.destination.name,
+                ),
+                back,
             )
-        )  # fmt: skip
+        )
 
     def _volunteer_request(self, lang: str, v: n.VolunteerRequest) -> str:
         """A volunteer driver asked (bot/services/volunteers.py): the ride and allowance."""
         t, need, introduction = self.t, v.need, v.introduction
         return sms(
             t(
-                lang, "sms.volunteers.request", passenger=v.passenger.short_name,
+                lang,
+                "sms.volunteers.request",
+                passenger=v.passenger.short_name,
                 day=self._day(lang, need, introduction.travel_day),
-                time=t.time(lang, introduction.pickup), origin=need.origin.name,
-                destination=need.destination.name, km=v.km,
+                time=t.time(lang, introduction.pickup),
+                origin=need.origin.name,
+                destination=need.destination.name,
+                km=v.km,
                 allowance=(
-                    euros(lang, v.allowance_cents) if v.paid
+                    euros(lang, v.allowance_cents)
+                    if v.paid
                     else t(lang, "volunteers.allowance_unset")
                 ),
             )
-        )  # fmt: skip
+        )
 
     def _accepted_driver(self, lang: str, v: n.Accepted) -> str:
         passenger = v.passenger
         shared = passenger.phone and passenger.phone_visible
         return sms(
             self.t(
-                lang, "sms.intro_accepted_driver" if shared else "sms.intro_accepted_driver_team",
-                name=passenger.display_name, phone=show_phone(passenger.phone),
+                lang,
+                "sms.intro_accepted_driver" if shared else "sms.intro_accepted_driver_team",
+                name=passenger.display_name,
+                phone=show_phone(passenger.phone),
             )
-        )  # fmt: skip
+        )
 
     def _trip_check(self, lang: str, v: n.TripCheckQuestion) -> str:
         trip = v.trip
         return sms(
-            self.t(lang, "sms.trip_check", origin=trip.origin.name,
-                   destination=trip.destination.name)
-        )  # fmt: skip
+            self.t(
+                lang, "sms.trip_check", origin=trip.origin.name, destination=trip.destination.name
+            )
+        )
 
     # Both.
 
     def _reminder(self, lang: str, v: n.RideNotice) -> str:
         ride = v.ride
-        other = ride.passenger if isinstance(v, n.ReminderDriver) else ride.driver
+        for_driver = isinstance(v, n.ReminderDriver)
+        other = ride.passenger if for_driver else ride.driver
+        back = self._back_ride(lang, ride.need, ride.introduction, for_driver)
         return sms(
-            self.t(
-                lang, "sms.reminder", name=other.display_name, **self._ride(lang, ride),
-                phone=self._reach(lang, other),
+            render.with_line(
+                self.t(
+                    lang,
+                    "sms.reminder",
+                    name=other.display_name,
+                    **self._ride(lang, ride),
+                    phone=self._reach(lang, other),
+                ),
+                back,
             )
-        )  # fmt: skip
+        )
 
     def _outcome(self, lang: str, v: n.RideNotice) -> str:
         ride = v.ride
         return sms(
-            self.t(lang, "sms.outcome_question", name=ride.driver.short_name,
-                   **self._ride(lang, ride))
-        )  # fmt: skip
+            self.t(
+                lang, "sms.outcome_question", name=ride.driver.short_name, **self._ride(lang, ride)
+            )
+        )
 
     # Coaches and trains.
 
@@ -187,21 +258,30 @@ class TextNotices:
         first, last = option.legs[0], option.legs[-1]
         if first.departure < 0:
             leaves = self.t(
-                lang, "sms.transit_leaves_eve", time=words.clock(lang, first.departure + DAY),
+                lang,
+                "sms.transit_leaves_eve",
+                time=words.clock(lang, first.departure + DAY),
                 eve=self.t.date(lang, option.day - timedelta(days=1)),
-            )  # fmt: skip
+            )
         else:
             leaves = self.t(lang, "sms.transit_leaves", time=words.clock(lang, first.departure))
         common = {
-            "route": first.line, "leaves": leaves, "stop": first.board_name,
-            "arrival": words.clock(lang, last.arrival), "end": last.alight_name,
-        }  # fmt: skip
+            "route": first.line,
+            "leaves": leaves,
+            "stop": first.board_name,
+            "arrival": words.clock(lang, last.arrival),
+            "end": last.alight_name,
+        }
         if option.changes == 0:
             return self.t(lang, "sms.transit_direct", **common)
         return self.t(
-            lang, "sms.transit_one_change", change=first.alight_name, route2=last.line,
-            change_departure=words.clock(lang, last.departure), **common,
-        )  # fmt: skip
+            lang,
+            "sms.transit_one_change",
+            change=first.alight_name,
+            route2=last.line,
+            change_departure=words.clock(lang, last.departure),
+            **common,
+        )
 
     # Values.
 

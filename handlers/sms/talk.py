@@ -20,7 +20,7 @@ from bot.conversations.model import (
     Text,
     TripDraftView,
 )
-from bot.domain import Person, PlaceRef
+from bot.domain import NotWired, Person, PlaceRef
 from bot.notices import Notice, SmsThroughTeam, to_team
 from bot.services.texting import yes_no_values
 from bot.services.texts import ReceivedText
@@ -45,9 +45,11 @@ class TextTalk:
     async def handle(self, text: ReceivedText) -> None:
         """One text, in the transaction the caller holds (handlers/sms/runner.py): what it
         does is the core's (bot/services/texting.py); here it is worded as one text."""
-        assert self.deps.texting is not None, "the SMS channel runs only with its service"
+        if self.deps.texting is None:
+            raise NotWired("the SMS channel runs only with its service")
         writer = self.notifier.texts
-        assert writer is not None, "the SMS channel runs only with its writer"
+        if writer is None:
+            raise NotWired("the SMS channel runs only with its writer")
         texted = await self.deps.texting.take(text)
         person, reply = texted.person, texted.reply
         if person is None or texted.phone is None:
@@ -60,9 +62,12 @@ class TextTalk:
         answer = "\n".join(part for part in parts if part)
         # STOP's answer goes whatever the budget: the last text they get.
         if answer and not await writer.write(
-            person, answer, to=texted.phone, within_budget=not texted.last,
+            person,
+            answer,
+            to=texted.phone,
+            within_budget=not texted.last,
             if_unreachable=self.notifier.instead_of_text(person, answer),
-        ):  # fmt: skip
+        ):
             others.append(to_team(SmsThroughTeam(person, answer)))
         await self.notifier.write(self.context, others)
 
@@ -71,9 +76,13 @@ def _joins(notice: Notice, person: Person) -> bool:
     """A plain notice to the person who texted, on the same channel."""
     reader = notice.to
     return (
-        reader is not None and reader.id == person.id and reader.by_sms and reader.reachable
-        and not notice.if_unreachable and notice.after_sent is None
-    )  # fmt: skip
+        reader is not None
+        and reader.id == person.id
+        and reader.by_sms
+        and reader.reachable
+        and not notice.if_unreachable
+        and notice.after_sent is None
+    )
 
 
 def render_reply(t: Translator, lang: str, reply: Reply) -> str:
@@ -104,16 +113,26 @@ def sms_text(t: Translator, lang: str, text: Text) -> str:
     if isinstance(view, NeedDraftView):
         draft = view.draft
         return sms(
-            t(lang, "sms.find.summary", origin=_place(draft.origin),
-              destination=_place(draft.destination), when=Html(render.need_when(t, lang, draft)))
-        )  # fmt: skip
+            t(
+                lang,
+                "sms.find.summary",
+                origin=_place(draft.origin),
+                destination=_place(draft.destination),
+                when=Html(render.need_when(t, lang, draft)),
+            )
+        )
     if isinstance(view, TripDraftView):
         trip = view.draft
         return sms(
-            t(lang, "sms.offer.summary", origin=_place(trip.origin),
-              destination=_place(trip.destination), schedule=Html(render.schedule(t, lang, trip)),
-              seats=Html(render.seats(t, lang, trip.seats)) if trip.seats else "...")
-        )  # fmt: skip
+            t(
+                lang,
+                "sms.offer.summary",
+                origin=_place(trip.origin),
+                destination=_place(trip.destination),
+                schedule=Html(render.schedule(t, lang, trip)),
+                seats=Html(render.seats(t, lang, trip.seats)) if trip.seats else "...",
+            )
+        )
     short = f"sms.{text.key}"
     if not text.key.startswith("sms.") and t.has(short):
         text = Text(short, text.values, text.count)

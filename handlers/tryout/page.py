@@ -21,7 +21,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.phones import show_phone
-from handlers.tryout.botapi import FakeBotAPI, FakeUser
+from handlers.tryout.botapi import FakeBotAPI
+from handlers.tryout.chats import FakeUser
 from handlers.tryout.demo import OPERATORS_GROUP, PLACES, SIMPLE_PHONES, SimplePhone, TryPerson
 from handlers.tryout.render import chat_item, reply_keyboard
 from handlers.tryout.smsgate import FakeKannel, NotSent, Sms

@@ -4,11 +4,12 @@ safe HTML, its buttons, and what it carries (a location, a contact, a photo, a d
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from handlers.tryout.botapi import SentMessage
+from handlers.tryout.chats import SentMessage
 
 JSONDict = dict[str, Any]
 
@@ -119,7 +120,9 @@ def chat_item(message: JSONDict, sent: SentMessage | None, zone: ZoneInfo) -> JS
     return item
 
 
-def reply_keyboard(messages: list[SentMessage], last_written: int) -> list[list[JSONDict]] | None:
+def reply_keyboard(
+    messages: Sequence[SentMessage], last_written: int
+) -> list[list[JSONDict]] | None:
     """The keyboard shown under the typing field: set by the bot's newest message that set or
     removed one (a one-time keyboard hides once the person has written after it)."""
     for message in reversed(messages):
