@@ -10,13 +10,26 @@ import pytest
 
 from bot.places.gazetteer import Gazetteer
 from tests.conftest import RunningBot
+from tests.phones import TextingBot
+from tests.test_find_flow import driver
 from tests.test_operators import team
+from tests.test_sms_channel import welcome
 from tests.test_volunteers import ALLOWANCE_RATE, person_id, volunteer
+
+GERMAINE = "06 11 22 33 44"
+RENE = "06 22 33 44 55"
 
 
 @pytest.fixture
 async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
     running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=ALLOWANCE_RATE)
+    await running.start()
+    return running
+
+
+@pytest.fixture
+async def texting(tmp_path: Path, gazetteer: Gazetteer) -> TextingBot:
+    running = TextingBot(tmp_path, gazetteer, tus_eur_per_km=ALLOWANCE_RATE)
     await running.start()
     return running
 
@@ -71,6 +84,71 @@ async def test_checking_a_file_the_volunteer_cannot_drive_with_says_so(
         assert olga.callback_answers()[-1]["text"] == (
             "Fiche vérifiée : ce bénévole peut maintenant être proposé."
         )
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_a_volunteer_who_texts_is_never_told_to_press_a_button(texting: TextingBot) -> None:
+    bot = texting
+    try:
+        await welcome(bot, RENE, "benevole", "rene vidal")
+        got = await bot.text(RENE, "oui")  # shown to passengers: agreed
+        assert "Où habitez-vous" in got[-1]
+        await bot.text(RENE, "Lalbenque")
+        # Each text is checked by bot.text: no "appuyez", "tapez" or "bouton" on a simple phone.
+        got = await bot.text(RENE, "quand je peux")
+        assert got[-1].startswith(
+            'Je n\'ai pas compris "quand je peux" comme des jours. Ecrivez par exemple'
+            ' "lundi mercredi" ou "en semaine".\n1 lundi'
+        )
+        for said in ("lundi", "1", "2", "non"):
+            got = await bot.text(RENE, said)
+        assert "C'est juste ? Répondez OUI" in got[-1]
+        got = await bot.text(RENE, "non")  # "not right": what to change?
+        assert got[-1].startswith("Que faut-il corriger ? Répondez avec un numéro de la liste.")
+        got = await bot.text(RENE, "oui")
+        assert "C'est noté, merci" in got[-1]
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_an_older_passenger_who_says_merci_is_asked_oui_or_non_again(
+    texting: TextingBot,
+) -> None:
+    bot = texting
+    try:
+        await driver(bot, 301, "Jeanne", username="jeanne_m")
+        await welcome(bot, GERMAINE, "figeac demain 9h", "germaine vidal")
+        await bot.text(GERMAINE, "Cahors")
+        await bot.text(GERMAINE, "2")
+        [offered] = await bot.text(GERMAINE, "oui")
+        assert "Jeanne M." in offered and offered.endswith("Répondez OUI ou NON")
+        # Was "Répondez avec le numéro du conducteur choisi.", when no number was shown.
+        assert await bot.text(GERMAINE, "merci") == [
+            "Je n'ai pas compris. Je demande à ce conducteur ? Répondez OUI ou NON"
+        ]
+        assert await bot.text(GERMAINE, "oui") == [
+            "J'ai demandé à Jeanne M., je vous écris dès sa réponse."
+        ]
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_a_thank_you_with_a_smiley_does_not_start_a_new_search(texting: TextingBot) -> None:
+    bot = texting
+    try:
+        await welcome(bot, GERMAINE, "figeac demain 9h", "germaine vidal")
+        await bot.text(GERMAINE, "Cahors")
+        await bot.text(GERMAINE, "2")
+        assert "Pas de conducteur" in (await bot.text(GERMAINE, "oui"))[-1]
+        # Was "Cherchons un conducteur. ANNULER pour arreter. D'où partez-vous ?"
+        assert await bot.text(GERMAINE, "Merci beaucoup 😊") == [
+            "Avec plaisir ! Ecrivez AIDE si besoin."
+        ]
+        assert await bot.text(GERMAINE, "merci !") == ["Avec plaisir ! Ecrivez AIDE si besoin."]
         bot.assert_clean()
     finally:
         await bot.stop()

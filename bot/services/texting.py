@@ -200,7 +200,9 @@ class Texting:
                 thanks = f"outcome.thanks_{asked.outcome.value}"
             _say(said, thanks)
         elif isinstance(asked, Ask) and asked.result is AskResult.UNCLEAR:
-            _say(said, "sms.which_driver")  # a choice of drivers waits: by their number
+            # A choice of drivers waits: by their number, or OUI or NON when there is one.
+            one = len(asked.candidates) == 1
+            _say(said, "qa.sms_one_driver_unclear" if one else "sms.which_driver")
         elif isinstance(asked, Ask):
             _driver_asked(said, asked)
         elif _thanks(words):
@@ -267,4 +269,6 @@ def _say(reply: Reply, key: str) -> None:
 
 
 def _thanks(words: str) -> bool:
-    return words.strip(" !.").lower() in {"merci", "merci beaucoup", "thanks", "thank you", "ok"}
+    """ "Merci !", "merci beaucoup 😊": a thank-you, whatever the signs and smileys around."""
+    said = " ".join("".join(c if c.isalpha() else " " for c in words.lower()).split())
+    return said in {"merci", "merci beaucoup", "merci bien", "thanks", "thank you", "ok"}
