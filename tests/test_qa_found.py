@@ -92,8 +92,7 @@ async def test_checking_a_file_the_volunteer_cannot_drive_with_says_so(
 async def test_a_volunteer_who_texts_is_never_told_to_press_a_button(texting: TextingBot) -> None:
     bot = texting
     try:
-        await welcome(bot, RENE, "benevole", "rene vidal")
-        got = await bot.text(RENE, "oui")  # shown to passengers: agreed
+        got = await welcome(bot, RENE, "benevole", "rene vidal")
         assert "Où habitez-vous" in got[-1]
         await bot.text(RENE, "Lalbenque")
         # Each text is checked by bot.text: no "appuyez", "tapez" or "bouton" on a simple phone.
@@ -149,6 +148,24 @@ async def test_a_thank_you_with_a_smiley_does_not_start_a_new_search(texting: Te
             "Avec plaisir ! Ecrivez AIDE si besoin."
         ]
         assert await bot.text(GERMAINE, "merci !") == ["Avec plaisir ! Ecrivez AIDE si besoin."]
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_a_volunteer_who_texts_benevole_is_welcomed_as_a_driver(texting: TextingBot) -> None:
+    bot = texting
+    try:
+        # Was the passengers' welcome: "... le donnons au conducteur qui vous prend", then a
+        # second consent after the name.
+        [welcomed] = await bot.text(RENE, "benevole")
+        assert welcomed.startswith(
+            "Bonjour, ici Mobilot. Nous gardons votre nom, votre numéro et vos trajets"
+        )
+        assert "conducteur qui vous prend" not in welcomed
+        await bot.text(RENE, "oui")
+        got = await bot.text(RENE, "rene vidal")
+        assert "Merci Rene" in got[-1] and "Où habitez-vous ?" in got[-1]
         bot.assert_clean()
     finally:
         await bot.stop()
