@@ -169,3 +169,25 @@ async def test_a_volunteer_who_texts_benevole_is_welcomed_as_a_driver(texting: T
         bot.assert_clean()
     finally:
         await bot.stop()
+
+
+async def test_a_texter_asked_to_agree_to_a_search_reads_it_in_two_texts_without_commands(
+    texting: TextingBot,
+) -> None:
+    bot = texting
+    try:
+        # Someone who came to drive agreed to keep their trips, not their needs: when their
+        # words start a search, the search's own consent is asked, by SMS.
+        await welcome(bot, RENE, "benevole", "rene vidal")
+        await bot.text(RENE, "annuler")
+        # Each text is checked by bot.text: GSM-7, two segments at most, no "/confidentialite".
+        [asked] = await bot.text(RENE, "peut-etre")
+        assert asked.startswith("Mobilot garde votre demande (et le motif, vos besoins, si vous")
+        assert "1 J'accepte\n2 Oui, sans motif ni aide\n3 Non merci" in asked
+        assert await bot.text(RENE, "3") == [
+            "C'est noté : rien n'est enregistré. Ecrivez-nous quand vous voulez, par ex. :"
+            " cahors demain 9h."
+        ]
+        bot.assert_clean()
+    finally:
+        await bot.stop()
