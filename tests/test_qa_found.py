@@ -11,10 +11,10 @@ import pytest
 from bot.places.gazetteer import Gazetteer
 from tests.conftest import RunningBot
 from tests.phones import TextingBot
-from tests.test_find_flow import driver
+from tests.test_find_flow import describe_need, driver
 from tests.test_operators import team
 from tests.test_sms_channel import welcome
-from tests.test_volunteers import ALLOWANCE_RATE, person_id, volunteer
+from tests.test_volunteers import ALLOWANCE_RATE, person_id, volunteer, write_file
 
 GERMAINE = "06 11 22 33 44"
 RENE = "06 22 33 44 55"
@@ -188,6 +188,34 @@ async def test_a_texter_asked_to_agree_to_a_search_reads_it_in_two_texts_without
             "C'est noté : rien n'est enregistré. Ecrivez-nous quand vous voulez, par ex. :"
             " cahors demain 9h."
         ]
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_a_volunteer_asked_by_sms_who_answers_unclearly_is_asked_oui_or_non_again(
+    texting: TextingBot,
+) -> None:
+    bot = texting
+    try:
+        olga, _, _ = team(bot)
+        await welcome(bot, RENE, "benevole", "rene vidal")
+        for said in ("Lalbenque", "mardi", "1", "2", "non", "oui"):
+            await bot.text(RENE, said)
+        [row] = await bot.rows("SELECT person_id FROM volunteers")
+        await write_file(bot, olga, row["person_id"], "31/12/2027")
+        marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
+        await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
+        await marie.press(next(b for b in marie.last().buttons if "Rene" in b))
+        [asked] = bot.inbox(RENE)
+        assert asked.endswith("Pouvez-vous ?\nRépondez OUI ou NON")
+        # Was the start of a passenger's search (its consent), which then took his NON.
+        assert await bot.text(RENE, "peut-etre") == [
+            "Je n'ai pas compris. Une demande de trajet attend votre réponse : pouvez-vous ?"
+            " Répondez OUI ou NON"
+        ]
+        assert await bot.text(RENE, "non") == ["Vous avez décliné."]
+        assert any("Rene V. ne peut pas cette fois" in m.text for m in marie.messages())
         bot.assert_clean()
     finally:
         await bot.stop()

@@ -209,6 +209,8 @@ class Texting:
             _say(said, "sms.you_are_welcome")
         elif read_yes_no(words) is not None or words.isdigit():
             _say(said, "sms.help")  # a plain "oui" or "2" with nothing to answer
+        elif await self._words.request_waiting(person):
+            _say(said, "qa.sms_request_waiting")  # not a new search: OUI or NON first
         else:
             return await self._conversations.start(person, FIND)
         return None
