@@ -219,3 +219,27 @@ async def test_a_volunteer_asked_by_sms_who_answers_unclearly_is_asked_oui_or_no
         bot.assert_clean()
     finally:
         await bot.stop()
+
+
+async def test_a_driver_who_types_a_number_of_seats_is_not_sent_looking_for_a_ride(
+    tus_bot: RunningBot,
+) -> None:
+    from tests.test_careful_seats import two_passengers_on_two_seats
+
+    bot = tus_bot
+    try:
+        jean, _, _ = await two_passengers_on_two_seats(bot)
+        await jean.command("mestrajets")
+        await jean.press("💺 Changer les places")
+        mark = jean.mark()
+        # He types the number instead of touching it. Was a passenger's search "for Tuesday
+        # 1 December", starting with its whole consent text.
+        await jean.send("1")
+        said = "\n".join(jean.texts_since(mark))
+        assert "Cherchons un conducteur" not in said and "Avant de chercher" not in said
+        assert "Je n'ai pas compris" in said
+        [trip] = await bot.rows("SELECT seats FROM trips WHERE driver_id = 1")
+        assert trip["seats"] == 2
+        bot.assert_clean()
+    finally:
+        await bot.stop()
