@@ -243,3 +243,40 @@ async def test_a_driver_who_types_a_number_of_seats_is_not_sent_looking_for_a_ri
         bot.assert_clean()
     finally:
         await bot.stop()
+
+
+async def test_an_old_call_off_button_calls_nobody_off_once_the_seats_are_lowered(
+    tus_bot: RunningBot,
+) -> None:
+    from tests.test_careful_seats import two_passengers_on_two_seats
+
+    bot = tus_bot
+    try:
+        jean, marie, lou = await two_passengers_on_two_seats(bot)
+        await jean.command("mestrajets")
+        await jean.press("💺 Changer les places")
+        await jean.press("1")
+        question = jean.last()
+        lou_button = question.button("❌ Ne plus prendre Lou G.")
+        keep_button = question.button("💺 Garder 2 places")
+        assert lou_button is not None and keep_button is not None
+        await jean.press("❌ Ne plus prendre Marie D.")
+        assert "💺 C'est noté : 1 place pour ce trajet." in jean.last().text  # was "1 place(s)"
+        mark = lou.mark()
+        # The question's old buttons, pressed again (a double tap, a scroll up).
+        await jean.press_data(lou_button["callback_data"], message=question)
+        assert jean.callback_answers()[-1]["text"] == (
+            "Ce bouton ne sert plus. Utilisez le dernier message, ou tapez /aide."
+        )
+        assert lou.texts_since(mark) == []  # was told Jean no longer takes her
+        listed_mark = jean.mark()
+        await jean.command("mestrajets")
+        assert "Lou Garric" in "\n".join(jean.texts_since(listed_mark))
+        await jean.press_data(keep_button["callback_data"], message=question)
+        assert "vous gardez 1 place. Personne" in jean.last().text  # was "1 places"
+        # Keeping rewrites the message as it already reads: Telegram's "not modified",
+        # which handlers/replies.py edit() expects and ignores.
+        assert all("not modified" in e.description for e in bot.fake.errors)
+        assert bot.fake.exceptions == []
+    finally:
+        await bot.stop()
