@@ -37,6 +37,7 @@ PROBLEMS = {
     FileProblem.DATE: "volunteers.file_bad_date",
     FileProblem.MISSING: "volunteers.file_missing",
     FileProblem.WORD: "volunteers.file_bad_word",
+    FileProblem.SEATS: "qa.file_bad_seats",
 }
 
 

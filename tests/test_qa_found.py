@@ -280,3 +280,26 @@ async def test_an_old_call_off_button_calls_nobody_off_once_the_seats_are_lowere
         assert bot.fake.exceptions == []
     finally:
         await bot.stop()
+
+
+@pytest.mark.parametrize("seats", ["99", "0", "-1", "trois"])
+async def test_a_file_with_a_wrong_number_of_seats_says_from_1_to_8(
+    tus_bot: RunningBot, seats: str
+) -> None:
+    bot = tus_bot
+    try:
+        olga, _, _ = team(bot)
+        bruno = await volunteer(bot, 602, "Bruno", "Cahors")
+        number = await person_id(bot, bruno.id)
+        await bot.operators.command(
+            olga, "fiche", f"{number} permis oui assurance 31/12/2027 places {seats}"
+        )
+        # Was "Je n'ai pas compris « 99 ». Mots possibles : permis, assurance, places…"
+        assert bot.operators.last().text == (
+            f"Le nombre de places va de 1 à 8 : « {seats} » ne convient pas. Par exemple : places 3"
+        )
+        [row] = await bot.rows("SELECT seats FROM volunteers")
+        assert row["seats"] is None  # nothing written
+        bot.assert_clean()
+    finally:
+        await bot.stop()
