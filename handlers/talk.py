@@ -469,7 +469,9 @@ class _Request(MessageFilter):
         self._today = today
 
     def filter(self, message: Message) -> bool:
-        return read_request(message.text or "", self._today()) is not None
+        # A bare number ("1") answers buttons (seats, a list), never asks for the 1st.
+        text = (message.text or "").strip()
+        return not text.isdigit() and read_request(text, self._today()) is not None
 
 
 def _has_arguments(update: Update) -> bool:

@@ -215,6 +215,9 @@ class TripsHandlers:
             await answer_button(update, self.t(lang, _ALREADY[result.trip.status]))
             await drop_keyboard(update)
             return
+        if calling_off is not None and result.outcome is TripChange.UNCHANGED:
+            await answer_button(update, self.t(lang, "common.old_button"))  # answered before
+            return
         await answer_button(update)
         trip = result.trip
         await self.notifier.write(context, result.notices)
@@ -230,7 +233,8 @@ class TripsHandlers:
             return
         await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
         if result.outcome is TripChange.DONE:
-            await send(update, context, self.t(lang, "rides.seats_changed", seats=trip.seats))
+            seats_said = self.t.plural(lang, "words.seats", trip.seats, n=trip.seats)
+            await send(update, context, self.t(lang, "rides.seats_changed", seats=seats_said))
 
     def _too_few(self, lang: str, trip: Trip, seats: int, crowded: Sequence[Crowded]) -> str:
         lines = [
@@ -270,7 +274,8 @@ class TripsHandlers:
         if trip is None:
             return
         await edit(update, self._line(person, trip), kb.trip_actions(self.t, lang, trip))
-        await send(update, context, self.t(lang, "seats.kept", seats=trip.seats))
+        seats_said = self.t.plural(lang, "words.seats", trip.seats, n=trip.seats)
+        await send(update, context, self.t(lang, "seats.kept", seats=seats_said))
 
     # The freshness question: does the trip still run? (keep, pause, delete)
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
 from bot import notices as n
 from bot.conversations.volunteer import PART_KEYS
 from bot.services.volunteers import Volunteer, parts_code, slot_days, slot_parts
@@ -23,8 +21,8 @@ def euros(lang: str, cents: int) -> str:
 
 
 def long_date(t: Translator, lang: str, day: date) -> str:
-    """ "31 décembre 2027": an insurance's end may be next year."""
-    return format_date(day, t(lang, "volunteers.date_format"), locale=t.language(lang))
+    """ "31 décembre 2027", "1er janvier 2028": an insurance's end may be next year."""
+    return t.day(lang, day, t(lang, "volunteers.date_format"))
 
 
 def availability_line(t: Translator, lang: str, volunteer: Volunteer) -> str:
@@ -71,7 +69,7 @@ def file_text(t: Translator, lang: str, volunteer: Volunteer, name: str) -> str:
                 "volunteers.file_lines",
                 licence=yes if file.licence_seen else no,
                 until=long_date(t, lang, file.insurance_until),
-                seats=file.seats,
+                seats=t.plural(lang, "words.seats", file.seats, n=file.seats),
                 wheelchair=yes if file.wheelchair else no,
                 frame=yes if file.walking_frame else no,
                 pets=yes if file.pets else no,

@@ -37,6 +37,7 @@ PROBLEMS = {
     FileProblem.DATE: "volunteers.file_bad_date",
     FileProblem.MISSING: "volunteers.file_missing",
     FileProblem.WORD: "volunteers.file_bad_word",
+    FileProblem.SEATS: "qa.file_bad_seats",
 }
 
 
@@ -138,7 +139,7 @@ class VolunteerHandlers(OperatorHandlers):
         if answer.result is not FileResult.CHECKED or answer.volunteer is None:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
-        await answer_button(update, self.t(lang, "volunteers.checked"))
+        await answer_button(update, self.t(lang, _checked_key(answer.volunteer)))
         name = answer.person.display_name if answer.person else "?"
         await edit(update, file_text(self.t, lang, answer.volunteer, name))
 
@@ -153,3 +154,12 @@ class VolunteerHandlers(OperatorHandlers):
                 )
             ]
         )
+
+
+def _checked_key(volunteer: Volunteer) -> str:
+    """What the team is told once a file is checked: whether the volunteer may now be offered
+    (the licence seen, the insurance still running today, the day it was checked)."""
+    file, today = volunteer.file, volunteer.checked_on
+    if file is None or today is None or volunteer.may_drive_on(today):
+        return "volunteers.checked"
+    return "qa.checked_no_licence" if not file.licence_seen else "qa.checked_insurance_over"

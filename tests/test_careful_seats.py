@@ -208,7 +208,7 @@ async def test_a_driver_lowering_his_seats_below_his_passengers_chooses(bot: Run
     told = "\n".join(marie.texts_since(marks[marie]))
     assert "Jean M. a moins de places dans sa voiture" in told and "Paul M." in told
     assert lou.texts_since(marks[lou]) == []
-    assert "C'est noté : 1 place(s)" in jean.last().text
+    assert "C'est noté : 1 place pour ce trajet" in jean.last().text
     [trip] = await bot.rows("SELECT seats FROM trips WHERE driver_id = 1")
     assert trip["seats"] == 1
     mark = jean.mark()

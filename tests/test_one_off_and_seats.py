@@ -254,7 +254,7 @@ async def test_a_one_seat_trip_and_three_passengers(bot: RunningBot) -> None:
     await jean.command("mestrajets")
     await jean.press("💺 Changer les places")
     await jean.press("1")
-    assert "💺 C'est noté : 1 place(s) pour ce trajet." in jean.last().text
+    assert "💺 C'est noté : 1 place pour ce trajet." in jean.last().text
     [trip] = await bot.rows("SELECT seats FROM trips")
     assert trip["seats"] == 1
 

@@ -62,6 +62,7 @@ SAMPLES: dict[str, str | dict[str, str]] = {
         "en": "the day before, Wednesday 30 December, at 23:50",
     },
     "arrival": {"fr": "18h30", "en": "18:30"},
+    "months": "24",  # how long a need is kept (the consent before a search)
     "change_departure": {"fr": "18h30", "en": "18:30"},
     "lines": {
         "fr": "- Ligne 881 : départ à 8h05, arrêt Saint-Cirq-Lapopie Parking."

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from bot.conversations.engine import Flow, On, Turn
 from bot.conversations.model import Press, Question, Text, Words
+from bot.conversations.volunteer import says_volunteering
 from bot.domain import MAX_NAME_LENGTH
 from bot.services import consents as topics
 from bot.services.consents import ConsentService
@@ -59,7 +60,7 @@ class WelcomeFlow(Flow[WelcomeDraft]):
     def question(self, turn: Welcome, step: str) -> Question:
         if step == NAME:
             return Question(Text("sms.welcome_ask_name"))
-        if says_offering(turn.draft.first_words):
+        if _driving(turn.draft.first_words):
             return Question(Text("sms.welcome_agree_driver"), self.yes_no("agree"))
         return Question(Text("sms.welcome_agree"), self.yes_no("agree"))
 
@@ -76,7 +77,7 @@ class WelcomeFlow(Flow[WelcomeDraft]):
             turn.end()
             return
         # What they agreed to: their needs, or their trips when they came to drive.
-        driving = says_offering(turn.draft.first_words)
+        driving = _driving(turn.draft.first_words)
         person = await self.consents.give(turn.person, topics.TRIP if driving else topics.NEED)
         person = await self.people.reach_by_sms(person)
         turn.person = await self.people.accept_privacy(person)
@@ -108,3 +109,8 @@ class WelcomeFlow(Flow[WelcomeDraft]):
     def cancel(self, turn: Welcome) -> None:
         turn.say("sms.welcome_refused")
         turn.end()
+
+
+def _driving(first_words: str) -> bool:
+    """They came to drive: to offer a trip, or as a volunteer driver of the association."""
+    return says_offering(first_words) or says_volunteering(first_words)

@@ -190,6 +190,11 @@ class IntroductionService:
             )
         return Ask(AskResult.ASKED, need, introduction, chosen, notices=notices)
 
+    async def one_waiting(self, driver: Person) -> bool:
+        """Whether exactly one request waits for the driver's answer (a yes or no in words
+        answers it)."""
+        return len(await self._introductions.waiting_for_driver(driver.id)) == 1
+
     async def answer_waiting(self, driver: Person, accept: bool) -> Answer | None:
         """A driver's yes or no said in words: the answer to the one request waiting for
         them (None when there is none, or several)."""

@@ -202,13 +202,17 @@ class Texting:
                 thanks = f"outcome.thanks_{asked.outcome.value}"
             _say(said, thanks)
         elif isinstance(asked, Ask) and asked.result is AskResult.UNCLEAR:
-            _say(said, "sms.which_driver")  # a choice of drivers waits: by their number
+            # A choice of drivers waits: by their number, or OUI or NON when there is one.
+            one = len(asked.candidates) == 1
+            _say(said, "qa.sms_one_driver_unclear" if one else "sms.which_driver")
         elif isinstance(asked, Ask):
             _driver_asked(said, asked)
         elif _thanks(words):
             _say(said, "sms.you_are_welcome")
         elif read_yes_no(words) is not None or words.isdigit():
             _say(said, "sms.help")  # a plain "oui" or "2" with nothing to answer
+        elif await self._words.request_waiting(person):
+            _say(said, "qa.sms_request_waiting")  # not a new search: OUI or NON first
         else:
             return await self._conversations.start(person, FIND)
         return None
@@ -269,4 +273,6 @@ def _say(reply: Reply, key: str) -> None:
 
 
 def _thanks(words: str) -> bool:
-    return words.strip(" !.").lower() in {"merci", "merci beaucoup", "thanks", "thank you", "ok"}
+    """ "Merci !", "merci beaucoup 😊": a thank-you, whatever the signs and smileys around."""
+    said = " ".join("".join(c if c.isalpha() else " " for c in words.lower()).split())
+    return said in {"merci", "merci beaucoup", "merci bien", "thanks", "thank you", "ok"}

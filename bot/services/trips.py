@@ -245,6 +245,10 @@ class TripService:
             return TripChangeResult(TripChange.ENDED, trip)
         if not 1 <= seats <= MAX_SEATS:
             raise ValueError(f"seats out of range: {seats}")
+        if calling_off is not None and seats >= trip.seats:
+            # An old button of a question already answered (the seats were lowered since):
+            # nobody more is called off.
+            return TripChangeResult(TripChange.UNCHANGED, trip)
         rides = await self._rides.to_come_on_trip(trip.id) if self._rides else []
         notices: list[Notice] = []
         called_off = None

@@ -457,6 +457,7 @@ class FileProblem(enum.StrEnum):
     DATE = "date"  # the insurance's end unreadable
     MISSING = "missing"  # the licence or the insurance not said
     WORD = "word"  # a word that is none of the fields
+    SEATS = "seats"  # a number of seats out of 1 to 8
 
 
 @dataclass(frozen=True)
@@ -498,7 +499,7 @@ def read_file_command(typed: str) -> FileCommand:
         flags[name] = said in _YES
     seats_text = values.get("seats", "1")
     if not seats_text.isdigit() or not 1 <= int(seats_text) <= 8:
-        return FileCommand(person_id, problem=FileProblem.WORD, word=seats_text)
+        return FileCommand(person_id, problem=FileProblem.SEATS, word=seats_text)
     file = VolunteerFile(
         licence_seen=flags["licence"],
         insurance_until=until,

@@ -47,3 +47,7 @@ class WordsService:
             if kept is not None:
                 return kept
         return await self._introductions.ask_by_words(person, words)
+
+    async def request_waiting(self, person: Person) -> bool:
+        """Whether a request waits for this driver's OUI or NON."""
+        return await self._introductions.one_waiting(person)
