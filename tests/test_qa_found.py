@@ -122,6 +122,7 @@ async def test_an_older_passenger_who_says_merci_is_asked_oui_or_non_again(
         await welcome(bot, GERMAINE, "figeac demain 9h", "germaine vidal")
         await bot.text(GERMAINE, "Cahors")
         await bot.text(GERMAINE, "2")
+        await bot.text(GERMAINE, "1")  # no way back
         [offered] = await bot.text(GERMAINE, "oui")
         assert "Jeanne M." in offered and offered.endswith("Répondez OUI ou NON")
         # Was "Répondez avec le numéro du conducteur choisi.", when no number was shown.
@@ -142,6 +143,7 @@ async def test_a_thank_you_with_a_smiley_does_not_start_a_new_search(texting: Te
         await welcome(bot, GERMAINE, "figeac demain 9h", "germaine vidal")
         await bot.text(GERMAINE, "Cahors")
         await bot.text(GERMAINE, "2")
+        await bot.text(GERMAINE, "1")  # no way back
         assert "Pas de conducteur" in (await bot.text(GERMAINE, "oui"))[-1]
         # Was "Cherchons un conducteur. ANNULER pour arreter. D'où partez-vous ?"
         assert await bot.text(GERMAINE, "Merci beaucoup 😊") == [
