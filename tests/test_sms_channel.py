@@ -376,3 +376,18 @@ async def test_annuler_stops_the_conversation_or_calls_off_the_newest_need(
     assert "Marie D." in jeanne.last().text and "annul" in jeanne.last().text
     [need] = await bot.rows("SELECT status FROM needs")
     assert need == {"status": "cancelled"}
+
+
+async def test_a_driver_who_texts_every_week_writes_the_days(texting: TextingBot) -> None:
+    """The days are ticked on Telegram; by SMS they are written, never pressed nor numbered."""
+    bot = texting
+    await welcome(bot, "06 45 11 22 33", "je propose un trajet", "paul durand")
+    await bot.text("06 45 11 22 33", "Cahors")
+    await bot.text("06 45 11 22 33", "Figeac")
+    [asked] = await bot.text("06 45 11 22 33", "1")  # every week
+    assert asked.endswith(
+        "Quels jours faites-vous ce trajet ? Ecrivez-les, ex. : lundi jeudi, ou : du lundi au"
+        " vendredi."
+    )
+    [said] = await bot.text("06 45 11 22 33", "lundi jeudi")
+    assert said.startswith("Jours : lundi et jeudi")

@@ -151,6 +151,9 @@ def render_question(t: Translator, lang: str, question: Question) -> str:
         return asked
     if yes_no_values(question) is not None:
         return f"{asked}\n{yes_no_hint(t, lang)}"
+    if any(option.weekday is not None for option in options):
+        # Days to tick: written as words ("lundi jeudi"); numbers cannot say several at once.
+        return asked
     labels = [_label(t, lang, option) for option in options]
     if len(labels) == 1 or labels == [str(n) for n in range(1, len(labels) + 1)]:
         # A way out the question already names ("ou NON"), or numbers that are the answer
