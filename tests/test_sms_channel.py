@@ -391,3 +391,13 @@ async def test_a_driver_who_texts_every_week_writes_the_days(texting: TextingBot
     )
     [said] = await bot.text("06 45 11 22 33", "lundi jeudi")
     assert said.startswith("Jours : lundi et jeudi")
+
+
+async def test_a_whole_trip_answered_to_where_from_is_read_as_one(texting: TextingBot) -> None:
+    """Who texted "bonjour" first answers "D'où partez-vous ?" with the whole trip."""
+    bot = texting
+    asked = await welcome(bot, MARIE, "bonjour", "marie dupont")
+    assert asked[-1].endswith("D'où partez-vous ? Ecrivez la commune.")
+    [said] = await bot.text(MARIE, "de cahors a figeac lundi")
+    assert "Le lundi 30 novembre\nDépart : Cahors (46)\nArrivée : Figeac (46)" in said
+    assert said.endswith("Répondez 1 ou 2")  # leave after / arrive before, next

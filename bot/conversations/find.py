@@ -183,7 +183,26 @@ class FindFlow(CallerSteps[NeedDraft]):
 
     async def take(self, turn: Find, answer: Answer) -> None:
         await self.sensitive_allowed(turn)
+        if isinstance(answer, Words) and await self._whole_trip_at_origin(turn, answer):
+            return
         await super().take(turn, answer)
+
+    async def _whole_trip_at_origin(self, turn: Find, answer: Words) -> bool:
+        """At "D'où partez-vous ?", with nothing known yet, a whole trip in one message
+        ("cahors figeac chaque semaine", "de Gourdon à Cahors jeudi 9h") is read as it would
+        have been as a first message: someone who said "bonjour" first answers that way."""
+        draft = turn.draft
+        if self.for_caller or turn.state.step != ORIGIN or draft.destination is not None:
+            return False
+        request = read_request(answer.text, turn.today())
+        if request is None or request.destination is None:
+            return False
+        places = await self.request_places(request)
+        taken = {step for step, _, reading in places if reading and reading.taken}
+        if taken != {ORIGIN, DESTINATION}:
+            return False
+        await self._take_request(turn, request, places)
+        return True
 
     async def begin(self, turn: Find) -> None:
         if self.for_caller:
@@ -203,6 +222,14 @@ class FindFlow(CallerSteps[NeedDraft]):
         if request is None or self.for_caller:
             await self.begin(turn)
             return
+        await self._take_request(turn, request, await self.request_places(request))
+
+    async def _take_request(
+        self,
+        turn: Find,
+        request: Request,
+        places: list[tuple[str, str, PlaceReading | None]],
+    ) -> None:
         turn.say("words.request_understood")
         if request.weekdays:
             # "Gourdon Cahors lundi et jeudi 8h": every week, on those days.
@@ -220,7 +247,7 @@ class FindFlow(CallerSteps[NeedDraft]):
         if request.back is not None:
             self.take_back(turn, request.back)
         state = turn.state
-        for step, typed, reading in await self.request_places(request):
+        for step, typed, reading in places:
             if reading is None or reading.taken is None:
                 turn.say("words.place_not_kept", text=echo(typed))
                 continue
