@@ -401,3 +401,11 @@ async def test_a_whole_trip_answered_to_where_from_is_read_as_one(texting: Texti
     [said] = await bot.text(MARIE, "de cahors a figeac lundi")
     assert "Le lundi 30 novembre\nDépart : Cahors (46)\nArrivée : Figeac (46)" in said
     assert said.endswith("Répondez 1 ou 2")  # leave after / arrive before, next
+
+
+async def test_yes_where_a_village_is_asked_is_not_looked_up(texting: TextingBot) -> None:
+    bot = texting
+    await welcome(bot, MARIE, "bonjour", "marie dupont")
+    assert await bot.text(MARIE, "oui") == ["Ecrivez le nom de la commune, par ex. : Cahors."]
+    [said] = await bot.text(MARIE, "Cahors")
+    assert said.startswith("Départ : Cahors (46)")

@@ -49,6 +49,7 @@ from bot.understand import (
     read_choice,
     read_summary,
     read_weekdays,
+    read_yes_no,
 )
 
 ORIGIN, DESTINATION, DAYS, SUMMARY = "origin", "destination", "days", "summary"
@@ -379,6 +380,12 @@ class Flow(Generic[D]):
                 self.set_place(turn, step, state.choices[index])
                 return
         reading = await self.places.understand(typed)
+        if reading.taken is None and read_yes_no(typed) is not None:
+            # "oui", "non", "ok": an answer to another question, not a village to look for
+            # (never "Ouistreham" to someone who meant yes).
+            state.choices = []
+            turn.show(Question(Text("steps.place_name_wanted"), expect=Expect.PLACE))
+            return
         if reading.taken is None and not reading.resolution.exact:
             reading = await self.place_with_more(turn, typed) or reading
         if reading.taken is not None:
