@@ -10,8 +10,11 @@ from typing import Any
 import pytest
 
 from bot.places.gazetteer import Gazetteer
+from tests.conftest import RunningBot
 from tests.phones import TextingBot
+from tests.test_operators import team
 from tests.test_sms_channel import welcome
+from tests.test_volunteers import ALLOWANCE_RATE, person_id, volunteer
 
 MARIE = "06 12 34 56 78"
 
@@ -19,6 +22,14 @@ MARIE = "06 12 34 56 78"
 @pytest.fixture
 async def texting(tmp_path: Path, gazetteer: Gazetteer) -> Any:
     running = TextingBot(tmp_path, gazetteer)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> Any:
+    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=ALLOWANCE_RATE)
     await running.start()
     yield running
     await running.stop()
@@ -62,3 +73,42 @@ async def test_forget_by_sms_in_the_middle_of_a_question_is_asked_too(
     assert await bot.text(MARIE, "non") == [
         "Rien n'a été effacé.\nReprenons :\nD'où partez-vous ? Ecrivez la commune."
     ]
+
+
+# 2. A partial /fiche keeps what it does not say.
+
+
+async def test_a_partial_file_keeps_the_fields_it_does_not_say(tus_bot: RunningBot) -> None:
+    bot = tus_bot
+    olga, _, _ = team(bot)
+    bruno = await volunteer(bot, 602, "Bruno", "Cahors")
+    number = await person_id(bot, bruno.id)
+    await bot.operators.command(olga, "fiche", f"{number} permis oui assurance 01/01/2028")
+    assert "Il faut au moins le permis" not in bot.operators.last().text
+    await bot.operators.command(
+        olga, "fiche", f"{number} permis oui assurance 31/12/2027 places 3 deambulateur oui"
+    )
+    assert "🚗 3 places" in bot.operators.last().text
+    # A new insurance date only: was reset to 1 place and no walking frame.
+    await bot.operators.command(olga, "fiche", f"{number} assurance 31/12/2028")
+    card = bot.operators.last().text
+    assert "Assurance jusqu'au 31 décembre 2028" in card
+    assert "🚗 3 places" in card and "déambulateur : Oui" in card
+    await bot.operators.command(olga, "fiche", f"{number} places 2")
+    card = bot.operators.last().text
+    assert "🚗 2 places" in card and "déambulateur : Oui" in card
+    assert "31 décembre 2028" in card
+    bot.assert_clean()
+
+
+async def test_a_first_file_still_needs_the_licence_and_the_insurance(
+    tus_bot: RunningBot,
+) -> None:
+    bot = tus_bot
+    olga, _, _ = team(bot)
+    bruno = await volunteer(bot, 602, "Bruno", "Cahors")
+    number = await person_id(bot, bruno.id)
+    await bot.operators.command(olga, "fiche", f"{number} places 2")
+    assert bot.operators.last().text.startswith("Il faut au moins le permis")
+    await bot.operators.command(olga, "fiche", f"{number}")
+    assert "📄 Fiche pas encore remplie" in bot.operators.last().text  # nothing saved
