@@ -11,12 +11,14 @@ import pytest
 
 from bot.places.gazetteer import Gazetteer
 from tests.conftest import RunningBot
-from tests.phones import TextingBot
+from tests.phones import NUMBER, TextingBot
 from tests.test_operators import team
+from tests.test_privacy import registered_by_phone
 from tests.test_sms_channel import welcome
 from tests.test_volunteers import ALLOWANCE_RATE, person_id, volunteer
 
 MARIE = "06 12 34 56 78"
+YVETTE = "06 98 76 54 32"
 
 
 @pytest.fixture
@@ -112,3 +114,31 @@ async def test_a_first_file_still_needs_the_licence_and_the_insurance(
     assert bot.operators.last().text.startswith("Il faut au moins le permis")
     await bot.operators.command(olga, "fiche", f"{number}")
     assert "📄 Fiche pas encore remplie" in bot.operators.last().text  # nothing saved
+
+
+# 3. /sms <number> for someone who texted STOP.
+
+
+async def test_the_team_cannot_turn_texts_back_on_after_a_stop(texting: TextingBot) -> None:
+    bot = texting
+    olga, _, _ = team(bot)
+    await registered_by_phone(olga, "Yvette Roux", YVETTE)
+    await bot.operators.command(olga, "sms", YVETTE)
+    assert len(bot.inbox(YVETTE)) == 1  # the first text, as she agreed with Olga
+    await bot.text(YVETTE, "STOP")
+    # Was: "C'est noté : Yvette Roux reçoit maintenant les SMS", and a text she refused.
+    await bot.operators.command(olga, "sms", YVETTE)
+    assert bot.operators.last().text == (
+        f"📵 Yvette Roux ({YVETTE}) a écrit STOP le lundi 23 novembre : Mobilot ne lui envoie"
+        " plus de SMS, et l'équipe ne peut pas les remettre. Pour en recevoir à nouveau, cette"
+        f" personne doit écrire START au {NUMBER}. D'ici là, l'équipe l'appelle."
+    )
+    assert bot.inbox(YVETTE) == []
+    [row] = await bot.rows("SELECT sms_stopped_at FROM people WHERE display_name = 'Yvette Roux'")
+    assert row["sms_stopped_at"] is not None
+    # Her own START does it.
+    assert await bot.text(YVETTE, "START") == [
+        "C'est noté : Mobilot vous écrit de nouveau par SMS. STOP pour arreter."
+    ]
+    await bot.operators.command(olga, "sms", YVETTE)
+    assert "reçoit déjà les SMS" in bot.operators.last().text
