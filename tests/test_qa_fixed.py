@@ -142,3 +142,19 @@ async def test_the_team_cannot_turn_texts_back_on_after_a_stop(texting: TextingB
     ]
     await bot.operators.command(olga, "sms", YVETTE)
     assert "reçoit déjà les SMS" in bot.operators.last().text
+
+
+# 4. The team's post for a need registered by SMS.
+
+
+async def test_the_teams_post_says_the_purpose_was_not_asked_by_sms(texting: TextingBot) -> None:
+    bot = texting
+    team(bot)
+    await welcome(bot, MARIE, "figeac mardi 9h", "Marie Dupont")
+    for words in ("Cahors", "2", "1", "oui"):
+        await bot.text(MARIE, words)
+    [post] = [m.text for m in bot.operators.messages() if m.text.startswith("🆘 Demande n° 1")]
+    # Was "🎯 Autre": she was never asked why she travels.
+    assert "🎯 motif non demandé" in post and "Autre" not in post
+    [need] = await bot.rows("SELECT purpose, purpose_asked FROM needs")
+    assert need == {"purpose": "other", "purpose_asked": 0}
