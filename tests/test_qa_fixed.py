@@ -12,6 +12,7 @@ import pytest
 from bot.places.gazetteer import Gazetteer
 from tests.conftest import RunningBot
 from tests.phones import NUMBER, TextingBot
+from tests.test_find_flow import describe_need, driver
 from tests.test_operators import team
 from tests.test_privacy import registered_by_phone
 from tests.test_sms_channel import welcome
@@ -158,3 +159,31 @@ async def test_the_teams_post_says_the_purpose_was_not_asked_by_sms(texting: Tex
     assert "🎯 motif non demandé" in post and "Autre" not in post
     [need] = await bot.rows("SELECT purpose, purpose_asked FROM needs")
     assert need == {"purpose": "other", "purpose_asked": 0}
+
+
+# 5. A driver's unclear words while a request waits.
+
+
+async def test_a_driver_who_types_peut_etre_is_pointed_to_the_requests_buttons(
+    bot: RunningBot,
+) -> None:
+    jean = await driver(bot, 301, "Jean")
+    marie = bot.fake.user(302, "Marie", last_name="Delpech")
+    await describe_need(marie)
+    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    request = jean.last()
+    assert "Demande de covoiturage" in request.text
+    # Was the generic "Je n'ai pas compris. Dites-moi où et quand…" and the start menu.
+    await jean.send("peut-être")
+    assert jean.last().text == (
+        "Je n'ai pas compris « peut-être ». Une demande de trajet attend votre réponse :"
+        " touchez « ✅ J'accepte » ou « Non, pas cette fois » sous la demande, plus haut."
+        " Vous pouvez aussi écrire oui ou non."
+    )
+    assert jean.last().buttons == []
+    await jean.press("✅ J'accepte", message=request)
+    assert "✅ Vous avez accepté." in request.text
+    # Nothing waits any more: the usual answer.
+    await jean.send("peut-être")
+    assert "Je n'ai pas compris." in jean.messages()[-2].text
+    bot.assert_clean()

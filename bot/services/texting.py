@@ -36,7 +36,7 @@ from bot.services.people import PeopleService
 from bot.services.rides import OutcomeResult, RecordedOutcome
 from bot.services.texts import Flood, ReceivedText, TextService
 from bot.services.trips import TripChange, TripChangeResult
-from bot.services.words import WordsService
+from bot.services.words import RequestsWaiting, WordsService
 from bot.understand import Keyword, read_keyword, read_request, read_yes_no, says_offering
 
 # The conversations a text opens.
@@ -217,7 +217,7 @@ class Texting:
             _say(said, "sms.you_are_welcome")
         elif read_yes_no(words) is not None or words.isdigit():
             _say(said, "sms.help")  # a plain "oui" or "2" with nothing to answer
-        elif await self._words.request_waiting(person):
+        elif isinstance(asked, RequestsWaiting) and asked.count == 1:
             _say(said, "qa.sms_request_waiting")  # not a new search: OUI or NON first
         else:
             return await self._conversations.start(person, FIND)
