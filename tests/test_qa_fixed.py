@@ -62,6 +62,8 @@ async def test_oublier_by_sms_asks_oui_then_erases_everything(texting: TextingBo
     assert await bot.rows("SELECT id FROM people WHERE display_name = 'Marie Dupont'") == []
     [need] = await bot.rows("SELECT status FROM needs")
     assert need == {"status": "cancelled"}
+    # Texting again is a first time: the agreement is asked again.
+    assert (await bot.text(MARIE, "bonjour"))[-1].endswith("D'accord ?\nRépondez OUI ou NON")
     bot.assert_clean()
 
 
