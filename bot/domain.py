@@ -348,6 +348,8 @@ class NeedDraft(BaseModel):
     at: time | None = None
     purpose: Purpose | None = None
     special_needs: frozenset[SpecialNeed] = frozenset()
+    # False: the purpose and special needs were not asked (no consent to them, or by SMS).
+    purpose_asked: bool = True
     # The way back: None until asked; AT with `back_at` (None while the time is asked).
     way_back: WayBack | None = None
     back_at: time | None = None
@@ -409,6 +411,7 @@ class NeedDraft(BaseModel):
             at=self.at,
             purpose=self.purpose,
             special_needs=self.special_needs,
+            purpose_asked=self.purpose_asked,
             way_back=self.way_back or WayBack.NONE,
             back_at=self.back_at if self.way_back is WayBack.AT else None,
         )
@@ -425,6 +428,8 @@ class NewNeed(BaseModel):
     at: time
     purpose: Purpose
     special_needs: frozenset[SpecialNeed] = frozenset()
+    # False: never asked (no consent to it, or by SMS): OTHER and none stand for "not said".
+    purpose_asked: bool = True
     way_back: WayBack = WayBack.NONE
     back_at: time | None = None  # with WayBack.AT: leaving the destination around then
 

@@ -1235,6 +1235,7 @@ class Keyword(enum.StrEnum):
     CANCEL = "cancel"
     STOP = "stop"
     START = "start"
+    FORGET = "forget"  # erase everything kept about them (/oublier on Telegram)
 
 
 _KEYWORDS = {
@@ -1242,6 +1243,25 @@ _KEYWORDS = {
     Keyword.CANCEL: ("annuler", "annule", "annulation", "cancel"),
     Keyword.STOP: ("stop", "arret", "arreter", "stop sms", "desabonner", "unsubscribe", "stopall"),
     Keyword.START: ("start", "reprendre", "unstop", "demarrer"),
+    Keyword.FORGET: (
+        "oublier",
+        "oubliez moi",
+        "oublie moi",
+        "oubliez moi svp",
+        "effacer",
+        "tout effacer",
+        "effacer tout",
+        "effacer mes donnees",
+        "supprimer mes donnees",
+        "effacer mon compte",
+        "supprimer mon compte",
+        "forget",
+        "forget me",
+        "forgetme",
+        "delete my data",
+        "erase my data",
+        "delete my account",
+    ),
 }
 _KEYWORD_OF = {word: keyword for keyword, words in _KEYWORDS.items() for word in words}
 

@@ -21,6 +21,7 @@ from bot.domain import IntroductionStatus, Person
 from bot.services.introductions import Answer, AnswerResult, AskResult
 from bot.services.rides import OutcomeResult, RecordedOutcome
 from bot.services.trips import TripChange, TripChangeResult
+from bot.services.words import RequestsWaiting
 from bot.understand import says_hello
 from handlers import keyboards as kb
 from handlers import pages, render
@@ -88,6 +89,18 @@ class IntroductionHandlers:
             if asked.result is OutcomeResult.RECORDED and asked.outcome is not None:
                 thanks = f"outcome.thanks_{asked.outcome.value}"
             await send(update, context, self.t(lang, thanks))
+            return
+        if isinstance(asked, RequestsWaiting):
+            # "Peut-être": not a new search; the request's buttons answer it.
+            said = self.t.plural(
+                lang,
+                "qafix.request_waiting",
+                asked.count,
+                text=echo(typed or ""),
+                accept=self.t(lang, "button.accept_request"),
+                decline=self.t(lang, "button.decline_request"),
+            )
+            await send(update, context, said)
             return
         if asked is None and says_hello(typed or ""):
             # "Bonjour": greeted back, with what to say or press next.

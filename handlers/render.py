@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -168,6 +168,18 @@ def special_needs(t: Translator, lang: str, need: Need | NeedDraft) -> str:
         return t(lang, "special.none")
     ordered = [s for s in SpecialNeed if s in need.special_needs]
     return ", ".join(t(lang, f"special.{s.value}") for s in ordered)
+
+
+def asked(
+    t: Translator,
+    lang: str,
+    need: Need,
+    said: Callable[[Translator, str, Need], str],
+    not_asked: str,
+) -> str:
+    """What the passenger said, or, for the team, that it was never asked (by SMS, or
+    without their consent to it): "Other" and "no special need" would be made up."""
+    return said(t, lang, need) if need.purpose_asked else t(lang, not_asked)
 
 
 def need_summary(t: Translator, lang: str, draft: NeedDraft) -> str:
@@ -381,8 +393,8 @@ def operator_post(t: Translator, lang: str, view: FollowUp, reason: str | None) 
         origin=Html(place(t, lang, need.origin)),
         destination=Html(place(t, lang, need.destination)),
         when=Html(need_when(t, lang, need)),
-        purpose=Html(purpose(t, lang, need)),
-        special=Html(special_needs(t, lang, need)),
+        purpose=Html(asked(t, lang, need, purpose, "qafix.purpose_not_asked")),
+        special=Html(asked(t, lang, need, special_needs, "qafix.special_not_asked")),
         reason=Html(t(lang, f"operators.reason.{reason}") if reason else ""),
         state=Html(operator_state(t, lang, view)),
     )

@@ -36,6 +36,7 @@ ANSWERS = {
     TeamSms.NOT_A_MOBILE: "smsteam.not_a_mobile",
     TeamSms.NOT_FOUND: "smsteam.not_found",
     TeamSms.ON_TELEGRAM: "smsteam.on_telegram",
+    TeamSms.STOPPED: "qafix.sms_stopped",
 }
 
 
@@ -91,8 +92,11 @@ class SmsTeamHandlers:
             "name": person.display_name if person is not None else "",
             "operator": operator,
         }
-        if done.result is TeamSms.REACHED:
+        if done.result is TeamSms.REACHED or done.result is TeamSms.STOPPED:
             values["number"] = self.deps.settings.sms_number or ""
+        if done.result is TeamSms.STOPPED and person and person.sms_stopped_at:
+            day = person.sms_stopped_at.astimezone(self.deps.settings.zone).date()
+            values["date"] = self.t.date(lang, day)
         return self.t(lang, ANSWERS[done.result], **values)
 
 

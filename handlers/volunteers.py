@@ -111,6 +111,9 @@ class VolunteerHandlers(OperatorHandlers):
             answer = FileAnswer(
                 FileResult.SAVED if volunteer and person else FileResult.UNKNOWN, volunteer, person
             )
+        if answer.result is FileResult.INCOMPLETE:  # a first file: the licence and insurance
+            await send(update, context, self.t(lang, PROBLEMS[FileProblem.MISSING]))
+            return
         if answer.result is FileResult.UNKNOWN or answer.volunteer is None:
             await send(update, context, self.t(lang, "volunteers.unknown", id=command.person_id))
             return

@@ -373,7 +373,7 @@ class FindFlow(CallerSteps[NeedDraft]):
 
     def without_sensitive(self, turn: Find) -> Question:
         """The purpose and special needs are asked only of who agreed to give them."""
-        turn.change(purpose=Purpose.OTHER, special_needs=frozenset())
+        turn.change(purpose=Purpose.OTHER, special_needs=frozenset(), purpose_asked=False)
         turn.say("privacy.sensitive_skipped")
         turn.state.step = SUMMARY
         return self.question(turn, SUMMARY)
@@ -728,7 +728,7 @@ class FindFlow(CallerSteps[NeedDraft]):
             self.other_step(turn)
             return
         turn.drop()
-        turn.change(purpose=Purpose(choice))
+        turn.change(purpose=Purpose(choice), purpose_asked=True)
         self.advance(turn, PURPOSE)
 
     async def on_purpose_words(self, turn: Find, answer: Words) -> None:

@@ -195,6 +195,10 @@ class IntroductionService:
         answers it)."""
         return len(await self._introductions.waiting_for_driver(driver.id)) == 1
 
+    async def waiting_count(self, driver: Person) -> int:
+        """How many requests wait for the driver's answer."""
+        return len(await self._introductions.waiting_for_driver(driver.id))
+
     async def answer_waiting(self, driver: Person, accept: bool) -> Answer | None:
         """A driver's yes or no said in words: the answer to the one request waiting for
         them (None when there is none, or several)."""

@@ -4,9 +4,10 @@
 2. too many texts from that number in a short while: nothing (and, unless they texted STOP,
    told once to wait);
 3. someone who texted STOP: nothing, unless they text START;
-4. a keyword (STOP, START, AIDE, ANNULER, in both languages): ANNULER stops the conversation
-   in progress or, with none, offers to call off the newest need
-   (bot/conversations/cancel_need.py);
+4. a keyword (STOP, START, AIDE, ANNULER, OUBLIER, in both languages): ANNULER stops the
+   conversation in progress or, with none, offers to call off the newest need
+   (bot/conversations/cancel_need.py); OUBLIER asks OUI first, then erases everything, as
+   /oublier does on Telegram (bot/conversations/forget.py);
 5. a newcomer: the agreement and their name first (bot/conversations/welcome.py), then what
    they texted first;
 6. the answer to the conversation in progress ("2" is its second choice, OUI and NON its yes
@@ -35,11 +36,12 @@ from bot.services.people import PeopleService
 from bot.services.rides import OutcomeResult, RecordedOutcome
 from bot.services.texts import Flood, ReceivedText, TextService
 from bot.services.trips import TripChange, TripChangeResult
-from bot.services.words import WordsService
+from bot.services.words import RequestsWaiting, WordsService
 from bot.understand import Keyword, read_keyword, read_request, read_yes_no, says_offering
 
 # The conversations a text opens.
 FIND, OFFER, WELCOME, CANCEL_NEED = "find", "offer", "welcome", "cancel_need"
+FORGET = "forget"
 VOLUNTEER = "volunteer"
 # A newcomer's first words taken again after the welcome, and at most this deep.
 MOST_THEN = 2
@@ -160,6 +162,10 @@ class Texting:
                 reply = await self._conversations.start(person, CANCEL_NEED)
             await self._add(texted, reply, 0)
             return
+        if keyword is Keyword.FORGET:
+            # OUI first; then erased through the privacy service, like /oublier.
+            await self._add(texted, await self._conversations.start(person, FORGET), 0)
+            return
         _say(texted.reply, "sms.help")
         again = await self._conversations.ask_again(person)
         if again is not None:
@@ -211,7 +217,7 @@ class Texting:
             _say(said, "sms.you_are_welcome")
         elif read_yes_no(words) is not None or words.isdigit():
             _say(said, "sms.help")  # a plain "oui" or "2" with nothing to answer
-        elif await self._words.request_waiting(person):
+        elif isinstance(asked, RequestsWaiting) and asked.count == 1:
             _say(said, "qa.sms_request_waiting")  # not a new search: OUI or NON first
         else:
             return await self._conversations.start(person, FIND)

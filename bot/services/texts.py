@@ -107,6 +107,7 @@ class TeamSms(enum.StrEnum):
     NOT_A_MOBILE = "not_a_mobile"  # a landline cannot get texts
     NOT_FOUND = "not_found"  # nobody the team registered with that number
     ON_TELEGRAM = "on_telegram"  # on Telegram: messages reach them there
+    STOPPED = "stopped"  # they texted STOP: only their own START undoes it
 
 
 @dataclass(frozen=True)
@@ -200,9 +201,12 @@ class TextService:
             return TeamSmsResult(TeamSms.WITHDRAWN, phone, person, await self._posts_of(person))
         if not is_mobile(phone):
             return TeamSmsResult(TeamSms.NOT_A_MOBILE, phone, person)
-        if person.by_sms and person.sms_stopped_at is None:
+        if person.sms_stopped_at is not None:
+            # A STOP they texted stands until they text START: a word on the phone is not
+            # recorded anywhere, and a text they did not ask for is what STOP forbids.
+            return TeamSmsResult(TeamSms.STOPPED, phone, person)
+        if person.by_sms:
             return TeamSmsResult(TeamSms.ALREADY, phone, person)
-        # Told in person, their word stands for the STOP they once texted.
         person = await self._people.reach_by_sms(person, consent_by=operator, show_phone=False)
         told = [to_person(person, SmsTeamAgreed()), *await self._posts_of(person)]
         return TeamSmsResult(TeamSms.REACHED, phone, person, told)

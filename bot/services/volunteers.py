@@ -160,6 +160,41 @@ class VolunteerFile:
 
 
 @dataclass(frozen=True)
+class FileChange:
+    """What one /fiche says: only the fields written; the others stay as the file had them
+    (a first file needs the licence and the insurance; seats 1 and "no" for the rest)."""
+
+    licence_seen: bool | None = None
+    insurance_until: date | None = None
+    seats: int | None = None
+    wheelchair: bool | None = None
+    walking_frame: bool | None = None
+    pets: bool | None = None
+
+    def on(self, file: VolunteerFile | None) -> VolunteerFile | None:
+        """The file once changed; None for a first file without licence or insurance."""
+        licence = self.licence_seen
+        until = self.insurance_until
+        if file is not None:
+            licence = file.licence_seen if licence is None else licence
+            until = file.insurance_until if until is None else until
+        if licence is None or until is None:
+            return None
+
+        def kept(said: bool | None, was: bool) -> bool:
+            return was if said is None else said
+
+        return VolunteerFile(
+            licence_seen=licence,
+            insurance_until=until,
+            seats=self.seats or (file.seats if file is not None else 1),
+            wheelchair=kept(self.wheelchair, file is not None and file.wheelchair),
+            walking_frame=kept(self.walking_frame, file is not None and file.walking_frame),
+            pets=kept(self.pets, file is not None and file.pets),
+        )
+
+
+@dataclass(frozen=True)
 class Volunteer:
     person_id: int
     availability: Availability
@@ -226,6 +261,7 @@ class FileResult(enum.StrEnum):
     CHECKED = "checked"
     UNKNOWN = "unknown"  # no volunteer with that number
     NO_FILE = "no_file"  # checked before anything was written
+    INCOMPLETE = "incomplete"  # a first file without the licence or the insurance
 
 
 @dataclass(frozen=True)
@@ -317,15 +353,23 @@ class VolunteerService:
                 listed.append(Listed(volunteer, person))
         return listed
 
-    async def write_file(self, person_id: int, file: VolunteerFile) -> FileAnswer:
-        """The team writes (or corrects) the file: it must be checked again after that; the
-        reminder before the insurance ends is scheduled (moved, for a new date)."""
+    async def write_file(self, person_id: int, written: VolunteerFile | FileChange) -> FileAnswer:
+        """The team writes (or corrects) the file: what a /fiche does not say stays as it
+        was; it must be checked again after that; the reminder before the insurance ends is
+        scheduled (moved, for a new date)."""
         now = self._clock.now()
         async with self._uow.transaction():
             volunteer = await self._volunteers.get(person_id)
             person = await self._people.get(person_id)
             if volunteer is None or person is None:
                 return FileAnswer(FileResult.UNKNOWN)
+            if isinstance(written, FileChange):
+                changed = written.on(volunteer.file)
+                if changed is None:
+                    return FileAnswer(FileResult.INCOMPLETE, volunteer, person)
+                file = changed
+            else:
+                file = written
             await self._volunteers.save_file(person_id, file, now)
             remind_on = file.insurance_until - INSURANCE_NOTICE
             at = max(self._calendar.at(remind_on, self._reminder_hour), now)
@@ -463,14 +507,14 @@ class FileProblem(enum.StrEnum):
 @dataclass(frozen=True)
 class FileCommand:
     person_id: int | None
-    file: VolunteerFile | None = None
+    file: FileChange | None = None
     problem: FileProblem | None = None
     word: str = ""
 
 
 def read_file_command(typed: str) -> FileCommand:
-    """What follows /fiche: the volunteer's number, then the fields in any order; with the
-    number alone, the file is only shown."""
+    """What follows /fiche: the volunteer's number, then the fields in any order (only those
+    that change); with the number alone, the file is only shown."""
     words = typed.replace(";", " ").replace(",", " ").split()
     if not words or not words[0].lstrip("#").isdigit():
         return FileCommand(None, problem=FileProblem.NUMBER)
@@ -486,24 +530,27 @@ def read_file_command(typed: str) -> FileCommand:
             return FileCommand(person_id, problem=FileProblem.WORD, word=rest[i])
         values[name] = rest[i + 1]
         i += 2
-    if "licence" not in values or "insurance" not in values:
-        return FileCommand(person_id, problem=FileProblem.MISSING)
-    until = _read_date(values["insurance"])
-    if until is None:
-        return FileCommand(person_id, problem=FileProblem.DATE, word=values["insurance"])
-    flags = {}
+    until = None
+    if "insurance" in values:
+        until = _read_date(values["insurance"])
+        if until is None:
+            return FileCommand(person_id, problem=FileProblem.DATE, word=values["insurance"])
+    flags: dict[str, bool | None] = {}
     for name in ("licence", "wheelchair", "frame", "pets"):
-        said = _fold_word(values.get(name, "non"))
+        if name not in values:
+            flags[name] = None  # not said: stays as the file has it
+            continue
+        said = _fold_word(values[name])
         if said not in _YES | _NO:
             return FileCommand(person_id, problem=FileProblem.WORD, word=values[name])
         flags[name] = said in _YES
-    seats_text = values.get("seats", "1")
-    if not seats_text.isdigit() or not 1 <= int(seats_text) <= 8:
+    seats_text = values.get("seats")
+    if seats_text is not None and (not seats_text.isdigit() or not 1 <= int(seats_text) <= 8):
         return FileCommand(person_id, problem=FileProblem.SEATS, word=seats_text)
-    file = VolunteerFile(
+    file = FileChange(
         licence_seen=flags["licence"],
         insurance_until=until,
-        seats=int(seats_text),
+        seats=int(seats_text) if seats_text is not None else None,
         wheelchair=flags["wheelchair"],
         walking_frame=flags["frame"],
         pets=flags["pets"],

@@ -5,12 +5,22 @@ passenger names among those shown ("Jean", "le premier"), or a language ("Englis
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.domain import Person
 from bot.services.introductions import Answer, Ask, IntroductionService
 from bot.services.people import PeopleService
 from bot.services.rides import RecordedOutcome, RideService
 from bot.services.trips import TripChangeResult, TripService
 from bot.understand import read_language, read_yes_no
+
+
+@dataclass(frozen=True)
+class RequestsWaiting:
+    """Words that answer nothing from a driver whom requests wait for: pointed to them
+    (their buttons, or OUI or NON for one), not to a new search."""
+
+    count: int
 
 
 class WordsService:
@@ -28,9 +38,9 @@ class WordsService:
 
     async def answer(
         self, person: Person, words: str
-    ) -> Ask | Answer | RecordedOutcome | TripChangeResult | Person | None:
+    ) -> Ask | Answer | RecordedOutcome | TripChangeResult | Person | RequestsWaiting | None:
         """What the words answered, and what came of it (the person, in the language they
-        asked for); None when they answer nothing."""
+        asked for); the requests waiting for a driver when they answer nothing; else None."""
         language = read_language(words)
         if language is not None:
             return await self._people.set_language(person, language)
@@ -46,8 +56,8 @@ class WordsService:
             kept = await self._trips.still_runs_said(person)
             if kept is not None:
                 return kept
-        return await self._introductions.ask_by_words(person, words)
-
-    async def request_waiting(self, person: Person) -> bool:
-        """Whether a request waits for this driver's OUI or NON."""
-        return await self._introductions.one_waiting(person)
+        asked = await self._introductions.ask_by_words(person, words)
+        if asked is not None:
+            return asked
+        waiting = await self._introductions.waiting_count(person)
+        return RequestsWaiting(waiting) if waiting else None
