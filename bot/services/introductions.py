@@ -5,8 +5,9 @@ does not in time, or pulls out later; each time, who must hear of it (bot/servic
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot import notices as n
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
@@ -27,6 +28,7 @@ from bot.services import telling
 from bot.services.candidates import Candidate
 from bot.services.needs import MAX_CANDIDATES, NeedService, need_query, trip_route
 from bot.services.views import team_view
+from bot.services.volunteers import VolunteerCandidate
 from bot.understand import read_choice
 
 # A driver asked for a one-off ride must answer this long before it at the latest…
@@ -105,7 +107,10 @@ class IntroductionService:
         unit_of_work: UnitOfWork,
         timing: Timing,
         cost_share_eur_per_km: float | None = None,
+        membership: Callable[[Person, date], Awaitable[list[Notice]]] | None = None,
     ) -> None:
+        # Whether a passenger asking a volunteer is a member of the association (issue 24).
+        self._membership = membership
         self._cost_share = cost_share_eur_per_km
         self._matching = needs
         self._needs = need_repository
@@ -188,6 +193,9 @@ class IntroductionService:
             notices = telling.driver_asked(
                 need, introduction, chosen, passenger, by_operator=as_operator
             )
+            if self._membership is not None and isinstance(chosen, VolunteerCandidate):
+                day = need.travel_date or self._calendar.today(now)
+                notices = [*await self._membership(passenger, day), *notices]
         return Ask(AskResult.ASKED, need, introduction, chosen, notices=notices)
 
     async def one_waiting(self, driver: Person) -> bool:

@@ -1,0 +1,111 @@
+"""End to end: the members of an association and their rides with volunteers (issue 24,
+items 3, 6 and 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.places.gazetteer import Gazetteer
+from tests.conftest import RunningBot
+from tests.test_find_flow import describe_need
+from tests.test_volunteers import ALLOWANCE_RATE, person_id, three_volunteers
+
+
+@pytest.fixture
+async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
+    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=ALLOWANCE_RATE)
+    await running.start()
+    return running
+
+
+# Item 3: members, their fee, and who asks a volunteer.
+
+
+async def test_a_member_is_found_and_told_kindly_to_renew(tus_bot: RunningBot) -> None:
+    bot = tus_bot
+    try:
+        olga, _, bruno, claire = await three_volunteers(bot)
+        await olga.command("tus", "adherent Marie Delpech ; Lalbenque")
+        await olga.command("tus")
+        assert "/tus cotisation Nom ; jour" in olga.last().text
+        marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
+        await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
+        mark, seen = bot.operators.mark(), marie.mark()
+        await marie.press(next(b for b in marie.last().buttons if "Bruno" in b))
+        # Found in the register by her name, and linked; no fee noted yet: said, not refused.
+        [member] = await bot.rows("SELECT person_id, fee_paid_on FROM tus_members")
+        assert member == {"person_id": await person_id(bot, marie.id), "fee_paid_on": None}
+        told = marie.texts_since(seen)[-2:]
+        assert "Votre adhésion à l'association est à renouveler" in told[0]
+        assert "votre demande part quand même" in told[0]
+        assert told[1].startswith("J'ai envoyé votre demande à Bruno L.")
+        assert "Demande de transport solidaire" in bruno.last().text
+        team_saw = "\n".join(bot.operators.texts_since(mark))
+        assert "Marie Delpech (n° " in team_saw and "aucune cotisation n'est notée" in team_saw
+        assert "/tus cotisation Marie Delpech" in team_saw
+
+        # The team notes the fee: a year, and Marie is no longer told anything.
+        await olga.command("tus", "cotisation Marie Delpech ; 02/11")
+        assert olga.last().text == (
+            "✅ Cotisation notée pour Marie Delpech, payée le 2 novembre 2026 :"
+            " adhésion valable jusqu'au 1er novembre 2027."
+        )
+        await olga.command("tus", "cotisation Marie Delpech ; n'importe")
+        assert "Je n'ai pas compris le jour « n'importe »" in olga.last().text
+        await olga.command("tus", "cotisation Personne Inconnue")
+        assert "Personne Inconnue n'est pas au registre" in olga.last().text
+        await bruno.press("Non, pas cette fois")
+        mark = bot.operators.mark()
+        seen = marie.mark()
+        await marie.press(next(b for b in marie.last().buttons if "Claire" in b))
+        assert [t for t in marie.texts_since(seen) if "adhésion" in t] == []
+        assert "adhér" not in "\n".join(bot.operators.texts_since(mark))
+        assert "Demande de transport solidaire" in claire.last().text
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_someone_not_in_the_register_and_an_expired_fee(tus_bot: RunningBot) -> None:
+    bot = tus_bot
+    try:
+        olga, _, bruno, _ = await three_volunteers(bot)
+        await olga.command("tus", "adherent Odette Vialard ; Cajarc")
+        paul = bot.fake.user(611, "Paul", last_name="Roux")
+        await describe_need(paul, origin="Lalbenque", destination="Cahors", when="mardi")
+        mark, seen = bot.operators.mark(), paul.mark()
+        await paul.press(next(b for b in paul.last().buttons if "Bruno" in b))
+        assert "sont pour les adhérents de l'association" in paul.texts_since(seen)[-2]
+        team_saw = "\n".join(bot.operators.texts_since(mark))
+        assert "Paul Roux (n° " in team_saw and "n'est pas au registre des adhérents" in team_saw
+        assert "Demande de transport solidaire" in bruno.last().text
+
+        # The team registers him under another spelling and links him by his number.
+        paul_id = await person_id(bot, paul.id)
+        await olga.command("tus", "adherent Paul-Henri Roux ; Lalbenque")
+        await olga.command("tus", "lier Paul-Henri Roux ; 999")
+        assert "Je ne trouve pas la personne n° « 999 »" in olga.last().text
+        await olga.command("tus", "lier Paul Inconnu ; 12")
+        assert "Paul Inconnu n'est pas au registre" in olga.last().text
+        await olga.command("tus", f"lier Paul-Henri Roux ; {paul_id}")
+        assert olga.last().text == (
+            f"✅ C'est noté : l'adhérent Paul-Henri Roux est la personne n° {paul_id} (Paul Roux)."
+        )
+        await olga.command("tus", f"lier Odette Vialard ; {paul_id}")
+        assert "déjà au registre sous le nom Paul-Henri Roux" in olga.last().text
+        # His fee was paid more than a year ago: it ran out.
+        await olga.command("tus", "cotisation Paul-Henri Roux ; 15/10/2025")
+        assert "valable jusqu'au 14 octobre 2026" in olga.last().text
+        await bruno.press("Non, pas cette fois")
+        mark, seen = bot.operators.mark(), paul.mark()
+        await paul.press(next(b for b in paul.last().buttons if "Claire" in b))
+        assert "Votre adhésion à l'association est à renouveler" in paul.texts_since(seen)[-2]
+        team_saw = "\n".join(bot.operators.texts_since(mark))
+        assert "Son adhésion (Paul-Henri Roux, adhérent n° 2) a pris fin le 14 octobre 2026" in (
+            team_saw
+        )
+        bot.assert_clean()
+    finally:
+        await bot.stop()
