@@ -484,6 +484,7 @@ def wire(
             operators,
             settings.retention_months,
             for_caller=for_caller,
+            ask_prescribed=settings.tus_eur_per_km is not None,
         )
         for for_caller in (False, True)
     ]

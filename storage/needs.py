@@ -40,8 +40,8 @@ class SqliteNeedRepository:
                 " origin_lat, origin_lon, destination_id, destination_name,"
                 " destination_department, destination_lat, destination_lon, travel_date,"
                 " weekdays, time_mode, at_time, purpose, special_needs, status, created_at,"
-                " updated_at, way_back, back_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " updated_at, way_back, back_at, prescribed)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     person_id,
                     *place_columns(need.origin),
@@ -57,6 +57,7 @@ class SqliteNeedRepository:
                     now.isoformat(),
                     need.way_back.value,
                     time_text(need.back_at) if need.back_at else None,
+                    int(need.prescribed),
                 ),
             )
             need_id = written.new_id
@@ -257,4 +258,5 @@ def _need(row: aiosqlite.Row) -> Need:
         closed_reason=CloseReason(row["closed_reason"]) if row["closed_reason"] else None,
         way_back=WayBack(row["way_back"]),
         back_at=time_from(row["back_at"]),
+        prescribed=bool(row["prescribed"]),
     )

@@ -9,7 +9,7 @@ import pytest
 
 from bot.places.gazetteer import Gazetteer
 from tests.conftest import RunningBot
-from tests.test_find_flow import describe_need
+from tests.test_find_flow import agree_if_asked, describe_need
 from tests.test_volunteers import ALLOWANCE_RATE, person_id, three_volunteers
 
 
@@ -109,3 +109,61 @@ async def test_someone_not_in_the_register_and_an_expired_fee(tus_bot: RunningBo
         bot.assert_clean()
     finally:
         await bot.stop()
+
+
+async def test_a_prescribed_medical_transport_is_pointed_to_the_health_insurance(
+    tus_bot: RunningBot,
+) -> None:
+    bot = tus_bot
+    try:
+        await three_volunteers(bot)
+        marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
+        await marie.command("chercher")
+        await agree_if_asked(marie)
+        for said in ("Lalbenque", "Cahors", "mardi"):
+            await marie.send(said)
+        await marie.press("🏁 Arriver avant une heure")
+        await marie.send("9h")
+        await marie.press("➡️ Pas de retour")
+        await marie.press("🩺 Santé")
+        asked = marie.last()
+        assert "Ce transport, est-ce qu'un médecin l'a prescrit" in asked.text
+        assert asked.buttons == ["Oui", "Non"]
+        seen = marie.mark()
+        await marie.send("peut-être")
+        assert "Je n'ai pas compris « peut-être »" in "\n".join(marie.texts_since(seen))
+        assert "un médecin l'a prescrit" in marie.last().text
+        seen = marie.mark()
+        await marie.send("oui")
+        told = next(t for t in marie.texts_since(seen) if "Assurance maladie" in t)
+        assert "en VSL (véhicule sanitaire léger) ou en taxi conventionné" in told
+        assert "Demandez à votre médecin le bon de transport" in told
+        await marie.press("Aucun")
+        await marie.press("✅ Chercher un conducteur")
+        found = marie.last().text
+        # No volunteer offered; the need is kept as prescribed.
+        assert "Bruno" not in found and "Claire" not in found
+        [need] = await bot.rows("SELECT prescribed, status FROM needs")
+        assert need["prescribed"] == 1
+        # Not prescribed: the volunteers are offered, the question asked once per request.
+        paul = bot.fake.user(611, "Paul", last_name="Roux")
+        await describe_need(paul, origin="Lalbenque", destination="Cahors", when="mardi")
+        assert "Bruno L." in paul.last().text
+        asked_paul = [t for t in paul.texts_since(0) if "un médecin l'a prescrit" in t]
+        assert len(asked_paul) == 1
+        # Another purpose: not asked.
+        lea = bot.fake.user(612, "Léa", last_name="Bos")
+        await describe_need(lea, origin="Lalbenque", destination="Cahors", purpose="🛒 Courses")
+        assert not [t for t in lea.texts_since(0) if "prescrit" in t]
+        assert "Bruno L." in lea.last().text
+        print(asked.text, "\n---\n", told)
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_without_volunteers_the_health_question_is_not_asked(bot: RunningBot) -> None:
+    marie = bot.fake.user(610, "Marie", last_name="Delpech")
+    await describe_need(marie)
+    assert not [m for m in marie.messages() if "prescrit" in m.text]
+    bot.assert_clean()

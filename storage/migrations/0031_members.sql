@@ -4,3 +4,5 @@
 ALTER TABLE tus_members ADD COLUMN person_id INTEGER REFERENCES people (id);
 ALTER TABLE tus_members ADD COLUMN fee_paid_on TEXT;
 CREATE INDEX tus_members_person ON tus_members (person_id);
+-- A health trip a doctor prescribed: the health insurance pays for it, no volunteer is offered.
+ALTER TABLE needs ADD COLUMN prescribed INTEGER NOT NULL DEFAULT 0;
