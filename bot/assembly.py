@@ -370,6 +370,7 @@ def wire(
         cost_share_eur_per_km=settings.cost_share_eur_per_km,
         keep_paper=volunteer_rides.record,
         membership=tus.ride_asked,
+        volunteer_lookup=volunteers,
     )
     matching, rides, announcements = wired.needs, wired.rides, wired.announcements
     trip_service, introduction_service = wired.trips, wired.introductions

@@ -920,6 +920,35 @@ class MemberRenewPassenger(NoticeValues):
 
 
 @dataclass(frozen=True, eq=False)
+class VolunteerCancelledTeam(NoticeValues):
+    """To the team: a volunteer called off a ride they had accepted; `next_driver` is the
+    volunteer now asked (None: nobody else is free)."""
+
+    key = "members.volunteer_cancelled"
+    need: Need
+    passenger: Person
+    driver: Person
+    next_driver: Person | None
+
+
+@dataclass(frozen=True, eq=False)
+class RideReassignedDriver(NoticeValues):
+    """To a volunteer: the team gave the ride they had accepted to another volunteer."""
+
+    key = "members.reassigned_driver"
+    need: Need
+    passenger: Person
+
+
+@dataclass(frozen=True, eq=False)
+class RideReassignedPassenger(NoticeValues):
+    """To the passenger: the team asks another volunteer to drive them."""
+
+    key = "members.reassigned_passenger"
+    name: str  # the volunteer who no longer drives them
+
+
+@dataclass(frozen=True, eq=False)
 class SmsTeamAgreed(NoticeValues):
     """To someone the team registered: texts reach them from now on, as they told the team
     (STOP to stop them)."""

@@ -9,6 +9,7 @@ import pytest
 
 from bot.places.gazetteer import Gazetteer
 from tests.conftest import RunningBot
+from tests.fakebot import FakeUser
 from tests.test_find_flow import agree_if_asked, describe_need
 from tests.test_volunteers import ALLOWANCE_RATE, person_id, three_volunteers
 
@@ -167,3 +168,109 @@ async def test_without_volunteers_the_health_question_is_not_asked(bot: RunningB
     await describe_need(marie)
     assert not [m for m in marie.messages() if "prescrit" in m.text]
     bot.assert_clean()
+
+
+# Item 6: a volunteer who calls off late, and the team's reassigning.
+
+
+async def matched(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser, FakeUser, FakeUser]:
+    """Marie asks for Tuesday morning; Bruno accepts (Claire is free too, Anne's insurance
+    ended)."""
+    olga, anne, bruno, claire = await three_volunteers(bot)
+    marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
+    await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
+    await marie.press(next(b for b in marie.last().buttons if "Bruno" in b))
+    await bruno.press("✅ J'accepte")
+    assert "Bruno Lafon accepte de vous emmener" in marie.last().text
+    return olga, anne, bruno, claire, marie
+
+
+async def test_a_volunteer_who_calls_off_late_the_next_is_asked_and_the_team_told(
+    tus_bot: RunningBot,
+) -> None:
+    bot = tus_bot
+    try:
+        _, _, bruno, claire, marie = await matched(bot)
+        [need] = await bot.rows("SELECT id FROM needs")
+        await bot.later(hours=10)  # the evening before: the reminder, with its button
+        assert "Rappel : vous emmenez quelqu'un demain" in bruno.last().text
+        team_mark, seen = bot.operators.mark(), marie.mark()
+        await bruno.press("❌ Je ne peux plus")
+        await bruno.press("Oui, je ne peux plus emmener Marie Delpech")
+        # Claire, the next volunteer free that morning, is asked at once.
+        request = claire.last()
+        assert "Demande de transport solidaire" in request.text
+        assert "Marie D. a besoin d'un transport" in request.text
+        told = marie.texts_since(seen)
+        assert told[0] == "😕 Bruno L. ne peut finalement plus vous emmener. Désolé !"
+        assert told[-1].startswith("J'ai envoyé votre demande à Claire L.")
+        team_saw = bot.operators.texts_since(team_mark)
+        assert (
+            "⚠️ Bruno Lafon ne peut plus emmener Marie Delpech (Lalbenque → Cahors, mardi"
+            f" 24 novembre, demande n° {need['id']}). J'ai demandé au bénévole suivant :"
+            " Claire Lafon."
+        ) in team_saw
+        await claire.press("✅ J'accepte")
+        assert "Claire Lafon accepte de vous emmener" in marie.last().text
+
+        # Claire calls off too: nobody else is free; the team is told and takes over.
+        team_mark = bot.operators.mark()
+        [accepted] = await bot.rows("SELECT id FROM introductions WHERE status = 'accepted'")
+        # (Her acceptance came after the evening's reminder: the button it would carry.)
+        await claire.press_data(f"in:{accepted['id']}:withdraw:yes")
+        team_text = "\n".join(bot.operators.texts_since(team_mark))
+        assert "⚠️ Claire Lafon ne peut plus emmener Marie Delpech" in team_text
+        assert "Aucun autre bénévole n'est libre" in team_text
+        [row] = await bot.rows("SELECT status FROM needs")
+        assert row["status"] == "with_operators"
+        print(request.text, "\n---\n", "\n".join(told), "\n---\n", team_text)
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_the_team_reassigns_a_ride_to_another_volunteer(tus_bot: RunningBot) -> None:
+    bot = tus_bot
+    try:
+        olga, anne, bruno, claire, marie = await matched(bot)
+        nadia = bot.fake.users[403]  # of the team(), no longer in the group
+        [need] = await bot.rows("SELECT id FROM needs")
+        number = need["id"]
+        claire_id, anne_id = await person_id(bot, claire.id), await person_id(bot, anne.id)
+        await bot.operators.command(olga, "reassigner")
+        assert "par exemple : /reassigner 5 12" in bot.operators.last().text
+        await bot.operators.command(olga, "reassigner", f"{number} Claire")
+        assert "par exemple : /reassigner 5 12" in bot.operators.last().text
+        await bot.operators.command(olga, "reassigner", f"999 {claire_id}")
+        assert bot.operators.last().text == "La demande n° 999 n'existe pas ou est fermée."
+        await bot.operators.command(olga, "reassigner", f"{number} 9999")
+        assert "Il n'y a pas de bénévole n° 9999" in bot.operators.last().text
+        await bot.operators.command(olga, "reassigner", f"{number} {anne_id}")
+        assert "Anne Lafon ne peut pas faire ce trajet" in bot.operators.last().text
+        await nadia.command("reassigner", f"{number} {claire_id}")
+        assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+
+        seen, team_mark = marie.mark(), bot.operators.mark()
+        await bot.operators.command(olga, "reassigner", f"{number} {claire_id}")
+        said = "\n".join(bot.operators.texts_since(team_mark))
+        assert (
+            f"✅ Demande n° {number} : j'ai demandé à Claire Lafon. Je vous préviens de sa réponse."
+        ) in said
+        assert f"Demande n° {number} : la demande est partie chez Claire Lafon" in said
+        assert bruno.last().text == (
+            "L'équipe a confié à un autre bénévole le trajet de Marie D. (Lalbenque → Cahors,"
+            " mardi 24 novembre). Vous n'avez plus à le faire. Merci !"
+        )
+        told = marie.texts_since(seen)
+        assert told[0] == "Bruno L. ne vous emmène plus : l'équipe demande à un autre bénévole."
+        assert told[1].startswith("J'ai envoyé votre demande à Claire L.")
+        assert "Demande de transport solidaire" in claire.last().text
+        await claire.press("✅ J'accepte")
+        assert "Claire Lafon accepte de vous emmener" in marie.last().text
+        rows = await bot.rows("SELECT driver_id, status FROM introductions ORDER BY id")
+        assert [r["status"] for r in rows] == ["cancelled", "accepted"]
+        assert rows[1]["driver_id"] == claire_id
+        print(said, "\n---\n", bruno.last().text, "\n---\n", "\n".join(marie.texts_since(seen)))
+        bot.assert_clean()
+    finally:
+        await bot.stop()

@@ -27,7 +27,7 @@ from bot.ports import (
 )
 from bot.services.announcements import AnnouncementService
 from bot.services.candidates import RideRules
-from bot.services.introductions import IntroductionService
+from bot.services.introductions import IntroductionService, VolunteerLookup
 from bot.services.needs import NeedService, VolunteerMatcher
 from bot.services.rides import RideService
 from bot.services.transit import TransitService
@@ -64,6 +64,7 @@ def wire_matching(
     cost_share_eur_per_km: float | None = None,
     keep_paper: Callable[[Ride], Awaitable[Any]] | None = None,
     membership: Callable[[Person, date], Awaitable[list[Notice]]] | None = None,
+    volunteer_lookup: VolunteerLookup | None = None,
 ) -> Matching:
     rules = RideRules(introductions, clock, timing.calendar, guard)
     announcements = AnnouncementService(
@@ -102,6 +103,7 @@ def wire_matching(
     )
     introduction_service = IntroductionService(
         membership=membership,
+        volunteers=volunteer_lookup,
         cost_share_eur_per_km=cost_share_eur_per_km,
         needs=need_service,
         need_repository=needs,
