@@ -391,7 +391,7 @@ def register_handlers(
     if core.volunteers is not None:  # the team's side of volunteer drivers (issue 24)
         volunteers = VolunteerHandlers(deps, notifier, directory, core.volunteers)
         application.add_handlers(volunteers.handlers(), group=MAIN_GROUP)
-        members = MemberHandlers(deps, notifier, directory)  # items 6 and 4
+        members = MemberHandlers(deps, notifier, directory, core.coordinator)  # items 6, 4
         application.add_handlers(members.handlers(), group=MAIN_GROUP)
     if core.volunteer_rides is not None:  # their rides on paper (issue 24, item 4)
         papers = RidePaperHandlers(deps, notifier, directory, core.volunteer_rides)

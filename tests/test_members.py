@@ -11,6 +11,7 @@ from bot.places.gazetteer import Gazetteer
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
 from tests.test_find_flow import agree_if_asked, describe_need
+from tests.test_volunteer_rides import pdf_text
 from tests.test_volunteers import ALLOWANCE_RATE, person_id, three_volunteers
 
 
@@ -271,6 +272,55 @@ async def test_the_team_reassigns_a_ride_to_another_volunteer(tus_bot: RunningBo
         assert [r["status"] for r in rows] == ["cancelled", "accepted"]
         assert rows[1]["driver_id"] == claire_id
         print(said, "\n---\n", bruno.last().text, "\n---\n", "\n".join(marie.texts_since(seen)))
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+# Item 4: a card to print for a member without a smartphone.
+
+
+async def test_the_team_prints_a_members_card_with_the_number_hours_and_next_rides(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    bot = RunningBot(
+        tmp_path,
+        gazetteer,
+        tus_eur_per_km=ALLOWANCE_RATE,
+        association_name="Transport solidaire du Causse",
+        association_phone="05 65 00 00 00",
+        association_hours="du lundi au vendredi, de 9h à 12h",
+        sms_number="06 12 34 56 78",
+    )
+    await bot.start()
+    try:
+        olga, _, _, _, marie = await matched(bot)
+        nadia = bot.fake.users[403]
+        marie_id = await person_id(bot, marie.id)
+        await bot.operators.command(olga, "carte")
+        assert bot.operators.last().text == "Écrivez le n° de la personne, par exemple : /carte 12"
+        await bot.operators.command(olga, "carte", "9999")
+        assert bot.operators.last().text == "Il n'y a personne avec le n° 9999."
+        await nadia.command("carte", str(marie_id))
+        assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+        await bot.operators.command(olga, "carte", str(marie_id))
+        card = bot.operators.last()
+        assert card.text == "🪪 La carte de Marie Delpech, à imprimer."
+        assert card.document is not None and card.document.filename == f"carte-{marie_id}.pdf"
+        text = pdf_text(card)
+        assert "Transport solidaire du Causse" in text
+        assert "Carte de Marie Delpech" in text
+        assert "Pour un transport, appelez le 05 65 00 00 00" in text
+        assert "Ou envoyez un SMS au 06 12 34 56 78" in text
+        assert "On vous répond : du lundi au vendredi, de 9h à 12h" in text
+        assert "Vos prochains trajets" in text
+        [ride] = [line for line in text.splitlines() if line.startswith("•")]
+        assert ride.startswith("• mardi 24 novembre à ")
+        assert ride.endswith(": Lalbenque → Cahors, avec Bruno L.")
+        # Someone with nothing planned: said plainly.
+        await bot.operators.command(olga, "carte", str(await person_id(bot, 602)))
+        assert "Aucun trajet prévu pour le moment." in pdf_text(bot.operators.last())
+        print(text)
         bot.assert_clean()
     finally:
         await bot.stop()
