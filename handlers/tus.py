@@ -109,6 +109,8 @@ class TusHandlers(OperatorHandlers):
             key = (
                 "tus.joined_residence"
                 if member.eligible_by == "residence"
+                else "members.joined_resources"
+                if member.benefit == Benefit.RESSOURCES
                 else "tus.joined_benefit"
             )
             return self.t(

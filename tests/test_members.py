@@ -11,6 +11,7 @@ from bot.places.gazetteer import Gazetteer
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
 from tests.test_find_flow import agree_if_asked, describe_need
+from tests.test_operators import team
 from tests.test_volunteer_rides import pdf_text
 from tests.test_volunteers import ALLOWANCE_RATE, person_id, three_volunteers
 
@@ -234,7 +235,7 @@ async def test_the_team_reassigns_a_ride_to_another_volunteer(tus_bot: RunningBo
     bot = tus_bot
     try:
         olga, anne, bruno, claire, marie = await matched(bot)
-        nadia = bot.fake.users[403]  # of the team(), no longer in the group
+        nadia = bot.fake.users[403]  # of team(), no longer in the group
         [need] = await bot.rows("SELECT id FROM needs")
         number = need["id"]
         claire_id, anne_id = await person_id(bot, claire.id), await person_id(bot, anne.id)
@@ -321,6 +322,31 @@ async def test_the_team_prints_a_members_card_with_the_number_hours_and_next_rid
         await bot.operators.command(olga, "carte", str(await person_id(bot, 602)))
         assert "Aucun trajet prévu pour le moment." in pdf_text(bot.operators.last())
         print(text)
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_resources_under_the_css_ceiling_make_a_town_dweller_eligible(
+    tus_bot: RunningBot,
+) -> None:
+    bot = tus_bot
+    try:
+        olga, _, _ = team(bot)
+        await olga.command("tus", "adherent Jeanne Roux ; Cahors")
+        assert "ressources" in olga.last().text  # the ways in, said when refused
+        await olga.command("tus", "adherent Jeanne Roux ; Cahors ; ressources")
+        assert olga.last().text == (
+            "✅ Inscription au registre faite pour Jeanne Roux (n° 1) : habite Cahors, a des"
+            " ressources sous le plafond de la complémentaire santé solidaire."
+        )
+        await olga.command("tus", "adherent Lucie Bos ; Pradines ; resources")
+        assert "Inscription au registre faite pour Lucie Bos" in olga.last().text
+        rows = await bot.rows("SELECT name, eligible_by, benefit FROM tus_members ORDER BY id")
+        assert rows == [
+            {"name": "Jeanne Roux", "eligible_by": "benefit", "benefit": "ressources"},
+            {"name": "Lucie Bos", "eligible_by": "benefit", "benefit": "ressources"},
+        ]
         bot.assert_clean()
     finally:
         await bot.stop()

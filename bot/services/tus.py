@@ -50,6 +50,13 @@ class Benefit(enum.StrEnum):
     ADA = "ada"  # allocation pour demandeur d'asile
     ATA = "ata"  # allocation temporaire d'attente
     VEUVAGE = "veuvage"  # allocation veuvage
+    # Not a benefit but the third way in (R3133-1): resources under the ceiling of the
+    # complémentaire santé solidaire, without receiving it (issue 24, item 3).
+    RESSOURCES = "ressources"
+
+
+# The same words in English.
+BENEFIT_WORDS = {"resources": Benefit.RESSOURCES}
 
 
 class Refusal(enum.StrEnum):
@@ -304,8 +311,9 @@ class TusService:
             return Joined(name, None, Refusal.UNKNOWN_PLACE)
         benefit: Benefit | None = None
         if benefit_text.strip():
+            typed = benefit_text.strip().lower()
             try:
-                benefit = Benefit(benefit_text.strip().lower())
+                benefit = BENEFIT_WORDS.get(typed) or Benefit(typed)
             except ValueError:
                 return Joined(name, None, Refusal.UNKNOWN_BENEFIT, commune=commune)
         eligibility = self.eligibility(commune, benefit)
