@@ -456,11 +456,15 @@ class IntroductionService:
             raise Missing(f"person {introduction.passenger_id} is gone")
         candidates = await self._matching.candidates(need)
         following = next((c for c in candidates if isinstance(c, VolunteerCandidate)), None)
-        if following is None:
+        asked = (
+            await self.ask_driver(passenger, need.id, following.trip.id)
+            if following is not None
+            else None
+        )
+        if following is None or asked is None or asked.result is not AskResult.ASKED:
             answer = await self._next_drivers(introduction, need, told, n.OperatorsDriverWithdrew)
             team = to_team(n.VolunteerCancelledTeam(need, passenger, driver, None))
             return replace(answer, notices=[team, *answer.notices])
-        asked = await self.ask_driver(passenger, need.id, following.trip.id)
         team = to_team(n.VolunteerCancelledTeam(need, passenger, driver, following.driver))
         notices = [team, to_person(passenger, told(driver.short_name)), *asked.notices]
         settled = await self._introductions.get(introduction.id)
