@@ -48,6 +48,7 @@ async def test_a_member_is_found_and_told_kindly_to_renew(tus_bot: RunningBot) -
         team_saw = "\n".join(bot.operators.texts_since(mark))
         assert "Marie Delpech (n° " in team_saw and "aucune cotisation n'est notée" in team_saw
         assert "/tus cotisation Marie Delpech" in team_saw
+        print("\n".join(told), "\n---\n", team_saw)
 
         # The team notes the fee: a year, and Marie is no longer told anything.
         await olga.command("tus", "cotisation Marie Delpech ; 02/11")
@@ -84,6 +85,7 @@ async def test_someone_not_in_the_register_and_an_expired_fee(tus_bot: RunningBo
         team_saw = "\n".join(bot.operators.texts_since(mark))
         assert "Paul Roux (n° " in team_saw and "n'est pas au registre des adhérents" in team_saw
         assert "Demande de transport solidaire" in bruno.last().text
+        print("\n".join(paul.texts_since(seen)), "\n---\n", team_saw)
 
         # The team registers him under another spelling and links him by his number.
         paul_id = await person_id(bot, paul.id)
@@ -212,6 +214,7 @@ async def test_a_volunteer_who_calls_off_late_the_next_is_asked_and_the_team_tol
             f" 24 novembre, demande n° {need['id']}). J'ai demandé au bénévole suivant :"
             " Claire Lafon."
         ) in team_saw
+        print("\n".join(team_saw))
         await claire.press("✅ J'accepte")
         assert "Claire Lafon accepte de vous emmener" in marie.last().text
 
