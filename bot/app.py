@@ -40,6 +40,7 @@ from handlers.http.partner_client import HttpxPartnerClient
 from handlers.http.server import HttpServer
 from handlers.interop import InteropHandlers
 from handlers.introductions import IntroductionHandlers
+from handlers.members import MemberHandlers
 from handlers.notify import Notifier
 from handlers.ondemand import OnDemandHandlers
 from handlers.operators import OperatorHandlers
@@ -390,6 +391,8 @@ def register_handlers(
     if core.volunteers is not None:  # the team's side of volunteer drivers (issue 24)
         volunteers = VolunteerHandlers(deps, notifier, directory, core.volunteers)
         application.add_handlers(volunteers.handlers(), group=MAIN_GROUP)
+        members = MemberHandlers(deps, notifier, directory, core.coordinator)  # items 6, 4
+        application.add_handlers(members.handlers(), group=MAIN_GROUP)
     if core.volunteer_rides is not None:  # their rides on paper (issue 24, item 4)
         papers = RidePaperHandlers(deps, notifier, directory, core.volunteer_rides)
         application.add_handlers(papers.handlers(), group=MAIN_GROUP)

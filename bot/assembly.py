@@ -342,6 +342,16 @@ def wire(
         unit_of_work=database,
         statement_hour=settings.digest_hour,
     )
+    tus = TusService(
+        register=SqliteTusRegister(database),
+        gazetteer=gazetteer,
+        clock=clock,
+        unit_of_work=database,
+        eur_per_km=settings.tus_eur_per_km,
+        road_factor=settings.road_factor,
+        volunteer_year=volunteer_rides.year_figures,
+        people=people,
+    )
     wired = wire_matching(
         needs=need_repository,
         introductions=introductions,
@@ -359,15 +369,8 @@ def wire(
         bookings=SqliteBookings(database),
         cost_share_eur_per_km=settings.cost_share_eur_per_km,
         keep_paper=volunteer_rides.record,
-    )
-    tus = TusService(
-        register=SqliteTusRegister(database),
-        gazetteer=gazetteer,
-        clock=clock,
-        unit_of_work=database,
-        eur_per_km=settings.tus_eur_per_km,
-        road_factor=settings.road_factor,
-        volunteer_year=volunteer_rides.year_figures,
+        membership=tus.ride_asked,
+        volunteer_lookup=volunteers,
     )
     matching, rides, announcements = wired.needs, wired.rides, wired.announcements
     trip_service, introduction_service = wired.trips, wired.introductions
@@ -482,6 +485,7 @@ def wire(
             operators,
             settings.retention_months,
             for_caller=for_caller,
+            ask_prescribed=settings.tus_eur_per_km is not None,
         )
         for for_caller in (False, True)
     ]

@@ -353,6 +353,8 @@ class NeedDraft(BaseModel):
     # The way back: None until asked; AT with `back_at` (None while the time is asked).
     way_back: WayBack | None = None
     back_at: time | None = None
+    # A health trip a doctor prescribed (issue 24): None until asked, asked only then.
+    prescribed: bool | None = None
     # Hours said rather than a time ("entre 8h et 9h", "le matin"), until "before or after"
     # and a time within them are known: the draft's only, never the need's.
     window: tuple[time, time] | None = None
@@ -414,6 +416,7 @@ class NeedDraft(BaseModel):
             purpose_asked=self.purpose_asked,
             way_back=self.way_back or WayBack.NONE,
             back_at=self.back_at if self.way_back is WayBack.AT else None,
+            prescribed=bool(self.prescribed),
         )
 
 
@@ -432,6 +435,9 @@ class NewNeed(BaseModel):
     purpose_asked: bool = True
     way_back: WayBack = WayBack.NONE
     back_at: time | None = None  # with WayBack.AT: leaving the destination around then
+    # A medical transport a doctor prescribed: the health insurance pays for it (a VSL, a
+    # taxi conventionné), so no volunteer of the association is offered (issue 24).
+    prescribed: bool = False
 
     @property
     def wants_back(self) -> bool:

@@ -112,6 +112,9 @@ class Settings(BaseSettings):
     association_address: str = ""
     association_number: str = ""  # RNA (W…) or SIREN
     association_phone: str = ""
+    # When someone answers that phone, as people read it on a member's card ("du lundi au
+    # vendredi, 9h–12h"; issue 24, item 4).
+    association_hours: str = ""
     # Unset: rides are free; set: introductions show the trip's distance and this guide.
     cost_share_eur_per_km: float | None = Field(default=None, ge=0.0, le=2.0)
 

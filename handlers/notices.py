@@ -22,6 +22,7 @@ from handlers import keyboards as kb
 from handlers import render
 from handlers.aid_words import AidWords
 from handlers.interop_words import interop_words
+from handlers.member_words import member_words
 from handlers.transit_words import TransitWords
 from handlers.volunteer_words import volunteer_words
 from handlers.wordings import Wordings
@@ -113,6 +114,7 @@ class NoticeWords:
         w.update(self.transit.words())
         w.update(interop_words(t))
         w.update(volunteer_words(t, self.zone))
+        w.update(member_words(t))
 
     def word(self, notice: Notice, lang: str) -> Worded:
         text = self.wordings.word(lang, notice.values)

@@ -15,6 +15,7 @@ import matplotlib
 from babel.dates import format_date
 from fpdf import FPDF
 
+from bot.domain import Ride
 from bot.services.volunteer_rides import Donation, Statement, VolunteerRide
 from bot.settings import TUS_LEGAL_CAP_EUR_PER_KM, Settings
 from bot.spreadsheet import csv_table
@@ -289,3 +290,47 @@ def donations_text(
         scale=rate(lang, scale),
         lines=Html("\n".join(lines)),
     )
+
+
+def member_card_pdf(
+    t: Translator,
+    lang: str,
+    settings: Settings,
+    name: str,
+    rides: list[tuple[date, Ride]],
+    today: date,
+) -> bytes:
+    """A member's card to print, for someone without a smartphone (issue 24, item 4): whom
+    to call or text, when, and their next rides. Large letters: many read with difficulty."""
+    paper = _Paper(t, lang, settings)
+    paper.line(t(lang, "members.card_title", name=name), bold=True, size=16)
+    paper.gap()
+    phone, texts = settings.association_phone, settings.sms_number
+    if phone:
+        paper.line(t(lang, "members.card_call", phone=phone), bold=True, size=15)
+    if texts:
+        paper.line(t(lang, "members.card_text", phone=texts), bold=True, size=15)
+    if not phone and not texts:
+        paper.line(t(lang, "members.card_no_phone"), size=13)
+    if settings.association_hours:
+        paper.line(t(lang, "members.card_hours", hours=settings.association_hours), size=14)
+    paper.gap()
+    paper.line(t(lang, "members.card_rides"), bold=True, size=14)
+    if not rides:
+        paper.line(t(lang, "members.card_no_rides"), size=13)
+    for day, ride in rides:
+        paper.line(
+            t(
+                lang,
+                "members.card_ride",
+                day=t.date(lang, day),
+                time=t.time(lang, ride.introduction.pickup),
+                origin=ride.need.origin.name,
+                destination=ride.need.destination.name,
+                driver=ride.driver.short_name,
+            ),
+            size=13,
+        )
+    paper.gap()
+    paper.key("paper.made_on", date=t.day(lang, today, "d MMMM y"))
+    return paper.bytes()

@@ -34,6 +34,7 @@ from bot.settings import Settings
 from bot.spreadsheet import csv_table
 from handlers.operators import Context, OperatorHandlers
 from handlers.replies import send
+from handlers.volunteer_words import long_date
 from i18n import Html, Translator
 
 ELIGIBLE_BY = {"residence": "tus.by_residence", "benefit": "tus.by_benefit"}
@@ -45,6 +46,8 @@ REFUSALS = {
     Refusal.UNKNOWN_MEMBER: "tus.refused_member",
     Refusal.TOO_FAR: "tus.refused_too_far",
     Refusal.ALREADY_MEMBER: "tus.refused_already",
+    Refusal.UNKNOWN_PERSON: "members.refused_person",
+    Refusal.LINKED_ELSEWHERE: "members.refused_linked",
 }
 
 
@@ -77,6 +80,10 @@ class TusHandlers(OperatorHandlers):
             await self.join(update, context, operator, lang, command)
         elif command.action is Action.TRIP:
             await self.trip(update, context, operator, lang, command)
+        elif command.action is Action.LINK:
+            await self.link(update, context, lang, command)
+        elif command.action is Action.FEE:
+            await self.fee(update, context, lang, command)
         elif command.action is Action.REGISTER:
             await self.register(update, context, lang)
         elif command.action is Action.REPORT:
@@ -85,7 +92,8 @@ class TusHandlers(OperatorHandlers):
             await self.report(update, context, lang, command.year)
         else:
             benefits = ", ".join(b.value for b in Benefit)
-            await send(update, context, self.t(lang, "tus.help", benefits=benefits))
+            said = self.t(lang, "tus.help", benefits=benefits) + "\n" + self.t(lang, "members.help")
+            await send(update, context, said)
 
     async def join(
         self, update: Update, context: Context, operator: Person, lang: str, command: Command
@@ -101,6 +109,8 @@ class TusHandlers(OperatorHandlers):
             key = (
                 "tus.joined_residence"
                 if member.eligible_by == "residence"
+                else "members.joined_resources"
+                if member.benefit == Benefit.RESSOURCES
                 else "tus.joined_benefit"
             )
             return self.t(
@@ -166,6 +176,61 @@ class TusHandlers(OperatorHandlers):
             population=0,
             benefits="",
         )
+
+    async def link(self, update: Update, context: Context, lang: str, command: Command) -> None:
+        """ "/tus lier Odette Vialard ; 12": the member is person n° 12."""
+        linked = await self.deps.tus.link(command.field(0), command.field(1))
+        if linked.refusal is None and linked.member and linked.person:
+            said = self.t(
+                lang,
+                "members.linked",
+                name=linked.member.name,
+                person=linked.person.display_name,
+                id=linked.person.id,
+            )
+        else:
+            said = self.t(
+                lang,
+                REFUSALS[linked.refusal or Refusal.UNKNOWN_MEMBER],
+                name=linked.other.name if linked.other else command.field(0),
+                text=command.field(1),
+                commune="",
+                km="",
+                town="",
+                population=0,
+                benefits="",
+            )
+        await send(update, context, said)
+
+    async def fee(self, update: Update, context: Context, lang: str, command: Command) -> None:
+        """ "/tus cotisation Odette Vialard ; 02/11": the year's fee paid that day."""
+        if command.day is None:
+            await send(update, context, self.t(lang, "tus.refused_day", text=command.unread_day))
+            return
+        paid = await self.deps.tus.pay_fee(command.field(0), command.day)
+        member = paid.member
+        until = member.paid_until() if member else None
+        if member is None or until is None:
+            said = self.t(
+                lang,
+                "tus.refused_member",
+                name=command.field(0),
+                text="",
+                commune="",
+                km="",
+                town="",
+                population=0,
+                benefits="",
+            )
+        else:
+            said = self.t(
+                lang,
+                "members.fee_paid",
+                name=member.name,
+                day=long_date(self.t, lang, command.day),
+                until=long_date(self.t, lang, until),
+            )
+        await send(update, context, said)
 
     async def register(self, update: Update, context: Context, lang: str) -> None:
         members = await self.deps.tus.members()

@@ -40,8 +40,8 @@ class SqliteNeedRepository:
                 " origin_lat, origin_lon, destination_id, destination_name,"
                 " destination_department, destination_lat, destination_lon, travel_date,"
                 " weekdays, time_mode, at_time, purpose, special_needs, status, created_at,"
-                " updated_at, way_back, back_at, purpose_asked)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " updated_at, way_back, back_at, purpose_asked, prescribed)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     person_id,
                     *place_columns(need.origin),
@@ -58,6 +58,7 @@ class SqliteNeedRepository:
                     need.way_back.value,
                     time_text(need.back_at) if need.back_at else None,
                     int(need.purpose_asked),
+                    int(need.prescribed),
                 ),
             )
             need_id = written.new_id
@@ -259,4 +260,5 @@ def _need(row: aiosqlite.Row) -> Need:
         way_back=WayBack(row["way_back"]),
         back_at=time_from(row["back_at"]),
         purpose_asked=bool(row["purpose_asked"]),
+        prescribed=bool(row["prescribed"]),
     )

@@ -191,6 +191,7 @@ class SqlitePeopleRepository:
             ("person_reports", "reporter_id"),
             ("person_reports", "reported_id"),
             ("outbox", "person_id"),
+            ("tus_members", "person_id"),  # the association's member they are (issue 24)
         )
         async with self._db.transaction() as db:
             for table, column in moves:

@@ -98,6 +98,21 @@ class SqliteTusRegister:
             for row in rows
         ]
 
+    async def link(self, member_id: int, person_id: int | None) -> None:
+        await self._db.write(
+            "UPDATE tus_members SET person_id = ? WHERE id = ?", (person_id, member_id)
+        )
+
+    async def fee_paid(self, member_id: int, day: date) -> None:
+        await self._db.write(
+            "UPDATE tus_members SET fee_paid_on = ? WHERE id = ?", (day.isoformat(), member_id)
+        )
+
+    async def member_of(self, person_id: int) -> Member | None:
+        return await self._member(
+            "SELECT * FROM tus_members WHERE person_id = ? ORDER BY id LIMIT 1", person_id
+        )
+
     async def _member(self, sql: str, *parameters: Any) -> Member | None:
         rows = await self._rows(sql, *parameters)
         return _member(rows[0]) if rows else None
@@ -117,4 +132,6 @@ def _member(row: dict[str, Any]) -> Member:
         row["eligible_by"],
         row["benefit"],
         datetime.fromisoformat(row["joined_at"]),
+        row["person_id"],
+        date.fromisoformat(row["fee_paid_on"]) if row["fee_paid_on"] else None,
     )

@@ -51,6 +51,8 @@ async def describe_need(
         await user.send(time)
     await user.press("➡️ Pas de retour")
     await user.press(purpose)
+    if "un médecin l'a prescrit" in user.last().text:  # where volunteers drive (issue 24)
+        await user.press("Non")
     await user.press("Aucun")
     await user.press("✅ Chercher un conducteur")
 

@@ -438,6 +438,7 @@ async def test_a_wheelchair_goes_only_with_a_volunteer_whose_car_has_room(
         await marie.send("9h")
         await marie.press("➡️ Pas de retour")
         await marie.press("🩺 Santé")
+        await marie.press("Non")  # no doctor prescribed it (tests/test_members.py)
         await marie.press("♿ Fauteuil roulant")
         await marie.press("✔️ Valider")
         await marie.press("✅ Chercher un conducteur")

@@ -75,6 +75,8 @@ WHEN, MODE, TIME, PURPOSE, SPECIAL = "when", "mode", "time", "purpose", "special
 WEEK = "week"
 # "Et le retour ?" (none, at a time, not known yet), and the time of it (issue 23, item 11).
 BACK, BACK_TIME = "back", "back_time"
+# For health: "did a doctor prescribe it?", where an association's volunteers drive (issue 24).
+PRESCRIBED = "prescribed"
 NEXT_STEP = {
     ORIGIN: DESTINATION,
     DESTINATION: WHEN,
@@ -123,7 +125,7 @@ class FindFlow(CallerSteps[NeedDraft]):
     caller, the person answering is the operator)."""
 
     draft_type = NeedDraft
-    button_steps = frozenset({CONSENT, MODE, WEEK, BACK, PURPOSE, SPECIAL, SUMMARY})
+    button_steps = frozenset({CONSENT, MODE, WEEK, BACK, PURPOSE, PRESCRIBED, SPECIAL, SUMMARY})
     summary_fields = SUMMARY_FIELDS
     step_of_field = STEP_OF_FIELD
 
@@ -137,8 +139,12 @@ class FindFlow(CallerSteps[NeedDraft]):
         retention_months: int,
         *,
         for_caller: bool = False,
+        ask_prescribed: bool = False,
     ) -> None:
+        """`ask_prescribed`: volunteers of an association drive, who never take a medical
+        transport a doctor prescribed (the health insurance pays for it)."""
         super().__init__(places, territory_departments)
+        self.ask_prescribed = ask_prescribed
         self.consents, self.finding, self.operators = consents, finding, operators
         self.retention_months = retention_months
         self.for_caller = for_caller
@@ -165,6 +171,10 @@ class FindFlow(CallerSteps[NeedDraft]):
                 BACK: On(press={"back": self.on_back}, words=self.on_back_words),
                 BACK_TIME: On(press={"back": self.on_back}, words=self.on_back_time_words),
                 PURPOSE: On(press={"purpose": self.on_purpose}, words=self.on_purpose_words),
+                PRESCRIBED: On(
+                    press={"prescribed": self.on_prescribed},
+                    words=self.read_yes_no_as("prescribed", self.on_prescribed),
+                ),
                 SPECIAL: On(press={"special": self.on_special}, words=self.on_special_words),
                 **self.caller_handlers(),
             }
@@ -359,6 +369,8 @@ class FindFlow(CallerSteps[NeedDraft]):
                 Text("find.ask_purpose"),
                 tuple(tuple(options[i : i + 2]) for i in range(0, len(options), 2)),
             )
+        if step == PRESCRIBED:
+            return Question(Text("members.ask_prescribed"), self.yes_no("prescribed"))
         if step == SPECIAL:
             return Question(Text("find.ask_special"), special_rows(draft.special_needs))
         if step == SUMMARY:
@@ -729,6 +741,23 @@ class FindFlow(CallerSteps[NeedDraft]):
             return
         turn.drop()
         turn.change(purpose=Purpose(choice), purpose_asked=True)
+        if choice != Purpose.HEALTH:
+            turn.change(prescribed=None)
+        elif self.ask_prescribed and turn.draft.prescribed is None:
+            turn.ask(PRESCRIBED)  # once: a correction of the purpose does not ask again
+            return
+        self.advance(turn, PURPOSE)
+
+    async def on_prescribed(self, turn: Find, answer: Press) -> None:
+        """Prescribed by a doctor: the health insurance pays a VSL or a taxi conventionné,
+        said plainly; the search goes on without the association's volunteers."""
+        if answer.argument not in ("yes", "no"):
+            self.other_step(turn)
+            return
+        turn.drop()
+        turn.change(prescribed=answer.argument == "yes")
+        if answer.argument == "yes":
+            turn.say("members.prescribed_elsewhere")
         self.advance(turn, PURPOSE)
 
     async def on_purpose_words(self, turn: Find, answer: Words) -> None:

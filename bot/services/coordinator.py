@@ -101,6 +101,18 @@ class CoordinatorService:
             today, rides_today, await rides_on(today + timedelta(days=1)), uncovered, free
         )
 
+    async def next_rides(self, person_id: int, days: int = 28) -> list[tuple[date, Ride]]:
+        """A passenger's rides in the next `days` days, each with its day, soonest first (for
+        the card printed for a member without a smartphone, issue 24, item 4)."""
+        today = self._calendar.today(self._clock.now())
+        found = []
+        for ahead in range(days):
+            day = today + timedelta(days=ahead)
+            for ride in await self._rides.planned_on(day):
+                if ride.passenger.id == person_id:
+                    found.append((day, ride.introduction.pickup, ride))
+        return [(day, ride) for day, _, ride in sorted(found, key=lambda item: item[:2])]
+
     async def morning(self, entry: AgendaEntry, team: bool) -> tuple[Outcome, list[Notice]]:
         """The morning's post; the next one tomorrow at the same hour."""
         now = self._clock.now()

@@ -5,8 +5,10 @@ does not in time, or pulls out later; each time, who must hear of it (bot/servic
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
 
 from bot import notices as n
 from bot.agenda import AgendaEntry, Due, Kind, Outcome, Timing
@@ -14,7 +16,7 @@ from bot.clock import Clock
 from bot.domain import Introduction, IntroductionStatus, Missing, Need, NeedStatus, Person, Trip
 from bot.geo import km_between
 from bot.matching import NO_SEATS_TAKEN, MatchingParams, days_with_seats, ride_days
-from bot.notices import Notice, to_person
+from bot.notices import Notice, to_person, to_team
 from bot.ports import (
     Agenda,
     IntroductionRepository,
@@ -27,6 +29,7 @@ from bot.services import telling
 from bot.services.candidates import Candidate
 from bot.services.needs import MAX_CANDIDATES, NeedService, need_query, trip_route
 from bot.services.views import team_view
+from bot.services.volunteers import Volunteer, VolunteerCandidate
 from bot.understand import read_choice
 
 # A driver asked for a one-off ride must answer this long before it at the latest…
@@ -90,6 +93,27 @@ def way_back_of(chosen: Candidate) -> tuple[int, time, time] | None:
     return back.trip.id, back.match.pickup, back.match.dropoff
 
 
+class VolunteerLookup(Protocol):
+    """The association's volunteer drivers (bot/services/volunteers.py)."""
+
+    async def get(self, person_id: int) -> Volunteer | None: ...
+
+
+class ReassignResult(enum.StrEnum):
+    ASKED = "asked"
+    NOT_FOUND = "not_found"  # no such request, or it is closed
+    NOT_VOLUNTEER = "not_volunteer"  # no volunteer with that number
+    UNAVAILABLE = "unavailable"  # not free, too far, unchecked, or already asked for it
+
+
+@dataclass(frozen=True)
+class Reassigned:
+    result: ReassignResult
+    need: Need | None = None
+    volunteer: Person | None = None
+    notices: list[Notice] = field(default_factory=list)
+
+
 class IntroductionService:
     def __init__(
         self,
@@ -105,7 +129,12 @@ class IntroductionService:
         unit_of_work: UnitOfWork,
         timing: Timing,
         cost_share_eur_per_km: float | None = None,
+        membership: Callable[[Person, date], Awaitable[list[Notice]]] | None = None,
+        volunteers: VolunteerLookup | None = None,
     ) -> None:
+        self._volunteers = volunteers
+        # Whether a passenger asking a volunteer is a member of the association (issue 24).
+        self._membership = membership
         self._cost_share = cost_share_eur_per_km
         self._matching = needs
         self._needs = need_repository
@@ -188,6 +217,9 @@ class IntroductionService:
             notices = telling.driver_asked(
                 need, introduction, chosen, passenger, by_operator=as_operator
             )
+            if self._membership is not None and isinstance(chosen, VolunteerCandidate):
+                day = need.travel_date or self._calendar.today(now)
+                notices = [*await self._membership(passenger, day), *notices]
         return Ask(AskResult.ASKED, need, introduction, chosen, notices=notices)
 
     async def one_waiting(self, driver: Person) -> bool:
@@ -400,7 +432,109 @@ class IntroductionService:
                 event="driver_withdrew",
                 detail=f"introduction {introduction.id}",
             )
+            if await self._volunteer_ride(introduction):
+                return await self._next_volunteer(introduction, need, driver, told)
             return await self._next_drivers(introduction, need, told, n.OperatorsDriverWithdrew)
+
+    # A volunteer of the association who calls off late, and the team's reassigning (issue
+    # 24, item 6).
+
+    async def _volunteer_ride(self, introduction: Introduction) -> bool:
+        if self._volunteers is None:
+            return False
+        volunteer = await self._volunteers.get(introduction.driver_id)
+        return volunteer is not None and volunteer.trip_id == introduction.trip_id
+
+    async def _next_volunteer(
+        self,
+        introduction: Introduction,
+        need: Need,
+        driver: Person,
+        told: type[n.DriverDroppedOut],
+    ) -> Answer:
+        """A volunteer calls off a ride they had accepted: the next volunteer free for it is
+        asked at once, and the team is told; with nobody, as for any driver (the passenger
+        chooses among the drivers left, or the team takes over), the team told too."""
+        passenger = await self._people.get(introduction.passenger_id)
+        if passenger is None:
+            raise Missing(f"person {introduction.passenger_id} is gone")
+        candidates = await self._matching.candidates(need)
+        following = next((c for c in candidates if isinstance(c, VolunteerCandidate)), None)
+        asked = (
+            await self.ask_driver(passenger, need.id, following.trip.id)
+            if following is not None
+            else None
+        )
+        if following is None or asked is None or asked.result is not AskResult.ASKED:
+            answer = await self._next_drivers(introduction, need, told, n.OperatorsDriverWithdrew)
+            team = to_team(n.VolunteerCancelledTeam(need, passenger, driver, None))
+            return replace(answer, notices=[team, *answer.notices])
+        team = to_team(n.VolunteerCancelledTeam(need, passenger, driver, following.driver))
+        notices = [team, to_person(passenger, told(driver.short_name)), *asked.notices]
+        settled = await self._introductions.get(introduction.id)
+        return Answer(
+            AnswerResult.DECLINED,
+            settled,
+            asked.need or need,
+            passenger,
+            driver,
+            candidates=[following],
+            notices=notices,
+        )
+
+    async def reassign(self, operator: Person, need_id: int, volunteer_id: int) -> Reassigned:
+        """The team gives a request to another volunteer: the one who had accepted it (if
+        any) is told kindly, the passenger too, and the new one is asked as usual."""
+        need = await self._needs.get(need_id)
+        if need is None or not (need.is_open or need.status is NeedStatus.MATCHED):
+            return Reassigned(ReassignResult.NOT_FOUND)
+        volunteer = await self._volunteers.get(volunteer_id) if self._volunteers else None
+        person = await self._people.get(volunteer_id) if volunteer else None
+        if volunteer is None or person is None:
+            return Reassigned(ReassignResult.NOT_VOLUNTEER, need)
+        current = [
+            i
+            for i in await self._introductions.for_need(need.id)
+            if i.status in (IntroductionStatus.ACCEPTED, IntroductionStatus.PENDING)
+        ]
+        if any(i.driver_id == volunteer_id for i in current):
+            return Reassigned(ReassignResult.UNAVAILABLE, need, person)
+        relaxed = self._params.relaxed(2.0)
+        free = [
+            c
+            for c in await self._matching.candidates(need, relaxed, limit=20)
+            if c.trip.id == volunteer.trip_id
+        ]
+        if not free:
+            return Reassigned(ReassignResult.UNAVAILABLE, need, person)
+        now = self._clock.now()
+        notices: list[Notice] = []
+        async with self._uow.transaction():
+            passenger = await self._people.get(need.person_id)
+            if passenger is None:
+                raise Missing(f"person {need.person_id} is gone")
+            for before in current:
+                if before.status is IntroductionStatus.ACCEPTED:
+                    await self._introductions.withdraw(before.id, now)
+                else:
+                    await self._introductions.answer(before.id, IntroductionStatus.EXPIRED, now)
+                gone = await self._people.get(before.driver_id)
+                if gone is not None:
+                    notices.append(to_person(gone, n.RideReassignedDriver(need, passenger)))
+                    notices.append(to_person(passenger, n.RideReassignedPassenger(gone.short_name)))
+            if current:
+                need = await self._needs.set_status(
+                    need.id,
+                    NeedStatus.SEARCHING,
+                    now,
+                    actor_id=operator.id,
+                    event="reassigned",
+                    detail=f"to volunteer {volunteer_id}",
+                )
+            asked = await self.ask_driver(operator, need.id, volunteer.trip_id, as_operator=True)
+        if asked.result is not AskResult.ASKED:
+            return Reassigned(ReassignResult.UNAVAILABLE, need, person, notices)
+        return Reassigned(ReassignResult.ASKED, asked.need, person, notices + asked.notices)
 
     async def driver_unreachable(self, introduction_id: int) -> Answer | None:
         """The driver blocked the bot (or never started it): as if they had declined."""

@@ -18,13 +18,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from bot import notices as n
 from bot.clock import Clock
 from bot.dateparse import parse_day_and_time
 from bot.domain import NotWired, Person
 from bot.geo import km_between
+from bot.notices import Notice, to_person, to_team
+from bot.phones import parse_phone
 from bot.places.gazetteer import Gazetteer
 from bot.places.model import COMMUNE, Place
-from bot.ports import UnitOfWork
+from bot.ports import PeopleRepository, UnitOfWork
 
 if TYPE_CHECKING:
     from bot.services.volunteer_rides import YearFigures
@@ -47,6 +50,13 @@ class Benefit(enum.StrEnum):
     ADA = "ada"  # allocation pour demandeur d'asile
     ATA = "ata"  # allocation temporaire d'attente
     VEUVAGE = "veuvage"  # allocation veuvage
+    # Not a benefit but the third way in (R3133-1): resources under the ceiling of the
+    # complémentaire santé solidaire, without receiving it (issue 24, item 3).
+    RESSOURCES = "ressources"
+
+
+# The same words in English.
+BENEFIT_WORDS = {"resources": Benefit.RESSOURCES}
 
 
 class Refusal(enum.StrEnum):
@@ -57,6 +67,8 @@ class Refusal(enum.StrEnum):
     UNKNOWN_MEMBER = "unknown_member"
     TOO_FAR = "too_far"  # more than 100 km
     ALREADY_MEMBER = "already_member"
+    UNKNOWN_PERSON = "unknown_person"  # no person with that number
+    LINKED_ELSEWHERE = "linked_elsewhere"  # the person is already another member
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,19 @@ class Member:
     eligible_by: str  # "residence" or "benefit"
     benefit: str | None
     joined_at: datetime
+    # The person they are (issue 24, item 3), and the day the yearly fee was last paid.
+    person_id: int | None = None
+    fee_paid_on: date | None = None
+
+    def paid_until(self) -> date | None:
+        """The last day the membership runs: a year after the fee was paid."""
+        paid = self.fee_paid_on
+        if paid is None:
+            return None
+        try:
+            return paid.replace(year=paid.year + 1) - timedelta(days=1)
+        except ValueError:  # paid on 29 February
+            return date(paid.year + 1, 2, 28)
 
 
 @dataclass(frozen=True)
@@ -112,6 +137,12 @@ class TusRegister(Protocol):
 
     async def trips_in(self, year: int) -> list[TusTrip]: ...
 
+    async def link(self, member_id: int, person_id: int | None) -> None: ...
+
+    async def fee_paid(self, member_id: int, day: date) -> None: ...
+
+    async def member_of(self, person_id: int) -> Member | None: ...
+
 
 @dataclass(frozen=True)
 class Eligibility:
@@ -137,6 +168,24 @@ class Recorded:
     refusal: Refusal | None = None
     km: float = 0.0
     eur_per_km: float = 0.0
+
+
+@dataclass(frozen=True)
+class Linked:
+    member: Member | None
+    person: Person | None = None
+    refusal: Refusal | None = None
+    other: Member | None = None  # the member the person already is
+
+
+@dataclass(frozen=True)
+class Paid:
+    member: Member | None
+    refusal: Refusal | None = None
+
+
+def _phone(typed: str | None) -> str | None:
+    return parse_phone(typed) if typed else None
 
 
 @dataclass(frozen=True)
@@ -195,7 +244,9 @@ class TusService:
         eur_per_km: float | None,
         road_factor: float,
         volunteer_year: Callable[[int], Awaitable[YearFigures]] | None = None,
+        people: PeopleRepository | None = None,
     ) -> None:
+        self._people = people
         self._register = register
         self._gazetteer = gazetteer
         self._clock = clock
@@ -260,8 +311,9 @@ class TusService:
             return Joined(name, None, Refusal.UNKNOWN_PLACE)
         benefit: Benefit | None = None
         if benefit_text.strip():
+            typed = benefit_text.strip().lower()
             try:
-                benefit = Benefit(benefit_text.strip().lower())
+                benefit = BENEFIT_WORDS.get(typed) or Benefit(typed)
             except ValueError:
                 return Joined(name, None, Refusal.UNKNOWN_BENEFIT, commune=commune)
         eligibility = self.eligibility(commune, benefit)
@@ -325,6 +377,74 @@ class TusService:
     async def members(self) -> list[Member]:
         return await self._register.members()
 
+    # Members and the people they are (issue 24, item 3).
+
+    async def link(self, name: str, person_text: str) -> Linked:
+        """The team says which person a member is (the person's number, as /benevoles and the
+        team's posts show it)."""
+        if self._people is None:
+            raise NotWired("the TUS register has no people to link")
+        member = await self._register.member_named(" ".join(name.split()))
+        if member is None:
+            return Linked(None, refusal=Refusal.UNKNOWN_MEMBER)
+        number = person_text.strip().lstrip("#n°").strip()
+        person = await self._people.get(int(number)) if number.isdigit() else None
+        if person is None or person.forgotten_at is not None:
+            return Linked(member, refusal=Refusal.UNKNOWN_PERSON)
+        async with self._uow.transaction():
+            other = await self._register.member_of(person.id)
+            if other is not None and other.id != member.id:
+                return Linked(member, person, Refusal.LINKED_ELSEWHERE, other)
+            await self._register.link(member.id, person.id)
+        return Linked(member, person)
+
+    async def pay_fee(self, name: str, day: date) -> Paid:
+        """The member paid the year's fee on that day: the membership runs a year."""
+        member = await self._register.member_named(" ".join(name.split()))
+        if member is None:
+            return Paid(None, Refusal.UNKNOWN_MEMBER)
+        async with self._uow.transaction():
+            await self._register.fee_paid(member.id, day)
+        return Paid(await self._register.member_named(member.name))
+
+    async def membership(self, person: Person) -> Member | None:
+        """The member this person is: linked before, or found by their phone or, failing
+        that, their exact name (then linked, once)."""
+        member = await self._register.member_of(person.id)
+        if member is not None:
+            return member
+        members = [m for m in await self._register.members() if m.person_id is None]
+        found = [m for m in members if person.phone and _phone(m.phone) == person.phone]
+        if not found:
+            name = " ".join(person.display_name.split()).lower()
+            found = [m for m in members if m.name.lower() == name]
+        if len(found) != 1:
+            return None
+        await self._register.link(found[0].id, person.id)
+        return await self._register.member_of(person.id)
+
+    async def ride_asked(self, passenger: Person, day: date) -> list[Notice]:
+        """A person asks a volunteer for a ride: an association that keeps its register
+        hears of someone who is not a member, or whose membership ran out by that day, and
+        the person is asked kindly to join or renew (the ride is asked all the same)."""
+        if not self.enabled or not await self._register.members():
+            return []
+        member = await self.membership(passenger)
+        if member is None:
+            return [
+                to_team(n.MemberUnknownTeam(passenger)),
+                to_person(passenger, n.MemberJoinPassenger()),
+            ]
+        until = member.paid_until()
+        if until is not None and until >= day:
+            return []
+        team = (
+            n.MemberRenewTeam(passenger, member.id, member.name, until)
+            if until is not None
+            else n.MemberNoFeeTeam(passenger, member.id, member.name)
+        )
+        return [to_team(team), to_person(passenger, n.MemberRenewPassenger())]
+
 
 # What the team types after /tus, read the same on every channel.
 
@@ -334,6 +454,8 @@ class Action(enum.StrEnum):
     TRIP = "trip"
     REGISTER = "register"
     REPORT = "report"
+    LINK = "link"
+    FEE = "fee"
     HELP = "help"  # nothing, or words that are none of the above: how to use it
 
 
@@ -343,9 +465,11 @@ WORDS = {
     "trajet": Action.TRIP, "trip": Action.TRIP,
     "registre": Action.REGISTER, "register": Action.REGISTER,
     "rapport": Action.REPORT, "report": Action.REPORT,
+    "lier": Action.LINK, "link": Action.LINK,
+    "cotisation": Action.FEE, "fee": Action.FEE,
 }  # fmt: skip
 # The fields a member and a trip need at least (the others may be left out).
-LEAST_FIELDS = {Action.MEMBER: 2, Action.TRIP: 3}
+LEAST_FIELDS = {Action.MEMBER: 2, Action.TRIP: 3, Action.LINK: 2, Action.FEE: 1}
 
 
 @dataclass(frozen=True)
@@ -374,8 +498,10 @@ def read_command(typed: str, today: date) -> Command:
     fields = tuple(part.strip() for part in rest.split(";"))
     if len(fields) < LEAST_FIELDS.get(action, 0):
         return Command(Action.HELP)
-    if action is Action.MEMBER:
+    if action in (Action.MEMBER, Action.LINK):
         return Command(action, fields)
+    if action is Action.FEE:
+        return _fee(fields, today)
     if action is Action.TRIP:
         return _trip(fields, today)
     if action is Action.REPORT:
@@ -397,3 +523,17 @@ def _trip(fields: tuple[str, ...], today: date) -> Command:
         # "20/11" said on the 23rd is the trip just made, not next year's date.
         day = date(day.year - 1, day.month, min(day.day, 28 if day.month == 2 else 31))
     return Command(Action.TRIP, fields, day=day)
+
+
+def _fee(fields: tuple[str, ...], today: date) -> Command:
+    """ "cotisation Odette Vialard ; 02/11": paid that day (today unless said; never later)."""
+    day_text = fields[1] if len(fields) > 1 else ""
+    if not day_text:
+        return Command(Action.FEE, fields, day=today)
+    parsed = parse_day_and_time(day_text, today)
+    if parsed is None:
+        return Command(Action.FEE, fields, unread_day=day_text)
+    day = parsed[0]
+    if day > today:
+        day = date(day.year - 1, day.month, min(day.day, 28 if day.month == 2 else 31))
+    return Command(Action.FEE, fields, day=day)

@@ -414,7 +414,7 @@ class VolunteerService:
         insurance running that day, room in the vehicle for a wheelchair, a walking frame or
         a pet if the passenger needs it. Nearest first."""
         day = need.travel_date
-        if day is None:
+        if day is None or need.prescribed:  # the health insurance pays for that one
             return []
         origin = Point(need.origin.lat, need.origin.lon)
         destination = Point(need.destination.lat, need.destination.lon)

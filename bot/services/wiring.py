@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from bot.agenda import Timing
 from bot.clock import Clock
-from bot.domain import Ride
+from bot.domain import Person, Ride
 from bot.matching import MatchingParams
+from bot.notices import Notice
 from bot.ports import (
     Agenda,
     IntroductionRepository,
@@ -25,7 +27,7 @@ from bot.ports import (
 )
 from bot.services.announcements import AnnouncementService
 from bot.services.candidates import RideRules
-from bot.services.introductions import IntroductionService
+from bot.services.introductions import IntroductionService, VolunteerLookup
 from bot.services.needs import NeedService, VolunteerMatcher
 from bot.services.rides import RideService
 from bot.services.transit import TransitService
@@ -61,6 +63,8 @@ def wire_matching(
     bookings: PartnerPassengers | None = None,
     cost_share_eur_per_km: float | None = None,
     keep_paper: Callable[[Ride], Awaitable[Any]] | None = None,
+    membership: Callable[[Person, date], Awaitable[list[Notice]]] | None = None,
+    volunteer_lookup: VolunteerLookup | None = None,
 ) -> Matching:
     rules = RideRules(introductions, clock, timing.calendar, guard)
     announcements = AnnouncementService(
@@ -98,6 +102,8 @@ def wire_matching(
         keep_paper=keep_paper,
     )
     introduction_service = IntroductionService(
+        membership=membership,
+        volunteers=volunteer_lookup,
         cost_share_eur_per_km=cost_share_eur_per_km,
         needs=need_service,
         need_repository=needs,
