@@ -55,7 +55,7 @@ from bot.services.people import PeopleService
 from bot.services.rides import RecordedOutcome, RideService
 from bot.services.trips import TripService
 from bot.services.wiring import wire_matching
-from bot.services.words import WordsService
+from bot.services.words import RequestsWaiting, WordsService
 from bot.settings import Settings
 from tests.conftest import START, FakeClock
 from tests.memory import (
@@ -343,7 +343,8 @@ async def test_words_choose_a_driver_answer_a_request_and_say_the_ride_happened(
         ("intro.asked", "Marie Dupont"),
     ]
     assert world.status(search.need.id) is NeedStatus.ASKING
-    assert await world.words.answer(jean, "peut-être") is None
+    # Unclear words while a request waits point the driver to it (not the menu).
+    assert await world.words.answer(jean, "peut-être") == RequestsWaiting(count=1)
     answered = await world.words.answer(jean, "oui")
     assert isinstance(answered, Answer) and answered.result is AnswerResult.ACCEPTED
     assert world.status(search.need.id) is NeedStatus.MATCHED
