@@ -962,6 +962,7 @@ class Request:
     weekdays: frozenset[Weekday] = frozenset()
     unused: str | None = None
     back: BackWish | None = None  # "… retour 17h"
+    regular: bool = False  # "… chaque semaine": every week, on days still to ask
 
 
 _OPENINGS = re.compile(
@@ -987,6 +988,11 @@ class _When:
     day: date | None
     weekdays: frozenset[Weekday]
     wish: TimeWish | None
+    regular: bool = False  # "chaque semaine", the days still to ask
+
+
+# Said after the places, every week without its days yet ("cahors figeac chaque semaine").
+_EVERY_WEEK = _phrases("chaque semaine", "toutes les semaines", "every week")
 
 
 def _when(text: str, today: date) -> _When | None:
@@ -996,6 +1002,8 @@ def _when(text: str, today: date) -> _When | None:
     said = read_day_and_time(text, today)
     if said is not None:
         return _When(said[0], frozenset(), said[1])
+    if fold(text) in _EVERY_WEEK:
+        return _When(None, frozenset(), None, regular=True)
     return None
 
 
@@ -1090,6 +1098,8 @@ def read_request(text: str, today: date) -> Request | None:
     start, end, when = found
     if start > 0 and all(word in _NO_PLACE for word in said.words[:start]):
         return None
+    if when.regular and start == 0 and end == len(said.words):
+        return None  # "chaque semaine" alone: an answer, not a trip asked
     count = len(said.words)
     places, rest = ((0, start), (end, count)) if start > 0 else ((end, count), (count, count))
     origin, destination = _route(said, *places)
@@ -1098,7 +1108,14 @@ def read_request(text: str, today: date) -> Request | None:
         origin, rest = said.typed_span(rest[0] + 1, rest[1]), (count, count)
     unused = " ".join(part for part in (said.typed_span(*rest), back_unused) if part)
     return Request(
-        destination or None, origin, when.day, when.wish, when.weekdays, unused or None, back
+        destination or None,
+        origin,
+        when.day,
+        when.wish,
+        when.weekdays,
+        unused or None,
+        back,
+        when.regular,
     )
 
 

@@ -409,3 +409,13 @@ async def test_yes_where_a_village_is_asked_is_not_looked_up(texting: TextingBot
     assert await bot.text(MARIE, "oui") == ["Ecrivez le nom de la commune, par ex. : Cahors."]
     [said] = await bot.text(MARIE, "Cahors")
     assert said.startswith("Départ : Cahors (46)")
+
+
+async def test_every_week_said_with_the_places_asks_which_days(texting: TextingBot) -> None:
+    """ "cahors figeac chaque semaine": the places and "every week" kept, the days asked."""
+    bot = texting
+    said = await welcome(bot, MARIE, "cahors figeac chaque semaine", "marie dupont")
+    assert "Départ : Cahors (46)\nArrivée : Figeac (46)" in said[-1]
+    assert said[-1].endswith("Quels jours de la semaine ? Ecrivez-les, ex. : lundi jeudi.")
+    [days] = await bot.text(MARIE, "lundi jeudi")
+    assert days.startswith("Jours : lundi et jeudi")

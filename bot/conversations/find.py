@@ -245,6 +245,8 @@ class FindFlow(CallerSteps[NeedDraft]):
             # "Gourdon Cahors lundi et jeudi 8h": every week, on those days.
             turn.change(regular=True, travel_date=None, weekdays=request.weekdays)
             turn.say("steps.days_set", days=Days(frozenset(request.weekdays)))
+        elif request.regular:
+            turn.change(regular=True, travel_date=None)  # which days: asked in their turn
         elif request.day is not None:
             try:
                 turn.change(travel_date=request.day, regular=False, today=turn.today())
@@ -406,6 +408,9 @@ class FindFlow(CallerSteps[NeedDraft]):
         if not state.editing and state.back_to is None:
             while step in self.next_step and self._answered(turn.draft, self.next_step[step]):
                 step = self.next_step[step]
+            if self.next_step.get(step) == WHEN and turn.draft.regular and not turn.draft.weekdays:
+                turn.ask(DAYS)  # "chaque semaine" said: which days, not "when?"
+                return
         if state.editing and step in (WHEN, WEEK, DAYS) and turn.draft.window is not None:
             # The day corrected with hours ("jeudi matin"): the time in them is asked
             # before the summary.
