@@ -134,6 +134,12 @@ async def test_kannel_stopped_for_thirty_seconds_loses_nothing(deployed: Deploye
     await deployed.text(MARIE, "1")  # no way back
     await deployed.text(MARIE, "oui")
     await deployed.text(MARIE, "oui")  # she asks Jeanne
+    # Every text so far handed to Kannel first (a two-part text reaches the phone as two).
+    waiting = "SELECT id FROM outbox WHERE method = 'sms' AND status = 'pending'"
+    for _ in range(300):
+        if not await bot.rows(waiting):
+            break
+        await asyncio.sleep(0.05)
 
     await kannel.stop()
     # Meanwhile Jeanne accepts on Telegram: the text to Marie waits in the outbox.
