@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the `tus_bot` fixture, imported from tests/test_volunteers.py, is a parameter)
 """What a second pair of eyes found by playing each kind of user (QA pass, 7 December), each
 fixed with the test that shows it: the team's volunteer file, a volunteer and an older
 passenger who only text."""
@@ -14,17 +15,16 @@ from tests.phones import TextingBot
 from tests.test_find_flow import describe_need, driver
 from tests.test_operators import team
 from tests.test_sms_channel import welcome
-from tests.test_volunteers import ALLOWANCE_RATE, person_id, volunteer, write_file
+from tests.test_volunteers import (  # noqa: F401 (tus_bot is the fixture)
+    ALLOWANCE_RATE,
+    person_id,
+    tus_bot,
+    volunteer,
+    write_file,
+)
 
 GERMAINE = "06 11 22 33 44"
 RENE = "06 22 33 44 55"
-
-
-@pytest.fixture
-async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
-    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=ALLOWANCE_RATE)
-    await running.start()
-    return running
 
 
 @pytest.fixture
