@@ -353,7 +353,7 @@ async def test_the_driver_is_told_the_deadline_the_agenda_keeps(bot: RunningBot)
     jean = await driver(bot, 301, "Jean", username="jean_m", time="7h45")
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
     await bot.run_until(paris("2026-11-23 20:20"))
-    await describe_need(marie, when="demain", mode="🕘 Partir après une heure", time="7h30")
+    await describe_need(marie, when="demain", mode="leave_after", time="7h30")
     await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     assert "(attendue demain avant 5h45)" in marie.last().text
     assert jean.last().text.endswith("⏳ Merci de répondre demain avant 5h45.")
@@ -365,7 +365,7 @@ async def test_the_driver_is_told_the_deadline_the_agenda_keeps(bot: RunningBot)
 async def test_a_pickup_outside_the_window_is_shown_with_a_word(bot: RunningBot) -> None:
     await driver(bot, 301, "Jean", time="9h35")
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
-    await describe_need(marie, when="mardi", mode="🕘 Partir après une heure", time="10h")
+    await describe_need(marie, when="mardi", mode="leave_after", time="10h")
     found = marie.last().text
     assert "Jean M. — mardi 24 novembre, prise en charge vers 9h35" in found
     assert "⚠️ passe 25 min avant 10h00, l'heure demandée" in found
@@ -378,12 +378,12 @@ async def test_a_need_for_today_gets_no_driver_who_has_already_gone_by(bot: Runn
     await driver(bot, 301, "Jean", time="10h30")
     await driver(bot, 303, "Paul", time="9h45")
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
-    await describe_need(marie, when="aujourd'hui", mode="🕘 Partir après une heure", time="9h30")
+    await describe_need(marie, when="aujourd'hui", mode="leave_after", time="9h30")
     found = marie.last()
     assert "Jean M." in found.text and "Paul M." not in found.text
     # The team's wider search does not bring him back either.
     olga, _, _ = team(bot)
-    await describe_need(marie, when="aujourd'hui", mode="🕘 Partir après une heure", time="9h")
+    await describe_need(marie, when="aujourd'hui", mode="leave_after", time="9h")
     assert "Paul M." not in marie.last().text
     bot.assert_clean()
 

@@ -193,8 +193,9 @@ class ChatView(chats.ChatView):
         """The button that does `action` of `kind` (see `does`), about `subject` if given,
         whose label holds `naming` if given (a person's name, a value: never the wording): on
         `message`, or on the newest bot message of this chat that has one. Its message and
-        callback data. Exact actions win over leading ones; two different buttons left is an
-        error (say the subject, or what the label names)."""
+        callback data. A label that is `naming` wins over labels that hold it, exact actions
+        over leading ones; two different buttons left is an error (say the subject, or what
+        the label names)."""
         messages = [message] if message is not None else list(reversed(self.messages()))
         for candidate in messages:
             found: dict[str, tuple[int, str]] = {}
@@ -209,6 +210,8 @@ class ChatView(chats.ChatView):
                         found.setdefault(data, (score, text))
             if not found:
                 continue
+            if naming is not None and any(text == naming for _, text in found.values()):
+                found = {data: found[data] for data in found if found[data][1] == naming}
             best = max(score for score, _ in found.values())
             chosen = [data for data, (score, _) in found.items() if score == best]
             if len(chosen) > 1:
@@ -231,6 +234,23 @@ class ChatView(chats.ChatView):
             f"no bot message in chat {self.chat_id} has a button that does "
             f"{_describe(kind, action, subject, naming)}; the newest buttons (label, data) by "
             f"message_id: {present}"
+        )
+
+    def has_button(
+        self,
+        kind: str,
+        action: str | None = None,
+        subject: int | str | None = None,
+        *,
+        message: SentMessage | None = None,
+    ) -> bool:
+        """Whether `message` (default: the newest bot message) has a button that does
+        `action` of `kind` (see `does`)."""
+        shown = message or self.last()
+        return any(
+            does(str(button.get("callback_data", "")), kind, action, subject)
+            for row in shown.inline_keyboard
+            for button in row
         )
 
     def _message_with_button(self, text: str) -> SentMessage:
