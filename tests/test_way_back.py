@@ -63,21 +63,21 @@ async def offer(user: FakeUser, origin: str, destination: str, time: str, back: 
     """A trip every weekday, with its driver's own way back or none."""
     await user.command("proposer")
     if "✅ J'accepte" in user.buttons():
-        await user.press("✅ J'accepte")
+        await user.press_doing(kb.OFFER, "consent:yes")
     await user.send(origin)
     await user.send(destination)
-    await user.press("🔁 Chaque semaine")
-    await user.press("Lun → ven")
-    await user.press("✔️ Valider les jours")
+    await user.press_doing(kb.OFFER, "often:weekly")
+    await user.press_doing(kb.OFFER, "days:work")
+    await user.press_doing(kb.OFFER, "days:ok")
     await user.send(time)
     if back is None:
-        await user.press("Pas de retour")
+        await user.press_doing(kb.OFFER, "noreturn")
     else:
         await user.send(back)
-    await user.press("3")
-    await user.press("Passer")
-    await user.press("Telegram seulement")
-    await user.press("✅ Enregistrer ce trajet")
+    await user.press_doing(kb.OFFER, "seats:3")
+    await user.press_doing(kb.OFFER, "skipnote")
+    await user.press_doing(kb.OFFER, "contact:tg")
+    await user.press_doing(kb.OFFER, "confirm")
     assert "Trajet enregistré" in user.last().text
 
 
@@ -171,7 +171,7 @@ async def test_cahors_tomorrow_9_back_at_17_finds_one_driver_for_both_legs(
     assert "à Gourdon" in request.split("↩️ Retour aussi")[1]
     assert not any("Demande de covoiturage" in text for text in paul.texts_since(0))
 
-    await words.during("(Jean accepte)", jean.press("✅ J'accepte"))
+    await words.during("(Jean accepte)", jean.press_doing(kb.INTRO, "yes"))
     accepted = marie.last().text
     assert "Jean Martin accepte de vous emmener" in accepted
     assert "↩️ Retour aussi : prise en charge vers 17h00 à Cahors" in accepted
@@ -199,7 +199,7 @@ async def test_the_question_after_the_time_reads_words_and_buttons(bot: RunningB
     await marie.send("Gourdon")
     await marie.send("Cahors")
     await marie.send("demain")
-    await marie.press("🏁 Arriver avant une heure")
+    await marie.press_doing(kb.FIND, "mode:arrive_before")
     words = Recorder(marie, "Marie")
     await words.say("9h")
     asked = marie.last().text
@@ -220,8 +220,8 @@ async def test_the_question_after_the_time_reads_words_and_buttons(bot: RunningB
     await words.say("vers 17h")
     assert "↩️ Retour vers 17h00." in marie.texts_since(mark)
     print("\n--- Marie, step by step ---\n" + words.text())
-    await marie.press("🩺 Santé")
-    await marie.press("Aucun")
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:none")
     assert "↩️ retour vers 17h00" in marie.last().text
 
     # Corrected from the summary, in words each time.
@@ -230,17 +230,17 @@ async def test_the_question_after_the_time_reads_words_and_buttons(bot: RunningB
         ("je ne sais pas", "↩️ retour : heure pas encore connue"),
         ("retour vers 16h30", "↩️ retour vers 16h30"),
     ):
-        await marie.press("✏️ Retour")
+        await marie.press_doing(kb.FIND, "edit:return")
         assert "Et le retour ?" in marie.last().text
         await marie.send(typed)
         assert shown in marie.last().text, typed
     # And with the buttons: "at a time" asks the time.
-    await marie.press("✏️ Retour")
-    await marie.press("🕔 Retour à une heure")
+    await marie.press_doing(kb.FIND, "edit:return")
+    await marie.press_doing(kb.FIND, "back:at")
     assert "À quelle heure voulez-vous repartir de Cahors ?" in marie.last().text
     await marie.send("18h")
     assert "↩️ retour vers 18h00" in marie.last().text
-    await marie.press("✅ Chercher un conducteur")
+    await marie.press_doing(kb.FIND, "confirm")
     [need] = await bot.rows("SELECT way_back, back_at FROM needs")
     assert need == {"way_back": "at", "back_at": "18:00"}
 
@@ -252,9 +252,9 @@ async def test_nobody_for_the_way_back_the_team_looks_and_its_post_carries_both_
     marie = bot.fake.user(401, "Marie", last_name="Delpech", username="marie_d")
     await marie.send("de Gourdon à Cahors demain avant 9h, retour vers 17h")
     await agree_if_asked(marie)
-    await marie.press("🩺 Santé")
-    await marie.press("Aucun")
-    await marie.press("✅ Chercher un conducteur")
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:none")
+    await marie.press_doing(kb.FIND, "confirm")
     found = marie.last().text
     assert "Paul B." in found and "➡️ l'aller seulement" in found
     assert "↩️ Pour le retour vers 17h00, personne pour l'instant : l'équipe cherche" in found
@@ -264,10 +264,10 @@ async def test_nobody_for_the_way_back_the_team_looks_and_its_post_carries_both_
     assert "personne pour le retour : à trouver" in post.text
     print("\n--- the team's post, as posted ---\n" + transcript(bot.operators))
 
-    await marie.press(next(b for b in marie.buttons() if "Paul" in b))
+    await marie.press_doing(kb.NEED, "ask", naming="Paul B.")
     request = paul.last().text
     assert "➡️ L'aller seulement : quelqu'un d'autre s'occupe du retour." in request
-    await paul.press("✅ J'accepte")
+    await paul.press_doing(kb.INTRO, "yes")
     await bot.later(hours=9)
     reminder = next(t for t in reversed(marie.texts_since(0)) if "Rappel" in t)
     assert "↩️ Retour vers 17h00 : l'équipe vous cherche un conducteur." in reminder
@@ -285,10 +285,10 @@ async def test_i_dont_know_yet_is_kept_and_shown_to_the_team(bot: RunningBot) ->
     mark = marie.mark()
     await marie.send("je ne sais pas encore")
     assert "↩️ Retour : heure pas encore connue. L'équipe sera prévenue." in marie.texts_since(mark)
-    await marie.press("🩺 Santé")
-    await marie.press("Aucun")
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:none")
     assert "↩️ retour : heure pas encore connue" in marie.last().text
-    await marie.press("✅ Chercher un conducteur")
+    await marie.press_doing(kb.FIND, "confirm")
     [need] = await bot.rows("SELECT way_back, back_at FROM needs")
     assert need == {"way_back": "unknown", "back_at": None}
     found = marie.last().text
@@ -298,9 +298,9 @@ async def test_i_dont_know_yet_is_kept_and_shown_to_the_team(bot: RunningBot) ->
     assert "↩️ retour : heure pas encore connue" in post.text
     assert "la personne ne connaît pas encore l'heure" in post.text
 
-    await marie.press(next(b for b in marie.buttons() if "Jean" in b))
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     assert "➡️ L'aller seulement" in jean.last().text
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.INTRO, "yes")
     await bot.later(hours=9)
     reminder = next(t for t in reversed(marie.texts_since(0)) if "Rappel" in t)
     assert "↩️ Retour : dites l'heure à l'équipe dès que vous la connaissez." in reminder
