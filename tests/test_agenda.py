@@ -11,6 +11,7 @@ import pytest
 
 from bot.agenda import MAX_ATTEMPTS, Calendar, Due, Kind, Outcome, retry_delay
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
 from storage.agenda import SqliteAgenda
 from storage.db import Database
 from tests.conftest import RunningBot
@@ -214,8 +215,8 @@ async def _monday_ride(bot: RunningBot, monday: str) -> tuple[FakeUser, FakeUser
     jean = await driver(bot, 301, "Jean", username="jean_m")
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie, when=monday)
-    await marie.press(marie.buttons()[0])
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     return jean, marie
 
 

@@ -18,6 +18,7 @@ from bot.places.gazetteer import Gazetteer
 from bot.services.consents import ConsentService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
+from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.memory import MemoryConsents
 from tests.test_conversation_engine import MemoryConversations, asked, said
@@ -224,7 +225,7 @@ async def test_oui_over_a_trip_half_registered_erases_it_too(
 async def test_oublier_in_the_middle_of_a_trip_and_non_typed(bot: RunningBot) -> None:
     lea = bot.fake.user(611, "Léa")
     await lea.command("proposer")
-    await lea.press("✅ J'accepte")
+    await lea.press_doing(kb.OFFER, "consent:yes")
     await lea.send("Cahors")
     await lea.command("oublier")
     assert "Tout effacer ?" in lea.last().text

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.phones import NUMBER, TextingBot
 from tests.test_find_flow import describe_need, driver
@@ -172,7 +173,7 @@ async def test_a_driver_who_types_peut_etre_is_pointed_to_the_requests_buttons(
     jean = await driver(bot, 301, "Jean")
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
     await describe_need(marie)
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     request = jean.last()
     assert "Demande de covoiturage" in request.text
     # Was the generic "Je n'ai pas compris. Dites-moi où et quand…" and the start menu.
@@ -183,7 +184,7 @@ async def test_a_driver_who_types_peut_etre_is_pointed_to_the_requests_buttons(
         " Vous pouvez aussi écrire oui ou non."
     )
     assert jean.last().buttons == []
-    await jean.press("✅ J'accepte", message=request)
+    await jean.press_doing(kb.INTRO, "yes", message=request)
     assert "✅ Vous avez accepté." in request.text
     # Nothing waits any more: the usual answer.
     await jean.send("peut-être")

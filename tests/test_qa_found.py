@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
+from handlers.volunteers import FILE as VOLUNTEER_FILE
 from tests.conftest import RunningBot
 from tests.phones import TextingBot
 from tests.test_find_flow import describe_need, driver
@@ -69,18 +71,18 @@ async def test_checking_a_file_the_volunteer_cannot_drive_with_says_so(
         number = await person_id(bot, bruno.id)
         # The licence not seen: checked, but not "may now be offered" (it was told so).
         await bot.operators.command(olga, "fiche", f"{number} permis non assurance 31/12/2027")
-        await bot.operators.press(olga, "✅ Fiche vérifiée")
+        await bot.operators.press_doing(olga, VOLUNTEER_FILE, "check")
         assert olga.callback_answers()[-1]["text"] == (
             "Fiche vérifiée, mais le permis n'est pas vu : ce bénévole n'est proposé à personne."
         )
         # The insurance ended last week (today is 23 November 2026).
         await bot.operators.command(olga, "fiche", f"{number} permis oui assurance 20/11/2026")
-        await bot.operators.press(olga, "✅ Fiche vérifiée")
+        await bot.operators.press_doing(olga, VOLUNTEER_FILE, "check")
         assert olga.callback_answers()[-1]["text"] == (
             "Fiche vérifiée, mais l'assurance est finie : ce bénévole n'est proposé à personne."
         )
         await bot.operators.command(olga, "fiche", f"{number} permis oui assurance 31/12/2027")
-        await bot.operators.press(olga, "✅ Fiche vérifiée")
+        await bot.operators.press_doing(olga, VOLUNTEER_FILE, "check")
         assert olga.callback_answers()[-1]["text"] == (
             "Fiche vérifiée : ce bénévole peut maintenant être proposé."
         )
@@ -208,7 +210,7 @@ async def test_a_volunteer_asked_by_sms_who_answers_unclearly_is_asked_oui_or_no
         await write_file(bot, olga, row["person_id"], "31/12/2027")
         marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
         await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
-        await marie.press(next(b for b in marie.last().buttons if "Rene" in b))
+        await marie.press_doing(kb.NEED, "ask", naming="Rene V.")
         [asked] = bot.inbox(RENE)
         assert asked.endswith("Pouvez-vous ?\nRépondez OUI ou NON")
         # Was the start of a passenger's search (its consent), which then took his NON.
@@ -232,7 +234,7 @@ async def test_a_driver_who_types_a_number_of_seats_is_not_sent_looking_for_a_ri
     try:
         jean, _, _ = await two_passengers_on_two_seats(bot)
         await jean.command("mestrajets")
-        await jean.press("💺 Changer les places")
+        await jean.press_doing(kb.TRIP, "seats")
         mark = jean.mark()
         # He types the number instead of touching it. Was a passenger's search "for Tuesday
         # 1 December", starting with its whole consent text.
@@ -256,13 +258,13 @@ async def test_an_old_call_off_button_calls_nobody_off_once_the_seats_are_lowere
     try:
         jean, marie, lou = await two_passengers_on_two_seats(bot)
         await jean.command("mestrajets")
-        await jean.press("💺 Changer les places")
-        await jean.press("1")
+        await jean.press_doing(kb.TRIP, "seats")
+        await jean.press_doing(kb.TRIP, "seats:1")
         question = jean.last()
         lou_button = question.button("❌ Ne plus prendre Lou G.")
         keep_button = question.button("💺 Garder 2 places")
         assert lou_button is not None and keep_button is not None
-        await jean.press("❌ Ne plus prendre Marie D.")
+        await jean.press_doing(kb.TRIP, "seatsoff", naming="Marie D.")
         assert "💺 C'est noté : 1 place pour ce trajet." in jean.last().text  # was "1 place(s)"
         mark = lou.mark()
         # The question's old buttons, pressed again (a double tap, a scroll up).

@@ -16,6 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
+from handlers.ride_paper_notices import GIVE
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser, SentMessage
 from tests.phones import TextingBot
@@ -69,11 +71,11 @@ async def a_ride_that_happened(bot: RunningBot) -> tuple[FakeUser, FakeUser, Fak
     await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
     found = marie.last()
     assert "Bruno L." in found.text and "Anne" not in found.text
-    await marie.press(next(b for b in found.buttons if "Bruno" in b))
-    await bruno.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Bruno L.")
+    await bruno.press_doing(kb.INTRO, "yes")
     await bot.run_until(paris("2026-11-25 10:30"))
     assert "a-t-il eu lieu ?" in marie.last().text
-    await marie.press("✅ Oui, il a eu lieu")
+    await marie.press_doing(kb.RIDE, "happened")
     return olga, bruno, marie
 
 
@@ -162,10 +164,12 @@ async def test_the_volunteer_gets_the_month_statement_and_gives_it_up(
         assert marie.callback_answers()[-1]["text"] != ""
         assert await bot.rows("SELECT * FROM volunteer_gifts") == []
         # Bruno gives it to the association: asked to confirm, then for good.
-        await bruno.press("🎁 Je le donne à l'association", message=statement)
+        await bruno.press_doing(
+            GIVE, "ask", naming="Je le donne à l'association", message=statement
+        )
         assert "C'est définitif" in bruno.callback_answers()[-1]["text"]
         assert statement.buttons == ["✅ Oui, je le donne", "↩️ Non, je le garde"]
-        await bruno.press("✅ Oui, je le donne", message=statement)
+        await bruno.press_doing(GIVE, "yes", message=statement)
         thanks, renounced = bruno.messages()[-2:]
         assert thanks.text.startswith(
             f"🎁 Merci ! Votre indemnité de novembre 2026 ({euros}) est donnée à l'association."
@@ -212,8 +216,10 @@ async def test_the_year_in_the_prefet_report_and_the_tax_receipt_data(
         [trip] = await bot.rows("SELECT km, participation_cents FROM tus_trips")
         await bot.run_until(paris("2026-12-01 08:01"))
         statement = next(m for m in reversed(bruno.messages()) if m.document is not None)
-        await bruno.press("🎁 Je le donne à l'association", message=statement)
-        await bruno.press("✅ Oui, je le donne", message=statement)
+        await bruno.press_doing(
+            GIVE, "ask", naming="Je le donne à l'association", message=statement
+        )
+        await bruno.press_doing(GIVE, "yes", message=statement)
 
         # The préfet's report: the association, members, volunteers and their vehicles,
         # trips, km, mean distance, participation, from what was recorded.
@@ -294,8 +300,8 @@ async def test_the_coordinator_sees_the_day_each_morning_in_the_group(
         await write_file(bot, olga, await person_id(bot, claire.id), "31/12/2027")
         marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
         await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
-        await marie.press(next(b for b in marie.last().buttons if "Bruno" in b))
-        await bruno.press("✅ J'accepte")
+        await marie.press_doing(kb.NEED, "ask", naming="Bruno L.")
+        await bruno.press_doing(kb.INTRO, "yes")
         # Paul needs to go where nobody drives: his request goes to the team.
         paul = bot.fake.user(611, "Paul", last_name="Roux")
         await describe_need(paul, origin="Figeac", destination="Toulouse", when="mardi")
@@ -330,7 +336,7 @@ async def test_my_data_shows_the_rides_and_forget_me_keeps_only_the_accounts(
         assert ride["role"] == "passenger" and ride["origin_name"] == "Lalbenque"
         assert "volunteer_name" not in ride  # someone else's name is not hers
         await marie.command("oublier")
-        await marie.press("🗑 Oui, tout effacer")
+        await marie.press_doing(kb.FORGET, "forget:yes")
         [row] = await bot.rows(
             "SELECT passenger_name, volunteer_name, driven_km, participation_cents"
             " FROM volunteer_rides"
@@ -347,7 +353,7 @@ async def test_in_english_the_receipt_too(tus_bot: RunningBot) -> None:
     try:
         olga, bruno, marie = await a_ride_that_happened(bot)
         await marie.command("langue")
-        await marie.press("🇬🇧 English")
+        await marie.press_doing(kb.LANGUAGE, "en")
         await marie.command("receipt")
         receipt = marie.last()
         assert receipt.text.startswith("🧾 Your receipt of the ride of Tuesday 24 November")
@@ -376,10 +382,10 @@ async def test_a_volunteer_who_only_texts_has_the_statement_printed_by_the_team(
         await write_file(bot, olga, row["person_id"], "31/12/2027")
         marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
         await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
-        await marie.press(next(b for b in marie.last().buttons if "Ren" in b))
+        await marie.press_doing(kb.NEED, "ask", naming="Rene V.")
         await bot.text(phone, "oui")
         await bot.run_until(paris("2026-11-25 10:30"))
-        await marie.press("✅ Oui, il a eu lieu")
+        await marie.press_doing(kb.RIDE, "happened")
         mark = len(bot.operators.messages())
         await bot.run_until(paris("2026-12-01 08:01"))
         [printed] = [
@@ -395,15 +401,19 @@ async def test_a_volunteer_who_only_texts_has_the_statement_printed_by_the_team(
         assert "Dites-le à l'équipe." in text and "sous ce fichier" not in text
         # René says on the phone he gives it: the team records it (only the team may).
         assert printed.buttons == ["🎁 Rene V. le donne à l'association"]
-        await bot.operators.press(nadia, "🎁 Rene V. le donne à l'association", message=printed)
+        await bot.operators.press_doing(
+            nadia, GIVE, "ask", naming="Rene V. le donne à l'association", message=printed
+        )
         assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
-        await bot.operators.press(omar, "🎁 Rene V. le donne à l'association", message=printed)
+        await bot.operators.press_doing(
+            omar, GIVE, "ask", naming="Rene V. le donne à l'association", message=printed
+        )
         assert omar.callback_answers()[-1]["text"] == (
             "Rene Vidal donne son indemnité de novembre 2026 (11,40 €) à l'association ?"
             " C'est définitif."
         )
         mark = len(bot.operators.messages())
-        await bot.operators.press(omar, "✅ Oui, je le donne", message=printed)
+        await bot.operators.press_doing(omar, GIVE, "yes", message=printed)
         assert printed.buttons == []
         [signed] = [m for m in bot.operators.messages()[mark:] if m.document is not None]
         assert signed.text.startswith("📄 Relevé de novembre 2026 de Rene Vidal (n° 1), avec sa")
@@ -424,7 +434,7 @@ async def test_a_ride_with_an_ordinary_driver_is_not_a_volunteer_ride(tus_bot: R
     try:
         jean, marie = await matched_ride(bot)
         await bot.run_until(paris("2026-11-25 10:30"))
-        await marie.press("✅ Oui, il a eu lieu")
+        await marie.press_doing(kb.RIDE, "happened")
         assert marie.last().text.startswith("Merci ! Ravi que cela ait marché.")
         assert await bot.rows("SELECT * FROM volunteer_rides") == []
         await marie.command("recu")
