@@ -7,7 +7,6 @@ from datetime import timedelta
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.test_conversations_carry_on import button_doing
 from tests.test_find_flow import describe_need, driver
 from tests.test_operators import team
 
@@ -83,7 +82,7 @@ async def test_the_rest_of_a_cut_message_is_not_the_next_answer(bot: RunningBot)
         "Votre message était très long : Telegram l'a coupé en deux."
     )
     await anne.send("Non fumeur")
-    await anne.press_data(button_doing(anne, "contact:tg"))
+    await anne.press_doing(kb.OFFER, "contact:tg")
     assert "📝 « Non fumeur »" in anne.last().text  # the summary: the note she meant
     bot.clock.current = bot.fake.now = bot.clock.current + timedelta(minutes=1)
     await anne.send("x" * 4096)

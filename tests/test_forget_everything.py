@@ -34,7 +34,7 @@ from tests.fakebot import FakeUser
 from tests.phones import TextingBot
 from tests.test_find_flow import describe_need
 from tests.test_operators import team
-from tests.test_sms_channel import MARIE, pressing, welcome
+from tests.test_sms_channel import MARIE, welcome
 
 
 async def stored_texts(bot: RunningBot) -> list[str]:
@@ -146,7 +146,7 @@ async def test_the_team_forgets_someone_who_texts_and_nothing_keeps_her_number(
         await bot.text(MARIE, "1")  # no way back
         await bot.text(MARIE, "oui")
         await bot.text(MARIE, "oui")
-        await jeanne.press_data(pressing(jeanne, kb.INTRO, "yes"))
+        await jeanne.press_doing(kb.INTRO, "yes")
         assert "06 12 34 56 78" in jeanne.last().text  # her number, given to Jeanne
         await bot.text(MARIE, "merci Jeanne")
         marie_words = ("Marie Dupont", "Marie D.", "06 12 34 56 78", "+33612345678", "0612345678")

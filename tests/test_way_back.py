@@ -21,7 +21,7 @@ from tests.conftest import RunningBot
 from tests.fakebot import FakeGroup, FakeUser
 from tests.phones import TextingBot, assert_fit_for_a_simple_phone
 from tests.test_find_flow import agree_if_asked
-from tests.test_sms_channel import MARIE, pressing, welcome
+from tests.test_sms_channel import MARIE, welcome
 
 
 @pytest.mark.parametrize(
@@ -339,7 +339,7 @@ async def test_by_sms_the_way_back_is_a_numbered_choice_and_reads_words(
     assert "Jean M., mardi 24 novembre vers 8h00, retour vers 17h00" in offered
     await text("oui")
     assert "Retour aussi : prise en charge vers 17h00 à Cahors" in jean.last().text
-    await jean.press_data(pressing(jean, kb.INTRO, "yes"))
+    await jean.press_doing(kb.INTRO, "yes")
     [told] = bot.inbox(MARIE)
     lines.append(f"  < {told}")
     assert told.endswith("\nRetour aussi : vers 17h00, de Cahors à Gourdon.")
