@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from handlers import keyboards as kb
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser
 from tests.test_find_flow import agree_if_asked, describe_need, driver
 from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places
 from tests.test_one_off_and_seats import Transcript as NewMessages
 from tests.test_operators import team
-from tests.test_ride_life import matched_ride, paris
+from tests.test_ride_life import matched_ride
 
 __all__ = ["interop"]  # the fixture, used by name
 

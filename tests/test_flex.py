@@ -3,7 +3,7 @@ agency_timezone (issue 23 item 12): what a passenger, and the team, see."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from bot.transit.planner import TransitPlanner
 from handlers import keyboards as kb
 from storage.db import Database
 from storage.transit import SqliteTimetable
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser
 from tests.test_find_flow import describe_need
 from tests.test_transit import query
@@ -35,10 +35,6 @@ SERVICES_HEADER = (
 SERVICES_ROW = (
     f"{TAD_NAME},tad,Cajarc|Gréalou,{TAD_PHONE},2,1,16:00,{{counted}},lun-sam,08:00-12:00,Figeac\n"
 )
-
-
-def paris(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=PARIS).astimezone(UTC)
 
 
 async def flex_bot(

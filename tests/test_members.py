@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
@@ -15,14 +13,6 @@ from tests.test_find_flow import agree_if_asked, describe_need
 from tests.test_operators import team
 from tests.test_volunteer_rides import pdf_text
 from tests.test_volunteers import ALLOWANCE_RATE, person_id, three_volunteers
-
-
-@pytest.fixture
-async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
-    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=ALLOWANCE_RATE)
-    await running.start()
-    return running
-
 
 # Item 3: members, their fee, and who asks a volunteer.
 

@@ -6,11 +6,10 @@ The clock starts on Monday 23 November 2026, 10:00 in Cahors.
 from __future__ import annotations
 
 from handlers import keyboards as kb
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser
 from tests.test_find_flow import describe_need, driver
 from tests.test_operators import team
-from tests.test_ride_life import paris
 
 
 class Transcript:

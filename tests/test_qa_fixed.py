@@ -4,12 +4,6 @@ post for a need registered by SMS, and a driver's unclear words while a request 
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-import pytest
-
-from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.phones import NUMBER, TextingBot
@@ -17,26 +11,10 @@ from tests.test_find_flow import describe_need, driver
 from tests.test_operators import team
 from tests.test_privacy import registered_by_phone
 from tests.test_sms_channel import welcome
-from tests.test_volunteers import ALLOWANCE_RATE, person_id, volunteer
+from tests.test_volunteers import person_id, volunteer
 
 MARIE = "06 12 34 56 78"
 YVETTE = "06 98 76 54 32"
-
-
-@pytest.fixture
-async def texting(tmp_path: Path, gazetteer: Gazetteer) -> Any:
-    running = TextingBot(tmp_path, gazetteer)
-    await running.start()
-    yield running
-    await running.stop()
-
-
-@pytest.fixture
-async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> Any:
-    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=ALLOWANCE_RATE)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 # 1. OUBLIER by SMS.

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (the `tus_bot` fixture, imported from tests/test_volunteers.py, is a parameter)
 """What a second pair of eyes found by playing each kind of user (QA pass, 7 December), each
 fixed with the test that shows it: the team's volunteer file, a volunteer and an older
 passenger who only text."""
@@ -17,13 +16,7 @@ from tests.phones import TextingBot
 from tests.test_find_flow import describe_need, driver
 from tests.test_operators import team
 from tests.test_sms_channel import welcome
-from tests.test_volunteers import (  # noqa: F401 (tus_bot is the fixture)
-    ALLOWANCE_RATE,
-    person_id,
-    tus_bot,
-    volunteer,
-    write_file,
-)
+from tests.test_volunteers import ALLOWANCE_RATE, person_id, volunteer, write_file
 
 GERMAINE = "06 11 22 33 44"
 RENE = "06 22 33 44 55"

@@ -6,21 +6,15 @@ is Paris time, as people read it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from handlers import keyboards as kb
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
 from tests.test_find_flow import describe_need, driver
 from tests.test_operators import team
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def paris(text: str) -> datetime:
-    """ "2026-11-23 18:00" in Cahors, as a UTC moment."""
-    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=PARIS).astimezone(UTC)
 
 
 def sent_at(message: SentMessage) -> str:

@@ -6,10 +6,8 @@ through a real Kannel are in tests/test_sms_kannel.py."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
-import pytest
 
 from bot.delivery import Report
 from bot.places.gazetteer import Gazetteer
@@ -21,14 +19,6 @@ from tests.test_find_flow import describe_need, driver
 
 MARIE = "06 12 34 56 78"
 PAUL = "06 45 11 22 33"
-
-
-@pytest.fixture
-async def texting(tmp_path: Path, gazetteer: Gazetteer) -> Any:
-    running = TextingBot(tmp_path, gazetteer)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def welcome(bot: TextingBot, phone: str, first: str, name: str) -> list[str]:
@@ -285,7 +275,7 @@ async def sms_driver(bot: TextingBot, phone: str = PAUL, name: str = "Paul Duran
 
 
 async def test_a_ride_by_text_reminded_asked_and_checked_by_text(texting: TextingBot) -> None:
-    from tests.test_ride_life import paris
+    from tests.conftest import paris
 
     bot = texting
     await sms_driver(bot)

@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, paris
 from tests.phones import NUMBER, TextingBot
 from tests.test_find_flow import describe_need
 from tests.test_operators import team
 from tests.test_privacy import registered_by_phone
-from tests.test_ride_life import paris
 from tests.test_sms_channel import MARIE, welcome
 
 YVETTE = "06 98 76 54 32"
@@ -27,14 +23,6 @@ YVETTE_E164 = "+33698765432"
 BY_SMS = "✉️ par SMS"
 BY_TELEGRAM = "💬 Telegram"
 BY_PHONE = "📞 par téléphone (l'équipe appelle)"
-
-
-@pytest.fixture
-async def texting(tmp_path: Path, gazetteer: Gazetteer) -> Any:
-    running = TextingBot(tmp_path, gazetteer)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 def post_of(bot: RunningBot, need_id: int) -> str:

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.places.gazetteer import Gazetteer
 from tests.conftest import OPERATORS, RunningBot
 from tests.test_operators import team
-
-
-@pytest.fixture
-async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
-    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=0.30)
-    await running.start()
-    return running
 
 
 async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) -> None:

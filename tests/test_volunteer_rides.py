@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +17,7 @@ from pypdf import PdfReader
 from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
 from handlers.ride_paper_notices import GIVE
-from tests.conftest import RunningBot
+from tests.conftest import TUS_RATE, RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
 from tests.phones import TextingBot
 from tests.test_find_flow import describe_need
@@ -27,7 +26,7 @@ from tests.test_ride_life import matched_ride
 from tests.test_sms_channel import welcome
 from tests.test_volunteers import person_id, volunteer, write_file
 
-RATE = 0.30
+RATE = TUS_RATE
 PARIS = ZoneInfo("Europe/Paris")
 ASSOCIATION: dict[str, Any] = {
     "association_name": "Transport solidaire du Causse",
@@ -35,10 +34,6 @@ ASSOCIATION: dict[str, Any] = {
     "association_number": "W463001234",
     "association_phone": "05 65 00 00 00",
 }
-
-
-def paris(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=PARIS).astimezone(UTC)
 
 
 def pdf_text(message: SentMessage) -> str:
@@ -53,10 +48,9 @@ def csv_text(message: SentMessage) -> str:
 
 
 @pytest.fixture
-async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
-    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=RATE, **ASSOCIATION)
-    await running.start()
-    return running
+def tus_settings() -> dict[str, Any]:
+    """The association's details for its papers, besides the rate (the tus_bot fixture)."""
+    return {"tus_eur_per_km": RATE, **ASSOCIATION}
 
 
 async def a_ride_that_happened(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser]:

@@ -7,12 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
 from handlers.volunteers import FILE as VOLUNTEER_FILE
-from tests.conftest import RunningBot
+from tests.conftest import TUS_RATE, RunningBot
 from tests.fakebot import FakeUser
 from tests.phones import TextingBot
 from tests.test_find_flow import agree_if_asked, describe_need, everything_seen_by
@@ -21,14 +19,7 @@ from tests.test_sms_channel import welcome
 
 PHONE = "06 77 88 99 00"
 
-ALLOWANCE_RATE = 0.30
-
-
-@pytest.fixture
-async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
-    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=ALLOWANCE_RATE)
-    await running.start()
-    return running
+ALLOWANCE_RATE = TUS_RATE
 
 
 async def declare(

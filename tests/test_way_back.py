@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import date, time
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.domain import WayBack
-from bot.places.gazetteer import Gazetteer
 from bot.understand import BackWish, read_request, read_way_back
 from handlers import keyboards as kb
 from handlers.sms.text import segments
@@ -304,14 +301,6 @@ async def test_i_dont_know_yet_is_kept_and_shown_to_the_team(bot: RunningBot) ->
     await bot.later(hours=9)
     reminder = next(t for t in reversed(marie.texts_since(0)) if "Rappel" in t)
     assert "↩️ Retour : dites l'heure à l'équipe dès que vous la connaissez." in reminder
-
-
-@pytest.fixture
-async def texting(tmp_path: Path, gazetteer: Gazetteer) -> Any:
-    running = TextingBot(tmp_path, gazetteer)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def test_by_sms_the_way_back_is_a_numbered_choice_and_reads_words(

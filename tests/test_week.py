@@ -4,11 +4,11 @@ right local time, in its reader's language, across a crash in the middle of the 
 from __future__ import annotations
 
 from handlers import keyboards as kb
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
 from tests.test_find_flow import agree_if_asked, describe_need, driver
 from tests.test_operators import team
-from tests.test_ride_life import paris, sent_at
+from tests.test_ride_life import sent_at
 
 
 def timeline(chats: dict[str, FakeUser], bot: RunningBot, after: str) -> list[tuple[str, ...]]:

@@ -9,9 +9,7 @@ from tests.fakebot import FakeUser
 from tests.phones import TextingBot
 from tests.test_find_flow import agree_if_asked, driver
 from tests.test_own_words import Transcript
-from tests.test_sms_channel import texting, welcome
-
-__all__ = ["texting"]  # the SMS fixture, used below
+from tests.test_sms_channel import welcome
 
 
 async def finish(user: FakeUser) -> None:
