@@ -4,7 +4,8 @@ that answers differently would let a test pass that the real bot fails.
 
 Covered: people, trips, needs and their follow-up by the team, introductions, the agenda,
 the outbox and the inbox, the unit of work, the trip search, consents, reports about a
-person and the conversations' state."""
+person, the conversations' state, the answers to /aides, and the partner platforms'
+bookings and the needs shown to them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from typing import Any
 import pytest
 
 from bot.agenda import Due, Kind
+from bot.aids.model import Profile, Situation
+from bot.aids.ports import AidAnswers
 from bot.conversations.engine import ConversationStore
 from bot.conversations.model import ConversationState
 from bot.delivery import Outgoing
@@ -34,6 +37,8 @@ from bot.domain import (
     TripStatus,
     Weekday,
 )
+from bot.interop.bookings import BookingStatus, Dialect
+from bot.interop.ports import BookingRepository, SharedNeeds
 from bot.matching import MatchingParams, NeedQuery, Point, SeatsTaken
 from bot.ports import (
     Agenda,
@@ -50,10 +55,12 @@ from bot.ports import (
 from bot.services.consents import ConsentRepository
 from bot.services.trust import PersonReports
 from storage.agenda import SqliteAgenda
+from storage.aids import SqliteAidAnswers
 from storage.consents import SqliteConsents
 from storage.conversations import SqliteConversations
 from storage.db import Database
 from storage.inbox import SqliteInbox
+from storage.interop import SqliteBookings, SqliteSharedNeeds
 from storage.introductions import SqliteIntroductionRepository
 from storage.needs import SqliteNeedRepository
 from storage.outbox import SqliteOutbox
@@ -76,7 +83,9 @@ from tests.memory import (
     MemoryTripSearch,
     MemoryUnitOfWork,
 )
+from tests.test_aids_flow import MemoryAidAnswers
 from tests.test_conversation_engine import MemoryConversations
+from tests.test_interop_core import MemoryBookings, MemoryShared
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 CAHORS = PlaceRef(id="insee:46042", name="Cahors", department="46", lat=44.4475, lon=1.4419)
@@ -103,6 +112,9 @@ class Ports:
     consents: ConsentRepository
     reports: PersonReports
     conversations: ConversationStore
+    aid_answers: AidAnswers
+    bookings: BookingRepository
+    shared: SharedNeeds
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -124,6 +136,9 @@ async def ports(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
             MemoryConsents(store),
             MemoryPersonReports(store),
             MemoryConversations(),
+            MemoryAidAnswers(),
+            MemoryBookings(),
+            MemoryShared(needs),
         )
         return
     database = await Database.open(tmp_path / "contract.sqlite3")
@@ -145,6 +160,9 @@ async def ports(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
             SqliteConsents(database),
             SqlitePersonReports(database),
             SqliteConversations(database, FakeClock(NOW)),
+            SqliteAidAnswers(database),
+            SqliteBookings(database),
+            SqliteSharedNeeds(database),
         )
     finally:
         await database.close()
@@ -501,3 +519,82 @@ async def test_a_conversations_state_is_kept_as_written(ports: Ports) -> None:
     await ports.conversations.drop(marie.id)
     assert await ports.conversations.get(marie.id) is None
     await ports.conversations.drop(marie.id)  # twice: nothing to drop, no error
+
+
+async def test_the_answers_to_aides_kept_and_given_apart(ports: Ports) -> None:
+    marie = await ports.people.add_from_telegram(MARIE, "fr", NOW)
+    jeanne = await ports.people.add_from_telegram(JEANNE, "fr", NOW)
+    said = Profile(24, Situation.JOB_SEEKER, "46042", "Cahors", "46", rsa_or_aah=False)
+    assert await ports.aid_answers.get(marie.id) is None
+    assert await ports.aid_answers.forget(marie.id) is False
+    await ports.aid_answers.give(marie.id, said, NOW)
+    assert await ports.aid_answers.given(marie.id) == said
+    assert await ports.aid_answers.get(marie.id) is None  # given is not kept
+    await ports.aid_answers.keep(marie.id, said, NOW)
+    older = Profile(25, Situation.JOB_SEEKER, rqth=True)
+    await ports.aid_answers.keep(marie.id, older, NOW)  # kept again: replaced
+    assert await ports.aid_answers.get(marie.id) == older
+    assert await ports.aid_answers.given(jeanne.id) is None
+    assert await ports.aid_answers.forget(marie.id) is True
+    assert (await ports.aid_answers.get(marie.id), await ports.aid_answers.given(marie.id)) == (
+        None,
+        None,
+    )
+
+
+async def test_needs_shown_to_partners_while_open(ports: Ports) -> None:
+    marie = await ports.people.add_from_telegram(MARIE, "fr", NOW)
+    need = await ports.needs.add(marie.id, TO_FIGEAC, NeedStatus.SEARCHING, NOW)
+    other = await ports.needs.add(marie.id, TO_FIGEAC, NeedStatus.WITH_OPERATORS, NOW)
+    assert await ports.shared.is_shared(need.id) is False
+    assert await ports.shared.share(need.id, NOW) is True
+    assert await ports.shared.share(need.id, NOW) is False  # once
+    assert await ports.shared.share(other.id, NOW) is True
+    assert [n.id for n in await ports.shared.open_shared()] == [need.id, other.id]
+    await ports.needs.set_status(other.id, NeedStatus.CANCELLED, NOW)
+    assert [n.id for n in await ports.shared.open_shared()] == [need.id]  # open ones only
+    assert await ports.shared.unshare(need.id) is True
+    assert await ports.shared.unshare(need.id) is False
+    assert await ports.shared.is_shared(need.id) is False
+
+
+async def test_a_partners_booking_moves_once_and_holds_a_seat(ports: Ports) -> None:
+    jeanne = await ports.people.add_from_telegram(JEANNE, "fr", NOW)
+    trip = await ports.trips.add(jeanne.id, weekly({Weekday.TUESDAY}, time(7, 30)), NOW)
+    pickup = datetime(2026, 11, 24, 6, 30, tzinfo=UTC)
+    booked = await ports.bookings.add(
+        id="6f1c8a2e-0000-4000-8000-000000000001",
+        partner="karos.example",
+        driver_id=jeanne.id,
+        trip_id=trip.id,
+        leg="outbound",
+        ride_date=TUESDAY,
+        pickup_at=pickup,
+        passenger_alias="Léo",
+        status=BookingStatus.WAITING_DRIVER_CONFIRMATION,
+        dialect=Dialect.SPLIT,
+        body={"id": "6f1c8a2e", "price": {"amount": 0}},
+        message="Bonjour",
+        now=NOW,
+        expires_at=NOW + timedelta(hours=2),
+    )
+    assert booked.number == 1 and booked.status is BookingStatus.WAITING_DRIVER_CONFIRMATION
+    assert await ports.bookings.get("6f1c8a2e-0000-4000-8000-000000000001") == booked
+    assert await ports.bookings.get("unknown") is None
+    assert await ports.bookings.by_number(booked.number) == booked
+    assert await ports.bookings.untold() == []  # the partner made it: it knows
+    assert await ports.bookings.waiting_until(NOW) == []
+    assert [b.number for b in await ports.bookings.waiting_until(NOW + timedelta(hours=2))] == [1]
+    assert await ports.bookings.confirmed_on(trip.id, "outbound", TUESDAY) == 0
+    waiting, confirmed = BookingStatus.WAITING_DRIVER_CONFIRMATION, BookingStatus.CONFIRMED
+    later = NOW + timedelta(minutes=3)
+    assert await ports.bookings.set_status(1, waiting, confirmed, later) is True
+    assert await ports.bookings.set_status(1, waiting, BookingStatus.CANCELLED, later) is False
+    now_confirmed = await ports.bookings.by_number(1)
+    assert now_confirmed is not None
+    assert (now_confirmed.status, now_confirmed.updated_at) == (confirmed, later)
+    assert await ports.bookings.confirmed_on(trip.id, "outbound", TUESDAY) == 1
+    assert await ports.bookings.confirmed_on(trip.id, "return", TUESDAY) == 0
+    assert [b.number for b in await ports.bookings.untold()] == [1]
+    await ports.bookings.told(1, confirmed)
+    assert await ports.bookings.untold() == []
