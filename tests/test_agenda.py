@@ -16,8 +16,7 @@ from storage.agenda import SqliteAgenda
 from storage.db import Database
 from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, team
 from tests.test_ride_life import containing, matched_ride, sent_at
 
 PARIS = ZoneInfo("Europe/Paris")

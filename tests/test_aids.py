@@ -14,7 +14,7 @@ from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
 from tests.conftest import DATA, OPERATORS, RunningBot
 from tests.fakebot import FakeGroup, FakeUser
-from tests.test_find_flow import describe_need
+from tests.setups import describe_need
 from tests.test_settings import run_bot
 
 FUNDER = -1009876543210

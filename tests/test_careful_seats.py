@@ -11,10 +11,9 @@ from collections.abc import Awaitable, Callable
 from handlers import keyboards as kb
 from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser
-from tests.test_find_flow import agree_if_asked, describe_need, driver
+from tests.setups import agree_if_asked, describe_need, driver, team
 from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places
 from tests.test_one_off_and_seats import Transcript as NewMessages
-from tests.test_operators import team
 from tests.test_ride_life import matched_ride
 
 __all__ = ["interop"]  # the fixture, used by name
@@ -50,9 +49,8 @@ async def every_tuesday(user: FakeUser, script: Transcript | None = None) -> Non
     """A regular need: Cahors → Figeac every Tuesday, arriving before 9:00."""
     steps: list[tuple[str, str]] = [
         ("command", "chercher"), ("agree", ""), ("say", "Cahors"), ("say", "Figeac"),
-        ("tap", "🔁 Chaque semaine"), ("say", "mardi"), ("tap", "🏁 Arriver avant une heure"),
-        ("say", "9h"), ("tap", "➡️ Pas de retour"), ("tap", "💼 Travail ou formation"), ("tap", "Aucun"),
-        ("tap", "✅ Chercher un conducteur"),
+        ("tap", "when:regular"), ("say", "mardi"), ("tap", "mode:arrive_before"), ("say", "9h"),
+        ("tap", "back:none"), ("tap", "purpose:work"), ("tap", "special:none"), ("tap", "confirm"),
     ]  # fmt: skip
     for kind, value in steps:
         if kind == "agree":
@@ -61,7 +59,7 @@ async def every_tuesday(user: FakeUser, script: Transcript | None = None) -> Non
             act: dict[str, Callable[[str], Awaitable[object]]] = {
                 "command": user.command,
                 "say": user.send,
-                "tap": user.press,
+                "tap": lambda action: user.press_doing(kb.FIND, action),
             }
             await act[kind](value)
         elif kind == "command":
@@ -69,7 +67,7 @@ async def every_tuesday(user: FakeUser, script: Transcript | None = None) -> Non
         elif kind == "say":
             await script.say(user, value)
         else:
-            await script.tap(user, value)
+            await script.tap(user, kb.FIND, value)
 
 
 # ----------------------------------------------------------------------------- item 1
@@ -185,8 +183,8 @@ async def test_a_driver_lowering_his_seats_below_his_passengers_chooses(bot: Run
     script = Transcript()
     script.watch(jean, marie, lou)
     await script.command(jean, "mestrajets")
-    await script.tap(jean, "💺 Changer les places")
-    await script.tap(jean, "1")
+    await script.tap(jean, kb.TRIP, "seats")
+    await script.tap(jean, kb.TRIP, "seats:1")
     question = jean.last()
     assert "C'est noté : 1 place" not in question.text
     assert "mardi 24 novembre : Marie Delpech, Lou Garric" in question.text
@@ -197,14 +195,14 @@ async def test_a_driver_lowering_his_seats_below_his_passengers_chooses(bot: Run
     ]
     [trip] = await bot.rows("SELECT seats FROM trips WHERE driver_id = 1")
     assert trip["seats"] == 2
-    await script.tap(jean, "💺 Garder 2 places")
+    await script.tap(jean, kb.TRIP, "seatskeep")
     assert "vous gardez 2 places" in jean.last().text
 
     await script.command(jean, "mestrajets")
-    await script.tap(jean, "💺 Changer les places")
-    await script.tap(jean, "1")
+    await script.tap(jean, kb.TRIP, "seats")
+    await script.tap(jean, kb.TRIP, "seats:1")
     marks = {user: user.mark() for user in (marie, lou)}
-    await script.tap(jean, "❌ Ne plus prendre Marie D.")
+    await script.tap(jean, kb.TRIP, "seatsoff", naming="Marie D.")
     print(f"\n{script}\n")
     told = "\n".join(marie.texts_since(marks[marie]))
     assert "Jean M. a moins de places dans sa voiture" in told and "Paul M." in told

@@ -7,8 +7,7 @@ from datetime import timedelta
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, team
 
 
 def links(message: object) -> list[str]:

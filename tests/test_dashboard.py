@@ -12,8 +12,7 @@ from bot.services.reports import ReportService
 from handlers import keyboards as kb
 from tests.conftest import FakeClock, RunningBot
 from tests.memory import MemoryAgenda, MemoryStore, MemoryUnitOfWork
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, team
 
 
 async def some_needs(bot: RunningBot) -> None:

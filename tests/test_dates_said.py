@@ -9,7 +9,7 @@ from datetime import date
 from handlers import keyboards as kb
 from i18n import Translator
 from tests.conftest import RunningBot
-from tests.test_find_flow import agree_if_asked
+from tests.setups import agree_if_asked
 
 # The fake clock is Monday 23 November 2026.
 

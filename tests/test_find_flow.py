@@ -5,57 +5,7 @@ from __future__ import annotations
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.test_offer_flow import register_trip
-
-
-async def agree_if_asked(user: FakeUser) -> None:
-    """The consent asked before a first need or trip (or a new version of its text)."""
-    for kind in (kb.FIND, kb.OFFER):
-        if user.messages() and user.has_button(kind, "consent:yes"):
-            await user.press_doing(kind, "consent:yes", message=user.last())
-            return
-
-
-async def driver(
-    bot: RunningBot,
-    user_id: int,
-    name: str,
-    username: str | None = None,
-    origin: str = "Cahors",
-    destination: str = "Figeac",
-    time: str = "7h30",
-    language: str = "fr",
-) -> FakeUser:
-    user = bot.fake.user(
-        user_id, name, last_name="Martin", username=username, language_code=language
-    )
-    await register_trip(user, origin, destination, time)
-    return user
-
-
-async def describe_need(
-    user: FakeUser,
-    origin: str = "Cahors",
-    destination: str = "Figeac",
-    when: str = "mardi",
-    mode: str = "arrive_before",
-    time: str | None = "9h",
-    purpose: str = "health",
-) -> None:
-    await user.command("chercher")
-    await agree_if_asked(user)
-    await user.send(origin)
-    await user.send(destination)
-    await user.send(when)
-    await user.press_doing(kb.FIND, f"mode:{mode}")
-    if time is not None:
-        await user.send(time)
-    await user.press_doing(kb.FIND, "back:none")
-    await user.press_doing(kb.FIND, f"purpose:{purpose}")
-    if "un médecin l'a prescrit" in user.last().text:  # where volunteers drive (issue 24)
-        await user.press_doing(kb.FIND, "prescribed:no")
-    await user.press_doing(kb.FIND, "special:none")
-    await user.press_doing(kb.FIND, "confirm")
+from tests.setups import agree_if_asked, describe_need, driver
 
 
 def everything_seen_by(user: FakeUser) -> str:

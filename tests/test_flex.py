@@ -20,7 +20,7 @@ from storage.db import Database
 from storage.transit import SqliteTimetable
 from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser
-from tests.test_find_flow import describe_need
+from tests.setups import describe_need
 from tests.test_transit import query
 from tests.transit_feed import TAD_NAME, TAD_PHONE, write_flex_feed, write_shuttle_feed
 

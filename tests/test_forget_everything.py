@@ -32,8 +32,7 @@ from storage.texts import SqliteTextInbox
 from tests.conftest import FakeClock, RunningBot
 from tests.fakebot import FakeUser
 from tests.phones import TextingBot
-from tests.test_find_flow import describe_need
-from tests.test_operators import team
+from tests.setups import describe_need, team
 from tests.test_sms_channel import MARIE, welcome
 
 
@@ -137,7 +136,7 @@ async def test_the_team_forgets_someone_who_texts_and_nothing_keeps_her_number(
     bot = TextingBot(tmp_path, gazetteer)
     await bot.start()
     try:
-        from tests.test_find_flow import driver
+        from tests.setups import driver
 
         jeanne = await driver(bot, 301, "Jeanne", username="jeanne_m")
         await welcome(bot, MARIE, "figeac demain 9h", "marie dupont")

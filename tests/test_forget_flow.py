@@ -21,8 +21,8 @@ from bot.services.places import PlaceService
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.memory import MemoryConsents
+from tests.setups import agree_if_asked
 from tests.test_conversation_engine import MemoryConversations, asked, said
-from tests.test_find_flow import agree_if_asked
 from tests.test_privacy_services import privacy_of
 from tests.test_services import World, told, world  # noqa: F401 (the fixture)
 

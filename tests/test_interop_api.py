@@ -20,7 +20,8 @@ from bot.settings import Settings
 from handlers import keyboards as kb
 from tests.conftest import RunningBot, free_port
 from tests.interop_helpers import PR50, SPLIT, FakePartner, check, conformance
-from tests.test_find_flow import agree_if_asked, describe_need, driver, everything_seen_by
+from tests.setups import agree_if_asked, describe_need, driver
+from tests.test_find_flow import everything_seen_by
 
 OPERATOR = "mobilot.example.org"
 KEY = "karos-key-0123456789abcdef"

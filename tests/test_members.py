@@ -9,8 +9,7 @@ from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.test_find_flow import agree_if_asked, describe_need
-from tests.test_operators import team
+from tests.setups import agree_if_asked, describe_need, team
 from tests.test_volunteer_rides import pdf_text
 from tests.test_volunteers import ALLOWANCE_RATE, person_id, three_volunteers
 

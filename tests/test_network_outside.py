@@ -21,10 +21,9 @@ from handlers import keyboards as kb
 from storage.agenda import SqliteAgenda
 from tests.conftest import OPERATORS, RunningBot, eventually, free_port
 from tests.interop_helpers import FakePartner
-from tests.test_find_flow import agree_if_asked, describe_need, driver
+from tests.setups import agree_if_asked, describe_need, driver, team
 from tests.test_interop_api import KEY, karos_journey
 from tests.test_nothing_lost import APOLOGY
-from tests.test_operators import team
 
 CANNOT_CHECK = "je ne peux pas vérifier que vous faites partie du groupe"
 

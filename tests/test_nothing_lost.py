@@ -13,9 +13,8 @@ import pytest
 from handlers import keyboards as kb
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeUser
-from tests.test_find_flow import describe_need, driver
-from tests.test_offer_flow import register_trip, register_trip_until_summary
-from tests.test_operators import team
+from tests.setups import describe_need, driver, register_trip, team
+from tests.test_offer_flow import register_trip_until_summary
 
 APOLOGY = "Désolé, un problème est survenu de notre côté"
 

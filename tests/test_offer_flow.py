@@ -9,27 +9,6 @@ from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
 
 
-async def register_trip(
-    user: FakeUser, origin: str = "Cahors", destination: str = "Figeac", time: str = "7h30"
-) -> None:
-    """The shortest way through /proposer, for tests about what comes after."""
-    await user.command("proposer")
-    if "✅ J'accepte" in user.buttons():
-        await user.press_doing(kb.OFFER, "consent:yes")
-    await user.send(origin)
-    await user.send(destination)
-    await user.press_doing(kb.OFFER, "often:weekly")
-    await user.press_doing(kb.OFFER, "days:work")
-    await user.press_doing(kb.OFFER, "days:ok")
-    await user.send(time)
-    await user.press_doing(kb.OFFER, "noreturn")
-    await user.press_doing(kb.OFFER, "seats:3")
-    await user.press_doing(kb.OFFER, "skipnote")
-    await user.press_doing(kb.OFFER, "contact:tg")
-    await user.press_doing(kb.OFFER, "confirm")
-    assert "Trajet enregistré" in user.last().text
-
-
 async def test_full_registration_in_french(bot: RunningBot) -> None:
     jeanne = bot.fake.user(
         101, "Jeanne", last_name="Martin", username="jeanne_m", language_code="fr"

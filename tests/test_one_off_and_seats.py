@@ -8,8 +8,7 @@ from __future__ import annotations
 from handlers import keyboards as kb
 from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, team
 
 
 class Transcript:
@@ -21,8 +20,15 @@ class Transcript:
     async def say(self, user: FakeUser, text: str) -> None:
         await self._do(user, f"« {text} »", user.send(text))
 
-    async def tap(self, user: FakeUser, button: str) -> None:
-        await self._do(user, f"[{button}]", user.press(button))
+    async def tap(
+        self, user: FakeUser, kind: str, action: str, *, naming: str | None = None
+    ) -> None:
+        """Presses the button that does `action` (see FakeUser.press_doing); the transcript
+        shows its label."""
+        message, data = user.button_doing(kind, action, naming=naming)
+        label = next(b["text"] for row in message.inline_keyboard for b in row
+                     if b.get("callback_data") == data)  # fmt: skip
+        await self._do(user, f"[{label}]", user.press_data(data, message=message))
 
     async def command(self, user: FakeUser, name: str) -> None:
         await self._do(user, f"/{name}", user.command(name))
@@ -58,7 +64,7 @@ async def offer_once(
     seats: str = "1",
 ) -> None:
     await user.command("proposer")
-    if "✅ J'accepte" in user.buttons():
+    if user.has_button(kb.OFFER, "consent:yes"):
         await user.press_doing(kb.OFFER, "consent:yes")
     await user.send(origin)
     await user.send(destination)
@@ -194,51 +200,51 @@ async def test_one_seat_taken_by_the_first_passenger_the_second_is_offered_other
     script = Transcript()
     script.watch(jean, marie, lina, paul)
     await script.command(jean, "proposer")
-    await script.tap(jean, "✅ J'accepte")
+    await script.tap(jean, kb.OFFER, "consent:yes")
     await script.say(jean, "Cahors")
     await script.say(jean, "Figeac")
     await script.say(jean, "mardi prochain")
     await script.say(jean, "7h30")
-    await script.tap(jean, "Pas de retour")
+    await script.tap(jean, kb.OFFER, "noreturn")
     await script.say(jean, "1")
-    await script.tap(jean, "Passer")
-    await script.tap(jean, "Telegram seulement")
-    await script.tap(jean, "✅ Enregistrer ce trajet")
+    await script.tap(jean, kb.OFFER, "skipnote")
+    await script.tap(jean, kb.OFFER, "contact:tg")
+    await script.tap(jean, kb.OFFER, "confirm")
 
     await script.command(marie, "chercher")
-    await script.tap(marie, "✅ J'accepte")  # the consent before a first need
+    await script.tap(marie, kb.FIND, "consent:yes")  # the consent before a first need
     await script.say(marie, "Cahors")
     await script.say(marie, "Figeac")
     await script.say(marie, "mardi")
-    await script.tap(marie, "🏁 Arriver avant une heure")
+    await script.tap(marie, kb.FIND, "mode:arrive_before")
     await script.say(marie, "9h")
-    await script.tap(marie, "➡️ Pas de retour")
-    await script.tap(marie, "🩺 Santé")
-    await script.tap(marie, "Aucun")
-    await script.tap(marie, "✅ Chercher un conducteur")
+    await script.tap(marie, kb.FIND, "back:none")
+    await script.tap(marie, kb.FIND, "purpose:health")
+    await script.tap(marie, kb.FIND, "special:none")
+    await script.tap(marie, kb.FIND, "confirm")
     assert "Jean M." in marie.last().text and "Paul M." in marie.last().text
-    await script.tap(marie, "🚗 Demander à Jean M. (mar. 7h30)")
-    await script.tap(jean, "✅ J'accepte")
+    await script.tap(marie, kb.NEED, "ask", naming="Jean M.")
+    await script.tap(jean, kb.INTRO, "yes")
     assert "Jean Martin accepte de vous emmener" in marie.last().text
     await script.command(jean, "mestrajets")
     assert "👥 mardi 24 novembre : Marie Delpech vient avec vous" in jean.last().text
 
     await script.command(lina, "chercher")
-    await script.tap(lina, "✅ J'accepte")  # the consent before a first need
+    await script.tap(lina, kb.FIND, "consent:yes")  # the consent before a first need
     await script.say(lina, "Cahors")
     await script.say(lina, "Figeac")
     await script.say(lina, "mardi")
-    await script.tap(lina, "🏁 Arriver avant une heure")
+    await script.tap(lina, kb.FIND, "mode:arrive_before")
     await script.say(lina, "9h")
-    await script.tap(lina, "➡️ Pas de retour")
-    await script.tap(lina, "🛒 Courses")
-    await script.tap(lina, "Aucun")
-    await script.tap(lina, "✅ Chercher un conducteur")
+    await script.tap(lina, kb.FIND, "back:none")
+    await script.tap(lina, kb.FIND, "purpose:shopping")
+    await script.tap(lina, kb.FIND, "special:none")
+    await script.tap(lina, kb.FIND, "confirm")
     offered = lina.last()
     assert "Paul M." in offered.text and "Jean M." not in offered.text
     assert offered.buttons[0] == "🚗 Demander à Paul M. (mar. 7h15)"
-    await script.tap(lina, "🚗 Demander à Paul M. (mar. 7h15)")
-    await script.tap(paul, "✅ J'accepte")
+    await script.tap(lina, kb.NEED, "ask", naming="Paul M.")
+    await script.tap(paul, kb.INTRO, "yes")
     assert "Paul Martin accepte de vous emmener" in lina.last().text
     print(f"\n{script}\n")
     bot.assert_clean()
@@ -402,7 +408,7 @@ async def test_good_news_is_never_about_a_driver_the_person_already_saw(bot: Run
 
 
 async def register_second_trip(user: FakeUser) -> None:
-    from tests.test_offer_flow import register_trip
+    from tests.setups import register_trip
 
     await register_trip(user, "Cahors", "Figeac", "7h45")
 

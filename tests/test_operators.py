@@ -10,17 +10,7 @@ from bot.notices import NEED_POST_REFRESH, Notice
 from handlers import keyboards as kb
 from handlers.notify import Notifier
 from tests.conftest import OPERATORS, RunningBot
-from tests.test_find_flow import describe_need, driver
-
-
-def team(bot: RunningBot) -> tuple:
-    olga = bot.fake.user(401, "Olga", last_name="Bru")
-    omar = bot.fake.user(402, "Omar", last_name="Said")
-    nadia = bot.fake.user(403, "Nadia")  # not (or no longer) in the operators' group
-    bot.fake.set_member(OPERATORS, olga.id, "administrator")
-    bot.fake.set_member(OPERATORS, omar.id, "member")
-    bot.fake.set_member(OPERATORS, nadia.id, "left")
-    return olga, omar, nadia
+from tests.setups import describe_need, driver, team
 
 
 async def test_claim_wider_search_ask_on_behalf_and_the_answer_back(bot: RunningBot) -> None:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.test_find_flow import driver
+from tests.setups import driver
 from tests.test_services import TUESDAY, paris
 
 

@@ -11,8 +11,7 @@ from handlers import pages
 from handlers.interop_words import their_journeys
 from i18n import Translator
 from tests.conftest import OPERATORS, RunningBot
-from tests.test_find_flow import describe_need, driver
-from tests.test_offer_flow import register_trip
+from tests.setups import describe_need, driver, register_trip
 
 
 def utf16_len(text: str) -> int:

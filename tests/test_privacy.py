@@ -11,9 +11,7 @@ from bot.services import consents
 from handlers import keyboards as kb
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeUser
-from tests.test_find_flow import describe_need, driver
-from tests.test_offer_flow import register_trip
-from tests.test_operators import team
+from tests.setups import describe_need, driver, register_trip, team
 
 
 async def registered_by_phone(

@@ -7,8 +7,7 @@ from __future__ import annotations
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.phones import NUMBER, TextingBot
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, team
 from tests.test_privacy import registered_by_phone
 from tests.test_sms_channel import welcome
 from tests.test_volunteers import person_id, volunteer

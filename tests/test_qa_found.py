@@ -13,8 +13,7 @@ from handlers import keyboards as kb
 from handlers.volunteers import FILE as VOLUNTEER_FILE
 from tests.conftest import RunningBot
 from tests.phones import TextingBot
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, team
 from tests.test_sms_channel import welcome
 from tests.test_volunteers import ALLOWANCE_RATE, person_id, volunteer, write_file
 

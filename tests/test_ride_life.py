@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 from handlers import keyboards as kb
 from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, team
 
 PARIS = ZoneInfo("Europe/Paris")
 

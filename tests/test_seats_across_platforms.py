@@ -4,7 +4,7 @@ of the same trip on the same date, and a one-off trip is served to partners on i
 from __future__ import annotations
 
 from handlers import keyboards as kb
-from tests.test_find_flow import describe_need
+from tests.setups import describe_need
 from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places
 from tests.test_one_off_and_seats import offer_once
 

@@ -15,7 +15,7 @@ from handlers import keyboards as kb
 from handlers.sms.text import segments
 from tests.conftest import free_port
 from tests.phones import NUMBER, SECRET, TextingBot, assert_fit_for_a_simple_phone
-from tests.test_find_flow import describe_need, driver
+from tests.setups import describe_need, driver
 
 MARIE = "06 12 34 56 78"
 PAUL = "06 45 11 22 33"
@@ -211,7 +211,7 @@ async def test_what_is_not_a_phone_gets_nothing_and_odd_texts_get_an_answer(
 async def test_someone_the_team_registered_who_texts_is_that_person(
     texting: TextingBot,
 ) -> None:
-    from tests.test_operators import team
+    from tests.setups import team
     from tests.test_privacy import registered_by_phone
 
     bot = texting

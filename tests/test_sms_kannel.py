@@ -16,7 +16,7 @@ from handlers import keyboards as kb
 from tests.conftest import free_port
 from tests.kannel import Kannel, require_kannel
 from tests.phones import SECRET, TextingBot, assert_fit_for_a_simple_phone
-from tests.test_find_flow import driver
+from tests.setups import driver
 
 MARIE, PAUL = "0612345678", "0645112233"
 # Numbers the fake operator refuses (a number that can never be reached).

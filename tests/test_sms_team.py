@@ -12,8 +12,7 @@ from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
 from tests.conftest import RunningBot, paris
 from tests.phones import NUMBER, TextingBot
-from tests.test_find_flow import describe_need
-from tests.test_operators import team
+from tests.setups import describe_need, team
 from tests.test_privacy import registered_by_phone
 from tests.test_sms_channel import MARIE, welcome
 
@@ -158,7 +157,7 @@ async def test_the_teams_posts_say_how_each_person_is_reached(texting: TextingBo
 
 async def test_an_unreachable_passenger_is_to_be_phoned(texting: TextingBot) -> None:
     """Telegram no longer delivers to Lina: the team's call says it must phone her."""
-    from tests.test_find_flow import driver
+    from tests.setups import driver
 
     bot = texting
     team(bot)
@@ -258,7 +257,7 @@ def test_every_outcome_of_the_sms_command_has_an_answer() -> None:
 
 
 async def test_the_teams_list_of_drivers_says_how_each_is_reached(texting: TextingBot) -> None:
-    from tests.test_find_flow import driver
+    from tests.setups import driver
     from tests.test_sms_channel import sms_driver
 
     bot = texting

@@ -18,8 +18,7 @@ from handlers import keyboards as kb
 from storage.db import Database
 from storage.transit import SqliteTimetable
 from tests.conftest import RunningBot
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, team
 from tests.transit_feed import write_lot_feed
 
 VERS = (44.48590, 1.55382)

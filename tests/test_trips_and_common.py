@@ -7,8 +7,7 @@ import asyncio
 from handlers import keyboards as kb
 from tests.conftest import API_URL, RunningBot
 from tests.fakebot import FakeBotAPI
-from tests.test_find_flow import agree_if_asked
-from tests.test_offer_flow import register_trip
+from tests.setups import agree_if_asked, register_trip
 
 
 async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import OPERATORS, RunningBot
-from tests.test_operators import team
+from tests.setups import team
 
 
 async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) -> None:

@@ -20,8 +20,7 @@ from handlers.ride_paper_notices import GIVE
 from tests.conftest import TUS_RATE, RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
 from tests.phones import TextingBot
-from tests.test_find_flow import describe_need
-from tests.test_operators import team
+from tests.setups import describe_need, team
 from tests.test_ride_life import matched_ride
 from tests.test_sms_channel import welcome
 from tests.test_volunteers import person_id, volunteer, write_file

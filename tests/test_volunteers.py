@@ -13,8 +13,8 @@ from handlers.volunteers import FILE as VOLUNTEER_FILE
 from tests.conftest import TUS_RATE, RunningBot
 from tests.fakebot import FakeUser
 from tests.phones import TextingBot
-from tests.test_find_flow import agree_if_asked, describe_need, everything_seen_by
-from tests.test_operators import team
+from tests.setups import agree_if_asked, describe_need, team
+from tests.test_find_flow import everything_seen_by
 from tests.test_sms_channel import welcome
 
 PHONE = "06 77 88 99 00"

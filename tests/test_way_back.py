@@ -17,7 +17,7 @@ from handlers.sms.text import segments
 from tests.conftest import RunningBot
 from tests.fakebot import FakeGroup, FakeUser
 from tests.phones import TextingBot, assert_fit_for_a_simple_phone
-from tests.test_find_flow import agree_if_asked
+from tests.setups import agree_if_asked
 from tests.test_sms_channel import MARIE, welcome
 
 
@@ -59,7 +59,7 @@ def test_a_first_message_with_its_way_back() -> None:
 async def offer(user: FakeUser, origin: str, destination: str, time: str, back: str | None) -> None:
     """A trip every weekday, with its driver's own way back or none."""
     await user.command("proposer")
-    if "✅ J'accepte" in user.buttons():
+    if user.has_button(kb.OFFER, "consent:yes"):
         await user.press_doing(kb.OFFER, "consent:yes")
     await user.send(origin)
     await user.send(destination)
@@ -101,8 +101,13 @@ class Recorder:
     async def say(self, text: str) -> None:
         await self.during(f"{self.who}: {text}", self.user.send(text))
 
-    async def tap(self, button: str) -> None:
-        await self.during(f"{self.who}: [{button}]", self.user.press(button))
+    async def tap(self, kind: str, action: str, *, naming: str | None = None) -> None:
+        """Presses the button that does `action` (see FakeUser.press_doing); the words show
+        its label."""
+        message, data = self.user.button_doing(kind, action, naming=naming)
+        label = next(b["text"] for row in message.inline_keyboard for b in row
+                     if b.get("callback_data") == data)  # fmt: skip
+        await self.during(f"{self.who}: [{label}]", self.user.press_data(data, message=message))
 
     async def during(self, what: str, action: Awaitable[object]) -> None:
         mark = self.user.mark()
@@ -135,20 +140,20 @@ async def test_cahors_tomorrow_9_back_at_17_finds_one_driver_for_both_legs(
     words = Recorder(marie, "Marie")
 
     await words.say("cahors demain 9h retour 17h")
-    await words.tap("✅ J'accepte")
+    await words.tap(kb.FIND, "consent:yes")
     said = "\n".join(marie.texts_since(0))
     assert "↩️ Retour vers 17h00." in said
     assert "D'où partez-vous ?" in marie.last().text
     await words.say("Gourdon")
-    await words.tap("🏁 Arriver avant une heure")
+    await words.tap(kb.FIND, "mode:arrive_before")
     # The way back was said: the next question is the purpose, not "Et le retour ?".
     assert "C'est pour quoi ?" in marie.last().text
-    await words.tap("🩺 Santé")
-    await words.tap("Aucun")
+    await words.tap(kb.FIND, "purpose:health")
+    await words.tap(kb.FIND, "special:none")
     summary = marie.last().text
     assert "mardi 24 novembre, arrivée avant 9h00 · ↩️ retour vers 17h00" in summary
     assert "✏️ Retour" in marie.buttons()
-    await words.tap("✅ Chercher un conducteur")
+    await words.tap(kb.FIND, "confirm")
 
     [need] = await bot.rows("SELECT way_back, back_at FROM needs")
     assert need == {"way_back": "at", "back_at": "17:00"}
@@ -160,7 +165,7 @@ async def test_cahors_tomorrow_9_back_at_17_finds_one_driver_for_both_legs(
     assert "personne pour l'instant" not in found
     assert bot.operators.messages() == []  # both legs have a driver: nothing for the team
 
-    await words.tap(next(b for b in marie.buttons() if "Jean" in b))
+    await words.tap(kb.NEED, "ask", naming="Jean M.")
     request = jean.last().text
     assert "Marie D." in request
     assert "prise en charge vers 8h00 à Gourdon" in request

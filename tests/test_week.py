@@ -6,8 +6,7 @@ from __future__ import annotations
 from handlers import keyboards as kb
 from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
-from tests.test_find_flow import agree_if_asked, describe_need, driver
-from tests.test_operators import team
+from tests.setups import agree_if_asked, describe_need, driver, team
 from tests.test_ride_life import sent_at
 
 

@@ -13,9 +13,8 @@ from handlers import keyboards as kb
 from handlers.http import create_http_app
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeUser
-from tests.test_find_flow import agree_if_asked, driver
+from tests.setups import agree_if_asked, driver, team
 from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places  # noqa: F401
-from tests.test_operators import team
 from tests.test_privacy import registered_by_phone
 
 PHONE = re.compile(r"0\d( \d\d){4}|\+33\d{9}")
@@ -108,7 +107,9 @@ async def test_the_team_sees_what_it_follows_and_phones_only_with_consent(
     files = [m.document.content.decode() for m in bot.operators.messages() if m.document]
     assert "06 11 11 11 11" not in "".join(files)  # Jean keeps his number hidden
     await olga.command("mesdonnees")  # her own data only, never anyone else's
-    data = json.loads(olga.messages()[-1].document.content)
+    exported = olga.messages()[-1].document
+    assert exported is not None
+    data = json.loads(exported.content)
     assert data["profile"]["name"] == "Olga Bru" and data["needs"] == []
 
 

@@ -7,7 +7,7 @@ from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
 from tests.phones import TextingBot
-from tests.test_find_flow import agree_if_asked, driver
+from tests.setups import agree_if_asked, driver
 from tests.test_own_words import Transcript
 from tests.test_sms_channel import welcome
 
