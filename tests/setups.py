@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from handlers import keyboards as kb
 from tests.conftest import OPERATORS, RunningBot
-from tests.fakebot import FakeUser
+from tests.fakebot import FakeUser, parse_html
 
 
 def team(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser]:
@@ -89,3 +89,10 @@ async def describe_need(
         await user.press_doing(kb.FIND, "prescribed:no")
     await user.press_doing(kb.FIND, "special:none")
     await user.press_doing(kb.FIND, "confirm")
+
+
+def reads(bot: RunningBot, key: str, lang: str = "fr", **values: object) -> str:
+    """What a person reads for the message `key` with `values`, its HTML made plain: a test
+    that looks for it checks which message the bot chose, and survives a rewording."""
+    text, _ = parse_html(bot.app.deps.t(lang, key, **values))
+    return text

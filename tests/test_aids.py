@@ -14,7 +14,7 @@ from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
 from tests.conftest import DATA, OPERATORS, RunningBot
 from tests.fakebot import FakeGroup, FakeUser
-from tests.setups import describe_need
+from tests.setups import describe_need, reads
 from tests.test_settings import run_bot
 
 FUNDER = -1009876543210
@@ -320,7 +320,7 @@ async def test_the_validated_aids_file_is_in_words_and_local_times(bot: RunningB
     assert export is not None and export.filename == "aides-validees.csv"
     lines = export.content.decode("utf-8-sig").split("\r\n")
     assert lines[0].startswith("n° de demande,aide,intitulé,commune,âge,situation,déposée le")
-    assert "job_seeker" not in lines[1] and "Je cherche un emploi" in lines[1]
+    assert "job_seeker" not in lines[1] and reads(bot, "aids.situation.job_seeker") in lines[1]
     assert "en une fois" in lines[1] and "500.00" in lines[1] and "once" not in lines[1]
     # 9:00 UTC on 23 November is 10:00 in Paris; to the minute, no seconds, no offset.
     assert ",2026-11-23 10:00,2026-11-23 10:07," in lines[1]
@@ -335,7 +335,7 @@ async def test_a_rejection_for_a_missing_proof(bot: RunningBot, tmp_path: Path) 
     await apply(bot, lea, [("photo", JPEG)])
     post = funder.last()
     await funder.press_doing(regine, kb.REVIEW, "reject", message=post)
-    assert "Il manque un justificatif" in post.buttons
+    assert reads(bot, "aids.reason.missing_proof") in post.buttons
     await funder.press_doing(regine, kb.REVIEW, "back", message=post)
     assert post.buttons[0] == "📎 Voir les justificatifs (en privé)"
     await funder.press_doing(regine, kb.REVIEW, "reject", message=post)

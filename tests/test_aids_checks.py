@@ -18,6 +18,7 @@ from bot.services.applications import Result
 from handlers import keyboards as kb
 from tests.conftest import DATA, OPERATORS, RunningBot
 from tests.fakebot import FakeGroup, FakeUser
+from tests.setups import reads
 from tests.test_aids import FUNDER, JPEG, PDF, apply, reviewer
 from tests.test_aids_core import HEADER, row
 from tests.test_applications_service import members, person, submitted
@@ -75,7 +76,7 @@ async def test_a_territory_file_in_french_only_is_shown_in_french_and_said_once(
     await lucy.send("none")
     await lucy.send("Cahors")
     texts = lucy.texts_since(0)
-    notes = [t for t in texts if "Some of these aids are written in French only." in t]
+    notes = [t for t in texts if reads(bot, "aidcheck.french_only", "en") in t]
     assert len(notes) == 1 and "Here are the aids you might get in Cahors" in notes[0]
     [lot] = [t for t in aid_messages(lucy) if "Coup de pouce permis du Lot" in t]
     assert "Jusqu'à 600 €" in lot  # the territory's words, as they are
@@ -372,7 +373,7 @@ async def test_a_strangers_press_on_refuser_is_refused_before_the_post_changes(
     await funder.press_data(nadia, "ar:1:back", message=post)
     assert nadia.callback_answers()[-1]["text"].startswith("Seules les personnes du groupe")
     await funder.press_doing(regine, kb.REVIEW, "reject", message=post)  # a reviewer: the reasons
-    assert "Il manque un justificatif" in post.buttons
+    assert reads(bot, "aids.reason.missing_proof") in post.buttons
     await funder.press_doing(regine, kb.REVIEW, "reason:missing_proof", message=post)
     await funder.press_data(regine, "ar:1:reject", message=post)  # decided: refused too
     assert regine.callback_answers()[-1]["text"] == "Cette demande a déjà reçu une réponse."

@@ -9,7 +9,7 @@ from datetime import date
 from handlers import keyboards as kb
 from i18n import Translator
 from tests.conftest import RunningBot
-from tests.setups import agree_if_asked
+from tests.setups import agree_if_asked, reads
 
 # The fake clock is Monday 23 November 2026.
 
@@ -79,7 +79,7 @@ async def test_no_special_need_has_no_wheelchair_sign(bot: RunningBot) -> None:
     await marie.press_doing(kb.FIND, "purpose:health")
     await marie.press_doing(kb.FIND, "special:none")
     summary = marie.last().text
-    assert "aucun besoin particulier" in summary and "♿" not in summary
+    assert reads(bot, "special.none") in summary and "♿" not in summary
     # A wheelchair keeps its own sign, once.
     lise = bot.fake.user(722, "Lise")
     await lise.command("chercher")
@@ -93,7 +93,7 @@ async def test_no_special_need_has_no_wheelchair_sign(bot: RunningBot) -> None:
     await lise.press_doing(kb.FIND, "special:wheelchair")
     await lise.press_doing(kb.FIND, "special:ok")
     summary = lise.last().text
-    assert summary.count("♿") == 1 and "♿ Fauteuil roulant" in summary
+    assert summary.count("♿") == 1 and reads(bot, "special.wheelchair") in summary
 
 
 async def test_the_help_says_drivers_offer_one_off_trips_too(bot: RunningBot) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.setups import agree_if_asked, describe_need, driver
+from tests.setups import agree_if_asked, describe_need, driver, reads
 
 
 def everything_seen_by(user: FakeUser) -> str:
@@ -37,7 +37,7 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     summary = marie.last().text
     assert "📍 Cahors (46) → Figeac (46)" in summary
     assert "📅 mardi 24 novembre, arrivée avant 9h00" in summary
-    assert "🎯 🩺 Santé" in summary and "\n♿ Fauteuil roulant\n" in summary
+    assert "🎯 🩺 Santé" in summary and reads(bot, "special.wheelchair") in summary
     await marie.press_doing(kb.FIND, "confirm")
 
     found = marie.last()
@@ -54,7 +54,7 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     request = jean.last()
     assert "Demande de covoiturage" in request.text and "Marie D. aimerait" in request.text
     assert "mardi 24 novembre, prise en charge vers 7h30 à Cahors" in request.text
-    assert "🎯 🩺 Santé" in request.text and "♿ Fauteuil roulant" in request.text
+    assert "🎯 🩺 Santé" in request.text and reads(bot, "special.wheelchair") in request.text
     assert "marie_d" not in everything_seen_by(jean) and "Delpech" not in everything_seen_by(jean)
     accept_button = request.button("✅ J'accepte")
     assert accept_button is not None
@@ -65,7 +65,7 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     assert "jean_m" not in everything_seen_by(marie)
 
     await jean.press_doing(kb.INTRO, "yes")
-    assert request.buttons == [] and "✅ Vous avez accepté." in request.text
+    assert request.buttons == [] and reads(bot, "intro.state_accepted") in request.text
     assert "Voici comment joindre Marie Delpech : @marie_d" in jean.last().text
     assert "Jean Martin accepte de vous emmener (mardi 24 novembre, vers 7h30)" in marie.last().text
     assert "Contact : @jean_m" in marie.last().text
@@ -157,7 +157,7 @@ async def test_decline_then_no_answer_then_the_team(bot: RunningBot) -> None:
 
     mark = rose.mark()
     await paul.press_doing(kb.INTRO, "no")
-    assert "Vous avez décliné." in paul.messages()[-2].text
+    assert reads(bot, "intro.state_declined") in paul.messages()[-2].text
     assert "Je préviens Rose V." in paul.last().text
     assert rose.texts_since(mark)[0] == "Paul M. ne peut pas cette fois."
     assert rose.buttons() == [
@@ -177,7 +177,7 @@ async def test_decline_then_no_answer_then_the_team(bot: RunningBot) -> None:
         "Il n'y a pas d'autre conducteur pour l'instant. L'équipe locale est prévenue et va chercher une solution avec vous.",
     ]
     posted = bot.operators.last().text
-    assert "Les conducteurs possibles ont décliné ou n'ont pas répondu." in posted
+    assert reads(bot, "operators.reason.no_more_drivers") in posted
     await jean.press_doing(kb.INTRO, "yes")  # too late
     assert jean.callback_answers()[-1]["text"] == "Cette demande n'est plus d'actualité."
     statuses = await bot.rows("SELECT status FROM introductions ORDER BY id")
@@ -275,7 +275,10 @@ async def test_english_and_bad_input_at_every_step(bot: RunningBot) -> None:
     await kim.press_doing(kb.FIND, "special:pet")
     await kim.press_doing(kb.FIND, "special:ok")
     summary = kim.last().text
-    assert "Tuesday 24 November, arriving by 09:00" in summary and "🐕 A pet" in summary
+    assert (
+        "Tuesday 24 November, arriving by 09:00" in summary
+        and reads(bot, "special.pet", "en") in summary
+    )
     await kim.press_doing(kb.FIND, "edit:mode")
     await kim.press_doing(kb.FIND, "mode:leave_after")
     await kim.send("25h99")
@@ -315,7 +318,7 @@ async def test_place_day_and_time_typed_at_once(bot: RunningBot) -> None:
     assert "📅 Le mardi 24 novembre, demain" in odile.texts_since(0)
     assert "📍 Départ : Cahors (46)" in odile.texts_since(0)
     await odile.send("Figeac")
-    assert "Qu'est-ce qui compte pour vous ?" in odile.last().text  # the day is not asked again
+    assert reads(bot, "find.ask_mode") in odile.last().text  # the day is not asked again
     await odile.press_doing(kb.FIND, "mode:arrive_before")
     assert "🏁 Arrivée avant 9h00" in odile.messages()[-2].text  # nor the time
     await odile.press_doing(kb.FIND, "back:none")

@@ -9,7 +9,7 @@ from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.setups import agree_if_asked, describe_need, team
+from tests.setups import agree_if_asked, describe_need, reads, team
 from tests.test_volunteer_rides import pdf_text
 from tests.test_volunteers import ALLOWANCE_RATE, person_id, three_volunteers
 
@@ -307,13 +307,13 @@ async def test_the_team_prints_a_members_card_with_the_number_hours_and_next_rid
         assert "Pour un transport, appelez le 05 65 00 00 00" in text
         assert "Ou envoyez un SMS au 06 12 34 56 78" in text
         assert "On vous répond : du lundi au vendredi, de 9h à 12h" in text
-        assert "Vos prochains trajets" in text
+        assert reads(bot, "members.card_rides") in text
         [ride] = [line for line in text.splitlines() if line.startswith("•")]
         assert ride.startswith("• mardi 24 novembre à ")
         assert ride.endswith(": Lalbenque → Cahors, avec Bruno L.")
         # Someone with nothing planned: said plainly.
         await bot.operators.command(olga, "carte", str(await person_id(bot, 602)))
-        assert "Aucun trajet prévu pour le moment." in pdf_text(bot.operators.last())
+        assert reads(bot, "members.card_no_rides") in pdf_text(bot.operators.last())
         print(text)
         bot.assert_clean()
     finally:

@@ -7,6 +7,7 @@ import asyncio
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
+from tests.setups import reads
 
 
 async def test_full_registration_in_french(bot: RunningBot) -> None:
@@ -100,7 +101,7 @@ async def test_full_registration_in_english_with_a_shared_location(bot: RunningB
     summary = tom.last().text
     assert "🚗 near Gramat → Rocamadour (46)" in summary
     assert "Monday to Friday, leaving at 07:30, no return" in summary
-    assert "💺 2 seats" in summary and "no note" in summary
+    assert "💺 2 seats" in summary and reads(bot, "trip.no_note", "en") in summary
     assert "Telegram only: your Telegram profile" in summary
     await tom.press_doing(kb.OFFER, "confirm")
     assert "Trip saved!" in tom.last().text

@@ -8,7 +8,7 @@ from __future__ import annotations
 from handlers import keyboards as kb
 from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser
-from tests.setups import describe_need, driver, team
+from tests.setups import describe_need, driver, reads, team
 
 
 class Transcript:
@@ -280,7 +280,7 @@ async def test_a_one_seat_trip_and_three_passengers(bot: RunningBot) -> None:
     post = bot.operators.last()
     await bot.operators.press_doing(olga, kb.OPERATOR, "drivers", message=post)
     found = bot.operators.last()
-    assert "Jean M." in found.text and "🈵 complet ce jour-là" in found.text
+    assert "Jean M." in found.text and reads(bot, "rides.full_that_day") in found.text
     assert found.buttons == []
 
     # Another date still has its seat.
@@ -514,7 +514,7 @@ async def test_a_need_confirmed_after_its_time_has_gone_is_asked_again(bot: Runn
     await bot.later(minutes=45)  # the summary waits while the time goes by
     await marie.press_doing(kb.FIND, "confirm")
     assert "Il est déjà 10h45 : arriver avant 10h30 aujourd'hui" in marie.messages()[-2].text
-    assert "Qu'est-ce qui compte pour vous ?" in marie.last().text
+    assert reads(bot, "find.ask_mode") in marie.last().text
     assert await bot.rows("SELECT * FROM needs") == []
     bot.assert_clean()
 

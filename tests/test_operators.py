@@ -10,7 +10,7 @@ from bot.notices import NEED_POST_REFRESH, Notice
 from handlers import keyboards as kb
 from handlers.notify import Notifier
 from tests.conftest import OPERATORS, RunningBot
-from tests.setups import describe_need, driver, team
+from tests.setups import describe_need, driver, reads, team
 
 
 async def test_claim_wider_search_ask_on_behalf_and_the_answer_back(bot: RunningBot) -> None:
@@ -20,7 +20,7 @@ async def test_claim_wider_search_ask_on_behalf_and_the_answer_back(bot: Running
     await describe_need(lina, origin="Lacapelle-Marival")  # 20 minutes off Jean's road: no match
     post = bot.operators.last()
     assert "Demande n° 1" in post.text and "Lina Vern" in post.text
-    assert "📌 Personne ne s'en occupe encore" in post.text
+    assert reads(bot, "operators.state_open") in post.text
     assert post.buttons == [
         "🙋 Je m'en occupe",
         "🔎 Conducteurs possibles",
@@ -77,7 +77,7 @@ async def test_close_with_a_reason_and_list_open_needs(bot: RunningBot) -> None:
 
     post = bot.operators.messages()[0]
     await bot.operators.press_doing(olga, kb.OPERATOR, "close", message=post)
-    assert "❌ Non résolue : pas de conducteur" in post.buttons
+    assert reads(bot, "close.no_driver") in post.buttons
     for _ in range(2):  # back and forth twice
         await bot.operators.press_doing(olga, kb.OPERATOR, "back", message=post)
         assert post.buttons == [
@@ -173,7 +173,7 @@ async def test_statistics_and_csv_exports(bot: RunningBot) -> None:
     assert "06 11 11 11 11" in trips and "06 22 22 22 22" not in trips  # only with consent
     needs = files["mobilot-needs-2026-11-23.csv"]
     assert needs.splitlines()[0].startswith("n°,personne,téléphone,départ,arrivée,date,jours")
-    assert "demande enregistrée" in needs and "aucun conducteur trouvé" in needs
+    assert reads(bot, "privacy.event.created") in needs and "aucun conducteur trouvé" in needs
     assert "Rocamadour" in needs
     introductions = files["mobilot-introductions-2026-11-23.csv"]
     assert "Jeanne Martin,Lina,aller,mar,07:30" in introductions
@@ -226,7 +226,7 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     await olga.send("Cahors")
     await olga.send("Figeac")
     await olga.send("mardi")
-    assert "Qu'est-ce qui compte pour la personne ?" in olga.last().text
+    assert reads(bot, "behalf_need.ask_mode") in olga.last().text
     await olga.press_doing(kb.FIND, "mode:arrive_before")
     assert "Avant quelle heure la personne doit-elle arriver ?" in olga.last().text
     await olga.send("9h")
@@ -251,7 +251,7 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     assert nadia.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
     mark = bot.operators.mark()
     await bot.operators.press_doing(omar, kb.INTRO, "yes", message=call)  # after calling Roger
-    assert "✅ Vous avez accepté." in call.text
+    assert reads(bot, "intro.state_accepted") in call.text
     said = bot.operators.texts_since(mark)
     assert (
         said[0]
@@ -317,7 +317,7 @@ async def test_a_decline_comes_back_to_the_group_and_english_in_private(bot: Run
     )
     assert not said[-2].startswith("↩️")
     assert "Jean M. ne peut pas cette fois." in lina.texts_since(0)
-    assert "📌 Personne ne s'en occupe encore" in post.text and post.buttons
+    assert reads(bot, "operators.state_open") in post.text and post.buttons
     await olga.command("langue")
     await olga.press_doing(kb.LANGUAGE, "en")
     await olga.command("open")  # in private, in her own language
@@ -335,7 +335,7 @@ async def test_a_rolled_back_update_leaves_the_team_post_and_its_memory_as_they_
     lina = bot.fake.user(412, "Lina", last_name="Vern")
     await describe_need(lina, origin="Lacapelle-Marival")
     post = bot.operators.last()
-    assert "📌 Personne ne s'en occupe encore" in post.text
+    assert reads(bot, "operators.state_open") in post.text
     notifiers: list[Notifier] = []
     write = Notifier.write
     failing = True

@@ -11,7 +11,7 @@ from bot.services import consents
 from handlers import keyboards as kb
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeUser
-from tests.setups import describe_need, driver, register_trip, team
+from tests.setups import describe_need, driver, reads, register_trip, team
 
 
 async def registered_by_phone(
@@ -258,7 +258,7 @@ async def test_my_data_is_a_file_and_a_readable_summary(bot: RunningBot) -> None
     assert need["purpose"] == "health" and need["destination_name"] == "Figeac"
     assert [e["kind"] for e in need["history"]][:2] == ["created", "asked_driver"]
     assert need["history"][0]["by_whom"] == "you"
-    assert "driver" in [e["by_whom"] for e in need["history"]]
+    assert reads(bot, "privacy.column.driver", "en") in [e["by_whom"] for e in need["history"]]
     [introduction] = data["introductions"]
     assert introduction["you_were"] == "passenger" and introduction["with_whom"] == "Jean Martin"
     assert introduction["status"] == "accepted"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.phones import NUMBER, TextingBot
-from tests.setups import describe_need, driver, team
+from tests.setups import describe_need, driver, reads, team
 from tests.test_privacy import registered_by_phone
 from tests.test_sms_channel import welcome
 from tests.test_volunteers import person_id, volunteer
@@ -162,7 +162,7 @@ async def test_a_driver_who_types_peut_etre_is_pointed_to_the_requests_buttons(
     )
     assert jean.last().buttons == []
     await jean.press_doing(kb.INTRO, "yes", message=request)
-    assert "✅ Vous avez accepté." in request.text
+    assert reads(bot, "intro.state_accepted") in request.text
     # Nothing waits any more: the usual answer.
     await jean.send("peut-être")
     assert "Je n'ai pas compris." in jean.messages()[-2].text

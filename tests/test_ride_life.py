@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from handlers import keyboards as kb
 from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
-from tests.setups import describe_need, driver, team
+from tests.setups import describe_need, driver, reads, team
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -259,13 +259,15 @@ async def test_a_dated_need_expires_once_its_day_is_over(bot: RunningBot) -> Non
     await bot.run_until(paris("2026-11-27 10:00"))
     [expired] = lina.messages()[mark:]
     assert expired.text.startswith("⌛ La date de cette demande est passée, je la ferme :")
-    assert "⌛ passée" in expired.text
+    assert reads(bot, "need.status.expired") in expired.text
     current = [m for m in bot.operators.messages() if "Demande n° 1" in m.text][-1]
-    assert "⌛ passée" in current.text and current.buttons == ["📜 Historique"]
+    assert reads(bot, "need.status.expired") in current.text and current.buttons == [
+        "📜 Historique"
+    ]
     [need] = await bot.rows("SELECT status FROM needs")
     assert need == {"status": "expired"}
     await lina.command("mesdemandes")
-    assert "⌛ passée" in lina.last().text and lina.last().buttons == []
+    assert reads(bot, "need.status.expired") in lina.last().text and lina.last().buttons == []
     bot.assert_clean()
 
 

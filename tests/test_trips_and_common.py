@@ -7,7 +7,7 @@ import asyncio
 from handlers import keyboards as kb
 from tests.conftest import API_URL, RunningBot
 from tests.fakebot import FakeBotAPI
-from tests.setups import agree_if_asked, register_trip
+from tests.setups import agree_if_asked, reads, register_trip
 
 
 async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
@@ -21,7 +21,7 @@ async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
     await jo.command("mestrajets")
     header, first, second = jo.messages()[mark:]
     assert header.text == "Vos trajets"
-    assert "Cahors (46) → Figeac (46)" in first.text and "✅ actif" in first.text
+    assert "Cahors (46) → Figeac (46)" in first.text and reads(bot, "trip.active") in first.text
     assert "Gramat (46) → Rocamadour (46)" in second.text
     assert first.buttons == ["⏸ Mettre en pause", "🗑 Supprimer", "💺 Changer les places"]
 
@@ -29,7 +29,7 @@ async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
     assert old_pause_button is not None
     old_pause = old_pause_button["callback_data"]
     await jo.press_doing(kb.TRIP, "pause", message=first)
-    assert "⏸ en pause" in first.text
+    assert reads(bot, "trip.paused") in first.text
     assert first.buttons == ["▶️ Reprendre", "🗑 Supprimer", "💺 Changer les places"]
     assert "Trajet mis en pause" in jo.last().text
     statuses = await bot.rows("SELECT status FROM trips ORDER BY id")
@@ -38,10 +38,10 @@ async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
     # A double press (an old copy of the button) changes nothing and says nothing twice.
     count = len(jo.messages())
     await jo.press_data(old_pause, message=first)
-    assert len(jo.messages()) == count and "⏸ en pause" in first.text
+    assert len(jo.messages()) == count and reads(bot, "trip.paused") in first.text
 
     await jo.press_doing(kb.TRIP, "resume", message=first)
-    assert "✅ actif" in first.text and "Trajet repris" in jo.last().text
+    assert reads(bot, "trip.active") in first.text and "Trajet repris" in jo.last().text
 
     await jo.press_doing(kb.TRIP, "delete", message=second)
     assert second.text.startswith("Supprimer ce trajet ?")

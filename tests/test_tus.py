@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import OPERATORS, RunningBot
-from tests.setups import team
+from tests.setups import reads, team
 
 
 async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) -> None:
@@ -22,7 +22,7 @@ async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) 
         # Cahors (about 20,000 inhabitants) and Pradines, its suburb: only with a benefit.
         await olga.command("tus", "adherent Marc Issaly ; Pradines")
         refused = olga.last().text
-        assert "unité urbaine de Cahors" in refused and "prestation" in refused
+        assert "unité urbaine de Cahors" in refused and reads(bot, "tus.by_benefit") in refused
         await olga.command("tus", "adherent Marc Issaly ; Pradines ; bonbons")
         assert "Je ne connais pas cette prestation" in olga.last().text
         await olga.command("tus", "adherent Marc Issaly ; Pradines ; AAH")

@@ -20,7 +20,7 @@ from handlers.ride_paper_notices import GIVE
 from tests.conftest import TUS_RATE, RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
 from tests.phones import TextingBot
-from tests.setups import describe_need, team
+from tests.setups import describe_need, reads, team
 from tests.test_ride_life import matched_ride
 from tests.test_sms_channel import welcome
 from tests.test_volunteers import person_id, volunteer, write_file
@@ -411,7 +411,7 @@ async def test_a_volunteer_who_only_texts_has_the_statement_printed_by_the_team(
         [signed] = [m for m in bot.operators.messages()[mark:] if m.document is not None]
         assert signed.text.startswith("📄 Relevé de novembre 2026 de Rene Vidal (n° 1), avec sa")
         assert "à imprimer, à faire signer et à garder" in signed.text
-        assert "Date et signature :" in pdf_text(signed)
+        assert reads(bot, "paper.signature") in pdf_text(signed)
         assert "🎁 Rene Vidal (n° 1) donne son indemnité de novembre 2026" in (
             bot.operators.last().text
         )

@@ -13,7 +13,7 @@ from handlers.volunteers import FILE as VOLUNTEER_FILE
 from tests.conftest import TUS_RATE, RunningBot
 from tests.fakebot import FakeUser
 from tests.phones import TextingBot
-from tests.setups import agree_if_asked, describe_need, team
+from tests.setups import agree_if_asked, describe_need, reads, team
 from tests.test_find_flow import everything_seen_by
 from tests.test_sms_channel import welcome
 
@@ -103,12 +103,15 @@ async def test_a_volunteer_says_when_and_how_far_they_can_drive(tus_bot: Running
         await bruno.send("mille")
         assert "Je n'ai pas compris « mille »" in bruno.last().text
         await bruno.send("25 km")
-        assert "Pouvez-vous conduire aussi en août ?" in bruno.last().text
+        assert reads(bot, "volunteers.ask_august") in bruno.last().text
         await bruno.press_doing(kb.OFFER, "august:no")
         summary = bruno.last().text
         assert "🏠 Chez vous : Cahors" in summary
         assert "📅 mardi et jeudi, 🌅 Le matin" in summary
-        assert "📏 Jusqu'à 25 km de chez vous" in summary and "pas en août" in summary
+        assert (
+            "📏 Jusqu'à 25 km de chez vous" in summary
+            and reads(bot, "volunteers.august_no") in summary
+        )
         await bruno.press_doing(kb.OFFER, "confirm")
         assert "C'est noté, merci !" in bruno.last().text
         assert "L'équipe doit d'abord vérifier votre permis" in bruno.last().text
@@ -218,7 +221,7 @@ async def test_the_team_writes_and_checks_the_file_and_nobody_else_can(
         [row] = await bot.rows("SELECT checked_on, checked_by FROM volunteers")
         assert row == {"checked_on": "2026-11-23", "checked_by": "Omar Said"}
         await bot.operators.command(olga, "benevoles")
-        assert "✅ fiche vérifiée" in bot.operators.last().text
+        assert reads(bot, "volunteers.state_ok") in bot.operators.last().text
         print(listing, "\n---\n", file.text, "\n---\n", checked)
         bot.assert_clean()
     finally:
@@ -376,14 +379,14 @@ async def test_in_english_too(tus_bot: RunningBot) -> None:
         assert "Where do you live?" in ruth.last().text
         await ruth.send("Figeac")
         await ruth.send("every day")
-        assert "At what time of day?" in ruth.last().text
+        assert reads(bot, "volunteers.ask_parts", "en") in ruth.last().text
         await ruth.send("afternoon and evening")
         assert "How many kilometres from home" in ruth.last().text
         await ruth.send("40")
         await ruth.press_doing(kb.OFFER, "august:yes")
         summary = ruth.last().text
         assert "🏠 Home: Figeac" in summary and "Up to 40 km from home" in summary
-        assert "all year" in summary
+        assert reads(bot, "volunteers.august_yes", "en") in summary
         await ruth.send("yes")
         assert "Noted, thank you!" in ruth.last().text
         [row] = await bot.rows("SELECT radius_km, slots, not_in_august FROM volunteers")

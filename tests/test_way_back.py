@@ -17,7 +17,7 @@ from handlers.sms.text import segments
 from tests.conftest import RunningBot
 from tests.fakebot import FakeGroup, FakeUser
 from tests.phones import TextingBot, assert_fit_for_a_simple_phone
-from tests.setups import agree_if_asked
+from tests.setups import agree_if_asked, reads
 from tests.test_sms_channel import MARIE, welcome
 
 
@@ -152,7 +152,7 @@ async def test_cahors_tomorrow_9_back_at_17_finds_one_driver_for_both_legs(
     await words.tap(kb.FIND, "special:none")
     summary = marie.last().text
     assert "mardi 24 novembre, arrivée avant 9h00 · ↩️ retour vers 17h00" in summary
-    assert "✏️ Retour" in marie.buttons()
+    assert reads(bot, "button.edit_return") in marie.buttons()
     await words.tap(kb.FIND, "confirm")
 
     [need] = await bot.rows("SELECT way_back, back_at FROM needs")
@@ -161,7 +161,7 @@ async def test_cahors_tomorrow_9_back_at_17_finds_one_driver_for_both_legs(
     # Jean brings her back too: he comes first; Paul does the way there only.
     assert found.index("Jean M.") < found.index("Paul B.")
     assert "↩️ et le retour : départ vers 17h00" in found
-    assert "➡️ l'aller seulement" in found
+    assert reads(bot, "back.candidate_one_way") in found
     assert "personne pour l'instant" not in found
     assert bot.operators.messages() == []  # both legs have a driver: nothing for the team
 
@@ -215,7 +215,7 @@ async def test_the_question_after_the_time_reads_words_and_buttons(bot: RunningB
     mark = marie.mark()
     await words.say("bof")  # not understood: said, and asked again with its buttons
     assert "Je n'ai pas compris « bof »" in marie.texts_since(mark)[0]
-    assert "🕔 Retour à une heure" in marie.buttons()
+    assert reads(bot, "button.back_at") in marie.buttons()
     await words.say("8h")  # before the way there: refused, the time asked again
     assert "Le retour à 8h00 serait avant l'aller (9h00)" in "\n".join(marie.texts_since(mark))
     assert "À quelle heure voulez-vous repartir de Cahors ?" in marie.last().text
@@ -258,7 +258,7 @@ async def test_nobody_for_the_way_back_the_team_looks_and_its_post_carries_both_
     await marie.press_doing(kb.FIND, "special:none")
     await marie.press_doing(kb.FIND, "confirm")
     found = marie.last().text
-    assert "Paul B." in found and "➡️ l'aller seulement" in found
+    assert "Paul B." in found and reads(bot, "back.candidate_one_way") in found
     assert "↩️ Pour le retour vers 17h00, personne pour l'instant : l'équipe cherche" in found
     [post] = bot.operators.messages()
     assert "📍 Gourdon (46) → Cahors (46)" in post.text
@@ -268,7 +268,7 @@ async def test_nobody_for_the_way_back_the_team_looks_and_its_post_carries_both_
 
     await marie.press_doing(kb.NEED, "ask", naming="Paul B.")
     request = paul.last().text
-    assert "➡️ L'aller seulement : quelqu'un d'autre s'occupe du retour." in request
+    assert reads(bot, "back.ride_one_way_driver") in request
     await paul.press_doing(kb.INTRO, "yes")
     await bot.later(hours=9)
     reminder = next(t for t in reversed(marie.texts_since(0)) if "Rappel" in t)
@@ -286,10 +286,10 @@ async def test_i_dont_know_yet_is_kept_and_shown_to_the_team(bot: RunningBot) ->
     await marie.send("demain avant 9h")
     mark = marie.mark()
     await marie.send("je ne sais pas encore")
-    assert "↩️ Retour : heure pas encore connue. L'équipe sera prévenue." in marie.texts_since(mark)
+    assert reads(bot, "find.back_set_unknown") in marie.texts_since(mark)
     await marie.press_doing(kb.FIND, "purpose:health")
     await marie.press_doing(kb.FIND, "special:none")
-    assert "↩️ retour : heure pas encore connue" in marie.last().text
+    assert reads(bot, "back.unknown") in marie.last().text
     await marie.press_doing(kb.FIND, "confirm")
     [need] = await bot.rows("SELECT way_back, back_at FROM needs")
     assert need == {"way_back": "unknown", "back_at": None}
@@ -297,7 +297,7 @@ async def test_i_dont_know_yet_is_kept_and_shown_to_the_team(bot: RunningBot) ->
     assert "Jean M." in found
     assert "l'équipe est prévenue : dites-lui l'heure dès que vous la connaissez" in found
     [post] = bot.operators.messages()
-    assert "↩️ retour : heure pas encore connue" in post.text
+    assert reads(bot, "back.unknown") in post.text
     assert "la personne ne connaît pas encore l'heure" in post.text
 
     await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
@@ -305,7 +305,7 @@ async def test_i_dont_know_yet_is_kept_and_shown_to_the_team(bot: RunningBot) ->
     await jean.press_doing(kb.INTRO, "yes")
     await bot.later(hours=9)
     reminder = next(t for t in reversed(marie.texts_since(0)) if "Rappel" in t)
-    assert "↩️ Retour : dites l'heure à l'équipe dès que vous la connaissez." in reminder
+    assert reads(bot, "back.ride_unknown") in reminder
 
 
 async def test_by_sms_the_way_back_is_a_numbered_choice_and_reads_words(
@@ -327,7 +327,7 @@ async def test_by_sms_the_way_back_is_a_numbered_choice_and_reads_words(
     assert "1 Pas de retour\n2 Retour à une heure\n3 Je ne sais pas encore" in asked
     assert asked.endswith("Répondez 1, 2 ou 3") and segments(asked) == 1
     assert_fit_for_a_simple_phone(asked)
-    assert "Repartir à quelle heure ? Ex. : 17h" in (await text("2"))[-1]
+    assert reads(bot, "sms.find.ask_back_time") in (await text("2"))[-1]
     assert "retour vers 17h00" in (await text("vers 17h"))[-1]
     [offered] = await text("oui")
     assert "Jean M., mardi 24 novembre vers 8h00, retour vers 17h00" in offered
