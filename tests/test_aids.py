@@ -337,7 +337,7 @@ async def test_a_rejection_for_a_missing_proof(bot: RunningBot, tmp_path: Path) 
     await funder.press_doing(regine, kb.REVIEW, "reject", message=post)
     assert reads(bot, "aids.reason.missing_proof") in post.buttons
     await funder.press_doing(regine, kb.REVIEW, "back", message=post)
-    assert post.buttons[0] == "📎 Voir les justificatifs (en privé)"
+    assert post.buttons[0] == reads(bot, "aids.button_see_proofs")
     await funder.press_doing(regine, kb.REVIEW, "reject", message=post)
     await funder.press_doing(regine, kb.REVIEW, "reason:missing_proof", message=post)
     assert "est refusée. Raison : Il manque un justificatif." in lea.last().text
@@ -364,9 +364,7 @@ async def test_a_forged_or_stale_press_is_refused(bot: RunningBot) -> None:
     post = funder.last()
     for data in ("ar:1:validate", "ar:1:reason:conditions_not_met", "ar:1:proofs"):
         await funder.press_data(nadia, data, message=post)
-        assert nadia.callback_answers()[-1]["text"] == (
-            "Seules les personnes du groupe qui étudie cette aide peuvent faire ça."
-        )
+        assert nadia.callback_answers()[-1]["text"] == (reads(bot, "aids.reviewers_only"))
     await nadia.command("start")
     await nadia.press_data("ar:1:validate")  # in private, too
     assert nadia.callback_answers()[-1]["text"].startswith("Seules les personnes du groupe")
@@ -394,7 +392,7 @@ async def test_a_forged_or_stale_press_is_refused(bot: RunningBot) -> None:
     await regine.send("50 par mois")
     assert "Montant : 50 € par mois." in lea.last().text
     await funder.press_data(regine, "ar:1:reason:already_granted", message=post)
-    assert regine.callback_answers()[-1]["text"] == "Cette demande a déjà reçu une réponse."
+    assert regine.callback_answers()[-1]["text"] == reads(bot, "aids.already_decided")
     bot.take_blocked_errors()
     bot.assert_clean()
 
@@ -445,7 +443,7 @@ async def test_an_operator_applies_for_someone_who_phoned(bot: RunningBot, tmp_p
     bot.fake.set_member(OPERATORS, olga.id, "member")
     stranger = bot.fake.user(402, "Sam")
     await stranger.command("aidepour")
-    assert stranger.last().text == "Réservé à l'équipe locale de Mobilot."
+    assert stranger.last().text == reads(bot, "operators.only")
 
     await olga.command("aidepour")
     await olga.send("Jeanne Mas")

@@ -366,9 +366,7 @@ async def test_a_strangers_press_on_refuser_is_refused_before_the_post_changes(
     post = funder.last()
     buttons = list(post.buttons)
     await funder.press_doing(nadia, kb.REVIEW, "reject", message=post)
-    assert nadia.callback_answers()[-1]["text"] == (
-        "Seules les personnes du groupe qui étudie cette aide peuvent faire ça."
-    )
+    assert nadia.callback_answers()[-1]["text"] == (reads(bot, "aids.reviewers_only"))
     assert post.buttons == buttons
     await funder.press_data(nadia, "ar:1:back", message=post)
     assert nadia.callback_answers()[-1]["text"].startswith("Seules les personnes du groupe")
@@ -376,7 +374,7 @@ async def test_a_strangers_press_on_refuser_is_refused_before_the_post_changes(
     assert reads(bot, "aids.reason.missing_proof") in post.buttons
     await funder.press_doing(regine, kb.REVIEW, "reason:missing_proof", message=post)
     await funder.press_data(regine, "ar:1:reject", message=post)  # decided: refused too
-    assert regine.callback_answers()[-1]["text"] == "Cette demande a déjà reçu une réponse."
+    assert regine.callback_answers()[-1]["text"] == reads(bot, "aids.already_decided")
     assert post.buttons == []
     bot.take_blocked_errors()
     bot.assert_clean()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.setups import describe_need, driver, team
+from tests.setups import describe_need, driver, reads, team
 
 
 def links(message: object) -> list[str]:
@@ -125,6 +125,6 @@ async def test_my_data_right_after_forget_me_says_nothing_is_kept(bot: RunningBo
     assert await bot.rows("SELECT id FROM people WHERE telegram_user_id = 2350") == []
     tom = bot.fake.user(2351, "Tom", language_code="en")  # never came
     await tom.command("mydata")
-    assert tom.last().text == "Mobilot keeps nothing about you: no data is stored in your name."
+    assert tom.last().text == reads(bot, "privacy.mydata_nothing", "en")
     assert await bot.rows("SELECT id FROM people WHERE telegram_user_id = 2351") == []
     bot.assert_clean()

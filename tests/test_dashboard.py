@@ -12,7 +12,7 @@ from bot.services.reports import ReportService
 from handlers import keyboards as kb
 from tests.conftest import FakeClock, RunningBot
 from tests.memory import MemoryAgenda, MemoryStore, MemoryUnitOfWork
-from tests.setups import describe_need, driver, team
+from tests.setups import describe_need, driver, reads, team
 
 
 async def some_needs(bot: RunningBot) -> None:
@@ -43,7 +43,7 @@ async def test_stats_sends_the_chart_and_where_drivers_are_missing(bot: RunningB
     assert lines[2] == "• Gourdon → Souillac : 1"
     assert "Mobilot en chiffres" in figures.text
     await nadia.command("stats")
-    assert nadia.last().text == "Réservé à l'équipe locale de Mobilot." and not nadia.last().photo
+    assert nadia.last().text == reads(bot, "operators.only") and not nadia.last().photo
     bot.assert_clean()
 
 

@@ -61,7 +61,7 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     accept = accept_button["callback_data"]
 
     await marie.press_data(accept, message=found)  # someone else presses the driver's button
-    assert marie.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
+    assert marie.callback_answers()[-1]["text"] == reads(bot, "intro.not_yours")
     assert "jean_m" not in everything_seen_by(marie)
 
     await jean.press_doing(kb.INTRO, "yes")
@@ -71,7 +71,7 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     assert "Contact : @jean_m" in marie.last().text
 
     await jean.press_data(accept, message=request)  # a double press
-    assert jean.callback_answers()[-1]["text"] == "Vous avez déjà répondu à cette demande."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "intro.already")
     [need] = await bot.rows("SELECT status, purpose, special_needs, travel_date FROM needs")
     assert need == {
         "status": "matched",
@@ -150,10 +150,7 @@ async def test_decline_then_no_answer_then_the_team(bot: RunningBot) -> None:
     ask_jean = ask_jean_button["callback_data"]
     await rose.press_doing(kb.NEED, "ask", naming="Paul M.")
     await rose.press_data(ask_jean, message=candidates)  # asking a second driver at once
-    assert (
-        rose.callback_answers()[-1]["text"]
-        == "Vous attendez déjà la réponse d'un conducteur pour cette demande."
-    )
+    assert rose.callback_answers()[-1]["text"] == reads(bot, "intro.busy")
 
     mark = rose.mark()
     await paul.press_doing(kb.INTRO, "no")
@@ -179,7 +176,7 @@ async def test_decline_then_no_answer_then_the_team(bot: RunningBot) -> None:
     posted = bot.operators.last().text
     assert reads(bot, "operators.reason.no_more_drivers") in posted
     await jean.press_doing(kb.INTRO, "yes")  # too late
-    assert jean.callback_answers()[-1]["text"] == "Cette demande n'est plus d'actualité."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "intro.no_longer")
     statuses = await bot.rows("SELECT status FROM introductions ORDER BY id")
     assert [row["status"] for row in statuses] == ["declined", "expired"]
     await bot.later(hours=24)  # nothing fires twice
@@ -228,7 +225,7 @@ async def test_cancelling_tells_the_driver_and_the_team(bot: RunningBot) -> None
     await describe_need(ana, origin="Rocamadour")  # a second need, for the team
     await ana.command("mesdemandes")
     header, second, first = ana.messages()[-3:]
-    assert header.text == "Vos demandes"
+    assert header.text == reads(bot, "needs.header")
     assert "Rocamadour" in second.text and "suivie par l'équipe locale" in second.text
     assert "un conducteur a accepté" in first.text
     await ana.press_doing(kb.NEED, "cancel", message=first)

@@ -243,7 +243,7 @@ async def test_the_team_reassigns_a_ride_to_another_volunteer(tus_bot: RunningBo
         await bot.operators.command(olga, "reassigner", f"{number} {anne_id}")
         assert "Anne Lafon ne peut pas faire ce trajet" in bot.operators.last().text
         await nadia.command("reassigner", f"{number} {claire_id}")
-        assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+        assert nadia.last().text == reads(bot, "operators.only")
 
         seen, team_mark = marie.mark(), bot.operators.mark()
         await bot.operators.command(olga, "reassigner", f"{number} {claire_id}")
@@ -292,11 +292,11 @@ async def test_the_team_prints_a_members_card_with_the_number_hours_and_next_rid
         nadia = bot.fake.users[403]
         marie_id = await person_id(bot, marie.id)
         await bot.operators.command(olga, "carte")
-        assert bot.operators.last().text == "Écrivez le n° de la personne, par exemple : /carte 12"
+        assert bot.operators.last().text == reads(bot, "members.card_usage")
         await bot.operators.command(olga, "carte", "9999")
         assert bot.operators.last().text == "Il n'y a personne avec le n° 9999."
         await nadia.command("carte", str(marie_id))
-        assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+        assert nadia.last().text == reads(bot, "operators.only")
         await bot.operators.command(olga, "carte", str(marie_id))
         card = bot.operators.last()
         assert card.text == "🪪 La carte de Marie Delpech, à imprimer."

@@ -21,7 +21,7 @@ from handlers import keyboards as kb
 from storage.agenda import SqliteAgenda
 from tests.conftest import OPERATORS, RunningBot, eventually, free_port
 from tests.interop_helpers import FakePartner
-from tests.setups import agree_if_asked, describe_need, driver, team
+from tests.setups import agree_if_asked, describe_need, driver, reads, team
 from tests.test_interop_api import KEY, karos_journey
 from tests.test_nothing_lost import APOLOGY
 
@@ -110,7 +110,7 @@ async def test_a_flood_limit_on_the_check_for_a_button_is_said_in_the_buttons_an
     [need] = await bot.rows("SELECT status FROM needs")
     assert need == {"status": "with_operators"}  # not claimed: nothing was done
     await bot.operators.press_doing(omar, kb.OPERATOR, "claim", message=post)
-    assert omar.callback_answers()[-1]["text"] == "Vous suivez cette demande."
+    assert omar.callback_answers()[-1]["text"] == reads(bot, "operators.claimed")
     bot.fake.take_errors()
     bot.assert_clean()
 

@@ -196,7 +196,7 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     await anne.send("Beaumont")
     assert "Plusieurs lieux s'appellent « Beaumont »" in anne.last().text
     choices = anne.buttons()
-    assert len(choices) > 2 and choices[-1] == "Aucun de ceux-là, je retape"
+    assert len(choices) > 2 and choices[-1] == reads(bot, "button.none_of_these")
     await anne.press_doing(kb.OFFER, "retype")
     assert "Où allez-vous ?" in anne.last().text
     await anne.send("Figeac")
@@ -210,7 +210,7 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
 
     # Days: none chosen, words that are not days, a photo.
     await anne.press_doing(kb.OFFER, "days:ok")
-    assert anne.callback_answers()[-1]["text"] == "Choisissez au moins un jour."
+    assert anne.callback_answers()[-1]["text"] == reads(bot, "steps.days_empty")
     await anne.send("demain")
     assert "Je n'ai pas compris « demain » comme des jours" in anne.last().text
     await anne.send_photo()

@@ -312,7 +312,7 @@ async def test_a_button_for_a_seat_taken_meanwhile_offers_the_other_drivers(
     await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     await jean.press_doing(kb.INTRO, "yes")
     await lina.press_doing(kb.NEED, "ask", naming="Jean M.", message=lina_choices)
-    assert lina.callback_answers()[-1]["text"] == "Ce trajet n'est plus disponible."
+    assert lina.callback_answers()[-1]["text"] == reads(bot, "intro.unavailable")
     assert "Paul M." in lina.last().text and "Jean M." not in lina.last().text
     assert lina.buttons(lina.last())[0] == "🚗 Demander à Paul M. (mar. 7h15)"
     bot.assert_clean()
@@ -425,13 +425,13 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     pause = pause_button["callback_data"]
     await jean.press_doing(kb.TRIP, "pause", message=trip_message)
     await jean.press_data(pause, message=trip_message)
-    assert jean.callback_answers()[-1]["text"] == "Ce trajet est déjà en pause."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "rides.already_paused")
     resume_button = trip_message.button("▶️ Reprendre")
     assert resume_button is not None
     resume = resume_button["callback_data"]
     await jean.press_doing(kb.TRIP, "resume", message=trip_message)
     await jean.press_data(resume, message=trip_message)
-    assert jean.callback_answers()[-1]["text"] == "Ce trajet est déjà actif."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "rides.already_active")
 
     # The question every few weeks: "pause" twice.
     await bot.later(days=29)
@@ -443,7 +443,7 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     await jean.press_doing(kb.CHECK, "pause", message=question)
     answered = question.text
     await jean.press_data(pause_check, message=question)
-    assert jean.callback_answers()[-1]["text"] == "Ce trajet est déjà en pause."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "rides.already_paused")
     assert question.text == answered  # not marked twice
     assert "n'existe plus" not in " ".join(a["text"] or "" for a in jean.callback_answers())
 
@@ -459,7 +459,7 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     accept = accept_button["callback_data"]
     await jean.press_doing(kb.INTRO, "yes", message=request)
     await jean.press_data(accept, message=request)
-    assert jean.callback_answers()[-1]["text"] == "Vous avez déjà répondu à cette demande."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "intro.already")
 
     # Deleting, then pressing the trip's old buttons.
     await jean.command("mestrajets")
@@ -474,7 +474,7 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     await jean.press_doing(kb.TRIP, "delete", message=listed)
     for old in (delete, seats, pause):
         await jean.press_data(old, message=trip_message)
-        assert jean.callback_answers()[-1]["text"] == "Ce trajet a déjà été supprimé.", old
+        assert jean.callback_answers()[-1]["text"] == reads(bot, "rides.already_deleted"), old
     bot.assert_clean()
 
 
@@ -539,7 +539,7 @@ async def test_a_one_off_trip_in_english(bot: RunningBot) -> None:
     assert "just once, on Tuesday 24 November, leaving at 07:30" in tom.last().text
     await tom.press_doing(kb.OFFER, "confirm")
     await tom.command("mytrips")
-    assert tom.messages()[-2].text == "Your trips"
+    assert tom.messages()[-2].text == reads(bot, "trips.header", "en")
     assert "just once, on Tuesday 24 November" in tom.last().text
     bot.assert_clean()
 

@@ -29,9 +29,9 @@ async def test_claim_wider_search_ask_on_behalf_and_the_answer_back(bot: Running
     ]
 
     await bot.operators.press_doing(nadia, kb.OPERATOR, "claim")
-    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+    assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
     await bot.operators.press_doing(olga, kb.OPERATOR, "claim")
-    assert olga.callback_answers()[-1]["text"] == "Vous suivez cette demande."
+    assert olga.callback_answers()[-1]["text"] == reads(bot, "operators.claimed")
     assert "🙋 Suivie par Olga Bru" in post.text  # the same post, edited
     assert "🙋 Je m'en occupe" not in post.buttons  # claimed: the button goes (issue 23, 15)
     await bot.operators.press_data(omar, "op:1:claim", message=post)  # pressed just before
@@ -97,7 +97,7 @@ async def test_close_with_a_reason_and_list_open_needs(bot: RunningBot) -> None:
         in paul.last().text
     )
     await bot.operators.press_data(olga, "op:1:close:no_driver", message=post)  # again
-    assert olga.callback_answers()[-1]["text"] == "Cette demande est déjà close."
+    assert olga.callback_answers()[-1]["text"] == reads(bot, "operators.closed")
 
     await bot.operators.command(olga, "ouvertes")
     assert "Demandes ouvertes : 1" in bot.operators.last().text
@@ -110,7 +110,7 @@ async def test_close_with_a_reason_and_list_open_needs(bot: RunningBot) -> None:
     await bot.operators.command(olga, "ouvertes")
     assert "Aucune demande ouverte" in bot.operators.last().text
     await nadia.command("ouvertes")
-    assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+    assert nadia.last().text == reads(bot, "operators.only")
     [need] = await bot.rows("SELECT status, closed_reason FROM needs WHERE id = 1")
     assert need == {"status": "closed", "closed_reason": "solved_other"}
     assert bot.fake.command_names(scope={"type": "chat", "chat_id": OPERATORS}) == [
@@ -128,7 +128,7 @@ async def test_a_forged_operator_button_does_nothing(bot: RunningBot) -> None:
     post = bot.operators.last()
     for data in ("op:1:claim", "op:1:close:solved", "op:1:drivers", "op:1:ask:1"):
         await bot.operators.press_data(nadia, data, message=post)
-        assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+        assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
     [need] = await bot.rows("SELECT status, claimed_by FROM needs")
     assert need == {"status": "with_operators", "claimed_by": None}
     bot.assert_clean()
@@ -163,7 +163,7 @@ async def test_statistics_and_csv_exports(bot: RunningBot) -> None:
     assert "Mises en relation acceptées : 1" in text
 
     await olga.command("export")
-    assert olga.last().text == "Les fichiers CSV ont été envoyés dans le groupe de l'équipe."
+    assert olga.last().text == reads(bot, "export.sent")
     files = {
         m.document.filename: m.document.content.decode("utf-8-sig")
         for m in bot.operators.messages()
@@ -248,7 +248,7 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
     call = bot.operators.last()
     assert "À appeler" in call.text and "Roger Lafon (sans Telegram) : 06 12 34 56 78" in call.text
     await bot.operators.press_doing(nadia, kb.INTRO, "yes", message=call)
-    assert nadia.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
+    assert nadia.callback_answers()[-1]["text"] == reads(bot, "intro.not_yours")
     mark = bot.operators.mark()
     await bot.operators.press_doing(omar, kb.INTRO, "yes", message=call)  # after calling Roger
     assert reads(bot, "intro.state_accepted") in call.text
@@ -292,9 +292,9 @@ async def test_a_need_and_a_driver_registered_by_phone_are_matched(bot: RunningB
 async def test_only_operators_register_people(bot: RunningBot) -> None:
     _, _, nadia = team(bot)
     await nadia.command("demande")
-    assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+    assert nadia.last().text == reads(bot, "operators.only")
     await nadia.command("conducteur")
-    assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+    assert nadia.last().text == reads(bot, "operators.only")
     await nadia.send("Roger")
     assert "Je n'ai pas compris" in nadia.messages()[-2].text
     bot.assert_clean()

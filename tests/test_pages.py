@@ -11,7 +11,7 @@ from handlers import pages
 from handlers.interop_words import their_journeys
 from i18n import Translator
 from tests.conftest import OPERATORS, RunningBot
-from tests.setups import describe_need, driver, register_trip
+from tests.setups import describe_need, driver, reads, register_trip
 
 
 def utf16_len(text: str) -> int:
@@ -46,7 +46,9 @@ async def test_two_hundred_open_needs_in_pages(bot: RunningBot) -> None:
     assert "Demandes ouvertes : 200" in first.text
     assert utf16_len(first.text) < 4096
     buttons = first.buttons
-    assert buttons[0] == "1 / " + buttons[0].split(" / ")[1] and buttons[-1] == "Suivantes ▶️"
+    assert buttons[0] == "1 / " + buttons[0].split(" / ")[1] and buttons[-1] == reads(
+        bot, "words.page_next"
+    )
     count = int(buttons[0].split(" / ")[1])
     seen = first.text.count("n° ")
     for page in range(2, count + 1):
@@ -68,7 +70,7 @@ async def test_many_trips_are_shown_a_few_at_a_time(bot: RunningBot) -> None:
     mark = jean.mark()
     await jean.command("mestrajets")
     shown = jean.texts_since(mark)
-    assert shown[0] == "Vos trajets" and len(shown) == 1 + 5 + 1
+    assert shown[0] == reads(bot, "trips.header") and len(shown) == 1 + 5 + 1
     assert shown[-1] == "5 sur 12."
     await jean.press_doing(kb.PAGE, "trips:1")
     await jean.press_doing(kb.PAGE, "trips:2")

@@ -295,7 +295,7 @@ async def test_forget_me_erases_everything_and_tells_the_driver(bot: RunningBot)
     mark = marie.mark()
     await marie.press_doing(kb.FORGET, "forget:no")
     # Nothing erased (the question's message says so), and her trip's question comes back.
-    assert any(m.text == "Rien n'a été effacé." for m in marie.messages())
+    assert any(m.text == reads(bot, "privacy.forget_cancelled") for m in marie.messages())
     assert "Êtes-vous d'accord ?" in marie.texts_since(mark)[-1]  # where /proposer was
     assert len(await bot.rows("SELECT * FROM conversations")) == 1  # Marie's draft
     mark = jean.mark()
@@ -374,7 +374,7 @@ async def test_the_team_erases_someone_who_phoned(bot: RunningBot) -> None:
     await nadia.command("oublier", "06 12 34 56 78")
     assert "Tout effacer ?" in nadia.last().text
     await nadia.press_data("pv:caller:1")
-    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+    assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
     bot.assert_clean()
 
 
@@ -420,7 +420,7 @@ async def test_someone_who_answers_stays(bot: RunningBot) -> None:
     bot._set_time(bot.clock.current + timedelta(days=365 * 3 + 30))
     await bot.tick()
     await lina.press_doing(kb.PRIVACY, "stay")
-    assert lina.last().text == "Merci ! Votre compte est gardé."
+    assert lina.last().text == reads(bot, "privacy.stayed")
     await bot.later(days=40)
     [person] = await bot.rows("SELECT forgotten_at FROM people")
     assert person["forgotten_at"] is None
@@ -520,7 +520,7 @@ async def test_a_needs_history_is_readable_in_the_group(bot: RunningBot) -> None
     assert "10h00 — prise en charge (Olga Bru)" in diary
     assert "10h05 — close : Non résolue : pas de conducteur (Olga Bru)" in diary
     await bot.operators.press_data(nadia, "op:1:history", message=post)
-    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+    assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
     assert bot.operators.last().text == diary
     assert OPERATORS
     bot.assert_clean()
@@ -545,7 +545,7 @@ async def test_a_report_reaches_the_team_which_suspends_and_lifts(bot: RunningBo
     await marie.send("lui")  # text where a button is expected
     assert "Répondez avec les boutons ci-dessus" in marie.last().text
     await marie.press_doing(kb.REPORT, "pick", naming="Jean M.")
-    assert marie.last().buttons[0] == "🚫 Rendez-vous manqué"
+    assert marie.last().buttons[0] == reads(bot, "privacy.reason.no_show")
     await marie.press_doing(kb.REPORT, "reason:no_show")
     await marie.send("Personne au rendez-vous, <et> pas de nouvelles")
     assert "l'équipe locale a reçu votre signalement" in marie.last().text
@@ -558,7 +558,7 @@ async def test_a_report_reaches_the_team_which_suspends_and_lifts(bot: RunningBo
     assert jean.texts_since(jean_mark) == []  # Jean is not told
 
     await bot.operators.press_doing(nadia, kb.TRUST, "suspend", message=report)
-    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+    assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
     await bot.operators.press_doing(olga, kb.TRUST, "suspend", message=report)
     assert "mis votre compte en pause" in jean.last().text
     suspended = bot.operators.last()

@@ -13,7 +13,7 @@ from handlers import keyboards as kb
 from handlers.volunteers import FILE as VOLUNTEER_FILE
 from tests.conftest import RunningBot
 from tests.phones import TextingBot
-from tests.setups import describe_need, driver, team
+from tests.setups import describe_need, driver, reads, team
 from tests.test_sms_channel import welcome
 from tests.test_volunteers import ALLOWANCE_RATE, person_id, volunteer, write_file
 
@@ -64,20 +64,14 @@ async def test_checking_a_file_the_volunteer_cannot_drive_with_says_so(
         # The licence not seen: checked, but not "may now be offered" (it was told so).
         await bot.operators.command(olga, "fiche", f"{number} permis non assurance 31/12/2027")
         await bot.operators.press_doing(olga, VOLUNTEER_FILE, "check")
-        assert olga.callback_answers()[-1]["text"] == (
-            "Fiche vérifiée, mais le permis n'est pas vu : ce bénévole n'est proposé à personne."
-        )
+        assert olga.callback_answers()[-1]["text"] == (reads(bot, "qa.checked_no_licence"))
         # The insurance ended last week (today is 23 November 2026).
         await bot.operators.command(olga, "fiche", f"{number} permis oui assurance 20/11/2026")
         await bot.operators.press_doing(olga, VOLUNTEER_FILE, "check")
-        assert olga.callback_answers()[-1]["text"] == (
-            "Fiche vérifiée, mais l'assurance est finie : ce bénévole n'est proposé à personne."
-        )
+        assert olga.callback_answers()[-1]["text"] == (reads(bot, "qa.checked_insurance_over"))
         await bot.operators.command(olga, "fiche", f"{number} permis oui assurance 31/12/2027")
         await bot.operators.press_doing(olga, VOLUNTEER_FILE, "check")
-        assert olga.callback_answers()[-1]["text"] == (
-            "Fiche vérifiée : ce bénévole peut maintenant être proposé."
-        )
+        assert olga.callback_answers()[-1]["text"] == (reads(bot, "volunteers.checked"))
         bot.assert_clean()
     finally:
         await bot.stop()
@@ -261,9 +255,7 @@ async def test_an_old_call_off_button_calls_nobody_off_once_the_seats_are_lowere
         mark = lou.mark()
         # The question's old buttons, pressed again (a double tap, a scroll up).
         await jean.press_data(lou_button["callback_data"], message=question)
-        assert jean.callback_answers()[-1]["text"] == (
-            "Ce bouton ne sert plus. Utilisez le dernier message, ou tapez /aide."
-        )
+        assert jean.callback_answers()[-1]["text"] == (reads(bot, "common.old_button"))
         assert lou.texts_since(mark) == []  # was told Jean no longer takes her
         listed_mark = jean.mark()
         await jean.command("mestrajets")

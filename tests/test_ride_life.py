@@ -78,12 +78,12 @@ async def test_both_are_reminded_the_evening_before_and_the_passenger_asked_the_
     assert no_show_button is not None
     no_show = no_show_button["callback_data"]
     await jean.press_data(yes, message=question)
-    assert jean.callback_answers()[-1]["text"] == "Cette question ne vous est pas adressée."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "outcome.not_yours")
     await marie.press_doing(kb.RIDE, "happened")
     assert question.buttons == [] and question.text.endswith("✅ Le trajet a eu lieu.")
     assert marie.last().text.startswith("Merci ! Ravi que cela ait marché.")
     await marie.press_data(no_show, message=question)  # an old press arriving late
-    assert marie.callback_answers()[-1]["text"] == "La réponse est déjà enregistrée, merci."
+    assert marie.callback_answers()[-1]["text"] == reads(bot, "outcome.already")
     [ride] = await bot.rows("SELECT ride_date, ride_outcome FROM introductions")
     assert ride == {"ride_date": "2026-11-24", "ride_outcome": "happened"}
 
@@ -149,7 +149,7 @@ async def test_a_driver_who_can_no_longer_go_frees_the_passenger_for_the_next_on
     cannot_button = reminder.button("❌ Je ne peux plus")
     assert cannot_button is not None
     await marie.press_data(cannot_button["callback_data"], message=reminder)
-    assert marie.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
+    assert marie.callback_answers()[-1]["text"] == reads(bot, "intro.not_yours")
 
     mark = marie.mark()
     await jean.press_doing(kb.INTRO, "withdraw")
@@ -169,9 +169,7 @@ async def test_a_driver_who_can_no_longer_go_frees_the_passenger_for_the_next_on
         "🤝 Demander plutôt à l'équipe locale",
     ]
     await jean.press_data(confirm, message=reminder)  # a double press
-    assert jean.callback_answers()[-1]["text"] == (
-        "C'est déjà fait : ce trajet est annulé, la personne est prévenue."
-    )
+    assert jean.callback_answers()[-1]["text"] == (reads(bot, "rides.already_withdrawn"))
 
     await marie.press_doing(kb.NEED, "ask", naming="Paul M.")
     await paul.press_doing(kb.INTRO, "yes")
@@ -286,7 +284,7 @@ async def test_a_request_to_a_driver_lapses_before_the_ride_at_the_latest(bot: R
     assert marie.texts_since(mark)[0] == "Paul M. n'a pas répondu à temps."
     assert paul.last().text.startswith("La demande de Marie D. a expiré faute de réponse.")
     await paul.press_doing(kb.INTRO, "yes")
-    assert paul.callback_answers()[-1]["text"] == "Cette demande n'est plus d'actualité."
+    assert paul.callback_answers()[-1]["text"] == reads(bot, "intro.no_longer")
     bot.assert_clean()
 
 
@@ -305,7 +303,7 @@ async def test_unclaimed_needs_are_posted_again_daily_and_quiet_claimed_ones_rem
     await bot.run_until(paris("2026-11-24 10:00"))
     [repost] = [m for m in bot.operators.messages() if "Toujours en attente" in m.text]
     assert sent_at(repost) == "2026-11-24 10:00" and "Demande n° 1" in repost.text
-    assert first.buttons == [] and repost.buttons[0] == "🙋 Je m'en occupe"
+    assert first.buttons == [] and repost.buttons[0] == reads(bot, "button.op_claim")
 
     await bot.run_until(paris("2026-11-25 10:00"))
     second, third = [m for m in bot.operators.messages() if "Toujours en attente" in m.text]
@@ -371,7 +369,9 @@ async def test_the_daily_digest_tells_the_team_what_is_new_open_and_planned(
 
     await bot.operators.press_doing(olga, kb.OPERATOR, "show")
     shown = bot.operators.last()
-    assert shown.text.startswith("🆘 Demande n° 2") and shown.buttons[0] == "🙋 Je m'en occupe"
+    assert shown.text.startswith("🆘 Demande n° 2") and shown.buttons[0] == reads(
+        bot, "button.op_claim"
+    )
     await bot.operators.press_doing(olga, kb.OPERATOR, "claim", message=shown)
     assert "🙋 Suivie par Olga Bru" in shown.text  # the post shown is the one kept up to date
 
@@ -469,7 +469,7 @@ async def test_a_driver_without_telegram_is_checked_through_the_team(bot: Runnin
     assert "Appelez René Causse (06 11 22 33 44)" in question.text
     nadia = bot.fake.users[403]  # not in the operators' group
     await bot.operators.press_doing(nadia, kb.CHECK, "pause", message=question)
-    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+    assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
     await bot.operators.press_doing(omar, kb.CHECK, "pause", message=question)
     assert question.text.endswith("⏸ Trajet mis en pause. Le bouton ci-dessous le reprend.")
     assert question.buttons == ["▶️ Reprendre"]
@@ -516,7 +516,7 @@ async def test_forged_and_stale_buttons_of_the_ride_messages(bot: RunningBot) ->
     ]
     await bot.run_until(paris("2026-11-25 10:00"))
     await jean.press_data("rd:1:happened")
-    assert jean.callback_answers()[-1]["text"] == "Cette question ne vous est pas adressée."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "outcome.not_yours")
     await jean.press_data("tc:1:delete:yes")
     assert jean.callback_answers()[-1]["text"] is None  # his own trip: deleted
     [trip] = await bot.rows("SELECT status FROM trips")

@@ -20,7 +20,7 @@ async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
     mark = jo.mark()
     await jo.command("mestrajets")
     header, first, second = jo.messages()[mark:]
-    assert header.text == "Vos trajets"
+    assert header.text == reads(bot, "trips.header")
     assert "Cahors (46) → Figeac (46)" in first.text and reads(bot, "trip.active") in first.text
     assert "Gramat (46) → Rocamadour (46)" in second.text
     assert first.buttons == ["⏸ Mettre en pause", "🗑 Supprimer", "💺 Changer les places"]
@@ -57,7 +57,7 @@ async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
     assert [row["status"] for row in statuses] == ["active", "deleted"]
 
     await jo.press_data(delete_yes, message=second)  # pressed again from an old screen
-    assert jo.callback_answers()[-1]["text"] == "Ce trajet a déjà été supprimé."
+    assert jo.callback_answers()[-1]["text"] == reads(bot, "rides.already_deleted")
 
     mark = jo.mark()
     await jo.command("mytrips")
@@ -110,7 +110,7 @@ async def test_switching_language(bot: RunningBot) -> None:
     await sam.command("langue")
     assert sam.buttons() == ["🇫🇷 Français", "🇬🇧 English"]
     await sam.press_doing(kb.LANGUAGE, "en")
-    assert sam.last().text == "Done, I will speak English with you from now on. 🇬🇧"
+    assert sam.last().text == reads(bot, "language.set", "en")
     chat_scope = {"type": "chat", "chat_id": 204}
     assert bot.fake.command_names(scope=chat_scope)[:2] == ["find", "offer"]
     await sam.command("aide")  # French commands keep working

@@ -76,7 +76,7 @@ async def test_the_ride_is_kept_the_passenger_gets_a_receipt(tus_bot: RunningBot
     bot = tus_bot
     try:
         olga, bruno, marie = await a_ride_that_happened(bot)
-        assert marie.last().text == "🧾 Pour avoir votre reçu, tapez /recu."
+        assert marie.last().text == reads(bot, "paper.receipt_hint")
         [row] = await bot.rows("SELECT * FROM volunteer_rides")
         bruno_id = await person_id(bot, bruno.id)
         assert row["volunteer_id"] == bruno_id and row["ride_date"] == "2026-11-24"
@@ -269,7 +269,7 @@ async def test_the_year_in_the_prefet_report_and_the_tax_receipt_data(
         await bot.operators.command(olga, "dons", "l'an dernier")
         assert "Écrivez une année, par exemple : /dons 2026" in bot.operators.last().text
         await marie.command("dons", "2026")  # only the team
-        assert marie.last().text == "Réservé à l'équipe locale de Mobilot."
+        assert marie.last().text == reads(bot, "operators.only")
 
         # At year end, the same data comes to the group by itself.
         mark = len(bot.operators.messages())
@@ -397,7 +397,7 @@ async def test_a_volunteer_who_only_texts_has_the_statement_printed_by_the_team(
         await bot.operators.press_doing(
             nadia, GIVE, "ask", naming="Rene V. le donne à l'association", message=printed
         )
-        assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+        assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
         await bot.operators.press_doing(
             omar, GIVE, "ask", naming="Rene V. le donne à l'association", message=printed
         )

@@ -206,12 +206,12 @@ async def test_the_team_writes_and_checks_the_file_and_nobody_else_can(
         assert "Fiche pas encore vérifiée" in file.text
         # Someone outside the team presses the team's button: refused, nothing checked.
         await bot.operators.press_doing(nadia, VOLUNTEER_FILE, "check", message=file)
-        assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+        assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
         [row] = await bot.rows("SELECT checked_on, checked_by FROM volunteers")
         assert row == {"checked_on": None, "checked_by": None}
         # Nor can they read it, in private or in the group.
         await nadia.command("fiche", str(bruno_id))
-        assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+        assert nadia.last().text == reads(bot, "operators.only")
         await bruno.command("benevoles")
         assert "Lafon" not in bruno.last().text
         # Omar, of the team, checks it: the date and his name are kept.
