@@ -49,6 +49,8 @@ __all__ = [
     "HTMLParseError",
     "Hold",
     "SentFile",
+    "EXACT",
+    "LEADING",
     "SentMessage",
     "does",
     "parse_html",
