@@ -9,18 +9,18 @@ from zoneinfo import ZoneInfo
 from bot.agenda import Calendar
 from bot.services.dashboard import DashboardService, NeedFact, NeedOutcome, TripFact
 from bot.services.reports import ReportService
+from handlers import keyboards as kb
 from tests.conftest import FakeClock, RunningBot
 from tests.memory import MemoryAgenda, MemoryStore, MemoryUnitOfWork
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, reads, team
 
 
 async def some_needs(bot: RunningBot) -> None:
     jean = await driver(bot, 501, "Jean")  # Cahors → Figeac, 7h30 on working days
     lina = bot.fake.user(502, "Lina")
     await describe_need(lina)  # Cahors → Figeac: Jean can
-    await lina.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await lina.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     for user_id, name in ((503, "Paul"), (504, "Rose")):
         person = bot.fake.user(user_id, name)
         await describe_need(
@@ -43,7 +43,7 @@ async def test_stats_sends_the_chart_and_where_drivers_are_missing(bot: RunningB
     assert lines[2] == "• Gourdon → Souillac : 1"
     assert "Mobilot en chiffres" in figures.text
     await nadia.command("stats")
-    assert nadia.last().text == "Réservé à l'équipe locale de Mobilot." and not nadia.last().photo
+    assert nadia.last().text == reads(bot, "operators.only") and not nadia.last().photo
     bot.assert_clean()
 
 
