@@ -296,6 +296,7 @@ async def create_bot(
         partner_api=core.partner_api,
         transit=core.transit,
         conversations=core.conversations,
+        belonging=core.belonging,
     )
     sms_sender = sms_sender_for(settings, sms_gateway)
     deliverer = Deliverer(

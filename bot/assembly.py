@@ -54,6 +54,7 @@ from bot.services.pruning import Pruning
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.scheduled import ScheduledWork
+from bot.services.territories import Belonging
 from bot.services.texting import Texting
 from bot.services.texts import TextService
 from bot.services.transit import TransitService
@@ -84,6 +85,7 @@ from storage.people import SqlitePeopleRepository
 from storage.personal_data import AidsHeld, NeedsHeld, core_holders
 from storage.reports import SqliteReports
 from storage.sms_channel import SmsChannelHeld
+from storage.territories import SqlTerritories
 from storage.texts import SqliteTextInbox
 from storage.transit import SqliteTimetable
 from storage.trip_search import IndexedTripSearch
@@ -143,6 +145,8 @@ class Core:
     coordinator: CoordinatorService | None = None
     # Every day, settled updates, messages and texts older than kept are forgotten.
     pruning: Pruning | None = None
+    # Where people, needs and trips belong; which team sees them (issue 22).
+    belonging: Belonging | None = None
 
     @cached_property
     def texting(self) -> Texting | None:
@@ -182,6 +186,7 @@ class Core:
             pruning=self.pruning,
             volunteer_rides=self.volunteer_rides,
             coordinator=self.coordinator,
+            territories=self.settings.territories,
         )
 
     async def close(self) -> None:
@@ -207,6 +212,15 @@ class Loaded:
     catalogue: Catalogue
 
 
+def load_places(departments: tuple[str, ...], local_places_files: tuple[Path, ...]) -> Gazetteer:
+    """The communes, and every territory's own places."""
+    first = local_places_files[0] if local_places_files else None
+    gazetteer = Gazetteer.load(departments, first)
+    for path in local_places_files[1:]:
+        gazetteer = gazetteer.with_local_places(path)
+    return gazetteer
+
+
 async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded:
     """What the start reads before anything is wired: the database (migrations included),
     the places, the trips' index, the timetables and the territory's files. A wrong file
@@ -215,7 +229,7 @@ async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded
     # start-up takes the longer of the two, not their sum.
     places = (
         asyncio.to_thread(
-            Gazetteer.load, settings.territory_departments, settings.local_places_file
+            load_places, settings.territory_departments, settings.local_places_files
         )
         if gazetteer is None
         else None
@@ -255,13 +269,11 @@ async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded
         except ValueError as error:
             raise SettingFileError("GTFS_FILES", str(error)) from None
         try:
-            services = (
-                await asyncio.to_thread(
-                    read_services, settings.services_file, gazetteer, settings.zone
+            services = []
+            for services_file in settings.services_files:  # every territory's, as one list
+                services += await asyncio.to_thread(
+                    read_services, services_file, gazetteer, settings.zone
                 )
-                if settings.services_file
-                else []
-            )
         except ValueError as error:
             raise SettingFileError("SERVICES_FILE", str(error)) from None
         catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
@@ -352,6 +364,7 @@ def wire(
         volunteer_year=volunteer_rides.year_figures,
         people=people,
     )
+    belonging = Belonging(settings.territories, SqlTerritories(database))
     wired = wire_matching(
         needs=need_repository,
         introductions=introductions,
@@ -371,6 +384,7 @@ def wire(
         keep_paper=volunteer_rides.record,
         membership=tus.ride_asked,
         volunteer_lookup=volunteers,
+        belonging=belonging,
     )
     matching, rides, announcements = wired.needs, wired.rides, wired.announcements
     trip_service, introduction_service = wired.trips, wired.introductions
@@ -604,6 +618,7 @@ def wire(
             calendar=timing.calendar,
             hour=settings.digest_hour,
         ),
+        belonging=belonging,
         pruning=Pruning(
             inbox=inbox_service,
             delivery=delivery_service,

@@ -151,4 +151,5 @@ class RideHandlers:
                     date=self.t.date(team, ride.ride_date),
                     contact=Html(render.reach(self.t, team, ride.driver) or "—"),
                 ),
+                territory=ride.need.territory,  # the passenger's team
             )

@@ -19,6 +19,7 @@ from bot.domain import (
     WayBack,
 )
 from storage.db import Database
+from storage.territories import territory_of_row
 from storage.rows import (
     mask_to_weekdays,
     place_columns,
@@ -261,4 +262,5 @@ def _need(row: aiosqlite.Row) -> Need:
         back_at=time_from(row["back_at"]),
         purpose_asked=bool(row["purpose_asked"]),
         prescribed=bool(row["prescribed"]),
+        territory=territory_of_row(row),
     )

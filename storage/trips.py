@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.domain import Missing, NewTrip, Trip, TripStatus
 from storage.db import Database
+from storage.territories import territory_of_row
 from storage.rows import (
     mask_to_weekdays,
     place_columns,
@@ -128,4 +129,5 @@ def _trip(row: aiosqlite.Row) -> Trip:
         status=status,
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        territory=territory_of_row(row),
     )

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.territories import Territories
 from bot.agenda import AgendaEntry, Calendar, Kind, Outcome
 from bot.clock import Clock
 from bot.domain import NotWired
@@ -27,7 +28,7 @@ from bot.services.aids import CatalogueReview
 from bot.services.applications import ApplicationService
 from bot.services.coordinator import CoordinatorService
 from bot.services.dashboard import DashboardService
-from bot.services.digest import DigestService
+from bot.services.digest import DigestService, for_territory
 from bot.services.introductions import IntroductionService
 from bot.services.needs import NeedService
 from bot.services.operators import OperatorService
@@ -75,7 +76,9 @@ class ScheduledWork:
         pruning: Pruning | None = None,
         volunteer_rides: VolunteerRideService | None = None,
         coordinator: CoordinatorService | None = None,
+        territories: Territories | None = None,
     ) -> None:
+        self._territories = territories
         self._agenda = agenda
         self._uow = unit_of_work
         self._clock = clock
@@ -293,7 +296,17 @@ class ScheduledWork:
         if not self._team:
             return Carried(Outcome.SKIPPED)
         digest = await self._digest.digest()
-        notices = [to_team(TeamDigest(digest, self._today()))]
+        if self._territories is not None and self._territories.several:
+            # each team its own digest, in its own group (issue 22)
+            notices = [
+                to_team(
+                    TeamDigest(for_territory(digest, self._territories, t), self._today()),
+                    territory=t,
+                )
+                for t in self._territories.ids
+            ]
+        else:
+            notices = [to_team(TeamDigest(digest, self._today()))]
         await self._digest.sent(entry, Outcome.SENT)
         return Carried(Outcome.SENT, notices)
 
