@@ -359,7 +359,9 @@ def register_handlers(
 ) -> Notifier:
     notifier = Notifier(deps, core.database.after_commit, text_writer(core))
     deliverer.use(notifier.steps(application.bot))
-    directory = OperatorDirectory(deps.settings.operator_chat_id)
+    directory = OperatorDirectory(
+        deps.settings.operator_chat_id, territories=deps.settings.territories
+    )
     core.group_members.check = members_of_groups(application.bot, directory)
     introductions = IntroductionHandlers(deps, notifier, directory)
     runner = AgendaRunner(

@@ -228,9 +228,7 @@ async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded
     # The places load in a thread while the trips load from the database: on two cores,
     # start-up takes the longer of the two, not their sum.
     places = (
-        asyncio.to_thread(
-            load_places, settings.territory_departments, settings.local_places_files
-        )
+        asyncio.to_thread(load_places, settings.territory_departments, settings.local_places_files)
         if gazetteer is None
         else None
     )

@@ -178,7 +178,9 @@ def territory_of_values(values: object) -> str | None:
     for item in dataclasses.fields(values) if dataclasses.is_dataclass(values) else ():
         value = getattr(values, item.name)
         # a team view (FollowUp) or anything else about one need
-        view_need = None if isinstance(value, Need | Person | Trip) else getattr(value, "need", None)
+        view_need = (
+            None if isinstance(value, Need | Person | Trip) else getattr(value, "need", None)
+        )
         if isinstance(value, Need):
             found.setdefault("need", value.territory)
         elif isinstance(view_need, Need):

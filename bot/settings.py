@@ -25,13 +25,14 @@ from bot.interop.partners import is_operator_id, load_partners
 from bot.languages import Language
 from bot.territories import (
     DEFAULT_TERRITORY,
-    TUS_LEGAL_CAP_EUR_PER_KM as TUS_LEGAL_CAP_EUR_PER_KM,
     Territories,
     TerritoriesFileError,
     Territory,
     read_territories_file,
 )
-
+from bot.territories import (
+    TUS_LEGAL_CAP_EUR_PER_KM as TUS_LEGAL_CAP_EUR_PER_KM,
+)
 
 
 class SettingFileError(ValueError):

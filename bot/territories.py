@@ -74,6 +74,21 @@ class Territory:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """One team's share of the deployment: its territory's rows, and for the first territory
+    also those of no declared territory (written before TERRITORIES_FILE)."""
+
+    territory: str
+    others: tuple[str, ...] = ()
+    first: bool = True
+
+    def holds(self, territory: str | None) -> bool:
+        if self.first:
+            return territory not in self.others
+        return territory == self.territory
+
+
+@dataclass(frozen=True)
 class Territories:
     """The deployment's territories, the first being the home of whatever is found nowhere."""
 
@@ -114,6 +129,12 @@ class Territories:
             if territory.holds(None, department):
                 return territory
         return self.first
+
+    def scope(self, territory: str) -> Scope:
+        """What the team of that territory sees."""
+        found = self.get(territory)
+        others = tuple(t.id for t in self.items if t.id != found.id)
+        return Scope(found.id, others, found.id == self.first.id)
 
     def of_chat(self, chat_id: int | None) -> Territory | None:
         """The territory whose team's group this is."""
@@ -204,10 +225,10 @@ def _territory(table: dict[str, Any], base: Path) -> Territory:
         raise ValueError(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(KEYS))})")
     slug = table.get("id")
     if not isinstance(slug, str) or not SLUG.fullmatch(slug):
-        raise ValueError("id must be a short slug of a-z, 0-9 and - (e.g. \"lot\")")
+        raise ValueError('id must be a short slug of a-z, 0-9 and - (e.g. "lot")')
     name = table.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ValueError("name is missing (the name people see, e.g. \"Lotocar\")")
+        raise ValueError('name is missing (the name people see, e.g. "Lotocar")')
     departments = tuple(department_code(d) for d in _strings(table, "departments"))
     communes = frozenset(_strings(table, "communes"))
     for code in communes:
@@ -225,7 +246,7 @@ def _territory(table: dict[str, Any], base: Path) -> Territory:
         raise ValueError("bot_token is not a Telegram bot token (123456:ABC…)")
     sms_number = table.get("sms_number", "")
     if not isinstance(sms_number, str):
-        raise ValueError("sms_number must be text, e.g. \"06 12 34 56 78\"")
+        raise ValueError('sms_number must be text, e.g. "06 12 34 56 78"')
     tus = table.get("tus_eur_per_km")
     if tus is not None and (isinstance(tus, bool) or not isinstance(tus, int | float) or tus < 0):
         raise ValueError(f"tus_eur_per_km {tus!r} is not an amount in € per km")
@@ -262,7 +283,7 @@ def _strings(table: dict[str, Any], key: str) -> list[str]:
     if not isinstance(value, list) or not all(
         isinstance(v, str | int) and not isinstance(v, bool) for v in value
     ):
-        raise ValueError(f"{key} must be a list, e.g. {key} = [\"46\"]")
+        raise ValueError(f'{key} must be a list, e.g. {key} = ["46"]')
     return [str(v).strip() for v in value if str(v).strip()]
 
 

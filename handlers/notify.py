@@ -135,9 +135,7 @@ class Notifier:
             # A text passed on for lack of budget is counted as such (/stats).
             topic = THROUGH_TEAM if isinstance(values, SmsThroughTeam) else None
             with about(after_sent=notice.after_sent, topic=topic):
-                return int(
-                    await self.to_operators(context, text, markup, team_territory(notice))
-                )
+                return int(await self.to_operators(context, text, markup, team_territory(notice)))
         if await self.tell(context, reader, text, markup, if_unreachable=self._instead(notice)):
             return 1
         if isinstance(notice.if_unreachable, tuple):

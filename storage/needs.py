@@ -19,7 +19,6 @@ from bot.domain import (
     WayBack,
 )
 from storage.db import Database
-from storage.territories import territory_of_row
 from storage.rows import (
     mask_to_weekdays,
     place_columns,
@@ -28,6 +27,7 @@ from storage.rows import (
     time_text,
     weekdays_to_mask,
 )
+from storage.territories import territory_of_row
 
 
 class SqliteNeedRepository:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.territories import DEFAULT_TERRITORY
+from bot.territories import DEFAULT_TERRITORY, Scope
 from storage.db import Database
 
 
@@ -20,6 +20,16 @@ def person_territory_of_row(row: Any) -> str | None:
     except (IndexError, KeyError):
         return None
     return str(value) if value is not None else None
+
+
+def scope_clause(column: str, scope: Scope | None) -> tuple[str, tuple[str, ...]]:
+    """A condition keeping the rows of one team's territory (all rows for None)."""
+    if scope is None or (scope.first and not scope.others):
+        return "1 = 1", ()
+    if scope.first:
+        marks = ", ".join("?" for _ in scope.others)
+        return f"{column} NOT IN ({marks})", scope.others
+    return f"{column} = ?", (scope.territory,)
 
 
 class SqlTerritories:

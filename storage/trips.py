@@ -12,13 +12,13 @@ import aiosqlite
 
 from bot.domain import Missing, NewTrip, Trip, TripStatus
 from storage.db import Database
-from storage.territories import territory_of_row
 from storage.rows import (
     mask_to_weekdays,
     place_columns,
     place_from_row,
     weekdays_to_mask,
 )
+from storage.territories import territory_of_row
 
 
 class SqliteTripRepository:

@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.ports import Agenda, UnitOfWork
 from bot.services.reports import ReportService, Statistics
 from bot.services.texts import TextMonth, TextService
+from bot.territories import Scope
 
 WEEKS = 12
 AXES_DAYS = 90
@@ -61,11 +62,13 @@ class TripFact:
 
 
 class DashboardFacts(Protocol):
-    async def needs_since(self, since: datetime) -> list[NeedFact]: ...
+    async def needs_since(self, since: datetime, scope: Scope | None = None) -> list[NeedFact]: ...
 
-    async def rides_happened_since(self, since: datetime) -> list[str]: ...
+    async def rides_happened_since(
+        self, since: datetime, scope: Scope | None = None
+    ) -> list[str]: ...
 
-    async def trips(self) -> list[TripFact]: ...
+    async def trips(self, scope: Scope | None = None) -> list[TripFact]: ...
 
 
 @dataclass(frozen=True)
@@ -129,18 +132,20 @@ class DashboardService:
         self._uow = unit_of_work
         self._hour = report_hour
 
-    async def overview(self) -> Overview:
-        """/stats: the figures, and what the chart shows."""
+    async def overview(self, scope: Scope | None = None) -> Overview:
+        """/stats: the figures, and what the chart shows; one team's (`scope`) or all."""
         month = await self._texts.month() if self._texts is not None else None
-        return Overview(await self._reports.statistics(), await self.dashboard(), month)
+        return Overview(
+            await self._reports.statistics(scope), await self.dashboard(scope=scope), month
+        )
 
-    async def dashboard(self, weeks: int = WEEKS) -> Dashboard:
+    async def dashboard(self, weeks: int = WEEKS, scope: Scope | None = None) -> Dashboard:
         today = self._calendar.today(self._clock.now())
         first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
         since = self._calendar.at(first, 0)
-        needs = await self._facts.needs_since(min(since, self._axes_since()))
-        rides = await self._facts.rides_happened_since(since)
-        trips = await self._facts.trips()
+        needs = await self._facts.needs_since(min(since, self._axes_since()), scope)
+        rides = await self._facts.rides_happened_since(since, scope)
+        trips = await self._facts.trips(scope)
         rows = []
         for index in range(weeks):
             start = first + timedelta(weeks=index)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.territories import Territories
 from bot.agenda import NO_SUBJECT, AgendaEntry, Due, Kind, Outcome, Timing
 from bot.clock import Clock
 from bot.domain import Person
@@ -20,6 +19,7 @@ from bot.ports import (
 )
 from bot.services.operators import FollowUp, OperatorService
 from bot.services.rides import Ride, RideService
+from bot.territories import Territories
 
 _PASSENGER_KINDS = {
     Kind.INTRODUCTION_EXPIRED_PASSENGER,

@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.territories import Territories
 from bot.agenda import AgendaEntry, Calendar, Kind, Outcome
 from bot.clock import Clock
 from bot.domain import NotWired
@@ -39,6 +38,7 @@ from bot.services.transit import TransitService
 from bot.services.trips import TripService
 from bot.services.volunteer_rides import VolunteerRideService
 from bot.services.volunteers import VolunteerService
+from bot.territories import Territories
 
 
 @dataclass(frozen=True)

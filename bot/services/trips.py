@@ -14,8 +14,8 @@ from bot.domain import MAX_SEATS, NewTrip, Person, Ride, Trip, TripStatus
 from bot.interop.bookings import Booking
 from bot.notices import Button, Notice, Offer, TripsRideStillOn, to_person
 from bot.ports import Agenda, PeopleRepository, TripRepository, TripSearch, UnitOfWork
-from bot.services.territories import Belonging
 from bot.services import telling
+from bot.services.territories import Belonging
 
 
 class TripChange(enum.StrEnum):

@@ -1,0 +1,278 @@
+"""Several territories in one deployment (issue 22, item 1), end to end: the Lot (46) and
+Corrèze (19), each with its team's group. Matching ignores the border; the teams do not."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.places.gazetteer import Gazetteer
+from bot.settings import Settings, describe_settings_error
+from handlers import keyboards as kb
+from tests.conftest import OPERATORS, RunningBot
+from tests.fakebot import FakeGroup, FakeUser, SentMessage
+from tests.test_find_flow import describe_need
+from tests.test_offer_flow import register_trip
+from tests.test_settings import run_bot
+
+CORREZE = -1009876543210
+ADMIN = 4999  # runs the deployment (ADMIN_USER_IDS)
+
+TERRITORIES = f"""
+# Two teams, one deployment.
+[[territory]]
+id = "lot"
+name = "Lotocar"
+departments = ["46"]
+team_chat_id = {OPERATORS}
+
+[[territory]]
+id = "correze"
+name = "Covoit' Corrèze"
+departments = ["19"]
+team_chat_id = {CORREZE}
+sms_number = "06 12 34 56 78"
+"""
+
+
+@pytest.fixture
+async def region(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[RunningBot]:
+    declared = tmp_path / "territories.toml"
+    declared.write_text(TERRITORIES, encoding="utf-8")
+    running = RunningBot(tmp_path, gazetteer, territories_file=declared, admin_user_ids=(ADMIN,))
+    await running.start()
+    yield running
+    await running.stop()
+
+
+def teams(bot: RunningBot) -> tuple[FakeGroup, FakeUser, FakeGroup, FakeUser]:
+    lot = bot.operators  # OPERATORS is the Lot's group
+    correze = bot.fake.group(CORREZE, "Équipe Corrèze")
+    olga = bot.fake.user(4001, "Olga", last_name="Bru")
+    cora = bot.fake.user(4002, "Cora", last_name="Vidal")
+    bot.fake.set_member(OPERATORS, olga.id, "member")
+    bot.fake.set_member(CORREZE, cora.id, "member")
+    return lot, olga, correze, cora
+
+
+def need_post(group: FakeGroup, need_id: int) -> SentMessage:
+    """The need's post in a team's group: the message whose buttons act on that need."""
+    for message in reversed(group.messages()):
+        for row in (message.reply_markup or {}).get("inline_keyboard", []):
+            for button in row:
+                pressed = kb.OPERATOR.read(button.get("callback_data"))
+                if pressed is not None and int(pressed[0]) == need_id:
+                    return message
+    raise AssertionError(f"no post of need {need_id} in {group.title}")
+
+
+def doing(message: SentMessage, action: str) -> str:
+    """The data of the post's button that does `action` (claim, history…)."""
+    for row in (message.reply_markup or {}).get("inline_keyboard", []):
+        for button in row:
+            pressed = kb.OPERATOR.read(button.get("callback_data"))
+            if pressed is not None and pressed[1] == action:
+                return str(button["callback_data"])
+    raise AssertionError(f"no button does {action!r}")
+
+
+def everything(group: FakeGroup) -> str:
+    return "\n".join(m.text or "" for m in group.messages())
+
+
+async def need_id_of(bot: RunningBot, name: str) -> int:
+    [row] = await bot.rows(
+        "SELECT n.id FROM needs n JOIN people p ON p.id = n.person_id"
+        " WHERE p.display_name LIKE ? ORDER BY n.id DESC LIMIT 1",
+        f"{name}%",
+    )
+    return int(row["id"])
+
+
+async def people_on_both_sides(bot: RunningBot) -> dict[str, FakeUser]:
+    jean = bot.fake.user(4101, "Jean", last_name="Martin", username="jean_m")
+    await register_trip(jean, "Saint-Céré", "Brive-la-Gaillarde", "7h30")
+    lina = bot.fake.user(4102, "Lina", last_name="Vern")  # lives in the Lot
+    await describe_need(lina, origin="Saint-Céré", destination="Brive-la-Gaillarde")
+    claire = bot.fake.user(4103, "Claire", last_name="Faure")  # lives in Corrèze
+    await describe_need(claire, origin="Meyssac", destination="Brive-la-Gaillarde")
+    paul = bot.fake.user(4104, "Paul", last_name="Cros")  # Lot, nobody drives his road
+    await describe_need(paul, origin="Gourdon", destination="Cahors")
+    marc = bot.fake.user(4105, "Marc", last_name="Roux")  # Corrèze, nobody either
+    await describe_need(marc, origin="Tulle", destination="Brive-la-Gaillarde")
+    return {"jean": jean, "lina": lina, "claire": claire, "paul": paul, "marc": marc}
+
+
+async def test_a_trip_across_the_border_serves_both_and_each_need_goes_to_its_team(
+    region: RunningBot,
+) -> None:
+    bot = region
+    lot, olga, correze, cora = teams(bot)
+    people = await people_on_both_sides(bot)
+    # Saint-Céré → Brive: Jean is offered to a passenger of the Lot and one of Corrèze.
+    assert "Jean M." in people["lina"].last().text
+    assert "Jean M." in people["claire"].last().text
+    claire_choices = people["claire"].last()
+    await people["claire"].press_data(
+        claire_choices.inline_keyboard[0][0]["callback_data"], message=claire_choices
+    )  # the first driver offered: Jean
+    assert "Claire F." in people["jean"].last().text
+    await people["jean"].press("✅ J'accepte")
+    assert "Jean Martin accepte de vous emmener" in people["claire"].last().text
+
+    belongs = {
+        row["display_name"]: row["territory"]
+        for row in await bot.rows("SELECT display_name, territory FROM people")
+    }
+    assert belongs == {
+        "Jean Martin": "lot",
+        "Lina Vern": "lot",
+        "Claire Faure": "correze",
+        "Paul Cros": "lot",
+        "Marc Roux": "correze",
+    }
+    needs = {
+        row["origin_name"]: row["territory"]
+        for row in await bot.rows("SELECT origin_name, territory FROM needs")
+    }
+    assert needs == {
+        "Saint-Céré": "lot",
+        "Meyssac": "correze",
+        "Gourdon": "lot",
+        "Tulle": "correze",
+    }
+
+    # Each unmatched need is posted in its own team's group, and only there.
+    assert "Paul Cros" in everything(lot) and "Marc Roux" not in everything(lot)
+    assert "Marc Roux" in everything(correze) and "Paul Cros" not in everything(correze)
+    paul_post = need_post(lot, await need_id_of(bot, "Paul"))
+    marc_post = need_post(correze, await need_id_of(bot, "Marc"))
+    assert "Tulle (19) → Brive-la-Gaillarde (19)" in marc_post.text
+
+    # Each team claims its own; the other's is refused, with whose it is.
+    await lot.press_data(olga, doing(paul_post, "claim"), message=paul_post)
+    assert olga.callback_answers()[-1]["text"] == "Vous suivez cette demande."
+    await correze.press_data(cora, doing(marc_post, "claim"), message=marc_post)
+    assert cora.callback_answers()[-1]["text"] == "Vous suivez cette demande."
+    marc_id, paul_id = await need_id_of(bot, "Marc"), await need_id_of(bot, "Paul")
+    # A button of the other team's post, pressed in one's own group (forwarded, or typed).
+    await lot.press_data(olga, f"op:{marc_id}:history", message=paul_post)
+    assert olga.callback_answers()[-1]["text"] == (
+        "Cette demande est suivie par l'équipe Covoit' Corrèze. Vous ne pouvez pas la voir."
+    )
+    await correze.press_data(cora, f"op:{paul_id}:close", message=marc_post)
+    assert cora.callback_answers()[-1]["text"] == (
+        "Cette demande est suivie par l'équipe Lotocar. Vous ne pouvez pas la voir."
+    )
+    await correze.press_data(cora, f"op:{paul_id}:drivers", message=marc_post)
+    assert "Conducteurs possibles" not in everything(correze)
+    [claimed] = await bot.rows("SELECT claimed_by, status FROM needs WHERE id = ?", paul_id)
+    assert claimed["claimed_by"] is not None and claimed["status"] == "with_operators"
+
+    # /ouvertes: each team its own open needs.
+    await lot.command(olga, "ouvertes")
+    assert "Paul Cros" in lot.last().text and "Marc Roux" not in lot.last().text
+    await correze.command(cora, "ouvertes")
+    assert "Marc Roux" in correze.last().text and "Paul Cros" not in correze.last().text
+    bot.assert_clean()
+
+
+async def test_each_teams_figures_and_exports_are_its_own(region: RunningBot) -> None:
+    bot = region
+    lot, olga, correze, cora = teams(bot)
+    await people_on_both_sides(bot)
+
+    await lot.command(olga, "stats")
+    figures = lot.last().text
+    assert figures.startswith("📍 Chiffres de Lotocar")
+    assert "🚗 Conducteurs : 1 · trajets actifs : 1" in figures  # Jean drives from the Lot
+    assert "🙋 Demandes : 2" in figures  # Lina and Paul
+    await correze.command(cora, "stats")
+    figures = correze.last().text
+    assert figures.startswith("📍 Chiffres de Covoit' Corrèze")
+    assert "🚗 Conducteurs : 0 · trajets actifs : 0" in figures
+    assert "🙋 Demandes : 2" in figures  # Claire and Marc
+
+    # The whole deployment: for whoever runs it, not for a team.
+    await correze.command(cora, "stats", "tout")
+    assert correze.last().text == (
+        "Seuls les responsables du service voient les chiffres de toutes les équipes."
+    )
+    admin = bot.fake.user(ADMIN, "Ada")
+    bot.fake.set_member(OPERATORS, ADMIN, "member")
+    await lot.command(admin, "stats", "tout")
+    assert lot.last().text.startswith("📍 Chiffres de toutes les équipes")
+    assert "🙋 Demandes : 4" in lot.last().text
+
+    await lot.command(olga, "export")
+    await correze.command(cora, "export")
+
+    def files(group: FakeGroup) -> dict[str, str]:
+        return {
+            m.document.filename: m.document.content.decode("utf-8-sig")
+            for m in group.messages()
+            if m.document and m.document.filename.endswith(".csv")
+        }
+
+    lot_needs = files(lot)["mobilot-needs-2026-11-23.csv"]
+    correze_needs = files(correze)["mobilot-needs-2026-11-23.csv"]
+    assert "Paul Cros" in lot_needs and "Lina Vern" in lot_needs
+    assert "Marc Roux" not in lot_needs and "Claire Faure" not in lot_needs
+    assert "Marc Roux" in correze_needs and "Claire Faure" in correze_needs
+    assert "Paul Cros" not in correze_needs and "Lina Vern" not in correze_needs
+    assert "Jean Martin" in files(lot)["mobilot-trips-2026-11-23.csv"]
+    assert "Jean Martin" not in files(correze)["mobilot-trips-2026-11-23.csv"]
+    bot.assert_clean()
+
+
+async def test_a_team_cannot_forget_or_suspend_the_other_teams_person(region: RunningBot) -> None:
+    bot = region
+    lot, olga, correze, cora = teams(bot)
+    await people_on_both_sides(bot)
+    [lina] = await bot.rows("SELECT id FROM people WHERE display_name = 'Lina Vern'")
+    # The confirmation button of "/oublier <phone>" for Lina, pressed by Corrèze's team.
+    await correze.send(cora, "/ouvertes")
+    await correze.press_data(cora, kb.encode(kb.PRIVACY, "caller", lina["id"]))
+    assert cora.callback_answers()[-1]["text"] == (
+        "Cette personne est suivie par l'équipe Lotocar. Vous ne pouvez pas la voir."
+    )
+    # Her own team gets past that check (she has Telegram: she forgets herself).
+    await lot.send(olga, "/ouvertes")
+    await lot.press_data(olga, kb.encode(kb.PRIVACY, "caller", lina["id"]))
+    assert "Lotocar" not in olga.callback_answers()[-1]["text"]
+    [still] = await bot.rows("SELECT forgotten_at FROM people WHERE id = ?", lina["id"])
+    assert still["forgotten_at"] is None
+    bot.assert_clean()
+
+
+def test_a_wrong_territories_file_names_the_line_and_the_territory(tmp_path: Path) -> None:
+    declared = tmp_path / "territories.toml"
+    declared.write_text(TERRITORIES.replace('departments = ["19"]', 'departments = ["1X"]'))
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=None, territories_file=declared)  # type: ignore[call-arg]
+    assert describe_settings_error(raised.value) == [
+        f"Setting TERRITORIES_FILE: {declared}, line 9, territory 'correze':"
+        " '1X' is not a French department code (e.g. 46, 2A, 971)"
+    ]
+    # The start itself stops with that one line.
+    result = run_bot(tmp_path, {"BOT_TOKEN": "1:abc", "TERRITORIES_FILE": str(declared)})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Setting TERRITORIES_FILE: {declared}, line 9, territory 'correze':"
+        " '1X' is not a French department code (e.g. 46, 2A, 971)"
+    ]
+    declared.write_text(
+        TERRITORIES.replace(f"team_chat_id = {CORREZE}", f"team_chat_id = {OPERATORS}")
+    )
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=None, territories_file=declared)  # type: ignore[call-arg]
+    assert "territory 'correze': team_chat_id" in describe_settings_error(raised.value)[0]
+
+
+def test_without_a_territories_file_there_is_one_territory() -> None:
+    settings = Settings(_env_file=None, operator_chat_id=OPERATORS, territory_departments="46")  # type: ignore[call-arg]
+    [only] = settings.territories.items
+    assert (only.id, only.team_chat_id, only.departments) == ("default", OPERATORS, ("46",))
