@@ -273,6 +273,10 @@ def test_a_wrong_territories_file_names_the_line_and_the_territory(tmp_path: Pat
 
 
 def test_without_a_territories_file_there_is_one_territory() -> None:
-    settings = Settings(_env_file=None, operator_chat_id=OPERATORS, territory_departments="46")  # type: ignore[call-arg]
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        operator_chat_id=OPERATORS,
+        territory_departments=("46",),
+    )
     [only] = settings.territories.items
     assert (only.id, only.team_chat_id, only.departments) == ("default", OPERATORS, ("46",))
