@@ -118,7 +118,7 @@ class Notifier:
         if isinstance(values, TeamDigest):
             return int(await self._digest(context, values.digest, values.today, notice.territory))
         if isinstance(values, TeamMonthlyReport):
-            return int(await self._monthly_report(context, values.report))
+            return int(await self._monthly_report(context, values.report, notice.territory))
         papers = await write_paper(self, context, notice)  # rides with volunteers, as files
         if papers is not None:
             return papers
@@ -332,12 +332,16 @@ class Notifier:
         ]
         return await self.to_operators(context, text, kb.digest(t, lang, buttons), territory)
 
-    async def _monthly_report(self, context: Context, report: MonthlyReport) -> bool:
-        """Last month's report, then its chart, in the group."""
-        chat_id = self.deps.settings.operator_chat_id
+    async def _monthly_report(
+        self, context: Context, report: MonthlyReport, territory: str | None = None
+    ) -> bool:
+        """Last month's report, then its chart, in the (territory's) team's group."""
+        chat_id = self.deps.team_chat(territory)
         if chat_id is None:
             return False
-        await self.to_operators(context, monthly_text(self.t, self.team_lang, report))
+        await self.to_operators(
+            context, monthly_text(self.t, self.team_lang, report), territory=territory
+        )
         await send_chart(context, self.t, self.team_lang, chat_id, report.dashboard)
         return True
 

@@ -16,6 +16,7 @@ from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeGroup, FakeUser, SentMessage
 from tests.test_find_flow import describe_need
 from tests.test_offer_flow import register_trip
+from tests.test_ride_life import paris
 from tests.test_settings import run_bot
 
 CORREZE = -1009876543210
@@ -280,3 +281,15 @@ def test_without_a_territories_file_there_is_one_territory() -> None:
     )
     [only] = settings.territories.items
     assert (only.id, only.team_chat_id, only.departments) == ("default", OPERATORS, ("46",))
+
+
+async def test_each_team_gets_its_own_morning_digest(region: RunningBot) -> None:
+    bot = region
+    lot, _, correze, _ = teams(bot)
+    await people_on_both_sides(bot)
+    await bot.run_until(paris("2026-11-24 08:00"))
+    lot_digest = next(m for m in reversed(lot.messages()) if "Le point du jour" in m.text)
+    correze_digest = next(m for m in reversed(correze.messages()) if "Le point du jour" in m.text)
+    assert "Paul Cros" in lot_digest.text and "Marc Roux" not in lot_digest.text
+    assert "Marc Roux" in correze_digest.text and "Paul Cros" not in correze_digest.text
+    bot.assert_clean()

@@ -180,24 +180,26 @@ class DashboardService:
         due = Due(Kind.MONTHLY_REPORT, NO_SUBJECT, self._next_month_start(now))
         await self._agenda.schedule_once(due, now)
 
-    async def monthly(self) -> MonthlyReport:
-        """The month just ended."""
+    async def monthly(self, scope: Scope | None = None) -> MonthlyReport:
+        """The month just ended; one team's (`scope`) or all."""
         today = self._calendar.today(self._clock.now())
         end = today.replace(day=1)
         start = (end - timedelta(days=1)).replace(day=1)
         since, until = self._calendar.at(start, 0), self._calendar.at(end, 0)
-        needs = [n for n in await self._facts.needs_since(since) if n.created_at < until]
+        needs = [n for n in await self._facts.needs_since(since, scope) if n.created_at < until]
         rides = [
-            day for day in await self._facts.rides_happened_since(since) if day < end.isoformat()
+            day
+            for day in await self._facts.rides_happened_since(since, scope)
+            if day < end.isoformat()
         ]
         counted = Counter(n.outcome for n in needs)
         return MonthlyReport(
             start,
             {outcome: counted.get(outcome, 0) for outcome in NeedOutcome},
             len(rides),
-            _active_drivers(await self._facts.trips(), until),
+            _active_drivers(await self._facts.trips(scope), until),
             unmet_axes(needs),
-            await self.dashboard(),
+            await self.dashboard(scope=scope),
         )
 
     async def reported(self, entry: AgendaEntry, outcome: Outcome) -> None:

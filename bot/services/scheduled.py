@@ -315,9 +315,19 @@ class ScheduledWork:
         if not self._team:
             await self._dashboard.reported(entry, Outcome.SKIPPED)
             return Carried(Outcome.SKIPPED)
-        report = await self._dashboard.monthly()
+        if self._territories is not None and self._territories.several:
+            # each team its own month, in its own group (issue 22)
+            notices = [
+                to_team(
+                    TeamMonthlyReport(await self._dashboard.monthly(self._territories.scope(t))),
+                    territory=t,
+                )
+                for t in self._territories.ids
+            ]
+        else:
+            notices = [to_team(TeamMonthlyReport(await self._dashboard.monthly()))]
         await self._dashboard.reported(entry, Outcome.SENT)
-        return Carried(Outcome.SENT, [to_team(TeamMonthlyReport(report))])
+        return Carried(Outcome.SENT, notices)
 
     # Aid applications nobody answered.
 
