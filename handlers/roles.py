@@ -117,8 +117,12 @@ class OperatorDirectory:
         return chat is not None and chat.id in self.team_chats
 
     async def operator_in_group(self, update: Update) -> bool:
-        """An operator acting in the group, e.g. for someone who has no Telegram."""
+        """An operator acting in the group, e.g. for someone who has no Telegram (a member
+        of that very group: of its territory's team)."""
         user = update.effective_user
-        if user is None or not self.in_group(update):
+        chat = update.effective_chat
+        if user is None or chat is None or not self.in_group(update):
             return False
+        if self.territories is not None:
+            return await self.is_member(update.get_bot(), chat.id, user.id)
         return await self.is_operator(update.get_bot(), user.id)

@@ -53,6 +53,25 @@ class Teams:
             return True
         return await self._may(update, territory, lang, "territories.not_yours_need")
 
+    async def may_see_trip(self, update: Update, trip_id: int, lang: str) -> bool:
+        """False, with the answer said, when the trip is another team's (the team answers
+        for a driver without Telegram only in its own territory)."""
+        if not self.several or self.deps.belonging is None:
+            return True
+        territory = await self.deps.belonging.of_trip(trip_id)
+        if territory is None:
+            return True
+        return await self._may(update, territory, lang, "territories.not_yours_person")
+
+    async def may_see_introduction(self, update: Update, introduction_id: int, lang: str) -> bool:
+        """Likewise for a ride asked or planned: it belongs where its need does."""
+        if not self.several or self.deps.belonging is None:
+            return True
+        territory = await self.deps.belonging.of_introduction(introduction_id)
+        if territory is None:
+            return True
+        return await self._may(update, territory, lang, "territories.not_yours_need")
+
     async def may_see_person(self, update: Update, person_id: int, lang: str) -> bool:
         """False, with the answer said, when the person is another team's (someone whose
         territory is not known yet, registered but never travelling, is anyone's)."""

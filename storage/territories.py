@@ -64,6 +64,23 @@ class SqlTerritories:
             row = await cursor.fetchone()
         return str(row["territory"]) if row else None
 
+    async def trip(self, trip_id: int) -> str | None:
+        async with self._db.connection.execute(
+            "SELECT territory FROM trips WHERE id = ?", (trip_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return str(row["territory"]) if row else None
+
+    async def introduction(self, introduction_id: int) -> str | None:
+        """An introduction belongs where its need does."""
+        async with self._db.connection.execute(
+            "SELECT n.territory FROM introductions i JOIN needs n ON n.id = i.need_id"
+            " WHERE i.id = ?",
+            (introduction_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return str(row["territory"]) if row else None
+
     async def set_need(self, need_id: int, territory: str) -> None:
         await self._db.write("UPDATE needs SET territory = ? WHERE id = ?", (territory, need_id))
 

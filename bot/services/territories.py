@@ -21,6 +21,10 @@ class TerritoryStore(Protocol):
 
     async def need(self, need_id: int) -> str | None: ...
 
+    async def trip(self, trip_id: int) -> str | None: ...
+
+    async def introduction(self, introduction_id: int) -> str | None: ...
+
     async def set_need(self, need_id: int, territory: str) -> None: ...
 
     async def set_trip(self, trip_id: int, territory: str) -> None: ...
@@ -55,4 +59,12 @@ class Belonging:
 
     async def of_need(self, need_id: int) -> Territory | None:
         found = await self._store.need(need_id)
+        return None if found is None else self.territories.get(found)
+
+    async def of_trip(self, trip_id: int) -> Territory | None:
+        found = await self._store.trip(trip_id)
+        return None if found is None else self.territories.get(found)
+
+    async def of_introduction(self, introduction_id: int) -> Territory | None:
+        found = await self._store.introduction(introduction_id)
         return None if found is None else self.territories.get(found)
