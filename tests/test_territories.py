@@ -173,6 +173,11 @@ async def test_a_trip_across_the_border_serves_both_and_each_need_goes_to_its_te
     [claimed] = await bot.rows("SELECT claimed_by, status FROM needs WHERE id = ?", paul_id)
     assert claimed["claimed_by"] is not None and claimed["status"] == "with_operators"
 
+    # Both teams' groups have the team's menu.
+    for chat_id in (OPERATORS, CORREZE):
+        scope = {"type": "chat", "chat_id": chat_id}
+        assert bot.fake.command_names(scope)[:3] == ["ouvertes", "stats", "export"]
+
     # /ouvertes: each team its own open needs.
     await lot.command(olga, "ouvertes")
     assert "Paul Cros" in lot.last().text and "Marc Roux" not in lot.last().text
