@@ -325,7 +325,9 @@ def wire(
     )
     introductions = SqliteIntroductionRepository(database)
     person_reports = SqlitePersonReports(database)
+    belonging = Belonging(settings.territories, SqlTerritories(database))
     volunteers = VolunteerService(
+        belonging=belonging,
         volunteers=SqliteVolunteers(database),
         people=people,
         trips=trips,
@@ -362,7 +364,6 @@ def wire(
         volunteer_year=volunteer_rides.year_figures,
         people=people,
     )
-    belonging = Belonging(settings.territories, SqlTerritories(database))
     wired = wire_matching(
         needs=need_repository,
         introductions=introductions,

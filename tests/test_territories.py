@@ -18,6 +18,7 @@ from tests.test_find_flow import describe_need
 from tests.test_offer_flow import register_trip
 from tests.test_ride_life import paris
 from tests.test_settings import run_bot
+from tests.test_volunteers import person_id, volunteer
 
 CORREZE = -1009876543210
 ADMIN = 4999  # runs the deployment (ADMIN_USER_IDS)
@@ -297,4 +298,32 @@ async def test_each_team_gets_its_own_morning_digest(region: RunningBot) -> None
     correze_digest = next(m for m in reversed(correze.messages()) if "Le point du jour" in m.text)
     assert "Paul Cros" in lot_digest.text and "Marc Roux" not in lot_digest.text
     assert "Marc Roux" in correze_digest.text and "Paul Cros" not in correze_digest.text
+    bot.assert_clean()
+
+
+async def test_a_volunteer_belongs_to_the_territory_of_their_home(region: RunningBot) -> None:
+    bot = region
+    lot, olga, correze, cora = teams(bot)
+    await volunteer(bot, 4201, "Bruno", "Cahors")
+    await volunteer(bot, 4202, "Chantal", "Tulle")
+    bruno, chantal = await person_id(bot, 4201), await person_id(bot, 4202)
+    belongs = {
+        row["display_name"]: row["territory"]
+        for row in await bot.rows("SELECT display_name, territory FROM people")
+    }
+    assert belongs == {"Bruno Lafon": "lot", "Chantal Lafon": "correze"}
+    # Each team is told of its own new volunteer, and lists only its own.
+    assert "Bruno Lafon" in everything(lot) and "Chantal Lafon" not in everything(lot)
+    assert "Chantal Lafon" in everything(correze) and "Bruno Lafon" not in everything(correze)
+    await correze.command(cora, "benevoles")
+    assert "Chantal Lafon" in correze.last().text and "Bruno" not in correze.last().text
+    # The other team's volunteer's file can be neither read nor written.
+    await lot.command(olga, "fiche", f"{chantal} permis oui assurance 31/12/2027")
+    assert lot.last().text == (
+        "Cette personne est suivie par l'équipe Covoit' Corrèze. Vous ne pouvez pas la voir."
+    )
+    await lot.command(olga, "fiche", f"{bruno}")
+    assert "Bruno Lafon" in lot.last().text
+    [row] = await bot.rows("SELECT licence_seen FROM volunteers WHERE person_id = ?", chantal)
+    assert not row["licence_seen"]
     bot.assert_clean()

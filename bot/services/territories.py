@@ -50,6 +50,13 @@ class Belonging:
         await self._store.set_trip(trip.id, territory)
         return trip.model_copy(update={"territory": territory})
 
+    async def home_known(self, person_id: int, trip_id: int, home: PlaceRef) -> str:
+        """A volunteer said where they live: their territory unless already known, and
+        their standing row's (the trip their rides hang on)."""
+        territory = await self._store.settle_person(person_id, self.of_place(home).id)
+        await self._store.set_trip(trip_id, territory)
+        return territory
+
     async def settle(self, person_id: int, territory: str) -> str:
         """Someone a team registered: theirs unless already known."""
         return await self._store.settle_person(person_id, territory)
