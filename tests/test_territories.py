@@ -184,6 +184,10 @@ async def test_a_trip_across_the_border_serves_both_and_each_need_goes_to_its_te
     assert "Paul Cros" in lot.last().text and "Marc Roux" not in lot.last().text
     await correze.command(cora, "ouvertes")
     assert "Marc Roux" in correze.last().text and "Paul Cros" not in correze.last().text
+    for group in (lot, correze):  # what each team saw (pytest -s)
+        print(f"=== {group.title} ===\n" + "\n---\n".join(m.text for m in group.messages()))
+    print("Olga's presses:", [a["text"] for a in olga.callback_answers()])
+    print("Cora's presses:", [a["text"] for a in cora.callback_answers()])
     bot.assert_clean()
 
 
@@ -203,6 +207,12 @@ async def test_each_teams_figures_and_exports_are_its_own(region: RunningBot) ->
     assert "🚗 Conducteurs : 0 · trajets actifs : 0" in figures
     assert "🙋 Demandes : 2" in figures  # Claire and Marc
 
+    # The chart's axes without drivers are each team's own too.
+    [lot_axes] = [m.text for m in lot.messages() if "Où il manque des conducteurs" in m.text]
+    [correze_axes] = [m.text for m in correze.messages() if "Où il manque" in m.text]
+    assert "Gourdon → Cahors" in lot_axes and "Tulle" not in lot_axes
+    assert "Tulle → Brive-la-Gaillarde" in correze_axes and "Gourdon" not in correze_axes
+
     # The whole deployment: for whoever runs it, not for a team.
     await correze.command(cora, "stats", "tout")
     assert correze.last().text == (
@@ -213,6 +223,10 @@ async def test_each_teams_figures_and_exports_are_its_own(region: RunningBot) ->
     await lot.command(admin, "stats", "tout")
     assert lot.last().text.startswith("📍 Chiffres de toutes les équipes")
     assert "🙋 Demandes : 4" in lot.last().text
+    print(
+        "\n=== /stats ===\n"
+        + "\n---\n".join(m.text for m in [*lot.messages(), *correze.messages()] if m.text)
+    )
 
     await lot.command(olga, "export")
     await correze.command(cora, "export")
