@@ -16,6 +16,7 @@ from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeGroup, FakeUser, SentMessage
 from tests.test_find_flow import describe_need
 from tests.test_offer_flow import register_trip
+from tests.test_privacy import registered_by_phone
 from tests.test_ride_life import paris
 from tests.test_settings import run_bot
 from tests.test_volunteers import person_id, volunteer
@@ -340,4 +341,31 @@ async def test_a_volunteer_belongs_to_the_territory_of_their_home(region: Runnin
     assert "Bruno Lafon" in lot.last().text
     [row] = await bot.rows("SELECT licence_seen FROM volunteers WHERE person_id = ?", chantal)
     assert not row["licence_seen"]
+    bot.assert_clean()
+
+
+async def test_a_caller_of_one_team_cannot_be_read_or_forgotten_by_the_other(
+    region: RunningBot,
+) -> None:
+    bot = region
+    _, olga, _, cora = teams(bot)
+    await registered_by_phone(olga, "Yvette Roux", "06 11 22 33 44")  # Cahors → Figeac: Lot
+    [yvette] = await bot.rows("SELECT id, territory FROM people WHERE display_name = 'Yvette Roux'")
+    assert yvette["territory"] == "lot"
+    # Corrèze's team, in private: neither her data nor the question to forget her.
+    await cora.command("mesdonnees", "06 11 22 33 44")
+    assert cora.last().text == (
+        "Cette personne est suivie par l'équipe Lotocar. Vous ne pouvez pas la voir."
+    )
+    assert not any(m.document for m in cora.messages())
+    await cora.command("oublier", "06 11 22 33 44")
+    assert cora.last().text == (
+        "Cette personne est suivie par l'équipe Lotocar. Vous ne pouvez pas la voir."
+    )
+    # Her own team may.
+    await olga.command("oublier", "06 11 22 33 44")
+    assert "Yvette Roux" in olga.last().text
+    await olga.press_data(kb.encode(kb.PRIVACY, "caller", yvette["id"]))
+    [gone] = await bot.rows("SELECT forgotten_at FROM people WHERE id = ?", yvette["id"])
+    assert gone["forgotten_at"] is not None
     bot.assert_clean()
