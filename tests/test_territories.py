@@ -313,6 +313,12 @@ async def test_each_team_gets_its_own_morning_digest(region: RunningBot) -> None
     correze_digest = next(m for m in reversed(correze.messages()) if "Le point du jour" in m.text)
     assert "Paul Cros" in lot_digest.text and "Marc Roux" not in lot_digest.text
     assert "Marc Roux" in correze_digest.text and "Paul Cros" not in correze_digest.text
+    # Nobody claimed them: each need is posted again a day later, in its own group.
+    before = [m.text for m in correze.messages() if m.text.startswith("🆘 Demande")]
+    await bot.run_until(paris("2026-11-24 11:00"))
+    after = [m.text for m in correze.messages() if m.text.startswith("🆘 Demande")]
+    assert len(after) > len(before) and all("Marc Roux" in text for text in after)
+    assert "Marc Roux" not in everything(lot)
     bot.assert_clean()
 
 
