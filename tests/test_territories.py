@@ -375,3 +375,54 @@ async def test_a_caller_of_one_team_cannot_be_read_or_forgotten_by_the_other(
     [gone] = await bot.rows("SELECT forgotten_at FROM people WHERE id = ?", yvette["id"])
     assert gone["forgotten_at"] is not None
     bot.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (('name = "Lotocar"\n', ""), "line 3, territory 'lot': name is missing"),
+        (('id = "correze"', 'id = "lot"'), "line 9: two territories have the id 'lot'"),
+        (("sms_number", "colour"), "line 9, territory 'correze': unknown key 'colour'"),
+        (
+            ('departments = ["19"]', 'departments = ["46"]'),
+            "territory 'correze': department 46 is already 'lot''s",
+        ),
+        (
+            ('departments = ["19"]', 'departments = ["19"]\nservices_file = "nowhere.csv"'),
+            "territory 'correze': services_file: file",
+        ),
+        (
+            ('departments = ["19"]', 'departments = ["19"]\ntus_eur_per_km = 0.5'),
+            "above the legal cap",
+        ),
+        (('[[territory]]\nid = "lot"', '[[territory]]\nid = "Lot 46"'), "id must be"),
+        (("team_chat_id = -1009876543210", 'team_chat_id = "groupe"'), "not a group id"),
+        (('departments = ["19"]', 'departments = ["19"\n'), "not valid TOML"),
+    ],
+)
+def test_each_mistake_in_the_territories_file_is_named(
+    tmp_path: Path, change: tuple[str, str], said: str
+) -> None:
+    declared = tmp_path / "territories.toml"
+    assert change[0] in TERRITORIES
+    declared.write_text(TERRITORIES.replace(change[0], change[1], 1))
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=None, territories_file=declared)  # type: ignore[call-arg]
+    [line] = describe_settings_error(raised.value)
+    assert line.startswith(f"Setting TERRITORIES_FILE: {declared}")
+    assert said in line
+
+
+def test_a_commune_lent_to_a_neighbour_belongs_to_it(tmp_path: Path) -> None:
+    declared = tmp_path / "territories.toml"
+    declared.write_text(
+        TERRITORIES.replace('departments = ["19"]', 'departments = ["19"]\ncommunes = ["46311"]')
+    )
+    settings = Settings(_env_file=None, territories_file=declared)  # type: ignore[call-arg]
+    territories = settings.territories
+    assert territories.of_place("insee:46311", "46").id == "correze"  # Sousceyrac-en-Quercy
+    assert territories.of_place("insee:46042", "46").id == "lot"  # Cahors
+    assert territories.of_place("insee:19031", "19").id == "correze"  # Brive
+    assert territories.of_place("insee:12202", "12").id == "lot"  # elsewhere: the first
+    assert settings.territory_departments == ("46", "19")
+    assert settings.operator_chat_id == OPERATORS
