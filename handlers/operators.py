@@ -139,7 +139,7 @@ class OperatorHandlers:
         lang = self._language(update, operator)
         # With several territories: the team's own figures; `/stats tout` the deployment's,
         # for whoever runs it (ADMIN_USER_IDS).
-        everything = " ".join(context.args or []).strip().lower() in ("tout", "all", "toutes")
+        everything = _everything(context)
         scope = None if everything else await self.teams.scope(update)
         if everything and self.teams.several and not self.teams.is_admin(update):
             await send(update, context, self.t(lang, "territories.all_refused"))
@@ -196,8 +196,16 @@ class OperatorHandlers:
         operator = await self._operator(update)
         if operator is None:
             return
-        scope = await self.teams.scope(update)  # the team's own rows, into its own group
-        chat_id = self.deps.team_chat(scope.territory if scope else None)
+        # The team's own rows, into its own group; `/export tout`: every territory's, for
+        # whoever runs the deployment (into their team's group).
+        everything = _everything(context)
+        if everything and self.teams.several and not self.teams.is_admin(update):
+            lang = self._language(update, operator)
+            await send(update, context, self.t(lang, "territories.all_refused"))
+            return
+        team = await self.teams.team(update)
+        scope = None if everything or team is None else await self.teams.scope(update)
+        chat_id = self.deps.team_chat(team.id if team else None)
         if chat_id is None:
             raise NotWired("no operators' group is set")
         zone = self.deps.settings.zone
@@ -356,3 +364,8 @@ class OperatorHandlers:
             else "operators.not_found"
         )
         await answer_button(update, self.t(lang, key))
+
+
+def _everything(context: Context) -> bool:
+    """`/stats tout`, `/export tout`: every territory's (for whoever runs the deployment)."""
+    return " ".join(context.args or []).strip().lower() in ("tout", "all", "toutes")

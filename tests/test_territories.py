@@ -217,7 +217,7 @@ async def test_each_teams_figures_and_exports_are_its_own(region: RunningBot) ->
     # The whole deployment: for whoever runs it, not for a team.
     await correze.command(cora, "stats", "tout")
     assert correze.last().text == (
-        "Seuls les responsables du service voient les chiffres de toutes les équipes."
+        "Seuls les responsables du service voient les chiffres et fichiers de toutes les équipes."
     )
     admin = bot.fake.user(ADMIN, "Ada")
     bot.fake.set_member(OPERATORS, ADMIN, "member")
@@ -239,6 +239,10 @@ async def test_each_teams_figures_and_exports_are_its_own(region: RunningBot) ->
             if m.document and m.document.filename.endswith(".csv")
         }
 
+    await correze.command(cora, "export", "tout")
+    assert correze.last().text == (
+        "Seuls les responsables du service voient les chiffres et fichiers de toutes les équipes."
+    )
     lot_needs = files(lot)["mobilot-needs-2026-11-23.csv"]
     correze_needs = files(correze)["mobilot-needs-2026-11-23.csv"]
     assert "Paul Cros" in lot_needs and "Lina Vern" in lot_needs
@@ -247,6 +251,10 @@ async def test_each_teams_figures_and_exports_are_its_own(region: RunningBot) ->
     assert "Paul Cros" not in correze_needs and "Lina Vern" not in correze_needs
     assert "Jean Martin" in files(lot)["mobilot-trips-2026-11-23.csv"]
     assert "Jean Martin" not in files(correze)["mobilot-trips-2026-11-23.csv"]
+    # Whoever runs it gets every territory's rows.
+    await lot.command(admin, "export", "tout")
+    every_need = files(lot)["mobilot-needs-2026-11-23.csv"]  # the last sent
+    assert all(name in every_need for name in ("Paul Cros", "Marc Roux", "Claire Faure"))
     bot.assert_clean()
 
 
