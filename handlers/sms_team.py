@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
-from bot.phones import parse_phone, show_phone
+from bot.phones import show_phone
 from bot.services.texts import TeamSms, TeamSmsResult, TextMonth
 from handlers.deps import Deps
 from handlers.replies import send
@@ -83,9 +83,7 @@ class SmsTeamHandlers:
         if not typed:
             await send(update, context, self.t(lang, "smsteam.usage"))
             return
-        phone = parse_phone(typed)
-        caller = await self.deps.people.registered_with_phone(phone) if phone else None
-        if caller is not None and not await self.teams.may_see_person(update, caller.id, lang):
+        if not await self.teams.may_see_caller(update, typed, lang):
             return  # another territory's caller: their team records their consent
         done = await texts.set_by_team(operator, typed, agreed)
         await send(update, context, self._answer(lang, done, typed, operator.display_name))

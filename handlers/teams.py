@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.phones import parse_phone
 from bot.territories import Scope, Territory
 from handlers.deps import Deps
 from handlers.replies import answer_button
@@ -82,6 +83,14 @@ class Teams:
             return True
         territory = self.deps.settings.territories.get(person.territory)
         return await self._may(update, territory, lang, "territories.not_yours_person")
+
+    async def may_see_caller(self, update: Update, typed: str, lang: str) -> bool:
+        """Likewise for someone the team registered by phone, named by their number."""
+        if not self.several:
+            return True
+        phone = parse_phone(typed)
+        caller = await self.deps.people.registered_with_phone(phone) if phone else None
+        return caller is None or await self.may_see_person(update, caller.id, lang)
 
     async def _may(self, update: Update, territory: Territory, lang: str, key: str) -> bool:
         scope = await self.scope(update)
