@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.agenda import Calendar, Timing
 from bot.aids.catalogue import Catalogue, load_catalogue, say_untranslated
-from bot.aids.funders import load_funders
+from bot.aids.funders import load_funders, load_territory_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.aids import AidsFlow
 from bot.conversations.apply import ApplyFlow
@@ -430,10 +430,21 @@ def wire(
     # The proofs live beside the database, never in a group's history.
     proofs = ProofFolder(settings.database_path.parent / "proofs")
     aid_answers = SqliteAidAnswers(database)
-    aids = AidService(catalogue, aid_answers, need_repository, trips, clock, settings)
+    aids = AidService(
+        catalogue, aid_answers, need_repository, trips, clock, settings, belonging=belonging
+    )
+    territory_funders = (
+        load_territory_funders(settings.territories, settings.funders_file)
+        if settings.territories.several
+        else None
+    )
     applications = ApplicationService(
         catalogue=catalogue,
-        funders=load_funders(settings.funders_file, settings.operator_chat_id, "Mobilot"),
+        funders=(
+            territory_funders.union()
+            if territory_funders is not None
+            else load_funders(settings.funders_file, settings.operator_chat_id, "Mobilot")
+        ),
         applications=SqliteApplications(database),
         people=people,
         files=proofs,
@@ -442,6 +453,7 @@ def wire(
         unit_of_work=database,
         proof_retention_days=settings.proof_retention_days,
         answers=aid_answers,
+        territory_funders=territory_funders,
     )
     # Aid applications go with the rest of a person's data (/mesdonnees, /oublier).
     privacy.register(AidsHeld(database, [applications.forget, aids.forget]))

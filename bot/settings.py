@@ -232,12 +232,10 @@ class Settings(BaseSettings):
                 feeds += [f for f in territory.gtfs_files if f not in feeds]
             self.gtfs_files = tuple(feeds)
         # One catalogue of aids and one TUS rate per deployment for now: the first
-        # territory that names them (docs/deploying.md).
+        # territory that names them (docs/deploying.md); each territory its funders.
         for territory in territories.items:
             if self.aids_file is None and territory.aids_file is not None:
                 self.aids_file = territory.aids_file
-            if self.funders_file is None and territory.funders_file is not None:
-                self.funders_file = territory.funders_file
             if self.tus_eur_per_km is None and territory.tus_eur_per_km is not None:
                 self.tus_eur_per_km = territory.tus_eur_per_km
         return self
@@ -464,19 +462,25 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _funders_review_known_aids(self) -> Settings:
-        if self.funders_file is None:
+        files = [("FUNDERS_FILE", self.funders_file)] + [
+            (f"TERRITORIES_FILE, territory {t.id!r}, funders_file", t.funders_file)
+            for t in (self._territories.items if self._territories else ())
+            if t.funders_file is not None and t.funders_file != self.funders_file
+        ]
+        if all(path is None for _, path in files):
             return self
         from bot.aids.catalogue import load_catalogue
         from bot.aids.funders import read_funders_file
 
         known = {aid.id for aid in load_catalogue(self.aids_file).aids}
-        for funder in read_funders_file(self.funders_file):
-            unknown = sorted(funder.aids - known)
-            if unknown:
-                raise ValueError(
-                    f"FUNDERS_FILE {self.funders_file}: {funder.name} reviews unknown aids "
-                    f"{', '.join(unknown)} (see AIDS_FILE)"
-                )
+        for setting, path in files:
+            for funder in read_funders_file(path) if path is not None else []:
+                unknown = sorted(funder.aids - known)
+                if unknown:
+                    raise ValueError(
+                        f"{setting} {path}: {funder.name} reviews unknown aids "
+                        f"{', '.join(unknown)} (see AIDS_FILE)"
+                    )
         return self
 
     @property

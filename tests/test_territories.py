@@ -3,6 +3,7 @@ Corrèze (19), each with its team's group. Matching ignores the border; the team
 
 from __future__ import annotations
 
+import csv
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from pydantic import ValidationError
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings, describe_settings_error
 from handlers import keyboards as kb
-from tests.conftest import OPERATORS, RunningBot
+from tests.conftest import DATA, OPERATORS, RunningBot
 from tests.fakebot import FakeGroup, FakeUser, SentMessage
+from tests.test_aids import answer_questions, apply
 from tests.test_find_flow import describe_need
 from tests.test_offer_flow import register_trip
 from tests.test_privacy import registered_by_phone
@@ -434,3 +436,56 @@ def test_a_commune_lent_to_a_neighbour_belongs_to_it(tmp_path: Path) -> None:
     assert territories.of_place("insee:12202", "12").id == "lot"  # elsewhere: the first
     assert settings.territory_departments == ("46", "19")
     assert settings.operator_chat_id == OPERATORS
+
+
+@pytest.fixture
+async def region_with_aids(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[RunningBot]:
+    """The Lot and Corrèze, with one driving-licence aid for both, reviewed by each team."""
+    with (DATA / "aids.csv").open(encoding="utf-8-sig") as source:
+        rows = list(csv.DictReader(source))
+    both = {
+        **rows[0],
+        "id": "permis-sud-ouest",
+        "title": "Coup de pouce permis du Sud-Ouest",
+        "territoryName": "Lot et Corrèze",
+        "departmentCodes": "46 19",
+    }
+    aids = tmp_path / "aids.csv"
+    with aids.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.DictWriter(target, fieldnames=list(both))
+        writer.writeheader()
+        writer.writerow(both)
+    declared = tmp_path / "territories.toml"
+    declared.write_text(TERRITORIES, encoding="utf-8")
+    running = RunningBot(tmp_path, gazetteer, territories_file=declared, aids_file=aids)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def test_an_aid_application_goes_to_its_persons_team(region_with_aids: RunningBot) -> None:
+    bot = region_with_aids
+    lot, _, correze, _ = teams(bot)
+    lea = bot.fake.user(4301, "Léa", last_name="Roux")  # lives in Cahors
+    await apply(bot, lea, [("photo", b"\xff\xd8\xff\xe0 id"), ("devis.pdf", b"%PDF-1.4\n")])
+    zoe = bot.fake.user(4302, "Zoé", last_name="Mas")  # lives in Tulle
+    await answer_questions(zoe, "24", "Je cherche un emploi", "Tulle")
+    await zoe.press("📝 Faire la demande ici")
+    await zoe.send("Auto-école de Tulle")
+    await zoe.send_photo(content=b"\xff\xd8\xff\xe0 id")
+    await zoe.send_document("devis.pdf", b"%PDF-1.4\n")
+    await zoe.press("✅ J'ai tout envoyé")
+    await zoe.press("✅ Envoyer ma demande")
+    belongs = {
+        row["display_name"]: row["territory"]
+        for row in await bot.rows("SELECT display_name, territory FROM people")
+    }
+    assert belongs == {"Léa Roux": "lot", "Zoé Mas": "correze"}
+    assert "Léa Roux" in everything(lot) and "Zoé Mas" not in everything(lot)
+    assert "Zoé Mas" in everything(correze) and "Léa Roux" not in everything(correze)
+    sent = {
+        row["funder_chat_id"]
+        for row in await bot.rows("SELECT funder_chat_id FROM aid_applications")
+    }
+    assert sent == {OPERATORS, CORREZE}
+    bot.assert_clean()

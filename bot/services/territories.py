@@ -57,6 +57,11 @@ class Belonging:
         await self._store.set_trip(trip_id, territory)
         return territory
 
+    async def commune_known(self, person_id: int, insee: str, department: str) -> str:
+        """Someone said which commune they travel from (/aides): theirs unless known."""
+        place = self.territories.of_place(f"insee:{insee}", department)
+        return await self._store.settle_person(person_id, place.id)
+
     async def settle(self, person_id: int, territory: str) -> str:
         """Someone a team registered: theirs unless already known."""
         return await self._store.settle_person(person_id, territory)
