@@ -274,7 +274,7 @@ async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded
                 )
         except ValueError as error:
             raise SettingFileError("SERVICES_FILE", str(error)) from None
-        catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
+        catalogue = await asyncio.to_thread(load_catalogue, *settings.aids_files)
     except BaseException:
         await database.close()  # or its thread keeps the process from exiting
         raise
@@ -426,7 +426,7 @@ def wire(
     privacy.register(VolunteerRidesHeld(database))
     # The SMS channel's consent, handed over with the rest (/mesdonnees).
     privacy.register(SmsChannelHeld(database))
-    say_untranslated(catalogue, settings.aids_file)
+    say_untranslated(catalogue, settings.aids_files[0] if settings.aids_files else None)
     # The proofs live beside the database, never in a group's history.
     proofs = ProofFolder(settings.database_path.parent / "proofs")
     aid_answers = SqliteAidAnswers(database)

@@ -231,11 +231,9 @@ class Settings(BaseSettings):
             for territory in territories.items:
                 feeds += [f for f in territory.gtfs_files if f not in feeds]
             self.gtfs_files = tuple(feeds)
-        # One catalogue of aids and one TUS rate per deployment for now: the first
-        # territory that names them (docs/deploying.md); each territory its funders.
+        # One TUS rate per deployment for now: the first territory's that names one
+        # (docs/deploying.md); every territory's aids in one catalogue, each its funders.
         for territory in territories.items:
-            if self.aids_file is None and territory.aids_file is not None:
-                self.aids_file = territory.aids_file
             if self.tus_eur_per_km is None and territory.tus_eur_per_km is not None:
                 self.tus_eur_per_km = territory.tus_eur_per_km
         return self
@@ -256,6 +254,17 @@ class Settings(BaseSettings):
                 files.append(path)
         if self.local_places_file is not None and self.local_places_file not in files:
             files.insert(0, self.local_places_file)
+        return tuple(files)
+
+    @property
+    def aids_files(self) -> tuple[Path, ...]:
+        """AIDS_FILE, then every territory's own aids (one catalogue; their eligibility
+        rules say whose they are)."""
+        files: list[Path] = [self.aids_file] if self.aids_file is not None else []
+        for territory in self.territories.items:
+            path = territory.aids_file
+            if path is not None and path not in files:
+                files.append(path)
         return tuple(files)
 
     @property
@@ -472,7 +481,7 @@ class Settings(BaseSettings):
         from bot.aids.catalogue import load_catalogue
         from bot.aids.funders import read_funders_file
 
-        known = {aid.id for aid in load_catalogue(self.aids_file).aids}
+        known = {aid.id for aid in load_catalogue(*self.aids_files).aids}
         for setting, path in files:
             for funder in read_funders_file(path) if path is not None else []:
                 unknown = sorted(funder.aids - known)

@@ -440,24 +440,30 @@ def test_a_commune_lent_to_a_neighbour_belongs_to_it(tmp_path: Path) -> None:
 
 @pytest.fixture
 async def region_with_aids(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[RunningBot]:
-    """The Lot and Corrèze, with one driving-licence aid for both, reviewed by each team."""
+    """The Lot and Corrèze, each with its own driving-licence aid (its territory's aids
+    file), reviewed by each team."""
     with (DATA / "aids.csv").open(encoding="utf-8-sig") as source:
-        rows = list(csv.DictReader(source))
-    both = {
-        **rows[0],
-        "id": "permis-sud-ouest",
-        "title": "Coup de pouce permis du Sud-Ouest",
-        "territoryName": "Lot et Corrèze",
-        "departmentCodes": "46 19",
+        lot_aid = next(csv.DictReader(source))
+    correze_aid = {
+        **lot_aid,
+        "id": "correze-permis",
+        "title": "Coup de pouce permis de la Corrèze",
+        "territoryName": "Corrèze",
+        "departmentCodes": "19",
     }
-    aids = tmp_path / "aids.csv"
-    with aids.open("w", encoding="utf-8", newline="") as target:
-        writer = csv.DictWriter(target, fieldnames=list(both))
-        writer.writeheader()
-        writer.writerow(both)
+    for name, aid in (("lot-aides.csv", lot_aid), ("correze-aides.csv", correze_aid)):
+        with (tmp_path / name).open("w", encoding="utf-8", newline="") as target:
+            writer = csv.DictWriter(target, fieldnames=list(aid))
+            writer.writeheader()
+            writer.writerow(aid)
     declared = tmp_path / "territories.toml"
-    declared.write_text(TERRITORIES, encoding="utf-8")
-    running = RunningBot(tmp_path, gazetteer, territories_file=declared, aids_file=aids)
+    declared.write_text(
+        TERRITORIES.replace(
+            'departments = ["46"]', 'departments = ["46"]\naids_file = "lot-aides.csv"'
+        ).replace('departments = ["19"]', 'departments = ["19"]\naids_file = "correze-aides.csv"'),
+        encoding="utf-8",
+    )
+    running = RunningBot(tmp_path, gazetteer, territories_file=declared)
     await running.start()
     yield running
     await running.stop()
@@ -488,4 +494,6 @@ async def test_an_aid_application_goes_to_its_persons_team(region_with_aids: Run
         for row in await bot.rows("SELECT funder_chat_id FROM aid_applications")
     }
     assert sent == {OPERATORS, CORREZE}
+    titles = {row["aid_title"] for row in await bot.rows("SELECT aid_title FROM aid_applications")}
+    assert titles == {"Coup de pouce permis du Lot", "Coup de pouce permis de la Corrèze"}
     bot.assert_clean()
