@@ -131,10 +131,16 @@ class Territories:
         return self.first
 
     def scope(self, territory: str) -> Scope:
-        """What the team of that territory sees."""
+        """What the team of that territory sees: the first's also sees the territories
+        without a group of their own (their needs are posted in its group)."""
         found = self.get(territory)
-        others = tuple(t.id for t in self.items if t.id != found.id)
-        return Scope(found.id, others, found.id == self.first.id)
+        first = found.id == self.first.id
+        others = tuple(
+            t.id
+            for t in self.items
+            if t.id != found.id and (t.team_chat_id is not None or not first)
+        )
+        return Scope(found.id, others, first)
 
     def of_chat(self, chat_id: int | None) -> Territory | None:
         """The territory whose team's group this is."""

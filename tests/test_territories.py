@@ -497,3 +497,15 @@ async def test_an_aid_application_goes_to_its_persons_team(region_with_aids: Run
     titles = {row["aid_title"] for row in await bot.rows("SELECT aid_title FROM aid_applications")}
     assert titles == {"Coup de pouce permis du Lot", "Coup de pouce permis de la Corrèze"}
     bot.assert_clean()
+
+
+def test_a_territory_without_a_group_is_followed_by_the_first_team(tmp_path: Path) -> None:
+    declared = tmp_path / "territories.toml"
+    declared.write_text(
+        TERRITORIES + '\n[[territory]]\nid = "cantal"\nname = "Cantal"\ndepartments = ["15"]\n'
+    )
+    territories = Settings(_env_file=None, territories_file=declared).territories  # type: ignore[call-arg]
+    lot, correze = territories.scope("lot"), territories.scope("correze")
+    assert lot.holds("cantal") and lot.holds("lot") and lot.holds("default")
+    assert not lot.holds("correze")
+    assert correze.holds("correze") and not correze.holds("cantal")
