@@ -277,6 +277,13 @@ async def test_a_team_cannot_forget_or_suspend_the_other_teams_person(region: Ru
     assert "Lotocar" not in olga.callback_answers()[-1]["text"]
     [still] = await bot.rows("SELECT forgotten_at FROM people WHERE id = ?", lina["id"])
     assert still["forgotten_at"] is None
+    # Nor suspend her (the button under a report about her, pressed in Corrèze's group).
+    await correze.press_data(cora, kb.encode(kb.TRUST, "suspend", lina["id"]))
+    assert cora.callback_answers()[-1]["text"] == (
+        "Cette personne est suivie par l'équipe Lotocar. Vous ne pouvez pas la voir."
+    )
+    [free] = await bot.rows("SELECT suspended_at FROM people WHERE id = ?", lina["id"])
+    assert free["suspended_at"] is None
     bot.assert_clean()
 
 
