@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.agenda import Calendar
 from bot.services.dashboard import DashboardService, NeedFact, NeedOutcome, TripFact
 from bot.services.reports import ReportService
+from bot.territories import Scope
 from handlers import keyboards as kb
 from tests.conftest import FakeClock, RunningBot
 from tests.memory import MemoryAgenda, MemoryStore, MemoryUnitOfWork
@@ -73,13 +74,13 @@ class Facts:
     def __init__(self, needs: list[NeedFact], rides: list[str], trips: list[TripFact]) -> None:
         self._needs, self._rides, self._trips = needs, rides, trips
 
-    async def needs_since(self, since: datetime) -> list[NeedFact]:
+    async def needs_since(self, since: datetime, scope: Scope | None = None) -> list[NeedFact]:
         return [n for n in self._needs if n.created_at >= since]
 
-    async def rides_happened_since(self, since: datetime) -> list[str]:
+    async def rides_happened_since(self, since: datetime, scope: Scope | None = None) -> list[str]:
         return [day for day in self._rides if day >= since.date().isoformat()]
 
-    async def trips(self) -> list[TripFact]:
+    async def trips(self, scope: Scope | None = None) -> list[TripFact]:
         return self._trips
 
 
