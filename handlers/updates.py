@@ -44,6 +44,7 @@ from bot.delivery import JSON, InboxEntry
 from bot.outside import Answers, NotYetKnown, Unavailable, answering
 from bot.ports import UnitOfWork
 from bot.services.delivery import DeliveryService, InboxService
+from bot.workers import POLLER, Leases
 from handlers.deliverer import Deliverer, wait_for_event
 from handlers.outbox_bot import recording
 
@@ -52,6 +53,9 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 POLL_TIMEOUT = 30
 BATCH = 50
+# With several workers, seconds between two looks at the inbox when nothing woke this one
+# (an update another worker recorded). PostgreSQL's LISTEN/NOTIFY could wake it instead.
+IDLE_LOOK = 0.1
 
 Apology = Callable[[Update], Awaitable[None]]
 
@@ -80,6 +84,11 @@ def handler_failed(error: BaseException | None) -> bool:
 
 class _RolledBack(Exception):
     pass
+
+
+class _HandledElsewhere(Exception):
+    """Another worker handled this update meanwhile (this one stalled past its lease): this
+    handling is rolled back, so that the update takes effect once."""
 
 
 # An update asks the network at most this many times before it is given up (a loop of ours).
@@ -135,8 +144,22 @@ class UpdateRunner:
         unit_of_work: UnitOfWork,
         apologise: Apology,
         unavailable: Unavailability | None = None,
+        leases: Leases | None = None,
     ) -> None:
         self._application = application
+        # With several workers (bot/workers.py): one polls Telegram, the one holding the
+        # lease POLLER; every one looks at the inbox often, since what another worker
+        # recorded wakes no one here.
+        self._leases = leases
+        several = leases is not None and leases.worker.several
+        self._idle = IDLE_LOOK if several else 60.0
+        self._poll_timeout = (
+            max(1, min(POLL_TIMEOUT, int(leases.worker.renew_every)))
+            if leases is not None and several
+            else POLL_TIMEOUT
+        )
+        # Whether this worker is the one polling Telegram now.
+        self.poller = False
         self._inbox = inbox
         self._delivery = delivery
         self._deliverer = deliverer
@@ -160,7 +183,7 @@ class UpdateRunner:
 
     async def receive(self, payloads: list[JSON]) -> int:
         """Record updates (committed when this returns); returns how many were new."""
-        new = await self._inbox.record([(int(p["update_id"]), p) for p in payloads])
+        new = await self._inbox.record([(int(p["update_id"]), p) for p in payloads], lane_of)
         self._wake.set()
         return new
 
@@ -319,7 +342,12 @@ class UpdateRunner:
                     if handling.errors:
                         raise _RolledBack
                     await self._application.update_persistence()
-                    await self._inbox.handled(entry.update_id)
+                    if not await self._inbox.handled(entry.update_id):
+                        raise _HandledElsewhere
+            return None
+        except _HandledElsewhere:
+            put_back()
+            log.warning("update %s was handled by another worker", entry.update_id)
             return None
         except _RolledBack:
             put_back()
@@ -374,6 +402,11 @@ class UpdateRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        if self.poller and self._leases is not None:
+            # Another worker polls at once rather than when the lease runs out.
+            self.poller = False
+            with contextlib.suppress(Exception):
+                await self._leases.let_go(POLLER)
 
     async def _handle_forever(self) -> None:
         while not self._stopping:
@@ -384,7 +417,23 @@ class UpdateRunner:
                 log.exception("handling updates failed; trying again in 5 s")
                 await asyncio.sleep(5)
                 continue
-            await wait_for_event(self._wake, 60)
+            await wait_for_event(self._wake, self._idle)
+
+    async def _may_poll(self) -> bool:
+        """Whether this worker polls now: always alone; with several, while it holds the
+        lease POLLER (renewed before every long poll, which lasts a third of it at most)."""
+        leases = self._leases
+        if leases is None or not leases.worker.several:
+            return True
+        try:
+            held = await leases.hold(POLLER)
+        except Exception:  # the database, say: not sure to hold it, so not polling
+            log.exception("the poller's lease could not be renewed")
+            held = False
+        if held != self.poller:
+            log.info("worker %s %s polling", leases.worker.name, "starts" if held else "stops")
+        self.poller = held
+        return held
 
     async def _poll_forever(self) -> None:
         """Long polling. No offset at first: Telegram sends again whatever was not
@@ -393,12 +442,16 @@ class UpdateRunner:
         failures = 0
         bot = self._application.bot
         while True:
+            if not await self._may_poll():
+                offset = None  # whatever was acknowledged meanwhile is gone anyway
+                await asyncio.sleep(self._leases.worker.renew_every if self._leases else 1)
+                continue
             try:
                 updates: Any = await bot.get_updates(
                     offset=offset,
-                    timeout=POLL_TIMEOUT,
+                    timeout=self._poll_timeout,
                     allowed_updates=ALLOWED_UPDATES,
-                    read_timeout=POLL_TIMEOUT + 10,
+                    read_timeout=self._poll_timeout + 10,
                 )
             except TelegramError as error:
                 failures += 1

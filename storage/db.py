@@ -157,6 +157,12 @@ class Database:
             if version in applied:
                 continue
             async with self.transaction() as db:
+                # Several workers starting at once: another may have applied it meanwhile.
+                async with db.execute(
+                    "SELECT 1 FROM schema_migrations WHERE version = ?", (version,)
+                ) as cursor:
+                    if await cursor.fetchone() is not None:
+                        continue
                 for statement in _statements(sql):
                     await db.execute(statement)
                 await db.execute(

@@ -57,7 +57,8 @@ class TextInbox(Protocol):
     ) -> bool:
         """False when the gateway already passed this one on (same id)."""
 
-    async def pending(self, limit: int) -> list[ReceivedText]: ...
+    async def pending(self, limit: int, now: datetime | None = None) -> list[ReceivedText]:
+        """The oldest pending texts; with `now`, claimed by this worker (bot/workers.py)."""
 
     async def settle(self, text_id: int, status: str, now: datetime, error: str | None) -> None: ...
 
@@ -147,7 +148,9 @@ class TextService:
         return await self._inbox.record(gateway_id, sender, receiver, text, self._clock.now())
 
     async def pending(self, limit: int) -> list[ReceivedText]:
-        return await self._inbox.pending(limit)
+        """The oldest texts not yet handled, claimed by this worker: those of a sender
+        another worker holds are left to it."""
+        return await self._inbox.pending(limit, self._clock.now())
 
     async def handled(self, text: ReceivedText) -> None:
         await self._inbox.settle(text.id, "handled", self._clock.now(), None)
