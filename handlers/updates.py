@@ -56,6 +56,9 @@ BATCH = 50
 # With several workers, seconds between two looks at the inbox when nothing woke this one
 # (an update another worker recorded). PostgreSQL's LISTEN/NOTIFY could wake it instead.
 IDLE_LOOK = 0.1
+# With several workers, how many updates one claims at most at a time (its share): the
+# others take the rest, chat by chat.
+SHARE = 16
 
 Apology = Callable[[Update], Awaitable[None]]
 
@@ -151,7 +154,7 @@ class UpdateRunner:
         # lease POLLER; every one looks at the inbox often, since what another worker
         # recorded wakes no one here.
         self._leases = leases
-        several = leases is not None and leases.worker.several
+        several = self._several = leases is not None and leases.worker.several
         self._idle = IDLE_LOOK if several else 60.0
         self._poll_timeout = (
             max(1, min(POLL_TIMEOUT, int(leases.worker.renew_every)))
@@ -239,12 +242,17 @@ class UpdateRunner:
             self._finished_while_scanning = set()
             try:
                 after: int | None = None
-                while entries := await self._inbox.pending(BATCH, after=after):
+                # With several workers, this one's share only: the oldest updates claimed
+                # (its own still in flight among them) up to SHARE, more as they are done.
+                limit = SHARE if self._several else BATCH
+                while entries := await self._inbox.pending(limit, after=after):
                     for entry in entries:
                         update_id = entry.update_id
                         if update_id in self._jobs or update_id in self._finished_while_scanning:
                             continue
                         taken.append(self._enqueue(entry))
+                    if self._several:
+                        break
                     after = entries[-1].update_id
             finally:
                 self._finished_while_scanning = None
@@ -282,6 +290,8 @@ class UpdateRunner:
                     job.finished.set()
                     self._notify()
                 self._deliverer.wake()
+                if self._several:
+                    self._wake.set()  # room for more of this worker's share
         finally:
             for job in lane:  # stopped: what is left stays pending in the inbox
                 self._jobs.pop(job.entry.update_id, None)

@@ -1,0 +1,160 @@
+"""Several workers serving one deployment (issue 22, item 3; bot/workers.py): two real
+`python -m bot` processes on one database, Telegram played by the fake Bot API over loopback
+(tests/workers_cluster.py). What people notice: every chat's answers arrive in order and
+none twice; a worker killed with kill -9 loses nothing; the team's digest, due while both
+run, is posted once; a message in the outbox is sent once.
+
+On SQLite the workers share one file in WAL mode; with MOBILOT_TEST_DATABASE=postgresql the
+same tests run on PostgreSQL (tests/workers_cluster.py, Store).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.agenda import utc_text
+from handlers.deliverer import CONCURRENCY
+from tests.workers_cluster import OPERATORS, Cluster, collapse_repeats
+
+# Real processes: a slower test than most, within pytest-timeout's 5 minutes.
+PEOPLE = 30
+ROUNDS = 8
+
+
+@pytest.fixture
+async def cluster(tmp_path: Path) -> AsyncIterator[Cluster]:
+    running = Cluster(tmp_path)
+    await running.start_api()
+    try:
+        await running.start_workers(["w1", "w2"])
+        yield running
+    finally:
+        await running.stop()
+    for worker in running.workers.values():
+        assert "Traceback" not in worker.output(), worker.output()
+
+
+def expected(rounds: int) -> list[str]:
+    from tests.workers_cluster import COMMANDS
+
+    return [COMMANDS[turn % len(COMMANDS)] for turn in range(rounds)]
+
+
+async def test_two_workers_answer_a_burst_from_many_chats_in_order_and_once(
+    cluster: Cluster,
+) -> None:
+    people = cluster.people(PEOPLE)
+    await cluster.burst(people, ROUNDS)
+    await cluster.until_answered(people, ROUNDS)
+    await asyncio.sleep(1.0)  # anything sent twice would arrive by now
+
+    for person in people:
+        assert cluster.answers(person) == expected(ROUNDS), person
+    assert cluster.fake.errors == []
+    store = cluster.store
+    assert store.rows("SELECT status, COUNT(*) FROM inbox GROUP BY status") == [
+        ("handled", PEOPLE * ROUNDS)
+    ]
+    # Both took part: each handled some chats' updates (claimed by chat).
+    handlers = dict(store.rows("SELECT claimed_by, COUNT(*) FROM inbox GROUP BY claimed_by"))
+    assert set(handlers) == {"w1", "w2"}, handlers
+    # One poller at a time polled Telegram.
+    assert cluster.poller() in {"w1", "w2"}
+
+
+async def test_a_worker_killed_in_the_middle_loses_nothing_and_repeats_only_what_was_in_flight(
+    cluster: Cluster,
+) -> None:
+    people = cluster.people(PEOPLE)
+    await cluster.burst(people, ROUNDS)
+    # Once about a third is answered, the poller dies (kill -9: nothing let go).
+    while sum(len(p.messages()) for p in people) < PEOPLE * ROUNDS // 3:
+        await asyncio.sleep(0.02)
+    victim = cluster.poller()
+    assert victim is not None
+    survivor = "w2" if victim == "w1" else "w1"
+    cluster.kill(victim)
+
+    await cluster.until_answered(people, ROUNDS)
+    await asyncio.sleep(1.0)
+
+    repeats = 0
+    for person in people:
+        said, again = collapse_repeats(cluster.answers(person))
+        assert said == expected(ROUNDS), person  # in order, nothing lost
+        repeats += again
+    # At most what was on its way when it died is sent again (one message per chat at once).
+    assert repeats <= CONCURRENCY, repeats
+    store = cluster.store
+    assert store.rows("SELECT status, COUNT(*) FROM inbox GROUP BY status") == [
+        ("handled", PEOPLE * ROUNDS)
+    ]
+    # Each update took effect once: its one answer was written to the outbox once.
+    per_chat = Counter(
+        chat
+        for (chat,) in store.rows("SELECT chat_id FROM outbox WHERE method = 'sendMessage'")
+        if chat > 0
+    )
+    assert per_chat == {person.id: ROUNDS for person in people}
+    # The survivor took over polling Telegram.
+    assert cluster.poller() == survivor
+
+
+async def test_the_digest_due_while_both_run_is_posted_once(cluster: Cluster) -> None:
+    store = cluster.store
+    now = utc_text(datetime.now(UTC))
+    store.rows("UPDATE agenda SET due_at = ? WHERE kind = 'digest' AND status = 'pending'", now)
+    for _ in range(200):
+        if store.value("SELECT COUNT(*) FROM agenda WHERE kind = 'digest' AND status = 'done'"):
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(2.0)  # both workers ticked several times meanwhile (AGENDA_TICK_S)
+
+    posts = [
+        m.text
+        for m in cluster.fake.groups[OPERATORS].messages()
+        if (m.text or "").startswith("📋 Le point du jour")
+    ]
+    assert len(posts) == 1, posts
+    assert store.rows(
+        "SELECT status, COUNT(*) FROM agenda WHERE kind = 'digest' GROUP BY status ORDER BY status"
+    ) == [("done", 1), ("pending", 1)]  # and the next one is planned, once
+
+
+async def test_messages_in_the_outbox_are_sent_once(cluster: Cluster) -> None:
+    people = cluster.people(20, first_id=8001)
+    for person in people:
+        await person.command("aide")  # they started the bot: messages may reach them
+    await cluster.until_answered(people, 1)
+    now = utc_text(datetime.now(UTC))
+    store = cluster.store
+    for n in range(10):
+        for person in people:
+            store.rows(
+                "INSERT INTO outbox (chat_id, method, params, next_attempt_at, created_at)"
+                " VALUES (?, 'sendMessage', ?, ?, ?)",
+                person.id,
+                json.dumps({"chat_id": person.id, "text": f"Message {n}"}),
+                now,
+                now,
+            )
+    await cluster.until_answered(people, 11)
+    await asyncio.sleep(1.5)
+
+    for person in people:
+        texts = [m.text for m in person.messages()][1:]
+        assert texts == [f"Message {n}" for n in range(10)], person
+    senders = dict(
+        store.rows(
+            "SELECT claimed_by, COUNT(*) FROM outbox WHERE params LIKE '%Message %'"
+            " GROUP BY claimed_by"
+        )
+    )
+    assert sum(senders.values()) == 200
