@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from bot.agenda import utc_text
+from bot.matching import Point
 from handlers.deliverer import CONCURRENCY
 from tests.workers_cluster import OPERATORS, Cluster, collapse_repeats
 
@@ -158,3 +159,47 @@ async def test_messages_in_the_outbox_are_sent_once(cluster: Cluster) -> None:
         )
     )
     assert sum(senders.values()) == 200
+
+
+async def test_a_workers_matching_index_follows_the_trips_another_worker_changes(
+    tmp_path: Path,
+) -> None:
+    """Each worker holds the active trips in memory (storage/trip_search.py); a trip another
+    worker registers, pauses or takes back reaches this one's searches."""
+    from bot.domain import TripStatus
+    from bot.workers import Worker
+    from storage.db import Database
+    from storage.trip_search import IndexedTripSearch
+    from tests.test_trip_search import CAHORS, CAJARC, DEFAULT, FIGEAC, NOW
+    from tests.test_trip_search import World as TripWorld
+
+    path = tmp_path / "mobilot.sqlite3"
+    first, second = await Database.open(path), await Database.open(path)
+    try:
+        here = TripWorld(first)
+        here.search = IndexedTripSearch(first, DEFAULT, worker=Worker("w1", count=2))
+        there = IndexedTripSearch(second, DEFAULT, worker=Worker("w2", count=2))
+        await here.search.ensure_index()
+        await there.ensure_index()
+
+        async def found_there() -> list[int]:
+            routes = await there.routes_near(
+                Point(CAJARC.lat, CAJARC.lon), Point(FIGEAC.lat, FIGEAC.lon)
+            )
+            return [route.trip_id for route in routes]
+
+        trip = await here.trip(CAHORS, FIGEAC)  # registered on w1
+        assert await found_there() == [trip]
+        await here.trips.set_status(trip, TripStatus.PAUSED, NOW)
+        await here.search.index(trip)
+        assert await found_there() == []
+        await here.trips.set_status(trip, TripStatus.ACTIVE, NOW)
+        await here.search.index(trip)
+        assert await found_there() == [trip]
+        # Alone (WORKERS=1) nothing is logged: one process has nothing to tell.
+        alone = TripWorld(first)
+        await alone.trip(CAHORS, FIGEAC)
+        assert len(await found_there()) == 1
+    finally:
+        await first.close()
+        await second.close()

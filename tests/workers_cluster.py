@@ -51,10 +51,16 @@ def engine() -> str:
 class Store:
     """The test's own connection to the workers' database: a few reads and writes."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, target: str | None = None) -> None:
+        """`target`: a SQLite file or a postgresql:// URL (the benchmark's argument);
+        without it, what the suite uses."""
         self.engine = engine()
         self.path = tmp_path / "mobilot.sqlite3"
         self.url = os.environ.get("MOBILOT_TEST_DATABASE_URL", "")
+        if target is not None and target.startswith("postgresql"):
+            self.engine, self.url = "postgresql", target
+        elif target is not None:
+            self.engine, self.path = "sqlite", Path(target)
         if self.engine == "postgresql" and not self.url:
             raise RuntimeError("MOBILOT_TEST_DATABASE=postgresql needs MOBILOT_TEST_DATABASE_URL")
 
@@ -99,6 +105,7 @@ class Cluster:
     tmp_path: Path
     lease_s: float = 2.0
     count: int = 2
+    target: str | None = None  # a SQLite file or a postgresql:// URL; None: the suite's
     fake: FakeBotAPI = field(init=False)
     store: Store = field(init=False)
     workers: dict[str, Worker] = field(default_factory=dict)
@@ -113,7 +120,7 @@ class Cluster:
         app = Starlette(routes=standin.routes(lambda: self.fake))
         self._server = HttpServer(app, "127.0.0.1", port)
         await self._server.start()
-        self.store = Store(self.tmp_path)
+        self.store = Store(self.tmp_path, self.target)
 
     def environment(self, name: str) -> dict[str, str]:
         return {
