@@ -78,6 +78,23 @@ class SqliteAgenda:
             row = await cursor.fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
+    async def hold(self, entry_id: int, now: datetime) -> bool:
+        # A write: on SQLite the transaction's write lock, on PostgreSQL the row's lock, keep
+        # any other worker from taking the entry over until this transaction ends.
+        written = await self._db.write(
+            "UPDATE agenda SET claimed_by = ?, claimed_until = ? WHERE id = ?"
+            " AND status = 'pending' AND (claimed_by IS NULL OR claimed_by = ?"
+            " OR claimed_until <= ?)",
+            (
+                self._worker.name,
+                utc_text(self._worker.until(now)),
+                entry_id,
+                self._worker.name,
+                utc_text(now),
+            ),
+        )
+        return written.rowcount > 0
+
     async def pending(self, kind: Kind, subject_id: int) -> AgendaEntry | None:
         async with self._db.connection.execute(
             "SELECT * FROM agenda WHERE status = 'pending' AND kind = ? AND subject_id = ?",

@@ -841,6 +841,9 @@ class MemoryAgenda:
         self._add(due, now)
         return True
 
+    async def hold(self, entry_id: int, now: datetime) -> bool:
+        return any(row.id == entry_id for row in self._pending_rows())  # one process
+
     async def due(self, now: datetime, limit: int) -> list[AgendaEntry]:
         rows = [r for r in self._pending_rows() if r.due_at <= utc(now)]
         rows.sort(key=lambda r: (r.due_at, r.id))

@@ -203,3 +203,52 @@ async def test_a_workers_matching_index_follows_the_trips_another_worker_changes
     finally:
         await first.close()
         await second.close()
+
+
+async def test_claims_leave_a_chat_to_its_worker_until_its_lease_runs_out(
+    tmp_path: Path,
+) -> None:
+    """The claims themselves, two workers on two connections to one file: one chat's
+    updates go to one worker at a time, in order; a dead worker's are taken over once its
+    lease ran out; a worker that stalled past it neither finishes the update nor runs the
+    agenda entry the other took over."""
+    from datetime import timedelta
+
+    from bot.agenda import Due, Kind
+    from bot.workers import Worker
+    from storage.agenda import SqliteAgenda
+    from storage.db import Database
+    from storage.inbox import SqliteInbox
+
+    path = tmp_path / "mobilot.sqlite3"
+    first, second = await Database.open(path), await Database.open(path)
+    lease = timedelta(seconds=30)
+    w1, w2 = Worker("w1", 2, lease), Worker("w2", 2, lease)
+    try:
+        inbox1, inbox2 = SqliteInbox(first, w1), SqliteInbox(second, w2)
+        start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+        await inbox1.record(
+            [(1, {"update_id": 1}, 501), (2, {"update_id": 2}, 502), (3, {"update_id": 3}, 501)],
+            start,
+        )
+        taken = await inbox1.pending(1, now=start)  # w1 takes chat 501's first update
+        assert [e.update_id for e in taken] == [1]
+        # w2 gets chat 502, never chat 501's later update while w1 holds the chat.
+        assert [e.update_id for e in await inbox2.pending(10, now=start)] == [2]
+        assert await inbox2.finish(2, start)
+        # w1 dies; once its lease ran out, w2 takes chat 501 over, in order.
+        later = start + lease + timedelta(seconds=1)
+        assert [e.update_id for e in await inbox2.pending(10, now=later)] == [1, 3]
+        assert await inbox2.finish(1, later)
+        assert not await inbox1.finish(1, later)  # w1 woke up: handled already, rolled back
+
+        agenda1, agenda2 = SqliteAgenda(first, w1), SqliteAgenda(second, w2)
+        await agenda1.schedule([Due(Kind.DIGEST, 0, start)], start)
+        [entry] = [e for e in await agenda1.due(start, 10) if e.kind is Kind.DIGEST]
+        assert [e for e in await agenda2.due(start, 10) if e.kind is Kind.DIGEST] == []
+        assert [e.id for e in await agenda2.due(later, 10) if e.kind is Kind.DIGEST] == [entry.id]
+        assert await agenda2.hold(entry.id, later)
+        assert not await agenda1.hold(entry.id, later)  # w1 stalled: it does not run it
+    finally:
+        await first.close()
+        await second.close()
