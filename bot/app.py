@@ -185,7 +185,7 @@ class Mobilot:
             last_telegram_success=lambda: bot.last_success,
             receive_update=self.updates.receive_one if settings.webhook_url else None,
             webhook_secret=webhook_secret(settings) if settings.webhook_url else None,
-            polling=lambda: self.updates.polling,
+            polling=lambda: self.updates.polling_now,
             telling=Telling(
                 recording=lambda: recording(core.database, core.delivery),
                 write=lambda notices: notifier.write(context, notices),  # type: ignore[arg-type]

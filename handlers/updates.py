@@ -429,6 +429,12 @@ class UpdateRunner:
                 continue
             await wait_for_event(self._wake, self._idle)
 
+    @property
+    def polling_now(self) -> bool:
+        """Whether this process polls Telegram (with several workers, only the poller: the
+        health check expects to hear from Telegram only there)."""
+        return self.polling and (not self._several or self.poller)
+
     async def _may_poll(self) -> bool:
         """Whether this worker polls now: always alone; with several, while it holds the
         lease POLLER (renewed before every long poll, which lasts a third of it at most)."""

@@ -162,7 +162,8 @@ class TextService:
         await self._inbox.settle(text.id, "failed", self._clock.now(), error)
 
     async def flood(self, text: ReceivedText) -> Flood:
-        """Whether this number sends too much (the text itself counted)."""
+        """Whether this number sends too much (the text itself counted). Counted in the
+        database: the same whichever worker handles the text (bot/workers.py)."""
         count = await self._inbox.count_from(text.sender, text.received_at - FLOOD_WINDOW, text.id)
         if count <= FLOOD_TEXTS:
             return Flood.NO
