@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -252,3 +253,89 @@ async def test_claims_leave_a_chat_to_its_worker_until_its_lease_runs_out(
     finally:
         await first.close()
         await second.close()
+
+
+async def test_python_m_bot_with_workers_starts_them_and_starts_again_one_killed(
+    tmp_path: Path,
+) -> None:
+    """`WORKERS=2 python -m bot`: two workers, w1 and w2; one killed is started again under
+    its name and takes back what it held; Ctrl-C (SIGTERM) stops them all."""
+    import signal
+
+    running = Cluster(tmp_path)
+    await running.start_api()
+    try:
+        supervisor = running.spawn("supervisor", supervisor=True)
+        for _ in range(900):
+            if supervisor.output().count("Mobilot is running") >= 2:
+                break
+            await asyncio.sleep(0.1)
+        output = supervisor.output()
+        assert "starting worker w1" in output and "starting worker w2" in output, output
+        children = _children(supervisor.process.pid)
+        assert len(children) == 2
+
+        people = running.people(5)
+        await running.burst(people, 2)
+        await running.until_answered(people, 2)
+        for child in children:
+            with_w1 = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
+            if b"WORKER_NAME=w1" in with_w1:
+                os.kill(child, signal.SIGKILL)
+        for _ in range(300):
+            if supervisor.output().count("starting worker w1") == 2:
+                break
+            await asyncio.sleep(0.1)
+        assert supervisor.output().count("starting worker w1") == 2
+        await running.burst(people, 4)
+        await running.until_answered(people, 6)
+        for person in people:
+            assert collapse_repeats(running.answers(person))[0] == expected(2) + expected(4)
+        supervisor.process.send_signal(signal.SIGTERM)
+        assert supervisor.process.wait(timeout=60) == 0
+        assert all(not Path(f"/proc/{child}").exists() for child in _children_now(children))
+    finally:
+        await running.stop()
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(n) for n in (task / "children").read_text().split()]
+    return found
+
+
+def _children_now(pids: list[int]) -> list[int]:
+    return [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+
+
+async def test_with_a_webhook_both_workers_receive_on_one_port_and_every_chat_is_answered_in_order(
+    tmp_path: Path,
+) -> None:
+    """WEBHOOK_URL: Telegram posts to whichever worker the port leads to (both listen on
+    HTTP_PORT); each records, and the chats are still answered in order, once."""
+    from tests.workers_cluster import free_port
+
+    port = free_port()
+    running = Cluster(
+        tmp_path,
+        extra={
+            "WEBHOOK_URL": "https://mobilot.example.org/telegram",
+            "HTTP_PORT": str(port),
+        },
+    )
+    await running.start_api()
+    try:
+        await running.start_workers(["w1", "w2"])
+        running.fake.deliver = "webhook"
+        running.fake.webhook_target = f"http://127.0.0.1:{port}/telegram"
+        people = running.people(10)
+        await running.burst(people, 4)  # each update posted, answered 200 once recorded
+        await running.until_answered(people, 4)
+        await asyncio.sleep(1.0)
+        for person in people:
+            assert running.answers(person) == expected(4)
+        assert set(running.fake.webhook_answers) == {200}
+        assert running.poller() is None  # nobody polls
+    finally:
+        await running.stop()

@@ -109,6 +109,8 @@ class Cluster:
     fake: FakeBotAPI = field(init=False)
     store: Store = field(init=False)
     workers: dict[str, Worker] = field(default_factory=dict)
+    # Settings every worker gets besides (WEBHOOK_URL, HTTP_PORT…).
+    extra: dict[str, str] = field(default_factory=dict)
     _server: HttpServer | None = None
 
     async def start_api(self) -> None:
@@ -136,15 +138,21 @@ class Cluster:
             "WORKER_LEASE_S": str(self.lease_s),
             "AGENDA_TICK_S": "0.5",
             **self.store.environment(),
+            **self.extra,
         }
 
-    def spawn(self, name: str) -> Worker:
+    def spawn(self, name: str, *, supervisor: bool = False) -> Worker:
+        """A worker named `name`; `supervisor`: `python -m bot` without WORKER_NAME, which
+        starts WORKERS of them itself."""
         log = self.tmp_path / f"{name}-{len(self.workers)}.log"
+        environment = self.environment(name)
+        if supervisor:
+            del environment["WORKER_NAME"]
         with log.open("w") as sink:
             process = subprocess.Popen(
                 [sys.executable, "-m", "bot"],
                 cwd=self.tmp_path,
-                env=self.environment(name),
+                env=environment,
                 stdout=sink,
                 stderr=sink,
             )
