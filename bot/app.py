@@ -357,7 +357,14 @@ async def create_bot(
         context = SimpleNamespace(bot=bot)
         talk = TextTalk(deps, notifier, context)  # type: ignore[arg-type]
         texts = TextRunner(
-            deps.texts, talk, core.database, core.delivery, deliverer, notifier.texts, deps.t
+            deps.texts,
+            talk,
+            core.database,
+            core.delivery,
+            deliverer,
+            notifier.texts,
+            deps.t,
+            idle=IDLE_LOOK if several else 60.0,
         )
     return Mobilot(application, core, deps, updates, deliverer, texts=texts, sms_sender=sms_sender)
 

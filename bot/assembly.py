@@ -73,7 +73,7 @@ from bot.transit.planner import TransitPlanner
 from bot.workers import Leases, Worker
 from storage.agenda import SqliteAgenda
 from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
-from storage.claims import SqliteClaims
+from storage.claims import SqliteClaims, engine_of
 from storage.consents import SqliteConsents
 from storage.conversations import SqliteConversations
 from storage.dashboard import SqliteDashboard
@@ -236,7 +236,9 @@ async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded
         raise
     try:
         params = MatchingParams.from_settings(settings)
-        search = IndexedTripSearch(database, params, worker=worker_of(settings))
+        search = IndexedTripSearch(
+            database, params, worker=worker_of(settings), engine=engine_of(database)
+        )
         await search.ensure_index()
         if loading is not None:
             gazetteer = await loading
@@ -304,8 +306,8 @@ def wire(
     people = SqlitePeopleRepository(database)
     trips = SqliteTripRepository(database)
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
-    worker = worker_of(settings)
-    agenda = SqliteAgenda(database, worker)
+    worker, engine = worker_of(settings), engine_of(database)
+    agenda = SqliteAgenda(database, worker, engine)
     timing = Timing.from_settings(settings)
     need_repository = SqliteNeedRepository(database)
     transit = TransitService(
@@ -397,7 +399,7 @@ def wire(
         timing=timing,
         consents=consents,
     )
-    outbox = SqliteOutbox(database, worker)
+    outbox = SqliteOutbox(database, worker, engine)
     privacy = PrivacyService(
         people=people,
         need_repository=need_repository,
@@ -527,10 +529,10 @@ def wire(
         CancelNeedFlow(place_service, settings.territory_departments, matching),
         VolunteerFlow(place_service, settings.territory_departments, consent_service, volunteers),
     ]
-    inbox_service = InboxService(SqliteInbox(database, worker), clock)
+    inbox_service = InboxService(SqliteInbox(database, worker, engine), clock)
     delivery_service = DeliveryService(outbox, people, clock, timing.calendar)
     texts = TextService(
-        SqliteTextInbox(database, worker),
+        SqliteTextInbox(database, worker, engine),
         outbox,
         people_service,
         clock,
@@ -620,7 +622,7 @@ def wire(
             clock=clock,
             calendar=timing.calendar,
         ),
-        leases=Leases(SqliteClaims(database), worker, clock.now),
+        leases=Leases(SqliteClaims(database, engine), worker, clock.now),
         trip_search=search,
     )
 

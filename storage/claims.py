@@ -88,6 +88,12 @@ class SqliteClaims:
         return str(row[0]) if row else None
 
 
+def engine_of(database: object) -> Engine:
+    """The engine behind a database: SQLite's `Database`, else PostgreSQL (the engine the
+    PostgreSQL branch adds, whose claims need the lines above)."""
+    return "sqlite" if isinstance(database, Database) else "postgresql"
+
+
 async def lock_for_claim(db: object, engine: Engine) -> None:
     """The engine's extra line before a per-chat claim (none on SQLite)."""
     statement = CLAIM_LOCK[engine]
