@@ -22,6 +22,13 @@ its own chat. The agenda lets people's updates go first (`people_first`).
 Updates arrive by long polling (the default: the offset that acknowledges them is sent only
 once they are recorded) or by the webhook (handlers/http, which answers 200 only once the
 update is recorded).
+
+With several workers (bot/workers.py), each takes from the inbox only the updates it claims:
+the oldest of the chats no other live worker holds, its share at a time (`SHARE`), so that
+one chat's updates are handled in order by one worker at a time. Only the worker holding the
+lease `POLLER` polls Telegram; with a webhook, every worker records what it is posted. An
+update a worker handles once another has already handled it (the first stalled past its
+lease) is rolled back: it takes effect once.
 """
 
 from __future__ import annotations
