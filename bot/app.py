@@ -336,7 +336,9 @@ async def create_bot(
         core.delivery,
         core.database,
         core.clock,
-        budget=budget_share(settings.workers) if rate_limit else None,
+        budget=budget_share(settings.workers, settings.telegram_messages_per_second)
+        if rate_limit
+        else None,
         texts=sms_sender,
         idle=IDLE_LOOK if several else 60.0,
     )
@@ -369,15 +371,16 @@ async def create_bot(
     return Mobilot(application, core, deps, updates, deliverer, texts=texts, sms_sender=sms_sender)
 
 
-def budget_share(workers: int) -> SendBudget:
+def budget_share(workers: int, per_second: int = OVERALL_RATE.count) -> SendBudget:
     """Telegram's limits hold per bot, whatever the number of workers: each keeps within
     its share (a worker's budget never waits on another's; with WORKERS=4, 7 messages a
     second and 5 a minute in one group each). Conservative: an idle worker's share is lost,
     never exceeded by a busy one."""
+    overall = Rate(per_second, OVERALL_RATE.per)
     if workers <= 1:
-        return SendBudget()
+        return SendBudget(overall)
     return SendBudget(
-        Rate(max(1, OVERALL_RATE.count // workers), OVERALL_RATE.per),
+        Rate(max(1, overall.count // workers), overall.per),
         Rate(max(1, GROUP_RATE.count // workers), GROUP_RATE.per),
     )
 

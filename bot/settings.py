@@ -137,6 +137,9 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64)
     worker_name: str = Field(default="main", min_length=1, max_length=64)
     worker_lease_s: float = Field(default=30.0, ge=1.0, le=600.0)
+    # Telegram's limit for one bot, whatever the number of workers (about 30 messages a
+    # second; Telegram raises it for some bots, or with paid broadcasts).
+    telegram_messages_per_second: int = Field(default=30, ge=1, le=1000)
     # How often the agenda looks for what is due: the precision of every reminder.
     agenda_tick_s: float = Field(default=30.0, ge=0.2, le=600.0)
 

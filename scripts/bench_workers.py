@@ -8,7 +8,10 @@ loopback (tests/workers_cluster.py). Not a test: it prints a table.
 For each number of workers: a fresh database, the workers started, then every person sends
 `--rounds` commands at once (each answered by one message). Printed: updates per second
 (from the first update sent to the last answer), and update-to-reply p50/p99 (from the moment
-the update waits in Telegram's queue to the moment its answer reaches Telegram). Then kill -9:
+the update waits in Telegram's queue to the moment its answer reaches Telegram), first within
+Telegram's limit for one bot (30 messages a second, shared by all its workers: no number of
+workers answers faster), then with the limit lifted (TELEGRAM_MESSAGES_PER_SECOND), which
+shows what the workers and the database can do. Then kill -9:
 two workers, the poller killed once a third is answered; printed: updates lost (never
 answered, or not handled in the inbox), handled twice (an update whose effect, its answer in
 the outbox, was written twice), messages sent twice (what was on its way), and how long the
@@ -29,28 +32,11 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from handlers.tryout.methods import METHODS  # noqa: E402
-from tests.workers_cluster import Cluster, collapse_repeats  # noqa: E402
-
-
-class Timed:
-    """When each answer reached the fake Telegram, by chat."""
-
-    def __init__(self, cluster: Cluster) -> None:
-        self.replies: dict[int, list[float]] = defaultdict(list)
-        send = METHODS["sendMessage"]
-
-        async def timed(fake: Any, call: Any) -> Any:
-            result = await send(fake, call)
-            self.replies[int(call.params["chat_id"])].append(time.monotonic())
-            return result
-
-        cluster.fake.METHODS = {**METHODS, "sendMessage": timed}  # type: ignore[misc]
+from tests.workers_cluster import Cluster, Timed, collapse_repeats  # noqa: E402
 
 
 def fresh(target: str, folder: Path, label: str) -> str:
@@ -63,10 +49,14 @@ def fresh(target: str, folder: Path, label: str) -> str:
 
 
 async def run(
-    target: str, workers: int, people: int, rounds: int, folder: Path, lease_s: float
+    target: str, workers: int, people: int, rounds: int, folder: Path, lease_s: float, rate: int
 ) -> dict[str, float]:
     cluster = Cluster(
-        folder, lease_s=lease_s, count=workers, target=fresh(target, folder, f"w{workers}")
+        folder,
+        lease_s=lease_s,
+        count=workers,
+        target=fresh(target, folder, f"w{workers}"),
+        extra={"TELEGRAM_MESSAGES_PER_SECOND": str(rate)},
     )
     await cluster.start_api()
     timed = Timed(cluster)
@@ -84,7 +74,7 @@ async def run(
         latencies = [
             reply - at
             for chat, times in sent.items()
-            for at, reply in zip(times, timed.replies[chat], strict=False)
+            for at, reply in zip(times, timed.replies.get(chat, []), strict=False)
         ]
         latencies.sort()
         total = people * rounds
@@ -99,9 +89,15 @@ async def run(
 
 
 async def kill_run(
-    target: str, people: int, rounds: int, folder: Path, lease_s: float
+    target: str, people: int, rounds: int, folder: Path, lease_s: float, rate: int
 ) -> dict[str, float]:
-    cluster = Cluster(folder, lease_s=lease_s, count=2, target=fresh(target, folder, "kill"))
+    cluster = Cluster(
+        folder,
+        lease_s=lease_s,
+        count=2,
+        target=fresh(target, folder, "kill"),
+        extra={"TELEGRAM_MESSAGES_PER_SECOND": str(rate)},
+    )
     await cluster.start_api()
     timed = Timed(cluster)
     try:
@@ -163,6 +159,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--lease", type=float, default=3.0, help="WORKER_LEASE_S")
+    parser.add_argument(
+        "--rates",
+        default="30,1000",
+        help="TELEGRAM_MESSAGES_PER_SECOND for each table: Telegram's 30, then lifted to see"
+        " what the workers themselves can do",
+    )
     parser.add_argument("--no-kill", action="store_true")
     arguments = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-workers-"))
@@ -172,22 +174,36 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
     engine = "PostgreSQL" if target.startswith("postgresql") else "SQLite (WAL, one file)"
     print(f"{engine}: {arguments.people} people × {arguments.rounds} updates at once")
-    print(f"{'workers':>7} {'updates':>8} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
-    for count in (int(n) for n in arguments.workers.split(",")):
-        result = asyncio.run(
-            run(target, count, arguments.people, arguments.rounds, folder, arguments.lease)
-        )
-        print(
-            f"{count:>7} {result['updates']:>8.0f} {result['per_second']:>10.1f}"
-            f" {result['p50']:>8.0f} {result['p99']:>8.0f}",
-            flush=True,
-        )
+    print(
+        f"{'msgs/s allowed':>14} {'workers':>7} {'updates':>8} {'updates/s':>10}"
+        f" {'p50 ms':>8} {'p99 ms':>8}"
+    )
+    rates = [int(n) for n in arguments.rates.split(",")]
+    for rate in rates:
+        for count in (int(n) for n in arguments.workers.split(",")):
+            result = asyncio.run(
+                run(
+                    target,
+                    count,
+                    arguments.people,
+                    arguments.rounds,
+                    folder,
+                    arguments.lease,
+                    rate,
+                )
+            )
+            print(
+                f"{rate:>14} {count:>7} {result['updates']:>8.0f}"
+                f" {result['per_second']:>10.1f} {result['p50']:>8.0f} {result['p99']:>8.0f}",
+                flush=True,
+            )
     if not arguments.no_kill:
         result = asyncio.run(
-            kill_run(target, arguments.people, arguments.rounds, folder, arguments.lease)
+            kill_run(target, arguments.people, arguments.rounds, folder, arguments.lease, rates[-1])
         )
         print(
-            f"kill -9 of the poller (2 workers, lease {result['lease_s']:g} s) after"
+            f"kill -9 of the poller (2 workers, lease {result['lease_s']:g} s,"
+            f" {rates[-1]} msgs/s allowed) after"
             f" {result['answered_before_kill']:.0f} of {result['updates']:.0f} answers:"
             f" updates lost {result['lost']:.0f}, handled twice {result['handled_twice']:.0f},"
             f" messages sent twice {result['sent_twice']:.0f}; all answered"

@@ -230,6 +230,36 @@ class Cluster:
         return time.monotonic() - began
 
 
+class Timed:
+    """When each message reached the fake Telegram, by chat (the fake's sendMessage, timed)."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        from handlers.tryout.methods import METHODS
+
+        self.replies: dict[int, list[float]] = {}
+        self.all: list[float] = []
+        send = METHODS["sendMessage"]
+
+        async def timed(fake: Any, call: Any) -> Any:
+            result = await send(fake, call)
+            now = time.monotonic()
+            self.replies.setdefault(int(call.params["chat_id"]), []).append(now)
+            self.all.append(now)
+            return result
+
+        cluster.fake.METHODS = {**METHODS, "sendMessage": timed}  # type: ignore[misc]
+
+    def most_in_a_second(self) -> int:
+        """The most messages Telegram received within any one second."""
+        moments = sorted(self.all)
+        most, first = 0, 0
+        for last, moment in enumerate(moments):
+            while moment - moments[first] >= 1.0:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
+
+
 def collapse_repeats(said: Sequence[str]) -> tuple[list[str], int]:
     """A message sent again after a kill arrives right after itself (its chat waits for it):
     the answers without those repeats, and how many there were."""
