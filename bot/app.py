@@ -16,6 +16,7 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from types import SimpleNamespace
 
 from telegram import LinkPreviewOptions
@@ -29,8 +30,10 @@ from bot.clock import Clock
 from bot.delivery import GROUP_RATE, OVERALL_RATE, Rate, Report, SendBudget
 from bot.domain import NotWired
 from bot.interop.ports import PartnerClient
+from bot.interop.telling_partners import ROUND_SECONDS
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
+from bot.workers import PARTNER_UPDATES
 from handlers.agenda import AgendaRunner
 from handlers.aids import KeepAnswers
 from handlers.common import CommonHandlers, set_command_menus
@@ -153,6 +156,12 @@ class Mobilot:
         if self.texts is not None:
             self.texts.start()
         if self.core.partner_updates is not None:
+            leases = self.core.leases
+            if leases is not None and leases.worker.several:
+                # One worker at a time tells the partners (each booking once); its lease
+                # outlasts a few rounds, and goes to another worker if it dies.
+                lease = max(leases.worker.lease, timedelta(seconds=3 * ROUND_SECONDS))
+                self.core.partner_updates.may_run = lambda: leases.hold(PARTNER_UPDATES, lease)
             self.core.partner_updates.start()
 
     async def _beat(self) -> None:

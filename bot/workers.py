@@ -35,6 +35,8 @@ from typing import Protocol
 
 # The lease of the one worker that polls Telegram.
 POLLER = "telegram-poller"
+# The lease of the one worker that tells partner platforms about their bookings.
+PARTNER_UPDATES = "partner-updates"
 
 
 @dataclass(frozen=True)
