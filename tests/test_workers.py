@@ -68,9 +68,13 @@ async def test_two_workers_answer_a_burst_from_many_chats_in_order_and_once(
     assert store.rows("SELECT status, COUNT(*) FROM inbox GROUP BY status") == [
         ("handled", PEOPLE * ROUNDS)
     ]
-    # Both took part: each handled some chats' updates (claimed by chat).
+    # Claimed by chat, by the two workers. On PostgreSQL both take part; on SQLite one
+    # worker's back-to-back write transactions may keep the other waiting for the file's
+    # write lock (no fairness) for a whole burst: the promises hold, the sharing may not.
     handlers = dict(store.rows("SELECT claimed_by, COUNT(*) FROM inbox GROUP BY claimed_by"))
-    assert set(handlers) == {"w1", "w2"}, handlers
+    assert set(handlers) <= {"w1", "w2"}, handlers
+    if store.engine == "postgresql":
+        assert set(handlers) == {"w1", "w2"}, handlers
     # One poller at a time polled Telegram.
     assert cluster.poller() in {"w1", "w2"}
 
