@@ -1,14 +1,22 @@
 """`python -m bot`: start Mobilot with long polling until Ctrl-C or SIGTERM; without BOT_TOKEN,
-start try mode (a local page where the real bot talks to a stand-in for Telegram)."""
+start try mode (a local page where the real bot talks to a stand-in for Telegram).
+
+With WORKERS=N (N > 1) and no WORKER_NAME, it starts N worker processes named w1…wN on the
+same database (bot/workers.py), starts again one that dies (under its name: it takes back at
+once what it held), and stops them all on Ctrl-C or SIGTERM. With WORKER_NAME set, it is one
+worker of N (a process per container: each its own name, all the same WORKERS)."""
 
 from __future__ import annotations
 
 import asyncio
 import ctypes
 import logging
+import os
 import signal
 import sqlite3
+import subprocess
 import sys
+import time
 
 from pydantic import ValidationError
 
@@ -119,12 +127,84 @@ async def run(settings: Settings) -> None:
         await mobilot.stop()
 
 
+# Seconds before a worker that died is started again (a crash loop stays slow).
+RESPAWN_AFTER = 1.0
+
+
+async def migrate(settings: Settings) -> None:
+    """The migrations, once, before the workers open the database."""
+    from storage.db import Database
+
+    try:
+        database = await Database.open(settings.database_path)
+    except (OSError, sqlite3.Error) as error:
+        raise StartupError(
+            f"Setting DATABASE_PATH: cannot open {settings.database_path} ({error})."
+        ) from None
+    await database.close()
+
+
+def supervise(settings: Settings) -> int:
+    """Start WORKERS worker processes, start again one that dies, stop them all together."""
+    asyncio.run(migrate(settings))
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+    def spawn(name: str) -> subprocess.Popen[bytes]:
+        log.info("starting worker %s", name)
+        environment = {**os.environ, "WORKER_NAME": name, "WORKERS": str(settings.workers)}
+        return subprocess.Popen([sys.executable, "-m", "bot"], env=environment)
+
+    names = [f"w{number}" for number in range(1, settings.workers + 1)]
+    workers = {name: spawn(name) for name in names}
+    died: dict[str, float] = {}
+    while not stopping:
+        time.sleep(0.2)
+        for name, process in workers.items():
+            if process.poll() is None or stopping:
+                continue
+            if name not in died:
+                log.warning("worker %s stopped (code %s)", name, process.returncode)
+                died[name] = time.monotonic()
+            elif time.monotonic() - died[name] >= RESPAWN_AFTER:
+                del died[name]
+                workers[name] = spawn(name)
+    for process in workers.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    code = 0
+    for process in workers.values():
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        code = code or max(0, process.returncode or 0)
+    return code
+
+
 def main() -> None:
     logging.basicConfig(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = load_settings()
+    if (
+        settings.bot_token is not None
+        and settings.workers > 1
+        and not os.environ.get("WORKER_NAME")
+    ):
+        try:
+            raise SystemExit(supervise(settings))
+        except StartupError as error:
+            print(error, file=sys.stderr)
+            raise SystemExit(2) from None
     try:
         asyncio.run(run(settings) if settings.bot_token is not None else run_try(settings))
     except StartupError as error:

@@ -9,11 +9,14 @@ the HTTP side, texts out through the same outbox and deliverer.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from types import SimpleNamespace
 
 from telegram import LinkPreviewOptions
@@ -24,11 +27,13 @@ from telegram.warnings import PTBUserWarning
 
 from bot.assembly import Core, build_core
 from bot.clock import Clock
-from bot.delivery import Report, SendBudget
+from bot.delivery import GROUP_RATE, OVERALL_RATE, Rate, Report, SendBudget
 from bot.domain import NotWired
 from bot.interop.ports import PartnerClient
+from bot.interop.telling_partners import ROUND_SECONDS
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
+from bot.workers import PARTNER_UPDATES
 from handlers.agenda import AgendaRunner
 from handlers.aids import KeepAnswers
 from handlers.common import CommonHandlers, set_command_menus
@@ -61,7 +66,7 @@ from handlers.talk import TelegramConversations
 from handlers.trips import TripsHandlers
 from handlers.trust import SuspensionButtons
 from handlers.tus import TusHandlers
-from handlers.updates import ALLOWED_UPDATES, POLL_TIMEOUT, UpdateRunner
+from handlers.updates import ALLOWED_UPDATES, IDLE_LOOK, POLL_TIMEOUT, UpdateRunner
 from handlers.volunteers import VolunteerHandlers
 from i18n import Translator
 from storage.persistence import SqlitePersistence
@@ -76,7 +81,8 @@ MAIN_GROUP = 0
 APPLICATIONS_GROUP = 1
 AFTER_GROUP = 2
 AGENDA_JOB = "agenda"
-# How often the agenda looks for what is due: the precision of every reminder.
+# How often the agenda looks for what is due by default: the precision of every reminder
+# (AGENDA_TICK_S).
 AGENDA_TICK_SECONDS = 30
 
 
@@ -93,6 +99,7 @@ class Mobilot:
     # The SMS channel (None without SMS_GATEWAY_URL).
     texts: TextRunner | None = None
     sms_sender: TextSender | None = None
+    _heartbeat: asyncio.Task[None] | None = None
 
     @property
     def database(self):  # type: ignore[no-untyped-def]
@@ -125,7 +132,10 @@ class Mobilot:
         await self.core.delivery.prune()
         if serve_http and settings.http_port is not None:
             app = create_http_app(self.http_context())
-            self.http = HttpServer(app, settings.http_host, settings.http_port)
+            # Several workers on one machine share the port (the kernel spreads the calls).
+            self.http = HttpServer(
+                app, settings.http_host, settings.http_port, share=settings.workers > 1
+            )
             await self.http.start()
         if not background:
             await self.settle()
@@ -140,11 +150,35 @@ class Mobilot:
         else:
             await bot.delete_webhook()  # getUpdates is refused while a webhook is set
         self.deliverer.start()
+        if self.core.leases is not None and self.core.leases.worker.several:
+            self._heartbeat = asyncio.create_task(self._beat(), name="heartbeat")
         self.updates.start(polling=settings.webhook_url is None)
         if self.texts is not None:
             self.texts.start()
         if self.core.partner_updates is not None:
+            leases = self.core.leases
+            if leases is not None and leases.worker.several:
+                # One worker at a time tells the partners (each booking once); its lease
+                # outlasts a few rounds, and goes to another worker if it dies.
+                lease = max(leases.worker.lease, timedelta(seconds=3 * ROUND_SECONDS))
+                self.core.partner_updates.may_run = lambda: leases.hold(PARTNER_UPDATES, lease)
             self.core.partner_updates.start()
+
+    async def _beat(self) -> None:
+        """With several workers: renew this worker's claims while it lives (a worker killed
+        stops renewing, and its rows go to the others once its lease runs out), and let the
+        matching index follow the others' trips even when no one searches here."""
+        leases = self.core.leases
+        if leases is None:
+            return
+        while True:
+            try:
+                await leases.renew()
+                if self.core.trip_search is not None:
+                    await self.core.trip_search.catch_up()
+            except Exception:  # the database, say: again at the next beat, before the lease ends
+                log.exception("worker %s: renewing its claims failed", leases.worker.name)
+            await asyncio.sleep(leases.worker.renew_every)
 
     def http_context(self) -> HttpContext:
         settings = self.deps.settings
@@ -160,7 +194,7 @@ class Mobilot:
             last_telegram_success=lambda: bot.last_success,
             receive_update=self.updates.receive_one if settings.webhook_url else None,
             webhook_secret=webhook_secret(settings) if settings.webhook_url else None,
-            polling=lambda: self.updates.polling,
+            polling=lambda: self.updates.polling_now,
             telling=Telling(
                 recording=lambda: recording(core.database, core.delivery),
                 write=lambda notices: notifier.write(context, notices),  # type: ignore[arg-type]
@@ -196,6 +230,11 @@ class Mobilot:
     async def stop(self) -> None:
         """Stop handling updates and sending, close the database (pending work stays)."""
         try:
+            if self._heartbeat is not None:
+                self._heartbeat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._heartbeat
+                self._heartbeat = None
             if self.http is not None:
                 await self.http.stop()
             if self.core.partner_updates is not None:
@@ -261,11 +300,14 @@ async def create_bot(
         # other chat behind a busy group. Telegram's limits are the deliverer's budget, and
         # retries its own (it keeps each chat's order).
     )
+    several = settings.workers > 1
     application = (
         ApplicationBuilder()
         .bot(bot)
         .updater(None)
-        .persistence(SqlitePersistence(core.database))
+        # With several workers, what python-telegram-bot keeps of a person is read again
+        # before each of their updates: another worker may have changed it.
+        .persistence(SqlitePersistence(core.database, refresh=several))
         .build()
     )
     deps = Deps(
@@ -304,8 +346,11 @@ async def create_bot(
         core.delivery,
         core.database,
         core.clock,
-        budget=SendBudget() if rate_limit else None,
+        budget=budget_share(settings.workers, settings.telegram_messages_per_second)
+        if rate_limit
+        else None,
         texts=sms_sender,
+        idle=IDLE_LOOK if several else 60.0,
     )
     common = CommonHandlers(deps)
     updates = UpdateRunner(
@@ -316,6 +361,7 @@ async def create_bot(
         core.database,
         apologise=lambda update: common.apologise(update, application.bot),
         unavailable=lambda update, missing: common.unavailable(update, application.bot, missing),
+        leases=core.leases,
     )
     notifier = register_handlers(application, deps, common, deliverer, core, updates.people_first)
     texts = None
@@ -323,9 +369,30 @@ async def create_bot(
         context = SimpleNamespace(bot=bot)
         talk = TextTalk(deps, notifier, context)  # type: ignore[arg-type]
         texts = TextRunner(
-            deps.texts, talk, core.database, core.delivery, deliverer, notifier.texts, deps.t
+            deps.texts,
+            talk,
+            core.database,
+            core.delivery,
+            deliverer,
+            notifier.texts,
+            deps.t,
+            idle=IDLE_LOOK if several else 60.0,
         )
     return Mobilot(application, core, deps, updates, deliverer, texts=texts, sms_sender=sms_sender)
+
+
+def budget_share(workers: int, per_second: int = OVERALL_RATE.count) -> SendBudget:
+    """Telegram's limits hold per bot, whatever the number of workers: each keeps within
+    its share (a worker's budget never waits on another's; with WORKERS=4, 7 messages a
+    second and 5 a minute in one group each). Conservative: an idle worker's share is lost,
+    never exceeded by a busy one."""
+    overall = Rate(per_second, OVERALL_RATE.per)
+    if workers <= 1:
+        return SendBudget(overall)
+    return SendBudget(
+        Rate(max(1, overall.count // workers), overall.per),
+        Rate(max(1, GROUP_RATE.count // workers), GROUP_RATE.per),
+    )
 
 
 def sms_sender_for(settings: Settings, gateway: KannelGateway | None) -> TextSender | None:
@@ -412,7 +479,6 @@ def register_handlers(
     application.add_error_handler(common.on_error)
     if application.job_queue is None:
         raise NotWired("the application has no job queue")
-    application.job_queue.run_repeating(
-        runner.tick, interval=AGENDA_TICK_SECONDS, first=AGENDA_TICK_SECONDS, name=AGENDA_JOB
-    )
+    tick = deps.settings.agenda_tick_s
+    application.job_queue.run_repeating(runner.tick, interval=tick, first=tick, name=AGENDA_JOB)
     return notifier

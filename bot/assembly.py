@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -70,8 +71,10 @@ from bot.transit.catalog import MobilityService, read_services
 from bot.transit.flex import read_flex
 from bot.transit.ondemand import OnDemandService
 from bot.transit.planner import TransitPlanner
+from bot.workers import Leases, Worker
 from storage.agenda import SqliteAgenda
 from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
+from storage.claims import SqliteClaims, engine_of
 from storage.consents import SqliteConsents
 from storage.conversations import SqliteConversations
 from storage.dashboard import SqliteDashboard
@@ -147,6 +150,10 @@ class Core:
     pruning: Pruning | None = None
     # Where people, needs and trips belong; which team sees them (issue 22).
     belonging: Belonging | None = None
+    # This process among the deployment's workers, and its claims (bot/workers.py).
+    leases: Leases | None = None
+    # The matching index, which follows the other workers' changes of trips.
+    trip_search: IndexedTripSearch | None = None
 
     @cached_property
     def texting(self) -> Texting | None:
@@ -241,7 +248,9 @@ async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded
         raise
     try:
         params = MatchingParams.from_settings(settings)
-        search = IndexedTripSearch(database, params)
+        search = IndexedTripSearch(
+            database, params, worker=worker_of(settings), engine=engine_of(database)
+        )
         await search.ensure_index()
         if loading is not None:
             gazetteer = await loading
@@ -307,7 +316,8 @@ def wire(
     people = SqlitePeopleRepository(database)
     trips = SqliteTripRepository(database)
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
-    agenda = SqliteAgenda(database)
+    worker, engine = worker_of(settings), engine_of(database)
+    agenda = SqliteAgenda(database, worker, engine)
     timing = Timing.from_settings(settings)
     need_repository = SqliteNeedRepository(database)
     transit = TransitService(
@@ -402,7 +412,7 @@ def wire(
         timing=timing,
         consents=consents,
     )
-    outbox = SqliteOutbox(database)
+    outbox = SqliteOutbox(database, worker, engine)
     privacy = PrivacyService(
         people=people,
         need_repository=need_repository,
@@ -544,10 +554,10 @@ def wire(
         CancelNeedFlow(place_service, settings.territory_departments, matching),
         VolunteerFlow(place_service, settings.territory_departments, consent_service, volunteers),
     ]
-    inbox_service = InboxService(SqliteInbox(database), clock)
+    inbox_service = InboxService(SqliteInbox(database, worker, engine), clock)
     delivery_service = DeliveryService(outbox, people, clock, timing.calendar)
     texts = TextService(
-        SqliteTextInbox(database),
+        SqliteTextInbox(database, worker, engine),
         outbox,
         people_service,
         clock,
@@ -638,4 +648,15 @@ def wire(
             clock=clock,
             calendar=timing.calendar,
         ),
+        leases=Leases(SqliteClaims(database, engine), worker, clock.now),
+        trip_search=search,
+    )
+
+
+def worker_of(settings: Settings) -> Worker:
+    """This process among the deployment's workers (WORKERS, WORKER_NAME, WORKER_LEASE_S)."""
+    return Worker(
+        name=settings.worker_name,
+        count=settings.workers,
+        lease=timedelta(seconds=settings.worker_lease_s),
     )

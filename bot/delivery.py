@@ -66,6 +66,10 @@ GROUP_RATE = Rate(20, timedelta(minutes=1))
 class SendBudget:
     """How many messages may go out now, without ever waiting for it.
 
+    Kept in the process's memory: with several workers (bot/workers.py) each keeps to its
+    share of Telegram's limits (bot/app.py, `budget_share`), so that together they never
+    exceed them; nothing to read from the database before each send.
+
     The deliverer asks before each send: when the whole budget is spent, it sends nothing
     until `full_until`; when one group's is, that group's messages stay due and wait for its
     next slot (`group_full_until`) while every other chat goes on. Chat 0 (the answers to

@@ -299,6 +299,12 @@ class Agenda(Protocol):
 
     async def next_due(self) -> datetime | None: ...
 
+    async def hold(self, entry_id: int, now: datetime) -> bool:
+        """In the caller's transaction: whether this worker still holds the entry, pending
+        (and holds it until that transaction ends); False when another worker took it over
+        or it is done (bot/workers.py)."""
+        ...
+
     async def finish(self, entry_id: int, outcome: str, now: datetime) -> bool: ...
 
     async def retry(self, entry_id: int, at: datetime, error: str) -> None: ...
@@ -354,13 +360,19 @@ class NeedFollowUp(Protocol):
 class Inbox(Protocol):
     """Updates as received, until they are handled (bot/delivery.py)."""
 
-    async def record(self, updates: Iterable[tuple[int, JSON]], now: datetime) -> int:
-        """Store updates not seen before; returns how many were new."""
+    async def record(self, updates: Iterable[tuple[int, JSON, int]], now: datetime) -> int:
+        """Store updates (id, payload, chat) not seen before; returns how many were new."""
         ...
 
-    async def pending(self, limit: int, after: int | None = None) -> list[InboxEntry]: ...
+    async def pending(
+        self, limit: int, after: int | None = None, now: datetime | None = None
+    ) -> list[InboxEntry]:
+        """The first pending updates; with `now`, claimed by this worker (bot/workers.py)."""
+        ...
 
-    async def finish(self, update_id: int, now: datetime, error: str | None = None) -> None: ...
+    async def finish(self, update_id: int, now: datetime, error: str | None = None) -> bool:
+        """False when the update was not pending any more (handled by another worker)."""
+        ...
 
     async def prune(self, before: datetime) -> None: ...
 
@@ -372,7 +384,12 @@ class Outbox(Protocol):
 
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[OutboxEntry]:
         """Pending messages whose time has come, oldest first, skipping those behind a
-        message to the same chat that must wait, and those to the chats in `skip`."""
+        message to the same chat that must wait, and those to the chats in `skip`; claimed by
+        this worker (bot/workers.py) until sent, settled or released."""
+        ...
+
+    async def release(self, entry_ids: Collection[int]) -> None:
+        """Claimed by `due` but not sent now: other workers may take them."""
         ...
 
     async def next_attempt(self, skip: Collection[int] = ()) -> datetime | None: ...

@@ -278,6 +278,19 @@ class Settings(BaseSettings):
             files.insert(0, self.services_file)
         return tuple(files)
 
+    # Several workers serving one deployment (bot/workers.py): how many processes serve it
+    # (`python -m bot` starts them all; or one process per container, each told the same
+    # WORKERS), this one's name (unique, stable across its restarts: it takes back at once
+    # what it held), and how long a dead worker's rows wait before another takes them over.
+    workers: int = Field(default=1, ge=1, le=64)
+    worker_name: str = Field(default="main", min_length=1, max_length=64)
+    worker_lease_s: float = Field(default=30.0, ge=1.0, le=600.0)
+    # Telegram's limit for one bot, whatever the number of workers (about 30 messages a
+    # second; Telegram raises it for some bots, or with paid broadcasts).
+    telegram_messages_per_second: int = Field(default=30, ge=1, le=1000)
+    # How often the agenda looks for what is due: the precision of every reminder.
+    agenda_tick_s: float = Field(default=30.0, ge=0.2, le=600.0)
+
     @field_validator("gtfs_files", mode="before")
     @classmethod
     def _gtfs_files(cls, value: object) -> tuple[Path, ...]:

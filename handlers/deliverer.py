@@ -81,8 +81,12 @@ class Deliverer:
         budget: SendBudget | None = None,
         concurrency: int = CONCURRENCY,
         texts: TextSender | None = None,
+        idle: float = 60.0,
     ) -> None:
         self._bot = bot
+        # Seconds between two looks at the outbox when nothing woke it: short with several
+        # workers, since what another one wrote wakes no one here (bot/workers.py).
+        self._idle = idle
         # Texts (SMS) go through the gateway; None: none is sent (they wait).
         self._texts = texts
         self._delivery = delivery
@@ -157,25 +161,36 @@ class Deliverer:
             )
             chosen: set[int] = set()
             started = 0
+            left: list[OutboxEntry] = []
             for entry in entries:
                 if started >= room:
-                    break
+                    left.append(entry)
+                    continue
                 chat = entry.chat_id
-                if entry.id in self._flying or chat in chosen or chat in self._busy:
+                if entry.id in self._flying:
+                    continue
+                if chat in chosen or chat in self._busy:
+                    left.append(entry)
                     continue
                 if chat != 0:
                     chosen.add(chat)  # the first due of a chat only: its order is kept
                 if self._budget is not None and chat != 0 and entry.method != SMS:
                     now = self._clock.now()
                     if self._budget.full_until(now):
-                        break
+                        room = started  # nothing more goes out in this round
+                        left.append(entry)
+                        continue
                     until = self._budget.group_full_until(chat, now)
                     if until is not None:
                         self._held[chat] = until  # skipped until its next slot
+                        left.append(entry)
                         continue
                     self._budget.spend(chat)
                 self._start(entry)
                 started += 1
+            # Claimed but not sent now: another worker may send them (bot/workers.py). Those
+            # of a chat this worker has a message on its way to stay behind it anyway.
+            await self._delivery.release([e for e in left if e.chat_id not in self._busy])
             return started
 
     def _start(self, entry: OutboxEntry) -> None:
@@ -398,7 +413,7 @@ class Deliverer:
         """Seconds until something may be sent (a send settling or a new message wakes the
         deliverer sooner)."""
         if len(self._flying) >= self._concurrency:
-            return 60.0
+            return self._idle
         now = self._clock.now()
         moments = list(self._held.values())
         next_attempt = await self._delivery.next_attempt(self._busy | self._held.keys())
@@ -406,8 +421,8 @@ class Deliverer:
             full = self._budget.full_until(now) if self._budget is not None else None
             moments.append(max(next_attempt, full) if full is not None else next_attempt)
         if not moments:
-            return 60.0
-        return max(0.05, min(60.0, (min(moments) - now).total_seconds()))
+            return self._idle
+        return max(0.05, min(self._idle, (min(moments) - now).total_seconds()))
 
 
 async def wait_for_event(event: asyncio.Event, timeout: float) -> None:

@@ -40,6 +40,10 @@ class OperatorDirectory:
     update only: the person is told that we could not check who they are and to try again
     in a minute (not the apology); a real operator is never locked out for the cache's
     lifetime.
+
+    Each worker keeps its own cache (bot/workers.py), and that is harmless: it only saves
+    asking Telegram, whose answer is the truth; each worker is as late as one process would
+    be (`ttl`) to see someone join or leave the group, and asks at most once per `ttl`.
     """
 
     def __init__(

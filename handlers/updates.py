@@ -22,6 +22,13 @@ its own chat. The agenda lets people's updates go first (`people_first`).
 Updates arrive by long polling (the default: the offset that acknowledges them is sent only
 once they are recorded) or by the webhook (handlers/http, which answers 200 only once the
 update is recorded).
+
+With several workers (bot/workers.py), each takes from the inbox only the updates it claims:
+the oldest of the chats no other live worker holds, its share at a time (`SHARE`), so that
+one chat's updates are handled in order by one worker at a time. Only the worker holding the
+lease `POLLER` polls Telegram; with a webhook, every worker records what it is posted. An
+update a worker handles once another has already handled it (the first stalled past its
+lease) is rolled back: it takes effect once.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ from bot.delivery import JSON, InboxEntry
 from bot.outside import Answers, NotYetKnown, Unavailable, answering
 from bot.ports import UnitOfWork
 from bot.services.delivery import DeliveryService, InboxService
+from bot.workers import POLLER, Leases
 from handlers.deliverer import Deliverer, wait_for_event
 from handlers.outbox_bot import recording
 
@@ -52,6 +60,12 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 POLL_TIMEOUT = 30
 BATCH = 50
+# With several workers, seconds between two looks at the inbox when nothing woke this one
+# (an update another worker recorded). PostgreSQL's LISTEN/NOTIFY could wake it instead.
+IDLE_LOOK = 0.1
+# With several workers, how many updates one claims at most at a time (its share): the
+# others take the rest, chat by chat.
+SHARE = 16
 
 Apology = Callable[[Update], Awaitable[None]]
 
@@ -80,6 +94,11 @@ def handler_failed(error: BaseException | None) -> bool:
 
 class _RolledBack(Exception):
     pass
+
+
+class _HandledElsewhere(Exception):
+    """Another worker handled this update meanwhile (this one stalled past its lease): this
+    handling is rolled back, so that the update takes effect once."""
 
 
 # An update asks the network at most this many times before it is given up (a loop of ours).
@@ -135,8 +154,22 @@ class UpdateRunner:
         unit_of_work: UnitOfWork,
         apologise: Apology,
         unavailable: Unavailability | None = None,
+        leases: Leases | None = None,
     ) -> None:
         self._application = application
+        # With several workers (bot/workers.py): one polls Telegram, the one holding the
+        # lease POLLER; every one looks at the inbox often, since what another worker
+        # recorded wakes no one here.
+        self._leases = leases
+        several = self._several = leases is not None and leases.worker.several
+        self._idle = IDLE_LOOK if several else 60.0
+        self._poll_timeout = (
+            max(1, min(POLL_TIMEOUT, int(leases.worker.renew_every)))
+            if leases is not None and several
+            else POLL_TIMEOUT
+        )
+        # Whether this worker is the one polling Telegram now.
+        self.poller = False
         self._inbox = inbox
         self._delivery = delivery
         self._deliverer = deliverer
@@ -160,7 +193,7 @@ class UpdateRunner:
 
     async def receive(self, payloads: list[JSON]) -> int:
         """Record updates (committed when this returns); returns how many were new."""
-        new = await self._inbox.record([(int(p["update_id"]), p) for p in payloads])
+        new = await self._inbox.record([(int(p["update_id"]), p) for p in payloads], lane_of)
         self._wake.set()
         return new
 
@@ -216,12 +249,17 @@ class UpdateRunner:
             self._finished_while_scanning = set()
             try:
                 after: int | None = None
-                while entries := await self._inbox.pending(BATCH, after=after):
+                # With several workers, this one's share only: the oldest updates claimed
+                # (its own still in flight among them) up to SHARE, more as they are done.
+                limit = SHARE if self._several else BATCH
+                while entries := await self._inbox.pending(limit, after=after):
                     for entry in entries:
                         update_id = entry.update_id
                         if update_id in self._jobs or update_id in self._finished_while_scanning:
                             continue
                         taken.append(self._enqueue(entry))
+                    if self._several:
+                        break
                     after = entries[-1].update_id
             finally:
                 self._finished_while_scanning = None
@@ -259,6 +297,8 @@ class UpdateRunner:
                     job.finished.set()
                     self._notify()
                 self._deliverer.wake()
+                if self._several:
+                    self._wake.set()  # room for more of this worker's share
         finally:
             for job in lane:  # stopped: what is left stays pending in the inbox
                 self._jobs.pop(job.entry.update_id, None)
@@ -319,7 +359,12 @@ class UpdateRunner:
                     if handling.errors:
                         raise _RolledBack
                     await self._application.update_persistence()
-                    await self._inbox.handled(entry.update_id)
+                    if not await self._inbox.handled(entry.update_id):
+                        raise _HandledElsewhere
+            return None
+        except _HandledElsewhere:
+            put_back()
+            log.warning("update %s was handled by another worker", entry.update_id)
             return None
         except _RolledBack:
             put_back()
@@ -374,6 +419,11 @@ class UpdateRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        if self.poller and self._leases is not None:
+            # Another worker polls at once rather than when the lease runs out.
+            self.poller = False
+            with contextlib.suppress(Exception):
+                await self._leases.let_go(POLLER)
 
     async def _handle_forever(self) -> None:
         while not self._stopping:
@@ -384,7 +434,29 @@ class UpdateRunner:
                 log.exception("handling updates failed; trying again in 5 s")
                 await asyncio.sleep(5)
                 continue
-            await wait_for_event(self._wake, 60)
+            await wait_for_event(self._wake, self._idle)
+
+    @property
+    def polling_now(self) -> bool:
+        """Whether this process polls Telegram (with several workers, only the poller: the
+        health check expects to hear from Telegram only there)."""
+        return self.polling and (not self._several or self.poller)
+
+    async def _may_poll(self) -> bool:
+        """Whether this worker polls now: always alone; with several, while it holds the
+        lease POLLER (renewed before every long poll, which lasts a third of it at most)."""
+        leases = self._leases
+        if leases is None or not leases.worker.several:
+            return True
+        try:
+            held = await leases.hold(POLLER)
+        except Exception:  # the database, say: not sure to hold it, so not polling
+            log.exception("the poller's lease could not be renewed")
+            held = False
+        if held != self.poller:
+            log.info("worker %s %s polling", leases.worker.name, "starts" if held else "stops")
+        self.poller = held
+        return held
 
     async def _poll_forever(self) -> None:
         """Long polling. No offset at first: Telegram sends again whatever was not
@@ -393,12 +465,16 @@ class UpdateRunner:
         failures = 0
         bot = self._application.bot
         while True:
+            if not await self._may_poll():
+                offset = None  # whatever was acknowledged meanwhile is gone anyway
+                await asyncio.sleep(self._leases.worker.renew_every if self._leases else 1)
+                continue
             try:
                 updates: Any = await bot.get_updates(
                     offset=offset,
-                    timeout=POLL_TIMEOUT,
+                    timeout=self._poll_timeout,
                     allowed_updates=ALLOWED_UPDATES,
-                    read_timeout=POLL_TIMEOUT + 10,
+                    read_timeout=self._poll_timeout + 10,
                 )
             except TelegramError as error:
                 failures += 1

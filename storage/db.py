@@ -18,6 +18,9 @@ import aiosqlite
 from bot.domain import Missing
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# Seconds a transaction keeps trying to begin while another process writes (busy_timeout
+# covers the usual wait; this, the "busy at once" of an older snapshot).
+BUSY_RETRY_S = 10.0
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -91,7 +94,7 @@ class Database:
             self._open = token
             reset = self._inside.set(token)
             try:
-                await self.connection.execute("BEGIN IMMEDIATE")
+                await self._begin()
                 try:
                     yield self.connection
                     while self._before_commit:
@@ -110,6 +113,26 @@ class Database:
                 self._after_commit = []
                 self._before_commit = []
                 self._inside.reset(reset)
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, again while SQLite answers "busy" at once.
+
+        With several processes on the file (bot/workers.py), a read of this shared
+        connection still open from another task keeps an older snapshot; once another
+        process has committed, taking the write lock from it fails at once (SQLITE_BUSY,
+        without the busy timeout's wait): nothing is done yet, so it is tried again."""
+        deadline = asyncio.get_running_loop().time() + BUSY_RETRY_S
+        pause = 0.002
+        while True:
+            try:
+                await self.connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                busy = "locked" in str(error) or "busy" in str(error)
+                if not busy or asyncio.get_running_loop().time() > deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(0.05, pause * 2)
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run ``action`` once the caller's transaction has committed (never if it rolls
@@ -157,6 +180,12 @@ class Database:
             if version in applied:
                 continue
             async with self.transaction() as db:
+                # Several workers starting at once: another may have applied it meanwhile.
+                async with db.execute(
+                    "SELECT 1 FROM schema_migrations WHERE version = ?", (version,)
+                ) as cursor:
+                    if await cursor.fetchone() is not None:
+                        continue
                 for statement in _statements(sql):
                     await db.execute(statement)
                 await db.execute(

@@ -20,6 +20,8 @@ from bot.delivery import (
     UndeliveredNotice,
 )
 from bot.domain import Missing
+from bot.workers import Worker
+from storage.claims import FREE, Engine, lock_for_claim
 from storage.db import Database
 
 # An earlier pending message that `o` must wait for: to the same chat (chat 0, the callback
@@ -37,9 +39,30 @@ _ERASE_ONCE_SENT = (
 )
 
 
+# The messages due now, oldest first, that this worker may send (not held back by an earlier
+# one of their chat, nor in a chat another live worker holds; chat 0 keeps no order, so only
+# the row itself counts), claimed. Parameters: worker, until | now, now, *skip, worker, now,
+# worker, now | limit. PostgreSQL: the same, after storage/claims.py's CLAIM_LOCK.
+_CLAIM = (
+    "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id IN ("
+    " SELECT o.id FROM outbox AS o WHERE o.status = 'pending' AND o.next_attempt_at <= ?"
+    f" AND NOT EXISTS ({_HELD_BACK} AND e.next_attempt_at > ?){{skipped}}"
+    f" AND {FREE.format('o')}"
+    " AND NOT EXISTS (SELECT 1 FROM outbox AS h WHERE h.status = 'pending'"
+    "  AND h.chat_id = o.chat_id AND (o.chat_id != 0 OR h.id = o.id)"
+    "  AND h.claimed_by <> ? AND h.claimed_until > ?)"
+    " ORDER BY o.id LIMIT ?)"
+    " RETURNING *"
+)
+
+
 class SqliteOutbox:
-    def __init__(self, database: Database) -> None:
+    def __init__(
+        self, database: Database, worker: Worker | None = None, engine: Engine = "sqlite"
+    ) -> None:
         self._db = database
+        self._worker = worker or Worker()
+        self._engine = engine
 
     async def add(self, message: Outgoing, now: datetime) -> int:
         written = await self._db.write(
@@ -113,14 +136,40 @@ class SqliteOutbox:
         # the morning does not hold back what is urgent (a driver's request, a reply). The
         # chats in `skip` (a message on its way, a group out of its budget) are left out, so
         # that a long queue to one chat never hides the others'.
+        #
+        # What is returned is claimed by this worker (bot/workers.py): no other sends it, nor
+        # anything to the same chat, until it is settled or released (`release`), or until
+        # this worker's lease runs out (killed: at worst what was on its way is sent again).
         skipped = _not_in(skip)
+        at = utc_text(now)
         async with self._db.connection.execute(
-            "SELECT * FROM outbox AS o WHERE o.status = 'pending' AND o.next_attempt_at <= ?"
-            f" AND NOT EXISTS ({_HELD_BACK} AND e.next_attempt_at > ?){skipped}"
-            " ORDER BY o.id LIMIT ?",
-            (utc_text(now), utc_text(now), *skip, limit),
+            "SELECT 1 FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? LIMIT 1",
+            (at,),
         ) as cursor:
-            return [_entry(row) for row in await cursor.fetchall()]
+            if await cursor.fetchone() is None:  # nothing due: no write to claim nothing
+                return []
+        me = self._worker.name
+        async with self._db.transaction() as db:
+            await lock_for_claim(db, self._engine)
+            cursor = await db.execute(
+                _CLAIM.format(skipped=skipped),
+                (me, utc_text(self._worker.until(now)), at, at, *skip, me, at, me, at, limit),
+            )
+            rows = list(await cursor.fetchall())
+            await cursor.close()
+        return sorted((_entry(row) for row in rows), key=lambda entry: entry.id)
+
+    async def release(self, entry_ids: Collection[int]) -> None:
+        """Claimed but not sent now (its chat busy, a group out of its budget): another
+        worker may take them. Alone, there is no one to give them to."""
+        if not entry_ids or not self._worker.several:
+            return
+        marks = ", ".join("?" * len(entry_ids))
+        await self._db.write(
+            "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL"
+            f" WHERE claimed_by = ? AND id IN ({marks})",
+            (self._worker.name, *entry_ids),
+        )
 
     async def next_attempt(self, skip: Collection[int] = ()) -> datetime | None:
         # The first pending message of each chat: the ones behind it wait for it, not a time.

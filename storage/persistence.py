@@ -28,7 +28,9 @@ CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 class SqlitePersistence(BasePersistence[UserData, dict[str, Any], dict[str, Any]]):
     # python-telegram-bot's periodic write is not wanted (see above): it would also take the
     # changes the update runner is about to write in its transaction, and lose them.
-    def __init__(self, database: Database, update_interval: float = 10**8) -> None:
+    def __init__(
+        self, database: Database, update_interval: float = 10**8, *, refresh: bool = False
+    ) -> None:
         super().__init__(
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=True, callback_data=False
@@ -36,6 +38,9 @@ class SqlitePersistence(BasePersistence[UserData, dict[str, Any], dict[str, Any]
             update_interval=update_interval,
         )
         self._db = database
+        # Several workers (bot/workers.py): a person's data is read again before each of
+        # their updates, since another worker may have handled the one before.
+        self._refresh = refresh
 
     # Reading, once at start-up.
 
@@ -112,6 +117,15 @@ class SqlitePersistence(BasePersistence[UserData, dict[str, Any], dict[str, Any]
         return None
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
+        if not self._refresh:
+            return None
+        async with self._db.connection.execute(
+            "SELECT data FROM persisted_data WHERE scope = 'user' AND key = ?", (str(user_id),)
+        ) as cursor:
+            row = await cursor.fetchone()
+        user_data.clear()
+        if row is not None:
+            user_data.update(json.loads(row[0]))
         return None
 
     async def refresh_chat_data(self, chat_id: int, chat_data: dict[str, Any]) -> None:

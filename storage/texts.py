@@ -6,6 +6,8 @@ from datetime import datetime
 
 from bot.agenda import utc_text
 from bot.services.texts import ReceivedText
+from bot.workers import Worker
+from storage.claims import FREE, HELD_BY_ANOTHER, Engine, lock_for_claim
 from storage.db import Database
 
 # The longest text kept: a phone sends at most a few concatenated segments; anything longer
@@ -13,9 +15,26 @@ from storage.db import Database
 MAX_TEXT = 2000
 
 
+# The oldest pending texts of the senders no other live worker holds, claimed (each
+# sender's texts in order, by one worker at a time). Parameters: worker, until | worker,
+# now, worker, now | limit. PostgreSQL: the same, after storage/claims.py's CLAIM_LOCK.
+_CLAIM = (
+    "UPDATE sms_inbox SET claimed_by = ?, claimed_until = ? WHERE id IN ("
+    " SELECT s.id FROM sms_inbox AS s WHERE s.status = 'pending'"
+    f" AND {FREE.format('s')}"
+    f" AND NOT {HELD_BY_ANOTHER.format(table='sms_inbox', chat='sender', row='s')}"
+    " ORDER BY s.id LIMIT ?)"
+    " RETURNING id, sender, receiver, text, received_at"
+)
+
+
 class SqliteTextInbox:
-    def __init__(self, database: Database) -> None:
+    def __init__(
+        self, database: Database, worker: Worker | None = None, engine: Engine = "sqlite"
+    ) -> None:
         self._db = database
+        self._worker = worker or Worker()
+        self._engine = engine
 
     async def record(
         self, gateway_id: str | None, sender: str, receiver: str, text: str, now: datetime
@@ -27,13 +46,28 @@ class SqliteTextInbox:
         )
         return written.rowcount > 0
 
-    async def pending(self, limit: int) -> list[ReceivedText]:
-        async with self._db.connection.execute(
-            "SELECT id, sender, receiver, text, received_at FROM sms_inbox"
-            " WHERE status = 'pending' ORDER BY id LIMIT ?",
-            (limit,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+    async def pending(self, limit: int, now: datetime | None = None) -> list[ReceivedText]:
+        if now is None:
+            async with self._db.connection.execute(
+                "SELECT id, sender, receiver, text, received_at FROM sms_inbox"
+                " WHERE status = 'pending' ORDER BY id LIMIT ?",
+                (limit,),
+            ) as cursor:
+                rows = list(await cursor.fetchall())
+        else:
+            async with self._db.connection.execute(
+                "SELECT 1 FROM sms_inbox WHERE status = 'pending' LIMIT 1"
+            ) as cursor:
+                if await cursor.fetchone() is None:  # nothing to claim: no write
+                    return []
+            me, at = self._worker.name, utc_text(now)
+            async with self._db.transaction() as db:
+                await lock_for_claim(db, self._engine)
+                cursor = await db.execute(
+                    _CLAIM, (me, utc_text(self._worker.until(now)), me, at, me, at, limit)
+                )
+                rows = sorted(await cursor.fetchall(), key=lambda row: int(row[0]))
+                await cursor.close()
         return [
             ReceivedText(row[0], row[1], row[2], row[3], datetime.fromisoformat(row[4]))
             for row in rows

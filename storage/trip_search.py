@@ -8,12 +8,14 @@ a plain scan).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
 
+from bot.agenda import utc_text
 from bot.matching import (
     Match,
     MatchingParams,
@@ -22,8 +24,12 @@ from bot.matching import (
     TripRoute,
 )
 from bot.matching_index import NO_RETURN, TripColumns, TripIndex
+from bot.workers import Worker
+from storage.claims import LOG_LOCK, Engine
 from storage.db import Database
 
+# How long the trips' change log is kept (trip_changes).
+KEEP_CHANGES = timedelta(days=1)
 # Bump when search_box() changes, so that ensure_index() rebuilds the boxes.
 BOX_VERSION = "1"
 
@@ -86,10 +92,22 @@ class IndexedTripSearch:
     transaction that made it commits, and never if it rolls back."""
 
     def __init__(
-        self, database: Database, params: MatchingParams, margin_minutes: float | None = None
+        self,
+        database: Database,
+        params: MatchingParams,
+        margin_minutes: float | None = None,
+        worker: Worker | None = None,
+        engine: Engine = "sqlite",
     ) -> None:
         self._db = database
         self._index = TripIndex(params, margin_minutes)
+        # With several workers (bot/workers.py), every change of a trip is also logged
+        # (trip_changes), and each worker applies the others' before it searches: its index
+        # follows their commits. Alone, the log is not written.
+        self._worker = worker or Worker()
+        self._engine = engine
+        self._seen = 0  # the last change of the log applied here
+        self._catching_up = asyncio.Lock()
 
     def covers(self, params: MatchingParams) -> bool:
         return self._index.covers(params)
@@ -97,6 +115,14 @@ class IndexedTripSearch:
     async def ensure_index(self) -> None:
         """Load every active trip (at start-up), as columns: a few hundred milliseconds for
         100,000 trips, where building each trip's route would take seconds."""
+        if self._worker.several:
+            # Before the load: a change committed meanwhile is applied again (harmless).
+            await self._forget_old_changes()
+            async with self._db.connection.execute(
+                "SELECT COALESCE(MAX(id), 0) FROM trip_changes"
+            ) as cursor:
+                row = await cursor.fetchone()
+            self._seen = int(row[0]) if row else 0
         async with self._db.connection.execute(
             "SELECT id, driver_id, origin_lat, origin_lon, destination_lat, destination_lon,"
             f" weekdays, {_SECONDS.format('departure')},"
@@ -127,7 +153,17 @@ class IndexedTripSearch:
                 )
 
     async def index(self, trip_id: int) -> None:
-        """Read the trip as the caller's transaction leaves it; apply at its commit."""
+        """Read the trip as the caller's transaction leaves it; apply at its commit (and,
+        with several workers, log the change for the others, in the same transaction)."""
+        if self._worker.several:
+            async with self._db.transaction() as db:
+                lock = LOG_LOCK[self._engine]
+                if lock is not None:
+                    await db.execute(lock)
+                await db.execute(
+                    "INSERT INTO trip_changes (trip_id, worker, changed_at) VALUES (?, ?, ?)",
+                    (trip_id, self._worker.name, utc_text(datetime.now(UTC))),
+                )
         async with self._db.connection.execute(
             f"SELECT {_ROUTE_COLUMNS} FROM trips t WHERE t.id = ? AND t.status = 'active'",
             (trip_id,),
@@ -143,11 +179,57 @@ class IndexedTripSearch:
     async def matches(
         self, need: NeedQuery, params: MatchingParams, limit: int | None = None
     ) -> list[Match]:
+        await self.catch_up()
         return self._index.matches(need, params, limit)
+
+    async def catch_up(self) -> int:
+        """Apply the changes other workers made since the last look (none alone); returns
+        how many. One indexed read when there are none.
+
+        Read inside the caller's transaction, the trips are as the others committed them
+        (and as this transaction changed them: its own changes reach the index at its
+        commit, and a trip both changed here and by another is read again at that commit).
+        """
+        if not self._worker.several:
+            return 0
+        async with self._catching_up:
+            async with self._db.connection.execute(
+                "SELECT id, trip_id FROM trip_changes WHERE id > ? AND worker <> ? ORDER BY id",
+                (self._seen, self._worker.name),
+            ) as cursor:
+                changes = list(await cursor.fetchall())
+            if not changes:
+                return 0
+            trip_ids = sorted({int(row[1]) for row in changes})
+            active: dict[int, TripRoute] = {}
+            for start in range(0, len(trip_ids), 500):
+                chunk = trip_ids[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                async with self._db.connection.execute(
+                    f"SELECT {_ROUTE_COLUMNS} FROM trips t WHERE t.status = 'active'"
+                    f" AND t.id IN ({marks})",
+                    tuple(chunk),
+                ) as cursor:
+                    for route in _to_routes(await cursor.fetchall()):
+                        active[route.trip_id] = route
+            for trip_id in trip_ids:
+                found = active.get(trip_id)
+                if found is not None:
+                    self._index.put(found)
+                else:
+                    self._index.remove(trip_id)
+            self._seen = max(self._seen, max(int(row[0]) for row in changes))
+            return len(changes)
+
+    async def _forget_old_changes(self) -> None:
+        """The log keeps a day: every worker looks at it far more often than that."""
+        before = utc_text(datetime.now(UTC) - KEEP_CHANGES)
+        await self._db.write("DELETE FROM trip_changes WHERE changed_at < ?", (before,))
 
     async def routes_near(
         self, origin: Point, destination: Point, day: date | None = None
     ) -> list[TripRoute]:
+        await self.catch_up()
         # The index keeps no dates: every trip near, one-off ones of other days included
         # (a superset; the caller reads each trip as stored).
         return self._index.routes_near(origin, destination)

@@ -843,6 +843,9 @@ class MemoryAgenda:
         self._add(due, now)
         return True
 
+    async def hold(self, entry_id: int, now: datetime) -> bool:
+        return any(row.id == entry_id for row in self._pending_rows())  # one process
+
     async def due(self, now: datetime, limit: int) -> list[AgendaEntry]:
         rows = [r for r in self._pending_rows() if r.due_at <= utc(now)]
         rows.sort(key=lambda r: (r.due_at, r.id))
@@ -938,6 +941,9 @@ class MemoryOutbox:
             for e in self._pending()
             if e.chat_id == row.chat_id and e.id < row.id and (e.urgent or not row.urgent)
         ]
+
+    async def release(self, entry_ids: Collection[int]) -> None:
+        return None  # one process: nothing is claimed
 
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[OutboxEntry]:
         """Pending messages whose time has come, by id, unless an earlier one they wait for
@@ -1086,15 +1092,17 @@ class MemoryInbox:
         self._store = store
         self.rows = store.inbox
 
-    async def record(self, updates: Iterable[tuple[int, JSON]], now: datetime) -> int:
+    async def record(self, updates: Iterable[tuple[int, JSON, int]], now: datetime) -> int:
         new = 0
-        for update_id, payload in updates:
+        for update_id, payload, _chat in updates:
             if update_id not in self.rows:  # ON CONFLICT (update_id) DO NOTHING
                 self.rows[update_id] = InboxRow(update_id, through_json(payload), utc(now))
                 new += 1
         return new
 
-    async def pending(self, limit: int, after: int | None = None) -> list[InboxEntry]:
+    async def pending(
+        self, limit: int, after: int | None = None, now: datetime | None = None
+    ) -> list[InboxEntry]:
         rows = [
             r
             for i, r in sorted(self.rows.items())
@@ -1104,11 +1112,13 @@ class MemoryInbox:
             InboxEntry(r.update_id, through_json(r.payload), r.received_at) for r in rows[:limit]
         ]
 
-    async def finish(self, update_id: int, now: datetime, error: str | None = None) -> None:
+    async def finish(self, update_id: int, now: datetime, error: str | None = None) -> bool:
         row = self.rows.get(update_id)
-        if row is not None:
-            row.status = InboxStatus.FAILED if error else InboxStatus.HANDLED
-            row.handled_at, row.error = utc(now), error
+        if row is None or row.status is not InboxStatus.PENDING:
+            return False
+        row.status = InboxStatus.FAILED if error else InboxStatus.HANDLED
+        row.handled_at, row.error = utc(now), error
+        return True
 
     async def prune(self, before: datetime) -> None:
         """Forget handled updates received before `before`."""

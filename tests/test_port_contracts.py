@@ -393,8 +393,8 @@ async def test_the_teams_follow_up_claimed_once_then_closed(ports: Ports) -> Non
 
 
 async def test_inbox_keeps_each_update_once_until_handled(ports: Ports) -> None:
-    assert await ports.inbox.record([(7, {"a": 1}), (5, {"b": [1, 2]})], NOW) == 2
-    assert await ports.inbox.record([(7, {"a": "again"}), (9, {"c": None})], NOW) == 1
+    assert await ports.inbox.record([(7, {"a": 1}, 1), (5, {"b": [1, 2]}, 1)], NOW) == 2
+    assert await ports.inbox.record([(7, {"a": "again"}, 1), (9, {"c": None}, 2)], NOW) == 1
     pending = await ports.inbox.pending(10)
     assert [(e.update_id, e.payload) for e in pending] == [
         (5, {"b": [1, 2]}),
@@ -407,9 +407,9 @@ async def test_inbox_keeps_each_update_once_until_handled(ports: Ports) -> None:
     await ports.inbox.finish(7, NOW, error="boom")
     assert [e.update_id for e in await ports.inbox.pending(10)] == [9]
     # Handled ones are kept a while (a repeat is still recognised), then pruned.
-    assert await ports.inbox.record([(5, {"b": 0})], NOW) == 0
+    assert await ports.inbox.record([(5, {"b": 0}, 1)], NOW) == 0
     await ports.inbox.prune(NOW + timedelta(days=1))
-    assert await ports.inbox.record([(5, {"b": 0})], NOW) == 1
+    assert await ports.inbox.record([(5, {"b": 0}, 1)], NOW) == 1
     assert [e.update_id for e in await ports.inbox.pending(10)] == [5, 9]  # pending: kept
 
 

@@ -11,6 +11,10 @@ CALLS_PER_MINUTE = 120
 
 
 class RateLimit:
+    """Counted in the process's memory: with several workers (bot/workers.py) a partner's
+    calls spread over them may reach WORKERS times the limit. Harmless: the limit only
+    stops a runaway loop, which it still does; a partner is no person to be kept waiting."""
+
     def __init__(self, calls: int = CALLS_PER_MINUTE, window: timedelta = timedelta(minutes=1)):
         self.calls = calls
         self.window = window

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from bot.interop.bookings import status_word
 from bot.interop.ports import PartnerClient, PartnerUnavailable
@@ -28,6 +29,9 @@ class PartnerUpdates:
         self._timeout = timeout_s
         self._failing: set[str] = set()
         self._task: asyncio.Task[None] | None = None
+        # With several workers (bot/workers.py), one tells the partners at a time: the one
+        # holding the lease PARTNER_UPDATES (another takes over when it dies).
+        self.may_run: Callable[[], Awaitable[bool]] | None = None
 
     async def run_once(self) -> int:
         """Tell each partner what it does not know yet; returns how many were told."""
@@ -72,7 +76,8 @@ class PartnerUpdates:
     async def _run_forever(self) -> None:
         while True:
             try:
-                await self.run_once()
+                if self.may_run is None or await self.may_run():
+                    await self.run_once()
             except Exception:  # a database hiccup: the next round tries again
                 log.exception("telling partners of their bookings failed")
             await asyncio.sleep(ROUND_SECONDS)

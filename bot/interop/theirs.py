@@ -69,6 +69,10 @@ class PartnerSearch:
         self._calendar = calendar
         self._params = params
         self._timeout = timeout_s
+        # Per process, and harmless with several workers (bot/workers.py): a partner's
+        # answers are kept a few minutes to spare it repeated searches, each worker asks it
+        # at most as often as one process would, and a partner paused here may still be
+        # asked by another worker until its own failures pause it there too.
         self._cache: dict[Key, tuple[datetime, Any]] = {}
         self._asking: dict[Key, asyncio.Task[Any]] = {}
         self._paused_until: dict[str, datetime] = {}

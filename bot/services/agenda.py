@@ -20,6 +20,10 @@ class AgendaService:
     async def next_due(self) -> datetime | None:
         return await self._agenda.next_due()
 
+    async def hold(self, entry: AgendaEntry) -> bool:
+        """Whether this worker may still run the entry (in the caller's transaction)."""
+        return await self._agenda.hold(entry.id, self._clock.now())
+
     async def finish(self, entry: AgendaEntry, outcome: Outcome) -> None:
         """Done (a no-op if the entry's own use case already finished it)."""
         await self._agenda.finish(entry.id, outcome, self._clock.now())

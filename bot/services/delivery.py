@@ -3,7 +3,7 @@ became of each message (bot/delivery.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 
 from bot.agenda import Calendar
@@ -37,15 +37,24 @@ class InboxService:
         self._inbox = inbox
         self._clock = clock
 
-    async def record(self, updates: list[tuple[int, JSON]]) -> int:
-        return await self._inbox.record(updates, self._clock.now())
+    async def record(
+        self, updates: list[tuple[int, JSON]], chat_of: Callable[[JSON], int] | None = None
+    ) -> int:
+        """Store updates not seen before, each with its chat (`chat_of`: whose updates are
+        handled in order, one at a time; 0 without it)."""
+        return await self._inbox.record(
+            [(i, payload, chat_of(payload) if chat_of else 0) for i, payload in updates],
+            self._clock.now(),
+        )
 
     async def pending(self, limit: int, after: int | None = None) -> list[InboxEntry]:
-        """The first `limit` updates not yet handled (after the update `after`), in order."""
-        return await self._inbox.pending(limit, after)
+        """The first `limit` updates not yet handled (after the update `after`), in order,
+        claimed by this worker: those of a chat another worker holds are left to it."""
+        return await self._inbox.pending(limit, after, self._clock.now())
 
-    async def handled(self, update_id: int) -> None:
-        await self._inbox.finish(update_id, self._clock.now())
+    async def handled(self, update_id: int) -> bool:
+        """False when another worker handled it meanwhile (roll this handling back)."""
+        return await self._inbox.finish(update_id, self._clock.now())
 
     async def failed(self, update_id: int, error: str) -> None:
         await self._inbox.finish(update_id, self._clock.now(), error[:500] or "error")
@@ -79,6 +88,10 @@ class DeliveryService:
                     topic=message.topic,
                 )
         return await self._outbox.add(message, self._clock.now())
+
+    async def release(self, entries: Collection[OutboxEntry]) -> None:
+        """Taken by `due` but not sent now: left to whichever worker takes them next."""
+        await self._outbox.release([entry.id for entry in entries])
 
     async def due(self, limit: int, skip: Collection[int] = ()) -> list[OutboxEntry]:
         """What can be sent now, oldest first, but to the chats in `skip`. A message no

@@ -156,6 +156,10 @@ class ScheduledWork:
         """Do what the entry is for, record it done, and return the notices to send; all in
         one transaction (the caller's, where the notices are written too)."""
         async with self._uow.transaction():
+            if not await self._agenda.hold(entry):
+                # Another worker took it over (this one stalled past its lease) or ran it:
+                # run once, by whoever holds it.
+                return Carried(Outcome.SKIPPED)
             carried = await self._work[entry.kind](entry)
             notices = await self._operators.with_views(carried.notices)
             # A no-op when the entry's own use case finished it already.

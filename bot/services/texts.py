@@ -57,7 +57,8 @@ class TextInbox(Protocol):
     ) -> bool:
         """False when the gateway already passed this one on (same id)."""
 
-    async def pending(self, limit: int) -> list[ReceivedText]: ...
+    async def pending(self, limit: int, now: datetime | None = None) -> list[ReceivedText]:
+        """The oldest pending texts; with `now`, claimed by this worker (bot/workers.py)."""
 
     async def settle(self, text_id: int, status: str, now: datetime, error: str | None) -> None: ...
 
@@ -147,7 +148,9 @@ class TextService:
         return await self._inbox.record(gateway_id, sender, receiver, text, self._clock.now())
 
     async def pending(self, limit: int) -> list[ReceivedText]:
-        return await self._inbox.pending(limit)
+        """The oldest texts not yet handled, claimed by this worker: those of a sender
+        another worker holds are left to it."""
+        return await self._inbox.pending(limit, self._clock.now())
 
     async def handled(self, text: ReceivedText) -> None:
         await self._inbox.settle(text.id, "handled", self._clock.now(), None)
@@ -159,7 +162,8 @@ class TextService:
         await self._inbox.settle(text.id, "failed", self._clock.now(), error)
 
     async def flood(self, text: ReceivedText) -> Flood:
-        """Whether this number sends too much (the text itself counted)."""
+        """Whether this number sends too much (the text itself counted). Counted in the
+        database: the same whichever worker handles the text (bot/workers.py)."""
         count = await self._inbox.count_from(text.sender, text.received_at - FLOOD_WINDOW, text.id)
         if count <= FLOOD_TEXTS:
             return Flood.NO

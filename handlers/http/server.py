@@ -23,19 +23,23 @@ class _Server(uvicorn.Server):
 
 
 class HttpServer:
-    def __init__(self, app: Starlette, host: str, port: int) -> None:
+    def __init__(self, app: Starlette, host: str, port: int, *, share: bool = False) -> None:
         config = uvicorn.Config(
             app, host=host, port=port, lifespan="off", access_log=False, log_level="warning"
         )
         self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None
         self.host, self.port = host, port
+        # Several workers on one port (SO_REUSEPORT): the kernel spreads the connections.
+        self._share = share
 
     async def start(self) -> None:
         # Bound here rather than by uvicorn, which exits the whole process when it cannot.
         listening = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
         try:
             listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if self._share and hasattr(socket, "SO_REUSEPORT"):
+                listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             listening.bind((self.host, self.port))
         except OSError as error:
             listening.close()

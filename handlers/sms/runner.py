@@ -42,7 +42,11 @@ class TextRunner:
         deliverer: Deliverer,
         writer: TextWriter,
         t: Translator,
+        idle: float = 60.0,
     ) -> None:
+        # Seconds between two looks when nothing woke it: short with several workers, since
+        # a text another worker recorded (and may have died holding) wakes no one here.
+        self._idle = idle
         self._texts = texts
         self._talk = talk
         self._uow = unit_of_work
@@ -144,4 +148,4 @@ class TextRunner:
                 log.exception("handling texts failed; trying again in 5 s")
                 await asyncio.sleep(5)
                 continue
-            await wait_for_event(self._wake, 60)
+            await wait_for_event(self._wake, self._idle)
