@@ -34,7 +34,7 @@ class SqliteDashboard:
         """The dates (ISO) of the rides that happened, as their passengers said."""
         rows = await self._rows(
             "SELECT day FROM (SELECT COALESCE(ride_date, substr(ride_outcome_at, 1, 10)) AS day"
-            " FROM introductions WHERE ride_outcome = 'happened') WHERE day >= ?",
+            " FROM introductions WHERE ride_outcome = 'happened') AS rides WHERE day >= ?",
             since.date().isoformat(),
         )
         return [str(row["day"]) for row in rows]

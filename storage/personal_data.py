@@ -24,8 +24,8 @@ _BLUR = {
     for end in ("origin", "destination")
     for column, expression in (
         ("name", "''"),
-        ("lat", f"ROUND({end}_lat, 1)"),
-        ("lon", f"ROUND({end}_lon, 1)"),
+        ("lat", f"ROUND(CAST({end}_lat AS NUMERIC), 1)"),
+        ("lon", f"ROUND(CAST({end}_lon AS NUMERIC), 1)"),
         ("id", "'erased'"),
     )
 }
@@ -257,6 +257,9 @@ class DraftsHeld(_Holder):
         user_id = await self._telegram_id(person_id)
         if user_id is None:
             return
+        def sender(kind: str) -> str:
+            return self._db.dialect.json_integer("payload", kind, "from", "id")
+
         async with self._db.transaction() as db:
             await db.execute(
                 "DELETE FROM persisted_data WHERE scope = 'user' AND key = ?", (str(user_id),)
@@ -274,9 +277,8 @@ class DraftsHeld(_Holder):
             )
             await db.execute(
                 "DELETE FROM inbox WHERE status != 'pending' AND ("
-                " json_extract(payload, '$.message.from.id') = ?"
-                " OR json_extract(payload, '$.callback_query.from.id') = ?"
-                " OR json_extract(payload, '$.edited_message.from.id') = ?)",
+                f" {sender('message')} = ? OR {sender('callback_query')} = ?"
+                f" OR {sender('edited_message')} = ?)",
                 (user_id, user_id, user_id),
             )
 

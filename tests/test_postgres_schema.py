@@ -1,0 +1,78 @@
+"""The same migrations make the same tables and columns on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storage.db import Database
+from storage.schema_text import for_engine
+from tests.conftest import ON_POSTGRES, open_sqlite
+from tests.postgres_cluster import Cluster
+
+# Each engine's spatial index of waiting needs (migration 0014): SQLite's R*Tree is a virtual
+# table with shadow tables; PostgreSQL's is a GiST index on `needs`, not a table.
+ENGINE_OWN = {"waiting_need_points"}
+TYPES = {
+    "INTEGER": "bigint",
+    "REAL": "double precision",
+    "TEXT": "text",
+    "BLOB": "bytea",
+}
+
+Columns = dict[str, list[tuple[str, str, bool]]]
+
+
+async def sqlite_columns(database: Database) -> Columns:
+    found: Columns = {}
+    async with database.connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ) as cursor:
+        tables = [row[0] for row in await cursor.fetchall()]
+    for table in tables:
+        if any(table == own or table.startswith(own + "_") for own in ENGINE_OWN):
+            continue
+        async with database.connection.execute(f"PRAGMA table_info({table})") as cursor:
+            found[table] = [
+                # a primary key column is NOT NULL on PostgreSQL; SQLite's INTEGER one too
+                (row["name"], TYPES[row["type"].upper()], bool(row["notnull"] or row["pk"]))
+                for row in await cursor.fetchall()
+            ]
+    return found
+
+
+async def postgres_columns(database: Database) -> Columns:
+    found: Columns = {}
+    async with database.connection.execute(
+        "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns"
+        " WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+    ) as cursor:
+        for row in await cursor.fetchall():
+            found.setdefault(row[0], []).append((row[1], row[2], row[3] == "NO"))
+    return found
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="compares with PostgreSQL: MOBILOT_TEST_DATABASE")
+async def test_both_engines_have_the_same_tables_and_columns(
+    tmp_path: Path, postgres: Cluster
+) -> None:
+    lite = await open_sqlite(tmp_path / "schema.sqlite3")
+    pg = await Database.open(tmp_path / "schema-on-postgres")
+    try:
+        assert pg.dialect.name == "postgresql"
+        on_sqlite, on_postgres = await sqlite_columns(lite), await postgres_columns(pg)
+        assert sorted(on_sqlite) == sorted(on_postgres)
+        for table, columns in on_sqlite.items():
+            assert on_postgres[table] == columns, table
+    finally:
+        await lite.close()
+        await pg.close()
+
+
+def test_migrations_say_where_the_engines_differ() -> None:
+    sql = "-- only sqlite: why\nA INTEGER;\n-- end\n-- only postgresql: why\nB INTEGER;\n-- end\nC REAL;"
+    assert for_engine(sql, "sqlite").split() == ["A", "INTEGER;", "C", "REAL;"]
+    assert for_engine(sql, "postgresql").split() == ["B", "INTEGER;", "C", "DOUBLE", "PRECISION;"]
+    with pytest.raises(ValueError):
+        for_engine("-- only sqlite: why\nA;", "sqlite")
