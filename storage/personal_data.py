@@ -111,8 +111,10 @@ class NeedsHeld(_Holder):
         `unlink` (retention: the people are still there), the needs, their introductions and
         their history no longer point to anyone: they go to an anonymous stand-in."""
         async with self._db.transaction() as db:
-            chosen = f"SELECT id FROM needs WHERE anonymised_at IS NULL AND ({where}) LIMIT ?"
-            async with db.execute(chosen, (*parameters, limit)) as cursor:
+            chosen = f"SELECT id FROM needs WHERE anonymised_at IS NULL AND ({where})"
+            if limit >= 0:  # PostgreSQL has no LIMIT -1 (SQLite's "no limit")
+                chosen, parameters = chosen + " LIMIT ?", (*parameters, limit)
+            async with db.execute(chosen, parameters) as cursor:
                 ids = [int(row[0]) for row in await cursor.fetchall()]
             if not ids:
                 return 0
@@ -257,6 +259,7 @@ class DraftsHeld(_Holder):
         user_id = await self._telegram_id(person_id)
         if user_id is None:
             return
+
         def sender(kind: str) -> str:
             return self._db.dialect.json_integer("payload", kind, "from", "id")
 
