@@ -8,8 +8,8 @@ connections, so one repository serves both engines:
 - a transaction holds one pooled connection for its whole context (nested transactions join
   it, as on SQLite); a read outside a transaction borrows a connection for one statement;
 - ``?`` becomes ``%s`` (and ``%`` becomes ``%%``) once per statement text (a cache);
-- an ``INSERT`` into a table with an ``id`` identity gets ``RETURNING id``, which is what
-  SQLite's ``lastrowid`` tells;
+- an ``INSERT`` into a table with an identity column (SQLite's ``INTEGER PRIMARY KEY``) gets
+  ``RETURNING`` it, which is what SQLite's ``lastrowid`` tells;
 - Python's ``bool`` is written as 0/1 (the schema keeps SQLite's 0/1 INTEGER columns) and a
   ``numeric`` result (``SUM`` of integers, ``AVG``) is read as an int or a float, as SQLite
   gives them.
@@ -218,7 +218,7 @@ class PostgresDatabase(Database):
         self.url = url
         self._pool = pool
         self._held: PoolConnection | None = None
-        self._identity_tables: frozenset[str] = frozenset()
+        self._identities: dict[str, str] = {}
         self._severed = False
 
     @classmethod
@@ -269,13 +269,10 @@ class PostgresDatabase(Database):
     def _prepare(self, sql: str) -> tuple[str, bool]:
         text = translate(sql)
         insert = _INSERT_INTO.match(text)
-        returning = (
-            insert is not None
-            and insert[1].lower() in self._identity_tables
-            and not _RETURNING.search(text)
-        )
+        identity = self._identities.get(insert[1].lower()) if insert is not None else None
+        returning = identity is not None and not _RETURNING.search(text)
         if returning:
-            text += " RETURNING id"
+            text += f" RETURNING {identity}"
         return text, returning
 
     async def _run(self, sql: str, parameters: tuple[Any, ...]) -> Cursor:
@@ -353,7 +350,7 @@ class PostgresDatabase(Database):
                 done = await self._migrate()
             finally:
                 await connection.execute("SELECT pg_advisory_unlock(20260022)")
-        self._identity_tables = await self._tables_with_identity()
+        self._identities = await self._identity_columns()
         return done
 
     async def _migrate(self) -> list[int]:
@@ -373,11 +370,11 @@ class PostgresDatabase(Database):
             done.append(version)
         return done
 
-    async def _tables_with_identity(self) -> frozenset[str]:
+    async def _identity_columns(self) -> dict[str, str]:
+        """Each table's identity column (SQLite's INTEGER PRIMARY KEY, the rowid)."""
         cursor = await self._run(
-            "SELECT table_name FROM information_schema.columns"
-            " WHERE table_schema = current_schema() AND column_name = 'id'"
-            " AND is_identity = 'YES'",
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND is_identity = 'YES'",
             (),
         )
-        return frozenset(row[0] for row in await cursor.fetchall())
+        return {row[0]: row[1] for row in await cursor.fetchall()}

@@ -76,3 +76,22 @@ def test_migrations_say_where_the_engines_differ() -> None:
     assert for_engine(sql, "postgresql").split() == ["B", "INTEGER;", "C", "DOUBLE", "PRECISION;"]
     with pytest.raises(ValueError):
         for_engine("-- only sqlite: why\nA;", "sqlite")
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL's plan: MOBILOT_TEST_DATABASE")
+async def test_waiting_needs_are_searched_through_postgres_gist_index(tmp_path: Path) -> None:
+    """The counterpart of SQLite's R*Tree (0014): the query of waiting_near can use it."""
+    database = await Database.open(tmp_path / "plan")
+    try:
+        found_in, within, corners = database.dialect.waiting_needs_in_box((44.0, 45.0, 1.0, 2.0))
+        async with database.transaction() as db:
+            await db.execute("SET LOCAL enable_seqscan = off")
+            async with db.execute(
+                f"EXPLAIN SELECT n.* FROM {found_in} WHERE {within}"
+                " AND n.status IN ('searching', 'with_operators')",
+                corners,
+            ) as cursor:
+                plan = "\n".join(row[0] for row in await cursor.fetchall())
+        assert "waiting_need_points" in plan, plan
+    finally:
+        await database.close()
