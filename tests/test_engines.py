@@ -1,4 +1,5 @@
-"""The same migrations make the same tables and columns on SQLite and on PostgreSQL."""
+"""SQLite and PostgreSQL: the same tables and columns from the same migrations, the same
+shape of statements and rows for the repositories, and PostgreSQL's spatial index."""
 
 from __future__ import annotations
 
@@ -93,5 +94,38 @@ async def test_waiting_needs_are_searched_through_postgres_gist_index(tmp_path: 
             ) as cursor:
                 plan = "\n".join(row[0] for row in await cursor.fetchall())
         assert "waiting_need_points" in plan, plan
+    finally:
+        await database.close()
+
+
+async def test_the_repositories_see_the_same_shape_on_both_engines(tmp_path: Path) -> None:
+    """What the repositories rely on, engine under test (MOBILOT_TEST_DATABASE) whichever:
+    `?` placeholders (not inside quotes), a literal %, Python's bool stored as 0/1, the new
+    row's id, rows by name and by index, sums and averages as numbers."""
+    database = await Database.open(tmp_path / "shape.sqlite3")
+    insert = (
+        "INSERT INTO outbox (chat_id, method, params, urgent, next_attempt_at, created_at)"
+        " VALUES (7, ?, '{}', ?, '', '')"
+    )
+    try:
+        first = await database.write(insert, ("100% sure?", True))
+        second = await database.write(insert, ("?", False))
+        assert (first.new_id, second.new_id) == (1, 2)
+        changed = await database.write("UPDATE outbox SET method = ? WHERE urgent = ?", ("x", 0))
+        assert changed.rowcount == 1
+        async with database.connection.execute(
+            "SELECT id, urgent, method FROM outbox WHERE method LIKE '100%' ORDER BY id"
+        ) as cursor:
+            [row] = await cursor.fetchall()
+        assert (row["id"], row["urgent"], row["method"]) == (1, 1, "100% sure?")
+        assert (row[0], row[1]) == (1, 1)
+        assert dict(row) == {"id": 1, "urgent": 1, "method": "100% sure?"}
+        async with database.connection.execute(
+            "SELECT SUM(urgent), AVG(urgent), COUNT(*), '?' FROM outbox"
+        ) as cursor:
+            totals = await cursor.fetchone()
+        assert totals is not None
+        assert (totals[0], totals[1], totals[2], totals[3]) == (1, 0.5, 2, "?")
+        assert type(totals[0]) is int and type(totals[1]) is float
     finally:
         await database.close()
