@@ -9,7 +9,7 @@ import pytest
 
 from storage.db import Database
 from storage.schema_text import for_engine
-from tests.conftest import ON_POSTGRES, open_sqlite
+from tests.conftest import ON_POSTGRES, RunningBot, open_sqlite
 from tests.postgres_cluster import Cluster
 
 # Each engine's spatial index of waiting needs (migration 0014): SQLite's R*Tree is a virtual
@@ -129,3 +129,18 @@ async def test_the_repositories_see_the_same_shape_on_both_engines(tmp_path: Pat
         assert type(totals[0]) is int and type(totals[1]) is float
     finally:
         await database.close()
+
+
+async def test_the_running_bot_is_on_the_engine_under_test(bot: RunningBot) -> None:
+    """On PostgreSQL the whole application runs through DATABASE_URL, as deployed."""
+    if ON_POSTGRES:
+        assert bot.settings.database_url is not None
+        assert bot.app.database.dialect.name == "postgresql"
+    else:
+        assert bot.settings.database_url is None
+        assert bot.app.database.dialect.name == "sqlite"
+    jeanne = bot.fake.user(611, "Jeanne")
+    await jeanne.command("start")
+    assert jeanne.last().text == "Que voulez-vous faire ?"
+    assert any(m.text.startswith("Bonjour Jeanne") for m in jeanne.messages())
+    bot.assert_clean()
