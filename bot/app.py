@@ -296,6 +296,7 @@ async def create_bot(
         partner_api=core.partner_api,
         transit=core.transit,
         conversations=core.conversations,
+        belonging=core.belonging,
     )
     sms_sender = sms_sender_for(settings, sms_gateway)
     deliverer = Deliverer(
@@ -358,7 +359,9 @@ def register_handlers(
 ) -> Notifier:
     notifier = Notifier(deps, core.database.after_commit, text_writer(core))
     deliverer.use(notifier.steps(application.bot))
-    directory = OperatorDirectory(deps.settings.operator_chat_id)
+    directory = OperatorDirectory(
+        deps.settings.operator_chat_id, territories=deps.settings.territories
+    )
     core.group_members.check = members_of_groups(application.bot, directory)
     introductions = IntroductionHandlers(deps, notifier, directory)
     runner = AgendaRunner(

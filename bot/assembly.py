@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.agenda import Calendar, Timing
 from bot.aids.catalogue import Catalogue, load_catalogue, say_untranslated
-from bot.aids.funders import load_funders
+from bot.aids.funders import load_funders, load_territory_funders
 from bot.clock import Clock, SystemClock
 from bot.conversations.aids import AidsFlow
 from bot.conversations.apply import ApplyFlow
@@ -54,6 +54,7 @@ from bot.services.pruning import Pruning
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
 from bot.services.scheduled import ScheduledWork
+from bot.services.territories import Belonging
 from bot.services.texting import Texting
 from bot.services.texts import TextService
 from bot.services.transit import TransitService
@@ -85,6 +86,7 @@ from storage.people import SqlitePeopleRepository
 from storage.personal_data import AidsHeld, NeedsHeld, core_holders
 from storage.reports import SqliteReports
 from storage.sms_channel import SmsChannelHeld
+from storage.territories import SqlTerritories
 from storage.texts import SqliteTextInbox
 from storage.transit import SqliteTimetable
 from storage.trip_search import IndexedTripSearch
@@ -144,6 +146,8 @@ class Core:
     coordinator: CoordinatorService | None = None
     # Every day, settled updates, messages and texts older than kept are forgotten.
     pruning: Pruning | None = None
+    # Where people, needs and trips belong; which team sees them (issue 22).
+    belonging: Belonging | None = None
 
     @cached_property
     def texting(self) -> Texting | None:
@@ -183,6 +187,7 @@ class Core:
             pruning=self.pruning,
             volunteer_rides=self.volunteer_rides,
             coordinator=self.coordinator,
+            territories=self.settings.territories,
         )
 
     async def close(self) -> None:
@@ -208,6 +213,15 @@ class Loaded:
     catalogue: Catalogue
 
 
+def load_places(departments: tuple[str, ...], local_places_files: tuple[Path, ...]) -> Gazetteer:
+    """The communes, and every territory's own places."""
+    first = local_places_files[0] if local_places_files else None
+    gazetteer = Gazetteer.load(departments, first)
+    for path in local_places_files[1:]:
+        gazetteer = gazetteer.with_local_places(path)
+    return gazetteer
+
+
 async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded:
     """What the start reads before anything is wired: the database (migrations included),
     the places, the trips' index, the timetables and the territory's files. A wrong file
@@ -215,9 +229,7 @@ async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded
     # The places load in a thread while the trips load from the database: on two cores,
     # start-up takes the longer of the two, not their sum.
     places = (
-        asyncio.to_thread(
-            Gazetteer.load, settings.territory_departments, settings.local_places_file
-        )
+        asyncio.to_thread(load_places, settings.territory_departments, settings.local_places_files)
         if gazetteer is None
         else None
     )
@@ -257,16 +269,14 @@ async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded
         except ValueError as error:
             raise SettingFileError("GTFS_FILES", str(error)) from None
         try:
-            services = (
-                await asyncio.to_thread(
-                    read_services, settings.services_file, gazetteer, settings.zone
+            services = []
+            for services_file in settings.services_files:  # every territory's, as one list
+                services += await asyncio.to_thread(
+                    read_services, services_file, gazetteer, settings.zone
                 )
-                if settings.services_file
-                else []
-            )
         except ValueError as error:
             raise SettingFileError("SERVICES_FILE", str(error)) from None
-        catalogue = await asyncio.to_thread(load_catalogue, settings.aids_file)
+        catalogue = await asyncio.to_thread(load_catalogue, *settings.aids_files)
     except BaseException:
         await database.close()  # or its thread keeps the process from exiting
         raise
@@ -317,7 +327,9 @@ def wire(
     )
     introductions = SqliteIntroductionRepository(database)
     person_reports = SqlitePersonReports(database)
+    belonging = Belonging(settings.territories, SqlTerritories(database))
     volunteers = VolunteerService(
+        belonging=belonging,
         volunteers=SqliteVolunteers(database),
         people=people,
         trips=trips,
@@ -373,6 +385,7 @@ def wire(
         keep_paper=volunteer_rides.record,
         membership=tus.ride_asked,
         volunteer_lookup=volunteers,
+        belonging=belonging,
     )
     matching, rides, announcements = wired.needs, wired.rides, wired.announcements
     trip_service, introduction_service = wired.trips, wired.introductions
@@ -415,14 +428,25 @@ def wire(
     privacy.register(VolunteerRidesHeld(database))
     # The SMS channel's consent, handed over with the rest (/mesdonnees).
     privacy.register(SmsChannelHeld(database))
-    say_untranslated(catalogue, settings.aids_file)
+    say_untranslated(catalogue, settings.aids_files[0] if settings.aids_files else None)
     # The proofs live beside the database, never in a group's history.
     proofs = ProofFolder(settings.database_path.parent / "proofs")
     aid_answers = SqliteAidAnswers(database)
-    aids = AidService(catalogue, aid_answers, need_repository, trips, clock, settings)
+    aids = AidService(
+        catalogue, aid_answers, need_repository, trips, clock, settings, belonging=belonging
+    )
+    territory_funders = (
+        load_territory_funders(settings.territories, settings.funders_file)
+        if settings.territories.several
+        else None
+    )
     applications = ApplicationService(
         catalogue=catalogue,
-        funders=load_funders(settings.funders_file, settings.operator_chat_id, "Mobilot"),
+        funders=(
+            territory_funders.union()
+            if territory_funders is not None
+            else load_funders(settings.funders_file, settings.operator_chat_id, "Mobilot")
+        ),
         applications=SqliteApplications(database),
         people=people,
         files=proofs,
@@ -431,6 +455,7 @@ def wire(
         unit_of_work=database,
         proof_retention_days=settings.proof_retention_days,
         answers=aid_answers,
+        territory_funders=territory_funders,
     )
     # Aid applications go with the rest of a person's data (/mesdonnees, /oublier).
     privacy.register(AidsHeld(database, [applications.forget, aids.forget]))
@@ -606,6 +631,7 @@ def wire(
             calendar=timing.calendar,
             hour=settings.digest_hour,
         ),
+        belonging=belonging,
         pruning=Pruning(
             inbox=inbox_service,
             delivery=delivery_service,

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 from bot.matching import TimeMode
 from bot.phones import parse_phone
 from bot.settings import Language
+from bot.territories import DEFAULT_TERRITORY
 
 MAX_SEATS = 8
 MAX_NOTE_LENGTH = 300
@@ -95,6 +96,8 @@ class Person(BaseModel):
     sms_since: datetime | None = None
     sms_consent_by: int | None = None
     sms_stopped_at: datetime | None = None
+    # Where they belong (bot/territories.py); None until their first need or trip says.
+    territory: str | None = None
 
     @property
     def has_channel(self) -> bool:
@@ -262,6 +265,7 @@ class Trip(NewTrip):
     status: TripStatus
     created_at: datetime
     updated_at: datetime
+    territory: str = DEFAULT_TERRITORY
 
     @property
     def ended(self) -> bool:
@@ -468,6 +472,8 @@ class Need(NewNeed):
     # The operators' follow-up: their post about it, who claimed it, how it was closed.
     operators_post_id: int | None = None
     claimed_by: int | None = None
+    # Whose team follows it: its person's territory (bot/services/territories.py).
+    territory: str = DEFAULT_TERRITORY
     closed_reason: CloseReason | None = None
 
     @property

@@ -145,6 +145,9 @@ class Notice:
     after_sent: Step | None = None
     # With `to` None: a group other than the team's (a funder's reviewers).
     chat_id: int | None = None
+    # With `to` None: whose team is told; None: the territory of what the notice is about
+    # (`team_territory`).
+    territory: str | None = None
 
     @property
     def key(self) -> str:
@@ -155,8 +158,41 @@ class Notice:
         return self.to is None
 
 
-def to_team(values: NoticeValues, buttons: tuple[Button, ...] = ()) -> Notice:
-    return Notice(None, values, buttons)
+def to_team(
+    values: NoticeValues, buttons: tuple[Button, ...] = (), territory: str | None = None
+) -> Notice:
+    return Notice(None, values, buttons, territory=territory)
+
+
+def team_territory(notice: Notice) -> str | None:
+    """Whose team a notice to the team goes to (issue 22): the one it names, else the
+    territory of the need it is about, else of the person or trip it names; None when it is
+    about no one (the first territory's team is told)."""
+    if notice.territory is not None:
+        return notice.territory
+    return territory_of_values(notice.values)
+
+
+def territory_of_values(values: object) -> str | None:
+    found: dict[str, str] = {}
+    for item in dataclasses.fields(values) if dataclasses.is_dataclass(values) else ():
+        value = getattr(values, item.name)
+        # a team view (FollowUp) or anything else about one need
+        view_need = (
+            None if isinstance(value, Need | Person | Trip) else getattr(value, "need", None)
+        )
+        if isinstance(value, Need):
+            found.setdefault("need", value.territory)
+        elif isinstance(view_need, Need):
+            found.setdefault("need", view_need.territory)
+        elif isinstance(value, Person) and value.territory is not None:
+            found.setdefault("person", value.territory)
+        elif isinstance(value, Trip):
+            found.setdefault("trip", value.territory)
+    for kind in ("need", "person", "trip"):
+        if kind in found:
+            return found[kind]
+    return None
 
 
 def to_person(person: Person, values: NoticeValues, buttons: tuple[Button, ...] = ()) -> Notice:

@@ -1,4 +1,61 @@
-"""What the core needs from storage, as small interfaces; `storage/` implements them."""
+"""What the core needs from storage, as small interfaces; `storage/` implements them.
+
+The ports shared by several features are declared here; the others beside the feature that
+owns them. Every port, its owner, and what implements it ("memory": the in-memory one the
+services' own tests use; tests/test_port_contracts.py runs the same cases on memory and on
+SQLite for those marked *). Paths are under bot/ unless they start with storage/,
+handlers/ or tests/.
+
+Declared here
+  PeopleRepository*       people (services/people.py)     storage/people.py; tests/memory.py
+  TripRepository*         trips (services/trips.py)       storage/trips.py; tests/memory.py
+  NeedRepository*         needs (services/needs.py)       storage/needs.py; tests/memory.py
+  NeedFollowUp*           team (services/operators.py)   storage/needs.py; tests/memory.py
+  IntroductionRepository* introductions                   storage/introductions.py; memory
+  TripSearch*             matching (services/needs.py)    storage/trip_search.py; memory
+  Agenda*                 scheduled work (bot/agenda.py)  storage/agenda.py; tests/memory.py
+  Inbox*                  updates (bot/delivery.py)       storage/inbox.py; tests/memory.py
+  Outbox*                 notices (bot/delivery.py)       storage/outbox.py; tests/memory.py
+  UnitOfWork*             every use case                  storage/db.py Database; memory
+
+Beside their feature
+  ConversationStore*      conversations/engine.py         storage/conversations.py;
+                                                          tests/test_conversation_engine.py
+  ConsentRepository*      services/consents.py            storage/consents.py; memory
+  PrivacyAcceptance       services/consents.py            storage/people.py; memory
+  PersonReports*          services/trust.py               storage/trust.py; memory
+  DataHolder              services/privacy.py             storage/personal_data.py (one per
+                                                          table), storage/sms_channel.py…
+  NeedAnonymiser          services/privacy.py             storage/personal_data.py
+  TextInbox, TextUsage    services/texts.py               storage/texts.py, storage/outbox.py
+  TusRegister             services/tus.py                 storage/tus.py
+  VolunteerRepository     services/volunteers.py          storage/volunteers.py
+  VolunteerRideRepository services/volunteer_rides.py     storage/volunteer_rides.py
+  DashboardFacts          services/dashboard.py           storage/dashboard.py
+  Reports                 services/reports.py             storage/reports.py
+  AidAnswers*             aids/ports.py                   storage/aids.py;
+                                                          tests/test_aids_flow.py
+  Applications            aids/ports.py                   storage/aids.py;
+                                                          tests/test_applications_service.py
+  ProofFiles              aids/ports.py                   storage/aids.py ProofFolder;
+                                                          tests/test_applications_service.py
+  BookingRepository*      interop/ports.py                storage/interop.py;
+  SharedNeeds*            interop/ports.py                  tests/test_interop_core.py
+  PartnerClient           interop/ports.py                handlers/http/partner_client.py;
+                                                          tests/interop_helpers.py FakePartner
+  Timetable               transit/planner.py              storage/transit.py
+  Clock                   clock.py                        SystemClock; tests FakeClock
+  OnlineLookup            services/places.py              places/geocoder.py
+  CommuneLookup           places/local.py                 places/gazetteer.py
+
+Collaborators a service receives (declared in the service that uses them):
+  Announcer               services/needs.py, trips.py     services/announcements.py
+  VolunteerMatcher        services/needs.py               services/volunteers.py
+  VolunteerLookup         services/introductions.py       storage/volunteers.py
+  RidesToCome             services/trips.py               services/rides.py
+  RideCaller              services/trips.py               services/introductions.py
+  PartnerPassengers       services/trips.py               storage/interop.py
+"""
 
 from __future__ import annotations
 

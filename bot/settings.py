@@ -11,15 +11,28 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.interop.partners import is_operator_id, load_partners
 from bot.languages import Language
-
-# The most a Transport d'Utilité Sociale may ask per kilometre (décret 2019-850, as summed up
-# by the réseau APREVA): a higher TUS_EUR_PER_KM stops the start.
-TUS_LEGAL_CAP_EUR_PER_KM = 0.32
+from bot.territories import (
+    DEFAULT_TERRITORY,
+    Territories,
+    TerritoriesFileError,
+    Territory,
+    read_territories_file,
+)
+from bot.territories import (
+    TUS_LEGAL_CAP_EUR_PER_KM as TUS_LEGAL_CAP_EUR_PER_KM,
+)
 
 
 class SettingFileError(ValueError):
@@ -131,6 +144,141 @@ class Settings(BaseSettings):
     sms_secret: SecretStr | None = None
     sms_callback_url: str | None = None
     sms_monthly_segments: int | None = Field(default=None, ge=0)
+
+    # Several territories in one deployment (issue 22): a TOML file of [[territory]] tables
+    # (docs/deploying.md). Unset: the settings above make one territory.
+    territories_file: Path | None = None
+    # Who may see every territory's figures (/stats tout): Telegram user ids.
+    admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    _territories: Territories | None = PrivateAttr(default=None)
+
+    @field_validator("territories_file", mode="before")
+    @classmethod
+    def _unset_territories(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("territories_file")
+    @classmethod
+    def _territories_file(cls, value: Path | None) -> Path | None:
+        """Read at once: a wrong line stops the start, naming the line and the territory."""
+        if value is None:
+            return None
+        if not value.is_file():
+            raise ValueError(f"file {str(value)!r} does not exist")
+        try:
+            territories = read_territories_file(value)
+        except TerritoriesFileError as error:
+            raise ValueError(str(error)) from None
+        from bot.aids.catalogue import read_aids_file
+        from bot.aids.funders import read_funders_file
+
+        for territory in territories:  # their aids and funders are read now, like AIDS_FILE
+            try:
+                if territory.aids_file is not None:
+                    read_aids_file(territory.aids_file)
+                if territory.funders_file is not None:
+                    read_funders_file(territory.funders_file)
+            except ValueError as error:
+                raise ValueError(f"{value}, territory {territory.id!r}: {error}") from None
+        return value
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _admins(cls, value: object) -> tuple[int, ...]:
+        if value is None or value == "":
+            return ()
+        items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        ids = []
+        for item in items:
+            text = str(item).strip()
+            if not text:
+                continue
+            if not text.isdigit():
+                raise ValueError(f"{text!r} is not a Telegram user id (digits)")
+            ids.append(int(text))
+        return tuple(ids)
+
+    @model_validator(mode="after")
+    def _one_or_several_territories(self) -> Settings:
+        """The territories; with a file, what the deployment as a whole reads (the places'
+        departments, the first team's group for what is not a territory's) follows it."""
+        if self.territories_file is None:
+            self._territories = Territories(
+                (
+                    Territory(
+                        id=DEFAULT_TERRITORY,
+                        name="Mobilot",
+                        departments=self.territory_departments,
+                        team_chat_id=self.operator_chat_id,
+                        local_places_file=self.local_places_file,
+                        services_file=self.services_file,
+                        aids_file=self.aids_file,
+                        funders_file=self.funders_file,
+                        gtfs_files=self.gtfs_files,
+                        tus_eur_per_km=self.tus_eur_per_km,
+                        sms_number=self.sms_number,
+                    ),
+                )
+            )
+            return self
+        territories = Territories(read_territories_file(self.territories_file))
+        self._territories = territories
+        first = territories.first
+        # Matching and the places are one for the whole deployment.
+        self.territory_departments = territories.departments
+        if self.operator_chat_id is None:
+            self.operator_chat_id = first.team_chat_id
+        if not self.gtfs_files:
+            feeds: list[Path] = []
+            for territory in territories.items:
+                feeds += [f for f in territory.gtfs_files if f not in feeds]
+            self.gtfs_files = tuple(feeds)
+        # One TUS rate per deployment for now: the first territory's that names one
+        # (docs/deploying.md); every territory's aids in one catalogue, each its funders.
+        for territory in territories.items:
+            if self.tus_eur_per_km is None and territory.tus_eur_per_km is not None:
+                self.tus_eur_per_km = territory.tus_eur_per_km
+        return self
+
+    @property
+    def territories(self) -> Territories:
+        if self._territories is None:
+            raise RuntimeError("the settings were not validated")
+        return self._territories
+
+    @property
+    def local_places_files(self) -> tuple[Path, ...]:
+        """Every territory's own places (they win over communes, whoever's they are)."""
+        files: list[Path] = []
+        for territory in self.territories.items:
+            path = territory.local_places_file
+            if path is not None and path not in files:
+                files.append(path)
+        if self.local_places_file is not None and self.local_places_file not in files:
+            files.insert(0, self.local_places_file)
+        return tuple(files)
+
+    @property
+    def aids_files(self) -> tuple[Path, ...]:
+        """AIDS_FILE, then every territory's own aids (one catalogue; their eligibility
+        rules say whose they are)."""
+        files: list[Path] = [self.aids_file] if self.aids_file is not None else []
+        for territory in self.territories.items:
+            path = territory.aids_file
+            if path is not None and path not in files:
+                files.append(path)
+        return tuple(files)
+
+    @property
+    def services_files(self) -> tuple[Path, ...]:
+        files: list[Path] = []
+        for territory in self.territories.items:
+            path = territory.services_file
+            if path is not None and path not in files:
+                files.append(path)
+        if self.services_file is not None and self.services_file not in files:
+            files.insert(0, self.services_file)
+        return tuple(files)
 
     @field_validator("gtfs_files", mode="before")
     @classmethod
@@ -334,19 +482,25 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _funders_review_known_aids(self) -> Settings:
-        if self.funders_file is None:
+        files = [("FUNDERS_FILE", self.funders_file)] + [
+            (f"TERRITORIES_FILE, territory {t.id!r}, funders_file", t.funders_file)
+            for t in (self._territories.items if self._territories else ())
+            if t.funders_file is not None and t.funders_file != self.funders_file
+        ]
+        if all(path is None for _, path in files):
             return self
         from bot.aids.catalogue import load_catalogue
         from bot.aids.funders import read_funders_file
 
-        known = {aid.id for aid in load_catalogue(self.aids_file).aids}
-        for funder in read_funders_file(self.funders_file):
-            unknown = sorted(funder.aids - known)
-            if unknown:
-                raise ValueError(
-                    f"FUNDERS_FILE {self.funders_file}: {funder.name} reviews unknown aids "
-                    f"{', '.join(unknown)} (see AIDS_FILE)"
-                )
+        known = {aid.id for aid in load_catalogue(*self.aids_files).aids}
+        for setting, path in files:
+            for funder in read_funders_file(path) if path is not None else []:
+                unknown = sorted(funder.aids - known)
+                if unknown:
+                    raise ValueError(
+                        f"{setting} {path}: {funder.name} reviews unknown aids "
+                        f"{', '.join(unknown)} (see AIDS_FILE)"
+                    )
         return self
 
     @property

@@ -67,9 +67,11 @@ async def set_command_menus(deps: Deps, bot: Bot) -> None:
     for language in LANGUAGES:
         await bot.set_my_commands(menu_commands(deps, language), language_code=language)
     await bot.set_my_commands(menu_commands(deps, deps.settings.default_language))
-    chat_id = deps.settings.operator_chat_id
-    if chat_id is not None:
-        # The operators' group gets the team's own menu, in the territory's language.
+    # Each team's group (one per territory) gets the team's own menu, in its language.
+    chats = deps.settings.territories.team_chats or (
+        (deps.settings.operator_chat_id,) if deps.settings.operator_chat_id is not None else ()
+    )
+    for chat_id in chats:
         language = deps.settings.default_language
         team = [
             BotCommand("ouvertes" if language == "fr" else "open", deps.t(language, "menu.open")),
@@ -96,7 +98,8 @@ async def set_funder_menus(deps: Deps, bot: Bot) -> None:
         BotCommand("exportaides" if french else "aidexport", deps.t(language, "menu.aidexport")),
     ]
     chats = {f.chat_id for f in deps.applications.funders.funders}
-    for chat_id in sorted(chats - {deps.settings.operator_chat_id}):
+    teams = {deps.settings.operator_chat_id, *deps.settings.territories.team_chats}
+    for chat_id in sorted(chats - teams):
         try:
             await bot.set_my_commands(menu, scope=BotCommandScopeChat(chat_id))
         except TelegramError as error:

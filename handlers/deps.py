@@ -26,6 +26,7 @@ from bot.services.places import PlaceService
 from bot.services.privacy import PrivacyService
 from bot.services.reports import ReportService
 from bot.services.rides import RideService
+from bot.services.territories import Belonging
 from bot.services.texting import Texting
 from bot.services.texts import TextService
 from bot.services.transit import TransitService
@@ -71,6 +72,13 @@ class Deps:
     texting: Texting | None = None
     # On-demand transport's reminders before the deadline to book.
     transit: TransitService | None = None
+    # Where people and needs belong: which team may see them (issue 22).
+    belonging: Belonging | None = None
+
+    def team_chat(self, territory: str | None) -> int | None:
+        """The group of that territory's team (the first territory's for None)."""
+        found = self.settings.territories.get(territory).team_chat_id
+        return found if found is not None else self.settings.operator_chat_id
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""

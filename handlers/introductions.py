@@ -36,6 +36,7 @@ from handlers.replies import (
     swap_keyboard,
 )
 from handlers.roles import OperatorDirectory
+from handlers.teams import Teams
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -48,6 +49,7 @@ class IntroductionHandlers:
         self.t = deps.t
         self.notifier = notifier
         self.directory = directory
+        self.teams = Teams(deps, directory)
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         return [
@@ -284,6 +286,8 @@ class IntroductionHandlers:
         intro_id, choice = pressed.subject, pressed.action
         # In the team's group: an operator answers for a driver without Telegram.
         by_team = await self.directory.operator_in_group(update)
+        if by_team and not await self.teams.may_see_introduction(update, int(intro_id), lang):
+            return  # another territory's ride: its team answers for its drivers
         answer = await self.deps.introductions.answer(
             driver, int(intro_id), accept=choice == "yes", by_operator=by_team
         )

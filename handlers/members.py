@@ -62,6 +62,8 @@ class MemberHandlers(OperatorHandlers):
         if person is None or person.forgotten_at is not None:
             await send(update, context, self.t(lang, "members.card_unknown", id=words[0]))
             return
+        if not await self.teams.may_see_person(update, person.id, lang):
+            return  # another territory's member: its team's alone
         rides = await self.coordinator.next_rides(person.id) if self.coordinator else []
         card_lang = person.language  # printed in the member's own language
         content = member_card_pdf(
@@ -86,6 +88,8 @@ class MemberHandlers(OperatorHandlers):
             await send(update, context, self.t(lang, "members.reassign_usage"))
             return
         need_id, volunteer_id = int(numbers[0]), int(numbers[1])
+        if not await self.teams.may_see_need(update, need_id, lang):
+            return  # another territory's need: its team's alone
         done = await self.deps.introductions.reassign(operator, need_id, volunteer_id)
         name = done.volunteer.display_name if done.volunteer else ""
         said = self.t(lang, REASSIGNED[done.result], need=need_id, id=volunteer_id, name=name)

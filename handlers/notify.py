@@ -40,6 +40,7 @@ from bot.notices import (
     SmsUndelivered,
     TeamDigest,
     TeamMonthlyReport,
+    team_territory,
     to_team,
 )
 from bot.services.candidates import Candidate
@@ -115,9 +116,9 @@ class Notifier:
             await self._edit_post(context, values.view)
             return 0
         if isinstance(values, TeamDigest):
-            return int(await self._digest(context, values.digest, values.today))
+            return int(await self._digest(context, values.digest, values.today, notice.territory))
         if isinstance(values, TeamMonthlyReport):
-            return int(await self._monthly_report(context, values.report))
+            return int(await self._monthly_report(context, values.report, notice.territory))
         papers = await write_paper(self, context, notice)  # rides with volunteers, as files
         if papers is not None:
             return papers
@@ -134,7 +135,7 @@ class Notifier:
             # A text passed on for lack of budget is counted as such (/stats).
             topic = THROUGH_TEAM if isinstance(values, SmsThroughTeam) else None
             with about(after_sent=notice.after_sent, topic=topic):
-                return int(await self.to_operators(context, text, markup))
+                return int(await self.to_operators(context, text, markup, team_territory(notice)))
         if await self.tell(context, reader, text, markup, if_unreachable=self._instead(notice)):
             return 1
         if isinstance(notice.if_unreachable, tuple):
@@ -164,7 +165,7 @@ class Notifier:
 
     def instead_of_text(self, reader: Person, text: str) -> Step | None:
         """The team, told a text that never reached `reader` (the gateway's report)."""
-        chat_id = self.deps.settings.operator_chat_id
+        chat_id = self.deps.team_chat(reader.territory)
         if chat_id is None:
             return None
         told = to_team(SmsUndelivered(reader, text))
@@ -184,7 +185,7 @@ class Notifier:
                 continue
             lang = other.to.language if other.to is not None else self.team_lang
             chat_id = (
-                self.deps.settings.operator_chat_id
+                self.deps.team_chat(team_territory(other))
                 if other.to is None
                 else other.to.telegram_user_id
             )
@@ -215,7 +216,8 @@ class Notifier:
         await self.deps.operators.posted(step.need_id, message_id)
         self._after_commit(lambda: self._forget_shown(step.need_id))
         if step.old_post_id is not None and step.old_post_id != message_id:
-            await self._drop_old_post(self._context(), step.old_post_id)
+            territory = await self._territory_of_need(step.need_id)
+            await self._drop_old_post(self._context(), step.old_post_id, territory)
 
     def _forget_shown(self, need_id: int) -> None:
         self._shown.pop(need_id, None)
@@ -283,9 +285,17 @@ class Notifier:
         for its buttons back: read first, then written)."""
         await self._edit_post(context, await self.deps.operators.view(need_id), force=force)
 
+    async def _territory_of_need(self, need_id: int) -> str | None:
+        if self.deps.belonging is None:
+            return None
+        territory = await self.deps.belonging.of_need(need_id)
+        return territory.id if territory is not None else None
+
     async def _edit_post(self, context: Context, view: TeamView, *, force: bool = False) -> None:
-        chat_id = self.deps.settings.operator_chat_id
-        if view.need is None or view.need.operators_post_id is None or chat_id is None:
+        if view.need is None:
+            return
+        chat_id = self.deps.team_chat(view.need.territory)  # its own team's group
+        if view.need.operators_post_id is None or chat_id is None:
             return
         need_id = view.need.id
         lang = self.deps.settings.default_language
@@ -306,7 +316,9 @@ class Notifier:
         # shows what it showed, and the next refresh edits it.
         self._after_commit(lambda: self._shown.__setitem__(need_id, shown))
 
-    async def _digest(self, context: Context, digest: Digest, today: date) -> bool:
+    async def _digest(
+        self, context: Context, digest: Digest, today: date, territory: str | None = None
+    ) -> bool:
         """The team's morning digest, with a button for each need it lists."""
         t, lang = self.t, self.team_lang
         text = render.digest(t, lang, digest, today)
@@ -318,14 +330,18 @@ class Notifier:
             for view in [*digest.new_needs, *digest.still_open][: render.DIGEST_LINES]
             if view.need and view.passenger
         ]
-        return await self.to_operators(context, text, kb.digest(t, lang, buttons))
+        return await self.to_operators(context, text, kb.digest(t, lang, buttons), territory)
 
-    async def _monthly_report(self, context: Context, report: MonthlyReport) -> bool:
-        """Last month's report, then its chart, in the group."""
-        chat_id = self.deps.settings.operator_chat_id
+    async def _monthly_report(
+        self, context: Context, report: MonthlyReport, territory: str | None = None
+    ) -> bool:
+        """Last month's report, then its chart, in the (territory's) team's group."""
+        chat_id = self.deps.team_chat(territory)
         if chat_id is None:
             return False
-        await self.to_operators(context, monthly_text(self.t, self.team_lang, report))
+        await self.to_operators(
+            context, monthly_text(self.t, self.team_lang, report), territory=territory
+        )
         await send_chart(context, self.t, self.team_lang, chat_id, report.dashboard)
         return True
 
@@ -342,7 +358,7 @@ class Notifier:
             else None
         )
         text = render.operator_post(self.t, lang, view, view.reason)
-        if chat_id == self.deps.settings.operator_chat_id and view.need.is_open:
+        if chat_id == self.deps.team_chat(view.need.territory) and view.need.is_open:
             posted = NeedPosted(need_id, view.need.operators_post_id).step()
             with about(after_sent=posted):
                 await context.bot.send_message(chat_id, text, reply_markup=markup)
@@ -350,17 +366,24 @@ class Notifier:
             await context.bot.send_message(chat_id, text, reply_markup=markup)
         return True
 
-    async def _drop_old_post(self, context: Context, post_id: int | None) -> None:
-        chat_id = self.deps.settings.operator_chat_id
+    async def _drop_old_post(
+        self, context: Context, post_id: int | None, territory: str | None
+    ) -> None:
+        chat_id = self.deps.team_chat(territory)
         if post_id is None or chat_id is None:
             return
         # Deleted by someone, or already without buttons: the deliverer lets it go.
         await context.bot.edit_message_reply_markup(chat_id, post_id, reply_markup=None)
 
     async def to_operators(
-        self, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
+        self,
+        context: Context,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        territory: str | None = None,
     ) -> bool:
-        chat_id = self.deps.settings.operator_chat_id
+        """To a territory's team (the first's when None)."""
+        chat_id = self.deps.team_chat(territory)
         if chat_id is None:
             log.warning("OPERATOR_CHAT_ID is not set: the operators were not told")
             return False

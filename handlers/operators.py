@@ -32,6 +32,7 @@ from handlers.replies import (
 from handlers.roles import OperatorDirectory
 from handlers.sms_team import month_text
 from handlers.team_views import need_diary, worded_rows
+from handlers.teams import Teams
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -46,6 +47,7 @@ class OperatorHandlers:
         self.t = deps.t
         self.notifier = notifier
         self.directory = directory
+        self.teams = Teams(deps, directory)
         self.lang = deps.settings.default_language
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
@@ -81,7 +83,7 @@ class OperatorHandlers:
         if operator is None:
             return
         lang = self._language(update, operator)
-        views = await self.deps.operators.open_needs()
+        views = await self.deps.operators.open_needs(await self.teams.scope(update))
         if not views:
             await send(update, context, self.t(lang, "operators.open_none"))
             return
@@ -96,7 +98,7 @@ class OperatorHandlers:
         page = pages.page_number(
             kb.decode(update.callback_query.data if update.callback_query else None)
         )
-        views = await self.deps.operators.open_needs()
+        views = await self.deps.operators.open_needs(await self.teams.scope(update))
         await answer_button(update)
         if not views:
             await edit(update, self.t(lang, "operators.open_none"))
@@ -135,7 +137,14 @@ class OperatorHandlers:
         if operator is None:
             return
         lang = self._language(update, operator)
-        overview = await self.deps.dashboard.overview()
+        # With several territories: the team's own figures; `/stats tout` the deployment's,
+        # for whoever runs it (ADMIN_USER_IDS).
+        everything = _everything(context)
+        scope = None if everything else await self.teams.scope(update)
+        if everything and self.teams.several and not self.teams.is_admin(update):
+            await send(update, context, self.t(lang, "territories.all_refused"))
+            return
+        overview = await self.deps.dashboard.overview(scope)
         stats = overview.statistics
         text = self.t(
             lang,
@@ -143,6 +152,14 @@ class OperatorHandlers:
             recent=Html(self._figures(lang, stats.recent)),
             overall=Html(self._figures(lang, stats.overall)),
         )
+        if self.teams.several:  # whose figures these are
+            team = self.deps.settings.territories.get(scope.territory if scope else None)
+            header = (
+                self.t(lang, "territories.stats_of", team=team.name)
+                if scope is not None
+                else self.t(lang, "territories.stats_all")
+            )
+            text = f"{header}\n\n{text}"
         if overview.texts is not None:  # what texting cost this month
             text += "\n\n" + month_text(self.t, lang, overview.texts)
         chat = update.effective_chat
@@ -179,11 +196,20 @@ class OperatorHandlers:
         operator = await self._operator(update)
         if operator is None:
             return
-        chat_id = self.deps.settings.operator_chat_id
+        # The team's own rows, into its own group; `/export tout`: every territory's, for
+        # whoever runs the deployment (into their team's group).
+        everything = _everything(context)
+        if everything and self.teams.several and not self.teams.is_admin(update):
+            lang = self._language(update, operator)
+            await send(update, context, self.t(lang, "territories.all_refused"))
+            return
+        team = await self.teams.team(update)
+        scope = None if everything or team is None else await self.teams.scope(update)
+        chat_id = self.deps.team_chat(team.id if team else None)
         if chat_id is None:
             raise NotWired("no operators' group is set")
         zone = self.deps.settings.zone
-        for table in await self.deps.reports.export():
+        for table in await self.deps.reports.export(scope):
             rows = worded_rows(self.t, self.lang, table.table, table.rows, zone)
             content = csv_bytes(rows)
             await context.bot.send_document(
@@ -210,6 +236,8 @@ class OperatorHandlers:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         need_id, action, detail = pressed
+        if not await self.teams.may_see_need(update, int(need_id), lang):
+            return  # another territory's need: its team's alone
         if action == "claim":
             await self._claim(update, context, operator, need_id, lang)
         elif action == "drivers":
@@ -336,3 +364,8 @@ class OperatorHandlers:
             else "operators.not_found"
         )
         await answer_button(update, self.t(lang, key))
+
+
+def _everything(context: Context) -> bool:
+    """`/stats tout`, `/export tout`: every territory's (for whoever runs the deployment)."""
+    return " ".join(context.args or []).strip().lower() in ("tout", "all", "toutes")

@@ -28,6 +28,7 @@ from handlers.notify import Notifier
 from handlers.replies import IncompleteUpdate, answer_button, edit, send
 from handlers.roles import OperatorDirectory
 from handlers.team_views import SUMMARY_SECTIONS
+from handlers.teams import Teams
 from i18n import Html, Translator
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -47,6 +48,7 @@ class PrivacyHandlers:
         self.t = deps.t
         self.notifier = notifier
         self.directory = directory
+        self.teams = Teams(deps, directory)
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         private = filters.ChatType.PRIVATE
@@ -81,6 +83,8 @@ class PrivacyHandlers:
         if data is None:
             await send(update, context, self.t(lang, "privacy.caller_not_found", phone=typed))
             return
+        if not await self.teams.may_see_person(update, data.person.id, lang):
+            return  # another territory's person: its team's alone
         await self._send_data(update, context, data, lang)
 
     async def _send_data(
@@ -114,6 +118,8 @@ class PrivacyHandlers:
             await send(update, context, self.t(lang, "privacy.caller_not_found", phone=typed))
             return
         person = found.person
+        if not await self.teams.may_see_person(update, person.id, lang):
+            return
         markup = kb.inline(
             [
                 (
@@ -174,6 +180,8 @@ class PrivacyHandlers:
         if not await self.directory.is_operator(update.get_bot(), user.id):
             await answer_button(update, self.t(lang, "operators.only"))
             return
+        if not await self.teams.may_see_person(update, person_id, lang):
+            return
         operator = await self.deps.person(update)
         forgotten = await self.deps.privacy.forget_for_caller(operator, person_id)
         if forgotten.result is not ForgetResult.DONE or forgotten.person is None:
@@ -203,6 +211,8 @@ class PrivacyHandlers:
             update.get_bot(), person.telegram_user_id or 0
         ):
             await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        if not await self.teams.may_see_person(update, person_id, lang):
             return
         stays = await self.deps.privacy.stays(person, person_id)
         await answer_button(update)

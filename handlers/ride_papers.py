@@ -115,6 +115,8 @@ class RidePaperHandlers(OperatorHandlers):
         if found is None or not 1 <= month <= 12:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
+        if by_team and not await self.teams.may_see_person(update, found.id, lang):
+            return  # another territory's volunteer: its team's alone
         giver: Person = found
         statement = await self.papers.statement(giver, year, month)
         if not statement.rides:

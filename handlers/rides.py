@@ -18,6 +18,7 @@ from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.replies import answer_button, drop_keyboard, mark_answered, send, swap_keyboard
 from handlers.roles import OperatorDirectory
+from handlers.teams import Teams
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -29,6 +30,7 @@ class RideHandlers:
         self.t = deps.t
         self.notifier = notifier
         self.directory = directory
+        self.teams = Teams(deps, directory)
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         # Before the introductions' own handler, which takes every other "in:" button.
@@ -117,6 +119,8 @@ class RideHandlers:
         if in_group and not as_operator:
             await answer_button(update, self.t(lang, "operators.only"))
             return
+        if as_operator and not await self.teams.may_see_introduction(update, introduction_id, lang):
+            return  # another territory's ride: its team's alone
         recorded = await self.deps.rides.record_outcome(
             person, introduction_id, outcome, as_operator=as_operator
         )
@@ -151,4 +155,5 @@ class RideHandlers:
                     date=self.t.date(team, ride.ride_date),
                     contact=Html(render.reach(self.t, team, ride.driver) or "—"),
                 ),
+                territory=ride.need.territory,  # the passenger's team
             )

@@ -14,6 +14,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot import outside
+from bot.territories import Territories, Territory
 from handlers.deliverer import flood_wait
 
 log = logging.getLogger(__name__)
@@ -41,15 +42,39 @@ class OperatorDirectory:
     lifetime.
     """
 
-    def __init__(self, chat_id: int | None, ttl: float = 300.0) -> None:
+    def __init__(
+        self, chat_id: int | None, ttl: float = 300.0, territories: Territories | None = None
+    ) -> None:
         self.chat_id = chat_id
         self.ttl = ttl
         self._cache: dict[tuple[int, int], tuple[bool, float]] = {}
+        # Several territories (issue 22): each team its group; an operator is a member of one.
+        self.territories = territories if territories is not None and territories.several else None
+        chats = self.territories.team_chats if self.territories is not None else ()
+        self.team_chats: tuple[int, ...] = chats or ((chat_id,) if chat_id is not None else ())
 
     async def is_operator(self, bot: Bot, user_id: int) -> bool:
-        if self.chat_id is None:
-            return False
-        return await self.is_member(bot, self.chat_id, user_id)
+        """A member of a team's group (of any territory's)."""
+        for chat_id in self.team_chats:
+            if await self.is_member(bot, chat_id, user_id):
+                return True
+        return False
+
+    async def team_of(self, update: Update) -> Territory | None:
+        """The territory the operator behind `update` acts for: in a team's group, that
+        group's (if they belong to it); in private, the first team whose group they are in.
+        None with a single territory, or for someone in no team."""
+        user = update.effective_user
+        if self.territories is None or user is None:
+            return None
+        chat = update.effective_chat
+        here = self.territories.of_chat(chat.id if chat is not None else None)
+        teams = [here] if here is not None else list(self.territories.items)
+        for territory in teams:
+            chat_id = territory.team_chat_id
+            if chat_id is not None and await self.is_member(update.get_bot(), chat_id, user.id):
+                return territory
+        return None
 
     async def is_member(self, bot: Bot, chat_id: int, user_id: int) -> bool:
         """Whether the user belongs to that group (the operators', or a funder's)."""
@@ -89,11 +114,15 @@ class OperatorDirectory:
     def in_group(self, update: Update) -> bool:
         """Pressed or typed in the operators' group itself."""
         chat = update.effective_chat
-        return chat is not None and self.chat_id is not None and chat.id == self.chat_id
+        return chat is not None and chat.id in self.team_chats
 
     async def operator_in_group(self, update: Update) -> bool:
-        """An operator acting in the group, e.g. for someone who has no Telegram."""
+        """An operator acting in the group, e.g. for someone who has no Telegram (a member
+        of that very group: of its territory's team)."""
         user = update.effective_user
-        if user is None or not self.in_group(update):
+        chat = update.effective_chat
+        if user is None or chat is None or not self.in_group(update):
             return False
+        if self.territories is not None:
+            return await self.is_member(update.get_bot(), chat.id, user.id)
         return await self.is_operator(update.get_bot(), user.id)

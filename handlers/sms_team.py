@@ -14,6 +14,7 @@ from bot.phones import show_phone
 from bot.services.texts import TeamSms, TeamSmsResult, TextMonth
 from handlers.deps import Deps
 from handlers.replies import send
+from handlers.teams import Teams
 from i18n import Translator
 
 if TYPE_CHECKING:  # handlers/operators.py shows this module's figures in /stats
@@ -56,6 +57,7 @@ class SmsTeamHandlers:
         self.t = deps.t
         self.notifier = notifier
         self.directory = directory
+        self.teams = Teams(deps, directory)
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         return [CommandHandler("sms", self.sms)]
@@ -81,6 +83,8 @@ class SmsTeamHandlers:
         if not typed:
             await send(update, context, self.t(lang, "smsteam.usage"))
             return
+        if not await self.teams.may_see_caller(update, typed, lang):
+            return  # another territory's caller: their team records their consent
         done = await texts.set_by_team(operator, typed, agreed)
         await send(update, context, self._answer(lang, done, typed, operator.display_name))
         await self.notifier.write(context, done.notices)

@@ -30,6 +30,7 @@ from handlers.replies import (
     swap_keyboard,
 )
 from handlers.roles import OperatorDirectory
+from handlers.teams import Teams
 from i18n import Html
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -53,6 +54,7 @@ class TripsHandlers:
         self.t = deps.t
         self.notifier = notifier
         self.directory = directory
+        self.teams = Teams(deps, directory)
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         return [
@@ -294,6 +296,8 @@ class TripsHandlers:
             await answer_button(update, self.t(lang, "common.old_button"))
             return
         trip_id, action, detail = pressed
+        if as_operator and not await self.teams.may_see_trip(update, int(trip_id), lang):
+            return  # another territory's driver: their team answers for them
         confirmed = detail == "yes"
         if action == "back" or (action == "delete" and not confirmed):
             markup = (

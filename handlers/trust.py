@@ -13,6 +13,7 @@ from handlers.deps import Deps
 from handlers.notify import Notifier
 from handlers.replies import answer_button, mark_answered
 from handlers.roles import OperatorDirectory
+from handlers.teams import Teams
 
 Context = ContextTypes.DEFAULT_TYPE
 # The kind of the team's buttons under a report. Buttons of /signaler made before it moved
@@ -29,6 +30,7 @@ class SuspensionButtons:
         self.t = deps.t
         self.notifier = notifier
         self.directory = directory
+        self.teams = Teams(deps, directory)
         self.lang = deps.settings.default_language
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
@@ -44,6 +46,8 @@ class SuspensionButtons:
         if not await self.directory.is_operator(update.get_bot(), user.id):
             await answer_button(update, self.t(self.lang, "operators.only"))
             return
+        if not await self.teams.may_see_person(update, person_id, self.lang):
+            return  # another territory's person: its team's alone
         if data.part(0) == "suspend":
             await self._suspend(update, context, person_id)
         else:

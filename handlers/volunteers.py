@@ -64,7 +64,12 @@ class VolunteerHandlers(OperatorHandlers):
         if operator is None:
             return
         lang = self._language(update, operator)
-        listed = await self.volunteers.listing()
+        scope = await self.teams.scope(update)  # the team's own volunteers
+        listed = [
+            item
+            for item in await self.volunteers.listing()
+            if scope is None or item.person.territory is None or scope.holds(item.person.territory)
+        ]
         if not listed:
             await send(update, context, self.t(lang, "volunteers.none"))
             return
@@ -103,6 +108,8 @@ class VolunteerHandlers(OperatorHandlers):
             problem = command.problem or FileProblem.NUMBER
             await send(update, context, self.t(lang, PROBLEMS[problem], word=command.word))
             return
+        if not await self.teams.may_see_person(update, command.person_id, lang):
+            return  # another territory's volunteer: its team's alone
         if command.file is not None:
             answer = await self.volunteers.write_file(command.person_id, command.file)
         else:
@@ -134,6 +141,8 @@ class VolunteerHandlers(OperatorHandlers):
         pressed = FILE.read(update.callback_query.data if update.callback_query else None)
         if pressed is None:
             await answer_button(update, self.t(lang, "common.old_button"))
+            return
+        if not await self.teams.may_see_person(update, pressed.subject, lang):
             return
         answer = await self.volunteers.check(pressed.subject, operator)
         if answer.result is FileResult.NO_FILE:

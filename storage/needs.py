@@ -27,6 +27,7 @@ from storage.rows import (
     time_text,
     weekdays_to_mask,
 )
+from storage.territories import territory_of_row
 
 
 class SqliteNeedRepository:
@@ -257,4 +258,5 @@ def _need(row: aiosqlite.Row) -> Need:
         back_at=time_from(row["back_at"]),
         purpose_asked=bool(row["purpose_asked"]),
         prescribed=bool(row["prescribed"]),
+        territory=territory_of_row(row),
     )

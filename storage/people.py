@@ -10,6 +10,7 @@ import aiosqlite
 from bot.domain import Missing, Person, TelegramIdentity
 from bot.settings import Language
 from storage.db import Database
+from storage.territories import person_territory_of_row
 
 
 class SqlitePeopleRepository:
@@ -289,4 +290,5 @@ def _person(row: aiosqlite.Row) -> Person:
         sms_stopped_at=row["sms_stopped_at"],
         forgotten_at=row["forgotten_at"],
         suspended_at=row["suspended_at"],
+        territory=person_territory_of_row(row),
     )

@@ -18,6 +18,7 @@ from storage.rows import (
     place_from_row,
     weekdays_to_mask,
 )
+from storage.territories import territory_of_row
 
 
 class SqliteTripRepository:
@@ -128,4 +129,5 @@ def _trip(row: aiosqlite.Row) -> Trip:
         status=status,
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        territory=territory_of_row(row),
     )

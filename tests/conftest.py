@@ -310,3 +310,44 @@ async def bot(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[RunningBot]
     await running.start()
     yield running
     await running.stop()
+
+
+# -- Shared set-ups (issue 26 item 6): each was copied in several test files. ----------------
+
+# What an association running a Transport d'Utilité Sociale pays back per kilometre, in €.
+TUS_RATE = 0.30
+
+
+def paris(text: str) -> datetime:
+    """ "2026-11-23 18:00" in Cahors, as a UTC moment."""
+    from zoneinfo import ZoneInfo  # (imports of this block stay in it: fewer merge conflicts)
+
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
+
+
+@pytest.fixture
+def tus_settings() -> dict[str, Any]:
+    """The settings of `tus_bot`: a test module that needs more overrides this fixture."""
+    return {"tus_eur_per_km": TUS_RATE}
+
+
+@pytest.fixture
+async def tus_bot(
+    tmp_path: Path, gazetteer: Gazetteer, tus_settings: dict[str, Any]
+) -> AsyncIterator[RunningBot]:
+    """Mobilot for an association that drives its members (volunteers, a rate per km)."""
+    running = RunningBot(tmp_path, gazetteer, **tus_settings)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def texting(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[Any]:
+    """Mobilot reached by SMS as well (tests/phones.py: the gateway's stand-in)."""
+    from tests.phones import TextingBot  # it builds on RunningBot, above
+
+    running = TextingBot(tmp_path, gazetteer)
+    await running.start()
+    yield running
+    await running.stop()

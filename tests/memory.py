@@ -684,6 +684,8 @@ class MemoryIntroductions:
         store.require(store.trips, trip_id, "trip")
         store.require(store.people, driver_id, "person")
         store.require(store.people, passenger_id, "person")
+        if leg not in ("outbound", "return"):
+            raise IntegrityError("CHECK constraint failed: leg IN ('outbound', 'return')")
         if any(
             i.need_id == need_id and i.status is IntroductionStatus.PENDING
             for i in self.rows.values()

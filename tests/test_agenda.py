@@ -11,13 +11,13 @@ import pytest
 
 from bot.agenda import MAX_ATTEMPTS, Calendar, Due, Kind, Outcome, retry_delay
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
 from storage.agenda import SqliteAgenda
 from storage.db import Database
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
-from tests.test_ride_life import containing, matched_ride, paris, sent_at
+from tests.setups import describe_need, driver, team
+from tests.test_ride_life import containing, matched_ride, sent_at
 
 PARIS = ZoneInfo("Europe/Paris")
 CALENDAR = Calendar(PARIS)
@@ -214,8 +214,8 @@ async def _monday_ride(bot: RunningBot, monday: str) -> tuple[FakeUser, FakeUser
     jean = await driver(bot, 301, "Jean", username="jean_m")
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie, when=monday)
-    await marie.press(marie.buttons()[0])
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     return jean, marie
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
 from tests.conftest import DATA, OPERATORS, RunningBot
 from tests.fakebot import FakeGroup, FakeUser
-from tests.test_find_flow import describe_need
+from tests.setups import describe_need, reads
 from tests.test_settings import run_bot
 
 FUNDER = -1009876543210
@@ -81,12 +82,12 @@ class Transcript:
 
 
 async def answer_questions(
-    user: FakeUser, age: str, situation: str, commune: str, benefits: str = "Ni l'un ni l'autre"
+    user: FakeUser, age: str, situation: str, commune: str, benefits: str = "none"
 ) -> None:
     await user.command("aides")
     await user.send(age)
-    await user.press(situation)
-    await user.press(benefits)
+    await user.press_doing(kb.AIDS, f"situation:{situation}")
+    await user.press_doing(kb.AIDS, f"benefits:{benefits}")
     await user.send(commune)
 
 
@@ -96,7 +97,7 @@ def titles(user: FakeUser) -> list[str]:
 
 async def test_a_young_job_seeker_in_the_lot_and_a_retired_person(bot: RunningBot) -> None:
     lea = bot.fake.user(501, "Léa", last_name="Roux")
-    await answer_questions(lea, "24 ans", "Je cherche un emploi", "Cahors")
+    await answer_questions(lea, "24 ans", "job_seeker", "Cahors")
     seen = titles(lea)
     assert "Aide au permis de conduire B (France Travail)" in seen
     assert "liO gratuit pour les jeunes (« + = 0 »)" in seen
@@ -110,7 +111,7 @@ async def test_a_young_job_seeker_in_the_lot_and_a_retired_person(bot: RunningBo
     assert lea.last().buttons == ["Oui, gardez mes réponses", "Non, merci"]
 
     rene = bot.fake.user(502, "René", last_name="Bos")
-    await answer_questions(rene, "70", "Je suis à la retraite", "Cahors")
+    await answer_questions(rene, "70", "retired", "Cahors")
     seen = titles(rene)
     assert seen and "Aide au permis de conduire B (France Travail)" not in seen
     assert not any("liO" in title for title in seen)
@@ -120,11 +121,11 @@ async def test_a_young_job_seeker_in_the_lot_and_a_retired_person(bot: RunningBo
 
 async def test_answers_kept_only_with_consent(bot: RunningBot) -> None:
     lea = bot.fake.user(501, "Léa")
-    await answer_questions(lea, "24", "Je cherche un emploi", "Cahors")
-    await lea.press("Non, merci")
+    await answer_questions(lea, "24", "job_seeker", "Cahors")
+    await lea.press_doing(kb.KEEP, "no")
     assert await bot.rows("SELECT * FROM aid_answers") == []
-    await answer_questions(lea, "24", "Je cherche un emploi", "Cahors")
-    await lea.press("Oui, gardez mes réponses")
+    await answer_questions(lea, "24", "job_seeker", "Cahors")
+    await lea.press_doing(kb.KEEP, "yes")
     [kept] = await bot.rows("SELECT age, situation, commune_code FROM aid_answers")
     assert kept == {"age": 24, "situation": "job_seeker", "commune_code": "46042"}
     mark = lea.mark()
@@ -140,14 +141,14 @@ async def test_no_driver_found_offers_the_aids(bot: RunningBot) -> None:
     await describe_need(lina, origin="Lacapelle-Marival")  # nobody drives there
     nothing = next(m for m in lina.messages() if "pas trouvé de conducteur" in m.text)
     assert nothing.buttons == ["💶 Voir les aides pour se déplacer"]
-    await lina.press("💶 Voir les aides pour se déplacer")
+    await lina.press_doing(kb.START, "")
     assert "Quel âge avez-vous" in lina.last().text
     await lina.send("24")
-    await lina.press("Je cherche un emploi")
-    await lina.press("Je préfère ne pas répondre")
+    await lina.press_doing(kb.AIDS, "situation:job_seeker")
+    await lina.press_doing(kb.AIDS, "benefits:unsaid")
     # The commune she travels from is offered.
     assert lina.last().buttons == ["📍 Lacapelle-Marival"]
-    await lina.press("📍 Lacapelle-Marival")
+    await lina.press_doing(kb.AIDS, "known")
     assert "Coup de pouce permis du Lot" in titles(lina)
     bot.take_blocked_errors()
     bot.assert_clean()
@@ -165,16 +166,16 @@ def reviewer(bot: RunningBot, user_id: int = 601, name: str = "Régine") -> Fake
 
 
 async def apply(bot: RunningBot, user: FakeUser, files: list[tuple[str, bytes]]) -> None:
-    await answer_questions(user, "24", "Je cherche un emploi", "Cahors")
-    await user.press("📝 Faire la demande ici")
+    await answer_questions(user, "24", "job_seeker", "Cahors")
+    await user.press_doing(kb.APPLY, "lot-permis")
     await user.send("Auto-école du Quercy")
     for kind, content in files:
         if kind == "photo":
             await user.send_photo(content=content)
         else:
             await user.send_document(kind, content)
-    await user.press("✅ J'ai tout envoyé")
-    await user.press("✅ Envoyer ma demande")
+    await user.press_doing(kb.APPLY, "done")
+    await user.press_doing(kb.APPLY, "submit")
 
 
 def no_file_in_any_group(bot: RunningBot) -> bool:
@@ -197,13 +198,13 @@ async def test_from_aides_to_a_validated_application(bot: RunningBot, tmp_path: 
     script.said("Léa", "24 ans")
     await lea.send("24 ans")
     script.said("Léa", "[Je cherche un emploi]")
-    await lea.press("Je cherche un emploi")
+    await lea.press_doing(kb.AIDS, "situation:job_seeker")
     script.said("Léa", "[Ni l'un ni l'autre]")
-    await lea.press("Ni l'un ni l'autre")
+    await lea.press_doing(kb.AIDS, "benefits:none")
     script.said("Léa", "Cahors")
     await lea.send("Cahors")
     script.said("Léa", "[📝 Faire la demande ici] (under « Coup de pouce permis du Lot »)")
-    await lea.press("📝 Faire la demande ici")
+    await lea.press_doing(kb.APPLY, "lot-permis")
     script.said("Léa", "Auto-école du Quercy")
     await lea.send("Auto-école du Quercy")
     script.said("Léa", "(a photo of her identity card)")
@@ -213,9 +214,9 @@ async def test_from_aides_to_a_validated_application(bot: RunningBot, tmp_path: 
     script.said("Léa", "(devis.pdf, the driving school's quote)")
     await lea.send_document("devis.pdf", PDF)
     script.said("Léa", "[✅ J'ai tout envoyé]")
-    await lea.press("✅ J'ai tout envoyé")
+    await lea.press_doing(kb.APPLY, "done")
     script.said("Léa", "[✅ Envoyer ma demande]")
-    await lea.press("✅ Envoyer ma demande")
+    await lea.press_doing(kb.APPLY, "submit")
 
     post = funder.last()
     assert "Demande d'aide n° 1" in post.text and "Léa Roux, 24 ans" in post.text
@@ -227,7 +228,7 @@ async def test_from_aides_to_a_validated_application(bot: RunningBot, tmp_path: 
     assert len(stored) == 3 and {p.suffix for p in stored} == {".jpg", ".pdf"}
 
     script.said("Régine (in the group)", "[📎 Voir les justificatifs (en privé)]")
-    await funder.press(regine, "📎 Voir les justificatifs (en privé)", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "proofs", message=post)
     shown = [m for m in regine.messages() if m.document is not None]
     assert [m.photo for m in shown] == [True, True, False]
     assert shown[2].document is not None and shown[2].document.content == PDF
@@ -235,7 +236,7 @@ async def test_from_aides_to_a_validated_application(bot: RunningBot, tmp_path: 
     assert answer.startswith("Je vous ai envoyé les justificatifs en privé (3).")
 
     script.said("Régine (in the group)", "[✅ Accepter]")
-    await funder.press(regine, "✅ Accepter", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "validate", message=post)
     assert "quel montant accepter" in regine.last().text
     script.said("Régine (in private)", "500")
     await regine.send("500")
@@ -293,12 +294,12 @@ async def test_an_application_nobody_answered_is_shown_again(bot: RunningBot) ->
         reminder.text
     )
     assert reminder.buttons == ["📎 Voir les justificatifs (en privé)", "✅ Accepter", "❌ Refuser"]
-    await funder.press(regine, "✅ Accepter", message=reminder)
+    await funder.press_doing(regine, kb.REVIEW, "validate", message=reminder)
     await regine.send("400")
     assert "Montant : 400 €, en une fois." in lea.last().text
     await apply(bot, lea, [("photo", JPEG)])  # a second one, answered at once: no reminder
-    await funder.press(regine, "❌ Refuser")
-    await funder.press(regine, "L'aide a déjà été accordée")
+    await funder.press_doing(regine, kb.REVIEW, "reject")
+    await funder.press_doing(regine, kb.REVIEW, "reason:already_granted")
     mark = funder.mark()
     await bot.later(days=8)
     assert not any("attend une réponse" in text for text in funder.texts_since(mark))
@@ -312,14 +313,14 @@ async def test_the_validated_aids_file_is_in_words_and_local_times(bot: RunningB
     await regine.command("start")  # to be asked the amount in private
     await apply(bot, lea, [("photo", JPEG)])
     await bot.later(minutes=7, seconds=42)
-    await funder.press(regine, "✅ Accepter")
+    await funder.press_doing(regine, kb.REVIEW, "validate")
     await regine.send("500")
     await funder.command(regine, "exportaides")
     export = funder.last().document
     assert export is not None and export.filename == "aides-validees.csv"
     lines = export.content.decode("utf-8-sig").split("\r\n")
     assert lines[0].startswith("n° de demande,aide,intitulé,commune,âge,situation,déposée le")
-    assert "job_seeker" not in lines[1] and "Je cherche un emploi" in lines[1]
+    assert "job_seeker" not in lines[1] and reads(bot, "aids.situation.job_seeker") in lines[1]
     assert "en une fois" in lines[1] and "500.00" in lines[1] and "once" not in lines[1]
     # 9:00 UTC on 23 November is 10:00 in Paris; to the minute, no seconds, no offset.
     assert ",2026-11-23 10:00,2026-11-23 10:07," in lines[1]
@@ -333,12 +334,12 @@ async def test_a_rejection_for_a_missing_proof(bot: RunningBot, tmp_path: Path) 
     regine = reviewer(bot)
     await apply(bot, lea, [("photo", JPEG)])
     post = funder.last()
-    await funder.press(regine, "❌ Refuser", message=post)
-    assert "Il manque un justificatif" in post.buttons
-    await funder.press(regine, "↩️ Retour", message=post)
-    assert post.buttons[0] == "📎 Voir les justificatifs (en privé)"
-    await funder.press(regine, "❌ Refuser", message=post)
-    await funder.press(regine, "Il manque un justificatif", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "reject", message=post)
+    assert reads(bot, "aids.reason.missing_proof") in post.buttons
+    await funder.press_doing(regine, kb.REVIEW, "back", message=post)
+    assert post.buttons[0] == reads(bot, "aids.button_see_proofs")
+    await funder.press_doing(regine, kb.REVIEW, "reject", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "reason:missing_proof", message=post)
     assert "est refusée. Raison : Il manque un justificatif." in lea.last().text
     assert "Vos justificatifs sont effacés" in lea.last().text
     assert "refusée par Régine Lafon : Il manque un justificatif" in funder.last().text
@@ -363,9 +364,7 @@ async def test_a_forged_or_stale_press_is_refused(bot: RunningBot) -> None:
     post = funder.last()
     for data in ("ar:1:validate", "ar:1:reason:conditions_not_met", "ar:1:proofs"):
         await funder.press_data(nadia, data, message=post)
-        assert nadia.callback_answers()[-1]["text"] == (
-            "Seules les personnes du groupe qui étudie cette aide peuvent faire ça."
-        )
+        assert nadia.callback_answers()[-1]["text"] == (reads(bot, "aids.reviewers_only"))
     await nadia.command("start")
     await nadia.press_data("ar:1:validate")  # in private, too
     assert nadia.callback_answers()[-1]["text"].startswith("Seules les personnes du groupe")
@@ -381,7 +380,7 @@ async def test_a_forged_or_stale_press_is_refused(bot: RunningBot) -> None:
 
     await funder.press_data(regine, "ar:999:validate", message=post)
     assert regine.callback_answers()[-1]["text"].startswith("Ce bouton ne sert plus")
-    await funder.press(regine, "✅ Accepter", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "validate", message=post)
     await regine.send("beaucoup")
     assert "Je n'ai pas compris ce montant" in regine.last().text
     await regine.command("chercher")  # something else to do first: the amount waits
@@ -389,11 +388,11 @@ async def test_a_forged_or_stale_press_is_refused(bot: RunningBot) -> None:
     await regine.send("Cahors")
     assert "Je n'ai pas compris ce montant" not in regine.last().text
     await regine.command("annuler")
-    await funder.press(regine, "✅ Accepter", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "validate", message=post)
     await regine.send("50 par mois")
     assert "Montant : 50 € par mois." in lea.last().text
     await funder.press_data(regine, "ar:1:reason:already_granted", message=post)
-    assert regine.callback_answers()[-1]["text"] == "Cette demande a déjà reçu une réponse."
+    assert regine.callback_answers()[-1]["text"] == reads(bot, "aids.already_decided")
     bot.take_blocked_errors()
     bot.assert_clean()
 
@@ -402,8 +401,8 @@ async def test_a_big_file_and_a_program_renamed_pdf_are_refused_kindly(
     bot: RunningBot, tmp_path: Path
 ) -> None:
     lea = bot.fake.user(501, "Léa")
-    await answer_questions(lea, "24", "Je cherche un emploi", "Cahors")
-    await lea.press("📝 Faire la demande ici")
+    await answer_questions(lea, "24", "job_seeker", "Cahors")
+    await lea.press_doing(kb.APPLY, "lot-permis")
     await lea.send("Auto-école du Quercy")
     await lea.send_document("scan.pdf", b"%PDF-1.4\n" + b"0" * 12_000_000)
     assert "trop gros (10 Mo au plus)" in lea.last().text
@@ -414,10 +413,10 @@ async def test_a_big_file_and_a_program_renamed_pdf_are_refused_kindly(
     await lea.send_sticker()
     assert "Envoyez une photo ou un fichier PDF" in lea.last().text
     assert len(list((tmp_path / "proofs" / "1").iterdir())) == 1
-    await lea.press("✅ J'ai tout envoyé")
+    await lea.press_doing(kb.APPLY, "done")
     await lea.send("ok")  # text where a button is expected
     assert lea.last().buttons == ["✅ Envoyer ma demande", "Abandonner la demande"]
-    await lea.press("Abandonner la demande")
+    await lea.press_doing(kb.APPLY, "cancel")
     assert "abandonnée, vos papiers sont effacés" in lea.last().text
     assert list((tmp_path / "proofs" / "1").iterdir()) == []
     bot.assert_clean()
@@ -444,7 +443,7 @@ async def test_an_operator_applies_for_someone_who_phoned(bot: RunningBot, tmp_p
     bot.fake.set_member(OPERATORS, olga.id, "member")
     stranger = bot.fake.user(402, "Sam")
     await stranger.command("aidepour")
-    assert stranger.last().text == "Réservé à l'équipe locale de Mobilot."
+    assert stranger.last().text == reads(bot, "operators.only")
 
     await olga.command("aidepour")
     await olga.send("Jeanne Mas")
@@ -457,13 +456,13 @@ async def test_an_operator_applies_for_someone_who_phoned(bot: RunningBot, tmp_p
     assert "C'est noté : Je cherche un emploi." in olga.texts_since(0)[-2]
     await olga.send("Cahors")
     assert any("Aide au permis de conduire B" in text for text in olga.texts_since(0))
-    await olga.press("Coup de pouce permis du Lot")
+    await olga.press_doing(kb.APPLY, "aid:lot-permis")
     await olga.send("Auto-école du Quercy")
     await olga.send_photo(content=JPEG)  # her papers, photographed at the town hall
     await olga.send_photo(content=JPEG + b" 2")
-    await olga.press("✅ J'ai tout envoyé")
+    await olga.press_doing(kb.APPLY, "done")
     assert "Demandez à Jeanne Mas au téléphone" in olga.last().text
-    await olga.press("✅ Envoyer ma demande")
+    await olga.press_doing(kb.APPLY, "submit")
     assert "C'est envoyé pour Jeanne Mas" in "\n".join(olga.texts_since(0))
     post = funder.last()
     assert "Jeanne Mas, 24 ans" in post.text
@@ -473,7 +472,7 @@ async def test_an_operator_applies_for_someone_who_phoned(bot: RunningBot, tmp_p
     assert "est envoyée à Département du Lot" in bot.operators.last().text
 
     regine = reviewer(bot)
-    await funder.press(regine, "✅ Accepter", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "validate", message=post)
     await regine.send("300")
     call = bot.operators.last().text
     assert "À appeler : Jeanne Mas (06 12 34 56 78)" in call
@@ -496,7 +495,7 @@ async def test_everything_about_a_person_and_forgetting_them(
     assert application.aid_id == "lot-permis" and len(proofs) == 2
     assert application.answers == ("Auto-école du Quercy",)
     assert await bot.app.core.aids.kept_answers(person.id) is None  # she was not asked yet
-    await lea.press("Oui, gardez mes réponses")
+    await lea.press_doing(kb.KEEP, "yes")
     assert await bot.app.core.aids.kept_answers(person.id) is not None
     assert await bot.app.core.aids.forget(person.id)
     assert await bot.app.core.aids.kept_answers(person.id) is None
@@ -511,8 +510,8 @@ async def test_a_draft_left_alone_loses_its_papers_and_old_applications_are_anon
     bot: RunningBot, tmp_path: Path
 ) -> None:
     lea = bot.fake.user(501, "Léa", last_name="Roux")
-    await answer_questions(lea, "24", "Je cherche un emploi", "Cahors")
-    await lea.press("📝 Faire la demande ici")
+    await answer_questions(lea, "24", "job_seeker", "Cahors")
+    await lea.press_doing(kb.APPLY, "lot-permis")
     await lea.send("Auto-école du Quercy")
     await lea.send_photo(content=JPEG)  # then she goes away
     await bot.later(days=91)
@@ -540,7 +539,7 @@ async def test_in_english_and_whatever_a_person_sends(bot: RunningBot) -> None:
     await tom.send("rqth")
     assert "Noted: I have an RQTH." in tom.texts_since(0)[-2]
     await tom.send("Figeak")  # a typo: suggestions
-    await tom.press("Figeac (46)")
+    await tom.press_doing(kb.AIDS, "pick", naming="Figeac")
     texts = "\n".join(tom.texts_since(0))
     assert "Here are the aids you might get in Figeac" in texts
     assert "Aide au permis de conduire B" not in texts  # for job seekers only
@@ -560,8 +559,8 @@ async def test_a_rejection_for_another_reason_typed_in_private(bot: RunningBot) 
     await regine.command("start")
     await apply(bot, lea, [("devis.pdf", PDF)])
     post = funder.last()
-    await funder.press(regine, "❌ Refuser", message=post)
-    await funder.press(regine, "Autre raison", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "reject", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "reason:other", message=post)
     assert "tapez la raison du refus, en 80 caractères au plus" in regine.last().text
     await regine.send("x" * 81)
     assert regine.last().text == "C'est trop long : 80 caractères au plus."
@@ -583,7 +582,7 @@ async def test_an_application_goes_with_my_data_and_forget_me(bot: RunningBot) -
     [application] = [item["application"] for item in held if "application" in item]
     assert application["aid_id"] == "lot-permis" and application["papers"][0]["kind"] == "jpeg"
     await lea.command("oublier")
-    await lea.press("🗑 Oui, tout effacer")
+    await lea.press_doing(kb.FORGET, "forget:yes")
     assert await bot.rows("SELECT * FROM aid_answers") == []
     [application] = await bot.rows("SELECT person_id, anonymised_at FROM aid_applications")
     assert application["person_id"] is None and application["anonymised_at"]
@@ -595,8 +594,8 @@ async def test_a_paper_that_cannot_be_fetched_is_asked_again_and_a_slow_one_bloc
 ) -> None:
     """Proofs are downloaded outside the update's transaction (bot/outside.py)."""
     lea = bot.fake.user(501, "Léa")
-    await answer_questions(lea, "24", "Je cherche un emploi", "Cahors")
-    await lea.press("📝 Faire la demande ici")
+    await answer_questions(lea, "24", "job_seeker", "Cahors")
+    await lea.press_doing(kb.APPLY, "lot-permis")
     await lea.send("Auto-école du Quercy")
     bot.fake.inject("getFile", 502)
     await lea.send_document("carte.png", PNG)

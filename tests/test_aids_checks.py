@@ -15,8 +15,10 @@ from bot.aids.catalogue import AidsFileError, load_catalogue, parse_aids, say_un
 from bot.aids.model import Frequency, Profile, Situation, Status
 from bot.places.gazetteer import Gazetteer
 from bot.services.applications import Result
+from handlers import keyboards as kb
 from tests.conftest import DATA, OPERATORS, RunningBot
 from tests.fakebot import FakeGroup, FakeUser
+from tests.setups import reads
 from tests.test_aids import FUNDER, JPEG, PDF, apply, reviewer
 from tests.test_aids_core import HEADER, row
 from tests.test_applications_service import members, person, submitted
@@ -74,13 +76,13 @@ async def test_a_territory_file_in_french_only_is_shown_in_french_and_said_once(
     await lucy.send("none")
     await lucy.send("Cahors")
     texts = lucy.texts_since(0)
-    notes = [t for t in texts if "Some of these aids are written in French only." in t]
+    notes = [t for t in texts if reads(bot, "aidcheck.french_only", "en") in t]
     assert len(notes) == 1 and "Here are the aids you might get in Cahors" in notes[0]
     [lot] = [t for t in aid_messages(lucy) if "Coup de pouce permis du Lot" in t]
     assert "Jusqu'à 600 €" in lot  # the territory's words, as they are
     assert "Driving licence aid (France Travail)" in "\n".join(texts)
     # Applying for it: the questions in the aid's own words, the bot's in English.
-    await lucy.press("📝 Apply here")
+    await lucy.press_doing(kb.APPLY, "lot-permis")
     assert "Nom de votre auto-école" in lucy.last().text
     bot.assert_clean()
 
@@ -165,7 +167,7 @@ async def test_a_reviewer_who_typed_5000_confirms_before_the_person_is_told(
     await apply(bot, lea, [("photo", JPEG)])
     post = funder.last()
     told = lea.mark()
-    await funder.press(regine, "✅ Accepter", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "validate", message=post)
     await regine.send("5000")
     question = regine.last()
     assert (
@@ -180,18 +182,18 @@ async def test_a_reviewer_who_typed_5000_confirms_before_the_person_is_told(
     assert waiting == {"status": "to_process", "amount_cents": None}
     await regine.send("bof")  # neither yes, no, nor an amount
     assert regine.last().buttons == question.buttons
-    await regine.press("✏️ Non, taper un autre montant")
+    await regine.press_doing(kb.OFFER, "retype")
     assert "quel montant accepter" in regine.last().text
     await regine.send("5 000 €")
     assert lea.texts_since(told) == []
-    await regine.press("✅ Oui, accorder 5\u202f000 € en une fois")
+    await regine.press_doing(kb.OFFER, "grant")
     assert "est acceptée. Montant : 5\u202f000 €, en une fois." in lea.last().text
     assert post.text.endswith("✅ Acceptée par Régine Lafon : 5\u202f000 € en une fois")
     [decided] = await bot.rows("SELECT status, amount_cents FROM aid_applications")
     assert decided == {"status": "validated", "amount_cents": 500000}
     # An amount within the aid's most is granted at once, as before.
     await apply(bot, lea, [("photo", JPEG)])
-    await funder.press(regine, "✅ Accepter", message=funder.last())
+    await funder.press_doing(regine, kb.REVIEW, "validate", message=funder.last())
     await regine.send("600")
     assert "Montant : 600 €, en une fois." in lea.last().text
     bot.assert_clean()
@@ -202,7 +204,7 @@ async def test_oui_confirms_and_another_amount_is_checked_again(bot: RunningBot)
     lea, regine = bot.fake.user(501, "Léa", last_name="Roux"), reviewer(bot)
     await regine.command("start")
     await apply(bot, lea, [("photo", JPEG)])
-    await funder.press(regine, "✅ Accepter", message=funder.last())
+    await funder.press_doing(regine, kb.REVIEW, "validate", message=funder.last())
     await regine.send("900")
     await regine.send("800")  # another amount, still above the most: asked again
     assert "800 € en une fois, c'est plus que le maximum" in regine.last().text
@@ -320,7 +322,7 @@ async def test_a_reviewer_without_a_chat_is_told_to_open_one_and_then_gets_the_p
     regine = reviewer(bot)  # a member of the group who never wrote to the bot
     await apply(bot, lea, [("photo", JPEG), ("devis.pdf", PDF)])
     post = funder.last()
-    await funder.press(regine, "📎 Voir les justificatifs (en privé)", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "proofs", message=post)
     answer = regine.callback_answers()[-1]["text"]
     assert answer.startswith("Je ne peux pas encore vous écrire en privé.")
     assert "envoyé" not in answer
@@ -340,7 +342,7 @@ async def test_a_reviewer_without_a_chat_is_told_to_open_one_and_then_gets_the_p
     assert document.document.content == PDF
     assert all(m.document is None for m in funder.messages())
     # From now on the button sends them at once.
-    await funder.press(regine, "📎 Voir les justificatifs (en privé)", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "proofs", message=post)
     assert (
         regine.callback_answers()[-1]["text"] == "Je vous ai envoyé les justificatifs en privé (2)."
     )
@@ -363,19 +365,16 @@ async def test_a_strangers_press_on_refuser_is_refused_before_the_post_changes(
     await apply(bot, lea, [("photo", JPEG)])
     post = funder.last()
     buttons = list(post.buttons)
-    for press in ("❌ Refuser",):
-        await funder.press(nadia, press, message=post)
-        assert nadia.callback_answers()[-1]["text"] == (
-            "Seules les personnes du groupe qui étudie cette aide peuvent faire ça."
-        )
-        assert post.buttons == buttons
+    await funder.press_doing(nadia, kb.REVIEW, "reject", message=post)
+    assert nadia.callback_answers()[-1]["text"] == (reads(bot, "aids.reviewers_only"))
+    assert post.buttons == buttons
     await funder.press_data(nadia, "ar:1:back", message=post)
     assert nadia.callback_answers()[-1]["text"].startswith("Seules les personnes du groupe")
-    await funder.press(regine, "❌ Refuser", message=post)  # a reviewer: the reasons
-    assert "Il manque un justificatif" in post.buttons
-    await funder.press(regine, "Il manque un justificatif", message=post)
+    await funder.press_doing(regine, kb.REVIEW, "reject", message=post)  # a reviewer: the reasons
+    assert reads(bot, "aids.reason.missing_proof") in post.buttons
+    await funder.press_doing(regine, kb.REVIEW, "reason:missing_proof", message=post)
     await funder.press_data(regine, "ar:1:reject", message=post)  # decided: refused too
-    assert regine.callback_answers()[-1]["text"] == "Cette demande a déjà reçu une réponse."
+    assert regine.callback_answers()[-1]["text"] == reads(bot, "aids.already_decided")
     assert post.buttons == []
     bot.take_blocked_errors()
     bot.assert_clean()

@@ -27,6 +27,7 @@ from storage.db import _statements, migrations
 from tests import test_services
 from tests.conftest import DATA, OPERATORS, FakeClock, RunningBot
 from tests.memory import MemoryAgenda, MemoryPeople, MemoryStore, MemoryUnitOfWork
+from tests.setups import reads
 from tests.test_aids_flow import MemoryAidAnswers
 from tests.test_applications_service import MemoryApplications, MemoryFiles
 from tests.test_conversation_engine import MemoryConversations, Talk, asked, said
@@ -324,9 +325,9 @@ async def test_applications_begun_before_the_upgrade_go_on(
         olga = bot.fake.user(712, "Olga")
         bot.fake.set_member(OPERATORS, olga.id, "member")
         await olga.command("aide")  # where was I? The question waiting, asked again.
-        assert olga.last().text == "Quelle est votre situation ?"
+        assert olga.last().text == reads(bot, "aids.ask_situation")
         await olga.press_data("ap:bada55:situation:job_seeker")
-        assert olga.last().text == "Dans quelle commune habite cette personne ?"
+        assert olga.last().text == reads(bot, "aids.behalf_ask_commune")
         # Régine was asked the amount of application 2: her answer is taken.
         regine = bot.fake.user(713, "Régine")
         bot.fake.set_member(FUNDER, regine.id, "member")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from tests.conftest import RunningBot
+from handlers import keyboards as kb
+from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser
-from tests.test_find_flow import agree_if_asked, describe_need, driver
+from tests.setups import agree_if_asked, describe_need, driver, team
 from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places
 from tests.test_one_off_and_seats import Transcript as NewMessages
-from tests.test_operators import team
-from tests.test_ride_life import matched_ride, paris
+from tests.test_ride_life import matched_ride
 
 __all__ = ["interop"]  # the fixture, used by name
 
@@ -41,17 +41,16 @@ class Transcript(NewMessages):
 
 async def one_seat(jean: FakeUser) -> None:
     await jean.command("mestrajets")
-    await jean.press("💺 Changer les places")
-    await jean.press("1")
+    await jean.press_doing(kb.TRIP, "seats")
+    await jean.press_doing(kb.TRIP, "seats:1")
 
 
 async def every_tuesday(user: FakeUser, script: Transcript | None = None) -> None:
     """A regular need: Cahors → Figeac every Tuesday, arriving before 9:00."""
     steps: list[tuple[str, str]] = [
         ("command", "chercher"), ("agree", ""), ("say", "Cahors"), ("say", "Figeac"),
-        ("tap", "🔁 Chaque semaine"), ("say", "mardi"), ("tap", "🏁 Arriver avant une heure"),
-        ("say", "9h"), ("tap", "➡️ Pas de retour"), ("tap", "💼 Travail ou formation"), ("tap", "Aucun"),
-        ("tap", "✅ Chercher un conducteur"),
+        ("tap", "when:regular"), ("say", "mardi"), ("tap", "mode:arrive_before"), ("say", "9h"),
+        ("tap", "back:none"), ("tap", "purpose:work"), ("tap", "special:none"), ("tap", "confirm"),
     ]  # fmt: skip
     for kind, value in steps:
         if kind == "agree":
@@ -60,7 +59,7 @@ async def every_tuesday(user: FakeUser, script: Transcript | None = None) -> Non
             act: dict[str, Callable[[str], Awaitable[object]]] = {
                 "command": user.command,
                 "say": user.send,
-                "tap": user.press,
+                "tap": lambda action: user.press_doing(kb.FIND, action),
             }
             await act[kind](value)
         elif kind == "command":
@@ -68,7 +67,7 @@ async def every_tuesday(user: FakeUser, script: Transcript | None = None) -> Non
         elif kind == "say":
             await script.say(user, value)
         else:
-            await script.tap(user, value)
+            await script.tap(user, kb.FIND, value)
 
 
 # ----------------------------------------------------------------------------- item 1
@@ -81,8 +80,8 @@ async def test_a_regular_passenger_is_not_given_a_seat_a_one_off_passenger_has_n
     await one_seat(jean)
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie, when="mardi")  # Tuesday 24 November, once
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
 
     lou = bot.fake.user(303, "Lou", last_name="Garric", username="lou_g")
     script = Transcript()
@@ -107,12 +106,12 @@ async def test_a_driver_cannot_accept_a_regular_passenger_on_a_seat_taken_one_tu
     lou = bot.fake.user(303, "Lou", last_name="Garric", username="lou_g")
     await describe_need(marie, when="mardi")
     await every_tuesday(lou)
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     asked_for_marie = jean.last()
-    await lou.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await lou.press_doing(kb.NEED, "ask", naming="Jean M.")
     asked_for_lou = jean.last()
-    await jean.press("✅ J'accepte", message=asked_for_marie)
-    await jean.press("✅ J'accepte", message=asked_for_lou)
+    await jean.press_doing(kb.INTRO, "yes", message=asked_for_marie)
+    await jean.press_doing(kb.INTRO, "yes", message=asked_for_lou)
     assert "Il ne reste plus de place" in asked_for_lou.text  # the request, edited
     assert "Jean Martin accepte" not in "\n".join(m.text for m in lou.messages())
     [taken] = await bot.rows("SELECT COUNT(*) AS n FROM introductions WHERE status = 'accepted'")
@@ -141,7 +140,7 @@ async def test_a_partners_bookings_never_take_more_seats_than_the_trip_has(
     lines = []
     for (booking_id, request), name in zip(asked, names, strict=True):
         mark = jean.mark()
-        await jean.press("✅ J'accepte", message=request)
+        await jean.press_doing(kb.BOOKING, "yes", message=request)
         status = (await interop.get(f"/bookings/{booking_id}")).json()["status"]
         lines.append(f"Jean → [✅ J'accepte] for {name}")
         lines.append(f"   request now ends: {request.text.splitlines()[-1]}")
@@ -165,16 +164,16 @@ async def two_passengers_on_two_seats(bot: RunningBot) -> tuple[FakeUser, FakeUs
     """Jean (2 seats, weekdays) takes Marie on Tuesday 24 November and Lou every Tuesday."""
     jean = await driver(bot, 301, "Jean", username="jean_m")
     await jean.command("mestrajets")
-    await jean.press("💺 Changer les places")
-    await jean.press("2")
+    await jean.press_doing(kb.TRIP, "seats")
+    await jean.press_doing(kb.TRIP, "seats:2")
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     lou = bot.fake.user(303, "Lou", last_name="Garric", username="lou_g")
     await describe_need(marie, when="mardi")
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     await every_tuesday(lou)
-    await lou.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await lou.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     return jean, marie, lou
 
 
@@ -184,8 +183,8 @@ async def test_a_driver_lowering_his_seats_below_his_passengers_chooses(bot: Run
     script = Transcript()
     script.watch(jean, marie, lou)
     await script.command(jean, "mestrajets")
-    await script.tap(jean, "💺 Changer les places")
-    await script.tap(jean, "1")
+    await script.tap(jean, kb.TRIP, "seats")
+    await script.tap(jean, kb.TRIP, "seats:1")
     question = jean.last()
     assert "C'est noté : 1 place" not in question.text
     assert "mardi 24 novembre : Marie Delpech, Lou Garric" in question.text
@@ -196,14 +195,14 @@ async def test_a_driver_lowering_his_seats_below_his_passengers_chooses(bot: Run
     ]
     [trip] = await bot.rows("SELECT seats FROM trips WHERE driver_id = 1")
     assert trip["seats"] == 2
-    await script.tap(jean, "💺 Garder 2 places")
+    await script.tap(jean, kb.TRIP, "seatskeep")
     assert "vous gardez 2 places" in jean.last().text
 
     await script.command(jean, "mestrajets")
-    await script.tap(jean, "💺 Changer les places")
-    await script.tap(jean, "1")
+    await script.tap(jean, kb.TRIP, "seats")
+    await script.tap(jean, kb.TRIP, "seats:1")
     marks = {user: user.mark() for user in (marie, lou)}
-    await script.tap(jean, "❌ Ne plus prendre Marie D.")
+    await script.tap(jean, kb.TRIP, "seatsoff", naming="Marie D.")
     print(f"\n{script}\n")
     told = "\n".join(marie.texts_since(marks[marie]))
     assert "Jean M. a moins de places dans sa voiture" in told and "Paul M." in told
@@ -230,13 +229,13 @@ async def test_a_claimed_post_keeps_why_it_came_and_loses_the_claim_button(
     await describe_need(lina, origin="Lacapelle-Marival")  # off Jean's road: no match
     post = bot.operators.last()
     assert "Aucun conducteur ne fait ce trajet" in post.text
-    await bot.operators.press(olga, "🙋 Je m'en occupe", message=post)
+    await bot.operators.press_doing(olga, kb.OPERATOR, "claim", message=post)
     assert "🙋 Suivie par Olga Bru" in post.text
     assert "Aucun conducteur ne fait ce trajet" in post.text
     assert post.buttons == ["🔎 Conducteurs possibles", "🔒 Clore", "📜 Historique"]
     # Back from the reasons to close: still without the claim button.
-    await bot.operators.press(olga, "🔒 Clore", message=post)
-    await bot.operators.press(olga, "↩️ Retour", message=post)
+    await bot.operators.press_doing(olga, kb.OPERATOR, "close", message=post)
+    await bot.operators.press_doing(olga, kb.OPERATOR, "back", message=post)
     assert post.buttons == ["🔎 Conducteurs possibles", "🔒 Clore", "📜 Historique"]
     assert "Aucun conducteur ne fait ce trajet" in post.text
     bot.assert_clean()
@@ -248,9 +247,9 @@ async def test_a_drivers_time_out_is_one_message_in_the_group(bot: RunningBot) -
     lina = bot.fake.user(412, "Lina", last_name="Vern")
     await describe_need(lina, origin="Lacapelle-Marival")  # off Jean's road: to the team
     post = bot.operators.last()
-    await bot.operators.press(olga, "🙋 Je m'en occupe", message=post)
-    await bot.operators.press(olga, "🔎 Conducteurs possibles", message=post)
-    await bot.operators.press(olga, "📨 Demander à Jean M.")
+    await bot.operators.press_doing(olga, kb.OPERATOR, "claim", message=post)
+    await bot.operators.press_doing(olga, kb.OPERATOR, "drivers", message=post)
+    await bot.operators.press_doing(olga, kb.OPERATOR, "ask", naming="Demander à Jean M.")
     assert "Lina V. aimerait faire la route avec vous" in jean.last().text
     mark = bot.operators.mark()
     await bot.later(hours=30)  # Jean never answers
@@ -294,8 +293,8 @@ async def test_a_reminder_the_agenda_runs_only_on_the_day_says_nothing(bot: Runn
     jean = await driver(bot, 301, "Jean", username="jean_m", time="10h30")
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie, when="mardi", time="12h")
-    await marie.press(marie.buttons()[0])
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     await bot.run_until(paris("2026-11-23 17:59"))
     marks = {user: user.mark() for user in (jean, marie)}
     bot.clock.current = bot.fake.now = paris("2026-11-24 08:00")
@@ -310,22 +309,22 @@ async def test_a_reminder_the_agenda_runs_only_on_the_day_says_nothing(bot: Runn
 
 async def phoned_driver(bot: RunningBot, operator: FakeUser, name: str, share: str) -> None:
     """The team registers a driver who phoned (no Telegram): Cahors → Figeac, weekdays
-    7:30; `share` is "Oui" or "Non" for giving his number at an introduction."""
+    7:30; `share` is "yes" or "no" for giving his number at an introduction."""
     await operator.command("conducteur")
     await operator.send(name)
     await operator.send("06 12 34 56 78")
-    await operator.press(share)
-    await operator.press("✅ Oui, la personne est d'accord")
+    await operator.press_doing(kb.OFFER, f"shows:{share}")
+    await operator.press_doing(kb.OFFER, "agreed:yes")
     await operator.send("Cahors")
     await operator.send("Figeac")
-    await operator.press("🔁 Chaque semaine")
-    await operator.press("Lun → ven")
-    await operator.press("✔️ Valider les jours")
+    await operator.press_doing(kb.OFFER, "often:weekly")
+    await operator.press_doing(kb.OFFER, "days:work")
+    await operator.press_doing(kb.OFFER, "days:ok")
     await operator.send("7h30")
-    await operator.press("Pas de retour")
-    await operator.press("3")
-    await operator.press("Passer")
-    await operator.press("✅ Enregistrer ce trajet")
+    await operator.press_doing(kb.OFFER, "noreturn")
+    await operator.press_doing(kb.OFFER, "seats:3")
+    await operator.press_doing(kb.OFFER, "skipnote")
+    await operator.press_doing(kb.OFFER, "confirm")
 
 
 async def reminded_of_a_phoned_driver(bot: RunningBot, share: str) -> str:
@@ -333,9 +332,9 @@ async def reminded_of_a_phoned_driver(bot: RunningBot, share: str) -> str:
     await phoned_driver(bot, olga, "Roger Lafon", share)
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie, when="mardi")
-    await marie.press("🚗 Demander à Roger L. (mar. 7h30)")
+    await marie.press_doing(kb.NEED, "ask", naming="Roger L.")
     call = bot.operators.last()
-    await bot.operators.press(olga, "✅ J'accepte", message=call)
+    await bot.operators.press_doing(olga, kb.INTRO, "yes", message=call)
     mark = marie.mark()
     await bot.run_until(paris("2026-11-23 18:00"))
     [reminder] = marie.texts_since(mark)
@@ -346,14 +345,14 @@ async def reminded_of_a_phoned_driver(bot: RunningBot, share: str) -> str:
 async def test_the_reminder_of_a_driver_without_telegram_says_the_team_calls(
     bot: RunningBot,
 ) -> None:
-    reminder = await reminded_of_a_phoned_driver(bot, share="Non")
+    reminder = await reminded_of_a_phoned_driver(bot, share="no")
     print(f"\n{reminder}\n")
     assert "— —" not in reminder and "06 12 34 56 78" not in reminder
     assert "🚗 avec Roger Lafon — sans Telegram : l'équipe locale vous appelle" in reminder
 
 
 async def test_the_reminder_of_a_driver_who_shares_his_number_gives_it(bot: RunningBot) -> None:
-    reminder = await reminded_of_a_phoned_driver(bot, share="Oui")
+    reminder = await reminded_of_a_phoned_driver(bot, share="yes")
     print(f"\n{reminder}\n")
     assert "🚗 avec Roger Lafon — 06 12 34 56 78" in reminder
 
@@ -367,14 +366,14 @@ async def test_lowering_the_seats_counts_the_partners_passengers_too(interop: In
         body = booking(journey)
         body["passenger"] = {**body["passenger"], "alias": name}
         await interop.send("POST", "/bookings", body)
-        await jean.press("✅ J'accepte", message=jean.last())
+        await jean.press_doing(kb.BOOKING, "yes", message=jean.last())
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie, when="mardi")
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     await jean.command("mestrajets")
-    await jean.press("💺 Changer les places")
-    await jean.press("2")
+    await jean.press_doing(kb.TRIP, "seats")
+    await jean.press_doing(kb.TRIP, "seats:2")
     question = jean.last()
     print(f"\n{question.text}\n{question.buttons}\n")
     assert (
@@ -383,7 +382,7 @@ async def test_lowering_the_seats_counts_the_partners_passengers_too(interop: In
     )
     assert "« ❌ Je ne peux plus » sous votre réponse à sa demande" in question.text
     assert question.buttons == ["💺 Garder 3 places", "❌ Ne plus prendre Marie D."]
-    await jean.press("❌ Ne plus prendre Marie D.", message=question)
+    await jean.press_doing(kb.TRIP, "seatsoff", naming="Marie D.", message=question)
     [trip] = await bot.rows("SELECT seats FROM trips")
     assert trip["seats"] == 2
     bot.assert_clean()

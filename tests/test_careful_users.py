@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.test_conversations_carry_on import button_doing
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, reads, team
 
 
 def links(message: object) -> list[str]:
@@ -39,9 +38,9 @@ async def test_a_passenger_without_username_nor_phone_who_blocked_the_bot_can_be
     jean = await driver(bot, 2331, "Jean", username="jean_m")
     lina = bot.fake.user(2332, "Lina", last_name="Vern")
     await describe_need(lina)
-    await lina.press(lina.buttons()[0])
+    await lina.press_doing(kb.NEED, "ask", naming="Jean M.")
     lina.blocked = True
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.INTRO, "yes")
     call = bot.operators.last()
     assert call.text.startswith("📞 À appeler — demande n° 1")
     assert (
@@ -61,15 +60,15 @@ LONG = ("Bonjour, je vous écris un long message pour les passagers. " * 80)[:43
 
 async def register_trip_until_note(user: FakeUser) -> None:
     await user.command("proposer")
-    await user.press("✅ J'accepte")
+    await user.press_doing(kb.OFFER, "consent:yes")
     await user.send("Cahors")
     await user.send("Figeac")
-    await user.press("🔁 Chaque semaine")
-    await user.press("Lun → ven")
-    await user.press("✔️ Valider les jours")
+    await user.press_doing(kb.OFFER, "often:weekly")
+    await user.press_doing(kb.OFFER, "days:work")
+    await user.press_doing(kb.OFFER, "days:ok")
     await user.send("7h30")
-    await user.press("Pas de retour")
-    await user.press("3")
+    await user.press_doing(kb.OFFER, "noreturn")
+    await user.press_doing(kb.OFFER, "seats:3")
 
 
 async def test_the_rest_of_a_cut_message_is_not_the_next_answer(bot: RunningBot) -> None:
@@ -82,7 +81,7 @@ async def test_the_rest_of_a_cut_message_is_not_the_next_answer(bot: RunningBot)
         "Votre message était très long : Telegram l'a coupé en deux."
     )
     await anne.send("Non fumeur")
-    await anne.press_data(button_doing(anne, "contact:tg"))
+    await anne.press_doing(kb.OFFER, "contact:tg")
     assert "📝 « Non fumeur »" in anne.last().text  # the summary: the note she meant
     bot.clock.current = bot.fake.now = bot.clock.current + timedelta(minutes=1)
     await anne.send("x" * 4096)
@@ -116,7 +115,7 @@ async def test_my_data_right_after_forget_me_says_nothing_is_kept(bot: RunningBo
     marie = bot.fake.user(2350, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie)
     await marie.command("oublier")
-    await marie.press("🗑 Oui, tout effacer")
+    await marie.press_doing(kb.FORGET, "forget:yes")
     assert await bot.rows("SELECT id FROM people WHERE telegram_user_id = 2350") == []
     mark = marie.mark()
     await marie.command("mesdonnees")
@@ -126,6 +125,6 @@ async def test_my_data_right_after_forget_me_says_nothing_is_kept(bot: RunningBo
     assert await bot.rows("SELECT id FROM people WHERE telegram_user_id = 2350") == []
     tom = bot.fake.user(2351, "Tom", language_code="en")  # never came
     await tom.command("mydata")
-    assert tom.last().text == "Mobilot keeps nothing about you: no data is stored in your name."
+    assert tom.last().text == reads(bot, "privacy.mydata_nothing", "en")
     assert await bot.rows("SELECT id FROM people WHERE telegram_user_id = 2351") == []
     bot.assert_clean()

@@ -13,6 +13,7 @@ import pytest
 
 from bot.app import create_bot
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
 from storage.db import _statements, migrations
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
@@ -26,23 +27,11 @@ STEPS: list[tuple[str, str]] = [
 ]  # fmt: skip
 
 
-async def answer(user: FakeUser, how: str, what: str) -> None:
+async def answer(user: FakeUser, how: str, what: str, kind: str = kb.OFFER) -> None:
     if how == "send":
         await user.send(what)
         return
-    await user.press_data(button_doing(user, what))
-
-
-def button_doing(user: FakeUser, action: str) -> str:
-    """The data of the button, among the last message's with buttons, that does `action`
-    ("seats:2"): the conversation's kind and nonce come first."""
-    for message in reversed(user.messages()):
-        for row in (message.reply_markup or {}).get("inline_keyboard", []):
-            for button in row:
-                data = button.get("callback_data", "")
-                if data.split(":", 2)[-1] == action:
-                    return str(data)
-    raise AssertionError(f"no button does {action!r}")
+    await user.press_doing(kind, what)
 
 
 async def assert_the_trip(bot: RunningBot) -> None:
@@ -185,8 +174,8 @@ async def test_a_draft_begun_before_the_upgrade_goes_on_with_its_old_buttons(
         await rose.press_data("of:a1b2c3:seats:2")
         assert rose.texts_since(mark)[0] == "💺 Places : 2"
         await rose.send("Pas d'animaux")
-        await rose.press_data(button_doing(rose, "contact:tg"))
-        await rose.press_data(button_doing(rose, "confirm"))
+        await rose.press_doing(kb.OFFER, "contact:tg")
+        await rose.press_doing(kb.OFFER, "confirm")
         assert "Trajet enregistré" in rose.last().text
         await assert_the_trip(bot)
         [data] = await bot.rows("SELECT data FROM persisted_data")
@@ -228,7 +217,7 @@ async def test_a_need_described_with_a_crash_before_every_answer(bot: RunningBot
     await lea.command("chercher")
     for how, what in FIND_STEPS:
         await bot.crash_and_restart()
-        await answer(lea, how, what)
+        await answer(lea, how, what, kb.FIND)
     await assert_the_need(bot)
     bot.assert_clean()
 
@@ -308,7 +297,7 @@ async def test_a_need_begun_before_the_upgrade_goes_on_with_its_old_buttons(
         # The button as the bot wrote it before the upgrade: the same draft's nonce.
         await lea.press_data("fd:d4e5f6:mode:arrive_before")
         for how, what in FIND_STEPS[5:]:
-            await answer(lea, how, what)
+            await answer(lea, how, what, kb.FIND)
         await assert_the_need(bot)
         rows = await bot.rows("SELECT data FROM persisted_data WHERE key = '713'")
         assert json.loads(rows[0]["data"]) == {"lang_asked": True}  # the rest of it untouched

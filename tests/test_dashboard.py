@@ -9,18 +9,19 @@ from zoneinfo import ZoneInfo
 from bot.agenda import Calendar
 from bot.services.dashboard import DashboardService, NeedFact, NeedOutcome, TripFact
 from bot.services.reports import ReportService
+from bot.territories import Scope
+from handlers import keyboards as kb
 from tests.conftest import FakeClock, RunningBot
 from tests.memory import MemoryAgenda, MemoryStore, MemoryUnitOfWork
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, reads, team
 
 
 async def some_needs(bot: RunningBot) -> None:
     jean = await driver(bot, 501, "Jean")  # Cahors → Figeac, 7h30 on working days
     lina = bot.fake.user(502, "Lina")
     await describe_need(lina)  # Cahors → Figeac: Jean can
-    await lina.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await lina.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     for user_id, name in ((503, "Paul"), (504, "Rose")):
         person = bot.fake.user(user_id, name)
         await describe_need(
@@ -43,7 +44,7 @@ async def test_stats_sends_the_chart_and_where_drivers_are_missing(bot: RunningB
     assert lines[2] == "• Gourdon → Souillac : 1"
     assert "Mobilot en chiffres" in figures.text
     await nadia.command("stats")
-    assert nadia.last().text == "Réservé à l'équipe locale de Mobilot." and not nadia.last().photo
+    assert nadia.last().text == reads(bot, "operators.only") and not nadia.last().photo
     bot.assert_clean()
 
 
@@ -73,13 +74,13 @@ class Facts:
     def __init__(self, needs: list[NeedFact], rides: list[str], trips: list[TripFact]) -> None:
         self._needs, self._rides, self._trips = needs, rides, trips
 
-    async def needs_since(self, since: datetime) -> list[NeedFact]:
+    async def needs_since(self, since: datetime, scope: Scope | None = None) -> list[NeedFact]:
         return [n for n in self._needs if n.created_at >= since]
 
-    async def rides_happened_since(self, since: datetime) -> list[str]:
+    async def rides_happened_since(self, since: datetime, scope: Scope | None = None) -> list[str]:
         return [day for day in self._rides if day >= since.date().isoformat()]
 
-    async def trips(self) -> list[TripFact]:
+    async def trips(self, scope: Scope | None = None) -> list[TripFact]:
         return self._trips
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from handlers import keyboards as kb
 from i18n import Translator
 from tests.conftest import RunningBot
-from tests.test_find_flow import agree_if_asked
+from tests.setups import agree_if_asked, reads
 
 # The fake clock is Monday 23 November 2026.
 
@@ -25,10 +26,10 @@ async def test_mardi_prochain_on_a_monday_says_it_is_tomorrow(bot: RunningBot) -
     # A driver's trip made once: the same.
     jean = bot.fake.user(702, "Jean")
     await jean.command("proposer")
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.OFFER, "consent:yes")
     await jean.send("Cahors")
     await jean.send("Figeac")
-    await jean.press("📅 Une seule fois")
+    await jean.press_doing(kb.OFFER, "often:once")
     mark = jean.mark()
     await jean.send("mardi prochain")
     assert "📅 Le mardi 24 novembre, demain" in jean.texts_since(mark)
@@ -72,27 +73,27 @@ async def test_no_special_need_has_no_wheelchair_sign(bot: RunningBot) -> None:
     await agree_if_asked(marie)
     for words in ("Cahors", "Figeac", "jeudi"):
         await marie.send(words)
-    await marie.press("🏁 Arriver avant une heure")
+    await marie.press_doing(kb.FIND, "mode:arrive_before")
     await marie.send("9h")
-    await marie.press("➡️ Pas de retour")
-    await marie.press("🩺 Santé")
-    await marie.press("Aucun")
+    await marie.press_doing(kb.FIND, "back:none")
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:none")
     summary = marie.last().text
-    assert "aucun besoin particulier" in summary and "♿" not in summary
+    assert reads(bot, "special.none") in summary and "♿" not in summary
     # A wheelchair keeps its own sign, once.
     lise = bot.fake.user(722, "Lise")
     await lise.command("chercher")
     await agree_if_asked(lise)
     for words in ("Cahors", "Figeac", "jeudi"):
         await lise.send(words)
-    await lise.press("🏁 Arriver avant une heure")
+    await lise.press_doing(kb.FIND, "mode:arrive_before")
     await lise.send("9h")
-    await lise.press("➡️ Pas de retour")
-    await lise.press("🩺 Santé")
-    await lise.press("♿ Fauteuil roulant")
-    await lise.press("✔️ Valider")
+    await lise.press_doing(kb.FIND, "back:none")
+    await lise.press_doing(kb.FIND, "purpose:health")
+    await lise.press_doing(kb.FIND, "special:wheelchair")
+    await lise.press_doing(kb.FIND, "special:ok")
     summary = lise.last().text
-    assert summary.count("♿") == 1 and "♿ Fauteuil roulant" in summary
+    assert summary.count("♿") == 1 and reads(bot, "special.wheelchair") in summary
 
 
 async def test_the_help_says_drivers_offer_one_off_trips_too(bot: RunningBot) -> None:

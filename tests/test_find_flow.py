@@ -2,59 +2,10 @@
 
 from __future__ import annotations
 
+from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.test_offer_flow import register_trip
-
-AGREE = ("✅ J'accepte", "✅ I agree")
-
-
-async def agree_if_asked(user: FakeUser) -> None:
-    """The consent asked before a first need (or a new version of its text)."""
-    if user.messages() and any(b in AGREE for b in user.buttons()):
-        await user.press(next(b for b in user.buttons() if b in AGREE))
-
-
-async def driver(
-    bot: RunningBot,
-    user_id: int,
-    name: str,
-    username: str | None = None,
-    origin: str = "Cahors",
-    destination: str = "Figeac",
-    time: str = "7h30",
-    language: str = "fr",
-) -> FakeUser:
-    user = bot.fake.user(
-        user_id, name, last_name="Martin", username=username, language_code=language
-    )
-    await register_trip(user, origin, destination, time)
-    return user
-
-
-async def describe_need(
-    user: FakeUser,
-    origin: str = "Cahors",
-    destination: str = "Figeac",
-    when: str = "mardi",
-    mode: str = "🏁 Arriver avant une heure",
-    time: str | None = "9h",
-    purpose: str = "🩺 Santé",
-) -> None:
-    await user.command("chercher")
-    await agree_if_asked(user)
-    await user.send(origin)
-    await user.send(destination)
-    await user.send(when)
-    await user.press(mode)
-    if time is not None:
-        await user.send(time)
-    await user.press("➡️ Pas de retour")
-    await user.press(purpose)
-    if "un médecin l'a prescrit" in user.last().text:  # where volunteers drive (issue 24)
-        await user.press("Non")
-    await user.press("Aucun")
-    await user.press("✅ Chercher un conducteur")
+from tests.setups import agree_if_asked, describe_need, driver, reads
 
 
 def everything_seen_by(user: FakeUser) -> str:
@@ -65,7 +16,7 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     jean = await driver(bot, 301, "Jean", username="jean_m")
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     await marie.command("start")
-    await marie.press("🙋 Je cherche un trajet")
+    await marie.press_doing(kb.START, "find")
     await agree_if_asked(marie)
     assert "D'où partez-vous ?" in marie.last().text
     await marie.send("Cahors")
@@ -75,19 +26,19 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     mark = marie.mark()
     await marie.send("mardi")
     assert "📅 Le mardi 24 novembre, demain" in marie.texts_since(mark)
-    await marie.press("🏁 Arriver avant une heure")
+    await marie.press_doing(kb.FIND, "mode:arrive_before")
     assert "Avant quelle heure devez-vous arriver ?" in marie.last().text
     await marie.send("9h")
-    await marie.press("➡️ Pas de retour")
-    await marie.press("🩺 Santé")
-    await marie.press("♿ Fauteuil roulant")
+    await marie.press_doing(kb.FIND, "back:none")
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:wheelchair")
     assert marie.buttons()[0] == "✅ ♿ Fauteuil roulant"
-    await marie.press("✔️ Valider")
+    await marie.press_doing(kb.FIND, "special:ok")
     summary = marie.last().text
     assert "📍 Cahors (46) → Figeac (46)" in summary
     assert "📅 mardi 24 novembre, arrivée avant 9h00" in summary
-    assert "🎯 🩺 Santé" in summary and "\n♿ Fauteuil roulant\n" in summary
-    await marie.press("✅ Chercher un conducteur")
+    assert "🎯 🩺 Santé" in summary and reads(bot, "special.wheelchair") in summary
+    await marie.press_doing(kb.FIND, "confirm")
 
     found = marie.last()
     assert "J'ai trouvé des conducteurs" in found.text
@@ -98,29 +49,29 @@ async def test_from_find_to_a_drivers_contact_in_french(bot: RunningBot) -> None
     ]
     assert "jean_m" not in everything_seen_by(marie)
 
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     assert marie.last().text.startswith("J'ai envoyé votre demande à Jean M. :")
     request = jean.last()
     assert "Demande de covoiturage" in request.text and "Marie D. aimerait" in request.text
     assert "mardi 24 novembre, prise en charge vers 7h30 à Cahors" in request.text
-    assert "🎯 🩺 Santé" in request.text and "♿ Fauteuil roulant" in request.text
+    assert "🎯 🩺 Santé" in request.text and reads(bot, "special.wheelchair") in request.text
     assert "marie_d" not in everything_seen_by(jean) and "Delpech" not in everything_seen_by(jean)
     accept_button = request.button("✅ J'accepte")
     assert accept_button is not None
     accept = accept_button["callback_data"]
 
     await marie.press_data(accept, message=found)  # someone else presses the driver's button
-    assert marie.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
+    assert marie.callback_answers()[-1]["text"] == reads(bot, "intro.not_yours")
     assert "jean_m" not in everything_seen_by(marie)
 
-    await jean.press("✅ J'accepte")
-    assert request.buttons == [] and "✅ Vous avez accepté." in request.text
+    await jean.press_doing(kb.INTRO, "yes")
+    assert request.buttons == [] and reads(bot, "intro.state_accepted") in request.text
     assert "Voici comment joindre Marie Delpech : @marie_d" in jean.last().text
     assert "Jean Martin accepte de vous emmener (mardi 24 novembre, vers 7h30)" in marie.last().text
     assert "Contact : @jean_m" in marie.last().text
 
     await jean.press_data(accept, message=request)  # a double press
-    assert jean.callback_answers()[-1]["text"] == "Vous avez déjà répondu à cette demande."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "intro.already")
     [need] = await bot.rows("SELECT status, purpose, special_needs, travel_date FROM needs")
     assert need == {
         "status": "matched",
@@ -155,30 +106,30 @@ async def test_a_village_on_the_way_matches_one_far_off_does_not(bot: RunningBot
 async def test_the_return_leg_and_a_regular_need(bot: RunningBot) -> None:
     jean = bot.fake.user(321, "Jean", last_name="Martin")
     await jean.command("proposer")
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.OFFER, "consent:yes")
     await jean.send("Cahors")
     await jean.send("Figeac")
     await jean.send("du lundi au vendredi")
     await jean.send("7h30")
     await jean.send("17h30")
-    await jean.press("2")
-    await jean.press("Passer")
-    await jean.press("Telegram seulement")
-    await jean.press("✅ Enregistrer ce trajet")
+    await jean.press_doing(kb.OFFER, "seats:2")
+    await jean.press_doing(kb.OFFER, "skipnote")
+    await jean.press_doing(kb.OFFER, "contact:tg")
+    await jean.press_doing(kb.OFFER, "confirm")
     lou = bot.fake.user(322, "Lou")
     await lou.command("chercher")
     await agree_if_asked(lou)
     await lou.send("Figeac")
     await lou.send("Cahors")
-    await lou.press("🔁 Chaque semaine")
+    await lou.press_doing(kb.FIND, "when:regular")
     await lou.send("lundi jeudi")
-    await lou.press("🕘 Partir après une heure")
+    await lou.press_doing(kb.FIND, "mode:leave_after")
     await lou.send("17h")
-    await lou.press("➡️ Pas de retour")
-    await lou.press("💼 Travail ou formation")
-    await lou.press("Aucun")
+    await lou.press_doing(kb.FIND, "back:none")
+    await lou.press_doing(kb.FIND, "purpose:work")
+    await lou.press_doing(kb.FIND, "special:none")
     assert "chaque semaine : lundi et jeudi, départ à partir de 17h00" in lou.last().text
-    await lou.press("✅ Chercher un conducteur")
+    await lou.press_doing(kb.FIND, "confirm")
     assert "Jean M. — lundi et jeudi, prise en charge vers 17h30" in lou.last().text
     bot.assert_clean()
 
@@ -197,23 +148,20 @@ async def test_decline_then_no_answer_then_the_team(bot: RunningBot) -> None:
     ask_jean_button = candidates.button("🚗 Demander à Jean M. (mar. 7h30)")
     assert ask_jean_button is not None
     ask_jean = ask_jean_button["callback_data"]
-    await rose.press("🚗 Demander à Paul M. (mar. 7h45)")
+    await rose.press_doing(kb.NEED, "ask", naming="Paul M.")
     await rose.press_data(ask_jean, message=candidates)  # asking a second driver at once
-    assert (
-        rose.callback_answers()[-1]["text"]
-        == "Vous attendez déjà la réponse d'un conducteur pour cette demande."
-    )
+    assert rose.callback_answers()[-1]["text"] == reads(bot, "intro.busy")
 
     mark = rose.mark()
-    await paul.press("Non, pas cette fois")
-    assert "Vous avez décliné." in paul.messages()[-2].text
+    await paul.press_doing(kb.INTRO, "no")
+    assert reads(bot, "intro.state_declined") in paul.messages()[-2].text
     assert "Je préviens Rose V." in paul.last().text
     assert rose.texts_since(mark)[0] == "Paul M. ne peut pas cette fois."
     assert rose.buttons() == [
         "🚗 Demander à Jean M. (mar. 7h30)",
         "🤝 Demander plutôt à l'équipe locale",
     ]
-    await rose.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await rose.press_doing(kb.NEED, "ask", naming="Jean M.")
     assert "Demande de covoiturage" in jean.last().text
 
     await bot.later(hours=11)  # not yet
@@ -226,9 +174,9 @@ async def test_decline_then_no_answer_then_the_team(bot: RunningBot) -> None:
         "Il n'y a pas d'autre conducteur pour l'instant. L'équipe locale est prévenue et va chercher une solution avec vous.",
     ]
     posted = bot.operators.last().text
-    assert "Les conducteurs possibles ont décliné ou n'ont pas répondu." in posted
-    await jean.press("✅ J'accepte")  # too late
-    assert jean.callback_answers()[-1]["text"] == "Cette demande n'est plus d'actualité."
+    assert reads(bot, "operators.reason.no_more_drivers") in posted
+    await jean.press_doing(kb.INTRO, "yes")  # too late
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "intro.no_longer")
     statuses = await bot.rows("SELECT status FROM introductions ORDER BY id")
     assert [row["status"] for row in statuses] == ["declined", "expired"]
     await bot.later(hours=24)  # nothing fires twice
@@ -241,7 +189,7 @@ async def test_a_driver_who_blocked_the_bot_counts_as_a_decline(bot: RunningBot)
     jean.blocked = True
     ana = bot.fake.user(342, "Ana")
     await describe_need(ana)
-    await ana.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await ana.press_doing(kb.NEED, "ask", naming="Jean M.")
     assert "Telegram ne remet plus nos messages à Jean M. pour l'instant." in ana.texts_since(0)
     assert "L'équipe locale est prévenue" in ana.last().text
     [intro] = await bot.rows("SELECT status FROM introductions")
@@ -263,7 +211,7 @@ async def test_a_new_trip_is_announced_to_a_waiting_passenger(bot: RunningBot) -
     ]
     await driver(bot, 353, "Jeanne", origin="Cahors", destination="Gramat")  # not on her way
     assert ana.last() is announce
-    await ana.press("🚗 Demander à Jean M. (mar. 8h26)")
+    await ana.press_doing(kb.NEED, "ask", naming="Jean M.")
     assert "Demande de covoiturage" in jean.last().text
     bot.assert_clean()
 
@@ -272,20 +220,20 @@ async def test_cancelling_tells_the_driver_and_the_team(bot: RunningBot) -> None
     jean = await driver(bot, 361, "Jean")
     ana = bot.fake.user(362, "Ana", last_name="Roux")
     await describe_need(ana)
-    await ana.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await ana.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     await describe_need(ana, origin="Rocamadour")  # a second need, for the team
     await ana.command("mesdemandes")
     header, second, first = ana.messages()[-3:]
-    assert header.text == "Vos demandes"
+    assert header.text == reads(bot, "needs.header")
     assert "Rocamadour" in second.text and "suivie par l'équipe locale" in second.text
     assert "un conducteur a accepté" in first.text
-    await ana.press("❌ Annuler cette demande", message=first)
-    await ana.press("Oui, annuler", message=first)
+    await ana.press_doing(kb.NEED, "cancel", message=first)
+    await ana.press_doing(kb.NEED, "cancel", message=first)
     assert first.text.startswith("❌ Demande annulée.")
     assert "Ana R. a annulé le trajet (mardi 24 novembre, vers 7h30)" in jean.last().text
-    await ana.press("❌ Annuler cette demande", message=second)
-    await ana.press("Oui, annuler", message=second)
+    await ana.press_doing(kb.NEED, "cancel", message=second)
+    await ana.press_doing(kb.NEED, "cancel", message=second)
     assert "Ana Roux a annulé sa demande n° 2" in bot.operators.last().text
     await ana.press_data("nd:1:cancel:yes", message=first)  # an old button, again
     assert ana.callback_answers()[-1]["text"].startswith("Cette demande n'existe plus")
@@ -320,18 +268,21 @@ async def test_english_and_bad_input_at_every_step(bot: RunningBot) -> None:
     assert "One way, no way back." in kim.messages()[-2].text
     await kim.send_photo()
     assert "What is it for?" in kim.last().text
-    await kim.press("🩺 Health")
-    await kim.press("🐕 A pet")
-    await kim.press("✔️ Done")
+    await kim.press_doing(kb.FIND, "purpose:health")
+    await kim.press_doing(kb.FIND, "special:pet")
+    await kim.press_doing(kb.FIND, "special:ok")
     summary = kim.last().text
-    assert "Tuesday 24 November, arriving by 09:00" in summary and "🐕 A pet" in summary
-    await kim.press("✏️ Time")
-    await kim.press("🕘 Leave after a time")
+    assert (
+        "Tuesday 24 November, arriving by 09:00" in summary
+        and reads(bot, "special.pet", "en") in summary
+    )
+    await kim.press_doing(kb.FIND, "edit:mode")
+    await kim.press_doing(kb.FIND, "mode:leave_after")
     await kim.send("25h99")
     assert "I did not understand \u201c25h99\u201d as a time" in kim.last().text
     await kim.send("7:00")
     assert "leaving from 07:00" in kim.last().text
-    await kim.press("✅ Find a driver")
+    await kim.press_doing(kb.FIND, "confirm")
     assert "John M. — Tuesday 24 November, pickup around 07:30" in kim.last().text
     bot.assert_clean()
 
@@ -345,12 +296,12 @@ async def test_a_restart_in_the_middle_of_a_need_loses_nothing(bot: RunningBot) 
     await eva.send("Figeac")
     await eva.send("demain 9h")
     await bot.crash_and_restart()
-    await eva.press("🏁 Arriver avant une heure")
-    await eva.press("➡️ Pas de retour")
-    await eva.press("🛒 Courses")
-    await eva.press("Aucun")
+    await eva.press_doing(kb.FIND, "mode:arrive_before")
+    await eva.press_doing(kb.FIND, "back:none")
+    await eva.press_doing(kb.FIND, "purpose:shopping")
+    await eva.press_doing(kb.FIND, "special:none")
     assert "mardi 24 novembre, arrivée avant 9h00" in eva.last().text
-    await eva.press("✅ Chercher un conducteur")
+    await eva.press_doing(kb.FIND, "confirm")
     assert "Jean M." in eva.last().text
     bot.assert_clean()
 
@@ -364,13 +315,13 @@ async def test_place_day_and_time_typed_at_once(bot: RunningBot) -> None:
     assert "📅 Le mardi 24 novembre, demain" in odile.texts_since(0)
     assert "📍 Départ : Cahors (46)" in odile.texts_since(0)
     await odile.send("Figeac")
-    assert "Qu'est-ce qui compte pour vous ?" in odile.last().text  # the day is not asked again
-    await odile.press("🏁 Arriver avant une heure")
+    assert reads(bot, "find.ask_mode") in odile.last().text  # the day is not asked again
+    await odile.press_doing(kb.FIND, "mode:arrive_before")
     assert "🏁 Arrivée avant 9h00" in odile.messages()[-2].text  # nor the time
-    await odile.press("➡️ Pas de retour")
-    await odile.press("📄 Démarches")
-    await odile.press("Aucun")
-    await odile.press("✅ Chercher un conducteur")
+    await odile.press_doing(kb.FIND, "back:none")
+    await odile.press_doing(kb.FIND, "purpose:admin")
+    await odile.press_doing(kb.FIND, "special:none")
+    await odile.press_doing(kb.FIND, "confirm")
     assert "Jean M. — mardi 24 novembre" in odile.last().text
     bot.assert_clean()
 
@@ -386,7 +337,7 @@ async def test_five_thousand_characters_anywhere_get_an_answer(bot: RunningBot) 
     assert "comme un jour" in answer and len(answer) < 1200
     assert kim.last().text.startswith("Votre message était très long")  # the rest: no answer
     await kim.send("mardi")
-    await kim.press("🕘 Partir après une heure")
+    await kim.press_doing(kb.FIND, "mode:leave_after")
     await kim.send("y" * 5000)  # at "time"
     assert "comme une heure" in kim.messages()[-2].text
     bot.assert_clean()

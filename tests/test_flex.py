@@ -3,7 +3,7 @@ agency_timezone (issue 23 item 12): what a passenger, and the team, see."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,11 +15,12 @@ from bot.transit.catalog import read_services
 from bot.transit.flex import read_flex
 from bot.transit.gtfs import FeedError
 from bot.transit.planner import TransitPlanner
+from handlers import keyboards as kb
 from storage.db import Database
 from storage.transit import SqliteTimetable
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser
-from tests.test_find_flow import describe_need
+from tests.setups import describe_need
 from tests.test_transit import query
 from tests.transit_feed import TAD_NAME, TAD_PHONE, write_flex_feed, write_shuttle_feed
 
@@ -34,10 +35,6 @@ SERVICES_HEADER = (
 SERVICES_ROW = (
     f"{TAD_NAME},tad,Cajarc|Gréalou,{TAD_PHONE},2,1,16:00,{{counted}},lun-sam,08:00-12:00,Figeac\n"
 )
-
-
-def paris(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=PARIS).astimezone(UTC)
 
 
 async def flex_bot(
@@ -96,7 +93,7 @@ async def test_before_the_deadline_the_passenger_and_the_team_see_it(
             origin="Cajarc",
             destination="Figeac",
             when="mercredi",
-            mode="🕘 Partir après une heure",
+            mode="leave_after",
             time="15h",
         )
         assert not any(t.startswith("🚐") for t in jules.texts_since(mark))
@@ -155,7 +152,7 @@ async def test_the_reminder_comes_once_before_the_deadline(
         odette = bot.fake.user(401, "Odette")
         await ask(odette, "mercredi")
         mark = odette.mark()
-        await odette.press("⏰ Me le rappeler mardi 8 décembre à 14h")
+        await odette.press_doing(kb.REMIND, "remind")
         assert odette.texts_since(mark) == [
             "✅ C'est noté : je vous le rappelle mardi 8 décembre à 14h."
         ]
@@ -181,7 +178,7 @@ async def test_no_reminder_after_the_deadline(tmp_path: Path, gazetteer: Gazette
     try:
         odette = bot.fake.user(401, "Odette")
         await ask(odette, "mercredi")
-        await odette.press("⏰ Me le rappeler mardi 8 décembre à 14h")
+        await odette.press_doing(kb.REMIND, "remind")
         mark = odette.mark()
         # The bot was down from Monday evening until Tuesday 16h30: the deadline has passed.
         bot.clock.current = bot.fake.now = paris("2026-12-08 16:30")
@@ -196,7 +193,7 @@ async def test_no_reminder_after_the_deadline(tmp_path: Path, gazetteer: Gazette
         await ask(odette, "mercredi")  # too late for Wednesday: Thursday's deadline is 16h
         bot.clock.current = bot.fake.now = paris("2026-12-09 15:00")
         mark = odette.mark()
-        await odette.press("⏰ Me le rappeler mercredi 9 décembre à 14h")
+        await odette.press_doing(kb.REMIND, "remind")
         assert odette.texts_since(mark) == [
             "Il est trop tard pour un rappel : appelez dès maintenant pour réserver."
         ]
@@ -210,11 +207,11 @@ async def test_no_reminder_for_a_need_called_off(tmp_path: Path, gazetteer: Gaze
     try:
         odette = bot.fake.user(401, "Odette")
         await ask(odette, "mercredi")
-        await odette.press("⏰ Me le rappeler mardi 8 décembre à 14h")
+        await odette.press_doing(kb.REMIND, "remind")
         await odette.command("mesdemandes")
         need = odette.messages()[-1]
-        await odette.press("❌ Annuler cette demande", message=need)
-        await odette.press("Oui, annuler", message=need)
+        await odette.press_doing(kb.NEED, "cancel", message=need)
+        await odette.press_doing(kb.NEED, "cancel", message=need)
         mark = odette.mark()
         await bot.run_until(paris("2026-12-08 18:00"))
         assert not any("Rappel" in t for t in odette.texts_since(mark))
@@ -341,7 +338,7 @@ async def test_a_passenger_sees_the_shuttle_on_the_territorys_clock(
                 user,
                 origin="Cahors",
                 destination="Labastide-Marnhac",
-                mode="🕘 Partir après une heure",
+                mode="leave_after",
                 time=asked,
             )
             coach = next(t for t in user.texts_since(mark) if "En car ou en train" in t)

@@ -22,6 +22,7 @@ from bot.services.delivery import (
 )
 from bot.services.pruning import Pruning
 from bot.services.texts import KEEP_HANDLED_TEXTS, TextService
+from handlers import keyboards as kb
 from storage.agenda import SqliteAgenda
 from storage.db import Database
 from storage.inbox import SqliteInbox
@@ -31,9 +32,8 @@ from storage.texts import SqliteTextInbox
 from tests.conftest import FakeClock, RunningBot
 from tests.fakebot import FakeUser
 from tests.phones import TextingBot
-from tests.test_find_flow import describe_need
-from tests.test_operators import team
-from tests.test_sms_channel import MARIE, pressing, welcome
+from tests.setups import describe_need, team
+from tests.test_sms_channel import MARIE, welcome
 
 
 async def stored_texts(bot: RunningBot) -> list[str]:
@@ -58,20 +58,20 @@ async def driver_with_phone(bot: RunningBot) -> FakeUser:
     """Jean Martin (@jean_m), Cahors → Figeac on weekdays at 7:30, who shows his phone."""
     jean = bot.fake.user(801, "Jean", last_name="Martin", username="jean_m")
     await jean.command("proposer")
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.OFFER, "consent:yes")
     await jean.send("Cahors")
     await jean.send("Figeac")
-    await jean.press("🔁 Chaque semaine")
-    await jean.press("Lun → ven")
-    await jean.press("✔️ Valider les jours")
+    await jean.press_doing(kb.OFFER, "often:weekly")
+    await jean.press_doing(kb.OFFER, "days:work")
+    await jean.press_doing(kb.OFFER, "days:ok")
     await jean.send("7h30")
-    await jean.press("Pas de retour")
-    await jean.press("2")
-    await jean.press("Passer")
-    await jean.press("📞 Aussi mon téléphone")
+    await jean.press_doing(kb.OFFER, "noreturn")
+    await jean.press_doing(kb.OFFER, "seats:2")
+    await jean.press_doing(kb.OFFER, "skipnote")
+    await jean.press_doing(kb.OFFER, "contact:phone")
     await jean.send_contact("33612345678")
-    await jean.press("Oui")
-    await jean.press("✅ Enregistrer ce trajet")
+    await jean.press_doing(kb.OFFER, "show:yes")
+    await jean.press_doing(kb.OFFER, "confirm")
     return jean
 
 
@@ -82,8 +82,8 @@ async def test_after_oublier_no_update_nor_message_names_the_driver(bot: Running
     jean = await driver_with_phone(bot)
     marie = bot.fake.user(802, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie)
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     given = marie.last().text
     assert "Jean Martin" in given and "@jean_m" in given and "06 12 34 56 78" in given
     # Before: his name, handle and phone are in what Marie was sent and in his own updates.
@@ -91,7 +91,7 @@ async def test_after_oublier_no_update_nor_message_names_the_driver(bot: Running
 
     mark = marie.mark()
     await jean.command("oublier")
-    await jean.press("🗑 Oui, tout effacer")
+    await jean.press_doing(kb.FORGET, "forget:yes")
     assert "Mobilot a effacé tout ce qui vous concerne" in jean.last().text
     told = "\n".join(marie.texts_since(mark))
     assert "Jean M." in told  # she is told who called her ride off, as before
@@ -109,8 +109,8 @@ async def test_after_oublier_no_update_nor_message_names_the_passenger(bot: Runn
     jean = await driver_with_phone(bot)
     marie = bot.fake.user(802, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie)
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     contact = jean.last().text
     assert "Voici comment joindre Marie Delpech : @marie_d" in contact
     # Jean pressed a button of a message that named her: Telegram's update quotes it.
@@ -136,8 +136,7 @@ async def test_the_team_forgets_someone_who_texts_and_nothing_keeps_her_number(
     bot = TextingBot(tmp_path, gazetteer)
     await bot.start()
     try:
-        from handlers import keyboards as kb
-        from tests.test_find_flow import driver
+        from tests.setups import driver
 
         jeanne = await driver(bot, 301, "Jeanne", username="jeanne_m")
         await welcome(bot, MARIE, "figeac demain 9h", "marie dupont")
@@ -146,7 +145,7 @@ async def test_the_team_forgets_someone_who_texts_and_nothing_keeps_her_number(
         await bot.text(MARIE, "1")  # no way back
         await bot.text(MARIE, "oui")
         await bot.text(MARIE, "oui")
-        await jeanne.press_data(pressing(jeanne, kb.INTRO, "yes"))
+        await jeanne.press_doing(kb.INTRO, "yes")
         assert "06 12 34 56 78" in jeanne.last().text  # her number, given to Jeanne
         await bot.text(MARIE, "merci Jeanne")
         marie_words = ("Marie Dupont", "Marie D.", "06 12 34 56 78", "+33612345678", "0612345678")
@@ -157,7 +156,7 @@ async def test_the_team_forgets_someone_who_texts_and_nothing_keeps_her_number(
         olga, _, _ = team(bot)
         await olga.command("oublier", "06 12 34 56 78")
         assert "Effacer tout ce qui concerne Marie Dupont" in olga.last().text
-        await olga.press("🗑 Oui, tout effacer")
+        await olga.press_doing(kb.PRIVACY, "caller")
         assert "Marie Dupont" in olga.last().text  # the team's answer names her, once
 
         assert await naming(bot, *marie_words) == []

@@ -18,10 +18,11 @@ from bot.places.gazetteer import Gazetteer
 from bot.services.consents import ConsentService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
+from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.memory import MemoryConsents
+from tests.setups import agree_if_asked, reads
 from tests.test_conversation_engine import MemoryConversations, asked, said
-from tests.test_find_flow import agree_if_asked
 from tests.test_privacy_services import privacy_of
 from tests.test_services import World, told, world  # noqa: F401 (the fixture)
 
@@ -224,7 +225,7 @@ async def test_oui_over_a_trip_half_registered_erases_it_too(
 async def test_oublier_in_the_middle_of_a_trip_and_non_typed(bot: RunningBot) -> None:
     lea = bot.fake.user(611, "Léa")
     await lea.command("proposer")
-    await lea.press("✅ J'accepte")
+    await lea.press_doing(kb.OFFER, "consent:yes")
     await lea.send("Cahors")
     await lea.command("oublier")
     assert "Tout effacer ?" in lea.last().text
@@ -235,7 +236,7 @@ async def test_oublier_in_the_middle_of_a_trip_and_non_typed(bot: RunningBot) ->
     assert "tout effacer ?" in lea.last().text and "/annuler" in lea.last().text
     mark = lea.mark()
     await lea.send("non")
-    assert lea.texts_since(mark)[0] == "Rien n'a été effacé."
+    assert lea.texts_since(mark)[0] == reads(bot, "privacy.forget_cancelled")
     assert "Où allez-vous ?" in lea.last().text  # the trip's question again
     await lea.send("Figeac")  # the trip goes on where it was
     assert "Chaque semaine" in " ".join(lea.last().buttons)
@@ -271,7 +272,7 @@ async def test_the_confirmation_buttons_from_before_the_upgrade_still_act(
     paul = bot.fake.user(613, "Paul")
     await paul.command("aide")
     await paul.press_data("pv:forget:no")  # "Non, garder", sent before the upgrade
-    assert paul.last().text == "Rien n'a été effacé."
+    assert paul.last().text == reads(bot, "privacy.forget_cancelled")
     await paul.press_data("pv:forget:yes:99")  # someone else's
     assert paul.callback_answers()[-1]["text"].startswith("Ce bouton")
     [person] = await bot.rows("SELECT id, forgotten_at FROM people")

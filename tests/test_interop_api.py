@@ -17,9 +17,11 @@ import pytest
 
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
+from handlers import keyboards as kb
 from tests.conftest import RunningBot, free_port
 from tests.interop_helpers import PR50, SPLIT, FakePartner, check, conformance
-from tests.test_find_flow import agree_if_asked, describe_need, driver, everything_seen_by
+from tests.setups import agree_if_asked, describe_need, driver
+from tests.test_find_flow import everything_seen_by
 
 OPERATOR = "mobilot.example.org"
 KEY = "karos-key-0123456789abcdef"
@@ -265,7 +267,7 @@ async def test_a_partners_passenger_books_our_driver_who_answers_in_telegram(
     updates = interop.bot.app.core.partner_updates
     assert updates is not None
     assert await updates.run_once() == 0  # nothing new for Karos yet
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.BOOKING, "yes")
     assert "✅ Vous avez accepté." in request.text
     assert "Karos le voit et prévient Lucie B." in jean.last().text
     assert (await interop.get(path)).json()["status"] == "CONFIRMED"
@@ -323,7 +325,7 @@ async def test_the_proposals_statuses_are_understood_and_answered_in_kind(
     got = await interop.get(f"/bookings/{split['id']}")
     check(got, SPLIT)
     assert got.json()["status"] == "WAITING_DRIVER_CONFIRMATION"
-    await jean.press("Non, pas cette fois")
+    await jean.press_doing(kb.BOOKING, "no")
     assert "Karos le voit et prévient Lucie B." in jean.last().text
     got = await interop.get(f"/bookings/{split['id']}")
     assert got.json()["status"] == "CANCELLED"
@@ -384,7 +386,7 @@ async def test_a_need_is_shown_to_partners_only_once_its_owner_agrees(interop: I
     assert "D'autres sites de covoiturage peuvent montrer votre demande" in offer.text
     query = {**where, "departureDate": TUESDAY_0730, "timeDelta": 7200}
     assert (await interop.get("/passenger_journeys", **query)).json() == []
-    await marie.press("👍 Oui, montrer ma demande")
+    await marie.press_doing(kb.SHARE, "")
     assert "votre demande est montrée aux autres sites" in marie.last().text
     answer = await interop.get("/passenger_journeys", **query)
     check(answer)
@@ -409,7 +411,7 @@ async def test_a_need_is_shown_to_partners_only_once_its_owner_agrees(interop: I
     assert sent.status_code == 201
     assert "Message de Paul K., venu de Karos" in marie.last().text
     # She changes her mind: no longer shown, and no longer written to.
-    await marie.press("🙈 Ne plus la montrer")
+    await marie.press_doing(kb.SHARE, "off")
     assert "n'est plus montrée aux autres sites" in marie.last().text
     assert (await interop.get("/passenger_journeys", **query)).json() == []
     assert (await interop.send("POST", "/messages", note)).status_code == 404
@@ -465,15 +467,15 @@ async def test_a_passenger_sees_a_partners_journey_after_our_drivers(interop: In
     await agree_if_asked(paul)
     await paul.send("Cahors")
     await paul.send("Figeac")
-    await paul.press("🔁 Chaque semaine")
-    await paul.press("Lun → ven")
-    await paul.press("✔️ Valider les jours")
-    await paul.press("🏁 Arriver avant une heure")
+    await paul.press_doing(kb.FIND, "when:regular")
+    await paul.press_doing(kb.FIND, "days:work")
+    await paul.press_doing(kb.FIND, "days:ok")
+    await paul.press_doing(kb.FIND, "mode:arrive_before")
     await paul.send("9h")
-    await paul.press("➡️ Pas de retour")
-    await paul.press("💼 Travail ou formation")
-    await paul.press("Aucun")
-    await paul.press("✅ Chercher un conducteur")
+    await paul.press_doing(kb.FIND, "back:none")
+    await paul.press_doing(kb.FIND, "purpose:work")
+    await paul.press_doing(kb.FIND, "special:none")
+    await paul.press_doing(kb.FIND, "confirm")
     assert interop.partner.calls[-1][0] == "driver_regular_trips"
     assert interop.partner.calls[-1][1]["departureWeekdays"] == "MON,TUE,WED,THU,FRI"
     assert "• Karos : Paul K., lundi vers 7h45" in everything_seen_by(paul)
@@ -532,18 +534,18 @@ async def test_a_driver_who_accepted_can_call_it_off_and_the_partner_hears_of_it
     [journey] = (await interop.get("/driver_journeys", **where, departureDate=TUESDAY_0730)).json()
     asked = booking(journey)
     await interop.send("POST", "/bookings", asked)
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.BOOKING, "yes")
     thanks = jean.last()
     assert thanks.buttons == ["❌ Je ne peux plus"]
-    await jean.press("❌ Je ne peux plus")
+    await jean.press_doing(kb.BOOKING, "off")
     assert thanks.buttons == [
         "Oui, je ne peux plus emmener Lucie B.",
         "Non, j'emmène bien Lucie B.",
     ]
-    await jean.press("Non, j'emmène bien Lucie B.")
+    await jean.press_doing(kb.BOOKING, "keep")
     assert thanks.buttons == ["❌ Je ne peux plus"]
-    await jean.press("❌ Je ne peux plus")
-    await jean.press("Oui, je ne peux plus emmener Lucie B.")
+    await jean.press_doing(kb.BOOKING, "off")
+    await jean.press_doing(kb.BOOKING, "off_yes")
     assert thanks.buttons == []
     assert "C'est noté : Karos prévient Lucie B." in jean.last().text
     assert (await interop.get(f"/bookings/{asked['id']}")).json()["status"] == "CANCELLED"

@@ -5,23 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.test_find_flow import agree_if_asked, describe_need
-from tests.test_operators import team
+from tests.setups import agree_if_asked, describe_need, reads, team
 from tests.test_volunteer_rides import pdf_text
 from tests.test_volunteers import ALLOWANCE_RATE, person_id, three_volunteers
-
-
-@pytest.fixture
-async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
-    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=ALLOWANCE_RATE)
-    await running.start()
-    return running
-
 
 # Item 3: members, their fee, and who asks a volunteer.
 
@@ -36,7 +26,7 @@ async def test_a_member_is_found_and_told_kindly_to_renew(tus_bot: RunningBot) -
         marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
         await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
         mark, seen = bot.operators.mark(), marie.mark()
-        await marie.press(next(b for b in marie.last().buttons if "Bruno" in b))
+        await marie.press_doing(kb.NEED, "ask", naming="Bruno L.")
         # Found in the register by her name, and linked; no fee noted yet: said, not refused.
         [member] = await bot.rows("SELECT person_id, fee_paid_on FROM tus_members")
         assert member == {"person_id": await person_id(bot, marie.id), "fee_paid_on": None}
@@ -60,10 +50,10 @@ async def test_a_member_is_found_and_told_kindly_to_renew(tus_bot: RunningBot) -
         assert "Je n'ai pas compris le jour « n'importe »" in olga.last().text
         await olga.command("tus", "cotisation Personne Inconnue")
         assert "Personne Inconnue n'est pas au registre" in olga.last().text
-        await bruno.press("Non, pas cette fois")
+        await bruno.press_doing(kb.INTRO, "no")
         mark = bot.operators.mark()
         seen = marie.mark()
-        await marie.press(next(b for b in marie.last().buttons if "Claire" in b))
+        await marie.press_doing(kb.NEED, "ask", naming="Claire L.")
         assert [t for t in marie.texts_since(seen) if "adhésion" in t] == []
         assert "adhér" not in "\n".join(bot.operators.texts_since(mark))
         assert "Demande de transport solidaire" in claire.last().text
@@ -80,7 +70,7 @@ async def test_someone_not_in_the_register_and_an_expired_fee(tus_bot: RunningBo
         paul = bot.fake.user(611, "Paul", last_name="Roux")
         await describe_need(paul, origin="Lalbenque", destination="Cahors", when="mardi")
         mark, seen = bot.operators.mark(), paul.mark()
-        await paul.press(next(b for b in paul.last().buttons if "Bruno" in b))
+        await paul.press_doing(kb.NEED, "ask", naming="Bruno L.")
         assert "sont pour les adhérents de l'association" in paul.texts_since(seen)[-2]
         team_saw = "\n".join(bot.operators.texts_since(mark))
         assert "Paul Roux (n° " in team_saw and "n'est pas au registre des adhérents" in team_saw
@@ -103,9 +93,9 @@ async def test_someone_not_in_the_register_and_an_expired_fee(tus_bot: RunningBo
         # His fee was paid more than a year ago: it ran out.
         await olga.command("tus", "cotisation Paul-Henri Roux ; 15/10/2025")
         assert "valable jusqu'au 14 octobre 2026" in olga.last().text
-        await bruno.press("Non, pas cette fois")
+        await bruno.press_doing(kb.INTRO, "no")
         mark, seen = bot.operators.mark(), paul.mark()
-        await paul.press(next(b for b in paul.last().buttons if "Claire" in b))
+        await paul.press_doing(kb.NEED, "ask", naming="Claire L.")
         assert "Votre adhésion à l'association est à renouveler" in paul.texts_since(seen)[-2]
         team_saw = "\n".join(bot.operators.texts_since(mark))
         assert "Son adhésion (Paul-Henri Roux, adhérent n° 2) a pris fin le 14 octobre 2026" in (
@@ -127,10 +117,10 @@ async def test_a_prescribed_medical_transport_is_pointed_to_the_health_insurance
         await agree_if_asked(marie)
         for said in ("Lalbenque", "Cahors", "mardi"):
             await marie.send(said)
-        await marie.press("🏁 Arriver avant une heure")
+        await marie.press_doing(kb.FIND, "mode:arrive_before")
         await marie.send("9h")
-        await marie.press("➡️ Pas de retour")
-        await marie.press("🩺 Santé")
+        await marie.press_doing(kb.FIND, "back:none")
+        await marie.press_doing(kb.FIND, "purpose:health")
         asked = marie.last()
         assert "Ce transport, est-ce qu'un médecin l'a prescrit" in asked.text
         assert asked.buttons == ["Oui", "Non"]
@@ -143,8 +133,8 @@ async def test_a_prescribed_medical_transport_is_pointed_to_the_health_insurance
         told = next(t for t in marie.texts_since(seen) if "Assurance maladie" in t)
         assert "en VSL (véhicule sanitaire léger) ou en taxi conventionné" in told
         assert "Demandez à votre médecin le bon de transport" in told
-        await marie.press("Aucun")
-        await marie.press("✅ Chercher un conducteur")
+        await marie.press_doing(kb.FIND, "special:none")
+        await marie.press_doing(kb.FIND, "confirm")
         found = marie.last().text
         # No volunteer offered; the need is kept as prescribed.
         assert "Bruno" not in found and "Claire" not in found
@@ -158,7 +148,7 @@ async def test_a_prescribed_medical_transport_is_pointed_to_the_health_insurance
         assert len(asked_paul) == 1
         # Another purpose: not asked.
         lea = bot.fake.user(612, "Léa", last_name="Bos")
-        await describe_need(lea, origin="Lalbenque", destination="Cahors", purpose="🛒 Courses")
+        await describe_need(lea, origin="Lalbenque", destination="Cahors", purpose="shopping")
         assert not [t for t in lea.texts_since(0) if "prescrit" in t]
         assert "Bruno L." in lea.last().text
         print(asked.text, "\n---\n", told)
@@ -183,8 +173,8 @@ async def matched(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser, FakeUs
     olga, anne, bruno, claire = await three_volunteers(bot)
     marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
-    await marie.press(next(b for b in marie.last().buttons if "Bruno" in b))
-    await bruno.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Bruno L.")
+    await bruno.press_doing(kb.INTRO, "yes")
     assert "Bruno Lafon accepte de vous emmener" in marie.last().text
     return olga, anne, bruno, claire, marie
 
@@ -199,8 +189,8 @@ async def test_a_volunteer_who_calls_off_late_the_next_is_asked_and_the_team_tol
         await bot.later(hours=10)  # the evening before: the reminder, with its button
         assert "Rappel : vous emmenez quelqu'un demain" in bruno.last().text
         team_mark, seen = bot.operators.mark(), marie.mark()
-        await bruno.press("❌ Je ne peux plus")
-        await bruno.press("Oui, je ne peux plus emmener Marie Delpech")
+        await bruno.press_doing(kb.INTRO, "withdraw")
+        await bruno.press_doing(kb.INTRO, "withdraw")
         # Claire, the next volunteer free that morning, is asked at once.
         request = claire.last()
         assert "Demande de transport solidaire" in request.text
@@ -215,7 +205,7 @@ async def test_a_volunteer_who_calls_off_late_the_next_is_asked_and_the_team_tol
             " Claire Lafon."
         ) in team_saw
         print("\n".join(team_saw))
-        await claire.press("✅ J'accepte")
+        await claire.press_doing(kb.INTRO, "yes")
         assert "Claire Lafon accepte de vous emmener" in marie.last().text
 
         # Claire calls off too: nobody else is free; the team is told and takes over.
@@ -253,7 +243,7 @@ async def test_the_team_reassigns_a_ride_to_another_volunteer(tus_bot: RunningBo
         await bot.operators.command(olga, "reassigner", f"{number} {anne_id}")
         assert "Anne Lafon ne peut pas faire ce trajet" in bot.operators.last().text
         await nadia.command("reassigner", f"{number} {claire_id}")
-        assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+        assert nadia.last().text == reads(bot, "operators.only")
 
         seen, team_mark = marie.mark(), bot.operators.mark()
         await bot.operators.command(olga, "reassigner", f"{number} {claire_id}")
@@ -270,7 +260,7 @@ async def test_the_team_reassigns_a_ride_to_another_volunteer(tus_bot: RunningBo
         assert told[0] == "Bruno L. ne vous emmène plus : l'équipe demande à un autre bénévole."
         assert told[1].startswith("J'ai envoyé votre demande à Claire L.")
         assert "Demande de transport solidaire" in claire.last().text
-        await claire.press("✅ J'accepte")
+        await claire.press_doing(kb.INTRO, "yes")
         assert "Claire Lafon accepte de vous emmener" in marie.last().text
         rows = await bot.rows("SELECT driver_id, status FROM introductions ORDER BY id")
         assert [r["status"] for r in rows] == ["cancelled", "accepted"]
@@ -302,11 +292,11 @@ async def test_the_team_prints_a_members_card_with_the_number_hours_and_next_rid
         nadia = bot.fake.users[403]
         marie_id = await person_id(bot, marie.id)
         await bot.operators.command(olga, "carte")
-        assert bot.operators.last().text == "Écrivez le n° de la personne, par exemple : /carte 12"
+        assert bot.operators.last().text == reads(bot, "members.card_usage")
         await bot.operators.command(olga, "carte", "9999")
         assert bot.operators.last().text == "Il n'y a personne avec le n° 9999."
         await nadia.command("carte", str(marie_id))
-        assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+        assert nadia.last().text == reads(bot, "operators.only")
         await bot.operators.command(olga, "carte", str(marie_id))
         card = bot.operators.last()
         assert card.text == "🪪 La carte de Marie Delpech, à imprimer."
@@ -317,13 +307,13 @@ async def test_the_team_prints_a_members_card_with_the_number_hours_and_next_rid
         assert "Pour un transport, appelez le 05 65 00 00 00" in text
         assert "Ou envoyez un SMS au 06 12 34 56 78" in text
         assert "On vous répond : du lundi au vendredi, de 9h à 12h" in text
-        assert "Vos prochains trajets" in text
+        assert reads(bot, "members.card_rides") in text
         [ride] = [line for line in text.splitlines() if line.startswith("•")]
         assert ride.startswith("• mardi 24 novembre à ")
         assert ride.endswith(": Lalbenque → Cahors, avec Bruno L.")
         # Someone with nothing planned: said plainly.
         await bot.operators.command(olga, "carte", str(await person_id(bot, 602)))
-        assert "Aucun trajet prévu pour le moment." in pdf_text(bot.operators.last())
+        assert reads(bot, "members.card_no_rides") in pdf_text(bot.operators.last())
         print(text)
         bot.assert_clean()
     finally:

@@ -17,13 +17,13 @@ import pytest
 
 from bot.agenda import Due, Kind
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
 from storage.agenda import SqliteAgenda
 from tests.conftest import OPERATORS, RunningBot, eventually, free_port
 from tests.interop_helpers import FakePartner
-from tests.test_find_flow import agree_if_asked, describe_need, driver
+from tests.setups import agree_if_asked, describe_need, driver, reads, team
 from tests.test_interop_api import KEY, karos_journey
 from tests.test_nothing_lost import APOLOGY
-from tests.test_operators import team
 
 CANNOT_CHECK = "je ne peux pas vérifier que vous faites partie du groupe"
 
@@ -104,13 +104,13 @@ async def test_a_flood_limit_on_the_check_for_a_button_is_said_in_the_buttons_an
     await describe_need(rose)  # nobody drives there: the team gets her request
     post = bot.operators.last()
     bot.fake.inject("getChatMember", 429, retry_after=60)
-    await bot.operators.press(omar, "🙋 Je m'en occupe", message=post)
+    await bot.operators.press_doing(omar, kb.OPERATOR, "claim", message=post)
     answer = omar.callback_answers()[-1]
     assert CANNOT_CHECK in answer["text"] and answer.get("show_alert")
     [need] = await bot.rows("SELECT status FROM needs")
     assert need == {"status": "with_operators"}  # not claimed: nothing was done
-    await bot.operators.press(omar, "🙋 Je m'en occupe", message=post)
-    assert omar.callback_answers()[-1]["text"] == "Vous suivez cette demande."
+    await bot.operators.press_doing(omar, kb.OPERATOR, "claim", message=post)
+    assert omar.callback_answers()[-1]["text"] == reads(bot, "operators.claimed")
     bot.fake.take_errors()
     bot.assert_clean()
 
@@ -163,12 +163,12 @@ async def test_a_slow_partner_holds_back_no_other_person(slow_partner: Any) -> N
     await agree_if_asked(marie)
     for said in ("Cahors", "Figeac", "mardi"):
         await marie.send(said)
-    await marie.press("🏁 Arriver avant une heure")
+    await marie.press_doing(kb.FIND, "mode:arrive_before")
     await marie.send("9h")
-    await marie.press("➡️ Pas de retour")
-    await marie.press("🩺 Santé")
-    await marie.press("Aucun")
-    searching = asyncio.create_task(marie.press("✅ Chercher un conducteur"))
+    await marie.press_doing(kb.FIND, "back:none")
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:none")
+    searching = asyncio.create_task(marie.press_doing(kb.FIND, "confirm"))
     await partner.searching.wait()
     await eventually(lambda: bool(bot.app.updates.asking_outside))
     assert not bot.app.database.connection.in_transaction
@@ -242,7 +242,7 @@ async def test_a_rolled_back_update_leaves_the_draft_as_it_was(
     assert APOLOGY in marie.last().text
     monkeypatch.setattr(finding, "submit", real_submit)
     summary = next(m for m in reversed(marie.messages()) if "Tout est juste" in m.text)
-    await marie.press("✅ Chercher un conducteur", message=summary)
+    await marie.press_doing(kb.FIND, "confirm", message=summary)
     assert any("J'ai trouvé des conducteurs" in m.text for m in marie.messages())
     bot.fake.exceptions.clear()
     bot.assert_clean()

@@ -13,7 +13,7 @@ from handlers.transit_words import TransitWords
 from i18n import Translator
 from tests.conftest import RunningBot
 from tests.phones import TextingBot
-from tests.test_find_flow import describe_need
+from tests.setups import describe_need
 from tests.transit_feed import write_lot_feed
 
 # The fake clock's Monday 23 November 2026: "jeudi" is Thursday the 26th.

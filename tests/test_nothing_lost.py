@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from handlers import keyboards as kb
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeUser
-from tests.test_find_flow import describe_need, driver
-from tests.test_offer_flow import register_trip, register_trip_until_summary
-from tests.test_operators import team
+from tests.setups import describe_need, driver, register_trip, team
+from tests.test_offer_flow import register_trip_until_summary
 
 APOLOGY = "Désolé, un problème est survenu de notre côté"
 
@@ -40,7 +40,7 @@ async def asked(bot: RunningBot) -> tuple[FakeUser, FakeUser]:
     jean = await driver(bot, 301, "Jean", username="jean_m")
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie)
-    await marie.press(marie.buttons()[0])
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     assert "🙋 Demande de covoiturage" in jean.last().text
     return jean, marie
 
@@ -51,7 +51,7 @@ async def asked(bot: RunningBot) -> tuple[FakeUser, FakeUser]:
 async def test_the_passengers_good_news_survives_a_flood_limit(bot: RunningBot) -> None:
     jean, marie = await asked(bot)
     fault = bot.fake.inject("sendMessage", 429, retry_after=2, match=saying("accepte de vous"))
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.INTRO, "yes")
     assert fault.hits == 1
     assert count(marie, "Jean Martin accepte de vous emmener") == 0  # not yet
     assert "Voici comment joindre Marie Delpech" in jean.last().text  # others go on
@@ -96,7 +96,7 @@ async def test_a_saved_trip_is_confirmed_late_rather_than_apologised_for(
     bot.fake.inject("sendMessage", 429, retry_after=3, match=saying("Trajet enregistré"))
     bot.fake.inject("sendMessage", 502, times=2, match=saying("Trajet enregistré"))
     await register_trip_until_summary(ida)
-    await ida.press("✅ Enregistrer ce trajet")
+    await ida.press_doing(kb.OFFER, "confirm")
     assert count(ida, "Trajet enregistré") == 0
     await bot.later(seconds=30)
     assert count(ida, "Trajet enregistré") == 1
@@ -152,7 +152,7 @@ async def test_messages_committed_but_not_sent_before_a_crash_are_sent_after(
 ) -> None:
     jean, marie = await asked(bot)
     bot.fake.outage = True  # the commit happens, the sends do not
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.INTRO, "yes")
     pending = await bot.rows("SELECT chat_id FROM outbox WHERE status = 'pending'")
     assert {row["chat_id"] for row in pending} >= {jean.id, marie.id}
     bot.fake.outage = False
@@ -184,7 +184,7 @@ async def test_a_crash_between_a_send_and_its_record_repeats_that_message_only(
 
     monkeypatch.setattr(delivery, "sent_many", power_cut)
     with pytest.raises(SystemExit):
-        await jean.press("✅ J'accepte")
+        await jean.press_doing(kb.INTRO, "yes")
     monkeypatch.undo()
     assert count(marie, "Jean Martin accepte de vous emmener") == 1
     await bot.crash_and_restart()
@@ -203,7 +203,7 @@ async def test_a_conversation_resumes_exactly_after_a_crash_draft_included(
     summary = ida.last()
     await bot.crash_and_restart()  # no clean shutdown, no periodic flush
     assert "7h30" in summary.text and "départ à …" not in summary.text
-    await ida.press("✅ Enregistrer ce trajet", message=summary)
+    await ida.press_doing(kb.OFFER, "confirm", message=summary)
     assert "Trajet enregistré" in ida.last().text
     [trip] = await bot.rows("SELECT departure, seats FROM trips")
     assert trip == {"departure": "07:30", "seats": 3}
@@ -220,7 +220,7 @@ async def test_a_handler_that_fails_takes_no_effect_and_the_person_is_told(
 
     schedule = bot.app.core.introductions._schedule_ride
     monkeypatch.setattr(bot.app.core.introductions, "_schedule_ride", broken)
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.INTRO, "yes")
     monkeypatch.setattr(bot.app.core.introductions, "_schedule_ride", schedule)
     assert APOLOGY in jean.last().text
     assert count(marie, "accepte de vous emmener") == 0  # nothing half-done
@@ -228,7 +228,7 @@ async def test_a_handler_that_fails_takes_no_effect_and_the_person_is_told(
     assert introduction == {"status": "pending"}
     [failed] = await bot.rows("SELECT status FROM inbox WHERE status = 'failed'")
     assert failed == {"status": "failed"}
-    await jean.press("✅ J'accepte")  # the same press again, once it works
+    await jean.press_doing(kb.INTRO, "yes")  # the same press again, once it works
     assert count(marie, "Jean Martin accepte de vous emmener") == 1
     bot.fake.exceptions.clear()
     bot.assert_clean()
@@ -241,7 +241,7 @@ async def test_a_passenger_who_blocked_the_bot_when_the_driver_accepts(bot: Runn
     team(bot)
     jean, marie = await asked(bot)
     marie.blocked = True
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.INTRO, "yes")
     said_to_jean = [m.text for m in jean.messages()[-2:]]
     assert "Voici comment joindre Marie Delpech : @marie_d" in said_to_jean[0]
     assert "Marie Delpech ne reçoit plus nos messages sur Telegram" in said_to_jean[1]
@@ -263,26 +263,26 @@ async def test_a_driver_by_phone_who_keeps_his_number_private_is_reached_through
     await omar.command("conducteur")
     await omar.send("Roger Lafon")
     await omar.send("06 12 34 56 78")
-    await omar.press("Non")  # his number stays with the team
-    await omar.press("✅ Oui, la personne est d'accord")
+    await omar.press_doing(kb.OFFER, "shows:no")  # his number stays with the team
+    await omar.press_doing(kb.OFFER, "agreed:yes")
     await omar.send("Cahors")
     await omar.send("Figeac")
-    await omar.press("🔁 Chaque semaine")
-    await omar.press("Lun → ven")
-    await omar.press("✔️ Valider les jours")
+    await omar.press_doing(kb.OFFER, "often:weekly")
+    await omar.press_doing(kb.OFFER, "days:work")
+    await omar.press_doing(kb.OFFER, "days:ok")
     await omar.send("7h30")
-    await omar.press("Pas de retour")
-    await omar.press("3")
-    await omar.press("Passer")
-    await omar.press("✅ Enregistrer ce trajet")
+    await omar.press_doing(kb.OFFER, "noreturn")
+    await omar.press_doing(kb.OFFER, "seats:3")
+    await omar.press_doing(kb.OFFER, "skipnote")
+    await omar.press_doing(kb.OFFER, "confirm")
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie)
     assert "Roger L." in marie.last().text
-    await marie.press(marie.buttons()[0])
+    await marie.press_doing(kb.NEED, "ask", naming="Roger L.")
     call = bot.operators.last()
     assert "Roger Lafon (sans Telegram) : 06 12 34 56 78" in call.text
     mark = bot.operators.mark()
-    await bot.operators.press(omar, "✅ J'accepte", message=call)
+    await bot.operators.press_doing(omar, kb.INTRO, "yes", message=call)
     good_news = marie.last().text
     assert "Roger Lafon accepte de vous emmener" in good_news
     assert "l'équipe locale vous contacte bientôt" in good_news
@@ -330,13 +330,16 @@ async def test_forged_or_doubled_buttons_get_a_plain_answer(bot: RunningBot) -> 
         await ida.press_data(forged)
         assert "Ce bouton ne sert plus" in ida.callback_answers()[-1]["text"], forged
     await ida.command("proposer")
-    await ida.press("✅ J'accepte") if "✅ J'accepte" in ida.buttons() else None
+    if ida.has_button(kb.OFFER, "consent:yes"):
+        await ida.press_doing(kb.OFFER, "consent:yes")
     await ida.send("Cahors")
     await ida.send("Figeac")
-    await ida.press("🔁 Chaque semaine")
+    await ida.press_doing(kb.OFFER, "often:weekly")
     days = ida.last()
-    await ida.press("Lun → ven", message=days)
-    await ida.press("Lun → ven", message=days)  # twice: "message is not modified" is fine
+    await ida.press_doing(kb.OFFER, "days:work", message=days)
+    await ida.press_doing(
+        kb.OFFER, "days:work", message=days
+    )  # twice: "message is not modified" is fine
     assert APOLOGY not in ida.last().text
     bot.fake.take_errors()
     assert bot.fake.exceptions == []

@@ -4,29 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-
-
-async def register_trip(
-    user: FakeUser, origin: str = "Cahors", destination: str = "Figeac", time: str = "7h30"
-) -> None:
-    """The shortest way through /proposer, for tests about what comes after."""
-    await user.command("proposer")
-    if "✅ J'accepte" in user.buttons():
-        await user.press("✅ J'accepte")
-    await user.send(origin)
-    await user.send(destination)
-    await user.press("🔁 Chaque semaine")
-    await user.press("Lun → ven")
-    await user.press("✔️ Valider les jours")
-    await user.send(time)
-    await user.press("Pas de retour")
-    await user.press("3")
-    await user.press("Passer")
-    await user.press("Telegram seulement")
-    await user.press("✅ Enregistrer ce trajet")
-    assert "Trajet enregistré" in user.last().text
+from tests.setups import reads
 
 
 async def test_full_registration_in_french(bot: RunningBot) -> None:
@@ -41,9 +22,9 @@ async def test_full_registration_in_french(bot: RunningBot) -> None:
         "💶 Voir les aides pour se déplacer",
     ]
 
-    await jeanne.press("🚗 Je propose un trajet")
+    await jeanne.press_doing(kb.START, "offer")
     assert "Avant votre premier trajet" in jeanne.last().text
-    await jeanne.press("✅ J'accepte")
+    await jeanne.press_doing(kb.OFFER, "consent:yes")
     assert "D'où partez-vous ?" in jeanne.last().text
     keyboard = jeanne.reply_keyboard()
     assert keyboard and keyboard[0]["request_location"] is True
@@ -54,29 +35,29 @@ async def test_full_registration_in_french(bot: RunningBot) -> None:
     assert "Où allez-vous ?" in jeanne.last().text
     await jeanne.send("FIGEAC")
     assert "chaque semaine, ou une seule fois ?" in jeanne.last().text
-    await jeanne.press("🔁 Chaque semaine")
+    await jeanne.press_doing(kb.OFFER, "often:weekly")
     assert "Quels jours" in jeanne.last().text
     assert jeanne.buttons()[:4] == ["lun.", "mar.", "mer.", "jeu."]
-    await jeanne.press("lun.")
-    await jeanne.press("mer.")
+    await jeanne.press_doing(kb.OFFER, "day:0")
+    await jeanne.press_doing(kb.OFFER, "day:2")
     assert jeanne.buttons()[:3] == ["✅ lun.", "mar.", "✅ mer."]  # the keyboard toggles in place
-    await jeanne.press("ven.")
-    await jeanne.press("✔️ Valider les jours")
+    await jeanne.press_doing(kb.OFFER, "day:4")
+    await jeanne.press_doing(kb.OFFER, "days:ok")
     assert "📅 Jours : lundi, mercredi et vendredi" in jeanne.texts_since(mark)
     await jeanne.send("7h30")
     assert "Revenez-vous le même jour ?" in jeanne.last().text
     await jeanne.send("17:45")
-    await jeanne.press("3")
+    await jeanne.press_doing(kb.OFFER, "seats:3")
     assert "Un mot pour les passagers" in jeanne.last().text
     await jeanne.send("Je passe par Gramat, <pas d'animaux> & merci")
     assert "Comment les passagers pourront-ils vous joindre ?" in jeanne.last().text
     assert "@jeanne_m" in jeanne.last().text
-    await jeanne.press("📞 Aussi mon téléphone")
+    await jeanne.press_doing(kb.OFFER, "contact:phone")
     keyboard = jeanne.reply_keyboard()
     assert keyboard and keyboard[0]["request_contact"] is True
     await jeanne.send_contact("33612345678")
     assert "Montrer le 06 12 34 56 78" in jeanne.last().text
-    await jeanne.press("Oui")
+    await jeanne.press_doing(kb.OFFER, "show:yes")
 
     summary = jeanne.last().text
     assert "🚗 Cahors (46) → Figeac (46)" in summary
@@ -84,7 +65,7 @@ async def test_full_registration_in_french(bot: RunningBot) -> None:
     assert "💺 3 places" in summary
     assert "« Je passe par Gramat, <pas d'animaux> & merci »" in summary
     assert "@jeanne_m et téléphone 06 12 34 56 78" in summary
-    await jeanne.press("✅ Enregistrer ce trajet")
+    await jeanne.press_doing(kb.OFFER, "confirm")
     assert "Trajet enregistré !" in jeanne.last().text
 
     [trip] = await bot.rows("SELECT * FROM trips")
@@ -104,7 +85,7 @@ async def test_full_registration_in_english_with_a_shared_location(bot: RunningB
     tom = bot.fake.user(102, "Tom", language_code="en-GB")  # no username
     await tom.command("offer")
     assert "Before your first trip" in tom.last().text
-    await tom.press("✅ I agree")
+    await tom.press_doing(kb.OFFER, "consent:yes")
     mark = tom.mark()
     await tom.send_location(44.7797, 1.7193)  # in Gramat
     assert tom.texts_since(mark)[0] == "📍 From: near Gramat"
@@ -112,17 +93,17 @@ async def test_full_registration_in_english_with_a_shared_location(bot: RunningB
     await tom.send("Monday to Friday")
     assert "📅 Days: Monday to Friday" in tom.texts_since(mark)
     await tom.send("7:30 am")
-    await tom.press("No return trip")
+    await tom.press_doing(kb.OFFER, "noreturn")
     await tom.send("2")
-    await tom.press("Skip")
+    await tom.press_doing(kb.OFFER, "skipnote")
     assert "Depending on your Telegram settings, that link may not be enough" in tom.last().text
-    await tom.press("Telegram only")
+    await tom.press_doing(kb.OFFER, "contact:tg")
     summary = tom.last().text
     assert "🚗 near Gramat → Rocamadour (46)" in summary
     assert "Monday to Friday, leaving at 07:30, no return" in summary
-    assert "💺 2 seats" in summary and "no note" in summary
+    assert "💺 2 seats" in summary and reads(bot, "trip.no_note", "en") in summary
     assert "Telegram only: your Telegram profile" in summary
-    await tom.press("✅ Save this trip")
+    await tom.press_doing(kb.OFFER, "confirm")
     assert "Trip saved!" in tom.last().text
 
     [trip] = await bot.rows("SELECT * FROM trips")
@@ -137,22 +118,22 @@ async def test_full_registration_in_english_with_a_shared_location(bot: RunningB
 async def test_correction_at_the_summary(bot: RunningBot) -> None:
     paul = bot.fake.user(103, "Paul", username="paul")
     await register_trip_until_summary(paul)
-    await paul.press("✏️ Heure de départ")
+    await paul.press_doing(kb.OFFER, "edit:time")
     assert "À quelle heure partez-vous ?" in paul.last().text
     await paul.send("8h")
     assert "départ à 8h00" in paul.last().text  # straight back to the summary
-    await paul.press("✏️ Arrivée")
+    await paul.press_doing(kb.OFFER, "edit:destination")
     await paul.send("Gramat")
     assert "Cahors (46) → Gramat (46)" in paul.last().text
-    await paul.press("✏️ Retour")
+    await paul.press_doing(kb.OFFER, "edit:return")
     await paul.send("7h")  # before the departure
     assert "Le retour doit être après le départ (8h00)" in paul.last().text
     await paul.send("18h")
-    await paul.press("✏️ Places")
-    await paul.press("1")
+    await paul.press_doing(kb.OFFER, "edit:seats")
+    await paul.press_doing(kb.OFFER, "seats:1")
     summary = paul.last().text
     assert "départ à 8h00, retour à 18h00" in summary and "💺 1 place" in summary
-    await paul.press("✅ Enregistrer ce trajet")
+    await paul.press_doing(kb.OFFER, "confirm")
     [trip] = await bot.rows("SELECT destination_name, departure, return_time, seats FROM trips")
     assert trip == {
         "destination_name": "Gramat",
@@ -165,17 +146,17 @@ async def test_correction_at_the_summary(bot: RunningBot) -> None:
 
 async def register_trip_until_summary(user: FakeUser) -> None:
     await user.command("proposer")
-    await user.press("✅ J'accepte")
+    await user.press_doing(kb.OFFER, "consent:yes")
     await user.send("Cahors")
     await user.send("Figeac")
-    await user.press("🔁 Chaque semaine")
-    await user.press("Lun → ven")
-    await user.press("✔️ Valider les jours")
+    await user.press_doing(kb.OFFER, "often:weekly")
+    await user.press_doing(kb.OFFER, "days:work")
+    await user.press_doing(kb.OFFER, "days:ok")
     await user.send("7h30")
-    await user.press("Pas de retour")
-    await user.press("3")
-    await user.press("Passer")
-    await user.press("Telegram seulement")
+    await user.press_doing(kb.OFFER, "noreturn")
+    await user.press_doing(kb.OFFER, "seats:3")
+    await user.press_doing(kb.OFFER, "skipnote")
+    await user.press_doing(kb.OFFER, "contact:tg")
     assert "Tout est juste ?" in user.last().text
 
 
@@ -186,7 +167,7 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     await anne.send("peut-être")
     assert "Je n'ai pas compris « peut-être »" in anne.messages()[-2].text
     assert anne.buttons() == ["✅ J'accepte", "Non merci"]
-    await anne.press("✅ J'accepte")
+    await anne.press_doing(kb.OFFER, "consent:yes")
 
     # Origin: a sticker, nonsense, 5,000 characters, a typo, a homonym.
     await anne.send_sticker()
@@ -206,7 +187,7 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     old_pick_button = suggestions.button("Cahors (46)")
     assert old_pick_button is not None
     old_pick = old_pick_button["callback_data"]
-    await anne.press("Cahors (46)")
+    await anne.press_doing(kb.OFFER, "pick", naming="Cahors (46)")
     assert anne.buttons(suggestions) == []  # answered: its buttons are gone
 
     # Destination: the same place, then a homonym to choose.
@@ -215,8 +196,8 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     await anne.send("Beaumont")
     assert "Plusieurs lieux s'appellent « Beaumont »" in anne.last().text
     choices = anne.buttons()
-    assert len(choices) > 2 and choices[-1] == "Aucun de ceux-là, je retape"
-    await anne.press("Aucun de ceux-là, je retape")
+    assert len(choices) > 2 and choices[-1] == reads(bot, "button.none_of_these")
+    await anne.press_doing(kb.OFFER, "retype")
     assert "Où allez-vous ?" in anne.last().text
     await anne.send("Figeac")
 
@@ -224,12 +205,12 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     await anne.press_data(old_pick, message=suggestions)
     assert "Ce bouton répond à une question précédente" in anne.messages()[-2].text
     assert "chaque semaine, ou une seule fois ?" in anne.last().text
-    await anne.press("🔁 Chaque semaine")
+    await anne.press_doing(kb.OFFER, "often:weekly")
     assert "Quels jours" in anne.last().text
 
     # Days: none chosen, words that are not days, a photo.
-    await anne.press("✔️ Valider les jours")
-    assert anne.callback_answers()[-1]["text"] == "Choisissez au moins un jour."
+    await anne.press_doing(kb.OFFER, "days:ok")
+    assert anne.callback_answers()[-1]["text"] == reads(bot, "steps.days_empty")
     await anne.send("demain")
     assert "Je n'ai pas compris « demain » comme des jours" in anne.last().text
     await anne.send_photo()
@@ -276,7 +257,7 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
     # Summary: a photo, then confirm.
     await anne.send_photo()
     assert "Tout est juste ?" in anne.last().text
-    await anne.press("✅ Enregistrer ce trajet")
+    await anne.press_doing(kb.OFFER, "confirm")
     [trip] = await bot.rows("SELECT * FROM trips")
     assert (trip["origin_name"], trip["destination_name"], trip["weekdays"]) == (
         "Cahors",
@@ -293,17 +274,17 @@ async def test_wrong_input_at_every_step(bot: RunningBot) -> None:
 async def test_cancel_midway_and_old_buttons_afterwards(bot: RunningBot) -> None:
     marc = bot.fake.user(105, "Marc")
     await marc.command("proposer")
-    await marc.press("✅ J'accepte")
+    await marc.press_doing(kb.OFFER, "consent:yes")
     await marc.send("Cajarc")
     await marc.send("Figeac")
-    await marc.press("🔁 Chaque semaine")
+    await marc.press_doing(kb.OFFER, "often:weekly")
     days_question = marc.last()
     await marc.command("annuler")
     assert "C'est arrêté : rien n'a été enregistré" in marc.last().text
     assert await bot.rows("SELECT * FROM trips") == []
     assert await bot.rows("SELECT * FROM conversation_states") == []
 
-    await marc.press("lun.", message=days_question)
+    await marc.press_doing(kb.OFFER, "day:0", message=days_question)
     assert marc.callback_answers()[-1]["text"].startswith("Ce bouton ne sert plus")
     assert marc.callback_answers()[-1]["show_alert"] is True
     await marc.command("annuler")
@@ -312,7 +293,9 @@ async def test_cancel_midway_and_old_buttons_afterwards(bot: RunningBot) -> None
     # A new registration does not ask for consent again.
     await marc.command("proposer")
     assert "D'où partez-vous ?" in marc.last().text
-    await marc.press("lun.", message=days_question)  # still stale: it belongs to the old one
+    await marc.press_doing(
+        kb.OFFER, "day:0", message=days_question
+    )  # still stale: it belongs to the old one
     assert marc.callback_answers()[-1]["text"].startswith("Ce bouton ne sert plus")
     bot.assert_clean()
 
@@ -320,7 +303,7 @@ async def test_cancel_midway_and_old_buttons_afterwards(bot: RunningBot) -> None
 async def test_refusing_the_privacy_notice_registers_nothing(bot: RunningBot) -> None:
     lea = bot.fake.user(106, "Léa")
     await lea.command("proposer")
-    await lea.press("Non merci")
+    await lea.press_doing(kb.OFFER, "consent:no")
     assert "aucun trajet n'est enregistré" in lea.last().text
     await lea.send("Cahors")  # the conversation is over: no question is pending
     assert "Je n'ai pas compris" in lea.messages()[-2].text
@@ -332,23 +315,23 @@ async def test_refusing_the_privacy_notice_registers_nothing(bot: RunningBot) ->
 async def test_a_restart_in_the_middle_loses_nothing(bot: RunningBot) -> None:
     rose = bot.fake.user(107, "Rose")
     await rose.command("proposer")
-    await rose.press("✅ J'accepte")
+    await rose.press_doing(kb.OFFER, "consent:yes")
     await rose.send("Lacapelle-Marival")
     await rose.send("Figeac")
-    await rose.press("🔁 Chaque semaine")
-    await rose.press("mar.")
-    await rose.press("jeu.")
+    await rose.press_doing(kb.OFFER, "often:weekly")
+    await rose.press_doing(kb.OFFER, "day:1")
+    await rose.press_doing(kb.OFFER, "day:3")
     await bot.crash_and_restart()  # the toggled days are kept too
-    await rose.press("✔️ Valider les jours")
+    await rose.press_doing(kb.OFFER, "days:ok")
     assert "📅 Jours : mardi et jeudi" in rose.messages()[-2].text
     await rose.send("8h15")
     await bot.restart()  # and a clean restart
-    await rose.press("Pas de retour")
-    await rose.press("4")
-    await rose.press("Passer")
-    await rose.press("Telegram seulement")
+    await rose.press_doing(kb.OFFER, "noreturn")
+    await rose.press_doing(kb.OFFER, "seats:4")
+    await rose.press_doing(kb.OFFER, "skipnote")
+    await rose.press_doing(kb.OFFER, "contact:tg")
     assert "Lacapelle-Marival (46) → Figeac (46)" in rose.last().text
-    await rose.press("✅ Enregistrer ce trajet")
+    await rose.press_doing(kb.OFFER, "confirm")
     [trip] = await bot.rows("SELECT origin_name, weekdays, departure, seats FROM trips")
     assert trip == {
         "origin_name": "Lacapelle-Marival",
@@ -363,8 +346,8 @@ async def test_two_drivers_at_once_do_not_mix(bot: RunningBot) -> None:
     a, b = bot.fake.user(108, "Alain"), bot.fake.user(109, "Béa")
     await a.command("proposer")
     await b.command("proposer")
-    await a.press("✅ J'accepte")
-    await b.press("✅ J'accepte")
+    await a.press_doing(kb.OFFER, "consent:yes")
+    await b.press_doing(kb.OFFER, "consent:yes")
     await a.send("Cahors")
     await b.send("Figeac")
     await a.send("Cajarc")
@@ -378,7 +361,7 @@ async def test_two_drivers_at_once_do_not_mix(bot: RunningBot) -> None:
 async def test_the_territory_comes_first_among_similar_names(bot: RunningBot) -> None:
     eli = bot.fake.user(110, "Éli")
     await eli.command("proposer")
-    await eli.press("✅ J'accepte")
+    await eli.press_doing(kb.OFFER, "consent:yes")
     for typed, first in (
         ("lacapelle", "Lacapelle-Marival (46)"),
         ("St Cirq", "Saint-Cirq-Lapopie (46)"),
@@ -386,7 +369,7 @@ async def test_the_territory_comes_first_among_similar_names(bot: RunningBot) ->
     ):
         await eli.send(typed)
         assert eli.buttons()[0] == first, (typed, eli.buttons())
-        await eli.press("Aucun de ceux-là, je retape")
+        await eli.press_doing(kb.OFFER, "retype")
     await eli.send("hôpital")
     assert "Centre hospitalier de Cahors" in " ".join(eli.buttons()[:3]), eli.buttons()
     bot.assert_clean()
@@ -400,8 +383,8 @@ async def test_a_double_tap_on_the_menu_asks_once(bot: RunningBot) -> None:
     menu = lea.last()
     mark = lea.mark()
     await asyncio.gather(
-        lea.press("🚗 Je propose un trajet", message=menu),
-        lea.press("🚗 Je propose un trajet", message=menu),
+        lea.press_doing(kb.START, "offer", message=menu),
+        lea.press_doing(kb.START, "offer", message=menu),
     )
     asked = [text for text in lea.texts_since(mark) if "Avant votre premier trajet" in text]
     assert len(asked) == 1
@@ -409,7 +392,7 @@ async def test_a_double_tap_on_the_menu_asks_once(bot: RunningBot) -> None:
     # Once more on the same message, its buttons gone: still the one question.
     await lea.press_data("st:offer", message=menu)
     assert len(lea.messages()) == mark + 1
-    await lea.press("✅ J'accepte")
+    await lea.press_doing(kb.OFFER, "consent:yes")
     assert "D'où partez-vous ?" in lea.last().text
     assert all(answer["text"] is None for answer in lea.callback_answers())
     bot.assert_clean()

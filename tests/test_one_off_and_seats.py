@@ -5,11 +5,10 @@ The clock starts on Monday 23 November 2026, 10:00 in Cahors.
 
 from __future__ import annotations
 
-from tests.conftest import RunningBot
+from handlers import keyboards as kb
+from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
-from tests.test_ride_life import paris
+from tests.setups import describe_need, driver, reads, team
 
 
 class Transcript:
@@ -21,8 +20,15 @@ class Transcript:
     async def say(self, user: FakeUser, text: str) -> None:
         await self._do(user, f"« {text} »", user.send(text))
 
-    async def tap(self, user: FakeUser, button: str) -> None:
-        await self._do(user, f"[{button}]", user.press(button))
+    async def tap(
+        self, user: FakeUser, kind: str, action: str, *, naming: str | None = None
+    ) -> None:
+        """Presses the button that does `action` (see FakeUser.press_doing); the transcript
+        shows its label."""
+        message, data = user.button_doing(kind, action, naming=naming)
+        label = next(b["text"] for row in message.inline_keyboard for b in row
+                     if b.get("callback_data") == data)  # fmt: skip
+        await self._do(user, f"[{label}]", user.press_data(data, message=message))
 
     async def command(self, user: FakeUser, name: str) -> None:
         await self._do(user, f"/{name}", user.command(name))
@@ -58,18 +64,18 @@ async def offer_once(
     seats: str = "1",
 ) -> None:
     await user.command("proposer")
-    if "✅ J'accepte" in user.buttons():
-        await user.press("✅ J'accepte")
+    if user.has_button(kb.OFFER, "consent:yes"):
+        await user.press_doing(kb.OFFER, "consent:yes")
     await user.send(origin)
     await user.send(destination)
-    await user.press("📅 Une seule fois")
+    await user.press_doing(kb.OFFER, "often:once")
     await user.send(when)
     await user.send(time)
-    await user.press("Pas de retour")
+    await user.press_doing(kb.OFFER, "noreturn")
     await user.send(seats)
-    await user.press("Passer")
-    await user.press("Telegram seulement")
-    await user.press("✅ Enregistrer ce trajet")
+    await user.press_doing(kb.OFFER, "skipnote")
+    await user.press_doing(kb.OFFER, "contact:tg")
+    await user.press_doing(kb.OFFER, "confirm")
     assert "Trajet enregistré" in user.last().text
 
 
@@ -78,7 +84,7 @@ async def test_a_one_off_trip_typed_in_words_is_matched_for_its_date_only(
 ) -> None:
     jean = bot.fake.user(301, "Jean", last_name="Martin", username="jean_m")
     await jean.command("proposer")
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.OFFER, "consent:yes")
     await jean.send("Cahors")
     await jean.send("Figeac")
     assert "chaque semaine, ou une seule fois ?" in jean.last().text
@@ -90,13 +96,13 @@ async def test_a_one_off_trip_typed_in_words_is_matched_for_its_date_only(
     assert "📅 Le mardi 24 novembre, demain" in jean.texts_since(mark)
     assert "À quelle heure partez-vous ?" in jean.last().text
     await jean.send("7h30")
-    await jean.press("Pas de retour")
+    await jean.press_doing(kb.OFFER, "noreturn")
     await jean.send("1")
-    await jean.press("Passer")
-    await jean.press("Telegram seulement")
+    await jean.press_doing(kb.OFFER, "skipnote")
+    await jean.press_doing(kb.OFFER, "contact:tg")
     summary = jean.last().text
     assert "une seule fois, le mardi 24 novembre, départ à 7h30, sans retour" in summary
-    await jean.press("✅ Enregistrer ce trajet")
+    await jean.press_doing(kb.OFFER, "confirm")
     [trip] = await bot.rows("SELECT trip_date, weekdays, seats FROM trips")
     assert trip == {"trip_date": "2026-11-24", "weekdays": 0b10, "seats": 1}
     # Nobody will ask whether a trip made once still runs.
@@ -143,8 +149,8 @@ async def test_the_team_registers_a_one_off_trip_for_a_driver_who_phoned(bot: Ru
     await omar.command("conducteur")
     await omar.send("Roger Lafon")
     await omar.send("06 12 34 56 78")
-    await omar.press("Oui")
-    await omar.press("✅ Oui, la personne est d'accord")
+    await omar.press_doing(kb.OFFER, "shows:yes")
+    await omar.press_doing(kb.OFFER, "agreed:yes")
     await omar.send("Gramat")
     await omar.send("Figeac")
     assert "La personne fait-elle ce trajet chaque semaine, ou une seule fois ?" in (
@@ -156,11 +162,11 @@ async def test_the_team_registers_a_one_off_trip_for_a_driver_who_phoned(bot: Ru
     assert "Quel jour la personne fait-elle ce trajet ?" in omar.last().text
     await omar.send("le 12/12")
     await omar.send("8h")
-    await omar.press("Pas de retour")
-    await omar.press("2")
-    await omar.press("Passer")
+    await omar.press_doing(kb.OFFER, "noreturn")
+    await omar.press_doing(kb.OFFER, "seats:2")
+    await omar.press_doing(kb.OFFER, "skipnote")
     assert "une seule fois, le samedi 12 décembre, départ à 8h00" in omar.last().text
-    await omar.press("✅ Enregistrer ce trajet")
+    await omar.press_doing(kb.OFFER, "confirm")
     [trip] = await bot.rows("SELECT trip_date, seats, status FROM trips")
     assert trip == {"trip_date": "2026-12-12", "seats": 2, "status": "active"}
     bot.assert_clean()
@@ -169,15 +175,15 @@ async def test_the_team_registers_a_one_off_trip_for_a_driver_who_phoned(bot: Ru
 async def test_a_date_in_the_past_is_asked_again(bot: RunningBot) -> None:
     jean = bot.fake.user(301, "Jean")
     await jean.command("proposer")
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.OFFER, "consent:yes")
     await jean.send("Cahors")
     await jean.send("Figeac")
-    await jean.press("📅 Une seule fois")
+    await jean.press_doing(kb.OFFER, "often:once")
     await jean.send("22/11/2026")
     assert "Le dimanche 22 novembre est déjà passé" in jean.last().text
     await jean.send("hier soir peut-être")
     assert "Je n'ai pas compris la date" in jean.last().text
-    await jean.press("Demain")
+    await jean.press_doing(kb.OFFER, "date:tomorrow")
     assert "À quelle heure partez-vous ?" in jean.last().text
     bot.assert_clean()
 
@@ -194,51 +200,51 @@ async def test_one_seat_taken_by_the_first_passenger_the_second_is_offered_other
     script = Transcript()
     script.watch(jean, marie, lina, paul)
     await script.command(jean, "proposer")
-    await script.tap(jean, "✅ J'accepte")
+    await script.tap(jean, kb.OFFER, "consent:yes")
     await script.say(jean, "Cahors")
     await script.say(jean, "Figeac")
     await script.say(jean, "mardi prochain")
     await script.say(jean, "7h30")
-    await script.tap(jean, "Pas de retour")
+    await script.tap(jean, kb.OFFER, "noreturn")
     await script.say(jean, "1")
-    await script.tap(jean, "Passer")
-    await script.tap(jean, "Telegram seulement")
-    await script.tap(jean, "✅ Enregistrer ce trajet")
+    await script.tap(jean, kb.OFFER, "skipnote")
+    await script.tap(jean, kb.OFFER, "contact:tg")
+    await script.tap(jean, kb.OFFER, "confirm")
 
     await script.command(marie, "chercher")
-    await script.tap(marie, "✅ J'accepte")  # the consent before a first need
+    await script.tap(marie, kb.FIND, "consent:yes")  # the consent before a first need
     await script.say(marie, "Cahors")
     await script.say(marie, "Figeac")
     await script.say(marie, "mardi")
-    await script.tap(marie, "🏁 Arriver avant une heure")
+    await script.tap(marie, kb.FIND, "mode:arrive_before")
     await script.say(marie, "9h")
-    await script.tap(marie, "➡️ Pas de retour")
-    await script.tap(marie, "🩺 Santé")
-    await script.tap(marie, "Aucun")
-    await script.tap(marie, "✅ Chercher un conducteur")
+    await script.tap(marie, kb.FIND, "back:none")
+    await script.tap(marie, kb.FIND, "purpose:health")
+    await script.tap(marie, kb.FIND, "special:none")
+    await script.tap(marie, kb.FIND, "confirm")
     assert "Jean M." in marie.last().text and "Paul M." in marie.last().text
-    await script.tap(marie, "🚗 Demander à Jean M. (mar. 7h30)")
-    await script.tap(jean, "✅ J'accepte")
+    await script.tap(marie, kb.NEED, "ask", naming="Jean M.")
+    await script.tap(jean, kb.INTRO, "yes")
     assert "Jean Martin accepte de vous emmener" in marie.last().text
     await script.command(jean, "mestrajets")
     assert "👥 mardi 24 novembre : Marie Delpech vient avec vous" in jean.last().text
 
     await script.command(lina, "chercher")
-    await script.tap(lina, "✅ J'accepte")  # the consent before a first need
+    await script.tap(lina, kb.FIND, "consent:yes")  # the consent before a first need
     await script.say(lina, "Cahors")
     await script.say(lina, "Figeac")
     await script.say(lina, "mardi")
-    await script.tap(lina, "🏁 Arriver avant une heure")
+    await script.tap(lina, kb.FIND, "mode:arrive_before")
     await script.say(lina, "9h")
-    await script.tap(lina, "➡️ Pas de retour")
-    await script.tap(lina, "🛒 Courses")
-    await script.tap(lina, "Aucun")
-    await script.tap(lina, "✅ Chercher un conducteur")
+    await script.tap(lina, kb.FIND, "back:none")
+    await script.tap(lina, kb.FIND, "purpose:shopping")
+    await script.tap(lina, kb.FIND, "special:none")
+    await script.tap(lina, kb.FIND, "confirm")
     offered = lina.last()
     assert "Paul M." in offered.text and "Jean M." not in offered.text
     assert offered.buttons[0] == "🚗 Demander à Paul M. (mar. 7h15)"
-    await script.tap(lina, "🚗 Demander à Paul M. (mar. 7h15)")
-    await script.tap(paul, "✅ J'accepte")
+    await script.tap(lina, kb.NEED, "ask", naming="Paul M.")
+    await script.tap(paul, kb.INTRO, "yes")
     assert "Paul Martin accepte de vous emmener" in lina.last().text
     print(f"\n{script}\n")
     bot.assert_clean()
@@ -252,8 +258,8 @@ async def test_a_one_seat_trip_and_three_passengers(bot: RunningBot) -> None:
     olga, _, _ = team(bot)
     jean = await driver(bot, 301, "Jean", username="jean_m")
     await jean.command("mestrajets")
-    await jean.press("💺 Changer les places")
-    await jean.press("1")
+    await jean.press_doing(kb.TRIP, "seats")
+    await jean.press_doing(kb.TRIP, "seats:1")
     assert "💺 C'est noté : 1 place pour ce trajet." in jean.last().text
     [trip] = await bot.rows("SELECT seats FROM trips")
     assert trip["seats"] == 1
@@ -262,8 +268,8 @@ async def test_a_one_seat_trip_and_three_passengers(bot: RunningBot) -> None:
     lina = bot.fake.user(303, "Lina", last_name="Vern")
     rose = bot.fake.user(304, "Rose", last_name="Bal")
     await describe_need(marie, when="mardi")
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     assert "Jean Martin accepte de vous emmener" in marie.last().text
     await jean.command("mestrajets")
     assert "👥 mardi 24 novembre : Marie Delpech vient avec vous" in jean.last().text
@@ -272,9 +278,9 @@ async def test_a_one_seat_trip_and_three_passengers(bot: RunningBot) -> None:
     assert "Je n'ai pas trouvé de conducteur" in lina.last().text
     # The team's wider search shows him, full that day, without a button to ask him.
     post = bot.operators.last()
-    await bot.operators.press(olga, "🔎 Conducteurs possibles", message=post)
+    await bot.operators.press_doing(olga, kb.OPERATOR, "drivers", message=post)
     found = bot.operators.last()
-    assert "Jean M." in found.text and "🈵 complet ce jour-là" in found.text
+    assert "Jean M." in found.text and reads(bot, "rides.full_that_day") in found.text
     assert found.buttons == []
 
     # Another date still has its seat.
@@ -284,9 +290,9 @@ async def test_a_one_seat_trip_and_three_passengers(bot: RunningBot) -> None:
     # Jean adds a seat: Lina, still waiting, is told; Marie and Rose, who saw him, are not.
     marks = {user: user.mark() for user in (marie, lina, rose)}
     await jean.command("mestrajets")
-    await jean.press("💺 Changer les places")
+    await jean.press_doing(kb.TRIP, "seats")
     assert jean.last().buttons[:2] == ["✅ 1", "2"]
-    await jean.press("2")
+    await jean.press_doing(kb.TRIP, "seats:2")
     assert "Bonne nouvelle" in lina.last().text and "Jean M." in lina.last().text
     assert marie.texts_since(marks[marie]) == [] and rose.texts_since(marks[rose]) == []
     bot.assert_clean()
@@ -303,10 +309,10 @@ async def test_a_button_for_a_seat_taken_meanwhile_offers_the_other_drivers(
     await describe_need(marie, when="demain")
     await describe_need(lina, when="demain")  # both see Jean
     lina_choices = lina.last()
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
-    await lina.press("🚗 Demander à Jean M. (mar. 7h30)", message=lina_choices)
-    assert lina.callback_answers()[-1]["text"] == "Ce trajet n'est plus disponible."
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
+    await lina.press_doing(kb.NEED, "ask", naming="Jean M.", message=lina_choices)
+    assert lina.callback_answers()[-1]["text"] == reads(bot, "intro.unavailable")
     assert "Paul M." in lina.last().text and "Jean M." not in lina.last().text
     assert lina.buttons(lina.last())[0] == "🚗 Demander à Paul M. (mar. 7h15)"
     bot.assert_clean()
@@ -321,12 +327,12 @@ async def test_a_full_car_is_a_kind_no_for_the_second_passenger_not_a_silent_wai
     lina = bot.fake.user(303, "Lina", last_name="Vern")
     await describe_need(marie, when="demain")
     await describe_need(lina, when="demain")
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     to_marie = jean.last()
-    await lina.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await lina.press_doing(kb.NEED, "ask", naming="Jean M.")
     to_lina = jean.last()
-    await jean.press("✅ J'accepte", message=to_marie)
-    await jean.press("✅ J'accepte", message=to_lina)
+    await jean.press_doing(kb.INTRO, "yes", message=to_marie)
+    await jean.press_doing(kb.INTRO, "yes", message=to_lina)
     # Jean is told why, on the request itself; Lina hears it at once, not at the deadline.
     assert "Il ne reste plus de place ce jour-là" in to_lina.text
     assert to_lina.buttons == []
@@ -352,8 +358,8 @@ async def test_the_driver_is_told_the_deadline_the_agenda_keeps(bot: RunningBot)
     jean = await driver(bot, 301, "Jean", username="jean_m", time="7h45")
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
     await bot.run_until(paris("2026-11-23 20:20"))
-    await describe_need(marie, when="demain", mode="🕘 Partir après une heure", time="7h30")
-    await marie.press("🚗 Demander à Jean M. (mar. 7h45)")
+    await describe_need(marie, when="demain", mode="leave_after", time="7h30")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     assert "(attendue demain avant 5h45)" in marie.last().text
     assert jean.last().text.endswith("⏳ Merci de répondre demain avant 5h45.")
     [row] = await bot.rows("SELECT expires_at FROM introductions")
@@ -364,7 +370,7 @@ async def test_the_driver_is_told_the_deadline_the_agenda_keeps(bot: RunningBot)
 async def test_a_pickup_outside_the_window_is_shown_with_a_word(bot: RunningBot) -> None:
     await driver(bot, 301, "Jean", time="9h35")
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
-    await describe_need(marie, when="mardi", mode="🕘 Partir après une heure", time="10h")
+    await describe_need(marie, when="mardi", mode="leave_after", time="10h")
     found = marie.last().text
     assert "Jean M. — mardi 24 novembre, prise en charge vers 9h35" in found
     assert "⚠️ passe 25 min avant 10h00, l'heure demandée" in found
@@ -377,12 +383,12 @@ async def test_a_need_for_today_gets_no_driver_who_has_already_gone_by(bot: Runn
     await driver(bot, 301, "Jean", time="10h30")
     await driver(bot, 303, "Paul", time="9h45")
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
-    await describe_need(marie, when="aujourd'hui", mode="🕘 Partir après une heure", time="9h30")
+    await describe_need(marie, when="aujourd'hui", mode="leave_after", time="9h30")
     found = marie.last()
     assert "Jean M." in found.text and "Paul M." not in found.text
     # The team's wider search does not bring him back either.
     olga, _, _ = team(bot)
-    await describe_need(marie, when="aujourd'hui", mode="🕘 Partir après une heure", time="9h")
+    await describe_need(marie, when="aujourd'hui", mode="leave_after", time="9h")
     assert "Paul M." not in marie.last().text
     bot.assert_clean()
 
@@ -394,15 +400,15 @@ async def test_good_news_is_never_about_a_driver_the_person_already_saw(bot: Run
     assert "Jean M." in marie.last().text  # seen, not chosen yet
     mark = marie.mark()
     await jean.command("mestrajets")
-    await jean.press("⏸ Mettre en pause")
-    await jean.press("▶️ Reprendre")
+    await jean.press_doing(kb.TRIP, "pause")
+    await jean.press_doing(kb.TRIP, "resume")
     await register_second_trip(jean)
     assert marie.texts_since(mark) == []
     bot.assert_clean()
 
 
 async def register_second_trip(user: FakeUser) -> None:
-    from tests.test_offer_flow import register_trip
+    from tests.setups import register_trip
 
     await register_trip(user, "Cahors", "Figeac", "7h45")
 
@@ -417,15 +423,15 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     pause_button = trip_message.button("⏸ Mettre en pause")
     assert pause_button is not None
     pause = pause_button["callback_data"]
-    await jean.press("⏸ Mettre en pause", message=trip_message)
+    await jean.press_doing(kb.TRIP, "pause", message=trip_message)
     await jean.press_data(pause, message=trip_message)
-    assert jean.callback_answers()[-1]["text"] == "Ce trajet est déjà en pause."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "rides.already_paused")
     resume_button = trip_message.button("▶️ Reprendre")
     assert resume_button is not None
     resume = resume_button["callback_data"]
-    await jean.press("▶️ Reprendre", message=trip_message)
+    await jean.press_doing(kb.TRIP, "resume", message=trip_message)
     await jean.press_data(resume, message=trip_message)
-    assert jean.callback_answers()[-1]["text"] == "Ce trajet est déjà actif."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "rides.already_active")
 
     # The question every few weeks: "pause" twice.
     await bot.later(days=29)
@@ -434,26 +440,26 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     pause_check_button = question.button("⏸ Mettre en pause")
     assert pause_check_button is not None
     pause_check = pause_check_button["callback_data"]
-    await jean.press("⏸ Mettre en pause", message=question)
+    await jean.press_doing(kb.CHECK, "pause", message=question)
     answered = question.text
     await jean.press_data(pause_check, message=question)
-    assert jean.callback_answers()[-1]["text"] == "Ce trajet est déjà en pause."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "rides.already_paused")
     assert question.text == answered  # not marked twice
     assert "n'existe plus" not in " ".join(a["text"] or "" for a in jean.callback_answers())
 
     # Accepting twice.
     await jean.command("mestrajets")
-    await jean.press("▶️ Reprendre")
+    await jean.press_doing(kb.TRIP, "resume")
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
     await describe_need(marie, when="1/12")
-    await marie.press(marie.last().buttons[0])
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     request = jean.last()
     accept_button = request.button("✅ J'accepte")
     assert accept_button is not None
     accept = accept_button["callback_data"]
-    await jean.press("✅ J'accepte", message=request)
+    await jean.press_doing(kb.INTRO, "yes", message=request)
     await jean.press_data(accept, message=request)
-    assert jean.callback_answers()[-1]["text"] == "Vous avez déjà répondu à cette demande."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "intro.already")
 
     # Deleting, then pressing the trip's old buttons.
     await jean.command("mestrajets")
@@ -464,11 +470,11 @@ async def test_buttons_pressed_twice_say_where_things_stand(bot: RunningBot) -> 
     seats_button = listed.button("💺 Changer les places")
     assert seats_button is not None
     seats = seats_button["callback_data"]
-    await jean.press("🗑 Supprimer", message=listed)
-    await jean.press("Oui, supprimer", message=listed)
+    await jean.press_doing(kb.TRIP, "delete", message=listed)
+    await jean.press_doing(kb.TRIP, "delete", message=listed)
     for old in (delete, seats, pause):
         await jean.press_data(old, message=trip_message)
-        assert jean.callback_answers()[-1]["text"] == "Ce trajet a déjà été supprimé.", old
+        assert jean.callback_answers()[-1]["text"] == reads(bot, "rides.already_deleted"), old
     bot.assert_clean()
 
 
@@ -476,18 +482,18 @@ async def test_arriving_before_a_time_already_gone_today_is_asked_again(bot: Run
     await driver(bot, 301, "Jean", time="10h30")
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
     await marie.command("chercher")
-    await marie.press("✅ J'accepte")  # the consent before a first need
+    await marie.press_doing(kb.FIND, "consent:yes")  # the consent before a first need
     await marie.send("Cahors")
     await marie.send("Figeac")
-    await marie.press("Aujourd'hui")
-    await marie.press("🏁 Arriver avant une heure")
+    await marie.press_doing(kb.FIND, "when:today")
+    await marie.press_doing(kb.FIND, "mode:arrive_before")
     await marie.send("9h")  # it is 10:00
     assert marie.last().text.startswith("Il est déjà 10h00 : arriver avant 9h00 aujourd'hui")
     await marie.send("midi")
-    await marie.press("➡️ Pas de retour")
-    await marie.press("🩺 Santé")
-    await marie.press("Aucun")
-    await marie.press("✅ Chercher un conducteur")
+    await marie.press_doing(kb.FIND, "back:none")
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:none")
+    await marie.press_doing(kb.FIND, "confirm")
     assert "Jean M." in marie.last().text
     assert await bot.rows("SELECT at_time FROM needs") == [{"at_time": "12:00"}]
     bot.assert_clean()
@@ -496,19 +502,19 @@ async def test_arriving_before_a_time_already_gone_today_is_asked_again(bot: Run
 async def test_a_need_confirmed_after_its_time_has_gone_is_asked_again(bot: RunningBot) -> None:
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
     await marie.command("chercher")
-    await marie.press("✅ J'accepte")  # the consent before a first need
+    await marie.press_doing(kb.FIND, "consent:yes")  # the consent before a first need
     await marie.send("Cahors")
     await marie.send("Figeac")
-    await marie.press("Aujourd'hui")
-    await marie.press("🏁 Arriver avant une heure")
+    await marie.press_doing(kb.FIND, "when:today")
+    await marie.press_doing(kb.FIND, "mode:arrive_before")
     await marie.send("10h30")
-    await marie.press("➡️ Pas de retour")
-    await marie.press("🩺 Santé")
-    await marie.press("Aucun")
+    await marie.press_doing(kb.FIND, "back:none")
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:none")
     await bot.later(minutes=45)  # the summary waits while the time goes by
-    await marie.press("✅ Chercher un conducteur")
+    await marie.press_doing(kb.FIND, "confirm")
     assert "Il est déjà 10h45 : arriver avant 10h30 aujourd'hui" in marie.messages()[-2].text
-    assert "Qu'est-ce qui compte pour vous ?" in marie.last().text
+    assert reads(bot, "find.ask_mode") in marie.last().text
     assert await bot.rows("SELECT * FROM needs") == []
     bot.assert_clean()
 
@@ -516,7 +522,7 @@ async def test_a_need_confirmed_after_its_time_has_gone_is_asked_again(bot: Runn
 async def test_a_one_off_trip_in_english(bot: RunningBot) -> None:
     tom = bot.fake.user(102, "Tom", language_code="en")
     await tom.command("offer")
-    await tom.press("✅ I agree")
+    await tom.press_doing(kb.OFFER, "consent:yes")
     await tom.send("Cahors")
     await tom.send("Figeac")
     assert tom.buttons() == ["🔁 Every week", "📅 Just once"]
@@ -526,14 +532,14 @@ async def test_a_one_off_trip_in_english(bot: RunningBot) -> None:
     await tom.send("next Tuesday")
     assert "📅 On Tuesday 24 November, tomorrow" in tom.texts_since(mark)
     await tom.send("7:30 am")
-    await tom.press("No return trip")
+    await tom.press_doing(kb.OFFER, "noreturn")
     await tom.send("2")
-    await tom.press("Skip")
-    await tom.press("Telegram only")
+    await tom.press_doing(kb.OFFER, "skipnote")
+    await tom.press_doing(kb.OFFER, "contact:tg")
     assert "just once, on Tuesday 24 November, leaving at 07:30" in tom.last().text
-    await tom.press("✅ Save this trip")
+    await tom.press_doing(kb.OFFER, "confirm")
     await tom.command("mytrips")
-    assert tom.messages()[-2].text == "Your trips"
+    assert tom.messages()[-2].text == reads(bot, "trips.header", "en")
     assert "just once, on Tuesday 24 November" in tom.last().text
     bot.assert_clean()
 
@@ -541,24 +547,24 @@ async def test_a_one_off_trip_in_english(bot: RunningBot) -> None:
 async def test_correcting_the_days_switches_between_every_week_and_once(bot: RunningBot) -> None:
     jean = bot.fake.user(301, "Jean")
     await jean.command("proposer")
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.OFFER, "consent:yes")
     await jean.send("Cahors")
     await jean.send("Figeac")
     await jean.send("demain 7h30")  # the day and the time at once
     assert "Revenez-vous le même jour ?" in jean.last().text
-    await jean.press("Pas de retour")
-    await jean.press("2")
-    await jean.press("Passer")
-    await jean.press("Telegram seulement")
+    await jean.press_doing(kb.OFFER, "noreturn")
+    await jean.press_doing(kb.OFFER, "seats:2")
+    await jean.press_doing(kb.OFFER, "skipnote")
+    await jean.press_doing(kb.OFFER, "contact:tg")
     assert "une seule fois, le mardi 24 novembre, départ à 7h30" in jean.last().text
-    await jean.press("✏️ Jours")
+    await jean.press_doing(kb.OFFER, "edit:days")
     await jean.send("du lundi au vendredi")
     assert "📅 du lundi au vendredi, départ à 7h30" in jean.last().text
-    await jean.press("✏️ Jours")
-    await jean.press("📅 Une seule fois")
+    await jean.press_doing(kb.OFFER, "edit:days")
+    await jean.press_doing(kb.OFFER, "often:once")
     await jean.send("le 12/12")
     assert "une seule fois, le samedi 12 décembre, départ à 7h30" in jean.last().text
-    await jean.press("✅ Enregistrer ce trajet")
+    await jean.press_doing(kb.OFFER, "confirm")
     [trip] = await bot.rows("SELECT trip_date, weekdays FROM trips")
     assert trip == {"trip_date": "2026-12-12", "weekdays": 0b100000}
     bot.assert_clean()
@@ -567,7 +573,7 @@ async def test_correcting_the_days_switches_between_every_week_and_once(bot: Run
 async def test_the_new_questions_take_anything_a_person_may_send(bot: RunningBot) -> None:
     jean = bot.fake.user(301, "Jean")
     await jean.command("proposer")
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.OFFER, "consent:yes")
     await jean.send("Cahors")
     await jean.send("Figeac")
     question = jean.last()
@@ -580,12 +586,12 @@ async def test_the_new_questions_take_anything_a_person_may_send(bot: RunningBot
     assert "chaque semaine, ou une seule fois ?" in jean.last().text
     await jean.send("x" * 5000)  # 4,096 then the rest, as Telegram's apps send it
     assert "Je n'ai pas compris" in jean.messages()[-2].text
-    await jean.press("📅 Une seule fois")
+    await jean.press_doing(kb.OFFER, "often:once")
     await jean.send_photo()
     assert "Quel jour ?" in jean.last().text
     await jean.press_data(f"of:{nonce}:date:someday")
     assert "Quel jour ?" in jean.last().text
-    await jean.press("Aujourd'hui")
+    await jean.press_doing(kb.OFFER, "date:today")
     assert "📅 Le lundi 23 novembre, aujourd'hui" in jean.messages()[-2].text
     await jean.send("7h30")  # it is 10:00
     assert jean.last().text.startswith("Il est déjà 10h00 : un départ à 7h30 aujourd'hui est passé")
@@ -597,20 +603,20 @@ async def test_the_new_questions_take_anything_a_person_may_send(bot: RunningBot
 async def test_a_trip_confirmed_after_its_day_is_asked_its_day_again(bot: RunningBot) -> None:
     jean = bot.fake.user(301, "Jean")
     await jean.command("proposer")
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.OFFER, "consent:yes")
     await jean.send("Cahors")
     await jean.send("Figeac")
     await jean.send("demain 7h30")
-    await jean.press("Pas de retour")
-    await jean.press("1")
-    await jean.press("Passer")
-    await jean.press("Telegram seulement")
+    await jean.press_doing(kb.OFFER, "noreturn")
+    await jean.press_doing(kb.OFFER, "seats:1")
+    await jean.press_doing(kb.OFFER, "skipnote")
+    await jean.press_doing(kb.OFFER, "contact:tg")
     await bot.run_until(paris("2026-11-25 09:00"))  # the summary waited two days
-    await jean.press("✅ Enregistrer ce trajet")
+    await jean.press_doing(kb.OFFER, "confirm")
     assert jean.messages()[-2].text == "Le mardi 24 novembre est passé entre-temps."
     assert "Quel jour ?" in jean.last().text
-    await jean.press("Demain")
+    await jean.press_doing(kb.OFFER, "date:tomorrow")
     assert "une seule fois, le jeudi 26 novembre" in jean.last().text
-    await jean.press("✅ Enregistrer ce trajet")
+    await jean.press_doing(kb.OFFER, "confirm")
     assert await bot.rows("SELECT trip_date FROM trips") == [{"trip_date": "2026-11-26"}]
     bot.assert_clean()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.test_find_flow import driver
+from tests.setups import driver
 from tests.test_services import TUESDAY, paris
 
 
@@ -65,7 +66,7 @@ async def test_an_old_man_in_his_own_words_from_a_sentence_to_a_drivers_yes(
     assert said[-1].startswith("J'ai envoyé votre demande à Paul M.")
     request = paul.last()
     assert "Albert V. aimerait faire la route avec vous" in request.text
-    await paul.press("✅ J'accepte")
+    await paul.press_doing(kb.INTRO, "yes")
     assert "Paul Martin accepte de vous emmener" in albert.last().text
     assert "@paul_r" in albert.last().text
     [need] = await bot.rows("SELECT status, purpose, travel_date, time_mode FROM needs")
@@ -87,7 +88,7 @@ async def test_another_place_than_the_territorys_namesake(bot: RunningBot) -> No
     await rose.send("oui")  # the consent before a first need
     await rose.send("Gourdon")
     assert "📍 Départ : Gourdon (46)" in rose.texts_since(0)
-    await rose.press("🔁 Un autre lieu")
+    await rose.press_doing(kb.FIND, "other:origin")
     assert "Lequel ?" in rose.last().text
     assert "Gourdon (71)" in rose.buttons()
     await rose.send("celui du 71")
@@ -191,7 +192,7 @@ async def test_the_pending_question_comes_back_after_an_aside(bot: RunningBot) -
         assert "Où voulez-vous aller ?" in ines.last().text, aside
         assert "Reprenons là où nous en étions" in ines.messages()[-2].text
     await ines.command("langue")
-    await ines.press("🇬🇧 English")
+    await ines.press_doing(kb.LANGUAGE, "en")
     assert "Where do you want to go?" in ines.last().text
     await ines.send("Figeac")
     assert "When?" in ines.last().text

@@ -6,12 +6,12 @@ from datetime import date, time
 
 from bot.domain import NeedStatus, NewNeed, PlaceRef, Purpose, TimeMode
 from bot.interop.theirs import TheirJourney
+from handlers import keyboards as kb
 from handlers import pages
 from handlers.interop_words import their_journeys
 from i18n import Translator
 from tests.conftest import OPERATORS, RunningBot
-from tests.test_find_flow import describe_need, driver
-from tests.test_offer_flow import register_trip
+from tests.setups import describe_need, driver, reads, register_trip
 
 
 def utf16_len(text: str) -> int:
@@ -46,17 +46,19 @@ async def test_two_hundred_open_needs_in_pages(bot: RunningBot) -> None:
     assert "Demandes ouvertes : 200" in first.text
     assert utf16_len(first.text) < 4096
     buttons = first.buttons
-    assert buttons[0] == "1 / " + buttons[0].split(" / ")[1] and buttons[-1] == "Suivantes ▶️"
+    assert buttons[0] == "1 / " + buttons[0].split(" / ")[1] and buttons[-1] == reads(
+        bot, "words.page_next"
+    )
     count = int(buttons[0].split(" / ")[1])
     seen = first.text.count("n° ")
     for page in range(2, count + 1):
-        await bot.operators.press(olga, "Suivantes ▶️", message=first)
+        await bot.operators.press_doing(olga, kb.PAGE, f"open:{page - 1}", message=first)
         assert utf16_len(first.text) < 4096
         assert f"{page} / {count}" in first.buttons
         seen += first.text.count("n° ")
     assert seen == 200  # every need shown once, on one page or another
     assert "Suivantes ▶️" not in first.buttons
-    await bot.operators.press(olga, "◀️ Précédentes", message=first)
+    await bot.operators.press_doing(olga, kb.PAGE, "open:7", message=first)
     assert f"{count - 1} / {count}" in first.buttons
     bot.assert_clean()
 
@@ -68,10 +70,10 @@ async def test_many_trips_are_shown_a_few_at_a_time(bot: RunningBot) -> None:
     mark = jean.mark()
     await jean.command("mestrajets")
     shown = jean.texts_since(mark)
-    assert shown[0] == "Vos trajets" and len(shown) == 1 + 5 + 1
+    assert shown[0] == reads(bot, "trips.header") and len(shown) == 1 + 5 + 1
     assert shown[-1] == "5 sur 12."
-    await jean.press("▶️ Voir la suite")
-    await jean.press("▶️ Voir la suite")
+    await jean.press_doing(kb.PAGE, "trips:1")
+    await jean.press_doing(kb.PAGE, "trips:2")
     assert jean.texts_since(mark)[-1].count("🚗") == 1  # the 12th trip, last of the list
     assert sum(text.count("départ à") for text in jean.texts_since(mark)) == 12
     assert "▶️ Voir la suite" not in jean.buttons()
@@ -113,7 +115,7 @@ async def test_many_drivers_for_the_team_in_messages_that_fit(bot: RunningBot) -
     await describe_need(lina, origin="Lacapelle-Marival")  # off their road: to the team
     post = bot.operators.last()
     mark = bot.operators.mark()
-    await bot.operators.press(olga, "🔎 Conducteurs possibles", message=post)
+    await bot.operators.press_doing(olga, kb.OPERATOR, "drivers", message=post)
     lists = bot.operators.messages()[mark:]
     assert lists and all(utf16_len(m.text) < 4096 for m in lists)
     asked = [b for m in lists for b in m.buttons]

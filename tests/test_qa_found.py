@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (the `tus_bot` fixture, imported from tests/test_volunteers.py, is a parameter)
 """What a second pair of eyes found by playing each kind of user (QA pass, 7 December), each
 fixed with the test that shows it: the team's volunteer file, a volunteer and an older
 passenger who only text."""
@@ -10,18 +9,13 @@ from pathlib import Path
 import pytest
 
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
+from handlers.volunteers import FILE as VOLUNTEER_FILE
 from tests.conftest import RunningBot
 from tests.phones import TextingBot
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, reads, team
 from tests.test_sms_channel import welcome
-from tests.test_volunteers import (  # noqa: F401 (tus_bot is the fixture)
-    ALLOWANCE_RATE,
-    person_id,
-    tus_bot,
-    volunteer,
-    write_file,
-)
+from tests.test_volunteers import ALLOWANCE_RATE, person_id, volunteer, write_file
 
 GERMAINE = "06 11 22 33 44"
 RENE = "06 22 33 44 55"
@@ -69,21 +63,15 @@ async def test_checking_a_file_the_volunteer_cannot_drive_with_says_so(
         number = await person_id(bot, bruno.id)
         # The licence not seen: checked, but not "may now be offered" (it was told so).
         await bot.operators.command(olga, "fiche", f"{number} permis non assurance 31/12/2027")
-        await bot.operators.press(olga, "✅ Fiche vérifiée")
-        assert olga.callback_answers()[-1]["text"] == (
-            "Fiche vérifiée, mais le permis n'est pas vu : ce bénévole n'est proposé à personne."
-        )
+        await bot.operators.press_doing(olga, VOLUNTEER_FILE, "check")
+        assert olga.callback_answers()[-1]["text"] == (reads(bot, "qa.checked_no_licence"))
         # The insurance ended last week (today is 23 November 2026).
         await bot.operators.command(olga, "fiche", f"{number} permis oui assurance 20/11/2026")
-        await bot.operators.press(olga, "✅ Fiche vérifiée")
-        assert olga.callback_answers()[-1]["text"] == (
-            "Fiche vérifiée, mais l'assurance est finie : ce bénévole n'est proposé à personne."
-        )
+        await bot.operators.press_doing(olga, VOLUNTEER_FILE, "check")
+        assert olga.callback_answers()[-1]["text"] == (reads(bot, "qa.checked_insurance_over"))
         await bot.operators.command(olga, "fiche", f"{number} permis oui assurance 31/12/2027")
-        await bot.operators.press(olga, "✅ Fiche vérifiée")
-        assert olga.callback_answers()[-1]["text"] == (
-            "Fiche vérifiée : ce bénévole peut maintenant être proposé."
-        )
+        await bot.operators.press_doing(olga, VOLUNTEER_FILE, "check")
+        assert olga.callback_answers()[-1]["text"] == (reads(bot, "volunteers.checked"))
         bot.assert_clean()
     finally:
         await bot.stop()
@@ -208,7 +196,7 @@ async def test_a_volunteer_asked_by_sms_who_answers_unclearly_is_asked_oui_or_no
         await write_file(bot, olga, row["person_id"], "31/12/2027")
         marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
         await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
-        await marie.press(next(b for b in marie.last().buttons if "Rene" in b))
+        await marie.press_doing(kb.NEED, "ask", naming="Rene V.")
         [asked] = bot.inbox(RENE)
         assert asked.endswith("Pouvez-vous ?\nRépondez OUI ou NON")
         # Was the start of a passenger's search (its consent), which then took his NON.
@@ -232,7 +220,7 @@ async def test_a_driver_who_types_a_number_of_seats_is_not_sent_looking_for_a_ri
     try:
         jean, _, _ = await two_passengers_on_two_seats(bot)
         await jean.command("mestrajets")
-        await jean.press("💺 Changer les places")
+        await jean.press_doing(kb.TRIP, "seats")
         mark = jean.mark()
         # He types the number instead of touching it. Was a passenger's search "for Tuesday
         # 1 December", starting with its whole consent text.
@@ -256,20 +244,18 @@ async def test_an_old_call_off_button_calls_nobody_off_once_the_seats_are_lowere
     try:
         jean, marie, lou = await two_passengers_on_two_seats(bot)
         await jean.command("mestrajets")
-        await jean.press("💺 Changer les places")
-        await jean.press("1")
+        await jean.press_doing(kb.TRIP, "seats")
+        await jean.press_doing(kb.TRIP, "seats:1")
         question = jean.last()
         lou_button = question.button("❌ Ne plus prendre Lou G.")
         keep_button = question.button("💺 Garder 2 places")
         assert lou_button is not None and keep_button is not None
-        await jean.press("❌ Ne plus prendre Marie D.")
+        await jean.press_doing(kb.TRIP, "seatsoff", naming="Marie D.")
         assert "💺 C'est noté : 1 place pour ce trajet." in jean.last().text  # was "1 place(s)"
         mark = lou.mark()
         # The question's old buttons, pressed again (a double tap, a scroll up).
         await jean.press_data(lou_button["callback_data"], message=question)
-        assert jean.callback_answers()[-1]["text"] == (
-            "Ce bouton ne sert plus. Utilisez le dernier message, ou tapez /aide."
-        )
+        assert jean.callback_answers()[-1]["text"] == (reads(bot, "common.old_button"))
         assert lou.texts_since(mark) == []  # was told Jean no longer takes her
         listed_mark = jean.mark()
         await jean.command("mestrajets")

@@ -6,20 +6,14 @@ is Paris time, as people read it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from tests.conftest import RunningBot
+from handlers import keyboards as kb
+from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, reads, team
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def paris(text: str) -> datetime:
-    """ "2026-11-23 18:00" in Cahors, as a UTC moment."""
-    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=PARIS).astimezone(UTC)
 
 
 def sent_at(message: SentMessage) -> str:
@@ -35,8 +29,8 @@ async def matched_ride(bot: RunningBot, when: str = "mardi") -> tuple[FakeUser, 
     jean = await driver(bot, 301, "Jean", username="jean_m")
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie, when=when)
-    await marie.press(marie.buttons()[0])
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     return jean, marie
 
 
@@ -84,12 +78,12 @@ async def test_both_are_reminded_the_evening_before_and_the_passenger_asked_the_
     assert no_show_button is not None
     no_show = no_show_button["callback_data"]
     await jean.press_data(yes, message=question)
-    assert jean.callback_answers()[-1]["text"] == "Cette question ne vous est pas adressée."
-    await marie.press("✅ Oui, il a eu lieu")
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "outcome.not_yours")
+    await marie.press_doing(kb.RIDE, "happened")
     assert question.buttons == [] and question.text.endswith("✅ Le trajet a eu lieu.")
     assert marie.last().text.startswith("Merci ! Ravi que cela ait marché.")
     await marie.press_data(no_show, message=question)  # an old press arriving late
-    assert marie.callback_answers()[-1]["text"] == "La réponse est déjà enregistrée, merci."
+    assert marie.callback_answers()[-1]["text"] == reads(bot, "outcome.already")
     [ride] = await bot.rows("SELECT ride_date, ride_outcome FROM introductions")
     assert ride == {"ride_date": "2026-11-24", "ride_outcome": "happened"}
 
@@ -117,12 +111,12 @@ async def test_the_passenger_cancels_from_the_reminder_and_the_driver_is_told(
     jean, marie = await matched_ride(bot)
     await bot.run_until(paris("2026-11-23 18:00"))
     reminder = marie.last()
-    await marie.press("❌ Annuler ce trajet")
+    await marie.press_doing(kb.NEED, "cancel_ride")
     assert reminder.buttons == ["Oui, annuler ce trajet", "Non, je garde ce trajet"]
-    await marie.press("Non, je garde ce trajet")
+    await marie.press_doing(kb.NEED, "keep_ride")
     assert reminder.text.startswith("🔔 Rappel") and reminder.buttons == ["❌ Annuler ce trajet"]
-    await marie.press("❌ Annuler ce trajet")
-    await marie.press("Oui, annuler ce trajet", message=reminder)
+    await marie.press_doing(kb.NEED, "cancel_ride")
+    await marie.press_doing(kb.NEED, "cancel", message=reminder)
     assert reminder.text.startswith("❌ Demande annulée.")
     assert jean.last().text.startswith(
         "Marie D. a annulé le trajet (mardi 24 novembre, vers 7h30) pour lequel vous aviez accepté."
@@ -144,25 +138,25 @@ async def test_a_driver_who_can_no_longer_go_frees_the_passenger_for_the_next_on
     paul = await driver(bot, 303, "Paul", username="paul_r", time="7h45")
     await bot.run_until(paris("2026-11-23 18:00"))
     reminder = jean.last()
-    await jean.press("❌ Je ne peux plus")
+    await jean.press_doing(kb.INTRO, "withdraw")
     assert reminder.buttons == [
         "Oui, je ne peux plus emmener Marie Delpech",
         "Non, j'emmène bien Marie Delpech",
     ]
-    await jean.press("Non, j'emmène bien Marie Delpech")
+    await jean.press_doing(kb.INTRO, "stay")
     assert jean.callback_answers()[-1]["text"] == "Parfait, merci ! Bon trajet avec Marie Delpech."
     assert reminder.buttons == ["❌ Je ne peux plus"]
     cannot_button = reminder.button("❌ Je ne peux plus")
     assert cannot_button is not None
     await marie.press_data(cannot_button["callback_data"], message=reminder)
-    assert marie.callback_answers()[-1]["text"] == "Cette demande ne vous est pas adressée."
+    assert marie.callback_answers()[-1]["text"] == reads(bot, "intro.not_yours")
 
     mark = marie.mark()
-    await jean.press("❌ Je ne peux plus")
+    await jean.press_doing(kb.INTRO, "withdraw")
     confirm_button = reminder.button("Oui, je ne peux plus emmener Marie Delpech")
     assert confirm_button is not None
     confirm = confirm_button["callback_data"]
-    await jean.press("Oui, je ne peux plus emmener Marie Delpech")
+    await jean.press_doing(kb.INTRO, "withdraw")
     assert reminder.buttons == []
     assert reminder.text.endswith(
         "C'est noté : je préviens Marie Delpech et lui cherche quelqu'un"
@@ -175,12 +169,10 @@ async def test_a_driver_who_can_no_longer_go_frees_the_passenger_for_the_next_on
         "🤝 Demander plutôt à l'équipe locale",
     ]
     await jean.press_data(confirm, message=reminder)  # a double press
-    assert jean.callback_answers()[-1]["text"] == (
-        "C'est déjà fait : ce trajet est annulé, la personne est prévenue."
-    )
+    assert jean.callback_answers()[-1]["text"] == (reads(bot, "rides.already_withdrawn"))
 
-    await marie.press("🚗 Demander à Paul M. (mar. 7h45)")
-    await paul.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Paul M.")
+    await paul.press_doing(kb.INTRO, "yes")
     assert "Paul Martin accepte de vous emmener" in marie.last().text
     # Accepted after 18:00 for the next morning: no reminder, but the question the day after.
     await bot.run_until(paris("2026-11-25 10:00"))
@@ -192,7 +184,7 @@ async def test_a_driver_who_can_no_longer_go_frees_the_passenger_for_the_next_on
 async def test_the_driver_did_not_come_reaches_the_team(bot: RunningBot) -> None:
     jean, marie = await matched_ride(bot)
     await bot.run_until(paris("2026-11-25 10:00"))
-    await marie.press("🚫 Le conducteur n'est pas venu")
+    await marie.press_doing(kb.RIDE, "no_show")
     assert marie.last().text.startswith("Nous en sommes désolés. L'équipe locale est prévenue")
     assert bot.operators.last().text == (
         "🚫 Demande n° 1 : Marie Delpech dit que Jean Martin n'était pas au rendez-vous le mardi"
@@ -212,19 +204,19 @@ async def test_people_without_telegram_are_reminded_and_asked_through_the_team(
     await olga.command("demande")
     await olga.send("Germaine Laval")
     await olga.send("05 65 00 00 00")
-    await olga.press("Oui")
-    await olga.press("✅ Oui, la personne est d'accord")
+    await olga.press_doing(kb.FIND, "shows:yes")
+    await olga.press_doing(kb.FIND, "agreed:yes")
     await olga.send("Cahors")
     await olga.send("Figeac")
     await olga.send("mardi")
-    await olga.press("🏁 Arriver avant une heure")
+    await olga.press_doing(kb.FIND, "mode:arrive_before")
     await olga.send("9h")
-    await olga.press("➡️ Pas de retour")
-    await olga.press("🩺 Santé")
-    await olga.press("Aucun")
-    await olga.press(olga.buttons()[0])
-    await olga.press("📨 Demander à Jean M.")
-    await jean.press("✅ J'accepte")
+    await olga.press_doing(kb.FIND, "back:none")
+    await olga.press_doing(kb.FIND, "purpose:health")
+    await olga.press_doing(kb.FIND, "special:none")
+    await olga.press_doing(kb.FIND, "confirm")
+    await olga.press_doing(kb.OPERATOR, "ask", naming="Demander à Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
 
     mark = bot.operators.mark()
     await bot.run_until(paris("2026-11-23 18:00"))
@@ -237,7 +229,7 @@ async def test_people_without_telegram_are_reminded_and_asked_through_the_team(
     question = bot.operators.last()
     assert question.text.startswith("📞 Demande n° 1 : le trajet a-t-il eu lieu ?")
     assert "Appelez Germaine Laval (05 65 00 00 00)" in question.text
-    await bot.operators.press(omar, "✅ Oui, il a eu lieu")
+    await bot.operators.press_doing(omar, kb.RIDE, "happened")
     assert question.text.endswith("✅ Le trajet a eu lieu.") and question.buttons == []
     [ride] = await bot.rows("SELECT ride_outcome FROM introductions")
     assert ride == {"ride_outcome": "happened"}
@@ -265,21 +257,23 @@ async def test_a_dated_need_expires_once_its_day_is_over(bot: RunningBot) -> Non
     await bot.run_until(paris("2026-11-27 10:00"))
     [expired] = lina.messages()[mark:]
     assert expired.text.startswith("⌛ La date de cette demande est passée, je la ferme :")
-    assert "⌛ passée" in expired.text
+    assert reads(bot, "need.status.expired") in expired.text
     current = [m for m in bot.operators.messages() if "Demande n° 1" in m.text][-1]
-    assert "⌛ passée" in current.text and current.buttons == ["📜 Historique"]
+    assert reads(bot, "need.status.expired") in current.text and current.buttons == [
+        "📜 Historique"
+    ]
     [need] = await bot.rows("SELECT status FROM needs")
     assert need == {"status": "expired"}
     await lina.command("mesdemandes")
-    assert "⌛ passée" in lina.last().text and lina.last().buttons == []
+    assert reads(bot, "need.status.expired") in lina.last().text and lina.last().buttons == []
     bot.assert_clean()
 
 
 async def test_a_request_to_a_driver_lapses_before_the_ride_at_the_latest(bot: RunningBot) -> None:
     paul = await driver(bot, 303, "Paul", time="14h")
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
-    await describe_need(marie, when="aujourd'hui", mode="🕘 Partir après une heure", time="13h")
-    await marie.press("🚗 Demander à Paul M. (lun. 14h00)")
+    await describe_need(marie, when="aujourd'hui", mode="leave_after", time="13h")
+    await marie.press_doing(kb.NEED, "ask", naming="Paul M.")
     # Told the deadline the agenda keeps (two hours before he leaves), not "within 12 h".
     assert "(attendue avant 12h00)" in marie.last().text
     assert paul.last().text.endswith("⏳ Merci de répondre avant 12h00.")
@@ -289,8 +283,8 @@ async def test_a_request_to_a_driver_lapses_before_the_ride_at_the_latest(bot: R
     await bot.run_until(paris("2026-11-23 12:00"))
     assert marie.texts_since(mark)[0] == "Paul M. n'a pas répondu à temps."
     assert paul.last().text.startswith("La demande de Marie D. a expiré faute de réponse.")
-    await paul.press("✅ J'accepte")
-    assert paul.callback_answers()[-1]["text"] == "Cette demande n'est plus d'actualité."
+    await paul.press_doing(kb.INTRO, "yes")
+    assert paul.callback_answers()[-1]["text"] == reads(bot, "intro.no_longer")
     bot.assert_clean()
 
 
@@ -309,13 +303,13 @@ async def test_unclaimed_needs_are_posted_again_daily_and_quiet_claimed_ones_rem
     await bot.run_until(paris("2026-11-24 10:00"))
     [repost] = [m for m in bot.operators.messages() if "Toujours en attente" in m.text]
     assert sent_at(repost) == "2026-11-24 10:00" and "Demande n° 1" in repost.text
-    assert first.buttons == [] and repost.buttons[0] == "🙋 Je m'en occupe"
+    assert first.buttons == [] and repost.buttons[0] == reads(bot, "button.op_claim")
 
     await bot.run_until(paris("2026-11-25 10:00"))
     second, third = [m for m in bot.operators.messages() if "Toujours en attente" in m.text]
     assert sent_at(third) == "2026-11-25 10:00" and second.buttons == []
     await bot.run_until(paris("2026-11-25 11:00"))
-    await bot.operators.press(olga, "🙋 Je m'en occupe", message=third)
+    await bot.operators.press_doing(olga, kb.OPERATOR, "claim", message=third)
     assert "🙋 Suivie par Olga Bru" in third.text
 
     await bot.run_until(paris("2026-11-28 10:59"))
@@ -338,9 +332,9 @@ async def test_unclaimed_needs_are_posted_again_daily_and_quiet_claimed_ones_rem
 
     await olga.start()
     await bot.run_until(paris("2026-11-29 09:00"))
-    await bot.operators.press(omar, "🔎 Conducteurs possibles", message=reminder)
-    await bot.operators.press(omar, "📨 Demander à Jean M.")
-    await jean.press("Non, pas cette fois")  # news: the reminder moves to 3 days after it
+    await bot.operators.press_doing(omar, kb.OPERATOR, "drivers", message=reminder)
+    await bot.operators.press_doing(omar, kb.OPERATOR, "ask", naming="Demander à Jean M.")
+    await jean.press_doing(kb.INTRO, "no")  # news: the reminder moves to 3 days after it
     await bot.run_until(paris("2026-12-02 08:59"))
     assert "sans nouvelles" not in olga.last().text
     await bot.run_until(paris("2026-12-02 09:00"))
@@ -373,10 +367,12 @@ async def test_the_daily_digest_tells_the_team_what_is_new_open_and_planned(
     assert "Messages non remis" not in digest.text
     assert digest.buttons == ["n° 2 · Lina V."]
 
-    await bot.operators.press(olga, "n° 2 · Lina V.")
+    await bot.operators.press_doing(olga, kb.OPERATOR, "show")
     shown = bot.operators.last()
-    assert shown.text.startswith("🆘 Demande n° 2") and shown.buttons[0] == "🙋 Je m'en occupe"
-    await bot.operators.press(olga, "🙋 Je m'en occupe", message=shown)
+    assert shown.text.startswith("🆘 Demande n° 2") and shown.buttons[0] == reads(
+        bot, "button.op_claim"
+    )
+    await bot.operators.press_doing(olga, kb.OPERATOR, "claim", message=shown)
     assert "🙋 Suivie par Olga Bru" in shown.text  # the post shown is the one kept up to date
 
     await bot.run_until(paris("2026-11-25 08:00"))
@@ -410,13 +406,13 @@ async def test_regular_trips_are_checked_every_four_weeks_and_paused_without_an_
             "🗑 Supprimer",
         ]
 
-    await paul.press("✅ Oui, il a toujours lieu")
+    await paul.press_doing(kb.CHECK, "keep")
     assert paul.last().text.endswith(
         "✅ Merci ! Le trajet reste proposé ; je reposerai la question dans 4 semaines."
     )
-    await rose.press("🗑 Supprimer")
+    await rose.press_doing(kb.CHECK, "delete")
     assert rose.buttons() == ["Oui, supprimer", "Non, garder"]
-    await rose.press("Oui, supprimer")
+    await rose.press_doing(kb.CHECK, "delete")
     assert rose.last().text.endswith("🗑 Trajet supprimé. Merci d'avoir prévenu !")
 
     mark = jean.mark()
@@ -431,7 +427,7 @@ async def test_regular_trips_are_checked_every_four_weeks_and_paused_without_an_
     assert marie.last().buttons[0] == "🚗 Demander à Paul M. (mar. 7h45)"
     assert len(marie.last().buttons) == 2  # Jean's paused trip is not offered
 
-    await jean.press("▶️ Reprendre")
+    await jean.press_doing(kb.TRIP, "resume")
     assert "▶️ Trajet repris" in jean.last().text
     await bot.run_until(paris("2027-01-18 10:00"))
     assert paul.last().text.startswith("🚗 Votre trajet a-t-il toujours lieu ?")
@@ -455,26 +451,26 @@ async def test_a_driver_without_telegram_is_checked_through_the_team(bot: Runnin
     await olga.command("conducteur")
     await olga.send("René Causse")
     await olga.send("06 11 22 33 44")
-    await olga.press("Oui")
-    await olga.press("✅ Oui, la personne est d'accord")
+    await olga.press_doing(kb.OFFER, "shows:yes")
+    await olga.press_doing(kb.OFFER, "agreed:yes")
     await olga.send("Gramat")
     await olga.send("Cahors")
-    await olga.press("🔁 Chaque semaine")
-    await olga.press("Lun → ven")
-    await olga.press("✔️ Valider les jours")
+    await olga.press_doing(kb.OFFER, "often:weekly")
+    await olga.press_doing(kb.OFFER, "days:work")
+    await olga.press_doing(kb.OFFER, "days:ok")
     await olga.send("8h")
-    await olga.press("Pas de retour")
-    await olga.press("2")
-    await olga.press("Passer")
-    await olga.press(olga.buttons()[0])
+    await olga.press_doing(kb.OFFER, "noreturn")
+    await olga.press_doing(kb.OFFER, "seats:2")
+    await olga.press_doing(kb.OFFER, "skipnote")
+    await olga.press_doing(kb.OFFER, "confirm")
     await bot.run_until(paris("2026-12-21 10:00"))
     question = bot.operators.last()
     assert question.text.startswith("📞 Trajet à vérifier par téléphone")
     assert "Appelez René Causse (06 11 22 33 44)" in question.text
     nadia = bot.fake.users[403]  # not in the operators' group
-    await bot.operators.press(nadia, "⏸ Mettre en pause", message=question)
-    assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
-    await bot.operators.press(omar, "⏸ Mettre en pause", message=question)
+    await bot.operators.press_doing(nadia, kb.CHECK, "pause", message=question)
+    assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
+    await bot.operators.press_doing(omar, kb.CHECK, "pause", message=question)
     assert question.text.endswith("⏸ Trajet mis en pause. Le bouton ci-dessous le reprend.")
     assert question.buttons == ["▶️ Reprendre"]
     [trip] = await bot.rows("SELECT status FROM trips")
@@ -482,7 +478,7 @@ async def test_a_driver_without_telegram_is_checked_through_the_team(bot: Runnin
     mark = bot.operators.mark()
     await bot.run_until(paris("2026-12-28 10:00"))
     assert bot.operators.texts_since(mark)[-1].startswith("📋 Le point du jour")  # nothing else
-    await bot.operators.press(olga, "▶️ Reprendre", message=question)
+    await bot.operators.press_doing(olga, kb.CHECK, "keep", message=question)
     assert question.text.endswith(
         "▶️ Merci ! Le trajet est repris : il est de nouveau proposé aux passagers. Je reposerai"
         " la question dans 4 semaines."
@@ -520,7 +516,7 @@ async def test_forged_and_stale_buttons_of_the_ride_messages(bot: RunningBot) ->
     ]
     await bot.run_until(paris("2026-11-25 10:00"))
     await jean.press_data("rd:1:happened")
-    assert jean.callback_answers()[-1]["text"] == "Cette question ne vous est pas adressée."
+    assert jean.callback_answers()[-1]["text"] == reads(bot, "outcome.not_yours")
     await jean.press_data("tc:1:delete:yes")
     assert jean.callback_answers()[-1]["text"] is None  # his own trip: deleted
     [trip] = await bot.rows("SELECT status FROM trips")
@@ -533,7 +529,7 @@ async def test_a_driver_pausing_a_trip_is_reminded_of_the_rides_already_promised
 ) -> None:
     jean, marie = await matched_ride(bot)
     await jean.command("mestrajets")
-    await jean.press("⏸ Mettre en pause")
+    await jean.press_doing(kb.TRIP, "pause")
     promised = jean.last()
     assert promised.text == (
         "ℹ️ Vous aviez accepté d'emmener Marie Delpech (mardi 24 novembre, vers 7h30) : cela"
@@ -541,13 +537,13 @@ async def test_a_driver_pausing_a_trip_is_reminded_of_the_rides_already_promised
         " Marie Delpech."
     )
     mark = marie.mark()
-    await jean.press("❌ Je ne peux plus", message=promised)
-    await jean.press("Oui, je ne peux plus emmener Marie Delpech", message=promised)
+    await jean.press_doing(kb.INTRO, "withdraw", message=promised)
+    await jean.press_doing(kb.INTRO, "withdraw", message=promised)
     assert marie.texts_since(mark)[0] == "😕 Jean M. ne peut finalement plus vous emmener. Désolé !"
     await bot.run_until(paris("2026-11-24 12:00"))
     assert not containing(marie, "Rappel") and not containing(jean, "Rappel")
-    await jean.press("▶️ Reprendre")
-    await jean.press("⏸ Mettre en pause")
+    await jean.press_doing(kb.TRIP, "resume")
+    await jean.press_doing(kb.TRIP, "pause")
     assert "Vous aviez accepté" not in jean.last().text  # nothing promised any more
     bot.assert_clean()
 
@@ -560,7 +556,7 @@ async def test_a_ride_gone_by_can_no_longer_be_cancelled(bot: RunningBot) -> Non
     assert marie.callback_answers()[-1]["text"] == OLD
     await bot.run_until(paris("2026-11-24 07:31"))  # Jean picked her up a minute ago
     mark = jean.mark()
-    await marie.press("❌ Annuler ce trajet", message=reminder)
+    await marie.press_doing(kb.NEED, "cancel_ride", message=reminder)
     assert marie.callback_answers()[-1]["text"] == NOT_FOUND
     assert reminder.buttons == []
     await marie.press_data("nd:1:cancel:yes", message=reminder)
@@ -577,7 +573,7 @@ async def test_a_paused_trip_resumes_when_its_driver_says_it_still_runs(bot: Run
     jean = await driver(bot, 301, "Jean")
     await bot.run_until(paris("2026-12-28 10:00"))  # asked on the 21st, paused on the 28th
     question = containing(jean, "a-t-il toujours lieu ?")[0]
-    await jean.press("✅ Oui, il a toujours lieu", message=question)
+    await jean.press_doing(kb.CHECK, "keep", message=question)
     assert question.text.endswith("Je reposerai la question dans 4 semaines.")
     assert question.text.split("\n\n")[-1].startswith("▶️ Merci ! Le trajet est repris")
     [trip] = await bot.rows("SELECT status FROM trips")
@@ -595,25 +591,25 @@ async def test_cancelling_a_ride_with_a_driver_without_telegram_asks_the_team_to
     await olga.command("conducteur")
     await olga.send("René Causse")
     await olga.send("06 11 22 33 44")
-    await olga.press("Oui")
-    await olga.press("✅ Oui, la personne est d'accord")
+    await olga.press_doing(kb.OFFER, "shows:yes")
+    await olga.press_doing(kb.OFFER, "agreed:yes")
     await olga.send("Cahors")
     await olga.send("Figeac")
-    await olga.press("🔁 Chaque semaine")
-    await olga.press("Lun → ven")
-    await olga.press("✔️ Valider les jours")
+    await olga.press_doing(kb.OFFER, "often:weekly")
+    await olga.press_doing(kb.OFFER, "days:work")
+    await olga.press_doing(kb.OFFER, "days:ok")
     await olga.send("7h30")
-    await olga.press("Pas de retour")
-    await olga.press("2")
-    await olga.press("Passer")
-    await olga.press(olga.buttons()[0])
+    await olga.press_doing(kb.OFFER, "noreturn")
+    await olga.press_doing(kb.OFFER, "seats:2")
+    await olga.press_doing(kb.OFFER, "skipnote")
+    await olga.press_doing(kb.OFFER, "confirm")
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
     await describe_need(marie)
-    await marie.press("🚗 Demander à René C. (mar. 7h30)")
-    await bot.operators.press(omar, "✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="René C.")
+    await bot.operators.press_doing(omar, kb.INTRO, "yes")
     await marie.command("mesdemandes")
-    await marie.press("❌ Annuler cette demande")
-    await marie.press("Oui, annuler")
+    await marie.press_doing(kb.NEED, "cancel")
+    await marie.press_doing(kb.NEED, "cancel")
     assert bot.operators.last().text == (
         "📞 Demande n° 1 : Marie Delpech a annulé le trajet (mardi 24 novembre, vers 7h30)."
         " Prévenez René Causse : 06 11 22 33 44"
@@ -629,19 +625,19 @@ async def test_an_operator_answers_a_private_reminder_in_their_own_language(
 ) -> None:
     olga, _, _ = team(bot)
     await olga.command("language")
-    await olga.press("🇬🇧 English")
+    await olga.press_doing(kb.LANGUAGE, "en")
     lina = bot.fake.user(312, "Lina", last_name="Vern")
     await describe_need(lina, origin="Lacapelle-Marival", when="10/12")
-    await bot.operators.press(olga, "🙋 Je m'en occupe")
+    await bot.operators.press_doing(olga, kb.OPERATOR, "claim")
     await bot.run_until(paris("2026-11-26 10:00"))
     reminder = olga.last()
     assert reminder.text.startswith("⏰ Request no. 1 without news for 3 days")
-    await olga.press("🔒 Close", message=reminder)
+    await olga.press_doing(kb.OPERATOR, "close", message=reminder)
     assert reminder.buttons[-1] == "↩️ Back"
-    await olga.press("↩️ Back", message=reminder)
+    await olga.press_doing(kb.OPERATOR, "back", message=reminder)
     assert reminder.buttons == ["🙋 I'll take it", "🔎 Possible drivers", "🔒 Close", "📜 History"]
-    await olga.press("🔒 Close", message=reminder)
-    await olga.press(reminder.buttons[1], message=reminder)
+    await olga.press_doing(kb.OPERATOR, "close", message=reminder)
+    await olga.press_doing(kb.OPERATOR, "close:solved_other", message=reminder)
     assert reminder.buttons == [] and "Request no. 1 closed" in reminder.text
     [need] = await bot.rows("SELECT status FROM needs")
     assert need == {"status": "closed"}

@@ -3,7 +3,8 @@ of the same trip on the same date, and a one-off trip is served to partners on i
 
 from __future__ import annotations
 
-from tests.test_find_flow import describe_need
+from handlers import keyboards as kb
+from tests.setups import describe_need
 from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places
 from tests.test_one_off_and_seats import offer_once
 
@@ -24,7 +25,7 @@ async def test_a_partners_passenger_takes_the_one_seat_of_a_one_off_trip(
 
     created = await interop.send("POST", "/bookings", booking(journey))
     assert created.status_code == 201
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.BOOKING, "yes")
 
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
     await describe_need(marie, when="demain")
@@ -44,8 +45,8 @@ async def test_our_passenger_takes_the_one_seat_and_partners_no_longer_see_it(
     [journey] = (await interop.get("/driver_journeys", **where, departureDate=TUESDAY_0730)).json()
     marie = bot.fake.user(302, "Marie", last_name="Delpech")
     await describe_need(marie, when="demain")
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     assert (await interop.get("/driver_journeys", **where, departureDate=TUESDAY_0730)).json() == []
     late = await interop.send("POST", "/bookings", booking(journey))
     assert late.status_code == 400 and "no seat left" in late.json()["error"]

@@ -6,42 +6,19 @@ through a real Kannel are in tests/test_sms_kannel.py."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
-import pytest
 
 from bot.delivery import Report
 from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
 from handlers.sms.text import segments
 from tests.conftest import free_port
-from tests.fakebot import FakeUser
 from tests.phones import NUMBER, SECRET, TextingBot, assert_fit_for_a_simple_phone
-from tests.test_find_flow import describe_need, driver
+from tests.setups import describe_need, driver
 
 MARIE = "06 12 34 56 78"
 PAUL = "06 45 11 22 33"
-
-
-@pytest.fixture
-async def texting(tmp_path: Path, gazetteer: Gazetteer) -> Any:
-    running = TextingBot(tmp_path, gazetteer)
-    await running.start()
-    yield running
-    await running.stop()
-
-
-def pressing(user: FakeUser, kind: str, action: str) -> str:
-    """The data of the button, among the user's messages, of this kind that does `action`."""
-    for message in reversed(user.messages()):
-        for row in (message.reply_markup or {}).get("inline_keyboard", []):
-            for button in row:
-                data = str(button.get("callback_data", ""))
-                read = kb.decode(data)
-                if read is not None and read.kind == kind and action in read.parts:
-                    return data
-    raise AssertionError(f"no {kind} button does {action!r}")
 
 
 async def welcome(bot: TextingBot, phone: str, first: str, name: str) -> list[str]:
@@ -77,7 +54,7 @@ async def test_a_passenger_who_only_texts_goes_from_a_sentence_to_a_drivers_acce
     # Jeanne, on Telegram, sees a first name and an initial, never a number, and accepts.
     request = jeanne.last().text
     assert "Marie D." in request and "06" not in request
-    await jeanne.press_data(pressing(jeanne, kb.INTRO, "yes"))
+    await jeanne.press_doing(kb.INTRO, "yes")
     [told] = bot.inbox(MARIE)
     assert "Bonne nouvelle : Jeanne Martin vous emmène mardi 24 novembre vers 7h30" in told
     # Jeanne shares no number: a simple phone cannot reach her Telegram, the team calls.
@@ -115,7 +92,7 @@ async def test_a_driver_who_only_texts_registers_a_trip_and_answers_oui(
     # A passenger on Telegram finds Paul and asks him.
     lucie = bot.fake.user(401, "Lucie", last_name="Bernard", username="lucie_b")
     await describe_need(lucie)
-    await lucie.press_data(pressing(lucie, kb.NEED, "ask"))
+    await lucie.press_doing(kb.NEED, "ask")
     [asked] = bot.inbox(PAUL)
     assert asked.startswith("Lucie B. voudrait venir avec vous mardi 24 novembre vers 7h30,")
     assert "de Cahors à Figeac" in asked and asked.endswith("Répondez OUI ou NON")
@@ -234,7 +211,7 @@ async def test_what_is_not_a_phone_gets_nothing_and_odd_texts_get_an_answer(
 async def test_someone_the_team_registered_who_texts_is_that_person(
     texting: TextingBot,
 ) -> None:
-    from tests.test_operators import team
+    from tests.setups import team
     from tests.test_privacy import registered_by_phone
 
     bot = texting
@@ -298,7 +275,7 @@ async def sms_driver(bot: TextingBot, phone: str = PAUL, name: str = "Paul Duran
 
 
 async def test_a_ride_by_text_reminded_asked_and_checked_by_text(texting: TextingBot) -> None:
-    from tests.test_ride_life import paris
+    from tests.conftest import paris
 
     bot = texting
     await sms_driver(bot)
@@ -364,7 +341,7 @@ async def test_annuler_stops_the_conversation_or_calls_off_the_newest_need(
     ]
     for words in ("figeac mardi 9h", "Cahors", "2", "1", "oui", "oui"):
         await bot.text(MARIE, words)
-    await jeanne.press_data(pressing(jeanne, kb.INTRO, "yes"))
+    await jeanne.press_doing(kb.INTRO, "yes")
     bot.inbox(MARIE)
     got = await bot.text(MARIE, "annuler")
     assert got == ["Annuler votre demande Cahors - Figeac ?\nRépondez OUI ou NON"]

@@ -16,8 +16,7 @@ from handlers import keyboards as kb
 from tests.conftest import free_port
 from tests.kannel import Kannel, require_kannel
 from tests.phones import SECRET, TextingBot, assert_fit_for_a_simple_phone
-from tests.test_find_flow import driver
-from tests.test_sms_channel import pressing
+from tests.setups import driver
 
 MARIE, PAUL = "0612345678", "0645112233"
 # Numbers the fake operator refuses (a number that can never be reached).
@@ -143,7 +142,7 @@ async def test_kannel_stopped_for_thirty_seconds_loses_nothing(deployed: Deploye
 
     await kannel.stop()
     # Meanwhile Jeanne accepts on Telegram: the text to Marie waits in the outbox.
-    await jeanne.press_data(pressing(jeanne, kb.INTRO, "yes"))
+    await jeanne.press_doing(kb.INTRO, "yes")
     sql = "SELECT params, status, attempts FROM outbox WHERE method = 'sms'"
     waited = 0.0
     # Down for thirty seconds at least, and until the deliverer has tried twice (a loaded

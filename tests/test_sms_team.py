@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from bot.places.gazetteer import Gazetteer
-from tests.conftest import RunningBot
+from handlers import keyboards as kb
+from tests.conftest import RunningBot, paris
 from tests.phones import NUMBER, TextingBot
-from tests.test_find_flow import describe_need
-from tests.test_operators import team
+from tests.setups import describe_need, team
 from tests.test_privacy import registered_by_phone
-from tests.test_ride_life import paris
 from tests.test_sms_channel import MARIE, welcome
 
 YVETTE = "06 98 76 54 32"
@@ -26,14 +22,6 @@ YVETTE_E164 = "+33698765432"
 BY_SMS = "✉️ par SMS"
 BY_TELEGRAM = "💬 Telegram"
 BY_PHONE = "📞 par téléphone (l'équipe appelle)"
-
-
-@pytest.fixture
-async def texting(tmp_path: Path, gazetteer: Gazetteer) -> Any:
-    running = TextingBot(tmp_path, gazetteer)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 def post_of(bot: RunningBot, need_id: int) -> str:
@@ -156,7 +144,7 @@ async def test_the_teams_posts_say_how_each_person_is_reached(texting: TextingBo
     assert f"👤 Lina Vern · profil Telegram · {BY_TELEGRAM}" in post_of(bot, 2)
 
     # Olga takes Marie's need and hears nothing for three days: the follow-up says it too.
-    await bot.operators.press(olga, "🙋 Je m'en occupe", message=bot.operators.messages()[0])
+    await bot.operators.press_doing(olga, kb.OPERATOR, "claim", message=bot.operators.messages()[0])
     await bot.run_until(paris("2026-11-26 12:00"))
     [quiet] = [m for m in bot.operators.messages() if "sans nouvelles" in m.text]
     assert "Marie Dupont" in quiet.text
@@ -169,16 +157,16 @@ async def test_the_teams_posts_say_how_each_person_is_reached(texting: TextingBo
 
 async def test_an_unreachable_passenger_is_to_be_phoned(texting: TextingBot) -> None:
     """Telegram no longer delivers to Lina: the team's call says it must phone her."""
-    from tests.test_find_flow import driver
+    from tests.setups import driver
 
     bot = texting
     team(bot)
     jeanne = await driver(bot, 301, "Jeanne")
     lina = bot.fake.user(412, "Lina", last_name="Vern")
     await describe_need(lina)
-    await lina.press("🚗 Demander à Jeanne M. (mar. 7h30)")
+    await lina.press_doing(kb.NEED, "ask", naming="Jeanne M.")
     lina.blocked = True
-    await jeanne.press("✅ J'accepte")
+    await jeanne.press_doing(kb.INTRO, "yes")
     call = bot.operators.last().text
     assert "Telegram ne remet pas nos messages à Lina Vern" in call
     assert call.endswith(f"Pour joindre Lina Vern : {BY_PHONE}")
@@ -269,7 +257,7 @@ def test_every_outcome_of_the_sms_command_has_an_answer() -> None:
 
 
 async def test_the_teams_list_of_drivers_says_how_each_is_reached(texting: TextingBot) -> None:
-    from tests.test_find_flow import driver
+    from tests.setups import driver
     from tests.test_sms_channel import sms_driver
 
     bot = texting
@@ -278,7 +266,7 @@ async def test_the_teams_list_of_drivers_says_how_each_is_reached(texting: Texti
     await driver(bot, 301, "Jeanne", username="jeanne_m")
     lina = bot.fake.user(412, "Lina", last_name="Vern")
     await describe_need(lina, origin="Lacapelle-Marival")  # off their road: to the team
-    await bot.operators.press(olga, "🔎 Conducteurs possibles")
+    await bot.operators.press_doing(olga, kb.OPERATOR, "drivers")
     listing = bot.operators.last().text
     assert "📞 06 45 11 22 33 · ✉️ par SMS" in listing
     assert f"📞 @jeanne_m · {BY_TELEGRAM}" in listing

@@ -14,11 +14,11 @@ from bot.places.gazetteer import Gazetteer
 from bot.transit.catalog import read_services
 from bot.transit.gtfs import FeedError, read_feed
 from bot.transit.planner import TransitPlanner, TransitQuery
+from handlers import keyboards as kb
 from storage.db import Database
 from storage.transit import SqliteTimetable
 from tests.conftest import RunningBot
-from tests.test_find_flow import describe_need, driver
-from tests.test_operators import team
+from tests.setups import describe_need, driver, team
 from tests.transit_feed import write_lot_feed
 
 VERS = (44.48590, 1.55382)
@@ -187,7 +187,7 @@ async def test_a_passenger_between_two_villages_with_no_driver_sees_the_coach(
             odette,
             origin="Saint-Cirq-Lapopie",
             destination="Cajarc",
-            mode="🕘 Partir après une heure",
+            mode="leave_after",
             time="7h",
         )
         seen = odette.texts_since(mark)
@@ -219,8 +219,8 @@ async def test_a_cost_sharing_guide_on_introductions(tmp_path: Path, gazetteer: 
         jean = await driver(bot, 301, "Jean")
         lina = bot.fake.user(302, "Lina")
         await describe_need(lina)
-        await lina.press("🚗 Demander à Jean M. (mar. 7h30)")
-        await jean.press("✅ J'accepte")
+        await lina.press_doing(kb.NEED, "ask", naming="Jean M.")
+        await jean.press_doing(kb.INTRO, "yes")
         guide = re.compile(
             r"Repère pour partager les frais : environ (\d+) km × 0,10 € par km = (\d+,\d\d) €"
         )
@@ -240,8 +240,8 @@ async def test_without_a_guide_rides_are_free(bot: RunningBot) -> None:
     jean = await driver(bot, 301, "Jean")
     lina = bot.fake.user(302, "Lina")
     await describe_need(lina)
-    await lina.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await lina.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     assert not any("partager les frais" in t for t in lina.texts_since(0) + jean.texts_since(0))
 
 
@@ -254,17 +254,17 @@ async def test_a_need_phoned_in_shows_the_team_the_coach_and_the_services(
         await olga.command("demande")
         await olga.send("Yvette Combes")
         await olga.send("05 65 00 00 00")
-        await olga.press("Non")
-        await olga.press("✅ Oui, la personne est d'accord")
+        await olga.press_doing(kb.FIND, "shows:no")
+        await olga.press_doing(kb.FIND, "agreed:yes")
         await olga.send("Saint-Cirq-Lapopie")
         await olga.send("Cajarc")
         await olga.send("mardi")
-        await olga.press("🏁 Arriver avant une heure")
+        await olga.press_doing(kb.FIND, "mode:arrive_before")
         await olga.send("9h")
-        await olga.press("➡️ Pas de retour")
-        await olga.press("🩺 Santé")
-        await olga.press("✔️ Valider")
-        await olga.press("✅ Chercher un conducteur")
+        await olga.press_doing(kb.FIND, "back:none")
+        await olga.press_doing(kb.FIND, "purpose:health")
+        await olga.press_doing(kb.FIND, "special:ok")
+        await olga.press_doing(kb.FIND, "confirm")
         other = next(
             m.text for m in bot.operators.messages() if "autres solutions possibles" in m.text
         )

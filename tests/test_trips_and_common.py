@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+from handlers import keyboards as kb
 from tests.conftest import API_URL, RunningBot
 from tests.fakebot import FakeBotAPI
-from tests.test_find_flow import agree_if_asked
-from tests.test_offer_flow import register_trip
+from tests.setups import agree_if_asked, reads, register_trip
 
 
 async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
@@ -20,16 +20,16 @@ async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
     mark = jo.mark()
     await jo.command("mestrajets")
     header, first, second = jo.messages()[mark:]
-    assert header.text == "Vos trajets"
-    assert "Cahors (46) → Figeac (46)" in first.text and "✅ actif" in first.text
+    assert header.text == reads(bot, "trips.header")
+    assert "Cahors (46) → Figeac (46)" in first.text and reads(bot, "trip.active") in first.text
     assert "Gramat (46) → Rocamadour (46)" in second.text
     assert first.buttons == ["⏸ Mettre en pause", "🗑 Supprimer", "💺 Changer les places"]
 
     old_pause_button = first.button("⏸ Mettre en pause")
     assert old_pause_button is not None
     old_pause = old_pause_button["callback_data"]
-    await jo.press("⏸ Mettre en pause", message=first)
-    assert "⏸ en pause" in first.text
+    await jo.press_doing(kb.TRIP, "pause", message=first)
+    assert reads(bot, "trip.paused") in first.text
     assert first.buttons == ["▶️ Reprendre", "🗑 Supprimer", "💺 Changer les places"]
     assert "Trajet mis en pause" in jo.last().text
     statuses = await bot.rows("SELECT status FROM trips ORDER BY id")
@@ -38,26 +38,26 @@ async def test_list_pause_resume_and_delete(bot: RunningBot) -> None:
     # A double press (an old copy of the button) changes nothing and says nothing twice.
     count = len(jo.messages())
     await jo.press_data(old_pause, message=first)
-    assert len(jo.messages()) == count and "⏸ en pause" in first.text
+    assert len(jo.messages()) == count and reads(bot, "trip.paused") in first.text
 
-    await jo.press("▶️ Reprendre", message=first)
-    assert "✅ actif" in first.text and "Trajet repris" in jo.last().text
+    await jo.press_doing(kb.TRIP, "resume", message=first)
+    assert reads(bot, "trip.active") in first.text and "Trajet repris" in jo.last().text
 
-    await jo.press("🗑 Supprimer", message=second)
+    await jo.press_doing(kb.TRIP, "delete", message=second)
     assert second.text.startswith("Supprimer ce trajet ?")
-    await jo.press("Non, garder", message=second)
+    await jo.press_doing(kb.TRIP, "keep", message=second)
     assert second.buttons == ["⏸ Mettre en pause", "🗑 Supprimer", "💺 Changer les places"]
-    await jo.press("🗑 Supprimer", message=second)
+    await jo.press_doing(kb.TRIP, "delete", message=second)
     delete_yes_button = second.button("Oui, supprimer")
     assert delete_yes_button is not None
     delete_yes = delete_yes_button["callback_data"]
-    await jo.press("Oui, supprimer", message=second)
+    await jo.press_doing(kb.TRIP, "delete", message=second)
     assert second.text.startswith("🗑 Trajet supprimé.") and second.buttons == []
     statuses = await bot.rows("SELECT status FROM trips ORDER BY id")
     assert [row["status"] for row in statuses] == ["active", "deleted"]
 
     await jo.press_data(delete_yes, message=second)  # pressed again from an old screen
-    assert jo.callback_answers()[-1]["text"] == "Ce trajet a déjà été supprimé."
+    assert jo.callback_answers()[-1]["text"] == reads(bot, "rides.already_deleted")
 
     mark = jo.mark()
     await jo.command("mytrips")
@@ -109,8 +109,8 @@ async def test_switching_language(bot: RunningBot) -> None:
     sam = bot.fake.user(204, "Sam", language_code="fr")
     await sam.command("langue")
     assert sam.buttons() == ["🇫🇷 Français", "🇬🇧 English"]
-    await sam.press("🇬🇧 English")
-    assert sam.last().text == "Done, I will speak English with you from now on. 🇬🇧"
+    await sam.press_doing(kb.LANGUAGE, "en")
+    assert sam.last().text == reads(bot, "language.set", "en")
     chat_scope = {"type": "chat", "chat_id": 204}
     assert bot.fake.command_names(scope=chat_scope)[:2] == ["find", "offer"]
     await sam.command("aide")  # French commands keep working
@@ -142,7 +142,7 @@ async def test_help_privacy_and_unknown_things(bot: RunningBot) -> None:
     assert eve.messages()[-2].text.startswith("Nice sticker!")
     await eve.send("😀" * 3000)
     assert eve.messages()[-2].text.startswith("I did not understand")
-    await eve.press("🙋 I need a ride")
+    await eve.press_doing(kb.START, "find")
     await agree_if_asked(eve)
     assert "Where do you leave from?" in eve.last().text
     bot.assert_clean()
@@ -151,7 +151,7 @@ async def test_help_privacy_and_unknown_things(bot: RunningBot) -> None:
 async def test_edited_messages_are_answered_not_taken(bot: RunningBot) -> None:
     max_ = bot.fake.user(206, "Max")
     await max_.command("proposer")
-    await max_.press("✅ J'accepte")
+    await max_.press_doing(kb.OFFER, "consent:yes")
     sent = await max_.send("Cahors")
     await max_.edit(sent, "Figeac")
     assert "je ne tiens compte que des nouveaux messages" in max_.last().text
@@ -177,7 +177,7 @@ async def test_commands_in_a_group_point_to_a_private_chat(bot: RunningBot) -> N
 async def test_start_in_the_middle_of_a_registration_keeps_it(bot: RunningBot) -> None:
     ida = bot.fake.user(208, "Ida")
     await ida.command("proposer")
-    await ida.press("✅ J'accepte")
+    await ida.press_doing(kb.OFFER, "consent:yes")
     await ida.send("Cahors")
     await ida.command("start")
     assert "Vous étiez en train de répondre à mes questions" in ida.messages()[-3].text

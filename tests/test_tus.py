@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.places.gazetteer import Gazetteer
 from tests.conftest import OPERATORS, RunningBot
-from tests.test_operators import team
-
-
-@pytest.fixture
-async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
-    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=0.30)
-    await running.start()
-    return running
+from tests.setups import reads, team
 
 
 async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) -> None:
@@ -32,7 +22,7 @@ async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) 
         # Cahors (about 20,000 inhabitants) and Pradines, its suburb: only with a benefit.
         await olga.command("tus", "adherent Marc Issaly ; Pradines")
         refused = olga.last().text
-        assert "unité urbaine de Cahors" in refused and "prestation" in refused
+        assert "unité urbaine de Cahors" in refused and reads(bot, "tus.by_benefit") in refused
         await olga.command("tus", "adherent Marc Issaly ; Pradines ; bonbons")
         assert "Je ne connais pas cette prestation" in olga.last().text
         await olga.command("tus", "adherent Marc Issaly ; Pradines ; AAH")
@@ -64,9 +54,7 @@ async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) 
             m.document.filename: m.document.content for m in bot.operators.messages() if m.document
         }
         register = files["tus-registre.csv"].decode("utf-8-sig").splitlines()
-        assert (
-            register[0] == "n°,nom,téléphone,commune,code INSEE,adhère par,prestation,inscription"
-        )
+        assert register[0] == reads(bot, "tus.register_header")
         assert register[1].startswith("1,Odette Vialard,05 65 11 22 33,Cajarc,46045,lieu de vie")
         assert register[2].startswith("2,Marc Issaly,,Pradines,46224,prestation,AAH")
         report = files["tus-rapport-2026.txt"].decode("utf-8")
@@ -81,7 +69,7 @@ async def test_members_trips_and_the_report_for_the_prefet(tus_bot: RunningBot) 
         assert "/tus adherent Nom ; Commune" in bot.operators.last().text
         assert bot.fake.command_names(scope={"type": "chat", "chat_id": OPERATORS})[-1] == "tus"
         await nadia.command("tus", "registre")
-        assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+        assert nadia.last().text == reads(bot, "operators.only")
         bot.assert_clean()
     finally:
         await bot.stop()

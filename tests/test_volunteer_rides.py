@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,16 +15,17 @@ import pytest
 from pypdf import PdfReader
 
 from bot.places.gazetteer import Gazetteer
-from tests.conftest import RunningBot
+from handlers import keyboards as kb
+from handlers.ride_paper_notices import GIVE
+from tests.conftest import TUS_RATE, RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
 from tests.phones import TextingBot
-from tests.test_find_flow import describe_need
-from tests.test_operators import team
+from tests.setups import describe_need, reads, team
 from tests.test_ride_life import matched_ride
 from tests.test_sms_channel import welcome
 from tests.test_volunteers import person_id, volunteer, write_file
 
-RATE = 0.30
+RATE = TUS_RATE
 PARIS = ZoneInfo("Europe/Paris")
 ASSOCIATION: dict[str, Any] = {
     "association_name": "Transport solidaire du Causse",
@@ -33,10 +33,6 @@ ASSOCIATION: dict[str, Any] = {
     "association_number": "W463001234",
     "association_phone": "05 65 00 00 00",
 }
-
-
-def paris(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=PARIS).astimezone(UTC)
 
 
 def pdf_text(message: SentMessage) -> str:
@@ -51,10 +47,9 @@ def csv_text(message: SentMessage) -> str:
 
 
 @pytest.fixture
-async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
-    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=RATE, **ASSOCIATION)
-    await running.start()
-    return running
+def tus_settings() -> dict[str, Any]:
+    """The association's details for its papers, besides the rate (the tus_bot fixture)."""
+    return {"tus_eur_per_km": RATE, **ASSOCIATION}
 
 
 async def a_ride_that_happened(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser]:
@@ -69,11 +64,11 @@ async def a_ride_that_happened(bot: RunningBot) -> tuple[FakeUser, FakeUser, Fak
     await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
     found = marie.last()
     assert "Bruno L." in found.text and "Anne" not in found.text
-    await marie.press(next(b for b in found.buttons if "Bruno" in b))
-    await bruno.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Bruno L.")
+    await bruno.press_doing(kb.INTRO, "yes")
     await bot.run_until(paris("2026-11-25 10:30"))
     assert "a-t-il eu lieu ?" in marie.last().text
-    await marie.press("✅ Oui, il a eu lieu")
+    await marie.press_doing(kb.RIDE, "happened")
     return olga, bruno, marie
 
 
@@ -81,7 +76,7 @@ async def test_the_ride_is_kept_the_passenger_gets_a_receipt(tus_bot: RunningBot
     bot = tus_bot
     try:
         olga, bruno, marie = await a_ride_that_happened(bot)
-        assert marie.last().text == "🧾 Pour avoir votre reçu, tapez /recu."
+        assert marie.last().text == reads(bot, "paper.receipt_hint")
         [row] = await bot.rows("SELECT * FROM volunteer_rides")
         bruno_id = await person_id(bot, bruno.id)
         assert row["volunteer_id"] == bruno_id and row["ride_date"] == "2026-11-24"
@@ -162,10 +157,12 @@ async def test_the_volunteer_gets_the_month_statement_and_gives_it_up(
         assert marie.callback_answers()[-1]["text"] != ""
         assert await bot.rows("SELECT * FROM volunteer_gifts") == []
         # Bruno gives it to the association: asked to confirm, then for good.
-        await bruno.press("🎁 Je le donne à l'association", message=statement)
+        await bruno.press_doing(
+            GIVE, "ask", naming="Je le donne à l'association", message=statement
+        )
         assert "C'est définitif" in bruno.callback_answers()[-1]["text"]
         assert statement.buttons == ["✅ Oui, je le donne", "↩️ Non, je le garde"]
-        await bruno.press("✅ Oui, je le donne", message=statement)
+        await bruno.press_doing(GIVE, "yes", message=statement)
         thanks, renounced = bruno.messages()[-2:]
         assert thanks.text.startswith(
             f"🎁 Merci ! Votre indemnité de novembre 2026 ({euros}) est donnée à l'association."
@@ -212,8 +209,10 @@ async def test_the_year_in_the_prefet_report_and_the_tax_receipt_data(
         [trip] = await bot.rows("SELECT km, participation_cents FROM tus_trips")
         await bot.run_until(paris("2026-12-01 08:01"))
         statement = next(m for m in reversed(bruno.messages()) if m.document is not None)
-        await bruno.press("🎁 Je le donne à l'association", message=statement)
-        await bruno.press("✅ Oui, je le donne", message=statement)
+        await bruno.press_doing(
+            GIVE, "ask", naming="Je le donne à l'association", message=statement
+        )
+        await bruno.press_doing(GIVE, "yes", message=statement)
 
         # The préfet's report: the association, members, volunteers and their vehicles,
         # trips, km, mean distance, participation, from what was recorded.
@@ -270,7 +269,7 @@ async def test_the_year_in_the_prefet_report_and_the_tax_receipt_data(
         await bot.operators.command(olga, "dons", "l'an dernier")
         assert "Écrivez une année, par exemple : /dons 2026" in bot.operators.last().text
         await marie.command("dons", "2026")  # only the team
-        assert marie.last().text == "Réservé à l'équipe locale de Mobilot."
+        assert marie.last().text == reads(bot, "operators.only")
 
         # At year end, the same data comes to the group by itself.
         mark = len(bot.operators.messages())
@@ -294,8 +293,8 @@ async def test_the_coordinator_sees_the_day_each_morning_in_the_group(
         await write_file(bot, olga, await person_id(bot, claire.id), "31/12/2027")
         marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
         await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
-        await marie.press(next(b for b in marie.last().buttons if "Bruno" in b))
-        await bruno.press("✅ J'accepte")
+        await marie.press_doing(kb.NEED, "ask", naming="Bruno L.")
+        await bruno.press_doing(kb.INTRO, "yes")
         # Paul needs to go where nobody drives: his request goes to the team.
         paul = bot.fake.user(611, "Paul", last_name="Roux")
         await describe_need(paul, origin="Figeac", destination="Toulouse", when="mardi")
@@ -330,7 +329,7 @@ async def test_my_data_shows_the_rides_and_forget_me_keeps_only_the_accounts(
         assert ride["role"] == "passenger" and ride["origin_name"] == "Lalbenque"
         assert "volunteer_name" not in ride  # someone else's name is not hers
         await marie.command("oublier")
-        await marie.press("🗑 Oui, tout effacer")
+        await marie.press_doing(kb.FORGET, "forget:yes")
         [row] = await bot.rows(
             "SELECT passenger_name, volunteer_name, driven_km, participation_cents"
             " FROM volunteer_rides"
@@ -347,7 +346,7 @@ async def test_in_english_the_receipt_too(tus_bot: RunningBot) -> None:
     try:
         olga, bruno, marie = await a_ride_that_happened(bot)
         await marie.command("langue")
-        await marie.press("🇬🇧 English")
+        await marie.press_doing(kb.LANGUAGE, "en")
         await marie.command("receipt")
         receipt = marie.last()
         assert receipt.text.startswith("🧾 Your receipt of the ride of Tuesday 24 November")
@@ -376,10 +375,10 @@ async def test_a_volunteer_who_only_texts_has_the_statement_printed_by_the_team(
         await write_file(bot, olga, row["person_id"], "31/12/2027")
         marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
         await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
-        await marie.press(next(b for b in marie.last().buttons if "Ren" in b))
+        await marie.press_doing(kb.NEED, "ask", naming="Rene V.")
         await bot.text(phone, "oui")
         await bot.run_until(paris("2026-11-25 10:30"))
-        await marie.press("✅ Oui, il a eu lieu")
+        await marie.press_doing(kb.RIDE, "happened")
         mark = len(bot.operators.messages())
         await bot.run_until(paris("2026-12-01 08:01"))
         [printed] = [
@@ -395,20 +394,24 @@ async def test_a_volunteer_who_only_texts_has_the_statement_printed_by_the_team(
         assert "Dites-le à l'équipe." in text and "sous ce fichier" not in text
         # René says on the phone he gives it: the team records it (only the team may).
         assert printed.buttons == ["🎁 Rene V. le donne à l'association"]
-        await bot.operators.press(nadia, "🎁 Rene V. le donne à l'association", message=printed)
-        assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
-        await bot.operators.press(omar, "🎁 Rene V. le donne à l'association", message=printed)
+        await bot.operators.press_doing(
+            nadia, GIVE, "ask", naming="Rene V. le donne à l'association", message=printed
+        )
+        assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
+        await bot.operators.press_doing(
+            omar, GIVE, "ask", naming="Rene V. le donne à l'association", message=printed
+        )
         assert omar.callback_answers()[-1]["text"] == (
             "Rene Vidal donne son indemnité de novembre 2026 (11,40 €) à l'association ?"
             " C'est définitif."
         )
         mark = len(bot.operators.messages())
-        await bot.operators.press(omar, "✅ Oui, je le donne", message=printed)
+        await bot.operators.press_doing(omar, GIVE, "yes", message=printed)
         assert printed.buttons == []
         [signed] = [m for m in bot.operators.messages()[mark:] if m.document is not None]
         assert signed.text.startswith("📄 Relevé de novembre 2026 de Rene Vidal (n° 1), avec sa")
         assert "à imprimer, à faire signer et à garder" in signed.text
-        assert "Date et signature :" in pdf_text(signed)
+        assert reads(bot, "paper.signature") in pdf_text(signed)
         assert "🎁 Rene Vidal (n° 1) donne son indemnité de novembre 2026" in (
             bot.operators.last().text
         )
@@ -424,7 +427,7 @@ async def test_a_ride_with_an_ordinary_driver_is_not_a_volunteer_ride(tus_bot: R
     try:
         jean, marie = await matched_ride(bot)
         await bot.run_until(paris("2026-11-25 10:30"))
-        await marie.press("✅ Oui, il a eu lieu")
+        await marie.press_doing(kb.RIDE, "happened")
         assert marie.last().text.startswith("Merci ! Ravi que cela ait marché.")
         assert await bot.rows("SELECT * FROM volunteer_rides") == []
         await marie.command("recu")

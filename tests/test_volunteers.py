@@ -7,45 +7,38 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from bot.places.gazetteer import Gazetteer
-from tests.conftest import RunningBot
+from handlers import keyboards as kb
+from handlers.volunteers import FILE as VOLUNTEER_FILE
+from tests.conftest import TUS_RATE, RunningBot
 from tests.fakebot import FakeUser
 from tests.phones import TextingBot
-from tests.test_find_flow import agree_if_asked, describe_need, everything_seen_by
-from tests.test_operators import team
+from tests.setups import agree_if_asked, describe_need, reads, team
+from tests.test_find_flow import everything_seen_by
 from tests.test_sms_channel import welcome
 
 PHONE = "06 77 88 99 00"
 
-ALLOWANCE_RATE = 0.30
-
-
-@pytest.fixture
-async def tus_bot(tmp_path: Path, gazetteer: Gazetteer) -> RunningBot:
-    running = RunningBot(tmp_path, gazetteer, tus_eur_per_km=ALLOWANCE_RATE)
-    await running.start()
-    return running
+ALLOWANCE_RATE = TUS_RATE
 
 
 async def declare(
     user: FakeUser,
     home: str,
     days: str = "mardi jeudi",
-    part: str = "🌅 Le matin",
-    radius: str = "25 km",
-    august: str = "Non",
+    part: str = "m",
+    radius: int = 25,
+    august: str = "no",
 ) -> None:
-    """/benevole, answered to the end."""
+    """/benevole, answered to the end (part of the day: "m" morning, "a" afternoon)."""
     await user.command("benevole")
     await agree_if_asked(user)
     await user.send(home)
     await user.send(days)
-    await user.press(part)
-    await user.press(radius)
-    await user.press(august)
-    await user.press("✅ C'est juste, enregistrer")
+    await user.press_doing(kb.OFFER, f"parts:{part}")
+    await user.press_doing(kb.OFFER, f"radius:{radius}")
+    await user.press_doing(kb.OFFER, f"august:{august}")
+    await user.press_doing(kb.OFFER, "confirm")
 
 
 async def volunteer(
@@ -64,7 +57,7 @@ async def write_file(bot: RunningBot, operator: FakeUser, person_id: int, until:
         f"{person_id} permis oui assurance {until} places 3 fauteuil non deambulateur oui"
         " animaux non",
     )
-    await bot.operators.press(operator, "✅ Fiche vérifiée")
+    await bot.operators.press_doing(operator, VOLUNTEER_FILE, "check")
 
 
 async def person_id(bot: RunningBot, telegram_id: int) -> int:
@@ -105,18 +98,21 @@ async def test_a_volunteer_says_when_and_how_far_they_can_drive(tus_bot: Running
             "🌅☀️ Le matin et l'après-midi",
             "🕘 Toute la journée",
         ]
-        await bruno.press("🌅 Le matin")
+        await bruno.press_doing(kb.OFFER, "parts:m")
         assert bruno.last().buttons == ["10 km", "25 km", "50 km"]
         await bruno.send("mille")
         assert "Je n'ai pas compris « mille »" in bruno.last().text
         await bruno.send("25 km")
-        assert "Pouvez-vous conduire aussi en août ?" in bruno.last().text
-        await bruno.press("Non")
+        assert reads(bot, "volunteers.ask_august") in bruno.last().text
+        await bruno.press_doing(kb.OFFER, "august:no")
         summary = bruno.last().text
         assert "🏠 Chez vous : Cahors" in summary
         assert "📅 mardi et jeudi, 🌅 Le matin" in summary
-        assert "📏 Jusqu'à 25 km de chez vous" in summary and "pas en août" in summary
-        await bruno.press("✅ C'est juste, enregistrer")
+        assert (
+            "📏 Jusqu'à 25 km de chez vous" in summary
+            and reads(bot, "volunteers.august_no") in summary
+        )
+        await bruno.press_doing(kb.OFFER, "confirm")
         assert "C'est noté, merci !" in bruno.last().text
         assert "L'équipe doit d'abord vérifier votre permis" in bruno.last().text
         [row] = await bot.rows("SELECT home_name, radius_km, slots, not_in_august FROM volunteers")
@@ -162,7 +158,7 @@ async def test_by_sms_the_same_conversation_with_numbered_choices(
         await write_file(bot, olga, row["person_id"], "31/12/2027")
         marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
         await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
-        await marie.press(next(b for b in marie.last().buttons if "Rene" in b or "René" in b))
+        await marie.press_doing(kb.NEED, "ask", naming="Rene V.")
         [asked] = bot.inbox(PHONE)
         assert asked.startswith("Transport solidaire : Marie D., Lalbenque - Cahors, mardi 24")
         assert "et retour. 38 km, 11,40 €. Pouvez-vous ?" in asked
@@ -209,23 +205,23 @@ async def test_the_team_writes_and_checks_the_file_and_nobody_else_can(
         assert "3 places · fauteuil roulant : Non · déambulateur : Oui" in file.text
         assert "Fiche pas encore vérifiée" in file.text
         # Someone outside the team presses the team's button: refused, nothing checked.
-        await bot.operators.press(nadia, "✅ Fiche vérifiée", message=file)
-        assert nadia.callback_answers()[-1]["text"] == "Réservé à l'équipe locale de Mobilot."
+        await bot.operators.press_doing(nadia, VOLUNTEER_FILE, "check", message=file)
+        assert nadia.callback_answers()[-1]["text"] == reads(bot, "operators.only")
         [row] = await bot.rows("SELECT checked_on, checked_by FROM volunteers")
         assert row == {"checked_on": None, "checked_by": None}
         # Nor can they read it, in private or in the group.
         await nadia.command("fiche", str(bruno_id))
-        assert nadia.last().text == "Réservé à l'équipe locale de Mobilot."
+        assert nadia.last().text == reads(bot, "operators.only")
         await bruno.command("benevoles")
         assert "Lafon" not in bruno.last().text
         # Omar, of the team, checks it: the date and his name are kept.
-        await bot.operators.press(omar, "✅ Fiche vérifiée", message=file)
+        await bot.operators.press_doing(omar, VOLUNTEER_FILE, "check", message=file)
         checked = bot.operators.last().text
         assert "✅ Fiche vérifiée le 23 novembre 2026 par Omar Said" in checked
         [row] = await bot.rows("SELECT checked_on, checked_by FROM volunteers")
         assert row == {"checked_on": "2026-11-23", "checked_by": "Omar Said"}
         await bot.operators.command(olga, "benevoles")
-        assert "✅ fiche vérifiée" in bot.operators.last().text
+        assert reads(bot, "volunteers.state_ok") in bot.operators.last().text
         print(listing, "\n---\n", file.text, "\n---\n", checked)
         bot.assert_clean()
     finally:
@@ -240,7 +236,7 @@ async def test_a_member_is_offered_the_volunteer_who_accepts(tus_bot: RunningBot
     try:
         olga, anne, bruno, claire = await three_volunteers(bot)
         # Claire is free on Tuesday afternoons only: not that morning.
-        await declare(claire, "Pradines", days="mardi", part="☀️ L'après-midi")
+        await declare(claire, "Pradines", days="mardi", part="a")
         # Denis's file is written but nobody checked it yet: not offered.
         denis = await volunteer(bot, 604, "Denis", "Cahors")
         await bot.operators.command(
@@ -252,7 +248,7 @@ async def test_a_member_is_offered_the_volunteer_who_accepts(tus_bot: RunningBot
         assert "Bruno L., conducteur bénévole de l'association — mardi 24 novembre" in found.text
         assert "Anne" not in found.text  # her insurance ended
         assert "Claire" not in found.text and "Denis" not in found.text
-        await marie.press(next(b for b in found.buttons if "Bruno" in b))
+        await marie.press_doing(kb.NEED, "ask", naming="Bruno L.")
         assert marie.last().text.startswith("J'ai envoyé votre demande à Bruno L.")
         request = bruno.last()
         assert "Demande de transport solidaire" in request.text
@@ -264,7 +260,7 @@ async def test_a_member_is_offered_the_volunteer_who_accepts(tus_bot: RunningBot
         assert f"Indemnité : {int(km) * ALLOWANCE_RATE:.2f} €".replace(".", ",") in request.text
         assert request.buttons[0] == "✅ J'accepte"
         assert "Delpech" not in everything_seen_by(bruno)
-        await bruno.press("✅ J'accepte")
+        await bruno.press_doing(kb.INTRO, "yes")
         assert "Voici comment joindre Marie Delpech : @marie_d" in bruno.last().text
         assert "Bruno Lafon accepte de vous emmener" in marie.last().text
         assert "@bruno_l" in marie.last().text
@@ -298,14 +294,14 @@ async def test_a_decline_goes_to_the_next_volunteer_and_nobody_left_to_the_team(
         await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
         found = marie.last()
         assert "Bruno L." in found.text and "Claire L." in found.text and "Anne" not in found.text
-        await marie.press(next(b for b in found.buttons if "Bruno" in b))
-        await bruno.press("Non, pas cette fois")
+        await marie.press_doing(kb.NEED, "ask", naming="Bruno L.")
+        await bruno.press_doing(kb.INTRO, "no")
         following = marie.last()
         assert "Claire L." in following.text and "Bruno" not in following.text
-        await marie.press(next(b for b in following.buttons if "Claire" in b))
+        await marie.press_doing(kb.NEED, "ask", naming="Claire L.")
         assert "Demande de transport solidaire" in claire.last().text
         mark = bot.operators.mark()
-        await claire.press("Non, pas cette fois")
+        await claire.press_doing(kb.INTRO, "no")
         posted = "\n".join(bot.operators.texts_since(mark))
         assert "Marie Delpech" in posted and "Lalbenque" in posted
         [need] = await bot.rows("SELECT status FROM needs")
@@ -364,7 +360,7 @@ async def test_my_data_shows_the_file_and_forget_me_erases_it(tus_bot: RunningBo
         assert file["checked_by"] == "Olga Bru" and file["radius_km"] == 25
         assert data["trips"] == []
         await bruno.command("oublier")
-        await bruno.press("🗑 Oui, tout effacer")
+        await bruno.press_doing(kb.FORGET, "forget:yes")
         assert await bot.rows("SELECT * FROM volunteers") == []
         await bot.operators.command(olga, "benevoles")
         assert "Aucun conducteur bénévole" in bot.operators.last().text
@@ -383,14 +379,14 @@ async def test_in_english_too(tus_bot: RunningBot) -> None:
         assert "Where do you live?" in ruth.last().text
         await ruth.send("Figeac")
         await ruth.send("every day")
-        assert "At what time of day?" in ruth.last().text
+        assert reads(bot, "volunteers.ask_parts", "en") in ruth.last().text
         await ruth.send("afternoon and evening")
         assert "How many kilometres from home" in ruth.last().text
         await ruth.send("40")
-        await ruth.press("Yes")
+        await ruth.press_doing(kb.OFFER, "august:yes")
         summary = ruth.last().text
         assert "🏠 Home: Figeac" in summary and "Up to 40 km from home" in summary
-        assert "all year" in summary
+        assert reads(bot, "volunteers.august_yes", "en") in summary
         await ruth.send("yes")
         assert "Noted, thank you!" in ruth.last().text
         [row] = await bot.rows("SELECT radius_km, slots, not_in_august FROM volunteers")
@@ -407,7 +403,7 @@ async def test_without_a_rate_per_km_no_sum_is_promised(bot: RunningBot) -> None
     await write_file(bot, olga, await person_id(bot, bruno.id), "31/12/2027")
     marie = bot.fake.user(610, "Marie", last_name="Delpech", username="marie_d")
     await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
-    await marie.press(next(b for b in marie.last().buttons if "Bruno" in b))
+    await marie.press_doing(kb.NEED, "ask", naming="Bruno L.")
     request = bruno.last().text
     assert "km en tout" in request
     assert "Indemnité : selon le barème de l'association" in request and "€" not in request
@@ -428,20 +424,22 @@ async def test_a_wheelchair_goes_only_with_a_volunteer_whose_car_has_room(
             "fiche",
             f"{await person_id(bot, claire.id)} permis oui assurance 31/12/2027 fauteuil oui",
         )
-        await bot.operators.press(olga, "✅ Fiche vérifiée")
+        await bot.operators.press_doing(olga, VOLUNTEER_FILE, "check")
         marie = bot.fake.user(610, "Marie", last_name="Delpech")
         await marie.command("chercher")
         await agree_if_asked(marie)
         for said in ("Lalbenque", "Cahors", "mardi"):
             await marie.send(said)
-        await marie.press("🏁 Arriver avant une heure")
+        await marie.press_doing(kb.FIND, "mode:arrive_before")
         await marie.send("9h")
-        await marie.press("➡️ Pas de retour")
-        await marie.press("🩺 Santé")
-        await marie.press("Non")  # no doctor prescribed it (tests/test_members.py)
-        await marie.press("♿ Fauteuil roulant")
-        await marie.press("✔️ Valider")
-        await marie.press("✅ Chercher un conducteur")
+        await marie.press_doing(kb.FIND, "back:none")
+        await marie.press_doing(kb.FIND, "purpose:health")
+        await marie.press_doing(
+            kb.FIND, "prescribed:no"
+        )  # no doctor prescribed it (tests/test_members.py)
+        await marie.press_doing(kb.FIND, "special:wheelchair")
+        await marie.press_doing(kb.FIND, "special:ok")
+        await marie.press_doing(kb.FIND, "confirm")
         found = marie.last().text
         assert "Claire L." in found and "Bruno" not in found
         bot.assert_clean()

@@ -7,21 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import date, time
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.domain import WayBack
-from bot.places.gazetteer import Gazetteer
 from bot.understand import BackWish, read_request, read_way_back
 from handlers import keyboards as kb
 from handlers.sms.text import segments
 from tests.conftest import RunningBot
 from tests.fakebot import FakeGroup, FakeUser
 from tests.phones import TextingBot, assert_fit_for_a_simple_phone
-from tests.test_find_flow import agree_if_asked
-from tests.test_sms_channel import MARIE, pressing, welcome
+from tests.setups import agree_if_asked, reads
+from tests.test_sms_channel import MARIE, welcome
 
 
 @pytest.mark.parametrize(
@@ -62,22 +59,22 @@ def test_a_first_message_with_its_way_back() -> None:
 async def offer(user: FakeUser, origin: str, destination: str, time: str, back: str | None) -> None:
     """A trip every weekday, with its driver's own way back or none."""
     await user.command("proposer")
-    if "✅ J'accepte" in user.buttons():
-        await user.press("✅ J'accepte")
+    if user.has_button(kb.OFFER, "consent:yes"):
+        await user.press_doing(kb.OFFER, "consent:yes")
     await user.send(origin)
     await user.send(destination)
-    await user.press("🔁 Chaque semaine")
-    await user.press("Lun → ven")
-    await user.press("✔️ Valider les jours")
+    await user.press_doing(kb.OFFER, "often:weekly")
+    await user.press_doing(kb.OFFER, "days:work")
+    await user.press_doing(kb.OFFER, "days:ok")
     await user.send(time)
     if back is None:
-        await user.press("Pas de retour")
+        await user.press_doing(kb.OFFER, "noreturn")
     else:
         await user.send(back)
-    await user.press("3")
-    await user.press("Passer")
-    await user.press("Telegram seulement")
-    await user.press("✅ Enregistrer ce trajet")
+    await user.press_doing(kb.OFFER, "seats:3")
+    await user.press_doing(kb.OFFER, "skipnote")
+    await user.press_doing(kb.OFFER, "contact:tg")
+    await user.press_doing(kb.OFFER, "confirm")
     assert "Trajet enregistré" in user.last().text
 
 
@@ -104,8 +101,13 @@ class Recorder:
     async def say(self, text: str) -> None:
         await self.during(f"{self.who}: {text}", self.user.send(text))
 
-    async def tap(self, button: str) -> None:
-        await self.during(f"{self.who}: [{button}]", self.user.press(button))
+    async def tap(self, kind: str, action: str, *, naming: str | None = None) -> None:
+        """Presses the button that does `action` (see FakeUser.press_doing); the words show
+        its label."""
+        message, data = self.user.button_doing(kind, action, naming=naming)
+        label = next(b["text"] for row in message.inline_keyboard for b in row
+                     if b.get("callback_data") == data)  # fmt: skip
+        await self.during(f"{self.who}: [{label}]", self.user.press_data(data, message=message))
 
     async def during(self, what: str, action: Awaitable[object]) -> None:
         mark = self.user.mark()
@@ -138,20 +140,20 @@ async def test_cahors_tomorrow_9_back_at_17_finds_one_driver_for_both_legs(
     words = Recorder(marie, "Marie")
 
     await words.say("cahors demain 9h retour 17h")
-    await words.tap("✅ J'accepte")
+    await words.tap(kb.FIND, "consent:yes")
     said = "\n".join(marie.texts_since(0))
     assert "↩️ Retour vers 17h00." in said
     assert "D'où partez-vous ?" in marie.last().text
     await words.say("Gourdon")
-    await words.tap("🏁 Arriver avant une heure")
+    await words.tap(kb.FIND, "mode:arrive_before")
     # The way back was said: the next question is the purpose, not "Et le retour ?".
     assert "C'est pour quoi ?" in marie.last().text
-    await words.tap("🩺 Santé")
-    await words.tap("Aucun")
+    await words.tap(kb.FIND, "purpose:health")
+    await words.tap(kb.FIND, "special:none")
     summary = marie.last().text
     assert "mardi 24 novembre, arrivée avant 9h00 · ↩️ retour vers 17h00" in summary
-    assert "✏️ Retour" in marie.buttons()
-    await words.tap("✅ Chercher un conducteur")
+    assert reads(bot, "button.edit_return") in marie.buttons()
+    await words.tap(kb.FIND, "confirm")
 
     [need] = await bot.rows("SELECT way_back, back_at FROM needs")
     assert need == {"way_back": "at", "back_at": "17:00"}
@@ -159,11 +161,11 @@ async def test_cahors_tomorrow_9_back_at_17_finds_one_driver_for_both_legs(
     # Jean brings her back too: he comes first; Paul does the way there only.
     assert found.index("Jean M.") < found.index("Paul B.")
     assert "↩️ et le retour : départ vers 17h00" in found
-    assert "➡️ l'aller seulement" in found
+    assert reads(bot, "back.candidate_one_way") in found
     assert "personne pour l'instant" not in found
     assert bot.operators.messages() == []  # both legs have a driver: nothing for the team
 
-    await words.tap(next(b for b in marie.buttons() if "Jean" in b))
+    await words.tap(kb.NEED, "ask", naming="Jean M.")
     request = jean.last().text
     assert "Marie D." in request
     assert "prise en charge vers 8h00 à Gourdon" in request
@@ -171,7 +173,7 @@ async def test_cahors_tomorrow_9_back_at_17_finds_one_driver_for_both_legs(
     assert "à Gourdon" in request.split("↩️ Retour aussi")[1]
     assert not any("Demande de covoiturage" in text for text in paul.texts_since(0))
 
-    await words.during("(Jean accepte)", jean.press("✅ J'accepte"))
+    await words.during("(Jean accepte)", jean.press_doing(kb.INTRO, "yes"))
     accepted = marie.last().text
     assert "Jean Martin accepte de vous emmener" in accepted
     assert "↩️ Retour aussi : prise en charge vers 17h00 à Cahors" in accepted
@@ -199,7 +201,7 @@ async def test_the_question_after_the_time_reads_words_and_buttons(bot: RunningB
     await marie.send("Gourdon")
     await marie.send("Cahors")
     await marie.send("demain")
-    await marie.press("🏁 Arriver avant une heure")
+    await marie.press_doing(kb.FIND, "mode:arrive_before")
     words = Recorder(marie, "Marie")
     await words.say("9h")
     asked = marie.last().text
@@ -213,15 +215,15 @@ async def test_the_question_after_the_time_reads_words_and_buttons(bot: RunningB
     mark = marie.mark()
     await words.say("bof")  # not understood: said, and asked again with its buttons
     assert "Je n'ai pas compris « bof »" in marie.texts_since(mark)[0]
-    assert "🕔 Retour à une heure" in marie.buttons()
+    assert reads(bot, "button.back_at") in marie.buttons()
     await words.say("8h")  # before the way there: refused, the time asked again
     assert "Le retour à 8h00 serait avant l'aller (9h00)" in "\n".join(marie.texts_since(mark))
     assert "À quelle heure voulez-vous repartir de Cahors ?" in marie.last().text
     await words.say("vers 17h")
     assert "↩️ Retour vers 17h00." in marie.texts_since(mark)
     print("\n--- Marie, step by step ---\n" + words.text())
-    await marie.press("🩺 Santé")
-    await marie.press("Aucun")
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:none")
     assert "↩️ retour vers 17h00" in marie.last().text
 
     # Corrected from the summary, in words each time.
@@ -230,17 +232,17 @@ async def test_the_question_after_the_time_reads_words_and_buttons(bot: RunningB
         ("je ne sais pas", "↩️ retour : heure pas encore connue"),
         ("retour vers 16h30", "↩️ retour vers 16h30"),
     ):
-        await marie.press("✏️ Retour")
+        await marie.press_doing(kb.FIND, "edit:return")
         assert "Et le retour ?" in marie.last().text
         await marie.send(typed)
         assert shown in marie.last().text, typed
     # And with the buttons: "at a time" asks the time.
-    await marie.press("✏️ Retour")
-    await marie.press("🕔 Retour à une heure")
+    await marie.press_doing(kb.FIND, "edit:return")
+    await marie.press_doing(kb.FIND, "back:at")
     assert "À quelle heure voulez-vous repartir de Cahors ?" in marie.last().text
     await marie.send("18h")
     assert "↩️ retour vers 18h00" in marie.last().text
-    await marie.press("✅ Chercher un conducteur")
+    await marie.press_doing(kb.FIND, "confirm")
     [need] = await bot.rows("SELECT way_back, back_at FROM needs")
     assert need == {"way_back": "at", "back_at": "18:00"}
 
@@ -252,11 +254,11 @@ async def test_nobody_for_the_way_back_the_team_looks_and_its_post_carries_both_
     marie = bot.fake.user(401, "Marie", last_name="Delpech", username="marie_d")
     await marie.send("de Gourdon à Cahors demain avant 9h, retour vers 17h")
     await agree_if_asked(marie)
-    await marie.press("🩺 Santé")
-    await marie.press("Aucun")
-    await marie.press("✅ Chercher un conducteur")
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:none")
+    await marie.press_doing(kb.FIND, "confirm")
     found = marie.last().text
-    assert "Paul B." in found and "➡️ l'aller seulement" in found
+    assert "Paul B." in found and reads(bot, "back.candidate_one_way") in found
     assert "↩️ Pour le retour vers 17h00, personne pour l'instant : l'équipe cherche" in found
     [post] = bot.operators.messages()
     assert "📍 Gourdon (46) → Cahors (46)" in post.text
@@ -264,10 +266,10 @@ async def test_nobody_for_the_way_back_the_team_looks_and_its_post_carries_both_
     assert "personne pour le retour : à trouver" in post.text
     print("\n--- the team's post, as posted ---\n" + transcript(bot.operators))
 
-    await marie.press(next(b for b in marie.buttons() if "Paul" in b))
+    await marie.press_doing(kb.NEED, "ask", naming="Paul B.")
     request = paul.last().text
-    assert "➡️ L'aller seulement : quelqu'un d'autre s'occupe du retour." in request
-    await paul.press("✅ J'accepte")
+    assert reads(bot, "back.ride_one_way_driver") in request
+    await paul.press_doing(kb.INTRO, "yes")
     await bot.later(hours=9)
     reminder = next(t for t in reversed(marie.texts_since(0)) if "Rappel" in t)
     assert "↩️ Retour vers 17h00 : l'équipe vous cherche un conducteur." in reminder
@@ -284,34 +286,26 @@ async def test_i_dont_know_yet_is_kept_and_shown_to_the_team(bot: RunningBot) ->
     await marie.send("demain avant 9h")
     mark = marie.mark()
     await marie.send("je ne sais pas encore")
-    assert "↩️ Retour : heure pas encore connue. L'équipe sera prévenue." in marie.texts_since(mark)
-    await marie.press("🩺 Santé")
-    await marie.press("Aucun")
-    assert "↩️ retour : heure pas encore connue" in marie.last().text
-    await marie.press("✅ Chercher un conducteur")
+    assert reads(bot, "find.back_set_unknown") in marie.texts_since(mark)
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:none")
+    assert reads(bot, "back.unknown") in marie.last().text
+    await marie.press_doing(kb.FIND, "confirm")
     [need] = await bot.rows("SELECT way_back, back_at FROM needs")
     assert need == {"way_back": "unknown", "back_at": None}
     found = marie.last().text
     assert "Jean M." in found
     assert "l'équipe est prévenue : dites-lui l'heure dès que vous la connaissez" in found
     [post] = bot.operators.messages()
-    assert "↩️ retour : heure pas encore connue" in post.text
+    assert reads(bot, "back.unknown") in post.text
     assert "la personne ne connaît pas encore l'heure" in post.text
 
-    await marie.press(next(b for b in marie.buttons() if "Jean" in b))
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     assert "➡️ L'aller seulement" in jean.last().text
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.INTRO, "yes")
     await bot.later(hours=9)
     reminder = next(t for t in reversed(marie.texts_since(0)) if "Rappel" in t)
-    assert "↩️ Retour : dites l'heure à l'équipe dès que vous la connaissez." in reminder
-
-
-@pytest.fixture
-async def texting(tmp_path: Path, gazetteer: Gazetteer) -> Any:
-    running = TextingBot(tmp_path, gazetteer)
-    await running.start()
-    yield running
-    await running.stop()
+    assert reads(bot, "back.ride_unknown") in reminder
 
 
 async def test_by_sms_the_way_back_is_a_numbered_choice_and_reads_words(
@@ -333,13 +327,13 @@ async def test_by_sms_the_way_back_is_a_numbered_choice_and_reads_words(
     assert "1 Pas de retour\n2 Retour à une heure\n3 Je ne sais pas encore" in asked
     assert asked.endswith("Répondez 1, 2 ou 3") and segments(asked) == 1
     assert_fit_for_a_simple_phone(asked)
-    assert "Repartir à quelle heure ? Ex. : 17h" in (await text("2"))[-1]
+    assert reads(bot, "sms.find.ask_back_time") in (await text("2"))[-1]
     assert "retour vers 17h00" in (await text("vers 17h"))[-1]
     [offered] = await text("oui")
     assert "Jean M., mardi 24 novembre vers 8h00, retour vers 17h00" in offered
     await text("oui")
     assert "Retour aussi : prise en charge vers 17h00 à Cahors" in jean.last().text
-    await jean.press_data(pressing(jean, kb.INTRO, "yes"))
+    await jean.press_doing(kb.INTRO, "yes")
     [told] = bot.inbox(MARIE)
     lines.append(f"  < {told}")
     assert told.endswith("\nRetour aussi : vers 17h00, de Cahors à Gourdon.")

@@ -3,11 +3,11 @@ right local time, in its reader's language, across a crash in the middle of the 
 
 from __future__ import annotations
 
-from tests.conftest import RunningBot
+from handlers import keyboards as kb
+from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
-from tests.test_find_flow import agree_if_asked, describe_need, driver
-from tests.test_operators import team
-from tests.test_ride_life import paris, sent_at
+from tests.setups import agree_if_asked, describe_need, driver, team
+from tests.test_ride_life import sent_at
 
 
 def timeline(chats: dict[str, FakeUser], bot: RunningBot, after: str) -> list[tuple[str, ...]]:
@@ -25,7 +25,7 @@ async def test_a_week_of_the_service(bot: RunningBot) -> None:
     jean = await driver(bot, 301, "Jean", username="jean_m")
     paul = await driver(bot, 303, "Paul", username="paul_r", time="7h45")
     await paul.command("langue")
-    await paul.press("🇬🇧 English")  # Paul reads English from now on
+    await paul.press_doing(kb.LANGUAGE, "en")  # Paul reads English from now on
     marie = bot.fake.user(302, "Marie", last_name="Delpech", username="marie_d")
     emma = bot.fake.user(304, "Emma", last_name="Stone", username="emma_s", language_code="en")
     lina = bot.fake.user(312, "Lina", last_name="Vern")
@@ -33,32 +33,34 @@ async def test_a_week_of_the_service(bot: RunningBot) -> None:
     # Monday 10:00: Marie gets Jean for Tuesday; Emma asks Paul for Thursday; Lina's trip
     # (Saturday) has no driver and goes to the team.
     await describe_need(marie, when="mardi")
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     await emma.command("find")
     await agree_if_asked(emma)
     await emma.send("Cahors")
     await emma.send("Figeac")
     await emma.send("thursday")
-    await emma.press("🏁 Arrive by a time")
+    await emma.press_doing(kb.FIND, "mode:arrive_before")
     await emma.send("9am")
-    await emma.press("➡️ No way back")
-    await emma.press("💼 Work or training")
-    await emma.press("None")
-    await emma.press("✅ Find a driver")
-    await emma.press("🚗 Ask Paul M. (Thu 07:45)")
+    await emma.press_doing(kb.FIND, "back:none")
+    await emma.press_doing(kb.FIND, "purpose:work")
+    await emma.press_doing(kb.FIND, "special:none")
+    await emma.press_doing(kb.FIND, "confirm")
+    await emma.press_doing(kb.NEED, "ask", naming="Paul M.")
     await describe_need(lina, origin="Lacapelle-Marival", when="samedi")
     start = "2026-11-23 10:00"
 
     await bot.run_until(paris("2026-11-24 09:00"))
-    await emma.press("🚗 Ask Jean M. (Thu 07:30)")  # Tuesday morning, after Paul's silence
-    await jean.press("✅ J'accepte")
+    await emma.press_doing(
+        kb.NEED, "ask", naming="Jean M."
+    )  # Tuesday morning, after Paul's silence
+    await jean.press_doing(kb.INTRO, "yes")
     await bot.run_until(paris("2026-11-25 11:00"))
-    await bot.operators.press(olga, "🙋 Je m'en occupe")
+    await bot.operators.press_doing(olga, kb.OPERATOR, "claim")
     await bot.run_until(paris("2026-11-25 12:00"))
     await bot.crash_and_restart()
     await bot.run_until(paris("2026-11-27 10:30"))
-    await emma.press("✅ Yes, it happened")
+    await emma.press_doing(kb.RIDE, "happened")
     await bot.run_until(paris("2026-11-30 09:00"))
 
     people = {"jean": jean, "paul": paul, "marie": marie, "emma": emma, "lina": lina}

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import re
 
+from handlers import keyboards as kb
 from handlers.http import create_http_app
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeUser
-from tests.test_find_flow import agree_if_asked, driver
+from tests.setups import agree_if_asked, driver, team
 from tests.test_interop_api import TUESDAY_0730, Interop, booking, interop, places  # noqa: F401
-from tests.test_operators import team
 from tests.test_privacy import registered_by_phone
 
 PHONE = re.compile(r"0\d( \d\d){4}|\+33\d{9}")
@@ -30,13 +30,13 @@ async def story(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser]:
     await marie.send("Cahors")
     await marie.send("Figeac")
     await marie.send("mardi")
-    await marie.press("🏁 Arriver avant une heure")
+    await marie.press_doing(kb.FIND, "mode:arrive_before")
     await marie.send("9h")
-    await marie.press("➡️ Pas de retour")
-    await marie.press("🩺 Santé")
-    await marie.press("♿ Fauteuil roulant")
-    await marie.press("✔️ Valider")
-    await marie.press("✅ Chercher un conducteur")
+    await marie.press_doing(kb.FIND, "back:none")
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:wheelchair")
+    await marie.press_doing(kb.FIND, "special:ok")
+    await marie.press_doing(kb.FIND, "confirm")
     return olga, jean, marie
 
 
@@ -49,7 +49,7 @@ async def test_a_passenger_before_a_driver_accepts(bot: RunningBot) -> None:
 
 async def test_a_driver_asked_before_accepting(bot: RunningBot) -> None:
     _, jean, marie = await story(bot)
-    await marie.press(marie.buttons()[0])
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
     request = jean.last().text
     assert "Marie D." in request and "Cahors" in request and "mardi 24 novembre" in request
     assert "Santé" in request and "Fauteuil roulant" in request  # to know whether he can
@@ -61,8 +61,8 @@ async def test_both_once_the_driver_accepts_and_a_phone_only_with_consent(
 ) -> None:
     _, jean, marie = await story(bot)
     hidden = await driver(bot, 703, "Jeanne", time="7h40")  # no phone given: none is shown
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     to_marie, to_jean = marie.last().text, jean.last().text
     assert "Jean Martin" in to_marie and "@jean_m" in to_marie and "06 11 11 11 11" in to_marie
     assert "Marie Delpech" in to_jean and "@marie_d" in to_jean and not PHONE.search(to_jean)
@@ -71,13 +71,13 @@ async def test_both_once_the_driver_accepts_and_a_phone_only_with_consent(
 
 async def test_someone_reported_is_not_told(bot: RunningBot) -> None:
     _, jean, marie = await story(bot)
-    await marie.press("🚗 Demander à Jean M. (mar. 7h30)")
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     mark = jean.mark()
     await marie.command("signaler")
-    await marie.press(marie.buttons()[0])
-    await marie.press("🚫 Rendez-vous manqué")
-    await marie.press("Envoyer sans rien ajouter")
+    await marie.press_doing(kb.REPORT, "pick", naming="Jean M.")
+    await marie.press_doing(kb.REPORT, "reason:no_show")
+    await marie.press_doing(kb.REPORT, "skip")
     assert jean.texts_since(mark) == []
     assert "Marie Delpech signale Jean Martin" in bot.operators.last().text
 
@@ -93,12 +93,12 @@ async def test_the_team_sees_what_it_follows_and_phones_only_with_consent(
     await agree_if_asked(lina)
     for typed in ("Lacapelle-Marival", "Figeac", "mardi"):
         await lina.send(typed)
-    await lina.press("🏁 Arriver avant une heure")
+    await lina.press_doing(kb.FIND, "mode:arrive_before")
     await lina.send("9h")
-    await lina.press("➡️ Pas de retour")
-    await lina.press("🩺 Santé")
-    await lina.press("Aucun")
-    await lina.press("✅ Chercher un conducteur")
+    await lina.press_doing(kb.FIND, "back:none")
+    await lina.press_doing(kb.FIND, "purpose:health")
+    await lina.press_doing(kb.FIND, "special:none")
+    await lina.press_doing(kb.FIND, "confirm")
     post = bot.operators.last().text
     assert "Lina Vern" in post and "Santé" in post and "Lacapelle-Marival" in post
     await registered_by_phone(olga, "Yvette Combes", "05 65 00 00 00")
@@ -107,14 +107,16 @@ async def test_the_team_sees_what_it_follows_and_phones_only_with_consent(
     files = [m.document.content.decode() for m in bot.operators.messages() if m.document]
     assert "06 11 11 11 11" not in "".join(files)  # Jean keeps his number hidden
     await olga.command("mesdonnees")  # her own data only, never anyone else's
-    data = json.loads(olga.messages()[-1].document.content)
+    exported = olga.messages()[-1].document
+    assert exported is not None
+    data = json.loads(exported.content)
     assert data["profile"]["name"] == "Olga Bru" and data["needs"] == []
 
 
 async def test_nobody_else_receives_anything_no_funder_yet(bot: RunningBot) -> None:
     olga, jean, marie = await story(bot)
-    await marie.press(marie.buttons()[0])
-    await jean.press("✅ J'accepte")
+    await marie.press_doing(kb.NEED, "ask", naming="Jean M.")
+    await jean.press_doing(kb.INTRO, "yes")
     await olga.command("export")
     allowed = {OPERATORS, olga.id, jean.id, marie.id}
     written = {chat_id for chat_id, chat in bot.fake._chats.items() if chat.messages}
@@ -144,13 +146,13 @@ async def test_a_partner_platform_sees_aliases_and_only_needs_shown_to_it(
     await agree_if_asked(marie)
     for typed in ("Lacapelle-Marival", "Gramat", "mardi"):
         await marie.send(typed)
-    await marie.press("🏁 Arriver avant une heure")
+    await marie.press_doing(kb.FIND, "mode:arrive_before")
     await marie.send("9h")
-    await marie.press("➡️ Pas de retour")
-    await marie.press("🩺 Santé")
-    await marie.press("♿ Fauteuil roulant")
-    await marie.press("✔️ Valider")
-    await marie.press("✅ Chercher un conducteur")
+    await marie.press_doing(kb.FIND, "back:none")
+    await marie.press_doing(kb.FIND, "purpose:health")
+    await marie.press_doing(kb.FIND, "special:wheelchair")
+    await marie.press_doing(kb.FIND, "special:ok")
+    await marie.press_doing(kb.FIND, "confirm")
     [need] = await bot.rows(
         "SELECT origin_lat, origin_lon, destination_lat, destination_lon FROM needs"
     )
@@ -167,7 +169,7 @@ async def test_a_partner_platform_sees_aliases_and_only_needs_shown_to_it(
     asked_karos = " ".join(str(params) for _, params, _ in interop.partner.calls)
     assert "departureLat" in asked_karos
     assert "Marie" not in asked_karos and "Delpech" not in asked_karos and "722" not in asked_karos
-    await marie.press("👍 Oui, montrer ma demande")
+    await marie.press_doing(kb.SHARE, "")
     shown = await interop.get("/passenger_journeys", **near)
     [seen] = shown.json()
     assert seen["passenger"]["alias"] == "Marie D."
@@ -181,11 +183,11 @@ async def test_a_partner_platform_sees_aliases_and_only_needs_shown_to_it(
     # A driver who is forgotten: the partner's passenger's booking is called off, and told.
     asked = booking(journey)
     await interop.send("POST", "/bookings", asked)
-    await jean.press("✅ J'accepte")
+    await jean.press_doing(kb.BOOKING, "yes")
     updates = bot.app.core.partner_updates
     assert updates is not None and await updates.run_once() == 1
     await jean.command("oublier")
-    await jean.press("🗑 Oui, tout effacer")
+    await jean.press_doing(kb.FORGET, "forget:yes")
     assert (await interop.get(f"/bookings/{asked['id']}")).json()["status"] == "CANCELLED"
     assert await updates.run_once() == 1
     assert interop.partner.patches[-1] == (asked["id"], "CANCELLED", "our-key-at-karos")

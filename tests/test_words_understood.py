@@ -3,23 +3,21 @@
 
 from __future__ import annotations
 
+from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
 from tests.phones import TextingBot
-from tests.test_conversations_carry_on import button_doing
-from tests.test_find_flow import agree_if_asked, driver
+from tests.setups import agree_if_asked, driver
 from tests.test_own_words import Transcript
-from tests.test_sms_channel import texting, welcome
-
-__all__ = ["texting"]  # the SMS fixture, used below
+from tests.test_sms_channel import welcome
 
 
 async def finish(user: FakeUser) -> None:
     """No way back, the purpose, no special need, and "search"."""
-    await user.press_data(button_doing(user, "back:none"))
-    await user.press_data(button_doing(user, "purpose:health"))
-    await user.press_data(button_doing(user, "special:none"))
-    await user.press_data(button_doing(user, "confirm"))
+    await user.press_doing(kb.FIND, "back:none")
+    await user.press_doing(kb.FIND, "purpose:health")
+    await user.press_doing(kb.FIND, "special:none")
+    await user.press_doing(kb.FIND, "confirm")
 
 
 async def the_need(bot: RunningBot) -> dict[str, object]:
@@ -31,7 +29,7 @@ async def the_need(bot: RunningBot) -> dict[str, object]:
 
 
 async def ask(user: FakeUser, mode: str) -> None:
-    await user.press_data(button_doing(user, f"mode:{mode}"))
+    await user.press_doing(kb.FIND, f"mode:{mode}")
 
 
 # Item 9: lost or changed without a word.
@@ -221,7 +219,7 @@ async def test_tonight_in_three_days_and_next_week(bot: RunningBot) -> None:
     await ida.send("Gramat")
     await ida.send("Cahors")
     await ida.send("next week")
-    await ida.press_data(button_doing(ida, "when:2026-12-01"))
+    await ida.press_doing(kb.FIND, "when:2026-12-01")
     assert any(t.startswith("📅 Le mardi 1") for t in ida.texts_since(0))  # ("1er": item 18)
     bot.assert_clean()
 

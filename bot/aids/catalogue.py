@@ -107,11 +107,15 @@ class Catalogue:
         return found
 
 
-def load_catalogue(territory_file: Path | None = None) -> Catalogue:
+def load_catalogue(territory_file: Path | None = None, *more: Path) -> Catalogue:
+    """The shipped aids, then the territory's own (`more`: the other territories' of one
+    deployment, issue 22; an aid of the same id in a later file wins)."""
     shipped = resources.files("bot.aids").joinpath("data", SHIPPED).read_text(encoding="utf-8")
     aids: dict[str, Aid] = {aid.id: aid for aid in parse_aids(shipped, SHIPPED)}
-    if territory_file is not None:
-        for aid in read_aids_file(territory_file):
+    for path in (territory_file, *more):
+        if path is None:
+            continue
+        for aid in read_aids_file(path):
             aids[aid.id] = aid
     return Catalogue(tuple(aids.values()))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.aids.model import Funder
+from bot.territories import Territories
 from bot.territory_csv import read_territory_csv
 
 COLUMNS = ("name", "chat_id", "aids")
@@ -38,6 +39,43 @@ class Funders:
         if self.default is not None and self.default.chat_id == chat_id:
             found.append(self.default)
         return found
+
+
+@dataclass(frozen=True)
+class TerritoryFunders:
+    """Several territories (issue 22): each its funders, and its team's group for the aids
+    none of them reviews. An application goes to those of its person's territory."""
+
+    by_territory: dict[str, Funders]
+    # The territory of a person not placed yet, or of an unknown id.
+    first: str
+
+    def of(self, territory: str | None) -> Funders:
+        return self.by_territory.get(territory or self.first) or self.by_territory[self.first]
+
+    def everyone(self) -> list[Funders]:
+        return list(self.by_territory.values())
+
+    def union(self) -> Funders:
+        """Every territory's funders and teams (the groups that review something)."""
+        seen: list[Funder] = []
+        for funders in self.everyone():
+            for funder in (*funders.funders, funders.default):
+                if funder is not None and funder not in seen:
+                    seen.append(funder)
+        first = self.of(self.first).default
+        return Funders(tuple(f for f in seen if f != first), first)
+
+
+def load_territory_funders(territories: Territories, shared_file: Path | None) -> TerritoryFunders:
+    """Each territory's funders file (else FUNDERS_FILE), its team's group the default."""
+    return TerritoryFunders(
+        {
+            t.id: load_funders(t.funders_file or shared_file, t.team_chat_id, t.name)
+            for t in territories.items
+        },
+        territories.first.id,
+    )
 
 
 def load_funders(path: Path | None, operators_chat: int | None, team_name: str) -> Funders:

@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.domain import Person, PlaceRef
 from bot.notices import AidsToReview, Notice, to_team
 from bot.ports import Agenda, NeedRepository, TripRepository, UnitOfWork
+from bot.services.territories import Belonging
 from bot.settings import Settings
 
 # The team's look at the catalogue comes on Mondays.
@@ -46,7 +47,9 @@ class AidService:
         trips: TripRepository,
         clock: Clock,
         settings: Settings,
+        belonging: Belonging | None = None,
     ) -> None:
+        self._belonging = belonging
         self.catalogue = catalogue
         self._answers = answers
         self._needs = needs
@@ -73,6 +76,11 @@ class AidService:
         """The aids for these answers, which are remembered as the last given (for applying,
         and for keeping them if the person agrees)."""
         await self._answers.give(person.id, profile, self._clock.now())
+        if self._belonging is not None and profile.commune_code:
+            # the commune they travel from tells where they belong, unless known (issue 22)
+            await self._belonging.commune_known(
+                person.id, profile.commune_code, profile.department or ""
+            )
         return Found(profile, self.catalogue.for_profile(profile, self._today()))
 
     async def keep(self, person: Person, profile: Profile) -> None:

@@ -20,7 +20,7 @@ from datetime import timedelta
 from bot import notices as n
 from bot.agenda import AgendaEntry, Due, Kind, Outcome
 from bot.aids.catalogue import Catalogue
-from bot.aids.funders import Funders
+from bot.aids.funders import Funders, TerritoryFunders
 from bot.aids.model import (
     MAX_FIELD_ANSWER,
     MAX_OTHER_REASON,
@@ -124,7 +124,10 @@ class ApplicationService:
         unit_of_work: UnitOfWork,
         proof_retention_days: int,
         answers: AidAnswers | None = None,
+        territory_funders: TerritoryFunders | None = None,
     ) -> None:
+        """`territory_funders`: with several territories, each one's funders (issue 22)."""
+        self._territory_funders = territory_funders
         self.catalogue = catalogue
         # The answers last given in /aides, which applying from the aids shown starts from.
         self._answers = answers
@@ -250,7 +253,7 @@ class ApplicationService:
             return Done(Result.MISSING_ANSWER, draft)
         if aid.proofs and not proofs:
             return Done(Result.NO_PROOF, draft)
-        funder = self.funders.for_aid(aid.id)
+        funder = self._funders_of(person).for_aid(aid.id)
         if funder is None:
             return Done(Result.NO_FUNDER, draft)
         now = self._clock.now()
@@ -439,7 +442,10 @@ class ApplicationService:
         funder = await self._funder_of_chat(chat_id, membership)
         if funder is None:
             return None
-        return await self._applications.validated(self._aids_of(funder))
+        validated = await self._applications.validated(self._aids_of(funder))
+        if self._territory_funders is not None:  # another territory's went to its own group
+            validated = [a for a in validated if a.funder_chat_id == funder.chat_id]
+        return validated
 
     # The agenda.
 
@@ -512,19 +518,34 @@ class ApplicationService:
             return Done(Result.DECIDED, application)
         return application
 
+    def _funders_of(self, person: Person) -> Funders:
+        """Who reviews this person's applications: their territory's funders."""
+        if self._territory_funders is None:
+            return self.funders
+        return self._territory_funders.of(person.territory)
+
+    def _all_funders(self) -> list[Funders]:
+        if self._territory_funders is None:
+            return [self.funders]
+        return self._territory_funders.everyone()
+
     async def _funder_of_chat(self, chat_id: int, membership: Membership) -> Funder | None:
-        funders = self.funders.by_chat(chat_id)
+        funders = [f for some in self._all_funders() for f in some.by_chat(chat_id)]
         if not funders or not await membership(chat_id):
             return None
         return funders[0]
 
     def _aids_of(self, funder: Funder) -> frozenset[str] | None:
         """The aids whose applications go to this funder's group (None: all of them)."""
-        if funder is self.funders.default and not self.funders.funders:
-            return None
-        return frozenset(
-            aid.id for aid in self.catalogue.aids if self.funders.for_aid(aid.id) == funder
-        )
+        for funders in self._all_funders():
+            if funder not in funders.funders and funder != funders.default:
+                continue
+            if funder == funders.default and not funders.funders:
+                return None
+            return frozenset(
+                aid.id for aid in self.catalogue.aids if funders.for_aid(aid.id) == funder
+            )
+        return frozenset()
 
     async def _drop_proofs(self, application_id: int) -> None:
         for path in await self._applications.drop_proofs(application_id, self._clock.now()):
@@ -537,7 +558,10 @@ class ApplicationService:
 
     def _tell(self, person: Person, values: n.NoticeValues) -> list[Notice]:
         """To the person; to the team, to phone them, if Telegram cannot reach them."""
-        call = to_team(n.AidsCallPerson(person.display_name, person.phone or "", values))
+        call = to_team(
+            n.AidsCallPerson(person.display_name, person.phone or "", values),
+            territory=person.territory,  # their own team (issue 22)
+        )
         return [Notice(person, values, if_unreachable=(call,))]
 
     def _to_group(self, application: Application, values: n.NoticeValues) -> Notice:

@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.ports import Agenda, UnitOfWork
 from bot.services.reports import ReportService, Statistics
 from bot.services.texts import TextMonth, TextService
+from bot.territories import Scope
 
 WEEKS = 12
 AXES_DAYS = 90
@@ -61,11 +62,13 @@ class TripFact:
 
 
 class DashboardFacts(Protocol):
-    async def needs_since(self, since: datetime) -> list[NeedFact]: ...
+    async def needs_since(self, since: datetime, scope: Scope | None = None) -> list[NeedFact]: ...
 
-    async def rides_happened_since(self, since: datetime) -> list[str]: ...
+    async def rides_happened_since(
+        self, since: datetime, scope: Scope | None = None
+    ) -> list[str]: ...
 
-    async def trips(self) -> list[TripFact]: ...
+    async def trips(self, scope: Scope | None = None) -> list[TripFact]: ...
 
 
 @dataclass(frozen=True)
@@ -129,18 +132,20 @@ class DashboardService:
         self._uow = unit_of_work
         self._hour = report_hour
 
-    async def overview(self) -> Overview:
-        """/stats: the figures, and what the chart shows."""
+    async def overview(self, scope: Scope | None = None) -> Overview:
+        """/stats: the figures, and what the chart shows; one team's (`scope`) or all."""
         month = await self._texts.month() if self._texts is not None else None
-        return Overview(await self._reports.statistics(), await self.dashboard(), month)
+        return Overview(
+            await self._reports.statistics(scope), await self.dashboard(scope=scope), month
+        )
 
-    async def dashboard(self, weeks: int = WEEKS) -> Dashboard:
+    async def dashboard(self, weeks: int = WEEKS, scope: Scope | None = None) -> Dashboard:
         today = self._calendar.today(self._clock.now())
         first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
         since = self._calendar.at(first, 0)
-        needs = await self._facts.needs_since(min(since, self._axes_since()))
-        rides = await self._facts.rides_happened_since(since)
-        trips = await self._facts.trips()
+        needs = await self._facts.needs_since(min(since, self._axes_since()), scope)
+        rides = await self._facts.rides_happened_since(since, scope)
+        trips = await self._facts.trips(scope)
         rows = []
         for index in range(weeks):
             start = first + timedelta(weeks=index)
@@ -175,24 +180,26 @@ class DashboardService:
         due = Due(Kind.MONTHLY_REPORT, NO_SUBJECT, self._next_month_start(now))
         await self._agenda.schedule_once(due, now)
 
-    async def monthly(self) -> MonthlyReport:
-        """The month just ended."""
+    async def monthly(self, scope: Scope | None = None) -> MonthlyReport:
+        """The month just ended; one team's (`scope`) or all."""
         today = self._calendar.today(self._clock.now())
         end = today.replace(day=1)
         start = (end - timedelta(days=1)).replace(day=1)
         since, until = self._calendar.at(start, 0), self._calendar.at(end, 0)
-        needs = [n for n in await self._facts.needs_since(since) if n.created_at < until]
+        needs = [n for n in await self._facts.needs_since(since, scope) if n.created_at < until]
         rides = [
-            day for day in await self._facts.rides_happened_since(since) if day < end.isoformat()
+            day
+            for day in await self._facts.rides_happened_since(since, scope)
+            if day < end.isoformat()
         ]
         counted = Counter(n.outcome for n in needs)
         return MonthlyReport(
             start,
             {outcome: counted.get(outcome, 0) for outcome in NeedOutcome},
             len(rides),
-            _active_drivers(await self._facts.trips(), until),
+            _active_drivers(await self._facts.trips(scope), until),
             unmet_axes(needs),
-            await self.dashboard(),
+            await self.dashboard(scope=scope),
         )
 
     async def reported(self, entry: AgendaEntry, outcome: Outcome) -> None:

@@ -19,6 +19,7 @@ from bot.ports import (
 )
 from bot.services.operators import FollowUp, OperatorService
 from bot.services.rides import Ride, RideService
+from bot.territories import Territories
 
 _PASSENGER_KINDS = {
     Kind.INTRODUCTION_EXPIRED_PASSENGER,
@@ -44,6 +45,23 @@ class Digest:
     still_open: list[FollowUp]  # open needs older than a day
     rides_today: list[Ride]
     undelivered: list[Undelivered]
+
+
+def for_territory(digest: Digest, territories: Territories, territory: str) -> Digest:
+    """What one team's digest shows: its own territory's needs, rides and people (a row of
+    an unknown territory counts as the first's, `Territories.get`)."""
+
+    def mine(found: str | None) -> bool:
+        return territories.get(found).id == territory
+
+    return Digest(
+        new_needs=[v for v in digest.new_needs if v.need is None or mine(v.need.territory)],
+        still_open=[v for v in digest.still_open if v.need is None or mine(v.need.territory)],
+        rides_today=[r for r in digest.rides_today if mine(r.need.territory)],
+        undelivered=[
+            u for u in digest.undelivered if mine(u.person.territory if u.person else None)
+        ],
+    )
 
 
 class DigestService:

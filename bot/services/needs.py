@@ -48,6 +48,7 @@ from bot.ports import (
 )
 from bot.services import telling
 from bot.services.candidates import Candidate, RideRules
+from bot.services.territories import Belonging
 from bot.services.transit import NONE, Alternatives, TransitService
 from bot.services.trust import MatchGuard
 from bot.services.views import team_view
@@ -106,6 +107,7 @@ class NeedService:
         rules: RideRules | None = None,
         announcer: Announcer | None = None,
         volunteers: VolunteerMatcher | None = None,
+        belonging: Belonging | None = None,
     ) -> None:
         """`announcer` tells waiting passengers of a seat freed by a cancelled ride;
         `volunteers` are matched against their availabilities as well as trips (issue 24)."""
@@ -125,6 +127,7 @@ class NeedService:
         self._calendar = timing.calendar
         self._announcer = announcer
         self._volunteers = volunteers
+        self._belonging = belonging
 
     # A need and its drivers.
 
@@ -150,6 +153,8 @@ class NeedService:
         now = self._clock.now()
         async with self._uow.transaction():
             need = await self._needs.add(person_id, new_need, status, now)
+            if self._belonging is not None:  # whose team follows it (issue 22)
+                need = await self._belonging.need_recorded(need)
             if need.travel_date is not None:
                 day_after = need.travel_date + timedelta(days=1)
                 expiry = Due(Kind.NEED_EXPIRY, need.id, self._calendar.at(day_after, 0))

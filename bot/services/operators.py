@@ -36,6 +36,7 @@ from bot.services.consents import SENSITIVE, TRIP, VERSIONS, ConsentRepository
 from bot.services.needs import NeedService
 from bot.services.trips import Registered, TripService
 from bot.services.views import FollowUp, FollowUpResult
+from bot.territories import Scope
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,12 @@ class OperatorService:
             out.append(replace(notice, values=replace(values, view=view)))
         return out
 
-    async def open_needs(self) -> list[FollowUp]:
+    async def open_needs(self, scope: Scope | None = None) -> list[FollowUp]:
+        """The needs still open; one team's (`scope`: its territory) or all."""
         return [
-            await self._view(FollowUpResult.DONE, n) for n in await self._follow_up.open_needs()
+            await self._view(FollowUpResult.DONE, n)
+            for n in await self._follow_up.open_needs()
+            if scope is None or scope.holds(n.territory)
         ]
 
     async def posted(self, need_id: int, post_id: int) -> None:

@@ -11,18 +11,21 @@ from bot.clock import Clock
 # The one CSV writer lives in bot/spreadsheet.py; known here by its former names too.
 from bot.spreadsheet import csv_bytes as csv_bytes
 from bot.spreadsheet import neutralise as neutralise
+from bot.territories import Scope
 
 RECENT_DAYS = 30
 
 
 class Reports(Protocol):
-    async def counts(self, since: datetime | None) -> dict[str, Any]: ...
+    async def counts(
+        self, since: datetime | None, scope: Scope | None = None
+    ) -> dict[str, Any]: ...
 
-    async def trips(self) -> list[dict[str, Any]]: ...
+    async def trips(self, scope: Scope | None = None) -> list[dict[str, Any]]: ...
 
-    async def needs(self) -> list[dict[str, Any]]: ...
+    async def needs(self, scope: Scope | None = None) -> list[dict[str, Any]]: ...
 
-    async def introductions(self) -> list[dict[str, Any]]: ...
+    async def introductions(self, scope: Scope | None = None) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -58,19 +61,22 @@ class ReportService:
         self._reports = reports
         self._clock = clock
 
-    async def statistics(self) -> Statistics:
-        recent = await self._reports.counts(self._clock.now() - timedelta(days=RECENT_DAYS))
-        overall = await self._reports.counts(None)
+    async def statistics(self, scope: Scope | None = None) -> Statistics:
+        """One team's figures (`scope`: its territory), or the whole deployment's."""
+        since = self._clock.now() - timedelta(days=RECENT_DAYS)
+        recent = await self._reports.counts(since, scope)
+        overall = await self._reports.counts(None, scope)
         return Statistics(Figures(**recent), Figures(**overall))
 
-    async def export(self) -> list[ExportTable]:
+    async def export(self, scope: Scope | None = None) -> list[ExportTable]:
+        """One team's rows (`scope`: its territory), or the whole deployment's."""
         stamp = self._clock.now().strftime("%Y-%m-%d")
         return [
-            ExportTable(f"mobilot-trips-{stamp}.csv", "trips", await self._reports.trips()),
-            ExportTable(f"mobilot-needs-{stamp}.csv", "needs", await self._reports.needs()),
+            ExportTable(f"mobilot-trips-{stamp}.csv", "trips", await self._reports.trips(scope)),
+            ExportTable(f"mobilot-needs-{stamp}.csv", "needs", await self._reports.needs(scope)),
             ExportTable(
                 f"mobilot-introductions-{stamp}.csv",
                 "introductions",
-                await self._reports.introductions(),
+                await self._reports.introductions(scope),
             ),
         ]

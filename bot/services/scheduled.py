@@ -27,7 +27,7 @@ from bot.services.aids import CatalogueReview
 from bot.services.applications import ApplicationService
 from bot.services.coordinator import CoordinatorService
 from bot.services.dashboard import DashboardService
-from bot.services.digest import DigestService
+from bot.services.digest import DigestService, for_territory
 from bot.services.introductions import IntroductionService
 from bot.services.needs import NeedService
 from bot.services.operators import OperatorService
@@ -38,6 +38,7 @@ from bot.services.transit import TransitService
 from bot.services.trips import TripService
 from bot.services.volunteer_rides import VolunteerRideService
 from bot.services.volunteers import VolunteerService
+from bot.territories import Territories
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,9 @@ class ScheduledWork:
         pruning: Pruning | None = None,
         volunteer_rides: VolunteerRideService | None = None,
         coordinator: CoordinatorService | None = None,
+        territories: Territories | None = None,
     ) -> None:
+        self._territories = territories
         self._agenda = agenda
         self._uow = unit_of_work
         self._clock = clock
@@ -293,7 +296,17 @@ class ScheduledWork:
         if not self._team:
             return Carried(Outcome.SKIPPED)
         digest = await self._digest.digest()
-        notices = [to_team(TeamDigest(digest, self._today()))]
+        if self._territories is not None and self._territories.several:
+            # each team its own digest, in its own group (issue 22)
+            notices = [
+                to_team(
+                    TeamDigest(for_territory(digest, self._territories, t), self._today()),
+                    territory=t,
+                )
+                for t in self._territories.ids
+            ]
+        else:
+            notices = [to_team(TeamDigest(digest, self._today()))]
         await self._digest.sent(entry, Outcome.SENT)
         return Carried(Outcome.SENT, notices)
 
@@ -302,9 +315,19 @@ class ScheduledWork:
         if not self._team:
             await self._dashboard.reported(entry, Outcome.SKIPPED)
             return Carried(Outcome.SKIPPED)
-        report = await self._dashboard.monthly()
+        if self._territories is not None and self._territories.several:
+            # each team its own month, in its own group (issue 22)
+            notices = [
+                to_team(
+                    TeamMonthlyReport(await self._dashboard.monthly(self._territories.scope(t))),
+                    territory=t,
+                )
+                for t in self._territories.ids
+            ]
+        else:
+            notices = [to_team(TeamMonthlyReport(await self._dashboard.monthly()))]
         await self._dashboard.reported(entry, Outcome.SENT)
-        return Carried(Outcome.SENT, [to_team(TeamMonthlyReport(report))])
+        return Carried(Outcome.SENT, notices)
 
     # Aid applications nobody answered.
 

@@ -15,6 +15,7 @@ from bot.interop.bookings import Booking
 from bot.notices import Button, Notice, Offer, TripsRideStillOn, to_person
 from bot.ports import Agenda, PeopleRepository, TripRepository, TripSearch, UnitOfWork
 from bot.services import telling
+from bot.services.territories import Belonging
 
 
 class TripChange(enum.StrEnum):
@@ -137,8 +138,10 @@ class TripService:
         rides: RidesToCome | None = None,
         bookings: PartnerPassengers | None = None,
         caller: RideCaller | None = None,
+        belonging: Belonging | None = None,
     ) -> None:
         """`caller` calls a passenger off when the driver lowers the seats below them."""
+        self._belonging = belonging
         self._bookings = bookings
         self._caller = caller
         self._announcer = announcer
@@ -156,6 +159,8 @@ class TripService:
         now = self._clock.now()
         async with self._uow.transaction():
             registered = await self._trips.add(driver.id, trip, now)
+            if self._belonging is not None:  # whose figures it counts in (issue 22)
+                registered = await self._belonging.trip_recorded(registered)
             await self._search.index(registered.id)
             if registered.date is not None:
                 # Made once: nobody is asked whether it still runs; it ends after its day.

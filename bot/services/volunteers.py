@@ -44,6 +44,7 @@ from bot.ports import (
     UnitOfWork,
 )
 from bot.services.candidates import Candidate
+from bot.services.territories import Belonging
 from bot.understand import fold
 
 # The parts of a day, as in Mobicoop's solidarity module: morning until noon, afternoon until
@@ -292,7 +293,9 @@ class VolunteerService:
         agenda: Agenda,
         unit_of_work: UnitOfWork,
         reminder_hour: int,
+        belonging: Belonging | None = None,
     ) -> None:
+        self._belonging = belonging
         self._volunteers = volunteers
         self._people = people
         self._trips = trips
@@ -326,6 +329,11 @@ class VolunteerService:
             volunteer = await self._volunteers.save_availability(
                 person.id, availability, self._clock.now()
             )
+            territory = None
+            if self._belonging is not None:  # their home tells where they belong (issue 22)
+                territory = await self._belonging.home_known(
+                    person.id, volunteer.trip_id, availability.home
+                )
         notices = (
             []
             if before is not None
@@ -337,7 +345,8 @@ class VolunteerService:
                         availability.slots,
                         availability.radius_km,
                         availability.not_in_august,
-                    )
+                    ),
+                    territory=territory,
                 )
             ]
         )

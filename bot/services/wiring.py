@@ -30,6 +30,7 @@ from bot.services.candidates import RideRules
 from bot.services.introductions import IntroductionService, VolunteerLookup
 from bot.services.needs import NeedService, VolunteerMatcher
 from bot.services.rides import RideService
+from bot.services.territories import Belonging
 from bot.services.transit import TransitService
 from bot.services.trips import PartnerPassengers, TripService
 from bot.services.trust import MatchGuard
@@ -65,6 +66,7 @@ def wire_matching(
     keep_paper: Callable[[Ride], Awaitable[Any]] | None = None,
     membership: Callable[[Person, date], Awaitable[list[Notice]]] | None = None,
     volunteer_lookup: VolunteerLookup | None = None,
+    belonging: Belonging | None = None,
 ) -> Matching:
     rules = RideRules(introductions, clock, timing.calendar, guard)
     announcements = AnnouncementService(
@@ -91,6 +93,7 @@ def wire_matching(
         rules=rules,
         announcer=announcements,
         volunteers=volunteers,
+        belonging=belonging,
     )
     rides = RideService(
         introductions=introductions,
@@ -128,5 +131,6 @@ def wire_matching(
         rides=rides,
         bookings=bookings,
         caller=introduction_service,
+        belonging=belonging,
     )
     return Matching(rules, need_service, rides, announcements, introduction_service, trip_service)

@@ -1,6 +1,8 @@
 """The tests' fake Bot API: try mode's stand-in for Telegram (handlers/tryout/botapi.py), with
-what only a test needs: pressing a button by its label, reading what the bot said since a mark,
-waiting until everything settled, and driving a python-telegram-bot Application directly.
+what only a test needs: pressing a button by what it does (`press_doing`: its kind of callback
+data, its action, its subject) or, for tests about wording, by its label; reading what the bot
+said since a mark; waiting until everything settled; and driving a python-telegram-bot
+Application directly.
 
 One implementation of Telegram's behaviour, played beneath python-telegram-bot in the tests and
 over loopback HTTP in try mode. Wiring (the same instance serves both PTB request slots):
@@ -12,7 +14,8 @@ over loopback HTTP in try mode. Wiring (the same instance serves both PTB reques
         alice = fake.user(1, "Alice")
         await alice.command("start")    # delivered through app.process_update, fully processed
         assert alice.last().text == "..."
-        await alice.press("Oui")
+        await alice.press_doing(kb.OFFER, "consent:yes")  # by what it does
+        await alice.press("Oui")  # by its label, where the wording is what is tested
     assert fake.errors == []
 """
 
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from telegram import Update
 
+from handlers import keyboards as kb
 from handlers.tryout import botapi, chats
 from handlers.tryout.chats import SentFile, text_content
 from handlers.tryout.faults import Fault, Hold
@@ -45,7 +49,10 @@ __all__ = [
     "HTMLParseError",
     "Hold",
     "SentFile",
+    "EXACT",
+    "LEADING",
     "SentMessage",
+    "does",
     "parse_html",
 ]
 
@@ -73,6 +80,47 @@ class SentMessage(chats.SentMessage):
                 if button.get("text") == text:
                     return button
         return None
+
+
+EXACT, LEADING = 2, 1
+
+
+def does(data: str, kind: str, action: str | None = None, subject: int | str | None = None) -> int:
+    """How well a button's callback `data` does `action` (parts joined by ":") of `kind` about
+    `subject`: EXACT, LEADING (the action is the leading parts of what the button does: "close"
+    for "op:7:close:solved") or 0.
+
+    What a button does is its parts once its subject and its conversation's nonce (or record
+    id) are left out: "in:12:yes" does "yes" about 12, "of:a3f9c1:seats:2" does "seats:2",
+    "pv:forget:yes:7" does "forget:yes" about 7, "st:offer" does "offer"."""
+    callback = kb.decode(data)
+    if callback is None or callback.kind != str(kind):
+        return 0
+    parts = list(callback.parts)
+    if subject is not None:
+        if str(subject) not in parts:
+            return 0
+        parts.remove(str(subject))
+    if action is None:
+        return EXACT
+    readings = [parts, parts[1:]]
+    if parts and kb.is_number(parts[-1]):
+        readings.append(parts[:-1])
+    joined = [":".join(reading) for reading in readings]
+    if action in joined:
+        return EXACT
+    if any(reading.startswith(action + ":") for reading in joined):
+        return LEADING
+    return 0
+
+
+def _describe(kind: str, action: str | None, subject: int | str | None, naming: str | None) -> str:
+    what = f"{kind}:{action or '*'}"
+    if subject is not None:
+        what += f" about {subject}"
+    if naming is not None:
+        what += f" naming {naming!r}"
+    return what
 
 
 class ChatView(chats.ChatView):
@@ -135,6 +183,78 @@ class ChatView(chats.ChatView):
                 buttons.append(data)
         return buttons
 
+    def button_doing(
+        self,
+        kind: str,
+        action: str | None = None,
+        subject: int | str | None = None,
+        *,
+        naming: str | None = None,
+        message: SentMessage | None = None,
+    ) -> tuple[SentMessage, str]:
+        """The button that does `action` of `kind` (see `does`), about `subject` if given,
+        whose label holds `naming` if given (a person's name, a value: never the wording): on
+        `message`, or on the newest bot message of this chat that has one. Its message and
+        callback data. A label that is `naming` wins over labels that hold it, exact actions
+        over leading ones; two different buttons left is an error (say the subject, or what
+        the label names)."""
+        messages = [message] if message is not None else list(reversed(self.messages()))
+        for candidate in messages:
+            found: dict[str, tuple[int, str]] = {}
+            for row in candidate.inline_keyboard:
+                for button in row:
+                    data = button.get("callback_data")
+                    text = str(button.get("text", ""))
+                    if not isinstance(data, str) or (naming is not None and naming not in text):
+                        continue
+                    score = does(data, kind, action, subject)
+                    if score:
+                        found.setdefault(data, (score, text))
+            if not found:
+                continue
+            if naming is not None and any(text == naming for _, text in found.values()):
+                found = {data: found[data] for data in found if found[data][1] == naming}
+            best = max(score for score, _ in found.values())
+            chosen = [data for data, (score, _) in found.items() if score == best]
+            if len(chosen) > 1:
+                raise AssertionError(
+                    f"{len(chosen)} buttons of message {candidate.message_id} in chat "
+                    f"{self.chat_id} do {_describe(kind, action, subject, naming)}: "
+                    f"{[(found[data][1], data) for data in chosen]}"
+                )
+            if candidate.deleted:
+                raise AssertionError(f"message {candidate.message_id} was deleted")
+            return candidate, chosen[0]
+        present = {
+            m.message_id: [
+                (str(b.get("text")), b.get("callback_data")) for r in m.inline_keyboard for b in r
+            ]
+            for m in (messages[:5] if message is None else messages)
+            if m.inline_keyboard
+        }
+        raise AssertionError(
+            f"no bot message in chat {self.chat_id} has a button that does "
+            f"{_describe(kind, action, subject, naming)}; the newest buttons (label, data) by "
+            f"message_id: {present}"
+        )
+
+    def has_button(
+        self,
+        kind: str,
+        action: str | None = None,
+        subject: int | str | None = None,
+        *,
+        message: SentMessage | None = None,
+    ) -> bool:
+        """Whether `message` (default: the newest bot message) has a button that does
+        `action` of `kind` (see `does`)."""
+        shown = message or self.last()
+        return any(
+            does(str(button.get("callback_data", "")), kind, action, subject)
+            for row in shown.inline_keyboard
+            for button in row
+        )
+
     def _message_with_button(self, text: str) -> SentMessage:
         for message in reversed(self.messages()):
             if message.button(text) is not None:
@@ -186,6 +306,20 @@ class FakeUser(ChatView, chats.FakeUser):
         message, data = self._callback_data(message, button_text)
         return await self._fake._callback_query(self, message, data)
 
+    async def press_doing(
+        self,
+        kind: str,
+        action: str | None = None,
+        subject: int | str | None = None,
+        *,
+        naming: str | None = None,
+        message: SentMessage | None = None,
+    ) -> JSONDict:
+        """Presses the button that does `action` of `kind` (a handlers.keyboards kind, e.g.
+        `kb.INTRO, "yes"`), about `subject` if given: see `button_doing`."""
+        message, data = self.button_doing(kind, action, subject, naming=naming, message=message)
+        return await self._fake._callback_query(self, message, data)
+
     async def press_data(self, data: str, *, message: chats.SentMessage | None = None) -> JSONDict:
         """A callback query with arbitrary (forged, stale) data on `message` (default: the
         newest bot message of this private chat)."""
@@ -212,6 +346,20 @@ class FakeGroup(ChatView, chats.FakeGroup):
         self, user: chats.FakeUser, button_text: str, *, message: SentMessage | None = None
     ) -> JSONDict:
         message, data = self._callback_data(message, button_text)
+        return await self._fake._callback_query(user, message, data)
+
+    async def press_doing(
+        self,
+        user: chats.FakeUser,
+        kind: str,
+        action: str | None = None,
+        subject: int | str | None = None,
+        *,
+        naming: str | None = None,
+        message: SentMessage | None = None,
+    ) -> JSONDict:
+        """`user` presses the button that does `action` of `kind`: see `button_doing`."""
+        message, data = self.button_doing(kind, action, subject, naming=naming, message=message)
         return await self._fake._callback_query(user, message, data)
 
     async def press_data(

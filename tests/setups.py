@@ -1,0 +1,98 @@
+"""Set-ups many end-to-end tests share: the team, a driver with a registered trip, a
+passenger's need. The fixtures are in tests/conftest.py; these are plain functions."""
+
+from __future__ import annotations
+
+from handlers import keyboards as kb
+from tests.conftest import OPERATORS, RunningBot
+from tests.fakebot import FakeUser, parse_html
+
+
+def team(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser]:
+    """Olga (an administrator of the operators' group), Omar (a member) and Nadia (who left
+    it)."""
+    olga = bot.fake.user(401, "Olga", last_name="Bru")
+    omar = bot.fake.user(402, "Omar", last_name="Said")
+    nadia = bot.fake.user(403, "Nadia")  # not (or no longer) in the operators' group
+    bot.fake.set_member(OPERATORS, olga.id, "administrator")
+    bot.fake.set_member(OPERATORS, omar.id, "member")
+    bot.fake.set_member(OPERATORS, nadia.id, "left")
+    return olga, omar, nadia
+
+
+async def register_trip(
+    user: FakeUser, origin: str = "Cahors", destination: str = "Figeac", time: str = "7h30"
+) -> None:
+    """The shortest way through /proposer, for tests about what comes after."""
+    await user.command("proposer")
+    if user.has_button(kb.OFFER, "consent:yes"):
+        await user.press_doing(kb.OFFER, "consent:yes")
+    await user.send(origin)
+    await user.send(destination)
+    await user.press_doing(kb.OFFER, "often:weekly")
+    await user.press_doing(kb.OFFER, "days:work")
+    await user.press_doing(kb.OFFER, "days:ok")
+    await user.send(time)
+    await user.press_doing(kb.OFFER, "noreturn")
+    await user.press_doing(kb.OFFER, "seats:3")
+    await user.press_doing(kb.OFFER, "skipnote")
+    await user.press_doing(kb.OFFER, "contact:tg")
+    await user.press_doing(kb.OFFER, "confirm")
+    assert "Trajet enregistré" in user.last().text
+
+
+async def driver(
+    bot: RunningBot,
+    user_id: int,
+    name: str,
+    username: str | None = None,
+    origin: str = "Cahors",
+    destination: str = "Figeac",
+    time: str = "7h30",
+    language: str = "fr",
+) -> FakeUser:
+    user = bot.fake.user(
+        user_id, name, last_name="Martin", username=username, language_code=language
+    )
+    await register_trip(user, origin, destination, time)
+    return user
+
+
+async def agree_if_asked(user: FakeUser) -> None:
+    """The consent asked before a first need or trip (or a new version of its text)."""
+    for kind in (kb.FIND, kb.OFFER):
+        if user.messages() and user.has_button(kind, "consent:yes"):
+            await user.press_doing(kind, "consent:yes", message=user.last())
+            return
+
+
+async def describe_need(
+    user: FakeUser,
+    origin: str = "Cahors",
+    destination: str = "Figeac",
+    when: str = "mardi",
+    mode: str = "arrive_before",
+    time: str | None = "9h",
+    purpose: str = "health",
+) -> None:
+    await user.command("chercher")
+    await agree_if_asked(user)
+    await user.send(origin)
+    await user.send(destination)
+    await user.send(when)
+    await user.press_doing(kb.FIND, f"mode:{mode}")
+    if time is not None:
+        await user.send(time)
+    await user.press_doing(kb.FIND, "back:none")
+    await user.press_doing(kb.FIND, f"purpose:{purpose}")
+    if "un médecin l'a prescrit" in user.last().text:  # where volunteers drive (issue 24)
+        await user.press_doing(kb.FIND, "prescribed:no")
+    await user.press_doing(kb.FIND, "special:none")
+    await user.press_doing(kb.FIND, "confirm")
+
+
+def reads(bot: RunningBot, key: str, lang: str = "fr", **values: object) -> str:
+    """What a person reads for the message `key` with `values`, its HTML made plain: a test
+    that looks for it checks which message the bot chose, and survives a rewording."""
+    text, _ = parse_html(bot.app.deps.t(lang, key, **values))
+    return text
