@@ -96,6 +96,10 @@ async def run(settings: Settings) -> None:
     except ValueError as error:  # the only file read at start-up besides the database
         raise StartupError(f"Setting LOCAL_PLACES_FILE: {error}") from None
     except (OSError, sqlite3.Error) as error:
+        if settings.database_url is not None:
+            raise StartupError(
+                f"Setting DATABASE_URL: cannot open the PostgreSQL database ({error})."
+            ) from None
         raise StartupError(
             f"Setting DATABASE_PATH: cannot open {settings.database_path} ({error})."
         ) from None

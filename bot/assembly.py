@@ -79,6 +79,7 @@ from storage.consents import SqliteConsents
 from storage.conversations import SqliteConversations
 from storage.dashboard import SqliteDashboard
 from storage.db import Database
+from storage.engine import open_database
 from storage.inbox import SqliteInbox
 from storage.interop import SqliteBookings, SqliteSharedNeeds
 from storage.introductions import SqliteIntroductionRepository
@@ -241,7 +242,8 @@ async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded
     )
     loading = asyncio.ensure_future(places) if places is not None else None
     try:
-        database = await Database.open(settings.database_path)
+        url = settings.database_url.get_secret_value() if settings.database_url else None
+        database = await open_database(settings.database_path, url)
     except BaseException:
         if loading is not None:
             await asyncio.gather(loading, return_exceptions=True)

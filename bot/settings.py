@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     operator_chat_id: int | None = None
     database_path: Path = Path("data/mobilot.sqlite3")
+    # PostgreSQL instead of the SQLite file, for a region: postgresql://user:password@host/db
+    database_url: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     default_language: Language = "fr"
     territory_departments: Annotated[tuple[str, ...], NoDecode] = ()
@@ -330,6 +332,15 @@ class Settings(BaseSettings):
                 f"{value} €/km is above the legal cap of a Transport d'Utilité Sociale"
                 f" ({TUS_LEGAL_CAP_EUR_PER_KM} €/km)"
             )
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("DATABASE_URL must start with postgresql://")
         return value
 
     @field_validator("telegram_api_url")

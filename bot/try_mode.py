@@ -73,6 +73,7 @@ class TryMode:
                 "bot_token": SecretStr(TOKEN),
                 "telegram_api_url": f"{self.url}{standin.PATH}",
                 "database_path": database,
+                "database_url": None,  # always its own SQLite file, even beside PostgreSQL
                 "operator_chat_id": OPERATORS_GROUP,
                 "territory_departments": settings.territory_departments or DEPARTMENTS,
                 "http_port": None,  # chosen at the start: Mobilot's HTTP side, for texts

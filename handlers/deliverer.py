@@ -101,6 +101,10 @@ class Deliverer:
         # Sends on their way, by outbox id, and the chats they go to (chat 0 not included).
         self._flying: dict[int, asyncio.Task[None]] = {}
         self._busy: set[int] = set()
+        # Sends settled since the current look at the outbox began: that look may have read
+        # them still pending (on PostgreSQL it reads on another connection than the one that
+        # records them; SQLite's one connection keeps them in order).
+        self._landed: set[int] = set()
         # Groups that used their budget, until their next slot.
         self._held: dict[int, datetime] = {}
         # Set when something may be sent: a new message (wake), a send settled.
@@ -156,6 +160,7 @@ class Deliverer:
             ):
                 return 0
             self._held = {chat: until for chat, until in self._held.items() if until > now}
+            self._landed = set()
             entries = await self._delivery.due(
                 BATCH + len(self._flying), self._busy | self._held.keys()
             )
@@ -167,7 +172,7 @@ class Deliverer:
                     left.append(entry)
                     continue
                 chat = entry.chat_id
-                if entry.id in self._flying:
+                if entry.id in self._flying or entry.id in self._landed:
                     continue
                 if chat in chosen or chat in self._busy:
                     left.append(entry)
@@ -211,6 +216,7 @@ class Deliverer:
             self._crash = error
         finally:
             del self._flying[entry.id]
+            self._landed.add(entry.id)
             self._busy.discard(entry.chat_id)
             settled, self._settled = self._settled, asyncio.Event()
             settled.set()

@@ -213,8 +213,8 @@ async def add_trips(database: Database, rows: list[tuple[object, ...]], drivers:
     now = datetime(2025, 3, 4, tzinfo=UTC).isoformat()
     async with database.transaction() as connection:
         await connection.executemany(
-            "INSERT OR IGNORE INTO people (id, display_name, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO people (id, display_name, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [(n, f"Driver {n}", now, now) for n in range(1, drivers + 1)],
         )
         await connection.executemany(

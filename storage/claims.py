@@ -88,10 +88,9 @@ class SqliteClaims:
         return str(row[0]) if row else None
 
 
-def engine_of(database: object) -> Engine:
-    """The engine behind a database: SQLite's `Database`, else PostgreSQL (the engine the
-    PostgreSQL branch adds, whose claims need the lines above)."""
-    return "sqlite" if isinstance(database, Database) else "postgresql"
+def engine_of(database: Database) -> Engine:
+    """The engine behind a database, by its dialect (storage/dialect.py)."""
+    return "postgresql" if database.dialect.name == "postgresql" else "sqlite"
 
 
 async def lock_for_claim(db: object, engine: Engine) -> None:

@@ -16,6 +16,8 @@ from typing import Any, NamedTuple
 import aiosqlite
 
 from bot.domain import Missing
+from storage.dialect import SQLITE, Dialect
+from storage.schema_text import for_engine, statements
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # Seconds a transaction keeps trying to begin while another process writes (busy_timeout
@@ -50,7 +52,12 @@ class Written(NamedTuple):
 
 
 class Database:
-    """One aiosqlite connection shared by the repositories (SQLite serialises writes anyway)."""
+    """One aiosqlite connection shared by the repositories (SQLite serialises writes anyway).
+
+    storage/postgres.py's PostgresDatabase has the same interface over PostgreSQL."""
+
+    # the SQL that differs between the engines (storage/dialect.py)
+    dialect: Dialect = SQLITE
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.connection = connection
@@ -202,17 +209,4 @@ class Database:
 
 
 def _statements(sql: str) -> list[str]:
-    """Split a migration into statements (executescript would commit our transaction)."""
-    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    statements: list[str] = []
-    pending = ""
-    for part in "\n".join(lines).split(";"):
-        # a trigger's body holds semicolons: gather parts until SQLite sees a whole statement
-        pending += part + ";"
-        if sqlite3.complete_statement(pending):
-            if pending.strip(" \n;"):
-                statements.append(pending.strip().removesuffix(";").strip())
-            pending = ""
-    if pending.strip(" \n;"):
-        statements.append(pending.strip().removesuffix(";").strip())
-    return statements
+    return statements(for_engine(sql, "sqlite"))

@@ -171,7 +171,8 @@ class SqliteSharedNeeds:
 
     async def share(self, need_id: int, now: datetime) -> bool:
         written = await self._db.write(
-            "INSERT OR IGNORE INTO interop_shared_needs (need_id, shared_at) VALUES (?, ?)",
+            "INSERT INTO interop_shared_needs (need_id, shared_at) VALUES (?, ?)"
+            " ON CONFLICT DO NOTHING",
             (need_id, now.isoformat()),
         )
         return written.rowcount == 1

@@ -98,21 +98,17 @@ class SqliteNeedRepository:
         """Needs still waiting whose origin and destination both lie in ``box`` (min_lat,
         max_lat, min_lon, max_lon) and which fall on one of ``weekdays``: the reverse search
         of a new trip, from the R-tree."""
-        min_lat, max_lat, min_lon, max_lon = box
         mask = sum(1 << day for day in weekdays)
-        # CROSS JOIN keeps the R-tree as the outer loop (SQLite does not reorder it).
+        dialect = self._db.dialect
+        found_in, within, corners = dialect.waiting_needs_in_box(box)
         async with self._db.connection.execute(
-            "SELECT n.* FROM waiting_need_points p CROSS JOIN needs n ON n.id = p.need_id"
-            " WHERE p.origin_lat_high >= ? AND p.origin_lat_low <= ?"
-            " AND p.origin_lon_high >= ? AND p.origin_lon_low <= ?"
-            " AND p.destination_lat_high >= ? AND p.destination_lat_low <= ?"
-            " AND p.destination_lon_high >= ? AND p.destination_lon_low <= ?"
+            f"SELECT n.* FROM {found_in} WHERE {within}"
             " AND n.status IN ('searching', 'with_operators')"
-            # a dated need's weekday, Monday = 0 (strftime's %w counts from Sunday)
-            " AND (CASE WHEN n.travel_date IS NULL THEN n.weekdays"
-            " ELSE 1 << ((CAST(strftime('%w', n.travel_date) AS INTEGER) + 6) % 7) END) & ?"
+            # a dated need's weekday as a bit, Monday = 0
+            " AND ((CASE WHEN n.travel_date IS NULL THEN n.weekdays"
+            f" ELSE 1 << {dialect.weekday('n.travel_date')} END) & ?) != 0"
             " ORDER BY n.id",
-            (*(min_lat, max_lat, min_lon, max_lon) * 2, mask),
+            (*corners, mask),
         ) as cursor:
             return [_need(row) for row in await cursor.fetchall()]
 

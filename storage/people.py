@@ -29,9 +29,11 @@ class SqlitePeopleRepository:
         self, identity: TelegramIdentity, language: Language, now: datetime
     ) -> Person:
         # Two first updates of the same user may race: the UNIQUE constraint keeps one row.
+        # NOT EXISTS first: PostgreSQL would spend an id on each conflict, SQLite does not.
         await self._db.write(
             "INSERT INTO people (display_name, telegram_user_id, telegram_username, language,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+            " created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?"
+            " WHERE NOT EXISTS (SELECT 1 FROM people WHERE telegram_user_id = ?)"
             " ON CONFLICT (telegram_user_id) DO NOTHING",
             (
                 identity.display_name,
@@ -40,6 +42,7 @@ class SqlitePeopleRepository:
                 language,
                 now.isoformat(),
                 now.isoformat(),
+                identity.user_id,
             ),
         )
         person = await self.by_telegram_id(identity.user_id)

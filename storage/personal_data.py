@@ -24,8 +24,8 @@ _BLUR = {
     for end in ("origin", "destination")
     for column, expression in (
         ("name", "''"),
-        ("lat", f"ROUND({end}_lat, 1)"),
-        ("lon", f"ROUND({end}_lon, 1)"),
+        ("lat", f"ROUND(CAST({end}_lat AS NUMERIC), 1)"),
+        ("lon", f"ROUND(CAST({end}_lon AS NUMERIC), 1)"),
         ("id", "'erased'"),
     )
 }
@@ -111,8 +111,10 @@ class NeedsHeld(_Holder):
         `unlink` (retention: the people are still there), the needs, their introductions and
         their history no longer point to anyone: they go to an anonymous stand-in."""
         async with self._db.transaction() as db:
-            chosen = f"SELECT id FROM needs WHERE anonymised_at IS NULL AND ({where}) LIMIT ?"
-            async with db.execute(chosen, (*parameters, limit)) as cursor:
+            chosen = f"SELECT id FROM needs WHERE anonymised_at IS NULL AND ({where})"
+            if limit >= 0:  # PostgreSQL has no LIMIT -1 (SQLite's "no limit")
+                chosen, parameters = chosen + " LIMIT ?", (*parameters, limit)
+            async with db.execute(chosen, parameters) as cursor:
                 ids = [int(row[0]) for row in await cursor.fetchall()]
             if not ids:
                 return 0
@@ -257,6 +259,10 @@ class DraftsHeld(_Holder):
         user_id = await self._telegram_id(person_id)
         if user_id is None:
             return
+
+        def sender(kind: str) -> str:
+            return self._db.dialect.json_integer("payload", kind, "from", "id")
+
         async with self._db.transaction() as db:
             await db.execute(
                 "DELETE FROM persisted_data WHERE scope = 'user' AND key = ?", (str(user_id),)
@@ -274,9 +280,8 @@ class DraftsHeld(_Holder):
             )
             await db.execute(
                 "DELETE FROM inbox WHERE status != 'pending' AND ("
-                " json_extract(payload, '$.message.from.id') = ?"
-                " OR json_extract(payload, '$.callback_query.from.id') = ?"
-                " OR json_extract(payload, '$.edited_message.from.id') = ?)",
+                f" {sender('message')} = ? OR {sender('callback_query')} = ?"
+                f" OR {sender('edited_message')} = ?)",
                 (user_id, user_id, user_id),
             )
 

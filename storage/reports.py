@@ -84,8 +84,11 @@ class SqliteReports:
             " n.origin_name, n.destination_name, n.travel_date, n.weekdays, n.time_mode,"
             " n.at_time, n.purpose, n.special_needs, n.status, n.closed_reason,"
             " o.display_name AS followed_by, n.created_at,"
-            " (SELECT json_group_array(json_object('id', e.id, 'at', e.at, 'kind', e.kind,"
-            "  'by', a.display_name)) FROM (SELECT * FROM need_events ORDER BY id) e"
+            " (SELECT "
+            + self._db.dialect.json_list_of_objects(
+                "'id'", "e.id", "'at'", "e.at", "'kind'", "e.kind", "'by'", "a.display_name"
+            )
+            + " FROM (SELECT * FROM need_events ORDER BY id) e"
             "  LEFT JOIN people a ON a.id = e.actor_id WHERE e.need_id = n.id) AS history"
             " FROM needs n JOIN people p ON p.id = n.person_id"
             f" LEFT JOIN people o ON o.id = n.claimed_by WHERE {kept} ORDER BY n.id",

@@ -95,12 +95,18 @@ class SqliteTimetable:
             p = f"{feed_id}:"
             await self._many(
                 db,
-                "INSERT OR REPLACE INTO gtfs_stops VALUES (?, ?, ?, ?, ?)",
+                _replacing(
+                    "gtfs_stops", ("stop_id", "feed_id", "name", "lat", "lon"), ("stop_id",)
+                ),
                 [(p + s.stop_id, feed_id, s.name, s.lat, s.lon) for s in feed.stops],
             )
             await self._many(
                 db,
-                "INSERT OR REPLACE INTO gtfs_routes VALUES (?, ?, ?, ?, ?)",
+                _replacing(
+                    "gtfs_routes",
+                    ("route_id", "feed_id", "short_name", "long_name", "agency"),
+                    ("route_id",),
+                ),
                 [
                     (p + r.route_id, feed_id, r.short_name, r.long_name, r.agency)
                     for r in feed.routes
@@ -108,7 +114,11 @@ class SqliteTimetable:
             )
             await self._many(
                 db,
-                "INSERT OR REPLACE INTO gtfs_trips VALUES (?, ?, ?, ?, ?)",
+                _replacing(
+                    "gtfs_trips",
+                    ("trip_id", "feed_id", "route_id", "service_id", "headsign"),
+                    ("trip_id",),
+                ),
                 [
                     (p + t.trip_id, feed_id, p + t.route_id, p + t.service_id, t.headsign)
                     for t in feed.trips
@@ -116,7 +126,11 @@ class SqliteTimetable:
             )
             await self._many(
                 db,
-                "INSERT OR REPLACE INTO gtfs_calendar VALUES (?, ?, ?, ?, ?)",
+                _replacing(
+                    "gtfs_calendar",
+                    ("service_id", "feed_id", "weekdays", "start_date", "end_date"),
+                    ("service_id",),
+                ),
                 [
                     (p + c.service_id, feed_id, c.weekdays, c.start.isoformat(), c.end.isoformat())
                     for c in feed.calendars
@@ -124,7 +138,11 @@ class SqliteTimetable:
             )
             await self._many(
                 db,
-                "INSERT OR REPLACE INTO gtfs_calendar_dates VALUES (?, ?, ?, ?)",
+                _replacing(
+                    "gtfs_calendar_dates",
+                    ("service_id", "feed_id", "day", "added"),
+                    ("service_id", "day"),
+                ),
                 [
                     (p + c.service_id, feed_id, c.day.isoformat(), int(c.added))
                     for c in feed.calendar_dates
@@ -132,7 +150,11 @@ class SqliteTimetable:
             )
             await self._many(
                 db,
-                "INSERT OR REPLACE INTO gtfs_stop_times VALUES (?, ?, ?, ?, ?, ?)",
+                _replacing(
+                    "gtfs_stop_times",
+                    ("trip_id", "feed_id", "seq", "stop_id", "arrival", "departure"),
+                    ("trip_id", "seq"),
+                ),
                 [
                     (p + s.trip_id, feed_id, s.seq, p + s.stop_id, s.arrival, s.departure)
                     for s in feed.stop_times
@@ -335,3 +357,13 @@ def _minus(bounds: tuple[int, int] | None, by: int) -> tuple[int, int] | None:
 
 def _marks(items: Collection[str]) -> str:
     return ", ".join("?" for _ in items) or "NULL"
+
+
+def _replacing(table: str, columns: tuple[str, ...], key: tuple[str, ...]) -> str:
+    """An INSERT that replaces the row of the same key (SQLite's INSERT OR REPLACE, which
+    PostgreSQL has not: ON CONFLICT … DO UPDATE is both engines')."""
+    updated = ", ".join(f"{column} = excluded.{column}" for column in columns if column not in key)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updated}"
+    )

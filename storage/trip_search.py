@@ -129,7 +129,7 @@ class IndexedTripSearch:
             f" CASE WHEN return_time IS NULL OR return_time = '' THEN {NO_RETURN}"
             f" ELSE {_SECONDS.format('return_time')} END,"
             # a one-off trip's date as Python's proleptic ordinal (0001-01-01 is 1), else 0
-            " coalesce(CAST(julianday(trip_date) - 1721424.5 AS INTEGER), 0), seats"
+            f" coalesce({self._db.dialect.day_number('trip_date')}, 0), seats"
             " FROM trips WHERE status = 'active' ORDER BY id"
         ) as cursor:
             cursor.row_factory = None  # type: ignore[assignment]  # plain tuples: 3× faster

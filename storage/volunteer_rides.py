@@ -55,7 +55,8 @@ class SqliteVolunteerRides:
         )
         marks = ", ".join("?" for _ in _COLUMNS)
         await self._db.write(
-            f"INSERT OR IGNORE INTO volunteer_rides ({', '.join(_COLUMNS)}) VALUES ({marks})",
+            f"INSERT INTO volunteer_rides ({', '.join(_COLUMNS)}) VALUES ({marks})"
+            " ON CONFLICT DO NOTHING",
             values,
         )
 
@@ -84,8 +85,8 @@ class SqliteVolunteerRides:
 
     async def give(self, volunteer_id: int, month: str, now: datetime) -> bool:
         written = await self._db.write(
-            "INSERT OR IGNORE INTO volunteer_gifts (volunteer_id, month, given_at)"
-            " VALUES (?, ?, ?)",
+            "INSERT INTO volunteer_gifts (volunteer_id, month, given_at)"
+            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (volunteer_id, month, now.isoformat()),
         )
         return written.rowcount == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,8 @@ from pydantic import SecretStr
 from bot.app import AGENDA_JOB, Mobilot, create_bot
 from bot.places.gazetteer import Gazetteer
 from bot.settings import Settings
+from storage.db import Database
+from tests import postgres_cluster
 from tests.fakebot import FakeBotAPI
 
 DATA = Path(__file__).parent / "data"
@@ -43,13 +45,97 @@ class FakeClock:
         self.current += timedelta(**delta)
 
 
+# MOBILOT_TEST_DATABASE=postgresql: every test on a fresh PostgreSQL database of a throwaway
+# cluster (tests/postgres_cluster.py), instead of a fresh SQLite file.
+ON_POSTGRES = postgres_cluster.wanted()
+# SQLite's own, whatever the engine under test (the schema of both is compared).
+open_sqlite = Database.open
+sqlite_only = pytest.mark.sqlite_only
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): the test is about SQLite itself; skipped on PostgreSQL"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not ON_POSTGRES:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[postgres_cluster.Cluster | None]:
+    """The tests' PostgreSQL cluster, with a template database that holds every migration;
+    None when the tests run on SQLite."""
+    if not ON_POSTGRES:
+        yield None
+        return
+    cluster = postgres_cluster.Cluster()
+    cluster.start()
+    try:
+        cluster.create_template()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+class PostgresDatabases:
+    """Where a test would open a SQLite file, a PostgreSQL database of its own: the same path
+    opened again (a restart) is the same database."""
+
+    def __init__(self, cluster: postgres_cluster.Cluster) -> None:
+        self.cluster = cluster
+        self.urls: dict[str, str] = {}
+
+    def url(self, path: Path | str) -> str:
+        key = str(Path(path).resolve()) if str(path) != ":memory:" else f"memory-{len(self.urls)}"
+        if key not in self.urls:
+            self.urls[key] = self.cluster.create()
+        return self.urls[key]
+
+    def drop(self) -> None:
+        for url in self.urls.values():
+            self.cluster.drop(url)
+
+
+@pytest.fixture(autouse=True)
+def database_engine(
+    postgres: postgres_cluster.Cluster | None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[PostgresDatabases | None]:
+    """On PostgreSQL, ``Database.open(path)`` opens the test's PostgreSQL database for that
+    path, so the tests that open a database themselves run on the engine under test."""
+    if postgres is None:
+        yield None
+        return
+    from storage.postgres import PostgresDatabase
+
+    databases = PostgresDatabases(postgres)
+
+    async def open_on_postgres(path: Path | str) -> Database:
+        return await PostgresDatabase.open(databases.url(path))
+
+    monkeypatch.setattr(Database, "open", staticmethod(open_on_postgres))
+    yield databases
+    databases.drop()
+
+
 @pytest.fixture(scope="session")
 def gazetteer() -> Gazetteer:
     return Gazetteer.load(("46",), DATA / "local_places.csv")
 
 
 class RunningBot:
-    """The real Application with every handler, on a real SQLite file, and the fake Bot API."""
+    """The real Application with every handler, on a real SQLite file (or a PostgreSQL
+    database, MOBILOT_TEST_DATABASE=postgresql), and the fake Bot API."""
+
+    # Set by the autouse fixture when the tests run on PostgreSQL.
+    databases: PostgresDatabases | None = None
 
     def __init__(
         self, tmp_path: Path, gazetteer: Gazetteer, *, rate_limit: bool = False, **settings: Any
@@ -65,6 +151,11 @@ class RunningBot:
             bot_token=SecretStr(self.fake.token),
             telegram_api_url=API_URL,
             database_path=tmp_path / "mobilot.sqlite3",
+            database_url=(
+                SecretStr(self.databases.url(tmp_path / "mobilot.sqlite3"))
+                if self.databases is not None
+                else None
+            ),
             operator_chat_id=OPERATORS,
             territory_departments=("46",),
             **settings,
@@ -111,6 +202,19 @@ class RunningBot:
 
     async def crash_and_restart(self) -> None:
         """Restart from what is on disk right now, as after a power cut: no clean shutdown."""
+        if self.settings.database_url is not None:
+            # PostgreSQL: every connection dropped, what they had in flight rolled back by
+            # the server, nothing more written by this process; then the same database.
+            from storage.postgres import PostgresDatabase
+
+            database = self.app.database
+            assert isinstance(database, PostgresDatabase)
+            await database.sever()
+            assert self.databases is not None
+            self.databases.cluster.cut(self.settings.database_url.get_secret_value())
+            await self.stop()
+            await self.start()
+            return
         crashed = self.tmp_path / f"after-crash-{len(list(self.tmp_path.iterdir()))}.sqlite3"
         source = sqlite3.connect(self.settings.database_path)
         target = sqlite3.connect(crashed)
@@ -191,6 +295,13 @@ async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"still not so after {timeout} s")
+
+
+@pytest.fixture(autouse=True)
+def _running_bots_engine(database_engine: PostgresDatabases | None) -> Iterator[None]:
+    RunningBot.databases = database_engine
+    yield
+    RunningBot.databases = None
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from bot.app import create_bot
 from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
@@ -153,6 +155,9 @@ def database_before_the_upgrade(path: Path) -> None:
     connection.close()
 
 
+@pytest.mark.sqlite_only(
+    reason="it seeds a SQLite file of an older schema; PostgreSQL support starts after it"
+)
 async def test_a_draft_begun_before_the_upgrade_goes_on_with_its_old_buttons(
     tmp_path: Path, gazetteer: Gazetteer
 ) -> None:
@@ -276,6 +281,9 @@ def database_with_a_need_before_the_upgrade(path: Path) -> None:
     connection.close()
 
 
+@pytest.mark.sqlite_only(
+    reason="it seeds a SQLite file of an older schema; PostgreSQL support starts after it"
+)
 async def test_a_need_begun_before_the_upgrade_goes_on_with_its_old_buttons(
     tmp_path: Path, gazetteer: Gazetteer
 ) -> None:

@@ -356,14 +356,14 @@ async def test_one_pending_introduction_per_need(ports: Ports) -> None:
     marie = await ports.people.add_from_telegram(MARIE, "fr", NOW)
     trip = await ports.trips.add(jeanne.id, weekly({Weekday.TUESDAY}, time(7, 30)), NOW)
     need = await ports.needs.add(marie.id, TO_FIGEAC, NeedStatus.ASKING, NOW)
-    with pytest.raises(Exception, match="CHECK constraint failed"):  # a leg is out or back
+    with pytest.raises(Exception, match="(?i)check constraint"):  # a leg is out or back
         await introduce(ports, need.id, trip.id, jeanne.id, marie.id, leg="there")
     first = await introduce(ports, need.id, trip.id, jeanne.id, marie.id)
-    with pytest.raises(Exception, match="UNIQUE"):
+    with pytest.raises(Exception, match="(?i)unique"):
         await introduce(ports, need.id, trip.id, jeanne.id, marie.id)
     await ports.introductions.answer(first.id, IntroductionStatus.DECLINED, NOW)
     second = await introduce(ports, need.id, trip.id, jeanne.id, marie.id)
-    assert second.id == first.id + 1
+    assert second.id > first.id  # a new one (PostgreSQL spends ids on refused inserts)
 
 
 async def test_the_teams_follow_up_claimed_once_then_closed(ports: Ports) -> None:
@@ -484,7 +484,7 @@ async def test_consents_latest_per_topic(ports: Ports) -> None:
     assert (again.version, again.given_at, again.confirmed_by) == ("2", later, olga.id)
     assert await ports.consents.for_person(marie.id) == [first, again, other]
     assert await ports.consents.for_person(olga.id) == []
-    with pytest.raises(Exception, match="FOREIGN KEY"):
+    with pytest.raises(Exception, match="(?i)foreign key"):
         await ports.consents.add(999, "privacy", "1", NOW, None)
 
 

@@ -24,6 +24,9 @@ async def test_migrations_are_applied_once_and_safe_to_rerun(tmp_path: Path) -> 
         row = await cursor.fetchone()
         assert row is not None
         assert row[0] == len(migrations())
+    if again.dialect.name != "sqlite":
+        await again.close()
+        return
     async with again.connection.execute("PRAGMA journal_mode") as cursor:
         row = await cursor.fetchone()
         assert row is not None
@@ -45,7 +48,7 @@ async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
         departure=time(7, 30),
         seats=3,
     )
-    with pytest.raises(Exception, match="FOREIGN KEY"):
+    with pytest.raises(Exception, match="(?i)FOREIGN KEY"):
         await trips.add(999, new, NOW)
     await database.close()
 

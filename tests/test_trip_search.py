@@ -226,6 +226,7 @@ async def test_an_empty_database_needs_no_index(database: Database) -> None:
     assert await search.all_active_routes() == []
 
 
+@pytest.mark.sqlite_only(reason="the R*Tree of trips (0002) was SQLite's; PostgreSQL never had it")
 async def test_the_old_boxes_are_gone_from_the_database(database: Database) -> None:
     """The R*Tree of search boxes only a benchmark still read: dropped by a migration."""
     async with database.connection.execute(

@@ -22,6 +22,9 @@ from handlers.tryout.smsgate import FakeKannel, NotSent
 from handlers.tryout.standin import decode
 from tests.conftest import free_port
 
+# Try mode always runs on its own SQLite file, emptied at each start and reset.
+pytestmark = pytest.mark.sqlite_only(reason="try mode keeps its own SQLite file by design")
+
 JEANNE, PAUL = 1001, 1002
 
 

@@ -23,6 +23,9 @@ import pytest
 from handlers.sms.text import is_gsm7
 from tests.conftest import free_port
 
+# Try mode always runs on its own SQLite file, emptied at each start and reset.
+pytestmark = pytest.mark.sqlite_only(reason="try mode keeps its own SQLite file by design")
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "try"

@@ -71,10 +71,10 @@ class Store:
 
     def rows(self, sql: str, *parameters: Any) -> list[tuple[Any, ...]]:
         if self.engine == "postgresql":  # pragma: no cover - once the PostgreSQL engine lands
-            import psycopg  # type: ignore[import-not-found]
+            import psycopg
 
-            with psycopg.connect(self.url, autocommit=True) as connection:
-                cursor = connection.execute(sql.replace("?", "%s"), parameters)
+            with psycopg.connect(self.url, autocommit=True) as served:
+                cursor = served.execute(sql.replace("?", "%s"), parameters)
                 return list(cursor.fetchall()) if cursor.description else []
         connection = sqlite3.connect(self.path, timeout=30)
         try:

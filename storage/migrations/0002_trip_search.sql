@@ -4,11 +4,13 @@
 -- SqliteTripSearch.index() after a trip changes, rebuilt by ensure_index() at start-up when
 -- the margin or the distance settings changed. SQLite stores R*Tree coordinates as 32-bit
 -- floats rounded outward, so a box never shrinks.
+-- only sqlite: an R*Tree is SQLite's; nothing reads this table since 0027, which drops it.
 CREATE VIRTUAL TABLE IF NOT EXISTS trip_boxes USING rtree (
     trip_id,
     min_lat, max_lat,
     min_lon, max_lon
 );
+-- end
 
 -- What the boxes were computed with (margin, road factor, speed, algorithm version).
 CREATE TABLE IF NOT EXISTS search_meta (

@@ -27,6 +27,8 @@ ALTER TABLE introductions ADD COLUMN ride_outcome_at TEXT;
 ALTER TABLE trips ADD COLUMN check_asked_at TEXT;
 ALTER TABLE trips ADD COLUMN confirmed_at TEXT;
 
+-- only sqlite: this carries data of an older form over; PostgreSQL support came after it,
+-- so no PostgreSQL database holds any (its tables are empty here).
 -- What was already under way before the agenda existed gets its entries.
 INSERT INTO agenda (kind, subject_id, due_at, created_at)
     SELECT 'introduction_timeout', id, strftime('%Y-%m-%dT%H:%M:%S+00:00', expires_at),
@@ -41,3 +43,4 @@ INSERT INTO agenda (kind, subject_id, due_at, created_at)
     SELECT 'trip_check', id, strftime('%Y-%m-%dT%H:%M:%S+00:00', created_at, '+28 days'),
         strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
     FROM trips WHERE status = 'active';
+-- end

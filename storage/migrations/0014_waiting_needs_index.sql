@@ -4,6 +4,7 @@
 -- in its search box with one R-tree query instead of reading every open need. Kept in step
 -- by triggers, inside the transaction that changes the need. (R*Tree coordinates are 32-bit
 -- floats rounded outward: a point becomes a tiny box, never missed.)
+-- only sqlite: SQLite's R*Tree, a table of its own kept by triggers.
 CREATE VIRTUAL TABLE IF NOT EXISTS waiting_need_points USING rtree (
     need_id,
     origin_lat_low, origin_lat_high,
@@ -39,3 +40,11 @@ INSERT OR REPLACE INTO waiting_need_points
 SELECT id, origin_lat, origin_lat, origin_lon, origin_lon,
     destination_lat, destination_lat, destination_lon, destination_lon
 FROM needs WHERE status IN ('searching', 'with_operators');
+-- end
+-- only postgresql: PostgreSQL's GiST indexes points and boxes itself: one partial index on the
+-- two ends of the waiting needs, kept by PostgreSQL with the table, no copy and no trigger.
+-- waiting_near asks `point(origin) <@ box AND point(destination) <@ box` (storage/dialect.py).
+CREATE INDEX IF NOT EXISTS waiting_need_points ON needs USING gist (
+    point(origin_lat, origin_lon), point(destination_lat, destination_lon)
+) WHERE status IN ('searching', 'with_operators');
+-- end

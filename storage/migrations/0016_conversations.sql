@@ -9,6 +9,8 @@ CREATE TABLE conversations (
     updated_at TEXT NOT NULL
 );
 
+-- only sqlite: this carries data of an older form over; PostgreSQL support came after it,
+-- so no PostgreSQL database holds any (its tables are empty here).
 -- Drafts of /proposer and /conducteur kept by python-telegram-bot's persistence before the
 -- upgrade (the draft in the user's data, the question waiting in it as "pending") move here,
 -- so that a driver half-way through finds every answer where they left it; their old
@@ -31,3 +33,4 @@ WHERE scope = 'user' AND json_valid(data)
   AND (json_type(data, '$.offer') IS NOT NULL OR json_type(data, '$.behalf_driver') IS NOT NULL);
 
 DELETE FROM conversation_states WHERE conversation IN ('offer', 'behalf_driver');
+-- end

@@ -1,3 +1,5 @@
+-- only sqlite: this carries data of an older form over; PostgreSQL support came after it,
+-- so no PostgreSQL database holds any (its tables are empty here).
 -- Drafts of /chercher and /demande kept by python-telegram-bot's persistence before they
 -- became Mobilot's conversations (the draft in the user's data, the question waiting in it
 -- as "pending") move to `conversations`, as 0016 did for /proposer and /conducteur: who was
@@ -21,3 +23,4 @@ WHERE scope = 'user' AND json_valid(data)
   AND (json_type(data, '$.find') IS NOT NULL OR json_type(data, '$.behalf_need') IS NOT NULL);
 
 DELETE FROM conversation_states WHERE conversation IN ('find', 'behalf_need');
+-- end

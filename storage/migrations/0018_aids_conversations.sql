@@ -17,6 +17,8 @@ CREATE TABLE aid_answers_given (
     given_at TEXT NOT NULL
 );
 
+-- only sqlite: this carries data of an older form over; PostgreSQL support came after it,
+-- so no PostgreSQL database holds any (its tables are empty here).
 INSERT OR IGNORE INTO aid_answers_given (person_id, age, situation, commune_code, commune_name,
                                          department, rsa_or_aah, rqth, given_at)
 SELECT p.id, json_extract(d.data, '$.aids_profile.age'),
@@ -68,3 +70,4 @@ WHERE scope = 'user' AND json_valid(data)
   AND (json_type(data, '$.aids') IS NOT NULL OR json_type(data, '$.aids_profile') IS NOT NULL);
 
 DELETE FROM conversation_states WHERE conversation = 'aids';
+-- end

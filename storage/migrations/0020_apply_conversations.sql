@@ -1,6 +1,8 @@
 -- Applying for an aid, /aidepour (/applyfor) and a funder's review belong to Mobilot's
 -- conversations (bot/conversations/apply.py, review.py).
 
+-- only sqlite: this carries data of an older form over; PostgreSQL support came after it,
+-- so no PostgreSQL database holds any (its tables are empty here).
 -- Applications in progress before the upgrade (the session in the user's data under "apply"
 -- or "apply_for", the step waiting in python-telegram-bot's conversation_states) move to
 -- `conversations`, unless another conversation of Mobilot is open: the person goes on where
@@ -94,3 +96,4 @@ UPDATE persisted_data SET data = json_remove(data, '$.aid_review')
 WHERE scope = 'user' AND json_valid(data) AND json_type(data, '$.aid_review') IS NOT NULL;
 
 DELETE FROM conversation_states WHERE conversation = 'aid_review';
+-- end
