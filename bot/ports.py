@@ -1,4 +1,7 @@
-"""What the core needs from storage, as small interfaces; `storage/` implements them.
+"""What the core needs from storage, as small interfaces; `storage/` implements them, each
+repository on both engines through one `Database` interface (SQLite: storage/db.py;
+PostgreSQL: storage/postgres.py; the SQL that differs: storage/dialect.py). The classes keep
+their `Sqlite…` names from before PostgreSQL.
 
 The ports shared by several features are declared here; the others beside the feature that
 owns them. Every port, its owner, and what implements it ("memory": the in-memory one the
