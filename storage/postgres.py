@@ -230,6 +230,9 @@ class PostgresDatabase(Database):
             max_size=10,
             kwargs={"autocommit": True, "cursor_factory": AsyncClientCursor},
             configure=_configure,
+            # A connection the server dropped while idle in the pool (a restart, an idle
+            # timeout) is replaced when borrowed, not found dead by the next update.
+            check=AsyncConnectionPool.check_connection,
             open=False,
             name="mobilot",
         )

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 
@@ -139,4 +140,5 @@ class Cluster:
 
 
 def _name(url: str) -> str:
-    return url.rsplit("/", 1)[1].split("?", 1)[0]
+    """The database a URL names (its host may be a socket folder holding slashes)."""
+    return urlsplit(url).path.lstrip("/")

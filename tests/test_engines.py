@@ -3,6 +3,7 @@ shape of statements and rows for the repositories, and PostgreSQL's spatial inde
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,25 @@ async def test_the_running_bot_is_on_the_engine_under_test(bot: RunningBot) -> N
     assert jeanne.last().text == "Que voulez-vous faire ?"
     assert any(m.text.startswith("Bonjour Jeanne") for m in jeanne.messages())
     bot.assert_clean()
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="a PostgreSQL server's restart: MOBILOT_TEST_DATABASE")
+async def test_a_connection_the_server_dropped_is_replaced_before_it_is_used(
+    tmp_path: Path, postgres: Cluster | None
+) -> None:
+    """After the server restarts (or drops idle connections), the pool's connections are
+    dead: the next update must not fail on one of them, but take a fresh one."""
+    assert postgres is not None
+    database = await Database.open(tmp_path / "dropped")
+    try:
+        await database.write("INSERT INTO leases (name, holder, until) VALUES ('a', 'w1', '')")
+        postgres.cut(database.url)  # type: ignore[attr-defined]
+        await asyncio.sleep(0.5)  # the server ends the connections it was told to
+        written = await database.write(
+            "INSERT INTO leases (name, holder, until) VALUES ('b', 'w1', '')"
+        )
+        assert written.rowcount == 1
+        async with database.connection.execute("SELECT name FROM leases ORDER BY name") as rows:
+            assert [row[0] for row in await rows.fetchall()] == ["a", "b"]
+    finally:
+        await database.close()
