@@ -521,6 +521,11 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
+def _holds_a_secret(field: str) -> bool:
+    described = Settings.model_fields.get(field)
+    return described is not None and "SecretStr" in str(described.annotation)
+
+
 def describe_settings_error(error: ValidationError) -> list[str]:
     """One line per wrong setting, named as in `.env` (BOT_TOKEN, not bot_token)."""
     lines = []
@@ -531,7 +536,11 @@ def describe_settings_error(error: ValidationError) -> list[str]:
             continue
         name = str(item["loc"][0]).upper()
         value = item.get("input")
-        named = isinstance(value, str | int | float) and str(value) not in message
+        named = (
+            isinstance(value, str | int | float)
+            and str(value) not in message
+            and not _holds_a_secret(str(item["loc"][0]))  # a password is never printed back
+        )
         shown = f" (got {value!r})" if named else ""
         lines.append(f"Setting {name}: {message}{shown}")
     return lines

@@ -135,3 +135,11 @@ def test_start_with_a_broken_places_file_names_the_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("Setting LOCAL_PLACES_FILE:") and "line 2" in line
+
+
+def test_a_wrong_secret_setting_is_named_but_never_printed_back() -> None:
+    [line] = errors_for(database_url="mysql://mobilot:hunter2@db/mobilot")
+    assert line.startswith("Setting DATABASE_URL:") and "postgresql://" in line
+    assert "hunter2" not in line
+    [port] = errors_for(http_port="huit mille")
+    assert "'huit mille'" in port  # an ordinary setting still shows what was read
