@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from handlers import keyboards as kb
 from tests.conftest import RunningBot
 
 
@@ -26,7 +27,7 @@ async def test_a_message_read_pending_while_its_send_lands_is_sent_once(
     jeanne = bot.fake.user(601, "Jeanne")
     await jeanne.command("proposer")
     # The answer to her press goes to no chat (chat 0): nothing else holds it back.
-    await jeanne.press("✅ J'accepte")
+    await jeanne.press_doing(kb.OFFER, "consent:yes")
     assert "D'où partez-vous" in jeanne.last().text
     assert len(jeanne.callback_answers()) == 1
     bot.assert_clean()  # Telegram refuses a second answer to the same press
