@@ -413,7 +413,7 @@ def sms_sender_for(settings: Settings, gateway: KannelGateway | None) -> TextSen
 def text_writer(core: Core) -> TextWriter | None:
     if not core.settings.sms_enabled or core.texts is None:
         return None
-    return TextWriter(core.delivery, core.texts)
+    return TextWriter(core.delivery, core.texts, core.brand)
 
 
 def register_handlers(

@@ -40,6 +40,7 @@ from bot.services.agenda import AgendaService
 from bot.services.aids import AidService, CatalogueReview
 from bot.services.announcements import AnnouncementService
 from bot.services.applications import ApplicationService
+from bot.services.brand import Brand
 from bot.services.consents import ConsentService
 from bot.services.coordinator import CoordinatorService
 from bot.services.dashboard import DashboardService
@@ -157,6 +158,14 @@ class Core:
     trip_search: IndexedTripSearch | None = None
 
     @cached_property
+    def brand(self) -> Brand | None:
+        """Territories' own SMS numbers (bot/services/brand.py); None when none has one."""
+        if self.belonging is None:
+            return None
+        brand = Brand(self.settings.territories, self.belonging, self.settings.sms_number)
+        return brand if brand.numbered else None
+
+    @cached_property
     def texting(self) -> Texting | None:
         """What a text from a simple phone does (bot/services/texting.py)."""
         if self.texts is None:
@@ -168,6 +177,7 @@ class Core:
             self.conversations,
             self.words,
             lambda: self.clock.now().astimezone(zone).date(),
+            brand=self.brand,
         )
 
     @cached_property

@@ -63,7 +63,8 @@ class Territory:
     funders_file: Path | None = None
     gtfs_files: tuple[Path, ...] = ()
     tus_eur_per_km: float | None = None
-    # Its own brand: parsed and kept; one bot and one number serve all territories for now.
+    # Its own brand: the bot token is parsed and kept (one bot for now); the SMS number is its
+    # texts' (bot/services/brand.py).
     bot_token: str | None = field(default=None, repr=False)
     sms_number: str = ""
 

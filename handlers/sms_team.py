@@ -86,10 +86,17 @@ class SmsTeamHandlers:
         if not await self.teams.may_see_caller(update, typed, lang):
             return  # another territory's caller: their team records their consent
         done = await texts.set_by_team(operator, typed, agreed)
-        await send(update, context, self._answer(lang, done, typed, operator.display_name))
+        number = self.deps.settings.sms_number or ""
+        brand = self.deps.texting.brand if self.deps.texting is not None else None
+        if done.person is not None and brand is not None:
+            # The number their texts leave from: their territory's own, when it has one.
+            number = show_phone(await brand.sender_of(done.person.id)) or number
+        await send(update, context, self._answer(lang, done, typed, operator.display_name, number))
         await self.notifier.write(context, done.notices)
 
-    def _answer(self, lang: str, done: TeamSmsResult, typed: str, operator: str) -> str:
+    def _answer(
+        self, lang: str, done: TeamSmsResult, typed: str, operator: str, number: str
+    ) -> str:
         person = done.person
         values: dict[str, object] = {
             "phone": show_phone(done.phone) if done.phone else typed,
@@ -97,7 +104,7 @@ class SmsTeamHandlers:
             "operator": operator,
         }
         if done.result is TeamSms.REACHED or done.result is TeamSms.STOPPED:
-            values["number"] = self.deps.settings.sms_number or ""
+            values["number"] = number
         if done.result is TeamSms.STOPPED and person and person.sms_stopped_at:
             day = person.sms_stopped_at.astimezone(self.deps.settings.zone).date()
             values["date"] = self.t.date(lang, day)

@@ -29,6 +29,7 @@ class SentText:
     to: str
     text: str
     report_url: str
+    sender: str = ""  # the number it left from (sendsms's `from`)
 
 
 @dataclass
@@ -47,7 +48,9 @@ class Network:
             return httpx.Response(403, text="Authorization failed for sendsms")
         report_url = query.get("dlr-url", "")
         entry = int(httpx.URL(report_url).params.get("id", "0")) if report_url else 0
-        self.sent.append(SentText(entry, query["to"], query["text"], report_url))
+        self.sent.append(
+            SentText(entry, query["to"], query["text"], report_url, query.get("from", ""))
+        )
         return httpx.Response(202, text="0: Accepted for delivery")
 
 
@@ -92,14 +95,17 @@ class TextingBot(RunningBot):
         self.fake.receiver = self.mobilot.receive
         await self.mobilot.start(background=background, serve_http=serve_http)
 
-    async def text(self, sender: str, words: str, gateway_id: str | None = None) -> list[str]:
-        """`sender` texts the territory's number; returns what their phone got back."""
+    async def text(
+        self, sender: str, words: str, gateway_id: str | None = None, *, to: str = NUMBER
+    ) -> list[str]:
+        """`sender` texts the territory's number (or `to`); returns what their phone got
+        back."""
         texts = self.app.texts
         assert texts is not None
         if gateway_id is None:
             self._gateway_id += 1
             gateway_id = f"gw-{self._gateway_id}"
-        await texts.receive(gateway_id, sender, NUMBER, words)
+        await texts.receive(gateway_id, sender, to, words)
         await self.app.settle()
         return self.inbox(sender)
 

@@ -31,6 +31,7 @@ from bot.conversations.model import Press, Question, Reply, Say, Text, Words
 from bot.conversations.volunteer import says_volunteering
 from bot.domain import Missing, Person
 from bot.phones import parse_phone
+from bot.services.brand import Brand
 from bot.services.introductions import Answer, AnswerResult, Ask, AskResult
 from bot.services.people import PeopleService
 from bot.services.rides import OutcomeResult, RecordedOutcome
@@ -56,6 +57,8 @@ class Texted:
     person: Person | None
     reply: Reply = field(default_factory=Reply)
     last: bool = False
+    # The name of the person's territory when it has its own number: the welcome says it.
+    service: str = ""
 
 
 class Texting:
@@ -66,12 +69,19 @@ class Texting:
         conversations: Conversations,
         words: WordsService,
         today: Callable[[], date],
+        brand: Brand | None = None,
     ) -> None:
+        self._brand = brand
         self._texts = texts
         self._people = people
         self._conversations = conversations
         self._words = words
         self._today = today
+
+    @property
+    def brand(self) -> Brand | None:
+        """The territories' own numbers, when some territory has one."""
+        return self._brand
 
     async def take(self, text: ReceivedText) -> Texted:
         """One text, in the caller's transaction: marked handled (or ignored) with its
@@ -92,6 +102,9 @@ class Texting:
             await self._texts.handled(text)
             return Texted(phone, person, _said("sms.flood"))
         texted = Texted(phone, person)
+        if self._brand is not None:
+            theirs = await self._brand.received_on(person.id, text.receiver)
+            texted.service = theirs.name if theirs is not None else ""
         await self._take(texted, " ".join(text.text.split()), MOST_THEN)
         await self._texts.handled(text)
         return texted
@@ -117,7 +130,10 @@ class Texting:
         if person.privacy_accepted_at is None or not person.display_name.strip():
             state = await self._conversations.current(person)
             if state is None or state.flow != WELCOME:
-                reply = await self._conversations.start(person, WELCOME, words=Words(words))
+                given = {"service": texted.service} if texted.service else None
+                reply = await self._conversations.start(
+                    person, WELCOME, words=Words(words), given=given
+                )
                 await self._add(texted, reply, depth)
                 return
         answered = await self._answer(person, words)

@@ -60,13 +60,16 @@ class KannelGateway:
             timeout=httpx.Timeout(timeout_s), transport=transport, follow_redirects=False
         )
 
-    async def send(self, to: str, text: str, *, report_url: str | None = None) -> None:
-        """Hand one text to Kannel; returns once Kannel has accepted it (sent or queued)."""
+    async def send(
+        self, to: str, text: str, *, report_url: str | None = None, sender: str | None = None
+    ) -> None:
+        """Hand one text to Kannel; returns once Kannel has accepted it (sent or queued).
+        `sender`: a territory's own number, else SMS_NUMBER."""
         params = {
             "username": self.username,
             "password": self.password,
             "to": to,
-            "from": self.sender,
+            "from": sender or self.sender,
             "text": text,
             "charset": "UTF-8",
             "coding": "0",

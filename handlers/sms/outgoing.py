@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.delivery import SMS, SMS_LANES, Outgoing, Step, WordedMessage, sms_lane
 from bot.domain import Person
+from bot.services.brand import Brand
 from bot.services.delivery import DeliveryService
 from bot.services.texts import TextService
 from handlers.sms.text import fold, segments
@@ -36,9 +37,23 @@ def cut(text: str) -> str:
 
 
 class TextWriter:
-    def __init__(self, delivery: DeliveryService, texts: TextService) -> None:
+    def __init__(
+        self, delivery: DeliveryService, texts: TextService, brand: Brand | None = None
+    ) -> None:
         self._delivery = delivery
         self._texts = texts
+        # Which number each text leaves from, when a territory has its own (bot/services/brand.py).
+        self._brand = brand
+
+    async def _params(self, person_id: int, to: str, text: str) -> dict[str, object]:
+        """What the gateway is asked: the number it leaves from is kept in the row (`from`)
+        only when the person's territory has its own; else the gateway's SMS_NUMBER."""
+        params: dict[str, object] = {"to": to, "text": text}
+        if self._brand is not None and self._brand.numbered:
+            sender = await self._brand.sender_of(person_id)
+            if sender is not None:
+                params["from"] = sender
+        return params
 
     async def write(
         self,
@@ -65,7 +80,7 @@ class TextWriter:
             Outgoing(
                 chat_id=sms_lane(person.id),
                 method=SMS,
-                params={"to": number, "text": text},
+                params=await self._params(person.id, number, text),
                 person_id=person.id,
                 if_unreachable=if_unreachable,
                 urgent=urgent,
@@ -83,7 +98,9 @@ class TextWriter:
             Outgoing(
                 chat_id=message.chat_id,
                 method=SMS,
-                params={"to": message.sms_to, "text": message.text},
+                params=await self._params(
+                    message.chat_id - SMS_LANES, message.sms_to, message.text
+                ),
                 person_id=message.chat_id - SMS_LANES,
                 segments=segments(message.text),
             )

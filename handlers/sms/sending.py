@@ -26,8 +26,13 @@ class TextSender:
     async def send(self, entry: OutboxEntry) -> None:
         """Raises GatewayDown (tried again later) or GatewayRefused (never)."""
         params = entry.params
+        # Their territory's own number, when the row names one (handlers/sms/outgoing.py).
+        sender = params.get("from")
         await self._gateway.send(
-            str(params["to"]), str(params["text"]), report_url=self.report_url(entry.id)
+            str(params["to"]),
+            str(params["text"]),
+            report_url=self.report_url(entry.id),
+            sender=str(sender) if sender else None,
         )
 
     async def close(self) -> None:
