@@ -430,6 +430,15 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             if isinstance(output, TeamCandidates):
                 # After the notices, as the team's post about the need.
                 chat = update.effective_chat
+                territories = self.deps.settings.territories
+                if territories.several and chat is not None:
+                    # Several teams: the operator who took the call is told whose group
+                    # follows the need (it may be another team's, by where it starts).
+                    team = territories.get(output.need.territory)
+                    await context.bot.send_message(
+                        chat.id,
+                        t(lang, "qaregion.registered_for_team", id=output.need.id, team=team.name),
+                    )
                 await self.notifier.operator_candidates(
                     context, chat.id if chat else 0, output.need, list(output.candidates), lang
                 )
