@@ -64,6 +64,7 @@ from handlers.notify import Notifier
 from handlers.replies import IncompleteUpdate, answer_button, drop_keyboard, edit, send
 from handlers.reviews import show_decided
 from handlers.roles import OperatorDirectory
+from handlers.teams import Teams
 from i18n import Html, Translator, Voiced
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -439,6 +440,10 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
                         chat.id,
                         t(lang, "qaregion.registered_for_team", id=output.need.id, team=team.name),
                     )
+                    scope = await Teams(self.deps, self.directory).scope(update)
+                    if scope is not None and not scope.holds(team.id):
+                        # Another team's drivers and buttons: theirs to call, not this one's.
+                        continue
                 await self.notifier.operator_candidates(
                     context, chat.id if chat else 0, output.need, list(output.candidates), lang
                 )
