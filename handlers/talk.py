@@ -64,6 +64,7 @@ from handlers.notify import Notifier
 from handlers.replies import IncompleteUpdate, answer_button, drop_keyboard, edit, send
 from handlers.reviews import show_decided
 from handlers.roles import OperatorDirectory
+from handlers.teams import Teams
 from i18n import Html, Translator, Voiced
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -430,6 +431,19 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             if isinstance(output, TeamCandidates):
                 # After the notices, as the team's post about the need.
                 chat = update.effective_chat
+                territories = self.deps.settings.territories
+                if territories.several and chat is not None:
+                    # Several teams: the operator who took the call is told whose group
+                    # follows the need (it may be another team's, by where it starts).
+                    team = territories.get(output.need.territory)
+                    await context.bot.send_message(
+                        chat.id,
+                        t(lang, "qaregion.registered_for_team", id=output.need.id, team=team.name),
+                    )
+                    scope = await Teams(self.deps, self.directory).scope(update)
+                    if scope is not None and not scope.holds(team.id):
+                        # Another team's drivers and buttons: theirs to call, not this one's.
+                        continue
                 await self.notifier.operator_candidates(
                     context, chat.id if chat else 0, output.need, list(output.candidates), lang
                 )

@@ -1,0 +1,65 @@
+"""QA of a two-territory deployment (issue 22, item 1), played by each kind of user."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.places.gazetteer import Gazetteer
+from tests.conftest import RunningBot
+from tests.setups import register_trip
+from tests.test_privacy import registered_by_phone
+from tests.test_territories import ADMIN, TERRITORIES, teams
+
+
+@pytest.fixture
+async def region(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[RunningBot]:
+    declared = tmp_path / "territories.toml"
+    declared.write_text(TERRITORIES, encoding="utf-8")
+    running = RunningBot(tmp_path, gazetteer, territories_file=declared, admin_user_ids=(ADMIN,))
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def test_a_team_registering_a_caller_of_the_other_territory_is_told_which_team_follows(
+    region: RunningBot,
+) -> None:
+    bot = region
+    lot, _, correze, cora = teams(bot)
+    # Corrèze's team takes a call from Yvette, who travels from Cahors (the Lot).
+    await registered_by_phone(cora, "Yvette Roux", "06 11 22 33 44")
+    [need] = await bot.rows("SELECT id, territory FROM needs")
+    assert need["territory"] == "lot"
+    assert "Yvette Roux" in lot.last().text and not correze.messages()
+    # Cora is told where the need went, not left wondering why her group has nothing.
+    told = "\n".join(m.text for m in cora.messages()[-2:])
+    assert (
+        f"La demande n° {need['id']} part du territoire de l'équipe Lotocar :"
+        " elle est dans le groupe de cette équipe." in told
+    )
+    bot.assert_clean()
+
+
+async def test_a_caller_of_the_other_territory_gets_no_drivers_list_the_team_cannot_use(
+    region: RunningBot,
+) -> None:
+    bot = region
+    lot, _, correze, cora = teams(bot)
+    dan = bot.fake.user(4150, "Dan", last_name="Delmas", username="dan_d")
+    await register_trip(dan, "Cahors", "Figeac", "8h")  # a driver of the Lot
+    await registered_by_phone(cora, "Yvette Roux", "06 11 22 33 44")  # Cahors → Figeac: Lot
+    [need] = await bot.rows("SELECT id FROM needs")
+    shown = [m for m in cora.messages() if "Conducteurs possibles" in m.text]
+    # Before: Cora saw Dan's contact and a button "Demander à Dan D." that, pressed, told
+    # her the need was Lotocar's. Now only where the need went.
+    assert shown == []
+    assert "@dan_d" not in "\n".join(m.text for m in cora.messages())
+    assert cora.last().text == (
+        f"📍 La demande n° {need['id']} part du territoire de l'équipe Lotocar :"
+        " elle est dans le groupe de cette équipe."
+    )
+    assert "Yvette Roux" in lot.last().text
+    bot.assert_clean()
