@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 
-from telegram import LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
@@ -424,12 +424,19 @@ async def create_bot(
         unavailable=lambda update, missing: common.unavailable(update, application.bot, missing),
         leases=core.leases,
     )
-    notifier = register_handlers(application, deps, common, deliverer, core, updates.people_first)
+    # A team's group with a bot of its own is asked who is in it through that bot.
+    asking: dict[int, Bot] = {}
+    notifier = register_handlers(
+        application, deps, common, deliverer, core, updates.people_first, asking=asking
+    )
     territory_bots = [
-        territory_bot(settings, territory, its_token, request, core, deps, deliverer, bots)
+        territory_bot(settings, territory, its_token, request, core, deps, deliverer, bots, asking)
         for territory, its_token in bots.tokens.items()
     ]
     for own in territory_bots:
+        team = settings.territories.get(own.territory).team_chat_id
+        if team is not None:
+            asking[team] = own.application.bot
         deliverer.add_bot(
             own.territory,
             own.application.bot,
@@ -472,6 +479,7 @@ def territory_bot(
     deps: Deps,
     deliverer: Deliverer,
     bots: Bots,
+    asking: dict[int, Bot],
 ) -> TerritoryBot:
     """A territory's own bot: an application of its own over the same core, deps and
     deliverer; its updates have their own rows in the inbox."""
@@ -498,7 +506,9 @@ def territory_bot(
         leases=core.leases,
         poller=f"{POLLER}:{territory}",
     )
-    register_handlers(application, deps, common, deliverer, core, updates.people_first, own=True)
+    register_handlers(
+        application, deps, common, deliverer, core, updates.people_first, own=True, asking=asking
+    )
     return TerritoryBot(territory, token, application, updates)
 
 
@@ -562,6 +572,7 @@ def register_handlers(
     people_first: Callable[[], Awaitable[None]] | None = None,
     *,
     own: bool = False,
+    asking: dict[int, Bot] | None = None,
 ) -> Notifier:
     """The handlers of an application; `own`: a territory's own bot, which answers its
     updates and leaves the steps after a send, the group checks and the agenda to BOT_TOKEN's
@@ -570,7 +581,7 @@ def register_handlers(
     if not own:
         deliverer.use(notifier.steps(application.bot))
     directory = OperatorDirectory(
-        deps.settings.operator_chat_id, territories=deps.settings.territories
+        deps.settings.operator_chat_id, territories=deps.settings.territories, asking=asking
     )
     if not own:
         core.group_members.check = members_of_groups(application.bot, directory)

@@ -219,6 +219,12 @@ async def test_each_team_is_written_to_through_its_territorys_bot(two_bots: TwoB
         for row in await bot.rows("SELECT chat_id, params FROM outbox WHERE chat_id < 0")
     }
     assert sent_by == {(CORREZE, "correze"), (OPERATORS, "")}
+    # Cora writes privately to the Lot's bot, which is not in her group: who is in Corrèze's
+    # group is asked through Corrèze's bot, and she sees her own team's needs.
+    cora_on_lot = bot.fake.user(4002, "Cora", last_name="Vidal")
+    await cora_on_lot.command("ouvertes")
+    assert "Marc Roux" in cora_on_lot.last().text
+    assert "Paul Cros" not in cora_on_lot.last().text
     bot.assert_clean()
 
 
