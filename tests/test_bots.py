@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -339,6 +339,36 @@ async def test_by_long_polling_each_bot_has_its_poller(
         await eventually(lambda: bool(zoe.messages()) and bool(claire.messages()))
         assert claire.messages()[0].text.startswith("Bonjour Claire !")
         assert bot.fake.calls_to("getUpdates") and bot.own.calls_to("getUpdates")
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_each_bot_has_its_own_send_budget(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    declared = tmp_path / "territories.toml"
+    declared.write_text(TERRITORIES, encoding="utf-8")
+    bot = TwoBots(
+        tmp_path,
+        gazetteer,
+        rate_limit=True,
+        territories_file=declared,
+        telegram_messages_per_second=1,
+    )
+    await bot.start()
+    try:
+        bot.clock.advance(seconds=5)
+        jean = bot.fake.user(4101, "Jean", last_name="Martin")
+        claire = bot.own.user(4103, "Claire", last_name="Faure")
+        await jean.command("aide")
+        # One message a second per bot: the Lot's spent its own, Corrèze's has its own.
+        await claire.command("aide")
+        assert jean.messages() and claire.messages()
+        zoe = bot.fake.user(209, "Zoé")
+        await zoe.command("aide")
+        assert not zoe.messages()  # the Lot's bot waits for its next second
+        bot._set_time(bot.clock.current + timedelta(seconds=2))
+        await bot.app.settle()
+        assert zoe.messages()
         bot.assert_clean()
     finally:
         await bot.stop()
