@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 
-from telegram import LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
@@ -32,8 +32,10 @@ from bot.domain import NotWired
 from bot.interop.ports import PartnerClient
 from bot.interop.telling_partners import ROUND_SECONDS
 from bot.places.gazetteer import Gazetteer
+from bot.services.bots import DEFAULT_BOT, Bots
+from bot.services.delivery import InboxService
 from bot.settings import Settings
-from bot.workers import PARTNER_UPDATES
+from bot.workers import PARTNER_UPDATES, POLLER
 from handlers.agenda import AgendaRunner
 from handlers.aids import KeepAnswers
 from handlers.common import CommonHandlers, set_command_menus
@@ -69,6 +71,9 @@ from handlers.tus import TusHandlers
 from handlers.updates import ALLOWED_UPDATES, IDLE_LOOK, POLL_TIMEOUT, UpdateRunner
 from handlers.volunteers import VolunteerHandlers
 from i18n import Translator
+from storage.bots import SqlBots
+from storage.claims import engine_of
+from storage.inbox import SqliteInbox
 from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
@@ -87,6 +92,17 @@ AGENDA_TICK_SECONDS = 30
 
 
 @dataclass
+class TerritoryBot:
+    """A territory's own Telegram bot (bot/services/bots.py): its application and its updates
+    (its own inbox rows, its own poller or webhook path); the rest is the deployment's."""
+
+    territory: str
+    token: str
+    application: Application  # type: ignore[type-arg]
+    updates: UpdateRunner
+
+
+@dataclass
 class Mobilot:
     """A bot's parts, started and stopped together."""
 
@@ -99,6 +115,8 @@ class Mobilot:
     # The SMS channel (None without SMS_GATEWAY_URL).
     texts: TextRunner | None = None
     sms_sender: TextSender | None = None
+    # Territories' own bots, beside BOT_TOKEN's (`application`).
+    territory_bots: tuple[TerritoryBot, ...] = ()
     _heartbeat: asyncio.Task[None] | None = None
 
     @property
@@ -115,6 +133,9 @@ class Mobilot:
         settings = self.deps.settings
         await self.application.initialize()
         await set_command_menus(self.deps, self.application.bot)
+        for own in self.territory_bots:
+            await own.application.initialize()
+            await set_command_menus(self.deps, own.application.bot)
         if settings.operator_chat_id is not None:
             await self.deps.digest.ensure_scheduled()
             await self.deps.dashboard.ensure_scheduled()
@@ -128,6 +149,8 @@ class Mobilot:
         if self.core.pruning is not None:
             await self.core.pruning.ensure_scheduled()
         await self.application.start()
+        for own in self.territory_bots:
+            await own.application.start()
         await self.core.inbox.prune()
         await self.core.delivery.prune()
         if serve_http and settings.http_port is not None:
@@ -149,10 +172,21 @@ class Mobilot:
             )
         else:
             await bot.delete_webhook()  # getUpdates is refused while a webhook is set
+        for own in self.territory_bots:
+            if settings.webhook_url is not None:
+                await own.application.bot.set_webhook(
+                    territory_webhook_url(settings.webhook_url, own.territory),
+                    secret_token=territory_webhook_secret(settings, own),
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            else:
+                await own.application.bot.delete_webhook()
         self.deliverer.start()
         if self.core.leases is not None and self.core.leases.worker.several:
             self._heartbeat = asyncio.create_task(self._beat(), name="heartbeat")
         self.updates.start(polling=settings.webhook_url is None)
+        for own in self.territory_bots:
+            own.updates.start(polling=settings.webhook_url is None)
         if self.texts is not None:
             self.texts.start()
         if self.core.partner_updates is not None:
@@ -194,6 +228,12 @@ class Mobilot:
             last_telegram_success=lambda: bot.last_success,
             receive_update=self.updates.receive_one if settings.webhook_url else None,
             webhook_secret=webhook_secret(settings) if settings.webhook_url else None,
+            territory_webhooks={
+                own.territory: (own.updates.receive_one, territory_webhook_secret(settings, own))
+                for own in self.territory_bots
+            }
+            if settings.webhook_url
+            else {},
             polling=lambda: self.updates.polling_now,
             telling=Telling(
                 recording=lambda: recording(core.database, core.delivery),
@@ -215,14 +255,24 @@ class Mobilot:
 
         return SmsRoutes(settings.sms_secret.get_secret_value(), texts.receive, reported)
 
-    async def receive(self, payload: dict[str, object]) -> None:
-        """An update from Telegram: recorded, handled, and its messages sent (as far as
-        Telegram lets them through now)."""
-        await self.updates.receive([payload])
+    async def receive(self, payload: dict[str, object], territory: str = DEFAULT_BOT) -> None:
+        """An update from Telegram (to BOT_TOKEN's bot, or to `territory`'s own): recorded,
+        handled, and its messages sent (as far as Telegram lets them through now)."""
+        await self.updates_of(territory).receive([payload])
         await self.settle()
+
+    def updates_of(self, territory: str) -> UpdateRunner:
+        for own in self.territory_bots:
+            if own.territory == territory:
+                return own.updates
+        if territory != DEFAULT_BOT:
+            raise NotWired(f"no bot of its own for territory {territory!r}")
+        return self.updates
 
     async def settle(self) -> None:
         await self.updates.handle_pending()
+        for own in self.territory_bots:
+            await own.updates.handle_pending()
         if self.texts is not None:
             await self.texts.handle_pending()
         await self.deliverer.flush()
@@ -240,16 +290,33 @@ class Mobilot:
             if self.core.partner_updates is not None:
                 await self.core.partner_updates.stop()
             await self.updates.stop()
+            for own in self.territory_bots:
+                await own.updates.stop()
             if self.texts is not None:
                 await self.texts.stop()
             await self.deliverer.stop()
             if self.sms_sender is not None:
                 await self.sms_sender.close()
-            if self.application.running:
-                await self.application.stop()
-            await self.application.shutdown()
+            for application in [self.application, *(o.application for o in self.territory_bots)]:
+                if application.running:
+                    await application.stop()
+                await application.shutdown()
         finally:
             await self.core.close()
+
+
+def territory_webhook_url(webhook_url: str, territory: str) -> str:
+    """Where Telegram posts a territory's own bot's updates: WEBHOOK_URL/<territory>."""
+    return f"{webhook_url.rstrip('/')}/{territory}"
+
+
+def territory_webhook_secret(settings: Settings, own: TerritoryBot) -> str:
+    """Its own secret: from WEBHOOK_SECRET and the territory, else from its token."""
+    if settings.webhook_secret is not None:
+        seed = f"{settings.webhook_secret.get_secret_value()}:{own.territory}".encode()
+    else:
+        seed = own.token.encode()
+    return hashlib.sha256(b"mobilot-webhook:" + seed).hexdigest()
 
 
 def webhook_secret(settings: Settings) -> str:
@@ -287,27 +354,20 @@ async def create_bot(
         gazetteer=gazetteer,
         partner_client=partner_client or HttpxPartnerClient(settings.interop_timeout_s),
     )
-    bot = OutboxBot(
-        token=settings.bot_token.get_secret_value(),
-        base_url=f"{settings.telegram_api_url}/bot{{token}}",
-        base_file_url=f"{settings.telegram_api_url}/file/bot{{token}}",
-        request=request or HTTPXRequest(connection_pool_size=CONCURRENCY + 4),
-        get_updates_request=request or HTTPXRequest(read_timeout=POLL_TIMEOUT + 10),
-        defaults=Defaults(
-            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
-        ),
-        # No rate limiter here: python-telegram-bot's waits inside the call, holding up every
-        # other chat behind a busy group. Telegram's limits are the deliverer's budget, and
-        # retries its own (it keeps each chat's order).
-    )
+    token = settings.bot_token.get_secret_value()
+    bot = outbox_bot(settings, token, request)
     several = settings.workers > 1
+    bots = Bots(settings.territories, SqlBots(core.database), core.belonging, token)
+    if bots.several:
+        bot.serving(DEFAULT_BOT, bots)
+    # With several workers, what python-telegram-bot keeps of a person is read again before
+    # each of their updates: another worker may have changed it (or another bot).
+    refresh = several or bots.several
     application = (
         ApplicationBuilder()
         .bot(bot)
         .updater(None)
-        # With several workers, what python-telegram-bot keeps of a person is read again
-        # before each of their updates: another worker may have changed it.
-        .persistence(SqlitePersistence(core.database, refresh=several))
+        .persistence(SqlitePersistence(core.database, refresh=refresh))
         .build()
     )
     deps = Deps(
@@ -339,6 +399,7 @@ async def create_bot(
         transit=core.transit,
         conversations=core.conversations,
         belonging=core.belonging,
+        bots=bots if bots.several else None,
     )
     sms_sender = sms_sender_for(settings, sms_gateway)
     deliverer = Deliverer(
@@ -363,7 +424,26 @@ async def create_bot(
         unavailable=lambda update, missing: common.unavailable(update, application.bot, missing),
         leases=core.leases,
     )
-    notifier = register_handlers(application, deps, common, deliverer, core, updates.people_first)
+    # A team's group with a bot of its own is asked who is in it through that bot.
+    asking: dict[int, Bot] = {}
+    notifier = register_handlers(
+        application, deps, common, deliverer, core, updates.people_first, asking=asking
+    )
+    territory_bots = [
+        territory_bot(settings, territory, its_token, request, core, deps, deliverer, bots, asking)
+        for territory, its_token in bots.tokens.items()
+    ]
+    for own in territory_bots:
+        team = settings.territories.get(own.territory).team_chat_id
+        if team is not None:
+            asking[team] = own.application.bot
+        deliverer.add_bot(
+            own.territory,
+            own.application.bot,
+            budget_share(settings.workers, settings.telegram_messages_per_second)
+            if rate_limit
+            else None,
+        )
     texts = None
     if deps.texts is not None and notifier.texts is not None:
         context = SimpleNamespace(bot=bot)
@@ -378,7 +458,74 @@ async def create_bot(
             deps.t,
             idle=IDLE_LOOK if several else 60.0,
         )
-    return Mobilot(application, core, deps, updates, deliverer, texts=texts, sms_sender=sms_sender)
+    return Mobilot(
+        application,
+        core,
+        deps,
+        updates,
+        deliverer,
+        texts=texts,
+        sms_sender=sms_sender,
+        territory_bots=tuple(territory_bots),
+    )
+
+
+def territory_bot(
+    settings: Settings,
+    territory: str,
+    token: str,
+    request: BaseRequest | None,
+    core: Core,
+    deps: Deps,
+    deliverer: Deliverer,
+    bots: Bots,
+    asking: dict[int, Bot],
+) -> TerritoryBot:
+    """A territory's own bot: an application of its own over the same core, deps and
+    deliverer; its updates have their own rows in the inbox."""
+    bot = outbox_bot(settings, token, request)
+    bot.serving(territory, bots)
+    application = (
+        ApplicationBuilder()
+        .bot(bot)
+        .updater(None)
+        .persistence(SqlitePersistence(core.database, refresh=True))
+        .build()
+    )
+    common = CommonHandlers(deps)
+    worker = core.leases.worker if core.leases is not None else None
+    inbox = SqliteInbox(core.database, worker, engine_of(core.database), bot=territory)
+    updates = UpdateRunner(
+        application,
+        InboxService(inbox, core.clock),
+        core.delivery,
+        deliverer,
+        core.database,
+        apologise=lambda update: common.apologise(update, bot),
+        unavailable=lambda update, missing: common.unavailable(update, bot, missing),
+        leases=core.leases,
+        poller=f"{POLLER}:{territory}",
+    )
+    register_handlers(
+        application, deps, common, deliverer, core, updates.people_first, own=True, asking=asking
+    )
+    return TerritoryBot(territory, token, application, updates)
+
+
+def outbox_bot(settings: Settings, token: str, request: BaseRequest | None) -> OutboxBot:
+    return OutboxBot(
+        token=token,
+        base_url=f"{settings.telegram_api_url}/bot{{token}}",
+        base_file_url=f"{settings.telegram_api_url}/file/bot{{token}}",
+        request=request or HTTPXRequest(connection_pool_size=CONCURRENCY + 4),
+        get_updates_request=request or HTTPXRequest(read_timeout=POLL_TIMEOUT + 10),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        ),
+        # No rate limiter here: python-telegram-bot's waits inside the call, holding up every
+        # other chat behind a busy group. Telegram's limits are the deliverer's budget, and
+        # retries its own (it keeps each chat's order).
+    )
 
 
 def budget_share(workers: int, per_second: int = OVERALL_RATE.count) -> SendBudget:
@@ -423,13 +570,21 @@ def register_handlers(
     deliverer: Deliverer,
     core: Core,
     people_first: Callable[[], Awaitable[None]] | None = None,
+    *,
+    own: bool = False,
+    asking: dict[int, Bot] | None = None,
 ) -> Notifier:
+    """The handlers of an application; `own`: a territory's own bot, which answers its
+    updates and leaves the steps after a send, the group checks and the agenda to BOT_TOKEN's
+    application (they run once)."""
     notifier = Notifier(deps, core.database.after_commit, text_writer(core))
-    deliverer.use(notifier.steps(application.bot))
+    if not own:
+        deliverer.use(notifier.steps(application.bot))
     directory = OperatorDirectory(
-        deps.settings.operator_chat_id, territories=deps.settings.territories
+        deps.settings.operator_chat_id, territories=deps.settings.territories, asking=asking
     )
-    core.group_members.check = members_of_groups(application.bot, directory)
+    if not own:
+        core.group_members.check = members_of_groups(application.bot, directory)
     introductions = IntroductionHandlers(deps, notifier, directory)
     runner = AgendaRunner(
         core.scheduled, notifier, core.database, core.delivery, deliverer, people_first
@@ -477,6 +632,8 @@ def register_handlers(
     # Once an aside (/aide, /mestrajets…) is answered, the pending question comes back.
     application.add_handlers(PendingQuestions(talk).handlers(), group=AFTER_GROUP)
     application.add_error_handler(common.on_error)
+    if own:
+        return notifier
     if application.job_queue is None:
         raise NotWired("the application has no job queue")
     tick = deps.settings.agenda_tick_s

@@ -42,7 +42,7 @@ from bot.clock import Clock
 from bot.delivery import JSON, SMS, OutboxEntry, SendBudget, Step, Steps
 from bot.ports import UnitOfWork
 from bot.services.delivery import DeliveryService
-from handlers.outbox_bot import OutboxBot, recording
+from handlers.outbox_bot import OutboxBot, recording, through
 from handlers.sms.gateway import GatewayDown, GatewayRefused
 from handlers.sms.sending import TextSender
 
@@ -93,6 +93,9 @@ class Deliverer:
         self._uow = unit_of_work
         self._clock = clock
         self._budget = budget
+        # Territories' own bots, each with its own budget (Telegram's limits are per token):
+        # a row naming one goes through it (bot/services/bots.py).
+        self._others: dict[str, tuple[OutboxBot, SendBudget | None]] = {}
         self._concurrency = concurrency
         # The steps run after a message was sent (with its Telegram message id) or could
         # not be: one runner for each kind (bot/delivery.py), given at assembly.
@@ -121,6 +124,26 @@ class Deliverer:
         # A server or network failure since the last success: Telegram may be down.
         self._troubled = False
         self._texts_troubled = False
+
+    def add_bot(self, territory: str, bot: OutboxBot, budget: SendBudget | None) -> None:
+        """`territory`'s own bot: the messages whose row names it go through it."""
+        self._others[territory] = (bot, budget)
+
+    def _through(self, entry: OutboxEntry) -> tuple[OutboxBot, SendBudget | None]:
+        # A bot no longer declared: BOT_TOKEN's sends it.
+        return self._others.get(through(entry.params), (self._bot, self._budget))
+
+    def _full_until(self, now: datetime) -> datetime | None:
+        """Until when nothing may go out: every bot's budget is spent (None: some may)."""
+        if self._budget is None:
+            return None
+        full = self._budget.full_until(now)
+        for _, budget in self._others.values():
+            if full is None or budget is None:
+                return None
+            other = budget.full_until(now)
+            full = None if other is None else min(full, other)
+        return full
 
     def use(self, steps: Steps) -> None:
         """The runners of the steps notices carry; refused unless every kind has one."""
@@ -153,11 +176,7 @@ class Deliverer:
         async with self._dispatching:
             room = self._concurrency - len(self._flying)
             now = self._clock.now()
-            if (
-                self._crash is not None
-                or room <= 0
-                or (self._budget is not None and self._budget.full_until(now))
-            ):
+            if self._crash is not None or room <= 0 or self._full_until(now) is not None:
                 return 0
             self._held = {chat: until for chat, until in self._held.items() if until > now}
             self._landed = set()
@@ -179,18 +198,20 @@ class Deliverer:
                     continue
                 if chat != 0:
                     chosen.add(chat)  # the first due of a chat only: its order is kept
-                if self._budget is not None and chat != 0 and entry.method != SMS:
+                _, budget = self._through(entry)
+                if budget is not None and chat != 0 and entry.method != SMS:
                     now = self._clock.now()
-                    if self._budget.full_until(now):
-                        room = started  # nothing more goes out in this round
-                        left.append(entry)
+                    if budget.full_until(now):
+                        if not self._others:
+                            room = started  # nothing more goes out in this round
+                        left.append(entry)  # (another bot's may)
                         continue
-                    until = self._budget.group_full_until(chat, now)
+                    until = budget.group_full_until(chat, now)
                     if until is not None:
                         self._held[chat] = until  # skipped until its next slot
                         left.append(entry)
                         continue
-                    self._budget.spend(chat)
+                    budget.spend(chat)
                 self._start(entry)
                 started += 1
             # Claimed but not sent now: another worker may send them (bot/workers.py). Those
@@ -304,11 +325,12 @@ class Deliverer:
         self.wake()
 
     async def _call(self, entry: OutboxEntry) -> bool | JSON | list[JSON]:
+        bot, budget = self._through(entry)
         try:
-            return await self._bot.deliver(entry.method, entry.params)
+            return await bot.deliver(entry.method, entry.params)
         finally:  # its slot in the budget counts from Telegram's answer
-            if self._budget is not None:
-                self._budget.settled(entry.chat_id, self._clock.now())
+            if budget is not None:
+                budget.settled(entry.chat_id, self._clock.now())
 
     async def _sent(self, entry: OutboxEntry, message_id: int | None) -> None:
         self.last_success = self._clock.now()
@@ -424,7 +446,7 @@ class Deliverer:
         moments = list(self._held.values())
         next_attempt = await self._delivery.next_attempt(self._busy | self._held.keys())
         if next_attempt is not None:
-            full = self._budget.full_until(now) if self._budget is not None else None
+            full = self._full_until(now)
             moments.append(max(next_attempt, full) if full is not None else next_attempt)
         if not moments:
             return self._idle

@@ -15,6 +15,7 @@ from bot.interop.theirs import SearchWithPartners
 from bot.services.agenda import AgendaService
 from bot.services.aids import AidService
 from bot.services.applications import ApplicationService
+from bot.services.bots import DEFAULT_BOT, Bots
 from bot.services.consents import ConsentService
 from bot.services.dashboard import DashboardService
 from bot.services.digest import DigestService
@@ -74,6 +75,8 @@ class Deps:
     transit: TransitService | None = None
     # Where people and needs belong: which team may see them (issue 22).
     belonging: Belonging | None = None
+    # Territories' own Telegram bots (None or none: BOT_TOKEN's alone).
+    bots: Bots | None = None
 
     def team_chat(self, territory: str | None) -> int | None:
         """The group of that territory's team (the first territory's for None)."""
@@ -95,7 +98,7 @@ class Deps:
         user = update.effective_user
         if user is None:
             raise IncompleteUpdate("handlers that need a person only run on updates with a user")
-        return await self.people.identify(
+        person = await self.people.identify(
             TelegramIdentity(
                 user_id=user.id,
                 first_name=user.first_name,
@@ -104,3 +107,9 @@ class Deps:
                 language_code=user.language_code,
             )
         )
+        chat = update.effective_chat
+        if self.bots is not None and self.bots.several and chat is not None and chat.id > 0:
+            # In their private chat: the bot they wrote to is theirs from now on.
+            bot = getattr(update.get_bot(), "territory", DEFAULT_BOT)
+            await self.bots.wrote(person.id, user.id, str(bot))
+        return person

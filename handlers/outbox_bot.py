@@ -24,6 +24,7 @@ from telegram.request._requestparameter import RequestParameter
 
 from bot.delivery import JSON, Outgoing, Step
 from bot.ports import UnitOfWork
+from bot.services.bots import DEFAULT_BOT, Bots
 from bot.services.delivery import DeliveryService
 
 # Methods that change what people see: deferred to the outbox. Anything else (reads, file
@@ -46,6 +47,8 @@ DEFERRED = frozenset(
 )
 _SENDS = frozenset({"sendMessage", "sendDocument", "sendPhoto", "sendLocation", "sendContact"})
 _FILE = "__file__"
+# In an outbox row's params: the territory whose own bot sends it (none: BOT_TOKEN's).
+BOT = "__bot__"
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,23 @@ class OutboxBot(ExtBot[None]):
     # When a call to Telegram last succeeded (for the health check); "_" because PTB's
     # objects refuse other new attributes.
     _last_success: datetime | None = None
+    # Which bot this is ('' for BOT_TOKEN's, else its territory's id), and where the bot a
+    # message goes through is chosen when there are several (bot/services/bots.py).
+    _territory: str = DEFAULT_BOT
+    _bots: Bots | None = None
 
     @property
     def last_success(self) -> datetime | None:
         return self._last_success
+
+    @property
+    def territory(self) -> str:
+        return self._territory
+
+    def serving(self, territory: str, bots: Bots) -> None:
+        """This bot is one of several: `territory`'s own ('' for BOT_TOKEN's)."""
+        self._territory = territory
+        self._bots = bots
 
     async def _do_post(  # type: ignore[override]
         self, endpoint: str, data: JSON, **timeouts: Any
@@ -140,6 +156,12 @@ class OutboxBot(ExtBot[None]):
             return result
         params = _storable(data)
         chat_id = _chat_of(endpoint, params)
+        if self._bots is not None and self._bots.several:
+            # The bot it goes through, kept in the row (the one that received a callback
+            # query answers it: chat 0).
+            through = await self._bots.for_chat(chat_id, self._territory)
+            if through != DEFAULT_BOT:
+                params[BOT] = through
         context = _about.get() or _NOTHING_SAID
         await delivery.write(
             Outgoing(
@@ -195,9 +217,16 @@ def _storable(data: JSON) -> JSON:
     return params
 
 
+def through(params: JSON) -> str:
+    """The bot a message from the outbox goes through ('' for BOT_TOKEN's)."""
+    return str(params.get(BOT, DEFAULT_BOT))
+
+
 def _sendable(params: JSON) -> JSON:
     data: JSON = {}
     for key, value in params.items():
+        if key == BOT:
+            continue
         if isinstance(value, dict) and _FILE in value:
             stored = value[_FILE]
             data[key] = InputFile(

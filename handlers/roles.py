@@ -47,10 +47,16 @@ class OperatorDirectory:
     """
 
     def __init__(
-        self, chat_id: int | None, ttl: float = 300.0, territories: Territories | None = None
+        self,
+        chat_id: int | None,
+        ttl: float = 300.0,
+        territories: Territories | None = None,
+        asking: dict[int, Bot] | None = None,
     ) -> None:
         self.chat_id = chat_id
         self.ttl = ttl
+        # The group of a territory with its own bot is asked through that bot (the one in it).
+        self.asking = asking if asking is not None else {}
         self._cache: dict[tuple[int, int], tuple[bool, float]] = {}
         # Several territories (issue 22): each team its group; an operator is a member of one.
         self.territories = territories if territories is not None and territories.several else None
@@ -85,6 +91,7 @@ class OperatorDirectory:
         cached = self._cache.get((chat_id, user_id))
         if cached is not None and cached[1] > clock.monotonic():
             return cached[0]
+        bot = self.asking.get(chat_id, bot)
         return await outside.ask(
             outside.MEMBERSHIP, (chat_id, user_id), lambda: self._check(bot, chat_id, user_id)
         )

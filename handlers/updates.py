@@ -155,8 +155,11 @@ class UpdateRunner:
         apologise: Apology,
         unavailable: Unavailability | None = None,
         leases: Leases | None = None,
+        poller: str = POLLER,
     ) -> None:
         self._application = application
+        # The lease of this bot's poller (a territory's own bot has its own: one per bot).
+        self._poller_lease = poller
         # With several workers (bot/workers.py): one polls Telegram, the one holding the
         # lease POLLER; every one looks at the inbox often, since what another worker
         # recorded wakes no one here.
@@ -423,7 +426,7 @@ class UpdateRunner:
             # Another worker polls at once rather than when the lease runs out.
             self.poller = False
             with contextlib.suppress(Exception):
-                await self._leases.let_go(POLLER)
+                await self._leases.let_go(self._poller_lease)
 
     async def _handle_forever(self) -> None:
         while not self._stopping:
@@ -449,7 +452,7 @@ class UpdateRunner:
         if leases is None or not leases.worker.several:
             return True
         try:
-            held = await leases.hold(POLLER)
+            held = await leases.hold(self._poller_lease)
         except Exception:  # the database, say: not sure to hold it, so not polling
             log.exception("the poller's lease could not be renewed")
             held = False

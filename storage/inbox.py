@@ -15,11 +15,13 @@ from storage.db import Database
 
 # The oldest pending updates (after a given one) of the chats no other live worker holds;
 # each chat's updates are taken oldest first, so a chat's later update is never taken
-# without its earlier ones. Parameters: worker, until | after, worker, now, worker, now | limit.
+# without its earlier ones. Parameters: worker, until, bot | bot, after, worker, now, worker,
+# now | limit. Each bot's updates are claimed apart (update ids are counted per bot).
 # PostgreSQL: the same statement, after storage/claims.py's CLAIM_LOCK in its transaction.
 CLAIM = (
-    "UPDATE inbox SET claimed_by = ?, claimed_until = ? WHERE update_id IN ("
-    " SELECT i.update_id FROM inbox AS i WHERE i.status = 'pending' AND i.update_id > ?"
+    "UPDATE inbox SET claimed_by = ?, claimed_until = ? WHERE bot = ? AND update_id IN ("
+    " SELECT i.update_id FROM inbox AS i WHERE i.status = 'pending' AND i.bot = ?"
+    " AND i.update_id > ?"
     f" AND {FREE.format('i')}"
     f" AND NOT {HELD_BY_ANOTHER.format(table='inbox', chat='chat_id', row='i')}"
     " ORDER BY i.update_id LIMIT ?)"
@@ -28,21 +30,34 @@ CLAIM = (
 
 
 class SqliteInbox:
+    """The updates of one bot: `bot` is a territory's id for its own bot, '' for BOT_TOKEN's."""
+
     def __init__(
-        self, database: Database, worker: Worker | None = None, engine: Engine = "sqlite"
+        self,
+        database: Database,
+        worker: Worker | None = None,
+        engine: Engine = "sqlite",
+        bot: str = "",
     ) -> None:
         self._db = database
         self._worker = worker or Worker()
         self._engine = engine
+        self._bot = bot
 
     async def record(self, updates: Iterable[tuple[int, JSON, int]], now: datetime) -> int:
         new = 0
         async with self._db.transaction() as db:
             for update_id, payload, chat_id in updates:
                 cursor = await db.execute(
-                    "INSERT INTO inbox (update_id, payload, received_at, chat_id)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
-                    (update_id, json.dumps(payload, ensure_ascii=False), utc_text(now), chat_id),
+                    "INSERT INTO inbox (bot, update_id, payload, received_at, chat_id)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (bot, update_id) DO NOTHING",
+                    (
+                        self._bot,
+                        update_id,
+                        json.dumps(payload, ensure_ascii=False),
+                        utc_text(now),
+                        chat_id,
+                    ),
                 )
                 new += cursor.rowcount
                 await cursor.close()
@@ -57,8 +72,8 @@ class SqliteInbox:
         if now is None:
             async with self._db.connection.execute(
                 "SELECT update_id, payload, received_at FROM inbox WHERE status = 'pending'"
-                " AND update_id > ? ORDER BY update_id LIMIT ?",
-                (first, limit),
+                " AND bot = ? AND update_id > ? ORDER BY update_id LIMIT ?",
+                (self._bot, first, limit),
             ) as cursor:
                 rows = list(await cursor.fetchall())
         else:
@@ -70,6 +85,8 @@ class SqliteInbox:
                     (
                         me,
                         utc_text(self._worker.until(now)),
+                        self._bot,
+                        self._bot,
                         first,
                         me,
                         utc_text(now),
@@ -91,8 +108,8 @@ class SqliteInbox:
         status = InboxStatus.FAILED if error else InboxStatus.HANDLED
         written = await self._db.write(
             "UPDATE inbox SET status = ?, handled_at = ?, error = ?"
-            " WHERE update_id = ? AND status = 'pending'",
-            (status.value, utc_text(now), error, update_id),
+            " WHERE bot = ? AND update_id = ? AND status = 'pending'",
+            (status.value, utc_text(now), error, self._bot, update_id),
         )
         return written.rowcount > 0
 

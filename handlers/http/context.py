@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.assembly import Core
@@ -30,6 +30,10 @@ class HttpContext:
     # Records an update (committed when it returns); None when updates come by polling.
     receive_update: Callable[[JSON], Awaitable[int]] | None = None
     webhook_secret: str | None = None
+    # Territories' own bots: by territory, what records their updates and their secret.
+    territory_webhooks: dict[str, tuple[Callable[[JSON], Awaitable[int]], str]] = field(
+        default_factory=dict
+    )
     # Long polling calls Telegram every 30 s at least: silence longer than that is a fault.
     polling: Callable[[], bool] = lambda: False
     # For the partners' API, whose bookings and messages reach people in Telegram.

@@ -1,4 +1,5 @@
-"""POST /telegram: Telegram's updates, when WEBHOOK_URL is set.
+"""POST /telegram: Telegram's updates, when WEBHOOK_URL is set; POST /telegram/<territory>:
+those of a territory's own bot, with its own secret (bot/services/bots.py).
 
 Telegram is answered 200 only once the update is recorded in the inbox (committed): an answer
 lost on the way makes Telegram send it again, and the inbox drops the repeat. A call without
@@ -10,11 +11,13 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bot.delivery import JSON
 from bot.domain import NotWired
 from handlers.http.context import HttpContext
 
@@ -27,9 +30,15 @@ MAX_BODY = 1_000_000  # an update is a few KB; Telegram's largest stay far below
 
 def routes(context: HttpContext) -> list[BaseRoute]:
     receive = context.receive_update
-    secret = context.webhook_secret or ""
     if receive is None:
         raise NotWired("the webhook is served without a receiver")
+    served = [_route(PATH, receive, context.webhook_secret or "")]
+    for territory, (its_receive, its_secret) in context.territory_webhooks.items():
+        served.append(_route(f"{PATH}/{territory}", its_receive, its_secret))
+    return served
+
+
+def _route(path: str, receive: Callable[[JSON], Awaitable[int]], secret: str) -> BaseRoute:
 
     async def telegram(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -48,4 +57,4 @@ def routes(context: HttpContext) -> list[BaseRoute]:
         await receive(update)
         return Response(status_code=200)
 
-    return [Route(PATH, telegram, methods=["POST"])]
+    return Route(path, telegram, methods=["POST"])
