@@ -2,8 +2,15 @@
 processes on one database, with many people writing at once to a fake Telegram served over
 loopback (tests/workers_cluster.py). Not a test: it prints a table.
 
-    uv run --frozen python scripts/bench_workers.py --database /tmp/bench.sqlite3
+    uv run --frozen python scripts/bench_workers.py
+    uv run --frozen python scripts/bench_workers.py --runs sqlite:1,postgresql:1,postgresql:2
     uv run --frozen python scripts/bench_workers.py --database postgresql://…/bench
+
+By default one run measures SQLite with one process beside PostgreSQL with 1, 2 and 4 workers,
+in one table. PostgreSQL is a throwaway cluster the script starts under /tmp (Debian's
+initdb/pg_ctl, as user postgres when run as root: tests/postgres_cluster.py), a fresh
+database for every run; or `--database postgresql://…` (a server of yours: each run gets a
+fresh database created beside the URL's).
 
 For each number of workers: a fresh database, the workers started, then every person sends
 `--rounds` commands at once (each answered by one message). Printed: updates per second
@@ -32,6 +39,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -39,9 +47,45 @@ sys.path.insert(0, str(ROOT))
 from tests.workers_cluster import Cluster, Timed, collapse_repeats  # noqa: E402
 
 
+class Servers:
+    """Where each run's fresh database comes from: a SQLite file in the folder; a database of
+    the throwaway PostgreSQL cluster (started on first use), or of the server given."""
+
+    def __init__(self, folder: Path, url: str = "") -> None:
+        self.folder = folder
+        self.url = url
+        self.cluster: Any = None
+        self.made = 0
+
+    def fresh(self, engine: str, label: str) -> str:
+        if engine == "sqlite":
+            return fresh(str(self.folder / "bench.sqlite3"), self.folder, label)
+        self.made += 1
+        if self.url:
+            import psycopg
+
+            name = f"bench_{label}_{self.made}"
+            with psycopg.connect(self.url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                admin.execute(f'CREATE DATABASE "{name}"')
+            base, _, query = self.url.partition("?")
+            return base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
+        if self.cluster is None:
+            from tests.postgres_cluster import Cluster as PostgresCluster
+
+            self.cluster = PostgresCluster()
+            self.cluster.start()
+            self.cluster.create_template()
+        return str(self.cluster.create())
+
+    def stop(self) -> None:
+        if self.cluster is not None:
+            self.cluster.stop()
+
+
 def fresh(target: str, folder: Path, label: str) -> str:
     if target.startswith("postgresql"):
-        return target  # the caller gives an empty database for each run (a new schema)
+        return target  # a fresh database given by Servers
     path = folder / f"{label}.sqlite3"
     for leftover in folder.glob(f"{label}.sqlite3*"):
         leftover.unlink()
@@ -153,11 +197,15 @@ def main() -> None:
     parser.add_argument(
         "--database",
         default="",
-        help="a SQLite file (a fresh one per run beside it) or a postgresql:// URL",
+        help="a postgresql:// URL of a server of yours (else a throwaway cluster under /tmp)",
+    )
+    parser.add_argument(
+        "--runs",
+        default="sqlite:1,postgresql:1,postgresql:2,postgresql:4",
+        help="engine:workers, comma-separated",
     )
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--lease", type=float, default=3.0, help="WORKER_LEASE_S")
     parser.add_argument(
         "--rates",
@@ -165,51 +213,65 @@ def main() -> None:
         help="TELEGRAM_MESSAGES_PER_SECOND for each table: Telegram's 30, then lifted to see"
         " what the workers themselves can do",
     )
+    parser.add_argument(
+        "--kill", default="postgresql", help="engines for the kill -9 run (comma-separated)"
+    )
     parser.add_argument("--no-kill", action="store_true")
     arguments = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-workers-"))
-    target = arguments.database or str(folder / "bench.sqlite3")
-    if not target.startswith("postgresql"):
-        folder = Path(target).resolve().parent
-        folder.mkdir(parents=True, exist_ok=True)
-    engine = "PostgreSQL" if target.startswith("postgresql") else "SQLite (WAL, one file)"
-    print(f"{engine}: {arguments.people} people × {arguments.rounds} updates at once")
+    servers = Servers(folder, arguments.database)
+    runs = [
+        (engine.strip(), int(count))
+        for engine, count in (item.split(":") for item in arguments.runs.split(","))
+    ]
+    names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    print(f"{arguments.people} people × {arguments.rounds} updates at once")
     print(
-        f"{'msgs/s allowed':>14} {'workers':>7} {'updates':>8} {'updates/s':>10}"
-        f" {'p50 ms':>8} {'p99 ms':>8}"
+        f"{'engine':>10} {'msgs/s allowed':>14} {'workers':>7} {'updates':>8} {'updates/s':>10}"
+        f" {'p50 ms':>8} {'p99 ms':>8}",
+        flush=True,
     )
     rates = [int(n) for n in arguments.rates.split(",")]
-    for rate in rates:
-        for count in (int(n) for n in arguments.workers.split(",")):
+    try:
+        for rate in rates:
+            for engine, count in runs:
+                target = servers.fresh(engine, f"w{count}")
+                result = asyncio.run(
+                    run(
+                        target,
+                        count,
+                        arguments.people,
+                        arguments.rounds,
+                        folder,
+                        arguments.lease,
+                        rate,
+                    )
+                )
+                print(
+                    f"{names[engine]:>10} {rate:>14} {count:>7} {result['updates']:>8.0f}"
+                    f" {result['per_second']:>10.1f} {result['p50']:>8.0f}"
+                    f" {result['p99']:>8.0f}",
+                    flush=True,
+                )
+        for engine in [] if arguments.no_kill else arguments.kill.split(","):
+            target = servers.fresh(engine.strip(), "kill")
             result = asyncio.run(
-                run(
-                    target,
-                    count,
-                    arguments.people,
-                    arguments.rounds,
-                    folder,
-                    arguments.lease,
-                    rate,
+                kill_run(
+                    target, arguments.people, arguments.rounds, folder, arguments.lease, rates[-1]
                 )
             )
             print(
-                f"{rate:>14} {count:>7} {result['updates']:>8.0f}"
-                f" {result['per_second']:>10.1f} {result['p50']:>8.0f} {result['p99']:>8.0f}",
+                f"{names[engine.strip()]}: kill -9 of the poller (2 workers, lease"
+                f" {result['lease_s']:g} s, {rates[-1]} msgs/s allowed) after"
+                f" {result['answered_before_kill']:.0f} of {result['updates']:.0f} answers:"
+                f" updates lost {result['lost']:.0f}, handled twice"
+                f" {result['handled_twice']:.0f}, messages sent twice"
+                f" {result['sent_twice']:.0f}; all answered"
+                f" {result['all_answered_after_kill_s']:.1f} s after the kill",
                 flush=True,
             )
-    if not arguments.no_kill:
-        result = asyncio.run(
-            kill_run(target, arguments.people, arguments.rounds, folder, arguments.lease, rates[-1])
-        )
-        print(
-            f"kill -9 of the poller (2 workers, lease {result['lease_s']:g} s,"
-            f" {rates[-1]} msgs/s allowed) after"
-            f" {result['answered_before_kill']:.0f} of {result['updates']:.0f} answers:"
-            f" updates lost {result['lost']:.0f}, handled twice {result['handled_twice']:.0f},"
-            f" messages sent twice {result['sent_twice']:.0f}; all answered"
-            f" {result['all_answered_after_kill_s']:.1f} s after the kill"
-        )
-    if not arguments.database:
+    finally:
+        servers.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
 

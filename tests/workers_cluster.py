@@ -7,8 +7,8 @@ poller, claim the inbox's updates by chat, the outbox's messages and the agenda'
 The people are the fake's: what they send waits in the fake's getUpdates queue.
 
 The database is the one the rest of the suite uses: a SQLite file (WAL mode) by default;
-PostgreSQL when MOBILOT_TEST_DATABASE=postgresql and MOBILOT_TEST_DATABASE_URL give one (the
-workers get it as DATABASE_URL), once the PostgreSQL engine is merged.
+PostgreSQL when MOBILOT_TEST_DATABASE=postgresql: the test's own database of the throwaway
+cluster (tests/test_workers.py, target), which the workers get as DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -70,11 +70,11 @@ class Store:
         return {"DATABASE_PATH": str(self.path)}
 
     def rows(self, sql: str, *parameters: Any) -> list[tuple[Any, ...]]:
-        if self.engine == "postgresql":  # pragma: no cover - once the PostgreSQL engine lands
+        if self.engine == "postgresql":
             import psycopg
 
             with psycopg.connect(self.url, autocommit=True) as served:
-                cursor = served.execute(sql.replace("?", "%s"), parameters)
+                cursor = served.execute(sql.replace("%", "%%").replace("?", "%s"), parameters)
                 return list(cursor.fetchall()) if cursor.description else []
         connection = sqlite3.connect(self.path, timeout=30)
         try:
@@ -218,13 +218,25 @@ class Cluster:
         return said
 
     async def until_answered(
-        self, people: Sequence[FakeUser], rounds: int, timeout: float = 120.0
+        self,
+        people: Sequence[FakeUser],
+        rounds: int,
+        timeout: float = 120.0,
+        *,
+        repeats: bool = True,
     ) -> float:
-        """Wait until everyone has at least `rounds` answers; returns the seconds it took."""
+        """Wait until everyone has at least `rounds` answers; returns the seconds it took.
+        `repeats=False`: a message sent again after a kill does not count (collapse_repeats)."""
+
+        def count(person: FakeUser) -> int:
+            if repeats:
+                return len(person.messages())
+            return len(collapse_repeats(self.answers(person))[0])
+
         began = time.monotonic()
-        while any(len(person.messages()) < rounds for person in people):
+        while any(count(person) < rounds for person in people):
             if time.monotonic() - began > timeout:
-                missing = sum(max(0, rounds - len(p.messages())) for p in people)
+                missing = sum(max(0, rounds - count(p)) for p in people)
                 raise AssertionError(f"{missing} answers still missing after {timeout} s")
             await asyncio.sleep(0.05)
         return time.monotonic() - began
