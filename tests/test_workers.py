@@ -40,11 +40,18 @@ def target(tmp_path: Path, databases: PostgresDatabases | None) -> str | None:
     return databases.url(tmp_path / "mobilot.sqlite3")
 
 
+# How long a worker's claims last without renewal. Short where a test kills a worker, so the
+# other takes over soon; longer elsewhere, so that a worker slowed by a loaded machine does not
+# lose its claims (a message then sent twice is allowed, but not what those tests look at).
+KILLED_LEASE_S, CALM_LEASE_S = 2.0, 8.0
+
+
 @pytest.fixture
 async def cluster(
-    tmp_path: Path, database_engine: PostgresDatabases | None
+    tmp_path: Path, database_engine: PostgresDatabases | None, request: pytest.FixtureRequest
 ) -> AsyncIterator[Cluster]:
-    running = Cluster(tmp_path, target=target(tmp_path, database_engine))
+    lease = KILLED_LEASE_S if "killed" in request.node.name else CALM_LEASE_S
+    running = Cluster(tmp_path, lease_s=lease, target=target(tmp_path, database_engine))
     await running.start_api()
     try:
         await running.start_workers(["w1", "w2"])
