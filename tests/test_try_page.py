@@ -15,8 +15,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -40,6 +42,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WAIT_MS = 15_000
+
+
+
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
+
+
+def a_weekday_two_days_on_at_least() -> str:
+    """A day of the driver's weekdays far enough ahead that the evening-before reminder is
+    still to come whatever the time of day the test runs (tomorrow's is skipped after 18h)."""
+    day = datetime.now(ZoneInfo("Europe/Paris")).date() + timedelta(days=2)
+    while day.weekday() >= len(WEEKDAYS_FR):
+        day += timedelta(days=1)
+    return WEEKDAYS_FR[day.weekday()]
 
 
 def browser_or_skip() -> Any:
@@ -170,7 +185,7 @@ def test_a_driver_and_a_passenger_meet_on_the_try_page(try_mode: str) -> None:
             expect(paul.locator(".bubble.mine").last).to_contain_text("Cahors")
             last_says(paul, "Où voulez-vous aller ?")
             say(paul, "Figeac")
-            say(paul, "mardi")
+            say(paul, a_weekday_two_days_on_at_least())
             press(paul, "🏁 Arriver avant une heure")
             say(paul, "9h")
             press(paul, "➡️ Pas de retour")
