@@ -44,7 +44,6 @@ CHROMIUM_ARGS = [
 WAIT_MS = 15_000
 
 
-
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
 
 
