@@ -423,6 +423,7 @@ def wire(
         unit_of_work=database,
         timing=timing,
         consents=consents,
+        belonging=belonging,
     )
     outbox = SqliteOutbox(database, worker, engine)
     privacy = PrivacyService(

@@ -273,7 +273,7 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
                 return True
             opened = OPENED_BY_PRESS.get((data.kind, data.part(0) or ""))
             if opened is not None:
-                reply = await self.start(context, person, opened, data.part(1) or "")
+                reply = await self.start(update, person, opened, data.part(1) or "")
                 await self.render(update, context, person, reply)
                 return True
             if data.kind == kb.START:
@@ -282,8 +282,8 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
                 # Pressed twice (a double tap): the question asked at the first is not asked
                 # again, and the second finds the menu's buttons gone already.
                 menu = query.message.message_id if query.message is not None else ""
-                reply = await self.conversations.start(
-                    person, flow, opening=opening, source=f"menu:{menu}", anew=False
+                reply = await self.start(
+                    update, person, flow, opening, source=f"menu:{menu}", anew=False
                 )
                 reply.drop_choices = bool(reply.outputs)  # the menu's buttons, once chosen
                 await self.render(update, context, person, reply)
@@ -323,12 +323,7 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         if current is not None and current.flow in GIVE_WAY and flow is not None:
             return await self.conversations.set_aside(person)
         if flow is not None:
-            if flow in FOR_THE_TEAM:
-                if update.effective_user is None:
-                    raise IncompleteUpdate("a message without its sender")
-                if not await self.directory.is_operator(update.get_bot(), update.effective_user.id):
-                    return _said("operators.only")
-            return await self.start(context, person, flow)
+            return await self.start(update, person, flow)
         if current is not None and command in ("annuler", "cancel"):
             return await self.conversations.cancel(person)
         return None  # an aside (/aide, /mestrajets…): answered, then the question again
@@ -353,13 +348,27 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
 
     async def start(
         self,
-        context: Context,
+        update: Update,
         person: Person,
         flow: str,
         opening: str = "",
         words: Words | None = None,
+        *,
+        source: str = "",
+        anew: bool = True,
     ) -> Reply:
-        return await self.conversations.start(person, flow, opening=opening, words=words)
+        """Every conversation opened here, however (a command, a menu, a button, words): the
+        team's own only for an operator, whose team is handed in (a forged menu button
+        opens nothing)."""
+        team: str | None = None
+        if flow in FOR_THE_TEAM:
+            if not await self._operator(update):
+                return _said("operators.only")
+            territory = await Teams(self.deps, self.directory).team(update)
+            team = territory.id if territory is not None else None
+        return await self.conversations.start(
+            person, flow, opening=opening, words=words, source=source, anew=anew, team=team
+        )
 
     def words_start(self) -> MessageHandler[Context, None]:
         """A trip asked in one message, before any command ("cahors demain 9h"): registered
@@ -371,7 +380,7 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         if message is None:
             raise IncompleteUpdate("an update without its message")
         person = await self.deps.person(update)
-        reply = await self.start(context, person, OPENED_BY_WORDS, words=Words(message.text or ""))
+        reply = await self.start(update, person, OPENED_BY_WORDS, words=Words(message.text or ""))
         await self.render(update, context, person, reply)
 
     async def ask_again(self, update: Update, context: Context) -> bool:
@@ -431,19 +440,6 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             if isinstance(output, TeamCandidates):
                 # After the notices, as the team's post about the need.
                 chat = update.effective_chat
-                territories = self.deps.settings.territories
-                if territories.several and chat is not None:
-                    # Several teams: the operator who took the call is told whose group
-                    # follows the need (it may be another team's, by where it starts).
-                    team = territories.get(output.need.territory)
-                    await context.bot.send_message(
-                        chat.id,
-                        t(lang, "qaregion.registered_for_team", id=output.need.id, team=team.name),
-                    )
-                    scope = await Teams(self.deps, self.directory).scope(update)
-                    if scope is not None and not scope.holds(team.id):
-                        # Another team's drivers and buttons: theirs to call, not this one's.
-                        continue
                 await self.notifier.operator_candidates(
                     context, chat.id if chat else 0, output.need, list(output.candidates), lang
                 )

@@ -93,10 +93,14 @@ class Teams:
         return caller is None or await self.may_see_person(update, caller.id, lang)
 
     async def _may(self, update: Update, territory: Territory, lang: str, key: str) -> bool:
-        scope = await self.scope(update)
-        if scope is None or scope.holds(territory.id):
+        team = await self.team(update)
+        belonging = self.deps.belonging
+        if team is None or belonging is None:
             return True
-        text = self.t(lang, key, team=territory.name)
+        elsewhere = belonging.followed_elsewhere(team.id, territory.id)
+        if elsewhere is None:
+            return True
+        text = self.t(lang, key, team=elsewhere.name)
         if update.callback_query is not None:
             await answer_button(update, text)
         elif update.effective_chat is not None:

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
 from tests.conftest import RunningBot
-from tests.setups import register_trip
+from tests.setups import reads, register_trip
 from tests.test_privacy import registered_by_phone
-from tests.test_territories import ADMIN, TERRITORIES, teams
+from tests.test_territories import ADMIN, TERRITORIES, doing, need_post, teams
 
 
 @pytest.fixture
@@ -62,4 +63,49 @@ async def test_a_caller_of_the_other_territory_gets_no_drivers_list_the_team_can
         " elle est dans le groupe de cette équipe."
     )
     assert "Yvette Roux" in lot.last().text
+    bot.assert_clean()
+
+
+async def test_a_need_registered_for_the_other_team_waits_unclaimed_in_its_group(
+    region: RunningBot,
+) -> None:
+    bot = region
+    lot, olga, _, cora = teams(bot)
+    # Corrèze's team takes a call for a trip from Cahors: the Lot's team follows it, so it is
+    # left for them to take, not held by Cora, who cannot act on it.
+    await registered_by_phone(cora, "Yvette Roux", "06 11 22 33 44")
+    [need] = await bot.rows("SELECT id, claimed_by, status FROM needs")
+    assert need["claimed_by"] is None
+    await lot.press_data(olga, doing(need_post(lot, need["id"]), "claim"))
+    [taken] = await bot.rows("SELECT claimed_by FROM needs")
+    [olga_row] = await bot.rows("SELECT id FROM people WHERE telegram_user_id = ?", olga.id)
+    assert taken["claimed_by"] == olga_row["id"]
+    bot.assert_clean()
+
+
+async def test_a_need_registered_for_ones_own_team_is_followed_by_who_took_the_call(
+    region: RunningBot,
+) -> None:
+    bot = region
+    lot, olga, _, _ = teams(bot)
+    await registered_by_phone(olga, "Yvette Roux", "06 11 22 33 44")  # Cahors → Figeac: Lot
+    [need] = await bot.rows("SELECT claimed_by FROM needs")
+    [olga_row] = await bot.rows("SELECT id FROM people WHERE telegram_user_id = ?", olga.id)
+    assert need["claimed_by"] == olga_row["id"]
+    # Nothing to say about another team: the drivers to call come next, as with one team.
+    assert not any("part du territoire" in (m.text or "") for m in olga.messages())
+    bot.assert_clean()
+
+
+async def test_a_forged_menu_button_does_not_open_the_teams_own_conversations(
+    region: RunningBot,
+) -> None:
+    bot = region
+    paul = bot.fake.user(4300, "Paul", last_name="Castel")
+    await paul.command("start")
+    for flow in ("behalf_need", "behalf_driver", "apply_for"):
+        await paul.press_data(kb.encode(kb.START, flow))
+        assert paul.last().text == reads(bot, "operators.only"), flow
+    opened = await bot.rows("SELECT state FROM conversations")
+    assert not any(flow in row["state"] for row in opened for flow in ("behalf", "apply_for"))
     bot.assert_clean()

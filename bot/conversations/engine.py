@@ -618,13 +618,15 @@ class Conversations:
         given: Mapping[str, Any] | None = None,
         source: str = "",
         anew: bool = True,
+        team: str | None = None,
     ) -> Reply:
         """Begin `flow_name` (again, if it was open); another conversation open is finished
         or cancelled first, nothing lost. `opening` says how, for a flow opened several ways
         (`Turn.opening`); `words`, when a whole sentence rather than a command began it.
         `source` is what it was opened from (the channel's menu message). Unless `anew`, the
         same flow opened the same way from the same source, still at its first question with
-        nothing answered, is left as it is and nothing is said (a button pressed twice)."""
+        nothing answered, is left as it is and nothing is said (a button pressed twice).
+        `team`: the territory of the operator's team, for a flow the team opens for a caller."""
         state = await self._store.get(person.id)
         flow = self._flows[flow_name]
         plain = words is None and not given and not caller
@@ -643,6 +645,7 @@ class Conversations:
             step="",
             nonce=secrets.token_hex(3),
             caller=dict(caller or {}),
+            team=team,
             paused=paused,
             begun_by=begun_by,
         )

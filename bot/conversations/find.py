@@ -816,10 +816,18 @@ class FindFlow(CallerSteps[NeedDraft]):
             search = await self.finding.submit(turn.person, new_need)
             turn.notify(search.notices)
             return
-        followed = await self.operators.register_need(turn.person, self.caller_of(turn), new_need)
+        followed = await self.operators.register_need(
+            turn.person, self.caller_of(turn), new_need, turn.state.team
+        )
         if followed.need is None:
             raise Missing("the registered need is not in its follow-up")
         turn.notify(followed.notices)
+        if followed.elsewhere is not None:
+            # Told where it went, rather than left wondering why their group has nothing.
+            turn.say(
+                "qaregion.registered_for_team", id=followed.need.id, team=followed.elsewhere.name
+            )
+            return
         turn.reply.outputs.append(TeamCandidates(followed.need, tuple(followed.candidates)))
 
 

@@ -288,6 +288,9 @@ class ConversationState(BaseModel):
     editing: bool = False
     # Who the conversation is about, when the team speaks for someone who phoned.
     caller: dict[str, Any] = {}
+    # The territory of the operator's team, when a team speaks for someone who phoned (with
+    # several territories): what the team registers is theirs to follow only if it is theirs.
+    team: str | None = None
     # The conversation set aside by a flow that opens over others (`Flow.aside`), as stored:
     # it goes on where it was once that flow ends.
     paused: dict[str, Any] | None = None

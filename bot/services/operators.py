@@ -34,6 +34,7 @@ from bot.services import telling
 from bot.services.consents import NEED as NEED_CONSENT
 from bot.services.consents import SENSITIVE, TRIP, VERSIONS, ConsentRepository
 from bot.services.needs import NeedService
+from bot.services.territories import Belonging
 from bot.services.trips import Registered, TripService
 from bot.services.views import FollowUp, FollowUpResult
 from bot.territories import Scope
@@ -78,8 +79,10 @@ class OperatorService:
         unit_of_work: UnitOfWork,
         timing: Timing,
         consents: ConsentRepository | None = None,
+        belonging: Belonging | None = None,
     ) -> None:
         self._consents = consents
+        self._belonging = belonging
         self._needs = needs
         self._follow_up = follow_up
         self._introductions = introductions
@@ -269,24 +272,40 @@ class OperatorService:
             )
         return FollowUp(view.result, view.need, view.passenger, view.claimer, notices=notices)
 
-    async def register_need(self, operator: Person, caller: Caller, new_need: NewNeed) -> FollowUp:
-        """A need phoned in: the caller is recorded, the need is followed by this operator."""
+    async def register_need(
+        self, operator: Person, caller: Caller, new_need: NewNeed, team: str | None = None
+    ) -> FollowUp:
+        """A need phoned in: the caller is recorded, the need is followed by this operator,
+        unless it is another team's (`team`: the operator's, with several territories): then
+        it waits in that team's group for one of them to take it, with no drivers to call
+        shown to an operator who could not ask them."""
         now = self._clock.now()
         async with self._uow.transaction():
             person = await self._add_caller(operator, caller, NEED_CONSENT, SENSITIVE)
             need = await self._matching.record(person.id, new_need, NeedStatus.WITH_OPERATORS)
             await self._needs.record_event(need.id, now, "registered_by_operator", operator.id)
-            await self._claim(need.id, operator.id)
+            elsewhere = (
+                self._belonging.followed_elsewhere(team, need.territory)
+                if self._belonging is not None
+                else None
+            )
+            if elsewhere is None:
+                await self._claim(need.id, operator.id)
             fresh = await self._needs.get(need.id)
             if fresh is None:
                 raise Missing(f"need {need.id} is gone")
-            candidates = await self._matching.candidates(
-                fresh, self._relaxed, limit=8, include_full=True
+            claimer = operator if elsewhere is None else None
+            candidates = (
+                await self._matching.candidates(fresh, self._relaxed, limit=8, include_full=True)
+                if elsewhere is None
+                else []
             )
-            view = FollowUp(FollowUpResult.DONE, fresh, person, operator)
+            view = FollowUp(FollowUpResult.DONE, fresh, person, claimer)
             notices = telling.need_to_team(view, "on_behalf")
             notices += telling.alternatives_to_team(fresh, await self._matching.alternatives(fresh))
-        return FollowUp(FollowUpResult.DONE, fresh, person, operator, candidates, notices)
+        return FollowUp(
+            FollowUpResult.DONE, fresh, person, claimer, candidates, notices, elsewhere=elsewhere
+        )
 
     async def register_driver(
         self, operator: Person, caller: Caller, new_trip: NewTrip

@@ -66,6 +66,13 @@ class Belonging:
         """Someone a team registered: theirs unless already known."""
         return await self._store.settle_person(person_id, territory)
 
+    def followed_elsewhere(self, team: str | None, territory: str | None) -> Territory | None:
+        """The territory whose team follows a row of `territory`, when it is not `team`'s
+        (an operator's, None when no team is named): that team's to act on, not this one's."""
+        if team is None or self.territories.scope(team).holds(territory):
+            return None
+        return self.territories.get(territory)
+
     async def of_person(self, person_id: int) -> Territory:
         return self.territories.get(await self._store.person(person_id))
 

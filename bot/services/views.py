@@ -9,6 +9,7 @@ from bot.domain import Need, Person
 from bot.notices import Notice
 from bot.ports import NeedRepository, PeopleRepository
 from bot.services.candidates import Candidate
+from bot.territories import Territory
 
 
 class FollowUpResult(enum.StrEnum):
@@ -31,6 +32,9 @@ class FollowUp:
     # Why the need went to the team ("no_match", "no_more_drivers"…), for its post to keep
     # saying so when it is edited (filled by OperatorService.view).
     reason: str | None = None
+    # The other team that follows the need, when an operator registered it for a caller of
+    # another territory (several territories): theirs to take, not this operator's.
+    elsewhere: Territory | None = None
 
 
 async def team_view(needs: NeedRepository, people: PeopleRepository, need_id: int) -> FollowUp:
