@@ -477,6 +477,7 @@ def wire(
         proof_retention_days=settings.proof_retention_days,
         answers=aid_answers,
         territory_funders=territory_funders,
+        belonging=belonging,
     )
     # Aid applications go with the rest of a person's data (/mesdonnees, /oublier).
     privacy.register(AidsHeld(database, [applications.forget, aids.forget]))

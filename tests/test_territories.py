@@ -504,6 +504,38 @@ async def test_an_aid_application_goes_to_its_persons_team(region_with_aids: Run
     bot.assert_clean()
 
 
+async def test_an_aid_applied_for_a_caller_is_the_callers_not_the_operators(
+    region_with_aids: RunningBot,
+) -> None:
+    bot = region_with_aids
+    _, _, correze, cora = teams(bot)
+    await cora.command("aidepour")
+    await cora.send("Zoé Mas")
+    await cora.send("06 12 34 56 78")
+    await cora.send("24")
+    await cora.send("chômeuse")
+    await cora.send("Tulle")
+    await cora.press_doing(kb.APPLY, "aid:correze-permis")
+    await cora.send("Auto-école de Tulle")
+    await cora.send_photo(content=b"\xff\xd8\xff\xe0 id")
+    await cora.send_document("devis.pdf", b"%PDF-1.4\n")
+    await cora.press_doing(kb.APPLY, "done")
+    await cora.press_doing(kb.APPLY, "submit")
+    [operator] = await bot.rows(
+        "SELECT id, territory FROM people WHERE telegram_user_id = ?", cora.id
+    )
+    [caller] = await bot.rows("SELECT id, territory FROM people WHERE display_name = 'Zoé Mas'")
+    # The caller's age and situation are kept with the caller's application (and go when
+    # she is forgotten), never as the operator's own answers; the operator belongs nowhere.
+    assert await bot.rows("SELECT person_id FROM aid_answers_given") == []
+    assert operator["territory"] is None
+    assert caller["territory"] == "correze"
+    [sent] = await bot.rows("SELECT funder_chat_id FROM aid_applications")
+    assert sent["funder_chat_id"] == CORREZE
+    assert "Zoé Mas" in everything(correze)
+    bot.assert_clean()
+
+
 def test_a_territory_without_a_group_is_followed_by_the_first_team(tmp_path: Path) -> None:
     declared = tmp_path / "territories.toml"
     declared.write_text(

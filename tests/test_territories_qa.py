@@ -12,7 +12,13 @@ from handlers import keyboards as kb
 from tests.conftest import RunningBot
 from tests.setups import reads, register_trip
 from tests.test_privacy import registered_by_phone
-from tests.test_territories import ADMIN, TERRITORIES, doing, need_post, teams
+from tests.test_territories import (
+    ADMIN,
+    TERRITORIES,
+    doing,
+    need_post,
+    teams,
+)
 
 
 @pytest.fixture

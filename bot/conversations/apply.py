@@ -331,7 +331,7 @@ class ApplyFlow(Flow[ApplyDraft]):
         if profile is None:
             turn.ask(AGE)
             return
-        found = await self.aids.find(turn.person, profile)
+        found = self.aids.found(profile)  # the caller's answers: not the operator's own
         here = [aid for aid in found.aids if aid.apply_here]
         lang = turn.person.language
         elsewhere = tuple(aid.in_language(lang).title for aid in found.aids if not aid.apply_here)
@@ -354,7 +354,9 @@ class ApplyFlow(Flow[ApplyDraft]):
         if profile is None:
             self.gone(turn)
             return
-        filed = await self.applications.file_for(turn.person, caller, answer.argument, profile)
+        filed = await self.applications.file_for(
+            turn.person, caller, answer.argument, profile, turn.state.team
+        )
         if filed.result is not Result.DONE or filed.application is None or filed.aid is None:
             turn.alert("aids.apply_unavailable")
             return

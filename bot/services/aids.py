@@ -81,6 +81,11 @@ class AidService:
             await self._belonging.commune_known(
                 person.id, profile.commune_code, profile.department or ""
             )
+        return self.found(profile)
+
+    def found(self, profile: Profile) -> Found:
+        """The aids for someone else's answers (a caller's, with the team): nothing is
+        remembered, and nothing placed, for whoever asks."""
         return Found(profile, self.catalogue.for_profile(profile, self._today()))
 
     async def keep(self, person: Person, profile: Profile) -> None:

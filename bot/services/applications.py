@@ -40,6 +40,7 @@ from bot.clock import Clock
 from bot.domain import Caller, Person
 from bot.notices import Button, Notice, Offer, to_team
 from bot.ports import Agenda, PeopleRepository, UnitOfWork
+from bot.services.territories import Belonging
 
 Membership = Callable[[int], Awaitable[bool]]
 # Whether the bot can write to the reviewer in private (they have opened a chat with it).
@@ -125,9 +126,11 @@ class ApplicationService:
         proof_retention_days: int,
         answers: AidAnswers | None = None,
         territory_funders: TerritoryFunders | None = None,
+        belonging: Belonging | None = None,
     ) -> None:
         """`territory_funders`: with several territories, each one's funders (issue 22)."""
         self._territory_funders = territory_funders
+        self._belonging = belonging
         self.catalogue = catalogue
         # The answers last given in /aides, which applying from the aids shown starts from.
         self._answers = answers
@@ -173,10 +176,16 @@ class ApplicationService:
         return Done(Result.DONE, draft, aid=aid)
 
     async def file_for(
-        self, operator: Person, caller: Caller, aid_id: str, profile: Profile
+        self,
+        operator: Person,
+        caller: Caller,
+        aid_id: str,
+        profile: Profile,
+        team: str | None = None,
     ) -> Done:
         """An operator applies for someone who phoned: the caller is recorded (no Telegram;
-        reached by phone, through the team), the draft is the operator's to fill."""
+        reached by phone, through the team), the draft is the operator's to fill. The caller
+        belongs where their commune is, else with the team they phoned (`team`)."""
         aid = self.catalogue.get(aid_id)
         if aid is None or not aid.apply_here or not aid.shown_on(self._clock.now().date()):
             return Done(Result.NOT_FOUND)
@@ -189,6 +198,12 @@ class ApplicationService:
                 operator.id,
                 self._clock.now(),
             )
+            if self._belonging is not None and profile.commune_code:
+                await self._belonging.commune_known(
+                    person.id, profile.commune_code, profile.department or ""
+                )
+            elif self._belonging is not None and team is not None:
+                await self._belonging.settle(person.id, team)
             return await self.start(person, aid_id, profile, filed_by=operator)
 
     async def answer(self, person: Person, application_id: int, text: str) -> Done:
