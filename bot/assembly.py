@@ -348,9 +348,10 @@ def wire(
     introductions = SqliteIntroductionRepository(database)
     person_reports = SqlitePersonReports(database)
     belonging = Belonging(settings.territories, SqlTerritories(database))
+    volunteer_repository = SqliteVolunteers(database)
     volunteers = VolunteerService(
         belonging=belonging,
-        volunteers=SqliteVolunteers(database),
+        volunteers=volunteer_repository,
         people=people,
         trips=trips,
         introductions=introductions,
@@ -364,7 +365,7 @@ def wire(
     )
     volunteer_rides = VolunteerRideService(
         rides=SqliteVolunteerRides(database),
-        volunteers=SqliteVolunteers(database),
+        volunteers=volunteer_repository,
         people=people,
         params=params,
         eur_per_km=settings.tus_eur_per_km,
@@ -646,7 +647,7 @@ def wire(
         coordinator=CoordinatorService(
             rides=rides,
             operators=operators,
-            volunteers=SqliteVolunteers(database),
+            volunteers=volunteer_repository,
             people=people,
             agenda=agenda,
             clock=clock,

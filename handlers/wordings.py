@@ -1,4 +1,4 @@
-"""A table of wordings by kind of notice (bot/notices.py), checked by mypy.
+"""A table of wordings by kind of notice (bot/notices/), checked by mypy.
 
 Each entry pairs a kind (a `NoticeValues` class) with the function that words it; `add`
 makes mypy check that the function reads that kind's values, and a kind worded twice is

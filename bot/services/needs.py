@@ -1,7 +1,7 @@
 """Passengers' needs: recording them, finding drivers, cancelling, expiring.
 
 The service decides and records; it returns plain results saying what happened and the
-notices it causes (bot/notices.py), which the adapters word and send. Introductions to a
+notices it causes (bot/notices/), which the adapters word and send. Introductions to a
 driver are in bot/services/introductions.py, new drivers for waiting needs in
 bot/services/announcements.py.
 """

@@ -1,7 +1,7 @@
 """Who is told what, when something happens to a need or an introduction.
 
 Pure decisions, no I/O: each function takes what happened (domain objects) and returns the
-notices it causes (bot/notices.py). The rules, in one place:
+notices it causes (bot/notices/). The rules, in one place:
 
 - A person with Telegram is written to; one registered by phone (no Telegram) is reached
   through the team, which is given the phone number and what to say; one whose Telegram turns
