@@ -161,10 +161,10 @@ def _worded(
 
 # Event kinds a need's history records (storage/needs.py and the services), each worded.
 EVENT_KINDS = (
-    "created", "registered_by_operator", "no_match", "asked_operators", "no_more_drivers",
-    "claimed", "asked_driver", "asking", "accepted", "matched", "declined", "expired",
-    "driver_withdrew", "searching", "with_operators", "cancelled", "closed", "date_passed",
-    "ride_happened", "ride_not_happened", "ride_no_show",
+    "created", "registered_by_operator", "registered_by_other_team", "no_match",
+    "asked_operators", "no_more_drivers", "claimed", "asked_driver", "asking", "accepted",
+    "matched", "declined", "expired", "driver_withdrew", "searching", "with_operators",
+    "cancelled", "closed", "date_passed", "ride_happened", "ride_not_happened", "ride_no_show",
 )  # fmt: skip
 
 

@@ -41,9 +41,11 @@ def keys_used_in_code() -> set[str]:
     used |= {f"find.ask_time_{m.value}" for m in TimeMode} | {
         f"find.time_set_{m.value}" for m in TimeMode
     }
-    used |= {f"operators.reason.{r}" for r in ("no_match", "no_more_drivers", "asked_operators")}
+    from bot.services.operators import POST_REASONS
+
+    used |= {f"operators.reason.{r}" for r in POST_REASONS.values()}
     used |= {"intro.state_accepted", "intro.state_declined", "button.edit_caller"}
-    used |= {"behalf_need.intro", "behalf_driver.intro", "operators.reason.on_behalf"}
+    used |= {"behalf_need.intro", "behalf_driver.intro"}
     used |= {f"operators.state_{s}{w}" for s in ("open", "claimed") for w in ("", "_with_status")}
     used |= {f"close.{r.value}" for r in CloseReason}
     from bot.agenda import Kind

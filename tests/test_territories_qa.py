@@ -82,7 +82,9 @@ async def test_a_need_registered_for_the_other_team_waits_unclaimed_in_its_group
     await registered_by_phone(cora, "Yvette Roux", "06 11 22 33 44")
     [need] = await bot.rows("SELECT id, claimed_by, status FROM needs")
     assert need["claimed_by"] is None
-    await lot.press_data(olga, doing(need_post(lot, need["id"]), "claim"))
+    post = need_post(lot, need["id"])
+    assert reads(bot, "operators.reason.on_behalf_other_team") in (post.text or "")
+    await lot.press_data(olga, doing(post, "claim"))
     [taken] = await bot.rows("SELECT claimed_by FROM needs")
     [olga_row] = await bot.rows("SELECT id FROM people WHERE telegram_user_id = ?", olga.id)
     assert taken["claimed_by"] == olga_row["id"]

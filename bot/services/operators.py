@@ -55,11 +55,12 @@ class Diary:
 
 
 # The need's history events that say why it came to the team, and how its post says it.
-_POST_REASONS = {
+POST_REASONS = {
     "no_match": "no_match",
     "no_more_drivers": "no_more_drivers",
     "asked_operators": "asked_operators",
     "registered_by_operator": "on_behalf",
+    "registered_by_other_team": "on_behalf_other_team",
 }
 
 
@@ -103,9 +104,9 @@ class OperatorService:
             return FollowUp(FollowUpResult.NOT_FOUND)
         view = await self._view(FollowUpResult.DONE, need)
         reasons = [
-            _POST_REASONS[event["kind"]]
+            POST_REASONS[event["kind"]]
             for event in await self._follow_up.events(need.id)
-            if event["kind"] in _POST_REASONS
+            if event["kind"] in POST_REASONS
         ]
         return replace(view, reason=reasons[-1] if reasons else None)
 
@@ -283,12 +284,13 @@ class OperatorService:
         async with self._uow.transaction():
             person = await self._add_caller(operator, caller, NEED_CONSENT, SENSITIVE)
             need = await self._matching.record(person.id, new_need, NeedStatus.WITH_OPERATORS)
-            await self._needs.record_event(need.id, now, "registered_by_operator", operator.id)
             elsewhere = (
                 self._belonging.followed_elsewhere(team, need.territory)
                 if self._belonging is not None
                 else None
             )
+            event = "registered_by_operator" if elsewhere is None else "registered_by_other_team"
+            await self._needs.record_event(need.id, now, event, operator.id)
             if elsewhere is None:
                 await self._claim(need.id, operator.id)
             fresh = await self._needs.get(need.id)
@@ -301,7 +303,7 @@ class OperatorService:
                 else []
             )
             view = FollowUp(FollowUpResult.DONE, fresh, person, claimer)
-            notices = telling.need_to_team(view, "on_behalf")
+            notices = telling.need_to_team(view, POST_REASONS[event])
             notices += telling.alternatives_to_team(fresh, await self._matching.alternatives(fresh))
         return FollowUp(
             FollowUpResult.DONE, fresh, person, claimer, candidates, notices, elsewhere=elsewhere
