@@ -21,26 +21,12 @@ from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
 from tests.conftest import API_URL, OPERATORS, RunningBot
 from tests.fakebot import FakeBotAPI
-from tests.setups import describe_need, register_trip
+from tests.setups import CORREZE, describe_need, register_trip, two_territories
 from tests.test_territories import doing, need_id_of, need_post
 
-CORREZE = -1009876543210
 CORREZE_TOKEN = "654321:CORREZE-own-bot-token-for-tests"
 
-TERRITORIES = f"""
-[[territory]]
-id = "lot"
-name = "Lotocar"
-departments = ["46"]
-team_chat_id = {OPERATORS}
-
-[[territory]]
-id = "correze"
-name = "Covoit' Corrèze"
-departments = ["19"]
-team_chat_id = {CORREZE}
-bot_token = "{CORREZE_TOKEN}"
-"""
+TERRITORIES = two_territories(correze=f'bot_token = "{CORREZE_TOKEN}"')
 
 
 class Switchboard(BaseRequest):
