@@ -400,6 +400,7 @@ async def create_bot(
         conversations=core.conversations,
         belonging=core.belonging,
         bots=bots if bots.several else None,
+        brand=core.brand,
     )
     sms_sender = sms_sender_for(settings, sms_gateway)
     deliverer = Deliverer(

@@ -159,11 +159,12 @@ class Core:
 
     @cached_property
     def brand(self) -> Brand | None:
-        """Territories' own SMS numbers (bot/services/brand.py); None when none has one."""
+        """Territories' own SMS numbers and names (bot/services/brand.py); None when none
+        has a number and there is one territory (the deployment speaks as itself)."""
         if self.belonging is None:
             return None
         brand = Brand(self.settings.territories, self.belonging, self.settings.sms_number)
-        return brand if brand.numbered else None
+        return brand if brand.numbered or brand.named else None
 
     @cached_property
     def texting(self) -> Texting | None:

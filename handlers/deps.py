@@ -16,6 +16,7 @@ from bot.services.agenda import AgendaService
 from bot.services.aids import AidService
 from bot.services.applications import ApplicationService
 from bot.services.bots import DEFAULT_BOT, Bots
+from bot.services.brand import Brand
 from bot.services.consents import ConsentService
 from bot.services.dashboard import DashboardService
 from bot.services.digest import DigestService
@@ -77,6 +78,9 @@ class Deps:
     belonging: Belonging | None = None
     # Territories' own Telegram bots (None or none: BOT_TOKEN's alone).
     bots: Bots | None = None
+    # Territories' numbers and names: the name a person's service goes by (None: one
+    # territory without a number of its own, Mobilot speaks as itself).
+    brand: Brand | None = None
 
     def team_chat(self, territory: str | None) -> int | None:
         """The group of that territory's team (the first territory's for None)."""

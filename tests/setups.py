@@ -7,6 +7,33 @@ from handlers import keyboards as kb
 from tests.conftest import OPERATORS, RunningBot
 from tests.fakebot import FakeUser, parse_html
 
+# Two territories in one deployment (issue 22): the Lot, whose team is the operators' group,
+# and Corrèze with its own group.
+CORREZE = -1009876543210
+LOT_NAME, CORREZE_NAME = "Lotocar", "Covoit' Corrèze"
+
+
+def two_territories(*, lot: str = "", correze: str = "") -> str:
+    """TERRITORIES_FILE's text for the Lot (46) and Corrèze (19); `lot` and `correze` add a
+    line to each (its own `sms_number = "…"`, `bot_token = "…"`)."""
+
+    def territory(slug: str, name: str, department: str, team: int, more: str) -> str:
+        lines = [
+            "[[territory]]",
+            f'id = "{slug}"',
+            f'name = "{name}"',
+            f'departments = ["{department}"]',
+            f"team_chat_id = {team}",
+        ]
+        return "\n".join(lines + ([more] if more else [])) + "\n"
+
+    return "\n" + "\n".join(
+        (
+            territory("lot", LOT_NAME, "46", OPERATORS, lot),
+            territory("correze", CORREZE_NAME, "19", CORREZE, correze),
+        )
+    )
+
 
 def team(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser]:
     """Olga (an administrator of the operators' group), Omar (a member) and Nadia (who left

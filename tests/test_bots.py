@@ -21,26 +21,12 @@ from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
 from tests.conftest import API_URL, OPERATORS, RunningBot
 from tests.fakebot import FakeBotAPI
-from tests.setups import describe_need, register_trip
+from tests.setups import CORREZE, CORREZE_NAME, describe_need, reads, register_trip, two_territories
 from tests.test_territories import doing, need_id_of, need_post
 
-CORREZE = -1009876543210
 CORREZE_TOKEN = "654321:CORREZE-own-bot-token-for-tests"
 
-TERRITORIES = f"""
-[[territory]]
-id = "lot"
-name = "Lotocar"
-departments = ["46"]
-team_chat_id = {OPERATORS}
-
-[[territory]]
-id = "correze"
-name = "Covoit' Corrèze"
-departments = ["19"]
-team_chat_id = {CORREZE}
-bot_token = "{CORREZE_TOKEN}"
-"""
+TERRITORIES = two_territories(correze=f'bot_token = "{CORREZE_TOKEN}"')
 
 
 class Switchboard(BaseRequest):
@@ -237,7 +223,9 @@ async def test_the_same_update_id_from_both_bots_is_recorded_and_handled_twice(
     # Each fake counts its own update ids from 1, as Telegram does per bot.
     await jean.command("aide")
     await claire.command("aide")
-    assert jean.last().text == claire.last().text
+    # Both are answered; Claire, Corrèze's from her first word to its bot, in its name.
+    assert jean.last().text == reads(bot, "help.text")
+    assert claire.last().text == reads(bot, "brandwords.help_text", service=CORREZE_NAME)
     rows = await bot.rows("SELECT bot, update_id, status FROM inbox ORDER BY bot")
     assert [(r["bot"], r["update_id"], r["status"]) for r in rows] == [
         ("", 1, "handled"),

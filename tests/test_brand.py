@@ -11,33 +11,19 @@ import pytest
 
 from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
-from tests.conftest import OPERATORS
 from tests.phones import NUMBER, TextingBot
-from tests.setups import driver
+from tests.setups import driver, two_territories
 from tests.test_privacy import registered_by_phone
 from tests.test_territories import teams
 
-CORREZE = -1009876543210
 LOT_NUMBER, LOT_SENDS = "06 70 00 00 46", "+33670000046"
 CORREZE_NUMBER, CORREZE_SENDS = "06 70 00 00 19", "+33670000019"
 MARIE = "06 12 34 56 78"  # texts the Lot's number
 PIERRE = "06 45 11 22 33"  # texts Corrèze's
 
-TERRITORIES = f"""
-[[territory]]
-id = "lot"
-name = "Lotocar"
-departments = ["46"]
-team_chat_id = {OPERATORS}
-sms_number = "{LOT_NUMBER}"
-
-[[territory]]
-id = "correze"
-name = "Covoit' Corrèze"
-departments = ["19"]
-team_chat_id = {CORREZE}
-sms_number = "{CORREZE_NUMBER}"
-"""
+TERRITORIES = two_territories(
+    lot=f'sms_number = "{LOT_NUMBER}"', correze=f'sms_number = "{CORREZE_NUMBER}"'
+)
 
 
 async def region_texting(tmp_path: Path, gazetteer: Gazetteer, declared: str) -> TextingBot:

@@ -76,6 +76,11 @@ class Belonging:
     async def of_person(self, person_id: int) -> Territory:
         return self.territories.get(await self._store.person(person_id))
 
+    async def known_of_person(self, person_id: int) -> Territory | None:
+        """The person's territory once known (None: no place, team or bot placed them yet)."""
+        found = await self._store.person(person_id)
+        return None if found is None else self.territories.get(found)
+
     async def of_need(self, need_id: int) -> Territory | None:
         found = await self._store.need(need_id)
         return None if found is None else self.territories.get(found)

@@ -57,7 +57,8 @@ class Texted:
     person: Person | None
     reply: Reply = field(default_factory=Reply)
     last: bool = False
-    # The name of the person's territory when it has its own number: the welcome says it.
+    # The name of the person's territory once known, with several territories: the welcome
+    # and the keywords' answers say it instead of the deployment's (bot/services/brand.py).
     service: str = ""
 
 
@@ -103,8 +104,8 @@ class Texting:
             return Texted(phone, person, _said("sms.flood"))
         texted = Texted(phone, person)
         if self._brand is not None:
-            theirs = await self._brand.received_on(person.id, text.receiver)
-            texted.service = theirs.name if theirs is not None else ""
+            await self._brand.received_on(person.id, text.receiver)
+            texted.service = await self._brand.name_for(person.id) or ""
         await self._take(texted, " ".join(text.text.split()), MOST_THEN)
         await self._texts.handled(text)
         return texted
@@ -125,7 +126,7 @@ class Texting:
             await self._keyword(texted, person, keyword)
             return
         if not words:
-            _say(texted.reply, "sms.help")
+            _help(texted)
             return
         if person.privacy_accepted_at is None or not person.display_name.strip():
             state = await self._conversations.current(person)
@@ -164,12 +165,12 @@ class Texting:
         if keyword is Keyword.STOP:
             stopped = await self._texts.stop(person)
             texted.person, texted.last = stopped.person, True
-            _say(texted.reply, "sms.stopped")
+            _branded(texted, "sms.stopped", "brandwords.sms_stopped")
             texted.reply.notices.extend(stopped.notices)
             return
         if keyword is Keyword.START:
             texted.person = await self._texts.start(person)
-            _say(texted.reply, "sms.started")
+            _branded(texted, "sms.started", "brandwords.sms_started")
             return
         if keyword is Keyword.CANCEL:
             # The conversation in progress; with none, the person's newest need.
@@ -182,7 +183,7 @@ class Texting:
             # OUI first; then erased through the privacy service, like /oublier.
             await self._add(texted, await self._conversations.start(person, FORGET), 0)
             return
-        _say(texted.reply, "sms.help")
+        _help(texted)
         again = await self._conversations.ask_again(person)
         if again is not None:
             await self._add(texted, again, 0)
@@ -232,7 +233,7 @@ class Texting:
         elif _thanks(words):
             _say(said, "sms.you_are_welcome")
         elif read_yes_no(words) is not None or words.isdigit():
-            _say(said, "sms.help")  # a plain "oui" or "2" with nothing to answer
+            _help(texted)  # a plain "oui" or "2" with nothing to answer
         elif isinstance(asked, RequestsWaiting) and asked.count == 1:
             _say(said, "qa.sms_request_waiting")  # not a new search: OUI or NON first
         else:
@@ -292,6 +293,19 @@ def _said(key: str) -> Reply:
 
 def _say(reply: Reply, key: str) -> None:
     reply.outputs.append(Say(Text(key)))
+
+
+def _help(texted: Texted) -> None:
+    _branded(texted, "sms.help", "brandwords.sms_help")
+
+
+def _branded(texted: Texted, key: str, branded: str) -> None:
+    """The deployment's words (`key`), or their wording in the name of the person's
+    territory (`branded`, with {service}) once it is known."""
+    if texted.service:
+        texted.reply.outputs.append(Say(Text(branded, {"service": texted.service})))
+    else:
+        _say(texted.reply, key)
 
 
 def _thanks(words: str) -> bool:

@@ -1,0 +1,179 @@
+"""People hear their territory's name, not "Mobilot" (issue 22, item 1): with several
+territories, wherever Mobilot speaks as itself to a person whose territory is known — the
+welcome on a territory's own bot, /aide, /confidentialite, the answers to AIDE, STOP and
+START by SMS. With one territory, or to someone whose territory is not known yet, it says
+"Mobilot" as it always did.
+
+The two territories are tests/setups.py's (the Lot, "Lotocar"; Corrèze, "Covoit' Corrèze"),
+with Corrèze's own bot as in tests/test_bots.py and own numbers as in tests/test_brand.py."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.places.gazetteer import Gazetteer
+from handlers.sms.text import is_gsm7, segments, sms
+from i18n import LANGUAGES, Translator
+from tests.conftest import RunningBot
+from tests.phones import TextingBot
+from tests.setups import CORREZE_NAME, LOT_NAME, describe_need, reads, two_territories
+from tests.test_bots import TERRITORIES as OWN_BOT
+from tests.test_bots import TwoBots
+from tests.test_brand import CORREZE_NUMBER, LOT_NUMBER, MARIE, PIERRE, region_texting
+from tests.test_brand import TERRITORIES as OWN_NUMBERS
+from tests.test_privacy import registered_by_phone
+from tests.test_territories import teams
+
+YVETTE = "06 11 22 33 44"  # registered by the Lot's team, who phoned
+
+
+@pytest.fixture
+async def own_bot(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[TwoBots]:
+    declared = tmp_path / "territories.toml"
+    declared.write_text(OWN_BOT, encoding="utf-8")
+    running = TwoBots(tmp_path, gazetteer, territories_file=declared)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def numbers(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[TextingBot]:
+    running = await region_texting(tmp_path, gazetteer, OWN_NUMBERS)
+    yield running
+    await running.stop()
+
+
+def texted(bot: RunningBot, key: str, **values: object) -> str:
+    """The text a simple phone reads for the message `key`."""
+    return sms(bot.app.deps.t("fr", key, **values))
+
+
+# Telegram.
+
+
+async def test_a_newcomer_on_correzes_own_bot_is_welcomed_in_its_name(own_bot: TwoBots) -> None:
+    bot = own_bot
+    claire = bot.own.user(4103, "Claire", last_name="Faure")
+    await claire.command("start")
+    welcome = claire.messages()[0].text
+    assert welcome == reads(bot, "brandwords.start_welcome", name="Claire", service=CORREZE_NAME)
+    assert "Je suis Covoit' Corrèze" in welcome
+    # /aide and /confidentialite speak in its name too.
+    await claire.command("aide")
+    assert claire.last().text == reads(bot, "brandwords.help_text", service=CORREZE_NAME)
+    assert claire.last().text.startswith("Comment marche Covoit' Corrèze")
+    await claire.command("confidentialite")
+    assert claire.last().text.startswith("Vos données et Covoit' Corrèze")
+    assert "Mobilot" not in claire.last().text
+    print("Claire, on Corrèze's bot:", welcome, sep="\n  ")
+    bot.assert_clean()
+
+
+async def test_on_the_shared_bot_mobilot_until_the_territory_is_known(own_bot: TwoBots) -> None:
+    bot = own_bot
+    # Jean writes to BOT_TOKEN's bot first: nothing places him yet, Mobilot speaks as itself.
+    jean = bot.fake.user(4101, "Jean", last_name="Martin")
+    await jean.command("start")
+    assert jean.messages()[0].text == reads(bot, "start.welcome", name="Jean")
+    await jean.command("aide")
+    assert jean.last().text == reads(bot, "help.text")
+    # His first need leaves from Cahors: he is the Lot's, and hears Lotocar's name from then.
+    await describe_need(jean, origin="Cahors", destination="Figeac")
+    await jean.command("aide")
+    assert jean.last().text == reads(bot, "brandwords.help_text", service=LOT_NAME)
+    await jean.command("confidentialite")
+    assert jean.last().text.startswith("Vos données et Lotocar")
+    await jean.command("start")
+    assert reads(bot, "brandwords.start_welcome", name="Jean", service=LOT_NAME) in [
+        m.text for m in jean.messages()[-3:]
+    ]
+    bot.assert_clean()
+
+
+async def test_with_one_territory_telegram_says_mobilot(bot: RunningBot) -> None:
+    zoe = bot.fake.user(4120, "Zoé")
+    await describe_need(zoe)  # her territory is the one there is
+    await zoe.command("start")
+    assert reads(bot, "start.welcome", name="Zoé") in [m.text for m in zoe.messages()[-3:]]
+    await zoe.command("aide")
+    assert zoe.last().text == reads(bot, "help.text")
+    assert zoe.last().text.startswith("Comment marche Mobilot")
+    await zoe.command("confidentialite")
+    assert zoe.last().text.startswith("Vos données et Mobilot")
+    bot.assert_clean()
+
+
+# SMS.
+
+
+async def test_aide_stop_and_start_answer_in_each_territorys_name(numbers: TextingBot) -> None:
+    bot = numbers
+    # Marie texts the Lot's number, Pierre Corrèze's: each is their territory's from then.
+    [helped] = await bot.text(MARIE, "AIDE", to=LOT_NUMBER)
+    assert helped == texted(bot, "brandwords.sms_help", service=LOT_NAME)
+    assert helped.startswith("Lotocar, covoiturage solidaire.")
+    [helped] = await bot.text(PIERRE, "aide", to=CORREZE_NUMBER)
+    assert helped == texted(bot, "brandwords.sms_help", service=CORREZE_NAME)
+    assert helped.startswith("Covoit' Corrèze, covoiturage solidaire.")
+
+    [stopped] = await bot.text(MARIE, "STOP", to=LOT_NUMBER)
+    assert stopped == texted(bot, "brandwords.sms_stopped", service=LOT_NAME)
+    assert "plus de SMS de Lotocar" in stopped
+    [stopped] = await bot.text(PIERRE, "stop", to=CORREZE_NUMBER)
+    assert "plus de SMS de Covoit' Corrèze" in stopped
+
+    [started] = await bot.text(PIERRE, "START", to=CORREZE_NUMBER)
+    assert started == texted(bot, "brandwords.sms_started", service=CORREZE_NAME)
+    assert started.startswith("C'est noté : Covoit' Corrèze vous écrit de nouveau")
+    [started] = await bot.text(MARIE, "start", to=LOT_NUMBER)
+    assert started.startswith("C'est noté : Lotocar vous écrit de nouveau")
+    for words in ("AIDE", "STOP", "START"):
+        print(f"Pierre texts {words}:", *await bot.text(PIERRE, words, to=CORREZE_NUMBER))
+    bot.assert_clean()
+
+
+async def test_without_own_numbers_the_territory_known_names_the_service(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    # One shared number for both territories: the name comes from where a person belongs.
+    bot = await region_texting(tmp_path, gazetteer, two_territories())
+    try:
+        _, olga, _, _ = teams(bot)
+        await registered_by_phone(olga, "Yvette Roux", YVETTE)  # from Cahors: the Lot's
+        await olga.command("sms", f"{YVETTE} oui")
+        bot.inbox(YVETTE)
+        [helped] = await bot.text(YVETTE, "aide")
+        assert helped == texted(bot, "brandwords.sms_help", service=LOT_NAME)
+        # Someone nothing places yet hears Mobilot, as before.
+        [helped] = await bot.text(MARIE, "aide")
+        assert helped == texted(bot, "sms.help")
+        assert helped.startswith("Mobilot, covoiturage solidaire.")
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+async def test_with_one_territory_the_keywords_say_mobilot(texting: TextingBot) -> None:
+    bot = texting
+    [helped] = await bot.text(MARIE, "AIDE")
+    assert helped == texted(bot, "sms.help")
+    [stopped] = await bot.text(MARIE, "STOP")
+    assert stopped == texted(bot, "sms.stopped")
+    assert "plus de SMS de Mobilot" in stopped
+    [started] = await bot.text(MARIE, "START")
+    assert started == texted(bot, "sms.started")
+    bot.assert_clean()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("key", ["sms_help", "sms_stopped", "sms_started"])
+def test_each_branded_text_fits_one_segment_with_a_long_name(key: str, language: str) -> None:
+    t = Translator("fr")
+    for name in (CORREZE_NAME, "Mobilité Vallée du Célé"):  # 23 characters
+        text = sms(t(language, f"brandwords.{key}", service=name))
+        assert is_gsm7(text), text
+        assert segments(text) == 1, text
