@@ -159,3 +159,49 @@ async def test_wrong_answers_get_a_reason_and_the_same_question(
     reply = await talk.say("avant 10h")
     assert said(reply) == ["find.time_set_arrive_before", "find.summary"]
     assert await talk.step() == "summary"
+
+
+async def test_a_short_name_in_a_whole_sentence_is_the_commune(
+    world: World, gazetteer: Gazetteer, store: MemoryConversations
+) -> None:
+    # "Brive", as people say it, is Brive-la-Gaillarde (19), next to the Lot: kept, not asked.
+    jo = await world.on_telegram(611, "Jo")
+    talk = Talk(engine(world, gazetteer, store), jo, store)
+    reply = await talk.start("brive demain 9h")
+    assert said(reply) == [
+        "words.request_understood",
+        "find.date_set_tomorrow",
+        "steps.destination_set",
+        "privacy.consent_need",
+    ]
+    reply = await talk.answer(choice(reply, "consent:basic"))
+    assert said(reply) == ["find.intro", "find.ask_origin"]
+    reply = await talk.say("gramat")
+    assert said(reply) == ["steps.origin_set", "find.ask_mode"]
+    state = await store.get(jo.id)
+    assert state is not None and state.draft["destination"]["name"] == "Brive-la-Gaillarde"
+
+
+async def test_a_short_name_in_doubt_in_a_whole_sentence_is_asked_once_agreed(
+    world: World, gazetteer: Gazetteer, store: MemoryConversations
+) -> None:
+    # Lacapelle-Marival or Lacapelle-Cabanac, both in the Lot: the list, after the consent,
+    # then the origin; the day said is kept.
+    max_ = await world.on_telegram(612, "Max")
+    talk = Talk(engine(world, gazetteer, store), max_, store)
+    reply = await talk.start("lacapelle demain 9h")
+    assert said(reply) == [
+        "words.request_understood",
+        "find.date_set_tomorrow",
+        "privacy.consent_need",
+    ]
+    reply = await talk.answer(choice(reply, "consent:basic"))
+    assert said(reply) == ["find.intro", "shortnames.which_destination"]
+    assert [option.label for option in asked(reply).options][:2] == [
+        "Lacapelle-Marival (46)",
+        "Lacapelle-Cabanac (46)",
+    ]
+    reply = await talk.answer(choice(reply, "pick:0"))
+    assert said(reply) == ["steps.destination_set", "find.ask_origin"]
+    reply = await talk.say("gramat")
+    assert said(reply) == ["steps.origin_set", "find.ask_mode"]

@@ -353,3 +353,64 @@ async def test_one_conversation_at_a_time_whichever_is_first(bot: RunningBot) ->
     await ugo.send("Figeac")  # the search goes on
     assert "Quand ?" in ugo.last().text
     bot.assert_clean()
+
+
+async def test_a_commune_said_by_its_short_name_in_a_whole_request(bot: RunningBot) -> None:
+    # "brive" is Brive-la-Gaillarde (19), next to the Lot, as when typed alone.
+    odile = bot.fake.user(396, "Odile")
+    await odile.send("brive demain 9h")
+    await agree_if_asked(odile)
+    texts = odile.texts_since(0)
+    assert "📅 Le mardi 24 novembre, demain" in texts
+    assert "🏁 Arrivée : Brive-la-Gaillarde (19)" in texts
+    assert not any("brive" in text for text in texts)  # never "not recognised"
+    assert reads(bot, "find.ask_origin") in odile.last().text
+    await odile.send("Gramat")
+    assert reads(bot, "find.ask_mode") in odile.last().text  # the day is not asked again
+    # Alone as an answer, the same: "villefranche" is Villefranche-de-Rouergue (12), the
+    # Yonne's village of that name one press away.
+    jo = bot.fake.user(397, "Jo")
+    await jo.command("chercher")
+    await agree_if_asked(jo)
+    await jo.send("Gramat")
+    await jo.send("villefranche")
+    assert "🏁 Arrivée : Villefranche-de-Rouergue (12)" in jo.texts_since(0)
+    await jo.press_doing(kb.FIND, "other:destination")
+    assert "Villefranche (89)" in jo.buttons()
+    bot.assert_clean()
+
+
+async def test_a_short_name_in_doubt_in_a_whole_request_is_asked(bot: RunningBot) -> None:
+    # Lacapelle-Marival and Lacapelle-Cabanac are both in the Lot: the list, not a guess,
+    # whether the sentence comes first or answers "D'où partez-vous ?"; the day is kept.
+    lise = bot.fake.user(398, "Lise")
+    await lise.send("lacapelle demain 9h")
+    await agree_if_asked(lise)
+    assert lise.buttons()[:2] == ["Lacapelle-Marival (46)", "Lacapelle-Cabanac (46)"]
+    await lise.press_doing(kb.FIND, "pick", naming="Lacapelle-Cabanac (46)")
+    assert "🏁 Arrivée : Lacapelle-Cabanac (46)" in lise.texts_since(0)
+    assert reads(bot, "find.ask_origin") in lise.last().text
+    await lise.send("Figeac")
+    assert reads(bot, "find.ask_mode") in lise.last().text
+    rose = bot.fake.user(400, "Rose")
+    await rose.command("chercher")
+    await agree_if_asked(rose)
+    await rose.send("lacapelle demain 9h")
+    assert "📅 Le mardi 24 novembre, demain" in rose.texts_since(0)
+    assert rose.buttons()[:2] == ["Lacapelle-Marival (46)", "Lacapelle-Cabanac (46)"]
+    await rose.press_doing(kb.FIND, "pick", naming="Lacapelle-Marival (46)")
+    assert "📍 Départ : Lacapelle-Marival (46)" in rose.texts_since(0)
+    await rose.send("Figeac")
+    assert reads(bot, "find.ask_mode") in rose.last().text  # the day is not asked again
+    bot.assert_clean()
+
+
+async def test_words_that_are_no_places_are_not_read_as_places(bot: RunningBot) -> None:
+    paul = bot.fake.user(399, "Paul")
+    await paul.send("rdv demain 9h")
+    await agree_if_asked(paul)
+    texts = paul.texts_since(0)
+    assert reads(bot, "words.place_not_kept", text="rdv") in texts
+    assert not any("Arrivée" in text for text in texts)
+    assert reads(bot, "find.ask_origin") in paul.last().text
+    bot.assert_clean()

@@ -712,3 +712,88 @@ async def test_a_places_file_wins_over_a_landmark_read_in_words(local: Gazetteer
     reading = await PlaceService(local).understand("hopital cahors")
     assert reading.taken is not None and reading.taken.name == "Centre hospitalier de Cahors"
     assert reading.name is None
+
+
+# Short names: a commune said the way locals say it, within the territory's area.
+
+
+@pytest.mark.parametrize(
+    ("typed", "taken", "name"),
+    [
+        ("brive", "Brive-la-Gaillarde (19)", None),
+        ("Brive", "Brive-la-Gaillarde (19)", None),
+        ("à Brive", "Brive-la-Gaillarde (19)", None),
+        ("hôpital de Brive", "Brive-la-Gaillarde (19)", "Hôpital de Brive-la-Gaillarde"),
+        ("biars", "Biars-sur-Cère (46)", None),
+        ("bagnac", "Bagnac-sur-Célé (46)", None),
+        ("st cere", "Saint-Céré (46)", None),  # its whole name, as before
+        ("capdenac", "Capdenac (46)", None),  # the commune of that very name, not -Gare (12)
+    ],
+)
+async def test_a_commune_said_by_its_short_name(
+    lot: Gazetteer, typed: str, taken: str, name: str | None
+) -> None:
+    reading = await PlaceService(lot).understand(typed)
+    assert reading.taken is not None and reading.taken.label == taken
+    assert reading.name == name
+
+
+async def test_villefranche_in_the_lot_is_the_rouergues_not_the_yonnes(lot: Gazetteer) -> None:
+    # A village of the Yonne is called "Villefranche" exactly; people around the Lot mean
+    # Villefranche-de-Rouergue, next door and much larger: taken, the others one press away.
+    reading = await PlaceService(lot).understand("villefranche")
+    assert reading.taken is not None and reading.taken.label == "Villefranche-de-Rouergue (12)"
+    others = [place.label for place in reading.others]
+    assert "Villefranche (89)" in others and others[0] == "Villefranche-du-Périgord (24)"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "lacapelle",  # Lacapelle-Marival and Lacapelle-Cabanac, both in the Lot
+        "saint cirq",  # three Saint-Cirq-… in the Lot
+        "labastide",  # three Labastide-… in the Lot
+        "le vigan",  # Le Vigan (30) is larger than the Lot's Le Vigan-en-Quercy
+        "beaulieu",  # Beaulieu-sur-Dordogne, next door, and larger Beaulieu elsewhere
+        "villeneuve",  # Villeneuve (12) is near: that very name
+    ],
+)
+async def test_a_short_name_in_doubt_is_asked(lot: Gazetteer, typed: str) -> None:
+    reading = await PlaceService(lot).understand(typed)
+    assert reading.taken is None and not reading.resolution.empty
+
+
+async def test_a_short_name_far_from_the_territory_is_asked(
+    lot: Gazetteer, nowhere: Gazetteer
+) -> None:
+    for gazetteer in (nowhere, lot.with_territory(("67",))):  # none, and Alsace
+        reading = await PlaceService(gazetteer).understand("brive")
+        assert reading.taken is None
+        assert reading.resolution.suggestions[0].place.name == "Brive-la-Gaillarde"
+
+
+@pytest.mark.parametrize(
+    ("departments", "typed"),
+    [
+        (("25",), "école"),  # École-Valentin (25): "école" is a landmark, not that commune
+        (("77",), "maison"),  # Maison-Rouge (77)
+        (("46",), "demain"),
+        (("46",), "9h"),
+        (("46",), "rdv"),
+        (("46",), "hopital"),
+    ],
+)
+async def test_words_that_are_no_places_are_no_short_names(
+    lot: Gazetteer, departments: tuple[str, ...], typed: str
+) -> None:
+    reading = await PlaceService(lot.with_territory(departments)).understand(typed, online=False)
+    assert reading.taken is None
+
+
+def test_short_names_of_communes(lot: Gazetteer) -> None:
+    assert [p.label for p in lot.known_as("brive")] == ["Brive-la-Gaillarde (19)"]
+    assert [p.label for p in lot.known_as("le vigan")] == ["Le Vigan-en-Quercy (46)"]
+    assert lot.known_as("saint") == lot.known_as("puy") == ()  # "Saint-Céré", "Puy-l'Évêque"
+    assert lot.known_as("cahors") == lot.known_as("brive 19") == ()
+    brive = lot.known_as("brive")[0]
+    assert lot.near_territory(brive) and not lot.with_territory(()).near_territory(brive)

@@ -396,3 +396,32 @@ async def test_every_week_said_with_the_places_asks_which_days(texting: TextingB
     assert said[-1].endswith("Quels jours de la semaine ? Ecrivez-les, ex. : lundi jeudi.")
     [days] = await bot.text(MARIE, "lundi jeudi")
     assert days.startswith("Jours : lundi et jeudi")
+
+
+async def test_brive_demain_9h_by_sms_is_brive_la_gaillarde_tomorrow_at_nine(
+    texting: TextingBot,
+) -> None:
+    # A simple phone, the way people say it: "brive" is Brive-la-Gaillarde (19).
+    bot = texting
+    got = await welcome(bot, MARIE, "brive demain 9h", "marie dupont")
+    assert "Demain, mardi 24 novembre" in got[-1]
+    assert "Arrivée : Brive-la-Gaillarde (19)" in got[-1]
+    assert "brive" not in got[-1] and "D'où partez-vous ?" in got[-1]
+    got = await bot.text(MARIE, "Gramat")
+    assert "Départ : Gramat (46)" in got[-1] and "Répondez 1 ou 2" in got[-1]
+    got = await bot.text(MARIE, "2")
+    got = await bot.text(MARIE, "pas de retour")
+    assert (
+        "Votre demande : Gramat - Brive-la-Gaillarde, mardi 24 novembre, arrivée avant 9h00"
+        in got[-1]
+    )
+    bot.assert_clean()
+
+
+async def test_a_short_name_in_doubt_by_sms_is_a_numbered_choice(texting: TextingBot) -> None:
+    bot = texting
+    got = await welcome(bot, PAUL, "lacapelle demain 9h", "paul roux")
+    assert "1 Lacapelle-Marival (46)\n2 Lacapelle-Cabanac (46)" in got[-1]
+    got = await bot.text(PAUL, "1")
+    assert "Arrivée : Lacapelle-Marival (46)" in got[-1] and "D'où partez-vous ?" in got[-1]
+    bot.assert_clean()

@@ -425,3 +425,18 @@ def test_another_place(typed: str, understood: bool) -> None:
 )
 def test_languages(typed: str, understood: str | None) -> None:
     assert read_language(typed) == understood
+
+
+@pytest.mark.parametrize(
+    ("typed", "place"),
+    [
+        ("brive demain 9h", "brive"),
+        ("villefranche demain 9h", "villefranche"),
+        ("st cere demain 9h", "st cere"),
+        ("rdv demain 9h", "rdv"),  # said back as not a place, never a day or a time
+    ],
+)
+def test_a_short_name_is_the_place_of_a_whole_request(typed: str, place: str) -> None:
+    request = read_request(typed, TODAY)
+    assert request is not None and request.destination == place
+    assert (request.day, request.wish) == (date(2026, 11, 24), TimeWish(None, time(9)))

@@ -254,9 +254,10 @@ class Flow(Generic[D]):
     def question(self, turn: Turn[D], step: str) -> Question:
         raise NotImplementedError
 
-    async def place_with_more(self, turn: Turn[D], typed: str) -> PlaceReading | None:
+    async def place_with_more(self, turn: Turn[D], typed: str) -> tuple[str, PlaceReading] | None:
         """Words no place is named by, that may be a place followed by more ("cahors demain
-        9h"): a flow that can use the rest takes it and returns the place's reading."""
+        9h"): a flow that can use the rest takes it and returns the place's words and reading
+        (taken, or with places to choose from)."""
         return None
 
     async def confirm(self, turn: Turn[D], answer: Press) -> None:
@@ -387,21 +388,28 @@ class Flow(Generic[D]):
             turn.show(Question(Text("steps.place_name_wanted"), expect=Expect.PLACE))
             return
         if reading.taken is None and not reading.resolution.exact:
-            reading = await self.place_with_more(turn, typed) or reading
+            typed, reading = await self.place_with_more(turn, typed) or (typed, reading)
         if reading.taken is not None:
             state.others = {**state.others, step: [to_ref(place) for place in reading.others]}
             self.set_place(turn, step, to_ref(reading.taken, reading.name))
             return
-        candidates = self.closest_first(reading.resolution)
-        if not candidates:
+        if not self.offer_places(turn, step, typed, reading.resolution):
             state.choices = []  # a number typed next is not a pick among an older list
             unknown = Text("steps.place_unknown", {"text": echo(typed)})
             turn.show(Question(unknown, expect=Expect.PLACE))
-            return
-        state.choices = [to_ref(match.place) for match in candidates]
+
+    def offer_places(self, turn: Turn[D], step: str, typed: str, resolution: Resolution) -> bool:
+        """The places a typed name may be, to choose from at `step` ("Plusieurs lieux
+        s'appellent « lacapelle ». Lequel ?"); False when there are none."""
+        candidates = self.closest_first(resolution)
+        if not candidates:
+            return False
+        turn.state.step = step
+        turn.state.choices = [to_ref(match.place) for match in candidates]
         homonyms = len(candidates) > 1 and all(match.exact for match in candidates)
         key = "steps.place_homonyms" if homonyms else "steps.place_suggestions"
         turn.show(self.place_choices(key, typed, [match.place.label for match in candidates]))
+        return True
 
     def closest_first(self, resolution: Resolution) -> list[PlaceMatch]:
         """Exact names and near ones together, the territory's own places and departments

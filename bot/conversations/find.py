@@ -15,7 +15,16 @@ from collections.abc import Sequence
 from datetime import date, time, timedelta
 
 from bot.conversations.caller import NAME, PHONE_NUMBER, CallerSteps, caller_steps
-from bot.conversations.engine import DAYS, DESTINATION, ORIGIN, SUMMARY, On, Turn, echo
+from bot.conversations.engine import (
+    DAYS,
+    DESTINATION,
+    ORIGIN,
+    SUMMARY,
+    On,
+    Turn,
+    echo,
+    place_label,
+)
 from bot.conversations.model import (
     Answer,
     Days,
@@ -70,6 +79,11 @@ from bot.understand import (
 )
 
 CONSENT = "need_consent"
+# A place of a first sentence to choose once agreed ("lacapelle demain 9h").
+_WHICH_PLACE = {
+    ORIGIN: "shortnames.which_origin",
+    DESTINATION: "shortnames.which_destination",
+}
 WHEN, MODE, TIME, PURPOSE, SPECIAL = "when", "mode", "time", "purpose", "special"
 # "La semaine prochaine": which day of it.
 WEEK = "week"
@@ -259,8 +273,18 @@ class FindFlow(CallerSteps[NeedDraft]):
         if request.back is not None:
             self.take_back(turn, request.back)
         state = turn.state
+        # A place with several meanings ("lacapelle", a short name shared nearby) is offered
+        # to choose from, as it would be typed alone; only one list at a time.
+        to_choose: tuple[str, str, PlaceReading] | None = None
         for step, typed, reading in places:
             if reading is None or reading.taken is None:
+                if (
+                    to_choose is None
+                    and reading is not None
+                    and self.closest_first(reading.resolution)
+                ):
+                    to_choose = (step, typed, reading)
+                    continue
                 turn.say("words.place_not_kept", text=echo(typed))
                 continue
             place = to_ref(reading.taken, reading.name)
@@ -275,13 +299,44 @@ class FindFlow(CallerSteps[NeedDraft]):
         if request.unused:
             turn.say("words.part_not_used", text=echo(request.unused))
         if await self.needs_consent(turn):  # nothing is kept but this draft until then
+            if to_choose is not None:  # offered once agreed (see `_offer_pending`)
+                step, _, reading = to_choose
+                pending = [to_ref(m.place) for m in self.closest_first(reading.resolution)]
+                state.others = {**state.others, step: pending}
             turn.ask(CONSENT)
             return
         await self.sensitive_allowed(turn)
+        if to_choose is not None:
+            step, typed, reading = to_choose
+            self.offer_places(turn, step, typed, reading.resolution)
+            self._then_origin(turn, step)
+            return
         if turn.draft.origin is None:
             turn.ask(ORIGIN)
             return
         self.advance(turn, ORIGIN)
+
+    def _then_origin(self, turn: Find, step: str) -> None:
+        """Once the place offered at `step` is chosen, the origin is asked if still unknown
+        (the destination comes after it in the steps)."""
+        missing = step != ORIGIN and turn.draft.origin is None
+        turn.state.back_to = ORIGIN if missing else None
+
+    def _offer_pending(self, turn: Find) -> bool:
+        """After the consent: the places of a first sentence still to choose from."""
+        state, draft = turn.state, turn.draft
+        for step in (ORIGIN, DESTINATION):
+            pending = state.others.get(step)
+            if getattr(draft, step) is not None or not pending:
+                continue
+            state.others = {**state.others, step: []}
+            state.choices = pending
+            state.step = step
+            labels = [place_label(place) for place in pending]
+            turn.show(self.place_choices(_WHICH_PLACE[step], None, labels))
+            self._then_origin(turn, step)
+            return True
+        return False
 
     async def request_places(self, request: Request) -> list[tuple[str, str, PlaceReading | None]]:
         """The places a sentence names, each with its words as typed: "de Gourdon à Cahors",
@@ -320,6 +375,8 @@ class FindFlow(CallerSteps[NeedDraft]):
         turn.person = await self.consents.give(turn.person, *given)
         turn.facts[SENSITIVE] = choice == "yes"
         turn.say("find.intro")
+        if self._offer_pending(turn):
+            return
         if turn.draft.origin is None:
             turn.ask(ORIGIN)
             return
@@ -436,15 +493,17 @@ class FindFlow(CallerSteps[NeedDraft]):
             )
         return False
 
-    async def place_with_more(self, turn: Find, typed: str) -> PlaceReading | None:
-        """ "cahors demain 9h": the place, and the day and time said with it."""
+    async def place_with_more(self, turn: Find, typed: str) -> tuple[str, PlaceReading] | None:
+        """ "cahors demain 9h": the place, and the day and time said with it ("lacapelle
+        demain 9h": the day kept, the places named so to choose from)."""
         words = typed.split()
         for cut in range(len(words) - 1, 0, -1):
             parsed = read_day_and_time(" ".join(words[cut:]), turn.today())
             if parsed is None:
                 continue
-            reading = await self.places.understand(" ".join(words[:cut]))
-            if reading.taken is None:
+            place = " ".join(words[:cut])
+            reading = await self.places.understand(place)
+            if reading.taken is None and not self.closest_first(reading.resolution):
                 return None
             day, wish = parsed
             try:
@@ -453,7 +512,7 @@ class FindFlow(CallerSteps[NeedDraft]):
                 return None  # a past day: asked again at its own step
             self.take_wish(turn, wish)
             turn.say(date_set("find.date_set", day, turn.today()), date=day)
-            return reading
+            return place, reading
         return None
 
     def take_wish(self, turn: Find, wish: TimeWish | None) -> None:

@@ -44,7 +44,7 @@ from pathlib import Path
 from bot.geo import km_between
 from bot.places.local import read_local_places
 from bot.places.model import COMMUNE, LOCAL, POINT, Place, PlaceMatch, Resolution
-from bot.places.normalize import boundaries, forms, keys_of, tokens
+from bot.places.normalize import ARTICLES, LINK_WORDS, boundaries, forms, keys_of, tokens
 
 DATA_FILE = Path(__file__).with_name("data") / "communes.tsv.xz"
 DATA_HEADER = ["code", "name", "dep", "postcodes", "lat", "lon", "population", "parent", "aliases"]
@@ -55,6 +55,11 @@ GRID = 10.0  # nearest(): cells of 0.1 degree
 VAGUE = 400  # a prefix shared by more names than this is too vague to suggest anything
 MAX_KEY = 64  # longer keys are not looked for with typos
 MAX_CANDIDATES = 100  # keys verified with the edit distance, most shared trigrams first
+# The territory's area: its communes' cells and this many cells around them (0.1 degree each,
+# about 25 to 35 km): where a commune called by its short name may be meant without asking.
+AREA_RINGS = 3
+MIN_SHORT_NAME = 4  # letters of a short name ("Puy" is too short to stand for Puy-l'Évêque)
+_SAINTS = frozenset({"saint", "sainte", "saints", "saintes"})
 WORD = 1 << 30  # flag in the partial index: a word inside the name, not its start
 
 _DEPARTMENT = re.compile(r"^(?:0[1-9]|[1-8][0-9]|9[0-5]|2a|2b|97[1-6])$")
@@ -193,6 +198,8 @@ class Gazetteer:
             length += 1
         self._local_keys: list[str] = []  # keys of local places, few, compared one by one
         self._rank: list[int] = []
+        self._area: frozenset[tuple[int, int]] = frozenset()
+        self._short: dict[str, tuple[int, ...]] | None = None  # built on first use
         self._order()
 
     # ----------------------------------------------------------------------------- loading
@@ -286,6 +293,15 @@ class Gazetteer:
         for position, i in enumerate(order):
             rank[i] = position
         self._rank = rank
+        cells = {
+            _cell(p.lat, p.lon) for p in places if p.kind == COMMUNE and p.department in territory
+        }
+        self._area = frozenset(
+            (row + dr, col + dc)
+            for row, col in cells
+            for dr in range(-AREA_RINGS, AREA_RINGS + 1)
+            for dc in range(-AREA_RINGS, AREA_RINGS + 1)
+        )
 
     # ------------------------------------------------------------------------------ access
 
@@ -304,6 +320,39 @@ class Gazetteer:
     @property
     def territory_departments(self) -> frozenset[str]:
         return self._territory
+
+    def near_territory(self, place: Place) -> bool:
+        """Whether a place lies in the territory's area: its departments and some 30 km
+        around (Brive-la-Gaillarde for the Lot); never, without a territory."""
+        return _cell(place.lat, place.lon) in self._area
+
+    def known_as(self, text: str) -> tuple[Place, ...]:
+        """The communes in force commonly called by this short name, the first part of their
+        hyphenated name ("Brive" for Brive-la-Gaillarde, "Villefranche" for
+        Villefranche-de-Rouergue and its namesakes, "Saint-Cirq" for Saint-Cirq-Lapopie),
+        ordered as exact matches are (the territory first, then by population)."""
+        if not isinstance(text, str) or len(text) > MAX_TEXT:
+            return ()
+        words = tokens(text)
+        if not words or len(words) > MAX_WORDS or not all(w.isalpha() for w in words):
+            return ()
+        if self._short is None:
+            self._short = self._short_names()
+        found: set[int] = set()
+        for key in keys_of(words):
+            found.update(self._short.get(key, _EMPTY))
+        return tuple(self._places[i] for i in sorted(found, key=self._rank.__getitem__))
+
+    def _short_names(self) -> dict[str, tuple[int, ...]]:
+        short: dict[str, list[int]] = {}
+        for i, place in enumerate(self._places):
+            if place.kind != COMMUNE or place.commune is not None:
+                continue
+            for key in _short_keys(place.name):
+                bucket = short.setdefault(key, [])
+                if not bucket or bucket[-1] != i:
+                    bucket.append(i)
+        return {key: tuple(ids) for key, ids in short.items()}
 
     def get(self, place_id: str) -> Place | None:
         """The place of an id, ``point:<lat>,<lon>`` ids included; None if unknown."""
@@ -581,6 +630,22 @@ def _keys(place: Place, aliases: Sequence[str]) -> Iterator[tuple[str, bool, int
     for text in (place.name, *aliases):
         for words, is_tail in forms(tokens(text)):
             yield "".join(words), is_tail, boundaries(words)
+
+
+def _short_keys(name: str) -> tuple[str, ...]:
+    """Keys of a hyphenated name's first part, the name people say: "Brive-la-Gaillarde" →
+    ``brive``; an article or "Saint" keeps the next part ("Le Vigan-en-Quercy" → ``vigan``,
+    ``levigan``; "Saint-Cirq-Lapopie" → ``saintcirq``); none for "Saint-Céré" (nothing is left
+    after its first part) nor under four letters ("Puy-l'Évêque")."""
+    parts = name.split("-")
+    for end in range(1, len(parts)):
+        words = tokens(" ".join(parts[:end]))
+        if not words or words[-1] in ARTICLES or words[-1] in _SAINTS or words[-1] in LINK_WORDS:
+            continue
+        if len("".join(w for w in words if w not in ARTICLES)) < MIN_SHORT_NAME:
+            return ()
+        return keys_of(words)
+    return ()
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:

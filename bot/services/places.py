@@ -11,7 +11,7 @@ from bot.domain import PlaceRef
 from bot.geo import km_between
 from bot.places.gazetteer import Gazetteer
 from bot.places.model import LOCAL, Place, PlaceMatch, Resolution
-from bot.understand import landmark_name, read_place
+from bot.understand import LANDMARKS, fold, landmark_name, read_place
 
 MAX_PLACE_TEXT = 120
 # A shared location farther than this from any commune is not in France (or is at sea).
@@ -49,6 +49,9 @@ class PlaceReading:
     others: tuple[Place, ...] = ()
 
 
+# Words a person says for where they go that are no commune, though some commune's name
+# begins with them (Maison-Rouge): never read as a short name, like the landmarks.
+NOT_SHORT_NAMES = frozenset({"maison", "la maison", "domicile", "travail", "boulot"})
 # The other places offered with "another one" (a postcode may have 18 communes).
 MAX_OTHERS = 8
 _POSTCODE = re.compile(r"\s*\d{5}\s*")
@@ -82,13 +85,19 @@ class PlaceService:
         (words tried several ways, none worth asking the geocoder)."""
         text = text[:MAX_PLACE_TEXT]
         resolution = await self.resolve(text, online=online)
-        reading = self._take(resolution, postcode=bool(_POSTCODE.fullmatch(text)))
-        if reading is not None:
+        # A short name said in the territory's area comes before a far commune of that very
+        # name: "Villefranche" in the Lot is Villefranche-de-Rouergue, not the Yonne's.
+        reading = self._short_name(text, resolution) or self._take(
+            resolution, postcode=bool(_POSTCODE.fullmatch(text))
+        )
+        if reading is not None and not self._far_landmark(text, reading):
             return reading
         fallback = resolution
         for words in read_place(text):
             found = self._gazetteer.resolve(words.name)
-            reading = self._take(found, landmark=words.landmark, street=words.street)
+            reading = self._short_name(
+                words.name, found, landmark=words.landmark, street=words.street
+            ) or self._take(found, landmark=words.landmark, street=words.street)
             if reading is not None:
                 return reading
             if (
@@ -132,6 +141,67 @@ class PlaceService:
         if len(home) == 1:
             return taken(home[0], [p for p in exact if p is not home[0]])
         return None
+
+    def _far_landmark(self, text: str, reading: PlaceReading) -> bool:
+        """ "hôpital" alone is a landmark, not L'Hôpital in the Moselle: a far commune named
+        like a landmark is asked about, never taken."""
+        taken = reading.taken
+        return (
+            fold(text) in LANDMARKS
+            and taken is not None
+            and taken.kind != LOCAL
+            and not self._gazetteer.near_territory(taken)
+        )
+
+    def _short_name(
+        self,
+        text: str,
+        resolution: Resolution,
+        *,
+        landmark: str | None = None,
+        street: str | None = None,
+    ) -> PlaceReading | None:
+        """A commune said by its short name, as locals say it: "Brive" for Brive-la-Gaillarde,
+        "Villefranche" for Villefranche-de-Rouergue in the Lot. Only a commune of the
+        territory's area (never a far one silently), with the rules of homonyms: the one of
+        the territory's departments (several: asked), else the one much larger than the
+        others nearby (as the main commune of a postcode), and than the communes elsewhere
+        that bear the very name. Not when a place near bears the very name ("Capdenac"), nor
+        for a landmark ("hôpital"): then the bot asks, as before."""
+        gazetteer = self._gazetteer
+        if (
+            fold(text) in LANDMARKS
+            or fold(text) in NOT_SHORT_NAMES
+            or any(
+                m.place.kind == LOCAL or gazetteer.near_territory(m.place) for m in resolution.exact
+            )
+        ):
+            return None
+        named = gazetteer.known_as(text)
+        near = [place for place in named if gazetteer.near_territory(place)]
+        if not near:
+            return None
+        territory = gazetteer.territory_departments
+        home = [place for place in near if place.department in territory]
+        if len(home) > 1:
+            return None  # "Lacapelle": Lacapelle-Marival or Lacapelle-Cabanac, asked
+        # Far communes of that very name stay in doubt unless the one meant is much larger:
+        # "Villefranche" (89) is a village, "Le Vigan" (30) larger than Le Vigan-en-Quercy.
+        namesakes = [m.place for m in resolution.exact]
+        main = home[0] if home else max(near, key=lambda place: place.population)
+        rivals = namesakes if home else [*namesakes, *(p for p in near if p is not main)]
+        if rivals and main.population <= sum(place.population for place in rivals):
+            return None
+        others = [place for place in (*namesakes, *named) if place is not main]
+        others.sort(key=lambda place: not gazetteer.near_territory(place))  # near ones first
+        reading = self._take(
+            Resolution(exact=(PlaceMatch(main, exact=True, score=1.0),), suggestions=()),
+            landmark=landmark,
+            street=street,
+        )
+        if reading is None:  # never: one exact commune is taken
+            return None
+        return PlaceReading(resolution, reading.taken, reading.name, tuple(others[:MAX_OTHERS]))
 
     def from_location(self, lat: float, lon: float) -> PlaceRef | None:
         """The exact shared point, named after the nearest commune; None far from France."""
