@@ -377,6 +377,7 @@ def wire(
         agenda=agenda,
         unit_of_work=database,
         statement_hour=settings.digest_hour,
+        territories=settings.territories,
     )
     tus = TusService(
         register=SqliteTusRegister(database),
@@ -387,6 +388,7 @@ def wire(
         road_factor=settings.road_factor,
         volunteer_year=volunteer_rides.year_figures,
         people=people,
+        territories=settings.territories,
     )
     wired = wire_matching(
         needs=need_repository,
@@ -654,6 +656,7 @@ def wire(
             clock=clock,
             calendar=timing.calendar,
             hour=settings.digest_hour,
+            territories=settings.territories,
         ),
         belonging=belonging,
         pruning=Pruning(

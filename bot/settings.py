@@ -233,8 +233,9 @@ class Settings(BaseSettings):
             for territory in territories.items:
                 feeds += [f for f in territory.gtfs_files if f not in feeds]
             self.gtfs_files = tuple(feeds)
-        # One TUS rate per deployment for now: the first territory's that names one
-        # (docs/deploying.md); every territory's aids in one catalogue, each its funders.
+        # The deployment's TUS rate: the first territory's that names one; a territory's own
+        # rate wins for its volunteers and members (Territories.tus_rate). Every territory's
+        # aids in one catalogue, each its funders.
         for territory in territories.items:
             if self.tus_eur_per_km is None and territory.tus_eur_per_km is not None:
                 self.tus_eur_per_km = territory.tus_eur_per_km

@@ -143,6 +143,15 @@ class Territories:
         )
         return Scope(found.id, others, first)
 
+    def tus_rate(self, territory: str | None, default: float | None) -> float | None:
+        """The rate per km of a Transport d'Utilité Sociale in that territory (issue 22): its
+        own `tus_eur_per_km`, else `default` (TUS_EUR_PER_KM, or the first territory's that
+        names one). With a single territory, always `default`, as before."""
+        if not self.several:
+            return default
+        own = self.get(territory).tus_eur_per_km
+        return own if own is not None else default
+
     def of_chat(self, chat_id: int | None) -> Territory | None:
         """The territory whose team's group this is."""
         if chat_id is None:

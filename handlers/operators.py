@@ -366,6 +366,10 @@ class OperatorHandlers:
         await answer_button(update, self.t(lang, key))
 
 
+# The word that asks for every territory's (for whoever runs the deployment).
+ALL_WORDS = ("tout", "all", "toutes")
+
+
 def _everything(context: Context) -> bool:
     """`/stats tout`, `/export tout`: every territory's (for whoever runs the deployment)."""
-    return " ".join(context.args or []).strip().lower() in ("tout", "all", "toutes")
+    return " ".join(context.args or []).strip().lower() in ALL_WORDS

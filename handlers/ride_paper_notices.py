@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup, InputFile
 from telegram.ext import ContextTypes
 
 from bot.domain import Missing, Ride
-from bot.notices import Notice
+from bot.notices import Notice, team_territory
 from bot.services.coordinator import CoordinatorDay, TeamCoordinatorDay
 from bot.services.volunteer_rides import (
     Statement,
@@ -62,12 +62,16 @@ async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> i
     """A notice of rides on paper written as files; None for any other notice."""
     values = notice.values
     deps, t = notifier.deps, notifier.t
-    team_lang, chat_id = notifier.team_lang, deps.settings.operator_chat_id
+    # The group of the team the notice is for (issue 22): the territory it names, else the
+    # first's.
+    team = team_territory(notice)
+    team_lang, chat_id = notifier.team_lang, deps.team_chat(team)
     if isinstance(values, VolunteerStatementReady):
         statement = values.statement
         person = notice.to
         if person is None:
             raise Missing("a volunteer's statement without its volunteer")
+        chat_id = deps.team_chat(person.territory)  # printed by the volunteer's own team
         name = f"releve-{statement.key}-{person.id}.pdf"
         if person.reachable and person.telegram_user_id is not None:
             lang = person.language
@@ -126,7 +130,7 @@ async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> i
             return 0
         scale = deps.settings.volunteer_scale_eur_per_km
         text = donations_text(t, team_lang, values.year, values.donations, scale)
-        await notifier.to_operators(context, text)
+        await notifier.to_operators(context, text, territory=team)
         if values.donations:
             await context.bot.send_document(
                 chat_id,
@@ -138,7 +142,8 @@ async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> i
             )
         return 1
     if isinstance(values, TeamCoordinatorDay):
-        return int(await notifier.to_operators(context, coordinator_text(t, team_lang, values.day)))
+        text = coordinator_text(t, team_lang, values.day)
+        return int(await notifier.to_operators(context, text, territory=team))
     if isinstance(values, TeamGift):
         statement = values.statement
         text = t(
@@ -150,7 +155,7 @@ async def write_paper(notifier: Notifier, context: Context, notice: Notice) -> i
             amount=euros(team_lang, statement.allowance_cents),
             km=statement.km,
         )
-        return int(await notifier.to_operators(context, text))
+        return int(await notifier.to_operators(context, text, territory=team))
     return None
 
 

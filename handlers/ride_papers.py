@@ -24,7 +24,7 @@ from bot.services.volunteer_rides import (
 from handlers import keyboards as kb
 from handlers.deps import Deps
 from handlers.notify import Notifier
-from handlers.operators import Context, OperatorHandlers
+from handlers.operators import ALL_WORDS, Context, OperatorHandlers
 from handlers.replies import IncompleteUpdate, answer_button, drop_keyboard, send, swap_keyboard
 from handlers.ride_paper_notices import GIVE, give_button
 from handlers.ride_pdf import euros, month_name, receipt_pdf
@@ -80,15 +80,25 @@ class RidePaperHandlers(OperatorHandlers):
         lang = self._language(update, operator)
         text = update.effective_message.text if update.effective_message else ""
         _, _, typed = (text or "").partition(" ")
-        typed = typed.strip()
+        words = typed.split()
+        # `/dons 2026 tout`: every territory's volunteers, for whoever runs the deployment
+        # (as `/stats tout`); otherwise the team's own, into its own group (issue 22).
+        everything = bool(words) and words[-1].lower() in ALL_WORDS
+        typed = " ".join(words[:-1] if everything else words)
         today = self.deps.today()
         if typed and not (typed.isascii() and typed.isdigit() and len(typed) == 4):
             await send(update, context, self.t(lang, "paper.donations_usage", text=typed))
             return
+        if everything and self.teams.several and not self.teams.is_admin(update):
+            await send(update, context, self.t(lang, "territories.all_refused"))
+            return
         year = int(typed) if typed else today.year - 1
-        await self.notifier.write(context, await self.papers.donations_told(year))
+        team = await self.teams.team(update)
+        scope = None if everything else await self.teams.scope(update)
+        territory = team.id if team else None
+        await self.notifier.write(context, await self.papers.donations_told(year, scope, territory))
         chat = update.effective_chat
-        if chat is not None and chat.id != self.deps.settings.operator_chat_id:
+        if chat is not None and chat.id != self.deps.team_chat(territory):
             await send(update, context, self.t(lang, "tus.file_sent"))
 
     async def on_give(self, update: Update, context: Context) -> None:

@@ -6,7 +6,9 @@
     /tus rapport 2026      the year's activity report for the préfet (file, into the group)
 
 English words work too (member, trip, register, report). Only the team may use it, and only
-once TUS_EUR_PER_KM is set.
+once TUS_EUR_PER_KM is set. With several territories each team has its own register: it
+writes, reads and exports its own members, trips and volunteers (issue 22), and whoever runs
+the deployment (ADMIN_USER_IDS) may add `tout` to `registre` and `rapport` for everyone's.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from bot.services.tus import (
 from bot.services.volunteer_rides import YearFigures
 from bot.settings import Settings
 from bot.spreadsheet import csv_table
-from handlers.operators import Context, OperatorHandlers
+from bot.territories import Scope
+from handlers.operators import ALL_WORDS, Context, OperatorHandlers
 from handlers.replies import send
 from handlers.volunteer_words import long_date
 from i18n import Html, Translator
@@ -76,31 +79,49 @@ class TusHandlers(OperatorHandlers):
         text = update.effective_message.text if update.effective_message else ""
         _, _, typed = (text or "").partition(" ")  # what follows /tus, read by the core
         command = read_command(typed, self.deps.today())
+        # `/tus registre tout`, `/tus rapport 2026 tout`: every territory's, for whoever runs
+        # the deployment (as `/stats tout`); otherwise the team's own register.
+        everything = False
+        if command.action in (Action.REGISTER, Action.REPORT):
+            words = typed.split()
+            if len(words) > 1 and words[-1].lower() in ALL_WORDS:
+                everything = True
+                command = read_command(" ".join(words[:-1]), self.deps.today())
+        if everything and self.teams.several and not self.teams.is_admin(update):
+            await send(update, context, self.t(lang, "territories.all_refused"))
+            return
+        scope = None if everything else await self.teams.scope(update)
         if command.action is Action.MEMBER:
-            await self.join(update, context, operator, lang, command)
+            await self.join(update, context, operator, lang, command, scope)
         elif command.action is Action.TRIP:
-            await self.trip(update, context, operator, lang, command)
+            await self.trip(update, context, operator, lang, command, scope)
         elif command.action is Action.LINK:
-            await self.link(update, context, lang, command)
+            await self.link(update, context, lang, command, scope)
         elif command.action is Action.FEE:
-            await self.fee(update, context, lang, command)
+            await self.fee(update, context, lang, command, scope)
         elif command.action is Action.REGISTER:
-            await self.register(update, context, lang)
+            await self.register(update, context, lang, scope)
         elif command.action is Action.REPORT:
             if command.year is None:
                 raise Missing("a report command without its year")
-            await self.report(update, context, lang, command.year)
+            await self.report(update, context, lang, command.year, scope)
         else:
             benefits = ", ".join(b.value for b in Benefit)
             said = self.t(lang, "tus.help", benefits=benefits) + "\n" + self.t(lang, "members.help")
             await send(update, context, said)
 
     async def join(
-        self, update: Update, context: Context, operator: Person, lang: str, command: Command
+        self,
+        update: Update,
+        context: Context,
+        operator: Person,
+        lang: str,
+        command: Command,
+        scope: Scope | None,
     ) -> None:
         name, commune, benefit = command.field(0), command.field(1), command.field(2)
         phone = command.field(3) or None
-        joined = await self.deps.tus.join(operator, name, commune, benefit, phone)
+        joined = await self.deps.tus.join(operator, name, commune, benefit, phone, scope)
         await send(update, context, self._joined(lang, joined, commune))
 
     def _joined(self, lang: str, joined: Joined, typed: str) -> str:
@@ -140,13 +161,21 @@ class TusHandlers(OperatorHandlers):
         )
 
     async def trip(
-        self, update: Update, context: Context, operator: Person, lang: str, command: Command
+        self,
+        update: Update,
+        context: Context,
+        operator: Person,
+        lang: str,
+        command: Command,
+        scope: Scope | None,
     ) -> None:
         if command.day is None:
             await send(update, context, self.t(lang, "tus.refused_day", text=command.unread_day))
             return
         name, origin, destination = command.field(0), command.field(1), command.field(2)
-        recorded = await self.deps.tus.record_trip(operator, name, origin, destination, command.day)
+        recorded = await self.deps.tus.record_trip(
+            operator, name, origin, destination, command.day, scope
+        )
         await send(update, context, self._recorded(lang, recorded, command.fields))
 
     def _recorded(self, lang: str, recorded: Recorded, parts: tuple[str, ...]) -> str:
@@ -177,9 +206,11 @@ class TusHandlers(OperatorHandlers):
             benefits="",
         )
 
-    async def link(self, update: Update, context: Context, lang: str, command: Command) -> None:
+    async def link(
+        self, update: Update, context: Context, lang: str, command: Command, scope: Scope | None
+    ) -> None:
         """ "/tus lier Odette Vialard ; 12": the member is person n° 12."""
-        linked = await self.deps.tus.link(command.field(0), command.field(1))
+        linked = await self.deps.tus.link(command.field(0), command.field(1), scope)
         if linked.refusal is None and linked.member and linked.person:
             said = self.t(
                 lang,
@@ -202,12 +233,14 @@ class TusHandlers(OperatorHandlers):
             )
         await send(update, context, said)
 
-    async def fee(self, update: Update, context: Context, lang: str, command: Command) -> None:
+    async def fee(
+        self, update: Update, context: Context, lang: str, command: Command, scope: Scope | None
+    ) -> None:
         """ "/tus cotisation Odette Vialard ; 02/11": the year's fee paid that day."""
         if command.day is None:
             await send(update, context, self.t(lang, "tus.refused_day", text=command.unread_day))
             return
-        paid = await self.deps.tus.pay_fee(command.field(0), command.day)
+        paid = await self.deps.tus.pay_fee(command.field(0), command.day, scope)
         member = paid.member
         until = member.paid_until() if member else None
         if member is None or until is None:
@@ -232,8 +265,10 @@ class TusHandlers(OperatorHandlers):
             )
         await send(update, context, said)
 
-    async def register(self, update: Update, context: Context, lang: str) -> None:
-        members = await self.deps.tus.members()
+    async def register(
+        self, update: Update, context: Context, lang: str, scope: Scope | None
+    ) -> None:
+        members = await self.deps.tus.members(scope)
         rows = [
             [
                 m.id,
@@ -250,8 +285,10 @@ class TusHandlers(OperatorHandlers):
         content = csv_table(self.t(lang, "tus.register_header").split(","), rows)
         await self._to_group(update, context, lang, content, "tus-registre.csv", len(members))
 
-    async def report(self, update: Update, context: Context, lang: str, year: int) -> None:
-        report = await self.deps.tus.year_report(year)
+    async def report(
+        self, update: Update, context: Context, lang: str, year: int, scope: Scope | None
+    ) -> None:
+        report = await self.deps.tus.year_report(year, scope)
         content = year_report_text(self.t, lang, report, self.deps.settings).encode("utf-8")
         await self._to_group(
             update, context, lang, content, f"tus-rapport-{year}.txt", report.trip_count
@@ -260,8 +297,9 @@ class TusHandlers(OperatorHandlers):
     async def _to_group(
         self, update: Update, context: Context, lang: str, content: bytes, name: str, count: int
     ) -> None:
-        """Names and phones: into the team's group only, like /export."""
-        chat_id = self.deps.settings.operator_chat_id
+        """Names and phones: into the team's own group only, like /export."""
+        team = await self.teams.team(update)
+        chat_id = self.deps.team_chat(team.id if team else None)
         if chat_id is None:
             raise NotWired("no operators' group is set")
         await context.bot.send_document(

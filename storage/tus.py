@@ -8,6 +8,7 @@ from typing import Any
 from bot.domain import Missing
 from bot.places.model import Place
 from bot.services.tus import Member, TusTrip
+from bot.territories import DEFAULT_TERRITORY
 from storage.db import Database
 
 
@@ -24,10 +25,11 @@ class SqliteTusRegister:
         benefit: str | None,
         now: datetime,
         operator_id: int,
+        territory: str = DEFAULT_TERRITORY,
     ) -> Member:
         written = await self._db.write(
             "INSERT INTO tus_members (name, phone, commune_code, commune_name, eligible_by,"
-            " benefit, joined_at, registered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " benefit, joined_at, registered_by, territory) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 name,
                 phone,
@@ -37,6 +39,7 @@ class SqliteTusRegister:
                 benefit,
                 now.isoformat(),
                 operator_id,
+                territory,
             ),
         )
         member = await self._member("SELECT * FROM tus_members WHERE id = ?", written.new_id)
@@ -134,4 +137,5 @@ def _member(row: dict[str, Any]) -> Member:
         datetime.fromisoformat(row["joined_at"]),
         row["person_id"],
         date.fromisoformat(row["fee_paid_on"]) if row["fee_paid_on"] else None,
+        row["territory"],
     )

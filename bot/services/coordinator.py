@@ -17,6 +17,7 @@ from bot.services.operators import OperatorService
 from bot.services.rides import RideService
 from bot.services.views import FollowUp
 from bot.services.volunteers import Volunteer, VolunteerRepository
+from bot.territories import Scope, Territories
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ class CoordinatorService:
         clock: Clock,
         calendar: Calendar,
         hour: int,
+        territories: Territories | None = None,
     ) -> None:
+        self._territories = territories
         self._rides = rides
         self._operators = operators
         self._volunteers = volunteers
@@ -70,9 +73,18 @@ class CoordinatorService:
         at = self._calendar.next_at(now, self._hour)
         await self._agenda.schedule_once(Due(Kind.COORDINATOR_DAY, NO_SUBJECT, at), now)
 
-    async def day(self) -> CoordinatorDay | None:
-        """Today as the coordinator sees it; None without any volunteer driver."""
-        volunteers = await self._volunteers.all()
+    async def day(self, scope: Scope | None = None) -> CoordinatorDay | None:
+        """Today as the coordinator sees it: of one team's volunteers and requests (`scope`),
+        or of everyone's; None without any volunteer driver."""
+        volunteers = []
+        people: dict[int, Person] = {}
+        for volunteer in await self._volunteers.all():
+            person = await self._people.get(volunteer.person_id)
+            if scope is not None and (person is None or not scope.holds(person.territory)):
+                continue  # another team's volunteer
+            volunteers.append(volunteer)
+            if person is not None:
+                people[volunteer.person_id] = person
         if not volunteers:
             return None
         today = self._calendar.today(self._clock.now())
@@ -93,10 +105,10 @@ class CoordinatorService:
                 continue
             if volunteer.person_id in busy:
                 continue
-            person = await self._people.get(volunteer.person_id)
+            person = people.get(volunteer.person_id)
             if person is not None and person.forgotten_at is None:
                 free.append(FreeVolunteer(volunteer, person))
-        uncovered = [view for view in await self._operators.open_needs() if view.need]
+        uncovered = [view for view in await self._operators.open_needs(scope) if view.need]
         return CoordinatorDay(
             today, rides_today, await rides_on(today + timedelta(days=1)), uncovered, free
         )
@@ -116,9 +128,19 @@ class CoordinatorService:
     async def morning(self, entry: AgendaEntry, team: bool) -> tuple[Outcome, list[Notice]]:
         """The morning's post; the next one tomorrow at the same hour."""
         now = self._clock.now()
-        day = await self.day() if team else None
-        outcome = Outcome.SENT if day is not None else Outcome.SKIPPED
+        notices: list[Notice] = []
+        territories = self._territories
+        if team and territories is not None and territories.several:
+            # each team its own volunteers' day, in its own group (issue 22)
+            for territory in territories.ids:
+                day = await self.day(territories.scope(territory))
+                if day is not None:
+                    notices.append(to_team(TeamCoordinatorDay(day), territory=territory))
+        elif team:
+            day = await self.day()
+            notices = [to_team(TeamCoordinatorDay(day))] if day is not None else []
+        outcome = Outcome.SENT if notices else Outcome.SKIPPED
         await self._agenda.finish(entry.id, outcome, now)
         at = self._calendar.next_at(now, self._hour)
         await self._agenda.schedule([Due(Kind.COORDINATOR_DAY, NO_SUBJECT, at)], now)
-        return outcome, [to_team(TeamCoordinatorDay(day))] if day is not None else []
+        return outcome, notices

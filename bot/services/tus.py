@@ -28,6 +28,7 @@ from bot.phones import parse_phone
 from bot.places.gazetteer import Gazetteer
 from bot.places.model import COMMUNE, Place
 from bot.ports import PeopleRepository, UnitOfWork
+from bot.territories import DEFAULT_TERRITORY, Scope, Territories
 
 if TYPE_CHECKING:
     from bot.services.volunteer_rides import YearFigures
@@ -84,6 +85,8 @@ class Member:
     # The person they are (issue 24, item 3), and the day the yearly fee was last paid.
     person_id: int | None = None
     fee_paid_on: date | None = None
+    # The territory of the team that wrote them in the register (issue 22): theirs alone.
+    territory: str = DEFAULT_TERRITORY
 
     def paid_until(self) -> date | None:
         """The last day the membership runs: a year after the fee was paid."""
@@ -117,6 +120,7 @@ class TusRegister(Protocol):
         benefit: str | None,
         now: datetime,
         operator_id: int,
+        territory: str = DEFAULT_TERRITORY,
     ) -> Member: ...
 
     async def member_named(self, name: str) -> Member | None: ...
@@ -243,9 +247,11 @@ class TusService:
         unit_of_work: UnitOfWork,
         eur_per_km: float | None,
         road_factor: float,
-        volunteer_year: Callable[[int], Awaitable[YearFigures]] | None = None,
+        volunteer_year: Callable[[int, Scope | None], Awaitable[YearFigures]] | None = None,
         people: PeopleRepository | None = None,
+        territories: Territories | None = None,
     ) -> None:
+        self._territories = territories
         self._people = people
         self._register = register
         self._gazetteer = gazetteer
@@ -259,6 +265,23 @@ class TusService:
     @property
     def enabled(self) -> bool:
         return self.eur_per_km is not None
+
+    def rate_of(self, territory: str | None) -> float | None:
+        """The rate per km in that territory (its own, else the deployment's)."""
+        if self._territories is None:
+            return self.eur_per_km
+        return self._territories.tus_rate(territory, self.eur_per_km)
+
+    async def _named(self, name: str, scope: Scope | None) -> Member | None:
+        """The member of that name in the team's register (`scope`; None: the whole one)."""
+        name = " ".join(name.split())
+        if scope is None:
+            return await self._register.member_named(name)
+        folded = name.lower()
+        for member in await self._register.members():
+            if member.name.lower() == folded and scope.holds(member.territory):
+                return member
+        return None
 
     def commune(self, text: str) -> Place | None:
         resolution = self._gazetteer.resolve(text)
@@ -301,8 +324,10 @@ class TusService:
         commune_text: str,
         benefit_text: str,
         phone: str | None,
+        scope: Scope | None = None,
     ) -> Joined:
-        """A person joins the association's TUS, if they may."""
+        """A person joins the association's TUS, if they may: in the register of the team
+        that writes them (`scope`, issue 22; None with a single territory)."""
         name = " ".join(name.split())
         if not name or len(name) > MAX_NAME:
             return Joined(name, None, Refusal.NAME)
@@ -320,7 +345,7 @@ class TusService:
         if not eligibility.eligible:
             return Joined(name, None, Refusal.NOT_ELIGIBLE, eligibility, commune)
         async with self._uow.transaction():
-            if await self._register.member_named(name) is not None:
+            if await self._named(name, scope) is not None:
                 return Joined(name, None, Refusal.ALREADY_MEMBER, eligibility, commune)
             member = await self._register.add_member(
                 name,
@@ -330,16 +355,25 @@ class TusService:
                 benefit.value if benefit else None,
                 self._clock.now(),
                 operator.id,
+                scope.territory if scope is not None else DEFAULT_TERRITORY,
             )
         return Joined(name, member, None, eligibility, commune)
 
     async def record_trip(
-        self, operator: Person, name: str, origin_text: str, destination_text: str, day: date
+        self,
+        operator: Person,
+        name: str,
+        origin_text: str,
+        destination_text: str,
+        day: date,
+        scope: Scope | None = None,
     ) -> Recorded:
-        """A member's trip: at most 100 km, the participation at the association's rate."""
-        if self.eur_per_km is None:
+        """A member's trip: at most 100 km, the participation at the rate of the member's
+        territory (the team's that registered them)."""
+        member = await self._named(name, scope)
+        rate = self.rate_of(member.territory if member is not None else None)
+        if rate is None:
             raise NotWired("no rate per km is set for the TUS")
-        member = await self._register.member_named(" ".join(name.split()))
         if member is None:
             return Recorded(None, refusal=Refusal.UNKNOWN_MEMBER)
         origin, destination = self.commune(origin_text), self.commune(destination_text)
@@ -351,8 +385,8 @@ class TusService:
             1,
         )
         if km > MAX_TRIP_KM:
-            return Recorded(None, member, Refusal.TOO_FAR, km, self.eur_per_km)
-        cents = round(km * self.eur_per_km * 100)
+            return Recorded(None, member, Refusal.TOO_FAR, km, rate)
+        cents = round(km * rate * 100)
         async with self._uow.transaction():
             trip = await self._register.add_trip(
                 member,
@@ -364,27 +398,33 @@ class TusService:
                 self._clock.now(),
                 operator.id,
             )
-        return Recorded(trip, member, None, km, self.eur_per_km)
+        return Recorded(trip, member, None, km, rate)
 
-    async def year_report(self, year: int) -> YearReport:
+    async def year_report(self, year: int, scope: Scope | None = None) -> YearReport:
+        """The year's report: of one team's territory (`scope`), or of the whole register."""
         end = datetime(year + 1, 1, 1).date()
-        members = [m for m in await self._register.members() if m.joined_at.date() < end]
-        volunteers = await self._volunteer_year(year) if self._volunteer_year else None
-        return YearReport(
-            year, members, await self._register.trips_in(year), self.eur_per_km or 0, volunteers
-        )
+        members = [m for m in await self.members(scope) if m.joined_at.date() < end]
+        volunteers = await self._volunteer_year(year, scope) if self._volunteer_year else None
+        trips = await self._register.trips_in(year)
+        if scope is not None:
+            theirs = {m.id for m in await self.members(scope)}
+            trips = [trip for trip in trips if trip.member_id in theirs]
+        rate = self.rate_of(scope.territory) if scope is not None else self.eur_per_km
+        return YearReport(year, members, trips, rate or 0, volunteers)
 
-    async def members(self) -> list[Member]:
-        return await self._register.members()
+    async def members(self, scope: Scope | None = None) -> list[Member]:
+        """The register: one team's members (`scope`), or everyone's."""
+        members = await self._register.members()
+        return [m for m in members if scope is None or scope.holds(m.territory)]
 
     # Members and the people they are (issue 24, item 3).
 
-    async def link(self, name: str, person_text: str) -> Linked:
+    async def link(self, name: str, person_text: str, scope: Scope | None = None) -> Linked:
         """The team says which person a member is (the person's number, as /benevoles and the
         team's posts show it)."""
         if self._people is None:
             raise NotWired("the TUS register has no people to link")
-        member = await self._register.member_named(" ".join(name.split()))
+        member = await self._named(name, scope)
         if member is None:
             return Linked(None, refusal=Refusal.UNKNOWN_MEMBER)
         number = person_text.strip().lstrip("#n°").strip()
@@ -398,14 +438,14 @@ class TusService:
             await self._register.link(member.id, person.id)
         return Linked(member, person)
 
-    async def pay_fee(self, name: str, day: date) -> Paid:
+    async def pay_fee(self, name: str, day: date, scope: Scope | None = None) -> Paid:
         """The member paid the year's fee on that day: the membership runs a year."""
-        member = await self._register.member_named(" ".join(name.split()))
+        member = await self._named(name, scope)
         if member is None:
             return Paid(None, Refusal.UNKNOWN_MEMBER)
         async with self._uow.transaction():
             await self._register.fee_paid(member.id, day)
-        return Paid(await self._register.member_named(member.name))
+        return Paid(await self._named(member.name, scope))
 
     async def membership(self, person: Person) -> Member | None:
         """The member this person is: linked before, or found by their phone or, failing

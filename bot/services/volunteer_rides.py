@@ -31,6 +31,7 @@ from bot.matching import MatchingParams, Point, road_km
 from bot.notices import Notice, NoticeValues, to_person, to_team
 from bot.ports import Agenda, PeopleRepository, UnitOfWork
 from bot.services.volunteers import Volunteer, VolunteerRepository
+from bot.territories import Scope, Territories
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,11 @@ class VolunteerRideService:
         agenda: Agenda,
         unit_of_work: UnitOfWork,
         statement_hour: int,
+        territories: Territories | None = None,
     ) -> None:
+        self._territories = territories
+        self._legal_cap = legal_cap_eur_per_km
+        self._default_rate = eur_per_km
         self._rides = rides
         self._volunteers = volunteers
         self._people = people
@@ -262,6 +267,7 @@ class VolunteerRideService:
         origin = Point(need.origin.lat, need.origin.lon)
         destination = Point(need.destination.lat, need.destination.lon)
         home = volunteer.availability.home
+        allowance_rate, participation_rate = self._rates(ride.driver.territory)
         leg_km = road_km(origin, destination, params)
         to_passenger = road_km(Point(home.lat, home.lon), origin, params)
         driven_km = round(2 * to_passenger + 2 * leg_km)  # as the request showed it
@@ -278,14 +284,31 @@ class VolunteerRideService:
             destination=need.destination.name,
             driven_km=driven_km,
             passenger_km=passenger_km,
-            participation_rate=self._participation_rate,
-            participation_cents=round(passenger_km * self._participation_rate * 100),
-            allowance_rate=self._rate,
-            allowance_cents=round(driven_km * self._rate * 100),
+            participation_rate=participation_rate,
+            participation_cents=round(passenger_km * participation_rate * 100),
+            allowance_rate=allowance_rate,
+            allowance_cents=round(driven_km * allowance_rate * 100),
             recorded_at=self._clock.now(),
         )
         await self._rides.add(paper)
         return paper
+
+    def _rates(self, territory: str | None) -> tuple[float, float]:
+        """(allowance, participation) per km for a volunteer of that territory. A ride is
+        priced where its volunteer belongs, not where its passenger does: the association
+        whose volunteer drove pays the allowance and keeps the participation, and its team
+        follows the volunteer (their file, statements and donations)."""
+        if self._territories is None:
+            return self._rate, self._participation_rate
+        rate = self._territories.tus_rate(territory, self._default_rate) or 0.0
+        return rate, min(rate, self._legal_cap)
+
+    async def _in_scope(self, person_id: int, scope: Scope | None) -> bool:
+        """Whether a volunteer is of the team's territory (`scope`; None: everyone)."""
+        if scope is None:
+            return True
+        person = await self._people.get(person_id)
+        return person is not None and scope.holds(person.territory)
 
     # The passenger's receipt.
 
@@ -306,14 +329,16 @@ class VolunteerRideService:
         given = (await self._rides.gifts(volunteer.id)).get((volunteer.id, month_key(year, month)))
         return Statement(volunteer, year, month, rides, given)
 
-    async def statements(self, year: int, month: int) -> list[Statement]:
+    async def statements(
+        self, year: int, month: int, scope: Scope | None = None
+    ) -> list[Statement]:
         start, end = _month_span(year, month)
         rides = await self._rides.between(start, end)
         gifts = await self._rides.gifts()
         found = []
         for volunteer_id in sorted({r.volunteer_id for r in rides}):
             person = await self._people.get(volunteer_id)
-            if person is None:
+            if person is None or (scope is not None and not scope.holds(person.territory)):
                 continue
             mine = [r for r in rides if r.volunteer_id == volunteer_id]
             given = gifts.get((volunteer_id, month_key(year, month)))
@@ -336,13 +361,14 @@ class VolunteerRideService:
         # team told.
         notices = [
             to_person(volunteer, VolunteerStatementReady(statement)),
-            to_team(TeamGift(statement)),
+            to_team(TeamGift(statement), territory=volunteer.territory),
         ]
         return Given(GiveResult.GIVEN, statement, notices)
 
     # The year: donations (tax receipts) and the préfet's figures.
 
-    async def donations(self, year: int) -> list[Donation]:
+    async def donations(self, year: int, scope: Scope | None = None) -> list[Donation]:
+        """The year's donations of one team's volunteers (`scope`), or of all of them."""
         rides = await self._rides.between(date(year, 1, 1), date(year + 1, 1, 1))
         gifts = await self._rides.gifts()
         found = []
@@ -355,6 +381,8 @@ class VolunteerRideService:
             person = await self._people.get(volunteer_id)
             if not given or person is None:
                 continue
+            if scope is not None and not scope.holds(person.territory):
+                continue
             mine = [
                 r
                 for r in rides
@@ -363,13 +391,21 @@ class VolunteerRideService:
             found.append(Donation(person, year, mine, given, self.scale_eur_per_km))
         return found
 
-    async def donations_told(self, year: int) -> list[Notice]:
-        """The team asks for a year's donations (/dons): to the team."""
-        return [to_team(TeamDonations(year, await self.donations(year)))]
+    async def donations_told(
+        self, year: int, scope: Scope | None = None, team: str | None = None
+    ) -> list[Notice]:
+        """The team asks for a year's donations (/dons): its own volunteers' (`scope`; None:
+        everyone's), to its own group (`team`'s; None: the first team's)."""
+        return [to_team(TeamDonations(year, await self.donations(year, scope)), territory=team)]
 
-    async def year_figures(self, year: int) -> YearFigures:
+    async def year_figures(self, year: int, scope: Scope | None = None) -> YearFigures:
+        """The year's rides and volunteers: one team's (`scope`), or everyone's."""
         rides = await self._rides.between(date(year, 1, 1), date(year + 1, 1, 1))
-        return YearFigures(rides, await self._volunteers.all())
+        rides = [r for r in rides if await self._in_scope(r.volunteer_id, scope)]
+        volunteers = [
+            v for v in await self._volunteers.all() if await self._in_scope(v.person_id, scope)
+        ]
+        return YearFigures(rides, volunteers)
 
     # The first of each month, through the agenda.
 
@@ -394,10 +430,23 @@ class VolunteerRideService:
         for statement in statements:
             if statement.volunteer.forgotten_at is None:  # forgotten: the accounts only
                 notices.append(to_person(statement.volunteer, VolunteerStatementReady(statement)))
-        if team and statements:
-            notices.append(to_team(TeamStatements(last.year, last.month, statements)))
-        if team and last.month == 12:
-            notices.append(to_team(TeamDonations(last.year, await self.donations(last.year))))
+        territories = self._territories
+        if territories is not None and territories.several:
+            # each team its own volunteers' statements and donations, in its group (issue 22)
+            teams: list[tuple[Scope | None, str | None]] = [
+                (territories.scope(t), t) for t in territories.ids
+            ]
+        else:
+            teams = [(None, None)]
+        for scope, territory in teams if team else []:
+            theirs = await self.statements(last.year, last.month, scope)
+            if theirs:
+                notices.append(
+                    to_team(TeamStatements(last.year, last.month, theirs), territory=territory)
+                )
+            donations = await self.donations(last.year, scope) if last.month == 12 else []
+            if last.month == 12 and (donations or scope is None):  # a team without: nothing
+                notices.append(to_team(TeamDonations(last.year, donations), territory=territory))
         outcome = Outcome.SENT if notices else Outcome.SKIPPED
         # Done first: scheduling moves a pending entry of the same kind, this one included.
         await self._agenda.finish(entry.id, outcome, now)

@@ -301,6 +301,7 @@ class VolunteerService:
         self._trips = trips
         self._introductions = introductions
         self._params = params
+        self._default_rate = eur_per_km
         self._eur_per_km = eur_per_km or 0.0
         self.paid = eur_per_km is not None
         self._clock = clock
@@ -468,12 +469,20 @@ class VolunteerService:
                 extra_minutes=minutes(km, params),
                 time_gap_minutes=0.0,
             )
-            cents = round(km * self._eur_per_km * 100)
+            # At the rate of the volunteer's territory, the association whose team follows
+            # them pays it (issue 22), whichever team follows the passenger.
+            rate = self._rate_of(driver.territory)
+            cents = round(km * rate * 100)
             candidate = VolunteerCandidate(
                 match, trip, driver, km=km, allowance_cents=cents, paid=self.paid
             )
             found.append((to_passenger, candidate))
         return [candidate for _, candidate in sorted(found, key=lambda pair: pair[0])]
+
+    def _rate_of(self, territory: str | None) -> float:
+        if self._belonging is None:
+            return self._eur_per_km
+        return self._belonging.territories.tus_rate(territory, self._default_rate) or 0.0
 
     def allowance(self, candidate: Candidate) -> tuple[int, int] | None:
         """(km, cents) for a volunteer's ride; None for a driver's trip."""
