@@ -307,12 +307,15 @@ class SqliteApplications:
             (now.isoformat(), now.isoformat(), application_id),
         )
 
-    async def figures(self, aid_ids: frozenset[str] | None) -> list[AidFigures]:
+    async def figures(
+        self, aid_ids: frozenset[str] | None, funder_chat_id: int | None = None
+    ) -> list[AidFigures]:
+        to_group = "" if funder_chat_id is None else " AND funder_chat_id = ?"
         rows = await self._rows(
             "SELECT aid_id, MAX(aid_title) AS title, status, COUNT(*) AS count,"
             " SUM(COALESCE(amount_cents, 0)) AS cents FROM aid_applications"
-            " WHERE status != 'draft' GROUP BY aid_id, status ORDER BY aid_id",
-            (),
+            f" WHERE status != 'draft'{to_group} GROUP BY aid_id, status ORDER BY aid_id",
+            () if funder_chat_id is None else (funder_chat_id,),
         )
         figures: dict[str, AidFigures] = {}
         for row in rows:

@@ -151,7 +151,9 @@ class MemoryApplications:
             )
         )
 
-    async def figures(self, aid_ids: frozenset[str] | None) -> list[AidFigures]:
+    async def figures(
+        self, aid_ids: frozenset[str] | None, funder_chat_id: int | None = None
+    ) -> list[AidFigures]:
         return []
 
     async def validated(self, aid_ids: frozenset[str] | None) -> list[Application]:

@@ -546,3 +546,28 @@ def test_a_territory_without_a_group_is_followed_by_the_first_team(tmp_path: Pat
     assert lot.holds("cantal") and lot.holds("lot") and lot.holds("default")
     assert not lot.holds("correze")
     assert correze.holds("correze") and not correze.holds("cantal")
+
+
+async def test_each_teams_aid_figures_count_its_own_applications(
+    region_with_aids: RunningBot,
+) -> None:
+    bot = region_with_aids
+    lot, olga, correze, cora = teams(bot)
+    lea = bot.fake.user(4301, "Léa", last_name="Roux")  # lives in Cahors
+    await apply(bot, lea, [("photo", b"\xff\xd8\xff\xe0 id"), ("devis.pdf", b"%PDF-1.4\n")])
+    zoe = bot.fake.user(4302, "Zoé", last_name="Mas")  # lives in Tulle
+    await answer_questions(zoe, "24", "job_seeker", "Tulle")
+    await zoe.press_doing(kb.APPLY, "correze-permis")
+    await zoe.send("Auto-école de Tulle")
+    await zoe.send_photo(content=b"\xff\xd8\xff\xe0 id")
+    await zoe.send_document("devis.pdf", b"%PDF-1.4\n")
+    await zoe.press_doing(kb.APPLY, "done")
+    await zoe.press_doing(kb.APPLY, "submit")
+    # Each team reviews its territory's aids: its figures are its own applications only.
+    await lot.command(olga, "statsaides")
+    assert "Coup de pouce permis du Lot" in lot.last().text
+    assert "Corrèze" not in lot.last().text
+    await correze.command(cora, "statsaides")
+    assert "Coup de pouce permis de la Corrèze" in correze.last().text
+    assert "du Lot" not in correze.last().text
+    bot.assert_clean()

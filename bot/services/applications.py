@@ -449,7 +449,11 @@ class ApplicationService:
         funder = await self._funder_of_chat(chat_id, membership)
         if funder is None:
             return None
-        return FunderFigures(funder, await self._applications.figures(self._aids_of(funder)))
+        # With several territories, a team reviews the aids no funder does in every
+        # territory's catalogue: only the applications sent to its own group are its own.
+        to_group = funder.chat_id if self._territory_funders is not None else None
+        figures = await self._applications.figures(self._aids_of(funder), to_group)
+        return FunderFigures(funder, figures)
 
     async def export(self, chat_id: int, membership: Membership) -> list[Application] | None:
         """The validated applications of this funder's aids (None for anyone else); the
