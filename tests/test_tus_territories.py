@@ -227,3 +227,31 @@ async def test_each_team_gets_its_own_volunteers_statements_and_donations(
     everyone = "\n".join(correze.texts_since(correze_mark))
     assert "Bruno Lafon" in everyone
     bot.assert_clean()
+
+
+async def test_a_passenger_must_be_a_member_of_the_volunteers_own_association(
+    tus_region: RunningBot,
+) -> None:
+    bot = tus_region
+    lot, olga, correze, cora = teams(bot)
+    chantal = await volunteer(bot, 4202, "Chantal", "Tulle")
+    await checked_file(correze, cora, await person_id(bot, chantal.id))
+    # Marie is a member of the Lot's association, her fee paid; Corrèze's keeps its own.
+    await lot.command(olga, "tus", "adherent Marie Delpech ; Lalbenque")
+    await lot.command(olga, "tus", "cotisation Marie Delpech ; 02/11")
+    await correze.command(cora, "tus", "adherent Claire Faure ; Meyssac")
+    marie = bot.fake.user(4301, "Marie", last_name="Delpech")
+    await describe_need(marie, origin="Tulle", destination="Brive-la-Gaillarde", when="mardi")
+    lot_mark, correze_mark, seen = lot.mark(), correze.mark(), marie.mark()
+    await marie.press_doing(kb.NEED, "ask", naming="Chantal L.")
+    # Riding with Corrèze's volunteer, she is asked to join Corrèze's association, and its
+    # team hears of her; the Lot's register is the Lot's alone.
+    told = marie.texts_since(seen)
+    assert reads(bot, "members.passenger_join") in told, told
+    assert "Marie Delpech" in "\n".join(correze.texts_since(correze_mark))
+    assert "Marie Delpech" not in "\n".join(lot.texts_since(lot_mark))
+    [member] = await bot.rows(
+        "SELECT person_id, territory FROM tus_members WHERE name = ?", "Marie Delpech"
+    )
+    assert member["territory"] == "lot"
+    bot.assert_clean()

@@ -129,7 +129,7 @@ class IntroductionService:
         unit_of_work: UnitOfWork,
         timing: Timing,
         cost_share_eur_per_km: float | None = None,
-        membership: Callable[[Person, date], Awaitable[list[Notice]]] | None = None,
+        membership: Callable[[Person, date, str | None], Awaitable[list[Notice]]] | None = None,
         volunteers: VolunteerLookup | None = None,
     ) -> None:
         self._volunteers = volunteers
@@ -219,7 +219,9 @@ class IntroductionService:
             )
             if self._membership is not None and isinstance(chosen, VolunteerCandidate):
                 day = need.travel_date or self._calendar.today(now)
-                notices = [*await self._membership(passenger, day), *notices]
+                # The association is the volunteer's, as for the rate (bot/services/volunteers.py).
+                association = chosen.driver.territory
+                notices = [*await self._membership(passenger, day, association), *notices]
         return Ask(AskResult.ASKED, need, introduction, chosen, notices=notices)
 
     async def one_waiting(self, driver: Person) -> bool:

@@ -447,13 +447,13 @@ class TusService:
             await self._register.fee_paid(member.id, day)
         return Paid(await self._named(member.name, scope))
 
-    async def membership(self, person: Person) -> Member | None:
-        """The member this person is: linked before, or found by their phone or, failing
-        that, their exact name (then linked, once)."""
+    async def membership(self, person: Person, scope: Scope | None = None) -> Member | None:
+        """The member this person is (of one team's association, `scope`): linked before,
+        or found by their phone or, failing that, their exact name (then linked, once)."""
         member = await self._register.member_of(person.id)
-        if member is not None:
+        if member is not None and (scope is None or scope.holds(member.territory)):
             return member
-        members = [m for m in await self._register.members() if m.person_id is None]
+        members = [m for m in await self.members(scope) if m.person_id is None]
         found = [m for m in members if person.phone and _phone(m.phone) == person.phone]
         if not found:
             name = " ".join(person.display_name.split()).lower()
@@ -463,16 +463,28 @@ class TusService:
         await self._register.link(found[0].id, person.id)
         return await self._register.member_of(person.id)
 
-    async def ride_asked(self, passenger: Person, day: date) -> list[Notice]:
+    async def ride_asked(
+        self, passenger: Person, day: date, volunteer_territory: str | None = None
+    ) -> list[Notice]:
         """A person asks a volunteer for a ride: an association that keeps its register
         hears of someone who is not a member, or whose membership ran out by that day, and
-        the person is asked kindly to join or renew (the ride is asked all the same)."""
-        if not self.enabled or not await self._register.members():
+        the person is asked kindly to join or renew (the ride is asked all the same). With
+        several territories, the association is the volunteer's (`volunteer_territory`): a
+        member of another team's association is not one of its own."""
+        scope = (
+            self._territories.scope(volunteer_territory)
+            if self._territories is not None
+            and self._territories.several
+            and volunteer_territory is not None
+            else None
+        )
+        if not self.enabled or not await self.members(scope):
             return []
-        member = await self.membership(passenger)
+        told = scope.territory if scope is not None else None
+        member = await self.membership(passenger, scope)
         if member is None:
             return [
-                to_team(n.MemberUnknownTeam(passenger)),
+                to_team(n.MemberUnknownTeam(passenger), territory=told),
                 to_person(passenger, n.MemberJoinPassenger()),
             ]
         until = member.paid_until()
@@ -483,7 +495,7 @@ class TusService:
             if until is not None
             else n.MemberNoFeeTeam(passenger, member.id, member.name)
         )
-        return [to_team(team), to_person(passenger, n.MemberRenewPassenger())]
+        return [to_team(team, territory=told), to_person(passenger, n.MemberRenewPassenger())]
 
 
 # What the team types after /tus, read the same on every channel.

@@ -64,7 +64,7 @@ def wire_matching(
     bookings: PartnerPassengers | None = None,
     cost_share_eur_per_km: float | None = None,
     keep_paper: Callable[[Ride], Awaitable[Any]] | None = None,
-    membership: Callable[[Person, date], Awaitable[list[Notice]]] | None = None,
+    membership: Callable[[Person, date, str | None], Awaitable[list[Notice]]] | None = None,
     volunteer_lookup: VolunteerLookup | None = None,
     belonging: Belonging | None = None,
 ) -> Matching:
