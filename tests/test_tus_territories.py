@@ -255,3 +255,22 @@ async def test_a_passenger_must_be_a_member_of_the_volunteers_own_association(
     )
     assert member["territory"] == "lot"
     bot.assert_clean()
+
+
+async def test_a_team_cannot_link_its_member_to_the_other_teams_person(
+    tus_region: RunningBot,
+) -> None:
+    bot = tus_region
+    _, _, correze, cora = teams(bot)
+    marie = bot.fake.user(4301, "Marie", last_name="Delpech")
+    await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")  # Lot
+    marie_id = await person_id(bot, marie.id)
+    await correze.command(cora, "tus", "adherent Marie Delpech ; Meyssac")
+    await correze.command(cora, "tus", f"lier Marie Delpech ; {marie_id}")
+    # The Lot's person is no one Corrèze's team may name: as unknown as a wrong number.
+    unknown = correze.last().text
+    await correze.command(cora, "tus", "lier Marie Delpech ; 99999")
+    assert unknown == correze.last().text.replace("99999", str(marie_id))
+    [member] = await bot.rows("SELECT person_id FROM tus_members WHERE name = 'Marie Delpech'")
+    assert member["person_id"] is None
+    bot.assert_clean()

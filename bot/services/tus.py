@@ -429,7 +429,14 @@ class TusService:
             return Linked(None, refusal=Refusal.UNKNOWN_MEMBER)
         number = person_text.strip().lstrip("#n°").strip()
         person = await self._people.get(int(number)) if number.isdigit() else None
-        if person is None or person.forgotten_at is not None:
+        another_teams = (
+            person is not None
+            and scope is not None
+            and person.territory is not None
+            and not scope.holds(person.territory)
+        )
+        if person is None or person.forgotten_at is not None or another_teams:
+            # Another team's person is no one this team may name: unknown, as a wrong number.
             return Linked(member, refusal=Refusal.UNKNOWN_PERSON)
         async with self._uow.transaction():
             other = await self._register.member_of(person.id)
