@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from handlers import keyboards as kb
 from tests.conftest import OPERATORS, RunningBot
-from tests.fakebot import FakeUser, parse_html
+from tests.fakebot import FakeGroup, FakeUser, parse_html
 
 # Two territories in one deployment (issue 22): the Lot, whose team is the operators' group,
 # and Corrèze with its own group.
@@ -33,6 +33,17 @@ def two_territories(*, lot: str = "", correze: str = "") -> str:
             territory("correze", CORREZE_NAME, "19", CORREZE, correze),
         )
     )
+
+
+def two_teams(bot: RunningBot) -> tuple[FakeGroup, FakeUser, FakeGroup, FakeUser]:
+    """The Lot's group (the operators') with Olga, Corrèze's with Cora."""
+    lot = bot.operators
+    correze = bot.fake.group(CORREZE, "Équipe Corrèze")
+    olga = bot.fake.user(4001, "Olga", last_name="Bru")
+    cora = bot.fake.user(4002, "Cora", last_name="Vidal")
+    bot.fake.set_member(OPERATORS, olga.id, "member")
+    bot.fake.set_member(CORREZE, cora.id, "member")
+    return lot, olga, correze, cora
 
 
 def team(bot: RunningBot) -> tuple[FakeUser, FakeUser, FakeUser]:

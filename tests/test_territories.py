@@ -15,7 +15,7 @@ from bot.settings import Settings, describe_settings_error
 from handlers import keyboards as kb
 from tests.conftest import DATA, OPERATORS, RunningBot, paris
 from tests.fakebot import FakeGroup, FakeUser, SentMessage
-from tests.setups import describe_need, register_trip
+from tests.setups import describe_need, register_trip, two_teams
 from tests.test_aids import answer_questions, apply
 from tests.test_privacy import registered_by_phone
 from tests.test_settings import run_bot
@@ -51,14 +51,7 @@ async def region(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[RunningB
     await running.stop()
 
 
-def teams(bot: RunningBot) -> tuple[FakeGroup, FakeUser, FakeGroup, FakeUser]:
-    lot = bot.operators  # OPERATORS is the Lot's group
-    correze = bot.fake.group(CORREZE, "Équipe Corrèze")
-    olga = bot.fake.user(4001, "Olga", last_name="Bru")
-    cora = bot.fake.user(4002, "Cora", last_name="Vidal")
-    bot.fake.set_member(OPERATORS, olga.id, "member")
-    bot.fake.set_member(CORREZE, cora.id, "member")
-    return lot, olga, correze, cora
+teams = two_teams
 
 
 def need_post(group: FakeGroup, need_id: int) -> SentMessage:
@@ -474,9 +467,8 @@ async def region_with_aids(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterato
     await running.stop()
 
 
-async def test_an_aid_application_goes_to_its_persons_team(region_with_aids: RunningBot) -> None:
-    bot = region_with_aids
-    lot, _, correze, _ = teams(bot)
+async def lea_and_zoe_apply(bot: RunningBot) -> None:
+    """Léa of Cahors applies for the Lot's aid, Zoé of Tulle for Corrèze's."""
     lea = bot.fake.user(4301, "Léa", last_name="Roux")  # lives in Cahors
     await apply(bot, lea, [("photo", b"\xff\xd8\xff\xe0 id"), ("devis.pdf", b"%PDF-1.4\n")])
     zoe = bot.fake.user(4302, "Zoé", last_name="Mas")  # lives in Tulle
@@ -487,6 +479,12 @@ async def test_an_aid_application_goes_to_its_persons_team(region_with_aids: Run
     await zoe.send_document("devis.pdf", b"%PDF-1.4\n")
     await zoe.press_doing(kb.APPLY, "done")
     await zoe.press_doing(kb.APPLY, "submit")
+
+
+async def test_an_aid_application_goes_to_its_persons_team(region_with_aids: RunningBot) -> None:
+    bot = region_with_aids
+    lot, _, correze, _ = teams(bot)
+    await lea_and_zoe_apply(bot)
     belongs = {
         row["display_name"]: row["territory"]
         for row in await bot.rows("SELECT display_name, territory FROM people")
@@ -553,16 +551,7 @@ async def test_each_teams_aid_figures_count_its_own_applications(
 ) -> None:
     bot = region_with_aids
     lot, olga, correze, cora = teams(bot)
-    lea = bot.fake.user(4301, "Léa", last_name="Roux")  # lives in Cahors
-    await apply(bot, lea, [("photo", b"\xff\xd8\xff\xe0 id"), ("devis.pdf", b"%PDF-1.4\n")])
-    zoe = bot.fake.user(4302, "Zoé", last_name="Mas")  # lives in Tulle
-    await answer_questions(zoe, "24", "job_seeker", "Tulle")
-    await zoe.press_doing(kb.APPLY, "correze-permis")
-    await zoe.send("Auto-école de Tulle")
-    await zoe.send_photo(content=b"\xff\xd8\xff\xe0 id")
-    await zoe.send_document("devis.pdf", b"%PDF-1.4\n")
-    await zoe.press_doing(kb.APPLY, "done")
-    await zoe.press_doing(kb.APPLY, "submit")
+    await lea_and_zoe_apply(bot)
     # Each team reviews its territory's aids: its figures are its own applications only.
     await lot.command(olga, "statsaides")
     assert "Coup de pouce permis du Lot" in lot.last().text

@@ -15,7 +15,7 @@ from handlers.ride_paper_notices import GIVE
 from handlers.volunteers import FILE as VOLUNTEER_FILE
 from tests.conftest import OPERATORS, RunningBot, paris
 from tests.fakebot import FakeGroup, FakeUser, SentMessage
-from tests.setups import CORREZE, describe_need, reads, two_territories
+from tests.setups import CORREZE, describe_need, reads, two_teams, two_territories
 from tests.test_volunteers import person_id, volunteer
 
 ADMIN = 4999  # runs the deployment (ADMIN_USER_IDS)
@@ -37,14 +37,7 @@ async def tus_region(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[Runn
     await running.stop()
 
 
-def teams(bot: RunningBot) -> tuple[FakeGroup, FakeUser, FakeGroup, FakeUser]:
-    lot = bot.operators  # OPERATORS is the Lot's group
-    correze = bot.fake.group(CORREZE, "Équipe Corrèze")
-    olga = bot.fake.user(4001, "Olga", last_name="Bru")
-    cora = bot.fake.user(4002, "Cora", last_name="Vidal")
-    bot.fake.set_member(OPERATORS, olga.id, "member")
-    bot.fake.set_member(CORREZE, cora.id, "member")
-    return lot, olga, correze, cora
+teams = two_teams
 
 
 async def checked_file(group: FakeGroup, operator: FakeUser, person: int) -> None:
