@@ -60,11 +60,11 @@ async def test_a_newcomer_on_correzes_own_bot_is_welcomed_in_its_name(own_bot: T
     claire = bot.own.user(4103, "Claire", last_name="Faure")
     await claire.command("start")
     welcome = claire.messages()[0].text
-    assert welcome == reads(bot, "brandwords.start_welcome", name="Claire", service=CORREZE_NAME)
+    assert welcome == reads(bot, "start.welcome", name="Claire", service=CORREZE_NAME)
     assert "Je suis Covoit' Corrèze" in welcome
     # /aide and /confidentialite speak in its name too.
     await claire.command("aide")
-    assert claire.last().text == reads(bot, "brandwords.help_text", service=CORREZE_NAME)
+    assert claire.last().text == reads(bot, "help.text", service=CORREZE_NAME)
     assert claire.last().text.startswith("Comment marche Covoit' Corrèze")
     await claire.command("confidentialite")
     assert claire.last().text.startswith("Vos données et Covoit' Corrèze")
@@ -84,11 +84,11 @@ async def test_on_the_shared_bot_mobilot_until_the_territory_is_known(own_bot: T
     # His first need leaves from Cahors: he is the Lot's, and hears Lotocar's name from then.
     await describe_need(jean, origin="Cahors", destination="Figeac")
     await jean.command("aide")
-    assert jean.last().text == reads(bot, "brandwords.help_text", service=LOT_NAME)
+    assert jean.last().text == reads(bot, "help.text", service=LOT_NAME)
     await jean.command("confidentialite")
     assert jean.last().text.startswith("Vos données et Lotocar")
     await jean.command("start")
-    assert reads(bot, "brandwords.start_welcome", name="Jean", service=LOT_NAME) in [
+    assert reads(bot, "start.welcome", name="Jean", service=LOT_NAME) in [
         m.text for m in jean.messages()[-3:]
     ]
     bot.assert_clean()
@@ -114,20 +114,20 @@ async def test_aide_stop_and_start_answer_in_each_territorys_name(numbers: Texti
     bot = numbers
     # Marie texts the Lot's number, Pierre Corrèze's: each is their territory's from then.
     [helped] = await bot.text(MARIE, "AIDE", to=LOT_NUMBER)
-    assert helped == texted(bot, "brandwords.sms_help", service=LOT_NAME)
+    assert helped == texted(bot, "sms.help", service=LOT_NAME)
     assert helped.startswith("Lotocar, covoiturage solidaire.")
     [helped] = await bot.text(PIERRE, "aide", to=CORREZE_NUMBER)
-    assert helped == texted(bot, "brandwords.sms_help", service=CORREZE_NAME)
+    assert helped == texted(bot, "sms.help", service=CORREZE_NAME)
     assert helped.startswith("Covoit' Corrèze, covoiturage solidaire.")
 
     [stopped] = await bot.text(MARIE, "STOP", to=LOT_NUMBER)
-    assert stopped == texted(bot, "brandwords.sms_stopped", service=LOT_NAME)
+    assert stopped == texted(bot, "sms.stopped", service=LOT_NAME)
     assert "plus de SMS de Lotocar" in stopped
     [stopped] = await bot.text(PIERRE, "stop", to=CORREZE_NUMBER)
     assert "plus de SMS de Covoit' Corrèze" in stopped
 
     [started] = await bot.text(PIERRE, "START", to=CORREZE_NUMBER)
-    assert started == texted(bot, "brandwords.sms_started", service=CORREZE_NAME)
+    assert started == texted(bot, "sms.started", service=CORREZE_NAME)
     assert started.startswith("C'est noté : Covoit' Corrèze vous écrit de nouveau")
     [started] = await bot.text(MARIE, "start", to=LOT_NUMBER)
     assert started.startswith("C'est noté : Lotocar vous écrit de nouveau")
@@ -147,7 +147,7 @@ async def test_without_own_numbers_the_territory_known_names_the_service(
         await olga.command("sms", f"{YVETTE} oui")
         bot.inbox(YVETTE)
         [helped] = await bot.text(YVETTE, "aide")
-        assert helped == texted(bot, "brandwords.sms_help", service=LOT_NAME)
+        assert helped == texted(bot, "sms.help", service=LOT_NAME)
         # Someone nothing places yet hears Mobilot, as before.
         [helped] = await bot.text(MARIE, "aide")
         assert helped == texted(bot, "sms.help")
@@ -170,10 +170,10 @@ async def test_with_one_territory_the_keywords_say_mobilot(texting: TextingBot) 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("key", ["sms_help", "sms_stopped", "sms_started"])
+@pytest.mark.parametrize("key", ["sms.help", "sms.stopped", "sms.started"])
 def test_each_branded_text_fits_one_segment_with_a_long_name(key: str, language: str) -> None:
     t = Translator("fr")
     for name in (CORREZE_NAME, "Mobilité Vallée du Célé"):  # 23 characters
-        text = sms(t(language, f"brandwords.{key}", service=name))
+        text = sms(t(language, key, service=name))
         assert is_gsm7(text), text
         assert segments(text) == 1, text

@@ -57,7 +57,8 @@ class TextTalk:
         # What the core tells the same person now joins the answer: one text, not two.
         joined = [n for n in reply.notices if _joins(n, person)]
         others = [n for n in reply.notices if n not in joined]
-        parts = [render_reply(self.t, person.language, reply)]
+        # Said in the name of the person's service (their territory's once known).
+        parts = [render_reply(self.t.named(texted.service), person.language, reply)]
         parts += [self.notifier.text_words.word(n, person.language) for n in joined]
         answer = "\n".join(part for part in parts if part)
         # STOP's answer goes whatever the budget: the last text they get.
