@@ -156,23 +156,13 @@ class CommonHandlers:
             CallbackQueryHandler(self.stale_button),
         ]
 
-    async def service(self, person_id: int) -> str | None:
-        """The name the person's service goes by, when their territory's (the core decides:
-        bot/services/brand.py); None: Mobilot's own words."""
-        brand = self.deps.brand
-        return None if brand is None else await brand.name_for(person_id)
-
     async def start(self, update: Update, context: Context) -> None:
         # A newcomer on a territory's own bot belongs to it from here (Deps.person).
         person = await self.deps.person(update)
         lang = person.language
         first_name = person.display_name.split()[0]
-        service = await self.service(person.id)
-        welcome = (
-            self.t(lang, "brandwords.start_welcome", name=first_name, service=service)
-            if service
-            else self.t(lang, "start.welcome", name=first_name)
-        )
+        t = await self.deps.named(person.id)
+        welcome = t(lang, "start.welcome", name=first_name)
         await send(update, context, welcome)
         if await self.deps.conversations.current(person):
             await send(update, context, self.t(lang, "start.in_progress"))
@@ -181,24 +171,18 @@ class CommonHandlers:
 
     async def help(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)
-        service = await self.service(person.id)
-        if service:
-            text = self.t(person.language, "brandwords.help_text", service=service)
-        else:
-            text = self.t(person.language, "help.text")
-        await send(update, context, text)
+        t = await self.deps.named(person.id)
+        await send(update, context, t(person.language, "help.text"))
 
     async def privacy(self, update: Update, context: Context) -> None:
         person = await self.deps.person(update)
-        service = await self.service(person.id)
-        kept = {
-            "months": self.deps.settings.retention_months,
-            "inactive": self.deps.settings.inactive_months,
-        }
-        if service:
-            text = self.t(person.language, "brandwords.privacy_text", service=service, **kept)
-        else:
-            text = self.t(person.language, "privacy.text", **kept)
+        t = await self.deps.named(person.id)
+        text = t(
+            person.language,
+            "privacy.text",
+            months=self.deps.settings.retention_months,
+            inactive=self.deps.settings.inactive_months,
+        )
         await send(update, context, text)
 
     async def language(self, update: Update, context: Context) -> None:

@@ -87,6 +87,13 @@ class Deps:
         found = self.settings.territories.get(territory).team_chat_id
         return found if found is not None else self.settings.operator_chat_id
 
+    async def named(self, person_id: int) -> Translator:
+        """The catalogs speaking to the person in their service's name: their territory's
+        once known, with several territories (the core decides: bot/services/brand.py);
+        else Mobilot's own words."""
+        name = None if self.brand is None else await self.brand.name_for(person_id)
+        return self.t.named(name)
+
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""
         return self.clock.now().astimezone(self.settings.zone).date()

@@ -57,7 +57,7 @@ from handlers.outbox_bot import about, about_now
 from handlers.ride_paper_notices import write_paper
 from handlers.sms.notices import TextNotices
 from handlers.sms.outgoing import TextWriter, texted
-from i18n import Html
+from i18n import Html, Translator
 
 # Runs an action once the transaction under way commits (storage's Database.after_commit).
 AfterCommit = Callable[[Callable[[], None]], None]
@@ -76,6 +76,9 @@ class Notifier:
         # Texts (SMS) to people reached that way; None without a gateway.
         self.texts = texts
         self.text_words = TextNotices(deps.t, self.words)
+        # The same wordings in the name of a territory's service ("Covoit' Corrèze"), for the
+        # people who belong to it (Deps.named), made once per name.
+        self._named: dict[str, tuple[NoticeWords, TextNotices]] = {}
         self.team_lang = deps.settings.default_language
         self._after_commit = after_commit
         # What each need's post shows now (committed edits only), so that an unchanged post
@@ -91,6 +94,20 @@ class Notifier:
             .on(NeedPosted, self._need_posted)
             .on(DriverUnreachable, self._driver_unreachable)
         )
+
+    async def words_for(self, person: Person) -> tuple[NoticeWords, TextNotices]:
+        """The wordings of notices to `person`: in their service's name, decided now, as the
+        notice is written (with several territories, their territory's once known)."""
+        return self.wordings(await self.deps.named(person.id))
+
+    def wordings(self, t: Translator) -> tuple[NoticeWords, TextNotices]:
+        """The wordings of notices in the name `t` speaks in (Translator.named)."""
+        if t.service is None:
+            return self.words, self.text_words
+        if t.service not in self._named:
+            words = NoticeWords(t, self.deps.settings.zone)
+            self._named[t.service] = (words, TextNotices(t, words))
+        return self._named[t.service]
 
     def _context(self) -> Context:
         # The steps run outside any update: they only need the bot.
@@ -126,7 +143,8 @@ class Notifier:
         if reader is not None and reader.by_sms:
             return await self._text(context, notice, reader)
         lang = reader.language if reader is not None else self.team_lang
-        text, markup = self.words.word(notice, lang)
+        words = self.words if reader is None else (await self.words_for(reader))[0]
+        text, markup = words.word(notice, lang)
         if reader is None and notice.chat_id is not None:  # a funder's group
             with about(after_sent=notice.after_sent):
                 await context.bot.send_message(notice.chat_id, text, reply_markup=markup)
@@ -146,7 +164,7 @@ class Notifier:
     async def _text(self, context: Context, notice: Notice, reader: Person) -> int:
         """A notice to someone reached by SMS: one short text; if it never reaches the phone,
         whoever must know is told (the team, when the notice names no one)."""
-        text = self.text_words.word(notice, reader.language)
+        text = (await self.words_for(reader))[1].word(notice, reader.language)
         if self.texts is not None and reader.reachable:
             instead = self._instead(notice) or self.instead_of_text(reader, text)
             about = about_now()

@@ -90,7 +90,9 @@ class PrivacyHandlers:
     async def _send_data(
         self, update: Update, context: Context, data: PersonalData, lang: str
     ) -> None:
-        await send(update, context, my_data_summary(self.t, lang, data))
+        # In the name of the person's service (their territory's, once known).
+        named = await self.deps.named(data.person.id)
+        await send(update, context, my_data_summary(named, lang, data))
         stamp = self.deps.today().isoformat()
         name = self.t(lang, "privacy.file_name", date=stamp)
         chat = update.effective_chat
@@ -165,11 +167,12 @@ class PrivacyHandlers:
             await answer_button(update, self.t(person.language, "common.old_button"))
             return
         await answer_button(update)
+        named = await self.deps.named(person.id)  # their territory is erased with them
         forgotten = await self.deps.privacy.forget(person)
         # The drafts in memory go too (the rows on disk are gone already).
         if context.user_data is not None:
             context.user_data.clear()
-        await edit(update, self.t(person.language, "privacy.forgotten"))
+        await edit(update, named(person.language, "privacy.forgotten"))
         await self.notifier.write(context, forgotten.notices)
 
     async def _forget_caller(self, update: Update, context: Context, person_id: int) -> None:

@@ -260,6 +260,9 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
                 # someone; what opens a conversation, or words said, does.
                 return False
         person = await self.deps.person(update)
+        # Said in the name of their service as known when they wrote: /oublier's last words
+        # too, once their territory is erased with them.
+        named = await self.deps.named(person.id)
         reply: Reply | None
         query = update.callback_query
         if query is not None:
@@ -269,12 +272,12 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             from_group = _opened_from_group(update)
             if from_group is not None:
                 reply = await self.open_from_group(context, person, query, *from_group)
-                await self.render(update, context, person, reply)
+                await self.render(update, context, person, reply, named)
                 return True
             opened = OPENED_BY_PRESS.get((data.kind, data.part(0) or ""))
             if opened is not None:
                 reply = await self.start(update, person, opened, data.part(1) or "")
-                await self.render(update, context, person, reply)
+                await self.render(update, context, person, reply, named)
                 return True
             if data.kind == kb.START:
                 name = data.part(0) or ""
@@ -286,13 +289,13 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
                     update, person, flow, opening, source=f"menu:{menu}", anew=False
                 )
                 reply.drop_choices = bool(reply.outputs)  # the menu's buttons, once chosen
-                await self.render(update, context, person, reply)
+                await self.render(update, context, person, reply, named)
                 return True
             value = ":".join(data.parts[1:])
             reply = await self.conversations.answer(person, Press(value, nonce=data.part(0)))
             if reply is None:
                 return False  # no conversation: an old button, said by the last handlers
-            await self.render(update, context, person, reply)
+            await self.render(update, context, person, reply, named)
             return True
         message = update.message
         if message is None:
@@ -302,7 +305,7 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
             reply = await self.on_command(update, context, person, command)
             if reply is None:
                 return False
-            await self.render(update, context, person, reply)
+            await self.render(update, context, person, reply, named)
             return True
         if update.effective_user is None:
             raise IncompleteUpdate("a message without its sender")
@@ -310,7 +313,7 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
         reply = await self.conversations.answer(person, answer)
         if reply is None:
             return False
-        await self.render(update, context, person, reply)
+        await self.render(update, context, person, reply, named)
         return True
 
     async def on_command(
@@ -394,11 +397,22 @@ class TelegramConversations(BaseHandler[Update, Context, None]):
 
     # Rendering.
 
-    def translator(self, reply: Reply) -> Translator:
-        return Voiced(self.t, reply.voice) if reply.voice else self.t
+    def translator(self, reply: Reply, named: Translator | None = None) -> Translator:
+        t = named or self.t
+        return Voiced(t, reply.voice) if reply.voice else t
 
-    async def render(self, update: Update, context: Context, person: Person, reply: Reply) -> None:
-        t, lang = self.translator(reply), person.language
+    async def render(
+        self,
+        update: Update,
+        context: Context,
+        person: Person,
+        reply: Reply,
+        named: Translator | None = None,
+    ) -> None:
+        """The reply, in the name of the person's service (`named`: as known when they
+        wrote; else as known now)."""
+        named = named or await self.deps.named(person.id)
+        t, lang = self.translator(reply, named), person.language
         query = update.callback_query
         if query is not None:
             await answer_button(update, word(t, lang, reply.alert) if reply.alert else None)

@@ -9,6 +9,7 @@ from the catalogs.
 
 from __future__ import annotations
 
+import copy
 import gettext
 import html
 import re
@@ -106,10 +107,27 @@ def placeholders(text: str) -> set[str]:
 _DAY_OF_MONTH = re.compile(r"(?<![d'])d(?![d'])")
 
 
+# A message naming the service says `{service}`: the name of the person's territory when the
+# adapter words it in that name (`Translator.named`), else the deployment's own ("Mobilot").
+SERVICE = "service"
+DEPLOYMENT_NAME = "brandall.service"
+
+
 class Translator:
     def __init__(self, default_language: str = "fr") -> None:
         self.default_language = default_language
         self._catalogs = {language: load_catalog(language) for language in LANGUAGES}
+        # The name `{service}` says unless a value is given (None: the deployment's own).
+        self.service: str | None = None
+
+    def named(self, service: str | None) -> Translator:
+        """The same catalogs, speaking in the name of `service` (a territory's: "Covoit'
+        Corrèze"); None or "": the deployment's own name, as `self`."""
+        if not service:
+            return self
+        named = copy.copy(self)
+        named.service = service
+        return named
 
     def language(self, language: str | None) -> str:
         return language if language in self._catalogs else self.default_language
@@ -123,6 +141,8 @@ class Translator:
         template = catalog.get(key) or self._catalogs[self.default_language].get(key)
         if template is None:
             raise KeyError(f"no message {key!r} in the catalogs")
+        if "{service}" in template and not values.get(SERVICE):
+            values[SERVICE] = self.service or self(language, DEPLOYMENT_NAME)
         if not values:
             return Html(template)
         if self.language(language) == "fr":
@@ -192,6 +212,7 @@ class Voiced(Translator):
     def __init__(self, base: Translator, voice: str) -> None:
         self.default_language = base.default_language
         self._catalogs = base._catalogs
+        self.service = base.service
         self.voice = voice
 
     def __call__(self, language: str | None, key: str, **values: Any) -> str:

@@ -1,7 +1,8 @@
 """People hear their territory's name, not "Mobilot" (issue 22, item 1): with several
 territories, wherever Mobilot speaks as itself to a person whose territory is known — the
-welcome on a territory's own bot, /aide, /confidentialite, the answers to AIDE, STOP and
-START by SMS. With one territory, or to someone whose territory is not known yet, it says
+welcome on a territory's own bot, /aide, /confidentialite, /mesdonnees, /oublier, the
+question to people inactive for long, the consents, the answers to AIDE, STOP, START and
+OUBLIER by SMS. With one territory, or to someone whose territory is not known yet, it says
 "Mobilot" as it always did.
 
 The two territories are tests/setups.py's (the Lot, "Lotocar"; Corrèze, "Covoit' Corrèze"),
@@ -10,11 +11,13 @@ with Corrèze's own bot as in tests/test_bots.py and own numbers as in tests/tes
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.places.gazetteer import Gazetteer
+from handlers import keyboards as kb
 from handlers.sms.text import is_gsm7, segments, sms
 from i18n import LANGUAGES, Translator
 from tests.conftest import RunningBot
@@ -60,11 +63,11 @@ async def test_a_newcomer_on_correzes_own_bot_is_welcomed_in_its_name(own_bot: T
     claire = bot.own.user(4103, "Claire", last_name="Faure")
     await claire.command("start")
     welcome = claire.messages()[0].text
-    assert welcome == reads(bot, "brandwords.start_welcome", name="Claire", service=CORREZE_NAME)
+    assert welcome == reads(bot, "start.welcome", name="Claire", service=CORREZE_NAME)
     assert "Je suis Covoit' Corrèze" in welcome
     # /aide and /confidentialite speak in its name too.
     await claire.command("aide")
-    assert claire.last().text == reads(bot, "brandwords.help_text", service=CORREZE_NAME)
+    assert claire.last().text == reads(bot, "help.text", service=CORREZE_NAME)
     assert claire.last().text.startswith("Comment marche Covoit' Corrèze")
     await claire.command("confidentialite")
     assert claire.last().text.startswith("Vos données et Covoit' Corrèze")
@@ -84,11 +87,11 @@ async def test_on_the_shared_bot_mobilot_until_the_territory_is_known(own_bot: T
     # His first need leaves from Cahors: he is the Lot's, and hears Lotocar's name from then.
     await describe_need(jean, origin="Cahors", destination="Figeac")
     await jean.command("aide")
-    assert jean.last().text == reads(bot, "brandwords.help_text", service=LOT_NAME)
+    assert jean.last().text == reads(bot, "help.text", service=LOT_NAME)
     await jean.command("confidentialite")
     assert jean.last().text.startswith("Vos données et Lotocar")
     await jean.command("start")
-    assert reads(bot, "brandwords.start_welcome", name="Jean", service=LOT_NAME) in [
+    assert reads(bot, "start.welcome", name="Jean", service=LOT_NAME) in [
         m.text for m in jean.messages()[-3:]
     ]
     bot.assert_clean()
@@ -114,20 +117,20 @@ async def test_aide_stop_and_start_answer_in_each_territorys_name(numbers: Texti
     bot = numbers
     # Marie texts the Lot's number, Pierre Corrèze's: each is their territory's from then.
     [helped] = await bot.text(MARIE, "AIDE", to=LOT_NUMBER)
-    assert helped == texted(bot, "brandwords.sms_help", service=LOT_NAME)
+    assert helped == texted(bot, "sms.help", service=LOT_NAME)
     assert helped.startswith("Lotocar, covoiturage solidaire.")
     [helped] = await bot.text(PIERRE, "aide", to=CORREZE_NUMBER)
-    assert helped == texted(bot, "brandwords.sms_help", service=CORREZE_NAME)
+    assert helped == texted(bot, "sms.help", service=CORREZE_NAME)
     assert helped.startswith("Covoit' Corrèze, covoiturage solidaire.")
 
     [stopped] = await bot.text(MARIE, "STOP", to=LOT_NUMBER)
-    assert stopped == texted(bot, "brandwords.sms_stopped", service=LOT_NAME)
+    assert stopped == texted(bot, "sms.stopped", service=LOT_NAME)
     assert "plus de SMS de Lotocar" in stopped
     [stopped] = await bot.text(PIERRE, "stop", to=CORREZE_NUMBER)
     assert "plus de SMS de Covoit' Corrèze" in stopped
 
     [started] = await bot.text(PIERRE, "START", to=CORREZE_NUMBER)
-    assert started == texted(bot, "brandwords.sms_started", service=CORREZE_NAME)
+    assert started == texted(bot, "sms.started", service=CORREZE_NAME)
     assert started.startswith("C'est noté : Covoit' Corrèze vous écrit de nouveau")
     [started] = await bot.text(MARIE, "start", to=LOT_NUMBER)
     assert started.startswith("C'est noté : Lotocar vous écrit de nouveau")
@@ -145,9 +148,12 @@ async def test_without_own_numbers_the_territory_known_names_the_service(
         _, olga, _, _ = teams(bot)
         await registered_by_phone(olga, "Yvette Roux", YVETTE)  # from Cahors: the Lot's
         await olga.command("sms", f"{YVETTE} oui")
-        bot.inbox(YVETTE)
+        # The team's word that she agreed: the first text she gets says the Lot's name.
+        [agreed] = bot.inbox(YVETTE)
+        assert agreed == texted(bot, "smsteam.person_agreed", service=LOT_NAME)
+        assert agreed.startswith("Bonjour, ici Lotocar. Comme convenu avec l'équipe")
         [helped] = await bot.text(YVETTE, "aide")
-        assert helped == texted(bot, "brandwords.sms_help", service=LOT_NAME)
+        assert helped == texted(bot, "sms.help", service=LOT_NAME)
         # Someone nothing places yet hears Mobilot, as before.
         [helped] = await bot.text(MARIE, "aide")
         assert helped == texted(bot, "sms.help")
@@ -169,11 +175,134 @@ async def test_with_one_territory_the_keywords_say_mobilot(texting: TextingBot) 
     bot.assert_clean()
 
 
+async def test_oublier_and_the_consents_by_sms_speak_in_the_territorys_name(
+    numbers: TextingBot,
+) -> None:
+    bot = numbers
+    # Pierre texts Corrèze's own number: the welcome, then a trip offered asks the consent
+    # for trips in its name.
+    await bot.text(PIERRE, "bonjour", to=CORREZE_NUMBER)
+    await bot.text(PIERRE, "oui", to=CORREZE_NUMBER)
+    await bot.text(PIERRE, "Pierre Faure", to=CORREZE_NUMBER)
+    await bot.text(PIERRE, "annuler", to=CORREZE_NUMBER)  # the search "bonjour" began
+    [consent] = await bot.text(PIERRE, "je propose un trajet", to=CORREZE_NUMBER)
+    assert consent.startswith(texted(bot, "sms.offer.consent", service=CORREZE_NAME))
+    assert consent.startswith("Covoit' Corrèze garde votre nom")
+    await bot.text(PIERRE, "non", to=CORREZE_NUMBER)
+    [asked] = await bot.text(PIERRE, "OUBLIER", to=CORREZE_NUMBER)
+    [forgotten] = await bot.text(PIERRE, "oui", to=CORREZE_NUMBER)
+    # Said once his territory is erased with him: in the name he knew when he wrote.
+    assert forgotten == texted(bot, "sms.privacy.forgotten", service=CORREZE_NAME)
+    assert "Covoit' Corrèze ne vous écrira plus" in forgotten
+    assert await bot.rows("SELECT id FROM people WHERE phone IS NOT NULL") == []
+    print("Pierre texts OUBLIER:", asked, "Pierre texts oui:", forgotten, sep="\n  ")
+
+    # Marie, on the Lot's, came to drive: a search asks the consent for needs in its name.
+    await bot.text(MARIE, "je propose un trajet", to=LOT_NUMBER)
+    await bot.text(MARIE, "oui", to=LOT_NUMBER)
+    await bot.text(MARIE, "Marie Dupont", to=LOT_NUMBER)
+    await bot.text(MARIE, "annuler", to=LOT_NUMBER)
+    [need] = await bot.text(MARIE, "peut-etre", to=LOT_NUMBER)  # begins a search
+    assert need.startswith(texted(bot, "sms.privacy.consent_need", service=LOT_NAME, months=24))
+    assert need.startswith("Lotocar garde votre demande")
+    bot.assert_clean()
+
+
+async def test_the_question_to_inactive_people_names_their_territory(numbers: TextingBot) -> None:
+    bot = numbers
+    await bot.text(PIERRE, "bonjour", to=CORREZE_NUMBER)
+    await bot.text(PIERRE, "oui", to=CORREZE_NUMBER)
+    await bot.text(PIERRE, "Pierre Faure", to=CORREZE_NUMBER)
+    bot.inbox(PIERRE)
+    bot._set_time(bot.clock.current + timedelta(days=365 * 3 + 30))
+    await bot.tick()
+    [question] = bot.inbox(PIERRE)
+    assert question == texted(bot, "privacy.stay_question", service=CORREZE_NAME, days="30 jours")
+    assert "Vous n'avez pas utilisé Covoit' Corrèze depuis longtemps" in question
+    assert "Sans réponse d'ici 30 jours, tout" in question  # once "jours"
+    print("Pierre, inactive:", question, sep="\n  ")
+    bot.assert_clean()
+
+
+async def test_my_data_reminder_and_forget_on_correzes_own_bot(own_bot: TwoBots) -> None:
+    bot = own_bot
+    claire = bot.own.user(4103, "Claire", last_name="Faure")
+    await claire.command("start")
+    await claire.command("mesdonnees")
+    summary = claire.messages()[-2].text
+    assert "Ce que Covoit' Corrèze garde sur vous" in summary
+    assert "Connu de Covoit' Corrèze depuis" in summary and "Mobilot" not in summary
+    print("Claire's /mesdonnees:", summary, sep="\n  ")
+
+    mark = claire.mark()
+    bot._set_time(bot.clock.current + timedelta(days=365 * 3 + 30))
+    await bot.tick()
+    [question] = claire.texts_since(mark)
+    assert question == reads(bot, "privacy.stay_question", service=CORREZE_NAME, days="30 jours")
+    print("Claire, inactive:", question, sep="\n  ")
+
+    await claire.command("oublier")
+    assert claire.last().text == reads(bot, "privacy.forget_confirm", service=CORREZE_NAME)
+    await claire.press_doing(kb.FORGET, "forget:yes")
+    assert claire.last().text == reads(bot, "privacy.forgotten", service=CORREZE_NAME)
+    assert claire.last().text.startswith("C'est fait : Covoit' Corrèze a effacé")
+    bot.assert_clean()
+
+
+async def test_with_one_territory_the_reminder_and_my_data_say_mobilot(bot: RunningBot) -> None:
+    zoe = bot.fake.user(4121, "Zoé")
+    await describe_need(zoe)
+    await zoe.command("mesdonnees")
+    assert "Ce que Mobilot garde sur vous" in zoe.messages()[-2].text
+    mark = zoe.mark()
+    bot._set_time(bot.clock.current + timedelta(days=365 * 3 + 30))
+    await bot.tick()
+    [question] = zoe.texts_since(mark)
+    assert question == reads(bot, "privacy.stay_question", days="30 jours")
+    assert "Vous n'avez pas utilisé Mobilot depuis longtemps" in question
+    bot.assert_clean()
+
+
+# Texts said by SMS with the service's name: each as many segments with a 23-character name
+# as with "Mobilot" (alone, or followed by what to answer when it is a question).
+SAID_BY_SMS = {
+    "sms.help": "",
+    "sms.stopped": "",
+    "sms.started": "",
+    "sms.welcome_agree": "sms.reply_yes_no",
+    "sms.welcome_agree_driver": "sms.reply_yes_no",
+    "sms.offer.consent": "sms.reply_yes_no",
+    "sms.privacy.consent_need": "choices",
+    "sms.privacy.forgotten": "",
+    "smsteam.person_agreed": "",
+    "privacy.stay_question": "",
+    "privacy.suspended_person": "",
+    "privacy.lifted_person": "",
+}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("key", ["sms_help", "sms_stopped", "sms_started"])
+@pytest.mark.parametrize("key", sorted(SAID_BY_SMS))
+def test_a_long_name_costs_no_more_segments(key: str, language: str) -> None:
+    t = Translator("fr")
+    values = {"days": "30 jours", "months": 24}
+    after = SAID_BY_SMS[key]
+    if after == "choices":  # the consent for needs, with its three choices
+        after_text = "\n1 J'accepte\n2 Oui, sans motif ni aide\n3 Non merci\nRépondez 1, 2 ou 3"
+    else:
+        after_text = "\n" + t(language, after) if after else ""
+    plain = sms(t(language, key, **values) + after_text)
+    named = sms(t.named("Mobilité Vallée du Célé")(language, key, **values) + after_text)
+    assert "Mobilité Vallée du Célé" in named
+    assert is_gsm7(named), named
+    assert segments(named) == segments(plain), named
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("key", ["sms.help", "sms.stopped", "sms.started"])
 def test_each_branded_text_fits_one_segment_with_a_long_name(key: str, language: str) -> None:
     t = Translator("fr")
     for name in (CORREZE_NAME, "Mobilité Vallée du Célé"):  # 23 characters
-        text = sms(t(language, f"brandwords.{key}", service=name))
+        text = sms(t(language, key, service=name))
         assert is_gsm7(text), text
         assert segments(text) == 1, text

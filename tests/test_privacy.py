@@ -405,6 +405,7 @@ async def test_old_needs_lose_their_details_and_inactive_people_are_asked_then_f
     await bot.tick()
     [question] = lina.texts_since(mark)
     assert "Vous n'avez pas utilisé Mobilot depuis longtemps" in question
+    assert "Sans réponse d'ici 30 jours, tout ce qui vous concerne sera effacé." in question
     assert lina.last().buttons == ["✅ Je reste", "🗑 Tout effacer"]
     await bot.later(days=31)
     [person] = await bot.rows("SELECT display_name, forgotten_at FROM people WHERE id = 1")
@@ -443,6 +444,7 @@ async def test_someone_who_phoned_is_asked_through_the_team(bot: RunningBot) -> 
     calls = [m for m in bot.operators.messages()[mark:] if "n'a pas utilisé Mobilot" in m.text]
     assert [c.text.split(" (")[0] for c in calls] == ["📞 Yvette Combes", "📞 Roger Lafon"]
     assert "(05 65 00 00 00)" in calls[0].text
+    assert "Sans réponse d'ici 30 jours, tout ce qui la concerne" in calls[0].text
     assert calls[0].buttons == ["✅ Cette personne reste", "🗑 Tout effacer"]
     await bot.operators.press_doing(olga, kb.PRIVACY, "stay", message=calls[0])
     assert "C'est noté : Yvette Combes reste." in calls[0].text

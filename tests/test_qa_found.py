@@ -172,7 +172,7 @@ async def test_a_texter_asked_to_agree_to_a_search_reads_it_in_two_texts_without
         await bot.text(RENE, "annuler")
         # Each text is checked by bot.text: GSM-7, two segments at most, no "/confidentialite".
         [asked] = await bot.text(RENE, "peut-etre")
-        assert asked.startswith("Mobilot garde votre demande (et le motif, vos besoins, si vous")
+        assert asked.startswith("Mobilot garde votre demande (motif, besoins si vous voulez)")
         assert "1 J'accepte\n2 Oui, sans motif ni aide\n3 Non merci" in asked
         assert await bot.text(RENE, "3") == [
             "C'est noté : rien n'est enregistré. Ecrivez-nous quand vous voulez, par ex. :"

@@ -62,6 +62,8 @@ SAMPLES: dict[str, str | dict[str, str]] = {
         "en": "the day before, Wednesday 30 December, at 23:50",
     },
     "arrival": {"fr": "18h30", "en": "18:30"},
+    # The service's name: a territory's, 23 characters at most (tests/test_brand_words.py).
+    "service": "Mobilité Vallée du Célé",
     "months": "24",  # how long a need is kept (the consent before a search)
     "change_departure": {"fr": "18h30", "en": "18:30"},
     "lines": {

@@ -28,8 +28,6 @@ AGREE, NAME = "agree", "name"
 class WelcomeDraft(BaseModel):
     # What they texted first, taken once they agreed and gave their name.
     first_words: str = ""
-    # The territory's name when the person texted its own number ("Covoit' Corrèze").
-    service: str = ""
 
 
 Welcome = Turn[WelcomeDraft]
@@ -53,25 +51,21 @@ class WelcomeFlow(Flow[WelcomeDraft]):
         self.steps[NAME] = On(words=self.on_name)
 
     async def begin(self, turn: Welcome) -> None:
-        turn.draft = WelcomeDraft(service=str(turn.given.get("service", "")))
+        turn.draft = WelcomeDraft()
         turn.ask(AGREE)
 
     async def begin_with(self, turn: Welcome, opening: Words) -> None:
-        service = str(turn.given.get("service", ""))
-        turn.draft = WelcomeDraft(first_words=opening.text, service=service)
+        turn.draft = WelcomeDraft(first_words=opening.text)
         turn.ask(AGREE)
 
     def question(self, turn: Welcome, step: str) -> Question:
         if step == NAME:
             return Question(Text("sms.welcome_ask_name"))
-        # Its own number, its own name: "Bonjour, ici Covoit' Corrèze".
+        # "Bonjour, ici Mobilot": on a territory's own number, its name (said by the adapter
+        # in the name Texted.service gives: bot/services/texting.py).
         driving = _driving(turn.draft.first_words)
-        if turn.draft.service:
-            key = "brand.welcome_agree_driver" if driving else "brand.welcome_agree"
-        else:
-            key = "sms.welcome_agree_driver" if driving else "sms.welcome_agree"
-        values = {"service": turn.draft.service} if turn.draft.service else {}
-        return Question(Text(key, values), self.yes_no("agree"))
+        key = "sms.welcome_agree_driver" if driving else "sms.welcome_agree"
+        return Question(Text(key), self.yes_no("agree"))
 
     async def on_agree_words(self, turn: Welcome, answer: Words) -> None:
         said = read_yes_no(answer.text)

@@ -3,9 +3,10 @@ in that territory and welcomes them in its name; every text to a person goes out
 territory's number, else from SMS_NUMBER (the gateway's own sender).
 
 A territory's name too: with several territories, a person whose territory is known is
-spoken to in its name ("Covoit' Corrèze"), on Telegram and by SMS: the welcome, the
-keywords' answers, /aide, /confidentialite (`name_for`). With one territory, or for someone
-whose territory is not known yet, None: the deployment's own words ("Mobilot").
+spoken to in its name ("Covoit' Corrèze"), on Telegram and by SMS, wherever a message says
+`{service}` (`name_for`; the adapters word it with i18n's `Translator.named`). With one
+territory, or for someone whose territory is not known yet, None: the deployment's own words
+("Mobilot").
 
 The number a text leaves from is decided when it is written, in the transaction that writes
 it, and kept in its outbox row (`from`): the deliverer sends what the row says, reads nothing

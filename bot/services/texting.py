@@ -57,8 +57,8 @@ class Texted:
     person: Person | None
     reply: Reply = field(default_factory=Reply)
     last: bool = False
-    # The name of the person's territory once known, with several territories: the welcome
-    # and the keywords' answers say it instead of the deployment's (bot/services/brand.py).
+    # The name of the person's territory once known, with several territories: everything
+    # said back names it instead of the deployment (bot/services/brand.py); "": Mobilot.
     service: str = ""
 
 
@@ -131,10 +131,7 @@ class Texting:
         if person.privacy_accepted_at is None or not person.display_name.strip():
             state = await self._conversations.current(person)
             if state is None or state.flow != WELCOME:
-                given = {"service": texted.service} if texted.service else None
-                reply = await self._conversations.start(
-                    person, WELCOME, words=Words(words), given=given
-                )
+                reply = await self._conversations.start(person, WELCOME, words=Words(words))
                 await self._add(texted, reply, depth)
                 return
         answered = await self._answer(person, words)
@@ -165,12 +162,12 @@ class Texting:
         if keyword is Keyword.STOP:
             stopped = await self._texts.stop(person)
             texted.person, texted.last = stopped.person, True
-            _branded(texted, "sms.stopped", "brandwords.sms_stopped")
+            _say(texted.reply, "sms.stopped")
             texted.reply.notices.extend(stopped.notices)
             return
         if keyword is Keyword.START:
             texted.person = await self._texts.start(person)
-            _branded(texted, "sms.started", "brandwords.sms_started")
+            _say(texted.reply, "sms.started")
             return
         if keyword is Keyword.CANCEL:
             # The conversation in progress; with none, the person's newest need.
@@ -296,16 +293,7 @@ def _say(reply: Reply, key: str) -> None:
 
 
 def _help(texted: Texted) -> None:
-    _branded(texted, "sms.help", "brandwords.sms_help")
-
-
-def _branded(texted: Texted, key: str, branded: str) -> None:
-    """The deployment's words (`key`), or their wording in the name of the person's
-    territory (`branded`, with {service}) once it is known."""
-    if texted.service:
-        texted.reply.outputs.append(Say(Text(branded, {"service": texted.service})))
-    else:
-        _say(texted.reply, key)
+    _say(texted.reply, "sms.help")
 
 
 def _thanks(words: str) -> bool:

@@ -57,8 +57,12 @@ class TextTalk:
         # What the core tells the same person now joins the answer: one text, not two.
         joined = [n for n in reply.notices if _joins(n, person)]
         others = [n for n in reply.notices if n not in joined]
-        parts = [render_reply(self.t, person.language, reply)]
-        parts += [self.notifier.text_words.word(n, person.language) for n in joined]
+        # Said in the name of the person's service (their territory's once known), as known
+        # when they wrote (OUBLIER's answer too, once their territory is erased with them).
+        named = self.t.named(texted.service)
+        parts = [render_reply(named, person.language, reply)]
+        text_words = self.notifier.wordings(named)[1]
+        parts += [text_words.word(n, person.language) for n in joined]
         answer = "\n".join(part for part in parts if part)
         # STOP's answer goes whatever the budget: the last text they get.
         if answer and not await writer.write(
