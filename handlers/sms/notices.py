@@ -55,6 +55,7 @@ class TextNotices:
             n.SeatsCalledOffPassenger,
         )
         self._add(self._transit, n.TransitOptions)
+        self._add(self._need_expired, n.NeedsExpired)
 
     def _add(self, words: Callable[[str, V], str], *kinds: type[V]) -> None:
         for kind in kinds:
@@ -149,6 +150,19 @@ class TextNotices:
                     phone=show_phone(driver.phone),
                 ),
                 back,
+            )
+        )
+
+    def _need_expired(self, lang: str, v: n.NeedsExpired) -> str:
+        """Its day passed: which need is closed, and how to ask again, in words."""
+        need = v.need
+        return sms(
+            self.t(
+                lang,
+                "sms.needs.expired",
+                origin=need.origin.name,
+                destination=need.destination.name,
+                when=render.need_when_going(self.t, lang, need),
             )
         )
 
