@@ -382,14 +382,20 @@ def operator_post(t: Translator, lang: str, view: FollowUp, reason: str | None) 
     need, passenger = view.need, view.passenger
     if need is None or passenger is None:
         raise Missing("the follow-up names no need or passenger")
+    if passenger.forgotten_at is not None:
+        # Erased at their request: nobody to name, nobody for the team to phone.
+        name, contact = t(lang, "regionqa.forgotten"), "—"
+    else:
+        name = passenger.display_name
+        contact = (
+            f"{reach(t, lang, passenger, named=False) or '—'} · {how_reached(t, lang, passenger)}"
+        )
     return t(
         lang,
         "operators.need",
         id=need.id,
-        passenger=passenger.display_name,
-        contact=Html(
-            f"{reach(t, lang, passenger, named=False) or '—'} · {how_reached(t, lang, passenger)}"
-        ),
+        passenger=name,
+        contact=Html(contact),
         origin=Html(place(t, lang, need.origin)),
         destination=Html(place(t, lang, need.destination)),
         when=Html(need_when(t, lang, need)),

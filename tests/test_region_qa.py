@@ -57,3 +57,21 @@ async def test_a_need_whose_day_passed_is_closed_in_words_for_a_simple_phone(
     )
     print("Germaine, two days later:", closed, sep="\n  ")
     bot.assert_clean()
+
+
+async def test_the_teams_post_of_a_need_whose_person_was_forgotten_says_so(
+    numbers: TextingBot,
+) -> None:
+    bot = numbers
+    _, _, correze, _ = teams(bot)
+    await texts(bot, GERMAINE, "brive demain 9h", "oui", "Germaine Lavergne", "tulle", "2", "1")
+    await texts(bot, GERMAINE, "OUI")  # nobody drives it: Corrèze's team is told
+    await texts(bot, GERMAINE, "STOP", "START", "OUBLIER", "oui")
+    [post] = [m for m in correze.messages() if "Demande n° 1" in (m.text or "")]
+    # Before: "👤  · — · 📞 par téléphone (l'équipe appelle)", a blank name and the team
+    # asked to phone someone who wanted to be forgotten.
+    assert reads(bot, "regionqa.forgotten") in post.text
+    assert reads(bot, "smsteam.by_phone") not in post.text
+    assert "👤  ·" not in post.text
+    print("Corrèze's post after OUBLIER:", post.text, sep="\n  ")
+    bot.assert_clean()
