@@ -133,13 +133,14 @@ class OperatorHandlers:
     # /stats and /export
 
     async def statistics(self, update: Update, context: Context) -> None:
-        operator = await self._operator(update)
+        # With several territories: the team's own figures; `/stats tout` the deployment's,
+        # for whoever runs it (ADMIN_USER_IDS), in a team or not: counts, nobody's data.
+        everything = _everything(context)
+        director = everything and self.teams.several and self.teams.is_admin(update)
+        operator = await self.deps.person(update) if director else await self._operator(update)
         if operator is None:
             return
         lang = self._language(update, operator)
-        # With several territories: the team's own figures; `/stats tout` the deployment's,
-        # for whoever runs it (ADMIN_USER_IDS).
-        everything = _everything(context)
         scope = None if everything else await self.teams.scope(update)
         if everything and self.teams.several and not self.teams.is_admin(update):
             await send(update, context, self.t(lang, "territories.all_refused"))

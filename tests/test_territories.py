@@ -15,7 +15,7 @@ from bot.settings import Settings, describe_settings_error
 from handlers import keyboards as kb
 from tests.conftest import DATA, OPERATORS, RunningBot, paris
 from tests.fakebot import FakeGroup, FakeUser, SentMessage
-from tests.setups import describe_need, register_trip, two_teams
+from tests.setups import describe_need, reads, register_trip, two_teams
 from tests.test_aids import answer_questions, apply
 from tests.test_privacy import registered_by_phone
 from tests.test_settings import run_bot
@@ -23,6 +23,7 @@ from tests.test_volunteers import person_id, volunteer
 
 CORREZE = -1009876543210
 ADMIN = 4999  # runs the deployment (ADMIN_USER_IDS)
+ADMIN_ONLY = 4998  # runs the deployment, in no team
 
 TERRITORIES = f"""
 # Two teams, one deployment.
@@ -45,7 +46,9 @@ sms_number = "06 12 34 56 78"
 async def region(tmp_path: Path, gazetteer: Gazetteer) -> AsyncIterator[RunningBot]:
     declared = tmp_path / "territories.toml"
     declared.write_text(TERRITORIES, encoding="utf-8")
-    running = RunningBot(tmp_path, gazetteer, territories_file=declared, admin_user_ids=(ADMIN,))
+    running = RunningBot(
+        tmp_path, gazetteer, territories_file=declared, admin_user_ids=(ADMIN, ADMIN_ONLY)
+    )
     await running.start()
     yield running
     await running.stop()
@@ -217,6 +220,13 @@ async def test_each_teams_figures_and_exports_are_its_own(region: RunningBot) ->
     await lot.command(admin, "stats", "tout")
     assert lot.last().text.startswith("📍 Chiffres de toutes les équipes")
     assert "🙋 Demandes : 4" in lot.last().text
+    # Whoever runs the deployment need not be in a team to read everyone's figures (no
+    # one's data: counts), in private.
+    director = bot.fake.user(ADMIN_ONLY, "Denis")
+    await director.command("stats", "tout")
+    assert director.last().text.startswith("📍 Chiffres de toutes les équipes")
+    await director.command("stats")
+    assert director.last().text == reads(bot, "operators.only")
     print(
         "\n=== /stats ===\n"
         + "\n---\n".join(m.text for m in [*lot.messages(), *correze.messages()] if m.text)
