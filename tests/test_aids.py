@@ -453,7 +453,7 @@ async def test_an_operator_applies_for_someone_who_phoned(bot: RunningBot, tmp_p
     await olga.send("bof")  # words that say nothing the question can use
     assert olga.last().text.startswith("Répondez avec un bouton sous la question")
     await olga.send("chômeuse")  # words for a button
-    assert "C'est noté : Je cherche un emploi." in olga.texts_since(0)[-2]
+    assert "C'est noté : Cherche un emploi." in olga.texts_since(0)[-2]
     await olga.send("Cahors")
     assert any("Aide au permis de conduire B" in text for text in olga.texts_since(0))
     await olga.press_doing(kb.APPLY, "aid:lot-permis")

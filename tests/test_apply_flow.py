@@ -179,7 +179,7 @@ async def test_the_team_applies_for_a_caller_in_their_words(setup: Setup) -> Non
     assert said(await talk.say("06 12 34 56 78")) == ["aids.behalf_ask_age"]
     assert said(await talk.say("bof")) == ["aids.age_not_understood"]
     reply = await talk.say("24 ans")
-    assert said(reply) == ["aids.ask_situation"] and "situation:job_seeker" in options(reply)
+    assert said(reply) == ["aids.behalf_ask_situation"] and "situation:job_seeker" in options(reply)
     assert said(await talk.say("bof")) == ["common.use_buttons"]
     assert said(await talk.answer(Unusable.PHOTO)) == ["common.use_buttons"]
     reply = await talk.say("chômeuse")
@@ -325,7 +325,7 @@ async def test_applications_begun_before_the_upgrade_go_on(
         olga = bot.fake.user(712, "Olga")
         bot.fake.set_member(OPERATORS, olga.id, "member")
         await olga.command("aide")  # where was I? The question waiting, asked again.
-        assert olga.last().text == reads(bot, "aids.ask_situation")
+        assert olga.last().text == reads(bot, "aids.behalf_ask_situation", name="Jeanne Mas")
         await olga.press_data("ap:bada55:situation:job_seeker")
         assert olga.last().text == reads(bot, "aids.behalf_ask_commune")
         # Régine was asked the amount of application 2: her answer is taken.

@@ -61,6 +61,7 @@ def keys_used_in_code() -> set[str]:
     from bot.aids.model import Frequency, RejectReason, Situation, Status
 
     used |= {f"aids.situation.{s.value}" for s in Situation}
+    used |= {f"aids.behalf_situation.{s.value}" for s in Situation}
     from handlers.aid_keyboards import BENEFITS
 
     used |= {f"aids.benefit.{b}" for b in BENEFITS}

@@ -148,12 +148,14 @@ class ApplyFlow(Flow[ApplyDraft]):
             return Question(Text("behalf.ask_phone", {"name": caller.get("name", "")}))
         if step == AGE:
             return Question(Text("aids.behalf_ask_age", {"name": caller.get("name", "")}))
-        if step == SITUATION:
+        if step == SITUATION:  # the caller's, in the third person: the operator answers
             rows = tuple(
-                (Option(f"situation:{s.value}", Text(f"aids.situation.{s.value}")),)
+                (Option(f"situation:{s.value}", Text(f"aids.behalf_situation.{s.value}")),)
                 for s in Situation
             )
-            return Question(Text("aids.ask_situation"), rows)
+            return Question(
+                Text("aids.behalf_ask_situation", {"name": caller.get("name", "")}), rows
+            )
         if step == AID:
             rows = tuple((Option(f"aid:{i}", title),) for i, title in turn.draft.offered.items())
             return Question(Text("aids.behalf_choose", {"name": caller.get("name", "")}), rows)
@@ -281,7 +283,8 @@ class ApplyFlow(Flow[ApplyDraft]):
             turn.say("common.use_buttons")
             return
         turn.change(situation=situation)
-        turn.say("aids.situation_set", situation=Term(f"aids.situation.{situation.value}"))
+        said = Term(f"aids.behalf_situation.{situation.value}")
+        turn.say("aids.situation_set", situation=said)
         turn.ask(COMMUNE)
 
     async def on_commune(self, turn: Apply, answer: Words) -> None:
