@@ -40,7 +40,7 @@ from bot.services.agenda import AgendaService
 from bot.services.aids import AidService, CatalogueReview
 from bot.services.announcements import AnnouncementService
 from bot.services.applications import ApplicationService
-from bot.services.brand import Brand
+from bot.services.brand import Brand, ExampleTownError, example_towns
 from bot.services.consents import ConsentService
 from bot.services.coordinator import CoordinatorService
 from bot.services.dashboard import DashboardService
@@ -156,6 +156,8 @@ class Core:
     leases: Leases | None = None
     # The matching index, which follows the other workers' changes of trips.
     trip_search: IndexedTripSearch | None = None
+    # Each territory's example town, by id (bot/services/brand.py).
+    example_towns: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def brand(self) -> Brand | None:
@@ -163,7 +165,12 @@ class Core:
         has a number and there is one territory (the deployment speaks as itself)."""
         if self.belonging is None:
             return None
-        brand = Brand(self.settings.territories, self.belonging, self.settings.sms_number)
+        brand = Brand(
+            self.settings.territories,
+            self.belonging,
+            self.settings.sms_number,
+            self.example_towns,
+        )
         return brand if brand.numbered or brand.named else None
 
     @cached_property
@@ -229,6 +236,8 @@ class Loaded:
     on_demand: list[OnDemandService]
     services: list[MobilityService]
     catalogue: Catalogue
+    # Each territory's example town ("Brive"), by id: none with one territory undeclared.
+    example_towns: dict[str, str] = field(default_factory=dict)
 
 
 def load_places(departments: tuple[str, ...], local_places_files: tuple[Path, ...]) -> Gazetteer:
@@ -297,10 +306,18 @@ async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded
         except ValueError as error:
             raise SettingFileError("SERVICES_FILE", str(error)) from None
         catalogue = await asyncio.to_thread(load_catalogue, *settings.aids_files)
+        towns: dict[str, str] = {}
+        if settings.territories_file is not None:  # each territory's example town, once
+            try:
+                towns = await example_towns(
+                    settings.territories, gazetteer, PlaceService(gazetteer)
+                )
+            except ExampleTownError as error:
+                raise SettingFileError("TERRITORIES_FILE", str(error)) from None
     except BaseException:
         await database.close()  # or its thread keeps the process from exiting
         raise
-    return Loaded(database, gazetteer, params, search, timetable, flex, services, catalogue)
+    return Loaded(database, gazetteer, params, search, timetable, flex, services, catalogue, towns)
 
 
 async def build_core(
@@ -669,6 +686,7 @@ def wire(
         ),
         leases=Leases(SqliteClaims(database, engine), worker, clock.now),
         trip_search=search,
+        example_towns=loaded.example_towns,
     )
 
 

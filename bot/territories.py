@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ KEYS = {
     "tus_eur_per_km",
     "bot_token",
     "sms_number",
+    "example_town",
 }
 
 
@@ -67,6 +68,12 @@ class Territory:
     # texts' (bot/services/brand.py).
     bot_token: str | None = field(default=None, repr=False)
     sms_number: str = ""
+    # The town of its example request ("Brive" in "Brive demain 9h"), as declared; None: its
+    # most populous commune (checked and chosen at start, bot/services/brand.py).
+    example_town: str | None = None
+    # Where the file declares it ("territories.toml, line 9"), to name it in a mistake found
+    # later (an example town no commune bears).
+    declared_at: str = field(default="", compare=False, repr=False)
 
     def holds(self, insee: str | None, department: str) -> bool:
         if insee is not None and insee in self.communes:
@@ -217,6 +224,7 @@ def read_territories_file(path: Path) -> tuple[Territory, ...]:
             territory = _territory(table, base)
         except ValueError as error:
             raise TerritoriesFileError(f"{where}, territory {name_for!r}: {error}") from None
+        territory = replace(territory, declared_at=where)
         for other in territories:
             if other.id == territory.id:
                 raise TerritoriesFileError(f"{where}: two territories have the id {other.id!r}")
@@ -263,6 +271,9 @@ def _territory(table: dict[str, Any], base: Path) -> Territory:
     sms_number = table.get("sms_number", "")
     if not isinstance(sms_number, str):
         raise ValueError('sms_number must be text, e.g. "06 12 34 56 78"')
+    town = table.get("example_town")
+    if town is not None and not (isinstance(town, str) and town.strip()):
+        raise ValueError('example_town must be the name of a commune, e.g. "Brive"')
     tus = table.get("tus_eur_per_km")
     if tus is not None and (isinstance(tus, bool) or not isinstance(tus, int | float) or tus < 0):
         raise ValueError(f"tus_eur_per_km {tus!r} is not an amount in € per km")
@@ -289,6 +300,7 @@ def _territory(table: dict[str, Any], base: Path) -> Territory:
         tus_eur_per_km=float(tus) if tus is not None else None,
         bot_token=token,
         sms_number=sms_number.strip(),
+        example_town=" ".join(town.split()) if town is not None else None,
     )
 
 

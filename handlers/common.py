@@ -267,7 +267,8 @@ class CommonHandlers:
         reason = "common.not_understood" if message and message.text else not_text_reason(update)
         if reason == "common.text_expected":
             reason = "common.not_understood"
-        await send(update, context, self.t(lang, reason))
+        t = await self.deps.named(person.id)  # its example names a town of their territory
+        await send(update, context, t(lang, reason))
         await send(update, context, self.t(lang, "start.what"), kb.start_menu(self.t, lang))
 
     async def stale_button(self, update: Update, context: Context) -> None:

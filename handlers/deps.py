@@ -88,11 +88,13 @@ class Deps:
         return found if found is not None else self.settings.operator_chat_id
 
     async def named(self, person_id: int) -> Translator:
-        """The catalogs speaking to the person in their service's name: their territory's
-        once known, with several territories (the core decides: bot/services/brand.py);
-        else Mobilot's own words."""
-        name = None if self.brand is None else await self.brand.name_for(person_id)
-        return self.t.named(name)
+        """The catalogs speaking to the person in their service's name, with its example
+        town: their territory's once known, with several territories (the core decides:
+        bot/services/brand.py); else Mobilot's own words."""
+        if self.brand is None:
+            return self.t
+        voice = await self.brand.voice_for(person_id)
+        return self.t.named(voice.service, voice.town)
 
     def today(self) -> date:
         """Today in the territory (its time zone, not the server's)."""

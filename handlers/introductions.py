@@ -105,11 +105,14 @@ class IntroductionHandlers:
             await send(update, context, said)
             return
         if asked is None and says_hello(typed or ""):
-            # "Bonjour": greeted back, with what to say or press next.
-            await send(update, context, self.t(lang, "words.hello"), kb.start_menu(self.t, lang))
+            # "Bonjour": greeted back, with what to say or press next (an example request
+            # naming a town of their territory: Deps.named).
+            hello = (await self.deps.named(person.id))(lang, "words.hello")
+            await send(update, context, hello, kb.start_menu(self.t, lang))
             return
         if asked is None:
-            await send(update, context, self.t(lang, "words.free_text_hint"))
+            hint = (await self.deps.named(person.id))(lang, "words.free_text_hint")
+            await send(update, context, hint)
             await send(update, context, self.t(lang, "start.what"), kb.start_menu(self.t, lang))
             return
         if asked.result is AskResult.UNCLEAR and asked.need is not None:

@@ -76,9 +76,9 @@ class Notifier:
         # Texts (SMS) to people reached that way; None without a gateway.
         self.texts = texts
         self.text_words = TextNotices(deps.t, self.words)
-        # The same wordings in the name of a territory's service ("Covoit' Corrèze"), for the
-        # people who belong to it (Deps.named), made once per name.
-        self._named: dict[str, tuple[NoticeWords, TextNotices]] = {}
+        # The same wordings in the name of a territory's service ("Covoit' Corrèze") and with
+        # its example town, for the people who belong to it (Deps.named), made once per name.
+        self._named: dict[tuple[str | None, str | None], tuple[NoticeWords, TextNotices]] = {}
         self.team_lang = deps.settings.default_language
         self._after_commit = after_commit
         # What each need's post shows now (committed edits only), so that an unchanged post
@@ -102,12 +102,13 @@ class Notifier:
 
     def wordings(self, t: Translator) -> tuple[NoticeWords, TextNotices]:
         """The wordings of notices in the name `t` speaks in (Translator.named)."""
-        if t.service is None:
+        if t.service is None and t.town is None:
             return self.words, self.text_words
-        if t.service not in self._named:
+        voice = (t.service, t.town)
+        if voice not in self._named:
             words = NoticeWords(t, self.deps.settings.zone)
-            self._named[t.service] = (words, TextNotices(t, words))
-        return self._named[t.service]
+            self._named[voice] = (words, TextNotices(t, words))
+        return self._named[voice]
 
     def _context(self) -> Context:
         # The steps run outside any update: they only need the bot.

@@ -14,6 +14,7 @@ import gettext
 import html
 import re
 import string
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, time
 from functools import cache
@@ -111,22 +112,40 @@ _DAY_OF_MONTH = re.compile(r"(?<![d'])d(?![d'])")
 # adapter words it in that name (`Translator.named`), else the deployment's own ("Mobilot").
 SERVICE = "service"
 DEPLOYMENT_NAME = "brandall.service"
+# An example request names a town ("{town} demain 9h"; in a text "{town_typed} demain 9h",
+# as people type it: "brive demain 9h"): the person's territory's, handed with its name by
+# `Translator.named`, else the deployment's own ("Cahors").
+TOWN = "town"
+TOWN_TYPED = "town_typed"
+DEPLOYMENT_TOWN = "brandall.town"
+
+
+def typed(town: str) -> str:
+    """A town as people type it in a text: lower case, without accents ("Égletons" →
+    "egletons")."""
+    decomposed = unicodedata.normalize("NFD", town.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", plain)
 
 
 class Translator:
     def __init__(self, default_language: str = "fr") -> None:
         self.default_language = default_language
         self._catalogs = {language: load_catalog(language) for language in LANGUAGES}
-        # The name `{service}` says unless a value is given (None: the deployment's own).
+        # The name `{service}` says unless a value is given (None: the deployment's own),
+        # and the town `{town}` and `{town_typed}` say (None: the deployment's own).
         self.service: str | None = None
+        self.town: str | None = None
 
-    def named(self, service: str | None) -> Translator:
+    def named(self, service: str | None, town: str | None = None) -> Translator:
         """The same catalogs, speaking in the name of `service` (a territory's: "Covoit'
-        Corrèze"); None or "": the deployment's own name, as `self`."""
-        if not service:
+        Corrèze") and giving `town` as the example of a request ("Brive"); None or "": the
+        deployment's own, as `self`."""
+        if not service and not town:
             return self
         named = copy.copy(self)
-        named.service = service
+        named.service = service or None
+        named.town = town or None
         return named
 
     def language(self, language: str | None) -> str:
@@ -143,6 +162,10 @@ class Translator:
             raise KeyError(f"no message {key!r} in the catalogs")
         if "{service}" in template and not values.get(SERVICE):
             values[SERVICE] = self.service or self(language, DEPLOYMENT_NAME)
+        if "{town" in template and not values.get(TOWN):
+            values[TOWN] = self.town or self(language, DEPLOYMENT_TOWN)
+        if "{town_typed}" in template and not values.get(TOWN_TYPED):
+            values[TOWN_TYPED] = typed(str(values[TOWN]))
         if not values:
             return Html(template)
         if self.language(language) == "fr":
@@ -213,6 +236,7 @@ class Voiced(Translator):
         self.default_language = base.default_language
         self._catalogs = base._catalogs
         self.service = base.service
+        self.town = base.town
         self.voice = voice
 
     def __call__(self, language: str | None, key: str, **values: Any) -> str:

@@ -67,7 +67,7 @@ async def test_a_newcomer_on_correzes_own_bot_is_welcomed_in_its_name(own_bot: T
     assert "Je suis Covoit' Corrèze" in welcome
     # /aide and /confidentialite speak in its name too.
     await claire.command("aide")
-    assert claire.last().text == reads(bot, "help.text", service=CORREZE_NAME)
+    assert claire.last().text == reads(bot, "help.text", service=CORREZE_NAME, town="Brive")
     assert claire.last().text.startswith("Comment marche Covoit' Corrèze")
     await claire.command("confidentialite")
     assert claire.last().text.startswith("Vos données et Covoit' Corrèze")
@@ -120,7 +120,7 @@ async def test_aide_stop_and_start_answer_in_each_territorys_name(numbers: Texti
     assert helped == texted(bot, "sms.help", service=LOT_NAME)
     assert helped.startswith("Lotocar, covoiturage solidaire.")
     [helped] = await bot.text(PIERRE, "aide", to=CORREZE_NUMBER)
-    assert helped == texted(bot, "sms.help", service=CORREZE_NAME)
+    assert helped == texted(bot, "sms.help", service=CORREZE_NAME, town="Brive")
     assert helped.startswith("Covoit' Corrèze, covoiturage solidaire.")
 
     [stopped] = await bot.text(MARIE, "STOP", to=LOT_NUMBER)

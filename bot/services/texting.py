@@ -60,6 +60,8 @@ class Texted:
     # The name of the person's territory once known, with several territories: everything
     # said back names it instead of the deployment (bot/services/brand.py); "": Mobilot.
     service: str = ""
+    # The town its example request names ("brive demain 9h"); "": the catalogue's.
+    town: str = ""
 
 
 class Texting:
@@ -105,7 +107,8 @@ class Texting:
         texted = Texted(phone, person)
         if self._brand is not None:
             await self._brand.received_on(person.id, text.receiver)
-            texted.service = await self._brand.name_for(person.id) or ""
+            voice = await self._brand.voice_for(person.id)
+            texted.service, texted.town = voice.service or "", voice.town or ""
         await self._take(texted, " ".join(text.text.split()), MOST_THEN)
         await self._texts.handled(text)
         return texted

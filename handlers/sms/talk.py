@@ -59,7 +59,7 @@ class TextTalk:
         others = [n for n in reply.notices if n not in joined]
         # Said in the name of the person's service (their territory's once known), as known
         # when they wrote (OUBLIER's answer too, once their territory is erased with them).
-        named = self.t.named(texted.service)
+        named = self.t.named(texted.service, texted.town)
         parts = [render_reply(named, person.language, reply)]
         text_words = self.notifier.wordings(named)[1]
         parts += [text_words.word(n, person.language) for n in joined]
