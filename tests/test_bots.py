@@ -225,7 +225,7 @@ async def test_the_same_update_id_from_both_bots_is_recorded_and_handled_twice(
     await claire.command("aide")
     # Both are answered; Claire, Corrèze's from her first word to its bot, in its name.
     assert jean.last().text == reads(bot, "help.text")
-    assert claire.last().text == reads(bot, "help.text", service=CORREZE_NAME)
+    assert claire.last().text == reads(bot, "help.text", service=CORREZE_NAME, town="Brive")
     rows = await bot.rows("SELECT bot, update_id, status FROM inbox ORDER BY bot")
     assert [(r["bot"], r["update_id"], r["status"]) for r in rows] == [
         ("", 1, "handled"),

@@ -11,15 +11,22 @@ with Corrèze's own bot as in tests/test_bots.py and own numbers as in tests/tes
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from bot.assembly import build_core
 from bot.places.gazetteer import Gazetteer
+from bot.services.brand import MAX_EXAMPLE_TOWN, example_towns
+from bot.services.places import PlaceService
+from bot.settings import SettingFileError, Settings, describe_settings_error
+from bot.territories import Territories, Territory
+from bot.understand import read_request
 from handlers import keyboards as kb
 from handlers.sms.text import is_gsm7, segments, sms
-from i18n import LANGUAGES, Translator
+from i18n import DEPLOYMENT_TOWN, LANGUAGES, Translator, load_catalog, typed
 from tests.conftest import RunningBot
 from tests.phones import TextingBot
 from tests.setups import CORREZE_NAME, LOT_NAME, describe_need, reads, two_territories
@@ -28,6 +35,7 @@ from tests.test_bots import TwoBots
 from tests.test_brand import CORREZE_NUMBER, LOT_NUMBER, MARIE, PIERRE, region_texting
 from tests.test_brand import TERRITORIES as OWN_NUMBERS
 from tests.test_privacy import registered_by_phone
+from tests.test_settings import run_bot
 from tests.test_territories import teams
 
 YVETTE = "06 11 22 33 44"  # registered by the Lot's team, who phoned
@@ -306,3 +314,197 @@ def test_each_branded_text_fits_one_segment_with_a_long_name(key: str, language:
         text = sms(t(language, key, service=name))
         assert is_gsm7(text), text
         assert segments(text) == 1, text
+
+
+@pytest.fixture(scope="module")
+def region_places() -> Gazetteer:
+    """The places as a deployment of the Lot and Corrèze loads them (both departments)."""
+    return Gazetteer.load(("46", "19"))
+
+
+# The town of an example request (issue 22): a person of Corrèze reads "brive demain 9h",
+# one of the Lot "cahors demain 9h" (each territory's most populous commune, by the short
+# name people type, unless the file names its `example_town`). With one territory, "Cahors"
+# as always (the tests of the single-territory texts above and elsewhere are unchanged).
+
+
+async def test_aide_gives_an_example_in_the_persons_own_territory(own_bot: TwoBots) -> None:
+    bot = own_bot
+    claire = bot.own.user(4103, "Claire", last_name="Faure")  # on Corrèze's own bot
+    await claire.command("start")
+    await claire.command("aide")
+    aide = claire.last().text
+    assert "par exemple « Brive demain 9h »" in aide
+    assert "Cahors" not in aide
+    # "Bonjour" outside any conversation: greeted back with the same example.
+    await claire.send("bonjour")
+    greeted = [m.text for m in claire.messages()[-2:]]
+    assert reads(bot, "words.hello", town="Brive") in greeted
+    assert "« Brive demain 9h »" in greeted[0]
+
+    jean = bot.fake.user(4101, "Jean", last_name="Martin")
+    await describe_need(jean, origin="Cahors", destination="Figeac")  # the Lot's
+    await jean.command("aide")
+    assert "par exemple « Cahors demain 9h »" in jean.last().text
+    print("Claire (Corrèze), /aide:", *[x for x in aide.splitlines() if "9h" in x], sep="\n  ")
+    print(
+        "Jean (Lot), /aide:", *[x for x in jean.last().text.splitlines() if "9h" in x], sep="\n  "
+    )
+    bot.assert_clean()
+
+
+async def test_texts_give_an_example_in_the_persons_own_territory(numbers: TextingBot) -> None:
+    bot = numbers
+    [helped] = await bot.text(PIERRE, "AIDE", to=CORREZE_NUMBER)
+    assert "Ecrivez : brive demain 9h." in helped
+    assert "cahors" not in helped.lower()
+    [helped] = await bot.text(MARIE, "AIDE", to=LOT_NUMBER)
+    assert "Ecrivez : cahors demain 9h." in helped
+    print("Pierre (Corrèze) texts AIDE:", *await bot.text(PIERRE, "aide", to=CORREZE_NUMBER))
+    print("Marie (Lot) texts AIDE:", helped)
+    bot.assert_clean()
+
+
+async def test_a_declared_example_town_is_the_one_given(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    declared = two_territories(
+        lot=f'sms_number = "{LOT_NUMBER}"',
+        correze=f'sms_number = "{CORREZE_NUMBER}"\nexample_town = "tulle"',
+    )
+    bot = await region_texting(tmp_path, gazetteer, declared)
+    try:
+        [helped] = await bot.text(PIERRE, "aide", to=CORREZE_NUMBER)
+        assert helped == texted(bot, "sms.help", service=CORREZE_NAME, town="Tulle")
+        assert "Ecrivez : tulle demain 9h." in helped
+        # The Lot keeps its default.
+        [helped] = await bot.text(MARIE, "aide", to=LOT_NUMBER)
+        assert "Ecrivez : cahors demain 9h." in helped
+        bot.assert_clean()
+    finally:
+        await bot.stop()
+
+
+@pytest.mark.parametrize(
+    ("town", "said"),
+    [
+        ("Nullepart", "example_town 'Nullepart' is not one commune the bot knows by that"),
+        ("Ussel", "several communes near bear it"),  # Ussel (19) and Ussel (46)
+        ("Figeac", "example_town 'Figeac' is read as Figeac (46), not a commune of this territory"),
+        ("Villefranche-de-Rouergue", "example_town 'Villefranche-de-Rouergue' is too long"),
+        ("", "example_town must be the name of a commune"),
+    ],
+)
+async def test_a_wrong_example_town_stops_the_start_naming_it(
+    tmp_path: Path, region_places: Gazetteer, town: str, said: str
+) -> None:
+    path = tmp_path / "territories.toml"
+    path.write_text(two_territories(correze=f'example_town = "{town}"'), encoding="utf-8")
+    with pytest.raises((SettingFileError, ValidationError)) as raised:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, territories_file=path, database_path=tmp_path / "m.db"
+        )
+        core = await build_core(settings, gazetteer=region_places)
+        await core.close()
+    error = raised.value
+    if isinstance(error, ValidationError):  # a wrong value: read with the file
+        [line] = describe_settings_error(error)
+    else:  # a commune the bot does not read as the territory's: once the places are loaded
+        assert isinstance(error, SettingFileError)
+        line = f"Setting {error.setting}: {error}"
+    assert line.startswith(f"Setting TERRITORIES_FILE: {path}, line 8, territory 'correze': ")
+    assert said in line
+
+
+def test_the_start_itself_stops_on_an_unknown_example_town(tmp_path: Path) -> None:
+    declared = tmp_path / "territories.toml"
+    declared.write_text(two_territories(correze='example_town = "Nullepart"'), encoding="utf-8")
+    result = run_bot(tmp_path, {"BOT_TOKEN": "1:abc", "TERRITORIES_FILE": str(declared)})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Setting TERRITORIES_FILE: {declared}, line 8, territory 'correze': example_town"
+        " 'Nullepart' is not one commune the bot knows by that name (unknown, or several"
+        ' communes near bear it and the bot would ask which; e.g. "Brive" or "Tulle")'
+    ]
+    print(result.stderr.strip())
+
+
+@pytest.mark.parametrize(
+    ("correze", "expected"),
+    [
+        ("", {"lot": "Cahors", "correze": "Brive-la-Gaillarde"}),
+        ('example_town = "Tulle"', {"lot": "Cahors", "correze": "Tulle"}),
+        ('example_town = "egletons"', {"lot": "Cahors", "correze": "Égletons"}),
+        ('example_town = "brive"', {"lot": "Cahors", "correze": "Brive-la-Gaillarde"}),
+    ],
+)
+async def test_each_example_typed_back_is_read_as_its_town(
+    tmp_path: Path, region_places: Gazetteer, correze: str, expected: dict[str, str]
+) -> None:
+    path = tmp_path / "territories.toml"
+    path.write_text(two_territories(correze=correze), encoding="utf-8")
+    settings = Settings(_env_file=None, territories_file=path)  # type: ignore[call-arg]
+    assert region_places.territory_departments == set(settings.territory_departments)
+    service = PlaceService(region_places)
+    towns = await example_towns(settings.territories, region_places, service)
+    for territory, commune in expected.items():
+        for said in (f"{towns[territory]} demain 9h", f"{typed(towns[territory])} demain 9h"):
+            request = read_request(said, date(2025, 3, 3))
+            assert request is not None and request.destination is not None, said
+            assert request.day == date(2025, 3, 4), said
+            taken = (await service.understand(request.destination)).taken
+            assert taken is not None and taken.name == commune, said
+    if not correze:
+        assert towns == {"lot": "Cahors", "correze": "Brive"}
+
+
+@pytest.mark.parametrize(
+    ("department", "town"),
+    [("46", "Cahors"), ("19", "Brive"), ("12", "Rodez"), ("87", "Limoges"), ("15", "Aurillac")],
+)
+async def test_a_territorys_example_is_its_most_populous_commune(
+    department: str, town: str
+) -> None:
+    places = Gazetteer.load((department,))
+    territories = Territories((Territory(id="t", name="T", departments=(department,)),))
+    assert await example_towns(territories, places, PlaceService(places)) == {"t": town}
+
+
+# The texts whose example names the town: as many segments with the longest example town
+# (MAX_EXAMPLE_TOWN characters, a real one) and a 23-character name as with Cahors and
+# "Mobilot".
+TOWN_BY_SMS = [
+    "sms.help",
+    "sms.nothing_to_cancel",
+    "welcome.lost",
+    "sms.find.lost",
+    "sms.privacy.consent_refused",
+    "sms.steps.place_name_wanted",
+]
+LONGEST_TOWN = "Yssingeaux"  # Haute-Loire's (Le Puy-en-Velay's name is too long)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("key", TOWN_BY_SMS)
+def test_a_long_example_town_costs_no_more_segments(key: str, language: str) -> None:
+    assert len(LONGEST_TOWN) == MAX_EXAMPLE_TOWN
+    t = Translator("fr")
+    plain = sms(t(language, key))
+    named = sms(t.named("Mobilité Vallée du Célé", LONGEST_TOWN)(language, key))
+    assert "yssingeaux" in named.lower() and "cahors" in plain.lower()
+    assert is_gsm7(named), named
+    assert segments(named) == segments(plain), named
+
+
+# Still naming Lot towns: the try page's demo (a territory in the Lot), and the question
+# for a place's name ("« Cahors » ou « gare de Figeac »": a town and a landmark of the Lot).
+STILL_THE_LOTS = ("try.", "steps.place_name_wanted", DEPLOYMENT_TOWN)
+
+
+def test_every_text_with_an_example_names_the_town() -> None:
+    # No example request left naming Cahors in a catalogue.
+    for language in LANGUAGES:
+        for key, text in load_catalog(language).items():
+            if key.startswith(STILL_THE_LOTS):
+                continue
+            assert "cahors" not in text.lower(), key

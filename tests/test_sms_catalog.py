@@ -64,6 +64,9 @@ SAMPLES: dict[str, str | dict[str, str]] = {
     "arrival": {"fr": "18h30", "en": "18:30"},
     # The service's name: a territory's, 23 characters at most (tests/test_brand_words.py).
     "service": "Mobilité Vallée du Célé",
+    # A territory's example town, as long as one may be (bot/services/brand.py).
+    "town": "Yssingeaux",
+    "town_typed": "yssingeaux",
     "months": "24",  # how long a need is kept (the consent before a search)
     "change_departure": {"fr": "18h30", "en": "18:30"},
     "lines": {

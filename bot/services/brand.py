@@ -140,15 +140,15 @@ async def example_towns(
     territories: Territories, gazetteer: Gazetteer, places: PlaceService
 ) -> dict[str, str]:
     """Each territory's example town, as written in a message ("Brive"): its declared
-    `example_town` (the commune's own spelling when it is its whole name), else its most
+    `example_town` (a commune of its own; its spelling when it is its whole name), else its most
     populous commune that has a short enough example, by its short name when the bot reads
     that back as the commune ("Brive" for Brive-la-Gaillarde). ExampleTownError when the
     declared one is no commune the bot reads back (the person would be asked what they
-    meant), or too long for AIDE's text to stay one SMS."""
+    meant), another territory's, or too long for AIDE's text to stay one SMS."""
     towns: dict[str, str] = {}
     for territory in territories.items:
         if territory.example_town is not None:
-            towns[territory.id] = await _declared(territory, places)
+            towns[territory.id] = await _declared(territories, territory, places)
             continue
         for commune in _by_population(territories, territory, gazetteer):
             example = await _example(commune, places)
@@ -158,7 +158,7 @@ async def example_towns(
     return towns
 
 
-async def _declared(territory: Territory, places: PlaceService) -> str:
+async def _declared(territories: Territories, territory: Territory, places: PlaceService) -> str:
     declared = territory.example_town or ""
     where = f"{territory.declared_at}, territory {territory.id!r}: example_town {declared!r}"
     if len(declared) > MAX_EXAMPLE_TOWN:
@@ -169,8 +169,13 @@ async def _declared(territory: Territory, places: PlaceService) -> str:
     read = await _read_back(declared, places)
     if read is None or read.kind != COMMUNE or read.commune is not None:
         raise ExampleTownError(
-            f"{where} is not a commune the bot knows by that name (write it as people do,"
-            ' e.g. "Brive" or "Tulle")'
+            f"{where} is not one commune the bot knows by that name (unknown, or several"
+            ' communes near bear it and the bot would ask which; e.g. "Brive" or "Tulle")'
+        )
+    if territories.of_place(read.id, read.department).id != territory.id:
+        raise ExampleTownError(
+            f"{where} is read as {read.label}, not a commune of this territory (its people"
+            " would read of a town elsewhere)"
         )
     if _folded(declared) == _folded(read.name):
         return read.name
