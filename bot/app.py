@@ -73,8 +73,8 @@ from handlers.volunteers import VolunteerHandlers
 from i18n import Translator
 from storage.bots import SqlBots
 from storage.claims import engine_of
-from storage.inbox import SqliteInbox
-from storage.persistence import SqlitePersistence
+from storage.inbox import SqlInbox
+from storage.persistence import SqlPersistence
 
 log = logging.getLogger(__name__)
 
@@ -367,7 +367,7 @@ async def create_bot(
         ApplicationBuilder()
         .bot(bot)
         .updater(None)
-        .persistence(SqlitePersistence(core.database, refresh=refresh))
+        .persistence(SqlPersistence(core.database, refresh=refresh))
         .build()
     )
     deps = Deps(
@@ -490,12 +490,12 @@ def territory_bot(
         ApplicationBuilder()
         .bot(bot)
         .updater(None)
-        .persistence(SqlitePersistence(core.database, refresh=True))
+        .persistence(SqlPersistence(core.database, refresh=True))
         .build()
     )
     common = CommonHandlers(deps)
     worker = core.leases.worker if core.leases is not None else None
-    inbox = SqliteInbox(core.database, worker, engine_of(core.database), bot=territory)
+    inbox = SqlInbox(core.database, worker, engine_of(core.database), bot=territory)
     updates = UpdateRunner(
         application,
         InboxService(inbox, core.clock),

@@ -73,32 +73,32 @@ from bot.transit.flex import read_flex
 from bot.transit.ondemand import OnDemandService
 from bot.transit.planner import TransitPlanner
 from bot.workers import Leases, Worker
-from storage.agenda import SqliteAgenda
-from storage.aids import ProofFolder, SqliteAidAnswers, SqliteApplications
-from storage.claims import SqliteClaims, engine_of
-from storage.consents import SqliteConsents
-from storage.conversations import SqliteConversations
-from storage.dashboard import SqliteDashboard
+from storage.agenda import SqlAgenda
+from storage.aids import ProofFolder, SqlAidAnswers, SqlApplications
+from storage.claims import SqlClaims, engine_of
+from storage.consents import SqlConsents
+from storage.conversations import SqlConversations
+from storage.dashboard import SqlDashboard
 from storage.db import Database
 from storage.engine import open_database
-from storage.inbox import SqliteInbox
-from storage.interop import SqliteBookings, SqliteSharedNeeds
-from storage.introductions import SqliteIntroductionRepository
-from storage.needs import SqliteNeedRepository
-from storage.outbox import SqliteOutbox
-from storage.people import SqlitePeopleRepository
+from storage.inbox import SqlInbox
+from storage.interop import SqlBookings, SqlSharedNeeds
+from storage.introductions import SqlIntroductionRepository
+from storage.needs import SqlNeedRepository
+from storage.outbox import SqlOutbox
+from storage.people import SqlPeopleRepository
 from storage.personal_data import AidsHeld, NeedsHeld, core_holders
-from storage.reports import SqliteReports
+from storage.reports import SqlReports
 from storage.sms_channel import SmsChannelHeld
 from storage.territories import SqlTerritories
-from storage.texts import SqliteTextInbox
-from storage.transit import SqliteTimetable
+from storage.texts import SqlTextInbox
+from storage.transit import SqlTimetable
 from storage.trip_search import IndexedTripSearch
-from storage.trips import SqliteTripRepository
-from storage.trust import SqlitePersonReports
-from storage.tus import SqliteTusRegister
-from storage.volunteer_rides import SqliteVolunteerRides, VolunteerRidesHeld
-from storage.volunteers import SqliteVolunteers, VolunteersHeld
+from storage.trips import SqlTripRepository
+from storage.trust import SqlPersonReports
+from storage.tus import SqlTusRegister
+from storage.volunteer_rides import SqlVolunteerRides, VolunteerRidesHeld
+from storage.volunteers import SqlVolunteers, VolunteersHeld
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ class Loaded:
     gazetteer: Gazetteer
     params: MatchingParams
     search: IndexedTripSearch
-    timetable: SqliteTimetable
+    timetable: SqlTimetable
     on_demand: list[OnDemandService]
     services: list[MobilityService]
     catalogue: Catalogue
@@ -285,7 +285,7 @@ async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded
         await database.close()
         raise RuntimeError("the places were not loaded")
     try:
-        timetable = SqliteTimetable(database, settings.zone)
+        timetable = SqlTimetable(database, settings.zone)
         # A feed whose file changed since the last start is imported again; the others are kept.
         try:
             await timetable.import_feeds(settings.gtfs_files)
@@ -343,13 +343,13 @@ def wire(
     )
     timetable, flex, services = loaded.timetable, loaded.on_demand, loaded.services
     catalogue = loaded.catalogue
-    people = SqlitePeopleRepository(database)
-    trips = SqliteTripRepository(database)
+    people = SqlPeopleRepository(database)
+    trips = SqlTripRepository(database)
     online = OnlineGeocoder(gazetteer) if settings.online_geocoder else None
     worker, engine = worker_of(settings), engine_of(database)
-    agenda = SqliteAgenda(database, worker, engine)
+    agenda = SqlAgenda(database, worker, engine)
     timing = Timing.from_settings(settings)
-    need_repository = SqliteNeedRepository(database)
+    need_repository = SqlNeedRepository(database)
     transit = TransitService(
         planner=TransitPlanner(timetable) if settings.gtfs_files else None,
         services=services,
@@ -363,10 +363,10 @@ def wire(
         agenda=agenda,
         unit_of_work=database,
     )
-    introductions = SqliteIntroductionRepository(database)
-    person_reports = SqlitePersonReports(database)
+    introductions = SqlIntroductionRepository(database)
+    person_reports = SqlPersonReports(database)
     belonging = Belonging(settings.territories, SqlTerritories(database))
-    volunteer_repository = SqliteVolunteers(database)
+    volunteer_repository = SqlVolunteers(database)
     volunteers = VolunteerService(
         belonging=belonging,
         volunteers=volunteer_repository,
@@ -382,7 +382,7 @@ def wire(
         reminder_hour=settings.follow_up_hour,
     )
     volunteer_rides = VolunteerRideService(
-        rides=SqliteVolunteerRides(database),
+        rides=SqlVolunteerRides(database),
         volunteers=volunteer_repository,
         people=people,
         params=params,
@@ -397,7 +397,7 @@ def wire(
         territories=settings.territories,
     )
     tus = TusService(
-        register=SqliteTusRegister(database),
+        register=SqlTusRegister(database),
         gazetteer=gazetteer,
         clock=clock,
         unit_of_work=database,
@@ -421,7 +421,7 @@ def wire(
         guard=MatchGuard(people, person_reports),
         alternatives=transit,
         volunteers=volunteers,
-        bookings=SqliteBookings(database),
+        bookings=SqlBookings(database),
         cost_share_eur_per_km=settings.cost_share_eur_per_km,
         keep_paper=volunteer_rides.record,
         membership=tus.ride_asked,
@@ -430,7 +430,7 @@ def wire(
     )
     matching, rides, announcements = wired.needs, wired.rides, wired.announcements
     trip_service, introduction_service = wired.trips, wired.introductions
-    consents = SqliteConsents(database)
+    consents = SqlConsents(database)
     operators = OperatorService(
         needs=need_repository,
         follow_up=need_repository,
@@ -446,7 +446,7 @@ def wire(
         consents=consents,
         belonging=belonging,
     )
-    outbox = SqliteOutbox(database, worker, engine)
+    outbox = SqlOutbox(database, worker, engine)
     privacy = PrivacyService(
         people=people,
         need_repository=need_repository,
@@ -473,7 +473,7 @@ def wire(
     say_untranslated(catalogue, settings.aids_files[0] if settings.aids_files else None)
     # The proofs live beside the database, never in a group's history.
     proofs = ProofFolder(settings.database_path.parent / "proofs")
-    aid_answers = SqliteAidAnswers(database)
+    aid_answers = SqlAidAnswers(database)
     aids = AidService(
         catalogue, aid_answers, need_repository, trips, clock, settings, belonging=belonging
     )
@@ -489,7 +489,7 @@ def wire(
             if territory_funders is not None
             else load_funders(settings.funders_file, settings.operator_chat_id, "Mobilot")
         ),
-        applications=SqliteApplications(database),
+        applications=SqlApplications(database),
         people=people,
         files=proofs,
         agenda=agenda,
@@ -502,7 +502,7 @@ def wire(
     )
     # Aid applications go with the rest of a person's data (/mesdonnees, /oublier).
     privacy.register(AidsHeld(database, [applications.forget, aids.forget]))
-    reports = ReportService(SqliteReports(database), clock)
+    reports = ReportService(SqlReports(database), clock)
     partners: list[Partner] = (
         load_partners(settings.interop_partners_file) if settings.interop_partners_file else []
     )
@@ -515,8 +515,8 @@ def wire(
             people=people,
             needs=need_repository,
             search=search,
-            bookings=SqliteBookings(database),
-            shared=SqliteSharedNeeds(database),
+            bookings=SqlBookings(database),
+            shared=SqlSharedNeeds(database),
             params=params,
             clock=clock,
             calendar=timing.calendar,
@@ -589,10 +589,10 @@ def wire(
         CancelNeedFlow(place_service, settings.territory_departments, matching),
         VolunteerFlow(place_service, settings.territory_departments, consent_service, volunteers),
     ]
-    inbox_service = InboxService(SqliteInbox(database, worker, engine), clock)
+    inbox_service = InboxService(SqlInbox(database, worker, engine), clock)
     delivery_service = DeliveryService(outbox, people, clock, timing.calendar)
     texts = TextService(
-        SqliteTextInbox(database, worker, engine),
+        SqlTextInbox(database, worker, engine),
         outbox,
         people_service,
         clock,
@@ -637,7 +637,7 @@ def wire(
         applications=applications,
         transit=transit,
         dashboard=DashboardService(
-            facts=SqliteDashboard(database),
+            facts=SqlDashboard(database),
             reports=reports,
             clock=clock,
             calendar=timing.calendar,
@@ -649,9 +649,7 @@ def wire(
         tus=tus,
         finding=finding,
         partner_api=partner_api,
-        conversations=Conversations(
-            SqliteConversations(database, clock), flows, clock, settings.zone
-        ),
+        conversations=Conversations(SqlConversations(database, clock), flows, clock, settings.zone),
         partner_updates=(
             PartnerUpdates(partner_api, partner_client, settings.interop_timeout_s)
             if partner_api is not None and partner_client is not None
@@ -684,7 +682,7 @@ def wire(
             clock=clock,
             calendar=timing.calendar,
         ),
-        leases=Leases(SqliteClaims(database, engine), worker, clock.now),
+        leases=Leases(SqlClaims(database, engine), worker, clock.now),
         trip_search=search,
         example_towns=loaded.example_towns,
     )

@@ -20,14 +20,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.agenda import Due, Kind  # noqa: E402
-from storage.agenda import SqliteAgenda  # noqa: E402
+from storage.agenda import SqlAgenda  # noqa: E402
 from storage.db import Database  # noqa: E402
 
 
 async def main(entries: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = await Database.open(Path(folder) / "agenda.sqlite3")
-        agenda = SqliteAgenda(database)
+        agenda = SqlAgenda(database)
         now = datetime(2026, 11, 23, 9, tzinfo=UTC)
         kinds = list(Kind)
         started = time.perf_counter()

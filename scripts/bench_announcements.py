@@ -35,7 +35,7 @@ from bot.places.gazetteer import Gazetteer  # noqa: E402
 from bot.services.needs import need_query  # noqa: E402
 from scripts.bench_matching import REGION, Territory, Workload, percentile  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.needs import SqliteNeedRepository  # noqa: E402
+from storage.needs import SqlNeedRepository  # noqa: E402
 
 
 async def run(args: argparse.Namespace) -> dict[str, float]:
@@ -77,7 +77,7 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
                 " VALUES (?, 'o', 'O', ?, ?, 'd', 'D', ?, ?, ?, ?, ?, 'health', ?, ?, ?)",
                 [(*row, row[-1]) for row in rows],
             )
-        needs = SqliteNeedRepository(database)
+        needs = SqlNeedRepository(database)
         reverse_times, scan_times, found, returned = [], [], [], []
         failures = 0
         for n in range(args.trips):

@@ -31,11 +31,11 @@ from bot.matching import MatchingParams  # noqa: E402
 from bot.places.gazetteer import Gazetteer  # noqa: E402
 from scripts.bench_matching import REGION, Territory, Workload  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.interop import SqliteBookings, SqliteSharedNeeds  # noqa: E402
-from storage.needs import SqliteNeedRepository  # noqa: E402
-from storage.people import SqlitePeopleRepository  # noqa: E402
+from storage.interop import SqlBookings, SqlSharedNeeds  # noqa: E402
+from storage.needs import SqlNeedRepository  # noqa: E402
+from storage.people import SqlPeopleRepository  # noqa: E402
 from storage.trip_search import IndexedTripSearch  # noqa: E402
-from storage.trips import SqliteTripRepository  # noqa: E402
+from storage.trips import SqlTripRepository  # noqa: E402
 
 NOW = datetime(2025, 3, 3, 6, 0, tzinfo=UTC)  # a Monday
 
@@ -80,12 +80,12 @@ async def bench(args: argparse.Namespace) -> None:
         api = PartnerApi(
             operator="bench.example.org",
             partners=[],
-            trips=SqliteTripRepository(database),
-            people=SqlitePeopleRepository(database),
-            needs=SqliteNeedRepository(database),
+            trips=SqlTripRepository(database),
+            people=SqlPeopleRepository(database),
+            needs=SqlNeedRepository(database),
             search=search,
-            bookings=SqliteBookings(database),
-            shared=SqliteSharedNeeds(database),
+            bookings=SqlBookings(database),
+            shared=SqlSharedNeeds(database),
             params=params,
             clock=Fixed(),
             calendar=Calendar(__import__("zoneinfo").ZoneInfo("Europe/Paris")),

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from bot.matching import TimeMode  # noqa: E402
 from bot.transit.planner import TransitPlanner, TransitQuery  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.transit import SqliteTimetable  # noqa: E402
+from storage.transit import SqlTimetable  # noqa: E402
 
 STOPS, LINES, TRIPS_PER_LINE, CALLS = 2_000, 400, 20, 15
 CENTRE = (44.45, 1.44)
@@ -84,7 +84,7 @@ async def main() -> None:
         feed = tmp / "region.zip"
         write_feed(feed, rng)
         database = await Database.open(tmp / "bench.sqlite3")
-        table = SqliteTimetable(database)
+        table = SqlTimetable(database)
         started = time.perf_counter()
         [imported] = await table.import_feeds([feed])
         first = time.perf_counter() - started

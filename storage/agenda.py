@@ -23,7 +23,7 @@ _CLAIM = (
 )
 
 
-class SqliteAgenda:
+class SqlAgenda:
     def __init__(
         self, database: Database, worker: Worker | None = None, engine: Engine = "sqlite"
     ) -> None:

@@ -30,7 +30,7 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-class SqliteAidAnswers:
+class SqlAidAnswers:
     def __init__(self, database: Database) -> None:
         self._db = database
 
@@ -112,7 +112,7 @@ class SqliteAidAnswers:
         return kept.rowcount > 0 or given.rowcount > 0
 
 
-class SqliteApplications:
+class SqlApplications:
     def __init__(self, database: Database) -> None:
         self._db = database
 

@@ -57,7 +57,7 @@ _RENEW = "UPDATE {} SET claimed_until = ? WHERE claimed_by = ? AND status = 'pen
 CLAIMED_TABLES = ("inbox", "outbox", "agenda", "sms_inbox")
 
 
-class SqliteClaims:
+class SqlClaims:
     def __init__(self, database: Database, engine: Engine = "sqlite") -> None:
         self._db = database
         self.engine = engine

@@ -10,7 +10,7 @@ from bot.domain import Consent
 from storage.db import Database
 
 
-class SqliteConsents:
+class SqlConsents:
     def __init__(self, database: Database) -> None:
         self._db = database
 

@@ -13,7 +13,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 
-class SqliteConversations:
+class SqlConversations:
     def __init__(self, database: Database, clock: Clock) -> None:
         self._db = database
         self._clock = clock

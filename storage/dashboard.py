@@ -11,7 +11,7 @@ from storage.db import Database
 from storage.territories import scope_clause
 
 
-class SqliteDashboard:
+class SqlDashboard:
     def __init__(self, database: Database) -> None:
         self._db = database
 

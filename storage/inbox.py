@@ -29,7 +29,7 @@ CLAIM = (
 )
 
 
-class SqliteInbox:
+class SqlInbox:
     """The updates of one bot: `bot` is a territory's id for its own bot, '' for BOT_TOKEN's."""
 
     def __init__(

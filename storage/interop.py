@@ -14,7 +14,7 @@ from storage.db import Database
 from storage.needs import _need
 
 
-class SqliteBookings:
+class SqlBookings:
     def __init__(self, database: Database) -> None:
         self._db = database
 
@@ -165,7 +165,7 @@ def _booking(row: aiosqlite.Row) -> Booking:
     )
 
 
-class SqliteSharedNeeds:
+class SqlSharedNeeds:
     def __init__(self, database: Database) -> None:
         self._db = database
 

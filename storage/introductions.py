@@ -12,7 +12,7 @@ from bot.matching import SeatsTaken
 from storage.db import Database
 
 
-class SqliteIntroductionRepository:
+class SqlIntroductionRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
 

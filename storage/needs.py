@@ -30,7 +30,7 @@ from storage.rows import (
 from storage.territories import territory_of_row
 
 
-class SqliteNeedRepository:
+class SqlNeedRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
 

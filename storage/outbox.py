@@ -56,7 +56,7 @@ _CLAIM = (
 )
 
 
-class SqliteOutbox:
+class SqlOutbox:
     def __init__(
         self, database: Database, worker: Worker | None = None, engine: Engine = "sqlite"
     ) -> None:

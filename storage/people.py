@@ -13,7 +13,7 @@ from storage.db import Database
 from storage.territories import person_territory_of_row
 
 
-class SqlitePeopleRepository:
+class SqlPeopleRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
 

@@ -25,7 +25,7 @@ ConversationDict = dict[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
 
-class SqlitePersistence(BasePersistence[UserData, dict[str, Any], dict[str, Any]]):
+class SqlPersistence(BasePersistence[UserData, dict[str, Any], dict[str, Any]]):
     # python-telegram-bot's periodic write is not wanted (see above): it would also take the
     # changes the update runner is about to write in its transaction, and lose them.
     def __init__(

@@ -10,7 +10,7 @@ from storage.db import Database
 from storage.territories import scope_clause
 
 
-class SqliteReports:
+class SqlReports:
     def __init__(self, database: Database) -> None:
         self._db = database
 

@@ -28,7 +28,7 @@ _CLAIM = (
 )
 
 
-class SqliteTextInbox:
+class SqlTextInbox:
     def __init__(
         self, database: Database, worker: Worker | None = None, engine: Engine = "sqlite"
     ) -> None:

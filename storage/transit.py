@@ -34,7 +34,7 @@ class FeedImport:
     stop_times: int = 0
 
 
-class SqliteTimetable:
+class SqlTimetable:
     def __init__(self, database: Database, zone: ZoneInfo | None = None) -> None:
         self._db = database
         # The territory's time zone; a feed whose agency_timezone differs has its times

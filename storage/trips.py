@@ -21,7 +21,7 @@ from storage.rows import (
 from storage.territories import territory_of_row
 
 
-class SqliteTripRepository:
+class SqlTripRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from storage.db import Database
 
 
-class SqlitePersonReports:
+class SqlPersonReports:
     def __init__(self, database: Database) -> None:
         self._db = database
 

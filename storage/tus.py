@@ -12,7 +12,7 @@ from bot.territories import DEFAULT_TERRITORY
 from storage.db import Database
 
 
-class SqliteTusRegister:
+class SqlTusRegister:
     def __init__(self, database: Database) -> None:
         self._db = database
 

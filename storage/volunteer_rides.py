@@ -30,7 +30,7 @@ _COLUMNS = (
 )
 
 
-class SqliteVolunteerRides:
+class SqlVolunteerRides:
     def __init__(self, database: Database) -> None:
         self._db = database
 

@@ -14,7 +14,7 @@ from storage.personal_data import _Holder
 ALL_DAYS = 127
 
 
-class SqliteVolunteers:
+class SqlVolunteers:
     def __init__(self, database: Database) -> None:
         self._db = database
 

@@ -519,7 +519,7 @@ class MemoryTripSearch:
 
 
 class MemoryNeeds:
-    """NeedRepository and NeedFollowUp, as storage/needs.py's SqliteNeedRepository."""
+    """NeedRepository and NeedFollowUp, as storage/needs.py's SqlNeedRepository."""
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -815,7 +815,7 @@ class MemoryAgenda:
         self._store = store
         self.rows = store.agenda
 
-    # For the tests (and as SqliteAgenda.pending).
+    # For the tests (and as SqlAgenda.pending).
 
     async def pending(self, kind: Kind, subject_id: int) -> AgendaEntry | None:
         row = self._pending_row(kind, subject_id)
@@ -1131,7 +1131,7 @@ class MemoryInbox:
 
 
 class MemoryConsents:
-    """storage/consents.py's SqliteConsents."""
+    """storage/consents.py's SqlConsents."""
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -1162,7 +1162,7 @@ class MemoryConsents:
 
 
 class MemoryPersonReports:
-    """storage/trust.py's SqlitePersonReports."""
+    """storage/trust.py's SqlPersonReports."""
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store

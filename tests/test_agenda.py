@@ -12,7 +12,7 @@ import pytest
 from bot.agenda import MAX_ATTEMPTS, Calendar, Due, Kind, Outcome, retry_delay
 from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
-from storage.agenda import SqliteAgenda
+from storage.agenda import SqlAgenda
 from storage.db import Database
 from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser, SentMessage
@@ -65,14 +65,14 @@ def test_retries_wait_longer_each_time_then_give_up() -> None:
 
 
 @pytest.fixture
-async def agenda(tmp_path: Path) -> AsyncIterator[SqliteAgenda]:
+async def agenda(tmp_path: Path) -> AsyncIterator[SqlAgenda]:
     database = await Database.open(tmp_path / "agenda.sqlite3")
-    yield SqliteAgenda(database)
+    yield SqlAgenda(database)
     await database.close()
 
 
 async def test_one_pending_entry_per_kind_and_subject_scheduling_again_moves_it(
-    agenda: SqliteAgenda,
+    agenda: SqlAgenda,
 ) -> None:
     now = datetime(2026, 11, 23, 9, tzinfo=UTC)
     await agenda.schedule([Due(Kind.TRIP_CHECK, 7, now + timedelta(days=28))], now)
@@ -90,7 +90,7 @@ async def test_one_pending_entry_per_kind_and_subject_scheduling_again_moves_it(
     assert await agenda.next_due() == now + timedelta(days=58)
 
 
-async def test_an_unreachable_person_is_recorded_as_failed(agenda: SqliteAgenda) -> None:
+async def test_an_unreachable_person_is_recorded_as_failed(agenda: SqlAgenda) -> None:
     now = datetime(2026, 11, 23, 9, tzinfo=UTC)
     await agenda.schedule([Due(Kind.RIDE_REMINDER_DRIVER, 3, now)], now)
     [entry] = await agenda.due(now, 10)

@@ -42,7 +42,7 @@ world = test_services.world
 
 
 class MemoryAidAnswers:
-    """storage/aids.py SqliteAidAnswers, in memory: the answers kept, the answers given."""
+    """storage/aids.py SqlAidAnswers, in memory: the answers kept, the answers given."""
 
     def __init__(self) -> None:
         self.kept: dict[int, Profile] = {}

@@ -29,7 +29,7 @@ from bot.places.gazetteer import Gazetteer
 from bot.services.consents import ConsentService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
-from storage.conversations import SqliteConversations
+from storage.conversations import SqlConversations
 from storage.db import Database
 from tests import test_services
 from tests.memory import MemoryConsents
@@ -240,7 +240,7 @@ async def test_two_processes_carry_on_one_conversation_in_turns(
         (paul.id,),
     )
     await first.connection.commit()
-    stores = [SqliteConversations(first, world.clock), SqliteConversations(second, world.clock)]
+    stores = [SqlConversations(first, world.clock), SqlConversations(second, world.clock)]
     engines = [engine(world, gazetteer, store) for store in stores]
     answers: list[Any] = [
         "oui",

@@ -17,7 +17,7 @@ from bot.transit.gtfs import FeedError
 from bot.transit.planner import TransitPlanner
 from handlers import keyboards as kb
 from storage.db import Database
-from storage.transit import SqliteTimetable
+from storage.transit import SqlTimetable
 from tests.conftest import RunningBot, paris
 from tests.fakebot import FakeUser
 from tests.setups import describe_need
@@ -298,7 +298,7 @@ async def test_a_shuttle_every_30_minutes_is_found_at_noon(
     tmp_path: Path, exact_times: str
 ) -> None:
     database = await Database.open(tmp_path / "t.sqlite3")
-    table = SqliteTimetable(database, PARIS)
+    table = SqlTimetable(database, PARIS)
     await table.import_feeds([write_shuttle_feed(tmp_path / "n.zip", exact_times=exact_times)])
     planner = TransitPlanner(table)
     # At noon (a few minutes' walk to the stop first).
@@ -315,7 +315,7 @@ async def test_a_shuttle_every_30_minutes_is_found_at_noon(
 async def test_the_agency_timezone_is_honoured(tmp_path: Path) -> None:
     """A feed counted in London's time: its 7:00 is 8:00 in Cahors."""
     database = await Database.open(tmp_path / "t.sqlite3")
-    table = SqliteTimetable(database, PARIS)
+    table = SqlTimetable(database, PARIS)
     await table.import_feeds([write_shuttle_feed(tmp_path / "n.zip", timezone="Europe/London")])
     planner = TransitPlanner(table)
     first, *_ = await planner.options(query(CAHORS, LABASTIDE, date(2026, 12, 9), time(6, 0)))

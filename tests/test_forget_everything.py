@@ -23,12 +23,12 @@ from bot.services.delivery import (
 from bot.services.pruning import Pruning
 from bot.services.texts import KEEP_HANDLED_TEXTS, TextService
 from handlers import keyboards as kb
-from storage.agenda import SqliteAgenda
+from storage.agenda import SqlAgenda
 from storage.db import Database
-from storage.inbox import SqliteInbox
-from storage.outbox import SqliteOutbox
-from storage.people import SqlitePeopleRepository
-from storage.texts import SqliteTextInbox
+from storage.inbox import SqlInbox
+from storage.outbox import SqlOutbox
+from storage.people import SqlPeopleRepository
+from storage.texts import SqlTextInbox
 from tests.conftest import FakeClock, RunningBot
 from tests.fakebot import FakeUser
 from tests.phones import TextingBot
@@ -236,13 +236,13 @@ async def test_the_daily_pass_keeps_what_is_still_to_be_handled_or_sent(tmp_path
     ]  # fmt: skip
     for sql, values in rows:
         await database.connection.executemany(sql, values)
-    outbox = SqliteOutbox(database)
-    agenda = SqliteAgenda(database)
+    outbox = SqlOutbox(database)
+    agenda = SqlAgenda(database)
     calendar = Calendar(ZoneInfo("Europe/Paris"))
     pruning = Pruning(
-        inbox=InboxService(SqliteInbox(database), clock),
-        delivery=DeliveryService(outbox, SqlitePeopleRepository(database), clock, calendar),
-        texts=TextService(SqliteTextInbox(database), outbox, cast(Any, None), clock, None, None),
+        inbox=InboxService(SqlInbox(database), clock),
+        delivery=DeliveryService(outbox, SqlPeopleRepository(database), clock, calendar),
+        texts=TextService(SqlTextInbox(database), outbox, cast(Any, None), clock, None, None),
         agenda=agenda,
         clock=clock,
         calendar=calendar,

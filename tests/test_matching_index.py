@@ -214,10 +214,10 @@ async def test_the_reverse_search_finds_waiting_needs_in_the_box_on_the_trips_da
 
     from bot.domain import NeedStatus, NewNeed, Purpose
     from bot.domain import TimeMode as NeedTimeMode
-    from storage.needs import SqliteNeedRepository
+    from storage.needs import SqlNeedRepository
 
     world = World(database)
-    needs = SqliteNeedRepository(database)
+    needs = SqlNeedRepository(database)
     person = await world.driver()
 
     async def need(origin: PlaceRef, destination: PlaceRef, **when: Any) -> int:

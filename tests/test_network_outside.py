@@ -18,7 +18,7 @@ import pytest
 from bot.agenda import Due, Kind
 from bot.places.gazetteer import Gazetteer
 from handlers import keyboards as kb
-from storage.agenda import SqliteAgenda
+from storage.agenda import SqlAgenda
 from tests.conftest import OPERATORS, RunningBot, eventually, free_port
 from tests.interop_helpers import FakePartner
 from tests.setups import agree_if_asked, describe_need, driver, reads, team
@@ -197,7 +197,7 @@ async def test_peoples_updates_go_before_the_agendas_catch_up(
     catch-up is answered before the next entry, not at its end."""
     zoe = bot.fake.user(305, "Zoé")
     now = bot.clock.now()
-    await SqliteAgenda(bot.app.database).schedule(
+    await SqlAgenda(bot.app.database).schedule(
         [Due(Kind.TRIP_CHECK, subject, now) for subject in range(1, 21)], now
     )
     job_queue = bot.app.application.job_queue

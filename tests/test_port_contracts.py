@@ -54,20 +54,20 @@ from bot.ports import (
 )
 from bot.services.consents import ConsentRepository
 from bot.services.trust import PersonReports
-from storage.agenda import SqliteAgenda
-from storage.aids import SqliteAidAnswers
-from storage.consents import SqliteConsents
-from storage.conversations import SqliteConversations
+from storage.agenda import SqlAgenda
+from storage.aids import SqlAidAnswers
+from storage.consents import SqlConsents
+from storage.conversations import SqlConversations
 from storage.db import Database
-from storage.inbox import SqliteInbox
-from storage.interop import SqliteBookings, SqliteSharedNeeds
-from storage.introductions import SqliteIntroductionRepository
-from storage.needs import SqliteNeedRepository
-from storage.outbox import SqliteOutbox
-from storage.people import SqlitePeopleRepository
+from storage.inbox import SqlInbox
+from storage.interop import SqlBookings, SqlSharedNeeds
+from storage.introductions import SqlIntroductionRepository
+from storage.needs import SqlNeedRepository
+from storage.outbox import SqlOutbox
+from storage.people import SqlPeopleRepository
 from storage.trip_search import IndexedTripSearch
-from storage.trips import SqliteTripRepository
-from storage.trust import SqlitePersonReports
+from storage.trips import SqlTripRepository
+from storage.trust import SqlPersonReports
 from tests.conftest import FakeClock
 from tests.memory import (
     MemoryAgenda,
@@ -145,24 +145,24 @@ async def ports(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     search = IndexedTripSearch(database, PARAMS)
     await search.ensure_index()
     try:
-        sqlite_needs = SqliteNeedRepository(database)
+        sqlite_needs = SqlNeedRepository(database)
         yield Ports(
-            SqlitePeopleRepository(database),
-            SqliteTripRepository(database),
+            SqlPeopleRepository(database),
+            SqlTripRepository(database),
             sqlite_needs,
-            SqliteAgenda(database),
-            SqliteOutbox(database),
+            SqlAgenda(database),
+            SqlOutbox(database),
             sqlite_needs,
-            SqliteIntroductionRepository(database),
-            SqliteInbox(database),
+            SqlIntroductionRepository(database),
+            SqlInbox(database),
             database,
             search,
-            SqliteConsents(database),
-            SqlitePersonReports(database),
-            SqliteConversations(database, FakeClock(NOW)),
-            SqliteAidAnswers(database),
-            SqliteBookings(database),
-            SqliteSharedNeeds(database),
+            SqlConsents(database),
+            SqlPersonReports(database),
+            SqlConversations(database, FakeClock(NOW)),
+            SqlAidAnswers(database),
+            SqlBookings(database),
+            SqlSharedNeeds(database),
         )
     finally:
         await database.close()

@@ -5,8 +5,8 @@ import pytest
 
 from bot.domain import NewTrip, PlaceRef, TelegramIdentity, TripStatus, Weekday
 from storage.db import Database, migrations
-from storage.people import SqlitePeopleRepository
-from storage.trips import SqliteTripRepository
+from storage.people import SqlPeopleRepository
+from storage.trips import SqlTripRepository
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 CAHORS = PlaceRef(id="insee:46042", name="Cahors", department="46", lat=44.4475, lon=1.4419)
@@ -40,7 +40,7 @@ async def test_migrations_are_applied_once_and_safe_to_rerun(tmp_path: Path) -> 
 
 async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "db.sqlite3")
-    trips = SqliteTripRepository(database)
+    trips = SqlTripRepository(database)
     new = NewTrip(
         origin=CAHORS,
         destination=FIGEAC,
@@ -55,7 +55,7 @@ async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
 
 async def test_people_and_trips_round_trip(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "db.sqlite3")
-    people, trips = SqlitePeopleRepository(database), SqliteTripRepository(database)
+    people, trips = SqlPeopleRepository(database), SqlTripRepository(database)
     identity = TelegramIdentity(user_id=42, first_name="Jeanne", last_name="Martin", username="jm")
     person = await people.add_from_telegram(identity, "fr", NOW)
     assert (person.display_name, person.short_name, person.language) == (
@@ -87,7 +87,7 @@ async def test_concurrent_transactions_take_turns(tmp_path: Path) -> None:
     import asyncio
 
     database = await Database.open(tmp_path / "db.sqlite3")
-    people = SqlitePeopleRepository(database)
+    people = SqlPeopleRepository(database)
 
     async def write(n: int) -> None:
         async with database.transaction() as db:

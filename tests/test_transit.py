@@ -16,7 +16,7 @@ from bot.transit.gtfs import FeedError, read_feed
 from bot.transit.planner import TransitPlanner, TransitQuery
 from handlers import keyboards as kb
 from storage.db import Database
-from storage.transit import SqliteTimetable
+from storage.transit import SqlTimetable
 from tests.conftest import RunningBot
 from tests.setups import describe_need, driver, team
 from tests.transit_feed import write_lot_feed
@@ -38,9 +38,9 @@ SERVICES_CSV = (
 
 
 @pytest.fixture
-async def timetable(tmp_path: Path) -> SqliteTimetable:
+async def timetable(tmp_path: Path) -> SqlTimetable:
     database = await Database.open(tmp_path / "t.sqlite3")
-    table = SqliteTimetable(database)
+    table = SqlTimetable(database)
     await table.import_feeds([write_lot_feed(tmp_path / "lot.zip")])
     return table
 
@@ -59,7 +59,7 @@ def hhmm(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
-async def test_a_direct_coach_between_two_villages(timetable: SqliteTimetable) -> None:
+async def test_a_direct_coach_between_two_villages(timetable: SqlTimetable) -> None:
     planner = TransitPlanner(timetable)
     tuesday = date(2026, 11, 24)
     [option] = await planner.options(query(VERS, CAJARC, tuesday, time(7, 0)))
@@ -82,7 +82,7 @@ async def test_a_direct_coach_between_two_villages(timetable: SqliteTimetable) -
     assert hhmm(before.arrival) == "08:25"
 
 
-async def test_calendar_exceptions(timetable: SqliteTimetable) -> None:
+async def test_calendar_exceptions(timetable: SqlTimetable) -> None:
     planner = TransitPlanner(timetable)
     # No coach on Christmas day (a Friday), nor on an ordinary Saturday or Sunday...
     assert await planner.options(query(VERS, CAJARC, date(2026, 12, 25), time(7, 0))) == []
@@ -93,7 +93,7 @@ async def test_calendar_exceptions(timetable: SqliteTimetable) -> None:
     assert len(await planner.options(query(VERS, CAJARC, date(2026, 12, 24), time(7, 0)))) == 1
 
 
-async def test_one_change_when_nothing_is_direct(timetable: SqliteTimetable) -> None:
+async def test_one_change_when_nothing_is_direct(timetable: SqlTimetable) -> None:
     planner = TransitPlanner(timetable)
     [option] = await planner.options(query(LALBENQUE, CAJARC, date(2026, 11, 24), time(6, 0)))
     first, second = option.legs
@@ -112,7 +112,7 @@ async def test_one_change_when_nothing_is_direct(timetable: SqliteTimetable) -> 
     assert await planner.options(query(MONTCUQ, CAJARC, date(2026, 11, 24), time(6, 0))) == []
 
 
-async def test_a_train_that_arrives_after_midnight(timetable: SqliteTimetable) -> None:
+async def test_a_train_that_arrives_after_midnight(timetable: SqlTimetable) -> None:
     planner = TransitPlanner(timetable)
     option, later = await planner.options(query(FIGEAC, CAHORS, date(2026, 11, 24), time(22, 0)))
     assert hhmm(later.departure) == "24:10"
@@ -126,7 +126,7 @@ async def test_a_train_that_arrives_after_midnight(timetable: SqliteTimetable) -
 
 async def test_a_feed_is_imported_again_only_when_its_file_changed(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "t.sqlite3")
-    table = SqliteTimetable(database)
+    table = SqlTimetable(database)
     feed = write_lot_feed(tmp_path / "lot.zip")
     [first] = await table.import_feeds([feed])
     assert first.imported and first.stops == 7 and first.trips == 8

@@ -21,9 +21,9 @@ from bot.matching import (
     search_box,
 )
 from storage.db import Database
-from storage.people import SqlitePeopleRepository
+from storage.people import SqlPeopleRepository
 from storage.trip_search import IndexedTripSearch
-from storage.trips import SqliteTripRepository
+from storage.trips import SqlTripRepository
 
 NOW = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
 WORKDAYS = frozenset(Weekday(day) for day in range(5))
@@ -52,8 +52,8 @@ async def database(tmp_path: Path) -> AsyncIterator[Database]:
 class World:
     def __init__(self, database: Database) -> None:
         self.database = database
-        self.people = SqlitePeopleRepository(database)
-        self.trips = SqliteTripRepository(database)
+        self.people = SqlPeopleRepository(database)
+        self.trips = SqlTripRepository(database)
         self.search = IndexedTripSearch(database, DEFAULT)
         self._drivers = 0
 
@@ -208,7 +208,7 @@ async def test_the_index_agrees_with_the_boxes_and_with_a_plain_scan(world: Worl
 async def test_a_restart_loads_the_active_trips_again(tmp_path: Path, database: Database) -> None:
     first = await World(database).trip(CAHORS, FIGEAC)
     paused = await World(database).trip(CAHORS, FIGEAC)
-    await SqliteTripRepository(database).set_status(paused, TripStatus.PAUSED, NOW)
+    await SqlTripRepository(database).set_status(paused, TripStatus.PAUSED, NOW)
     reopened = await Database.open(tmp_path / "mobilot.sqlite3")
     try:
         search = IndexedTripSearch(reopened, DEFAULT)

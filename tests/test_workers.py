@@ -244,16 +244,16 @@ async def test_claims_leave_a_chat_to_its_worker_until_its_lease_runs_out(
 
     from bot.agenda import Due, Kind
     from bot.workers import Worker
-    from storage.agenda import SqliteAgenda
+    from storage.agenda import SqlAgenda
     from storage.db import Database
-    from storage.inbox import SqliteInbox
+    from storage.inbox import SqlInbox
 
     path = tmp_path / "mobilot.sqlite3"
     first, second = await Database.open(path), await Database.open(path)
     lease = timedelta(seconds=30)
     w1, w2 = Worker("w1", 2, lease), Worker("w2", 2, lease)
     try:
-        inbox1, inbox2 = SqliteInbox(first, w1), SqliteInbox(second, w2)
+        inbox1, inbox2 = SqlInbox(first, w1), SqlInbox(second, w2)
         start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
         await inbox1.record(
             [(1, {"update_id": 1}, 501), (2, {"update_id": 2}, 502), (3, {"update_id": 3}, 501)],
@@ -270,7 +270,7 @@ async def test_claims_leave_a_chat_to_its_worker_until_its_lease_runs_out(
         assert await inbox2.finish(1, later)
         assert not await inbox1.finish(1, later)  # w1 woke up: handled already, rolled back
 
-        agenda1, agenda2 = SqliteAgenda(first, w1), SqliteAgenda(second, w2)
+        agenda1, agenda2 = SqlAgenda(first, w1), SqlAgenda(second, w2)
         await agenda1.schedule([Due(Kind.DIGEST, 0, start)], start)
         [entry] = [e for e in await agenda1.due(start, 10) if e.kind is Kind.DIGEST]
         assert [e for e in await agenda2.due(start, 10) if e.kind is Kind.DIGEST] == []
