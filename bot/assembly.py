@@ -599,6 +599,8 @@ def wire(
         settings.zone,
         settings.sms_monthly_segments,
         need_repository,
+        belonging=belonging,
+        team_chat_id=settings.operator_chat_id,
     )
     return Core(
         settings=settings,

@@ -346,6 +346,8 @@ class Outgoing:
     topic: str = "message"
     # What a text costs (SMS segments); 0 for a Telegram message.
     segments: int = 0
+    # A text's: whose budget it counts against (bot/services/texts.py); None with one territory.
+    territory: str | None = None
 
 
 # A text (SMS) in the outbox: its method, and the lane of each person's texts, kept apart from

@@ -43,6 +43,7 @@ KEYS = {
     "tus_eur_per_km",
     "bot_token",
     "sms_number",
+    "sms_monthly_segments",
     "example_town",
 }
 
@@ -68,6 +69,9 @@ class Territory:
     # texts' (bot/services/brand.py).
     bot_token: str | None = field(default=None, repr=False)
     sms_number: str = ""
+    # Its own monthly budget of SMS segments (its association pays for its texts): its people's
+    # texts count against it alone; None: they share the deployment's SMS_MONTHLY_SEGMENTS.
+    sms_monthly_segments: int | None = None
     # The town of its example request ("Brive" in "Brive demain 9h"), as declared; None: its
     # most populous commune (checked and chosen at start, bot/services/brand.py).
     example_town: str | None = None
@@ -271,6 +275,13 @@ def _territory(table: dict[str, Any], base: Path) -> Territory:
     sms_number = table.get("sms_number", "")
     if not isinstance(sms_number, str):
         raise ValueError('sms_number must be text, e.g. "06 12 34 56 78"')
+    budget = table.get("sms_monthly_segments")
+    if budget is not None and (
+        isinstance(budget, bool) or not isinstance(budget, int) or budget < 0
+    ):
+        raise ValueError(
+            f"sms_monthly_segments {budget!r} is not a number of SMS segments a month (e.g. 2000)"
+        )
     town = table.get("example_town")
     if town is not None and not (isinstance(town, str) and town.strip()):
         raise ValueError('example_town must be the name of a commune, e.g. "Brive"')
@@ -300,6 +311,7 @@ def _territory(table: dict[str, Any], base: Path) -> Territory:
         tus_eur_per_km=float(tus) if tus is not None else None,
         bot_token=token,
         sms_number=sms_number.strip(),
+        sms_monthly_segments=budget,
         example_town=" ".join(town.split()) if town is not None else None,
     )
 

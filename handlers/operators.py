@@ -162,7 +162,8 @@ class OperatorHandlers:
             )
             text = f"{header}\n\n{text}"
         if overview.texts is not None:  # what texting cost this month
-            text += "\n\n" + month_text(self.t, lang, overview.texts)
+            territories = self.deps.settings.territories
+            text += "\n\n" + month_text(self.t, lang, overview.texts, territories)
         chat = update.effective_chat
         if chat is None:
             raise IncompleteUpdate("a command without its chat")

@@ -11,7 +11,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot.phones import show_phone
-from bot.services.texts import TeamSms, TeamSmsResult, TextMonth
+from bot.services.texts import TeamSms, TeamSmsResult, TextBudget, TextMonth
+from bot.territories import Territories
 from handlers.deps import Deps
 from handlers.replies import send
 from handlers.teams import Teams
@@ -111,13 +112,72 @@ class SmsTeamHandlers:
         return self.t(lang, ANSWERS[done.result], **values)
 
 
-def month_text(t: Translator, lang: str, month: TextMonth) -> str:
+def month_text(
+    t: Translator, lang: str, month: TextMonth, territories: Territories | None = None
+) -> str:
     """/stats: the texts and segments sent this month against the budget, and how many
-    messages the team passed on because the budget was reached."""
+    messages the team passed on because the budget was reached. With several territories:
+    a team's own territory's month, with what is left of its budget (its own, or the one it
+    shares); the deployment's (`/stats tout`), with each budget."""
     values = {"texts": month.texts, "segments": month.segments, "through": month.through_team}
+    if month.budgets and territories is not None:
+        return _region_month(t, lang, month, territories, values)
     if month.budget is None:
         return t(lang, "smsteam.stats_no_budget", **values)
     text = t(lang, "smsteam.stats", budget=month.budget, **values)
     if month.segments >= month.budget:
         text += "\n" + t(lang, "smsteam.stats_spent")
     return text
+
+
+def _region_month(
+    t: Translator, lang: str, month: TextMonth, territories: Territories, values: dict[str, int]
+) -> str:
+    if month.territory is None:  # the deployment's: every budget, one line each
+        lines = [t(lang, "smsbudget.stats_all", **values)]
+        lines += [_budget_line(t, lang, budget, territories) for budget in month.budgets]
+        return "\n".join(lines)
+    [budget] = month.budgets
+    if budget.budget is None:
+        return t(lang, "smsteam.stats_no_budget", **values)
+    left = t.plural(lang, "smsbudget.left", budget.left or 0, n=budget.left or 0)
+    if budget.territory is None and len(budget.sharing) > 1:  # shared with other territories
+        text = t(
+            lang,
+            "smsbudget.stats_shared",
+            used=budget.used,
+            budget=budget.budget,
+            left=left,
+            **values,
+        )
+    else:
+        text = t(lang, "smsbudget.stats_own", budget=budget.budget, left=left, **values)
+    if budget.spent:
+        text += "\n" + t(lang, "smsteam.stats_spent")
+    return text
+
+
+def _budget_line(t: Translator, lang: str, budget: TextBudget, territories: Territories) -> str:
+    if budget.territory is not None:
+        team = territories.get(budget.territory).name
+        line = t(
+            lang,
+            "smsbudget.line_own",
+            team=team,
+            used=budget.used,
+            budget=budget.budget,
+            left=budget.left,
+        )
+    else:
+        teams = ", ".join(territories.get(item).name for item in budget.sharing)
+        if budget.budget is None:
+            return t(lang, "smsbudget.line_free", teams=teams, used=budget.used)
+        line = t(
+            lang,
+            "smsbudget.line_shared",
+            teams=teams,
+            used=budget.used,
+            budget=budget.budget,
+            left=budget.left,
+        )
+    return line + (" " + t(lang, "smsbudget.line_spent") if budget.spent else "")

@@ -15,7 +15,9 @@ PostgreSQL lets claims run side by side, so each claim names its one extra line 
   the claims of those tables take turns on a transaction-scoped advisory lock, held until the
   claim commits, the next claimant's statement then seeing it (READ COMMITTED);
 - a trip's change is logged under the same kind of lock (`LOG_LOCK`), so that the log's ids
-  commit in order and a worker reading "every id above the last one I saw" misses none.
+  commit in order and a worker reading "every id above the last one I saw" misses none;
+- the texts' monthly budget is checked under one too (`BUDGET_LOCK`), so that two workers
+  never both spend its last segments.
 """
 
 from __future__ import annotations
@@ -42,6 +44,13 @@ SKIP_LOCKED: dict[Engine, str] = {
 LOG_LOCK: dict[Engine, str | None] = {
     "sqlite": None,  # one writer at a time: ids commit in order
     "postgresql": "SELECT pg_advisory_xact_lock(22034)",  # 22034: the trips' change log
+}
+
+# Run before the month's texts are counted against a budget (bot/services/texts.py): two
+# workers never both find room for the last segments; the second counts the first's text.
+BUDGET_LOCK: dict[Engine, str | None] = {
+    "sqlite": None,  # BEGIN IMMEDIATE: one writer at a time
+    "postgresql": "SELECT pg_advisory_xact_lock(22035)",  # 22035: the texts' monthly budget
 }
 
 # A row no live worker but `?` holds: unclaimed, claimed by it, or its lease ran out.

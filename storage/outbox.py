@@ -21,7 +21,7 @@ from bot.delivery import (
 )
 from bot.domain import Missing
 from bot.workers import Worker
-from storage.claims import FREE, Engine, lock_for_claim
+from storage.claims import BUDGET_LOCK, FREE, Engine, lock_for_claim
 from storage.db import Database
 
 # An earlier pending message that `o` must wait for: to the same chat (chat 0, the callback
@@ -67,8 +67,8 @@ class SqlOutbox:
     async def add(self, message: Outgoing, now: datetime) -> int:
         written = await self._db.write(
             "INSERT INTO outbox (chat_id, person_id, method, params, if_unreachable, after_sent,"
-            " urgent, topic, segments, next_attempt_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " urgent, topic, segments, territory, next_attempt_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 message.chat_id,
                 message.person_id,
@@ -79,6 +79,7 @@ class SqlOutbox:
                 int(message.urgent),
                 message.topic,
                 message.segments,
+                message.territory,
                 utc_text(now),
                 utc_text(now),
             ),
@@ -121,11 +122,30 @@ class SqlOutbox:
             row = await cursor.fetchone()
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
-    async def team_posts_since(self, topic: str, since: datetime) -> int:
+    async def texts_by_territory(self, since: datetime) -> dict[str | None, tuple[int, int]]:
+        async with self._db.connection.execute(
+            "SELECT territory, COUNT(*), COALESCE(SUM(segments), 0) FROM outbox WHERE method = ?"
+            " AND status IN ('pending', 'sent') AND created_at >= ? GROUP BY territory",
+            (SMS, utc_text(since)),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
+    async def lock_budget(self) -> None:
+        """The budget's lock, to the end of the caller's transaction (storage/claims.py)."""
+        statement = BUDGET_LOCK[self._engine]
+        if statement is not None:
+            async with self._db.transaction() as db:
+                await db.execute(statement)
+
+    async def team_posts_since(
+        self, topic: str, since: datetime, chat_id: int | None = None
+    ) -> int:
+        group = "" if chat_id is None else " AND chat_id = ?"
         async with self._db.connection.execute(
             "SELECT COUNT(*) FROM outbox WHERE topic = ? AND person_id IS NULL"
-            " AND method = 'sendMessage' AND created_at >= ?",
-            (topic, utc_text(since)),
+            f" AND method = 'sendMessage' AND created_at >= ?{group}",
+            (topic, utc_text(since), *(() if chat_id is None else (chat_id,))),
         ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0

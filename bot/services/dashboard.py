@@ -134,7 +134,9 @@ class DashboardService:
 
     async def overview(self, scope: Scope | None = None) -> Overview:
         """/stats: the figures, and what the chart shows; one team's (`scope`) or all."""
-        month = await self._texts.month() if self._texts is not None else None
+        # Texts: one team's own territory's month (and its budget), or the deployment's.
+        territory = scope.territory if scope is not None else None
+        month = await self._texts.month(territory) if self._texts is not None else None
         return Overview(
             await self._reports.statistics(scope), await self.dashboard(scope=scope), month
         )

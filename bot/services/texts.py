@@ -8,6 +8,13 @@ Texts cost the association money, each segment of each message: a number that se
 many in a short while is answered once that it must wait, then not at all until it slows
 down (what it sent is kept); and the month's budget of segments, when set, is never
 overspent: what would overspend it reaches the person through the team instead.
+
+With several territories, a territory may pay for its own texts (its `sms_monthly_segments`
+in TERRITORIES_FILE): its people's texts count against its budget alone, and stop when it is
+spent without stopping anyone else's; the territories without one share SMS_MONTHLY_SEGMENTS.
+Each text keeps the territory of the person it goes to in its outbox row, and the budget is
+counted from those rows, in the transaction that writes the text, under a lock the other
+workers' budget checks wait for (storage/outbox.py, `lock_budget`): never a counter in memory.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from bot.notices import (
 from bot.phones import is_mobile, parse_phone
 from bot.ports import NeedRepository
 from bot.services.people import PeopleService
+from bot.services.territories import Belonging
 
 # More texts than this from one number within the window: it is slowed down (a whole
 # conversation by text takes about a dozen).
@@ -75,8 +83,17 @@ class TextUsage(Protocol):
     async def texts_since(self, since: datetime) -> tuple[int, int]:
         """Texts written to the outbox since then (sent or waiting), and their segments."""
 
-    async def team_posts_since(self, topic: str, since: datetime) -> int:
-        """Posts to the team about `topic` written since then."""
+    async def texts_by_territory(self, since: datetime) -> dict[str | None, tuple[int, int]]:
+        """The same, by the territory each text was written for (None: not recorded)."""
+
+    async def lock_budget(self) -> None:
+        """Held until the caller's transaction ends: another worker's check of the budget
+        waits, then counts what this one wrote."""
+
+    async def team_posts_since(
+        self, topic: str, since: datetime, chat_id: int | None = None
+    ) -> int:
+        """Posts to the team about `topic` written since then (to that group only, if named)."""
 
 
 class Flood(enum.Enum):
@@ -88,6 +105,25 @@ class Flood(enum.Enum):
 
 
 @dataclass(frozen=True)
+class TextBudget:
+    """One budget of segments this month: a territory's own, or the deployment's, shared by
+    the territories without their own (`territory` None)."""
+
+    territory: str | None
+    budget: int | None  # None: no budget
+    used: int  # segments counted against it this month
+    sharing: tuple[str, ...] = ()  # the deployment's: the territories that share it
+
+    @property
+    def left(self) -> int | None:
+        return None if self.budget is None else max(self.budget - self.used, 0)
+
+    @property
+    def spent(self) -> bool:
+        return self.budget is not None and self.used >= self.budget
+
+
+@dataclass(frozen=True)
 class TextMonth:
     """What texting cost this month, for the team's /stats."""
 
@@ -95,6 +131,11 @@ class TextMonth:
     segments: int
     budget: int | None  # SMS_MONTHLY_SEGMENTS; None: no budget
     through_team: int  # texts the budget could not pay for, passed on by the team
+    # With several territories: the budget these texts count against (one team's /stats:
+    # its own, or the deployment's it shares with others), or every budget (`/stats tout`).
+    budgets: tuple[TextBudget, ...] = ()
+    # Whose month this is: a territory's (one team's /stats), None: the whole deployment's.
+    territory: str | None = None
 
 
 class TeamSms(enum.StrEnum):
@@ -135,6 +176,9 @@ class TextService:
         zone: object,
         monthly_segments: int | None,
         needs: NeedRepository | None = None,
+        *,
+        belonging: Belonging | None = None,
+        team_chat_id: int | None = None,
     ) -> None:
         self._inbox = inbox
         self._usage = usage
@@ -143,6 +187,17 @@ class TextService:
         self._zone = zone
         self.monthly_segments = monthly_segments
         self._needs = needs
+        # Several territories: each text counts against its person's territory's budget.
+        several = belonging is not None and belonging.territories.several
+        self._belonging = belonging if several else None
+        self._territories = belonging.territories if belonging is not None and several else None
+        if belonging is not None and not several:
+            # One territory: its own budget, when its file names one, is the deployment's.
+            own = belonging.territories.first.sms_monthly_segments
+            self.monthly_segments = own if own is not None else monthly_segments
+        # The first territory's group (OPERATOR_CHAT_ID): where a territory without its own
+        # group hears of texts the budget could not pay for.
+        self._team_chat_id = team_chat_id
 
     async def receive(self, gateway_id: str | None, sender: str, receiver: str, text: str) -> bool:
         return await self._inbox.record(gateway_id, sender, receiver, text, self._clock.now())
@@ -225,20 +280,93 @@ class TextService:
             if need.is_open and need.operators_post_id is not None
         ]
 
-    async def month(self) -> TextMonth:
+    async def month(self, territory: str | None = None) -> TextMonth:
+        """This month's texts: the deployment's, or (several territories) one territory's,
+        with the budget they count against."""
         since = self._month_start()
-        texts, segments = await self._usage.texts_since(since)
-        through_team = await self._usage.team_posts_since(THROUGH_TEAM, since)
-        return TextMonth(texts, segments, self.monthly_segments, through_team)
+        if self._territories is None:
+            texts, segments = await self._usage.texts_since(since)
+            through_team = await self._usage.team_posts_since(THROUGH_TEAM, since)
+            return TextMonth(texts, segments, self.monthly_segments, through_team)
+        counted = await self._by_territory(since)
+        budgets = self._budgets(counted)
+        if territory is None:
+            texts = sum(count for count, _ in counted.values())
+            segments = sum(used for _, used in counted.values())
+            through_team = await self._usage.team_posts_since(THROUGH_TEAM, since)
+            return TextMonth(texts, segments, self.monthly_segments, through_team, budgets)
+        territory = self._territories.get(territory).id
+        texts, segments = counted.get(territory, (0, 0))
+        chat = self._territories.get(territory).team_chat_id or self._team_chat_id
+        through_team = await self._usage.team_posts_since(THROUGH_TEAM, since, chat)
+        own = next(b for b in budgets if b.territory == self._pool(territory))
+        return TextMonth(texts, segments, own.budget, through_team, (own,), territory)
 
-    async def affordable(self, segments: int) -> bool:
-        """Whether `segments` more fit in this month's budget (no budget: always)."""
-        if self.monthly_segments is None:
+    async def paid_by(self, person_id: int) -> str | None:
+        """The territory a text to the person counts against (kept in its row): theirs, the
+        first's while not known; None with one territory."""
+        if self._belonging is None:
+            return None
+        return (await self._belonging.of_person(person_id)).id
+
+    async def affordable(self, segments: int, territory: str | None = None) -> bool:
+        """Whether `segments` more fit in this month's budget (no budget: always): with
+        several territories, the budget of `territory` (`paid_by`), its own or the shared one.
+        Counted from the stored texts, in the caller's transaction, under the budget's lock."""
+        if self._territories is None:
+            if self.monthly_segments is None:
+                return True
+            await self._usage.lock_budget()
+            return await self.used_this_month() + segments <= self.monthly_segments
+        pool = self._pool(self._territories.get(territory).id)
+        budget = self._budget_of(pool)
+        if budget is None:
             return True
-        return await self.used_this_month() + segments <= self.monthly_segments
+        await self._usage.lock_budget()
+        counted = await self._by_territory(self._month_start())
+        used = sum(used for place, (_, used) in counted.items() if self._pool(place) == pool)
+        return used + segments <= budget
 
     async def used_this_month(self) -> int:
         return await self._usage.segments_since(self._month_start())
+
+    def _pool(self, territory: str) -> str | None:
+        """Whose budget a territory's texts count against: its own, else the shared one (None)."""
+        assert self._territories is not None
+        own = self._territories.get(territory).sms_monthly_segments
+        return territory if own is not None else None
+
+    def _budget_of(self, pool: str | None) -> int | None:
+        assert self._territories is not None
+        if pool is None:
+            return self.monthly_segments
+        return self._territories.get(pool).sms_monthly_segments
+
+    async def _by_territory(self, since: datetime) -> dict[str, tuple[int, int]]:
+        """Texts and segments by territory (one not recorded or unknown: the first's)."""
+        assert self._territories is not None
+        counted: dict[str, tuple[int, int]] = {}
+        for place, (texts, segments) in (await self._usage.texts_by_territory(since)).items():
+            found = self._territories.get(place).id
+            before = counted.get(found, (0, 0))
+            counted[found] = (before[0] + texts, before[1] + segments)
+        return counted
+
+    def _budgets(self, counted: dict[str, tuple[int, int]]) -> tuple[TextBudget, ...]:
+        """Each territory's own budget, then the shared one (when some territory shares it)."""
+        assert self._territories is not None
+        budgets: list[TextBudget] = []
+        sharing: list[str] = []
+        for item in self._territories.items:
+            used = counted.get(item.id, (0, 0))[1]
+            if item.sms_monthly_segments is not None:
+                budgets.append(TextBudget(item.id, item.sms_monthly_segments, used))
+            else:
+                sharing.append(item.id)
+        if sharing:
+            used = sum(counted.get(item, (0, 0))[1] for item in sharing)
+            budgets.append(TextBudget(None, self.monthly_segments, used, tuple(sharing)))
+        return tuple(budgets)
 
     def _month_start(self) -> datetime:
         local = self._clock.now().astimezone(self._zone)  # type: ignore[arg-type]

@@ -4,7 +4,8 @@ what happens if it never reaches the phone decided before it leaves.
 A text is written in the transaction of the update, text or agenda entry that causes it,
 like a Telegram message (handlers/outbox_bot.py), and sent by the deliverer through the
 gateway (handlers/sms/sending.py). One the month's budget cannot pay for is not written: the
-caller tells the team instead (`False`)."""
+caller tells the team instead (`False`). Each keeps whose budget it counts against: the
+territory of the person it goes to (bot/services/texts.py)."""
 
 from __future__ import annotations
 
@@ -74,7 +75,9 @@ class TextWriter:
             return False
         text = cut(text)
         count = segments(text)
-        if within_budget and not await self._texts.affordable(count):
+        # Whose budget it counts against: their territory's own, or the one it shares.
+        territory = await self._texts.paid_by(person.id)
+        if within_budget and not await self._texts.affordable(count, territory):
             return False
         await self._delivery.write(
             Outgoing(
@@ -86,6 +89,7 @@ class TextWriter:
                 urgent=urgent,
                 topic=topic,
                 segments=count,
+                territory=territory,
             )
         )
         return True
@@ -103,6 +107,7 @@ class TextWriter:
                 ),
                 person_id=message.chat_id - SMS_LANES,
                 segments=segments(message.text),
+                territory=await self._texts.paid_by(message.chat_id - SMS_LANES),
             )
         )
 
