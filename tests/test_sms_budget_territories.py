@@ -83,6 +83,7 @@ async def test_correzes_budget_spent_stops_its_texts_not_the_lots(
         assert await bot.text(PIERRE, "Tulle", to=CORREZE_NUMBER) == []
         [post] = [m.text for m in correze.messages()[correze_before:]]
         assert post.startswith(over_budget(bot)) and "06 45 11 22 33" in post
+        print("\n=== Corrèze's group ===\n" + post)
         assert not any(over_budget(bot) in m.text for m in lot.messages()[lot_before:] if m.text)
         # Marie (the Lot) is texted all along: her territory shares no budget with Corrèze.
         got = await welcome(bot, MARIE, LOT_NUMBER, "figeac demain 9h", "Marie Dupont")
