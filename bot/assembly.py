@@ -161,8 +161,10 @@ class Core:
 
     @cached_property
     def brand(self) -> Brand | None:
-        """Territories' own SMS numbers and names (bot/services/brand.py); None when none
-        has a number and there is one territory (the deployment speaks as itself)."""
+        """Territories' own SMS numbers, names and example towns (bot/services/brand.py);
+        None when none has a number or a town and there is one territory (the deployment
+        speaks as itself, its examples the catalogue's). With one territory and its town,
+        only the town is its: no number of its own, no name but the deployment's."""
         if self.belonging is None:
             return None
         brand = Brand(
@@ -171,7 +173,7 @@ class Core:
             self.settings.sms_number,
             self.example_towns,
         )
-        return brand if brand.numbered or brand.named else None
+        return brand if brand.numbered or brand.named or brand.voiced else None
 
     @cached_property
     def texting(self) -> Texting | None:
@@ -306,14 +308,11 @@ async def load(settings: Settings, gazetteer: Gazetteer | None = None) -> Loaded
         except ValueError as error:
             raise SettingFileError("SERVICES_FILE", str(error)) from None
         catalogue = await asyncio.to_thread(load_catalogue, *settings.aids_files)
-        towns: dict[str, str] = {}
-        if settings.territories_file is not None:  # each territory's example town, once
-            try:
-                towns = await example_towns(
-                    settings.territories, gazetteer, PlaceService(gazetteer)
-                )
-            except ExampleTownError as error:
-                raise SettingFileError("TERRITORIES_FILE", str(error)) from None
+        try:  # each territory's example town (the one territory's too), once
+            towns = await example_towns(settings.territories, gazetteer, PlaceService(gazetteer))
+        except ExampleTownError as error:
+            declared = "TERRITORIES_FILE" if settings.territories_file else "EXAMPLE_TOWN"
+            raise SettingFileError(declared, str(error)) from None
     except BaseException:
         await database.close()  # or its thread keeps the process from exiting
         raise

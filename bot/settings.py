@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     default_language: Language = "fr"
     territory_departments: Annotated[tuple[str, ...], NoDecode] = ()
+    # The town of an example request ("Rodez demain 9h"), one territory's `example_town`
+    # (checked at start, bot/services/brand.py); unset: the most populous commune of
+    # TERRITORY_DEPARTMENTS. With TERRITORIES_FILE, each territory declares its own.
+    example_town: str | None = None
     local_places_file: Path | None = None
     timezone: str = "Europe/Paris"
     online_geocoder: bool = False
@@ -203,6 +207,8 @@ class Settings(BaseSettings):
         """The territories; with a file, what the deployment as a whole reads (the places'
         departments, the first team's group for what is not a territory's) follows it."""
         if self.territories_file is None:
+            # EXAMPLE_TOWN is checked once the places are loaded, as a territory's
+            # example_town is (bot/assembly.py `load`).
             self._territories = Territories(
                 (
                     Territory(
@@ -217,10 +223,16 @@ class Settings(BaseSettings):
                         gtfs_files=self.gtfs_files,
                         tus_eur_per_km=self.tus_eur_per_km,
                         sms_number=self.sms_number,
+                        example_town=self.example_town,
                     ),
                 )
             )
             return self
+        if self.example_town is not None:
+            raise ValueError(
+                "EXAMPLE_TOWN is for a deployment of one territory: with TERRITORIES_FILE,"
+                " give a [[territory]] its own example_town"
+            )
         territories = Territories(read_territories_file(self.territories_file))
         self._territories = territories
         first = territories.first
@@ -324,6 +336,13 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("example_town", mode="before")
+    @classmethod
+    def _example_town(cls, value: object) -> object:
+        if isinstance(value, str):
+            return " ".join(value.split()) or None
+        return value
 
     @field_validator("tus_eur_per_km")
     @classmethod

@@ -78,8 +78,9 @@ class Deps:
     belonging: Belonging | None = None
     # Territories' own Telegram bots (None or none: BOT_TOKEN's alone).
     bots: Bots | None = None
-    # Territories' numbers and names: the name a person's service goes by (None: one
-    # territory without a number of its own, Mobilot speaks as itself).
+    # Territories' numbers, names and towns: the name a person's service goes by and the town
+    # of its examples (None: one territory without a number or a town of its own, Mobilot
+    # speaks as itself).
     brand: Brand | None = None
 
     def team_chat(self, territory: str | None) -> int | None:
@@ -89,8 +90,9 @@ class Deps:
 
     async def named(self, person_id: int) -> Translator:
         """The catalogs speaking to the person in their service's name, with its example
-        town: their territory's once known, with several territories (the core decides:
-        bot/services/brand.py); else Mobilot's own words."""
+        town: their territory's once known, with several territories; with one, Mobilot's
+        name and its territory's town (the core decides: bot/services/brand.py); else
+        Mobilot's own words."""
         if self.brand is None:
             return self.t
         voice = await self.brand.voice_for(person_id)

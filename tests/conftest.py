@@ -146,6 +146,7 @@ class RunningBot:
         self.rate_limit = rate_limit
         self.gazetteer = gazetteer
         self.fake = FakeBotAPI(api_url=API_URL)
+        settings.setdefault("territory_departments", ("46",))
         self.settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             bot_token=SecretStr(self.fake.token),
@@ -157,7 +158,6 @@ class RunningBot:
                 else None
             ),
             operator_chat_id=OPERATORS,
-            territory_departments=("46",),
             **settings,
         )
         self.mobilot: Mobilot | None = None

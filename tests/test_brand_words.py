@@ -324,7 +324,7 @@ def region_places() -> Gazetteer:
 
 # The town of an example request (issue 22): a person of Corrèze reads "brive demain 9h",
 # one of the Lot "cahors demain 9h" (each territory's most populous commune, by the short
-# name people type, unless the file names its `example_town`). With one territory, "Cahors"
+# name people type, unless the file names its `example_town`). With the Lot alone, "Cahors"
 # as always (the tests of the single-territory texts above and elsewhere are unchanged).
 
 

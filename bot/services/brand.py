@@ -12,8 +12,10 @@ A territory's town likewise: an example request names it ("brive demain 9h" to a
 Corrèze, not "cahors demain 9h", a town 100 km away). Its `example_town`, else its most
 populous commune, by the short name people type ("Brive" for Brive-la-Gaillarde) when the
 bot reads that name back as the commune: chosen once at start (`example_towns`), handed
-with the name (`voice_for`, `Translator.named`). With one territory, None: the catalogue's
-own ("Cahors"); to someone not placed yet, the first territory's.
+with the name (`voice_for`, `Translator.named`); to someone not placed yet, the first
+territory's. One territory has its town too (a deployment in the Aveyron says "Rodez", not
+"Cahors"): its EXAMPLE_TOWN, else its most populous commune of TERRITORY_DEPARTMENTS; without
+a department, None: the catalogue's own ("Cahors").
 
 The number a text leaves from is decided when it is written, in the transaction that writes
 it, and kept in its outbox row (`from`): the deliverer sends what the row says, reads nothing
@@ -51,7 +53,8 @@ MAX_EXAMPLE_TOWN = 10
 
 class ExampleTownError(ValueError):
     """A territory's example_town is no commune the bot reads back: the message names the
-    file, the line and the territory."""
+    file, the line and the territory (one territory's EXAMPLE_TOWN: the value only, the
+    caller names the setting)."""
 
 
 def same_number(number: str) -> str:
@@ -92,6 +95,11 @@ class Brand:
         """Some person may be spoken to in their territory's name (several territories)."""
         return self._several
 
+    @property
+    def voiced(self) -> bool:
+        """Some example request names a territory's own town (else the catalogue's)."""
+        return bool(self._towns)
+
     async def name_for(self, person_id: int) -> str | None:
         """The name the person's service goes by: their territory's, when there are several
         and theirs is known; else None (the deployment's own words)."""
@@ -102,9 +110,10 @@ class Brand:
 
     async def voice_for(self, person_id: int) -> Voice:
         """Their service's name (`name_for`) and the town of an example request: their
-        territory's, the first's while not known; with one territory, the deployment's own."""
+        territory's, the first's while not known; with one territory, the deployment's own
+        name and its territory's town."""
         if not self._several:
-            return Voice()
+            return Voice(None, self._towns.get(self._first))
         theirs = await self._belonging.known_of_person(person_id)
         if theirs is None:
             return Voice(None, self._towns.get(self._first))
@@ -160,7 +169,11 @@ async def example_towns(
 
 async def _declared(territories: Territories, territory: Territory, places: PlaceService) -> str:
     declared = territory.example_town or ""
-    where = f"{territory.declared_at}, territory {territory.id!r}: example_town {declared!r}"
+    where = (
+        f"{territory.declared_at}, territory {territory.id!r}: example_town {declared!r}"
+        if territory.declared_at
+        else repr(declared)  # EXAMPLE_TOWN, which the start's message names
+    )
     if len(declared) > MAX_EXAMPLE_TOWN:
         raise ExampleTownError(
             f"{where} is too long for a text (at most {MAX_EXAMPLE_TOWN} characters: AIDE's"
@@ -172,7 +185,7 @@ async def _declared(territories: Territories, territory: Territory, places: Plac
             f"{where} is not one commune the bot knows by that name (unknown, or several"
             ' communes near bear it and the bot would ask which; e.g. "Brive" or "Tulle")'
         )
-    if territories.of_place(read.id, read.department).id != territory.id:
+    if not _holds(territories, territory, read):
         raise ExampleTownError(
             f"{where} is read as {read.label}, not a commune of this territory (its people"
             " would read of a town elsewhere)"
@@ -180,6 +193,15 @@ async def _declared(territories: Territories, territory: Territory, places: Plac
     if _folded(declared) == _folded(read.name):
         return read.name
     return declared[:1].upper() + declared[1:]
+
+
+def _holds(territories: Territories, territory: Territory, place: Place) -> bool:
+    """The place is the territory's: it names its commune or department (without either,
+    a single territory's is every place), and no other territory takes it."""
+    named = bool(territory.departments or territory.communes)
+    if named and not territory.holds(place.id.removeprefix("insee:"), place.department):
+        return False
+    return territories.of_place(place.id, place.department).id == territory.id
 
 
 def _by_population(

@@ -83,7 +83,7 @@ class Texting:
 
     @property
     def brand(self) -> Brand | None:
-        """The territories' own numbers, when some territory has one."""
+        """The territories' own numbers (when some territory has one), names and towns."""
         return self._brand
 
     async def take(self, text: ReceivedText) -> Texted:
