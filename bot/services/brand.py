@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from weakref import WeakKeyDictionary
 
 from bot.phones import parse_phone
 from bot.places.gazetteer import Gazetteer
@@ -153,7 +154,25 @@ async def example_towns(
     populous commune that has a short enough example, by its short name when the bot reads
     that back as the commune ("Brive" for Brive-la-Gaillarde). ExampleTownError when the
     declared one is no commune the bot reads back (the person would be asked what they
-    meant), another territory's, or too long for AIDE's text to stay one SMS."""
+    meant), another territory's, or too long for AIDE's text to stay one SMS.
+
+    Kept per gazetteer and territories: finding them reads every commune (some 30 ms), and a
+    process that starts several cores on one gazetteer (the tests, try mode) asks again."""
+    known = _EXAMPLES.setdefault(gazetteer, {}).get(territories)
+    if known is not None:
+        return dict(known)
+    towns = await _example_towns(territories, gazetteer, places)
+    _EXAMPLES[gazetteer][territories] = dict(towns)
+    return towns
+
+
+# What `example_towns` found, by gazetteer (gone with it) and territories.
+_EXAMPLES: WeakKeyDictionary[Gazetteer, dict[Territories, dict[str, str]]] = WeakKeyDictionary()
+
+
+async def _example_towns(
+    territories: Territories, gazetteer: Gazetteer, places: PlaceService
+) -> dict[str, str]:
     towns: dict[str, str] = {}
     for territory in territories.items:
         if territory.example_town is not None:
