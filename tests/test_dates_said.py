@@ -38,6 +38,7 @@ async def test_mardi_prochain_on_a_monday_says_it_is_tomorrow(bot: RunningBot) -
     await lea.command("start")
     mark = lea.mark()
     await lea.send("Figeac aujourd'hui 18h")
+    await agree_if_asked(lea)  # the consent first, then the sentence read
     assert any("📅 Le lundi 23 novembre, aujourd'hui" in t for t in lea.texts_since(mark))
     # A day further on says its date only.
     paul = bot.fake.user(704, "Paul")

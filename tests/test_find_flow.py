@@ -326,6 +326,38 @@ async def test_place_day_and_time_typed_at_once(bot: RunningBot) -> None:
     bot.assert_clean()
 
 
+async def test_a_driver_types_a_whole_request_the_consent_comes_first_then_the_reading(
+    bot: RunningBot,
+) -> None:
+    # Paul agreed to the drivers' text only: the passengers' one is asked before anything
+    # else, and what he typed is read back once he agrees, none of it lost.
+    paul = await driver(bot, 393, "Paul")
+    mark = paul.mark()
+    await paul.send("cahors demain 9h")
+    assert paul.has_button(kb.FIND, "consent:yes")
+    asked = "\n".join(paul.texts_since(mark))
+    assert "Cahors" not in asked and "novembre" not in asked
+    mark = paul.mark()
+    await paul.press_doing(kb.FIND, "consent:yes")
+    read = paul.texts_since(mark)
+    assert read[0] == reads(bot, "words.request_understood")
+    assert "📅 Le mardi 24 novembre, demain" in read and "🏁 Arrivée : Cahors (46)" in read
+    assert reads(bot, "find.ask_origin") in paul.last().text
+    await paul.send("Figeac")
+    assert reads(bot, "find.ask_mode") in paul.last().text  # the day is not asked again
+    await paul.press_doing(kb.FIND, "mode:arrive_before")
+    await paul.press_doing(kb.FIND, "back:none")  # nor the time
+    await paul.press_doing(kb.FIND, "purpose:shopping")
+    await paul.press_doing(kb.FIND, "special:none")
+    summary = paul.last().text
+    assert "📍 Figeac (46) → Cahors (46)" in summary
+    assert "📅 mardi 24 novembre, arrivée avant 9h00" in summary
+    await paul.press_doing(kb.FIND, "confirm")
+    [need] = await bot.rows("SELECT destination_name, travel_date, at_time FROM needs")
+    assert need == {"destination_name": "Cahors", "travel_date": "2026-11-24", "at_time": "09:00"}
+    bot.assert_clean()
+
+
 async def test_five_thousand_characters_anywhere_get_an_answer(bot: RunningBot) -> None:
     kim = bot.fake.user(395, "Kim")
     await kim.command("chercher")

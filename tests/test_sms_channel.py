@@ -425,3 +425,24 @@ async def test_a_short_name_in_doubt_by_sms_is_a_numbered_choice(texting: Textin
     got = await bot.text(PAUL, "1")
     assert "Arrivée : Lacapelle-Marival (46)" in got[-1] and "D'où partez-vous ?" in got[-1]
     bot.assert_clean()
+
+
+async def test_a_driver_who_texts_a_whole_request_is_asked_the_consent_alone_then_read_back(
+    texting: TextingBot,
+) -> None:
+    """Paul agreed to the drivers' text only. "brive demain 9h": the passengers' consent comes
+    alone (not the reading with it: 3 segments), and what he said is read once he agrees."""
+    bot = texting
+    await sms_driver(bot)
+    [asked] = await bot.text(PAUL, "brive demain 9h")  # within 2 segments, or refused
+    assert "D'accord ?" in asked and asked.endswith("Répondez 1, 2 ou 3")
+    assert "Brive" not in asked and "novembre" not in asked
+    [read] = await bot.text(PAUL, "1")
+    assert "Demain, mardi 24 novembre\nArrivée : Brive-la-Gaillarde (19)" in read
+    assert read.endswith("D'où partez-vous ? Ecrivez la commune.")
+    assert read.count("ANNULER") == 1  # "Cherchons un conducteur" once, not twice
+    [origin] = await bot.text(PAUL, "Gramat")
+    assert "Départ : Gramat (46)" in origin and origin.endswith("Répondez 1 ou 2")
+    [back] = await bot.text(PAUL, "2")
+    assert back.startswith("Arrivée avant 9h00")  # the time said is kept, not asked
+    bot.assert_clean()

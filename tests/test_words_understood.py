@@ -38,10 +38,11 @@ async def ask(user: FakeUser, mode: str) -> None:
 async def test_arrows_between_two_places_keep_both(bot: RunningBot) -> None:
     lea = bot.fake.user(2301, "Léa")
     words = Transcript(lea, "Léa")
-    said = await words.say("figeac -> cahors demain 8h")
+    await words.say("figeac -> cahors demain 8h")
+    assert lea.has_button(kb.FIND, "consent:yes")  # the consent first, the sentence kept
+    said = await words.say("oui")
     assert "📍 Départ : Figeac (46)" in said and "🏁 Arrivée : Cahors (46)" in said
     assert "📅 Le mardi 24 novembre, demain" in said
-    await agree_if_asked(lea)
     assert "Qu'est-ce qui compte pour vous ?" in lea.last().text  # neither place asked again
     await ask(lea, "leave_after")
     await finish(lea)
@@ -55,7 +56,8 @@ async def test_arrows_between_two_places_keep_both(bot: RunningBot) -> None:
     }
 
     tom = bot.fake.user(2302, "Tom")
-    said = await Transcript(tom, "Tom").say("Gourdon → Cahors mardi 8h")
+    await Transcript(tom, "Tom").say("Gourdon → Cahors mardi 8h")
+    said = await Transcript(tom, "Tom").say("oui")
     assert "📍 Départ : Gourdon (46)" in said and "🏁 Arrivée : Cahors (46)" in said
     print(words.text())
     bot.assert_clean()
@@ -65,11 +67,11 @@ async def test_two_places_and_two_days_are_a_trip_every_week(bot: RunningBot) ->
     await driver(bot, 2303, "Paul", origin="Gourdon", destination="Cahors", time="7h45")
     rene = bot.fake.user(2304, "René")
     words = Transcript(rene, "René")
-    said = await words.say("Gourdon Cahors lundi et jeudi 8h")
+    await words.say("Gourdon Cahors lundi et jeudi 8h")
+    said = await words.say("oui")  # the consent before a first need
     assert "📅 Jours : lundi et jeudi" in said
     assert "📍 Départ : Gourdon (46)" in said and "🏁 Arrivée : Cahors (46)" in said
     assert not any("jeudi 26 novembre" in text for text in said)  # not a one-off Thursday
-    await agree_if_asked(rene)
     await ask(rene, "leave_after")
     await finish(rene)
     assert await the_need(bot) == {
@@ -87,14 +89,15 @@ async def test_two_places_and_two_days_are_a_trip_every_week(bot: RunningBot) ->
 async def test_what_the_bot_cannot_use_is_said(bot: RunningBot) -> None:
     ines = bot.fake.user(2305, "Inès")
     words = Transcript(ines, "Inès")
-    said = await words.say("Blablaville → Cahors demain 9h")
+    await words.say("Blablaville → Cahors demain 9h")
+    said = await words.say("oui")  # the consent before a first need
     assert "Je n'ai pas reconnu le lieu « Blablaville » : je vous le redemande." in said
     assert "🏁 Arrivée : Cahors (46)" in said
-    await agree_if_asked(ines)
     assert "D'où partez-vous ?" in ines.last().text
 
     noe = bot.fake.user(2306, "Noé")
-    said = await Transcript(noe, "Noé").say("Cahors demain vers 25h avec mon chien Zorglub")
+    await Transcript(noe, "Noé").say("Cahors demain vers 25h avec mon chien Zorglub")
+    said = await Transcript(noe, "Noé").say("oui")
     assert "📅 Le mardi 24 novembre, demain" in said and "🏁 Arrivée : Cahors (46)" in said
     assert any("Je n'ai pas utilisé « vers 25h avec mon chien Zorglub »" in t for t in said)
     print(words.text())
@@ -107,10 +110,10 @@ async def test_what_the_bot_cannot_use_is_said(bot: RunningBot) -> None:
 async def test_a_first_sentence_with_a_morning_and_a_greeting(bot: RunningBot) -> None:
     ana = bot.fake.user(2307, "Ana")
     words = Transcript(ana, "Ana")
-    said = await words.say("je voudrais aller à cahors demain matin")
+    await words.say("je voudrais aller à cahors demain matin")
+    said = await words.say("oui")  # the consent before a first need
     assert "📅 Le mardi 24 novembre, demain" in said and "🏁 Arrivée : Cahors (46)" in said
     assert "🕘 Noté : le matin. Je vous demande l'heure juste après." in said
-    await agree_if_asked(ana)
     await words.say("Gramat")
     await ask(ana, "arrive_before")
     assert "Vous avez dit le matin : il me faut une heure plus précise." in ana.texts_since(0)
@@ -133,10 +136,10 @@ async def test_a_first_sentence_with_a_morning_and_a_greeting(bot: RunningBot) -
 async def test_the_afternoon_is_said_back_never_taken_as_noon(bot: RunningBot) -> None:
     eve = bot.fake.user(2309, "Ève")
     words = Transcript(eve, "Ève")
-    said = await words.say("cahors demain après-midi")
+    await words.say("cahors demain après-midi")
+    said = await words.say("oui")  # the consent before a first need
     assert not any("12h00" in text for text in said)
     assert "🕘 Noté : l'après-midi. Je vous demande l'heure juste après." in said
-    await agree_if_asked(eve)
     await words.say("Gourdon")
     mark = eve.mark()
     await ask(eve, "leave_after")

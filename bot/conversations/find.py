@@ -23,7 +23,6 @@ from bot.conversations.engine import (
     On,
     Turn,
     echo,
-    place_label,
 )
 from bot.conversations.model import (
     Answer,
@@ -79,11 +78,6 @@ from bot.understand import (
 )
 
 CONSENT = "need_consent"
-# A place of a first sentence to choose once agreed ("lacapelle demain 9h").
-_WHICH_PLACE = {
-    ORIGIN: "shortnames.which_origin",
-    DESTINATION: "shortnames.which_destination",
-}
 WHEN, MODE, TIME, PURPOSE, SPECIAL = "when", "mode", "time", "purpose", "special"
 # "La semaine prochaine": which day of it.
 WEEK = "week"
@@ -246,6 +240,12 @@ class FindFlow(CallerSteps[NeedDraft]):
         if request is None or self.for_caller:
             await self.begin(turn)
             return
+        if await self.needs_consent(turn):
+            # The consent alone first (a short text on a simple phone); the sentence is kept
+            # and read back once agreed (`on_consent`), so nothing said is lost.
+            turn.state.said_first = (opening.text, turn.today())
+            turn.ask(CONSENT)
+            return
         await self._take_request(turn, request, await self.request_places(request))
 
     async def _take_request(
@@ -298,13 +298,6 @@ class FindFlow(CallerSteps[NeedDraft]):
             self.offer_others(turn, step, place)
         if request.unused:
             turn.say("words.part_not_used", text=echo(request.unused))
-        if await self.needs_consent(turn):  # nothing is kept but this draft until then
-            if to_choose is not None:  # offered once agreed (see `_offer_pending`)
-                step, _, reading = to_choose
-                pending = [to_ref(m.place) for m in self.closest_first(reading.resolution)]
-                state.others = {**state.others, step: pending}
-            turn.ask(CONSENT)
-            return
         await self.sensitive_allowed(turn)
         if to_choose is not None:
             step, typed, reading = to_choose
@@ -321,22 +314,6 @@ class FindFlow(CallerSteps[NeedDraft]):
         (the destination comes after it in the steps)."""
         missing = step != ORIGIN and turn.draft.origin is None
         turn.state.back_to = ORIGIN if missing else None
-
-    def _offer_pending(self, turn: Find) -> bool:
-        """After the consent: the places of a first sentence still to choose from."""
-        state, draft = turn.state, turn.draft
-        for step in (ORIGIN, DESTINATION):
-            pending = state.others.get(step)
-            if getattr(draft, step) is not None or not pending:
-                continue
-            state.others = {**state.others, step: []}
-            state.choices = pending
-            state.step = step
-            labels = [place_label(place) for place in pending]
-            turn.show(self.place_choices(_WHICH_PLACE[step], None, labels))
-            self._then_origin(turn, step)
-            return True
-        return False
 
     async def request_places(self, request: Request) -> list[tuple[str, str, PlaceReading | None]]:
         """The places a sentence names, each with its words as typed: "de Gourdon à Cahors",
@@ -374,14 +351,14 @@ class FindFlow(CallerSteps[NeedDraft]):
         given = (topics.NEED, topics.SENSITIVE) if choice == "yes" else (topics.NEED,)
         turn.person = await self.consents.give(turn.person, *given)
         turn.facts[SENSITIVE] = choice == "yes"
+        said_first, turn.state.said_first = turn.state.said_first, None
+        # Begun with a whole sentence ("cahors demain 9h"): read now, as of the day it was said.
+        request = read_request(said_first[0], said_first[1]) if said_first else None
+        if request is not None:
+            await self._take_request(turn, request, await self.request_places(request))
+            return
         turn.say("find.intro")
-        if self._offer_pending(turn):
-            return
-        if turn.draft.origin is None:
-            turn.ask(ORIGIN)
-            return
-        # Begun with a whole sentence ("cahors demain 9h"): what it said is kept.
-        self.advance(turn, ORIGIN)
+        turn.ask(ORIGIN)
 
     # The questions.
 

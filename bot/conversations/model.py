@@ -297,6 +297,9 @@ class ConversationState(BaseModel):
     # How and from what it was opened ("opening@source"), while nothing is answered yet; None
     # after the first answer. A second press on the menu that opened it asks nothing again.
     begun_by: str | None = None
+    # A whole request said before the consent it needs ("brive demain 9h") and the day it
+    # was said: the consent is asked alone (one short text), the sentence read once agreed.
+    said_first: tuple[str, date] | None = None
 
 
 # A day said back, and its forms that also say "today" or "tomorrow".
