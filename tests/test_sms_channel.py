@@ -446,3 +446,24 @@ async def test_a_driver_who_texts_a_whole_request_is_asked_the_consent_alone_the
     [back] = await bot.text(PAUL, "2")
     assert back.startswith("Arrivée avant 9h00")  # the time said is kept, not asked
     bot.assert_clean()
+
+
+async def test_special_needs_by_sms_are_chosen_by_number_one_after_the_other(
+    texting: TextingBot,
+) -> None:
+    """Paul agreed to say why and what he needs ("1"): the special needs, a list to tick, are
+    asked in words a simple phone can follow (no "press"), ticked by number, then confirmed."""
+    bot = texting
+    await sms_driver(bot)
+    await bot.text(PAUL, "brive demain 9h")
+    for said in ("1", "Gramat", "2", "1", "1"):  # agreed, from, arrive before, no way back, health
+        [asked] = await bot.text(PAUL, said)  # every text fit for a simple phone, or refused
+    assert "besoin particulier" in asked
+    [ticked] = await bot.text(PAUL, "2")
+    assert "Aide pour marcher (ok)" in ticked
+    [summary] = await bot.text(PAUL, "7")  # done
+    assert "Gramat - Brive-la-Gaillarde" in summary
+    await bot.text(PAUL, "oui")
+    [row] = await bot.rows("SELECT special_needs FROM needs")
+    assert "walking_help" in row["special_needs"]
+    bot.assert_clean()
