@@ -111,11 +111,6 @@ class SqlTusRegister:
             "UPDATE tus_members SET fee_paid_on = ? WHERE id = ?", (day.isoformat(), member_id)
         )
 
-    async def member_of(self, person_id: int) -> Member | None:
-        return await self._member(
-            "SELECT * FROM tus_members WHERE person_id = ? ORDER BY id LIMIT 1", person_id
-        )
-
     async def _member(self, sql: str, *parameters: Any) -> Member | None:
         rows = await self._rows(sql, *parameters)
         return _member(rows[0]) if rows else None

@@ -267,3 +267,33 @@ async def test_a_team_cannot_link_its_member_to_the_other_teams_person(
     [member] = await bot.rows("SELECT person_id FROM tus_members WHERE name = 'Marie Delpech'")
     assert member["person_id"] is None
     bot.assert_clean()
+
+
+async def test_a_member_of_both_associations_is_found_in_each(tus_region: RunningBot) -> None:
+    bot = tus_region
+    lot, olga, correze, cora = teams(bot)
+    bruno = await volunteer(bot, 4201, "Bruno", "Cahors")
+    chantal = await volunteer(bot, 4202, "Chantal", "Tulle")
+    await checked_file(lot, olga, await person_id(bot, bruno.id))
+    await checked_file(correze, cora, await person_id(bot, chantal.id))
+    # Marie pays her fee to both associations: she rides with the Lot's and Corrèze's.
+    for group, operator in ((lot, olga), (correze, cora)):
+        commune = "Lalbenque" if group is lot else "Meyssac"
+        await group.command(operator, "tus", f"adherent Marie Delpech ; {commune}")
+        await group.command(operator, "tus", "cotisation Marie Delpech ; 02/11")
+    marie = bot.fake.user(4301, "Marie", last_name="Delpech")
+    await describe_need(marie, origin="Lalbenque", destination="Cahors", when="mardi")
+    await marie.press_doing(kb.NEED, "ask", naming="Bruno L.")
+    await bruno.press_doing(kb.INTRO, "no")
+    await describe_need(marie, origin="Tulle", destination="Brive-la-Gaillarde", when="jeudi")
+    seen, correze_mark = marie.mark(), correze.mark()
+    await marie.press_doing(kb.NEED, "ask", naming="Chantal L.")
+    await chantal.press_doing(kb.INTRO, "no")
+    await describe_need(marie, origin="Tulle", destination="Brive-la-Gaillarde", when="mardi")
+    await marie.press_doing(kb.NEED, "ask", naming="Chantal L.")
+    # A member of Corrèze's association too, each time: nothing to join, no word to the team.
+    assert reads(bot, "members.passenger_join") not in marie.texts_since(seen)
+    assert "Marie Delpech" not in "\n".join(correze.texts_since(correze_mark))
+    linked = await bot.rows("SELECT territory FROM tus_members WHERE person_id IS NOT NULL")
+    assert sorted(row["territory"] for row in linked) == ["correze", "lot"]
+    bot.assert_clean()

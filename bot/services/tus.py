@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -144,8 +144,6 @@ class TusRegister(Protocol):
     async def link(self, member_id: int, person_id: int | None) -> None: ...
 
     async def fee_paid(self, member_id: int, day: date) -> None: ...
-
-    async def member_of(self, person_id: int) -> Member | None: ...
 
 
 @dataclass(frozen=True)
@@ -439,7 +437,8 @@ class TusService:
             # Another team's person is no one this team may name: unknown, as a wrong number.
             return Linked(member, refusal=Refusal.UNKNOWN_PERSON)
         async with self._uow.transaction():
-            other = await self._register.member_of(person.id)
+            # Linked to another member of this team's register (another team's is theirs).
+            other = next((m for m in await self.members(scope) if m.person_id == person.id), None)
             if other is not None and other.id != member.id:
                 return Linked(member, person, Refusal.LINKED_ELSEWHERE, other)
             await self._register.link(member.id, person.id)
@@ -457,10 +456,12 @@ class TusService:
     async def membership(self, person: Person, scope: Scope | None = None) -> Member | None:
         """The member this person is (of one team's association, `scope`): linked before,
         or found by their phone or, failing that, their exact name (then linked, once)."""
-        member = await self._register.member_of(person.id)
-        if member is not None and (scope is None or scope.holds(member.territory)):
-            return member
-        members = [m for m in await self.members(scope) if m.person_id is None]
+        # A person may be a member of several teams' associations: only this one's counts.
+        register = await self.members(scope)
+        linked = next((m for m in register if m.person_id == person.id), None)
+        if linked is not None:
+            return linked
+        members = [m for m in register if m.person_id is None]
         found = [m for m in members if person.phone and _phone(m.phone) == person.phone]
         if not found:
             name = " ".join(person.display_name.split()).lower()
@@ -468,7 +469,7 @@ class TusService:
         if len(found) != 1:
             return None
         await self._register.link(found[0].id, person.id)
-        return await self._register.member_of(person.id)
+        return replace(found[0], person_id=person.id)
 
     async def ride_asked(
         self, passenger: Person, day: date, volunteer_territory: str | None = None
