@@ -118,10 +118,6 @@ class Territories:
     def several(self) -> bool:
         return len(self.items) > 1
 
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return tuple(t.id for t in self.items)
-
     def get(self, territory_id: str | None) -> Territory:
         """The territory of that id; an unknown one (rows of a single-territory deployment
         before TERRITORIES_FILE) belongs to the first."""
@@ -141,6 +137,20 @@ class Territories:
             if territory.holds(None, department):
                 return territory
         return self.first
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        """The territories with a team of their own (a group; the first always): one post
+        each for what goes to every team (a territory without a group is in the first's)."""
+        return tuple(
+            t.id for t in self.items if t.team_chat_id is not None or t.id == self.first.id
+        )
+
+    def team_of(self, territory: str | None) -> Territory:
+        """The territory whose team follows that territory's rows (the first's, for one
+        without a group of its own)."""
+        found = self.get(territory)
+        return found if found.team_chat_id is not None else self.first
 
     def scope(self, territory: str) -> Scope:
         """What the team of that territory sees: the first's also sees the territories

@@ -570,3 +570,30 @@ async def test_each_teams_aid_figures_count_its_own_applications(
     assert "Coup de pouce permis de la Corrèze" in correze.last().text
     assert "du Lot" not in correze.last().text
     bot.assert_clean()
+
+
+async def test_a_territory_without_a_group_is_posted_once_in_the_first_teams(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    declared = tmp_path / "territories.toml"
+    declared.write_text(
+        TERRITORIES + '\n[[territory]]\nid = "cantal"\nname = "Cantal"\ndepartments = ["15"]\n',
+        encoding="utf-8",
+    )
+    bot = RunningBot(tmp_path, gazetteer, territories_file=declared)
+    await bot.start()
+    try:
+        lot, _, _, cora = teams(bot)
+        await people_on_both_sides(bot)
+        await bot.run_until(paris("2026-11-24 08:00"))
+        # The Cantal's needs are the Lot team's: one morning digest in its group, not two.
+        digests = [m for m in lot.messages() if "Le point du jour" in (m.text or "")]
+        assert len(digests) == 1
+        # Corrèze's operator registering a caller of the Cantal is told the team that
+        # follows it, the Lot's, not a "Cantal team" that has no group.
+        assert bot.app.core.belonging is not None
+        elsewhere = bot.app.core.belonging.followed_elsewhere("correze", "cantal")
+        assert elsewhere is not None and elsewhere.name == "Lotocar"
+        bot.assert_clean()
+    finally:
+        await bot.stop()

@@ -132,7 +132,7 @@ class CoordinatorService:
         territories = self._territories
         if team and territories is not None and territories.several:
             # each team its own volunteers' day, in its own group (issue 22)
-            for territory in territories.ids:
+            for territory in territories.teams:
                 day = await self.day(territories.scope(territory))
                 if day is not None:
                     notices.append(to_team(TeamCoordinatorDay(day), territory=territory))

@@ -307,7 +307,7 @@ class ScheduledWork:
                     TeamDigest(for_territory(digest, self._territories, t), self._today()),
                     territory=t,
                 )
-                for t in self._territories.ids
+                for t in self._territories.teams
             ]
         else:
             notices = [to_team(TeamDigest(digest, self._today()))]
@@ -326,7 +326,7 @@ class ScheduledWork:
                     TeamMonthlyReport(await self._dashboard.monthly(self._territories.scope(t))),
                     territory=t,
                 )
-                for t in self._territories.ids
+                for t in self._territories.teams
             ]
         else:
             notices = [to_team(TeamMonthlyReport(await self._dashboard.monthly()))]

@@ -71,7 +71,7 @@ class Belonging:
         (an operator's, None when no team is named): that team's to act on, not this one's."""
         if team is None or self.territories.scope(team).holds(territory):
             return None
-        return self.territories.get(territory)
+        return self.territories.team_of(territory)
 
     async def of_person(self, person_id: int) -> Territory:
         return self.territories.get(await self._store.person(person_id))

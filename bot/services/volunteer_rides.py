@@ -434,7 +434,7 @@ class VolunteerRideService:
         if territories is not None and territories.several:
             # each team its own volunteers' statements and donations, in its group (issue 22)
             teams: list[tuple[Scope | None, str | None]] = [
-                (territories.scope(t), t) for t in territories.ids
+                (territories.scope(t), t) for t in territories.teams
             ]
         else:
             teams = [(None, None)]
