@@ -257,6 +257,11 @@ def read_territories_file(path: Path) -> tuple[Territory, ...]:
     return tuple(territories)
 
 
+# The longest name a territory may have: every text to a person may say it, and each must
+# stay one SMS segment with it (tests/test_brand_words.py measures them with this length).
+MAX_NAME = 23
+
+
 def _territory(table: dict[str, Any], base: Path) -> Territory:
     unknown = sorted(set(table) - KEYS)
     if unknown:
@@ -267,6 +272,11 @@ def _territory(table: dict[str, Any], base: Path) -> Territory:
     name = table.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ValueError('name is missing (the name people see, e.g. "Lotocar")')
+    if len(name.strip()) > MAX_NAME:
+        raise ValueError(
+            f"name {name.strip()!r} is too long for the texts that say it (at most {MAX_NAME}"
+            ' characters: each SMS must stay one; the name people say, e.g. "Covoit\' Corrèze")'
+        )
     departments = tuple(department_code(d) for d in _strings(table, "departments"))
     communes = frozenset(_strings(table, "communes"))
     for code in communes:

@@ -310,7 +310,7 @@ def test_a_long_name_costs_no_more_segments(key: str, language: str) -> None:
 @pytest.mark.parametrize("key", ["sms.help", "sms.stopped", "sms.started"])
 def test_each_branded_text_fits_one_segment_with_a_long_name(key: str, language: str) -> None:
     t = Translator("fr")
-    for name in (CORREZE_NAME, "Mobilité Vallée du Célé"):  # 23 characters
+    for name in (CORREZE_NAME, "Mobilité Vallée du Célé"):  # MAX_NAME (23) characters
         text = sms(t(language, key, service=name))
         assert is_gsm7(text), text
         assert segments(text) == 1, text

@@ -399,6 +399,10 @@ async def test_a_caller_of_one_team_cannot_be_read_or_forgotten_by_the_other(
     ("change", "said"),
     [
         (('name = "Lotocar"\n', ""), "line 3, territory 'lot': name is missing"),
+        (
+            ('name = "Lotocar"', 'name = "Communauté de communes du Grand Figeac"'),
+            "territory 'lot': name 'Communauté de communes du Grand Figeac' is too long",
+        ),
         (('id = "correze"', 'id = "lot"'), "line 9: two territories have the id 'lot'"),
         (("sms_number", "colour"), "line 9, territory 'correze': unknown key 'colour'"),
         (
