@@ -43,10 +43,7 @@ async def test_a_team_registering_a_caller_of_the_other_territory_is_told_which_
     assert "Yvette Roux" in lot.last().text and not correze.messages()
     # Cora is told where the need went, not left wondering why her group has nothing.
     told = "\n".join(m.text for m in cora.messages()[-2:])
-    assert (
-        f"La demande n° {need['id']} part du territoire de l'équipe Lotocar :"
-        " elle est dans le groupe de cette équipe." in told
-    )
+    assert reads(bot, "qaregion.registered_for_team", id=need["id"], team="Lotocar") in told
     bot.assert_clean()
 
 
@@ -64,9 +61,8 @@ async def test_a_caller_of_the_other_territory_gets_no_drivers_list_the_team_can
     # her the need was Lotocar's. Now only where the need went.
     assert shown == []
     assert "@dan_d" not in "\n".join(m.text for m in cora.messages())
-    assert cora.last().text == (
-        f"📍 La demande n° {need['id']} part du territoire de l'équipe Lotocar :"
-        " elle est dans le groupe de cette équipe."
+    assert cora.last().text == reads(
+        bot, "qaregion.registered_for_team", id=need["id"], team="Lotocar"
     )
     assert "Yvette Roux" in lot.last().text
     bot.assert_clean()
@@ -101,7 +97,8 @@ async def test_a_need_registered_for_ones_own_team_is_followed_by_who_took_the_c
     [olga_row] = await bot.rows("SELECT id FROM people WHERE telegram_user_id = ?", olga.id)
     assert need["claimed_by"] == olga_row["id"]
     # Nothing to say about another team: the drivers to call come next, as with one team.
-    assert not any("part du territoire" in (m.text or "") for m in olga.messages())
+    elsewhere = reads(bot, "qaregion.registered_for_team", id=1, team="Lotocar")[:20]
+    assert not any(elsewhere in (m.text or "") for m in olga.messages())
     bot.assert_clean()
 
 

@@ -4,7 +4,7 @@ territory's number, else from SMS_NUMBER (the gateway's own sender).
 
 A territory's name too: with several territories, a person whose territory is known is
 spoken to in its name ("Covoit' Corrèze"), on Telegram and by SMS, wherever a message says
-`{service}` (`name_for`; the adapters word it with i18n's `Translator.named`). With one
+`{service}` (`voice_for`; the adapters word it with i18n's `Translator.named`). With one
 territory, or for someone whose territory is not known yet, None: the deployment's own words
 ("Mobilot").
 
@@ -101,18 +101,11 @@ class Brand:
         """Some example request names a territory's own town (else the catalogue's)."""
         return bool(self._towns)
 
-    async def name_for(self, person_id: int) -> str | None:
-        """The name the person's service goes by: their territory's, when there are several
-        and theirs is known; else None (the deployment's own words)."""
-        if not self._several:
-            return None
-        theirs = await self._belonging.known_of_person(person_id)
-        return theirs.name if theirs is not None else None
-
     async def voice_for(self, person_id: int) -> Voice:
-        """Their service's name (`name_for`) and the town of an example request: their
-        territory's, the first's while not known; with one territory, the deployment's own
-        name and its territory's town."""
+        """The name the person's service goes by (their territory's, when there are several
+        and theirs is known; else None, the deployment's own words) and the town of an
+        example request: their territory's, the first's while not known; with one territory,
+        its own."""
         if not self._several:
             return Voice(None, self._towns.get(self._first))
         theirs = await self._belonging.known_of_person(person_id)
@@ -129,7 +122,7 @@ class Brand:
     async def received_on(self, person_id: int, number: str) -> None:
         """A text from the person came to `number`: a territory's own number places them in
         that territory unless they already belong somewhere (whose name the welcome then
-        says: `name_for`)."""
+        says: `voice_for`)."""
         territory = self.of_number(number)
         if territory is not None:
             await self._belonging.settle(person_id, territory.id)

@@ -129,7 +129,7 @@ class Texting:
             await self._keyword(texted, person, keyword)
             return
         if not words:
-            _help(texted)
+            _say(texted.reply, "sms.help")
             return
         if person.privacy_accepted_at is None or not person.display_name.strip():
             state = await self._conversations.current(person)
@@ -183,7 +183,7 @@ class Texting:
             # OUI first; then erased through the privacy service, like /oublier.
             await self._add(texted, await self._conversations.start(person, FORGET), 0)
             return
-        _help(texted)
+        _say(texted.reply, "sms.help")
         again = await self._conversations.ask_again(person)
         if again is not None:
             await self._add(texted, again, 0)
@@ -233,7 +233,7 @@ class Texting:
         elif _thanks(words):
             _say(said, "sms.you_are_welcome")
         elif read_yes_no(words) is not None or words.isdigit():
-            _help(texted)  # a plain "oui" or "2" with nothing to answer
+            _say(texted.reply, "sms.help")  # a plain "oui" or "2" with nothing to answer
         elif isinstance(asked, RequestsWaiting) and asked.count == 1:
             _say(said, "qa.sms_request_waiting")  # not a new search: OUI or NON first
         else:
@@ -293,10 +293,6 @@ def _said(key: str) -> Reply:
 
 def _say(reply: Reply, key: str) -> None:
     reply.outputs.append(Say(Text(key)))
-
-
-def _help(texted: Texted) -> None:
-    _say(texted.reply, "sms.help")
 
 
 def _thanks(words: str) -> bool:
