@@ -47,11 +47,6 @@ class SqlTusRegister:
             raise Missing(f"TUS member {written.new_id} is gone")
         return member
 
-    async def member_named(self, name: str) -> Member | None:
-        return await self._member(
-            "SELECT * FROM tus_members WHERE lower(name) = lower(?) ORDER BY id LIMIT 1", name
-        )
-
     async def members(self) -> list[Member]:
         return [_member(row) for row in await self._rows("SELECT * FROM tus_members ORDER BY id")]
 

@@ -120,3 +120,18 @@ def test_a_rate_above_the_legal_cap_is_refused() -> None:
         Settings(_env_file=None, tus_eur_per_km=0.45)  # type: ignore[call-arg]
     [line] = describe_settings_error(error.value)
     assert line.startswith("Setting TUS_EUR_PER_KM:") and "0.32" in line
+
+
+async def test_a_member_is_found_by_a_name_typed_in_small_letters(tus_bot: RunningBot) -> None:
+    bot = tus_bot
+    try:
+        olga, _, _ = team(bot)
+        await olga.command("tus", "adherent Élodie Vergnes ; Cajarc")
+        # Typed in a hurry, accents in small letters: the same member, on either database.
+        await olga.command("tus", "cotisation élodie  vergnes ; 02/11")
+        assert "Élodie Vergnes" in olga.last().text
+        [member] = await bot.rows("SELECT fee_paid_on FROM tus_members")
+        assert member["fee_paid_on"] == "2026-11-02"
+        bot.assert_clean()
+    finally:
+        await bot.stop()

@@ -123,8 +123,6 @@ class TusRegister(Protocol):
         territory: str = DEFAULT_TERRITORY,
     ) -> Member: ...
 
-    async def member_named(self, name: str) -> Member | None: ...
-
     async def members(self) -> list[Member]: ...
 
     async def add_trip(
@@ -272,14 +270,10 @@ class TusService:
 
     async def _named(self, name: str, scope: Scope | None) -> Member | None:
         """The member of that name in the team's register (`scope`; None: the whole one)."""
-        name = " ".join(name.split())
-        if scope is None:
-            return await self._register.member_named(name)
-        folded = name.lower()
-        for member in await self._register.members():
-            if member.name.lower() == folded and scope.holds(member.territory):
-                return member
-        return None
+        # Compared here, not in SQL: SQLite's lower() folds only ASCII ("Élodie" would be
+        # found on PostgreSQL and not on SQLite).
+        folded = " ".join(name.split()).lower()
+        return next((m for m in await self.members(scope) if m.name.lower() == folded), None)
 
     def commune(self, text: str) -> Place | None:
         resolution = self._gazetteer.resolve(text)
