@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.domain import Person
+from bot.domain import NotWired, Person
 from bot.notices import (
     NeedPostRefresh,
     Notice,
@@ -38,6 +38,7 @@ from bot.phones import is_mobile, parse_phone
 from bot.ports import NeedRepository
 from bot.services.people import PeopleService
 from bot.services.territories import Belonging
+from bot.territories import Territories
 
 # More texts than this from one number within the window: it is slowed down (a whole
 # conversation by text takes about a dozen).
@@ -330,34 +331,37 @@ class TextService:
     async def used_this_month(self) -> int:
         return await self._usage.segments_since(self._month_start())
 
+    @property
+    def _region(self) -> Territories:
+        """The territories, for what only several have (a budget each)."""
+        if self._territories is None:
+            raise NotWired("texts counted by territory without territories")
+        return self._territories
+
     def _pool(self, territory: str) -> str | None:
         """Whose budget a territory's texts count against: its own, else the shared one (None)."""
-        assert self._territories is not None
-        own = self._territories.get(territory).sms_monthly_segments
+        own = self._region.get(territory).sms_monthly_segments
         return territory if own is not None else None
 
     def _budget_of(self, pool: str | None) -> int | None:
-        assert self._territories is not None
         if pool is None:
             return self.monthly_segments
-        return self._territories.get(pool).sms_monthly_segments
+        return self._region.get(pool).sms_monthly_segments
 
     async def _by_territory(self, since: datetime) -> dict[str, tuple[int, int]]:
         """Texts and segments by territory (one not recorded or unknown: the first's)."""
-        assert self._territories is not None
         counted: dict[str, tuple[int, int]] = {}
         for place, (texts, segments) in (await self._usage.texts_by_territory(since)).items():
-            found = self._territories.get(place).id
+            found = self._region.get(place).id
             before = counted.get(found, (0, 0))
             counted[found] = (before[0] + texts, before[1] + segments)
         return counted
 
     def _budgets(self, counted: dict[str, tuple[int, int]]) -> tuple[TextBudget, ...]:
         """Each territory's own budget, then the shared one (when some territory shares it)."""
-        assert self._territories is not None
         budgets: list[TextBudget] = []
         sharing: list[str] = []
-        for item in self._territories.items:
+        for item in self._region.items:
             used = counted.get(item.id, (0, 0))[1]
             if item.sms_monthly_segments is not None:
                 budgets.append(TextBudget(item.id, item.sms_monthly_segments, used))
