@@ -147,9 +147,11 @@ async def test_each_team_keeps_its_own_tus_register_and_report(tus_region: Runni
         await group.command(operator, "tus", "rapport 2026")
     lot_files, correze_files = files(lot), files(correze)
     print(
-        "\n=== /tus registre, Lot ===\n" + lot_files["tus-registre.csv"]
-        + "=== /tus registre, Corrèze ===\n" + correze_files["tus-registre.csv"]
-    )  # fmt: skip
+        "\n=== /tus registre, Lot ===\n"
+        + lot_files["tus-registre.csv"]
+        + "=== /tus registre, Corrèze ===\n"
+        + correze_files["tus-registre.csv"]
+    )
     assert "Odette Vialard" in lot_files["tus-registre.csv"]
     assert "Jeanne Roux" not in lot_files["tus-registre.csv"]
     assert "Jeanne Roux" in correze_files["tus-registre.csv"]
