@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+from functools import cache
 from typing import Any
 
 import httpx
@@ -13,10 +15,20 @@ from bot.interop.ports import PartnerUnavailable
 MAX_ANSWER = 2_000_000  # bytes: a search answer is a few KB
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """One verifying TLS context per process: building it reads the certificate authorities
+    (some 50 ms), and a process may start several bots (try mode, the tests)."""
+    return httpx.create_ssl_context()
+
+
 class HttpxPartnerClient:
     def __init__(self, timeout_s: float, transport: httpx.AsyncBaseTransport | None = None):
         self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout_s), transport=transport, follow_redirects=False
+            timeout=httpx.Timeout(timeout_s),
+            transport=transport,
+            follow_redirects=False,
+            verify=_tls(),
         )
 
     async def search(self, partner: Partner, route: str, params: dict[str, str]) -> list[Any]:
